@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test: type check, then unit, SQLite, PostgreSQL and browser (Chromium) projects.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-chromium.sh
+node -e 'const [m]=process.versions.node.split(".").map(Number); if (m<24) { console.error("Tests need Node 24 (the project installs it: run through npm)."); process.exit(1) }'
+tsc -p .
+vitest run "$@"

@@ -1,0 +1,40 @@
+import type { Generated } from 'kysely';
+
+export interface ImportsTable {
+  id: Generated<number>;
+  adapter: string;
+  /** JSON: [{ name, sha256, bytes }] */
+  files: string;
+  /** draft | published | discarded */
+  state: string;
+  created_at: string;
+  published_at: string | null;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  summary: string | null;
+}
+export interface ImportMetricsTable {
+  import_id: number;
+  metric_id: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+export interface ChangeLogTable {
+  id: Generated<number>;
+  at: string;
+  /** metric | area | import */
+  entity: string;
+  /** created | updated | deleted | published */
+  action: string;
+  entity_key: string;
+  import_id: number | null;
+  detail: string | null;
+}
+export interface ImportsTables {
+  imports: ImportsTable;
+  import_metrics: ImportMetricsTable;
+  change_log: ChangeLogTable;
+}

@@ -1,0 +1,59 @@
+import type { Generated } from 'kysely';
+
+export interface TopicsTable {
+  id: string;
+  title: string;
+  description: string;
+  sort_order: number;
+}
+export interface MetricsTable {
+  id: Generated<number>;
+  code: string;
+  slug: string;
+  title: string;
+  short_title: string | null;
+  description: string | null;
+  definition: string | null;
+  caveats: string | null;
+  topic_id: string | null;
+  subtopic: string | null;
+  unit: string;
+  unit_type: string;
+  decimal_places: number;
+  multiplier: number;
+  polarity: string;
+  period_type: string;
+  /** JSON array of GSS prefixes, e.g. ["E06","E08","E09","E10"]. */
+  applicable_area_types: string;
+  source_publisher: string;
+  source_url: string | null;
+  licence: string;
+  attribution: string | null;
+  statistics_status: string;
+  numerator_label: string | null;
+  denominator_label: string | null;
+  calculation: string | null;
+  released_at: string | null;
+  next_release_at: string | null;
+  adapter: string;
+  publisher_code: string | null;
+  import_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface MetricSlugsTable {
+  slug: string;
+  metric_id: number;
+}
+export interface MetricPeriodsTable {
+  metric_id: number;
+  period_id: number;
+  n_areas: number;
+  n_values: number;
+}
+export interface MetricsTables {
+  topics: TopicsTable;
+  metrics: MetricsTable;
+  metric_slugs: MetricSlugsTable;
+  metric_periods: MetricPeriodsTable;
+}

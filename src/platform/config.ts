@@ -1,0 +1,51 @@
+import path from 'node:path';
+
+/** Typed configuration, parsed once at start. Every field can come from the environment; CLI flags override. */
+export interface Config {
+  /** `postgres://…` for PostgreSQL, otherwise `sqlite:<path>` or a bare file path for SQLite. */
+  databaseUrl: string;
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest number of observations one /api/v1/data request may return before it is refused with 413. */
+  maxDataRows: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseInteger(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}". Fix or unset it.`);
+  }
+  return n;
+}
+
+export function defaultDatabaseUrl(cwd = process.cwd()): string {
+  return `sqlite:${path.join(cwd, 'data', 'sli.sqlite')}`;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<'databaseUrl' | 'port' | 'host', string | undefined>> = {},
+): Config {
+  const databaseUrl = overrides.databaseUrl ?? env.SLI_DATABASE_URL ?? defaultDatabaseUrl();
+  if (!/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl) && !databaseUrl.endsWith('.sqlite') && !databaseUrl.endsWith('.db')) {
+    throw new ConfigError(
+      `SLI_DATABASE_URL "${databaseUrl}" is neither a postgres:// URL nor sqlite:<file>. Example: postgres://user@127.0.0.1:5432/sli or sqlite:./data/sli.sqlite`,
+    );
+  }
+  const logLevel = env.SLI_LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`SLI_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${logLevel}".`);
+  }
+  return {
+    databaseUrl,
+    host: overrides.host ?? env.SLI_HOST ?? '127.0.0.1',
+    port: parseInteger('port (SLI_PORT or --port)', overrides.port ?? env.SLI_PORT ?? env.PORT ?? '3000', 0, 65535),
+    logLevel: logLevel as Config['logLevel'],
+    maxDataRows: parseInteger('SLI_MAX_DATA_ROWS', env.SLI_MAX_DATA_ROWS ?? '50000', 1, 10_000_000),
+  };
+}

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../modules/database.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The database handle every repository receives. Kysely for ordinary queries; the raw engine handle is exposed
+ * only for the bulk paths (prepared inserts on SQLite, COPY on PostgreSQL) used by the importers.
+ */
+export interface Db {
+  readonly dialect: Dialect;
+  readonly kysely: Kysely<Database>;
+  /** Set when dialect is sqlite: the single connection Kysely also uses. */
+  readonly sqlite?: DatabaseSync;
+  /** Set when dialect is postgres. */
+  readonly pool?: pg.Pool;
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), bigserial) as JavaScript numbers: our counts and ids stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+// numeric as numbers too (used only for aggregates).
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Adapts node:sqlite's DatabaseSync to the better-sqlite3-shaped interface Kysely's SqliteDialect expects. */
+function kyselySqliteAdapter(db: DatabaseSync): SqliteDatabase {
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      const stmt = db.prepare(sql);
+      return {
+        reader: stmt.columns().length > 0,
+        all: (params) => stmt.all(...(params as never[])) as unknown[],
+        run: (params) => stmt.run(...(params as never[])),
+        iterate: (params) => stmt.iterate(...(params as never[])) as IterableIterator<unknown>,
+      };
+    },
+  };
+}
+
+export function sqlitePathFromUrl(url: string): string {
+  const p = url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : url;
+  return p === ':memory:' ? p : path.resolve(p);
+}
+
+export function openSqlite(file: string): DatabaseSync {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 10000');
+  db.exec('PRAGMA cache_size = -65536');
+  return db;
+}
+
+/** Opens the database named by a URL: `postgres://…` (an optional `?schema=` sets search_path) or `sqlite:<file>`. */
+export function createDb(url: string): Db {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const u = new URL(url);
+    const schema = u.searchParams.get('schema');
+    u.searchParams.delete('schema');
+    const pool = new pg.Pool({
+      connectionString: u.toString(),
+      max: Number(u.searchParams.get('pool') ?? 10),
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      dialect: 'postgres',
+      kysely,
+      pool,
+      description: `PostgreSQL ${u.host}${u.pathname}${schema ? ` (schema ${schema})` : ''}`,
+      close: () => kysely.destroy(),
+    };
+  }
+  const file = sqlitePathFromUrl(url);
+  const sqlite = openSqlite(file);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteAdapter(sqlite) }) });
+  return {
+    dialect: 'sqlite',
+    kysely,
+    sqlite,
+    description: `SQLite ${file}`,
+    close: () => kysely.destroy(),
+  };
+}

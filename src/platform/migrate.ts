@@ -1,0 +1,34 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db, Dialect } from './db.ts';
+import * as m20261123T0500 from './migrations/2026-11-23T0500-data-service.ts';
+
+type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
+
+/** One explicit, ordered list of migrations (timestamped names). */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '2026-11-23T0500-data-service': m20261123T0500,
+};
+
+function provider(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: async () =>
+      Object.fromEntries(
+        Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, dialect) } satisfies Migration]),
+      ),
+  };
+}
+
+export class MigrationError extends Error {}
+
+/** Brings the schema up to date. Safe to call on every start: applied migrations are skipped. */
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect) });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new MigrationError(
+      `Migration ${failed?.migrationName ?? '(unknown)'} failed on ${db.description}: ${String(result.error)}`,
+    );
+  }
+  return result;
+}
