@@ -1,0 +1,146 @@
+import type { Period } from '../observations/periods.ts';
+import type { StatusCode } from '../observations/status.ts';
+
+/** Where a record came from: the file (as given) and its 1-based line number. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+export type Polarity = 'higher-is-better' | 'lower-is-better' | 'not-applicable';
+export type UnitType =
+  | 'count'
+  | 'percentage'
+  | 'rate-per-1000'
+  | 'rate-per-10000'
+  | 'rate-per-100000'
+  | 'currency'
+  | 'currency-per-head'
+  | 'ratio'
+  | 'index'
+  | 'score'
+  | 'rank'
+  | 'years'
+  | 'other';
+export type StatisticsStatus = 'official' | 'official-accredited' | 'experimental' | 'management-information' | 'derived';
+
+/** The seven board themes of the sector body; every metric is filed under one. */
+export type TopicId =
+  | 'culture-tourism-sport'
+  | 'children-young-people'
+  | 'community-wellbeing'
+  | 'environment-housing'
+  | 'economy-transport'
+  | 'safer-stronger-communities'
+  | 'workforce-finance'
+  | 'context';
+
+export interface MetricDefinition {
+  /** Stable public id, e.g. `dfe-lait.ks2-rwm-exp`: adapter prefix + publisher code, lower case. */
+  code: string;
+  title: string;
+  shortTitle?: string | undefined;
+  description?: string | undefined;
+  definition?: string | undefined;
+  caveats?: string | undefined;
+  topic: TopicId;
+  subtopic?: string | undefined;
+  unit: string;
+  unitType: UnitType;
+  decimalPlaces: number;
+  multiplier?: number | undefined;
+  polarity: Polarity;
+  periodType: string;
+  /** GSS prefixes this metric applies to, e.g. ['E06','E08','E09','E10'] for upper-tier services. */
+  applicableAreaTypes: string[];
+  source: { publisher: string; url?: string | undefined; licence: string; attribution?: string | undefined };
+  statisticsStatus: StatisticsStatus;
+  numeratorLabel?: string | undefined;
+  denominatorLabel?: string | undefined;
+  calculation?: string | undefined;
+  releasedAt?: string | undefined;
+  nextReleaseAt?: string | undefined;
+  publisherCode?: string | undefined;
+}
+
+export interface ObservationRecord {
+  /** Metric code (defined earlier in the same import, or already in the catalogue). */
+  metric: string;
+  /** GSS code. */
+  area: string;
+  period: Period;
+  value: number | null;
+  status: StatusCode[];
+  lci?: number | null | undefined;
+  uci?: number | null | undefined;
+  ciLevel?: number | null | undefined;
+  numerator?: number | null | undefined;
+  denominator?: number | null | undefined;
+  note?: string | null | undefined;
+  at: SourceLocation;
+}
+
+/** Geography delivered by the areas adapter; applied whole by the areas module. */
+export interface AreaRecord {
+  code: string;
+  name: string;
+  validFrom: string | null;
+  validTo: string | null;
+  names?: { name: string; validFrom: string; validTo: string | null }[];
+}
+export interface AreaParentRecord {
+  code: string;
+  relation: 'region' | 'county' | 'upper-tier' | 'combined-authority' | 'fire-rescue-authority' | 'metropolitan-county';
+  parent: string;
+  validFrom: string;
+  validTo: string | null;
+}
+export interface AreaSuccessionRecord {
+  predecessor: string;
+  successor: string;
+  changeType: 'merger' | 'new-code' | 'boundary-change' | 'split' | 'abolition';
+  effectiveDate: string;
+  note?: string | undefined;
+}
+export interface GeographyBundle {
+  areas: AreaRecord[];
+  parents: AreaParentRecord[];
+  successions: AreaSuccessionRecord[];
+  source: string;
+}
+
+export type ImportItem =
+  | { kind: 'metric'; metric: MetricDefinition; at: SourceLocation }
+  | { kind: 'observation'; observation: ObservationRecord }
+  | { kind: 'geography'; geography: GeographyBundle };
+
+/** Problems found while reading: each names where (file:line and field) and why. */
+export interface ImportIssue {
+  at: SourceLocation;
+  field?: string | undefined;
+  value?: string | undefined;
+  message: string;
+}
+
+export interface AdapterContext {
+  /** Reports bad input. Reading goes on so that every problem is listed; nothing is written when any is reported. */
+  error(issue: ImportIssue): void;
+  /** Bytes read so far across all files, for the progress bar. */
+  progress(bytesRead: number): void;
+}
+
+export interface ImportAdapter {
+  /** The name used on the command line: `sli import <name> <file>…`. */
+  name: string;
+  /** One line for `sli import --help`. */
+  summary: string;
+  /** What files it takes, e.g. "lait_indicators_long.csv and lait_data_dictionary.csv". */
+  files: string;
+  /**
+   * Header columns that identify each of this adapter's files. Used to refuse a file given to the wrong adapter
+   * and to suggest the right one.
+   */
+  signatures: string[][];
+  /** Yields metric definitions before the observations that use them. */
+  read(files: string[], ctx: AdapterContext): AsyncIterable<ImportItem>;
+}

@@ -1,0 +1,163 @@
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import type { AdapterContext, SourceLocation } from './adapter.ts';
+
+/** A problem with a whole file (missing, empty, wrong encoding, wrong header): reading stops. */
+export class ImportFileError extends Error {
+  readonly at: SourceLocation;
+  constructor(at: SourceLocation, message: string) {
+    super(message);
+    this.at = at;
+  }
+}
+
+export interface CsvRow {
+  /** Cells by header name. */
+  get(column: string): string | undefined;
+  cells: string[];
+  at: SourceLocation;
+}
+
+export interface CsvOptions {
+  /** Columns that must be present in the header. */
+  required: string[];
+  /** The adapter reading the file, named in messages. */
+  adapter: string;
+  /** Called with the header when a required column is missing, to say which adapter the file belongs to. */
+  suggest?: (header: string[]) => string | undefined;
+  delimiter?: string;
+}
+
+const display = (file: string) => path.relative(process.cwd(), file) || file;
+
+/**
+ * Streams a CSV file as rows with line numbers. It refuses (ImportFileError): a missing or empty file, a UTF-16 or
+ * UTF-32 file, bytes that are not UTF-8 (naming the line), malformed CSV (naming the line), and a header without the
+ * required columns. A UTF-8 byte-order mark is removed.
+ */
+export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<AdapterContext, 'progress'>): AsyncGenerator<CsvRow> {
+  const name = display(file);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new ImportFileError({ file: name, line: 0 }, `file not found`);
+  }
+  if (size === 0) throw new ImportFileError({ file: name, line: 0 }, 'the file is empty');
+
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let line = 1;
+  let first = true;
+  let bytes = 0;
+  async function* decoded(): AsyncGenerator<string> {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      if (first) {
+        first = false;
+        if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+          throw new ImportFileError({ file: name, line: 1 }, 'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and import again');
+        }
+      }
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        // Find the line of the first bad byte for the message.
+        const good = findValidPrefix(chunk);
+        const before = chunk.subarray(0, good);
+        let l = line;
+        for (const b of before) if (b === 0x0a) l++;
+        throw new ImportFileError(
+          { file: name, line: l },
+          `the file is not valid UTF-8 (byte 0x${chunk[good]?.toString(16)} at line ${l}); it may be Windows-1252 or Latin-1. Save it as UTF-8 and import again`,
+        );
+      }
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+      bytes += chunk.length;
+      ctx?.progress(bytes);
+      yield text;
+    }
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  }
+
+  const parser = parse({
+    delimiter: opts.delimiter ?? ',',
+    relax_column_count: false,
+    skip_empty_lines: true,
+    bom: true,
+    info: true,
+  });
+  const source = decoded();
+  const feed = (async () => {
+    try {
+      for await (const text of source) {
+        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
+      }
+      parser.end();
+    } catch (e) {
+      parser.destroy(e as Error);
+    }
+  })();
+
+  let header: string[] | undefined;
+  let index = new Map<string, number>();
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const at = { file: name, line: rec.info.lines };
+      if (!header) {
+        header = rec.record.map((h) => h.trim());
+        index = new Map(header.map((h, i) => [h, i]));
+        const missing = opts.required.filter((c) => !index.has(c));
+        if (missing.length > 0) {
+          const hint = opts.suggest?.(header);
+          throw new ImportFileError(
+            at,
+            `this is not a ${opts.adapter} file: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (found ${header
+              .slice(0, 8)
+              .map((h) => `"${h}"`)
+              .join(', ')}${header.length > 8 ? ', …' : ''})${hint ? `; ${hint}` : ''}`,
+          );
+        }
+        continue;
+      }
+      const cells = rec.record;
+      yield { cells, at, get: (c: string) => { const i = index.get(c); return i === undefined ? undefined : cells[i]; } };
+    }
+  } catch (e) {
+    if (e instanceof ImportFileError) throw e;
+    const err = e as Error & { code?: string; lines?: number };
+    if (err.code?.startsWith('CSV_')) {
+      throw new ImportFileError({ file: name, line: err.lines ?? line }, `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`);
+    }
+    throw e;
+  } finally {
+    await feed;
+  }
+  if (!header) throw new ImportFileError({ file: name, line: 1 }, 'the file has no header row');
+}
+
+function findValidPrefix(buf: Buffer): number {
+  let lo = 0;
+  let hi = buf.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/** Reads a CSV header only (for sniffing which adapter a file belongs to). */
+export async function readHeader(file: string): Promise<string[]> {
+  for await (const chunk of createReadStream(file, { start: 0, end: 64 * 1024 }) as AsyncIterable<Buffer>) {
+    const text = chunk.toString('utf8').replace(/^\uFEFF/, '');
+    const first = text.split(/\r?\n/, 1)[0] ?? '';
+    return first.split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  }
+  return [];
+}

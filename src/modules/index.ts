@@ -1,0 +1,14 @@
+import type { App, AppDeps } from '../platform/app.ts';
+
+/** A domain module as the app sees it: a name and a function that registers its routes. */
+export interface AppModule {
+  name: string;
+  register(app: App, deps: AppDeps): Promise<void> | void;
+}
+
+/** The one explicit list of modules the app registers, in dependency order. */
+const MODULES: AppModule[] = [];
+
+export async function registerModules(app: App, deps: AppDeps): Promise<void> {
+  for (const m of MODULES) await m.register(app, deps);
+}

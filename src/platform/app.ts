@@ -1,0 +1,142 @@
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import etag from '@fastify/etag';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.ts';
+import type { Db } from './db.ts';
+import { AppError, toProblem, type FieldError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { registerViews } from './views.ts';
+import { registerModules } from '../modules/index.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+/** Turns Fastify/Ajv validation errors into our per-field errors, naming the parameter and the value. */
+function validationErrors(err: FastifyError, input: Record<string, unknown>): FieldError[] {
+  return (err.validation ?? []).map((v) => {
+    const params = v.params as { additionalProperty?: string; missingProperty?: string };
+    const field =
+      params.additionalProperty ?? params.missingProperty ?? (v.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'request');
+    const raw = input[field];
+    const message = params.additionalProperty
+      ? 'is not a known parameter'
+      : params.missingProperty
+        ? 'is required'
+        : (v.message ?? 'is invalid');
+    return { field, message, ...(typeof raw === 'string' ? { value: raw } : {}) };
+  });
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  // A parameter given twice is refused rather than silently picking one value.
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (!q) return;
+    const repeated = Object.entries(q).filter(([, v]) => Array.isArray(v));
+    if (repeated.length > 0) {
+      throw new AppError(
+        400,
+        'repeated-parameter',
+        `Each query parameter may be given once; use a comma-separated list instead (${repeated.map(([k]) => k).join(', ')}).`,
+        repeated.map(([k, v]) => ({ field: k, message: 'is repeated', value: (v as unknown[]).join('&') })),
+      );
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    let problem: AppError;
+    if (err instanceof AppError) problem = err;
+    else if ((err as FastifyError).validation) {
+      const input = { ...(req.query as object), ...(req.params as object) } as Record<string, unknown>;
+      const errors = validationErrors(err as FastifyError, input);
+      problem = new AppError(
+        400,
+        'invalid-parameter',
+        errors.map((e) => `${e.field} ${e.message}${e.value !== undefined ? ` ("${e.value}")` : ''}`).join('; '),
+        errors,
+      );
+    } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
+      problem = new AppError((err as FastifyError).statusCode!, (err as FastifyError).code ?? 'bad-request', err.message);
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      problem = new AppError(500, 'internal-error', 'Something went wrong on our side. The request id identifies it in our logs.');
+    }
+    if (problem.status >= 500 && err instanceof AppError) req.log.error({ err }, 'server error');
+    for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
+    const wantsHtml = !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    if (wantsHtml) return reply.status(problem.status).view('error.njk', { problem: toProblem(problem, req.id) });
+    return reply.status(problem.status).type('application/problem+json').send(toProblem(problem, req.id));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const problem = new AppError(404, 'not-found', `There is nothing at ${req.url.split('?')[0]}.`);
+    if (!req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.status(404).view('error.njk', { problem: toProblem(problem, req.id) });
+    }
+    return reply.status(404).type('application/problem+json').send(toProblem(problem, req.id));
+  });
+
+  await app.register(etag, { weak: true });
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sector-led improvement platform API',
+        version: '1.0.0',
+        description:
+          'Keyless public API for English councils, metrics and observations. Data under the Open Government Licence v3.0 unless a metric says otherwise. Errors are application/problem+json.',
+        license: { name: 'Open Government Licence v3.0', url: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/' },
+      },
+      servers: [{ url: '/' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerViews(app);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await deps.db.kysely.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      return { status: 'ready', database: deps.db.dialect };
+    } catch (err) {
+      deps.logger.error({ err }, 'readiness check failed');
+      return reply.status(503).send({ status: 'unavailable', database: deps.db.dialect });
+    }
+  });
+
+  await registerModules(app, deps);
+  return app;
+}
