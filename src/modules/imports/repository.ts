@@ -1,0 +1,163 @@
+import type { Period } from '../observations/periods.ts';
+import type { MetricRowFields } from '../metrics/definition.ts';
+import type { Tx } from '../../platform/transaction.ts';
+import type { Db } from '../../platform/db.ts';
+import { TOPICS } from '../metrics/definition.ts';
+
+export interface AreaRef {
+  id: number;
+  code: string;
+  name: string;
+  type: string;
+  validFrom: string | null;
+  validTo: string | null;
+  successors: string[];
+}
+
+export interface StoredMetric extends MetricRowFields {
+  id: number;
+  slug: string;
+}
+
+/** All SQL of the imports module (the bulk writer lives in writer.ts). */
+export const importsRepository = {
+  async ensureTopics(tx: Tx): Promise<void> {
+    const have = new Set((await tx.kysely.selectFrom('topics').select('id').execute()).map((t) => t.id));
+    const missing = TOPICS.map((t, i) => ({ id: t.id, title: t.title, description: t.description, sort_order: i })).filter((t) => !have.has(t.id));
+    if (missing.length > 0) await tx.kysely.insertInto('topics').values(missing).execute();
+  },
+
+  async createImport(tx: Tx, row: { adapter: string; files: string; state: string; now: string }): Promise<number> {
+    const r = await tx.kysely
+      .insertInto('imports')
+      .values({ adapter: row.adapter, files: row.files, state: row.state, created_at: row.now, published_at: row.state === 'published' ? row.now : null, inserted: 0, updated: 0, unchanged: 0, rejected: 0, summary: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  },
+
+  async finishImport(tx: Tx, id: number, c: { inserted: number; updated: number; unchanged: number; rejected: number; summary: string }): Promise<void> {
+    await tx.kysely.updateTable('imports').set(c).where('id', '=', id).execute();
+  },
+
+  async setImportState(tx: Tx, id: number, state: string, now: string): Promise<void> {
+    await tx.kysely
+      .updateTable('imports')
+      .set({ state, ...(state === 'published' ? { published_at: now } : {}) })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  async getImport(db: Db | Tx, id: number) {
+    return db.kysely.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async listImports(db: Db, limit = 50) {
+    return db.kysely.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  },
+
+  /** Published imports of the same files (by checksum), newest first. */
+  async findPublishedByChecksum(tx: Tx, adapter: string) {
+    return tx.kysely.selectFrom('imports').select(['id', 'files', 'published_at']).where('adapter', '=', adapter).where('state', '=', 'published').orderBy('id', 'desc').execute();
+  },
+
+  async loadAreas(tx: Tx): Promise<Map<string, AreaRef>> {
+    const rows = await tx.kysely.selectFrom('areas').select(['id', 'code', 'name', 'type', 'valid_from', 'valid_to']).execute();
+    const succ = await tx.kysely
+      .selectFrom('area_successions as s')
+      .innerJoin('areas as p', 'p.id', 's.predecessor_id')
+      .innerJoin('areas as n', 'n.id', 's.successor_id')
+      .select(['p.code as from', 'n.code as to'])
+      .execute();
+    const map = new Map<string, AreaRef>();
+    for (const r of rows) map.set(r.code, { id: r.id, code: r.code, name: r.name, type: r.type, validFrom: r.valid_from, validTo: r.valid_to, successors: [] });
+    for (const s of succ) map.get(s.from)?.successors.push(s.to);
+    return map;
+  },
+
+  async loadMetrics(tx: Tx): Promise<Map<string, StoredMetric>> {
+    const rows = await tx.kysely.selectFrom('metrics').selectAll().execute();
+    return new Map(rows.map((r) => [r.code, r as StoredMetric]));
+  },
+
+  async loadPeriods(tx: Tx): Promise<Map<string, number>> {
+    const rows = await tx.kysely.selectFrom('periods').select(['id', 'iso']).execute();
+    return new Map(rows.map((r) => [r.iso, r.id]));
+  },
+
+  async insertPeriod(tx: Tx, p: Period): Promise<number> {
+    const r = await tx.kysely
+      .insertInto('periods')
+      .values({ iso: p.iso, type: p.type, start_date: p.start, end_date: p.end, label: p.label })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  },
+
+  async slugExists(tx: Tx, slug: string): Promise<boolean> {
+    const a = await tx.kysely.selectFrom('metrics').select('id').where('slug', '=', slug).executeTakeFirst();
+    const b = await tx.kysely.selectFrom('metric_slugs').select('metric_id').where('slug', '=', slug).executeTakeFirst();
+    return a !== undefined || b !== undefined;
+  },
+
+  async insertMetric(tx: Tx, fields: MetricRowFields, slug: string, importId: number, now: string): Promise<number> {
+    const r = await tx.kysely
+      .insertInto('metrics')
+      .values({ ...fields, slug, import_id: importId, created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  },
+
+  async updateMetric(tx: Tx, id: number, fields: Partial<MetricRowFields>, importId: number, now: string): Promise<void> {
+    await tx.kysely.updateTable('metrics').set({ ...fields, import_id: importId, updated_at: now }).where('id', '=', id).execute();
+  },
+
+  async logChange(tx: Tx, c: { at: string; entity: string; action: string; key: string; importId: number | null; detail?: unknown }): Promise<void> {
+    await tx.kysely
+      .insertInto('change_log')
+      .values({ at: c.at, entity: c.entity, action: c.action, entity_key: c.key, import_id: c.importId, detail: c.detail === undefined ? null : JSON.stringify(c.detail) })
+      .execute();
+  },
+
+  /**
+   * Recomputes the per-period coverage of the given metrics from the published observations and records what this
+   * import inserted and updated per metric.
+   */
+  async refreshCoverage(tx: Tx, metricIds: number[], importId: number, rowsRead: Map<number, number>): Promise<void> {
+    for (let i = 0; i < metricIds.length; i += 500) {
+      const ids = metricIds.slice(i, i + 500);
+      const list = ids.map(() => '?').join(',');
+      await tx.run(`DELETE FROM metric_periods WHERE metric_id IN (${list})`, ids);
+      const rows = await tx.all<{ metric_id: number; period_id: number; n_areas: number; n_values: number; ins: number; upd: number }>(
+        `SELECT metric_id, period_id, count(*) AS n_areas, count(value) AS n_values,
+           sum(CASE WHEN import_id = ? AND revision = 1 THEN 1 ELSE 0 END) AS ins,
+           sum(CASE WHEN import_id = ? AND revision > 1 THEN 1 ELSE 0 END) AS upd
+         FROM observations WHERE metric_id IN (${list}) GROUP BY metric_id, period_id`,
+        [importId, importId, ...ids],
+      );
+      for (let j = 0; j < rows.length; j += 500) {
+        const part = rows.slice(j, j + 500);
+        await tx.kysely
+          .insertInto('metric_periods')
+          .values(part.map((r) => ({ metric_id: r.metric_id, period_id: r.period_id, n_areas: Number(r.n_areas), n_values: Number(r.n_values) })))
+          .execute();
+      }
+      const perMetric = new Map<number, { ins: number; upd: number }>();
+      for (const r of rows) {
+        const m = perMetric.get(r.metric_id) ?? { ins: 0, upd: 0 };
+        m.ins += Number(r.ins);
+        m.upd += Number(r.upd);
+        perMetric.set(r.metric_id, m);
+      }
+      const im = ids
+        .map((id) => {
+          const m = perMetric.get(id) ?? { ins: 0, upd: 0 };
+          const read = rowsRead.get(id) ?? 0;
+          return { import_id: importId, metric_id: id, inserted: m.ins, updated: m.upd, unchanged: Math.max(0, read - m.ins - m.upd) };
+        })
+        .filter((r) => r.inserted + r.updated + r.unchanged > 0);
+      if (im.length > 0) await tx.kysely.insertInto('import_metrics').values(im).execute();
+    }
+  },
+};
