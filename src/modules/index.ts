@@ -1,4 +1,7 @@
 import type { App, AppDeps } from '../platform/app.ts';
+import { changesModule } from './changes/index.ts';
+import { metricsModule } from './metrics/index.ts';
+import { observationsModule } from './observations/index.ts';
 
 /** A domain module as the app sees it: a name and a function that registers its routes. */
 export interface AppModule {
@@ -7,7 +10,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [];
+const MODULES: AppModule[] = [metricsModule, observationsModule, changesModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

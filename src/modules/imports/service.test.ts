@@ -1,66 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { calendarYear, financialYear } from '../observations/periods.ts';
-import type { ImportAdapter, ImportItem, MetricDefinition } from './adapter.ts';
+import { fixtureAdapter, seedFixtureAreas, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
+import { calendarYear } from '../observations/periods.ts';
+import type { ImportAdapter } from './adapter.ts';
 import { discardImport, publishImport, runImport } from './service.ts';
 
-const metric = (code: string, over: Partial<MetricDefinition> = {}): MetricDefinition => ({
-  code,
-  title: `Test metric ${code}`,
-  topic: 'environment-housing',
-  unit: '%',
-  unitType: 'percentage',
-  decimalPlaces: 1,
-  polarity: 'higher-is-better',
-  periodType: 'financial-year',
-  applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'],
-  source: { publisher: 'Test publisher', licence: 'OGL-UK-3.0' },
-  statisticsStatus: 'official',
-  ...over,
-});
-
-type Row = [metric: string, area: string, year: number, value: number | null];
-
-/** A fixture adapter: yields the given metric definitions and rows as if read from "fixture.csv". */
-function fixture(metrics: MetricDefinition[], rows: Row[]): ImportAdapter {
-  return {
-    name: 'fixture',
-    summary: 'test fixture',
-    files: 'none',
-    signatures: [],
-    async *read(): AsyncIterable<ImportItem> {
-      for (const m of metrics) yield { kind: 'metric', metric: m, at: { file: 'fixture.csv', line: 1 } };
-      let line = 2;
-      for (const [m, area, year, value] of rows) {
-        yield {
-          kind: 'observation',
-          observation: { metric: m, area, period: financialYear(year), value, status: value === null ? ['x'] : [], at: { file: 'fixture.csv', line: line++ } },
-        };
-      }
-    },
-  };
-}
+const metric = testMetric;
+const fixture = fixtureAdapter;
+type Row = FixtureRow;
 
 describe('import engine', () => {
   let db: TestDb;
   beforeAll(async () => {
     db = await createTestDb();
-    const now = new Date().toISOString();
-    await db.kysely
-      .insertInto('areas')
-      .values([
-        { code: 'E06000001', name: 'Hartlepool', type: 'E06', valid_from: '1996-04-01', valid_to: null, source: 'test', updated_at: now },
-        { code: 'E08000009', name: 'Trafford', type: 'E08', valid_from: '1986-04-01', valid_to: null, source: 'test', updated_at: now },
-        { code: 'E07000150', name: 'Corby', type: 'E07', valid_from: '1974-04-01', valid_to: '2021-03-31', source: 'test', updated_at: now },
-        { code: 'E06000061', name: 'North Northamptonshire', type: 'E06', valid_from: '2021-04-01', valid_to: null, source: 'test', updated_at: now },
-        { code: 'E10000014', name: 'Hampshire', type: 'E10', valid_from: null, valid_to: null, source: 'test', updated_at: now },
-      ])
-      .execute();
-    const ids = Object.fromEntries((await db.kysely.selectFrom('areas').select(['id', 'code']).execute()).map((r) => [r.code, r.id]));
-    await db.kysely
-      .insertInto('area_successions')
-      .values({ predecessor_id: ids.E07000150!, successor_id: ids.E06000061!, change_type: 'merger', effective_date: '2021-04-01', note: null })
-      .execute();
+    await seedFixtureAreas(db);
   });
   afterAll(async () => db.drop());
   beforeEach(async () => {
@@ -125,7 +78,7 @@ describe('import engine', () => {
 
   it('names unknown metrics and areas, refuses areas outside the metric tier, and suggests the successor of a retired code', async () => {
     const r = await runImport(db, {
-      adapter: fixture([metric('t.one')], [['t.nope', 'E06000001', 2022, 1], ['t.one', 'E06999999', 2022, 1], ['t.one', 'E07000150', 2022, 1], ['t.one', 'E10000014', 2022, 1]]),
+      adapter: fixture([metric('t.one', { applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'] })], [['t.nope', 'E06000001', 2022, 1], ['t.one', 'E06999999', 2022, 1], ['t.one', 'E07000150', 2022, 1], ['t.one', 'E10000014', 2022, 1], ['t.one', 'E92000001', 2022, 1]]),
       files: [],
       publish: true,
     });

@@ -1,0 +1,181 @@
+import { Command, Option } from 'commander';
+import { stringify } from 'csv-stringify';
+import cliProgress from 'cli-progress';
+import { once } from 'node:events';
+import { createDb, type Db } from '../platform/db.ts';
+import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
+import { migrateToLatest } from '../platform/migrate.ts';
+import { createLogger } from '../platform/logger.ts';
+import { buildApp } from '../platform/app.ts';
+import { AppError } from '../platform/errors.ts';
+import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
+import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
+
+/** Thrown to end the CLI with a message and an exit status. */
+class CliExit extends Error {
+  readonly status: number;
+  constructor(message: string, status = 1) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+
+async function open(cmd: Command): Promise<{ db: Db; config: Config }> {
+  const opts = cmd.optsWithGlobals<{ databaseUrl?: string; port?: string; host?: string }>();
+  const config = loadConfig(process.env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
+  const db = createDb(config.databaseUrl);
+  await migrateToLatest(db);
+  return { db, config };
+}
+
+const program = new Command('sli')
+  .description('Sector-led improvement platform: data service for English councils')
+  .addOption(new Option('--database-url <url>', 'postgres://… or sqlite:<file> (default: SLI_DATABASE_URL, else sqlite:./data/sli.sqlite)'))
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the web service (creates and migrates the database on first start)')
+  .option('--port <n>', 'port to listen on (default SLI_PORT or 3000)')
+  .option('--host <host>', 'address to listen on (default SLI_HOST or 127.0.0.1)')
+  .action(async (_o, cmd: Command) => {
+    const { db, config } = await open(cmd);
+    const logger = createLogger(config.logLevel);
+    const app = await buildApp({ db, config, logger });
+    const address = await app.listen({ port: config.port, host: config.host });
+    logger.info({ database: db.description }, `listening on ${address}`);
+    const stop = async () => {
+      await app.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
+program
+  .command('migrate')
+  .description('create or update the database schema')
+  .action(async (_o, cmd: Command) => {
+    const { db } = await open(cmd);
+    out(`Database ${db.description} is up to date.`);
+    await db.close();
+  });
+
+program
+  .command('import')
+  .description('load publishers\' files: validation first, then all or nothing')
+  .argument('<adapter>', `one of: ${adapters().map((a) => a.name).join(', ') || '(none registered)'}`)
+  .argument('<files...>', 'the files to import')
+  .option('--dry-run', 'validate and count, write nothing')
+  .option('--publish', 'publish at once (default: hold as a draft)')
+  .option('--json', 'print the summary as JSON')
+  .addHelpText('after', `\nAdapters:\n${adapters().map((a) => `  ${a.name.padEnd(18)} ${a.summary}\n  ${''.padEnd(18)} files: ${a.files}`).join('\n')}`)
+  .action(async (adapter: string, files: string[], o: { dryRun?: boolean; publish?: boolean; json?: boolean }, cmd: Command) => {
+    const { db } = await open(cmd);
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {value}/{total} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      : undefined;
+    let started = false;
+    try {
+      const summary = await importFiles(db, adapter, files, {
+        publish: !!o.publish,
+        dryRun: !!o.dryRun,
+        onProgress: (read, total) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(Math.max(1, Math.round(total / 1e6)), 0);
+            started = true;
+          }
+          bar.update(Math.round(read / 1e6));
+        },
+      });
+      bar?.stop();
+      if (o.json) out(JSON.stringify(summary, null, 2));
+      for (const e of summary.errors) {
+        err(`${e.at.file}:${e.at.line}: ${e.field ? `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ` : ''}${e.message}`);
+      }
+      if (summary.errorCount > summary.errors.length) err(`… and ${summary.errorCount - summary.errors.length} more problems.`);
+      if (!o.json) out(summary.message);
+      if (summary.state === 'rejected') throw new CliExit('', 1);
+    } finally {
+      bar?.stop();
+      await db.close();
+    }
+  });
+
+const imports = program.command('imports').description('list, publish or discard imports');
+imports
+  .command('list')
+  .action(async (_o, cmd: Command) => {
+    const { db } = await open(cmd);
+    for (const i of await listImports(db)) {
+      out(`#${i.id}\t${i.state}\t${i.adapter}\t${i.created_at}\tnew ${i.inserted}, changed ${i.updated}, unchanged ${i.unchanged}`);
+    }
+    await db.close();
+  });
+for (const [name, fn, verb] of [['publish', publishImport, 'Published'], ['discard', discardImport, 'Discarded']] as const) {
+  imports
+    .command(name)
+    .argument('<id>', 'import number')
+    .action(async (id: string, _o, cmd: Command) => {
+      const { db } = await open(cmd);
+      try {
+        await fn(db, Number(id));
+        out(`${verb} import #${id}.`);
+      } finally {
+        await db.close();
+      }
+    });
+}
+
+program
+  .command('export')
+  .description('write published data to standard output')
+  .argument('<what>', 'observations')
+  .requiredOption('--metric <ids>', 'metric ids, comma-separated')
+  .option('--area <codes>', 'GSS codes, comma-separated (default: all)')
+  .option('--period <periods>', 'latest (default), latest:N, earliest, all, a label, an ISO period or a range a..b', 'latest')
+  .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+  .action(async (what: string, o: { metric: string; area?: string; period: string; format: 'csv' | 'json' }, cmd: Command) => {
+    if (what !== 'observations') throw new CliExit(`sli export: "${what}" cannot be exported; try "sli export observations"`, 2);
+    const { db } = await open(cmd);
+    try {
+      const service = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+      const q = { metric: o.metric, area: o.area, period: o.period };
+      if (o.format === 'json') {
+        out(JSON.stringify(await service.query(q), null, 2));
+        return;
+      }
+      const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+      csv.pipe(process.stdout);
+      for await (const r of service.stream(q, { unlimited: true })) {
+        if (!csv.write(toCsvRecord(r.metric, r.row))) await once(csv, 'drain');
+      }
+      csv.end();
+      await once(csv, 'end');
+    } finally {
+      await db.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CliExit) {
+    if (e.message) err(e.message);
+    process.exitCode = e.status;
+  } else if (e instanceof ConfigError || e instanceof UnknownAdapterError || e instanceof ImportStateError) {
+    err(`sli: ${e.message}`);
+    process.exitCode = 2;
+  } else if (e instanceof AppError) {
+    err(`sli: ${e.message}`);
+    process.exitCode = 2;
+  } else {
+    err(`sli: ${(e as Error).stack ?? String(e)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Db } from '../../platform/db.ts';
+import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
+import { adapters, findAdapter } from './registry.ts';
+
+export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
+export { adapters, findAdapter, suggestAdapter } from './registry.ts';
+export type * from './adapter.ts';
+
+export class UnknownAdapterError extends Error {}
+
+/** Imports files with the named adapter (the CLI's entry point). */
+export async function importFiles(
+  db: Db,
+  adapterName: string,
+  files: string[],
+  opts: Omit<ImportRequest, 'adapter' | 'files'> = {},
+): Promise<ImportSummary> {
+  const adapter = findAdapter(adapterName);
+  if (!adapter) {
+    throw new UnknownAdapterError(`there is no "${adapterName}" importer; use one of: ${adapters().map((a) => a.name).join(', ')}`);
+  }
+  return runImport(db, { adapter, files, ...opts });
+}

@@ -1,0 +1,22 @@
+import type { ImportAdapter } from './adapter.ts';
+
+/** Every import adapter, by the name used on the command line. */
+const ADAPTERS: ImportAdapter[] = [];
+
+export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
+
+export function findAdapter(name: string): ImportAdapter | undefined {
+  return ADAPTERS.find((a) => a.name === name);
+}
+
+/** The adapter whose file signature matches a header, to tell users which adapter a file belongs to. */
+export function adapterForHeader(header: string[]): ImportAdapter | undefined {
+  const cols = new Set(header);
+  return ADAPTERS.find((a) => a.signatures.some((sig) => sig.length > 0 && sig.every((c) => cols.has(c))));
+}
+
+/** A hint for readCsv's `suggest`: "this looks like a lait file: use sli import lait". */
+export function suggestAdapter(header: string[], current: string): string | undefined {
+  const a = adapterForHeader(header);
+  return a && a.name !== current ? `it looks like a file for the "${a.name}" adapter: use "sli import ${a.name} …"` : undefined;
+}

@@ -1,0 +1,13 @@
+import type { AppModule } from '../index.ts';
+import { metricsRoutes } from './routes.ts';
+import { createMetricsService } from './service.ts';
+
+export { createMetricsService, toMetricDto, type MetricsService } from './service.ts';
+export { TOPICS } from './definition.ts';
+
+export const metricsModule: AppModule = {
+  name: 'metrics',
+  register(app, deps) {
+    metricsRoutes(app, createMetricsService(deps.db));
+  },
+};

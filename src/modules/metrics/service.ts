@@ -1,0 +1,112 @@
+import type { Db } from '../../platform/db.ts';
+import { AppError, invalidParameter, notFound } from '../../platform/errors.ts';
+import type { MetricsTable } from './tables.ts';
+import { createMetricsRepository, type MetricCoverageRow } from './repository.ts';
+import type { MetricDto, MetricListQueryT } from './schemas.ts';
+
+type MetricRow = Omit<MetricsTable, 'id'> & { id: number };
+
+const periodRef = (packed: string | null) => {
+  if (!packed) return null;
+  const iso = packed.slice(packed.indexOf(' ') + 1);
+  return { period: iso, label: '' };
+};
+
+/** Named mapper from a catalogue row (and its coverage) to the API object. */
+export function toMetricDto(m: MetricRow, cov?: MetricCoverageRow, labels?: Map<string, string>): MetricDto {
+  const first = periodRef(cov?.first_iso ?? null);
+  const last = periodRef(cov?.last_iso ?? null);
+  if (first) first.label = labels?.get(first.period) ?? first.period;
+  if (last) last.label = labels?.get(last.period) ?? last.period;
+  return {
+    id: m.code,
+    slug: m.slug,
+    title: m.title,
+    shortTitle: m.short_title,
+    description: m.description,
+    definition: m.definition,
+    caveats: m.caveats,
+    topic: m.topic_id,
+    subtopic: m.subtopic,
+    unit: m.unit,
+    unitType: m.unit_type,
+    decimalPlaces: m.decimal_places,
+    multiplier: m.multiplier,
+    polarity: m.polarity as MetricDto['polarity'],
+    periodType: m.period_type,
+    applicableAreaTypes: JSON.parse(m.applicable_area_types) as string[],
+    source: { publisher: m.source_publisher, url: m.source_url, licence: m.licence, attribution: m.attribution },
+    statisticsStatus: m.statistics_status,
+    numeratorLabel: m.numerator_label,
+    denominatorLabel: m.denominator_label,
+    releasedAt: m.released_at,
+    nextReleaseAt: m.next_release_at,
+    earliestPeriod: first,
+    latestPeriod: last,
+    periodCount: Number(cov?.n_periods ?? 0),
+    updatedAt: m.updated_at,
+  };
+}
+
+/** The metrics catalogue: listing by service area, search, one metric with its periods. */
+export function createMetricsService(db: Db) {
+  const repo = createMetricsRepository(db);
+
+  async function withCoverage(rows: MetricRow[]): Promise<MetricDto[]> {
+    const cov = await repo.coverage(rows.map((r) => r.id));
+    const byId = new Map(cov.map((c) => [c.metric_id, c]));
+    const isos = cov.flatMap((c) => [c.first_iso, c.last_iso]).filter((x): x is string => !!x).map((x) => x.slice(x.indexOf(' ') + 1));
+    const labels = new Map((await repo.periodsByIso([...new Set(isos)])).map((p) => [p.iso, p.label]));
+    return rows.map((r) => toMetricDto(r, byId.get(r.id), labels));
+  }
+
+  return {
+    topics: async () => (await repo.listTopics()).map((t) => ({ id: t.id, title: t.title, description: t.description })),
+
+    async list(q: MetricListQueryT) {
+      const topics = await this.topics();
+      if (q.topic && !topics.some((t) => t.id === q.topic)) {
+        throw invalidParameter('topic', `is not a service area; use one of ${topics.map((t) => t.id).join(', ')}`, q.topic);
+      }
+      const limit = q.limit ?? 100;
+      const offset = q.offset ?? 0;
+      const [rows, total] = await Promise.all([repo.list({ topic: q.topic, q: q.q, limit, offset }), repo.count({ topic: q.topic, q: q.q })]);
+      return { total, limit, offset, topics, metrics: await withCoverage(rows) };
+    },
+
+    /** One metric by id or slug; an old slug raises a redirect to the current id. */
+    async get(id: string) {
+      const m = await repo.byCodeOrSlug(id);
+      if (!m) {
+        const moved = await repo.byOldSlug(id);
+        if (moved) throw new AppError(301, 'moved', `Metric "${id}" is now "${moved.code}".`, [], { location: `/api/v1/metrics/${encodeURIComponent(moved.code)}` });
+        throw notFound('Metric', id);
+      }
+      const [dto] = await withCoverage([m]);
+      const periods = (await repo.periodsOf([m.id])).map((p) => ({
+        period: p.iso,
+        label: p.label,
+        type: p.type,
+        start: p.start_date,
+        end: p.end_date,
+        areas: Number(p.n_areas),
+        values: Number(p.n_values),
+      }));
+      return { ...dto!, periods };
+    },
+
+    /** Rows for several metrics by id or slug; unknown ones are named in a 400. */
+    async resolve(codes: string[]): Promise<MetricRow[]> {
+      const rows = await repo.byCodes(codes);
+      const found = new Set(rows.flatMap((r) => [r.code, r.slug]));
+      const unknown = codes.filter((c) => !found.has(c));
+      if (unknown.length > 0) {
+        throw new AppError(400, 'unknown-metric', `Unknown metric ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/metrics for the catalogue.`, unknown.map((u) => ({ field: 'metric', message: 'is not a metric id', value: u })));
+      }
+      return codes.map((c) => rows.find((r) => r.code === c || r.slug === c)!).filter((r, i, a) => a.indexOf(r) === i);
+    },
+
+    periodsOf: (ids: number[]) => repo.periodsOf(ids),
+  };
+}
+export type MetricsService = ReturnType<typeof createMetricsService>;

@@ -1,0 +1,14 @@
+import type { AppModule } from '../index.ts';
+import { observationsRoutes } from './routes.ts';
+import { createObservationsService } from './service.ts';
+
+export { createObservationsService, CSV_COLUMNS, toCsvRecord, type ObservationsService, type ObservationDto } from './service.ts';
+export * from './periods.ts';
+export * from './status.ts';
+
+export const observationsModule: AppModule = {
+  name: 'observations',
+  register(app, deps) {
+    observationsRoutes(app, createObservationsService(deps.db, { maxRows: deps.config.maxDataRows }));
+  },
+};

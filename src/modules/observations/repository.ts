@@ -1,0 +1,71 @@
+import type { Db } from '../../platform/db.ts';
+
+export interface ObservationRow {
+  metric_id: number;
+  period_id: number;
+  area_code: string;
+  area_name: string;
+  value: number | null;
+  status: string;
+  lci: number | null;
+  uci: number | null;
+  ci_level: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+  revision: number;
+  updated_at: string;
+}
+
+/** All SQL of the observations module. */
+export function createObservationsRepository(db: Db) {
+  const k = db.kysely;
+  return {
+    /** Published observations of one metric in some periods, optionally for some areas, ordered by period then area code. */
+    find(metricId: number, periodIds: number[], areaIds?: number[]): Promise<ObservationRow[]> {
+      let q = k
+        .selectFrom('observations as o')
+        .innerJoin('areas as a', 'a.id', 'o.area_id')
+        .select([
+          'o.metric_id',
+          'o.period_id',
+          'a.code as area_code',
+          'a.name as area_name',
+          'o.value',
+          'o.status',
+          'o.lci',
+          'o.uci',
+          'o.ci_level',
+          'o.numerator',
+          'o.denominator',
+          'o.note',
+          'o.revision',
+          'o.updated_at',
+        ])
+        .where('o.metric_id', '=', metricId)
+        .where('o.period_id', 'in', periodIds);
+      if (areaIds) q = q.where('o.area_id', 'in', areaIds);
+      return q.orderBy('o.period_id').orderBy('a.code').execute();
+    },
+
+    areasByCodes: (codes: string[]) =>
+      codes.length === 0 ? Promise.resolve([]) : k.selectFrom('areas').select(['id', 'code', 'name', 'valid_to']).where('code', 'in', codes).execute(),
+
+    successorsOf: (areaIds: number[]) =>
+      areaIds.length === 0
+        ? Promise.resolve([])
+        : k
+            .selectFrom('area_successions as s')
+            .innerJoin('areas as n', 'n.id', 's.successor_id')
+            .select(['s.predecessor_id', 'n.code', 'n.name'])
+            .where('s.predecessor_id', 'in', areaIds)
+            .execute(),
+
+    /** When published data last changed: the newest publication (for Last-Modified). */
+    async lastPublished(): Promise<string | null> {
+      const r = await k.selectFrom('imports').select((eb) => eb.fn.max('published_at').as('at')).where('state', '=', 'published').executeTakeFirst();
+      return (r?.at as string | null | undefined) ?? null;
+    },
+  };
+}
+export type ObservationsRepository = ReturnType<typeof createObservationsRepository>;

@@ -1,0 +1,169 @@
+import type { Db } from '../../platform/db.ts';
+import { AppError, invalidParameter } from '../../platform/errors.ts';
+import { createMetricsService, toMetricDto } from '../metrics/index.ts';
+import { createObservationsRepository, type ObservationRow } from './repository.ts';
+import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
+import { statusFromText } from './status.ts';
+
+export interface DataQuery {
+  metric: string;
+  area?: string | undefined;
+  period?: string | undefined;
+}
+
+export interface ObservationDto {
+  metric: string;
+  area: string;
+  areaName: string;
+  period: string;
+  periodLabel: string;
+  value: number | null;
+  status: string[];
+  lci: number | null;
+  uci: number | null;
+  ciLevel: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+  revision: number;
+  updatedAt: string;
+}
+
+const GSS = /^[EWSNK]\d{8}$/;
+const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+
+/** Named mapper from a stored row to the API's observation. */
+export function toObservationDto(r: ObservationRow, metricCode: string, period: AvailablePeriod): ObservationDto {
+  return {
+    metric: metricCode,
+    area: r.area_code,
+    areaName: r.area_name,
+    period: period.iso,
+    periodLabel: period.label,
+    value: r.value,
+    status: statusFromText(r.status),
+    lci: r.lci,
+    uci: r.uci,
+    ciLevel: r.ci_level,
+    numerator: r.numerator,
+    denominator: r.denominator,
+    note: r.note,
+    revision: r.revision,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * The data query: metrics × areas × periods, published observations only. Parses and checks the parameters
+ * (naming the field and value on error), resolves `latest`/`latest:N`/labels/ISO/ranges per metric, refuses
+ * requests larger than `maxRows` with a pointer to the bulk download.
+ */
+export function createObservationsService(db: Db, opts: { maxRows: number }) {
+  const repo = createObservationsRepository(db);
+  const metrics = createMetricsService(db);
+
+  async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
+    const metricCodes = list(q.metric);
+    if (metricCodes.length === 0) throw invalidParameter('metric', 'is required: one or more metric ids separated by commas', q.metric);
+    if (metricCodes.length > 100) throw invalidParameter('metric', 'lists more than 100 metrics; use the bulk download per metric', String(metricCodes.length));
+    let selectors;
+    try {
+      selectors = parsePeriodSelectors(q.period);
+    } catch (e) {
+      if (e instanceof SelectorError) throw invalidParameter('period', e.message, q.period);
+      throw e;
+    }
+    const areaCodes = list(q.area);
+    const malformed = areaCodes.filter((c) => !GSS.test(c));
+    if (malformed.length > 0) {
+      throw new AppError(400, 'invalid-parameter', `area: ${malformed.map((m) => `"${m}"`).join(', ')} is not a GSS code such as E08000009`, malformed.map((m) => ({ field: 'area', message: 'is not a GSS code', value: m })));
+    }
+    const metricRows = await metrics.resolve(metricCodes);
+    let areaIds: number[] | undefined;
+    const notes: string[] = [];
+    if (areaCodes.length > 0) {
+      const areas = await repo.areasByCodes(areaCodes);
+      const known = new Set(areas.map((a) => a.code));
+      const unknown = areaCodes.filter((c) => !known.has(c));
+      if (unknown.length > 0) {
+        throw new AppError(400, 'unknown-area', `Unknown area ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/areas.`, unknown.map((u) => ({ field: 'area', message: 'is not a known area code', value: u })));
+      }
+      areaIds = areas.map((a) => a.id);
+      const retired = areas.filter((a) => a.valid_to);
+      if (retired.length > 0) {
+        const succ = await repo.successorsOf(retired.map((a) => a.id));
+        for (const a of retired) {
+          const s = succ.filter((x) => x.predecessor_id === a.id).map((x) => `${x.code} (${x.name})`);
+          notes.push(`${a.code} (${a.name}) ended on ${a.valid_to}${s.length ? `; its successor is ${s.join(' and ')}` : ''}. Its data are shown as its own, not merged into a successor's.`);
+        }
+      }
+    }
+    const allPeriods = await metrics.periodsOf(metricRows.map((m) => m.id));
+    const parts = metricRows.map((m) => {
+      const available: AvailablePeriod[] = allPeriods.filter((p) => p.metric_id === m.id);
+      const chosen = selectPeriods(selectors, available);
+      if (chosen.length === 0) notes.push(`No published data for ${m.code} in the periods asked for (${q.period ?? 'latest'}).`);
+      const estimate = allPeriods.filter((p) => p.metric_id === m.id && chosen.some((c) => c.id === p.id)).reduce((s, p) => s + Number(p.n_areas), 0);
+      return { metric: m, periods: chosen, estimate: areaIds ? Math.min(estimate, areaIds.length * chosen.length) : estimate };
+    });
+    const total = parts.reduce((s, p) => s + p.estimate, 0);
+    if (!limits.unlimited && total > opts.maxRows) {
+      throw new AppError(
+        413,
+        'too-large',
+        `This request would return about ${total.toLocaleString('en-GB')} observations, more than the ${opts.maxRows.toLocaleString('en-GB')} one request may return. Narrow it by area or period, or download whole metrics from /api/v1/metrics/{id}/observations.csv (or "sli export observations").`,
+        [{ field: 'metric', message: 'the selection is too large for one request', value: q.metric }],
+      );
+    }
+    return { parts, areaIds, notes };
+  }
+
+  return {
+    async query(q: DataQuery) {
+      const { parts, areaIds, notes } = await plan(q);
+      const observations: ObservationDto[] = [];
+      for (const part of parts) {
+        if (part.periods.length === 0) continue;
+        const byId = new Map(part.periods.map((p) => [p.id, p]));
+        const rows = await repo.find(part.metric.id, part.periods.map((p) => p.id), areaIds);
+        for (const r of rows) observations.push(toObservationDto(r, part.metric.code, byId.get(r.period_id)!));
+      }
+      const metricDtos = parts.map((p) => toMetricDto(p.metric));
+      return {
+        metrics: metricDtos.map((m) => ({ id: m.id, title: m.title, unit: m.unit, unitType: m.unitType, decimalPlaces: m.decimalPlaces, polarity: m.polarity, caveats: m.caveats, source: m.source })),
+        periods: parts.map((p) => ({ metric: p.metric.code, periods: p.periods.map((x) => ({ period: x.iso, label: x.label })) })),
+        observations,
+        notes,
+        licence: [...new Set(metricDtos.map((m) => m.source.licence))].join('; '),
+        attribution: [...new Set(metricDtos.map((m) => m.source.attribution ?? m.source.publisher))],
+      };
+    },
+
+    /** Streams observations in chunks of one metric and period, for CSV exports of any size. */
+    async *stream(q: DataQuery, limits: { unlimited?: boolean } = {}): AsyncGenerator<{ metric: ReturnType<typeof toMetricDto>; row: ObservationDto }> {
+      const { parts, areaIds } = await plan(q, limits);
+      for (const part of parts) {
+        const m = toMetricDto(part.metric);
+        for (const p of part.periods) {
+          for (const r of await repo.find(part.metric.id, [p.id], areaIds)) yield { metric: m, row: toObservationDto(r, m.id, p) };
+        }
+      }
+    },
+
+    lastPublished: () => repo.lastPublished(),
+  };
+}
+export type ObservationsService = ReturnType<typeof createObservationsService>;
+
+export const CSV_COLUMNS = [
+  'metric', 'metric_title', 'area', 'area_name', 'period', 'period_label', 'value', 'status', 'lci', 'uci', 'ci_level',
+  'numerator', 'denominator', 'note', 'unit', 'revision', 'updated_at', 'licence', 'source',
+] as const;
+
+/** One tidy CSV row: the licence and source travel with every observation. */
+export function toCsvRecord(m: ReturnType<typeof toMetricDto>, o: ObservationDto): (string | number | null)[] {
+  return [
+    o.metric, m.title, o.area, o.areaName, o.period, o.periodLabel, o.value, o.status.join(' '), o.lci, o.uci, o.ciLevel,
+    o.numerator, o.denominator, o.note, m.unit, o.revision, o.updatedAt, m.source.licence, m.source.attribution ?? m.source.publisher,
+  ];
+}
