@@ -109,10 +109,21 @@ export interface GeographyBundle {
   source: string;
 }
 
+/** Boundary shapes for one layer and year (e.g. LTLA 2025), for choropleth maps. */
+export interface BoundaryBundle {
+  /** ltla | utla | cty | rgn | cauth */
+  layer: string;
+  year: number;
+  source: string;
+  /** GeoJSON geometries (WGS84) keyed by GSS code. */
+  features: { code: string; name: string; geometry: unknown }[];
+}
+
 export type ImportItem =
   | { kind: 'metric'; metric: MetricDefinition; at: SourceLocation }
   | { kind: 'observation'; observation: ObservationRecord }
-  | { kind: 'geography'; geography: GeographyBundle };
+  | { kind: 'geography'; geography: GeographyBundle }
+  | { kind: 'boundaries'; boundaries: BoundaryBundle; at: SourceLocation };
 
 /** Problems found while reading: each names where (file:line and field) and why. */
 export interface ImportIssue {

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db.ts';
 import { RollbackSignal, withTransaction, type Tx } from '../../platform/transaction.ts';
 import { changedFields, slugify, toMetricFields, validateMetricDefinition } from '../metrics/definition.ts';
 import { statusToText } from '../observations/status.ts';
-import type { GeographyBundle, ImportAdapter, ImportIssue, MetricDefinition, ObservationRecord, SourceLocation } from './adapter.ts';
+import type { BoundaryBundle, GeographyBundle, ImportAdapter, ImportIssue, MetricDefinition, ObservationRecord, SourceLocation } from './adapter.ts';
 import { ImportFileError } from './csv.ts';
 import { importsRepository as repo, type AreaRef, type StoredMetric } from './repository.ts';
 import { createObservationWriter, publishStaged, type WriterCounts } from './writer.ts';
@@ -21,6 +21,8 @@ export interface ImportRequest {
   now?: Date;
   /** Applies a geography bundle inside the import's transaction (the areas module provides it). */
   applyGeography?: (tx: Tx, bundle: GeographyBundle, ctx: { importId: number; now: string }) => Promise<GeographyCounts>;
+  /** Stores boundary shapes inside the import's transaction (the maps module provides it). */
+  applyBoundaries?: (tx: Tx, bundle: BoundaryBundle, ctx: { importId: number; now: string }) => Promise<BoundaryCounts>;
   /** Rows per staging chunk (tests use small chunks to exercise the cross-chunk paths). */
   chunkSize?: number;
 }
@@ -33,6 +35,12 @@ export interface GeographyCounts {
   successions: number;
 }
 
+export interface BoundaryCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
 export interface ImportSummary {
   importId: number | null;
   adapter: string;
@@ -41,6 +49,7 @@ export interface ImportSummary {
   observations: { read: number; inserted: number; updated: number; unchanged: number; duplicates: number; rejected: number };
   metrics: { created: number; updated: number; unchanged: number };
   geography?: GeographyCounts;
+  boundaries?: BoundaryCounts;
   errors: ImportIssue[];
   errorCount: number;
   message: string;
@@ -94,6 +103,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
   const obs = { read: 0, inserted: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0 };
   const metricCounts = { created: 0, updated: 0, unchanged: 0 };
   let geography: GeographyCounts | undefined;
+  let boundaries: BoundaryCounts | undefined;
   const base = (state: ImportSummary['state'], importId: number | null, message: string): ImportSummary => ({
     importId,
     adapter: adapter.name,
@@ -102,6 +112,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     observations: obs,
     metrics: metricCounts,
     ...(geography ? { geography } : {}),
+    ...(boundaries ? { boundaries } : {}),
     errors: issues,
     errorCount,
     message,
@@ -236,6 +247,12 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
             geography = await req.applyGeography(tx, item.geography, { importId, now });
             areas = await repo.loadAreas(tx);
             break;
+          case 'boundaries': {
+            if (!req.applyBoundaries) throw new Error('this import needs the maps module to store boundaries');
+            const c = await req.applyBoundaries(tx, item.boundaries, { importId, now });
+            boundaries = boundaries ? { created: boundaries.created + c.created, updated: boundaries.updated + c.updated, unchanged: boundaries.unchanged + c.unchanged } : c;
+            break;
+          }
           default: {
             const never: never = item;
             throw new Error(`unknown import item ${JSON.stringify(never)}`);
@@ -255,10 +272,10 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     if (errorCount > 0) {
       throw new RollbackSignal(base('rejected', null, `Nothing was imported: ${fmt(errorCount)} problem(s) found. Fix them and import again.`));
     }
-    const geoChanged = geography ? geography.created + geography.updated > 0 : false;
+    const geoChanged = (geography ? geography.created + geography.updated > 0 : false) || (boundaries ? boundaries.created + boundaries.updated > 0 : false);
     const changed = obs.inserted + obs.updated + metricCounts.created + metricCounts.updated > 0 || geoChanged;
     if (!changed && mode === 'publish') {
-      const msg = `Nothing changed: all ${fmt(obs.read)} observations${metricCounts.unchanged ? `, ${fmt(metricCounts.unchanged)} metrics` : ''}${geography ? `, ${fmt(geography.unchanged)} areas` : ''} are already as in ${files.length > 1 ? 'these files' : 'this file'}.`;
+      const msg = `Nothing changed: all ${fmt(obs.read)} observations${metricCounts.unchanged ? `, ${fmt(metricCounts.unchanged)} metrics` : ''}${geography ? `, ${fmt(geography.unchanged)} areas` : ''}${boundaries ? `, ${fmt(boundaries.unchanged)} boundaries` : ''} are already as in ${files.length > 1 ? 'these files' : 'this file'}.`;
       throw new RollbackSignal(base(req.dryRun ? 'dry-run' : 'unchanged', null, msg));
     }
     const touched = [...rowsRead.keys()];
@@ -270,7 +287,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
       rejected: obs.rejected,
       summary: JSON.stringify({ observations: obs, metrics: metricCounts, geography }),
     });
-    const what = `${fmt(obs.read)} observations read: ${fmt(obs.inserted)} new, ${fmt(obs.updated)} changed (previous values kept), ${fmt(obs.unchanged)} unchanged${obs.duplicates ? `, ${fmt(obs.duplicates)} identical duplicates ignored` : ''}; metrics: ${metricCounts.created} new, ${metricCounts.updated} changed, ${metricCounts.unchanged} unchanged${geography ? `; areas: ${geography.created} new, ${geography.updated} changed, ${geography.unchanged} unchanged` : ''}.`;
+    const what = `${fmt(obs.read)} observations read: ${fmt(obs.inserted)} new, ${fmt(obs.updated)} changed (previous values kept), ${fmt(obs.unchanged)} unchanged${obs.duplicates ? `, ${fmt(obs.duplicates)} identical duplicates ignored` : ''}; metrics: ${metricCounts.created} new, ${metricCounts.updated} changed, ${metricCounts.unchanged} unchanged${geography ? `; areas: ${geography.created} new, ${geography.updated} changed, ${geography.unchanged} unchanged` : ''}${boundaries ? `; boundaries: ${boundaries.created} new, ${boundaries.updated} changed, ${boundaries.unchanged} unchanged` : ''}.`;
     if (req.dryRun) throw new RollbackSignal(base('dry-run', null, `Dry run, nothing written. It would publish ${what}`));
     if (mode === 'draft') return base('draft', importId, `Import #${importId} is held as a draft: ${what} Publish it with "sli imports publish ${importId}".`);
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
