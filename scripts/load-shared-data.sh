@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Loads every publisher's file from ../shared/data (or SLI_SHARED_DATA) into the configured database, published.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D="${SLI_SHARED_DATA:-../shared/data}"
+[ -d "$D" ] || { echo "No shared data at $D (set SLI_SHARED_DATA)." >&2; exit 1; }
+sli() { node bin/sli.js "$@"; }
+sli import areas-vintages "$D/geography/england_ltla_vintages_2019_2025.csv" "$D/geography/ons_la_changes_2014_2025.csv" "$D/geography/mysociety_uk_local_authorities.csv" --publish
+sli import boundaries "$D/boundaries/england_ltla_2025.geojson" "$D/boundaries/england_utla_2025.geojson" --publish
+sli import lait "$D/performance/dfe_lait/lait_indicators_long.csv" "$D/performance/dfe_lait/lait_data_dictionary.csv" --publish
+sli import els "$D/performance/ons_explore_local_statistics/els_observations_england.csv" "$D/performance/ons_explore_local_statistics/els_indicators.csv" "$D/performance/ons_explore_local_statistics/els_indicator_metadata.json" --publish
+sli import defra-recycling "$D/performance/defra_household_recycling_rate_2015_2024.csv" --publish
+sli import oflog-asc "$D/performance/oflog_adult_social_care_2015_2023.csv" --publish
+sli import imd "$D/performance/deprivation/imd2019_england_lad19.csv" "$D/performance/deprivation/imd2025_england_lad24.csv" --publish
+sli import population "$D/performance/population/ons_mid_year_population_2019_2020_la.csv" "$D/performance/population/ons_census2021_households_lad23.csv" --publish
