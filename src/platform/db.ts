@@ -19,6 +19,8 @@ export interface Db {
   /** Set when dialect is postgres. */
   readonly pool?: pg.Pool;
   readonly description: string;
+  /** PostgreSQL schema named by `?schema=` (tests and benchmarks isolate themselves this way). */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export function createDb(url: string): Db {
       kysely,
       pool,
       description: `PostgreSQL ${u.host}${u.pathname}${schema ? ` (schema ${schema})` : ''}`,
+      ...(schema ? { schema } : {}),
       close: () => kysely.destroy(),
     };
   }

@@ -22,7 +22,8 @@ export class MigrationError extends Error {}
 
 /** Brings the schema up to date. Safe to call on every start: applied migrations are skipped. */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect) });
+  // With a schema, Kysely must be told: its "does the migration table exist" check otherwise looks in every schema.
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect), ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -80,6 +80,12 @@ export const importsRepository = {
     return new Map(rows.map((r) => [r.code, r as StoredMetric]));
   },
 
+  /** Metrics that have published observations (from the coverage table). */
+  async metricsWithData(tx: Tx): Promise<Set<number>> {
+    const rows = await tx.kysely.selectFrom('metric_periods').select('metric_id').distinct().execute();
+    return new Set(rows.map((r) => r.metric_id));
+  },
+
   async loadPeriods(tx: Tx): Promise<Map<string, number>> {
     const rows = await tx.kysely.selectFrom('periods').select(['id', 'iso']).execute();
     return new Map(rows.map((r) => [r.iso, r.id]));

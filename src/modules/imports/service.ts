@@ -128,7 +128,9 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     const periods = await repo.loadPeriods(tx);
     const definedHere = new Map<string, MetricDefinition>();
     const rowsRead = new Map<number, number>();
-    const writer = await createObservationWriter(tx, { importId, now, mode, ...(req.chunkSize ? { chunkSize: req.chunkSize } : {}) });
+    const applicability = new Map<number, string[]>();
+    const metricsWithData = await repo.metricsWithData(tx);
+    const writer = await createObservationWriter(tx, { importId, now, mode, metricsWithData, ...(req.chunkSize ? { chunkSize: req.chunkSize } : {}) });
     // Files as the adapter names them in locations, numbered for the staging table.
     const fileNames: string[] = [];
     const fileNo = new Map<string, number>();
@@ -176,6 +178,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
         detail: Object.fromEntries(changed.map((k) => [k, { before: stored[k], after: fields[k] }])),
       });
       metrics.set(def.code, { ...stored, ...fields });
+      applicability.delete(stored.id);
     }
 
     async function onObservation(o: ObservationRecord): Promise<void> {
@@ -199,7 +202,8 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
           error({ at: o.at, field: 'area', value: o.area, message: `area ${a.code} (${a.name}) ended on ${a.validTo}, before this period (${o.period.label}) began${describeArea(a, areas)}` });
         }
         if (m && !COMPARATOR_TYPES.has(a.type)) {
-          const applicable = JSON.parse(m.applicable_area_types) as string[];
+          let applicable = applicability.get(m.id);
+          if (!applicable) applicability.set(m.id, (applicable = JSON.parse(m.applicable_area_types) as string[]));
           if (!applicable.includes(a.type)) error({ at: o.at, field: 'area', value: o.area, message: `metric ${m.code} applies to ${applicable.join(', ')} areas, not to ${a.code} (${a.name}, ${a.type})` });
         }
       }
@@ -220,7 +224,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
         periodId,
         areaId: a!.id,
         value: o.value,
-        status: statusToText(o.status),
+        status: o.status.length === 0 ? '' : statusToText(o.status),
         lci: o.lci ?? null,
         uci: o.uci ?? null,
         ciLevel: o.ciLevel ?? (o.lci != null || o.uci != null ? 95 : null),

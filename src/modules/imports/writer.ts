@@ -46,6 +46,12 @@ function differs(tx: Tx, a: string, b: string): string {
 }
 const keyJoin = (a: string, b: string) => KEY.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
 
+/** A primary-key violation on either engine. */
+function isKeyViolation(e: unknown): boolean {
+  const err = e as { code?: string; errcode?: number; message?: string };
+  return err.code === '23505' || /UNIQUE constraint failed|PRIMARY KEY/i.test(err.message ?? '');
+}
+
 /** Text-format COPY escaping. */
 function copyField(v: number | string | null): string {
   if (v === null) return '\\N';
@@ -71,7 +77,14 @@ export interface ObservationWriter {
  */
 export async function createObservationWriter(
   tx: Tx,
-  opts: { importId: number; now: string; mode: 'publish' | 'draft'; chunkSize?: number },
+  opts: {
+    importId: number;
+    now: string;
+    mode: 'publish' | 'draft';
+    chunkSize?: number;
+    /** Metrics with published observations before this import; chunks without them skip the revision joins. */
+    metricsWithData?: ReadonlySet<number>;
+  },
 ): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
   const { importId, now } = opts;
@@ -86,16 +99,49 @@ export async function createObservationWriter(
   const conflicts: WriterConflict[] = [];
   let staged = 0;
   let chunks = 0;
+  // Whether the current chunk may touch rows published before this import (else only inserts can happen).
+  let touchesExisting = opts.metricsWithData === undefined;
 
   const insertStage = tx.sqlite?.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
-  let copyBuffer: string[] = [];
+  // PostgreSQL: each row's key and values as COPY text, with its file and line kept apart, so one buffer can feed
+  // either the staging table or (for fresh data) the observations table directly.
+  let cores: string[] = [];
+  let locations: string[] = [];
+
+  async function copy(table: string, columns: readonly string[], suffix: (i: number) => string): Promise<void> {
+    const parts: string[] = new Array(cores.length);
+    for (let i = 0; i < cores.length; i++) parts[i] = cores[i]! + suffix(i);
+    const stream = tx.pg!.query(copyStreams.from(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
+    await pipeline(Readable.from([parts.join('')]), stream);
+  }
 
   async function loadPgChunk(): Promise<void> {
-    if (copyBuffer.length === 0) return;
-    const text = copyBuffer.join('');
-    copyBuffer = [];
-    const stream = tx.pg!.query(copyStreams.from(`COPY import_stage (${STAGE_COLUMNS.join(',')}) FROM STDIN`));
-    await pipeline(Readable.from([text]), stream);
+    if (cores.length === 0) return;
+    await copy('import_stage', STAGE_COLUMNS, (i) => locations[i]!);
+    cores = [];
+    locations = [];
+  }
+
+  /** Fresh data on PostgreSQL: COPY straight into observations; false (and nothing written) on a key violation. */
+  async function copyDirect(): Promise<boolean> {
+    await tx.run('SAVEPOINT import_direct');
+    const suffix = `\t1\t${importId}\t${now}\n`;
+    try {
+      await copy('observations', [...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'], () => suffix);
+    } catch (e) {
+      if (!isKeyViolation(e)) throw e;
+      await tx.run('ROLLBACK TO SAVEPOINT import_direct');
+      await tx.run('RELEASE SAVEPOINT import_direct');
+      return false;
+    }
+    await tx.run('RELEASE SAVEPOINT import_direct');
+    counts.inserted += cores.length;
+    cores = [];
+    locations = [];
+    staged = 0;
+    chunks++;
+    touchesExisting = opts.metricsWithData === undefined;
+    return true;
   }
 
   /** Duplicate keys inside the chunk: identical rows collapse to one; different values are conflicts. */
@@ -167,11 +213,37 @@ export async function createObservationWriter(
   }
 
   async function mergeChunk(): Promise<void> {
-    if (tx.dialect === 'postgres') await loadPgChunk();
+    if (tx.dialect === 'postgres') {
+      if (opts.mode === 'publish' && !touchesExisting && conflicts.length === 0 && cores.length > 0 && (await copyDirect())) return;
+      await loadPgChunk();
+    }
     if (staged === 0) return;
     const before = counts.duplicates;
     await resolveDuplicatesInChunk();
-    if (opts.mode === 'publish') {
+    if (opts.mode === 'publish' && !touchesExisting) {
+      // Fresh data: a plain insert (the fastest path on both engines). A key violation means keys this import wrote
+      // in an earlier chunk: undo the insert, sort those out (identical: dropped; different: conflicts), insert again.
+      const insert = (onConflict: string) =>
+        tx.run(
+          `INSERT INTO observations (${KEY.join(',')}, ${VALUE_COLUMNS.join(',')}, revision, import_id, updated_at)
+           SELECT ${KEY.join(',')}, ${VALUE_COLUMNS.join(',')}, 1, ?, ? FROM import_stage WHERE true ${onConflict}`,
+          [importId, now],
+        );
+      if (conflicts.length === 0) {
+        await tx.run('SAVEPOINT import_chunk');
+        let inserted: number;
+        try {
+          inserted = await insert('');
+        } catch (e) {
+          if (!isKeyViolation(e)) throw e;
+          await tx.run('ROLLBACK TO SAVEPOINT import_chunk');
+          await resolveDuplicatesAcrossChunks('observations', 'o.import_id = ?');
+          inserted = conflicts.length === 0 ? await insert('ON CONFLICT DO NOTHING') : 0;
+        }
+        await tx.run('RELEASE SAVEPOINT import_chunk');
+        counts.inserted += inserted;
+      }
+    } else if (opts.mode === 'publish') {
       if (chunks > 0) await resolveDuplicatesAcrossChunks('observations', 'o.import_id = ?');
       if (conflicts.length === 0) {
         await tx.run(
@@ -208,17 +280,20 @@ export async function createObservationWriter(
     await tx.run('DELETE FROM import_stage');
     staged = 0;
     chunks++;
+    touchesExisting = opts.metricsWithData === undefined;
   }
 
   return {
     conflicts,
     async add(r) {
+      if (!touchesExisting && opts.metricsWithData!.has(r.metricId)) touchesExisting = true;
       if (insertStage) {
         insertStage.run(r.metricId, r.periodId, r.areaId, r.value, r.status, r.lci, r.uci, r.ciLevel, r.numerator, r.denominator, r.note, r.fileNo, r.line);
       } else {
-        copyBuffer.push(
-          `${r.metricId}\t${r.periodId}\t${r.areaId}\t${copyField(r.value)}\t${copyField(r.status)}\t${copyField(r.lci)}\t${copyField(r.uci)}\t${copyField(r.ciLevel)}\t${copyField(r.numerator)}\t${copyField(r.denominator)}\t${copyField(r.note)}\t${r.fileNo}\t${r.line}\n`,
+        cores.push(
+          `${r.metricId}\t${r.periodId}\t${r.areaId}\t${copyField(r.value)}\t${copyField(r.status)}\t${copyField(r.lci)}\t${copyField(r.uci)}\t${copyField(r.ciLevel)}\t${copyField(r.numerator)}\t${copyField(r.denominator)}\t${copyField(r.note)}`,
         );
+        locations.push(`\t${r.fileNo}\t${r.line}\n`);
       }
       staged++;
       if (staged >= chunkSize) await mergeChunk();

@@ -1,0 +1,246 @@
+/**
+ * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--http-seconds 10]
+ * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
+ * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
+ * Writes bench/results/<timestamp>.json and prints a table.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createDb, type Db } from '../src/platform/db.ts';
+import { migrateToLatest } from '../src/platform/migrate.ts';
+import { buildApp } from '../src/platform/app.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { runImport } from '../src/modules/imports/service.ts';
+import { createObservationsService } from '../src/modules/observations/index.ts';
+import { realImports } from './real.ts';
+import { rawLoad, readOnly } from './raw.ts';
+import { prng, seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAdapter, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    dialects: { type: 'string', default: 'sqlite,postgres' },
+    'no-real': { type: 'boolean', default: false },
+    'http-seconds': { type: 'string', default: '10' },
+    'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+  },
+});
+const scale = Number(args.scale);
+const spec: SyntheticSpec = { metrics: Math.max(1, Math.round(5400 * scale)), areas: 400, periods: 10, seed: 20261123 };
+const tmp = path.join(root, 'bench', 'tmp');
+mkdirSync(tmp, { recursive: true });
+
+const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, (performance.now() - t) / 1000];
+}
+
+/** A fresh, migrated database of the dialect; `drop` removes it. */
+async function freshDb(dialect: string, name: string): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const file = path.join(tmp, `${name}.sqlite`);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    const url = `sqlite:${file}`;
+    const db = createDb(url);
+    await migrateToLatest(db);
+    return { db, url, drop: async () => { await db.close(); for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true }); } };
+  }
+  const schema = `bench_${name.replace(/\W/g, '_')}`;
+  const admin = new pg.Client({ connectionString: args['pg-url'] });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const url = `${args['pg-url']}?schema=${schema}`;
+  const db = createDb(url);
+  await migrateToLatest(db);
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.close();
+      const c = new pg.Client({ connectionString: args['pg-url'] });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Peak resident memory of a process, from /proc (Linux). */
+function peakRssMb(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function measureQueries(db: Db, url: string) {
+  const rand = prng(7);
+  const metrics = Array.from({ length: 300 }, () => syntheticMetricCode(Math.floor(rand() * spec.metrics)));
+  const service = createObservationsService(db, { maxRows: 1_000_000 });
+  for (const m of metrics.slice(0, 20)) await service.query({ metric: m, period: 'latest' }); // warm-up
+  const inProc: number[] = [];
+  let rowsPerQuery = 0;
+  for (const m of metrics) {
+    const t = performance.now();
+    const r = await service.query({ metric: m, period: 'latest' });
+    inProc.push(performance.now() - t);
+    rowsPerQuery = r.observations.length;
+  }
+  const config = loadConfig({ SLI_LOG_LEVEL: 'silent' }, { databaseUrl: url });
+  const app = await buildApp({ db, config, logger: createLogger('silent') });
+  const inject: number[] = [];
+  for (const m of metrics) {
+    const t = performance.now();
+    const res = await app.inject(`/api/v1/data.json?metric=${m}&period=latest`);
+    inject.push(performance.now() - t);
+    if (res.statusCode !== 200) throw new Error(`inject ${res.statusCode}: ${res.body.slice(0, 200)}`);
+  }
+  await app.close();
+
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'sli.js'), 'serve', '--port', String(port)], {
+    env: { ...process.env, SLI_DATABASE_URL: url, SLI_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const http: number[] = [];
+  for (const m of metrics) {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/v1/data.json?metric=${m}&period=latest`);
+    await res.arrayBuffer();
+    http.push(performance.now() - t);
+  }
+  let i = 0;
+  const load = await autocannon({
+    url: base,
+    connections: 10,
+    duration: Number(args['http-seconds']),
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/data.json?metric=${metrics[i++ % metrics.length]}&period=latest` }) }],
+  });
+  const serverPeakRss = peakRssMb(child.pid!);
+  child.kill('SIGTERM');
+  return {
+    rowsPerQuery,
+    inProcessServiceMs: { p50: round(pct(inProc, 50)), p95: round(pct(inProc, 95)), p99: round(pct(inProc, 99)) },
+    inProcessInjectMs: { p50: round(pct(inject, 50)), p95: round(pct(inject, 95)) },
+    httpSequentialMs: { p50: round(pct(http, 50)), p95: round(pct(http, 95)) },
+    httpLoad: { connections: 10, seconds: Number(args['http-seconds']), requestsPerSecond: round(load.requests.average, 0), latencyP50Ms: load.latency.p50, latencyP99Ms: load.latency.p99, errors: load.errors, non2xx: load.non2xx },
+    serverPeakRssMb: serverPeakRss,
+  };
+}
+
+async function syntheticRun(dialect: string) {
+  log(`${dialect}: synthetic ${spec.metrics} metrics × ${spec.areas} areas × ${spec.periods} periods = ${(spec.metrics * spec.areas * spec.periods).toLocaleString('en-GB')} rows`);
+  const adapter = syntheticAdapter(spec);
+  const [, genSeconds] = await time(() => readOnly(adapter, []));
+  log(`${dialect}: generator alone ${genSeconds.toFixed(1)} s`);
+
+  const raw = await freshDb(dialect, `raw_${dialect}`);
+  await seedSyntheticAreas(raw.db, spec.areas);
+  const [rawRows, rawSeconds] = await time(() => rawLoad(raw.db, adapter, []));
+  await raw.drop();
+  log(`${dialect}: raw engine ${rawSeconds.toFixed(1)} s (${Math.round(rawRows / rawSeconds).toLocaleString('en-GB')} rows/s)`);
+
+  const eng = await freshDb(dialect, `engine_${dialect}`);
+  await seedSyntheticAreas(eng.db, spec.areas);
+  const [summary, engSeconds] = await time(() => runImport(eng.db, { adapter, files: [], publish: true }));
+  if (summary.state !== 'published') throw new Error(`synthetic import ${summary.state}: ${summary.message}`);
+  log(`${dialect}: importer ${engSeconds.toFixed(1)} s (${Math.round(summary.observations.read / engSeconds).toLocaleString('en-GB')} rows/s)`);
+  const importerPeakRssMb = mb(process.resourceUsage().maxRSS * 1024);
+
+  const queries = await measureQueries(eng.db, eng.url);
+  log(`${dialect}: data query p50 ${queries.inProcessServiceMs.p50} ms in-process, ${queries.httpSequentialMs.p50} ms over HTTP; ${queries.httpLoad.requestsPerSecond} req/s; server peak RSS ${queries.serverPeakRssMb} MB`);
+  await eng.drop();
+  const rows = summary.observations.read;
+  return {
+    rows,
+    generatorSeconds: round(genSeconds),
+    raw: { seconds: round(rawSeconds), rowsPerSecond: Math.round(rawRows / rawSeconds), method: dialect === 'sqlite' ? 'prepared inserts, one transaction' : 'COPY, one transaction' },
+    importer: { seconds: round(engSeconds), rowsPerSecond: Math.round(rows / engSeconds), inserted: summary.observations.inserted },
+    ratio: round(rawSeconds / engSeconds, 3),
+    ratioExcludingGenerator: round((rawSeconds - genSeconds) / (engSeconds - genSeconds), 3),
+    benchProcessPeakRssMb: importerPeakRssMb,
+    queries,
+  };
+}
+
+const results: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 1e9, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  synthetic: { label: SYNTHETIC_LABEL, ...spec, rows: spec.metrics * spec.areas * spec.periods },
+  targets: { importRatioAtLeast: 0.7, dataQueryP50InProcessMsAtMost: 5, serverMemoryMbUnder: 1024 },
+  dialects: {} as Record<string, unknown>,
+};
+const dialects = args.dialects.split(',');
+for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
+if (!args['no-real']) {
+  results.real = {};
+  for (const d of dialects) {
+    const fresh = await freshDb(d, `real_${d}`);
+    (results.real as Record<string, unknown>)[d] = await realImports(fresh.db, () => freshDb(d, `realraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })), log);
+    await fresh.drop();
+  }
+}
+results.finishedAt = new Date().toISOString();
+const out = path.join(root, 'bench', 'results', `${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+const table: Record<string, Record<string, string | number | null>> = {};
+for (const [d, r] of Object.entries(results.dialects as Record<string, Awaited<ReturnType<typeof syntheticRun>>>)) {
+  table[`${d} (synthetic)`] = {
+    rows: r.rows,
+    'raw rows/s': r.raw.rowsPerSecond,
+    'importer rows/s': r.importer.rowsPerSecond,
+    'ratio (≥0.7)': r.ratio,
+    'query p50 ms (≤5)': r.queries.inProcessServiceMs.p50,
+    'http p50 ms': r.queries.httpSequentialMs.p50,
+    'req/s': r.queries.httpLoad.requestsPerSecond,
+    'server MB (<1024)': r.queries.serverPeakRssMb,
+  };
+}
+console.table(table);
+if (results.real) console.log(JSON.stringify(results.real, null, 2));
+console.log(`results: ${path.relative(process.cwd(), out)}`);
+void existsSync;
+process.exit(0);
