@@ -138,6 +138,11 @@ export interface AdapterContext {
   error(issue: ImportIssue): void;
   /** Bytes read so far across all files, for the progress bar. */
   progress(bytesRead: number): void;
+  /**
+   * Optional: a row left out on purpose, not an error (e.g. Welsh rows in a UK-wide file, or a unitary listed again
+   * as an upper tier with the same values). Engines that do not count skipped rows may leave it out.
+   */
+  skipped?(at: SourceLocation, reason: string): void;
 }
 
 export interface ImportAdapter {

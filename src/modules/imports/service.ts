@@ -47,6 +47,8 @@ export interface ImportSummary {
   state: 'published' | 'draft' | 'dry-run' | 'rejected' | 'unchanged';
   files: { name: string; sha256: string; bytes: number }[];
   observations: { read: number; inserted: number; updated: number; unchanged: number; duplicates: number; rejected: number };
+  /** Rows the adapter left out on purpose, by reason (e.g. Welsh rows in a UK-wide file). */
+  skipped: Record<string, number>;
   metrics: { created: number; updated: number; unchanged: number };
   geography?: GeographyCounts;
   boundaries?: BoundaryCounts;
@@ -102,6 +104,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   const obs = { read: 0, inserted: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0 };
   const metricCounts = { created: 0, updated: 0, unchanged: 0 };
+  const skipped: Record<string, number> = {};
   let geography: GeographyCounts | undefined;
   let boundaries: BoundaryCounts | undefined;
   const base = (state: ImportSummary['state'], importId: number | null, message: string): ImportSummary => ({
@@ -110,6 +113,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     state,
     files,
     observations: obs,
+    skipped,
     metrics: metricCounts,
     ...(geography ? { geography } : {}),
     ...(boundaries ? { boundaries } : {}),
@@ -237,7 +241,13 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     }
 
     try {
-      const ctx = { error, progress: (bytes: number) => req.onProgress?.(bytes, totalBytes) };
+      const ctx = {
+        error,
+        progress: (bytes: number) => req.onProgress?.(bytes, totalBytes),
+        skipped: (_at: SourceLocation, reason: string) => {
+          skipped[reason] = (skipped[reason] ?? 0) + 1;
+        },
+      };
       for await (const item of adapter.read(req.files, ctx)) {
         switch (item.kind) {
           case 'metric':
@@ -291,7 +301,8 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
       rejected: obs.rejected,
       summary: JSON.stringify({ observations: obs, metrics: metricCounts, geography }),
     });
-    const what = `${fmt(obs.read)} observations read: ${fmt(obs.inserted)} new, ${fmt(obs.updated)} changed (previous values kept), ${fmt(obs.unchanged)} unchanged${obs.duplicates ? `, ${fmt(obs.duplicates)} identical duplicates ignored` : ''}; metrics: ${metricCounts.created} new, ${metricCounts.updated} changed, ${metricCounts.unchanged} unchanged${geography ? `; areas: ${geography.created} new, ${geography.updated} changed, ${geography.unchanged} unchanged` : ''}${boundaries ? `; boundaries: ${boundaries.created} new, ${boundaries.updated} changed, ${boundaries.unchanged} unchanged` : ''}.`;
+    const skippedText = Object.entries(skipped).map(([r, n]) => `${fmt(n)} ${r}`).join(', ');
+    const what = `${skippedText ? `rows left out on purpose: ${skippedText}; ` : ''}${fmt(obs.read)} observations read: ${fmt(obs.inserted)} new, ${fmt(obs.updated)} changed (previous values kept), ${fmt(obs.unchanged)} unchanged${obs.duplicates ? `, ${fmt(obs.duplicates)} identical duplicates ignored` : ''}; metrics: ${metricCounts.created} new, ${metricCounts.updated} changed, ${metricCounts.unchanged} unchanged${geography ? `; areas: ${geography.created} new, ${geography.updated} changed, ${geography.unchanged} unchanged` : ''}${boundaries ? `; boundaries: ${boundaries.created} new, ${boundaries.updated} changed, ${boundaries.unchanged} unchanged` : ''}.`;
     if (req.dryRun) throw new RollbackSignal(base('dry-run', null, `Dry run, nothing written. It would publish ${what}`));
     if (mode === 'draft') return base('draft', importId, `Import #${importId} is held as a draft: ${what} Publish it with "sli imports publish ${importId}".`);
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
