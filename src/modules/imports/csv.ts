@@ -6,9 +6,12 @@ import type { AdapterContext, SourceLocation } from './adapter.ts';
 /** A problem with a whole file (missing, empty, wrong encoding, wrong header): reading stops. */
 export class ImportFileError extends Error {
   readonly at: SourceLocation;
-  constructor(at: SourceLocation, message: string) {
+  /** True when the header does not fit the adapter (so the engine can suggest the adapter it does fit). */
+  readonly wrongHeader: boolean;
+  constructor(at: SourceLocation, message: string, opts: { wrongHeader?: boolean } = {}) {
     super(message);
     this.at = at;
+    this.wrongHeader = opts.wrongHeader ?? false;
   }
 }
 
@@ -117,6 +120,7 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
               .slice(0, 8)
               .map((h) => `"${h}"`)
               .join(', ')}${header.length > 8 ? ', …' : ''})${hint ? `; ${hint}` : ''}`,
+            { wrongHeader: !hint },
           );
         }
         continue;

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db.ts';
 import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
-import { adapters, findAdapter } from './registry.ts';
+import { adapterForHeader, adapters, findAdapter } from './registry.ts';
+import { readHeader } from './csv.ts';
 
 export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
@@ -19,5 +20,13 @@ export async function importFiles(
   if (!adapter) {
     throw new UnknownAdapterError(`there is no "${adapterName}" importer; use one of: ${adapters().map((a) => a.name).join(', ')}`);
   }
-  return runImport(db, { adapter, files, ...opts });
+  return runImport(db, {
+    adapter,
+    files,
+    suggestAdapter: async (file) => {
+      const other = adapterForHeader(await readHeader(file));
+      return other && other.name !== adapter.name ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"` : undefined;
+    },
+    ...opts,
+  });
 }

@@ -23,6 +23,8 @@ export interface ImportRequest {
   applyGeography?: (tx: Tx, bundle: GeographyBundle, ctx: { importId: number; now: string }) => Promise<GeographyCounts>;
   /** Stores boundary shapes inside the import's transaction (the maps module provides it). */
   applyBoundaries?: (tx: Tx, bundle: BoundaryBundle, ctx: { importId: number; now: string }) => Promise<BoundaryCounts>;
+  /** For a file whose header fits another adapter: a hint naming it. */
+  suggestAdapter?: (file: string) => Promise<string | undefined>;
   /** Rows per staging chunk (tests use small chunks to exercise the cross-chunk paths). */
   chunkSize?: number;
 }
@@ -275,7 +277,8 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
       }
     } catch (e) {
       if (!(e instanceof ImportFileError)) throw e;
-      error({ at: e.at, message: e.message });
+      const hint = e.wrongHeader && req.suggestAdapter ? await req.suggestAdapter(path.resolve(e.at.file)) : undefined;
+      error({ at: e.at, message: hint ? `${e.message}; ${hint}` : e.message });
     }
 
     let counts: WriterCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
