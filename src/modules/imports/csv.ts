@@ -92,12 +92,16 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
     info: true,
   });
   const source = decoded();
+  // Set when the reader stops early (a wrong header, or an adapter giving up): the feed must not wait for a drain.
+  let stopped = false;
   const feed = (async () => {
     try {
       for await (const text of source) {
-        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
+        if (stopped) break;
+        if (!parser.write(text)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
+        if (stopped) break;
       }
-      parser.end();
+      if (!stopped) parser.end();
     } catch (e) {
       parser.destroy(e as Error);
     }
@@ -136,6 +140,8 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
     }
     throw e;
   } finally {
+    stopped = true;
+    parser.destroy();
     await feed;
   }
   if (!header) throw new ImportFileError({ file: name, line: 1 }, 'the file has no header row');
