@@ -6,7 +6,6 @@
  */
 import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition } from '../adapter.ts';
 import { ImportFileError, readCsv } from '../csv.ts';
-import { suggestAdapter } from '../registry.ts';
 import { financialYear, type Period } from '../../observations/periods.ts';
 import { parseValueCell } from '../../observations/status.ts';
 
@@ -58,7 +57,7 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
   if (files.length !== 1) throw new Error(`${NAME} takes one file (defra_household_recycling_rate_2015_2024.csv), not ${files.length}`);
   const file = files[0]!;
   let first = true;
-  for await (const row of readCsv(file, { required: COLUMNS, adapter: NAME, suggest: (h) => suggestAdapter(h, NAME) }, ctx)) {
+  for await (const row of readCsv(file, { required: COLUMNS, adapter: NAME }, ctx)) {
     if (first) {
       first = false;
       yield { kind: 'metric', metric: DEFRA_RECYCLING_METRIC, at: { file: row.at.file, line: 1 } };
