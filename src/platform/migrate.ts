@@ -1,12 +1,14 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db, Dialect } from './db.ts';
 import * as m20261123T0500 from './migrations/2026-11-23T0500-data-service.ts';
+import * as m20261123T0700 from './migrations/2026-11-23T0700-boundaries.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
 /** One explicit, ordered list of migrations (timestamped names). */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-23T0500-data-service': m20261123T0500,
+  '2026-11-23T0700-boundaries': m20261123T0700,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
