@@ -94,11 +94,21 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
   const source = decoded();
   // Set when the reader stops early (a wrong header, or an adapter giving up): the feed must not wait for a drain.
   let stopped = false;
+  const drainOrClose = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        parser.off('drain', done);
+        parser.off('close', done);
+        resolve();
+      };
+      parser.once('drain', done);
+      parser.once('close', done);
+    });
   const feed = (async () => {
     try {
       for await (const text of source) {
         if (stopped) break;
-        if (!parser.write(text)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
+        if (!parser.write(text)) await drainOrClose();
         if (stopped) break;
       }
       if (!stopped) parser.end();
