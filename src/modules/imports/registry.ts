@@ -1,11 +1,12 @@
 import type { ImportAdapter } from './adapter.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { imdAdapter } from './adapters/imd.ts';
+import { longCsvAdapter } from './adapters/long-csv.ts';
 import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter];
+const ADAPTERS: ImportAdapter[] = [defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 
