@@ -1,0 +1,191 @@
+/**
+ * Boundary shapes for choropleth maps: the GeoJSON files derived from ONS super-generalised boundaries
+ * (`england_{ltla,utla}_{2019,2025}.geojson`, `england_{rgn,cty,cauth}_2025.geojson`). The layer and boundary year come
+ * from the file name, `<anything>_<layer>_<year>.geojson`. Each file becomes one bundle, stored whole by the maps module.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AdapterContext, BoundaryBundle, ImportAdapter, ImportItem, SourceLocation } from '../adapter.ts';
+import { BOUNDARY_LAYERS, geometryProblem } from '../../maps/index.ts';
+
+const NAME = 'boundaries';
+const FILE_PATTERN = /(?:^|[_-])(ltla|utla|cty|rgn|cauth)[_-](\d{4})\.geojson$/i;
+const EXPECTED = `<name>_<layer>_<year>.geojson, where <layer> is one of ${BOUNDARY_LAYERS.join(', ')} (for example england_ltla_2025.geojson)`;
+const GSS = /^[EWSNK]\d{8}$/;
+
+const display = (file: string) => path.relative(process.cwd(), file) || file;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The layer and year a file name stands for, or undefined. */
+export function parseBoundaryFileName(file: string): { layer: string; year: number } | undefined {
+  const m = FILE_PATTERN.exec(path.basename(file));
+  return m ? { layer: m[1]!.toLowerCase(), year: Number(m[2]) } : undefined;
+}
+
+/** 1-based line and column of a character offset. */
+function lineAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Where JSON.parse failed: V8 names the position for most errors; for an unexpected token it does not, so find it. */
+function parseErrorOffset(text: string, message: string): number {
+  const m = /at position (\d+)/.exec(message);
+  if (m) return Number(m[1]);
+  if (/Unexpected end/.test(message)) return text.length;
+  // The shortest prefix that fails other than by being cut short ends at the bad token.
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const prefix = text.slice(0, mid + 1);
+    let bad = false;
+    try {
+      JSON.parse(prefix);
+    } catch (e) {
+      // Errors at the very end of a prefix (unexpected end, unterminated string or number) only mean it is cut short.
+      const msg = (e as Error).message;
+      const at = /at position (\d+)/.exec(msg);
+      bad = at ? Number(at[1]) < prefix.length : !/Unexpected end/.test(msg);
+    }
+    if (bad) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Character offsets of the elements of the root object's "features" array, for line numbers in messages. */
+function featureOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  let depth = 0;
+  let inString = false;
+  let stringStart = -1;
+  let lastKey = '';
+  let featuresDepth = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') {
+        inString = false;
+        if (depth === 1) lastKey = text.slice(stringStart + 1, i);
+      }
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      stringStart = i;
+    } else if (c === '{' || c === '[') {
+      if (depth === featuresDepth && c === '{') offsets.push(i);
+      depth++;
+      if (c === '[' && depth === 2 && lastKey === 'features') featuresDepth = 2;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth < featuresDepth) featuresDepth = -1;
+    }
+  }
+  return offsets;
+}
+
+function readBundle(text: string, file: string, layer: string, year: number, ctx: AdapterContext): BoundaryBundle | undefined {
+  const name = display(file);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+    const at = lineAt(text, parseErrorOffset(text, (e as Error).message));
+    ctx.error({ at: { file: name, line: at.line }, message: `this is not valid JSON (GeoJSON expected): ${reason} at line ${at.line}, column ${at.column}` });
+    return undefined;
+  }
+  if (!isRecord(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
+    ctx.error({ at: { file: name, line: 1 }, message: 'this is not a GeoJSON FeatureCollection: expected {"type": "FeatureCollection", "features": […]}' });
+    return undefined;
+  }
+  if (doc.features.length === 0) {
+    ctx.error({ at: { file: name, line: 1 }, message: 'the FeatureCollection has no features' });
+    return undefined;
+  }
+  const offsets = featureOffsets(text);
+  const features: BoundaryBundle['features'] = [];
+  const seen = new Map<string, number>();
+  let problems = 0;
+  for (const [i, f] of doc.features.entries()) {
+    const at: SourceLocation = { file: name, line: offsets[i] !== undefined ? lineAt(text, offsets[i]).line : 1 };
+    const props = isRecord(f) && isRecord(f.properties) ? f.properties : {};
+    const code = typeof props.areacd === 'string' ? props.areacd.trim() : '';
+    const label = `feature ${i + 1}${code ? ` (${code})` : ''}`;
+    const fail = (field: string, message: string, value?: string) => {
+      problems++;
+      ctx.error({ at, field: `features[${i}].${field}`, ...(value !== undefined ? { value } : {}), message: `${label}: ${message}` });
+    };
+    if (!isRecord(f) || f.type !== 'Feature') {
+      fail('type', 'is not a GeoJSON Feature');
+      continue;
+    }
+    if (!code) {
+      fail('properties.areacd', 'has no properties.areacd (the GSS area code)');
+      continue;
+    }
+    if (!GSS.test(code)) {
+      fail('properties.areacd', `"${code}" is not a GSS area code such as E06000001`, code);
+      continue;
+    }
+    const earlier = seen.get(code);
+    if (earlier !== undefined) {
+      fail('properties.areacd', `${code} appears twice in this file, also as feature ${earlier + 1}`, code);
+      continue;
+    }
+    seen.set(code, i);
+    const problem = geometryProblem(f.geometry);
+    if (problem) {
+      fail('geometry', problem);
+      continue;
+    }
+    const areaName = typeof props.areanm === 'string' && props.areanm.trim() ? props.areanm.trim() : code;
+    features.push({ code, name: areaName, geometry: f.geometry });
+  }
+  return problems > 0 ? undefined : { layer, year, source: path.basename(file), features };
+}
+
+async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
+  if (files.length === 0) throw new Error(`${NAME} takes one or more GeoJSON files named ${EXPECTED}`);
+  let bytesRead = 0;
+  for (const file of files) {
+    const name = display(file);
+    const parsed = parseBoundaryFileName(file);
+    if (!parsed) {
+      ctx.error({ at: { file: name, line: 0 }, message: `cannot tell the boundary layer and year from the file name: name it ${EXPECTED}` });
+      continue;
+    }
+    let text: string;
+    try {
+      const size = (await stat(file)).size;
+      if (size === 0) {
+        ctx.error({ at: { file: name, line: 0 }, message: 'the file is empty' });
+        continue;
+      }
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
+      bytesRead += size;
+    } catch (e) {
+      ctx.error({ at: { file: name, line: 0 }, message: e instanceof TypeError ? 'the file is not UTF-8 text' : 'file not found or not readable' });
+      continue;
+    }
+    ctx.progress(bytesRead);
+    const bundle = readBundle(text, file, parsed.layer, parsed.year, ctx);
+    if (bundle) yield { kind: 'boundaries', boundaries: bundle, at: { file: name, line: 1 } };
+  }
+}
+
+export const boundariesAdapter: ImportAdapter = {
+  name: NAME,
+  summary: 'Boundary shapes for maps: ONS super-generalised GeoJSON, one file per layer and year (ltla, utla, cty, rgn, cauth)',
+  files: EXPECTED,
+  signatures: [],
+  read,
+};
