@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db.ts';
 import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
 import { adapterForHeader, adapters, findAdapter } from './registry.ts';
 import { readHeader } from './csv.ts';
+import { applyBoundaries } from '../maps/index.ts';
 
 export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
@@ -23,6 +24,7 @@ export async function importFiles(
   return runImport(db, {
     adapter,
     files,
+    applyBoundaries,
     suggestAdapter: async (file) => {
       const other = adapterForHeader(await readHeader(file));
       return other && other.name !== adapter.name ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"` : undefined;

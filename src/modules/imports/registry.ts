@@ -1,4 +1,5 @@
 import type { ImportAdapter } from './adapter.ts';
+import { boundariesAdapter } from './adapters/boundaries.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { imdAdapter } from './adapters/imd.ts';
 import { longCsvAdapter } from './adapters/long-csv.ts';
@@ -6,7 +7,7 @@ import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter];
+const ADAPTERS: ImportAdapter[] = [defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 
