@@ -1,4 +1,5 @@
 import type { App, AppDeps } from '../platform/app.ts';
+import { areasModule } from './areas/index.ts';
 import { changesModule } from './changes/index.ts';
 import { metricsModule } from './metrics/index.ts';
 import { observationsModule } from './observations/index.ts';
@@ -10,7 +11,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [metricsModule, observationsModule, changesModule];
+const MODULES: AppModule[] = [areasModule, metricsModule, observationsModule, changesModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

@@ -1,0 +1,27 @@
+/** Areas: English councils and their geography over time (types, parents, names, predecessors and successors). */
+import type { AppModule } from '../index.ts';
+import { areasRoutes } from './routes.ts';
+import { createAreasService } from './service.ts';
+
+export { applyGeography, type GeographyCounts } from './apply.ts';
+export {
+  createAreasService,
+  GEOGRAPHY_LICENCE,
+  type AreaChild,
+  type AreaDetail,
+  type AreaLink,
+  type AreaList,
+  type AreaRef,
+  type AreasService,
+  type AreaSummary,
+  type FindAreasQuery,
+  type ResolvedArea,
+} from './service.ts';
+export { AREA_TYPES, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
+
+export const areasModule: AppModule = {
+  name: 'areas',
+  register(app, deps) {
+    areasRoutes(app, createAreasService(deps.db));
+  },
+};

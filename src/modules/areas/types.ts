@@ -1,0 +1,95 @@
+/** Area types by GSS prefix, with the readable names the API accepts, and the date rules every query shares. */
+
+export type Tier = 'unitary' | 'upper' | 'lower' | 'combined-authority' | 'fire-rescue-authority' | 'none';
+
+export interface AreaType {
+  prefix: string;
+  /** The readable name accepted by `?type=`, e.g. `shire-district`. */
+  slug: string;
+  name: string;
+  /** unitary: single tier (unitaries, metropolitan districts, London boroughs); upper: counties; lower: shire districts. */
+  tier: Tier;
+}
+
+export const AREA_TYPES: readonly AreaType[] = [
+  { prefix: 'E06', slug: 'unitary', name: 'Unitary authority', tier: 'unitary' },
+  { prefix: 'E07', slug: 'shire-district', name: 'Non-metropolitan (shire) district', tier: 'lower' },
+  { prefix: 'E08', slug: 'metropolitan-district', name: 'Metropolitan district', tier: 'unitary' },
+  { prefix: 'E09', slug: 'london-borough', name: 'London borough', tier: 'unitary' },
+  { prefix: 'E10', slug: 'county', name: 'County', tier: 'upper' },
+  { prefix: 'E11', slug: 'metropolitan-county', name: 'Metropolitan county (no council since 1986)', tier: 'none' },
+  { prefix: 'E12', slug: 'region', name: 'Region', tier: 'none' },
+  { prefix: 'E13', slug: 'inner-outer-london', name: 'Inner or Outer London', tier: 'none' },
+  { prefix: 'E31', slug: 'fire-rescue-authority', name: 'Fire and rescue authority', tier: 'fire-rescue-authority' },
+  { prefix: 'E47', slug: 'combined-authority', name: 'Combined authority', tier: 'combined-authority' },
+  { prefix: 'E92', slug: 'country', name: 'Country', tier: 'none' },
+];
+
+/** Readable names for groups of types. */
+const TYPE_GROUPS: Record<string, string[]> = {
+  council: ['E06', 'E07', 'E08', 'E09', 'E10'],
+  'upper-tier': ['E06', 'E08', 'E09', 'E10'],
+  'lower-tier': ['E06', 'E07', 'E08', 'E09'],
+  'district': ['E07'],
+};
+
+export const typeInfo = (prefix: string): AreaType =>
+  AREA_TYPES.find((t) => t.prefix === prefix) ?? { prefix, slug: prefix.toLowerCase(), name: `GSS ${prefix}`, tier: 'none' };
+
+/** `E06`, `unitary` or a group such as `upper-tier` → GSS prefixes; undefined when the word is not a type. */
+export function typePrefixes(word: string): string[] | undefined {
+  const w = word.trim();
+  const byPrefix = AREA_TYPES.find((t) => t.prefix === w.toUpperCase());
+  if (byPrefix) return [byPrefix.prefix];
+  const bySlug = AREA_TYPES.find((t) => t.slug === w.toLowerCase());
+  if (bySlug) return [bySlug.prefix];
+  return TYPE_GROUPS[w.toLowerCase()];
+}
+
+export const TYPE_WORDS = [...AREA_TYPES.flatMap((t) => [t.prefix, t.slug]), ...Object.keys(TYPE_GROUPS)];
+
+/** The relation that makes an area of this type a parent (the children listed under it). */
+export function childRelation(parentPrefix: string): string | undefined {
+  switch (parentPrefix) {
+    case 'E10':
+      return 'county';
+    case 'E11':
+      return 'metropolitan-county';
+    case 'E12':
+      return 'region';
+    case 'E31':
+      return 'fire-rescue-authority';
+    case 'E47':
+      return 'combined-authority';
+    default:
+      return undefined;
+  }
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+export const GSS_CODE = /^[EWSN]\d{8}$/;
+
+export interface Validity {
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export const liveAt = (v: Validity, at: string): boolean => (v.validFrom === null || v.validFrom <= at) && (v.validTo === null || v.validTo >= at);
+
+export type Status = 'current' | 'retired' | 'not-yet-created';
+
+/** Status as at a date: retired once its last day has passed, not yet created before its first. */
+export const statusAt = (v: Validity, at: string): Status =>
+  v.validTo !== null && v.validTo < at ? 'retired' : v.validFrom !== null && v.validFrom > at ? 'not-yet-created' : 'current';
+
+/** The date to describe an area at: `at`, moved into the area's lifetime (a retired area is described as on its last day). */
+export const describeDate = (v: Validity, at: string): string =>
+  v.validTo !== null && v.validTo < at ? v.validTo : v.validFrom !== null && v.validFrom > at ? v.validFrom : at;
