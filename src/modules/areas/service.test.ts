@@ -96,6 +96,7 @@ describe('areas service over the real geography', () => {
     expect(codes((await areas.findAreas({ region: 'E12000002', type: 'county', at: '2022-04-01' })).areas)).toEqual(['E10000006', 'E10000017']);
     expect(codes((await areas.findAreas({ region: 'e12000002', type: 'county', at: '2024-04-01' })).areas)).toEqual(['E10000017']);
     expect((await areas.findAreas({ q: 'allerdale' })).total).toBe(0);
+    expect([(await areas.findAreas({ q: '%' })).total, (await areas.findAreas({ q: '_' })).total]).toEqual([0, 0]); // LIKE wildcards are literal
     const all = await areas.findAreas({ q: 'allerdale', include: 'all' });
     expect(all.areas).toEqual([expect.objectContaining({ code: 'E07000026', status: 'retired', region: { code: 'E12000002', name: 'North West' } })]);
     const page = await areas.findAreas({ type: 'london-borough', limit: 5, offset: 5 });

@@ -18,6 +18,7 @@
  * 2024 only: each vintage from 2021 takes the nearest of the two (the lookups agree on every council in both), and
  * none is claimed before 2021, when Hampshire and the Isle of Wight combined.
  */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, GeographyBundle, ImportAdapter, ImportItem, SourceLocation } from '../adapter.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
@@ -234,9 +235,10 @@ const READERS: Record<Kind, (file: string, ctx: CountingContext, out: ParsedGeog
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
   const byKind = new Map<Kind, string>();
   for (const file of files) {
-    const header = await readHeader(file).catch(() => [] as string[]);
-    const kind = identify(header);
     const at: SourceLocation = { file: display(file), line: 1 };
+    if (!existsSync(file)) throw new ImportFileError({ ...at, line: 0 }, 'file not found');
+    const header = await readHeader(file);
+    const kind = identify(header);
     if (!kind) {
       throw new ImportFileError(at, `this is not a file the ${NAME} importer reads (found ${header.slice(0, 6).map((h) => `"${h}"`).join(', ')}${header.length > 6 ? ', …' : ''}); it takes ${Object.values(FILE_NAMES).join(', ')}`, { wrongHeader: true });
     }
@@ -263,12 +265,15 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       this.errors++;
       ctx.error(issue);
     },
-    progress: (bytes) => ctx.progress(bytes),
+    progress: (bytes) => ctx.progress(done + bytes),
     skipped: (at, reason) => ctx.skipped?.(at, reason),
   };
+  let done = 0; // bytes of the files already read: progress is across all files
   for (const kind of ['vintages', 'changes', 'mysociety', 'ltla14'] as Kind[]) {
     const file = byKind.get(kind);
-    if (file) await READERS[kind](file, counting, parsed);
+    if (!file) continue;
+    await READERS[kind](file, counting, parsed);
+    done += statSync(file).size;
   }
   if (counting.errors > 0) return; // every row problem is reported; a bundle from partial files would be wrong
   const geography: GeographyBundle = buildGeography(parsed, counting);

@@ -171,6 +171,11 @@ describe('areas-vintages adapter refuses bad input', () => {
     expect(m.message).toMatch(/lacks "ltla_code"/);
   });
 
+  it('refuses a file that does not exist, naming it', async () => {
+    const e = await fileError([path.join(tmp, 'nowhere.csv'), changes(), mysociety()]);
+    expect([path.basename(e.at.file), e.at.line, e.message]).toEqual(['nowhere.csv', 0, 'file not found']);
+  });
+
   it('refuses a set without one of the three required files', async () => {
     const e = await fileError([vintages(trafford(2024)), mysociety()]);
     expect(e.message).toMatch(/also needs ons_la_changes_2014_2025\.csv/);
