@@ -56,8 +56,6 @@ export interface LinkedArea {
   relation: string;
   valid_from: string;
   valid_to: string | null;
-  parent_valid_from: string | null;
-  parent_valid_to: string | null;
 }
 export interface SuccessionLink {
   code: string;
@@ -174,7 +172,7 @@ export const areasRepository = {
       : k(h)
           .selectFrom('area_parents as p')
           .innerJoin('areas', 'areas.id', 'p.parent_id')
-          .select(['p.area_id', 'areas.code', 'areas.name', 'areas.type', 'p.relation', 'p.valid_from', 'p.valid_to', 'areas.valid_from as parent_valid_from', 'areas.valid_to as parent_valid_to'])
+          .select(['p.area_id', 'areas.code', 'areas.name', 'areas.type', 'p.relation', 'p.valid_from', 'p.valid_to'])
           .where('p.area_id', 'in', areaIds)
           .$if(relation !== undefined, (q) => q.where('p.relation', '=', relation!))
           .orderBy('p.valid_from')

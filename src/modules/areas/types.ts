@@ -30,7 +30,7 @@ const TYPE_GROUPS: Record<string, string[]> = {
   council: ['E06', 'E07', 'E08', 'E09', 'E10'],
   'upper-tier': ['E06', 'E08', 'E09', 'E10'],
   'lower-tier': ['E06', 'E07', 'E08', 'E09'],
-  'district': ['E07'],
+  district: ['E07'],
 };
 
 export const typeInfo = (prefix: string): AreaType =>
@@ -81,8 +81,6 @@ export interface Validity {
   validFrom: string | null;
   validTo: string | null;
 }
-
-export const liveAt = (v: Validity, at: string): boolean => (v.validFrom === null || v.validFrom <= at) && (v.validTo === null || v.validTo >= at);
 
 export type Status = 'current' | 'retired' | 'not-yet-created';
 
