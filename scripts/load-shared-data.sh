@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 D="${SLI_SHARED_DATA:-../shared/data}"
 [ -d "$D" ] || { echo "No shared data at $D (set SLI_SHARED_DATA)." >&2; exit 1; }
 sli() { node bin/sli.js "$@"; }
-sli import areas-vintages "$D/geography/england_ltla_vintages_2019_2025.csv" "$D/geography/ons_la_changes_2014_2025.csv" "$D/geography/mysociety_uk_local_authorities.csv" --publish
+sli import areas-vintages "$D/geography/england_ltla_vintages_2019_2025.csv" "$D/geography/ons_la_changes_2014_2025.csv" "$D/geography/mysociety_uk_local_authorities.csv" "$D/geography/ons_ltla14_lookup.csv" --publish
 sli import boundaries "$D/boundaries/england_ltla_2025.geojson" "$D/boundaries/england_utla_2025.geojson" --publish
 sli import lait "$D/performance/dfe_lait/lait_indicators_long.csv" "$D/performance/dfe_lait/lait_data_dictionary.csv" --publish
 sli import els "$D/performance/ons_explore_local_statistics/els_observations_england.csv" "$D/performance/ons_explore_local_statistics/els_indicators.csv" "$D/performance/ons_explore_local_statistics/els_indicator_metadata.json" --publish

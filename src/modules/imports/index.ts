@@ -3,6 +3,7 @@ import { runImport, type ImportRequest, type ImportSummary } from './service.ts'
 import { adapterForHeader, adapters, findAdapter } from './registry.ts';
 import { readHeader } from './csv.ts';
 import { applyBoundaries } from '../maps/index.ts';
+import { applyGeography } from '../areas/index.ts';
 
 export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
@@ -25,6 +26,7 @@ export async function importFiles(
     adapter,
     files,
     applyBoundaries,
+    applyGeography,
     suggestAdapter: async (file) => {
       const other = adapterForHeader(await readHeader(file));
       return other && other.name !== adapter.name ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"` : undefined;

@@ -1,4 +1,5 @@
 import type { ImportAdapter } from './adapter.ts';
+import { areasVintagesAdapter } from './adapters/areas-vintages.ts';
 import { boundariesAdapter } from './adapters/boundaries.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { imdAdapter } from './adapters/imd.ts';
@@ -7,7 +8,7 @@ import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
+const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 
