@@ -1,8 +1,9 @@
 import type { AreasTables } from './areas/tables.ts';
+import type { GroupsTables } from './groups/tables.ts';
 import type { ImportsTables } from './imports/tables.ts';
 import type { MapsTables } from './maps/tables.ts';
 import type { MetricsTables } from './metrics/tables.ts';
 import type { ObservationsTables } from './observations/tables.ts';
 
 /** The whole schema as Kysely sees it: each module owns its tables. */
-export interface Database extends AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables {}
+export interface Database extends AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables {}

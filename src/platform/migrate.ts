@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db, Dialect } from './db.ts';
 import * as m20261123T0500 from './migrations/2026-11-23T0500-data-service.ts';
 import * as m20261123T0700 from './migrations/2026-11-23T0700-boundaries.ts';
+import * as m20261124T1200 from './migrations/2026-11-24T1200-groups.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -9,6 +10,7 @@ type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dial
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-23T0500-data-service': m20261123T0500,
   '2026-11-23T0700-boundaries': m20261123T0700,
+  '2026-11-24T1200-groups': m20261124T1200,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -6,6 +6,7 @@ import { createAreasService } from './service.ts';
 export { applyGeography, type GeographyCounts } from './apply.ts';
 export {
   createAreasService,
+  parseAt,
   GEOGRAPHY_LICENCE,
   type AreaChild,
   type AreaDetail,
@@ -15,9 +16,10 @@ export {
   type AreasService,
   type AreaSummary,
   type FindAreasQuery,
+  type LiveArea,
   type ResolvedArea,
 } from './service.ts';
-export { AREA_TYPES, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
+export { AREA_TYPES, isIsoDate, today, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
 
 export const areasModule: AppModule = {
   name: 'areas',

@@ -192,14 +192,28 @@ export const areasRepository = {
       .orderBy('areas.code')
       .execute(),
 
-  /** Areas of some types live at a date (ids for other modules; names for England's regions). */
-  liveOfTypes: (h: Handle, types: string[], at: string) =>
+  /** Areas of some types live at a date (ids for other modules; names for England's regions), optionally only those with a given parent in a relation at that date. */
+  liveOfTypes: (h: Handle, types: string[], at: string, parent?: { id: number; relation: string }) =>
     k(h)
       .selectFrom('areas')
       .select(['areas.id', 'areas.code', 'areas.type'])
       .select((eb) => nameAt(eb, at).as('name'))
       .where('areas.type', 'in', types)
       .where((eb) => liveWhere(eb, at))
+      .$if(parent !== undefined, (q) =>
+        q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('area_parents as p')
+              .select('p.area_id')
+              .whereRef('p.area_id', '=', 'areas.id')
+              .where('p.parent_id', '=', parent!.id)
+              .where('p.relation', '=', parent!.relation)
+              .where('p.valid_from', '<=', at)
+              .where((e) => e.or([e('p.valid_to', 'is', null), e('p.valid_to', '>=', at)])),
+          ),
+        ),
+      )
       .orderBy('areas.code')
       .execute(),
 

@@ -128,8 +128,20 @@ export interface AreasService {
   resolveCodes(codes: string[]): Promise<{ areas: ResolvedArea[]; unknown: string[] }>;
   /** Ids and codes of the areas of some types (GSS prefixes or readable names) live at a date (default today). */
   listAreaIdsByType(types: string[], at?: string): Promise<{ id: number; code: string }[]>;
+  /**
+   * Areas of some GSS types live at a date (default today), with their names then; optionally only those whose parent in
+   * a relation (region, county, combined-authority…) is the given area at that date.
+   */
+  liveAreas(q: { types: string[]; parent?: { code: string; relation: string } | undefined }, at?: string): Promise<LiveArea[]>;
   /** When the geography last changed, for Last-Modified. */
   lastModified(): Promise<string | null>;
+}
+
+export interface LiveArea {
+  id: number;
+  code: string;
+  name: string;
+  type: string;
 }
 
 export function createAreasService(db: Db | Handle): AreasService {
@@ -221,6 +233,19 @@ export function createAreasService(db: Db | Handle): AreasService {
       const prefixes = parseTypes(types.join(',')) ?? [];
       if (prefixes.length === 0) return [];
       return (await repo.liveOfTypes(db, prefixes, at)).map((r) => ({ id: r.id, code: r.code }));
+    },
+
+    async liveAreas(q, rawAt) {
+      const at = parseAt(rawAt);
+      if (q.types.length === 0) return [];
+      let parent: { id: number; relation: string } | undefined;
+      if (q.parent) {
+        const p = await repo.byCode(db, q.parent.code);
+        if (!p) return [];
+        parent = { id: p.id, relation: q.parent.relation };
+      }
+      const rows = await repo.liveOfTypes(db, q.types, at, parent);
+      return rows.map((r) => ({ id: r.id, code: r.code, name: String(r.name), type: r.type }));
     },
 
     lastModified: () => repo.lastModified(db),

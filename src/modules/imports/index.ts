@@ -4,6 +4,7 @@ import { adapterForHeader, adapters, findAdapter } from './registry.ts';
 import { readHeader } from './csv.ts';
 import { applyBoundaries } from '../maps/index.ts';
 import { applyGeography } from '../areas/index.ts';
+import { applyGroupFamily } from '../groups/index.ts';
 
 export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
@@ -27,6 +28,7 @@ export async function importFiles(
     files,
     applyBoundaries,
     applyGeography,
+    applyGroups: applyGroupFamily,
     suggestAdapter: async (file) => {
       const other = adapterForHeader(await readHeader(file));
       return other && other.name !== adapter.name ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"` : undefined;

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db.ts';
 import { RollbackSignal, withTransaction, type Tx } from '../../platform/transaction.ts';
 import { changedFields, slugify, toMetricFields, validateMetricDefinition } from '../metrics/definition.ts';
 import { statusToText } from '../observations/status.ts';
-import type { BoundaryBundle, GeographyBundle, ImportAdapter, ImportIssue, MetricDefinition, ObservationRecord, SourceLocation } from './adapter.ts';
+import type { BoundaryBundle, GeographyBundle, GroupFamilyBundle, ImportAdapter, ImportIssue, MetricDefinition, ObservationRecord, SourceLocation } from './adapter.ts';
 import { ImportFileError } from './csv.ts';
 import { importsRepository as repo, type AreaRef, type StoredMetric } from './repository.ts';
 import { createObservationWriter, publishStaged, type WriterCounts } from './writer.ts';
@@ -23,6 +23,8 @@ export interface ImportRequest {
   applyGeography?: (tx: Tx, bundle: GeographyBundle, ctx: { importId: number; now: string }) => Promise<GeographyCounts>;
   /** Stores boundary shapes inside the import's transaction (the maps module provides it). */
   applyBoundaries?: (tx: Tx, bundle: BoundaryBundle, ctx: { importId: number; now: string }) => Promise<BoundaryCounts>;
+  /** Stores a family of comparison groups inside the import's transaction (the groups module provides it). */
+  applyGroups?: (tx: Tx, bundle: GroupFamilyBundle, ctx: { importId: number; now: string }) => Promise<GroupCounts>;
   /** For a file whose header fits another adapter: a hint naming it. */
   suggestAdapter?: (file: string) => Promise<string | undefined>;
   /** Rows per staging chunk (tests use small chunks to exercise the cross-chunk paths). */
@@ -43,6 +45,14 @@ export interface BoundaryCounts {
   unchanged: number;
 }
 
+export interface GroupCounts {
+  families: { created: number; updated: number; unchanged: number };
+  groups: number;
+  members: number;
+  /** Problems found while applying (e.g. a member code not in the geography), reported like any other. */
+  issues: ImportIssue[];
+}
+
 export interface ImportSummary {
   importId: number | null;
   adapter: string;
@@ -54,6 +64,7 @@ export interface ImportSummary {
   metrics: { created: number; updated: number; unchanged: number };
   geography?: GeographyCounts;
   boundaries?: BoundaryCounts;
+  groups?: Omit<GroupCounts, 'issues'>;
   errors: ImportIssue[];
   errorCount: number;
   message: string;
@@ -109,6 +120,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
   const skipped: Record<string, number> = {};
   let geography: GeographyCounts | undefined;
   let boundaries: BoundaryCounts | undefined;
+  let groups: Omit<GroupCounts, 'issues'> | undefined;
   const base = (state: ImportSummary['state'], importId: number | null, message: string): ImportSummary => ({
     importId,
     adapter: adapter.name,
@@ -119,6 +131,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     metrics: metricCounts,
     ...(geography ? { geography } : {}),
     ...(boundaries ? { boundaries } : {}),
+    ...(groups ? { groups } : {}),
     errors: issues,
     errorCount,
     message,
@@ -269,6 +282,19 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
             boundaries = boundaries ? { created: boundaries.created + c.created, updated: boundaries.updated + c.updated, unchanged: boundaries.unchanged + c.unchanged } : c;
             break;
           }
+          case 'groups': {
+            if (!req.applyGroups) throw new Error('this import needs the groups module to store comparison groups');
+            const { issues: found, ...c } = await req.applyGroups(tx, item.groups, { importId, now });
+            for (const i of found) error(i);
+            groups = groups
+              ? {
+                  families: { created: groups.families.created + c.families.created, updated: groups.families.updated + c.families.updated, unchanged: groups.families.unchanged + c.families.unchanged },
+                  groups: groups.groups + c.groups,
+                  members: groups.members + c.members,
+                }
+              : c;
+            break;
+          }
           default: {
             const never: never = item;
             throw new Error(`unknown import item ${JSON.stringify(never)}`);
@@ -289,10 +315,13 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     if (errorCount > 0) {
       throw new RollbackSignal(base('rejected', null, `Nothing was imported: ${fmt(errorCount)} problem(s) found. Fix them and import again.`));
     }
-    const geoChanged = (geography ? geography.created + geography.updated > 0 : false) || (boundaries ? boundaries.created + boundaries.updated > 0 : false);
+    const geoChanged =
+      (geography ? geography.created + geography.updated > 0 : false) ||
+      (boundaries ? boundaries.created + boundaries.updated > 0 : false) ||
+      (groups ? groups.families.created + groups.families.updated > 0 : false);
     const changed = obs.inserted + obs.updated + metricCounts.created + metricCounts.updated > 0 || geoChanged;
     if (!changed && mode === 'publish') {
-      const msg = `Nothing changed: all ${fmt(obs.read)} observations${metricCounts.unchanged ? `, ${fmt(metricCounts.unchanged)} metrics` : ''}${geography ? `, ${fmt(geography.unchanged)} areas` : ''}${boundaries ? `, ${fmt(boundaries.unchanged)} boundaries` : ''} are already as in ${files.length > 1 ? 'these files' : 'this file'}.`;
+      const msg = `Nothing changed: all ${fmt(obs.read)} observations${metricCounts.unchanged ? `, ${fmt(metricCounts.unchanged)} metrics` : ''}${geography ? `, ${fmt(geography.unchanged)} areas` : ''}${boundaries ? `, ${fmt(boundaries.unchanged)} boundaries` : ''}${groups ? `, ${fmt(groups.families.unchanged)} group families` : ''} are already as in ${files.length > 1 ? 'these files' : 'this file'}.`;
       throw new RollbackSignal(base(req.dryRun ? 'dry-run' : 'unchanged', null, msg));
     }
     const touched = [...rowsRead.keys()];
@@ -306,7 +335,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     });
     const skippedText = Object.entries(skipped).map(([r, n]) => `${fmt(n)} ${r}`).join(', ');
     const observationsText = `${fmt(obs.read)} observations read: ${fmt(obs.inserted)} new, ${fmt(obs.updated)} changed (previous values kept), ${fmt(obs.unchanged)} unchanged${obs.duplicates ? `, ${fmt(obs.duplicates)} identical duplicates ignored` : ''}; metrics: ${metricCounts.created} new, ${metricCounts.updated} changed, ${metricCounts.unchanged} unchanged`;
-    const what = `${skippedText ? `rows left out on purpose: ${skippedText}; ` : ''}${obs.read || definedHere.size || !(geography || boundaries) ? observationsText : 'geography only'}${geography ? `; areas: ${geography.created} new, ${geography.updated} changed, ${geography.unchanged} unchanged` : ''}${boundaries ? `; boundaries: ${boundaries.created} new, ${boundaries.updated} changed, ${boundaries.unchanged} unchanged` : ''}.`;
+    const what = `${skippedText ? `rows left out on purpose: ${skippedText}; ` : ''}${obs.read || definedHere.size || !(geography || boundaries || groups) ? observationsText : groups ? 'comparison groups only' : 'geography only'}${geography ? `; areas: ${geography.created} new, ${geography.updated} changed, ${geography.unchanged} unchanged` : ''}${boundaries ? `; boundaries: ${boundaries.created} new, ${boundaries.updated} changed, ${boundaries.unchanged} unchanged` : ''}${groups ? `; group families: ${groups.families.created} new, ${groups.families.updated} changed, ${groups.families.unchanged} unchanged (${fmt(groups.groups)} groups, ${fmt(groups.members)} members)` : ''}.`;
     if (req.dryRun) throw new RollbackSignal(base('dry-run', null, `Dry run, nothing written. It would publish ${what}`));
     if (mode === 'draft') return base('draft', importId, `Import #${importId} is held as a draft: ${what} Publish it with "sli imports publish ${importId}".`);
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });

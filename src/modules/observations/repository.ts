@@ -17,6 +17,19 @@ export interface ObservationRow {
   updated_at: string;
 }
 
+export interface GridRow {
+  metric_id: number;
+  period_id: number;
+  area_id: number;
+  value: number | null;
+  status: string;
+  lci: number | null;
+  uci: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+}
+
 /** All SQL of the observations module. */
 export function createObservationsRepository(db: Db) {
   const k = db.kysely;
@@ -47,6 +60,18 @@ export function createObservationsRepository(db: Db) {
       if (areaIds) q = q.where('o.area_id', 'in', areaIds);
       return q.orderBy('o.period_id').orderBy('a.code').execute();
     },
+
+    /** Published observations for metrics × periods × areas in one query (comparisons and reports). */
+    grid: (metricIds: number[], periodIds: number[], areaIds: number[]): Promise<GridRow[]> =>
+      metricIds.length === 0 || periodIds.length === 0 || areaIds.length === 0
+        ? Promise.resolve([])
+        : k
+            .selectFrom('observations as o')
+            .select(['o.metric_id', 'o.period_id', 'o.area_id', 'o.value', 'o.status', 'o.lci', 'o.uci', 'o.numerator', 'o.denominator', 'o.note'])
+            .where('o.metric_id', 'in', metricIds)
+            .where('o.period_id', 'in', periodIds)
+            .where('o.area_id', 'in', areaIds)
+            .execute(),
 
     areasByCodes: (codes: string[]) =>
       codes.length === 0 ? Promise.resolve([]) : k.selectFrom('areas').select(['id', 'code', 'name', 'valid_to']).where('code', 'in', codes).execute(),

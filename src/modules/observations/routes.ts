@@ -4,23 +4,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app.ts';
 import { AppError } from '../../platform/errors.ts';
+import { conditional } from '../../platform/http.ts';
 import { CSV_COLUMNS, toCsvRecord, type ObservationsService } from './service.ts';
 import { DataQuery, DataResponse, type DataQueryT } from './schemas.ts';
-
-/** Sets Last-Modified from the newest publication and answers 304 when the client's copy is current. */
-export async function conditional(req: FastifyRequest, reply: FastifyReply, lastPublished: string | null): Promise<boolean> {
-  if (!lastPublished) return false;
-  const at = new Date(lastPublished);
-  at.setMilliseconds(0);
-  reply.header('last-modified', at.toUTCString());
-  reply.header('cache-control', 'public, max-age=60');
-  const since = req.headers['if-modified-since'];
-  if (since && !req.headers['if-none-match'] && new Date(since).getTime() >= at.getTime()) {
-    await reply.status(304).send();
-    return true;
-  }
-  return false;
-}
 
 function csvReply(reply: FastifyReply, rows: AsyncIterable<(string | number | null)[]>, filename: string) {
   reply.header('content-disposition', `attachment; filename="${filename}"`);

@@ -150,6 +150,11 @@ export function createObservationsService(db: Db, opts: { maxRows: number }) {
       }
     },
 
+    /** Published observations for metric ids × period ids × area ids, with status codes parsed (no size limit: callers bound it). */
+    async grid(metricIds: number[], periodIds: number[], areaIds: number[]) {
+      return (await repo.grid(metricIds, periodIds, areaIds)).map((r) => ({ ...r, status: statusFromText(r.status) }));
+    },
+
     lastPublished: () => repo.lastPublished(),
   };
 }

@@ -1,0 +1,307 @@
+/**
+ * Comparisons: a council × metric × group × period, with the group's statistics, every member's position and the
+ * direction of travel over the last periods. Rules (conventions.md, product.md):
+ * - members the metric does not apply to (status z, or a tier that does not run the service) are excluded from ranks and
+ *   statistics and counted separately, never treated as missing or worst; built-in groups are narrowed to the tiers the
+ *   metric applies to, and the response says so;
+ * - a council the metric does not apply to is not ranked: the response explains and names the council that runs the
+ *   service (e.g. a district's county);
+ * - the council is always part of the set compared ("the council and its 15 neighbours");
+ * - a period with no data for the council is said so, not filled.
+ */
+import type { Db } from '../../platform/db.ts';
+import { AppError, invalidParameter } from '../../platform/errors.ts';
+import { createAreasService, type ResolvedArea } from '../areas/index.ts';
+import { createGroupsService, type GroupDto, type ResolvedGroup } from '../groups/index.ts';
+import type { Polarity } from '../imports/adapter.ts';
+import { createMetricsService, toMetricDto } from '../metrics/index.ts';
+import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
+import { trend, type DirectionOptions, type PointValue, type TrendResult } from './direction.ts';
+import { positionSentence } from './sentences.ts';
+import { groupStatistics, memberPositions, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
+
+export interface CompareQuery {
+  metric: string;
+  area: string;
+  group: string;
+  period?: string | undefined;
+  /** Periods in the trend window, the chosen one included (default 5). */
+  window?: number | undefined;
+  /** Group membership as at this date (default: the end of the period, or today if earlier). */
+  at?: string | undefined;
+  tolerance?: number | undefined;
+}
+
+export interface MemberResult extends MemberPosition {
+  name: string;
+  type: string;
+  isFocus: boolean;
+  status: string[];
+  lci: number | null;
+  uci: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+  /** Rank in a neighbour set (1 = nearest), where the group has one. */
+  neighbourRank: number | null;
+  direction: { lastStep: TrendResult['lastStep']; overWindow: TrendResult['overWindow']; consecutive: number };
+}
+
+export type MetricInfo = ReturnType<typeof toMetricDto>;
+
+export interface Comparison {
+  metric: Pick<MetricInfo, 'id' | 'title' | 'shortTitle' | 'unit' | 'unitType' | 'decimalPlaces' | 'polarity' | 'caveats' | 'source' | 'topic' | 'applicableAreaTypes'>;
+  area: { code: string; name: string; type: string };
+  group: Omit<GroupDto, 'members'> & { compared: number };
+  period: { period: string; label: string };
+  window: { period: string; label: string }[];
+  statistics: GroupStatistics;
+  focus: MemberResult;
+  members: MemberResult[];
+  england: { value: number | null; status: string[] } | null;
+  sentence: string;
+  notes: string[];
+  licence: string;
+  attribution: string;
+}
+
+const COUNCIL_TYPES = new Set(['E06', 'E07', 'E08', 'E09', 'E10']);
+const BUILT_IN_NARROWED = new Set(['authority-type', 'tier', 'region', 'county', 'combined-authority', 'england']);
+
+type MetricRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolve']>>[number];
+type PeriodRow = AvailablePeriod & { metric_id: number };
+
+export function createCompareService(db: Db) {
+  const metrics = createMetricsService(db);
+  const groups = createGroupsService(db);
+  const areas = createAreasService(db);
+  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+
+  async function focusArea(code: string): Promise<ResolvedArea> {
+    const wanted = code.trim().toUpperCase();
+    if (!/^E\d{8}$/.test(wanted)) throw invalidParameter('area', 'is not an English GSS code such as E08000009', code);
+    const { areas: found } = await areas.resolveCodes([wanted]);
+    const a = found[0];
+    if (!a) throw new AppError(400, 'unknown-area', `Unknown area "${wanted}". See /api/v1/areas.`, [{ field: 'area', message: 'is not a known area code', value: code }]);
+    if (!COUNCIL_TYPES.has(a.type)) throw invalidParameter('area', `${a.code} (${a.name}) is not a council; comparisons are between councils`, code);
+    return a;
+  }
+
+  async function notApplicable(metric: MetricRow, a: ResolvedArea): Promise<AppError> {
+    const types = JSON.parse(metric.applicable_area_types) as string[];
+    let hint = '';
+    if (a.type === 'E07' && !types.includes('E07')) {
+      const detail = await areas.getArea(a.code);
+      if (detail.parents.upperTier) hint = ` Compare ${detail.parents.upperTier.name} (${detail.parents.upperTier.code}), the county council that runs this service for ${a.name}.`;
+    } else if (a.type === 'E10' && !types.includes('E10')) {
+      hint = ` This is a district-level service: compare one of ${a.name}'s districts.`;
+    }
+    return new AppError(
+      422,
+      'not-applicable',
+      `${metric.title} does not apply to ${a.name} (${a.code}): it is published for ${types.join(', ')} councils, so ${a.name} is not ranked on it.${hint}`,
+      [{ field: 'area', message: 'the metric does not apply to this type of council', value: a.code }],
+    );
+  }
+
+  async function groupFor(id: string, at: string): Promise<ResolvedGroup> {
+    try {
+      return await groups.resolve(id, at);
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) {
+        throw new AppError(400, 'unknown-group', `Unknown group "${id}". See /api/v1/groups (or /api/v1/groups?area=CODE for the groups a council can be compared with).`, [{ field: 'group', message: 'is not a group id', value: id }]);
+      }
+      if (e instanceof AppError && e.code === 'invalid-parameter') throw e;
+      throw e;
+    }
+  }
+
+  function choosePeriod(available: PeriodRow[], raw: string | undefined, metricCode: string): PeriodRow {
+    let chosen: AvailablePeriod[];
+    try {
+      chosen = selectPeriods(parsePeriodSelectors(raw ?? 'latest'), available);
+    } catch (e) {
+      if (e instanceof SelectorError) throw invalidParameter('period', e.message, raw);
+      throw e;
+    }
+    if (available.length === 0) throw new AppError(404, 'no-data', `${metricCode} has no published data yet.`);
+    if (chosen.length === 0) {
+      throw invalidParameter('period', `has no published data for ${metricCode}; it has data from ${available[0]!.label} to ${available.at(-1)!.label}`, raw);
+    }
+    if (chosen.length > 1) throw invalidParameter('period', 'selects several periods; a comparison is for one period (use latest, a label such as 2023/24, or an ISO period)', raw);
+    return chosen[0] as PeriodRow;
+  }
+
+  /**
+   * Compares one council on several metrics against one resolved group (the headline report's path): one query for
+   * every metric × member × period in the windows.
+   */
+  async function compareMany(
+    metricRows: MetricRow[],
+    focus: ResolvedArea,
+    resolved: ResolvedGroup,
+    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[] },
+  ): Promise<Map<string, Comparison | { metric: string; problem: string }>> {
+    const windowSize = Math.max(2, Math.min(20, opts.window ?? 5));
+    const allPeriods = (opts.periods ?? ((await metrics.periodsOf(metricRows.map((m) => m.id))) as PeriodRow[]));
+    const england = (await areas.resolveCodes(['E92000001'])).areas[0];
+    const plans = metricRows.map((m) => {
+      const available = allPeriods.filter((p) => p.metric_id === m.id);
+      try {
+        const chosen = choosePeriod(available, opts.period, m.code);
+        const idx = available.indexOf(chosen);
+        return { m, chosen, window: available.slice(Math.max(0, idx - windowSize + 1), idx + 1) };
+      } catch (e) {
+        if (e instanceof AppError) return { m, problem: e.message };
+        throw e;
+      }
+    });
+    const memberIds = new Set(resolved.members.map((x) => x.id));
+    memberIds.add(focus.id);
+    if (england) memberIds.add(england.id);
+    const periodIds = [...new Set(plans.flatMap((p) => ('window' in p ? p.window!.map((w) => w.id) : [])))];
+    const rows = await observations.grid(metricRows.map((m) => m.id), periodIds, [...memberIds]);
+    const byKey = new Map(rows.map((r) => [`${r.metric_id}:${r.period_id}:${r.area_id}`, r]));
+    const out = new Map<string, Comparison | { metric: string; problem: string }>();
+    for (const plan of plans) {
+      if (!('window' in plan) || !plan.window || !plan.chosen) {
+        out.set(plan.m.code, { metric: plan.m.code, problem: plan.problem ?? 'no data' });
+        continue;
+      }
+      out.set(plan.m.code, build(plan.m, focus, resolved, plan.chosen, plan.window, byKey, england?.id, opts.tolerance));
+    }
+    return out;
+  }
+
+  function build(
+    m: MetricRow,
+    focus: ResolvedArea,
+    resolved: ResolvedGroup,
+    chosen: PeriodRow,
+    window: PeriodRow[],
+    byKey: Map<string, Awaited<ReturnType<typeof observations.grid>>[number]>,
+    englandId: number | undefined,
+    tolerance: number | undefined,
+  ): Comparison {
+    const metric = toMetricDto(m);
+    const polarity = metric.polarity as Polarity;
+    const applicableTypes = new Set(metric.applicableAreaTypes);
+    const notes: string[] = [];
+    let members = resolved.members.filter((x) => x.id !== focus.id);
+    const narrowed = BUILT_IN_NARROWED.has(resolved.group.type);
+    if (narrowed) {
+      const before = members.length;
+      members = members.filter((x) => applicableTypes.has(x.type));
+      if (members.length < before) notes.push(`The group is limited to the ${members.length + 1} councils of the types this measure applies to (${[...applicableTypes].join(', ')}).`);
+    }
+    const set = [{ id: focus.id, code: focus.code, name: focus.name, type: focus.type, rank: null as number | null }, ...members];
+    const obs = (areaId: number, periodId: number) => byKey.get(`${m.id}:${periodId}:${areaId}`);
+    const values: MemberValue[] = set.map((x) => {
+      const o = obs(x.id, chosen.id);
+      return {
+        code: x.code,
+        name: x.name,
+        value: o?.value ?? null,
+        status: o?.status ?? [],
+        lci: o?.lci ?? null,
+        uci: o?.uci ?? null,
+        numerator: o?.numerator ?? null,
+        denominator: o?.denominator ?? null,
+        applicable: applicableTypes.has(x.type),
+      };
+    });
+    const excludedTier = set.filter((x) => !applicableTypes.has(x.type));
+    if (excludedTier.length > 0) {
+      notes.push(`This group mixes tiers: ${excludedTier.map((x) => `${x.name} (${x.code})`).join(', ')} ${excludedTier.length === 1 ? 'is' : 'are'} left out because the measure applies to ${[...applicableTypes].join(', ')} councils only.`);
+    }
+    const stats = groupStatistics(values);
+    const positions = memberPositions(values, stats, polarity);
+    const opts: DirectionOptions = tolerance !== undefined ? { tolerance } : {};
+    const results: MemberResult[] = set.map((x, i) => {
+      const series: PointValue[] = window.map((p) => {
+        const o = obs(x.id, p.id);
+        return { period: p.iso, periodLabel: p.label, value: o?.value ?? null, status: o?.status ?? [], lci: o?.lci ?? null, uci: o?.uci ?? null };
+      });
+      const t = trend(series, polarity, opts);
+      const v = values[i]!;
+      return {
+        ...positions[i]!,
+        name: x.name,
+        type: x.type,
+        isFocus: i === 0,
+        status: v.status,
+        lci: v.lci ?? null,
+        uci: v.uci ?? null,
+        numerator: v.numerator ?? null,
+        denominator: v.denominator ?? null,
+        note: obs(x.id, chosen.id)?.note ?? null,
+        neighbourRank: x.rank,
+        direction: { lastStep: t.lastStep, overWindow: t.overWindow, consecutive: t.consecutive },
+      };
+    });
+    const focusResult = results[0]!;
+    if (focusResult.excludedBecause === 'no-data') notes.push(`There is no figure for ${focus.name} for ${chosen.label}${focusResult.status.length ? ` (status ${focusResult.status.join(', ')})` : ''}.`);
+    const retired = resolved.group.members.filter((x) => !x.current);
+    if (retired.length > 0) notes.push(`${retired.length} member code${retired.length > 1 ? 's' : ''} had ended by ${resolved.group.at} (${retired.map((x) => x.code).join(', ')}); the group is shown as published.`);
+    const e = englandId !== undefined ? obs(englandId, chosen.id) : undefined;
+    const g = resolved.group;
+    const groupPhrase = g.owner && g.type === 'nearest-neighbours' ? `its ${set.length - 1} ${g.family?.name ?? 'neighbours'}` : `the ${set.length} councils compared (${g.name})`;
+    const previous = window.length > 1 ? window[window.length - 2] : undefined;
+    const { members: _members, ...groupInfo } = g;
+    return {
+      metric: {
+        id: metric.id,
+        title: metric.title,
+        shortTitle: metric.shortTitle,
+        unit: metric.unit,
+        unitType: metric.unitType,
+        decimalPlaces: metric.decimalPlaces,
+        polarity: metric.polarity,
+        caveats: metric.caveats,
+        source: metric.source,
+        topic: metric.topic,
+        applicableAreaTypes: metric.applicableAreaTypes,
+      },
+      area: { code: focus.code, name: focus.name, type: focus.type },
+      group: { ...groupInfo, compared: set.length },
+      period: { period: chosen.iso, label: chosen.label },
+      window: window.map((p) => ({ period: p.iso, label: p.label })),
+      statistics: stats,
+      focus: focusResult,
+      members: [...results].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name)),
+      england: e ? { value: e.value, status: e.status } : null,
+      sentence: positionSentence({ name: focus.name, groupPhrase, periodLabel: chosen.label, polarity, position: focusResult, stats, lastStep: focusResult.direction.lastStep, previousLabel: previous?.label }),
+      notes,
+      licence: metric.source.licence,
+      attribution: metric.source.attribution ?? metric.source.publisher,
+    };
+  }
+
+  return {
+    compareMany,
+    focusArea,
+    groupFor,
+
+    /** One council × metric × group × period. */
+    async compare(q: CompareQuery): Promise<Comparison> {
+      const [metric] = await metrics.resolve([q.metric]);
+      const focus = await focusArea(q.area);
+      const types = JSON.parse(metric!.applicable_area_types) as string[];
+      if (!types.includes(focus.type)) throw await notApplicable(metric!, focus);
+      const periods = (await metrics.periodsOf([metric!.id])) as PeriodRow[];
+      const chosen = choosePeriod(periods, q.period, metric!.code);
+      const today = new Date().toISOString().slice(0, 10);
+      const at = q.at ?? (chosen.end_date < today ? chosen.end_date : today);
+      const resolved = await groupFor(q.group, at);
+      const result = (await compareMany([metric!], focus, resolved, { period: chosen.iso, window: q.window, tolerance: q.tolerance, periods })).get(metric!.code)!;
+      if ('problem' in result) throw new AppError(400, 'no-data', result.problem);
+      return result;
+    },
+
+    lastModified: async () => {
+      const [o, g] = await Promise.all([observations.lastPublished(), groups.lastModified()]);
+      return [o, g].filter((x): x is string => !!x).sort().at(-1) ?? null;
+    },
+  };
+}
+export type CompareService = ReturnType<typeof createCompareService>;

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import type { App } from '../../platform/app.ts';
+import type { GroupFamilyBundle, ImportAdapter, ImportItem } from '../imports/adapter.ts';
+import { runImport } from '../imports/index.ts';
+import { applyGroupFamily } from './index.ts';
+
+/** A small family in the shape the published-family adapters produce (Trafford's CIPFA 2021 list, first five). */
+function familyAdapter(groups: GroupFamilyBundle['groups']): ImportAdapter {
+  const bundle: GroupFamilyBundle = {
+    family: {
+      code: 'test-family',
+      version: '2021',
+      kind: 'nearest-neighbours',
+      name: 'test neighbours',
+      areaTypes: ['E06', 'E08', 'E09', 'E10'],
+      source: { publisher: 'Test', licence: 'OGL-UK-3.0' },
+    },
+    groups,
+  };
+  return {
+    name: 'test-family',
+    summary: 'fixture',
+    files: 'none',
+    signatures: [],
+    async *read(): AsyncIterable<ImportItem> {
+      yield { kind: 'groups', groups: bundle, at: { file: 'family.csv', line: 1 } };
+    },
+  };
+}
+const trafford = (members: string[], line = 2) => ({ owner: 'E08000009', name: 'Trafford and its test neighbours', members: members.map((code, i) => ({ code, rank: i + 1 })), at: { file: 'family.csv', line } });
+
+describe('groups', () => {
+  let db: TestDb;
+  let app: App;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    app = await createTestApp(db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+  const get = (url: string) => app.inject({ url });
+
+  it('GET /api/v1/groups/type:E08 lists the 36 metropolitan districts as at today, built from the geography', async () => {
+    const res = await get('/api/v1/groups/type:E08');
+    expect(res.statusCode).toBe(200);
+    const g = res.json();
+    expect(g).toMatchObject({ id: 'type:E08', type: 'authority-type', builtIn: true, licence: 'OGL-UK-3.0' });
+    expect(g.members).toHaveLength(36);
+    expect(g.members.map((m: { code: string }) => m.code)).toContain('E08000038'); // Barnsley's 2025 code
+    expect(g.members.map((m: { code: string }) => m.code)).not.toContain('E08000016');
+  });
+
+  it('GET /api/v1/groups/:id follows the geography as at a date', async () => {
+    const before = (await get('/api/v1/groups/type:E08?at=2024-06-01')).json();
+    expect(before.members.map((m: { code: string }) => m.code)).toContain('E08000016');
+    const e06in2020 = (await get('/api/v1/groups/type:E06?at=2020-06-01')).json();
+    expect(e06in2020.members.map((m: { code: string }) => m.code)).not.toContain('E06000061'); // North Northamptonshire, from 2021
+    const county = (await get('/api/v1/groups/county:E10000014')).json();
+    expect(county).toMatchObject({ type: 'county', owner: { code: 'E10000014', name: 'Hampshire' } });
+    expect(county.members).toHaveLength(11);
+    const region = (await get('/api/v1/groups/region:E12000002')).json();
+    expect(region.members.map((m: { code: string }) => m.code)).toEqual(expect.arrayContaining(['E08000009', 'E06000008', 'E07000117']));
+  });
+
+  it('GET /api/v1/groups/:id returns 400 for a malformed built-in id and 404 for an unknown group', async () => {
+    const bad = await get('/api/v1/groups/type:E99');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'group', value: 'type:E99' });
+    expect((await get('/api/v1/groups/region:E12999999')).statusCode).toBe(404);
+    expect((await get('/api/v1/groups/nothing-like-this')).statusCode).toBe(404);
+  });
+
+  it('GET /api/v1/groups?area= lists the groups a council can be compared with', async () => {
+    const res = await get('/api/v1/groups?area=E08000009');
+    expect(res.statusCode).toBe(200);
+    const ids = res.json().groups.map((g: { id: string }) => g.id);
+    expect(ids).toEqual(expect.arrayContaining(['type:E08', 'tier:upper', 'tier:lower', 'region:E12000002', 'combined-authority:E47000001', 'england']));
+    const district = (await get('/api/v1/groups?area=E07000117')).json().groups.map((g: { id: string }) => g.id);
+    expect(district).toContain('county:E10000017');
+    expect(district).not.toContain('tier:upper');
+  });
+
+  it('imports a family all or nothing: unknown and repeated members are reported with file:line and nothing is written', async () => {
+    const bad = await runImport(db, { adapter: familyAdapter([trafford(['E08000003', 'E09999999', 'E08000003'])]), files: [], publish: true, applyGroups: applyGroupFamily });
+    expect(bad.state).toBe('rejected');
+    expect(bad.errors.map((e) => `${e.at.file}:${e.at.line} ${e.field} ${e.value}`)).toEqual(['family.csv:2 member E09999999', 'family.csv:2 member E08000003']);
+    expect((await get('/api/v1/groups/test-family@2021:E08000009')).statusCode).toBe(404);
+  });
+
+  it('imports a family, serves its groups with rank, and re-importing the same lists changes nothing', async () => {
+    const members = ['E08000007', 'E06000036', 'E06000060', 'E08000029', 'E06000039'];
+    const first = await runImport(db, { adapter: familyAdapter([trafford(members)]), files: [], publish: true, applyGroups: applyGroupFamily });
+    expect(first.state).toBe('published');
+    expect(first.groups).toEqual({ families: { created: 1, updated: 0, unchanged: 0 }, groups: 1, members: 5 });
+    const g = (await get('/api/v1/groups/test-family@2021:E08000009')).json();
+    expect(g).toMatchObject({ type: 'nearest-neighbours', owner: { code: 'E08000009' }, family: { id: 'test-family@2021', source: { licence: 'OGL-UK-3.0' } } });
+    expect(g.members.map((m: { code: string; rank: number }) => `${m.rank}:${m.code}`)).toEqual(members.map((c, i) => `${i + 1}:${c}`));
+    const again = await runImport(db, { adapter: familyAdapter([trafford(members)]), files: [], publish: true, applyGroups: applyGroupFamily });
+    expect(again.state).toBe('unchanged');
+    const changed = await runImport(db, { adapter: familyAdapter([trafford(members.slice(0, 4))]), files: [], publish: true, applyGroups: applyGroupFamily });
+    expect(changed.groups?.families.updated).toBe(1);
+    expect((await get('/api/v1/groups/test-family@2021:E08000009')).json().members).toHaveLength(4);
+    const listed = (await get('/api/v1/groups?area=E08000009')).json();
+    expect(listed.groups.map((x: { id: string }) => x.id)).toContain('test-family@2021:E08000009');
+    expect(listed.families).toEqual([expect.objectContaining({ id: 'test-family@2021', groups: 1 })]);
+  });
+});

@@ -1,0 +1,14 @@
+/** Comparison groups: built-in groups from the geography, published families, our neighbours model, custom groups. */
+import type { AppModule } from '../index.ts';
+import { groupsRoutes } from './routes.ts';
+import { createGroupsService } from './service.ts';
+
+export { applyGroupFamily, familyGroupKey, type GroupCounts } from './apply.ts';
+export { createGroupsService, parseBuiltIn, TIER_TYPES, toFamilyDto, type FamilyDto, type GroupDto, type GroupMemberDto, type GroupsService, type GroupType, type ResolvedGroup } from './service.ts';
+
+export const groupsModule: AppModule = {
+  name: 'groups',
+  register(app, deps) {
+    groupsRoutes(app, createGroupsService(deps.db));
+  },
+};
