@@ -8,7 +8,7 @@ sli() { node bin/sli.js "$@"; }
 sli import areas-vintages "$D/geography/england_ltla_vintages_2019_2025.csv" "$D/geography/ons_la_changes_2014_2025.csv" "$D/geography/mysociety_uk_local_authorities.csv" "$D/geography/ons_ltla14_lookup.csv" --publish
 sli import boundaries "$D/boundaries/england_ltla_2025.geojson" "$D/boundaries/england_utla_2025.geojson" --publish
 sli import lait "$D/performance/dfe_lait/lait_indicators_long.csv" "$D/performance/dfe_lait/lait_data_dictionary.csv" --publish
-sli import els "$D/performance/ons_explore_local_statistics/els_observations_england.csv" "$D/performance/ons_explore_local_statistics/els_indicators.csv" "$D/performance/ons_explore_local_statistics/els_indicator_metadata.json" --publish
+sli import els "$D/performance/ons_explore_local_statistics/els_observations_england.csv" "$D/performance/ons_explore_local_statistics/els_indicators.csv" "$D/performance/ons_explore_local_statistics/els_indicator_metadata.json" "$D/performance/ons_explore_local_statistics/els_areas.csv" --publish
 sli import defra-recycling "$D/performance/defra_household_recycling_rate_2015_2024.csv" --publish
 sli import oflog-asc "$D/performance/oflog_adult_social_care_2015_2023.csv" --publish
 sli import imd "$D/performance/deprivation/imd2019_england_lad19.csv" "$D/performance/deprivation/imd2025_england_lad24.csv" --publish

@@ -178,6 +178,20 @@ export interface AdapterContext {
    * as an upper tier with the same values). Engines that do not count skipped rows may leave it out.
    */
   skipped?(at: SourceLocation, reason: string): void;
+  /**
+   * Optional: an area as the catalogue holds it (undefined when unknown), for adapters that must tell a publisher's
+   * deliberately flagged legacy code from a mistake. Engines without a catalogue leave it out.
+   */
+  area?(code: string): KnownArea | undefined;
+}
+
+/** What the catalogue knows of an area: its validity and the codes that succeeded it. */
+export interface KnownArea {
+  code: string;
+  name: string;
+  validFrom: string | null;
+  validTo: string | null;
+  successors: string[];
 }
 
 export interface ImportAdapter {

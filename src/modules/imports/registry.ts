@@ -2,13 +2,14 @@ import type { ImportAdapter } from './adapter.ts';
 import { areasVintagesAdapter } from './adapters/areas-vintages.ts';
 import { boundariesAdapter } from './adapters/boundaries.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
+import { elsAdapter } from './adapters/els.ts';
 import { imdAdapter } from './adapters/imd.ts';
 import { longCsvAdapter } from './adapters/long-csv.ts';
 import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
+const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, elsAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 

@@ -262,6 +262,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
         skipped: (_at: SourceLocation, reason: string) => {
           skipped[reason] = (skipped[reason] ?? 0) + 1;
         },
+        area: (code: string) => areas.get(code),
       };
       for await (const item of adapter.read(req.files, ctx)) {
         switch (item.kind) {

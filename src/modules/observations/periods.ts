@@ -48,6 +48,14 @@ function addDuration(y: number, m: number, d: number, years: number, months: num
 
 const shortYear = (y: number) => pad((y + 1) % 100);
 
+/** Any other interval: `Aug 2019 to Jul 2020` when it runs in whole months, else `16 Nov 2015 to 15 Nov 2016`. */
+function intervalLabel(y: number, m: number, d: number, end: string): string {
+  const [ey, em, ed] = end.split('-').map(Number) as [number, number, number];
+  const endsMonth = new Date(Date.UTC(ey, em, 0)).getUTCDate() === ed;
+  if (d === 1 && endsMonth) return `${MONTHS[m - 1]} ${y} to ${MONTHS[em - 1]} ${ey}`;
+  return `${d} ${MONTHS[m - 1]} ${y} to ${ed} ${MONTHS[em - 1]} ${ey}`;
+}
+
 /** Builds a Period from an ISO start date and duration, deriving its type and label. */
 export function fromIso(start: string, duration: string): Period {
   const sm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
@@ -67,7 +75,7 @@ export function fromIso(start: string, duration: string): Period {
   const end = addDuration(y, m, d, years, months, days);
   const only = (yy: number, mm: number, dd: number) => years === yy && months === mm && days === dd;
   let type: PeriodType = 'interval';
-  let label = `${start} to ${end}`;
+  let label = intervalLabel(y, m, d, end);
   if (d === 1 && only(1, 0, 0) && m === 4) {
     type = 'financial-year';
     label = `${y}/${shortYear(y)}`;

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterContext, BoundaryBundle, ImportAdapter, ImportItem, SourceLocation } from '../adapter.ts';
 import { BOUNDARY_LAYERS, geometryProblem } from '../../maps/index.ts';
+import { lineAt, parseJson } from '../json.ts';
 
 const NAME = 'boundaries';
 const FILE_PATTERN = /(?:^|[_-])(ltla|utla|cty|rgn|cauth)[_-](\d{4})\.geojson$/i;
@@ -20,43 +21,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function parseBoundaryFileName(file: string): { layer: string; year: number } | undefined {
   const m = FILE_PATTERN.exec(path.basename(file));
   return m ? { layer: m[1]!.toLowerCase(), year: Number(m[2]) } : undefined;
-}
-
-/** 1-based line and column of a character offset. */
-function lineAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: offset - start + 1 };
-}
-
-/** Where JSON.parse failed: V8 names the position for most errors; for an unexpected token it does not, so find it. */
-function parseErrorOffset(text: string, message: string): number {
-  const m = /at position (\d+)/.exec(message);
-  if (m) return Number(m[1]);
-  if (/Unexpected end/.test(message)) return text.length;
-  // The shortest prefix that fails other than by being cut short ends at the bad token.
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const prefix = text.slice(0, mid + 1);
-    let bad = false;
-    try {
-      JSON.parse(prefix);
-    } catch (e) {
-      // Errors at the very end of a prefix (unexpected end, unterminated string or number) only mean it is cut short.
-      const msg = (e as Error).message;
-      const at = /at position (\d+)/.exec(msg);
-      bad = at ? Number(at[1]) < prefix.length : !/Unexpected end/.test(msg);
-    }
-    if (bad) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Character offsets of the elements of the root object's "features" array, for line numbers in messages. */
@@ -94,15 +58,12 @@ function featureOffsets(text: string): number[] {
 
 function readBundle(text: string, file: string, layer: string, year: number, ctx: AdapterContext): BoundaryBundle | undefined {
   const name = display(file);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
-    const at = lineAt(text, parseErrorOffset(text, (e as Error).message));
-    ctx.error({ at: { file: name, line: at.line }, message: `this is not valid JSON (GeoJSON expected): ${reason} at line ${at.line}, column ${at.column}` });
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    ctx.error({ at: { file: name, line: parsed.line }, message: `this is not valid JSON (GeoJSON expected): ${parsed.reason} at line ${parsed.line}, column ${parsed.column}` });
     return undefined;
   }
+  const doc = parsed.value;
   if (!isRecord(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     ctx.error({ at: { file: name, line: 1 }, message: 'this is not a GeoJSON FeatureCollection: expected {"type": "FeatureCollection", "features": […]}' });
     return undefined;
