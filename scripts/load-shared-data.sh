@@ -13,3 +13,5 @@ sli import defra-recycling "$D/performance/defra_household_recycling_rate_2015_2
 sli import oflog-asc "$D/performance/oflog_adult_social_care_2015_2023.csv" --publish
 sli import imd "$D/performance/deprivation/imd2019_england_lad19.csv" "$D/performance/deprivation/imd2025_england_lad24.csv" --publish
 sli import population "$D/performance/population/ons_mid_year_population_2019_2020_la.csv" "$D/performance/population/ons_census2021_households_lad23.csv" --publish
+# The default basket of key metrics for the sector overview (validated against the catalogue just loaded).
+sli sector load-basket src/modules/sector/baskets/sector-key.json

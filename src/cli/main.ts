@@ -10,6 +10,7 @@ import { buildApp } from '../platform/app.ts';
 import { AppError } from '../platform/errors.ts';
 import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
 import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
+import { registerSectorCommands } from './sector.ts';
 
 /** Thrown to end the CLI with a message and an exit status. */
 class CliExit extends Error {
@@ -161,6 +162,8 @@ program
       await db.close();
     }
   });
+
+registerSectorCommands(program, { open, out, err, exit: (message, status) => new CliExit(message, status) });
 
 try {
   await program.parseAsync(process.argv);

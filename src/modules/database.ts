@@ -4,6 +4,7 @@ import type { ImportsTables } from './imports/tables.ts';
 import type { MapsTables } from './maps/tables.ts';
 import type { MetricsTables } from './metrics/tables.ts';
 import type { ObservationsTables } from './observations/tables.ts';
+import type { SectorTables } from './sector/tables.ts';
 
 /** The whole schema as Kysely sees it: each module owns its tables. */
-export interface Database extends AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables {}
+export interface Database extends AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables, SectorTables {}

@@ -2,6 +2,7 @@ import type { App, AppDeps } from '../platform/app.ts';
 import { areasModule } from './areas/index.ts';
 import { changesModule } from './changes/index.ts';
 import { compareModule } from './compare/index.ts';
+import { sectorModule } from './sector/index.ts';
 import { groupsModule } from './groups/index.ts';
 import { metricsModule } from './metrics/index.ts';
 import { observationsModule } from './observations/index.ts';
@@ -13,7 +14,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule];
+const MODULES: AppModule[] = [areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule, sectorModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

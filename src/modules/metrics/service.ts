@@ -106,6 +106,9 @@ export function createMetricsService(db: Db) {
       return codes.map((c) => rows.find((r) => r.code === c || r.slug === c)!).filter((r, i, a) => a.indexOf(r) === i);
     },
 
+    /** Rows for the metrics of these ids or slugs that exist (unknown ones are left out, not an error). */
+    resolveKnown: (codes: string[]): Promise<MetricRow[]> => repo.byCodes(codes),
+
     periodsOf: (ids: number[]) => repo.periodsOf(ids),
   };
 }

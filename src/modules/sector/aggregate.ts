@@ -1,0 +1,45 @@
+/**
+ * England figures for a metric whose publisher gives none, aggregated from the councils with the method stated:
+ * - a rate with numerators and denominators: Σ numerators ÷ Σ denominators × the unit's scale (never a mean of rates);
+ * - a count: the sum over councils of one tier (upper tier for county services, lower tier otherwise), only when every
+ *   council of that tier live in the period has a figure;
+ * - anything else: no England figure, with the reason.
+ */
+
+export interface CouncilFigure {
+  areaType: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
+export type Aggregate = { value: number; method: string } | { value: null; reason: string };
+
+const SCALES: Record<string, number> = { percentage: 100, 'rate-per-1000': 1000, 'rate-per-10000': 10_000, 'rate-per-100000': 100_000, ratio: 1 };
+
+/** The councils of one tier that together cover England once: upper tier where the metric applies to counties. */
+export function aggregationTier(applicable: string[]): string[] {
+  return applicable.includes('E10') ? ['E06', 'E08', 'E09', 'E10'] : ['E06', 'E07', 'E08', 'E09'];
+}
+
+export function aggregateEngland(unitType: string, figures: CouncilFigure[], expectedCouncils: number): Aggregate {
+  const scale = SCALES[unitType];
+  const withRatio = figures.filter((f) => f.numerator !== null && f.denominator !== null && f.denominator > 0);
+  if (scale !== undefined && withRatio.length > 0) {
+    // The stored values must be numerator ÷ denominator × scale, or the sum would not be the same measure.
+    const consistent = withRatio.every((f) => f.value === null || Math.abs((f.numerator! / f.denominator!) * scale - f.value) <= Math.max(0.051, Math.abs(f.value) * 0.005));
+    if (!consistent) return { value: null, reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into an England rate` };
+    const num = withRatio.reduce((s, f) => s + f.numerator!, 0);
+    const den = withRatio.reduce((s, f) => s + f.denominator!, 0);
+    return {
+      value: (num / den) * scale,
+      method: `England aggregate: sum of numerators ÷ sum of denominators over ${withRatio.length} of ${expectedCouncils} councils${withRatio.length < expectedCouncils ? ' (the others have no numerator and denominator)' : ''}`,
+    };
+  }
+  if (unitType === 'count') {
+    const withValue = figures.filter((f) => f.value !== null);
+    if (withValue.length < expectedCouncils) return { value: null, reason: `a total needs every council; ${withValue.length} of ${expectedCouncils} have a figure` };
+    return { value: withValue.reduce((s, f) => s + f.value!, 0), method: `England aggregate: sum over all ${expectedCouncils} councils` };
+  }
+  return { value: null, reason: 'the publisher gives no England figure and the councils\' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)' };
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import { sharedFile } from '../../../test/helpers/shared-data.ts';
+import type { App } from '../../platform/app.ts';
+import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
+import { runImport } from '../imports/index.ts';
+import { createSectorService, DefinitionError } from './index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DEFAULT = JSON.parse(readFileSync(path.join(here, 'baskets', 'sector-key.json'), 'utf8')) as { metrics: { metric: string }[] };
+
+/** Fixture series for England and two councils, built to exercise each rule. */
+const METRICS = [
+  testMetric('t.rate', { title: 'Rate with intervals', unitType: 'percentage', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.lower', { title: 'Lower is better', polarity: 'lower-is-better', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.nopol', { title: 'No polarity', polarity: 'not-applicable', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.break', { title: 'Break in series', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.ratio', { title: 'Aggregated from numerators', unitType: 'percentage', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.gap', { title: 'Missing baseline year', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+];
+const E = 'E92000001';
+
+describe('sector: direction of travel', () => {
+  let db: TestDb;
+  let app: App;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    const oflog = await runImport(db, { adapter: oflogAscAdapter, files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], publish: true });
+    if (oflog.state !== 'published') throw new Error(oflog.message);
+    const upper = (await db.kysely.selectFrom('areas').select('code').where('type', 'in', ['E06', 'E08', 'E09', 'E10']).where('valid_to', 'is', null).where('valid_from', '<=', '2019-04-01').execute()).map((r) => r.code);
+    const rows: FixtureRow[] = [
+      ['t.rate', E, 2019, 50, { lci: 48, uci: 52 }],
+      ['t.rate', E, 2023, 51, { lci: 49, uci: 53 }],
+      ['t.rate', 'E08000009', 2019, 40, { lci: 38, uci: 42 }],
+      ['t.rate', 'E08000009', 2023, 48, { lci: 46, uci: 50 }],
+      ['t.lower', E, 2019, 10],
+      ['t.lower', E, 2023, 11],
+      ['t.nopol', E, 2019, 100],
+      ['t.nopol', E, 2023, 90],
+      ['t.break', E, 2019, 30],
+      ['t.break', E, 2021, 40, { status: ['b'] }],
+      ['t.break', E, 2023, 45],
+      ['t.gap', E, 2017, 20],
+      ['t.gap', E, 2023, 30],
+    ];
+    // Every upper-tier council of 2019 that still exists, with numerator and denominator, so England can be aggregated.
+    upper.forEach((code, i) => {
+      rows.push(['t.ratio', code, 2019, 50 + (i % 10), { numerator: 50 + (i % 10), denominator: 100 }]);
+      rows.push(['t.ratio', code, 2023, 60, { numerator: 60, denominator: 100 }]);
+    });
+    const fixture = await runImport(db, { adapter: fixtureAdapter(METRICS, rows), files: [], publish: true });
+    if (fixture.state !== 'published') throw new Error(`${fixture.message} ${fixture.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
+    app = await createTestApp(db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const basket = (over: Record<string, unknown> = {}) => ({
+    id: 'test-basket',
+    version: '1',
+    name: 'Test basket',
+    description: 'fixture',
+    baseline: '2019-10-01',
+    latest: 'latest',
+    tolerance: 0.02,
+    metrics: ['t.rate', 't.lower', 't.nopol', 't.break', 't.ratio', 't.gap', 'oflog.asc5'].map((metric) => ({ metric, why: 'test' })),
+    ...over,
+  });
+
+  it('refuses a basket naming unknown metrics, context measures, duplicates or a baseline after the comparison, naming the JSON path', async () => {
+    const s = createSectorService(db);
+    const bad = basket({ metrics: [{ metric: 'no.such', why: 'x' }, { metric: 't.rate', why: 'x' }, { metric: 't.rate', why: 'y', baseline: '2030-01-01', latest: '2020-01-01' }, { metric: 't.lower', why: 'z', theme: 'nonsense' }], tolerance: 2 });
+    await expect(s.loadBasket(bad)).rejects.toBeInstanceOf(DefinitionError);
+    const err = (await s.loadBasket(bad).catch((e: unknown) => e)) as DefinitionError;
+    expect(err.problems.map((p) => p.field)).toEqual(['tolerance']);
+    const err2 = (await s.loadBasket({ ...bad, tolerance: 0.02 }).catch((e: unknown) => e)) as DefinitionError;
+    expect(err2.problems.map((p) => `${p.field} ${p.value}`)).toEqual(['metrics[0].metric no.such', 'metrics[2].metric t.rate', 'metrics[2].baseline 2030-01-01', 'metrics[3].theme nonsense']);
+  });
+
+  it('stores a basket once per version and refuses a changed basket under the same version', async () => {
+    const s = createSectorService(db);
+    expect(await s.loadBasket(basket())).toMatchObject({ state: 'loaded' });
+    expect(await s.loadBasket(basket())).toMatchObject({ state: 'unchanged' });
+    await expect(s.loadBasket(basket({ tolerance: 0.05 }))).rejects.toThrow(/already loaded with different content/);
+    expect((await app.inject('/api/v1/sector/baskets')).json().baskets.map((b: { id: string }) => b.id)).toContain('test-basket@1');
+  });
+
+  it('GET /api/v1/sector/direction-of-travel.json classifies England by polarity, intervals, tolerance and breaks, with reasons', async () => {
+    const res = await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket');
+    expect(res.statusCode).toBe(200);
+    const r = res.json();
+    const by = Object.fromEntries(r.metrics.map((m: { metric: { id: string } }) => [m.metric.id, m]));
+    expect(by['t.rate']).toMatchObject({ classification: 'no-change', reason: 'confidence intervals overlap', baseline: { label: '2019/20', value: 50, source: 'publisher' }, latest: { label: '2023/24', value: 51 } });
+    expect(by['t.lower']).toMatchObject({ classification: 'worsened', change: 1, reason: 'beyond tolerance (10% ≥ 2%)' });
+    expect(by['t.nopol']).toMatchObject({ classification: 'decreased', reason: expect.stringMatching(/no polarity/) });
+    expect(by['t.break']).toMatchObject({ classification: 'not-comparable', reason: expect.stringMatching(/break in series at 2021\/22/) });
+    expect(by['t.gap'].baseline).toMatchObject({ label: '2017/18', note: expect.stringMatching(/no figure for the period including 2019-10-01; the nearest available, 2017\/18/) });
+    expect(by['t.ratio']).toMatchObject({ classification: 'improved', baseline: { source: 'aggregate', method: expect.stringMatching(/sum of numerators ÷ sum of denominators over \d+ of \d+ councils/) } });
+    expect(by['oflog.asc5']).toMatchObject({ classification: 'no-data', reason: expect.stringMatching(/no England figure/) });
+    expect(r.summary.overall).toMatchObject({ metrics: 7, classified: 4, improved: 2, worsened: 1, noChange: 1, noPolarity: 1, notComparable: 1, noData: 1 });
+    expect(r.methodology.join(' ')).toMatch(/never a mean of rates/);
+  });
+
+  it('a council is compared with its own baseline, taking a single predecessor\'s figure and saying so, and with a group', async () => {
+    const r = (await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket&area=E06000065&group=type:E06')).json();
+    const asc5 = r.metrics.find((m: { metric: { id: string } }) => m.metric.id === 'oflog.asc5');
+    expect(asc5.baseline).toMatchObject({ source: 'predecessor', label: '2019/20', note: expect.stringMatching(/North Yorkshire \(E10000023\)/) });
+    expect(asc5.group).toMatchObject({ id: 'type:E06', compared: expect.any(Number) });
+    const t = (await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket&area=E08000009')).json();
+    expect(t.metrics.find((m: { metric: { id: string } }) => m.metric.id === 't.rate')).toMatchObject({ classification: 'improved', reason: 'confidence intervals do not overlap' });
+  });
+
+  it('GET /api/v1/sector/direction-of-travel.csv gives one row per metric; bad parameters name the field', async () => {
+    const res = await app.inject('/api/v1/sector/direction-of-travel.csv?basket=test-basket');
+    expect(res.statusCode).toBe(200);
+    expect(parse(res.body, { columns: true })).toHaveLength(7);
+    for (const [q, field] of [['basket=nope', 'basket'], ['basket=test-basket&area=Trafford', 'area'], ['basket=test-basket&baseline=2019/21', 'baseline'], ['basket=test-basket&colour=red', 'colour']]) {
+      const bad = await app.inject(`/api/v1/sector/direction-of-travel.json?${q}`);
+      expect(bad.statusCode, q).toBe(400);
+      expect(bad.json().errors[0].field, q).toBe(field);
+    }
+  });
+
+  it('the shipped default basket names only metrics the publishers\' files define', () => {
+    expect(DEFAULT.metrics.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(DEFAULT.metrics.map((m) => m.metric)).size).toBe(DEFAULT.metrics.length);
+  });
+});

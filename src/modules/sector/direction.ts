@@ -1,0 +1,221 @@
+/**
+ * Direction of travel of a basket of key metrics, for England or for one council (against its own baseline and against a
+ * comparison group). Every metric is listed with its baseline and latest period and value, the change, the
+ * classification and the reason; metrics without polarity are reported as increased or decreased and left out of the
+ * improvement counts; breaks in series, missing years and reorganisations are reported, never silently bridged.
+ */
+import type { Polarity } from '../imports/adapter.ts';
+import { directionOfTravel, median, type DirectionResult, type PointValue } from '../compare/index.ts';
+import type { BasketDefinitionT } from './definitions.ts';
+import { pickPeriod, type PeriodInfo } from './periods.ts';
+
+export type Classification = 'improved' | 'no-change' | 'worsened' | 'increased' | 'decreased' | 'not-comparable' | 'no-data';
+
+export interface EndPoint {
+  period: string;
+  label: string;
+  value: number | null;
+  status: string[];
+  lci: number | null;
+  uci: number | null;
+  /** How the figure was obtained: the publisher's own, our stated aggregate, or a predecessor council's. */
+  source: 'publisher' | 'aggregate' | 'predecessor';
+  method: string | null;
+  note: string | null;
+}
+
+export interface GroupDirection {
+  id: string;
+  name: string;
+  compared: number;
+  improved: number;
+  noChange: number;
+  worsened: number;
+  notComparable: number;
+  medianRelativeChange: number | null;
+  /** The council's change against the group's median change, by polarity: better, worse, similar (within tolerance). */
+  relativeToGroup: 'better' | 'worse' | 'similar' | null;
+}
+
+export interface MetricDirection {
+  metric: { id: string; title: string; unit: string; decimalPlaces: number; polarity: string };
+  theme: string;
+  why: string;
+  baseline: EndPoint | null;
+  latest: EndPoint | null;
+  change: number | null;
+  relativeChange: number | null;
+  classification: Classification;
+  reason: string;
+  rule: DirectionResult['rule'];
+  group?: GroupDirection | undefined;
+}
+
+export interface Counts {
+  metrics: number;
+  /** Metrics with polarity and a comparable baseline and latest value. */
+  classified: number;
+  improved: number;
+  noChange: number;
+  worsened: number;
+  /** Increased or decreased: no polarity, left out of the improvement counts. */
+  noPolarity: number;
+  notComparable: number;
+  noData: number;
+}
+
+export interface ThemeSummary extends Counts {
+  theme: string;
+  title: string;
+  flagged: boolean;
+  flagReason: string | null;
+}
+
+/** A metric's periods with figures, and the figure for a period, for one area (or England). */
+export interface SeriesSource {
+  periods: PeriodInfo[];
+  point(periodId: number): (Omit<EndPoint, 'period' | 'label' | 'note'> & { note?: string | null }) | undefined;
+}
+
+const CLASS: Record<DirectionResult['direction'], Classification> = {
+  improving: 'improved',
+  worsening: 'worsened',
+  'no-change': 'no-change',
+  increasing: 'increased',
+  decreasing: 'decreased',
+  'not-comparable': 'not-comparable',
+};
+
+const asPoint = (p: PeriodInfo, e: Omit<EndPoint, 'period' | 'label'>): PointValue => ({ period: p.iso, periodLabel: p.label, value: e.value, status: e.status, lci: e.lci, uci: e.uci });
+
+/** Classifies one metric for one series between the basket's baseline and latest anchors. */
+export function classify(
+  m: { id: string; title: string; unit: string; decimalPlaces: number; polarity: string },
+  entry: BasketDefinitionT['metrics'][number] & { theme: string },
+  basket: BasketDefinitionT,
+  series: SeriesSource,
+  missingReason: string,
+): MetricDirection {
+  const base = { metric: m, theme: entry.theme, why: entry.why, change: null, relativeChange: null, rule: 'none' as const };
+  const withData = series.periods.filter((p) => series.point(p.id)?.value != null);
+  if (withData.length === 0) return { ...base, baseline: null, latest: null, classification: 'no-data', reason: missingReason };
+  const latestPick = pickPeriod(withData, entry.latest ?? basket.latest)!;
+  const baselinePick = pickPeriod(withData.filter((p) => p.end_date < latestPick.period.start_date), entry.baseline ?? basket.baseline);
+  const end = (pick: { period: PeriodInfo; note: string | null }): EndPoint => {
+    const e = series.point(pick.period.id)!;
+    const notes = [pick.note, e.note ?? null].filter((x): x is string => !!x);
+    return { ...e, period: pick.period.iso, label: pick.period.label, note: notes.length ? notes.join('; ') : null };
+  };
+  const latest = end(latestPick);
+  if (!baselinePick) {
+    return { ...base, baseline: null, latest, classification: 'not-comparable', reason: `no figure before ${latest.label} to compare with` };
+  }
+  const baseline = end(baselinePick);
+  const between: PointValue[] = series.periods
+    .filter((p) => p.start_date > baselinePick.period.start_date && p.start_date < latestPick.period.start_date)
+    .flatMap((p) => {
+      const x = series.point(p.id);
+      return x ? [{ period: p.iso, periodLabel: p.label, value: x.value, status: x.status }] : [];
+    });
+  const d = directionOfTravel(asPoint(baselinePick.period, baseline), asPoint(latestPick.period, latest), m.polarity as Polarity, { tolerance: basket.tolerance }, between);
+  const breakNote = d.direction === 'not-comparable' ? d.reason : null;
+  return {
+    ...base,
+    baseline,
+    latest,
+    change: d.change,
+    relativeChange: d.relativeChange,
+    classification: CLASS[d.direction],
+    reason: breakNote ?? d.reason,
+    rule: d.rule,
+  };
+}
+
+export function emptyCounts(): Counts {
+  return { metrics: 0, classified: 0, improved: 0, noChange: 0, worsened: 0, noPolarity: 0, notComparable: 0, noData: 0 };
+}
+
+export function count(c: Counts, k: Classification): void {
+  c.metrics++;
+  switch (k) {
+    case 'improved':
+      c.improved++;
+      c.classified++;
+      break;
+    case 'worsened':
+      c.worsened++;
+      c.classified++;
+      break;
+    case 'no-change':
+      c.noChange++;
+      c.classified++;
+      break;
+    case 'increased':
+    case 'decreased':
+      c.noPolarity++;
+      break;
+    case 'not-comparable':
+      c.notComparable++;
+      break;
+    case 'no-data':
+      c.noData++;
+      break;
+    default: {
+      const never: never = k;
+      throw new Error(`unknown classification ${String(never)}`);
+    }
+  }
+}
+
+/** Counts overall and by theme, flagging a theme where worsening clusters (a possible systemic problem). */
+export function summarise(metrics: MetricDirection[], themes: { id: string; title: string }[], clusterShare: number): { overall: Counts; byTheme: ThemeSummary[] } {
+  const overall = emptyCounts();
+  const byTheme = new Map<string, ThemeSummary>();
+  for (const m of metrics) {
+    count(overall, m.classification);
+    let t = byTheme.get(m.theme);
+    if (!t) byTheme.set(m.theme, (t = { ...emptyCounts(), theme: m.theme, title: themes.find((x) => x.id === m.theme)?.title ?? m.theme, flagged: false, flagReason: null }));
+    count(t, m.classification);
+  }
+  for (const t of byTheme.values()) {
+    if (t.classified > 0 && t.worsened >= 2 && t.worsened / t.classified >= clusterShare) {
+      t.flagged = true;
+      t.flagReason = `${t.worsened} of ${t.classified} classified measures worsened (at least ${Math.round(clusterShare * 100)}% and two or more): worsening clusters in this service area, a possible systemic problem`;
+    }
+  }
+  const order = new Map(themes.map((t, i) => [t.id, i]));
+  return { overall, byTheme: [...byTheme.values()].sort((a, b) => (order.get(a.theme) ?? 99) - (order.get(b.theme) ?? 99)) };
+}
+
+/** A group's directions over the same periods, and where the council stands against the group's median change. */
+export function groupDirection(
+  g: { id: string; name: string },
+  council: MetricDirection,
+  members: MetricDirection[],
+  tolerance: number,
+): GroupDirection {
+  const c = emptyCounts();
+  for (const m of members) count(c, m.classification);
+  const rel = members.filter((m) => m.classification !== 'not-comparable' && m.classification !== 'no-data').map((m) => m.relativeChange).filter((x): x is number => x !== null);
+  const med = median(rel);
+  let relativeToGroup: GroupDirection['relativeToGroup'] = null;
+  if (med !== null && council.relativeChange !== null && council.metric.polarity !== 'not-applicable') {
+    const diff = council.relativeChange - med;
+    const oriented = council.metric.polarity === 'lower-is-better' ? -diff : diff;
+    relativeToGroup = Math.abs(diff) < tolerance ? 'similar' : oriented > 0 ? 'better' : 'worse';
+  }
+  return { id: g.id, name: g.name, compared: members.length, improved: c.improved, noChange: c.noChange, worsened: c.worsened, notComparable: c.notComparable + c.noData, medianRelativeChange: med, relativeToGroup };
+}
+
+/** The methodology section, generated from the basket and what the run found. */
+export function methodology(basket: BasketDefinitionT, scope: string): string[] {
+  return [
+    `Basket "${basket.name}" (${basket.id}, version ${basket.version}): ${basket.metrics.length} measures chosen to cover the sector's service areas; each measure's reason for inclusion is listed with it.`,
+    `Scope: ${scope}.`,
+    `Baseline: for each measure, the period containing ${basket.baseline} (or the nearest period with a figure, noted); latest: ${basket.latest === 'latest' ? 'the most recent period with a figure' : `the period containing ${basket.latest}`}.`,
+    `Classification follows each measure's polarity. Where both figures have confidence intervals, overlapping intervals count as no change; otherwise a relative change of less than ${Math.round(basket.tolerance * 1000) / 10}% counts as no change. Measures without polarity are reported as increased or decreased and left out of the improvement counts.`,
+    'England figures are the publisher\'s own where it gives one; otherwise an aggregate whose method is stated with the figure (sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible the measure is not classified and the reason is given.',
+    'A break in series (status b) between baseline and latest makes the two figures not comparable; they are never bridged. A council created by reorganisation after the baseline takes its baseline from a single predecessor that has a figure, said so; otherwise it has no comparable baseline.',
+    `A service area is flagged when at least ${Math.round((basket.clusterShare ?? 0.5) * 100)}% of its classified measures, and two or more, worsened.`,
+  ];
+}

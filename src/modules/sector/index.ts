@@ -1,0 +1,16 @@
+/** Sector overview: direction of travel of baskets of key metrics, and transparent early-warning rules. */
+import type { AppModule } from '../index.ts';
+import { createObservationsService } from '../observations/index.ts';
+import { sectorRoutes } from './routes.ts';
+import { createSectorService } from './service.ts';
+
+export { createSectorService, DefinitionError, DEFAULT_BASKET, type SectorService } from './service.ts';
+export { directionCsvRows, DIRECTION_CSV_COLUMNS } from './routes.ts';
+
+export const sectorModule: AppModule = {
+  name: 'sector',
+  register(app, deps) {
+    const obs = createObservationsService(deps.db, { maxRows: deps.config.maxDataRows });
+    sectorRoutes(app, createSectorService(deps.db), () => obs.lastPublished());
+  },
+};

@@ -1,0 +1,97 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Num = Nullable(Type.Number());
+
+export const DirectionQuery = Type.Object(
+  {
+    basket: Type.Optional(Type.String({ maxLength: 120, description: 'Basket id, or id@version (default: the latest version of sector-key)' })),
+    area: Type.Optional(Type.String({ maxLength: 20, description: 'A council: its direction against its own baseline (default: England as a whole)' })),
+    group: Type.Optional(Type.String({ maxLength: 200, description: 'With area: also against this comparison group (see /api/v1/groups?area=CODE)' })),
+    baseline: Type.Optional(Type.String({ maxLength: 20, description: 'Override the baseline: a date or a year such as 2019/20' })),
+    latest: Type.Optional(Type.String({ maxLength: 20, description: 'Override the comparison period: latest, a date or a year' })),
+  },
+  { additionalProperties: false },
+);
+export type DirectionQueryT = Static<typeof DirectionQuery>;
+
+const EndPoint = Type.Object({
+  period: Type.String(),
+  label: Type.String(),
+  value: Num,
+  status: Type.Array(Type.String()),
+  lci: Num,
+  uci: Num,
+  source: Type.String({ description: 'publisher, aggregate (method stated) or predecessor (a council this one replaced)' }),
+  method: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+
+const Counts = {
+  metrics: Type.Integer(),
+  classified: Type.Integer(),
+  improved: Type.Integer(),
+  noChange: Type.Integer(),
+  worsened: Type.Integer(),
+  noPolarity: Type.Integer({ description: 'Increased or decreased: measures without polarity, left out of the improvement counts' }),
+  notComparable: Type.Integer(),
+  noData: Type.Integer(),
+};
+
+export const MetricDirection = Type.Object({
+  metric: Type.Object({ id: Type.String(), title: Type.String(), unit: Type.String(), decimalPlaces: Type.Integer(), polarity: Type.String() }),
+  theme: Type.String(),
+  why: Type.String(),
+  baseline: Nullable(EndPoint),
+  latest: Nullable(EndPoint),
+  change: Num,
+  relativeChange: Num,
+  classification: Type.String({ description: 'improved, no-change, worsened, increased, decreased, not-comparable or no-data' }),
+  reason: Type.String({ description: 'e.g. "within tolerance (0.4% < 2%)", "confidence intervals overlap", "no polarity", "break in series at 2020"' }),
+  rule: Type.String(),
+  group: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      compared: Type.Integer(),
+      improved: Type.Integer(),
+      noChange: Type.Integer(),
+      worsened: Type.Integer(),
+      notComparable: Type.Integer(),
+      medianRelativeChange: Num,
+      relativeToGroup: Nullable(Type.String({ description: "better, worse or similar: the council's change against the group's median change" })),
+    }),
+  ),
+});
+
+export const DirectionReport = Type.Object({
+  basket: Type.Object({ id: Type.String(), version: Type.String(), name: Type.String(), description: Type.String(), baseline: Type.String(), latest: Type.String(), tolerance: Type.Number() }),
+  area: Nullable(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() })),
+  group: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+  metrics: Type.Array(MetricDirection),
+  summary: Type.Object({
+    overall: Type.Object(Counts),
+    byTheme: Type.Array(Type.Object({ ...Counts, theme: Type.String(), title: Type.String(), flagged: Type.Boolean(), flagReason: Nullable(Type.String()) })),
+  }),
+  flags: Type.Array(Type.String()),
+  methodology: Type.Array(Type.String()),
+  licence: Type.String(),
+  attribution: Type.Array(Type.String()),
+});
+
+export const BasketList = Type.Object({
+  baskets: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      code: Type.String(),
+      version: Type.String(),
+      name: Type.String(),
+      description: Type.String(),
+      baseline: Type.String(),
+      latest: Type.String(),
+      tolerance: Type.Number(),
+      loadedAt: Type.String(),
+      metrics: Type.Array(Type.Object({ metric: Type.String(), theme: Type.Optional(Type.String()), why: Type.String(), baseline: Type.Optional(Type.String()), latest: Type.Optional(Type.String()) })),
+    }),
+  ),
+});

@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../platform/db.ts';
+import { AppError, invalidParameter, type FieldError } from '../../platform/errors.ts';
+import { createAreasService } from '../areas/index.ts';
+import { createGroupsService } from '../groups/index.ts';
+import { createMetricsService, toMetricDto, TOPICS } from '../metrics/index.ts';
+import { createObservationsService } from '../observations/index.ts';
+import { aggregateEngland, aggregationTier } from './aggregate.ts';
+import { basketProblems, type BasketDefinitionT, type CatalogueView } from './definitions.ts';
+import { classify, groupDirection, methodology, summarise, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
+import type { PeriodInfo } from './periods.ts';
+import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
+
+export const DEFAULT_BASKET = 'sector-key';
+
+export class DefinitionError extends Error {
+  readonly problems: FieldError[];
+  constructor(message: string, problems: FieldError[]) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+export interface DirectionQuery {
+  basket?: string | undefined;
+  area?: string | undefined;
+  group?: string | undefined;
+  /** Overrides the basket's anchors: latest, a date, or a year label YYYY/YY (read as 1 October of the first year). */
+  baseline?: string | undefined;
+  latest?: string | undefined;
+}
+
+/** `latest`, a date, or `2019/20` (1 October 2019: inside financial and academic year 2019/20 and calendar year 2019). */
+export function parseAnchor(field: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim();
+  if (t === 'latest' || /^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
+  const m = /^(\d{4})[/-](\d{2})$/.exec(t);
+  if (m && (Number(m[1]) + 1) % 100 === Number(m[2])) return `${m[1]}-10-01`;
+  throw invalidParameter(field, 'is not latest, a date (YYYY-MM-DD) or a year such as 2019/20', raw);
+}
+
+type Obs = Awaited<ReturnType<ReturnType<typeof createObservationsService>['grid']>>[number];
+type MetricPeriod = PeriodInfo & { metric_id: number };
+
+const fingerprint = (def: unknown) => createHash('sha256').update(JSON.stringify(def)).digest('hex');
+/** `code` or `code@version`. */
+const parseRef = (ref: string) => {
+  const [code, version] = ref.split('@');
+  return { code: code!, version };
+};
+
+export function createSectorService(db: Db) {
+  const metrics = createMetricsService(db);
+  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+  const areas = createAreasService(db);
+  const groups = createGroupsService(db);
+
+  async function catalogueView(codes: string[]): Promise<CatalogueView> {
+    const rows = await metrics.resolveKnown(codes);
+    const periods = await metrics.periodsOf(rows.map((r) => r.id));
+    const byCode = new Map(rows.map((r) => [r.code, { topic: r.topic_id, polarity: r.polarity, periods: periods.filter((p) => p.metric_id === r.id).length }]));
+    return { metric: (c) => byCode.get(c), themes: new Set(TOPICS.map((t) => t.id)) };
+  }
+
+  /** Validates and stores a definition; a version once stored never changes (load a new version instead). */
+  async function load(table: DefinitionTable, raw: unknown, problemsOf: (raw: unknown) => Promise<FieldError[]>, now = new Date()): Promise<{ state: 'loaded' | 'unchanged'; code: string; version: string }> {
+    const problems = await problemsOf(raw);
+    const what = table === 'baskets' ? 'basket' : 'rule set';
+    if (problems.length > 0) throw new DefinitionError(`The ${what} was not loaded: ${problems.length} problem(s).`, problems);
+    const def = raw as { id: string; version: string; name: string };
+    const existing = await repo.definition(db, table, def.id, def.version);
+    const fp = fingerprint(def);
+    if (existing) {
+      if (existing.fingerprint === fp) return { state: 'unchanged', code: def.id, version: def.version };
+      throw new DefinitionError(`Version ${def.version} of ${what} ${def.id} is already loaded with different content; give the changed ${what} a new version.`, [{ field: 'version', value: def.version, message: 'already exists with different content' }]);
+    }
+    await repo.insertDefinition(db, table, { code: def.id, version: def.version, name: def.name, definition: JSON.stringify(def), fingerprint: fp, loaded_at: now.toISOString() });
+    return { state: 'loaded', code: def.id, version: def.version };
+  }
+
+  async function basket(ref: string | undefined): Promise<BasketDefinitionT> {
+    const { code, version } = parseRef(ref ?? DEFAULT_BASKET);
+    const row = await repo.definition(db, 'baskets', code, version);
+    if (!row) {
+      if (ref === undefined) throw new AppError(404, 'no-basket', `No basket is loaded yet. Load one with "sli sector load-basket FILE" (the default is src/modules/sector/baskets/${DEFAULT_BASKET}.json).`);
+      throw new AppError(400, 'unknown-basket', `There is no basket "${ref}". See /api/v1/sector/baskets.`, [{ field: 'basket', message: 'is not a loaded basket', value: ref }]);
+    }
+    return JSON.parse(row.definition) as BasketDefinitionT;
+  }
+
+  function seriesFrom(periods: MetricPeriod[], rows: Map<string, Obs>, metricId: number, areaId: number, source: EndPoint['source'] = 'publisher'): SeriesSource {
+    return {
+      periods,
+      point(pid) {
+        const o = rows.get(`${metricId}:${pid}:${areaId}`);
+        return o ? { value: o.value, status: o.status, lci: o.lci, uci: o.uci, source, method: null, note: o.note } : undefined;
+      },
+    };
+  }
+
+  async function directionOfTravel(q: DirectionQuery) {
+    const stored = await basket(q.basket);
+    const b: BasketDefinitionT = { ...stored, baseline: parseAnchor('baseline', q.baseline) ?? stored.baseline, latest: parseAnchor('latest', q.latest) ?? stored.latest };
+    if (b.baseline === 'latest') throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
+    const found = await metrics.resolveKnown(b.metrics.map((m) => m.metric));
+    const byCode = new Map(found.map((r) => [r.code, r]));
+    const allPeriods = (await metrics.periodsOf(found.map((r) => r.id))) as MetricPeriod[];
+    const periodsOf = (id: number) => allPeriods.filter((p) => p.metric_id === id);
+    const [england] = (await areas.resolveCodes(['E92000001'])).areas;
+    let focus: { id: number; code: string; name: string; type: string } | undefined;
+    if (q.area) {
+      const { areas: hit } = await areas.resolveCodes([q.area]);
+      if (!hit[0]) throw new AppError(400, 'unknown-area', `Unknown area "${q.area}". See /api/v1/areas.`, [{ field: 'area', message: 'is not a known area code', value: q.area }]);
+      focus = hit[0];
+    }
+    const group = focus && q.group ? await groups.resolve(q.group) : undefined;
+    const areaIds = new Set<number>();
+    if (england) areaIds.add(england.id);
+    if (focus) areaIds.add(focus.id);
+    for (const m of group?.members ?? []) areaIds.add(m.id);
+    const predecessors = focus ? (await areas.getArea(focus.code)).predecessors : [];
+    const predAreas = predecessors.length ? (await areas.resolveCodes(predecessors.map((p) => p.code))).areas : [];
+    for (const p of predAreas) areaIds.add(p.id);
+    const rows = new Map((await observations.grid(found.map((r) => r.id), [...new Set(allPeriods.map((p) => p.id))], [...areaIds])).map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, o]));
+
+    const results: MetricDirection[] = [];
+    for (const entry of b.metrics) {
+      const row = byCode.get(entry.metric);
+      const theme = entry.theme ?? row?.topic_id ?? 'unknown';
+      if (!row) {
+        results.push({ metric: { id: entry.metric, title: entry.metric, unit: '', decimalPlaces: 0, polarity: 'not-applicable' }, theme, why: entry.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: 'this metric is no longer in the catalogue', rule: 'none' });
+        continue;
+      }
+      const dto = toMetricDto(row);
+      const info = { id: dto.id, title: dto.title, unit: dto.unit, decimalPlaces: dto.decimalPlaces, polarity: dto.polarity };
+      const periods = periodsOf(row.id);
+      const e = { ...entry, theme };
+      if (!focus) {
+        let series = england ? seriesFrom(periods, rows, row.id, england.id) : undefined;
+        let missing = 'no England figure';
+        if (!series || !periods.some((p) => series!.point(p.id)?.value != null)) {
+          const agg = await englandAggregates(row, periods);
+          series = agg.series;
+          missing = agg.reason;
+        }
+        results.push(classify(info, e, b, series, missing));
+        continue;
+      }
+      const applicable = dto.applicableAreaTypes.includes(focus.type);
+      if (!applicable) {
+        results.push({ metric: info, theme, why: entry.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: `does not apply to ${focus.type} councils (${dto.applicableAreaTypes.join(', ')} only)`, rule: 'none' });
+        continue;
+      }
+      const own = seriesFrom(periods, rows, row.id, focus.id);
+      const withPredecessor: SeriesSource = {
+        periods,
+        point(pid) {
+          const mine = own.point(pid);
+          if (mine) return mine;
+          const from = predAreas.map((p) => ({ p, o: rows.get(`${row.id}:${pid}:${p.id}`) })).filter((x) => x.o && x.o.value !== null);
+          if (from.length !== 1) return undefined;
+          const { p, o } = from[0]!;
+          return { value: o!.value, status: o!.status, lci: o!.lci, uci: o!.uci, source: 'predecessor', method: null, note: `the figure of ${p.name} (${p.code}), which ${focus!.name} replaced` };
+        },
+      };
+      const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`);
+      if (!r.baseline && r.latest && predecessors.length > 0) {
+        r.reason = `${focus.name} began on ${predecessors[0]!.effectiveDate}, replacing ${predecessors.map((p) => `${p.name} (${p.code})`).join(', ')}; ${predecessors.length > 1 ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline' : 'the predecessor has no figure for the baseline'}`;
+      }
+      if (group && r.baseline && r.latest) {
+        const basePeriod = periods.find((p) => p.iso === r.baseline!.period)!;
+        const latestPeriod = periods.find((p) => p.iso === r.latest!.period)!;
+        const fixed = { ...b, baseline: basePeriod.start_date, latest: latestPeriod.start_date };
+        const members = group.members
+          .filter((m) => m.id !== focus!.id && dto.applicableAreaTypes.includes(m.type))
+          .map((m) => classify(info, { ...e, baseline: undefined, latest: undefined }, fixed, { periods: [basePeriod, latestPeriod], point: seriesFrom(periods, rows, row.id, m.id).point }, 'no figure'));
+        r.group = groupDirection({ id: group.group.id, name: group.group.name }, r, members, b.tolerance);
+      }
+      results.push(r);
+    }
+    const summary = summarise(results, TOPICS, b.clusterShare ?? 0.5);
+    const scope = focus ? `${focus.name} (${focus.code}) against its own baseline${group ? ` and against ${group.group.name} (${group.group.id})` : ''}` : 'England as a whole';
+    return {
+      basket: { id: b.id, version: b.version, name: b.name, description: b.description, baseline: b.baseline, latest: b.latest, tolerance: b.tolerance },
+      area: focus ? { code: focus.code, name: focus.name, type: focus.type } : null,
+      group: group ? { id: group.group.id, name: group.group.name } : null,
+      metrics: results,
+      summary,
+      flags: summary.byTheme.filter((t) => t.flagged).map((t) => `${t.title}: ${t.flagReason}`),
+      methodology: methodology(b, scope),
+      licence: [...new Set(found.map((r) => r.licence))].join('; '),
+      attribution: [...new Set(found.map((r) => r.attribution ?? r.source_publisher))],
+    };
+  }
+
+  /** England aggregates per period for a metric the publisher gives no England figure for. */
+  async function englandAggregates(row: Awaited<ReturnType<typeof metrics.resolveKnown>>[number], periods: MetricPeriod[]): Promise<{ series: SeriesSource; reason: string }> {
+    const tier = aggregationTier(JSON.parse(row.applicable_area_types) as string[]);
+    const points = new Map<number, EndPoint>();
+    let reason = 'no England figure';
+    for (const p of periods) {
+      const councils = await areas.liveAreas({ types: tier }, p.end_date);
+      const obs = await observations.grid([row.id], [p.id], councils.map((c) => c.id));
+      const typeOf = new Map(councils.map((c) => [c.id, c.type]));
+      const agg = aggregateEngland(row.unit_type, obs.map((o) => ({ areaType: typeOf.get(o.area_id) ?? '', value: o.value, numerator: o.numerator, denominator: o.denominator })), councils.length);
+      if (agg.value === null) {
+        reason = `no England figure: ${agg.reason}`;
+        continue;
+      }
+      points.set(p.id, { period: p.iso, label: p.label, value: agg.value, status: [], lci: null, uci: null, source: 'aggregate', method: agg.method, note: null });
+    }
+    return { series: { periods, point: (pid) => points.get(pid) }, reason };
+  }
+
+  return {
+    directionOfTravel,
+    basket,
+    async loadBasket(raw: unknown, now?: Date) {
+      const codes = Array.isArray((raw as { metrics?: unknown })?.metrics) ? ((raw as { metrics: { metric?: unknown }[] }).metrics.map((m) => m?.metric).filter((x): x is string => typeof x === 'string')) : [];
+      return load('baskets', raw, async (r) => basketProblems(r, await catalogueView(codes)), now);
+    },
+    async baskets() {
+      return (await repo.definitions(db, 'baskets')).map((r) => {
+        const d = JSON.parse(r.definition) as BasketDefinitionT;
+        return { id: `${r.code}@${r.version}`, code: r.code, version: r.version, name: r.name, description: d.description, baseline: d.baseline, latest: d.latest, tolerance: d.tolerance, loadedAt: r.loaded_at, metrics: d.metrics };
+      });
+    },
+    parseArea: (code: string | undefined) => {
+      if (code !== undefined && !/^E\d{8}$/.test(code)) throw invalidParameter('area', 'is not an English GSS code such as E08000009', code);
+      return code;
+    },
+    loadDefinition: load,
+  };
+}
+export type SectorService = ReturnType<typeof createSectorService>;
