@@ -15,3 +15,5 @@ sli import imd "$D/performance/deprivation/imd2019_england_lad19.csv" "$D/perfor
 sli import population "$D/performance/population/ons_mid_year_population_2019_2020_la.csv" "$D/performance/population/ons_census2021_households_lad23.csv" --publish
 # The default basket of key metrics for the sector overview (validated against the catalogue just loaded).
 sli sector load-basket src/modules/sector/baskets/sector-key.json
+# The default early-warning rule set (validated against the basket above).
+sli sector load-rules src/modules/sector/rules/sector-early-warning.json

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
-import { createSectorService, DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS } from '../modules/sector/index.ts';
+import { createEarlyWarning, createSectorService, DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS } from '../modules/sector/index.ts';
 
 export interface CliContext {
   open(cmd: Command): Promise<{ db: Db }>;
@@ -35,24 +35,27 @@ export function readJsonFile(file: string, ctx: CliContext): unknown {
 
 export function registerSectorCommands(program: Command, ctx: CliContext): void {
   const sector = program.command('sector').description('the sector overview: baskets of key metrics and early-warning rules');
-  sector
-    .command('load-basket')
-    .description('validate a basket of key metrics (JSON) against the catalogue and store it as a new version')
-    .argument('<file>', 'basket JSON, e.g. src/modules/sector/baskets/sector-key.json')
-    .action(async (file: string, _o, cmd: Command) => {
-      const raw = readJsonFile(file, ctx);
-      const { db } = await ctx.open(cmd);
-      try {
-        const r = await createSectorService(db).loadBasket(raw);
-        ctx.out(r.state === 'loaded' ? `Loaded basket ${r.code} version ${r.version}.` : `Basket ${r.code} version ${r.version} is already loaded, unchanged.`);
-      } catch (e) {
-        if (!(e instanceof DefinitionError)) throw e;
-        for (const p of e.problems) ctx.err(`${file}: ${p.field}${p.value !== undefined ? ` "${p.value}"` : ''}: ${p.message}`);
-        throw ctx.exit(e.message, 1);
-      } finally {
-        await db.close();
-      }
-    });
+  const loader = (name: string, what: string, example: string, loadWith: (db: Db, raw: unknown) => Promise<{ state: 'loaded' | 'unchanged'; code: string; version: string }>) =>
+    sector
+      .command(name)
+      .description(`validate ${what} (JSON) against the catalogue and store it as a new version`)
+      .argument('<file>', `${what} JSON, e.g. ${example}`)
+      .action(async (file: string, _o, cmd: Command) => {
+        const raw = readJsonFile(file, ctx);
+        const { db } = await ctx.open(cmd);
+        try {
+          const r = await loadWith(db, raw);
+          ctx.out(r.state === 'loaded' ? `Loaded ${what} ${r.code} version ${r.version}.` : `${what[0]!.toUpperCase()}${what.slice(1)} ${r.code} version ${r.version} is already loaded, unchanged.`);
+        } catch (e) {
+          if (!(e instanceof DefinitionError)) throw e;
+          for (const p of e.problems) ctx.err(`${file}: ${p.field}${p.value !== undefined ? ` "${p.value}"` : ''}: ${p.message}`);
+          throw ctx.exit(e.message, 1);
+        } finally {
+          await db.close();
+        }
+      });
+  loader('load-basket', 'basket', 'src/modules/sector/baskets/sector-key.json', (db, raw) => createSectorService(db).loadBasket(raw));
+  loader('load-rules', 'rule set', 'src/modules/sector/rules/sector-early-warning.json', (db, raw) => createEarlyWarning(db, createSectorService(db)).load(raw));
 
   const analyse = program.command('analyse').description('sector analyses');
   analyse
@@ -71,6 +74,27 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
         s.parseArea(o.area);
         const r = await s.directionOfTravel(o);
         ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : stringify(directionCsvRows(r), { header: true, columns: [...DIRECTION_CSV_COLUMNS] }));
+      } finally {
+        await db.close();
+      }
+    });
+
+  analyse
+    .command('early-warning')
+    .description('screen every council against an early-warning rule set; records the run and when each council entered or left each flag')
+    .option('--rules <id>', 'rule set id or id@version (default sector-early-warning, latest version)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .action(async (o: { rules?: string; format: 'json' | 'csv' }, cmd: Command) => {
+      const { db } = await ctx.open(cmd);
+      try {
+        const r = await createEarlyWarning(db, createSectorService(db)).screen(o.rules);
+        for (const rule of r.rules) if (rule.status === 'failed') ctx.err(`rule ${rule.id} could not be evaluated and changed no flag: ${rule.error ?? ''}`);
+        if (o.format === 'json') {
+          ctx.out(JSON.stringify(r, null, 2));
+          return;
+        }
+        const rows = r.results.flatMap((x) => x.flags.map((f) => [r.ruleSet.id, r.ruleSet.version, r.runAt, x.area.code, x.area.name, x.area.type, f.rule, f.statement, f.since, f.evidence.summary]));
+        ctx.out(stringify(rows, { header: true, columns: ['rule_set', 'rule_set_version', 'run_at', 'area', 'area_name', 'area_type', 'rule', 'statement', 'flagged_since', 'evidence'] }));
       } finally {
         await db.close();
       }

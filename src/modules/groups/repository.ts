@@ -95,6 +95,19 @@ export const groupsRepository = {
       .orderBy('key')
       .execute(),
 
+  /** Every owner's members in one family version, for screening all councils at once. */
+  neighbourSets: (h: Handle, familyId: number) =>
+    k(h)
+      .selectFrom('comparison_groups as g')
+      .innerJoin('areas as o', 'o.id', 'g.owner_area_id')
+      .innerJoin('group_members as m', 'm.group_id', 'g.id')
+      .innerJoin('areas as a', 'a.id', 'm.area_id')
+      .select(['g.key', 'o.code as owner', 'a.id', 'a.code', 'a.name', 'a.type', 'm.rank'])
+      .where('g.family_id', '=', familyId)
+      .orderBy('g.key')
+      .orderBy('m.rank')
+      .execute(),
+
   /** Groups owned by an area or containing it as a member (published families only). */
   groupsForArea: (h: Handle, areaId: number): Promise<GroupRow[]> =>
     k(h)

@@ -144,6 +144,11 @@ export interface GroupsService {
   groupsForArea(code: string, at?: string): Promise<GroupDto[]>;
   /** The built-in groups that exist at a date (types, tiers, regions, counties, combined authorities, England), without members. */
   builtInGroups(at?: string): Promise<Omit<GroupDto, 'members'>[]>;
+  /**
+   * Each council's neighbour set in the newest version of a family, keyed by the owner's code (for screening every
+   * council at once); undefined when the family is not loaded.
+   */
+  neighbourSets(familyCode: string): Promise<{ family: FamilyDto; sets: Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }> } | undefined>;
   lastModified(): Promise<string | null>;
 }
 
@@ -281,6 +286,19 @@ export function createGroupsService(db: Db): GroupsService {
         out.push(g);
       }
       return out;
+    },
+
+    async neighbourSets(familyCode) {
+      const versions = (await repo.families(db)).filter((f) => f.code === familyCode && f.kind === 'nearest-neighbours');
+      const newest = versions.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id).at(-1);
+      if (!newest) return undefined;
+      const sets = new Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }>();
+      for (const r of await repo.neighbourSets(db, newest.id)) {
+        let s = sets.get(r.owner);
+        if (!s) sets.set(r.owner, (s = { groupId: r.key, members: [] }));
+        s.members.push({ id: r.id, code: r.code, name: r.name, type: r.type });
+      }
+      return { family: toFamilyDto(newest), sets };
     },
 
     lastModified: async () => {

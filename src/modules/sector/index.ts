@@ -3,14 +3,17 @@ import type { AppModule } from '../index.ts';
 import { createObservationsService } from '../observations/index.ts';
 import { sectorRoutes } from './routes.ts';
 import { createSectorService } from './service.ts';
+import { createEarlyWarning } from './early-warning.ts';
 
 export { createSectorService, DefinitionError, DEFAULT_BASKET, type SectorService } from './service.ts';
 export { directionCsvRows, DIRECTION_CSV_COLUMNS } from './routes.ts';
+export { createEarlyWarning, DEFAULT_RULES, type EarlyWarning, type ScreeningResult } from './early-warning.ts';
 
 export const sectorModule: AppModule = {
   name: 'sector',
   register(app, deps) {
     const obs = createObservationsService(deps.db, { maxRows: deps.config.maxDataRows });
-    sectorRoutes(app, createSectorService(deps.db), () => obs.lastPublished());
+    const sector = createSectorService(deps.db);
+    sectorRoutes(app, sector, createEarlyWarning(deps.db, sector), () => obs.lastPublished());
   },
 };

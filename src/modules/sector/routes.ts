@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
-import { BasketList, DirectionQuery, DirectionReport } from './schemas.ts';
+import { BasketList, DirectionQuery, DirectionReport, RuleSetList } from './schemas.ts';
+import type { EarlyWarning } from './early-warning.ts';
 import type { SectorService } from './service.ts';
 
 type Report = Awaited<ReturnType<SectorService['directionOfTravel']>>;
@@ -24,7 +25,13 @@ export function directionCsvRows(r: Report): (string | number | null)[][] {
   ]);
 }
 
-export function sectorRoutes(app: App, sector: SectorService, lastPublished: () => Promise<string | null>): void {
+export function sectorRoutes(app: App, sector: SectorService, earlyWarning: EarlyWarning, lastPublished: () => Promise<string | null>): void {
+  app.get(
+    '/api/v1/sector/rules',
+    { schema: { tags: ['sector'], summary: 'Early-warning rule sets: every rule with its plain-English statement and parameters (public; screening results are not)', response: { 200: RuleSetList } } },
+    async () => ({ ruleSets: await earlyWarning.ruleSets() }),
+  );
+
   app.get('/api/v1/sector/baskets', { schema: { tags: ['sector'], summary: 'Baskets of key metrics (named, versioned), with why each metric is in', response: { 200: BasketList } } }, async () => ({
     baskets: await sector.baskets(),
   }));

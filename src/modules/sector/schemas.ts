@@ -95,3 +95,17 @@ export const BasketList = Type.Object({
     }),
   ),
 });
+
+export const RuleSetList = Type.Object({
+  ruleSets: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      code: Type.String(),
+      version: Type.String(),
+      name: Type.String(),
+      description: Type.String(),
+      loadedAt: Type.String(),
+      rules: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), statement: Type.String(), source: Type.Optional(Type.String()), params: Type.Unknown() })),
+    }),
+  ),
+});
