@@ -3,6 +3,7 @@ import { areasModule } from './areas/index.ts';
 import { changesModule } from './changes/index.ts';
 import { compareModule } from './compare/index.ts';
 import { sectorModule } from './sector/index.ts';
+import { reportsModule } from './reports/index.ts';
 import { groupsModule } from './groups/index.ts';
 import { metricsModule } from './metrics/index.ts';
 import { observationsModule } from './observations/index.ts';
@@ -14,7 +15,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule, sectorModule];
+const MODULES: AppModule[] = [areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule, sectorModule, reportsModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

@@ -93,6 +93,7 @@ export const Comparison = Type.Object({
   group: Type.Composite([GroupSummary, Type.Object({ compared: Type.Integer() })]),
   period: Type.Object({ period: Type.String(), label: Type.String() }),
   window: Type.Array(Type.Object({ period: Type.String(), label: Type.String() })),
+  trend: Type.Array(Type.Object({ period: Type.String(), label: Type.String(), value: Num, groupMedian: Num, england: Num })),
   statistics: Statistics,
   focus: MemberResult,
   members: Type.Array(MemberResult, { description: 'Every council compared, the council included, best rank first' }),

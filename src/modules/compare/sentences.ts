@@ -32,7 +32,7 @@ export function positionSentence(i: SentenceInput): string {
   let s = `${i.name} is ${mid} ${i.groupPhrase} on this measure for ${i.periodLabel}`;
   if (i.polarity !== 'not-applicable') s += ` (ranked ${p.rank}${p.tied ? ', tied,' : ''} of ${p.rankOf})`;
   if (p.significance === 'not-different') s += '; the difference from their median is not statistically significant';
-  else if (p.significance) s += `; it is statistically significantly ${p.significance} their median`;
+  else if (p.significance) s += `; it is statistically significantly ${p.significance === 'above' ? 'higher' : 'lower'} than their median`;
   s += '.';
   const d = i.lastStep;
   if (d && i.previousLabel) {
@@ -44,7 +44,7 @@ export function positionSentence(i: SentenceInput): string {
         s += ` It has worsened since ${i.previousLabel}.`;
         break;
       case 'no-change':
-        s += ` It has not changed materially since ${i.previousLabel} (${d.reason}).`;
+        s += ` It has not changed materially since ${i.previousLabel}: ${d.reason}.`;
         break;
       case 'increasing':
         s += ` It has increased since ${i.previousLabel}.`;

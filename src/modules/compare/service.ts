@@ -18,7 +18,7 @@ import { createMetricsService, toMetricDto } from '../metrics/index.ts';
 import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
 import { trend, type DirectionOptions, type PointValue, type TrendResult } from './direction.ts';
 import { positionSentence } from './sentences.ts';
-import { groupStatistics, memberPositions, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
+import { groupStatistics, median, memberPositions, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
 
 export interface CompareQuery {
   metric: string;
@@ -55,6 +55,8 @@ export interface Comparison {
   group: Omit<GroupDto, 'members'> & { compared: number };
   period: { period: string; label: string };
   window: { period: string; label: string }[];
+  /** The council, the group's median (members the metric applies to, with a figure) and England over the window. */
+  trend: { period: string; label: string; value: number | null; groupMedian: number | null; england: number | null }[];
   statistics: GroupStatistics;
   focus: MemberResult;
   members: MemberResult[];
@@ -70,6 +72,34 @@ const BUILT_IN_NARROWED = new Set(['authority-type', 'tier', 'region', 'county',
 
 type MetricRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolve']>>[number];
 type PeriodRow = AvailablePeriod & { metric_id: number };
+
+/** How a sentence names the councils compared, e.g. "the 36 metropolitan districts", "its 15 nearest neighbours (…)". */
+export function describeGroup(g: GroupDto, compared: number): string {
+  switch (g.type) {
+    case 'authority-type':
+      return `the ${compared} ${g.name.replace(/ in England$/, '').toLowerCase()}`;
+    case 'tier':
+      return `the ${compared} ${g.name.charAt(0).toLowerCase()}${g.name.slice(1)}`;
+    case 'region':
+      return `the ${compared} councils in ${g.owner?.name ?? 'the region'}`;
+    case 'county':
+      return `the ${compared} districts of ${g.owner?.name ?? 'the county'}`;
+    case 'combined-authority':
+      return `the ${compared} councils of ${g.owner?.name ?? 'the combined authority'}`;
+    case 'england':
+      return `all ${compared} councils in England`;
+    case 'nearest-neighbours':
+      return `its ${compared - 1} nearest neighbours (${g.family?.name ?? g.name})`;
+    case 'family':
+    case 'cluster':
+    case 'custom':
+      return `the ${compared} councils in the group "${g.name}"`;
+    default: {
+      const never: never = g.type;
+      throw new Error(`unknown group type ${String(never)}`);
+    }
+  }
+}
 
 export function createCompareService(db: Db) {
   const metrics = createMetricsService(db);
@@ -240,12 +270,17 @@ export function createCompareService(db: Db) {
       };
     });
     const focusResult = results[0]!;
+    // The council against the group's median over the window, for the small trend charts.
+    const trendRows = window.map((p) => {
+      const vals = set.filter((x) => applicableTypes.has(x.type)).map((x) => obs(x.id, p.id)).filter((o) => o && o.value !== null && !o.status.includes('z')).map((o) => o!.value!);
+      return { period: p.iso, label: p.label, value: obs(focus.id, p.id)?.value ?? null, groupMedian: median(vals), england: englandId !== undefined ? (obs(englandId, p.id)?.value ?? null) : null };
+    });
     if (focusResult.excludedBecause === 'no-data') notes.push(`There is no figure for ${focus.name} for ${chosen.label}${focusResult.status.length ? ` (status ${focusResult.status.join(', ')})` : ''}.`);
     const retired = resolved.group.members.filter((x) => !x.current);
     if (retired.length > 0) notes.push(`${retired.length} member code${retired.length > 1 ? 's' : ''} had ended by ${resolved.group.at} (${retired.map((x) => x.code).join(', ')}); the group is shown as published.`);
     const e = englandId !== undefined ? obs(englandId, chosen.id) : undefined;
     const g = resolved.group;
-    const groupPhrase = g.owner && g.type === 'nearest-neighbours' ? `its ${set.length - 1} ${g.family?.name ?? 'neighbours'}` : `the ${set.length} councils compared (${g.name})`;
+    const groupPhrase = describeGroup(g, set.length);
     const previous = window.length > 1 ? window[window.length - 2] : undefined;
     const { members: _members, ...groupInfo } = g;
     return {
@@ -266,6 +301,7 @@ export function createCompareService(db: Db) {
       group: { ...groupInfo, compared: set.length },
       period: { period: chosen.iso, label: chosen.label },
       window: window.map((p) => ({ period: p.iso, label: p.label })),
+      trend: trendRows,
       statistics: stats,
       focus: focusResult,
       members: [...results].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name)),

@@ -1,0 +1,97 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import { sharedFile } from '../../../test/helpers/shared-data.ts';
+import type { App } from '../../platform/app.ts';
+import { defraRecyclingAdapter } from '../imports/adapters/defra-recycling.ts';
+import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
+import { runImport } from '../imports/index.ts';
+import { createSectorService } from '../sector/index.ts';
+
+describe('headline report', () => {
+  let db: TestDb;
+  let app: App;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    app = await createTestApp(db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('GET /api/v1/areas/:code/headline.json says how to load a basket when none is loaded', async () => {
+    const res = await app.inject('/api/v1/areas/E08000009/headline.json');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'no-basket', detail: expect.stringMatching(/sli sector load-basket/) });
+  });
+
+  it('GET /api/v1/areas/:code/headline.json gives the key measures by service area against the group, and updates itself when data are published', async () => {
+    const oflog = await runImport(db, { adapter: oflogAscAdapter, files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], publish: true });
+    expect(oflog.state).toBe('published');
+    await createSectorService(db).loadBasket({
+      id: 'sector-key',
+      version: 't1',
+      name: 'Key measures',
+      description: 'test',
+      baseline: '2019-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [
+        { metric: 'oflog.asc1', why: 'carers' },
+        { metric: 'oflog.asc5', why: 'reablement' },
+      ],
+    });
+    const first = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
+    expect(first).toMatchObject({ area: { code: 'E08000009', name: 'Trafford' }, group: { id: 'type:E08' }, basket: { id: 'sector-key', version: 't1' } });
+    expect(first.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing']);
+    const asc5 = first.themes[0].items.find((i: { metric: { id: string } }) => i.metric.id === 'oflog.asc5');
+    expect(asc5).toMatchObject({ period: { label: '2022/23' }, focus: { value: 48.3 }, why: 'reablement' });
+    // Barnsley and Sheffield were re-coded in 2025: their 2022/23 figures stay under the old codes, so today's group has no figure for them.
+    expect(asc5.statistics).toMatchObject({ n: 36, noData: 2 });
+    expect(asc5.sentence).toMatch(/^Trafford is .* of the 36 metropolitan districts on this measure for 2022\/23/);
+    expect(asc5.trend.map((t: { label: string }) => t.label)).toEqual(['2018/19', '2019/20', '2020/21', '2021/22', '2022/23']);
+    expect(asc5.trend.at(-1)).toMatchObject({ value: 48.3, groupMedian: asc5.statistics.median });
+
+    // Publishing recycling data and a basket version that includes it changes the report with no other step.
+    const defra = await runImport(db, { adapter: defraRecyclingAdapter, files: [sharedFile('performance/defra_household_recycling_rate_2015_2024.csv')], publish: true });
+    expect(defra.state).toBe('published');
+    await createSectorService(db).loadBasket({
+      id: 'sector-key',
+      version: 't2',
+      name: 'Key measures',
+      description: 'test',
+      baseline: '2019-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [
+        { metric: 'oflog.asc5', why: 'reablement' },
+        { metric: 'defra.household-recycling-rate', why: 'waste' },
+      ],
+    });
+    const second = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
+    expect(second.basket.version).toBe('t2');
+    expect(second.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing', 'environment-housing']);
+  });
+
+  it('a district is not scored on county services: they are listed with the council that runs them', async () => {
+    const h = (await app.inject('/api/v1/areas/E07000117/headline.json')).json();
+    expect(h.themes.map((t: { theme: string }) => t.theme)).toEqual(['environment-housing']);
+    expect(h.notApplicable).toEqual([{ metric: 'oflog.asc5', title: expect.any(String), reason: expect.stringMatching(/Lancashire \(E10000017\) runs this service for Burnley/) }]);
+  });
+
+  it('GET /api/v1/areas/:code/headline.csv has one row per measure; unknown groups and areas name the field', async () => {
+    const res = await app.inject('/api/v1/areas/E08000009/headline.csv?group=region:E12000002');
+    expect(res.statusCode).toBe(200);
+    const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.metric)).toEqual(['oflog.asc5', 'defra.household-recycling-rate']);
+    expect(rows[0]).toMatchObject({ area: 'E08000009', group: 'region:E12000002', licence: 'OGL-UK-3.0' });
+    const bad = await app.inject('/api/v1/areas/E08000009/headline.json?group=nope');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'group', value: 'nope' });
+    expect((await app.inject('/api/v1/areas/E92000001/headline.json')).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,51 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { App } from '../../platform/app.ts';
+import { conditional } from '../../platform/http.ts';
+import type { Headline as HeadlineT, HeadlineService } from './headline.ts';
+import { Headline, HeadlineParams, HeadlineQuery } from './schemas.ts';
+
+export const HEADLINE_CSV_COLUMNS = [
+  'area', 'area_name', 'group', 'theme', 'metric', 'metric_title', 'period', 'period_label', 'value', 'unit', 'rank', 'rank_of', 'tied',
+  'quartile_band', 'group_median', 'group_n', 'england', 'significance', 'direction_last_period', 'sentence', 'caveats', 'licence', 'source',
+] as const;
+
+export function headlineCsvRows(h: HeadlineT): (string | number | null)[][] {
+  return h.themes.flatMap((t) =>
+    t.items.map((i) => [
+      h.area.code, h.area.name, h.group.id, t.title, i.metric.id, i.metric.title, i.period.period, i.period.label, i.focus.value, i.metric.unit,
+      i.focus.rank, i.focus.rankOf, String(i.focus.tied), i.focus.quartileBand, i.statistics.median, i.statistics.countWithData, i.england?.value ?? null,
+      i.focus.significance, i.focus.direction.lastStep?.direction ?? null, i.sentence, i.metric.caveats, i.licence, i.attribution,
+    ]),
+  );
+}
+
+export function reportsRoutes(app: App, headlines: HeadlineService, lastModified: () => Promise<string | null>): void {
+  app.get(
+    '/api/v1/areas/:code/headline.json',
+    {
+      schema: {
+        tags: ['compare'],
+        summary: "A council's headline report: the key measures by service area against a group, with ranks, medians, England, significance, direction, trends, sentences and caveats",
+        params: HeadlineParams,
+        querystring: HeadlineQuery,
+        response: { 200: Headline },
+      },
+    },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastModified())) return reply;
+      return headlines.headline(req.params.code, req.query);
+    },
+  );
+  app.get(
+    '/api/v1/areas/:code/headline.csv',
+    { schema: { tags: ['compare'], summary: 'The headline report as CSV, one row per measure', params: HeadlineParams, querystring: HeadlineQuery, produces: ['text/csv'] } },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastModified())) return reply;
+      const h = await headlines.headline(req.params.code, req.query);
+      reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.csv"`);
+      reply.type('text/csv; charset=utf-8');
+      return reply.send(Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })));
+    },
+  );
+}
