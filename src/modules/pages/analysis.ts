@@ -1,0 +1,129 @@
+/** View models for the comparison page and the sector overview (direction of travel). */
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { createAreasService } from '../areas/index.ts';
+import { createCompareService } from '../compare/index.ts';
+import { createGroupsService } from '../groups/index.ts';
+import { renderBarChart } from '../maps/index.ts';
+import { createMetricsService, TOPICS } from '../metrics/index.ts';
+import { createSectorService } from '../sector/index.ts';
+import { directionTag, directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
+
+export function createAnalysisPages(db: Db) {
+  const compare = createCompareService(db);
+  const groups = createGroupsService(db);
+  const metrics = createMetricsService(db);
+  const areas = createAreasService(db);
+  const sector = createSectorService(db);
+
+  return {
+    async compare(q: { metric?: string | undefined; area?: string | undefined; group?: string | undefined; period?: string | undefined }) {
+      const list = await metrics.list({ limit: 1000 });
+      const metricOptions = TOPICS.map((t) => ({
+        label: t.title,
+        options: list.metrics.filter((m) => m.topic === t.id && m.latestPeriod).map((m) => ({ value: m.id, text: m.title, selected: m.id === q.metric })),
+      })).filter((g) => g.options.length > 0);
+      let groupOptions: { value: string; text: string; selected: boolean }[] = [];
+      let areaName: string | null = null;
+      if (q.area) {
+        const found = (await areas.resolveCodes([q.area])).areas[0];
+        if (found) {
+          areaName = found.name;
+          groupOptions = (await groups.groupsForArea(found.code)).map((g) => ({ value: g.id, text: `${g.name} (${g.members.length})`, selected: g.id === q.group }));
+        }
+      }
+      if (!q.metric || !q.area || !q.group) return { metricOptions, groupOptions, areaName, q, result: null, problem: null };
+      try {
+        const c = await compare.compare({ metric: q.metric, area: q.area, group: q.group, period: q.period });
+        const dp = c.metric.decimalPlaces;
+        const unit = c.metric.unit;
+        const bars = c.members.filter((m) => m.excludedBecause === null);
+        const chart = renderBarChart({
+          title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and ${c.group.name}`,
+          description: c.sentence,
+          unit,
+          decimalPlaces: dp,
+          bars: [...bars.map((m) => ({ label: m.name, value: m.value, emphasis: m.isFocus })), ...(c.statistics.median !== null ? [{ label: 'Group median', value: c.statistics.median, note: 'median' }] : [])],
+        });
+        const s = c.statistics;
+        return {
+          metricOptions,
+          groupOptions,
+          areaName,
+          q,
+          problem: null,
+          result: {
+            c,
+            chart,
+            polarity: polarityWords(c.metric.polarity),
+            stats: [
+              ['Councils compared', String(s.n)],
+              ['With a figure', String(s.countWithData)],
+              ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
+              ...(s.noData ? [['No figure', String(s.noData)]] : []),
+              ['Median', formatValue(s.median, dp, unit)],
+              ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
+              ['Mean', formatValue(s.mean, dp, unit)],
+              ...(s.weightedMean !== null ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]] : []),
+              ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
+              ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
+            ],
+            members: c.members.map((m) => ({
+              name: m.name,
+              code: m.code,
+              isFocus: m.isFocus,
+              value: valueCell(m.value, m.status, dp, unit),
+              rank: m.rank === null ? (m.excludedBecause === 'not-applicable' ? 'Not applicable' : 'No figure') : `${m.rank}${m.tied ? ' (tied)' : ''}`,
+              quarter: quarterWords(m.quartileBand, c.metric.polarity),
+              significance: m.significance === null ? '' : m.significance === 'not-different' ? 'Not significantly different' : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
+              direction: directionWords(m.direction.lastStep?.direction),
+              directionTag: directionTag(m.direction.lastStep?.direction),
+            })),
+            csvUrl: `/api/v1/compare.csv?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
+          },
+        };
+      } catch (e) {
+        if (e instanceof AppError && e.status < 500) return { metricOptions, groupOptions, areaName, q, result: null, problem: { message: e.message, field: e.errors[0]?.field ?? 'metric' } };
+        throw e;
+      }
+    },
+
+    async sector(q: { area?: string | undefined; basket?: string | undefined }) {
+      let report;
+      try {
+        report = await sector.directionOfTravel({ area: q.area, basket: q.basket });
+      } catch (e) {
+        if (e instanceof AppError && (e.code === 'no-basket' || e.status === 400)) return { report: null, problem: e.message };
+        throw e;
+      }
+      const chart = renderBarChart({
+        title: `Measures that improved, by service area${report.area ? `: ${report.area.name}` : ': England'}`,
+        description: report.summary.byTheme.map((t) => `${t.title}: ${t.improved} of ${t.classified} improved, ${t.worsened} worsened`).join('; '),
+        unit: 'measures',
+        decimalPlaces: 0,
+        bars: report.summary.byTheme.flatMap((t) => [
+          { label: `${t.title}: improved`, value: t.improved },
+          { label: `${t.title}: worsened`, value: t.worsened, note: t.flagged ? 'flagged' : '' },
+        ]),
+      });
+      const csvQuery = new URLSearchParams({ ...(q.area ? { area: q.area } : {}), ...(q.basket ? { basket: q.basket } : {}) }).toString();
+      return {
+        problem: null,
+        report,
+        chart,
+        metrics: report.metrics.map((m) => ({
+          ...m,
+          baselineText: m.baseline ? `${valueCell(m.baseline.value, m.baseline.status, m.metric.decimalPlaces, m.metric.unit)} (${m.baseline.label})` : '–',
+          latestText: m.latest ? `${valueCell(m.latest.value, m.latest.status, m.metric.decimalPlaces, m.metric.unit)} (${m.latest.label})` : '–',
+          themeTitle: TOPICS.find((t) => t.id === m.theme)?.title ?? m.theme,
+          classificationText: directionWords(m.classification),
+          tag: directionTag(m.classification),
+          notes: [m.baseline?.note, m.baseline?.method, m.latest?.note].filter((x): x is string => !!x),
+        })),
+        csvUrl: `/api/v1/sector/direction-of-travel.csv${csvQuery ? `?${csvQuery}` : ''}`,
+        jsonUrl: `/api/v1/sector/direction-of-travel.json${csvQuery ? `?${csvQuery}` : ''}`,
+      };
+    },
+  };
+}
+export type AnalysisPages = ReturnType<typeof createAnalysisPages>;

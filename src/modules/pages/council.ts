@@ -1,0 +1,94 @@
+/** View models for the home page (council search) and the council page (facts, geography over time, headline report). */
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { createAreasService, type AreaDetail } from '../areas/index.ts';
+import { createGroupsService } from '../groups/index.ts';
+import { renderLineChart } from '../maps/index.ts';
+import { createHeadlineService, type Headline } from '../reports/index.ts';
+import { directionTag, directionWords, formatDate, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
+
+const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
+const PLURALS: Record<string, string> = {
+  E06: 'Unitary authorities',
+  E07: 'Shire districts',
+  E08: 'Metropolitan districts',
+  E09: 'London boroughs and the City of London',
+  E10: 'County councils',
+};
+
+export function createCouncilPages(db: Db) {
+  const areas = createAreasService(db);
+  const groups = createGroupsService(db);
+  const headlines = createHeadlineService(db);
+
+  async function headlineOrReason(code: string, group: string | undefined): Promise<{ headline: Headline | null; reason: string | null }> {
+    try {
+      return { headline: await headlines.headline(code, { group }), reason: null };
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500 && e.code !== 'unknown-group' && e.code !== 'invalid-parameter') return { headline: null, reason: e.message };
+      throw e;
+    }
+  }
+
+  return {
+    async home(q: string | undefined) {
+      const query = q?.trim() || undefined;
+      const results = query ? await areas.findAreas({ q: query, type: 'council', include: 'all', limit: 50 }) : null;
+      const byType = query ? [] : await Promise.all(Object.entries(PLURALS).map(async ([t, label]) => ({ type: t, label, list: (await areas.findAreas({ type: t, limit: 1000 })).areas })));
+      return { query, results, byType };
+    },
+
+    async council(code: string, q: { at?: string | undefined; group?: string | undefined }) {
+      const area: AreaDetail = await areas.getArea(code, q.at);
+      const isCouncil = COUNCIL_TYPES.includes(area.type);
+      const options = isCouncil && area.status === 'current' ? await groups.groupsForArea(area.code) : [];
+      const groupId = q.group ?? (isCouncil ? `type:${area.type}` : undefined);
+      const { headline, reason } = isCouncil && area.status === 'current' ? await headlineOrReason(area.code, groupId) : { headline: null, reason: null };
+      const themes = (headline?.themes ?? []).map((t) => ({
+        ...t,
+        items: t.items.map((i) => ({
+          id: i.metric.id,
+          title: i.metric.title,
+          why: i.why,
+          period: i.period.label,
+          value: valueCell(i.focus.value, i.focus.status, i.metric.decimalPlaces, i.metric.unit),
+          rank: i.focus.rank === null ? '–' : `${i.focus.rank}${i.focus.tied ? ' (tied)' : ''} of ${i.focus.rankOf}`,
+          quarter: quarterWords(i.focus.quartileBand, i.metric.polarity),
+          median: formatValue(i.statistics.median, i.metric.decimalPlaces, i.metric.unit),
+          england: i.england ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit) : '–',
+          direction: directionWords(i.focus.direction.lastStep?.direction),
+          directionTag: directionTag(i.focus.direction.lastStep?.direction),
+          polarity: polarityWords(i.metric.polarity),
+          sentence: i.sentence,
+          caveats: i.metric.caveats,
+          source: i.attribution,
+          chart: renderLineChart({
+            title: `${i.metric.title}: ${area.name} and the group's median`,
+            description: i.sentence,
+            unit: i.metric.unit,
+            decimalPlaces: i.metric.decimalPlaces,
+            series: [
+              { name: area.name, emphasis: true, points: i.trend.map((p) => ({ label: p.label, value: p.value })) },
+              { name: 'Group median', points: i.trend.map((p) => ({ label: p.label, value: p.groupMedian })) },
+              ...(i.trend.some((p) => p.england !== null) ? [{ name: 'England', points: i.trend.map((p) => ({ label: p.label, value: p.england })) }] : []),
+            ],
+          }),
+          trend: i.trend.map((p) => ({ label: p.label, value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit), median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit), england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit) })),
+        })),
+      }));
+      return {
+        area,
+        dates: { at: formatDate(area.at), asAt: formatDate(area.asAt), validFrom: formatDate(area.validFrom), validTo: formatDate(area.validTo) },
+        names: area.names.map((n) => ({ name: n.name, from: formatDate(n.validFrom), to: n.validTo ? formatDate(n.validTo) : 'now' })),
+        isCouncil,
+        groupOptions: options.map((g) => ({ value: g.id, text: `${g.name} (${g.members.length} councils)`, selected: g.id === (headline?.group.id ?? groupId) })),
+        headline,
+        headlineReason: reason,
+        themes,
+        csvUrl: headline ? `/api/v1/areas/${area.code}/headline.csv?group=${encodeURIComponent(headline.group.id)}` : null,
+        jsonUrl: headline ? `/api/v1/areas/${area.code}/headline.json?group=${encodeURIComponent(headline.group.id)}` : null,
+      };
+    },
+  };
+}
+export type CouncilPages = ReturnType<typeof createCouncilPages>;

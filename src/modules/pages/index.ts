@@ -1,0 +1,13 @@
+/** The public pages (GOV.UK Design System): home and council search, council page, catalogue, metric, compare, sector. */
+import type { AppModule } from '../index.ts';
+import { createAnalysisPages } from './analysis.ts';
+import { createCouncilPages } from './council.ts';
+import { createMetricPages } from './metric.ts';
+import { pagesRoutes } from './routes.ts';
+
+export const pagesModule: AppModule = {
+  name: 'pages',
+  register(app, deps) {
+    pagesRoutes(app, { councils: createCouncilPages(deps.db), metrics: createMetricPages(deps.db), analysis: createAnalysisPages(deps.db) });
+  },
+};

@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../../platform/app.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { AnalysisPages } from './analysis.ts';
+import type { CouncilPages } from './council.ts';
+import type { MetricPages } from './metric.ts';
+
+const Text = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
+const query = (props: Record<string, ReturnType<typeof Text>>) => ({ hide: true, querystring: Type.Object(props, { additionalProperties: false }) });
+
+/** The public pages: thin handlers that build a view model and render a template. */
+export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages }): void {
+  app.get<{ Querystring: { q?: string } }>('/', { schema: query({ q: Text() }) }, async (req, reply) => reply.view('home.njk', await pages.councils.home(req.query.q)));
+
+  app.get<{ Params: { code: string }; Querystring: { at?: string; group?: string } }>(
+    '/areas/:code',
+    { schema: { ...query({ at: Text(10), group: Text() }), params: Type.Object({ code: Type.String({ maxLength: 20 }) }) } },
+    async (req, reply) => {
+      const code = req.params.code.toUpperCase();
+      if (code !== req.params.code) return reply.redirect(`/areas/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301);
+      return reply.view('council.njk', await pages.councils.council(code, req.query));
+    },
+  );
+
+  app.get<{ Querystring: { topic?: string; q?: string } }>('/metrics', { schema: query({ topic: Text(), q: Text() }) }, async (req, reply) => reply.view('metrics.njk', await pages.metrics.catalogue(req.query)));
+
+  app.get<{ Params: { id: string }; Querystring: { period?: string; area?: string } }>(
+    '/metrics/:id',
+    { schema: { ...query({ period: Text(), area: Text(20) }), params: Type.Object({ id: Type.String({ maxLength: 200 }) }) } },
+    async (req, reply) => {
+      try {
+        return reply.view('metric.njk', await pages.metrics.metric(req.params.id, req.query));
+      } catch (e) {
+        // An old slug: the metrics service answers with the new id's API address; pages go to the page.
+        if (e instanceof AppError && e.status === 301 && e.headers.location) return reply.redirect(e.headers.location.replace('/api/v1/metrics/', '/metrics/'), 301);
+        throw e;
+      }
+    },
+  );
+
+  app.get<{ Querystring: { metric?: string; area?: string; group?: string; period?: string } }>(
+    '/compare',
+    { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
+    async (req, reply) => {
+      const q = { ...req.query, area: req.query.area?.trim().toUpperCase() || undefined, metric: req.query.metric || undefined, group: req.query.group || undefined, period: req.query.period || undefined };
+      return reply.view('compare.njk', await pages.analysis.compare(q));
+    },
+  );
+
+  app.get<{ Querystring: { area?: string; basket?: string } }>('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
+    reply.view('sector.njk', await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined })),
+  );
+}
