@@ -1,4 +1,5 @@
 import { applyGeography } from '../../src/modules/areas/index.ts';
+import type { KnownArea } from '../../src/modules/imports/adapter.ts';
 import { areasVintagesAdapter } from '../../src/modules/imports/adapters/areas-vintages.ts';
 import { runImport, type ImportSummary } from '../../src/modules/imports/service.ts';
 import type { Db } from '../../src/platform/db.ts';
@@ -26,4 +27,15 @@ export async function seedAreas(db: Db): Promise<void> {
   if (summary.state !== 'published' && summary.state !== 'unchanged') {
     throw new Error(`seedAreas: ${summary.message} ${summary.errors.slice(0, 5).map((e) => `${e.at.file}:${e.at.line} ${e.message}`).join('; ')}`);
   }
+}
+
+/** The catalogue's view of the real geography, from the areas-vintages adapter (no database). */
+export async function realAreas(): Promise<(code: string) => KnownArea | undefined> {
+  const areas = new Map<string, KnownArea>();
+  for await (const item of areasVintagesAdapter.read(GEOGRAPHY_FILES.map(sharedFile), { error: () => {}, progress: () => {} })) {
+    if (item.kind !== 'geography') continue;
+    for (const a of item.geography.areas) areas.set(a.code, { code: a.code, name: a.name, validFrom: a.validFrom, validTo: a.validTo, successors: [] });
+    for (const s of item.geography.successions) areas.get(s.predecessor)?.successors.push(s.successor);
+  }
+  return (code) => areas.get(code);
 }

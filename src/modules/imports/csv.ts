@@ -181,3 +181,18 @@ export async function readHeader(file: string): Promise<string[]> {
   }
   return [];
 }
+
+/**
+ * Sorts an adapter's files into kinds (told apart by `kindOf`, usually by header), in any order; two files of one kind
+ * are refused, naming both.
+ */
+export async function filesByKind<K extends string>(files: string[], kindOf: (file: string) => Promise<K>): Promise<Map<K, string>> {
+  const byKind = new Map<K, string>();
+  for (const f of files) {
+    const kind = await kindOf(f);
+    const earlier = byKind.get(kind);
+    if (earlier) throw new ImportFileError({ file: display(f), line: 1 }, `two ${kind} files given (${display(earlier)} and this one); give one of each`);
+    byKind.set(kind, f);
+  }
+  return byKind;
+}

@@ -5,11 +5,12 @@ import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { elsAdapter } from './adapters/els.ts';
 import { imdAdapter } from './adapters/imd.ts';
 import { longCsvAdapter } from './adapters/long-csv.ts';
+import { laitAdapter } from './adapters/lait.ts';
 import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, elsAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
+const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, laitAdapter, elsAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 

@@ -20,7 +20,7 @@ import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition } from '../adapter.ts';
-import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
+import { filesByKind, ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import { fromIso, PeriodError, type Period, type PeriodType } from '../../observations/periods.ts';
 import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/status.ts';
 import { ELS_DATASETS, ELS_UNITS } from './els-catalogue.ts';
@@ -241,13 +241,7 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
   if (files.length < 3 || files.length > 4) {
     throw new ImportFileError({ file: display(files[0] ?? '.'), line: 0 }, `${NAME} takes ${FILE_NAMES.observations}, ${FILE_NAMES.indicators} and ${FILE_NAMES.metadata}, and optionally ${FILE_NAMES.areas}; ${files.length} file(s) given`);
   }
-  const byKind = new Map<Kind, string>();
-  for (const f of files) {
-    const kind = await kindOf(f);
-    const earlier = byKind.get(kind);
-    if (earlier) throw new ImportFileError({ file: display(f), line: 1 }, `two ${kind} files given (${display(earlier)} and this one); give one of each`);
-    byKind.set(kind, f);
-  }
+  const byKind = await filesByKind(files, kindOf);
   const missing = (['observations', 'indicators', 'metadata'] as const).filter((k) => !byKind.has(k));
   if (missing.length > 0) throw new ImportFileError({ file: display(files[0]!), line: 0 }, `missing the ${missing.map((k) => `${k} file (${FILE_NAMES[k]})`).join(' and the ')}`);
   const observations = byKind.get('observations')!;

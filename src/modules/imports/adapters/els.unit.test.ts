@@ -3,13 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_FILES } from '../../../../test/helpers/seed.ts';
+import { realAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
 import { validateMetricDefinition } from '../../metrics/definition.ts';
 import type { ImportIssue, KnownArea, MetricDefinition, ObservationRecord } from '../adapter.ts';
 import { ImportFileError } from '../csv.ts';
 import { suggestAdapter } from '../registry.ts';
-import { areasVintagesAdapter } from './areas-vintages.ts';
 import { ELS_DATASETS } from './els-catalogue.ts';
 import { ELS_SKIPPED, elsAdapter, parseElsPeriod } from './els.ts';
 
@@ -33,17 +32,6 @@ async function fileError(files: string[]): Promise<ImportFileError> {
   const e = await run(files).then(() => undefined, (x: unknown) => x);
   if (e instanceof ImportFileError) return e;
   throw new Error(`expected the files to be refused, got ${String(e)}`);
-}
-
-/** The catalogue's view of the real geography, from the areas-vintages adapter (no database). */
-async function realAreas(): Promise<Lookup> {
-  const areas = new Map<string, KnownArea>();
-  for await (const item of areasVintagesAdapter.read(GEOGRAPHY_FILES.map(sharedFile), { error: () => {}, progress: () => {} })) {
-    if (item.kind !== 'geography') continue;
-    for (const a of item.geography.areas) areas.set(a.code, { code: a.code, name: a.name, validFrom: a.validFrom, validTo: a.validTo, successors: [] });
-    for (const s of item.geography.successions) areas.get(s.predecessor)?.successors.push(s.successor);
-  }
-  return (code) => areas.get(code);
 }
 
 const DIR = 'performance/ons_explore_local_statistics';
