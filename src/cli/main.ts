@@ -11,6 +11,7 @@ import { AppError } from '../platform/errors.ts';
 import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
 import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
 import { registerSectorCommands } from './sector.ts';
+import { registerUserCommands } from './users.ts';
 
 /** Thrown to end the CLI with a message and an exit status. */
 class CliExit extends Error {
@@ -163,7 +164,9 @@ program
     }
   });
 
-registerSectorCommands(program, { open, out, err, exit: (message, status) => new CliExit(message, status) });
+const cliContext = { open, out, err, exit: (message: string, status: number) => new CliExit(message, status) };
+registerSectorCommands(program, cliContext);
+registerUserCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

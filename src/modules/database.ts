@@ -1,3 +1,4 @@
+import type { AccountsTables } from './accounts/tables.ts';
 import type { AreasTables } from './areas/tables.ts';
 import type { GroupsTables } from './groups/tables.ts';
 import type { ImportsTables } from './imports/tables.ts';
@@ -7,4 +8,4 @@ import type { ObservationsTables } from './observations/tables.ts';
 import type { SectorTables } from './sector/tables.ts';
 
 /** The whole schema as Kysely sees it: each module owns its tables. */
-export interface Database extends AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables, SectorTables {}
+export interface Database extends AccountsTables, AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables, SectorTables {}

@@ -1,4 +1,5 @@
 import type { App, AppDeps } from '../platform/app.ts';
+import { accountsModule } from './accounts/index.ts';
 import { areasModule } from './areas/index.ts';
 import { changesModule } from './changes/index.ts';
 import { compareModule } from './compare/index.ts';
@@ -16,7 +17,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule, sectorModule, reportsModule, pagesModule];
+const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule, sectorModule, reportsModule, pagesModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

@@ -9,6 +9,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest number of observations one /api/v1/data request may return before it is refused with 413. */
   maxDataRows: number;
+  /** Secure flag on cookies (SLI_COOKIE_SECURE, default true; browsers accept Secure cookies from http://localhost). */
+  cookieSecure: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -21,6 +23,12 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}". Fix or unset it.`);
   }
   return n;
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false; it is "${raw}".`);
 }
 
 export function defaultDatabaseUrl(cwd = process.cwd()): string {
@@ -47,5 +55,6 @@ export function loadConfig(
     port: parseInteger('port (SLI_PORT or --port)', overrides.port ?? env.SLI_PORT ?? env.PORT ?? '3000', 0, 65535),
     logLevel: logLevel as Config['logLevel'],
     maxDataRows: parseInteger('SLI_MAX_DATA_ROWS', env.SLI_MAX_DATA_ROWS ?? '50000', 1, 10_000_000),
+    cookieSecure: parseBoolean('SLI_COOKIE_SECURE', env.SLI_COOKIE_SECURE ?? 'true'),
   };
 }

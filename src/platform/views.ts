@@ -45,7 +45,7 @@ export function registerViews(app: App): void {
   });
   void app.register(fastifyStatic, { root: path.join(here, '..', '..', 'public'), prefix: '/static/', decorateReply: false });
   app.decorateReply('view', function (this: FastifyReply, template: string, context: object = {}) {
-    const html = env.render(template, { ...context, currentPath: this.request.url });
+    const html = env.render(template, { ...context, currentPath: this.request.url, user: this.request.user ?? null });
     return this.type('text/html; charset=utf-8').send(html);
   });
 }

@@ -1,0 +1,38 @@
+import type { Generated } from 'kysely';
+
+export type Role = 'council' | 'analyst' | 'admin';
+export const ROLES: readonly Role[] = ['council', 'analyst', 'admin'];
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url). */
+  password_hash: string;
+  role: Role;
+  council_area_id: number | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's token: a stolen database does not yield usable sessions. */
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  /** `email:<address>` or `ip:<address>`. */
+  key: string;
+  attempted_at: string;
+}
+
+export interface AccountsTables {
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+}
