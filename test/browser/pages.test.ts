@@ -13,7 +13,8 @@ import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
 import type { App } from '../../src/platform/app.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
-import { createSectorService } from '../../src/modules/sector/index.ts';
+import { createEarlyWarning, createSectorService } from '../../src/modules/sector/index.ts';
+import { createAccountsService } from '../../src/modules/accounts/index.ts';
 
 describe('public pages in Chromium', () => {
   let db: TestDb;
@@ -48,6 +49,10 @@ describe('public pages in Chromium', () => {
         { metric: 'defra.household-recycling-rate', why: 'A service every council runs.' },
       ],
     });
+    const ew = createEarlyWarning(db, createSectorService(db));
+    await ew.load({ id: 'sector-early-warning', version: 'browser', name: 'Browser rules', description: 'For the browser tests', rules: [{ id: 'bottom-quartile', type: 'bottom-quartile', statement: 'In the bottom quarter of councils of its type on at least 2 key measures.', params: { basket: 'sector-key', k: 2, group: 'same-type' } }] });
+    await ew.screen();
+    await createAccountsService(db).addUser({ email: 'analyst@sector.example', name: 'Sector Analyst', role: 'analyst', password: 'correct horse battery staple' });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -172,6 +177,32 @@ describe('public pages in Chromium', () => {
       reached = await page.evaluate(() => document.activeElement?.id === 'q');
     }
     expect(reached).toBe(true);
+    await context.close();
+  });
+
+  it('an analyst signs in, sees the early-warning flags with their evidence and adds a note, without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await open('/sector/early-warning', context);
+    expect(page.url()).toContain('/sign-in?next=');
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Email address').fill('analyst@sector.example');
+    await page.getByLabel('Password').fill('wrong password entirely');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/Enter a correct email address and password/);
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(new URL(page.url()).pathname).toBe('/sector/early-warning');
+    expect(await page.locator('h1').textContent()).toBe('Early-warning screening');
+    const flags = page.locator('.app-flag');
+    expect(await flags.count()).toBeGreaterThan(0);
+    await expectNoAxeViolations(page);
+    const first = flags.first();
+    await first.getByLabel('Add a note to this flag').fill('Peer support offered');
+    await first.getByRole('button', { name: 'Add note' }).click();
+    expect(await page.locator('.app-flag .govuk-inset-text').first().textContent()).toMatch(/Peer support offered[\s\S]*Sector Analyst/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect((await page.goto(`${base}/sector/early-warning`))?.url()).toContain('/sign-in');
     await context.close();
   });
 });

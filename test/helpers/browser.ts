@@ -34,7 +34,7 @@ interface AxeViolation {
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   const browser = page.context().browser();
   if (!browser) throw new Error('expectNoAxeViolations needs a page from a launched browser');
-  const context = await browser.newContext();
+  const context = await browser.newContext({ storageState: await page.context().storageState() }); // same cookies: signed-in pages too
   try {
     const checked = await context.newPage();
     await checked.goto(page.url());

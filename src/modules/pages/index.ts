@@ -2,12 +2,13 @@
 import type { AppModule } from '../index.ts';
 import { createAnalysisPages } from './analysis.ts';
 import { createCouncilPages } from './council.ts';
+import { createEarlyWarningPages } from './early-warning.ts';
 import { createMetricPages } from './metric.ts';
 import { pagesRoutes } from './routes.ts';
 
 export const pagesModule: AppModule = {
   name: 'pages',
   register(app, deps) {
-    pagesRoutes(app, { councils: createCouncilPages(deps.db), metrics: createMetricPages(deps.db), analysis: createAnalysisPages(deps.db) });
+    pagesRoutes(app, { councils: createCouncilPages(deps.db), metrics: createMetricPages(deps.db), analysis: createAnalysisPages(deps.db), earlyWarning: createEarlyWarningPages(deps.db) });
   },
 };

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app.ts';
 import { AppError } from '../../platform/errors.ts';
+import { checkCsrf, requireRole } from '../accounts/index.ts';
 import type { AnalysisPages } from './analysis.ts';
+import type { EarlyWarningPages } from './early-warning.ts';
 import type { CouncilPages } from './council.ts';
 import type { MetricPages } from './metric.ts';
 
@@ -9,7 +11,7 @@ const Text = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
 const query = (props: Record<string, ReturnType<typeof Text>>) => ({ hide: true, querystring: Type.Object(props, { additionalProperties: false }) });
 
 /** The public pages: thin handlers that build a view model and render a template. */
-export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages }): void {
+export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages; earlyWarning: EarlyWarningPages }): void {
   app.get<{ Querystring: { q?: string } }>('/', { schema: query({ q: Text() }) }, async (req, reply) => reply.view('home.njk', await pages.councils.home(req.query.q)));
 
   app.get<{ Params: { code: string }; Querystring: { at?: string; group?: string } }>(
@@ -49,5 +51,34 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
 
   app.get<{ Querystring: { area?: string; basket?: string } }>('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
     reply.view('sector.njk', await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined })),
+  );
+
+  // Early warning: analysts and administrators. A visitor is sent to sign in; a council user is refused (403).
+  const ANALYSTS = ['analyst', 'admin'] as const;
+  app.get<{ Querystring: { include?: 'open' | 'all'; rules?: string } }>(
+    '/sector/early-warning',
+    { schema: { hide: true, querystring: Type.Object({ include: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])), rules: Text(120) }, { additionalProperties: false }) } },
+    async (req, reply) => {
+      if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+      requireRole(req, ANALYSTS);
+      reply.header('cache-control', 'private, no-store');
+      return reply.view('early-warning.njk', await pages.earlyWarning.page(req.query));
+    },
+  );
+  app.post('/sector/early-warning/runs', { schema: { hide: true } }, async (req, reply) => {
+    requireRole(req, ANALYSTS);
+    checkCsrf(req);
+    await pages.earlyWarning.screen();
+    return reply.redirect('/sector/early-warning', 303);
+  });
+  app.post<{ Params: { id: number }; Body: { text: string; _csrf: string } }>(
+    '/sector/early-warning/flags/:id/annotations',
+    { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ text: Type.String({ maxLength: 2000 }), _csrf: Type.String({ maxLength: 100 }) }) } },
+    async (req, reply) => {
+      const user = requireRole(req, ANALYSTS);
+      checkCsrf(req);
+      await pages.earlyWarning.annotate(req.params.id, { id: user.id, name: user.name }, req.body.text);
+      return reply.redirect(`/sector/early-warning#flag-${req.params.id}`, 303);
+    },
   );
 }

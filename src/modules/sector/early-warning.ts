@@ -226,6 +226,22 @@ export function createEarlyWarning(db: Db, sector: SectorService) {
         })),
       };
     },
+    /**
+     * The screening results for analysts: the latest run (its rules' status and counts) and the flags, open only unless
+     * `all` is asked for, each with its evidence, dates and annotations.
+     */
+    async results(q: { rules?: string | undefined; area?: string | undefined; include?: 'open' | 'all' | undefined }) {
+      const { id } = await ruleSet(q.rules);
+      const h = await this.history(q.rules, q.area);
+      const run = await repo.latestRun(db, id);
+      return {
+        ruleSet: h.ruleSet,
+        lastRun: run
+          ? { id: run.id, runAt: run.run_at, dataAsOf: run.data_as_of, councils: run.councils, flags: run.flags, rules: JSON.parse(run.summary ?? '[]') as { rule: string; status: string; error: string | null; flagged: number }[] }
+          : null,
+        flags: q.include === 'all' ? h.flags : h.flags.filter((f) => f.leftAt === null),
+      };
+    },
     async annotate(flagId: number, author: { id: number | null; name: string }, text: string, now = new Date()) {
       const t = text.trim();
       if (t === '' || t.length > 2000) throw new AppError(400, 'invalid-parameter', 'An annotation is 1 to 2,000 characters.', [{ field: 'text', message: 'must be 1 to 2,000 characters' }]);

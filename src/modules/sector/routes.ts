@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
-import { BasketList, DirectionQuery, DirectionReport, RuleSetList } from './schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { checkCsrf, requireRole } from '../accounts/index.ts';
+import { AnnotationBody, BasketList, DirectionQuery, DirectionReport, EarlyWarningQuery, EarlyWarningResults, RuleSetList } from './schemas.ts';
 import type { EarlyWarning } from './early-warning.ts';
 import type { SectorService } from './service.ts';
 
@@ -63,6 +65,41 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
       reply.header('content-disposition', `attachment; filename="direction-of-travel-${r.basket.id}-${r.area?.code ?? 'england'}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(Readable.from(directionCsvRows(r)).pipe(stringify({ header: true, columns: [...DIRECTION_CSV_COLUMNS] })));
+    },
+  );
+
+  // Screening results: analysts and administrators only. Writes with a session cookie carry the x-csrf-token header
+  // (the token is in GET /api/v1/me).
+  const ANALYSTS = ['analyst', 'admin'] as const;
+  app.get(
+    '/api/v1/sector/early-warning.json',
+    { schema: { tags: ['sector'], summary: 'Early-warning screening results (analysts and administrators): the latest run and the flags with their evidence, dates and annotations', querystring: EarlyWarningQuery, response: { 200: EarlyWarningResults } } },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      reply.header('cache-control', 'private, no-store');
+      return earlyWarning.results(req.query);
+    },
+  );
+
+  app.post<{ Querystring: { rules?: string } }>(
+    '/api/v1/sector/early-warning/runs',
+    { schema: { tags: ['sector'], summary: 'Screen every council now against a rule set (analysts and administrators; x-csrf-token header)', querystring: Type.Object({ rules: Type.Optional(Type.String({ maxLength: 120 })) }, { additionalProperties: false }) } },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      checkCsrf(req);
+      const r = await earlyWarning.screen(req.query.rules);
+      return reply.status(201).send({ runId: r.runId, runAt: r.runAt, councils: r.councils, rules: r.rules, flagged: r.results.length });
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { text: string } }>(
+    '/api/v1/sector/early-warning/flags/:id/annotations',
+    { schema: { tags: ['sector'], summary: 'Annotate a flag, e.g. "support offered" (analysts and administrators; x-csrf-token header)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: AnnotationBody } },
+    async (req, reply) => {
+      const user = requireRole(req, ANALYSTS);
+      checkCsrf(req);
+      await earlyWarning.annotate(req.params.id, { id: user.id, name: user.name }, req.body.text);
+      return reply.status(201).send({ flag: req.params.id, author: user.name, text: req.body.text.trim() });
     },
   );
 }

@@ -109,3 +109,40 @@ export const RuleSetList = Type.Object({
     }),
   ),
 });
+
+export const EarlyWarningQuery = Type.Object(
+  {
+    rules: Type.Optional(Type.String({ maxLength: 120, description: 'Rule set id, optionally @version (default: sector-early-warning, latest version)' })),
+    area: Type.Optional(Type.String({ pattern: '^[EeWwSsNn]\\d{8}$', description: 'Only this council' })),
+    include: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')], { description: 'open (default): flags now raised; all: the history, with when each was raised and cleared' })),
+  },
+  { additionalProperties: false },
+);
+
+const Flag = Type.Object({
+  id: Type.Integer(),
+  rule: Type.String(),
+  area: Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() }),
+  enteredAt: Type.String(),
+  leftAt: Type.Union([Type.String(), Type.Null()]),
+  evidence: Type.Object({ summary: Type.String(), items: Type.Array(Type.Record(Type.String(), Type.Unknown())) }),
+  annotations: Type.Array(Type.Object({ author: Type.String(), text: Type.String(), createdAt: Type.String() })),
+});
+
+export const EarlyWarningResults = Type.Object({
+  ruleSet: Type.Object({ id: Type.String(), version: Type.String(), name: Type.String() }),
+  lastRun: Type.Union([
+    Type.Null(),
+    Type.Object({
+      id: Type.Integer(),
+      runAt: Type.String(),
+      dataAsOf: Type.Union([Type.String(), Type.Null()]),
+      councils: Type.Integer(),
+      flags: Type.Integer(),
+      rules: Type.Array(Type.Object({ rule: Type.String(), status: Type.String(), error: Type.Union([Type.String(), Type.Null()]), flagged: Type.Integer() })),
+    }),
+  ]),
+  flags: Type.Array(Flag),
+});
+
+export const AnnotationBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
