@@ -10,9 +10,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const D = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
 
 export const REAL_IMPORTS: [adapter: string, files: string[]][] = [
-  ['areas-vintages', ['geography/england_ltla_vintages_2019_2025.csv', 'geography/ons_la_changes_2014_2025.csv', 'geography/mysociety_uk_local_authorities.csv']],
-  ['lait', ['performance/dfe_lait/lait_indicators_long.csv', 'performance/dfe_lait/lait_data_dictionary.csv']],
-  ['els', ['performance/ons_explore_local_statistics/els_observations_england.csv', 'performance/ons_explore_local_statistics/els_indicators.csv', 'performance/ons_explore_local_statistics/els_indicator_metadata.json']],
+  ['areas-vintages', ['geography/england_ltla_vintages_2019_2025.csv', 'geography/ons_la_changes_2014_2025.csv', 'geography/mysociety_uk_local_authorities.csv', 'geography/ons_ltla14_lookup.csv']],
+  ['lait', ['performance/dfe_lait/lait_indicators_long.csv', 'performance/dfe_lait/lait_data_dictionary.csv', 'performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv']],
+  ['els', ['performance/ons_explore_local_statistics/els_observations_england.csv', 'performance/ons_explore_local_statistics/els_indicators.csv', 'performance/ons_explore_local_statistics/els_indicator_metadata.json', 'performance/ons_explore_local_statistics/els_areas.csv']],
   ['defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']],
   ['oflog-asc', ['performance/oflog_adult_social_care_2015_2023.csv']],
   ['imd', ['performance/deprivation/imd2019_england_lad19.csv', 'performance/deprivation/imd2025_england_lad24.csv']],

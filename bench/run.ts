@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--http-seconds 10]
+ * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--http-seconds 10]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
  * Writes bench/results/<timestamp>.json and prints a table.
@@ -21,6 +21,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { runImport } from '../src/modules/imports/service.ts';
 import { createObservationsService } from '../src/modules/observations/index.ts';
 import { realImports } from './real.ts';
+import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { rawLoad, readOnly } from './raw.ts';
 import { prng, seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAdapter, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
 
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     dialects: { type: 'string', default: 'sqlite,postgres' },
     'no-real': { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '10' },
+    'no-sector': { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -46,6 +48,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
+const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
@@ -170,7 +173,7 @@ async function measureQueries(db: Db, url: string) {
 }
 
 async function syntheticRun(dialect: string) {
-  log(`${dialect}: synthetic ${spec.metrics} metrics × ${spec.areas} areas × ${spec.periods} periods = ${(spec.metrics * spec.areas * spec.periods).toLocaleString('en-GB')} rows`);
+  log(`${dialect}: synthetic ${spec.metrics} metrics × ${spec.areas} areas × ${spec.periods} periods = ${(spec.metrics * (spec.areas + 1) * spec.periods).toLocaleString('en-GB')} rows`);
   const adapter = syntheticAdapter(spec);
   const [, genSeconds] = await time(() => readOnly(adapter, []));
   log(`${dialect}: generator alone ${genSeconds.toFixed(1)} s`);
@@ -190,6 +193,7 @@ async function syntheticRun(dialect: string) {
 
   const queries = await measureQueries(eng.db, eng.url);
   log(`${dialect}: data query p50 ${queries.inProcessServiceMs.p50} ms in-process, ${queries.httpSequentialMs.p50} ms over HTTP; ${queries.httpLoad.requestsPerSecond} req/s; server peak RSS ${queries.serverPeakRssMb} MB`);
+  const directionOfTravel = args['no-sector'] ? null : await serviceDirection(eng.db, spec, log);
   await eng.drop();
   const rows = summary.observations.read;
   return {
@@ -201,23 +205,39 @@ async function syntheticRun(dialect: string) {
     ratioExcludingGenerator: round((rawSeconds - genSeconds) / (engSeconds - genSeconds), 3),
     benchProcessPeakRssMb: importerPeakRssMb,
     queries,
+    directionOfTravel,
   };
 }
 
 const results: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 1e9, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
-  synthetic: { label: SYNTHETIC_LABEL, ...spec, rows: spec.metrics * spec.areas * spec.periods },
+  synthetic: { label: SYNTHETIC_LABEL, ...spec, rows: spec.metrics * (spec.areas + 1) * spec.periods },
   targets: { importRatioAtLeast: 0.7, dataQueryP50InProcessMsAtMost: 5, serverMemoryMbUnder: 1024 },
   dialects: {} as Record<string, unknown>,
 };
 const dialects = args.dialects.split(',');
 for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
+if (!args['no-sector']) {
+  const duck = await duckdbDirection(syntheticAdapter(spec), path.join(tmp, 'duckdb-observations.csv'), log);
+  const comparison: Record<string, unknown> = {};
+  for (const d of dialects) {
+    const svc = (results.dialects as Record<string, { directionOfTravel: Awaited<ReturnType<typeof serviceDirection>> }>)[d]!.directionOfTravel;
+    comparison[d] = {
+      englandRatioToDuckdb: round(svc.englandSeconds / duck.englandSeconds, 2),
+      councilsRatioToDuckdb: round(svc.councilsSeconds / duck.councilsSeconds, 2),
+      sameClassifications: JSON.stringify(sortKeys(svc.englandTally)) === JSON.stringify(sortKeys(duck.englandTally)) && JSON.stringify(sortKeys(svc.councilTally)) === JSON.stringify(sortKeys(duck.councilTally)),
+    };
+  }
+  results.directionOfTravelDuckdb = { ...duck, comparison, target: 'service within 2× of DuckDB' };
+}
 if (!args['no-real']) {
   results.real = {};
   for (const d of dialects) {
     const fresh = await freshDb(d, `real_${d}`);
-    (results.real as Record<string, unknown>)[d] = await realImports(fresh.db, () => freshDb(d, `realraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })), log);
+    const imports = await realImports(fresh.db, () => freshDb(d, `realraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })), log);
+    const screening = await screeningBench(fresh.db, path.join(root, 'src/modules/sector/baskets/sector-key.json'), path.join(root, 'src/modules/sector/rules/sector-early-warning.json'), (f) => JSON.parse(readFileSync(f, 'utf8')), log);
+    (results.real as Record<string, unknown>)[d] = { ...imports, screeningEveryCouncil: { ...screening, target: 'under 1 second' } };
     await fresh.drop();
   }
 }
@@ -237,9 +257,12 @@ for (const [d, r] of Object.entries(results.dialects as Record<string, Awaited<R
     'http p50 ms': r.queries.httpSequentialMs.p50,
     'req/s': r.queries.httpLoad.requestsPerSecond,
     'server MB (<1024)': r.queries.serverPeakRssMb,
+    'DoT England s': r.directionOfTravel?.englandSeconds ?? null,
+    'DoT councils s': r.directionOfTravel?.councilsSeconds ?? null,
   };
 }
 console.table(table);
+if (results.directionOfTravelDuckdb) console.log(JSON.stringify(results.directionOfTravelDuckdb, null, 2));
 if (results.real) console.log(JSON.stringify(results.real, null, 2));
 console.log(`results: ${path.relative(process.cwd(), out)}`);
 void existsSync;

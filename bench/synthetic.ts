@@ -1,9 +1,10 @@
 /**
  * SYNTHETIC data for scale benchmarks only: a seeded generator at the scale of the sector's existing data service
- * (5,400 metrics × 400 areas × 10 periods by default). Every metric and area it makes is labelled synthetic.
+ * (5,400 metrics × 400 areas × 10 periods by default, plus an England figure per metric and period). Every metric and area it makes is labelled synthetic.
  */
 import type { Db } from '../src/platform/db.ts';
 import type { ImportAdapter, ImportItem, MetricDefinition } from '../src/modules/imports/adapter.ts';
+import { TOPICS } from '../src/modules/metrics/index.ts';
 import { financialYear, type Period } from '../src/modules/observations/periods.ts';
 
 export const SYNTHETIC_LABEL = 'SYNTHETIC (seeded generator for scale benchmarks; not real data)';
@@ -30,9 +31,10 @@ export function prng(seed: number): () => number {
 export const syntheticAreaCode = (i: number) => `E069${String(i + 1).padStart(5, '0')}`;
 export const syntheticMetricCode = (i: number) => `synthetic.m${String(i + 1).padStart(5, '0')}`;
 
-/** Inserts the synthetic councils (unitary-type codes E0690xxxx, named "Synthetic council N"). */
+/** Inserts the synthetic councils (unitary-type codes E0690xxxx, named "Synthetic council N") and England. */
 export async function seedSyntheticAreas(db: Db, n: number): Promise<void> {
   const now = new Date().toISOString();
+  await db.kysely.insertInto('areas').values({ code: 'E92000001', name: 'England (synthetic)', type: 'E92', valid_from: '2000-04-01', valid_to: null, source: SYNTHETIC_LABEL, updated_at: now }).execute();
   const rows = Array.from({ length: n }, (_, i) => ({
     code: syntheticAreaCode(i),
     name: `Synthetic council ${i + 1}`,
@@ -45,17 +47,19 @@ export async function seedSyntheticAreas(db: Db, n: number): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await db.kysely.insertInto('areas').values(rows.slice(i, i + 200)).execute();
 }
 
+const THEMES = TOPICS.filter((t) => t.id !== 'context').map((t) => t.id);
+
 function metricDefinition(i: number): MetricDefinition {
   return {
     code: syntheticMetricCode(i),
     title: `Synthetic metric ${i + 1} (synthetic)`,
     description: SYNTHETIC_LABEL,
     caveats: SYNTHETIC_LABEL,
-    topic: 'workforce-finance',
+    topic: THEMES[i % THEMES.length]!,
     unit: '%',
     unitType: 'percentage',
     decimalPlaces: 1,
-    polarity: i % 3 === 0 ? 'lower-is-better' : 'higher-is-better',
+    polarity: i % 10 === 7 ? 'not-applicable' : i % 3 === 0 ? 'lower-is-better' : 'higher-is-better',
     periodType: 'financial-year',
     applicableAreaTypes: ['E06'],
     source: { publisher: 'Synthetic generator', licence: 'OGL-UK-3.0', attribution: SYNTHETIC_LABEL },
@@ -80,6 +84,8 @@ export function syntheticAdapter(spec: SyntheticSpec): ImportAdapter {
         const metric = syntheticMetricCode(m);
         const base = 20 + rand() * 60;
         for (const period of periods) {
+          line++;
+          yield { kind: 'observation', observation: { metric, area: 'E92000001', period, value: Math.round((base + (rand() - 0.5) * 10) * 10) / 10, status: [], at: { file: 'synthetic', line } } };
           for (const area of areaCodes) {
             line++;
             const r = rand();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
-import { createEarlyWarning, createSectorService, DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS } from '../modules/sector/index.ts';
+import { createEarlyWarning, createSectorService, DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COUNCIL_CSV_COLUMNS } from '../modules/sector/index.ts';
 
 export interface CliContext {
   open(cmd: Command): Promise<{ db: Db }>;
@@ -64,13 +64,20 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
     .option('--basket <id>', 'basket id or id@version (default sector-key, latest version)')
     .option('--area <code>', 'a council (default: England as a whole)')
     .option('--group <id>', 'with --area: also compare with this group')
+    .option('--every-council', 'every current council against its own baseline: one row per council (CSV), with per-metric counts of councils (JSON)')
     .option('--baseline <period>', 'override the baseline: a date or a year such as 2019/20')
     .option('--latest <period>', 'override the comparison period: latest, a date or a year')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
-    .action(async (o: { basket?: string; area?: string; group?: string; baseline?: string; latest?: string; format: 'json' | 'csv' }, cmd: Command) => {
+    .action(async (o: { basket?: string; area?: string; group?: string; everyCouncil?: boolean; baseline?: string; latest?: string; format: 'json' | 'csv' }, cmd: Command) => {
+      if (o.everyCouncil && (o.area || o.group)) throw ctx.exit('--every-council cannot be combined with --area or --group.', 2);
       const { db } = await ctx.open(cmd);
       try {
         const s = createSectorService(db);
+        if (o.everyCouncil) {
+          const r = await s.directionForEveryCouncil(o);
+          ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : stringify(everyCouncilCsvRows(r), { header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }));
+          return;
+        }
         s.parseArea(o.area);
         const r = await s.directionOfTravel(o);
         ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : stringify(directionCsvRows(r), { header: true, columns: [...DIRECTION_CSV_COLUMNS] }));

@@ -218,13 +218,13 @@ export const areasRepository = {
       .execute(),
 
   /** Successors (or predecessors) of some areas, with their names. */
-  links: (h: Handle, areaIds: number[], direction: 'successors' | 'predecessors'): Promise<(SuccessionLink & { area_id: number })[]> => {
+  links: (h: Handle, areaIds: number[], direction: 'successors' | 'predecessors'): Promise<(SuccessionLink & { area_id: number; linked_id: number })[]> => {
     if (areaIds.length === 0) return Promise.resolve([]);
     const [from, to] = direction === 'successors' ? (['s.predecessor_id', 's.successor_id'] as const) : (['s.successor_id', 's.predecessor_id'] as const);
     return k(h)
       .selectFrom('area_successions as s')
       .innerJoin('areas', 'areas.id', to)
-      .select([`${from} as area_id`, 'areas.code', 'areas.name', 'areas.type', 's.change_type', 's.effective_date', 's.note'])
+      .select([`${from} as area_id`, 'areas.id as linked_id', 'areas.code', 'areas.name', 'areas.type', 's.change_type', 's.effective_date', 's.note'])
       .where(from, 'in', areaIds)
       .orderBy('areas.code')
       .execute();

@@ -132,6 +132,8 @@ export interface AreasService {
    * Areas of some GSS types live at a date (default today), with their names then; optionally only those whose parent in
    * a relation (region, county, combined-authority…) is the given area at that date.
    */
+  /** The predecessors of many areas at once (with their ids), by area id. */
+  predecessorsOf(areaIds: number[]): Promise<Map<number, (AreaLink & { id: number })[]>>;
   liveAreas(q: { types: string[]; parent?: { code: string; relation: string } | undefined }, at?: string): Promise<LiveArea[]>;
   /** When the geography last changed, for Last-Modified. */
   lastModified(): Promise<string | null>;
@@ -233,6 +235,18 @@ export function createAreasService(db: Db | Handle): AreasService {
       const prefixes = parseTypes(types.join(',')) ?? [];
       if (prefixes.length === 0) return [];
       return (await repo.liveOfTypes(db, prefixes, at)).map((r) => ({ id: r.id, code: r.code }));
+    },
+
+    async predecessorsOf(areaIds) {
+      const out = new Map<number, (AreaLink & { id: number })[]>();
+      for (let i = 0; i < areaIds.length; i += 500) {
+        for (const l of await repo.links(db, areaIds.slice(i, i + 500), 'predecessors')) {
+          const list = out.get(l.area_id) ?? [];
+          list.push({ ...link(l), id: l.linked_id });
+          out.set(l.area_id, list);
+        }
+      }
+      return out;
     },
 
     async liveAreas(q, rawAt) {

@@ -6,7 +6,7 @@ import { createCompareService } from './service.ts';
 export { createCompareService, type Comparison, type CompareQuery, type CompareService, type MemberResult } from './service.ts';
 export { comparisonCsvRows, COMPARE_CSV_COLUMNS } from './routes.ts';
 export { directionOfTravel, trend, DEFAULT_TOLERANCE, type Direction, type DirectionResult, type PointValue, type TrendResult } from './direction.ts';
-export { groupStatistics, memberPositions, median, quantileSorted, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
+export { groupStatistics, memberPosition, memberPositions, median, quantileSorted, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
 export { positionSentence } from './sentences.ts';
 
 export const compareModule: AppModule = {

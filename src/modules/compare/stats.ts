@@ -148,44 +148,64 @@ export function groupStatistics(members: MemberValue[]): GroupStatistics {
 /** Orientation: +1 when higher values are better (or, without polarity, ranked first). */
 const orientation = (p: Polarity) => (p === 'lower-is-better' ? -1 : 1);
 
-/** The position of every member in the group: rank, band, distance and significance. */
+/** The position of every member in the group: rank, band, distance and significance (O(n log n) for the whole group). */
 export function memberPositions(members: MemberValue[], stats: GroupStatistics, polarity: Polarity): MemberPosition[] {
   const dir = orientation(polarity);
-  const ranked = members.filter((m) => !isNotApplicable(m) && hasValue(m)) as (MemberValue & { value: number })[];
-  const scores = ranked.map((m) => dir * m.value);
-  return members.map((m) => {
-    const empty: MemberPosition = {
-      code: m.code,
-      value: m.value,
-      rank: null,
-      rankOf: ranked.length,
-      tied: false,
-      quartileBand: null,
-      distanceFromMedian: null,
-      robustDistance: null,
-      significance: null,
-      excludedBecause: isNotApplicable(m) ? 'not-applicable' : 'no-data',
-    };
-    if (isNotApplicable(m) || !hasValue(m)) return empty;
-    const s = dir * m.value;
-    const better = scores.filter((x) => x > s).length;
-    const equal = scores.filter((x) => x === s).length;
-    const med = stats.median!;
-    // Bands by value against the quartiles, oriented so that band 1 is the best (or highest) quarter.
-    const [hiQ, loQ] = dir === 1 ? [stats.q3!, stats.q1!] : [stats.q1!, stats.q3!];
-    const atLeast = (v: number, q: number) => dir * v >= dir * q;
-    const band: QuartileBand = atLeast(m.value, hiQ) ? 1 : atLeast(m.value, med) ? 2 : atLeast(m.value, loQ) ? 3 : 4;
-    let significance: Significance | null = null;
-    if (m.lci != null && m.uci != null) significance = m.lci > med ? 'above' : m.uci < med ? 'below' : 'not-different';
-    return {
-      ...empty,
-      rank: better + 1,
-      tied: equal > 1,
-      quartileBand: band,
-      distanceFromMedian: m.value - med,
-      robustDistance: stats.scaledMad ? (m.value - med) / stats.scaledMad : null,
-      significance,
-      excludedBecause: null,
-    };
+  const scores = rankedScores(members, dir);
+  const sorted = [...scores].sort((a, b) => b - a);
+  const first = new Map<number, number>();
+  const count = new Map<number, number>();
+  sorted.forEach((x, i) => {
+    if (!first.has(x)) first.set(x, i);
+    count.set(x, (count.get(x) ?? 0) + 1);
   });
+  return members.map((m) => position(m, stats, dir, scores.length, (x) => first.get(x)!, (x) => count.get(x)!));
+}
+
+/** The position of one member (members[index]) without ranking the others: O(n), for screening many councils. */
+export function memberPosition(members: MemberValue[], stats: GroupStatistics, polarity: Polarity, index: number): MemberPosition {
+  const dir = orientation(polarity);
+  const scores = rankedScores(members, dir);
+  return position(members[index]!, stats, dir, scores.length, (x) => scores.filter((y) => y > x).length, (x) => scores.filter((y) => y === x).length);
+}
+
+function rankedScores(members: MemberValue[], dir: number): number[] {
+  return members.filter((m) => !isNotApplicable(m) && hasValue(m)).map((m) => dir * m.value!);
+}
+
+/** Competition ranking ("1224"): a member's rank is one more than the number of members strictly better. */
+function position(m: MemberValue, stats: GroupStatistics, dir: number, rankOf: number, betterThan: (score: number) => number, equalTo: (score: number) => number): MemberPosition {
+  const empty: MemberPosition = {
+    code: m.code,
+    value: m.value,
+    rank: null,
+    rankOf,
+    tied: false,
+    quartileBand: null,
+    distanceFromMedian: null,
+    robustDistance: null,
+    significance: null,
+    excludedBecause: isNotApplicable(m) ? 'not-applicable' : 'no-data',
+  };
+  if (isNotApplicable(m) || !hasValue(m)) return empty;
+  const s = dir * m.value;
+  const better = betterThan(s);
+  const equal = equalTo(s);
+  const med = stats.median!;
+  // Bands by value against the quartiles, oriented so that band 1 is the best (or highest) quarter.
+  const [hiQ, loQ] = dir === 1 ? [stats.q3!, stats.q1!] : [stats.q1!, stats.q3!];
+  const atLeast = (v: number, q: number) => dir * v >= dir * q;
+  const band: QuartileBand = atLeast(m.value, hiQ) ? 1 : atLeast(m.value, med) ? 2 : atLeast(m.value, loQ) ? 3 : 4;
+  let significance: Significance | null = null;
+  if (m.lci != null && m.uci != null) significance = m.lci > med ? 'above' : m.uci < med ? 'below' : 'not-different';
+  return {
+    ...empty,
+    rank: better + 1,
+    tied: equal > 1,
+    quartileBand: band,
+    distanceFromMedian: m.value - med,
+    robustDistance: stats.scaledMad ? (m.value - med) / stats.scaledMad : null,
+    significance,
+    excludedBecause: null,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupStatistics, memberPositions, quantileSorted, type MemberValue } from './stats.ts';
+import { groupStatistics, memberPosition, memberPositions, quantileSorted, type MemberValue } from './stats.ts';
 import { directionOfTravel, trend, type PointValue } from './direction.ts';
 
 const m = (code: string, value: number | null, extra: Partial<MemberValue> = {}): MemberValue => ({ code, name: code, value, status: value === null ? ['x'] : [], applicable: true, ...extra });
@@ -105,5 +105,24 @@ describe('trend', () => {
     const w = trend([p('1', 10), p('2', 11), p('3', 9), p('4', 8), p('5', 7)], 'higher-is-better');
     expect(w.consecutive).toBe(3);
     expect(trend([p('1', 10), p('2', 11, { status: ['b'] }), p('3', 12)], 'higher-is-better').overWindow!.direction).toBe('not-comparable');
+  });
+});
+
+describe('memberPosition', () => {
+  it('gives one member the same position as ranking the whole group, ties and exclusions included', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 200; trial++) {
+      const members = Array.from({ length: 2 + Math.floor(rand() * 30) }, (_, i) => {
+        const r = rand();
+        return m(`A${i}`, r < 0.1 ? null : Math.round(rand() * 8), r > 0.9 ? { applicable: false } : r > 0.85 ? { status: ['z'] } : {});
+      });
+      const stats = groupStatistics(members);
+      if (stats.countWithData === 0) continue;
+      for (const polarity of ['higher-is-better', 'lower-is-better'] as const) {
+        const all = memberPositions(members, stats, polarity);
+        members.forEach((_, i) => expect(memberPosition(members, stats, polarity, i)).toEqual(all[i]));
+      }
+    }
   });
 });

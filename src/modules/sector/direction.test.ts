@@ -131,6 +131,32 @@ describe('sector: direction of travel', () => {
     }
   });
 
+  it('the same analysis for every council agrees with each council\'s own run, and counts councils per measure', async () => {
+    const s = createSectorService(db);
+    const all = await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2 });
+    for (const code of ['E06000065', 'E08000009', 'E07000223']) {
+      const own = await s.directionOfTravel({ basket: 'test-basket', area: code });
+      const mine = all.councils.find((c) => c.code === code)!;
+      expect(mine.summary, code).toEqual(own.summary);
+      expect(all.detail!.filter((d) => d.area.code === code).map((d) => [d.metric.id, d.classification, d.reason]), code).toEqual(own.metrics.map((m) => [m.metric.id, m.classification, m.reason]));
+    }
+    const live = await db.kysely.selectFrom('areas').select('code').where('type', 'in', ['E06', 'E07', 'E08', 'E09', 'E10']).where('valid_to', 'is', null).execute();
+    expect(all.councils).toHaveLength(live.length);
+    // t.ratio: every upper-tier council of 2019 went from 50 + (i mod 10) to 60; 59 → 60 is within the 2% tolerance.
+    const upper = (await db.kysely.selectFrom('areas').select('code').where('type', 'in', ['E06', 'E08', 'E09', 'E10']).where('valid_to', 'is', null).where('valid_from', '<=', '2019-04-01').execute()).map((r) => r.code);
+    const ratio = all.metrics.find((m) => m.id === 't.ratio')!;
+    expect(ratio.councils).toMatchObject({ improved: upper.filter((_, i) => i % 10 !== 9).length, noChange: upper.filter((_, i) => i % 10 === 9).length, worsened: 0 });
+    const applicable = live.filter((c) => !c.code.startsWith('E07')).length;
+    expect(ratio.councils.metrics).toBe(applicable);
+
+    const csv = await app.inject('/api/v1/sector/direction-of-travel/councils.csv?basket=test-basket');
+    expect(csv.statusCode).toBe(200);
+    const rows = parse(csv.body, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(live.length);
+    expect(rows.find((r) => r.area === 'E08000009')).toMatchObject({ improved: String(all.councils.find((c) => c.code === 'E08000009')!.summary.overall.improved) });
+    expect((await app.inject('/api/v1/sector/direction-of-travel/councils.json?basket=test-basket&area=E08000009')).statusCode).toBe(400);
+  });
+
   it('the shipped default basket names only metrics the publishers\' files define', () => {
     expect(DEFAULT.metrics.length).toBeGreaterThanOrEqual(15);
     expect(new Set(DEFAULT.metrics.map((m) => m.metric)).size).toBe(DEFAULT.metrics.length);

@@ -167,24 +167,36 @@ export function count(c: Counts, k: Classification): void {
   }
 }
 
-/** Counts overall and by theme, flagging a theme where worsening clusters (a possible systemic problem). */
-export function summarise(metrics: MetricDirection[], themes: { id: string; title: string }[], clusterShare: number): { overall: Counts; byTheme: ThemeSummary[] } {
+/** Counts overall and by theme, added one classification at a time (for a council's whole basket, or a sector-wide run). */
+export function createSummary(themes: { id: string; title: string }[]) {
   const overall = emptyCounts();
   const byTheme = new Map<string, ThemeSummary>();
-  for (const m of metrics) {
-    count(overall, m.classification);
-    let t = byTheme.get(m.theme);
-    if (!t) byTheme.set(m.theme, (t = { ...emptyCounts(), theme: m.theme, title: themes.find((x) => x.id === m.theme)?.title ?? m.theme, flagged: false, flagReason: null }));
-    count(t, m.classification);
-  }
-  for (const t of byTheme.values()) {
-    if (t.classified > 0 && t.worsened >= 2 && t.worsened / t.classified >= clusterShare) {
-      t.flagged = true;
-      t.flagReason = `${t.worsened} of ${t.classified} classified measures worsened (at least ${Math.round(clusterShare * 100)}% and two or more): worsening clusters in this service area, a possible systemic problem`;
-    }
-  }
-  const order = new Map(themes.map((t, i) => [t.id, i]));
-  return { overall, byTheme: [...byTheme.values()].sort((a, b) => (order.get(a.theme) ?? 99) - (order.get(b.theme) ?? 99)) };
+  return {
+    add(theme: string, k: Classification): void {
+      count(overall, k);
+      let t = byTheme.get(theme);
+      if (!t) byTheme.set(theme, (t = { ...emptyCounts(), theme, title: themes.find((x) => x.id === theme)?.title ?? theme, flagged: false, flagReason: null }));
+      count(t, k);
+    },
+    /** The counts, flagging a theme where worsening clusters (a possible systemic problem). */
+    finish(clusterShare: number): { overall: Counts; byTheme: ThemeSummary[] } {
+      for (const t of byTheme.values()) {
+        if (t.classified > 0 && t.worsened >= 2 && t.worsened / t.classified >= clusterShare) {
+          t.flagged = true;
+          t.flagReason = `${t.worsened} of ${t.classified} classified measures worsened (at least ${Math.round(clusterShare * 100)}% and two or more): worsening clusters in this service area, a possible systemic problem`;
+        }
+      }
+      const order = new Map(themes.map((t, i) => [t.id, i]));
+      return { overall, byTheme: [...byTheme.values()].sort((a, b) => (order.get(a.theme) ?? 99) - (order.get(b.theme) ?? 99)) };
+    },
+  };
+}
+
+/** Counts overall and by theme, flagging a theme where worsening clusters (a possible systemic problem). */
+export function summarise(metrics: MetricDirection[], themes: { id: string; title: string }[], clusterShare: number): { overall: Counts; byTheme: ThemeSummary[] } {
+  const s = createSummary(themes);
+  for (const m of metrics) s.add(m.theme, m.classification);
+  return s.finish(clusterShare);
 }
 
 /** A group's directions over the same periods, and where the council stands against the group's median change. */

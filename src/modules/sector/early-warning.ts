@@ -15,10 +15,9 @@ import type { BasketDefinitionT } from './definitions.ts';
 import { sectorRepository as repo } from './repository.ts';
 import { ruleSetProblems, type RuleSetT, type RuleT } from './rules.ts';
 import { evaluateRule, type Council, type Evidence, type ScreenMetric, type ScreeningData } from './screening.ts';
-import type { SectorService } from './service.ts';
+import { COUNCIL_TYPES, type SectorService } from './service.ts';
 
 export const DEFAULT_RULES = 'sector-early-warning';
-const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
 /** Periods of each metric loaded for screening: enough for the longest run a rule may ask for. */
 const WINDOW = 11;
 

@@ -4,7 +4,7 @@ import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
 import { Type } from '@sinclair/typebox';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
-import { AnnotationBody, BasketList, DirectionQuery, DirectionReport, EarlyWarningQuery, EarlyWarningResults, RuleSetList } from './schemas.ts';
+import { AnnotationBody, BasketList, DirectionQuery, DirectionReport, EveryCouncilQuery, EveryCouncilReport, EarlyWarningQuery, EarlyWarningResults, RuleSetList } from './schemas.ts';
 import type { EarlyWarning } from './early-warning.ts';
 import type { SectorService } from './service.ts';
 
@@ -15,6 +15,21 @@ export const DIRECTION_CSV_COLUMNS = [
   'baseline_source', 'latest_period', 'latest_label', 'latest_value', 'latest_source', 'change', 'relative_change', 'classification', 'reason',
   'group', 'group_improved', 'group_no_change', 'group_worsened', 'relative_to_group', 'unit', 'notes',
 ] as const;
+
+type EveryCouncil = Awaited<ReturnType<SectorService['directionForEveryCouncil']>>;
+
+export const EVERY_COUNCIL_CSV_COLUMNS = [
+  'basket', 'basket_version', 'area', 'area_name', 'area_type', 'metrics', 'classified', 'improved', 'no_change', 'worsened', 'no_polarity',
+  'not_comparable', 'no_data', 'flagged_service_areas',
+] as const;
+
+export function everyCouncilCsvRows(r: EveryCouncil): (string | number | null)[][] {
+  return r.councils.map((c) => {
+    const o = c.summary.overall;
+    return [r.basket.id, r.basket.version, c.code, c.name, c.type, o.metrics, o.classified, o.improved, o.noChange, o.worsened, o.noPolarity, o.notComparable, o.noData,
+      c.summary.byTheme.filter((t) => t.flagged).map((t) => t.title).join('; ') || null];
+  });
+}
 
 export function directionCsvRows(r: Report): (string | number | null)[][] {
   return r.metrics.map((m) => [
@@ -52,6 +67,33 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
       if (await conditional(req, reply, await lastPublished())) return reply;
       sector.parseArea(req.query.area);
       return sector.directionOfTravel(req.query);
+    },
+  );
+
+  app.get(
+    '/api/v1/sector/direction-of-travel/councils.json',
+    {
+      schema: {
+        tags: ['sector'],
+        summary: 'Direction of travel of a basket for every current council against its own baseline: counts per council and by service area (with clustering flags), and per metric how many councils improved or worsened',
+        querystring: EveryCouncilQuery,
+        response: { 200: EveryCouncilReport },
+      },
+    },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastPublished())) return reply;
+      return sector.directionForEveryCouncil(req.query);
+    },
+  );
+
+  app.get(
+    '/api/v1/sector/direction-of-travel/councils.csv',
+    { schema: { tags: ['sector'], summary: 'The same as CSV, one row per council', querystring: EveryCouncilQuery, produces: ['text/csv'] } },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastPublished())) return reply;
+      const r = await sector.directionForEveryCouncil(req.query);
+      reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="direction-of-travel-councils-${r.basket.id}-${r.basket.version}.csv"`);
+      return reply.send(Readable.from(everyCouncilCsvRows(r)).pipe(stringify({ header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] })));
     },
   );
 

@@ -38,6 +38,11 @@ const Counts = {
   noData: Type.Integer(),
 };
 
+const Summary = Type.Object({
+  overall: Type.Object(Counts),
+  byTheme: Type.Array(Type.Object({ ...Counts, theme: Type.String(), title: Type.String(), flagged: Type.Boolean(), flagReason: Nullable(Type.String()) })),
+});
+
 export const MetricDirection = Type.Object({
   metric: Type.Object({ id: Type.String(), title: Type.String(), unit: Type.String(), decimalPlaces: Type.Integer(), polarity: Type.String() }),
   theme: Type.String(),
@@ -69,14 +74,36 @@ export const DirectionReport = Type.Object({
   area: Nullable(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() })),
   group: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   metrics: Type.Array(MetricDirection),
-  summary: Type.Object({
-    overall: Type.Object(Counts),
-    byTheme: Type.Array(Type.Object({ ...Counts, theme: Type.String(), title: Type.String(), flagged: Type.Boolean(), flagReason: Nullable(Type.String()) })),
-  }),
+  summary: Summary,
   flags: Type.Array(Type.String()),
   methodology: Type.Array(Type.String()),
   licence: Type.String(),
   attribution: Type.Array(Type.String()),
+});
+
+export const EveryCouncilQuery = Type.Object(
+  {
+    basket: DirectionQuery.properties.basket,
+    baseline: DirectionQuery.properties.baseline,
+    latest: DirectionQuery.properties.latest,
+  },
+  { additionalProperties: false },
+);
+
+export const EveryCouncilReport = Type.Object({
+  basket: DirectionReport.properties.basket,
+  councils: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), summary: Summary, flags: Type.Array(Type.String()) }), { description: 'Every current council against its own baseline' }),
+  metrics: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      theme: Type.String(),
+      polarity: Type.String(),
+      councils: Type.Object(Counts, { description: 'How many councils the measure applies to improved, stayed the same, worsened, and so on' }),
+    }),
+  ),
+  methodology: Type.Array(Type.String()),
+  licence: Type.String(),
 });
 
 export const BasketList = Type.Object({

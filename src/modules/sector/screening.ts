@@ -4,7 +4,7 @@
  * catalogue, a family not loaded) is reported as failed and neither raises nor clears any flag.
  */
 import type { Polarity } from '../imports/adapter.ts';
-import { groupStatistics, memberPositions, trend, type MemberValue, type PointValue } from '../compare/index.ts';
+import { groupStatistics, memberPosition, trend, type GroupStatistics, type MemberValue, type PointValue } from '../compare/index.ts';
 import { beyond, thresholdOn, type RuleT } from './rules.ts';
 
 export interface Council {
@@ -62,6 +62,31 @@ function basketMetrics(d: ScreeningData, basket: string): ScreenMetric[] {
 
 const fmt = (v: number | null) => (v === null ? 'no figure' : String(Math.round(v * 1000) / 1000));
 
+type GroupValues = { values: MemberValue[]; stats: GroupStatistics; indexOf: (code: string) => number };
+const groupCache = new WeakMap<ScreeningData, Map<string, GroupValues>>();
+
+/**
+ * A metric's latest figures for a council's group and their statistics. A group the council belongs to (e.g. all
+ * councils of its type) gives the same figures for every member, so they are worked out once per screening.
+ */
+function groupValues(d: ScreeningData, group: { id: string; members: Council[] }, m: ScreenMetric, p: { id: number }, c: Council): GroupValues {
+  const build = (set: Council[]): GroupValues => {
+    const values: MemberValue[] = set.map((x) => {
+      const o = d.obs(m.id, p.id, x.id);
+      return { code: x.code, name: x.name, value: o?.value ?? null, status: o?.status ?? [], applicable: true };
+    });
+    const index = new Map(values.map((v, i) => [v.code, i]));
+    return { values, stats: groupStatistics(values), indexOf: (code) => index.get(code)! };
+  };
+  if (!group.members.some((x) => x.id === c.id)) return build([c, ...group.members.filter((x) => m.applicable.has(x.type))]);
+  let cache = groupCache.get(d);
+  if (!cache) groupCache.set(d, (cache = new Map()));
+  const key = `${group.id}\u0000${m.id}\u0000${p.id}`;
+  let g = cache.get(key);
+  if (!g) cache.set(key, (g = build(group.members.filter((x) => m.applicable.has(x.type)))));
+  return g;
+}
+
 function bottomQuartile(rule: Extract<RuleT, { type: 'bottom-quartile' }>, d: ScreeningData, c: Council): Evidence | undefined {
   const group = d.groupFor(rule.params.group, c);
   if (!group) return undefined;
@@ -71,14 +96,9 @@ function bottomQuartile(rule: Extract<RuleT, { type: 'bottom-quartile' }>, d: Sc
     if (m.polarity === 'not-applicable' || !m.applicable.has(c.type)) continue;
     const p = m.periods.at(-1);
     if (!p) continue;
-    const set = [c, ...group.members.filter((x) => x.id !== c.id && m.applicable.has(x.type))];
-    const values: MemberValue[] = set.map((x) => {
-      const o = d.obs(m.id, p.id, x.id);
-      return { code: x.code, name: x.name, value: o?.value ?? null, status: o?.status ?? [], applicable: true };
-    });
-    const stats = groupStatistics(values);
+    const { values, stats, indexOf } = groupValues(d, group, m, p, c);
     if (stats.countWithData < 4) continue;
-    const pos = memberPositions(values, stats, m.polarity)[0]!;
+    const pos = memberPosition(values, stats, m.polarity, indexOf(c.code));
     if (pos.rank === null) continue;
     compared++;
     if (pos.quartileBand === 4) items.push({ metric: m.code, title: m.title, period: p.label, value: pos.value, groupMedian: stats.median, rank: pos.rank, rankOf: pos.rankOf, group: group.id });

@@ -7,7 +7,7 @@ import { createMetricsService, toMetricDto, TOPICS } from '../metrics/index.ts';
 import { createObservationsService } from '../observations/index.ts';
 import { aggregateEngland, aggregationTier } from './aggregate.ts';
 import { basketProblems, type BasketDefinitionT, type CatalogueView } from './definitions.ts';
-import { classify, groupDirection, methodology, summarise, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
+import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
 import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
 
@@ -42,6 +42,24 @@ export function parseAnchor(field: string, raw: string | undefined): string | un
 
 type Obs = Awaited<ReturnType<ReturnType<typeof createObservationsService>['grid']>>[number];
 type MetricPeriod = PeriodInfo & { metric_id: number };
+type SeriesPoint = NonNullable<ReturnType<SeriesSource['point']>>;
+type Lookup = (metricId: number, periodId: number, areaId: number) => SeriesPoint | undefined;
+const NO_STATUS: string[] = Object.freeze([]) as unknown as string[];
+const publisherPoint = (o: { value: number | null; status: string[]; lci: number | null; uci: number | null; note: string | null }): SeriesPoint => ({ value: o.value, status: o.status, lci: o.lci, uci: o.uci, source: 'publisher', method: null, note: o.note });
+type CatalogueRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolveKnown']>>[number];
+type Council = { id: number; code: string; name: string; type: string };
+type Predecessor = { id: number; code: string; name: string; effectiveDate: string };
+
+/** The council types screened and analysed one by one (unitaries, districts, metropolitan districts, London boroughs, counties). */
+export const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
+
+type MetricInfo = { row: CatalogueRow; info: MetricDirection['metric']; applies: string[] };
+const metricInfo = (row: CatalogueRow): MetricInfo => {
+  const dto = toMetricDto(row);
+  return { row, info: { id: dto.id, title: dto.title, unit: dto.unit, decimalPlaces: dto.decimalPlaces, polarity: dto.polarity }, applies: dto.applicableAreaTypes };
+};
+
+const basketInfo = (b: BasketDefinitionT) => ({ id: b.id, version: b.version, name: b.name, description: b.description, baseline: b.baseline, latest: b.latest, tolerance: b.tolerance });
 
 const fingerprint = (def: unknown) => createHash('sha256').update(JSON.stringify(def)).digest('hex');
 /** `code` or `code@version`. */
@@ -89,26 +107,64 @@ export function createSectorService(db: Db) {
     return JSON.parse(row.definition) as BasketDefinitionT;
   }
 
-  function seriesFrom(periods: MetricPeriod[], rows: Map<string, Obs>, metricId: number, areaId: number, source: EndPoint['source'] = 'publisher'): SeriesSource {
-    return {
-      periods,
-      point(pid) {
-        const o = rows.get(`${metricId}:${pid}:${areaId}`);
-        return o ? { value: o.value, status: o.status, lci: o.lci, uci: o.uci, source, method: null, note: o.note } : undefined;
-      },
-    };
+  function seriesFrom(periods: MetricPeriod[], get: Lookup, metricId: number, areaId: number): SeriesSource {
+    return { periods, point: (pid) => get(metricId, pid, areaId) };
   }
 
-  async function directionOfTravel(q: DirectionQuery) {
+  /** The basket with the query's anchors, its metrics as found in the catalogue, and their periods. */
+  async function prepare(q: DirectionQuery) {
     const stored = await basket(q.basket);
     const b: BasketDefinitionT = { ...stored, baseline: parseAnchor('baseline', q.baseline) ?? stored.baseline, latest: parseAnchor('latest', q.latest) ?? stored.latest };
     if (b.baseline === 'latest') throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
     const found = await metrics.resolveKnown(b.metrics.map((m) => m.metric));
     const byCode = new Map(found.map((r) => [r.code, r]));
     const allPeriods = (await metrics.periodsOf(found.map((r) => r.id))) as MetricPeriod[];
-    const periodsOf = (id: number) => allPeriods.filter((p) => p.metric_id === id);
+    const periodsById = new Map<number, MetricPeriod[]>();
+    for (const p of allPeriods) {
+      const list = periodsById.get(p.metric_id) ?? [];
+      list.push(p);
+      periodsById.set(p.metric_id, list);
+    }
+    const periodsOf = (id: number) => periodsById.get(id) ?? [];
+    return { b, found, byCode, allPeriods, periodsOf };
+  }
+
+  const gone = (entry: BasketDefinitionT['metrics'][number], theme: string): MetricDirection => ({
+    metric: { id: entry.metric, title: entry.metric, unit: '', decimalPlaces: 0, polarity: 'not-applicable' }, theme, why: entry.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: 'this metric is no longer in the catalogue', rule: 'none',
+  });
+
+  /**
+   * One council's direction on one metric against its own baseline: not applicable to its tier says so; a missing figure
+   * is taken from a single predecessor that has one (said so), never from several (the boundaries changed).
+   */
+  function councilDirection(c: { m: MetricInfo; entry: BasketDefinitionT['metrics'][number] & { theme: string }; b: BasketDefinitionT; periods: MetricPeriod[]; get: Lookup; focus: Council; predecessors: Predecessor[] }): MetricDirection {
+    const { m: { row, info, applies }, entry: e, b, periods, get, focus, predecessors } = c;
+    if (!applies.includes(focus.type)) {
+      return { metric: info, theme: e.theme, why: e.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: `does not apply to ${focus.type} councils (${applies.join(', ')} only)`, rule: 'none' };
+    }
+    const own = seriesFrom(periods, get, row.id, focus.id);
+    const withPredecessor: SeriesSource = predecessors.length === 0 ? own : {
+      periods,
+      point(pid) {
+        const mine = own.point(pid);
+        if (mine) return mine;
+        const from = predecessors.map((p) => ({ p, o: get(row.id, pid, p.id) })).filter((x) => x.o && x.o.value !== null);
+        if (from.length !== 1) return undefined;
+        const { p, o } = from[0]!;
+        return { value: o!.value, status: o!.status, lci: o!.lci, uci: o!.uci, source: 'predecessor', method: null, note: `the figure of ${p.name} (${p.code}), which ${focus.name} replaced` };
+      },
+    };
+    const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`);
+    if (!r.baseline && r.latest && predecessors.length > 0) {
+      r.reason = `${focus.name} began on ${predecessors[0]!.effectiveDate}, replacing ${predecessors.map((p) => `${p.name} (${p.code})`).join(', ')}; ${predecessors.length > 1 ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline' : 'the predecessor has no figure for the baseline'}`;
+    }
+    return r;
+  }
+
+  async function directionOfTravel(q: DirectionQuery) {
+    const { b, found, byCode, allPeriods, periodsOf } = await prepare(q);
     const [england] = (await areas.resolveCodes(['E92000001'])).areas;
-    let focus: { id: number; code: string; name: string; type: string } | undefined;
+    let focus: Council | undefined;
     if (q.area) {
       const { areas: hit } = await areas.resolveCodes([q.area]);
       if (!hit[0]) throw new AppError(400, 'unknown-area', `Unknown area "${q.area}". See /api/v1/areas.`, [{ field: 'area', message: 'is not a known area code', value: q.area }]);
@@ -119,25 +175,25 @@ export function createSectorService(db: Db) {
     if (england) areaIds.add(england.id);
     if (focus) areaIds.add(focus.id);
     for (const m of group?.members ?? []) areaIds.add(m.id);
-    const predecessors = focus ? (await areas.getArea(focus.code)).predecessors : [];
-    const predAreas = predecessors.length ? (await areas.resolveCodes(predecessors.map((p) => p.code))).areas : [];
-    for (const p of predAreas) areaIds.add(p.id);
-    const rows = new Map((await observations.grid(found.map((r) => r.id), [...new Set(allPeriods.map((p) => p.id))], [...areaIds])).map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, o]));
+    const predecessors = focus ? ((await areas.predecessorsOf([focus.id])).get(focus.id) ?? []) : [];
+    for (const p of predecessors) areaIds.add(p.id);
+    const rows = new Map((await observations.grid(found.map((r) => r.id), [...new Set(allPeriods.map((p) => p.id))], [...areaIds])).map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, publisherPoint(o)]));
+    const get: Lookup = (m, p, a) => rows.get(`${m}:${p}:${a}`);
 
     const results: MetricDirection[] = [];
     for (const entry of b.metrics) {
       const row = byCode.get(entry.metric);
       const theme = entry.theme ?? row?.topic_id ?? 'unknown';
       if (!row) {
-        results.push({ metric: { id: entry.metric, title: entry.metric, unit: '', decimalPlaces: 0, polarity: 'not-applicable' }, theme, why: entry.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: 'this metric is no longer in the catalogue', rule: 'none' });
+        results.push(gone(entry, theme));
         continue;
       }
-      const dto = toMetricDto(row);
-      const info = { id: dto.id, title: dto.title, unit: dto.unit, decimalPlaces: dto.decimalPlaces, polarity: dto.polarity };
       const periods = periodsOf(row.id);
       const e = { ...entry, theme };
       if (!focus) {
-        let series = england ? seriesFrom(periods, rows, row.id, england.id) : undefined;
+        const dto = toMetricDto(row);
+        const info = { id: dto.id, title: dto.title, unit: dto.unit, decimalPlaces: dto.decimalPlaces, polarity: dto.polarity };
+        let series = england ? seriesFrom(periods, get, row.id, england.id) : undefined;
         let missing = 'no England figure';
         if (!series || !periods.some((p) => series!.point(p.id)?.value != null)) {
           const agg = await englandAggregates(row, periods);
@@ -147,34 +203,15 @@ export function createSectorService(db: Db) {
         results.push(classify(info, e, b, series, missing));
         continue;
       }
-      const applicable = dto.applicableAreaTypes.includes(focus.type);
-      if (!applicable) {
-        results.push({ metric: info, theme, why: entry.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: `does not apply to ${focus.type} councils (${dto.applicableAreaTypes.join(', ')} only)`, rule: 'none' });
-        continue;
-      }
-      const own = seriesFrom(periods, rows, row.id, focus.id);
-      const withPredecessor: SeriesSource = {
-        periods,
-        point(pid) {
-          const mine = own.point(pid);
-          if (mine) return mine;
-          const from = predAreas.map((p) => ({ p, o: rows.get(`${row.id}:${pid}:${p.id}`) })).filter((x) => x.o && x.o.value !== null);
-          if (from.length !== 1) return undefined;
-          const { p, o } = from[0]!;
-          return { value: o!.value, status: o!.status, lci: o!.lci, uci: o!.uci, source: 'predecessor', method: null, note: `the figure of ${p.name} (${p.code}), which ${focus!.name} replaced` };
-        },
-      };
-      const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`);
-      if (!r.baseline && r.latest && predecessors.length > 0) {
-        r.reason = `${focus.name} began on ${predecessors[0]!.effectiveDate}, replacing ${predecessors.map((p) => `${p.name} (${p.code})`).join(', ')}; ${predecessors.length > 1 ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline' : 'the predecessor has no figure for the baseline'}`;
-      }
+      const r = councilDirection({ m: metricInfo(row), entry: e, b, periods, get, focus, predecessors });
       if (group && r.baseline && r.latest) {
         const basePeriod = periods.find((p) => p.iso === r.baseline!.period)!;
         const latestPeriod = periods.find((p) => p.iso === r.latest!.period)!;
         const fixed = { ...b, baseline: basePeriod.start_date, latest: latestPeriod.start_date };
+        const applies = JSON.parse(row.applicable_area_types) as string[];
         const members = group.members
-          .filter((m) => m.id !== focus!.id && dto.applicableAreaTypes.includes(m.type))
-          .map((m) => classify(info, { ...e, baseline: undefined, latest: undefined }, fixed, { periods: [basePeriod, latestPeriod], point: seriesFrom(periods, rows, row.id, m.id).point }, 'no figure'));
+          .filter((m) => m.id !== focus!.id && applies.includes(m.type))
+          .map((m) => classify(r.metric, { ...e, baseline: undefined, latest: undefined }, fixed, { periods: [basePeriod, latestPeriod], point: seriesFrom(periods, get, row.id, m.id).point }, 'no figure'));
         r.group = groupDirection({ id: group.group.id, name: group.group.name }, r, members, b.tolerance);
       }
       results.push(r);
@@ -182,7 +219,7 @@ export function createSectorService(db: Db) {
     const summary = summarise(results, TOPICS, b.clusterShare ?? 0.5);
     const scope = focus ? `${focus.name} (${focus.code}) against its own baseline${group ? ` and against ${group.group.name} (${group.group.id})` : ''}` : 'England as a whole';
     return {
-      basket: { id: b.id, version: b.version, name: b.name, description: b.description, baseline: b.baseline, latest: b.latest, tolerance: b.tolerance },
+      basket: basketInfo(b),
       area: focus ? { code: focus.code, name: focus.name, type: focus.type } : null,
       group: group ? { id: group.group.id, name: group.group.name } : null,
       metrics: results,
@@ -194,8 +231,69 @@ export function createSectorService(db: Db) {
     };
   }
 
+  /**
+   * The same analysis for every current council at once, each against its own baseline: per council the counts overall
+   * and by service area (with clustering flags), per metric how many councils improved, stayed the same or worsened.
+   * Reads the basket's observations a few metrics at a time, so memory stays bounded whatever the basket's size.
+   * With `detail`, every council × metric result is returned too (for the real baskets, not for thousands of metrics).
+   */
+  async function directionForEveryCouncil(q: Omit<DirectionQuery, 'area' | 'group'>, opts: { detail?: boolean; chunk?: number } = {}) {
+    const { b, found, byCode, periodsOf } = await prepare(q);
+    const councils = await areas.liveAreas({ types: COUNCIL_TYPES });
+    const preds = await areas.predecessorsOf(councils.map((c) => c.id));
+    const clusterShare = b.clusterShare ?? 0.5;
+    const perCouncil = councils.map((c) => ({ council: c, predecessors: preds.get(c.id) ?? [], summary: createSummary(TOPICS) }));
+    const perMetric: { id: string; title: string; theme: string; polarity: string; councils: Counts }[] = [];
+    const detail: (MetricDirection & { area: { code: string; name: string; type: string } })[] = [];
+    const size = opts.chunk ?? 25;
+    for (let i = 0; i < b.metrics.length; i += size) {
+      const entries = b.metrics.slice(i, i + size);
+      const ids = entries.map((e) => byCode.get(e.metric)?.id).filter((x): x is number => x !== undefined);
+      // metric → area → [period id, point][] (a series has a handful of periods: a short array beats another map)
+      const index = new Map<number, Map<number, [number, SeriesPoint][]>>();
+      for (const [metricId, periodId, areaId, value, status, lci, uci, note] of await observations.scanMetrics(ids)) {
+        let byArea = index.get(metricId);
+        if (!byArea) index.set(metricId, (byArea = new Map()));
+        let series = byArea.get(areaId);
+        if (!series) byArea.set(areaId, (series = []));
+        series.push([periodId, { value, status: status === '' ? NO_STATUS : status.split(','), lci, uci, source: 'publisher', method: null, note }]);
+      }
+      const get: Lookup = (m, p, a) => {
+        const series = index.get(m)?.get(a);
+        if (series) for (const [pid, point] of series) if (pid === p) return point;
+        return undefined;
+      };
+      for (const entry of entries) {
+        const row = byCode.get(entry.metric);
+        const theme = entry.theme ?? row?.topic_id ?? 'unknown';
+        const counts = emptyCounts();
+        perMetric.push({ id: row ? toMetricDto(row).id : entry.metric, title: row?.title ?? entry.metric, theme, polarity: row?.polarity ?? 'not-applicable', councils: counts });
+        const m = row ? metricInfo(row) : undefined;
+        const applies = m?.applies ?? [];
+        const periods = row ? periodsOf(row.id) : [];
+        for (const c of perCouncil) {
+          const r = m ? councilDirection({ m, entry: { ...entry, theme }, b, periods, get, focus: c.council, predecessors: c.predecessors }) : gone(entry, theme);
+          c.summary.add(theme, r.classification);
+          if (applies.includes(c.council.type)) count(counts, r.classification);
+          if (opts.detail) detail.push({ ...r, area: { code: c.council.code, name: c.council.name, type: c.council.type } });
+        }
+      }
+    }
+    return {
+      basket: basketInfo(b),
+      councils: perCouncil.map((c) => {
+        const summary = c.summary.finish(clusterShare);
+        return { code: c.council.code, name: c.council.name, type: c.council.type, summary, flags: summary.byTheme.filter((t) => t.flagged).map((t) => `${t.title}: ${t.flagReason}`) };
+      }),
+      metrics: perMetric,
+      ...(opts.detail ? { detail } : {}),
+      methodology: methodology(b, `every current council (${councils.length}), each against its own baseline`),
+      licence: [...new Set(found.map((r) => r.licence))].join('; '),
+    };
+  }
+
   /** England aggregates per period for a metric the publisher gives no England figure for. */
-  async function englandAggregates(row: Awaited<ReturnType<typeof metrics.resolveKnown>>[number], periods: MetricPeriod[]): Promise<{ series: SeriesSource; reason: string }> {
+  async function englandAggregates(row: CatalogueRow, periods: MetricPeriod[]): Promise<{ series: SeriesSource; reason: string }> {
     const tier = aggregationTier(JSON.parse(row.applicable_area_types) as string[]);
     const points = new Map<number, EndPoint>();
     let reason = 'no England figure';
@@ -215,6 +313,7 @@ export function createSectorService(db: Db) {
 
   return {
     directionOfTravel,
+    directionForEveryCouncil,
     basket,
     async loadBasket(raw: unknown, now?: Date) {
       const codes = Array.isArray((raw as { metrics?: unknown })?.metrics) ? ((raw as { metrics: { metric?: unknown }[] }).metrics.map((m) => m?.metric).filter((x): x is string => typeof x === 'string')) : [];

@@ -1,0 +1,182 @@
+/**
+ * Sector overview at scale (issue 4): direction of travel for every metric of a SYNTHETIC 5,400-metric basket, for England
+ * and for every council, through the service (reading from the database), and the same computation written as SQL in
+ * DuckDB (@duckdb/node-api, a development dependency used only as this baseline) over the same observations held in
+ * DuckDB's own memory. The two must classify identically; the counts are compared. Screening every council against the
+ * default early-warning rules is measured on the real files (bench/real.ts), where the rules' metrics exist.
+ */
+import { createWriteStream, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Db } from '../src/platform/db.ts';
+import { createEarlyWarning, createSectorService } from '../src/modules/sector/index.ts';
+import type { ImportAdapter } from '../src/modules/imports/adapter.ts';
+import { SYNTHETIC_LABEL, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
+
+const BASELINE = '2016-10-01';
+const TOLERANCE = 0.02;
+const round = (x: number, dp = 3) => Math.round(x * 10 ** dp) / 10 ** dp;
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, (performance.now() - t) / 1000];
+}
+
+export function syntheticBasket(spec: SyntheticSpec) {
+  return {
+    id: 'synthetic-all',
+    version: '1',
+    name: `All ${spec.metrics} synthetic metrics (SYNTHETIC)`,
+    description: SYNTHETIC_LABEL,
+    baseline: BASELINE,
+    latest: 'latest',
+    tolerance: TOLERANCE,
+    metrics: Array.from({ length: spec.metrics }, (_, i) => ({ metric: syntheticMetricCode(i), why: 'synthetic scale benchmark' })),
+  };
+}
+
+type Tally = Record<string, number>;
+
+/** The service: England, then every council, each timed; the counts by classification for the DuckDB comparison. */
+export async function serviceDirection(db: Db, spec: SyntheticSpec, log: (s: string) => void) {
+  const sector = createSectorService(db);
+  await sector.loadBasket(syntheticBasket(spec));
+  const [england, englandSeconds] = await time(() => sector.directionOfTravel({ basket: 'synthetic-all' }));
+  log(`${db.dialect}: direction of travel, England, ${spec.metrics} metrics: ${englandSeconds.toFixed(2)} s`);
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const [all, councilsSeconds] = await time(() => sector.directionForEveryCouncil({ basket: 'synthetic-all' }));
+  const heapAfter = process.memoryUsage().heapUsed;
+  log(`${db.dialect}: direction of travel, every council (${all.councils.length}) × ${spec.metrics} metrics: ${councilsSeconds.toFixed(2)} s`);
+  const englandTally: Tally = {};
+  for (const m of england.metrics) {
+    const k = m.classification === 'increased' || m.classification === 'decreased' ? 'increased/decreased' : m.classification;
+    englandTally[k] = (englandTally[k] ?? 0) + 1;
+  }
+  const councilTally: Tally = {};
+  for (const m of all.metrics) {
+    const c = m.councils;
+    const add = (k: string, n: number) => { if (n) councilTally[k] = (councilTally[k] ?? 0) + n; };
+    add('improved', c.improved); add('worsened', c.worsened); add('no-change', c.noChange); add('not-comparable', c.notComparable);
+    add('increased/decreased', c.noPolarity);
+  }
+  return { englandSeconds: round(englandSeconds, 2), councilsSeconds: round(councilsSeconds, 2), councils: all.councils.length, councilsWithNoData: all.metrics.reduce((n, m) => n + m.councils.noData, 0), heapGrowthMb: Math.round((heapAfter - heapBefore) / 1048576), englandTally, councilTally };
+}
+
+/** Writes the synthetic observations (the same generator, the same seed) to a CSV for DuckDB to read. */
+async function writeCsv(adapter: ImportAdapter, file: string): Promise<void> {
+  const out = createWriteStream(file);
+  out.write('metric,area,pstart,pend,value,status,lci,uci\n');
+  const polarity: string[] = [];
+  for await (const item of adapter.read([], { error: () => {}, progress: () => {} })) {
+    if (item.kind === 'metric') {
+      polarity.push(`${item.metric.code},${item.metric.polarity}`);
+      continue;
+    }
+    if (item.kind !== 'observation') continue;
+    const o = item.observation;
+    const line = `${o.metric},${o.area},${o.period.start},${o.period.end},${o.value ?? ''},${o.status.join(' ')},${o.lci ?? ''},${o.uci ?? ''}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const meta = createWriteStream(`${file}.metrics`);
+  meta.write(`metric,polarity\n${polarity.join('\n')}\n`);
+  meta.end();
+  await once(meta, 'finish');
+}
+
+/**
+ * The same rules as src/modules/sector/direction.ts + compare/direction.ts, as SQL: latest = newest period with a
+ * figure; baseline = among earlier periods with a figure, the one containing the anchor (else the nearest, ties to the
+ * later); a break (status b) after the baseline up to the latest makes them not comparable; overlapping intervals
+ * (both ends having them) or a relative change under the tolerance count as no change; polarity decides the rest.
+ */
+const DIRECTION_SQL = (areaFilter: string) => `
+WITH d AS (SELECT * FROM obs WHERE value IS NOT NULL AND ${areaFilter}),
+lat AS (SELECT metric, area, max(pstart) AS lstart FROM d GROUP BY ALL),
+cand AS (
+  SELECT d.metric, d.area, d.pstart, l.lstart,
+    CASE WHEN d.pstart <= DATE '${BASELINE}' AND DATE '${BASELINE}' <= d.pend THEN 0
+         ELSE least(abs(datediff('day', d.pstart, DATE '${BASELINE}')), abs(datediff('day', d.pend, DATE '${BASELINE}'))) END AS dist,
+    datediff('day', d.pstart, d.pend) AS len
+  FROM d JOIN lat l USING (metric, area) WHERE d.pend < l.lstart
+),
+base AS (
+  SELECT metric, area, pstart AS bstart, lstart FROM cand
+  QUALIFY row_number() OVER (PARTITION BY metric, area ORDER BY (dist > 0), CASE WHEN dist = 0 THEN len ELSE dist END, pstart DESC) = 1
+),
+pairs AS (
+  SELECT b.metric, b.area, ob.value AS bv, ob.lci AS blci, ob.uci AS buci, ol.value AS lv, ol.lci AS llci, ol.uci AS luci,
+    EXISTS (SELECT 1 FROM obs x WHERE x.metric = b.metric AND x.area = b.area AND x.pstart > b.bstart AND x.pstart <= b.lstart AND list_contains(string_split(x.status, ' '), 'b')) AS brk
+  FROM base b
+  JOIN obs ob ON ob.metric = b.metric AND ob.area = b.area AND ob.pstart = b.bstart
+  JOIN obs ol ON ol.metric = b.metric AND ol.area = b.area AND ol.pstart = b.lstart
+),
+cls AS (
+  SELECT p.*, m.polarity,
+    CASE
+      WHEN brk THEN 'not-comparable'
+      WHEN (blci IS NOT NULL AND buci IS NOT NULL AND llci IS NOT NULL AND luci IS NOT NULL AND blci <= luci AND llci <= buci)
+        OR (NOT (blci IS NOT NULL AND buci IS NOT NULL AND llci IS NOT NULL AND luci IS NOT NULL) AND (lv = bv OR (bv <> 0 AND abs((lv - bv) / abs(bv)) < ${TOLERANCE}))) THEN 'no-change'
+      WHEN m.polarity = 'not-applicable' THEN 'increased/decreased'
+      WHEN (lv > bv) = (m.polarity = 'higher-is-better') THEN 'improved'
+      ELSE 'worsened'
+    END AS classification
+  FROM pairs p JOIN metrics m USING (metric)
+),
+single AS (SELECT metric, area FROM lat EXCEPT SELECT metric, area FROM base)
+SELECT classification, count(*)::INTEGER AS n FROM cls GROUP BY ALL
+UNION ALL SELECT 'not-comparable', count(*)::INTEGER FROM single
+`;
+
+/** Loads the same observations into DuckDB (not timed as the computation) and times the computation. */
+export async function duckdbDirection(adapter: ImportAdapter, csv: string, log: (s: string) => void) {
+  const [, csvSeconds] = await time(() => writeCsv(adapter, csv));
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  const [, loadSeconds] = await time(async () => {
+    await con.run(`CREATE TABLE obs AS SELECT * FROM read_csv('${csv}', header = true, columns = {'metric': 'VARCHAR', 'area': 'VARCHAR', 'pstart': 'DATE', 'pend': 'DATE', 'value': 'DOUBLE', 'status': 'VARCHAR', 'lci': 'DOUBLE', 'uci': 'DOUBLE'})`);
+    await con.run(`CREATE TABLE metrics AS SELECT * FROM read_csv('${csv}.metrics', header = true, columns = {'metric': 'VARCHAR', 'polarity': 'VARCHAR'})`);
+  });
+  const rows = Number((await con.runAndReadAll('SELECT count(*) FROM obs')).getRows()[0]![0]);
+  log(`duckdb: ${rows.toLocaleString('en-GB')} observations loaded (CSV written in ${csvSeconds.toFixed(1)} s, read in ${loadSeconds.toFixed(1)} s; neither is part of the timing)`);
+  const tally = async (filter: string): Promise<[Tally, number]> =>
+    time(async () => {
+      const r = await con.runAndReadAll(DIRECTION_SQL(filter));
+      const out: Tally = {};
+      for (const [k, n] of r.getRows()) if (Number(n)) out[String(k)] = (out[String(k)] ?? 0) + Number(n);
+      return out;
+    });
+  await tally("area = 'E92000001'"); // warm-up
+  const [englandTally, englandSeconds] = await tally("area = 'E92000001'");
+  const [councilTally, councilsSeconds] = await tally("area <> 'E92000001'");
+  log(`duckdb: England ${englandSeconds.toFixed(2)} s, every council ${councilsSeconds.toFixed(2)} s`);
+  con.closeSync();
+  instance.closeSync();
+  rmSync(csv, { force: true });
+  rmSync(`${csv}.metrics`, { force: true });
+  return { rows, threads: 'DuckDB default (all cores)', englandSeconds: round(englandSeconds), councilsSeconds: round(councilsSeconds), englandTally, councilTally };
+}
+
+/** Screening every council against the shipped default rules, on a database holding the real files. */
+export async function screeningBench(db: Db, basketFile: string, rulesFile: string, readJson: (f: string) => unknown, log: (s: string) => void) {
+  const sector = createSectorService(db);
+  await sector.loadBasket(readJson(basketFile));
+  const ew = createEarlyWarning(db, sector);
+  await ew.load(readJson(rulesFile));
+  await ew.screen(); // first run: records the flags
+  const runs: number[] = [];
+  let councils = 0;
+  let flagged = 0;
+  for (let i = 0; i < 5; i++) {
+    const [r, seconds] = await time(() => ew.screen());
+    runs.push(seconds);
+    councils = r.councils;
+    flagged = r.results.length;
+  }
+  runs.sort((a, b) => a - b);
+  log(`real ${db.dialect}: screening ${councils} councils against the default rules: median ${runs[2]!.toFixed(3)} s (${flagged} flagged)`);
+  return { councils, flagged, runs: 5, medianSeconds: round(runs[2]!), minSeconds: round(runs[0]!), maxSeconds: round(runs[4]!) };
+}
