@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Period } from '../observations/periods.ts';
 import type { MetricRowFields } from '../metrics/definition.ts';
 import type { Tx } from '../../platform/transaction.ts';
@@ -130,6 +131,16 @@ export const importsRepository = {
    * Recomputes the per-period coverage of the given metrics from the published observations and records what this
    * import inserted and updated per metric.
    */
+  /**
+   * Fresh planner statistics for the observations table after a large publication: without them PostgreSQL plans
+   * queries over many metrics as if the table were small (a sequential scan of millions of rows) until autovacuum
+   * catches up. Sampled, so it takes a second or two at millions of rows.
+   */
+  async refreshStatistics(db: Db): Promise<void> {
+    if (db.sqlite) db.sqlite.exec('PRAGMA analysis_limit = 1000; ANALYZE observations;');
+    else await sql`ANALYZE observations`.execute(db.kysely);
+  },
+
   async refreshCoverage(tx: Tx, metricIds: number[], importId: number, rowsRead: Map<number, number>): Promise<void> {
     for (let i = 0; i < metricIds.length; i += 500) {
       const ids = metricIds.slice(i, i + 500);

@@ -139,7 +139,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
   if (errorCount > 0) return base('rejected', null, `Nothing was imported: ${errorCount} problem(s) with the files given.`);
 
   const mode = req.publish || req.dryRun ? 'publish' : 'draft';
-  return withTransaction(db, async (tx) => {
+  const summary = await withTransaction(db, async (tx) => {
     await repo.ensureTopics(tx);
     const importId = await repo.createImport(tx, { adapter: adapter.name, files: JSON.stringify(files), state: mode === 'publish' ? 'published' : 'draft', now });
     let areas = await repo.loadAreas(tx);
@@ -342,7 +342,12 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
     return base('published', importId, `Published import #${importId}: ${what}`);
   });
+  if (summary.state === 'published' && obs.inserted + obs.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
+  return summary;
 }
+
+/** Publications of at least this many new or changed observations refresh the planner's statistics. */
+const STATISTICS_AFTER_ROWS = 50_000;
 
 export class ImportStateError extends Error {}
 
@@ -359,6 +364,9 @@ export async function publishImport(db: Db, importId: number, at = new Date()): 
     await repo.setImportState(tx, importId, 'published', now);
     await repo.finishImport(tx, importId, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: 0, summary: imp.summary ?? '{}' });
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
+    return counts;
+  }).then(async (counts) => {
+    if (counts.inserted + counts.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
     return counts;
   });
 }
