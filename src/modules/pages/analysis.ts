@@ -6,6 +6,7 @@ import { createCompareService } from '../compare/index.ts';
 import { createGroupsService } from '../groups/index.ts';
 import { renderBarChart } from '../maps/index.ts';
 import { createMetricsService, TOPICS } from '../metrics/index.ts';
+import { createObservationsService } from '../observations/index.ts';
 import { createSectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
 
@@ -15,6 +16,7 @@ export function createAnalysisPages(db: Db) {
   const metrics = createMetricsService(db);
   const areas = createAreasService(db);
   const sector = createSectorService(db);
+  const observations = createObservationsService(db, { maxRows: 1 });
 
   return {
     async compare(q: { metric?: string | undefined; area?: string | undefined; group?: string | undefined; period?: string | undefined }) {
@@ -121,6 +123,13 @@ export function createAnalysisPages(db: Db) {
           notes: [m.baseline?.note, m.baseline?.method, m.latest?.note].filter((x): x is string => !!x),
         })),
         csvUrl: `/api/v1/sector/direction-of-travel.csv${csvQuery ? `?${csvQuery}` : ''}`,
+        reportUrl: `/sector/report.html${csvQuery ? `?${csvQuery}` : ''}`,
+        reproduce: {
+          cli: `npx sli analyse direction-of-travel --basket ${report.basket.id}@${report.basket.version}${report.area ? ` --area ${report.area.code}` : ''} --format json`,
+          api: `/api/v1/sector/direction-of-travel.json?${new URLSearchParams({ basket: `${report.basket.id}@${report.basket.version}`, ...(report.area ? { area: report.area.code } : {}) }).toString()}`,
+        },
+        dataAsAt: await observations.lastPublished(),
+        heading: `Direction of travel${report.area ? `: ${report.area.name} (${report.area.code})` : ' of the sector: England'}`,
         jsonUrl: `/api/v1/sector/direction-of-travel.json${csvQuery ? `?${csvQuery}` : ''}`,
       };
     },

@@ -53,6 +53,15 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     reply.view('sector.njk', await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined })),
   );
 
+  // The same analysis as one self-contained HTML document (inline styles and chart) to keep, send or print to PDF.
+  app.get<{ Querystring: { area?: string; basket?: string } }>('/sector/report.html', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) => {
+    const model = await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined });
+    if (!model.report) return reply.code(400).view('sector.njk', model);
+    const name = `direction-of-travel-${model.report.area?.code ?? 'england'}-${model.report.basket.id}-${model.report.basket.version}.html`.replace(/[^\w.-]/g, '_');
+    reply.header('content-disposition', `attachment; filename="${name}"`);
+    return reply.view('sector-report.njk', { ...model, generatedAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC' });
+  });
+
   // Early warning: analysts and administrators. A visitor is sent to sign in; a council user is refused (403).
   const ANALYSTS = ['analyst', 'admin'] as const;
   app.get<{ Querystring: { include?: 'open' | 'all'; rules?: string } }>(

@@ -157,6 +157,21 @@ describe('sector: direction of travel', () => {
     expect((await app.inject('/api/v1/sector/direction-of-travel/councils.json?basket=test-basket&area=E08000009')).statusCode).toBe(400);
   });
 
+  it('the report downloads as one self-contained HTML document with every measure, the methodology and how to reproduce it', async () => {
+    const res = await app.inject('/sector/report.html?basket=test-basket&area=E08000009');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="direction-of-travel-E08000009-test-basket-1.html"');
+    const html = res.body;
+    for (const title of ['Rate with intervals', 'Lower is better', 'No polarity', 'Break in series', 'Aggregated from numerators', 'Missing baseline year']) expect(html).toContain(title);
+    expect(html).toContain('<h2>Methodology</h2>');
+    expect(html).toMatch(/Scope: Trafford \(E08000009\) against its own baseline/);
+    expect(html).toContain('npx sli analyse direction-of-travel --basket test-basket@1 --area E08000009 --format json');
+    expect(html).toMatch(/<svg[^>]*role="img"/);
+    expect(html).not.toMatch(/<link |<script/); // nothing to fetch: it reads offline and prints as it is
+    expect((await app.inject('/sector/report.html?basket=nope')).statusCode).toBe(400);
+  });
+
   it('the shipped default basket names only metrics the publishers\' files define', () => {
     expect(DEFAULT.metrics.length).toBeGreaterThanOrEqual(15);
     expect(new Set(DEFAULT.metrics.map((m) => m.metric)).size).toBe(DEFAULT.metrics.length);
