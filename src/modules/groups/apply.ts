@@ -38,15 +38,15 @@ export async function applyGroupFamily(h: Handle, bundle: GroupFamilyBundle, ctx
     if (g.owner && !areas.has(g.owner)) counts.issues.push({ at: g.at, field: 'owner', value: g.owner, message: `"${g.owner}" is not an area code we hold; load the geography first or correct the code` });
     const seen = new Set<string>();
     for (const m of g.members) {
-      if (!areas.has(m.code)) counts.issues.push({ at: g.at, field: 'member', value: m.code, message: `"${m.code}" is not an area code we hold` });
-      if (seen.has(m.code)) counts.issues.push({ at: g.at, field: 'member', value: m.code, message: `${m.code} is listed twice in the group ${key}` });
+      if (!areas.has(m.code)) counts.issues.push({ at: m.at ?? g.at, field: 'member', value: m.code, message: `"${m.code}" is not an area code we hold` });
+      if (seen.has(m.code)) counts.issues.push({ at: m.at ?? g.at, field: 'member', value: m.code, message: `${m.code} is listed twice in the group ${key}` });
       if (m.code === g.owner) counts.issues.push({ at: g.at, field: 'member', value: m.code, message: `a neighbour set does not list its own council (${m.code})` });
       seen.add(m.code);
     }
   }
   if (counts.issues.length > 0) return counts;
 
-  const fingerprint = createHash('sha256').update(JSON.stringify({ ...bundle, groups: bundle.groups.map(({ at: _at, ...g }) => g) })).digest('hex');
+  const fingerprint = createHash('sha256').update(JSON.stringify({ ...bundle, groups: bundle.groups.map(({ at: _at, ...g }) => ({ ...g, members: g.members.map(({ at: _m, ...m }) => m) })) })).digest('hex');
   const stored = await repo.familyByCode(h, f.code, f.version);
   if (stored && stored.fingerprint === fingerprint) {
     counts.families.unchanged++;

@@ -148,7 +148,8 @@ export interface GroupFamilyBundle {
     cluster?: string | undefined;
     name: string;
     description?: string | undefined;
-    members: { code: string; rank?: number | undefined; distance?: number | undefined; note?: string | undefined; detail?: unknown }[];
+    /** `at`: where the member was read, when it is not the group's own line. */
+    members: { code: string; rank?: number | undefined; distance?: number | undefined; note?: string | undefined; detail?: unknown; at?: SourceLocation | undefined }[];
     at: SourceLocation;
   }[];
 }

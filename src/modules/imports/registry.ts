@@ -3,6 +3,7 @@ import { areasVintagesAdapter } from './adapters/areas-vintages.ts';
 import { boundariesAdapter } from './adapters/boundaries.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { elsAdapter } from './adapters/els.ts';
+import { dfeStatisticalNeighboursAdapter, onsSimilarAreasAdapter } from './adapters/families.ts';
 import { imdAdapter } from './adapters/imd.ts';
 import { longCsvAdapter } from './adapters/long-csv.ts';
 import { laitAdapter } from './adapters/lait.ts';
@@ -10,7 +11,7 @@ import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, laitAdapter, elsAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter];
+const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, laitAdapter, elsAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter, dfeStatisticalNeighboursAdapter, onsSimilarAreasAdapter];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 
