@@ -14,6 +14,9 @@ sli import oflog-asc "$D/performance/oflog_adult_social_care_2015_2023.csv" --pu
 sli import imd "$D/performance/deprivation/imd2019_england_lad19.csv" "$D/performance/deprivation/imd2025_england_lad24.csv" --publish
 sli import population "$D/performance/population/ons_mid_year_population_2019_2020_la.csv" "$D/performance/population/ons_census2021_households_lad23.csv" --publish
 # The default basket of key metrics for the sector overview (validated against the catalogue just loaded).
+sli import dfe-statistical-neighbours "$D/similar_councils/dfe_childrens_services_statistical_neighbours_2021.csv" "$D/similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv" --publish
+sli import ons-similar-areas "$D/similar_councils/ons_els_global_neighbours.csv" "$D/similar_councils/ons_els_economic_neighbours.csv" "$D/similar_councils/ons_els_demographic_neighbours.csv" "$D/similar_councils/ons_els_cluster_allocation.csv" "$D/similar_councils/ons_els_cluster_descriptions.json" --publish
+sli neighbours build
 sli sector load-basket src/modules/sector/baskets/sector-key.json
 # The default early-warning rule set (validated against the basket above).
 sli sector load-rules src/modules/sector/rules/sector-early-warning.json

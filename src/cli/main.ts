@@ -10,6 +10,7 @@ import { buildApp } from '../platform/app.ts';
 import { AppError } from '../platform/errors.ts';
 import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
 import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
+import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
 
@@ -167,6 +168,7 @@ program
 const cliContext = { open, out, err, exit: (message: string, status: number) => new CliExit(message, status) };
 registerSectorCommands(program, cliContext);
 registerUserCommands(program, cliContext);
+registerNeighboursCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { compareModule } from './compare/index.ts';
 import { sectorModule } from './sector/index.ts';
 import { reportsModule } from './reports/index.ts';
 import { pagesModule } from './pages/index.ts';
+import { neighboursModule } from './neighbours/index.ts';
 import { groupsModule } from './groups/index.ts';
 import { metricsModule } from './metrics/index.ts';
 import { observationsModule } from './observations/index.ts';
@@ -17,7 +18,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, compareModule, sectorModule, reportsModule, pagesModule];
+const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, neighboursModule, compareModule, sectorModule, reportsModule, pagesModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

@@ -36,7 +36,7 @@ export function compareRoutes(app: App, compare: CompareService): void {
     },
     async (req, reply) => {
       if (await conditional(req, reply, await compare.lastModified())) return reply;
-      return compare.compare(req.query);
+      return compare.compare(req.query, req.user ?? undefined);
     },
   );
 
@@ -45,7 +45,7 @@ export function compareRoutes(app: App, compare: CompareService): void {
     { schema: { tags: ['compare'], summary: 'The same comparison as tidy CSV, one row per council', querystring: CompareQuery, produces: ['text/csv'] } },
     async (req, reply) => {
       if (await conditional(req, reply, await compare.lastModified())) return reply;
-      const c = await compare.compare(req.query);
+      const c = await compare.compare(req.query, req.user ?? undefined);
       reply.header('content-disposition', `attachment; filename="compare-${c.metric.id}-${c.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(Readable.from(comparisonCsvRows(c)).pipe(stringify({ header: true, columns: [...COMPARE_CSV_COLUMNS] })));

@@ -12,7 +12,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
 import { createAreasService, type ResolvedArea } from '../areas/index.ts';
-import { createGroupsService, type GroupDto, type ResolvedGroup } from '../groups/index.ts';
+import { createGroupsService, type GroupDto, type ResolvedGroup, type Viewer } from '../groups/index.ts';
 import type { Polarity } from '../imports/adapter.ts';
 import { createMetricsService, toMetricDto } from '../metrics/index.ts';
 import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
@@ -134,9 +134,9 @@ export function createCompareService(db: Db) {
     );
   }
 
-  async function groupFor(id: string, at: string): Promise<ResolvedGroup> {
+  async function groupFor(id: string, at: string, viewer?: Viewer): Promise<ResolvedGroup> {
     try {
-      return await groups.resolve(id, at);
+      return await groups.resolve(id, at, viewer);
     } catch (e) {
       if (e instanceof AppError && e.status === 404) {
         throw new AppError(400, 'unknown-group', `Unknown group "${id}". See /api/v1/groups (or /api/v1/groups?area=CODE for the groups a council can be compared with).`, [{ field: 'group', message: 'is not a group id', value: id }]);
@@ -319,7 +319,8 @@ export function createCompareService(db: Db) {
     groupFor,
 
     /** One council × metric × group × period. */
-    async compare(q: CompareQuery): Promise<Comparison> {
+    /** `viewer`: the signed-in user, who may use their own private groups. */
+    async compare(q: CompareQuery, viewer?: Viewer): Promise<Comparison> {
       const [metric] = await metrics.resolve([q.metric]);
       const focus = await focusArea(q.area);
       const types = JSON.parse(metric!.applicable_area_types) as string[];
@@ -328,7 +329,7 @@ export function createCompareService(db: Db) {
       const chosen = choosePeriod(periods, q.period, metric!.code);
       const today = new Date().toISOString().slice(0, 10);
       const at = q.at ?? (chosen.end_date < today ? chosen.end_date : today);
-      const resolved = await groupFor(q.group, at);
+      const resolved = await groupFor(q.group, at, viewer);
       const result = (await compareMany([metric!], focus, resolved, { period: chosen.iso, window: q.window, tolerance: q.tolerance, periods })).get(metric!.code)!;
       if ('problem' in result) throw new AppError(400, 'no-data', result.problem);
       return result;

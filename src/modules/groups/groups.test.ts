@@ -6,6 +6,8 @@ import type { App } from '../../platform/app.ts';
 import type { GroupFamilyBundle, ImportAdapter, ImportItem } from '../imports/adapter.ts';
 import { runImport } from '../imports/index.ts';
 import { applyGroupFamily } from './index.ts';
+import { createAccountsService } from '../accounts/index.ts';
+import { signIn, type Signed } from '../../../test/helpers/auth.ts';
 
 /** A small family in the shape the published-family adapters produce (Trafford's CIPFA 2021 list, first five). */
 function familyAdapter(groups: GroupFamilyBundle['groups']): ImportAdapter {
@@ -109,5 +111,69 @@ describe('groups', () => {
     const listed = (await get('/api/v1/groups?area=E08000009')).json();
     expect(listed.groups.map((x: { id: string }) => x.id)).toContain('test-family@2021:E08000009');
     expect(listed.families).toEqual([expect.objectContaining({ id: 'test-family@2021', groups: 1 })]);
+  });
+});
+
+describe('custom groups', () => {
+  let db: TestDb;
+  let app: App;
+  let alice: Signed;
+  let bob: Signed;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    app = await createTestApp(db);
+    const accounts = createAccountsService(db);
+    await accounts.addUser({ email: 'alice@example.org', name: 'Alice', password: 'correct horse battery', role: 'council', council: 'E08000009' });
+    await accounts.addUser({ email: 'bob@example.org', name: 'Bob', password: 'correct horse battery', role: 'council', council: 'E08000007' });
+    alice = await signIn(app, 'alice@example.org', 'correct horse battery');
+    bob = await signIn(app, 'bob@example.org', 'correct horse battery');
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+  const post = (who: Signed | null, body: unknown) =>
+    app.inject({ method: 'POST', url: '/api/v1/groups', headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}, payload: body as object });
+
+  it('a registered user saves a group; private groups are theirs alone, shared ones open to anyone with the link, and usable in comparisons', async () => {
+    const res = await post(alice, { name: 'Greater Manchester and friends', members: ['E08000009', 'E08000007', 'E08000003', 'E06000049'] });
+    expect(res.statusCode).toBe(201);
+    const g = res.json();
+    expect(g).toMatchObject({ id: expect.stringMatching(/^custom-\d+$/), type: 'custom', name: 'Greater Manchester and friends' });
+    expect(g.members.map((m: { code: string }) => m.code)).toEqual(['E08000009', 'E08000007', 'E08000003', 'E06000049']);
+    expect(res.headers.location).toBe(`/api/v1/groups/${g.id}`);
+    expect((await app.inject({ url: `/api/v1/groups/${g.id}`, headers: { cookie: alice.cookie } })).statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/v1/groups/${g.id}`, headers: { cookie: bob.cookie } })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/api/v1/groups/${g.id}` })).statusCode).toBe(404);
+    const mine = await app.inject({ url: '/api/v1/me/groups', headers: { cookie: alice.cookie } });
+    expect(mine.json().groups.map((x: { id: string }) => x.id)).toEqual([g.id]);
+    expect(mine.headers['cache-control']).toBe('private, no-store');
+
+    const shared = (await post(alice, { name: 'Shared', members: ['E08000009', 'E08000007'], visibility: 'shared' })).json();
+    expect((await app.inject({ url: `/api/v1/groups/${shared.id}` })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${shared.id}`, headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrf } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${shared.id}`, headers: { cookie: alice.cookie, 'x-csrf-token': alice.csrf } })).statusCode).toBe(204);
+    expect((await app.inject({ url: `/api/v1/groups/${shared.id}` })).statusCode).toBe(404);
+  });
+
+  it('refuses duplicates, unknown and retired codes field by field (naming the successor), and visitors or forged requests', async () => {
+    const res = await post(alice, { name: 'Bad', members: ['E08000009', 'E08000009', 'E99999999', 'E07000150', 'trafford', 'E12000002'] });
+    expect(res.statusCode).toBe(400);
+    const errors = res.json().errors.map((e: { field: string; message: string }) => `${e.field}: ${e.message}`);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'members[1]: is listed twice (also at members[0])',
+        'members[2]: is not an area code we know',
+        expect.stringMatching(/^members\[3\]: E07000150 \(Corby\) ended on 2021-03-31; its successor is E06000061 \(North Northamptonshire\): use the current code$/),
+        'members[4]: is not an English GSS code such as E08000009',
+        expect.stringMatching(/^members\[5\]: North West is not a council/),
+      ]),
+    );
+    expect((await post(null, { name: 'x', members: ['E08000009', 'E08000007'] })).statusCode).toBe(401);
+    const forged = await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: alice.cookie, 'x-csrf-token': 'nope' }, payload: { name: 'x', members: ['E08000009', 'E08000007'] } });
+    expect(forged.statusCode).toBe(403);
+    const count = await db.kysely.selectFrom('comparison_groups').select('id').where('type', '=', 'custom').where('name', 'in', ['Bad', 'x']).execute();
+    expect(count).toHaveLength(0);
   });
 });

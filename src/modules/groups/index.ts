@@ -4,7 +4,7 @@ import { groupsRoutes } from './routes.ts';
 import { createGroupsService } from './service.ts';
 
 export { applyGroupFamily, familyGroupKey, type GroupCounts } from './apply.ts';
-export { createGroupsService, parseBuiltIn, TIER_TYPES, toFamilyDto, type FamilyDto, type GroupDto, type GroupMemberDto, type GroupsService, type GroupType, type ResolvedGroup } from './service.ts';
+export { createGroupsService, parseBuiltIn, TIER_TYPES, toFamilyDto, type FamilyDto, type GroupDto, type GroupMemberDto, type GroupsService, type GroupType, type ResolvedGroup, type Viewer, type CustomGroupInput, VISIBILITIES } from './service.ts';
 
 export const groupsModule: AppModule = {
   name: 'groups',

@@ -118,6 +118,9 @@ export const groupsRepository = {
       .orderBy('key')
       .execute(),
 
+  setGroupKey: (h: Handle, id: number, key: string) => k(h).updateTable('comparison_groups').set({ key }).where('id', '=', id).execute(),
+
+
   /** Custom groups owned by a user. */
   groupsOfUser: (h: Handle, userId: number): Promise<GroupRow[]> =>
     k(h).selectFrom('comparison_groups').selectAll().where('owner_user_id', '=', userId).orderBy('name').execute(),

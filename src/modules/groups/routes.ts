@@ -1,7 +1,9 @@
 import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
 import { parseAt } from '../areas/index.ts';
-import { GroupDetail, GroupList, GroupListQuery, GroupParams, GroupQuery } from './schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { checkCsrf, requireRole } from '../accounts/index.ts';
+import { CustomGroupBody, GroupDetail, GroupList, GroupListQuery, GroupParams, GroupQuery } from './schemas.ts';
 import type { GroupsService } from './service.ts';
 
 export function groupsRoutes(app: App, groups: GroupsService): void {
@@ -36,8 +38,46 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
       },
     },
     async (req, reply) => {
+      if (req.params.id.startsWith('custom-')) {
+        // A custom group may be private: never shared through caches.
+        reply.header('cache-control', 'private, no-store');
+        return groups.getGroup(req.params.id, req.query.at, req.user ?? undefined);
+      }
       if (await conditional(req, reply, await groups.lastModified(), 300)) return reply;
       return groups.getGroup(req.params.id, req.query.at);
+    },
+  );
+
+  const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
+  app.post(
+    '/api/v1/groups',
+    { schema: { tags: ['groups'], summary: 'Save a custom group of councils (registered users; x-csrf-token header). Returns the group with its id custom-<n>', body: CustomGroupBody, response: { 201: GroupDetail } } },
+    async (req, reply) => {
+      const user = requireRole(req, SIGNED_IN);
+      checkCsrf(req);
+      const g = await groups.createCustom(user, req.body);
+      return reply.status(201).header('location', `/api/v1/groups/${g.id}`).send(g);
+    },
+  );
+
+  app.get(
+    '/api/v1/me/groups',
+    { schema: { tags: ['groups'], summary: 'Your custom groups (registered users)', response: { 200: Type.Object({ groups: Type.Array(GroupDetail) }) } } },
+    async (req, reply) => {
+      const user = requireRole(req, SIGNED_IN);
+      reply.header('cache-control', 'private, no-store');
+      return { groups: await groups.customGroupsOf(user) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/groups/:id',
+    { schema: { tags: ['groups'], summary: 'Delete a custom group (its owner or an administrator; x-csrf-token header)', params: GroupParams } },
+    async (req, reply) => {
+      const user = requireRole(req, SIGNED_IN);
+      checkCsrf(req);
+      await groups.deleteCustom(user, req.params.id);
+      return reply.status(204).send();
     },
   );
 }

@@ -78,3 +78,13 @@ export const GroupList = Type.Object({
 
 export const GroupParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 export const GroupQuery = Type.Object({ at: Type.Optional(DateString('Membership as at this date (default today)')) }, { additionalProperties: false });
+
+export const CustomGroupBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 200, description: 'A name for the group, e.g. "Our CIPFA-style family"' }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    members: Type.Array(Type.String({ maxLength: 20 }), { maxItems: 600, description: 'GSS codes of current councils, 2 to 500, no repeats' }),
+    visibility: Type.Optional(Type.String({ description: 'private (default: you only), shared (anyone with the link) or public (listed)' })),
+  },
+  { additionalProperties: false },
+);

@@ -15,7 +15,9 @@
  *   custom-<n>                       a custom group saved by a registered user
  */
 import type { Db } from '../../platform/db.ts';
-import { invalidParameter, notFound } from '../../platform/errors.ts';
+import { randomUUID } from 'node:crypto';
+import { AppError, invalidParameter, notFound, type FieldError } from '../../platform/errors.ts';
+import { withTransaction } from '../../platform/transaction.ts';
 import { createAreasService, parseAt, typeInfo, type AreaRef, type LiveArea } from '../areas/index.ts';
 import { groupsRepository as repo, type FamilyRow, type GroupRow, type MemberRow } from './repository.ts';
 
@@ -134,10 +136,34 @@ export function parseBuiltIn(id: string): BuiltIn | undefined {
   }
 }
 
+/** Who is asking: a private custom group is visible to its owner only. */
+export interface Viewer {
+  id: number;
+  role: string;
+}
+
+export interface CustomGroupInput {
+  name: string;
+  description?: string | undefined;
+  members: string[];
+  visibility?: string | undefined;
+}
+
+export const VISIBILITIES = ['private', 'shared', 'public'] as const;
+
 export interface GroupsService {
-  getGroup(id: string, at?: string): Promise<GroupDto>;
+  getGroup(id: string, at?: string, viewer?: Viewer): Promise<GroupDto>;
   /** The group's members as at a date with their area ids, for comparisons. */
-  resolve(id: string, at?: string): Promise<ResolvedGroup>;
+  resolve(id: string, at?: string, viewer?: Viewer): Promise<ResolvedGroup>;
+  /**
+   * Saves a custom group for a registered user. Every member must be a current council: duplicates, unknown codes and
+   * retired codes (naming the successor to use) are refused field by field, and nothing is saved.
+   */
+  createCustom(owner: Viewer, input: CustomGroupInput, now?: Date): Promise<GroupDto>;
+  /** A user's own custom groups. */
+  customGroupsOf(owner: Viewer): Promise<GroupDto[]>;
+  /** Deletes a custom group: its owner or an administrator only. */
+  deleteCustom(viewer: Viewer, id: string): Promise<void>;
   /** Every family with its number of groups. */
   families(): Promise<FamilyDto[]>;
   /** The groups a council can be compared with at a date: built-in ones, the neighbour sets it owns and the clusters it is in. */
@@ -148,7 +174,7 @@ export interface GroupsService {
    * Each council's neighbour set in the newest version of a family, keyed by the owner's code (for screening every
    * council at once); undefined when the family is not loaded.
    */
-  neighbourSets(familyCode: string): Promise<{ family: FamilyDto; sets: Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }> } | undefined>;
+  neighbourSets(familyCode: string, version?: string): Promise<{ family: FamilyDto; sets: Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }> } | undefined>;
   lastModified(): Promise<string | null>;
 }
 
@@ -235,19 +261,67 @@ export function createGroupsService(db: Db): GroupsService {
     return { group, members: members.map((m) => ({ id: m.area_id, code: m.code, name: m.name, type: m.type, rank: m.rank, distance: m.distance })) };
   }
 
-  async function resolve(rawId: string, rawAt?: string): Promise<ResolvedGroup> {
+  async function resolve(rawId: string, rawAt?: string, viewer?: Viewer): Promise<ResolvedGroup> {
     const id = rawId.trim();
     const at = parseAt(rawAt);
     const b = parseBuiltIn(id);
     if (b) return builtIn(b, id, at);
     const row = await repo.groupByKey(db, id);
-    if (!row || (row.type === 'custom' && row.visibility === 'private')) throw notFound('Group', id);
+    if (!row || (row.type === 'custom' && row.visibility === 'private' && row.owner_user_id !== viewer?.id)) throw notFound('Group', id);
     return stored(row, at);
+  }
+
+  async function createCustom(owner: Viewer, input: CustomGroupInput, now = new Date()): Promise<GroupDto> {
+    const errors: FieldError[] = [];
+    const name = (input.name ?? '').trim();
+    if (name === '' || name.length > 120) errors.push({ field: 'name', value: input.name, message: 'is required, up to 120 characters' });
+    const visibility = input.visibility ?? 'private';
+    if (!(VISIBILITIES as readonly string[]).includes(visibility)) errors.push({ field: 'visibility', value: visibility, message: `must be one of ${VISIBILITIES.join(', ')}` });
+    const codes = (input.members ?? []).map((c) => String(c).trim().toUpperCase());
+    if (codes.length < 2 || codes.length > 500) errors.push({ field: 'members', value: String(codes.length), message: 'a group has from 2 to 500 councils' });
+    const first = new Map<string, number>();
+    codes.forEach((c, i) => {
+      if (!/^E\d{8}$/.test(c)) errors.push({ field: `members[${i}]`, value: c, message: 'is not an English GSS code such as E08000009' });
+      else if (first.has(c)) errors.push({ field: `members[${i}]`, value: c, message: `is listed twice (also at members[${first.get(c)}])` });
+      else first.set(c, i);
+    });
+    const { areas: found, unknown } = await areas.resolveCodes([...first.keys()]);
+    for (const u of unknown) errors.push({ field: `members[${first.get(u)}]`, value: u, message: 'is not an area code we know' });
+    for (const a of found) {
+      if (a.status === 'retired') errors.push({ field: `members[${first.get(a.code)}]`, value: a.code, message: `${a.note ?? `${a.code} has ended`}: use the current code` });
+      else if (!COUNCIL_TYPES.includes(a.type)) errors.push({ field: `members[${first.get(a.code)}]`, value: a.code, message: `${a.name} is not a council (type ${a.type})` });
+    }
+    if (errors.length) throw new AppError(400, 'invalid-group', 'The group was not saved: correct the fields listed.', errors);
+    const stamp = now.toISOString();
+    const id = await withTransaction(db, async (tx) => {
+      const gid = await repo.insertGroup(tx, { family_id: null, key: `custom-new-${randomUUID()}`, type: 'custom', name, description: input.description?.trim() || null, owner_area_id: null, owner_user_id: owner.id, visibility, created_at: stamp, updated_at: stamp });
+      await repo.setGroupKey(tx, gid, `custom-${gid}`);
+      const byCode = new Map(found.map((a) => [a.code, a.id]));
+      await repo.insertMembers(tx, [...first.keys()].map((c, i) => ({ group_id: gid, area_id: byCode.get(c)!, rank: i + 1, distance: null, note: null, detail: null })));
+      return gid;
+    });
+    return (await resolve(`custom-${id}`, undefined, owner)).group;
+  }
+
+  async function customGroupsOf(owner: Viewer): Promise<GroupDto[]> {
+    const rows = await repo.groupsOfUser(db, owner.id);
+    const today = parseAt(undefined);
+    return Promise.all(rows.map(async (r) => (await stored(r, today)).group));
+  }
+
+  async function deleteCustom(viewer: Viewer, rawId: string): Promise<void> {
+    const row = await repo.groupByKey(db, rawId.trim());
+    if (!row || row.type !== 'custom' || (row.visibility === 'private' && row.owner_user_id !== viewer.id && viewer.role !== 'admin')) throw notFound('Group', rawId);
+    if (row.owner_user_id !== viewer.id && viewer.role !== 'admin') throw new AppError(403, 'forbidden', 'Only the owner of a group or an administrator can delete it.');
+    await withTransaction(db, (tx) => repo.deleteGroup(tx, row.id));
   }
 
   return {
     resolve,
-    getGroup: async (id, at) => (await resolve(id, at)).group,
+    createCustom,
+    customGroupsOf,
+    deleteCustom,
+    getGroup: async (id, at, viewer) => (await resolve(id, at, viewer)).group,
 
     async families() {
       const [rows, counts] = await Promise.all([repo.families(db), repo.countGroupsByFamily(db)]);
@@ -288,8 +362,8 @@ export function createGroupsService(db: Db): GroupsService {
       return out;
     },
 
-    async neighbourSets(familyCode) {
-      const versions = (await repo.families(db)).filter((f) => f.code === familyCode && f.kind === 'nearest-neighbours');
+    async neighbourSets(familyCode, version) {
+      const versions = (await repo.families(db)).filter((f) => f.code === familyCode && f.kind === 'nearest-neighbours' && (version === undefined || f.version === version));
       const newest = versions.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id).at(-1);
       if (!newest) return undefined;
       const sets = new Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }>();

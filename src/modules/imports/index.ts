@@ -12,6 +12,13 @@ export type * from './adapter.ts';
 
 export class UnknownAdapterError extends Error {}
 
+import type { ImportAdapter } from './adapter.ts';
+
+/** Runs an import with an adapter given in code (e.g. a model built from the data service), with every store wired. */
+export function importWith(db: Db, adapter: ImportAdapter, opts: Omit<ImportRequest, 'adapter' | 'files'> = {}): Promise<ImportSummary> {
+  return runImport(db, { adapter, files: [], applyBoundaries, applyGeography, applyGroups: applyGroupFamily, ...opts });
+}
+
 /** Imports files with the named adapter (the CLI's entry point). */
 export async function importFiles(
   db: Db,
