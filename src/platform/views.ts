@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +14,16 @@ const govukRoot = path.dirname(require.resolve('govuk-frontend/package.json'));
 declare module 'fastify' {
   interface FastifyReply {
     view(template: string, context?: object): FastifyReply;
+    /**
+     * A page that is the same for every visitor until the data change: rendered once per `stamp` (e.g. the newest
+     * publication) and served from memory to visitors who are not signed in. Signed-in users always get it fresh.
+     */
+    viewCached(key: string, stamp: string, template: string, build: () => Promise<object>): Promise<FastifyReply>;
   }
 }
+
+/** Most pages kept; the oldest is dropped first. */
+const PAGE_CACHE_SIZE = 2000;
 
 /** Nunjucks over our templates and the GOV.UK Frontend macros; GOV.UK assets served under /assets. */
 export function createViewEnv(): nunjucks.Environment {
@@ -44,8 +53,28 @@ export function registerViews(app: App): void {
     allowedPath: (p) => /^\/govuk-frontend\.min\.(css|js)$/.test(p),
   });
   void app.register(fastifyStatic, { root: path.join(here, '..', '..', 'public'), prefix: '/static/', decorateReply: false });
+  const render = (reply: FastifyReply, template: string, context: object) => env.render(template, { ...context, currentPath: reply.request.url, user: reply.request.user ?? null });
+  const send = (reply: FastifyReply, html: string | Buffer) => {
+    // Pages may not be framed by other sites (clickjacking), except the embeds, which set their own policy.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'self'").header('x-frame-options', 'SAMEORIGIN');
+    return reply.type('text/html; charset=utf-8').send(html);
+  };
   app.decorateReply('view', function (this: FastifyReply, template: string, context: object = {}) {
-    const html = env.render(template, { ...context, currentPath: this.request.url, user: this.request.user ?? null });
-    return this.type('text/html; charset=utf-8').send(html);
+    return send(this, render(this, template, context));
+  });
+  const pages = new Map<string, { stamp: string; html: Buffer; etag: string }>();
+  app.decorateReply('viewCached', async function (this: FastifyReply, key: string, stamp: string, template: string, build: () => Promise<object>) {
+    if (this.request.user) return send(this, render(this, template, await build()));
+    const hit = pages.get(key);
+    // The ETag is worked out once per rendering (hashing a large page on every request costs more than sending it).
+    if (hit && hit.stamp === stamp) return send(this.header('etag', hit.etag), hit.html);
+    // Kept as bytes: encoding a large page on every request costs more than sending it.
+    const html = Buffer.from(render(this, template, await build()));
+    const etag = `"${createHash('sha1').update(html).digest('base64url')}"`;
+    pages.delete(key);
+    pages.set(key, { stamp, html, etag });
+    this.header('etag', etag);
+    if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!);
+    return send(this, html);
   });
 }

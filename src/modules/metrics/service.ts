@@ -103,7 +103,9 @@ export function createMetricsService(db: Db) {
       if (unknown.length > 0) {
         throw new AppError(400, 'unknown-metric', `Unknown metric ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/metrics for the catalogue.`, unknown.map((u) => ({ field: 'metric', message: 'is not a metric id', value: u })));
       }
-      return codes.map((c) => rows.find((r) => r.code === c || r.slug === c)!).filter((r, i, a) => a.indexOf(r) === i);
+      const byKey = new Map<string, MetricRow>();
+      for (const r of rows) byKey.set(r.slug, r).set(r.code, r);
+      return [...new Set(codes.map((c) => byKey.get(c)!))];
     },
 
     /** Rows for the metrics of these ids or slugs that exist (unknown ones are left out, not an error). */

@@ -4,7 +4,9 @@ import { AppError } from '../../platform/errors.ts';
 import { createAreasService, type AreaDetail } from '../areas/index.ts';
 import { createGroupsService } from '../groups/index.ts';
 import { renderLineChart } from '../maps/index.ts';
+import { createObservationsService } from '../observations/index.ts';
 import { createHeadlineService, type Headline } from '../reports/index.ts';
+import { createSectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatDate, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
 
 const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
@@ -20,6 +22,9 @@ export function createCouncilPages(db: Db) {
   const areas = createAreasService(db);
   const groups = createGroupsService(db);
   const headlines = createHeadlineService(db);
+  const observations = createObservationsService(db, { maxRows: 1 });
+  const sector = createSectorService(db);
+  let stampCache: { at: number; value: string } | undefined;
 
   async function headlineOrReason(code: string, group: string | undefined): Promise<{ headline: Headline | null; reason: string | null }> {
     try {
@@ -31,6 +36,18 @@ export function createCouncilPages(db: Db) {
   }
 
   return {
+    /**
+     * Changes whenever anything a council page shows may have changed: data, geography, groups, the basket, the date.
+     * Looked up at most once a second, so a publication shows within a second on every instance.
+     */
+    async stamp(now = Date.now()): Promise<string> {
+      if (stampCache && now - stampCache.at < 1000) return stampCache.value;
+      const parts = await Promise.all([observations.lastPublished(), groups.lastModified(), sector.basketsLoadedAt()]);
+      const value = [...parts, new Date(now).toISOString().slice(0, 10)].map((p) => p ?? '-').join('|');
+      stampCache = { at: now, value };
+      return value;
+    },
+
     async home(q: string | undefined) {
       const query = q?.trim() || undefined;
       const results = query ? await areas.findAreas({ q: query, type: 'council', include: 'all', limit: 50 }) : null;

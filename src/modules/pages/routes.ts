@@ -20,7 +20,9 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     async (req, reply) => {
       const code = req.params.code.toUpperCase();
       if (code !== req.params.code) return reply.redirect(`/areas/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301);
-      return reply.view('council.njk', await pages.councils.council(code, req.query));
+      // The same for every visitor until data are published (custom groups, which can be deleted, are never cached).
+      if (req.query.group?.startsWith('custom-')) return reply.view('council.njk', await pages.councils.council(code, req.query));
+      return reply.viewCached(req.url, await pages.councils.stamp(), 'council.njk', () => pages.councils.council(code, req.query));
     },
   );
 
@@ -45,12 +47,28 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
     async (req, reply) => {
       const q = { ...req.query, area: req.query.area?.trim().toUpperCase() || undefined, metric: req.query.metric || undefined, group: req.query.group || undefined, period: req.query.period || undefined };
-      return reply.view('compare.njk', await pages.analysis.compare(q));
+      return reply.view('compare.njk', { ...(await pages.analysis.compare(q)), origin: `${req.protocol}://${req.host}` });
     },
   );
 
   app.get<{ Querystring: { area?: string; basket?: string } }>('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
     reply.view('sector.njk', await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined })),
+  );
+
+  // An embeddable widget for council websites: a comparison's chart, table, caveats, licence and a link to the data.
+  // The only pages that may be framed by other sites; they carry no forms and no session-dependent content.
+  app.get<{ Querystring: { metric?: string; area?: string; group?: string; period?: string } }>(
+    '/embed/compare',
+    { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
+    async (req, reply) => {
+      const q = { metric: req.query.metric || undefined, area: req.query.area?.trim().toUpperCase() || undefined, group: req.query.group || undefined, period: req.query.period || undefined };
+      const model = await pages.analysis.compare(q);
+      const problem = model.problem ?? (model.result ? null : { message: 'Give a measure (metric), a council (area) and a group.', field: 'metric' });
+      reply.header('content-security-policy', 'frame-ancestors *');
+      reply.header('cache-control', 'public, max-age=300');
+      const origin = `${req.protocol}://${req.host}`;
+      return reply.code(problem ? 400 : 200).view('embed-compare.njk', { ...model, problem, origin, title: model.result ? `${model.result.c.metric.title}: ${model.result.c.area.name}` : 'Comparison not available' });
+    },
   );
 
   // The same analysis as one self-contained HTML document (inline styles and chart) to keep, send or print to PDF.

@@ -13,6 +13,12 @@ export type DefinitionTable = 'baskets' | 'rule_sets';
 export const sectorRepository = {
   definitions: (h: Handle, table: DefinitionTable): Promise<DefinitionRow[]> => k(h).selectFrom(table).selectAll().orderBy('code').orderBy('id').execute(),
 
+  /** When a basket or rule set was last loaded (pages that show them change then). */
+  lastLoaded: async (h: Handle, table: DefinitionTable): Promise<string | null> => {
+    const r = await k(h).selectFrom(table).select((eb) => eb.fn.max('loaded_at').as('at')).executeTakeFirst();
+    return (r?.at as string | null | undefined) ?? null;
+  },
+
   definition: (h: Handle, table: DefinitionTable, code: string, version?: string): Promise<DefinitionRow | undefined> =>
     k(h)
       .selectFrom(table)

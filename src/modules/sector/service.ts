@@ -77,7 +77,9 @@ export function createSectorService(db: Db) {
   async function catalogueView(codes: string[]): Promise<CatalogueView> {
     const rows = await metrics.resolveKnown(codes);
     const periods = await metrics.periodsOf(rows.map((r) => r.id));
-    const byCode = new Map(rows.map((r) => [r.code, { topic: r.topic_id, polarity: r.polarity, periods: periods.filter((p) => p.metric_id === r.id).length }]));
+    const counts = new Map<number, number>();
+    for (const p of periods) counts.set(p.metric_id, (counts.get(p.metric_id) ?? 0) + 1);
+    const byCode = new Map(rows.map((r) => [r.code, { topic: r.topic_id, polarity: r.polarity, periods: counts.get(r.id) ?? 0 }]));
     return { metric: (c) => byCode.get(c), themes: new Set(TOPICS.map((t) => t.id)) };
   }
 
@@ -325,6 +327,8 @@ export function createSectorService(db: Db) {
         return { id: `${r.code}@${r.version}`, code: r.code, version: r.version, name: r.name, description: d.description, baseline: d.baseline, latest: d.latest, tolerance: d.tolerance, loadedAt: r.loaded_at, metrics: d.metrics };
       });
     },
+    /** When a basket was last loaded. */
+    basketsLoadedAt: () => repo.lastLoaded(db, 'baskets'),
     parseArea: (code: string | undefined) => {
       if (code !== undefined && !/^E\d{8}$/.test(code)) throw invalidParameter('area', 'is not an English GSS code such as E08000009', code);
       return code;
