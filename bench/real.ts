@@ -11,6 +11,7 @@ const D = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'sha
 
 export const REAL_IMPORTS: [adapter: string, files: string[]][] = [
   ['areas-vintages', ['geography/england_ltla_vintages_2019_2025.csv', 'geography/ons_la_changes_2014_2025.csv', 'geography/mysociety_uk_local_authorities.csv', 'geography/ons_ltla14_lookup.csv']],
+  ['boundaries', ['boundaries/england_ltla_2025.geojson', 'boundaries/england_utla_2025.geojson']],
   ['lait', ['performance/dfe_lait/lait_indicators_long.csv', 'performance/dfe_lait/lait_data_dictionary.csv', 'performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv']],
   ['els', ['performance/ons_explore_local_statistics/els_observations_england.csv', 'performance/ons_explore_local_statistics/els_indicators.csv', 'performance/ons_explore_local_statistics/els_indicator_metadata.json', 'performance/ons_explore_local_statistics/els_areas.csv']],
   ['defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']],
@@ -40,7 +41,7 @@ export async function realImports(db: Db, freshRaw: () => Promise<{ db: Db; drop
   const raw = await freshRaw();
   await importFiles(raw.db, 'areas-vintages', realFiles(REAL_IMPORTS[0]![1]), { publish: true });
   const t = performance.now();
-  const rows = await rawLoad(raw.db, findAdapter('lait')!, realFiles(REAL_IMPORTS[1]![1]));
+  const rows = await rawLoad(raw.db, findAdapter('lait')!, realFiles(REAL_IMPORTS.find(([a]) => a === 'lait')![1]));
   const rawSeconds = (performance.now() - t) / 1000;
   await raw.drop();
   const lait = out.lait as { seconds: number };

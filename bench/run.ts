@@ -1,12 +1,10 @@
 /**
- * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--http-seconds 10]
+ * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--http-seconds 10]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
  * Writes bench/results/<timestamp>.json and prints a table.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +19,10 @@ import { createLogger } from '../src/platform/logger.ts';
 import { runImport } from '../src/modules/imports/service.ts';
 import { createObservationsService } from '../src/modules/observations/index.ts';
 import { realImports } from './real.ts';
+import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
+import { compareBench } from './compare.ts';
+import { createNeighboursService } from '../src/modules/neighbours/index.ts';
 import { rawLoad, readOnly } from './raw.ts';
 import { prng, seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAdapter, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
 
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     'no-real': { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '10' },
     'no-sector': { type: 'boolean', default: false },
+    'no-compare': { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -88,26 +90,6 @@ async function freshDb(dialect: string, name: string): Promise<{ db: Db; url: st
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Peak resident memory of a process, from /proc (Linux). */
-function peakRssMb(pid: number): number | null {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
-
 async function measureQueries(db: Db, url: string) {
   const rand = prng(7);
   const metrics = Array.from({ length: 300 }, () => syntheticMetricCode(Math.floor(rand() * spec.metrics)));
@@ -132,20 +114,7 @@ async function measureQueries(db: Db, url: string) {
   }
   await app.close();
 
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'sli.js'), 'serve', '--port', String(port)], {
-    env: { ...process.env, SLI_DATABASE_URL: url, SLI_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const { base, child } = await startServer(url);
   const http: number[] = [];
   for (const m of metrics) {
     const t = performance.now();
@@ -194,6 +163,7 @@ async function syntheticRun(dialect: string) {
   const queries = await measureQueries(eng.db, eng.url);
   log(`${dialect}: data query p50 ${queries.inProcessServiceMs.p50} ms in-process, ${queries.httpSequentialMs.p50} ms over HTTP; ${queries.httpLoad.requestsPerSecond} req/s; server peak RSS ${queries.serverPeakRssMb} MB`);
   const directionOfTravel = args['no-sector'] ? null : await serviceDirection(eng.db, spec, log);
+  const comparison = args['no-compare'] ? null : await compareBench(eng.db, eng.url, spec, Number(args['http-seconds']), log);
   await eng.drop();
   const rows = summary.observations.read;
   return {
@@ -206,6 +176,7 @@ async function syntheticRun(dialect: string) {
     benchProcessPeakRssMb: importerPeakRssMb,
     queries,
     directionOfTravel,
+    comparison,
   };
 }
 
@@ -237,7 +208,20 @@ if (!args['no-real']) {
     const fresh = await freshDb(d, `real_${d}`);
     const imports = await realImports(fresh.db, () => freshDb(d, `realraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })), log);
     const screening = await screeningBench(fresh.db, path.join(root, 'src/modules/sector/baskets/sector-key.json'), path.join(root, 'src/modules/sector/rules/sector-early-warning.json'), (f) => JSON.parse(readFileSync(f, 'utf8')), log);
-    (results.real as Record<string, unknown>)[d] = { ...imports, screeningEveryCouncil: { ...screening, target: 'under 1 second' } };
+    const nn: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const built = await createNeighboursService(fresh.db).build({ version: `bench.${i}` });
+      nn.push((performance.now() - t) / 1000);
+      if (built.summary.state !== 'published') throw new Error(`neighbours build: ${built.summary.message}`);
+    }
+    nn.sort((a, b) => a - b);
+    log(`real ${d}: nearest-neighbours model for all councils, built and stored: median ${nn[1]!.toFixed(3)} s`);
+    (results.real as Record<string, unknown>)[d] = {
+      ...imports,
+      screeningEveryCouncil: { ...screening, target: 'under 1 second' },
+      neighboursBuild: { runs: 3, medianSeconds: round(nn[1]!, 3), minSeconds: round(nn[0]!, 3), includes: 'reading the inputs from the database, computing both tiers, storing through the import engine', target: 'under 1 second' },
+    };
     await fresh.drop();
   }
 }
@@ -259,11 +243,12 @@ for (const [d, r] of Object.entries(results.dialects as Record<string, Awaited<R
     'server MB (<1024)': r.queries.serverPeakRssMb,
     'DoT England s': r.directionOfTravel?.englandSeconds ?? null,
     'DoT councils s': r.directionOfTravel?.councilsSeconds ?? null,
+    'headline p50 ms (≤10)': r.comparison?.headline.p50Ms ?? null,
+    'council page req/s (≥500)': r.comparison?.councilPage.requestsPerSecond ?? null,
   };
 }
 console.table(table);
 if (results.directionOfTravelDuckdb) console.log(JSON.stringify(results.directionOfTravelDuckdb, null, 2));
 if (results.real) console.log(JSON.stringify(results.real, null, 2));
 console.log(`results: ${path.relative(process.cwd(), out)}`);
-void existsSync;
 process.exit(0);

@@ -88,47 +88,51 @@ async function writeCsv(adapter: ImportAdapter, file: string): Promise<void> {
 }
 
 /**
- * The same rules as src/modules/sector/direction.ts + compare/direction.ts, as SQL: latest = newest period with a
- * figure; baseline = among earlier periods with a figure, the one containing the anchor (else the nearest, ties to the
- * later); a break (status b) after the baseline up to the latest makes them not comparable; overlapping intervals
- * (both ends having them) or a relative change under the tolerance count as no change; polarity decides the rest.
+ * The same rules as src/modules/sector/direction.ts + compare/direction.ts, as SQL written for a columnar engine (three
+ * hash aggregations, no correlated subqueries): latest = newest period with a figure; baseline = among earlier periods
+ * with a figure, the one containing the anchor (the shortest, then the latest starting), else the nearest (ties to the
+ * later); a break (status b) after the baseline up to the latest makes them not comparable; overlapping intervals (both
+ * ends having them) or a relative change under the tolerance count as no change; polarity decides the rest.
  */
 const DIRECTION_SQL = (areaFilter: string) => `
-WITH d AS (SELECT * FROM obs WHERE value IS NOT NULL AND ${areaFilter}),
-lat AS (SELECT metric, area, max(pstart) AS lstart FROM d GROUP BY ALL),
-cand AS (
-  SELECT d.metric, d.area, d.pstart, l.lstart,
-    CASE WHEN d.pstart <= DATE '${BASELINE}' AND DATE '${BASELINE}' <= d.pend THEN 0
-         ELSE least(abs(datediff('day', d.pstart, DATE '${BASELINE}')), abs(datediff('day', d.pend, DATE '${BASELINE}'))) END AS dist,
-    datediff('day', d.pstart, d.pend) AS len
-  FROM d JOIN lat l USING (metric, area) WHERE d.pend < l.lstart
+WITH d AS (
+  SELECT metric, area, pstart, pend, value, lci, uci, list_contains(string_split(status, ' '), 'b') AS brk
+  FROM obs WHERE ${areaFilter}
+),
+lat AS (
+  SELECT metric, area, max(pstart) AS lstart, arg_max_null(value, pstart) AS lv, arg_max_null(lci, pstart) AS llci, arg_max_null(uci, pstart) AS luci
+  FROM d WHERE value IS NOT NULL GROUP BY ALL
 ),
 base AS (
-  SELECT metric, area, pstart AS bstart, lstart FROM cand
-  QUALIFY row_number() OVER (PARTITION BY metric, area ORDER BY (dist > 0), CASE WHEN dist = 0 THEN len ELSE dist END, pstart DESC) = 1
+  SELECT d.metric, d.area, any_value(l.lstart) AS lstart, any_value(l.lv) AS lv, any_value(l.llci) AS llci, any_value(l.luci) AS luci,
+    arg_min_null(d.pstart, k.key) AS bstart, arg_min_null(d.value, k.key) AS bv, arg_min_null(d.lci, k.key) AS blci, arg_min_null(d.uci, k.key) AS buci
+  FROM d JOIN lat l USING (metric, area),
+  LATERAL (SELECT
+    CASE WHEN d.pstart <= DATE '${BASELINE}' AND DATE '${BASELINE}' <= d.pend
+      THEN datediff('day', d.pstart, d.pend)::BIGINT * 100000
+      ELSE 1000000000000 + least(abs(datediff('day', d.pstart, DATE '${BASELINE}')), abs(datediff('day', d.pend, DATE '${BASELINE}')))::BIGINT * 100000 END
+    + (100000 - datediff('day', DATE '1970-01-01', d.pstart)) AS key) k
+  WHERE d.value IS NOT NULL AND d.pend < l.lstart
+  GROUP BY d.metric, d.area
 ),
-pairs AS (
-  SELECT b.metric, b.area, ob.value AS bv, ob.lci AS blci, ob.uci AS buci, ol.value AS lv, ol.lci AS llci, ol.uci AS luci,
-    EXISTS (SELECT 1 FROM obs x WHERE x.metric = b.metric AND x.area = b.area AND x.pstart > b.bstart AND x.pstart <= b.lstart AND list_contains(string_split(x.status, ' '), 'b')) AS brk
-  FROM base b
-  JOIN obs ob ON ob.metric = b.metric AND ob.area = b.area AND ob.pstart = b.bstart
-  JOIN obs ol ON ol.metric = b.metric AND ol.area = b.area AND ol.pstart = b.lstart
+brk AS (
+  SELECT b.metric, b.area, bool_or(d.brk AND d.pstart > b.bstart AND d.pstart <= b.lstart) AS brk
+  FROM base b JOIN d USING (metric, area) GROUP BY ALL
 ),
 cls AS (
-  SELECT p.*, m.polarity,
+  SELECT
     CASE
-      WHEN brk THEN 'not-comparable'
+      WHEN k.brk THEN 'not-comparable'
       WHEN (blci IS NOT NULL AND buci IS NOT NULL AND llci IS NOT NULL AND luci IS NOT NULL AND blci <= luci AND llci <= buci)
         OR (NOT (blci IS NOT NULL AND buci IS NOT NULL AND llci IS NOT NULL AND luci IS NOT NULL) AND (lv = bv OR (bv <> 0 AND abs((lv - bv) / abs(bv)) < ${TOLERANCE}))) THEN 'no-change'
       WHEN m.polarity = 'not-applicable' THEN 'increased/decreased'
       WHEN (lv > bv) = (m.polarity = 'higher-is-better') THEN 'improved'
       ELSE 'worsened'
     END AS classification
-  FROM pairs p JOIN metrics m USING (metric)
-),
-single AS (SELECT metric, area FROM lat EXCEPT SELECT metric, area FROM base)
+  FROM base b JOIN brk k USING (metric, area) JOIN metrics m USING (metric)
+)
 SELECT classification, count(*)::INTEGER AS n FROM cls GROUP BY ALL
-UNION ALL SELECT 'not-comparable', count(*)::INTEGER FROM single
+UNION ALL SELECT 'not-comparable', (SELECT count(*) FROM lat) - (SELECT count(*) FROM base)
 `;
 
 /** Loads the same observations into DuckDB (not timed as the computation) and times the computation. */

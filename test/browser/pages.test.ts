@@ -142,6 +142,29 @@ describe('public pages in Chromium', () => {
     await compare.close();
   });
 
+  it('a council puts a comparison on its own website: the embed carries the chart, the table, caveats, licence and a link to the data', async () => {
+    const compare = await open('/compare?metric=oflog.asc5&area=E08000009&group=type:E08');
+    const code = await compare.locator('#embed-code').inputValue();
+    const src = /src="([^"]+)"/.exec(code)![1]!;
+    expect(src).toBe(`${base}/embed/compare?metric=oflog.asc5&area=E08000009&group=type%3AE08`);
+    await compare.close();
+    const page = await noJs.newPage();
+    const res = await page.goto(src);
+    expect(res!.headers()['content-security-policy']).toBe('frame-ancestors *');
+    expect(await page.locator('h1').textContent()).toMatch(/Trafford and Metropolitan districts/i);
+    expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
+    expect(await page.locator('table tbody tr').count()).toBe(36);
+    expect(await page.locator('a', { hasText: 'Download the data (CSV)' }).getAttribute('href')).toMatch(/\/api\/v1\/compare\.csv\?/);
+    expect(await page.locator('body').textContent()).toMatch(/Licence: OGL-UK-3\.0/);
+    await expectNoAxeViolations(page);
+    await page.close();
+    // Every other page refuses to be framed by another site.
+    const home = await noJs.newPage();
+    const h = await home.goto(`${base}/`);
+    expect(h!.headers()['x-frame-options']).toBe('SAMEORIGIN');
+    await home.close();
+  });
+
   it('the comparison form shows an error summary when the measure does not apply to the council', async () => {
     const page = await open('/compare?metric=oflog.asc5&area=E07000117&group=england');
     expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/does not apply to Burnley/);

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
@@ -93,5 +94,30 @@ describe('headline report', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0]).toMatchObject({ field: 'group', value: 'nope' });
     expect((await app.inject('/api/v1/areas/E92000001/headline.json')).statusCode).toBe(400);
+  });
+
+  it('GET /api/v1/areas/:code/headline.xlsx follows the government spreadsheet layout with the same figures as the JSON', async () => {
+    const res = await app.inject('/api/v1/areas/E08000009/headline.xlsx?group=region:E12000002');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const json = (await app.inject('/api/v1/areas/E08000009/headline.json?group=region:E12000002')).json();
+    const sheets = await readXlsxFile(res.rawPayload);
+    expect(sheets.map((s) => s.sheet)).toEqual(['Cover', 'Contents', 'Notes', ...json.themes.map((t: { title: string }) => t.title)]);
+    expect(String(sheets[0]!.data[0]![0])).toBe('Headline report: Trafford (E08000009) against ' + json.group.name);
+    expect(sheets[1]!.data.slice(3).map((r) => r[0])).toEqual(json.themes.map((t: { title: string }) => t.title));
+    for (const [i, theme] of json.themes.entries()) {
+      const data = sheets[3 + i]!.data;
+      const headerRow = data.findIndex((r) => r[0] === 'Measure');
+      expect(headerRow).toBeGreaterThan(0);
+      const rows = data.slice(headerRow + 1);
+      expect(rows).toHaveLength(theme.items.length);
+      for (const [j, item] of theme.items.entries()) {
+        expect(rows[j]![0]).toBe(item.metric.title);
+        expect(rows[j]![2]).toBe(item.focus.value ?? '[x]'); // numbers stay numbers
+        expect(rows[j]![4]).toBe(item.focus.rank ?? '[x]');
+      }
+    }
+    const notes = sheets[2]!.data.slice(3).map((r) => String(r[1]));
+    expect(notes.some((n) => n.startsWith(json.themes[0].items[0].metric.title))).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
 import type { Headline as HeadlineT, HeadlineService } from './headline.ts';
 import { Headline, HeadlineParams, HeadlineQuery } from './schemas.ts';
+import { headlineSpreadsheet } from './spreadsheet.ts';
 
 export const HEADLINE_CSV_COLUMNS = [
   'area', 'area_name', 'group', 'theme', 'metric', 'metric_title', 'period', 'period_label', 'value', 'unit', 'rank', 'rank_of', 'tied',
@@ -46,6 +47,18 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })));
+    },
+  );
+
+  app.get(
+    '/api/v1/areas/:code/headline.xlsx',
+    { schema: { tags: ['compare'], summary: 'The headline report as a spreadsheet: cover, contents, notes, one service area per worksheet (government spreadsheet guidance)', params: HeadlineParams, querystring: HeadlineQuery, produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastModified())) return reply;
+      const h = await headlines.headline(req.params.code, req.query);
+      reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.xlsx"`);
+      reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      return reply.send(await headlineSpreadsheet(h));
     },
   );
 }

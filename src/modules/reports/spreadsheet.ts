@@ -1,0 +1,66 @@
+/** The headline report as a spreadsheet in the government layout: cover, contents, notes, one service area per sheet. */
+import { spreadsheet, type SpreadsheetDoc } from '../../platform/spreadsheet.ts';
+import type { Headline } from './headline.ts';
+
+const QUARTER = ['', 'top quarter', 'second quarter', 'third quarter', 'bottom quarter'];
+
+export function headlineSpreadsheet(h: Headline, generatedAt = new Date()): Promise<Buffer> {
+  const notes: SpreadsheetDoc['notes'] = [];
+  const noteFor = (text: string): number => {
+    const found = notes.find((n) => n.text === text);
+    if (found) return found.number;
+    notes.push({ number: notes.length + 1, text });
+    return notes.length;
+  };
+  const tables = h.themes.map((t) => ({
+    sheet: t.title,
+    title: `${t.title}: ${h.area.name} against ${h.group.name}`,
+    about: [
+      `This worksheet contains one table of ${t.items.length} measure${t.items.length === 1 ? '' : 's'}. Rank 1 is the best; councils with the same value share a rank. Quarter: where the council's value falls among the group's quarters, the top quarter being the best.`,
+    ],
+    columns: [
+      { header: 'Measure', width: 48 },
+      { header: 'Period', width: 14 },
+      { header: 'Value', width: 12 },
+      { header: 'Unit', width: 14 },
+      { header: 'Rank', width: 8 },
+      { header: 'Councils ranked', width: 10 },
+      { header: 'Quarter', width: 16 },
+      { header: 'Group median', width: 12 },
+      { header: 'England', width: 12 },
+      { header: 'Against the group median (95% interval)', width: 18 },
+      { header: 'Direction since the previous period', width: 18 },
+      { header: 'Summary', width: 70 },
+      { header: 'Notes', width: 16 },
+    ],
+    rows: t.items.map((i) => [
+      i.metric.title,
+      i.period.label,
+      i.focus.value,
+      i.metric.unit,
+      i.focus.rank,
+      i.focus.rankOf,
+      i.focus.quartileBand ? QUARTER[i.focus.quartileBand]! : null,
+      i.statistics.median,
+      i.england?.value ?? null,
+      i.focus.significance ?? null,
+      i.focus.direction.lastStep?.direction ?? null,
+      i.sentence,
+      i.metric.caveats ? `[note ${noteFor(`${i.metric.title}: ${i.metric.caveats}`)}]` : null,
+    ]),
+  }));
+  for (const n of h.notApplicable) noteFor(`${n.title} is not in these tables: ${n.reason}.`);
+  for (const n of h.noData) noteFor(`${n.title} is not in these tables: ${n.reason}.`);
+  for (const n of h.notes) noteFor(n);
+  return spreadsheet({
+    title: `Headline report: ${h.area.name} (${h.area.code}) against ${h.group.name}`,
+    cover: [
+      { heading: 'About these tables', text: `The key measures of the basket "${h.basket.name}" (${h.basket.id}, version ${h.basket.version}) for ${h.area.name}, compared with ${h.group.name} (group ${h.group.id}), one service area per worksheet. The same figures are at /api/v1/areas/${h.area.code}/headline.json.` },
+      { heading: 'Source', text: h.attribution.join('; ') },
+      { heading: 'Licence', text: h.licences.join('; ') },
+      { heading: 'Made', text: `${generatedAt.toISOString().slice(0, 10)}, from the data published at that time. The report changes when new data are published.` },
+    ],
+    notes,
+    tables,
+  });
+}
