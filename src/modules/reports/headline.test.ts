@@ -46,6 +46,9 @@ describe('headline report', () => {
         { metric: 'oflog.asc5', why: 'reablement' },
       ],
     });
+    const firstPage = await app.inject('/areas/E08000009');
+    expect(firstPage.body).toContain('Carer-reported quality of life');
+    expect(firstPage.body).not.toContain('Household waste sent for reuse');
     const first = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
     expect(first).toMatchObject({ area: { code: 'E08000009', name: 'Trafford' }, group: { id: 'type:E08' }, basket: { id: 'sector-key', version: 't1' } });
     expect(first.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing']);
@@ -75,6 +78,11 @@ describe('headline report', () => {
     });
     const second = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
     expect(second.basket.version).toBe('t2');
+    // The council page, kept in memory for visitors, follows within a second (its data stamp is looked up once a second).
+    await new Promise((r) => setTimeout(r, 1100));
+    const secondPage = await app.inject('/areas/E08000009');
+    expect(secondPage.body).toContain('Household waste sent for reuse');
+    expect(secondPage.headers.etag).not.toBe(firstPage.headers.etag);
     expect(second.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing', 'environment-housing']);
   });
 
