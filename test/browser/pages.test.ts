@@ -13,6 +13,7 @@ import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
 import type { App } from '../../src/platform/app.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
+import { createNeighboursService } from '../../src/modules/neighbours/index.ts';
 import { createEarlyWarning, createSectorService } from '../../src/modules/sector/index.ts';
 import { createAccountsService } from '../../src/modules/accounts/index.ts';
 
@@ -30,11 +31,17 @@ describe('public pages in Chromium', () => {
       ['boundaries', ['boundaries/england_ltla_2025.geojson', 'boundaries/england_utla_2025.geojson', 'boundaries/england_ltla_2019.geojson', 'boundaries/england_utla_2019.geojson']],
       ['oflog-asc', ['performance/oflog_adult_social_care_2015_2023.csv']],
       ['defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']],
+      // The inputs of our neighbours model, so the council page shows its similar councils.
+      ['population', ['performance/population/ons_mid_year_population_2019_2020_la.csv']],
+      ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
+      ['els', ['performance/ons_explore_local_statistics/els_observations_england.csv', 'performance/ons_explore_local_statistics/els_indicators.csv', 'performance/ons_explore_local_statistics/els_indicator_metadata.json', 'performance/ons_explore_local_statistics/els_areas.csv']],
     ];
     for (const [adapter, files] of imports) {
       const r = await importFiles(db, adapter, files.map(sharedFile), { publish: true });
       if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
     }
+    const nn = await createNeighboursService(db).build({ version: '1' });
+    if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);
     await createSectorService(db).loadBasket({
       id: 'sector-key',
       version: 'browser',
@@ -91,6 +98,7 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('#headline').textContent()).toBe('Key measures compared');
     expect(await page.locator('.app-measure').count()).toBe(3);
     expect(await page.locator('.app-measure svg[role="img"]').count()).toBe(3);
+    expect(await page.locator('#similar + p + table tbody tr').count()).toBe(15);
     await expectNoAxeViolations(page);
     await page.getByLabel('Compare with').selectOption('region:E12000002');
     await page.getByRole('button', { name: 'Update' }).click();

@@ -69,6 +69,17 @@ describe('our nearest-neighbours model', () => {
     expect(district.members.every((m: { type: string }) => m.type !== 'E10')).toBe(true);
   });
 
+  it('the council page lists its similar councils with what sets each apart, and links the comparison with them', async () => {
+    const api = (await app.inject('/api/v1/areas/E08000009/similar')).json();
+    const page = await app.inject('/areas/E08000009');
+    expect(page.statusCode).toBe(200);
+    const section = page.body.slice(page.body.indexOf('id="similar"'));
+    expect(section).toContain(`version ${api.model.version}`);
+    for (const m of api.members) expect(section).toContain(`<a class="govuk-link" href="/areas/${m.code}">`);
+    expect(section).toContain(`?group=${encodeURIComponent(api.group)}#headline`);
+    expect(section).toMatch(/Differs most on/);
+  });
+
   it('re-weights for one\'s own analysis without touching the published list; published families come back as published', async () => {
     const own = (await app.inject('/api/v1/areas/E08000009/similar?weights=deprivation:5,pay:0')).json();
     expect(own).toMatchObject({ group: null, weights: { deprivation: 5, pay: 0 }, model: { published: false } });

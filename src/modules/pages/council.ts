@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { createAreasService, type AreaDetail } from '../areas/index.ts';
 import { createGroupsService } from '../groups/index.ts';
 import { renderLineChart } from '../maps/index.ts';
+import { createNeighboursService } from '../neighbours/index.ts';
 import { createObservationsService } from '../observations/index.ts';
 import { createHeadlineService, type Headline } from '../reports/index.ts';
 import { createSectorService } from '../sector/index.ts';
@@ -24,6 +25,7 @@ export function createCouncilPages(db: Db) {
   const headlines = createHeadlineService(db);
   const observations = createObservationsService(db, { maxRows: 1 });
   const sector = createSectorService(db);
+  const neighbours = createNeighboursService(db);
   let stampCache: { at: number; value: string } | undefined;
 
   async function headlineOrReason(code: string, group: string | undefined): Promise<{ headline: Headline | null; reason: string | null }> {
@@ -31,6 +33,30 @@ export function createCouncilPages(db: Db) {
       return { headline: await headlines.headline(code, { group }), reason: null };
     } catch (e) {
       if (e instanceof AppError && e.status < 500 && e.code !== 'unknown-group' && e.code !== 'invalid-parameter') return { headline: null, reason: e.message };
+      throw e;
+    }
+  }
+
+  /** Our model's neighbours of a council, with the two variables adding most to each distance; null before a model is built. */
+  async function similarOrNull(code: string) {
+    try {
+      const r = await neighbours.similar(code, {});
+      if (!r.model.variables) return null;
+      const label = new Map(r.model.variables.map((v) => [v.id, v.label.toLowerCase()]));
+      return {
+        ...r,
+        members: r.members.map((m) => ({
+          ...m,
+          differs: (m.contributions ?? [])
+            .filter((c) => c.share >= 0.2)
+            .sort((a, b) => b.share - a.share)
+            .slice(0, 2)
+            .map((c) => `${label.get(c.variable) ?? c.variable} (${Math.round(c.share * 100)}%)`)
+            .join(', ') || 'no single variable (spread evenly)',
+        })),
+      };
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500) return null;
       throw e;
     }
   }
@@ -93,8 +119,10 @@ export function createCouncilPages(db: Db) {
           trend: i.trend.map((p) => ({ label: p.label, value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit), median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit), england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit) })),
         })),
       }));
+      const similar = isCouncil && area.status === 'current' ? await similarOrNull(area.code) : null;
       return {
         area,
+        similar,
         dates: { at: formatDate(area.at), asAt: formatDate(area.asAt), validFrom: formatDate(area.validFrom), validTo: formatDate(area.validTo) },
         names: area.names.map((n) => ({ name: n.name, from: formatDate(n.validFrom), to: n.validTo ? formatDate(n.validTo) : 'now' })),
         isCouncil,
