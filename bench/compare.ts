@@ -8,11 +8,10 @@ import type { Db } from '../src/platform/db.ts';
 import { importWith } from '../src/modules/imports/index.ts';
 import { createHeadlineService } from '../src/modules/reports/index.ts';
 import { createSectorService } from '../src/modules/sector/index.ts';
+import { pct, round } from './measure.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { SYNTHETIC_LABEL, syntheticAreaCode, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const round = (x: number) => Math.round(x * 100) / 100;
 
 export async function compareBench(db: Db, url: string, spec: SyntheticSpec, seconds: number, log: (s: string) => void) {
   const metrics = Math.min(60, spec.metrics);

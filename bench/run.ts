@@ -18,6 +18,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { runImport } from '../src/modules/imports/service.ts';
 import { createObservationsService } from '../src/modules/observations/index.ts';
+import { pct, round, time } from './measure.ts';
 import { realImports } from './real.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
@@ -45,18 +46,8 @@ mkdirSync(tmp, { recursive: true });
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
 const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
-async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const r = await fn();
-  return [r, (performance.now() - t) / 1000];
-}
 
 /** A fresh, migrated database of the dialect; `drop` removes it. */
 async function freshDb(dialect: string, name: string): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {

@@ -11,17 +11,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Db } from '../src/platform/db.ts';
 import { createEarlyWarning, createSectorService } from '../src/modules/sector/index.ts';
 import type { ImportAdapter } from '../src/modules/imports/adapter.ts';
+import { round, time } from './measure.ts';
 import { SYNTHETIC_LABEL, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
 
 const BASELINE = '2016-10-01';
 const TOLERANCE = 0.02;
-const round = (x: number, dp = 3) => Math.round(x * 10 ** dp) / 10 ** dp;
 
-async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const r = await fn();
-  return [r, (performance.now() - t) / 1000];
-}
 
 export function syntheticBasket(spec: SyntheticSpec) {
   return {
@@ -162,7 +157,7 @@ export async function duckdbDirection(adapter: ImportAdapter, csv: string, log: 
   instance.closeSync();
   rmSync(csv, { force: true });
   rmSync(`${csv}.metrics`, { force: true });
-  return { rows, threads: 'DuckDB default (all cores)', englandSeconds: round(englandSeconds), councilsSeconds: round(councilsSeconds), englandTally, councilTally };
+  return { rows, threads: 'DuckDB default (all cores)', englandSeconds: round(englandSeconds, 3), councilsSeconds: round(councilsSeconds, 3), englandTally, councilTally };
 }
 
 /** Screening every council against the shipped default rules, on a database holding the real files. */
@@ -183,5 +178,5 @@ export async function screeningBench(db: Db, basketFile: string, rulesFile: stri
   }
   runs.sort((a, b) => a - b);
   log(`real ${db.dialect}: screening ${councils} councils against the default rules: median ${runs[2]!.toFixed(3)} s (${flagged} flagged)`);
-  return { councils, flagged, runs: 5, medianSeconds: round(runs[2]!), minSeconds: round(runs[0]!), maxSeconds: round(runs[4]!) };
+  return { councils, flagged, runs: 5, medianSeconds: round(runs[2]!, 3), minSeconds: round(runs[0]!, 3), maxSeconds: round(runs[4]!, 3) };
 }

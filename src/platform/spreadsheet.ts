@@ -59,18 +59,10 @@ export async function spreadsheet(doc: SpreadsheetDoc): Promise<Buffer> {
   const cover: Row[] = [[title(doc.title)]];
   for (const c of doc.cover) cover.push([{ value: c.heading, fontWeight: 'bold' }], [text(c.text)]);
   cover.push([{ value: 'Shorthand', fontWeight: 'bold' }], [text(`${missing}: no figure (not published, not applicable or suppressed; the notes say which).`)]);
-  const contents: Row[] = [
-    [title('Contents')],
-    [text('This worksheet contains one table. Each other table is on its own worksheet.')],
-    [header('Worksheet'), header('Table')],
-    ...doc.tables.map((t, i): Row => [text(tableNames[i]!), text(t.title)]),
-  ];
-  const notes: Row[] = [
-    [title('Notes')],
-    [text('This worksheet contains one table. Notes are referred to in the tables as [note N].')],
-    [header('Note number'), header('Note text')],
-    ...doc.notes.map((n): Row => [text(`[note ${n.number}]`), text(n.text)]),
-  ];
+  /** A sheet holding one table of text: its title, a line about it, the header row, the rows. */
+  const listSheet = (heading: string, about: string, headers: string[], rows: string[][]): Row[] => [[title(heading)], [text(about)], headers.map(header), ...rows.map((r) => r.map(text))];
+  const contents = listSheet('Contents', 'This worksheet contains one table. Each other table is on its own worksheet.', ['Worksheet', 'Table'], doc.tables.map((t, i) => [tableNames[i]!, t.title]));
+  const notes = listSheet('Notes', 'This worksheet contains one table. Notes are referred to in the tables as [note N].', ['Note number', 'Note text'], doc.notes.map((n) => [`[note ${n.number}]`, n.text]));
   const sheets: Sheet<never>[] = [
     { sheet: names[0]!, data: cover, columns: [{ width: 100 }] },
     { sheet: names[1]!, data: contents, columns: [{ width: 32 }, { width: 80 }] },

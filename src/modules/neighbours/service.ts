@@ -6,7 +6,7 @@
 import { geoArea } from 'd3-geo';
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, type FieldError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
+import { createAreasService, today, typePrefixes } from '../areas/index.ts';
 import { createGroupsService, type FamilyDto } from '../groups/index.ts';
 import type { GroupFamilyBundle, ImportAdapter } from '../imports/adapter.ts';
 import { importWith, type ImportSummary } from '../imports/index.ts';
@@ -19,10 +19,13 @@ const EARTH_RADIUS_KM = 6371.0088;
 
 /** The two tiers we build lists for: a unitary council runs both kinds of service and is in both. */
 export const TIERS = [
-  { id: 'district-services', family: 'sli-neighbours-district-services', types: ['E06', 'E07', 'E08', 'E09'], name: 'councils that run district services (unitaries, metropolitan and London boroughs, districts)', layer: 'ltla' },
-  { id: 'county-services', family: 'sli-neighbours-county-services', types: ['E06', 'E08', 'E09', 'E10'], name: 'councils that run county services such as social care (unitaries, metropolitan and London boroughs, counties)', layer: 'utla' },
+  { id: 'district-services', family: 'sli-neighbours-district-services', types: typePrefixes('lower-tier')!, name: 'councils that run district services (unitaries, metropolitan and London boroughs, districts)', layer: 'ltla' },
+  { id: 'county-services', family: 'sli-neighbours-county-services', types: typePrefixes('upper-tier')!, name: 'councils that run county services such as social care (unitaries, metropolitan and London boroughs, counties)', layer: 'utla' },
 ] as const;
 export type Tier = (typeof TIERS)[number];
+
+/** Versions in order, as dotted numbers where they are (2026.2 before 2026.10). */
+const byVersion = (a: { version: string }, b: { version: string }) => a.version.localeCompare(b.version, 'en', { numeric: true });
 
 /** The published default variables and weights (equal). Every value comes from the data service; see `source`. */
 export const DEFAULT_VARIABLES: ModelVariable[] = [
@@ -80,12 +83,12 @@ export function createNeighboursService(db: Db) {
   }
 
   async function gather(): Promise<Inputs> {
-    const live = await areas.liveAreas({ types: ['E06', 'E07', 'E08', 'E09', 'E10'] });
+    const live = await areas.liveAreas({ types: typePrefixes('council')! });
     const notes: string[] = [];
     const periods: Record<string, string> = {};
     const relevant = new Set(live.map((c) => c.code));
-    const preds0 = await areas.predecessorsOf(live.map((c) => c.id));
-    for (const list of preds0.values()) for (const p of list) if (p.changeType === 'new-code') relevant.add(p.code);
+    const preds = await areas.predecessorsOf(live.map((c) => c.id));
+    for (const list of preds.values()) for (const p of list) if (p.changeType === 'new-code') relevant.add(p.code);
     const get = async (code: string) => {
       const r = await latest(code, notes, relevant);
       periods[code] = r.period;
@@ -99,7 +102,6 @@ export function createNeighboursService(db: Db) {
     const pay = await get('ons-els.gross-median-weekly-pay');
     const km2 = await areaKm2();
     if (total.size === 0) throw new AppError(409, 'no-inputs', 'The model needs the population estimates: import them first (sli import population …).');
-    const preds = preds0;
     /** A re-coded council (Barnsley and Sheffield in 2025): the single predecessor whose code it took over. */
     const recodedFrom = (c: { id: number }) => {
       const p = preds.get(c.id) ?? [];
@@ -176,7 +178,7 @@ export function createNeighboursService(db: Db) {
     const excludedAll: { code: string; name: string; missing: string[] }[] = [];
     const out: GroupFamilyBundle[] = [];
     for (const tier of TIERS) {
-      const all = [...inputs.councils.values()].filter((c) => (tier.types as readonly string[]).includes(c.type));
+      const all = [...inputs.councils.values()].filter((c) => tier.types.includes(c.type));
       const complete = (all.filter((c) => variables.every((v) => c.values[v.id] !== undefined)) as ModelCouncil[]).sort((a, b) => a.code.localeCompare(b.code));
       for (const c of all) {
         const missing = variables.filter((v) => c.values[v.id] === undefined).map((v) => v.id);
@@ -196,7 +198,7 @@ export function createNeighboursService(db: Db) {
           areaTypes: [...tier.types],
           source: { publisher: 'This service (open model)', licence: 'OGL-UK-3.0', attribution: 'Built from ONS population estimates, MHCLG IoD 2025, ONS earnings (Explore Local Statistics) and ONS boundaries; Open Government Licence v3.0.' },
           caveats: `Councils without every variable are left out: ${excludedAll.filter((e) => all.some((c) => c.code === e.code)).map((e) => `${e.name} (${e.code}: no ${e.missing.join(', ')})`).join('; ') || 'none'}.`,
-          publishedAt: new Date().toISOString().slice(0, 10),
+          publishedAt: today(),
         },
         groups: complete.map((owner) => ({
           owner: owner.code,
@@ -215,7 +217,7 @@ export function createNeighboursService(db: Db) {
       const problems = weightsProblems(opts.weights);
       if (problems.length) throw new AppError(400, 'invalid-weights', 'The weights were not used: fix them and build again.', problems);
     }
-    const version = opts.version ?? new Date().toISOString().slice(0, 10).replace(/-/g, '.');
+    const version = opts.version ?? today().replace(/-/g, '.');
     if (!/^[A-Za-z0-9.]+$/.test(version)) throw invalidParameter('version', 'is letters, digits and dots, e.g. 2026.12.01', version);
     const inputs = await gather();
     const { bundles: made, excluded } = bundles(inputs, variablesWith(opts.weights as Record<string, number> | undefined), version);
@@ -236,7 +238,7 @@ export function createNeighboursService(db: Db) {
   function newest(families: FamilyDto[], code: string, version?: string): FamilyDto | undefined {
     const of = families.filter((f) => f.code === code);
     if (version) return of.find((f) => f.version === version);
-    return of.sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0];
+    return of.sort((a, b) => byVersion(b, a))[0];
   }
 
   /**
@@ -271,14 +273,12 @@ export function createNeighboursService(db: Db) {
       const parsed = parseWeights(q.weights, model.variables);
       if (parsed.problem) throw invalidParameter('weights', parsed.problem, q.weights);
       weighted = parsed.weights ?? null;
-      const names = new Map(group.members.map((m) => [m.code, m.name]));
-      const councils = await areas.resolveCodes(Object.keys(model.inputs));
-      for (const c of councils.areas) names.set(c.code, c.name);
-      const modelCouncils: ModelCouncil[] = Object.entries(model.inputs).map(([code, values]) => ({ code, name: names.get(code) ?? code, type: councils.areas.find((a) => a.code === code)?.type ?? '', values }));
+      const known = new Map((await areas.resolveCodes(Object.keys(model.inputs))).areas.map((a) => [a.code, a]));
+      const modelCouncils: ModelCouncil[] = Object.entries(model.inputs).map(([code, values]) => ({ code, name: known.get(code)?.name ?? code, type: known.get(code)?.type ?? '', values }));
       const owner = modelCouncils.find((c) => c.code === area.code)!;
       members = nearestNeighbours(owner, modelCouncils, model.variables, model.scaling, model.k, weighted ?? undefined).map((n) => ({ code: n.code, name: n.name, type: n.type, rank: n.rank, distance: n.distance, note: null, contributions: n.contributions, current: true }));
     }
-    const previous = families.filter((f) => f.code === family.code && f.version.localeCompare(family.version, 'en', { numeric: true }) < 0).sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0];
+    const previous = families.filter((f) => f.code === family.code && byVersion(f, family) < 0).sort((a, b) => byVersion(b, a))[0];
     let changes = null;
     if (previous && !weighted) {
       const before = await groups.getGroup(`${previous.code}@${previous.version}:${area.code}`).catch(() => null);

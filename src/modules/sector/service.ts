@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, type FieldError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
+import { createAreasService, typePrefixes } from '../areas/index.ts';
 import { createGroupsService } from '../groups/index.ts';
 import { createMetricsService, toMetricDto, TOPICS } from '../metrics/index.ts';
 import { createObservationsService } from '../observations/index.ts';
@@ -51,7 +51,7 @@ type Council = { id: number; code: string; name: string; type: string };
 type Predecessor = { id: number; code: string; name: string; effectiveDate: string };
 
 /** The council types screened and analysed one by one (unitaries, districts, metropolitan districts, London boroughs, counties). */
-export const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
+export const COUNCIL_TYPES = typePrefixes('council')!;
 
 type MetricInfo = { row: CatalogueRow; info: MetricDirection['metric']; applies: string[] };
 const metricInfo = (row: CatalogueRow): MetricInfo => {
