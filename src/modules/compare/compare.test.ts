@@ -10,6 +10,8 @@ import { defraRecyclingAdapter } from '../imports/adapters/defra-recycling.ts';
 import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
 import { runImport } from '../imports/index.ts';
 import { applyGroupFamily } from '../groups/index.ts';
+import { createAccountsService } from '../accounts/index.ts';
+import { signIn } from '../../../test/helpers/auth.ts';
 import type { ImportAdapter, ImportItem } from '../imports/adapter.ts';
 
 const OFLOG = 'performance/oflog_adult_social_care_2015_2023.csv';
@@ -58,6 +60,20 @@ describe('compare', () => {
     expect(c.members[0].rank).toBe(1);
     expect(c.sentence).toMatch(/^Trafford is (in the top quarter|above the median|below the median|in the bottom quarter) of the 36 metropolitan districts on this measure for 2022\/23 \(ranked \d+ of 36\)\. It has improved since 2021\/22\.$/);
     expect(c.licence).toBe('OGL-UK-3.0');
+  });
+
+  it('a registered user compares with their own private group; it is never cached publicly and no one else can use it', async () => {
+    await createAccountsService(db).addUser({ email: 'officer@example.org', name: 'Officer', password: 'correct horse battery', role: 'council', council: 'E08000009' });
+    const me = await signIn(app, 'officer@example.org', 'correct horse battery');
+    const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: me.cookie, 'x-csrf-token': me.csrf }, payload: { name: 'Mine', members: ['E08000009', 'E08000007', 'E08000003', 'E08000006', 'E08000008'] } })).json();
+    const url = `/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=${g.id}`;
+    const res = await app.inject({ url, headers: { cookie: me.cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    expect(res.json().members).toHaveLength(5);
+    const other = await app.inject({ url });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().errors[0]).toMatchObject({ field: 'group' });
   });
 
   it('GET /api/v1/compare.json narrows a built-in group to the tiers the metric applies to and says so', async () => {

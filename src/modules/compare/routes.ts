@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
 import { Comparison, CompareQuery } from './schemas.ts';
@@ -24,6 +25,15 @@ export function comparisonCsvRows(c: ComparisonT): (string | number | null)[][] 
 }
 
 export function compareRoutes(app: App, compare: CompareService): void {
+  /** Public comparisons are cacheable; one with a custom group (perhaps private, perhaps deleted) never is. */
+  const notModified = async (group: string, req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    if (group.startsWith('custom-')) {
+      reply.header('cache-control', 'private, no-store');
+      return false;
+    }
+    return conditional(req, reply, await compare.lastModified());
+  };
+
   app.get(
     '/api/v1/compare.json',
     {
@@ -35,7 +45,7 @@ export function compareRoutes(app: App, compare: CompareService): void {
       },
     },
     async (req, reply) => {
-      if (await conditional(req, reply, await compare.lastModified())) return reply;
+      if (await notModified(req.query.group, req, reply)) return reply;
       return compare.compare(req.query, req.user ?? undefined);
     },
   );
@@ -44,7 +54,7 @@ export function compareRoutes(app: App, compare: CompareService): void {
     '/api/v1/compare.csv',
     { schema: { tags: ['compare'], summary: 'The same comparison as tidy CSV, one row per council', querystring: CompareQuery, produces: ['text/csv'] } },
     async (req, reply) => {
-      if (await conditional(req, reply, await compare.lastModified())) return reply;
+      if (await notModified(req.query.group, req, reply)) return reply;
       const c = await compare.compare(req.query, req.user ?? undefined);
       reply.header('content-disposition', `attachment; filename="compare-${c.metric.id}-${c.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
