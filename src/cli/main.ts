@@ -13,6 +13,7 @@ import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
+import { registerSurveyCommands } from './survey.ts';
 
 /** Thrown to end the CLI with a message and an exit status. */
 class CliExit extends Error {
@@ -169,6 +170,7 @@ const cliContext = { open, out, err, exit: (message: string, status: number) => 
 registerSectorCommands(program, cliContext);
 registerUserCommands(program, cliContext);
 registerNeighboursCommands(program, cliContext);
+registerSurveyCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

@@ -30,6 +30,8 @@ export interface CsvOptions {
   /** Called with the header when a required column is missing, to say which adapter the file belongs to. */
   suggest?: (header: string[]) => string | undefined;
   delimiter?: string;
+  /** Called once with the header, after the required columns were checked. */
+  onHeader?: (header: string[]) => void;
 }
 
 const display = (file: string) => path.relative(process.cwd(), file) || file;
@@ -137,6 +139,7 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
             { wrongHeader: !hint },
           );
         }
+        opts.onHeader?.(header);
         continue;
       }
       const cells = rec.record;

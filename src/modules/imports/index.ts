@@ -9,6 +9,7 @@ import { applyGroupFamily } from '../groups/index.ts';
 export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export type * from './adapter.ts';
+export { readCsv, ImportFileError } from './csv.ts';
 
 export class UnknownAdapterError extends Error {}
 
