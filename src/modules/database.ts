@@ -6,6 +6,7 @@ import type { MapsTables } from './maps/tables.ts';
 import type { MetricsTables } from './metrics/tables.ts';
 import type { ObservationsTables } from './observations/tables.ts';
 import type { SectorTables } from './sector/tables.ts';
+import type { SurveysTables } from './surveys/tables.ts';
 
 /** The whole schema as Kysely sees it: each module owns its tables. */
-export interface Database extends AccountsTables, AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables, SectorTables {}
+export interface Database extends AccountsTables, AreasTables, MetricsTables, ObservationsTables, ImportsTables, MapsTables, GroupsTables, SectorTables, SurveysTables {}

@@ -4,6 +4,7 @@ import { areasModule } from './areas/index.ts';
 import { changesModule } from './changes/index.ts';
 import { compareModule } from './compare/index.ts';
 import { sectorModule } from './sector/index.ts';
+import { surveysModule } from './surveys/index.ts';
 import { reportsModule } from './reports/index.ts';
 import { pagesModule } from './pages/index.ts';
 import { neighboursModule } from './neighbours/index.ts';
@@ -18,7 +19,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, neighboursModule, compareModule, sectorModule, reportsModule, pagesModule];
+const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, neighboursModule, compareModule, sectorModule, reportsModule, surveysModule, pagesModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

@@ -1,0 +1,32 @@
+/**
+ * Surveys: questionnaire definitions (definition/), fielding (waves, frames, links, respondents' pages, response
+ * rates, raw responses for analysts) and analysis (analysis/).
+ */
+import type { AppModule } from '../index.ts';
+import { createSurveyCache } from './cache.ts';
+import { createFrames } from './frames.ts';
+import { surveyPagesRoutes } from './pages.ts';
+import { createRespond } from './respond.ts';
+import { surveysRoutes } from './routes.ts';
+import { createSurveysService } from './service.ts';
+
+export { createSurveyCache, type SurveyCache } from './cache.ts';
+export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponseRates, type RateLine, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './service.ts';
+export { createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow } from './frames.ts';
+export { createRespond, type Respond, type Access } from './respond.ts';
+
+/** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
+export function createSurveys(db: Parameters<typeof createSurveyCache>[0]) {
+  const cache = createSurveyCache(db);
+  const surveys = createSurveysService(db, cache);
+  return { cache, surveys, frames: createFrames(db, surveys), respond: createRespond(db, cache) };
+}
+
+export const surveysModule: AppModule = {
+  name: 'surveys',
+  register(app, deps) {
+    const s = createSurveys(deps.db);
+    surveysRoutes(app, s.surveys, s.frames);
+    surveyPagesRoutes(app, s.surveys, s.frames, s.respond, deps.config.cookieSecure);
+  },
+};

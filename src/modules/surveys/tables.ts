@@ -1,0 +1,106 @@
+import type { Generated } from 'kysely';
+
+/** A questionnaire version as loaded: the SurveyJS JSON kept as given, validated by the definition module. */
+export interface SurveyDefinitionsTable {
+  id: Generated<number>;
+  /** Stable code across versions, e.g. `council-perception`. */
+  code: string;
+  /** Whole number from 1; a new version of a code must be higher than every earlier one. */
+  version: number;
+  title: string;
+  /** The SurveyJS JSON as loaded (text). */
+  source: string;
+  /** SHA-256 of the source: loading the same version again changes nothing. */
+  fingerprint: string;
+  loaded_by: string | null;
+  loaded_at: string;
+}
+
+/** A wave: one version of a questionnaire in the field between two dates, to a frame (links) or open (anonymous). */
+export interface SurveyWavesTable {
+  id: Generated<number>;
+  definition_id: number;
+  survey_code: string;
+  version: number;
+  name: string;
+  /** frame | open */
+  mode: string;
+  /** Random, not secret: the first part of every respondent address (/s/{key}/…), and the open link itself. */
+  key: string;
+  /** ISO 8601 instants (UTC): open from opens_at, closed from closes_at. */
+  opens_at: string;
+  closes_at: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/**
+ * Who may answer a wave: a frame member (a council and a named role, with its type and region as at the frame's date,
+ * resolved from the areas module and stored) or an anonymous respondent of an open wave. Only the SHA-256 of a
+ * respondent's token is stored.
+ */
+export interface SurveyRespondentsTable {
+  id: Generated<number>;
+  wave_id: number;
+  /** frame | anonymous */
+  kind: string;
+  area_code: string | null;
+  area_name: string | null;
+  /** GSS prefix, e.g. E06. */
+  authority_type: string | null;
+  region_code: string | null;
+  region_name: string | null;
+  role: string | null;
+  contact_name: string | null;
+  /** Hex SHA-256 of the token; null until a link is issued. */
+  token_hash: string | null;
+  token_issued_at: string | null;
+  created_at: string;
+}
+
+/** One respondent's answers: the working copy (saved page by page) and the last submitted copy. */
+export interface SurveyResponsesTable {
+  id: Generated<number>;
+  wave_id: number;
+  respondent_id: number;
+  /** in-progress | submitted (submitted stays submitted while later changes await a new submission). */
+  status: string;
+  /** JSON Answers: the working copy, saved after every page. */
+  answers: string;
+  /** Bumped by every save and every submission. */
+  revision: number;
+  /** JSON Answers as last submitted; what analysis reads. */
+  submitted_answers: string | null;
+  submitted_revision: number | null;
+  submissions: number;
+  started_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
+/** The audit history: every save, every submission and every stale or late post, never updated or deleted. */
+export interface SurveyResponseHistoryTable {
+  id: Generated<number>;
+  response_id: number;
+  /** The revision this event produced (or, for a stale or late post that changed nothing, the current one). */
+  revision: number;
+  /** save | submit | stale-applied | stale-conflict | late */
+  event: string;
+  /** The page posted: a question code, or `code.row` for a grid row. */
+  page: string | null;
+  /** JSON of the value the respondent posted on that page. */
+  posted: string | null;
+  /** JSON Answers after the event. */
+  answers: string;
+  /** JSON: e.g. { "removed": ["Q4"] } when routing now skips questions answered before; the form's revision. */
+  note: string | null;
+  at: string;
+}
+
+export interface SurveysTables {
+  survey_definitions: SurveyDefinitionsTable;
+  survey_waves: SurveyWavesTable;
+  survey_respondents: SurveyRespondentsTable;
+  survey_responses: SurveyResponsesTable;
+  survey_response_history: SurveyResponseHistoryTable;
+}
