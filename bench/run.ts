@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--http-seconds 10]
+ * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys] [--surveys-only] [--http-seconds 10]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
  * Writes bench/results/<timestamp>.json and prints a table.
@@ -23,6 +23,7 @@ import { realImports } from './real.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
+import { surveysBench } from './surveys-run.ts';
 import { createNeighboursService } from '../src/modules/neighbours/index.ts';
 import { rawLoad, readOnly } from './raw.ts';
 import { prng, seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAdapter, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
@@ -36,6 +37,8 @@ const { values: args } = parseArgs({
     'http-seconds': { type: 'string', default: '10' },
     'no-sector': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
+    'no-surveys': { type: 'boolean', default: false },
+    'surveys-only': { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -179,8 +182,9 @@ const results: Record<string, unknown> = {
   dialects: {} as Record<string, unknown>,
 };
 const dialects = args.dialects.split(',');
-for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
-if (!args['no-sector']) {
+if (!args['no-surveys']) results.surveys = await surveysBench(dialects, (d, name) => freshDb(d, name), Number(args['http-seconds']), log);
+if (!args['surveys-only']) for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
+if (!args['no-sector'] && !args['surveys-only']) {
   const duck = await duckdbDirection(syntheticAdapter(spec), path.join(tmp, 'duckdb-observations.csv'), log);
   const comparison: Record<string, unknown> = {};
   for (const d of dialects) {
@@ -193,7 +197,7 @@ if (!args['no-sector']) {
   }
   results.directionOfTravelDuckdb = { ...duck, comparison, target: 'service within 2× of DuckDB' };
 }
-if (!args['no-real']) {
+if (!args['no-real'] && !args['surveys-only']) {
   results.real = {};
   for (const d of dialects) {
     const fresh = await freshDb(d, `real_${d}`);
@@ -241,5 +245,6 @@ for (const [d, r] of Object.entries(results.dialects as Record<string, Awaited<R
 console.table(table);
 if (results.directionOfTravelDuckdb) console.log(JSON.stringify(results.directionOfTravelDuckdb, null, 2));
 if (results.real) console.log(JSON.stringify(results.real, null, 2));
+if (results.surveys) console.log(JSON.stringify(results.surveys, null, 2));
 console.log(`results: ${path.relative(process.cwd(), out)}`);
 process.exit(0);

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { ImportFileError } from '../modules/imports/index.ts';
 import {
-  readDefinitionFile, readResponsesCsv, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, weightResponses, type SurveyDefinition,
+  readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, weightResponses, type SurveyDefinition,
 } from '../modules/surveys/offline.ts';
 import type { CliContext } from './sector.ts';
 
@@ -56,6 +56,7 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--responses <file>', 'wide CSV: one row per respondent, one column per question (multiple choice: one 0/1 column per answer, named QUESTION_ANSWER)')
     .option('--by <column>', 'break down by a column: "wave" (compared as a series) or any respondent column (every pair compared)')
     .option('--weights <column>', 'weight column (tests then use effective bases)')
+    .option('--profile <columns>', 'comma-separated respondent columns that are not questions (e.g. age,sex,region), so they are not reported as unknown')
     .option('--id <column>', 'respondent id column (matches the same respondents across waves for McNemar); default respondent_id when present')
     .option('--holm', 'adjust p-values with Holm\'s correction across each table\'s comparisons')
     .option('--continuity-correction', 'use the continuity-corrected two-proportion z-test')
@@ -64,10 +65,10 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
     .option('--min-base <n>', 'suppress breakdown columns with fewer answering (unless all consented)', positive('min-base'), 5)
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'xlsx']).default('json'))
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (o: { definition: string; responses: string; by?: string; weights?: string; id?: string; holm?: boolean; continuityCorrection?: boolean; alpha: number; smallBase: number; minBase: number; format: 'json' | 'csv' | 'xlsx'; out?: string }) => {
+    .action(async (o: { definition: string; responses: string; by?: string; weights?: string; id?: string; profile?: string; holm?: boolean; continuityCorrection?: boolean; alpha: number; smallBase: number; minBase: number; format: 'json' | 'csv' | 'xlsx'; out?: string }) => {
       try {
         const def = await readDefinitionFile(o.definition);
-        const data = await readResponsesCsv(def, o.responses, { ...(o.by ? { by: o.by } : {}), ...(o.weights ? { weights: o.weights } : {}), ...(o.id ? { idColumn: o.id } : {}) });
+        const data = await readResponsesCsv(def, o.responses, { ...(o.by ? { by: o.by } : {}), ...(o.weights ? { weights: o.weights } : {}), ...(o.id ? { idColumn: o.id } : {}), ...(o.profile ? { profile: o.profile.split(',').map((c) => c.trim()) } : {}) });
         const tab = tabulate(def, data, {
           ...(o.by ? { by: o.by } : {}), ...(o.weights ? { weights: o.weights } : {}),
           holm: o.holm ?? false, continuityCorrection: o.continuityCorrection ?? false, alpha: o.alpha, smallBase: o.smallBase, minBase: o.minBase,
@@ -83,6 +84,31 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
           : await tablesXlsx(tab);
         if (o.out) writeFileSync(o.out, body);
         else process.stdout.write(body);
+      } catch (e) { failWith(e, ctx); }
+    });
+
+  survey
+    .command('series')
+    .description('one measure across waves (e.g. trust a great deal or a fair amount), with tests against the first and the previous wave')
+    .requiredOption('--definition <file>', 'the survey definition (.json SurveyJS or .xlsx XLSForm)')
+    .requiredOption('--responses <file>', 'wide responses CSV with a wave column')
+    .requiredOption('--question <code>', 'the question (a grid row as QUESTION_ROW)')
+    .requiredOption('--answer <code>', 'the answer or net code followed')
+    .option('--weights <column>', 'weight column (tests then use effective bases)')
+    .option('--profile <columns>', 'comma-separated respondent columns that are not questions')
+    .option('--holm', 'adjust p-values with Holm\'s correction')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .action(async (o: { definition: string; responses: string; question: string; answer: string; weights?: string; profile?: string; holm?: boolean; format: 'json' | 'csv' }) => {
+      try {
+        const def = await readDefinitionFile(o.definition);
+        const data = await readResponsesCsv(def, o.responses, { by: 'wave', ...(o.weights ? { weights: o.weights } : {}), ...(o.profile ? { profile: o.profile.split(',').map((c) => c.trim()) } : {}) });
+        const s = series(def, data, o.question, o.answer, { ...(o.weights ? { weights: o.weights } : {}), holm: o.holm ?? false });
+        if (o.format === 'json') { ctx.out(JSON.stringify(s, null, 2)); return; }
+        const sig = (c: typeof s.points[number]['vsFirst']) => (c && c.significant ? `${c.direction} (p = ${formatP(c.adjustedPValue ?? c.pValue)}, ${c.test})` : c ? 'no significant difference' : '');
+        process.stdout.write(stringify([
+          ['wave', 'asked', 'answered', 'effective_base', 'percent', 'display', 'against_first_wave', 'against_previous_wave'],
+          ...s.points.map((p) => [p.wave, p.asked, p.answered, p.effectiveBase === undefined ? '' : p.effectiveBase.toFixed(1), p.percent === null ? '' : p.percent.toFixed(4), p.display, sig(p.vsFirst), sig(p.vsPrevious)]),
+        ]));
       } catch (e) { failWith(e, ctx); }
     });
 

@@ -8,3 +8,4 @@ export { loadResponses, type ResponseData, type ResponseProblem } from './respon
 export { tabulate, type Tabulation, type TabulateOptions, type SurveyTable } from './tabulate.ts';
 export { tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, formatP } from './output.ts';
 export { weightResponses, readTargets, type WeightedFile } from './analysis/weight-files.ts';
+export { series, type Series, type SeriesPoint } from './series.ts';

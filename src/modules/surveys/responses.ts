@@ -6,7 +6,7 @@
  *   unknown columns, codes outside the answer list, values that are not numbers, "none of these" combined with an
  *   answer, and answers to questions the routing skipped (the respondent was not asked them).
  */
-import { evaluate, partColumn, type Answers, type AnswerValue, type Question, type SurveyDefinition } from './definition/index.ts';
+import { evaluate, partColumn, type Answers, type AnswerValue, type Question, type QuestionSource, type SurveyDefinition } from './definition/index.ts';
 import { references } from './definition/expression.ts';
 import { badRequest } from '../../platform/errors.ts';
 
@@ -47,11 +47,13 @@ export interface ReadOptions {
   weights?: string;
   idColumn?: string;
   consentColumn?: string;
+  /** Respondent columns that are not questions (profile or weighting variables such as age, sex, region). */
+  profile?: string[];
   /** Keep at most this many problems in full (all are counted). Default 200. */
   maxProblems?: number;
 }
 
-const META = ['wave', 'respondent_id', 'id', 'consent', 'weight', 'authority_type', 'region', 'role', 'submitted_at'];
+const META = ['wave', 'version', 'respondent_id', 'id', 'consent', 'weight', 'authority_type', 'region', 'role', 'submitted_at'];
 
 /** Builds the column store from a header and rows of strings (from a CSV file or the database). */
 export function loadResponses(def: SurveyDefinition, header: string[], rows: Iterable<{ line: number; cells: string[] }>, opts: ReadOptions): ResponseData {
@@ -63,13 +65,14 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
     if (problems.length < max) problems.push(p);
   };
   const col = new Map(header.map((h, i) => [h.trim(), i]));
-  const known = new Set<string>([...META, ...[opts.by, opts.weights, opts.idColumn, opts.consentColumn].filter((x): x is string => !!x)]);
+  const known = new Set<string>([...META, ...(opts.profile ?? []), ...[opts.by, opts.weights, opts.idColumn, opts.consentColumn].filter((x): x is string => !!x)]);
   for (const q of def.questions) {
     if (q.kind === 'multiple' || q.kind === 'grid') for (const p of q.kind === 'multiple' ? q.choices : q.rows) known.add(partColumn(q.code, p.code));
     else known.add(q.code);
+    for (const src of q.sources) for (const name of sourceColumns(q, src)) known.add(name);
   }
   for (const h of header) {
-    if (!known.has(h.trim())) report({ kind: 'unknown-column', at: opts.source, column: h, value: '', message: `column "${h}" is not a question, answer or known column of survey "${def.code}" version ${def.version}; it is left out` });
+    if (!known.has(h.trim())) report({ kind: 'unknown-column', at: opts.source, column: h, value: '', message: `column "${h}" is not a question, answer or known column of survey "${def.code}" version ${def.version}; it is left out (declare profile columns such as age or region with --profile)` });
   }
   const need = (name: string | undefined, what: string) => {
     if (name !== undefined && !col.has(name)) throw badRequest(`${opts.source}: there is no ${what} column "${name}" (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''})`);
@@ -86,12 +89,32 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
     codes: new Map(), multi: new Map(), numbers: new Map(), texts: new Map(), asked: new Map(), problems, problemCounts,
   };
   /** A reader for one column: the trimmed cell of respondent i ('' when the file lacks the column). */
-  const column = (name: string): Reader => {
+  const plain = (name: string): Reader => {
     const k = col.get(name);
     if (k === undefined) return () => '';
     return (i) => { const v = all[i]!.cells[k]; return v === undefined ? '' : v.length > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) ? v.trim() : v; };
   };
-  const cell = (i: number, name: string) => column(name)(i);
+  const cell = (i: number, name: string) => plain(name)(i);
+  // Rows answered on an earlier version (a `version` column) are read through each question's sources.
+  const versions = col.has('version') ? all.map((_, i) => cell(i, 'version')) : null;
+  const targets = new Map<string, { q: Question; part?: string }>();
+  for (const q of def.questions) {
+    if (q.kind === 'multiple' || q.kind === 'grid') for (const p of q.kind === 'multiple' ? q.choices : q.rows) targets.set(partColumn(q.code, p.code), { q, part: p.code });
+    else targets.set(q.code, { q });
+  }
+  const column = (name: string): Reader => {
+    const current = plain(name);
+    const target = targets.get(name);
+    if (!versions || !target) return current;
+    const readers = new Map<string, Reader>();
+    return (i) => {
+      const v = versions[i]!;
+      if (v === '' || v === String(def.version)) return current(i);
+      let r = readers.get(v);
+      if (!r) { r = sourceReader(target.q, target.part, Number(v), plain) ?? current; readers.set(v, r); }
+      return r(i);
+    };
+  };
   const at = (i: number) => `${opts.source}:${data.lines[i]}`;
   for (let i = 0; i < n; i++) data.lines[i] = all[i]!.line;
   const idCol = opts.idColumn ?? (col.has('respondent_id') ? 'respondent_id' : undefined);
@@ -118,6 +141,27 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
 }
 
 type Report = (p: ResponseProblem) => void;
+
+/** The columns an earlier version's answers to a question sit in. */
+function sourceColumns(q: Question, src: QuestionSource): string[] {
+  if (q.kind === 'grid') return q.rows.map((r) => partColumn(src.question, r.code));
+  if (q.kind === 'multiple') return [...new Set([...Object.keys(src.codes ?? {}), ...q.choices.map((c) => c.code)])].map((o) => partColumn(src.question, o));
+  return [src.question];
+}
+
+/** Reads a question's cell for a row of an earlier version: from the source question's column, codes mapped to this version's. */
+function sourceReader(q: Question, part: string | undefined, version: number, plain: (name: string) => Reader): Reader | null {
+  const src = q.sources.find((s) => s.version === version);
+  if (!src) return null;
+  const map = src.codes ?? {};
+  if (q.kind === 'multiple') {
+    const old = [...Object.keys(map), ...q.choices.map((c) => c.code)].find((o) => (map[o] ?? o) === part && (map[o] !== undefined || !(o in map)));
+    return old === undefined ? () => '' : plain(partColumn(src.question, old));
+  }
+  const read = plain(part === undefined ? src.question : partColumn(src.question, part));
+  if (q.kind === 'number' || q.kind === 'text') return read;
+  return (i) => { const v = read(i); return map[v] ?? v; };
+}
 type Reader = (i: number) => string;
 
 function readCodes(q: Question, name: string, n: number, column: (name: string) => Reader, at: (i: number) => string, report: Report): Int16Array {

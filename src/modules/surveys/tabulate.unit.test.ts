@@ -97,6 +97,32 @@ describe('tabulate', () => {
     expect(cell(s1, '1', 'total').display).toBe('100 (5)');
   });
 
+  it('reads rows answered on an earlier version through the question sources, mapping codes to this version', () => {
+    const v2 = definitionFromJson({ code: 'poll', version: 2, pages: [{ name: 'p', elements: [
+      // Version 1 asked "TRUST_OLD" on a 6-point scale whose 5 and 6 both became "Don't know" (9).
+      { type: 'radiogroup', name: 'TRUST', title: 'Trust', choices: ['1', '2', '3', '4', '9'], sources: [{ version: 1, question: 'TRUST_OLD', codes: { '5': '9', '6': '9' } }] },
+      { type: 'checkbox', name: 'USE', title: 'Used', choices: ['web', 'phone'], sources: [{ version: 1, question: 'USED', codes: { online: 'web' } }] },
+    ] }] });
+    const data = table(v2, [
+      'respondent_id,wave,version,TRUST,TRUST_OLD,USE_web,USE_phone,USED_online,USED_phone',
+      'a,2025,1,,1,,,1,0',
+      'b,2025,1,,6,,,0,1',
+      'c,2026,2,9,,1,1,,',
+    ], { source: 't', by: 'wave' });
+    expect(data.problemCounts).toEqual({});
+    const tab = tabulate(v2, data, { by: 'wave', minBase: 1 });
+    const trust = tab.tables.find((t) => t.code === 'TRUST')!;
+    expect(cell(trust, '1', 'wave:2025').count).toBe(1);
+    expect(cell(trust, '9', 'wave:2025').count).toBe(1);
+    expect(cell(trust, '9', 'total').count).toBe(2);
+    const use = tab.tables.find((t) => t.code === 'USE')!;
+    expect(cell(use, 'web', 'total').count).toBe(2);
+    expect(cell(use, 'phone', 'total').count).toBe(2);
+    expect(() => definitionFromJson({ code: 'x', version: 2, pages: [{ name: 'p', elements: [
+      { type: 'radiogroup', name: 'T', choices: ['1', '2'], sources: [{ version: 1, question: 'T', codes: { '3': '7' } }] },
+    ] }] })).toThrow(/maps "3" to "7", which is not one of this version's answer codes/);
+  });
+
   describe('significance', () => {
     const single = definitionFromJson({ code: 'poll', version: 1, pages: [{ name: 'p', elements: [{ type: 'radiogroup', name: 'T', title: 'Trust', choices: ['1', '2', '3', '4'], nets: [{ code: 'N', label: 'Great deal or fair amount', codes: ['1', '2'] }] }] }] });
     /** n respondents in a wave, the first `yes` of them answering 1 (trust), the rest 3. */

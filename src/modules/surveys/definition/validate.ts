@@ -102,6 +102,11 @@ function checkAnswers(q: Question, add: (field: string, message: string, value?:
     if (n.codes.length < 2) add(q.origin, `net "${n.code}" needs at least two answer codes`, n.code);
     for (const c of n.codes) if (!codes.has(c)) add(q.origin, `net "${n.code}" includes "${c}", which is not one of the answer codes`, c);
   }
+  for (const src of q.sources) {
+    for (const [from, to] of Object.entries(src.codes ?? {})) {
+      if (!codes.has(to)) add(q.origin, `its version ${src.version} source maps "${from}" to "${to}", which is not one of this version's answer codes`, to);
+    }
+  }
   if (q.min !== undefined && q.max !== undefined && q.min > q.max) add(q.origin, `the minimum ${q.min} is above the maximum ${q.max}`);
 }
 
