@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../database.ts';
-import type { Dialect } from '../../platform/db.ts';
+import type { Db, Dialect } from '../../platform/db.ts';
 import type { SurveyDefinitionsTable, SurveyRespondentsTable, SurveyResponseHistoryTable, SurveyResponsesTable, SurveyWavesTable } from './tables.ts';
 
 type K = Kysely<Database>;
@@ -134,6 +134,28 @@ export const surveysRepository = {
         .limit(1)
         .executeTakeFirst()
     )?.answers,
+  /**
+   * The common case of a page save in one round trip: applied only while the response is still at the revision the
+   * form was rendered from (every change bumps it), together with its history row; false when another save got there
+   * first (the caller then takes the locking path). PostgreSQL: one statement (a data-modifying CTE), committed as one;
+   * SQLite: one short transaction on its single writer.
+   */
+  async saveIfCurrent(db: Db, r: { responseId: number; fromRevision: number; answers: string; page: string; posted: string; note: string | null; at: string }): Promise<boolean> {
+    if (db.dialect === 'postgres') {
+      const res = await sql<{ revision: number }>`with u as (
+          update survey_responses set answers = ${r.answers}, revision = revision + 1, updated_at = ${r.at}
+          where id = ${r.responseId} and revision = ${r.fromRevision} returning id, revision)
+        insert into survey_response_history (response_id, revision, event, page, posted, answers, note, at)
+        select id, revision, 'save', ${r.page}, ${r.posted}, ${r.answers}, ${r.note}, ${r.at} from u returning revision`.execute(db.kysely);
+      return res.rows.length === 1;
+    }
+    return db.kysely.transaction().execute(async (trx) => {
+      const u = await trx.updateTable('survey_responses').set({ answers: r.answers, revision: r.fromRevision + 1, updated_at: r.at }).where('id', '=', r.responseId).where('revision', '=', r.fromRevision).executeTakeFirst();
+      if (Number(u.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('survey_response_history').values({ response_id: r.responseId, revision: r.fromRevision + 1, event: 'save', page: r.page, posted: r.posted, answers: r.answers, note: r.note, at: r.at }).execute();
+      return true;
+    });
+  },
   history: (k: K, responseId: number) => k.selectFrom('survey_response_history').selectAll().where('response_id', '=', responseId).orderBy('id').execute(),
 
   // Reporting

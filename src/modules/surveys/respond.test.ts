@@ -192,6 +192,16 @@ describe('surveys: the respondent journey through a link', () => {
     expect(missing.body).toContain('Some questions need an answer');
   });
 
+  it('two tabs posting at the same moment from the same revision: both answers are kept, neither lost', async () => {
+    const path = links[2]!.path;
+    await formPost(app, `${path}/q/Q1`, { answer: '1', revision: 0 });
+    const [a, b] = await Promise.all([formPost(app, `${path}/q/Q4.a`, { answer: '2', revision: 1 }), formPost(app, `${path}/q/Q5`, { answer: '40', revision: 1 })]);
+    expect([a.statusCode, b.statusCode]).toEqual([303, 303]);
+    const h = await history(path);
+    expect(h.map((x) => x.event).sort()).toEqual(['save', 'save', 'stale-applied']);
+    expect(JSON.parse(h.at(-1)!.answers)).toEqual({ Q1: '1', Q4: { a: '2' }, Q5: 40 });
+  });
+
   it('an open wave: each start makes a new anonymous respondent with their own resumable address', async () => {
     const open = (await wave('Consultation', isoIn(-1), isoIn(30), 'open')).wave;
     const landing = await get(open.openLink);

@@ -109,6 +109,16 @@ export function createRespond(db: Db, cache: SurveyCache) {
       const parsed = parsePageAnswer(page, posted);
       if (!parsed.ok) return { kind: 'invalid', page, error: parsed.error, raw: parsed.raw };
       const value = parsed.value;
+      // Fast path: the form is current (the usual case) — one round trip, no lock.
+      if (a.respondent.response_id !== null && formRevision === a.revision) {
+        const pruned = pruneSkipped(a.def, withPageValue(a.answers, page, value));
+        const text = JSON.stringify(pruned.answers);
+        const note = pruned.removed.length > 0 ? JSON.stringify({ removed: pruned.removed }) : null;
+        const at = new Date().toISOString();
+        if (await repo.saveIfCurrent(db, { responseId: a.respondent.response_id, fromRevision: formRevision, answers: text, page: page.key, posted: JSON.stringify(value ?? null), note, at })) {
+          return { kind: 'saved', page, answers: pruned.answers, revision: formRevision + 1, removed: pruned.removed };
+        }
+      }
       return tx(async (trx) => {
         const now = new Date().toISOString();
         const cur = await currentResponse(trx, a, now);
