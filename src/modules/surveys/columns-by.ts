@@ -17,7 +17,8 @@ export interface ColumnSet {
   groupOf: Int16Array;
 }
 
-export function columnsFor(data: ResponseData, by: string | null): ColumnSet {
+/** `order` lists breakdown values in the order wanted (e.g. waves by date); others follow in natural order. */
+export function columnsFor(data: ResponseData, by: string | null, order: readonly string[] = []): ColumnSet {
   const keep = (i: number) => !data.weights || data.weights[i]! > 0;
   const all: number[] = [];
   const groups = new Map<string, number[]>();
@@ -35,7 +36,8 @@ export function columnsFor(data: ResponseData, by: string | null): ColumnSet {
   const cols: TableColumn[] = [{ key: 'total', label: by ? 'All respondents' : 'Total', kind: 'total', members: Int32Array.from(all) }];
   const groupOf = new Int16Array(data.n).fill(-1);
   for (let i = 0; i < data.n; i++) if (!keep(i)) groupOf[i] = -2;
-  for (const key of [...groups.keys()].sort(natural.compare)) {
+  const rank = (v: string) => { const i = order.indexOf(v); return i < 0 ? order.length : i; };
+  for (const key of [...groups.keys()].sort((a, b) => rank(a) - rank(b) || natural.compare(a, b))) {
     const members = Int32Array.from(groups.get(key)!);
     for (const i of members) groupOf[i] = cols.length;
     cols.push({ key: `${by}:${key}`, label: key, kind: 'group', members });

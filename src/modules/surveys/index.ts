@@ -9,6 +9,9 @@ import { surveyPagesRoutes } from './pages.ts';
 import { createRespond } from './respond.ts';
 import { surveysRoutes } from './routes.ts';
 import { createSurveysService } from './service.ts';
+import { surveyTablesRoutes } from './tables-routes.ts';
+import { createThemes } from './themes.ts';
+import { createWaveTables } from './wave-tables.ts';
 
 export { createSurveyCache, type SurveyCache } from './cache.ts';
 export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponseRates, type RateLine, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './service.ts';
@@ -19,7 +22,7 @@ export { createRespond, type Respond, type Access } from './respond.ts';
 export function createSurveys(db: Parameters<typeof createSurveyCache>[0]) {
   const cache = createSurveyCache(db);
   const surveys = createSurveysService(db, cache);
-  return { cache, surveys, frames: createFrames(db, surveys), respond: createRespond(db, cache) };
+  return { cache, surveys, frames: createFrames(db, surveys), respond: createRespond(db, cache), tables: createWaveTables(surveys), themes: createThemes(db) };
 }
 
 export const surveysModule: AppModule = {
@@ -28,5 +31,6 @@ export const surveysModule: AppModule = {
     const s = createSurveys(deps.db);
     surveysRoutes(app, s.surveys, s.frames);
     surveyPagesRoutes(app, s.surveys, s.frames, s.respond, deps.config.cookieSecure);
+    surveyTablesRoutes(app, s.tables, s.themes);
   },
 };

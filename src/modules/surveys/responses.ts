@@ -36,6 +36,8 @@ export interface ResponseData {
   texts: Map<string, (string | undefined)[]>;
   /** 1 when the routing put the question to the respondent. */
   asked: Map<string, Uint8Array>;
+  /** Respondent columns that are not questions (wave, authority_type, region, role, profile columns), by name. */
+  extra: Map<string, string[]>;
   problems: ResponseProblem[];
   problemCounts: Record<string, number>;
 }
@@ -86,7 +88,7 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
   const n = all.length;
   const data: ResponseData = {
     n, lines: new Int32Array(n), ids: null, by: null, weights: null, consent: null,
-    codes: new Map(), multi: new Map(), numbers: new Map(), texts: new Map(), asked: new Map(), problems, problemCounts,
+    codes: new Map(), multi: new Map(), numbers: new Map(), texts: new Map(), asked: new Map(), extra: new Map(), problems, problemCounts,
   };
   /** A reader for one column: the trimmed cell of respondent i ('' when the file lacks the column). */
   const plain = (name: string): Reader => {
@@ -117,6 +119,7 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
   };
   const at = (i: number) => `${opts.source}:${data.lines[i]}`;
   for (let i = 0; i < n; i++) data.lines[i] = all[i]!.line;
+  for (const name of [...META, ...(opts.profile ?? [])]) if (col.has(name) && !targets.has(name)) data.extra.set(name, all.map((_, i) => cell(i, name)));
   const idCol = opts.idColumn ?? (col.has('respondent_id') ? 'respondent_id' : undefined);
   if (idCol) data.ids = all.map((_, i) => cell(i, idCol));
   if (opts.by) data.by = all.map((_, i) => cell(i, opts.by!));

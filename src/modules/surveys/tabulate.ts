@@ -23,6 +23,8 @@ export interface TabulateOptions {
   alpha?: number;
   continuityCorrection?: boolean;
   holm?: boolean;
+  /** The order of the breakdown's values (e.g. waves by opening date); by default natural order. */
+  order?: string[];
 }
 
 export interface Cell {
@@ -67,7 +69,7 @@ export interface SurveyTable {
 export interface Tabulation {
   format: 'sli-survey-tables/1';
   survey: { code: string; title: string; version: number };
-  settings: Required<Omit<TabulateOptions, 'by' | 'weights'>> & { by: string | null; weights: string | null };
+  settings: Required<Omit<TabulateOptions, 'by' | 'weights' | 'order'>> & { by: string | null; weights: string | null };
   columns: Array<{ key: string; label: string; respondents: number }>;
   tables: SurveyTable[];
   problems: ResponseData['problems'];
@@ -89,7 +91,7 @@ export function tabulate(def: SurveyDefinition, data: ResponseData, options: Tab
     by: options.by ?? null, weights: options.weights ?? null, smallBase: options.smallBase ?? 50, minBase: options.minBase ?? 5,
     alpha: options.alpha ?? 0.05, continuityCorrection: options.continuityCorrection ?? false, holm: options.holm ?? false,
   };
-  const set = columnsFor(data, settings.by);
+  const set = columnsFor(data, settings.by, options.order);
   const ctx: Context = { data, settings, set, pairs: pairsFor(set.columns, settings.by === 'wave'), panels: new Map() };
   const tables: SurveyTable[] = [];
   for (const q of def.questions) {
