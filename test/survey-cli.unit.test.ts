@@ -43,16 +43,25 @@ describe('sli survey (offline analysis)', () => {
   });
 
   it('import-definition summarises a valid definition and names the JSON path of each problem in a broken one', () => {
-    const ok = sli(['survey', 'import-definition', PERCEPTION]);
+    const ok = sli(['survey', 'import-definition', '--check', PERCEPTION]);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('council-perception version 1');
     expect(ok.stdout).toContain('4 with routing, 6 nets');
+    // Stored in a database: once, then unchanged; a different content under the same version is refused.
+    const db = ['--database-url', `sqlite:${path.join(dir, 'cli.sqlite')}`];
+    expect(sli([...db, 'survey', 'import-definition', PERCEPTION]).stdout).toContain('Stored council-perception version 1.');
+    expect(sli([...db, 'survey', 'import-definition', PERCEPTION]).stdout).toContain('already stored, unchanged');
+    const changed = path.join(dir, 'changed.json');
+    writeFileSync(changed, readFileSync(PERCEPTION, 'utf8').replace('"title": "Perceptions', '"title": "Changed perceptions'));
+    const refused = sli([...db, 'survey', 'import-definition', changed]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('already loaded with different content');
     const broken = path.join(dir, 'broken.json');
     writeFileSync(broken, JSON.stringify({ code: 'b', pages: [{ name: 'p', elements: [
       { type: 'radiogroup', name: 'Q1', choices: ['1', '2'], visibleIf: "{Q2} = '1'" },
       { type: 'radiogroup', name: 'Q2', choices: ['1', '2'], visibleIf: "{Q1} = '1'" },
     ] }] }));
-    const bad = sli(['survey', 'import-definition', broken]);
+    const bad = sli(['survey', 'import-definition', '--check', broken]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('$.pages[0].elements[0]: routing goes round in a circle: Q1 → Q2 → Q1');
   });

@@ -1,12 +1,14 @@
 /** `sli survey …`: check and convert definitions, tabulate a responses file, rim-weight a responses file (offline). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { ImportFileError } from '../modules/imports/index.ts';
 import {
-  readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, weightResponses, type SurveyDefinition,
+  readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
 } from '../modules/surveys/offline.ts';
+import { createSurveys } from '../modules/surveys/index.ts';
 import type { CliContext } from './sector.ts';
 
 const positive = (name: string) => (v: string) => {
@@ -39,14 +41,23 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
 
   survey
     .command('import-definition')
-    .description('read a SurveyJS JSON or XLSForm (.xlsx) definition, validate it and print a summary; --out writes it as our JSON')
+    .description('read a SurveyJS JSON or XLSForm (.xlsx) definition, validate it and store it in the database as a new version')
     .argument('<file>', 'a .json (SurveyJS) or .xlsx (XLSForm) file')
-    .option('--out <file>', 'write the normalised definition as JSON (SurveyJS-compatible fields plus codes, nets and sources)')
-    .action(async (file: string, o: { out?: string }) => {
+    .option('--check', 'only validate and print a summary; store nothing')
+    .option('--out <file>', 'also write it as SurveyJS JSON (e.g. to convert an XLSForm)')
+    .action(async (file: string, o: { check?: boolean; out?: string }, cmd: Command) => {
       let def: SurveyDefinition;
       try { def = await readDefinitionFile(file); } catch (e) { failWith(e, ctx); }
       ctx.out(summary(def));
-      if (o.out) { writeFileSync(o.out, `${JSON.stringify(def, null, 2)}\n`); ctx.out(`Wrote ${o.out}.`); }
+      // A SurveyJS file is stored as given; an XLSForm as the SurveyJS JSON it converts to.
+      const json: unknown = extname(file).toLowerCase() === '.json' ? JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) : toSurveyJs(def);
+      if (o.out) { writeFileSync(o.out, `${JSON.stringify(json, null, 2)}\n`); ctx.out(`Wrote ${o.out}.`); }
+      if (o.check) return;
+      const { db } = await ctx.open(cmd);
+      try {
+        const r = await createSurveys(db).surveys.loadDefinition(json, { name: 'sli' });
+        ctx.out(r.created ? `Stored ${def.code} version ${def.version}.` : `${def.code} version ${def.version} is already stored, unchanged.`);
+      } catch (e) { failWith(e, ctx); } finally { await db.close(); }
     });
 
   survey

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
 import { AppError } from '../../../platform/errors.ts';
-import { definitionFromJson, evaluate, isAsked, parseExpression, pipeText, readDefinitionFile } from './index.ts';
+import { definitionFromJson, evaluate, isAsked, parseExpression, pipeText, readDefinitionFile, toSurveyJs, type SurveyDefinition } from './index.ts';
+
+/** The definition without where each question came from (which differs between files). */
+const withoutOrigins = (d: SurveyDefinition) => ({ ...d, questions: d.questions.map(({ origin: _o, ...q }) => q) });
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../../../examples/surveys/council-perception.json');
 
@@ -155,6 +158,19 @@ describe('XLSForm definitions', () => {
     expect(def.questions[3]!.nets.map((n) => n.code)).toEqual(['N_AGREE']);
     expect(isAsked(def.questions[2]!, { topics: ['fin'] })).toBe(true);
     expect(isAsked(def.questions[2]!, { topics: ['lead'] })).toBe(false);
+    // Written out as SurveyJS (conditions in SurveyJS syntax) and read back: the same questionnaire.
+    const out = toSurveyJs(def);
+    expect(JSON.stringify(out)).toContain(`"visibleIf":"{topics} contains 'fin'"`);
+    const back = definitionFromJson(out);
+    expect(withoutOrigins(back)).toEqual(withoutOrigins({ ...def, questions: def.questions.map((q) => (q.condition ? { ...q, visibleIf: back.questions.find((b) => b.code === q.code)!.visibleIf! } : q)) }));
+  });
+
+  it('round-trips the example SurveyJS questionnaire through toSurveyJs', async () => {
+    const def = await readDefinitionFile(EXAMPLE);
+    const back = definitionFromJson(toSurveyJs(def));
+    for (const [i, q] of back.questions.entries()) {
+      expect({ ...q, origin: '', visibleIf: '' }).toEqual({ ...def.questions[i]!, origin: '', visibleIf: '' });
+    }
   });
 
   it('names the sheet and row of each problem', async () => {

@@ -12,6 +12,7 @@ export { responseColumns, partColumn, type ResponseColumn } from './columns.ts';
 export { isAsked, pipeText, answerLabel } from './routing.ts';
 export { definitionProblems, assertValidDefinition } from './validate.ts';
 export { evaluate, parseExpression } from './expression.ts';
+export { toSurveyJs, printExpression } from './surveyjs-out.ts';
 
 const slug = (file: string) => basename(file, extname(file)).replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'survey';
 
