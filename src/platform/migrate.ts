@@ -7,6 +7,7 @@ import * as m20261124T1300 from './migrations/2026-11-24T1300-sector.ts';
 import * as m20261124T1400 from './migrations/2026-11-24T1400-accounts.ts';
 import * as m20261201T1300 from './migrations/2026-12-01T1300-surveys.ts';
 import * as m20261201T1500 from './migrations/2026-12-01T1500-survey-themes.ts';
+import * as m20261201T1600 from './migrations/2026-12-01T1600-saved-reports.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-24T1400-accounts': m20261124T1400,
   '2026-12-01T1300-surveys': m20261201T1300,
   '2026-12-01T1500-survey-themes': m20261201T1500,
+  '2026-12-01T1600-saved-reports': m20261201T1600,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
