@@ -22,6 +22,7 @@ describe('survey tables and free-text themes in Chromium', () => {
   let noJs: BrowserContext;
   let base: string;
   let waveId = 0;
+  let secondWave = 0;
 
   beforeAll(async () => {
     db = await createTestDb('sqlite');
@@ -33,19 +34,22 @@ describe('survey tables and free-text themes in Chromium', () => {
     const s = createSurveys(db);
     const by = { name: 'Tables Analyst' };
     await s.surveys.loadDefinition(PERCEPTION_V1, by);
-    const wave = await s.surveys.createWave({ survey: 'council-perception', version: 1, name: 'Tables wave', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
-    waveId = wave.id;
-    const councils = ['E08000009', 'E06000001'];
-    await s.frames.build(wave.id, { members: councils.map((area) => ({ area, role: 'Leader' })) });
-    const links = await s.frames.issueLinks(wave.id, base, false);
-    for (const [i, area] of councils.entries()) {
-      const [, , key, token] = new URL(links.find((l) => l.area_code === area)!.link).pathname.split('/');
-      let a = await s.respond.resolve(key!, token!);
-      for (const [p, v] of [['Q1', '1'], ['Q2', ['peer']], ['Q3', i === 0 ? 'Clear advice from peers' : 'Saved us time'], ['Q4.a', '1'], ['Q4.b', '2']] as const) {
-        await s.respond.save(a, p, a.revision, typeof v === 'string' ? v : [...v]);
-        a = await s.respond.resolve(key!, token!);
+    for (const name of ['Tables wave', 'Second wave']) {
+      const wave = await s.surveys.createWave({ survey: 'council-perception', version: 1, name, mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
+      if (waveId === 0) waveId = wave.id;
+      else secondWave = wave.id;
+      const councils = ['E08000009', 'E06000001'];
+      await s.frames.build(wave.id, { members: councils.map((area) => ({ area, role: 'Leader' })) });
+      const links = await s.frames.issueLinks(wave.id, base, false);
+      for (const [i, area] of councils.entries()) {
+        const [, , key, token] = new URL(links.find((l) => l.area_code === area)!.link).pathname.split('/');
+        let a = await s.respond.resolve(key!, token!);
+        for (const [p, v] of [['Q1', '1'], ['Q2', ['peer']], ['Q3', i === 0 ? 'Clear advice from peers' : 'Saved us time'], ['Q4.a', '1'], ['Q4.b', '2']] as const) {
+          await s.respond.save(a, p, a.revision, typeof v === 'string' ? v : [...v]);
+          a = await s.respond.resolve(key!, token!);
+        }
+        await s.respond.submit(a, a.revision);
       }
-      await s.respond.submit(a, a.revision);
     }
     browser = await launchChromium();
     noJs = await browser.newContext({ javaScriptEnabled: false });
@@ -65,7 +69,7 @@ describe('survey tables and free-text themes in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(page.url()).toContain(`/surveys/tables?waves=${waveId}`);
     expect(await page.locator('h1').innerText()).toBe('Council perception survey');
-    expect(await page.locator('svg').count()).toBeGreaterThan(3);
+    expect(await page.locator('figure svg').count()).toBeGreaterThan(3);
     const q1 = page.locator('table', { has: page.locator('caption', { hasText: 'Q1: percentages' }) });
     expect(await q1.locator('tr', { hasText: 'Very well informed' }).innerText()).toContain('100 (2)');
     await expectNoAxeViolations(page);
@@ -81,6 +85,14 @@ describe('survey tables and free-text themes in Chromium', () => {
     expect(counts).toContain('advice');
     expect(counts).toContain('peers');
     expect(counts).toMatch(/Not yet tagged\s+1/);
+    await expectNoAxeViolations(page);
+
+    // Two waves side by side, and one measure followed as a series with its chart.
+    await page.goto(`${base}/surveys/tables?waves=${waveId},${secondWave}&by=wave`);
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'series of Very well informed at Q1' }).click();
+    expect(await page.locator('h1').innerText()).toBe('Very well informed');
+    expect(await page.locator('figure svg').count()).toBe(1);
     await expectNoAxeViolations(page);
     await page.close();
   });

@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { App } from '../../platform/app.ts';
 import { invalidParameter } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken, requireRole } from '../accounts/index.ts';
-import { renderBarChart } from '../maps/index.ts';
+import { renderBarChart, renderLineChart } from '../maps/index.ts';
 import { formatP, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS } from './output.ts';
 import { ANALYSTS, RESPONSE_READERS } from './routes.ts';
 import type { SurveyTable, Tabulation } from './tabulate.ts';
@@ -128,6 +128,23 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
       tables: r.tabulation.tables.map((t) => tableView(r.tabulation, t)),
       textQuestions: r.definition.questions.filter((q) => q.kind === 'text').map((q) => q.code),
       canReadTexts: (RESPONSE_READERS as readonly string[]).includes(req.user!.role),
+    });
+  });
+  app.get('/surveys/series', { schema: { hide: true, querystring: SeriesQuery } }, async (req, reply) => {
+    if (!signedIn(req, reply)) return reply;
+    requireRole(req, ANALYSTS);
+    privately(reply);
+    const s = await tables.series({ waves: waveIds(req.query.waves), holm: req.query.holm }, req.query.question, req.query.answer);
+    const verdict = (c: (typeof s.points)[number]['vsFirst']) => (c === null ? '' : c.significant ? `Significantly ${c.direction} (p ${formatP(c.adjustedPValue ?? c.pValue)}, ${c.test})` : 'No significant difference');
+    const chart = renderLineChart({
+      title: `${s.label}: ${s.title}`,
+      description: `Percentage answering "${s.label}" in each wave. The table below gives every figure, its base and the tests.`,
+      unit: '%', decimalPlaces: 0, fromZero: true,
+      series: [{ name: s.label, emphasis: true, points: s.points.map((p) => ({ label: p.wave, value: p.percent === null ? null : Math.round(p.percent) })) }],
+    });
+    return reply.view('survey-series.njk', {
+      title: `${s.label}: series`, s, chart, waves: req.query.waves,
+      points: s.points.map((p) => ({ ...p, effective: p.effectiveBase === undefined ? null : Math.round(p.effectiveBase), againstFirst: verdict(p.vsFirst), againstPrevious: verdict(p.vsPrevious) })),
     });
   });
   app.get('/surveys/texts', { schema: { hide: true, querystring: TextsQuery } }, async (req, reply) => {

@@ -100,6 +100,12 @@ describe('surveys: report tables, series and free-text themes from fielded waves
     expect(s.statusCode, s.body).toBe(200);
     expect(s.json().points.map((p: { wave: string; display: string }) => `${p.wave}:${p.display}`)).toEqual(['Spring:33 (2)', 'Autumn:83 (5)']);
     expect(s.json().points[1].vsFirst.test).toBe('McNemar exact (binomial)');
+    const page = await get(`/surveys/series?waves=${waves.join(',')}&question=Q1&answer=1`, as.analyst, 'text/html');
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.body).toContain('<svg');
+    expect(page.body).toContain('No significant difference');
+    const tablesPage = await get(`/surveys/tables?waves=${waves.join(',')}&by=wave`, as.analyst, 'text/html');
+    expect(tablesPage.body).toContain(`/surveys/series?waves=${waves.join(',')}&amp;question=Q1&amp;answer=1`);
 
     // Breakdowns of fewer than 5 answering are suppressed: one unitary authority among five metropolitan districts.
     const byType = (await get(`/api/v1/surveys/tables.json?waves=${waves[0]}&by=authority_type`, as.analyst)).json();
