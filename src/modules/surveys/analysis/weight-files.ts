@@ -3,10 +3,8 @@
  * responses CSV (one row per respondent) that gains a `weight` column, raked wave by wave. Every problem names the file,
  * line, column and value; all of a file's problems are reported together (an AppError 400 with `errors[]`).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
+import { fileError, readCsvRows } from '../csv-rows.ts';
 import { rake, WeightingError, type RakeOptions, type RakeResult, type RimTarget } from './weighting.ts';
 
 export interface WeightFileOptions extends Omit<RakeOptions, 'baseWeights'> {
@@ -38,13 +36,6 @@ const TARGET_HEADER = ['variable', 'category', 'target'];
 const MAX_LISTED = 50;
 const SUM_TOLERANCE = 0.01;
 
-const display = (file: string) => path.relative(process.cwd(), file) || file;
-
-interface Row {
-  cells: string[];
-  line: number;
-}
-
 /** Collects problems, then throws them as one 400 AppError whose detail names the first. */
 class Problems {
   readonly list: FieldError[] = [];
@@ -65,55 +56,7 @@ class Problems {
   }
 }
 
-const fileError = (file: string, line: number, message: string, value?: string) =>
-  new AppError(400, 'invalid-file', `${file}:${line}: ${message}`, [{ field: `${file}:${line}`, message, value }]);
-
-/**
- * Reads a whole CSV file with line numbers: refuses a missing or empty file, UTF-16, bytes that are not UTF-8 (naming the
- * line), malformed CSV and rows of the wrong length (naming the line), as src/modules/imports/csv.ts does for imports.
- */
-async function readRows(file: string): Promise<{ name: string; header: string[]; rows: Row[] }> {
-  const name = display(file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    throw fileError(name, 0, 'file not found or not readable');
-  }
-  if (bytes.length === 0) throw fileError(name, 0, 'the file is empty');
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw fileError(name, 1, 'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and try again');
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // Binary search for the longest valid prefix, to name the line of the first bad byte.
-    let good = 0;
-    let hi = bytes.length;
-    while (good < hi) {
-      const mid = (good + hi + 1) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-        good = mid;
-      } catch {
-        hi = mid - 1;
-      }
-    }
-    const line = bytes.subarray(0, good).toString('latin1').split('\n').length;
-    throw fileError(name, line, 'the file is not valid UTF-8; it may be Windows-1252 or Latin-1. Save it as UTF-8 and try again');
-  }
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as typeof records;
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw fileError(name, err.lines ?? 1, `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`);
-  }
-  const [head, ...rest] = records;
-  if (!head) throw fileError(name, 1, 'the file has no header row');
-  return { name, header: head.record.map((h) => h.trim()), rows: rest.map((r) => ({ cells: r.record, line: r.info.lines })) };
-}
+const readRows = readCsvRows;
 
 interface TargetsRead {
   targets: RimTarget[];
