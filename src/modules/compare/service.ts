@@ -101,6 +101,20 @@ export function describeGroup(g: GroupDto, compared: number): string {
   }
 }
 
+type GridRow = Awaited<ReturnType<ReturnType<typeof createObservationsService>['grid']>>[number];
+/** Observations by metric, then by period and area in one number (period × AREA_SLOTS + area): no string keys. */
+type GridIndex = Map<number, Map<number, GridRow>>;
+const AREA_SLOTS = 1 << 20;
+function gridIndex(rows: GridRow[]): GridIndex {
+  const out: GridIndex = new Map();
+  for (const r of rows) {
+    let cells = out.get(r.metric_id);
+    if (!cells) out.set(r.metric_id, (cells = new Map()));
+    cells.set(r.period_id * AREA_SLOTS + r.area_id, r);
+  }
+  return out;
+}
+
 export function createCompareService(db: Db) {
   const metrics = createMetricsService(db);
   const groups = createGroupsService(db);
@@ -170,7 +184,7 @@ export function createCompareService(db: Db) {
     metricRows: MetricRow[],
     focus: ResolvedArea,
     resolved: ResolvedGroup,
-    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[] },
+    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[]; focusOnly?: boolean },
   ): Promise<Map<string, Comparison | { metric: string; problem: string }>> {
     const windowSize = Math.max(2, Math.min(20, opts.window ?? 5));
     const allPeriods = (opts.periods ?? ((await metrics.periodsOf(metricRows.map((m) => m.id))) as PeriodRow[]));
@@ -191,14 +205,14 @@ export function createCompareService(db: Db) {
     if (england) memberIds.add(england.id);
     const periodIds = [...new Set(plans.flatMap((p) => ('window' in p ? p.window!.map((w) => w.id) : [])))];
     const rows = await observations.grid(metricRows.map((m) => m.id), periodIds, [...memberIds]);
-    const byKey = new Map(rows.map((r) => [`${r.metric_id}:${r.period_id}:${r.area_id}`, r]));
+    const byKey = gridIndex(rows);
     const out = new Map<string, Comparison | { metric: string; problem: string }>();
     for (const plan of plans) {
       if (!('window' in plan) || !plan.window || !plan.chosen) {
         out.set(plan.m.code, { metric: plan.m.code, problem: plan.problem ?? 'no data' });
         continue;
       }
-      out.set(plan.m.code, build(plan.m, focus, resolved, plan.chosen, plan.window, byKey, england?.id, opts.tolerance));
+      out.set(plan.m.code, build(plan.m, focus, resolved, plan.chosen, plan.window, byKey, england?.id, opts.tolerance, opts.focusOnly ?? false));
     }
     return out;
   }
@@ -209,9 +223,10 @@ export function createCompareService(db: Db) {
     resolved: ResolvedGroup,
     chosen: PeriodRow,
     window: PeriodRow[],
-    byKey: Map<string, Awaited<ReturnType<typeof observations.grid>>[number]>,
+    byKey: GridIndex,
     englandId: number | undefined,
     tolerance: number | undefined,
+    focusOnly = false,
   ): Comparison {
     const metric = toMetricDto(m);
     const polarity = metric.polarity as Polarity;
@@ -225,7 +240,8 @@ export function createCompareService(db: Db) {
       if (members.length < before) notes.push(`The group is limited to the ${members.length + 1} councils of the types this measure applies to (${[...applicableTypes].join(', ')}).`);
     }
     const set = [{ id: focus.id, code: focus.code, name: focus.name, type: focus.type, rank: null as number | null }, ...members];
-    const obs = (areaId: number, periodId: number) => byKey.get(`${m.id}:${periodId}:${areaId}`);
+    const cells = byKey.get(m.id);
+    const obs = (areaId: number, periodId: number) => cells?.get(periodId * AREA_SLOTS + areaId);
     const values: MemberValue[] = set.map((x) => {
       const o = obs(x.id, chosen.id);
       return {
@@ -247,7 +263,8 @@ export function createCompareService(db: Db) {
     const stats = groupStatistics(values);
     const positions = memberPositions(values, stats, polarity);
     const opts: DirectionOptions = tolerance !== undefined ? { tolerance } : {};
-    const results: MemberResult[] = set.map((x, i) => {
+    // The headline needs only the council's own direction: members' trends are skipped there (members come back empty).
+    const results: MemberResult[] = (focusOnly ? set.slice(0, 1) : set).map((x, i) => {
       const series: PointValue[] = window.map((p) => {
         const o = obs(x.id, p.id);
         return { period: p.iso, periodLabel: p.label, value: o?.value ?? null, status: o?.status ?? [], lci: o?.lci ?? null, uci: o?.uci ?? null };
@@ -304,7 +321,7 @@ export function createCompareService(db: Db) {
       trend: trendRows,
       statistics: stats,
       focus: focusResult,
-      members: [...results].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name)),
+      members: focusOnly ? [] : [...results].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name)),
       england: e ? { value: e.value, status: e.status } : null,
       sentence: positionSentence({ name: focus.name, groupPhrase, periodLabel: chosen.label, polarity, position: focusResult, stats, lastStep: focusResult.direction.lastStep, previousLabel: previous?.label }),
       notes,

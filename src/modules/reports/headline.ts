@@ -46,7 +46,7 @@ export function createHeadlineService(db: Db) {
       const rows = await metrics.resolveKnown(basket.metrics.map((m) => m.metric));
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => (JSON.parse(r.applicable_area_types) as string[]).includes(focus.type));
-      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window });
+      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true });
       const notApplicable: Headline['notApplicable'] = [];
       const noData: Headline['noData'] = [];
       let upperTier: { code: string; name: string } | null = null;
