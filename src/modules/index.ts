@@ -6,6 +6,7 @@ import { compareModule } from './compare/index.ts';
 import { sectorModule } from './sector/index.ts';
 import { surveysModule } from './surveys/index.ts';
 import { reportsModule } from './reports/index.ts';
+import { savedReportsModule } from './saved-reports/index.ts';
 import { pagesModule } from './pages/index.ts';
 import { neighboursModule } from './neighbours/index.ts';
 import { groupsModule } from './groups/index.ts';
@@ -19,7 +20,7 @@ export interface AppModule {
 }
 
 /** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, neighboursModule, compareModule, sectorModule, reportsModule, surveysModule, pagesModule];
+const MODULES: AppModule[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, neighboursModule, compareModule, sectorModule, reportsModule, savedReportsModule, surveysModule, pagesModule];
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   for (const m of MODULES) await m.register(app, deps);

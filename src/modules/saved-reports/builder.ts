@@ -1,0 +1,83 @@
+/**
+ * The report builder form (no JavaScript needed): one page with fieldsets. A form post becomes the API's body; the
+ * service's per-field refusals come back as an error summary whose links go to the fields.
+ */
+import type { Db } from '../../platform/db.ts';
+import type { FieldError } from '../../platform/errors.ts';
+import type { SessionUser } from '../accounts/index.ts';
+import { createGroupsService } from '../groups/index.ts';
+import { createMetricsService, TOPICS } from '../metrics/index.ts';
+import type { ReportBodyT, ReportDefinitionT } from './schemas.ts';
+
+export const METRIC_FIELDS = ['metric1', 'metric2', 'metric3', 'metric4'] as const;
+
+export interface BuilderForm {
+  title?: string;
+  description?: string;
+  chart?: string;
+  metric1?: string;
+  metric2?: string;
+  metric3?: string;
+  metric4?: string;
+  areas?: string;
+  group?: string;
+  groupId?: string;
+  periods?: string;
+  visibility?: string;
+  _csrf?: string;
+}
+
+/** The form as the API's body, and which form field each metric in the body came from. */
+export function formToBody(form: BuilderForm): { body: ReportBodyT; metricFields: string[] } {
+  const metricFields = METRIC_FIELDS.filter((f) => (form[f] ?? '').trim() !== '');
+  const areas = (form.areas ?? '').split(/[\s,;]+/).map((c) => c.trim()).filter((c) => c !== '');
+  const group = (form.groupId ?? '').trim() || (form.group ?? '').trim();
+  const definition = {
+    metrics: metricFields.map((f) => form[f]!.trim()),
+    ...(areas.length ? { areas } : {}),
+    ...(group ? { group } : {}),
+    ...((form.periods ?? '').trim() ? { periods: form.periods!.trim() } : {}),
+    chart: (form.chart ?? '') as ReportDefinitionT['chart'],
+  };
+  return {
+    body: { title: form.title ?? '', ...(form.description?.trim() ? { description: form.description } : {}), definition, ...(form.visibility ? { visibility: form.visibility as ReportBodyT['visibility'] & string } : {}) },
+    metricFields,
+  };
+}
+
+/** The id of the form field an API error is about, so the error summary can link to it. */
+export function fieldFor(e: FieldError, metricFields: string[], form: BuilderForm): string {
+  const f = e.field.replace(/^definition\./, '');
+  const m = /^metrics\[(\d+)\]$/.exec(f);
+  if (m) return metricFields[Number(m[1])] ?? 'metric1';
+  if (f === 'metrics') return 'metric1';
+  if (f.startsWith('areas')) return 'areas';
+  if (f === 'group') return (form.groupId ?? '').trim() ? 'groupId' : 'group';
+  if (f === 'chart') return 'chart';
+  if (f === 'periods' || f === 'title' || f === 'visibility') return f;
+  return 'title';
+}
+
+export function createBuilder(db: Db) {
+  const metrics = createMetricsService(db);
+  const groups = createGroupsService(db);
+  return {
+    /** The options for the form: measures by service area, groups for the user's council, their own groups. */
+    async options(user: SessionUser, form: BuilderForm) {
+      const list = await metrics.list({ limit: 1000 });
+      const metricOptions = METRIC_FIELDS.map((field) =>
+        TOPICS.map((t) => ({
+          label: t.title,
+          options: list.metrics.filter((m) => m.topic === t.id && m.latestPeriod).map((m) => ({ value: m.id, text: m.title, selected: m.id === form[field] })),
+        })).filter((g) => g.options.length > 0),
+      );
+      const ids = new Map<string, string>();
+      if (user.council) for (const g of await groups.groupsForArea(user.council.code)) ids.set(g.id, `${g.name} (${g.members.length} councils)`);
+      else for (const t of ['E06', 'E07', 'E08', 'E09', 'E10', 'upper', 'lower']) ids.set(t.startsWith('E') ? `type:${t}` : `tier:${t}`, t.startsWith('E') ? `Councils of type ${t}` : `Councils running ${t}-tier services`);
+      for (const g of await groups.customGroupsOf(user)) ids.set(g.id, `${g.name} (your group, ${g.members.length} councils)`);
+      const groupOptions = [{ value: '', text: 'No group', selected: !form.group }, ...[...ids].map(([value, text]) => ({ value, text, selected: value === form.group }))];
+      return { metricOptions, groupOptions };
+    },
+  };
+}
+export type Builder = ReturnType<typeof createBuilder>;

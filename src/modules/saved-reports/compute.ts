@@ -1,0 +1,208 @@
+/**
+ * Re-computes a saved report's figures from the published data on every view: nothing computed is stored. Parts of a
+ * definition that no longer resolve (a metric taken out of or renamed in the catalogue, a deleted group, an unknown
+ * code, a period with no data) become marked gaps; the rest of the report stands.
+ */
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { createAreasService, parseAt } from '../areas/index.ts';
+import { groupStatistics, type MemberValue } from '../compare/index.ts';
+import { createGroupsService, type Viewer } from '../groups/index.ts';
+import { createMetricsService, toMetricDto } from '../metrics/index.ts';
+import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
+import { associationSentence, pearson, spearman } from './correlation.ts';
+import type { ReportDefinitionT, ReportViewT } from './schemas.ts';
+
+export type Computed = Omit<ReportViewT, 'report'>;
+type Gap = Computed['gaps'][number];
+type MetricRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolveKnown']>>[number];
+type PeriodRow = AvailablePeriod & { metric_id: number };
+interface Council {
+  id: number;
+  code: string;
+  name: string;
+  type: string;
+  chosen: boolean;
+  inGroup: boolean;
+}
+
+export const defaultPeriods = (chart: ReportDefinitionT['chart']): string => (chart === 'trend' ? 'latest:5' : 'latest');
+
+export function createReportComputer(db: Db) {
+  const metrics = createMetricsService(db);
+  const groups = createGroupsService(db);
+  const areas = createAreasService(db);
+  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+
+  /** The requested metrics that still exist, in the definition's order, and a gap for each that does not. */
+  async function resolveMetrics(ids: string[], gaps: Gap[]): Promise<MetricRow[]> {
+    const rows = await metrics.resolveKnown(ids);
+    const byKey = new Map<string, MetricRow>();
+    for (const r of rows) byKey.set(r.slug, r).set(r.code, r);
+    const out: MetricRow[] = [];
+    for (const id of ids) {
+      const row = byKey.get(id);
+      if (row) {
+        if (!out.includes(row)) out.push(row);
+        continue;
+      }
+      let now = '';
+      try {
+        await metrics.get(id);
+      } catch (e) {
+        const moved = e instanceof AppError && e.status === 301 ? decodeURIComponent(e.headers.location?.split('/').pop() ?? '') : '';
+        if (moved) now = ` It may have been replaced by "${moved}"; edit the report to use it.`;
+      }
+      gaps.push({ kind: 'metric', value: id, message: `This report asked for metric "${id}", which is no longer in the catalogue. It is left out; everything else is shown.${now}` });
+    }
+    return out;
+  }
+
+  /** The councils: the chosen ones first, in the order given, then the group's members. */
+  async function councils(def: ReportDefinitionT, owner: Viewer, gaps: Gap[], notes: string[]): Promise<{ list: Council[]; group: Computed['group']; areaList: Computed['areas'] }> {
+    const list: Council[] = [];
+    const areaList: Computed['areas'] = [];
+    if (def.areas?.length) {
+      const { areas: found, unknown } = await areas.resolveCodes(def.areas);
+      for (const u of unknown) gaps.push({ kind: 'area', value: u, message: `This report asked for the area "${u}", which is not in the geography. It is left out.` });
+      const byCode = new Map(found.map((a) => [a.code, a]));
+      for (const code of def.areas.map((c) => c.trim().toUpperCase())) {
+        const a = byCode.get(code);
+        if (!a || list.some((c) => c.id === a.id)) continue;
+        const note = a.status === 'retired' ? `${a.note ?? `${a.code} has ended`}. Its figures are shown as its own, never merged into its successor's.` : null;
+        if (note) notes.push(note);
+        list.push({ id: a.id, code: a.code, name: a.name, type: a.type, chosen: true, inGroup: false });
+        areaList.push({ code: a.code, name: a.name, note });
+      }
+    }
+    let group: Computed['group'] = null;
+    if (def.group) {
+      try {
+        // The owner's view of the group: a report its owner made public shows the group they chose.
+        const resolved = await groups.resolve(def.group, parseAt(undefined), owner);
+        group = { id: resolved.group.id, name: resolved.group.name, members: resolved.members.length };
+        for (const m of resolved.members) {
+          const existing = list.find((c) => c.id === m.id);
+          if (existing) existing.inGroup = true;
+          else list.push({ id: m.id, code: m.code, name: m.name, type: m.type, chosen: false, inGroup: true });
+        }
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        gaps.push({ kind: 'group', value: def.group, message: `This report asked for the group "${def.group}", which no longer exists or can no longer be used. The chosen councils are shown without it.` });
+      }
+    }
+    return { list, group, areaList };
+  }
+
+  function choosePeriods(def: ReportDefinitionT, m: MetricRow, available: PeriodRow[], gaps: Gap[]): PeriodRow[] {
+    const raw = def.periods ?? defaultPeriods(def.chart);
+    let chosen: PeriodRow[];
+    try {
+      chosen = selectPeriods(parsePeriodSelectors(raw), available) as PeriodRow[];
+    } catch (e) {
+      if (!(e instanceof SelectorError)) throw e;
+      gaps.push({ kind: 'period', value: raw, message: `The periods "${raw}" can no longer be read: ${e.message}.` });
+      return [];
+    }
+    if (chosen.length === 0) {
+      const range = available.length ? `it has data from ${available[0]!.label} to ${available.at(-1)!.label}` : 'it has no published data yet';
+      gaps.push({ kind: 'period', value: raw, message: `${m.title} (${m.code}) has no published figures for the periods asked for (${raw}); ${range}.` });
+      return [];
+    }
+    return def.chart === 'trend' ? chosen : chosen.slice(-1);
+  }
+
+  return {
+    async compute(def: ReportDefinitionT, owner: Viewer): Promise<Computed> {
+      const metricGaps: Gap[] = [];
+      const otherGaps: Gap[] = [];
+      const notes: string[] = [];
+      const [resolved, { list, group, areaList }] = await Promise.all([resolveMetrics(def.metrics, metricGaps), councils(def, owner, otherGaps, notes)]);
+      const gaps = [...metricGaps, ...otherGaps];
+      const allPeriods = (await metrics.periodsOf(resolved.map((m) => m.id))) as PeriodRow[];
+      const plans = resolved.map((m) => ({ m, dto: toMetricDto(m), periods: choosePeriods(def, m, allPeriods.filter((p) => p.metric_id === m.id), gaps) }));
+      const periodIds = [...new Set(plans.flatMap((p) => p.periods.map((x) => x.id)))];
+      const rows = await observations.grid(resolved.map((m) => m.id), periodIds, list.map((c) => c.id));
+      const byKey = new Map(rows.map((r) => [`${r.metric_id}:${r.period_id}:${r.area_id}`, r]));
+
+      const figures: Computed['figures'] = [];
+      const summaries: Computed['summaries'] = [];
+      for (const { m, dto, periods } of plans) {
+        const types = new Set(dto.applicableAreaTypes);
+        const otherTier = list.filter((c) => !types.has(c.type));
+        if (otherTier.length && periods.length) notes.push(`${dto.title} applies to ${[...types].join(', ')} councils only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`);
+        for (const p of periods) {
+          const values: MemberValue[] = list.map((c) => {
+            const o = byKey.get(`${m.id}:${p.id}:${c.id}`);
+            const status = o?.status ?? [];
+            const applicable = types.has(c.type) && !status.includes('z');
+            figures.push({ metric: dto.id, period: p.iso, periodLabel: p.label, area: c.code, areaName: c.name, chosen: c.chosen, inGroup: c.inGroup, applicable, value: o?.value ?? null, status });
+            return { code: c.code, name: c.name, value: o?.value ?? null, status, applicable };
+          });
+          const s = groupStatistics(values);
+          summaries.push({ metric: dto.id, period: p.iso, periodLabel: p.label, n: s.n - s.notApplicable, countWithData: s.countWithData, median: s.median, q1: s.q1, q3: s.q3, min: s.min, max: s.max, method: s.methods.quartiles });
+        }
+      }
+
+      let scatter: Computed['scatter'] = null;
+      const [xp, yp] = plans;
+      if (def.chart === 'scatter' && xp && yp && xp.periods[0] && yp.periods[0]) {
+        const at = (plan: typeof xp, code: string) => figures.find((f) => f.metric === plan.dto.id && f.period === plan.periods[0]!.iso && f.area === code);
+        const pairs = list
+          .map((c) => [at(xp, c.code), at(yp, c.code)] as const)
+          .filter(([a, b]) => a && b && a.applicable && b.applicable && a.value !== null && b.value !== null)
+          .map(([a, b]) => [a!.value!, b!.value!] as const);
+        const xs = pairs.map((p) => p[0]);
+        const ys = pairs.map((p) => p[1]);
+        const r = pearson(xs, ys);
+        const rho = spearman(xs, ys);
+        scatter = {
+          x: { metric: xp.dto.id, period: xp.periods[0].iso, periodLabel: xp.periods[0].label },
+          y: { metric: yp.dto.id, period: yp.periods[0].iso, periodLabel: yp.periods[0].label },
+          n: pairs.length,
+          pearson: r,
+          spearman: rho,
+          sentence: associationSentence(xp.dto.title, yp.dto.title, pairs.length, r, rho),
+        };
+      } else if (def.chart === 'scatter') {
+        notes.push('The scatter needs figures for both measures; one of them is missing (see above), so only the table is shown.');
+      }
+      if (def.chart !== 'trend') notes.push(`${def.chart === 'bar' ? 'Each bar chart' : 'The scatter'} shows the newest period chosen for each measure.`);
+      if (group) notes.push(`The group's membership is as at today (${parseAt(undefined)}).`);
+
+      const licences = [...new Set(plans.map((p) => p.dto.source.licence))];
+      const attributions = [...new Set(plans.map((p) => p.dto.source.attribution ?? p.dto.source.publisher))];
+      return {
+        computedAt: new Date().toISOString(),
+        dataAsAt: await observations.lastPublished(),
+        gaps,
+        group,
+        areas: areaList,
+        metrics: plans.map(({ dto, periods }) => ({
+          id: dto.id,
+          title: dto.title,
+          unit: dto.unit,
+          decimalPlaces: dto.decimalPlaces,
+          polarity: dto.polarity,
+          caveats: dto.caveats,
+          source: dto.source,
+          applicableAreaTypes: dto.applicableAreaTypes,
+          periods: periods.map((p) => ({ period: p.iso, label: p.label })),
+        })),
+        figures,
+        summaries,
+        scatter,
+        notes,
+        licence: licences.join('; ') || 'OGL-UK-3.0',
+        attribution: attributions.join('; '),
+      };
+    },
+
+    /** Changes whenever a view of this definition may change: publications, groups, the catalogue entries, the date. */
+    async stamp(def: ReportDefinitionT): Promise<string> {
+      const [published, grouped, rows] = await Promise.all([observations.lastPublished(), groups.lastModified(), metrics.resolveKnown(def.metrics)]);
+      return [published, grouped, parseAt(undefined), ...rows.map((r) => `${r.code}@${r.updated_at}`).sort()].map((p) => p ?? '-').join('|');
+    },
+  };
+}
+export type ReportComputer = ReturnType<typeof createReportComputer>;

@@ -1,0 +1,110 @@
+/**
+ * The saved-report pages: /reports (public reports, and yours), /reports/new (the builder), /reports/{slug} (the
+ * report, re-computed), /embed/reports/{slug} (a widget other sites may frame, for shared and public reports only).
+ * Thin handlers: access and rules are the service's, view models are view.ts's and builder.ts's.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/app.ts';
+import { AppError } from '../../platform/errors.ts';
+import { checkCsrf, requireRole, type SessionUser } from '../accounts/index.ts';
+import { fieldFor, formToBody, type Builder, type BuilderForm } from './builder.ts';
+import type { SavedReportRow } from './repository.ts';
+import { SIGNED_IN } from './routes.ts';
+import { SlugParams } from './schemas.ts';
+import type { SavedReportsService } from './service.ts';
+import { reportSections } from './view.ts';
+
+const Field = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
+const BuilderBody = Type.Object({
+  title: Field(), description: Field(2000), chart: Field(20), metric1: Field(), metric2: Field(), metric3: Field(), metric4: Field(),
+  areas: Field(500), group: Field(), groupId: Field(), periods: Field(), visibility: Field(20), _csrf: Field(100),
+});
+const VisibilityBody = Type.Object({ visibility: Type.String({ maxLength: 20 }), _csrf: Field(100) });
+const CsrfBody = Type.Object({ _csrf: Field(100) });
+
+const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+
+export function savedReportsPages(app: App, reports: SavedReportsService, builder: Builder): void {
+  const signInFirst = (req: FastifyRequest, reply: FastifyReply) => reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+
+  app.get('/reports', { schema: { hide: true } }, async (req, reply) => {
+    const [list, mine] = await Promise.all([reports.listPublic(), req.user ? reports.mine(req.user) : Promise.resolve(null)]);
+    reply.header('cache-control', req.user ? 'private, no-store' : 'public, max-age=60').header('vary', 'cookie');
+    return reply.view('reports.njk', { title: 'Saved reports', reports: list, mine });
+  });
+
+  const builderPage = async (reply: FastifyReply, user: SessionUser, form: BuilderForm, errors: { href: string; text: string; field: string }[] = []) => {
+    reply.header('cache-control', 'private, no-store');
+    const byField = Object.fromEntries(errors.map((e) => [e.field, e.text]));
+    return reply.view('report-new.njk', { title: errors.length ? 'Error: Build a report' : 'Build a report', form, errors, byField, csrf: user.csrfToken, ...(await builder.options(user, form)) });
+  };
+
+  app.get('/reports/new', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    const user = requireRole(req, SIGNED_IN);
+    return builderPage(reply, user, { chart: 'bar', periods: '', visibility: 'private', areas: user.council?.code ?? '' });
+  });
+
+  app.post<{ Body: BuilderForm }>('/reports/new', { schema: { hide: true, body: BuilderBody } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    checkCsrf(req);
+    const { body, metricFields } = formToBody(req.body);
+    if (metricFields.length === 0) return builderPage(reply.status(400), user, req.body, [{ field: 'metric1', href: '#metric1', text: 'Choose at least one measure' }]);
+    try {
+      const r = await reports.create(user, body);
+      return reply.redirect(`/reports/${r.slug}`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 400) throw e;
+      const errors = (e.errors.length ? e.errors : [{ field: 'title', message: e.message }]).map((x) => {
+        const field = fieldFor(x, metricFields, req.body);
+        const label = x.field.replace(/^definition\./, '');
+        return { field, href: `#${field === 'chart' ? 'chart' : field === 'visibility' ? 'visibility' : field}`, text: `${label}${x.value ? ` "${x.value}"` : ''}: ${x.message}` };
+      });
+      return builderPage(reply.status(400), user, req.body, errors);
+    }
+  });
+
+  /** Public and shared reports are the same for every visitor until data are published: served from the page cache. */
+  const render = async (req: FastifyRequest, reply: FastifyReply, r: SavedReportRow, template: string, extra: (row: SavedReportRow) => object) => {
+    const build = async () => {
+      const v = await reports.view(r);
+      return { title: v.report.title, v, sections: reportSections(v), origin: origin(req), ...extra(r) };
+    };
+    if (r.visibility === 'private' || req.user) {
+      reply.header('cache-control', 'private, no-store');
+      return reply.view(template, await build());
+    }
+    reply.header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache').header('vary', 'cookie');
+    return reply.viewCached(`${template}|${r.slug}`, await reports.stamp(r), template, build);
+  };
+
+  app.get<{ Params: { slug: string } }>('/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+    const r = await reports.visible(req.params.slug, req.user ?? undefined);
+    const owner = reports.isOwner(r, req.user ?? undefined);
+    return render(req, reply, r, 'report.njk', () => ({ isOwner: owner, canDelete: owner || req.user?.role === 'admin', csrf: req.user?.csrfToken ?? null }));
+  });
+
+  app.post<{ Params: { slug: string }; Body: { visibility: string; _csrf?: string } }>('/reports/:slug/visibility', { schema: { hide: true, params: SlugParams, body: VisibilityBody } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    checkCsrf(req);
+    await reports.update(user, req.params.slug, { visibility: req.body.visibility as 'private' });
+    return reply.redirect(`/reports/${req.params.slug}#visibility`, 303);
+  });
+
+  app.post<{ Params: { slug: string } }>('/reports/:slug/delete', { schema: { hide: true, params: SlugParams, body: CsrfBody } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    checkCsrf(req);
+    await reports.remove(user, req.params.slug);
+    return reply.redirect('/reports', 303);
+  });
+
+  // The widget: table, chart, caveats, licence and a link to the data, without the site's navigation. Other sites may
+  // frame it only when the report is shared or public; a private one is framed by this service alone and never cached.
+  app.get<{ Params: { slug: string } }>('/embed/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+    const r = await reports.visible(req.params.slug, req.user ?? undefined);
+    reply.header('content-security-policy', r.visibility === 'private' ? "frame-ancestors 'self'" : 'frame-ancestors *');
+    if (r.visibility === 'private') reply.header('x-frame-options', 'SAMEORIGIN');
+    return render(req, reply, r, 'embed-report.njk', () => ({}));
+  });
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import { stringify } from 'csv-stringify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/app.ts';
+import { checkCsrf, requireRole } from '../accounts/index.ts';
+import type { SavedReportRow } from './repository.ts';
+import { ReportBody, ReportPatch, ReportSummary, ReportView, SlugParams, type ReportViewT } from './schemas.ts';
+import type { SavedReportsService } from './service.ts';
+
+export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
+
+export const REPORT_CSV_COLUMNS = [
+  'report', 'metric', 'metric_title', 'period', 'period_label', 'area', 'area_name', 'chosen', 'in_group', 'applicable', 'value', 'status',
+  'median_of_councils_compared', 'councils_compared', 'unit', 'licence', 'source',
+] as const;
+
+/** One tidy row per figure (metric × period × council), with the statistics of the councils compared and the licence. */
+export function reportCsvRows(v: ReportViewT): (string | number | null)[][] {
+  const metric = new Map(v.metrics.map((m) => [m.id, m]));
+  const summary = new Map(v.summaries.map((s) => [`${s.metric}|${s.period}`, s]));
+  return v.figures.map((f) => {
+    const m = metric.get(f.metric)!;
+    const s = summary.get(`${f.metric}|${f.period}`);
+    return [v.report.slug, f.metric, m.title, f.period, f.periodLabel, f.area, f.areaName, String(f.chosen), String(f.inGroup), String(f.applicable), f.value, f.status.join(' '), s?.median ?? null, s?.n ?? null, m.unit, m.source.licence, m.source.attribution ?? m.source.publisher];
+  });
+}
+
+/**
+ * Caching by visibility: a private report is never stored by any cache; a shared or public one carries an ETag
+ * worked out from the data stamp (publications, groups, the catalogue, the report itself), so a client's copy is
+ * current until data are published, and it is answered with 304 without re-computing. Returns true when sent.
+ */
+export async function cacheByVisibility(req: FastifyRequest, reply: FastifyReply, r: SavedReportRow, stamp: () => Promise<string>, kind: string): Promise<boolean> {
+  if (r.visibility === 'private') {
+    reply.header('cache-control', 'private, no-store');
+    return false;
+  }
+  const etag = `W/"${createHash('sha1').update(`${kind}|${await stamp()}`).digest('base64url')}"`;
+  reply.header('etag', etag).header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache');
+  if (req.headers['if-none-match'] === etag) {
+    await reply.status(304).send();
+    return true;
+  }
+  return false;
+}
+
+export function savedReportsRoutes(app: App, reports: SavedReportsService): void {
+  app.post(
+    '/api/v1/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Save a report (registered users; x-csrf-token header): metrics, councils and/or a group, periods and a chart. Figures are re-computed on every view',
+        body: ReportBody,
+        response: { 201: ReportSummary },
+      },
+    },
+    async (req, reply) => {
+      const user = requireRole(req, SIGNED_IN);
+      checkCsrf(req);
+      const r = await reports.create(user, req.body);
+      return reply.status(201).header('location', r.links.self).header('cache-control', 'private, no-store').send(r);
+    },
+  );
+
+  app.get('/api/v1/me/reports', { schema: { tags: ['reports'], summary: 'Your saved reports (registered users)', response: { 200: Type.Object({ reports: Type.Array(ReportSummary) }) } } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    reply.header('cache-control', 'private, no-store');
+    return { reports: await reports.mine(user) };
+  });
+
+  app.get('/api/v1/reports', { schema: { tags: ['reports'], summary: 'Public saved reports, newest first', response: { 200: Type.Object({ reports: Type.Array(ReportSummary) }) } } }, async (_req, reply) => {
+    reply.header('cache-control', 'public, max-age=60');
+    return { reports: await reports.listPublic() };
+  });
+
+  app.get(
+    '/api/v1/reports/:slug',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'A saved report with its figures re-computed from the current published data. Private: owner, analysts and administrators; shared and public: anyone with the link',
+        params: SlugParams,
+        response: { 200: ReportView },
+      },
+    },
+    async (req, reply) => {
+      const r = await reports.visible(req.params.slug, req.user ?? undefined);
+      if (await cacheByVisibility(req, reply, r, () => reports.stamp(r), 'json')) return reply;
+      return reports.view(r);
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/:slug.csv',
+    { schema: { tags: ['reports'], summary: 'The report\'s figures as tidy CSV, one row per metric, period and council, with licence and source', params: SlugParams, produces: ['text/csv'] } },
+    async (req, reply) => {
+      const r = await reports.visible(req.params.slug, req.user ?? undefined);
+      if (await cacheByVisibility(req, reply, r, () => reports.stamp(r), 'csv')) return reply;
+      const v = await reports.view(r);
+      reply.header('content-disposition', `attachment; filename="report-${r.slug}.csv"`);
+      reply.type('text/csv; charset=utf-8');
+      return reply.send(Readable.from(reportCsvRows(v)).pipe(stringify({ header: true, columns: [...REPORT_CSV_COLUMNS] })));
+    },
+  );
+
+  for (const method of ['PUT', 'PATCH'] as const) {
+    app.route({
+      method,
+      url: '/api/v1/reports/:slug',
+      schema: {
+        tags: ['reports'],
+        summary: method === 'PUT' ? 'Change a report: title, description, definition or visibility (its owner; x-csrf-token header)' : 'Change some of a report\'s fields (its owner; x-csrf-token header)',
+        params: SlugParams,
+        body: ReportPatch,
+        response: { 200: ReportSummary },
+      },
+      handler: async (req, reply) => {
+        const user = requireRole(req, SIGNED_IN);
+        checkCsrf(req);
+        const r = await reports.update(user, req.params.slug, req.body);
+        return reply.header('cache-control', 'private, no-store').send(r);
+      },
+    });
+  }
+
+  app.delete('/api/v1/reports/:slug', { schema: { tags: ['reports'], summary: 'Delete a report (its owner or an administrator; x-csrf-token header)', params: SlugParams } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    checkCsrf(req);
+    await reports.remove(user, req.params.slug);
+    return reply.status(204).send();
+  });
+}

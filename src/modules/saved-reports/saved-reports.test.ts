@@ -1,0 +1,303 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { signIn, type Signed } from '../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import type { App } from '../../platform/app.ts';
+import { createAccountsService } from '../accounts/index.ts';
+import { runImport } from '../imports/index.ts';
+import { pearson } from './correlation.ts';
+
+/** The ten Greater Manchester districts (the combined authority's members). */
+const GM = ['E08000001', 'E08000002', 'E08000003', 'E08000004', 'E08000005', 'E08000006', 'E08000007', 'E08000008', 'E08000009', 'E08000010'];
+const SPEND = 'test.spend-per-head';
+const OUTCOME = 'test.outcome';
+const spendOf = (i: number, year: number) => 100 + i * 7 + (year - 2020) * 3;
+const outcomeOf = (i: number, year: number) => 50 + ((i * 13) % 10) + (year - 2020);
+
+function rows(years: number[]): FixtureRow[] {
+  return years.flatMap((y) => GM.flatMap((code, i) => [[SPEND, code, y, spendOf(i, y)], [OUTCOME, code, y, outcomeOf(i, y)]] as FixtureRow[]));
+}
+const METRICS = [
+  testMetric(SPEND, { title: 'Spend per head on services', unit: '£ per head', unitType: 'currency-per-head', decimalPlaces: 0, polarity: 'not-applicable', caveats: 'Net current expenditure.' }),
+  testMetric(OUTCOME, { title: 'Residents satisfied', caveats: 'Survey based: small samples in small councils.' }),
+];
+
+describe('saved reports', () => {
+  let db: TestDb;
+  let app: App;
+  let owner: Signed;
+  let other: Signed;
+  let analyst: Signed;
+  let admin: Signed;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    const r = await runImport(db, { adapter: fixtureAdapter(METRICS, rows([2020, 2021, 2022])), files: [], publish: true });
+    if (r.state !== 'published') throw new Error(r.message);
+    app = await createTestApp(db);
+    const accounts = createAccountsService(db);
+    const pw = 'correct horse battery';
+    await accounts.addUser({ email: 'owner@example.org', name: 'Owner Officer', password: pw, role: 'council', council: 'E08000009' });
+    await accounts.addUser({ email: 'other@example.org', name: 'Other Officer', password: pw, role: 'council', council: 'E08000003' });
+    await accounts.addUser({ email: 'analyst@example.org', name: 'An Analyst', password: pw, role: 'analyst' });
+    await accounts.addUser({ email: 'admin@example.org', name: 'An Admin', password: pw, role: 'admin' });
+    [owner, other, analyst, admin] = await Promise.all(['owner', 'other', 'analyst', 'admin'].map((u) => signIn(app, `${u}@example.org`, pw)));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const headers = (who: Signed | null, csrf = true) => (who ? { cookie: who.cookie, ...(csrf ? { 'x-csrf-token': who.csrf } : {}) } : {});
+  const save = (who: Signed | null, body: object, csrf = true) => app.inject({ method: 'POST', url: '/api/v1/reports', headers: headers(who, csrf), payload: body });
+  const get = (url: string, who: Signed | null = null, extra: Record<string, string> = {}) => app.inject({ url, headers: { ...headers(who, false), ...extra } });
+  const bar = { title: 'Satisfaction in Greater Manchester', definition: { metrics: [OUTCOME], areas: ['E08000009'], group: 'combined-authority:E47000001', chart: 'bar' } };
+
+  it('POST /api/v1/reports saves a definition (not figures) and GET /api/v1/reports/:slug re-computes it', async () => {
+    const res = await save(owner, { ...bar, visibility: 'public' });
+    expect(res.statusCode).toBe(201);
+    const r = res.json();
+    expect(r.slug).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(res.headers.location).toBe(`/api/v1/reports/${r.slug}`);
+    expect(r.definition).toEqual({ metrics: [OUTCOME], areas: ['E08000009'], group: 'combined-authority:E47000001', periods: 'latest', chart: 'bar' });
+    const stored = await db.kysely.selectFrom('saved_reports').selectAll().where('slug', '=', r.slug).executeTakeFirstOrThrow();
+    expect(Object.keys(JSON.parse(stored.definition) as object).sort()).toEqual(['areas', 'chart', 'group', 'metrics', 'periods']);
+
+    const v = (await get(`/api/v1/reports/${r.slug}`)).json();
+    expect(v.gaps).toEqual([]);
+    expect(v.group).toMatchObject({ id: 'combined-authority:E47000001', members: 10 });
+    expect(v.metrics[0]).toMatchObject({ id: OUTCOME, caveats: 'Survey based: small samples in small councils.', periods: [{ label: '2022/23' }] });
+    expect(v.figures).toHaveLength(10);
+    const trafford = v.figures.find((f: { area: string }) => f.area === 'E08000009');
+    expect(trafford).toMatchObject({ chosen: true, inGroup: true, value: outcomeOf(8, 2022), periodLabel: '2022/23' });
+    const values = GM.map((_c, i) => outcomeOf(i, 2022)).sort((a, b) => a - b);
+    expect(v.summaries[0]).toMatchObject({ n: 10, countWithData: 10, median: (values[4]! + values[5]!) / 2 });
+    expect(v.licence).toBe('OGL-UK-3.0');
+  });
+
+  it('refuses a definition field by field, naming the field and the value, and saves nothing', async () => {
+    const before = (await db.kysely.selectFrom('saved_reports').select('id').execute()).length;
+    const res = await save(owner, { title: ' ', definition: { metrics: [OUTCOME, 'test.no-such-metric', OUTCOME], areas: ['E08000009', 'E99999999', 'E07000150'], group: 'custom-999', periods: '2022/99', chart: 'trend' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const errors = res.json().errors.map((e: { field: string; value?: string; message: string }) => `${e.field} ${e.value}: ${e.message}`);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'title  : is required, up to 200 characters',
+        'definition.metrics[1] test.no-such-metric: is not a metric in the catalogue (see /api/v1/metrics)',
+        'definition.metrics[2] test.outcome: is listed twice (also at metrics[0])',
+        'definition.areas[1] E99999999: is not an area code we know',
+        expect.stringMatching(/^definition\.areas\[2\] E07000150: .*North Northamptonshire.*use the current code$/),
+        expect.stringMatching(/^definition\.group custom-999: is not a group you can use/),
+        expect.stringMatching(/^definition\.periods 2022\/99: /),
+      ]),
+    );
+    const scatter3 = await save(owner, { title: 'x', definition: { metrics: [SPEND, OUTCOME, 'test.no-such-metric'], group: 'combined-authority:E47000001', chart: 'scatter' } });
+    expect(scatter3.json().errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['definition.metrics', 'definition.metrics[2]']));
+    const nothing = await save(owner, { title: 'x', definition: { metrics: [OUTCOME], chart: 'bar' } });
+    expect(nothing.json().errors).toEqual([{ field: 'definition.areas', value: '', message: 'choose at least one council, or a group, or both' }]);
+    const unknownKey = await save(owner, { title: 'x', definition: { metrics: [OUTCOME], chart: 'pie', areas: ['E08000009'] } });
+    expect(unknownKey.statusCode).toBe(400);
+    expect((await db.kysely.selectFrom('saved_reports').select('id').execute()).length).toBe(before);
+  });
+
+  it('a visitor cannot save (401) and a post without the CSRF token is refused (403)', async () => {
+    expect((await save(null, bar)).statusCode).toBe(401);
+    const forged = await save(owner, bar, false);
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().code).toBe('csrf');
+    const wrong = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: { cookie: owner.cookie, 'x-csrf-token': other.csrf }, payload: bar });
+    expect(wrong.statusCode).toBe(403);
+  });
+
+  it('re-computes from current data: a new publication changes the figures, the period and the ETag', async () => {
+    const r = (await save(owner, { title: 'Trend', definition: { metrics: [SPEND, OUTCOME], areas: ['E08000009', 'E08000003'], group: 'combined-authority:E47000001', periods: 'latest:3', chart: 'trend' }, visibility: 'public' })).json();
+    const first = await get(`/api/v1/reports/${r.slug}`);
+    expect(first.headers['cache-control']).toBe('public, max-age=60');
+    const etag = first.headers.etag as string;
+    expect(etag).toBeTruthy();
+    expect((await get(`/api/v1/reports/${r.slug}`, null, { 'if-none-match': etag })).statusCode).toBe(304);
+    expect(first.json().metrics.map((m: { periods: { label: string }[] }) => m.periods.map((p) => p.label))).toEqual([['2020/21', '2021/22', '2022/23'], ['2020/21', '2021/22', '2022/23']]);
+
+    const pub = await runImport(db, { adapter: fixtureAdapter(METRICS, rows([2023])), files: [], publish: true });
+    expect(pub.state).toBe('published');
+    const second = await get(`/api/v1/reports/${r.slug}`, null, { 'if-none-match': etag });
+    expect(second.statusCode).toBe(200);
+    expect(second.headers.etag).not.toBe(etag);
+    const v = second.json();
+    expect(v.metrics[0].periods.map((p: { label: string }) => p.label)).toEqual(['2021/22', '2022/23', '2023/24']);
+    expect(v.figures.find((f: { metric: string; area: string; periodLabel: string }) => f.metric === SPEND && f.area === 'E08000009' && f.periodLabel === '2023/24').value).toBe(spendOf(8, 2023));
+    // Only the chosen councils and the group are in the figures: 10 councils × 3 periods × 2 metrics.
+    expect(v.figures).toHaveLength(60);
+  });
+
+  it('a scatter of spend against outcome states the correlation plainly and never implies a cause; CSV carries the figures', async () => {
+    const r = (await save(owner, { title: 'Value for money', definition: { metrics: [SPEND, OUTCOME], areas: ['E08000009'], group: 'combined-authority:E47000001', chart: 'scatter' }, visibility: 'shared' })).json();
+    const v = (await get(`/api/v1/reports/${r.slug}`)).json();
+    const xs = GM.map((_c, i) => spendOf(i, 2023));
+    const ys = GM.map((_c, i) => outcomeOf(i, 2023));
+    expect(v.scatter).toMatchObject({ x: { metric: SPEND, periodLabel: '2023/24' }, y: { metric: OUTCOME, periodLabel: '2023/24' }, n: 10 });
+    expect(v.scatter.pearson).toBeCloseTo(pearson(xs, ys)!, 12);
+    expect(v.scatter.sentence).toMatch(/Pearson's r = .* does not show that one causes the other/);
+    const csv = await get(`/api/v1/reports/${r.slug}.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('report,metric,metric_title,period,period_label,area,area_name,chosen,in_group,applicable,value,status,median_of_councils_compared,councils_compared,unit,licence,source');
+    expect(lines).toHaveLength(21);
+    expect(lines.find((l) => l.includes(`${SPEND},`) && l.includes('E08000009'))).toContain(`,${spendOf(8, 2023)},`);
+    const page = await get(`/reports/${r.slug}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('app-chart--scatter');
+    expect(page.body).toMatch(/does not show that one causes the other/);
+  });
+
+  it('a metric removed from the catalogue later leaves a marked gap; the report still opens and nothing else is lost', async () => {
+    const r = (await save(owner, { title: 'Both measures', definition: { metrics: [SPEND, OUTCOME], areas: ['E08000009'], group: 'combined-authority:E47000001', chart: 'bar' }, visibility: 'public' })).json();
+    const before = (await get(`/api/v1/reports/${r.slug}`)).json();
+    await db.kysely.updateTable('metrics').set({ code: 'test.outcome-2027', slug: 'test.outcome-2027', updated_at: new Date().toISOString() }).where('code', '=', OUTCOME).execute();
+    try {
+      const res = await get(`/api/v1/reports/${r.slug}`);
+      expect(res.statusCode).toBe(200);
+      const v = res.json();
+      expect(v.gaps).toEqual([{ kind: 'metric', value: OUTCOME, message: expect.stringMatching(/^This report asked for metric "test\.outcome", which is no longer in the catalogue\./) }]);
+      expect(v.metrics.map((m: { id: string }) => m.id)).toEqual([SPEND]);
+      expect(v.figures).toEqual(before.figures.filter((f: { metric: string }) => f.metric === SPEND));
+      expect(v.report.definition.metrics).toEqual([SPEND, OUTCOME]);
+      const page = await get(`/reports/${r.slug}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('This report asked for metric &quot;test.outcome&quot;, which is no longer in the catalogue');
+      expect(page.body).toContain('Spend per head on services');
+      expect((await get(`/embed/reports/${r.slug}`)).body).toContain('which is no longer in the catalogue');
+      expect((await get(`/api/v1/reports/${r.slug}.csv`)).statusCode).toBe(200);
+      // Saving a new report with the old id is refused at once.
+      expect((await save(owner, { title: 'x', definition: { metrics: [OUTCOME], areas: ['E08000009'], chart: 'bar' } })).json().errors[0]).toMatchObject({ field: 'definition.metrics[0]', value: OUTCOME });
+    } finally {
+      await db.kysely.updateTable('metrics').set({ code: OUTCOME, slug: OUTCOME }).where('code', '=', 'test.outcome-2027').execute();
+    }
+  });
+
+  it('a deleted group leaves a marked gap and the chosen councils are still shown', async () => {
+    const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: headers(owner), payload: { name: 'Mine', members: GM.slice(0, 5) } })).json();
+    const r = (await save(owner, { title: 'With my group', definition: { metrics: [OUTCOME], areas: ['E08000009'], group: g.id, chart: 'bar' }, visibility: 'public' })).json();
+    // The owner's private group is shown in the report the owner published.
+    expect((await get(`/api/v1/reports/${r.slug}`)).json().group).toMatchObject({ id: g.id, members: 5 });
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${g.id}`, headers: headers(owner) })).statusCode).toBe(204);
+    const v = (await get(`/api/v1/reports/${r.slug}`)).json();
+    expect(v.gaps).toEqual([expect.objectContaining({ kind: 'group', value: g.id })]);
+    expect(v.figures.map((f: { area: string }) => f.area)).toEqual(['E08000009']);
+  });
+
+  describe('access by visibility and role', () => {
+    const who = () => ({ visitor: null, council: other, analyst, admin, owner }) as Record<string, Signed | null>;
+    const expected: Record<string, Record<string, number>> = {
+      private: { visitor: 404, council: 404, analyst: 200, admin: 200, owner: 200 },
+      shared: { visitor: 200, council: 200, analyst: 200, admin: 200, owner: 200 },
+      public: { visitor: 200, council: 200, analyst: 200, admin: 200, owner: 200 },
+    };
+    for (const visibility of ['private', 'shared', 'public'] as const) {
+      it(`a ${visibility} report: GET (JSON, CSV, page, embed), PATCH and DELETE for each role`, async () => {
+        const r = (await save(owner, { ...bar, title: `${visibility} report`, visibility })).json();
+        for (const [role, user] of Object.entries(who())) {
+          for (const url of [`/api/v1/reports/${r.slug}`, `/api/v1/reports/${r.slug}.csv`, `/reports/${r.slug}`, `/embed/reports/${r.slug}`]) {
+            const res = await get(url, user);
+            expect(res.statusCode, `${role} GET ${url}`).toBe(expected[visibility]![role]);
+            if (visibility === 'private' && res.statusCode === 200) expect(res.headers['cache-control'], `${role} ${url}`).toBe('private, no-store');
+          }
+          const patch = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${r.slug}`, headers: headers(user), payload: { title: `${visibility} report, edited by ${role}` } });
+          const canSee = expected[visibility]![role] === 200;
+          expect(patch.statusCode, `${role} PATCH`).toBe(role === 'owner' ? 200 : user === null ? 401 : canSee ? 403 : 404);
+        }
+        const del = (user: Signed | null) => app.inject({ method: 'DELETE', url: `/api/v1/reports/${r.slug}`, headers: headers(user) });
+        expect((await del(null)).statusCode).toBe(401);
+        expect((await del(other)).statusCode).toBe(visibility === 'private' ? 404 : 403);
+        expect((await del(analyst)).statusCode).toBe(403);
+        expect((await app.inject({ method: 'DELETE', url: `/api/v1/reports/${r.slug}`, headers: headers(owner, false) })).statusCode).toBe(403);
+        expect((await del(visibility === 'public' ? admin : owner)).statusCode).toBe(204);
+        expect((await get(`/api/v1/reports/${r.slug}`, owner)).statusCode).toBe(404);
+      });
+    }
+
+    it('the owner changes visibility (PUT or PATCH, with the CSRF token); /reports and /api/v1/me/reports follow', async () => {
+      const r = (await save(owner, { ...bar, title: 'Becomes public' })).json();
+      expect(r.visibility).toBe('private');
+      expect((await get('/reports')).body).not.toContain('Becomes public');
+      expect((await app.inject({ method: 'PUT', url: `/api/v1/reports/${r.slug}`, headers: headers(owner, false), payload: { visibility: 'public' } })).statusCode).toBe(403);
+      const put = await app.inject({ method: 'PUT', url: `/api/v1/reports/${r.slug}`, headers: headers(owner), payload: { visibility: 'public' } });
+      expect(put.statusCode).toBe(200);
+      expect(put.json()).toMatchObject({ slug: r.slug, visibility: 'public' });
+      expect((await get('/reports')).body).toContain('Becomes public');
+      expect((await get('/api/v1/reports')).json().reports.map((x: { slug: string }) => x.slug)).toContain(r.slug);
+      const mine = await get('/api/v1/me/reports', owner);
+      expect(mine.headers['cache-control']).toBe('private, no-store');
+      expect(mine.json().reports.map((x: { slug: string }) => x.slug)).toContain(r.slug);
+      expect((await get('/api/v1/me/reports', other)).json().reports.map((x: { slug: string }) => x.slug)).not.toContain(r.slug);
+      expect((await get('/api/v1/me/reports')).statusCode).toBe(401);
+      const bad = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${r.slug}`, headers: headers(owner), payload: { definition: { metrics: ['nope'], areas: ['E08000009'], chart: 'bar' } } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0]).toMatchObject({ field: 'definition.metrics[0]', value: 'nope' });
+    });
+  });
+
+  it('embeds: shared and public reports may be framed by any site; private ones by this service only, never cached', async () => {
+    for (const visibility of ['shared', 'public'] as const) {
+      const r = (await save(owner, { ...bar, visibility })).json();
+      const res = await get(`/embed/reports/${r.slug}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-security-policy']).toBe('frame-ancestors *');
+      expect(res.headers['x-frame-options']).toBeUndefined();
+      expect(res.body).not.toContain('govuk-header');
+      expect(res.body).toMatch(/<svg[^>]+role="img"/);
+      expect(res.body).toContain('<table>');
+      expect(res.body).toContain('Caveats for Residents satisfied');
+      expect(res.body).toContain('Licence: OGL-UK-3.0');
+      expect(res.body).toContain(`/api/v1/reports/${r.slug}.csv`);
+    }
+    const p = (await save(owner, { ...bar, visibility: 'private' })).json();
+    const mine = await get(`/embed/reports/${p.slug}`, owner);
+    expect(mine.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+    expect(mine.headers['cache-control']).toBe('private, no-store');
+    // Other pages keep their own policy.
+    expect((await get(`/reports/${p.slug}`, owner)).headers['content-security-policy']).toBe("frame-ancestors 'self'");
+  });
+
+  it('the builder: visitors are sent to sign in; a form post with problems comes back with an error summary linking to the fields; a good one saves', async () => {
+    const visitor = await get('/reports/new');
+    expect(visitor.statusCode).toBe(303);
+    expect(visitor.headers.location).toBe('/sign-in?next=%2Freports%2Fnew');
+    const form = await get('/reports/new', owner);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`value="${owner.csrf}"`);
+    const post = (fields: Record<string, string>, csrf = owner.csrf) =>
+      app.inject({ method: 'POST', url: '/reports/new', headers: { cookie: owner.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() });
+    const bad = await post({ title: '', chart: 'scatter', metric1: SPEND, metric2: '', metric3: '', metric4: '', areas: 'E99999999', group: '', groupId: '', periods: '', visibility: 'public' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('govuk-error-summary');
+    expect(bad.body).toMatch(/<a href="#title">title/);
+    expect(bad.body).toMatch(/<a href="#metric1">metrics/);
+    expect(bad.body).toMatch(/<a href="#areas">areas\[0\] &quot;E99999999&quot;: is not an area code we know/);
+    expect(bad.body).toContain('value="E99999999"');
+    expect((await post({ title: 'x', chart: 'bar', metric1: OUTCOME, areas: 'E08000009' }, 'forged')).statusCode).toBe(403);
+    const good = await post({ title: 'From the form', chart: 'bar', metric1: OUTCOME, metric2: '', areas: 'E08000009, E08000003', group: 'combined-authority:E47000001', groupId: '', periods: '', visibility: 'public' });
+    expect(good.statusCode).toBe(303);
+    const slug = good.headers.location!.replace('/reports/', '');
+    const v = (await get(`/api/v1/reports/${slug}`)).json();
+    expect(v.report.definition).toEqual({ metrics: [OUTCOME], areas: ['E08000009', 'E08000003'], group: 'combined-authority:E47000001', periods: 'latest', chart: 'bar' });
+    const page = await get(`/reports/${slug}`, owner);
+    expect(page.body).toContain('Permalink');
+    expect(page.body).toContain(`/reports/${slug}/visibility`);
+    const visitorPage = await get(`/reports/${slug}`);
+    expect(visitorPage.body).not.toContain('Permalink');
+    expect(visitorPage.headers['cache-control']).toBe('public, max-age=60');
+    expect(visitorPage.headers.etag).toBeTruthy();
+  });
+
+  it('the OpenAPI document describes the report endpoints', async () => {
+    const doc = (await get('/api/v1/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/reports', '/api/v1/me/reports', '/api/v1/reports/{slug}']));
+    expect(doc.paths['/api/v1/reports'].post.requestBody.content['application/json'].schema.properties.definition.properties.chart).toBeDefined();
+  });
+});
