@@ -59,7 +59,6 @@ export interface QuestionModel {
   action: string;
   revision: number;
   returnTo: string | null;
-  removedNotice: boolean;
 }
 
 function valueText(q: Page['question'], v: AnswerValue | undefined): string {
@@ -101,7 +100,6 @@ export function questionModel(a: Access, token: string, page: Page, opts: { answ
     action: pageHref(a, token, page, returnTo ?? undefined),
     revision: opts.revision,
     returnTo,
-    removedNotice: false,
   };
 }
 

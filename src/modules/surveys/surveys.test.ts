@@ -179,6 +179,18 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
       expect(r.statusCode).toBe(403);
       expect((await db.kysely.selectFrom('survey_waves').select('id').where('name', '=', 'No CSRF').execute()).length).toBe(0);
     });
+    it('POST /surveys/:code/waves/:id/links (the wave page\'s button) needs the form\'s CSRF token and gives the CSV', async () => {
+      const w = (await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name: 'Page links', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) })).json();
+      await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/frame`, { members: [{ area: 'E08000003', role: 'Leader' }] });
+      const page = await app.inject({ url: `/surveys/council-perception/waves/${w.id}`, headers: { cookie: as.analyst.cookie } });
+      expect(page.body).toContain('Issue 1 link (download CSV)');
+      const url = `/surveys/council-perception/waves/${w.id}/links`;
+      expect((await formPost(app, url, {}, as.analyst.cookie)).statusCode).toBe(403);
+      expect((await formPost(app, url, { _csrf: as.council.csrf }, as.council.cookie)).statusCode).toBe(403);
+      const r = await formPost(app, url, { _csrf: as.analyst.csrf }, as.analyst.cookie);
+      expect(r.statusCode).toBe(200);
+      expect(linksOf(r.body).map((l) => l.area)).toEqual(['E08000003']);
+    });
     it('GET /surveys: a visitor is sent to sign in, a council user refused, analysts and admins see the waves', async () => {
       expect((await app.inject({ url: '/surveys' })).statusCode).toBe(303);
       expect((await app.inject({ url: '/surveys', headers: { cookie: as.council.cookie } })).statusCode).toBe(403);
