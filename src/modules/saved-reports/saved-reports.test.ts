@@ -44,7 +44,10 @@ describe('saved reports', () => {
     await accounts.addUser({ email: 'other@example.org', name: 'Other Officer', password: pw, role: 'council', council: 'E08000003' });
     await accounts.addUser({ email: 'analyst@example.org', name: 'An Analyst', password: pw, role: 'analyst' });
     await accounts.addUser({ email: 'admin@example.org', name: 'An Admin', password: pw, role: 'admin' });
-    [owner, other, analyst, admin] = await Promise.all(['owner', 'other', 'analyst', 'admin'].map((u) => signIn(app, `${u}@example.org`, pw)));
+    owner = await signIn(app, 'owner@example.org', pw);
+    other = await signIn(app, 'other@example.org', pw);
+    analyst = await signIn(app, 'analyst@example.org', pw);
+    admin = await signIn(app, 'admin@example.org', pw);
   });
   afterAll(async () => {
     await app?.close();

@@ -1,0 +1,102 @@
+/**
+ * A saved report's view on the real files (issue 3): a 3-metric trend report (the last 5 periods) for Trafford against
+ * its 15 nearest neighbours in our own model, re-computed on every GET /api/v1/reports/{slug} (no 304s), measured
+ * in-process through app.inject. A measurement script, not a timed test.
+ *
+ *   npx node bench/saved-reports.ts [sqlite|postgres|sqlite,postgres] [requests]
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { buildApp } from '../src/platform/app.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createDb, type Db } from '../src/platform/db.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { migrateToLatest } from '../src/platform/migrate.ts';
+import { createAccountsService } from '../src/modules/accounts/index.ts';
+import { createGroupsService } from '../src/modules/groups/index.ts';
+import { importFiles } from '../src/modules/imports/index.ts';
+import { createNeighboursService } from '../src/modules/neighbours/index.ts';
+import { createSavedReportsService } from '../src/modules/saved-reports/index.ts';
+import { pct, round } from './measure.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
+const PG_URL = process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const IMPORTS: [string, string[]][] = [
+  ['areas-vintages', ['geography/england_ltla_vintages_2019_2025.csv', 'geography/ons_la_changes_2014_2025.csv', 'geography/mysociety_uk_local_authorities.csv', 'geography/ons_ltla14_lookup.csv']],
+  ['boundaries', ['boundaries/england_ltla_2025.geojson', 'boundaries/england_utla_2025.geojson', 'boundaries/england_ltla_2019.geojson', 'boundaries/england_utla_2019.geojson']],
+  ['oflog-asc', ['performance/oflog_adult_social_care_2015_2023.csv']],
+  ['defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']],
+  ['population', ['performance/population/ons_mid_year_population_2019_2020_la.csv']],
+  ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
+  ['els', ['performance/ons_explore_local_statistics/els_observations_england.csv', 'performance/ons_explore_local_statistics/els_indicators.csv', 'performance/ons_explore_local_statistics/els_indicator_metadata.json', 'performance/ons_explore_local_statistics/els_areas.csv']],
+];
+const METRICS = ['oflog.asc5', 'oflog.asc2', 'defra.household-recycling-rate'];
+
+async function freshDb(dialect: string): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const file = path.join(root, 'bench', 'tmp', 'saved_reports.sqlite');
+    const clean = () => { for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true }); };
+    clean();
+    const url = `sqlite:${file}`;
+    const db = createDb(url);
+    await migrateToLatest(db);
+    return { db, url, drop: async () => { await db.close(); clean(); } };
+  }
+  const schema = 'bench_saved_reports';
+  const admin = async (q: string) => { const c = new pg.Client({ connectionString: PG_URL }); await c.connect(); await c.query(q); await c.end(); };
+  await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  const url = `${PG_URL}?schema=${schema}`;
+  const db = createDb(url);
+  await migrateToLatest(db);
+  return { db, url, drop: async () => { await db.close(); await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } };
+}
+
+export async function benchSavedReport(dialect: string, requests = 200, log = (s: string) => process.stderr.write(`${s}\n`)) {
+  const { db, url, drop } = await freshDb(dialect);
+  try {
+    for (const [adapter, files] of IMPORTS) {
+      const r = await importFiles(db, adapter, files.map((f) => path.join(DATA, f)), { publish: true });
+      if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
+    }
+    const nn = await createNeighboursService(db).build({ version: '1' });
+    if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);
+    const group = (await createGroupsService(db).groupsForArea('E08000009')).find((g) => g.type === 'nearest-neighbours' && g.family?.code.startsWith('sli'));
+    if (!group) throw new Error('no neighbour set for Trafford from our model');
+    const userId = await createAccountsService(db).addUser({ email: 'bench@example.org', name: 'Bench', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
+    const report = await createSavedReportsService(db).create({ id: userId, role: 'council' }, { title: 'Bench', visibility: 'public', definition: { metrics: METRICS, areas: ['E08000009'], group: group.id, periods: 'latest:5', chart: 'trend' } });
+    const app = await buildApp({ db, config: loadConfig({ SLI_LOG_LEVEL: 'silent' }, { databaseUrl: url }), logger: createLogger('silent') });
+    await app.ready();
+    try {
+      const get = async () => {
+        const res = await app.inject({ url: `/api/v1/reports/${report.slug}` });
+        if (res.statusCode !== 200) throw new Error(`GET answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+        return res;
+      };
+      for (let i = 0; i < 10; i++) await get();
+      const times: number[] = [];
+      let figures = 0;
+      for (let i = 0; i < requests; i++) {
+        const t = performance.now();
+        const res = await get();
+        times.push(performance.now() - t);
+        figures = (res.json() as { figures: unknown[] }).figures.length;
+      }
+      const result = { dialect, group: `${group.id} (${group.members.length} councils)`, metrics: METRICS.length, periods: 5, figures, requests, p50Ms: round(pct(times, 50)), p95Ms: round(pct(times, 95)) };
+      log(`${dialect}: GET /api/v1/reports/{slug}, 3-metric trend over ${result.group}, ${figures} figures: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms in-process`);
+      return result;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await drop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dialects = (process.argv[2] ?? 'sqlite').split(',');
+  const n = Number(process.argv[3] ?? 200);
+  for (const d of dialects) process.stdout.write(`${JSON.stringify(await benchSavedReport(d, n))}\n`);
+}
