@@ -242,7 +242,7 @@ for (const [d, r] of Object.entries(results.dialects as Record<string, Awaited<R
     'council page req/s (≥500)': r.comparison?.councilPage.requestsPerSecond ?? null,
   };
 }
-console.table(table);
+if (Object.keys(table).length > 0) console.table(table);
 if (results.directionOfTravelDuckdb) console.log(JSON.stringify(results.directionOfTravelDuckdb, null, 2));
 if (results.real) console.log(JSON.stringify(results.real, null, 2));
 if (results.surveys) console.log(JSON.stringify(results.surveys, null, 2));
