@@ -171,7 +171,7 @@ export function createReportComputer(db: Db) {
       if (group) notes.push(`The group's membership is as at today (${parseAt(undefined)}).`);
 
       const licences = [...new Set(plans.map((p) => p.dto.source.licence))];
-      const attributions = [...new Set(plans.map((p) => p.dto.source.attribution ?? p.dto.source.publisher))];
+      const attributions = [...new Set(plans.map((p) => (p.dto.source.attribution ?? p.dto.source.publisher).replace(/\.+$/, '')))];
       return {
         computedAt: new Date().toISOString(),
         dataAsAt: await observations.lastPublished(),

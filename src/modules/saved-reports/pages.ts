@@ -69,7 +69,8 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
   const render = async (req: FastifyRequest, reply: FastifyReply, r: SavedReportRow, template: string, extra: (row: SavedReportRow) => object) => {
     const build = async () => {
       const v = await reports.view(r);
-      return { title: v.report.title, v, sections: reportSections(v), origin: origin(req), ...extra(r) };
+      const asAt = v.dataAsAt ? new Date(v.dataAsAt).toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }) + ' UTC' : null;
+      return { title: v.report.title, v, asAt, sections: reportSections(v), origin: origin(req), ...extra(r) };
     };
     if (r.visibility === 'private' || req.user) {
       reply.header('cache-control', 'private, no-store');

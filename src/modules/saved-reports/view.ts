@@ -37,7 +37,7 @@ const cell = (f: Figure | undefined, m: Metric): string => {
 
 const polarityWords = (p: string): string => (p === 'higher-is-better' ? 'Higher is better' : p === 'lower-is-better' ? 'Lower is better' : 'Neither higher nor lower is better in itself');
 
-const aboutMetric = (m: Metric) => ({ title: m.title, id: m.id, caveats: m.caveats, source: m.source.attribution ?? m.source.publisher, url: m.source.url, licence: m.source.licence, polarity: polarityWords(m.polarity) });
+const aboutMetric = (m: Metric) => ({ title: m.title, id: m.id, caveats: m.caveats, source: (m.source.attribution ?? m.source.publisher).replace(/\.+$/, ''), url: m.source.url, licence: m.source.licence, polarity: polarityWords(m.polarity) });
 
 function barSection(v: ReportViewT, m: Metric): SectionModel | null {
   const p = m.periods.at(-1);
@@ -82,11 +82,11 @@ function trendSection(v: ReportViewT, m: Metric): SectionModel | null {
       unit: m.unit,
       decimalPlaces: m.decimalPlaces,
       series: [
-        ...chosen.map((a) => ({ name: a.name, emphasis: true, points: m.periods.map((p) => ({ label: p.label, value: usable(at(a.code, p.period)) })) })),
+        ...chosen.map((a, i) => ({ name: a.name, emphasis: i === 0, points: m.periods.map((p) => ({ label: p.label, value: usable(at(a.code, p.period)) })) })),
         ...(withMedian ? [{ name: medianName, points: m.periods.map((p) => ({ label: p.label, value: median(p.period) })) }] : []),
       ],
     }),
-    caption: `A line for each chosen council (thick, with markers, labelled)${withMedian ? ` and a dashed line for the ${medianName.toLowerCase()}` : ''}. The table has the same figures.`,
+    caption: `A line for each chosen council${chosen.length ? ` (${chosen[0]!.name} thick, with markers and labelled; each other line has its own dash pattern, named in the key)` : ''}${withMedian ? `, and one for the ${medianName.toLowerCase()}` : ''}. The table has the same figures.`,
     sentence: null,
     table: {
       caption: `${title} (${m.unit})`,
