@@ -245,6 +245,35 @@ describe('saved reports', () => {
     });
   });
 
+  it('every other route by role: saving, your reports, the builder, and the page forms for visibility and deletion (with CSRF)', async () => {
+    const roles: [string, Signed | null][] = [['visitor', null], ['council', other], ['analyst', analyst], ['admin', admin], ['owner', owner]];
+    for (const [role, user] of roles) {
+      expect((await save(user, bar)).statusCode, `${role} POST /api/v1/reports`).toBe(user ? 201 : 401);
+      expect((await get('/api/v1/me/reports', user)).statusCode, `${role} GET /api/v1/me/reports`).toBe(user ? 200 : 401);
+      expect((await get('/reports/new', user)).statusCode, `${role} GET /reports/new`).toBe(user ? 200 : 303);
+      expect((await get('/reports', user)).statusCode, `${role} GET /reports`).toBe(200);
+    }
+    const form = (url: string, user: Signed | null, fields: Record<string, string>) =>
+      app.inject({ method: 'POST', url, headers: { ...(user ? { cookie: user.cookie } : {}), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, payload: new URLSearchParams({ ...(user ? { _csrf: user.csrf } : {}), ...fields }).toString() });
+    const r = (await save(owner, { ...bar, visibility: 'shared' })).json();
+    const expectedVisibility: Record<string, number> = { visitor: 401, council: 403, analyst: 403, admin: 403, owner: 303 };
+    for (const [role, user] of roles) {
+      expect((await form(`/reports/${r.slug}/visibility`, user, { visibility: 'public' })).statusCode, `${role} POST visibility`).toBe(expectedVisibility[role]);
+    }
+    expect((await get(`/api/v1/reports/${r.slug}`)).json().report.visibility).toBe('public');
+    const noToken = await app.inject({ method: 'POST', url: `/reports/${r.slug}/visibility`, headers: { cookie: owner.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'visibility=private' });
+    expect(noToken.statusCode).toBe(403);
+    const expectedDelete: Record<string, number> = { visitor: 401, council: 403, analyst: 403 };
+    for (const [role, user] of roles.slice(0, 3)) expect((await form(`/reports/${r.slug}/delete`, user, {})).statusCode, `${role} POST delete`).toBe(expectedDelete[role]);
+    const byAdmin = await form(`/reports/${r.slug}/delete`, admin, {});
+    expect(byAdmin.statusCode).toBe(303);
+    expect(byAdmin.headers.location).toBe('/reports');
+    const mine = (await save(owner, bar)).json();
+    expect((await form(`/reports/${mine.slug}/delete`, owner, {})).statusCode).toBe(303);
+    expect((await get(`/api/v1/reports/${r.slug}`, admin)).statusCode).toBe(404);
+    expect((await get(`/api/v1/reports/${mine.slug}`, owner)).statusCode).toBe(404);
+  });
+
   it('embeds: shared and public reports may be framed by any site; private ones by this service only, never cached', async () => {
     for (const visibility of ['shared', 'public'] as const) {
       const r = (await save(owner, { ...bar, visibility })).json();
