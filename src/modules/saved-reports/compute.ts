@@ -59,7 +59,7 @@ export function createReportComputer(db: Db) {
   }
 
   /** The councils: the chosen ones first, in the order given, then the group's members. */
-  async function councils(def: ReportDefinitionT, owner: Viewer, gaps: Gap[], notes: string[]): Promise<{ list: Council[]; group: Computed['group']; areaList: Computed['areas'] }> {
+  async function councils(def: ReportDefinitionT, owner: Viewer | undefined, gaps: Gap[], notes: string[]): Promise<{ list: Council[]; group: Computed['group']; areaList: Computed['areas'] }> {
     const list: Council[] = [];
     const areaList: Computed['areas'] = [];
     if (def.areas?.length) {
@@ -78,7 +78,7 @@ export function createReportComputer(db: Db) {
     let group: Computed['group'] = null;
     if (def.group) {
       try {
-        // The owner's view of the group: a report its owner made public shows the group they chose.
+        // A private report sees the group as its owner does; a shared or public one as anyone (see the service).
         const resolved = await groups.resolve(def.group, parseAt(undefined), owner);
         group = { id: resolved.group.id, name: resolved.group.name, members: resolved.members.length };
         for (const m of resolved.members) {
@@ -113,7 +113,7 @@ export function createReportComputer(db: Db) {
   }
 
   return {
-    async compute(def: ReportDefinitionT, owner: Viewer): Promise<Computed> {
+    async compute(def: ReportDefinitionT, owner: Viewer | undefined): Promise<Computed> {
       const metricGaps: Gap[] = [];
       const otherGaps: Gap[] = [];
       const notes: string[] = [];

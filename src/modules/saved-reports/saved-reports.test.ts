@@ -184,14 +184,29 @@ describe('saved reports', () => {
   });
 
   it('a deleted group leaves a marked gap and the chosen councils are still shown', async () => {
-    const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: headers(owner), payload: { name: 'Mine', members: GM.slice(0, 5) } })).json();
+    const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: headers(owner), payload: { name: 'Mine', members: GM.slice(0, 5), visibility: 'shared' } })).json();
     const r = (await save(owner, { title: 'With my group', definition: { metrics: [OUTCOME], areas: ['E08000009'], group: g.id, chart: 'bar' }, visibility: 'public' })).json();
-    // The owner's private group is shown in the report the owner published.
+    // The owner's shared group is shown in the report the owner published.
     expect((await get(`/api/v1/reports/${r.slug}`)).json().group).toMatchObject({ id: g.id, members: 5 });
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${g.id}`, headers: headers(owner) })).statusCode).toBe(204);
     const v = (await get(`/api/v1/reports/${r.slug}`)).json();
     expect(v.gaps).toEqual([expect.objectContaining({ kind: 'group', value: g.id })]);
     expect(v.figures.map((f: { area: string }) => f.area)).toEqual(['E08000009']);
+  });
+
+  it('a private group never travels in a shared or public report: refused on saving and on sharing, naming the field', async () => {
+    const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: headers(owner), payload: { name: 'Only mine', members: GM.slice(0, 4) } })).json();
+    const def = { metrics: [OUTCOME], areas: ['E08000009'], group: g.id, chart: 'bar' };
+    const refused = await save(owner, { title: 'Public with a private group', definition: def, visibility: 'public' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors[0]).toMatchObject({ field: 'visibility', value: 'public', message: expect.stringContaining(`private group "${g.id}"`) });
+    const mine = await save(owner, { title: 'Private with a private group', definition: def });
+    expect(mine.statusCode, mine.body).toBe(201);
+    expect((await get(`/api/v1/reports/${mine.json().slug}`, owner)).json().group).toMatchObject({ id: g.id, members: 4 });
+    const share = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${mine.json().slug}`, headers: headers(owner), payload: { visibility: 'shared' } });
+    expect(share.statusCode).toBe(400);
+    expect(share.json().errors[0].field).toBe('visibility');
+    expect((await get(`/api/v1/reports/${mine.json().slug}`, owner)).json().report.visibility).toBe('private');
   });
 
   describe('access by visibility and role', () => {

@@ -118,6 +118,23 @@ export function createSavedReportsService(db: Db) {
     return title;
   }
 
+  /** True when only its owner may see the group (a private custom group): it must not travel in a shared or public report. */
+  async function privateGroup(id: string | undefined): Promise<boolean> {
+    if (!id) return false;
+    try {
+      await groups.resolve(id, undefined, undefined);
+      return false;
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) return true;
+      throw e;
+    }
+  }
+  async function checkGroupShareable(visibility: Visibility, group: string | undefined, errors: FieldError[]) {
+    if (visibility !== 'private' && (await privateGroup(group))) {
+      errors.push({ field: 'visibility', value: visibility, message: `the report uses your private group "${group}": a ${visibility} report would show its members to others. Share the group first, or keep the report private` });
+    }
+  }
+
   const refuse = (errors: FieldError[]) => new AppError(400, 'invalid-report', `The report was not saved: correct ${errors.length === 1 ? 'the field' : 'the fields'} listed.`, errors);
   const canSee = (r: SavedReportRow, viewer: Viewer | undefined) => r.visibility !== 'private' || (viewer !== undefined && (viewer.id === r.owner_user_id || SEE_ALL.includes(viewer.role)));
   const ownerOf = (r: SavedReportRow): Viewer => ({ id: r.owner_user_id, role: 'council' });
@@ -138,6 +155,7 @@ export function createSavedReportsService(db: Db) {
       const title = checkTitle(body.title, errors);
       const visibility = checkVisibility(body.visibility, errors);
       const definition = await validate(body.definition, owner, errors);
+      await checkGroupShareable(visibility, definition.group, errors);
       if (errors.length) throw refuse(errors);
       const stamp = now.toISOString();
       const slug = newSlug();
@@ -154,6 +172,8 @@ export function createSavedReportsService(db: Db) {
       if (patch.description !== undefined) set.description = patch.description?.trim() || null;
       if (patch.visibility !== undefined) set.visibility = checkVisibility(patch.visibility, errors);
       if (patch.definition !== undefined) set.definition = JSON.stringify(await validate(patch.definition, viewer, errors));
+      const finalDefinition = JSON.parse(set.definition ?? r.definition) as { group?: string };
+      await checkGroupShareable((set.visibility ?? r.visibility) as Visibility, finalDefinition.group, errors);
       if (errors.length) throw refuse(errors);
       await repo.update(r.id, set);
       return toReportSummary((await repo.bySlug(slug))!);
@@ -171,7 +191,9 @@ export function createSavedReportsService(db: Db) {
     /** The report with its figures re-computed from the published data. */
     async view(r: SavedReportRow): Promise<ReportViewT> {
       const summary = toReportSummary(r);
-      return { report: summary, ...(await computer.compute(summary.definition, ownerOf(r))) };
+      // A private report is computed as its owner sees the data (their private groups included); a shared or public one
+      // as anyone would, so a group made private after sharing becomes a marked gap rather than showing its members.
+      return { report: summary, ...(await computer.compute(summary.definition, r.visibility === 'private' ? ownerOf(r) : undefined)) };
     },
 
     /** A cache key part that changes with the report and with anything its figures depend on. */
