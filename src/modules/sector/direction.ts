@@ -7,7 +7,7 @@
 import type { Polarity } from '../imports/adapter.ts';
 import { directionOfTravel, median, type DirectionResult, type PointValue } from '../compare/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
-import { pickPeriod, type PeriodInfo } from './periods.ts';
+import { pickPeriod, type PeriodInfo, type PickedPeriod } from './periods.ts';
 
 export type Classification = 'improved' | 'no-change' | 'worsened' | 'increased' | 'decreased' | 'not-comparable' | 'no-data';
 
@@ -75,6 +75,46 @@ export interface ThemeSummary extends Counts {
 export interface SeriesSource {
   periods: PeriodInfo[];
   point(periodId: number): (Omit<EndPoint, 'period' | 'label' | 'note'> & { note?: string | null }) | undefined;
+  /** Whether periods[k] has a figure (a value, not null); where given, answers without building the point. */
+  hasValue?(k: number): boolean;
+  /** Whether periods[k] has an observation marked as a break in series (status b); where given, saves building points. */
+  hasBreak?(k: number): boolean;
+}
+
+/** The latest and baseline periods picked for a series, from which of its periods have figures. */
+export interface Picks {
+  latest: PickedPeriod<PeriodInfo>;
+  baseline: PickedPeriod<PeriodInfo> | undefined;
+}
+
+/**
+ * Picks, remembered by which periods have figures: for one metric and one pair of anchors they depend on nothing else,
+ * so a sector-wide run picks once per pattern of gaps instead of once per council. One cache per metric and anchors.
+ */
+export type PickCache = Map<number | string, Picks | null>;
+
+function picksOf(series: SeriesSource, latestAnchor: string, baselineAnchor: string, cache?: PickCache): Picks | null {
+  const ps = series.periods;
+  const has = series.hasValue ?? ((k: number) => series.point(ps[k]!.id)?.value != null);
+  let key: number | string = 0;
+  if (cache) {
+    if (ps.length <= 30) {
+      for (let k = 0; k < ps.length; k++) if (has(k)) key |= 1 << k;
+    } else {
+      key = '';
+      for (let k = 0; k < ps.length; k++) key += has(k) ? '1' : '0';
+    }
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+  }
+  const withData = ps.filter((_, k) => has(k));
+  let picks: Picks | null = null;
+  if (withData.length > 0) {
+    const latest = pickPeriod(withData, latestAnchor)!;
+    picks = { latest, baseline: pickPeriod(withData.filter((p) => p.end_date < latest.period.start_date), baselineAnchor) };
+  }
+  cache?.set(key, picks);
+  return picks;
 }
 
 const CLASS: Record<DirectionResult['direction'], Classification> = {
@@ -95,12 +135,12 @@ export function classify(
   basket: BasketDefinitionT,
   series: SeriesSource,
   missingReason: string,
+  cache?: PickCache,
 ): MetricDirection {
   const base = { metric: m, theme: entry.theme, why: entry.why, change: null, relativeChange: null, rule: 'none' as const };
-  const withData = series.periods.filter((p) => series.point(p.id)?.value != null);
-  if (withData.length === 0) return { ...base, baseline: null, latest: null, classification: 'no-data', reason: missingReason };
-  const latestPick = pickPeriod(withData, entry.latest ?? basket.latest)!;
-  const baselinePick = pickPeriod(withData.filter((p) => p.end_date < latestPick.period.start_date), entry.baseline ?? basket.baseline);
+  const picks = picksOf(series, entry.latest ?? basket.latest, entry.baseline ?? basket.baseline, cache);
+  if (!picks) return { ...base, baseline: null, latest: null, classification: 'no-data', reason: missingReason };
+  const { latest: latestPick, baseline: baselinePick } = picks;
   const end = (pick: { period: PeriodInfo; note: string | null }): EndPoint => {
     const e = series.point(pick.period.id)!;
     const notes = [pick.note, e.note ?? null].filter((x): x is string => !!x);
@@ -111,12 +151,15 @@ export function classify(
     return { ...base, baseline: null, latest, classification: 'not-comparable', reason: `no figure before ${latest.label} to compare with` };
   }
   const baseline = end(baselinePick);
-  const between: PointValue[] = series.periods
-    .filter((p) => p.start_date > baselinePick.period.start_date && p.start_date < latestPick.period.start_date)
-    .flatMap((p) => {
-      const x = series.point(p.id);
-      return x ? [{ period: p.iso, periodLabel: p.label, value: x.value, status: x.status }] : [];
-    });
+  const between: PointValue[] = [];
+  const from = baselinePick.period.start_date;
+  const to = latestPick.period.start_date;
+  series.periods.forEach((p, k) => {
+    // Only a break matters between the two (directionOfTravel looks for status b and reads nothing else there).
+    if (p.start_date <= from || p.start_date >= to || (series.hasBreak && !series.hasBreak(k))) return;
+    const x = series.point(p.id);
+    if (x) between.push({ period: p.iso, periodLabel: p.label, value: x.value, status: x.status });
+  });
   const d = directionOfTravel(asPoint(baselinePick.period, baseline), asPoint(latestPick.period, latest), m.polarity as Polarity, { tolerance: basket.tolerance }, between);
   const breakNote = d.direction === 'not-comparable' ? d.reason : null;
   return {

@@ -7,9 +7,10 @@ import { createMetricsService, toMetricDto, TOPICS } from '../metrics/index.ts';
 import { createObservationsService } from '../observations/index.ts';
 import { aggregateEngland, aggregationTier } from './aggregate.ts';
 import { basketProblems, type BasketDefinitionT, type CatalogueView } from './definitions.ts';
-import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
+import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type PickCache, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
-import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
+import { basketMetrics, basketPeriods, observationColumns, sectorRepository as repo, type DefinitionTable } from './repository.ts';
+import { indexSeries, type Lookup } from './series.ts';
 
 export const DEFAULT_BASKET = 'sector-key';
 
@@ -40,12 +41,6 @@ export function parseAnchor(field: string, raw: string | undefined): string | un
   throw invalidParameter(field, 'is not latest, a date (YYYY-MM-DD) or a year such as 2019/20', raw);
 }
 
-type Obs = Awaited<ReturnType<ReturnType<typeof createObservationsService>['grid']>>[number];
-type MetricPeriod = PeriodInfo & { metric_id: number };
-type SeriesPoint = NonNullable<ReturnType<SeriesSource['point']>>;
-type Lookup = (metricId: number, periodId: number, areaId: number) => SeriesPoint | undefined;
-const NO_STATUS: string[] = Object.freeze([]) as unknown as string[];
-const publisherPoint = (o: { value: number | null; status: string[]; lci: number | null; uci: number | null; note: string | null }): SeriesPoint => ({ value: o.value, status: o.status, lci: o.lci, uci: o.uci, source: 'publisher', method: null, note: o.note });
 type CatalogueRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolveKnown']>>[number];
 type Council = { id: number; code: string; name: string; type: string };
 type Predecessor = { id: number; code: string; name: string; effectiveDate: string };
@@ -109,7 +104,7 @@ export function createSectorService(db: Db) {
     return JSON.parse(row.definition) as BasketDefinitionT;
   }
 
-  function seriesFrom(periods: MetricPeriod[], get: Lookup, metricId: number, areaId: number): SeriesSource {
+  function seriesFrom(periods: PeriodInfo[], get: Lookup, metricId: number, areaId: number): SeriesSource {
     return { periods, point: (pid) => get(metricId, pid, areaId) };
   }
 
@@ -118,17 +113,11 @@ export function createSectorService(db: Db) {
     const stored = await basket(q.basket);
     const b: BasketDefinitionT = { ...stored, baseline: parseAnchor('baseline', q.baseline) ?? stored.baseline, latest: parseAnchor('latest', q.latest) ?? stored.latest };
     if (b.baseline === 'latest') throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
-    const found = await metrics.resolveKnown(b.metrics.map((m) => m.metric));
+    const found = await basketMetrics(db, b.metrics.map((m) => m.metric));
     const byCode = new Map(found.map((r) => [r.code, r]));
-    const allPeriods = (await metrics.periodsOf(found.map((r) => r.id))) as MetricPeriod[];
-    const periodsById = new Map<number, MetricPeriod[]>();
-    for (const p of allPeriods) {
-      const list = periodsById.get(p.metric_id) ?? [];
-      list.push(p);
-      periodsById.set(p.metric_id, list);
-    }
+    const periodsById = await basketPeriods(db, found.map((r) => r.id));
     const periodsOf = (id: number) => periodsById.get(id) ?? [];
-    return { b, found, byCode, allPeriods, periodsOf };
+    return { b, found, byCode, periodsOf };
   }
 
   const gone = (entry: BasketDefinitionT['metrics'][number], theme: string): MetricDirection => ({
@@ -139,12 +128,12 @@ export function createSectorService(db: Db) {
    * One council's direction on one metric against its own baseline: not applicable to its tier says so; a missing figure
    * is taken from a single predecessor that has one (said so), never from several (the boundaries changed).
    */
-  function councilDirection(c: { m: MetricInfo; entry: BasketDefinitionT['metrics'][number] & { theme: string }; b: BasketDefinitionT; periods: MetricPeriod[]; get: Lookup; focus: Council; predecessors: Predecessor[] }): MetricDirection {
-    const { m: { row, info, applies }, entry: e, b, periods, get, focus, predecessors } = c;
+  function councilDirection(c: { m: MetricInfo; entry: BasketDefinitionT['metrics'][number] & { theme: string }; b: BasketDefinitionT; periods: PeriodInfo[]; get: Lookup; focus: Council; predecessors: Predecessor[]; own?: SeriesSource; cache?: PickCache }): MetricDirection {
+    const { m: { row, info, applies }, entry: e, b, periods, get, focus, predecessors, cache } = c;
     if (!applies.includes(focus.type)) {
       return { metric: info, theme: e.theme, why: e.why, baseline: null, latest: null, change: null, relativeChange: null, classification: 'no-data', reason: `does not apply to ${focus.type} councils (${applies.join(', ')} only)`, rule: 'none' };
     }
-    const own = seriesFrom(periods, get, row.id, focus.id);
+    const own = c.own ?? seriesFrom(periods, get, row.id, focus.id);
     const withPredecessor: SeriesSource = predecessors.length === 0 ? own : {
       periods,
       point(pid) {
@@ -156,7 +145,7 @@ export function createSectorService(db: Db) {
         return { value: o!.value, status: o!.status, lci: o!.lci, uci: o!.uci, source: 'predecessor', method: null, note: `the figure of ${p.name} (${p.code}), which ${focus.name} replaced` };
       },
     };
-    const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`);
+    const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`, cache);
     if (!r.baseline && r.latest && predecessors.length > 0) {
       r.reason = `${focus.name} began on ${predecessors[0]!.effectiveDate}, replacing ${predecessors.map((p) => `${p.name} (${p.code})`).join(', ')}; ${predecessors.length > 1 ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline' : 'the predecessor has no figure for the baseline'}`;
     }
@@ -164,7 +153,7 @@ export function createSectorService(db: Db) {
   }
 
   async function directionOfTravel(q: DirectionQuery) {
-    const { b, found, byCode, allPeriods, periodsOf } = await prepare(q);
+    const { b, found, byCode, periodsOf } = await prepare(q);
     const [england] = (await areas.resolveCodes(['E92000001'])).areas;
     let focus: Council | undefined;
     if (q.area) {
@@ -179,8 +168,8 @@ export function createSectorService(db: Db) {
     for (const m of group?.members ?? []) areaIds.add(m.id);
     const predecessors = focus ? ((await areas.predecessorsOf([focus.id])).get(focus.id) ?? []) : [];
     for (const p of predecessors) areaIds.add(p.id);
-    const rows = new Map((await observations.grid(found.map((r) => r.id), [...new Set(allPeriods.map((p) => p.id))], [...areaIds])).map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, publisherPoint(o)]));
-    const get: Lookup = (m, p, a) => rows.get(`${m}:${p}:${a}`);
+    const index = indexSeries(await observationColumns(db, found.map((r) => r.id), [...areaIds]), periodsOf);
+    const get = index.point;
 
     const results: MetricDirection[] = [];
     for (const entry of b.metrics) {
@@ -195,7 +184,7 @@ export function createSectorService(db: Db) {
       if (!focus) {
         const dto = toMetricDto(row);
         const info = { id: dto.id, title: dto.title, unit: dto.unit, decimalPlaces: dto.decimalPlaces, polarity: dto.polarity };
-        let series = england ? seriesFrom(periods, get, row.id, england.id) : undefined;
+        let series = england ? index.series(row.id, england.id) : undefined;
         let missing = 'no England figure';
         if (!series || !periods.some((p) => series!.point(p.id)?.value != null)) {
           const agg = await englandAggregates(row, periods);
@@ -248,33 +237,35 @@ export function createSectorService(db: Db) {
     const perMetric: { id: string; title: string; theme: string; polarity: string; councils: Counts }[] = [];
     const detail: (MetricDirection & { area: { code: string; name: string; type: string } })[] = [];
     const size = opts.chunk ?? 25;
+    const slots = new Map<number, number>();
+    const fetch = (i: number) => {
+      if (i >= b.metrics.length) return undefined;
+      const ids = b.metrics.slice(i, i + size).map((e) => byCode.get(e.metric)?.id).filter((x): x is number => x !== undefined);
+      const p = observationColumns(db, ids);
+      p.catch(() => {}); // awaited below; this only stops an early failure elsewhere leaving it unhandled
+      return p;
+    };
+    // The next batch is read while this one is analysed (on PostgreSQL the server works meanwhile).
+    let next = fetch(0);
     for (let i = 0; i < b.metrics.length; i += size) {
       const entries = b.metrics.slice(i, i + size);
-      const ids = entries.map((e) => byCode.get(e.metric)?.id).filter((x): x is number => x !== undefined);
-      // metric → area → [period id, point][] (a series has a handful of periods: a short array beats another map)
-      const index = new Map<number, Map<number, [number, SeriesPoint][]>>();
-      for (const [metricId, periodId, areaId, value, status, lci, uci, note] of await observations.scanMetrics(ids)) {
-        let byArea = index.get(metricId);
-        if (!byArea) index.set(metricId, (byArea = new Map()));
-        let series = byArea.get(areaId);
-        if (!series) byArea.set(areaId, (series = []));
-        series.push([periodId, { value, status: status === '' ? NO_STATUS : status.split(','), lci, uci, source: 'publisher', method: null, note }]);
-      }
-      const get: Lookup = (m, p, a) => {
-        const series = index.get(m)?.get(a);
-        if (series) for (const [pid, point] of series) if (pid === p) return point;
-        return undefined;
-      };
+      const columns = await next!;
+      next = fetch(i + size);
+      const index = indexSeries(columns, periodsOf, slots);
       for (const entry of entries) {
+        // Let the next batch's bytes be read meanwhile: a COPY the client does not read waits on a full socket.
+        await new Promise(setImmediate);
         const row = byCode.get(entry.metric);
         const theme = entry.theme ?? row?.topic_id ?? 'unknown';
         const counts = emptyCounts();
         perMetric.push({ id: row ? toMetricDto(row).id : entry.metric, title: row?.title ?? entry.metric, theme, polarity: row?.polarity ?? 'not-applicable', councils: counts });
         const m = row ? metricInfo(row) : undefined;
         const applies = m?.applies ?? [];
-        const periods = row ? periodsOf(row.id) : [];
+        const periods = row ? index.periods(row.id) : [];
+        const cache: PickCache = new Map();
+        const e = { ...entry, theme };
         for (const c of perCouncil) {
-          const r = m ? councilDirection({ m, entry: { ...entry, theme }, b, periods, get, focus: c.council, predecessors: c.predecessors }) : gone(entry, theme);
+          const r = m ? councilDirection({ m, entry: e, b, periods, get: index.point, focus: c.council, predecessors: c.predecessors, own: index.series(m.row.id, c.council.id), cache }) : gone(entry, theme);
           c.summary.add(theme, r.classification);
           if (applies.includes(c.council.type)) count(counts, r.classification);
           if (opts.detail) detail.push({ ...r, area: { code: c.council.code, name: c.council.name, type: c.council.type } });
@@ -295,7 +286,7 @@ export function createSectorService(db: Db) {
   }
 
   /** England aggregates per period for a metric the publisher gives no England figure for. */
-  async function englandAggregates(row: CatalogueRow, periods: MetricPeriod[]): Promise<{ series: SeriesSource; reason: string }> {
+  async function englandAggregates(row: CatalogueRow, periods: PeriodInfo[]): Promise<{ series: SeriesSource; reason: string }> {
     const tier = aggregationTier(JSON.parse(row.applicable_area_types) as string[]);
     const points = new Map<number, EndPoint>();
     let reason = 'no England figure';
