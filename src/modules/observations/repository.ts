@@ -17,9 +17,6 @@ export interface ObservationRow {
   updated_at: string;
 }
 
-/** metric_id, period_id, area_id, value, status (text), lci, uci, note. */
-export type ScanRow = [number, number, number, number | null, string, number | null, number | null, string | null];
-
 export interface GridRow {
   metric_id: number;
   period_id: number;
@@ -76,21 +73,6 @@ export function createObservationsRepository(db: Db) {
             .where('o.area_id', 'in', areaIds)
             .execute(),
 
-    /**
-     * Every observation of the metrics, as compact rows for sector-wide analyses over many thousands of rows: on SQLite
-     * straight from the connection as arrays, on PostgreSQL with the array row mode (both several times cheaper than
-     * row objects). The SQL is the same on both; only how rows come back differs.
-     */
-    async scanMetrics(metricIds: number[]): Promise<ScanRow[]> {
-      if (metricIds.length === 0) return [];
-      const sql = `SELECT metric_id, period_id, area_id, value, status, lci, uci, note FROM observations WHERE metric_id IN (${metricIds.map((_, i) => (db.sqlite ? '?' : `$${i + 1}`)).join(',')})`;
-      if (db.sqlite) {
-        const stmt = db.sqlite.prepare(sql);
-        stmt.setReturnArrays(true);
-        return stmt.all(...metricIds) as unknown as ScanRow[];
-      }
-      return (await db.pool!.query({ text: sql, values: metricIds, rowMode: 'array' })).rows as ScanRow[];
-    },
 
     areasByCodes: (codes: string[]) =>
       codes.length === 0 ? Promise.resolve([]) : k.selectFrom('areas').select(['id', 'code', 'name', 'valid_to']).where('code', 'in', codes).execute(),

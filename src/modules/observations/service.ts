@@ -155,9 +155,6 @@ export function createObservationsService(db: Db, opts: { maxRows: number }) {
       return (await repo.grid(metricIds, periodIds, areaIds)).map((r) => ({ ...r, status: statusFromText(r.status) }));
     },
 
-    /** Every observation of the metrics as compact rows (see the repository); status is the stored text, e.g. "p,r". */
-    scanMetrics: (metricIds: number[]) => repo.scanMetrics(metricIds),
-
     lastPublished: () => repo.lastPublished(),
   };
 }

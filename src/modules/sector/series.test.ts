@@ -7,7 +7,7 @@ import { calendarYear, createObservationsService, quarter, type StatusCode } fro
 import { classify, type PickCache, type SeriesSource } from './direction.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import type { PeriodInfo } from './periods.ts';
-import { observationColumns } from './repository.ts';
+import { observationColumns } from '../observations/index.ts';
 import { indexSeries } from './series.ts';
 
 /**

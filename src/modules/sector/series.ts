@@ -6,7 +6,7 @@
 import { statusFromText } from '../observations/index.ts';
 import type { EndPoint, SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
-import { LCI, UCI, VALUE, type ObservationColumns } from './repository.ts';
+import { LCI, UCI, VALUE, type ObservationColumns } from '../observations/index.ts';
 
 export type SeriesPoint = NonNullable<ReturnType<SeriesSource['point']>>;
 export type Lookup = (metricId: number, periodId: number, areaId: number) => SeriesPoint | undefined;

@@ -9,7 +9,9 @@ import { aggregateEngland, aggregationTier } from './aggregate.ts';
 import { basketProblems, type BasketDefinitionT, type CatalogueView } from './definitions.ts';
 import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type PickCache, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
-import { basketMetrics, basketPeriods, observationColumns, sectorRepository as repo, type DefinitionTable } from './repository.ts';
+import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
+import { metricsByCodes, periodsByMetric } from '../metrics/index.ts';
+import { observationColumns } from '../observations/index.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
 export const DEFAULT_BASKET = 'sector-key';
@@ -113,9 +115,9 @@ export function createSectorService(db: Db) {
     const stored = await basket(q.basket);
     const b: BasketDefinitionT = { ...stored, baseline: parseAnchor('baseline', q.baseline) ?? stored.baseline, latest: parseAnchor('latest', q.latest) ?? stored.latest };
     if (b.baseline === 'latest') throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
-    const found = await basketMetrics(db, b.metrics.map((m) => m.metric));
+    const found = await metricsByCodes(db, b.metrics.map((m) => m.metric));
     const byCode = new Map(found.map((r) => [r.code, r]));
-    const periodsById = await basketPeriods(db, found.map((r) => r.id));
+    const periodsById = await periodsByMetric(db, found.map((r) => r.id));
     const periodsOf = (id: number) => periodsById.get(id) ?? [];
     return { b, found, byCode, periodsOf };
   }
