@@ -187,8 +187,11 @@ export function createCompareService(db: Db) {
     opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[]; focusOnly?: boolean },
   ): Promise<Map<string, Comparison | { metric: string; problem: string }>> {
     const windowSize = Math.max(2, Math.min(20, opts.window ?? 5));
-    const allPeriods = (opts.periods ?? ((await metrics.periodsOf(metricRows.map((m) => m.id))) as PeriodRow[]));
-    const england = (await areas.resolveCodes(['E92000001'])).areas[0];
+    const [allPeriods, englandFound] = await Promise.all([
+      opts.periods ?? (metrics.periodsOf(metricRows.map((m) => m.id)) as Promise<PeriodRow[]>),
+      areas.resolveCodes(['E92000001']),
+    ]);
+    const england = englandFound.areas[0];
     const plans = metricRows.map((m) => {
       const available = allPeriods.filter((p) => p.metric_id === m.id);
       try {

@@ -61,17 +61,24 @@ export function createObservationsRepository(db: Db) {
       return q.orderBy('o.period_id').orderBy('a.code').execute();
     },
 
-    /** Published observations for metrics × periods × areas in one query (comparisons and reports). */
-    grid: (metricIds: number[], periodIds: number[], areaIds: number[]): Promise<GridRow[]> =>
-      metricIds.length === 0 || periodIds.length === 0 || areaIds.length === 0
-        ? Promise.resolve([])
-        : k
-            .selectFrom('observations as o')
-            .select(['o.metric_id', 'o.period_id', 'o.area_id', 'o.value', 'o.status', 'o.lci', 'o.uci', 'o.numerator', 'o.denominator', 'o.note'])
-            .where('o.metric_id', 'in', metricIds)
-            .where('o.period_id', 'in', periodIds)
-            .where('o.area_id', 'in', areaIds)
-            .execute(),
+    /**
+     * Published observations for metrics × periods × areas in one query (comparisons and reports). On PostgreSQL the
+     * rows come back as arrays (the text protocol's row objects cost more than the query on a headline's 5,000 rows).
+     */
+    async grid(metricIds: number[], periodIds: number[], areaIds: number[]): Promise<GridRow[]> {
+      if (metricIds.length === 0 || periodIds.length === 0 || areaIds.length === 0) return [];
+      const q = k
+        .selectFrom('observations as o')
+        .select(['o.metric_id', 'o.period_id', 'o.area_id', 'o.value', 'o.status', 'o.lci', 'o.uci', 'o.numerator', 'o.denominator', 'o.note'])
+        .where('o.metric_id', 'in', metricIds)
+        .where('o.period_id', 'in', periodIds)
+        .where('o.area_id', 'in', areaIds);
+      if (!db.pool) return q.execute();
+      const c = q.compile();
+      type Cells = [number, number, number, number | null, string, number | null, number | null, number | null, number | null, string | null];
+      const r = await db.pool.query<Cells>({ text: c.sql, values: [...c.parameters], rowMode: 'array' });
+      return r.rows.map(([metric_id, period_id, area_id, value, status, lci, uci, numerator, denominator, note]) => ({ metric_id, period_id, area_id, value, status, lci, uci, numerator, denominator, note }));
+    },
 
 
     areasByCodes: (codes: string[]) =>

@@ -39,11 +39,10 @@ export function createHeadlineService(db: Db) {
 
   return {
     async headline(code: string, q: HeadlineQuery = {}): Promise<Headline> {
-      const focus = await compare.focusArea(code);
-      const basket = await sector.basket(q.basket);
+      // Independent look-ups side by side (on PostgreSQL each is a round trip).
+      const [focus, basket] = await Promise.all([compare.focusArea(code), sector.basket(q.basket)]);
       const groupId = q.group ?? `type:${focus.type}`;
-      const resolved = await compare.groupFor(groupId, new Date().toISOString().slice(0, 10));
-      const rows = await metrics.resolveKnown(basket.metrics.map((m) => m.metric));
+      const [resolved, rows] = await Promise.all([compare.groupFor(groupId, new Date().toISOString().slice(0, 10)), metrics.resolveKnown(basket.metrics.map((m) => m.metric))]);
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => (JSON.parse(r.applicable_area_types) as string[]).includes(focus.type));
       const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true });
