@@ -4,15 +4,13 @@
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
  * Writes bench/results/<timestamp>.json and prints a table.
  */
-import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { createDb, type Db } from '../src/platform/db.ts';
-import { migrateToLatest } from '../src/platform/migrate.ts';
+import type { Db } from '../src/platform/db.ts';
 import { buildApp } from '../src/platform/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -23,6 +21,7 @@ import { realImports } from './real.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
+import { freshDb as freshDbIn } from './fresh-db.ts';
 import { surveysBench } from './surveys-run.ts';
 import { createNeighboursService } from '../src/modules/neighbours/index.ts';
 import { rawLoad, readOnly } from './raw.ts';
@@ -52,37 +51,7 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 
-/** A fresh, migrated database of the dialect; `drop` removes it. */
-async function freshDb(dialect: string, name: string): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const file = path.join(tmp, `${name}.sqlite`);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-    const url = `sqlite:${file}`;
-    const db = createDb(url);
-    await migrateToLatest(db);
-    return { db, url, drop: async () => { await db.close(); for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true }); } };
-  }
-  const schema = `bench_${name.replace(/\W/g, '_')}`;
-  const admin = new pg.Client({ connectionString: args['pg-url'] });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const url = `${args['pg-url']}?schema=${schema}`;
-  const db = createDb(url);
-  await migrateToLatest(db);
-  return {
-    db,
-    url,
-    drop: async () => {
-      await db.close();
-      const c = new pg.Client({ connectionString: args['pg-url'] });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
-  };
-}
+const freshDb = (dialect: string, name: string) => freshDbIn(dialect, name, args['pg-url']);
 
 async function measureQueries(db: Db, url: string) {
   const rand = prng(7);

@@ -5,25 +5,21 @@
  *
  *   npx node bench/saved-reports.ts [sqlite|postgres|sqlite,postgres] [requests]
  */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { buildApp } from '../src/platform/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { createDb, type Db } from '../src/platform/db.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { migrateToLatest } from '../src/platform/migrate.ts';
 import { createAccountsService } from '../src/modules/accounts/index.ts';
 import { createGroupsService } from '../src/modules/groups/index.ts';
 import { importFiles } from '../src/modules/imports/index.ts';
 import { createNeighboursService } from '../src/modules/neighbours/index.ts';
 import { createSavedReportsService } from '../src/modules/saved-reports/index.ts';
 import { pct, round } from './measure.ts';
+import { freshDb } from './fresh-db.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
-const PG_URL = process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const IMPORTS: [string, string[]][] = [
   ['areas-vintages', ['geography/england_ltla_vintages_2019_2025.csv', 'geography/ons_la_changes_2014_2025.csv', 'geography/mysociety_uk_local_authorities.csv', 'geography/ons_ltla14_lookup.csv']],
   ['boundaries', ['boundaries/england_ltla_2025.geojson', 'boundaries/england_utla_2025.geojson', 'boundaries/england_ltla_2019.geojson', 'boundaries/england_utla_2019.geojson']],
@@ -35,27 +31,9 @@ const IMPORTS: [string, string[]][] = [
 ];
 const METRICS = ['oflog.asc5', 'oflog.asc2', 'defra.household-recycling-rate'];
 
-async function freshDb(dialect: string): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const file = path.join(root, 'bench', 'tmp', 'saved_reports.sqlite');
-    const clean = () => { for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true }); };
-    clean();
-    const url = `sqlite:${file}`;
-    const db = createDb(url);
-    await migrateToLatest(db);
-    return { db, url, drop: async () => { await db.close(); clean(); } };
-  }
-  const schema = 'bench_saved_reports';
-  const admin = async (q: string) => { const c = new pg.Client({ connectionString: PG_URL }); await c.connect(); await c.query(q); await c.end(); };
-  await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  const url = `${PG_URL}?schema=${schema}`;
-  const db = createDb(url);
-  await migrateToLatest(db);
-  return { db, url, drop: async () => { await db.close(); await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } };
-}
 
 export async function benchSavedReport(dialect: string, requests = 200, log = (s: string) => process.stderr.write(`${s}\n`)) {
-  const { db, url, drop } = await freshDb(dialect);
+  const { db, url, drop } = await freshDb(dialect, 'saved_reports');
   try {
     for (const [adapter, files] of IMPORTS) {
       const r = await importFiles(db, adapter, files.map((f) => path.join(DATA, f)), { publish: true });

@@ -6,22 +6,17 @@
  *
  *   npx node bench/survey-submit.ts [sqlite|postgres] [seconds]
  */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { createDb, type Db } from '../src/platform/db.ts';
-import { migrateToLatest } from '../src/platform/migrate.ts';
 import { createSurveys } from '../src/modules/surveys/index.ts';
 import { round } from './measure.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAreaCode } from './synthetic.ts';
+import { freshDb, type FreshDb } from './fresh-db.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PG_URL = process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-export type FreshDb = (dialect: string, name: string) => Promise<{ db: Db; url: string; drop: () => Promise<void> }>;
+export type { FreshDb };
 
 export interface SubmissionBench {
   dialect: string;
@@ -39,25 +34,6 @@ export interface SubmissionBench {
   target: string;
 }
 
-/** A fresh, migrated database: a file under bench/tmp, or a schema in the PostgreSQL test database. */
-const defaultFreshDb: FreshDb = async (dialect, name) => {
-  if (dialect === 'sqlite') {
-    const file = path.join(root, 'bench', 'tmp', `${name}.sqlite`);
-    const clean = () => { for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true }); };
-    clean();
-    const url = `sqlite:${file}`;
-    const db = createDb(url);
-    await migrateToLatest(db);
-    return { db, url, drop: async () => { await db.close(); clean(); } };
-  }
-  const schema = `bench_${name.replace(/\W/g, '_')}`;
-  const admin = async (q: string) => { const c = new pg.Client({ connectionString: PG_URL }); await c.connect(); await c.query(q); await c.end(); };
-  await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  const url = `${PG_URL}?schema=${schema}`;
-  const db = createDb(url);
-  await migrateToLatest(db);
-  return { db, url, drop: async () => { await db.close(); await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } };
-};
 
 const QUESTIONNAIRE = {
   code: 'synthetic-bench',
@@ -87,7 +63,7 @@ export async function benchSubmissions(dialect: string, opts: { seconds?: number
   const areas = opts.areas ?? 400;
   const roles = opts.roles ?? 5;
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const { db, url, drop } = await (opts.freshDb ?? defaultFreshDb)(dialect, 'survey_submit');
+  const { db, url, drop } = await (opts.freshDb ?? freshDb)(dialect, 'survey_submit');
   try {
     await seedSyntheticAreas(db, areas);
     const s = createSurveys(db);

@@ -96,9 +96,10 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
     if (k === undefined) return () => '';
     return (i) => { const v = all[i]!.cells[k]; return v === undefined ? '' : v.length > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) ? v.trim() : v; };
   };
-  const cell = (i: number, name: string) => plain(name)(i);
+  /** Every respondent's value of one column (read once, not a reader per row). */
+  const values = (name: string): string[] => { const read = plain(name); return all.map((_, i) => read(i)); };
   // Rows answered on an earlier version (a `version` column) are read through each question's sources.
-  const versions = col.has('version') ? all.map((_, i) => cell(i, 'version')) : null;
+  const versions = col.has('version') ? values('version') : null;
   const targets = new Map<string, { q: Question; part?: string }>();
   for (const q of def.questions) {
     if (q.kind === 'multiple' || q.kind === 'grid') for (const p of q.kind === 'multiple' ? q.choices : q.rows) targets.set(partColumn(q.code, p.code), { q, part: p.code });
@@ -119,16 +120,17 @@ export function loadResponses(def: SurveyDefinition, header: string[], rows: Ite
   };
   const at = (i: number) => `${opts.source}:${data.lines[i]}`;
   for (let i = 0; i < n; i++) data.lines[i] = all[i]!.line;
-  for (const name of [...META, ...(opts.profile ?? [])]) if (col.has(name) && !targets.has(name)) data.extra.set(name, all.map((_, i) => cell(i, name)));
+  for (const name of [...META, ...(opts.profile ?? [])]) if (col.has(name) && !targets.has(name)) data.extra.set(name, values(name));
   const idCol = opts.idColumn ?? (col.has('respondent_id') ? 'respondent_id' : undefined);
-  if (idCol) data.ids = all.map((_, i) => cell(i, idCol));
-  if (opts.by) data.by = all.map((_, i) => cell(i, opts.by!));
+  if (idCol) data.ids = values(idCol);
+  if (opts.by) data.by = values(opts.by);
   const consentCol = opts.consentColumn ?? (col.has('consent') ? 'consent' : undefined);
-  if (consentCol) data.consent = Uint8Array.from(all, (_, i) => (['1', 'yes', 'true'].includes(cell(i, consentCol).toLowerCase()) ? 1 : 0));
+  if (consentCol) data.consent = Uint8Array.from(values(consentCol), (v) => (['1', 'yes', 'true'].includes(v.toLowerCase()) ? 1 : 0));
   if (opts.weights) {
     const w = new Float64Array(n);
+    const raws = values(opts.weights);
     for (let i = 0; i < n; i++) {
-      const raw = cell(i, opts.weights);
+      const raw = raws[i]!;
       const v = Number(raw);
       if (raw === '' || !Number.isFinite(v) || v < 0) {
         report({ kind: 'bad-weight', at: at(i), column: opts.weights, value: raw, message: 'the weight is not a number of 0 or more; the respondent is left out' });
