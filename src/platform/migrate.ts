@@ -8,6 +8,7 @@ import * as m20261124T1400 from './migrations/2026-11-24T1400-accounts.ts';
 import * as m20261201T1300 from './migrations/2026-12-01T1300-surveys.ts';
 import * as m20261201T1500 from './migrations/2026-12-01T1500-survey-themes.ts';
 import * as m20261201T1600 from './migrations/2026-12-01T1600-saved-reports.ts';
+import * as m20261201T1700 from './migrations/2026-12-01T1700-national-figures.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-01T1300-surveys': m20261201T1300,
   '2026-12-01T1500-survey-themes': m20261201T1500,
   '2026-12-01T1600-saved-reports': m20261201T1600,
+  '2026-12-01T1700-national-figures': m20261201T1700,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
@@ -36,9 +38,19 @@ export class MigrationError extends Error {}
 
 /** Brings the schema up to date. Safe to call on every start: applied migrations are skipped. */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  return migrate(db, (m) => m.migrateToLatest());
+}
+
+/** Brings the schema up to a named migration and no further (tests of an upgrade over existing data). */
+export async function migrateTo(db: Db, name: string): Promise<MigrationResultSet> {
+  if (!(name in MIGRATIONS)) throw new MigrationError(`There is no migration named ${name}.`);
+  return migrate(db, (m) => m.migrateTo(name));
+}
+
+async function migrate(db: Db, run: (m: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
   // With a schema, Kysely must be told: its "does the migration table exist" check otherwise looks in every schema.
   const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect), ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
-  const result = await migrator.migrateToLatest();
+  const result = await run(migrator);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new MigrationError(

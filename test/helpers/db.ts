@@ -19,9 +19,10 @@ export interface TestDb extends Db {
 
 /**
  * A fresh, migrated database for one test file: a temporary SQLite file, or a new schema in the PostgreSQL test
- * database. PostgreSQL must be reachable: a test run never skips it silently.
+ * database (left empty with `migrate: false`). PostgreSQL must be reachable: a test run never skips it silently.
  */
-export async function createTestDb(dialect: TestDialect = testDialect()): Promise<TestDb> {
+export async function createTestDb(dialect: TestDialect = testDialect(), opts: { migrate?: boolean } = {}): Promise<TestDb> {
+  const migrate = opts.migrate ?? true;
   if (dialect === 'postgres') {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: TEST_PG_URL });
@@ -36,7 +37,7 @@ export async function createTestDb(dialect: TestDialect = testDialect()): Promis
     await admin.end();
     const url = `${TEST_PG_URL}?schema=${schema}`;
     const db = createDb(url);
-    await migrateToLatest(db);
+    if (migrate) await migrateToLatest(db);
     return Object.assign(db, {
       url,
       async drop() {
@@ -51,7 +52,7 @@ export async function createTestDb(dialect: TestDialect = testDialect()): Promis
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sli-test-'));
   const url = `sqlite:${path.join(dir, 'test.sqlite')}`;
   const db = createDb(url);
-  await migrateToLatest(db);
+  if (migrate) await migrateToLatest(db);
   return Object.assign(db, {
     url,
     async drop() {

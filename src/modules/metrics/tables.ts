@@ -50,6 +50,12 @@ export interface MetricPeriodsTable {
   period_id: number;
   n_areas: number;
   n_values: number;
+  /** England's own observation for the metric and period (refreshed with the counts); status NULL: none. */
+  england_value: number | null;
+  england_lci: number | null;
+  england_uci: number | null;
+  england_status: string | null;
+  england_note: string | null;
 }
 export interface MetricsTables {
   topics: TopicsTable;

@@ -28,7 +28,7 @@ function emptyColumns(n: number): ObservationColumns {
   return { n: 0, metric: new Int32Array(n), period: new Int32Array(n), area: new Int32Array(n), value: new Float64Array(n), lci: new Float64Array(n), uci: new Float64Array(n), flags: new Uint8Array(n), status: new Map(), note: new Map() };
 }
 
-type SqliteRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
+export type ColumnRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
 
 /**
  * Beyond this many metrics, the rows of some areas are read area by area (over the area index) and the basket's kept:
@@ -42,17 +42,25 @@ const AREA_FIRST = 500;
  */
 function sqliteColumns(db: Db, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): ObservationColumns {
   const select = `SELECT metric_id, period_id, area_id, value, lci, uci, NULLIF(status, ''), note FROM observations`;
-  const batches: SqliteRow[][] = [];
+  const batches: ColumnRow[][] = [];
   if (areaIds && areaFirst) {
     const wanted = new Set(metricIds);
     const stmt = db.sqlite!.prepare(`${select} WHERE area_id = ?`);
     stmt.setReturnArrays(true);
-    for (const a of areaIds) batches.push((stmt.all(a) as unknown as SqliteRow[]).filter((r) => wanted.has(r[0])));
+    for (const a of areaIds) batches.push((stmt.all(a) as unknown as ColumnRow[]).filter((r) => wanted.has(r[0])));
   } else {
     const stmt = db.sqlite!.prepare(`${select} WHERE metric_id = ?${areaIds ? ` AND area_id IN (${areaIds.map(() => '?').join(',')})` : ''}`);
     stmt.setReturnArrays(true);
-    for (const m of metricIds) batches.push(stmt.all(m, ...(areaIds ?? [])) as unknown as SqliteRow[]);
+    for (const m of metricIds) batches.push(stmt.all(m, ...(areaIds ?? [])) as unknown as ColumnRow[]);
   }
+  return columnsFromRows(batches);
+}
+
+/**
+ * Observation columns from rows read as arrays (metric, period, area, value, lci, uci, status or NULL when empty, note),
+ * in batches: the form node:sqlite gives, and that of the England figures kept with the coverage.
+ */
+export function columnsFromRows(batches: ColumnRow[][]): ObservationColumns {
   const c = emptyColumns(batches.reduce((n, rows) => n + rows.length, 0));
   let i = 0;
   for (const rows of batches) {

@@ -10,7 +10,8 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app.ts';
 import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
-import { runImport } from '../imports/index.ts';
+import { publishImport, runImport } from '../imports/index.ts';
+import { englandFigures } from '../metrics/index.ts';
 import { createSectorService, DefinitionError } from './index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -170,6 +171,27 @@ describe('sector: direction of travel', () => {
     expect(html).toMatch(/<svg[^>]*role="img"/);
     expect(html).not.toMatch(/<link |<script/); // nothing to fetch: it reads offline and prints as it is
     expect((await app.inject('/sector/report.html?basket=nope')).statusCode).toBe(400);
+  });
+
+  it('England\'s figures kept with the coverage equal its observations and follow a revision published from a draft', async () => {
+    const england = await db.kysely.selectFrom('areas').select('id').where('code', '=', E).executeTakeFirstOrThrow();
+    const observed = async () =>
+      (await db.kysely.selectFrom('observations').select(['metric_id', 'period_id', 'value', 'lci', 'uci', 'status', 'note']).where('area_id', '=', england.id).orderBy('metric_id').orderBy('period_id').execute())
+        .map((o) => [o.metric_id, o.period_id, england.id, o.value, o.lci, o.uci, o.status === '' ? null : o.status, o.note]);
+    const ids = (await db.kysely.selectFrom('metrics').select('id').execute()).map((m) => m.id);
+    const kept = async () => (await englandFigures(db, ids, england.id)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect((await observed()).length).toBeGreaterThan(10);
+    expect(await kept()).toEqual(await observed());
+
+    // t.lower for England revised from 11 to 10.1: within the 2% tolerance of 10, so no longer worsened.
+    const draft = await runImport(db, { adapter: fixtureAdapter(METRICS, [['t.lower', E, 2023, 10.1]]), files: [], publish: false });
+    expect(draft.state).toBe('draft');
+    const before = (await createSectorService(db).directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
+    expect(before).toMatchObject({ classification: 'worsened', latest: { value: 11 } });
+    await publishImport(db, draft.importId!);
+    const after = (await createSectorService(db).directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
+    expect(after).toMatchObject({ classification: 'no-change', latest: { value: 10.1 }, reason: expect.stringMatching(/within tolerance/) });
+    expect(await kept()).toEqual(await observed());
   });
 
   it('the shipped default basket names only metrics the publishers\' files define', () => {

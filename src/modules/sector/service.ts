@@ -10,8 +10,8 @@ import { basketProblems, type BasketDefinitionT, type CatalogueView } from './de
 import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type PickCache, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
 import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
-import { metricsByCodes, periodsByMetric } from '../metrics/index.ts';
-import { observationColumns } from '../observations/index.ts';
+import { englandFigures, metricsByCodes, periodsByMetric } from '../metrics/index.ts';
+import { columnsFromRows, observationColumns } from '../observations/index.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
 export const DEFAULT_BASKET = 'sector-key';
@@ -155,8 +155,7 @@ export function createSectorService(db: Db) {
   }
 
   async function directionOfTravel(q: DirectionQuery) {
-    const { b, found, byCode, periodsOf } = await prepare(q);
-    const [england] = (await areas.resolveCodes(['E92000001'])).areas;
+    const [{ b, found, byCode, periodsOf }, { areas: [england] }] = await Promise.all([prepare(q), areas.resolveCodes(['E92000001'])]);
     let focus: Council | undefined;
     if (q.area) {
       const { areas: hit } = await areas.resolveCodes([q.area]);
@@ -170,7 +169,10 @@ export function createSectorService(db: Db) {
     for (const m of group?.members ?? []) areaIds.add(m.id);
     const predecessors = focus ? ((await areas.predecessorsOf([focus.id])).get(focus.id) ?? []) : [];
     for (const p of predecessors) areaIds.add(p.id);
-    const index = indexSeries(await observationColumns(db, found.map((r) => r.id), [...areaIds]), periodsOf);
+    const ids = found.map((r) => r.id);
+    // England alone: its figures as kept beside each metric's coverage, not picked out of every council's rows.
+    const columns = !focus && england ? columnsFromRows([await englandFigures(db, ids, england.id)]) : await observationColumns(db, ids, [...areaIds]);
+    const index = indexSeries(columns, periodsOf);
     const get = index.point;
 
     const results: MetricDirection[] = [];
