@@ -105,6 +105,8 @@ type GridRow = Awaited<ReturnType<ReturnType<typeof createObservationsService>['
 /** Observations by metric, then by period and area in one number (period × AREA_SLOTS + area): no string keys. */
 type GridIndex = Map<number, Map<number, GridRow>>;
 const AREA_SLOTS = 1 << 20;
+/** Parts a large grid is read in on PostgreSQL (measured on 2 cores, 60 metrics × 17 areas × 5 periods: 6.4 ms in one, 4.8 in four). */
+const GRID_PARTS = 4;
 function gridIndex(rows: GridRow[]): GridIndex {
   const out: GridIndex = new Map();
   for (const r of rows) {
@@ -129,6 +131,11 @@ export function createCompareService(db: Db) {
     if (!a) throw new AppError(400, 'unknown-area', `Unknown area "${wanted}". See /api/v1/areas.`, [{ field: 'area', message: 'is not a known area code', value: code }]);
     if (!COUNCIL_TYPES.has(a.type)) throw invalidParameter('area', `${a.code} (${a.name}) is not a council; comparisons are between councils`, code);
     return a;
+  }
+
+  /** England (null before the geography is loaded). */
+  async function englandArea(): Promise<ResolvedArea | null> {
+    return (await areas.resolveCodes(['E92000001'])).areas[0] ?? null;
   }
 
   async function notApplicable(metric: MetricRow, a: ResolvedArea): Promise<AppError> {
@@ -184,16 +191,21 @@ export function createCompareService(db: Db) {
     metricRows: MetricRow[],
     focus: ResolvedArea,
     resolved: ResolvedGroup,
-    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[]; focusOnly?: boolean },
+    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[]; england?: ResolvedArea | null; focusOnly?: boolean },
   ): Promise<Map<string, Comparison | { metric: string; problem: string }>> {
     const windowSize = Math.max(2, Math.min(20, opts.window ?? 5));
-    const [allPeriods, englandFound] = await Promise.all([
+    const [allPeriods, england] = await Promise.all([
       opts.periods ?? (metrics.periodsOf(metricRows.map((m) => m.id)) as Promise<PeriodRow[]>),
-      areas.resolveCodes(['E92000001']),
+      opts.england !== undefined ? opts.england : englandArea(),
     ]);
-    const england = englandFound.areas[0];
+    const periodsOf = new Map<number, PeriodRow[]>();
+    for (const p of allPeriods) {
+      let list = periodsOf.get(p.metric_id);
+      if (!list) periodsOf.set(p.metric_id, (list = []));
+      list.push(p);
+    }
     const plans = metricRows.map((m) => {
-      const available = allPeriods.filter((p) => p.metric_id === m.id);
+      const available = periodsOf.get(m.id) ?? [];
       try {
         const chosen = choosePeriod(available, opts.period, m.code);
         const idx = available.indexOf(chosen);
@@ -206,17 +218,26 @@ export function createCompareService(db: Db) {
     const memberIds = new Set(resolved.members.map((x) => x.id));
     memberIds.add(focus.id);
     if (england) memberIds.add(england.id);
-    const periodIds = [...new Set(plans.flatMap((p) => ('window' in p ? p.window!.map((w) => w.id) : [])))];
-    const rows = await observations.grid(metricRows.map((m) => m.id), periodIds, [...memberIds]);
-    const byKey = gridIndex(rows);
     const out = new Map<string, Comparison | { metric: string; problem: string }>();
+    const ready: { m: MetricRow; chosen: PeriodRow; window: PeriodRow[] }[] = [];
     for (const plan of plans) {
-      if (!('window' in plan) || !plan.window || !plan.chosen) {
-        out.set(plan.m.code, { metric: plan.m.code, problem: plan.problem ?? 'no data' });
-        continue;
+      if (!('window' in plan) || !plan.window || !plan.chosen) out.set(plan.m.code, { metric: plan.m.code, problem: plan.problem ?? 'no data' });
+      else {
+        out.set(plan.m.code, { metric: plan.m.code, problem: 'no data' }); // keeps the metrics' order; replaced below
+        ready.push({ m: plan.m, chosen: plan.chosen, window: plan.window });
       }
-      out.set(plan.m.code, build(plan.m, focus, resolved, plan.chosen, plan.window, byKey, england?.id, opts.tolerance, opts.focusOnly ?? false));
     }
+    // On PostgreSQL a large grid is read in parts side by side (each part's cells are an index descent apiece, and the
+    // server has more than one core), each part compared as it arrives while the others are still being read.
+    const parts = db.pool && ready.length >= 8 && ready.length * memberIds.size * windowSize > 2000 ? GRID_PARTS : 1;
+    await Promise.all(
+      Array.from({ length: parts }, async (_, k) => {
+        const part = ready.slice(Math.floor((k * ready.length) / parts), Math.floor(((k + 1) * ready.length) / parts));
+        const periodIds = [...new Set(part.flatMap((p) => p.window.map((w) => w.id)))];
+        const byKey = gridIndex(await observations.grid(part.map((p) => p.m.id), periodIds, [...memberIds]));
+        for (const p of part) out.set(p.m.code, build(p.m, focus, resolved, p.chosen, p.window, byKey, england?.id, opts.tolerance, opts.focusOnly ?? false));
+      }),
+    );
     return out;
   }
 
@@ -291,8 +312,13 @@ export function createCompareService(db: Db) {
     });
     const focusResult = results[0]!;
     // The council against the group's median over the window, for the small trend charts.
+    const applicableSet = set.filter((x) => applicableTypes.has(x.type));
     const trendRows = window.map((p) => {
-      const vals = set.filter((x) => applicableTypes.has(x.type)).map((x) => obs(x.id, p.id)).filter((o) => o && o.value !== null && !o.status.includes('z')).map((o) => o!.value!);
+      const vals: number[] = [];
+      for (const x of applicableSet) {
+        const o = obs(x.id, p.id);
+        if (o && o.value !== null && !o.status.includes('z')) vals.push(o.value);
+      }
       return { period: p.iso, label: p.label, value: obs(focus.id, p.id)?.value ?? null, groupMedian: median(vals), england: englandId !== undefined ? (obs(englandId, p.id)?.value ?? null) : null };
     });
     if (focusResult.excludedBecause === 'no-data') notes.push(`There is no figure for ${focus.name} for ${chosen.label}${focusResult.status.length ? ` (status ${focusResult.status.join(', ')})` : ''}.`);
@@ -335,6 +361,7 @@ export function createCompareService(db: Db) {
 
   return {
     compareMany,
+    englandArea,
     focusArea,
     groupFor,
 

@@ -6,7 +6,7 @@ import { applyBoundaries } from '../maps/index.ts';
 import { applyGeography } from '../areas/index.ts';
 import { applyGroupFamily } from '../groups/index.ts';
 
-export { runImport, publishImport, discardImport, listImports, ImportStateError, type ImportSummary } from './service.ts';
+export { runImport, publishImport, discardImport, listImports, importsStamp, ImportStateError, type ImportSummary } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export type * from './adapter.ts';
 export { readCsv, ImportFileError } from './csv.ts';

@@ -383,3 +383,6 @@ export async function discardImport(db: Db, importId: number, at = new Date()): 
 }
 
 export const listImports = (db: Db, limit?: number) => repo.listImports(db, limit);
+
+/** A value that changes whenever an import is made, published or discarded: what caches of the catalogue key on. */
+export const importsStamp = (db: Db) => repo.stamp(db);

@@ -11,6 +11,15 @@ export interface MetricCoverageRow {
 /** All SQL of the metrics catalogue. */
 export function createMetricsRepository(db: Db) {
   const k = db.kysely;
+  /** Periods with data, oldest first per metric, with the number of areas and of figures. */
+  const periods = () =>
+    k
+      .selectFrom('metric_periods as mp')
+      .innerJoin('periods as p', 'p.id', 'mp.period_id')
+      .select(['mp.metric_id', 'mp.n_areas', 'mp.n_values', 'p.id', 'p.iso', 'p.label', 'p.type', 'p.start_date', 'p.end_date'])
+      .orderBy('mp.metric_id')
+      .orderBy('p.start_date')
+      .orderBy('p.end_date');
   return {
     listTopics: () => k.selectFrom('topics').selectAll().orderBy('sort_order').execute(),
 
@@ -49,19 +58,18 @@ export function createMetricsRepository(db: Db) {
         ? Promise.resolve([])
         : k.selectFrom('metrics').selectAll().where((eb) => eb.or([eb('code', 'in', codes), eb('slug', 'in', codes)])).execute(),
 
-    /** Periods with data for a metric, oldest first, with the number of areas. */
-    periodsOf: (metricIds: number[]) =>
-      metricIds.length === 0
-        ? Promise.resolve([])
-        : k
-            .selectFrom('metric_periods as mp')
-            .innerJoin('periods as p', 'p.id', 'mp.period_id')
-            .select(['mp.metric_id', 'mp.n_areas', 'mp.n_values', 'p.id', 'p.iso', 'p.label', 'p.type', 'p.start_date', 'p.end_date'])
-            .where('mp.metric_id', 'in', metricIds)
-            .orderBy('mp.metric_id')
-            .orderBy('p.start_date')
-            .orderBy('p.end_date')
-            .execute(),
+    /** Periods with data for metrics, oldest first, with the number of areas. */
+    periodsOf: (metricIds: number[]) => (metricIds.length === 0 ? Promise.resolve([]) : periods().where('mp.metric_id', 'in', metricIds).execute()),
+
+    /**
+     * The same for metrics named by their codes (as baskets name them), without waiting for their ids: one round trip
+     * fewer. Codes only: with slugs too, PostgreSQL's planner scans the whole coverage table (measured: 6 ms, not 0.8).
+     */
+    periodsOfCodes: (codes: string[]) =>
+      codes.length === 0 ? Promise.resolve([]) : periods().innerJoin('metrics as m', 'm.id', 'mp.metric_id').where('m.code', 'in', codes).execute(),
+
+    /** Metrics by code only (baskets name metrics by code), over the code index. */
+    byExactCodes: (codes: string[]) => (codes.length === 0 ? Promise.resolve([]) : k.selectFrom('metrics').selectAll().where('code', 'in', codes).execute()),
 
     /** First and last period per metric (for the catalogue). */
     coverage: (metricIds: number[]) =>

@@ -112,6 +112,12 @@ export function createMetricsService(db: Db) {
     resolveKnown: (codes: string[]): Promise<MetricRow[]> => repo.byCodes(codes),
 
     periodsOf: (ids: number[]) => repo.periodsOf(ids),
+
+    /** Metrics named by code (not slug), as baskets name them. */
+    byCodes: (codes: string[]): Promise<MetricRow[]> => repo.byExactCodes(codes),
+
+    /** Periods of metrics named by code, without first resolving them (as periodsOf). */
+    periodsOfCodes: (codes: string[]) => repo.periodsOfCodes(codes),
   };
 }
 export type MetricsService = ReturnType<typeof createMetricsService>;

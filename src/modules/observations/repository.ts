@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db.ts';
+import { BinaryCopyReader, copyOutBinary, idList } from '../../platform/pg-copy.ts';
 
 export interface ObservationRow {
   metric_id: number;
@@ -62,24 +63,39 @@ export function createObservationsRepository(db: Db) {
     },
 
     /**
-     * Published observations for metrics × periods × areas in one query (comparisons and reports). On PostgreSQL the
-     * rows come back as arrays (the text protocol's row objects cost more than the query on a headline's 5,000 rows).
+     * Published observations for metrics × periods × areas in one query (comparisons and reports). On PostgreSQL as a
+     * binary COPY: the text protocol's parsing of a headline's 5,000 rows costs more than the query.
      */
     async grid(metricIds: number[], periodIds: number[], areaIds: number[]): Promise<GridRow[]> {
       if (metricIds.length === 0 || periodIds.length === 0 || areaIds.length === 0) return [];
-      const q = k
-        .selectFrom('observations as o')
-        .select(['o.metric_id', 'o.period_id', 'o.area_id', 'o.value', 'o.status', 'o.lci', 'o.uci', 'o.numerator', 'o.denominator', 'o.note'])
-        .where('o.metric_id', 'in', metricIds)
-        .where('o.period_id', 'in', periodIds)
-        .where('o.area_id', 'in', areaIds);
-      if (!db.pool) return q.execute();
-      const c = q.compile();
-      type Cells = [number, number, number, number | null, string, number | null, number | null, number | null, number | null, string | null];
-      const r = await db.pool.query<Cells>({ text: c.sql, values: [...c.parameters], rowMode: 'array' });
-      return r.rows.map(([metric_id, period_id, area_id, value, status, lci, uci, numerator, denominator, note]) => ({ metric_id, period_id, area_id, value, status, lci, uci, numerator, denominator, note }));
+      if (!db.pool) {
+        return k
+          .selectFrom('observations as o')
+          .select(['o.metric_id', 'o.period_id', 'o.area_id', 'o.value', 'o.status', 'o.lci', 'o.uci', 'o.numerator', 'o.denominator', 'o.note'])
+          .where('o.metric_id', 'in', metricIds)
+          .where('o.period_id', 'in', periodIds)
+          .where('o.area_id', 'in', areaIds)
+          .execute();
+      }
+      const client = await db.pool.connect();
+      let buf: Buffer;
+      try {
+        buf = await copyOutBinary(
+          client,
+          `SELECT metric_id::int4, period_id::int4, area_id::int4, value::float8, status::text, lci::float8, uci::float8, numerator::float8, denominator::float8, note::text
+           FROM observations WHERE metric_id IN (${idList(metricIds)}) AND period_id IN (${idList(periodIds)}) AND area_id IN (${idList(areaIds)})`,
+        );
+      } finally {
+        client.release();
+      }
+      const rows: GridRow[] = [];
+      const r = new BinaryCopyReader(buf);
+      for (let fields = r.row(); fields !== -1; fields = r.row()) {
+        if (fields !== 10) throw new Error(`binary COPY: expected 10 fields, got ${fields}`);
+        rows.push({ metric_id: r.int4(), period_id: r.int4(), area_id: r.int4(), value: r.float8(), status: r.text() ?? '', lci: r.float8(), uci: r.float8(), numerator: r.float8(), denominator: r.float8(), note: r.text() });
+      }
+      return rows;
     },
-
 
     areasByCodes: (codes: string[]) =>
       codes.length === 0 ? Promise.resolve([]) : k.selectFrom('areas').select(['id', 'code', 'name', 'valid_to']).where('code', 'in', codes).execute(),

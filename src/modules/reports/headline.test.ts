@@ -3,6 +3,7 @@ import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { fixtureAdapter } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app.ts';
@@ -84,6 +85,16 @@ describe('headline report', () => {
     expect(secondPage.body).toContain('Household waste sent for reuse');
     expect(secondPage.headers.etag).not.toBe(firstPage.headers.etag);
     expect(second.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing', 'environment-housing']);
+  });
+
+  it('a publication shows in the very next report: the basket\'s definitions are remembered only until an import', async () => {
+    const asc5 = (h: { themes: { items: { metric: { id: string } }[] }[] }) => h.themes.flatMap((t) => t.items).find((i) => i.metric.id === 'oflog.asc5');
+    const before = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
+    expect(asc5(before)).toMatchObject({ period: { label: '2022/23' } });
+    const r = await runImport(db, { adapter: fixtureAdapter([], [['oflog.asc5', 'E08000009', 2023, 51.5]]), files: [], publish: true });
+    expect(r.state).toBe('published');
+    const after = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
+    expect(asc5(after)).toMatchObject({ period: { label: '2023/24' }, focus: { value: 51.5 } });
   });
 
   it('a district is not scored on county services: they are listed with the council that runs them', async () => {

@@ -5,10 +5,11 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
+import { createAreasService, type ResolvedArea } from '../areas/index.ts';
 import { createCompareService, type Comparison } from '../compare/index.ts';
-import { createMetricsService, TOPICS } from '../metrics/index.ts';
-import { createSectorService } from '../sector/index.ts';
+import { createMetricsService, TOPICS, type MetricsService } from '../metrics/index.ts';
+import { importsStamp } from '../imports/index.ts';
+import { createSectorService, type BasketDefinitionT } from '../sector/index.ts';
 
 export interface HeadlineQuery {
   basket?: string | undefined;
@@ -31,21 +32,57 @@ export interface Headline {
   attribution: string[];
 }
 
+interface Definitions {
+  basket: BasketDefinitionT;
+  rows: Awaited<ReturnType<MetricsService['byCodes']>>;
+  periods: Awaited<ReturnType<MetricsService['periodsOfCodes']>>;
+  england: ResolvedArea | null;
+}
+
 export function createHeadlineService(db: Db) {
   const compare = createCompareService(db);
   const sector = createSectorService(db);
   const metrics = createMetricsService(db);
   const areas = createAreasService(db);
 
+  /**
+   * The basket, its metrics, their periods and England: these change only when an import is made, published or
+   * discarded, or a basket is loaded, so they are kept under a stamp of those, read on every report beside the
+   * council's own look-ups (the figures themselves are read afresh every time).
+   */
+  let cache: { stamp: string; byBasket: Map<string, Promise<Definitions>> } = { stamp: '', byBasket: new Map() };
+  function definitions(ref: string | undefined, stamp: string): Promise<Definitions> {
+    if (cache.stamp !== stamp) cache = { stamp, byBasket: new Map() };
+    const entry = cache;
+    const key = ref ?? '';
+    let found = entry.byBasket.get(key);
+    if (!found) {
+      found = (async () => {
+        const basket = await sector.basket(ref);
+        const codes = basket.metrics.map((m) => m.metric);
+        const [rows, periods, england] = await Promise.all([metrics.byCodes(codes), metrics.periodsOfCodes(codes), compare.englandArea()]);
+        return { basket, rows, periods, england };
+      })();
+      found.catch(() => entry.byBasket.delete(key)); // an unknown basket is not remembered
+      entry.byBasket.set(key, found);
+    }
+    return found;
+  }
+
   return {
     async headline(code: string, q: HeadlineQuery = {}): Promise<Headline> {
-      // Independent look-ups side by side (on PostgreSQL each is a round trip).
-      const [focus, basket] = await Promise.all([compare.focusArea(code), sector.basket(q.basket)]);
-      const groupId = q.group ?? `type:${focus.type}`;
-      const [resolved, rows] = await Promise.all([compare.groupFor(groupId, new Date().toISOString().slice(0, 10)), metrics.resolveKnown(basket.metrics.map((m) => m.metric))]);
+      // The council, its group and the basket's definitions are looked up side by side (on PostgreSQL each is a round
+      // trip); the group waits for the council only when it is the default, the group of its type.
+      const today = new Date().toISOString().slice(0, 10);
+      const focusP = compare.focusArea(code);
+      const groupP = q.group !== undefined ? compare.groupFor(q.group, today) : focusP.then((f) => compare.groupFor(`type:${f.type}`, today));
+      const defsP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(([imports, baskets]) => definitions(q.basket, `${imports}|${baskets ?? '-'}`));
+      const settled = await Promise.allSettled([focusP, defsP, groupP]);
+      for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
+      const [focus, { basket, rows, periods, england }, resolved] = [await focusP, await defsP, await groupP];
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => (JSON.parse(r.applicable_area_types) as string[]).includes(focus.type));
-      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true });
+      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true, periods, england });
       const notApplicable: Headline['notApplicable'] = [];
       const noData: Headline['noData'] = [];
       let upperTier: { code: string; name: string } | null = null;

@@ -8,6 +8,7 @@ import { createEarlyWarning } from './early-warning.ts';
 export { createSectorService, DefinitionError, DEFAULT_BASKET, type SectorService } from './service.ts';
 export { directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COUNCIL_CSV_COLUMNS } from './routes.ts';
 export { createEarlyWarning, DEFAULT_RULES, type EarlyWarning, type ScreeningResult } from './early-warning.ts';
+export type { BasketDefinitionT } from './definitions.ts';
 
 export const sectorModule: AppModule = {
   name: 'sector',
