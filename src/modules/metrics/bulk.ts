@@ -1,7 +1,7 @@
 /** Catalogue lookups for many metrics at once (a sector basket of thousands): one list parameter, not thousands. */
 import type { Db } from '../../platform/db.ts';
-import { sql } from 'kysely';
 import { listOf, rowsAsArrays } from '../../platform/sql-list.ts';
+import { BinaryCopyReader, copyOutBinary, idList } from '../../platform/pg-copy.ts';
 
 /** A period of a metric with data: what analyses over many metrics need of it. */
 export interface MetricPeriod {
@@ -23,54 +23,68 @@ export const metricsByCodes = (db: Db, codes: string[]) =>
         .orderBy('id')
         .execute();
 
-/** Each metric's periods with data, oldest first (by start, then end); one object per period, shared between metrics. */
-export async function periodsByMetric(db: Db, metricIds: number[]): Promise<Map<number, MetricPeriod[]>> {
-  const out = new Map<number, MetricPeriod[]>();
-  if (metricIds.length === 0) return out;
-  const ids = listOf(db, metricIds);
-  const pairs = await rowsAsArrays<[number, number]>(db, db.kysely.selectFrom('metric_periods').select(['metric_id', 'period_id']).where('metric_id', 'in', ids));
-  const periods = new Map(
-    (await db.kysely
-      .selectFrom('periods')
-      .select(['id', 'iso', 'label', 'start_date', 'end_date'])
-      .where('id', 'in', (eb) => eb.selectFrom('metric_periods').select('period_id').distinct().where('metric_id', 'in', ids))
-      .execute()).map((p) => [p.id, p]),
-  );
-  for (const [metric_id, period_id] of pairs) {
-    let list = out.get(metric_id);
-    if (!list) out.set(metric_id, (list = []));
-    list.push(periods.get(period_id)!);
-  }
-  for (const list of out.values()) list.sort((a, b) => (a.start_date < b.start_date ? -1 : a.start_date > b.start_date ? 1 : a.end_date < b.end_date ? -1 : a.end_date > b.end_date ? 1 : a.id - b.id));
-  return out;
-}
-
-
 /** England's figure for a metric and period, as observation columns are read: metric, period, area, value, lci, uci, status (NULL for none), note. */
 export type EnglandFigureRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
 
+export interface Coverage {
+  /** Each metric's periods with data, oldest first (by start, then end); one object per period, shared between metrics. */
+  periods: Map<number, MetricPeriod[]>;
+  /** With `englandId`: England's own observations of the metrics, as kept beside the coverage at publication. */
+  england: EnglandFigureRow[];
+}
+
+type CoverageRow = [metric: number, period: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null];
+
 /**
- * England's own observations of the metrics, from the copy kept beside each metric's coverage at publication: one
- * compact row per metric and period (see migration 2026-12-01T1700), not one scattered among the councils' rows.
+ * The metrics' coverage in one read of metric_periods: their periods and, given England's id, England's own figures kept
+ * there at every publication (migration 2026-12-01T1700): one compact row per metric and period, not one observation
+ * scattered among the councils'. On PostgreSQL a binary COPY (tens of thousands of rows for a sector basket).
  */
-export function englandFigures(db: Db, metricIds: number[], englandId: number): Promise<EnglandFigureRow[]> {
-  if (metricIds.length === 0) return Promise.resolve([]);
-  return rowsAsArrays<EnglandFigureRow>(
-    db,
-    db.kysely
-      .selectFrom('metric_periods')
-      .select([
-        'metric_id',
-        'period_id',
-        sql<number>`cast(${englandId} as integer)`.as('area_id'),
-        'england_value',
-        'england_lci',
-        'england_uci',
-        sql<string | null>`nullif(england_status, '')`.as('status'),
-        'england_note',
-      ])
-      .where('england_status', 'is not', null)
-      .where('metric_id', 'in', listOf(db, metricIds))
-      .orderBy('metric_id'),
+export async function coverageOf(db: Db, metricIds: number[], englandId?: number): Promise<Coverage> {
+  const out: Coverage = { periods: new Map(), england: [] };
+  if (metricIds.length === 0) return out;
+  // Rows are taken field by field into two id columns and England's rows: no array per row (tens of thousands of them).
+  let metric = new Int32Array(1024);
+  let period = new Int32Array(1024);
+  let n = 0;
+  const take = (m: number, p: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null) => {
+    if (n === metric.length) {
+      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
+      (metric = grow(metric)), (period = grow(period));
+    }
+    metric[n] = m;
+    period[n++] = p;
+    if (englandId !== undefined && status !== null) out.england.push([m, p, englandId, value, lci, uci, status === '' ? null : status, note]);
+  };
+  if (db.pool) {
+    const client = await db.pool.connect();
+    let buf: Buffer;
+    try {
+      buf = await copyOutBinary(client, `SELECT metric_id::int4, period_id::int4, england_value::float8, england_lci::float8, england_uci::float8, england_status::text, england_note::text FROM metric_periods WHERE metric_id IN (${idList(metricIds)})`);
+    } finally {
+      client.release();
+    }
+    const r = new BinaryCopyReader(buf);
+    for (let fields = r.row(); fields !== -1; fields = r.row()) take(r.int4(), r.int4(), r.float8(), r.float8(), r.float8(), r.text(), r.text());
+  } else {
+    const rows = await rowsAsArrays<CoverageRow>(
+      db,
+      db.kysely.selectFrom('metric_periods').select(['metric_id', 'period_id', 'england_value', 'england_lci', 'england_uci', 'england_status', 'england_note']).where('metric_id', 'in', listOf(db, metricIds)),
+    );
+    for (let i = 0; i < rows.length; i++) {
+      const x = rows[i]!; // indexed, not destructured: destructuring goes through the iterator protocol
+      take(x[0], x[1], x[2], x[3], x[4], x[5], x[6]);
+    }
+  }
+  const periodIds = [...new Set(period.subarray(0, n))];
+  const periods = new Map(
+    (periodIds.length === 0 ? [] : await db.kysely.selectFrom('periods').select(['id', 'iso', 'label', 'start_date', 'end_date']).where('id', 'in', listOf(db, periodIds)).execute()).map((p) => [p.id, p]),
   );
+  for (let i = 0; i < n; i++) {
+    let list = out.periods.get(metric[i]!);
+    if (!list) out.periods.set(metric[i]!, (list = []));
+    list.push(periods.get(period[i]!)!);
+  }
+  for (const list of out.periods.values()) list.sort((a, b) => (a.start_date < b.start_date ? -1 : a.start_date > b.start_date ? 1 : a.end_date < b.end_date ? -1 : a.end_date > b.end_date ? 1 : a.id - b.id));
+  return out;
 }

@@ -11,7 +11,7 @@ import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app.ts';
 import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
 import { publishImport, runImport } from '../imports/index.ts';
-import { englandFigures } from '../metrics/index.ts';
+import { coverageOf } from '../metrics/index.ts';
 import { createSectorService, DefinitionError } from './index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -179,7 +179,7 @@ describe('sector: direction of travel', () => {
       (await db.kysely.selectFrom('observations').select(['metric_id', 'period_id', 'value', 'lci', 'uci', 'status', 'note']).where('area_id', '=', england.id).orderBy('metric_id').orderBy('period_id').execute())
         .map((o) => [o.metric_id, o.period_id, england.id, o.value, o.lci, o.uci, o.status === '' ? null : o.status, o.note]);
     const ids = (await db.kysely.selectFrom('metrics').select('id').execute()).map((m) => m.id);
-    const kept = async () => (await englandFigures(db, ids, england.id)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const kept = async () => (await coverageOf(db, ids, england.id)).england.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     expect((await observed()).length).toBeGreaterThan(10);
     expect(await kept()).toEqual(await observed());
 

@@ -10,7 +10,7 @@ import { basketProblems, type BasketDefinitionT, type CatalogueView } from './de
 import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type PickCache, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
 import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
-import { englandFigures, metricsByCodes, periodsByMetric } from '../metrics/index.ts';
+import { coverageOf, metricsByCodes } from '../metrics/index.ts';
 import { columnsFromRows, observationColumns } from '../observations/index.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
@@ -110,16 +110,19 @@ export function createSectorService(db: Db) {
     return { periods, point: (pid) => get(metricId, pid, areaId) };
   }
 
-  /** The basket with the query's anchors, its metrics as found in the catalogue, and their periods. */
-  async function prepare(q: DirectionQuery) {
-    const stored = await basket(q.basket);
+  /**
+   * The basket with the query's anchors, its metrics as found in the catalogue, and their periods; with `england`, also
+   * England (the area) and its figures as kept with the coverage, read together with the periods.
+   */
+  async function prepare(q: DirectionQuery, opts: { england?: boolean } = {}) {
+    const [stored, englandArea] = await Promise.all([basket(q.basket), opts.england ? areas.resolveCodes(['E92000001']).then((r) => r.areas[0]) : undefined]);
     const b: BasketDefinitionT = { ...stored, baseline: parseAnchor('baseline', q.baseline) ?? stored.baseline, latest: parseAnchor('latest', q.latest) ?? stored.latest };
     if (b.baseline === 'latest') throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
     const found = await metricsByCodes(db, b.metrics.map((m) => m.metric));
     const byCode = new Map(found.map((r) => [r.code, r]));
-    const periodsById = await periodsByMetric(db, found.map((r) => r.id));
-    const periodsOf = (id: number) => periodsById.get(id) ?? [];
-    return { b, found, byCode, periodsOf };
+    const coverage = await coverageOf(db, found.map((r) => r.id), englandArea?.id);
+    const periodsOf = (id: number) => coverage.periods.get(id) ?? [];
+    return { b, found, byCode, periodsOf, englandArea, englandFigures: coverage.england };
   }
 
   const gone = (entry: BasketDefinitionT['metrics'][number], theme: string): MetricDirection => ({
@@ -155,7 +158,7 @@ export function createSectorService(db: Db) {
   }
 
   async function directionOfTravel(q: DirectionQuery) {
-    const [{ b, found, byCode, periodsOf }, { areas: [england] }] = await Promise.all([prepare(q), areas.resolveCodes(['E92000001'])]);
+    const { b, found, byCode, periodsOf, englandArea: england, englandFigures } = await prepare(q, { england: true });
     let focus: Council | undefined;
     if (q.area) {
       const { areas: hit } = await areas.resolveCodes([q.area]);
@@ -171,7 +174,7 @@ export function createSectorService(db: Db) {
     for (const p of predecessors) areaIds.add(p.id);
     const ids = found.map((r) => r.id);
     // England alone: its figures as kept beside each metric's coverage, not picked out of every council's rows.
-    const columns = !focus && england ? columnsFromRows([await englandFigures(db, ids, england.id)]) : await observationColumns(db, ids, [...areaIds]);
+    const columns = !focus && england ? columnsFromRows([englandFigures]) : await observationColumns(db, ids, [...areaIds]);
     const index = indexSeries(columns, periodsOf);
     const get = index.point;
 
