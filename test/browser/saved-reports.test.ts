@@ -5,22 +5,18 @@
  * public from the report page; a visitor finds both at /reports and sees the embed. axe-core's WCAG 2.2 AA rules pass on
  * the builder (with and without errors), the report pages and the embed.
  */
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../helpers/app.ts';
-import { expectNoAxeViolations, launchChromium } from '../helpers/browser.ts';
+import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
-import type { App } from '../../src/platform/app.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
 import { createAccountsService } from '../../src/modules/accounts/index.ts';
 
 describe('saved reports in Chromium', () => {
   let db: TestDb;
-  let app: App;
-  let browser: Browser;
+  let server: BrowserServer;
   let officer: BrowserContext;
   let visitor: BrowserContext;
   let base: string;
@@ -31,25 +27,17 @@ describe('saved reports in Chromium', () => {
     const r = await importFiles(db, 'oflog-asc', [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], { publish: true });
     if (r.state !== 'published') throw new Error(`oflog-asc: ${r.message}`);
     await createAccountsService(db).addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
-    app = await createTestApp(db);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    officer = await browser.newContext({ javaScriptEnabled: false });
-    visitor = await browser.newContext({ javaScriptEnabled: false });
+    server = await serveToChromium(db);
+    base = server.base;
+    officer = await server.browser.newContext({ javaScriptEnabled: false });
+    visitor = await server.browser.newContext({ javaScriptEnabled: false });
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await server?.close();
     await db?.drop();
   });
 
-  const open = async (path: string, context: BrowserContext): Promise<Page> => {
-    const page = await context.newPage();
-    const res = await page.goto(`${base}${path}`);
-    expect(res?.status(), path).toBeLessThan(500);
-    return page;
-  };
+  const open = (path: string, context: BrowserContext): Promise<Page> => server.open(path, context);
 
   let barUrl = '';
   let scatterUrl = '';

@@ -1,4 +1,6 @@
+import { createAccountsService } from '../../src/modules/accounts/index.ts';
 import type { App } from '../../src/platform/app.ts';
+import type { Db } from '../../src/platform/db.ts';
 
 export interface Signed {
   cookie: string;
@@ -25,4 +27,23 @@ export async function signIn(app: App, email: string, password: string): Promise
   const cookie = cookiesOf(res).split('; ').find((c) => c.startsWith('sli_session='))!;
   const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
   return { cookie, csrf: (me.json() as { csrfToken: string }).csrfToken };
+}
+
+/**
+ * One registered user of each role, signed in: two council users (owner, "Owner Officer" of Trafford E08000009, and
+ * other, "Other Officer" of Manchester E08000003), an analyst ("An Analyst") and an administrator ("An Admin").
+ */
+export async function signInEveryRole(db: Db, app: App): Promise<{ owner: Signed; other: Signed; analyst: Signed; admin: Signed }> {
+  const accounts = createAccountsService(db);
+  const password = 'correct horse battery';
+  await accounts.addUser({ email: 'owner@example.org', name: 'Owner Officer', password, role: 'council', council: 'E08000009' });
+  await accounts.addUser({ email: 'other@example.org', name: 'Other Officer', password, role: 'council', council: 'E08000003' });
+  await accounts.addUser({ email: 'analyst@example.org', name: 'An Analyst', password, role: 'analyst' });
+  await accounts.addUser({ email: 'admin@example.org', name: 'An Admin', password, role: 'admin' });
+  return {
+    owner: await signIn(app, 'owner@example.org', password),
+    other: await signIn(app, 'other@example.org', password),
+    analyst: await signIn(app, 'analyst@example.org', password),
+    admin: await signIn(app, 'admin@example.org', password),
+  };
 }

@@ -1,8 +1,11 @@
 /// <reference lib="dom" />
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { createTestApp } from './app.ts';
+import type { TestDb } from './db.ts';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -19,6 +22,40 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+export interface BrowserServer {
+  /** http://127.0.0.1:PORT */
+  base: string;
+  browser: Browser;
+  /** A new page in the context, opened at a path of the server; a 5xx answer fails the test. */
+  open(path: string, context: BrowserContext): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** A real app over the test database, listening on a free port, and Debian's Chromium to drive it. */
+export async function serveToChromium(db: TestDb): Promise<BrowserServer> {
+  const app = await createTestApp(db);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser = await launchChromium().catch(async (e: unknown) => {
+    await app.close();
+    throw e;
+  });
+  return {
+    base,
+    browser,
+    async open(path, context) {
+      const page = await context.newPage();
+      const res = await page.goto(`${base}${path}`);
+      expect(res?.status(), path).toBeLessThan(500);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+    },
+  };
+}
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -29,14 +66,19 @@ interface AxeViolation {
 /**
  * Runs axe-core with the WCAG 2.2 AA rules on the page's current address and fails listing every violation. axe needs
  * timers, which do not run in a context with JavaScript switched off, so it runs in a fresh JavaScript-enabled context
- * on the same address (our pages render the same markup either way: JavaScript only enhances).
+ * on the same address (our pages render the same markup either way: JavaScript only enhances). `asShown`: check the
+ * markup the page shows now rather than a fresh GET of its address (a form re-shown with its errors after a POST).
  */
-export async function expectNoAxeViolations(page: Page): Promise<void> {
+export async function expectNoAxeViolations(page: Page, opts: { asShown?: boolean } = {}): Promise<void> {
   const browser = page.context().browser();
   if (!browser) throw new Error('expectNoAxeViolations needs a page from a launched browser');
   const context = await browser.newContext({ storageState: await page.context().storageState() }); // same cookies: signed-in pages too
   try {
     const checked = await context.newPage();
+    if (opts.asShown) {
+      const html = await page.content();
+      await checked.route((url) => url.href === page.url(), (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
+    }
     await checked.goto(page.url());
     await checked.addScriptTag({ content: AXE });
     const violations = await checked.evaluate(async () => {

@@ -140,7 +140,7 @@ describe('custom groups', () => {
     const res = await post(alice, { name: 'Greater Manchester and friends', members: ['E08000009', 'E08000007', 'E08000003', 'E06000049'] });
     expect(res.statusCode).toBe(201);
     const g = res.json();
-    expect(g).toMatchObject({ id: expect.stringMatching(/^custom-\d+$/), type: 'custom', name: 'Greater Manchester and friends' });
+    expect(g).toMatchObject({ id: expect.stringMatching(/^custom-\d+$/), type: 'custom', name: 'Greater Manchester and friends', visibility: 'private', createdBy: 'Alice' });
     expect(g.members.map((m: { code: string }) => m.code)).toEqual(['E08000009', 'E08000007', 'E08000003', 'E06000049']);
     expect(res.headers.location).toBe(`/api/v1/groups/${g.id}`);
     expect((await app.inject({ url: `/api/v1/groups/${g.id}`, headers: { cookie: alice.cookie } })).statusCode).toBe(200);
@@ -151,7 +151,8 @@ describe('custom groups', () => {
     expect(mine.headers['cache-control']).toBe('private, no-store');
 
     const shared = (await post(alice, { name: 'Shared', members: ['E08000009', 'E08000007'], visibility: 'shared' })).json();
-    expect((await app.inject({ url: `/api/v1/groups/${shared.id}` })).statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/v1/groups/${shared.id}` })).json()).toMatchObject({ visibility: 'shared', createdBy: 'Alice' });
+    expect((await app.inject({ url: '/api/v1/groups/type:E08' })).json()).not.toHaveProperty('visibility');
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${shared.id}`, headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrf } })).statusCode).toBe(403);
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${shared.id}`, headers: { cookie: alice.cookie, 'x-csrf-token': alice.csrf } })).statusCode).toBe(204);
     expect((await app.inject({ url: `/api/v1/groups/${shared.id}` })).statusCode).toBe(404);

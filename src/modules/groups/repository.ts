@@ -120,6 +120,12 @@ export const groupsRepository = {
 
   setGroupKey: (h: Handle, id: number, key: string) => k(h).updateTable('comparison_groups').set({ key }).where('id', '=', id).execute(),
 
+  /** The names of the users who saved custom groups, by user id. */
+  userNames: async (h: Handle, ids: number[]): Promise<Map<number, string>> => {
+    if (ids.length === 0) return new Map();
+    const rows = await k(h).selectFrom('users').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  },
 
   /** Custom groups owned by a user. */
   groupsOfUser: (h: Handle, userId: number): Promise<GroupRow[]> =>

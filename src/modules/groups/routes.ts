@@ -6,6 +6,9 @@ import { checkCsrf, requireRole } from '../accounts/index.ts';
 import { CustomGroupBody, GroupDetail, GroupList, GroupListQuery, GroupParams, GroupQuery } from './schemas.ts';
 import type { GroupsService } from './service.ts';
 
+/** Every registered role may save, list and delete its own custom groups. */
+export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
+
 export function groupsRoutes(app: App, groups: GroupsService): void {
   app.get(
     '/api/v1/groups',
@@ -48,7 +51,6 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
     },
   );
 
-  const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
   app.post(
     '/api/v1/groups',
     { schema: { tags: ['groups'], summary: 'Save a custom group of councils (registered users; x-csrf-token header). Returns the group with its id custom-<n>', body: CustomGroupBody, response: { 201: GroupDetail } } },

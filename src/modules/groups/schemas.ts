@@ -45,6 +45,8 @@ const GroupFields = {
   memberTypes: Type.Array(Type.String(), { description: 'GSS prefixes the members are drawn from' }),
   licence: Type.String(),
   attribution: Type.String(),
+  visibility: Type.Optional(Type.Union([Type.Literal('private'), Type.Literal('shared'), Type.Literal('public')], { description: 'Custom groups: private (its owner only), shared (anyone with the link) or public (listed)' })),
+  createdBy: Type.Optional(Type.String({ description: 'Custom groups: the name of the registered user who saved it' })),
 };
 
 export const GroupMember = Type.Object({

@@ -67,6 +67,9 @@ export interface GroupDto {
   members: GroupMemberDto[];
   licence: string;
   attribution: string;
+  /** Custom groups only: who may open it, and the name of the registered user who saved it. */
+  visibility?: Visibility;
+  createdBy?: string;
 }
 
 /** Members as the compare module needs them. */
@@ -107,6 +110,27 @@ const toMemberDto = (m: MemberRow, at: string): GroupMemberDto => ({
   detail: m.detail ? (JSON.parse(m.detail) as unknown) : null,
   current: !(m.valid_to !== null && m.valid_to < at) && !(m.valid_from !== null && m.valid_from > at),
 });
+
+/** A stored group (a family's, or a custom one) as the API shows it, and its members with their area ids. */
+function toResolved(row: GroupRow, at: string, family: FamilyRow | undefined, members: MemberRow[], owner: AreaRef | undefined, names: Map<number, string>): ResolvedGroup {
+  const fam = family ? toFamilyDto(family) : null;
+  const group: GroupDto = {
+    id: row.key,
+    type: row.type as GroupType,
+    name: row.name,
+    description: row.description,
+    builtIn: false,
+    at,
+    owner: owner ?? null,
+    family: fam,
+    memberTypes: fam?.areaTypes ?? [...new Set(members.map((m) => m.type))].sort(),
+    members: members.map((m) => toMemberDto(m, at)),
+    licence: fam?.source.licence ?? 'OGL-UK-3.0',
+    attribution: fam?.source.attribution ?? fam?.source.publisher ?? 'Custom group defined by a registered user of this service.',
+    ...(row.type === 'custom' ? { visibility: row.visibility as Visibility, createdBy: (row.owner_user_id !== null ? names.get(row.owner_user_id) : undefined) ?? 'a former user' } : {}),
+  };
+  return { group, members: members.map((m) => ({ id: m.area_id, code: m.code, name: m.name, type: m.type, rank: m.rank, distance: m.distance })) };
+}
 
 type BuiltIn = { kind: 'authority-type'; prefix: string } | { kind: 'tier'; tier: 'upper' | 'lower' } | { kind: 'region' | 'county' | 'combined-authority'; code: string } | { kind: 'england' };
 
@@ -150,6 +174,10 @@ export interface CustomGroupInput {
 }
 
 export const VISIBILITIES = ['private', 'shared', 'public'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** A custom group may be deleted by its owner or an administrator. */
+const mayDelete = (row: GroupRow, viewer: Viewer | undefined): boolean => viewer !== undefined && row.type === 'custom' && (row.owner_user_id === viewer.id || viewer.role === 'admin');
 
 export interface GroupsService {
   getGroup(id: string, at?: string, viewer?: Viewer): Promise<GroupDto>;
@@ -162,8 +190,12 @@ export interface GroupsService {
   createCustom(owner: Viewer, input: CustomGroupInput, now?: Date): Promise<GroupDto>;
   /** A user's own custom groups. */
   customGroupsOf(owner: Viewer): Promise<GroupDto[]>;
+  /** The custom groups their owners made public (listed for everyone), by name. */
+  publicCustomGroups(): Promise<GroupDto[]>;
   /** Deletes a custom group: its owner or an administrator only. */
   deleteCustom(viewer: Viewer, id: string): Promise<void>;
+  /** True when the viewer may delete the group (a custom group they own, or any custom group for an administrator). */
+  canDelete(viewer: Viewer | undefined, id: string): Promise<boolean>;
   /** Every family with its number of groups. */
   families(): Promise<FamilyDto[]>;
   /** The groups a council can be compared with at a date: built-in ones, the neighbour sets it owns and the clusters it is in. */
@@ -238,27 +270,21 @@ export function createGroupsService(db: Db): GroupsService {
   }
 
   async function stored(row: GroupRow, at: string): Promise<ResolvedGroup> {
-    const [family, members, owner] = await Promise.all([
+    const [family, members, owner, names] = await Promise.all([
       row.family_id !== null ? repo.familyById(db, row.family_id) : Promise.resolve(undefined),
       repo.membersOf(db, [row.id]),
       row.owner_area_id !== null ? repo.areaRef(db, row.owner_area_id) : Promise.resolve(undefined),
+      repo.userNames(db, row.owner_user_id !== null ? [row.owner_user_id] : []),
     ]);
-    const fam = family ? toFamilyDto(family) : null;
-    const group: GroupDto = {
-      id: row.key,
-      type: row.type as GroupType,
-      name: row.name,
-      description: row.description,
-      builtIn: false,
-      at,
-      owner: owner ?? null,
-      family: fam,
-      memberTypes: fam?.areaTypes ?? [...new Set(members.map((m) => m.type))].sort(),
-      members: members.map((m) => toMemberDto(m, at)),
-      licence: fam?.source.licence ?? 'OGL-UK-3.0',
-      attribution: fam?.source.attribution ?? fam?.source.publisher ?? 'Custom group defined by a registered user of this service.',
-    };
-    return { group, members: members.map((m) => ({ id: m.area_id, code: m.code, name: m.name, type: m.type, rank: m.rank, distance: m.distance })) };
+    return toResolved(row, at, family, members, owner, names);
+  }
+
+  /** Custom groups (no family, no owner area) with their members and owners' names read in one query each. */
+  async function storedCustom(rows: GroupRow[], at: string): Promise<GroupDto[]> {
+    const [members, names] = await Promise.all([repo.membersOf(db, rows.map((r) => r.id)), repo.userNames(db, rows.flatMap((r) => (r.owner_user_id !== null ? [r.owner_user_id] : [])))]);
+    const byGroup = new Map<number, MemberRow[]>(rows.map((r) => [r.id, []]));
+    for (const m of members) byGroup.get(m.group_id)?.push(m);
+    return rows.map((r) => toResolved(r, at, undefined, byGroup.get(r.id)!, undefined, names).group);
   }
 
   async function resolve(rawId: string, rawAt?: string, viewer?: Viewer): Promise<ResolvedGroup> {
@@ -303,24 +329,23 @@ export function createGroupsService(db: Db): GroupsService {
     return (await resolve(`custom-${id}`, undefined, owner)).group;
   }
 
-  async function customGroupsOf(owner: Viewer): Promise<GroupDto[]> {
-    const rows = await repo.groupsOfUser(db, owner.id);
-    const today = parseAt(undefined);
-    return Promise.all(rows.map(async (r) => (await stored(r, today)).group));
-  }
-
   async function deleteCustom(viewer: Viewer, rawId: string): Promise<void> {
     const row = await repo.groupByKey(db, rawId.trim());
-    if (!row || row.type !== 'custom' || (row.visibility === 'private' && row.owner_user_id !== viewer.id && viewer.role !== 'admin')) throw notFound('Group', rawId);
-    if (row.owner_user_id !== viewer.id && viewer.role !== 'admin') throw new AppError(403, 'forbidden', 'Only the owner of a group or an administrator can delete it.');
+    if (!row || row.type !== 'custom' || (row.visibility === 'private' && !mayDelete(row, viewer))) throw notFound('Group', rawId);
+    if (!mayDelete(row, viewer)) throw new AppError(403, 'forbidden', 'Only the owner of a group or an administrator can delete it.');
     await withTransaction(db, (tx) => repo.deleteGroup(tx, row.id));
   }
 
   return {
     resolve,
     createCustom,
-    customGroupsOf,
+    customGroupsOf: async (owner) => storedCustom(await repo.groupsOfUser(db, owner.id), parseAt(undefined)),
+    publicCustomGroups: async () => storedCustom(await repo.publicCustomGroups(db), parseAt(undefined)),
     deleteCustom,
+    canDelete: async (viewer, id) => {
+      const row = await repo.groupByKey(db, id.trim());
+      return row !== undefined && mayDelete(row, viewer);
+    },
     getGroup: async (id, at, viewer) => (await resolve(id, at, viewer)).group,
 
     async families() {

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createAreasService } from '../areas/index.ts';
 import { createCompareService } from '../compare/index.ts';
-import { createGroupsService } from '../groups/index.ts';
+import { createGroupsService, groupPath } from '../groups/index.ts';
 import { renderBarChart } from '../maps/index.ts';
 import { createMetricsService, TOPICS } from '../metrics/index.ts';
 import { createObservationsService } from '../observations/index.ts';
@@ -56,6 +56,7 @@ export function createAnalysisPages(db: Db) {
           problem: null,
           result: {
             c,
+            groupUrl: groupPath(c.group.id),
             chart,
             polarity: polarityWords(c.metric.polarity),
             stats: [

@@ -2,7 +2,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createAreasService, type AreaDetail } from '../areas/index.ts';
-import { createGroupsService } from '../groups/index.ts';
+import { createGroupsService, groupPath } from '../groups/index.ts';
 import { renderLineChart } from '../maps/index.ts';
 import { createNeighboursService } from '../neighbours/index.ts';
 import { createObservationsService } from '../observations/index.ts';
@@ -128,6 +128,7 @@ export function createCouncilPages(db: Db) {
         isCouncil,
         groupOptions: options.map((g) => ({ value: g.id, text: `${g.name} (${g.members.length} councils)`, selected: g.id === (headline?.group.id ?? groupId) })),
         headline,
+        groupUrl: headline ? groupPath(headline.group.id) : null,
         headlineReason: reason,
         themes,
         csvUrl: headline ? `/api/v1/areas/${area.code}/headline.csv?group=${encodeURIComponent(headline.group.id)}` : null,

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
-import { signIn, type Signed } from '../../../test/helpers/auth.ts';
+import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app.ts';
-import { createAccountsService } from '../accounts/index.ts';
 import { runImport } from '../imports/index.ts';
 import { pearson } from './correlation.ts';
 
@@ -38,16 +37,7 @@ describe('saved reports', () => {
     const r = await runImport(db, { adapter: fixtureAdapter(METRICS, rows([2020, 2021, 2022])), files: [], publish: true });
     if (r.state !== 'published') throw new Error(r.message);
     app = await createTestApp(db);
-    const accounts = createAccountsService(db);
-    const pw = 'correct horse battery';
-    await accounts.addUser({ email: 'owner@example.org', name: 'Owner Officer', password: pw, role: 'council', council: 'E08000009' });
-    await accounts.addUser({ email: 'other@example.org', name: 'Other Officer', password: pw, role: 'council', council: 'E08000003' });
-    await accounts.addUser({ email: 'analyst@example.org', name: 'An Analyst', password: pw, role: 'analyst' });
-    await accounts.addUser({ email: 'admin@example.org', name: 'An Admin', password: pw, role: 'admin' });
-    owner = await signIn(app, 'owner@example.org', pw);
-    other = await signIn(app, 'other@example.org', pw);
-    analyst = await signIn(app, 'analyst@example.org', pw);
-    admin = await signIn(app, 'admin@example.org', pw);
+    ({ owner, other, analyst, admin } = await signInEveryRole(db, app));
   });
   afterAll(async () => {
     await app?.close();

@@ -1,0 +1,110 @@
+/**
+ * The group pages: /groups (the groups a visitor can use, and yours; ?area= one council's), /groups/{id} (one group, its
+ * members, model, source and licence), /groups/new and POST /groups (save a custom group), POST /groups/{id}/delete.
+ * Thin handlers: who may see, save and delete is the service's; view.ts builds the view models.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import type { App } from '../../platform/app.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { checkCsrf, requireRole, type SessionUser } from '../accounts/index.ts';
+import { createAreasService, parseAt } from '../areas/index.ts';
+import { SIGNED_IN } from './routes.ts';
+import { GroupParams } from './schemas.ts';
+import { VISIBILITIES, type GroupsService } from './service.ts';
+import { byKind, customView, familyView, formErrors, groupPath, groupView, longDate, parseMembers, VISIBILITY_CHOICES, type FormError, type GroupForm } from './view.ts';
+
+const Field = (max: number) => Type.Optional(Type.String({ maxLength: max }));
+/** A date as the API takes it, or nothing (a date field left empty). */
+const At = Type.Optional(Type.String({ pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' }));
+const ListQuery = Type.Object({ area: Field(20), at: At, deleted: Type.Optional(Type.String({ pattern: '^custom-\\d+$' })) }, { additionalProperties: false });
+const GroupPageQuery = Type.Object({ at: At }, { additionalProperties: false });
+const GroupBody = Type.Object({ name: Field(1000), description: Field(2000), visibility: Field(20), members: Field(20000), _csrf: Field(100) });
+const CsrfBody = Type.Object({ _csrf: Field(100) });
+
+const visibilityOptions = VISIBILITIES.map((v) => ({ value: v, text: VISIBILITY_CHOICES[v] }));
+
+export function groupsPages(app: App, groups: GroupsService, db: Db): void {
+  const areas = createAreasService(db);
+
+  /** The council asked for with ?area=, and the groups it can be compared with; a problem for the field otherwise. */
+  async function forArea(code: string, at: string) {
+    try {
+      const area = await areas.getArea(code, at);
+      return { area: { code: area.code, name: area.name }, areaGroups: byKind(await groups.groupsForArea(area.code, at)), problem: null };
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status >= 500) throw e;
+      return { area: null, areaGroups: null, problem: { status: e.status, text: `“${code}”: ${e.errors[0]?.message ?? e.message}` } };
+    }
+  }
+
+  app.get<{ Querystring: { area?: string; at?: string; deleted?: string } }>('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
+    const at = parseAt(req.query.at || undefined);
+    const code = req.query.area?.trim().toUpperCase() || undefined;
+    const user = req.user ?? null;
+    const [chosen, builtIn, families, shared, mine] = await Promise.all([
+      code ? forArea(code, at) : Promise.resolve({ area: null, areaGroups: null, problem: null }),
+      code ? Promise.resolve([]) : groups.builtInGroups(at),
+      groups.families(),
+      groups.publicCustomGroups(),
+      user ? groups.customGroupsOf(user) : Promise.resolve(null),
+    ]);
+    reply.header('cache-control', user ? 'private, no-store' : 'public, max-age=60').header('vary', 'cookie');
+    return reply.code(chosen.problem?.status ?? 200).view('groups.njk', {
+      title: chosen.problem ? 'Error: Comparison groups' : 'Comparison groups',
+      at: longDate(at),
+      atGiven: req.query.at || null,
+      code: code ?? '',
+      ...chosen,
+      builtIn: byKind(builtIn),
+      families: families.map(familyView),
+      publicGroups: shared.map(customView),
+      mine: mine?.map(customView) ?? null,
+      deleted: user ? (req.query.deleted ?? null) : null,
+      csrf: user?.csrfToken ?? null,
+    });
+  });
+
+  const formPage = (reply: FastifyReply, user: SessionUser, form: GroupForm, errors: FormError[] = []) => {
+    reply.header('cache-control', 'private, no-store');
+    const byField: Record<string, string[]> = {};
+    for (const e of errors) (byField[e.field] ??= []).push(e.text);
+    return reply.view('group-new.njk', { title: errors.length ? 'Error: Create a group' : 'Create a group', form, errors, byField, csrf: user.csrfToken, visibilityOptions });
+  };
+
+  app.get('/groups/new', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+    const user = requireRole(req, SIGNED_IN);
+    return formPage(reply, user, { visibility: 'private', members: user.council?.code ?? '' });
+  });
+
+  app.post<{ Body: GroupForm }>('/groups', { schema: { hide: true, body: GroupBody } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    checkCsrf(req);
+    try {
+      const g = await groups.createCustom(user, { name: req.body.name ?? '', description: req.body.description, visibility: req.body.visibility, members: parseMembers(req.body.members) });
+      return reply.redirect(groupPath(g.id), 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 400) throw e;
+      return formPage(reply.status(400), user, req.body, formErrors(e.errors.length ? e.errors : [{ field: 'name', message: e.message }]));
+    }
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { at?: string } }>('/groups/:id', { schema: { hide: true, params: GroupParams, querystring: GroupPageQuery } }, async (req, reply) => {
+    const user = req.user ?? undefined;
+    // A custom group may be private, and a signed-in page names its user: neither goes through shared caches, not even a 404.
+    const custom = req.params.id.trim().startsWith('custom-');
+    reply.header('cache-control', custom || user ? 'private, no-store' : 'public, max-age=300').header('vary', 'cookie');
+    const g = await groups.getGroup(req.params.id, req.query.at || undefined, user);
+    const canDelete = custom && user ? await groups.canDelete(user, g.id) : false;
+    return reply.view('group.njk', { title: g.name, g, v: groupView(g), canDelete, csrf: user?.csrfToken ?? null });
+  });
+
+  app.post<{ Params: { id: string } }>('/groups/:id/delete', { schema: { hide: true, params: GroupParams, body: CsrfBody } }, async (req, reply) => {
+    const user = requireRole(req, SIGNED_IN);
+    checkCsrf(req);
+    await groups.deleteCustom(user, req.params.id);
+    return reply.redirect(`/groups?deleted=${encodeURIComponent(req.params.id.trim())}`, 303);
+  });
+}
