@@ -138,7 +138,7 @@ describe('group pages', () => {
     expect(mine.headers['cache-control']).toBe('private, no-store');
     expect(mine.body).toMatch(/Saved by<\/dt><dd class="govuk-summary-list__value">Owner Officer</);
     expect(mine.body).toContain('Private: only the person who saved it');
-    expect(mine.body).toContain('<a class="govuk-link" href="/areas/E08000003">Manchester</a>'); // council pages cannot use a private group
+    expect(mine.body).toContain(`<a class="govuk-link" href="/areas/E08000003?group=${secret}">Manchester</a>`);
     expect(mine.body).toContain(`action="/groups/${secret}/delete"`);
     for (const [role, user] of roles()) {
       const res = await get(`/groups/${secret}`, user);
@@ -247,7 +247,7 @@ describe('group pages', () => {
     expect((await form('/groups/type:E08/delete', admin, {})).statusCode).toBe(404);
   });
 
-  it('the council page and the compare page link to the group they compare with', async () => {
+  it('the council page and the compare page link to the group they compare with; a private group is compared by its owner alone', async () => {
     const metric = testMetric('test.groups-page', { title: 'A measure for the group pages' });
     const rows: FixtureRow[] = [2022, 2023].flatMap((y) => GM.map((code, i): FixtureRow => ['test.groups-page', code, y, 40 + i + (y - 2022)]));
     const r = await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true });
@@ -260,6 +260,29 @@ describe('group pages', () => {
       expect(council.body).toMatch(new RegExp(`Trafford compared with <a class="govuk-link" href="${href}">`));
       const compare = await get(`/compare?metric=test.groups-page&area=E08000009&group=${encodeURIComponent(group!)}`);
       expect(compare.body).toContain(`Compared with <a class="govuk-link" href="${href}">`);
+    }
+
+    // A private group: its owner compares with it on both pages (never cached); to anyone else it does not exist.
+    const secret = await save(owner, 'My own benchmark', 'private', GM.slice(3));
+    const council = await get(`/areas/E08000009?group=${secret}`, owner);
+    expect(council.statusCode).toBe(200);
+    expect(council.headers['cache-control']).toBe('private, no-store');
+    expect(council.body).toMatch(new RegExp(`Trafford compared with <a class="govuk-link" href="/groups/${secret}">`));
+    const compare = await get(`/compare?metric=test.groups-page&area=E08000009&group=${secret}`, owner);
+    expect(compare.headers['cache-control']).toBe('private, no-store');
+    expect(compare.body).toContain(`Compared with <a class="govuk-link" href="/groups/${secret}">`);
+    const api = await app.inject({ url: `/api/v1/areas/E08000009/headline.json?group=${secret}`, headers: { cookie: owner.cookie } });
+    expect(api.statusCode).toBe(200);
+    expect(api.headers['cache-control']).toBe('private, no-store');
+    expect(api.json().group).toMatchObject({ id: secret, name: 'My own benchmark' });
+    for (const [role, user] of roles()) {
+      const page = await get(`/areas/E08000009?group=${secret}`, user);
+      expect(page.body, role).not.toContain('My own benchmark');
+      expect(page.body, role).toContain(`Unknown group`);
+      expect((await get(`/compare?metric=test.groups-page&area=E08000009&group=${secret}`, user)).body, role).not.toContain('My own benchmark');
+      const other = await app.inject({ url: `/api/v1/areas/E08000009/headline.json?group=${secret}`, headers: user ? { cookie: user.cookie } : {} });
+      expect(other.statusCode, role).toBe(400);
+      expect(other.json().errors[0], role).toMatchObject({ field: 'group' });
     }
   });
 });

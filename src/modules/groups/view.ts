@@ -80,15 +80,12 @@ export const customView = (g: GroupDto) => ({
 /** One group's page: what it is, where it comes from, and its members linked to their council pages. */
 export function groupView(g: GroupDto) {
   const ranked = g.type === 'nearest-neighbours' || g.type === 'family';
-  // The council page compares without a signed-in viewer, so a private group's members link to the council alone.
-  const withGroup = g.visibility !== 'private';
   const f = g.family;
   return {
     kind: kindWords(g.type),
     at: longDate(g.at),
     path: groupPath(g.id),
     apiHref: `/api/v1/groups/${encodeURIComponent(g.id)}${g.builtIn ? `?at=${g.at}` : ''}`,
-    withGroup,
     columns: { rank: ranked, distance: g.members.some((m) => m.distance !== null), note: g.members.some((m) => m.note !== null) },
     members: g.members.map((m) => ({
       code: m.code,
@@ -98,7 +95,7 @@ export function groupView(g: GroupDto) {
       distance: m.distance,
       note: m.note,
       current: m.current,
-      href: withGroup ? `/areas/${m.code}?group=${encodeURIComponent(g.id)}` : `/areas/${m.code}`,
+      href: `/areas/${m.code}?group=${encodeURIComponent(g.id)}`,
     })),
     family: f ? familyView(f) : null,
     visibility: g.visibility ? VISIBILITY_WORDS[g.visibility] : null,

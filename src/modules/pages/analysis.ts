@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createAreasService } from '../areas/index.ts';
 import { createCompareService } from '../compare/index.ts';
-import { createGroupsService, groupPath } from '../groups/index.ts';
+import { createGroupsService, groupPath, type Viewer } from '../groups/index.ts';
 import { renderBarChart } from '../maps/index.ts';
 import { createMetricsService, TOPICS } from '../metrics/index.ts';
 import { createObservationsService } from '../observations/index.ts';
@@ -19,7 +19,8 @@ export function createAnalysisPages(db: Db) {
   const observations = createObservationsService(db, { maxRows: 1 });
 
   return {
-    async compare(q: { metric?: string | undefined; area?: string | undefined; group?: string | undefined; period?: string | undefined }) {
+    /** `viewer`: the signed-in user, who may compare with their own private groups. */
+    async compare(q: { metric?: string | undefined; area?: string | undefined; group?: string | undefined; period?: string | undefined }, viewer?: Viewer) {
       const list = await metrics.list({ limit: 1000 });
       const metricOptions = TOPICS.map((t) => ({
         label: t.title,
@@ -36,7 +37,7 @@ export function createAnalysisPages(db: Db) {
       }
       if (!q.metric || !q.area || !q.group) return { metricOptions, groupOptions, areaName, q, result: null, problem: null };
       try {
-        const c = await compare.compare({ metric: q.metric, area: q.area, group: q.group, period: q.period });
+        const c = await compare.compare({ metric: q.metric, area: q.area, group: q.group, period: q.period }, viewer);
         const dp = c.metric.decimalPlaces;
         const unit = c.metric.unit;
         const bars = c.members.filter((m) => m.excludedBecause === null);

@@ -2,7 +2,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createAreasService, type AreaDetail } from '../areas/index.ts';
-import { createGroupsService, groupPath } from '../groups/index.ts';
+import { createGroupsService, groupPath, type Viewer } from '../groups/index.ts';
 import { renderLineChart } from '../maps/index.ts';
 import { createNeighboursService } from '../neighbours/index.ts';
 import { createObservationsService } from '../observations/index.ts';
@@ -28,9 +28,9 @@ export function createCouncilPages(db: Db) {
   const neighbours = createNeighboursService(db);
   let stampCache: { at: number; value: string } | undefined;
 
-  async function headlineOrReason(code: string, group: string | undefined): Promise<{ headline: Headline | null; reason: string | null }> {
+  async function headlineOrReason(code: string, group: string | undefined, viewer: Viewer | undefined): Promise<{ headline: Headline | null; reason: string | null }> {
     try {
-      return { headline: await headlines.headline(code, { group }), reason: null };
+      return { headline: await headlines.headline(code, { group }, viewer), reason: null };
     } catch (e) {
       if (e instanceof AppError && e.status < 500 && e.code !== 'unknown-group' && e.code !== 'invalid-parameter') return { headline: null, reason: e.message };
       throw e;
@@ -81,12 +81,13 @@ export function createCouncilPages(db: Db) {
       return { query, results, byType };
     },
 
-    async council(code: string, q: { at?: string | undefined; group?: string | undefined }) {
+    /** `viewer`: the signed-in user, who may compare with their own private groups (such a page is never cached). */
+    async council(code: string, q: { at?: string | undefined; group?: string | undefined }, viewer?: Viewer) {
       const area: AreaDetail = await areas.getArea(code, q.at);
       const isCouncil = COUNCIL_TYPES.includes(area.type);
       const options = isCouncil && area.status === 'current' ? await groups.groupsForArea(area.code) : [];
       const groupId = q.group ?? (isCouncil ? `type:${area.type}` : undefined);
-      const { headline, reason } = isCouncil && area.status === 'current' ? await headlineOrReason(area.code, groupId) : { headline: null, reason: null };
+      const { headline, reason } = isCouncil && area.status === 'current' ? await headlineOrReason(area.code, groupId, viewer) : { headline: null, reason: null };
       const themes = (headline?.themes ?? []).map((t) => ({
         ...t,
         items: t.items.map((i) => ({

@@ -20,8 +20,12 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     async (req, reply) => {
       const code = req.params.code.toUpperCase();
       if (code !== req.params.code) return reply.redirect(`/areas/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301);
-      // The same for every visitor until data are published (custom groups, which can be deleted, are never cached).
-      if (req.query.group?.startsWith('custom-')) return reply.view('council.njk', await pages.councils.council(code, req.query));
+      // The same for every visitor until data are published. Custom groups, which can be deleted or private (compared as
+      // the signed-in user may see them), are never cached.
+      if (req.query.group?.startsWith('custom-')) {
+        reply.header('cache-control', 'private, no-store');
+        return reply.view('council.njk', await pages.councils.council(code, req.query, req.user ?? undefined));
+      }
       return reply.viewCached(req.url, await pages.councils.stamp(), 'council.njk', () => pages.councils.council(code, req.query));
     },
   );
@@ -47,7 +51,10 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
     async (req, reply) => {
       const q = { ...req.query, area: req.query.area?.trim().toUpperCase() || undefined, metric: req.query.metric || undefined, group: req.query.group || undefined, period: req.query.period || undefined };
-      return reply.view('compare.njk', { ...(await pages.analysis.compare(q)), origin: `${req.protocol}://${req.host}` });
+      // A custom group is compared as the signed-in user may see it (a private one is theirs alone): never cached.
+      const viewer = q.group?.startsWith('custom-') ? (req.user ?? undefined) : undefined;
+      if (viewer) reply.header('cache-control', 'private, no-store');
+      return reply.view('compare.njk', { ...(await pages.analysis.compare(q, viewer)), origin: `${req.protocol}://${req.host}` });
     },
   );
 

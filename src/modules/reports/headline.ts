@@ -7,6 +7,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createAreasService, type ResolvedArea } from '../areas/index.ts';
 import { createCompareService, type Comparison } from '../compare/index.ts';
+import type { Viewer } from '../groups/index.ts';
 import { createMetricsService, TOPICS, type MetricsService } from '../metrics/index.ts';
 import { importsStamp } from '../imports/index.ts';
 import { createSectorService, type BasketDefinitionT } from '../sector/index.ts';
@@ -70,12 +71,13 @@ export function createHeadlineService(db: Db) {
   }
 
   return {
-    async headline(code: string, q: HeadlineQuery = {}): Promise<Headline> {
+    /** `viewer`: the signed-in user, who may compare with their own private groups. */
+    async headline(code: string, q: HeadlineQuery = {}, viewer?: Viewer): Promise<Headline> {
       // The council, its group and the basket's definitions are looked up side by side (on PostgreSQL each is a round
       // trip); the group waits for the council only when it is the default, the group of its type.
       const today = new Date().toISOString().slice(0, 10);
       const focusP = compare.focusArea(code);
-      const groupP = q.group !== undefined ? compare.groupFor(q.group, today) : focusP.then((f) => compare.groupFor(`type:${f.type}`, today));
+      const groupP = q.group !== undefined ? compare.groupFor(q.group, today, viewer) : focusP.then((f) => compare.groupFor(`type:${f.type}`, today));
       const defsP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(([imports, baskets]) => definitions(q.basket, `${imports}|${baskets ?? '-'}`));
       const settled = await Promise.allSettled([focusP, defsP, groupP]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's

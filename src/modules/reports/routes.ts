@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app.ts';
 import { conditional } from '../../platform/http.ts';
 import type { Headline as HeadlineT, HeadlineService } from './headline.ts';
@@ -22,6 +23,14 @@ export function headlineCsvRows(h: HeadlineT): (string | number | null)[][] {
 }
 
 export function reportsRoutes(app: App, headlines: HeadlineService, lastModified: () => Promise<string | null>): void {
+  // A custom group may be private: compared as its signed-in viewer may see it, and never through shared caches.
+  const customGroup = (req: FastifyRequest) => ((req.query as { group?: string }).group ?? '').startsWith('custom-');
+  const viewerOf = (req: FastifyRequest) => (customGroup(req) ? (req.user ?? undefined) : undefined);
+  async function fresh(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (!customGroup(req)) return conditional(req, reply, await lastModified());
+    reply.header('cache-control', 'private, no-store');
+    return false;
+  }
   app.get(
     '/api/v1/areas/:code/headline.json',
     {
@@ -34,16 +43,16 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
       },
     },
     async (req, reply) => {
-      if (await conditional(req, reply, await lastModified())) return reply;
-      return headlines.headline(req.params.code, req.query);
+      if (await fresh(req, reply)) return reply;
+      return headlines.headline(req.params.code, req.query, viewerOf(req));
     },
   );
   app.get(
     '/api/v1/areas/:code/headline.csv',
     { schema: { tags: ['compare'], summary: 'The headline report as CSV, one row per measure', params: HeadlineParams, querystring: HeadlineQuery, produces: ['text/csv'] } },
     async (req, reply) => {
-      if (await conditional(req, reply, await lastModified())) return reply;
-      const h = await headlines.headline(req.params.code, req.query);
+      if (await fresh(req, reply)) return reply;
+      const h = await headlines.headline(req.params.code, req.query, viewerOf(req));
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })));
@@ -54,8 +63,8 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
     '/api/v1/areas/:code/headline.xlsx',
     { schema: { tags: ['compare'], summary: 'The headline report as a spreadsheet: cover, contents, notes, one service area per worksheet (government spreadsheet guidance)', params: HeadlineParams, querystring: HeadlineQuery, produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
     async (req, reply) => {
-      if (await conditional(req, reply, await lastModified())) return reply;
-      const h = await headlines.headline(req.params.code, req.query);
+      if (await fresh(req, reply)) return reply;
+      const h = await headlines.headline(req.params.code, req.query, viewerOf(req));
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.xlsx"`);
       reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       return reply.send(await headlineSpreadsheet(h));
