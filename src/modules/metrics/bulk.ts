@@ -23,27 +23,25 @@ export const metricsByCodes = (db: Db, codes: string[]) =>
         .orderBy('id')
         .execute();
 
-/** England's figure for a metric and period, as observation columns are read: metric, period, area, value, lci, uci, status (NULL for none), note. */
-export type EnglandFigureRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
+/** England's own figure for a metric and period: status is its status text, '' when it has none. */
+export type EnglandFigure = (metric: number, period: number, value: number | null, lci: number | null, uci: number | null, status: string, note: string | null) => void;
 
 export interface Coverage {
   /** Each metric's periods with data, oldest first (by start, then end); one object per period, shared between metrics. */
   periods: Map<number, MetricPeriod[]>;
-  /** With `englandId`: England's own observations of the metrics, as kept beside the coverage at publication. */
-  england: EnglandFigureRow[];
 }
 
 type CoverageRow = [metric: number, period: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null];
 
 /**
- * The metrics' coverage in one read of metric_periods: their periods and, given England's id, England's own figures kept
- * there at every publication (migration 2026-12-01T1700): one compact row per metric and period, not one observation
+ * The metrics' coverage in one read of metric_periods: their periods and, to `england`, England's own figures kept there
+ * at every publication (migration 2026-12-01T1700): one compact row per metric and period, not one observation
  * scattered among the councils'. On PostgreSQL a binary COPY (tens of thousands of rows for a sector basket).
  */
-export async function coverageOf(db: Db, metricIds: number[], englandId?: number): Promise<Coverage> {
-  const out: Coverage = { periods: new Map(), england: [] };
+export async function coverageOf(db: Db, metricIds: number[], england?: EnglandFigure): Promise<Coverage> {
+  const out: Coverage = { periods: new Map() };
   if (metricIds.length === 0) return out;
-  // Rows are taken field by field into two id columns and England's rows: no array per row (tens of thousands of them).
+  // Rows are taken field by field into two id columns and England's figures: no array per row (tens of thousands).
   let metric = new Int32Array(1024);
   let period = new Int32Array(1024);
   let n = 0;
@@ -54,7 +52,7 @@ export async function coverageOf(db: Db, metricIds: number[], englandId?: number
     }
     metric[n] = m;
     period[n++] = p;
-    if (englandId !== undefined && status !== null) out.england.push([m, p, englandId, value, lci, uci, status === '' ? null : status, note]);
+    if (england && status !== null) england(m, p, value, lci, uci, status, note);
   };
   if (db.pool) {
     const client = await db.pool.connect();

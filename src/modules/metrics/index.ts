@@ -4,7 +4,7 @@ import { createMetricsService } from './service.ts';
 
 export { createMetricsService, toMetricDto, type MetricsService } from './service.ts';
 export { TOPICS } from './definition.ts';
-export { coverageOf, metricsByCodes, type MetricPeriod } from './bulk.ts';
+export { coverageOf, metricsByCodes, type EnglandFigure, type MetricPeriod } from './bulk.ts';
 
 export const metricsModule: AppModule = {
   name: 'metrics',

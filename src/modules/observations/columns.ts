@@ -28,7 +28,7 @@ function emptyColumns(n: number): ObservationColumns {
   return { n: 0, metric: new Int32Array(n), period: new Int32Array(n), area: new Int32Array(n), value: new Float64Array(n), lci: new Float64Array(n), uci: new Float64Array(n), flags: new Uint8Array(n), status: new Map(), note: new Map() };
 }
 
-export type ColumnRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
+type ColumnRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
 
 /**
  * Beyond this many metrics, the rows of some areas are read area by area (over the area index) and the basket's kept:
@@ -56,11 +56,47 @@ function sqliteColumns(db: Db, metricIds: number[], areaIds: number[] | undefine
   return columnsFromRows(batches);
 }
 
+/** Observation columns built a row at a time, growing as needed: for reads that arrive field by field. */
+export function columnsBuilder() {
+  let c = emptyColumns(1024);
+  let i = 0;
+  return {
+    add(metric: number, period: number, area: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null): void {
+      if (i === c.metric.length) {
+        const bigger = emptyColumns(c.metric.length * 2);
+        bigger.metric.set(c.metric);
+        bigger.period.set(c.period);
+        bigger.area.set(c.area);
+        bigger.value.set(c.value);
+        bigger.lci.set(c.lci);
+        bigger.uci.set(c.uci);
+        bigger.flags.set(c.flags);
+        c = { ...bigger, status: c.status, note: c.note };
+      }
+      c.metric[i] = metric;
+      c.period[i] = period;
+      c.area[i] = area;
+      let f = 0;
+      if (value !== null) (c.value[i] = value), (f |= VALUE);
+      if (lci !== null) (c.lci[i] = lci), (f |= LCI);
+      if (uci !== null) (c.uci[i] = uci), (f |= UCI);
+      c.flags[i] = f;
+      if (status) c.status.set(i, status);
+      if (note !== null) c.note.set(i, note);
+      i++;
+    },
+    finish(): ObservationColumns {
+      c.n = i;
+      return c;
+    },
+  };
+}
+
 /**
  * Observation columns from rows read as arrays (metric, period, area, value, lci, uci, status or NULL when empty, note),
- * in batches: the form node:sqlite gives, and that of the England figures kept with the coverage.
+ * in batches: the form node:sqlite gives.
  */
-export function columnsFromRows(batches: ColumnRow[][]): ObservationColumns {
+function columnsFromRows(batches: ColumnRow[][]): ObservationColumns {
   const c = emptyColumns(batches.reduce((n, rows) => n + rows.length, 0));
   let i = 0;
   for (const rows of batches) {

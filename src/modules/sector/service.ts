@@ -11,7 +11,7 @@ import { classify, count, createSummary, emptyCounts, groupDirection, methodolog
 import type { PeriodInfo } from './periods.ts';
 import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
 import { coverageOf, metricsByCodes } from '../metrics/index.ts';
-import { columnsFromRows, observationColumns } from '../observations/index.ts';
+import { columnsBuilder, observationColumns } from '../observations/index.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
 export const DEFAULT_BASKET = 'sector-key';
@@ -120,9 +120,10 @@ export function createSectorService(db: Db) {
     if (b.baseline === 'latest') throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
     const found = await metricsByCodes(db, b.metrics.map((m) => m.metric));
     const byCode = new Map(found.map((r) => [r.code, r]));
-    const coverage = await coverageOf(db, found.map((r) => r.id), englandArea?.id);
+    const england = englandArea ? columnsBuilder() : undefined;
+    const coverage = await coverageOf(db, found.map((r) => r.id), england && ((m, p, v, l, u, status, note) => england.add(m, p, englandArea!.id, v, l, u, status, note)));
     const periodsOf = (id: number) => coverage.periods.get(id) ?? [];
-    return { b, found, byCode, periodsOf, englandArea, englandFigures: coverage.england };
+    return { b, found, byCode, periodsOf, englandArea, englandFigures: england?.finish() };
   }
 
   const gone = (entry: BasketDefinitionT['metrics'][number], theme: string): MetricDirection => ({
@@ -174,7 +175,7 @@ export function createSectorService(db: Db) {
     for (const p of predecessors) areaIds.add(p.id);
     const ids = found.map((r) => r.id);
     // England alone: its figures as kept beside each metric's coverage, not picked out of every council's rows.
-    const columns = !focus && england ? columnsFromRows([englandFigures]) : await observationColumns(db, ids, [...areaIds]);
+    const columns = !focus && englandFigures ? englandFigures : await observationColumns(db, ids, [...areaIds]);
     const index = indexSeries(columns, periodsOf);
     const get = index.point;
 
