@@ -66,7 +66,8 @@ export async function compareBench(db: Db, url: string, spec: SyntheticSpec, sec
   const path = `/areas/${owner}?group=${encodeURIComponent(group)}`;
   const first = await fetch(`${base}${path}`);
   const body = await first.text();
-  if (first.status !== 200 || !body.includes('Synthetic council 1')) throw new Error(`council page ${first.status}: ${body.slice(0, 300)}`);
+  // The page must carry the headline itself (its measures), not only the council's name with a reason instead.
+  if (first.status !== 200 || !body.includes('Synthetic council 1') || !body.includes('Synthetic metric 60 (synthetic)')) throw new Error(`council page ${first.status}: ${body.slice(0, 300)}`);
   const load = await autocannon({ url: `${base}${path}`, connections: 10, duration: seconds });
   const rss = peakRssMb(child.pid!);
   child.kill('SIGTERM');
