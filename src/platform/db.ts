@@ -16,6 +16,8 @@ export interface Db {
   readonly kysely: Kysely<Database>;
   /** Set when dialect is sqlite: the single connection Kysely also uses. */
   readonly sqlite?: DatabaseSync;
+  /** Set when dialect is sqlite: the database file (or :memory:), for a reader on its own connection in a worker. */
+  readonly file?: string;
   /** Set when dialect is postgres. */
   readonly pool?: pg.Pool;
   readonly description: string;
@@ -116,6 +118,7 @@ export function createDb(url: string): Db {
     dialect: 'sqlite',
     kysely,
     sqlite,
+    file,
     description: `SQLite ${file}`,
     close: () => kysely.destroy(),
   };

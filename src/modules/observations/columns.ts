@@ -1,3 +1,5 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import type { Db } from '../../platform/db.ts';
 import { BinaryCopyReader, copyOutBinary, idList } from '../../platform/pg-copy.ts';
 
@@ -40,16 +42,16 @@ const AREA_FIRST = 500;
  * Rows as arrays, an empty status as NULL (cheaper to hand over than text), one prepared statement per metric
  * (measured: faster than an IN list of metrics, whose large result arrays outlive the young generation) or per area.
  */
-function sqliteColumns(db: Db, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): ObservationColumns {
+export function sqliteColumns(conn: DatabaseSync, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): ObservationColumns {
   const select = `SELECT metric_id, period_id, area_id, value, lci, uci, NULLIF(status, ''), note FROM observations`;
   const batches: ColumnRow[][] = [];
   if (areaIds && areaFirst) {
     const wanted = new Set(metricIds);
-    const stmt = db.sqlite!.prepare(`${select} WHERE area_id = ?`);
+    const stmt = conn.prepare(`${select} WHERE area_id = ?`);
     stmt.setReturnArrays(true);
     for (const a of areaIds) batches.push((stmt.all(a) as unknown as ColumnRow[]).filter((r) => wanted.has(r[0])));
   } else {
-    const stmt = db.sqlite!.prepare(`${select} WHERE metric_id = ?${areaIds ? ` AND area_id IN (${areaIds.map(() => '?').join(',')})` : ''}`);
+    const stmt = conn.prepare(`${select} WHERE metric_id = ?${areaIds ? ` AND area_id IN (${areaIds.map(() => '?').join(',')})` : ''}`);
     stmt.setReturnArrays(true);
     for (const m of metricIds) batches.push(stmt.all(m, ...(areaIds ?? [])) as unknown as ColumnRow[]);
   }
@@ -172,5 +174,53 @@ async function postgresColumns(db: Db, metricIds: number[], areaIds: number[] | 
 /** Every observation of the metrics (for some areas only, if given), column by column; `areaFirst` is for tests. */
 export function observationColumns(db: Db, metricIds: number[], areaIds?: number[], areaFirst = metricIds.length > AREA_FIRST): Promise<ObservationColumns> {
   if (metricIds.length === 0 || areaIds?.length === 0) return Promise.resolve(emptyColumns(0));
-  return db.sqlite ? Promise.resolve(sqliteColumns(db, metricIds, areaIds, areaFirst)) : postgresColumns(db, metricIds, areaIds, areaFirst);
+  return db.sqlite ? Promise.resolve(sqliteColumns(db.sqlite, metricIds, areaIds, areaFirst)) : postgresColumns(db, metricIds, areaIds, areaFirst);
+}
+
+export interface ColumnsReader {
+  read(metricIds: number[], areaIds?: number[]): Promise<ObservationColumns>;
+  close(): Promise<void>;
+}
+
+/**
+ * Reads observation columns batch after batch for a long analysis. On a SQLite file with `thread`, the reads run in a
+ * worker thread on its own connection, so the next batch is read on one core while this one is analysed on the other
+ * (node:sqlite reads block the thread that makes them; PostgreSQL's already overlap, the server doing the reading).
+ * Each batch is read as it stands when it is read, as on the main connection.
+ */
+export function columnsReader(db: Db, opts: { thread: boolean }): ColumnsReader {
+  if (!opts.thread || !db.sqlite || !db.file || db.file === ':memory:') {
+    return { read: (metricIds, areaIds) => observationColumns(db, metricIds, areaIds), close: async () => {} };
+  }
+  const worker = new Worker(new URL('./columns-worker.ts', import.meta.url), { workerData: { file: db.file } });
+  const pending = new Map<number, { resolve: (c: ObservationColumns) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let failed: Error | undefined;
+  const fail = (e: Error) => {
+    failed = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('message', (m: { id: number; columns?: ObservationColumns; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.columns) p?.resolve(m.columns);
+    else p?.reject(new Error(`reading observations in a worker: ${m.error}`));
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => { if (pending.size > 0) fail(new Error(`the observations reader stopped (exit ${code})`)); });
+  return {
+    read(metricIds, areaIds) {
+      if (failed) return Promise.reject(failed);
+      if (metricIds.length === 0 || areaIds?.length === 0) return Promise.resolve(emptyColumns(0));
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, metricIds, areaIds, areaFirst: metricIds.length > AREA_FIRST });
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
 }

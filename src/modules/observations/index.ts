@@ -5,7 +5,7 @@ import { createObservationsService } from './service.ts';
 export { createObservationsService, CSV_COLUMNS, toCsvRecord, type ObservationsService, type ObservationDto } from './service.ts';
 export * from './periods.ts';
 export * from './status.ts';
-export { observationColumns, columnsBuilder, VALUE, LCI, UCI, type ObservationColumns } from './columns.ts';
+export { observationColumns, columnsBuilder, columnsReader, VALUE, LCI, UCI, type ObservationColumns } from './columns.ts';
 export { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod, type PeriodSelector } from './selectors.ts';
 
 export const observationsModule: AppModule = {

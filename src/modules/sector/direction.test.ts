@@ -135,6 +135,8 @@ describe('sector: direction of travel', () => {
   it('the same analysis for every council agrees with each council\'s own run, and counts councils per measure', async () => {
     const s = createSectorService(db);
     const all = await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2 });
+    // Read in a worker thread on its own connection (as large baskets are on SQLite): the same results.
+    expect(await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2, readerThread: true })).toEqual(all);
     for (const code of ['E06000065', 'E08000009', 'E07000223']) {
       const own = await s.directionOfTravel({ basket: 'test-basket', area: code });
       const mine = all.councils.find((c) => c.code === code)!;

@@ -11,7 +11,7 @@ import { classify, count, createSummary, emptyCounts, groupDirection, methodolog
 import type { PeriodInfo } from './periods.ts';
 import { sectorRepository as repo, type DefinitionTable } from './repository.ts';
 import { coverageOf, metricsByCodes } from '../metrics/index.ts';
-import { columnsBuilder, observationColumns } from '../observations/index.ts';
+import { columnsBuilder, columnsReader, observationColumns } from '../observations/index.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
 export const DEFAULT_BASKET = 'sector-key';
@@ -64,6 +64,9 @@ const parseRef = (ref: string) => {
   const [code, version] = ref.split('@');
   return { code: code!, version };
 };
+
+/** Baskets of at least this many metrics are read in a worker thread on SQLite (starting one costs about 0.1 s). */
+const READER_THREAD_FROM = 200;
 
 export function createSectorService(db: Db) {
   const metrics = createMetricsService(db);
@@ -236,7 +239,7 @@ export function createSectorService(db: Db) {
    * Reads the basket's observations a few metrics at a time, so memory stays bounded whatever the basket's size.
    * With `detail`, every council × metric result is returned too (for the real baskets, not for thousands of metrics).
    */
-  async function directionForEveryCouncil(q: Omit<DirectionQuery, 'area' | 'group'>, opts: { detail?: boolean; chunk?: number } = {}) {
+  async function directionForEveryCouncil(q: Omit<DirectionQuery, 'area' | 'group'>, opts: { detail?: boolean; chunk?: number; readerThread?: boolean } = {}) {
     const { b, found, byCode, periodsOf } = await prepare(q);
     const councils = await areas.liveAreas({ types: COUNCIL_TYPES });
     const preds = await areas.predecessorsOf(councils.map((c) => c.id));
@@ -246,39 +249,45 @@ export function createSectorService(db: Db) {
     const detail: (MetricDirection & { area: { code: string; name: string; type: string } })[] = [];
     const size = opts.chunk ?? 25;
     const slots = new Map<number, number>();
+    // The next batch is read while this one is analysed: on PostgreSQL the server reads meanwhile; on SQLite, for a large
+    // basket, a worker thread on its own connection (the other core).
+    const reader = columnsReader(db, { thread: opts.readerThread ?? b.metrics.length >= READER_THREAD_FROM });
     const fetch = (i: number) => {
       if (i >= b.metrics.length) return undefined;
       const ids = b.metrics.slice(i, i + size).map((e) => byCode.get(e.metric)?.id).filter((x): x is number => x !== undefined);
-      const p = observationColumns(db, ids);
+      const p = reader.read(ids);
       p.catch(() => {}); // awaited below; this only stops an early failure elsewhere leaving it unhandled
       return p;
     };
-    // The next batch is read while this one is analysed (on PostgreSQL the server works meanwhile).
-    let next = fetch(0);
-    for (let i = 0; i < b.metrics.length; i += size) {
-      const entries = b.metrics.slice(i, i + size);
-      const columns = await next!;
-      next = fetch(i + size);
-      const index = indexSeries(columns, periodsOf, slots);
-      for (const entry of entries) {
-        // Let the next batch's bytes be read meanwhile: a COPY the client does not read waits on a full socket.
-        await new Promise(setImmediate);
-        const row = byCode.get(entry.metric);
-        const theme = entry.theme ?? row?.topic_id ?? 'unknown';
-        const counts = emptyCounts();
-        perMetric.push({ id: row ? toMetricDto(row).id : entry.metric, title: row?.title ?? entry.metric, theme, polarity: row?.polarity ?? 'not-applicable', councils: counts });
-        const m = row ? metricInfo(row) : undefined;
-        const applies = m?.applies ?? [];
-        const periods = row ? index.periods(row.id) : [];
-        const cache: PickCache = new Map();
-        const e = { ...entry, theme };
-        for (const c of perCouncil) {
-          const r = m ? councilDirection({ m, entry: e, b, periods, get: index.point, focus: c.council, predecessors: c.predecessors, own: index.series(m.row.id, c.council.id), cache }) : gone(entry, theme);
-          c.summary.add(theme, r.classification);
-          if (applies.includes(c.council.type)) count(counts, r.classification);
-          if (opts.detail) detail.push({ ...r, area: { code: c.council.code, name: c.council.name, type: c.council.type } });
+    try {
+      let next = fetch(0);
+      for (let i = 0; i < b.metrics.length; i += size) {
+        const entries = b.metrics.slice(i, i + size);
+        const columns = await next!;
+        next = fetch(i + size);
+        const index = indexSeries(columns, periodsOf, slots);
+        for (const entry of entries) {
+          // Let the next batch's bytes be read meanwhile: a COPY the client does not read waits on a full socket.
+          await new Promise(setImmediate);
+          const row = byCode.get(entry.metric);
+          const theme = entry.theme ?? row?.topic_id ?? 'unknown';
+          const counts = emptyCounts();
+          perMetric.push({ id: row ? toMetricDto(row).id : entry.metric, title: row?.title ?? entry.metric, theme, polarity: row?.polarity ?? 'not-applicable', councils: counts });
+          const m = row ? metricInfo(row) : undefined;
+          const applies = m?.applies ?? [];
+          const periods = row ? index.periods(row.id) : [];
+          const cache: PickCache = new Map();
+          const e = { ...entry, theme };
+          for (const c of perCouncil) {
+            const r = m ? councilDirection({ m, entry: e, b, periods, get: index.point, focus: c.council, predecessors: c.predecessors, own: index.series(m.row.id, c.council.id), cache }) : gone(entry, theme);
+            c.summary.add(theme, r.classification);
+            if (applies.includes(c.council.type)) count(counts, r.classification);
+            if (opts.detail) detail.push({ ...r, area: { code: c.council.code, name: c.council.name, type: c.council.type } });
+          }
         }
       }
+    } finally {
+      await reader.close();
     }
     return {
       basket: basketInfo(b),
