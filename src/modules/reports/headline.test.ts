@@ -3,6 +3,7 @@ import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { signInEveryRole } from '../../../test/helpers/auth.ts';
 import { fixtureAdapter } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
@@ -95,6 +96,20 @@ describe('headline report', () => {
     expect(r.state).toBe('published');
     const after = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
     expect(asc5(after)).toMatchObject({ period: { label: '2023/24' }, focus: { value: 51.5 } });
+  });
+
+  it('a custom group is never remembered between reports: once deleted, it is gone from the next one', async () => {
+    const { owner } = await signInEveryRole(db, app);
+    const saved = await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf }, payload: { name: 'Trafford and two', members: ['E08000009', 'E08000003', 'E08000008'], visibility: 'shared' } });
+    expect(saved.statusCode).toBe(201);
+    const id = (saved.json() as { id: string }).id;
+    const first = await app.inject(`/api/v1/areas/E08000009/headline.json?group=${id}`);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().group).toMatchObject({ id, name: 'Trafford and two' });
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${id}`, headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf } })).statusCode).toBe(204);
+    const after = await app.inject(`/api/v1/areas/E08000009/headline.json?group=${id}`);
+    expect(after.statusCode).toBe(400);
+    expect(after.json().errors[0]).toMatchObject({ field: 'group', value: id });
   });
 
   it('a district is not scored on county services: they are listed with the council that runs them', async () => {

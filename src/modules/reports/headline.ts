@@ -47,27 +47,28 @@ export function createHeadlineService(db: Db) {
   const areas = createAreasService(db);
 
   /**
-   * The basket, its metrics, their periods and England: these change only when an import is made, published or
-   * discarded, or a basket is loaded, so they are kept under a stamp of those, read on every report beside the
-   * council's own look-ups (the figures themselves are read afresh every time).
+   * What a report is computed against rather than from: the basket, its metrics, their periods and England, and the
+   * members of a built-in or published group. These change only when an import is made, published or discarded, or a
+   * basket is loaded (custom groups, which users change, are never kept), so they are kept under a stamp of those,
+   * read on every report beside the council's own look-up. The figures themselves are read afresh every time.
    */
-  let cache: { stamp: string; byBasket: Map<string, Promise<Definitions>> } = { stamp: '', byBasket: new Map() };
-  function definitions(ref: string | undefined, stamp: string): Promise<Definitions> {
-    if (cache.stamp !== stamp) cache = { stamp, byBasket: new Map() };
-    const entry = cache;
-    const key = ref ?? '';
-    let found = entry.byBasket.get(key);
+  let kept: { stamp: string; entries: Map<string, Promise<unknown>> } = { stamp: '', entries: new Map() };
+  function remembered<T>(stamp: string, key: string, load: () => Promise<T>): Promise<T> {
+    if (kept.stamp !== stamp) kept = { stamp, entries: new Map() };
+    const entries = kept.entries;
+    let found = entries.get(key) as Promise<T> | undefined;
     if (!found) {
-      found = (async () => {
-        const basket = await sector.basket(ref);
-        const codes = basket.metrics.map((m) => m.metric);
-        const [rows, periods, england] = await Promise.all([metrics.byCodes(codes), metrics.periodsOfCodes(codes), compare.englandArea()]);
-        return { basket, rows, periods, england };
-      })();
-      found.catch(() => entry.byBasket.delete(key)); // an unknown basket is not remembered
-      entry.byBasket.set(key, found);
+      found = load();
+      found.catch(() => entries.delete(key)); // an unknown basket or group is not remembered
+      entries.set(key, found);
     }
     return found;
+  }
+  async function loadDefinitions(ref: string | undefined): Promise<Definitions> {
+    const basket = await sector.basket(ref);
+    const codes = basket.metrics.map((m) => m.metric);
+    const [rows, periods, england] = await Promise.all([metrics.byCodes(codes), metrics.periodsOfCodes(codes), compare.englandArea()]);
+    return { basket, rows, periods, england };
   }
 
   return {
@@ -77,8 +78,11 @@ export function createHeadlineService(db: Db) {
       // trip); the group waits for the council only when it is the default, the group of its type.
       const today = new Date().toISOString().slice(0, 10);
       const focusP = compare.focusArea(code);
-      const groupP = q.group !== undefined ? compare.groupFor(q.group, today, viewer) : focusP.then((f) => compare.groupFor(`type:${f.type}`, today));
-      const defsP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(([imports, baskets]) => definitions(q.basket, `${imports}|${baskets ?? '-'}`));
+      const stampP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(([imports, baskets]) => `${imports}|${baskets ?? '-'}`);
+      const groupOf = (id: string) =>
+        id.startsWith('custom-') ? compare.groupFor(id, today, viewer) : stampP.then((stamp) => remembered(stamp, `group:${id}@${today}`, () => compare.groupFor(id, today)));
+      const groupP = q.group !== undefined ? groupOf(q.group) : focusP.then((f) => groupOf(`type:${f.type}`));
+      const defsP = stampP.then((stamp) => remembered(stamp, `basket:${q.basket ?? ''}`, () => loadDefinitions(q.basket)));
       const settled = await Promise.allSettled([focusP, defsP, groupP]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
       const [focus, { basket, rows, periods, england }, resolved] = [await focusP, await defsP, await groupP];
