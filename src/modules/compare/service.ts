@@ -15,7 +15,7 @@ import { createAreasService, type ResolvedArea } from '../areas/index.ts';
 import { createGroupsService, type GroupDto, type ResolvedGroup, type Viewer } from '../groups/index.ts';
 import type { Polarity } from '../imports/adapter.ts';
 import { createMetricsService, toMetricDto } from '../metrics/index.ts';
-import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
+import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, statusFromText, type AvailablePeriod } from '../observations/index.ts';
 import { trend, type DirectionOptions, type PointValue, type TrendResult } from './direction.ts';
 import { positionSentence } from './sentences.ts';
 import { groupStatistics, median, memberPositions, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
@@ -71,7 +71,8 @@ const COUNCIL_TYPES = new Set(['E06', 'E07', 'E08', 'E09', 'E10']);
 const BUILT_IN_NARROWED = new Set(['authority-type', 'tier', 'region', 'county', 'combined-authority', 'england']);
 
 type MetricRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolve']>>[number];
-type PeriodRow = AvailablePeriod & { metric_id: number };
+/** A metric's period, with England's own figure as kept beside the coverage (status NULL: no England figure). */
+type PeriodRow = AvailablePeriod & { metric_id: number; england_value: number | null; england_status: string | null };
 
 /** How a sentence names the councils compared, e.g. "the 36 metropolitan districts", "its 15 nearest neighbours (…)". */
 export function describeGroup(g: GroupDto, compared: number): string {
@@ -133,11 +134,6 @@ export function createCompareService(db: Db) {
     return a;
   }
 
-  /** England (null before the geography is loaded). */
-  async function englandArea(): Promise<ResolvedArea | null> {
-    return (await areas.resolveCodes(['E92000001'])).areas[0] ?? null;
-  }
-
   async function notApplicable(metric: MetricRow, a: ResolvedArea): Promise<AppError> {
     const types = JSON.parse(metric.applicable_area_types) as string[];
     let hint = '';
@@ -191,13 +187,11 @@ export function createCompareService(db: Db) {
     metricRows: MetricRow[],
     focus: ResolvedArea,
     resolved: ResolvedGroup,
-    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[]; england?: ResolvedArea | null; focusOnly?: boolean },
+    opts: { period?: string | undefined; window?: number | undefined; tolerance?: number | undefined; periods?: PeriodRow[]; focusOnly?: boolean },
   ): Promise<Map<string, Comparison | { metric: string; problem: string }>> {
     const windowSize = Math.max(2, Math.min(20, opts.window ?? 5));
-    const [allPeriods, england] = await Promise.all([
-      opts.periods ?? (metrics.periodsOf(metricRows.map((m) => m.id)) as Promise<PeriodRow[]>),
-      opts.england !== undefined ? opts.england : englandArea(),
-    ]);
+    // England's figures come with the periods (kept beside the coverage at publication), not from the grid.
+    const allPeriods = opts.periods ?? ((await metrics.periodsOf(metricRows.map((m) => m.id))) as PeriodRow[]);
     const periodsOf = new Map<number, PeriodRow[]>();
     for (const p of allPeriods) {
       let list = periodsOf.get(p.metric_id);
@@ -217,7 +211,6 @@ export function createCompareService(db: Db) {
     });
     const memberIds = new Set(resolved.members.map((x) => x.id));
     memberIds.add(focus.id);
-    if (england) memberIds.add(england.id);
     const out = new Map<string, Comparison | { metric: string; problem: string }>();
     const ready: { m: MetricRow; chosen: PeriodRow; window: PeriodRow[] }[] = [];
     for (const plan of plans) {
@@ -235,7 +228,7 @@ export function createCompareService(db: Db) {
         const part = ready.slice(Math.floor((k * ready.length) / parts), Math.floor(((k + 1) * ready.length) / parts));
         const periodIds = [...new Set(part.flatMap((p) => p.window.map((w) => w.id)))];
         const byKey = gridIndex(await observations.grid(part.map((p) => p.m.id), periodIds, [...memberIds]));
-        for (const p of part) out.set(p.m.code, build(p.m, focus, resolved, p.chosen, p.window, byKey, england?.id, opts.tolerance, opts.focusOnly ?? false));
+        for (const p of part) out.set(p.m.code, build(p.m, focus, resolved, p.chosen, p.window, byKey, opts.tolerance, opts.focusOnly ?? false));
       }),
     );
     return out;
@@ -248,7 +241,6 @@ export function createCompareService(db: Db) {
     chosen: PeriodRow,
     window: PeriodRow[],
     byKey: GridIndex,
-    englandId: number | undefined,
     tolerance: number | undefined,
     focusOnly = false,
   ): Comparison {
@@ -319,12 +311,12 @@ export function createCompareService(db: Db) {
         const o = obs(x.id, p.id);
         if (o && o.value !== null && !o.status.includes('z')) vals.push(o.value);
       }
-      return { period: p.iso, label: p.label, value: obs(focus.id, p.id)?.value ?? null, groupMedian: median(vals), england: englandId !== undefined ? (obs(englandId, p.id)?.value ?? null) : null };
+      return { period: p.iso, label: p.label, value: obs(focus.id, p.id)?.value ?? null, groupMedian: median(vals), england: p.england_status !== null ? p.england_value : null };
     });
     if (focusResult.excludedBecause === 'no-data') notes.push(`There is no figure for ${focus.name} for ${chosen.label}${focusResult.status.length ? ` (status ${focusResult.status.join(', ')})` : ''}.`);
     const retired = resolved.group.members.filter((x) => !x.current);
     if (retired.length > 0) notes.push(`${retired.length} member code${retired.length > 1 ? 's' : ''} had ended by ${resolved.group.at} (${retired.map((x) => x.code).join(', ')}); the group is shown as published.`);
-    const e = englandId !== undefined ? obs(englandId, chosen.id) : undefined;
+    const e = chosen.england_status !== null ? { value: chosen.england_value, status: statusFromText(chosen.england_status) } : undefined;
     const g = resolved.group;
     const groupPhrase = describeGroup(g, set.length);
     const previous = window.length > 1 ? window[window.length - 2] : undefined;
@@ -361,7 +353,6 @@ export function createCompareService(db: Db) {
 
   return {
     compareMany,
-    englandArea,
     focusArea,
     groupFor,
 

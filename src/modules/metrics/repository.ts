@@ -11,12 +11,12 @@ export interface MetricCoverageRow {
 /** All SQL of the metrics catalogue. */
 export function createMetricsRepository(db: Db) {
   const k = db.kysely;
-  /** Periods with data, oldest first per metric, with the number of areas and of figures. */
+  /** Periods with data, oldest first per metric, with the number of areas and of figures and England's own figure. */
   const periods = () =>
     k
       .selectFrom('metric_periods as mp')
       .innerJoin('periods as p', 'p.id', 'mp.period_id')
-      .select(['mp.metric_id', 'mp.n_areas', 'mp.n_values', 'p.id', 'p.iso', 'p.label', 'p.type', 'p.start_date', 'p.end_date'])
+      .select(['mp.metric_id', 'mp.n_areas', 'mp.n_values', 'mp.england_value', 'mp.england_status', 'p.id', 'p.iso', 'p.label', 'p.type', 'p.start_date', 'p.end_date'])
       .orderBy('mp.metric_id')
       .orderBy('p.start_date')
       .orderBy('p.end_date');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { signInEveryRole } from '../../../test/helpers/auth.ts';
-import { fixtureAdapter } from '../../../test/helpers/fixtures.ts';
+import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app.ts';
@@ -86,6 +86,7 @@ describe('headline report', () => {
     expect(secondPage.body).toContain('Household waste sent for reuse');
     expect(secondPage.headers.etag).not.toBe(firstPage.headers.etag);
     expect(second.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing', 'environment-housing']);
+
   });
 
   it('a publication shows in the very next report: the basket\'s definitions are remembered only until an import', async () => {
@@ -153,5 +154,20 @@ describe('headline report', () => {
     }
     const notes = sheets[2]!.data.slice(3).map((r) => String(r[1]));
     expect(notes.some((n) => n.startsWith(json.themes[0].items[0].metric.title))).toBe(true);
+  });
+
+  it('England beside the council: the published England figure for the period and over the trend, from a basket of its own', async () => {
+    const metric = testMetric('t.with-england', { title: 'A measure England publishes', applicableAreaTypes: ['E08'] });
+    const rows: FixtureRow[] = [];
+    for (const [i, year] of [2019, 2020, 2021, 2022, 2023].entries()) {
+      if (year !== 2021) rows.push(['t.with-england', 'E92000001', year, 50 + i]); // no England figure for 2021/22
+      for (const [k, code] of ['E08000009', 'E08000003', 'E08000008'].entries()) rows.push(['t.with-england', code, year, 40 + i + k]);
+    }
+    expect((await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true })).state).toBe('published');
+    await createSectorService(db).loadBasket({ id: 't-england', version: '1', name: 'England check', description: 'test', baseline: '2019-10-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 't.with-england', why: 'England' }] });
+    const h = (await app.inject('/api/v1/areas/E08000009/headline.json?basket=t-england')).json();
+    const item = h.themes[0].items[0];
+    expect(item.england).toMatchObject({ value: 54, status: [] });
+    expect(item.trend.map((t: { label: string; england: number | null }) => [t.label, t.england])).toEqual([['2019/20', 50], ['2020/21', 51], ['2021/22', null], ['2022/23', 53], ['2023/24', 54]]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService, type ResolvedArea } from '../areas/index.ts';
+import { createAreasService } from '../areas/index.ts';
 import { createCompareService, type Comparison } from '../compare/index.ts';
 import type { Viewer } from '../groups/index.ts';
 import { createMetricsService, TOPICS, type MetricsService } from '../metrics/index.ts';
@@ -37,7 +37,6 @@ interface Definitions {
   basket: BasketDefinitionT;
   rows: Awaited<ReturnType<MetricsService['byCodes']>>;
   periods: Awaited<ReturnType<MetricsService['periodsOfCodes']>>;
-  england: ResolvedArea | null;
 }
 
 export function createHeadlineService(db: Db) {
@@ -47,7 +46,8 @@ export function createHeadlineService(db: Db) {
   const areas = createAreasService(db);
 
   /**
-   * What a report is computed against rather than from: the basket, its metrics, their periods and England, and the
+   * What a report is computed against rather than from: the basket, its metrics and their periods (with England's
+   * figures, kept beside the coverage), and the
    * members of a built-in or published group. These change only when an import is made, published or discarded, or a
    * basket is loaded (custom groups, which users change, are never kept), so they are kept under a stamp of those,
    * read on every report beside the council's own look-up. The figures themselves are read afresh every time.
@@ -67,8 +67,8 @@ export function createHeadlineService(db: Db) {
   async function loadDefinitions(ref: string | undefined): Promise<Definitions> {
     const basket = await sector.basket(ref);
     const codes = basket.metrics.map((m) => m.metric);
-    const [rows, periods, england] = await Promise.all([metrics.byCodes(codes), metrics.periodsOfCodes(codes), compare.englandArea()]);
-    return { basket, rows, periods, england };
+    const [rows, periods] = await Promise.all([metrics.byCodes(codes), metrics.periodsOfCodes(codes)]);
+    return { basket, rows, periods };
   }
 
   return {
@@ -85,10 +85,10 @@ export function createHeadlineService(db: Db) {
       const defsP = stampP.then((stamp) => remembered(stamp, `basket:${q.basket ?? ''}`, () => loadDefinitions(q.basket)));
       const settled = await Promise.allSettled([focusP, defsP, groupP]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
-      const [focus, { basket, rows, periods, england }, resolved] = [await focusP, await defsP, await groupP];
+      const [focus, { basket, rows, periods }, resolved] = [await focusP, await defsP, await groupP];
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => (JSON.parse(r.applicable_area_types) as string[]).includes(focus.type));
-      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true, periods, england });
+      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true, periods });
       const notApplicable: Headline['notApplicable'] = [];
       const noData: Headline['noData'] = [];
       let upperTier: { code: string; name: string } | null = null;
