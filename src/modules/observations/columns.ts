@@ -58,9 +58,12 @@ export function sqliteColumns(conn: DatabaseSync, metricIds: number[], areaIds: 
   return columnsFromRows(batches);
 }
 
-/** Observation columns built a row at a time, growing as needed: for reads that arrive field by field. */
-export function columnsBuilder() {
-  let c = emptyColumns(1024);
+/**
+ * Observation columns built a row at a time, from `capacity` rows, growing as needed: the one place rows become columns
+ * (an empty status is given as '' or null; neither is kept).
+ */
+export function columnsBuilder(capacity = 1024) {
+  let c = emptyColumns(Math.max(1, capacity));
   let i = 0;
   return {
     add(metric: number, period: number, area: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null): void {
@@ -99,58 +102,34 @@ export function columnsBuilder() {
  * in batches: the form node:sqlite gives.
  */
 function columnsFromRows(batches: ColumnRow[][]): ObservationColumns {
-  const c = emptyColumns(batches.reduce((n, rows) => n + rows.length, 0));
-  let i = 0;
+  const b = columnsBuilder(batches.reduce((n, rows) => n + rows.length, 0));
   for (const rows of batches) {
-    for (let j = 0; j < rows.length; j++, i++) {
+    for (let j = 0; j < rows.length; j++) {
       const r = rows[j]!; // indexed, not destructured: destructuring goes through the iterator protocol
-      c.metric[i] = r[0];
-      c.period[i] = r[1];
-      c.area[i] = r[2];
-      const v = r[3];
-      const l = r[4];
-      const u = r[5];
-      let f = 0;
-      if (v !== null) (c.value[i] = v), (f |= VALUE);
-      if (l !== null) (c.lci[i] = l), (f |= LCI);
-      if (u !== null) (c.uci[i] = u), (f |= UCI);
-      c.flags[i] = f;
-      if (r[6] !== null) c.status.set(i, r[6]);
-      if (r[7] !== null) c.note.set(i, r[7]);
+      b.add(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
     }
   }
-  c.n = i;
-  return c;
+  return b.finish();
 }
 
 /** The rows of a binary COPY of (metric, period, area, value, lci, uci, status, note) as columns; `keep`: these metrics only. */
 function parseBinaryCopy(buf: Buffer, keep?: Set<number>): ObservationColumns {
   // A row takes at least 46 bytes (2 + 3 × 8 for the ids, 3 × 4 for null numbers, 2 × 4 for empty texts).
-  const c = emptyColumns(Math.floor(buf.length / 46) + 1);
+  const b = columnsBuilder(Math.floor(buf.length / 46) + 1);
   const r = new BinaryCopyReader(buf);
-  let i = 0;
   for (let fields = r.row(); fields !== -1; fields = r.row()) {
     if (fields !== 8) throw new Error(`binary COPY: expected 8 fields, got ${fields}`);
-    c.metric[i] = r.int4();
-    c.period[i] = r.int4();
-    c.area[i] = r.int4();
-    const v = r.float8();
-    const l = r.float8();
-    const u = r.float8();
-    let f = 0;
-    if (v !== null) (c.value[i] = v), (f |= VALUE);
-    if (l !== null) (c.lci[i] = l), (f |= LCI);
-    if (u !== null) (c.uci[i] = u), (f |= UCI);
-    c.flags[i] = f;
+    const metric = r.int4();
+    const period = r.int4();
+    const area = r.int4();
+    const value = r.float8();
+    const lci = r.float8();
+    const uci = r.float8();
     const status = r.text(true);
     const note = r.text(true);
-    if (keep && !keep.has(c.metric[i]!)) continue; // not the basket's: the next row takes its place
-    if (status !== null) c.status.set(i, status);
-    if (note !== null) c.note.set(i, note);
-    i++;
+    if (!keep || keep.has(metric)) b.add(metric, period, area, value, lci, uci, status, note); // else not the basket's
   }
-  c.n = i;
-  return c;
+  return b.finish();
 }
 
 async function postgresColumns(db: Db, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): Promise<ObservationColumns> {

@@ -164,7 +164,7 @@ export function createSectorService(db: Db) {
   }
 
   async function directionOfTravel(q: DirectionQuery) {
-    const { b, found, byCode, periodsOf, englandArea: england, englandFigures } = await prepare(q, { england: true });
+    const { b, found, byCode, periodsOf, englandArea: england, englandFigures } = await prepare(q, { england: !q.area });
     let focus: Council | undefined;
     if (q.area) {
       const { areas: hit } = await areas.resolveCodes([q.area]);
@@ -173,7 +173,6 @@ export function createSectorService(db: Db) {
     }
     const group = focus && q.group ? await groups.resolve(q.group) : undefined;
     const areaIds = new Set<number>();
-    if (england) areaIds.add(england.id);
     if (focus) areaIds.add(focus.id);
     for (const m of group?.members ?? []) areaIds.add(m.id);
     const predecessors = focus ? ((await areas.predecessorsOf([focus.id])).get(focus.id) ?? []) : [];
