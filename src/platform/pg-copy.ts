@@ -12,6 +12,16 @@ export async function copyOutBinary(client: pg.PoolClient, query: string): Promi
   return Buffer.concat(chunks);
 }
 
+/** The same on a client taken from the pool for the copy and given back. */
+export async function copyOutFromPool(pool: pg.Pool, query: string): Promise<Buffer> {
+  const client = await pool.connect();
+  try {
+    return await copyOutBinary(client, query);
+  } finally {
+    client.release();
+  }
+}
+
 /** Ids are written into a COPY's query (COPY takes no parameters): they must be integers. */
 export function idList(ids: readonly number[]): string {
   for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${id}`);

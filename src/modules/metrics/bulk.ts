@@ -1,7 +1,7 @@
 /** Catalogue lookups for many metrics at once (a sector basket of thousands): one list parameter, not thousands. */
 import type { Db } from '../../platform/db.ts';
 import { listOf, rowsAsArrays } from '../../platform/sql-list.ts';
-import { BinaryCopyReader, copyOutBinary, idList } from '../../platform/pg-copy.ts';
+import { BinaryCopyReader, copyOutFromPool, idList } from '../../platform/pg-copy.ts';
 
 /** A period of a metric with data: what analyses over many metrics need of it. */
 export interface MetricPeriod {
@@ -55,14 +55,9 @@ export async function coverageOf(db: Db, metricIds: number[], england?: EnglandF
     if (england && status !== null) england(m, p, value, lci, uci, status, note);
   };
   if (db.pool) {
-    const client = await db.pool.connect();
-    let buf: Buffer;
-    try {
-      buf = await copyOutBinary(client, `SELECT metric_id::int4, period_id::int4, england_value::float8, england_lci::float8, england_uci::float8, england_status::text, england_note::text FROM metric_periods WHERE metric_id IN (${idList(metricIds)})`);
-    } finally {
-      client.release();
-    }
-    const r = new BinaryCopyReader(buf);
+    const r = new BinaryCopyReader(
+      await copyOutFromPool(db.pool, `SELECT metric_id::int4, period_id::int4, england_value::float8, england_lci::float8, england_uci::float8, england_status::text, england_note::text FROM metric_periods WHERE metric_id IN (${idList(metricIds)})`),
+    );
     for (let fields = r.row(); fields !== -1; fields = r.row()) take(r.int4(), r.int4(), r.float8(), r.float8(), r.float8(), r.text(), r.text());
   } else {
     const rows = await rowsAsArrays<CoverageRow>(

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db.ts';
-import { BinaryCopyReader, copyOutBinary, idList } from '../../platform/pg-copy.ts';
+import { BinaryCopyReader, copyOutFromPool, idList } from '../../platform/pg-copy.ts';
 
 export interface ObservationRow {
   metric_id: number;
@@ -77,17 +77,11 @@ export function createObservationsRepository(db: Db) {
           .where('o.area_id', 'in', areaIds)
           .execute();
       }
-      const client = await db.pool.connect();
-      let buf: Buffer;
-      try {
-        buf = await copyOutBinary(
-          client,
-          `SELECT metric_id::int4, period_id::int4, area_id::int4, value::float8, status::text, lci::float8, uci::float8, numerator::float8, denominator::float8, note::text
-           FROM observations WHERE metric_id IN (${idList(metricIds)}) AND period_id IN (${idList(periodIds)}) AND area_id IN (${idList(areaIds)})`,
-        );
-      } finally {
-        client.release();
-      }
+      const buf = await copyOutFromPool(
+        db.pool,
+        `SELECT metric_id::int4, period_id::int4, area_id::int4, value::float8, status::text, lci::float8, uci::float8, numerator::float8, denominator::float8, note::text
+         FROM observations WHERE metric_id IN (${idList(metricIds)}) AND period_id IN (${idList(periodIds)}) AND area_id IN (${idList(areaIds)})`,
+      );
       const rows: GridRow[] = [];
       const r = new BinaryCopyReader(buf);
       for (let fields = r.row(); fields !== -1; fields = r.row()) {
