@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Db } from '../src/platform/db.ts';
-import { buildApp } from '../src/platform/app.ts';
+import { buildApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { runImport } from '../src/modules/imports/service.ts';

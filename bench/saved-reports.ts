@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../src/platform/app.ts';
+import { buildApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createAccountsService } from '../src/modules/accounts/index.ts';

@@ -6,7 +6,7 @@ import { createDb, type Db } from '../platform/db.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { migrateToLatest } from '../platform/migrate.ts';
 import { createLogger } from '../platform/logger.ts';
-import { buildApp } from '../platform/app.ts';
+import { buildApp } from '../app/app.ts';
 import { AppError } from '../platform/errors.ts';
 import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
 import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';

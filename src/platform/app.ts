@@ -1,30 +1,16 @@
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyError } from 'fastify';
 import etag from '@fastify/etag';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import type { Config } from './config.ts';
-import type { Db } from './db.ts';
 import { AppError, toProblem, type FieldError } from './errors.ts';
-import type { Logger } from './logger.ts';
 import { registerViews } from './views.ts';
-import { registerModules } from '../modules/index.ts';
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  logger: Logger;
-}
+import type { App, AppDeps } from './app-types.ts';
 
-export type App = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type { App, AppDeps } from './app-types.ts';
 
 /** Turns Fastify/Ajv validation errors into our per-field errors, naming the parameter and the value. */
 function validationErrors(err: FastifyError, input: Record<string, unknown>): FieldError[] {
@@ -42,7 +28,11 @@ function validationErrors(err: FastifyError, input: Record<string, unknown>): Fi
   });
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
+/**
+ * The HTTP shell every module is registered into: request ids, the repeated-parameter guard, problem+json errors,
+ * ETag, form bodies, OpenAPI, views, /healthz and /readyz. The composition root (src/app) adds the modules.
+ */
+export async function buildHttp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: (req) => {
@@ -137,6 +127,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
 
-  await registerModules(app, deps);
   return app;
 }

@@ -11,7 +11,7 @@ import { expectNoAxeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
-import type { App } from '../../src/platform/app.ts';
+import type { App } from '../../src/platform/app-types.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
 import { createNeighboursService } from '../../src/modules/neighbours/index.ts';
 import { createEarlyWarning, createSectorService } from '../../src/modules/sector/index.ts';

@@ -11,7 +11,7 @@ import { expectNoAxeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { isoIn, PERCEPTION_V1 } from '../helpers/surveys.ts';
-import type { App } from '../../src/platform/app.ts';
+import type { App } from '../../src/platform/app-types.ts';
 import { createAccountsService } from '../../src/modules/accounts/index.ts';
 import { createSurveys } from '../../src/modules/surveys/index.ts';
 

@@ -1,4 +1,4 @@
-import { buildApp, type App } from '../../src/platform/app.ts';
+import { buildApp, type App } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { TestDb } from './db.ts';

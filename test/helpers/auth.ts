@@ -1,5 +1,5 @@
 import { createAccountsService } from '../../src/modules/accounts/index.ts';
-import type { App } from '../../src/platform/app.ts';
+import type { App } from '../../src/platform/app-types.ts';
 import type { Db } from '../../src/platform/db.ts';
 
 export interface Signed {

@@ -1,5 +1,5 @@
 /** A short questionnaire (every question kind the fielding pages handle: radios, checkboxes with "none", routing and piping, a grid, a number) and form-post helpers for survey tests. */
-import type { App } from '../../src/platform/app.ts';
+import type { App } from '../../src/platform/app-types.ts';
 import type { Signed } from './auth.ts';
 
 export const PERCEPTION_V1 = {

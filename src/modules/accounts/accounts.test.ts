@@ -4,7 +4,7 @@ import { cookiesOf, signIn, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { runImport } from '../imports/index.ts';
 import { createEarlyWarning, createSectorService } from '../sector/index.ts';

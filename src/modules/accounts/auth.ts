@@ -6,7 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AccountsService, SessionUser } from './service.ts';
 import type { Role } from './tables.ts';

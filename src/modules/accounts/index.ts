@@ -1,5 +1,5 @@
 /** Accounts and roles: registered users, sign-in, database sessions, role checks and CSRF protection. */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { registerAuth } from './auth.ts';
 import { accountsRoutes } from './routes.ts';
 import { createAccountsService } from './service.ts';
@@ -8,7 +8,7 @@ export { createAccountsService, type AccountsService, type SessionUser, LOGIN_LI
 export { checkCsrf, csrfToken, requireRole } from './auth.ts';
 export { ROLES, type Role } from './tables.ts';
 
-export const accountsModule: AppModule = {
+export const accountsModule: AppModule<AppDeps> = {
   name: 'accounts',
   async register(app, deps) {
     const accounts = createAccountsService(deps.db);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, cookieOptions, csrfToken, requireRole, SESSION_COOKIE } from './auth.ts';
 import type { AccountsService } from './service.ts';

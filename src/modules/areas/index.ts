@@ -1,5 +1,5 @@
 /** Areas: English councils and their geography over time (types, parents, names, predecessors and successors). */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { areasRoutes } from './routes.ts';
 import { createAreasService } from './service.ts';
 
@@ -21,7 +21,7 @@ export {
 } from './service.ts';
 export { AREA_TYPES, isIsoDate, today, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
 
-export const areasModule: AppModule = {
+export const areasModule: AppModule<AppDeps> = {
   name: 'areas',
   register(app, deps) {
     areasRoutes(app, createAreasService(deps.db));

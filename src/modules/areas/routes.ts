@@ -1,4 +1,4 @@
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { conditional } from '../../platform/http.ts';
 import { AreaDetail, AreaList, AreaListQuery, AreaParams, AreaQuery } from './schemas.ts';
 import { GEOGRAPHY_LICENCE, type AreasService } from './service.ts';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import type { createChangesService } from './service.ts';
 
 export function changesRoutes(app: App, service: ReturnType<typeof createChangesService>): void {

@@ -5,7 +5,7 @@ import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { defraRecyclingAdapter } from '../imports/adapters/defra-recycling.ts';
 import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
 import { runImport } from '../imports/index.ts';

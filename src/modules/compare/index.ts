@@ -1,5 +1,5 @@
 /** Comparisons of a council with a group: statistics, ranks, quartiles, significance, direction of travel, sentences. */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { compareRoutes } from './routes.ts';
 import { createCompareService } from './service.ts';
 
@@ -9,7 +9,7 @@ export { directionOfTravel, trend, DEFAULT_TOLERANCE, type Direction, type Direc
 export { groupStatistics, memberPosition, memberPositions, median, quantileSorted, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
 export { positionSentence } from './sentences.ts';
 
-export const compareModule: AppModule = {
+export const compareModule: AppModule<AppDeps> = {
   name: 'compare',
   register(app, deps) {
     compareRoutes(app, createCompareService(deps.db));

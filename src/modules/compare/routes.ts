@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { conditional } from '../../platform/http.ts';
 import { Comparison, CompareQuery } from './schemas.ts';
 import type { CompareService, Comparison as ComparisonT } from './service.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import type { GroupFamilyBundle, ImportAdapter, ImportItem } from '../imports/adapter.ts';
 import { runImport } from '../imports/index.ts';
 import { applyGroupFamily } from './index.ts';

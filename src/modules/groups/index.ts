@@ -1,5 +1,5 @@
 /** Comparison groups: built-in groups from the geography, published families, our neighbours model, custom groups; their pages. */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { groupsPages } from './pages.ts';
 import { groupsRoutes } from './routes.ts';
 import { createGroupsService } from './service.ts';
@@ -8,7 +8,7 @@ export { applyGroupFamily, familyGroupKey, type GroupCounts } from './apply.ts';
 export { groupPath } from './view.ts';
 export { createGroupsService, parseBuiltIn, TIER_TYPES, toFamilyDto, type FamilyDto, type GroupDto, type GroupMemberDto, type GroupsService, type GroupType, type ResolvedGroup, type Viewer, type CustomGroupInput, VISIBILITIES } from './service.ts';
 
-export const groupsModule: AppModule = {
+export const groupsModule: AppModule<AppDeps> = {
   name: 'groups',
   register(app, deps) {
     const service = createGroupsService(deps.db);

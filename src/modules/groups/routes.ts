@@ -1,4 +1,4 @@
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { conditional } from '../../platform/http.ts';
 import { parseAt } from '../areas/index.ts';
 import { Type } from '@sinclair/typebox';

@@ -1,4 +1,4 @@
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { metricsRoutes } from './routes.ts';
 import { createMetricsService } from './service.ts';
 
@@ -6,7 +6,7 @@ export { createMetricsService, toMetricDto, type MetricsService } from './servic
 export { TOPICS } from './definition.ts';
 export { coverageOf, metricsByCodes, type EnglandFigure, type MetricPeriod } from './bulk.ts';
 
-export const metricsModule: AppModule = {
+export const metricsModule: AppModule<AppDeps> = {
   name: 'metrics',
   register(app, deps) {
     metricsRoutes(app, createMetricsService(deps.db));

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import type { MetricsService } from './service.ts';
 import { MetricDetail, MetricList, MetricListQuery, Topic } from './schemas.ts';
 

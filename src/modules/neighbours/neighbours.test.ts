@@ -3,7 +3,7 @@ import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { importFiles } from '../imports/index.ts';
 import { createNeighboursService, NEIGHBOURS_K } from './index.ts';
 

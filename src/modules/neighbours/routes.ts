@@ -1,4 +1,4 @@
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { SimilarParams, SimilarQuery, SimilarResponse } from './schemas.ts';
 import type { NeighboursService } from './service.ts';
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { conditional } from '../../platform/http.ts';
 import { CSV_COLUMNS, toCsvRecord, type ObservationsService } from './service.ts';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
 import type { AnalysisPages } from './analysis.ts';

@@ -7,7 +7,7 @@ import { signInEveryRole } from '../../../test/helpers/auth.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { defraRecyclingAdapter } from '../imports/adapters/defra-recycling.ts';
 import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
 import { runImport } from '../imports/index.ts';

@@ -1,5 +1,5 @@
 /** Reports: the headline report of every council (and, to come, saved reports and embeds). */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { createCompareService } from '../compare/index.ts';
 import { createHeadlineService } from './headline.ts';
 import { reportsRoutes } from './routes.ts';
@@ -7,7 +7,7 @@ import { reportsRoutes } from './routes.ts';
 export { createHeadlineService, type Headline, type HeadlineItem, type HeadlineService } from './headline.ts';
 export { headlineCsvRows, HEADLINE_CSV_COLUMNS } from './routes.ts';
 
-export const reportsModule: AppModule = {
+export const reportsModule: AppModule<AppDeps> = {
   name: 'reports',
   register(app, deps) {
     const compare = createCompareService(deps.db);

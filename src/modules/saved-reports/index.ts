@@ -1,5 +1,5 @@
 /** Saved reports: registered users' report definitions, re-computed from the published data on every view; pages and embeds. */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { createBuilder } from './builder.ts';
 import { savedReportsPages } from './pages.ts';
 import { savedReportsRoutes } from './routes.ts';
@@ -8,7 +8,7 @@ import { createSavedReportsService } from './service.ts';
 export { createSavedReportsService, type SavedReportsService } from './service.ts';
 export { pearson, spearman } from './correlation.ts';
 
-export const savedReportsModule: AppModule = {
+export const savedReportsModule: AppModule<AppDeps> = {
   name: 'saved-reports',
   register(app, deps) {
     const service = createSavedReportsService(deps.db);

@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole, type SessionUser } from '../accounts/index.ts';
 import { fieldFor, formToBody, type Builder, type BuilderForm } from './builder.ts';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
 import type { SavedReportRow } from './repository.ts';
 import { ReportBody, ReportPatch, ReportSummary, ReportView, SlugParams, type ReportViewT } from './schemas.ts';

@@ -4,7 +4,7 @@ import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
 import { pearson } from './correlation.ts';
 

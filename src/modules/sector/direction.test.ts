@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
 import { publishImport, runImport } from '../imports/index.ts';
 import { coverageOf } from '../metrics/index.ts';

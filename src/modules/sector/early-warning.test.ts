@@ -3,7 +3,7 @@ import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
 import { createEarlyWarning, createSectorService, DefinitionError } from './index.ts';
 

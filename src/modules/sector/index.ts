@@ -1,5 +1,5 @@
 /** Sector overview: direction of travel of baskets of key metrics, and transparent early-warning rules. */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { createObservationsService } from '../observations/index.ts';
 import { sectorRoutes } from './routes.ts';
 import { createSectorService } from './service.ts';
@@ -10,7 +10,7 @@ export { directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COU
 export { createEarlyWarning, DEFAULT_RULES, type EarlyWarning, type ScreeningResult } from './early-warning.ts';
 export type { BasketDefinitionT } from './definitions.ts';
 
-export const sectorModule: AppModule = {
+export const sectorModule: AppModule<AppDeps> = {
   name: 'sector',
   register(app, deps) {
     const obs = createObservationsService(deps.db, { maxRows: deps.config.maxDataRows });

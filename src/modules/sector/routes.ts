@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { conditional } from '../../platform/http.ts';
 import { Type } from '@sinclair/typebox';
 import { checkCsrf, requireRole } from '../accounts/index.ts';

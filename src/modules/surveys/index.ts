@@ -2,7 +2,7 @@
  * Surveys: questionnaire definitions (definition/), fielding (waves, frames, links, respondents' pages, response
  * rates, raw responses for analysts) and analysis (analysis/).
  */
-import type { AppModule } from '../index.ts';
+import type { AppDeps, AppModule } from '../../platform/app-types.ts';
 import { createSurveyCache } from './cache.ts';
 import { createFrames } from './frames.ts';
 import { surveyPagesRoutes } from './pages.ts';
@@ -25,7 +25,7 @@ export function createSurveys(db: Parameters<typeof createSurveyCache>[0]) {
   return { cache, surveys, frames: createFrames(db, surveys), respond: createRespond(db, cache), tables: createWaveTables(surveys), themes: createThemes(db) };
 }
 
-export const surveysModule: AppModule = {
+export const surveysModule: AppModule<AppDeps> = {
   name: 'surveys',
   register(app, deps) {
     const s = createSurveys(deps.db);

@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken, requireRole } from '../accounts/index.ts';
 import type { Frames } from './frames.ts';

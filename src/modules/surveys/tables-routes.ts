@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
-import type { App } from '../../platform/app.ts';
+import type { App } from '../../platform/app-types.ts';
 import { invalidParameter } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken, requireRole } from '../accounts/index.ts';
 import { renderBarChart, renderLineChart } from '../maps/index.ts';
