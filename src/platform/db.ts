@@ -3,9 +3,15 @@ import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
-import type { Database } from '../modules/database.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The whole schema as Kysely sees it. Empty here: each module adds its own tables to it from its tables.ts
+ * (`declare module '…/platform/db.ts'`), so the platform knows no module and each module owns its tables.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Database {}
 
 /**
  * The database handle every repository receives. Kysely for ordinary queries; the raw engine handle is exposed

@@ -1,8 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import type { Database } from '../modules/database.ts';
-import type { Db, Dialect } from './db.ts';
+import type { Database, Db, Dialect } from './db.ts';
 
 /**
  * A write transaction with both a Kysely handle bound to it and the raw engine handle for bulk paths.

@@ -36,3 +36,8 @@ export interface AccountsTables {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends AccountsTables {}
+}

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database } from '../../platform/db.ts';
 
 /** A Kysely handle, or anything holding one (the Db, or an import's transaction). */
 export type Handle = Kysely<Database> | { kysely: Kysely<Database> };

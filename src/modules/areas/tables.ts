@@ -39,3 +39,8 @@ export interface AreasTables {
   area_parents: AreaParentsTable;
   area_successions: AreaSuccessionsTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends AreasTables {}
+}

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database } from '../../platform/db.ts';
 import type { ComparisonGroupsTable, GroupFamiliesTable, GroupMembersTable } from './tables.ts';
 
 /** A Kysely handle, or anything holding one (the Db, or an import's transaction). */

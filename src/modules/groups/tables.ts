@@ -61,3 +61,8 @@ export interface GroupsTables {
   comparison_groups: ComparisonGroupsTable;
   group_members: GroupMembersTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends GroupsTables {}
+}

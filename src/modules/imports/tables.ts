@@ -38,3 +38,8 @@ export interface ImportsTables {
   import_metrics: ImportMetricsTable;
   change_log: ChangeLogTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends ImportsTables {}
+}

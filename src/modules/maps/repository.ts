@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database } from '../../platform/db.ts';
 
 /** Anything with a Kysely handle: the Db, or a Tx (whose handle is bound to its transaction). */
 type Handle = { kysely: Kysely<Database> };

@@ -15,3 +15,8 @@ export interface AreaBoundariesTable {
 export interface MapsTables {
   area_boundaries: AreaBoundariesTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends MapsTables {}
+}

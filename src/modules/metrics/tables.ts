@@ -63,3 +63,8 @@ export interface MetricsTables {
   metric_slugs: MetricSlugsTable;
   metric_periods: MetricPeriodsTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends MetricsTables {}
+}

@@ -54,3 +54,8 @@ export interface ObservationsTables {
   staged_observations: StagedObservationsTable;
   observation_revisions: ObservationRevisionsTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends ObservationsTables {}
+}

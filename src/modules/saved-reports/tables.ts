@@ -18,3 +18,8 @@ export interface SavedReportsTable {
 export interface SavedReportsTables {
   saved_reports: SavedReportsTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends SavedReportsTables {}
+}

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database } from '../../platform/db.ts';
 import type { EarlyWarningFlagsTable, VersionedDefinitionTable } from './tables.ts';
 
 export type Handle = Kysely<Database> | { kysely: Kysely<Database> };

@@ -51,3 +51,8 @@ export interface SectorTables {
   early_warning_flags: EarlyWarningFlagsTable;
   flag_annotations: FlagAnnotationsTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends SectorTables {}
+}

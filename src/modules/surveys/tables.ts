@@ -104,3 +104,8 @@ export interface SurveysTables {
   survey_responses: SurveyResponsesTable;
   survey_response_history: SurveyResponseHistoryTable;
 }
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends SurveysTables {}
+}

@@ -1,6 +1,6 @@
 /** Free-text themes: the table and all its SQL. */
 import type { Generated, Kysely } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database } from '../../platform/db.ts';
 
 export interface SurveyTextThemesTable {
   id: Generated<number>;
@@ -23,3 +23,8 @@ export const themesRepository = {
   insert: (k: K, rows: Array<{ response_id: number; question: string; theme: string; tagged_by: string; tagged_at: string }>) =>
     rows.length === 0 ? Promise.resolve() : k.insertInto('survey_text_themes').values(rows).execute().then(() => undefined),
 };
+
+// This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
+declare module '../../platform/db.ts' {
+  interface Database extends SurveyThemesTables {}
+}
