@@ -10,7 +10,6 @@ export type Dialect = 'sqlite' | 'postgres';
  * The whole schema as Kysely sees it. Empty here: each module adds its own tables to it from its tables.ts
  * (`declare module '…/platform/db.ts'`), so the platform knows no module and each module owns its tables.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Database {}
 
 /**
