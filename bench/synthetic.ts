@@ -3,7 +3,8 @@
  * (5,400 metrics × 400 areas × 10 periods by default, plus an England figure per metric and period). Every metric and area it makes is labelled synthetic.
  */
 import type { Db } from '../src/platform/db.ts';
-import type { ImportAdapter, ImportItem, MetricDefinition } from '../src/modules/imports/adapter.ts';
+import type { ImportAdapter, ImportItem } from '../src/modules/imports/adapter.ts';
+import type { MetricDefinition } from '../src/modules/metrics/index.ts';
 import { TOPICS } from '../src/modules/metrics/index.ts';
 import { financialYear, type Period } from '../src/modules/observations/periods.ts';
 

@@ -1,5 +1,6 @@
 import type { Db } from '../../src/platform/db.ts';
-import type { ImportAdapter, ImportItem, MetricDefinition, ObservationRecord } from '../../src/modules/imports/adapter.ts';
+import type { ImportAdapter, ImportItem, ObservationRecord } from '../../src/modules/imports/adapter.ts';
+import type { MetricDefinition } from '../../src/modules/metrics/index.ts';
 import { financialYear } from '../../src/modules/observations/periods.ts';
 
 /** A metric definition for tests, with sensible defaults. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import type { Database } from '../../platform/db.ts';
-import type { GeographyBundle } from '../imports/adapter.ts';
+import type { GeographyBundle } from './bundle.ts';
 import { applyGeography } from './index.ts';
 
 const bundle = (over: Partial<GeographyBundle> = {}): GeographyBundle => ({

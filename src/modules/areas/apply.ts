@@ -1,4 +1,4 @@
-import type { GeographyBundle } from '../imports/adapter.ts';
+import type { GeographyBundle } from './bundle.ts';
 import { areasRepository as repo, type Handle, type NameRow, type NewArea, type ParentRow, type SuccessionRow } from './repository.ts';
 import { GSS_CODE } from './types.ts';
 

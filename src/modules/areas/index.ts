@@ -27,3 +27,4 @@ export const areasModule: AppModule<AppDeps> = {
     areasRoutes(app, createAreasService(deps.db));
   },
 };
+export type { AreaParentRecord, AreaRecord, AreaSuccessionRecord, GeographyBundle } from './bundle.ts';

@@ -6,13 +6,13 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
-import { defraRecyclingAdapter } from '../imports/adapters/defra-recycling.ts';
-import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
+import { defraRecyclingAdapter } from '../imports/index.ts';
+import { oflogAscAdapter } from '../imports/index.ts';
 import { runImport } from '../imports/index.ts';
 import { applyGroupFamily } from '../groups/index.ts';
 import { createAccountsService } from '../accounts/index.ts';
 import { signIn } from '../../../test/helpers/auth.ts';
-import type { ImportAdapter, ImportItem } from '../imports/adapter.ts';
+import type { ImportAdapter, ImportItem } from '../imports/index.ts';
 
 const OFLOG = 'performance/oflog_adult_social_care_2015_2023.csv';
 

@@ -8,7 +8,7 @@
  * - a break in series (status b on the later observation or any between) is reported, never bridged;
  * - a missing value on either side gives "not comparable" with the reason.
  */
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 
 export type Direction = 'improving' | 'worsening' | 'no-change' | 'increasing' | 'decreasing' | 'not-comparable';
 

@@ -15,3 +15,4 @@ export const compareModule: AppModule<AppDeps> = {
     compareRoutes(app, createCompareService(deps.db));
   },
 };
+export { Comparison as ComparisonSchema } from './schemas.ts';

@@ -3,7 +3,7 @@
  * measure; the difference from their median is not statistically significant."). They state position, significance
  * and direction without judging; "top" means best by the metric's polarity and is only used when it has one.
  */
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 import type { DirectionResult } from './direction.ts';
 import type { GroupStatistics, MemberPosition } from './stats.ts';
 

@@ -13,7 +13,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
 import { createAreasService, type ResolvedArea } from '../areas/index.ts';
 import { createGroupsService, type GroupDto, type ResolvedGroup, type Viewer } from '../groups/index.ts';
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 import { createMetricsService, toMetricDto } from '../metrics/index.ts';
 import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, statusFromText, type AvailablePeriod } from '../observations/index.ts';
 import { trend, type DirectionOptions, type PointValue, type TrendResult } from './direction.ts';

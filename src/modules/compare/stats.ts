@@ -18,7 +18,7 @@
  * Members with status z (not applicable) or of a tier the metric does not apply to are excluded from every figure and
  * counted separately; members with no value (x, c, or no row) count as "no data", never as worst.
  */
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 
 export interface MemberValue {
   code: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { GroupFamilyBundle, ImportIssue } from '../imports/adapter.ts';
+import type { SourceIssue } from '../../platform/source.ts';
+import type { GroupFamilyBundle } from './bundle.ts';
 import { groupsRepository as repo, type Handle } from './repository.ts';
 import type { GroupMembersTable } from './tables.ts';
 
@@ -7,7 +8,7 @@ export interface GroupCounts {
   families: { created: number; updated: number; unchanged: number };
   groups: number;
   members: number;
-  issues: ImportIssue[];
+  issues: SourceIssue[];
 }
 
 const FAMILY_CODE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

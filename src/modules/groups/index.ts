@@ -16,3 +16,5 @@ export const groupsModule: AppModule<AppDeps> = {
     groupsPages(app, service, deps.db);
   },
 };
+export type { GroupFamilyBundle } from './bundle.ts';
+export { GroupSummary } from './schemas.ts';

@@ -1,7 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse';
-import type { AdapterContext, SourceLocation } from './adapter.ts';
+import type { AdapterContext } from './adapter.ts';
+import type { SourceLocation } from '../../platform/source.ts';
 
 /** A problem with a whole file (missing, empty, wrong encoding, wrong header): reading stops. */
 export class ImportFileError extends Error {

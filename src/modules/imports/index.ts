@@ -44,3 +44,6 @@ export async function importFiles(
     ...opts,
   });
 }
+export { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
+export { oflogAscAdapter } from './adapters/oflog-asc.ts';
+export { type ImportItem } from './adapter.ts';

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Period } from '../observations/periods.ts';
-import type { MetricRowFields } from '../metrics/definition.ts';
+import type { Period } from '../observations/index.ts';
+import type { MetricRowFields } from '../metrics/index.ts';
 import type { Tx } from '../../platform/transaction.ts';
 import type { Db } from '../../platform/db.ts';
-import { TOPICS } from '../metrics/definition.ts';
+import { TOPICS } from '../metrics/index.ts';
 
 export interface AreaRef {
   id: number;

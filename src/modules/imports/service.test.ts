@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, seedFixtureAreas, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
-import { calendarYear } from '../observations/periods.ts';
+import { calendarYear } from '../observations/index.ts';
 import type { ImportAdapter } from './adapter.ts';
 import { discardImport, publishImport, runImport } from './service.ts';
 

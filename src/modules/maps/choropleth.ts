@@ -7,7 +7,7 @@
 import { geoArea, geoPath, geoTransverseMercator, type GeoPermissibleObjects } from 'd3-geo';
 import { scaleQuantile } from 'd3-scale';
 import type { Feature, FeatureCollection, Position } from 'geojson';
-import type { Polarity } from '../imports/index.ts';
+import type { Polarity } from '../metrics/index.ts';
 import type { AreaGeometry, BoundaryFeature } from './geometry.ts';
 import { contentId, esc, formatNumber, formatValue, num, SECONDARY_TEXT, svgOpen, TEXT_COLOUR, unitSuffix } from './svg.ts';
 

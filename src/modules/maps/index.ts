@@ -5,3 +5,4 @@ export { renderBarChart, renderLineChart, type Bar, type BarChartInput, type Cha
 export { renderScatterChart, type ScatterAxis, type ScatterChartInput, type ScatterPoint } from './scatter.ts';
 export { CHOROPLETH_PALETTE, quantileClasses, renderChoropleth, type ChoroplethClass, type ChoroplethInput } from './choropleth.ts';
 export { formatValue } from './svg.ts';
+export type { BoundaryBundle } from './bundle.ts';

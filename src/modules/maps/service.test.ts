@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { withTransaction } from '../../platform/transaction.ts';
-import type { BoundaryBundle } from '../imports/index.ts';
+import type { BoundaryBundle } from './bundle.ts';
 import { applyBoundaries, createMapsService } from './index.ts';
 
 const square = (x: number, y: number, d = 0.1) => ({ type: 'Polygon', coordinates: [[[x, y], [x, y + d], [x + d, y + d], [x + d, y], [x, y]]] });

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import type { Tx } from '../../platform/transaction.ts';
-import type { BoundaryBundle } from '../imports/index.ts';
+import type { BoundaryBundle } from './bundle.ts';
 import { asAreaGeometry, geometryText, isBoundaryLayer, roundGeometry, type AreaGeometry, type BoundaryFeature } from './geometry.ts';
 import { mapsRepository as repo, type NewBoundaryRow } from './repository.ts';
 

@@ -1,4 +1,4 @@
-import type { MetricDefinition, TopicId, UnitType, Polarity, StatisticsStatus } from '../imports/adapter.ts';
+import type { MetricDefinition, TopicId, UnitType, Polarity, StatisticsStatus } from './types.ts';
 import type { MetricsTable } from './tables.ts';
 
 /** The sector body's seven board themes (product.md), plus context measures such as population and deprivation. */

@@ -12,3 +12,5 @@ export const metricsModule: AppModule<AppDeps> = {
     metricsRoutes(app, createMetricsService(deps.db));
   },
 };
+export type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export { type MetricRowFields, changedFields, slugify, toMetricFields, validateMetricDefinition } from './definition.ts';

@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { fixtureAdapter, seedFixtureAreas, testMetric } from '../../../test/helpers/fixtures.ts';
 import type { App } from '../../platform/app-types.ts';
-import { runImport } from '../imports/service.ts';
+import { runImport } from '../imports/index.ts';
 
 describe('data API', () => {
   let db: TestDb;

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { createMapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
 import { createMetricsService, TOPICS } from '../metrics/index.ts';
 import { createObservationsService, type ObservationDto } from '../observations/index.ts';
-import type { Polarity } from '../imports/index.ts';
+import type { Polarity } from '../metrics/index.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
 const COMPARATORS = new Set(['E92000001']);

@@ -8,8 +8,8 @@ import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpe
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
-import { defraRecyclingAdapter } from '../imports/adapters/defra-recycling.ts';
-import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
+import { defraRecyclingAdapter } from '../imports/index.ts';
+import { oflogAscAdapter } from '../imports/index.ts';
 import { runImport } from '../imports/index.ts';
 import { createSectorService } from '../sector/index.ts';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Comparison } from '../compare/schemas.ts';
+import { ComparisonSchema as Comparison } from '../compare/index.ts';
 
 export const HeadlineQuery = Type.Object(
   {

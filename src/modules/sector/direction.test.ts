@@ -9,7 +9,7 @@ import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpe
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
-import { oflogAscAdapter } from '../imports/adapters/oflog-asc.ts';
+import { oflogAscAdapter } from '../imports/index.ts';
 import { publishImport, runImport } from '../imports/index.ts';
 import { coverageOf } from '../metrics/index.ts';
 import { createSectorService, DefinitionError } from './index.ts';

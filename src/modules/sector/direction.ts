@@ -4,7 +4,7 @@
  * classification and the reason; metrics without polarity are reported as increased or decreased and left out of the
  * improvement counts; breaks in series, missing years and reorganisations are reported, never silently bridged.
  */
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 import { directionOfTravel, median, type DirectionResult, type PointValue } from '../compare/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import { pickPeriod, type PeriodInfo, type PickedPeriod } from './periods.ts';

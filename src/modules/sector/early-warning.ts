@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
 import { createAreasService } from '../areas/index.ts';
 import { createGroupsService } from '../groups/index.ts';
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 import { createMetricsService } from '../metrics/index.ts';
 import { createObservationsService } from '../observations/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';

@@ -3,7 +3,7 @@
  * each (values, group, periods), nothing else: no composite score. A rule that cannot be evaluated (a metric gone from the
  * catalogue, a family not loaded) is reported as failed and neither raises nor clears any flag.
  */
-import type { Polarity } from '../imports/adapter.ts';
+import type { Polarity } from '../metrics/index.ts';
 import { groupStatistics, memberPosition, trend, type GroupStatistics, type MemberValue, type PointValue } from '../compare/index.ts';
 import { beyond, thresholdOn, type RuleT } from './rules.ts';
 

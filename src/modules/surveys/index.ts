@@ -34,3 +34,4 @@ export const surveysModule: AppModule<AppDeps> = {
     surveyTablesRoutes(app, s.tables, s.themes);
   },
 };
+export { type SurveyDefinition, TABLES_CSV_COLUMNS, formatP, readDefinitionFile, readResponsesCsv, series, tablesCsvRows, tablesXlsx, tabulate, toSurveyJs, weightResponses } from './offline.ts';

@@ -2,7 +2,9 @@
  * Builds the geography bundle from the parsed areas-vintages files: areas with validity dates and names over time,
  * parents per relation as intervals, and successions. The rules are described at the top of areas-vintages.ts.
  */
-import type { AdapterContext, AreaParentRecord, AreaRecord, AreaSuccessionRecord, GeographyBundle, SourceLocation } from '../adapter.ts';
+import type { AdapterContext } from '../adapter.ts';
+import type { AreaParentRecord, AreaRecord, AreaSuccessionRecord, GeographyBundle } from '../../areas/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 
 export interface Named {
   code: string;

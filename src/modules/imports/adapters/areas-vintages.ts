@@ -20,7 +20,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { AdapterContext, GeographyBundle, ImportAdapter, ImportItem, SourceLocation } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { GeographyBundle } from '../../areas/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import { buildGeography, type ParsedGeography } from './areas-vintages-build.ts';
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
-import type { GeographyBundle, ImportIssue } from '../adapter.ts';
+import type { ImportIssue } from '../adapter.ts';
+import type { GeographyBundle } from '../../areas/index.ts';
 import { ImportFileError, readCsv } from '../csv.ts';
 import { areasVintagesAdapter } from './areas-vintages.ts';
 

@@ -5,7 +5,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdapterContext, BoundaryBundle, ImportAdapter, ImportItem, SourceLocation } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { BoundaryBundle } from '../../maps/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { BOUNDARY_LAYERS, geometryProblem } from '../../maps/index.ts';
 import { lineAt, parseJson } from '../json.ts';
 

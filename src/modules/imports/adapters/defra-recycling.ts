@@ -4,10 +4,11 @@
  * value, source_commit). The file is UK-wide: only English rows (codes starting E) are read; the Welsh, Scottish and
  * Northern Irish rows are skipped, not errors.
  */
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition } from '../../metrics/index.ts';
 import { ImportFileError, readCsv } from '../csv.ts';
-import { financialYear, type Period } from '../../observations/periods.ts';
-import { parseValueCell } from '../../observations/status.ts';
+import { financialYear, type Period } from '../../observations/index.ts';
+import { parseValueCell } from '../../observations/index.ts';
 
 const NAME = 'defra-recycling';
 const COLUMNS = ['area_code', 'area_name', 'period', 'indicator', 'unit', 'value'];

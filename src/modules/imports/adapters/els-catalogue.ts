@@ -6,7 +6,7 @@
  * - the unit, from els_indicators.csv's `unit` column (and a few corrections per dataset, each explained).
  * A dataset missing from this table is refused by the adapter: a new dataset needs a decision, not a default.
  */
-import type { Polarity, TopicId, UnitType } from '../adapter.ts';
+import type { Polarity, TopicId, UnitType } from '../../metrics/index.ts';
 
 export interface Direction {
   polarity: Polarity;

@@ -8,10 +8,12 @@
  * Every problem names the JSON path, e.g. `$["claimant-count"]["ess-beta-metadata"].sourceDate`.
  */
 import path from 'node:path';
-import type { AdapterContext, MetricDefinition, SourceLocation } from '../adapter.ts';
+import type { AdapterContext } from '../adapter.ts';
+import type { MetricDefinition } from '../../metrics/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError } from '../csv.ts';
 import { readJsonFile, topLevelKeyLines } from '../json.ts';
-import { slugify } from '../../metrics/definition.ts';
+import { slugify } from '../../metrics/index.ts';
 import type { DatasetSpec } from './els-catalogue.ts';
 
 const ROOT = 'ess-beta-metadata';

@@ -19,10 +19,11 @@
 import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition } from '../../metrics/index.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
-import { fromIso, PeriodError, type Period, type PeriodType } from '../../observations/periods.ts';
-import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/status.ts';
+import { fromIso, PeriodError, type Period, type PeriodType } from '../../observations/index.ts';
+import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/index.ts';
 import { ELS_DATASETS, ELS_UNITS } from './els-catalogue.ts';
 import { elsMetricDefinition, indicatorMetadata, readElsMetadata, type IndicatorRow } from './els-metadata.ts';
 

@@ -11,7 +11,9 @@
  * councils only) and counted; the English neighbours keep the rank ONS gave them, so a gap in the ranks shows where.
  */
 import path from 'node:path';
-import type { AdapterContext, GroupFamilyBundle, ImportAdapter, ImportItem, SourceLocation } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { GroupFamilyBundle } from '../../groups/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import { readJsonFile } from '../json.ts';
 

@@ -12,10 +12,12 @@
  * The publisher's "rank of …" columns are not imported: the platform ranks councils itself.
  */
 import path from 'node:path';
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition, SourceLocation, UnitType } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition, UnitType } from '../../metrics/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader } from '../csv.ts';
-import { calendarYear } from '../../observations/periods.ts';
-import { parseValueCell } from '../../observations/status.ts';
+import { calendarYear } from '../../observations/index.ts';
+import { parseValueCell } from '../../observations/index.ts';
 
 const NAME = 'imd';
 const LAD_TYPES = ['E06', 'E07', 'E08', 'E09'];

@@ -23,10 +23,12 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition, Polarity, SourceLocation, UnitType } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition, Polarity, UnitType } from '../../metrics/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader } from '../csv.ts';
-import { academicYear, calendarYear, financialYear, fromIso, multiYear, PeriodError, type Period } from '../../observations/periods.ts';
-import { parseValueCell, type StatusCode } from '../../observations/status.ts';
+import { academicYear, calendarYear, financialYear, fromIso, multiYear, PeriodError, type Period } from '../../observations/index.ts';
+import { parseValueCell, type StatusCode } from '../../observations/index.ts';
 
 const NAME = 'lait';
 const PREFIX = 'dfe-lait';

@@ -5,8 +5,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
-import { validateMetricDefinition } from '../../metrics/definition.ts';
-import type { ImportIssue, KnownArea, MetricDefinition, ObservationRecord } from '../adapter.ts';
+import { validateMetricDefinition } from '../../metrics/index.ts';
+import type { ImportIssue, KnownArea, ObservationRecord } from '../adapter.ts';
+import type { MetricDefinition } from '../../metrics/index.ts';
 import { ImportFileError } from '../csv.ts';
 import { excelDate, laitAdapter, laitMetricCode, parseLaitPeriod, unitFromAxis } from './lait.ts';
 

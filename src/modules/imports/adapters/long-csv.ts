@@ -5,10 +5,12 @@
  * the catalogue. Every cell is checked; a problem names file:line and the column.
  */
 import path from 'node:path';
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition, Polarity, SourceLocation, StatisticsStatus, TopicId, UnitType } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from '../../metrics/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
-import { academicYear, financialYear, parseIsoPeriod, PeriodError, type Period, type PeriodType } from '../../observations/periods.ts';
-import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/status.ts';
+import { academicYear, financialYear, parseIsoPeriod, PeriodError, type Period, type PeriodType } from '../../observations/index.ts';
+import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/index.ts';
 
 const NAME = 'long-csv';
 export const DATA_COLUMNS = ['metric', 'area', 'period', 'value', 'status', 'lci', 'uci', 'numerator', 'denominator'];

@@ -4,10 +4,11 @@
  * MADs_from_median, rank_order. MEDIAN and MADs_from_median are the publisher's own group statistics: they are not
  * imported, because the platform computes its own from the values.
  */
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition, Polarity, UnitType } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition, Polarity, UnitType } from '../../metrics/index.ts';
 import { readCsv } from '../csv.ts';
-import { financialYear, type Period } from '../../observations/periods.ts';
-import { parseValueCell } from '../../observations/status.ts';
+import { financialYear, type Period } from '../../observations/index.ts';
+import { parseValueCell } from '../../observations/index.ts';
 
 const NAME = 'oflog-asc';
 const COLUMNS = ['Financial year', 'Local authority code', 'Local authority name', 'Measure', 'Code', 'Value', 'rank_order'];

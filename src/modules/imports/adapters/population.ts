@@ -8,10 +8,12 @@
  * identical row is skipped; a differing one is an error.
  */
 import path from 'node:path';
-import type { AdapterContext, ImportAdapter, ImportItem, MetricDefinition, SourceLocation } from '../adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
+import type { MetricDefinition } from '../../metrics/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader } from '../csv.ts';
-import { parseIsoPeriod } from '../../observations/periods.ts';
-import { parseValueCell, type ValueCell } from '../../observations/status.ts';
+import { parseIsoPeriod } from '../../observations/index.ts';
+import { parseValueCell, type ValueCell } from '../../observations/index.ts';
 
 const NAME = 'population';
 const CENSUS_DAY = '2021-03-21';

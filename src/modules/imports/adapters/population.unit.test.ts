@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
-import type { ImportAdapter, ImportIssue, MetricDefinition, ObservationRecord, SourceLocation } from '../adapter.ts';
+import type { ImportAdapter, ImportIssue, ObservationRecord } from '../adapter.ts';
+import type { MetricDefinition } from '../../metrics/index.ts';
+import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError } from '../csv.ts';
 import { populationAdapter } from './population.ts';
 

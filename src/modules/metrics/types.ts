@@ -1,0 +1,56 @@
+/** The catalogue's vocabulary: what a metric definition says of itself (conventions.md, Data model: Metrics). */
+export type Polarity = 'higher-is-better' | 'lower-is-better' | 'not-applicable';
+export type UnitType =
+  | 'count'
+  | 'percentage'
+  | 'rate-per-1000'
+  | 'rate-per-10000'
+  | 'rate-per-100000'
+  | 'currency'
+  | 'currency-per-head'
+  | 'ratio'
+  | 'index'
+  | 'score'
+  | 'rank'
+  | 'years'
+  | 'other';
+export type StatisticsStatus = 'official' | 'official-accredited' | 'experimental' | 'management-information' | 'derived';
+
+/** The seven board themes of the sector body; every metric is filed under one. */
+export type TopicId =
+  | 'culture-tourism-sport'
+  | 'children-young-people'
+  | 'community-wellbeing'
+  | 'environment-housing'
+  | 'economy-transport'
+  | 'safer-stronger-communities'
+  | 'workforce-finance'
+  | 'context';
+
+export interface MetricDefinition {
+  /** Stable public id, e.g. `dfe-lait.ks2-rwm-exp`: adapter prefix + publisher code, lower case. */
+  code: string;
+  title: string;
+  shortTitle?: string | undefined;
+  description?: string | undefined;
+  definition?: string | undefined;
+  caveats?: string | undefined;
+  topic: TopicId;
+  subtopic?: string | undefined;
+  unit: string;
+  unitType: UnitType;
+  decimalPlaces: number;
+  multiplier?: number | undefined;
+  polarity: Polarity;
+  periodType: string;
+  /** GSS prefixes this metric applies to, e.g. ['E06','E08','E09','E10'] for upper-tier services. */
+  applicableAreaTypes: string[];
+  source: { publisher: string; url?: string | undefined; licence: string; attribution?: string | undefined };
+  statisticsStatus: StatisticsStatus;
+  numeratorLabel?: string | undefined;
+  denominatorLabel?: string | undefined;
+  calculation?: string | undefined;
+  releasedAt?: string | undefined;
+  nextReleaseAt?: string | undefined;
+  publisherCode?: string | undefined;
+}
