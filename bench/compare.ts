@@ -7,16 +7,15 @@
 import autocannon from 'autocannon';
 import type { Db } from '../src/platform/db.ts';
 import { importWith } from '../src/modules/imports/index.ts';
-import { createHeadlineService } from '../src/modules/reports/index.ts';
-import { createSectorService } from '../src/modules/sector/index.ts';
 import { pct, round } from './measure.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { prng, SYNTHETIC_LABEL, syntheticAreaCode, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
+import { servicesFor } from '../src/app/services.ts';
 
 
 export async function compareBench(db: Db, url: string, spec: SyntheticSpec, seconds: number, log: (s: string) => void) {
   const metrics = Math.min(60, spec.metrics);
-  await createSectorService(db).loadBasket({
+  await servicesFor(db).sector.loadBasket({
     id: 'sector-key',
     version: '1.synthetic',
     name: `${metrics} synthetic metrics (SYNTHETIC)`,
@@ -49,7 +48,7 @@ export async function compareBench(db: Db, url: string, spec: SyntheticSpec, sec
   }, { publish: true });
   if (s.state !== 'published') throw new Error(`synthetic group: ${s.message}`);
   const group = `synthetic-neighbours@1:${owner}`;
-  const headlines = createHeadlineService(db);
+  const headlines = servicesFor(db).headlines;
   const q = { group, window: 5 };
   global.gc?.(); // the garbage of the benchmarks before (an import of 21.6M rows, every council's analysis) is not this one's
   for (let i = 0; i < 5; i++) await headlines.headline(owner, q); // warm-up

@@ -15,7 +15,6 @@ import { buildApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { runImport } from '../src/modules/imports/service.ts';
-import { createObservationsService } from '../src/modules/observations/index.ts';
 import { pct, round, time } from './measure.ts';
 import { realImports } from './real.ts';
 import { peakRssMb, startServer } from './server.ts';
@@ -23,9 +22,9 @@ import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
 import { freshDb as freshDbIn } from './fresh-db.ts';
 import { surveysBench } from './surveys-run.ts';
-import { createNeighboursService } from '../src/modules/neighbours/index.ts';
 import { rawLoad, readOnly } from './raw.ts';
 import { prng, seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAdapter, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
+import { servicesFor } from '../src/app/services.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -56,7 +55,7 @@ const freshDb = (dialect: string, name: string) => freshDbIn(dialect, name, args
 async function measureQueries(db: Db, url: string) {
   const rand = prng(7);
   const metrics = Array.from({ length: 300 }, () => syntheticMetricCode(Math.floor(rand() * spec.metrics)));
-  const service = createObservationsService(db, { maxRows: 1_000_000 });
+  const service = servicesFor(db, { SLI_MAX_DATA_ROWS: '1000000' }).observations;
   for (const m of metrics.slice(0, 20)) await service.query({ metric: m, period: 'latest' }); // warm-up
   const inProc: number[] = [];
   let rowsPerQuery = 0;
@@ -175,7 +174,7 @@ if (!args['no-real'] && !args['surveys-only']) {
     const nn: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
-      const built = await createNeighboursService(fresh.db).build({ version: `bench.${i}` });
+      const built = await servicesFor(fresh.db).neighbours.build({ version: `bench.${i}` });
       nn.push((performance.now() - t) / 1000);
       if (built.summary.state !== 'published') throw new Error(`neighbours build: ${built.summary.message}`);
     }

@@ -10,13 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createAccountsService } from '../src/modules/accounts/index.ts';
-import { createGroupsService } from '../src/modules/groups/index.ts';
 import { importFiles } from '../src/modules/imports/index.ts';
-import { createNeighboursService } from '../src/modules/neighbours/index.ts';
-import { createSavedReportsService } from '../src/modules/saved-reports/index.ts';
 import { pct, round } from './measure.ts';
 import { freshDb } from './fresh-db.ts';
+import { servicesFor } from '../src/app/services.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
@@ -39,12 +36,12 @@ export async function benchSavedReport(dialect: string, requests = 200, log = (s
       const r = await importFiles(db, adapter, files.map((f) => path.join(DATA, f)), { publish: true });
       if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
     }
-    const nn = await createNeighboursService(db).build({ version: '1' });
+    const nn = await servicesFor(db).neighbours.build({ version: '1' });
     if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);
-    const group = (await createGroupsService(db).groupsForArea('E08000009')).find((g) => g.type === 'nearest-neighbours' && g.family?.code.startsWith('sli'));
+    const group = (await servicesFor(db).groups.groupsForArea('E08000009')).find((g) => g.type === 'nearest-neighbours' && g.family?.code.startsWith('sli'));
     if (!group) throw new Error('no neighbour set for Trafford from our model');
-    const userId = await createAccountsService(db).addUser({ email: 'bench@example.org', name: 'Bench', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
-    const report = await createSavedReportsService(db).create({ id: userId, role: 'council' }, { title: 'Bench', visibility: 'public', definition: { metrics: METRICS, areas: ['E08000009'], group: group.id, periods: 'latest:5', chart: 'trend' } });
+    const userId = await servicesFor(db).accounts.addUser({ email: 'bench@example.org', name: 'Bench', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
+    const report = await servicesFor(db).savedReports.create({ id: userId, role: 'council' }, { title: 'Bench', visibility: 'public', definition: { metrics: METRICS, areas: ['E08000009'], group: group.id, periods: 'latest:5', chart: 'trend' } });
     const app = await buildApp({ db, config: loadConfig({ SLI_LOG_LEVEL: 'silent' }, { databaseUrl: url }), logger: createLogger('silent') });
     await app.ready();
     try {

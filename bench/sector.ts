@@ -9,10 +9,10 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Db } from '../src/platform/db.ts';
-import { createEarlyWarning, createSectorService } from '../src/modules/sector/index.ts';
 import type { ImportAdapter } from '../src/modules/imports/adapter.ts';
 import { round, time, timeRuns } from './measure.ts';
 import { SYNTHETIC_LABEL, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
+import { servicesFor } from '../src/app/services.ts';
 
 const BASELINE = '2016-10-01';
 /** Timed runs of England's direction of travel, on both sides (the median is reported). */
@@ -37,7 +37,7 @@ type Tally = Record<string, number>;
 
 /** The service: England, then every council, each timed; the counts by classification for the DuckDB comparison. */
 export async function serviceDirection(db: Db, spec: SyntheticSpec, log: (s: string) => void) {
-  const sector = createSectorService(db);
+  const sector = servicesFor(db).sector;
   await sector.loadBasket(syntheticBasket(spec));
   // England takes a tenth of a second, where a single run mostly measures the JIT and the collector: after an untimed
   // first run, the median of ENGLAND_RUNS, as for DuckDB below.
@@ -167,9 +167,9 @@ export async function duckdbDirection(adapter: ImportAdapter, csv: string, log: 
 
 /** Screening every council against the shipped default rules, on a database holding the real files. */
 export async function screeningBench(db: Db, basketFile: string, rulesFile: string, readJson: (f: string) => unknown, log: (s: string) => void) {
-  const sector = createSectorService(db);
+  const sector = servicesFor(db).sector;
   await sector.loadBasket(readJson(basketFile));
-  const ew = createEarlyWarning(db, sector);
+  const ew = servicesFor(db).earlyWarning;
   await ew.load(readJson(rulesFile));
   await ew.screen(); // first run: records the flags
   const runs: number[] = [];

@@ -9,11 +9,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createSurveys } from '../src/modules/surveys/index.ts';
 import { round } from './measure.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAreaCode } from './synthetic.ts';
 import { freshDb, type FreshDb } from './fresh-db.ts';
+import { servicesFor } from '../src/app/services.ts';
 
 
 export type { FreshDb };
@@ -66,7 +66,7 @@ export async function benchSubmissions(dialect: string, opts: { seconds?: number
   const { db, url, drop } = await (opts.freshDb ?? freshDb)(dialect, 'survey_submit');
   try {
     await seedSyntheticAreas(db, areas);
-    const s = createSurveys(db);
+    const s = servicesFor(db).surveys;
     const by = { name: 'bench (SYNTHETIC)' };
     await s.surveys.loadDefinition(QUESTIONNAIRE, by);
     const wave = await s.surveys.createWave({ survey: QUESTIONNAIRE.code, version: 1, name: 'Synthetic wave (SYNTHETIC)', mode: 'frame', opensAt: new Date(Date.now() - 86_400_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString() }, by);

@@ -1,21 +1,33 @@
-import type { App, AppDeps, AppModule } from '../platform/app-types.ts';
+/** The one explicit list of modules the app registers, in dependency order, each handed the services it needs. */
+import type { App, AppDeps } from '../platform/app-types.ts';
 import { accountsModule } from '../modules/accounts/index.ts';
 import { areasModule } from '../modules/areas/index.ts';
 import { changesModule } from '../modules/changes/index.ts';
 import { compareModule } from '../modules/compare/index.ts';
-import { sectorModule } from '../modules/sector/index.ts';
-import { surveysModule } from '../modules/surveys/index.ts';
-import { reportsModule } from '../modules/reports/index.ts';
-import { savedReportsModule } from '../modules/saved-reports/index.ts';
-import { pagesModule } from '../modules/pages/index.ts';
-import { neighboursModule } from '../modules/neighbours/index.ts';
 import { groupsModule } from '../modules/groups/index.ts';
 import { metricsModule } from '../modules/metrics/index.ts';
+import { neighboursModule } from '../modules/neighbours/index.ts';
 import { observationsModule } from '../modules/observations/index.ts';
+import { pagesModule } from '../modules/pages/index.ts';
+import { reportsModule } from '../modules/reports/index.ts';
+import { savedReportsModule } from '../modules/saved-reports/index.ts';
+import { sectorModule } from '../modules/sector/index.ts';
+import { surveysModule } from '../modules/surveys/index.ts';
+import type { Services } from './services.ts';
 
-/** The one explicit list of modules the app registers, in dependency order. */
-const MODULES: AppModule<AppDeps>[] = [accountsModule, areasModule, metricsModule, observationsModule, changesModule, groupsModule, neighboursModule, compareModule, sectorModule, reportsModule, savedReportsModule, surveysModule, pagesModule];
-
-export async function registerModules(app: App, deps: AppDeps): Promise<void> {
-  for (const m of MODULES) await m.register(app, deps);
+export async function registerModules(app: App, { config }: AppDeps, s: Services): Promise<void> {
+  // Accounts first: its hook sets req.user for every other module.
+  await accountsModule.register(app, { accounts: s.accounts, cookieSecure: config.cookieSecure });
+  await areasModule.register(app, { areas: s.areas });
+  await metricsModule.register(app, { metrics: s.metrics });
+  await observationsModule.register(app, { observations: s.observations });
+  await changesModule.register(app, { changes: s.changes });
+  await groupsModule.register(app, { groups: s.groups, areas: s.areas });
+  await neighboursModule.register(app, { neighbours: s.neighbours });
+  await compareModule.register(app, { compare: s.compare });
+  await sectorModule.register(app, { sector: s.sector, earlyWarning: s.earlyWarning, observations: s.observations });
+  await reportsModule.register(app, { headlines: s.headlines, compare: s.compare });
+  await savedReportsModule.register(app, { savedReports: s.savedReports, reportBuilder: s.reportBuilder });
+  await surveysModule.register(app, { surveys: s.surveys, cookieSecure: config.cookieSecure });
+  await pagesModule.register(app, { pages: s.pages });
 }

@@ -5,11 +5,12 @@ import { once } from 'node:events';
 import { createDb, type Db } from '../platform/db.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { migrateToLatest } from '../platform/migrate.ts';
-import { createLogger } from '../platform/logger.ts';
+import { createLogger, type Logger } from '../platform/logger.ts';
 import { buildApp } from '../app/app.ts';
+import { createServices, type Services } from '../app/services.ts';
 import { AppError } from '../platform/errors.ts';
 import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
-import { createObservationsService, CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
+import { CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
@@ -27,12 +28,19 @@ class CliExit extends Error {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
-async function open(cmd: Command): Promise<{ db: Db; config: Config }> {
+/**
+ * Opens (and migrates) the database and builds every service once, through the composition root. One-shot commands
+ * log to standard error at SLI_LOG_LEVEL, default `warn` (their own output says what happened); `serve` logs to
+ * standard output at SLI_LOG_LEVEL, default `info`.
+ */
+async function open(cmd: Command, serving = false): Promise<{ db: Db; config: Config; logger: Logger; services: Services }> {
   const opts = cmd.optsWithGlobals<{ databaseUrl?: string; port?: string; host?: string }>();
-  const config = loadConfig(process.env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
+  const env = serving || process.env.SLI_LOG_LEVEL ? process.env : { ...process.env, SLI_LOG_LEVEL: 'warn' };
+  const config = loadConfig(env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
+  const logger = createLogger(config.logLevel, serving ? 'stdout' : 'stderr');
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
-  return { db, config };
+  return { db, config, logger, services: createServices({ db, config, logger }) };
 }
 
 const program = new Command('sli')
@@ -46,9 +54,8 @@ program
   .option('--port <n>', 'port to listen on (default SLI_PORT or 3000)')
   .option('--host <host>', 'address to listen on (default SLI_HOST or 127.0.0.1)')
   .action(async (_o, cmd: Command) => {
-    const { db, config } = await open(cmd);
-    const logger = createLogger(config.logLevel);
-    const app = await buildApp({ db, config, logger });
+    const { db, config, logger, services } = await open(cmd, true);
+    const app = await buildApp({ db, config, logger }, services);
     const address = await app.listen({ port: config.port, host: config.host });
     logger.info({ database: db.description }, `listening on ${address}`);
     const stop = async () => {
@@ -146,12 +153,12 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
   .action(async (what: string, o: { metric: string; area?: string; period: string; format: 'csv' | 'json' }, cmd: Command) => {
     if (what !== 'observations') throw new CliExit(`sli export: "${what}" cannot be exported; try "sli export observations"`, 2);
-    const { db } = await open(cmd);
+    const { db, services } = await open(cmd);
     try {
-      const service = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+      const service = services.observations;
       const q = { metric: o.metric, area: o.area, period: o.period };
       if (o.format === 'json') {
-        out(JSON.stringify(await service.query(q), null, 2));
+        out(JSON.stringify(await service.query(q, { unlimited: true }), null, 2));
         return;
       }
       const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });

@@ -2,8 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
-import { comparisonCsvRows, COMPARE_CSV_COLUMNS, createCompareService } from '../modules/compare/index.ts';
-import { createNeighboursService } from '../modules/neighbours/index.ts';
+import { comparisonCsvRows, COMPARE_CSV_COLUMNS } from '../modules/compare/index.ts';
 import { readJsonFile, type CliContext } from './sector.ts';
 
 /** An AppError's field problems, one line each, then its message as the exit. */
@@ -22,9 +21,9 @@ export function registerNeighboursCommands(program: Command, ctx: CliContext): v
     .option('--draft', 'hold as a draft import instead of publishing')
     .action(async (o: { weights?: string; version?: string; draft?: boolean }, cmd: Command) => {
       const weights = o.weights ? readJsonFile(o.weights, ctx) : undefined;
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
-        const r = await createNeighboursService(db).build({ version: o.version, weights, publish: !o.draft }).catch((e: unknown) => explain(e, ctx, o.weights ?? 'model'));
+        const r = await services.neighbours.build({ version: o.version, weights, publish: !o.draft }).catch((e: unknown) => explain(e, ctx, o.weights ?? 'model'));
         for (const n of r.notes) ctx.err(`note: ${n}`);
         for (const x of r.excluded) ctx.err(`left out: ${x.name} (${x.code}) has no ${x.missing.join(', ')}`);
         ctx.out(`Version ${r.version}: ${r.summary.message}`);
@@ -38,10 +37,10 @@ export function registerNeighboursCommands(program: Command, ctx: CliContext): v
     .requiredOption('--with <family>', 'a family id, optionally @version, e.g. dfe-statistical-neighbours@2025 or ons-similar-areas-global')
     .option('--model <family>', 'our family (default sli-neighbours-county-services for DfE, else sli-neighbours-district-services)')
     .action(async (o: { with: string; model?: string }, cmd: Command) => {
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
         const ours = o.model ?? (o.with.startsWith('dfe-') ? 'sli-neighbours-county-services' : 'sli-neighbours-district-services');
-        ctx.out(JSON.stringify(await createNeighboursService(db).overlap(ours, o.with).catch((e: unknown) => explain(e, ctx, 'overlap')), null, 2));
+        ctx.out(JSON.stringify(await services.neighbours.overlap(ours, o.with).catch((e: unknown) => explain(e, ctx, 'overlap')), null, 2));
       } finally {
         await db.close();
       }
@@ -56,9 +55,9 @@ export function registerNeighboursCommands(program: Command, ctx: CliContext): v
     .option('--period <period>', 'latest (default), a label such as 2023/24, or an ISO period')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .action(async (o: { metric: string; area: string; group: string; period?: string; format: 'json' | 'csv' }, cmd: Command) => {
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
-        const c = await createCompareService(db).compare({ metric: o.metric, area: o.area, group: o.group, ...(o.period ? { period: o.period } : {}) }).catch((e: unknown) => explain(e, ctx, 'compare'));
+        const c = await services.compare.compare({ metric: o.metric, area: o.area, group: o.group, ...(o.period ? { period: o.period } : {}) }).catch((e: unknown) => explain(e, ctx, 'compare'));
         ctx.out(o.format === 'json' ? JSON.stringify(c, null, 2) : stringify(comparisonCsvRows(c), { header: true, columns: [...COMPARE_CSV_COLUMNS] }));
       } finally {
         await db.close();

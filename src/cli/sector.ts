@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
-import { createEarlyWarning, createSectorService, DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COUNCIL_CSV_COLUMNS } from '../modules/sector/index.ts';
+import type { Services } from '../app/services.ts';
+import { DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COUNCIL_CSV_COLUMNS } from '../modules/sector/index.ts';
 
 export interface CliContext {
-  open(cmd: Command): Promise<{ db: Db }>;
+  open(cmd: Command): Promise<{ db: Db; services: Services }>;
   out(s: string): void;
   err(s: string): void;
   exit(message: string, status: number): Error;
@@ -35,16 +36,16 @@ export function readJsonFile(file: string, ctx: CliContext): unknown {
 
 export function registerSectorCommands(program: Command, ctx: CliContext): void {
   const sector = program.command('sector').description('the sector overview: baskets of key metrics and early-warning rules');
-  const loader = (name: string, what: string, example: string, loadWith: (db: Db, raw: unknown) => Promise<{ state: 'loaded' | 'unchanged'; code: string; version: string }>) =>
+  const loader = (name: string, what: string, example: string, loadWith: (services: Services, raw: unknown) => Promise<{ state: 'loaded' | 'unchanged'; code: string; version: string }>) =>
     sector
       .command(name)
       .description(`validate ${what} (JSON) against the catalogue and store it as a new version`)
       .argument('<file>', `${what} JSON, e.g. ${example}`)
       .action(async (file: string, _o, cmd: Command) => {
         const raw = readJsonFile(file, ctx);
-        const { db } = await ctx.open(cmd);
+        const { db, services } = await ctx.open(cmd);
         try {
-          const r = await loadWith(db, raw);
+          const r = await loadWith(services, raw);
           ctx.out(r.state === 'loaded' ? `Loaded ${what} ${r.code} version ${r.version}.` : `${what[0]!.toUpperCase()}${what.slice(1)} ${r.code} version ${r.version} is already loaded, unchanged.`);
         } catch (e) {
           if (!(e instanceof DefinitionError)) throw e;
@@ -54,8 +55,8 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
           await db.close();
         }
       });
-  loader('load-basket', 'basket', 'src/modules/sector/baskets/sector-key.json', (db, raw) => createSectorService(db).loadBasket(raw));
-  loader('load-rules', 'rule set', 'src/modules/sector/rules/sector-early-warning.json', (db, raw) => createEarlyWarning(db, createSectorService(db)).load(raw));
+  loader('load-basket', 'basket', 'src/modules/sector/baskets/sector-key.json', (s, raw) => s.sector.loadBasket(raw));
+  loader('load-rules', 'rule set', 'src/modules/sector/rules/sector-early-warning.json', (s, raw) => s.earlyWarning.load(raw));
 
   const analyse = program.command('analyse').description('sector analyses');
   analyse
@@ -70,9 +71,9 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .action(async (o: { basket?: string; area?: string; group?: string; everyCouncil?: boolean; baseline?: string; latest?: string; format: 'json' | 'csv' }, cmd: Command) => {
       if (o.everyCouncil && (o.area || o.group)) throw ctx.exit('--every-council cannot be combined with --area or --group.', 2);
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
-        const s = createSectorService(db);
+        const s = services.sector;
         if (o.everyCouncil) {
           const r = await s.directionForEveryCouncil(o);
           ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : stringify(everyCouncilCsvRows(r), { header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }));
@@ -92,9 +93,9 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
     .option('--rules <id>', 'rule set id or id@version (default sector-early-warning, latest version)')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .action(async (o: { rules?: string; format: 'json' | 'csv' }, cmd: Command) => {
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
-        const r = await createEarlyWarning(db, createSectorService(db)).screen(o.rules);
+        const r = await services.earlyWarning.screen(o.rules);
         for (const rule of r.rules) if (rule.status === 'failed') ctx.err(`rule ${rule.id} could not be evaluated and changed no flag: ${rule.error ?? ''}`);
         if (o.format === 'json') {
           ctx.out(JSON.stringify(r, null, 2));

@@ -8,7 +8,6 @@ import { ImportFileError } from '../modules/imports/index.ts';
 import {
   readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
 } from '../modules/surveys/index.ts';
-import { createSurveys } from '../modules/surveys/index.ts';
 import type { CliContext } from './sector.ts';
 
 const positive = (name: string) => (v: string) => {
@@ -53,9 +52,9 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
       const json: unknown = extname(file).toLowerCase() === '.json' ? JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) : toSurveyJs(def);
       if (o.out) { writeFileSync(o.out, `${JSON.stringify(json, null, 2)}\n`); ctx.out(`Wrote ${o.out}.`); }
       if (o.check) return;
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
-        const r = await createSurveys(db).surveys.loadDefinition(json, { name: 'sli' });
+        const r = await services.surveys.surveys.loadDefinition(json, { name: 'sli' });
         ctx.out(r.created ? `Stored ${def.code} version ${def.version}.` : `${def.code} version ${def.version} is already stored, unchanged.`);
       } catch (e) { failWith(e, ctx); } finally { await db.close(); }
     });

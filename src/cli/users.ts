@@ -1,7 +1,7 @@
 /** `sli users …`: add, list, disable and enable registered users (the first administrator is made here). */
 import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
-import { createAccountsService, ROLES } from '../modules/accounts/index.ts';
+import { ROLES } from '../modules/accounts/index.ts';
 import type { CliContext } from './sector.ts';
 
 async function readStdin(): Promise<string> {
@@ -23,9 +23,9 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .action(async (o: { email: string; name: string; role: string; council?: string; passwordStdin?: boolean }, cmd: Command) => {
       const password = o.passwordStdin ? await readStdin() : process.env.SLI_NEW_PASSWORD;
       if (!password) throw ctx.exit('Give the password in SLI_NEW_PASSWORD or with --password-stdin (never as an argument: it would show in the process list).', 2);
-      const { db } = await ctx.open(cmd);
+      const { db, services } = await ctx.open(cmd);
       try {
-        await createAccountsService(db).addUser({ email: o.email, name: o.name, password, role: o.role, council: o.council });
+        await services.accounts.addUser({ email: o.email, name: o.name, password, role: o.role, council: o.council });
         ctx.out(`Added ${o.email.trim().toLowerCase()} (${o.role}).`);
       } catch (e) {
         if (e instanceof AppError && e.status < 500) throw ctx.exit(`${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`, 1);
@@ -36,8 +36,8 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list users with role, council and whether they are disabled')
     .action(async (_o, cmd: Command) => {
-      const { db } = await ctx.open(cmd);
-      for (const u of await createAccountsService(db).listUsers()) {
+      const { db, services } = await ctx.open(cmd);
+      for (const u of await services.accounts.listUsers()) {
         ctx.out([u.email, u.role, u.council_code ?? '-', u.name, u.disabled_at ? `disabled ${u.disabled_at}` : 'active'].join('\t'));
       }
     });
@@ -47,9 +47,9 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       .description(disabled ? 'stop a user signing in and end their sessions' : 'let a disabled user sign in again')
       .argument('<email>')
       .action(async (email: string, _o, cmd: Command) => {
-        const { db } = await ctx.open(cmd);
+        const { db, services } = await ctx.open(cmd);
         try {
-          await createAccountsService(db).setDisabled(email, disabled);
+          await services.accounts.setDisabled(email, disabled);
         } catch (e) {
           if (e instanceof AppError && e.status === 404) throw ctx.exit(e.message, 1);
           throw e;

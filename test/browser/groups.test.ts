@@ -12,7 +12,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
-import { createAccountsService } from '../../src/modules/accounts/index.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 const DFE_TRAFFORD = '/groups/dfe-statistical-neighbours@2025:E08000009';
 
@@ -28,7 +28,7 @@ describe('comparison groups in Chromium', () => {
     await seedAreas(db);
     const r = await importFiles(db, 'dfe-statistical-neighbours', [sharedFile('similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')], { publish: true });
     if (r.state !== 'published') throw new Error(`dfe-statistical-neighbours: ${r.message}`);
-    await createAccountsService(db).addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
     server = await serveToChromium(db);
     base = server.base;
     officer = await server.browser.newContext({ javaScriptEnabled: false });

@@ -13,9 +13,7 @@ import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
 import type { App } from '../../src/platform/app-types.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
-import { createNeighboursService } from '../../src/modules/neighbours/index.ts';
-import { createEarlyWarning, createSectorService } from '../../src/modules/sector/index.ts';
-import { createAccountsService } from '../../src/modules/accounts/index.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 describe('public pages in Chromium', () => {
   let db: TestDb;
@@ -40,9 +38,9 @@ describe('public pages in Chromium', () => {
       const r = await importFiles(db, adapter, files.map(sharedFile), { publish: true });
       if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
     }
-    const nn = await createNeighboursService(db).build({ version: '1' });
+    const nn = await servicesFor(db).neighbours.build({ version: '1' });
     if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);
-    await createSectorService(db).loadBasket({
+    await servicesFor(db).sector.loadBasket({
       id: 'sector-key',
       version: 'browser',
       name: 'Key measures',
@@ -56,10 +54,10 @@ describe('public pages in Chromium', () => {
         { metric: 'defra.household-recycling-rate', why: 'A service every council runs.' },
       ],
     });
-    const ew = createEarlyWarning(db, createSectorService(db));
+    const ew = servicesFor(db).earlyWarning;
     await ew.load({ id: 'sector-early-warning', version: 'browser', name: 'Browser rules', description: 'For the browser tests', rules: [{ id: 'bottom-quartile', type: 'bottom-quartile', statement: 'In the bottom quarter of councils of its type on at least 2 key measures.', params: { basket: 'sector-key', k: 2, group: 'same-type' } }] });
     await ew.screen();
-    await createAccountsService(db).addUser({ email: 'analyst@sector.example', name: 'Sector Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({ email: 'analyst@sector.example', name: 'Sector Analyst', role: 'analyst', password: 'correct horse battery staple' });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -12,7 +12,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
-import { createAccountsService } from '../../src/modules/accounts/index.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 describe('saved reports in Chromium', () => {
   let db: TestDb;
@@ -26,7 +26,7 @@ describe('saved reports in Chromium', () => {
     await seedAreas(db);
     const r = await importFiles(db, 'oflog-asc', [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], { publish: true });
     if (r.state !== 'published') throw new Error(`oflog-asc: ${r.message}`);
-    await createAccountsService(db).addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
     server = await serveToChromium(db);
     base = server.base;
     officer = await server.browser.newContext({ javaScriptEnabled: false });

@@ -12,8 +12,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { isoIn, PERCEPTION_V1 } from '../helpers/surveys.ts';
 import type { App } from '../../src/platform/app-types.ts';
-import { createAccountsService } from '../../src/modules/accounts/index.ts';
-import { createSurveys } from '../../src/modules/surveys/index.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 describe('survey tables and free-text themes in Chromium', () => {
   let db: TestDb;
@@ -27,11 +26,11 @@ describe('survey tables and free-text themes in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    await createAccountsService(db).addUser({ email: 'analyst@tables.example', name: 'Tables Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({ email: 'analyst@tables.example', name: 'Tables Analyst', role: 'analyst', password: 'correct horse battery staple' });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const s = createSurveys(db);
+    const s = servicesFor(db).surveys;
     const by = { name: 'Tables Analyst' };
     await s.surveys.loadDefinition(PERCEPTION_V1, by);
     for (const name of ['Tables wave', 'Second wave']) {

@@ -13,8 +13,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { isoIn, PERCEPTION_V1 } from '../helpers/surveys.ts';
 import type { App } from '../../src/platform/app-types.ts';
-import { createAccountsService } from '../../src/modules/accounts/index.ts';
-import { createSurveys } from '../../src/modules/surveys/index.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 describe('survey pages in Chromium', () => {
   let db: TestDb;
@@ -29,11 +28,11 @@ describe('survey pages in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    await createAccountsService(db).addUser({ email: 'analyst@surveys.example', name: 'Survey Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({ email: 'analyst@surveys.example', name: 'Survey Analyst', role: 'analyst', password: 'correct horse battery staple' });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const s = createSurveys(db);
+    const s = servicesFor(db).surveys;
     const by = { name: 'Survey Analyst' };
     await s.surveys.loadDefinition(PERCEPTION_V1, by);
     const wave = await s.surveys.createWave({ survey: 'council-perception', version: 1, name: 'Browser wave', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) }, by);

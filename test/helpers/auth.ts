@@ -1,6 +1,6 @@
-import { createAccountsService } from '../../src/modules/accounts/index.ts';
 import type { App } from '../../src/platform/app-types.ts';
 import type { Db } from '../../src/platform/db.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 export interface Signed {
   cookie: string;
@@ -34,7 +34,7 @@ export async function signIn(app: App, email: string, password: string): Promise
  * other, "Other Officer" of Manchester E08000003), an analyst ("An Analyst") and an administrator ("An Admin").
  */
 export async function signInEveryRole(db: Db, app: App): Promise<{ owner: Signed; other: Signed; analyst: Signed; admin: Signed }> {
-  const accounts = createAccountsService(db);
+  const accounts = servicesFor(db).accounts;
   const password = 'correct horse battery';
   await accounts.addUser({ email: 'owner@example.org', name: 'Owner Officer', password, role: 'council', council: 'E08000009' });
   await accounts.addUser({ email: 'other@example.org', name: 'Other Officer', password, role: 'council', council: 'E08000003' });

@@ -7,8 +7,8 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { runImport } from '../imports/index.ts';
-import { createEarlyWarning, createSectorService } from '../sector/index.ts';
-import { createAccountsService, LOGIN_LIMIT } from './index.ts';
+import { LOGIN_LIMIT } from './index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const USERS = {
@@ -32,14 +32,14 @@ describe('accounts, roles and access', () => {
     const rows: FixtureRow[] = codes.flatMap((c, i) => [2021, 2022].flatMap((y) => [['acc.a', c, y, c === 'E08000009' ? 1 : 50 + i], ['acc.b', c, y, c === 'E08000009' ? 1 : 50 + i]] as FixtureRow[]));
     const metrics = ['acc.a', 'acc.b'].map((m) => testMetric(m, { applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }));
     await runImport(db, { adapter: fixtureAdapter(metrics, rows), files: [], publish: true });
-    const sector = createSectorService(db);
+    const sector = servicesFor(db).sector;
     await sector.loadBasket({ id: 'acc', version: '1', name: 'b', description: 'fixture', baseline: '2021-10-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 'acc.a', why: 't' }, { metric: 'acc.b', why: 't' }] });
-    const ew = createEarlyWarning(db, sector);
+    const ew = servicesFor(db).earlyWarning;
     await ew.load({ id: 'sector-early-warning', version: '1', name: 'Fixture rules', description: 'fixture', rules: [{ id: 'bottom', type: 'bottom-quartile', statement: 'Bottom quarter on both.', params: { basket: 'acc', k: 2, group: 'same-type' } }] });
     await ew.screen();
     flagId = (await ew.results({})).flags[0]!.id;
 
-    const accounts = createAccountsService(db);
+    const accounts = servicesFor(db).accounts;
     for (const u of Object.values(USERS)) await accounts.addUser({ ...u, password: PASSWORD });
     app = await createTestApp(db);
     for (const [who, u] of Object.entries(USERS)) as[who as Who] = await signIn(app, u.email, PASSWORD);
@@ -53,7 +53,7 @@ describe('accounts, roles and access', () => {
   const csrfOf = (who: Who) => (who === 'visitor' ? 'none' : as[who]!.csrf);
 
   it('refuses bad users with a message per field, and never stores a password in clear', async () => {
-    const accounts = createAccountsService(db);
+    const accounts = servicesFor(db).accounts;
     const err = await accounts.addUser({ email: 'not-an-email', name: ' ', password: 'short', role: 'boss' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).errors.map((e) => e.field)).toEqual(['email', 'name', 'role', 'password']);
@@ -86,7 +86,7 @@ describe('accounts, roles and access', () => {
   });
 
   it('limits failed sign-ins per address, even with the right password afterwards, and says when to try again', async () => {
-    const accounts = createAccountsService(db);
+    const accounts = servicesFor(db).accounts;
     await accounts.addUser({ email: 'target@sector.example', name: 'Target', role: 'analyst', password: PASSWORD });
     for (let i = 0; i < LOGIN_LIMIT; i++) await expect(accounts.signIn('target@sector.example', 'guess number ' + i, '10.0.0.1')).rejects.toMatchObject({ status: 401 });
     const blocked = await accounts.signIn('target@sector.example', PASSWORD, '10.0.0.2').catch((e: unknown) => e);
@@ -148,7 +148,7 @@ describe('accounts, roles and access', () => {
     const out = await app.inject({ method: 'POST', url: '/sign-out', headers: { cookie: mine.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(mine.csrf)}` });
     expect(out.statusCode).toBe(303);
     expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: mine.cookie } })).statusCode).toBe(401);
-    const accounts = createAccountsService(db);
+    const accounts = servicesFor(db).accounts;
     const council = await signIn(app, USERS.council.email, PASSWORD);
     await accounts.setDisabled(USERS.council.email, true);
     expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: council.cookie } })).statusCode).toBe(401);

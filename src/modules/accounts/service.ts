@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
+import type { AreasService } from '../areas/index.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 import { accountsRepository as repo } from './repository.ts';
 import { ROLES, type Role } from './tables.ts';
@@ -27,8 +27,8 @@ export const LOGIN_WINDOW_MINUTES = 15;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export function createAccountsService(db: Db) {
-  const areas = createAreasService(db);
+export function createAccountsService(db: Db, deps: { areas: AreasService }) {
+  const { areas } = deps;
 
   async function addUser(input: { email: string; name: string; password: string; role: string; council?: string | undefined }, now = new Date()): Promise<number> {
     const email = input.email.trim().toLowerCase();

@@ -2,6 +2,8 @@ import type { Generated } from 'kysely';
 
 export type Role = 'council' | 'analyst' | 'admin';
 export const ROLES: readonly Role[] = ['council', 'analyst', 'admin'];
+/** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
+export const ANALYST_ROLES = ['analyst', 'admin'] as const satisfies readonly Role[];
 
 export interface UsersTable {
   id: Generated<number>;

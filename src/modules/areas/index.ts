@@ -1,7 +1,7 @@
 /** Areas: English councils and their geography over time (types, parents, names, predecessors and successors). */
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { AreasService } from './service.ts';
 import { areasRoutes } from './routes.ts';
-import { createAreasService } from './service.ts';
 
 export { applyGeography, type GeographyCounts } from './apply.ts';
 export {
@@ -19,12 +19,12 @@ export {
   type LiveArea,
   type ResolvedArea,
 } from './service.ts';
-export { AREA_TYPES, isIsoDate, today, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
+export { AREA_TYPES, COUNCIL_TYPES, isIsoDate, today, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
 
-export const areasModule: AppModule<AppDeps> = {
+export const areasModule: AppModule<{ areas: AreasService }> = {
   name: 'areas',
-  register(app, deps) {
-    areasRoutes(app, createAreasService(deps.db));
+  register(app, { areas }) {
+    areasRoutes(app, areas);
   },
 };
 export type { AreaParentRecord, AreaRecord, AreaSuccessionRecord, GeographyBundle } from './bundle.ts';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { importGeography, seedAreas } from '../../../test/helpers/seed.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService, type AreasService } from './index.ts';
+import { type AreasService } from './index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 describe('areas service over the real geography', () => {
   let db: TestDb;
@@ -10,7 +11,7 @@ describe('areas service over the real geography', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    areas = createAreasService(db);
+    areas = servicesFor(db).areas;
   });
   afterAll(async () => db.drop());
 

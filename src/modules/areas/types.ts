@@ -25,9 +25,12 @@ export const AREA_TYPES: readonly AreaType[] = [
   { prefix: 'E92', slug: 'country', name: 'Country', tier: 'none' },
 ];
 
+/** The GSS types of English councils: unitary, district, metropolitan district, London borough, county. */
+export const COUNCIL_TYPES: readonly string[] = ['E06', 'E07', 'E08', 'E09', 'E10'];
+
 /** Readable names for groups of types. */
 const TYPE_GROUPS: Record<string, string[]> = {
-  council: ['E06', 'E07', 'E08', 'E09', 'E10'],
+  council: [...COUNCIL_TYPES],
   'upper-tier': ['E06', 'E08', 'E09', 'E10'],
   'lower-tier': ['E06', 'E07', 'E08', 'E09'],
   district: ['E07'],

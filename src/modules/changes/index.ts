@@ -1,12 +1,12 @@
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { ChangesService } from './service.ts';
 import { changesRoutes } from './routes.ts';
-import { createChangesService } from './service.ts';
 
-export { createChangesService } from './service.ts';
+export { createChangesService, type ChangesService } from './service.ts';
 
-export const changesModule: AppModule<AppDeps> = {
+export const changesModule: AppModule<{ changes: ChangesService }> = {
   name: 'changes',
-  register(app, deps) {
-    changesRoutes(app, createChangesService(deps.db));
+  register(app, { changes }) {
+    changesRoutes(app, changes);
   },
 };

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
-import type { createChangesService } from './service.ts';
+import type { ChangesService } from './service.ts';
 
-export function changesRoutes(app: App, service: ReturnType<typeof createChangesService>): void {
+export function changesRoutes(app: App, service: ChangesService): void {
   app.get(
     '/api/v1/changes',
     {

@@ -43,3 +43,5 @@ export function createChangesService(db: Db) {
     },
   };
 }
+
+export type ChangesService = ReturnType<typeof createChangesService>;

@@ -10,9 +10,9 @@ import { defraRecyclingAdapter } from '../imports/index.ts';
 import { oflogAscAdapter } from '../imports/index.ts';
 import { runImport } from '../imports/index.ts';
 import { applyGroupFamily } from '../groups/index.ts';
-import { createAccountsService } from '../accounts/index.ts';
 import { signIn } from '../../../test/helpers/auth.ts';
 import type { ImportAdapter, ImportItem } from '../imports/index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 const OFLOG = 'performance/oflog_adult_social_care_2015_2023.csv';
 
@@ -63,7 +63,7 @@ describe('compare', () => {
   });
 
   it('a registered user compares with their own private group; it is never cached publicly and no one else can use it', async () => {
-    await createAccountsService(db).addUser({ email: 'officer@example.org', name: 'Officer', password: 'correct horse battery', role: 'council', council: 'E08000009' });
+    await servicesFor(db).accounts.addUser({ email: 'officer@example.org', name: 'Officer', password: 'correct horse battery', role: 'council', council: 'E08000009' });
     const me = await signIn(app, 'officer@example.org', 'correct horse battery');
     const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: me.cookie, 'x-csrf-token': me.csrf }, payload: { name: 'Mine', members: ['E08000009', 'E08000007', 'E08000003', 'E08000006', 'E08000008'] } })).json();
     const url = `/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=${g.id}`;

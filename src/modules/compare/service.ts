@@ -11,11 +11,11 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import { createAreasService, type ResolvedArea } from '../areas/index.ts';
-import { createGroupsService, type GroupDto, type ResolvedGroup, type Viewer } from '../groups/index.ts';
+import { COUNCIL_TYPES, type AreasService, type ResolvedArea } from '../areas/index.ts';
+import { type GroupsService, type GroupDto, type ResolvedGroup, type Viewer } from '../groups/index.ts';
 import type { Polarity } from '../metrics/index.ts';
-import { createMetricsService, toMetricDto } from '../metrics/index.ts';
-import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, statusFromText, type AvailablePeriod } from '../observations/index.ts';
+import { type MetricsService, toMetricDto } from '../metrics/index.ts';
+import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, statusFromText, type AvailablePeriod } from '../observations/index.ts';
 import { trend, type DirectionOptions, type PointValue, type TrendResult } from './direction.ts';
 import { positionSentence } from './sentences.ts';
 import { groupStatistics, median, memberPositions, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
@@ -67,10 +67,9 @@ export interface Comparison {
   attribution: string;
 }
 
-const COUNCIL_TYPES = new Set(['E06', 'E07', 'E08', 'E09', 'E10']);
 const BUILT_IN_NARROWED = new Set(['authority-type', 'tier', 'region', 'county', 'combined-authority', 'england']);
 
-type MetricRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolve']>>[number];
+type MetricRow = Awaited<ReturnType<MetricsService['resolve']>>[number];
 /** A metric's period, with England's own figure as kept beside the coverage (status NULL: no England figure). */
 type PeriodRow = AvailablePeriod & { metric_id: number; england_value: number | null; england_status: string | null };
 
@@ -102,7 +101,7 @@ export function describeGroup(g: GroupDto, compared: number): string {
   }
 }
 
-type GridRow = Awaited<ReturnType<ReturnType<typeof createObservationsService>['grid']>>[number];
+type GridRow = Awaited<ReturnType<ObservationsService['grid']>>[number];
 /** Observations by metric, then by period and area in one number (period × AREA_SLOTS + area): no string keys. */
 type GridIndex = Map<number, Map<number, GridRow>>;
 const AREA_SLOTS = 1 << 20;
@@ -118,11 +117,8 @@ function gridIndex(rows: GridRow[]): GridIndex {
   return out;
 }
 
-export function createCompareService(db: Db) {
-  const metrics = createMetricsService(db);
-  const groups = createGroupsService(db);
-  const areas = createAreasService(db);
-  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+export function createCompareService(db: Db, deps: { metrics: MetricsService; groups: GroupsService; areas: AreasService; observations: ObservationsService }) {
+  const { metrics, groups, areas, observations } = deps;
 
   async function focusArea(code: string): Promise<ResolvedArea> {
     const wanted = code.trim().toUpperCase();
@@ -130,7 +126,7 @@ export function createCompareService(db: Db) {
     const { areas: found } = await areas.resolveCodes([wanted]);
     const a = found[0];
     if (!a) throw new AppError(400, 'unknown-area', `Unknown area "${wanted}". See /api/v1/areas.`, [{ field: 'area', message: 'is not a known area code', value: code }]);
-    if (!COUNCIL_TYPES.has(a.type)) throw invalidParameter('area', `${a.code} (${a.name}) is not a council; comparisons are between councils`, code);
+    if (!COUNCIL_TYPES.includes(a.type)) throw invalidParameter('area', `${a.code} (${a.name}) is not a council; comparisons are between councils`, code);
     return a;
   }
 

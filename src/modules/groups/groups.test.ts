@@ -7,8 +7,8 @@ import type { ImportAdapter, ImportItem } from '../imports/index.ts';
 import type { GroupFamilyBundle } from './bundle.ts';
 import { runImport } from '../imports/index.ts';
 import { applyGroupFamily } from './index.ts';
-import { createAccountsService } from '../accounts/index.ts';
 import { signIn, type Signed } from '../../../test/helpers/auth.ts';
+import { servicesFor } from '../../app/services.ts';
 
 /** A small family in the shape the published-family adapters produce (Trafford's CIPFA 2021 list, first five). */
 function familyAdapter(groups: GroupFamilyBundle['groups']): ImportAdapter {
@@ -124,7 +124,7 @@ describe('custom groups', () => {
     db = await createTestDb();
     await seedAreas(db);
     app = await createTestApp(db);
-    const accounts = createAccountsService(db);
+    const accounts = servicesFor(db).accounts;
     await accounts.addUser({ email: 'alice@example.org', name: 'Alice', password: 'correct horse battery', role: 'council', council: 'E08000009' });
     await accounts.addUser({ email: 'bob@example.org', name: 'Bob', password: 'correct horse battery', role: 'council', council: 'E08000007' });
     alice = await signIn(app, 'alice@example.org', 'correct horse battery');

@@ -7,7 +7,7 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
 import { importFiles, runImport } from '../imports/index.ts';
-import { createSectorService } from '../sector/index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 /** The ten Greater Manchester districts (the combined authority's members). */
 const GM = ['E08000001', 'E08000002', 'E08000003', 'E08000004', 'E08000005', 'E08000006', 'E08000007', 'E08000008', 'E08000009', 'E08000010'];
@@ -252,7 +252,7 @@ describe('group pages', () => {
     const rows: FixtureRow[] = [2022, 2023].flatMap((y) => GM.map((code, i): FixtureRow => ['test.groups-page', code, y, 40 + i + (y - 2022)]));
     const r = await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true });
     expect(r.state).toBe('published');
-    await createSectorService(db).loadBasket({ id: 'sector-key', version: 't1', name: 'Key measures', description: 'test', baseline: '2022-04-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 'test.groups-page', why: 'a test' }] });
+    await servicesFor(db).sector.loadBasket({ id: 'sector-key', version: 't1', name: 'Key measures', description: 'test', baseline: '2022-04-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 'test.groups-page', why: 'a test' }] });
     const shared = await save(owner, 'Trafford and friends', 'shared', GM.slice(5));
     for (const [group, href] of [['combined-authority:E47000001', '/groups/combined-authority:E47000001'], [shared, `/groups/${shared}`]]) {
       const council = await get(`/areas/E08000009?group=${encodeURIComponent(group!)}`);

@@ -6,10 +6,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
-import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole, type SessionUser } from '../accounts/index.ts';
-import { createAreasService, parseAt } from '../areas/index.ts';
+import { type AreasService, parseAt } from '../areas/index.ts';
 import { SIGNED_IN } from './routes.ts';
 import { GroupParams } from './schemas.ts';
 import { VISIBILITIES, type GroupsService } from './service.ts';
@@ -25,8 +24,7 @@ const CsrfBody = Type.Object({ _csrf: Field(100) });
 
 const visibilityOptions = VISIBILITIES.map((v) => ({ value: v, text: VISIBILITY_CHOICES[v] }));
 
-export function groupsPages(app: App, groups: GroupsService, db: Db): void {
-  const areas = createAreasService(db);
+export function groupsPages(app: App, groups: GroupsService, areas: AreasService): void {
 
   /** The council asked for with ?area=, and the groups it can be compared with; a problem for the field otherwise. */
   async function forArea(code: string, at: string) {

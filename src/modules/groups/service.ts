@@ -18,7 +18,7 @@ import type { Db } from '../../platform/db.ts';
 import { randomUUID } from 'node:crypto';
 import { AppError, invalidParameter, notFound, type FieldError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
-import { createAreasService, parseAt, typeInfo, type AreaRef, type LiveArea } from '../areas/index.ts';
+import { COUNCIL_TYPES, type AreasService, parseAt, typeInfo, type AreaRef, type LiveArea } from '../areas/index.ts';
 import { groupsRepository as repo, type FamilyRow, type GroupRow, type MemberRow } from './repository.ts';
 
 export type GroupType = 'authority-type' | 'tier' | 'region' | 'county' | 'combined-authority' | 'england' | 'nearest-neighbours' | 'family' | 'cluster' | 'custom';
@@ -78,7 +78,6 @@ export interface ResolvedGroup {
   members: (LiveArea & { rank: number | null; distance: number | null })[];
 }
 
-const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
 export const TIER_TYPES = { upper: ['E06', 'E08', 'E09', 'E10'], lower: ['E06', 'E07', 'E08', 'E09'] } as const;
 const GEOGRAPHY_ATTRIBUTION = 'Membership from the geography: Office for National Statistics, Open Geography Portal, Open Government Licence v3.0.';
 
@@ -210,11 +209,11 @@ export interface GroupsService {
   lastModified(): Promise<string | null>;
 }
 
-export function createGroupsService(db: Db): GroupsService {
-  const areas = createAreasService(db);
+export function createGroupsService(db: Db, deps: { areas: AreasService }): GroupsService {
+  const { areas } = deps;
 
   async function builtIn(b: BuiltIn, id: string, at: string): Promise<ResolvedGroup> {
-    let types: string[] = COUNCIL_TYPES;
+    let types: string[] = [...COUNCIL_TYPES];
     let name: string;
     let owner: AreaRef | null = null;
     let parent: { code: string; relation: string } | undefined;
@@ -241,7 +240,7 @@ export function createGroupsService(db: Db): GroupsService {
         if (!area || area.type !== b.code.slice(0, 3)) throw notFound('Group', id);
         owner = { code: area.code, name: area.name };
         parent = { code: b.code, relation: b.kind };
-        types = b.kind === 'county' ? ['E07'] : COUNCIL_TYPES;
+        types = b.kind === 'county' ? ['E07'] : [...COUNCIL_TYPES];
         name = b.kind === 'region' ? `Councils in ${area.name}` : b.kind === 'county' ? `Districts of ${area.name}` : `Councils of ${area.name}`;
         type = b.kind;
         break;

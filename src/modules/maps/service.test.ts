@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { withTransaction } from '../../platform/transaction.ts';
 import type { BoundaryBundle } from './bundle.ts';
-import { applyBoundaries, createMapsService } from './index.ts';
+import { applyBoundaries } from './index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 const square = (x: number, y: number, d = 0.1) => ({ type: 'Polygon', coordinates: [[[x, y], [x, y + d], [x + d, y + d], [x + d, y], [x, y]]] });
 const bundle = (layer: string, year: number, features: BoundaryBundle['features']): BoundaryBundle => ({ layer, year, source: 'test', features });
@@ -21,7 +22,7 @@ describe('maps service', () => {
     });
 
   it('getBoundaries returns parsed shapes by code, caches them, and reads them again after a change', async () => {
-    const maps = createMapsService(db);
+    const maps = servicesFor(db).maps;
     expect(await maps.getBoundaries('rgn', 2025)).toEqual([]);
     expect(await apply(bundle('rgn', 2025, [{ code: 'E12000002', name: 'North West', geometry: square(-3, 54) }, { code: 'E12000001', name: 'North East', geometry: square(-1.5, 55) }]))).toEqual({ created: 2, updated: 0, unchanged: 0 });
     const first = await maps.getBoundaries('rgn', 2025);
@@ -42,7 +43,7 @@ describe('maps service', () => {
   it('availableLayers lists each layer and year with its count, and boundaryYear picks the year to draw a period with', async () => {
     await apply(bundle('ltla', 2019, [{ code: 'E07000001', name: 'Old district', geometry: square(0, 52) }]));
     await apply(bundle('ltla', 2023, [{ code: 'E06000001', name: 'Hartlepool', geometry: square(-1.2, 54.6) }, { code: 'E06000002', name: 'Middlesbrough', geometry: square(-1.2, 54.5) }]));
-    const maps = createMapsService(db);
+    const maps = servicesFor(db).maps;
     const layers = await maps.availableLayers();
     expect(layers.filter((l) => l.layer === 'ltla').map((l) => [l.year, l.features])).toEqual([
       [2019, 1],
@@ -57,6 +58,6 @@ describe('maps service', () => {
   it('applyBoundaries refuses an unknown layer and a geometry that is not a polygon', async () => {
     await expect(apply(bundle('wards', 2025, []))).rejects.toThrow(/unknown boundary layer "wards"/);
     await expect(apply(bundle('cty', 2025, [{ code: 'E10000002', name: 'X', geometry: { type: 'Point', coordinates: [0, 0] } }]))).rejects.toThrow(/not a Polygon or MultiPolygon/);
-    expect(await createMapsService(db).getBoundaries('cty', 2025)).toEqual([]);
+    expect(await servicesFor(db).maps.getBoundaries('cty', 2025)).toEqual([]);
   });
 });

@@ -1,15 +1,15 @@
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { MetricsService } from './service.ts';
 import { metricsRoutes } from './routes.ts';
-import { createMetricsService } from './service.ts';
 
 export { createMetricsService, toMetricDto, type MetricsService } from './service.ts';
 export { TOPICS } from './definition.ts';
 export { coverageOf, metricsByCodes, type EnglandFigure, type MetricPeriod } from './bulk.ts';
 
-export const metricsModule: AppModule<AppDeps> = {
+export const metricsModule: AppModule<{ metrics: MetricsService }> = {
   name: 'metrics',
-  register(app, deps) {
-    metricsRoutes(app, createMetricsService(deps.db));
+  register(app, { metrics }) {
+    metricsRoutes(app, metrics);
   },
 };
 export type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';

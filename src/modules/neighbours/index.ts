@@ -1,13 +1,13 @@
 /** Our open nearest-neighbours model and the similar-councils look-up over any neighbours family. */
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { NeighboursService } from './service.ts';
 import { neighboursRoutes } from './routes.ts';
-import { createNeighboursService } from './service.ts';
 
 export { createNeighboursService, DEFAULT_VARIABLES, NEIGHBOURS_K, TIERS, type NeighboursService } from './service.ts';
 
-export const neighboursModule: AppModule<AppDeps> = {
+export const neighboursModule: AppModule<{ neighbours: NeighboursService }> = {
   name: 'neighbours',
-  register(app, deps) {
-    neighboursRoutes(app, createNeighboursService(deps.db));
+  register(app, { neighbours }) {
+    neighboursRoutes(app, neighbours);
   },
 };

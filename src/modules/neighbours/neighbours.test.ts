@@ -5,7 +5,8 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
 import { importFiles } from '../imports/index.ts';
-import { createNeighboursService, NEIGHBOURS_K } from './index.ts';
+import { NEIGHBOURS_K } from './index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 const ELS = 'performance/ons_explore_local_statistics';
 const IMPORTS: [string, string[]][] = [
@@ -34,11 +35,11 @@ describe('our nearest-neighbours model', () => {
   });
 
   it('builds every council\'s 15 nearest of its tier from the data service, all or nothing, and says what it filled in or left out', async () => {
-    const r = await createNeighboursService(db).build({ version: '1' });
+    const r = await servicesFor(db).neighbours.build({ version: '1' });
     expect(r.summary.state).toBe('published');
     expect(r.excluded.map((e) => e.code).sort()).toEqual(['E06000053', 'E09000001']); // no earnings figure for Scilly or the City
     expect(r.notes.join(' ')).toMatch(/Cumberland \(E06000063\): population counts are the sum of Allerdale/);
-    const again = await createNeighboursService(db).build({ version: '1' });
+    const again = await servicesFor(db).neighbours.build({ version: '1' });
     expect(again.summary.state).toBe('unchanged');
     const live = await db.kysely.selectFrom('areas').select(['code', 'type']).where('valid_to', 'is', null).where('type', 'in', ['E06', 'E07', 'E08', 'E09', 'E10']).execute();
     const groups = await db.kysely.selectFrom('comparison_groups').select('key').where('key', 'like', 'sli-neighbours-%@1:%').execute();
@@ -99,7 +100,7 @@ describe('our nearest-neighbours model', () => {
   });
 
   it('a new version says which neighbours entered and left; a bad weights file names the variable and writes nothing', async () => {
-    const s = createNeighboursService(db);
+    const s = servicesFor(db).neighbours;
     await expect(s.build({ version: '3', weights: { population: 1, colour: 2 } })).rejects.toMatchObject({ status: 400, errors: [{ field: 'colour' }] });
     expect(await db.kysely.selectFrom('group_families').select('id').where('version', '=', '3').execute()).toHaveLength(0);
     const r = await s.build({ version: '2', weights: { deprivation: 3 } });

@@ -6,13 +6,13 @@
 import { geoArea } from 'd3-geo';
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, type FieldError } from '../../platform/errors.ts';
-import { createAreasService, today, typePrefixes } from '../areas/index.ts';
-import { createGroupsService, type FamilyDto } from '../groups/index.ts';
+import { type AreasService, today, typePrefixes } from '../areas/index.ts';
+import { type GroupsService, type FamilyDto } from '../groups/index.ts';
 import type { ImportAdapter } from '../imports/index.ts';
 import type { GroupFamilyBundle } from '../groups/index.ts';
 import { importWith, type ImportSummary } from '../imports/index.ts';
-import { createMapsService } from '../maps/index.ts';
-import { createObservationsService } from '../observations/index.ts';
+import type { MapsService } from '../maps/index.ts';
+import type { ObservationsService } from '../observations/index.ts';
 import { nearestNeighbours, parseWeights, scalings, type ModelCouncil, type ModelVariable, type Neighbour, type Scaling } from './model.ts';
 
 export const NEIGHBOURS_K = 15;
@@ -44,15 +44,12 @@ interface Inputs {
   periods: Record<string, string>;
 }
 
-export function createNeighboursService(db: Db) {
-  const areas = createAreasService(db);
-  const groups = createGroupsService(db);
-  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
-  const maps = createMapsService(db);
+export function createNeighboursService(db: Db, deps: { areas: AreasService; groups: GroupsService; observations: ObservationsService; maps: MapsService }) {
+  const { areas, groups, observations, maps } = deps;
 
   /** Each area's figure for the metric's latest period, or (said so) for the period before when it has none for the latest. */
   async function latest(metric: string, notes: string[], relevant: Set<string>): Promise<{ values: Map<string, number>; period: string }> {
-    const r = await observations.query({ metric, period: 'latest:2' });
+    const r = await observations.query({ metric, period: 'latest:2' }, { unlimited: true });
     const periods = [...new Set(r.observations.map((o) => o.period))].sort();
     const [newest, before] = [periods.at(-1), periods.at(-2)];
     const values = new Map<string, number>();

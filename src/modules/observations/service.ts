@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import { createMetricsService, toMetricDto } from '../metrics/index.ts';
+import { type MetricsService, toMetricDto } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
@@ -58,9 +58,9 @@ export function toObservationDto(r: ObservationRow, metricCode: string, period: 
  * (naming the field and value on error), resolves `latest`/`latest:N`/labels/ISO/ranges per metric, refuses
  * requests larger than `maxRows` with a pointer to the bulk download.
  */
-export function createObservationsService(db: Db, opts: { maxRows: number }) {
+export function createObservationsService(db: Db, deps: { metrics: MetricsService }, opts: { maxRows: number }) {
   const repo = createObservationsRepository(db);
-  const metrics = createMetricsService(db);
+  const { metrics } = deps;
 
   async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
     const metricCodes = list(q.metric);
@@ -119,8 +119,9 @@ export function createObservationsService(db: Db, opts: { maxRows: number }) {
   }
 
   return {
-    async query(q: DataQuery) {
-      const { parts, areaIds, notes } = await plan(q);
+    /** The data query, refused beyond `maxRows` unless a caller that bounds it itself says `unlimited`. */
+    async query(q: DataQuery, limits: { unlimited?: boolean } = {}) {
+      const { parts, areaIds, notes } = await plan(q, limits);
       const observations: ObservationDto[] = [];
       for (const part of parts) {
         if (part.periods.length === 0) continue;

@@ -1,22 +1,16 @@
 /** View models for the comparison page and the sector overview (direction of travel). */
-import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
-import { createCompareService } from '../compare/index.ts';
-import { createGroupsService, groupPath, type Viewer } from '../groups/index.ts';
+import type { AreasService } from '../areas/index.ts';
+import type { CompareService } from '../compare/index.ts';
+import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
 import { renderBarChart } from '../maps/index.ts';
-import { createMetricsService, TOPICS } from '../metrics/index.ts';
-import { createObservationsService } from '../observations/index.ts';
-import { createSectorService } from '../sector/index.ts';
+import { type MetricsService, TOPICS } from '../metrics/index.ts';
+import type { ObservationsService } from '../observations/index.ts';
+import type { SectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
 
-export function createAnalysisPages(db: Db) {
-  const compare = createCompareService(db);
-  const groups = createGroupsService(db);
-  const metrics = createMetricsService(db);
-  const areas = createAreasService(db);
-  const sector = createSectorService(db);
-  const observations = createObservationsService(db, { maxRows: 1 });
+export function createAnalysisPages(deps: { compare: CompareService; groups: GroupsService; metrics: MetricsService; areas: AreasService; sector: SectorService; observations: ObservationsService }) {
+  const { compare, groups, metrics, areas, sector, observations } = deps;
 
   return {
     /** `viewer`: the signed-in user, who may compare with their own private groups. */

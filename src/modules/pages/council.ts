@@ -1,16 +1,14 @@
 /** View models for the home page (council search) and the council page (facts, geography over time, headline report). */
-import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService, type AreaDetail } from '../areas/index.ts';
-import { createGroupsService, groupPath, type Viewer } from '../groups/index.ts';
+import { COUNCIL_TYPES, type AreasService, type AreaDetail } from '../areas/index.ts';
+import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
 import { renderLineChart } from '../maps/index.ts';
-import { createNeighboursService } from '../neighbours/index.ts';
-import { createObservationsService } from '../observations/index.ts';
-import { createHeadlineService, type Headline } from '../reports/index.ts';
-import { createSectorService } from '../sector/index.ts';
+import type { NeighboursService } from '../neighbours/index.ts';
+import type { ObservationsService } from '../observations/index.ts';
+import { type HeadlineService, type Headline } from '../reports/index.ts';
+import type { SectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatDate, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
 
-const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
 const PLURALS: Record<string, string> = {
   E06: 'Unitary authorities',
   E07: 'Shire districts',
@@ -19,13 +17,8 @@ const PLURALS: Record<string, string> = {
   E10: 'County councils',
 };
 
-export function createCouncilPages(db: Db) {
-  const areas = createAreasService(db);
-  const groups = createGroupsService(db);
-  const headlines = createHeadlineService(db);
-  const observations = createObservationsService(db, { maxRows: 1 });
-  const sector = createSectorService(db);
-  const neighbours = createNeighboursService(db);
+export function createCouncilPages(deps: { areas: AreasService; groups: GroupsService; headlines: HeadlineService; observations: ObservationsService; sector: SectorService; neighbours: NeighboursService }) {
+  const { areas, groups, headlines, observations, sector, neighbours } = deps;
   let stampCache: { at: number; value: string } | undefined;
 
   async function headlineOrReason(code: string, group: string | undefined, viewer: Viewer | undefined): Promise<{ headline: Headline | null; reason: string | null }> {

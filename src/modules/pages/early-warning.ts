@@ -1,10 +1,9 @@
 /** The analysts' early-warning page: the latest screening run, the flags with their evidence, and annotations. */
-import type { Db } from '../../platform/db.ts';
-import { createEarlyWarning, createSectorService } from '../sector/index.ts';
+import type { EarlyWarning } from '../sector/index.ts';
 import { formatDate } from './format.ts';
 
-export function createEarlyWarningPages(db: Db) {
-  const earlyWarning = createEarlyWarning(db, createSectorService(db));
+export function createEarlyWarningPages(deps: { earlyWarning: EarlyWarning }) {
+  const { earlyWarning } = deps;
   return {
     screen: (rules?: string) => earlyWarning.screen(rules),
     annotate: earlyWarning.annotate,

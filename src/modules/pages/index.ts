@@ -6,9 +6,11 @@ import { createEarlyWarningPages } from './early-warning.ts';
 import { createMetricPages } from './metric.ts';
 import { pagesRoutes } from './routes.ts';
 
-export const pagesModule: AppModule<AppDeps> = {
+export { createAnalysisPages, createCouncilPages, createEarlyWarningPages, createMetricPages };
+
+export const pagesModule: AppModule<{ pages: Parameters<typeof pagesRoutes>[1] }> = {
   name: 'pages',
-  register(app, deps) {
-    pagesRoutes(app, { councils: createCouncilPages(deps.db), metrics: createMetricPages(deps.db), analysis: createAnalysisPages(deps.db), earlyWarning: createEarlyWarningPages(deps.db) });
+  register(app, { pages }) {
+    pagesRoutes(app, pages);
   },
 };

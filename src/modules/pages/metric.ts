@@ -1,19 +1,16 @@
 /** View models for the catalogue and the metric page: table, bar chart, choropleth map and trend for one period. */
-import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createMapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
-import { createMetricsService, TOPICS } from '../metrics/index.ts';
-import { createObservationsService, type ObservationDto } from '../observations/index.ts';
+import { type MapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
+import { type MetricsService, TOPICS } from '../metrics/index.ts';
+import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
 import type { Polarity } from '../metrics/index.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
 const COMPARATORS = new Set(['E92000001']);
 const isComparator = (code: string) => COMPARATORS.has(code) || /^E1[23]/.test(code);
 
-export function createMetricPages(db: Db) {
-  const metrics = createMetricsService(db);
-  const observations = createObservationsService(db, { maxRows: 100_000 });
-  const maps = createMapsService(db);
+export function createMetricPages(deps: { metrics: MetricsService; observations: ObservationsService; maps: MapsService }) {
+  const { metrics, observations, maps } = deps;
 
   return {
     async catalogue(q: { topic?: string | undefined; q?: string | undefined }) {
@@ -43,7 +40,7 @@ export function createMetricPages(db: Db) {
       const chosenIso = q.period && m.periods.some((p) => p.period === q.period) ? q.period : m.periods.at(-1)!.period;
       if (q.period && chosenIso !== q.period) throw new AppError(400, 'invalid-parameter', `period: ${m.title} has no data for "${q.period}"; choose one of the periods listed.`, [{ field: 'period', message: 'has no data for this metric', value: q.period }]);
       const chosen = m.periods.find((p) => p.period === chosenIso)!;
-      const data = await observations.query({ metric: m.id, period: chosen.period });
+      const data = await observations.query({ metric: m.id, period: chosen.period }, { unlimited: true });
       const rows = data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
       const wanted = q.area?.toUpperCase();
@@ -84,7 +81,7 @@ export function createMetricPages(db: Db) {
       });
       let trend: string | null = null;
       if (highlight) {
-        const series = (await observations.query({ metric: m.id, area: [highlight.area, england ? 'E92000001' : ''].filter(Boolean).join(','), period: 'all' })).observations;
+        const series = (await observations.query({ metric: m.id, area: [highlight.area, england ? 'E92000001' : ''].filter(Boolean).join(','), period: 'all' }, { unlimited: true })).observations;
         const labels = m.periods.map((p) => p.label);
         const pts = (code: string) => labels.map((label) => ({ label, value: series.find((o) => o.area === code && o.periodLabel === label)?.value ?? null }));
         trend = renderLineChart({

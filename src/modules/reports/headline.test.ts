@@ -11,7 +11,7 @@ import type { App } from '../../platform/app-types.ts';
 import { defraRecyclingAdapter } from '../imports/index.ts';
 import { oflogAscAdapter } from '../imports/index.ts';
 import { runImport } from '../imports/index.ts';
-import { createSectorService } from '../sector/index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 describe('headline report', () => {
   let db: TestDb;
@@ -35,7 +35,7 @@ describe('headline report', () => {
   it('GET /api/v1/areas/:code/headline.json gives the key measures by service area against the group, and updates itself when data are published', async () => {
     const oflog = await runImport(db, { adapter: oflogAscAdapter, files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], publish: true });
     expect(oflog.state).toBe('published');
-    await createSectorService(db).loadBasket({
+    await servicesFor(db).sector.loadBasket({
       id: 'sector-key',
       version: 't1',
       name: 'Key measures',
@@ -65,7 +65,7 @@ describe('headline report', () => {
     // Publishing recycling data and a basket version that includes it changes the report with no other step.
     const defra = await runImport(db, { adapter: defraRecyclingAdapter, files: [sharedFile('performance/defra_household_recycling_rate_2015_2024.csv')], publish: true });
     expect(defra.state).toBe('published');
-    await createSectorService(db).loadBasket({
+    await servicesFor(db).sector.loadBasket({
       id: 'sector-key',
       version: 't2',
       name: 'Key measures',
@@ -164,7 +164,7 @@ describe('headline report', () => {
       for (const [k, code] of ['E08000009', 'E08000003', 'E08000008'].entries()) rows.push(['t.with-england', code, year, 40 + i + k]);
     }
     expect((await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true })).state).toBe('published');
-    await createSectorService(db).loadBasket({ id: 't-england', version: '1', name: 'England check', description: 'test', baseline: '2019-10-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 't.with-england', why: 'England' }] });
+    await servicesFor(db).sector.loadBasket({ id: 't-england', version: '1', name: 'England check', description: 'test', baseline: '2019-10-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 't.with-england', why: 'England' }] });
     const h = (await app.inject('/api/v1/areas/E08000009/headline.json?basket=t-england')).json();
     const item = h.themes[0].items[0];
     expect(item.england).toMatchObject({ value: 54, status: [] });

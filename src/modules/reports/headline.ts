@@ -5,12 +5,12 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
-import { createCompareService, type Comparison } from '../compare/index.ts';
+import type { AreasService } from '../areas/index.ts';
+import { type CompareService, type Comparison } from '../compare/index.ts';
 import type { Viewer } from '../groups/index.ts';
-import { createMetricsService, TOPICS, type MetricsService } from '../metrics/index.ts';
+import { TOPICS, type MetricsService } from '../metrics/index.ts';
 import { importsStamp } from '../imports/index.ts';
-import { createSectorService, type BasketDefinitionT } from '../sector/index.ts';
+import { type SectorService, type BasketDefinitionT } from '../sector/index.ts';
 
 export interface HeadlineQuery {
   basket?: string | undefined;
@@ -39,11 +39,8 @@ interface Definitions {
   periods: Awaited<ReturnType<MetricsService['periodsOfCodes']>>;
 }
 
-export function createHeadlineService(db: Db) {
-  const compare = createCompareService(db);
-  const sector = createSectorService(db);
-  const metrics = createMetricsService(db);
-  const areas = createAreasService(db);
+export function createHeadlineService(db: Db, deps: { compare: CompareService; sector: SectorService; metrics: MetricsService; areas: AreasService }) {
+  const { compare, sector, metrics, areas } = deps;
 
   /**
    * What a report is computed against rather than from: the basket, its metrics and their periods (with England's

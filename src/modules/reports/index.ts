@@ -1,16 +1,15 @@
 /** Reports: the headline report of every council (and, to come, saved reports and embeds). */
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
-import { createCompareService } from '../compare/index.ts';
-import { createHeadlineService } from './headline.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { HeadlineService } from './headline.ts';
+import type { CompareService } from '../compare/index.ts';
 import { reportsRoutes } from './routes.ts';
 
 export { createHeadlineService, type Headline, type HeadlineItem, type HeadlineService } from './headline.ts';
 export { headlineCsvRows, HEADLINE_CSV_COLUMNS } from './routes.ts';
 
-export const reportsModule: AppModule<AppDeps> = {
+export const reportsModule: AppModule<{ headlines: HeadlineService; compare: CompareService }> = {
   name: 'reports',
-  register(app, deps) {
-    const compare = createCompareService(deps.db);
-    reportsRoutes(app, createHeadlineService(deps.db), () => compare.lastModified());
+  register(app, { headlines, compare }) {
+    reportsRoutes(app, headlines, () => compare.lastModified());
   },
 };

@@ -5,8 +5,8 @@
 import type { Db } from '../../platform/db.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import type { SessionUser } from '../accounts/index.ts';
-import { createGroupsService } from '../groups/index.ts';
-import { createMetricsService, TOPICS } from '../metrics/index.ts';
+import type { GroupsService } from '../groups/index.ts';
+import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import type { ReportBodyT, ReportDefinitionT } from './schemas.ts';
 
 export const METRIC_FIELDS = ['metric1', 'metric2', 'metric3', 'metric4'] as const;
@@ -58,9 +58,8 @@ export function fieldFor(e: FieldError, metricFields: string[], form: BuilderFor
   return 'title';
 }
 
-export function createBuilder(db: Db) {
-  const metrics = createMetricsService(db);
-  const groups = createGroupsService(db);
+export function createBuilder(db: Db, deps: { metrics: MetricsService; groups: GroupsService }) {
+  const { metrics, groups } = deps;
   return {
     /** The options for the form: measures by service area, groups for the user's council, their own groups. */
     async options(user: SessionUser, form: BuilderForm) {

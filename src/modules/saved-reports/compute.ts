@@ -5,17 +5,17 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createAreasService, parseAt } from '../areas/index.ts';
+import { type AreasService, parseAt } from '../areas/index.ts';
 import { groupStatistics, type MemberValue } from '../compare/index.ts';
-import { createGroupsService, type Viewer } from '../groups/index.ts';
-import { createMetricsService, toMetricDto } from '../metrics/index.ts';
-import { createObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
+import { type GroupsService, type Viewer } from '../groups/index.ts';
+import { type MetricsService, toMetricDto } from '../metrics/index.ts';
+import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
 import { associationSentence, pearson, spearman } from './correlation.ts';
 import type { ReportDefinitionT, ReportViewT } from './schemas.ts';
 
 export type Computed = Omit<ReportViewT, 'report'>;
 type Gap = Computed['gaps'][number];
-type MetricRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolveKnown']>>[number];
+type MetricRow = Awaited<ReturnType<MetricsService['resolveKnown']>>[number];
 type PeriodRow = AvailablePeriod & { metric_id: number };
 interface Council {
   id: number;
@@ -28,11 +28,8 @@ interface Council {
 
 export const defaultPeriods = (chart: ReportDefinitionT['chart']): string => (chart === 'trend' ? 'latest:5' : 'latest');
 
-export function createReportComputer(db: Db) {
-  const metrics = createMetricsService(db);
-  const groups = createGroupsService(db);
-  const areas = createAreasService(db);
-  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
+export function createReportComputer(db: Db, deps: { metrics: MetricsService; groups: GroupsService; areas: AreasService; observations: ObservationsService }) {
+  const { metrics, groups, areas, observations } = deps;
 
   /** The requested metrics that still exist, in the definition's order, and a gap for each that does not. */
   async function resolveMetrics(ids: string[], gaps: Gap[]): Promise<MetricRow[]> {

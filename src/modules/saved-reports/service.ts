@@ -12,16 +12,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound, type FieldError } from '../../platform/errors.ts';
-import { createAreasService } from '../areas/index.ts';
-import { createGroupsService, type Viewer } from '../groups/index.ts';
-import { createMetricsService } from '../metrics/index.ts';
+import { ANALYST_ROLES } from '../accounts/index.ts';
+import { COUNCIL_TYPES, type AreasService } from '../areas/index.ts';
+import { type GroupsService, type Viewer } from '../groups/index.ts';
+import type { MetricsService } from '../metrics/index.ts';
 import { parsePeriodSelectors, SelectorError } from '../observations/index.ts';
-import { createReportComputer, defaultPeriods } from './compute.ts';
+import { type ReportComputer, defaultPeriods } from './compute.ts';
 import { createSavedReportsRepository, type SavedReportRow } from './repository.ts';
 import { CHART_TYPES, VISIBILITIES, type ReportBodyT, type ReportDefinitionT, type ReportPatchT, type ReportViewT, type Visibility } from './schemas.ts';
 
-const COUNCIL_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10'];
-const SEE_ALL: readonly string[] = ['analyst', 'admin'];
 export const MAX_TREND_AREAS = 6;
 
 export type ReportSummaryT = ReportViewT['report'];
@@ -43,12 +42,9 @@ export function toReportSummary(r: SavedReportRow): ReportSummaryT {
 
 export const newSlug = (): string => randomBytes(18).toString('base64url');
 
-export function createSavedReportsService(db: Db) {
+export function createSavedReportsService(db: Db, deps: { computer: ReportComputer; metrics: MetricsService; areas: AreasService; groups: GroupsService }) {
   const repo = createSavedReportsRepository(db);
-  const computer = createReportComputer(db);
-  const metrics = createMetricsService(db);
-  const areas = createAreasService(db);
-  const groups = createGroupsService(db);
+  const { computer, metrics, areas, groups } = deps;
 
   /** Checks a definition field by field; returns it normalised (canonical metric ids, upper-case codes, periods set). */
   async function validate(def: ReportDefinitionT, owner: Viewer, errors: FieldError[]): Promise<ReportDefinitionT> {
@@ -136,7 +132,7 @@ export function createSavedReportsService(db: Db) {
   }
 
   const refuse = (errors: FieldError[]) => new AppError(400, 'invalid-report', `The report was not saved: correct ${errors.length === 1 ? 'the field' : 'the fields'} listed.`, errors);
-  const canSee = (r: SavedReportRow, viewer: Viewer | undefined) => r.visibility !== 'private' || (viewer !== undefined && (viewer.id === r.owner_user_id || SEE_ALL.includes(viewer.role)));
+  const canSee = (r: SavedReportRow, viewer: Viewer | undefined) => r.visibility !== 'private' || (viewer !== undefined && (viewer.id === r.owner_user_id || (ANALYST_ROLES as readonly string[]).includes(viewer.role)));
   const ownerOf = (r: SavedReportRow): Viewer => ({ id: r.owner_user_id, role: 'council' });
 
   /** The report if this viewer may see it; otherwise 404, whether or not it exists. */

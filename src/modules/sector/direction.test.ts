@@ -12,7 +12,8 @@ import type { App } from '../../platform/app-types.ts';
 import { oflogAscAdapter } from '../imports/index.ts';
 import { publishImport, runImport } from '../imports/index.ts';
 import { coverageOf } from '../metrics/index.ts';
-import { createSectorService, DefinitionError } from './index.ts';
+import { DefinitionError } from './index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT = JSON.parse(readFileSync(path.join(here, 'baskets', 'sector-key.json'), 'utf8')) as { metrics: { metric: string }[] };
@@ -79,7 +80,7 @@ describe('sector: direction of travel', () => {
   });
 
   it('refuses a basket naming unknown metrics, context measures, duplicates or a baseline after the comparison, naming the JSON path', async () => {
-    const s = createSectorService(db);
+    const s = servicesFor(db).sector;
     const bad = basket({ metrics: [{ metric: 'no.such', why: 'x' }, { metric: 't.rate', why: 'x' }, { metric: 't.rate', why: 'y', baseline: '2030-01-01', latest: '2020-01-01' }, { metric: 't.lower', why: 'z', theme: 'nonsense' }], tolerance: 2 });
     await expect(s.loadBasket(bad)).rejects.toBeInstanceOf(DefinitionError);
     const err = (await s.loadBasket(bad).catch((e: unknown) => e)) as DefinitionError;
@@ -89,7 +90,7 @@ describe('sector: direction of travel', () => {
   });
 
   it('stores a basket once per version and refuses a changed basket under the same version', async () => {
-    const s = createSectorService(db);
+    const s = servicesFor(db).sector;
     expect(await s.loadBasket(basket())).toMatchObject({ state: 'loaded' });
     expect(await s.loadBasket(basket())).toMatchObject({ state: 'unchanged' });
     await expect(s.loadBasket(basket({ tolerance: 0.05 }))).rejects.toThrow(/already loaded with different content/);
@@ -133,7 +134,7 @@ describe('sector: direction of travel', () => {
   });
 
   it('the same analysis for every council agrees with each council\'s own run, and counts councils per measure', async () => {
-    const s = createSectorService(db);
+    const s = servicesFor(db).sector;
     const all = await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2 });
     // Read in a worker thread on its own connection (as large baskets are on SQLite): the same results.
     expect(await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2, readerThread: true })).toEqual(all);
@@ -192,10 +193,10 @@ describe('sector: direction of travel', () => {
     // t.lower for England revised from 11 to 10.1: within the 2% tolerance of 10, so no longer worsened.
     const draft = await runImport(db, { adapter: fixtureAdapter(METRICS, [['t.lower', E, 2023, 10.1]]), files: [], publish: false });
     expect(draft.state).toBe('draft');
-    const before = (await createSectorService(db).directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
+    const before = (await servicesFor(db).sector.directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
     expect(before).toMatchObject({ classification: 'worsened', latest: { value: 11 } });
     await publishImport(db, draft.importId!);
-    const after = (await createSectorService(db).directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
+    const after = (await servicesFor(db).sector.directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
     expect(after).toMatchObject({ classification: 'no-change', latest: { value: 10.1 }, reason: expect.stringMatching(/within tolerance/) });
     expect(await kept()).toEqual(await observed());
   });

@@ -5,7 +5,8 @@ import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpe
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
-import { createEarlyWarning, createSectorService, DefinitionError } from './index.ts';
+import { DefinitionError } from './index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 const UPPER = ['E06', 'E08', 'E09', 'E10'];
 const METRICS = [
@@ -62,7 +63,7 @@ describe('sector: early warning', () => {
     await seedAreas(db);
     codes = (await db.kysely.selectFrom('areas').select('code').where('type', '=', 'E08').where('valid_to', 'is', null).where('code', 'not in', ['E08000038', 'E08000039']).orderBy('code').execute()).map((r) => r.code);
     await load(1, 20);
-    await createSectorService(db).loadBasket(basket);
+    await servicesFor(db).sector.loadBasket(basket);
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -71,7 +72,7 @@ describe('sector: early warning', () => {
   });
 
   it('refuses rule sets with unknown parameters, contradictory or overlapping thresholds and unknown references, naming the JSON path', async () => {
-    const ew = createEarlyWarning(db, createSectorService(db));
+    const ew = servicesFor(db).earlyWarning;
     const bad = rules([
       { id: 'x', type: 'threshold', statement: 'An unknown parameter is here.', params: { metric: 'ew.planning', operator: '<', thresholds: [{ value: 1, effectiveFrom: '2020-01-01', effectiveTo: null }], colour: 'red' } },
       { id: 'y', type: 'threshold', statement: 'Overlapping and backwards dates.', params: { metric: 'nope', operator: '<', thresholds: [{ value: 1, effectiveFrom: '2020-01-01', effectiveTo: '2019-01-01' }, { value: 2, effectiveFrom: '2019-06-01', effectiveTo: null }] } },
@@ -92,7 +93,7 @@ describe('sector: early warning', () => {
   });
 
   it('screens every council: the rules triggered and the evidence behind each, with the threshold in effect for the period', async () => {
-    const ew = createEarlyWarning(db, createSectorService(db));
+    const ew = servicesFor(db).earlyWarning;
     expect(await ew.load(rules())).toMatchObject({ state: 'loaded' });
     const r = await ew.screen('ew-rules', new Date('2026-02-01T00:00:00Z'));
     const trafford = r.results.find((x) => x.area.code === TRAFFORD)!;
@@ -107,7 +108,7 @@ describe('sector: early warning', () => {
   });
 
   it('keeps the history: a council leaves a flag when it no longer meets the rule, and a broken rule changes no flag', async () => {
-    const ew = createEarlyWarning(db, createSectorService(db));
+    const ew = servicesFor(db).earlyWarning;
     await load(2, 60); // Trafford's 2023 figures recover
     await ew.screen('ew-rules', new Date('2026-03-01T00:00:00Z'));
     const h = await ew.history('ew-rules', TRAFFORD);

@@ -6,11 +6,11 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
-import { createAreasService } from '../areas/index.ts';
-import { createGroupsService } from '../groups/index.ts';
+import type { AreasService } from '../areas/index.ts';
+import type { GroupsService } from '../groups/index.ts';
 import type { Polarity } from '../metrics/index.ts';
-import { createMetricsService } from '../metrics/index.ts';
-import { createObservationsService } from '../observations/index.ts';
+import type { MetricsService } from '../metrics/index.ts';
+import type { ObservationsService } from '../observations/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import { sectorRepository as repo } from './repository.ts';
 import { ruleSetProblems, type RuleSetT, type RuleT } from './rules.ts';
@@ -30,11 +30,11 @@ export interface ScreeningResult {
   results: { area: { code: string; name: string; type: string }; flags: { rule: string; statement: string; evidence: Evidence; since: string }[] }[];
 }
 
-export function createEarlyWarning(db: Db, sector: SectorService) {
-  const metrics = createMetricsService(db);
-  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
-  const areas = createAreasService(db);
-  const groups = createGroupsService(db);
+export function createEarlyWarning(
+  db: Db,
+  deps: { sector: SectorService; metrics: MetricsService; observations: ObservationsService; areas: AreasService; groups: GroupsService },
+) {
+  const { sector, metrics, observations, areas, groups } = deps;
 
   async function groupExists(spec: string): Promise<boolean> {
     if (spec === 'same-type') return true;

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, seedFixtureAreas, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { runImport } from '../imports/index.ts';
-import { createMetricsService } from '../metrics/index.ts';
-import { calendarYear, createObservationsService, quarter, type StatusCode } from '../observations/index.ts';
+import { calendarYear, quarter, type StatusCode } from '../observations/index.ts';
 import { classify, type PickCache, type SeriesSource } from './direction.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import type { PeriodInfo } from './periods.ts';
 import { observationColumns } from '../observations/index.ts';
 import { indexSeries } from './series.ts';
+import { servicesFor } from '../../app/services.ts';
+import type { MetricsService } from '../metrics/index.ts';
 
 /**
  * The sector-wide paths read observations column by column (node:sqlite arrays, PostgreSQL binary COPY) and remember
@@ -62,14 +63,14 @@ function rows(): FixtureRow[] {
 describe('sector: column-wise observations and remembered picks', () => {
   let db: TestDb;
   let ids: Record<string, number>;
-  let found: Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolveKnown']>>;
+  let found: Awaited<ReturnType<MetricsService['resolveKnown']>>;
   let periodsOf: (metricId: number) => PeriodInfo[];
   beforeAll(async () => {
     db = await createTestDb();
     ids = await seedFixtureAreas(db);
     const r = await runImport(db, { adapter: fixtureAdapter(METRICS, rows()), files: [], publish: true });
     if (r.state !== 'published') throw new Error(`${r.message} ${r.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
-    const metrics = createMetricsService(db);
+    const metrics = servicesFor(db).metrics;
     found = await metrics.resolveKnown(METRICS.map((m) => m.code));
     const periods = await metrics.periodsOf(found.map((m) => m.id));
     periodsOf = (id) => periods.filter((p) => p.metric_id === id);
@@ -81,7 +82,7 @@ describe('sector: column-wise observations and remembered picks', () => {
   const gridOf = async (areaIds: number[]) => {
     const metricIds = found.map((m) => m.id);
     const periodIds = [...new Set(metricIds.flatMap((id) => periodsOf(id).map((p) => p.id)))];
-    return createObservationsService(db, { maxRows: 1_000_000 }).grid(metricIds, periodIds, areaIds);
+    return servicesFor(db, { SLI_MAX_DATA_ROWS: '1000000' }).observations.grid(metricIds, periodIds, areaIds);
   };
   const tuples = (xs: { metric_id: number; period_id: number; area_id: number; value: number | null; lci: number | null; uci: number | null; status: string[]; note: string | null }[]) =>
     xs.map((o) => [o.metric_id, o.period_id, o.area_id, o.value, o.lci, o.uci, o.status.join(','), o.note]).sort((a, b) => String(a).localeCompare(String(b)));

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, type FieldError } from '../../platform/errors.ts';
-import { createAreasService, typePrefixes } from '../areas/index.ts';
-import { createGroupsService } from '../groups/index.ts';
-import { createMetricsService, toMetricDto, TOPICS } from '../metrics/index.ts';
-import { createObservationsService } from '../observations/index.ts';
+import { type AreasService, typePrefixes } from '../areas/index.ts';
+import type { GroupsService } from '../groups/index.ts';
+import { type MetricsService, toMetricDto, TOPICS } from '../metrics/index.ts';
+import type { ObservationsService } from '../observations/index.ts';
 import { aggregateEngland, aggregationTier } from './aggregate.ts';
 import { basketProblems, type BasketDefinitionT, type CatalogueView } from './definitions.ts';
 import { classify, count, createSummary, emptyCounts, groupDirection, methodology, summarise, type Counts, type EndPoint, type MetricDirection, type PickCache, type SeriesSource } from './direction.ts';
@@ -43,7 +43,7 @@ export function parseAnchor(field: string, raw: string | undefined): string | un
   throw invalidParameter(field, 'is not latest, a date (YYYY-MM-DD) or a year such as 2019/20', raw);
 }
 
-type CatalogueRow = Awaited<ReturnType<ReturnType<typeof createMetricsService>['resolveKnown']>>[number];
+type CatalogueRow = Awaited<ReturnType<MetricsService['resolveKnown']>>[number];
 type Council = { id: number; code: string; name: string; type: string };
 type Predecessor = { id: number; code: string; name: string; effectiveDate: string };
 
@@ -70,11 +70,8 @@ const READER_THREAD_FROM = 200;
 /** Batches read ahead of the analysis on PostgreSQL. */
 const READS_AHEAD_POSTGRES = 2;
 
-export function createSectorService(db: Db) {
-  const metrics = createMetricsService(db);
-  const observations = createObservationsService(db, { maxRows: Number.MAX_SAFE_INTEGER });
-  const areas = createAreasService(db);
-  const groups = createGroupsService(db);
+export function createSectorService(db: Db, deps: { metrics: MetricsService; observations: ObservationsService; areas: AreasService; groups: GroupsService }) {
+  const { metrics, observations, areas, groups } = deps;
 
   async function catalogueView(codes: string[]): Promise<CatalogueView> {
     const rows = await metrics.resolveKnown(codes);

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../platform/db.ts';
 import { AppError, badRequest, type FieldError } from '../../platform/errors.ts';
-import { createAreasService, typePrefixes, type AreaSummary } from '../areas/index.ts';
+import { type AreasService, typePrefixes, type AreaSummary } from '../areas/index.ts';
 import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
 
@@ -46,9 +46,8 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 
 const COUNCILS = ['E06', 'E07', 'E08', 'E09', 'E10'];
 
-export function createFrames(db: Db, surveys: SurveysService) {
+export function createFrames(db: Db, surveys: SurveysService, areas: AreasService) {
   const k = db.kysely;
-  const areas = createAreasService(db);
 
   async function councilsAt(types: string[], at: string): Promise<AreaSummary[]> {
     const out: AreaSummary[] = [];

@@ -2,7 +2,10 @@
  * Surveys: questionnaire definitions (definition/), fielding (waves, frames, links, respondents' pages, response
  * rates, raw responses for analysts) and analysis (analysis/).
  */
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { AreasService } from '../areas/index.ts';
 import { createSurveyCache } from './cache.ts';
 import { createFrames } from './frames.ts';
 import { surveyPagesRoutes } from './pages.ts';
@@ -19,18 +22,17 @@ export { createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, typ
 export { createRespond, type Respond, type Access } from './respond.ts';
 
 /** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
-export function createSurveys(db: Parameters<typeof createSurveyCache>[0]) {
+export function createSurveys(db: Db, deps: { areas: AreasService; logger: Logger }) {
   const cache = createSurveyCache(db);
   const surveys = createSurveysService(db, cache);
-  return { cache, surveys, frames: createFrames(db, surveys), respond: createRespond(db, cache), tables: createWaveTables(surveys), themes: createThemes(db) };
+  return { cache, surveys, frames: createFrames(db, surveys, deps.areas), respond: createRespond(db, cache), tables: createWaveTables(surveys), themes: createThemes(db) };
 }
 
-export const surveysModule: AppModule<AppDeps> = {
+export const surveysModule: AppModule<{ surveys: ReturnType<typeof createSurveys>; cookieSecure: boolean }> = {
   name: 'surveys',
-  register(app, deps) {
-    const s = createSurveys(deps.db);
+  register(app, { surveys: s, cookieSecure }) {
     surveysRoutes(app, s.surveys, s.frames);
-    surveyPagesRoutes(app, s.surveys, s.frames, s.respond, deps.config.cookieSecure);
+    surveyPagesRoutes(app, s.surveys, s.frames, s.respond, cookieSecure);
     surveyTablesRoutes(app, s.tables, s.themes);
   },
 };

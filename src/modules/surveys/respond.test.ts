@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1, revisionOf } from '../../../test/helpers/surveys.ts';
 import type { App } from '../../platform/app-types.ts';
-import { createAccountsService } from '../accounts/index.ts';
+import { servicesFor } from '../../app/services.ts';
 
 describe('surveys: the respondent journey through a link', () => {
   let db: TestDb;
@@ -38,7 +38,7 @@ describe('surveys: the respondent journey through a link', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    await createAccountsService(db).addUser({ email: 'analyst@surveys.example', name: 'Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({ email: 'analyst@surveys.example', name: 'Analyst', role: 'analyst', password: 'correct horse battery staple' });
     app = await createTestApp(db);
     analyst = await signIn(app, 'analyst@surveys.example', 'correct horse battery staple');
     await apiPost(app, analyst, '/api/v1/surveys/definitions', PERCEPTION_V1);

@@ -5,9 +5,9 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../test/helpers/surveys.ts';
 import type { App } from '../../platform/app-types.ts';
-import { createAccountsService } from '../accounts/index.ts';
 import { definitionFromJson } from './definition/index.ts';
 import { loadResponses } from './responses.ts';
+import { servicesFor } from '../../app/services.ts';
 
 describe('surveys: definitions, waves, frames, links, response rates and access', () => {
   let db: TestDb;
@@ -18,7 +18,7 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    const accounts = createAccountsService(db);
+    const accounts = servicesFor(db).accounts;
     for (const role of ['analyst', 'admin', 'council'] as const) {
       await accounts.addUser({ email: `${role}@surveys.example`, name: `Test ${role}`, role, password: 'correct horse battery staple', ...(role === 'council' ? { council: 'E08000009' } : {}) });
     }

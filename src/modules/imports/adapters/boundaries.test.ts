@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
-import { applyBoundaries, createMapsService } from '../../maps/index.ts';
+import { applyBoundaries } from '../../maps/index.ts';
 import { runImport } from '../service.ts';
 import { boundariesAdapter } from './boundaries.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 describe('boundaries adapter', () => {
   let db: TestDb;
@@ -49,7 +50,7 @@ describe('boundaries adapter', () => {
     expect(r.boundaries).toEqual({ created: 317, updated: 0, unchanged: 0 });
     expect(await countRows('ltla', 2019)).toBe(317);
     expect(await countRows('ltla', 2025)).toBe(296);
-    const layers = await createMapsService(db).availableLayers();
+    const layers = await servicesFor(db).maps.availableLayers();
     expect(layers.map((l) => [l.layer, l.year, l.features])).toEqual([
       ['ltla', 2019, 317],
       ['ltla', 2025, 296],

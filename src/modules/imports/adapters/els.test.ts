@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
-import { createObservationsService } from '../../observations/index.ts';
 import { runImport } from '../service.ts';
 import { ELS_SKIPPED, elsAdapter } from './els.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 const DIR = 'performance/ons_explore_local_statistics';
 const [OBS, IND, META, AREAS] = ['els_observations_england.csv', 'els_indicators.csv', 'els_indicator_metadata.json', 'els_areas.csv'].map((f) => sharedFile(`${DIR}/${f}`)) as [string, string, string, string];
@@ -27,7 +27,7 @@ describe('els import into the database', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
   const importEls = (files: string[]) => runImport(db, { adapter: elsAdapter, files, publish: true });
-  const observations = () => createObservationsService(db, { maxRows: 100_000 });
+  const observations = () => servicesFor(db, { SLI_MAX_DATA_ROWS: '100000' }).observations;
 
   it('publishes the real files: 79 metrics and every observation of a held area, counted from the source independently', async () => {
     const rows = parse(readFileSync(OBS), { columns: true }) as Record<string, string>[];

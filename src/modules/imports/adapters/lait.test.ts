@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
-import { createObservationsService } from '../../observations/index.ts';
 import { runImport } from '../service.ts';
 import { laitAdapter } from './lait.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 const DIR = 'performance/dfe_lait';
 const FILES = ['lait_indicators_long.csv', 'lait_data_dictionary.csv', 'lait_la_number_to_gss_crosswalk.csv'].map((f) => sharedFile(`${DIR}/${f}`));
@@ -18,7 +18,7 @@ describe('lait import into the database', () => {
     await seedAreas(db);
   });
   afterAll(async () => db.drop());
-  const observations = () => createObservationsService(db, { maxRows: 100_000 });
+  const observations = () => servicesFor(db, { SLI_MAX_DATA_ROWS: '100000' }).observations;
 
   it('publishes the real files: 434 metrics and every row but those for councils after they ended', async () => {
     const rows = parse(readFileSync(FILES[0]!), { columns: true }) as Record<string, string>[];

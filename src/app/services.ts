@@ -1,0 +1,83 @@
+/**
+ * The composition root: every service of every module is built here, once, and handed what it needs. Routes, pages,
+ * the CLI, tests and benchmarks take their services from here; no module builds another module's service.
+ */
+import type { AppDeps } from '../platform/app-types.ts';
+import { loadConfig } from '../platform/config.ts';
+import type { Db } from '../platform/db.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createAccountsService } from '../modules/accounts/index.ts';
+import { createAreasService } from '../modules/areas/index.ts';
+import { createChangesService } from '../modules/changes/index.ts';
+import { createCompareService } from '../modules/compare/index.ts';
+import { createGroupsService } from '../modules/groups/index.ts';
+import { createMapsService } from '../modules/maps/index.ts';
+import { createMetricsService } from '../modules/metrics/index.ts';
+import { createNeighboursService } from '../modules/neighbours/index.ts';
+import { createObservationsService } from '../modules/observations/index.ts';
+import { createAnalysisPages, createCouncilPages, createEarlyWarningPages, createMetricPages } from '../modules/pages/index.ts';
+import { createHeadlineService } from '../modules/reports/index.ts';
+import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
+import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';
+import { createSurveys } from '../modules/surveys/index.ts';
+
+export function createServices({ db, config, logger }: AppDeps) {
+  // The data service: geography, catalogue, observations, shapes, the change feed.
+  const areas = createAreasService(db);
+  const metrics = createMetricsService(db);
+  const observations = createObservationsService(db, { metrics }, { maxRows: config.maxDataRows });
+  const maps = createMapsService(db);
+  const changes = createChangesService(db);
+  // Accounts and comparison groups.
+  const accounts = createAccountsService(db, { areas });
+  const groups = createGroupsService(db, { areas });
+  const neighbours = createNeighboursService(db, { areas, groups, observations, maps });
+  // Comparison, the sector overview and the reports built on them.
+  const compare = createCompareService(db, { metrics, groups, areas, observations });
+  const sector = createSectorService(db, { metrics, observations, areas, groups });
+  const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups });
+  const headlines = createHeadlineService(db, { compare, sector, metrics, areas });
+  const computer = createReportComputer(db, { metrics, groups, areas, observations });
+  const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
+  const reportBuilder = createBuilder(db, { metrics, groups });
+  // Evaluation.
+  const surveys = createSurveys(db, { areas, logger });
+  // The pages that compose several modules.
+  const pages = {
+    councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
+    metrics: createMetricPages({ metrics, observations, maps }),
+    analysis: createAnalysisPages({ compare, groups, metrics, areas, sector, observations }),
+    earlyWarning: createEarlyWarningPages({ earlyWarning }),
+  };
+  return {
+    areas,
+    metrics,
+    observations,
+    maps,
+    changes,
+    accounts,
+    groups,
+    neighbours,
+    compare,
+    sector,
+    earlyWarning,
+    headlines,
+    savedReports,
+    reportBuilder,
+    surveys,
+    pages,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * Every service over an open database with the default configuration (or `env` over it) and a silent logger: for
+ * tests, benchmarks and scripts that hold a database handle but no app.
+ */
+export function servicesFor(db: Db, env: Record<string, string> = {}): Services {
+  // The handle is already open: the URL in this config is never used to connect.
+  const databaseUrl = db.dialect === 'postgres' ? 'postgres://already-open' : 'sqlite:already-open';
+  const config = loadConfig({ SLI_LOG_LEVEL: 'silent', ...env }, { databaseUrl });
+  return createServices({ db, config, logger: createLogger('silent') });
+}
