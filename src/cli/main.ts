@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify';
 import cliProgress from 'cli-progress';
 import { once } from 'node:events';
-import { createDb, type Db } from '../platform/db.ts';
+import { createDb, type Db, type DbOptions } from '../platform/db.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { migrateToLatest } from '../platform/migrate.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -27,12 +27,29 @@ class CliExit extends Error {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
-async function open(cmd: Command): Promise<{ db: Db; config: Config }> {
+function cliConfig(cmd: Command): Config {
   const opts = cmd.optsWithGlobals<{ databaseUrl?: string; port?: string; host?: string }>();
-  const config = loadConfig(process.env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
-  const db = createDb(config.databaseUrl);
+  return loadConfig(process.env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
+}
+
+async function openDb(config: Config, options: DbOptions): Promise<Db> {
+  const db = createDb(config.databaseUrl, options);
   await migrateToLatest(db);
-  return { db, config };
+  return db;
+}
+
+const batchOptions = ({ db }: Config): DbOptions => ({
+  connectTimeoutMs: db.connectTimeoutMs,
+  busyTimeoutMs: db.busyTimeoutMs,
+});
+
+/**
+ * The configuration and the database, migrated, for a batch command (imports, analyses, exports): it waits on
+ * statements and locks as long as they take; only the web service has statement and lock timeouts.
+ */
+async function open(cmd: Command): Promise<{ db: Db; config: Config }> {
+  const config = cliConfig(cmd);
+  return { db: await openDb(config, batchOptions(config)), config };
 }
 
 const program = new Command('sli')
@@ -46,8 +63,14 @@ program
   .option('--port <n>', 'port to listen on (default SLI_PORT or 3000)')
   .option('--host <host>', 'address to listen on (default SLI_HOST or 127.0.0.1)')
   .action(async (_o, cmd: Command) => {
-    const { db, config } = await open(cmd);
+    const config = cliConfig(cmd);
     const logger = createLogger(config.logLevel);
+    // A connection that fails between queries (the server restarting, pg_terminate_backend, an idle-session reaper) is
+    // logged and replaced; requests meanwhile answer 503 database-unavailable, and none of it ends the process.
+    const onConnectionError = (e: Error) => logger.warn({ err: e }, 'database connection lost');
+    // Migrations run as a batch job would, without the service's statement and lock timeouts.
+    await (await openDb(config, batchOptions(config))).close();
+    const db = createDb(config.databaseUrl, { ...config.db, onConnectionError });
     const app = await buildApp({ db, config, logger });
     const address = await app.listen({ port: config.port, host: config.host });
     logger.info({ database: db.description }, `listening on ${address}`);
