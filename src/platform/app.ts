@@ -31,10 +31,10 @@ function validationErrors(err: FastifyError, input: Record<string, unknown>): Fi
 }
 
 /** /readyz answers within a second whatever the database does; the database's share of that second. */
-const READY_WITHIN_MS = 800;
+const DATABASE_CHECK_MS = 800;
 
 /**
- * Whether the database answers a read of the schema within READY_WITHIN_MS: the check races a timer and loses to it
+ * Whether the database answers a read of the schema within DATABASE_CHECK_MS: the check races a timer and loses to it
  * rather than waiting on a lock, a hung connection or a full pool. On PostgreSQL the check's statements carry timeouts
  * of their own, so a lost check does not linger; only one check runs at a time, later calls sharing it.
  */
@@ -43,8 +43,8 @@ function readinessCheck(deps: AppDeps): () => Promise<boolean> {
   const query = async () => {
     if (db.dialect === 'postgres') {
       await db.kysely.transaction().execute(async (trx) => {
-        await sql`SELECT set_config('statement_timeout', ${String(READY_WITHIN_MS)}, true),
-          set_config('lock_timeout', ${String(READY_WITHIN_MS)}, true)`.execute(trx);
+        await sql`SELECT set_config('statement_timeout', ${String(DATABASE_CHECK_MS)}, true),
+          set_config('lock_timeout', ${String(DATABASE_CHECK_MS)}, true)`.execute(trx);
         await trx.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
       });
     } else {
@@ -66,9 +66,9 @@ function readinessCheck(deps: AppDeps): () => Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {
       timer = setTimeout(() => {
-        logger.warn(`readiness check: no answer from the database within ${READY_WITHIN_MS} ms`);
+        logger.warn(`readiness check: no answer from the database within ${DATABASE_CHECK_MS} ms`);
         resolve(false);
-      }, READY_WITHIN_MS);
+      }, DATABASE_CHECK_MS);
     });
     try {
       return await Promise.race([check(), late]);
