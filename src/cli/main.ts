@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify';
 import cliProgress from 'cli-progress';
 import { once } from 'node:events';
-import { createDb, type Db } from '../platform/db.ts';
+import { createDb, type Db, type DbOptions } from '../platform/db.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { migrateToLatest } from '../platform/migrate.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
@@ -28,18 +28,33 @@ class CliExit extends Error {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
-/**
- * Opens (and migrates) the database and builds every service once, through the composition root. One-shot commands
- * log to standard error at SLI_LOG_LEVEL, default `warn` (their own output says what happened); `serve` logs to
- * standard output at SLI_LOG_LEVEL, default `info`.
- */
-async function open(cmd: Command, serving = false): Promise<{ db: Db; config: Config; logger: Logger; services: Services }> {
+function cliConfig(cmd: Command, serving = false): Config {
   const opts = cmd.optsWithGlobals<{ databaseUrl?: string; port?: string; host?: string }>();
   const env = serving || process.env.SLI_LOG_LEVEL ? process.env : { ...process.env, SLI_LOG_LEVEL: 'warn' };
-  const config = loadConfig(env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
-  const logger = createLogger(config.logLevel, serving ? 'stdout' : 'stderr');
-  const db = createDb(config.databaseUrl);
+  return loadConfig(env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
+}
+
+async function openDb(config: Config, options: DbOptions): Promise<Db> {
+  const db = createDb(config.databaseUrl, options);
   await migrateToLatest(db);
+  return db;
+}
+
+const batchOptions = ({ db }: Config): DbOptions => ({
+  connectTimeoutMs: db.connectTimeoutMs,
+  busyTimeoutMs: db.busyTimeoutMs,
+});
+
+/**
+ * The configuration, the database (migrated) and every service built once through the composition root, for a batch
+ * command (imports, analyses, exports): it waits on statements and locks as long as they take; only the web service
+ * has statement and lock timeouts. Batch commands log to standard error at SLI_LOG_LEVEL, default `warn` (their own
+ * output says what happened).
+ */
+async function open(cmd: Command): Promise<{ db: Db; config: Config; logger: Logger; services: Services }> {
+  const config = cliConfig(cmd);
+  const logger = createLogger(config.logLevel, 'stderr');
+  const db = await openDb(config, batchOptions(config));
   return { db, config, logger, services: createServices({ db, config, logger }) };
 }
 
@@ -54,8 +69,16 @@ program
   .option('--port <n>', 'port to listen on (default SLI_PORT or 3000)')
   .option('--host <host>', 'address to listen on (default SLI_HOST or 127.0.0.1)')
   .action(async (_o, cmd: Command) => {
-    const { db, config, logger, services } = await open(cmd, true);
-    const app = await buildApp({ db, config, logger }, services);
+    // The web service logs to standard output at SLI_LOG_LEVEL, default `info`.
+    const config = cliConfig(cmd, true);
+    const logger = createLogger(config.logLevel);
+    // A connection that fails between queries (the server restarting, pg_terminate_backend, an idle-session reaper) is
+    // logged and replaced; requests meanwhile answer 503 database-unavailable, and none of it ends the process.
+    const onConnectionError = (e: Error) => logger.warn({ err: e }, 'database connection lost');
+    // Migrations run as a batch job would, without the service's statement and lock timeouts.
+    await (await openDb(config, batchOptions(config))).close();
+    const db = createDb(config.databaseUrl, { ...config.db, onConnectionError });
+    const app = await buildApp({ db, config, logger });
     const address = await app.listen({ port: config.port, host: config.host });
     logger.info({ database: db.description }, `listening on ${address}`);
     const stop = async () => {

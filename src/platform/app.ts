@@ -5,7 +5,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { AppError, toProblem, type FieldError } from './errors.ts';
+import { databaseUnavailable, isDatabaseUnavailable } from './db-errors.ts';
 import { registerViews } from './views.ts';
 
 import type { App, AppDeps } from './app-types.ts';
@@ -26,6 +28,54 @@ function validationErrors(err: FastifyError, input: Record<string, unknown>): Fi
         : (v.message ?? 'is invalid');
     return { field, message, ...(typeof raw === 'string' ? { value: raw } : {}) };
   });
+}
+
+/** /readyz answers within a second whatever the database does; the database's share of that second. */
+const DATABASE_CHECK_MS = 800;
+
+/**
+ * Whether the database answers a read of the schema within DATABASE_CHECK_MS: the check races a timer and loses to it
+ * rather than waiting on a lock, a hung connection or a full pool. On PostgreSQL the check's statements carry timeouts
+ * of their own, so a lost check does not linger; only one check runs at a time, later calls sharing it.
+ */
+function readinessCheck(deps: AppDeps): () => Promise<boolean> {
+  const { db, logger } = deps;
+  const query = async () => {
+    if (db.dialect === 'postgres') {
+      await db.kysely.transaction().execute(async (trx) => {
+        await sql`SELECT set_config('statement_timeout', ${String(DATABASE_CHECK_MS)}, true),
+          set_config('lock_timeout', ${String(DATABASE_CHECK_MS)}, true)`.execute(trx);
+        await trx.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      });
+    } else {
+      await db.kysely.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    }
+  };
+  let running: Promise<boolean> | undefined;
+  const check = () =>
+    (running ??= query().then(
+      () => true,
+      (err: unknown) => {
+        logger.warn({ err }, 'readiness check failed');
+        return false;
+      },
+    ).finally(() => {
+      running = undefined;
+    }));
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        logger.warn(`readiness check: no answer from the database within ${DATABASE_CHECK_MS} ms`);
+        resolve(false);
+      }, DATABASE_CHECK_MS);
+    });
+    try {
+      return await Promise.race([check(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 /**
@@ -75,6 +125,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
         errors.map((e) => `${e.field} ${e.message}${e.value !== undefined ? ` ("${e.value}")` : ''}`).join('; '),
         errors,
       );
+    } else if (isDatabaseUnavailable(err)) {
+      // The database is down, restarting, refusing connections or busy past a timeout: the client may try again.
+      req.log.warn({ err }, 'database unavailable');
+      problem = databaseUnavailable();
     } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
       problem = new AppError((err as FastifyError).statusCode!, (err as FastifyError).code ?? 'bad-request', err.message);
     } else {
@@ -117,14 +171,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
   registerViews(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  const ready = readinessCheck(deps);
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await deps.db.kysely.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-      return { status: 'ready', database: deps.db.dialect };
-    } catch (err) {
-      deps.logger.error({ err }, 'readiness check failed');
-      return reply.status(503).send({ status: 'unavailable', database: deps.db.dialect });
-    }
+    if (await ready()) return { status: 'ready', database: deps.db.dialect };
+    return reply.status(503).send({ status: 'unavailable', database: deps.db.dialect });
   });
 
   return app;

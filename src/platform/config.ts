@@ -11,6 +11,23 @@ export interface Config {
   maxDataRows: number;
   /** Secure flag on cookies (SLI_COOKIE_SECURE, default true; browsers accept Secure cookies from http://localhost). */
   cookieSecure: boolean;
+  /** How long the web service waits on the database before answering 503 database-unavailable. */
+  db: DbTimeouts;
+}
+
+/** Database timeouts in milliseconds (0: none). See README.md, "When the database goes away". */
+export interface DbTimeouts {
+  /** PostgreSQL: longest a statement of a request may run (SLI_DB_STATEMENT_TIMEOUT_MS, default 30000). */
+  statementTimeoutMs: number;
+  /** PostgreSQL: longest a statement waits for a lock another session holds (SLI_DB_LOCK_TIMEOUT_MS, default 5000). */
+  lockTimeoutMs: number;
+  /** PostgreSQL: longest to wait for a connection, new or from the pool (SLI_DB_CONNECT_TIMEOUT_MS, default 5000). */
+  connectTimeoutMs: number;
+  /**
+   * SQLite: longest a write waits for another process's write lock (SLI_DB_BUSY_TIMEOUT_MS, default 1000). node:sqlite
+   * waits synchronously, holding up the whole process, so it is kept short.
+   */
+  busyTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -24,6 +41,10 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   }
   return n;
 }
+
+/** A timeout in milliseconds from the environment, 0 (none) to a day. */
+const milliseconds = (env: NodeJS.ProcessEnv, name: string, fallback: number) =>
+  parseInteger(name, env[name] ?? String(fallback), 0, 86_400_000);
 
 function parseBoolean(name: string, raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;
@@ -56,5 +77,11 @@ export function loadConfig(
     logLevel: logLevel as Config['logLevel'],
     maxDataRows: parseInteger('SLI_MAX_DATA_ROWS', env.SLI_MAX_DATA_ROWS ?? '50000', 1, 10_000_000),
     cookieSecure: parseBoolean('SLI_COOKIE_SECURE', env.SLI_COOKIE_SECURE ?? 'true'),
+    db: {
+      statementTimeoutMs: milliseconds(env, 'SLI_DB_STATEMENT_TIMEOUT_MS', 30_000),
+      lockTimeoutMs: milliseconds(env, 'SLI_DB_LOCK_TIMEOUT_MS', 5000),
+      connectTimeoutMs: milliseconds(env, 'SLI_DB_CONNECT_TIMEOUT_MS', 5000),
+      busyTimeoutMs: milliseconds(env, 'SLI_DB_BUSY_TIMEOUT_MS', 1000),
+    },
   };
 }

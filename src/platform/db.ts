@@ -3,6 +3,8 @@ import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import type { DbTimeouts } from './config.ts';
+import { isDatabaseUnavailable } from './db-errors.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -84,28 +86,80 @@ export function sqlitePathFromUrl(url: string): string {
   return p === ':memory:' ? p : path.resolve(p);
 }
 
-export function openSqlite(file: string): DatabaseSync {
+/** How long a write waits for another connection's write lock unless told otherwise. */
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+export function openSqlite(file: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): DatabaseSync {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
-  db.exec('PRAGMA busy_timeout = 10000');
+  db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.exec('PRAGMA cache_size = -65536');
   return db;
 }
 
+/**
+ * How the database is opened. Timeouts in milliseconds; 0 or unset: none (statement, lock, connect); busy: unset 10 s,
+ * 0 fails at once. The web service takes them from its configuration (config.db).
+ */
+export interface DbOptions extends Partial<DbTimeouts> {
+  /**
+   * Told of a PostgreSQL connection that failed outside any query (terminated while idle, the server going away): the
+   * pool discards it and opens another when next needed. Without it such errors are still handled, silently.
+   */
+  onConnectionError?: (err: Error) => void;
+}
+
+/**
+ * A PostgreSQL pool that survives its connections failing: every client gets an 'error' listener as it connects
+ * (pg emits 'error' on a client whose connection breaks, and an unheard 'error' ends the process), and so does the pool
+ * (it re-emits the error of a client that broke while idle, after discarding it).
+ */
+function createPool(url: URL, schema: string | null, o: DbOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: Number(url.searchParams.get('pool') ?? 10),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // Sent with each new connection; 0 leaves the server's default (none).
+    ...(o.statementTimeoutMs ? { statement_timeout: o.statementTimeoutMs } : {}),
+    ...(o.lockTimeoutMs ? { lock_timeout: o.lockTimeoutMs } : {}),
+    // A refused or hung connect, or a wait for a free client, fails after this long rather than never.
+    ...(o.connectTimeoutMs ? { connectionTimeoutMillis: o.connectTimeoutMs } : {}),
+    keepAlive: true,
+  });
+  const report = o.onConnectionError ?? (() => {});
+  pool.on('connect', (client) => client.on('error', report));
+  // The same error as the client's, already reported by the listener above; the pool has dropped the client.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Runs `fn` on a client of its own from the pool and gives the client back; a client whose connection failed under
+ * `fn` is given back with the error, so the pool discards it rather than handing it to the next request.
+ */
+export async function withPoolClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await fn(client);
+  } catch (e) {
+    if (isDatabaseUnavailable(e)) broken = e as Error;
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /** Opens the database named by a URL: `postgres://…` (an optional `?schema=` sets search_path) or `sqlite:<file>`. */
-export function createDb(url: string): Db {
+export function createDb(url: string, options: DbOptions = {}): Db {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const u = new URL(url);
     const schema = u.searchParams.get('schema');
     u.searchParams.delete('schema');
-    const pool = new pg.Pool({
-      connectionString: u.toString(),
-      max: Number(u.searchParams.get('pool') ?? 10),
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
+    const pool = createPool(u, schema, options);
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       dialect: 'postgres',
@@ -117,7 +171,7 @@ export function createDb(url: string): Db {
     };
   }
   const file = sqlitePathFromUrl(url);
-  const sqlite = openSqlite(file);
+  const sqlite = openSqlite(file, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteAdapter(sqlite) }) });
   return {
     dialect: 'sqlite',

@@ -4,6 +4,7 @@
  */
 import copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
+import { withPoolClient } from './db.ts';
 
 /** The bytes of `COPY (query) TO STDOUT (FORMAT binary)` on a client from the pool. */
 export async function copyOutBinary(client: pg.PoolClient, query: string): Promise<Buffer> {
@@ -12,14 +13,9 @@ export async function copyOutBinary(client: pg.PoolClient, query: string): Promi
   return Buffer.concat(chunks);
 }
 
-/** The same on a client taken from the pool for the copy and given back. */
-export async function copyOutFromPool(pool: pg.Pool, query: string): Promise<Buffer> {
-  const client = await pool.connect();
-  try {
-    return await copyOutBinary(client, query);
-  } finally {
-    client.release();
-  }
+/** The same on a client taken from the pool for the copy and given back (discarded if its connection failed). */
+export function copyOutFromPool(pool: pg.Pool, query: string): Promise<Buffer> {
+  return withPoolClient(pool, (client) => copyOutBinary(client, query));
 }
 
 /** Ids are written into a COPY's query (COPY takes no parameters): they must be integers. */

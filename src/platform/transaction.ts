@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database, Db, Dialect } from './db.ts';
+import { isDatabaseUnavailable } from './db-errors.ts';
 
 /**
  * A write transaction with both a Kysely handle bound to it and the raw engine handle for bulk paths.
@@ -30,11 +31,52 @@ const toPgPlaceholders = (q: string) => {
 };
 
 /**
+ * Runs `fn` inside BEGIN … COMMIT on a PostgreSQL client of its own from the pool, after `settings` (e.g.
+ * `SET LOCAL jit = off`); rolled back when `fn` throws. The client goes back to the pool, or is discarded when its
+ * connection failed (the rollback failing, or the error saying so), so a broken client never serves another request.
+ */
+export async function pgTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  settings: string[] = [],
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    for (const s of settings) await client.query(s);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    if (!broken && isDatabaseUnavailable(e)) broken = e as Error;
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
+export interface TransactionOptions {
+  /**
+   * No statement timeout inside this transaction (PostgreSQL: SET LOCAL statement_timeout = 0): for imports, whose bulk
+   * writes may rightly run longer than a request's statement timeout. Lock waits keep the connection's lock timeout.
+   */
+  long?: boolean;
+}
+
+/**
  * Runs `fn` in one transaction: committed when it returns, rolled back when it throws. Throwing a RollbackSignal
  * rolls back and returns its value (dry runs, rejected imports). A killed process never commits, so the database
  * is left as it was.
  */
-export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
   if (db.dialect === 'sqlite') {
     const s = db.sqlite!;
     const tx: Tx = {
@@ -55,30 +97,27 @@ export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Pr
       throw e;
     }
   }
-  const client = await db.pool!.connect();
-  // A Kysely bound to this one client, so builder queries run inside the transaction.
+  try {
+    const settings = opts.long ? ['SET LOCAL statement_timeout = 0'] : [];
+    return await pgTransaction(db.pool!, (client) => fn(pgTx(client)), settings);
+  } catch (e) {
+    if (e instanceof RollbackSignal) return e.value as T;
+    throw e;
+  }
+}
+
+/** The Tx of a PostgreSQL client in a transaction, with a Kysely bound to it so builder queries run inside it. */
+function pgTx(client: pg.PoolClient): Tx {
   const kysely = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool: { connect: async () => ({ query: client.query.bind(client), release: () => {} }) as never, end: async () => {} },
     }),
   });
-  const tx: Tx = {
+  return {
     dialect: 'postgres',
     kysely,
     pg: client,
     run: async (q, p = []) => (await client.query(toPgPlaceholders(q), p)).rowCount ?? 0,
     all: async <R>(q: string, p: unknown[] = []) => (await client.query(toPgPlaceholders(q), p)).rows as R[],
   };
-  try {
-    await client.query('BEGIN');
-    const result = await fn(tx);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    if (e instanceof RollbackSignal) return e.value as T;
-    throw e;
-  } finally {
-    client.release();
-  }
 }

@@ -346,7 +346,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportSumma
     if (mode === 'draft') return base('draft', importId, `Import #${importId} is held as a draft: ${what} Publish it with "sli imports publish ${importId}".`);
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
     return base('published', importId, `Published import #${importId}: ${what}`);
-  });
+  }, { long: true });
   if (summary.state === 'published' && obs.inserted + obs.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
   return summary;
 }
@@ -370,7 +370,7 @@ export async function publishImport(db: Db, importId: number, at = new Date()): 
     await repo.finishImport(tx, importId, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: 0, summary: imp.summary ?? '{}' });
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
     return counts;
-  }).then(async (counts) => {
+  }, { long: true }).then(async (counts) => {
     if (counts.inserted + counts.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
     return counts;
   });

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../platform/db.ts';
 import { BinaryCopyReader, copyOutBinary, idList } from '../../platform/pg-copy.ts';
+import { pgTransaction } from '../../platform/transaction.ts';
 
 /**
  * Observations of some metrics (optionally for some areas only) column by column, for the sector-wide analyses over
@@ -134,20 +135,12 @@ function parseBinaryCopy(buf: Buffer, keep?: Set<number>): ObservationColumns {
 
 async function postgresColumns(db: Db, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): Promise<ObservationColumns> {
   const where = areaIds && areaFirst ? `area_id IN (${idList(areaIds)})` : `metric_id IN (${idList(metricIds)})${areaIds ? ` AND area_id IN (${idList(areaIds)})` : ''}`;
-  const client = await db.pool!.connect();
-  try {
-    // JIT compiling each batch's plan costs more than the batch (measured: 8 to 25 ms a batch): off, for this one only.
-    await client.query('BEGIN');
-    await client.query('SET LOCAL jit = off');
-    const buf = await copyOutBinary(client, `SELECT metric_id::int4, period_id::int4, area_id::int4, value::float8, lci::float8, uci::float8, status::text, note::text FROM observations WHERE ${where}`);
-    await client.query('COMMIT');
-    return parseBinaryCopy(buf, areaFirst ? new Set(metricIds) : undefined);
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  const query =
+    'SELECT metric_id::int4, period_id::int4, area_id::int4, value::float8, lci::float8, uci::float8, status::text, ' +
+    `note::text FROM observations WHERE ${where}`;
+  // JIT compiling each batch's plan costs more than the batch (measured: 8 to 25 ms a batch): off, for this one only.
+  const buf = await pgTransaction(db.pool!, (client) => copyOutBinary(client, query), ['SET LOCAL jit = off']);
+  return parseBinaryCopy(buf, areaFirst ? new Set(metricIds) : undefined);
 }
 
 /** Every observation of the metrics (for some areas only, if given), column by column; `areaFirst` is for tests. */
