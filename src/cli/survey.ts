@@ -7,7 +7,7 @@ import { AppError } from '../platform/errors.ts';
 import { ImportFileError } from '../modules/imports/index.ts';
 import {
   readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
-} from '../modules/surveys/offline.ts';
+} from '../modules/surveys/reporting/offline.ts';
 import { createSurveys } from '../modules/surveys/index.ts';
 import type { CliContext } from './sector.ts';
 

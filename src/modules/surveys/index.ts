@@ -3,20 +3,20 @@
  * rates, raw responses for analysts) and analysis (analysis/).
  */
 import type { AppDeps, AppModule } from '../../platform/app-types.ts';
-import { createSurveyCache } from './cache.ts';
-import { createFrames } from './frames.ts';
-import { surveyPagesRoutes } from './pages.ts';
-import { createRespond } from './respond.ts';
-import { surveysRoutes } from './routes.ts';
-import { createSurveysService } from './service.ts';
-import { surveyTablesRoutes } from './tables-routes.ts';
-import { createThemes } from './themes.ts';
-import { createWaveTables } from './wave-tables.ts';
+import { createSurveyCache } from './fielding/cache.ts';
+import { createFrames } from './fielding/frames.ts';
+import { surveyPagesRoutes } from './fielding/pages.ts';
+import { createRespond } from './fielding/respond.ts';
+import { surveysRoutes } from './fielding/routes.ts';
+import { createSurveysService } from './fielding/service.ts';
+import { surveyTablesRoutes } from './reporting/routes.ts';
+import { createThemes } from './reporting/themes.ts';
+import { createWaveTables } from './reporting/wave-tables.ts';
 
-export { createSurveyCache, type SurveyCache } from './cache.ts';
-export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponseRates, type RateLine, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './service.ts';
-export { createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow } from './frames.ts';
-export { createRespond, type Respond, type Access } from './respond.ts';
+export { createSurveyCache, type SurveyCache } from './fielding/cache.ts';
+export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponseRates, type RateLine, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './fielding/service.ts';
+export { createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow } from './fielding/frames.ts';
+export { createRespond, type Respond, type Access } from './fielding/respond.ts';
 
 /** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
 export function createSurveys(db: Parameters<typeof createSurveyCache>[0]) {

@@ -6,9 +6,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../../platform/db.ts';
-import { AppError, badRequest, type FieldError } from '../../platform/errors.ts';
-import { createAreasService, typePrefixes, type AreaSummary } from '../areas/index.ts';
+import type { Db } from '../../../platform/db.ts';
+import { AppError, badRequest, type FieldError } from '../../../platform/errors.ts';
+import { createAreasService, typePrefixes, type AreaSummary } from '../../areas/index.ts';
 import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
 

@@ -3,10 +3,10 @@
  * responses (analysts only). Frames and links are in frames.ts; the respondent's journey in respond.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../platform/db.ts';
-import { AppError, badRequest, invalidParameter, notFound, type FieldError } from '../../platform/errors.ts';
-import { typeInfo } from '../areas/index.ts';
-import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from './definition/index.ts';
+import type { Db } from '../../../platform/db.ts';
+import { AppError, badRequest, invalidParameter, notFound, type FieldError } from '../../../platform/errors.ts';
+import { typeInfo } from '../../areas/index.ts';
+import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from '../definition/index.ts';
 import type { SurveyCache } from './cache.ts';
 import { surveysRepository as repo, type DefinitionRow, type RateRow, type WaveRow } from './repository.ts';
 

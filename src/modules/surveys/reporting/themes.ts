@@ -2,9 +2,9 @@
  * Themes on free-text answers: analysts tag each answer with short themes ("communication", "cost") and see how many
  * answers carry each theme. Tags are stored per response and question; replacing an answer's themes is one transaction.
  */
-import type { Db } from '../../platform/db.ts';
-import { badRequest, notFound } from '../../platform/errors.ts';
-import { withTransaction } from '../../platform/transaction.ts';
+import type { Db } from '../../../platform/db.ts';
+import { badRequest, notFound } from '../../../platform/errors.ts';
+import { withTransaction } from '../../../platform/transaction.ts';
 import { themesRepository } from './themes-repository.ts';
 
 /** Themes are short phrases: trimmed, lower-cased, duplicates removed; commas separate them in a form. */

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import readExcelFile from 'read-excel-file/node';
-import { createTestApp } from '../../../test/helpers/app.ts';
-import { signIn, type Signed } from '../../../test/helpers/auth.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { seedAreas } from '../../../test/helpers/seed.ts';
-import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../test/helpers/surveys.ts';
-import type { App } from '../../platform/app-types.ts';
-import { createAccountsService } from '../accounts/index.ts';
-import { createSurveys } from './index.ts';
+import { createTestApp } from '../../../../test/helpers/app.ts';
+import { signIn, type Signed } from '../../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
+import { seedAreas } from '../../../../test/helpers/seed.ts';
+import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../../test/helpers/surveys.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { createAccountsService } from '../../accounts/index.ts';
+import { createSurveys } from '../index.ts';
 
 const COUNCILS = ['E08000009', 'E08000003', 'E06000001', 'E08000001', 'E08000002', 'E08000004'];
 

@@ -5,11 +5,11 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app-types.ts';
-import { AppError } from '../../platform/errors.ts';
-import { checkCsrf, csrfToken, requireRole } from '../accounts/index.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { checkCsrf, csrfToken, requireRole } from '../../accounts/index.ts';
 import type { Frames } from './frames.ts';
-import { findPage } from './fielding.ts';
+import { findPage } from './rules.ts';
 import { afterSave, base, checkModel, doneModel, questionModel, startModel, when } from './respondent-pages.ts';
 import type { Access, Respond } from './respond.ts';
 import { ANALYSTS, linksCsv, origin, RESPONSE_READERS } from './routes.ts';

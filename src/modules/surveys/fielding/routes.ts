@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/app-types.ts';
-import { checkCsrf, requireRole } from '../accounts/index.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { checkCsrf, requireRole } from '../../accounts/index.ts';
 import type { Frames } from './frames.ts';
 import { DefinitionDetail, DefinitionList, DefinitionParams, FrameBody, FrameList, FrameResult, LinksQuery, LoadResult, Rates, Responses, ResponsesQuery, SurveyJsBody, Wave, WaveBody, WaveList, WaveListQuery, WaveParams } from './schemas.ts';
 import type { ResponseRates, SurveysService } from './service.ts';

@@ -6,12 +6,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
-import type { App } from '../../platform/app-types.ts';
-import { invalidParameter } from '../../platform/errors.ts';
-import { checkCsrf, csrfToken, requireRole } from '../accounts/index.ts';
-import { renderBarChart, renderLineChart } from '../maps/index.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { invalidParameter } from '../../../platform/errors.ts';
+import { checkCsrf, csrfToken, requireRole } from '../../accounts/index.ts';
+import { renderBarChart, renderLineChart } from '../../maps/index.ts';
 import { formatP, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS } from './output.ts';
-import { ANALYSTS, RESPONSE_READERS } from './routes.ts';
+import { ANALYSTS, RESPONSE_READERS } from '../fielding/routes.ts';
 import type { SurveyTable, Tabulation } from './tabulate.ts';
 import type { Themes } from './themes.ts';
 import { TABLE_BREAKDOWNS, type WaveTablesService } from './wave-tables.ts';
