@@ -14,7 +14,8 @@ import { createThemes } from './reporting/themes.ts';
 import { createWaveTables } from './reporting/wave-tables.ts';
 
 export { createSurveyCache, type SurveyCache } from './fielding/cache.ts';
-export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponseRates, type RateLine, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './fielding/service.ts';
+export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './fielding/service.ts';
+export { type ResponseRates, type RateLine } from './fielding/rates.ts';
 export { createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow } from './fielding/frames.ts';
 export { createRespond, type Respond, type Access } from './fielding/respond.ts';
 

@@ -1,104 +1,150 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+/**
+ * The fielding API (/api/v1/surveys/…) for analysts and administrators: questionnaire versions, waves, frames and
+ * links, live response rates, and the raw responses (analysts only).
+ */
 import type { App } from '../../../platform/app-types.ts';
 import { checkCsrf, requireRole } from '../../accounts/index.ts';
 import type { Frames } from './frames.ts';
-import { DefinitionDetail, DefinitionList, DefinitionParams, FrameBody, FrameList, FrameResult, LinksQuery, LoadResult, Rates, Responses, ResponsesQuery, SurveyJsBody, Wave, WaveBody, WaveList, WaveListQuery, WaveParams } from './schemas.ts';
-import type { ResponseRates, SurveysService } from './service.ts';
-
-/** Analysts and administrators run surveys; raw responses are for analysts only (conventions: confidentiality). */
-export const ANALYSTS = ['analyst', 'admin'] as const;
-export const RESPONSE_READERS = ['analyst'] as const;
-
-const privately = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
-export const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
-
-export function rateCsvRows(r: ResponseRates) {
-  const line = (breakdown: string) => (l: ResponseRates['overall']) => ({ breakdown, code: l.code, label: l.label, frame: l.frame, submitted: l.submitted, in_progress: l.inProgress, not_started: l.notStarted, rate_percent: l.rate === null ? null : Math.round(l.rate * 1000) / 10 });
-  return [line('overall')(r.overall), ...r.byAuthorityType.map(line('authority-type')), ...r.byRegion.map(line('region'))];
-}
-export const RATE_CSV_COLUMNS = ['breakdown', 'code', 'label', 'frame', 'submitted', 'in_progress', 'not_started', 'rate_percent'];
-
-export function linksCsv(reply: FastifyReply, rows: object[], file: string) {
-  privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`);
-  return reply.send(Readable.from(rows).pipe(stringify({ header: true, columns: ['area_code', 'area_name', 'role', 'contact_name', 'link'] })));
-}
+import { ANALYSTS, csvDownload, linksCsv, origin, privately, RESPONSE_READERS } from './http.ts';
+import { RATE_CSV_COLUMNS, rateCsvRows } from './rates.ts';
+import {
+  DefinitionDetail, DefinitionList, DefinitionParams, FrameBody, FrameList, FrameResult, LinksQuery, LoadResult, Rates,
+  Responses, ResponsesQuery, SurveyJsBody, Wave, WaveBody, WaveList, WaveListQuery, WaveParams,
+} from './schemas.ts';
+import type { SurveysService } from './service.ts';
 
 export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames): void {
   const tags = ['surveys'];
-  app.post('/api/v1/surveys/definitions', { schema: { tags, summary: 'Load a questionnaire version (SurveyJS JSON; analysts and administrators; x-csrf-token header)', body: SurveyJsBody, response: { 200: LoadResult, 201: LoadResult } } }, async (req, reply) => {
+  app.post('/api/v1/surveys/definitions', {
+    schema: {
+      tags, summary: 'Load a questionnaire version (SurveyJS JSON; analysts and administrators; x-csrf-token header)',
+      body: SurveyJsBody, response: { 200: LoadResult, 201: LoadResult },
+    },
+  }, async (req, reply) => {
     const user = requireRole(req, ANALYSTS);
     checkCsrf(req);
     const r = await surveys.loadDefinition(req.body, user);
     return reply.status(r.created ? 201 : 200).send(r);
   });
-  app.get('/api/v1/surveys/definitions', { schema: { tags, summary: 'Loaded questionnaire versions', response: { 200: DefinitionList } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/definitions', {
+    schema: { tags, summary: 'Loaded questionnaire versions', response: { 200: DefinitionList } },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
     return { definitions: await surveys.definitions() };
   });
-  app.get('/api/v1/surveys/definitions/:code/versions/:version', { schema: { tags, summary: 'One questionnaire version, normalised and as loaded', params: DefinitionParams, response: { 200: DefinitionDetail } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/definitions/:code/versions/:version', {
+    schema: {
+      tags, summary: 'One questionnaire version, normalised and as loaded', params: DefinitionParams,
+      response: { 200: DefinitionDetail },
+    },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
     return surveys.definition(req.params.code, req.params.version);
   });
 
-  app.post('/api/v1/surveys/waves', { schema: { tags, summary: 'Open a wave on one questionnaire version (x-csrf-token header)', body: WaveBody, response: { 201: Wave } } }, async (req, reply) => {
+  app.post('/api/v1/surveys/waves', {
+    schema: {
+      tags, summary: 'Open a wave on one questionnaire version (x-csrf-token header)', body: WaveBody,
+      response: { 201: Wave },
+    },
+  }, async (req, reply) => {
     const user = requireRole(req, ANALYSTS);
     checkCsrf(req);
     const w = await surveys.createWave(req.body, user);
     return reply.status(201).header('location', `/api/v1/surveys/waves/${w.id}`).send(w);
   });
-  app.get('/api/v1/surveys/waves', { schema: { tags, summary: 'Waves, optionally of one questionnaire', querystring: WaveListQuery, response: { 200: WaveList } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves', {
+    schema: {
+      tags, summary: 'Waves, optionally of one questionnaire', querystring: WaveListQuery, response: { 200: WaveList },
+    },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
     return { waves: await surveys.waves(req.query.survey) };
   });
-  app.get('/api/v1/surveys/waves/:id', { schema: { tags, summary: 'One wave', params: WaveParams, response: { 200: Wave } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves/:id', {
+    schema: { tags, summary: 'One wave', params: WaveParams, response: { 200: Wave } },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
     return surveys.wave(req.params.id);
   });
 
-  app.post('/api/v1/surveys/waves/:id/frame', { schema: { tags, summary: 'Add members to a wave\'s sample frame: from a rule (council types as at a date, one role each), a list or CSV (x-csrf-token header)', params: WaveParams, body: FrameBody, response: { 201: FrameResult } } }, async (req, reply) => {
+  app.post('/api/v1/surveys/waves/:id/frame', {
+    schema: {
+      tags,
+      summary: 'Add members to a wave\'s sample frame: from a rule (council types as at a date, one role each), '
+        + 'a list or CSV (x-csrf-token header)',
+      params: WaveParams, body: FrameBody, response: { 201: FrameResult },
+    },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     checkCsrf(req);
     return reply.status(201).send(await frames.build(req.params.id, req.body));
   });
-  app.get('/api/v1/surveys/waves/:id/frame', { schema: { tags, summary: 'The frame\'s members with type, region and state (never tokens)', params: WaveParams, response: { 200: FrameList } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves/:id/frame', {
+    schema: {
+      tags, summary: 'The frame\'s members with type, region and state (never tokens)', params: WaveParams,
+      response: { 200: FrameList },
+    },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
     return { wave: await surveys.wave(req.params.id), members: await frames.members(req.params.id) };
   });
-  app.post('/api/v1/surveys/waves/:id/links', { schema: { tags, summary: 'Issue personal links (CSV of area, role, contact, link), shown this once: only a hash of each token is kept (x-csrf-token header)', params: WaveParams, querystring: LinksQuery, produces: ['text/csv'] } }, async (req, reply) => {
+  app.post('/api/v1/surveys/waves/:id/links', {
+    schema: {
+      tags,
+      summary: 'Issue personal links (CSV of area, role, contact, link), shown this once: only a hash of each token '
+        + 'is kept (x-csrf-token header)',
+      params: WaveParams, querystring: LinksQuery, produces: ['text/csv'],
+    },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     checkCsrf(req);
     const rows = await frames.issueLinks(req.params.id, origin(req), req.query.reissue === true);
-    return linksCsv(reply, rows, `survey-links-wave-${req.params.id}.csv`);
+    return linksCsv(reply, rows, req.params.id);
   });
 
-  app.get('/api/v1/surveys/waves/:id/response-rates.json', { schema: { tags, summary: 'Live response rates: respondents, frame size and rate by authority type, by region and overall', params: WaveParams, response: { 200: Rates } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves/:id/response-rates.json', {
+    schema: {
+      tags, summary: 'Live response rates: respondents, frame size and rate by authority type, by region and overall',
+      params: WaveParams, response: { 200: Rates },
+    },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
     return surveys.responseRates(req.params.id);
   });
-  app.get('/api/v1/surveys/waves/:id/response-rates.csv', { schema: { tags, summary: 'The same as CSV', params: WaveParams, produces: ['text/csv'] } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves/:id/response-rates.csv', {
+    schema: { tags, summary: 'The same as CSV', params: WaveParams, produces: ['text/csv'] },
+  }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     const r = await surveys.responseRates(req.params.id);
-    privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="response-rates-wave-${req.params.id}.csv"`);
-    return reply.send(Readable.from(rateCsvRows(r)).pipe(stringify({ header: true, columns: RATE_CSV_COLUMNS })));
+    return csvDownload(reply, rateCsvRows(r), RATE_CSV_COLUMNS, `response-rates-wave-${req.params.id}.csv`);
   });
 
-  app.get('/api/v1/surveys/waves/:id/responses.json', { schema: { tags, summary: 'Raw responses, one wide row each (analysts only)', params: WaveParams, querystring: ResponsesQuery, response: { 200: Responses } } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves/:id/responses.json', {
+    schema: {
+      tags, summary: 'Raw responses, one wide row each (analysts only)',
+      params: WaveParams, querystring: ResponsesQuery, response: { 200: Responses },
+    },
+  }, async (req, reply) => {
     requireRole(req, RESPONSE_READERS);
     privately(reply);
     return surveys.responses(req.params.id, req.query.include ?? 'submitted');
   });
-  app.get('/api/v1/surveys/waves/:id/responses.csv', { schema: { tags, summary: 'The same as CSV: the wide responses file `sli survey tabulate` reads (analysts only)', params: WaveParams, querystring: ResponsesQuery, produces: ['text/csv'] } }, async (req, reply) => {
+  app.get('/api/v1/surveys/waves/:id/responses.csv', {
+    schema: {
+      tags, summary: 'The same as CSV: the wide responses file `sli survey tabulate` reads (analysts only)',
+      params: WaveParams, querystring: ResponsesQuery, produces: ['text/csv'],
+    },
+  }, async (req, reply) => {
     requireRole(req, RESPONSE_READERS);
     const r = await surveys.responses(req.params.id, req.query.include ?? 'submitted');
-    privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="responses-${r.wave.survey}-v${r.wave.version}-wave-${r.wave.id}.csv"`);
-    return reply.send(Readable.from(r.rows).pipe(stringify({ header: true, columns: r.columns })));
+    const file = `responses-${r.wave.survey}-v${r.wave.version}-wave-${r.wave.id}.csv`;
+    return csvDownload(reply, r.rows, r.columns, file);
   });
 }

@@ -8,7 +8,8 @@ import { AppError, badRequest, invalidParameter, notFound, type FieldError } fro
 import { typeInfo } from '../../areas/index.ts';
 import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from '../definition/index.ts';
 import type { SurveyCache } from './cache.ts';
-import { surveysRepository as repo, type DefinitionRow, type RateRow, type WaveRow } from './repository.ts';
+import { responseRates, type ResponseRates } from './rates.ts';
+import { surveysRepository as repo, type DefinitionRow, type WaveRow } from './repository.ts';
 
 export interface DefinitionSummary {
   code: string;
@@ -48,24 +49,6 @@ export interface WaveInput {
   mode: WaveMode;
   opensAt: string;
   closesAt: string;
-}
-export interface RateLine {
-  code: string;
-  label: string;
-  /** Frame members (null for anonymous respondents of an open wave: there is no frame). */
-  frame: number | null;
-  submitted: number;
-  inProgress: number;
-  notStarted: number | null;
-  /** Submitted as a share of the frame, 0 to 1 (null without a frame). */
-  rate: number | null;
-}
-export interface ResponseRates {
-  wave: WaveDto;
-  at: string;
-  overall: RateLine;
-  byAuthorityType: RateLine[];
-  byRegion: RateLine[];
 }
 export type Cell = string | number | null;
 export interface ResponsesTable {
@@ -110,21 +93,6 @@ export function parseInstant(field: string, raw: string, end = false): string {
   if (dateOnly && d.toISOString().slice(0, 10) !== raw) throw invalidParameter(field, 'is not a real date', raw);
   if (dateOnly && end) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString();
-}
-
-function rateLine(code: string, label: string, rows: RateRow[]): RateLine {
-  const frameRows = rows.filter((r) => r.kind === 'frame');
-  const frame = frameRows.reduce((s, r) => s + Number(r.members), 0);
-  const submitted = rows.reduce((s, r) => s + Number(r.submitted), 0);
-  const inProgress = rows.reduce((s, r) => s + Number(r.in_progress), 0);
-  const hasFrame = frameRows.length > 0;
-  return { code, label, frame: hasFrame ? frame : null, submitted, inProgress, notStarted: hasFrame ? frame - submitted - inProgress : null, rate: hasFrame && frame > 0 ? submitted / frame : null };
-}
-
-function groupLines(rows: RateRow[], key: (r: RateRow) => string, label: (r: RateRow) => string): RateLine[] {
-  const groups = new Map<string, RateRow[]>();
-  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return [...groups.entries()].map(([k, rs]) => rateLine(k, label(rs[0]!), rs)).sort((a, b) => a.label.localeCompare(b.label));
 }
 
 /** One wide row's answer cells, by responseColumns: multiple choice 1/0 (empty when not answered), grid rows as codes. */
@@ -214,15 +182,7 @@ export function createSurveysService(db: Db, cache: SurveyCache) {
     /** Respondents, frame size and rate by authority type, by region and overall, computed live from the tables. */
     async responseRates(id: number): Promise<ResponseRates> {
       const wave = toWaveDto(await waveRow(id));
-      const rows = await repo.rates(k, id);
-      const frame = rows.filter((r) => r.kind === 'frame');
-      return {
-        wave,
-        at: new Date().toISOString(),
-        overall: rateLine('all', wave.mode === 'open' ? 'All respondents' : 'All councils in the frame', rows),
-        byAuthorityType: groupLines(frame, (r) => r.authority_type ?? '', (r) => (r.authority_type ? typeInfo(r.authority_type).name : 'Unknown type')),
-        byRegion: groupLines(frame, (r) => r.region_code ?? '', (r) => r.region_name ?? 'No region'),
-      };
+      return responseRates(wave, await repo.rates(k, id), new Date().toISOString());
     },
 
     /** The raw responses, one wide row each (analysts only): submitted answers, or with `all` the working copies of those not yet submitted too. */
