@@ -9,6 +9,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { createLogger } from '../src/platform/logger.ts';
+import { createAreasService } from '../src/modules/areas/index.ts';
 import { createSurveys } from '../src/modules/surveys/index.ts';
 import { round } from './measure.ts';
 import { peakRssMb, startServer } from './server.ts';
@@ -66,7 +68,7 @@ export async function benchSubmissions(dialect: string, opts: { seconds?: number
   const { db, url, drop } = await (opts.freshDb ?? freshDb)(dialect, 'survey_submit');
   try {
     await seedSyntheticAreas(db, areas);
-    const s = createSurveys(db);
+    const s = createSurveys(db, { areas: createAreasService(db), logger: createLogger('silent') });
     const by = { name: 'bench (SYNTHETIC)' };
     await s.surveys.loadDefinition(QUESTIONNAIRE, by);
     const wave = await s.surveys.createWave({ survey: QUESTIONNAIRE.code, version: 1, name: 'Synthetic wave (SYNTHETIC)', mode: 'frame', opensAt: new Date(Date.now() - 86_400_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString() }, by);

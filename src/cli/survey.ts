@@ -5,10 +5,12 @@ import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { ImportFileError } from '../modules/imports/index.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createAreasService } from '../modules/areas/index.ts';
 import {
-  readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
-} from '../modules/surveys/reporting/offline.ts';
-import { createSurveys } from '../modules/surveys/index.ts';
+  createSurveys, readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx,
+  TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
+} from '../modules/surveys/index.ts';
 import type { CliContext } from './sector.ts';
 
 const positive = (name: string) => (v: string) => {
@@ -55,7 +57,9 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
       if (o.check) return;
       const { db } = await ctx.open(cmd);
       try {
-        const r = await createSurveys(db).surveys.loadDefinition(json, { name: 'sli' });
+        // The command prints its own summary, so the service's info lines stay quiet here (warnings only).
+        const { surveys } = createSurveys(db, { areas: createAreasService(db), logger: createLogger('warn') });
+        const r = await surveys.loadDefinition(json, { name: 'sli' });
         ctx.out(r.created ? `Stored ${def.code} version ${def.version}.` : `${def.code} version ${def.version} is already stored, unchanged.`);
       } catch (e) { failWith(e, ctx); } finally { await db.close(); }
     });

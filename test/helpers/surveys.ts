@@ -1,5 +1,9 @@
 /** A short questionnaire (every question kind the fielding pages handle: radios, checkboxes with "none", routing and piping, a grid, a number) and form-post helpers for survey tests. */
 import type { App } from '../../src/platform/app-types.ts';
+import type { Db } from '../../src/platform/db.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createAreasService } from '../../src/modules/areas/index.ts';
+import { createSurveys } from '../../src/modules/surveys/index.ts';
 import type { Signed } from './auth.ts';
 
 export const PERCEPTION_V1 = {
@@ -23,6 +27,10 @@ export const PERCEPTION_V1 = {
     },
   ],
 };
+
+/** The surveys module's services over a test database, handed what the app hands them (a silent logger). */
+export const surveysFor = (db: Db) =>
+  createSurveys(db, { areas: createAreasService(db), logger: createLogger('silent') });
 
 export const isoIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../../platform/db.ts';
+import type { Logger } from '../../../platform/logger.ts';
 import { AppError, badRequest, invalidParameter, notFound, type FieldError } from '../../../platform/errors.ts';
 import { typeInfo } from '../../areas/index.ts';
 import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from '../definition/index.ts';
@@ -115,7 +116,8 @@ export const RESPONSE_META_COLUMNS = ['wave', 'respondent_id', 'submitted_at', '
 /** More about each response, in the JSON only (the CSV stays the file tabulate reads without unknown columns). */
 export const RESPONSE_DETAIL_COLUMNS = ['response_id', 'status', 'revision', 'area_code', 'area_name', 'region_code'] as const;
 
-export function createSurveysService(db: Db, cache: SurveyCache) {
+/** `log` gets one info line per definition version stored and per wave created (never answers, tokens or contacts). */
+export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
   const k = db.kysely;
   async function waveRow(id: number): Promise<WaveRow> {
     const w = await repo.wave(k, id);
@@ -142,6 +144,8 @@ export function createSurveysService(db: Db, cache: SurveyCache) {
       }
       const row = { code: def.code, version: def.version, title: def.title, source, fingerprint, loaded_by: by.name, loaded_at: new Date().toISOString() };
       await repo.insertDefinition(k, row);
+      const context = { survey: def.code, version: def.version, questions: def.questions.length };
+      log.info(context, 'survey definition version stored');
       return { created: true, definition: summary(row, def.questions.length) };
     },
 
@@ -173,7 +177,13 @@ export function createSurveysService(db: Db, cache: SurveyCache) {
         definition_id: d.id, survey_code: d.code, version: d.version, name, mode: input.mode, key: randomBytes(12).toString('base64url'),
         opens_at: opensAt, closes_at: closesAt, created_by: by.name, created_at: new Date().toISOString(),
       });
-      return toWaveDto(await waveRow(id));
+      const wave = toWaveDto(await waveRow(id));
+      // A wave's state follows from its dates (stateOf), set here and never changed: its dates are what is logged.
+      log.info(
+        { waveId: id, survey: d.code, version: d.version, mode: wave.mode, opensAt, closesAt, state: wave.state },
+        'survey wave created',
+      );
+      return wave;
     },
 
     waves: async (survey?: string): Promise<WaveDto[]> => (await repo.waves(k, survey)).map(toWaveDto),
