@@ -8,8 +8,9 @@ import type { Frames } from './frames.ts';
 import { ANALYSTS, csvDownload, linksCsv, origin, privately, RESPONSE_READERS } from './http.ts';
 import { RATE_CSV_COLUMNS, rateCsvRows } from './rates.ts';
 import {
-  DefinitionDetail, DefinitionList, DefinitionParams, FrameBody, FrameList, FrameResult, LinksQuery, LoadResult, Rates,
-  Responses, ResponsesQuery, SurveyJsBody, Wave, WaveBody, WaveList, WaveListQuery, WaveParams,
+  csvFile, DefinitionDetail, DefinitionList, DefinitionParams, FrameBody, FrameList, FrameResult, LinksQuery,
+  LoadResult, PROBLEMS, Rates, Responses, ResponsesQuery, SurveyJsBody, Wave, WaveBody, WaveList, WaveListQuery,
+  WaveParams,
 } from './schemas.ts';
 import type { SurveysService } from './service.ts';
 
@@ -18,7 +19,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   app.post('/api/v1/surveys/definitions', {
     schema: {
       tags, summary: 'Load a questionnaire version (SurveyJS JSON; analysts and administrators; x-csrf-token header)',
-      body: SurveyJsBody, response: { 200: LoadResult, 201: LoadResult },
+      body: SurveyJsBody, response: { 200: LoadResult, 201: LoadResult, ...PROBLEMS },
     },
   }, async (req, reply) => {
     const user = requireRole(req, ANALYSTS);
@@ -27,7 +28,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
     return reply.status(r.created ? 201 : 200).send(r);
   });
   app.get('/api/v1/surveys/definitions', {
-    schema: { tags, summary: 'Loaded questionnaire versions', response: { 200: DefinitionList } },
+    schema: { tags, summary: 'Loaded questionnaire versions', response: { 200: DefinitionList, ...PROBLEMS } },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
@@ -36,7 +37,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   app.get('/api/v1/surveys/definitions/:code/versions/:version', {
     schema: {
       tags, summary: 'One questionnaire version, normalised and as loaded', params: DefinitionParams,
-      response: { 200: DefinitionDetail },
+      response: { 200: DefinitionDetail, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -47,7 +48,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   app.post('/api/v1/surveys/waves', {
     schema: {
       tags, summary: 'Open a wave on one questionnaire version (x-csrf-token header)', body: WaveBody,
-      response: { 201: Wave },
+      response: { 201: Wave, ...PROBLEMS },
     },
   }, async (req, reply) => {
     const user = requireRole(req, ANALYSTS);
@@ -57,7 +58,8 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   });
   app.get('/api/v1/surveys/waves', {
     schema: {
-      tags, summary: 'Waves, optionally of one questionnaire', querystring: WaveListQuery, response: { 200: WaveList },
+      tags, summary: 'Waves, optionally of one questionnaire', querystring: WaveListQuery,
+      response: { 200: WaveList, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -65,7 +67,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
     return { waves: await surveys.waves(req.query.survey) };
   });
   app.get('/api/v1/surveys/waves/:id', {
-    schema: { tags, summary: 'One wave', params: WaveParams, response: { 200: Wave } },
+    schema: { tags, summary: 'One wave', params: WaveParams, response: { 200: Wave, ...PROBLEMS } },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     privately(reply);
@@ -77,7 +79,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
       tags,
       summary: 'Add members to a wave\'s sample frame: from a rule (council types as at a date, one role each), '
         + 'a list or CSV (x-csrf-token header)',
-      params: WaveParams, body: FrameBody, response: { 201: FrameResult },
+      params: WaveParams, body: FrameBody, response: { 201: FrameResult, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -87,7 +89,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   app.get('/api/v1/surveys/waves/:id/frame', {
     schema: {
       tags, summary: 'The frame\'s members with type, region and state (never tokens)', params: WaveParams,
-      response: { 200: FrameList },
+      response: { 200: FrameList, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -100,6 +102,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
       summary: 'Issue personal links (CSV of area, role, contact, link), shown this once: only a hash of each token '
         + 'is kept (x-csrf-token header)',
       params: WaveParams, querystring: LinksQuery, produces: ['text/csv'],
+      response: { 200: csvFile('The links: area_code, area_name, role, contact_name, link'), ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -111,7 +114,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   app.get('/api/v1/surveys/waves/:id/response-rates.json', {
     schema: {
       tags, summary: 'Live response rates: respondents, frame size and rate by authority type, by region and overall',
-      params: WaveParams, response: { 200: Rates },
+      params: WaveParams, response: { 200: Rates, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -119,7 +122,10 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
     return surveys.responseRates(req.params.id);
   });
   app.get('/api/v1/surveys/waves/:id/response-rates.csv', {
-    schema: { tags, summary: 'The same as CSV', params: WaveParams, produces: ['text/csv'] },
+    schema: {
+      tags, summary: 'The same as CSV', params: WaveParams, produces: ['text/csv'],
+      response: { 200: csvFile('One row per line: breakdown, code, label, frame, counts, rate_percent'), ...PROBLEMS },
+    },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
     const r = await surveys.responseRates(req.params.id);
@@ -129,7 +135,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
   app.get('/api/v1/surveys/waves/:id/responses.json', {
     schema: {
       tags, summary: 'Raw responses, one wide row each (analysts only)',
-      params: WaveParams, querystring: ResponsesQuery, response: { 200: Responses },
+      params: WaveParams, querystring: ResponsesQuery, response: { 200: Responses, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, RESPONSE_READERS);
@@ -140,6 +146,7 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
     schema: {
       tags, summary: 'The same as CSV: the wide responses file `sli survey tabulate` reads (analysts only)',
       params: WaveParams, querystring: ResponsesQuery, produces: ['text/csv'],
+      response: { 200: csvFile('The wide responses file: one row per response, one column per answer'), ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, RESPONSE_READERS);

@@ -10,8 +10,12 @@ import { evaluate, partColumn, type Answers, type AnswerValue, type Question, ty
 import { references } from '../definition/expression.ts';
 import { badRequest } from '../../../platform/errors.ts';
 
+export const PROBLEM_KINDS = [
+  'unknown-column', 'unknown-code', 'not-a-number', 'out-of-range', 'exclusive-combined', 'answered-when-skipped',
+  'bad-weight', 'bad-multiple',
+] as const;
 export interface ResponseProblem {
-  kind: 'unknown-column' | 'unknown-code' | 'not-a-number' | 'out-of-range' | 'exclusive-combined' | 'answered-when-skipped' | 'bad-weight' | 'bad-multiple';
+  kind: (typeof PROBLEM_KINDS)[number];
   /** `file:line` of the respondent (or the file for a column problem). */
   at: string;
   column: string;

@@ -10,13 +10,15 @@ import { invalidParameter } from '../../../platform/errors.ts';
 import { checkCsrf, csrfToken, requireRole } from '../../accounts/index.ts';
 import { ANALYSTS, privately, readsResponses, RESPONSE_READERS, signedIn } from '../fielding/http.ts';
 import { tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS } from './output.ts';
-import { SeriesQuery, TablesQuery, TextsQuery, ThemeBody } from './schemas.ts';
+import { csvFile, PROBLEMS, XLSX, xlsxFile } from '../fielding/schemas.ts';
+import {
+  SeriesQuery, SeriesResult, TablesQuery, TextsQuery, TextsResult, ThemeBody, ThemesResult, WaveTablesResult,
+} from './schemas.ts';
 import type { Tabulation } from './tabulate.ts';
 import { withThemes, type Themes } from './themes.ts';
 import { seriesPageModel, tablesPageModel } from './views.ts';
 import type { WaveTablesService } from './wave-tables.ts';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const waveIds = (s: string) => s.split(',').map(Number);
 const fileName = (t: Tabulation, ids: number[], ext: string) =>
   `survey-tables-${t.survey.code}-waves-${ids.join('-')}.${ext}`;
@@ -39,7 +41,7 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
       tags,
       summary: 'Report tables for one wave or several (a series): bases, nets, percentages and significant differences '
         + '(analysts and administrators); format in docs/surveys.md',
-      querystring: TablesQuery,
+      querystring: TablesQuery, response: { 200: WaveTablesResult, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -50,7 +52,7 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
   app.get('/api/v1/surveys/tables.csv', {
     schema: {
       tags, summary: 'The same as CSV, one row per table row and column', querystring: TablesQuery,
-      produces: ['text/csv'],
+      produces: ['text/csv'], response: { 200: csvFile('Tidy: one row per table row and column'), ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -62,7 +64,7 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
   app.get('/api/v1/surveys/tables.xlsx', {
     schema: {
       tags, summary: 'The same as a spreadsheet: cover, contents, notes, one table per sheet', querystring: TablesQuery,
-      produces: [XLSX],
+      produces: [XLSX], response: { 200: xlsxFile('Cover, contents, notes and one table per sheet'), ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -74,7 +76,7 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
   app.get('/api/v1/surveys/series.json', {
     schema: {
       tags, summary: 'One measure across waves with tests against the first and the previous wave',
-      querystring: SeriesQuery,
+      querystring: SeriesQuery, response: { 200: SeriesResult, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, ANALYSTS);
@@ -87,7 +89,7 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
       tags,
       summary: 'Free-text answers to one question with the respondent\'s type and region only, their themes and theme '
         + 'counts (analysts only)',
-      querystring: TextsQuery,
+      querystring: TextsQuery, response: { 200: TextsResult, ...PROBLEMS },
     },
   }, async (req, reply) => {
     requireRole(req, RESPONSE_READERS);
@@ -97,6 +99,7 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
   app.post('/api/v1/surveys/texts/themes', {
     schema: {
       tags, summary: 'Replace the themes of one free-text answer (analysts only; x-csrf-token header)', body: ThemeBody,
+      response: { 200: ThemesResult, ...PROBLEMS },
     },
   }, async (req, reply) => {
     const user = requireRole(req, RESPONSE_READERS);
