@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { definitionFromJson, loadResponses, readResponsesCsv, tabulate, type SurveyDefinition } from '../src/modules/surveys/offline.ts';
+import {
+  definitionFromJson, loadResponses, readResponsesCsv, tabulate, type SurveyDefinition,
+} from '../src/modules/surveys/index.ts';
 import { round, time } from './measure.ts';
 import { prng, SYNTHETIC_LABEL } from './synthetic.ts';
 

@@ -4,7 +4,7 @@
  * come from the seeded generator, skewed against the targets (older, more women, unevenly spread by region, with age
  * depending on region) so the raking has real work to do.
  */
-import { rake, type RimTarget } from '../src/modules/surveys/analysis/weighting.ts';
+import { rake, type RimTarget } from '../src/modules/surveys/index.ts';
 import { pct, round, time } from './measure.ts';
 import { prng, SYNTHETIC_LABEL } from './synthetic.ts';
 

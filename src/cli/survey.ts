@@ -6,7 +6,8 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { ImportFileError } from '../modules/imports/index.ts';
 import {
-  readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
+  readDefinitionFile, readResponsesCsv, series, formatP, tabulate, tablesCsvRows, tablesXlsx,
+  TABLES_CSV_COLUMNS, toSurveyJs, weightResponses, type SurveyDefinition,
 } from '../modules/surveys/index.ts';
 import type { CliContext } from './sector.ts';
 

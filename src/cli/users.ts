@@ -30,6 +30,8 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       } catch (e) {
         if (e instanceof AppError && e.status < 500) throw ctx.exit(`${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`, 1);
         throw e;
+      } finally {
+        await db.close();
       }
     });
   users
@@ -37,8 +39,12 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .description('list users with role, council and whether they are disabled')
     .action(async (_o, cmd: Command) => {
       const { db, services } = await ctx.open(cmd);
-      for (const u of await services.accounts.listUsers()) {
-        ctx.out([u.email, u.role, u.council_code ?? '-', u.name, u.disabled_at ? `disabled ${u.disabled_at}` : 'active'].join('\t'));
+      try {
+        for (const u of await services.accounts.listUsers()) {
+          ctx.out([u.email, u.role, u.council_code ?? '-', u.name, u.disabled_at ? `disabled ${u.disabled_at}` : 'active'].join('\t'));
+        }
+      } finally {
+        await db.close();
       }
     });
   for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
@@ -53,6 +59,8 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
         } catch (e) {
           if (e instanceof AppError && e.status === 404) throw ctx.exit(e.message, 1);
           throw e;
+        } finally {
+          await db.close();
         }
         ctx.out(`${disabled ? 'Disabled' : 'Enabled'} ${email}.`);
       });

@@ -11,7 +11,7 @@ import { createTestApp } from '../helpers/app.ts';
 import { expectNoAxeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
-import { isoIn, PERCEPTION_V1 } from '../helpers/surveys.ts';
+import { isoIn, PERCEPTION_V1, surveysFor } from '../helpers/surveys.ts';
 import type { App } from '../../src/platform/app-types.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
@@ -32,7 +32,7 @@ describe('survey pages in Chromium', () => {
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const s = servicesFor(db).surveys;
+    const s = surveysFor(db);
     const by = { name: 'Survey Analyst' };
     await s.surveys.loadDefinition(PERCEPTION_V1, by);
     const wave = await s.surveys.createWave({ survey: 'council-perception', version: 1, name: 'Browser wave', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) }, by);

@@ -1,6 +1,8 @@
 /** A short questionnaire (every question kind the fielding pages handle: radios, checkboxes with "none", routing and piping, a grid, a number) and form-post helpers for survey tests. */
 import type { App } from '../../src/platform/app-types.ts';
+import type { Db } from '../../src/platform/db.ts';
 import type { Signed } from './auth.ts';
+import { servicesFor } from '../../src/app/services.ts';
 
 export const PERCEPTION_V1 = {
   code: 'council-perception',
@@ -23,6 +25,9 @@ export const PERCEPTION_V1 = {
     },
   ],
 };
+
+/** The surveys module's services over a test database, handed what the app hands them (a silent logger). */
+export const surveysFor = (db: Db) => servicesFor(db).surveys;
 
 export const isoIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 

@@ -9,7 +9,7 @@ import { scaleQuantile } from 'd3-scale';
 import type { Feature, FeatureCollection, Position } from 'geojson';
 import type { Polarity } from '../metrics/index.ts';
 import type { AreaGeometry, BoundaryFeature } from './geometry.ts';
-import { contentId, esc, formatNumber, formatValue, num, SECONDARY_TEXT, svgOpen, TEXT_COLOUR, unitSuffix } from './svg.ts';
+import { contentId, esc, formatNumber, formatValue, SECONDARY_TEXT, svgOpen, TEXT_COLOUR, unitSuffix } from './svg.ts';
 
 export interface ChoroplethInput {
   title: string;

@@ -1,5 +1,5 @@
 /** The public pages (GOV.UK Design System): home and council search, council page, catalogue, metric, compare, sector. */
-import type { AppDeps, AppModule } from '../../platform/app-types.ts';
+import type { AppModule } from '../../platform/app-types.ts';
 import { createAnalysisPages } from './analysis.ts';
 import { createCouncilPages } from './council.ts';
 import { createEarlyWarningPages } from './early-warning.ts';

@@ -1,34 +1,70 @@
 /**
- * Surveys: questionnaire definitions (definition/), fielding (waves, frames, links, respondents' pages, response
- * rates, raw responses for analysts) and analysis (analysis/).
+ * Surveys: questionnaire definitions (definition/), fielding (fielding/: waves, frames, links, the respondents' pages,
+ * response rates, raw responses for analysts), reporting (reporting/: tables, series and themes from fielded waves or
+ * from files) and analysis (analysis/: significance, rim weighting). The one way into the module.
  */
 import type { AppModule } from '../../platform/app-types.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AreasService } from '../areas/index.ts';
-import { createSurveyCache } from './cache.ts';
-import { createFrames } from './frames.ts';
-import { surveyPagesRoutes } from './pages.ts';
-import { createRespond } from './respond.ts';
-import { surveysRoutes } from './routes.ts';
-import { createSurveysService } from './service.ts';
-import { surveyTablesRoutes } from './tables-routes.ts';
-import { createThemes } from './themes.ts';
-import { createWaveTables } from './wave-tables.ts';
+import { createSurveyCache } from './fielding/cache.ts';
+import { createFrames } from './fielding/frames.ts';
+import { surveyPagesRoutes } from './fielding/pages.ts';
+import { createRespond } from './fielding/respond.ts';
+import { surveysRoutes } from './fielding/routes.ts';
+import { createSurveysService } from './fielding/service.ts';
+import { surveyTablesRoutes } from './reporting/routes.ts';
+import { createThemes } from './reporting/themes.ts';
+import { createWaveTables } from './reporting/wave-tables.ts';
 
-export { createSurveyCache, type SurveyCache } from './cache.ts';
-export { createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto, type WaveInput, type ResponseRates, type RateLine, type ResponsesTable, type DefinitionSummary, type DefinitionDetail } from './service.ts';
-export { createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow } from './frames.ts';
-export { createRespond, type Respond, type Access } from './respond.ts';
+// Fielding.
+export { createSurveyCache, type SurveyCache } from './fielding/cache.ts';
+export {
+  createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto,
+  type WaveInput, type ResponsesTable, type DefinitionSummary, type DefinitionDetail,
+} from './fielding/service.ts';
+export { type ResponseRates, type RateLine } from './fielding/rates.ts';
+export {
+  createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow,
+} from './fielding/frames.ts';
+export { createRespond, type Respond, type Access } from './fielding/respond.ts';
 
-/** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
-export function createSurveys(db: Db, deps: { areas: AreasService; logger: Logger }) {
-  const cache = createSurveyCache(db);
-  const surveys = createSurveysService(db, cache);
-  return { cache, surveys, frames: createFrames(db, surveys, deps.areas), respond: createRespond(db, cache), tables: createWaveTables(surveys), themes: createThemes(db) };
+// Offline analysis, as `sli survey` uses it (no database): definitions from files, a responses CSV checked against the
+// definition and its routing, report tables with significance, series, and rim weighting.
+export {
+  readDefinitionFile, definitionFromJson, definitionProblems, toSurveyJs, type SurveyDefinition,
+} from './definition/index.ts';
+export { readResponsesCsv } from './reporting/responses-csv.ts';
+export { loadResponses, type ResponseData, type ResponseProblem } from './reporting/responses.ts';
+export { tabulate, type Tabulation, type TabulateOptions, type SurveyTable } from './reporting/tabulate.ts';
+export { tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, formatP } from './reporting/output.ts';
+export { series, type Series, type SeriesPoint } from './reporting/series.ts';
+export { weightResponses, readTargets, type WeightedFile } from './analysis/weight-files.ts';
+export { rake, type RimTarget } from './analysis/weighting.ts';
+
+/** What the surveys module is handed: the areas service (frames' council types and regions) and the logger. */
+export interface SurveysNeeds {
+  areas: AreasService;
+  logger: Logger;
 }
 
-export const surveysModule: AppModule<{ surveys: ReturnType<typeof createSurveys>; cookieSecure: boolean }> = {
+/** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
+export function createSurveys(db: Db, { areas, logger }: SurveysNeeds) {
+  const log = logger.child({ module: 'surveys' });
+  const cache = createSurveyCache(db);
+  const surveys = createSurveysService(db, cache, log);
+  return {
+    cache,
+    surveys,
+    frames: createFrames(db, surveys, areas, log),
+    respond: createRespond(db, cache),
+    tables: createWaveTables(surveys),
+    themes: createThemes(db),
+  };
+}
+export type Surveys = ReturnType<typeof createSurveys>;
+
+export const surveysModule: AppModule<{ surveys: Surveys; cookieSecure: boolean }> = {
   name: 'surveys',
   register(app, { surveys: s, cookieSecure }) {
     surveysRoutes(app, s.surveys, s.frames);
@@ -36,4 +72,3 @@ export const surveysModule: AppModule<{ surveys: ReturnType<typeof createSurveys
     surveyTablesRoutes(app, s.tables, s.themes);
   },
 };
-export { type SurveyDefinition, TABLES_CSV_COLUMNS, formatP, readDefinitionFile, readResponsesCsv, series, tablesCsvRows, tablesXlsx, tabulate, toSurveyJs, weightResponses } from './offline.ts';

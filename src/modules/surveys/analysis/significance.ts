@@ -15,13 +15,15 @@
 import erfc from '@stdlib/math-base-special-erfc';
 import { invalidParameter } from '../../../platform/errors.ts';
 
-export type TestName =
-  | 'two-proportion z-test'
-  | 'two-proportion z-test with continuity correction'
-  | 'two-proportion z-test on effective bases (Kish)'
-  | "Fisher's exact test"
-  | 'McNemar exact (binomial)'
-  | 'McNemar chi-square with continuity correction';
+export const TEST_NAMES = [
+  'two-proportion z-test',
+  'two-proportion z-test with continuity correction',
+  'two-proportion z-test on effective bases (Kish)',
+  "Fisher's exact test",
+  'McNemar exact (binomial)',
+  'McNemar chi-square with continuity correction',
+] as const;
+export type TestName = (typeof TEST_NAMES)[number];
 
 export interface TestResult {
   test: TestName;

@@ -4,7 +4,7 @@
  * line, column and value; all of a file's problems are reported together (an AppError 400 with `errors[]`).
  */
 import { AppError, type FieldError } from '../../../platform/errors.ts';
-import { fileError, readCsvRows } from '../csv-rows.ts';
+import { fileError, readCsvRows } from '../reporting/csv-rows.ts';
 import { rake, WeightingError, type RakeOptions, type RakeResult, type RimTarget } from './weighting.ts';
 
 export interface WeightFileOptions extends Omit<RakeOptions, 'baseWeights'> {

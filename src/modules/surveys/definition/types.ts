@@ -7,7 +7,8 @@
  */
 import type { Expr } from './expression.ts';
 
-export type QuestionKind = 'single' | 'multiple' | 'dropdown' | 'grid' | 'text' | 'number';
+export const QUESTION_KINDS = ['single', 'multiple', 'dropdown', 'grid', 'text', 'number'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 export interface Choice {
   code: string;

@@ -1,5 +1,5 @@
 /** Survey tables as CSV (one row per table row and column, tidy) and XLSX (cover, notes, one table per sheet). */
-import { spreadsheet, type SpreadsheetTable } from '../../platform/spreadsheet.ts';
+import { spreadsheet, type SpreadsheetTable } from '../../../platform/spreadsheet.ts';
 import type { Comparison } from './compare-cells.ts';
 import type { SurveyTable, Tabulation } from './tabulate.ts';
 

@@ -4,12 +4,12 @@
  * checks and tables as `sli survey tabulate`; breakdowns by authority type, region or role are suppressed under the
  * minimum base. Free-text answers are listed with the respondent's type and region only, sorted by text.
  */
-import { badRequest } from '../../platform/errors.ts';
-import { RESPONSE_META_COLUMNS, type SurveysService, type WaveDto } from './service.ts';
+import { badRequest } from '../../../platform/errors.ts';
+import { RESPONSE_META_COLUMNS, type SurveysService, type WaveDto } from '../fielding/service.ts';
 import { loadResponses, type ResponseData } from './responses.ts';
 import { tabulate, type Tabulation } from './tabulate.ts';
 import { series, type Series } from './series.ts';
-import type { SurveyDefinition } from './definition/index.ts';
+import type { SurveyDefinition } from '../definition/index.ts';
 
 export const TABLE_BREAKDOWNS = ['wave', 'authority_type', 'region', 'role'] as const;
 export type TableBreakdown = (typeof TABLE_BREAKDOWNS)[number];

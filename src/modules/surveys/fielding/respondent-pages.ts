@@ -2,8 +2,8 @@
  * View models for the respondent's pages (GOV.UK Design System, no JavaScript needed): start, one question per page
  * (a grid row per page), check your answers, done, and the page for a link that is not right or a wave not open.
  */
-import { answerLabel, pipeText, type AnswerValue, type Answers, type SurveyDefinition } from './definition/index.ts';
-import { askedPages, missingRequired, nextPage, pageValue, previousPage, unansweredPages, type Page, type Posted } from './fielding.ts';
+import { answerLabel, pipeText, type AnswerValue, type Answers, type SurveyDefinition } from '../definition/index.ts';
+import { askedPages, missingRequired, nextPage, pageValue, previousPage, unansweredPages, type Page, type Posted } from './rules.ts';
 import type { Access } from './respond.ts';
 import type { WaveRow } from './repository.ts';
 

@@ -3,7 +3,7 @@
  * question (a grid gives one page per row but is stored as one answer object {row: code}), routing with `isAsked`,
  * answers removed when routing now skips their question, each page's answer parsed and checked against the definition.
  */
-import { isAsked, type AnswerValue, type Answers, type GridRow, type Question, type SurveyDefinition } from './definition/index.ts';
+import { isAsked, type AnswerValue, type Answers, type GridRow, type Question, type SurveyDefinition } from '../definition/index.ts';
 
 export interface Page {
   question: Question;

@@ -9,7 +9,7 @@
  * With `holm`, p-values are adjusted across all comparisons in the table (Holm's step-down). Only differences with a
  * (adjusted) p-value under alpha are flagged significant.
  */
-import { compareIndependent, effectiveBaseZ, holm, mcnemar, type TestName } from './analysis/significance.ts';
+import { compareIndependent, effectiveBaseZ, holm, mcnemar, type TestName } from '../analysis/significance.ts';
 import { matchedPairs } from './columns-by.ts';
 import type { Base, Context, TableRow } from './tabulate.ts';
 

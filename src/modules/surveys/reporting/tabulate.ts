@@ -10,7 +10,7 @@
  * - differences between columns are tested and flagged only when significant; the test is chosen by the data
  *   (see `chooseTest`) and named.
  */
-import { partColumn, type Question, type SurveyDefinition } from './definition/index.ts';
+import { partColumn, type Question, type SurveyDefinition } from '../definition/index.ts';
 import type { ResponseData } from './responses.ts';
 import { columnsFor, kishBase, pairsFor, type ColumnSet } from './columns-by.ts';
 import { compareCells, type Comparison } from './compare-cells.ts';

@@ -2,8 +2,8 @@
  * Parsed definitions and waves held in memory: a definition version never changes once loaded, so it is parsed once
  * per process (not per page submission); waves are looked up by key at most once a second.
  */
-import type { Db } from '../../platform/db.ts';
-import { definitionFromJson, type SurveyDefinition } from './definition/index.ts';
+import type { Db } from '../../../platform/db.ts';
+import { definitionFromJson, type SurveyDefinition } from '../definition/index.ts';
 import { surveysRepository as repo, type WaveRow } from './repository.ts';
 
 const WAVE_TTL_MS = 1000;

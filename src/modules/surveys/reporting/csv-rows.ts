@@ -3,8 +3,8 @@
  * a malformed row), with its refusals turned into the one error shape (400 `invalid-file`, naming file and line).
  */
 import path from 'node:path';
-import { AppError } from '../../platform/errors.ts';
-import { ImportFileError, readCsv } from '../imports/index.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { ImportFileError, readCsv } from '../../imports/index.ts';
 
 export interface CsvRows {
   name: string;

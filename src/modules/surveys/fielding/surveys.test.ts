@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../test/helpers/app.ts';
-import { signIn, type Signed } from '../../../test/helpers/auth.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { seedAreas } from '../../../test/helpers/seed.ts';
-import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../test/helpers/surveys.ts';
-import type { App } from '../../platform/app-types.ts';
-import { definitionFromJson } from './definition/index.ts';
-import { loadResponses } from './responses.ts';
-import { servicesFor } from '../../app/services.ts';
+import { createTestApp } from '../../../../test/helpers/app.ts';
+import { signIn, type Signed } from '../../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
+import { seedAreas } from '../../../../test/helpers/seed.ts';
+import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../../test/helpers/surveys.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { definitionFromJson } from '../definition/index.ts';
+import { loadResponses } from '../reporting/responses.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 describe('surveys: definitions, waves, frames, links, response rates and access', () => {
   let db: TestDb;

@@ -1,5 +1,5 @@
 /** Reads a wide responses CSV (one row per respondent) into the column store, with file and line in every message. */
-import type { SurveyDefinition } from './definition/index.ts';
+import type { SurveyDefinition } from '../definition/index.ts';
 import { readCsvRows } from './csv-rows.ts';
 import { loadResponses, type ReadOptions, type ResponseData } from './responses.ts';
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import readExcelFile from 'read-excel-file/node';
-import { createTestApp } from '../../../test/helpers/app.ts';
-import { signIn, type Signed } from '../../../test/helpers/auth.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { seedAreas } from '../../../test/helpers/seed.ts';
-import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../test/helpers/surveys.ts';
-import type { App } from '../../platform/app-types.ts';
-import { servicesFor } from '../../app/services.ts';
+import { createTestApp } from '../../../../test/helpers/app.ts';
+import { signIn, type Signed } from '../../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
+import { seedAreas } from '../../../../test/helpers/seed.ts';
+import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1, surveysFor } from '../../../../test/helpers/surveys.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 const COUNCILS = ['E08000009', 'E08000003', 'E06000001', 'E08000001', 'E08000002', 'E08000004'];
 
@@ -21,7 +21,7 @@ describe('surveys: report tables, series and free-text themes from fielded waves
     const w = (await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name, mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) })).json();
     await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/frame`, { members: COUNCILS.map((area) => ({ area, role: 'Chief Executive' })) });
     const links = linksOf((await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/links`, {})).body);
-    const { respond } = servicesFor(db).surveys;
+    const { respond } = surveysFor(db);
     for (const [i, ans] of answers.entries()) {
       const link = links.find((l) => l.area === COUNCILS[i])!;
       let a = await respond.resolve(link.key, link.token);

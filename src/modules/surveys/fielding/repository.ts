@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { Database } from '../../platform/db.ts';
-import type { Db, Dialect } from '../../platform/db.ts';
-import type { SurveyDefinitionsTable, SurveyRespondentsTable, SurveyResponseHistoryTable, SurveyResponsesTable, SurveyWavesTable } from './tables.ts';
+import type { Database } from '../../../platform/db.ts';
+import type { Db, Dialect } from '../../../platform/db.ts';
+import type { SurveyDefinitionsTable, SurveyRespondentsTable, SurveyResponseHistoryTable, SurveyResponsesTable, SurveyWavesTable } from '../tables.ts';
 
 type K = Kysely<Database>;
 

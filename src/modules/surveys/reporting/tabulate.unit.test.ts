@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { definitionFromJson, readDefinitionFile, type SurveyDefinition } from './definition/index.ts';
+import { definitionFromJson, readDefinitionFile, type SurveyDefinition } from '../definition/index.ts';
 import { loadResponses } from './responses.ts';
 import { displayPercent, tabulate, type SurveyTable } from './tabulate.ts';
-import { mcnemar, twoProportionZ, effectiveBaseZ, fisherExact } from './analysis/significance.ts';
+import { mcnemar, twoProportionZ, effectiveBaseZ, fisherExact } from '../analysis/significance.ts';
 
-const EXAMPLE = path.resolve(import.meta.dirname, '../../../examples/surveys/council-perception.json');
+const EXAMPLE = path.resolve(import.meta.dirname, '../../../../examples/surveys/council-perception.json');
 
 /** Builds a responses table from a header line and data lines (as a CSV file would give them). */
 function table(def: SurveyDefinition, lines: string[], opts: Parameters<typeof loadResponses>[3] = { source: 'test.csv' }) {

@@ -6,12 +6,16 @@
  *   unknown columns, codes outside the answer list, values that are not numbers, "none of these" combined with an
  *   answer, and answers to questions the routing skipped (the respondent was not asked them).
  */
-import { evaluate, partColumn, type Answers, type AnswerValue, type Question, type QuestionSource, type SurveyDefinition } from './definition/index.ts';
-import { references } from './definition/expression.ts';
-import { badRequest } from '../../platform/errors.ts';
+import { evaluate, partColumn, type Answers, type AnswerValue, type Question, type QuestionSource, type SurveyDefinition } from '../definition/index.ts';
+import { references } from '../definition/expression.ts';
+import { badRequest } from '../../../platform/errors.ts';
 
+export const PROBLEM_KINDS = [
+  'unknown-column', 'unknown-code', 'not-a-number', 'out-of-range', 'exclusive-combined', 'answered-when-skipped',
+  'bad-weight', 'bad-multiple',
+] as const;
 export interface ResponseProblem {
-  kind: 'unknown-column' | 'unknown-code' | 'not-a-number' | 'out-of-range' | 'exclusive-combined' | 'answered-when-skipped' | 'bad-weight' | 'bad-multiple';
+  kind: (typeof PROBLEM_KINDS)[number];
   /** `file:line` of the respondent (or the file for a column problem). */
   at: string;
   column: string;

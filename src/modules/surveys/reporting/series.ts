@@ -3,8 +3,8 @@
  * with its base (and effective base when weighted), the percentage, and the test against the first and the previous
  * wave, as the tables compute them (the same test choice; only significant differences are flagged).
  */
-import { badRequest } from '../../platform/errors.ts';
-import type { SurveyDefinition } from './definition/index.ts';
+import { badRequest } from '../../../platform/errors.ts';
+import type { SurveyDefinition } from '../definition/index.ts';
 import type { ResponseData } from './responses.ts';
 import type { Comparison } from './compare-cells.ts';
 import { tabulate, type TabulateOptions } from './tabulate.ts';

@@ -8,11 +8,11 @@
  * posted); otherwise the current answer is kept and the page is shown again with the current answer, the posted one and
  * an explanation, so the respondent chooses (their other answer is in the history either way).
  */
-import type { Db } from '../../platform/db.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
-import type { AnswerValue, Answers, SurveyDefinition } from './definition/index.ts';
+import type { Db } from '../../../platform/db.ts';
+import { AppError, notFound } from '../../../platform/errors.ts';
+import type { AnswerValue, Answers, SurveyDefinition } from '../definition/index.ts';
 import type { SurveyCache } from './cache.ts';
-import { findPage, missingRequired, pageValue, parsePageAnswer, pruneSkipped, sameValue, withPageValue, type Page, type Posted } from './fielding.ts';
+import { findPage, missingRequired, pageValue, parsePageAnswer, pruneSkipped, sameValue, withPageValue, type Page, type Posted } from './rules.ts';
 import { hashToken, newToken } from './frames.ts';
 import { surveysRepository as repo, type ResponseRow, type TokenHit, type WaveRow } from './repository.ts';
 import { stateOf, type WaveState } from './service.ts';

@@ -3,12 +3,14 @@
  * responses (analysts only). Frames and links are in frames.ts; the respondent's journey in respond.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../platform/db.ts';
-import { AppError, badRequest, invalidParameter, notFound, type FieldError } from '../../platform/errors.ts';
-import { typeInfo } from '../areas/index.ts';
-import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from './definition/index.ts';
+import type { Db } from '../../../platform/db.ts';
+import type { Logger } from '../../../platform/logger.ts';
+import { AppError, badRequest, invalidParameter, notFound, type FieldError } from '../../../platform/errors.ts';
+import { typeInfo } from '../../areas/index.ts';
+import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from '../definition/index.ts';
 import type { SurveyCache } from './cache.ts';
-import { surveysRepository as repo, type DefinitionRow, type RateRow, type WaveRow } from './repository.ts';
+import { responseRates, type ResponseRates } from './rates.ts';
+import { surveysRepository as repo, type DefinitionRow, type WaveRow } from './repository.ts';
 
 export interface DefinitionSummary {
   code: string;
@@ -48,24 +50,6 @@ export interface WaveInput {
   mode: WaveMode;
   opensAt: string;
   closesAt: string;
-}
-export interface RateLine {
-  code: string;
-  label: string;
-  /** Frame members (null for anonymous respondents of an open wave: there is no frame). */
-  frame: number | null;
-  submitted: number;
-  inProgress: number;
-  notStarted: number | null;
-  /** Submitted as a share of the frame, 0 to 1 (null without a frame). */
-  rate: number | null;
-}
-export interface ResponseRates {
-  wave: WaveDto;
-  at: string;
-  overall: RateLine;
-  byAuthorityType: RateLine[];
-  byRegion: RateLine[];
 }
 export type Cell = string | number | null;
 export interface ResponsesTable {
@@ -112,21 +96,6 @@ export function parseInstant(field: string, raw: string, end = false): string {
   return d.toISOString();
 }
 
-function rateLine(code: string, label: string, rows: RateRow[]): RateLine {
-  const frameRows = rows.filter((r) => r.kind === 'frame');
-  const frame = frameRows.reduce((s, r) => s + Number(r.members), 0);
-  const submitted = rows.reduce((s, r) => s + Number(r.submitted), 0);
-  const inProgress = rows.reduce((s, r) => s + Number(r.in_progress), 0);
-  const hasFrame = frameRows.length > 0;
-  return { code, label, frame: hasFrame ? frame : null, submitted, inProgress, notStarted: hasFrame ? frame - submitted - inProgress : null, rate: hasFrame && frame > 0 ? submitted / frame : null };
-}
-
-function groupLines(rows: RateRow[], key: (r: RateRow) => string, label: (r: RateRow) => string): RateLine[] {
-  const groups = new Map<string, RateRow[]>();
-  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return [...groups.entries()].map(([k, rs]) => rateLine(k, label(rs[0]!), rs)).sort((a, b) => a.label.localeCompare(b.label));
-}
-
 /** One wide row's answer cells, by responseColumns: multiple choice 1/0 (empty when not answered), grid rows as codes. */
 export function answerCells(def: SurveyDefinition, answers: Answers): Record<string, Cell> {
   const out: Record<string, Cell> = {};
@@ -147,7 +116,8 @@ export const RESPONSE_META_COLUMNS = ['wave', 'respondent_id', 'submitted_at', '
 /** More about each response, in the JSON only (the CSV stays the file tabulate reads without unknown columns). */
 export const RESPONSE_DETAIL_COLUMNS = ['response_id', 'status', 'revision', 'area_code', 'area_name', 'region_code'] as const;
 
-export function createSurveysService(db: Db, cache: SurveyCache) {
+/** `log` gets one info line per definition version stored and per wave created (never answers, tokens or contacts). */
+export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
   const k = db.kysely;
   async function waveRow(id: number): Promise<WaveRow> {
     const w = await repo.wave(k, id);
@@ -174,6 +144,8 @@ export function createSurveysService(db: Db, cache: SurveyCache) {
       }
       const row = { code: def.code, version: def.version, title: def.title, source, fingerprint, loaded_by: by.name, loaded_at: new Date().toISOString() };
       await repo.insertDefinition(k, row);
+      const context = { survey: def.code, version: def.version, questions: def.questions.length };
+      log.info(context, 'survey definition version stored');
       return { created: true, definition: summary(row, def.questions.length) };
     },
 
@@ -205,7 +177,13 @@ export function createSurveysService(db: Db, cache: SurveyCache) {
         definition_id: d.id, survey_code: d.code, version: d.version, name, mode: input.mode, key: randomBytes(12).toString('base64url'),
         opens_at: opensAt, closes_at: closesAt, created_by: by.name, created_at: new Date().toISOString(),
       });
-      return toWaveDto(await waveRow(id));
+      const wave = toWaveDto(await waveRow(id));
+      // A wave's state follows from its dates (stateOf), set here and never changed: its dates are what is logged.
+      log.info(
+        { waveId: id, survey: d.code, version: d.version, mode: wave.mode, opensAt, closesAt, state: wave.state },
+        'survey wave created',
+      );
+      return wave;
     },
 
     waves: async (survey?: string): Promise<WaveDto[]> => (await repo.waves(k, survey)).map(toWaveDto),
@@ -214,15 +192,7 @@ export function createSurveysService(db: Db, cache: SurveyCache) {
     /** Respondents, frame size and rate by authority type, by region and overall, computed live from the tables. */
     async responseRates(id: number): Promise<ResponseRates> {
       const wave = toWaveDto(await waveRow(id));
-      const rows = await repo.rates(k, id);
-      const frame = rows.filter((r) => r.kind === 'frame');
-      return {
-        wave,
-        at: new Date().toISOString(),
-        overall: rateLine('all', wave.mode === 'open' ? 'All respondents' : 'All councils in the frame', rows),
-        byAuthorityType: groupLines(frame, (r) => r.authority_type ?? '', (r) => (r.authority_type ? typeInfo(r.authority_type).name : 'Unknown type')),
-        byRegion: groupLines(frame, (r) => r.region_code ?? '', (r) => r.region_name ?? 'No region'),
-      };
+      return responseRates(wave, await repo.rates(k, id), new Date().toISOString());
     },
 
     /** The raw responses, one wide row each (analysts only): submitted answers, or with `all` the working copies of those not yet submitted too. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../test/helpers/app.ts';
-import { cookiesOf, signIn, type Signed } from '../../../test/helpers/auth.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { seedAreas } from '../../../test/helpers/seed.ts';
-import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1, revisionOf } from '../../../test/helpers/surveys.ts';
-import type { App } from '../../platform/app-types.ts';
-import { servicesFor } from '../../app/services.ts';
+import { createTestApp } from '../../../../test/helpers/app.ts';
+import { cookiesOf, signIn, type Signed } from '../../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
+import { seedAreas } from '../../../../test/helpers/seed.ts';
+import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1, revisionOf } from '../../../../test/helpers/surveys.ts';
+import type { App } from '../../../platform/app-types.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 describe('surveys: the respondent journey through a link', () => {
   let db: TestDb;

@@ -6,9 +6,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../../platform/db.ts';
-import { AppError, badRequest, type FieldError } from '../../platform/errors.ts';
-import { type AreasService, typePrefixes, type AreaSummary } from '../areas/index.ts';
+import type { Db } from '../../../platform/db.ts';
+import type { Logger } from '../../../platform/logger.ts';
+import { AppError, badRequest, type FieldError } from '../../../platform/errors.ts';
+import { typePrefixes, type AreaSummary, type AreasService } from '../../areas/index.ts';
 import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
 
@@ -46,7 +47,8 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 
 const COUNCILS = ['E06', 'E07', 'E08', 'E09', 'E10'];
 
-export function createFrames(db: Db, surveys: SurveysService, areas: AreasService) {
+/** `areas` gives councils' types and regions as at a date; `log` one info line per frame built and per links issued. */
+export function createFrames(db: Db, surveys: SurveysService, areas: AreasService, log: Logger) {
   const k = db.kysely;
 
   async function councilsAt(types: string[], at: string): Promise<AreaSummary[]> {
@@ -132,7 +134,11 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
       }
       if (errors.length > 0) throw badRequest(`The frame has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was added. The first: ${errors[0]!.field}: ${errors[0]!.message}`, errors);
       await repo.insertRespondents(k, rows);
-      return { added: rows.length, frame: existing.size + rows.length };
+      const frame = existing.size + rows.length;
+      const from = input.rule ? 'rule' : input.csv !== undefined ? 'csv' : 'members';
+      const context = { waveId, survey: wave.survey_code, version: wave.version };
+      log.info({ ...context, from, added: rows.length, frame }, 'survey frame built');
+      return { added: rows.length, frame };
     },
 
     /** The frame's members with their state; never tokens. */
@@ -160,6 +166,8 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
       const members = await repo.membersForLinks(k, waveId, reissue);
       const issued = members.map((m) => ({ m, token: newToken() }));
       await repo.setTokens(k, issued.map(({ m, token }) => ({ id: m.id, hash: hashToken(token) })), new Date().toISOString());
+      const context = { waveId, survey: wave.survey_code, version: wave.version };
+      log.info({ ...context, issued: issued.length, reissue }, 'survey links issued');
       return issued.map(({ m, token }) => ({ area_code: m.area_code ?? '', area_name: m.area_name ?? '', role: m.role ?? '', contact_name: m.contact_name ?? '', link: `${origin}/s/${wave.key}/${token}` }));
     },
   };

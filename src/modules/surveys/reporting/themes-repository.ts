@@ -1,6 +1,6 @@
 /** Free-text themes: the table and all its SQL. */
 import type { Generated, Kysely } from 'kysely';
-import type { Database } from '../../platform/db.ts';
+import type { Database } from '../../../platform/db.ts';
 
 export interface SurveyTextThemesTable {
   id: Generated<number>;
@@ -25,6 +25,6 @@ export const themesRepository = {
 };
 
 // This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).
-declare module '../../platform/db.ts' {
+declare module '../../../platform/db.ts' {
   interface Database extends SurveyThemesTables {}
 }
