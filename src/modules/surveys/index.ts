@@ -9,10 +9,11 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AreasService } from '../areas/index.ts';
 import { createSurveyCache } from './fielding/cache.ts';
 import { createFrames } from './fielding/frames.ts';
-import { surveyPagesRoutes } from './fielding/pages.ts';
+import { surveyPages } from './fielding/pages.ts';
 import { createRespond } from './fielding/respond.ts';
 import { surveysRoutes } from './fielding/routes.ts';
 import { createSurveysService } from './fielding/service.ts';
+import { surveyTablesPages } from './reporting/pages.ts';
 import { surveyTablesRoutes } from './reporting/routes.ts';
 import { createThemes } from './reporting/themes.ts';
 import { createWaveTables } from './reporting/wave-tables.ts';
@@ -68,7 +69,8 @@ export const surveysModule: AppModule<{ surveys: Surveys; cookieSecure: boolean 
   name: 'surveys',
   register(app, { surveys: s, cookieSecure }) {
     surveysRoutes(app, s.surveys, s.frames);
-    surveyPagesRoutes(app, s.surveys, s.frames, s.respond, cookieSecure);
+    surveyPages(app, s.surveys, s.frames, s.respond, cookieSecure);
     surveyTablesRoutes(app, s.tables, s.themes);
+    surveyTablesPages(app, s.tables, s.themes);
   },
 };

@@ -8,11 +8,11 @@ import type { FastifyReply } from 'fastify';
 import type { App } from '../../../platform/app-types.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { checkCsrf, csrfToken, requireRole } from '../../accounts/index.ts';
-import { ratesPageModel, waveModel } from './analyst-pages.ts';
+import { ratesPageModel, waveModel } from './analyst-view.ts';
 import type { Frames } from './frames.ts';
 import { ANALYSTS, linksCsv, origin, privately, readsResponses, signedIn } from './http.ts';
 import type { Access, Respond } from './respond.ts';
-import { afterSave, base, checkModel, doneModel, questionModel, startModel, when } from './respondent-pages.ts';
+import { afterSave, base, checkModel, doneModel, questionModel, startModel, when } from './respondent-view.ts';
 import { findPage } from './rules.ts';
 import type { SurveysService } from './service.ts';
 
@@ -47,7 +47,7 @@ const UNAVAILABLE_TITLES: Record<number, string> = {
   403: 'This survey is not open yet', 404: 'Survey link not recognised', 410: 'This survey has closed',
 };
 
-export function surveyPagesRoutes(
+export function surveyPages(
   app: App, surveys: SurveysService, frames: Frames, respond: Respond, secureCookies: boolean,
 ): void {
   /** Renders the "not available" page for a link that is not right (404), a wave not yet open (403) or closed (410). */

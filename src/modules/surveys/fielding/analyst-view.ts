@@ -1,7 +1,7 @@
 /** View models for the analysts' pages: the list of surveys and waves, and one wave's response rates. */
 import type { FrameMemberDto } from './frames.ts';
 import type { RateLine, ResponseRates } from './rates.ts';
-import { when } from './respondent-pages.ts';
+import { when } from './respondent-view.ts';
 import type { WaveDto } from './service.ts';
 
 const STATE_TEXT = { scheduled: 'not open yet', open: 'open now', closed: 'closed' } as const;
