@@ -1,4 +1,21 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** The response of a route that answers `conditional` requests: no body when the client's copy is current. */
+export const NotModified = Type.Null({ description: 'Not modified: the copy the client holds is current' });
+
+/** A route's response with no body (a deletion). */
+export const NoContent = (description: string) => Type.Null({ description });
+
+/**
+ * A download's response: a file of one media type (CSV, XLSX), sent as a stream or a buffer, which Fastify passes
+ * through without the JSON serializer.
+ */
+export function download(contentType: string, description: string) {
+  const binary = !contentType.startsWith('text/');
+  const schema = Type.String(binary ? { format: 'binary' } : { description: 'UTF-8, with a header row' });
+  return { description, content: { [contentType]: { schema } } };
+}
 
 /**
  * Sets Last-Modified (and a public Cache-Control) from the newest change behind a response and answers 304 when the
