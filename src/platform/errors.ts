@@ -64,7 +64,10 @@ export const ProblemSchema = Type.Object(
 export type Problem = Static<typeof ProblemSchema>;
 
 type ProblemStatus = 301 | 400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
-const PROBLEM_CONTENT = { 'application/problem+json': { schema: Type.Unsafe<Problem>(Type.Ref('Problem')) } };
+// By reference: the JSON names the shared schema; the type is ProblemSchema's own (Fastify's reply types resolve a
+// TObject, not a TypeBox Unsafe or Ref, and would otherwise stop checking what handlers return).
+const PROBLEM_REF = Type.Ref('Problem') as unknown as typeof ProblemSchema;
+const PROBLEM_CONTENT = { 'application/problem+json': { schema: PROBLEM_REF } };
 type ProblemResponse = { description: string; content: typeof PROBLEM_CONTENT };
 
 /** What each error status means on this service, for the OpenAPI description; a route may say more with `because`. */

@@ -9,12 +9,13 @@ export const NoContent = (description: string) => Type.Null({ description });
 
 /**
  * A download's response: a file of one media type (CSV, XLSX), sent as a stream or a buffer, which Fastify passes
- * through without the JSON serializer.
+ * through without the JSON serializer. `columns`: a CSV's header row, for the description.
  */
-export function download(contentType: string, description: string) {
-  const binary = !contentType.startsWith('text/');
-  const schema = Type.String(binary ? { format: 'binary' } : { description: 'UTF-8, with a header row' });
-  return { description, content: { [contentType]: { schema } } };
+export function download<C extends string>(contentType: C, description: string, columns?: readonly string[]) {
+  const schema = contentType.startsWith('text/')
+    ? Type.String({ description: `UTF-8 with a header row${columns ? `: ${columns.join(', ')}` : ''}` })
+    : Type.String({ format: 'binary' });
+  return { description, content: { [contentType]: { schema } } as Record<C, { schema: typeof schema }> };
 }
 
 /**
