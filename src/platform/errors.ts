@@ -55,7 +55,7 @@ export const ProblemSchema = Type.Object(
     title: Type.String({ description: 'The HTTP status in words' }),
     status: Type.Integer(),
     code: Type.String({ description: 'Stable and machine-readable, e.g. invalid-parameter, not-found, too-large' }),
-    detail: Type.String({ description: 'What went wrong and how to put it right (5xx: never the cause, logged instead)' }),
+    detail: Type.String({ description: 'What went wrong and how to put it right (5xx: not why; that is logged)' }),
     errors: Type.Array(FieldErrorSchema, { description: 'One entry per field at fault' }),
     requestId: Type.Optional(Type.String({ description: 'The request id, also sent as the x-request-id header' })),
   },

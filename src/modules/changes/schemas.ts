@@ -10,7 +10,11 @@ export const ChangesQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Value = Type.Object({ value: Nullable(Type.Number()), status: Type.Array(Type.String()), revision: Type.Integer() });
+const Value = Type.Object({
+  value: Nullable(Type.Number()),
+  status: Type.Array(Type.String()),
+  revision: Type.Integer(),
+});
 
 export const ChangeFeed = Type.Object(
   {
@@ -23,7 +27,7 @@ export const ChangeFeed = Type.Object(
         action: Type.String({ description: 'created, updated, deleted or published' }),
         key: Type.String({ description: "The entity's code" }),
         importId: Nullable(Type.Integer()),
-        detail: Type.Unknown({ description: 'Free-form: what the change log recorded about the change (JSON), or null' }),
+        detail: Type.Unknown({ description: 'Free-form JSON: what the change log recorded, or null' }),
       }),
       { description: 'Changes to the catalogue and the geography, oldest first' },
     ),

@@ -15,7 +15,7 @@ function csvReply(reply: FastifyReply, rows: AsyncIterable<(string | number | nu
 
 const TIDY_CSV = 'Tidy CSV: one observation per row, licence and source on every row';
 const dataCsv = download('text/csv', TIDY_CSV, CSV_COLUMNS);
-const dataErrors = problemResponses(400, [413, 'More observations than one request may return: narrow it, or download']);
+const dataErrors = problemResponses(400, [413, 'More observations than one request may return: narrow it or download']);
 
 export function observationsRoutes(app: App, service: ObservationsService): void {
   const json = async (query: DataQueryT, req: FastifyRequest, reply: FastifyReply) => {
