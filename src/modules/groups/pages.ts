@@ -39,7 +39,7 @@ export function groupsPages(app: App, groups: GroupsService, db: Db): void {
     }
   }
 
-  app.get<{ Querystring: { area?: string; at?: string; deleted?: string } }>('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
+  app.get('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
     const at = parseAt(req.query.at || undefined);
     const code = req.query.area?.trim().toUpperCase() || undefined;
     const user = req.user ?? null;
@@ -79,7 +79,7 @@ export function groupsPages(app: App, groups: GroupsService, db: Db): void {
     return formPage(reply, user, { visibility: 'private', members: user.council?.code ?? '' });
   });
 
-  app.post<{ Body: GroupForm }>('/groups', { schema: { hide: true, body: GroupBody } }, async (req, reply) => {
+  app.post('/groups', { schema: { hide: true, body: GroupBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     try {
@@ -91,7 +91,7 @@ export function groupsPages(app: App, groups: GroupsService, db: Db): void {
     }
   });
 
-  app.get<{ Params: { id: string }; Querystring: { at?: string } }>('/groups/:id', { schema: { hide: true, params: GroupParams, querystring: GroupPageQuery } }, async (req, reply) => {
+  app.get('/groups/:id', { schema: { hide: true, params: GroupParams, querystring: GroupPageQuery } }, async (req, reply) => {
     const user = req.user ?? undefined;
     // A custom group may be private, and a signed-in page names its user: neither goes through shared caches, not even a 404.
     const custom = req.params.id.trim().startsWith('custom-');
@@ -101,7 +101,7 @@ export function groupsPages(app: App, groups: GroupsService, db: Db): void {
     return reply.view('group.njk', { title: g.name, g, v: groupView(g), canDelete, csrf: user?.csrfToken ?? null });
   });
 
-  app.post<{ Params: { id: string } }>('/groups/:id/delete', { schema: { hide: true, params: GroupParams, body: CsrfBody } }, async (req, reply) => {
+  app.post('/groups/:id/delete', { schema: { hide: true, params: GroupParams, body: CsrfBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     await groups.deleteCustom(user, req.params.id);
