@@ -91,7 +91,8 @@ export function groupsPages(app: App, groups: GroupsService, db: Db): void {
     }
   });
 
-  app.get('/groups/:id', { schema: { hide: true, params: GroupParams, querystring: GroupPageQuery } }, async (req, reply) => {
+  const groupPage = { hide: true, params: GroupParams, querystring: GroupPageQuery };
+  app.get('/groups/:id', { schema: groupPage }, async (req, reply) => {
     const user = req.user ?? undefined;
     // A custom group may be private, and a signed-in page names its user: neither goes through shared caches, not even a 404.
     const custom = req.params.id.trim().startsWith('custom-');
@@ -101,7 +102,8 @@ export function groupsPages(app: App, groups: GroupsService, db: Db): void {
     return reply.view('group.njk', { title: g.name, g, v: groupView(g), canDelete, csrf: user?.csrfToken ?? null });
   });
 
-  app.post('/groups/:id/delete', { schema: { hide: true, params: GroupParams, body: CsrfBody } }, async (req, reply) => {
+  const deleteForm = { hide: true, params: GroupParams, body: CsrfBody };
+  app.post('/groups/:id/delete', { schema: deleteForm }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     await groups.deleteCustom(user, req.params.id);
