@@ -77,7 +77,8 @@ export type GroupListQueryT = Static<typeof GroupListQuery>;
 
 export const GroupList = Type.Object({
   at: Type.String(),
-  groups: Type.Array(Type.Union([GroupSummary, GroupDetail])),
+  // With members first: the serializer writes an item by the first schema it fits, and a summary fits every group.
+  groups: Type.Array(Type.Union([GroupDetail, GroupSummary]), { description: 'With ?area=, each with its members' }),
   families: Type.Array(Family),
 }, { description: 'The groups as at the date, and the published families' });
 
