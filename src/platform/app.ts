@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { AppError, toProblem, type FieldError } from './errors.ts';
+import { AppError, ProblemSchema, toProblem, type FieldError } from './errors.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './db-errors.ts';
 import { registerViews } from './views.ts';
 
@@ -150,6 +150,7 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
     return reply.status(404).type('application/problem+json').send(toProblem(problem, req.id));
   });
 
+  app.addSchema(ProblemSchema);
   await app.register(etag, { weak: true });
   await app.register(formbody);
   await app.register(swagger, {
@@ -163,6 +164,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
         license: { name: 'Open Government Licence v3.0', url: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/' },
       },
       servers: [{ url: '/' }],
+    },
+    // Shared schemas (the Problem of every error response) keep their own names under components.schemas.
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });

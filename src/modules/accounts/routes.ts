@@ -1,22 +1,19 @@
-import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, problemResponses } from '../../platform/errors.ts';
 import { checkCsrf, cookieOptions, csrfToken, requireRole, SESSION_COOKIE } from './auth.ts';
+import { Me, SignInForm, SignInQuery } from './schemas.ts';
 import type { AccountsService } from './service.ts';
 import { ROLES } from './tables.ts';
 
 /** Only a path on this service: never an absolute or protocol-relative address (no open redirect). */
 export const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/account');
 
-const SignInForm = Type.Object({ email: Type.String({ maxLength: 320 }), password: Type.String({ maxLength: 200 }), _csrf: Type.String({ maxLength: 100 }), next: Type.Optional(Type.String({ maxLength: 500 })) });
-const Me = Type.Object({ email: Type.String(), name: Type.String(), role: Type.String(), council: Type.Union([Type.Null(), Type.Object({ code: Type.String(), name: Type.String() })]), csrfToken: Type.String() });
-
 export function accountsRoutes(app: App, accounts: AccountsService, secure: boolean): void {
-  app.get<{ Querystring: { next?: string } }>('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) }) } }, async (req, reply) =>
+  app.get('/sign-in', { schema: { hide: true, querystring: SignInQuery } }, async (req, reply) =>
     reply.view('sign-in.njk', { csrf: csrfToken(req, reply, secure), next: safeNext(req.query.next), email: '' }),
   );
 
-  app.post<{ Body: { email: string; password: string; _csrf: string; next?: string } }>('/sign-in', { schema: { hide: true, body: SignInForm } }, async (req, reply) => {
+  app.post('/sign-in', { schema: { hide: true, body: SignInForm } }, async (req, reply) => {
     checkCsrf(req);
     try {
       const { token, expiresAt } = await accounts.signIn(req.body.email, req.body.password, req.ip);
@@ -42,7 +39,12 @@ export function accountsRoutes(app: App, accounts: AccountsService, secure: bool
     return reply.view('account.njk', { me: req.user });
   });
 
-  app.get('/api/v1/me', { schema: { tags: ['accounts'], summary: 'The signed-in user (session cookie), with the CSRF token for writes; 401 for a visitor', response: { 200: Me } } }, async (req) => {
+  const me = {
+    tags: ['accounts'],
+    summary: 'The signed-in user (session cookie), with the CSRF token for writes; 401 for a visitor',
+    response: { 200: Me, ...problemResponses([401, 'A visitor: not signed in']) },
+  };
+  app.get('/api/v1/me', { schema: me }, async (req) => {
     const u = requireRole(req, ROLES);
     return { email: u.email, name: u.name, role: u.role, council: u.council, csrfToken: u.csrfToken };
   });

@@ -1,12 +1,20 @@
 import type { App } from '../../platform/app-types.ts';
-import { conditional } from '../../platform/http.ts';
+import { problemResponses } from '../../platform/errors.ts';
+import { conditional, NotModified } from '../../platform/http.ts';
 import { AreaDetail, AreaList, AreaListQuery, AreaParams, AreaQuery } from './schemas.ts';
 import { GEOGRAPHY_LICENCE, type AreasService } from './service.ts';
 
 export function areasRoutes(app: App, areas: AreasService): void {
   app.get(
     '/api/v1/areas',
-    { schema: { tags: ['areas'], summary: 'Find councils and other areas by name, code, type or region, as at a date', querystring: AreaListQuery, response: { 200: AreaList } } },
+    {
+      schema: {
+        tags: ['areas'],
+        summary: 'Find councils and other areas by name, code, type or region, as at a date',
+        querystring: AreaListQuery,
+        response: { 200: AreaList, 304: NotModified, ...problemResponses(400) },
+      },
+    },
     async (req, reply) => {
       if (await conditional(req, reply, await areas.lastModified(), 300)) return reply;
       return { ...(await areas.findAreas(req.query)), ...GEOGRAPHY_LICENCE };
@@ -21,7 +29,7 @@ export function areasRoutes(app: App, areas: AreasService): void {
         summary: 'One area as at a date: type, parents, children, names over time, predecessors and successors',
         params: AreaParams,
         querystring: AreaQuery,
-        response: { 200: AreaDetail },
+        response: { 200: AreaDetail, 304: NotModified, ...problemResponses(400, [404, 'No area has this code']) },
       },
     },
     async (req, reply) => {

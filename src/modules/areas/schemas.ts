@@ -55,7 +55,7 @@ export const AreaDetail = Type.Composite([
     successors: Type.Array(Link),
     ...Licence,
   }),
-]);
+], { description: 'The area as at the date asked for' });
 
 export const AreaListQuery = Type.Object(
   {
@@ -80,7 +80,7 @@ export const AreaList = Type.Object({
   at: Type.String(),
   areas: Type.Array(AreaSummary),
   ...Licence,
-});
+}, { description: 'One page of the areas found, with the geography licence' });
 
 export const AreaParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z]\\d{8}$', description: 'GSS code, e.g. E08000009' }) });
 export const AreaQuery = Type.Object({ at: Type.Optional(DateString('Describe the area as at this date (default today)')) }, { additionalProperties: false });

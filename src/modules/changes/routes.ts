@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
+import { problemResponses } from '../../platform/errors.ts';
+import { ChangeFeed, ChangesQuery } from './schemas.ts';
 import type { ChangesService } from './service.ts';
 
 export function changesRoutes(app: App, service: ChangesService): void {
@@ -9,13 +10,8 @@ export function changesRoutes(app: App, service: ChangesService): void {
       schema: {
         tags: ['data'],
         summary: 'Change feed: what changed since a date, including revised and deleted observations with their previous values',
-        querystring: Type.Object(
-          {
-            since: Type.String({ description: 'YYYY-MM-DD or an ISO 8601 date-time' }),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: ChangesQuery,
+        response: { 200: ChangeFeed, ...problemResponses(400) },
       },
     },
     async (req) => service.since(req.query.since, req.query.limit ?? 1000),

@@ -30,7 +30,7 @@ export function createChangesService(db: Db) {
         published: imports.slice(0, limit).map((i) => ({ at: i.published_at!, importId: i.import_id, adapter: i.adapter, metric: i.code, inserted: i.inserted, updated: i.updated, unchanged: i.unchanged })),
         observations: revisions.slice(0, limit).map((r) => ({
           at: r.valid_until,
-          action: r.deleted ? 'deleted' : 'revised',
+          action: r.deleted ? ('deleted' as const) : ('revised' as const),
           metric: r.metric,
           area: r.area,
           period: r.period,

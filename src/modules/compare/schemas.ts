@@ -102,4 +102,4 @@ export const Comparison = Type.Object({
   notes: Type.Array(Type.String()),
   licence: Type.String(),
   attribution: Type.String(),
-});
+}, { description: 'The council compared with the group: statistics, every member and the direction of travel' });

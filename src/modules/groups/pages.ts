@@ -37,7 +37,7 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     }
   }
 
-  app.get<{ Querystring: { area?: string; at?: string; deleted?: string } }>('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
+  app.get('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
     const at = parseAt(req.query.at || undefined);
     const code = req.query.area?.trim().toUpperCase() || undefined;
     const user = req.user ?? null;
@@ -77,7 +77,7 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     return formPage(reply, user, { visibility: 'private', members: user.council?.code ?? '' });
   });
 
-  app.post<{ Body: GroupForm }>('/groups', { schema: { hide: true, body: GroupBody } }, async (req, reply) => {
+  app.post('/groups', { schema: { hide: true, body: GroupBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     try {
@@ -89,7 +89,8 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     }
   });
 
-  app.get<{ Params: { id: string }; Querystring: { at?: string } }>('/groups/:id', { schema: { hide: true, params: GroupParams, querystring: GroupPageQuery } }, async (req, reply) => {
+  const groupPage = { hide: true, params: GroupParams, querystring: GroupPageQuery };
+  app.get('/groups/:id', { schema: groupPage }, async (req, reply) => {
     const user = req.user ?? undefined;
     // A custom group may be private, and a signed-in page names its user: neither goes through shared caches, not even a 404.
     const custom = req.params.id.trim().startsWith('custom-');
@@ -99,7 +100,8 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     return reply.view('group.njk', { title: g.name, g, v: groupView(g), canDelete, csrf: user?.csrfToken ?? null });
   });
 
-  app.post<{ Params: { id: string } }>('/groups/:id/delete', { schema: { hide: true, params: GroupParams, body: CsrfBody } }, async (req, reply) => {
+  const deleteForm = { hide: true, params: GroupParams, body: CsrfBody };
+  app.post('/groups/:id/delete', { schema: deleteForm }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     await groups.deleteCustom(user, req.params.id);

@@ -1,13 +1,24 @@
 import type { App } from '../../platform/app-types.ts';
-import { conditional } from '../../platform/http.ts';
+import { problemResponses } from '../../platform/errors.ts';
+import { conditional, NoContent, NotModified } from '../../platform/http.ts';
 import { parseAt } from '../areas/index.ts';
-import { Type } from '@sinclair/typebox';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
-import { CustomGroupBody, GroupDetail, GroupList, GroupListQuery, GroupParams, GroupQuery } from './schemas.ts';
+import {
+  CustomGroupBody,
+  GroupCreated,
+  GroupList,
+  GroupListQuery,
+  GroupParams,
+  GroupQuery,
+  GroupResponse,
+  MyGroups,
+} from './schemas.ts';
 import type { GroupsService } from './service.ts';
 
 /** Every registered role may save, list and delete its own custom groups. */
 export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
+
+const NO_GROUP = 'No such group, or a private one of another user';
 
 export function groupsRoutes(app: App, groups: GroupsService): void {
   app.get(
@@ -17,7 +28,7 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
         tags: ['groups'],
         summary: 'Comparison groups: built-in groups as at a date and the published families; with ?area=, the groups one council can be compared with, with members',
         querystring: GroupListQuery,
-        response: { 200: GroupList },
+        response: { 200: GroupList, 304: NotModified, ...problemResponses(400, [404, 'No such council']) },
       },
     },
     async (req, reply) => {
@@ -37,7 +48,7 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
         summary: 'One comparison group with its members (rank and distance for neighbour sets), model, source and licence',
         params: GroupParams,
         querystring: GroupQuery,
-        response: { 200: GroupDetail },
+        response: { 200: GroupResponse, 304: NotModified, ...problemResponses(400, [404, NO_GROUP]) },
       },
     },
     async (req, reply) => {
@@ -53,7 +64,16 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
 
   app.post(
     '/api/v1/groups',
-    { schema: { tags: ['groups'], summary: 'Save a custom group of councils (registered users; x-csrf-token header). Returns the group with its id custom-<n>', body: CustomGroupBody, response: { 201: GroupDetail } } },
+    {
+      schema: {
+        tags: ['groups'],
+        summary:
+          'Save a custom group of councils (registered users; x-csrf-token header). ' +
+          'Returns the group with its id custom-<n>',
+        body: CustomGroupBody,
+        response: { 201: GroupCreated, ...problemResponses(400, 401, 403) },
+      },
+    },
     async (req, reply) => {
       const user = requireRole(req, SIGNED_IN);
       checkCsrf(req);
@@ -64,7 +84,13 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
 
   app.get(
     '/api/v1/me/groups',
-    { schema: { tags: ['groups'], summary: 'Your custom groups (registered users)', response: { 200: Type.Object({ groups: Type.Array(GroupDetail) }) } } },
+    {
+      schema: {
+        tags: ['groups'],
+        summary: 'Your custom groups (registered users)',
+        response: { 200: MyGroups, ...problemResponses(401) },
+      },
+    },
     async (req, reply) => {
       const user = requireRole(req, SIGNED_IN);
       reply.header('cache-control', 'private, no-store');
@@ -74,7 +100,14 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
 
   app.delete(
     '/api/v1/groups/:id',
-    { schema: { tags: ['groups'], summary: 'Delete a custom group (its owner or an administrator; x-csrf-token header)', params: GroupParams } },
+    {
+      schema: {
+        tags: ['groups'],
+        summary: 'Delete a custom group (its owner or an administrator; x-csrf-token header)',
+        params: GroupParams,
+        response: { 204: NoContent('Deleted'), ...problemResponses(400, 401, 403, [404, NO_GROUP]) },
+      },
+    },
     async (req, reply) => {
       const user = requireRole(req, SIGNED_IN);
       checkCsrf(req);

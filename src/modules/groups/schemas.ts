@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateString = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
@@ -62,6 +62,9 @@ export const GroupMember = Type.Object({
 
 export const GroupSummary = Type.Object(GroupFields);
 export const GroupDetail = Type.Object({ ...GroupFields, members: Type.Array(GroupMember) });
+export const GroupResponse = CloneType(GroupDetail, { description: 'The group: members, model, source and licence' });
+export const GroupCreated = CloneType(GroupDetail, { description: 'The group saved, with its id (Location: its URL)' });
+export const MyGroups = Type.Object({ groups: Type.Array(GroupDetail) }, { description: 'Your custom groups' });
 
 export const GroupListQuery = Type.Object(
   {
@@ -74,9 +77,10 @@ export type GroupListQueryT = Static<typeof GroupListQuery>;
 
 export const GroupList = Type.Object({
   at: Type.String(),
-  groups: Type.Array(Type.Union([GroupSummary, GroupDetail])),
+  // With members first: the serializer writes an item by the first schema it fits, and a summary fits every group.
+  groups: Type.Array(Type.Union([GroupDetail, GroupSummary]), { description: 'With ?area=, each with its members' }),
   families: Type.Array(Family),
-});
+}, { description: 'The groups as at the date, and the published families' });
 
 export const GroupParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 export const GroupQuery = Type.Object({ at: Type.Optional(DateString('Membership as at this date (default today)')) }, { additionalProperties: false });

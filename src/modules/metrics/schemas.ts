@@ -52,9 +52,14 @@ export const MetricPeriod = Type.Object({
   values: Type.Integer({ description: 'Areas with a value (not a marker) for this period' }),
 });
 
-export const MetricDetail = Type.Composite([Metric, Type.Object({ periods: Type.Array(MetricPeriod) })]);
+export const MetricDetail = Type.Composite([Metric, Type.Object({ periods: Type.Array(MetricPeriod) })], {
+  description: 'The metric with its definition, source, licence and the periods it has data for',
+});
+
+export const MetricParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'Metric id or slug' }) });
 
 export const Topic = Type.Object({ id: Type.String(), title: Type.String(), description: Type.String() });
+export const TopicList = Type.Object({ topics: Type.Array(Topic) }, { description: 'The service areas' });
 
 export const MetricListQuery = Type.Object(
   {
@@ -73,4 +78,4 @@ export const MetricList = Type.Object({
   offset: Type.Integer(),
   topics: Type.Array(Topic),
   metrics: Type.Array(Metric),
-});
+}, { description: 'One page of the catalogue, with the service areas' });

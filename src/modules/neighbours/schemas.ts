@@ -48,4 +48,4 @@ export const SimilarResponse = Type.Object({
   ),
   changes: Type.Union([Type.Object({ previousVersion: Type.String(), entered: Type.Array(Type.String()), left: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }), Type.Null()]),
   alternatives: Type.Array(Type.String(), { description: 'other neighbour families that cover this council' }),
-});
+}, { description: "The council's similar councils in the model, nearest first" });

@@ -1,12 +1,11 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
-import { AppError } from '../../platform/errors.ts';
-import { conditional } from '../../platform/http.ts';
+import { AppError, problemResponses } from '../../platform/errors.ts';
+import { conditional, download, NotModified } from '../../platform/http.ts';
 import { CSV_COLUMNS, toCsvRecord, type ObservationsService } from './service.ts';
-import { DataQuery, DataResponse, type DataQueryT } from './schemas.ts';
+import { BulkParams, BulkQuery, DataQuery, DataResponse, type DataQueryT } from './schemas.ts';
 
 function csvReply(reply: FastifyReply, rows: AsyncIterable<(string | number | null)[]>, filename: string) {
   reply.header('content-disposition', `attachment; filename="${filename}"`);
@@ -14,14 +13,18 @@ function csvReply(reply: FastifyReply, rows: AsyncIterable<(string | number | nu
   return reply.send(Readable.from(rows).pipe(stringify({ header: true, columns: [...CSV_COLUMNS] })));
 }
 
+const TIDY_CSV = 'Tidy CSV: one observation per row, licence and source on every row';
+const dataCsv = download('text/csv', TIDY_CSV, CSV_COLUMNS);
+const dataErrors = problemResponses(400, [413, 'More observations than one request may return: narrow it or download']);
+
 export function observationsRoutes(app: App, service: ObservationsService): void {
-  const json = async (req: FastifyRequest<{ Querystring: DataQueryT }>, reply: FastifyReply) => {
+  const json = async (query: DataQueryT, req: FastifyRequest, reply: FastifyReply) => {
     if (await conditional(req, reply, await service.lastPublished())) return reply;
-    return service.query(req.query);
+    return service.query(query);
   };
-  const csv = async (req: FastifyRequest<{ Querystring: DataQueryT }>, reply: FastifyReply) => {
+  const csv = async (query: DataQueryT, req: FastifyRequest, reply: FastifyReply) => {
     if (await conditional(req, reply, await service.lastPublished())) return reply;
-    const result = await service.query(req.query); // validates and enforces the size limit before streaming
+    const result = await service.query(query); // validates and enforces the size limit before streaming
     const metrics = new Map(result.metrics.map((m) => [m.id, m]));
     async function* rows() {
       for (const o of result.observations) {
@@ -31,16 +34,53 @@ export function observationsRoutes(app: App, service: ObservationsService): void
     }
     return csvReply(reply, rows(), 'observations.csv');
   };
-  const schema = (summary: string, produces: string) => ({ tags: ['data'], summary, querystring: DataQuery, produces: [produces] });
+  const schema = (summary: string) => ({ tags: ['data'], summary, querystring: DataQuery });
 
-  app.get('/api/v1/data.json', { schema: { ...schema('Observations for metrics × areas × periods, as JSON', 'application/json'), response: { 200: DataResponse } } }, json);
-  app.get('/api/v1/data.csv', { schema: schema('The same observations as tidy CSV (one observation per row, licence and source on every row)', 'text/csv') }, csv);
-  app.get<{ Querystring: DataQueryT }>('/api/v1/data', { schema: { ...schema('Observations; format chosen by the Accept header (JSON or CSV)', 'application/json') } }, async (req, reply) => {
-    const accept = req.headers.accept ?? 'application/json';
-    if (accept.includes('text/csv')) return csv(req, reply);
-    if (accept.includes('json') || accept.includes('*/*')) return json(req, reply);
-    throw new AppError(406, 'not-acceptable', 'Ask for application/json or text/csv, or use /api/v1/data.json or /api/v1/data.csv.');
-  });
+  app.get(
+    '/api/v1/data.json',
+    {
+      schema: {
+        ...schema('Observations for metrics × areas × periods, as JSON'),
+        produces: ['application/json'],
+        response: { 200: DataResponse, 304: NotModified, ...dataErrors },
+      },
+    },
+    async (req, reply) => json(req.query, req, reply),
+  );
+  app.get(
+    '/api/v1/data.csv',
+    {
+      schema: {
+        ...schema('The same observations as tidy CSV (one observation per row, licence and source on every row)'),
+        response: { 200: dataCsv, 304: NotModified, ...dataErrors },
+      },
+    },
+    async (req, reply) => csv(req.query, req, reply),
+  );
+  app.get(
+    '/api/v1/data',
+    {
+      schema: {
+        ...schema('Observations; format chosen by the Accept header (JSON or CSV)'),
+        response: {
+          200: {
+            description: 'The observations as JSON, or as tidy CSV when the Accept header asks for text/csv',
+            content: { 'application/json': { schema: DataResponse }, ...dataCsv.content },
+          },
+          304: NotModified,
+          ...dataErrors,
+          ...problemResponses([406, 'Neither JSON nor CSV is acceptable']),
+        },
+      },
+    },
+    async (req, reply) => {
+      const accept = req.headers.accept ?? 'application/json';
+      if (accept.includes('text/csv')) return csv(req.query, req, reply);
+      if (accept.includes('json') || accept.includes('*/*')) return json(req.query, req, reply);
+      const detail = 'Ask for application/json or text/csv, or use /api/v1/data.json or /api/v1/data.csv.';
+      throw new AppError(406, 'not-acceptable', detail);
+    },
+  );
 
   app.get(
     '/api/v1/metrics/:id/observations.csv',
@@ -48,8 +88,9 @@ export function observationsRoutes(app: App, service: ObservationsService): void
       schema: {
         tags: ['data'],
         summary: 'Bulk download: every published observation of one metric as CSV',
-        params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
-        querystring: Type.Object({}, { additionalProperties: false }),
+        params: BulkParams,
+        querystring: BulkQuery,
+        response: { 200: download('text/csv', TIDY_CSV, CSV_COLUMNS), 304: NotModified, ...problemResponses(400) },
       },
     },
     async (req, reply) => {

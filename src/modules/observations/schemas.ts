@@ -50,4 +50,7 @@ export const DataResponse = Type.Object({
   notes: Type.Array(Type.String()),
   licence: Type.String(),
   attribution: Type.Array(Type.String()),
-});
+}, { description: 'The observations asked for, with their metrics, periods, notes, licence and attribution' });
+
+export const BulkParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'Metric id' }) });
+export const BulkQuery = Type.Object({}, { additionalProperties: false });

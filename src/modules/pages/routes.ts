@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
@@ -8,13 +8,19 @@ import type { CouncilPages } from './council.ts';
 import type { MetricPages } from './metric.ts';
 
 const Text = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
-const query = (props: Record<string, ReturnType<typeof Text>>) => ({ hide: true, querystring: Type.Object(props, { additionalProperties: false }) });
+/** A hidden page route's schema: its query parameters, no others (the types of `req.query` follow from them). */
+const query = <P extends TProperties>(props: P) => ({
+  hide: true,
+  querystring: Type.Object(props, { additionalProperties: false }),
+});
 
 /** The public pages: thin handlers that build a view model and render a template. */
 export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages; earlyWarning: EarlyWarningPages }): void {
-  app.get<{ Querystring: { q?: string } }>('/', { schema: query({ q: Text() }) }, async (req, reply) => reply.view('home.njk', await pages.councils.home(req.query.q)));
+  app.get('/', { schema: query({ q: Text() }) }, async (req, reply) =>
+    reply.view('home.njk', await pages.councils.home(req.query.q)),
+  );
 
-  app.get<{ Params: { code: string }; Querystring: { at?: string; group?: string } }>(
+  app.get(
     '/areas/:code',
     { schema: { ...query({ at: Text(10), group: Text() }), params: Type.Object({ code: Type.String({ maxLength: 20 }) }) } },
     async (req, reply) => {
@@ -30,9 +36,11 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     },
   );
 
-  app.get<{ Querystring: { topic?: string; q?: string } }>('/metrics', { schema: query({ topic: Text(), q: Text() }) }, async (req, reply) => reply.view('metrics.njk', await pages.metrics.catalogue(req.query)));
+  app.get('/metrics', { schema: query({ topic: Text(), q: Text() }) }, async (req, reply) =>
+    reply.view('metrics.njk', await pages.metrics.catalogue(req.query)),
+  );
 
-  app.get<{ Params: { id: string }; Querystring: { period?: string; area?: string } }>(
+  app.get(
     '/metrics/:id',
     { schema: { ...query({ period: Text(), area: Text(20) }), params: Type.Object({ id: Type.String({ maxLength: 200 }) }) } },
     async (req, reply) => {
@@ -46,7 +54,7 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     },
   );
 
-  app.get<{ Querystring: { metric?: string; area?: string; group?: string; period?: string } }>(
+  app.get(
     '/compare',
     { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
     async (req, reply) => {
@@ -58,13 +66,13 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     },
   );
 
-  app.get<{ Querystring: { area?: string; basket?: string } }>('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
+  app.get('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
     reply.view('sector.njk', await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined })),
   );
 
   // An embeddable widget for council websites: a comparison's chart, table, caveats, licence and a link to the data.
   // The only pages that may be framed by other sites; they carry no forms and no session-dependent content.
-  app.get<{ Querystring: { metric?: string; area?: string; group?: string; period?: string } }>(
+  app.get(
     '/embed/compare',
     { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
     async (req, reply) => {
@@ -79,7 +87,8 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
   );
 
   // The same analysis as one self-contained HTML document (inline styles and chart) to keep, send or print to PDF.
-  app.get<{ Querystring: { area?: string; basket?: string } }>('/sector/report.html', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) => {
+  const report = query({ area: Text(20), basket: Text(120) });
+  app.get('/sector/report.html', { schema: report }, async (req, reply) => {
     const model = await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined });
     if (!model.report) return reply.code(400).view('sector.njk', model);
     const name = `direction-of-travel-${model.report.area?.code ?? 'england'}-${model.report.basket.id}-${model.report.basket.version}.html`.replace(/[^\w.-]/g, '_');
@@ -89,7 +98,7 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
 
   // Early warning: analysts and administrators. A visitor is sent to sign in; a council user is refused (403).
   const ANALYSTS = ['analyst', 'admin'] as const;
-  app.get<{ Querystring: { include?: 'open' | 'all'; rules?: string } }>(
+  app.get(
     '/sector/early-warning',
     { schema: { hide: true, querystring: Type.Object({ include: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])), rules: Text(120) }, { additionalProperties: false }) } },
     async (req, reply) => {
@@ -105,7 +114,7 @@ export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: 
     await pages.earlyWarning.screen();
     return reply.redirect('/sector/early-warning', 303);
   });
-  app.post<{ Params: { id: number }; Body: { text: string; _csrf: string } }>(
+  app.post(
     '/sector/early-warning/flags/:id/annotations',
     { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ text: Type.String({ maxLength: 2000 }), _csrf: Type.String({ maxLength: 100 }) }) } },
     async (req, reply) => {

@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
-import { conditional } from '../../platform/http.ts';
+import { problemResponses } from '../../platform/errors.ts';
+import { conditional, download, NotModified } from '../../platform/http.ts';
 import type { Headline as HeadlineT, HeadlineService } from './headline.ts';
-import { Headline, HeadlineParams, HeadlineQuery } from './schemas.ts';
+import { Headline, HeadlineParams, HeadlineQuery, type HeadlineQueryT } from './schemas.ts';
 import { headlineSpreadsheet } from './spreadsheet.ts';
 
 export const HEADLINE_CSV_COLUMNS = [
@@ -22,12 +23,18 @@ export function headlineCsvRows(h: HeadlineT): (string | number | null)[][] {
   );
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const headlineErrors = problemResponses(
+  400,
+  [404, 'No such council, basket or group, or no key measure has data for the council'],
+);
+
 export function reportsRoutes(app: App, headlines: HeadlineService, lastModified: () => Promise<string | null>): void {
   // A custom group may be private: compared as its signed-in viewer may see it, and never through shared caches.
-  const customGroup = (req: FastifyRequest) => ((req.query as { group?: string }).group ?? '').startsWith('custom-');
-  const viewerOf = (req: FastifyRequest) => (customGroup(req) ? (req.user ?? undefined) : undefined);
-  async function fresh(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    if (!customGroup(req)) return conditional(req, reply, await lastModified());
+  const customGroup = (q: HeadlineQueryT) => (q.group ?? '').startsWith('custom-');
+  const viewerOf = (req: FastifyRequest, q: HeadlineQueryT) => (customGroup(q) ? (req.user ?? undefined) : undefined);
+  async function fresh(req: FastifyRequest, reply: FastifyReply, q: HeadlineQueryT): Promise<boolean> {
+    if (!customGroup(q)) return conditional(req, reply, await lastModified());
     reply.header('cache-control', 'private, no-store');
     return false;
   }
@@ -39,20 +46,32 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
         summary: "A council's headline report: the key measures by service area against a group, with ranks, medians, England, significance, direction, trends, sentences and caveats",
         params: HeadlineParams,
         querystring: HeadlineQuery,
-        response: { 200: Headline },
+        response: { 200: Headline, 304: NotModified, ...headlineErrors },
       },
     },
     async (req, reply) => {
-      if (await fresh(req, reply)) return reply;
-      return headlines.headline(req.params.code, req.query, viewerOf(req));
+      if (await fresh(req, reply, req.query)) return reply;
+      return headlines.headline(req.params.code, req.query, viewerOf(req, req.query));
     },
   );
   app.get(
     '/api/v1/areas/:code/headline.csv',
-    { schema: { tags: ['compare'], summary: 'The headline report as CSV, one row per measure', params: HeadlineParams, querystring: HeadlineQuery, produces: ['text/csv'] } },
+    {
+      schema: {
+        tags: ['compare'],
+        summary: 'The headline report as CSV, one row per measure',
+        params: HeadlineParams,
+        querystring: HeadlineQuery,
+        response: {
+          200: download('text/csv', 'The headline report, one row per measure', HEADLINE_CSV_COLUMNS),
+          304: NotModified,
+          ...headlineErrors,
+        },
+      },
+    },
     async (req, reply) => {
-      if (await fresh(req, reply)) return reply;
-      const h = await headlines.headline(req.params.code, req.query, viewerOf(req));
+      if (await fresh(req, reply, req.query)) return reply;
+      const h = await headlines.headline(req.params.code, req.query, viewerOf(req, req.query));
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })));
@@ -61,12 +80,26 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
 
   app.get(
     '/api/v1/areas/:code/headline.xlsx',
-    { schema: { tags: ['compare'], summary: 'The headline report as a spreadsheet: cover, contents, notes, one service area per worksheet (government spreadsheet guidance)', params: HeadlineParams, querystring: HeadlineQuery, produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+    {
+      schema: {
+        tags: ['compare'],
+        summary:
+          'The headline report as a spreadsheet: cover, contents, notes, ' +
+          'one service area per worksheet (government spreadsheet guidance)',
+        params: HeadlineParams,
+        querystring: HeadlineQuery,
+        response: {
+          200: download(XLSX, 'The headline report as an XLSX workbook'),
+          304: NotModified,
+          ...headlineErrors,
+        },
+      },
+    },
     async (req, reply) => {
-      if (await fresh(req, reply)) return reply;
-      const h = await headlines.headline(req.params.code, req.query, viewerOf(req));
+      if (await fresh(req, reply, req.query)) return reply;
+      const h = await headlines.headline(req.params.code, req.query, viewerOf(req, req.query));
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.xlsx"`);
-      reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      reply.type(XLSX);
       return reply.send(await headlineSpreadsheet(h));
     },
   );

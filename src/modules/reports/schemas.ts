@@ -24,6 +24,6 @@ export const Headline = Type.Object({
   notes: Type.Array(Type.String()),
   licences: Type.Array(Type.String()),
   attribution: Type.Array(Type.String()),
-});
+}, { description: "The council's headline report: its key measures by service area against the group" });
 
 export const HeadlineParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z]\\d{8}$', description: 'GSS code of a council' }) });

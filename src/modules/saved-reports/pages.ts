@@ -46,7 +46,7 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
     return builderPage(reply, user, { chart: 'bar', periods: '', visibility: 'private', areas: user.council?.code ?? '' });
   });
 
-  app.post<{ Body: BuilderForm }>('/reports/new', { schema: { hide: true, body: BuilderBody } }, async (req, reply) => {
+  app.post('/reports/new', { schema: { hide: true, body: BuilderBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     const { body, metricFields } = formToBody(req.body);
@@ -80,20 +80,22 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
     return reply.viewCached(`${template}|${r.slug}`, await reports.stamp(r), template, build);
   };
 
-  app.get<{ Params: { slug: string } }>('/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+  app.get('/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
     const r = await reports.visible(req.params.slug, req.user ?? undefined);
     const owner = reports.isOwner(r, req.user ?? undefined);
     return render(req, reply, r, 'report.njk', () => ({ isOwner: owner, canDelete: owner || req.user?.role === 'admin', csrf: req.user?.csrfToken ?? null }));
   });
 
-  app.post<{ Params: { slug: string }; Body: { visibility: string; _csrf?: string } }>('/reports/:slug/visibility', { schema: { hide: true, params: SlugParams, body: VisibilityBody } }, async (req, reply) => {
+  const visibilityForm = { hide: true, params: SlugParams, body: VisibilityBody };
+  app.post('/reports/:slug/visibility', { schema: visibilityForm }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     await reports.update(user, req.params.slug, { visibility: req.body.visibility as 'private' });
     return reply.redirect(`/reports/${req.params.slug}#visibility`, 303);
   });
 
-  app.post<{ Params: { slug: string } }>('/reports/:slug/delete', { schema: { hide: true, params: SlugParams, body: CsrfBody } }, async (req, reply) => {
+  const deleteForm = { hide: true, params: SlugParams, body: CsrfBody };
+  app.post('/reports/:slug/delete', { schema: deleteForm }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     await reports.remove(user, req.params.slug);
@@ -102,7 +104,7 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
 
   // The widget: table, chart, caveats, licence and a link to the data, without the site's navigation. Other sites may
   // frame it only when the report is shared or public; a private one is framed by this service alone and never cached.
-  app.get<{ Params: { slug: string } }>('/embed/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+  app.get('/embed/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
     const r = await reports.visible(req.params.slug, req.user ?? undefined);
     reply.header('content-security-policy', r.visibility === 'private' ? "frame-ancestors 'self'" : 'frame-ancestors *');
     if (r.visibility === 'private') reply.header('x-frame-options', 'SAMEORIGIN');

@@ -1,12 +1,22 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { problemResponses } from '../../platform/errors.ts';
+import { download, NoContent, NotModified } from '../../platform/http.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
 import type { SavedReportRow } from './repository.ts';
-import { ReportBody, ReportPatch, ReportSummary, ReportView, SlugParams, type ReportViewT } from './schemas.ts';
+import {
+  ReportBody,
+  ReportChanged,
+  ReportList,
+  ReportPatch,
+  ReportSaved,
+  ReportView,
+  SlugParams,
+  type ReportViewT,
+} from './schemas.ts';
 import type { SavedReportsService } from './service.ts';
 
 export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
@@ -46,6 +56,10 @@ export async function cacheByVisibility(req: FastifyRequest, reply: FastifyReply
   return false;
 }
 
+const NO_REPORT = 'No such report, or a private one of another user';
+const readErrors = problemResponses(400, [404, NO_REPORT]);
+const writeErrors = problemResponses(400, 401, 403, [404, NO_REPORT]);
+
 export function savedReportsRoutes(app: App, reports: SavedReportsService): void {
   app.post(
     '/api/v1/reports',
@@ -54,7 +68,7 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
         tags: ['reports'],
         summary: 'Save a report (registered users; x-csrf-token header): metrics, councils and/or a group, periods and a chart. Figures are re-computed on every view',
         body: ReportBody,
-        response: { 201: ReportSummary },
+        response: { 201: ReportSaved, ...problemResponses(400, 401, 403) },
       },
     },
     async (req, reply) => {
@@ -65,13 +79,19 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
     },
   );
 
-  app.get('/api/v1/me/reports', { schema: { tags: ['reports'], summary: 'Your saved reports (registered users)', response: { 200: Type.Object({ reports: Type.Array(ReportSummary) }) } } }, async (req, reply) => {
+  const mine = {
+    tags: ['reports'],
+    summary: 'Your saved reports (registered users)',
+    response: { 200: ReportList, ...problemResponses(401) },
+  };
+  app.get('/api/v1/me/reports', { schema: mine }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     reply.header('cache-control', 'private, no-store');
     return { reports: await reports.mine(user) };
   });
 
-  app.get('/api/v1/reports', { schema: { tags: ['reports'], summary: 'Public saved reports, newest first', response: { 200: Type.Object({ reports: Type.Array(ReportSummary) }) } } }, async (_req, reply) => {
+  const published = { tags: ['reports'], summary: 'Public saved reports, newest first', response: { 200: ReportList } };
+  app.get('/api/v1/reports', { schema: published }, async (_req, reply) => {
     reply.header('cache-control', 'public, max-age=60');
     return { reports: await reports.listPublic() };
   });
@@ -83,7 +103,7 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
         tags: ['reports'],
         summary: 'A saved report with its figures re-computed from the current published data. Private: owner, analysts and administrators; shared and public: anyone with the link',
         params: SlugParams,
-        response: { 200: ReportView },
+        response: { 200: ReportView, 304: NotModified, ...readErrors },
       },
     },
     async (req, reply) => {
@@ -95,7 +115,18 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
 
   app.get(
     '/api/v1/reports/:slug.csv',
-    { schema: { tags: ['reports'], summary: 'The report\'s figures as tidy CSV, one row per metric, period and council, with licence and source', params: SlugParams, produces: ['text/csv'] } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: "The report's figures as tidy CSV, one row per metric, period and council, with licence and source",
+        params: SlugParams,
+        response: {
+          200: download('text/csv', 'One row per metric, period and council', REPORT_CSV_COLUMNS),
+          304: NotModified,
+          ...readErrors,
+        },
+      },
+    },
     async (req, reply) => {
       const r = await reports.visible(req.params.slug, req.user ?? undefined);
       if (await cacheByVisibility(req, reply, r, () => reports.stamp(r), 'csv')) return reply;
@@ -115,7 +146,7 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
         summary: method === 'PUT' ? 'Change a report: title, description, definition or visibility (its owner; x-csrf-token header)' : 'Change some of a report\'s fields (its owner; x-csrf-token header)',
         params: SlugParams,
         body: ReportPatch,
-        response: { 200: ReportSummary },
+        response: { 200: ReportChanged, ...writeErrors },
       },
       handler: async (req, reply) => {
         const user = requireRole(req, SIGNED_IN);
@@ -126,7 +157,13 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
     });
   }
 
-  app.delete('/api/v1/reports/:slug', { schema: { tags: ['reports'], summary: 'Delete a report (its owner or an administrator; x-csrf-token header)', params: SlugParams } }, async (req, reply) => {
+  const remove = {
+    tags: ['reports'],
+    summary: 'Delete a report (its owner or an administrator; x-csrf-token header)',
+    params: SlugParams,
+    response: { 204: NoContent('Deleted'), ...writeErrors },
+  };
+  app.delete('/api/v1/reports/:slug', { schema: remove }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     await reports.remove(user, req.params.slug);

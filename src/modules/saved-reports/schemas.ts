@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Num = Nullable(Type.Number());
@@ -63,6 +63,9 @@ export const ReportSummary = Type.Object({
   updatedAt: Type.String(),
   links: Type.Object({ self: Type.String(), page: Type.String(), csv: Type.String(), embed: Type.String() }),
 });
+export const ReportSaved = CloneType(ReportSummary, { description: 'The report saved (Location: its URL)' });
+export const ReportChanged = CloneType(ReportSummary, { description: 'The report as changed' });
+export const ReportList = Type.Object({ reports: Type.Array(ReportSummary) }, { description: 'Saved reports' });
 
 export const Gap = Type.Object({
   kind: Type.Union([Type.Literal('metric'), Type.Literal('group'), Type.Literal('area'), Type.Literal('period')]),
@@ -132,5 +135,5 @@ export const ReportView = Type.Object({
   notes: Type.Array(Type.String()),
   licence: Type.String(),
   attribution: Type.String(),
-});
+}, { description: 'The report with its figures computed from the published data now' });
 export type ReportViewT = Static<typeof ReportView>;

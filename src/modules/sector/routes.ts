@@ -1,10 +1,24 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { App } from '../../platform/app-types.ts';
-import { conditional } from '../../platform/http.ts';
-import { Type } from '@sinclair/typebox';
+import { problemResponses } from '../../platform/errors.ts';
+import { conditional, download, NotModified } from '../../platform/http.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
-import { AnnotationBody, BasketList, DirectionQuery, DirectionReport, EveryCouncilQuery, EveryCouncilReport, EarlyWarningQuery, EarlyWarningResults, RuleSetList } from './schemas.ts';
+import {
+  Annotation,
+  AnnotationBody,
+  BasketList,
+  DirectionQuery,
+  DirectionReport,
+  EarlyWarningQuery,
+  EarlyWarningResults,
+  EveryCouncilQuery,
+  EveryCouncilReport,
+  FlagParams,
+  RuleSetList,
+  ScreeningQuery,
+  ScreeningRun,
+} from './schemas.ts';
 import type { EarlyWarning } from './early-warning.ts';
 import type { SectorService } from './service.ts';
 
@@ -42,6 +56,9 @@ export function directionCsvRows(r: Report): (string | number | null)[][] {
   ]);
 }
 
+const directionErrors = problemResponses(400, [404, 'No such basket, or none loaded']);
+const screeningErrors = problemResponses(400, 401, 403, [404, 'No such rule set, or none loaded']);
+
 export function sectorRoutes(app: App, sector: SectorService, earlyWarning: EarlyWarning, lastPublished: () => Promise<string | null>): void {
   app.get(
     '/api/v1/sector/rules',
@@ -60,7 +77,7 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
         tags: ['sector'],
         summary: 'Direction of travel of a basket: every metric with baseline and latest period and value, change, classification and reason; counts by service area; methodology',
         querystring: DirectionQuery,
-        response: { 200: DirectionReport },
+        response: { 200: DirectionReport, 304: NotModified, ...directionErrors },
       },
     },
     async (req, reply) => {
@@ -77,7 +94,7 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
         tags: ['sector'],
         summary: 'Direction of travel of a basket for every current council against its own baseline: counts per council and by service area (with clustering flags), and per metric how many councils improved or worsened',
         querystring: EveryCouncilQuery,
-        response: { 200: EveryCouncilReport },
+        response: { 200: EveryCouncilReport, 304: NotModified, ...directionErrors },
       },
     },
     async (req, reply) => {
@@ -88,7 +105,18 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
 
   app.get(
     '/api/v1/sector/direction-of-travel/councils.csv',
-    { schema: { tags: ['sector'], summary: 'The same as CSV, one row per council', querystring: EveryCouncilQuery, produces: ['text/csv'] } },
+    {
+      schema: {
+        tags: ['sector'],
+        summary: 'The same as CSV, one row per council',
+        querystring: EveryCouncilQuery,
+        response: {
+          200: download('text/csv', 'One row per council', EVERY_COUNCIL_CSV_COLUMNS),
+          304: NotModified,
+          ...directionErrors,
+        },
+      },
+    },
     async (req, reply) => {
       if (await conditional(req, reply, await lastPublished())) return reply;
       const r = await sector.directionForEveryCouncil(req.query);
@@ -99,7 +127,18 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
 
   app.get(
     '/api/v1/sector/direction-of-travel.csv',
-    { schema: { tags: ['sector'], summary: 'The same as CSV, one row per metric', querystring: DirectionQuery, produces: ['text/csv'] } },
+    {
+      schema: {
+        tags: ['sector'],
+        summary: 'The same as CSV, one row per metric',
+        querystring: DirectionQuery,
+        response: {
+          200: download('text/csv', 'One row per metric', DIRECTION_CSV_COLUMNS),
+          304: NotModified,
+          ...directionErrors,
+        },
+      },
+    },
     async (req, reply) => {
       if (await conditional(req, reply, await lastPublished())) return reply;
       sector.parseArea(req.query.area);
@@ -115,7 +154,16 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
   const ANALYSTS = ['analyst', 'admin'] as const;
   app.get(
     '/api/v1/sector/early-warning.json',
-    { schema: { tags: ['sector'], summary: 'Early-warning screening results (analysts and administrators): the latest run and the flags with their evidence, dates and annotations', querystring: EarlyWarningQuery, response: { 200: EarlyWarningResults } } },
+    {
+      schema: {
+        tags: ['sector'],
+        summary:
+          'Early-warning screening results (analysts and administrators): ' +
+          'the latest run and the flags with their evidence, dates and annotations',
+        querystring: EarlyWarningQuery,
+        response: { 200: EarlyWarningResults, ...screeningErrors },
+      },
+    },
     async (req, reply) => {
       requireRole(req, ANALYSTS);
       reply.header('cache-control', 'private, no-store');
@@ -123,9 +171,16 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
     },
   );
 
-  app.post<{ Querystring: { rules?: string } }>(
+  app.post(
     '/api/v1/sector/early-warning/runs',
-    { schema: { tags: ['sector'], summary: 'Screen every council now against a rule set (analysts and administrators; x-csrf-token header)', querystring: Type.Object({ rules: Type.Optional(Type.String({ maxLength: 120 })) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        tags: ['sector'],
+        summary: 'Screen every council now against a rule set (analysts and administrators; x-csrf-token header)',
+        querystring: ScreeningQuery,
+        response: { 201: ScreeningRun, ...screeningErrors },
+      },
+    },
     async (req, reply) => {
       requireRole(req, ANALYSTS);
       checkCsrf(req);
@@ -134,9 +189,17 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { text: string } }>(
+  app.post(
     '/api/v1/sector/early-warning/flags/:id/annotations',
-    { schema: { tags: ['sector'], summary: 'Annotate a flag, e.g. "support offered" (analysts and administrators; x-csrf-token header)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: AnnotationBody } },
+    {
+      schema: {
+        tags: ['sector'],
+        summary: 'Annotate a flag, e.g. "support offered" (analysts and administrators; x-csrf-token header)',
+        params: FlagParams,
+        body: AnnotationBody,
+        response: { 201: Annotation, ...problemResponses(400, 401, 403, [404, 'No such flag']) },
+      },
+    },
     async (req, reply) => {
       const user = requireRole(req, ANALYSTS);
       checkCsrf(req);

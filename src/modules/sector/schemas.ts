@@ -79,7 +79,7 @@ export const DirectionReport = Type.Object({
   methodology: Type.Array(Type.String()),
   licence: Type.String(),
   attribution: Type.Array(Type.String()),
-});
+}, { description: "The basket's direction of travel, for England or one council" });
 
 export const EveryCouncilQuery = Type.Object(
   {
@@ -104,7 +104,7 @@ export const EveryCouncilReport = Type.Object({
   ),
   methodology: Type.Array(Type.String()),
   licence: Type.String(),
-});
+}, { description: "Every current council's direction of travel against its own baseline" });
 
 export const BasketList = Type.Object({
   baskets: Type.Array(
@@ -121,7 +121,7 @@ export const BasketList = Type.Object({
       metrics: Type.Array(Type.Object({ metric: Type.String(), theme: Type.Optional(Type.String()), why: Type.String(), baseline: Type.Optional(Type.String()), latest: Type.Optional(Type.String()) })),
     }),
   ),
-});
+}, { description: 'Every basket loaded, every version' });
 
 export const RuleSetList = Type.Object({
   ruleSets: Type.Array(
@@ -135,7 +135,7 @@ export const RuleSetList = Type.Object({
       rules: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), statement: Type.String(), source: Type.Optional(Type.String()), params: Type.Unknown() })),
     }),
   ),
-});
+}, { description: 'Every rule set loaded, every version' });
 
 export const EarlyWarningQuery = Type.Object(
   {
@@ -170,6 +170,42 @@ export const EarlyWarningResults = Type.Object({
     }),
   ]),
   flags: Type.Array(Flag),
-});
+}, { description: 'The latest screening run and its flags' });
+
+export const ScreeningQuery = Type.Object(
+  {
+    rules: Type.Optional(
+      Type.String({ maxLength: 120, description: 'Rule set id, optionally @version (default: sector-early-warning)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ScreeningRun = Type.Object(
+  {
+    runId: Nullable(Type.Integer()),
+    runAt: Type.String(),
+    councils: Type.Integer({ description: 'Councils screened' }),
+    rules: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        type: Type.String(),
+        statement: Type.String(),
+        status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
+        error: Nullable(Type.String()),
+        flagged: Type.Integer(),
+      }),
+    ),
+    flagged: Type.Integer({ description: 'Councils with at least one flag' }),
+  },
+  { description: 'The run: when, how many councils were screened and flagged, and each rule' },
+);
+
+export const FlagParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const AnnotationBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+
+export const Annotation = Type.Object(
+  { flag: Type.Integer(), author: Type.String(), text: Type.String() },
+  { description: 'The note added to the flag' },
+);

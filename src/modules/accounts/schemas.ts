@@ -1,0 +1,21 @@
+import { Type } from '@sinclair/typebox';
+
+export const SignInQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) });
+
+export const SignInForm = Type.Object({
+  email: Type.String({ maxLength: 320 }),
+  password: Type.String({ maxLength: 200 }),
+  _csrf: Type.String({ maxLength: 100 }),
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+export const Me = Type.Object(
+  {
+    email: Type.String(),
+    name: Type.String(),
+    role: Type.String(),
+    council: Type.Union([Type.Null(), Type.Object({ code: Type.String(), name: Type.String() })]),
+    csrfToken: Type.String(),
+  },
+  { description: 'The signed-in user' },
+);
