@@ -4,36 +4,18 @@
  * missing here is missing from the answer, so each lists every property its object has, in the order it is built.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { problemResponses } from '../../../platform/errors.ts';
+import { download } from '../../../platform/http.ts';
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Ref = Type.Object({ code: Type.String(), name: Type.String() });
 
-/** The one error shape (platform/errors.ts toProblem), as every 4xx answer of the surveys API carries it. */
-const Problem = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  code: Type.String({ description: 'Stable, machine-readable' }),
-  detail: Type.String(),
-  errors: Type.Array(Type.Object({
-    field: Type.String({ description: 'A parameter, a JSON path, or file:line' }),
-    message: Type.String(),
-    value: Type.Optional(Type.String()),
-  })),
-  requestId: Type.Optional(Type.String()),
-});
-export const PROBLEMS = {
-  '4xx': {
-    description: 'A problem (RFC 9457): bad request, not signed in, not allowed, not found or conflict',
-    content: { 'application/problem+json': { schema: Problem } },
-  },
-};
+/** The problems any surveys route may answer, each the platform's one problem shape as application/problem+json. */
+export const PROBLEMS = problemResponses(400, 401, 403, 404, 409);
 /** A download: CSV text, or an XLSX workbook. */
-export const csvFile = (description: string) => ({ description, content: { 'text/csv': { schema: Type.String() } } });
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const xlsxFile = (description: string) => ({
-  description, content: { [XLSX]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
-});
+export const csvFile = (description: string) => download('text/csv', description);
+export const xlsxFile = (description: string) => download(XLSX, description);
 
 export const DefinitionSummary = Type.Object({
   code: Type.String({ description: 'Stable code of the questionnaire across versions' }),
