@@ -2,6 +2,7 @@
 import type { AppModule } from '../../platform/app-types.ts';
 import type { AccountsService } from './service.ts';
 import { registerAuth } from './auth.ts';
+import { accountsPages } from './pages.ts';
 import { accountsRoutes } from './routes.ts';
 
 export { createAccountsService, type AccountsService, type SessionUser, LOGIN_LIMIT } from './service.ts';
@@ -12,6 +13,7 @@ export const accountsModule: AppModule<{ accounts: AccountsService; cookieSecure
   name: 'accounts',
   async register(app, { accounts, cookieSecure }) {
     await registerAuth(app, accounts);
-    accountsRoutes(app, accounts, cookieSecure);
+    accountsRoutes(app);
+    accountsPages(app, accounts, cookieSecure);
   },
 };

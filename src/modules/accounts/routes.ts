@@ -1,49 +1,17 @@
 import type { App } from '../../platform/app-types.ts';
-import { AppError, problemResponses } from '../../platform/errors.ts';
-import { checkCsrf, cookieOptions, csrfToken, requireRole, SESSION_COOKIE } from './auth.ts';
-import { Me, SignInForm, SignInQuery } from './schemas.ts';
-import type { AccountsService } from './service.ts';
+import { problemResponses } from '../../platform/errors.ts';
+import { requireRole } from './auth.ts';
+import { Me } from './schemas.ts';
 import { ROLES } from './tables.ts';
 
-/** Only a path on this service: never an absolute or protocol-relative address (no open redirect). */
-export const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/account');
-
-export function accountsRoutes(app: App, accounts: AccountsService, secure: boolean): void {
-  app.get('/sign-in', { schema: { hide: true, querystring: SignInQuery } }, async (req, reply) =>
-    reply.view('sign-in.njk', { csrf: csrfToken(req, reply, secure), next: safeNext(req.query.next), email: '' }),
-  );
-
-  app.post('/sign-in', { schema: { hide: true, body: SignInForm } }, async (req, reply) => {
-    checkCsrf(req);
-    try {
-      const { token, expiresAt } = await accounts.signIn(req.body.email, req.body.password, req.ip);
-      void reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure, expiresAt));
-      return reply.redirect(safeNext(req.body.next), 303);
-    } catch (e) {
-      if (!(e instanceof AppError) || (e.status !== 401 && e.status !== 429)) throw e;
-      for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
-      return reply.status(e.status).view('sign-in.njk', { csrf: csrfToken(req, reply, secure), next: safeNext(req.body.next), email: req.body.email, problem: e.message });
-    }
-  });
-
-  app.post('/sign-out', { schema: { hide: true } }, async (req, reply) => {
-    checkCsrf(req);
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) await accounts.signOut(token);
-    void reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
-    return reply.redirect('/', 303);
-  });
-
-  app.get('/account', { schema: { hide: true } }, async (req, reply) => {
-    if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account')}`, 303);
-    return reply.view('account.njk', { me: req.user });
-  });
-
+/** The accounts API: who is signed in (the pages, sign-in and sign-out, are in pages.ts). */
+export function accountsRoutes(app: App): void {
   const me = {
     tags: ['accounts'],
     summary: 'The signed-in user (session cookie), with the CSRF token for writes; 401 for a visitor',
     response: { 200: Me, ...problemResponses([401, 'A visitor: not signed in']) },
   };
+
   app.get('/api/v1/me', { schema: me }, async (req) => {
     const u = requireRole(req, ROLES);
     return { email: u.email, name: u.name, role: u.role, council: u.council, csrfToken: u.csrfToken };

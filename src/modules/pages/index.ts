@@ -1,16 +1,16 @@
 /** The public pages (GOV.UK Design System): home and council search, council page, catalogue, metric, compare, sector. */
 import type { AppModule } from '../../platform/app-types.ts';
-import { createAnalysisPages } from './analysis.ts';
-import { createCouncilPages } from './council.ts';
-import { createEarlyWarningPages } from './early-warning.ts';
-import { createMetricPages } from './metric.ts';
-import { pagesRoutes } from './routes.ts';
+import { createAnalysisPages } from './analysis-view.ts';
+import { createCouncilPages } from './council-view.ts';
+import { createEarlyWarningPages } from './early-warning-view.ts';
+import { createMetricPages } from './metric-view.ts';
+import { publicPages } from './pages.ts';
 
 export { createAnalysisPages, createCouncilPages, createEarlyWarningPages, createMetricPages };
 
-export const pagesModule: AppModule<{ pages: Parameters<typeof pagesRoutes>[1] }> = {
+export const pagesModule: AppModule<{ pages: Parameters<typeof publicPages>[1] }> = {
   name: 'pages',
   register(app, { pages }) {
-    pagesRoutes(app, pages);
+    publicPages(app, pages);
   },
 };

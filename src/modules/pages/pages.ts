@@ -2,10 +2,10 @@ import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
-import type { AnalysisPages } from './analysis.ts';
-import type { EarlyWarningPages } from './early-warning.ts';
-import type { CouncilPages } from './council.ts';
-import type { MetricPages } from './metric.ts';
+import type { AnalysisPages } from './analysis-view.ts';
+import type { EarlyWarningPages } from './early-warning-view.ts';
+import type { CouncilPages } from './council-view.ts';
+import type { MetricPages } from './metric-view.ts';
 
 const Text = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
 /** A hidden page route's schema: its query parameters, no others (the types of `req.query` follow from them). */
@@ -15,7 +15,7 @@ const query = <P extends TProperties>(props: P) => ({
 });
 
 /** The public pages: thin handlers that build a view model and render a template. */
-export function pagesRoutes(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages; earlyWarning: EarlyWarningPages }): void {
+export function publicPages(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages; earlyWarning: EarlyWarningPages }): void {
   app.get('/', { schema: query({ q: Text() }) }, async (req, reply) =>
     reply.view('home.njk', await pages.councils.home(req.query.q)),
   );
