@@ -28,16 +28,24 @@ class CliExit extends Error {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
+/** The command as typed, without the program's name: `import`, `imports publish`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 /**
  * Opens (and migrates) the database and builds every service once, through the composition root. One-shot commands
- * log to standard error at SLI_LOG_LEVEL, default `warn` (their own output says what happened); `serve` logs to
- * standard output at SLI_LOG_LEVEL, default `info`.
+ * log to standard error at SLI_LOG_LEVEL, default `warn` (their own output says what happened), each line naming the
+ * command; `serve` logs to standard output at SLI_LOG_LEVEL, default `info`.
  */
 async function open(cmd: Command, serving = false): Promise<{ db: Db; config: Config; logger: Logger; services: Services }> {
   const opts = cmd.optsWithGlobals<{ databaseUrl?: string; port?: string; host?: string }>();
   const env = serving || process.env.SLI_LOG_LEVEL ? process.env : { ...process.env, SLI_LOG_LEVEL: 'warn' };
   const config = loadConfig(env, { databaseUrl: opts.databaseUrl, port: opts.port, host: opts.host });
-  const logger = createLogger(config.logLevel, serving ? 'stdout' : 'stderr');
+  const base = createLogger(config.logLevel, serving ? 'stdout' : 'stderr');
+  const logger = serving ? base : base.child({ command: commandPath(cmd) });
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   return { db, config, logger, services: createServices({ db, config, logger }) };
@@ -86,7 +94,7 @@ program
   .option('--json', 'print the summary as JSON')
   .addHelpText('after', `\nAdapters:\n${adapters().map((a) => `  ${a.name.padEnd(18)} ${a.summary}\n  ${''.padEnd(18)} files: ${a.files}`).join('\n')}`)
   .action(async (adapter: string, files: string[], o: { dryRun?: boolean; publish?: boolean; json?: boolean }, cmd: Command) => {
-    const { db } = await open(cmd);
+    const { db, logger } = await open(cmd);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {value}/{total} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
       : undefined;
@@ -95,6 +103,7 @@ program
       const summary = await importFiles(db, adapter, files, {
         publish: !!o.publish,
         dryRun: !!o.dryRun,
+        logger,
         onProgress: (read, total) => {
           if (!bar) return;
           if (!started) {
@@ -133,9 +142,9 @@ for (const [name, fn, verb] of [['publish', publishImport, 'Published'], ['disca
     .command(name)
     .argument('<id>', 'import number')
     .action(async (id: string, _o, cmd: Command) => {
-      const { db } = await open(cmd);
+      const { db, logger } = await open(cmd);
       try {
-        await fn(db, Number(id));
+        await fn(db, Number(id), { logger });
         out(`${verb} import #${id}.`);
       } finally {
         await db.close();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 import { RollbackSignal, withTransaction, type Tx } from '../../platform/transaction.ts';
 import type { AdapterContext, ImportAdapter, ImportIssue } from './adapter.ts';
@@ -7,6 +8,7 @@ import { createBundleStep, type BundleAppliers } from './bundles-step.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { ImportFileError } from './csv.ts';
 import { checkFiles } from './files.ts';
+import { logOutcome } from './import-log.ts';
 import { createMetricStep } from './metrics-step.ts';
 import { createObservationStep } from './observations-step.ts';
 import { createProblems, type Problems } from './problems.ts';
@@ -30,6 +32,8 @@ export interface ImportRequest extends BundleAppliers {
   suggestAdapter?: (file: string) => Promise<string | undefined>;
   /** Rows per staging chunk (tests use small chunks to exercise the cross-chunk paths). */
   chunkSize?: number;
+  /** Logs the start and the outcome (info); the CLI's logger carries the command. Nothing is logged without one. */
+  logger?: Logger;
 }
 
 /** Publications of at least this many new or changed observations refresh the planner's statistics. */
@@ -41,7 +45,10 @@ const STATISTICS_AFTER_ROWS = 50_000;
  * changes nothing and says so (no import is recorded).
  */
 export async function runImport(db: Db, req: ImportRequest): Promise<ImportSummary> {
+  const log = req.logger?.child({ adapter: req.adapter.name });
+  log?.info({ files: req.files, publish: !!req.publish, dryRun: !!req.dryRun }, 'import started');
   const summary = await importAllOrNothing(db, req);
+  if (log) logOutcome(log, summary);
   const written = summary.observations.inserted + summary.observations.updated;
   if (summary.state === 'published' && written >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
   return summary;
@@ -174,6 +181,12 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
 
 export class ImportStateError extends Error {}
 
+/** How publishing or discarding a draft is run: its time (default now) and where to log it. */
+export interface DraftOptions {
+  now?: Date;
+  logger?: Logger;
+}
+
 /** The draft import, or an ImportStateError saying why it cannot be published or discarded. */
 async function draftOf(tx: Tx, importId: number, refusal: (state: string) => string) {
   const imp = await repo.getImport(tx, importId);
@@ -183,9 +196,9 @@ async function draftOf(tx: Tx, importId: number, refusal: (state: string) => str
 }
 
 /** Publishes a draft import: its staged observations go through the same merge as a direct publish. */
-export async function publishImport(db: Db, importId: number, at = new Date()): Promise<WriterCounts> {
-  const now = at.toISOString();
-  const counts = await withTransaction(db, async (tx) => {
+export async function publishImport(db: Db, importId: number, opts: DraftOptions = {}): Promise<WriterCounts> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const { counts, adapter } = await withTransaction(db, async (tx) => {
     const imp = await draftOf(tx, importId, (state) => `is ${state}, not a draft`);
     const metricIds = (
       await tx.all<{ metric_id: number; n: number }>(
@@ -199,19 +212,22 @@ export async function publishImport(db: Db, importId: number, at = new Date()): 
     const { inserted, updated, unchanged } = counts;
     await repo.finishImport(tx, importId, { inserted, updated, unchanged, rejected: 0, summary: imp.summary ?? '{}' });
     await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
-    return counts;
+    return { counts, adapter: imp.adapter };
   });
+  opts.logger?.info({ importId, adapter, observations: counts }, 'draft import published');
   if (counts.inserted + counts.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
   return counts;
 }
 
 /** Discards a draft import and its staged observations. */
-export async function discardImport(db: Db, importId: number, at = new Date()): Promise<void> {
-  await withTransaction(db, async (tx) => {
-    await draftOf(tx, importId, (state) => `is ${state}; only drafts can be discarded`);
+export async function discardImport(db: Db, importId: number, opts: DraftOptions = {}): Promise<void> {
+  const adapter = await withTransaction(db, async (tx) => {
+    const imp = await draftOf(tx, importId, (state) => `is ${state}; only drafts can be discarded`);
     await tx.run('DELETE FROM staged_observations WHERE import_id = ?', [importId]);
-    await repo.setImportState(tx, importId, 'discarded', at.toISOString());
+    await repo.setImportState(tx, importId, 'discarded', (opts.now ?? new Date()).toISOString());
+    return imp.adapter;
   });
+  opts.logger?.info({ importId, adapter }, 'draft import discarded');
 }
 
 export const listImports = (db: Db, limit?: number) => repo.listImports(db, limit);
