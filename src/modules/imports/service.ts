@@ -3,9 +3,9 @@ import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 import { RollbackSignal, withTransaction, type Tx } from '../../platform/transaction.ts';
-import type { AdapterContext, ImportAdapter, ImportIssue } from './adapter.ts';
+import type { AdapterContext, ImportAdapter } from './adapter.ts';
 import { createBundleStep, type BundleAppliers } from './bundles-step.ts';
-import { loadCatalogue } from './catalogue.ts';
+import { loadCatalogue, type ImportCatalogue } from './catalogue.ts';
 import { ImportFileError } from './csv.ts';
 import { checkFiles } from './files.ts';
 import { logOutcome } from './import-log.ts';
@@ -68,7 +68,7 @@ function createSteps(tx: Tx, req: ImportRequest, ctx: StepContext) {
 interface StepContext {
   importId: number;
   now: string;
-  catalogue: Awaited<ReturnType<typeof loadCatalogue>>;
+  catalogue: ImportCatalogue;
   writer: ObservationWriter;
   tally: ImportTally;
   problems: Problems;
@@ -122,12 +122,12 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
 }
 
 /** Merges what the writer holds (unless a problem was found) and reports its conflicts with file and line. */
-async function finishWriting(writer: ObservationWriter, steps: Steps, { tally, problems }: StepContext): Promise<void> {
+async function finishWriting(steps: Steps, { writer, tally, problems }: StepContext): Promise<void> {
   let counts: WriterCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
   if (problems.count === 0) counts = await writer.finish();
   for (const c of writer.conflicts) {
     const at = { file: steps.observations.fileName(c.fileNo), line: c.line };
-    problems.report({ at, message: c.message } satisfies ImportIssue);
+    problems.report({ at, message: c.message });
   }
   const { inserted, updated, unchanged, duplicates } = counts;
   Object.assign(tally.observations, { inserted, updated, unchanged, duplicates });
@@ -155,7 +155,7 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
     const steps = createSteps(tx, req, ctx);
     await readAll(req, steps, adapterContext(req, ctx));
     tally.metricsDefined = steps.metrics.definedHere.size;
-    await finishWriting(writer, steps, ctx);
+    await finishWriting(steps, ctx);
 
     if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
     if (!changedAnything(tally) && mode === 'publish') {
