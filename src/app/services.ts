@@ -31,7 +31,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // Accounts and comparison groups.
   const accounts = createAccountsService(db, { areas });
   const groups = createGroupsService(db, { areas });
-  const neighbours = createNeighboursService(db, { areas, groups, observations, maps });
+  const neighbours = createNeighboursService(db, { areas, groups, observations, maps, logger });
   // Comparison, the sector overview and the reports built on them.
   const compare = createCompareService(db, { metrics, groups, areas, observations });
   const sector = createSectorService(db, { metrics, observations, areas, groups });

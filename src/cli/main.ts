@@ -28,6 +28,13 @@ class CliExit extends Error {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
+/** The command as typed, without the program's name: `import`, `imports publish`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 function cliConfig(cmd: Command, serving = false): Config {
   const opts = cmd.optsWithGlobals<{ databaseUrl?: string; port?: string; host?: string }>();
   const env = serving || process.env.SLI_LOG_LEVEL ? process.env : { ...process.env, SLI_LOG_LEVEL: 'warn' };
@@ -53,7 +60,7 @@ const batchOptions = ({ db }: Config): DbOptions => ({
  */
 async function open(cmd: Command): Promise<{ db: Db; config: Config; logger: Logger; services: Services }> {
   const config = cliConfig(cmd);
-  const logger = createLogger(config.logLevel, 'stderr');
+  const logger = createLogger(config.logLevel, 'stderr').child({ command: commandPath(cmd) });
   const db = await openDb(config, batchOptions(config));
   return { db, config, logger, services: createServices({ db, config, logger }) };
 }
@@ -109,7 +116,7 @@ program
   .option('--json', 'print the summary as JSON')
   .addHelpText('after', `\nAdapters:\n${adapters().map((a) => `  ${a.name.padEnd(18)} ${a.summary}\n  ${''.padEnd(18)} files: ${a.files}`).join('\n')}`)
   .action(async (adapter: string, files: string[], o: { dryRun?: boolean; publish?: boolean; json?: boolean }, cmd: Command) => {
-    const { db } = await open(cmd);
+    const { db, logger } = await open(cmd);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {value}/{total} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
       : undefined;
@@ -118,6 +125,7 @@ program
       const summary = await importFiles(db, adapter, files, {
         publish: !!o.publish,
         dryRun: !!o.dryRun,
+        logger,
         onProgress: (read, total) => {
           if (!bar) return;
           if (!started) {
@@ -156,9 +164,9 @@ for (const [name, fn, verb] of [['publish', publishImport, 'Published'], ['disca
     .command(name)
     .argument('<id>', 'import number')
     .action(async (id: string, _o, cmd: Command) => {
-      const { db } = await open(cmd);
+      const { db, logger } = await open(cmd);
       try {
-        await fn(db, Number(id));
+        await fn(db, Number(id), { logger });
         out(`${verb} import #${id}.`);
       } finally {
         await db.close();

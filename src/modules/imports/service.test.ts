@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, seedFixtureAreas, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
@@ -8,6 +10,22 @@ import { discardImport, publishImport, runImport } from './service.ts';
 const metric = testMetric;
 const fixture = fixtureAdapter;
 type Row = FixtureRow;
+
+/** A logger at info whose lines are collected, parsed. */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, stream).child({ command: 'import' }) };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+/** One observation of one metric for Hartlepool in 2022. */
+const one = (value: number) => fixture([metric('t.one')], [['t.one', 'E06000001', 2022, value]]);
 
 describe('import engine', () => {
   let db: TestDb;
@@ -138,5 +156,48 @@ describe('import engine', () => {
     expect(p).toMatchObject({ iso: '2021-01-01/P1Y', label: '2021', type: 'calendar-year', end_date: '2021-12-31' });
     const o = await db.kysely.selectFrom('observations').selectAll().executeTakeFirstOrThrow();
     expect(o).toMatchObject({ lci: 0.5, uci: 1.5, ci_level: 95 });
+  });
+
+  describe('logging', () => {
+    it('logs an import started and published with the command, adapter, import id and counts, no values', async () => {
+      const { lines, logger } = capture();
+      const s = await runImport(db, { adapter: one(50.5), files: [], publish: true, logger });
+      await tick();
+      expect(lines.map((l) => l.msg)).toEqual(['import started', 'import published']);
+      const context = { command: 'import', adapter: 'fixture' };
+      expect(lines[0]).toMatchObject({ level: 30, ...context, files: [], publish: true, dryRun: false });
+      expect(lines[1]).toMatchObject({ ...context, importId: s.importId, observations: { read: 1, inserted: 1 } });
+      expect(JSON.stringify(lines)).not.toContain('50.5');
+    });
+
+    it('logs a rejected import with the number of problems and the first few, and a dry run', async () => {
+      const { lines, logger } = capture();
+      const unknown = ['E99999991', 'E99999992', 'E99999993', 'E99999994'];
+      const adapter = fixture([metric('t.one')], unknown.map((area): Row => ['t.one', area, 2022, 1]));
+      const bad = await runImport(db, { adapter, files: [], publish: true, logger });
+      expect(bad.state).toBe('rejected');
+      expect((await runImport(db, { adapter: one(2), files: [], dryRun: true, logger })).state).toBe('dry-run');
+      await tick();
+      const dryRun = 'import dry run: rolled back, nothing written';
+      const messages = ['import started', 'import rolled back for problems', 'import started', dryRun];
+      expect(lines.map((l) => l.msg)).toEqual(messages);
+      expect(lines[1]).toMatchObject({ adapter: 'fixture', problems: 4 });
+      expect(lines[1]!.first).toHaveLength(3);
+      expect((lines[1]!.first as string[])[0]).toMatch(/^fixture\.csv:\d+: unknown area code "E99999991"/);
+    });
+
+    it('logs a draft held, published and another discarded', async () => {
+      const { lines, logger } = capture();
+      const draft = await runImport(db, { adapter: one(2), files: [], logger });
+      await publishImport(db, draft.importId!, { logger });
+      const other = await runImport(db, { adapter: one(3), files: [] });
+      await discardImport(db, other.importId!, { logger });
+      await tick();
+      const messages = ['import started', 'import held as a draft', 'draft import published', 'draft import discarded'];
+      expect(lines.map((l) => l.msg)).toEqual(messages);
+      expect(lines[1]).toMatchObject({ importId: draft.importId, adapter: 'fixture' });
+      expect(lines[2]).toMatchObject({ importId: draft.importId, adapter: 'fixture', observations: { inserted: 1 } });
+      expect(lines[3]).toMatchObject({ importId: other.importId, adapter: 'fixture' });
+    });
   });
 });

@@ -6,6 +6,7 @@
 import { geoArea } from 'd3-geo';
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, type FieldError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { type AreasService, today, typePrefixes } from '../areas/index.ts';
 import { type GroupsService, type FamilyDto } from '../groups/index.ts';
 import type { ImportAdapter } from '../imports/index.ts';
@@ -44,7 +45,7 @@ interface Inputs {
   periods: Record<string, string>;
 }
 
-export function createNeighboursService(db: Db, deps: { areas: AreasService; groups: GroupsService; observations: ObservationsService; maps: MapsService }) {
+export function createNeighboursService(db: Db, deps: { areas: AreasService; groups: GroupsService; observations: ObservationsService; maps: MapsService; logger?: Logger }) {
   const { areas, groups, observations, maps } = deps;
 
   /** Each area's figure for the metric's latest period, or (said so) for the period before when it has none for the latest. */
@@ -228,7 +229,7 @@ export function createNeighboursService(db: Db, deps: { areas: AreasService; gro
         for (const b of made) yield { kind: 'groups', groups: b, at: b.groups[0]?.at ?? { file: 'model', line: 0 } };
       },
     };
-    const summary = await importWith(db, adapter, { publish: opts.publish ?? true });
+    const summary = await importWith(db, adapter, { publish: opts.publish ?? true, logger: deps.logger });
     return { summary, version, excluded, notes: inputs.notes };
   }
 

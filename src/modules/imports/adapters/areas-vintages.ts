@@ -21,10 +21,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
-import type { GeographyBundle } from '../../areas/index.ts';
+import { isIsoDate, type GeographyBundle } from '../../areas/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import { buildGeography, type ParsedGeography } from './areas-vintages-build.ts';
+import { COUNCILS_AND_COMBINED_AUTHORITIES, LOWER_TIER, UPPER_TIER } from './tiers.ts';
 
 const NAME = 'areas-vintages';
 
@@ -59,13 +60,6 @@ const LTLA_TYPES: Record<string, string> = {
 const CHANGE_TYPES = new Set(['merger', 'new_code', 'termination', 'new_geo']);
 const display = (file: string) => path.relative(process.cwd(), file) || file;
 
-/** A real calendar date written YYYY-MM-DD. */
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 /** Which of our files a header belongs to: a full match, else the closest (so readCsv can name the missing columns). */
 function identify(header: string[]): Kind | undefined {
   const cols = new Set(header);
@@ -82,7 +76,7 @@ function identify(header: string[]): Kind | undefined {
 }
 
 /** Reads one row's cell as a GSS code with one of the given prefixes; reports and returns null when it is not one. */
-function codeCell(row: CsvRow, ctx: AdapterContext, column: string, prefixes: string[], optional: boolean): string | null | undefined {
+function codeCell(row: CsvRow, ctx: AdapterContext, column: string, prefixes: readonly string[], optional: boolean): string | null | undefined {
   const raw = row.get(column) ?? '';
   const v = raw.trim();
   if (v === '') {
@@ -128,7 +122,7 @@ async function readVintages(file: string, ctx: CountingContext, out: ParsedGeogr
   for await (const row of readCsv(file, { required: COLUMNS.vintages, adapter: NAME }, ctx)) {
     const before = ctx.errors;
     const year = yearCell(row, ctx, 'vintage');
-    const code = codeCell(row, ctx, 'ltla_code', ['E06', 'E07', 'E08', 'E09'], false);
+    const code = codeCell(row, ctx, 'ltla_code', LOWER_TIER, false);
     const name = nameCell(row, ctx, 'ltla_name');
     const typeRaw = row.get('ltla_type') ?? '';
     if (code && LTLA_TYPES[typeRaw] !== code.slice(0, 3)) {
@@ -137,7 +131,7 @@ async function readVintages(file: string, ctx: CountingContext, out: ParsedGeogr
     const district = code?.startsWith('E07') ?? false;
     const county = codeCell(row, ctx, 'county_code', ['E10'], !district);
     if (county && !district) ctx.error({ at: row.at, field: 'county_code', value: county, message: `only shire districts (E07) have a county; ${code} is not one` });
-    const utla = codeCell(row, ctx, 'utla_code', ['E06', 'E08', 'E09', 'E10'], false);
+    const utla = codeCell(row, ctx, 'utla_code', UPPER_TIER, false);
     if (code && utla && utla !== (district ? county : code)) {
       ctx.error({ at: row.at, field: 'utla_code', value: utla, message: `the upper tier of ${code} should be ${district ? `its county ${county ?? ''}` : 'the council itself'}` });
     }
@@ -172,8 +166,8 @@ async function readChanges(file: string, ctx: CountingContext, out: ParsedGeogra
       ctx.skipped?.(row.at, 'combined-authority memberships (read from the vintage file)');
       continue;
     }
-    const oldCode = codeCell(row, ctx, 'oldcd', ['E06', 'E07', 'E08', 'E09', 'E10', 'E47'], false);
-    const newCode = type === 'termination' ? undefined : codeCell(row, ctx, 'newcd', ['E06', 'E07', 'E08', 'E09', 'E10', 'E47'], false);
+    const oldCode = codeCell(row, ctx, 'oldcd', COUNCILS_AND_COMBINED_AUTHORITIES, false);
+    const newCode = type === 'termination' ? undefined : codeCell(row, ctx, 'newcd', COUNCILS_AND_COMBINED_AUTHORITIES, false);
     if (type === 'termination' && (row.get('newcd') ?? '').trim() !== '') {
       ctx.error({ at: row.at, field: 'newcd', value: row.get('newcd'), message: 'a termination has no new code' });
       continue;
@@ -198,7 +192,7 @@ async function readMySociety(file: string, ctx: CountingContext, out: ParsedGeog
       ctx.skipped?.(row.at, 'the Greater London Authority (not a council type held)');
       continue;
     }
-    const gss = codeCell(row, ctx, 'gss-code', ['E06', 'E07', 'E08', 'E09', 'E10', 'E47'], false);
+    const gss = codeCell(row, ctx, 'gss-code', COUNCILS_AND_COMBINED_AUTHORITIES, false);
     const start = dateCell(row, ctx, 'start-date');
     const end = dateCell(row, ctx, 'end-date');
     const name = nameCell(row, ctx, 'nice-name');
@@ -218,7 +212,7 @@ async function readLtla14(file: string, ctx: CountingContext, out: ParsedGeograp
       ctx.skipped?.(row.at, 'councils outside England');
       continue;
     }
-    const code = codeCell(row, ctx, 'ltlacd', ['E06', 'E07', 'E08', 'E09'], false);
+    const code = codeCell(row, ctx, 'ltlacd', LOWER_TIER, false);
     const county = codeCell(row, ctx, 'ctycd', ['E10'], !code?.startsWith('E07'));
     const met = codeCell(row, ctx, 'mctycd', ['E11'], true);
     const region = codeCell(row, ctx, 'rgncd', ['E12'], false);

@@ -9,6 +9,7 @@ import type { MetricDefinition } from '../../metrics/index.ts';
 import { ImportFileError, readCsv } from '../csv.ts';
 import { financialYear, type Period } from '../../observations/index.ts';
 import { parseValueCell } from '../../observations/index.ts';
+import { LOWER_TIER } from './tiers.ts';
 
 const NAME = 'defra-recycling';
 const COLUMNS = ['area_code', 'area_name', 'period', 'indicator', 'unit', 'value'];
@@ -34,7 +35,7 @@ export const DEFRA_RECYCLING_METRIC: MetricDefinition = {
   decimalPlaces: 1,
   polarity: 'higher-is-better',
   periodType: 'financial-year',
-  applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'],
+  applicableAreaTypes: [...LOWER_TIER],
   source: {
     publisher: 'Department for Environment, Food & Rural Affairs (DEFRA)',
     url: 'https://www.gov.uk/government/statistical-data-sets/env18-local-authority-collected-waste-annual-results-tables',

@@ -26,6 +26,7 @@ import { fromIso, PeriodError, type Period, type PeriodType } from '../../observ
 import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/index.ts';
 import { ELS_DATASETS, ELS_UNITS } from './els-catalogue.ts';
 import { elsMetricDefinition, indicatorMetadata, readElsMetadata, type IndicatorRow } from './els-metadata.ts';
+import { LOWER_TIER, UPPER_TIER } from './tiers.ts';
 
 const NAME = 'els';
 const COLUMNS = {
@@ -39,8 +40,6 @@ const FILE_NAMES: Record<Kind, string> = { observations: 'els_observations_engla
 /** Area types the platform holds (areas-vintages); the councils among them decide a metric's applicable types. */
 const HELD = new Set(['E06', 'E07', 'E08', 'E09', 'E10', 'E11', 'E12', 'E13', 'E47', 'E92']);
 const COUNCILS = new Set(['E06', 'E07', 'E08', 'E09', 'E10', 'E11', 'E47']);
-const LTLA = ['E06', 'E07', 'E08', 'E09'];
-const UTLA = ['E06', 'E08', 'E09', 'E10'];
 const NOT_HELD: Record<string, string> = {
   E23: 'police force areas (E23), not held as areas',
   E61: 'the Greater London Authority (E61), not a council type held',
@@ -150,8 +149,8 @@ async function scan(file: string): Promise<Map<number, Coverage>> {
 /** Councils covered (a district means every lower tier, a county every upper tier), else the comparators present. */
 export function applicableAreaTypes(prefixes: Set<string>): string[] {
   const out = new Set([...prefixes].filter((p) => COUNCILS.has(p)));
-  if (prefixes.has('E07')) LTLA.forEach((p) => out.add(p));
-  if (prefixes.has('E10')) UTLA.forEach((p) => out.add(p));
+  if (prefixes.has('E07')) LOWER_TIER.forEach((p) => out.add(p));
+  if (prefixes.has('E10')) UPPER_TIER.forEach((p) => out.add(p));
   return [...(out.size > 0 ? out : prefixes)].sort();
 }
 

@@ -16,6 +16,7 @@ import type { GroupFamilyBundle } from '../../groups/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import { readJsonFile } from '../json.ts';
+import { COUNCILS_AND_COMBINED_AUTHORITIES, LOWER_TIER, UPPER_TIER } from './tiers.ts';
 
 const display = (file: string) => path.relative(process.cwd(), file) || file;
 const GSS = /^[EWSN]\d{8}$/;
@@ -85,7 +86,7 @@ async function* readDfe(files: string[], ctx: AdapterContext): AsyncGenerator<Im
         name: `DfE children's services statistical neighbours (${year})`,
         description: "Each upper-tier council's ten statistical neighbours for children's services, ranked, with DfE's closeness band.",
         method: "DfE's Children's Services Statistical Neighbour Benchmarking Tool: the ten upper-tier councils nearest on a weighted set of socio-economic variables, ranked from the closest; DfE bands each neighbour from Extremely Close to Not Close.",
-        areaTypes: ['E06', 'E08', 'E09', 'E10'],
+        areaTypes: [...UPPER_TIER],
         source: { publisher: 'Department for Education (DfE)', url: 'https://www.gov.uk/government/publications/local-authority-interactive-tool-lait', licence: OGL, attribution: `DfE Children's Services Statistical Neighbour Benchmarking Tool (${year}), published with LAIT. Open Government Licence v3.0.` },
         caveats: "Built for children's services: use it for other services with care. Codes are the councils of the edition's date; councils created later are not in it.",
         ...(DFE_EDITIONS[year] ? { publishedAt: DFE_EDITIONS[year] } : {}),
@@ -165,7 +166,7 @@ async function neighbourFile(file: string, ctx: AdapterContext): Promise<ImportI
         name: `ONS similar areas: ${basis}`,
         description: `The 20 councils most similar to each council ${BASIS_TEXT[basis]}, as ONS Explore Local Statistics lists them.`,
         method: `ONS Explore Local Statistics: nearest councils ${BASIS_TEXT[basis]}, ranked from the most similar. ${UK_WIDE}`,
-        areaTypes: ['E06', 'E07', 'E08', 'E09', 'E10', 'E47'],
+        areaTypes: [...COUNCILS_AND_COMBINED_AUTHORITIES],
         source: ONS_SOURCE,
         caveats: UK_WIDE,
         publishedAt: '2026-03',
@@ -222,7 +223,7 @@ async function clusterFiles(allocation: string, descriptionsFile: string, ctx: A
         name: `ONS clusters: ${basis}`,
         description: `Councils grouped into four clusters ${BASIS_TEXT[basis]} by ONS Explore Local Statistics, each with ONS's description.`,
         method: `ONS Explore Local Statistics clustering ${BASIS_TEXT[basis]}; clusters A to D. ONS clusters UK councils: English councils only are held here.`,
-        areaTypes: ['E06', 'E07', 'E08', 'E09'],
+        areaTypes: [...LOWER_TIER],
         source: ONS_SOURCE,
         caveats: 'Clusters are broad (dozens of councils each): a cluster is a setting for comparison, not a set of close neighbours.',
         publishedAt: '2026-03',

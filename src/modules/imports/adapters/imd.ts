@@ -18,9 +18,9 @@ import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader } from '../csv.ts';
 import { calendarYear } from '../../observations/index.ts';
 import { parseValueCell } from '../../observations/index.ts';
+import { LOWER_TIER } from './tiers.ts';
 
 const NAME = 'imd';
-const LAD_TYPES = ['E06', 'E07', 'E08', 'E09'];
 
 interface Measure {
   key: string;
@@ -143,7 +143,7 @@ function metricFor(s: Series, spec: ColumnSpec): MetricDefinition {
     decimalPlaces: m.decimalPlaces,
     polarity: 'not-applicable',
     periodType: 'calendar-year',
-    applicableAreaTypes: LAD_TYPES,
+    applicableAreaTypes: [...LOWER_TIER],
     source: s.official
       ? { publisher: 'Ministry of Housing, Communities and Local Government (MHCLG)', url: `https://www.gov.uk/government/statistics/english-indices-of-deprivation-${s.edition}`, licence: 'OGL-UK-3.0', attribution: `MHCLG, English Indices of Deprivation ${s.edition}, via the humaniverse/IMD R package. Open Government Licence v3.0.` }
       : { publisher: 'humaniverse/IMD R package authors (re-aggregation of MHCLG data)', url: 'https://github.com/humaniverse/IMD', licence: 'OGL-UK-3.0', attribution: `Re-aggregated by the humaniverse/IMD R package from MHCLG's English Indices of Deprivation ${s.edition}; not an official statistic.` },

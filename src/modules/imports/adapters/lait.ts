@@ -29,10 +29,10 @@ import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader } from '../csv.ts';
 import { academicYear, calendarYear, financialYear, fromIso, multiYear, PeriodError, type Period } from '../../observations/index.ts';
 import { parseValueCell, type StatusCode } from '../../observations/index.ts';
+import { UPPER_TIER } from './tiers.ts';
 
 const NAME = 'lait';
 const PREFIX = 'dfe-lait';
-const UPPER_TIER = ['E06', 'E08', 'E09', 'E10'];
 
 const COLUMNS = {
   observations: ['measure_short', 'period', 'dfe_la_number', 'gss_code', 'value'],
@@ -245,7 +245,7 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
       decimalPlaces: decimals,
       polarity,
       periodType: PERIOD_TYPE_TEXT[yearType],
-      applicableAreaTypes: UPPER_TIER,
+      applicableAreaTypes: [...UPPER_TIER],
       source: {
         publisher: owner && owner !== 'DfE' ? `Department for Education (LAIT), from ${owner}` : 'Department for Education (LAIT)',
         url: firstUrl(row.get('Hyperlink(s)')) ?? 'https://www.gov.uk/government/publications/local-authority-interactive-tool-lait',

@@ -9,6 +9,7 @@ import type { MetricDefinition, Polarity, UnitType } from '../../metrics/index.t
 import { readCsv } from '../csv.ts';
 import { financialYear, type Period } from '../../observations/index.ts';
 import { parseValueCell } from '../../observations/index.ts';
+import { UPPER_TIER } from './tiers.ts';
 
 const NAME = 'oflog-asc';
 const COLUMNS = ['Financial year', 'Local authority code', 'Local authority name', 'Measure', 'Code', 'Value', 'rank_order'];
@@ -100,7 +101,7 @@ export const OFLOG_ASC_METRICS: MetricDefinition[] = Object.entries(SPECS).map((
   decimalPlaces: s.decimalPlaces,
   polarity: s.polarity,
   periodType: 'financial-year',
-  applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+  applicableAreaTypes: [...UPPER_TIER],
   source: {
     publisher: 'Office for Local Government (Oflog), MHCLG',
     url: 'https://github.com/communitiesuk/oflog-automated-text',

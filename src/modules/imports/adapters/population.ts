@@ -14,6 +14,7 @@ import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader } from '../csv.ts';
 import { parseIsoPeriod } from '../../observations/index.ts';
 import { parseValueCell, type ValueCell } from '../../observations/index.ts';
+import { COUNCIL_TYPES, LOWER_TIER } from './tiers.ts';
 
 const NAME = 'population';
 const CENSUS_DAY = '2021-03-21';
@@ -39,7 +40,7 @@ const mye = (code: string, title: string, shortTitle: string, column: string): M
   caveats: MYE_CAVEATS,
   ...context,
   unit: 'people',
-  applicableAreaTypes: ['E06', 'E07', 'E08', 'E09', 'E10'],
+  applicableAreaTypes: [...COUNCIL_TYPES],
   source: { ...ONS, url: 'https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates', attribution: 'ONS mid-year population estimates, via the humaniverse/demographr R package. Open Government Licence v3.0.' },
   publisherCode: column,
 });
@@ -63,7 +64,7 @@ export const HOUSEHOLDS_METRIC: MetricDefinition = {
     'Somerset have values and the districts they replaced do not.',
   ...context,
   unit: 'households',
-  applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'],
+  applicableAreaTypes: [...LOWER_TIER],
   source: { ...ONS, url: 'https://www.ons.gov.uk/census', attribution: 'ONS Census 2021, via the humaniverse/demographr R package. Open Government Licence v3.0.' },
 };
 

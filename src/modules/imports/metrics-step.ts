@@ -1,0 +1,80 @@
+import type { Tx } from '../../platform/transaction.ts';
+import type { SourceLocation } from '../../platform/source.ts';
+import { changedFields, slugify, toMetricFields, validateMetricDefinition } from '../metrics/index.ts';
+import type { MetricDefinition, MetricRowFields } from '../metrics/index.ts';
+import type { ImportIssue } from './adapter.ts';
+import type { ImportCatalogue } from './catalogue.ts';
+import { importsRepository as repo, type StoredMetric } from './repository.ts';
+
+export interface MetricCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+interface MetricStepContext {
+  adapter: string;
+  importId: number;
+  now: string;
+  catalogue: ImportCatalogue;
+  counts: MetricCounts;
+  report: (issue: ImportIssue) => void;
+}
+
+/**
+ * The metric definitions of an import: each is validated field by field, then inserted (with a free slug) or
+ * updated where a field changed; both go to the change log. A code defined twice must be defined the same way.
+ */
+export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
+  const { importId, now, catalogue, counts, report } = ctx;
+  const definedHere = new Map<string, MetricDefinition>();
+
+  /** Reports what is wrong with the definition; true when it may be stored. */
+  function acceptable(def: MetricDefinition, at: SourceLocation): boolean {
+    const problems = validateMetricDefinition(def);
+    for (const p of problems) {
+      report({ at, field: p.field, value: p.value, message: `metric ${def.code}: ${p.field} ${p.message}` });
+    }
+    if (problems.length > 0) return false;
+    const earlier = definedHere.get(def.code);
+    if (!earlier) return true;
+    if (JSON.stringify(earlier) !== JSON.stringify(def)) {
+      const message = `metric ${def.code} is defined twice in this import, differently`;
+      report({ at, field: 'code', value: def.code, message });
+    }
+    return false;
+  }
+
+  async function create(def: MetricDefinition, fields: MetricRowFields): Promise<void> {
+    let slug = slugify(def.shortTitle ?? def.title) || slugify(def.code);
+    if (await repo.slugExists(tx, slug)) slug = `${slug}-${slugify(def.code)}`.slice(0, 120);
+    const id = await repo.insertMetric(tx, fields, slug, importId, now);
+    catalogue.metrics.set(def.code, { ...fields, id, slug });
+    counts.created++;
+    await repo.logChange(tx, { at: now, entity: 'metric', action: 'created', key: def.code, importId });
+  }
+
+  async function update(code: string, stored: StoredMetric, fields: MetricRowFields): Promise<void> {
+    const changed = changedFields(stored, fields);
+    if (changed.length === 0) {
+      counts.unchanged++;
+      return;
+    }
+    await repo.updateMetric(tx, stored.id, fields, importId, now);
+    counts.updated++;
+    const detail = Object.fromEntries(changed.map((k) => [k, { before: stored[k], after: fields[k] }]));
+    await repo.logChange(tx, { at: now, entity: 'metric', action: 'updated', key: code, importId, detail });
+    catalogue.metrics.set(code, { ...stored, ...fields });
+    catalogue.applicability.delete(stored.id);
+  }
+
+  async function onMetric(def: MetricDefinition, at: SourceLocation): Promise<void> {
+    if (!acceptable(def, at)) return;
+    definedHere.set(def.code, def);
+    const fields = toMetricFields(def, ctx.adapter);
+    const stored = catalogue.metrics.get(def.code);
+    await (stored ? update(def.code, stored, fields) : create(def, fields));
+  }
+
+  return { onMetric, definedHere };
+}

@@ -1,0 +1,69 @@
+import type { ImportIssue, ObservationRecord } from './adapter.ts';
+import type { ImportCatalogue } from './catalogue.ts';
+import type { AreaRef, StoredMetric } from './repository.ts';
+
+/** Comparators that any metric may carry: England, regions, Inner/Outer London. */
+const COMPARATOR_TYPES = new Set(['E92', 'E12', 'E13']);
+
+function successorText(a: AreaRef, areas: Map<string, AreaRef>): string {
+  const succ = a.successors.map((c) => `${c} (${areas.get(c)?.name ?? '?'})`).join(' and ');
+  return succ ? `; its successor is ${succ}` : '';
+}
+
+function unknownArea(code: string, areas: Map<string, AreaRef>): string {
+  return areas.size === 0
+    ? `unknown area code "${code}": no geography is loaded yet; run "sli import areas-vintages …" first`
+    : `unknown area code "${code}": it is not an English council, county, region or combined authority code we know`;
+}
+
+/** The metric's applicable area types, parsed once per metric. */
+function applicableTypes(m: StoredMetric, catalogue: ImportCatalogue): string[] {
+  let applicable = catalogue.applicability.get(m.id);
+  if (!applicable) catalogue.applicability.set(m.id, (applicable = JSON.parse(m.applicable_area_types) as string[]));
+  return applicable;
+}
+
+/** A known area: still live in the observation's period, and a type the metric applies to (comparators always are). */
+function checkArea(
+  o: ObservationRecord,
+  m: StoredMetric | undefined,
+  a: AreaRef,
+  catalogue: ImportCatalogue,
+  report: (issue: ImportIssue) => void,
+): void {
+  if (a.validTo && o.period.start > a.validTo) {
+    const ended = `area ${a.code} (${a.name}) ended on ${a.validTo}, before this period (${o.period.label}) began`;
+    report({ at: o.at, field: 'area', value: o.area, message: `${ended}${successorText(a, catalogue.areas)}` });
+  }
+  if (!m || COMPARATOR_TYPES.has(a.type)) return;
+  const applicable = applicableTypes(m, catalogue);
+  if (!applicable.includes(a.type)) {
+    const area = `${a.code} (${a.name}, ${a.type})`;
+    const message = `metric ${m.code} applies to ${applicable.join(', ')} areas, not to ${area}`;
+    report({ at: o.at, field: 'area', value: o.area, message });
+  }
+}
+
+/**
+ * Reports every problem of one observation: the metric is known (defined in this import or in the catalogue), the
+ * area is known and live in that period, the metric applies to its type, and the confidence interval is in order.
+ * The caller has looked the metric and area up (it needs them to write the row).
+ */
+export function checkObservation(
+  o: ObservationRecord,
+  m: StoredMetric | undefined,
+  a: AreaRef | undefined,
+  catalogue: ImportCatalogue,
+  report: (issue: ImportIssue) => void,
+): void {
+  if (!m) {
+    const message = `unknown metric "${o.metric}": it is neither defined in this import nor in the catalogue`;
+    report({ at: o.at, field: 'metric', value: o.metric, message });
+  }
+  if (!a) report({ at: o.at, field: 'area', value: o.area, message: unknownArea(o.area, catalogue.areas) });
+  else checkArea(o, m, a, catalogue, report);
+  if (o.lci != null && o.uci != null && o.lci > o.uci) {
+    const message = `lower confidence limit ${o.lci} is above the upper ${o.uci}`;
+    report({ at: o.at, field: 'lci', value: String(o.lci), message });
+  }
+}
