@@ -131,7 +131,7 @@ export function createCompareService(db: Db, deps: { metrics: MetricsService; gr
   }
 
   async function notApplicable(metric: MetricRow, a: ResolvedArea): Promise<AppError> {
-    const types = JSON.parse(metric.applicable_area_types) as string[];
+    const types = metric.applicableAreaTypes;
     let hint = '';
     if (a.type === 'E07' && !types.includes('E07')) {
       const detail = await areas.getArea(a.code);
@@ -357,7 +357,7 @@ export function createCompareService(db: Db, deps: { metrics: MetricsService; gr
     async compare(q: CompareQuery, viewer?: Viewer): Promise<Comparison> {
       const [metric] = await metrics.resolve([q.metric]);
       const focus = await focusArea(q.area);
-      const types = JSON.parse(metric!.applicable_area_types) as string[];
+      const types = metric!.applicableAreaTypes;
       if (!types.includes(focus.type)) throw await notApplicable(metric!, focus);
       const periods = (await metrics.periodsOf([metric!.id])) as PeriodRow[];
       const chosen = choosePeriod(periods, q.period, metric!.code);

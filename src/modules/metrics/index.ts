@@ -12,5 +12,6 @@ export const metricsModule: AppModule<{ metrics: MetricsService }> = {
     metricsRoutes(app, metrics);
   },
 };
-export type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export type { Metric, MetricDefinition, MetricSource, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export type { PeriodCoverage } from './repository.ts';
 export { type MetricRowFields, changedFields, slugify, toMetricFields, validateMetricDefinition } from './definition.ts';

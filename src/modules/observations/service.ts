@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import { type MetricsService, toMetricDto } from '../metrics/index.ts';
+import type { Metric, MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
@@ -129,24 +129,32 @@ export function createObservationsService(db: Db, deps: { metrics: MetricsServic
         const rows = await repo.find(part.metric.id, part.periods.map((p) => p.id), areaIds);
         for (const r of rows) observations.push(toObservationDto(r, part.metric.code, byId.get(r.period_id)!));
       }
-      const metricDtos = parts.map((p) => toMetricDto(p.metric));
+      const metrics = parts.map((p) => p.metric);
       return {
-        metrics: metricDtos.map((m) => ({ id: m.id, title: m.title, unit: m.unit, unitType: m.unitType, decimalPlaces: m.decimalPlaces, polarity: m.polarity, caveats: m.caveats, source: m.source })),
+        metrics: metrics.map((m) => ({
+          id: m.code,
+          title: m.title,
+          unit: m.unit,
+          unitType: m.unitType,
+          decimalPlaces: m.decimalPlaces,
+          polarity: m.polarity,
+          caveats: m.caveats,
+          source: m.source,
+        })),
         periods: parts.map((p) => ({ metric: p.metric.code, periods: p.periods.map((x) => ({ period: x.iso, label: x.label })) })),
         observations,
         notes,
-        licence: [...new Set(metricDtos.map((m) => m.source.licence))].join('; '),
-        attribution: [...new Set(metricDtos.map((m) => m.source.attribution ?? m.source.publisher))],
+        licence: [...new Set(metrics.map((m) => m.source.licence))].join('; '),
+        attribution: [...new Set(metrics.map((m) => m.source.attribution ?? m.source.publisher))],
       };
     },
 
     /** Streams observations in chunks of one metric and period, for CSV exports of any size. */
-    async *stream(q: DataQuery, limits: { unlimited?: boolean } = {}): AsyncGenerator<{ metric: ReturnType<typeof toMetricDto>; row: ObservationDto }> {
+    async *stream(q: DataQuery, limits: { unlimited?: boolean } = {}): AsyncGenerator<{ metric: Metric; row: ObservationDto }> {
       const { parts, areaIds } = await plan(q, limits);
-      for (const part of parts) {
-        const m = toMetricDto(part.metric);
-        for (const p of part.periods) {
-          for (const r of await repo.find(part.metric.id, [p.id], areaIds)) yield { metric: m, row: toObservationDto(r, m.id, p) };
+      for (const { metric: m, periods } of parts) {
+        for (const p of periods) {
+          for (const r of await repo.find(m.id, [p.id], areaIds)) yield { metric: m, row: toObservationDto(r, m.code, p) };
         }
       }
     },
@@ -167,7 +175,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** One tidy CSV row: the licence and source travel with every observation. */
-export function toCsvRecord(m: ReturnType<typeof toMetricDto>, o: ObservationDto): (string | number | null)[] {
+export function toCsvRecord(m: Pick<Metric, 'title' | 'unit' | 'source'>, o: ObservationDto): (string | number | null)[] {
   return [
     o.metric, m.title, o.area, o.areaName, o.period, o.periodLabel, o.value, o.status.join(' '), o.lci, o.uci, o.ciLevel,
     o.numerator, o.denominator, o.note, m.unit, o.revision, o.updatedAt, m.source.licence, m.source.attribution ?? m.source.publisher,

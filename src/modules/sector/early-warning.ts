@@ -6,16 +6,15 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
-import type { AreasService } from '../areas/index.ts';
+import { COUNCIL_TYPES, type AreasService } from '../areas/index.ts';
 import type { GroupsService } from '../groups/index.ts';
-import type { Polarity } from '../metrics/index.ts';
 import type { MetricsService } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import { sectorRepository as repo } from './repository.ts';
 import { ruleSetProblems, type RuleSetT, type RuleT } from './rules.ts';
 import { evaluateRule, type Council, type Evidence, type ScreenMetric, type ScreeningData } from './screening.ts';
-import { COUNCIL_TYPES, type SectorService } from './service.ts';
+import type { SectorService } from './service.ts';
 
 export const DEFAULT_RULES = 'sector-early-warning';
 /** Periods of each metric loaded for screening: enough for the longest run a rule may ask for. */
@@ -103,9 +102,10 @@ export function createEarlyWarning(
     for (const r of rows) {
       const ps = periods.filter((p) => p.metric_id === r.id).slice(-WINDOW);
       ps.forEach((p) => periodIds.add(p.id));
-      screenMetrics.set(r.code, { id: r.id, code: r.code, title: r.title, polarity: r.polarity as Polarity, applicable: new Set(JSON.parse(r.applicable_area_types) as string[]), periods: ps });
+      const applicable = new Set(r.applicableAreaTypes);
+      screenMetrics.set(r.code, { id: r.id, code: r.code, title: r.title, polarity: r.polarity, applicable, periods: ps });
     }
-    const councils: Council[] = await areas.liveAreas({ types: COUNCIL_TYPES });
+    const councils: Council[] = await areas.liveAreas({ types: [...COUNCIL_TYPES] });
     const grid = await observations.grid(rows.map((r) => r.id), [...periodIds], councils.map((c) => c.id));
     const byKey = new Map(grid.map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, { value: o.value, status: o.status }]));
     const groupSpecs = new Set(def.rules.flatMap((r) => (r.type === 'bottom-quartile' ? [r.params.group] : [])));

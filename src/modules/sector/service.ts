@@ -78,7 +78,7 @@ export function createSectorService(db: Db, deps: { metrics: MetricsService; obs
     const periods = await metrics.periodsOf(rows.map((r) => r.id));
     const counts = new Map<number, number>();
     for (const p of periods) counts.set(p.metric_id, (counts.get(p.metric_id) ?? 0) + 1);
-    const byCode = new Map(rows.map((r) => [r.code, { topic: r.topic_id, polarity: r.polarity, periods: counts.get(r.id) ?? 0 }]));
+    const byCode = new Map(rows.map((r) => [r.code, { topic: r.topic, polarity: r.polarity, periods: counts.get(r.id) ?? 0 }]));
     return { metric: (c) => byCode.get(c), themes: new Set(TOPICS.map((t) => t.id)) };
   }
 
@@ -183,7 +183,7 @@ export function createSectorService(db: Db, deps: { metrics: MetricsService; obs
     const results: MetricDirection[] = [];
     for (const entry of b.metrics) {
       const row = byCode.get(entry.metric);
-      const theme = entry.theme ?? row?.topic_id ?? 'unknown';
+      const theme = entry.theme ?? row?.topic ?? 'unknown';
       if (!row) {
         results.push(gone(entry, theme));
         continue;
@@ -208,7 +208,7 @@ export function createSectorService(db: Db, deps: { metrics: MetricsService; obs
         const basePeriod = periods.find((p) => p.iso === r.baseline!.period)!;
         const latestPeriod = periods.find((p) => p.iso === r.latest!.period)!;
         const fixed = { ...b, baseline: basePeriod.start_date, latest: latestPeriod.start_date };
-        const applies = JSON.parse(row.applicable_area_types) as string[];
+        const applies = row.applicableAreaTypes;
         const members = group.members
           .filter((m) => m.id !== focus!.id && applies.includes(m.type))
           .map((m) => classify(r.metric, { ...e, baseline: undefined, latest: undefined }, fixed, { periods: [basePeriod, latestPeriod], point: seriesFrom(periods, get, row.id, m.id).point }, 'no figure'));
@@ -226,8 +226,8 @@ export function createSectorService(db: Db, deps: { metrics: MetricsService; obs
       summary,
       flags: summary.byTheme.filter((t) => t.flagged).map((t) => `${t.title}: ${t.flagReason}`),
       methodology: methodology(b, scope),
-      licence: [...new Set(found.map((r) => r.licence))].join('; '),
-      attribution: [...new Set(found.map((r) => r.attribution ?? r.source_publisher))],
+      licence: [...new Set(found.map((r) => r.source.licence))].join('; '),
+      attribution: [...new Set(found.map((r) => r.source.attribution ?? r.source.publisher))],
     };
   }
 
@@ -276,7 +276,7 @@ export function createSectorService(db: Db, deps: { metrics: MetricsService; obs
           // Let the next batch's bytes be read meanwhile: a COPY the client does not read waits on a full socket.
           await new Promise(setImmediate);
           const row = byCode.get(entry.metric);
-          const theme = entry.theme ?? row?.topic_id ?? 'unknown';
+          const theme = entry.theme ?? row?.topic ?? 'unknown';
           const counts = emptyCounts();
           perMetric.push({ id: row ? toMetricDto(row).id : entry.metric, title: row?.title ?? entry.metric, theme, polarity: row?.polarity ?? 'not-applicable', councils: counts });
           const m = row ? metricInfo(row) : undefined;
@@ -304,20 +304,20 @@ export function createSectorService(db: Db, deps: { metrics: MetricsService; obs
       metrics: perMetric,
       ...(opts.detail ? { detail } : {}),
       methodology: methodology(b, `every current council (${councils.length}), each against its own baseline`),
-      licence: [...new Set(found.map((r) => r.licence))].join('; '),
+      licence: [...new Set(found.map((r) => r.source.licence))].join('; '),
     };
   }
 
   /** England aggregates per period for a metric the publisher gives no England figure for. */
   async function englandAggregates(row: CatalogueRow, periods: PeriodInfo[]): Promise<{ series: SeriesSource; reason: string }> {
-    const tier = aggregationTier(JSON.parse(row.applicable_area_types) as string[]);
+    const tier = aggregationTier(row.applicableAreaTypes);
     const points = new Map<number, EndPoint>();
     let reason = 'no England figure';
     for (const p of periods) {
       const councils = await areas.liveAreas({ types: tier }, p.end_date);
       const obs = await observations.grid([row.id], [p.id], councils.map((c) => c.id));
       const typeOf = new Map(councils.map((c) => [c.id, c.type]));
-      const agg = aggregateEngland(row.unit_type, obs.map((o) => ({ areaType: typeOf.get(o.area_id) ?? '', value: o.value, numerator: o.numerator, denominator: o.denominator })), councils.length);
+      const agg = aggregateEngland(row.unitType, obs.map((o) => ({ areaType: typeOf.get(o.area_id) ?? '', value: o.value, numerator: o.numerator, denominator: o.denominator })), councils.length);
       if (agg.value === null) {
         reason = `no England figure: ${agg.reason}`;
         continue;
