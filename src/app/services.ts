@@ -35,7 +35,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // Comparison, the sector overview and the reports built on them.
   const compare = createCompareService(db, { metrics, groups, areas, observations });
   const sector = createSectorService(db, { metrics, observations, areas, groups });
-  const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups });
+  const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups, logger });
   const headlines = createHeadlineService(db, { compare, sector, metrics, areas });
   const computer = createReportComputer(db, { metrics, groups, areas, observations });
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
