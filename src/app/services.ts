@@ -29,7 +29,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const maps = createMapsService(db);
   const changes = createChangesService(db);
   // Accounts and comparison groups.
-  const accounts = createAccountsService(db, { areas });
+  const accounts = createAccountsService(db, { areas, logger });
   const groups = createGroupsService(db, { areas });
   const neighbours = createNeighboursService(db, { areas, groups, observations, maps });
   // Comparison, the sector overview and the reports built on them.
