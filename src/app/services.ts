@@ -25,7 +25,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // The data service: geography, catalogue, observations, shapes, the change feed.
   const areas = createAreasService(db);
   const metrics = createMetricsService(db);
-  const observations = createObservationsService(db, { metrics }, { maxRows: config.maxDataRows });
+  const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
   const changes = createChangesService(db);
   // Accounts and comparison groups.

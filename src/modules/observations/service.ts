@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
+import type { AreasService } from '../areas/index.ts';
 import type { Metric, MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
@@ -58,9 +59,13 @@ export function toObservationDto(r: ObservationRow, metricCode: string, period: 
  * (naming the field and value on error), resolves `latest`/`latest:N`/labels/ISO/ranges per metric, refuses
  * requests larger than `maxRows` with a pointer to the bulk download.
  */
-export function createObservationsService(db: Db, deps: { metrics: MetricsService }, opts: { maxRows: number }) {
+export function createObservationsService(
+  db: Db,
+  deps: { metrics: MetricsService; areas: AreasService },
+  opts: { maxRows: number },
+) {
   const repo = createObservationsRepository(db);
-  const { metrics } = deps;
+  const { metrics, areas } = deps;
 
   async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
     const metricCodes = list(q.metric);
@@ -82,20 +87,17 @@ export function createObservationsService(db: Db, deps: { metrics: MetricsServic
     let areaIds: number[] | undefined;
     const notes: string[] = [];
     if (areaCodes.length > 0) {
-      const areas = await repo.areasByCodes(areaCodes);
-      const known = new Set(areas.map((a) => a.code));
-      const unknown = areaCodes.filter((c) => !known.has(c));
+      // The areas module resolves the codes: retired ones come with when they ended and their successors.
+      const { areas: found, unknown } = await areas.resolveCodes(areaCodes);
       if (unknown.length > 0) {
         throw new AppError(400, 'unknown-area', `Unknown area ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/areas.`, unknown.map((u) => ({ field: 'area', message: 'is not a known area code', value: u })));
       }
-      areaIds = areas.map((a) => a.id);
-      const retired = areas.filter((a) => a.valid_to);
-      if (retired.length > 0) {
-        const succ = await repo.successorsOf(retired.map((a) => a.id));
-        for (const a of retired) {
-          const s = succ.filter((x) => x.predecessor_id === a.id).map((x) => `${x.code} (${x.name})`);
-          notes.push(`${a.code} (${a.name}) ended on ${a.valid_to}${s.length ? `; its successor is ${s.join(' and ')}` : ''}. Its data are shown as its own, not merged into a successor's.`);
-        }
+      areaIds = found.map((a) => a.id);
+      for (const a of found.filter((x) => x.validTo)) {
+        const s = a.successors.map((x) => `${x.code} (${x.name})`);
+        const successor = s.length ? `; its successor is ${s.join(' and ')}` : '';
+        const own = "Its data are shown as its own, not merged into a successor's.";
+        notes.push(`${a.code} (${a.name}) ended on ${a.validTo}${successor}. ${own}`);
       }
     }
     const allPeriods = await metrics.periodsOf(metricRows.map((m) => m.id));
