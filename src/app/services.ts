@@ -25,17 +25,17 @@ export function createServices({ db, config, logger }: AppDeps) {
   // The data service: geography, catalogue, observations, shapes, the change feed.
   const areas = createAreasService(db);
   const metrics = createMetricsService(db);
-  const observations = createObservationsService(db, { metrics }, { maxRows: config.maxDataRows });
+  const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
   const changes = createChangesService(db);
   // Accounts and comparison groups.
-  const accounts = createAccountsService(db, { areas });
+  const accounts = createAccountsService(db, { areas, logger });
   const groups = createGroupsService(db, { areas });
   const neighbours = createNeighboursService(db, { areas, groups, observations, maps, logger });
   // Comparison, the sector overview and the reports built on them.
   const compare = createCompareService(db, { metrics, groups, areas, observations });
   const sector = createSectorService(db, { metrics, observations, areas, groups });
-  const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups });
+  const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups, logger });
   const headlines = createHeadlineService(db, { compare, sector, metrics, areas });
   const computer = createReportComputer(db, { metrics, groups, areas, observations });
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });

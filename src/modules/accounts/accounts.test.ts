@@ -7,7 +7,8 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { runImport } from '../imports/index.ts';
-import { LOGIN_LIMIT } from './index.ts';
+import { capturedLogger } from '../../../test/helpers/log.ts';
+import { createAccountsService, LOGIN_LIMIT } from './index.ts';
 import { servicesFor } from '../../app/services.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -94,6 +95,36 @@ describe('accounts, roles and access', () => {
     // The window passes: sign-in works again.
     const later = new Date(Date.now() + 16 * 60_000);
     await expect(accounts.signIn('target@sector.example', PASSWORD, '10.0.0.2', later)).resolves.toMatchObject({ user: { email: 'target@sector.example' } });
+  });
+
+  it('logs each sign-in, failure and lock-out with the user id and role, not the email, password, token or IP', async () => {
+    const { logger, lines } = capturedLogger();
+    const accounts = createAccountsService(db, { areas: servicesFor(db).areas, logger });
+    const email = 'logged@sector.example';
+    const ip = '192.0.2.7';
+    const id = await accounts.addUser({ email, name: 'Logged', role: 'analyst', password: PASSWORD });
+    const { token } = await accounts.signIn(email, PASSWORD, ip);
+    await expect(accounts.signIn('nobody@sector.example', PASSWORD, ip)).rejects.toMatchObject({ status: 401 });
+    for (let i = 0; i < LOGIN_LIMIT; i++) {
+      await expect(accounts.signIn(email, `wrong guess ${i}`, ip)).rejects.toMatchObject({ status: 401 });
+    }
+    await expect(accounts.signIn(email, PASSWORD, ip)).rejects.toMatchObject({ status: 429 });
+
+    const events = lines.map((l) => ({ event: l.event, level: l.level, module: l.module, userId: l.userId, role: l.role }));
+    const info = { level: 30, module: 'accounts' };
+    expect(events[0]).toEqual({ ...info, event: 'sign-in', userId: id, role: 'analyst' });
+    expect(events[1]).toEqual({ ...info, event: 'sign-in-failed', userId: null, role: null });
+    expect(events[2]).toEqual({ ...info, event: 'sign-in-failed', userId: id, role: 'analyst' });
+    expect(lines.slice(1, 3).map((l) => l.reason)).toEqual(['unknown-email', 'wrong-password']);
+    expect(events.at(-1)).toMatchObject({ event: 'sign-in-locked-out', level: 40, module: 'accounts' });
+    expect(lines).toHaveLength(3 + LOGIN_LIMIT);
+    // The client is followed by a short keyed hash of its address, the same on every line.
+    expect(new Set(lines.map((l) => l.client)).size).toBe(1);
+    expect(lines[0]!.client).toMatch(/^[0-9a-f]{12}$/);
+    const text = JSON.stringify(lines);
+    for (const secret of [email, 'nobody@sector.example', PASSWORD, 'wrong guess', token, ip]) {
+      expect(text).not.toContain(secret);
+    }
   });
 
   // Every protected route, for every role: [method, url, body?] → expected status per role.

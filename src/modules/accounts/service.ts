@@ -2,9 +2,10 @@
  * Accounts: registered users with a role and (for council users) a council; sign-in with rate limiting; database
  * sessions. Public visitors need no account.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { AreasService } from '../areas/index.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 import { accountsRepository as repo } from './repository.ts';
@@ -27,8 +28,16 @@ export const LOGIN_WINDOW_MINUTES = 15;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export function createAccountsService(db: Db, deps: { areas: AreasService }) {
+export function createAccountsService(db: Db, deps: { areas: AreasService; logger: Logger }) {
   const { areas } = deps;
+  const log = deps.logger.child({ module: 'accounts' });
+  /**
+   * The client in the sign-in log lines: a short hash of its IP address keyed with a random key of this process, so
+   * that a run of attempts from one client can be followed without the address being written (an unkeyed hash of an
+   * IPv4 address is undone by hashing every address). Never the email address, the password or the token.
+   */
+  const clientKey = randomBytes(32);
+  const clientOf = (ip: string) => createHmac('sha256', clientKey).update(ip).digest('hex').slice(0, 12);
 
   async function addUser(input: { email: string; name: string; password: string; role: string; council?: string | undefined }, now = new Date()): Promise<number> {
     const email = input.email.trim().toLowerCase();
@@ -61,12 +70,18 @@ export function createAccountsService(db: Db, deps: { areas: AreasService }) {
     const blocked = byEmail!.n >= LOGIN_LIMIT ? byEmail! : byIp!.n >= LOGIN_LIMIT * 4 ? byIp! : undefined;
     if (blocked) {
       const retry = Math.max(1, Math.ceil((new Date(blocked.oldest!).getTime() + LOGIN_WINDOW_MINUTES * 60_000 - now.getTime()) / 60_000));
+      const limitedBy = blocked === byEmail ? 'email' : 'client';
+      const fields = { event: 'sign-in-locked-out', limitedBy, client: clientOf(ip), retryMinutes: retry };
+      log.warn(fields, 'sign-in refused: too many failed attempts');
       throw new AppError(429, 'too-many-attempts', `Too many failed sign-in attempts. Try again in ${retry} minute${retry === 1 ? '' : 's'}.`, [], { 'retry-after': String(retry * 60) });
     }
     const user = await repo.userByEmail(db, email);
     const ok = user && !user.disabled_at ? await verifyPassword(password, user.password_hash) : (await hashPassword(password), false); // same work either way
     if (!ok || !user) {
       await repo.recordAttempt(db, keys, now.toISOString());
+      const reason = !user ? 'unknown-email' : user.disabled_at ? 'disabled' : 'wrong-password';
+      const who = { userId: user?.id ?? null, role: user?.role ?? null };
+      log.info({ event: 'sign-in-failed', reason, ...who, client: clientOf(ip) }, 'sign-in failed');
       throw new AppError(401, 'sign-in-failed', 'Enter a correct email address and password.', [{ field: 'email', message: 'or password is not correct' }]);
     }
     await repo.clearAttempts(db, keys[0]!);
@@ -76,6 +91,7 @@ export function createAccountsService(db: Db, deps: { areas: AreasService }) {
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
     await repo.insertSession(db, { token_hash: hashToken(token), user_id: user.id, csrf_token: csrf, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
     const opened = await session(token, now);
+    log.info({ event: 'sign-in', userId: user.id, role: user.role, client: clientOf(ip) }, 'signed in');
     return { token, expiresAt, user: opened! };
   }
 

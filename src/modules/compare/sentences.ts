@@ -3,6 +3,7 @@
  * measure; the difference from their median is not statistically significant."). They state position, significance
  * and direction without judging; "top" means best by the metric's polarity and is only used when it has one.
  */
+import type { GroupDto } from '../groups/index.ts';
 import type { Polarity } from '../metrics/index.ts';
 import type { DirectionResult } from './direction.ts';
 import type { GroupStatistics, MemberPosition } from './stats.ts';
@@ -62,4 +63,32 @@ export function positionSentence(i: SentenceInput): string {
     }
   }
   return s;
+}
+
+/** How a sentence names the councils compared, e.g. "the 36 metropolitan districts", "its 15 nearest neighbours (…)". */
+export function describeGroup(g: GroupDto, compared: number): string {
+  switch (g.type) {
+    case 'authority-type':
+      return `the ${compared} ${g.name.replace(/ in England$/, '').toLowerCase()}`;
+    case 'tier':
+      return `the ${compared} ${g.name.charAt(0).toLowerCase()}${g.name.slice(1)}`;
+    case 'region':
+      return `the ${compared} councils in ${g.owner?.name ?? 'the region'}`;
+    case 'county':
+      return `the ${compared} districts of ${g.owner?.name ?? 'the county'}`;
+    case 'combined-authority':
+      return `the ${compared} councils of ${g.owner?.name ?? 'the combined authority'}`;
+    case 'england':
+      return `all ${compared} councils in England`;
+    case 'nearest-neighbours':
+      return `its ${compared - 1} nearest neighbours (${g.family?.name ?? g.name})`;
+    case 'family':
+    case 'cluster':
+    case 'custom':
+      return `the ${compared} councils in the group "${g.name}"`;
+    default: {
+      const never: never = g.type;
+      throw new Error(`unknown group type ${String(never)}`);
+    }
+  }
 }

@@ -2,6 +2,8 @@
 import type { Db } from '../../platform/db.ts';
 import { listOf, rowsAsArrays } from '../../platform/sql-list.ts';
 import { BinaryCopyReader, copyOutFromPool, idList } from '../../platform/pg-copy.ts';
+import { toMetric } from './repository.ts';
+import type { Metric } from './types.ts';
 
 /** A period of a metric with data: what analyses over many metrics need of it. */
 export interface MetricPeriod {
@@ -13,7 +15,7 @@ export interface MetricPeriod {
 }
 
 /** Metrics by code or slug (as the catalogue resolves them), in id order. */
-export const metricsByCodes = (db: Db, codes: string[]) =>
+export const metricsByCodes = (db: Db, codes: string[]): Promise<Metric[]> =>
   codes.length === 0
     ? Promise.resolve([])
     : db.kysely
@@ -21,7 +23,8 @@ export const metricsByCodes = (db: Db, codes: string[]) =>
         .selectAll()
         .where((eb) => eb.or([eb('code', 'in', listOf(db, codes)), eb('slug', 'in', listOf(db, codes))]))
         .orderBy('id')
-        .execute();
+        .execute()
+        .then((rows) => rows.map(toMetric));
 
 /** England's own figure for a metric and period: status is its status text, '' when it has none. */
 export type EnglandFigure = (metric: number, period: number, value: number | null, lci: number | null, uci: number | null, status: string, note: string | null) => void;

@@ -2,7 +2,7 @@ import type { AppModule } from '../../platform/app-types.ts';
 import type { MetricsService } from './service.ts';
 import { metricsRoutes } from './routes.ts';
 
-export { createMetricsService, toMetricDto, type MetricsService } from './service.ts';
+export { createMetricsService, type MetricsService } from './service.ts';
 export { TOPICS } from './definition.ts';
 export { coverageOf, metricsByCodes, type EnglandFigure, type MetricPeriod } from './bulk.ts';
 
@@ -12,5 +12,6 @@ export const metricsModule: AppModule<{ metrics: MetricsService }> = {
     metricsRoutes(app, metrics);
   },
 };
-export type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export type { Metric, MetricDefinition, MetricSource, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export type { PeriodCoverage } from './repository.ts';
 export { type MetricRowFields, changedFields, slugify, toMetricFields, validateMetricDefinition } from './definition.ts';

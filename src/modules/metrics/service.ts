@@ -1,10 +1,8 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, notFound } from '../../platform/errors.ts';
-import type { MetricsTable } from './tables.ts';
 import { createMetricsRepository, type MetricCoverageRow } from './repository.ts';
 import type { MetricDto, MetricListQueryT } from './schemas.ts';
-
-type MetricRow = Omit<MetricsTable, 'id'> & { id: number };
+import type { Metric } from './types.ts';
 
 const periodRef = (packed: string | null) => {
   if (!packed) return null;
@@ -12,8 +10,8 @@ const periodRef = (packed: string | null) => {
   return { period: iso, label: '' };
 };
 
-/** Named mapper from a catalogue row (and its coverage) to the API object. */
-export function toMetricDto(m: MetricRow, cov?: MetricCoverageRow, labels?: Map<string, string>): MetricDto {
+/** Named mapper from a metric (and its coverage) to the API object. */
+export function toMetricDto(m: Metric, cov?: MetricCoverageRow, labels?: Map<string, string>): MetricDto {
   const first = periodRef(cov?.first_iso ?? null);
   const last = periodRef(cov?.last_iso ?? null);
   if (first) first.label = labels?.get(first.period) ?? first.period;
@@ -22,29 +20,29 @@ export function toMetricDto(m: MetricRow, cov?: MetricCoverageRow, labels?: Map<
     id: m.code,
     slug: m.slug,
     title: m.title,
-    shortTitle: m.short_title,
+    shortTitle: m.shortTitle,
     description: m.description,
     definition: m.definition,
     caveats: m.caveats,
-    topic: m.topic_id,
+    topic: m.topic,
     subtopic: m.subtopic,
     unit: m.unit,
-    unitType: m.unit_type,
-    decimalPlaces: m.decimal_places,
+    unitType: m.unitType,
+    decimalPlaces: m.decimalPlaces,
     multiplier: m.multiplier,
-    polarity: m.polarity as MetricDto['polarity'],
-    periodType: m.period_type,
-    applicableAreaTypes: JSON.parse(m.applicable_area_types) as string[],
-    source: { publisher: m.source_publisher, url: m.source_url, licence: m.licence, attribution: m.attribution },
-    statisticsStatus: m.statistics_status,
-    numeratorLabel: m.numerator_label,
-    denominatorLabel: m.denominator_label,
-    releasedAt: m.released_at,
-    nextReleaseAt: m.next_release_at,
+    polarity: m.polarity,
+    periodType: m.periodType,
+    applicableAreaTypes: m.applicableAreaTypes,
+    source: m.source,
+    statisticsStatus: m.statisticsStatus,
+    numeratorLabel: m.numeratorLabel,
+    denominatorLabel: m.denominatorLabel,
+    releasedAt: m.releasedAt,
+    nextReleaseAt: m.nextReleaseAt,
     earliestPeriod: first,
     latestPeriod: last,
     periodCount: Number(cov?.n_periods ?? 0),
-    updatedAt: m.updated_at,
+    updatedAt: m.updatedAt,
   };
 }
 
@@ -52,7 +50,7 @@ export function toMetricDto(m: MetricRow, cov?: MetricCoverageRow, labels?: Map<
 export function createMetricsService(db: Db) {
   const repo = createMetricsRepository(db);
 
-  async function withCoverage(rows: MetricRow[]): Promise<MetricDto[]> {
+  async function withCoverage(rows: Metric[]): Promise<MetricDto[]> {
     const cov = await repo.coverage(rows.map((r) => r.id));
     const byId = new Map(cov.map((c) => [c.metric_id, c]));
     const isos = cov.flatMap((c) => [c.first_iso, c.last_iso]).filter((x): x is string => !!x).map((x) => x.slice(x.indexOf(' ') + 1));
@@ -95,26 +93,26 @@ export function createMetricsService(db: Db) {
       return { ...dto!, periods };
     },
 
-    /** Rows for several metrics by id or slug; unknown ones are named in a 400. */
-    async resolve(codes: string[]): Promise<MetricRow[]> {
+    /** Several metrics by id or slug; unknown ones are named in a 400. */
+    async resolve(codes: string[]): Promise<Metric[]> {
       const rows = await repo.byCodes(codes);
       const found = new Set(rows.flatMap((r) => [r.code, r.slug]));
       const unknown = codes.filter((c) => !found.has(c));
       if (unknown.length > 0) {
         throw new AppError(400, 'unknown-metric', `Unknown metric ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/metrics for the catalogue.`, unknown.map((u) => ({ field: 'metric', message: 'is not a metric id', value: u })));
       }
-      const byKey = new Map<string, MetricRow>();
+      const byKey = new Map<string, Metric>();
       for (const r of rows) byKey.set(r.slug, r).set(r.code, r);
       return [...new Set(codes.map((c) => byKey.get(c)!))];
     },
 
-    /** Rows for the metrics of these ids or slugs that exist (unknown ones are left out, not an error). */
-    resolveKnown: (codes: string[]): Promise<MetricRow[]> => repo.byCodes(codes),
+    /** The metrics of these ids or slugs that exist (unknown ones are left out, not an error). */
+    resolveKnown: (codes: string[]): Promise<Metric[]> => repo.byCodes(codes),
 
     periodsOf: (ids: number[]) => repo.periodsOf(ids),
 
     /** Metrics named by code (not slug), as baskets name them. */
-    byCodes: (codes: string[]): Promise<MetricRow[]> => repo.byExactCodes(codes),
+    byCodes: (codes: string[]): Promise<Metric[]> => repo.byExactCodes(codes),
 
     /** Periods of metrics named by code, without first resolving them (as periodsOf). */
     periodsOfCodes: (codes: string[]) => repo.periodsOfCodes(codes),

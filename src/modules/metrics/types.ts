@@ -54,3 +54,44 @@ export interface MetricDefinition {
   nextReleaseAt?: string | undefined;
   publisherCode?: string | undefined;
 }
+
+/** Where a metric's figures come from and under which licence. */
+export interface MetricSource {
+  publisher: string;
+  url: string | null;
+  licence: string;
+  attribution: string | null;
+}
+
+/**
+ * A catalogue entry as other modules see it: read once from its row at the repository's edge (the area types parsed,
+ * the vocabulary typed). `id` is the internal key observations and coverage are stored under; `code` the public id.
+ */
+export interface Metric {
+  id: number;
+  code: string;
+  slug: string;
+  title: string;
+  shortTitle: string | null;
+  description: string | null;
+  definition: string | null;
+  caveats: string | null;
+  topic: TopicId | null;
+  subtopic: string | null;
+  unit: string;
+  unitType: UnitType;
+  decimalPlaces: number;
+  multiplier: number;
+  polarity: Polarity;
+  periodType: string;
+  /** GSS prefixes the metric applies to, sorted. */
+  applicableAreaTypes: string[];
+  source: MetricSource;
+  statisticsStatus: StatisticsStatus;
+  numeratorLabel: string | null;
+  denominatorLabel: string | null;
+  calculation: string | null;
+  releasedAt: string | null;
+  nextReleaseAt: string | null;
+  updatedAt: string;
+}

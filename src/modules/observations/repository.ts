@@ -91,19 +91,6 @@ export function createObservationsRepository(db: Db) {
       return rows;
     },
 
-    areasByCodes: (codes: string[]) =>
-      codes.length === 0 ? Promise.resolve([]) : k.selectFrom('areas').select(['id', 'code', 'name', 'valid_to']).where('code', 'in', codes).execute(),
-
-    successorsOf: (areaIds: number[]) =>
-      areaIds.length === 0
-        ? Promise.resolve([])
-        : k
-            .selectFrom('area_successions as s')
-            .innerJoin('areas as n', 'n.id', 's.successor_id')
-            .select(['s.predecessor_id', 'n.code', 'n.name'])
-            .where('s.predecessor_id', 'in', areaIds)
-            .execute(),
-
     /** When published data last changed: the newest publication (for Last-Modified). */
     async lastPublished(): Promise<string | null> {
       const r = await k.selectFrom('imports').select((eb) => eb.fn.max('published_at').as('at')).where('state', '=', 'published').executeTakeFirst();

@@ -58,8 +58,8 @@ export interface AvailablePeriod {
 const matches = (s: PeriodSelector & { kind: 'match' }, p: AvailablePeriod) => p.iso === s.iso || p.label === s.text || p.iso === s.text;
 
 /** Applies selectors to one metric's periods (sorted oldest first); returns the chosen periods, oldest first. */
-export function selectPeriods(selectors: PeriodSelector[], available: AvailablePeriod[]): AvailablePeriod[] {
-  const chosen = new Set<AvailablePeriod>();
+export function selectPeriods<P extends AvailablePeriod>(selectors: PeriodSelector[], available: P[]): P[] {
+  const chosen = new Set<P>();
   for (const s of selectors) {
     switch (s.kind) {
       case 'latest':

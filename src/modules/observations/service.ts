@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import { type MetricsService, toMetricDto } from '../metrics/index.ts';
+import type { AreasService } from '../areas/index.ts';
+import type { Metric, MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
@@ -58,9 +59,13 @@ export function toObservationDto(r: ObservationRow, metricCode: string, period: 
  * (naming the field and value on error), resolves `latest`/`latest:N`/labels/ISO/ranges per metric, refuses
  * requests larger than `maxRows` with a pointer to the bulk download.
  */
-export function createObservationsService(db: Db, deps: { metrics: MetricsService }, opts: { maxRows: number }) {
+export function createObservationsService(
+  db: Db,
+  deps: { metrics: MetricsService; areas: AreasService },
+  opts: { maxRows: number },
+) {
   const repo = createObservationsRepository(db);
-  const { metrics } = deps;
+  const { metrics, areas } = deps;
 
   async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
     const metricCodes = list(q.metric);
@@ -82,20 +87,17 @@ export function createObservationsService(db: Db, deps: { metrics: MetricsServic
     let areaIds: number[] | undefined;
     const notes: string[] = [];
     if (areaCodes.length > 0) {
-      const areas = await repo.areasByCodes(areaCodes);
-      const known = new Set(areas.map((a) => a.code));
-      const unknown = areaCodes.filter((c) => !known.has(c));
+      // The areas module resolves the codes: retired ones come with when they ended and their successors.
+      const { areas: found, unknown } = await areas.resolveCodes(areaCodes);
       if (unknown.length > 0) {
         throw new AppError(400, 'unknown-area', `Unknown area ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/areas.`, unknown.map((u) => ({ field: 'area', message: 'is not a known area code', value: u })));
       }
-      areaIds = areas.map((a) => a.id);
-      const retired = areas.filter((a) => a.valid_to);
-      if (retired.length > 0) {
-        const succ = await repo.successorsOf(retired.map((a) => a.id));
-        for (const a of retired) {
-          const s = succ.filter((x) => x.predecessor_id === a.id).map((x) => `${x.code} (${x.name})`);
-          notes.push(`${a.code} (${a.name}) ended on ${a.valid_to}${s.length ? `; its successor is ${s.join(' and ')}` : ''}. Its data are shown as its own, not merged into a successor's.`);
-        }
+      areaIds = found.map((a) => a.id);
+      for (const a of found.filter((x) => x.validTo)) {
+        const s = a.successors.map((x) => `${x.code} (${x.name})`);
+        const successor = s.length ? `; its successor is ${s.join(' and ')}` : '';
+        const own = "Its data are shown as its own, not merged into a successor's.";
+        notes.push(`${a.code} (${a.name}) ended on ${a.validTo}${successor}. ${own}`);
       }
     }
     const allPeriods = await metrics.periodsOf(metricRows.map((m) => m.id));
@@ -129,24 +131,32 @@ export function createObservationsService(db: Db, deps: { metrics: MetricsServic
         const rows = await repo.find(part.metric.id, part.periods.map((p) => p.id), areaIds);
         for (const r of rows) observations.push(toObservationDto(r, part.metric.code, byId.get(r.period_id)!));
       }
-      const metricDtos = parts.map((p) => toMetricDto(p.metric));
+      const metrics = parts.map((p) => p.metric);
       return {
-        metrics: metricDtos.map((m) => ({ id: m.id, title: m.title, unit: m.unit, unitType: m.unitType, decimalPlaces: m.decimalPlaces, polarity: m.polarity, caveats: m.caveats, source: m.source })),
+        metrics: metrics.map((m) => ({
+          id: m.code,
+          title: m.title,
+          unit: m.unit,
+          unitType: m.unitType,
+          decimalPlaces: m.decimalPlaces,
+          polarity: m.polarity,
+          caveats: m.caveats,
+          source: m.source,
+        })),
         periods: parts.map((p) => ({ metric: p.metric.code, periods: p.periods.map((x) => ({ period: x.iso, label: x.label })) })),
         observations,
         notes,
-        licence: [...new Set(metricDtos.map((m) => m.source.licence))].join('; '),
-        attribution: [...new Set(metricDtos.map((m) => m.source.attribution ?? m.source.publisher))],
+        licence: [...new Set(metrics.map((m) => m.source.licence))].join('; '),
+        attribution: [...new Set(metrics.map((m) => m.source.attribution ?? m.source.publisher))],
       };
     },
 
     /** Streams observations in chunks of one metric and period, for CSV exports of any size. */
-    async *stream(q: DataQuery, limits: { unlimited?: boolean } = {}): AsyncGenerator<{ metric: ReturnType<typeof toMetricDto>; row: ObservationDto }> {
+    async *stream(q: DataQuery, limits: { unlimited?: boolean } = {}): AsyncGenerator<{ metric: Metric; row: ObservationDto }> {
       const { parts, areaIds } = await plan(q, limits);
-      for (const part of parts) {
-        const m = toMetricDto(part.metric);
-        for (const p of part.periods) {
-          for (const r of await repo.find(part.metric.id, [p.id], areaIds)) yield { metric: m, row: toObservationDto(r, m.id, p) };
+      for (const { metric: m, periods } of parts) {
+        for (const p of periods) {
+          for (const r of await repo.find(m.id, [p.id], areaIds)) yield { metric: m, row: toObservationDto(r, m.code, p) };
         }
       }
     },
@@ -167,7 +177,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** One tidy CSV row: the licence and source travel with every observation. */
-export function toCsvRecord(m: ReturnType<typeof toMetricDto>, o: ObservationDto): (string | number | null)[] {
+export function toCsvRecord(m: Pick<Metric, 'title' | 'unit' | 'source'>, o: ObservationDto): (string | number | null)[] {
   return [
     o.metric, m.title, o.area, o.areaName, o.period, o.periodLabel, o.value, o.status.join(' '), o.lci, o.uci, o.ciLevel,
     o.numerator, o.denominator, o.note, m.unit, o.revision, o.updatedAt, m.source.licence, m.source.attribution ?? m.source.publisher,

@@ -3,7 +3,6 @@ import { AppError } from '../../platform/errors.ts';
 import { type MapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
-import type { Polarity } from '../metrics/index.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
 const COMPARATORS = new Set(['E92000001']);
@@ -62,7 +61,7 @@ export function createMetricPages(deps: { metrics: MetricsService; observations:
               description: `A map of ${m.title.toLowerCase()} for ${chosen.label}. The same figures are in the table below.`,
               unit: m.unit,
               decimalPlaces: dp,
-              polarity: m.polarity as Polarity,
+              polarity: m.polarity,
               features,
               values,
               ...(highlight ? { highlight: highlight.area } : {}),

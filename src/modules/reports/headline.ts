@@ -84,7 +84,7 @@ export function createHeadlineService(db: Db, deps: { compare: CompareService; s
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
       const [focus, { basket, rows, periods }, resolved] = [await focusP, await defsP, await groupP];
       const byCode = new Map(rows.map((r) => [r.code, r]));
-      const applicable = rows.filter((r) => (JSON.parse(r.applicable_area_types) as string[]).includes(focus.type));
+      const applicable = rows.filter((r) => r.applicableAreaTypes.includes(focus.type));
       const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true, periods });
       const notApplicable: Headline['notApplicable'] = [];
       const noData: Headline['noData'] = [];
@@ -96,7 +96,7 @@ export function createHeadlineService(db: Db, deps: { compare: CompareService; s
           noData.push({ metric: entry.metric, title: entry.metric, reason: 'no longer in the catalogue' });
           continue;
         }
-        const types = JSON.parse(row.applicable_area_types) as string[];
+        const types = row.applicableAreaTypes;
         if (!types.includes(focus.type)) {
           if (focus.type === 'E07' && upperTier === null) upperTier = (await areas.getArea(focus.code)).parents.upperTier;
           const runBy = focus.type === 'E07' && types.includes('E10') && upperTier ? `; ${upperTier.name} (${upperTier.code}) runs this service for ${focus.name}` : '';
@@ -109,7 +109,7 @@ export function createHeadlineService(db: Db, deps: { compare: CompareService; s
           continue;
         }
         const { members: _m, area: _a, ...item } = c;
-        const theme = entry.theme ?? row.topic_id ?? 'context';
+        const theme = entry.theme ?? row.topic ?? 'context';
         let list = themes.get(theme);
         if (!list) themes.set(theme, (list = []));
         list.push({ ...item, why: entry.why });

@@ -8,15 +8,13 @@ import { AppError } from '../../platform/errors.ts';
 import { type AreasService, parseAt } from '../areas/index.ts';
 import { groupStatistics, type MemberValue } from '../compare/index.ts';
 import { type GroupsService, type Viewer } from '../groups/index.ts';
-import { type MetricsService, toMetricDto } from '../metrics/index.ts';
-import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from '../observations/index.ts';
+import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
+import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, } from '../observations/index.ts';
 import { associationSentence, pearson, spearman } from './correlation.ts';
 import type { ReportDefinitionT, ReportViewT } from './schemas.ts';
 
 export type Computed = Omit<ReportViewT, 'report'>;
 type Gap = Computed['gaps'][number];
-type MetricRow = Awaited<ReturnType<MetricsService['resolveKnown']>>[number];
-type PeriodRow = AvailablePeriod & { metric_id: number };
 interface Council {
   id: number;
   code: string;
@@ -32,11 +30,11 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
   const { metrics, groups, areas, observations } = deps;
 
   /** The requested metrics that still exist, in the definition's order, and a gap for each that does not. */
-  async function resolveMetrics(ids: string[], gaps: Gap[]): Promise<MetricRow[]> {
+  async function resolveMetrics(ids: string[], gaps: Gap[]): Promise<Metric[]> {
     const rows = await metrics.resolveKnown(ids);
-    const byKey = new Map<string, MetricRow>();
+    const byKey = new Map<string, Metric>();
     for (const r of rows) byKey.set(r.slug, r).set(r.code, r);
-    const out: MetricRow[] = [];
+    const out: Metric[] = [];
     for (const id of ids) {
       const row = byKey.get(id);
       if (row) {
@@ -91,11 +89,11 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
     return { list, group, areaList };
   }
 
-  function choosePeriods(def: ReportDefinitionT, m: MetricRow, available: PeriodRow[], gaps: Gap[]): PeriodRow[] {
+  function choosePeriods(def: ReportDefinitionT, m: Metric, available: PeriodCoverage[], gaps: Gap[]): PeriodCoverage[] {
     const raw = def.periods ?? defaultPeriods(def.chart);
-    let chosen: PeriodRow[];
+    let chosen: PeriodCoverage[];
     try {
-      chosen = selectPeriods(parsePeriodSelectors(raw), available) as PeriodRow[];
+      chosen = selectPeriods(parsePeriodSelectors(raw), available);
     } catch (e) {
       if (!(e instanceof SelectorError)) throw e;
       gaps.push({ kind: 'period', value: raw, message: `The periods "${raw}" can no longer be read: ${e.message}.` });
@@ -116,35 +114,35 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
       const notes: string[] = [];
       const [resolved, { list, group, areaList }] = await Promise.all([resolveMetrics(def.metrics, metricGaps), councils(def, owner, otherGaps, notes)]);
       const gaps = [...metricGaps, ...otherGaps];
-      const allPeriods = (await metrics.periodsOf(resolved.map((m) => m.id))) as PeriodRow[];
-      const plans = resolved.map((m) => ({ m, dto: toMetricDto(m), periods: choosePeriods(def, m, allPeriods.filter((p) => p.metric_id === m.id), gaps) }));
+      const allPeriods = await metrics.periodsOf(resolved.map((m) => m.id));
+      const plans = resolved.map((m) => ({ m, periods: choosePeriods(def, m, allPeriods.filter((p) => p.metric_id === m.id), gaps) }));
       const periodIds = [...new Set(plans.flatMap((p) => p.periods.map((x) => x.id)))];
       const rows = await observations.grid(resolved.map((m) => m.id), periodIds, list.map((c) => c.id));
       const byKey = new Map(rows.map((r) => [`${r.metric_id}:${r.period_id}:${r.area_id}`, r]));
 
       const figures: Computed['figures'] = [];
       const summaries: Computed['summaries'] = [];
-      for (const { m, dto, periods } of plans) {
-        const types = new Set(dto.applicableAreaTypes);
+      for (const { m, periods } of plans) {
+        const types = new Set(m.applicableAreaTypes);
         const otherTier = list.filter((c) => !types.has(c.type));
-        if (otherTier.length && periods.length) notes.push(`${dto.title} applies to ${[...types].join(', ')} councils only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`);
+        if (otherTier.length && periods.length) notes.push(`${m.title} applies to ${[...types].join(', ')} councils only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`);
         for (const p of periods) {
           const values: MemberValue[] = list.map((c) => {
             const o = byKey.get(`${m.id}:${p.id}:${c.id}`);
             const status = o?.status ?? [];
             const applicable = types.has(c.type) && !status.includes('z');
-            figures.push({ metric: dto.id, period: p.iso, periodLabel: p.label, area: c.code, areaName: c.name, chosen: c.chosen, inGroup: c.inGroup, applicable, value: o?.value ?? null, status });
+            figures.push({ metric: m.code, period: p.iso, periodLabel: p.label, area: c.code, areaName: c.name, chosen: c.chosen, inGroup: c.inGroup, applicable, value: o?.value ?? null, status });
             return { code: c.code, name: c.name, value: o?.value ?? null, status, applicable };
           });
           const s = groupStatistics(values);
-          summaries.push({ metric: dto.id, period: p.iso, periodLabel: p.label, n: s.n - s.notApplicable, countWithData: s.countWithData, median: s.median, q1: s.q1, q3: s.q3, min: s.min, max: s.max, method: s.methods.quartiles });
+          summaries.push({ metric: m.code, period: p.iso, periodLabel: p.label, n: s.n - s.notApplicable, countWithData: s.countWithData, median: s.median, q1: s.q1, q3: s.q3, min: s.min, max: s.max, method: s.methods.quartiles });
         }
       }
 
       let scatter: Computed['scatter'] = null;
       const [xp, yp] = plans;
       if (def.chart === 'scatter' && xp && yp && xp.periods[0] && yp.periods[0]) {
-        const at = (plan: typeof xp, code: string) => figures.find((f) => f.metric === plan.dto.id && f.period === plan.periods[0]!.iso && f.area === code);
+        const at = (plan: typeof xp, code: string) => figures.find((f) => f.metric === plan.m.code && f.period === plan.periods[0]!.iso && f.area === code);
         const pairs = list
           .map((c) => [at(xp, c.code), at(yp, c.code)] as const)
           .filter(([a, b]) => a && b && a.applicable && b.applicable && a.value !== null && b.value !== null)
@@ -154,12 +152,12 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
         const r = pearson(xs, ys);
         const rho = spearman(xs, ys);
         scatter = {
-          x: { metric: xp.dto.id, period: xp.periods[0].iso, periodLabel: xp.periods[0].label },
-          y: { metric: yp.dto.id, period: yp.periods[0].iso, periodLabel: yp.periods[0].label },
+          x: { metric: xp.m.code, period: xp.periods[0].iso, periodLabel: xp.periods[0].label },
+          y: { metric: yp.m.code, period: yp.periods[0].iso, periodLabel: yp.periods[0].label },
           n: pairs.length,
           pearson: r,
           spearman: rho,
-          sentence: associationSentence(xp.dto.title, yp.dto.title, pairs.length, r, rho),
+          sentence: associationSentence(xp.m.title, yp.m.title, pairs.length, r, rho),
         };
       } else if (def.chart === 'scatter') {
         notes.push('The scatter needs figures for both measures; one of them is missing (see above), so only the table is shown.');
@@ -167,23 +165,23 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
       if (def.chart !== 'trend') notes.push(`${def.chart === 'bar' ? 'Each bar chart' : 'The scatter'} shows the newest period chosen for each measure.`);
       if (group) notes.push(`The group's membership is as at today (${parseAt(undefined)}).`);
 
-      const licences = [...new Set(plans.map((p) => p.dto.source.licence))];
-      const attributions = [...new Set(plans.map((p) => (p.dto.source.attribution ?? p.dto.source.publisher).replace(/\.+$/, '')))];
+      const licences = [...new Set(plans.map((p) => p.m.source.licence))];
+      const attributions = [...new Set(plans.map((p) => (p.m.source.attribution ?? p.m.source.publisher).replace(/\.+$/, '')))];
       return {
         computedAt: new Date().toISOString(),
         dataAsAt: await observations.lastPublished(),
         gaps,
         group,
         areas: areaList,
-        metrics: plans.map(({ dto, periods }) => ({
-          id: dto.id,
-          title: dto.title,
-          unit: dto.unit,
-          decimalPlaces: dto.decimalPlaces,
-          polarity: dto.polarity,
-          caveats: dto.caveats,
-          source: dto.source,
-          applicableAreaTypes: dto.applicableAreaTypes,
+        metrics: plans.map(({ m, periods }) => ({
+          id: m.code,
+          title: m.title,
+          unit: m.unit,
+          decimalPlaces: m.decimalPlaces,
+          polarity: m.polarity,
+          caveats: m.caveats,
+          source: m.source,
+          applicableAreaTypes: m.applicableAreaTypes,
           periods: periods.map((p) => ({ period: p.iso, label: p.label })),
         })),
         figures,
@@ -198,7 +196,7 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
     /** Changes whenever a view of this definition may change: publications, groups, the catalogue entries, the date. */
     async stamp(def: ReportDefinitionT): Promise<string> {
       const [published, grouped, rows] = await Promise.all([observations.lastPublished(), groups.lastModified(), metrics.resolveKnown(def.metrics)]);
-      return [published, grouped, parseAt(undefined), ...rows.map((r) => `${r.code}@${r.updated_at}`).sort()].map((p) => p ?? '-').join('|');
+      return [published, grouped, parseAt(undefined), ...rows.map((r) => `${r.code}@${r.updatedAt}`).sort()].map((p) => p ?? '-').join('|');
     },
   };
 }

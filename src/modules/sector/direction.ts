@@ -38,7 +38,7 @@ export interface GroupDirection {
 }
 
 export interface MetricDirection {
-  metric: { id: string; title: string; unit: string; decimalPlaces: number; polarity: string };
+  metric: { id: string; title: string; unit: string; decimalPlaces: number; polarity: Polarity };
   theme: string;
   why: string;
   baseline: EndPoint | null;
@@ -130,7 +130,7 @@ const asPoint = (p: PeriodInfo, e: Omit<EndPoint, 'period' | 'label'>): PointVal
 
 /** Classifies one metric for one series between the basket's baseline and latest anchors. */
 export function classify(
-  m: { id: string; title: string; unit: string; decimalPlaces: number; polarity: string },
+  m: MetricDirection['metric'],
   entry: BasketDefinitionT['metrics'][number] & { theme: string },
   basket: BasketDefinitionT,
   series: SeriesSource,
@@ -160,7 +160,7 @@ export function classify(
     const x = series.point(p.id);
     if (x) between.push({ period: p.iso, periodLabel: p.label, value: x.value, status: x.status });
   });
-  const d = directionOfTravel(asPoint(baselinePick.period, baseline), asPoint(latestPick.period, latest), m.polarity as Polarity, { tolerance: basket.tolerance }, between);
+  const d = directionOfTravel(asPoint(baselinePick.period, baseline), asPoint(latestPick.period, latest), m.polarity, { tolerance: basket.tolerance }, between);
   const breakNote = d.direction === 'not-comparable' ? d.reason : null;
   return {
     ...base,

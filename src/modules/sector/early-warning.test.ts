@@ -5,7 +5,8 @@ import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpe
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
-import { DefinitionError } from './index.ts';
+import { capturedLogger } from '../../../test/helpers/log.ts';
+import { createEarlyWarning, DefinitionError } from './index.ts';
 import { servicesFor } from '../../app/services.ts';
 
 const UPPER = ['E06', 'E08', 'E09', 'E10'];
@@ -108,9 +109,26 @@ describe('sector: early warning', () => {
   });
 
   it('keeps the history: a council leaves a flag when it no longer meets the rule, and a broken rule changes no flag', async () => {
-    const ew = servicesFor(db).earlyWarning;
+    const { logger, lines } = capturedLogger();
+    const ew = createEarlyWarning(db, { ...servicesFor(db), logger });
     await load(2, 60); // Trafford's 2023 figures recover
-    await ew.screen('ew-rules', new Date('2026-03-01T00:00:00Z'));
+    const run = await ew.screen('ew-rules', new Date('2026-03-01T00:00:00Z'));
+    // One line per screening: the rule set, the councils screened and the flags entered and left, as counts only.
+    const all = (await ew.history('ew-rules')).flags;
+    const entered = all.filter((f) => f.enteredAt === '2026-03-01T00:00:00.000Z').length;
+    const left = all.filter((f) => f.leftAt === '2026-03-01T00:00:00.000Z').length;
+    expect(left).toBeGreaterThan(0);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        module: 'early-warning',
+        event: 'screening',
+        ruleSet: 'ew-rules@1',
+        councils: run.councils,
+        entered,
+        left,
+      }),
+    ]);
     const h = await ew.history('ew-rules', TRAFFORD);
     const worse = h.flags.find((f) => f.rule === 'worse')!;
     expect(worse).toMatchObject({ enteredAt: '2026-02-01T00:00:00.000Z', leftAt: '2026-03-01T00:00:00.000Z' });

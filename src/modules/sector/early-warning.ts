@@ -5,17 +5,17 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { withTransaction } from '../../platform/transaction.ts';
-import type { AreasService } from '../areas/index.ts';
+import { COUNCIL_TYPES, type AreasService } from '../areas/index.ts';
 import type { GroupsService } from '../groups/index.ts';
-import type { Polarity } from '../metrics/index.ts';
 import type { MetricsService } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import { sectorRepository as repo } from './repository.ts';
 import { ruleSetProblems, type RuleSetT, type RuleT } from './rules.ts';
 import { evaluateRule, type Council, type Evidence, type ScreenMetric, type ScreeningData } from './screening.ts';
-import { COUNCIL_TYPES, type SectorService } from './service.ts';
+import type { SectorService } from './service.ts';
 
 export const DEFAULT_RULES = 'sector-early-warning';
 /** Periods of each metric loaded for screening: enough for the longest run a rule may ask for. */
@@ -32,9 +32,17 @@ export interface ScreeningResult {
 
 export function createEarlyWarning(
   db: Db,
-  deps: { sector: SectorService; metrics: MetricsService; observations: ObservationsService; areas: AreasService; groups: GroupsService },
+  deps: {
+    sector: SectorService;
+    metrics: MetricsService;
+    observations: ObservationsService;
+    areas: AreasService;
+    groups: GroupsService;
+    logger: Logger;
+  },
 ) {
   const { sector, metrics, observations, areas, groups } = deps;
+  const log = deps.logger.child({ module: 'early-warning' });
 
   async function groupExists(spec: string): Promise<boolean> {
     if (spec === 'same-type') return true;
@@ -103,9 +111,10 @@ export function createEarlyWarning(
     for (const r of rows) {
       const ps = periods.filter((p) => p.metric_id === r.id).slice(-WINDOW);
       ps.forEach((p) => periodIds.add(p.id));
-      screenMetrics.set(r.code, { id: r.id, code: r.code, title: r.title, polarity: r.polarity as Polarity, applicable: new Set(JSON.parse(r.applicable_area_types) as string[]), periods: ps });
+      const applicable = new Set(r.applicableAreaTypes);
+      screenMetrics.set(r.code, { id: r.id, code: r.code, title: r.title, polarity: r.polarity, applicable, periods: ps });
     }
-    const councils: Council[] = await areas.liveAreas({ types: COUNCIL_TYPES });
+    const councils: Council[] = await areas.liveAreas({ types: [...COUNCIL_TYPES] });
     const grid = await observations.grid(rows.map((r) => r.id), [...periodIds], councils.map((c) => c.id));
     const byKey = new Map(grid.map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, { value: o.value, status: o.status }]));
     const groupSpecs = new Set(def.rules.flatMap((r) => (r.type === 'bottom-quartile' ? [r.params.group] : [])));
@@ -148,6 +157,8 @@ export function createEarlyWarning(
     const idToCouncil = new Map(d.councils.map((c) => [c.id, c]));
     const flagCount = outcomes.reduce((s, o) => s + o.flagged.size, 0);
     const since = new Map<string, string>();
+    let entered = 0;
+    let left = 0;
     const runId = await withTransaction(db, async (tx) => {
       const run = await repo.insertRun(tx, {
         rule_set_id: ruleSetId,
@@ -171,12 +182,30 @@ export function createEarlyWarning(
           } else {
             await repo.insertFlag(tx, { rule_set_id: ruleSetId, rule_id: o.rule.id, area_id: areaId, entered_at: at, entered_run_id: run, left_at: null, left_run_id: null, evidence: JSON.stringify(evidence) });
             since.set(`${o.rule.id}:${code}`, at);
+            entered++;
           }
         }
-        for (const f of openForRule.values()) if (idToCouncil.has(f.area_id)) await repo.closeFlag(tx, f.id, at, run);
+        for (const f of openForRule.values()) {
+          if (!idToCouncil.has(f.area_id)) continue;
+          await repo.closeFlag(tx, f.id, at, run);
+          left++;
+        }
       }
       return run;
     });
+    log.info(
+      {
+        event: 'screening',
+        ruleSet: `${def.id}@${def.version}`,
+        runId,
+        councils: d.councils.length,
+        flags: flagCount,
+        entered,
+        left,
+        failedRules: outcomes.filter((o) => o.status === 'failed').length,
+      },
+      'early-warning screening run',
+    );
     const results = new Map<string, ScreeningResult['results'][number]>();
     for (const o of outcomes) {
       for (const [code, evidence] of o.flagged) {

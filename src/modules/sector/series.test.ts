@@ -113,7 +113,7 @@ describe('sector: column-wise observations and remembered picks', () => {
     const iso = (start: string, end: string, id: number): PeriodInfo => ({ id, iso: `${start}/x`, label: `${start} to ${end}`, start_date: start, end_date: end });
     const periods = [iso('2015-04-01', '2016-03-31', 1), iso('2016-01-01', '2016-12-31', 2), iso('2016-04-01', '2017-03-31', 3), iso('2016-10-01', '2016-12-31', 4), iso('2017-04-01', '2018-03-31', 5), iso('2018-04-01', '2019-03-31', 6), iso('2019-04-01', '2020-03-31', 7)];
     const n = periods.length;
-    const info = { id: 'm', title: 'm', unit: '%', decimalPlaces: 1, polarity: 'higher-is-better' };
+    const info = { id: 'm', title: 'm', unit: '%', decimalPlaces: 1, polarity: 'higher-is-better' as const };
     const entry = { metric: 'm', why: 'test', theme: 'x' };
     let compared = 0;
     for (const [baseline, latest] of [['2016-11-01', 'latest'], ['2014-01-01', '2018-06-01'], ['2016-06-01', '2030-01-01']] as const) {
@@ -148,7 +148,7 @@ describe('sector: column-wise observations and remembered picks', () => {
     for (const [baseline, latest] of [['2016-10-01', 'latest'], ['2013-06-15', '2021-01-01'], ['2019-08-01', '2030-01-01'], ['2000-01-01', 'latest']] as const) {
       const basket = { id: 'b', version: '1', name: 'b', description: '', baseline, latest, tolerance: 0.02, metrics: [] } as unknown as BasketDefinitionT;
       for (const m of found) {
-        const info = { id: m.code, title: m.title, unit: m.unit, decimalPlaces: m.decimal_places, polarity: m.polarity };
+        const info = { id: m.code, title: m.title, unit: m.unit, decimalPlaces: m.decimalPlaces, polarity: m.polarity };
         const entry = { metric: m.code, why: 'test', theme: 'x' };
         const cache: PickCache = new Map();
         for (const a of Object.values(ids)) {

@@ -1,0 +1,164 @@
+/**
+ * The statistics of one metric for one council against its group: every member's value and position, the group's
+ * statistics, the direction of travel over the window, the trend against the group's median and England, the notes
+ * and the sentence. Pure: the observations come in as cells already read.
+ */
+import type { ResolvedArea } from '../areas/index.ts';
+import type { ResolvedGroup } from '../groups/index.ts';
+import type { Metric, PeriodCoverage } from '../metrics/index.ts';
+import { statusFromText } from '../observations/index.ts';
+import { trend, type DirectionOptions, type PointValue } from './direction.ts';
+import type { Cells } from './grid.ts';
+import { comparedCouncils, retiredNote, type ComparedCouncil } from './members.ts';
+import { describeGroup, positionSentence } from './sentences.ts';
+import { groupStatistics, median, memberPositions, type GroupStatistics, type MemberValue } from './stats.ts';
+import type { ComparedMetric, Comparison, MemberResult } from './types.ts';
+
+export interface MetricComparison {
+  m: Metric;
+  focus: ResolvedArea;
+  resolved: ResolvedGroup;
+  chosen: PeriodCoverage;
+  window: PeriodCoverage[];
+  cells: Cells;
+  tolerance: number | undefined;
+  /** The headline needs only the council's own direction: members' trends are skipped (members come back empty). */
+  focusOnly: boolean;
+}
+
+const comparedMetric = (m: Metric): ComparedMetric => ({
+  id: m.code,
+  title: m.title,
+  shortTitle: m.shortTitle,
+  unit: m.unit,
+  unitType: m.unitType,
+  decimalPlaces: m.decimalPlaces,
+  polarity: m.polarity,
+  caveats: m.caveats,
+  source: m.source,
+  topic: m.topic,
+  applicableAreaTypes: m.applicableAreaTypes,
+});
+
+function memberValues(set: ComparedCouncil[], cells: Cells, periodId: number, types: Set<string>): MemberValue[] {
+  return set.map((x) => {
+    const o = cells(x.id, periodId);
+    return {
+      code: x.code,
+      name: x.name,
+      value: o?.value ?? null,
+      status: o?.status ?? [],
+      lci: o?.lci ?? null,
+      uci: o?.uci ?? null,
+      numerator: o?.numerator ?? null,
+      denominator: o?.denominator ?? null,
+      applicable: types.has(x.type),
+    };
+  });
+}
+
+/** The council's figure, the median of the members the metric applies to and England's figure, period by period. */
+function trendRows(c: MetricComparison, set: ComparedCouncil[], applicableTypes: Set<string>): Comparison['trend'] {
+  const applicableSet = set.filter((x) => applicableTypes.has(x.type));
+  return c.window.map((p) => {
+    const vals: number[] = [];
+    for (const x of applicableSet) {
+      const o = c.cells(x.id, p.id);
+      if (o && o.value !== null && !o.status.includes('z')) vals.push(o.value);
+    }
+    const england = p.england_status !== null ? p.england_value : null;
+    const value = c.cells(c.focus.id, p.id)?.value ?? null;
+    return { period: p.iso, label: p.label, value, groupMedian: median(vals), england };
+  });
+}
+
+function memberResults(
+  c: MetricComparison,
+  set: ComparedCouncil[],
+  values: MemberValue[],
+  stats: GroupStatistics,
+): MemberResult[] {
+  const { m, chosen, window, cells } = c;
+  const positions = memberPositions(values, stats, m.polarity);
+  const opts: DirectionOptions = c.tolerance !== undefined ? { tolerance: c.tolerance } : {};
+  return (c.focusOnly ? set.slice(0, 1) : set).map((x, i) => {
+    const series: PointValue[] = window.map((p) => {
+      const o = cells(x.id, p.id);
+      return {
+        period: p.iso,
+        periodLabel: p.label,
+        value: o?.value ?? null,
+        status: o?.status ?? [],
+        lci: o?.lci ?? null,
+        uci: o?.uci ?? null,
+      };
+    });
+    const t = trend(series, m.polarity, opts);
+    const v = values[i]!;
+    return {
+      ...positions[i]!,
+      name: x.name,
+      type: x.type,
+      isFocus: i === 0,
+      status: v.status,
+      lci: v.lci ?? null,
+      uci: v.uci ?? null,
+      numerator: v.numerator ?? null,
+      denominator: v.denominator ?? null,
+      note: cells(x.id, chosen.id)?.note ?? null,
+      neighbourRank: x.rank,
+      direction: { lastStep: t.lastStep, overWindow: t.overWindow, consecutive: t.consecutive },
+    };
+  });
+}
+
+const byRank = (a: MemberResult, b: MemberResult) =>
+  (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name);
+
+/** One metric compared: the council against its group for the chosen period, with the trends over the window. */
+export function compareMetric(c: MetricComparison): Comparison {
+  const { m, focus, resolved, chosen, window } = c;
+  const applicableTypes = new Set(m.applicableAreaTypes);
+  const notes: string[] = [];
+  const set = comparedCouncils(focus, resolved, applicableTypes, notes);
+  const values = memberValues(set, c.cells, chosen.id, applicableTypes);
+  const stats = groupStatistics(values);
+  const results = memberResults(c, set, values, stats);
+  const focusResult = results[0]!;
+  if (focusResult.excludedBecause === 'no-data') {
+    const status = focusResult.status.length ? ` (status ${focusResult.status.join(', ')})` : '';
+    notes.push(`There is no figure for ${focus.name} for ${chosen.label}${status}.`);
+  }
+  const retired = retiredNote(resolved);
+  if (retired) notes.push(retired);
+  const { members: _members, ...groupInfo } = resolved.group;
+  const previous = window.length > 1 ? window[window.length - 2] : undefined;
+  const sentence = positionSentence({
+    name: focus.name,
+    groupPhrase: describeGroup(resolved.group, set.length),
+    periodLabel: chosen.label,
+    polarity: m.polarity,
+    position: focusResult,
+    stats,
+    lastStep: focusResult.direction.lastStep,
+    previousLabel: previous?.label,
+  });
+  return {
+    metric: comparedMetric(m),
+    area: { code: focus.code, name: focus.name, type: focus.type },
+    group: { ...groupInfo, compared: set.length },
+    period: { period: chosen.iso, label: chosen.label },
+    window: window.map((p) => ({ period: p.iso, label: p.label })),
+    trend: trendRows(c, set, applicableTypes),
+    statistics: stats,
+    focus: focusResult,
+    members: c.focusOnly ? [] : [...results].sort(byRank),
+    england: chosen.england_status !== null
+      ? { value: chosen.england_value, status: statusFromText(chosen.england_status) }
+      : null,
+    sentence,
+    notes,
+    licence: m.source.licence,
+    attribution: m.source.attribution ?? m.source.publisher,
+  };
+}
