@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Every database test runs twice: once on SQLite (node:sqlite) and once on PostgreSQL (127.0.0.1:5432, database `test`).
+// Every database test runs twice: once on SQLite (node:sqlite) and once on PostgreSQL (127.0.0.1:5432, database
+// `test`).
 // Pure unit tests (*.unit.test.ts) and the browser tests run once.
 export default defineConfig({
   test: {

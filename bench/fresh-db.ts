@@ -12,22 +12,47 @@ export const DEFAULT_PG_URL = process.env.SLI_TEST_PG_URL ?? 'postgres://postgre
 export type FreshDb = (dialect: string, name: string) => Promise<{ db: Db; url: string; drop: () => Promise<void> }>;
 
 /** `drop` closes the database and removes the file or the schema. */
-export async function freshDb(dialect: string, name: string, pgUrl = DEFAULT_PG_URL): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+export async function freshDb(
+  dialect: string,
+  name: string,
+  pgUrl = DEFAULT_PG_URL,
+): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     mkdirSync(tmp, { recursive: true });
     const file = path.join(tmp, `${name}.sqlite`);
-    const clean = () => { for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true }); };
+    const clean = () => {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    };
     clean();
     const url = `sqlite:${file}`;
     const db = createDb(url);
     await migrateToLatest(db);
-    return { db, url, drop: async () => { await db.close(); clean(); } };
+    return {
+      db,
+      url,
+      drop: async () => {
+        await db.close();
+        clean();
+      },
+    };
   }
   const schema = `bench_${name.replace(/\W/g, '_')}`;
-  const admin = async (q: string) => { const c = new pg.Client({ connectionString: pgUrl }); await c.connect(); await c.query(q); await c.end(); };
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    await c.query(q);
+    await c.end();
+  };
   await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
   const url = `${pgUrl}?schema=${schema}`;
   const db = createDb(url);
   await migrateToLatest(db);
-  return { db, url, drop: async () => { await db.close(); await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } };
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.close();
+      await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    },
+  };
 }

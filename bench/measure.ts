@@ -16,7 +16,10 @@ export async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Runs fn `runs` times after one untimed run; the last run's result and the median, fastest and slowest seconds. */
-export async function timeRuns<T>(fn: () => Promise<T>, runs: number): Promise<[T, { median: number; min: number; max: number; runs: number }]> {
+export async function timeRuns<T>(
+  fn: () => Promise<T>,
+  runs: number,
+): Promise<[T, { median: number; min: number; max: number; runs: number }]> {
   let [result] = await time(fn);
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) {

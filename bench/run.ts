@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys] [--surveys-only] [--http-seconds 10]
+ * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
+ * [--surveys-only] [--http-seconds 10]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
  * Writes bench/results/<timestamp>.json and prints a table.
@@ -23,7 +24,14 @@ import { compareBench } from './compare.ts';
 import { freshDb as freshDbIn } from './fresh-db.ts';
 import { surveysBench } from './surveys-run.ts';
 import { rawLoad, readOnly } from './raw.ts';
-import { prng, seedSyntheticAreas, SYNTHETIC_LABEL, syntheticAdapter, syntheticMetricCode, type SyntheticSpec } from './synthetic.ts';
+import {
+  prng,
+  seedSyntheticAreas,
+  SYNTHETIC_LABEL,
+  syntheticAdapter,
+  syntheticMetricCode,
+  type SyntheticSpec,
+} from './synthetic.ts';
 import { servicesFor } from '../src/app/services.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,8 +55,8 @@ mkdirSync(tmp, { recursive: true });
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-
+const sortKeys = (o: Record<string, number>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 const freshDb = (dialect: string, name: string) => freshDbIn(dialect, name, args['pg-url']);
 
@@ -89,7 +97,15 @@ async function measureQueries(db: Db, url: string) {
     url: base,
     connections: 10,
     duration: Number(args['http-seconds']),
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/data.json?metric=${metrics[i++ % metrics.length]}&period=latest` }) }],
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/v1/data.json?metric=${metrics[i++ % metrics.length]}&period=latest`,
+        }),
+      },
+    ],
   });
   const serverPeakRss = peakRssMb(child.pid!);
   child.kill('SIGTERM');
@@ -98,13 +114,23 @@ async function measureQueries(db: Db, url: string) {
     inProcessServiceMs: { p50: round(pct(inProc, 50)), p95: round(pct(inProc, 95)), p99: round(pct(inProc, 99)) },
     inProcessInjectMs: { p50: round(pct(inject, 50)), p95: round(pct(inject, 95)) },
     httpSequentialMs: { p50: round(pct(http, 50)), p95: round(pct(http, 95)) },
-    httpLoad: { connections: 10, seconds: Number(args['http-seconds']), requestsPerSecond: round(load.requests.average, 0), latencyP50Ms: load.latency.p50, latencyP99Ms: load.latency.p99, errors: load.errors, non2xx: load.non2xx },
+    httpLoad: {
+      connections: 10,
+      seconds: Number(args['http-seconds']),
+      requestsPerSecond: round(load.requests.average, 0),
+      latencyP50Ms: load.latency.p50,
+      latencyP99Ms: load.latency.p99,
+      errors: load.errors,
+      non2xx: load.non2xx,
+    },
     serverPeakRssMb: serverPeakRss,
   };
 }
 
 async function syntheticRun(dialect: string) {
-  log(`${dialect}: synthetic ${spec.metrics} metrics × ${spec.areas} areas × ${spec.periods} periods = ${(spec.metrics * (spec.areas + 1) * spec.periods).toLocaleString('en-GB')} rows`);
+  log(
+    `${dialect}: synthetic ${spec.metrics} metrics × ${spec.areas} areas × ${spec.periods} periods = ${(spec.metrics * (spec.areas + 1) * spec.periods).toLocaleString('en-GB')} rows`,
+  );
   const adapter = syntheticAdapter(spec);
   const [, genSeconds] = await time(() => readOnly(adapter, []));
   log(`${dialect}: generator alone ${genSeconds.toFixed(1)} s`);
@@ -113,26 +139,42 @@ async function syntheticRun(dialect: string) {
   await seedSyntheticAreas(raw.db, spec.areas);
   const [rawRows, rawSeconds] = await time(() => rawLoad(raw.db, adapter, []));
   await raw.drop();
-  log(`${dialect}: raw engine ${rawSeconds.toFixed(1)} s (${Math.round(rawRows / rawSeconds).toLocaleString('en-GB')} rows/s)`);
+  log(
+    `${dialect}: raw engine ${rawSeconds.toFixed(1)} s (${Math.round(rawRows / rawSeconds).toLocaleString('en-GB')} rows/s)`,
+  );
 
   const eng = await freshDb(dialect, `engine_${dialect}`);
   await seedSyntheticAreas(eng.db, spec.areas);
   const [summary, engSeconds] = await time(() => runImport(eng.db, { adapter, files: [], publish: true }));
   if (summary.state !== 'published') throw new Error(`synthetic import ${summary.state}: ${summary.message}`);
-  log(`${dialect}: importer ${engSeconds.toFixed(1)} s (${Math.round(summary.observations.read / engSeconds).toLocaleString('en-GB')} rows/s)`);
+  log(
+    `${dialect}: importer ${engSeconds.toFixed(1)} s (${Math.round(summary.observations.read / engSeconds).toLocaleString('en-GB')} rows/s)`,
+  );
   const importerPeakRssMb = mb(process.resourceUsage().maxRSS * 1024);
 
   const queries = await measureQueries(eng.db, eng.url);
-  log(`${dialect}: data query p50 ${queries.inProcessServiceMs.p50} ms in-process, ${queries.httpSequentialMs.p50} ms over HTTP; ${queries.httpLoad.requestsPerSecond} req/s; server peak RSS ${queries.serverPeakRssMb} MB`);
+  log(
+    `${dialect}: data query p50 ${queries.inProcessServiceMs.p50} ms in-process, ${queries.httpSequentialMs.p50} ms over HTTP; ${queries.httpLoad.requestsPerSecond} req/s; server peak RSS ${queries.serverPeakRssMb} MB`,
+  );
   const directionOfTravel = args['no-sector'] ? null : await serviceDirection(eng.db, spec, log);
-  const comparison = args['no-compare'] ? null : await compareBench(eng.db, eng.url, spec, Number(args['http-seconds']), log);
+  const comparison = args['no-compare']
+    ? null
+    : await compareBench(eng.db, eng.url, spec, Number(args['http-seconds']), log);
   await eng.drop();
   const rows = summary.observations.read;
   return {
     rows,
     generatorSeconds: round(genSeconds),
-    raw: { seconds: round(rawSeconds), rowsPerSecond: Math.round(rawRows / rawSeconds), method: dialect === 'sqlite' ? 'prepared inserts, one transaction' : 'COPY, one transaction' },
-    importer: { seconds: round(engSeconds), rowsPerSecond: Math.round(rows / engSeconds), inserted: summary.observations.inserted },
+    raw: {
+      seconds: round(rawSeconds),
+      rowsPerSecond: Math.round(rawRows / rawSeconds),
+      method: dialect === 'sqlite' ? 'prepared inserts, one transaction' : 'COPY, one transaction',
+    },
+    importer: {
+      seconds: round(engSeconds),
+      rowsPerSecond: Math.round(rows / engSeconds),
+      inserted: summary.observations.inserted,
+    },
     ratio: round(rawSeconds / engSeconds, 3),
     ratioExcludingGenerator: round((rawSeconds - genSeconds) / (engSeconds - genSeconds), 3),
     benchProcessPeakRssMb: importerPeakRssMb,
@@ -144,23 +186,35 @@ async function syntheticRun(dialect: string) {
 
 const results: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 1e9, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: round(os.totalmem() / 1e9, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
   synthetic: { label: SYNTHETIC_LABEL, ...spec, rows: spec.metrics * (spec.areas + 1) * spec.periods },
   targets: { importRatioAtLeast: 0.7, dataQueryP50InProcessMsAtMost: 5, serverMemoryMbUnder: 1024 },
   dialects: {} as Record<string, unknown>,
 };
 const dialects = args.dialects.split(',');
-if (!args['no-surveys']) results.surveys = await surveysBench(dialects, (d, name) => freshDb(d, name), Number(args['http-seconds']), log);
-if (!args['surveys-only']) for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
+if (!args['no-surveys'])
+  results.surveys = await surveysBench(dialects, (d, name) => freshDb(d, name), Number(args['http-seconds']), log);
+if (!args['surveys-only'])
+  for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
 if (!args['no-sector'] && !args['surveys-only']) {
   const duck = await duckdbDirection(syntheticAdapter(spec), path.join(tmp, 'duckdb-observations.csv'), log);
   const comparison: Record<string, unknown> = {};
   for (const d of dialects) {
-    const svc = (results.dialects as Record<string, { directionOfTravel: Awaited<ReturnType<typeof serviceDirection>> }>)[d]!.directionOfTravel;
+    const svc = (
+      results.dialects as Record<string, { directionOfTravel: Awaited<ReturnType<typeof serviceDirection>> }>
+    )[d]!.directionOfTravel;
     comparison[d] = {
       englandRatioToDuckdb: round(svc.englandSeconds / duck.englandSeconds, 2),
       councilsRatioToDuckdb: round(svc.councilsSeconds / duck.councilsSeconds, 2),
-      sameClassifications: JSON.stringify(sortKeys(svc.englandTally)) === JSON.stringify(sortKeys(duck.englandTally)) && JSON.stringify(sortKeys(svc.councilTally)) === JSON.stringify(sortKeys(duck.councilTally)),
+      sameClassifications:
+        JSON.stringify(sortKeys(svc.englandTally)) === JSON.stringify(sortKeys(duck.englandTally)) &&
+        JSON.stringify(sortKeys(svc.councilTally)) === JSON.stringify(sortKeys(duck.councilTally)),
     };
   }
   results.directionOfTravelDuckdb = { ...duck, comparison, target: 'service within 2× of DuckDB' };
@@ -169,8 +223,18 @@ if (!args['no-real'] && !args['surveys-only']) {
   results.real = {};
   for (const d of dialects) {
     const fresh = await freshDb(d, `real_${d}`);
-    const imports = await realImports(fresh.db, () => freshDb(d, `realraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })), log);
-    const screening = await screeningBench(fresh.db, path.join(root, 'src/modules/sector/baskets/sector-key.json'), path.join(root, 'src/modules/sector/rules/sector-early-warning.json'), (f) => JSON.parse(readFileSync(f, 'utf8')), log);
+    const imports = await realImports(
+      fresh.db,
+      () => freshDb(d, `realraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })),
+      log,
+    );
+    const screening = await screeningBench(
+      fresh.db,
+      path.join(root, 'src/modules/sector/baskets/sector-key.json'),
+      path.join(root, 'src/modules/sector/rules/sector-early-warning.json'),
+      (f) => JSON.parse(readFileSync(f, 'utf8')),
+      log,
+    );
     const nn: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
@@ -183,7 +247,13 @@ if (!args['no-real'] && !args['surveys-only']) {
     (results.real as Record<string, unknown>)[d] = {
       ...imports,
       screeningEveryCouncil: { ...screening, target: 'under 1 second' },
-      neighboursBuild: { runs: 3, medianSeconds: round(nn[1]!, 3), minSeconds: round(nn[0]!, 3), includes: 'reading the inputs from the database, computing both tiers, storing through the import engine', target: 'under 1 second' },
+      neighboursBuild: {
+        runs: 3,
+        medianSeconds: round(nn[1]!, 3),
+        minSeconds: round(nn[0]!, 3),
+        includes: 'reading the inputs from the database, computing both tiers, storing through the import engine',
+        target: 'under 1 second',
+      },
     };
     await fresh.drop();
   }

@@ -1,5 +1,6 @@
 /**
- * Sector overview at scale (issue 4): direction of travel for every metric of a SYNTHETIC 5,400-metric basket, for England
+ * Sector overview at scale (issue 4): direction of travel for every metric of a SYNTHETIC 5,400-metric basket, for
+ * England
  * and for every council, through the service (reading from the database), and the same computation written as SQL in
  * DuckDB (@duckdb/node-api, a development dependency used only as this baseline) over the same observations held in
  * DuckDB's own memory. The two must classify identically; the counts are compared. Screening every council against the
@@ -19,7 +20,6 @@ const BASELINE = '2016-10-01';
 const ENGLAND_RUNS = 5;
 const TOLERANCE = 0.02;
 
-
 export function syntheticBasket(spec: SyntheticSpec) {
   return {
     id: 'synthetic-all',
@@ -29,7 +29,10 @@ export function syntheticBasket(spec: SyntheticSpec) {
     baseline: BASELINE,
     latest: 'latest',
     tolerance: TOLERANCE,
-    metrics: Array.from({ length: spec.metrics }, (_, i) => ({ metric: syntheticMetricCode(i), why: 'synthetic scale benchmark' })),
+    metrics: Array.from({ length: spec.metrics }, (_, i) => ({
+      metric: syntheticMetricCode(i),
+      why: 'synthetic scale benchmark',
+    })),
   };
 }
 
@@ -42,27 +45,55 @@ export async function serviceDirection(db: Db, spec: SyntheticSpec, log: (s: str
   // England takes a tenth of a second, where a single run mostly measures the JIT and the collector: after an untimed
   // first run, the median of ENGLAND_RUNS, as for DuckDB below.
   const [, englandFirstSeconds] = await time(() => sector.directionOfTravel({ basket: 'synthetic-all' }));
-  const [england, englandRuns] = await timeRuns(() => sector.directionOfTravel({ basket: 'synthetic-all' }), ENGLAND_RUNS);
+  const [england, englandRuns] = await timeRuns(
+    () => sector.directionOfTravel({ basket: 'synthetic-all' }),
+    ENGLAND_RUNS,
+  );
   const englandSeconds = englandRuns.median;
-  log(`${db.dialect}: direction of travel, England, ${spec.metrics} metrics: median ${englandSeconds.toFixed(3)} s of ${ENGLAND_RUNS} (${englandRuns.min.toFixed(3)} to ${englandRuns.max.toFixed(3)}; the very first run ${englandFirstSeconds.toFixed(3)} s)`);
+  log(
+    `${db.dialect}: direction of travel, England, ${spec.metrics} metrics: median ${englandSeconds.toFixed(3)} s of ${ENGLAND_RUNS} (${englandRuns.min.toFixed(3)} to ${englandRuns.max.toFixed(3)}; the very first run ${englandFirstSeconds.toFixed(3)} s)`,
+  );
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const [all, councilsSeconds] = await time(() => sector.directionForEveryCouncil({ basket: 'synthetic-all' }));
   const heapAfter = process.memoryUsage().heapUsed;
-  log(`${db.dialect}: direction of travel, every council (${all.councils.length}) × ${spec.metrics} metrics: ${councilsSeconds.toFixed(2)} s`);
+  log(
+    `${db.dialect}: direction of travel, every council (${all.councils.length}) × ${spec.metrics} metrics: ${councilsSeconds.toFixed(2)} s`,
+  );
   const englandTally: Tally = {};
   for (const m of england.metrics) {
-    const k = m.classification === 'increased' || m.classification === 'decreased' ? 'increased/decreased' : m.classification;
+    const k =
+      m.classification === 'increased' || m.classification === 'decreased' ? 'increased/decreased' : m.classification;
     englandTally[k] = (englandTally[k] ?? 0) + 1;
   }
   const councilTally: Tally = {};
   for (const m of all.metrics) {
     const c = m.councils;
-    const add = (k: string, n: number) => { if (n) councilTally[k] = (councilTally[k] ?? 0) + n; };
-    add('improved', c.improved); add('worsened', c.worsened); add('no-change', c.noChange); add('not-comparable', c.notComparable);
+    const add = (k: string, n: number) => {
+      if (n) councilTally[k] = (councilTally[k] ?? 0) + n;
+    };
+    add('improved', c.improved);
+    add('worsened', c.worsened);
+    add('no-change', c.noChange);
+    add('not-comparable', c.notComparable);
     add('increased/decreased', c.noPolarity);
   }
-  return { englandSeconds: round(englandSeconds, 3), englandRuns: { runs: ENGLAND_RUNS, minSeconds: round(englandRuns.min, 3), maxSeconds: round(englandRuns.max, 3), statistic: 'median after one untimed run' }, englandFirstSeconds: round(englandFirstSeconds, 3), councilsSeconds: round(councilsSeconds, 2), councils: all.councils.length, councilsWithNoData: all.metrics.reduce((n, m) => n + m.councils.noData, 0), heapGrowthMb: Math.round((heapAfter - heapBefore) / 1048576), englandTally, councilTally };
+  return {
+    englandSeconds: round(englandSeconds, 3),
+    englandRuns: {
+      runs: ENGLAND_RUNS,
+      minSeconds: round(englandRuns.min, 3),
+      maxSeconds: round(englandRuns.max, 3),
+      statistic: 'median after one untimed run',
+    },
+    englandFirstSeconds: round(englandFirstSeconds, 3),
+    councilsSeconds: round(councilsSeconds, 2),
+    councils: all.councils.length,
+    councilsWithNoData: all.metrics.reduce((n, m) => n + m.councils.noData, 0),
+    heapGrowthMb: Math.round((heapAfter - heapBefore) / 1048576),
+    englandTally,
+    councilTally,
+  };
 }
 
 /** Writes the synthetic observations (the same generator, the same seed) to a CSV for DuckDB to read. */
@@ -143,11 +174,17 @@ export async function duckdbDirection(adapter: ImportAdapter, csv: string, log: 
   const con = await instance.connect();
   const [, loadSeconds] = await time(async () => {
     // Integer keys, as our own tables have (metric_id, area_id): synthetic.m00042 → 42, E06900001 → 6900001.
-    await con.run(`CREATE TABLE obs AS SELECT CAST(substr(metric, 12) AS INTEGER) AS metric, CAST(substr(area, 2) AS INTEGER) AS area, pstart, pend, value, status, lci, uci FROM read_csv('${csv}', header = true, columns = {'metric': 'VARCHAR', 'area': 'VARCHAR', 'pstart': 'DATE', 'pend': 'DATE', 'value': 'DOUBLE', 'status': 'VARCHAR', 'lci': 'DOUBLE', 'uci': 'DOUBLE'})`);
-    await con.run(`CREATE TABLE metrics AS SELECT CAST(substr(metric, 12) AS INTEGER) AS metric, polarity FROM read_csv('${csv}.metrics', header = true, columns = {'metric': 'VARCHAR', 'polarity': 'VARCHAR'})`);
+    await con.run(
+      `CREATE TABLE obs AS SELECT CAST(substr(metric, 12) AS INTEGER) AS metric, CAST(substr(area, 2) AS INTEGER) AS area, pstart, pend, value, status, lci, uci FROM read_csv('${csv}', header = true, columns = {'metric': 'VARCHAR', 'area': 'VARCHAR', 'pstart': 'DATE', 'pend': 'DATE', 'value': 'DOUBLE', 'status': 'VARCHAR', 'lci': 'DOUBLE', 'uci': 'DOUBLE'})`,
+    );
+    await con.run(
+      `CREATE TABLE metrics AS SELECT CAST(substr(metric, 12) AS INTEGER) AS metric, polarity FROM read_csv('${csv}.metrics', header = true, columns = {'metric': 'VARCHAR', 'polarity': 'VARCHAR'})`,
+    );
   });
   const rows = Number((await con.runAndReadAll('SELECT count(*) FROM obs')).getRows()[0]![0]);
-  log(`duckdb: ${rows.toLocaleString('en-GB')} observations loaded (CSV written in ${csvSeconds.toFixed(1)} s, read in ${loadSeconds.toFixed(1)} s; neither is part of the timing)`);
+  log(
+    `duckdb: ${rows.toLocaleString('en-GB')} observations loaded (CSV written in ${csvSeconds.toFixed(1)} s, read in ${loadSeconds.toFixed(1)} s; neither is part of the timing)`,
+  );
   const classifyIn = async (filter: string): Promise<Tally> => {
     const r = await con.runAndReadAll(DIRECTION_SQL(filter));
     const out: Tally = {};
@@ -157,16 +194,37 @@ export async function duckdbDirection(adapter: ImportAdapter, csv: string, log: 
   const [englandTally, englandRuns] = await timeRuns(() => classifyIn('area = 92000001'), ENGLAND_RUNS);
   const englandSeconds = englandRuns.median;
   const [councilTally, councilsSeconds] = await time(() => classifyIn('area <> 92000001'));
-  log(`duckdb: England median ${englandSeconds.toFixed(3)} s of ${ENGLAND_RUNS} (${englandRuns.min.toFixed(3)} to ${englandRuns.max.toFixed(3)}), every council ${councilsSeconds.toFixed(2)} s`);
+  log(
+    `duckdb: England median ${englandSeconds.toFixed(3)} s of ${ENGLAND_RUNS} (${englandRuns.min.toFixed(3)} to ${englandRuns.max.toFixed(3)}), every council ${councilsSeconds.toFixed(2)} s`,
+  );
   con.closeSync();
   instance.closeSync();
   rmSync(csv, { force: true });
   rmSync(`${csv}.metrics`, { force: true });
-  return { rows, threads: 'DuckDB default (all cores)', englandSeconds: round(englandSeconds, 3), englandRuns: { runs: ENGLAND_RUNS, minSeconds: round(englandRuns.min, 3), maxSeconds: round(englandRuns.max, 3), statistic: 'median after one untimed run' }, councilsSeconds: round(councilsSeconds, 3), englandTally, councilTally };
+  return {
+    rows,
+    threads: 'DuckDB default (all cores)',
+    englandSeconds: round(englandSeconds, 3),
+    englandRuns: {
+      runs: ENGLAND_RUNS,
+      minSeconds: round(englandRuns.min, 3),
+      maxSeconds: round(englandRuns.max, 3),
+      statistic: 'median after one untimed run',
+    },
+    councilsSeconds: round(councilsSeconds, 3),
+    englandTally,
+    councilTally,
+  };
 }
 
 /** Screening every council against the shipped default rules, on a database holding the real files. */
-export async function screeningBench(db: Db, basketFile: string, rulesFile: string, readJson: (f: string) => unknown, log: (s: string) => void) {
+export async function screeningBench(
+  db: Db,
+  basketFile: string,
+  rulesFile: string,
+  readJson: (f: string) => unknown,
+  log: (s: string) => void,
+) {
   const sector = servicesFor(db).sector;
   await sector.loadBasket(readJson(basketFile));
   const ew = servicesFor(db).earlyWarning;
@@ -182,6 +240,15 @@ export async function screeningBench(db: Db, basketFile: string, rulesFile: stri
     flagged = r.results.length;
   }
   runs.sort((a, b) => a - b);
-  log(`real ${db.dialect}: screening ${councils} councils against the default rules: median ${runs[2]!.toFixed(3)} s (${flagged} flagged)`);
-  return { councils, flagged, runs: 5, medianSeconds: round(runs[2]!, 3), minSeconds: round(runs[0]!, 3), maxSeconds: round(runs[4]!, 3) };
+  log(
+    `real ${db.dialect}: screening ${councils} councils against the default rules: median ${runs[2]!.toFixed(3)} s (${flagged} flagged)`,
+  );
+  return {
+    councils,
+    flagged,
+    runs: 5,
+    medianSeconds: round(runs[2]!, 3),
+    minSeconds: round(runs[0]!, 3),
+    maxSeconds: round(runs[4]!, 3),
+  };
 }

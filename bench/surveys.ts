@@ -11,16 +11,31 @@ import { prng, SYNTHETIC_LABEL } from './synthetic.ts';
 const AGE = { '16-24': 0.14, '25-34': 0.17, '35-44': 0.16, '45-54': 0.17, '55-64': 0.15, '65+': 0.21 };
 const SEX = { female: 0.51, male: 0.49 };
 const REGION = {
-  'North East': 0.047, 'North West': 0.131, 'Yorkshire and The Humber': 0.097, 'East Midlands': 0.086, 'West Midlands': 0.105,
-  East: 0.111, London: 0.155, 'South East': 0.165, 'South West': 0.103,
+  'North East': 0.047,
+  'North West': 0.131,
+  'Yorkshire and The Humber': 0.097,
+  'East Midlands': 0.086,
+  'West Midlands': 0.105,
+  East: 0.111,
+  London: 0.155,
+  'South East': 0.165,
+  'South West': 0.103,
 };
 
-const targetsOf = (variable: string, shares: Record<string, number>): RimTarget => ({ variable, shares: new Map(Object.entries(shares)) });
+const targetsOf = (variable: string, shares: Record<string, number>): RimTarget => ({
+  variable,
+  shares: new Map(Object.entries(shares)),
+});
 
 /** Draws from a list of categories with the given weights (need not sum to 1). */
 function picker(rand: () => number, categories: string[], weights: number[]): () => string {
   const total = weights.reduce((a, b) => a + b, 0);
-  const cum = weights.map(((s) => (w: number) => (s += w / total))(0));
+  const cum = weights.map(
+    (
+      (s) => (w: number) =>
+        (s += w / total)
+    )(0),
+  );
   return () => {
     const u = rand();
     const i = cum.findIndex((c) => u < c);
@@ -34,7 +49,11 @@ export function syntheticRespondents(n: number, seed: number): { categories: str
   const ages = Object.keys(AGE);
   const regions = Object.keys(REGION);
   // Regions over- and under-represented; in the first half of the regions the sample is older still.
-  const region = picker(rand, regions, regions.map((_, i) => 1 + (i % 3)));
+  const region = picker(
+    rand,
+    regions,
+    regions.map((_, i) => 1 + (i % 3)),
+  );
   const youngish = picker(rand, ages, [0.5, 0.8, 1, 1.2, 1.4, 1.8]);
   const older = picker(rand, ages, [0.3, 0.5, 0.8, 1.2, 1.6, 2.4]);
   const sex = picker(rand, Object.keys(SEX), [0.58, 0.42]);
@@ -47,7 +66,10 @@ export function syntheticRespondents(n: number, seed: number): { categories: str
     age.push(regions.indexOf(r) < 4 ? older() : youngish());
     sexes.push(sex());
   }
-  return { categories: [age, sexes, regionOf], targets: [targetsOf('age', AGE), targetsOf('sex', SEX), targetsOf('region', REGION)] };
+  return {
+    categories: [age, sexes, regionOf],
+    targets: [targetsOf('age', AGE), targetsOf('sex', SEX), targetsOf('region', REGION)],
+  };
 }
 
 export interface RakingBench {
@@ -62,7 +84,9 @@ export interface RakingBench {
 }
 
 /** Rakes 10,000 synthetic respondents on three variables `repeats` times (default 7); the median time in seconds. */
-export async function benchRaking(opts: { respondents?: number; repeats?: number; seed?: number } = {}): Promise<RakingBench> {
+export async function benchRaking(
+  opts: { respondents?: number; repeats?: number; seed?: number } = {},
+): Promise<RakingBench> {
   const respondents = opts.respondents ?? 10_000;
   const repeats = opts.repeats ?? 7;
   const { categories, targets } = syntheticRespondents(respondents, opts.seed ?? 2025);

@@ -1,6 +1,7 @@
 /**
  * SYNTHETIC data for scale benchmarks only: a seeded generator at the scale of the sector's existing data service
- * (5,400 metrics × 400 areas × 10 periods by default, plus an England figure per metric and period). Every metric and area it makes is labelled synthetic.
+ * (5,400 metrics × 400 areas × 10 periods by default, plus an England figure per metric and period). Every metric and
+ * area it makes is labelled synthetic.
  */
 import type { Db } from '../src/platform/db.ts';
 import type { ImportAdapter, ImportItem } from '../src/modules/imports/adapter.ts';
@@ -35,7 +36,18 @@ export const syntheticMetricCode = (i: number) => `synthetic.m${String(i + 1).pa
 /** Inserts the synthetic councils (unitary-type codes E0690xxxx, named "Synthetic council N") and England. */
 export async function seedSyntheticAreas(db: Db, n: number): Promise<void> {
   const now = new Date().toISOString();
-  await db.kysely.insertInto('areas').values({ code: 'E92000001', name: 'England (synthetic)', type: 'E92', valid_from: '2000-04-01', valid_to: null, source: SYNTHETIC_LABEL, updated_at: now }).execute();
+  await db.kysely
+    .insertInto('areas')
+    .values({
+      code: 'E92000001',
+      name: 'England (synthetic)',
+      type: 'E92',
+      valid_from: '2000-04-01',
+      valid_to: null,
+      source: SYNTHETIC_LABEL,
+      updated_at: now,
+    })
+    .execute();
   const rows = Array.from({ length: n }, (_, i) => ({
     code: syntheticAreaCode(i),
     name: `Synthetic council ${i + 1}`,
@@ -45,7 +57,11 @@ export async function seedSyntheticAreas(db: Db, n: number): Promise<void> {
     source: SYNTHETIC_LABEL,
     updated_at: now,
   }));
-  for (let i = 0; i < rows.length; i += 200) await db.kysely.insertInto('areas').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db.kysely
+      .insertInto('areas')
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
 
 const THEMES = TOPICS.filter((t) => t.id !== 'context').map((t) => t.id);
@@ -79,14 +95,25 @@ export function syntheticAdapter(spec: SyntheticSpec): ImportAdapter {
     signatures: [],
     async *read(): AsyncIterable<ImportItem> {
       const rand = prng(spec.seed);
-      for (let m = 0; m < spec.metrics; m++) yield { kind: 'metric', metric: metricDefinition(m), at: { file: 'synthetic', line: m + 1 } };
+      for (let m = 0; m < spec.metrics; m++)
+        yield { kind: 'metric', metric: metricDefinition(m), at: { file: 'synthetic', line: m + 1 } };
       let line = 0;
       for (let m = 0; m < spec.metrics; m++) {
         const metric = syntheticMetricCode(m);
         const base = 20 + rand() * 60;
         for (const period of periods) {
           line++;
-          yield { kind: 'observation', observation: { metric, area: 'E92000001', period, value: Math.round((base + (rand() - 0.5) * 10) * 10) / 10, status: [], at: { file: 'synthetic', line } } };
+          yield {
+            kind: 'observation',
+            observation: {
+              metric,
+              area: 'E92000001',
+              period,
+              value: Math.round((base + (rand() - 0.5) * 10) * 10) / 10,
+              status: [],
+              at: { file: 'synthetic', line },
+            },
+          };
           for (const area of areaCodes) {
             line++;
             const r = rand();

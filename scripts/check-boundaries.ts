@@ -32,7 +32,8 @@ function sourceFiles(dir: string): string[] {
 function unitOf(src: string, file: string): { unit: string; rest: string } | undefined {
   const rel = path.relative(src, file).split(path.sep);
   if (rel[0] === '..' || rel.length < 2) return undefined;
-  if (rel[0] === 'modules') return rel.length > 2 ? { unit: `modules/${rel[1]}`, rest: rel.slice(2).join('/') } : undefined;
+  if (rel[0] === 'modules')
+    return rel.length > 2 ? { unit: `modules/${rel[1]}`, rest: rel.slice(2).join('/') } : undefined;
   return { unit: rel[0]!, rest: rel.slice(1).join('/') };
 }
 
@@ -59,7 +60,10 @@ export function checkBoundaries(root: string): Violation[] {
       if (!to || to.unit === from.unit) continue;
       const at = { file: path.relative(root, file), line: lineOf(text, ref.pos) };
       if (from.unit === 'platform') {
-        violations.push({ ...at, message: `platform imports ${path.relative(root, target)}: the platform knows no module, app or cli` });
+        violations.push({
+          ...at,
+          message: `platform imports ${path.relative(root, target)}: the platform knows no module, app or cli`,
+        });
         continue;
       }
       if (to.unit.startsWith('modules/') && to.rest !== 'index.ts') {
@@ -119,7 +123,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const violations = checkBoundaries(root);
   for (const v of violations) process.stderr.write(`${v.file}:${v.line}: ${v.message}\n`);
   if (violations.length) {
-    process.stderr.write(`${violations.length} module boundary violation(s); see docs/ARCHITECTURE.md ("Boundaries").\n`);
+    process.stderr.write(
+      `${violations.length} module boundary violation(s); see docs/ARCHITECTURE.md ("Boundaries").\n`,
+    );
     process.exit(1);
   }
   process.stdout.write('module boundaries: no violations\n');

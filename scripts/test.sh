@@ -6,6 +6,7 @@ bash scripts/ensure-chromium.sh
 bash scripts/ensure-python-stats.sh
 node -e 'const [m]=process.versions.node.split(".").map(Number); if (m<24) { console.error("Tests need Node 24 (the project installs it: run through npm)."); process.exit(1) }'
 tsc -p .
+prettier --check src test bench scripts
 eslint src bench test scripts
 node scripts/check-boundaries.ts
 vitest run "$@"

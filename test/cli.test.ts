@@ -20,7 +20,9 @@ export interface CliResult {
 /** Runs `sli` as a user would, in its own process, against the given database. */
 export function sli(db: TestDb, args: string[], opts: { killAfterMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], { env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [SLI, ...args], {
+      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -45,7 +47,15 @@ describe('sli command line', () => {
   });
   afterAll(async () => db.drop());
 
-  const count = async (t: 'observations' | 'metrics' | 'imports') => Number((await db.kysely.selectFrom(t).select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (t: 'observations' | 'metrics' | 'imports') =>
+    Number(
+      (
+        await db.kysely
+          .selectFrom(t)
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('sli import with an unknown adapter exits 2 and lists the adapters', async () => {
     const r = await sli(db, ['import', 'nope', 'x.csv']);
@@ -66,7 +76,13 @@ describe('sli command line', () => {
       path.join(dir, 'bad.csv'),
       'metric,area,period,value,status,lci,uci,numerator,denominator\nmycouncil.missed-bins,E08000009,2022/23,41.5,,,,,\nmycouncil.missed-bins,E08000009,2023/24,lots,,,,,\nmycouncil.missed-bins,E99999999,2023/24,1,,,,,\n',
     );
-    const r = await sli(db, ['import', 'long-csv', path.join(dir, 'bad.csv'), path.join(dir, 'metrics.csv'), '--publish']);
+    const r = await sli(db, [
+      'import',
+      'long-csv',
+      path.join(dir, 'bad.csv'),
+      path.join(dir, 'metrics.csv'),
+      '--publish',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/bad\.csv:3: value "lots": /);
     expect(r.stderr).toMatch(/bad\.csv:4: area "E99999999": unknown area code/);
@@ -105,9 +121,24 @@ describe('sli command line', () => {
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^mycouncil\.missed-bins,"Missed bin collections per 100,000 collections",E08000003,Manchester,2022-04-01\/P1Y,2022\/23,,c,/);
-    const json = await sli(db, ['export', 'observations', '--metric', 'mycouncil.missed-bins', '--area', 'E08000009', '--format', 'json']);
-    expect(JSON.parse(json.stdout).observations[0]).toMatchObject({ value: 41.5, numerator: 830, denominator: 2000000 });
+    expect(lines[1]).toMatch(
+      /^mycouncil\.missed-bins,"Missed bin collections per 100,000 collections",E08000003,Manchester,2022-04-01\/P1Y,2022\/23,,c,/,
+    );
+    const json = await sli(db, [
+      'export',
+      'observations',
+      '--metric',
+      'mycouncil.missed-bins',
+      '--area',
+      'E08000009',
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(json.stdout).observations[0]).toMatchObject({
+      value: 41.5,
+      numerator: 830,
+      denominator: 2000000,
+    });
     const bad = await sli(db, ['export', 'observations', '--metric', 'nope']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/Unknown metric "nope"/);

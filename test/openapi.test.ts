@@ -23,13 +23,12 @@ describe('the OpenAPI document', () => {
     db = await createTestDb();
     app = await createTestApp(db);
     const doc = (await app.inject('/api/v1/openapi.json')).json<{ paths: Record<string, Record<string, Operation>> }>();
-    operations = Object.entries(doc.paths)
-      .flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, op]) => ({
-          name: `${method.toUpperCase()} ${path}`,
-          responses: op.responses,
-        })),
-      );
+    operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        name: `${method.toUpperCase()} ${path}`,
+        responses: op.responses,
+      })),
+    );
   });
   afterAll(async () => {
     await app.close();

@@ -310,7 +310,7 @@ describe.runIf(testDialect() === 'postgres')('when PostgreSQL goes away', () => 
     }
   });
 
-  it('gives an import\'s transaction no statement timeout, and keeps it on other transactions', async () => {
+  it("gives an import's transaction no statement timeout, and keeps it on other transactions", async () => {
     const short = createDb(dbUrl(TEST_PG_URL), { statementTimeoutMs: 100 });
     try {
       const slow = (tx: Tx) => tx.all<{ t: string }>("SELECT current_setting('statement_timeout') AS t, pg_sleep(0.3)");

@@ -15,7 +15,12 @@ import { createMapsService } from '../modules/maps/index.ts';
 import { createMetricsService } from '../modules/metrics/index.ts';
 import { createNeighboursService } from '../modules/neighbours/index.ts';
 import { createObservationsService } from '../modules/observations/index.ts';
-import { createAnalysisPages, createCouncilPages, createEarlyWarningPages, createMetricPages } from '../modules/pages/index.ts';
+import {
+  createAnalysisPages,
+  createCouncilPages,
+  createEarlyWarningPages,
+  createMetricPages,
+} from '../modules/pages/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
 import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';

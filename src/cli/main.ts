@@ -9,7 +9,15 @@ import { createLogger, type Logger } from '../platform/logger.ts';
 import { buildApp } from '../app/app.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { AppError } from '../platform/errors.ts';
-import { adapters, discardImport, importFiles, ImportStateError, listImports, publishImport, UnknownAdapterError } from '../modules/imports/index.ts';
+import {
+  adapters,
+  discardImport,
+  importFiles,
+  ImportStateError,
+  listImports,
+  publishImport,
+  UnknownAdapterError,
+} from '../modules/imports/index.ts';
 import { CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
@@ -67,7 +75,12 @@ async function open(cmd: Command): Promise<{ db: Db; config: Config; logger: Log
 
 const program = new Command('sli')
   .description('Sector-led improvement platform: data service for English councils')
-  .addOption(new Option('--database-url <url>', 'postgres://… or sqlite:<file> (default: SLI_DATABASE_URL, else sqlite:./data/sli.sqlite)'))
+  .addOption(
+    new Option(
+      '--database-url <url>',
+      'postgres://… or sqlite:<file> (default: SLI_DATABASE_URL, else sqlite:./data/sli.sqlite)',
+    ),
+  )
   .showHelpAfterError();
 
 program
@@ -108,58 +121,90 @@ program
 
 program
   .command('import')
-  .description('load publishers\' files: validation first, then all or nothing')
-  .argument('<adapter>', `one of: ${adapters().map((a) => a.name).join(', ') || '(none registered)'}`)
+  .description("load publishers' files: validation first, then all or nothing")
+  .argument(
+    '<adapter>',
+    `one of: ${
+      adapters()
+        .map((a) => a.name)
+        .join(', ') || '(none registered)'
+    }`,
+  )
   .argument('<files...>', 'the files to import')
   .option('--dry-run', 'validate and count, write nothing')
   .option('--publish', 'publish at once (default: hold as a draft)')
   .option('--json', 'print the summary as JSON')
-  .addHelpText('after', `\nAdapters:\n${adapters().map((a) => `  ${a.name.padEnd(18)} ${a.summary}\n  ${''.padEnd(18)} files: ${a.files}`).join('\n')}`)
-  .action(async (adapter: string, files: string[], o: { dryRun?: boolean; publish?: boolean; json?: boolean }, cmd: Command) => {
-    const { db, logger } = await open(cmd);
-    const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {value}/{total} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
-      : undefined;
-    let started = false;
-    try {
-      const summary = await importFiles(db, adapter, files, {
-        publish: !!o.publish,
-        dryRun: !!o.dryRun,
-        logger,
-        onProgress: (read, total) => {
-          if (!bar) return;
-          if (!started) {
-            bar.start(Math.max(1, Math.round(total / 1e6)), 0);
-            started = true;
-          }
-          bar.update(Math.round(read / 1e6));
-        },
-      });
-      bar?.stop();
-      if (o.json) out(JSON.stringify(summary, null, 2));
-      for (const e of summary.errors) {
-        err(`${e.at.file}:${e.at.line}: ${e.field ? `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ` : ''}${e.message}`);
+  .addHelpText(
+    'after',
+    `\nAdapters:\n${adapters()
+      .map((a) => `  ${a.name.padEnd(18)} ${a.summary}\n  ${''.padEnd(18)} files: ${a.files}`)
+      .join('\n')}`,
+  )
+  .action(
+    async (
+      adapter: string,
+      files: string[],
+      o: { dryRun?: boolean; publish?: boolean; json?: boolean },
+      cmd: Command,
+    ) => {
+      const { db, logger } = await open(cmd);
+      const bar = process.stderr.isTTY
+        ? new cliProgress.SingleBar(
+            {
+              format: ' {bar} {percentage}% | {value}/{total} MB | {eta_formatted} left',
+              stream: process.stderr,
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      let started = false;
+      try {
+        const summary = await importFiles(db, adapter, files, {
+          publish: !!o.publish,
+          dryRun: !!o.dryRun,
+          logger,
+          onProgress: (read, total) => {
+            if (!bar) return;
+            if (!started) {
+              bar.start(Math.max(1, Math.round(total / 1e6)), 0);
+              started = true;
+            }
+            bar.update(Math.round(read / 1e6));
+          },
+        });
+        bar?.stop();
+        if (o.json) out(JSON.stringify(summary, null, 2));
+        for (const e of summary.errors) {
+          err(
+            `${e.at.file}:${e.at.line}: ${e.field ? `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ` : ''}${e.message}`,
+          );
+        }
+        if (summary.errorCount > summary.errors.length)
+          err(`… and ${summary.errorCount - summary.errors.length} more problems.`);
+        if (!o.json) out(summary.message);
+        if (summary.state === 'rejected') throw new CliExit('', 1);
+      } finally {
+        bar?.stop();
+        await db.close();
       }
-      if (summary.errorCount > summary.errors.length) err(`… and ${summary.errorCount - summary.errors.length} more problems.`);
-      if (!o.json) out(summary.message);
-      if (summary.state === 'rejected') throw new CliExit('', 1);
-    } finally {
-      bar?.stop();
-      await db.close();
-    }
-  });
+    },
+  );
 
 const imports = program.command('imports').description('list, publish or discard imports');
-imports
-  .command('list')
-  .action(async (_o, cmd: Command) => {
-    const { db } = await open(cmd);
-    for (const i of await listImports(db)) {
-      out(`#${i.id}\t${i.state}\t${i.adapter}\t${i.created_at}\tnew ${i.inserted}, changed ${i.updated}, unchanged ${i.unchanged}`);
-    }
-    await db.close();
-  });
-for (const [name, fn, verb] of [['publish', publishImport, 'Published'], ['discard', discardImport, 'Discarded']] as const) {
+imports.command('list').action(async (_o, cmd: Command) => {
+  const { db } = await open(cmd);
+  for (const i of await listImports(db)) {
+    out(
+      `#${i.id}\t${i.state}\t${i.adapter}\t${i.created_at}\tnew ${i.inserted}, changed ${i.updated}, unchanged ${i.unchanged}`,
+    );
+  }
+  await db.close();
+});
+for (const [name, fn, verb] of [
+  ['publish', publishImport, 'Published'],
+  ['discard', discardImport, 'Discarded'],
+] as const) {
   imports
     .command(name)
     .argument('<id>', 'import number')
@@ -180,29 +225,40 @@ program
   .argument('<what>', 'observations')
   .requiredOption('--metric <ids>', 'metric ids, comma-separated')
   .option('--area <codes>', 'GSS codes, comma-separated (default: all)')
-  .option('--period <periods>', 'latest (default), latest:N, earliest, all, a label, an ISO period or a range a..b', 'latest')
+  .option(
+    '--period <periods>',
+    'latest (default), latest:N, earliest, all, a label, an ISO period or a range a..b',
+    'latest',
+  )
   .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
-  .action(async (what: string, o: { metric: string; area?: string; period: string; format: 'csv' | 'json' }, cmd: Command) => {
-    if (what !== 'observations') throw new CliExit(`sli export: "${what}" cannot be exported; try "sli export observations"`, 2);
-    const { db, services } = await open(cmd);
-    try {
-      const service = services.observations;
-      const q = { metric: o.metric, area: o.area, period: o.period };
-      if (o.format === 'json') {
-        out(JSON.stringify(await service.query(q, { unlimited: true }), null, 2));
-        return;
+  .action(
+    async (
+      what: string,
+      o: { metric: string; area?: string; period: string; format: 'csv' | 'json' },
+      cmd: Command,
+    ) => {
+      if (what !== 'observations')
+        throw new CliExit(`sli export: "${what}" cannot be exported; try "sli export observations"`, 2);
+      const { db, services } = await open(cmd);
+      try {
+        const service = services.observations;
+        const q = { metric: o.metric, area: o.area, period: o.period };
+        if (o.format === 'json') {
+          out(JSON.stringify(await service.query(q, { unlimited: true }), null, 2));
+          return;
+        }
+        const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+        csv.pipe(process.stdout);
+        for await (const r of service.stream(q, { unlimited: true })) {
+          if (!csv.write(toCsvRecord(r.metric, r.row))) await once(csv, 'drain');
+        }
+        csv.end();
+        await once(csv, 'end');
+      } finally {
+        await db.close();
       }
-      const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
-      csv.pipe(process.stdout);
-      for await (const r of service.stream(q, { unlimited: true })) {
-        if (!csv.write(toCsvRecord(r.metric, r.row))) await once(csv, 'drain');
-      }
-      csv.end();
-      await once(csv, 'end');
-    } finally {
-      await db.close();
-    }
-  });
+    },
+  );
 
 const cliContext = { open, out, err, exit: (message: string, status: number) => new CliExit(message, status) };
 registerSectorCommands(program, cliContext);

@@ -4,7 +4,13 @@ import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
 import type { Services } from '../app/services.ts';
-import { DefinitionError, directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COUNCIL_CSV_COLUMNS } from '../modules/sector/index.ts';
+import {
+  DefinitionError,
+  directionCsvRows,
+  DIRECTION_CSV_COLUMNS,
+  everyCouncilCsvRows,
+  EVERY_COUNCIL_CSV_COLUMNS,
+} from '../modules/sector/index.ts';
 
 export interface CliContext {
   open(cmd: Command): Promise<{ db: Db; services: Services }>;
@@ -28,15 +34,28 @@ export function readJsonFile(file: string, ctx: CliContext): unknown {
     if (pos) {
       const before = text.slice(0, Number(pos[1]));
       const line = before.split('\n').length;
-      throw ctx.exit(`${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}: not valid JSON (${(e as Error).message})`, 2);
+      throw ctx.exit(
+        `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}: not valid JSON (${(e as Error).message})`,
+        2,
+      );
     }
     throw ctx.exit(`${file}: not valid JSON (${(e as Error).message})`, 2);
   }
 }
 
 export function registerSectorCommands(program: Command, ctx: CliContext): void {
-  const sector = program.command('sector').description('the sector overview: baskets of key metrics and early-warning rules');
-  const loader = (name: string, what: string, example: string, loadWith: (services: Services, raw: unknown) => Promise<{ state: 'loaded' | 'unchanged'; code: string; version: string }>) =>
+  const sector = program
+    .command('sector')
+    .description('the sector overview: baskets of key metrics and early-warning rules');
+  const loader = (
+    name: string,
+    what: string,
+    example: string,
+    loadWith: (
+      services: Services,
+      raw: unknown,
+    ) => Promise<{ state: 'loaded' | 'unchanged'; code: string; version: string }>,
+  ) =>
     sector
       .command(name)
       .description(`validate ${what} (JSON) against the catalogue and store it as a new version`)
@@ -46,63 +65,130 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
         const { db, services } = await ctx.open(cmd);
         try {
           const r = await loadWith(services, raw);
-          ctx.out(r.state === 'loaded' ? `Loaded ${what} ${r.code} version ${r.version}.` : `${what[0]!.toUpperCase()}${what.slice(1)} ${r.code} version ${r.version} is already loaded, unchanged.`);
+          ctx.out(
+            r.state === 'loaded'
+              ? `Loaded ${what} ${r.code} version ${r.version}.`
+              : `${what[0]!.toUpperCase()}${what.slice(1)} ${r.code} version ${r.version} is already loaded, unchanged.`,
+          );
         } catch (e) {
           if (!(e instanceof DefinitionError)) throw e;
-          for (const p of e.problems) ctx.err(`${file}: ${p.field}${p.value !== undefined ? ` "${p.value}"` : ''}: ${p.message}`);
+          for (const p of e.problems)
+            ctx.err(`${file}: ${p.field}${p.value !== undefined ? ` "${p.value}"` : ''}: ${p.message}`);
           throw ctx.exit(e.message, 1);
         } finally {
           await db.close();
         }
       });
   loader('load-basket', 'basket', 'src/modules/sector/baskets/sector-key.json', (s, raw) => s.sector.loadBasket(raw));
-  loader('load-rules', 'rule set', 'src/modules/sector/rules/sector-early-warning.json', (s, raw) => s.earlyWarning.load(raw));
+  loader('load-rules', 'rule set', 'src/modules/sector/rules/sector-early-warning.json', (s, raw) =>
+    s.earlyWarning.load(raw),
+  );
 
   const analyse = program.command('analyse').description('sector analyses');
   analyse
     .command('direction-of-travel')
-    .description('direction of travel of a basket for England, or for one council against its own baseline (and a group)')
+    .description(
+      'direction of travel of a basket for England, or for one council against its own baseline (and a group)',
+    )
     .option('--basket <id>', 'basket id or id@version (default sector-key, latest version)')
     .option('--area <code>', 'a council (default: England as a whole)')
     .option('--group <id>', 'with --area: also compare with this group')
-    .option('--every-council', 'every current council against its own baseline: one row per council (CSV), with per-metric counts of councils (JSON)')
+    .option(
+      '--every-council',
+      'every current council against its own baseline: one row per council (CSV), with per-metric counts of councils (JSON)',
+    )
     .option('--baseline <period>', 'override the baseline: a date or a year such as 2019/20')
     .option('--latest <period>', 'override the comparison period: latest, a date or a year')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
-    .action(async (o: { basket?: string; area?: string; group?: string; everyCouncil?: boolean; baseline?: string; latest?: string; format: 'json' | 'csv' }, cmd: Command) => {
-      if (o.everyCouncil && (o.area || o.group)) throw ctx.exit('--every-council cannot be combined with --area or --group.', 2);
-      const { db, services } = await ctx.open(cmd);
-      try {
-        const s = services.sector;
-        if (o.everyCouncil) {
-          const r = await s.directionForEveryCouncil(o);
-          ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : stringify(everyCouncilCsvRows(r), { header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }));
-          return;
+    .action(
+      async (
+        o: {
+          basket?: string;
+          area?: string;
+          group?: string;
+          everyCouncil?: boolean;
+          baseline?: string;
+          latest?: string;
+          format: 'json' | 'csv';
+        },
+        cmd: Command,
+      ) => {
+        if (o.everyCouncil && (o.area || o.group))
+          throw ctx.exit('--every-council cannot be combined with --area or --group.', 2);
+        const { db, services } = await ctx.open(cmd);
+        try {
+          const s = services.sector;
+          if (o.everyCouncil) {
+            const r = await s.directionForEveryCouncil(o);
+            ctx.out(
+              o.format === 'json'
+                ? JSON.stringify(r, null, 2)
+                : stringify(everyCouncilCsvRows(r), { header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }),
+            );
+            return;
+          }
+          s.parseArea(o.area);
+          const r = await s.directionOfTravel(o);
+          ctx.out(
+            o.format === 'json'
+              ? JSON.stringify(r, null, 2)
+              : stringify(directionCsvRows(r), { header: true, columns: [...DIRECTION_CSV_COLUMNS] }),
+          );
+        } finally {
+          await db.close();
         }
-        s.parseArea(o.area);
-        const r = await s.directionOfTravel(o);
-        ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : stringify(directionCsvRows(r), { header: true, columns: [...DIRECTION_CSV_COLUMNS] }));
-      } finally {
-        await db.close();
-      }
-    });
+      },
+    );
 
   analyse
     .command('early-warning')
-    .description('screen every council against an early-warning rule set; records the run and when each council entered or left each flag')
+    .description(
+      'screen every council against an early-warning rule set; records the run and when each council entered or left each flag',
+    )
     .option('--rules <id>', 'rule set id or id@version (default sector-early-warning, latest version)')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .action(async (o: { rules?: string; format: 'json' | 'csv' }, cmd: Command) => {
       const { db, services } = await ctx.open(cmd);
       try {
         const r = await services.earlyWarning.screen(o.rules);
-        for (const rule of r.rules) if (rule.status === 'failed') ctx.err(`rule ${rule.id} could not be evaluated and changed no flag: ${rule.error ?? ''}`);
+        for (const rule of r.rules)
+          if (rule.status === 'failed')
+            ctx.err(`rule ${rule.id} could not be evaluated and changed no flag: ${rule.error ?? ''}`);
         if (o.format === 'json') {
           ctx.out(JSON.stringify(r, null, 2));
           return;
         }
-        const rows = r.results.flatMap((x) => x.flags.map((f) => [r.ruleSet.id, r.ruleSet.version, r.runAt, x.area.code, x.area.name, x.area.type, f.rule, f.statement, f.since, f.evidence.summary]));
-        ctx.out(stringify(rows, { header: true, columns: ['rule_set', 'rule_set_version', 'run_at', 'area', 'area_name', 'area_type', 'rule', 'statement', 'flagged_since', 'evidence'] }));
+        const rows = r.results.flatMap((x) =>
+          x.flags.map((f) => [
+            r.ruleSet.id,
+            r.ruleSet.version,
+            r.runAt,
+            x.area.code,
+            x.area.name,
+            x.area.type,
+            f.rule,
+            f.statement,
+            f.since,
+            f.evidence.summary,
+          ]),
+        );
+        ctx.out(
+          stringify(rows, {
+            header: true,
+            columns: [
+              'rule_set',
+              'rule_set_version',
+              'run_at',
+              'area',
+              'area_name',
+              'area_type',
+              'rule',
+              'statement',
+              'flagged_since',
+              'evidence',
+            ],
+          }),
+        );
       } finally {
         await db.close();
       }

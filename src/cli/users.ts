@@ -7,33 +7,50 @@ import type { CliContext } from './sector.ts';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function registerUserCommands(program: Command, ctx: CliContext): void {
   const users = program.command('users').description('registered users and their roles (visitors need no account)');
   users
     .command('add')
-    .description('add a user; the password is read from SLI_NEW_PASSWORD or, with --password-stdin, from standard input')
+    .description(
+      'add a user; the password is read from SLI_NEW_PASSWORD or, with --password-stdin, from standard input',
+    )
     .requiredOption('--email <address>', 'sign-in email address')
     .requiredOption('--name <name>', 'name shown beside their notes')
     .addOption(new Option('--role <role>', 'what they may do').choices([...ROLES]).makeOptionMandatory())
     .option('--council <code>', 'GSS code of their council (required for the council role)')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (o: { email: string; name: string; role: string; council?: string; passwordStdin?: boolean }, cmd: Command) => {
-      const password = o.passwordStdin ? await readStdin() : process.env.SLI_NEW_PASSWORD;
-      if (!password) throw ctx.exit('Give the password in SLI_NEW_PASSWORD or with --password-stdin (never as an argument: it would show in the process list).', 2);
-      const { db, services } = await ctx.open(cmd);
-      try {
-        await services.accounts.addUser({ email: o.email, name: o.name, password, role: o.role, council: o.council });
-        ctx.out(`Added ${o.email.trim().toLowerCase()} (${o.role}).`);
-      } catch (e) {
-        if (e instanceof AppError && e.status < 500) throw ctx.exit(`${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`, 1);
-        throw e;
-      } finally {
-        await db.close();
-      }
-    });
+    .action(
+      async (
+        o: { email: string; name: string; role: string; council?: string; passwordStdin?: boolean },
+        cmd: Command,
+      ) => {
+        const password = o.passwordStdin ? await readStdin() : process.env.SLI_NEW_PASSWORD;
+        if (!password)
+          throw ctx.exit(
+            'Give the password in SLI_NEW_PASSWORD or with --password-stdin (never as an argument: it would show in the process list).',
+            2,
+          );
+        const { db, services } = await ctx.open(cmd);
+        try {
+          await services.accounts.addUser({ email: o.email, name: o.name, password, role: o.role, council: o.council });
+          ctx.out(`Added ${o.email.trim().toLowerCase()} (${o.role}).`);
+        } catch (e) {
+          if (e instanceof AppError && e.status < 500)
+            throw ctx.exit(
+              `${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`,
+              1,
+            );
+          throw e;
+        } finally {
+          await db.close();
+        }
+      },
+    );
   users
     .command('list')
     .description('list users with role, council and whether they are disabled')
@@ -41,13 +58,24 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       const { db, services } = await ctx.open(cmd);
       try {
         for (const u of await services.accounts.listUsers()) {
-          ctx.out([u.email, u.role, u.council_code ?? '-', u.name, u.disabled_at ? `disabled ${u.disabled_at}` : 'active'].join('\t'));
+          ctx.out(
+            [
+              u.email,
+              u.role,
+              u.council_code ?? '-',
+              u.name,
+              u.disabled_at ? `disabled ${u.disabled_at}` : 'active',
+            ].join('\t'),
+          );
         }
       } finally {
         await db.close();
       }
     });
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     users
       .command(name)
       .description(disabled ? 'stop a user signing in and end their sessions' : 'let a disabled user sign in again')

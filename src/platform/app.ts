@@ -19,7 +19,9 @@ function validationErrors(err: FastifyError, input: Record<string, unknown>): Fi
   return (err.validation ?? []).map((v) => {
     const params = v.params as { additionalProperty?: string; missingProperty?: string };
     const field =
-      params.additionalProperty ?? params.missingProperty ?? (v.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'request');
+      params.additionalProperty ??
+      params.missingProperty ??
+      (v.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'request');
     const raw = input[field];
     const message = params.additionalProperty
       ? 'is not a known parameter'
@@ -45,23 +47,31 @@ function readinessCheck(deps: AppDeps): () => Promise<boolean> {
       await db.kysely.transaction().execute(async (trx) => {
         await sql`SELECT set_config('statement_timeout', ${String(DATABASE_CHECK_MS)}, true),
           set_config('lock_timeout', ${String(DATABASE_CHECK_MS)}, true)`.execute(trx);
-        await trx.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+        await trx
+          .selectFrom('imports')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
       });
     } else {
-      await db.kysely.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      await db.kysely
+        .selectFrom('imports')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
     }
   };
   let running: Promise<boolean> | undefined;
   const check = () =>
-    (running ??= query().then(
-      () => true,
-      (err: unknown) => {
-        logger.warn({ err }, 'readiness check failed');
-        return false;
-      },
-    ).finally(() => {
-      running = undefined;
-    }));
+    (running ??= query()
+      .then(
+        () => true,
+        (err: unknown) => {
+          logger.warn({ err }, 'readiness check failed');
+          return false;
+        },
+      )
+      .finally(() => {
+        running = undefined;
+      }));
   return async () => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {
@@ -130,10 +140,18 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
       req.log.warn({ err }, 'database unavailable');
       problem = databaseUnavailable();
     } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
-      problem = new AppError((err as FastifyError).statusCode!, (err as FastifyError).code ?? 'bad-request', err.message);
+      problem = new AppError(
+        (err as FastifyError).statusCode!,
+        (err as FastifyError).code ?? 'bad-request',
+        err.message,
+      );
     } else {
       req.log.error({ err }, 'unhandled error');
-      problem = new AppError(500, 'internal-error', 'Something went wrong on our side. The request id identifies it in our logs.');
+      problem = new AppError(
+        500,
+        'internal-error',
+        'Something went wrong on our side. The request id identifies it in our logs.',
+      );
     }
     if (problem.status >= 500 && err instanceof AppError) req.log.error({ err }, 'server error');
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
@@ -161,7 +179,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
         version: '1.0.0',
         description:
           'Keyless public API for English councils, metrics and observations. Data under the Open Government Licence v3.0 unless a metric says otherwise. Errors are application/problem+json.',
-        license: { name: 'Open Government Licence v3.0', url: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/' },
+        license: {
+          name: 'Open Government Licence v3.0',
+          url: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
+        },
       },
       servers: [{ url: '/' }],
     },

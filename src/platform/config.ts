@@ -61,7 +61,11 @@ export function loadConfig(
   overrides: Partial<Record<'databaseUrl' | 'port' | 'host', string | undefined>> = {},
 ): Config {
   const databaseUrl = overrides.databaseUrl ?? env.SLI_DATABASE_URL ?? defaultDatabaseUrl();
-  if (!/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl) && !databaseUrl.endsWith('.sqlite') && !databaseUrl.endsWith('.db')) {
+  if (
+    !/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl) &&
+    !databaseUrl.endsWith('.sqlite') &&
+    !databaseUrl.endsWith('.db')
+  ) {
     throw new ConfigError(
       `SLI_DATABASE_URL "${databaseUrl}" is neither a postgres:// URL nor sqlite:<file>. Example: postgres://user@127.0.0.1:5432/sli or sqlite:./data/sli.sqlite`,
     );

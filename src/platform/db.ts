@@ -49,7 +49,8 @@ function kyselySqliteAdapter(db: DatabaseSync): SqliteDatabase {
       db.close();
     },
     prepare(sql: string) {
-      // Statements are kept and reused: Kysely prepares every query afresh, and preparing costs as much as a small query.
+      // Statements are kept and reused: Kysely prepares every query afresh, and preparing costs as much as a small
+      // query.
       // Kysely runs one query at a time on this connection, so a kept statement is never in use twice.
       let kept = statements.get(sql);
       if (kept) statements.delete(sql);
@@ -71,10 +72,14 @@ function kyselySqliteAdapter(db: DatabaseSync): SqliteDatabase {
       };
       return {
         reader: names.length > 0,
-        all: (params) => (names.length > 0 ? (stmt.all(...(params as never[])) as unknown as unknown[][]).map(toObject) : (stmt.all(...(params as never[])) as unknown[])),
+        all: (params) =>
+          names.length > 0
+            ? (stmt.all(...(params as never[])) as unknown as unknown[][]).map(toObject)
+            : (stmt.all(...(params as never[])) as unknown[]),
         run: (params) => stmt.run(...(params as never[])),
         iterate: function* (params) {
-          for (const r of stmt.iterate(...(params as never[])) as IterableIterator<unknown>) yield names.length > 0 ? toObject(r as unknown[]) : r;
+          for (const r of stmt.iterate(...(params as never[])) as IterableIterator<unknown>)
+            yield names.length > 0 ? toObject(r as unknown[]) : r;
         },
       };
     },

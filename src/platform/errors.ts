@@ -16,7 +16,13 @@ export class AppError extends Error {
   readonly code: string;
   readonly errors: FieldError[];
   readonly headers: Record<string, string>;
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    errors: FieldError[] = [],
+    headers: Record<string, string> = {},
+  ) {
     super(detail);
     this.status = status;
     this.code = code;
@@ -25,7 +31,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors: FieldError[] = []) => new AppError(400, 'bad-request', detail, errors);
+export const badRequest = (detail: string, errors: FieldError[] = []) =>
+  new AppError(400, 'bad-request', detail, errors);
 export const invalidParameter = (field: string, message: string, value?: string) =>
   new AppError(400, 'invalid-parameter', `${field}: ${message}`, [{ field, message, value }]);
 export const notFound = (what: string, id: string) => new AppError(404, 'not-found', `${what} "${id}" does not exist.`);

@@ -25,7 +25,12 @@ export function download<C extends string>(contentType: C, description: string, 
  * Sets Last-Modified (and a public Cache-Control) from the newest change behind a response and answers 304 when the
  * client's copy is current. Returns true when the reply has been sent.
  */
-export async function conditional(req: FastifyRequest, reply: FastifyReply, lastChanged: string | null, maxAgeSeconds = 60): Promise<boolean> {
+export async function conditional(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  lastChanged: string | null,
+  maxAgeSeconds = 60,
+): Promise<boolean> {
   if (!lastChanged) return false;
   const at = new Date(lastChanged);
   at.setMilliseconds(0);

@@ -49,7 +49,11 @@ export async function migrateTo(db: Db, name: string): Promise<MigrationResultSe
 
 async function migrate(db: Db, run: (m: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
   // With a schema, Kysely must be told: its "does the migration table exist" check otherwise looks in every schema.
-  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect), ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: provider(db.dialect),
+    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+  });
   const result = await run(migrator);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -9,7 +9,8 @@ import { withPoolClient } from './db.ts';
 /** The bytes of `COPY (query) TO STDOUT (FORMAT binary)` on a client from the pool. */
 export async function copyOutBinary(client: pg.PoolClient, query: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const b of client.query(copyStreams.to(`COPY (${query}) TO STDOUT (FORMAT binary)`))) chunks.push(b as Buffer);
+  for await (const b of client.query(copyStreams.to(`COPY (${query}) TO STDOUT (FORMAT binary)`)))
+    chunks.push(b as Buffer);
   return Buffer.concat(chunks);
 }
 

@@ -1,4 +1,6 @@
-/** Where a record came from in a file, and a problem found there: shared by every reader of files (imports, surveys). */
+/**
+ * Where a record came from in a file, and a problem found there: shared by every reader of files (imports, surveys).
+ */
 /** Where a record came from: the file (as given) and its 1-based line number. */
 export interface SourceLocation {
   file: string;

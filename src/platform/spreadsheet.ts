@@ -58,11 +58,29 @@ export async function spreadsheet(doc: SpreadsheetDoc): Promise<Buffer> {
   const tableNames = names.slice(3);
   const cover: Row[] = [[title(doc.title)]];
   for (const c of doc.cover) cover.push([{ value: c.heading, fontWeight: 'bold' }], [text(c.text)]);
-  cover.push([{ value: 'Shorthand', fontWeight: 'bold' }], [text(`${missing}: no figure (not published, not applicable or suppressed; the notes say which).`)]);
+  cover.push(
+    [{ value: 'Shorthand', fontWeight: 'bold' }],
+    [text(`${missing}: no figure (not published, not applicable or suppressed; the notes say which).`)],
+  );
   /** A sheet holding one table of text: its title, a line about it, the header row, the rows. */
-  const listSheet = (heading: string, about: string, headers: string[], rows: string[][]): Row[] => [[title(heading)], [text(about)], headers.map(header), ...rows.map((r) => r.map(text))];
-  const contents = listSheet('Contents', 'This worksheet contains one table. Each other table is on its own worksheet.', ['Worksheet', 'Table'], doc.tables.map((t, i) => [tableNames[i]!, t.title]));
-  const notes = listSheet('Notes', 'This worksheet contains one table. Notes are referred to in the tables as [note N].', ['Note number', 'Note text'], doc.notes.map((n) => [`[note ${n.number}]`, n.text]));
+  const listSheet = (heading: string, about: string, headers: string[], rows: string[][]): Row[] => [
+    [title(heading)],
+    [text(about)],
+    headers.map(header),
+    ...rows.map((r) => r.map(text)),
+  ];
+  const contents = listSheet(
+    'Contents',
+    'This worksheet contains one table. Each other table is on its own worksheet.',
+    ['Worksheet', 'Table'],
+    doc.tables.map((t, i) => [tableNames[i]!, t.title]),
+  );
+  const notes = listSheet(
+    'Notes',
+    'This worksheet contains one table. Notes are referred to in the tables as [note N].',
+    ['Note number', 'Note text'],
+    doc.notes.map((n) => [`[note ${n.number}]`, n.text]),
+  );
   const sheets: Sheet<never>[] = [
     { sheet: names[0]!, data: cover, columns: [{ width: 100 }] },
     { sheet: names[1]!, data: contents, columns: [{ width: 32 }, { width: 80 }] },
@@ -74,7 +92,15 @@ export async function spreadsheet(doc: SpreadsheetDoc): Promise<Buffer> {
         [title(t.title)],
         ...t.about.map((line): Row => [text(line)]),
         t.columns.map((c) => header(c.header)),
-        ...t.rows.map((r): Row => r.map((v): Cell => (v === null ? { value: missing, type: String } : typeof v === 'number' ? { value: v, type: Number } : text(v)))),
+        ...t.rows.map((r): Row =>
+          r.map((v): Cell =>
+            v === null
+              ? { value: missing, type: String }
+              : typeof v === 'number'
+                ? { value: v, type: Number }
+                : text(v),
+          ),
+        ),
       ],
     })),
   ];

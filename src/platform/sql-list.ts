@@ -11,7 +11,6 @@ export function listOf<T extends string | number>(db: Db, xs: T[]): RawBuilder<T
   return sql<T>`(SELECT unnest(${xs}::${sql.raw(typeof xs[0] === 'number' ? 'int' : 'text')}[]))`;
 }
 
-
 /**
  * A query's rows as arrays, in its select order: for the bulk reads of analyses over tens of thousands of rows, where
  * an object per row costs more than the query (node:sqlite arrays; PostgreSQL's array row mode).

@@ -110,7 +110,10 @@ export async function withTransaction<T>(
 function pgTx(client: pg.PoolClient): Tx {
   const kysely = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: { connect: async () => ({ query: client.query.bind(client), release: () => {} }) as never, end: async () => {} },
+      pool: {
+        connect: async () => ({ query: client.query.bind(client), release: () => {} }) as never,
+        end: async () => {},
+      },
     }),
   });
   return {

@@ -52,29 +52,38 @@ export function registerViews(app: App): void {
     decorateReply: false,
     allowedPath: (p) => /^\/govuk-frontend\.min\.(css|js)$/.test(p),
   });
-  void app.register(fastifyStatic, { root: path.join(here, '..', '..', 'public'), prefix: '/static/', decorateReply: false });
-  const render = (reply: FastifyReply, template: string, context: object) => env.render(template, { ...context, currentPath: reply.request.url, user: reply.request.user ?? null });
+  void app.register(fastifyStatic, {
+    root: path.join(here, '..', '..', 'public'),
+    prefix: '/static/',
+    decorateReply: false,
+  });
+  const render = (reply: FastifyReply, template: string, context: object) =>
+    env.render(template, { ...context, currentPath: reply.request.url, user: reply.request.user ?? null });
   const send = (reply: FastifyReply, html: string | Buffer) => {
     // Pages may not be framed by other sites (clickjacking), except the embeds, which set their own policy.
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'self'").header('x-frame-options', 'SAMEORIGIN');
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', "frame-ancestors 'self'").header('x-frame-options', 'SAMEORIGIN');
     return reply.type('text/html; charset=utf-8').send(html);
   };
   app.decorateReply('view', function (this: FastifyReply, template: string, context: object = {}) {
     return send(this, render(this, template, context));
   });
   const pages = new Map<string, { stamp: string; html: Buffer; etag: string }>();
-  app.decorateReply('viewCached', async function (this: FastifyReply, key: string, stamp: string, template: string, build: () => Promise<object>) {
-    if (this.request.user) return send(this, render(this, template, await build()));
-    const hit = pages.get(key);
-    // The ETag is worked out once per rendering (hashing a large page on every request costs more than sending it).
-    if (hit && hit.stamp === stamp) return send(this.header('etag', hit.etag), hit.html);
-    // Kept as bytes: encoding a large page on every request costs more than sending it.
-    const html = Buffer.from(render(this, template, await build()));
-    const etag = `"${createHash('sha1').update(html).digest('base64url')}"`;
-    pages.delete(key);
-    pages.set(key, { stamp, html, etag });
-    this.header('etag', etag);
-    if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!);
-    return send(this, html);
-  });
+  app.decorateReply(
+    'viewCached',
+    async function (this: FastifyReply, key: string, stamp: string, template: string, build: () => Promise<object>) {
+      if (this.request.user) return send(this, render(this, template, await build()));
+      const hit = pages.get(key);
+      // The ETag is worked out once per rendering (hashing a large page on every request costs more than sending it).
+      if (hit && hit.stamp === stamp) return send(this.header('etag', hit.etag), hit.html);
+      // Kept as bytes: encoding a large page on every request costs more than sending it.
+      const html = Buffer.from(render(this, template, await build()));
+      const etag = `"${createHash('sha1').update(html).digest('base64url')}"`;
+      pages.delete(key);
+      pages.set(key, { stamp, html, etag });
+      this.header('etag', etag);
+      if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!);
+      return send(this, html);
+    },
+  );
 }

@@ -2,7 +2,8 @@
 /**
  * Comparison groups in Debian's Chromium without JavaScript, over a real server, the real geography and DfE's 2025
  * statistical neighbours: a visitor lists the groups, finds a council's and opens its neighbour set and a built-in
- * group as at a date; a council officer is sent to sign in, creates a group after correcting the form's errors, finds it
+ * group as at a date; a council officer is sent to sign in, creates a group after correcting the form's errors, finds
+ * it
  * under "Your groups" and deletes it. axe-core's WCAG 2.2 AA rules pass on every page, the form with its errors too.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -26,9 +27,20 @@ describe('comparison groups in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    const r = await importFiles(db, 'dfe-statistical-neighbours', [sharedFile('similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')], { publish: true });
+    const r = await importFiles(
+      db,
+      'dfe-statistical-neighbours',
+      [sharedFile('similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')],
+      { publish: true },
+    );
     if (r.state !== 'published') throw new Error(`dfe-statistical-neighbours: ${r.message}`);
-    await servicesFor(db).accounts.addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({
+      email: 'officer@trafford.example',
+      name: 'Trafford Officer',
+      role: 'council',
+      council: 'E08000009',
+      password: 'correct horse battery staple',
+    });
     server = await serveToChromium(db);
     base = server.base;
     officer = await server.browser.newContext({ javaScriptEnabled: false });
@@ -58,7 +70,9 @@ describe('comparison groups in Chromium', () => {
     await page.locator(`a[href="${DFE_TRAFFORD}"]`).click();
     expect(path(page)).toBe(DFE_TRAFFORD);
     expect(await page.locator('#members tbody tr').count()).toBe(10);
-    expect(await page.locator('#members tbody tr').first().textContent()).toMatch(/1\s*Hertfordshire\s*E10000015\s*County\s*Very close/);
+    expect(await page.locator('#members tbody tr').first().textContent()).toMatch(
+      /1\s*Hertfordshire\s*E10000015\s*County\s*Very close/,
+    );
     await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'Hertfordshire' }).click();
     expect(path(page)).toBe('/areas/E10000015');
@@ -92,7 +106,9 @@ describe('comparison groups in Chromium', () => {
     await page.getByRole('button', { name: 'Save group' }).click();
     const summary = page.locator('.govuk-error-summary');
     expect(await summary.textContent()).toMatch(/Name: is required/);
-    expect(await summary.textContent()).toMatch(/Council 2 in the list, “E07000150”: .*its successor is E06000061 \(North Northamptonshire\)/);
+    expect(await summary.textContent()).toMatch(
+      /Council 2 in the list, “E07000150”: .*its successor is E06000061 \(North Northamptonshire\)/,
+    );
     expect(await summary.textContent()).toMatch(/Council 3 in the list, “E08000009”: is listed twice/);
     expect(await page.locator('.govuk-error-summary a').nth(1).getAttribute('href')).toBe('#members');
     expect(await page.getByLabel('Member councils').inputValue()).toBe('E08000009\nE07000150, E08000009');
@@ -117,7 +133,9 @@ describe('comparison groups in Chromium', () => {
     await page.goto(`${base}${groupPath}`);
     await page.getByRole('button', { name: 'Delete this group' }).click();
     expect(path(page)).toBe('/groups');
-    expect(await page.locator('.govuk-notification-banner').textContent()).toContain(`Group ${groupPath.split('/').pop()} has been deleted.`);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
+      `Group ${groupPath.split('/').pop()} has been deleted.`,
+    );
     expect(await page.locator('#yours + p').textContent()).toBe('You have not saved a group yet.');
     await expectNoAxeViolations(page);
     expect((await (await visitor.newPage()).goto(`${base}${groupPath}`))?.status()).toBe(404);

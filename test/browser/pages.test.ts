@@ -26,13 +26,29 @@ describe('public pages in Chromium', () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
     const imports: [string, string[]][] = [
-      ['boundaries', ['boundaries/england_ltla_2025.geojson', 'boundaries/england_utla_2025.geojson', 'boundaries/england_ltla_2019.geojson', 'boundaries/england_utla_2019.geojson']],
+      [
+        'boundaries',
+        [
+          'boundaries/england_ltla_2025.geojson',
+          'boundaries/england_utla_2025.geojson',
+          'boundaries/england_ltla_2019.geojson',
+          'boundaries/england_utla_2019.geojson',
+        ],
+      ],
       ['oflog-asc', ['performance/oflog_adult_social_care_2015_2023.csv']],
       ['defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']],
       // The inputs of our neighbours model, so the council page shows its similar councils.
       ['population', ['performance/population/ons_mid_year_population_2019_2020_la.csv']],
       ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
-      ['els', ['performance/ons_explore_local_statistics/els_observations_england.csv', 'performance/ons_explore_local_statistics/els_indicators.csv', 'performance/ons_explore_local_statistics/els_indicator_metadata.json', 'performance/ons_explore_local_statistics/els_areas.csv']],
+      [
+        'els',
+        [
+          'performance/ons_explore_local_statistics/els_observations_england.csv',
+          'performance/ons_explore_local_statistics/els_indicators.csv',
+          'performance/ons_explore_local_statistics/els_indicator_metadata.json',
+          'performance/ons_explore_local_statistics/els_areas.csv',
+        ],
+      ],
     ];
     for (const [adapter, files] of imports) {
       const r = await importFiles(db, adapter, files.map(sharedFile), { publish: true });
@@ -55,9 +71,27 @@ describe('public pages in Chromium', () => {
       ],
     });
     const ew = servicesFor(db).earlyWarning;
-    await ew.load({ id: 'sector-early-warning', version: 'browser', name: 'Browser rules', description: 'For the browser tests', rules: [{ id: 'bottom-quartile', type: 'bottom-quartile', statement: 'In the bottom quarter of councils of its type on at least 2 key measures.', params: { basket: 'sector-key', k: 2, group: 'same-type' } }] });
+    await ew.load({
+      id: 'sector-early-warning',
+      version: 'browser',
+      name: 'Browser rules',
+      description: 'For the browser tests',
+      rules: [
+        {
+          id: 'bottom-quartile',
+          type: 'bottom-quartile',
+          statement: 'In the bottom quarter of councils of its type on at least 2 key measures.',
+          params: { basket: 'sector-key', k: 2, group: 'same-type' },
+        },
+      ],
+    });
     await ew.screen();
-    await servicesFor(db).accounts.addUser({ email: 'analyst@sector.example', name: 'Sector Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({
+      email: 'analyst@sector.example',
+      name: 'Sector Analyst',
+      role: 'analyst',
+      password: 'correct horse battery staple',
+    });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -100,13 +134,17 @@ describe('public pages in Chromium', () => {
     await expectNoAxeViolations(page);
     await page.getByLabel('Compare with').selectOption('region:E12000002');
     await page.getByRole('button', { name: 'Update' }).click();
-    expect(await page.locator('#headline ~ p').first().textContent()).toMatch(/Trafford compared with Councils in North West/);
+    expect(await page.locator('#headline ~ p').first().textContent()).toMatch(
+      /Trafford compared with Councils in North West/,
+    );
     await page.close();
   });
 
   it("a district's page lists county services it does not run, with the county that runs them", async () => {
     const page = await open('/areas/E07000117');
-    expect(await page.locator('body').textContent()).toMatch(/Services Burnley does not run[\s\S]*Lancashire \(E10000017\) runs this service for Burnley/);
+    expect(await page.locator('body').textContent()).toMatch(
+      /Services Burnley does not run[\s\S]*Lancashire \(E10000017\) runs this service for Burnley/,
+    );
     await expectNoAxeViolations(page);
     await page.close();
   });
@@ -114,7 +152,9 @@ describe('public pages in Chromium', () => {
   it("a retired council's page says so and links its successor, never redirecting", async () => {
     const page = await open('/areas/E07000150');
     expect(page.url()).toBe(`${base}/areas/E07000150`);
-    expect(await page.locator('.govuk-warning-text').textContent()).toMatch(/no longer exists[\s\S]*North Northamptonshire/);
+    expect(await page.locator('.govuk-warning-text').textContent()).toMatch(
+      /no longer exists[\s\S]*North Northamptonshire/,
+    );
     await expectNoAxeViolations(page);
     await page.close();
   });
@@ -141,7 +181,9 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('tr.app-highlight').textContent()).toMatch(/Trafford/);
     await expectNoAxeViolations(page);
     const compare = await open('/compare?metric=oflog.asc5&area=E08000009&group=type:E08');
-    expect(await compare.locator('.govuk-body-l').textContent()).toMatch(/^Trafford is .* of the 36 metropolitan districts/);
+    expect(await compare.locator('.govuk-body-l').textContent()).toMatch(
+      /^Trafford is .* of the 36 metropolitan districts/,
+    );
     expect(await compare.locator('table tbody tr').count()).toBe(36);
     await expectNoAxeViolations(compare);
     await page.close();
@@ -160,7 +202,9 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('h1').textContent()).toMatch(/Trafford and Metropolitan districts/i);
     expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
     expect(await page.locator('table tbody tr').count()).toBe(36);
-    expect(await page.locator('a', { hasText: 'Download the data (CSV)' }).getAttribute('href')).toMatch(/\/api\/v1\/compare\.csv\?/);
+    expect(await page.locator('a', { hasText: 'Download the data (CSV)' }).getAttribute('href')).toMatch(
+      /\/api\/v1\/compare\.csv\?/,
+    );
     expect(await page.locator('body').textContent()).toMatch(/Licence: OGL-UK-3\.0/);
     await expectNoAxeViolations(page);
     await page.close();
@@ -217,7 +261,9 @@ describe('public pages in Chromium', () => {
     await page.getByLabel('Email address').fill('analyst@sector.example');
     await page.getByLabel('Password').fill('wrong password entirely');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/Enter a correct email address and password/);
+    expect(await page.locator('.govuk-error-summary').textContent()).toMatch(
+      /Enter a correct email address and password/,
+    );
     await expectNoAxeViolations(page);
     await page.getByLabel('Password').fill('correct horse battery staple');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -229,7 +275,9 @@ describe('public pages in Chromium', () => {
     const first = flags.first();
     await first.getByLabel('Add a note to this flag').fill('Peer support offered');
     await first.getByRole('button', { name: 'Add note' }).click();
-    expect(await page.locator('.app-flag .govuk-inset-text').first().textContent()).toMatch(/Peer support offered[\s\S]*Sector Analyst/);
+    expect(await page.locator('.app-flag .govuk-inset-text').first().textContent()).toMatch(
+      /Peer support offered[\s\S]*Sector Analyst/,
+    );
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect((await page.goto(`${base}/sector/early-warning`))?.url()).toContain('/sign-in');
     await context.close();

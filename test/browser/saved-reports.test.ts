@@ -2,7 +2,8 @@
 /**
  * Saved reports in Debian's Chromium without JavaScript, over a real server and the publishers' files: a council user
  * signs in, builds a bar report and a scatter report (an error first, with its summary), saves them, makes the second
- * public from the report page; a visitor finds both at /reports and sees the embed. axe-core's WCAG 2.2 AA rules pass on
+ * public from the report page; a visitor finds both at /reports and sees the embed. axe-core's WCAG 2.2 AA rules pass
+ * on
  * the builder (with and without errors), the report pages and the embed.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -24,9 +25,17 @@ describe('saved reports in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    const r = await importFiles(db, 'oflog-asc', [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], { publish: true });
+    const r = await importFiles(db, 'oflog-asc', [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], {
+      publish: true,
+    });
     if (r.state !== 'published') throw new Error(`oflog-asc: ${r.message}`);
-    await servicesFor(db).accounts.addUser({ email: 'officer@trafford.example', name: 'Trafford Officer', role: 'council', council: 'E08000009', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({
+      email: 'officer@trafford.example',
+      name: 'Trafford Officer',
+      role: 'council',
+      council: 'E08000009',
+      password: 'correct horse battery staple',
+    });
     server = await serveToChromium(db);
     base = server.base;
     officer = await server.browser.newContext({ javaScriptEnabled: false });
@@ -88,7 +97,9 @@ describe('saved reports in Chromium', () => {
     await page.getByRole('button', { name: 'Save report' }).click();
     scatterUrl = new URL(page.url()).pathname;
     expect(scatterUrl).toMatch(/^\/reports\/[A-Za-z0-9_-]{24}$/);
-    expect(await page.locator('.app-sentence').textContent()).toMatch(/Pearson's r = .*does not show that one causes the other/);
+    expect(await page.locator('.app-sentence').textContent()).toMatch(
+      /Pearson's r = .*does not show that one causes the other/,
+    );
     expect(await page.locator('svg.app-chart--scatter').count()).toBe(1);
     expect(await page.locator('details.govuk-details').count()).toBe(0); // no embed code while private
     await expectNoAxeViolations(page);
@@ -110,7 +121,9 @@ describe('saved reports in Chromium', () => {
     expect(await list.getByLabel('Permalink').count()).toBe(0);
     await expectNoAxeViolations(list);
     await list.goto(`${base}/reports`);
-    expect(await list.getByRole('link', { name: 'Reablement in the metropolitan districts' }).getAttribute('href')).toBe(barUrl);
+    expect(
+      await list.getByRole('link', { name: 'Reablement in the metropolitan districts' }).getAttribute('href'),
+    ).toBe(barUrl);
 
     for (const url of [`/embed${scatterUrl}`, `/embed${barUrl}`]) {
       const embed = await visitor.newPage();
@@ -121,7 +134,9 @@ describe('saved reports in Chromium', () => {
       expect(await embed.locator('svg[role="img"]').count()).toBe(1);
       expect(await embed.locator('table').count()).toBe(1);
       expect(await embed.locator('body').textContent()).toMatch(/Licence: OGL-UK-3\.0/);
-      expect(await embed.getByRole('link', { name: 'Download the data (CSV)' }).getAttribute('href')).toBe(`${base}/api/v1/reports/${url.split('/').pop()}.csv`);
+      expect(await embed.getByRole('link', { name: 'Download the data (CSV)' }).getAttribute('href')).toBe(
+        `${base}/api/v1/reports/${url.split('/').pop()}.csv`,
+      );
       await expectNoAxeViolations(embed);
       await embed.close();
     }

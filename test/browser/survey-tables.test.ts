@@ -26,7 +26,12 @@ describe('survey tables and free-text themes in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    await servicesFor(db).accounts.addUser({ email: 'analyst@tables.example', name: 'Tables Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({
+      email: 'analyst@tables.example',
+      name: 'Tables Analyst',
+      role: 'analyst',
+      password: 'correct horse battery staple',
+    });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -34,7 +39,10 @@ describe('survey tables and free-text themes in Chromium', () => {
     const by = { name: 'Tables Analyst' };
     await s.surveys.loadDefinition(PERCEPTION_V1, by);
     for (const name of ['Tables wave', 'Second wave']) {
-      const wave = await s.surveys.createWave({ survey: 'council-perception', version: 1, name, mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
+      const wave = await s.surveys.createWave(
+        { survey: 'council-perception', version: 1, name, mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) },
+        by,
+      );
       if (waveId === 0) waveId = wave.id;
       else secondWave = wave.id;
       const councils = ['E08000009', 'E06000001'];
@@ -43,7 +51,13 @@ describe('survey tables and free-text themes in Chromium', () => {
       for (const [i, area] of councils.entries()) {
         const [, , key, token] = new URL(links.find((l) => l.area_code === area)!.link).pathname.split('/');
         let a = await s.respond.resolve(key!, token!);
-        for (const [p, v] of [['Q1', '1'], ['Q2', ['peer']], ['Q3', i === 0 ? 'Clear advice from peers' : 'Saved us time'], ['Q4.a', '1'], ['Q4.b', '2']] as const) {
+        for (const [p, v] of [
+          ['Q1', '1'],
+          ['Q2', ['peer']],
+          ['Q3', i === 0 ? 'Clear advice from peers' : 'Saved us time'],
+          ['Q4.a', '1'],
+          ['Q4.b', '2'],
+        ] as const) {
           await s.respond.save(a, p, a.revision, typeof v === 'string' ? v : [...v]);
           a = await s.respond.resolve(key!, token!);
         }

@@ -28,18 +28,50 @@ describe('survey pages in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    await servicesFor(db).accounts.addUser({ email: 'analyst@surveys.example', name: 'Survey Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({
+      email: 'analyst@surveys.example',
+      name: 'Survey Analyst',
+      role: 'analyst',
+      password: 'correct horse battery staple',
+    });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const s = surveysFor(db);
     const by = { name: 'Survey Analyst' };
     await s.surveys.loadDefinition(PERCEPTION_V1, by);
-    const wave = await s.surveys.createWave({ survey: 'council-perception', version: 1, name: 'Browser wave', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
+    const wave = await s.surveys.createWave(
+      {
+        survey: 'council-perception',
+        version: 1,
+        name: 'Browser wave',
+        mode: 'frame',
+        opensAt: isoIn(-1),
+        closesAt: isoIn(30),
+      },
+      by,
+    );
     waveId = wave.id;
-    await s.frames.build(wave.id, { members: [{ area: 'E08000009', role: 'Chief Executive' }, { area: 'E06000001', role: 'Chief Executive' }] });
+    await s.frames.build(wave.id, {
+      members: [
+        { area: 'E08000009', role: 'Chief Executive' },
+        { area: 'E06000001', role: 'Chief Executive' },
+      ],
+    });
     link = (await s.frames.issueLinks(wave.id, base, false)).find((l) => l.area_code === 'E08000009')!.link;
-    openLink = (await s.surveys.createWave({ survey: 'council-perception', version: 1, name: 'Consultation', mode: 'open', opensAt: isoIn(-1), closesAt: isoIn(30) }, by)).openLink!;
+    openLink = (
+      await s.surveys.createWave(
+        {
+          survey: 'council-perception',
+          version: 1,
+          name: 'Consultation',
+          mode: 'open',
+          opensAt: isoIn(-1),
+          closesAt: isoIn(30),
+        },
+        by,
+      )
+    ).openLink!;
     browser = await launchChromium();
     noJs = await browser.newContext({ javaScriptEnabled: false });
   });
@@ -121,7 +153,7 @@ describe('survey pages in Chromium', () => {
     await page.close();
   });
 
-  it('a link that is not right, and an open consultation\'s start page, pass axe', async () => {
+  it("a link that is not right, and an open consultation's start page, pass axe", async () => {
     const page = await noJs.newPage();
     const bad = link.replace(/[\w-]{43}$/, 'A'.repeat(43));
     expect((await page.goto(bad))?.status()).toBe(404);

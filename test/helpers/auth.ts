@@ -11,7 +11,10 @@ export interface Signed {
 export const cookiesOf = (res: { headers: Record<string, unknown> }): string =>
   ([res.headers['set-cookie']].flat().filter(Boolean) as string[]).map((c) => c.split(';')[0]).join('; ');
 
-/** Signs in through the real form (GET for the CSRF cookie and token, then POST), returning the session cookie and CSRF token. */
+/**
+ * Signs in through the real form (GET for the CSRF cookie and token, then POST), returning the session cookie and CSRF
+ * token.
+ */
 export async function signIn(app: App, email: string, password: string): Promise<Signed> {
   const form = await app.inject({ method: 'GET', url: '/sign-in' });
   const csrfCookie = cookiesOf(form);
@@ -23,8 +26,11 @@ export async function signIn(app: App, email: string, password: string): Promise
     headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ email, password, _csrf: token, next: '/account' }).toString(),
   });
-  if (res.statusCode !== 303) throw new Error(`sign-in failed for ${email}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-  const cookie = cookiesOf(res).split('; ').find((c) => c.startsWith('sli_session='))!;
+  if (res.statusCode !== 303)
+    throw new Error(`sign-in failed for ${email}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  const cookie = cookiesOf(res)
+    .split('; ')
+    .find((c) => c.startsWith('sli_session='))!;
   const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
   return { cookie, csrf: (me.json() as { csrfToken: string }).csrfToken };
 }
@@ -33,11 +39,26 @@ export async function signIn(app: App, email: string, password: string): Promise
  * One registered user of each role, signed in: two council users (owner, "Owner Officer" of Trafford E08000009, and
  * other, "Other Officer" of Manchester E08000003), an analyst ("An Analyst") and an administrator ("An Admin").
  */
-export async function signInEveryRole(db: Db, app: App): Promise<{ owner: Signed; other: Signed; analyst: Signed; admin: Signed }> {
+export async function signInEveryRole(
+  db: Db,
+  app: App,
+): Promise<{ owner: Signed; other: Signed; analyst: Signed; admin: Signed }> {
   const accounts = servicesFor(db).accounts;
   const password = 'correct horse battery';
-  await accounts.addUser({ email: 'owner@example.org', name: 'Owner Officer', password, role: 'council', council: 'E08000009' });
-  await accounts.addUser({ email: 'other@example.org', name: 'Other Officer', password, role: 'council', council: 'E08000003' });
+  await accounts.addUser({
+    email: 'owner@example.org',
+    name: 'Owner Officer',
+    password,
+    role: 'council',
+    council: 'E08000009',
+  });
+  await accounts.addUser({
+    email: 'other@example.org',
+    name: 'Other Officer',
+    password,
+    role: 'council',
+    council: 'E08000003',
+  });
   await accounts.addUser({ email: 'analyst@example.org', name: 'An Analyst', password, role: 'analyst' });
   await accounts.addUser({ email: 'admin@example.org', name: 'An Admin', password, role: 'admin' });
   return {

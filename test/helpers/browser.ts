@@ -14,11 +14,22 @@ export const CHROMIUM = process.env.SLI_CHROMIUM ?? '/usr/bin/chromium';
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. Never a downloaded browser. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not at ${CHROMIUM}. Install Debian's chromium package (apt-get install chromium; scripts/ensure-chromium.sh does it) or set SLI_CHROMIUM.`);
+    throw new Error(
+      `Chromium is not at ${CHROMIUM}. Install Debian's chromium package (apt-get install chromium; scripts/ensure-chromium.sh does it) or set SLI_CHROMIUM.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -72,21 +83,40 @@ interface AxeViolation {
 export async function expectNoAxeViolations(page: Page, opts: { asShown?: boolean } = {}): Promise<void> {
   const browser = page.context().browser();
   if (!browser) throw new Error('expectNoAxeViolations needs a page from a launched browser');
-  const context = await browser.newContext({ storageState: await page.context().storageState() }); // same cookies: signed-in pages too
+  // same cookies: signed-in pages too
+  const context = await browser.newContext({ storageState: await page.context().storageState() });
   try {
     const checked = await context.newPage();
     if (opts.asShown) {
       const html = await page.content();
-      await checked.route((url) => url.href === page.url(), (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
+      await checked.route(
+        (url) => url.href === page.url(),
+        (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
+        { times: 1 },
+      );
     }
     await checked.goto(page.url());
     await checked.addScriptTag({ content: AXE });
     const violations = await checked.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+      const axe = (
+        window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }
+      ).axe;
+      const r = await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      }));
     });
-    const text = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
+    const text = violations
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
+      )
+      .join('\n');
     expect(violations, `axe found WCAG 2.2 AA violations on ${page.url()}:\n${text}`).toEqual([]);
   } finally {
     await context.close();

@@ -21,7 +21,10 @@ export interface TestDb extends Db {
  * A fresh, migrated database for one test file: a temporary SQLite file, or a new schema in the PostgreSQL test
  * database (left empty with `migrate: false`). PostgreSQL must be reachable: a test run never skips it silently.
  */
-export async function createTestDb(dialect: TestDialect = testDialect(), opts: { migrate?: boolean } = {}): Promise<TestDb> {
+export async function createTestDb(
+  dialect: TestDialect = testDialect(),
+  opts: { migrate?: boolean } = {},
+): Promise<TestDb> {
   const migrate = opts.migrate ?? true;
   if (dialect === 'postgres') {
     const schema = `t_${randomBytes(6).toString('hex')}`;

@@ -19,7 +19,13 @@ export const testMetric = (code: string, over: Partial<MetricDefinition> = {}): 
   ...over,
 });
 
-export type FixtureRow = [metric: string, area: string, year: number, value: number | null, extra?: Partial<ObservationRecord>];
+export type FixtureRow = [
+  metric: string,
+  area: string,
+  year: number,
+  value: number | null,
+  extra?: Partial<ObservationRecord>,
+];
 
 /** A fixture adapter yielding the given definitions and rows as if read from "fixture.csv" (financial years). */
 export function fixtureAdapter(metrics: MetricDefinition[], rows: FixtureRow[]): ImportAdapter {
@@ -34,32 +40,106 @@ export function fixtureAdapter(metrics: MetricDefinition[], rows: FixtureRow[]):
       for (const [metric, area, year, value, extra] of rows) {
         yield {
           kind: 'observation',
-          observation: { metric, area, period: financialYear(year), value, status: value === null ? ['x'] : [], at: { file: 'fixture.csv', line: line++ }, ...extra },
+          observation: {
+            metric,
+            area,
+            period: financialYear(year),
+            value,
+            status: value === null ? ['x'] : [],
+            at: { file: 'fixture.csv', line: line++ },
+            ...extra,
+          },
         };
       }
     },
   };
 }
 
-/** A handful of real councils, including a retired district and its successor, for tests that need no full geography. */
+/**
+ * A handful of real councils, including a retired district and its successor, for tests that need no full geography.
+ */
 export async function seedFixtureAreas(db: Db): Promise<Record<string, number>> {
   const now = new Date().toISOString();
   await db.kysely
     .insertInto('areas')
     .values([
-      { code: 'E92000001', name: 'England', type: 'E92', valid_from: null, valid_to: null, source: 'test', updated_at: now },
-      { code: 'E06000001', name: 'Hartlepool', type: 'E06', valid_from: '1996-04-01', valid_to: null, source: 'test', updated_at: now },
-      { code: 'E08000009', name: 'Trafford', type: 'E08', valid_from: '1986-04-01', valid_to: null, source: 'test', updated_at: now },
-      { code: 'E08000003', name: 'Manchester', type: 'E08', valid_from: '1986-04-01', valid_to: null, source: 'test', updated_at: now },
-      { code: 'E07000150', name: 'Corby', type: 'E07', valid_from: '1974-04-01', valid_to: '2021-03-31', source: 'test', updated_at: now },
-      { code: 'E06000061', name: 'North Northamptonshire', type: 'E06', valid_from: '2021-04-01', valid_to: null, source: 'test', updated_at: now },
-      { code: 'E10000014', name: 'Hampshire', type: 'E10', valid_from: null, valid_to: null, source: 'test', updated_at: now },
+      {
+        code: 'E92000001',
+        name: 'England',
+        type: 'E92',
+        valid_from: null,
+        valid_to: null,
+        source: 'test',
+        updated_at: now,
+      },
+      {
+        code: 'E06000001',
+        name: 'Hartlepool',
+        type: 'E06',
+        valid_from: '1996-04-01',
+        valid_to: null,
+        source: 'test',
+        updated_at: now,
+      },
+      {
+        code: 'E08000009',
+        name: 'Trafford',
+        type: 'E08',
+        valid_from: '1986-04-01',
+        valid_to: null,
+        source: 'test',
+        updated_at: now,
+      },
+      {
+        code: 'E08000003',
+        name: 'Manchester',
+        type: 'E08',
+        valid_from: '1986-04-01',
+        valid_to: null,
+        source: 'test',
+        updated_at: now,
+      },
+      {
+        code: 'E07000150',
+        name: 'Corby',
+        type: 'E07',
+        valid_from: '1974-04-01',
+        valid_to: '2021-03-31',
+        source: 'test',
+        updated_at: now,
+      },
+      {
+        code: 'E06000061',
+        name: 'North Northamptonshire',
+        type: 'E06',
+        valid_from: '2021-04-01',
+        valid_to: null,
+        source: 'test',
+        updated_at: now,
+      },
+      {
+        code: 'E10000014',
+        name: 'Hampshire',
+        type: 'E10',
+        valid_from: null,
+        valid_to: null,
+        source: 'test',
+        updated_at: now,
+      },
     ])
     .execute();
-  const ids = Object.fromEntries((await db.kysely.selectFrom('areas').select(['id', 'code']).execute()).map((r) => [r.code, r.id]));
+  const ids = Object.fromEntries(
+    (await db.kysely.selectFrom('areas').select(['id', 'code']).execute()).map((r) => [r.code, r.id]),
+  );
   await db.kysely
     .insertInto('area_successions')
-    .values({ predecessor_id: ids.E07000150!, successor_id: ids.E06000061!, change_type: 'merger', effective_date: '2021-04-01', note: null })
+    .values({
+      predecessor_id: ids.E07000150!,
+      successor_id: ids.E06000061!,
+      change_type: 'merger',
+      effective_date: '2021-04-01',
+      note: null,
+    })
     .execute();
   return ids;
 }

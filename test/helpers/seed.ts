@@ -5,7 +5,10 @@ import { runImport, type ImportSummary } from '../../src/modules/imports/service
 import type { Db } from '../../src/platform/db.ts';
 import { sharedFile } from './shared-data.ts';
 
-/** The real geography files, as `sli import areas-vintages` takes them (the 2014 lookup adds the 2019 abolitions' parents). */
+/**
+ * The real geography files, as `sli import areas-vintages` takes them (the 2014 lookup adds the 2019 abolitions'
+ * parents).
+ */
 export const GEOGRAPHY_FILES = [
   'geography/england_ltla_vintages_2019_2025.csv',
   'geography/ons_la_changes_2014_2025.csv',
@@ -15,7 +18,13 @@ export const GEOGRAPHY_FILES = [
 
 /** Imports the geography files through the import engine (published), as the CLI would. */
 export async function importGeography(db: Db, now?: Date): Promise<ImportSummary> {
-  return runImport(db, { adapter: areasVintagesAdapter, files: GEOGRAPHY_FILES.map(sharedFile), publish: true, applyGeography, ...(now ? { now } : {}) });
+  return runImport(db, {
+    adapter: areasVintagesAdapter,
+    files: GEOGRAPHY_FILES.map(sharedFile),
+    publish: true,
+    applyGeography,
+    ...(now ? { now } : {}),
+  });
 }
 
 /**
@@ -25,16 +34,25 @@ export async function importGeography(db: Db, now?: Date): Promise<ImportSummary
 export async function seedAreas(db: Db): Promise<void> {
   const summary = await importGeography(db);
   if (summary.state !== 'published' && summary.state !== 'unchanged') {
-    throw new Error(`seedAreas: ${summary.message} ${summary.errors.slice(0, 5).map((e) => `${e.at.file}:${e.at.line} ${e.message}`).join('; ')}`);
+    throw new Error(
+      `seedAreas: ${summary.message} ${summary.errors
+        .slice(0, 5)
+        .map((e) => `${e.at.file}:${e.at.line} ${e.message}`)
+        .join('; ')}`,
+    );
   }
 }
 
 /** The catalogue's view of the real geography, from the areas-vintages adapter (no database). */
 export async function realAreas(): Promise<(code: string) => KnownArea | undefined> {
   const areas = new Map<string, KnownArea>();
-  for await (const item of areasVintagesAdapter.read(GEOGRAPHY_FILES.map(sharedFile), { error: () => {}, progress: () => {} })) {
+  for await (const item of areasVintagesAdapter.read(GEOGRAPHY_FILES.map(sharedFile), {
+    error: () => {},
+    progress: () => {},
+  })) {
     if (item.kind !== 'geography') continue;
-    for (const a of item.geography.areas) areas.set(a.code, { code: a.code, name: a.name, validFrom: a.validFrom, validTo: a.validTo, successors: [] });
+    for (const a of item.geography.areas)
+      areas.set(a.code, { code: a.code, name: a.name, validFrom: a.validFrom, validTo: a.validTo, successors: [] });
     for (const s of item.geography.successions) areas.get(s.predecessor)?.successors.push(s.successor);
   }
   return (code) => areas.get(code);

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /** ../shared/data beside the repository (or SLI_SHARED_DATA). Tests that need it fail clearly when it is absent. */
 export const SHARED_DATA = path.resolve(
-  process.env.SLI_SHARED_DATA ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data'),
+  process.env.SLI_SHARED_DATA ??
+    path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data'),
 );
 
 export function sharedFile(relative: string): string {

@@ -1,4 +1,7 @@
-/** A short questionnaire (every question kind the fielding pages handle: radios, checkboxes with "none", routing and piping, a grid, a number) and form-post helpers for survey tests. */
+/**
+ * A short questionnaire (every question kind the fielding pages handle: radios, checkboxes with "none", routing and
+ * piping, a grid, a number) and form-post helpers for survey tests.
+ */
 import type { App } from '../../src/platform/app-types.ts';
 import type { Db } from '../../src/platform/db.ts';
 import type { Signed } from './auth.ts';
@@ -12,15 +15,52 @@ export const PERCEPTION_V1 = {
   pages: [
     {
       elements: [
-        { type: 'radiogroup', name: 'Q1', title: 'How well informed do you feel about sector-led improvement?', isRequired: true, choices: [{ value: '1', text: 'Very well informed' }, { value: '2', text: 'Fairly well informed' }, { value: '3', text: 'Not well informed' }] },
-        { type: 'checkbox', name: 'Q2', title: 'Which kinds of support have you used?', isRequired: true, choices: [{ value: 'peer', text: 'Peer challenge' }, { value: 'mentor', text: 'Mentoring' }], showNoneItem: true },
+        {
+          type: 'radiogroup',
+          name: 'Q1',
+          title: 'How well informed do you feel about sector-led improvement?',
+          isRequired: true,
+          choices: [
+            { value: '1', text: 'Very well informed' },
+            { value: '2', text: 'Fairly well informed' },
+            { value: '3', text: 'Not well informed' },
+          ],
+        },
+        {
+          type: 'checkbox',
+          name: 'Q2',
+          title: 'Which kinds of support have you used?',
+          isRequired: true,
+          choices: [
+            { value: 'peer', text: 'Peer challenge' },
+            { value: 'mentor', text: 'Mentoring' },
+          ],
+          showNoneItem: true,
+        },
         { type: 'comment', name: 'Q3', title: 'What made {Q2} useful?', visibleIf: "{Q2} notcontains 'none'" },
         {
-          type: 'matrix', name: 'Q4', title: 'How far do you agree with each statement?', isRequired: true,
-          columns: [{ value: '1', text: 'Agree' }, { value: '2', text: 'Neither agree nor disagree' }, { value: '3', text: 'Disagree' }],
-          rows: [{ value: 'a', text: 'Support is easy to find' }, { value: 'b', text: 'Support is good value' }],
+          type: 'matrix',
+          name: 'Q4',
+          title: 'How far do you agree with each statement?',
+          isRequired: true,
+          columns: [
+            { value: '1', text: 'Agree' },
+            { value: '2', text: 'Neither agree nor disagree' },
+            { value: '3', text: 'Disagree' },
+          ],
+          rows: [
+            { value: 'a', text: 'Support is easy to find' },
+            { value: 'b', text: 'Support is good value' },
+          ],
         },
-        { type: 'text', inputType: 'number', name: 'Q5', title: 'How many staff work on improvement?', min: 0, max: 500 },
+        {
+          type: 'text',
+          inputType: 'number',
+          name: 'Q5',
+          title: 'How many staff work on improvement?',
+          min: 0,
+          max: 500,
+        },
       ],
     },
   ],
@@ -33,13 +73,27 @@ export const isoIn = (days: number) => new Date(Date.now() + days * 86_400_000).
 
 /** POSTs a JSON body to the API as a signed-in user (session cookie and CSRF header). */
 export const apiPost = (app: App, who: Signed | null, url: string, body: unknown) =>
-  app.inject({ method: 'POST', url, headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}, payload: body as object });
+  app.inject({
+    method: 'POST',
+    url,
+    headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {},
+    payload: body as object,
+  });
 
 /** POSTs a form as a browser would (repeated fields for checkboxes). */
 export function formPost(app: App, url: string, fields: Record<string, string | number | string[]>, cookie?: string) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, String(x));
-  return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...(cookie ? { cookie } : {}) }, payload: body.toString() });
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html',
+      ...(cookie ? { cookie } : {}),
+    },
+    payload: body.toString(),
+  });
 }
 
 /** The revision a respondent's form carries. */
@@ -47,10 +101,15 @@ export const revisionOf = (html: string): number => Number(/name="revision" valu
 
 /** Links from the links CSV: [area_code, link] pairs. */
 export const linksOf = (csv: string): { area: string; link: string; path: string; key: string; token: string }[] =>
-  csv.trim().split('\n').slice(1).filter(Boolean).map((line) => {
-    const cells = line.split(',');
-    const link = cells.at(-1)!;
-    const path = new URL(link).pathname;
-    const [, , key, token] = path.split('/');
-    return { area: cells[0]!, link, path, key: key!, token: token! };
-  });
+  csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => {
+      const cells = line.split(',');
+      const link = cells.at(-1)!;
+      const path = new URL(link).pathname;
+      const [, , key, token] = path.split('/');
+      return { area: cells[0]!, link, path, key: key!, token: token! };
+    });

@@ -29,14 +29,54 @@ describe('accounts, roles and access', () => {
     db = await createTestDb();
     await seedAreas(db);
     // A screening with one flag: Trafford is bottom of the metropolitan districts on both fixture measures.
-    const codes = (await db.kysely.selectFrom('areas').select('code').where('type', '=', 'E08').where('valid_to', 'is', null).execute()).map((r) => r.code);
-    const rows: FixtureRow[] = codes.flatMap((c, i) => [2021, 2022].flatMap((y) => [['acc.a', c, y, c === 'E08000009' ? 1 : 50 + i], ['acc.b', c, y, c === 'E08000009' ? 1 : 50 + i]] as FixtureRow[]));
+    const codes = (
+      await db.kysely
+        .selectFrom('areas')
+        .select('code')
+        .where('type', '=', 'E08')
+        .where('valid_to', 'is', null)
+        .execute()
+    ).map((r) => r.code);
+    const rows: FixtureRow[] = codes.flatMap((c, i) =>
+      [2021, 2022].flatMap(
+        (y) =>
+          [
+            ['acc.a', c, y, c === 'E08000009' ? 1 : 50 + i],
+            ['acc.b', c, y, c === 'E08000009' ? 1 : 50 + i],
+          ] as FixtureRow[],
+      ),
+    );
     const metrics = ['acc.a', 'acc.b'].map((m) => testMetric(m, { applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }));
     await runImport(db, { adapter: fixtureAdapter(metrics, rows), files: [], publish: true });
     const sector = servicesFor(db).sector;
-    await sector.loadBasket({ id: 'acc', version: '1', name: 'b', description: 'fixture', baseline: '2021-10-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 'acc.a', why: 't' }, { metric: 'acc.b', why: 't' }] });
+    await sector.loadBasket({
+      id: 'acc',
+      version: '1',
+      name: 'b',
+      description: 'fixture',
+      baseline: '2021-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [
+        { metric: 'acc.a', why: 't' },
+        { metric: 'acc.b', why: 't' },
+      ],
+    });
     const ew = servicesFor(db).earlyWarning;
-    await ew.load({ id: 'sector-early-warning', version: '1', name: 'Fixture rules', description: 'fixture', rules: [{ id: 'bottom', type: 'bottom-quartile', statement: 'Bottom quarter on both.', params: { basket: 'acc', k: 2, group: 'same-type' } }] });
+    await ew.load({
+      id: 'sector-early-warning',
+      version: '1',
+      name: 'Fixture rules',
+      description: 'fixture',
+      rules: [
+        {
+          id: 'bottom',
+          type: 'bottom-quartile',
+          statement: 'Bottom quarter on both.',
+          params: { basket: 'acc', k: 2, group: 'same-type' },
+        },
+      ],
+    });
     await ew.screen();
     flagId = (await ew.results({})).flags[0]!.id;
 
@@ -50,17 +90,26 @@ describe('accounts, roles and access', () => {
     await db.drop();
   });
 
-  const headers = (who: Who, extra: Record<string, string> = {}) => (who === 'visitor' ? extra : { cookie: as[who]!.cookie, ...extra });
+  const headers = (who: Who, extra: Record<string, string> = {}) =>
+    who === 'visitor' ? extra : { cookie: as[who]!.cookie, ...extra };
   const csrfOf = (who: Who) => (who === 'visitor' ? 'none' : as[who]!.csrf);
 
   it('refuses bad users with a message per field, and never stores a password in clear', async () => {
     const accounts = servicesFor(db).accounts;
-    const err = await accounts.addUser({ email: 'not-an-email', name: ' ', password: 'short', role: 'boss' }).catch((e: unknown) => e);
+    const err = await accounts
+      .addUser({ email: 'not-an-email', name: ' ', password: 'short', role: 'boss' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).errors.map((e) => e.field)).toEqual(['email', 'name', 'role', 'password']);
-    const council = await accounts.addUser({ email: 'x@y.example', name: 'X', password: PASSWORD, role: 'council', council: 'E99999999' }).catch((e: unknown) => e);
-    expect((council as AppError).errors).toEqual([{ field: 'council', value: 'E99999999', message: 'is not a council code we know' }]);
-    const dup = await accounts.addUser({ ...USERS.analyst, email: 'ANALYST@sector.example', password: PASSWORD }).catch((e: unknown) => e);
+    const council = await accounts
+      .addUser({ email: 'x@y.example', name: 'X', password: PASSWORD, role: 'council', council: 'E99999999' })
+      .catch((e: unknown) => e);
+    expect((council as AppError).errors).toEqual([
+      { field: 'council', value: 'E99999999', message: 'is not a council code we know' },
+    ]);
+    const dup = await accounts
+      .addUser({ ...USERS.analyst, email: 'ANALYST@sector.example', password: PASSWORD })
+      .catch((e: unknown) => e);
     expect((dup as AppError).errors[0]).toMatchObject({ field: 'email', message: 'already has an account' });
     const stored = await db.kysely.selectFrom('users').select('password_hash').execute();
     for (const s of stored) expect(s.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
@@ -71,9 +120,15 @@ describe('accounts, roles and access', () => {
     const form = await app.inject({ method: 'GET', url: '/sign-in' });
     const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
     const post = (payload: Record<string, string>, cookie = cookiesOf(form)) =>
-      app.inject({ method: 'POST', url: '/sign-in', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(payload).toString() });
+      app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(payload).toString(),
+      });
     expect((await post({ email: USERS.analyst.email, password: PASSWORD, _csrf: 'forged' })).statusCode).toBe(403);
-    expect((await post({ email: USERS.analyst.email, password: PASSWORD, _csrf: token }, '')).statusCode).toBe(403); // no cookie to match
+    // no cookie to match
+    expect((await post({ email: USERS.analyst.email, password: PASSWORD, _csrf: token }, '')).statusCode).toBe(403);
     const wrong = await post({ email: USERS.analyst.email, password: 'wrong password!!', _csrf: token });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('Enter a correct email address and password.');
@@ -89,12 +144,17 @@ describe('accounts, roles and access', () => {
   it('limits failed sign-ins per address, even with the right password afterwards, and says when to try again', async () => {
     const accounts = servicesFor(db).accounts;
     await accounts.addUser({ email: 'target@sector.example', name: 'Target', role: 'analyst', password: PASSWORD });
-    for (let i = 0; i < LOGIN_LIMIT; i++) await expect(accounts.signIn('target@sector.example', 'guess number ' + i, '10.0.0.1')).rejects.toMatchObject({ status: 401 });
+    for (let i = 0; i < LOGIN_LIMIT; i++)
+      await expect(accounts.signIn('target@sector.example', 'guess number ' + i, '10.0.0.1')).rejects.toMatchObject({
+        status: 401,
+      });
     const blocked = await accounts.signIn('target@sector.example', PASSWORD, '10.0.0.2').catch((e: unknown) => e);
     expect(blocked).toMatchObject({ status: 429, code: 'too-many-attempts', headers: { 'retry-after': '900' } });
     // The window passes: sign-in works again.
     const later = new Date(Date.now() + 16 * 60_000);
-    await expect(accounts.signIn('target@sector.example', PASSWORD, '10.0.0.2', later)).resolves.toMatchObject({ user: { email: 'target@sector.example' } });
+    await expect(accounts.signIn('target@sector.example', PASSWORD, '10.0.0.2', later)).resolves.toMatchObject({
+      user: { email: 'target@sector.example' },
+    });
   });
 
   it('logs each sign-in, failure and lock-out with the user id and role, not the email, password, token or IP', async () => {
@@ -110,7 +170,13 @@ describe('accounts, roles and access', () => {
     }
     await expect(accounts.signIn(email, PASSWORD, ip)).rejects.toMatchObject({ status: 429 });
 
-    const events = lines.map((l) => ({ event: l.event, level: l.level, module: l.module, userId: l.userId, role: l.role }));
+    const events = lines.map((l) => ({
+      event: l.event,
+      level: l.level,
+      module: l.module,
+      userId: l.userId,
+      role: l.role,
+    }));
     const info = { level: 30, module: 'accounts' };
     expect(events[0]).toEqual({ ...info, event: 'sign-in', userId: id, role: 'analyst' });
     expect(events[1]).toEqual({ ...info, event: 'sign-in-failed', userId: null, role: null });
@@ -128,17 +194,77 @@ describe('accounts, roles and access', () => {
   });
 
   // Every protected route, for every role: [method, url, body?] → expected status per role.
-  const ROUTES: { name: string; method: 'GET' | 'POST'; url: () => string; json?: object; form?: boolean; expect: Record<Who, number> }[] = [
-    { name: 'early-warning API', method: 'GET', url: () => '/api/v1/sector/early-warning.json', expect: { visitor: 401, council: 403, analyst: 200, admin: 200 } },
-    { name: 'screening run API', method: 'POST', url: () => '/api/v1/sector/early-warning/runs', expect: { visitor: 401, council: 403, analyst: 201, admin: 201 } },
-    { name: 'annotation API', method: 'POST', url: () => `/api/v1/sector/early-warning/flags/${flagId}/annotations`, json: { text: 'Support offered' }, expect: { visitor: 401, council: 403, analyst: 201, admin: 201 } },
-    { name: 'early-warning page', method: 'GET', url: () => '/sector/early-warning', expect: { visitor: 303, council: 403, analyst: 200, admin: 200 } },
-    { name: 'screening run form', method: 'POST', url: () => '/sector/early-warning/runs', form: true, expect: { visitor: 401, council: 403, analyst: 303, admin: 303 } },
-    { name: 'annotation form', method: 'POST', url: () => `/sector/early-warning/flags/${flagId}/annotations`, form: true, expect: { visitor: 401, council: 403, analyst: 303, admin: 303 } },
-    { name: 'who am I', method: 'GET', url: () => '/api/v1/me', expect: { visitor: 401, council: 200, analyst: 200, admin: 200 } },
-    { name: 'account page', method: 'GET', url: () => '/account', expect: { visitor: 303, council: 200, analyst: 200, admin: 200 } },
-    { name: 'public rules', method: 'GET', url: () => '/api/v1/sector/rules', expect: { visitor: 200, council: 200, analyst: 200, admin: 200 } },
-    { name: 'public council page', method: 'GET', url: () => '/areas/E08000009', expect: { visitor: 200, council: 200, analyst: 200, admin: 200 } },
+  const ROUTES: {
+    name: string;
+    method: 'GET' | 'POST';
+    url: () => string;
+    json?: object;
+    form?: boolean;
+    expect: Record<Who, number>;
+  }[] = [
+    {
+      name: 'early-warning API',
+      method: 'GET',
+      url: () => '/api/v1/sector/early-warning.json',
+      expect: { visitor: 401, council: 403, analyst: 200, admin: 200 },
+    },
+    {
+      name: 'screening run API',
+      method: 'POST',
+      url: () => '/api/v1/sector/early-warning/runs',
+      expect: { visitor: 401, council: 403, analyst: 201, admin: 201 },
+    },
+    {
+      name: 'annotation API',
+      method: 'POST',
+      url: () => `/api/v1/sector/early-warning/flags/${flagId}/annotations`,
+      json: { text: 'Support offered' },
+      expect: { visitor: 401, council: 403, analyst: 201, admin: 201 },
+    },
+    {
+      name: 'early-warning page',
+      method: 'GET',
+      url: () => '/sector/early-warning',
+      expect: { visitor: 303, council: 403, analyst: 200, admin: 200 },
+    },
+    {
+      name: 'screening run form',
+      method: 'POST',
+      url: () => '/sector/early-warning/runs',
+      form: true,
+      expect: { visitor: 401, council: 403, analyst: 303, admin: 303 },
+    },
+    {
+      name: 'annotation form',
+      method: 'POST',
+      url: () => `/sector/early-warning/flags/${flagId}/annotations`,
+      form: true,
+      expect: { visitor: 401, council: 403, analyst: 303, admin: 303 },
+    },
+    {
+      name: 'who am I',
+      method: 'GET',
+      url: () => '/api/v1/me',
+      expect: { visitor: 401, council: 200, analyst: 200, admin: 200 },
+    },
+    {
+      name: 'account page',
+      method: 'GET',
+      url: () => '/account',
+      expect: { visitor: 303, council: 200, analyst: 200, admin: 200 },
+    },
+    {
+      name: 'public rules',
+      method: 'GET',
+      url: () => '/api/v1/sector/rules',
+      expect: { visitor: 200, council: 200, analyst: 200, admin: 200 },
+    },
+    {
+      name: 'public council page',
+      method: 'GET',
+      url: () => '/areas/E08000009',
+      expect: { visitor: 200, council: 200, analyst: 200, admin: 200 },
+    },
   ];
   for (const r of ROUTES) {
     for (const who of ['visitor', 'council', 'analyst', 'admin'] as const) {
@@ -146,8 +272,21 @@ describe('accounts, roles and access', () => {
         const res = await app.inject({
           method: r.method,
           url: r.url(),
-          headers: headers(who, r.json ? { 'content-type': 'application/json', 'x-csrf-token': csrfOf(who) } : r.form ? { 'content-type': 'application/x-www-form-urlencoded' } : r.method === 'POST' ? { 'x-csrf-token': csrfOf(who) } : {}),
-          ...(r.json ? { payload: JSON.stringify(r.json) } : r.form ? { payload: new URLSearchParams({ _csrf: csrfOf(who), text: 'Peer challenge booked' }).toString() } : {}),
+          headers: headers(
+            who,
+            r.json
+              ? { 'content-type': 'application/json', 'x-csrf-token': csrfOf(who) }
+              : r.form
+                ? { 'content-type': 'application/x-www-form-urlencoded' }
+                : r.method === 'POST'
+                  ? { 'x-csrf-token': csrfOf(who) }
+                  : {},
+          ),
+          ...(r.json
+            ? { payload: JSON.stringify(r.json) }
+            : r.form
+              ? { payload: new URLSearchParams({ _csrf: csrfOf(who), text: 'Peer challenge booked' }).toString() }
+              : {}),
         });
         expect(res.statusCode, res.body.slice(0, 300)).toBe(r.expect[who]);
         if (r.expect[who] === 303 && who === 'visitor') expect(res.headers.location).toMatch(/^\/sign-in\?next=/);
@@ -156,19 +295,41 @@ describe('accounts, roles and access', () => {
   }
 
   it('refuses a signed-in write without the CSRF token', async () => {
-    const res = await app.inject({ method: 'POST', url: `/api/v1/sector/early-warning/flags/${flagId}/annotations`, headers: headers('analyst', { 'content-type': 'application/json' }), payload: { text: 'x' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/sector/early-warning/flags/${flagId}/annotations`,
+      headers: headers('analyst', { 'content-type': 'application/json' }),
+      payload: { text: 'x' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ code: 'csrf' });
   });
 
   it('shows analysts the flags with evidence and the notes added, and keeps results private', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/sector/early-warning.json', headers: headers('analyst') });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/sector/early-warning.json',
+      headers: headers('analyst'),
+    });
     expect(res.headers['cache-control']).toBe('private, no-store');
-    const body = res.json() as { flags: { id: number; area: { code: string; name: string }; evidence: { summary: string }; annotations: { author: string; text: string }[] }[]; lastRun: { councils: number } };
+    const body = res.json() as {
+      flags: {
+        id: number;
+        area: { code: string; name: string };
+        evidence: { summary: string };
+        annotations: { author: string; text: string }[];
+      }[];
+      lastRun: { councils: number };
+    };
     expect(body.flags.map((f) => f.area.code)).toContain('E08000009');
     expect(body.flags.every((f) => f.evidence.summary.length > 0)).toBe(true);
     const annotated = body.flags.find((f) => f.id === flagId)!;
-    expect(annotated.annotations.map((a) => [a.author, a.text])).toEqual(expect.arrayContaining([['Sector Analyst', 'Support offered'], ['Administrator', 'Peer challenge booked']]));
+    expect(annotated.annotations.map((a) => [a.author, a.text])).toEqual(
+      expect.arrayContaining([
+        ['Sector Analyst', 'Support offered'],
+        ['Administrator', 'Peer challenge booked'],
+      ]),
+    );
     const page = await app.inject({ method: 'GET', url: '/sector/early-warning', headers: headers('analyst') });
     expect(page.body).toContain(annotated.area.name);
     expect(page.body).toContain('Support offered');
@@ -176,13 +337,22 @@ describe('accounts, roles and access', () => {
 
   it('signing out ends the session, and a disabled user can neither sign in nor keep a session', async () => {
     const mine = await signIn(app, USERS.admin.email, PASSWORD);
-    const out = await app.inject({ method: 'POST', url: '/sign-out', headers: { cookie: mine.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(mine.csrf)}` });
+    const out = await app.inject({
+      method: 'POST',
+      url: '/sign-out',
+      headers: { cookie: mine.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(mine.csrf)}`,
+    });
     expect(out.statusCode).toBe(303);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: mine.cookie } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: mine.cookie } })).statusCode).toBe(
+      401,
+    );
     const accounts = servicesFor(db).accounts;
     const council = await signIn(app, USERS.council.email, PASSWORD);
     await accounts.setDisabled(USERS.council.email, true);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: council.cookie } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: council.cookie } })).statusCode,
+    ).toBe(401);
     await expect(accounts.signIn(USERS.council.email, PASSWORD, '10.0.0.9')).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Who is asking: the session cookie read on every request (one indexed lookup, only when the cookie is present),
  * role checks for routes, and CSRF protection for every form and every cookie-authenticated write.
- * Cookies are HttpOnly, SameSite=Lax and Secure (unless SLI_COOKIE_SECURE=false, for plain-HTTP development off localhost).
+ * Cookies are HttpOnly, SameSite=Lax and Secure (unless SLI_COOKIE_SECURE=false, for plain-HTTP development off
+ * localhost).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
@@ -34,10 +35,24 @@ export function cookieOptions(secure: boolean, expires?: Date) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(expires ? { expires } : {}) };
 }
 
-/** Refuses the request unless the user is signed in with one of the roles: 401 for a visitor, 403 for the wrong role. */
+/**
+ * Refuses the request unless the user is signed in with one of the roles: 401 for a visitor, 403 for the wrong role.
+ */
 export function requireRole(req: FastifyRequest, roles: readonly Role[]): SessionUser {
-  if (!req.user) throw new AppError(401, 'sign-in-required', 'Sign in to see this. Screening results are for analysts and administrators.', [], { 'www-authenticate': 'Cookie realm="sli", form="/sign-in"' });
-  if (!roles.includes(req.user.role)) throw new AppError(403, 'forbidden', `This needs the ${roles.join(' or ')} role; you are signed in as ${req.user.role}.`);
+  if (!req.user)
+    throw new AppError(
+      401,
+      'sign-in-required',
+      'Sign in to see this. Screening results are for analysts and administrators.',
+      [],
+      { 'www-authenticate': 'Cookie realm="sli", form="/sign-in"' },
+    );
+  if (!roles.includes(req.user.role))
+    throw new AppError(
+      403,
+      'forbidden',
+      `This needs the ${roles.join(' or ')} role; you are signed in as ${req.user.role}.`,
+    );
   return req.user;
 }
 
@@ -57,11 +72,18 @@ export function csrfToken(req: FastifyRequest, reply: FastifyReply, secure: bool
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** Checks a form's `_csrf` field or an `x-csrf-token` header against the session's (or the double-submit cookie's) token. */
+/**
+ * Checks a form's `_csrf` field or an `x-csrf-token` header against the session's (or the double-submit cookie's)
+ * token.
+ */
 export function checkCsrf(req: FastifyRequest): void {
   const given = ((req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token']) as unknown;
   const expected = req.user ? req.user.csrfToken : req.cookies?.[CSRF_COOKIE];
   if (typeof given !== 'string' || !expected || !same(given, expected)) {
-    throw new AppError(403, 'csrf', 'This form has expired or did not come from this service. Go back, reload the page and try again.');
+    throw new AppError(
+      403,
+      'csrf',
+      'This form has expired or did not come from this service. Go back, reload the page and try again.',
+    );
   }
 }

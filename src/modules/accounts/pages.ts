@@ -23,7 +23,12 @@ export function accountsPages(app: App, accounts: AccountsService, secure: boole
     } catch (e) {
       if (!(e instanceof AppError) || (e.status !== 401 && e.status !== 429)) throw e;
       for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
-      return reply.status(e.status).view('sign-in.njk', { csrf: csrfToken(req, reply, secure), next: safeNext(req.body.next), email: req.body.email, problem: e.message });
+      return reply.status(e.status).view('sign-in.njk', {
+        csrf: csrfToken(req, reply, secure),
+        next: safeNext(req.body.next),
+        email: req.body.email,
+        problem: e.message,
+      });
     }
   });
 

@@ -1,5 +1,12 @@
 import type { GeographyBundle } from './bundle.ts';
-import { areasRepository as repo, type Handle, type NameRow, type NewArea, type ParentRow, type SuccessionRow } from './repository.ts';
+import {
+  areasRepository as repo,
+  type Handle,
+  type NameRow,
+  type NewArea,
+  type ParentRow,
+  type SuccessionRow,
+} from './repository.ts';
 import { GSS_CODE } from './types.ts';
 
 export interface GeographyCounts {
@@ -16,9 +23,17 @@ export interface GeographyCounts {
 
 const FIELDS = ['name', 'type', 'valid_from', 'valid_to', 'source'] as const;
 type Field = (typeof FIELDS)[number];
-const CAMEL: Record<Field, string> = { name: 'name', type: 'type', valid_from: 'validFrom', valid_to: 'validTo', source: 'source' };
+const CAMEL: Record<Field, string> = {
+  name: 'name',
+  type: 'type',
+  valid_from: 'validFrom',
+  valid_to: 'validTo',
+  source: 'source',
+};
 
-/** Refuses a bundle that contradicts itself: a bad or repeated code, a reference to an unknown area, overlapping keys. */
+/**
+ * Refuses a bundle that contradicts itself: a bad or repeated code, a reference to an unknown area, overlapping keys.
+ */
 function checkBundle(bundle: GeographyBundle, known: Set<string>): void {
   const codes = new Set<string>();
   for (const a of bundle.areas) {
@@ -29,15 +44,20 @@ function checkBundle(bundle: GeographyBundle, known: Set<string>): void {
   const exists = (c: string) => codes.has(c) || known.has(c);
   const keys = new Set<string>();
   for (const p of bundle.parents) {
-    if (!codes.has(p.code)) throw new TypeError(`geography bundle: parent row for ${p.code}, which is not among the bundle's areas`);
-    if (!exists(p.parent)) throw new TypeError(`geography bundle: ${p.code}'s ${p.relation} ${p.parent} is not a known area`);
+    if (!codes.has(p.code))
+      throw new TypeError(`geography bundle: parent row for ${p.code}, which is not among the bundle's areas`);
+    if (!exists(p.parent))
+      throw new TypeError(`geography bundle: ${p.code}'s ${p.relation} ${p.parent} is not a known area`);
     const key = `${p.code}|${p.relation}|${p.validFrom}`;
-    if (keys.has(key)) throw new TypeError(`geography bundle: two ${p.relation} parents of ${p.code} from ${p.validFrom}`);
+    if (keys.has(key))
+      throw new TypeError(`geography bundle: two ${p.relation} parents of ${p.code} from ${p.validFrom}`);
     keys.add(key);
   }
   for (const s of bundle.successions) {
-    if (!codes.has(s.predecessor)) throw new TypeError(`geography bundle: succession from ${s.predecessor}, which is not among the bundle's areas`);
-    if (!exists(s.successor)) throw new TypeError(`geography bundle: ${s.predecessor}'s successor ${s.successor} is not a known area`);
+    if (!codes.has(s.predecessor))
+      throw new TypeError(`geography bundle: succession from ${s.predecessor}, which is not among the bundle's areas`);
+    if (!exists(s.successor))
+      throw new TypeError(`geography bundle: ${s.predecessor}'s successor ${s.successor} is not a known area`);
   }
 }
 
@@ -46,7 +66,8 @@ const group = <T>(rows: T[], key: (r: T) => number): Map<number, T[]> => {
   for (const r of rows) (m.get(key(r)) ?? m.set(key(r), []).get(key(r))!).push(r);
   return m;
 };
-const sameList = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+const sameList = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 /**
  * Applies a geography bundle inside the caller's transaction (it never opens one): areas are upserted by code, and the
@@ -54,7 +75,11 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && [...a].s
  * written; each created or changed area is recorded in the change log with what it was and what it became. Areas
  * missing from the bundle are kept (a retired code never disappears).
  */
-export async function applyGeography(h: Handle, bundle: GeographyBundle, ctx: { importId: number; now: string }): Promise<GeographyCounts> {
+export async function applyGeography(
+  h: Handle,
+  bundle: GeographyBundle,
+  ctx: { importId: number; now: string },
+): Promise<GeographyCounts> {
   const before = await repo.allAreas(h);
   checkBundle(bundle, new Set(before.map((a) => a.code)));
   const stored = new Map(before.map((a) => [a.code, a]));
@@ -63,7 +88,15 @@ export async function applyGeography(h: Handle, bundle: GeographyBundle, ctx: { 
   const inserts: NewArea[] = [];
   const fieldChanges = new Map<string, { before: Record<string, unknown>; after: Record<string, unknown> }>();
   for (const a of bundle.areas) {
-    const row: NewArea = { code: a.code, name: a.name, type: a.code.slice(0, 3), valid_from: a.validFrom, valid_to: a.validTo, source: bundle.source, updated_at: ctx.now };
+    const row: NewArea = {
+      code: a.code,
+      name: a.name,
+      type: a.code.slice(0, 3),
+      valid_from: a.validFrom,
+      valid_to: a.validTo,
+      source: bundle.source,
+      updated_at: ctx.now,
+    };
     const old = stored.get(a.code);
     if (!old) {
       inserts.push(row);
@@ -87,31 +120,64 @@ export async function applyGeography(h: Handle, bundle: GeographyBundle, ctx: { 
   // Parents, names and successions as comparable text, per area.
   const parentText = (r: ParentRow) => `${r.relation} ${codeOf.get(r.parent_id)} ${r.valid_from}..${r.valid_to ?? ''}`;
   const nameText = (r: NameRow) => `${r.name} ${r.valid_from}..${r.valid_to ?? ''}`;
-  const succText = (r: SuccessionRow) => `${codeOf.get(r.successor_id)} ${r.change_type} ${r.effective_date}${r.note ? ` (${r.note})` : ''}`;
+  const succText = (r: SuccessionRow) =>
+    `${codeOf.get(r.successor_id)} ${r.change_type} ${r.effective_date}${r.note ? ` (${r.note})` : ''}`;
   const oldParents = group(await repo.allParents(h), (r) => r.area_id);
   const oldNames = group(await repo.allNames(h), (r) => r.area_id);
   const oldSuccs = group(await repo.allSuccessions(h), (r) => r.predecessor_id);
   const newParents = group(
-    bundle.parents.map((p): ParentRow => ({ area_id: id(p.code), relation: p.relation, parent_id: id(p.parent), valid_from: p.validFrom, valid_to: p.validTo })),
+    bundle.parents.map((p): ParentRow => ({
+      area_id: id(p.code),
+      relation: p.relation,
+      parent_id: id(p.parent),
+      valid_from: p.validFrom,
+      valid_to: p.validTo,
+    })),
     (r) => r.area_id,
   );
   const newNames = group(
-    bundle.areas.flatMap((a) => (a.names ?? []).map((n): NameRow => ({ area_id: id(a.code), name: n.name, valid_from: n.validFrom, valid_to: n.validTo }))),
+    bundle.areas.flatMap((a) =>
+      (a.names ?? []).map((n): NameRow => ({
+        area_id: id(a.code),
+        name: n.name,
+        valid_from: n.validFrom,
+        valid_to: n.validTo,
+      })),
+    ),
     (r) => r.area_id,
   );
   const newSuccs = group(
-    bundle.successions.map((s): SuccessionRow => ({ predecessor_id: id(s.predecessor), successor_id: id(s.successor), change_type: s.changeType, effective_date: s.effectiveDate, note: s.note ?? null })),
+    bundle.successions.map((s): SuccessionRow => ({
+      predecessor_id: id(s.predecessor),
+      successor_id: id(s.successor),
+      change_type: s.changeType,
+      effective_date: s.effectiveDate,
+      note: s.note ?? null,
+    })),
     (r) => r.predecessor_id,
   );
 
   const parentIds: number[] = [];
   const nameIds: number[] = [];
   const succIds: number[] = [];
-  const log: { at: string; entity: string; action: string; entity_key: string; import_id: number; detail: string | null }[] = [];
+  const log: {
+    at: string;
+    entity: string;
+    action: string;
+    entity_key: string;
+    import_id: number;
+    detail: string | null;
+  }[] = [];
   for (const a of bundle.areas) {
     const areaId = id(a.code);
     const detail: { before: Record<string, unknown>; after: Record<string, unknown> } = { before: {}, after: {} };
-    const compare = <T>(label: string, olds: T[] | undefined, news: T[] | undefined, text: (r: T) => string, changedIds: number[]) => {
+    const compare = <T>(
+      label: string,
+      olds: T[] | undefined,
+      news: T[] | undefined,
+      text: (r: T) => string,
+      changedIds: number[],
+    ) => {
       const o = (olds ?? []).map(text);
       const n = (news ?? []).map(text);
       if (sameList(o, n)) return;
@@ -124,7 +190,17 @@ export async function applyGeography(h: Handle, bundle: GeographyBundle, ctx: { 
     compare('successors', oldSuccs.get(areaId), newSuccs.get(areaId), succText, succIds);
     if (created.has(a.code)) {
       counts.created++;
-      log.push({ at: ctx.now, entity: 'area', action: 'created', entity_key: a.code, import_id: ctx.importId, detail: JSON.stringify({ before: null, after: { name: a.name, type: a.code.slice(0, 3), validFrom: a.validFrom, validTo: a.validTo } }) });
+      log.push({
+        at: ctx.now,
+        entity: 'area',
+        action: 'created',
+        entity_key: a.code,
+        import_id: ctx.importId,
+        detail: JSON.stringify({
+          before: null,
+          after: { name: a.name, type: a.code.slice(0, 3), validFrom: a.validFrom, validTo: a.validTo },
+        }),
+      });
       continue;
     }
     const fields = fieldChanges.get(a.code);
@@ -137,8 +213,22 @@ export async function applyGeography(h: Handle, bundle: GeographyBundle, ctx: { 
       continue;
     }
     counts.updated++;
-    await repo.updateArea(h, areaId, { name: a.name, type: a.code.slice(0, 3), valid_from: a.validFrom, valid_to: a.validTo, source: bundle.source, updated_at: ctx.now });
-    log.push({ at: ctx.now, entity: 'area', action: 'updated', entity_key: a.code, import_id: ctx.importId, detail: JSON.stringify(detail) });
+    await repo.updateArea(h, areaId, {
+      name: a.name,
+      type: a.code.slice(0, 3),
+      valid_from: a.validFrom,
+      valid_to: a.validTo,
+      source: bundle.source,
+      updated_at: ctx.now,
+    });
+    log.push({
+      at: ctx.now,
+      entity: 'area',
+      action: 'updated',
+      entity_key: a.code,
+      import_id: ctx.importId,
+      detail: JSON.stringify(detail),
+    });
   }
 
   const rowsFor = <T>(ids: number[], byArea: Map<number, T[]>) => ids.flatMap((i) => byArea.get(i) ?? []);

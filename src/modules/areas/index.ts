@@ -19,7 +19,17 @@ export {
   type LiveArea,
   type ResolvedArea,
 } from './service.ts';
-export { AREA_TYPES, COUNCIL_TYPES, isIsoDate, today, typeInfo, typePrefixes, type AreaType, type Status, type Tier } from './types.ts';
+export {
+  AREA_TYPES,
+  COUNCIL_TYPES,
+  isIsoDate,
+  today,
+  typeInfo,
+  typePrefixes,
+  type AreaType,
+  type Status,
+  type Tier,
+} from './types.ts';
 
 export const areasModule: AppModule<{ areas: AreasService }> = {
   name: 'areas',

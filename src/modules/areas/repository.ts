@@ -79,12 +79,26 @@ export interface ListFilter {
 type Eb = ExpressionBuilder<Database, 'areas'>;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const liveWhere = (eb: Eb, at: string): Expression<SqlBool> =>
-  eb.and([eb.or([eb('areas.valid_from', 'is', null), eb('areas.valid_from', '<=', at)]), eb.or([eb('areas.valid_to', 'is', null), eb('areas.valid_to', '>=', at)])]);
+  eb.and([
+    eb.or([eb('areas.valid_from', 'is', null), eb('areas.valid_from', '<=', at)]),
+    eb.or([eb('areas.valid_to', 'is', null), eb('areas.valid_to', '>=', at)]),
+  ]);
 /** The name as at a date: the latest name begun by then, else the earliest known, else the area's own. */
 const nameAt = (eb: Eb, at: string) =>
   eb.fn.coalesce(
-    eb.selectFrom('area_names as n1').select('n1.name').whereRef('n1.area_id', '=', 'areas.id').where('n1.valid_from', '<=', at).orderBy('n1.valid_from', 'desc').limit(1),
-    eb.selectFrom('area_names as n2').select('n2.name').whereRef('n2.area_id', '=', 'areas.id').orderBy('n2.valid_from').limit(1),
+    eb
+      .selectFrom('area_names as n1')
+      .select('n1.name')
+      .whereRef('n1.area_id', '=', 'areas.id')
+      .where('n1.valid_from', '<=', at)
+      .orderBy('n1.valid_from', 'desc')
+      .limit(1),
+    eb
+      .selectFrom('area_names as n2')
+      .select('n2.name')
+      .whereRef('n2.area_id', '=', 'areas.id')
+      .orderBy('n2.valid_from')
+      .limit(1),
     eb.ref('areas.name'),
   );
 
@@ -96,8 +110,10 @@ export const areasRepository = {
   allNames: (h: Handle): Promise<NameRow[]> => k(h).selectFrom('area_names').selectAll().execute(),
   allSuccessions: (h: Handle): Promise<SuccessionRow[]> => k(h).selectFrom('area_successions').selectAll().execute(),
 
-  insertAreas: (h: Handle, rows: NewArea[]) => insertBatches(rows, (part) => k(h).insertInto('areas').values(part).execute()),
-  updateArea: (h: Handle, id: number, row: Omit<NewArea, 'code'>) => k(h).updateTable('areas').set(row).where('id', '=', id).execute(),
+  insertAreas: (h: Handle, rows: NewArea[]) =>
+    insertBatches(rows, (part) => k(h).insertInto('areas').values(part).execute()),
+  updateArea: (h: Handle, id: number, row: Omit<NewArea, 'code'>) =>
+    k(h).updateTable('areas').set(row).where('id', '=', id).execute(),
 
   async replaceParents(h: Handle, areaIds: number[], rows: ParentRow[]): Promise<void> {
     await insertBatches(areaIds, (ids) => k(h).deleteFrom('area_parents').where('area_id', 'in', ids).execute());
@@ -108,11 +124,22 @@ export const areasRepository = {
     await insertBatches(rows, (part) => k(h).insertInto('area_names').values(part).execute());
   },
   async replaceSuccessions(h: Handle, predecessorIds: number[], rows: SuccessionRow[]): Promise<void> {
-    await insertBatches(predecessorIds, (ids) => k(h).deleteFrom('area_successions').where('predecessor_id', 'in', ids).execute());
+    await insertBatches(predecessorIds, (ids) =>
+      k(h).deleteFrom('area_successions').where('predecessor_id', 'in', ids).execute(),
+    );
     await insertBatches(rows, (part) => k(h).insertInto('area_successions').values(part).execute());
   },
-  logChanges: (h: Handle, rows: { at: string; entity: string; action: string; entity_key: string; import_id: number | null; detail: string | null }[]) =>
-    insertBatches(rows, (part) => k(h).insertInto('change_log').values(part).execute()),
+  logChanges: (
+    h: Handle,
+    rows: {
+      at: string;
+      entity: string;
+      action: string;
+      entity_key: string;
+      import_id: number | null;
+      detail: string | null;
+    }[],
+  ) => insertBatches(rows, (part) => k(h).insertInto('change_log').values(part).execute()),
 
   // --- reading ---
   async list(h: Handle, f: ListFilter): Promise<{ total: number; rows: AreaRow[] }> {
@@ -126,7 +153,13 @@ export const areasRepository = {
         eb.or([
           eb(sql`upper(areas.code)`, 'like', sql`${codeLike} escape '\\'`),
           eb(sql`lower(areas.name)`, 'like', sql`${like} escape '\\'`),
-          eb.exists(eb.selectFrom('area_names as an').select('an.area_id').whereRef('an.area_id', '=', 'areas.id').where(sql`lower(an.name)`, 'like', sql`${like} escape '\\'`)),
+          eb.exists(
+            eb
+              .selectFrom('area_names as an')
+              .select('an.area_id')
+              .whereRef('an.area_id', '=', 'areas.id')
+              .where(sql`lower(an.name)`, 'like', sql`${like} escape '\\'`),
+          ),
         ]),
       );
     }
@@ -141,13 +174,25 @@ export const areasRepository = {
             .whereRef('rp.area_id', '=', 'areas.id')
             .where('rp.relation', '=', 'region')
             .where('r.code', '=', code)
-            .$if(f.liveOnly, (s) => s.where('rp.valid_from', '<=', f.at).where((e) => e.or([e('rp.valid_to', 'is', null), e('rp.valid_to', '>=', f.at)]))),
+            .$if(f.liveOnly, (s) =>
+              s
+                .where('rp.valid_from', '<=', f.at)
+                .where((e) => e.or([e('rp.valid_to', 'is', null), e('rp.valid_to', '>=', f.at)])),
+            ),
         ),
       );
     }
     const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     const rows = await q
-      .select(['areas.id', 'areas.code', 'areas.type', 'areas.valid_from', 'areas.valid_to', 'areas.source', 'areas.updated_at'])
+      .select([
+        'areas.id',
+        'areas.code',
+        'areas.type',
+        'areas.valid_from',
+        'areas.valid_to',
+        'areas.source',
+        'areas.updated_at',
+      ])
       .select((eb) => nameAt(eb, f.at).as('name'))
       .orderBy('name')
       .orderBy('areas.code')
@@ -157,13 +202,24 @@ export const areasRepository = {
     return { total: Number(total?.n ?? 0), rows: rows.map((r) => ({ ...r, name: String(r.name) })) };
   },
 
-  byCode: (h: Handle, code: string): Promise<AreaRow | undefined> => k(h).selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
+  byCode: (h: Handle, code: string): Promise<AreaRow | undefined> =>
+    k(h).selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
 
   byCodes: (h: Handle, codes: string[]): Promise<AreaRow[]> =>
-    codes.length === 0 ? Promise.resolve([]) : k(h).selectFrom('areas').selectAll().where('code', 'in', codes).execute(),
+    codes.length === 0
+      ? Promise.resolve([])
+      : k(h).selectFrom('areas').selectAll().where('code', 'in', codes).execute(),
 
   namesOf: (h: Handle, areaIds: number[]): Promise<NameRow[]> =>
-    areaIds.length === 0 ? Promise.resolve([]) : k(h).selectFrom('area_names').selectAll().where('area_id', 'in', areaIds).orderBy('area_id').orderBy('valid_from').execute(),
+    areaIds.length === 0
+      ? Promise.resolve([])
+      : k(h)
+          .selectFrom('area_names')
+          .selectAll()
+          .where('area_id', 'in', areaIds)
+          .orderBy('area_id')
+          .orderBy('valid_from')
+          .execute(),
 
   /** Parents of some areas (every interval), with the parent's code, name, type and validity. */
   parentsOf: (h: Handle, areaIds: number[], relation?: string): Promise<(LinkedArea & { area_id: number })[]> =>
@@ -192,7 +248,10 @@ export const areasRepository = {
       .orderBy('areas.code')
       .execute(),
 
-  /** Areas of some types live at a date (ids for other modules; names for England's regions), optionally only those with a given parent in a relation at that date. */
+  /**
+   * Areas of some types live at a date (ids for other modules; names for England's regions), optionally only those with
+   * a given parent in a relation at that date.
+   */
   liveOfTypes: (h: Handle, types: string[], at: string, parent?: { id: number; relation: string }) =>
     k(h)
       .selectFrom('areas')
@@ -218,13 +277,29 @@ export const areasRepository = {
       .execute(),
 
   /** Successors (or predecessors) of some areas, with their names. */
-  links: (h: Handle, areaIds: number[], direction: 'successors' | 'predecessors'): Promise<(SuccessionLink & { area_id: number; linked_id: number })[]> => {
+  links: (
+    h: Handle,
+    areaIds: number[],
+    direction: 'successors' | 'predecessors',
+  ): Promise<(SuccessionLink & { area_id: number; linked_id: number })[]> => {
     if (areaIds.length === 0) return Promise.resolve([]);
-    const [from, to] = direction === 'successors' ? (['s.predecessor_id', 's.successor_id'] as const) : (['s.successor_id', 's.predecessor_id'] as const);
+    const [from, to] =
+      direction === 'successors'
+        ? (['s.predecessor_id', 's.successor_id'] as const)
+        : (['s.successor_id', 's.predecessor_id'] as const);
     return k(h)
       .selectFrom('area_successions as s')
       .innerJoin('areas', 'areas.id', to)
-      .select([`${from} as area_id`, 'areas.id as linked_id', 'areas.code', 'areas.name', 'areas.type', 's.change_type', 's.effective_date', 's.note'])
+      .select([
+        `${from} as area_id`,
+        'areas.id as linked_id',
+        'areas.code',
+        'areas.name',
+        'areas.type',
+        's.change_type',
+        's.effective_date',
+        's.note',
+      ])
       .where(from, 'in', areaIds)
       .orderBy('areas.code')
       .execute();
@@ -232,7 +307,10 @@ export const areasRepository = {
 
   /** When the geography last changed: the newest area update. */
   lastModified: async (h: Handle): Promise<string | null> => {
-    const r = await k(h).selectFrom('areas').select((eb) => eb.fn.max('updated_at').as('at')).executeTakeFirst();
+    const r = await k(h)
+      .selectFrom('areas')
+      .select((eb) => eb.fn.max('updated_at').as('at'))
+      .executeTakeFirst();
     return r?.at ?? null;
   },
 };

@@ -22,7 +22,15 @@ describe('areas API', () => {
     const res = await get('/api/v1/areas/E08000009?at=2024-06-01');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ code: 'E08000009', name: 'Trafford', type: 'E08', tier: 'unitary', status: 'current', at: '2024-06-01', licence: 'OGL-UK-3.0' });
+    expect(body).toMatchObject({
+      code: 'E08000009',
+      name: 'Trafford',
+      type: 'E08',
+      tier: 'unitary',
+      status: 'current',
+      at: '2024-06-01',
+      licence: 'OGL-UK-3.0',
+    });
     expect(body.parents.combinedAuthority).toEqual({ code: 'E47000001', name: 'Greater Manchester' });
     expect(body.parents.fireRescueAuthority).toEqual({ code: 'E31000040', name: 'Greater Manchester' });
     expect(body.attribution).toMatch(/Office for National Statistics.*mySociety.*CC BY 4\.0/);
@@ -32,7 +40,11 @@ describe('areas API', () => {
   it('GET /api/v1/areas/:code returns a retired code with status retired and its successors, not 404', async () => {
     const res = await get('/api/v1/areas/E08000016');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'retired', validTo: '2025-03-31', successors: [{ code: 'E08000038', changeType: 'new-code', effectiveDate: '2025-04-01' }] });
+    expect(res.json()).toMatchObject({
+      status: 'retired',
+      validTo: '2025-03-31',
+      successors: [{ code: 'E08000038', changeType: 'new-code', effectiveDate: '2025-04-01' }],
+    });
   });
 
   it('GET /api/v1/areas/:code returns 404 as problem+json when the code is not one we hold', async () => {
@@ -56,13 +68,26 @@ describe('areas API', () => {
 
   it('GET /api/v1/areas lists areas live at a date with paging, and filters by type, region and name', async () => {
     const counties = (await get('/api/v1/areas?type=county&at=2022-04-01&limit=5')).json();
-    expect([counties.total, counties.areas.length, counties.at, counties.licence]).toEqual([24, 5, '2022-04-01', 'OGL-UK-3.0']);
+    expect([counties.total, counties.areas.length, counties.at, counties.licence]).toEqual([
+      24,
+      5,
+      '2022-04-01',
+      'OGL-UK-3.0',
+    ]);
     const nw = (await get('/api/v1/areas?region=E12000002&type=shire-district&at=2024-04-01&limit=100')).json();
     expect(nw.total).toBe(12);
     const tewkesbury = (await get('/api/v1/areas?q=tewkes&at=2020-01-01')).json();
-    expect(tewkesbury.areas).toEqual([expect.objectContaining({ code: 'E07000083', name: 'Tewkesbury', region: { code: 'E12000009', name: 'South West' } })]);
+    expect(tewkesbury.areas).toEqual([
+      expect.objectContaining({
+        code: 'E07000083',
+        name: 'Tewkesbury',
+        region: { code: 'E12000009', name: 'South West' },
+      }),
+    ]);
     const retired = (await get('/api/v1/areas?q=aylesbury&include=all')).json();
-    expect(retired.areas.map((a: { code: string; status: string }) => `${a.code} ${a.status}`)).toEqual(['E07000004 retired']);
+    expect(retired.areas.map((a: { code: string; status: string }) => `${a.code} ${a.status}`)).toEqual([
+      'E07000004 retired',
+    ]);
   });
 
   it('GET /api/v1/areas returns 400 naming the field for an impossible date, an unknown type, region or parameter', async () => {
@@ -78,7 +103,10 @@ describe('areas API', () => {
       const res = await get(`/api/v1/areas?${query}`);
       expect(res.statusCode, query).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json().errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect(
+        res.json().errors.map((e: { field: string }) => e.field),
+        query,
+      ).toContain(field);
     }
   });
 
@@ -93,6 +121,8 @@ describe('areas API', () => {
   it('GET /api/v1/openapi.json describes both areas endpoints with their parameters', async () => {
     const doc = (await get('/api/v1/openapi.json')).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/areas', '/api/v1/areas/{code}']));
-    expect(doc.paths['/api/v1/areas'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'type', 'region', 'at', 'limit', 'offset']));
+    expect(doc.paths['/api/v1/areas'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['q', 'type', 'region', 'at', 'limit', 'offset']),
+    );
   });
 });

@@ -34,7 +34,15 @@ describe('areas service over the real geography', () => {
 
   it("getArea gives Trafford's region, metropolitan county, combined authority and fire and rescue authority", async () => {
     const t = await areas.getArea('E08000009', '2024-06-01');
-    expect(t).toMatchObject({ code: 'E08000009', name: 'Trafford', type: 'E08', typeName: 'Metropolitan district', tier: 'unitary', status: 'current', asAt: '2024-06-01' });
+    expect(t).toMatchObject({
+      code: 'E08000009',
+      name: 'Trafford',
+      type: 'E08',
+      typeName: 'Metropolitan district',
+      tier: 'unitary',
+      status: 'current',
+      asAt: '2024-06-01',
+    });
     expect(t.parents).toEqual({
       region: { code: 'E12000002', name: 'North West' },
       county: null,
@@ -43,7 +51,8 @@ describe('areas service over the real geography', () => {
       combinedAuthority: { code: 'E47000001', name: 'Greater Manchester' },
       fireRescueAuthority: { code: 'E31000040', name: 'Greater Manchester' },
     });
-    expect((await areas.getArea('e08000009', '2020-06-01')).parents.fireRescueAuthority).toBeNull(); // no published lookup before 2021
+    // no published lookup before 2021
+    expect((await areas.getArea('e08000009', '2020-06-01')).parents.fireRescueAuthority).toBeNull();
   });
 
   it('a Cumbria district has its county in 2022; after March 2023 it is retired with Cumberland as successor', async () => {
@@ -53,11 +62,32 @@ describe('areas service over the real geography', () => {
     expect(in2022.parents.upperTier).toEqual({ code: 'E10000006', name: 'Cumbria' });
     const now = await areas.getArea('E07000026');
     expect(now).toMatchObject({ status: 'retired', asAt: '2023-03-31' });
-    expect(now.successors).toEqual([{ code: 'E06000063', name: 'Cumberland', type: 'E06', changeType: 'merger', effectiveDate: '2023-04-01', note: null }]);
+    expect(now.successors).toEqual([
+      {
+        code: 'E06000063',
+        name: 'Cumberland',
+        type: 'E06',
+        changeType: 'merger',
+        effectiveDate: '2023-04-01',
+        note: null,
+      },
+    ]);
     const county = await areas.getArea('E10000006', '2022-06-01');
-    expect(codes(county.children)).toEqual(['E07000026', 'E07000027', 'E07000028', 'E07000029', 'E07000030', 'E07000031']);
+    expect(codes(county.children)).toEqual([
+      'E07000026',
+      'E07000027',
+      'E07000028',
+      'E07000029',
+      'E07000030',
+      'E07000031',
+    ]);
     expect(codes((await areas.getArea('E10000006')).successors)).toEqual(['E06000063', 'E06000064']);
-    expect(codes((await areas.getArea('E06000064', '2024-01-01')).predecessors)).toEqual(['E07000027', 'E07000030', 'E07000031', 'E10000006']);
+    expect(codes((await areas.getArea('E06000064', '2024-01-01')).predecessors)).toEqual([
+      'E07000027',
+      'E07000030',
+      'E07000031',
+      'E10000006',
+    ]);
   });
 
   it("Buckinghamshire's predecessors are its four districts and the county, merged in April 2020", async () => {
@@ -76,7 +106,9 @@ describe('areas service over the real geography', () => {
   it('Barnsley E08000016 is retired in 2025 with the new code E08000038 as successor, never a 404', async () => {
     const old = await areas.getArea('E08000016');
     expect(old).toMatchObject({ name: 'Barnsley', status: 'retired', validTo: '2025-03-31' });
-    expect(old.successors).toEqual([expect.objectContaining({ code: 'E08000038', changeType: 'new-code', effectiveDate: '2025-04-01' })]);
+    expect(old.successors).toEqual([
+      expect.objectContaining({ code: 'E08000038', changeType: 'new-code', effectiveDate: '2025-04-01' }),
+    ]);
     expect((await areas.getArea('E08000016', '2024-06-01')).status).toBe('current');
     expect(codes((await areas.getArea('E08000038')).predecessors)).toEqual(['E08000016']);
     expect(codes((await areas.getArea('E08000039')).predecessors)).toEqual(['E08000019']);
@@ -88,18 +120,43 @@ describe('areas service over the real geography', () => {
     const now = await areas.getArea('E07000083', '2025-06-01');
     expect(now.name).toBe('North Gloucestershire');
     expect(now.names.map((n) => n.name)).toEqual(['Tewkesbury', 'North Gloucestershire']);
-    expect((await areas.findAreas({ q: 'TEWKES', at: '2025-06-01' })).areas.map((a) => `${a.code} ${a.name}`)).toEqual(['E07000083 North Gloucestershire']);
-    expect((await areas.findAreas({ q: 'gloucestershire', at: '2020-06-01', type: 'E07' })).areas.map((a) => a.name)).toEqual(['Tewkesbury']);
+    expect((await areas.findAreas({ q: 'TEWKES', at: '2025-06-01' })).areas.map((a) => `${a.code} ${a.name}`)).toEqual([
+      'E07000083 North Gloucestershire',
+    ]);
+    expect(
+      (await areas.findAreas({ q: 'gloucestershire', at: '2020-06-01', type: 'E07' })).areas.map((a) => a.name),
+    ).toEqual(['Tewkesbury']);
   });
 
   it('findAreas searches names and codes, filters by region and type, and lists retired areas with include=all', async () => {
-    expect(codes((await areas.findAreas({ q: 'E0800001' })).areas).sort()).toEqual(['E08000010', 'E08000011', 'E08000012', 'E08000013', 'E08000014', 'E08000015', 'E08000017', 'E08000018']);
-    expect(codes((await areas.findAreas({ region: 'E12000002', type: 'county', at: '2022-04-01' })).areas)).toEqual(['E10000006', 'E10000017']);
-    expect(codes((await areas.findAreas({ region: 'e12000002', type: 'county', at: '2024-04-01' })).areas)).toEqual(['E10000017']);
+    expect(codes((await areas.findAreas({ q: 'E0800001' })).areas).sort()).toEqual([
+      'E08000010',
+      'E08000011',
+      'E08000012',
+      'E08000013',
+      'E08000014',
+      'E08000015',
+      'E08000017',
+      'E08000018',
+    ]);
+    expect(codes((await areas.findAreas({ region: 'E12000002', type: 'county', at: '2022-04-01' })).areas)).toEqual([
+      'E10000006',
+      'E10000017',
+    ]);
+    expect(codes((await areas.findAreas({ region: 'e12000002', type: 'county', at: '2024-04-01' })).areas)).toEqual([
+      'E10000017',
+    ]);
     expect((await areas.findAreas({ q: 'allerdale' })).total).toBe(0);
-    expect([(await areas.findAreas({ q: '%' })).total, (await areas.findAreas({ q: '_' })).total]).toEqual([0, 0]); // LIKE wildcards are literal
+    // LIKE wildcards are literal
+    expect([(await areas.findAreas({ q: '%' })).total, (await areas.findAreas({ q: '_' })).total]).toEqual([0, 0]);
     const all = await areas.findAreas({ q: 'allerdale', include: 'all' });
-    expect(all.areas).toEqual([expect.objectContaining({ code: 'E07000026', status: 'retired', region: { code: 'E12000002', name: 'North West' } })]);
+    expect(all.areas).toEqual([
+      expect.objectContaining({
+        code: 'E07000026',
+        status: 'retired',
+        region: { code: 'E12000002', name: 'North West' },
+      }),
+    ]);
     const page = await areas.findAreas({ type: 'london-borough', limit: 5, offset: 5 });
     expect([page.total, page.areas.length]).toEqual([33, 5]);
   });
@@ -117,13 +174,19 @@ describe('areas service over the real geography', () => {
     expect(r.unknown).toEqual(['E09999999']);
     expect(r.areas.map((a) => `${a.code} ${a.status}`)).toEqual(['E07000004 retired', 'E08000009 current']);
     expect(r.areas[0]!.successors).toEqual([{ code: 'E06000060', name: 'Buckinghamshire' }]);
-    expect(r.areas[0]!.note).toBe('E07000004 (Aylesbury Vale) ended on 2020-03-31; its successor is E06000060 (Buckinghamshire)');
+    expect(r.areas[0]!.note).toBe(
+      'E07000004 (Aylesbury Vale) ended on 2020-03-31; its successor is E06000060 (Buckinghamshire)',
+    );
     expect(await areas.listAreaIdsByType(['upper-tier'], '2024-04-01')).toHaveLength(153);
     expect(await areas.listAreaIdsByType(['E07'], '2022-04-01')).toHaveLength(181);
   });
 
   it('refuses an impossible date, an unknown type or region, and answers 404 for a code it does not hold', async () => {
-    const fails = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof AppError ? `${e.status} ${e.errors[0]?.field ?? e.code}` : String(e)));
+    const fails = async (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => (e instanceof AppError ? `${e.status} ${e.errors[0]?.field ?? e.code}` : String(e)),
+      );
     expect(await fails(areas.findAreas({ at: '2023-02-30' }))).toBe('400 at');
     expect(await fails(areas.findAreas({ type: 'borough' }))).toBe('400 type');
     expect(await fails(areas.findAreas({ region: 'E12000099' }))).toBe('400 region');
@@ -132,12 +195,18 @@ describe('areas service over the real geography', () => {
   });
 
   it('importing the same files again changes nothing and logs nothing', async () => {
-    const before = await db.kysely.selectFrom('change_log').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await db.kysely
+      .selectFrom('change_log')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const again = await importGeography(db);
     expect(again.state).toBe('unchanged');
     expect(again.geography).toMatchObject({ created: 0, updated: 0, parents: 0, successions: 0 });
     expect(again.geography!.unchanged).toBe(454);
-    const after = await db.kysely.selectFrom('change_log').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db.kysely
+      .selectFrom('change_log')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });

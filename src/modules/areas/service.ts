@@ -1,7 +1,25 @@
 import type { Db } from '../../platform/db.ts';
 import { invalidParameter, notFound } from '../../platform/errors.ts';
-import { areasRepository as repo, type AreaRow, type Handle, type LinkedArea, type SuccessionLink } from './repository.ts';
-import { childRelation, describeDate, GSS_CODE, isIsoDate, statusAt, today, typeInfo, typePrefixes, TYPE_WORDS, type Status, type Tier } from './types.ts';
+import {
+  areasRepository as repo,
+  type AreaRow,
+  type Handle,
+  type LinkedArea,
+  type SuccessionLink,
+} from './repository.ts';
+import {
+  childRelation,
+  describeDate,
+  GSS_CODE,
+  isIsoDate,
+  statusAt,
+  today,
+  typeInfo,
+  typePrefixes,
+  TYPE_WORDS,
+  type Status,
+  type Tier,
+} from './types.ts';
 
 export interface AreaRef {
   code: string;
@@ -31,7 +49,10 @@ export interface AreaChild extends AreaRef {
 export interface AreaDetail extends AreaSummary {
   /** The date asked for (default today). */
   at: string;
-  /** The date the name, parents and children describe: `at`, or the area's last (first) day when it had ended (not begun). */
+  /**
+   * The date the name, parents and children describe: `at`, or the area's last (first) day when it had ended (not
+   * begun).
+   */
   asAt: string;
   names: { name: string; validFrom: string; validTo: string | null }[];
   parents: {
@@ -82,7 +103,11 @@ export const GEOGRAPHY_LICENCE = {
     'Codes, names, parents and changes: Office for National Statistics, Open Geography Portal, Open Government Licence v3.0 (contains public sector information). Council start and end dates, replaced-by and former codes: mySociety, uk_local_authority_names_and_codes, CC BY 4.0.',
   sources: [
     { publisher: 'Office for National Statistics', licence: 'OGL-UK-3.0', url: 'https://geoportal.statistics.gov.uk/' },
-    { publisher: 'mySociety', licence: 'CC-BY-4.0', url: 'https://github.com/mysociety/uk_local_authority_names_and_codes' },
+    {
+      publisher: 'mySociety',
+      licence: 'CC-BY-4.0',
+      url: 'https://github.com/mysociety/uk_local_authority_names_and_codes',
+    },
   ],
 };
 
@@ -98,26 +123,52 @@ function parseTypes(raw: string | undefined): string[] | undefined {
   const prefixes = new Set<string>();
   for (const word of raw.split(',')) {
     const p = typePrefixes(word);
-    if (!p) throw invalidParameter('type', `"${word.trim()}" is not an area type; use a GSS prefix or one of ${TYPE_WORDS.filter((w) => !/^E\d/.test(w)).join(', ')}`, raw);
+    if (!p)
+      throw invalidParameter(
+        'type',
+        `"${word.trim()}" is not an area type; use a GSS prefix or one of ${TYPE_WORDS.filter((w) => !/^E\d/.test(w)).join(', ')}`,
+        raw,
+      );
     for (const x of p) prefixes.add(x);
   }
   return [...prefixes];
 }
 
 /** The interval covering a date, for each relation. */
-function coveringAt<T extends { relation: string; valid_from: string; valid_to: string | null }>(rows: T[], at: string): Map<string, T> {
+function coveringAt<T extends { relation: string; valid_from: string; valid_to: string | null }>(
+  rows: T[],
+  at: string,
+): Map<string, T> {
   const m = new Map<string, T>();
   for (const r of rows) if (r.valid_from <= at && (r.valid_to === null || r.valid_to >= at)) m.set(r.relation, r);
   return m;
 }
 
-const ref = (r: { code: string; name: string } | undefined): AreaRef | null => (r ? { code: r.code, name: r.name } : null);
-const link = (l: SuccessionLink): AreaLink => ({ code: l.code, name: l.name, type: l.type, changeType: l.change_type, effectiveDate: l.effective_date, note: l.note });
+const ref = (r: { code: string; name: string } | undefined): AreaRef | null =>
+  r ? { code: r.code, name: r.name } : null;
+const link = (l: SuccessionLink): AreaLink => ({
+  code: l.code,
+  name: l.name,
+  type: l.type,
+  changeType: l.change_type,
+  effectiveDate: l.effective_date,
+  note: l.note,
+});
 
 function summary(a: AreaRow, at: string, region: AreaRef | null): AreaSummary {
   const t = typeInfo(a.type);
   const v = { validFrom: a.valid_from, validTo: a.valid_to };
-  return { code: a.code, name: a.name, type: a.type, typeName: t.name, tier: t.tier, validFrom: v.validFrom, validTo: v.validTo, status: statusAt(v, at), region };
+  return {
+    code: a.code,
+    name: a.name,
+    type: a.type,
+    typeName: t.name,
+    tier: t.tier,
+    validFrom: v.validFrom,
+    validTo: v.validTo,
+    status: statusAt(v, at),
+    region,
+  };
 }
 
 export interface AreasService {
@@ -129,12 +180,16 @@ export interface AreasService {
   /** Ids and codes of the areas of some types (GSS prefixes or readable names) live at a date (default today). */
   listAreaIdsByType(types: string[], at?: string): Promise<{ id: number; code: string }[]>;
   /**
-   * Areas of some GSS types live at a date (default today), with their names then; optionally only those whose parent in
+   * Areas of some GSS types live at a date (default today), with their names then; optionally only those whose parent
+   * in
    * a relation (region, county, combined-authority…) is the given area at that date.
    */
   /** The predecessors of many areas at once (with their ids), by area id. */
   predecessorsOf(areaIds: number[]): Promise<Map<number, (AreaLink & { id: number })[]>>;
-  liveAreas(q: { types: string[]; parent?: { code: string; relation: string } | undefined }, at?: string): Promise<LiveArea[]>;
+  liveAreas(
+    q: { types: string[]; parent?: { code: string; relation: string } | undefined },
+    at?: string,
+  ): Promise<LiveArea[]>;
   /** When the geography last changed, for Last-Modified. */
   lastModified(): Promise<string | null>;
 }
@@ -155,16 +210,31 @@ export function createAreasService(db: Db | Handle): AreasService {
       if (query.region !== undefined) {
         regionCode = query.region.trim().toUpperCase();
         const region = /^E12\d{6}$/.test(regionCode) ? await repo.byCode(db, regionCode) : undefined;
-        if (!region) throw invalidParameter('region', 'is not a region code such as E12000002 (North West)', query.region);
+        if (!region)
+          throw invalidParameter('region', 'is not a region code such as E12000002 (North West)', query.region);
       }
       const limit = query.limit ?? 100;
       const offset = query.offset ?? 0;
       const q = query.q?.trim() || undefined;
-      const { total, rows } = await repo.list(db, { at, liveOnly: query.include !== 'all', q, types, regionCode, limit, offset });
-      const regions = await repo.parentsOf(db, rows.map((r) => r.id), 'region');
+      const { total, rows } = await repo.list(db, {
+        at,
+        liveOnly: query.include !== 'all',
+        q,
+        types,
+        regionCode,
+        limit,
+        offset,
+      });
+      const regions = await repo.parentsOf(
+        db,
+        rows.map((r) => r.id),
+        'region',
+      );
       const areas = rows.map((r) => {
         const d = describeDate({ validFrom: r.valid_from, validTo: r.valid_to }, at);
-        const region = regions.find((p) => p.area_id === r.id && p.valid_from <= d && (p.valid_to === null || p.valid_to >= d));
+        const region = regions.find(
+          (p) => p.area_id === r.id && p.valid_from <= d && (p.valid_to === null || p.valid_to >= d),
+        );
         return summary(r, at, ref(region));
       });
       return { total, limit, offset, at, areas };
@@ -172,7 +242,8 @@ export function createAreasService(db: Db | Handle): AreasService {
 
     async getArea(rawCode, rawAt) {
       const code = rawCode.trim().toUpperCase();
-      if (!GSS_CODE.test(code)) throw invalidParameter('code', 'is not a GSS code: a letter and eight digits, such as E08000009', rawCode);
+      if (!GSS_CODE.test(code))
+        throw invalidParameter('code', 'is not a GSS code: a letter and eight digits, such as E08000009', rawCode);
       const at = parseAt(rawAt);
       const a = await repo.byCode(db, code);
       if (!a) throw notFound('Area', code);
@@ -189,7 +260,12 @@ export function createAreasService(db: Db | Handle): AreasService {
       const t = typeInfo(a.type);
       const self = t.tier === 'unitary' || t.tier === 'upper' ? { code: a.code, name: area.name } : undefined;
       const relation = childRelation(a.type);
-      const children = a.type === 'E92' ? await repo.liveOfTypes(db, ['E12'], asAt) : relation ? await repo.childrenAt(db, a.id, relation, asAt) : [];
+      const children =
+        a.type === 'E92'
+          ? await repo.liveOfTypes(db, ['E12'], asAt)
+          : relation
+            ? await repo.childrenAt(db, a.id, relation, asAt)
+            : [];
       return {
         ...summary(area, at, ref(p.get('region'))),
         at,
@@ -203,7 +279,12 @@ export function createAreasService(db: Db | Handle): AreasService {
           combinedAuthority: ref(p.get('combined-authority')),
           fireRescueAuthority: ref(p.get('fire-rescue-authority')),
         },
-        children: children.map((c) => ({ code: c.code, name: String(c.name), type: c.type, typeName: typeInfo(c.type).name })),
+        children: children.map((c) => ({
+          code: c.code,
+          name: String(c.name),
+          type: c.type,
+          typeName: typeInfo(c.type).name,
+        })),
         predecessors: predecessors.map(link),
         successors: successors.map(link),
       };
@@ -213,7 +294,11 @@ export function createAreasService(db: Db | Handle): AreasService {
       const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))];
       const rows = await repo.byCodes(db, wanted);
       const found = new Map(rows.map((r) => [r.code, r]));
-      const succ = await repo.links(db, rows.filter((r) => r.valid_to !== null).map((r) => r.id), 'successors');
+      const succ = await repo.links(
+        db,
+        rows.filter((r) => r.valid_to !== null).map((r) => r.id),
+        'successors',
+      );
       const now = today();
       const areas = wanted.flatMap((code): ResolvedArea[] => {
         const r = found.get(code);
@@ -225,7 +310,19 @@ export function createAreasService(db: Db | Handle): AreasService {
           status === 'retired'
             ? `${r.code} (${r.name}) ended on ${r.valid_to}${successors.length ? `; its successor${successors.length > 1 ? 's are' : ' is'} ${successors.map((s) => `${s.code} (${s.name})`).join(' and ')}` : ''}`
             : null;
-        return [{ id: r.id, code: r.code, name: r.name, type: r.type, validFrom: r.valid_from, validTo: r.valid_to, status, successors, note }];
+        return [
+          {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            type: r.type,
+            validFrom: r.valid_from,
+            validTo: r.valid_to,
+            status,
+            successors,
+            note,
+          },
+        ];
       });
       return { areas, unknown: wanted.filter((c) => !found.has(c)) };
     },

@@ -7,7 +7,9 @@ export interface AreaType {
   /** The readable name accepted by `?type=`, e.g. `shire-district`. */
   slug: string;
   name: string;
-  /** unitary: single tier (unitaries, metropolitan districts, London boroughs); upper: counties; lower: shire districts. */
+  /**
+   * unitary: single tier (unitaries, metropolitan districts, London boroughs); upper: counties; lower: shire districts.
+   */
   tier: Tier;
 }
 
@@ -37,7 +39,12 @@ const TYPE_GROUPS: Record<string, string[]> = {
 };
 
 export const typeInfo = (prefix: string): AreaType =>
-  AREA_TYPES.find((t) => t.prefix === prefix) ?? { prefix, slug: prefix.toLowerCase(), name: `GSS ${prefix}`, tier: 'none' };
+  AREA_TYPES.find((t) => t.prefix === prefix) ?? {
+    prefix,
+    slug: prefix.toLowerCase(),
+    name: `GSS ${prefix}`,
+    tier: 'none',
+  };
 
 /** `E06`, `unitary` or a group such as `upper-tier` → GSS prefixes; undefined when the word is not a type. */
 export function typePrefixes(word: string): string[] | undefined {
@@ -89,8 +96,15 @@ export type Status = 'current' | 'retired' | 'not-yet-created';
 
 /** Status as at a date: retired once its last day has passed, not yet created before its first. */
 export const statusAt = (v: Validity, at: string): Status =>
-  v.validTo !== null && v.validTo < at ? 'retired' : v.validFrom !== null && v.validFrom > at ? 'not-yet-created' : 'current';
+  v.validTo !== null && v.validTo < at
+    ? 'retired'
+    : v.validFrom !== null && v.validFrom > at
+      ? 'not-yet-created'
+      : 'current';
 
-/** The date to describe an area at: `at`, moved into the area's lifetime (a retired area is described as on its last day). */
+/**
+ * The date to describe an area at: `at`, moved into the area's lifetime (a retired area is described as on its last
+ * day).
+ */
 export const describeDate = (v: Validity, at: string): string =>
   v.validTo !== null && v.validTo < at ? v.validTo : v.validFrom !== null && v.validFrom > at ? v.validFrom : at;

@@ -5,14 +5,29 @@ export function createChangesRepository(db: Db) {
   const k = db.kysely;
   return {
     log: (since: string, limit: number) =>
-      k.selectFrom('change_log').selectAll().where('at', '>=', since).orderBy('at').orderBy('id').limit(limit).execute(),
+      k
+        .selectFrom('change_log')
+        .selectAll()
+        .where('at', '>=', since)
+        .orderBy('at')
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
 
     publishedImports: (since: string, limit: number) =>
       k
         .selectFrom('import_metrics as im')
         .innerJoin('imports as i', 'i.id', 'im.import_id')
         .innerJoin('metrics as m', 'm.id', 'im.metric_id')
-        .select(['i.id as import_id', 'i.adapter', 'i.published_at', 'm.code', 'im.inserted', 'im.updated', 'im.unchanged'])
+        .select([
+          'i.id as import_id',
+          'i.adapter',
+          'i.published_at',
+          'm.code',
+          'im.inserted',
+          'im.updated',
+          'im.unchanged',
+        ])
         .where('i.state', '=', 'published')
         .where('i.published_at', '>=', since)
         .orderBy('i.published_at')
@@ -27,7 +42,10 @@ export function createChangesRepository(db: Db) {
         .innerJoin('areas as a', 'a.id', 'r.area_id')
         .innerJoin('periods as p', 'p.id', 'r.period_id')
         .leftJoin('observations as o', (j) =>
-          j.onRef('o.metric_id', '=', 'r.metric_id').onRef('o.area_id', '=', 'r.area_id').onRef('o.period_id', '=', 'r.period_id'),
+          j
+            .onRef('o.metric_id', '=', 'r.metric_id')
+            .onRef('o.area_id', '=', 'r.area_id')
+            .onRef('o.period_id', '=', 'r.period_id'),
         )
         .select([
           'r.valid_until',

@@ -9,7 +9,8 @@ export function changesRoutes(app: App, service: ChangesService): void {
     {
       schema: {
         tags: ['data'],
-        summary: 'Change feed: what changed since a date, including revised and deleted observations with their previous values',
+        summary:
+          'Change feed: what changed since a date, including revised and deleted observations with their previous values',
         querystring: ChangesQuery,
         response: { 200: ChangeFeed, ...problemResponses(400) },
       },

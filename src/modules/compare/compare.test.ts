@@ -19,7 +19,11 @@ const OFLOG = 'performance/oflog_adult_social_care_2015_2023.csv';
 /** The ASC values of one measure and year for metropolitan districts, read straight from the publisher's file. */
 function oflogValues(code: string, year: string): Map<string, number> {
   const rows = parse(readFileSync(sharedFile(OFLOG)), { columns: true }) as Record<string, string>[];
-  return new Map(rows.filter((r) => r.Code === code && r['Financial year'] === year && r['Local authority code']!.startsWith('E08')).map((r) => [r['Local authority code']!, Number(r.Value)]));
+  return new Map(
+    rows
+      .filter((r) => r.Code === code && r['Financial year'] === year && r['Local authority code']!.startsWith('E08'))
+      .map((r) => [r['Local authority code']!, Number(r.Value)]),
+  );
 }
 
 describe('compare', () => {
@@ -28,7 +32,10 @@ describe('compare', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    for (const [adapter, file] of [[oflogAscAdapter, OFLOG], [defraRecyclingAdapter, 'performance/defra_household_recycling_rate_2015_2024.csv']] as const) {
+    for (const [adapter, file] of [
+      [oflogAscAdapter, OFLOG],
+      [defraRecyclingAdapter, 'performance/defra_household_recycling_rate_2015_2024.csv'],
+    ] as const) {
       const r = await runImport(db, { adapter, files: [sharedFile(file)], publish: true });
       if (r.state !== 'published') throw new Error(r.message);
     }
@@ -40,7 +47,7 @@ describe('compare', () => {
   });
   const get = (url: string) => app.inject({ url });
 
-  it('GET /api/v1/compare.json ranks Trafford among the metropolitan districts as the publisher\'s figures give it', async () => {
+  it("GET /api/v1/compare.json ranks Trafford among the metropolitan districts as the publisher's figures give it", async () => {
     const res = await get('/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=type:E08&period=2022/23');
     expect(res.statusCode).toBe(200);
     const c = res.json();
@@ -51,21 +58,58 @@ describe('compare', () => {
     const trafford = values.get('E08000009')!;
     expect(trafford).toBe(48.3);
     expect(c.group).toMatchObject({ id: 'type:E08', at: '2023-03-31', compared: 36 });
-    expect(c.statistics).toMatchObject({ n: 36, countWithData: k, notApplicable: 0, min: sorted[0], max: sorted[k - 1] });
+    expect(c.statistics).toMatchObject({
+      n: 36,
+      countWithData: k,
+      notApplicable: 0,
+      min: sorted[0],
+      max: sorted[k - 1],
+    });
     expect(c.statistics.median).toBeCloseTo(med, 9);
-    expect(c.focus).toMatchObject({ code: 'E08000009', isFocus: true, value: 48.3, rank: [...values.values()].filter((v) => v > trafford).length + 1, rankOf: k });
-    expect(c.focus.direction.lastStep).toMatchObject({ direction: 'improving', from: '2021-04-01/P1Y', to: '2022-04-01/P1Y' });
-    expect(c.window.map((w: { label: string }) => w.label)).toEqual(['2018/19', '2019/20', '2020/21', '2021/22', '2022/23']);
+    expect(c.focus).toMatchObject({
+      code: 'E08000009',
+      isFocus: true,
+      value: 48.3,
+      rank: [...values.values()].filter((v) => v > trafford).length + 1,
+      rankOf: k,
+    });
+    expect(c.focus.direction.lastStep).toMatchObject({
+      direction: 'improving',
+      from: '2021-04-01/P1Y',
+      to: '2022-04-01/P1Y',
+    });
+    expect(c.window.map((w: { label: string }) => w.label)).toEqual([
+      '2018/19',
+      '2019/20',
+      '2020/21',
+      '2021/22',
+      '2022/23',
+    ]);
     expect(c.members).toHaveLength(36);
     expect(c.members[0].rank).toBe(1);
-    expect(c.sentence).toMatch(/^Trafford is (in the top quarter|above the median|below the median|in the bottom quarter) of the 36 metropolitan districts on this measure for 2022\/23 \(ranked \d+ of 36\)\. It has improved since 2021\/22\.$/);
+    expect(c.sentence).toMatch(
+      /^Trafford is (in the top quarter|above the median|below the median|in the bottom quarter) of the 36 metropolitan districts on this measure for 2022\/23 \(ranked \d+ of 36\)\. It has improved since 2021\/22\.$/,
+    );
     expect(c.licence).toBe('OGL-UK-3.0');
   });
 
   it('a registered user compares with their own private group; it is never cached publicly and no one else can use it', async () => {
-    await servicesFor(db).accounts.addUser({ email: 'officer@example.org', name: 'Officer', password: 'correct horse battery', role: 'council', council: 'E08000009' });
+    await servicesFor(db).accounts.addUser({
+      email: 'officer@example.org',
+      name: 'Officer',
+      password: 'correct horse battery',
+      role: 'council',
+      council: 'E08000009',
+    });
     const me = await signIn(app, 'officer@example.org', 'correct horse battery');
-    const g = (await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: me.cookie, 'x-csrf-token': me.csrf }, payload: { name: 'Mine', members: ['E08000009', 'E08000007', 'E08000003', 'E08000006', 'E08000008'] } })).json();
+    const g = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/groups',
+        headers: { cookie: me.cookie, 'x-csrf-token': me.csrf },
+        payload: { name: 'Mine', members: ['E08000009', 'E08000007', 'E08000003', 'E08000006', 'E08000008'] },
+      })
+    ).json();
     const url = `/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=${g.id}`;
     const res = await app.inject({ url, headers: { cookie: me.cookie } });
     expect(res.statusCode).toBe(200);
@@ -77,7 +121,9 @@ describe('compare', () => {
   });
 
   it('GET /api/v1/compare.json narrows a built-in group to the tiers the metric applies to and says so', async () => {
-    const c = (await get('/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=region:E12000002&period=2022/23')).json();
+    const c = (
+      await get('/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=region:E12000002&period=2022/23')
+    ).json();
     expect(c.members.every((m: { type: string }) => m.type !== 'E07')).toBe(true);
     expect(c.notes.join(' ')).toMatch(/limited to the \d+ councils of the types this measure applies to/);
     expect(c.statistics.notApplicable).toBe(0);
@@ -94,14 +140,36 @@ describe('compare', () => {
           kind: 'groups',
           at: { file: 'mixed.csv', line: 1 },
           groups: {
-            family: { code: 'mixed-test', version: '1', kind: 'nearest-neighbours', name: 'mixed neighbours', areaTypes: ['E06', 'E07', 'E08'], source: { publisher: 'Test', licence: 'OGL-UK-3.0' } },
-            groups: [{ owner: 'E08000009', name: 'Trafford mixed', members: [{ code: 'E08000003', rank: 1 }, { code: 'E07000117', rank: 2 }, { code: 'E08000007', rank: 3 }], at: { file: 'mixed.csv', line: 2 } }],
+            family: {
+              code: 'mixed-test',
+              version: '1',
+              kind: 'nearest-neighbours',
+              name: 'mixed neighbours',
+              areaTypes: ['E06', 'E07', 'E08'],
+              source: { publisher: 'Test', licence: 'OGL-UK-3.0' },
+            },
+            groups: [
+              {
+                owner: 'E08000009',
+                name: 'Trafford mixed',
+                members: [
+                  { code: 'E08000003', rank: 1 },
+                  { code: 'E07000117', rank: 2 },
+                  { code: 'E08000007', rank: 3 },
+                ],
+                at: { file: 'mixed.csv', line: 2 },
+              },
+            ],
           },
         };
       },
     };
-    expect((await runImport(db, { adapter: family, files: [], publish: true, applyGroups: applyGroupFamily })).state).toBe('published');
-    const c = (await get('/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=mixed-test@1:E08000009&period=2022/23')).json();
+    expect(
+      (await runImport(db, { adapter: family, files: [], publish: true, applyGroups: applyGroupFamily })).state,
+    ).toBe('published');
+    const c = (
+      await get('/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=mixed-test@1:E08000009&period=2022/23')
+    ).json();
     expect(c.statistics).toMatchObject({ n: 4, notApplicable: 1, countWithData: 3 });
     const burnley = c.members.find((m: { code: string }) => m.code === 'E07000117');
     expect(burnley).toMatchObject({ rank: null, excludedBecause: 'not-applicable' });
@@ -129,7 +197,10 @@ describe('compare', () => {
       const res = await get(`/api/v1/compare.json?${q}`);
       expect(res.statusCode, q).toBe(status);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json().errors.map((e: { field: string }) => e.field), q).toContain(field);
+      expect(
+        res.json().errors.map((e: { field: string }) => e.field),
+        q,
+      ).toContain(field);
     }
   });
 
@@ -138,7 +209,11 @@ describe('compare', () => {
     expect(['increasing', 'decreasing', 'no-change']).toContain(c.focus.direction.lastStep.direction);
     expect(c.sentence).not.toMatch(/ranked/);
     // Recycling: Trafford compared with the lower tier; a district with no figure for the year counts as no data.
-    const r = (await get('/api/v1/compare.json?metric=defra.household-recycling-rate&area=E08000009&group=county:E10000003&period=2021/22')).json();
+    const r = (
+      await get(
+        '/api/v1/compare.json?metric=defra.household-recycling-rate&area=E08000009&group=county:E10000003&period=2021/22',
+      )
+    ).json();
     expect(r.statistics.noData + r.statistics.countWithData + r.statistics.notApplicable).toBe(r.statistics.n);
   });
 
@@ -149,6 +224,11 @@ describe('compare', () => {
     const rows = parse(res.body, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(36);
     const t = rows.find((r) => r.area === 'E08000009')!;
-    expect(t).toMatchObject({ is_focus: 'true', value: '48.3', licence: 'OGL-UK-3.0', direction_last_period: 'improving' });
+    expect(t).toMatchObject({
+      is_focus: 'true',
+      value: '48.3',
+      licence: 'OGL-UK-3.0',
+      direction_last_period: 'improving',
+    });
   });
 });

@@ -153,9 +153,10 @@ export function compareMetric(c: MetricComparison): Comparison {
     statistics: stats,
     focus: focusResult,
     members: c.focusOnly ? [] : [...results].sort(byRank),
-    england: chosen.england_status !== null
-      ? { value: chosen.england_value, status: statusFromText(chosen.england_status) }
-      : null,
+    england:
+      chosen.england_status !== null
+        ? { value: chosen.england_value, status: statusFromText(chosen.england_status) }
+        : null,
     sentence,
     notes,
     licence: m.source.licence,

@@ -42,18 +42,36 @@ export const DEFAULT_TOLERANCE = 0.01;
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toString()}%`;
 
 /** Classifies the change from `a` to `b`; `between` are the observations strictly between them (for breaks). */
-export function directionOfTravel(a: PointValue, b: PointValue, polarity: Polarity, opts: DirectionOptions = {}, between: PointValue[] = []): DirectionResult {
+export function directionOfTravel(
+  a: PointValue,
+  b: PointValue,
+  polarity: Polarity,
+  opts: DirectionOptions = {},
+  between: PointValue[] = [],
+): DirectionResult {
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   const base = { from: a.period, to: b.period, change: null, relativeChange: null } as const;
   if (a.value === null || b.value === null) {
     const which = a.value === null ? a : b;
-    return { ...base, direction: 'not-comparable', rule: 'none', reason: `no value for ${which.periodLabel ?? which.period}${which.status.length ? ` (status ${which.status.join(', ')})` : ''}` };
+    return {
+      ...base,
+      direction: 'not-comparable',
+      rule: 'none',
+      reason: `no value for ${which.periodLabel ?? which.period}${which.status.length ? ` (status ${which.status.join(', ')})` : ''}`,
+    };
   }
   const breakAt = [...between, b].find((p) => p.status.includes('b'));
   const change = b.value - a.value;
   const relativeChange = a.value !== 0 ? change / Math.abs(a.value) : null;
   if (breakAt) {
-    return { ...base, change, relativeChange, direction: 'not-comparable', rule: 'none', reason: `break in series at ${breakAt.periodLabel ?? breakAt.period}: the two values are not comparable` };
+    return {
+      ...base,
+      change,
+      relativeChange,
+      direction: 'not-comparable',
+      rule: 'none',
+      reason: `break in series at ${breakAt.periodLabel ?? breakAt.period}: the two values are not comparable`,
+    };
   }
   let unchanged: boolean;
   let rule: DirectionResult['rule'];
@@ -72,12 +90,22 @@ export function directionOfTravel(a: PointValue, b: PointValue, polarity: Polari
       reason = 'changed from zero';
     } else {
       unchanged = Math.abs(relativeChange) < tolerance;
-      reason = unchanged ? `within tolerance (${pct(Math.abs(relativeChange))} < ${pct(tolerance)})` : `beyond tolerance (${pct(Math.abs(relativeChange))} ≥ ${pct(tolerance)})`;
+      reason = unchanged
+        ? `within tolerance (${pct(Math.abs(relativeChange))} < ${pct(tolerance)})`
+        : `beyond tolerance (${pct(Math.abs(relativeChange))} ≥ ${pct(tolerance)})`;
     }
   }
   if (unchanged) return { ...base, change, relativeChange, direction: 'no-change', rule, reason };
   const up = change > 0;
-  if (polarity === 'not-applicable') return { ...base, change, relativeChange, direction: up ? 'increasing' : 'decreasing', rule, reason: `${reason}; no polarity` };
+  if (polarity === 'not-applicable')
+    return {
+      ...base,
+      change,
+      relativeChange,
+      direction: up ? 'increasing' : 'decreasing',
+      rule,
+      reason: `${reason}; no polarity`,
+    };
   const better = polarity === 'higher-is-better' ? up : !up;
   return { ...base, change, relativeChange, direction: better ? 'improving' : 'worsening', rule, reason };
 }

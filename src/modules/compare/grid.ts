@@ -52,7 +52,13 @@ export async function readGrid(
       const from = Math.floor((k * planned.length) / parts);
       const part = planned.slice(from, Math.floor(((k + 1) * planned.length) / parts));
       const periodIds = [...new Set(part.flatMap((p) => p.window.map((w) => w.id)))];
-      const index = gridIndex(await observations.grid(part.map((p) => p.m.id), periodIds, areaIds));
+      const index = gridIndex(
+        await observations.grid(
+          part.map((p) => p.m.id),
+          periodIds,
+          areaIds,
+        ),
+      );
       for (const p of part) each(p, cellsOf(index, p.m.id));
     }),
   );

@@ -1,12 +1,37 @@
-/** Comparisons of a council with a group: statistics, ranks, quartiles, significance, direction of travel, sentences. */
+/**
+ * Comparisons of a council with a group: statistics, ranks, quartiles, significance, direction of travel, sentences.
+ */
 import type { AppModule } from '../../platform/app-types.ts';
 import type { CompareService } from './service.ts';
 import { compareRoutes } from './routes.ts';
 
-export { createCompareService, type Comparison, type CompareQuery, type CompareService, type MemberResult } from './service.ts';
+export {
+  createCompareService,
+  type Comparison,
+  type CompareQuery,
+  type CompareService,
+  type MemberResult,
+} from './service.ts';
 export { comparisonCsvRows, COMPARE_CSV_COLUMNS } from './routes.ts';
-export { directionOfTravel, trend, DEFAULT_TOLERANCE, type Direction, type DirectionResult, type PointValue, type TrendResult } from './direction.ts';
-export { groupStatistics, memberPosition, memberPositions, median, quantileSorted, type GroupStatistics, type MemberPosition, type MemberValue } from './stats.ts';
+export {
+  directionOfTravel,
+  trend,
+  DEFAULT_TOLERANCE,
+  type Direction,
+  type DirectionResult,
+  type PointValue,
+  type TrendResult,
+} from './direction.ts';
+export {
+  groupStatistics,
+  memberPosition,
+  memberPositions,
+  median,
+  quantileSorted,
+  type GroupStatistics,
+  type MemberPosition,
+  type MemberValue,
+} from './stats.ts';
 export { positionSentence } from './sentences.ts';
 
 export const compareModule: AppModule<{ compare: CompareService }> = {

@@ -8,20 +8,84 @@ import { Comparison, CompareQuery } from './schemas.ts';
 import type { CompareService, Comparison as ComparisonT } from './service.ts';
 
 export const COMPARE_CSV_COLUMNS = [
-  'metric', 'metric_title', 'period', 'period_label', 'group', 'group_name', 'compared_with', 'area', 'area_name', 'is_focus',
-  'value', 'status', 'lci', 'uci', 'numerator', 'denominator', 'rank', 'rank_of', 'tied', 'quartile_band', 'distance_from_median',
-  'robust_distance', 'significance', 'excluded_because', 'direction_last_period', 'direction_over_window', 'group_median', 'group_mean',
-  'group_weighted_mean', 'group_q1', 'group_q3', 'group_min', 'group_max', 'unit', 'licence', 'source',
+  'metric',
+  'metric_title',
+  'period',
+  'period_label',
+  'group',
+  'group_name',
+  'compared_with',
+  'area',
+  'area_name',
+  'is_focus',
+  'value',
+  'status',
+  'lci',
+  'uci',
+  'numerator',
+  'denominator',
+  'rank',
+  'rank_of',
+  'tied',
+  'quartile_band',
+  'distance_from_median',
+  'robust_distance',
+  'significance',
+  'excluded_because',
+  'direction_last_period',
+  'direction_over_window',
+  'group_median',
+  'group_mean',
+  'group_weighted_mean',
+  'group_q1',
+  'group_q3',
+  'group_min',
+  'group_max',
+  'unit',
+  'licence',
+  'source',
 ] as const;
 
 /** One tidy row per council compared; group figures and the licence repeated on every row. */
 export function comparisonCsvRows(c: ComparisonT): (string | number | null)[][] {
   const s = c.statistics;
   return c.members.map((m) => [
-    c.metric.id, c.metric.title, c.period.period, c.period.label, c.group.id, c.group.name, c.area.code, m.code, m.name, String(m.isFocus),
-    m.value, m.status.join(' '), m.lci, m.uci, m.numerator, m.denominator, m.rank, m.rankOf, String(m.tied), m.quartileBand, m.distanceFromMedian,
-    m.robustDistance, m.significance, m.excludedBecause, m.direction.lastStep?.direction ?? null, m.direction.overWindow?.direction ?? null,
-    s.median, s.mean, s.weightedMean, s.q1, s.q3, s.min, s.max, c.metric.unit, c.licence, c.attribution,
+    c.metric.id,
+    c.metric.title,
+    c.period.period,
+    c.period.label,
+    c.group.id,
+    c.group.name,
+    c.area.code,
+    m.code,
+    m.name,
+    String(m.isFocus),
+    m.value,
+    m.status.join(' '),
+    m.lci,
+    m.uci,
+    m.numerator,
+    m.denominator,
+    m.rank,
+    m.rankOf,
+    String(m.tied),
+    m.quartileBand,
+    m.distanceFromMedian,
+    m.robustDistance,
+    m.significance,
+    m.excludedBecause,
+    m.direction.lastStep?.direction ?? null,
+    m.direction.overWindow?.direction ?? null,
+    s.median,
+    s.mean,
+    s.weightedMean,
+    s.q1,
+    s.q3,
+    s.min,
+    s.max,
+    c.metric.unit,
+    c.licence,
+    c.attribution,
   ]);
 }
 
@@ -46,7 +110,8 @@ export function compareRoutes(app: App, compare: CompareService): void {
     {
       schema: {
         tags: ['compare'],
-        summary: 'A council compared with a group on one metric for one period: group statistics, every member\'s rank, quartile, distance, significance and direction of travel',
+        summary:
+          "A council compared with a group on one metric for one period: group statistics, every member's rank, quartile, distance, significance and direction of travel",
         querystring: CompareQuery,
         response: { 200: Comparison, 304: NotModified, ...compareErrors },
       },
@@ -76,7 +141,9 @@ export function compareRoutes(app: App, compare: CompareService): void {
       const c = await compare.compare(req.query, req.user ?? undefined);
       reply.header('content-disposition', `attachment; filename="compare-${c.metric.id}-${c.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(comparisonCsvRows(c)).pipe(stringify({ header: true, columns: [...COMPARE_CSV_COLUMNS] })));
+      return reply.send(
+        Readable.from(comparisonCsvRows(c)).pipe(stringify({ header: true, columns: [...COMPARE_CSV_COLUMNS] })),
+      );
     },
   );
 }

@@ -9,9 +9,25 @@ export const CompareQuery = Type.Object(
     metric: Type.String({ minLength: 1, maxLength: 200, description: 'Metric id' }),
     area: Type.String({ minLength: 1, maxLength: 20, description: 'GSS code of the council to compare' }),
     group: Type.String({ minLength: 1, maxLength: 200, description: 'Group id (see /api/v1/groups?area=CODE)' }),
-    period: Type.Optional(Type.String({ maxLength: 100, description: 'One period: latest (default), a label such as 2023/24, or an ISO period' })),
-    window: Type.Optional(Type.Integer({ minimum: 2, maximum: 20, description: 'Periods in the trend window, the chosen one included (default 5)' })),
-    at: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Group membership as at this date (default: the end of the period, or today)' })),
+    period: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'One period: latest (default), a label such as 2023/24, or an ISO period',
+      }),
+    ),
+    window: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: 20,
+        description: 'Periods in the trend window, the chosen one included (default 5)',
+      }),
+    ),
+    at: Type.Optional(
+      Type.String({
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: 'Group membership as at this date (default: the end of the period, or today)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -31,14 +47,20 @@ export const Direction = Type.Object({
   change: Num,
   relativeChange: Num,
   reason: Type.String(),
-  rule: Type.String({ description: 'intervals (overlapping confidence intervals), tolerance (relative change) or none' }),
+  rule: Type.String({
+    description: 'intervals (overlapping confidence intervals), tolerance (relative change) or none',
+  }),
 });
 
 export const Statistics = Type.Object({
   n: Type.Integer({ description: 'Councils compared (the council and the group)' }),
-  notApplicable: Type.Integer({ description: 'Excluded: the measure does not apply to them (status z or another tier)' }),
+  notApplicable: Type.Integer({
+    description: 'Excluded: the measure does not apply to them (status z or another tier)',
+  }),
   countWithData: Type.Integer(),
-  noData: Type.Integer({ description: 'The measure applies but there is no value (not available, suppressed, not submitted)' }),
+  noData: Type.Integer({
+    description: 'The measure applies but there is no value (not available, suppressed, not submitted)',
+  }),
   mean: Num,
   weightedMean: Num,
   weightedMeanMethod: Nullable(Type.String()),
@@ -48,7 +70,12 @@ export const Statistics = Type.Object({
   min: Num,
   max: Num,
   scaledMad: Num,
-  methods: Type.Object({ quartiles: Type.String(), rank: Type.String(), distance: Type.String(), significance: Type.String() }),
+  methods: Type.Object({
+    quartiles: Type.String(),
+    rank: Type.String(),
+    distance: Type.String(),
+    significance: Type.String(),
+  }),
 });
 
 export const MemberResult = Type.Object({
@@ -69,37 +96,53 @@ export const MemberResult = Type.Object({
   quartileBand: Nullable(Type.Integer({ minimum: 1, maximum: 4, description: '1 = top (best) quarter' })),
   distanceFromMedian: Num,
   robustDistance: Nullable(Type.Number({ description: 'Distance from the median in scaled MADs' })),
-  significance: Nullable(Type.String({ description: 'above, below or not-different (only where the council has a confidence interval)' })),
+  significance: Nullable(
+    Type.String({ description: 'above, below or not-different (only where the council has a confidence interval)' }),
+  ),
   excludedBecause: Nullable(Type.String({ description: 'not-applicable or no-data' })),
   neighbourRank: Nullable(Type.Integer()),
-  direction: Type.Object({ lastStep: Nullable(Direction), overWindow: Nullable(Direction), consecutive: Type.Integer() }),
+  direction: Type.Object({
+    lastStep: Nullable(Direction),
+    overWindow: Nullable(Direction),
+    consecutive: Type.Integer(),
+  }),
 });
 
-export const Comparison = Type.Object({
-  metric: Type.Object({
-    id: Type.String(),
-    title: Type.String(),
-    shortTitle: Nullable(Type.String()),
-    unit: Type.String(),
-    unitType: Type.String(),
-    decimalPlaces: Type.Integer(),
-    polarity: Type.String(),
-    caveats: Nullable(Type.String()),
-    source: Type.Object({ publisher: Type.String(), url: Nullable(Type.String()), licence: Type.String(), attribution: Nullable(Type.String()) }),
-    topic: Nullable(Type.String()),
-    applicableAreaTypes: Type.Array(Type.String()),
-  }),
-  area: Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() }),
-  group: Type.Composite([GroupSummary, Type.Object({ compared: Type.Integer() })]),
-  period: Type.Object({ period: Type.String(), label: Type.String() }),
-  window: Type.Array(Type.Object({ period: Type.String(), label: Type.String() })),
-  trend: Type.Array(Type.Object({ period: Type.String(), label: Type.String(), value: Num, groupMedian: Num, england: Num })),
-  statistics: Statistics,
-  focus: MemberResult,
-  members: Type.Array(MemberResult, { description: 'Every council compared, the council included, best rank first' }),
-  england: Nullable(Type.Object({ value: Num, status: Type.Array(Type.String()) })),
-  sentence: Type.String(),
-  notes: Type.Array(Type.String()),
-  licence: Type.String(),
-  attribution: Type.String(),
-}, { description: 'The council compared with the group: statistics, every member and the direction of travel' });
+export const Comparison = Type.Object(
+  {
+    metric: Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      shortTitle: Nullable(Type.String()),
+      unit: Type.String(),
+      unitType: Type.String(),
+      decimalPlaces: Type.Integer(),
+      polarity: Type.String(),
+      caveats: Nullable(Type.String()),
+      source: Type.Object({
+        publisher: Type.String(),
+        url: Nullable(Type.String()),
+        licence: Type.String(),
+        attribution: Nullable(Type.String()),
+      }),
+      topic: Nullable(Type.String()),
+      applicableAreaTypes: Type.Array(Type.String()),
+    }),
+    area: Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() }),
+    group: Type.Composite([GroupSummary, Type.Object({ compared: Type.Integer() })]),
+    period: Type.Object({ period: Type.String(), label: Type.String() }),
+    window: Type.Array(Type.Object({ period: Type.String(), label: Type.String() })),
+    trend: Type.Array(
+      Type.Object({ period: Type.String(), label: Type.String(), value: Num, groupMedian: Num, england: Num }),
+    ),
+    statistics: Statistics,
+    focus: MemberResult,
+    members: Type.Array(MemberResult, { description: 'Every council compared, the council included, best rank first' }),
+    england: Nullable(Type.Object({ value: Num, status: Type.Array(Type.String()) })),
+    sentence: Type.String(),
+    notes: Type.Array(Type.String()),
+    licence: Type.String(),
+    attribution: Type.String(),
+  },
+  { description: 'The council compared with the group: statistics, every member and the direction of travel' },
+);

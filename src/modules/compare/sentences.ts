@@ -9,7 +9,12 @@ import type { DirectionResult } from './direction.ts';
 import type { GroupStatistics, MemberPosition } from './stats.ts';
 
 const BAND_POLARITY = ['in the top quarter', 'above the median', 'below the median', 'in the bottom quarter'] as const;
-const BAND_NEUTRAL = ['among the highest quarter of values', 'above the median value', 'below the median value', 'among the lowest quarter of values'] as const;
+const BAND_NEUTRAL = [
+  'among the highest quarter of values',
+  'above the median value',
+  'below the median value',
+  'among the lowest quarter of values',
+] as const;
 
 export interface SentenceInput {
   name: string;
@@ -26,14 +31,17 @@ export interface SentenceInput {
 export function positionSentence(i: SentenceInput): string {
   const p = i.position;
   if (p.excludedBecause === 'not-applicable') return `This measure does not apply to ${i.name}.`;
-  if (p.excludedBecause === 'no-data' || p.rank === null || p.quartileBand === null) return `There is no figure for ${i.name} for ${i.periodLabel}.`;
-  if (i.stats.countWithData < 4) return `${i.name} is one of only ${i.stats.countWithData} councils in ${i.groupPhrase} with a figure for ${i.periodLabel}, too few to place it in quarters.`;
+  if (p.excludedBecause === 'no-data' || p.rank === null || p.quartileBand === null)
+    return `There is no figure for ${i.name} for ${i.periodLabel}.`;
+  if (i.stats.countWithData < 4)
+    return `${i.name} is one of only ${i.stats.countWithData} councils in ${i.groupPhrase} with a figure for ${i.periodLabel}, too few to place it in quarters.`;
   const band = (i.polarity === 'not-applicable' ? BAND_NEUTRAL : BAND_POLARITY)[p.quartileBand - 1];
   const mid = p.distanceFromMedian === 0 ? 'at the median of' : `${band} of`;
   let s = `${i.name} is ${mid} ${i.groupPhrase} on this measure for ${i.periodLabel}`;
   if (i.polarity !== 'not-applicable') s += ` (ranked ${p.rank}${p.tied ? ', tied,' : ''} of ${p.rankOf})`;
   if (p.significance === 'not-different') s += '; the difference from their median is not statistically significant';
-  else if (p.significance) s += `; it is statistically significantly ${p.significance === 'above' ? 'higher' : 'lower'} than their median`;
+  else if (p.significance)
+    s += `; it is statistically significantly ${p.significance === 'above' ? 'higher' : 'lower'} than their median`;
   s += '.';
   const d = i.lastStep;
   if (d && i.previousLabel) {
@@ -65,7 +73,9 @@ export function positionSentence(i: SentenceInput): string {
   return s;
 }
 
-/** How a sentence names the councils compared, e.g. "the 36 metropolitan districts", "its 15 nearest neighbours (…)". */
+/**
+ * How a sentence names the councils compared, e.g. "the 36 metropolitan districts", "its 15 nearest neighbours (…)".
+ */
 export function describeGroup(g: GroupDto, compared: number): string {
   switch (g.type) {
     case 'authority-type':

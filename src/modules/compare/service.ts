@@ -98,7 +98,12 @@ export function createCompareService(
 
     lastModified: async () => {
       const [o, g] = await Promise.all([observations.lastPublished(), groups.lastModified()]);
-      return [o, g].filter((x): x is string => !!x).sort().at(-1) ?? null;
+      return (
+        [o, g]
+          .filter((x): x is string => !!x)
+          .sort()
+          .at(-1) ?? null
+      );
     },
   };
 }

@@ -1,14 +1,16 @@
 /**
  * Group statistics for one metric × group × period, served explicitly (conventions.md, "Comparison groups"):
  * n, count with data, mean (and a denominator-weighted mean where every value has numerator and denominator), median,
- * quartiles, min, max; for the focus council its rank of N, quartile band, distance from the median in robust units and,
+ * quartiles, min, max; for the focus council its rank of N, quartile band, distance from the median in robust units
+ * and,
  * where it has a confidence interval, whether it is significantly above, below or not different from the group median.
  *
  * Methods (stated in every result, so a reader can reproduce the figures):
  * - Quartiles and median: linear interpolation between order statistics (Hyndman and Fan type 7, as in R's default
  *   `quantile` and Excel's QUARTILE.INC).
  * - Rank: 1 is best by the metric's polarity (highest value for higher-is-better, lowest for lower-is-better); for a
- *   metric without polarity 1 is the highest value and the rank says nothing about performance. Ties share the best rank
+ *   metric without polarity 1 is the highest value and the rank says nothing about performance. Ties share the best
+ * rank
  *   of their block (standard competition ranking: 1, 2, 2, 4).
  * - Quartile band: by value against the group's quartiles, so councils with equal values are always in the same band.
  * - Robust distance: (value − median) / (1.4826 × median absolute deviation), the scaled MAD that equals the standard
@@ -95,7 +97,10 @@ export function quantileSorted(sorted: number[], p: number): number {
 
 export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
-  return quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+  return quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 const isNotApplicable = (m: MemberValue) => !m.applicable || m.status.includes('z');
@@ -135,7 +140,9 @@ export function groupStatistics(members: MemberValue[]): GroupStatistics {
     ...base,
     mean: values.reduce((s, v) => s + v, 0) / k,
     weightedMean,
-    weightedMeanMethod: weighted ? 'weighted by denominator: Σ(value × denominator) ÷ Σ denominator, which is the rate for the group as a whole' : null,
+    weightedMeanMethod: weighted
+      ? 'weighted by denominator: Σ(value × denominator) ÷ Σ denominator, which is the rate for the group as a whole'
+      : null,
     median: med,
     q1: quantileSorted(values, 0.25),
     q3: quantileSorted(values, 0.75),
@@ -148,7 +155,9 @@ export function groupStatistics(members: MemberValue[]): GroupStatistics {
 /** Orientation: +1 when higher values are better (or, without polarity, ranked first). */
 const orientation = (p: Polarity) => (p === 'lower-is-better' ? -1 : 1);
 
-/** The position of every member in the group: rank, band, distance and significance (O(n log n) for the whole group). */
+/**
+ * The position of every member in the group: rank, band, distance and significance (O(n log n) for the whole group).
+ */
 export function memberPositions(members: MemberValue[], stats: GroupStatistics, polarity: Polarity): MemberPosition[] {
   const dir = orientation(polarity);
   const scores = rankedScores(members, dir);
@@ -159,14 +168,35 @@ export function memberPositions(members: MemberValue[], stats: GroupStatistics, 
     if (!first.has(x)) first.set(x, i);
     count.set(x, (count.get(x) ?? 0) + 1);
   });
-  return members.map((m) => position(m, stats, dir, scores.length, (x) => first.get(x)!, (x) => count.get(x)!));
+  return members.map((m) =>
+    position(
+      m,
+      stats,
+      dir,
+      scores.length,
+      (x) => first.get(x)!,
+      (x) => count.get(x)!,
+    ),
+  );
 }
 
 /** The position of one member (members[index]) without ranking the others: O(n), for screening many councils. */
-export function memberPosition(members: MemberValue[], stats: GroupStatistics, polarity: Polarity, index: number): MemberPosition {
+export function memberPosition(
+  members: MemberValue[],
+  stats: GroupStatistics,
+  polarity: Polarity,
+  index: number,
+): MemberPosition {
   const dir = orientation(polarity);
   const scores = rankedScores(members, dir);
-  return position(members[index]!, stats, dir, scores.length, (x) => scores.filter((y) => y > x).length, (x) => scores.filter((y) => y === x).length);
+  return position(
+    members[index]!,
+    stats,
+    dir,
+    scores.length,
+    (x) => scores.filter((y) => y > x).length,
+    (x) => scores.filter((y) => y === x).length,
+  );
 }
 
 function rankedScores(members: MemberValue[], dir: number): number[] {
@@ -174,7 +204,14 @@ function rankedScores(members: MemberValue[], dir: number): number[] {
 }
 
 /** Competition ranking ("1224"): a member's rank is one more than the number of members strictly better. */
-function position(m: MemberValue, stats: GroupStatistics, dir: number, rankOf: number, betterThan: (score: number) => number, equalTo: (score: number) => number): MemberPosition {
+function position(
+  m: MemberValue,
+  stats: GroupStatistics,
+  dir: number,
+  rankOf: number,
+  betterThan: (score: number) => number,
+  equalTo: (score: number) => number,
+): MemberPosition {
   const empty: MemberPosition = {
     code: m.code,
     value: m.value,

@@ -15,7 +15,11 @@ const FAMILY_CODE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const VERSION = /^[A-Za-z0-9.]+$/;
 
 /** The public id of a family's group: `<family>@<version>:<owner code>` or `…:cluster-<label>`. */
-export function familyGroupKey(code: string, version: string, g: { owner?: string | undefined; cluster?: string | undefined }): string {
+export function familyGroupKey(
+  code: string,
+  version: string,
+  g: { owner?: string | undefined; cluster?: string | undefined },
+): string {
   return `${code}@${version}:${g.owner ?? `cluster-${(g.cluster ?? '').toLowerCase()}`}`;
 }
 
@@ -24,30 +28,83 @@ export function familyGroupKey(code: string, version: string, g: { owner?: strin
  * hold (problems are returned, not thrown, so the import lists them all and writes nothing). The same family and
  * version imported again unchanged is left alone; changed lists replace the family's groups and are logged.
  */
-export async function applyGroupFamily(h: Handle, bundle: GroupFamilyBundle, ctx: { importId: number | null; now: string }): Promise<GroupCounts> {
+export async function applyGroupFamily(
+  h: Handle,
+  bundle: GroupFamilyBundle,
+  ctx: { importId: number | null; now: string },
+): Promise<GroupCounts> {
   const f = bundle.family;
   const counts: GroupCounts = { families: { created: 0, updated: 0, unchanged: 0 }, groups: 0, members: 0, issues: [] };
   const at0 = bundle.groups[0]?.at ?? { file: f.code, line: 0 };
-  if (!FAMILY_CODE.test(f.code)) counts.issues.push({ at: at0, field: 'family', value: f.code, message: 'a family code is lower-case words joined by hyphens' });
-  if (!VERSION.test(f.version)) counts.issues.push({ at: at0, field: 'version', value: f.version, message: 'a version is letters, digits and dots' });
+  if (!FAMILY_CODE.test(f.code))
+    counts.issues.push({
+      at: at0,
+      field: 'family',
+      value: f.code,
+      message: 'a family code is lower-case words joined by hyphens',
+    });
+  if (!VERSION.test(f.version))
+    counts.issues.push({
+      at: at0,
+      field: 'version',
+      value: f.version,
+      message: 'a version is letters, digits and dots',
+    });
   const areas = new Map((await repo.areaKeys(h)).map((a) => [a.code, a]));
   const keys = new Set<string>();
   for (const g of bundle.groups) {
     const key = familyGroupKey(f.code, f.version, g);
-    if (keys.has(key)) counts.issues.push({ at: g.at, field: g.owner ? 'owner' : 'cluster', value: g.owner ?? g.cluster, message: `the group ${key} appears twice` });
+    if (keys.has(key))
+      counts.issues.push({
+        at: g.at,
+        field: g.owner ? 'owner' : 'cluster',
+        value: g.owner ?? g.cluster,
+        message: `the group ${key} appears twice`,
+      });
     keys.add(key);
-    if (g.owner && !areas.has(g.owner)) counts.issues.push({ at: g.at, field: 'owner', value: g.owner, message: `"${g.owner}" is not an area code we hold; load the geography first or correct the code` });
+    if (g.owner && !areas.has(g.owner))
+      counts.issues.push({
+        at: g.at,
+        field: 'owner',
+        value: g.owner,
+        message: `"${g.owner}" is not an area code we hold; load the geography first or correct the code`,
+      });
     const seen = new Set<string>();
     for (const m of g.members) {
-      if (!areas.has(m.code)) counts.issues.push({ at: m.at ?? g.at, field: 'member', value: m.code, message: `"${m.code}" is not an area code we hold` });
-      if (seen.has(m.code)) counts.issues.push({ at: m.at ?? g.at, field: 'member', value: m.code, message: `${m.code} is listed twice in the group ${key}` });
-      if (m.code === g.owner) counts.issues.push({ at: g.at, field: 'member', value: m.code, message: `a neighbour set does not list its own council (${m.code})` });
+      if (!areas.has(m.code))
+        counts.issues.push({
+          at: m.at ?? g.at,
+          field: 'member',
+          value: m.code,
+          message: `"${m.code}" is not an area code we hold`,
+        });
+      if (seen.has(m.code))
+        counts.issues.push({
+          at: m.at ?? g.at,
+          field: 'member',
+          value: m.code,
+          message: `${m.code} is listed twice in the group ${key}`,
+        });
+      if (m.code === g.owner)
+        counts.issues.push({
+          at: g.at,
+          field: 'member',
+          value: m.code,
+          message: `a neighbour set does not list its own council (${m.code})`,
+        });
       seen.add(m.code);
     }
   }
   if (counts.issues.length > 0) return counts;
 
-  const fingerprint = createHash('sha256').update(JSON.stringify({ ...bundle, groups: bundle.groups.map(({ at: _at, ...g }) => ({ ...g, members: g.members.map(({ at: _m, ...m }) => m) })) })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify({
+        ...bundle,
+        groups: bundle.groups.map(({ at: _at, ...g }) => ({ ...g, members: g.members.map(({ at: _m, ...m }) => m) })),
+      }),
+    )
+    .digest('hex');
   const stored = await repo.familyByCode(h, f.code, f.version);
   if (stored && stored.fingerprint === fingerprint) {
     counts.families.unchanged++;
@@ -80,7 +137,14 @@ export async function applyGroupFamily(h: Handle, bundle: GroupFamilyBundle, ctx
     familyId = await repo.insertFamily(h, { ...row, code: f.code, version: f.version, created_at: ctx.now });
     counts.families.created++;
   }
-  await repo.logChange(h, { at: ctx.now, entity: 'group-family', action: stored ? 'updated' : 'created', entity_key: `${f.code}@${f.version}`, import_id: ctx.importId, detail: null });
+  await repo.logChange(h, {
+    at: ctx.now,
+    entity: 'group-family',
+    action: stored ? 'updated' : 'created',
+    entity_key: `${f.code}@${f.version}`,
+    import_id: ctx.importId,
+    detail: null,
+  });
 
   const members: GroupMembersTable[] = [];
   for (const g of bundle.groups) {

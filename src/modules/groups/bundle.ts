@@ -30,7 +30,14 @@ export interface GroupFamilyBundle {
     name: string;
     description?: string | undefined;
     /** `at`: where the member was read, when it is not the group's own line. */
-    members: { code: string; rank?: number | undefined; distance?: number | undefined; note?: string | undefined; detail?: unknown; at?: SourceLocation | undefined }[];
+    members: {
+      code: string;
+      rank?: number | undefined;
+      distance?: number | undefined;
+      note?: string | undefined;
+      detail?: unknown;
+      at?: SourceLocation | undefined;
+    }[];
     at: SourceLocation;
   }[];
 }

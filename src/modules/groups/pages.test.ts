@@ -10,7 +10,18 @@ import { importFiles, runImport } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
 
 /** The ten Greater Manchester districts (the combined authority's members). */
-const GM = ['E08000001', 'E08000002', 'E08000003', 'E08000004', 'E08000005', 'E08000006', 'E08000007', 'E08000008', 'E08000009', 'E08000010'];
+const GM = [
+  'E08000001',
+  'E08000002',
+  'E08000003',
+  'E08000004',
+  'E08000005',
+  'E08000006',
+  'E08000007',
+  'E08000008',
+  'E08000009',
+  'E08000010',
+];
 const DFE_TRAFFORD = 'dfe-statistical-neighbours@2025:E08000009';
 
 describe('group pages', () => {
@@ -24,7 +35,12 @@ describe('group pages', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    const dfe = await importFiles(db, 'dfe-statistical-neighbours', [sharedFile('similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')], { publish: true });
+    const dfe = await importFiles(
+      db,
+      'dfe-statistical-neighbours',
+      [sharedFile('similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')],
+      { publish: true },
+    );
     if (dfe.state !== 'published') throw new Error(dfe.message);
     app = await createTestApp(db);
     ({ owner, other, analyst, admin } = await signInEveryRole(db, app));
@@ -34,23 +50,45 @@ describe('group pages', () => {
     await db?.drop();
   });
 
-  const get = (url: string, who: Signed | null = null) => app.inject({ url, headers: { accept: 'text/html', ...(who ? { cookie: who.cookie } : {}) } });
+  const get = (url: string, who: Signed | null = null) =>
+    app.inject({ url, headers: { accept: 'text/html', ...(who ? { cookie: who.cookie } : {}) } });
   const form = (url: string, who: Signed | null, fields: Record<string, string>, csrf = who?.csrf) =>
     app.inject({
       method: 'POST',
       url,
-      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(who ? { cookie: who.cookie } : {}) },
+      headers: {
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(who ? { cookie: who.cookie } : {}),
+      },
       payload: new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields }).toString(),
     });
   /** Saves a group through the API (the form is tested on its own). */
-  const save = async (who: Signed, name: string, visibility: string, members = ['E08000009', 'E08000003', 'E06000049']): Promise<string> => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf }, payload: { name, members, visibility } });
+  const save = async (
+    who: Signed,
+    name: string,
+    visibility: string,
+    members = ['E08000009', 'E08000003', 'E06000049'],
+  ): Promise<string> => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/groups',
+      headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
+      payload: { name, members, visibility },
+    });
     expect(res.statusCode).toBe(201);
     return (res.json() as { id: string }).id;
   };
-  const exists = async (id: string) => (await app.inject({ url: `/api/v1/groups/${id}`, headers: { cookie: owner.cookie } })).statusCode === 200;
-  const customCount = async () => (await db.kysely.selectFrom('comparison_groups').select('id').where('type', '=', 'custom').execute()).length;
-  const roles = (): [string, Signed | null][] => [['visitor', null], ['council', other], ['analyst', analyst], ['admin', admin]];
+  const exists = async (id: string) =>
+    (await app.inject({ url: `/api/v1/groups/${id}`, headers: { cookie: owner.cookie } })).statusCode === 200;
+  const customCount = async () =>
+    (await db.kysely.selectFrom('comparison_groups').select('id').where('type', '=', 'custom').execute()).length;
+  const roles = (): [string, Signed | null][] => [
+    ['visitor', null],
+    ['council', other],
+    ['analyst', analyst],
+    ['admin', admin],
+  ];
 
   it('GET /groups lists the built-in groups by kind, the families with model, version, source and licence, and public custom groups, for every role', async () => {
     const pub = await save(owner, 'Greater Manchester and Cheshire', 'public');
@@ -58,14 +96,24 @@ describe('group pages', () => {
     for (const [role, user] of [...roles(), ['owner', owner] as [string, Signed]]) {
       const res = await get('/groups', user);
       expect(res.statusCode, role).toBe(200);
-      expect(res.body, role).toMatch(/<li class="govuk-service-navigation__item govuk-service-navigation__item--active">\s*<a class="govuk-service-navigation__link" href="\/groups" aria-current="true">/);
-      for (const heading of ['Councils of one type', 'Councils in a region', 'Districts of a county', 'Councils of a combined authority']) expect(res.body, role).toContain(`<h3 class="govuk-heading-m">${heading}</h3>`);
+      expect(res.body, role).toMatch(
+        /<li class="govuk-service-navigation__item govuk-service-navigation__item--active">\s*<a class="govuk-service-navigation__link" href="\/groups" aria-current="true">/,
+      );
+      for (const heading of [
+        'Councils of one type',
+        'Councils in a region',
+        'Districts of a county',
+        'Councils of a combined authority',
+      ])
+        expect(res.body, role).toContain(`<h3 class="govuk-heading-m">${heading}</h3>`);
       expect(res.body).toContain('<a class="govuk-link" href="/groups/region:E12000002">Councils in North West</a>');
       expect(res.body).toContain('href="/groups/type:E08"');
       expect(res.body).toMatch(/dfe-statistical-neighbours@2025: neighbour sets \(one per council\), 1\d\d groups/);
       expect(res.body).toMatch(/Department for Education/);
       expect(res.body).toContain('OGL-UK-3.0');
-      expect(res.body).toContain(`<a class="govuk-link govuk-!-font-weight-bold" href="/groups/${pub}">Greater Manchester and Cheshire</a>`);
+      expect(res.body).toContain(
+        `<a class="govuk-link govuk-!-font-weight-bold" href="/groups/${pub}">Greater Manchester and Cheshire</a>`,
+      );
       expect(res.body).toContain('3 councils · saved by Owner Officer');
       expect(res.body.includes(`/groups/${secret}`), role).toBe(role === 'owner');
       expect(res.body.includes('Your groups'), role).toBe(user !== null);
@@ -74,9 +122,13 @@ describe('group pages', () => {
     const mine = await get('/groups', owner);
     expect(mine.body).toContain(`<form method="post" action="/groups/${secret}/delete" novalidate>`);
     expect(mine.body).toContain(`<input type="hidden" name="_csrf" value="${owner.csrf}">`);
-    expect(mine.body).toMatch(/My private benchmark<\/a><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">3<\/td>\s*<td class="govuk-table__cell">Private: only the person who saved it<\/td>/);
+    expect(mine.body).toMatch(
+      /My private benchmark<\/a><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">3<\/td>\s*<td class="govuk-table__cell">Private: only the person who saved it<\/td>/,
+    );
     expect((await get('/groups', other)).body).toContain('You have not saved a group yet.');
-    expect((await get('/groups')).body).toContain('<a class="govuk-link" href="/sign-in?next=%2Fgroups%2Fnew">Sign in</a>');
+    expect((await get('/groups')).body).toContain(
+      '<a class="govuk-link" href="/sign-in?next=%2Fgroups%2Fnew">Sign in</a>',
+    );
   });
 
   it('GET /groups?area= lists the groups one council can be compared with; an unknown or malformed code is an error on the field', async () => {
@@ -84,14 +136,18 @@ describe('group pages', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Groups Trafford can be compared with');
     expect(res.body).toContain(`href="/groups/${DFE_TRAFFORD}"`);
-    expect(res.body).toContain('<a class="govuk-link" href="/areas/E08000009?group=combined-authority%3AE47000001#headline">Compare Trafford with this group</a>');
+    expect(res.body).toContain(
+      '<a class="govuk-link" href="/areas/E08000009?group=combined-authority%3AE47000001#headline">Compare Trafford with this group</a>',
+    );
     expect(res.body).toContain('href="/groups/region:E12000002"');
     expect(res.body).not.toContain('href="/groups/region:E12000001"');
     expect(res.body).not.toContain('id="built-in"');
     const unknown = await get('/groups?area=E99999999');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('govuk-error-summary');
-    expect(unknown.body).toMatch(/<a href="#area">Council code “E99999999”: Area &quot;E99999999&quot; does not exist.<\/a>/);
+    expect(unknown.body).toMatch(
+      /<a href="#area">Council code “E99999999”: Area &quot;E99999999&quot; does not exist.<\/a>/,
+    );
     expect(unknown.body).toContain('value="E99999999"');
     const malformed = await get('/groups?area=trafford');
     expect(malformed.statusCode).toBe(400);
@@ -124,11 +180,21 @@ describe('group pages', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<span class="govuk-caption-l">Neighbour set from a published model</span>');
     expect(res.body).toMatch(/<th scope="col" class="govuk-table__header govuk-table__header--numeric">Rank<\/th>/);
-    expect(res.body).toMatch(/<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>\s*<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/areas\/E10000015\?group=dfe-statistical-neighbours%402025%3AE08000009">Hertfordshire<\/a><\/th>\s*<td class="govuk-table__cell">E10000015<\/td>\s*<td class="govuk-table__cell">County<\/td>\s*<td class="govuk-table__cell">Very close<\/td>/);
-    expect(res.body).toMatch(/<dt class="govuk-summary-list__key">Model<\/dt><dd class="govuk-summary-list__value">[^<]+\(dfe-statistical-neighbours@2025\), version 2025/);
-    expect(res.body).toMatch(/<dt class="govuk-summary-list__key">Source<\/dt><dd class="govuk-summary-list__value">(<a [^>]+>)?Department for Education/);
-    expect(res.body).toMatch(/<dt class="govuk-summary-list__key">Licence<\/dt><dd class="govuk-summary-list__value">OGL-UK-3.0/);
-    expect(res.body).toMatch(/<dt class="govuk-summary-list__key">Council<\/dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="\/areas\/E08000009">Trafford<\/a>/);
+    expect(res.body).toMatch(
+      /<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>\s*<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/areas\/E10000015\?group=dfe-statistical-neighbours%402025%3AE08000009">Hertfordshire<\/a><\/th>\s*<td class="govuk-table__cell">E10000015<\/td>\s*<td class="govuk-table__cell">County<\/td>\s*<td class="govuk-table__cell">Very close<\/td>/,
+    );
+    expect(res.body).toMatch(
+      /<dt class="govuk-summary-list__key">Model<\/dt><dd class="govuk-summary-list__value">[^<]+\(dfe-statistical-neighbours@2025\), version 2025/,
+    );
+    expect(res.body).toMatch(
+      /<dt class="govuk-summary-list__key">Source<\/dt><dd class="govuk-summary-list__value">(<a [^>]+>)?Department for Education/,
+    );
+    expect(res.body).toMatch(
+      /<dt class="govuk-summary-list__key">Licence<\/dt><dd class="govuk-summary-list__value">OGL-UK-3.0/,
+    );
+    expect(res.body).toMatch(
+      /<dt class="govuk-summary-list__key">Council<\/dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="\/areas\/E08000009">Trafford<\/a>/,
+    );
   });
 
   it("a private group's page is its owner's alone: 404 to every other role, never cached; a shared one opens for anyone with the link", async () => {
@@ -183,7 +249,12 @@ describe('group pages', () => {
   it('the form refuses duplicate, unknown and retired codes (naming the successor) and a missing name, field by field, keeping what was typed', async () => {
     const before = await customCount();
     const typed = 'E08000009\nE08000009, E99999999  E07000150';
-    const res = await form('/groups', other, { name: ' ', description: 'Kept as typed', members: typed, visibility: 'shared' });
+    const res = await form('/groups', other, {
+      name: ' ',
+      description: 'Kept as typed',
+      members: typed,
+      visibility: 'shared',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('<title>Error: Create a group');
     const summary = [...res.body.matchAll(/<li><a href="(#\w+)">([^<]+)<\/a><\/li>/g)].map((m) => `${m[1]} ${m[2]}`);
@@ -193,20 +264,33 @@ describe('group pages', () => {
       '#members Council 3 in the list, “E99999999”: is not an area code we know',
       '#members Council 4 in the list, “E07000150”: E07000150 (Corby) ended on 2021-03-31; its successor is E06000061 (North Northamptonshire): use the current code',
     ]);
-    expect(res.body).toMatch(/<p id="name-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:<\/span> Name: is required/);
-    expect(res.body).toMatch(/<p id="members-error" class="govuk-error-message">[^]*listed twice[^]*<br>[^]*not an area code we know[^]*<br>[^]*E06000061 \(North Northamptonshire\)/);
-    expect(res.body).toMatch(/<textarea class="govuk-textarea govuk-textarea--error" id="members" name="members" rows="8" spellcheck="false" aria-describedby="members-hint members-error">E08000009\nE08000009, E99999999  E07000150<\/textarea>/);
+    expect(res.body).toMatch(
+      /<p id="name-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:<\/span> Name: is required/,
+    );
+    expect(res.body).toMatch(
+      /<p id="members-error" class="govuk-error-message">[^]*listed twice[^]*<br>[^]*not an area code we know[^]*<br>[^]*E06000061 \(North Northamptonshire\)/,
+    );
+    expect(res.body).toMatch(
+      /<textarea class="govuk-textarea govuk-textarea--error" id="members" name="members" rows="8" spellcheck="false" aria-describedby="members-hint members-error">E08000009\nE08000009, E99999999  E07000150<\/textarea>/,
+    );
     expect(res.body).toContain('>Kept as typed</textarea>');
     expect(res.body).toMatch(/value="shared" checked>/);
     const one = await form('/groups', other, { name: 'Too small', members: 'E08000003', visibility: 'private' });
     expect(one.statusCode).toBe(400);
-    expect(one.body).toContain('<a href="#members">Member councils (you listed 1): a group has from 2 to 500 councils</a>');
+    expect(one.body).toContain(
+      '<a href="#members">Member councils (you listed 1): a group has from 2 to 500 councils</a>',
+    );
     expect(one.body).toContain('value="Too small"');
     expect(await customCount()).toBe(before);
   });
 
   it('a good form saves the group and redirects to its page', async () => {
-    const res = await form('/groups', analyst, { name: 'Northern cities', description: 'Core cities of the north', members: 'E08000003, E08000035;E08000021\n E08000025', visibility: 'shared' });
+    const res = await form('/groups', analyst, {
+      name: 'Northern cities',
+      description: 'Core cities of the north',
+      members: 'E08000003, E08000035;E08000021\n E08000025',
+      visibility: 'shared',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/groups\/custom-\d+$/);
     const page = await get(res.headers.location as string, other);
@@ -249,12 +333,26 @@ describe('group pages', () => {
 
   it('the council page and the compare page link to the group they compare with; a private group is compared by its owner alone', async () => {
     const metric = testMetric('test.groups-page', { title: 'A measure for the group pages' });
-    const rows: FixtureRow[] = [2022, 2023].flatMap((y) => GM.map((code, i): FixtureRow => ['test.groups-page', code, y, 40 + i + (y - 2022)]));
+    const rows: FixtureRow[] = [2022, 2023].flatMap((y) =>
+      GM.map((code, i): FixtureRow => ['test.groups-page', code, y, 40 + i + (y - 2022)]),
+    );
     const r = await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true });
     expect(r.state).toBe('published');
-    await servicesFor(db).sector.loadBasket({ id: 'sector-key', version: 't1', name: 'Key measures', description: 'test', baseline: '2022-04-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 'test.groups-page', why: 'a test' }] });
+    await servicesFor(db).sector.loadBasket({
+      id: 'sector-key',
+      version: 't1',
+      name: 'Key measures',
+      description: 'test',
+      baseline: '2022-04-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [{ metric: 'test.groups-page', why: 'a test' }],
+    });
     const shared = await save(owner, 'Trafford and friends', 'shared', GM.slice(5));
-    for (const [group, href] of [['combined-authority:E47000001', '/groups/combined-authority:E47000001'], [shared, `/groups/${shared}`]]) {
+    for (const [group, href] of [
+      ['combined-authority:E47000001', '/groups/combined-authority:E47000001'],
+      [shared, `/groups/${shared}`],
+    ]) {
       const council = await get(`/areas/E08000009?group=${encodeURIComponent(group!)}`);
       expect(council.statusCode).toBe(200);
       expect(council.body).toMatch(new RegExp(`Trafford compared with <a class="govuk-link" href="${href}">`));
@@ -271,7 +369,10 @@ describe('group pages', () => {
     const compare = await get(`/compare?metric=test.groups-page&area=E08000009&group=${secret}`, owner);
     expect(compare.headers['cache-control']).toBe('private, no-store');
     expect(compare.body).toContain(`Compared with <a class="govuk-link" href="/groups/${secret}">`);
-    const api = await app.inject({ url: `/api/v1/areas/E08000009/headline.json?group=${secret}`, headers: { cookie: owner.cookie } });
+    const api = await app.inject({
+      url: `/api/v1/areas/E08000009/headline.json?group=${secret}`,
+      headers: { cookie: owner.cookie },
+    });
     expect(api.statusCode).toBe(200);
     expect(api.headers['cache-control']).toBe('private, no-store');
     expect(api.json().group).toMatchObject({ id: secret, name: 'My own benchmark' });
@@ -279,8 +380,14 @@ describe('group pages', () => {
       const page = await get(`/areas/E08000009?group=${secret}`, user);
       expect(page.body, role).not.toContain('My own benchmark');
       expect(page.body, role).toContain(`Unknown group`);
-      expect((await get(`/compare?metric=test.groups-page&area=E08000009&group=${secret}`, user)).body, role).not.toContain('My own benchmark');
-      const other = await app.inject({ url: `/api/v1/areas/E08000009/headline.json?group=${secret}`, headers: user ? { cookie: user.cookie } : {} });
+      expect(
+        (await get(`/compare?metric=test.groups-page&area=E08000009&group=${secret}`, user)).body,
+        role,
+      ).not.toContain('My own benchmark');
+      const other = await app.inject({
+        url: `/api/v1/areas/E08000009/headline.json?group=${secret}`,
+        headers: user ? { cookie: user.cookie } : {},
+      });
       expect(other.statusCode, role).toBe(400);
       expect(other.json().errors[0], role).toMatchObject({ field: 'group' });
     }

@@ -1,5 +1,6 @@
 /**
- * The group pages: /groups (the groups a visitor can use, and yours; ?area= one council's), /groups/{id} (one group, its
+ * The group pages: /groups (the groups a visitor can use, and yours; ?area= one council's), /groups/{id} (one group,
+ * its
  * members, model, source and licence), /groups/new and POST /groups (save a custom group), POST /groups/{id}/delete.
  * Thin handlers: who may see, save and delete is the service's; view.ts builds the view models.
  */
@@ -12,28 +13,56 @@ import { type AreasService, parseAt } from '../areas/index.ts';
 import { SIGNED_IN } from './routes.ts';
 import { GroupParams } from './schemas.ts';
 import { VISIBILITIES, type GroupsService } from './service.ts';
-import { byKind, customView, familyView, formErrors, groupPath, groupView, longDate, parseMembers, VISIBILITY_CHOICES, type FormError, type GroupForm } from './view.ts';
+import {
+  byKind,
+  customView,
+  familyView,
+  formErrors,
+  groupPath,
+  groupView,
+  longDate,
+  parseMembers,
+  VISIBILITY_CHOICES,
+  type FormError,
+  type GroupForm,
+} from './view.ts';
 
 const Field = (max: number) => Type.Optional(Type.String({ maxLength: max }));
 /** A date as the API takes it, or nothing (a date field left empty). */
 const At = Type.Optional(Type.String({ pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' }));
-const ListQuery = Type.Object({ area: Field(20), at: At, deleted: Type.Optional(Type.String({ pattern: '^custom-\\d+$' })) }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  { area: Field(20), at: At, deleted: Type.Optional(Type.String({ pattern: '^custom-\\d+$' })) },
+  { additionalProperties: false },
+);
 const GroupPageQuery = Type.Object({ at: At }, { additionalProperties: false });
-const GroupBody = Type.Object({ name: Field(1000), description: Field(2000), visibility: Field(20), members: Field(20000), _csrf: Field(100) });
+const GroupBody = Type.Object({
+  name: Field(1000),
+  description: Field(2000),
+  visibility: Field(20),
+  members: Field(20000),
+  _csrf: Field(100),
+});
 const CsrfBody = Type.Object({ _csrf: Field(100) });
 
 const visibilityOptions = VISIBILITIES.map((v) => ({ value: v, text: VISIBILITY_CHOICES[v] }));
 
 export function groupsPages(app: App, groups: GroupsService, areas: AreasService): void {
-
   /** The council asked for with ?area=, and the groups it can be compared with; a problem for the field otherwise. */
   async function forArea(code: string, at: string) {
     try {
       const area = await areas.getArea(code, at);
-      return { area: { code: area.code, name: area.name }, areaGroups: byKind(await groups.groupsForArea(area.code, at)), problem: null };
+      return {
+        area: { code: area.code, name: area.name },
+        areaGroups: byKind(await groups.groupsForArea(area.code, at)),
+        problem: null,
+      };
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
-      return { area: null, areaGroups: null, problem: { status: e.status, text: `“${code}”: ${e.errors[0]?.message ?? e.message}` } };
+      return {
+        area: null,
+        areaGroups: null,
+        problem: { status: e.status, text: `“${code}”: ${e.errors[0]?.message ?? e.message}` },
+      };
     }
   }
 
@@ -68,7 +97,14 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     reply.header('cache-control', 'private, no-store');
     const byField: Record<string, string[]> = {};
     for (const e of errors) (byField[e.field] ??= []).push(e.text);
-    return reply.view('group-new.njk', { title: errors.length ? 'Error: Create a group' : 'Create a group', form, errors, byField, csrf: user.csrfToken, visibilityOptions });
+    return reply.view('group-new.njk', {
+      title: errors.length ? 'Error: Create a group' : 'Create a group',
+      form,
+      errors,
+      byField,
+      csrf: user.csrfToken,
+      visibilityOptions,
+    });
   };
 
   app.get('/groups/new', { schema: { hide: true } }, async (req, reply) => {
@@ -81,20 +117,33 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     try {
-      const g = await groups.createCustom(user, { name: req.body.name ?? '', description: req.body.description, visibility: req.body.visibility, members: parseMembers(req.body.members) });
+      const g = await groups.createCustom(user, {
+        name: req.body.name ?? '',
+        description: req.body.description,
+        visibility: req.body.visibility,
+        members: parseMembers(req.body.members),
+      });
       return reply.redirect(groupPath(g.id), 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.status !== 400) throw e;
-      return formPage(reply.status(400), user, req.body, formErrors(e.errors.length ? e.errors : [{ field: 'name', message: e.message }]));
+      return formPage(
+        reply.status(400),
+        user,
+        req.body,
+        formErrors(e.errors.length ? e.errors : [{ field: 'name', message: e.message }]),
+      );
     }
   });
 
   const groupPage = { hide: true, params: GroupParams, querystring: GroupPageQuery };
   app.get('/groups/:id', { schema: groupPage }, async (req, reply) => {
     const user = req.user ?? undefined;
-    // A custom group may be private, and a signed-in page names its user: neither goes through shared caches, not even a 404.
+    // A custom group may be private, and a signed-in page names its user: neither goes through shared caches, not even
+    // a 404.
     const custom = req.params.id.trim().startsWith('custom-');
-    reply.header('cache-control', custom || user ? 'private, no-store' : 'public, max-age=300').header('vary', 'cookie');
+    reply
+      .header('cache-control', custom || user ? 'private, no-store' : 'public, max-age=300')
+      .header('vary', 'cookie');
     const g = await groups.getGroup(req.params.id, req.query.at || undefined, user);
     const canDelete = custom && user ? await groups.canDelete(user, g.id) : false;
     return reply.view('group.njk', { title: g.name, g, v: groupView(g), canDelete, csrf: user?.csrfToken ?? null });

@@ -42,11 +42,18 @@ export const groupsRepository = {
     k(h).selectFrom('areas').select(['code', 'name']).where('id', '=', id).executeTakeFirst(),
 
   familyByCode: (h: Handle, code: string, version: string): Promise<FamilyRow | undefined> =>
-    k(h).selectFrom('group_families').selectAll().where('code', '=', code).where('version', '=', version).executeTakeFirst(),
+    k(h)
+      .selectFrom('group_families')
+      .selectAll()
+      .where('code', '=', code)
+      .where('version', '=', version)
+      .executeTakeFirst(),
 
-  families: (h: Handle): Promise<FamilyRow[]> => k(h).selectFrom('group_families').selectAll().orderBy('code').orderBy('version').execute(),
+  families: (h: Handle): Promise<FamilyRow[]> =>
+    k(h).selectFrom('group_families').selectAll().orderBy('code').orderBy('version').execute(),
 
-  familyById: (h: Handle, id: number): Promise<FamilyRow | undefined> => k(h).selectFrom('group_families').selectAll().where('id', '=', id).executeTakeFirst(),
+  familyById: (h: Handle, id: number): Promise<FamilyRow | undefined> =>
+    k(h).selectFrom('group_families').selectAll().where('id', '=', id).executeTakeFirst(),
 
   async insertFamily(h: Handle, row: NewFamily): Promise<number> {
     const r = await k(h).insertInto('group_families').values(row).returning('id').executeTakeFirstOrThrow();
@@ -59,7 +66,9 @@ export const groupsRepository = {
   deleteFamilyGroups: async (h: Handle, familyId: number) => {
     await k(h)
       .deleteFrom('group_members')
-      .where('group_id', 'in', (eb) => eb.selectFrom('comparison_groups').select('id').where('family_id', '=', familyId))
+      .where('group_id', 'in', (eb) =>
+        eb.selectFrom('comparison_groups').select('id').where('family_id', '=', familyId),
+      )
       .execute();
     await k(h).deleteFrom('comparison_groups').where('family_id', '=', familyId).execute();
   },
@@ -69,21 +78,24 @@ export const groupsRepository = {
     return r.id;
   },
 
-  insertMembers: (h: Handle, rows: GroupMembersTable[]) => insertBatches(rows, (part) => k(h).insertInto('group_members').values(part).execute()),
+  insertMembers: (h: Handle, rows: GroupMembersTable[]) =>
+    insertBatches(rows, (part) => k(h).insertInto('group_members').values(part).execute()),
 
   replaceMembers: async (h: Handle, groupId: number, rows: GroupMembersTable[]) => {
     await k(h).deleteFrom('group_members').where('group_id', '=', groupId).execute();
     await insertBatches(rows, (part) => k(h).insertInto('group_members').values(part).execute());
   },
 
-  updateGroup: (h: Handle, id: number, row: Partial<Omit<NewGroup, 'key' | 'created_at'>>) => k(h).updateTable('comparison_groups').set(row).where('id', '=', id).execute(),
+  updateGroup: (h: Handle, id: number, row: Partial<Omit<NewGroup, 'key' | 'created_at'>>) =>
+    k(h).updateTable('comparison_groups').set(row).where('id', '=', id).execute(),
 
   deleteGroup: async (h: Handle, id: number) => {
     await k(h).deleteFrom('group_members').where('group_id', '=', id).execute();
     await k(h).deleteFrom('comparison_groups').where('id', '=', id).execute();
   },
 
-  groupByKey: (h: Handle, key: string): Promise<GroupRow | undefined> => k(h).selectFrom('comparison_groups').selectAll().where('key', '=', key).executeTakeFirst(),
+  groupByKey: (h: Handle, key: string): Promise<GroupRow | undefined> =>
+    k(h).selectFrom('comparison_groups').selectAll().where('key', '=', key).executeTakeFirst(),
 
   /** Groups of a family (optionally only the one owned by an area), in key order. */
   groupsOfFamily: (h: Handle, familyId: number, ownerAreaId?: number): Promise<GroupRow[]> =>
@@ -114,16 +126,35 @@ export const groupsRepository = {
       .selectFrom('comparison_groups')
       .selectAll()
       .where('family_id', 'is not', null)
-      .where((eb) => eb.or([eb('owner_area_id', '=', areaId), eb.and([eb('type', '=', 'cluster'), eb.exists(eb.selectFrom('group_members as gm').select('gm.area_id').whereRef('gm.group_id', '=', 'comparison_groups.id').where('gm.area_id', '=', areaId))])]))
+      .where((eb) =>
+        eb.or([
+          eb('owner_area_id', '=', areaId),
+          eb.and([
+            eb('type', '=', 'cluster'),
+            eb.exists(
+              eb
+                .selectFrom('group_members as gm')
+                .select('gm.area_id')
+                .whereRef('gm.group_id', '=', 'comparison_groups.id')
+                .where('gm.area_id', '=', areaId),
+            ),
+          ]),
+        ]),
+      )
       .orderBy('key')
       .execute(),
 
-  setGroupKey: (h: Handle, id: number, key: string) => k(h).updateTable('comparison_groups').set({ key }).where('id', '=', id).execute(),
+  setGroupKey: (h: Handle, id: number, key: string) =>
+    k(h).updateTable('comparison_groups').set({ key }).where('id', '=', id).execute(),
 
   /** The names of the users who saved custom groups, by user id. */
   userNames: async (h: Handle, ids: number[]): Promise<Map<number, string>> => {
     if (ids.length === 0) return new Map();
-    const rows = await k(h).selectFrom('users').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await k(h)
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
     return new Map(rows.map((r) => [r.id, r.name]));
   },
 
@@ -133,7 +164,13 @@ export const groupsRepository = {
 
   /** Public custom groups. */
   publicCustomGroups: (h: Handle): Promise<GroupRow[]> =>
-    k(h).selectFrom('comparison_groups').selectAll().where('type', '=', 'custom').where('visibility', '=', 'public').orderBy('name').execute(),
+    k(h)
+      .selectFrom('comparison_groups')
+      .selectAll()
+      .where('type', '=', 'custom')
+      .where('visibility', '=', 'public')
+      .orderBy('name')
+      .execute(),
 
   membersOf: (h: Handle, groupIds: number[]): Promise<MemberRow[]> =>
     groupIds.length === 0
@@ -141,7 +178,19 @@ export const groupsRepository = {
       : k(h)
           .selectFrom('group_members as m')
           .innerJoin('areas as a', 'a.id', 'm.area_id')
-          .select(['m.group_id', 'm.area_id', 'a.code', 'a.name', 'a.type', 'a.valid_from', 'a.valid_to', 'm.rank', 'm.distance', 'm.note', 'm.detail'])
+          .select([
+            'm.group_id',
+            'm.area_id',
+            'a.code',
+            'a.name',
+            'a.type',
+            'a.valid_from',
+            'a.valid_to',
+            'm.rank',
+            'm.distance',
+            'm.note',
+            'm.detail',
+          ])
           .where('m.group_id', 'in', groupIds)
           .orderBy('m.group_id')
           .orderBy('m.rank')
@@ -159,11 +208,23 @@ export const groupsRepository = {
     return new Map(rows.map((r) => [r.family_id!, Number(r.n)]));
   },
 
-  logChange: (h: Handle, row: { at: string; entity: string; action: string; entity_key: string; import_id: number | null; detail: string | null }) =>
-    k(h).insertInto('change_log').values(row).execute(),
+  logChange: (
+    h: Handle,
+    row: {
+      at: string;
+      entity: string;
+      action: string;
+      entity_key: string;
+      import_id: number | null;
+      detail: string | null;
+    },
+  ) => k(h).insertInto('change_log').values(row).execute(),
 
   lastModified: async (h: Handle): Promise<string | null> => {
-    const r = await k(h).selectFrom('comparison_groups').select((eb) => eb.fn.max('updated_at').as('at')).executeTakeFirst();
+    const r = await k(h)
+      .selectFrom('comparison_groups')
+      .select((eb) => eb.fn.max('updated_at').as('at'))
+      .executeTakeFirst();
     return r?.at ?? null;
   },
 };

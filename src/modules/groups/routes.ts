@@ -26,7 +26,8 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
     {
       schema: {
         tags: ['groups'],
-        summary: 'Comparison groups: built-in groups as at a date and the published families; with ?area=, the groups one council can be compared with, with members',
+        summary:
+          'Comparison groups: built-in groups as at a date and the published families; with ?area=, the groups one council can be compared with, with members',
         querystring: GroupListQuery,
         response: { 200: GroupList, 304: NotModified, ...problemResponses(400, [404, 'No such council']) },
       },
@@ -45,7 +46,8 @@ export function groupsRoutes(app: App, groups: GroupsService): void {
     {
       schema: {
         tags: ['groups'],
-        summary: 'One comparison group with its members (rank and distance for neighbour sets), model, source and licence',
+        summary:
+          'One comparison group with its members (rank and distance for neighbour sets), model, source and licence',
         params: GroupParams,
         querystring: GroupQuery,
         response: { 200: GroupResponse, 304: NotModified, ...problemResponses(400, [404, NO_GROUP]) },

@@ -21,7 +21,17 @@ import { withTransaction } from '../../platform/transaction.ts';
 import { COUNCIL_TYPES, type AreasService, parseAt, typeInfo, type AreaRef, type LiveArea } from '../areas/index.ts';
 import { groupsRepository as repo, type FamilyRow, type GroupRow, type MemberRow } from './repository.ts';
 
-export type GroupType = 'authority-type' | 'tier' | 'region' | 'county' | 'combined-authority' | 'england' | 'nearest-neighbours' | 'family' | 'cluster' | 'custom';
+export type GroupType =
+  | 'authority-type'
+  | 'tier'
+  | 'region'
+  | 'county'
+  | 'combined-authority'
+  | 'england'
+  | 'nearest-neighbours'
+  | 'family'
+  | 'cluster'
+  | 'custom';
 
 export interface FamilyDto {
   id: string;
@@ -48,7 +58,10 @@ export interface GroupMemberDto {
   note: string | null;
   /** For our own model: each variable's contribution to the distance. */
   detail: unknown;
-  /** False when the member's code had ended by the date asked for (published families keep the codes they were built on). */
+  /**
+   * False when the member's code had ended by the date asked for (published families keep the codes they were built
+   * on).
+   */
   current: boolean;
 }
 
@@ -79,7 +92,8 @@ export interface ResolvedGroup {
 }
 
 export const TIER_TYPES = { upper: ['E06', 'E08', 'E09', 'E10'], lower: ['E06', 'E07', 'E08', 'E09'] } as const;
-const GEOGRAPHY_ATTRIBUTION = 'Membership from the geography: Office for National Statistics, Open Geography Portal, Open Government Licence v3.0.';
+const GEOGRAPHY_ATTRIBUTION =
+  'Membership from the geography: Office for National Statistics, Open Geography Portal, Open Government Licence v3.0.';
 
 export function toFamilyDto(f: FamilyRow, groups?: number): FamilyDto {
   return {
@@ -111,7 +125,14 @@ const toMemberDto = (m: MemberRow, at: string): GroupMemberDto => ({
 });
 
 /** A stored group (a family's, or a custom one) as the API shows it, and its members with their area ids. */
-function toResolved(row: GroupRow, at: string, family: FamilyRow | undefined, members: MemberRow[], owner: AreaRef | undefined, names: Map<number, string>): ResolvedGroup {
+function toResolved(
+  row: GroupRow,
+  at: string,
+  family: FamilyRow | undefined,
+  members: MemberRow[],
+  owner: AreaRef | undefined,
+  names: Map<number, string>,
+): ResolvedGroup {
   const fam = family ? toFamilyDto(family) : null;
   const group: GroupDto = {
     id: row.key,
@@ -125,13 +146,33 @@ function toResolved(row: GroupRow, at: string, family: FamilyRow | undefined, me
     memberTypes: fam?.areaTypes ?? [...new Set(members.map((m) => m.type))].sort(),
     members: members.map((m) => toMemberDto(m, at)),
     licence: fam?.source.licence ?? 'OGL-UK-3.0',
-    attribution: fam?.source.attribution ?? fam?.source.publisher ?? 'Custom group defined by a registered user of this service.',
-    ...(row.type === 'custom' ? { visibility: row.visibility as Visibility, createdBy: (row.owner_user_id !== null ? names.get(row.owner_user_id) : undefined) ?? 'a former user' } : {}),
+    attribution:
+      fam?.source.attribution ?? fam?.source.publisher ?? 'Custom group defined by a registered user of this service.',
+    ...(row.type === 'custom'
+      ? {
+          visibility: row.visibility as Visibility,
+          createdBy: (row.owner_user_id !== null ? names.get(row.owner_user_id) : undefined) ?? 'a former user',
+        }
+      : {}),
   };
-  return { group, members: members.map((m) => ({ id: m.area_id, code: m.code, name: m.name, type: m.type, rank: m.rank, distance: m.distance })) };
+  return {
+    group,
+    members: members.map((m) => ({
+      id: m.area_id,
+      code: m.code,
+      name: m.name,
+      type: m.type,
+      rank: m.rank,
+      distance: m.distance,
+    })),
+  };
 }
 
-type BuiltIn = { kind: 'authority-type'; prefix: string } | { kind: 'tier'; tier: 'upper' | 'lower' } | { kind: 'region' | 'county' | 'combined-authority'; code: string } | { kind: 'england' };
+type BuiltIn =
+  | { kind: 'authority-type'; prefix: string }
+  | { kind: 'tier'; tier: 'upper' | 'lower' }
+  | { kind: 'region' | 'county' | 'combined-authority'; code: string }
+  | { kind: 'england' };
 
 /** Parses a built-in group id; undefined for a stored group's id. Throws for a malformed built-in id. */
 export function parseBuiltIn(id: string): BuiltIn | undefined {
@@ -176,7 +217,8 @@ export const VISIBILITIES = ['private', 'shared', 'public'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
 /** A custom group may be deleted by its owner or an administrator. */
-const mayDelete = (row: GroupRow, viewer: Viewer | undefined): boolean => viewer !== undefined && row.type === 'custom' && (row.owner_user_id === viewer.id || viewer.role === 'admin');
+const mayDelete = (row: GroupRow, viewer: Viewer | undefined): boolean =>
+  viewer !== undefined && row.type === 'custom' && (row.owner_user_id === viewer.id || viewer.role === 'admin');
 
 export interface GroupsService {
   getGroup(id: string, at?: string, viewer?: Viewer): Promise<GroupDto>;
@@ -197,15 +239,30 @@ export interface GroupsService {
   canDelete(viewer: Viewer | undefined, id: string): Promise<boolean>;
   /** Every family with its number of groups. */
   families(): Promise<FamilyDto[]>;
-  /** The groups a council can be compared with at a date: built-in ones, the neighbour sets it owns and the clusters it is in. */
+  /**
+   * The groups a council can be compared with at a date: built-in ones, the neighbour sets it owns and the clusters it
+   * is in.
+   */
   groupsForArea(code: string, at?: string): Promise<GroupDto[]>;
-  /** The built-in groups that exist at a date (types, tiers, regions, counties, combined authorities, England), without members. */
+  /**
+   * The built-in groups that exist at a date (types, tiers, regions, counties, combined authorities, England), without
+   * members.
+   */
   builtInGroups(at?: string): Promise<Omit<GroupDto, 'members'>[]>;
   /**
    * Each council's neighbour set in the newest version of a family, keyed by the owner's code (for screening every
    * council at once); undefined when the family is not loaded.
    */
-  neighbourSets(familyCode: string, version?: string): Promise<{ family: FamilyDto; sets: Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }> } | undefined>;
+  neighbourSets(
+    familyCode: string,
+    version?: string,
+  ): Promise<
+    | {
+        family: FamilyDto;
+        sets: Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }>;
+      }
+    | undefined
+  >;
   lastModified(): Promise<string | null>;
 }
 
@@ -226,7 +283,10 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
         break;
       case 'tier':
         types = [...TIER_TYPES[b.tier]];
-        name = b.tier === 'upper' ? 'Councils running upper-tier services (counties and single-tier councils)' : 'Councils running lower-tier services (districts and single-tier councils)';
+        name =
+          b.tier === 'upper'
+            ? 'Councils running upper-tier services (counties and single-tier councils)'
+            : 'Councils running lower-tier services (districts and single-tier councils)';
         type = 'tier';
         break;
       case 'england':
@@ -241,7 +301,12 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
         owner = { code: area.code, name: area.name };
         parent = { code: b.code, relation: b.kind };
         types = b.kind === 'county' ? ['E07'] : [...COUNCIL_TYPES];
-        name = b.kind === 'region' ? `Councils in ${area.name}` : b.kind === 'county' ? `Districts of ${area.name}` : `Councils of ${area.name}`;
+        name =
+          b.kind === 'region'
+            ? `Councils in ${area.name}`
+            : b.kind === 'county'
+              ? `Districts of ${area.name}`
+              : `Councils of ${area.name}`;
         type = b.kind;
         break;
       }
@@ -261,7 +326,16 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
       owner,
       family: null,
       memberTypes: types,
-      members: live.map((a) => ({ code: a.code, name: a.name, type: a.type, rank: null, distance: null, note: null, detail: null, current: true })),
+      members: live.map((a) => ({
+        code: a.code,
+        name: a.name,
+        type: a.type,
+        rank: null,
+        distance: null,
+        note: null,
+        detail: null,
+        current: true,
+      })),
       licence: 'OGL-UK-3.0',
       attribution: GEOGRAPHY_ATTRIBUTION,
     };
@@ -280,7 +354,16 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
 
   /** Custom groups (no family, no owner area) with their members and owners' names read in one query each. */
   async function storedCustom(rows: GroupRow[], at: string): Promise<GroupDto[]> {
-    const [members, names] = await Promise.all([repo.membersOf(db, rows.map((r) => r.id)), repo.userNames(db, rows.flatMap((r) => (r.owner_user_id !== null ? [r.owner_user_id] : [])))]);
+    const [members, names] = await Promise.all([
+      repo.membersOf(
+        db,
+        rows.map((r) => r.id),
+      ),
+      repo.userNames(
+        db,
+        rows.flatMap((r) => (r.owner_user_id !== null ? [r.owner_user_id] : [])),
+      ),
+    ]);
     const byGroup = new Map<number, MemberRow[]>(rows.map((r) => [r.id, []]));
     for (const m of members) byGroup.get(m.group_id)?.push(m);
     return rows.map((r) => toResolved(r, at, undefined, byGroup.get(r.id)!, undefined, names).group);
@@ -292,37 +375,80 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
     const b = parseBuiltIn(id);
     if (b) return builtIn(b, id, at);
     const row = await repo.groupByKey(db, id);
-    if (!row || (row.type === 'custom' && row.visibility === 'private' && row.owner_user_id !== viewer?.id)) throw notFound('Group', id);
+    if (!row || (row.type === 'custom' && row.visibility === 'private' && row.owner_user_id !== viewer?.id))
+      throw notFound('Group', id);
     return stored(row, at);
   }
 
   async function createCustom(owner: Viewer, input: CustomGroupInput, now = new Date()): Promise<GroupDto> {
     const errors: FieldError[] = [];
     const name = (input.name ?? '').trim();
-    if (name === '' || name.length > 120) errors.push({ field: 'name', value: input.name, message: 'is required, up to 120 characters' });
+    if (name === '' || name.length > 120)
+      errors.push({ field: 'name', value: input.name, message: 'is required, up to 120 characters' });
     const visibility = input.visibility ?? 'private';
-    if (!(VISIBILITIES as readonly string[]).includes(visibility)) errors.push({ field: 'visibility', value: visibility, message: `must be one of ${VISIBILITIES.join(', ')}` });
+    if (!(VISIBILITIES as readonly string[]).includes(visibility))
+      errors.push({ field: 'visibility', value: visibility, message: `must be one of ${VISIBILITIES.join(', ')}` });
     const codes = (input.members ?? []).map((c) => String(c).trim().toUpperCase());
-    if (codes.length < 2 || codes.length > 500) errors.push({ field: 'members', value: String(codes.length), message: 'a group has from 2 to 500 councils' });
+    if (codes.length < 2 || codes.length > 500)
+      errors.push({ field: 'members', value: String(codes.length), message: 'a group has from 2 to 500 councils' });
     const first = new Map<string, number>();
     codes.forEach((c, i) => {
-      if (!/^E\d{8}$/.test(c)) errors.push({ field: `members[${i}]`, value: c, message: 'is not an English GSS code such as E08000009' });
-      else if (first.has(c)) errors.push({ field: `members[${i}]`, value: c, message: `is listed twice (also at members[${first.get(c)}])` });
+      if (!/^E\d{8}$/.test(c))
+        errors.push({ field: `members[${i}]`, value: c, message: 'is not an English GSS code such as E08000009' });
+      else if (first.has(c))
+        errors.push({
+          field: `members[${i}]`,
+          value: c,
+          message: `is listed twice (also at members[${first.get(c)}])`,
+        });
       else first.set(c, i);
     });
     const { areas: found, unknown } = await areas.resolveCodes([...first.keys()]);
-    for (const u of unknown) errors.push({ field: `members[${first.get(u)}]`, value: u, message: 'is not an area code we know' });
+    for (const u of unknown)
+      errors.push({ field: `members[${first.get(u)}]`, value: u, message: 'is not an area code we know' });
     for (const a of found) {
-      if (a.status === 'retired') errors.push({ field: `members[${first.get(a.code)}]`, value: a.code, message: `${a.note ?? `${a.code} has ended`}: use the current code` });
-      else if (!COUNCIL_TYPES.includes(a.type)) errors.push({ field: `members[${first.get(a.code)}]`, value: a.code, message: `${a.name} is not a council (type ${a.type})` });
+      if (a.status === 'retired')
+        errors.push({
+          field: `members[${first.get(a.code)}]`,
+          value: a.code,
+          message: `${a.note ?? `${a.code} has ended`}: use the current code`,
+        });
+      else if (!COUNCIL_TYPES.includes(a.type))
+        errors.push({
+          field: `members[${first.get(a.code)}]`,
+          value: a.code,
+          message: `${a.name} is not a council (type ${a.type})`,
+        });
     }
-    if (errors.length) throw new AppError(400, 'invalid-group', 'The group was not saved: correct the fields listed.', errors);
+    if (errors.length)
+      throw new AppError(400, 'invalid-group', 'The group was not saved: correct the fields listed.', errors);
     const stamp = now.toISOString();
     const id = await withTransaction(db, async (tx) => {
-      const gid = await repo.insertGroup(tx, { family_id: null, key: `custom-new-${randomUUID()}`, type: 'custom', name, description: input.description?.trim() || null, owner_area_id: null, owner_user_id: owner.id, visibility, created_at: stamp, updated_at: stamp });
+      const gid = await repo.insertGroup(tx, {
+        family_id: null,
+        key: `custom-new-${randomUUID()}`,
+        type: 'custom',
+        name,
+        description: input.description?.trim() || null,
+        owner_area_id: null,
+        owner_user_id: owner.id,
+        visibility,
+        created_at: stamp,
+        updated_at: stamp,
+      });
       await repo.setGroupKey(tx, gid, `custom-${gid}`);
       const byCode = new Map(found.map((a) => [a.code, a.id]));
-      await repo.insertMembers(tx, [...first.keys()].map((c, i) => ({ group_id: gid, area_id: byCode.get(c)!, rank: i + 1, distance: null, note: null, detail: null })));
+      await repo.insertMembers(
+        tx,
+        [...first.keys()].map((c, i) => ({
+          group_id: gid,
+          area_id: byCode.get(c)!,
+          rank: i + 1,
+          distance: null,
+          note: null,
+          detail: null,
+        })),
+      );
       return gid;
     });
     return (await resolve(`custom-${id}`, undefined, owner)).group;
@@ -330,8 +456,10 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
 
   async function deleteCustom(viewer: Viewer, rawId: string): Promise<void> {
     const row = await repo.groupByKey(db, rawId.trim());
-    if (!row || row.type !== 'custom' || (row.visibility === 'private' && !mayDelete(row, viewer))) throw notFound('Group', rawId);
-    if (!mayDelete(row, viewer)) throw new AppError(403, 'forbidden', 'Only the owner of a group or an administrator can delete it.');
+    if (!row || row.type !== 'custom' || (row.visibility === 'private' && !mayDelete(row, viewer)))
+      throw notFound('Group', rawId);
+    if (!mayDelete(row, viewer))
+      throw new AppError(403, 'forbidden', 'Only the owner of a group or an administrator can delete it.');
     await withTransaction(db, (tx) => repo.deleteGroup(tx, row.id));
   }
 
@@ -377,7 +505,8 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
       const at = parseAt(rawAt);
       const ids = [...COUNCIL_TYPES.map((t) => `type:${t}`), 'tier:upper', 'tier:lower', 'england'];
       const parents = await areas.liveAreas({ types: ['E12', 'E10', 'E47'] }, at);
-      for (const p of parents) ids.push(`${p.type === 'E12' ? 'region' : p.type === 'E10' ? 'county' : 'combined-authority'}:${p.code}`);
+      for (const p of parents)
+        ids.push(`${p.type === 'E12' ? 'region' : p.type === 'E10' ? 'county' : 'combined-authority'}:${p.code}`);
       const out: Omit<GroupDto, 'members'>[] = [];
       for (const id of ids) {
         const { members: _m, ...g } = (await resolve(id, at)).group;
@@ -387,10 +516,16 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
     },
 
     async neighbourSets(familyCode, version) {
-      const versions = (await repo.families(db)).filter((f) => f.code === familyCode && f.kind === 'nearest-neighbours' && (version === undefined || f.version === version));
+      const versions = (await repo.families(db)).filter(
+        (f) =>
+          f.code === familyCode && f.kind === 'nearest-neighbours' && (version === undefined || f.version === version),
+      );
       const newest = versions.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id).at(-1);
       if (!newest) return undefined;
-      const sets = new Map<string, { groupId: string; members: { id: number; code: string; name: string; type: string }[] }>();
+      const sets = new Map<
+        string,
+        { groupId: string; members: { id: number; code: string; name: string; type: string }[] }
+      >();
       for (const r of await repo.neighbourSets(db, newest.id)) {
         let s = sets.get(r.owner);
         if (!s) sets.set(r.owner, (s = { groupId: r.key, members: [] }));
@@ -401,7 +536,12 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
 
     lastModified: async () => {
       const [g, a] = await Promise.all([repo.lastModified(db), areas.lastModified()]);
-      return [g, a].filter((x): x is string => !!x).sort().at(-1) ?? null;
+      return (
+        [g, a]
+          .filter((x): x is string => !!x)
+          .sort()
+          .at(-1) ?? null
+      );
     },
   };
 }

@@ -7,7 +7,8 @@ import { typeInfo } from '../areas/index.ts';
 import type { FamilyDto, GroupDto, GroupType, Visibility } from './service.ts';
 
 /** A group's page; ':' and '@' stay readable (type:E08, dfe-statistical-neighbours@2025:E08000009). */
-export const groupPath = (id: string): string => `/groups/${encodeURIComponent(id).replace(/%3A/g, ':').replace(/%40/g, '@')}`;
+export const groupPath = (id: string): string =>
+  `/groups/${encodeURIComponent(id).replace(/%3A/g, ':').replace(/%40/g, '@')}`;
 
 /** What kind of group it is, in words; the built-in kinds in the order the list page shows them. */
 const KINDS: Record<GroupType, string> = {
@@ -37,16 +38,26 @@ export const VISIBILITY_CHOICES: Record<Visibility, string> = {
   public: 'Everyone: list it on the groups page',
 };
 
-export const longDate = (iso: string): string => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+export const longDate = (iso: string): string =>
+  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 
 type Listed = Pick<GroupDto, 'id' | 'type' | 'name'> & { members?: unknown[] };
 
 /** Groups under one heading per kind, in the order of KINDS. */
-export function byKind(groups: Listed[]): { heading: string; groups: { id: string; name: string; href: string; size: number | null }[] }[] {
+export function byKind(
+  groups: Listed[],
+): { heading: string; groups: { id: string; name: string; href: string; size: number | null }[] }[] {
   return (Object.keys(KINDS) as GroupType[])
     .map((kind) => ({
       heading: KINDS[kind],
-      groups: groups.filter((g) => g.type === kind).map((g) => ({ id: g.id, name: g.name, href: groupPath(g.id), size: g.members ? g.members.length : null })),
+      groups: groups
+        .filter((g) => g.type === kind)
+        .map((g) => ({ id: g.id, name: g.name, href: groupPath(g.id), size: g.members ? g.members.length : null })),
     }))
     .filter((k) => k.groups.length > 0);
 }
@@ -55,7 +66,8 @@ export const familyView = (f: FamilyDto) => ({
   id: f.id,
   name: f.name,
   version: f.version,
-  kind: f.kind === 'nearest-neighbours' ? 'Neighbour sets (one per council)' : f.kind === 'cluster' ? 'Clusters' : 'Family',
+  kind:
+    f.kind === 'nearest-neighbours' ? 'Neighbour sets (one per council)' : f.kind === 'cluster' ? 'Clusters' : 'Family',
   description: f.description,
   method: f.method,
   publisher: f.source.publisher,
@@ -86,7 +98,11 @@ export function groupView(g: GroupDto) {
     at: longDate(g.at),
     path: groupPath(g.id),
     apiHref: `/api/v1/groups/${encodeURIComponent(g.id)}${g.builtIn ? `?at=${g.at}` : ''}`,
-    columns: { rank: ranked, distance: g.members.some((m) => m.distance !== null), note: g.members.some((m) => m.note !== null) },
+    columns: {
+      rank: ranked,
+      distance: g.members.some((m) => m.distance !== null),
+      note: g.members.some((m) => m.note !== null),
+    },
     members: g.members.map((m) => ({
       code: m.code,
       name: m.name,
@@ -111,7 +127,8 @@ export interface GroupForm {
 }
 
 /** Council codes from the textarea: one a line, or separated by commas, semicolons or spaces. */
-export const parseMembers = (text: string | undefined): string[] => (text ?? '').split(/[\s,;]+/).filter((c) => c !== '');
+export const parseMembers = (text: string | undefined): string[] =>
+  (text ?? '').split(/[\s,;]+/).filter((c) => c !== '');
 
 export interface FormError {
   field: 'name' | 'description' | 'visibility' | 'members';
@@ -119,7 +136,12 @@ export interface FormError {
   text: string;
 }
 
-const FIELD_LABELS: Record<FormError['field'], string> = { name: 'Name', description: 'Description', visibility: 'Who can see it', members: 'Member councils' };
+const FIELD_LABELS: Record<FormError['field'], string> = {
+  name: 'Name',
+  description: 'Description',
+  visibility: 'Who can see it',
+  members: 'Member councils',
+};
 
 /**
  * The service's field errors in the form's terms: `members[3]` is the fourth council listed, named with the code given.
@@ -129,8 +151,14 @@ export function formErrors(errors: FieldError[]): FormError[] {
   return errors.map((e) => {
     const member = /^members\[(\d+)\]$/.exec(e.field);
     const message = e.message.replace(/members\[(\d+)\]/g, (_m, i: string) => `council ${Number(i) + 1}`);
-    if (member) return { field: 'members', href: '#members', text: `Council ${Number(member[1]) + 1} in the list, “${e.value ?? ''}”: ${message}` };
-    const field: FormError['field'] = e.field === 'name' || e.field === 'description' || e.field === 'visibility' ? e.field : 'members';
+    if (member)
+      return {
+        field: 'members',
+        href: '#members',
+        text: `Council ${Number(member[1]) + 1} in the list, “${e.value ?? ''}”: ${message}`,
+      };
+    const field: FormError['field'] =
+      e.field === 'name' || e.field === 'description' || e.field === 'visibility' ? e.field : 'members';
     const value = field === 'members' ? ` (you listed ${e.value ?? 0})` : e.value?.trim() ? ` (“${e.value}”)` : '';
     return { field, href: `#${field}`, text: `${FIELD_LABELS[field]}${value}: ${message}` };
   });

@@ -42,7 +42,11 @@ const display = (file: string) => path.relative(process.cwd(), file) || file;
  * UTF-32 file, bytes that are not UTF-8 (naming the line), malformed CSV (naming the line), and a header without the
  * required columns. A UTF-8 byte-order mark is removed.
  */
-export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<AdapterContext, 'progress'>): AsyncGenerator<CsvRow> {
+export async function* readCsv(
+  file: string,
+  opts: CsvOptions,
+  ctx?: Pick<AdapterContext, 'progress'>,
+): AsyncGenerator<CsvRow> {
   const name = display(file);
   let size: number;
   try {
@@ -61,7 +65,10 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
       if (first) {
         first = false;
         if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-          throw new ImportFileError({ file: name, line: 1 }, 'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and import again');
+          throw new ImportFileError(
+            { file: name, line: 1 },
+            'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and import again',
+          );
         }
       }
       let text: string;
@@ -144,13 +151,23 @@ export async function* readCsv(file: string, opts: CsvOptions, ctx?: Pick<Adapte
         continue;
       }
       const cells = rec.record;
-      yield { cells, at, get: (c: string) => { const i = index.get(c); return i === undefined ? undefined : cells[i]; } };
+      yield {
+        cells,
+        at,
+        get: (c: string) => {
+          const i = index.get(c);
+          return i === undefined ? undefined : cells[i];
+        },
+      };
     }
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
     const err = e as Error & { code?: string; lines?: number };
     if (err.code?.startsWith('CSV_')) {
-      throw new ImportFileError({ file: name, line: err.lines ?? line }, `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`);
+      throw new ImportFileError(
+        { file: name, line: err.lines ?? line },
+        `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`,
+      );
     }
     throw e;
   } finally {
@@ -190,12 +207,19 @@ export async function readHeader(file: string): Promise<string[]> {
  * Sorts an adapter's files into kinds (told apart by `kindOf`, usually by header), in any order; two files of one kind
  * are refused, naming both.
  */
-export async function filesByKind<K extends string>(files: string[], kindOf: (file: string) => Promise<K>): Promise<Map<K, string>> {
+export async function filesByKind<K extends string>(
+  files: string[],
+  kindOf: (file: string) => Promise<K>,
+): Promise<Map<K, string>> {
   const byKind = new Map<K, string>();
   for (const f of files) {
     const kind = await kindOf(f);
     const earlier = byKind.get(kind);
-    if (earlier) throw new ImportFileError({ file: display(f), line: 1 }, `two ${kind} files given (${display(earlier)} and this one); give one of each`);
+    if (earlier)
+      throw new ImportFileError(
+        { file: display(f), line: 1 },
+        `two ${kind} files given (${display(earlier)} and this one); give one of each`,
+      );
     byKind.set(kind, f);
   }
   return byKind;

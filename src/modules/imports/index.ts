@@ -6,7 +6,15 @@ import { applyBoundaries } from '../maps/index.ts';
 import { applyGeography } from '../areas/index.ts';
 import { applyGroupFamily } from '../groups/index.ts';
 
-export { runImport, publishImport, discardImport, listImports, importsStamp, ImportStateError, type ImportSummary } from './service.ts';
+export {
+  runImport,
+  publishImport,
+  discardImport,
+  listImports,
+  importsStamp,
+  ImportStateError,
+  type ImportSummary,
+} from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export type * from './adapter.ts';
 export { readCsv, ImportFileError } from './csv.ts';
@@ -16,7 +24,11 @@ export class UnknownAdapterError extends Error {}
 import type { ImportAdapter } from './adapter.ts';
 
 /** Runs an import with an adapter given in code (e.g. a model built from the data service), with every store wired. */
-export function importWith(db: Db, adapter: ImportAdapter, opts: Omit<ImportRequest, 'adapter' | 'files'> = {}): Promise<ImportSummary> {
+export function importWith(
+  db: Db,
+  adapter: ImportAdapter,
+  opts: Omit<ImportRequest, 'adapter' | 'files'> = {},
+): Promise<ImportSummary> {
   return runImport(db, { adapter, files: [], applyBoundaries, applyGeography, applyGroups: applyGroupFamily, ...opts });
 }
 
@@ -29,7 +41,11 @@ export async function importFiles(
 ): Promise<ImportSummary> {
   const adapter = findAdapter(adapterName);
   if (!adapter) {
-    throw new UnknownAdapterError(`there is no "${adapterName}" importer; use one of: ${adapters().map((a) => a.name).join(', ')}`);
+    throw new UnknownAdapterError(
+      `there is no "${adapterName}" importer; use one of: ${adapters()
+        .map((a) => a.name)
+        .join(', ')}`,
+    );
   }
   return runImport(db, {
     adapter,
@@ -39,7 +55,9 @@ export async function importFiles(
     applyGroups: applyGroupFamily,
     suggestAdapter: async (file) => {
       const other = adapterForHeader(await readHeader(file));
-      return other && other.name !== adapter.name ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"` : undefined;
+      return other && other.name !== adapter.name
+        ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"`
+        : undefined;
     },
     ...opts,
   });

@@ -54,15 +54,19 @@ export function parseJson(text: string): JsonParse {
     return { ok: true, value: JSON.parse(body) };
   } catch (e) {
     const message = (e as Error).message;
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
     const at = lineAt(text, parseErrorOffset(body, message) + (body === text ? 0 : 1));
     return { ok: false, ...at, reason };
   }
 }
 
 /**
- * Reads and parses a JSON file. Refuses (ImportFileError) a missing or empty file, bytes that are not UTF-8, and text that
- * is not JSON, naming the line and column. `what` names the expected content in messages, e.g. "ELS indicator metadata".
+ * Reads and parses a JSON file. Refuses (ImportFileError) a missing or empty file, bytes that are not UTF-8, and text
+ * that
+ * is not JSON, naming the line and column. `what` names the expected content in messages, e.g. "ELS indicator
+ * metadata".
  */
 export async function readJsonFile(file: string, what: string): Promise<{ text: string; value: unknown }> {
   const name = display(file);
@@ -85,7 +89,10 @@ export async function readJsonFile(file: string, what: string): Promise<{ text: 
   }
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    throw new ImportFileError({ file: name, line: parsed.line }, `this is not valid JSON (${what} expected): ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`);
+    throw new ImportFileError(
+      { file: name, line: parsed.line },
+      `this is not valid JSON (${what} expected): ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`,
+    );
   }
   return { text, value: parsed.value };
 }

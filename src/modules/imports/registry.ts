@@ -11,7 +11,19 @@ import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
-const ADAPTERS: ImportAdapter[] = [areasVintagesAdapter, laitAdapter, elsAdapter, defraRecyclingAdapter, oflogAscAdapter, imdAdapter, populationAdapter, longCsvAdapter, boundariesAdapter, dfeStatisticalNeighboursAdapter, onsSimilarAreasAdapter];
+const ADAPTERS: ImportAdapter[] = [
+  areasVintagesAdapter,
+  laitAdapter,
+  elsAdapter,
+  defraRecyclingAdapter,
+  oflogAscAdapter,
+  imdAdapter,
+  populationAdapter,
+  longCsvAdapter,
+  boundariesAdapter,
+  dfeStatisticalNeighboursAdapter,
+  onsSimilarAreasAdapter,
+];
 
 export const adapters = (): readonly ImportAdapter[] => ADAPTERS;
 
@@ -28,5 +40,7 @@ export function adapterForHeader(header: string[]): ImportAdapter | undefined {
 /** A hint for readCsv's `suggest`: "this looks like a lait file: use sli import lait". */
 export function suggestAdapter(header: string[], current: string): string | undefined {
   const a = adapterForHeader(header);
-  return a && a.name !== current ? `it looks like a file for the "${a.name}" adapter: use "sli import ${a.name} …"` : undefined;
+  return a && a.name !== current
+    ? `it looks like a file for the "${a.name}" adapter: use "sli import ${a.name} …"`
+    : undefined;
 }

@@ -24,20 +24,40 @@ export interface StoredMetric extends MetricRowFields {
 export const importsRepository = {
   async ensureTopics(tx: Tx): Promise<void> {
     const have = new Set((await tx.kysely.selectFrom('topics').select('id').execute()).map((t) => t.id));
-    const missing = TOPICS.map((t, i) => ({ id: t.id, title: t.title, description: t.description, sort_order: i })).filter((t) => !have.has(t.id));
+    const missing = TOPICS.map((t, i) => ({
+      id: t.id,
+      title: t.title,
+      description: t.description,
+      sort_order: i,
+    })).filter((t) => !have.has(t.id));
     if (missing.length > 0) await tx.kysely.insertInto('topics').values(missing).execute();
   },
 
   async createImport(tx: Tx, row: { adapter: string; files: string; state: string; now: string }): Promise<number> {
     const r = await tx.kysely
       .insertInto('imports')
-      .values({ adapter: row.adapter, files: row.files, state: row.state, created_at: row.now, published_at: row.state === 'published' ? row.now : null, inserted: 0, updated: 0, unchanged: 0, rejected: 0, summary: null })
+      .values({
+        adapter: row.adapter,
+        files: row.files,
+        state: row.state,
+        created_at: row.now,
+        published_at: row.state === 'published' ? row.now : null,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+        summary: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return r.id;
   },
 
-  async finishImport(tx: Tx, id: number, c: { inserted: number; updated: number; unchanged: number; rejected: number; summary: string }): Promise<void> {
+  async finishImport(
+    tx: Tx,
+    id: number,
+    c: { inserted: number; updated: number; unchanged: number; rejected: number; summary: string },
+  ): Promise<void> {
     await tx.kysely.updateTable('imports').set(c).where('id', '=', id).execute();
   },
 
@@ -57,7 +77,9 @@ export const importsRepository = {
     return db.kysely.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(limit).execute();
   },
 
-  /** Changes whenever an import is made, published or discarded (the catalogue, periods and geography change only so). */
+  /**
+   * Changes whenever an import is made, published or discarded (the catalogue, periods and geography change only so).
+   */
   async stamp(db: Db): Promise<string> {
     const r = await db.kysely
       .selectFrom('imports')
@@ -73,11 +95,20 @@ export const importsRepository = {
 
   /** Published imports of the same files (by checksum), newest first. */
   async findPublishedByChecksum(tx: Tx, adapter: string) {
-    return tx.kysely.selectFrom('imports').select(['id', 'files', 'published_at']).where('adapter', '=', adapter).where('state', '=', 'published').orderBy('id', 'desc').execute();
+    return tx.kysely
+      .selectFrom('imports')
+      .select(['id', 'files', 'published_at'])
+      .where('adapter', '=', adapter)
+      .where('state', '=', 'published')
+      .orderBy('id', 'desc')
+      .execute();
   },
 
   async loadAreas(tx: Tx): Promise<Map<string, AreaRef>> {
-    const rows = await tx.kysely.selectFrom('areas').select(['id', 'code', 'name', 'type', 'valid_from', 'valid_to']).execute();
+    const rows = await tx.kysely
+      .selectFrom('areas')
+      .select(['id', 'code', 'name', 'type', 'valid_from', 'valid_to'])
+      .execute();
     const succ = await tx.kysely
       .selectFrom('area_successions as s')
       .innerJoin('areas as p', 'p.id', 's.predecessor_id')
@@ -85,7 +116,16 @@ export const importsRepository = {
       .select(['p.code as from', 'n.code as to'])
       .execute();
     const map = new Map<string, AreaRef>();
-    for (const r of rows) map.set(r.code, { id: r.id, code: r.code, name: r.name, type: r.type, validFrom: r.valid_from, validTo: r.valid_to, successors: [] });
+    for (const r of rows)
+      map.set(r.code, {
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        type: r.type,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+        successors: [],
+      });
     for (const s of succ) map.get(s.from)?.successors.push(s.to);
     return map;
   },
@@ -117,7 +157,11 @@ export const importsRepository = {
 
   async slugExists(tx: Tx, slug: string): Promise<boolean> {
     const a = await tx.kysely.selectFrom('metrics').select('id').where('slug', '=', slug).executeTakeFirst();
-    const b = await tx.kysely.selectFrom('metric_slugs').select('metric_id').where('slug', '=', slug).executeTakeFirst();
+    const b = await tx.kysely
+      .selectFrom('metric_slugs')
+      .select('metric_id')
+      .where('slug', '=', slug)
+      .executeTakeFirst();
     return a !== undefined || b !== undefined;
   },
 
@@ -130,14 +174,34 @@ export const importsRepository = {
     return r.id;
   },
 
-  async updateMetric(tx: Tx, id: number, fields: Partial<MetricRowFields>, importId: number, now: string): Promise<void> {
-    await tx.kysely.updateTable('metrics').set({ ...fields, import_id: importId, updated_at: now }).where('id', '=', id).execute();
+  async updateMetric(
+    tx: Tx,
+    id: number,
+    fields: Partial<MetricRowFields>,
+    importId: number,
+    now: string,
+  ): Promise<void> {
+    await tx.kysely
+      .updateTable('metrics')
+      .set({ ...fields, import_id: importId, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   },
 
-  async logChange(tx: Tx, c: { at: string; entity: string; action: string; key: string; importId: number | null; detail?: unknown }): Promise<void> {
+  async logChange(
+    tx: Tx,
+    c: { at: string; entity: string; action: string; key: string; importId: number | null; detail?: unknown },
+  ): Promise<void> {
     await tx.kysely
       .insertInto('change_log')
-      .values({ at: c.at, entity: c.entity, action: c.action, entity_key: c.key, import_id: c.importId, detail: c.detail === undefined ? null : JSON.stringify(c.detail) })
+      .values({
+        at: c.at,
+        entity: c.entity,
+        action: c.action,
+        entity_key: c.key,
+        import_id: c.importId,
+        detail: c.detail === undefined ? null : JSON.stringify(c.detail),
+      })
       .execute();
   },
 
@@ -151,8 +215,12 @@ export const importsRepository = {
    * catches up. Sampled, so it takes a second or two at millions of rows.
    */
   async refreshStatistics(db: Db): Promise<void> {
-    // The coverage too: without statistics PostgreSQL scans all of it for a report's few metrics (measured: 3 ms, not 0.1).
-    if (db.sqlite) db.sqlite.exec('PRAGMA analysis_limit = 1000; ANALYZE observations; ANALYZE metric_periods; ANALYZE periods; ANALYZE metrics;');
+    // The coverage too: without statistics PostgreSQL scans all of it for a report's few metrics (measured: 3 ms, not
+    // 0.1).
+    if (db.sqlite)
+      db.sqlite.exec(
+        'PRAGMA analysis_limit = 1000; ANALYZE observations; ANALYZE metric_periods; ANALYZE periods; ANALYZE metrics;',
+      );
     else await sql`ANALYZE observations, metric_periods, periods, metrics`.execute(db.kysely);
   },
 
@@ -166,17 +234,35 @@ export const importsRepository = {
       const ids = metricIds.slice(i, i + 500);
       const list = ids.map(() => '?').join(',');
       await tx.run(`DELETE FROM metric_periods WHERE metric_id IN (${list})`, ids);
-      const rows = await tx.all<{ metric_id: number; period_id: number; n_areas: number; n_values: number; ins: number; upd: number }>(
+      const rows = await tx.all<{
+        metric_id: number;
+        period_id: number;
+        n_areas: number;
+        n_values: number;
+        ins: number;
+        upd: number;
+      }>(
         `SELECT metric_id, period_id, count(*) AS n_areas, count(value) AS n_values,
            sum(CASE WHEN import_id = ? AND revision = 1 THEN 1 ELSE 0 END) AS ins,
            sum(CASE WHEN import_id = ? AND revision > 1 THEN 1 ELSE 0 END) AS upd
          FROM observations WHERE metric_id IN (${list}) GROUP BY metric_id, period_id`,
         [importId, importId, ...ids],
       );
-      type National = { metric_id: number; period_id: number; value: number | null; lci: number | null; uci: number | null; status: string; note: string | null };
+      type National = {
+        metric_id: number;
+        period_id: number;
+        value: number | null;
+        lci: number | null;
+        uci: number | null;
+        status: string;
+        note: string | null;
+      };
       const national = new Map<string, National>();
       if (england) {
-        for (const o of await tx.all<National>(`SELECT metric_id, period_id, value, lci, uci, status, note FROM observations WHERE area_id = ? AND metric_id IN (${list})`, [england.id, ...ids])) {
+        for (const o of await tx.all<National>(
+          `SELECT metric_id, period_id, value, lci, uci, status, note FROM observations WHERE area_id = ? AND metric_id IN (${list})`,
+          [england.id, ...ids],
+        )) {
           national.set(`${o.metric_id}:${o.period_id}`, o);
         }
       }
@@ -184,13 +270,22 @@ export const importsRepository = {
         const part = rows.slice(j, j + 500);
         await tx.kysely
           .insertInto('metric_periods')
-          .values(part.map((r) => {
-            const e = national.get(`${r.metric_id}:${r.period_id}`);
-            return {
-              metric_id: r.metric_id, period_id: r.period_id, n_areas: Number(r.n_areas), n_values: Number(r.n_values),
-              england_value: e?.value ?? null, england_lci: e?.lci ?? null, england_uci: e?.uci ?? null, england_status: e ? e.status : null, england_note: e?.note ?? null,
-            };
-          }))
+          .values(
+            part.map((r) => {
+              const e = national.get(`${r.metric_id}:${r.period_id}`);
+              return {
+                metric_id: r.metric_id,
+                period_id: r.period_id,
+                n_areas: Number(r.n_areas),
+                n_values: Number(r.n_values),
+                england_value: e?.value ?? null,
+                england_lci: e?.lci ?? null,
+                england_uci: e?.uci ?? null,
+                england_status: e ? e.status : null,
+                england_note: e?.note ?? null,
+              };
+            }),
+          )
           .execute();
       }
       const perMetric = new Map<number, { ins: number; upd: number }>();
@@ -204,7 +299,13 @@ export const importsRepository = {
         .map((id) => {
           const m = perMetric.get(id) ?? { ins: 0, upd: 0 };
           const read = rowsRead.get(id) ?? 0;
-          return { import_id: importId, metric_id: id, inserted: m.ins, updated: m.upd, unchanged: Math.max(0, read - m.ins - m.upd) };
+          return {
+            import_id: importId,
+            metric_id: id,
+            inserted: m.ins,
+            updated: m.upd,
+            unchanged: Math.max(0, read - m.ins - m.upd),
+          };
         })
         .filter((r) => r.inserted + r.updated + r.unchanged > 0);
       if (im.length > 0) await tx.kysely.insertInto('import_metrics').values(im).execute();

@@ -35,16 +35,41 @@ describe('import engine', () => {
   });
   afterAll(async () => db.drop());
   beforeEach(async () => {
-    for (const t of ['observation_revisions', 'observations', 'staged_observations', 'metric_periods', 'import_metrics', 'change_log', 'metric_slugs', 'metrics', 'imports', 'periods'] as const) {
+    for (const t of [
+      'observation_revisions',
+      'observations',
+      'staged_observations',
+      'metric_periods',
+      'import_metrics',
+      'change_log',
+      'metric_slugs',
+      'metrics',
+      'imports',
+      'periods',
+    ] as const) {
       await db.kysely.deleteFrom(t).execute();
     }
   });
 
   const countRows = async (t: 'observations' | 'imports' | 'metrics' | 'observation_revisions') =>
-    Number((await db.kysely.selectFrom(t).select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db.kysely
+          .selectFrom(t)
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('publishes new observations and a second import of the same data changes nothing and says so', async () => {
-    const a = fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 50.5], ['t.one', 'E08000009', 2022, 60], ['t.one', 'E06000001', 2023, null]]);
+    const a = fixture(
+      [metric('t.one')],
+      [
+        ['t.one', 'E06000001', 2022, 50.5],
+        ['t.one', 'E08000009', 2022, 60],
+        ['t.one', 'E06000001', 2023, null],
+      ],
+    );
     const first = await runImport(db, { adapter: a, files: [], publish: true });
     expect(first.state).toBe('published');
     expect(first.observations).toMatchObject({ read: 3, inserted: 3, updated: 0, unchanged: 0 });
@@ -60,17 +85,43 @@ describe('import engine', () => {
   });
 
   it('keeps the previous value, import and time when a value is revised', async () => {
-    await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 50.5]]), files: [], publish: true, now: new Date('2026-01-01T00:00:00Z') });
-    const r = await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 51.25]]), files: [], publish: true, now: new Date('2026-02-01T00:00:00Z') });
+    await runImport(db, {
+      adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 50.5]]),
+      files: [],
+      publish: true,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    const r = await runImport(db, {
+      adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 51.25]]),
+      files: [],
+      publish: true,
+      now: new Date('2026-02-01T00:00:00Z'),
+    });
     expect(r.observations).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
     const o = await db.kysely.selectFrom('observations').selectAll().executeTakeFirstOrThrow();
     expect(o).toMatchObject({ value: 51.25, revision: 2, import_id: r.importId });
     const rev = await db.kysely.selectFrom('observation_revisions').selectAll().executeTakeFirstOrThrow();
-    expect(rev).toMatchObject({ value: 50.5, revision: 1, valid_until: '2026-02-01T00:00:00.000Z', replaced_by_import_id: r.importId });
+    expect(rev).toMatchObject({
+      value: 50.5,
+      revision: 1,
+      valid_until: '2026-02-01T00:00:00.000Z',
+      replaced_by_import_id: r.importId,
+    });
   });
 
   it('rejects conflicting duplicates inside one chunk, naming both lines, and writes nothing', async () => {
-    const r = await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 1], ['t.one', 'E08000009', 2022, 2], ['t.one', 'E06000001', 2022, 3]]), files: [], publish: true });
+    const r = await runImport(db, {
+      adapter: fixture(
+        [metric('t.one')],
+        [
+          ['t.one', 'E06000001', 2022, 1],
+          ['t.one', 'E08000009', 2022, 2],
+          ['t.one', 'E06000001', 2022, 3],
+        ],
+      ),
+      files: [],
+      publish: true,
+    });
     expect(r.state).toBe('rejected');
     expect(r.errors[0]).toMatchObject({ at: { file: 'fixture.csv', line: 4 } });
     expect(r.errors[0]!.message).toMatch(/line 2/);
@@ -80,23 +131,52 @@ describe('import engine', () => {
   });
 
   it('rejects conflicting duplicates that fall in different chunks', async () => {
-    const rows: Row[] = [['t.one', 'E06000001', 2022, 1], ['t.one', 'E08000009', 2022, 2], ['t.one', 'E08000009', 2023, 2], ['t.one', 'E06000001', 2022, 9]];
-    const r = await runImport(db, { adapter: fixture([metric('t.one')], rows), files: [], publish: true, chunkSize: 2 });
+    const rows: Row[] = [
+      ['t.one', 'E06000001', 2022, 1],
+      ['t.one', 'E08000009', 2022, 2],
+      ['t.one', 'E08000009', 2023, 2],
+      ['t.one', 'E06000001', 2022, 9],
+    ];
+    const r = await runImport(db, {
+      adapter: fixture([metric('t.one')], rows),
+      files: [],
+      publish: true,
+      chunkSize: 2,
+    });
     expect(r.state).toBe('rejected');
     expect(r.errors.map((e) => e.at.line)).toEqual([5]);
     expect(await countRows('observations')).toBe(0);
   });
 
   it('ignores identical duplicates and counts them', async () => {
-    const rows: Row[] = [['t.one', 'E06000001', 2022, 1], ['t.one', 'E06000001', 2022, 1], ['t.one', 'E08000009', 2022, 2], ['t.one', 'E06000001', 2022, 1]];
-    const r = await runImport(db, { adapter: fixture([metric('t.one')], rows), files: [], publish: true, chunkSize: 3 });
+    const rows: Row[] = [
+      ['t.one', 'E06000001', 2022, 1],
+      ['t.one', 'E06000001', 2022, 1],
+      ['t.one', 'E08000009', 2022, 2],
+      ['t.one', 'E06000001', 2022, 1],
+    ];
+    const r = await runImport(db, {
+      adapter: fixture([metric('t.one')], rows),
+      files: [],
+      publish: true,
+      chunkSize: 3,
+    });
     expect(r.state).toBe('published');
     expect(r.observations).toMatchObject({ read: 4, inserted: 2, duplicates: 2, unchanged: 0 });
   });
 
   it('names unknown metrics and areas, refuses areas outside the metric tier, and suggests the successor of a retired code', async () => {
     const r = await runImport(db, {
-      adapter: fixture([metric('t.one', { applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'] })], [['t.nope', 'E06000001', 2022, 1], ['t.one', 'E06999999', 2022, 1], ['t.one', 'E07000150', 2022, 1], ['t.one', 'E10000014', 2022, 1], ['t.one', 'E92000001', 2022, 1]]),
+      adapter: fixture(
+        [metric('t.one', { applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'] })],
+        [
+          ['t.nope', 'E06000001', 2022, 1],
+          ['t.one', 'E06999999', 2022, 1],
+          ['t.one', 'E07000150', 2022, 1],
+          ['t.one', 'E10000014', 2022, 1],
+          ['t.one', 'E92000001', 2022, 1],
+        ],
+      ),
       files: [],
       publish: true,
     });
@@ -104,39 +184,76 @@ describe('import engine', () => {
     expect(r.errorCount).toBe(4);
     expect(r.errors[0]).toMatchObject({ field: 'metric', value: 't.nope', at: { line: 2 } });
     expect(r.errors[1]).toMatchObject({ field: 'area', value: 'E06999999', at: { line: 3 } });
-    expect(r.errors[2]!.message).toMatch(/Corby.*ended on 2021-03-31.*successor is E06000061 \(North Northamptonshire\)/);
+    expect(r.errors[2]!.message).toMatch(
+      /Corby.*ended on 2021-03-31.*successor is E06000061 \(North Northamptonshire\)/,
+    );
     expect(r.errors[3]!.message).toMatch(/applies to E06, E07, E08, E09 areas, not to E10000014/);
     expect(await countRows('metrics')).toBe(0);
   });
 
   it('rejects an invalid metric definition field by field', async () => {
-    const r = await runImport(db, { adapter: fixture([metric('t.one', { polarity: 'up' as never, decimalPlaces: 9 })], []), files: [], publish: true });
+    const r = await runImport(db, {
+      adapter: fixture([metric('t.one', { polarity: 'up' as never, decimalPlaces: 9 })], []),
+      files: [],
+      publish: true,
+    });
     expect(r.state).toBe('rejected');
     expect(r.errors.map((e) => e.field).sort()).toEqual(['decimalPlaces', 'polarity']);
   });
 
   it('holds a draft until it is published, then applies it with revisions', async () => {
-    await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 1]]), files: [], publish: true });
-    const draft = await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 2], ['t.one', 'E08000009', 2022, 3]]), files: [] });
+    await runImport(db, {
+      adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 1]]),
+      files: [],
+      publish: true,
+    });
+    const draft = await runImport(db, {
+      adapter: fixture(
+        [metric('t.one')],
+        [
+          ['t.one', 'E06000001', 2022, 2],
+          ['t.one', 'E08000009', 2022, 3],
+        ],
+      ),
+      files: [],
+    });
     expect(draft.state).toBe('draft');
     expect(draft.observations).toMatchObject({ inserted: 1, updated: 1, unchanged: 0 });
     expect((await db.kysely.selectFrom('observations').select('value').execute()).map((o) => o.value)).toEqual([1]);
     const counts = await publishImport(db, draft.importId!);
     expect(counts).toMatchObject({ inserted: 1, updated: 1 });
-    expect((await db.kysely.selectFrom('observations').select('value').orderBy('value').execute()).map((o) => o.value)).toEqual([2, 3]);
+    expect(
+      (await db.kysely.selectFrom('observations').select('value').orderBy('value').execute()).map((o) => o.value),
+    ).toEqual([2, 3]);
     expect(await countRows('observation_revisions')).toBe(1);
     await expect(publishImport(db, draft.importId!)).rejects.toThrow(/published, not a draft/);
   });
 
   it('discards a draft without touching published data', async () => {
-    const draft = await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 2]]), files: [] });
+    const draft = await runImport(db, {
+      adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 2]]),
+      files: [],
+    });
     await discardImport(db, draft.importId!);
     expect(await countRows('observations')).toBe(0);
-    expect(Number((await db.kysely.selectFrom('staged_observations').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
+    expect(
+      Number(
+        (
+          await db.kysely
+            .selectFrom('staged_observations')
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(0);
   });
 
   it('a dry run validates and counts but writes nothing', async () => {
-    const r = await runImport(db, { adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 2]]), files: [], dryRun: true });
+    const r = await runImport(db, {
+      adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 2]]),
+      files: [],
+      dryRun: true,
+    });
     expect(r.state).toBe('dry-run');
     expect(r.observations.inserted).toBe(1);
     expect(await countRows('observations')).toBe(0);
@@ -148,7 +265,19 @@ describe('import engine', () => {
       ...fixture([metric('t.one')], []),
       async *read() {
         yield { kind: 'metric', metric: metric('t.one'), at: { file: 'f', line: 1 } };
-        yield { kind: 'observation', observation: { metric: 't.one', area: 'E06000001', period: calendarYear(2021), value: 1, status: [], lci: 0.5, uci: 1.5, at: { file: 'f', line: 2 } } };
+        yield {
+          kind: 'observation',
+          observation: {
+            metric: 't.one',
+            area: 'E06000001',
+            period: calendarYear(2021),
+            value: 1,
+            status: [],
+            lci: 0.5,
+            uci: 1.5,
+            at: { file: 'f', line: 2 },
+          },
+        };
       },
     };
     await runImport(db, { adapter: a, files: [], publish: true });
@@ -173,7 +302,10 @@ describe('import engine', () => {
     it('logs a rejected import with the number of problems and the first few, and a dry run', async () => {
       const { lines, logger } = capture();
       const unknown = ['E99999991', 'E99999992', 'E99999993', 'E99999994'];
-      const adapter = fixture([metric('t.one')], unknown.map((area): Row => ['t.one', area, 2022, 1]));
+      const adapter = fixture(
+        [metric('t.one')],
+        unknown.map((area): Row => ['t.one', area, 2022, 1]),
+      );
       const bad = await runImport(db, { adapter, files: [], publish: true, logger });
       expect(bad.state).toBe('rejected');
       expect((await runImport(db, { adapter: one(2), files: [], dryRun: true, logger })).state).toBe('dry-run');

@@ -142,41 +142,45 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
   if (problems.count > 0) return summary('rejected', null, text.filesRejectedMessage(problems.count));
 
   const mode = req.publish || req.dryRun ? 'publish' : 'draft';
-  return withTransaction(db, async (tx) => {
-    await repo.ensureTopics(tx);
-    const state = mode === 'publish' ? 'published' : 'draft';
-    const files = JSON.stringify(tally.files);
-    const importId = await repo.createImport(tx, { adapter: req.adapter.name, files, state, now });
-    const catalogue = await loadCatalogue(tx);
-    const metricsWithData = await repo.metricsWithData(tx);
-    const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
-    const writer = await createObservationWriter(tx, { importId, now, mode, metricsWithData, ...chunk });
-    const ctx: StepContext = { importId, now, catalogue, writer, tally, problems };
-    const steps = createSteps(tx, req, ctx);
-    await readAll(req, steps, adapterContext(req, ctx));
-    tally.metricsDefined = steps.metrics.definedHere.size;
-    await finishWriting(steps, ctx);
+  return withTransaction(
+    db,
+    async (tx) => {
+      await repo.ensureTopics(tx);
+      const state = mode === 'publish' ? 'published' : 'draft';
+      const files = JSON.stringify(tally.files);
+      const importId = await repo.createImport(tx, { adapter: req.adapter.name, files, state, now });
+      const catalogue = await loadCatalogue(tx);
+      const metricsWithData = await repo.metricsWithData(tx);
+      const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
+      const writer = await createObservationWriter(tx, { importId, now, mode, metricsWithData, ...chunk });
+      const ctx: StepContext = { importId, now, catalogue, writer, tally, problems };
+      const steps = createSteps(tx, req, ctx);
+      await readAll(req, steps, adapterContext(req, ctx));
+      tally.metricsDefined = steps.metrics.definedHere.size;
+      await finishWriting(steps, ctx);
 
-    if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
-    if (!changedAnything(tally) && mode === 'publish') {
-      throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, text.unchangedMessage(tally)));
-    }
-    const { rowsRead } = steps.observations;
-    if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead);
-    const { observations: obs, metrics, bundles } = tally;
-    await repo.finishImport(tx, importId, {
-      inserted: obs.inserted,
-      updated: obs.updated,
-      unchanged: obs.unchanged,
-      rejected: obs.rejected,
-      summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
-    });
-    const what = text.outcomeText(tally);
-    if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what)));
-    if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what));
-    await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
-    return summary('published', importId, text.publishedMessage(importId, what));
-  }, { long: true });
+      if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
+      if (!changedAnything(tally) && mode === 'publish') {
+        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, text.unchangedMessage(tally)));
+      }
+      const { rowsRead } = steps.observations;
+      if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead);
+      const { observations: obs, metrics, bundles } = tally;
+      await repo.finishImport(tx, importId, {
+        inserted: obs.inserted,
+        updated: obs.updated,
+        unchanged: obs.unchanged,
+        rejected: obs.rejected,
+        summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
+      });
+      const what = text.outcomeText(tally);
+      if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what)));
+      if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what));
+      await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
+      return summary('published', importId, text.publishedMessage(importId, what));
+    },
+    { long: true },
+  );
 }
 
 export class ImportStateError extends Error {}
@@ -198,22 +202,37 @@ async function draftOf(tx: Tx, importId: number, refusal: (state: string) => str
 /** Publishes a draft import: its staged observations go through the same merge as a direct publish. */
 export async function publishImport(db: Db, importId: number, opts: DraftOptions = {}): Promise<WriterCounts> {
   const now = (opts.now ?? new Date()).toISOString();
-  const { counts, adapter } = await withTransaction(db, async (tx) => {
-    const imp = await draftOf(tx, importId, (state) => `is ${state}, not a draft`);
-    const metricIds = (
-      await tx.all<{ metric_id: number; n: number }>(
-        'SELECT metric_id, count(*) AS n FROM staged_observations WHERE import_id = ? GROUP BY metric_id',
-        [importId],
-      )
-    ).map((r) => ({ id: r.metric_id, n: Number(r.n) }));
-    const counts = await publishStaged(tx, importId, now);
-    await repo.refreshCoverage(tx, metricIds.map((m) => m.id), importId, new Map(metricIds.map((m) => [m.id, m.n])));
-    await repo.setImportState(tx, importId, 'published', now);
-    const { inserted, updated, unchanged } = counts;
-    await repo.finishImport(tx, importId, { inserted, updated, unchanged, rejected: 0, summary: imp.summary ?? '{}' });
-    await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
-    return { counts, adapter: imp.adapter };
-  }, { long: true });
+  const { counts, adapter } = await withTransaction(
+    db,
+    async (tx) => {
+      const imp = await draftOf(tx, importId, (state) => `is ${state}, not a draft`);
+      const metricIds = (
+        await tx.all<{ metric_id: number; n: number }>(
+          'SELECT metric_id, count(*) AS n FROM staged_observations WHERE import_id = ? GROUP BY metric_id',
+          [importId],
+        )
+      ).map((r) => ({ id: r.metric_id, n: Number(r.n) }));
+      const counts = await publishStaged(tx, importId, now);
+      await repo.refreshCoverage(
+        tx,
+        metricIds.map((m) => m.id),
+        importId,
+        new Map(metricIds.map((m) => [m.id, m.n])),
+      );
+      await repo.setImportState(tx, importId, 'published', now);
+      const { inserted, updated, unchanged } = counts;
+      await repo.finishImport(tx, importId, {
+        inserted,
+        updated,
+        unchanged,
+        rejected: 0,
+        summary: imp.summary ?? '{}',
+      });
+      await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
+      return { counts, adapter: imp.adapter };
+    },
+    { long: true },
+  );
   opts.logger?.info({ importId, adapter, observations: counts }, 'draft import published');
   if (counts.inserted + counts.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
   return counts;

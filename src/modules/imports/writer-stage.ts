@@ -35,8 +35,19 @@ function sqliteStage(tx: Tx): Stage {
   return {
     add(r) {
       insert.run(
-        r.metricId, r.periodId, r.areaId, r.value, r.status, r.lci, r.uci,
-        r.ciLevel, r.numerator, r.denominator, r.note, r.fileNo, r.line,
+        r.metricId,
+        r.periodId,
+        r.areaId,
+        r.value,
+        r.status,
+        r.lci,
+        r.uci,
+        r.ciLevel,
+        r.numerator,
+        r.denominator,
+        r.note,
+        r.fileNo,
+        r.line,
       );
     },
     buffered: 0,

@@ -5,7 +5,20 @@
  */
 import { scaleBand, scaleLinear, scalePoint } from 'd3-scale';
 import { line } from 'd3-shape';
-import { contentId, esc, formatNumber, formatValue, GRID_COLOUR, num, SECONDARY_TEXT, svgOpen, TEXT_COLOUR, textWidth, tickDecimals, unitSuffix } from './svg.ts';
+import {
+  contentId,
+  esc,
+  formatNumber,
+  formatValue,
+  GRID_COLOUR,
+  num,
+  SECONDARY_TEXT,
+  svgOpen,
+  TEXT_COLOUR,
+  textWidth,
+  tickDecimals,
+  unitSuffix,
+} from './svg.ts';
 
 export interface ChartPoint {
   label: string;
@@ -98,7 +111,11 @@ function spread(ys: { y: number; i: number }[], gap: number, min: number, max: n
 /** Style of each series: the emphasised ones dark blue, thick and solid; the others in turn from OTHER_STYLES. */
 function lineStyles(series: LineSeries[]): { colour: string; dash: string; width: number }[] {
   let k = 0;
-  return series.map((s) => (s.emphasis ? { colour: EMPHASIS_COLOUR, dash: '', width: 4 } : { ...OTHER_STYLES[k++ % OTHER_STYLES.length]!, width: 2.5 }));
+  return series.map((s) =>
+    s.emphasis
+      ? { colour: EMPHASIS_COLOUR, dash: '', width: 4 }
+      : { ...OTHER_STYLES[k++ % OTHER_STYLES.length]!, width: 2.5 },
+  );
 }
 
 /** A trend chart: one line per series across period labels, gaps where values are missing. */
@@ -107,7 +124,9 @@ export function renderLineChart(input: LineChartInput): string {
   const { unit, decimalPlaces: dp } = input;
   const labels = periodLabels(input.series);
   const values = finite(input.series.flatMap((s) => s.points.map((p) => p.value)));
-  const y = scaleLinear().domain(valueDomain(values, input.fromZero ?? false)).nice(5);
+  const y = scaleLinear()
+    .domain(valueDomain(values, input.fromZero ?? false))
+    .nice(5);
   const ticks = y.ticks(5);
   const tickDp = Math.max(tickDecimals(ticks.length > 1 ? ticks[1]! - ticks[0]! : 1), 0);
   const tickText = (v: number) => formatNumber(v, tickDp, unit);
@@ -144,7 +163,16 @@ export function renderLineChart(input: LineChartInput): string {
   const legendTop = top + plotH + 52;
   const height = legendTop + (input.series.length > 0 ? (row + 1) * 26 : 0) + 4;
 
-  const out: string[] = [svgOpen({ id, width: WIDTH, height, title: input.title, description: input.description, className: 'app-chart app-chart--line' })];
+  const out: string[] = [
+    svgOpen({
+      id,
+      width: WIDTH,
+      height,
+      title: input.title,
+      description: input.description,
+      className: 'app-chart app-chart--line',
+    }),
+  ];
   const suffix = unitSuffix(unit);
   if (suffix) out.push(`<text x="0" y="20" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(suffix)}</text>`);
   out.push(`<g transform="translate(${left},${top})">`);
@@ -153,7 +181,9 @@ export function renderLineChart(input: LineChartInput): string {
   for (const t of ticks) {
     const ty = num(y(t));
     const zero = t === 0 && y.domain()[0]! < 0;
-    out.push(`<line x1="0" x2="${num(plotW)}" y1="${ty}" y2="${ty}" stroke="${zero ? TEXT_COLOUR : GRID_COLOUR}" stroke-width="1"/>`);
+    out.push(
+      `<line x1="0" x2="${num(plotW)}" y1="${ty}" y2="${ty}" stroke="${zero ? TEXT_COLOUR : GRID_COLOUR}" stroke-width="1"/>`,
+    );
     out.push(`<text x="-8" y="${ty}" dy="0.32em">${esc(tickText(t))}</text>`);
   }
   out.push('</g>');
@@ -162,13 +192,20 @@ export function renderLineChart(input: LineChartInput): string {
   out.push(`<g font-size="${TICK_SIZE}" text-anchor="middle">`);
   for (const l of shown) {
     const px = num(x(l)!);
-    out.push(`<line x1="${px}" x2="${px}" y1="${plotH}" y2="${plotH + 6}" stroke="${TEXT_COLOUR}"/><text x="${px}" y="${plotH + 24}">${esc(l)}</text>`);
+    out.push(
+      `<line x1="${px}" x2="${px}" y1="${plotH}" y2="${plotH + 6}" stroke="${TEXT_COLOUR}"/><text x="${px}" y="${plotH + 24}">${esc(l)}</text>`,
+    );
   }
   out.push('</g>');
-  if (values.length === 0) out.push(`<text x="${num(plotW / 2)}" y="${num(plotH / 2)}" text-anchor="middle" fill="${SECONDARY_TEXT}">No data</text>`);
+  if (values.length === 0)
+    out.push(
+      `<text x="${num(plotW / 2)}" y="${num(plotH / 2)}" text-anchor="middle" fill="${SECONDARY_TEXT}">No data</text>`,
+    );
 
   // Lines: others first, emphasised on top.
-  const order = input.series.map((s, k) => ({ s, k })).sort((a, b) => Number(a.s.emphasis ?? false) - Number(b.s.emphasis ?? false));
+  const order = input.series
+    .map((s, k) => ({ s, k }))
+    .sort((a, b) => Number(a.s.emphasis ?? false) - Number(b.s.emphasis ?? false));
   const path = line<ChartPoint>()
     .defined((p) => p.value !== null && Number.isFinite(p.value) && x(p.label) !== undefined)
     .x((p) => x(p.label)!)
@@ -179,21 +216,35 @@ export function renderLineChart(input: LineChartInput): string {
     const st = styles[k]!;
     const d = path(s.points) ?? '';
     out.push(`<g class="app-chart__series"><title>${esc(s.name)}</title>`);
-    if (d) out.push(`<path d="${d}" fill="none" stroke="${st.colour}" stroke-width="${st.width}" stroke-linejoin="round" stroke-linecap="round"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`);
+    if (d)
+      out.push(
+        `<path d="${d}" fill="none" stroke="${st.colour}" stroke-width="${st.width}" stroke-linejoin="round" stroke-linecap="round"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`,
+      );
     s.points.forEach((p, i) => {
       if (p.value === null || !Number.isFinite(p.value) || x(p.label) === undefined) return;
       const isolated = (s.points[i - 1]?.value ?? null) === null && (s.points[i + 1]?.value ?? null) === null;
       if (!s.emphasis && !isolated) return;
       const r = s.emphasis ? 5 : 3.5;
-      out.push(`<circle cx="${num(x(p.label)!)}" cy="${num(y(p.value))}" r="${r}" fill="${st.colour}" stroke="#ffffff" stroke-width="1.5"><title>${esc(`${s.name}, ${p.label}: ${formatValue(p.value, dp, unit)}`)}</title></circle>`);
+      out.push(
+        `<circle cx="${num(x(p.label)!)}" cy="${num(y(p.value))}" r="${r}" fill="${st.colour}" stroke="#ffffff" stroke-width="1.5"><title>${esc(`${s.name}, ${p.label}: ${formatValue(p.value, dp, unit)}`)}</title></circle>`,
+      );
     });
     out.push('</g>');
-    const last = [...s.points].reverse().find((p) => p.value !== null && Number.isFinite(p.value) && x(p.label) !== undefined);
+    const last = [...s.points]
+      .reverse()
+      .find((p) => p.value !== null && Number.isFinite(p.value) && x(p.label) !== undefined);
     if (s.emphasis && last) directLabels.push({ y: y(last.value!), i: directLabels.length, s, x: x(last.label)! });
   }
-  const placed = spread(directLabels.map(({ y: ly, i }) => ({ y: ly, i })), 20, -top + 12, plotH);
+  const placed = spread(
+    directLabels.map(({ y: ly, i }) => ({ y: ly, i })),
+    20,
+    -top + 12,
+    plotH,
+  );
   for (const l of directLabels) {
-    out.push(`<text x="${num(Math.max(...directLabels.map((d) => d.x)) + 10)}" y="${num(placed.get(l.i) ?? l.y)}" dy="0.32em" font-weight="bold">${esc(l.s.name)}</text>`);
+    out.push(
+      `<text x="${num(Math.max(...directLabels.map((d) => d.x)) + 10)}" y="${num(placed.get(l.i) ?? l.y)}" dy="0.32em" font-weight="bold">${esc(l.s.name)}</text>`,
+    );
   }
   out.push('</g>');
 
@@ -202,9 +253,16 @@ export function renderLineChart(input: LineChartInput): string {
   for (const e of legend) {
     const st = styles[e.k]!;
     const ey = e.row * 26;
-    out.push(`<line x1="${num(e.x)}" x2="${num(e.x + 36)}" y1="${ey}" y2="${ey}" stroke="${st.colour}" stroke-width="${st.width}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`);
-    if (e.s.emphasis) out.push(`<circle cx="${num(e.x + 18)}" cy="${ey}" r="5" fill="${st.colour}" stroke="#ffffff" stroke-width="1.5"/>`);
-    out.push(`<text x="${num(e.x + 44)}" y="${ey}" dy="0.32em"${e.s.emphasis ? ' font-weight="bold"' : ''}>${esc(e.s.name)}</text>`);
+    out.push(
+      `<line x1="${num(e.x)}" x2="${num(e.x + 36)}" y1="${ey}" y2="${ey}" stroke="${st.colour}" stroke-width="${st.width}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`,
+    );
+    if (e.s.emphasis)
+      out.push(
+        `<circle cx="${num(e.x + 18)}" cy="${ey}" r="5" fill="${st.colour}" stroke="#ffffff" stroke-width="1.5"/>`,
+      );
+    out.push(
+      `<text x="${num(e.x + 44)}" y="${ey}" dy="0.32em"${e.s.emphasis ? ' font-weight="bold"' : ''}>${esc(e.s.name)}</text>`,
+    );
   }
   out.push('</g></svg>');
   return out.join('');
@@ -215,7 +273,8 @@ function wrapLabel(label: string, maxWidth: number, size: number): string[] {
   if (textWidth(label, size) <= maxWidth) return [label];
   const mid = label.length / 2;
   let best = -1;
-  for (let i = label.indexOf(' '); i !== -1; i = label.indexOf(' ', i + 1)) if (best === -1 || Math.abs(i - mid) < Math.abs(best - mid)) best = i;
+  for (let i = label.indexOf(' '); i !== -1; i = label.indexOf(' ', i + 1))
+    if (best === -1 || Math.abs(i - mid) < Math.abs(best - mid)) best = i;
   return best === -1 ? [label] : [label.slice(0, best), label.slice(best + 1)];
 }
 
@@ -228,26 +287,43 @@ export function renderBarChart(input: BarChartInput): string {
   const ticks = x.ticks(5);
   const tickDp = tickDecimals(ticks.length > 1 ? ticks[1]! - ticks[0]! : 1);
   const labelOf = (b: Bar) => (b.emphasis ? `▶ ${b.label}` : b.label);
-  const valueOf = (b: Bar) => `${b.value === null || !Number.isFinite(b.value) ? 'no data' : formatNumber(b.value, dp, unit)}${b.note ? ` (${b.note})` : ''}`;
+  const valueOf = (b: Bar) =>
+    `${b.value === null || !Number.isFinite(b.value) ? 'no data' : formatNumber(b.value, dp, unit)}${b.note ? ` (${b.note})` : ''}`;
 
-  const labelCol = Math.ceil(Math.min(260, Math.max(60, ...input.bars.map((b) => textWidth(labelOf(b), TICK_SIZE))))) + 12;
-  const valueCol = Math.ceil(Math.min(200, Math.max(40, ...input.bars.map((b) => textWidth(valueOf(b), TICK_SIZE))))) + 10;
+  const labelCol =
+    Math.ceil(Math.min(260, Math.max(60, ...input.bars.map((b) => textWidth(labelOf(b), TICK_SIZE))))) + 12;
+  const valueCol =
+    Math.ceil(Math.min(200, Math.max(40, ...input.bars.map((b) => textWidth(valueOf(b), TICK_SIZE))))) + 10;
   const hasNegative = x.domain()[0]! < 0;
   const top = unitSuffix(unit) ? 36 : 12;
   const rowH = 34;
   const plotW = WIDTH - labelCol - valueCol - (hasNegative ? valueCol : 0);
   const plotH = Math.max(1, input.bars.length) * rowH;
   x.range([hasNegative ? valueCol : 0, (hasNegative ? valueCol : 0) + plotW]);
-  const band = scaleBand<number>().domain(input.bars.map((_b, i) => i)).range([0, plotH]).paddingInner(0.3).paddingOuter(0.15);
+  const band = scaleBand<number>()
+    .domain(input.bars.map((_b, i) => i))
+    .range([0, plotH])
+    .paddingInner(0.3)
+    .paddingOuter(0.15);
   const height = top + plotH + 40;
 
-  const out: string[] = [svgOpen({ id, width: WIDTH, height, title: input.title, description: input.description, className: 'app-chart app-chart--bar' })];
+  const out: string[] = [
+    svgOpen({
+      id,
+      width: WIDTH,
+      height,
+      title: input.title,
+      description: input.description,
+      className: 'app-chart app-chart--bar',
+    }),
+  ];
   out.push(
     `<defs><pattern id="${id}-emphasis" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
       `<rect width="8" height="8" fill="${EMPHASIS_COLOUR}"/><rect width="3" height="8" fill="#ffffff" fill-opacity="0.55"/></pattern></defs>`,
   );
   const suffix = unitSuffix(unit);
-  if (suffix) out.push(`<text x="${labelCol}" y="20" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(suffix)}</text>`);
+  if (suffix)
+    out.push(`<text x="${labelCol}" y="20" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(suffix)}</text>`);
   out.push(`<g transform="translate(${labelCol},${top})" font-size="${TICK_SIZE}">`);
   out.push('<g text-anchor="middle">');
   for (const t of ticks) {
@@ -263,10 +339,14 @@ export function renderBarChart(input: BarChartInput): string {
     const weight = b.emphasis ? ' font-weight="bold"' : '';
     const lines = wrapLabel(labelOf(b), labelCol - 12, TICK_SIZE);
     const ly = lines.length === 1 ? [mid] : [mid - 8, mid + 8];
-    lines.forEach((l, k) => out.push(`<text x="-12" y="${num(ly[k]!)}" dy="0.32em" text-anchor="end"${weight}>${esc(l)}</text>`));
+    lines.forEach((l, k) =>
+      out.push(`<text x="-12" y="${num(ly[k]!)}" dy="0.32em" text-anchor="end"${weight}>${esc(l)}</text>`),
+    );
     const x0 = x(0);
     if (b.value === null || !Number.isFinite(b.value)) {
-      out.push(`<text x="${num(x0 + 6)}" y="${num(mid)}" dy="0.32em" fill="${SECONDARY_TEXT}" font-style="italic"${weight}>${esc(valueOf(b))}</text>`);
+      out.push(
+        `<text x="${num(x0 + 6)}" y="${num(mid)}" dy="0.32em" fill="${SECONDARY_TEXT}" font-style="italic"${weight}>${esc(valueOf(b))}</text>`,
+      );
       return;
     }
     const x1 = x(b.value);
@@ -274,9 +354,13 @@ export function renderBarChart(input: BarChartInput): string {
     const bw = Math.max(Math.abs(x1 - x0), 1);
     const fill = b.emphasis ? `url(#${id}-emphasis)` : '#1d70b8';
     const stroke = b.emphasis ? ` stroke="${TEXT_COLOUR}" stroke-width="2"` : '';
-    out.push(`<rect x="${num(bx)}" y="${num(by)}" width="${num(bw)}" height="${num(bh)}" fill="${fill}"${stroke}><title>${esc(`${b.label}: ${formatValue(b.value, dp, unit)}${b.note ? ` (${b.note})` : ''}`)}</title></rect>`);
+    out.push(
+      `<rect x="${num(bx)}" y="${num(by)}" width="${num(bw)}" height="${num(bh)}" fill="${fill}"${stroke}><title>${esc(`${b.label}: ${formatValue(b.value, dp, unit)}${b.note ? ` (${b.note})` : ''}`)}</title></rect>`,
+    );
     const negative = b.value < 0;
-    out.push(`<text x="${num(negative ? bx - 6 : bx + bw + 6)}" y="${num(mid)}" dy="0.32em"${negative ? ' text-anchor="end"' : ''}${weight}>${esc(valueOf(b))}</text>`);
+    out.push(
+      `<text x="${num(negative ? bx - 6 : bx + bw + 6)}" y="${num(mid)}" dy="0.32em"${negative ? ' text-anchor="end"' : ''}${weight}>${esc(valueOf(b))}</text>`,
+    );
   });
   out.push('</g></svg>');
   return out.join('');

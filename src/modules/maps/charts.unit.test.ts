@@ -9,7 +9,11 @@ const lineInput = (): LineChartInput => ({
   unit: '%',
   decimalPlaces: 1,
   series: [
-    { name: 'Barnsley & "District"', emphasis: true, points: years.map((label, i) => ({ label, value: i === 1 ? null : 40 + i })) },
+    {
+      name: 'Barnsley & "District"',
+      emphasis: true,
+      points: years.map((label, i) => ({ label, value: i === 1 ? null : 40 + i })),
+    },
     { name: 'England', points: years.map((label, i) => ({ label, value: 42 + i * 0.5 })) },
   ],
 });
@@ -33,7 +37,9 @@ describe('renderLineChart', () => {
     assertWellFormed(svg);
     const id = /aria-labelledby="([\w-]+)-title \1-desc"/.exec(svg)?.[1];
     expect(id).toBeDefined();
-    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* viewBox="0 0 640 \d+" width="100%" role="img"[^>]* focusable="false"/);
+    expect(svg).toMatch(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* viewBox="0 0 640 \d+" width="100%" role="img"[^>]* focusable="false"/,
+    );
     expect(svg).toContain(`<title id="${id}-title">Recycling rate, Barnsley &amp; &lt;neighbours&gt;</title>`);
     expect(svg).toContain(`<desc id="${id}-desc">Barnsley rose from 40% to 44%; no figure for 2020/21.</desc>`);
     expect(svg).toContain('font-family="&quot;GDS Transport&quot;, arial, sans-serif"');
@@ -58,7 +64,18 @@ describe('renderLineChart', () => {
   it('labels the value axis with nice ticks in the unit and every period that fits', () => {
     const t = texts(renderLineChart(lineInput()));
     expect(t).toEqual(expect.arrayContaining(['40%', '42%', '44%', '2019/20', '2023/24']));
-    const many = renderLineChart({ ...lineInput(), series: [{ name: 'A', points: [...Array(30).keys()].map((i) => ({ label: `${2000 + i}/${String((i + 1) % 100).padStart(2, '0')}`, value: i })) }] });
+    const many = renderLineChart({
+      ...lineInput(),
+      series: [
+        {
+          name: 'A',
+          points: [...Array(30).keys()].map((i) => ({
+            label: `${2000 + i}/${String((i + 1) % 100).padStart(2, '0')}`,
+            value: i,
+          })),
+        },
+      ],
+    });
     const periods = texts(many).filter((x) => /^\d{4}\/\d{2}$/.test(x));
     expect(periods.length).toBeLessThan(30);
     expect(periods).toContain('2029/30');
@@ -67,12 +84,17 @@ describe('renderLineChart', () => {
   it('gives the same string for the same input and different ids for different charts', () => {
     expect(renderLineChart(lineInput())).toBe(renderLineChart(lineInput()));
     const other = renderLineChart({ ...lineInput(), title: 'Another' });
-    expect(/aria-labelledby="([\w-]+)-title/.exec(other)![1]).not.toBe(/aria-labelledby="([\w-]+)-title/.exec(renderLineChart(lineInput()))![1]);
+    expect(/aria-labelledby="([\w-]+)-title/.exec(other)![1]).not.toBe(
+      /aria-labelledby="([\w-]+)-title/.exec(renderLineChart(lineInput()))![1],
+    );
     expect(renderLineChart({ ...lineInput(), id: 'trend' })).toContain('aria-labelledby="trend-title trend-desc"');
   });
 
   it('says there is no data when no series has a value', () => {
-    const svg = renderLineChart({ ...lineInput(), series: [{ name: 'A', points: years.map((label) => ({ label, value: null })) }] });
+    const svg = renderLineChart({
+      ...lineInput(),
+      series: [{ name: 'A', points: years.map((label) => ({ label, value: null })) }],
+    });
     assertWellFormed(svg);
     expect(texts(svg)).toContain('No data');
   });
@@ -91,9 +113,13 @@ describe('renderBarChart', () => {
   it('patterns, outlines and marks the emphasised bar in text, and shows a missing value as "no data", not a bar', () => {
     const svg = renderBarChart(barInput());
     expect(countElements(svg, 'rect')).toBe(3 + 2); // three bars; the pattern's two rects
-    expect(svg).toMatch(/<rect [^>]*fill="url\(#bar-\w+-emphasis\)" stroke="#0b0c0c" stroke-width="2"><title>Barnsley &lt;&amp;&gt;: £1,100 per head \(provisional\)<\/title>/);
+    expect(svg).toMatch(
+      /<rect [^>]*fill="url\(#bar-\w+-emphasis\)" stroke="#0b0c0c" stroke-width="2"><title>Barnsley &lt;&amp;&gt;: £1,100 per head \(provisional\)<\/title>/,
+    );
     expect(svg).toMatch(/font-weight="bold">▶ Barnsley/);
-    expect(texts(svg)).toEqual(expect.arrayContaining(['£1,250', '£1,100 (provisional)', 'no data', '-£50', 'per head']));
+    expect(texts(svg)).toEqual(
+      expect.arrayContaining(['£1,250', '£1,100 (provisional)', 'no data', '-£50', 'per head']),
+    );
     expect(svg).not.toMatch(/<title>Rotherham/);
   });
 

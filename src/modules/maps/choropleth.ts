@@ -16,7 +16,10 @@ export interface ChoroplethInput {
   description: string;
   unit: string;
   decimalPlaces: number;
-  /** Stated under the legend in words ("Higher values are better"); the palette runs light (low) to dark (high) either way. */
+  /**
+   * Stated under the legend in words ("Higher values are better"); the palette runs light (low) to dark (high) either
+   * way.
+   */
   polarity: Polarity;
   features: readonly BoundaryFeature[];
   /** Values by GSS code; a code missing or null is drawn hatched as "no data". */
@@ -53,7 +56,13 @@ const HIGHLIGHT_INNER = '#ffdd00';
 export function quantileClasses(values: number[]): { classOf: (v: number) => number; classes: ChoroplethClass[] } {
   const sorted = [...values].sort((a, b) => a - b);
   const k = Math.max(1, Math.min(CHOROPLETH_PALETTE.length, new Set(sorted).size));
-  const thresholds = sorted.length === 0 ? [] : scaleQuantile<number>().domain(sorted).range([...Array(k).keys()]).quantiles();
+  const thresholds =
+    sorted.length === 0
+      ? []
+      : scaleQuantile<number>()
+          .domain(sorted)
+          .range([...Array(k).keys()])
+          .quantiles();
   // A value equal to a threshold goes in the lower class, so that ties at the threshold stay together below it.
   const rawClass = (v: number) => thresholds.filter((t) => t < v).length;
   const members = new Map<number, number[]>();
@@ -86,10 +95,13 @@ function rewind(g: AreaGeometry): AreaGeometry {
   const fix = (rings: Position[][]): Position[][] =>
     rings.map((ring, i) => {
       const inverted = geoArea({ type: 'Polygon', coordinates: [ring] }) > 2 * Math.PI;
-      // Exterior rings must enclose a small area; holes must be wound the other way (enclosing nearly the whole sphere).
+      // Exterior rings must enclose a small area; holes must be wound the other way (enclosing nearly the whole
+      // sphere).
       return (i === 0) === inverted ? [...ring].reverse() : ring;
     });
-  return g.type === 'Polygon' ? { type: 'Polygon', coordinates: fix(g.coordinates) } : { type: 'MultiPolygon', coordinates: g.coordinates.map(fix) };
+  return g.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: fix(g.coordinates) }
+    : { type: 'MultiPolygon', coordinates: g.coordinates.map(fix) };
 }
 
 /**
@@ -149,20 +161,34 @@ function compactPathContext(minStep: number) {
 }
 
 /** The value classes and legend as SVG, below the map. */
-function legendSvg(id: string, input: ChoroplethInput, classes: ChoroplethClass[], noData: number, highlightName: string | undefined, top: number): { svg: string; height: number } {
+function legendSvg(
+  id: string,
+  input: ChoroplethInput,
+  classes: ChoroplethClass[],
+  noData: number,
+  highlightName: string | undefined,
+  top: number,
+): { svg: string; height: number } {
   const { unit, decimalPlaces: dp } = input;
   const rows: string[] = [];
   const suffix = unitSuffix(unit);
-  rows.push(`<text x="0" y="0" dy="0.8em" font-weight="bold" font-size="16">Key${suffix ? `: ${esc(suffix)}` : unit.trim() === '%' ? ': per cent' : ''}</text>`);
+  rows.push(
+    `<text x="0" y="0" dy="0.8em" font-weight="bold" font-size="16">Key${suffix ? `: ${esc(suffix)}` : unit.trim() === '%' ? ': per cent' : ''}</text>`,
+  );
   let y = 30;
   const swatch = (fill: string, label: string, extra = '') => {
-    rows.push(`<rect x="0" y="${y}" width="28" height="20" fill="${fill}" stroke="${TEXT_COLOUR}" stroke-width="0.5"${extra}/>`);
+    rows.push(
+      `<rect x="0" y="${y}" width="28" height="20" fill="${fill}" stroke="${TEXT_COLOUR}" stroke-width="0.5"${extra}/>`,
+    );
     rows.push(`<text x="38" y="${y + 10}" dy="0.32em">${esc(label)}</text>`);
     y += 28;
   };
   const count = (c: number) => `(${c} ${c === 1 ? 'area' : 'areas'})`;
   classes.forEach((c) => {
-    const range = c.min === c.max ? formatNumber(c.min, dp, unit) : `${formatNumber(c.min, dp, unit)} to ${formatNumber(c.max, dp, unit)}`;
+    const range =
+      c.min === c.max
+        ? formatNumber(c.min, dp, unit)
+        : `${formatNumber(c.min, dp, unit)} to ${formatNumber(c.max, dp, unit)}`;
     swatch(c.colour, `${range} ${count(c.count)}`);
   });
   if (classes.length === 0) {
@@ -171,19 +197,34 @@ function legendSvg(id: string, input: ChoroplethInput, classes: ChoroplethClass[
   }
   if (noData > 0) swatch(`url(#${id}-nodata)`, `No data ${count(noData)}`);
   if (highlightName !== undefined) {
-    rows.push(`<rect x="2" y="${y + 2}" width="24" height="16" fill="none" stroke="${HIGHLIGHT_OUTER}" stroke-width="4"/><rect x="2" y="${y + 2}" width="24" height="16" fill="none" stroke="${HIGHLIGHT_INNER}" stroke-width="1.5"/>`);
+    rows.push(
+      `<rect x="2" y="${y + 2}" width="24" height="16" fill="none" stroke="${HIGHLIGHT_OUTER}" stroke-width="4"/><rect x="2" y="${y + 2}" width="24" height="16" fill="none" stroke="${HIGHLIGHT_INNER}" stroke-width="1.5"/>`,
+    );
     rows.push(`<text x="38" y="${y + 10}" dy="0.32em" font-weight="bold">Outlined: ${esc(highlightName)}</text>`);
     y += 28;
   }
-  const polarityText = input.polarity === 'higher-is-better' ? 'Higher values are better' : input.polarity === 'lower-is-better' ? 'Lower values are better' : undefined;
-  rows.push(`<text x="0" y="${y + 10}" dy="0.32em" fill="${SECONDARY_TEXT}">Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}</text>`);
+  const polarityText =
+    input.polarity === 'higher-is-better'
+      ? 'Higher values are better'
+      : input.polarity === 'lower-is-better'
+        ? 'Lower values are better'
+        : undefined;
+  rows.push(
+    `<text x="0" y="${y + 10}" dy="0.32em" fill="${SECONDARY_TEXT}">Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}</text>`,
+  );
   y += 28;
   return { svg: `<g transform="translate(0,${top})" font-size="${SIZE}">${rows.join('')}</g>`, height: y };
 }
 
 /** A choropleth map of values by area as one SVG string; deterministic for a given input. */
 export function renderChoropleth(input: ChoroplethInput): string {
-  const id = input.id ?? contentId('map', { ...input, features: input.features.map((f) => f.code), backdrop: input.backdrop?.map((f) => f.code) });
+  const id =
+    input.id ??
+    contentId('map', {
+      ...input,
+      features: input.features.map((f) => f.code),
+      backdrop: input.backdrop?.map((f) => f.code),
+    });
   const { unit, decimalPlaces: dp } = input;
   const valueOf = (code: string): number | null => {
     const v = input.values.get(code);
@@ -192,12 +233,26 @@ export function renderChoropleth(input: ChoroplethInput): string {
   const shown = finiteValues(input.features.map((f) => valueOf(f.code)));
   const { classOf, classes } = quantileClasses(shown);
 
-  const toFeature = (f: BoundaryFeature): Feature<AreaGeometry> => ({ type: 'Feature', properties: {}, geometry: rewind(f.geometry) });
+  const toFeature = (f: BoundaryFeature): Feature<AreaGeometry> => ({
+    type: 'Feature',
+    properties: {},
+    geometry: rewind(f.geometry),
+  });
   const features = input.features.map(toFeature);
   const backdrop = (input.backdrop ?? []).map(toFeature);
-  const collection: FeatureCollection<AreaGeometry> = { type: 'FeatureCollection', features: [...backdrop, ...features] };
+  const collection: FeatureCollection<AreaGeometry> = {
+    type: 'FeatureCollection',
+    features: [...backdrop, ...features],
+  };
   const projection = geoTransverseMercator().rotate([2, 0]);
-  if (collection.features.length > 0) projection.fitExtent([[4, 4], [MAP_W - 4, MAP_H - 4]], collection);
+  if (collection.features.length > 0)
+    projection.fitExtent(
+      [
+        [4, 4],
+        [MAP_W - 4, MAP_H - 4],
+      ],
+      collection,
+    );
   const ctx = compactPathContext(0.5);
   const path = geoPath(projection, ctx);
   const d = (g: GeoPermissibleObjects) => {
@@ -207,16 +262,27 @@ export function renderChoropleth(input: ChoroplethInput): string {
 
   const highlight = input.highlight ? input.features.findIndex((f) => f.code === input.highlight) : -1;
   const noData = input.features.filter((f) => valueOf(f.code) === null).length;
-  const legend = legendSvg(id, input, classes, noData, highlight >= 0 ? input.features[highlight]!.name : undefined, MAP_H + 16);
+  const legend = legendSvg(
+    id,
+    input,
+    classes,
+    noData,
+    highlight >= 0 ? input.features[highlight]!.name : undefined,
+    MAP_H + 16,
+  );
   const height = MAP_H + 16 + legend.height;
 
-  const out: string[] = [svgOpen({ id, width: MAP_W, height, title: input.title, description: input.description, className: 'app-map' })];
+  const out: string[] = [
+    svgOpen({ id, width: MAP_W, height, title: input.title, description: input.description, className: 'app-map' }),
+  ];
   out.push(
     `<defs><pattern id="${id}-nodata" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
       `<rect width="6" height="6" fill="#ffffff"/><rect width="1.5" height="6" fill="${SECONDARY_TEXT}"/></pattern></defs>`,
   );
   if (backdrop.length > 0) {
-    out.push(`<g fill="#f3f2f1" stroke="${SECONDARY_TEXT}" stroke-width="0.5" stroke-linejoin="round" fill-rule="evenodd">`);
+    out.push(
+      `<g fill="#f3f2f1" stroke="${SECONDARY_TEXT}" stroke-width="0.5" stroke-linejoin="round" fill-rule="evenodd">`,
+    );
     for (const b of backdrop) out.push(`<path d="${d(b)}"/>`);
     out.push('</g>');
   }
@@ -225,12 +291,16 @@ export function renderChoropleth(input: ChoroplethInput): string {
     const v = valueOf(f.code);
     const fill = v === null ? `url(#${id}-nodata)` : classes[classOf(v)]!.colour;
     const stroke = v === null ? ` stroke="${SECONDARY_TEXT}"` : '';
-    out.push(`<path d="${d(features[i]!)}" fill="${fill}"${stroke}><title>${esc(`${f.name}: ${formatValue(v, dp, unit)}`)}</title></path>`);
+    out.push(
+      `<path d="${d(features[i]!)}" fill="${fill}"${stroke}><title>${esc(`${f.name}: ${formatValue(v, dp, unit)}`)}</title></path>`,
+    );
   });
   out.push('</g>');
   if (highlight >= 0) {
     const hd = d(features[highlight]!);
-    out.push(`<g fill="none" stroke-linejoin="round"><path d="${hd}" stroke="${HIGHLIGHT_OUTER}" stroke-width="4"/><path d="${hd}" stroke="${HIGHLIGHT_INNER}" stroke-width="1.5"/></g>`);
+    out.push(
+      `<g fill="none" stroke-linejoin="round"><path d="${hd}" stroke="${HIGHLIGHT_OUTER}" stroke-width="4"/><path d="${hd}" stroke="${HIGHLIGHT_INNER}" stroke-width="1.5"/></g>`,
+    );
   }
   out.push(legend.svg);
   out.push('</svg>');

@@ -2,10 +2,27 @@ import { readFileSync } from 'node:fs';
 import { geoArea } from 'd3-geo';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
-import { CHOROPLETH_PALETTE, quantileClasses, renderChoropleth, type BoundaryFeature, type ChoroplethInput } from './index.ts';
+import {
+  CHOROPLETH_PALETTE,
+  quantileClasses,
+  renderChoropleth,
+  type BoundaryFeature,
+  type ChoroplethInput,
+} from './index.ts';
 import { assertWellFormed, countElements, texts } from './svg-check.ts';
 
-const square = (x: number, y: number): BoundaryFeature['geometry'] => ({ type: 'Polygon', coordinates: [[[x, y], [x, y + 0.5], [x + 0.5, y + 0.5], [x + 0.5, y], [x, y]]] });
+const square = (x: number, y: number): BoundaryFeature['geometry'] => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x, y],
+      [x, y + 0.5],
+      [x + 0.5, y + 0.5],
+      [x + 0.5, y],
+      [x, y],
+    ],
+  ],
+});
 const small = (): ChoroplethInput => ({
   title: 'Recycling rate by council, 2023/24',
   description: 'Darker areas recycle more.',
@@ -20,35 +37,64 @@ const small = (): ChoroplethInput => ({
     { code: 'E06000005', name: 'Darlington', geometry: square(-1, 53.5) },
     { code: 'E06000006', name: 'Halton', geometry: square(-0.5, 53.5) },
   ],
-  values: new Map<string, number | null>([['E06000001', 10], ['E06000002', 20.25], ['E06000003', 30], ['E06000004', 40], ['E06000005', null]]),
+  values: new Map<string, number | null>([
+    ['E06000001', 10],
+    ['E06000002', 20.25],
+    ['E06000003', 30],
+    ['E06000004', 40],
+    ['E06000005', null],
+  ]),
   highlight: 'E06000003',
 });
 
 const ltla2025 = (): BoundaryFeature[] =>
-  (JSON.parse(readFileSync(sharedFile('boundaries/england_ltla_2025.geojson'), 'utf8')) as { features: { properties: { areacd: string; areanm: string }; geometry: BoundaryFeature['geometry'] }[] }).features.map((f) => ({ code: f.properties.areacd, name: f.properties.areanm, geometry: f.geometry }));
+  (
+    JSON.parse(readFileSync(sharedFile('boundaries/england_ltla_2025.geojson'), 'utf8')) as {
+      features: { properties: { areacd: string; areanm: string }; geometry: BoundaryFeature['geometry'] }[];
+    }
+  ).features.map((f) => ({ code: f.properties.areacd, name: f.properties.areanm, geometry: f.geometry }));
 
-const areaPaths = (svg: string) => [...svg.matchAll(/<path d="([^"]*)" fill="([^"]+)"[^>]*><title>([^<]*)<\/title><\/path>/g)].map((m) => ({ d: m[1]!, fill: m[2]!, title: m[3]! }));
+const areaPaths = (svg: string) =>
+  [...svg.matchAll(/<path d="([^"]*)" fill="([^"]+)"[^>]*><title>([^<]*)<\/title><\/path>/g)].map((m) => ({
+    d: m[1]!,
+    fill: m[2]!,
+    title: m[3]!,
+  }));
 
 describe('renderChoropleth', () => {
   it('is a responsive, accessible SVG with a title and description', () => {
     const svg = renderChoropleth(small());
     assertWellFormed(svg);
     const id = /aria-labelledby="([\w-]+)-title \1-desc"/.exec(svg)![1]!;
-    expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 600 \d+" width="100%" role="img" aria-labelledby="[\w-]+-title [\w-]+-desc" focusable="false"/);
-    expect(svg).toContain(`<title id="${id}-title">Recycling rate by council, 2023/24</title><desc id="${id}-desc">Darker areas recycle more.</desc>`);
+    expect(svg).toMatch(
+      /^<svg [^>]*viewBox="0 0 600 \d+" width="100%" role="img" aria-labelledby="[\w-]+-title [\w-]+-desc" focusable="false"/,
+    );
+    expect(svg).toContain(
+      `<title id="${id}-title">Recycling rate by council, 2023/24</title><desc id="${id}-desc">Darker areas recycle more.</desc>`,
+    );
     for (const size of svg.matchAll(/font-size="(\d+)"/g)) expect(Number(size[1])).toBeGreaterThanOrEqual(14);
   });
 
   it('gives each area a path titled with its name and formatted value, escaping names', () => {
     const paths = areaPaths(renderChoropleth(small()));
-    expect(paths.map((p) => p.title)).toEqual(['Hartlepool: 10.0%', 'Brighton &amp; &lt;Hove&gt;: 20.3%', 'Redcar: 30.0%', 'Stockton: 40.0%', 'Darlington: no data', 'Halton: no data']);
+    expect(paths.map((p) => p.title)).toEqual([
+      'Hartlepool: 10.0%',
+      'Brighton &amp; &lt;Hove&gt;: 20.3%',
+      'Redcar: 30.0%',
+      'Stockton: 40.0%',
+      'Darlington: no data',
+      'Halton: no data',
+    ]);
     expect(paths.every((p) => /^M[\d.]+ [\d.]+l[-\d. ]+z$/.test(p.d))).toBe(true);
   });
 
   it('hatches areas without data and says so in the legend with their count', () => {
     const svg = renderChoropleth(small());
     const paths = areaPaths(svg);
-    expect(paths.filter((p) => /^url\(#map-\w+-nodata\)$/.test(p.fill)).map((p) => p.title)).toEqual(['Darlington: no data', 'Halton: no data']);
+    expect(paths.filter((p) => /^url\(#map-\w+-nodata\)$/.test(p.fill)).map((p) => p.title)).toEqual([
+      'Darlington: no data',
+      'Halton: no data',
+    ]);
     expect(svg).toMatch(/<pattern id="map-\w+-nodata"/);
     expect(texts(svg)).toContain('No data (2 areas)');
   });
@@ -66,8 +112,12 @@ describe('renderChoropleth', () => {
     const legend = texts(svg).filter((t) => / to |areas?\)$/.test(t) && !t.startsWith('No data'));
     expect(legend).toEqual(['10.0% (1 area)', '20.3% (1 area)', '30.0% (1 area)', '40.0% (1 area)']);
     expect(texts(svg)).toContain('Darker shades are higher values. Higher values are better.');
-    expect(texts(renderChoropleth({ ...small(), polarity: 'lower-is-better' }))).toContain('Darker shades are higher values. Lower values are better.');
-    expect(texts(renderChoropleth({ ...small(), polarity: 'not-applicable' }))).toContain('Darker shades are higher values.');
+    expect(texts(renderChoropleth({ ...small(), polarity: 'lower-is-better' }))).toContain(
+      'Darker shades are higher values. Lower values are better.',
+    );
+    expect(texts(renderChoropleth({ ...small(), polarity: 'not-applicable' }))).toContain(
+      'Darker shades are higher values.',
+    );
   });
 
   it('puts every value into exactly one quantile class whose range contains it', () => {
@@ -84,14 +134,26 @@ describe('renderChoropleth', () => {
     for (let i = 1; i < classes.length; i++) expect(classes[i]!.min).toBeGreaterThan(classes[i - 1]!.max);
     // Few distinct values give fewer classes, spread over the palette; none gives none.
     const two = quantileClasses([1, 1, 1, 2]);
-    expect(two.classes.map((c) => [c.min, c.max, c.count])).toEqual([[1, 1, 3], [2, 2, 1]]);
+    expect(two.classes.map((c) => [c.min, c.max, c.count])).toEqual([
+      [1, 1, 3],
+      [2, 2, 1],
+    ]);
     expect(two.classes.map((c) => c.colour)).toEqual([CHOROPLETH_PALETTE[0], CHOROPLETH_PALETTE[4]]);
     expect(quantileClasses([]).classes).toEqual([]);
   });
 
   it('draws an RFC 7946 (anticlockwise) polygon the same as a clockwise one', () => {
     const input = small();
-    const flipped = { ...input, features: input.features.map((f) => ({ ...f, geometry: { type: 'Polygon' as const, coordinates: (f.geometry as { coordinates: number[][][] }).coordinates.map((r) => [...r].reverse()) } })) };
+    const flipped = {
+      ...input,
+      features: input.features.map((f) => ({
+        ...f,
+        geometry: {
+          type: 'Polygon' as const,
+          coordinates: (f.geometry as { coordinates: number[][][] }).coordinates.map((r) => [...r].reverse()),
+        },
+      })),
+    };
     expect(geoArea(flipped.features[0]!.geometry)).toBeGreaterThan(2 * Math.PI);
     const a = areaPaths(renderChoropleth(input)).map((p) => p.d);
     const b = areaPaths(renderChoropleth(flipped)).map((p) => p.d);
@@ -115,7 +177,16 @@ describe('renderChoropleth', () => {
   it('is deterministic and renders the 296 council areas of 2025 in one SVG under 250 KB', () => {
     const features = ltla2025();
     const values = new Map(features.map((f, i) => [f.code, i % 50 === 0 ? null : i * 1.5]));
-    const input: ChoroplethInput = { title: 'Index', description: 'By position in the file', unit: 'per 1,000 people', decimalPlaces: 1, polarity: 'not-applicable', features, values, highlight: 'E08000035' };
+    const input: ChoroplethInput = {
+      title: 'Index',
+      description: 'By position in the file',
+      unit: 'per 1,000 people',
+      decimalPlaces: 1,
+      polarity: 'not-applicable',
+      features,
+      values,
+      highlight: 'E08000035',
+    };
     const svg = renderChoropleth(input);
     assertWellFormed(svg);
     expect(areaPaths(svg)).toHaveLength(296);

@@ -25,7 +25,8 @@ function roundPolygon(rings: Position[][]): Position[][] | null {
   const out: Position[][] = [];
   for (const [i, ring] of rings.entries()) {
     const r = roundRing(ring);
-    // A closed ring needs at least four positions; one that rounding collapsed is dropped (with its polygon if exterior).
+    // A closed ring needs at least four positions; one that rounding collapsed is dropped (with its polygon if
+    // exterior).
     if (r.length < 4) {
       if (i === 0) return null;
       continue;
@@ -42,11 +43,20 @@ function roundPolygon(rings: Position[][]): Position[][] | null {
 export function roundGeometry(g: AreaGeometry): AreaGeometry {
   if (g.type === 'Polygon') {
     const p = roundPolygon(g.coordinates);
-    return { type: 'Polygon', coordinates: p ?? g.coordinates.map((r) => r.map((q) => [round4(q[0]!), round4(q[1]!)])) };
+    return {
+      type: 'Polygon',
+      coordinates: p ?? g.coordinates.map((r) => r.map((q) => [round4(q[0]!), round4(q[1]!)])),
+    };
   }
   const polys = g.coordinates.map(roundPolygon).filter((p): p is Position[][] => p !== null);
-  if (polys.length === 0) return { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map((r) => r.map((q) => [round4(q[0]!), round4(q[1]!)]))) };
-  return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys };
+  if (polys.length === 0)
+    return {
+      type: 'MultiPolygon',
+      coordinates: g.coordinates.map((p) => p.map((r) => r.map((q) => [round4(q[0]!), round4(q[1]!)]))),
+    };
+  return polys.length === 1
+    ? { type: 'Polygon', coordinates: polys[0]! }
+    : { type: 'MultiPolygon', coordinates: polys };
 }
 
 /** Stable text form of a geometry, compared to decide whether a boundary changed. */
@@ -62,7 +72,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function ringProblem(ring: unknown): string | undefined {
   if (!Array.isArray(ring) || ring.length < 4) return 'a ring has fewer than four positions';
   for (const p of ring) {
-    if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+    if (
+      !Array.isArray(p) ||
+      p.length < 2 ||
+      typeof p[0] !== 'number' ||
+      typeof p[1] !== 'number' ||
+      !Number.isFinite(p[0]) ||
+      !Number.isFinite(p[1])
+    ) {
       return `a position is not a [longitude, latitude] pair of numbers: ${JSON.stringify(p)?.slice(0, 60)}`;
     }
     if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) {
@@ -73,7 +90,9 @@ function ringProblem(ring: unknown): string | undefined {
 }
 
 const polygonProblem = (rings: unknown): string | undefined =>
-  !Array.isArray(rings) || rings.length === 0 ? 'a polygon has no rings' : rings.map(ringProblem).find((p) => p !== undefined);
+  !Array.isArray(rings) || rings.length === 0
+    ? 'a polygon has no rings'
+    : rings.map(ringProblem).find((p) => p !== undefined);
 
 /** Checks that a value is a GeoJSON Polygon or MultiPolygon in WGS84; returns what is wrong, or undefined. */
 export function geometryProblem(g: unknown): string | undefined {

@@ -1,8 +1,38 @@
-/** Maps and charts: boundary shapes (stored by imports) and server-rendered SVG line charts, bar charts and choropleths. */
-export { applyBoundaries, createMapsService, type BoundaryCounts, type BoundaryLayerInfo, type MapsService } from './service.ts';
-export { BOUNDARY_LAYERS, geometryProblem, isBoundaryLayer, roundGeometry, type AreaGeometry, type BoundaryFeature, type BoundaryLayer } from './geometry.ts';
-export { renderBarChart, renderLineChart, type Bar, type BarChartInput, type ChartPoint, type LineChartInput, type LineSeries } from './charts.ts';
+/**
+ * Maps and charts: boundary shapes (stored by imports) and server-rendered SVG line charts, bar charts and choropleths.
+ */
+export {
+  applyBoundaries,
+  createMapsService,
+  type BoundaryCounts,
+  type BoundaryLayerInfo,
+  type MapsService,
+} from './service.ts';
+export {
+  BOUNDARY_LAYERS,
+  geometryProblem,
+  isBoundaryLayer,
+  roundGeometry,
+  type AreaGeometry,
+  type BoundaryFeature,
+  type BoundaryLayer,
+} from './geometry.ts';
+export {
+  renderBarChart,
+  renderLineChart,
+  type Bar,
+  type BarChartInput,
+  type ChartPoint,
+  type LineChartInput,
+  type LineSeries,
+} from './charts.ts';
 export { renderScatterChart, type ScatterAxis, type ScatterChartInput, type ScatterPoint } from './scatter.ts';
-export { CHOROPLETH_PALETTE, quantileClasses, renderChoropleth, type ChoroplethClass, type ChoroplethInput } from './choropleth.ts';
+export {
+  CHOROPLETH_PALETTE,
+  quantileClasses,
+  renderChoropleth,
+  type ChoroplethClass,
+  type ChoroplethInput,
+} from './choropleth.ts';
 export { formatValue } from './svg.ts';
 export type { BoundaryBundle } from './bundle.ts';

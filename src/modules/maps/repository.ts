@@ -39,11 +39,17 @@ export const mapsRepository = {
       .execute();
   },
 
-  /** A cheap fingerprint of one layer and year (count, latest import and change), to know when a cached copy is stale. */
+  /**
+   * A cheap fingerprint of one layer and year (count, latest import and change), to know when a cached copy is stale.
+   */
   async layerStamp(h: Handle, layer: string, year: number): Promise<string> {
     const r = await h.kysely
       .selectFrom('area_boundaries')
-      .select((e) => [e.fn.countAll<number>().as('n'), e.fn.max('import_id').as('imp'), e.fn.max('updated_at').as('at')])
+      .select((e) => [
+        e.fn.countAll<number>().as('n'),
+        e.fn.max('import_id').as('imp'),
+        e.fn.max('updated_at').as('at'),
+      ])
       .where('layer', '=', layer)
       .where('year', '=', year)
       .executeTakeFirst();
@@ -63,14 +69,23 @@ export const mapsRepository = {
 
   async insertBoundaries(h: Handle, rows: NewBoundaryRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      await h.kysely.insertInto('area_boundaries').values(rows.slice(i, i + INSERT_BATCH)).execute();
+      await h.kysely
+        .insertInto('area_boundaries')
+        .values(rows.slice(i, i + INSERT_BATCH))
+        .execute();
     }
   },
 
   async updateBoundary(h: Handle, row: NewBoundaryRow): Promise<void> {
     await h.kysely
       .updateTable('area_boundaries')
-      .set({ name: row.name, geometry: row.geometry, source: row.source, import_id: row.import_id, updated_at: row.updated_at })
+      .set({
+        name: row.name,
+        geometry: row.geometry,
+        source: row.source,
+        import_id: row.import_id,
+        updated_at: row.updated_at,
+      })
       .where('layer', '=', row.layer)
       .where('year', '=', row.year)
       .where('code', '=', row.code)

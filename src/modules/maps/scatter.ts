@@ -4,7 +4,19 @@
  * No trend line is drawn: the chart shows an association, and pages state it in words without implying a cause.
  */
 import { scaleLinear } from 'd3-scale';
-import { contentId, esc, formatNumber, formatValue, GRID_COLOUR, num, SECONDARY_TEXT, svgOpen, TEXT_COLOUR, textWidth, tickDecimals } from './svg.ts';
+import {
+  contentId,
+  esc,
+  formatNumber,
+  formatValue,
+  GRID_COLOUR,
+  num,
+  SECONDARY_TEXT,
+  svgOpen,
+  TEXT_COLOUR,
+  textWidth,
+  tickDecimals,
+} from './svg.ts';
 
 export interface ScatterPoint {
   label: string;
@@ -61,8 +73,12 @@ function wrap(text: string, max: number): string[] {
 export function renderScatterChart(input: ScatterChartInput): string {
   const id = input.id ?? contentId('scatter', input);
   const pts = input.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  const x = scaleLinear().domain(domain(pts.map((p) => p.x))).nice(5);
-  const y = scaleLinear().domain(domain(pts.map((p) => p.y))).nice(5);
+  const x = scaleLinear()
+    .domain(domain(pts.map((p) => p.x)))
+    .nice(5);
+  const y = scaleLinear()
+    .domain(domain(pts.map((p) => p.y)))
+    .nice(5);
   const xt = x.ticks(5);
   const yt = y.ticks(5);
   const xdp = tickDecimals(xt.length > 1 ? xt[1]! - xt[0]! : 1);
@@ -77,33 +93,64 @@ export function renderScatterChart(input: ScatterChartInput): string {
   y.range([plotH, 0]);
   const height = top + plotH + 36 + xTitle.length * 18 + 8;
 
-  const out: string[] = [svgOpen({ id, width: WIDTH, height, title: input.title, description: input.description, className: 'app-chart app-chart--scatter' })];
-  yTitle.forEach((l, i) => out.push(`<text x="0" y="${18 + i * 18}" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(l)}</text>`));
+  const out: string[] = [
+    svgOpen({
+      id,
+      width: WIDTH,
+      height,
+      title: input.title,
+      description: input.description,
+      className: 'app-chart app-chart--scatter',
+    }),
+  ];
+  yTitle.forEach((l, i) =>
+    out.push(`<text x="0" y="${18 + i * 18}" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(l)}</text>`),
+  );
   out.push(`<g transform="translate(${left},${top})" font-size="${TICK_SIZE}">`);
   for (const t of yt) {
     const ty = num(y(t));
-    out.push(`<line x1="0" x2="${num(plotW)}" y1="${ty}" y2="${ty}" stroke="${GRID_COLOUR}"/><text x="-8" y="${ty}" dy="0.32em" text-anchor="end">${esc(formatNumber(t, ydp, input.y.unit))}</text>`);
+    out.push(
+      `<line x1="0" x2="${num(plotW)}" y1="${ty}" y2="${ty}" stroke="${GRID_COLOUR}"/><text x="-8" y="${ty}" dy="0.32em" text-anchor="end">${esc(formatNumber(t, ydp, input.y.unit))}</text>`,
+    );
   }
   for (const t of xt) {
     const tx = num(x(t));
-    out.push(`<line x1="${tx}" x2="${tx}" y1="0" y2="${plotH}" stroke="${GRID_COLOUR}"/><text x="${tx}" y="${plotH + 22}" text-anchor="middle">${esc(formatNumber(t, xdp, input.x.unit))}</text>`);
+    out.push(
+      `<line x1="${tx}" x2="${tx}" y1="0" y2="${plotH}" stroke="${GRID_COLOUR}"/><text x="${tx}" y="${plotH + 22}" text-anchor="middle">${esc(formatNumber(t, xdp, input.x.unit))}</text>`,
+    );
   }
-  out.push(`<line x1="0" x2="${num(plotW)}" y1="${plotH}" y2="${plotH}" stroke="${TEXT_COLOUR}"/><line x1="0" x2="0" y1="0" y2="${plotH}" stroke="${TEXT_COLOUR}"/>`);
-  if (pts.length === 0) out.push(`<text x="${num(plotW / 2)}" y="${num(plotH / 2)}" text-anchor="middle" fill="${SECONDARY_TEXT}">No councils with both figures</text>`);
-  const tip = (p: ScatterPoint) => `${p.label}: ${formatValue(p.x, input.x.decimalPlaces, input.x.unit)}, ${formatValue(p.y, input.y.decimalPlaces, input.y.unit)}`;
+  out.push(
+    `<line x1="0" x2="${num(plotW)}" y1="${plotH}" y2="${plotH}" stroke="${TEXT_COLOUR}"/><line x1="0" x2="0" y1="0" y2="${plotH}" stroke="${TEXT_COLOUR}"/>`,
+  );
+  if (pts.length === 0)
+    out.push(
+      `<text x="${num(plotW / 2)}" y="${num(plotH / 2)}" text-anchor="middle" fill="${SECONDARY_TEXT}">No councils with both figures</text>`,
+    );
+  const tip = (p: ScatterPoint) =>
+    `${p.label}: ${formatValue(p.x, input.x.decimalPlaces, input.x.unit)}, ${formatValue(p.y, input.y.decimalPlaces, input.y.unit)}`;
   // Others first, the chosen councils on top.
   for (const p of pts.filter((q) => !q.emphasis)) {
-    out.push(`<circle cx="${num(x(p.x))}" cy="${num(y(p.y))}" r="4.5" fill="${POINT_COLOUR}" fill-opacity="0.75" stroke="#ffffff" stroke-width="1"><title>${esc(tip(p))}</title></circle>`);
+    out.push(
+      `<circle cx="${num(x(p.x))}" cy="${num(y(p.y))}" r="4.5" fill="${POINT_COLOUR}" fill-opacity="0.75" stroke="#ffffff" stroke-width="1"><title>${esc(tip(p))}</title></circle>`,
+    );
   }
   for (const p of pts.filter((q) => q.emphasis)) {
     const cx = x(p.x);
     const cy = y(p.y);
-    out.push(`<path d="M${num(cx)} ${num(cy - 9)}L${num(cx + 9)} ${num(cy)}L${num(cx)} ${num(cy + 9)}L${num(cx - 9)} ${num(cy)}Z" fill="${EMPHASIS_COLOUR}" stroke="${TEXT_COLOUR}" stroke-width="2"><title>${esc(tip(p))}</title></path>`);
+    out.push(
+      `<path d="M${num(cx)} ${num(cy - 9)}L${num(cx + 9)} ${num(cy)}L${num(cx)} ${num(cy + 9)}L${num(cx - 9)} ${num(cy)}Z" fill="${EMPHASIS_COLOUR}" stroke="${TEXT_COLOUR}" stroke-width="2"><title>${esc(tip(p))}</title></path>`,
+    );
     const rightSide = cx < plotW - textWidth(p.label, TICK_SIZE) - 16;
-    out.push(`<text x="${num(rightSide ? cx + 13 : cx - 13)}" y="${num(cy)}" dy="0.32em" font-weight="bold"${rightSide ? '' : ' text-anchor="end"'}>${esc(p.label)}</text>`);
+    out.push(
+      `<text x="${num(rightSide ? cx + 13 : cx - 13)}" y="${num(cy)}" dy="0.32em" font-weight="bold"${rightSide ? '' : ' text-anchor="end"'}>${esc(p.label)}</text>`,
+    );
   }
   out.push('</g>');
-  xTitle.forEach((l, i) => out.push(`<text x="${num(left + plotW / 2)}" y="${top + plotH + 48 + i * 18}" text-anchor="middle" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(l)}</text>`));
+  xTitle.forEach((l, i) =>
+    out.push(
+      `<text x="${num(left + plotW / 2)}" y="${top + plotH + 48 + i * 18}" text-anchor="middle" font-size="${TICK_SIZE}" fill="${SECONDARY_TEXT}">${esc(l)}</text>`,
+    ),
+  );
   out.push('</svg>');
   return out.join('');
 }

@@ -17,7 +17,8 @@ const formatters = new Map<number, Intl.NumberFormat>();
 function numberFormat(dp: number): Intl.NumberFormat {
   const d = Math.max(0, Math.min(10, Math.round(dp)));
   let f = formatters.get(d);
-  if (!f) formatters.set(d, (f = new Intl.NumberFormat('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })));
+  if (!f)
+    formatters.set(d, (f = new Intl.NumberFormat('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })));
   return f;
 }
 
@@ -30,7 +31,9 @@ export function formatNumber(value: number, decimalPlaces: number, unit: string)
   return n;
 }
 
-/** The part of a unit that is not written into each number: '' for % and £, `per head` for `£ per head`, else the unit. */
+/**
+ * The part of a unit that is not written into each number: '' for % and £, `per head` for `£ per head`, else the unit.
+ */
 export function unitSuffix(unit: string): string {
   const u = unit.trim();
   if (u === '%') return '';
@@ -46,7 +49,8 @@ export function formatValue(value: number | null | undefined, decimalPlaces: num
 }
 
 /** Decimal places that tell ticks `step` apart. */
-export const tickDecimals = (step: number): number => (step > 0 && Number.isFinite(step) ? Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) - 1e-9))) : 0);
+export const tickDecimals = (step: number): number =>
+  step > 0 && Number.isFinite(step) ? Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) - 1e-9))) : 0;
 
 /** Rough rendered width of text, for layout: per-character widths of Arial (em), plus 5% for GDS Transport. */
 export function textWidth(text: string, fontSize: number): number {

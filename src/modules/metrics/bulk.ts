@@ -27,17 +27,36 @@ export const metricsByCodes = (db: Db, codes: string[]): Promise<Metric[]> =>
         .then((rows) => rows.map(toMetric));
 
 /** England's own figure for a metric and period: status is its status text, '' when it has none. */
-export type EnglandFigure = (metric: number, period: number, value: number | null, lci: number | null, uci: number | null, status: string, note: string | null) => void;
+export type EnglandFigure = (
+  metric: number,
+  period: number,
+  value: number | null,
+  lci: number | null,
+  uci: number | null,
+  status: string,
+  note: string | null,
+) => void;
 
 export interface Coverage {
-  /** Each metric's periods with data, oldest first (by start, then end); one object per period, shared between metrics. */
+  /**
+   * Each metric's periods with data, oldest first (by start, then end); one object per period, shared between metrics.
+   */
   periods: Map<number, MetricPeriod[]>;
 }
 
-type CoverageRow = [metric: number, period: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null];
+type CoverageRow = [
+  metric: number,
+  period: number,
+  value: number | null,
+  lci: number | null,
+  uci: number | null,
+  status: string | null,
+  note: string | null,
+];
 
 /**
- * The metrics' coverage in one read of metric_periods: their periods and, to `england`, England's own figures kept there
+ * The metrics' coverage in one read of metric_periods: their periods and, to `england`, England's own figures kept
+ * there
  * at every publication (migration 2026-12-01T1700): one compact row per metric and period, not one observation
  * scattered among the councils'. On PostgreSQL a binary COPY (tens of thousands of rows for a sector basket).
  */
@@ -48,10 +67,22 @@ export async function coverageOf(db: Db, metricIds: number[], england?: EnglandF
   let metric = new Int32Array(1024);
   let period = new Int32Array(1024);
   let n = 0;
-  const take = (m: number, p: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null) => {
+  const take = (
+    m: number,
+    p: number,
+    value: number | null,
+    lci: number | null,
+    uci: number | null,
+    status: string | null,
+    note: string | null,
+  ) => {
     if (n === metric.length) {
-      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
-      (metric = grow(metric)), (period = grow(period));
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      ((metric = grow(metric)), (period = grow(period)));
     }
     metric[n] = m;
     period[n++] = p;
@@ -59,13 +90,28 @@ export async function coverageOf(db: Db, metricIds: number[], england?: EnglandF
   };
   if (db.pool) {
     const r = new BinaryCopyReader(
-      await copyOutFromPool(db.pool, `SELECT metric_id::int4, period_id::int4, england_value::float8, england_lci::float8, england_uci::float8, england_status::text, england_note::text FROM metric_periods WHERE metric_id IN (${idList(metricIds)})`),
+      await copyOutFromPool(
+        db.pool,
+        `SELECT metric_id::int4, period_id::int4, england_value::float8, england_lci::float8, england_uci::float8, england_status::text, england_note::text FROM metric_periods WHERE metric_id IN (${idList(metricIds)})`,
+      ),
     );
-    for (let fields = r.row(); fields !== -1; fields = r.row()) take(r.int4(), r.int4(), r.float8(), r.float8(), r.float8(), r.text(), r.text());
+    for (let fields = r.row(); fields !== -1; fields = r.row())
+      take(r.int4(), r.int4(), r.float8(), r.float8(), r.float8(), r.text(), r.text());
   } else {
     const rows = await rowsAsArrays<CoverageRow>(
       db,
-      db.kysely.selectFrom('metric_periods').select(['metric_id', 'period_id', 'england_value', 'england_lci', 'england_uci', 'england_status', 'england_note']).where('metric_id', 'in', listOf(db, metricIds)),
+      db.kysely
+        .selectFrom('metric_periods')
+        .select([
+          'metric_id',
+          'period_id',
+          'england_value',
+          'england_lci',
+          'england_uci',
+          'england_status',
+          'england_note',
+        ])
+        .where('metric_id', 'in', listOf(db, metricIds)),
     );
     for (let i = 0; i < rows.length; i++) {
       const x = rows[i]!; // indexed, not destructured: destructuring goes through the iterator protocol
@@ -74,13 +120,31 @@ export async function coverageOf(db: Db, metricIds: number[], england?: EnglandF
   }
   const periodIds = [...new Set(period.subarray(0, n))];
   const periods = new Map(
-    (periodIds.length === 0 ? [] : await db.kysely.selectFrom('periods').select(['id', 'iso', 'label', 'start_date', 'end_date']).where('id', 'in', listOf(db, periodIds)).execute()).map((p) => [p.id, p]),
+    (periodIds.length === 0
+      ? []
+      : await db.kysely
+          .selectFrom('periods')
+          .select(['id', 'iso', 'label', 'start_date', 'end_date'])
+          .where('id', 'in', listOf(db, periodIds))
+          .execute()
+    ).map((p) => [p.id, p]),
   );
   for (let i = 0; i < n; i++) {
     let list = out.periods.get(metric[i]!);
     if (!list) out.periods.set(metric[i]!, (list = []));
     list.push(periods.get(period[i]!)!);
   }
-  for (const list of out.periods.values()) list.sort((a, b) => (a.start_date < b.start_date ? -1 : a.start_date > b.start_date ? 1 : a.end_date < b.end_date ? -1 : a.end_date > b.end_date ? 1 : a.id - b.id));
+  for (const list of out.periods.values())
+    list.sort((a, b) =>
+      a.start_date < b.start_date
+        ? -1
+        : a.start_date > b.start_date
+          ? 1
+          : a.end_date < b.end_date
+            ? -1
+            : a.end_date > b.end_date
+              ? 1
+              : a.id - b.id,
+    );
   return out;
 }

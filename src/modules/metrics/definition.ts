@@ -3,19 +3,71 @@ import type { MetricsTable } from './tables.ts';
 
 /** The sector body's seven board themes (product.md), plus context measures such as population and deprivation. */
 export const TOPICS: { id: TopicId; title: string; description: string }[] = [
-  { id: 'children-young-people', title: 'Children and young people', description: "Education, early years, children's social care, youth justice and children's health." },
-  { id: 'community-wellbeing', title: 'Community wellbeing', description: 'Adult social care, public health, wellbeing and life expectancy.' },
-  { id: 'culture-tourism-sport', title: 'Culture, tourism and sport', description: 'Libraries, culture, leisure, physical activity and the visitor economy.' },
-  { id: 'economy-transport', title: 'Economy and transport', description: 'Jobs, earnings, productivity, skills, digital connectivity and transport.' },
-  { id: 'environment-housing', title: 'Environment and housing', description: 'Waste and recycling, emissions, planning, housing supply and affordability.' },
-  { id: 'safer-stronger-communities', title: 'Safer and stronger communities', description: 'Crime, community safety, fire and rescue, and cohesion.' },
-  { id: 'workforce-finance', title: 'Workforce and finance', description: 'Council finance, spending, and the local government workforce.' },
-  { id: 'context', title: 'Context', description: 'Population, households and deprivation: the setting councils work in, not performance.' },
+  {
+    id: 'children-young-people',
+    title: 'Children and young people',
+    description: "Education, early years, children's social care, youth justice and children's health.",
+  },
+  {
+    id: 'community-wellbeing',
+    title: 'Community wellbeing',
+    description: 'Adult social care, public health, wellbeing and life expectancy.',
+  },
+  {
+    id: 'culture-tourism-sport',
+    title: 'Culture, tourism and sport',
+    description: 'Libraries, culture, leisure, physical activity and the visitor economy.',
+  },
+  {
+    id: 'economy-transport',
+    title: 'Economy and transport',
+    description: 'Jobs, earnings, productivity, skills, digital connectivity and transport.',
+  },
+  {
+    id: 'environment-housing',
+    title: 'Environment and housing',
+    description: 'Waste and recycling, emissions, planning, housing supply and affordability.',
+  },
+  {
+    id: 'safer-stronger-communities',
+    title: 'Safer and stronger communities',
+    description: 'Crime, community safety, fire and rescue, and cohesion.',
+  },
+  {
+    id: 'workforce-finance',
+    title: 'Workforce and finance',
+    description: 'Council finance, spending, and the local government workforce.',
+  },
+  {
+    id: 'context',
+    title: 'Context',
+    description: 'Population, households and deprivation: the setting councils work in, not performance.',
+  },
 ];
 const TOPIC_IDS = new Set<string>(TOPICS.map((t) => t.id));
-const UNIT_TYPES = new Set<UnitType>(['count', 'percentage', 'rate-per-1000', 'rate-per-10000', 'rate-per-100000', 'currency', 'currency-per-head', 'ratio', 'index', 'score', 'rank', 'years', 'other']);
+const UNIT_TYPES = new Set<UnitType>([
+  'count',
+  'percentage',
+  'rate-per-1000',
+  'rate-per-10000',
+  'rate-per-100000',
+  'currency',
+  'currency-per-head',
+  'ratio',
+  'index',
+  'score',
+  'rank',
+  'years',
+  'other',
+]);
 const POLARITIES = new Set<Polarity>(['higher-is-better', 'lower-is-better', 'not-applicable']);
-const STATUSES = new Set<StatisticsStatus>(['official', 'official-accredited', 'experimental', 'management-information', 'derived']);
+const STATUSES = new Set<StatisticsStatus>([
+  'official',
+  'official-accredited',
+  'experimental',
+  'management-information',
+  'derived',
+]);
 const AREA_TYPE = /^[EWSN]\d{2}$/;
 
 export interface MetricProblem {
@@ -27,20 +79,38 @@ export interface MetricProblem {
 /** Checks a metric definition field by field. */
 export function validateMetricDefinition(m: MetricDefinition): MetricProblem[] {
   const p: MetricProblem[] = [];
-  if (!/^[a-z0-9][a-z0-9._-]{1,119}$/.test(m.code)) p.push({ field: 'code', value: m.code, message: 'must be 2 to 120 lower-case letters, digits, dots, hyphens or underscores' });
+  if (!/^[a-z0-9][a-z0-9._-]{1,119}$/.test(m.code))
+    p.push({
+      field: 'code',
+      value: m.code,
+      message: 'must be 2 to 120 lower-case letters, digits, dots, hyphens or underscores',
+    });
   if (!m.title?.trim()) p.push({ field: 'title', message: 'is required' });
-  if (!TOPIC_IDS.has(m.topic)) p.push({ field: 'topic', value: String(m.topic), message: `must be one of ${[...TOPIC_IDS].join(', ')}` });
-  if (!UNIT_TYPES.has(m.unitType)) p.push({ field: 'unitType', value: String(m.unitType), message: `must be one of ${[...UNIT_TYPES].join(', ')}` });
-  if (!Number.isInteger(m.decimalPlaces) || m.decimalPlaces < 0 || m.decimalPlaces > 6) p.push({ field: 'decimalPlaces', value: String(m.decimalPlaces), message: 'must be a whole number from 0 to 6' });
-  if (!POLARITIES.has(m.polarity)) p.push({ field: 'polarity', value: String(m.polarity), message: `must be one of ${[...POLARITIES].join(', ')}` });
-  if (!STATUSES.has(m.statisticsStatus)) p.push({ field: 'statisticsStatus', value: String(m.statisticsStatus), message: `must be one of ${[...STATUSES].join(', ')}` });
+  if (!TOPIC_IDS.has(m.topic))
+    p.push({ field: 'topic', value: String(m.topic), message: `must be one of ${[...TOPIC_IDS].join(', ')}` });
+  if (!UNIT_TYPES.has(m.unitType))
+    p.push({ field: 'unitType', value: String(m.unitType), message: `must be one of ${[...UNIT_TYPES].join(', ')}` });
+  if (!Number.isInteger(m.decimalPlaces) || m.decimalPlaces < 0 || m.decimalPlaces > 6)
+    p.push({ field: 'decimalPlaces', value: String(m.decimalPlaces), message: 'must be a whole number from 0 to 6' });
+  if (!POLARITIES.has(m.polarity))
+    p.push({ field: 'polarity', value: String(m.polarity), message: `must be one of ${[...POLARITIES].join(', ')}` });
+  if (!STATUSES.has(m.statisticsStatus))
+    p.push({
+      field: 'statisticsStatus',
+      value: String(m.statisticsStatus),
+      message: `must be one of ${[...STATUSES].join(', ')}`,
+    });
   if (!m.unit?.trim()) p.push({ field: 'unit', message: 'is required' });
   if (!m.periodType?.trim()) p.push({ field: 'periodType', message: 'is required' });
   if (!m.source?.publisher?.trim()) p.push({ field: 'source.publisher', message: 'is required' });
   if (!m.source?.licence?.trim()) p.push({ field: 'source.licence', message: 'is required' });
-  if (m.applicableAreaTypes.length === 0) p.push({ field: 'applicableAreaTypes', message: 'must list at least one GSS prefix' });
-  for (const t of m.applicableAreaTypes) if (!AREA_TYPE.test(t)) p.push({ field: 'applicableAreaTypes', value: t, message: 'is not a GSS prefix such as E06' });
-  if (m.multiplier !== undefined && !(m.multiplier > 0)) p.push({ field: 'multiplier', value: String(m.multiplier), message: 'must be positive' });
+  if (m.applicableAreaTypes.length === 0)
+    p.push({ field: 'applicableAreaTypes', message: 'must list at least one GSS prefix' });
+  for (const t of m.applicableAreaTypes)
+    if (!AREA_TYPE.test(t))
+      p.push({ field: 'applicableAreaTypes', value: t, message: 'is not a GSS prefix such as E06' });
+  if (m.multiplier !== undefined && !(m.multiplier > 0))
+    p.push({ field: 'multiplier', value: String(m.multiplier), message: 'must be positive' });
   return p;
 }
 

@@ -14,4 +14,10 @@ export const metricsModule: AppModule<{ metrics: MetricsService }> = {
 };
 export type { Metric, MetricDefinition, MetricSource, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
 export type { PeriodCoverage } from './repository.ts';
-export { type MetricRowFields, changedFields, slugify, toMetricFields, validateMetricDefinition } from './definition.ts';
+export {
+  type MetricRowFields,
+  changedFields,
+  slugify,
+  toMetricFields,
+  validateMetricDefinition,
+} from './definition.ts';

@@ -73,7 +73,19 @@ export function createMetricsRepository(db: Db) {
     k
       .selectFrom('metric_periods as mp')
       .innerJoin('periods as p', 'p.id', 'mp.period_id')
-      .select(['mp.metric_id', 'mp.n_areas', 'mp.n_values', 'mp.england_value', 'mp.england_status', 'p.id', 'p.iso', 'p.label', 'p.type', 'p.start_date', 'p.end_date'])
+      .select([
+        'mp.metric_id',
+        'mp.n_areas',
+        'mp.n_values',
+        'mp.england_value',
+        'mp.england_status',
+        'p.id',
+        'p.iso',
+        'p.label',
+        'p.type',
+        'p.start_date',
+        'p.end_date',
+      ])
       .orderBy('mp.metric_id')
       .orderBy('p.start_date')
       .orderBy('p.end_date');
@@ -86,7 +98,11 @@ export function createMetricsRepository(db: Db) {
       if (f.q) {
         const like = `%${f.q.toLowerCase()}%`;
         q = q.where((eb) =>
-          eb.or([eb(eb.fn('lower', ['title']), 'like', like), eb(eb.fn('lower', ['code']), 'like', like), eb(eb.fn('lower', ['description']), 'like', like)]),
+          eb.or([
+            eb(eb.fn('lower', ['title']), 'like', like),
+            eb(eb.fn('lower', ['code']), 'like', like),
+            eb(eb.fn('lower', ['description']), 'like', like),
+          ]),
         );
       }
       return q.orderBy('topic_id').orderBy('title').limit(f.limit).offset(f.offset).execute().then(toMetrics);
@@ -98,7 +114,11 @@ export function createMetricsRepository(db: Db) {
       if (f.q) {
         const like = `%${f.q.toLowerCase()}%`;
         q = q.where((eb) =>
-          eb.or([eb(eb.fn('lower', ['title']), 'like', like), eb(eb.fn('lower', ['code']), 'like', like), eb(eb.fn('lower', ['description']), 'like', like)]),
+          eb.or([
+            eb(eb.fn('lower', ['title']), 'like', like),
+            eb(eb.fn('lower', ['code']), 'like', like),
+            eb(eb.fn('lower', ['description']), 'like', like),
+          ]),
         );
       }
       return Number((await q.executeTakeFirstOrThrow()).n);
@@ -114,7 +134,12 @@ export function createMetricsRepository(db: Db) {
     },
 
     byOldSlug: (slug: string) =>
-      k.selectFrom('metric_slugs').innerJoin('metrics', 'metrics.id', 'metric_slugs.metric_id').select('metrics.code').where('metric_slugs.slug', '=', slug).executeTakeFirst(),
+      k
+        .selectFrom('metric_slugs')
+        .innerJoin('metrics', 'metrics.id', 'metric_slugs.metric_id')
+        .select('metrics.code')
+        .where('metric_slugs.slug', '=', slug)
+        .executeTakeFirst(),
 
     byCodes: (codes: string[]): Promise<Metric[]> =>
       codes.length === 0
@@ -149,7 +174,7 @@ export function createMetricsRepository(db: Db) {
     coverage: (metricIds: number[]) =>
       metricIds.length === 0
         ? Promise.resolve([] as MetricCoverageRow[])
-        : k
+        : (k
             .selectFrom('metric_periods as mp')
             .innerJoin('periods as p', 'p.id', 'mp.period_id')
             .select([
@@ -160,7 +185,7 @@ export function createMetricsRepository(db: Db) {
             ])
             .where('mp.metric_id', 'in', metricIds)
             .groupBy('mp.metric_id')
-            .execute() as Promise<MetricCoverageRow[]>,
+            .execute() as Promise<MetricCoverageRow[]>),
 
     periodsByIso: (isos: string[]) =>
       isos.length === 0 ? Promise.resolve([]) : k.selectFrom('periods').selectAll().where('iso', 'in', isos).execute(),

@@ -32,11 +32,10 @@ export function metricsRoutes(app: App, metrics: MetricsService): void {
         params: MetricParams,
         response: {
           200: MetricDetail,
-          ...problemResponses(
-            [301, 'An old slug: the Location header gives the current address'],
-            400,
-            [404, 'No such metric'],
-          ),
+          ...problemResponses([301, 'An old slug: the Location header gives the current address'], 400, [
+            404,
+            'No such metric',
+          ]),
         },
       },
     },

@@ -26,7 +26,11 @@ export const Metric = Type.Object({
   unitType: Type.String(),
   decimalPlaces: Type.Integer(),
   multiplier: Type.Number(),
-  polarity: Type.Union([Type.Literal('higher-is-better'), Type.Literal('lower-is-better'), Type.Literal('not-applicable')]),
+  polarity: Type.Union([
+    Type.Literal('higher-is-better'),
+    Type.Literal('lower-is-better'),
+    Type.Literal('not-applicable'),
+  ]),
   periodType: Type.String(),
   applicableAreaTypes: Type.Array(Type.String()),
   source: Source,
@@ -64,7 +68,9 @@ export const TopicList = Type.Object({ topics: Type.Array(Topic) }, { descriptio
 export const MetricListQuery = Type.Object(
   {
     topic: Type.Optional(Type.String({ description: 'Service area (board theme) id' })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words in the title, id or description' })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Words in the title, id or description' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   },
@@ -72,10 +78,13 @@ export const MetricListQuery = Type.Object(
 );
 export type MetricListQueryT = Static<typeof MetricListQuery>;
 
-export const MetricList = Type.Object({
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-  topics: Type.Array(Topic),
-  metrics: Type.Array(Metric),
-}, { description: 'One page of the catalogue, with the service areas' });
+export const MetricList = Type.Object(
+  {
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+    topics: Type.Array(Topic),
+    metrics: Type.Array(Metric),
+  },
+  { description: 'One page of the catalogue, with the service areas' },
+);

@@ -53,22 +53,33 @@ export function createMetricsService(db: Db) {
   async function withCoverage(rows: Metric[]): Promise<MetricDto[]> {
     const cov = await repo.coverage(rows.map((r) => r.id));
     const byId = new Map(cov.map((c) => [c.metric_id, c]));
-    const isos = cov.flatMap((c) => [c.first_iso, c.last_iso]).filter((x): x is string => !!x).map((x) => x.slice(x.indexOf(' ') + 1));
+    const isos = cov
+      .flatMap((c) => [c.first_iso, c.last_iso])
+      .filter((x): x is string => !!x)
+      .map((x) => x.slice(x.indexOf(' ') + 1));
     const labels = new Map((await repo.periodsByIso([...new Set(isos)])).map((p) => [p.iso, p.label]));
     return rows.map((r) => toMetricDto(r, byId.get(r.id), labels));
   }
 
   return {
-    topics: async () => (await repo.listTopics()).map((t) => ({ id: t.id, title: t.title, description: t.description })),
+    topics: async () =>
+      (await repo.listTopics()).map((t) => ({ id: t.id, title: t.title, description: t.description })),
 
     async list(q: MetricListQueryT) {
       const topics = await this.topics();
       if (q.topic && !topics.some((t) => t.id === q.topic)) {
-        throw invalidParameter('topic', `is not a service area; use one of ${topics.map((t) => t.id).join(', ')}`, q.topic);
+        throw invalidParameter(
+          'topic',
+          `is not a service area; use one of ${topics.map((t) => t.id).join(', ')}`,
+          q.topic,
+        );
       }
       const limit = q.limit ?? 100;
       const offset = q.offset ?? 0;
-      const [rows, total] = await Promise.all([repo.list({ topic: q.topic, q: q.q, limit, offset }), repo.count({ topic: q.topic, q: q.q })]);
+      const [rows, total] = await Promise.all([
+        repo.list({ topic: q.topic, q: q.q, limit, offset }),
+        repo.count({ topic: q.topic, q: q.q }),
+      ]);
       return { total, limit, offset, topics, metrics: await withCoverage(rows) };
     },
 
@@ -77,7 +88,10 @@ export function createMetricsService(db: Db) {
       const m = await repo.byCodeOrSlug(id);
       if (!m) {
         const moved = await repo.byOldSlug(id);
-        if (moved) throw new AppError(301, 'moved', `Metric "${id}" is now "${moved.code}".`, [], { location: `/api/v1/metrics/${encodeURIComponent(moved.code)}` });
+        if (moved)
+          throw new AppError(301, 'moved', `Metric "${id}" is now "${moved.code}".`, [], {
+            location: `/api/v1/metrics/${encodeURIComponent(moved.code)}`,
+          });
         throw notFound('Metric', id);
       }
       const [dto] = await withCoverage([m]);
@@ -99,7 +113,12 @@ export function createMetricsService(db: Db) {
       const found = new Set(rows.flatMap((r) => [r.code, r.slug]));
       const unknown = codes.filter((c) => !found.has(c));
       if (unknown.length > 0) {
-        throw new AppError(400, 'unknown-metric', `Unknown metric ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/metrics for the catalogue.`, unknown.map((u) => ({ field: 'metric', message: 'is not a metric id', value: u })));
+        throw new AppError(
+          400,
+          'unknown-metric',
+          `Unknown metric ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/metrics for the catalogue.`,
+          unknown.map((u) => ({ field: 'metric', message: 'is not a metric id', value: u })),
+        );
       }
       const byKey = new Map<string, Metric>();
       for (const r of rows) byKey.set(r.slug, r).set(r.code, r);

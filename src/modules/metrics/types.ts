@@ -14,7 +14,8 @@ export type UnitType =
   | 'rank'
   | 'years'
   | 'other';
-export type StatisticsStatus = 'official' | 'official-accredited' | 'experimental' | 'management-information' | 'derived';
+export type StatisticsStatus =
+  'official' | 'official-accredited' | 'experimental' | 'management-information' | 'derived';
 
 /** The seven board themes of the sector body; every metric is filed under one. */
 export type TopicId =

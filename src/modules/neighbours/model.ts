@@ -58,7 +58,14 @@ export const zScore = (v: ModelVariable, s: Scaling, x: number) => (transformed(
  * The k councils nearest to `owner` among `councils` (the owner itself left out), with weights that may differ from the
  * published ones. Ties in distance are broken by code so the list is reproducible.
  */
-export function nearestNeighbours(owner: ModelCouncil, councils: ModelCouncil[], variables: ModelVariable[], scaling: Record<string, Scaling>, k: number, weights?: Record<string, number>): Neighbour[] {
+export function nearestNeighbours(
+  owner: ModelCouncil,
+  councils: ModelCouncil[],
+  variables: ModelVariable[],
+  scaling: Record<string, Scaling>,
+  k: number,
+  weights?: Record<string, number>,
+): Neighbour[] {
   const w = (v: ModelVariable) => weights?.[v.id] ?? v.weight;
   const z = (c: ModelCouncil) => variables.map((v) => zScore(v, scaling[v.id]!, c.values[v.id]!));
   const own = z(owner);
@@ -78,21 +85,33 @@ export function nearestNeighbours(owner: ModelCouncil, councils: ModelCouncil[],
     type: c.type,
     rank: i + 1,
     distance: Math.sqrt(total),
-    contributions: variables.map((v, j) => ({ variable: v.id, ownZ: own[j]!, neighbourZ: theirs[j]!, contribution: parts[j]!, share: total > 0 ? parts[j]! / total : 0 })),
+    contributions: variables.map((v, j) => ({
+      variable: v.id,
+      ownZ: own[j]!,
+      neighbourZ: theirs[j]!,
+      contribution: parts[j]!,
+      share: total > 0 ? parts[j]! / total : 0,
+    })),
   }));
 }
 
 /** Parses `population:2,deprivation:0.5` into weights, naming the bad part. */
-export function parseWeights(raw: string | undefined, variables: ModelVariable[]): { weights?: Record<string, number>; problem?: string } {
+export function parseWeights(
+  raw: string | undefined,
+  variables: ModelVariable[],
+): { weights?: Record<string, number>; problem?: string } {
   if (raw === undefined || raw.trim() === '') return {};
   const weights: Record<string, number> = {};
   for (const part of raw.split(',')) {
     const [id, w] = part.split(':').map((s) => s.trim());
-    if (!id || !variables.some((v) => v.id === id)) return { problem: `"${id ?? ''}" is not a variable of this model (${variables.map((v) => v.id).join(', ')})` };
+    if (!id || !variables.some((v) => v.id === id))
+      return { problem: `"${id ?? ''}" is not a variable of this model (${variables.map((v) => v.id).join(', ')})` };
     const n = Number(w);
-    if (w === undefined || w === '' || !Number.isFinite(n) || n < 0 || n > 100) return { problem: `the weight of ${id} must be a number from 0 to 100, not "${w ?? ''}"` };
+    if (w === undefined || w === '' || !Number.isFinite(n) || n < 0 || n > 100)
+      return { problem: `the weight of ${id} must be a number from 0 to 100, not "${w ?? ''}"` };
     weights[id] = n;
   }
-  if (variables.every((v) => (weights[v.id] ?? v.weight) === 0)) return { problem: 'at least one variable needs a weight above 0' };
+  if (variables.every((v) => (weights[v.id] ?? v.weight) === 0))
+    return { problem: 'at least one variable needs a weight above 0' };
   return { weights };
 }

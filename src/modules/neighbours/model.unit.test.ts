@@ -5,7 +5,12 @@ const VARS: ModelVariable[] = [
   { id: 'size', label: 'Size', transform: 'log', weight: 1, source: 'test' },
   { id: 'share', label: 'Share', transform: 'none', weight: 2, source: 'test' },
 ];
-const c = (code: string, size: number, share: number): ModelCouncil => ({ code, name: code, type: 'E06', values: { size, share } });
+const c = (code: string, size: number, share: number): ModelCouncil => ({
+  code,
+  name: code,
+  type: 'E06',
+  values: { size, share },
+});
 const COUNCILS = [c('A', 100, 0.1), c('B', 110, 0.12), c('C', 1000, 0.1), c('D', 100, 0.3), c('E', 105, 0.11)];
 
 describe('nearest-neighbours model', () => {

@@ -9,7 +9,8 @@ export function neighboursRoutes(app: App, neighbours: NeighboursService): void 
     {
       schema: {
         tags: ['groups'],
-        summary: "A council's similar councils in a neighbours model (ours by default, or a published family): rank, distance, and each variable's contribution; our model can be re-weighted",
+        summary:
+          "A council's similar councils in a neighbours model (ours by default, or a published family): rank, distance, and each variable's contribution; our model can be re-weighted",
         params: SimilarParams,
         querystring: SimilarQuery,
         response: {

@@ -28,7 +28,18 @@ export const LCI = 2;
 export const UCI = 4;
 
 function emptyColumns(n: number): ObservationColumns {
-  return { n: 0, metric: new Int32Array(n), period: new Int32Array(n), area: new Int32Array(n), value: new Float64Array(n), lci: new Float64Array(n), uci: new Float64Array(n), flags: new Uint8Array(n), status: new Map(), note: new Map() };
+  return {
+    n: 0,
+    metric: new Int32Array(n),
+    period: new Int32Array(n),
+    area: new Int32Array(n),
+    value: new Float64Array(n),
+    lci: new Float64Array(n),
+    uci: new Float64Array(n),
+    flags: new Uint8Array(n),
+    status: new Map(),
+    note: new Map(),
+  };
 }
 
 type ColumnRow = [number, number, number, number | null, number | null, number | null, string | null, string | null];
@@ -43,7 +54,12 @@ const AREA_FIRST = 500;
  * Rows as arrays, an empty status as NULL (cheaper to hand over than text), one prepared statement per metric
  * (measured: faster than an IN list of metrics, whose large result arrays outlive the young generation) or per area.
  */
-export function sqliteColumns(conn: DatabaseSync, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): ObservationColumns {
+export function sqliteColumns(
+  conn: DatabaseSync,
+  metricIds: number[],
+  areaIds: number[] | undefined,
+  areaFirst: boolean,
+): ObservationColumns {
   const select = `SELECT metric_id, period_id, area_id, value, lci, uci, NULLIF(status, ''), note FROM observations`;
   const batches: ColumnRow[][] = [];
   if (areaIds && areaFirst) {
@@ -52,7 +68,9 @@ export function sqliteColumns(conn: DatabaseSync, metricIds: number[], areaIds: 
     stmt.setReturnArrays(true);
     for (const a of areaIds) batches.push((stmt.all(a) as unknown as ColumnRow[]).filter((r) => wanted.has(r[0])));
   } else {
-    const stmt = conn.prepare(`${select} WHERE metric_id = ?${areaIds ? ` AND area_id IN (${areaIds.map(() => '?').join(',')})` : ''}`);
+    const stmt = conn.prepare(
+      `${select} WHERE metric_id = ?${areaIds ? ` AND area_id IN (${areaIds.map(() => '?').join(',')})` : ''}`,
+    );
     stmt.setReturnArrays(true);
     for (const m of metricIds) batches.push(stmt.all(m, ...(areaIds ?? [])) as unknown as ColumnRow[]);
   }
@@ -67,7 +85,16 @@ export function columnsBuilder(capacity = 1024) {
   let c = emptyColumns(Math.max(1, capacity));
   let i = 0;
   return {
-    add(metric: number, period: number, area: number, value: number | null, lci: number | null, uci: number | null, status: string | null, note: string | null): void {
+    add(
+      metric: number,
+      period: number,
+      area: number,
+      value: number | null,
+      lci: number | null,
+      uci: number | null,
+      status: string | null,
+      note: string | null,
+    ): void {
       if (i === c.metric.length) {
         const bigger = emptyColumns(c.metric.length * 2);
         bigger.metric.set(c.metric);
@@ -83,9 +110,9 @@ export function columnsBuilder(capacity = 1024) {
       c.period[i] = period;
       c.area[i] = area;
       let f = 0;
-      if (value !== null) (c.value[i] = value), (f |= VALUE);
-      if (lci !== null) (c.lci[i] = lci), (f |= LCI);
-      if (uci !== null) (c.uci[i] = uci), (f |= UCI);
+      if (value !== null) ((c.value[i] = value), (f |= VALUE));
+      if (lci !== null) ((c.lci[i] = lci), (f |= LCI));
+      if (uci !== null) ((c.uci[i] = uci), (f |= UCI));
       c.flags[i] = f;
       if (status) c.status.set(i, status);
       if (note !== null) c.note.set(i, note);
@@ -99,7 +126,8 @@ export function columnsBuilder(capacity = 1024) {
 }
 
 /**
- * Observation columns from rows read as arrays (metric, period, area, value, lci, uci, status or NULL when empty, note),
+ * Observation columns from rows read as arrays (metric, period, area, value, lci, uci, status or NULL when empty,
+ * note),
  * in batches: the form node:sqlite gives.
  */
 function columnsFromRows(batches: ColumnRow[][]): ObservationColumns {
@@ -113,7 +141,10 @@ function columnsFromRows(batches: ColumnRow[][]): ObservationColumns {
   return b.finish();
 }
 
-/** The rows of a binary COPY of (metric, period, area, value, lci, uci, status, note) as columns; `keep`: these metrics only. */
+/**
+ * The rows of a binary COPY of (metric, period, area, value, lci, uci, status, note) as columns; `keep`: these metrics
+ * only.
+ */
 function parseBinaryCopy(buf: Buffer, keep?: Set<number>): ObservationColumns {
   // A row takes at least 46 bytes (2 + 3 × 8 for the ids, 3 × 4 for null numbers, 2 × 4 for empty texts).
   const b = columnsBuilder(Math.floor(buf.length / 46) + 1);
@@ -133,8 +164,16 @@ function parseBinaryCopy(buf: Buffer, keep?: Set<number>): ObservationColumns {
   return b.finish();
 }
 
-async function postgresColumns(db: Db, metricIds: number[], areaIds: number[] | undefined, areaFirst: boolean): Promise<ObservationColumns> {
-  const where = areaIds && areaFirst ? `area_id IN (${idList(areaIds)})` : `metric_id IN (${idList(metricIds)})${areaIds ? ` AND area_id IN (${idList(areaIds)})` : ''}`;
+async function postgresColumns(
+  db: Db,
+  metricIds: number[],
+  areaIds: number[] | undefined,
+  areaFirst: boolean,
+): Promise<ObservationColumns> {
+  const where =
+    areaIds && areaFirst
+      ? `area_id IN (${idList(areaIds)})`
+      : `metric_id IN (${idList(metricIds)})${areaIds ? ` AND area_id IN (${idList(areaIds)})` : ''}`;
   const query =
     'SELECT metric_id::int4, period_id::int4, area_id::int4, value::float8, lci::float8, uci::float8, status::text, ' +
     `note::text FROM observations WHERE ${where}`;
@@ -144,9 +183,16 @@ async function postgresColumns(db: Db, metricIds: number[], areaIds: number[] | 
 }
 
 /** Every observation of the metrics (for some areas only, if given), column by column; `areaFirst` is for tests. */
-export function observationColumns(db: Db, metricIds: number[], areaIds?: number[], areaFirst = metricIds.length > AREA_FIRST): Promise<ObservationColumns> {
+export function observationColumns(
+  db: Db,
+  metricIds: number[],
+  areaIds?: number[],
+  areaFirst = metricIds.length > AREA_FIRST,
+): Promise<ObservationColumns> {
   if (metricIds.length === 0 || areaIds?.length === 0) return Promise.resolve(emptyColumns(0));
-  return db.sqlite ? Promise.resolve(sqliteColumns(db.sqlite, metricIds, areaIds, areaFirst)) : postgresColumns(db, metricIds, areaIds, areaFirst);
+  return db.sqlite
+    ? Promise.resolve(sqliteColumns(db.sqlite, metricIds, areaIds, areaFirst))
+    : postgresColumns(db, metricIds, areaIds, areaFirst);
 }
 
 export interface ColumnsReader {
@@ -180,7 +226,9 @@ export function columnsReader(db: Db, opts: { thread: boolean }): ColumnsReader 
     else p?.reject(new Error(`reading observations in a worker: ${m.error}`));
   });
   worker.on('error', fail);
-  worker.on('exit', (code) => { if (pending.size > 0) fail(new Error(`the observations reader stopped (exit ${code})`)); });
+  worker.on('exit', (code) => {
+    if (pending.size > 0) fail(new Error(`the observations reader stopped (exit ${code})`));
+  });
   return {
     read(metricIds, areaIds) {
       if (failed) return Promise.reject(failed);

@@ -5,7 +5,17 @@ describe('observation columns built a row at a time', () => {
   it('keeps every row, its nulls and its texts as it grows past its first size', () => {
     const b = columnsBuilder();
     const n = 5000;
-    for (let i = 0; i < n; i++) b.add(i, i % 10, 7, i % 3 === 0 ? null : i / 2, i % 5 === 0 ? i - 1 : null, i % 5 === 0 ? i + 1 : null, i % 7 === 0 ? 'b' : '', i === 4321 ? 'a note' : null);
+    for (let i = 0; i < n; i++)
+      b.add(
+        i,
+        i % 10,
+        7,
+        i % 3 === 0 ? null : i / 2,
+        i % 5 === 0 ? i - 1 : null,
+        i % 5 === 0 ? i + 1 : null,
+        i % 7 === 0 ? 'b' : '',
+        i === 4321 ? 'a note' : null,
+      );
     const c = b.finish();
     expect(c.n).toBe(n);
     for (const i of [0, 1, 1023, 1024, 2047, 2048, 4321, n - 1]) {

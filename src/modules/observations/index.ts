@@ -2,11 +2,31 @@ import type { AppModule } from '../../platform/app-types.ts';
 import type { ObservationsService } from './service.ts';
 import { observationsRoutes } from './routes.ts';
 
-export { createObservationsService, CSV_COLUMNS, toCsvRecord, type ObservationsService, type ObservationDto } from './service.ts';
+export {
+  createObservationsService,
+  CSV_COLUMNS,
+  toCsvRecord,
+  type ObservationsService,
+  type ObservationDto,
+} from './service.ts';
 export * from './periods.ts';
 export * from './status.ts';
-export { observationColumns, columnsBuilder, columnsReader, VALUE, LCI, UCI, type ObservationColumns } from './columns.ts';
-export { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod, type PeriodSelector } from './selectors.ts';
+export {
+  observationColumns,
+  columnsBuilder,
+  columnsReader,
+  VALUE,
+  LCI,
+  UCI,
+  type ObservationColumns,
+} from './columns.ts';
+export {
+  parsePeriodSelectors,
+  selectPeriods,
+  SelectorError,
+  type AvailablePeriod,
+  type PeriodSelector,
+} from './selectors.ts';
 
 export const observationsModule: AppModule<{ observations: ObservationsService }> = {
   name: 'observations',

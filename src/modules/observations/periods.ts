@@ -66,7 +66,8 @@ export function fromIso(start: string, duration: string): Period {
   checkYear(y);
   if (!isValidDate(y, m, d)) throw new PeriodError(`${start} is not a real date`);
   const dm = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(duration);
-  if (!dm || duration === 'P') throw new PeriodError(`"${duration}" is not an ISO 8601 duration such as P1Y, P3M or P1D`);
+  if (!dm || duration === 'P')
+    throw new PeriodError(`"${duration}" is not an ISO 8601 duration such as P1Y, P3M or P1D`);
   const years = Number(dm[1] ?? 0);
   const months = Number(dm[2] ?? 0);
   const days = Number(dm[3] ?? 0);
@@ -97,7 +98,8 @@ export function fromIso(start: string, duration: string): Period {
   } else if (d === 1 && only(0, 3, 0)) {
     type = 'quarter';
     label = `${MONTHS[m - 1]} to ${MONTHS[(m + 1) % 12]} ${y + (m + 2 > 12 ? 1 : 0) === y ? y : `${y}/${shortYear(y)}`}`;
-    if (m === 1 || m === 4 || m === 7 || m === 10) label = `Q${(m + 2) / 3} ${y} (${MONTHS[m - 1]} to ${MONTHS[m + 1]})`;
+    if (m === 1 || m === 4 || m === 7 || m === 10)
+      label = `Q${(m + 2) / 3} ${y} (${MONTHS[m - 1]} to ${MONTHS[m + 1]})`;
   } else if (d === 1 && only(0, 1, 0)) {
     type = 'month';
     label = `${MONTHS[m - 1]} ${y}`;
@@ -116,7 +118,11 @@ export const quarter = (y: number, q: number): Period => {
   return fromIso(`${y}-${pad((q - 1) * 3 + 1)}-01`, 'P3M');
 };
 /** A span of whole years, e.g. multiYear(2016, 2018, 'calendar') = 2016-01-01/P3Y. */
-export function multiYear(first: number, last: number, kind: 'calendar' | 'financial' | 'academic' = 'calendar'): Period {
+export function multiYear(
+  first: number,
+  last: number,
+  kind: 'calendar' | 'financial' | 'academic' = 'calendar',
+): Period {
   checkYear(first);
   checkYear(last);
   if (last < first) throw new PeriodError(`period ends (${last}) before it starts (${first})`);

@@ -35,7 +35,10 @@ export interface GridRow {
 export function createObservationsRepository(db: Db) {
   const k = db.kysely;
   return {
-    /** Published observations of one metric in some periods, optionally for some areas, ordered by period then area code. */
+    /**
+     * Published observations of one metric in some periods, optionally for some areas, ordered by period then area
+     * code.
+     */
     find(metricId: number, periodIds: number[], areaIds?: number[]): Promise<ObservationRow[]> {
       let q = k
         .selectFrom('observations as o')
@@ -71,7 +74,18 @@ export function createObservationsRepository(db: Db) {
       if (!db.pool) {
         return k
           .selectFrom('observations as o')
-          .select(['o.metric_id', 'o.period_id', 'o.area_id', 'o.value', 'o.status', 'o.lci', 'o.uci', 'o.numerator', 'o.denominator', 'o.note'])
+          .select([
+            'o.metric_id',
+            'o.period_id',
+            'o.area_id',
+            'o.value',
+            'o.status',
+            'o.lci',
+            'o.uci',
+            'o.numerator',
+            'o.denominator',
+            'o.note',
+          ])
           .where('o.metric_id', 'in', metricIds)
           .where('o.period_id', 'in', periodIds)
           .where('o.area_id', 'in', areaIds)
@@ -86,14 +100,29 @@ export function createObservationsRepository(db: Db) {
       const r = new BinaryCopyReader(buf);
       for (let fields = r.row(); fields !== -1; fields = r.row()) {
         if (fields !== 10) throw new Error(`binary COPY: expected 10 fields, got ${fields}`);
-        rows.push({ metric_id: r.int4(), period_id: r.int4(), area_id: r.int4(), value: r.float8(), status: r.text() ?? '', lci: r.float8(), uci: r.float8(), numerator: r.float8(), denominator: r.float8(), note: r.text() });
+        rows.push({
+          metric_id: r.int4(),
+          period_id: r.int4(),
+          area_id: r.int4(),
+          value: r.float8(),
+          status: r.text() ?? '',
+          lci: r.float8(),
+          uci: r.float8(),
+          numerator: r.float8(),
+          denominator: r.float8(),
+          note: r.text(),
+        });
       }
       return rows;
     },
 
     /** When published data last changed: the newest publication (for Last-Modified). */
     async lastPublished(): Promise<string | null> {
-      const r = await k.selectFrom('imports').select((eb) => eb.fn.max('published_at').as('at')).where('state', '=', 'published').executeTakeFirst();
+      const r = await k
+        .selectFrom('imports')
+        .select((eb) => eb.fn.max('published_at').as('at'))
+        .where('state', '=', 'published')
+        .executeTakeFirst();
       return (r?.at as string | null | undefined) ?? null;
     },
   };

@@ -12,8 +12,15 @@ describe('data API', () => {
     db = await createTestDb();
     await seedFixtureAreas(db);
     const metrics = [
-      testMetric('t.recycling', { title: 'Household waste recycled', caveats: 'Joint waste services report together.' }),
-      testMetric('t.rate', { title: 'A rate with intervals', polarity: 'lower-is-better', topic: 'community-wellbeing' }),
+      testMetric('t.recycling', {
+        title: 'Household waste recycled',
+        caveats: 'Joint waste services report together.',
+      }),
+      testMetric('t.rate', {
+        title: 'A rate with intervals',
+        polarity: 'lower-is-better',
+        topic: 'community-wellbeing',
+      }),
     ];
     await runImport(db, {
       adapter: fixtureAdapter(metrics, [
@@ -41,18 +48,34 @@ describe('data API', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.observations.map((o: { area: string }) => o.area)).toEqual(['E06000001', 'E08000003', 'E08000009']);
-    expect(body.observations[0]).toMatchObject({ period: '2022-04-01/P1Y', periodLabel: '2022/23', value: 41.5, status: [] });
+    expect(body.observations[0]).toMatchObject({
+      period: '2022-04-01/P1Y',
+      periodLabel: '2022/23',
+      value: 41.5,
+      status: [],
+    });
     expect(body.observations[2]).toMatchObject({ value: null, status: ['c'] });
     expect(body.licence).toBe('OGL-UK-3.0');
     expect(body.metrics[0].caveats).toBe('Joint waste services report together.');
   });
 
   it('GET /api/v1/data.json selects areas and periods by label, ISO period, latest:N and range', async () => {
-    const q = async (s: string) => (await app.inject(`/api/v1/data.json?${s}`)).json().observations.map((o: { area: string; periodLabel: string }) => `${o.area} ${o.periodLabel}`);
-    expect(await q('metric=t.recycling&area=E06000001&period=latest:2')).toEqual(['E06000001 2021/22', 'E06000001 2022/23']);
+    const q = async (s: string) =>
+      (await app.inject(`/api/v1/data.json?${s}`))
+        .json()
+        .observations.map((o: { area: string; periodLabel: string }) => `${o.area} ${o.periodLabel}`);
+    expect(await q('metric=t.recycling&area=E06000001&period=latest:2')).toEqual([
+      'E06000001 2021/22',
+      'E06000001 2022/23',
+    ]);
     expect(await q('metric=t.recycling&area=E06000001&period=2021/22')).toEqual(['E06000001 2021/22']);
     expect(await q('metric=t.recycling&area=E06000001&period=2021-04-01/P1Y')).toEqual(['E06000001 2021/22']);
-    expect(await q('metric=t.recycling&area=E06000001,E08000009&period=2021/22..2022/23')).toEqual(['E06000001 2021/22', 'E08000009 2021/22', 'E06000001 2022/23', 'E08000009 2022/23']);
+    expect(await q('metric=t.recycling&area=E06000001,E08000009&period=2021/22..2022/23')).toEqual([
+      'E06000001 2021/22',
+      'E08000009 2021/22',
+      'E06000001 2022/23',
+      'E08000009 2022/23',
+    ]);
   });
 
   it('GET /api/v1/data.json carries intervals, numerators and denominators', async () => {
@@ -72,7 +95,9 @@ describe('data API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\n');
-    expect(lines[0]).toBe('metric,metric_title,area,area_name,period,period_label,value,status,lci,uci,ci_level,numerator,denominator,note,unit,revision,updated_at,licence,source');
+    expect(lines[0]).toBe(
+      'metric,metric_title,area,area_name,period,period_label,value,status,lci,uci,ci_level,numerator,denominator,note,unit,revision,updated_at,licence,source',
+    );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('t.recycling,Household waste recycled,E06000001,Hartlepool,2021-04-01/P1Y,2021/22,40.1');
     expect(lines[1]).toMatch(/OGL-UK-3\.0,Test publisher$/);
@@ -117,16 +142,28 @@ describe('data API', () => {
     expect(etag).toBeTruthy();
     const again = await app.inject({ url: '/api/v1/data.json?metric=t.rate', headers: { 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
-    const since = await app.inject({ url: '/api/v1/data.json?metric=t.rate', headers: { 'if-modified-since': 'Sun, 01 Nov 2026 10:00:00 GMT' } });
+    const since = await app.inject({
+      url: '/api/v1/data.json?metric=t.rate',
+      headers: { 'if-modified-since': 'Sun, 01 Nov 2026 10:00:00 GMT' },
+    });
     expect(since.statusCode).toBe(304);
   });
 
   it('GET /api/v1/metrics lists the catalogue with coverage and GET /api/v1/metrics/:id returns 404 when the metric does not exist', async () => {
     const list = (await app.inject('/api/v1/metrics?topic=environment-housing')).json();
     expect(list.total).toBe(1);
-    expect(list.metrics[0]).toMatchObject({ id: 't.recycling', earliestPeriod: { label: '2020/21' }, latestPeriod: { label: '2022/23' }, periodCount: 3 });
+    expect(list.metrics[0]).toMatchObject({
+      id: 't.recycling',
+      earliestPeriod: { label: '2020/21' },
+      latestPeriod: { label: '2022/23' },
+      periodCount: 3,
+    });
     const one = (await app.inject('/api/v1/metrics/t.recycling')).json();
-    expect(one.periods.map((p: { label: string; areas: number }) => `${p.label}:${p.areas}`)).toEqual(['2020/21:1', '2021/22:2', '2022/23:3']);
+    expect(one.periods.map((p: { label: string; areas: number }) => `${p.label}:${p.areas}`)).toEqual([
+      '2020/21:1',
+      '2021/22:2',
+      '2022/23:3',
+    ]);
     const bySlug = await app.inject(`/api/v1/metrics/${one.slug}`);
     expect(bySlug.json().id).toBe('t.recycling');
     const missing = await app.inject('/api/v1/metrics/nope');
@@ -137,14 +174,29 @@ describe('data API', () => {
 
   it('GET /api/v1/changes lists publications and revised values with their previous value', async () => {
     await runImport(db, {
-      adapter: fixtureAdapter([testMetric('t.recycling', { title: 'Household waste recycled', caveats: 'Joint waste services report together.' })], [['t.recycling', 'E06000001', 2022, 42]]),
+      adapter: fixtureAdapter(
+        [
+          testMetric('t.recycling', {
+            title: 'Household waste recycled',
+            caveats: 'Joint waste services report together.',
+          }),
+        ],
+        [['t.recycling', 'E06000001', 2022, 42]],
+      ),
       files: [],
       publish: true,
       now: new Date('2026-11-10T10:00:00Z'),
     });
     const feed = (await app.inject('/api/v1/changes?since=2026-11-05')).json();
     expect(feed.observations).toEqual([
-      expect.objectContaining({ action: 'revised', metric: 't.recycling', area: 'E06000001', periodLabel: '2022/23', previous: { value: 41.5, status: [], revision: 1 }, current: { value: 42, status: [], revision: 2 } }),
+      expect.objectContaining({
+        action: 'revised',
+        metric: 't.recycling',
+        area: 'E06000001',
+        periodLabel: '2022/23',
+        previous: { value: 41.5, status: [], revision: 1 },
+        current: { value: 42, status: [], revision: 2 },
+      }),
     ]);
     expect(feed.published).toEqual([expect.objectContaining({ metric: 't.recycling', updated: 1, inserted: 0 })]);
     const all = (await app.inject('/api/v1/changes?since=2026-01-01')).json();

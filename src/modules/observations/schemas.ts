@@ -3,9 +3,15 @@ import { Type, type Static } from '@sinclair/typebox';
 export const DataQuery = Type.Object(
   {
     metric: Type.String({ description: 'Metric ids, comma-separated', minLength: 1, maxLength: 4000 }),
-    area: Type.Optional(Type.String({ description: 'GSS codes, comma-separated; all areas when omitted', maxLength: 20000 })),
+    area: Type.Optional(
+      Type.String({ description: 'GSS codes, comma-separated; all areas when omitted', maxLength: 20000 }),
+    ),
     period: Type.Optional(
-      Type.String({ description: 'latest (default), latest:N, earliest, earliest:N, all, a label (2023/24), an ISO 8601 period (2023-04-01/P1Y) or a range a..b; comma-separated', maxLength: 1000 }),
+      Type.String({
+        description:
+          'latest (default), latest:N, earliest, earliest:N, all, a label (2023/24), an ISO 8601 period (2023-04-01/P1Y) or a range a..b; comma-separated',
+        maxLength: 1000,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -21,7 +27,10 @@ export const Observation = Type.Object({
   period: Type.String(),
   periodLabel: Type.String(),
   value: Nullable(Type.Number()),
-  status: Type.Array(Type.String(), { description: 'x not available, c confidential, z not applicable, u low reliability, p provisional, r revised, e estimated, b break in series' }),
+  status: Type.Array(Type.String(), {
+    description:
+      'x not available, c confidential, z not applicable, u low reliability, p provisional, r revised, e estimated, b break in series',
+  }),
   lci: Nullable(Type.Number()),
   uci: Nullable(Type.Number()),
   ciLevel: Nullable(Type.Number()),
@@ -32,25 +41,38 @@ export const Observation = Type.Object({
   updatedAt: Type.String(),
 });
 
-export const DataResponse = Type.Object({
-  metrics: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      title: Type.String(),
-      unit: Type.String(),
-      unitType: Type.String(),
-      decimalPlaces: Type.Integer(),
-      polarity: Type.String(),
-      caveats: Nullable(Type.String()),
-      source: Type.Object({ publisher: Type.String(), url: Nullable(Type.String()), licence: Type.String(), attribution: Nullable(Type.String()) }),
-    }),
-  ),
-  periods: Type.Array(Type.Object({ metric: Type.String(), periods: Type.Array(Type.Object({ period: Type.String(), label: Type.String() })) })),
-  observations: Type.Array(Observation),
-  notes: Type.Array(Type.String()),
-  licence: Type.String(),
-  attribution: Type.Array(Type.String()),
-}, { description: 'The observations asked for, with their metrics, periods, notes, licence and attribution' });
+export const DataResponse = Type.Object(
+  {
+    metrics: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        unit: Type.String(),
+        unitType: Type.String(),
+        decimalPlaces: Type.Integer(),
+        polarity: Type.String(),
+        caveats: Nullable(Type.String()),
+        source: Type.Object({
+          publisher: Type.String(),
+          url: Nullable(Type.String()),
+          licence: Type.String(),
+          attribution: Nullable(Type.String()),
+        }),
+      }),
+    ),
+    periods: Type.Array(
+      Type.Object({
+        metric: Type.String(),
+        periods: Type.Array(Type.Object({ period: Type.String(), label: Type.String() })),
+      }),
+    ),
+    observations: Type.Array(Observation),
+    notes: Type.Array(Type.String()),
+    licence: Type.String(),
+    attribution: Type.Array(Type.String()),
+  },
+  { description: 'The observations asked for, with their metrics, periods, notes, licence and attribution' },
+);
 
 export const BulkParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'Metric id' }) });
 export const BulkQuery = Type.Object({}, { additionalProperties: false });

@@ -1,6 +1,9 @@
 import { parseIsoPeriod, PeriodError } from './periods.ts';
 
-/** A period selector from the query string: latest, latest:N, earliest, earliest:N, all, a label, an ISO period, or a range a..b. */
+/**
+ * A period selector from the query string: latest, latest:N, earliest, earliest:N, all, a label, an ISO period, or a
+ * range a..b.
+ */
 export type PeriodSelector =
   | { kind: 'latest' | 'earliest'; n: number }
   | { kind: 'all' }
@@ -16,14 +19,18 @@ function matchSelector(text: string): PeriodSelector & { kind: 'match' } {
   const fy = /^(\d{4})[/-](\d{2})$/.exec(t);
   if (fy) {
     const y = Number(fy[1]);
-    if ((y + 1) % 100 !== Number(fy[2])) throw new SelectorError(`"${t}" is not a year such as 2023/24 (the second year must follow the first)`);
+    if ((y + 1) % 100 !== Number(fy[2]))
+      throw new SelectorError(`"${t}" is not a year such as 2023/24 (the second year must follow the first)`);
     return { kind: 'match', text: `${y}/${fy[2]}` };
   }
   if (/^\d{4}$/.test(t)) return { kind: 'match', text: t, iso: `${t}-01-01/P1Y` };
   try {
     return { kind: 'match', text: t, iso: parseIsoPeriod(t).iso };
   } catch (e) {
-    if (e instanceof PeriodError) throw new SelectorError(`"${t}" is not a period: ${e.message}. Use latest, latest:N, earliest, all, a label such as 2023/24, an ISO period such as 2023-04-01/P1Y, or a range a..b`);
+    if (e instanceof PeriodError)
+      throw new SelectorError(
+        `"${t}" is not a period: ${e.message}. Use latest, latest:N, earliest, all, a label such as 2023/24, an ISO period such as 2023-04-01/P1Y, or a range a..b`,
+      );
     throw e;
   }
 }
@@ -55,7 +62,8 @@ export interface AvailablePeriod {
   end_date: string;
 }
 
-const matches = (s: PeriodSelector & { kind: 'match' }, p: AvailablePeriod) => p.iso === s.iso || p.label === s.text || p.iso === s.text;
+const matches = (s: PeriodSelector & { kind: 'match' }, p: AvailablePeriod) =>
+  p.iso === s.iso || p.label === s.text || p.iso === s.text;
 
 /** Applies selectors to one metric's periods (sorted oldest first); returns the chosen periods, oldest first. */
 export function selectPeriods<P extends AvailablePeriod>(selectors: PeriodSelector[], available: P[]): P[] {
@@ -77,7 +85,10 @@ export function selectPeriods<P extends AvailablePeriod>(selectors: PeriodSelect
       case 'range': {
         const from = available.find((p) => matches(s.from, p));
         const to = [...available].reverse().find((p) => matches(s.to, p));
-        if (from && to) available.filter((p) => p.start_date >= from.start_date && p.start_date <= to.start_date).forEach((p) => chosen.add(p));
+        if (from && to)
+          available
+            .filter((p) => p.start_date >= from.start_date && p.start_date <= to.start_date)
+            .forEach((p) => chosen.add(p));
         break;
       }
       default: {

@@ -31,7 +31,11 @@ export interface ObservationDto {
 }
 
 const GSS = /^[EWSNK]\d{8}$/;
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 
 /** Named mapper from a stored row to the API's observation. */
 export function toObservationDto(r: ObservationRow, metricCode: string, period: AvailablePeriod): ObservationDto {
@@ -69,8 +73,14 @@ export function createObservationsService(
 
   async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
     const metricCodes = list(q.metric);
-    if (metricCodes.length === 0) throw invalidParameter('metric', 'is required: one or more metric ids separated by commas', q.metric);
-    if (metricCodes.length > 100) throw invalidParameter('metric', 'lists more than 100 metrics; use the bulk download per metric', String(metricCodes.length));
+    if (metricCodes.length === 0)
+      throw invalidParameter('metric', 'is required: one or more metric ids separated by commas', q.metric);
+    if (metricCodes.length > 100)
+      throw invalidParameter(
+        'metric',
+        'lists more than 100 metrics; use the bulk download per metric',
+        String(metricCodes.length),
+      );
     let selectors;
     try {
       selectors = parsePeriodSelectors(q.period);
@@ -81,7 +91,12 @@ export function createObservationsService(
     const areaCodes = list(q.area);
     const malformed = areaCodes.filter((c) => !GSS.test(c));
     if (malformed.length > 0) {
-      throw new AppError(400, 'invalid-parameter', `area: ${malformed.map((m) => `"${m}"`).join(', ')} is not a GSS code such as E08000009`, malformed.map((m) => ({ field: 'area', message: 'is not a GSS code', value: m })));
+      throw new AppError(
+        400,
+        'invalid-parameter',
+        `area: ${malformed.map((m) => `"${m}"`).join(', ')} is not a GSS code such as E08000009`,
+        malformed.map((m) => ({ field: 'area', message: 'is not a GSS code', value: m })),
+      );
     }
     const metricRows = await metrics.resolve(metricCodes);
     let areaIds: number[] | undefined;
@@ -90,7 +105,12 @@ export function createObservationsService(
       // The areas module resolves the codes: retired ones come with when they ended and their successors.
       const { areas: found, unknown } = await areas.resolveCodes(areaCodes);
       if (unknown.length > 0) {
-        throw new AppError(400, 'unknown-area', `Unknown area ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/areas.`, unknown.map((u) => ({ field: 'area', message: 'is not a known area code', value: u })));
+        throw new AppError(
+          400,
+          'unknown-area',
+          `Unknown area ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/v1/areas.`,
+          unknown.map((u) => ({ field: 'area', message: 'is not a known area code', value: u })),
+        );
       }
       areaIds = found.map((a) => a.id);
       for (const a of found.filter((x) => x.validTo)) {
@@ -104,9 +124,16 @@ export function createObservationsService(
     const parts = metricRows.map((m) => {
       const available: AvailablePeriod[] = allPeriods.filter((p) => p.metric_id === m.id);
       const chosen = selectPeriods(selectors, available);
-      if (chosen.length === 0) notes.push(`No published data for ${m.code} in the periods asked for (${q.period ?? 'latest'}).`);
-      const estimate = allPeriods.filter((p) => p.metric_id === m.id && chosen.some((c) => c.id === p.id)).reduce((s, p) => s + Number(p.n_areas), 0);
-      return { metric: m, periods: chosen, estimate: areaIds ? Math.min(estimate, areaIds.length * chosen.length) : estimate };
+      if (chosen.length === 0)
+        notes.push(`No published data for ${m.code} in the periods asked for (${q.period ?? 'latest'}).`);
+      const estimate = allPeriods
+        .filter((p) => p.metric_id === m.id && chosen.some((c) => c.id === p.id))
+        .reduce((s, p) => s + Number(p.n_areas), 0);
+      return {
+        metric: m,
+        periods: chosen,
+        estimate: areaIds ? Math.min(estimate, areaIds.length * chosen.length) : estimate,
+      };
     });
     const total = parts.reduce((s, p) => s + p.estimate, 0);
     if (!limits.unlimited && total > opts.maxRows) {
@@ -128,7 +155,11 @@ export function createObservationsService(
       for (const part of parts) {
         if (part.periods.length === 0) continue;
         const byId = new Map(part.periods.map((p) => [p.id, p]));
-        const rows = await repo.find(part.metric.id, part.periods.map((p) => p.id), areaIds);
+        const rows = await repo.find(
+          part.metric.id,
+          part.periods.map((p) => p.id),
+          areaIds,
+        );
         for (const r of rows) observations.push(toObservationDto(r, part.metric.code, byId.get(r.period_id)!));
       }
       const metrics = parts.map((p) => p.metric);
@@ -143,7 +174,10 @@ export function createObservationsService(
           caveats: m.caveats,
           source: m.source,
         })),
-        periods: parts.map((p) => ({ metric: p.metric.code, periods: p.periods.map((x) => ({ period: x.iso, label: x.label })) })),
+        periods: parts.map((p) => ({
+          metric: p.metric.code,
+          periods: p.periods.map((x) => ({ period: x.iso, label: x.label })),
+        })),
         observations,
         notes,
         licence: [...new Set(metrics.map((m) => m.source.licence))].join('; '),
@@ -152,16 +186,23 @@ export function createObservationsService(
     },
 
     /** Streams observations in chunks of one metric and period, for CSV exports of any size. */
-    async *stream(q: DataQuery, limits: { unlimited?: boolean } = {}): AsyncGenerator<{ metric: Metric; row: ObservationDto }> {
+    async *stream(
+      q: DataQuery,
+      limits: { unlimited?: boolean } = {},
+    ): AsyncGenerator<{ metric: Metric; row: ObservationDto }> {
       const { parts, areaIds } = await plan(q, limits);
       for (const { metric: m, periods } of parts) {
         for (const p of periods) {
-          for (const r of await repo.find(m.id, [p.id], areaIds)) yield { metric: m, row: toObservationDto(r, m.code, p) };
+          for (const r of await repo.find(m.id, [p.id], areaIds))
+            yield { metric: m, row: toObservationDto(r, m.code, p) };
         }
       }
     },
 
-    /** Published observations for metric ids × period ids × area ids, with status codes parsed (no size limit: callers bound it). */
+    /**
+     * Published observations for metric ids × period ids × area ids, with status codes parsed (no size limit: callers
+     * bound it).
+     */
     async grid(metricIds: number[], periodIds: number[], areaIds: number[]) {
       return (await repo.grid(metricIds, periodIds, areaIds)).map((r) => ({ ...r, status: statusFromText(r.status) }));
     },
@@ -172,14 +213,51 @@ export function createObservationsService(
 export type ObservationsService = ReturnType<typeof createObservationsService>;
 
 export const CSV_COLUMNS = [
-  'metric', 'metric_title', 'area', 'area_name', 'period', 'period_label', 'value', 'status', 'lci', 'uci', 'ci_level',
-  'numerator', 'denominator', 'note', 'unit', 'revision', 'updated_at', 'licence', 'source',
+  'metric',
+  'metric_title',
+  'area',
+  'area_name',
+  'period',
+  'period_label',
+  'value',
+  'status',
+  'lci',
+  'uci',
+  'ci_level',
+  'numerator',
+  'denominator',
+  'note',
+  'unit',
+  'revision',
+  'updated_at',
+  'licence',
+  'source',
 ] as const;
 
 /** One tidy CSV row: the licence and source travel with every observation. */
-export function toCsvRecord(m: Pick<Metric, 'title' | 'unit' | 'source'>, o: ObservationDto): (string | number | null)[] {
+export function toCsvRecord(
+  m: Pick<Metric, 'title' | 'unit' | 'source'>,
+  o: ObservationDto,
+): (string | number | null)[] {
   return [
-    o.metric, m.title, o.area, o.areaName, o.period, o.periodLabel, o.value, o.status.join(' '), o.lci, o.uci, o.ciLevel,
-    o.numerator, o.denominator, o.note, m.unit, o.revision, o.updatedAt, m.source.licence, m.source.attribution ?? m.source.publisher,
+    o.metric,
+    m.title,
+    o.area,
+    o.areaName,
+    o.period,
+    o.periodLabel,
+    o.value,
+    o.status.join(' '),
+    o.lci,
+    o.uci,
+    o.ciLevel,
+    o.numerator,
+    o.denominator,
+    o.note,
+    m.unit,
+    o.revision,
+    o.updatedAt,
+    m.source.licence,
+    m.source.attribution ?? m.source.publisher,
   ];
 }

@@ -24,7 +24,7 @@ const MARKERS: Record<string, StatusCode> = {
   ':': 'x',
   'n/a': 'x',
   na: 'x',
-  'nan': 'x',
+  nan: 'x',
   '#n/a': 'x',
   dna: 'x',
   x: 'x',
@@ -53,20 +53,26 @@ export function parseValueCell(raw: string | undefined): ValueCell {
   const marker = MARKERS[s.toLowerCase()];
   if (marker) return { ok: true, value: null, status: [marker] };
   const n = parseNumber(s);
-  if (n === undefined) return { ok: false, message: `"${s}" is not a number or a known marker (.., -, :, [c], [x], [z], NA)` };
+  if (n === undefined)
+    return { ok: false, message: `"${s}" is not a number or a known marker (.., -, :, [c], [x], [z], NA)` };
   return { ok: true, value: n, status: [] };
 }
 
 /** Parses a plain number; undefined when the text is not one. */
 export function parseNumber(s: string): number | undefined {
-  const t = s.trim().replace(/,(?=\d{3}(\D|$))/g, '').replace(/%$/, '');
+  const t = s
+    .trim()
+    .replace(/,(?=\d{3}(\D|$))/g, '')
+    .replace(/%$/, '');
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return undefined;
   const n = Number(t);
   return Number.isFinite(n) ? n : undefined;
 }
 
 /** Parses an optional number cell (CI bounds, numerators): empty or a marker gives null. */
-export function parseOptionalNumber(raw: string | undefined): { ok: true; value: number | null } | { ok: false; message: string } {
+export function parseOptionalNumber(
+  raw: string | undefined,
+): { ok: true; value: number | null } | { ok: false; message: string } {
   const s = (raw ?? '').trim();
   if (s === '' || MARKERS[s.toLowerCase()]) return { ok: true, value: null };
   const n = parseNumber(s);
@@ -74,7 +80,9 @@ export function parseOptionalNumber(raw: string | undefined): { ok: true; value:
 }
 
 /** Status codes from a publisher's status column: our letters, bracketed or not, comma/space separated. */
-export function parseStatusCell(raw: string | undefined): { ok: true; status: StatusCode[] } | { ok: false; message: string } {
+export function parseStatusCell(
+  raw: string | undefined,
+): { ok: true; status: StatusCode[] } | { ok: false; message: string } {
   const s = (raw ?? '').trim();
   if (s === '') return { ok: true, status: [] };
   const out: StatusCode[] = [];

@@ -9,16 +9,33 @@ import type { ObservationsService } from '../observations/index.ts';
 import type { SectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
 
-export function createAnalysisPages(deps: { compare: CompareService; groups: GroupsService; metrics: MetricsService; areas: AreasService; sector: SectorService; observations: ObservationsService }) {
+export function createAnalysisPages(deps: {
+  compare: CompareService;
+  groups: GroupsService;
+  metrics: MetricsService;
+  areas: AreasService;
+  sector: SectorService;
+  observations: ObservationsService;
+}) {
   const { compare, groups, metrics, areas, sector, observations } = deps;
 
   return {
     /** `viewer`: the signed-in user, who may compare with their own private groups. */
-    async compare(q: { metric?: string | undefined; area?: string | undefined; group?: string | undefined; period?: string | undefined }, viewer?: Viewer) {
+    async compare(
+      q: {
+        metric?: string | undefined;
+        area?: string | undefined;
+        group?: string | undefined;
+        period?: string | undefined;
+      },
+      viewer?: Viewer,
+    ) {
       const list = await metrics.list({ limit: 1000 });
       const metricOptions = TOPICS.map((t) => ({
         label: t.title,
-        options: list.metrics.filter((m) => m.topic === t.id && m.latestPeriod).map((m) => ({ value: m.id, text: m.title, selected: m.id === q.metric })),
+        options: list.metrics
+          .filter((m) => m.topic === t.id && m.latestPeriod)
+          .map((m) => ({ value: m.id, text: m.title, selected: m.id === q.metric })),
       })).filter((g) => g.options.length > 0);
       let groupOptions: { value: string; text: string; selected: boolean }[] = [];
       let areaName: string | null = null;
@@ -26,10 +43,15 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
         const found = (await areas.resolveCodes([q.area])).areas[0];
         if (found) {
           areaName = found.name;
-          groupOptions = (await groups.groupsForArea(found.code)).map((g) => ({ value: g.id, text: `${g.name} (${g.members.length})`, selected: g.id === q.group }));
+          groupOptions = (await groups.groupsForArea(found.code)).map((g) => ({
+            value: g.id,
+            text: `${g.name} (${g.members.length})`,
+            selected: g.id === q.group,
+          }));
         }
       }
-      if (!q.metric || !q.area || !q.group) return { metricOptions, groupOptions, areaName, q, result: null, problem: null };
+      if (!q.metric || !q.area || !q.group)
+        return { metricOptions, groupOptions, areaName, q, result: null, problem: null };
       try {
         const c = await compare.compare({ metric: q.metric, area: q.area, group: q.group, period: q.period }, viewer);
         const dp = c.metric.decimalPlaces;
@@ -40,7 +62,12 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
           description: c.sentence,
           unit,
           decimalPlaces: dp,
-          bars: [...bars.map((m) => ({ label: m.name, value: m.value, emphasis: m.isFocus })), ...(c.statistics.median !== null ? [{ label: 'Group median', value: c.statistics.median, note: 'median' }] : [])],
+          bars: [
+            ...bars.map((m) => ({ label: m.name, value: m.value, emphasis: m.isFocus })),
+            ...(c.statistics.median !== null
+              ? [{ label: 'Group median', value: c.statistics.median, note: 'median' }]
+              : []),
+          ],
         });
         const s = c.statistics;
         return {
@@ -62,7 +89,9 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
               ['Median', formatValue(s.median, dp, unit)],
               ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
               ['Mean', formatValue(s.mean, dp, unit)],
-              ...(s.weightedMean !== null ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]] : []),
+              ...(s.weightedMean !== null
+                ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
+                : []),
               ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
               ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
             ],
@@ -71,9 +100,19 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
               code: m.code,
               isFocus: m.isFocus,
               value: valueCell(m.value, m.status, dp, unit),
-              rank: m.rank === null ? (m.excludedBecause === 'not-applicable' ? 'Not applicable' : 'No figure') : `${m.rank}${m.tied ? ' (tied)' : ''}`,
+              rank:
+                m.rank === null
+                  ? m.excludedBecause === 'not-applicable'
+                    ? 'Not applicable'
+                    : 'No figure'
+                  : `${m.rank}${m.tied ? ' (tied)' : ''}`,
               quarter: quarterWords(m.quartileBand, c.metric.polarity),
-              significance: m.significance === null ? '' : m.significance === 'not-different' ? 'Not significantly different' : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
+              significance:
+                m.significance === null
+                  ? ''
+                  : m.significance === 'not-different'
+                    ? 'Not significantly different'
+                    : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
               direction: directionWords(m.direction.lastStep?.direction),
               directionTag: directionTag(m.direction.lastStep?.direction),
             })),
@@ -83,7 +122,15 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
           },
         };
       } catch (e) {
-        if (e instanceof AppError && e.status < 500) return { metricOptions, groupOptions, areaName, q, result: null, problem: { message: e.message, field: e.errors[0]?.field ?? 'metric' } };
+        if (e instanceof AppError && e.status < 500)
+          return {
+            metricOptions,
+            groupOptions,
+            areaName,
+            q,
+            result: null,
+            problem: { message: e.message, field: e.errors[0]?.field ?? 'metric' },
+          };
         throw e;
       }
     },
@@ -93,12 +140,15 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
       try {
         report = await sector.directionOfTravel({ area: q.area, basket: q.basket });
       } catch (e) {
-        if (e instanceof AppError && (e.code === 'no-basket' || e.status === 400)) return { report: null, problem: e.message };
+        if (e instanceof AppError && (e.code === 'no-basket' || e.status === 400))
+          return { report: null, problem: e.message };
         throw e;
       }
       const chart = renderBarChart({
         title: `Measures that improved, by service area${report.area ? `: ${report.area.name}` : ': England'}`,
-        description: report.summary.byTheme.map((t) => `${t.title}: ${t.improved} of ${t.classified} improved, ${t.worsened} worsened`).join('; '),
+        description: report.summary.byTheme
+          .map((t) => `${t.title}: ${t.improved} of ${t.classified} improved, ${t.worsened} worsened`)
+          .join('; '),
         unit: 'measures',
         decimalPlaces: 0,
         bars: report.summary.byTheme.flatMap((t) => [
@@ -106,15 +156,22 @@ export function createAnalysisPages(deps: { compare: CompareService; groups: Gro
           { label: `${t.title}: worsened`, value: t.worsened, note: t.flagged ? 'flagged' : '' },
         ]),
       });
-      const csvQuery = new URLSearchParams({ ...(q.area ? { area: q.area } : {}), ...(q.basket ? { basket: q.basket } : {}) }).toString();
+      const csvQuery = new URLSearchParams({
+        ...(q.area ? { area: q.area } : {}),
+        ...(q.basket ? { basket: q.basket } : {}),
+      }).toString();
       return {
         problem: null,
         report,
         chart,
         metrics: report.metrics.map((m) => ({
           ...m,
-          baselineText: m.baseline ? `${valueCell(m.baseline.value, m.baseline.status, m.metric.decimalPlaces, m.metric.unit)} (${m.baseline.label})` : '–',
-          latestText: m.latest ? `${valueCell(m.latest.value, m.latest.status, m.metric.decimalPlaces, m.metric.unit)} (${m.latest.label})` : '–',
+          baselineText: m.baseline
+            ? `${valueCell(m.baseline.value, m.baseline.status, m.metric.decimalPlaces, m.metric.unit)} (${m.baseline.label})`
+            : '–',
+          latestText: m.latest
+            ? `${valueCell(m.latest.value, m.latest.status, m.metric.decimalPlaces, m.metric.unit)} (${m.latest.label})`
+            : '–',
           themeTitle: TOPICS.find((t) => t.id === m.theme)?.title ?? m.theme,
           classificationText: directionWords(m.classification),
           tag: directionTag(m.classification),

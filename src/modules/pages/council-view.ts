@@ -1,4 +1,6 @@
-/** View models for the home page (council search) and the council page (facts, geography over time, headline report). */
+/**
+ * View models for the home page (council search) and the council page (facts, geography over time, headline report).
+ */
 import { AppError } from '../../platform/errors.ts';
 import { COUNCIL_TYPES, type AreasService, type AreaDetail } from '../areas/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
@@ -7,7 +9,15 @@ import type { NeighboursService } from '../neighbours/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import { type HeadlineService, type Headline } from '../reports/index.ts';
 import type { SectorService } from '../sector/index.ts';
-import { directionTag, directionWords, formatDate, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
+import {
+  directionTag,
+  directionWords,
+  formatDate,
+  formatValue,
+  polarityWords,
+  quarterWords,
+  valueCell,
+} from './format.ts';
 
 const PLURALS: Record<string, string> = {
   E06: 'Unitary authorities',
@@ -17,20 +27,35 @@ const PLURALS: Record<string, string> = {
   E10: 'County councils',
 };
 
-export function createCouncilPages(deps: { areas: AreasService; groups: GroupsService; headlines: HeadlineService; observations: ObservationsService; sector: SectorService; neighbours: NeighboursService }) {
+export function createCouncilPages(deps: {
+  areas: AreasService;
+  groups: GroupsService;
+  headlines: HeadlineService;
+  observations: ObservationsService;
+  sector: SectorService;
+  neighbours: NeighboursService;
+}) {
   const { areas, groups, headlines, observations, sector, neighbours } = deps;
   let stampCache: { at: number; value: string } | undefined;
 
-  async function headlineOrReason(code: string, group: string | undefined, viewer: Viewer | undefined): Promise<{ headline: Headline | null; reason: string | null }> {
+  async function headlineOrReason(
+    code: string,
+    group: string | undefined,
+    viewer: Viewer | undefined,
+  ): Promise<{ headline: Headline | null; reason: string | null }> {
     try {
       return { headline: await headlines.headline(code, { group }, viewer), reason: null };
     } catch (e) {
-      if (e instanceof AppError && e.status < 500 && e.code !== 'unknown-group' && e.code !== 'invalid-parameter') return { headline: null, reason: e.message };
+      if (e instanceof AppError && e.status < 500 && e.code !== 'unknown-group' && e.code !== 'invalid-parameter')
+        return { headline: null, reason: e.message };
       throw e;
     }
   }
 
-  /** Our model's neighbours of a council, with the two variables adding most to each distance; null before a model is built. */
+  /**
+   * Our model's neighbours of a council, with the two variables adding most to each distance; null before a model is
+   * built.
+   */
   async function similarOrNull(code: string) {
     try {
       const r = await neighbours.similar(code, {});
@@ -40,12 +65,13 @@ export function createCouncilPages(deps: { areas: AreasService; groups: GroupsSe
         ...r,
         members: r.members.map((m) => ({
           ...m,
-          differs: (m.contributions ?? [])
-            .filter((c) => c.share >= 0.2)
-            .sort((a, b) => b.share - a.share)
-            .slice(0, 2)
-            .map((c) => `${label.get(c.variable) ?? c.variable} (${Math.round(c.share * 100)}%)`)
-            .join(', ') || 'no single variable (spread evenly)',
+          differs:
+            (m.contributions ?? [])
+              .filter((c) => c.share >= 0.2)
+              .sort((a, b) => b.share - a.share)
+              .slice(0, 2)
+              .map((c) => `${label.get(c.variable) ?? c.variable} (${Math.round(c.share * 100)}%)`)
+              .join(', ') || 'no single variable (spread evenly)',
         })),
       };
     } catch (e) {
@@ -70,7 +96,15 @@ export function createCouncilPages(deps: { areas: AreasService; groups: GroupsSe
     async home(q: string | undefined) {
       const query = q?.trim() || undefined;
       const results = query ? await areas.findAreas({ q: query, type: 'council', include: 'all', limit: 50 }) : null;
-      const byType = query ? [] : await Promise.all(Object.entries(PLURALS).map(async ([t, label]) => ({ type: t, label, list: (await areas.findAreas({ type: t, limit: 1000 })).areas })));
+      const byType = query
+        ? []
+        : await Promise.all(
+            Object.entries(PLURALS).map(async ([t, label]) => ({
+              type: t,
+              label,
+              list: (await areas.findAreas({ type: t, limit: 1000 })).areas,
+            })),
+          );
       return { query, results, byType };
     },
 
@@ -80,7 +114,10 @@ export function createCouncilPages(deps: { areas: AreasService; groups: GroupsSe
       const isCouncil = COUNCIL_TYPES.includes(area.type);
       const options = isCouncil && area.status === 'current' ? await groups.groupsForArea(area.code) : [];
       const groupId = q.group ?? (isCouncil ? `type:${area.type}` : undefined);
-      const { headline, reason } = isCouncil && area.status === 'current' ? await headlineOrReason(area.code, groupId, viewer) : { headline: null, reason: null };
+      const { headline, reason } =
+        isCouncil && area.status === 'current'
+          ? await headlineOrReason(area.code, groupId, viewer)
+          : { headline: null, reason: null };
       const themes = (headline?.themes ?? []).map((t) => ({
         ...t,
         items: t.items.map((i) => ({
@@ -92,7 +129,9 @@ export function createCouncilPages(deps: { areas: AreasService; groups: GroupsSe
           rank: i.focus.rank === null ? '–' : `${i.focus.rank}${i.focus.tied ? ' (tied)' : ''} of ${i.focus.rankOf}`,
           quarter: quarterWords(i.focus.quartileBand, i.metric.polarity),
           median: formatValue(i.statistics.median, i.metric.decimalPlaces, i.metric.unit),
-          england: i.england ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit) : '–',
+          england: i.england
+            ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit)
+            : '–',
           direction: directionWords(i.focus.direction.lastStep?.direction),
           directionTag: directionTag(i.focus.direction.lastStep?.direction),
           polarity: polarityWords(i.metric.polarity),
@@ -107,26 +146,50 @@ export function createCouncilPages(deps: { areas: AreasService; groups: GroupsSe
             series: [
               { name: area.name, emphasis: true, points: i.trend.map((p) => ({ label: p.label, value: p.value })) },
               { name: 'Group median', points: i.trend.map((p) => ({ label: p.label, value: p.groupMedian })) },
-              ...(i.trend.some((p) => p.england !== null) ? [{ name: 'England', points: i.trend.map((p) => ({ label: p.label, value: p.england })) }] : []),
+              ...(i.trend.some((p) => p.england !== null)
+                ? [{ name: 'England', points: i.trend.map((p) => ({ label: p.label, value: p.england })) }]
+                : []),
             ],
           }),
-          trend: i.trend.map((p) => ({ label: p.label, value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit), median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit), england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit) })),
+          trend: i.trend.map((p) => ({
+            label: p.label,
+            value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit),
+            median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit),
+            england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit),
+          })),
         })),
       }));
       const similar = isCouncil && area.status === 'current' ? await similarOrNull(area.code) : null;
       return {
         area,
         similar,
-        dates: { at: formatDate(area.at), asAt: formatDate(area.asAt), validFrom: formatDate(area.validFrom), validTo: formatDate(area.validTo) },
-        names: area.names.map((n) => ({ name: n.name, from: formatDate(n.validFrom), to: n.validTo ? formatDate(n.validTo) : 'now' })),
+        dates: {
+          at: formatDate(area.at),
+          asAt: formatDate(area.asAt),
+          validFrom: formatDate(area.validFrom),
+          validTo: formatDate(area.validTo),
+        },
+        names: area.names.map((n) => ({
+          name: n.name,
+          from: formatDate(n.validFrom),
+          to: n.validTo ? formatDate(n.validTo) : 'now',
+        })),
         isCouncil,
-        groupOptions: options.map((g) => ({ value: g.id, text: `${g.name} (${g.members.length} councils)`, selected: g.id === (headline?.group.id ?? groupId) })),
+        groupOptions: options.map((g) => ({
+          value: g.id,
+          text: `${g.name} (${g.members.length} councils)`,
+          selected: g.id === (headline?.group.id ?? groupId),
+        })),
         headline,
         groupUrl: headline ? groupPath(headline.group.id) : null,
         headlineReason: reason,
         themes,
-        csvUrl: headline ? `/api/v1/areas/${area.code}/headline.csv?group=${encodeURIComponent(headline.group.id)}` : null,
-        jsonUrl: headline ? `/api/v1/areas/${area.code}/headline.json?group=${encodeURIComponent(headline.group.id)}` : null,
+        csvUrl: headline
+          ? `/api/v1/areas/${area.code}/headline.csv?group=${encodeURIComponent(headline.group.id)}`
+          : null,
+        jsonUrl: headline
+          ? `/api/v1/areas/${area.code}/headline.json?group=${encodeURIComponent(headline.group.id)}`
+          : null,
       };
     },
   };

@@ -1,11 +1,17 @@
-/** Words and numbers for pages: values with units, polarity and directions in plain English, status markers explained. */
+/**
+ * Words and numbers for pages: values with units, polarity and directions in plain English, status markers explained.
+ */
 import { formatValue } from '../maps/index.ts';
 import { STATUS_CODES, type StatusCode } from '../observations/index.ts';
 
 export { formatValue };
 
 export const polarityWords = (p: string): string =>
-  p === 'higher-is-better' ? 'Higher is better' : p === 'lower-is-better' ? 'Lower is better' : 'Neither higher nor lower is better in itself';
+  p === 'higher-is-better'
+    ? 'Higher is better'
+    : p === 'lower-is-better'
+      ? 'Lower is better'
+      : 'Neither higher nor lower is better in itself';
 
 const DIRECTION: Record<string, string> = {
   improving: 'Improving',
@@ -24,14 +30,24 @@ export const directionWords = (d: string | null | undefined): string => (d ? (DI
 
 /** A GOV.UK tag colour for a direction; the words are always shown too, so colour is never the only carrier. */
 export const directionTag = (d: string | null | undefined): string =>
-  d === 'improving' || d === 'improved' ? 'govuk-tag--green' : d === 'worsening' || d === 'worsened' ? 'govuk-tag--red' : 'govuk-tag--grey';
+  d === 'improving' || d === 'improved'
+    ? 'govuk-tag--green'
+    : d === 'worsening' || d === 'worsened'
+      ? 'govuk-tag--red'
+      : 'govuk-tag--grey';
 
 export const QUARTER_WORDS = ['Top quarter', 'Second quarter', 'Third quarter', 'Bottom quarter'] as const;
-export const QUARTER_NEUTRAL = ['Highest quarter', 'Second highest quarter', 'Second lowest quarter', 'Lowest quarter'] as const;
+export const QUARTER_NEUTRAL = [
+  'Highest quarter',
+  'Second highest quarter',
+  'Second lowest quarter',
+  'Lowest quarter',
+] as const;
 export const quarterWords = (band: number | null, polarity: string): string =>
-  band === null ? '–' : (polarity === 'not-applicable' ? QUARTER_NEUTRAL : QUARTER_WORDS)[band - 1] ?? '–';
+  band === null ? '–' : ((polarity === 'not-applicable' ? QUARTER_NEUTRAL : QUARTER_WORDS)[band - 1] ?? '–');
 
-export const statusWords = (codes: string[]): string => codes.map((c) => (c in STATUS_CODES ? STATUS_CODES[c as StatusCode] : c)).join('; ');
+export const statusWords = (codes: string[]): string =>
+  codes.map((c) => (c in STATUS_CODES ? STATUS_CODES[c as StatusCode] : c)).join('; ');
 
 export const STATUS_KEY = Object.entries(STATUS_CODES).map(([code, words]) => ({ code, words }));
 
@@ -44,5 +60,7 @@ export function valueCell(value: number | null, status: string[], dp: number, un
 export const formatDate = (iso: string | null | undefined): string => {
   if (!iso) return '';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 };

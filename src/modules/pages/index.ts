@@ -1,4 +1,6 @@
-/** The public pages (GOV.UK Design System): home and council search, council page, catalogue, metric, compare, sector. */
+/**
+ * The public pages (GOV.UK Design System): home and council search, council page, catalogue, metric, compare, sector.
+ */
 import type { AppModule } from '../../platform/app-types.ts';
 import { createAnalysisPages } from './analysis-view.ts';
 import { createCouncilPages } from './council-view.ts';

@@ -8,13 +8,19 @@ import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from '.
 const COMPARATORS = new Set(['E92000001']);
 const isComparator = (code: string) => COMPARATORS.has(code) || /^E1[23]/.test(code);
 
-export function createMetricPages(deps: { metrics: MetricsService; observations: ObservationsService; maps: MapsService }) {
+export function createMetricPages(deps: {
+  metrics: MetricsService;
+  observations: ObservationsService;
+  maps: MapsService;
+}) {
   const { metrics, observations, maps } = deps;
 
   return {
     async catalogue(q: { topic?: string | undefined; q?: string | undefined }) {
       const list = await metrics.list({ topic: q.topic || undefined, q: q.q?.trim() || undefined, limit: 1000 });
-      const groups = TOPICS.map((t) => ({ ...t, metrics: list.metrics.filter((m) => m.topic === t.id) })).filter((g) => g.metrics.length > 0);
+      const groups = TOPICS.map((t) => ({ ...t, metrics: list.metrics.filter((m) => m.topic === t.id) })).filter(
+        (g) => g.metrics.length > 0,
+      );
       return {
         total: list.total,
         topics: TOPICS.map((t) => ({ value: t.id, text: t.title, selected: t.id === q.topic })),
@@ -26,7 +32,12 @@ export function createMetricPages(deps: { metrics: MetricsService; observations:
             unit: m.unit,
             polarity: polarityWords(m.polarity),
             publisher: m.source.publisher,
-            coverage: m.earliestPeriod && m.latestPeriod ? (m.earliestPeriod.label === m.latestPeriod.label ? m.latestPeriod.label : `${m.earliestPeriod.label} to ${m.latestPeriod.label}`) : 'No data yet',
+            coverage:
+              m.earliestPeriod && m.latestPeriod
+                ? m.earliestPeriod.label === m.latestPeriod.label
+                  ? m.latestPeriod.label
+                  : `${m.earliestPeriod.label} to ${m.latestPeriod.label}`
+                : 'No data yet',
           })),
         })),
         query: q.q ?? '',
@@ -37,17 +48,28 @@ export function createMetricPages(deps: { metrics: MetricsService; observations:
       const m = await metrics.get(id);
       if (m.periods.length === 0) return { m, empty: true as const, polarity: polarityWords(m.polarity) };
       const chosenIso = q.period && m.periods.some((p) => p.period === q.period) ? q.period : m.periods.at(-1)!.period;
-      if (q.period && chosenIso !== q.period) throw new AppError(400, 'invalid-parameter', `period: ${m.title} has no data for "${q.period}"; choose one of the periods listed.`, [{ field: 'period', message: 'has no data for this metric', value: q.period }]);
+      if (q.period && chosenIso !== q.period)
+        throw new AppError(
+          400,
+          'invalid-parameter',
+          `period: ${m.title} has no data for "${q.period}"; choose one of the periods listed.`,
+          [{ field: 'period', message: 'has no data for this metric', value: q.period }],
+        );
       const chosen = m.periods.find((p) => p.period === chosenIso)!;
       const data = await observations.query({ metric: m.id, period: chosen.period }, { unlimited: true });
       const rows = data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
       const wanted = q.area?.toUpperCase();
       const highlight = wanted ? rows.find((o) => o.area === wanted) : undefined;
-      if (q.area && !/^[A-Za-z]\d{8}$/.test(q.area)) throw new AppError(400, 'invalid-parameter', 'area: is not a GSS code such as E08000009', [{ field: 'area', message: 'is not a GSS code', value: q.area }]);
+      if (q.area && !/^[A-Za-z]\d{8}$/.test(q.area))
+        throw new AppError(400, 'invalid-parameter', 'area: is not a GSS code such as E08000009', [
+          { field: 'area', message: 'is not a GSS code', value: q.area },
+        ]);
       const dp = m.decimalPlaces;
       const england = rows.find((o) => o.area === 'E92000001');
-      const tableRows = [...councils].sort((a, b) => a.areaName.localeCompare(b.areaName)).map((o) => row(o, dp, m.unit, o.area === highlight?.area));
+      const tableRows = [...councils]
+        .sort((a, b) => a.areaName.localeCompare(b.areaName))
+        .map((o) => row(o, dp, m.unit, o.area === highlight?.area));
       // The map: district-level metrics on the lower-tier layer, county-level ones on the upper tier.
       const layer = m.applicableAreaTypes.includes('E07') ? 'ltla' : 'utla';
       const year = await maps.boundaryYear(layer, Number(chosen.start.slice(0, 4)));
@@ -67,28 +89,56 @@ export function createMetricPages(deps: { metrics: MetricsService; observations:
               ...(highlight ? { highlight: highlight.area } : {}),
             })
           : null;
-      const mapNote = year === undefined ? 'No boundaries are loaded, so there is no map; the table has every figure.' : drawn < councils.length ? `${councils.length - drawn} councils with figures are not on the ${year} boundaries (their codes had changed); they are in the table.` : null;
+      const mapNote =
+        year === undefined
+          ? 'No boundaries are loaded, so there is no map; the table has every figure.'
+          : drawn < councils.length
+            ? `${councils.length - drawn} councils with figures are not on the ${year} boundaries (their codes had changed); they are in the table.`
+            : null;
       // The bar chart: the highlighted council among the councils of its type, or the ten highest and lowest.
       const withValue = councils.filter((o) => o.value !== null).sort((a, b) => b.value! - a.value!);
-      const barRows = highlight ? withValue.filter((o) => o.area.slice(0, 3) === highlight.area.slice(0, 3)) : [...withValue.slice(0, 10), ...withValue.slice(-10)];
+      const barRows = highlight
+        ? withValue.filter((o) => o.area.slice(0, 3) === highlight.area.slice(0, 3))
+        : [...withValue.slice(0, 10), ...withValue.slice(-10)];
       const bar = renderBarChart({
-        title: highlight ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type` : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
+        title: highlight
+          ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
+          : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
         description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. The table below has every figure.`,
         unit: m.unit,
         decimalPlaces: dp,
-        bars: [...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })), ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : [])],
+        bars: [
+          ...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })),
+          ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : []),
+        ],
       });
       let trend: string | null = null;
       if (highlight) {
-        const series = (await observations.query({ metric: m.id, area: [highlight.area, england ? 'E92000001' : ''].filter(Boolean).join(','), period: 'all' }, { unlimited: true })).observations;
+        const series = (
+          await observations.query(
+            {
+              metric: m.id,
+              area: [highlight.area, england ? 'E92000001' : ''].filter(Boolean).join(','),
+              period: 'all',
+            },
+            { unlimited: true },
+          )
+        ).observations;
         const labels = m.periods.map((p) => p.label);
-        const pts = (code: string) => labels.map((label) => ({ label, value: series.find((o) => o.area === code && o.periodLabel === label)?.value ?? null }));
+        const pts = (code: string) =>
+          labels.map((label) => ({
+            label,
+            value: series.find((o) => o.area === code && o.periodLabel === label)?.value ?? null,
+          }));
         trend = renderLineChart({
           title: `${m.title}: ${highlight.areaName}${england ? ' and England' : ''} over time`,
           description: `Trend of ${m.title.toLowerCase()} for ${highlight.areaName}.`,
           unit: m.unit,
           decimalPlaces: dp,
-          series: [{ name: highlight.areaName, emphasis: true, points: pts(highlight.area) }, ...(england ? [{ name: 'England', points: pts('E92000001') }] : [])],
+          series: [
+            { name: highlight.areaName, emphasis: true, points: pts(highlight.area) },
+            ...(england ? [{ name: 'England', points: pts('E92000001') }] : []),
+          ],
         });
       }
       const statuses = new Set(rows.flatMap((o) => o.status));
@@ -99,7 +149,9 @@ export function createMetricPages(deps: { metrics: MetricsService; observations:
         polarity: polarityWords(m.polarity),
         released: formatDate(m.releasedAt),
         nextRelease: formatDate(m.nextReleaseAt),
-        periods: [...m.periods].reverse().map((p) => ({ value: p.period, text: p.label, selected: p.period === chosen.period })),
+        periods: [...m.periods]
+          .reverse()
+          .map((p) => ({ value: p.period, text: p.label, selected: p.period === chosen.period })),
         chosen,
         highlight: highlight ? { code: highlight.area, name: highlight.areaName } : null,
         england: england ? valueCell(england.value, england.status, dp, m.unit) : null,

@@ -15,24 +15,36 @@ const query = <P extends TProperties>(props: P) => ({
 });
 
 /** The public pages: thin handlers that build a view model and render a template. */
-export function publicPages(app: App, pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages; earlyWarning: EarlyWarningPages }): void {
+export function publicPages(
+  app: App,
+  pages: { councils: CouncilPages; metrics: MetricPages; analysis: AnalysisPages; earlyWarning: EarlyWarningPages },
+): void {
   app.get('/', { schema: query({ q: Text() }) }, async (req, reply) =>
     reply.view('home.njk', await pages.councils.home(req.query.q)),
   );
 
   app.get(
     '/areas/:code',
-    { schema: { ...query({ at: Text(10), group: Text() }), params: Type.Object({ code: Type.String({ maxLength: 20 }) }) } },
+    {
+      schema: {
+        ...query({ at: Text(10), group: Text() }),
+        params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
+      },
+    },
     async (req, reply) => {
       const code = req.params.code.toUpperCase();
-      if (code !== req.params.code) return reply.redirect(`/areas/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301);
-      // The same for every visitor until data are published. Custom groups, which can be deleted or private (compared as
+      if (code !== req.params.code)
+        return reply.redirect(`/areas/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301);
+      // The same for every visitor until data are published. Custom groups, which can be deleted or private (compared
+      // as
       // the signed-in user may see them), are never cached.
       if (req.query.group?.startsWith('custom-')) {
         reply.header('cache-control', 'private, no-store');
         return reply.view('council.njk', await pages.councils.council(code, req.query, req.user ?? undefined));
       }
-      return reply.viewCached(req.url, await pages.councils.stamp(), 'council.njk', () => pages.councils.council(code, req.query));
+      return reply.viewCached(req.url, await pages.councils.stamp(), 'council.njk', () =>
+        pages.councils.council(code, req.query),
+      );
     },
   );
 
@@ -42,13 +54,19 @@ export function publicPages(app: App, pages: { councils: CouncilPages; metrics: 
 
   app.get(
     '/metrics/:id',
-    { schema: { ...query({ period: Text(), area: Text(20) }), params: Type.Object({ id: Type.String({ maxLength: 200 }) }) } },
+    {
+      schema: {
+        ...query({ period: Text(), area: Text(20) }),
+        params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+      },
+    },
     async (req, reply) => {
       try {
         return reply.view('metric.njk', await pages.metrics.metric(req.params.id, req.query));
       } catch (e) {
         // An old slug: the metrics service answers with the new id's API address; pages go to the page.
-        if (e instanceof AppError && e.status === 301 && e.headers.location) return reply.redirect(e.headers.location.replace('/api/v1/metrics/', '/metrics/'), 301);
+        if (e instanceof AppError && e.status === 301 && e.headers.location)
+          return reply.redirect(e.headers.location.replace('/api/v1/metrics/', '/metrics/'), 301);
         throw e;
       }
     },
@@ -58,16 +76,31 @@ export function publicPages(app: App, pages: { councils: CouncilPages; metrics: 
     '/compare',
     { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
     async (req, reply) => {
-      const q = { ...req.query, area: req.query.area?.trim().toUpperCase() || undefined, metric: req.query.metric || undefined, group: req.query.group || undefined, period: req.query.period || undefined };
+      const q = {
+        ...req.query,
+        area: req.query.area?.trim().toUpperCase() || undefined,
+        metric: req.query.metric || undefined,
+        group: req.query.group || undefined,
+        period: req.query.period || undefined,
+      };
       // A custom group is compared as the signed-in user may see it (a private one is theirs alone): never cached.
       const viewer = q.group?.startsWith('custom-') ? (req.user ?? undefined) : undefined;
       if (viewer) reply.header('cache-control', 'private, no-store');
-      return reply.view('compare.njk', { ...(await pages.analysis.compare(q, viewer)), origin: `${req.protocol}://${req.host}` });
+      return reply.view('compare.njk', {
+        ...(await pages.analysis.compare(q, viewer)),
+        origin: `${req.protocol}://${req.host}`,
+      });
     },
   );
 
   app.get('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
-    reply.view('sector.njk', await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined })),
+    reply.view(
+      'sector.njk',
+      await pages.analysis.sector({
+        area: req.query.area?.trim().toUpperCase() || undefined,
+        basket: req.query.basket || undefined,
+      }),
+    ),
   );
 
   // An embeddable widget for council websites: a comparison's chart, table, caveats, licence and a link to the data.
@@ -76,31 +109,63 @@ export function publicPages(app: App, pages: { councils: CouncilPages; metrics: 
     '/embed/compare',
     { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
     async (req, reply) => {
-      const q = { metric: req.query.metric || undefined, area: req.query.area?.trim().toUpperCase() || undefined, group: req.query.group || undefined, period: req.query.period || undefined };
+      const q = {
+        metric: req.query.metric || undefined,
+        area: req.query.area?.trim().toUpperCase() || undefined,
+        group: req.query.group || undefined,
+        period: req.query.period || undefined,
+      };
       const model = await pages.analysis.compare(q);
-      const problem = model.problem ?? (model.result ? null : { message: 'Give a measure (metric), a council (area) and a group.', field: 'metric' });
+      const problem =
+        model.problem ??
+        (model.result ? null : { message: 'Give a measure (metric), a council (area) and a group.', field: 'metric' });
       reply.header('content-security-policy', 'frame-ancestors *');
       reply.header('cache-control', 'public, max-age=300');
       const origin = `${req.protocol}://${req.host}`;
-      return reply.code(problem ? 400 : 200).view('embed-compare.njk', { ...model, problem, origin, title: model.result ? `${model.result.c.metric.title}: ${model.result.c.area.name}` : 'Comparison not available' });
+      return reply.code(problem ? 400 : 200).view('embed-compare.njk', {
+        ...model,
+        problem,
+        origin,
+        title: model.result
+          ? `${model.result.c.metric.title}: ${model.result.c.area.name}`
+          : 'Comparison not available',
+      });
     },
   );
 
   // The same analysis as one self-contained HTML document (inline styles and chart) to keep, send or print to PDF.
   const report = query({ area: Text(20), basket: Text(120) });
   app.get('/sector/report.html', { schema: report }, async (req, reply) => {
-    const model = await pages.analysis.sector({ area: req.query.area?.trim().toUpperCase() || undefined, basket: req.query.basket || undefined });
+    const model = await pages.analysis.sector({
+      area: req.query.area?.trim().toUpperCase() || undefined,
+      basket: req.query.basket || undefined,
+    });
     if (!model.report) return reply.code(400).view('sector.njk', model);
-    const name = `direction-of-travel-${model.report.area?.code ?? 'england'}-${model.report.basket.id}-${model.report.basket.version}.html`.replace(/[^\w.-]/g, '_');
+    const name =
+      `direction-of-travel-${model.report.area?.code ?? 'england'}-${model.report.basket.id}-${model.report.basket.version}.html`.replace(
+        /[^\w.-]/g,
+        '_',
+      );
     reply.header('content-disposition', `attachment; filename="${name}"`);
-    return reply.view('sector-report.njk', { ...model, generatedAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC' });
+    return reply.view('sector-report.njk', {
+      ...model,
+      generatedAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    });
   });
 
   // Early warning: analysts and administrators. A visitor is sent to sign in; a council user is refused (403).
   const ANALYSTS = ['analyst', 'admin'] as const;
   app.get(
     '/sector/early-warning',
-    { schema: { hide: true, querystring: Type.Object({ include: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])), rules: Text(120) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        hide: true,
+        querystring: Type.Object(
+          { include: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])), rules: Text(120) },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (req, reply) => {
       if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
       requireRole(req, ANALYSTS);
@@ -116,7 +181,13 @@ export function publicPages(app: App, pages: { councils: CouncilPages; metrics: 
   });
   app.post(
     '/sector/early-warning/flags/:id/annotations',
-    { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ text: Type.String({ maxLength: 2000 }), _csrf: Type.String({ maxLength: 100 }) }) } },
+    {
+      schema: {
+        hide: true,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({ text: Type.String({ maxLength: 2000 }), _csrf: Type.String({ maxLength: 100 }) }),
+      },
+    },
     async (req, reply) => {
       const user = requireRole(req, ANALYSTS);
       checkCsrf(req);

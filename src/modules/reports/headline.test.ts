@@ -33,7 +33,11 @@ describe('headline report', () => {
   });
 
   it('GET /api/v1/areas/:code/headline.json gives the key measures by service area against the group, and updates itself when data are published', async () => {
-    const oflog = await runImport(db, { adapter: oflogAscAdapter, files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], publish: true });
+    const oflog = await runImport(db, {
+      adapter: oflogAscAdapter,
+      files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')],
+      publish: true,
+    });
     expect(oflog.state).toBe('published');
     await servicesFor(db).sector.loadBasket({
       id: 'sector-key',
@@ -52,18 +56,33 @@ describe('headline report', () => {
     expect(firstPage.body).toContain('Carer-reported quality of life');
     expect(firstPage.body).not.toContain('Household waste sent for reuse');
     const first = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
-    expect(first).toMatchObject({ area: { code: 'E08000009', name: 'Trafford' }, group: { id: 'type:E08' }, basket: { id: 'sector-key', version: 't1' } });
+    expect(first).toMatchObject({
+      area: { code: 'E08000009', name: 'Trafford' },
+      group: { id: 'type:E08' },
+      basket: { id: 'sector-key', version: 't1' },
+    });
     expect(first.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing']);
     const asc5 = first.themes[0].items.find((i: { metric: { id: string } }) => i.metric.id === 'oflog.asc5');
     expect(asc5).toMatchObject({ period: { label: '2022/23' }, focus: { value: 48.3 }, why: 'reablement' });
-    // Barnsley and Sheffield were re-coded in 2025: their 2022/23 figures stay under the old codes, so today's group has no figure for them.
+    // Barnsley and Sheffield were re-coded in 2025: their 2022/23 figures stay under the old codes, so today's group
+    // has no figure for them.
     expect(asc5.statistics).toMatchObject({ n: 36, noData: 2 });
     expect(asc5.sentence).toMatch(/^Trafford is .* of the 36 metropolitan districts on this measure for 2022\/23/);
-    expect(asc5.trend.map((t: { label: string }) => t.label)).toEqual(['2018/19', '2019/20', '2020/21', '2021/22', '2022/23']);
+    expect(asc5.trend.map((t: { label: string }) => t.label)).toEqual([
+      '2018/19',
+      '2019/20',
+      '2020/21',
+      '2021/22',
+      '2022/23',
+    ]);
     expect(asc5.trend.at(-1)).toMatchObject({ value: 48.3, groupMedian: asc5.statistics.median });
 
     // Publishing recycling data and a basket version that includes it changes the report with no other step.
-    const defra = await runImport(db, { adapter: defraRecyclingAdapter, files: [sharedFile('performance/defra_household_recycling_rate_2015_2024.csv')], publish: true });
+    const defra = await runImport(db, {
+      adapter: defraRecyclingAdapter,
+      files: [sharedFile('performance/defra_household_recycling_rate_2015_2024.csv')],
+      publish: true,
+    });
     expect(defra.state).toBe('published');
     await servicesFor(db).sector.loadBasket({
       id: 'sector-key',
@@ -80,20 +99,28 @@ describe('headline report', () => {
     });
     const second = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
     expect(second.basket.version).toBe('t2');
-    // The council page, kept in memory for visitors, follows within a second (its data stamp is looked up once a second).
+    // The council page, kept in memory for visitors, follows within a second (its data stamp is looked up once a
+    // second).
     await new Promise((r) => setTimeout(r, 1100));
     const secondPage = await app.inject('/areas/E08000009');
     expect(secondPage.body).toContain('Household waste sent for reuse');
     expect(secondPage.headers.etag).not.toBe(firstPage.headers.etag);
-    expect(second.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing', 'environment-housing']);
-
+    expect(second.themes.map((t: { theme: string }) => t.theme)).toEqual([
+      'community-wellbeing',
+      'environment-housing',
+    ]);
   });
 
-  it('a publication shows in the very next report: the basket\'s definitions are remembered only until an import', async () => {
-    const asc5 = (h: { themes: { items: { metric: { id: string } }[] }[] }) => h.themes.flatMap((t) => t.items).find((i) => i.metric.id === 'oflog.asc5');
+  it("a publication shows in the very next report: the basket's definitions are remembered only until an import", async () => {
+    const asc5 = (h: { themes: { items: { metric: { id: string } }[] }[] }) =>
+      h.themes.flatMap((t) => t.items).find((i) => i.metric.id === 'oflog.asc5');
     const before = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
     expect(asc5(before)).toMatchObject({ period: { label: '2022/23' } });
-    const r = await runImport(db, { adapter: fixtureAdapter([], [['oflog.asc5', 'E08000009', 2023, 51.5]]), files: [], publish: true });
+    const r = await runImport(db, {
+      adapter: fixtureAdapter([], [['oflog.asc5', 'E08000009', 2023, 51.5]]),
+      files: [],
+      publish: true,
+    });
     expect(r.state).toBe('published');
     const after = (await app.inject('/api/v1/areas/E08000009/headline.json')).json();
     expect(asc5(after)).toMatchObject({ period: { label: '2023/24' }, focus: { value: 51.5 } });
@@ -101,13 +128,26 @@ describe('headline report', () => {
 
   it('a custom group is never remembered between reports: once deleted, it is gone from the next one', async () => {
     const { owner } = await signInEveryRole(db, app);
-    const saved = await app.inject({ method: 'POST', url: '/api/v1/groups', headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf }, payload: { name: 'Trafford and two', members: ['E08000009', 'E08000003', 'E08000008'], visibility: 'shared' } });
+    const saved = await app.inject({
+      method: 'POST',
+      url: '/api/v1/groups',
+      headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+      payload: { name: 'Trafford and two', members: ['E08000009', 'E08000003', 'E08000008'], visibility: 'shared' },
+    });
     expect(saved.statusCode).toBe(201);
     const id = (saved.json() as { id: string }).id;
     const first = await app.inject(`/api/v1/areas/E08000009/headline.json?group=${id}`);
     expect(first.statusCode).toBe(200);
     expect(first.json().group).toMatchObject({ id, name: 'Trafford and two' });
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/groups/${id}`, headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf } })).statusCode).toBe(204);
+    expect(
+      (
+        await app.inject({
+          method: 'DELETE',
+          url: `/api/v1/groups/${id}`,
+          headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+        })
+      ).statusCode,
+    ).toBe(204);
     const after = await app.inject(`/api/v1/areas/E08000009/headline.json?group=${id}`);
     expect(after.statusCode).toBe(400);
     expect(after.json().errors[0]).toMatchObject({ field: 'group', value: id });
@@ -116,7 +156,13 @@ describe('headline report', () => {
   it('a district is not scored on county services: they are listed with the council that runs them', async () => {
     const h = (await app.inject('/api/v1/areas/E07000117/headline.json')).json();
     expect(h.themes.map((t: { theme: string }) => t.theme)).toEqual(['environment-housing']);
-    expect(h.notApplicable).toEqual([{ metric: 'oflog.asc5', title: expect.any(String), reason: expect.stringMatching(/Lancashire \(E10000017\) runs this service for Burnley/) }]);
+    expect(h.notApplicable).toEqual([
+      {
+        metric: 'oflog.asc5',
+        title: expect.any(String),
+        reason: expect.stringMatching(/Lancashire \(E10000017\) runs this service for Burnley/),
+      },
+    ]);
   });
 
   it('GET /api/v1/areas/:code/headline.csv has one row per measure; unknown groups and areas name the field', async () => {
@@ -137,7 +183,12 @@ describe('headline report', () => {
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const json = (await app.inject('/api/v1/areas/E08000009/headline.json?group=region:E12000002')).json();
     const sheets = await readXlsxFile(res.rawPayload);
-    expect(sheets.map((s) => s.sheet)).toEqual(['Cover', 'Contents', 'Notes', ...json.themes.map((t: { title: string }) => t.title)]);
+    expect(sheets.map((s) => s.sheet)).toEqual([
+      'Cover',
+      'Contents',
+      'Notes',
+      ...json.themes.map((t: { title: string }) => t.title),
+    ]);
     expect(String(sheets[0]!.data[0]![0])).toBe('Headline report: Trafford (E08000009) against ' + json.group.name);
     expect(sheets[1]!.data.slice(3).map((r) => r[0])).toEqual(json.themes.map((t: { title: string }) => t.title));
     for (const [i, theme] of json.themes.entries()) {
@@ -161,13 +212,31 @@ describe('headline report', () => {
     const rows: FixtureRow[] = [];
     for (const [i, year] of [2019, 2020, 2021, 2022, 2023].entries()) {
       if (year !== 2021) rows.push(['t.with-england', 'E92000001', year, 50 + i]); // no England figure for 2021/22
-      for (const [k, code] of ['E08000009', 'E08000003', 'E08000008'].entries()) rows.push(['t.with-england', code, year, 40 + i + k]);
+      for (const [k, code] of ['E08000009', 'E08000003', 'E08000008'].entries())
+        rows.push(['t.with-england', code, year, 40 + i + k]);
     }
-    expect((await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true })).state).toBe('published');
-    await servicesFor(db).sector.loadBasket({ id: 't-england', version: '1', name: 'England check', description: 'test', baseline: '2019-10-01', latest: 'latest', tolerance: 0.02, metrics: [{ metric: 't.with-england', why: 'England' }] });
+    expect((await runImport(db, { adapter: fixtureAdapter([metric], rows), files: [], publish: true })).state).toBe(
+      'published',
+    );
+    await servicesFor(db).sector.loadBasket({
+      id: 't-england',
+      version: '1',
+      name: 'England check',
+      description: 'test',
+      baseline: '2019-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [{ metric: 't.with-england', why: 'England' }],
+    });
     const h = (await app.inject('/api/v1/areas/E08000009/headline.json?basket=t-england')).json();
     const item = h.themes[0].items[0];
     expect(item.england).toMatchObject({ value: 54, status: [] });
-    expect(item.trend.map((t: { label: string; england: number | null }) => [t.label, t.england])).toEqual([['2019/20', 50], ['2020/21', 51], ['2021/22', null], ['2022/23', 53], ['2023/24', 54]]);
+    expect(item.trend.map((t: { label: string; england: number | null }) => [t.label, t.england])).toEqual([
+      ['2019/20', 50],
+      ['2020/21', 51],
+      ['2021/22', null],
+      ['2022/23', 53],
+      ['2023/24', 54],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The headline report of a council: the key measures, by service area, against a chosen group — value, rank, quarter,
- * the group's median, England, significance, direction of travel, a small trend, a neutral sentence and the caveats beside
+ * the group's median, England, significance, direction of travel, a small trend, a neutral sentence and the caveats
+ * beside
  * the figures. It is computed from the published data on each request, so it updates itself when data are published.
  */
 import type { Db } from '../../platform/db.ts';
@@ -39,7 +40,10 @@ interface Definitions {
   periods: Awaited<ReturnType<MetricsService['periodsOfCodes']>>;
 }
 
-export function createHeadlineService(db: Db, deps: { compare: CompareService; sector: SectorService; metrics: MetricsService; areas: AreasService }) {
+export function createHeadlineService(
+  db: Db,
+  deps: { compare: CompareService; sector: SectorService; metrics: MetricsService; areas: AreasService },
+) {
   const { compare, sector, metrics, areas } = deps;
 
   /**
@@ -75,17 +79,28 @@ export function createHeadlineService(db: Db, deps: { compare: CompareService; s
       // trip); the group waits for the council only when it is the default, the group of its type.
       const today = new Date().toISOString().slice(0, 10);
       const focusP = compare.focusArea(code);
-      const stampP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(([imports, baskets]) => `${imports}|${baskets ?? '-'}`);
+      const stampP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(
+        ([imports, baskets]) => `${imports}|${baskets ?? '-'}`,
+      );
       const groupOf = (id: string) =>
-        id.startsWith('custom-') ? compare.groupFor(id, today, viewer) : stampP.then((stamp) => remembered(stamp, `group:${id}@${today}`, () => compare.groupFor(id, today)));
+        id.startsWith('custom-')
+          ? compare.groupFor(id, today, viewer)
+          : stampP.then((stamp) => remembered(stamp, `group:${id}@${today}`, () => compare.groupFor(id, today)));
       const groupP = q.group !== undefined ? groupOf(q.group) : focusP.then((f) => groupOf(`type:${f.type}`));
-      const defsP = stampP.then((stamp) => remembered(stamp, `basket:${q.basket ?? ''}`, () => loadDefinitions(q.basket)));
+      const defsP = stampP.then((stamp) =>
+        remembered(stamp, `basket:${q.basket ?? ''}`, () => loadDefinitions(q.basket)),
+      );
       const settled = await Promise.allSettled([focusP, defsP, groupP]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
       const [focus, { basket, rows, periods }, resolved] = [await focusP, await defsP, await groupP];
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => r.applicableAreaTypes.includes(focus.type));
-      const results = await compare.compareMany(applicable, focus, resolved, { period: q.period, window: q.window, focusOnly: true, periods });
+      const results = await compare.compareMany(applicable, focus, resolved, {
+        period: q.period,
+        window: q.window,
+        focusOnly: true,
+        periods,
+      });
       const notApplicable: Headline['notApplicable'] = [];
       const noData: Headline['noData'] = [];
       let upperTier: { code: string; name: string } | null = null;
@@ -98,9 +113,17 @@ export function createHeadlineService(db: Db, deps: { compare: CompareService; s
         }
         const types = row.applicableAreaTypes;
         if (!types.includes(focus.type)) {
-          if (focus.type === 'E07' && upperTier === null) upperTier = (await areas.getArea(focus.code)).parents.upperTier;
-          const runBy = focus.type === 'E07' && types.includes('E10') && upperTier ? `; ${upperTier.name} (${upperTier.code}) runs this service for ${focus.name}` : '';
-          notApplicable.push({ metric: row.code, title: row.title, reason: `published for ${types.join(', ')} councils, not ${focus.type}${runBy}` });
+          if (focus.type === 'E07' && upperTier === null)
+            upperTier = (await areas.getArea(focus.code)).parents.upperTier;
+          const runBy =
+            focus.type === 'E07' && types.includes('E10') && upperTier
+              ? `; ${upperTier.name} (${upperTier.code}) runs this service for ${focus.name}`
+              : '';
+          notApplicable.push({
+            metric: row.code,
+            title: row.title,
+            reason: `published for ${types.join(', ')} councils, not ${focus.type}${runBy}`,
+          });
           continue;
         }
         const c = results.get(row.code);
@@ -114,13 +137,22 @@ export function createHeadlineService(db: Db, deps: { compare: CompareService; s
         if (!list) themes.set(theme, (list = []));
         list.push({ ...item, why: entry.why });
       }
-      if (themes.size === 0) throw new AppError(404, 'no-data', `There are no key measures with data for ${focus.name} in basket ${basket.id}.`);
+      if (themes.size === 0)
+        throw new AppError(
+          404,
+          'no-data',
+          `There are no key measures with data for ${focus.name} in basket ${basket.id}.`,
+        );
       const all = [...themes.values()].flat();
       return {
         area: { code: focus.code, name: focus.name, type: focus.type },
         group: { id: resolved.group.id, name: resolved.group.name },
         basket: { id: basket.id, version: basket.version, name: basket.name },
-        themes: TOPICS.filter((t) => themes.has(t.id)).map((t) => ({ theme: t.id, title: t.title, items: themes.get(t.id)! })),
+        themes: TOPICS.filter((t) => themes.has(t.id)).map((t) => ({
+          theme: t.id,
+          title: t.title,
+          items: themes.get(t.id)!,
+        })),
         notApplicable,
         noData,
         notes: [...new Set(all.flatMap((i) => i.notes))],

@@ -9,25 +9,66 @@ import { Headline, HeadlineParams, HeadlineQuery, type HeadlineQueryT } from './
 import { headlineSpreadsheet } from './spreadsheet.ts';
 
 export const HEADLINE_CSV_COLUMNS = [
-  'area', 'area_name', 'group', 'theme', 'metric', 'metric_title', 'period', 'period_label', 'value', 'unit', 'rank', 'rank_of', 'tied',
-  'quartile_band', 'group_median', 'group_n', 'england', 'significance', 'direction_last_period', 'sentence', 'caveats', 'licence', 'source',
+  'area',
+  'area_name',
+  'group',
+  'theme',
+  'metric',
+  'metric_title',
+  'period',
+  'period_label',
+  'value',
+  'unit',
+  'rank',
+  'rank_of',
+  'tied',
+  'quartile_band',
+  'group_median',
+  'group_n',
+  'england',
+  'significance',
+  'direction_last_period',
+  'sentence',
+  'caveats',
+  'licence',
+  'source',
 ] as const;
 
 export function headlineCsvRows(h: HeadlineT): (string | number | null)[][] {
   return h.themes.flatMap((t) =>
     t.items.map((i) => [
-      h.area.code, h.area.name, h.group.id, t.title, i.metric.id, i.metric.title, i.period.period, i.period.label, i.focus.value, i.metric.unit,
-      i.focus.rank, i.focus.rankOf, String(i.focus.tied), i.focus.quartileBand, i.statistics.median, i.statistics.countWithData, i.england?.value ?? null,
-      i.focus.significance, i.focus.direction.lastStep?.direction ?? null, i.sentence, i.metric.caveats, i.licence, i.attribution,
+      h.area.code,
+      h.area.name,
+      h.group.id,
+      t.title,
+      i.metric.id,
+      i.metric.title,
+      i.period.period,
+      i.period.label,
+      i.focus.value,
+      i.metric.unit,
+      i.focus.rank,
+      i.focus.rankOf,
+      String(i.focus.tied),
+      i.focus.quartileBand,
+      i.statistics.median,
+      i.statistics.countWithData,
+      i.england?.value ?? null,
+      i.focus.significance,
+      i.focus.direction.lastStep?.direction ?? null,
+      i.sentence,
+      i.metric.caveats,
+      i.licence,
+      i.attribution,
     ]),
   );
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const headlineErrors = problemResponses(
-  400,
-  [404, 'No such council, basket or group, or no key measure has data for the council'],
-);
+const headlineErrors = problemResponses(400, [
+  404,
+  'No such council, basket or group, or no key measure has data for the council',
+]);
 
 export function reportsRoutes(app: App, headlines: HeadlineService, lastModified: () => Promise<string | null>): void {
   // A custom group may be private: compared as its signed-in viewer may see it, and never through shared caches.
@@ -43,7 +84,8 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
     {
       schema: {
         tags: ['compare'],
-        summary: "A council's headline report: the key measures by service area against a group, with ranks, medians, England, significance, direction, trends, sentences and caveats",
+        summary:
+          "A council's headline report: the key measures by service area against a group, with ranks, medians, England, significance, direction, trends, sentences and caveats",
         params: HeadlineParams,
         querystring: HeadlineQuery,
         response: { 200: Headline, 304: NotModified, ...headlineErrors },
@@ -74,7 +116,9 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
       const h = await headlines.headline(req.params.code, req.query, viewerOf(req, req.query));
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })));
+      return reply.send(
+        Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })),
+      );
     },
   );
 

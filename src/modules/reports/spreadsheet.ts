@@ -1,4 +1,6 @@
-/** The headline report as a spreadsheet in the government layout: cover, contents, notes, one service area per sheet. */
+/**
+ * The headline report as a spreadsheet in the government layout: cover, contents, notes, one service area per sheet.
+ */
 import { spreadsheet, type SpreadsheetDoc } from '../../platform/spreadsheet.ts';
 import type { Headline } from './headline.ts';
 
@@ -55,10 +57,16 @@ export function headlineSpreadsheet(h: Headline, generatedAt = new Date()): Prom
   return spreadsheet({
     title: `Headline report: ${h.area.name} (${h.area.code}) against ${h.group.name}`,
     cover: [
-      { heading: 'About these tables', text: `The key measures of the basket "${h.basket.name}" (${h.basket.id}, version ${h.basket.version}) for ${h.area.name}, compared with ${h.group.name} (group ${h.group.id}), one service area per worksheet. The same figures are at /api/v1/areas/${h.area.code}/headline.json.` },
+      {
+        heading: 'About these tables',
+        text: `The key measures of the basket "${h.basket.name}" (${h.basket.id}, version ${h.basket.version}) for ${h.area.name}, compared with ${h.group.name} (group ${h.group.id}), one service area per worksheet. The same figures are at /api/v1/areas/${h.area.code}/headline.json.`,
+      },
       { heading: 'Source', text: h.attribution.join('; ') },
       { heading: 'Licence', text: h.licences.join('; ') },
-      { heading: 'Made', text: `${generatedAt.toISOString().slice(0, 10)}, from the data published at that time. The report changes when new data are published.` },
+      {
+        heading: 'Made',
+        text: `${generatedAt.toISOString().slice(0, 10)}, from the data published at that time. The report changes when new data are published.`,
+      },
     ],
     notes,
     tables,

@@ -30,7 +30,10 @@ export interface BuilderForm {
 /** The form as the API's body, and which form field each metric in the body came from. */
 export function formToBody(form: BuilderForm): { body: ReportBodyT; metricFields: string[] } {
   const metricFields = METRIC_FIELDS.filter((f) => (form[f] ?? '').trim() !== '');
-  const areas = (form.areas ?? '').split(/[\s,;]+/).map((c) => c.trim()).filter((c) => c !== '');
+  const areas = (form.areas ?? '')
+    .split(/[\s,;]+/)
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const group = (form.groupId ?? '').trim() || (form.group ?? '').trim();
   const definition = {
     metrics: metricFields.map((f) => form[f]!.trim()),
@@ -40,7 +43,12 @@ export function formToBody(form: BuilderForm): { body: ReportBodyT; metricFields
     chart: (form.chart ?? '') as ReportDefinitionT['chart'],
   };
   return {
-    body: { title: form.title ?? '', ...(form.description?.trim() ? { description: form.description } : {}), definition, ...(form.visibility ? { visibility: form.visibility as ReportBodyT['visibility'] & string } : {}) },
+    body: {
+      title: form.title ?? '',
+      ...(form.description?.trim() ? { description: form.description } : {}),
+      definition,
+      ...(form.visibility ? { visibility: form.visibility as ReportBodyT['visibility'] & string } : {}),
+    },
     metricFields,
   };
 }
@@ -67,14 +75,27 @@ export function createBuilder(db: Db, deps: { metrics: MetricsService; groups: G
       const metricOptions = METRIC_FIELDS.map((field) =>
         TOPICS.map((t) => ({
           label: t.title,
-          options: list.metrics.filter((m) => m.topic === t.id && m.latestPeriod).map((m) => ({ value: m.id, text: m.title, selected: m.id === form[field] })),
+          options: list.metrics
+            .filter((m) => m.topic === t.id && m.latestPeriod)
+            .map((m) => ({ value: m.id, text: m.title, selected: m.id === form[field] })),
         })).filter((g) => g.options.length > 0),
       );
       const ids = new Map<string, string>();
-      if (user.council) for (const g of await groups.groupsForArea(user.council.code)) ids.set(g.id, `${g.name} (${g.members.length} councils)`);
-      else for (const t of ['E06', 'E07', 'E08', 'E09', 'E10', 'upper', 'lower']) ids.set(t.startsWith('E') ? `type:${t}` : `tier:${t}`, t.startsWith('E') ? `Councils of type ${t}` : `Councils running ${t}-tier services`);
-      for (const g of await groups.customGroupsOf(user)) ids.set(g.id, `${g.name} (your group, ${g.members.length} councils)`);
-      const groupOptions = [{ value: '', text: 'No group', selected: !form.group }, ...[...ids].map(([value, text]) => ({ value, text, selected: value === form.group }))];
+      if (user.council)
+        for (const g of await groups.groupsForArea(user.council.code))
+          ids.set(g.id, `${g.name} (${g.members.length} councils)`);
+      else
+        for (const t of ['E06', 'E07', 'E08', 'E09', 'E10', 'upper', 'lower'])
+          ids.set(
+            t.startsWith('E') ? `type:${t}` : `tier:${t}`,
+            t.startsWith('E') ? `Councils of type ${t}` : `Councils running ${t}-tier services`,
+          );
+      for (const g of await groups.customGroupsOf(user))
+        ids.set(g.id, `${g.name} (your group, ${g.members.length} councils)`);
+      const groupOptions = [
+        { value: '', text: 'No group', selected: !form.group },
+        ...[...ids].map(([value, text]) => ({ value, text, selected: value === form.group })),
+      ];
       return { metricOptions, groupOptions };
     },
   };

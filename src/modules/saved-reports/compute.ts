@@ -9,7 +9,7 @@ import { type AreasService, parseAt } from '../areas/index.ts';
 import { groupStatistics, type MemberValue } from '../compare/index.ts';
 import { type GroupsService, type Viewer } from '../groups/index.ts';
 import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
-import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError, } from '../observations/index.ts';
+import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError } from '../observations/index.ts';
 import { associationSentence, pearson, spearman } from './correlation.ts';
 import type { ReportDefinitionT, ReportViewT } from './schemas.ts';
 
@@ -24,9 +24,13 @@ interface Council {
   inGroup: boolean;
 }
 
-export const defaultPeriods = (chart: ReportDefinitionT['chart']): string => (chart === 'trend' ? 'latest:5' : 'latest');
+export const defaultPeriods = (chart: ReportDefinitionT['chart']): string =>
+  chart === 'trend' ? 'latest:5' : 'latest';
 
-export function createReportComputer(db: Db, deps: { metrics: MetricsService; groups: GroupsService; areas: AreasService; observations: ObservationsService }) {
+export function createReportComputer(
+  db: Db,
+  deps: { metrics: MetricsService; groups: GroupsService; areas: AreasService; observations: ObservationsService },
+) {
   const { metrics, groups, areas, observations } = deps;
 
   /** The requested metrics that still exist, in the definition's order, and a gap for each that does not. */
@@ -45,26 +49,46 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
       try {
         await metrics.get(id);
       } catch (e) {
-        const moved = e instanceof AppError && e.status === 301 ? decodeURIComponent(e.headers.location?.split('/').pop() ?? '') : '';
+        const moved =
+          e instanceof AppError && e.status === 301
+            ? decodeURIComponent(e.headers.location?.split('/').pop() ?? '')
+            : '';
         if (moved) now = ` It may have been replaced by "${moved}"; edit the report to use it.`;
       }
-      gaps.push({ kind: 'metric', value: id, message: `This report asked for metric "${id}", which is no longer in the catalogue. It is left out; everything else is shown.${now}` });
+      gaps.push({
+        kind: 'metric',
+        value: id,
+        message: `This report asked for metric "${id}", which is no longer in the catalogue. It is left out; everything else is shown.${now}`,
+      });
     }
     return out;
   }
 
   /** The councils: the chosen ones first, in the order given, then the group's members. */
-  async function councils(def: ReportDefinitionT, owner: Viewer | undefined, gaps: Gap[], notes: string[]): Promise<{ list: Council[]; group: Computed['group']; areaList: Computed['areas'] }> {
+  async function councils(
+    def: ReportDefinitionT,
+    owner: Viewer | undefined,
+    gaps: Gap[],
+    notes: string[],
+  ): Promise<{ list: Council[]; group: Computed['group']; areaList: Computed['areas'] }> {
     const list: Council[] = [];
     const areaList: Computed['areas'] = [];
     if (def.areas?.length) {
       const { areas: found, unknown } = await areas.resolveCodes(def.areas);
-      for (const u of unknown) gaps.push({ kind: 'area', value: u, message: `This report asked for the area "${u}", which is not in the geography. It is left out.` });
+      for (const u of unknown)
+        gaps.push({
+          kind: 'area',
+          value: u,
+          message: `This report asked for the area "${u}", which is not in the geography. It is left out.`,
+        });
       const byCode = new Map(found.map((a) => [a.code, a]));
       for (const code of def.areas.map((c) => c.trim().toUpperCase())) {
         const a = byCode.get(code);
         if (!a || list.some((c) => c.id === a.id)) continue;
-        const note = a.status === 'retired' ? `${a.note ?? `${a.code} has ended`}. Its figures are shown as its own, never merged into its successor's.` : null;
+        const note =
+          a.status === 'retired'
+            ? `${a.note ?? `${a.code} has ended`}. Its figures are shown as its own, never merged into its successor's.`
+            : null;
         if (note) notes.push(note);
         list.push({ id: a.id, code: a.code, name: a.name, type: a.type, chosen: true, inGroup: false });
         areaList.push({ code: a.code, name: a.name, note });
@@ -83,13 +107,22 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
         }
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
-        gaps.push({ kind: 'group', value: def.group, message: `This report asked for the group "${def.group}", which no longer exists or can no longer be used. The chosen councils are shown without it.` });
+        gaps.push({
+          kind: 'group',
+          value: def.group,
+          message: `This report asked for the group "${def.group}", which no longer exists or can no longer be used. The chosen councils are shown without it.`,
+        });
       }
     }
     return { list, group, areaList };
   }
 
-  function choosePeriods(def: ReportDefinitionT, m: Metric, available: PeriodCoverage[], gaps: Gap[]): PeriodCoverage[] {
+  function choosePeriods(
+    def: ReportDefinitionT,
+    m: Metric,
+    available: PeriodCoverage[],
+    gaps: Gap[],
+  ): PeriodCoverage[] {
     const raw = def.periods ?? defaultPeriods(def.chart);
     let chosen: PeriodCoverage[];
     try {
@@ -100,8 +133,14 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
       return [];
     }
     if (chosen.length === 0) {
-      const range = available.length ? `it has data from ${available[0]!.label} to ${available.at(-1)!.label}` : 'it has no published data yet';
-      gaps.push({ kind: 'period', value: raw, message: `${m.title} (${m.code}) has no published figures for the periods asked for (${raw}); ${range}.` });
+      const range = available.length
+        ? `it has data from ${available[0]!.label} to ${available.at(-1)!.label}`
+        : 'it has no published data yet';
+      gaps.push({
+        kind: 'period',
+        value: raw,
+        message: `${m.title} (${m.code}) has no published figures for the periods asked for (${raw}); ${range}.`,
+      });
       return [];
     }
     return def.chart === 'trend' ? chosen : chosen.slice(-1);
@@ -112,12 +151,27 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
       const metricGaps: Gap[] = [];
       const otherGaps: Gap[] = [];
       const notes: string[] = [];
-      const [resolved, { list, group, areaList }] = await Promise.all([resolveMetrics(def.metrics, metricGaps), councils(def, owner, otherGaps, notes)]);
+      const [resolved, { list, group, areaList }] = await Promise.all([
+        resolveMetrics(def.metrics, metricGaps),
+        councils(def, owner, otherGaps, notes),
+      ]);
       const gaps = [...metricGaps, ...otherGaps];
       const allPeriods = await metrics.periodsOf(resolved.map((m) => m.id));
-      const plans = resolved.map((m) => ({ m, periods: choosePeriods(def, m, allPeriods.filter((p) => p.metric_id === m.id), gaps) }));
+      const plans = resolved.map((m) => ({
+        m,
+        periods: choosePeriods(
+          def,
+          m,
+          allPeriods.filter((p) => p.metric_id === m.id),
+          gaps,
+        ),
+      }));
       const periodIds = [...new Set(plans.flatMap((p) => p.periods.map((x) => x.id)))];
-      const rows = await observations.grid(resolved.map((m) => m.id), periodIds, list.map((c) => c.id));
+      const rows = await observations.grid(
+        resolved.map((m) => m.id),
+        periodIds,
+        list.map((c) => c.id),
+      );
       const byKey = new Map(rows.map((r) => [`${r.metric_id}:${r.period_id}:${r.area_id}`, r]));
 
       const figures: Computed['figures'] = [];
@@ -125,24 +179,51 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
       for (const { m, periods } of plans) {
         const types = new Set(m.applicableAreaTypes);
         const otherTier = list.filter((c) => !types.has(c.type));
-        if (otherTier.length && periods.length) notes.push(`${m.title} applies to ${[...types].join(', ')} councils only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`);
+        if (otherTier.length && periods.length)
+          notes.push(
+            `${m.title} applies to ${[...types].join(', ')} councils only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`,
+          );
         for (const p of periods) {
           const values: MemberValue[] = list.map((c) => {
             const o = byKey.get(`${m.id}:${p.id}:${c.id}`);
             const status = o?.status ?? [];
             const applicable = types.has(c.type) && !status.includes('z');
-            figures.push({ metric: m.code, period: p.iso, periodLabel: p.label, area: c.code, areaName: c.name, chosen: c.chosen, inGroup: c.inGroup, applicable, value: o?.value ?? null, status });
+            figures.push({
+              metric: m.code,
+              period: p.iso,
+              periodLabel: p.label,
+              area: c.code,
+              areaName: c.name,
+              chosen: c.chosen,
+              inGroup: c.inGroup,
+              applicable,
+              value: o?.value ?? null,
+              status,
+            });
             return { code: c.code, name: c.name, value: o?.value ?? null, status, applicable };
           });
           const s = groupStatistics(values);
-          summaries.push({ metric: m.code, period: p.iso, periodLabel: p.label, n: s.n - s.notApplicable, countWithData: s.countWithData, median: s.median, q1: s.q1, q3: s.q3, min: s.min, max: s.max, method: s.methods.quartiles });
+          summaries.push({
+            metric: m.code,
+            period: p.iso,
+            periodLabel: p.label,
+            n: s.n - s.notApplicable,
+            countWithData: s.countWithData,
+            median: s.median,
+            q1: s.q1,
+            q3: s.q3,
+            min: s.min,
+            max: s.max,
+            method: s.methods.quartiles,
+          });
         }
       }
 
       let scatter: Computed['scatter'] = null;
       const [xp, yp] = plans;
       if (def.chart === 'scatter' && xp && yp && xp.periods[0] && yp.periods[0]) {
-        const at = (plan: typeof xp, code: string) => figures.find((f) => f.metric === plan.m.code && f.period === plan.periods[0]!.iso && f.area === code);
+        const at = (plan: typeof xp, code: string) =>
+          figures.find((f) => f.metric === plan.m.code && f.period === plan.periods[0]!.iso && f.area === code);
         const pairs = list
           .map((c) => [at(xp, c.code), at(yp, c.code)] as const)
           .filter(([a, b]) => a && b && a.applicable && b.applicable && a.value !== null && b.value !== null)
@@ -160,13 +241,20 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
           sentence: associationSentence(xp.m.title, yp.m.title, pairs.length, r, rho),
         };
       } else if (def.chart === 'scatter') {
-        notes.push('The scatter needs figures for both measures; one of them is missing (see above), so only the table is shown.');
+        notes.push(
+          'The scatter needs figures for both measures; one of them is missing (see above), so only the table is shown.',
+        );
       }
-      if (def.chart !== 'trend') notes.push(`${def.chart === 'bar' ? 'Each bar chart' : 'The scatter'} shows the newest period chosen for each measure.`);
+      if (def.chart !== 'trend')
+        notes.push(
+          `${def.chart === 'bar' ? 'Each bar chart' : 'The scatter'} shows the newest period chosen for each measure.`,
+        );
       if (group) notes.push(`The group's membership is as at today (${parseAt(undefined)}).`);
 
       const licences = [...new Set(plans.map((p) => p.m.source.licence))];
-      const attributions = [...new Set(plans.map((p) => (p.m.source.attribution ?? p.m.source.publisher).replace(/\.+$/, '')))];
+      const attributions = [
+        ...new Set(plans.map((p) => (p.m.source.attribution ?? p.m.source.publisher).replace(/\.+$/, ''))),
+      ];
       return {
         computedAt: new Date().toISOString(),
         dataAsAt: await observations.lastPublished(),
@@ -195,8 +283,14 @@ export function createReportComputer(db: Db, deps: { metrics: MetricsService; gr
 
     /** Changes whenever a view of this definition may change: publications, groups, the catalogue entries, the date. */
     async stamp(def: ReportDefinitionT): Promise<string> {
-      const [published, grouped, rows] = await Promise.all([observations.lastPublished(), groups.lastModified(), metrics.resolveKnown(def.metrics)]);
-      return [published, grouped, parseAt(undefined), ...rows.map((r) => `${r.code}@${r.updatedAt}`).sort()].map((p) => p ?? '-').join('|');
+      const [published, grouped, rows] = await Promise.all([
+        observations.lastPublished(),
+        groups.lastModified(),
+        metrics.resolveKnown(def.metrics),
+      ]);
+      return [published, grouped, parseAt(undefined), ...rows.map((r) => `${r.code}@${r.updatedAt}`).sort()]
+        .map((p) => p ?? '-')
+        .join('|');
     },
   };
 }

@@ -33,7 +33,7 @@ export function pearson(xs: number[], ys: number[]): number | null {
 export function averageRanks(values: number[]): number[] {
   const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
   const ranks = new Array<number>(values.length);
-  for (let k = 0; k < order.length; ) {
+  for (let k = 0; k < order.length;) {
     let j = k;
     while (j + 1 < order.length && order[j + 1]!.v === order[k]!.v) j++;
     const r = (k + j) / 2 + 1;
@@ -51,14 +51,17 @@ export const strengthWords = (r: number): string => {
   return a < 0.1 ? 'no meaningful' : a < 0.3 ? 'a weak' : a < 0.5 ? 'a moderate' : 'a strong';
 };
 
-const NOT_CAUSE = 'An association between two measures does not show that one causes the other: councils differ in need, deprivation, size and much else that can affect both.';
+const NOT_CAUSE =
+  'An association between two measures does not show that one causes the other: councils differ in need, deprivation, size and much else that can affect both.';
 
 /** The sentence a scatter carries: the association's direction and strength, the coefficients, and the caution. */
 export function associationSentence(x: string, y: string, n: number, r: number | null, rho: number | null): string {
-  if (n < 5 || r === null) return `Too few councils (${n}) have figures for both ${x} and ${y} to describe an association. ${NOT_CAUSE}`;
+  if (n < 5 || r === null)
+    return `Too few councils (${n}) have figures for both ${x} and ${y} to describe an association. ${NOT_CAUSE}`;
   const fmt = (v: number) => v.toFixed(2).replace('-', '−');
   const coefficients = `Pearson's r = ${fmt(r)}${rho !== null ? `; Spearman's rank correlation = ${fmt(rho)}` : ''}; ${n} councils`;
-  if (Math.abs(r) < 0.1) return `Across the ${n} councils with both figures there is no meaningful linear association between ${x} and ${y} (${coefficients}). ${NOT_CAUSE}`;
+  if (Math.abs(r) < 0.1)
+    return `Across the ${n} councils with both figures there is no meaningful linear association between ${x} and ${y} (${coefficients}). ${NOT_CAUSE}`;
   const dir = r > 0 ? 'higher' : 'lower';
   return `Across the ${n} councils with both figures, higher ${x} tended to go with ${dir} ${y}: ${strengthWords(r)} ${r > 0 ? 'positive' : 'negative'} association (${coefficients}). ${NOT_CAUSE}`;
 }

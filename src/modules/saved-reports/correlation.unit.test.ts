@@ -17,10 +17,14 @@ describe('correlation', () => {
 
   it('the sentence states the association plainly and never implies a cause', () => {
     const s = associationSentence('spend per head', 'satisfaction', 20, 0.42, 0.38);
-    expect(s).toMatch(/higher spend per head tended to go with higher satisfaction: a moderate positive association \(Pearson's r = 0\.42; Spearman's rank correlation = 0\.38; 20 councils\)/);
+    expect(s).toMatch(
+      /higher spend per head tended to go with higher satisfaction: a moderate positive association \(Pearson's r = 0\.42; Spearman's rank correlation = 0\.38; 20 councils\)/,
+    );
     expect(s).toMatch(/does not show that one causes the other/);
     expect(associationSentence('a', 'b', 3, 0.9, 0.9)).toMatch(/^Too few councils \(3\)/);
     expect(associationSentence('a', 'b', 30, -0.05, 0)).toMatch(/no meaningful linear association/);
-    expect(associationSentence('a', 'b', 30, -0.6, -0.5)).toMatch(/higher a tended to go with lower b: a strong negative association \(Pearson's r = −0\.60/);
+    expect(associationSentence('a', 'b', 30, -0.6, -0.5)).toMatch(
+      /higher a tended to go with lower b: a strong negative association \(Pearson's r = −0\.60/,
+    );
   });
 });

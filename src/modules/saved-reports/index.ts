@@ -1,4 +1,7 @@
-/** Saved reports: registered users' report definitions, re-computed from the published data on every view; pages and embeds. */
+/**
+ * Saved reports: registered users' report definitions, re-computed from the published data on every view; pages and
+ * embeds.
+ */
 import type { AppModule } from '../../platform/app-types.ts';
 import type { SavedReportsService } from './service.ts';
 import type { Builder } from './builder.ts';

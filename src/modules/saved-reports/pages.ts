@@ -17,8 +17,19 @@ import { reportSections } from './view.ts';
 
 const Field = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
 const BuilderBody = Type.Object({
-  title: Field(), description: Field(2000), chart: Field(20), metric1: Field(), metric2: Field(), metric3: Field(), metric4: Field(),
-  areas: Field(500), group: Field(), groupId: Field(), periods: Field(), visibility: Field(20), _csrf: Field(100),
+  title: Field(),
+  description: Field(2000),
+  chart: Field(20),
+  metric1: Field(),
+  metric2: Field(),
+  metric3: Field(),
+  metric4: Field(),
+  areas: Field(500),
+  group: Field(),
+  groupId: Field(),
+  periods: Field(),
+  visibility: Field(20),
+  _csrf: Field(100),
 });
 const VisibilityBody = Type.Object({ visibility: Type.String({ maxLength: 20 }), _csrf: Field(100) });
 const CsrfBody = Type.Object({ _csrf: Field(100) });
@@ -26,31 +37,55 @@ const CsrfBody = Type.Object({ _csrf: Field(100) });
 const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
 export function savedReportsPages(app: App, reports: SavedReportsService, builder: Builder): void {
-  const signInFirst = (req: FastifyRequest, reply: FastifyReply) => reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+  const signInFirst = (req: FastifyRequest, reply: FastifyReply) =>
+    reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
 
   app.get('/reports', { schema: { hide: true } }, async (req, reply) => {
-    const [list, mine] = await Promise.all([reports.listPublic(), req.user ? reports.mine(req.user) : Promise.resolve(null)]);
+    const [list, mine] = await Promise.all([
+      reports.listPublic(),
+      req.user ? reports.mine(req.user) : Promise.resolve(null),
+    ]);
     reply.header('cache-control', req.user ? 'private, no-store' : 'public, max-age=60').header('vary', 'cookie');
     return reply.view('reports.njk', { title: 'Saved reports', reports: list, mine });
   });
 
-  const builderPage = async (reply: FastifyReply, user: SessionUser, form: BuilderForm, errors: { href: string; text: string; field: string }[] = []) => {
+  const builderPage = async (
+    reply: FastifyReply,
+    user: SessionUser,
+    form: BuilderForm,
+    errors: { href: string; text: string; field: string }[] = [],
+  ) => {
     reply.header('cache-control', 'private, no-store');
     const byField = Object.fromEntries(errors.map((e) => [e.field, e.text]));
-    return reply.view('report-new.njk', { title: errors.length ? 'Error: Build a report' : 'Build a report', form, errors, byField, csrf: user.csrfToken, ...(await builder.options(user, form)) });
+    return reply.view('report-new.njk', {
+      title: errors.length ? 'Error: Build a report' : 'Build a report',
+      form,
+      errors,
+      byField,
+      csrf: user.csrfToken,
+      ...(await builder.options(user, form)),
+    });
   };
 
   app.get('/reports/new', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
     const user = requireRole(req, SIGNED_IN);
-    return builderPage(reply, user, { chart: 'bar', periods: '', visibility: 'private', areas: user.council?.code ?? '' });
+    return builderPage(reply, user, {
+      chart: 'bar',
+      periods: '',
+      visibility: 'private',
+      areas: user.council?.code ?? '',
+    });
   });
 
   app.post('/reports/new', { schema: { hide: true, body: BuilderBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
     const { body, metricFields } = formToBody(req.body);
-    if (metricFields.length === 0) return builderPage(reply.status(400), user, req.body, [{ field: 'metric1', href: '#metric1', text: 'Choose at least one measure' }]);
+    if (metricFields.length === 0)
+      return builderPage(reply.status(400), user, req.body, [
+        { field: 'metric1', href: '#metric1', text: 'Choose at least one measure' },
+      ]);
     try {
       const r = await reports.create(user, body);
       return reply.redirect(`/reports/${r.slug}`, 303);
@@ -59,31 +94,56 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
       const errors = (e.errors.length ? e.errors : [{ field: 'title', message: e.message }]).map((x) => {
         const field = fieldFor(x, metricFields, req.body);
         const label = x.field.replace(/^definition\./, '');
-        return { field, href: `#${field === 'chart' ? 'chart' : field === 'visibility' ? 'visibility' : field}`, text: `${label}${x.value ? ` "${x.value}"` : ''}: ${x.message}` };
+        return {
+          field,
+          href: `#${field === 'chart' ? 'chart' : field === 'visibility' ? 'visibility' : field}`,
+          text: `${label}${x.value ? ` "${x.value}"` : ''}: ${x.message}`,
+        };
       });
       return builderPage(reply.status(400), user, req.body, errors);
     }
   });
 
   /** Public and shared reports are the same for every visitor until data are published: served from the page cache. */
-  const render = async (req: FastifyRequest, reply: FastifyReply, r: SavedReportRow, template: string, extra: (row: SavedReportRow) => object) => {
+  const render = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: SavedReportRow,
+    template: string,
+    extra: (row: SavedReportRow) => object,
+  ) => {
     const build = async () => {
       const v = await reports.view(r);
-      const asAt = v.dataAsAt ? new Date(v.dataAsAt).toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }) + ' UTC' : null;
+      const asAt = v.dataAsAt
+        ? new Date(v.dataAsAt).toLocaleString('en-GB', {
+            day: 'numeric',
+            month: 'long',
+            year: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            timeZone: 'UTC',
+          }) + ' UTC'
+        : null;
       return { title: v.report.title, v, asAt, sections: reportSections(v), origin: origin(req), ...extra(r) };
     };
     if (r.visibility === 'private' || req.user) {
       reply.header('cache-control', 'private, no-store');
       return reply.view(template, await build());
     }
-    reply.header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache').header('vary', 'cookie');
+    reply
+      .header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache')
+      .header('vary', 'cookie');
     return reply.viewCached(`${template}|${r.slug}`, await reports.stamp(r), template, build);
   };
 
   app.get('/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
     const r = await reports.visible(req.params.slug, req.user ?? undefined);
     const owner = reports.isOwner(r, req.user ?? undefined);
-    return render(req, reply, r, 'report.njk', () => ({ isOwner: owner, canDelete: owner || req.user?.role === 'admin', csrf: req.user?.csrfToken ?? null }));
+    return render(req, reply, r, 'report.njk', () => ({
+      isOwner: owner,
+      canDelete: owner || req.user?.role === 'admin',
+      csrf: req.user?.csrfToken ?? null,
+    }));
   });
 
   const visibilityForm = { hide: true, params: SlugParams, body: VisibilityBody };
@@ -106,7 +166,10 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
   // frame it only when the report is shared or public; a private one is framed by this service alone and never cached.
   app.get('/embed/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
     const r = await reports.visible(req.params.slug, req.user ?? undefined);
-    reply.header('content-security-policy', r.visibility === 'private' ? "frame-ancestors 'self'" : 'frame-ancestors *');
+    reply.header(
+      'content-security-policy',
+      r.visibility === 'private' ? "frame-ancestors 'self'" : 'frame-ancestors *',
+    );
     if (r.visibility === 'private') reply.header('x-frame-options', 'SAMEORIGIN');
     return render(req, reply, r, 'embed-report.njk', () => ({}));
   });

@@ -11,7 +11,18 @@ export function createSavedReportsRepository(db: Db) {
     k
       .selectFrom('saved_reports as r')
       .innerJoin('users as u', 'u.id', 'r.owner_user_id')
-      .select(['r.id', 'r.slug', 'r.owner_user_id', 'r.title', 'r.description', 'r.definition', 'r.visibility', 'r.created_at', 'r.updated_at', 'u.name as owner_name']);
+      .select([
+        'r.id',
+        'r.slug',
+        'r.owner_user_id',
+        'r.title',
+        'r.description',
+        'r.definition',
+        'r.visibility',
+        'r.created_at',
+        'r.updated_at',
+        'u.name as owner_name',
+      ]);
 
   return {
     async insert(row: NewSavedReport): Promise<number> {
@@ -19,14 +30,28 @@ export function createSavedReportsRepository(db: Db) {
       return r.id;
     },
 
-    bySlug: (slug: string): Promise<SavedReportRow | undefined> => withOwner().where('r.slug', '=', slug).executeTakeFirst(),
+    bySlug: (slug: string): Promise<SavedReportRow | undefined> =>
+      withOwner().where('r.slug', '=', slug).executeTakeFirst(),
 
-    ofOwner: (userId: number): Promise<SavedReportRow[]> => withOwner().where('r.owner_user_id', '=', userId).orderBy('r.updated_at', 'desc').orderBy('r.id', 'desc').execute(),
+    ofOwner: (userId: number): Promise<SavedReportRow[]> =>
+      withOwner()
+        .where('r.owner_user_id', '=', userId)
+        .orderBy('r.updated_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .execute(),
 
-    listPublic: (limit: number): Promise<SavedReportRow[]> => withOwner().where('r.visibility', '=', 'public').orderBy('r.updated_at', 'desc').orderBy('r.id', 'desc').limit(limit).execute(),
+    listPublic: (limit: number): Promise<SavedReportRow[]> =>
+      withOwner()
+        .where('r.visibility', '=', 'public')
+        .orderBy('r.updated_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(limit)
+        .execute(),
 
-    update: (id: number, row: Partial<Pick<SavedReportsTable, 'title' | 'description' | 'definition' | 'visibility' | 'updated_at'>>) =>
-      k.updateTable('saved_reports').set(row).where('id', '=', id).execute(),
+    update: (
+      id: number,
+      row: Partial<Pick<SavedReportsTable, 'title' | 'description' | 'definition' | 'visibility' | 'updated_at'>>,
+    ) => k.updateTable('saved_reports').set(row).where('id', '=', id).execute(),
 
     delete: (id: number) => k.deleteFrom('saved_reports').where('id', '=', id).execute(),
   };

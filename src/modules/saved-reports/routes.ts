@@ -22,18 +22,53 @@ import type { SavedReportsService } from './service.ts';
 export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
 
 export const REPORT_CSV_COLUMNS = [
-  'report', 'metric', 'metric_title', 'period', 'period_label', 'area', 'area_name', 'chosen', 'in_group', 'applicable', 'value', 'status',
-  'median_of_councils_compared', 'councils_compared', 'unit', 'licence', 'source',
+  'report',
+  'metric',
+  'metric_title',
+  'period',
+  'period_label',
+  'area',
+  'area_name',
+  'chosen',
+  'in_group',
+  'applicable',
+  'value',
+  'status',
+  'median_of_councils_compared',
+  'councils_compared',
+  'unit',
+  'licence',
+  'source',
 ] as const;
 
-/** One tidy row per figure (metric × period × council), with the statistics of the councils compared and the licence. */
+/**
+ * One tidy row per figure (metric × period × council), with the statistics of the councils compared and the licence.
+ */
 export function reportCsvRows(v: ReportViewT): (string | number | null)[][] {
   const metric = new Map(v.metrics.map((m) => [m.id, m]));
   const summary = new Map(v.summaries.map((s) => [`${s.metric}|${s.period}`, s]));
   return v.figures.map((f) => {
     const m = metric.get(f.metric)!;
     const s = summary.get(`${f.metric}|${f.period}`);
-    return [v.report.slug, f.metric, m.title, f.period, f.periodLabel, f.area, f.areaName, String(f.chosen), String(f.inGroup), String(f.applicable), f.value, f.status.join(' '), s?.median ?? null, s?.n ?? null, m.unit, m.source.licence, m.source.attribution ?? m.source.publisher];
+    return [
+      v.report.slug,
+      f.metric,
+      m.title,
+      f.period,
+      f.periodLabel,
+      f.area,
+      f.areaName,
+      String(f.chosen),
+      String(f.inGroup),
+      String(f.applicable),
+      f.value,
+      f.status.join(' '),
+      s?.median ?? null,
+      s?.n ?? null,
+      m.unit,
+      m.source.licence,
+      m.source.attribution ?? m.source.publisher,
+    ];
   });
 }
 
@@ -42,13 +77,23 @@ export function reportCsvRows(v: ReportViewT): (string | number | null)[][] {
  * worked out from the data stamp (publications, groups, the catalogue, the report itself), so a client's copy is
  * current until data are published, and it is answered with 304 without re-computing. Returns true when sent.
  */
-export async function cacheByVisibility(req: FastifyRequest, reply: FastifyReply, r: SavedReportRow, stamp: () => Promise<string>, kind: string): Promise<boolean> {
+export async function cacheByVisibility(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  r: SavedReportRow,
+  stamp: () => Promise<string>,
+  kind: string,
+): Promise<boolean> {
   if (r.visibility === 'private') {
     reply.header('cache-control', 'private, no-store');
     return false;
   }
-  const etag = `W/"${createHash('sha1').update(`${kind}|${await stamp()}`).digest('base64url')}"`;
-  reply.header('etag', etag).header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache');
+  const etag = `W/"${createHash('sha1')
+    .update(`${kind}|${await stamp()}`)
+    .digest('base64url')}"`;
+  reply
+    .header('etag', etag)
+    .header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache');
   if (req.headers['if-none-match'] === etag) {
     await reply.status(304).send();
     return true;
@@ -66,7 +111,8 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
     {
       schema: {
         tags: ['reports'],
-        summary: 'Save a report (registered users; x-csrf-token header): metrics, councils and/or a group, periods and a chart. Figures are re-computed on every view',
+        summary:
+          'Save a report (registered users; x-csrf-token header): metrics, councils and/or a group, periods and a chart. Figures are re-computed on every view',
         body: ReportBody,
         response: { 201: ReportSaved, ...problemResponses(400, 401, 403) },
       },
@@ -101,7 +147,8 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
     {
       schema: {
         tags: ['reports'],
-        summary: 'A saved report with its figures re-computed from the current published data. Private: owner, analysts and administrators; shared and public: anyone with the link',
+        summary:
+          'A saved report with its figures re-computed from the current published data. Private: owner, analysts and administrators; shared and public: anyone with the link',
         params: SlugParams,
         response: { 200: ReportView, 304: NotModified, ...readErrors },
       },
@@ -133,7 +180,9 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
       const v = await reports.view(r);
       reply.header('content-disposition', `attachment; filename="report-${r.slug}.csv"`);
       reply.type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(reportCsvRows(v)).pipe(stringify({ header: true, columns: [...REPORT_CSV_COLUMNS] })));
+      return reply.send(
+        Readable.from(reportCsvRows(v)).pipe(stringify({ header: true, columns: [...REPORT_CSV_COLUMNS] })),
+      );
     },
   );
 
@@ -143,7 +192,10 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
       url: '/api/v1/reports/:slug',
       schema: {
         tags: ['reports'],
-        summary: method === 'PUT' ? 'Change a report: title, description, definition or visibility (its owner; x-csrf-token header)' : 'Change some of a report\'s fields (its owner; x-csrf-token header)',
+        summary:
+          method === 'PUT'
+            ? 'Change a report: title, description, definition or visibility (its owner; x-csrf-token header)'
+            : "Change some of a report's fields (its owner; x-csrf-token header)",
         params: SlugParams,
         body: ReportPatch,
         response: { 200: ReportChanged, ...writeErrors },

@@ -23,7 +23,15 @@ export interface SectionModel {
   caption: string;
   sentence: string | null;
   table: TableModel;
-  metrics: { title: string; id: string; caveats: string | null; source: string; url: string | null; licence: string; polarity: string }[];
+  metrics: {
+    title: string;
+    id: string;
+    caveats: string | null;
+    source: string;
+    url: string | null;
+    licence: string;
+    polarity: string;
+  }[];
 }
 
 const statusWords = (codes: string[]): string => codes.map((c) => (isStatusCode(c) ? STATUS_CODES[c] : c)).join('; ');
@@ -35,9 +43,22 @@ const cell = (f: Figure | undefined, m: Metric): string => {
   return `${formatValue(f.value, m.decimalPlaces, m.unit)}${f.status.length ? ` [${f.status.join(', ')}]` : ''}`;
 };
 
-const polarityWords = (p: string): string => (p === 'higher-is-better' ? 'Higher is better' : p === 'lower-is-better' ? 'Lower is better' : 'Neither higher nor lower is better in itself');
+const polarityWords = (p: string): string =>
+  p === 'higher-is-better'
+    ? 'Higher is better'
+    : p === 'lower-is-better'
+      ? 'Lower is better'
+      : 'Neither higher nor lower is better in itself';
 
-const aboutMetric = (m: Metric) => ({ title: m.title, id: m.id, caveats: m.caveats, source: (m.source.attribution ?? m.source.publisher).replace(/\.+$/, ''), url: m.source.url, licence: m.source.licence, polarity: polarityWords(m.polarity) });
+const aboutMetric = (m: Metric) => ({
+  title: m.title,
+  id: m.id,
+  caveats: m.caveats,
+  source: (m.source.attribution ?? m.source.publisher).replace(/\.+$/, ''),
+  url: m.source.url,
+  licence: m.source.licence,
+  polarity: polarityWords(m.polarity),
+});
 
 function barSection(v: ReportViewT, m: Metric): SectionModel | null {
   const p = m.periods.at(-1);
@@ -45,21 +66,47 @@ function barSection(v: ReportViewT, m: Metric): SectionModel | null {
   const figs = v.figures.filter((f) => f.metric === m.id && f.period === p.period);
   const s = v.summaries.find((x) => x.metric === m.id && x.period === p.period);
   const sign = m.polarity === 'lower-is-better' ? 1 : -1;
-  const shown = figs.filter((f) => f.applicable).sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)) || a.areaName.localeCompare(b.areaName));
+  const shown = figs
+    .filter((f) => f.applicable)
+    .sort(
+      (a, b) =>
+        (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)) ||
+        a.areaName.localeCompare(b.areaName),
+    );
   const chosen = figs.filter((f) => f.chosen).map((f) => f.areaName);
   const bars: Bar[] = shown.map((f) => ({ label: f.areaName, value: f.value, emphasis: f.chosen }));
-  if (s?.median !== null && s?.median !== undefined) bars.push({ label: 'Median of the councils compared', value: s.median, note: 'median' });
-  const medianText = s ? `the median of the ${s.n} councils compared is ${formatValue(s.median, m.decimalPlaces, m.unit)} (${s.countWithData} with a figure)` : '';
+  if (s?.median !== null && s?.median !== undefined)
+    bars.push({ label: 'Median of the councils compared', value: s.median, note: 'median' });
+  const medianText = s
+    ? `the median of the ${s.n} councils compared is ${formatValue(s.median, m.decimalPlaces, m.unit)} (${s.countWithData} with a figure)`
+    : '';
   const title = `${m.title}, ${p.label}`;
   return {
     heading: title,
-    chart: renderBarChart({ title, description: `${chosen.length ? `${chosen.join(', ')} highlighted; ` : ''}${medianText}.`, unit: m.unit, decimalPlaces: m.decimalPlaces, bars }),
+    chart: renderBarChart({
+      title,
+      description: `${chosen.length ? `${chosen.join(', ')} highlighted; ` : ''}${medianText}.`,
+      unit: m.unit,
+      decimalPlaces: m.decimalPlaces,
+      bars,
+    }),
     caption: `One bar per council${m.polarity === 'not-applicable' ? ', highest first' : ', best first'}${chosen.length ? `; ${chosen.join(', ')} marked ▶ and patterned` : ''}; the last bar is the median. The table has the same figures.`,
     sentence: medianText ? `${medianText.charAt(0).toUpperCase()}${medianText.slice(1)}.` : null,
     table: {
       caption: `${title} (${m.unit})`,
       head: ['Council', 'Value'],
-      rows: [...shown, ...figs.filter((f) => !f.applicable)].map((f) => ({ cells: [f.areaName, cell(f, m)], chosen: f.chosen })).concat(s ? [{ cells: ['Median of the councils compared', formatValue(s.median, m.decimalPlaces, m.unit)], chosen: false }] : []),
+      rows: [...shown, ...figs.filter((f) => !f.applicable)]
+        .map((f) => ({ cells: [f.areaName, cell(f, m)], chosen: f.chosen }))
+        .concat(
+          s
+            ? [
+                {
+                  cells: ['Median of the councils compared', formatValue(s.median, m.decimalPlaces, m.unit)],
+                  chosen: false,
+                },
+              ]
+            : [],
+        ),
     },
     metrics: [aboutMetric(m)],
   };
@@ -68,7 +115,8 @@ function barSection(v: ReportViewT, m: Metric): SectionModel | null {
 function trendSection(v: ReportViewT, m: Metric): SectionModel | null {
   if (m.periods.length === 0) return null;
   const chosen = v.areas.filter((a) => v.figures.some((f) => f.metric === m.id && f.area === a.code));
-  const at = (code: string, period: string) => v.figures.find((f) => f.metric === m.id && f.period === period && f.area === code);
+  const at = (code: string, period: string) =>
+    v.figures.find((f) => f.metric === m.id && f.period === period && f.area === code);
   const median = (period: string) => v.summaries.find((s) => s.metric === m.id && s.period === period)?.median ?? null;
   const withMedian = v.group !== null || chosen.length > 1;
   const medianName = v.group ? `Median of ${v.group.name}` : 'Median of the councils shown';
@@ -82,8 +130,14 @@ function trendSection(v: ReportViewT, m: Metric): SectionModel | null {
       unit: m.unit,
       decimalPlaces: m.decimalPlaces,
       series: [
-        ...chosen.map((a, i) => ({ name: a.name, emphasis: i === 0, points: m.periods.map((p) => ({ label: p.label, value: usable(at(a.code, p.period)) })) })),
-        ...(withMedian ? [{ name: medianName, points: m.periods.map((p) => ({ label: p.label, value: median(p.period) })) }] : []),
+        ...chosen.map((a, i) => ({
+          name: a.name,
+          emphasis: i === 0,
+          points: m.periods.map((p) => ({ label: p.label, value: usable(at(a.code, p.period)) })),
+        })),
+        ...(withMedian
+          ? [{ name: medianName, points: m.periods.map((p) => ({ label: p.label, value: median(p.period) })) }]
+          : []),
       ],
     }),
     caption: `A line for each chosen council${chosen.length ? ` (${chosen[0]!.name} thick, with markers and labelled; each other line has its own dash pattern, named in the key)` : ''}${withMedian ? `, and one for the ${medianName.toLowerCase()}` : ''}. The table has the same figures.`,
@@ -91,7 +145,14 @@ function trendSection(v: ReportViewT, m: Metric): SectionModel | null {
     table: {
       caption: `${title} (${m.unit})`,
       head: ['Period', ...chosen.map((a) => a.name), ...(withMedian ? [medianName] : [])],
-      rows: m.periods.map((p) => ({ cells: [p.label, ...chosen.map((a) => cell(at(a.code, p.period), m)), ...(withMedian ? [formatValue(median(p.period), m.decimalPlaces, m.unit)] : [])], chosen: false })),
+      rows: m.periods.map((p) => ({
+        cells: [
+          p.label,
+          ...chosen.map((a) => cell(at(a.code, p.period), m)),
+          ...(withMedian ? [formatValue(median(p.period), m.decimalPlaces, m.unit)] : []),
+        ],
+        chosen: false,
+      })),
     },
     metrics: [aboutMetric(m)],
   };
@@ -113,17 +174,28 @@ function scatterSection(v: ReportViewT): SectionModel | null {
     byArea.set(f.area, e);
   }
   const ok = (f: Figure | undefined): f is Figure & { value: number } => !!f && f.applicable && f.value !== null;
-  const points = [...byArea.values()].filter((e) => ok(e.x) && ok(e.y)).map((e) => ({ label: e.name, x: e.x!.value!, y: e.y!.value!, emphasis: e.chosen }));
+  const points = [...byArea.values()]
+    .filter((e) => ok(e.x) && ok(e.y))
+    .map((e) => ({ label: e.name, x: e.x!.value!, y: e.y!.value!, emphasis: e.chosen }));
   const title = `${my.title} (${sc.y.periodLabel}) against ${mx.title} (${sc.x.periodLabel})`;
   return {
     heading: title,
-    chart: renderScatterChart({ title, description: sc.sentence, x: { title: `${mx.title}, ${sc.x.periodLabel}`, unit: mx.unit, decimalPlaces: mx.decimalPlaces }, y: { title: `${my.title}, ${sc.y.periodLabel}`, unit: my.unit, decimalPlaces: my.decimalPlaces }, points }),
-    caption: 'One point per council with both figures; the chosen councils are labelled diamonds. No line is fitted. The table has the same figures.',
+    chart: renderScatterChart({
+      title,
+      description: sc.sentence,
+      x: { title: `${mx.title}, ${sc.x.periodLabel}`, unit: mx.unit, decimalPlaces: mx.decimalPlaces },
+      y: { title: `${my.title}, ${sc.y.periodLabel}`, unit: my.unit, decimalPlaces: my.decimalPlaces },
+      points,
+    }),
+    caption:
+      'One point per council with both figures; the chosen councils are labelled diamonds. No line is fitted. The table has the same figures.',
     sentence: sc.sentence,
     table: {
       caption: title,
       head: ['Council', `${mx.title} (${mx.unit})`, `${my.title} (${my.unit})`],
-      rows: [...byArea.values()].sort((a, b) => Number(b.chosen) - Number(a.chosen) || a.name.localeCompare(b.name)).map((e) => ({ cells: [e.name, cell(e.x, mx), cell(e.y, my)], chosen: e.chosen })),
+      rows: [...byArea.values()]
+        .sort((a, b) => Number(b.chosen) - Number(a.chosen) || a.name.localeCompare(b.name))
+        .map((e) => ({ cells: [e.name, cell(e.x, mx), cell(e.y, my)], chosen: e.chosen })),
     },
     metrics: [aboutMetric(mx), aboutMetric(my)],
   };

@@ -15,7 +15,13 @@ export interface CouncilFigure {
 
 export type Aggregate = { value: number; method: string } | { value: null; reason: string };
 
-const SCALES: Record<string, number> = { percentage: 100, 'rate-per-1000': 1000, 'rate-per-10000': 10_000, 'rate-per-100000': 100_000, ratio: 1 };
+const SCALES: Record<string, number> = {
+  percentage: 100,
+  'rate-per-1000': 1000,
+  'rate-per-10000': 10_000,
+  'rate-per-100000': 100_000,
+  ratio: 1,
+};
 
 /** The councils of one tier that together cover England once: upper tier where the metric applies to counties. */
 export function aggregationTier(applicable: string[]): string[] {
@@ -27,8 +33,16 @@ export function aggregateEngland(unitType: string, figures: CouncilFigure[], exp
   const withRatio = figures.filter((f) => f.numerator !== null && f.denominator !== null && f.denominator > 0);
   if (scale !== undefined && withRatio.length > 0) {
     // The stored values must be numerator ÷ denominator × scale, or the sum would not be the same measure.
-    const consistent = withRatio.every((f) => f.value === null || Math.abs((f.numerator! / f.denominator!) * scale - f.value) <= Math.max(0.051, Math.abs(f.value) * 0.005));
-    if (!consistent) return { value: null, reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into an England rate` };
+    const consistent = withRatio.every(
+      (f) =>
+        f.value === null ||
+        Math.abs((f.numerator! / f.denominator!) * scale - f.value) <= Math.max(0.051, Math.abs(f.value) * 0.005),
+    );
+    if (!consistent)
+      return {
+        value: null,
+        reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into an England rate`,
+      };
     const num = withRatio.reduce((s, f) => s + f.numerator!, 0);
     const den = withRatio.reduce((s, f) => s + f.denominator!, 0);
     return {
@@ -38,8 +52,19 @@ export function aggregateEngland(unitType: string, figures: CouncilFigure[], exp
   }
   if (unitType === 'count') {
     const withValue = figures.filter((f) => f.value !== null);
-    if (withValue.length < expectedCouncils) return { value: null, reason: `a total needs every council; ${withValue.length} of ${expectedCouncils} have a figure` };
-    return { value: withValue.reduce((s, f) => s + f.value!, 0), method: `England aggregate: sum over all ${expectedCouncils} councils` };
+    if (withValue.length < expectedCouncils)
+      return {
+        value: null,
+        reason: `a total needs every council; ${withValue.length} of ${expectedCouncils} have a figure`,
+      };
+    return {
+      value: withValue.reduce((s, f) => s + f.value!, 0),
+      method: `England aggregate: sum over all ${expectedCouncils} councils`,
+    };
   }
-  return { value: null, reason: 'the publisher gives no England figure and the councils\' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)' };
+  return {
+    value: null,
+    reason:
+      "the publisher gives no England figure and the councils' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)",
+  };
 }

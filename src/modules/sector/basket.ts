@@ -107,7 +107,10 @@ export function createBaskets(db: Db, deps: { metrics: MetricsService; areas: Ar
     if (b.baseline === 'latest') {
       throw invalidParameter('baseline', 'must be a date or year before the latest period, not latest', q.baseline);
     }
-    const found = await metricsByCodes(db, b.metrics.map((m) => m.metric));
+    const found = await metricsByCodes(
+      db,
+      b.metrics.map((m) => m.metric),
+    );
     const byCode = new Map(found.map((m) => [m.code, m]));
     const england = englandArea ? columnsBuilder() : undefined;
     const coverage = await coverageOf(

@@ -38,7 +38,16 @@ export interface CouncilMetric {
  * is taken from a single predecessor that has one (said so), never from several (the boundaries changed).
  */
 export function councilDirection(c: CouncilMetric): MetricDirection {
-  const { m: { metric, info }, entry: e, b, periods, get, focus, predecessors, cache } = c;
+  const {
+    m: { metric, info },
+    entry: e,
+    b,
+    periods,
+    get,
+    focus,
+    predecessors,
+    cache,
+  } = c;
   const applies = metric.applicableAreaTypes;
   if (!applies.includes(focus.type)) {
     return {
@@ -55,27 +64,31 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
     };
   }
   const own = c.own ?? seriesFrom(periods, get, metric.id, focus.id);
-  const withPredecessor: SeriesSource = predecessors.length === 0 ? own : {
-    periods,
-    point(pid) {
-      const mine = own.point(pid);
-      if (mine) return mine;
-      const from = predecessors
-        .map((p) => ({ p, o: get(metric.id, pid, p.id) }))
-        .filter((x) => x.o && x.o.value !== null);
-      if (from.length !== 1) return undefined;
-      const { p, o } = from[0]!;
-      const note = `the figure of ${p.name} (${p.code}), which ${focus.name} replaced`;
-      const { value, status, lci, uci } = o!;
-      return { value, status, lci, uci, source: 'predecessor', method: null, note };
-    },
-  };
+  const withPredecessor: SeriesSource =
+    predecessors.length === 0
+      ? own
+      : {
+          periods,
+          point(pid) {
+            const mine = own.point(pid);
+            if (mine) return mine;
+            const from = predecessors
+              .map((p) => ({ p, o: get(metric.id, pid, p.id) }))
+              .filter((x) => x.o && x.o.value !== null);
+            if (from.length !== 1) return undefined;
+            const { p, o } = from[0]!;
+            const note = `the figure of ${p.name} (${p.code}), which ${focus.name} replaced`;
+            const { value, status, lci, uci } = o!;
+            return { value, status, lci, uci, source: 'predecessor', method: null, note };
+          },
+        };
   const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`, cache);
   if (!r.baseline && r.latest && predecessors.length > 0) {
     const replaced = predecessors.map((p) => `${p.name} (${p.code})`).join(', ');
-    const why = predecessors.length > 1
-      ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline'
-      : 'the predecessor has no figure for the baseline';
+    const why =
+      predecessors.length > 1
+        ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline'
+        : 'the predecessor has no figure for the baseline';
     r.reason = `${focus.name} began on ${predecessors[0]!.effectiveDate}, replacing ${replaced}; ${why}`;
   }
   return r;
@@ -97,7 +110,14 @@ export async function councilDirections(
   for (const m of group?.members ?? []) areaIds.add(m.id);
   const predecessors = (await areas.predecessorsOf([focus.id])).get(focus.id) ?? [];
   for (const x of predecessors) areaIds.add(x.id);
-  const index = indexSeries(await observationColumns(db, found.map((m) => m.id), [...areaIds]), periodsOf);
+  const index = indexSeries(
+    await observationColumns(
+      db,
+      found.map((m) => m.id),
+      [...areaIds],
+    ),
+    periodsOf,
+  );
   const get = index.point;
   return eachEntry(p, (e, metric) => {
     const periods = periodsOf(metric.id);

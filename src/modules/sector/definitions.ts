@@ -7,11 +7,19 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FieldError } from '../../platform/errors.ts';
 
-const Id = Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 80, description: 'lower-case words joined by hyphens' });
+const Id = Type.String({
+  pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$',
+  maxLength: 80,
+  description: 'lower-case words joined by hyphens',
+});
 const Version = Type.String({ pattern: '^[A-Za-z0-9.]+$', maxLength: 40 });
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-/** A point in time that picks each metric's period: the period containing the date (the nearest if none), or the latest. */
-export const PeriodAnchor = Type.Union([Type.Literal('latest'), DateText], { description: '"latest" or a date (YYYY-MM-DD) inside the period wanted' });
+/**
+ * A point in time that picks each metric's period: the period containing the date (the nearest if none), or the latest.
+ */
+export const PeriodAnchor = Type.Union([Type.Literal('latest'), DateText], {
+  description: '"latest" or a date (YYYY-MM-DD) inside the period wanted',
+});
 
 export const BasketMetric = Type.Object(
   {
@@ -48,7 +56,11 @@ export function schemaProblems(schema: TSchema, value: unknown): FieldError[] {
   const seen = new Set<string>();
   const out: FieldError[] = [];
   for (const e of Value.Errors(schema, value)) {
-    const field = e.path.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.') || '(root)';
+    const field =
+      e.path
+        .replace(/^\//, '')
+        .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+        .replace(/\//g, '.') || '(root)';
     if (seen.has(field)) continue;
     seen.add(field);
     const v = e.value;
@@ -72,18 +84,50 @@ export function basketProblems(raw: unknown, catalogue: CatalogueView): FieldErr
   b.metrics.forEach((m, i) => {
     const at = `metrics[${i}]`;
     const known = catalogue.metric(m.metric);
-    if (!known) problems.push({ field: `${at}.metric`, value: m.metric, message: 'is not a metric in the catalogue (load its data first, or correct the id)' });
-    else if (known.periods === 0) problems.push({ field: `${at}.metric`, value: m.metric, message: 'has no published data' });
+    if (!known)
+      problems.push({
+        field: `${at}.metric`,
+        value: m.metric,
+        message: 'is not a metric in the catalogue (load its data first, or correct the id)',
+      });
+    else if (known.periods === 0)
+      problems.push({ field: `${at}.metric`, value: m.metric, message: 'has no published data' });
     const earlier = seen.get(m.metric);
-    if (earlier !== undefined) problems.push({ field: `${at}.metric`, value: m.metric, message: `is already in the basket at metrics[${earlier}]` });
+    if (earlier !== undefined)
+      problems.push({
+        field: `${at}.metric`,
+        value: m.metric,
+        message: `is already in the basket at metrics[${earlier}]`,
+      });
     seen.set(m.metric, i);
     const theme = m.theme ?? known?.topic ?? undefined;
-    if (m.theme !== undefined && !catalogue.themes.has(m.theme)) problems.push({ field: `${at}.theme`, value: m.theme, message: `is not a service area; use one of ${[...catalogue.themes].join(', ')}` });
-    if (known && theme === 'context') problems.push({ field: `${at}.theme`, value: theme, message: 'context measures (population, deprivation) describe the setting, not performance; they cannot be in a direction-of-travel basket' });
+    if (m.theme !== undefined && !catalogue.themes.has(m.theme))
+      problems.push({
+        field: `${at}.theme`,
+        value: m.theme,
+        message: `is not a service area; use one of ${[...catalogue.themes].join(', ')}`,
+      });
+    if (known && theme === 'context')
+      problems.push({
+        field: `${at}.theme`,
+        value: theme,
+        message:
+          'context measures (population, deprivation) describe the setting, not performance; they cannot be in a direction-of-travel basket',
+      });
     const baseline = m.baseline ?? b.baseline;
     const latest = m.latest ?? b.latest;
-    if (baseline === 'latest') problems.push({ field: `${at}.baseline`, value: baseline, message: 'the baseline must be a date before the comparison period, not latest' });
-    else if (latest !== 'latest' && baseline >= latest) problems.push({ field: `${at}.baseline`, value: baseline, message: `must be before the comparison date ${latest}` });
+    if (baseline === 'latest')
+      problems.push({
+        field: `${at}.baseline`,
+        value: baseline,
+        message: 'the baseline must be a date before the comparison period, not latest',
+      });
+    else if (latest !== 'latest' && baseline >= latest)
+      problems.push({
+        field: `${at}.baseline`,
+        value: baseline,
+        message: `must be before the comparison date ${latest}`,
+      });
   });
   return problems;
 }

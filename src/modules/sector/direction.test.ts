@@ -16,15 +16,33 @@ import { DefinitionError } from './index.ts';
 import { servicesFor } from '../../app/services.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DEFAULT = JSON.parse(readFileSync(path.join(here, 'baskets', 'sector-key.json'), 'utf8')) as { metrics: { metric: string }[] };
+const DEFAULT = JSON.parse(readFileSync(path.join(here, 'baskets', 'sector-key.json'), 'utf8')) as {
+  metrics: { metric: string }[];
+};
 
 /** Fixture series for England and two councils, built to exercise each rule. */
 const METRICS = [
-  testMetric('t.rate', { title: 'Rate with intervals', unitType: 'percentage', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
-  testMetric('t.lower', { title: 'Lower is better', polarity: 'lower-is-better', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
-  testMetric('t.nopol', { title: 'No polarity', polarity: 'not-applicable', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.rate', {
+    title: 'Rate with intervals',
+    unitType: 'percentage',
+    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+  }),
+  testMetric('t.lower', {
+    title: 'Lower is better',
+    polarity: 'lower-is-better',
+    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+  }),
+  testMetric('t.nopol', {
+    title: 'No polarity',
+    polarity: 'not-applicable',
+    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+  }),
   testMetric('t.break', { title: 'Break in series', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
-  testMetric('t.ratio', { title: 'Aggregated from numerators', unitType: 'percentage', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.ratio', {
+    title: 'Aggregated from numerators',
+    unitType: 'percentage',
+    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+  }),
   testMetric('t.gap', { title: 'Missing baseline year', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
 ];
 const E = 'E92000001';
@@ -35,9 +53,21 @@ describe('sector: direction of travel', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    const oflog = await runImport(db, { adapter: oflogAscAdapter, files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')], publish: true });
+    const oflog = await runImport(db, {
+      adapter: oflogAscAdapter,
+      files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')],
+      publish: true,
+    });
     if (oflog.state !== 'published') throw new Error(oflog.message);
-    const upper = (await db.kysely.selectFrom('areas').select('code').where('type', 'in', ['E06', 'E08', 'E09', 'E10']).where('valid_to', 'is', null).where('valid_from', '<=', '2019-04-01').execute()).map((r) => r.code);
+    const upper = (
+      await db.kysely
+        .selectFrom('areas')
+        .select('code')
+        .where('type', 'in', ['E06', 'E08', 'E09', 'E10'])
+        .where('valid_to', 'is', null)
+        .where('valid_from', '<=', '2019-04-01')
+        .execute()
+    ).map((r) => r.code);
     const rows: FixtureRow[] = [
       ['t.rate', E, 2019, 50, { lci: 48, uci: 52 }],
       ['t.rate', E, 2023, 51, { lci: 49, uci: 53 }],
@@ -59,7 +89,13 @@ describe('sector: direction of travel', () => {
       rows.push(['t.ratio', code, 2023, 60, { numerator: 60, denominator: 100 }]);
     });
     const fixture = await runImport(db, { adapter: fixtureAdapter(METRICS, rows), files: [], publish: true });
-    if (fixture.state !== 'published') throw new Error(`${fixture.message} ${fixture.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
+    if (fixture.state !== 'published')
+      throw new Error(
+        `${fixture.message} ${fixture.errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; ')}`,
+      );
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -75,18 +111,34 @@ describe('sector: direction of travel', () => {
     baseline: '2019-10-01',
     latest: 'latest',
     tolerance: 0.02,
-    metrics: ['t.rate', 't.lower', 't.nopol', 't.break', 't.ratio', 't.gap', 'oflog.asc5'].map((metric) => ({ metric, why: 'test' })),
+    metrics: ['t.rate', 't.lower', 't.nopol', 't.break', 't.ratio', 't.gap', 'oflog.asc5'].map((metric) => ({
+      metric,
+      why: 'test',
+    })),
     ...over,
   });
 
   it('refuses a basket naming unknown metrics, context measures, duplicates or a baseline after the comparison, naming the JSON path', async () => {
     const s = servicesFor(db).sector;
-    const bad = basket({ metrics: [{ metric: 'no.such', why: 'x' }, { metric: 't.rate', why: 'x' }, { metric: 't.rate', why: 'y', baseline: '2030-01-01', latest: '2020-01-01' }, { metric: 't.lower', why: 'z', theme: 'nonsense' }], tolerance: 2 });
+    const bad = basket({
+      metrics: [
+        { metric: 'no.such', why: 'x' },
+        { metric: 't.rate', why: 'x' },
+        { metric: 't.rate', why: 'y', baseline: '2030-01-01', latest: '2020-01-01' },
+        { metric: 't.lower', why: 'z', theme: 'nonsense' },
+      ],
+      tolerance: 2,
+    });
     await expect(s.loadBasket(bad)).rejects.toBeInstanceOf(DefinitionError);
     const err = (await s.loadBasket(bad).catch((e: unknown) => e)) as DefinitionError;
     expect(err.problems.map((p) => p.field)).toEqual(['tolerance']);
     const err2 = (await s.loadBasket({ ...bad, tolerance: 0.02 }).catch((e: unknown) => e)) as DefinitionError;
-    expect(err2.problems.map((p) => `${p.field} ${p.value}`)).toEqual(['metrics[0].metric no.such', 'metrics[2].metric t.rate', 'metrics[2].baseline 2030-01-01', 'metrics[3].theme nonsense']);
+    expect(err2.problems.map((p) => `${p.field} ${p.value}`)).toEqual([
+      'metrics[0].metric no.such',
+      'metrics[2].metric t.rate',
+      'metrics[2].baseline 2030-01-01',
+      'metrics[3].theme nonsense',
+    ]);
   });
 
   it('stores a basket once per version and refuses a changed basket under the same version', async () => {
@@ -94,7 +146,9 @@ describe('sector: direction of travel', () => {
     expect(await s.loadBasket(basket())).toMatchObject({ state: 'loaded' });
     expect(await s.loadBasket(basket())).toMatchObject({ state: 'unchanged' });
     await expect(s.loadBasket(basket({ tolerance: 0.05 }))).rejects.toThrow(/already loaded with different content/);
-    expect((await app.inject('/api/v1/sector/baskets')).json().baskets.map((b: { id: string }) => b.id)).toContain('test-basket@1');
+    expect((await app.inject('/api/v1/sector/baskets')).json().baskets.map((b: { id: string }) => b.id)).toContain(
+      'test-basket@1',
+    );
   });
 
   it('GET /api/v1/sector/direction-of-travel.json classifies England by polarity, intervals, tolerance and breaks, with reasons', async () => {
@@ -102,54 +156,123 @@ describe('sector: direction of travel', () => {
     expect(res.statusCode).toBe(200);
     const r = res.json();
     const by = Object.fromEntries(r.metrics.map((m: { metric: { id: string } }) => [m.metric.id, m]));
-    expect(by['t.rate']).toMatchObject({ classification: 'no-change', reason: 'confidence intervals overlap', baseline: { label: '2019/20', value: 50, source: 'publisher' }, latest: { label: '2023/24', value: 51 } });
-    expect(by['t.lower']).toMatchObject({ classification: 'worsened', change: 1, reason: 'beyond tolerance (10% ≥ 2%)' });
+    expect(by['t.rate']).toMatchObject({
+      classification: 'no-change',
+      reason: 'confidence intervals overlap',
+      baseline: { label: '2019/20', value: 50, source: 'publisher' },
+      latest: { label: '2023/24', value: 51 },
+    });
+    expect(by['t.lower']).toMatchObject({
+      classification: 'worsened',
+      change: 1,
+      reason: 'beyond tolerance (10% ≥ 2%)',
+    });
     expect(by['t.nopol']).toMatchObject({ classification: 'decreased', reason: expect.stringMatching(/no polarity/) });
-    expect(by['t.break']).toMatchObject({ classification: 'not-comparable', reason: expect.stringMatching(/break in series at 2021\/22/) });
-    expect(by['t.gap'].baseline).toMatchObject({ label: '2017/18', note: expect.stringMatching(/no figure for the period including 2019-10-01; the nearest available, 2017\/18/) });
-    expect(by['t.ratio']).toMatchObject({ classification: 'improved', baseline: { source: 'aggregate', method: expect.stringMatching(/sum of numerators ÷ sum of denominators over \d+ of \d+ councils/) } });
-    expect(by['oflog.asc5']).toMatchObject({ classification: 'no-data', reason: expect.stringMatching(/no England figure/) });
-    expect(r.summary.overall).toMatchObject({ metrics: 7, classified: 4, improved: 2, worsened: 1, noChange: 1, noPolarity: 1, notComparable: 1, noData: 1 });
+    expect(by['t.break']).toMatchObject({
+      classification: 'not-comparable',
+      reason: expect.stringMatching(/break in series at 2021\/22/),
+    });
+    expect(by['t.gap'].baseline).toMatchObject({
+      label: '2017/18',
+      note: expect.stringMatching(/no figure for the period including 2019-10-01; the nearest available, 2017\/18/),
+    });
+    expect(by['t.ratio']).toMatchObject({
+      classification: 'improved',
+      baseline: {
+        source: 'aggregate',
+        method: expect.stringMatching(/sum of numerators ÷ sum of denominators over \d+ of \d+ councils/),
+      },
+    });
+    expect(by['oflog.asc5']).toMatchObject({
+      classification: 'no-data',
+      reason: expect.stringMatching(/no England figure/),
+    });
+    expect(r.summary.overall).toMatchObject({
+      metrics: 7,
+      classified: 4,
+      improved: 2,
+      worsened: 1,
+      noChange: 1,
+      noPolarity: 1,
+      notComparable: 1,
+      noData: 1,
+    });
     expect(r.methodology.join(' ')).toMatch(/never a mean of rates/);
   });
 
-  it('a council is compared with its own baseline, taking a single predecessor\'s figure and saying so, and with a group', async () => {
-    const r = (await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket&area=E06000065&group=type:E06')).json();
+  it("a council is compared with its own baseline, taking a single predecessor's figure and saying so, and with a group", async () => {
+    const r = (
+      await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket&area=E06000065&group=type:E06')
+    ).json();
     const asc5 = r.metrics.find((m: { metric: { id: string } }) => m.metric.id === 'oflog.asc5');
-    expect(asc5.baseline).toMatchObject({ source: 'predecessor', label: '2019/20', note: expect.stringMatching(/North Yorkshire \(E10000023\)/) });
+    expect(asc5.baseline).toMatchObject({
+      source: 'predecessor',
+      label: '2019/20',
+      note: expect.stringMatching(/North Yorkshire \(E10000023\)/),
+    });
     expect(asc5.group).toMatchObject({ id: 'type:E06', compared: expect.any(Number) });
     const t = (await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket&area=E08000009')).json();
-    expect(t.metrics.find((m: { metric: { id: string } }) => m.metric.id === 't.rate')).toMatchObject({ classification: 'improved', reason: 'confidence intervals do not overlap' });
+    expect(t.metrics.find((m: { metric: { id: string } }) => m.metric.id === 't.rate')).toMatchObject({
+      classification: 'improved',
+      reason: 'confidence intervals do not overlap',
+    });
   });
 
   it('GET /api/v1/sector/direction-of-travel.csv gives one row per metric; bad parameters name the field', async () => {
     const res = await app.inject('/api/v1/sector/direction-of-travel.csv?basket=test-basket');
     expect(res.statusCode).toBe(200);
     expect(parse(res.body, { columns: true })).toHaveLength(7);
-    for (const [q, field] of [['basket=nope', 'basket'], ['basket=test-basket&area=Trafford', 'area'], ['basket=test-basket&baseline=2019/21', 'baseline'], ['basket=test-basket&colour=red', 'colour']]) {
+    for (const [q, field] of [
+      ['basket=nope', 'basket'],
+      ['basket=test-basket&area=Trafford', 'area'],
+      ['basket=test-basket&baseline=2019/21', 'baseline'],
+      ['basket=test-basket&colour=red', 'colour'],
+    ]) {
       const bad = await app.inject(`/api/v1/sector/direction-of-travel.json?${q}`);
       expect(bad.statusCode, q).toBe(400);
       expect(bad.json().errors[0].field, q).toBe(field);
     }
   });
 
-  it('the same analysis for every council agrees with each council\'s own run, and counts councils per measure', async () => {
+  it("the same analysis for every council agrees with each council's own run, and counts councils per measure", async () => {
     const s = servicesFor(db).sector;
     const all = await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2 });
     // Read in a worker thread on its own connection (as large baskets are on SQLite): the same results.
-    expect(await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2, readerThread: true })).toEqual(all);
+    expect(
+      await s.directionForEveryCouncil({ basket: 'test-basket' }, { detail: true, chunk: 2, readerThread: true }),
+    ).toEqual(all);
     for (const code of ['E06000065', 'E08000009', 'E07000223']) {
       const own = await s.directionOfTravel({ basket: 'test-basket', area: code });
       const mine = all.councils.find((c) => c.code === code)!;
       expect(mine.summary, code).toEqual(own.summary);
-      expect(all.detail!.filter((d) => d.area.code === code).map((d) => [d.metric.id, d.classification, d.reason]), code).toEqual(own.metrics.map((m) => [m.metric.id, m.classification, m.reason]));
+      expect(
+        all.detail!.filter((d) => d.area.code === code).map((d) => [d.metric.id, d.classification, d.reason]),
+        code,
+      ).toEqual(own.metrics.map((m) => [m.metric.id, m.classification, m.reason]));
     }
-    const live = await db.kysely.selectFrom('areas').select('code').where('type', 'in', ['E06', 'E07', 'E08', 'E09', 'E10']).where('valid_to', 'is', null).execute();
+    const live = await db.kysely
+      .selectFrom('areas')
+      .select('code')
+      .where('type', 'in', ['E06', 'E07', 'E08', 'E09', 'E10'])
+      .where('valid_to', 'is', null)
+      .execute();
     expect(all.councils).toHaveLength(live.length);
     // t.ratio: every upper-tier council of 2019 went from 50 + (i mod 10) to 60; 59 → 60 is within the 2% tolerance.
-    const upper = (await db.kysely.selectFrom('areas').select('code').where('type', 'in', ['E06', 'E08', 'E09', 'E10']).where('valid_to', 'is', null).where('valid_from', '<=', '2019-04-01').execute()).map((r) => r.code);
+    const upper = (
+      await db.kysely
+        .selectFrom('areas')
+        .select('code')
+        .where('type', 'in', ['E06', 'E08', 'E09', 'E10'])
+        .where('valid_to', 'is', null)
+        .where('valid_from', '<=', '2019-04-01')
+        .execute()
+    ).map((r) => r.code);
     const ratio = all.metrics.find((m) => m.id === 't.ratio')!;
-    expect(ratio.councils).toMatchObject({ improved: upper.filter((_, i) => i % 10 !== 9).length, noChange: upper.filter((_, i) => i % 10 === 9).length, worsened: 0 });
+    expect(ratio.councils).toMatchObject({
+      improved: upper.filter((_, i) => i % 10 !== 9).length,
+      noChange: upper.filter((_, i) => i % 10 === 9).length,
+      worsened: 0,
+    });
     const applicable = live.filter((c) => !c.code.startsWith('E07')).length;
     expect(ratio.councils.metrics).toBe(applicable);
 
@@ -157,17 +280,32 @@ describe('sector: direction of travel', () => {
     expect(csv.statusCode).toBe(200);
     const rows = parse(csv.body, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(live.length);
-    expect(rows.find((r) => r.area === 'E08000009')).toMatchObject({ improved: String(all.councils.find((c) => c.code === 'E08000009')!.summary.overall.improved) });
-    expect((await app.inject('/api/v1/sector/direction-of-travel/councils.json?basket=test-basket&area=E08000009')).statusCode).toBe(400);
+    expect(rows.find((r) => r.area === 'E08000009')).toMatchObject({
+      improved: String(all.councils.find((c) => c.code === 'E08000009')!.summary.overall.improved),
+    });
+    expect(
+      (await app.inject('/api/v1/sector/direction-of-travel/councils.json?basket=test-basket&area=E08000009'))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('the report downloads as one self-contained HTML document with every measure, the methodology and how to reproduce it', async () => {
     const res = await app.inject('/sector/report.html?basket=test-basket&area=E08000009');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.headers['content-disposition']).toBe('attachment; filename="direction-of-travel-E08000009-test-basket-1.html"');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="direction-of-travel-E08000009-test-basket-1.html"',
+    );
     const html = res.body;
-    for (const title of ['Rate with intervals', 'Lower is better', 'No polarity', 'Break in series', 'Aggregated from numerators', 'Missing baseline year']) expect(html).toContain(title);
+    for (const title of [
+      'Rate with intervals',
+      'Lower is better',
+      'No polarity',
+      'Break in series',
+      'Aggregated from numerators',
+      'Missing baseline year',
+    ])
+      expect(html).toContain(title);
     expect(html).toContain('<h2>Methodology</h2>');
     expect(html).toMatch(/Scope: Trafford \(E08000009\) against its own baseline/);
     expect(html).toContain('npx sli analyse direction-of-travel --basket test-basket@1 --area E08000009 --format json');
@@ -176,32 +314,62 @@ describe('sector: direction of travel', () => {
     expect((await app.inject('/sector/report.html?basket=nope')).statusCode).toBe(400);
   });
 
-  it('England\'s figures kept with the coverage equal its observations and follow a revision published from a draft', async () => {
+  it("England's figures kept with the coverage equal its observations and follow a revision published from a draft", async () => {
     const england = await db.kysely.selectFrom('areas').select('id').where('code', '=', E).executeTakeFirstOrThrow();
     const observed = async () =>
-      (await db.kysely.selectFrom('observations').select(['metric_id', 'period_id', 'value', 'lci', 'uci', 'status', 'note']).where('area_id', '=', england.id).orderBy('metric_id').orderBy('period_id').execute())
-        .map((o) => [o.metric_id, o.period_id, england.id, o.value, o.lci, o.uci, o.status === '' ? null : o.status, o.note]);
+      (
+        await db.kysely
+          .selectFrom('observations')
+          .select(['metric_id', 'period_id', 'value', 'lci', 'uci', 'status', 'note'])
+          .where('area_id', '=', england.id)
+          .orderBy('metric_id')
+          .orderBy('period_id')
+          .execute()
+      ).map((o) => [
+        o.metric_id,
+        o.period_id,
+        england.id,
+        o.value,
+        o.lci,
+        o.uci,
+        o.status === '' ? null : o.status,
+        o.note,
+      ]);
     const ids = (await db.kysely.selectFrom('metrics').select('id').execute()).map((m) => m.id);
     const kept = async () => {
       const rows: unknown[][] = [];
-      await coverageOf(db, ids, (m, p, v, l, u, status, note) => rows.push([m, p, england.id, v, l, u, status === '' ? null : status, note]));
+      await coverageOf(db, ids, (m, p, v, l, u, status, note) =>
+        rows.push([m, p, england.id, v, l, u, status === '' ? null : status, note]),
+      );
       return rows.sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]));
     };
     expect((await observed()).length).toBeGreaterThan(10);
     expect(await kept()).toEqual(await observed());
 
     // t.lower for England revised from 11 to 10.1: within the 2% tolerance of 10, so no longer worsened.
-    const draft = await runImport(db, { adapter: fixtureAdapter(METRICS, [['t.lower', E, 2023, 10.1]]), files: [], publish: false });
+    const draft = await runImport(db, {
+      adapter: fixtureAdapter(METRICS, [['t.lower', E, 2023, 10.1]]),
+      files: [],
+      publish: false,
+    });
     expect(draft.state).toBe('draft');
-    const before = (await servicesFor(db).sector.directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
+    const before = (await servicesFor(db).sector.directionOfTravel({ basket: 'test-basket' })).metrics.find(
+      (m) => m.metric.id === 't.lower',
+    );
     expect(before).toMatchObject({ classification: 'worsened', latest: { value: 11 } });
     await publishImport(db, draft.importId!);
-    const after = (await servicesFor(db).sector.directionOfTravel({ basket: 'test-basket' })).metrics.find((m) => m.metric.id === 't.lower');
-    expect(after).toMatchObject({ classification: 'no-change', latest: { value: 10.1 }, reason: expect.stringMatching(/within tolerance/) });
+    const after = (await servicesFor(db).sector.directionOfTravel({ basket: 'test-basket' })).metrics.find(
+      (m) => m.metric.id === 't.lower',
+    );
+    expect(after).toMatchObject({
+      classification: 'no-change',
+      latest: { value: 10.1 },
+      reason: expect.stringMatching(/within tolerance/),
+    });
     expect(await kept()).toEqual(await observed());
   });
 
-  it('the shipped default basket names only metrics the publishers\' files define', () => {
+  it("the shipped default basket names only metrics the publishers' files define", () => {
     expect(DEFAULT.metrics.length).toBeGreaterThanOrEqual(15);
     expect(new Set(DEFAULT.metrics.map((m) => m.metric)).size).toBe(DEFAULT.metrics.length);
   });

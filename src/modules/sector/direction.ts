@@ -1,5 +1,6 @@
 /**
- * Direction of travel of a basket of key metrics, for England or for one council (against its own baseline and against a
+ * Direction of travel of a basket of key metrics, for England or for one council (against its own baseline and against
+ * a
  * comparison group). Every metric is listed with its baseline and latest period and value, the change, the
  * classification and the reason; metrics without polarity are reported as increased or decreased and left out of the
  * improvement counts; breaks in series, missing years and reorganisations are reported, never silently bridged.
@@ -9,7 +10,8 @@ import { directionOfTravel, median, type DirectionResult, type PointValue } from
 import type { BasketDefinitionT } from './definitions.ts';
 import { pickPeriod, type PeriodInfo, type PickedPeriod } from './periods.ts';
 
-export type Classification = 'improved' | 'no-change' | 'worsened' | 'increased' | 'decreased' | 'not-comparable' | 'no-data';
+export type Classification =
+  'improved' | 'no-change' | 'worsened' | 'increased' | 'decreased' | 'not-comparable' | 'no-data';
 
 export interface EndPoint {
   period: string;
@@ -77,7 +79,9 @@ export interface SeriesSource {
   point(periodId: number): (Omit<EndPoint, 'period' | 'label' | 'note'> & { note?: string | null }) | undefined;
   /** Whether periods[k] has a figure (a value, not null); where given, answers without building the point. */
   hasValue?(k: number): boolean;
-  /** Whether periods[k] has an observation marked as a break in series (status b); where given, saves building points. */
+  /**
+   * Whether periods[k] has an observation marked as a break in series (status b); where given, saves building points.
+   */
   hasBreak?(k: number): boolean;
 }
 
@@ -111,7 +115,13 @@ function picksOf(series: SeriesSource, latestAnchor: string, baselineAnchor: str
   let picks: Picks | null = null;
   if (withData.length > 0) {
     const latest = pickPeriod(withData, latestAnchor)!;
-    picks = { latest, baseline: pickPeriod(withData.filter((p) => p.end_date < latest.period.start_date), baselineAnchor) };
+    picks = {
+      latest,
+      baseline: pickPeriod(
+        withData.filter((p) => p.end_date < latest.period.start_date),
+        baselineAnchor,
+      ),
+    };
   }
   cache?.set(key, picks);
   return picks;
@@ -126,7 +136,14 @@ const CLASS: Record<DirectionResult['direction'], Classification> = {
   'not-comparable': 'not-comparable',
 };
 
-const asPoint = (p: PeriodInfo, e: Omit<EndPoint, 'period' | 'label'>): PointValue => ({ period: p.iso, periodLabel: p.label, value: e.value, status: e.status, lci: e.lci, uci: e.uci });
+const asPoint = (p: PeriodInfo, e: Omit<EndPoint, 'period' | 'label'>): PointValue => ({
+  period: p.iso,
+  periodLabel: p.label,
+  value: e.value,
+  status: e.status,
+  lci: e.lci,
+  uci: e.uci,
+});
 
 /** Classifies one metric for one series between the basket's baseline and latest anchors. */
 export function classify(
@@ -137,7 +154,14 @@ export function classify(
   missingReason: string,
   cache?: PickCache,
 ): MetricDirection {
-  const base = { metric: m, theme: entry.theme, why: entry.why, change: null, relativeChange: null, rule: 'none' as const };
+  const base = {
+    metric: m,
+    theme: entry.theme,
+    why: entry.why,
+    change: null,
+    relativeChange: null,
+    rule: 'none' as const,
+  };
   const picks = picksOf(series, entry.latest ?? basket.latest, entry.baseline ?? basket.baseline, cache);
   if (!picks) return { ...base, baseline: null, latest: null, classification: 'no-data', reason: missingReason };
   const { latest: latestPick, baseline: baselinePick } = picks;
@@ -148,7 +172,13 @@ export function classify(
   };
   const latest = end(latestPick);
   if (!baselinePick) {
-    return { ...base, baseline: null, latest, classification: 'not-comparable', reason: `no figure before ${latest.label} to compare with` };
+    return {
+      ...base,
+      baseline: null,
+      latest,
+      classification: 'not-comparable',
+      reason: `no figure before ${latest.label} to compare with`,
+    };
   }
   const baseline = end(baselinePick);
   const between: PointValue[] = [];
@@ -160,7 +190,13 @@ export function classify(
     const x = series.point(p.id);
     if (x) between.push({ period: p.iso, periodLabel: p.label, value: x.value, status: x.status });
   });
-  const d = directionOfTravel(asPoint(baselinePick.period, baseline), asPoint(latestPick.period, latest), m.polarity, { tolerance: basket.tolerance }, between);
+  const d = directionOfTravel(
+    asPoint(baselinePick.period, baseline),
+    asPoint(latestPick.period, latest),
+    m.polarity,
+    { tolerance: basket.tolerance },
+    between,
+  );
   const breakNote = d.direction === 'not-comparable' ? d.reason : null;
   return {
     ...base,
@@ -175,7 +211,16 @@ export function classify(
 }
 
 export function emptyCounts(): Counts {
-  return { metrics: 0, classified: 0, improved: 0, noChange: 0, worsened: 0, noPolarity: 0, notComparable: 0, noData: 0 };
+  return {
+    metrics: 0,
+    classified: 0,
+    improved: 0,
+    noChange: 0,
+    worsened: 0,
+    noPolarity: 0,
+    notComparable: 0,
+    noData: 0,
+  };
 }
 
 export function count(c: Counts, k: Classification): void {
@@ -210,7 +255,9 @@ export function count(c: Counts, k: Classification): void {
   }
 }
 
-/** Counts overall and by theme, added one classification at a time (for a council's whole basket, or a sector-wide run). */
+/**
+ * Counts overall and by theme, added one classification at a time (for a council's whole basket, or a sector-wide run).
+ */
 export function createSummary(themes: { id: string; title: string }[]) {
   const overall = emptyCounts();
   const byTheme = new Map<string, ThemeSummary>();
@@ -218,7 +265,17 @@ export function createSummary(themes: { id: string; title: string }[]) {
     add(theme: string, k: Classification): void {
       count(overall, k);
       let t = byTheme.get(theme);
-      if (!t) byTheme.set(theme, (t = { ...emptyCounts(), theme, title: themes.find((x) => x.id === theme)?.title ?? theme, flagged: false, flagReason: null }));
+      if (!t)
+        byTheme.set(
+          theme,
+          (t = {
+            ...emptyCounts(),
+            theme,
+            title: themes.find((x) => x.id === theme)?.title ?? theme,
+            flagged: false,
+            flagReason: null,
+          }),
+        );
       count(t, k);
     },
     /** The counts, flagging a theme where worsening clusters (a possible systemic problem). */
@@ -230,13 +287,20 @@ export function createSummary(themes: { id: string; title: string }[]) {
         }
       }
       const order = new Map(themes.map((t, i) => [t.id, i]));
-      return { overall, byTheme: [...byTheme.values()].sort((a, b) => (order.get(a.theme) ?? 99) - (order.get(b.theme) ?? 99)) };
+      return {
+        overall,
+        byTheme: [...byTheme.values()].sort((a, b) => (order.get(a.theme) ?? 99) - (order.get(b.theme) ?? 99)),
+      };
     },
   };
 }
 
 /** Counts overall and by theme, flagging a theme where worsening clusters (a possible systemic problem). */
-export function summarise(metrics: MetricDirection[], themes: { id: string; title: string }[], clusterShare: number): { overall: Counts; byTheme: ThemeSummary[] } {
+export function summarise(
+  metrics: MetricDirection[],
+  themes: { id: string; title: string }[],
+  clusterShare: number,
+): { overall: Counts; byTheme: ThemeSummary[] } {
   const s = createSummary(themes);
   for (const m of metrics) s.add(m.theme, m.classification);
   return s.finish(clusterShare);
@@ -251,7 +315,10 @@ export function groupDirection(
 ): GroupDirection {
   const c = emptyCounts();
   for (const m of members) count(c, m.classification);
-  const rel = members.filter((m) => m.classification !== 'not-comparable' && m.classification !== 'no-data').map((m) => m.relativeChange).filter((x): x is number => x !== null);
+  const rel = members
+    .filter((m) => m.classification !== 'not-comparable' && m.classification !== 'no-data')
+    .map((m) => m.relativeChange)
+    .filter((x): x is number => x !== null);
   const med = median(rel);
   let relativeToGroup: GroupDirection['relativeToGroup'] = null;
   if (med !== null && council.relativeChange !== null && council.metric.polarity !== 'not-applicable') {
@@ -259,7 +326,17 @@ export function groupDirection(
     const oriented = council.metric.polarity === 'lower-is-better' ? -diff : diff;
     relativeToGroup = Math.abs(diff) < tolerance ? 'similar' : oriented > 0 ? 'better' : 'worse';
   }
-  return { id: g.id, name: g.name, compared: members.length, improved: c.improved, noChange: c.noChange, worsened: c.worsened, notComparable: c.notComparable + c.noData, medianRelativeChange: med, relativeToGroup };
+  return {
+    id: g.id,
+    name: g.name,
+    compared: members.length,
+    improved: c.improved,
+    noChange: c.noChange,
+    worsened: c.worsened,
+    notComparable: c.notComparable + c.noData,
+    medianRelativeChange: med,
+    relativeToGroup,
+  };
 }
 
 /** The methodology section, generated from the basket and what the run found. */
@@ -269,7 +346,7 @@ export function methodology(basket: BasketDefinitionT, scope: string): string[] 
     `Scope: ${scope}.`,
     `Baseline: for each measure, the period containing ${basket.baseline} (or the nearest period with a figure, noted); latest: ${basket.latest === 'latest' ? 'the most recent period with a figure' : `the period containing ${basket.latest}`}.`,
     `Classification follows each measure's polarity. Where both figures have confidence intervals, overlapping intervals count as no change; otherwise a relative change of less than ${Math.round(basket.tolerance * 1000) / 10}% counts as no change. Measures without polarity are reported as increased or decreased and left out of the improvement counts.`,
-    'England figures are the publisher\'s own where it gives one; otherwise an aggregate whose method is stated with the figure (sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible the measure is not classified and the reason is given.',
+    "England figures are the publisher's own where it gives one; otherwise an aggregate whose method is stated with the figure (sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible the measure is not classified and the reason is given.",
     'A break in series (status b) between baseline and latest makes the two figures not comparable; they are never bridged. A council created by reorganisation after the baseline takes its baseline from a single predecessor that has a figure, said so; otherwise it has no comparable baseline.',
     `A service area is flagged when at least ${Math.round((basket.clusterShare ?? 0.5) * 100)}% of its classified measures, and two or more, worsened.`,
   ];

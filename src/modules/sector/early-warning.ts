@@ -26,8 +26,18 @@ export interface ScreeningResult {
   runId: number | null;
   runAt: string;
   councils: number;
-  rules: { id: string; type: string; statement: string; status: 'ok' | 'failed'; error: string | null; flagged: number }[];
-  results: { area: { code: string; name: string; type: string }; flags: { rule: string; statement: string; evidence: Evidence; since: string }[] }[];
+  rules: {
+    id: string;
+    type: string;
+    statement: string;
+    status: 'ok' | 'failed';
+    error: string | null;
+    flagged: number;
+  }[];
+  results: {
+    area: { code: string; name: string; type: string };
+    flags: { rule: string; statement: string; evidence: Evidence; since: string }[];
+  }[];
 }
 
 export function createEarlyWarning(
@@ -46,7 +56,8 @@ export function createEarlyWarning(
 
   async function groupExists(spec: string): Promise<boolean> {
     if (spec === 'same-type') return true;
-    if (spec.startsWith('nearest-neighbours:')) return (await groups.neighbourSets(spec.slice('nearest-neighbours:'.length))) !== undefined;
+    if (spec.startsWith('nearest-neighbours:'))
+      return (await groups.neighbourSets(spec.slice('nearest-neighbours:'.length))) !== undefined;
     try {
       await groups.resolve(spec);
       return true;
@@ -60,8 +71,15 @@ export function createEarlyWarning(
     const [code, version] = (ref ?? DEFAULT_RULES).split('@');
     const row = await repo.definition(db, 'rule_sets', code!, version);
     if (!row) {
-      if (ref === undefined) throw new AppError(404, 'no-rule-set', `No early-warning rule set is loaded yet. Load one with "sli sector load-rules FILE" (the default is src/modules/sector/rules/${DEFAULT_RULES}.json).`);
-      throw new AppError(400, 'unknown-rule-set', `There is no rule set "${ref}". See /api/v1/sector/rules.`, [{ field: 'rules', message: 'is not a loaded rule set', value: ref }]);
+      if (ref === undefined)
+        throw new AppError(
+          404,
+          'no-rule-set',
+          `No early-warning rule set is loaded yet. Load one with "sli sector load-rules FILE" (the default is src/modules/sector/rules/${DEFAULT_RULES}.json).`,
+        );
+      throw new AppError(400, 'unknown-rule-set', `There is no rule set "${ref}". See /api/v1/sector/rules.`, [
+        { field: 'rules', message: 'is not a loaded rule set', value: ref },
+      ]);
     }
     return { id: row.id, def: JSON.parse(row.definition) as RuleSetT };
   }
@@ -70,7 +88,9 @@ export function createEarlyWarning(
     const baskets = await sector.baskets();
     const byCode = new Map<string, BasketDefinitionT['metrics']>();
     for (const b of baskets) byCode.set(b.code, b.metrics); // newest version last
-    const codes = ((raw as { rules?: { params?: { metric?: unknown } }[] })?.rules ?? []).map((r) => r?.params?.metric).filter((x): x is string => typeof x === 'string');
+    const codes = ((raw as { rules?: { params?: { metric?: unknown } }[] })?.rules ?? [])
+      .map((r) => r?.params?.metric)
+      .filter((x): x is string => typeof x === 'string');
     const known = new Set((await metrics.resolveKnown(codes)).map((m) => m.code));
     return sector.loadDefinition(
       'rule_sets',
@@ -98,7 +118,10 @@ export function createEarlyWarning(
     for (const code of basketCodes) {
       try {
         const b = await sector.basket(code);
-        baskets.set(code, b.metrics.map((m) => m.metric));
+        baskets.set(
+          code,
+          b.metrics.map((m) => m.metric),
+        );
         for (const m of b.metrics) metricCodes.add(m.metric);
       } catch (e) {
         if (!(e instanceof AppError)) throw e; // a missing basket fails its rules, not the run
@@ -112,17 +135,31 @@ export function createEarlyWarning(
       const ps = periods.filter((p) => p.metric_id === r.id).slice(-WINDOW);
       ps.forEach((p) => periodIds.add(p.id));
       const applicable = new Set(r.applicableAreaTypes);
-      screenMetrics.set(r.code, { id: r.id, code: r.code, title: r.title, polarity: r.polarity, applicable, periods: ps });
+      screenMetrics.set(r.code, {
+        id: r.id,
+        code: r.code,
+        title: r.title,
+        polarity: r.polarity,
+        applicable,
+        periods: ps,
+      });
     }
     const councils: Council[] = await areas.liveAreas({ types: [...COUNCIL_TYPES] });
-    const grid = await observations.grid(rows.map((r) => r.id), [...periodIds], councils.map((c) => c.id));
-    const byKey = new Map(grid.map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, { value: o.value, status: o.status }]));
+    const grid = await observations.grid(
+      rows.map((r) => r.id),
+      [...periodIds],
+      councils.map((c) => c.id),
+    );
+    const byKey = new Map(
+      grid.map((o) => [`${o.metric_id}:${o.period_id}:${o.area_id}`, { value: o.value, status: o.status }]),
+    );
     const groupSpecs = new Set(def.rules.flatMap((r) => (r.type === 'bottom-quartile' ? [r.params.group] : [])));
     const fixed = new Map<string, { id: string; members: Council[] }>();
     const neighbours = new Map<string, Awaited<ReturnType<typeof groups.neighbourSets>>>();
     for (const spec of groupSpecs) {
       if (spec === 'same-type') continue;
-      if (spec.startsWith('nearest-neighbours:')) neighbours.set(spec, await groups.neighbourSets(spec.slice('nearest-neighbours:'.length)));
+      if (spec.startsWith('nearest-neighbours:'))
+        neighbours.set(spec, await groups.neighbourSets(spec.slice('nearest-neighbours:'.length)));
       else if (await groupExists(spec)) fixed.set(spec, { id: spec, members: (await groups.resolve(spec)).members });
     }
     return {
@@ -148,7 +185,12 @@ export function createEarlyWarning(
     const d = await data(def);
     const outcomes = def.rules.map((rule) => {
       if (rule.type === 'bottom-quartile' && !d.councils.some((c) => d.groupFor(rule.params.group, c))) {
-        return { rule, status: 'failed' as const, error: `the group ${rule.params.group} is not available`, flagged: new Map<string, Evidence>() };
+        return {
+          rule,
+          status: 'failed' as const,
+          error: `the group ${rule.params.group} is not available`,
+          flagged: new Map<string, Evidence>(),
+        };
       }
       return evaluateRule(rule, d);
     });
@@ -166,7 +208,9 @@ export function createEarlyWarning(
         data_as_of: await observations.lastPublished(),
         councils: d.councils.length,
         flags: flagCount,
-        summary: JSON.stringify(outcomes.map((o) => ({ rule: o.rule.id, status: o.status, error: o.error ?? null, flagged: o.flagged.size }))),
+        summary: JSON.stringify(
+          outcomes.map((o) => ({ rule: o.rule.id, status: o.status, error: o.error ?? null, flagged: o.flagged.size })),
+        ),
       });
       const open = await repo.openFlags(tx, ruleSetId);
       for (const o of outcomes) {
@@ -180,7 +224,16 @@ export function createEarlyWarning(
             since.set(`${o.rule.id}:${code}`, existing.entered_at);
             openForRule.delete(areaId);
           } else {
-            await repo.insertFlag(tx, { rule_set_id: ruleSetId, rule_id: o.rule.id, area_id: areaId, entered_at: at, entered_run_id: run, left_at: null, left_run_id: null, evidence: JSON.stringify(evidence) });
+            await repo.insertFlag(tx, {
+              rule_set_id: ruleSetId,
+              rule_id: o.rule.id,
+              area_id: areaId,
+              entered_at: at,
+              entered_run_id: run,
+              left_at: null,
+              left_run_id: null,
+              evidence: JSON.stringify(evidence),
+            });
             since.set(`${o.rule.id}:${code}`, at);
             entered++;
           }
@@ -212,7 +265,12 @@ export function createEarlyWarning(
         const c = d.councils.find((x) => x.code === code)!;
         let r = results.get(code);
         if (!r) results.set(code, (r = { area: { code, name: c.name, type: c.type }, flags: [] }));
-        r.flags.push({ rule: o.rule.id, statement: o.rule.statement, evidence, since: since.get(`${o.rule.id}:${code}`) ?? at });
+        r.flags.push({
+          rule: o.rule.id,
+          statement: o.rule.statement,
+          evidence,
+          since: since.get(`${o.rule.id}:${code}`) ?? at,
+        });
       }
     }
     return {
@@ -220,7 +278,14 @@ export function createEarlyWarning(
       runId,
       runAt: at,
       councils: d.councils.length,
-      rules: outcomes.map((o) => ({ id: o.rule.id, type: o.rule.type, statement: o.rule.statement, status: o.status, error: o.error ?? null, flagged: o.flagged.size })),
+      rules: outcomes.map((o) => ({
+        id: o.rule.id,
+        type: o.rule.type,
+        statement: o.rule.statement,
+        status: o.status,
+        error: o.error ?? null,
+        flagged: o.flagged.size,
+      })),
       results: [...results.values()].sort((a, b) => a.area.name.localeCompare(b.area.name)),
     };
   }
@@ -232,7 +297,15 @@ export function createEarlyWarning(
     async ruleSets() {
       return (await repo.definitions(db, 'rule_sets')).map((r) => {
         const d = JSON.parse(r.definition) as RuleSetT;
-        return { id: `${r.code}@${r.version}`, code: r.code, version: r.version, name: r.name, description: d.description, loadedAt: r.loaded_at, rules: d.rules as RuleT[] };
+        return {
+          id: `${r.code}@${r.version}`,
+          code: r.code,
+          version: r.version,
+          name: r.name,
+          description: d.description,
+          loadedAt: r.loaded_at,
+          rules: d.rules as RuleT[],
+        };
       });
     },
     /** Every flag of a rule set with its annotations: when each council entered and left each flag. */
@@ -240,7 +313,10 @@ export function createEarlyWarning(
       const { id, def } = await ruleSet(ref);
       const area = areaCode ? (await areas.resolveCodes([areaCode])).areas[0] : undefined;
       const flags = await repo.flagHistory(db, id, area?.id);
-      const notes = await repo.annotationsOf(db, flags.map((f) => f.id));
+      const notes = await repo.annotationsOf(
+        db,
+        flags.map((f) => f.id),
+      );
       return {
         ruleSet: { id: def.id, version: def.version, name: def.name },
         flags: flags.map((f) => ({
@@ -250,7 +326,9 @@ export function createEarlyWarning(
           enteredAt: f.entered_at,
           leftAt: f.left_at,
           evidence: JSON.parse(f.evidence) as Evidence,
-          annotations: notes.filter((n) => n.flag_id === f.id).map((n) => ({ author: n.author, text: n.text, createdAt: n.created_at })),
+          annotations: notes
+            .filter((n) => n.flag_id === f.id)
+            .map((n) => ({ author: n.author, text: n.text, createdAt: n.created_at })),
         })),
       };
     },
@@ -265,16 +343,37 @@ export function createEarlyWarning(
       return {
         ruleSet: h.ruleSet,
         lastRun: run
-          ? { id: run.id, runAt: run.run_at, dataAsOf: run.data_as_of, councils: run.councils, flags: run.flags, rules: JSON.parse(run.summary ?? '[]') as { rule: string; status: string; error: string | null; flagged: number }[] }
+          ? {
+              id: run.id,
+              runAt: run.run_at,
+              dataAsOf: run.data_as_of,
+              councils: run.councils,
+              flags: run.flags,
+              rules: JSON.parse(run.summary ?? '[]') as {
+                rule: string;
+                status: string;
+                error: string | null;
+                flagged: number;
+              }[],
+            }
           : null,
         flags: q.include === 'all' ? h.flags : h.flags.filter((f) => f.leftAt === null),
       };
     },
     async annotate(flagId: number, author: { id: number | null; name: string }, text: string, now = new Date()) {
       const t = text.trim();
-      if (t === '' || t.length > 2000) throw new AppError(400, 'invalid-parameter', 'An annotation is 1 to 2,000 characters.', [{ field: 'text', message: 'must be 1 to 2,000 characters' }]);
+      if (t === '' || t.length > 2000)
+        throw new AppError(400, 'invalid-parameter', 'An annotation is 1 to 2,000 characters.', [
+          { field: 'text', message: 'must be 1 to 2,000 characters' },
+        ]);
       if (!(await repo.flagById(db, flagId))) throw new AppError(404, 'not-found', `Flag ${flagId} does not exist.`);
-      await repo.insertAnnotation(db, { flag_id: flagId, user_id: author.id, author: author.name, text: t, created_at: now.toISOString() });
+      await repo.insertAnnotation(db, {
+        flag_id: flagId,
+        user_id: author.id,
+        author: author.name,
+        text: t,
+        created_at: now.toISOString(),
+      });
     },
   };
 }

@@ -24,7 +24,11 @@ export function createEngland(db: Db, deps: { areas: AreasService; observations:
     let reason = 'no England figure';
     for (const p of periods) {
       const councils = await areas.liveAreas({ types: tier }, p.end_date);
-      const obs = await observations.grid([metric.id], [p.id], councils.map((c) => c.id));
+      const obs = await observations.grid(
+        [metric.id],
+        [p.id],
+        councils.map((c) => c.id),
+      );
       const typeOf = new Map(councils.map((c) => [c.id, c.type]));
       const figures = obs.map((o) => {
         const { value, numerator, denominator } = o;
@@ -54,7 +58,13 @@ export function createEngland(db: Db, deps: { areas: AreasService; observations:
   async function englandDirections(p: PreparedBasket): Promise<MetricDirection[]> {
     const { b, found, periodsOf, englandArea: england, englandFigures } = p;
     // Without England (the area) there are no figures kept: an empty read, and every metric falls to the aggregates.
-    const columns = englandFigures ?? (await observationColumns(db, found.map((m) => m.id), []));
+    const columns =
+      englandFigures ??
+      (await observationColumns(
+        db,
+        found.map((m) => m.id),
+        [],
+      ));
     const index = indexSeries(columns, periodsOf);
     return eachEntry(p, async (entry, metric) => {
       const periods = periodsOf(metric.id);

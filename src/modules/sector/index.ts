@@ -10,7 +10,11 @@ export { directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COU
 export { createEarlyWarning, DEFAULT_RULES, type EarlyWarning, type ScreeningResult } from './early-warning.ts';
 export type { BasketDefinitionT } from './definitions.ts';
 
-export const sectorModule: AppModule<{ sector: SectorService; earlyWarning: EarlyWarning; observations: ObservationsService }> = {
+export const sectorModule: AppModule<{
+  sector: SectorService;
+  earlyWarning: EarlyWarning;
+  observations: ObservationsService;
+}> = {
   name: 'sector',
   register(app, { sector, earlyWarning, observations }) {
     sectorRoutes(app, sector, earlyWarning, () => observations.lastPublished());

@@ -25,57 +25,152 @@ import type { SectorService } from './service.ts';
 type Report = Awaited<ReturnType<SectorService['directionOfTravel']>>;
 
 export const DIRECTION_CSV_COLUMNS = [
-  'basket', 'basket_version', 'area', 'theme', 'metric', 'metric_title', 'polarity', 'baseline_period', 'baseline_label', 'baseline_value',
-  'baseline_source', 'latest_period', 'latest_label', 'latest_value', 'latest_source', 'change', 'relative_change', 'classification', 'reason',
-  'group', 'group_improved', 'group_no_change', 'group_worsened', 'relative_to_group', 'unit', 'notes',
+  'basket',
+  'basket_version',
+  'area',
+  'theme',
+  'metric',
+  'metric_title',
+  'polarity',
+  'baseline_period',
+  'baseline_label',
+  'baseline_value',
+  'baseline_source',
+  'latest_period',
+  'latest_label',
+  'latest_value',
+  'latest_source',
+  'change',
+  'relative_change',
+  'classification',
+  'reason',
+  'group',
+  'group_improved',
+  'group_no_change',
+  'group_worsened',
+  'relative_to_group',
+  'unit',
+  'notes',
 ] as const;
 
 type EveryCouncil = Awaited<ReturnType<SectorService['directionForEveryCouncil']>>;
 
 export const EVERY_COUNCIL_CSV_COLUMNS = [
-  'basket', 'basket_version', 'area', 'area_name', 'area_type', 'metrics', 'classified', 'improved', 'no_change', 'worsened', 'no_polarity',
-  'not_comparable', 'no_data', 'flagged_service_areas',
+  'basket',
+  'basket_version',
+  'area',
+  'area_name',
+  'area_type',
+  'metrics',
+  'classified',
+  'improved',
+  'no_change',
+  'worsened',
+  'no_polarity',
+  'not_comparable',
+  'no_data',
+  'flagged_service_areas',
 ] as const;
 
 export function everyCouncilCsvRows(r: EveryCouncil): (string | number | null)[][] {
   return r.councils.map((c) => {
     const o = c.summary.overall;
-    return [r.basket.id, r.basket.version, c.code, c.name, c.type, o.metrics, o.classified, o.improved, o.noChange, o.worsened, o.noPolarity, o.notComparable, o.noData,
-      c.summary.byTheme.filter((t) => t.flagged).map((t) => t.title).join('; ') || null];
+    return [
+      r.basket.id,
+      r.basket.version,
+      c.code,
+      c.name,
+      c.type,
+      o.metrics,
+      o.classified,
+      o.improved,
+      o.noChange,
+      o.worsened,
+      o.noPolarity,
+      o.notComparable,
+      o.noData,
+      c.summary.byTheme
+        .filter((t) => t.flagged)
+        .map((t) => t.title)
+        .join('; ') || null,
+    ];
   });
 }
 
 export function directionCsvRows(r: Report): (string | number | null)[][] {
   return r.metrics.map((m) => [
-    r.basket.id, r.basket.version, r.area?.code ?? 'E92000001', m.theme, m.metric.id, m.metric.title, m.metric.polarity,
-    m.baseline?.period ?? null, m.baseline?.label ?? null, m.baseline?.value ?? null, m.baseline?.source ?? null,
-    m.latest?.period ?? null, m.latest?.label ?? null, m.latest?.value ?? null, m.latest?.source ?? null,
-    m.change, m.relativeChange, m.classification, m.reason,
-    m.group?.id ?? null, m.group?.improved ?? null, m.group?.noChange ?? null, m.group?.worsened ?? null, m.group?.relativeToGroup ?? null,
-    m.metric.unit, [m.baseline?.note, m.latest?.note, m.baseline?.method, m.latest?.method].filter((x) => !!x).join('; ') || null,
+    r.basket.id,
+    r.basket.version,
+    r.area?.code ?? 'E92000001',
+    m.theme,
+    m.metric.id,
+    m.metric.title,
+    m.metric.polarity,
+    m.baseline?.period ?? null,
+    m.baseline?.label ?? null,
+    m.baseline?.value ?? null,
+    m.baseline?.source ?? null,
+    m.latest?.period ?? null,
+    m.latest?.label ?? null,
+    m.latest?.value ?? null,
+    m.latest?.source ?? null,
+    m.change,
+    m.relativeChange,
+    m.classification,
+    m.reason,
+    m.group?.id ?? null,
+    m.group?.improved ?? null,
+    m.group?.noChange ?? null,
+    m.group?.worsened ?? null,
+    m.group?.relativeToGroup ?? null,
+    m.metric.unit,
+    [m.baseline?.note, m.latest?.note, m.baseline?.method, m.latest?.method].filter((x) => !!x).join('; ') || null,
   ]);
 }
 
 const directionErrors = problemResponses(400, [404, 'No such basket, or none loaded']);
 const screeningErrors = problemResponses(400, 401, 403, [404, 'No such rule set, or none loaded']);
 
-export function sectorRoutes(app: App, sector: SectorService, earlyWarning: EarlyWarning, lastPublished: () => Promise<string | null>): void {
+export function sectorRoutes(
+  app: App,
+  sector: SectorService,
+  earlyWarning: EarlyWarning,
+  lastPublished: () => Promise<string | null>,
+): void {
   app.get(
     '/api/v1/sector/rules',
-    { schema: { tags: ['sector'], summary: 'Early-warning rule sets: every rule with its plain-English statement and parameters (public; screening results are not)', response: { 200: RuleSetList } } },
+    {
+      schema: {
+        tags: ['sector'],
+        summary:
+          'Early-warning rule sets: every rule with its plain-English statement and parameters (public; screening results are not)',
+        response: { 200: RuleSetList },
+      },
+    },
     async () => ({ ruleSets: await earlyWarning.ruleSets() }),
   );
 
-  app.get('/api/v1/sector/baskets', { schema: { tags: ['sector'], summary: 'Baskets of key metrics (named, versioned), with why each metric is in', response: { 200: BasketList } } }, async () => ({
-    baskets: await sector.baskets(),
-  }));
+  app.get(
+    '/api/v1/sector/baskets',
+    {
+      schema: {
+        tags: ['sector'],
+        summary: 'Baskets of key metrics (named, versioned), with why each metric is in',
+        response: { 200: BasketList },
+      },
+    },
+    async () => ({
+      baskets: await sector.baskets(),
+    }),
+  );
 
   app.get(
     '/api/v1/sector/direction-of-travel.json',
     {
       schema: {
         tags: ['sector'],
-        summary: 'Direction of travel of a basket: every metric with baseline and latest period and value, change, classification and reason; counts by service area; methodology',
+        summary:
+          'Direction of travel of a basket: every metric with baseline and latest period and value, change, classification and reason; counts by service area; methodology',
         querystring: DirectionQuery,
         response: { 200: DirectionReport, 304: NotModified, ...directionErrors },
       },
@@ -92,7 +187,8 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
     {
       schema: {
         tags: ['sector'],
-        summary: 'Direction of travel of a basket for every current council against its own baseline: counts per council and by service area (with clustering flags), and per metric how many councils improved or worsened',
+        summary:
+          'Direction of travel of a basket for every current council against its own baseline: counts per council and by service area (with clustering flags), and per metric how many councils improved or worsened',
         querystring: EveryCouncilQuery,
         response: { 200: EveryCouncilReport, 304: NotModified, ...directionErrors },
       },
@@ -120,8 +216,17 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
     async (req, reply) => {
       if (await conditional(req, reply, await lastPublished())) return reply;
       const r = await sector.directionForEveryCouncil(req.query);
-      reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="direction-of-travel-councils-${r.basket.id}-${r.basket.version}.csv"`);
-      return reply.send(Readable.from(everyCouncilCsvRows(r)).pipe(stringify({ header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] })));
+      reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="direction-of-travel-councils-${r.basket.id}-${r.basket.version}.csv"`,
+        );
+      return reply.send(
+        Readable.from(everyCouncilCsvRows(r)).pipe(
+          stringify({ header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }),
+        ),
+      );
     },
   );
 
@@ -143,9 +248,14 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
       if (await conditional(req, reply, await lastPublished())) return reply;
       sector.parseArea(req.query.area);
       const r = await sector.directionOfTravel(req.query);
-      reply.header('content-disposition', `attachment; filename="direction-of-travel-${r.basket.id}-${r.area?.code ?? 'england'}.csv"`);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="direction-of-travel-${r.basket.id}-${r.area?.code ?? 'england'}.csv"`,
+      );
       reply.type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(directionCsvRows(r)).pipe(stringify({ header: true, columns: [...DIRECTION_CSV_COLUMNS] })));
+      return reply.send(
+        Readable.from(directionCsvRows(r)).pipe(stringify({ header: true, columns: [...DIRECTION_CSV_COLUMNS] })),
+      );
     },
   );
 
@@ -185,7 +295,9 @@ export function sectorRoutes(app: App, sector: SectorService, earlyWarning: Earl
       requireRole(req, ANALYSTS);
       checkCsrf(req);
       const r = await earlyWarning.screen(req.query.rules);
-      return reply.status(201).send({ runId: r.runId, runAt: r.runAt, councils: r.councils, rules: r.rules, flagged: r.results.length });
+      return reply
+        .status(201)
+        .send({ runId: r.runId, runAt: r.runAt, councils: r.councils, rules: r.rules, flagged: r.results.length });
     },
   );
 

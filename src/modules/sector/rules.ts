@@ -24,8 +24,18 @@ export const BottomQuartileRule = Type.Object(
       {
         basket: Type.String(),
         k: K,
-        share: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Also at least this share of the measures the council was compared on (fairer between tiers, which have different numbers of measures)' })),
-        group: Type.String({ description: 'A group id, or "nearest-neighbours:<family>" for each council\'s own neighbour set in that family, or "same-type"' }),
+        share: Type.Optional(
+          Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 1,
+            description:
+              'Also at least this share of the measures the council was compared on (fairer between tiers, which have different numbers of measures)',
+          }),
+        ),
+        group: Type.String({
+          description:
+            'A group id, or "nearest-neighbours:<family>" for each council\'s own neighbour set in that family, or "same-type"',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -37,7 +47,15 @@ export const ConsecutiveWorseningRule = Type.Object(
   {
     ...Base,
     type: Type.Literal('consecutive-worsening'),
-    params: Type.Object({ basket: Type.String(), k: K, periods: Type.Integer({ minimum: 2, maximum: 10 }), tolerance: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5 })) }, { additionalProperties: false }),
+    params: Type.Object(
+      {
+        basket: Type.String(),
+        k: K,
+        periods: Type.Integer({ minimum: 2, maximum: 10 }),
+        tolerance: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5 })),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -50,7 +68,13 @@ export const ThresholdRule = Type.Object(
       {
         metric: Type.String(),
         operator: Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]),
-        thresholds: Type.Array(Type.Object({ value: Type.Number(), effectiveFrom: DateText, effectiveTo: Type.Union([DateText, Type.Null()]) }, { additionalProperties: false }), { minItems: 1 }),
+        thresholds: Type.Array(
+          Type.Object(
+            { value: Type.Number(), effectiveFrom: DateText, effectiveTo: Type.Union([DateText, Type.Null()]) },
+            { additionalProperties: false },
+          ),
+          { minItems: 1 },
+        ),
       },
       { additionalProperties: false },
     ),
@@ -62,7 +86,20 @@ export const MissingLatestRule = Type.Object(
   {
     ...Base,
     type: Type.Literal('missing-latest'),
-    params: Type.Object({ basket: Type.String(), k: K, minShare: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'The latest period counts once this share of councils have a figure (default 0.8)' })) }, { additionalProperties: false }),
+    params: Type.Object(
+      {
+        basket: Type.String(),
+        k: K,
+        minShare: Type.Optional(
+          Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 1,
+            description: 'The latest period counts once this share of councils have a figure (default 0.8)',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -82,7 +119,12 @@ export const RuleSetDefinition = Type.Object(
 );
 export type RuleSetT = Omit<Static<typeof RuleSetDefinition>, 'rules'> & { rules: RuleT[] };
 
-const RULE_TYPES = { 'bottom-quartile': BottomQuartileRule, 'consecutive-worsening': ConsecutiveWorseningRule, threshold: ThresholdRule, 'missing-latest': MissingLatestRule } as const;
+const RULE_TYPES = {
+  'bottom-quartile': BottomQuartileRule,
+  'consecutive-worsening': ConsecutiveWorseningRule,
+  threshold: ThresholdRule,
+  'missing-latest': MissingLatestRule,
+} as const;
 
 export interface RuleContext extends CatalogueView {
   /** Loaded basket codes and how many measures each has. */
@@ -102,39 +144,79 @@ export async function ruleSetProblems(raw: unknown, ctx: RuleContext): Promise<F
     const type = (r as { type?: unknown })?.type;
     const schema = typeof type === 'string' ? RULE_TYPES[type as keyof typeof RULE_TYPES] : undefined;
     if (!schema) {
-      problems.push({ field: `${at}.type`, message: `must be one of ${Object.keys(RULE_TYPES).join(', ')}`, ...(typeof type === 'string' ? { value: type } : {}) });
+      problems.push({
+        field: `${at}.type`,
+        message: `must be one of ${Object.keys(RULE_TYPES).join(', ')}`,
+        ...(typeof type === 'string' ? { value: type } : {}),
+      });
       continue;
     }
-    const own = schemaProblems(schema, r).map((p) => ({ ...p, field: `${at}.${p.field}`, message: p.message.replace(/^Unexpected property$/, 'is not a parameter of this rule type') }));
+    const own = schemaProblems(schema, r).map((p) => ({
+      ...p,
+      field: `${at}.${p.field}`,
+      message: p.message.replace(/^Unexpected property$/, 'is not a parameter of this rule type'),
+    }));
     if (own.length > 0) {
       problems.push(...own);
       continue;
     }
     const rule = r as RuleT;
     const earlier = ids.get(rule.id);
-    if (earlier !== undefined) problems.push({ field: `${at}.id`, value: rule.id, message: `is already used by rules[${earlier}]` });
+    if (earlier !== undefined)
+      problems.push({ field: `${at}.id`, value: rule.id, message: `is already used by rules[${earlier}]` });
     ids.set(rule.id, i);
     switch (rule.type) {
       case 'bottom-quartile':
       case 'consecutive-worsening':
       case 'missing-latest': {
         const b = ctx.basket(rule.params.basket);
-        if (!b) problems.push({ field: `${at}.params.basket`, value: rule.params.basket, message: 'is not a loaded basket; load it first with "sli sector load-basket"' });
-        else if (rule.params.k > b.metrics) problems.push({ field: `${at}.params.k`, value: String(rule.params.k), message: `asks for more measures than the basket has (${b.metrics})` });
-        if (rule.type === 'bottom-quartile' && !(await ctx.groupExists(rule.params.group))) problems.push({ field: `${at}.params.group`, value: rule.params.group, message: 'is not a group id, "same-type" or "nearest-neighbours:<family code>" of a loaded family' });
+        if (!b)
+          problems.push({
+            field: `${at}.params.basket`,
+            value: rule.params.basket,
+            message: 'is not a loaded basket; load it first with "sli sector load-basket"',
+          });
+        else if (rule.params.k > b.metrics)
+          problems.push({
+            field: `${at}.params.k`,
+            value: String(rule.params.k),
+            message: `asks for more measures than the basket has (${b.metrics})`,
+          });
+        if (rule.type === 'bottom-quartile' && !(await ctx.groupExists(rule.params.group)))
+          problems.push({
+            field: `${at}.params.group`,
+            value: rule.params.group,
+            message: 'is not a group id, "same-type" or "nearest-neighbours:<family code>" of a loaded family',
+          });
         break;
       }
       case 'threshold': {
-        if (!ctx.metric(rule.params.metric)) problems.push({ field: `${at}.params.metric`, value: rule.params.metric, message: 'is not a metric in the catalogue' });
-        const t = [...rule.params.thresholds].map((x, j) => ({ ...x, j })).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+        if (!ctx.metric(rule.params.metric))
+          problems.push({
+            field: `${at}.params.metric`,
+            value: rule.params.metric,
+            message: 'is not a metric in the catalogue',
+          });
+        const t = [...rule.params.thresholds]
+          .map((x, j) => ({ ...x, j }))
+          .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
         for (const x of t) {
-          if (x.effectiveTo !== null && x.effectiveTo < x.effectiveFrom) problems.push({ field: `${at}.params.thresholds[${x.j}].effectiveTo`, value: x.effectiveTo, message: `is before effectiveFrom ${x.effectiveFrom}` });
+          if (x.effectiveTo !== null && x.effectiveTo < x.effectiveFrom)
+            problems.push({
+              field: `${at}.params.thresholds[${x.j}].effectiveTo`,
+              value: x.effectiveTo,
+              message: `is before effectiveFrom ${x.effectiveFrom}`,
+            });
         }
         for (let j = 1; j < t.length; j++) {
           const prev = t[j - 1]!;
           const cur = t[j]!;
           if (prev.effectiveTo === null || prev.effectiveTo >= cur.effectiveFrom) {
-            problems.push({ field: `${at}.params.thresholds[${cur.j}].effectiveFrom`, value: cur.effectiveFrom, message: `overlaps thresholds[${prev.j}] (${prev.effectiveFrom} to ${prev.effectiveTo ?? 'open'}): only one threshold may be in effect on a date` });
+            problems.push({
+              field: `${at}.params.thresholds[${cur.j}].effectiveFrom`,
+              value: cur.effectiveFrom,
+              message: `overlaps thresholds[${prev.j}] (${prev.effectiveFrom} to ${prev.effectiveTo ?? 'open'}): only one threshold may be in effect on a date`,
+            });
           }
         }
         break;
@@ -149,8 +231,13 @@ export async function ruleSetProblems(raw: unknown, ctx: RuleContext): Promise<F
 }
 
 /** The threshold in effect on a date, if any. */
-export function thresholdOn(rule: Extract<RuleT, { type: 'threshold' }>, date: string): { value: number; effectiveFrom: string; effectiveTo: string | null } | undefined {
-  return rule.params.thresholds.find((t) => t.effectiveFrom <= date && (t.effectiveTo === null || date <= t.effectiveTo));
+export function thresholdOn(
+  rule: Extract<RuleT, { type: 'threshold' }>,
+  date: string,
+): { value: number; effectiveFrom: string; effectiveTo: string | null } | undefined {
+  return rule.params.thresholds.find(
+    (t) => t.effectiveFrom <= date && (t.effectiveTo === null || date <= t.effectiveTo),
+  );
 }
 
 export function beyond(operator: '<' | '<=' | '>' | '>=', value: number, threshold: number): boolean {

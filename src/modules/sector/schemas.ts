@@ -5,11 +5,30 @@ const Num = Nullable(Type.Number());
 
 export const DirectionQuery = Type.Object(
   {
-    basket: Type.Optional(Type.String({ maxLength: 120, description: 'Basket id, or id@version (default: the latest version of sector-key)' })),
-    area: Type.Optional(Type.String({ maxLength: 20, description: 'A council: its direction against its own baseline (default: England as a whole)' })),
-    group: Type.Optional(Type.String({ maxLength: 200, description: 'With area: also against this comparison group (see /api/v1/groups?area=CODE)' })),
-    baseline: Type.Optional(Type.String({ maxLength: 20, description: 'Override the baseline: a date or a year such as 2019/20' })),
-    latest: Type.Optional(Type.String({ maxLength: 20, description: 'Override the comparison period: latest, a date or a year' })),
+    basket: Type.Optional(
+      Type.String({
+        maxLength: 120,
+        description: 'Basket id, or id@version (default: the latest version of sector-key)',
+      }),
+    ),
+    area: Type.Optional(
+      Type.String({
+        maxLength: 20,
+        description: 'A council: its direction against its own baseline (default: England as a whole)',
+      }),
+    ),
+    group: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'With area: also against this comparison group (see /api/v1/groups?area=CODE)',
+      }),
+    ),
+    baseline: Type.Optional(
+      Type.String({ maxLength: 20, description: 'Override the baseline: a date or a year such as 2019/20' }),
+    ),
+    latest: Type.Optional(
+      Type.String({ maxLength: 20, description: 'Override the comparison period: latest, a date or a year' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -22,7 +41,9 @@ const EndPoint = Type.Object({
   status: Type.Array(Type.String()),
   lci: Num,
   uci: Num,
-  source: Type.String({ description: 'publisher, aggregate (method stated) or predecessor (a council this one replaced)' }),
+  source: Type.String({
+    description: 'publisher, aggregate (method stated) or predecessor (a council this one replaced)',
+  }),
   method: Nullable(Type.String()),
   note: Nullable(Type.String()),
 });
@@ -33,26 +54,47 @@ const Counts = {
   improved: Type.Integer(),
   noChange: Type.Integer(),
   worsened: Type.Integer(),
-  noPolarity: Type.Integer({ description: 'Increased or decreased: measures without polarity, left out of the improvement counts' }),
+  noPolarity: Type.Integer({
+    description: 'Increased or decreased: measures without polarity, left out of the improvement counts',
+  }),
   notComparable: Type.Integer(),
   noData: Type.Integer(),
 };
 
 const Summary = Type.Object({
   overall: Type.Object(Counts),
-  byTheme: Type.Array(Type.Object({ ...Counts, theme: Type.String(), title: Type.String(), flagged: Type.Boolean(), flagReason: Nullable(Type.String()) })),
+  byTheme: Type.Array(
+    Type.Object({
+      ...Counts,
+      theme: Type.String(),
+      title: Type.String(),
+      flagged: Type.Boolean(),
+      flagReason: Nullable(Type.String()),
+    }),
+  ),
 });
 
 export const MetricDirection = Type.Object({
-  metric: Type.Object({ id: Type.String(), title: Type.String(), unit: Type.String(), decimalPlaces: Type.Integer(), polarity: Type.String() }),
+  metric: Type.Object({
+    id: Type.String(),
+    title: Type.String(),
+    unit: Type.String(),
+    decimalPlaces: Type.Integer(),
+    polarity: Type.String(),
+  }),
   theme: Type.String(),
   why: Type.String(),
   baseline: Nullable(EndPoint),
   latest: Nullable(EndPoint),
   change: Num,
   relativeChange: Num,
-  classification: Type.String({ description: 'improved, no-change, worsened, increased, decreased, not-comparable or no-data' }),
-  reason: Type.String({ description: 'e.g. "within tolerance (0.4% < 2%)", "confidence intervals overlap", "no polarity", "break in series at 2020"' }),
+  classification: Type.String({
+    description: 'improved, no-change, worsened, increased, decreased, not-comparable or no-data',
+  }),
+  reason: Type.String({
+    description:
+      'e.g. "within tolerance (0.4% < 2%)", "confidence intervals overlap", "no polarity", "break in series at 2020"',
+  }),
   rule: Type.String(),
   group: Type.Optional(
     Type.Object({
@@ -64,22 +106,37 @@ export const MetricDirection = Type.Object({
       worsened: Type.Integer(),
       notComparable: Type.Integer(),
       medianRelativeChange: Num,
-      relativeToGroup: Nullable(Type.String({ description: "better, worse or similar: the council's change against the group's median change" })),
+      relativeToGroup: Nullable(
+        Type.String({
+          description: "better, worse or similar: the council's change against the group's median change",
+        }),
+      ),
     }),
   ),
 });
 
-export const DirectionReport = Type.Object({
-  basket: Type.Object({ id: Type.String(), version: Type.String(), name: Type.String(), description: Type.String(), baseline: Type.String(), latest: Type.String(), tolerance: Type.Number() }),
-  area: Nullable(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() })),
-  group: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
-  metrics: Type.Array(MetricDirection),
-  summary: Summary,
-  flags: Type.Array(Type.String()),
-  methodology: Type.Array(Type.String()),
-  licence: Type.String(),
-  attribution: Type.Array(Type.String()),
-}, { description: "The basket's direction of travel, for England or one council" });
+export const DirectionReport = Type.Object(
+  {
+    basket: Type.Object({
+      id: Type.String(),
+      version: Type.String(),
+      name: Type.String(),
+      description: Type.String(),
+      baseline: Type.String(),
+      latest: Type.String(),
+      tolerance: Type.Number(),
+    }),
+    area: Nullable(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() })),
+    group: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+    metrics: Type.Array(MetricDirection),
+    summary: Summary,
+    flags: Type.Array(Type.String()),
+    methodology: Type.Array(Type.String()),
+    licence: Type.String(),
+    attribution: Type.Array(Type.String()),
+  },
+  { description: "The basket's direction of travel, for England or one council" },
+);
 
 export const EveryCouncilQuery = Type.Object(
   {
@@ -90,58 +147,103 @@ export const EveryCouncilQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const EveryCouncilReport = Type.Object({
-  basket: DirectionReport.properties.basket,
-  councils: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), summary: Summary, flags: Type.Array(Type.String()) }), { description: 'Every current council against its own baseline' }),
-  metrics: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      title: Type.String(),
-      theme: Type.String(),
-      polarity: Type.String(),
-      councils: Type.Object(Counts, { description: 'How many councils the measure applies to improved, stayed the same, worsened, and so on' }),
-    }),
-  ),
-  methodology: Type.Array(Type.String()),
-  licence: Type.String(),
-}, { description: "Every current council's direction of travel against its own baseline" });
+export const EveryCouncilReport = Type.Object(
+  {
+    basket: DirectionReport.properties.basket,
+    councils: Type.Array(
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        type: Type.String(),
+        summary: Summary,
+        flags: Type.Array(Type.String()),
+      }),
+      { description: 'Every current council against its own baseline' },
+    ),
+    metrics: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        theme: Type.String(),
+        polarity: Type.String(),
+        councils: Type.Object(Counts, {
+          description: 'How many councils the measure applies to improved, stayed the same, worsened, and so on',
+        }),
+      }),
+    ),
+    methodology: Type.Array(Type.String()),
+    licence: Type.String(),
+  },
+  { description: "Every current council's direction of travel against its own baseline" },
+);
 
-export const BasketList = Type.Object({
-  baskets: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      code: Type.String(),
-      version: Type.String(),
-      name: Type.String(),
-      description: Type.String(),
-      baseline: Type.String(),
-      latest: Type.String(),
-      tolerance: Type.Number(),
-      loadedAt: Type.String(),
-      metrics: Type.Array(Type.Object({ metric: Type.String(), theme: Type.Optional(Type.String()), why: Type.String(), baseline: Type.Optional(Type.String()), latest: Type.Optional(Type.String()) })),
-    }),
-  ),
-}, { description: 'Every basket loaded, every version' });
+export const BasketList = Type.Object(
+  {
+    baskets: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        code: Type.String(),
+        version: Type.String(),
+        name: Type.String(),
+        description: Type.String(),
+        baseline: Type.String(),
+        latest: Type.String(),
+        tolerance: Type.Number(),
+        loadedAt: Type.String(),
+        metrics: Type.Array(
+          Type.Object({
+            metric: Type.String(),
+            theme: Type.Optional(Type.String()),
+            why: Type.String(),
+            baseline: Type.Optional(Type.String()),
+            latest: Type.Optional(Type.String()),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: 'Every basket loaded, every version' },
+);
 
-export const RuleSetList = Type.Object({
-  ruleSets: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      code: Type.String(),
-      version: Type.String(),
-      name: Type.String(),
-      description: Type.String(),
-      loadedAt: Type.String(),
-      rules: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), statement: Type.String(), source: Type.Optional(Type.String()), params: Type.Unknown() })),
-    }),
-  ),
-}, { description: 'Every rule set loaded, every version' });
+export const RuleSetList = Type.Object(
+  {
+    ruleSets: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        code: Type.String(),
+        version: Type.String(),
+        name: Type.String(),
+        description: Type.String(),
+        loadedAt: Type.String(),
+        rules: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            type: Type.String(),
+            statement: Type.String(),
+            source: Type.Optional(Type.String()),
+            params: Type.Unknown(),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: 'Every rule set loaded, every version' },
+);
 
 export const EarlyWarningQuery = Type.Object(
   {
-    rules: Type.Optional(Type.String({ maxLength: 120, description: 'Rule set id, optionally @version (default: sector-early-warning, latest version)' })),
+    rules: Type.Optional(
+      Type.String({
+        maxLength: 120,
+        description: 'Rule set id, optionally @version (default: sector-early-warning, latest version)',
+      }),
+    ),
     area: Type.Optional(Type.String({ pattern: '^[EeWwSsNn]\\d{8}$', description: 'Only this council' })),
-    include: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')], { description: 'open (default): flags now raised; all: the history, with when each was raised and cleared' })),
+    include: Type.Optional(
+      Type.Union([Type.Literal('open'), Type.Literal('all')], {
+        description: 'open (default): flags now raised; all: the history, with when each was raised and cleared',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -156,21 +258,31 @@ const Flag = Type.Object({
   annotations: Type.Array(Type.Object({ author: Type.String(), text: Type.String(), createdAt: Type.String() })),
 });
 
-export const EarlyWarningResults = Type.Object({
-  ruleSet: Type.Object({ id: Type.String(), version: Type.String(), name: Type.String() }),
-  lastRun: Type.Union([
-    Type.Null(),
-    Type.Object({
-      id: Type.Integer(),
-      runAt: Type.String(),
-      dataAsOf: Type.Union([Type.String(), Type.Null()]),
-      councils: Type.Integer(),
-      flags: Type.Integer(),
-      rules: Type.Array(Type.Object({ rule: Type.String(), status: Type.String(), error: Type.Union([Type.String(), Type.Null()]), flagged: Type.Integer() })),
-    }),
-  ]),
-  flags: Type.Array(Flag),
-}, { description: 'The latest screening run and its flags' });
+export const EarlyWarningResults = Type.Object(
+  {
+    ruleSet: Type.Object({ id: Type.String(), version: Type.String(), name: Type.String() }),
+    lastRun: Type.Union([
+      Type.Null(),
+      Type.Object({
+        id: Type.Integer(),
+        runAt: Type.String(),
+        dataAsOf: Type.Union([Type.String(), Type.Null()]),
+        councils: Type.Integer(),
+        flags: Type.Integer(),
+        rules: Type.Array(
+          Type.Object({
+            rule: Type.String(),
+            status: Type.String(),
+            error: Type.Union([Type.String(), Type.Null()]),
+            flagged: Type.Integer(),
+          }),
+        ),
+      }),
+    ]),
+    flags: Type.Array(Flag),
+  },
+  { description: 'The latest screening run and its flags' },
+);
 
 export const ScreeningQuery = Type.Object(
   {
@@ -203,7 +315,10 @@ export const ScreeningRun = Type.Object(
 
 export const FlagParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-export const AnnotationBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const AnnotationBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
 
 export const Annotation = Type.Object(
   { flag: Type.Integer(), author: Type.String(), text: Type.String() },

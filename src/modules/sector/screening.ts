@@ -1,10 +1,18 @@
 /**
  * Screening every council against an early-warning rule set. Per council: the rules triggered and the evidence behind
- * each (values, group, periods), nothing else: no composite score. A rule that cannot be evaluated (a metric gone from the
+ * each (values, group, periods), nothing else: no composite score. A rule that cannot be evaluated (a metric gone from
+ * the
  * catalogue, a family not loaded) is reported as failed and neither raises nor clears any flag.
  */
 import type { Polarity } from '../metrics/index.ts';
-import { groupStatistics, memberPosition, trend, type GroupStatistics, type MemberValue, type PointValue } from '../compare/index.ts';
+import {
+  groupStatistics,
+  memberPosition,
+  trend,
+  type GroupStatistics,
+  type MemberValue,
+  type PointValue,
+} from '../compare/index.ts';
 import { beyond, thresholdOn, type RuleT } from './rules.ts';
 
 export interface Council {
@@ -69,7 +77,13 @@ const groupCache = new WeakMap<ScreeningData, Map<string, GroupValues>>();
  * A metric's latest figures for a council's group and their statistics. A group the council belongs to (e.g. all
  * councils of its type) gives the same figures for every member, so they are worked out once per screening.
  */
-function groupValues(d: ScreeningData, group: { id: string; members: Council[] }, m: ScreenMetric, p: { id: number }, c: Council): GroupValues {
+function groupValues(
+  d: ScreeningData,
+  group: { id: string; members: Council[] },
+  m: ScreenMetric,
+  p: { id: number },
+  c: Council,
+): GroupValues {
   const build = (set: Council[]): GroupValues => {
     const values: MemberValue[] = set.map((x) => {
       const o = d.obs(m.id, p.id, x.id);
@@ -78,7 +92,8 @@ function groupValues(d: ScreeningData, group: { id: string; members: Council[] }
     const index = new Map(values.map((v, i) => [v.code, i]));
     return { values, stats: groupStatistics(values), indexOf: (code) => index.get(code)! };
   };
-  if (!group.members.some((x) => x.id === c.id)) return build([c, ...group.members.filter((x) => m.applicable.has(x.type))]);
+  if (!group.members.some((x) => x.id === c.id))
+    return build([c, ...group.members.filter((x) => m.applicable.has(x.type))]);
   let cache = groupCache.get(d);
   if (!cache) groupCache.set(d, (cache = new Map()));
   const key = `${group.id}\u0000${m.id}\u0000${p.id}`;
@@ -87,7 +102,11 @@ function groupValues(d: ScreeningData, group: { id: string; members: Council[] }
   return g;
 }
 
-function bottomQuartile(rule: Extract<RuleT, { type: 'bottom-quartile' }>, d: ScreeningData, c: Council): Evidence | undefined {
+function bottomQuartile(
+  rule: Extract<RuleT, { type: 'bottom-quartile' }>,
+  d: ScreeningData,
+  c: Council,
+): Evidence | undefined {
   const group = d.groupFor(rule.params.group, c);
   if (!group) return undefined;
   const items: Record<string, unknown>[] = [];
@@ -101,13 +120,30 @@ function bottomQuartile(rule: Extract<RuleT, { type: 'bottom-quartile' }>, d: Sc
     const pos = memberPosition(values, stats, m.polarity, indexOf(c.code));
     if (pos.rank === null) continue;
     compared++;
-    if (pos.quartileBand === 4) items.push({ metric: m.code, title: m.title, period: p.label, value: pos.value, groupMedian: stats.median, rank: pos.rank, rankOf: pos.rankOf, group: group.id });
+    if (pos.quartileBand === 4)
+      items.push({
+        metric: m.code,
+        title: m.title,
+        period: p.label,
+        value: pos.value,
+        groupMedian: stats.median,
+        rank: pos.rank,
+        rankOf: pos.rankOf,
+        group: group.id,
+      });
   }
   if (items.length < rule.params.k || items.length < (rule.params.share ?? 0) * compared) return undefined;
-  return { summary: `bottom quarter of ${group.id} on ${items.length} of the ${compared} measures compared: ${items.map((i) => `${String(i.title)} (${String(i.period)}: ${fmt(i.value as number)}, median ${fmt(i.groupMedian as number)})`).join('; ')}`, items };
+  return {
+    summary: `bottom quarter of ${group.id} on ${items.length} of the ${compared} measures compared: ${items.map((i) => `${String(i.title)} (${String(i.period)}: ${fmt(i.value as number)}, median ${fmt(i.groupMedian as number)})`).join('; ')}`,
+    items,
+  };
 }
 
-function consecutiveWorsening(rule: Extract<RuleT, { type: 'consecutive-worsening' }>, d: ScreeningData, c: Council): Evidence | undefined {
+function consecutiveWorsening(
+  rule: Extract<RuleT, { type: 'consecutive-worsening' }>,
+  d: ScreeningData,
+  c: Council,
+): Evidence | undefined {
   const n = rule.params.periods;
   const items: Record<string, unknown>[] = [];
   for (const m of basketMetrics(d, rule.params.basket)) {
@@ -117,11 +153,24 @@ function consecutiveWorsening(rule: Extract<RuleT, { type: 'consecutive-worsenin
       const o = d.obs(m.id, p.id, c.id);
       return { period: p.iso, periodLabel: p.label, value: o?.value ?? null, status: o?.status ?? [] };
     });
-    const t = trend(series, m.polarity, rule.params.tolerance !== undefined ? { tolerance: rule.params.tolerance } : {});
-    if (t.lastStep?.direction === 'worsening' && t.consecutive >= n) items.push({ metric: m.code, title: m.title, periods: window.map((p) => p.label), values: series.map((s) => s.value) });
+    const t = trend(
+      series,
+      m.polarity,
+      rule.params.tolerance !== undefined ? { tolerance: rule.params.tolerance } : {},
+    );
+    if (t.lastStep?.direction === 'worsening' && t.consecutive >= n)
+      items.push({
+        metric: m.code,
+        title: m.title,
+        periods: window.map((p) => p.label),
+        values: series.map((s) => s.value),
+      });
   }
   if (items.length < rule.params.k) return undefined;
-  return { summary: `worsened in each of the last ${n} periods on ${items.length} measures: ${items.map((i) => `${String(i.title)} (${(i.values as (number | null)[]).map(fmt).join(' → ')})`).join('; ')}`, items };
+  return {
+    summary: `worsened in each of the last ${n} periods on ${items.length} measures: ${items.map((i) => `${String(i.title)} (${(i.values as (number | null)[]).map(fmt).join(' → ')})`).join('; ')}`,
+    items,
+  };
 }
 
 function threshold(rule: Extract<RuleT, { type: 'threshold' }>, d: ScreeningData, c: Council): Evidence | undefined {
@@ -136,7 +185,18 @@ function threshold(rule: Extract<RuleT, { type: 'threshold' }>, d: ScreeningData
   if (!beyond(rule.params.operator, value, t.value)) return undefined;
   return {
     summary: `${m.title} ${fmt(value)} for ${latest.label} is ${rule.params.operator} ${t.value}, the threshold in effect from ${t.effectiveFrom}${t.effectiveTo ? ` to ${t.effectiveTo}` : ''}`,
-    items: [{ metric: m.code, title: m.title, period: latest.label, value, operator: rule.params.operator, threshold: t.value, effectiveFrom: t.effectiveFrom, effectiveTo: t.effectiveTo }],
+    items: [
+      {
+        metric: m.code,
+        title: m.title,
+        period: latest.label,
+        value,
+        operator: rule.params.operator,
+        threshold: t.value,
+        effectiveFrom: t.effectiveFrom,
+        effectiveTo: t.effectiveTo,
+      },
+    ],
   };
 }
 
@@ -159,7 +219,12 @@ function latestSubmitted(m: ScreenMetric, d: ScreeningData, minShare: number, me
   return memo.get(m.id)!;
 }
 
-function missingLatest(rule: Extract<RuleT, { type: 'missing-latest' }>, d: ScreeningData, c: Council, memo: LatestMemo): Evidence | undefined {
+function missingLatest(
+  rule: Extract<RuleT, { type: 'missing-latest' }>,
+  d: ScreeningData,
+  c: Council,
+  memo: LatestMemo,
+): Evidence | undefined {
   const items: Record<string, unknown>[] = [];
   for (const m of basketMetrics(d, rule.params.basket)) {
     if (!m.applicable.has(c.type)) continue;
@@ -167,10 +232,20 @@ function missingLatest(rule: Extract<RuleT, { type: 'missing-latest' }>, d: Scre
     if (!latest) continue;
     const o = d.obs(m.id, latest.period.id, c.id);
     if (o?.value != null) continue;
-    items.push({ metric: m.code, title: m.title, period: latest.period.label, status: o?.status ?? [], councilsWithFigure: latest.submitted, councils: latest.councils });
+    items.push({
+      metric: m.code,
+      title: m.title,
+      period: latest.period.label,
+      status: o?.status ?? [],
+      councilsWithFigure: latest.submitted,
+      councils: latest.councils,
+    });
   }
   if (items.length < rule.params.k) return undefined;
-  return { summary: `no figure for the latest period on ${items.length} measures: ${items.map((i) => `${String(i.title)} (${String(i.period)}; ${String(i.councilsWithFigure)} of ${String(i.councils)} councils have one)`).join('; ')}`, items };
+  return {
+    summary: `no figure for the latest period on ${items.length} measures: ${items.map((i) => `${String(i.title)} (${String(i.period)}; ${String(i.councilsWithFigure)} of ${String(i.councils)} councils have one)`).join('; ')}`,
+    items,
+  };
 }
 
 export function evaluateRule(rule: RuleT, d: ScreeningData): RuleOutcome {

@@ -31,7 +31,11 @@ export interface SeriesIndex {
  * Indexes a batch. `slots` (area id → slot) may be shared between batches; `periodsOf` gives each metric's periods,
  * oldest first: an observation outside them is not part of any series, as before.
  */
-export function indexSeries(c: ObservationColumns, periodsOf: (metricId: number) => PeriodInfo[], slots = new Map<number, number>()): SeriesIndex {
+export function indexSeries(
+  c: ObservationColumns,
+  periodsOf: (metricId: number) => PeriodInfo[],
+  slots = new Map<number, number>(),
+): SeriesIndex {
   for (let i = 0; i < c.n; i++) if (!slots.has(c.area[i]!)) slots.set(c.area[i]!, slots.size);
   const width = slots.size;
   const tables = new Map<number, MetricTable>();
@@ -49,7 +53,7 @@ export function indexSeries(c: ObservationColumns, periodsOf: (metricId: number)
   let t: MetricTable | undefined;
   for (let i = 0; i < c.n; i++) {
     const m = c.metric[i]!;
-    if (m !== last) (t = tableOf(m)), (last = m);
+    if (m !== last) ((t = tableOf(m)), (last = m));
     const p = c.period[i]!;
     const k = p < t!.ord.length ? t!.ord[p]! : -1;
     if (k >= 0) t!.at[slots.get(c.area[i]!)! * t!.periods.length + k] = i;
@@ -81,10 +85,17 @@ export function indexSeries(c: ObservationColumns, periodsOf: (metricId: number)
     series(metricId, areaId) {
       const t = tables.get(metricId);
       const slot = slots.get(areaId);
-      if (!t || slot === undefined || slot >= width) return { periods: t?.periods ?? periodsOf(metricId), point: () => undefined, hasValue: () => false, hasBreak: () => false };
+      if (!t || slot === undefined || slot >= width)
+        return {
+          periods: t?.periods ?? periodsOf(metricId),
+          point: () => undefined,
+          hasValue: () => false,
+          hasBreak: () => false,
+        };
       return {
         periods: t.periods,
-        point: (periodId) => (periodId < t.ord.length && t.ord[periodId]! >= 0 ? at(rowOf(t, slot, t.ord[periodId]!)) : undefined),
+        point: (periodId) =>
+          periodId < t.ord.length && t.ord[periodId]! >= 0 ? at(rowOf(t, slot, t.ord[periodId]!)) : undefined,
         hasValue: (k) => {
           const i = rowOf(t, slot, k);
           return i >= 0 && (c.flags[i]! & VALUE) !== 0;

@@ -21,19 +21,37 @@ import { createWaveTables } from './reporting/wave-tables.ts';
 // Fielding.
 export { createSurveyCache, type SurveyCache } from './fielding/cache.ts';
 export {
-  createSurveysService, answerCells, RESPONSE_META_COLUMNS, RESPONSE_DETAIL_COLUMNS, type SurveysService, type WaveDto,
-  type WaveInput, type ResponsesTable, type DefinitionSummary, type DefinitionDetail,
+  createSurveysService,
+  answerCells,
+  RESPONSE_META_COLUMNS,
+  RESPONSE_DETAIL_COLUMNS,
+  type SurveysService,
+  type WaveDto,
+  type WaveInput,
+  type ResponsesTable,
+  type DefinitionSummary,
+  type DefinitionDetail,
 } from './fielding/service.ts';
 export { type ResponseRates, type RateLine } from './fielding/rates.ts';
 export {
-  createFrames, hashToken, TOKEN_BYTES, type Frames, type FrameInput, type FrameMemberDto, type LinkRow,
+  createFrames,
+  hashToken,
+  TOKEN_BYTES,
+  type Frames,
+  type FrameInput,
+  type FrameMemberDto,
+  type LinkRow,
 } from './fielding/frames.ts';
 export { createRespond, type Respond, type Access } from './fielding/respond.ts';
 
 // Offline analysis, as `sli survey` uses it (no database): definitions from files, a responses CSV checked against the
 // definition and its routing, report tables with significance, series, and rim weighting.
 export {
-  readDefinitionFile, definitionFromJson, definitionProblems, toSurveyJs, type SurveyDefinition,
+  readDefinitionFile,
+  definitionFromJson,
+  definitionProblems,
+  toSurveyJs,
+  type SurveyDefinition,
 } from './definition/index.ts';
 export { readResponsesCsv } from './reporting/responses-csv.ts';
 export { loadResponses, type ResponseData, type ResponseProblem } from './reporting/responses.ts';

@@ -6,7 +6,8 @@ import type { Dialect } from '../db.ts';
  * imports (draft and published), and the change log. Portable: the schema builder only, with an autoincrementing id
  * that is `serial` on PostgreSQL and `integer primary key autoincrement` on SQLite. Dates are ISO 8601 text.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const withId = <T extends CreateTableBuilder<any, any>>(t: T): T =>
@@ -135,7 +136,6 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('label', 'text', (c) => c.notNull())
     .execute();
 
-
   await db.schema
     .createTable('observations')
     .addColumn('metric_id', 'integer', (c) => c.notNull())
@@ -234,5 +234,4 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('detail', 'text')
     .execute();
   await db.schema.createIndex('change_log_at').on('change_log').column('at').execute();
-
 }

@@ -5,7 +5,8 @@ import type { Dialect } from '../db.ts';
  * Boundary shapes for choropleth maps, per layer (ltla, utla, cty, rgn, cauth) and boundary year, keyed by GSS code.
  * Geometry is GeoJSON text: the super-generalised shapes are a few hundred bytes to a few KB per area.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('area_boundaries')

@@ -5,10 +5,12 @@ import type { Dialect } from '../db.ts';
  * Comparison groups stored as data: published families (DfE statistical neighbours, ONS similar areas and clusters)
  * and our own nearest-neighbours model, each family versioned with its model, source and licence; the groups of a
  * family (one per owner council for neighbour sets, one per cluster), and their members with rank and distance.
- * Built-in groups (same type, region, county, combined authority, England) are derived from the geography and not stored.
+ * Built-in groups (same type, region, county, combined authority, England) are derived from the geography and not
+ * stored.
  * Custom groups (owned by a user) live in the same tables with family_id null.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const withId = <T extends CreateTableBuilder<any, any>>(t: T): T =>
@@ -55,7 +57,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('comparison_groups_family_owner').on('comparison_groups').columns(['family_id', 'owner_area_id']).execute();
+  await db.schema
+    .createIndex('comparison_groups_family_owner')
+    .on('comparison_groups')
+    .columns(['family_id', 'owner_area_id'])
+    .execute();
   await db.schema.createIndex('comparison_groups_owner_user').on('comparison_groups').column('owner_user_id').execute();
 
   await db.schema

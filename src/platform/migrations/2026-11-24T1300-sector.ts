@@ -6,7 +6,8 @@ import type { Dialect } from '../db.ts';
  * as JSON (validated against the catalogue when loaded); screening runs with the flags they raised, flag history
  * (when a council entered and left a flag) and analysts' annotations.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const withId = <T extends CreateTableBuilder<any, any>>(t: T): T =>
@@ -51,8 +52,16 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('left_run_id', 'integer', (c) => c.references('screening_runs.id'))
     .addColumn('evidence', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('early_warning_flags_area').on('early_warning_flags').columns(['area_id', 'rule_id']).execute();
-  await db.schema.createIndex('early_warning_flags_open').on('early_warning_flags').columns(['rule_set_id', 'left_at']).execute();
+  await db.schema
+    .createIndex('early_warning_flags_area')
+    .on('early_warning_flags')
+    .columns(['area_id', 'rule_id'])
+    .execute();
+  await db.schema
+    .createIndex('early_warning_flags_open')
+    .on('early_warning_flags')
+    .columns(['rule_set_id', 'left_at'])
+    .execute();
 
   await db.schema
     .createTable('flag_annotations')

@@ -5,7 +5,8 @@ import type { Dialect } from '../db.ts';
  * Accounts: registered users (email, scrypt password hash, role, council), database sessions (so several app instances
  * can share them) and login attempts for rate limiting.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const withId = <T extends CreateTableBuilder<any, any>>(t: T): T =>

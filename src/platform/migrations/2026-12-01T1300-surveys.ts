@@ -5,7 +5,8 @@ import type { Dialect } from '../db.ts';
  * Survey fielding: questionnaire versions, waves, respondents (frame members and anonymous respondents, tokens stored
  * as SHA-256 only), responses (working and submitted copies) and the audit history of every save and submission.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const withId = <T extends CreateTableBuilder<any, any>>(t: T): T =>
@@ -57,7 +58,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('token_issued_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('survey_respondents_wave').on('survey_respondents').columns(['wave_id', 'kind']).execute();
+  await db.schema
+    .createIndex('survey_respondents_wave')
+    .on('survey_respondents')
+    .columns(['wave_id', 'kind'])
+    .execute();
 
   await db.schema
     .createTable('survey_responses')
@@ -88,5 +93,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('note', 'text')
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('survey_response_history_response').on('survey_response_history').columns(['response_id', 'revision']).execute();
+  await db.schema
+    .createIndex('survey_response_history_response')
+    .on('survey_response_history')
+    .columns(['response_id', 'revision'])
+    .execute();
 }

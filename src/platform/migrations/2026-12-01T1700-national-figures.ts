@@ -8,16 +8,24 @@ import type { Dialect } from '../db.ts';
  * there is no England observation; otherwise it is the observation's status text ('' when none), as in observations.
  * Existing coverage rows are filled from the observations.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time and typed loosely by design
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   const real = dialect === 'postgres' ? 'double precision' : 'real';
-  for (const [column, type] of [['england_value', real], ['england_lci', real], ['england_uci', real], ['england_status', 'text'], ['england_note', 'text']] as const) {
+  for (const [column, type] of [
+    ['england_value', real],
+    ['england_lci', real],
+    ['england_uci', real],
+    ['england_status', 'text'],
+    ['england_note', 'text'],
+  ] as const) {
     await db.schema.alterTable('metric_periods').addColumn(column, sql.raw(type)).execute();
   }
-  const from = (column: string) => sql.raw(
-    `(SELECT o.${column} FROM observations o JOIN areas a ON a.id = o.area_id AND a.code = 'E92000001'
+  const from = (column: string) =>
+    sql.raw(
+      `(SELECT o.${column} FROM observations o JOIN areas a ON a.id = o.area_id AND a.code = 'E92000001'
       WHERE o.metric_id = metric_periods.metric_id AND o.period_id = metric_periods.period_id)`,
-  );
+    );
   await sql`UPDATE metric_periods SET england_value = ${from('value')}, england_lci = ${from('lci')}, england_uci = ${from('uci')},
     england_status = ${from('status')}, england_note = ${from('note')}`.execute(db);
 }

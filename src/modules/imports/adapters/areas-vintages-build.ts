@@ -123,7 +123,8 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
     if (!a) areas.set(code, (a = { code, name, validFrom: null, validTo: null, fixedFrom: false, at }));
     return a;
   };
-  const fail = (at: SourceLocation, field: string | undefined, value: string | undefined, message: string) => ctx.error({ at, field, value, message });
+  const fail = (at: SourceLocation, field: string | undefined, value: string | undefined, message: string) =>
+    ctx.error({ at, field, value, message });
 
   // Councils and their parents, as the vintages show them (names: the latest vintage's).
   const present = new Map<string, number[]>();
@@ -165,7 +166,12 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
     const old = areas.get(c.old) ?? area(c.old, c.oldName, c.at);
     const end = march31(c.year);
     if (present.has(c.old) || seenAsParent.has(c.old) ? old.validTo !== end : c.year > years[0]!) {
-      fail(c.at, 'start', String(c.year), `${c.old} ${c.oldName} ends in ${c.year} here, but the vintage file ${old.validTo ? `ends it on ${old.validTo}` : `still has it in ${lastYear}`}`);
+      fail(
+        c.at,
+        'start',
+        String(c.year),
+        `${c.old} ${c.oldName} ends in ${c.year} here, but the vintage file ${old.validTo ? `ends it on ${old.validTo}` : `still has it in ${lastYear}`}`,
+      );
       continue;
     }
     old.validTo = end;
@@ -179,8 +185,17 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
       continue;
     }
     const expected = c.year > years[0]! ? april(c.year) : null;
-    if ((present.has(c.new!) || seenAsParent.has(c.new!)) && created.validFrom !== expected && created.validFrom !== april(c.year)) {
-      fail(c.at, 'start', String(c.year), `${c.new} begins in ${c.year} here, but the vintage file ${created.validFrom ? `begins it on ${created.validFrom}` : `has it in ${years[0]}`}`);
+    if (
+      (present.has(c.new!) || seenAsParent.has(c.new!)) &&
+      created.validFrom !== expected &&
+      created.validFrom !== april(c.year)
+    ) {
+      fail(
+        c.at,
+        'start',
+        String(c.year),
+        `${c.new} begins in ${c.year} here, but the vintage file ${created.validFrom ? `begins it on ${created.validFrom}` : `has it in ${years[0]}`}`,
+      );
       continue;
     }
     created.validFrom = april(c.year);
@@ -190,7 +205,10 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
       successor: c.new!,
       changeType: c.type === 'merger' ? 'merger' : 'new-code',
       effectiveDate: april(c.year),
-      note: c.type === 'new_code' ? `ONS issued a new code after a boundary change (${c.oldName} ${c.old} became ${c.new})` : undefined,
+      note:
+        c.type === 'new_code'
+          ? `ONS issued a new code after a boundary change (${c.oldName} ${c.old} became ${c.new})`
+          : undefined,
     });
   }
 
@@ -202,7 +220,13 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
     a.validTo = shiftDay(e.from, -1);
     successor.validFrom = e.from;
     successor.fixedFrom = true;
-    succeed({ predecessor: old, successor: e.successor, changeType: 'new-code', effectiveDate: e.from, note: 'ONS issued a new code after a boundary change' });
+    succeed({
+      predecessor: old,
+      successor: e.successor,
+      changeType: 'new-code',
+      effectiveDate: e.from,
+      note: 'ONS issued a new code after a boundary change',
+    });
   }
 
   // mySociety: start dates, end-date checks, replaced-by and former codes.
@@ -218,14 +242,27 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
     if (!a.fixedFrom && m.start && (m.start.endsWith('-04-01') || isCa)) a.validFrom = m.start;
     if (m.end) {
       const end = m.end.endsWith('-04-01') ? shiftDay(m.end, -1) : m.end;
-      if (a.validTo !== end) fail(m.at, 'end-date', m.end, `${m.gss} ${m.name} ends on ${end} in mySociety but ${a.validTo ? `on ${a.validTo}` : 'is still current'} in the ONS files`);
+      if (a.validTo !== end)
+        fail(
+          m.at,
+          'end-date',
+          m.end,
+          `${m.gss} ${m.name} ends on ${end} in mySociety but ${a.validTo ? `on ${a.validTo}` : 'is still current'} in the ONS files`,
+        );
     }
     const successors = m.replacedBy.map((r) => byRegister.get(r) ?? r);
     const unknown = successors.filter((s) => !areas.has(s));
-    if (unknown.length > 0) fail(m.at, 'replaced-by', m.replacedBy.join(','), `"${unknown.join(', ')}" is not a council in these files`);
+    if (unknown.length > 0)
+      fail(m.at, 'replaced-by', m.replacedBy.join(','), `"${unknown.join(', ')}" is not a council in these files`);
     else if (successors.length > 0) replacedBy.set(m.gss, { successors, at: m.at });
     for (const f of m.former) {
-      if (!successions.has(`${f}>${m.gss}`)) fail(m.at, 'former-gss-codes', f, `former code ${f} of ${m.gss} has no date in ons_la_changes or the pre-2014 list; add it to EARLIER_CODES`);
+      if (!successions.has(`${f}>${m.gss}`))
+        fail(
+          m.at,
+          'former-gss-codes',
+          f,
+          `former code ${f} of ${m.gss} has no date in ons_la_changes or the pre-2014 list; add it to EARLIER_CODES`,
+        );
     }
   }
 
@@ -251,31 +288,63 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
 
   // Counties abolished: their successors are those of their districts in the same year, with mySociety's replaced-by.
   for (const t of terminations) {
-    const districts = new Set([...p.vintages.filter((v) => v.county?.code === t.old).map((v) => v.code), ...p.ltla14.filter((r) => r.county === t.old).map((r) => r.code)]);
-    const found = new Set([...successions.values()].filter((s) => districts.has(s.predecessor) && s.effectiveDate === april(t.year)).map((s) => s.successor));
+    const districts = new Set([
+      ...p.vintages.filter((v) => v.county?.code === t.old).map((v) => v.code),
+      ...p.ltla14.filter((r) => r.county === t.old).map((r) => r.code),
+    ]);
+    const found = new Set(
+      [...successions.values()]
+        .filter((s) => districts.has(s.predecessor) && s.effectiveDate === april(t.year))
+        .map((s) => s.successor),
+    );
     for (const s of replacedBy.get(t.old)?.successors ?? []) found.add(s);
-    if (found.size === 0) fail(t.at, 'oldcd', t.old, `no successor found for ${t.old} ${t.oldName}: none of its districts changed in ${t.year}`);
+    if (found.size === 0)
+      fail(
+        t.at,
+        'oldcd',
+        t.old,
+        `no successor found for ${t.old} ${t.oldName}: none of its districts changed in ${t.year}`,
+      );
     for (const s of found) {
-      succeed({ predecessor: t.old, successor: s, changeType: found.size > 1 ? 'split' : 'merger', effectiveDate: april(t.year), note: `county council abolished; its area passed to ${[...found].sort().join(' and ')}` });
+      succeed({
+        predecessor: t.old,
+        successor: s,
+        changeType: found.size > 1 ? 'split' : 'merger',
+        effectiveDate: april(t.year),
+        note: `county council abolished; its area passed to ${[...found].sort().join(' and ')}`,
+      });
     }
   }
   for (const [pred, r] of replacedBy) {
     const a = areas.get(pred)!;
     for (const s of r.successors) {
       if (successions.has(`${pred}>${s}`)) continue;
-      if (!a.validTo) fail(r.at, 'replaced-by', s, `${pred} is replaced by ${s} in mySociety but is still current in the ONS files`);
-      else succeed({ predecessor: pred, successor: s, changeType: 'merger', effectiveDate: shiftDay(a.validTo, 1), note: 'from mySociety replaced-by' });
+      if (!a.validTo)
+        fail(r.at, 'replaced-by', s, `${pred} is replaced by ${s} in mySociety but is still current in the ONS files`);
+      else
+        succeed({
+          predecessor: pred,
+          successor: s,
+          changeType: 'merger',
+          effectiveDate: shiftDay(a.validTo, 1),
+          note: 'from mySociety replaced-by',
+        });
     }
   }
 
   // Parents per vintage (fire and rescue authorities from the nearest published lookup, from the first one on).
   const fraYears = years.filter((y) => p.vintages.some((v) => v.year === y && v.fra));
-  const fraBy = new Map<string, string>(p.vintages.filter((v) => v.fra).map((v) => [`${v.year}|${v.code}`, v.fra!.code]));
+  const fraBy = new Map<string, string>(
+    p.vintages.filter((v) => v.fra).map((v) => [`${v.year}|${v.code}`, v.fra!.code]),
+  );
   const recoded = [...successions.values()].filter((s) => s.changeType === 'new-code');
   const fraFor = (code: string, year: number): string | undefined => {
     if (fraYears.length === 0 || year < fraYears[0]!) return undefined;
     const source = [...fraYears].sort((a, b) => Math.abs(a - year) - Math.abs(b - year) || a - b)[0]!;
-    const linked = recoded.filter((s) => s.successor === code).map((s) => s.predecessor).concat(recoded.filter((s) => s.predecessor === code).map((s) => s.successor));
+    const linked = recoded
+      .filter((s) => s.successor === code)
+      .map((s) => s.predecessor)
+      .concat(recoded.filter((s) => s.predecessor === code).map((s) => s.successor));
     return [code, ...linked].map((c) => fraBy.get(`${source}|${c}`)).find((f) => f !== undefined);
   };
   for (const v of p.vintages) {
@@ -314,7 +383,8 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
       if (!par) return fail(c.at, rel, run.parent, `${child}'s ${rel} ${run.parent} is not an area in these files`);
       const validFrom = laterStart(laterStart(april(run.start), c.validFrom), par.validFrom)!;
       const validTo = earlierEnd(earlierEnd(nextYear === undefined ? null : march31(nextYear), c.validTo), par.validTo);
-      if (validTo === null || validFrom <= validTo) parents.push({ code: child, relation: rel, parent: run.parent, validFrom, validTo });
+      if (validTo === null || validFrom <= validTo)
+        parents.push({ code: child, relation: rel, parent: run.parent, validFrom, validTo });
     };
     for (const y of seq) {
       const v = byYear.get(y);
@@ -329,13 +399,17 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
   const succ = [...successions.values()];
   const records: AreaRecord[] = [];
   for (const a of [...areas.values()].sort((x, y) => x.code.localeCompare(y.code))) {
-    if (a.validTo && !succ.some((s) => s.predecessor === a.code)) fail(a.at, undefined, a.code, `${a.code} ${a.name} ends on ${a.validTo} but no successor is known`);
+    if (a.validTo && !succ.some((s) => s.predecessor === a.code))
+      fail(a.at, undefined, a.code, `${a.code} ${a.name} ends on ${a.validTo} but no successor is known`);
     const record: AreaRecord = { code: a.code, name: a.name, validFrom: a.validFrom, validTo: a.validTo };
     const history = names.get(a.code);
     if (history && new Set(history.values()).size > 1) record.names = nameRuns(history, a);
     records.push(record);
   }
-  parents.sort((x, y) => x.code.localeCompare(y.code) || x.relation.localeCompare(y.relation) || x.validFrom.localeCompare(y.validFrom));
+  parents.sort(
+    (x, y) =>
+      x.code.localeCompare(y.code) || x.relation.localeCompare(y.relation) || x.validFrom.localeCompare(y.validFrom),
+  );
   succ.sort((x, y) => x.predecessor.localeCompare(y.predecessor) || x.successor.localeCompare(y.successor));
   return { areas: records, parents, successions: succ, source: GEOGRAPHY_SOURCE };
 }

@@ -36,9 +36,36 @@ interface CountingContext extends AdapterContext {
 
 type Kind = 'vintages' | 'changes' | 'mysociety' | 'ltla14';
 const COLUMNS: Record<Kind, string[]> = {
-  vintages: ['vintage', 'ltla_code', 'ltla_name', 'ltla_type', 'county_code', 'county_name', 'utla_code', 'utla_name', 'region_code', 'region_name', 'met_county_code', 'met_county_name', 'combined_authority_code', 'combined_authority_name', 'fire_rescue_authority_code', 'fire_rescue_authority_name'],
+  vintages: [
+    'vintage',
+    'ltla_code',
+    'ltla_name',
+    'ltla_type',
+    'county_code',
+    'county_name',
+    'utla_code',
+    'utla_name',
+    'region_code',
+    'region_name',
+    'met_county_code',
+    'met_county_name',
+    'combined_authority_code',
+    'combined_authority_name',
+    'fire_rescue_authority_code',
+    'fire_rescue_authority_name',
+  ],
   changes: ['oldcd', 'oldnm', 'newcd', 'newnm', 'type', 'start'],
-  mysociety: ['local-authority-code', 'nice-name', 'gss-code', 'start-date', 'end-date', 'replaced-by', 'nation', 'local-authority-type', 'former-gss-codes'],
+  mysociety: [
+    'local-authority-code',
+    'nice-name',
+    'gss-code',
+    'start-date',
+    'end-date',
+    'replaced-by',
+    'nation',
+    'local-authority-type',
+    'former-gss-codes',
+  ],
   ltla14: ['ltlacd', 'ltlanm', 'ctycd', 'ctynm', 'mctycd', 'mctynm', 'rgncd', 'rgnnm', 'ctrycd'],
 };
 const FILE_NAMES: Record<Kind, string> = {
@@ -76,16 +103,32 @@ function identify(header: string[]): Kind | undefined {
 }
 
 /** Reads one row's cell as a GSS code with one of the given prefixes; reports and returns null when it is not one. */
-function codeCell(row: CsvRow, ctx: AdapterContext, column: string, prefixes: readonly string[], optional: boolean): string | null | undefined {
+function codeCell(
+  row: CsvRow,
+  ctx: AdapterContext,
+  column: string,
+  prefixes: readonly string[],
+  optional: boolean,
+): string | null | undefined {
   const raw = row.get(column) ?? '';
   const v = raw.trim();
   if (v === '') {
     if (optional) return undefined;
-    ctx.error({ at: row.at, field: column, value: raw, message: `is empty; a ${prefixes.join('/')} GSS code is needed` });
+    ctx.error({
+      at: row.at,
+      field: column,
+      value: raw,
+      message: `is empty; a ${prefixes.join('/')} GSS code is needed`,
+    });
     return null;
   }
   if (!/^E\d{8}$/.test(v) || !prefixes.includes(v.slice(0, 3))) {
-    ctx.error({ at: row.at, field: column, value: raw, message: `"${raw}" is not a ${prefixes.join(' or ')} GSS code (such as ${prefixes[0]}000001)` });
+    ctx.error({
+      at: row.at,
+      field: column,
+      value: raw,
+      message: `"${raw}" is not a ${prefixes.join(' or ')} GSS code (such as ${prefixes[0]}000001)`,
+    });
     return null;
   }
   return v;
@@ -126,27 +169,64 @@ async function readVintages(file: string, ctx: CountingContext, out: ParsedGeogr
     const name = nameCell(row, ctx, 'ltla_name');
     const typeRaw = row.get('ltla_type') ?? '';
     if (code && LTLA_TYPES[typeRaw] !== code.slice(0, 3)) {
-      ctx.error({ at: row.at, field: 'ltla_type', value: typeRaw, message: `"${typeRaw}" does not fit ${code} (${Object.entries(LTLA_TYPES).map(([t, p]) => `${p} ${t}`).join(', ')})` });
+      ctx.error({
+        at: row.at,
+        field: 'ltla_type',
+        value: typeRaw,
+        message: `"${typeRaw}" does not fit ${code} (${Object.entries(LTLA_TYPES)
+          .map(([t, p]) => `${p} ${t}`)
+          .join(', ')})`,
+      });
     }
     const district = code?.startsWith('E07') ?? false;
     const county = codeCell(row, ctx, 'county_code', ['E10'], !district);
-    if (county && !district) ctx.error({ at: row.at, field: 'county_code', value: county, message: `only shire districts (E07) have a county; ${code} is not one` });
+    if (county && !district)
+      ctx.error({
+        at: row.at,
+        field: 'county_code',
+        value: county,
+        message: `only shire districts (E07) have a county; ${code} is not one`,
+      });
     const utla = codeCell(row, ctx, 'utla_code', UPPER_TIER, false);
     if (code && utla && utla !== (district ? county : code)) {
-      ctx.error({ at: row.at, field: 'utla_code', value: utla, message: `the upper tier of ${code} should be ${district ? `its county ${county ?? ''}` : 'the council itself'}` });
+      ctx.error({
+        at: row.at,
+        field: 'utla_code',
+        value: utla,
+        message: `the upper tier of ${code} should be ${district ? `its county ${county ?? ''}` : 'the council itself'}`,
+      });
     }
     const region = codeCell(row, ctx, 'region_code', ['E12'], false);
     const met = codeCell(row, ctx, 'met_county_code', ['E11'], true);
     const ca = codeCell(row, ctx, 'combined_authority_code', ['E47'], true);
     const fra = codeCell(row, ctx, 'fire_rescue_authority_code', ['E31'], true);
     const named = (c: string | null | undefined, col: string) => (c ? nameCell(row, ctx, col) : undefined);
-    const names = { county: named(county, 'county_name'), region: named(region, 'region_name'), met: named(met, 'met_county_name'), ca: named(ca, 'combined_authority_name'), fra: named(fra, 'fire_rescue_authority_name') };
+    const names = {
+      county: named(county, 'county_name'),
+      region: named(region, 'region_name'),
+      met: named(met, 'met_county_name'),
+      ca: named(ca, 'combined_authority_name'),
+      fra: named(fra, 'fire_rescue_authority_name'),
+    };
     const key = `${year}|${code}`;
-    if (year && code && seen.has(key)) ctx.error({ at: row.at, field: 'ltla_code', value: code, message: `${code} appears twice in vintage ${year}` });
+    if (year && code && seen.has(key))
+      ctx.error({ at: row.at, field: 'ltla_code', value: code, message: `${code} appears twice in vintage ${year}` });
     seen.add(key);
     if (ctx.errors > before || year === null || !code || !name || !utla || !region) continue;
-    const opt = (c: string | null | undefined, n: string | null | undefined) => (c && n ? { code: c, name: n } : undefined);
-    out.vintages.push({ year, code, name, region: { code: region, name: names.region! }, county: opt(county, names.county), upperTier: utla, met: opt(met, names.met), ca: opt(ca, names.ca), fra: opt(fra, names.fra), at: row.at });
+    const opt = (c: string | null | undefined, n: string | null | undefined) =>
+      c && n ? { code: c, name: n } : undefined;
+    out.vintages.push({
+      year,
+      code,
+      name,
+      region: { code: region, name: names.region! },
+      county: opt(county, names.county),
+      upperTier: utla,
+      met: opt(met, names.met),
+      ca: opt(ca, names.ca),
+      fra: opt(fra, names.fra),
+      at: row.at,
+    });
   }
 }
 
@@ -155,7 +235,12 @@ async function readChanges(file: string, ctx: CountingContext, out: ParsedGeogra
     const old = (row.get('oldcd') ?? '').trim();
     const type = (row.get('type') ?? '').trim();
     if (!CHANGE_TYPES.has(type)) {
-      ctx.error({ at: row.at, field: 'type', value: type, message: `"${type}" is not one of ${[...CHANGE_TYPES].join(', ')}` });
+      ctx.error({
+        at: row.at,
+        field: 'type',
+        value: type,
+        message: `"${type}" is not one of ${[...CHANGE_TYPES].join(', ')}`,
+      });
       continue;
     }
     if (!old.startsWith('E')) {
@@ -167,7 +252,8 @@ async function readChanges(file: string, ctx: CountingContext, out: ParsedGeogra
       continue;
     }
     const oldCode = codeCell(row, ctx, 'oldcd', COUNCILS_AND_COMBINED_AUTHORITIES, false);
-    const newCode = type === 'termination' ? undefined : codeCell(row, ctx, 'newcd', COUNCILS_AND_COMBINED_AUTHORITIES, false);
+    const newCode =
+      type === 'termination' ? undefined : codeCell(row, ctx, 'newcd', COUNCILS_AND_COMBINED_AUTHORITIES, false);
     if (type === 'termination' && (row.get('newcd') ?? '').trim() !== '') {
       ctx.error({ at: row.at, field: 'newcd', value: row.get('newcd'), message: 'a termination has no new code' });
       continue;
@@ -176,7 +262,15 @@ async function readChanges(file: string, ctx: CountingContext, out: ParsedGeogra
     const oldName = nameCell(row, ctx, 'oldnm');
     const newName = newCode ? nameCell(row, ctx, 'newnm') : undefined;
     if (!oldCode || newCode === null || year === null || !oldName || newName === null) continue;
-    out.changes.push({ old: oldCode, oldName, new: newCode, newName, type: type as 'merger' | 'new_code' | 'termination', year, at: row.at });
+    out.changes.push({
+      old: oldCode,
+      oldName,
+      new: newCode,
+      newName,
+      type: type as 'merger' | 'new_code' | 'termination',
+      year,
+      at: row.at,
+    });
   }
 }
 
@@ -196,12 +290,29 @@ async function readMySociety(file: string, ctx: CountingContext, out: ParsedGeog
     const start = dateCell(row, ctx, 'start-date');
     const end = dateCell(row, ctx, 'end-date');
     const name = nameCell(row, ctx, 'nice-name');
-    const list = (col: string) => (row.get(col) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const list = (col: string) =>
+      (row.get(col) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     const former = list('former-gss-codes');
     const badFormer = former.filter((c) => !/^E\d{8}$/.test(c));
-    if (badFormer.length > 0) ctx.error({ at: row.at, field: 'former-gss-codes', value: row.get('former-gss-codes'), message: `"${badFormer.join(', ')}" is not a GSS code` });
-    if (!/^[A-Z]{3,5}$/.test(laCode)) ctx.error({ at: row.at, field: 'local-authority-code', value: laCode, message: `"${laCode}" is not a mySociety register code such as BNS` });
-    if (!gss || start === null || end === null || !name || badFormer.length > 0 || !/^[A-Z]{3,5}$/.test(laCode)) continue;
+    if (badFormer.length > 0)
+      ctx.error({
+        at: row.at,
+        field: 'former-gss-codes',
+        value: row.get('former-gss-codes'),
+        message: `"${badFormer.join(', ')}" is not a GSS code`,
+      });
+    if (!/^[A-Z]{3,5}$/.test(laCode))
+      ctx.error({
+        at: row.at,
+        field: 'local-authority-code',
+        value: laCode,
+        message: `"${laCode}" is not a mySociety register code such as BNS`,
+      });
+    if (!gss || start === null || end === null || !name || badFormer.length > 0 || !/^[A-Z]{3,5}$/.test(laCode))
+      continue;
     out.mysociety.push({ laCode, gss, name, start, end, replacedBy: list('replaced-by'), former, at: row.at });
   }
 }
@@ -236,9 +347,20 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     const header = await readHeader(file);
     const kind = identify(header);
     if (!kind) {
-      throw new ImportFileError(at, `this is not a file the ${NAME} importer reads (found ${header.slice(0, 6).map((h) => `"${h}"`).join(', ')}${header.length > 6 ? ', …' : ''}); it takes ${Object.values(FILE_NAMES).join(', ')}`, { wrongHeader: true });
+      throw new ImportFileError(
+        at,
+        `this is not a file the ${NAME} importer reads (found ${header
+          .slice(0, 6)
+          .map((h) => `"${h}"`)
+          .join(', ')}${header.length > 6 ? ', …' : ''}); it takes ${Object.values(FILE_NAMES).join(', ')}`,
+        { wrongHeader: true },
+      );
     }
-    if (byKind.has(kind)) throw new ImportFileError(at, `two ${FILE_NAMES[kind]} files were given (${display(byKind.get(kind)!)} and this one); give each file once`);
+    if (byKind.has(kind))
+      throw new ImportFileError(
+        at,
+        `two ${FILE_NAMES[kind]} files were given (${display(byKind.get(kind)!)} and this one); give each file once`,
+      );
     const lacking = COLUMNS[kind].filter((c) => !header.includes(c));
     const unknown = STRICT.has(kind) ? header.filter((h) => h !== '' && !COLUMNS[kind].includes(h)) : [];
     if (lacking.length > 0 || unknown.length > 0) {
@@ -252,9 +374,18 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
   }
   const missing = REQUIRED.filter((k) => !byKind.has(k));
   if (missing.length > 0) {
-    throw new ImportFileError({ file: FILE_NAMES[missing[0]!], line: 0 }, `${NAME} also needs ${missing.map((k) => FILE_NAMES[k]).join(' and ')} (told apart by their header: ${missing.map((k) => COLUMNS[k].slice(0, 4).join(',')).join('; ')})`);
+    throw new ImportFileError(
+      { file: FILE_NAMES[missing[0]!], line: 0 },
+      `${NAME} also needs ${missing.map((k) => FILE_NAMES[k]).join(' and ')} (told apart by their header: ${missing.map((k) => COLUMNS[k].slice(0, 4).join(',')).join('; ')})`,
+    );
   }
-  const parsed: ParsedGeography = { vintages: [], changes: [], mysociety: [], ltla14: [], hasLtla14: byKind.has('ltla14') };
+  const parsed: ParsedGeography = {
+    vintages: [],
+    changes: [],
+    mysociety: [],
+    ltla14: [],
+    hasLtla14: byKind.has('ltla14'),
+  };
   const counting: CountingContext = {
     errors: 0,
     error(issue) {
@@ -279,7 +410,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
 
 export const areasVintagesAdapter: ImportAdapter = {
   name: NAME,
-  summary: 'English council geography 2019 to 2025: councils, counties, regions, combined and fire authorities, parents over time, predecessors and successors',
+  summary:
+    'English council geography 2019 to 2025: councils, counties, regions, combined and fire authorities, parents over time, predecessors and successors',
   files: `${FILE_NAMES.vintages}, ${FILE_NAMES.changes} and ${FILE_NAMES.mysociety} (optionally ${FILE_NAMES.ltla14})`,
   signatures: (Object.keys(COLUMNS) as Kind[]).map((k) => COLUMNS[k]),
   read,

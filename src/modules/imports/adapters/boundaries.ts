@@ -1,7 +1,8 @@
 /**
  * Boundary shapes for choropleth maps: the GeoJSON files derived from ONS super-generalised boundaries
  * (`england_{ltla,utla}_{2019,2025}.geojson`, `england_{rgn,cty,cauth}_2025.geojson`). The layer and boundary year come
- * from the file name, `<anything>_<layer>_<year>.geojson`. Each file becomes one bundle, stored whole by the maps module.
+ * from the file name, `<anything>_<layer>_<year>.geojson`. Each file becomes one bundle, stored whole by the maps
+ * module.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -58,16 +59,28 @@ function featureOffsets(text: string): number[] {
   return offsets;
 }
 
-function readBundle(text: string, file: string, layer: string, year: number, ctx: AdapterContext): BoundaryBundle | undefined {
+function readBundle(
+  text: string,
+  file: string,
+  layer: string,
+  year: number,
+  ctx: AdapterContext,
+): BoundaryBundle | undefined {
   const name = display(file);
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    ctx.error({ at: { file: name, line: parsed.line }, message: `this is not valid JSON (GeoJSON expected): ${parsed.reason} at line ${parsed.line}, column ${parsed.column}` });
+    ctx.error({
+      at: { file: name, line: parsed.line },
+      message: `this is not valid JSON (GeoJSON expected): ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`,
+    });
     return undefined;
   }
   const doc = parsed.value;
   if (!isRecord(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
-    ctx.error({ at: { file: name, line: 1 }, message: 'this is not a GeoJSON FeatureCollection: expected {"type": "FeatureCollection", "features": […]}' });
+    ctx.error({
+      at: { file: name, line: 1 },
+      message: 'this is not a GeoJSON FeatureCollection: expected {"type": "FeatureCollection", "features": […]}',
+    });
     return undefined;
   }
   if (doc.features.length === 0) {
@@ -85,7 +98,12 @@ function readBundle(text: string, file: string, layer: string, year: number, ctx
     const label = `feature ${i + 1}${code ? ` (${code})` : ''}`;
     const fail = (field: string, message: string, value?: string) => {
       problems++;
-      ctx.error({ at, field: `features[${i}].${field}`, ...(value !== undefined ? { value } : {}), message: `${label}: ${message}` });
+      ctx.error({
+        at,
+        field: `features[${i}].${field}`,
+        ...(value !== undefined ? { value } : {}),
+        message: `${label}: ${message}`,
+      });
     };
     if (!isRecord(f) || f.type !== 'Feature') {
       fail('type', 'is not a GeoJSON Feature');
@@ -123,7 +141,10 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     const name = display(file);
     const parsed = parseBoundaryFileName(file);
     if (!parsed) {
-      ctx.error({ at: { file: name, line: 0 }, message: `cannot tell the boundary layer and year from the file name: name it ${EXPECTED}` });
+      ctx.error({
+        at: { file: name, line: 0 },
+        message: `cannot tell the boundary layer and year from the file name: name it ${EXPECTED}`,
+      });
       continue;
     }
     let text: string;
@@ -136,7 +157,10 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
       bytesRead += size;
     } catch (e) {
-      ctx.error({ at: { file: name, line: 0 }, message: e instanceof TypeError ? 'the file is not UTF-8 text' : 'file not found or not readable' });
+      ctx.error({
+        at: { file: name, line: 0 },
+        message: e instanceof TypeError ? 'the file is not UTF-8 text' : 'file not found or not readable',
+      });
       continue;
     }
     ctx.progress(bytesRead);
@@ -147,7 +171,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
 
 export const boundariesAdapter: ImportAdapter = {
   name: NAME,
-  summary: 'Boundary shapes for maps: ONS super-generalised GeoJSON, one file per layer and year (ltla, utla, cty, rgn, cauth)',
+  summary:
+    'Boundary shapes for maps: ONS super-generalised GeoJSON, one file per layer and year (ltla, utla, cty, rgn, cauth)',
   files: EXPECTED,
   signatures: [],
   read,

@@ -19,7 +19,8 @@ export const DEFRA_RECYCLING_METRIC: MetricDefinition = {
   code: 'defra.household-recycling-rate',
   title: 'Household waste sent for reuse, recycling or composting',
   shortTitle: 'Household recycling rate',
-  description: 'The percentage of household waste collected by the council that was sent for reuse, recycling or composting.',
+  description:
+    'The percentage of household waste collected by the council that was sent for reuse, recycling or composting.',
   definition:
     'DEFRA, Local authority collected waste annual results (ENV18): percentage of household waste sent for reuse, recycling or ' +
     'composting (formerly National Indicator NI 192), per waste collection authority and unitary authority, by financial year.',
@@ -40,7 +41,8 @@ export const DEFRA_RECYCLING_METRIC: MetricDefinition = {
     publisher: 'Department for Environment, Food & Rural Affairs (DEFRA)',
     url: 'https://www.gov.uk/government/statistical-data-sets/env18-local-authority-collected-waste-annual-results-tables',
     licence: 'OGL-UK-3.0',
-    attribution: 'DEFRA, Local authority collected waste statistics, via Trafford Data Lab (traffordDataLab/climate_emergency). Open Government Licence v3.0.',
+    attribution:
+      'DEFRA, Local authority collected waste statistics, via Trafford Data Lab (traffordDataLab/climate_emergency). Open Government Licence v3.0.',
   },
   statisticsStatus: 'official',
   publisherCode: 'NI192',
@@ -56,7 +58,8 @@ export function parseSlashFinancialYear(raw: string): Period | undefined {
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
-  if (files.length !== 1) throw new Error(`${NAME} takes one file (defra_household_recycling_rate_2015_2024.csv), not ${files.length}`);
+  if (files.length !== 1)
+    throw new Error(`${NAME} takes one file (defra_household_recycling_rate_2015_2024.csv), not ${files.length}`);
   const file = files[0]!;
   let first = true;
   for await (const row of readCsv(file, { required: COLUMNS, adapter: NAME }, ctx)) {
@@ -67,7 +70,10 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     // Other Trafford Data Lab files share these columns: a different indicator means the wrong file.
     const indicator = (row.get('indicator') ?? '').trim();
     if (indicator !== INDICATOR) {
-      throw new ImportFileError(row.at, `this is not the DEFRA recycling file: indicator "${indicator}" is not "${INDICATOR}"`);
+      throw new ImportFileError(
+        row.at,
+        `this is not the DEFRA recycling file: indicator "${indicator}" is not "${INDICATOR}"`,
+      );
     }
     const area = (row.get('area_code') ?? '').trim();
     if (/^[WSN]\d{8}$/.test(area)) {
@@ -75,13 +81,23 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       continue;
     }
     if (!/^E\d{8}$/.test(area)) {
-      ctx.error({ at: row.at, field: 'area_code', value: area, message: `"${area}" is not a GSS area code such as E08000009` });
+      ctx.error({
+        at: row.at,
+        field: 'area_code',
+        value: area,
+        message: `"${area}" is not a GSS area code such as E08000009`,
+      });
       continue;
     }
     const rawPeriod = row.get('period') ?? '';
     const period = parseSlashFinancialYear(rawPeriod);
     if (!period) {
-      ctx.error({ at: row.at, field: 'period', value: rawPeriod, message: `"${rawPeriod}" is not a financial year such as 2015/16` });
+      ctx.error({
+        at: row.at,
+        field: 'period',
+        value: rawPeriod,
+        message: `"${rawPeriod}" is not a financial year such as 2015/16`,
+      });
       continue;
     }
     const unit = (row.get('unit') ?? '').trim();
@@ -95,19 +111,32 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       continue;
     }
     if (cell.value !== null && (cell.value < 0 || cell.value > 100)) {
-      ctx.error({ at: row.at, field: 'value', value: row.get('value'), message: `${cell.value} is not a percentage between 0 and 100` });
+      ctx.error({
+        at: row.at,
+        field: 'value',
+        value: row.get('value'),
+        message: `${cell.value} is not a percentage between 0 and 100`,
+      });
       continue;
     }
     yield {
       kind: 'observation',
-      observation: { metric: DEFRA_RECYCLING_METRIC.code, area, period, value: cell.value, status: cell.status, at: row.at },
+      observation: {
+        metric: DEFRA_RECYCLING_METRIC.code,
+        area,
+        period,
+        value: cell.value,
+        status: cell.status,
+        at: row.at,
+      },
     };
   }
 }
 
 export const defraRecyclingAdapter: ImportAdapter = {
   name: NAME,
-  summary: 'DEFRA household recycling rate (ENV18, ex NI 192) per English collection authority and unitary, 2015/16 onwards',
+  summary:
+    'DEFRA household recycling rate (ENV18, ex NI 192) per English collection authority and unitary, 2015/16 onwards',
   files: 'defra_household_recycling_rate_2015_2024.csv',
   signatures: [[...COLUMNS, 'source_commit']],
   read,

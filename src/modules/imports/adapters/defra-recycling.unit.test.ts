@@ -20,7 +20,11 @@ async function run(adapter: ImportAdapter, files: string[]) {
   const skipped: { at: SourceLocation; reason: string }[] = [];
   let sawObservation = false;
   let metricAfterObservation = false;
-  const ctx = { error: (i: ImportIssue) => void errors.push(i), progress: () => {}, skipped: (at: SourceLocation, reason: string) => void skipped.push({ at, reason }) };
+  const ctx = {
+    error: (i: ImportIssue) => void errors.push(i),
+    progress: () => {},
+    skipped: (at: SourceLocation, reason: string) => void skipped.push({ at, reason }),
+  };
   for await (const item of adapter.read(files, ctx)) {
     if (item.kind === 'metric') {
       metrics.push(item.metric);
@@ -72,12 +76,23 @@ describe('defra-recycling adapter over the real file', async () => {
       expected.set(p, (expected.get(p) ?? 0) + 1);
     }
     expect(byPeriod).toEqual(expected);
-    expect([...byPeriod.keys()].sort()).toEqual(['2015/16', '2016/17', '2017/18', '2018/19', '2019/20', '2020/21', '2021/22', '2022/23', '2023/24']);
+    expect([...byPeriod.keys()].sort()).toEqual([
+      '2015/16',
+      '2016/17',
+      '2017/18',
+      '2018/19',
+      '2019/20',
+      '2020/21',
+      '2021/22',
+      '2022/23',
+      '2023/24',
+    ]);
     expect(byPeriod.get('2015/16')).toBe(310);
   });
 
   it('reads values as published (spot checks read off the file with grep)', () => {
-    const find = (area: string, label: string) => r.observations.find((o) => o.area === area && o.period.label === label);
+    const find = (area: string, label: string) =>
+      r.observations.find((o) => o.area === area && o.period.label === label);
     // grep -n E08000009 …: line 283 is Trafford 2015/16 60.4; line 3200 is 2023/24 58.4.
     expect(find('E08000009', '2015/16')).toMatchObject({ value: 60.4, status: [], at: { line: 283 } });
     expect(find('E08000009', '2023/24')).toMatchObject({ value: 58.4, status: [], period: { iso: '2023-04-01/P1Y' } });
@@ -91,7 +106,12 @@ describe('defra-recycling adapter over the real file', async () => {
 
   it('carries the caveats from SOURCES.md in the metric', () => {
     const m = r.metrics[0]!;
-    expect(m).toMatchObject({ polarity: 'higher-is-better', topic: 'environment-housing', periodType: 'financial-year', applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'] });
+    expect(m).toMatchObject({
+      polarity: 'higher-is-better',
+      topic: 'environment-housing',
+      periodType: 'financial-year',
+      applicableAreaTypes: ['E06', 'E07', 'E08', 'E09'],
+    });
     expect(m.caveats).toMatch(/joint/);
     expect(m.caveats).toMatch(/abolished/);
   });
@@ -99,7 +119,9 @@ describe('defra-recycling adapter over the real file', async () => {
 
 describe('defra-recycling adapter refuses bad input', () => {
   it('refuses another adapter’s file at line 1, naming the missing columns', async () => {
-    const err = await run(defraRecyclingAdapter, [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')]).catch((e: unknown) => e);
+    const err = await run(defraRecyclingAdapter, [
+      sharedFile('performance/oflog_adult_social_care_2015_2023.csv'),
+    ]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportFileError);
     expect((err as ImportFileError).at).toMatchObject({ line: 1 });
     expect((err as ImportFileError).at.file).toMatch(/oflog_adult_social_care_2015_2023\.csv$/);
@@ -112,9 +134,22 @@ describe('defra-recycling adapter refuses bad input', () => {
   });
 
   it('reports a non-numeric value and an impossible period with file, line and field, and reads on', async () => {
-    const f = write('bad.csv', [HEADER, row('E08000009', '2015/16', 'abc'), row('E08000009', '2015/17', '50'), row('E08000009', '2016/17', '101'), row('E08000003', '2016/17', '40.5')].join('\n'));
+    const f = write(
+      'bad.csv',
+      [
+        HEADER,
+        row('E08000009', '2015/16', 'abc'),
+        row('E08000009', '2015/17', '50'),
+        row('E08000009', '2016/17', '101'),
+        row('E08000003', '2016/17', '40.5'),
+      ].join('\n'),
+    );
     const r = await run(defraRecyclingAdapter, [f]);
-    expect(r.errors.map((e) => `${path.basename(e.at.file)}:${e.at.line} ${e.field}`)).toEqual(['bad.csv:2 value', 'bad.csv:3 period', 'bad.csv:4 value']);
+    expect(r.errors.map((e) => `${path.basename(e.at.file)}:${e.at.line} ${e.field}`)).toEqual([
+      'bad.csv:2 value',
+      'bad.csv:3 period',
+      'bad.csv:4 value',
+    ]);
     expect(r.errors[0]!.message).toMatch(/"abc" is not a number/);
     expect(r.errors[1]!.message).toMatch(/"2015\/17" is not a financial year/);
     expect(r.errors[2]!.message).toMatch(/between 0 and 100/);
@@ -123,14 +158,29 @@ describe('defra-recycling adapter refuses bad input', () => {
   });
 
   it('turns publisher markers into status codes and never into a value', async () => {
-    const f = write('markers.csv', [HEADER, row('E08000009', '2015/16', '..'), row('E08000003', '2015/16', '[c]'), row('E08000001', '2015/16', '')].join('\n'));
+    const f = write(
+      'markers.csv',
+      [
+        HEADER,
+        row('E08000009', '2015/16', '..'),
+        row('E08000003', '2015/16', '[c]'),
+        row('E08000001', '2015/16', ''),
+      ].join('\n'),
+    );
     const r = await run(defraRecyclingAdapter, [f]);
     expect(r.errors).toEqual([]);
-    expect(r.observations.map((o) => [o.value, o.status])).toEqual([[null, ['x']], [null, ['c']], [null, ['x']]]);
+    expect(r.observations.map((o) => [o.value, o.status])).toEqual([
+      [null, ['x']],
+      [null, ['c']],
+      [null, ['x']],
+    ]);
   });
 
   it('reports a malformed area code but skips other UK nations silently', async () => {
-    const f = write('areas.csv', [HEADER, row('W06000001', '2015/16', '60'), row('Trafford', '2015/16', '60')].join('\n'));
+    const f = write(
+      'areas.csv',
+      [HEADER, row('W06000001', '2015/16', '60'), row('Trafford', '2015/16', '60')].join('\n'),
+    );
     const r = await run(defraRecyclingAdapter, [f]);
     expect(r.skipped.map((s) => s.at.line)).toEqual([2]);
     expect(r.errors).toMatchObject([{ at: { line: 3 }, field: 'area_code', value: 'Trafford' }]);
@@ -141,13 +191,19 @@ describe('defra-recycling adapter refuses bad input', () => {
   });
 
   it('reads a file that starts with a UTF-8 byte-order mark', async () => {
-    const r = await run(defraRecyclingAdapter, [write('bom.csv', `\uFEFF${HEADER}\n${row('E08000009', '2015/16', '60.4')}\n`)]);
+    const r = await run(defraRecyclingAdapter, [
+      write('bom.csv', `\uFEFF${HEADER}\n${row('E08000009', '2015/16', '60.4')}\n`),
+    ]);
     expect(r.errors).toEqual([]);
     expect(r.observations).toMatchObject([{ area: 'E08000009', value: 60.4 }]);
   });
 
   it('refuses bytes that are not UTF-8, naming the line', async () => {
-    const body = Buffer.concat([Buffer.from(`${HEADER}\n${row('E08000009', '2015/16', '60')}\nE08000003,M`), Buffer.from([0xe9]), Buffer.from(`nchester,2015/16,${IND},percent,40,abc\n`)]);
+    const body = Buffer.concat([
+      Buffer.from(`${HEADER}\n${row('E08000009', '2015/16', '60')}\nE08000003,M`),
+      Buffer.from([0xe9]),
+      Buffer.from(`nchester,2015/16,${IND},percent,40,abc\n`),
+    ]);
     const err = await run(defraRecyclingAdapter, [write('latin1.csv', body)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportFileError);
     expect((err as ImportFileError).at).toMatchObject({ line: 3 });

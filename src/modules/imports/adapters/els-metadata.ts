@@ -3,7 +3,8 @@
  *
  * The JSON holds one entry per dataset, `{"<dataset>": {"_note": …, "ess-beta-metadata": {…}}}`. A dataset with one
  * indicator has its fields (label, subtitle, longDescription, caveats, decimalPlaces, experimentalStatistic, sourceOrg,
- * sourceURL, sourceDate, …) directly in "ess-beta-metadata"; a dataset with several has a "shared" object plus one object
+ * sourceURL, sourceDate, …) directly in "ess-beta-metadata"; a dataset with several has a "shared" object plus one
+ * object
  * per indicator, keyed by the indicator's name in els_indicators.csv (the indicator's own fields win over shared ones).
  * Every problem names the JSON path, e.g. `$["claimant-count"]["ess-beta-metadata"].sourceDate`.
  */
@@ -40,9 +41,18 @@ export interface ElsMetadataFile {
 export async function readElsMetadata(file: string): Promise<ElsMetadataFile> {
   const name = path.relative(process.cwd(), file) || file;
   const { text, value } = await readJsonFile(file, 'ELS indicator metadata');
-  if (!isRecord(value)) throw new ImportFileError({ file: name, line: 1 }, `$ must be a JSON object with one entry per dataset, such as {"claimant-count": {"${ROOT}": {…}}}`);
+  if (!isRecord(value))
+    throw new ImportFileError(
+      { file: name, line: 1 },
+      `$ must be a JSON object with one entry per dataset, such as {"claimant-count": {"${ROOT}": {…}}}`,
+    );
   const lines = topLevelKeyLines(text);
-  return { file: name, datasets: new Map(Object.entries(value).map(([k, v]) => [k, { value: v, at: { file: name, line: lines.get(k) ?? 1 } }])) };
+  return {
+    file: name,
+    datasets: new Map(
+      Object.entries(value).map(([k, v]) => [k, { value: v, at: { file: name, line: lines.get(k) ?? 1 } }]),
+    ),
+  };
 }
 
 /** The metadata of one indicator, checked. */
@@ -71,17 +81,31 @@ export function parseUkDate(raw: string): string | undefined {
  * Finds and checks an indicator's metadata. Reports every problem (JSON path, value, reason) and returns undefined
  * when there is any.
  */
-export function indicatorMetadata(meta: ElsMetadataFile, row: IndicatorRow, ctx: AdapterContext): IndicatorMetadata | undefined {
+export function indicatorMetadata(
+  meta: ElsMetadataFile,
+  row: IndicatorRow,
+  ctx: AdapterContext,
+): IndicatorMetadata | undefined {
   const entry = meta.datasets.get(row.dataset);
   if (!entry) {
-    ctx.error({ at: row.at, field: 'dataset', value: row.dataset, message: `indicator ${row.id}: dataset "${row.dataset}" is not in ${meta.file} (no ${jsonPath(row.dataset)})` });
+    ctx.error({
+      at: row.at,
+      field: 'dataset',
+      value: row.dataset,
+      message: `indicator ${row.id}: dataset "${row.dataset}" is not in ${meta.file} (no ${jsonPath(row.dataset)})`,
+    });
     return undefined;
   }
   const at = entry.at;
   let ok = true;
   const fail = (field: string, value: unknown, message: string) => {
     ok = false;
-    ctx.error({ at, field, value: value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value), message: `indicator ${row.id} (${row.dataset}): ${field} ${message}` });
+    ctx.error({
+      at,
+      field,
+      value: value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value),
+      message: `indicator ${row.id} (${row.dataset}): ${field} ${message}`,
+    });
   };
   const root = isRecord(entry.value) ? entry.value[ROOT] : undefined;
   if (!isRecord(root)) {
@@ -91,14 +115,19 @@ export function indicatorMetadata(meta: ElsMetadataFile, row: IndicatorRow, ctx:
   // Fields with the path they came from: a multi-indicator dataset merges "shared" and the indicator's own object.
   const fields = new Map<string, { value: unknown; path: string }>();
   const take = (obj: Record<string, unknown>, ...keys: string[]) => {
-    for (const [k, v] of Object.entries(obj)) fields.set(k, { value: v, path: jsonPath(row.dataset, ROOT, ...keys, k) });
+    for (const [k, v] of Object.entries(obj))
+      fields.set(k, { value: v, path: jsonPath(row.dataset, ROOT, ...keys, k) });
   };
   const multi = !('label' in root);
   if (multi) {
     const own = root[row.indicator];
     if (!isRecord(own)) {
       const names = Object.keys(root).filter((k) => k !== 'shared');
-      fail(jsonPath(row.dataset, ROOT, row.indicator), undefined, `is missing: indicator ${row.id} "${row.indicator}" (${path.basename(row.at.file)} line ${row.at.line}) has no metadata; the dataset has ${names.map((n) => `"${n}"`).join(', ')}`);
+      fail(
+        jsonPath(row.dataset, ROOT, row.indicator),
+        undefined,
+        `is missing: indicator ${row.id} "${row.indicator}" (${path.basename(row.at.file)} line ${row.at.line}) has no metadata; the dataset has ${names.map((n) => `"${n}"`).join(', ')}`,
+      );
       return undefined;
     }
     if (isRecord(root.shared)) take(root.shared, 'shared');
@@ -123,21 +152,26 @@ export function indicatorMetadata(meta: ElsMetadataFile, row: IndicatorRow, ctx:
   const label = text('label', true);
   const dp = fields.get('decimalPlaces');
   const decimalPlaces = typeof dp?.value === 'number' ? dp.value : NaN;
-  if (!Number.isInteger(decimalPlaces) || decimalPlaces < 0 || decimalPlaces > 6) fail(where('decimalPlaces'), dp?.value, 'must be a whole number from 0 to 6');
+  if (!Number.isInteger(decimalPlaces) || decimalPlaces < 0 || decimalPlaces > 6)
+    fail(where('decimalPlaces'), dp?.value, 'must be a whole number from 0 to 6');
   const exp = fields.get('experimentalStatistic')?.value;
-  if (exp !== undefined && exp !== null && exp !== 'T' && exp !== 'F') fail(where('experimentalStatistic'), exp, 'must be "T" or "F"');
+  if (exp !== undefined && exp !== null && exp !== 'T' && exp !== 'F')
+    fail(where('experimentalStatistic'), exp, 'must be "T" or "F"');
 
   // sourceOrg, sourceURL and sourceDate may each list several publishers, separated by "|", in the same order.
   const orgs = (text('sourceOrg', true) ?? '').split('|').map((s) => s.trim());
   const urls = (text('sourceURL', false) ?? '').split('|').map((s) => s.trim());
   const dates = (text('sourceDate', false) ?? '').split('|').map((s) => s.trim());
-  if (orgs.some((o) => o === '') && ok) fail(where('sourceOrg'), fields.get('sourceOrg')?.value, 'has an empty publisher name');
+  if (orgs.some((o) => o === '') && ok)
+    fail(where('sourceOrg'), fields.get('sourceOrg')?.value, 'has an empty publisher name');
   const publishers = orgs.map((org, i) => {
     const url = urls[i] || undefined;
-    if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url)) fail(where('sourceURL'), url, `"${url}" is not a web address starting http:// or https://`);
+    if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
+      fail(where('sourceURL'), url, `"${url}" is not a web address starting http:// or https://`);
     const rawDate = dates[i] || undefined;
     const date = rawDate === undefined ? undefined : parseUkDate(rawDate);
-    if (rawDate !== undefined && date === undefined) fail(where('sourceDate'), rawDate, `"${rawDate}" is not a date written dd/mm/yyyy`);
+    if (rawDate !== undefined && date === undefined)
+      fail(where('sourceDate'), rawDate, `"${rawDate}" is not a date written dd/mm/yyyy`);
     return { org, url, date };
   });
   const optional = (k: string) => text(k, false);
@@ -153,7 +187,11 @@ export const elsMetricCode = (row: Pick<IndicatorRow, 'dataset' | 'indicator'>, 
   `ons-els.${row.dataset}${multi ? `.${slugify(row.indicator)}` : ''}`;
 
 /** Markdown links `[text](url)` read as `text (url)` in plain text. */
-const plain = (s: string | undefined) => s?.replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '$1 ($2)').replace(/[ \t]+$/gm, '').trim() || undefined;
+const plain = (s: string | undefined) =>
+  s
+    ?.replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '$1 ($2)')
+    .replace(/[ \t]+$/gm, '')
+    .trim() || undefined;
 
 export interface MetricInputs {
   row: IndicatorRow;
@@ -165,13 +203,24 @@ export interface MetricInputs {
 }
 
 /** The metric definition of one indicator. */
-export function elsMetricDefinition({ row, meta, spec, unit, periodType, applicableAreaTypes }: MetricInputs): MetricDefinition {
+export function elsMetricDefinition({
+  row,
+  meta,
+  spec,
+  unit,
+  periodType,
+  applicableAreaTypes,
+}: MetricInputs): MetricDefinition {
   const direction = spec.indicators?.[row.indicator] ?? spec;
   // The file is England only: publishers of Northern Ireland's figures (listed beside the GB publisher) are left out.
   const england = meta.publishers.filter((p) => !/northern ireland/i.test(p.org));
   const used = england.length > 0 ? england : meta.publishers;
   const publisher = [...new Set(used.map((p) => p.org))].join(' and ');
-  const released = used.map((p) => p.date).filter((d): d is string => d !== undefined).sort().at(-1);
+  const released = used
+    .map((p) => p.date)
+    .filter((d): d is string => d !== undefined)
+    .sort()
+    .at(-1);
   const unitNote = spec.unit ? ` Unit: ${spec.unit.why}.` : '';
   return {
     code: elsMetricCode(row, meta.multi),

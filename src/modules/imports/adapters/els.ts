@@ -1,12 +1,14 @@
 /**
- * ONS Explore Local Statistics (ONSdigital/explore-local-statistics-data, England only, as restructured in shared/data):
+ * ONS Explore Local Statistics (ONSdigital/explore-local-statistics-data, England only, as restructured in
+ * shared/data):
  *   els_observations_england.csv   indicator_id, areacd, period, observation, lci_95, uci_95, status, notes
  *   els_indicators.csv             indicator_id, dataset, indicator, measure, unit, …
  *   els_indicator_metadata.json    per dataset: label, subtitle, longDescription, caveats, source, decimal places…
  *   els_areas.csv (optional)       areacd, areanm, geography: checks that every area code is one ELS lists
  * told apart by header (or .json), in any order.
  *
- * Metrics: `ons-els.<dataset>[.<indicator slug>]` (see els-metadata.ts); polarity, topic and unit from els-catalogue.ts;
+ * Metrics: `ons-els.<dataset>[.<indicator slug>]` (see els-metadata.ts); polarity, topic and unit from
+ * els-catalogue.ts;
  * period type from the indicator's periods and applicable area types from the geographies it covers, so the
  * observations file is read twice (a quiet first pass to learn those, then the checked pass that yields rows).
  * Periods are kept as given: ISO intervals through fromIso (`2015-11-16/P1Y`, `2011-01-01/P3Y`, `2023-07-01/P1M`),
@@ -35,7 +37,12 @@ const COLUMNS = {
   areas: ['areacd', 'areanm', 'geography'],
 };
 type Kind = keyof typeof COLUMNS | 'metadata';
-const FILE_NAMES: Record<Kind, string> = { observations: 'els_observations_england.csv', indicators: 'els_indicators.csv', metadata: 'els_indicator_metadata.json', areas: 'els_areas.csv' };
+const FILE_NAMES: Record<Kind, string> = {
+  observations: 'els_observations_england.csv',
+  indicators: 'els_indicators.csv',
+  metadata: 'els_indicator_metadata.json',
+  areas: 'els_areas.csv',
+};
 
 /** Area types the platform holds (areas-vintages); the councils among them decide a metric's applicable types. */
 const HELD = new Set(['E06', 'E07', 'E08', 'E09', 'E10', 'E11', 'E12', 'E13', 'E47', 'E92']);
@@ -47,7 +54,8 @@ const NOT_HELD: Record<string, string> = {
 };
 export const ELS_SKIPPED = {
   outsideEngland: 'areas outside England',
-  legacyCode: 'figures under an area code for periods after it ended, flagged "obsolete code" by the publisher (not moved to the successor)',
+  legacyCode:
+    'figures under an area code for periods after it ended, flagged "obsolete code" by the publisher (not moved to the successor)',
   noObservations: 'indicators with no rows in the observations file (no metric defined)',
 };
 const OBSOLETE = /\bobsolete code\b/i;
@@ -61,11 +69,16 @@ async function kindOf(file: string): Promise<Kind> {
   if (handle) {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
     await handle.close();
-    const start = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const start = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (file.toLowerCase().endsWith('.json') || start.startsWith('{')) return 'metadata';
   }
   const header = new Set(await readHeader(file).catch(() => []));
-  for (const kind of ['observations', 'indicators', 'areas'] as const) if (COLUMNS[kind].every((c) => header.has(c))) return kind;
+  for (const kind of ['observations', 'indicators', 'areas'] as const)
+    if (COLUMNS[kind].every((c) => header.has(c))) return kind;
   // Let readCsv refuse a missing, empty, UTF-16 or non-UTF-8 file; otherwise the header is not one this adapter reads.
   for await (const _row of readCsv(file, { required: [], adapter: NAME })) break;
   throw new ImportFileError(
@@ -78,7 +91,8 @@ async function kindOf(file: string): Promise<Kind> {
 /** An ELS period: an ISO interval `YYYY-MM-DD/P…`, or a bare date (a point in time) read as `YYYY-MM-DD/P1D`. */
 export function parseElsPeriod(raw: string): Period | string {
   const m = /^(\d{4}-\d{2}-\d{2})(?:\/(P\w+))?$/.exec(raw.trim());
-  if (!m) return `"${raw}" is not an ELS period: an ISO 8601 interval such as 2019-01-01/P1Y or a date such as 2024-05-15`;
+  if (!m)
+    return `"${raw}" is not an ELS period: an ISO 8601 interval such as 2019-01-01/P1Y or a date such as 2024-05-15`;
   try {
     return fromIso(m[1]!, m[2] ?? 'P1D');
   } catch (e) {
@@ -87,7 +101,10 @@ export function parseElsPeriod(raw: string): Period | string {
   }
 }
 
-async function readIndicators(file: string, ctx: AdapterContext): Promise<{ rows: IndicatorRow[]; refused: Set<number> }> {
+async function readIndicators(
+  file: string,
+  ctx: AdapterContext,
+): Promise<{ rows: IndicatorRow[]; refused: Set<number> }> {
   const rows: IndicatorRow[] = [];
   const refused = new Set<number>();
   const lineOf = new Map<number, number>();
@@ -107,11 +124,20 @@ async function readIndicators(file: string, ctx: AdapterContext): Promise<{ rows
     }
     lineOf.set(id, row.at.line);
     const errors: [string, string][] = [];
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(cell('dataset'))) errors.push(['dataset', `"${cell('dataset')}" is not an ELS dataset name such as claimant-count`]);
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(cell('dataset')))
+      errors.push(['dataset', `"${cell('dataset')}" is not an ELS dataset name such as claimant-count`]);
     for (const c of ['indicator', 'measure', 'unit']) if (cell(c) === '') errors.push([c, `${c} is required`]);
     for (const [field, message] of errors) fail(field, `indicator ${id}: ${message}`);
     if (errors.length > 0) refused.add(id);
-    else rows.push({ id, dataset: cell('dataset'), indicator: cell('indicator'), measure: cell('measure'), unit: cell('unit'), at: row.at });
+    else
+      rows.push({
+        id,
+        dataset: cell('dataset'),
+        indicator: cell('indicator'),
+        measure: cell('measure'),
+        unit: cell('unit'),
+        at: row.at,
+      });
   }
   return { rows, refused };
 }
@@ -120,7 +146,13 @@ async function readAreas(file: string, ctx: AdapterContext): Promise<Map<string,
   const areas = new Map<string, string>();
   for await (const row of readCsv(file, { required: COLUMNS.areas, adapter: NAME })) {
     const code = (row.get('areacd') ?? '').trim();
-    if (!/^[A-Z]\d{8}$/.test(code)) ctx.error({ at: row.at, field: 'areacd', value: code, message: `"${code}" is not a GSS area code such as E08000009` });
+    if (!/^[A-Z]\d{8}$/.test(code))
+      ctx.error({
+        at: row.at,
+        field: 'areacd',
+        value: code,
+        message: `"${code}" is not a GSS area code such as E08000009`,
+      });
     else areas.set(code, (row.get('geography') ?? '').trim());
   }
   return areas;
@@ -154,13 +186,30 @@ export function applicableAreaTypes(prefixes: Set<string>): string[] {
   return [...(out.size > 0 ? out : prefixes)].sort();
 }
 
-function* metricsFor(indicators: IndicatorRow[], meta: Awaited<ReturnType<typeof readElsMetadata>>, coverage: Map<number, Coverage>, ctx: AdapterContext): Generator<[number, MetricDefinition]> {
+function* metricsFor(
+  indicators: IndicatorRow[],
+  meta: Awaited<ReturnType<typeof readElsMetadata>>,
+  coverage: Map<number, Coverage>,
+  ctx: AdapterContext,
+): Generator<[number, MetricDefinition]> {
   const codes = new Map<string, IndicatorRow>();
   for (const row of indicators) {
     const spec = ELS_DATASETS[row.dataset];
-    if (!spec) ctx.error({ at: row.at, field: 'dataset', value: row.dataset, message: `indicator ${row.id}: dataset "${row.dataset}" has no polarity and topic yet; decide them in src/modules/imports/adapters/els-catalogue.ts (ELS_DATASETS), with a reason` });
+    if (!spec)
+      ctx.error({
+        at: row.at,
+        field: 'dataset',
+        value: row.dataset,
+        message: `indicator ${row.id}: dataset "${row.dataset}" has no polarity and topic yet; decide them in src/modules/imports/adapters/els-catalogue.ts (ELS_DATASETS), with a reason`,
+      });
     const unit = spec?.unit ?? ELS_UNITS[row.unit];
-    if (!unit) ctx.error({ at: row.at, field: 'unit', value: row.unit, message: `indicator ${row.id}: unit "${row.unit}" is not one the adapter knows (${Object.keys(ELS_UNITS).join('; ')}); add it to ELS_UNITS in els-catalogue.ts` });
+    if (!unit)
+      ctx.error({
+        at: row.at,
+        field: 'unit',
+        value: row.unit,
+        message: `indicator ${row.id}: unit "${row.unit}" is not one the adapter knows (${Object.keys(ELS_UNITS).join('; ')}); add it to ELS_UNITS in els-catalogue.ts`,
+      });
     const m = indicatorMetadata(meta, row, ctx);
     const cov = coverage.get(row.id);
     if (!cov) {
@@ -169,10 +218,22 @@ function* metricsFor(indicators: IndicatorRow[], meta: Awaited<ReturnType<typeof
     }
     if (!spec || !unit || !m) continue;
     const periodType = [...cov.periodTypes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'interval';
-    const def = elsMetricDefinition({ row, meta: m, spec, unit, periodType, applicableAreaTypes: applicableAreaTypes(cov.prefixes) });
+    const def = elsMetricDefinition({
+      row,
+      meta: m,
+      spec,
+      unit,
+      periodType,
+      applicableAreaTypes: applicableAreaTypes(cov.prefixes),
+    });
     const other = codes.get(def.code);
     if (other) {
-      ctx.error({ at: row.at, field: 'indicator', value: row.indicator, message: `indicator ${row.id} would get the metric code ${def.code}, already given to indicator ${other.id} (line ${other.at.line}); indicator names must differ within a dataset` });
+      ctx.error({
+        at: row.at,
+        field: 'indicator',
+        value: row.indicator,
+        message: `indicator ${row.id} would get the metric code ${def.code}, already given to indicator ${other.id} (line ${other.at.line}); indicator names must differ within a dataset`,
+      });
       continue;
     }
     codes.set(def.code, row);
@@ -183,7 +244,12 @@ function* metricsFor(indicators: IndicatorRow[], meta: Awaited<ReturnType<typeof
 /** A status cell holding prose (two or more words) rather than codes: ELS puts some notes there. */
 const isNote = (s: string) => /[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(s);
 
-function observationRow(row: CsvRow, metric: MetricDefinition, knownCodes: Map<string, string> | undefined, ctx: AdapterContext): ImportItem | undefined {
+function observationRow(
+  row: CsvRow,
+  metric: MetricDefinition,
+  knownCodes: Map<string, string> | undefined,
+  ctx: AdapterContext,
+): ImportItem | undefined {
   const cell = (c: string) => (row.get(c) ?? '').trim();
   const errors: [string, string][] = [];
   const area = cell('areacd');
@@ -192,58 +258,86 @@ function observationRow(row: CsvRow, metric: MetricDefinition, knownCodes: Map<s
   else if (knownCodes && !knownCodes.has(area)) errors.push(['areacd', `${area} is not in els_areas.csv`]);
   else if (!HELD.has(area.slice(0, 3))) {
     const prefix = area.slice(0, 3);
-    return void ctx.skipped?.(row.at, NOT_HELD[prefix] ?? `${knownCodes?.get(area) || 'other'} areas (${prefix}), not held as areas`);
+    return void ctx.skipped?.(
+      row.at,
+      NOT_HELD[prefix] ?? `${knownCodes?.get(area) || 'other'} areas (${prefix}), not held as areas`,
+    );
   }
   const period = parseElsPeriod(cell('period'));
   if (typeof period === 'string') errors.push(['period', period]);
-  else if (period.type !== metric.periodType) errors.push(['period', `${period.label} is a ${period.type} period, but the other periods of ${metric.code} are ${metric.periodType}`]);
+  else if (period.type !== metric.periodType)
+    errors.push([
+      'period',
+      `${period.label} is a ${period.type} period, but the other periods of ${metric.code} are ${metric.periodType}`,
+    ]);
 
   const rawStatus = cell('status');
   const flags = parseStatusCell(rawStatus);
   const status: StatusCode[] = flags.ok ? [...flags.status] : [];
   const statusNote = !flags.ok && isNote(rawStatus) ? rawStatus : undefined;
-  if (!flags.ok && !statusNote) errors.push(['status', `"${rawStatus}" is neither a status code (x, u, z, c) nor a note`]);
+  if (!flags.ok && !statusNote)
+    errors.push(['status', `"${rawStatus}" is neither a status code (x, u, z, c) nor a note`]);
   const rawValue = cell('observation');
   const cellValue = parseValueCell(rawValue);
   let value: number | null = null;
   if (!cellValue.ok) errors.push(['observation', cellValue.message]);
   else if (cellValue.value === null) {
     // An empty observation: explained by the status, else not available.
-    for (const s of rawValue === '' && status.length > 0 ? [] : cellValue.status) if (!status.includes(s)) status.push(s);
+    for (const s of rawValue === '' && status.length > 0 ? [] : cellValue.status)
+      if (!status.includes(s)) status.push(s);
   } else {
     value = cellValue.value;
     const blanking = status.filter((s) => BLANKING.includes(s));
-    if (blanking.length > 0) errors.push(['status', `status ${blanking.join(',')} says there is no value, but the observation is ${rawValue}`]);
-    if (metric.unitType === 'percentage' && (value < 0 || value > 100)) errors.push(['observation', `${value} is not a percentage between 0 and 100`]);
-    if (metric.unitType === 'score' && (value < 0 || value > 10)) errors.push(['observation', `${value} is not a score from 0 to 10`]);
+    if (blanking.length > 0)
+      errors.push([
+        'status',
+        `status ${blanking.join(',')} says there is no value, but the observation is ${rawValue}`,
+      ]);
+    if (metric.unitType === 'percentage' && (value < 0 || value > 100))
+      errors.push(['observation', `${value} is not a percentage between 0 and 100`]);
+    if (metric.unitType === 'score' && (value < 0 || value > 10))
+      errors.push(['observation', `${value} is not a score from 0 to 10`]);
   }
   const lci = parseOptionalNumber(row.get('lci_95'));
   const uci = parseOptionalNumber(row.get('uci_95'));
   if (!lci.ok) errors.push(['lci_95', lci.message]);
   if (!uci.ok) errors.push(['uci_95', uci.message]);
   if (lci.ok && uci.ok) {
-    if ((lci.value === null) !== (uci.value === null)) errors.push([lci.value === null ? 'uci_95' : 'lci_95', 'one confidence limit is given without the other']);
-    else if (lci.value !== null && uci.value !== null && lci.value > uci.value) errors.push(['lci_95', `the lower confidence limit ${lci.value} is above the upper ${uci.value}`]);
+    if ((lci.value === null) !== (uci.value === null))
+      errors.push([lci.value === null ? 'uci_95' : 'lci_95', 'one confidence limit is given without the other']);
+    else if (lci.value !== null && uci.value !== null && lci.value > uci.value)
+      errors.push(['lci_95', `the lower confidence limit ${lci.value} is above the upper ${uci.value}`]);
   }
   for (const [field, message] of errors) ctx.error({ at: row.at, field, value: cell(field), message });
   if (errors.length > 0 || typeof period === 'string' || !lci.ok || !uci.ok) return undefined;
 
   const notes = cell('notes');
   const known = ctx.area?.(area);
-  if (known?.validTo && period.start > known.validTo && OBSOLETE.test(notes)) return void ctx.skipped?.(row.at, ELS_SKIPPED.legacyCode);
+  if (known?.validTo && period.start > known.validTo && OBSOLETE.test(notes))
+    return void ctx.skipped?.(row.at, ELS_SKIPPED.legacyCode);
   if (UNRELIABLE.test(notes) && !status.includes('u')) status.push('u');
   const note = [statusNote, notes].filter(Boolean).join('; ') || null;
   const ci = lci.value !== null ? { lci: lci.value, uci: uci.value, ciLevel: 95 } : {};
-  return { kind: 'observation', observation: { metric: metric.code, area, period, value, status, ...ci, note, at: row.at } };
+  return {
+    kind: 'observation',
+    observation: { metric: metric.code, area, period, value, status, ...ci, note, at: row.at },
+  };
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
   if (files.length < 3 || files.length > 4) {
-    throw new ImportFileError({ file: display(files[0] ?? '.'), line: 0 }, `${NAME} takes ${FILE_NAMES.observations}, ${FILE_NAMES.indicators} and ${FILE_NAMES.metadata}, and optionally ${FILE_NAMES.areas}; ${files.length} file(s) given`);
+    throw new ImportFileError(
+      { file: display(files[0] ?? '.'), line: 0 },
+      `${NAME} takes ${FILE_NAMES.observations}, ${FILE_NAMES.indicators} and ${FILE_NAMES.metadata}, and optionally ${FILE_NAMES.areas}; ${files.length} file(s) given`,
+    );
   }
   const byKind = await filesByKind(files, kindOf);
   const missing = (['observations', 'indicators', 'metadata'] as const).filter((k) => !byKind.has(k));
-  if (missing.length > 0) throw new ImportFileError({ file: display(files[0]!), line: 0 }, `missing the ${missing.map((k) => `${k} file (${FILE_NAMES[k]})`).join(' and the ')}`);
+  if (missing.length > 0)
+    throw new ImportFileError(
+      { file: display(files[0]!), line: 0 },
+      `missing the ${missing.map((k) => `${k} file (${FILE_NAMES[k]})`).join(' and the ')}`,
+    );
   const observations = byKind.get('observations')!;
 
   const { rows: indicators, refused } = await readIndicators(byKind.get('indicators')!, ctx);
@@ -258,13 +352,23 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
   }
 
   const offset = [...byKind].filter(([k]) => k !== 'observations').reduce((s, [, f]) => s + statSync(f).size, 0);
-  for await (const row of readCsv(observations, { required: COLUMNS.observations, adapter: NAME }, { progress: (b) => ctx.progress(offset + b) })) {
+  for await (const row of readCsv(
+    observations,
+    { required: COLUMNS.observations, adapter: NAME },
+    { progress: (b) => ctx.progress(offset + b) },
+  )) {
     const idText = (row.get('indicator_id') ?? '').trim();
     const id = Number(idText);
     const metric = defined.get(id);
     if (!metric) {
       // An indicator refused above has its error already; anything else is unknown.
-      if (!byId.has(id) && !refused.has(id)) ctx.error({ at: row.at, field: 'indicator_id', value: idText, message: `indicator_id "${idText}" is not in ${FILE_NAMES.indicators}` });
+      if (!byId.has(id) && !refused.has(id))
+        ctx.error({
+          at: row.at,
+          field: 'indicator_id',
+          value: idText,
+          message: `indicator_id "${idText}" is not in ${FILE_NAMES.indicators}`,
+        });
       continue;
     }
     const item = observationRow(row, metric, knownCodes, ctx);
@@ -274,7 +378,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
 
 export const elsAdapter: ImportAdapter = {
   name: NAME,
-  summary: 'ONS Explore Local Statistics indicators for English councils, combined authorities, regions and England (53 datasets in the 2026 files)',
+  summary:
+    'ONS Explore Local Statistics indicators for English councils, combined authorities, regions and England (53 datasets in the 2026 files)',
   files: `${FILE_NAMES.observations}, ${FILE_NAMES.indicators}, ${FILE_NAMES.metadata} and optionally ${FILE_NAMES.areas}, in any order`,
   signatures: [COLUMNS.observations, COLUMNS.indicators, COLUMNS.areas],
   read,

@@ -18,7 +18,12 @@ async function run(adapter: ImportAdapter, files: string[]) {
     if (item.kind === 'metric') metrics.push(item.metric);
     else if (item.kind === 'observation') observations.push(item.observation);
   }
-  return { metrics, observations, errors, metricsFirst: observations.length === 0 || order.lastIndexOf('metric') < order.indexOf('observation') };
+  return {
+    metrics,
+    observations,
+    errors,
+    metricsFirst: observations.length === 0 || order.lastIndexOf('metric') < order.indexOf('observation'),
+  };
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'imd-'));
@@ -47,9 +52,12 @@ describe('imd adapter over the real files', async () => {
   it('yields every metric first, then one observation per council and measure', () => {
     expect(r.errors).toEqual([]);
     expect(r.metricsFirst).toBe(true);
-    expect([rows(FILES.lad19), rows(FILES.lad24), rows(FILES.lad23), rows(FILES.lad21)]).toEqual([317, 296, 296, 1236]); // SOURCES.md
+    // SOURCES.md
+    expect([rows(FILES.lad19), rows(FILES.lad24), rows(FILES.lad23), rows(FILES.lad21)]).toEqual([317, 296, 296, 1236]);
     // IoD2019: score, proportion, extent + 7 domains × (score, proportion) = 17; IoD2025: 5 + 7 × 3 + 2 scales = 28.
-    expect([metricsOf('imd2019'), metricsOf('imd2025'), metricsOf('imd2019-lad23-reagg')].map((m) => m.length)).toEqual([17, 28, 17]);
+    expect([metricsOf('imd2019'), metricsOf('imd2025'), metricsOf('imd2019-lad23-reagg')].map((m) => m.length)).toEqual(
+      [17, 28, 17],
+    );
     expect(r.metrics.filter((m) => /^imd(2004|2007|2010|2015)-lad21-reagg\./.test(m.code))).toHaveLength(12);
     expect(r.metrics).toHaveLength(74);
     expect(new Set(r.metrics.map((m) => m.code)).size).toBe(74);
@@ -91,7 +99,10 @@ describe('imd adapter over the real files', async () => {
     expect(v('imd2025.score', 'E06000001')?.value).toBe(37.58); // Hartlepool, line 2
     // imd2004_2015…csv lines 250 and 1177.
     expect(v('imd2004-lad21-reagg.score', 'E08000009')).toMatchObject({ value: 20.14424458719962, at: { line: 250 } });
-    expect(v('imd2015-lad21-reagg.extent', 'E08000009')).toMatchObject({ value: 0.10245284683612947, at: { line: 1177 } });
+    expect(v('imd2015-lad21-reagg.extent', 'E08000009')).toMatchObject({
+      value: 0.10245284683612947,
+      at: { line: 1177 },
+    });
     expect(r.observations.every((o) => o.value !== null && o.status.length === 0)).toBe(true);
   });
 
@@ -104,7 +115,9 @@ describe('imd adapter over the real files', async () => {
 
 describe('imd adapter refuses bad input', () => {
   it('refuses another adapter’s file, naming the column sets it reads', async () => {
-    const err = await run(imdAdapter, [sharedFile('performance/population/ons_census2021_households_lad23.csv')]).catch((e: unknown) => e);
+    const err = await run(imdAdapter, [sharedFile('performance/population/ons_census2021_households_lad23.csv')]).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ImportFileError);
     expect(err).toMatchObject({ at: { line: 1 }, wrongHeader: true });
     expect((err as ImportFileError).at.file).toMatch(/ons_census2021_households_lad23\.csv$/);
@@ -112,9 +125,18 @@ describe('imd adapter refuses bad input', () => {
   });
 
   it('reports non-numeric and out-of-range values and bad codes with file, line and field, and reads on', async () => {
-    const bad = [line19('E08000009', 'abc'), line19('Trafford', '20'), `E08000003,30,1.5,${Array<string>(15).fill('0.1').join(',')}`, line19('E06000001', '35')];
+    const bad = [
+      line19('E08000009', 'abc'),
+      line19('Trafford', '20'),
+      `E08000003,30,1.5,${Array<string>(15).fill('0.1').join(',')}`,
+      line19('E06000001', '35'),
+    ];
     const r = await run(imdAdapter, [write('bad.csv', [HEADER19, ...bad].join('\n'))]);
-    expect(r.errors.map((e) => `${path.basename(e.at.file)}:${e.at.line} ${e.field}`)).toEqual(['bad.csv:2 Score', 'bad.csv:3 ltla19_code', 'bad.csv:4 Proportion']);
+    expect(r.errors.map((e) => `${path.basename(e.at.file)}:${e.at.line} ${e.field}`)).toEqual([
+      'bad.csv:2 Score',
+      'bad.csv:3 ltla19_code',
+      'bad.csv:4 Proportion',
+    ]);
     expect(r.errors[0]!.message).toMatch(/"abc" is not a number/);
     expect(r.errors[2]!.message).toMatch(/out of range/);
     expect(r.observations.filter((o) => o.area === 'E08000009')).toHaveLength(16);
@@ -122,14 +144,24 @@ describe('imd adapter refuses bad input', () => {
   });
 
   it('turns publisher markers into status codes', async () => {
-    const r = await run(imdAdapter, [write('markers.csv', [HEADER19, line19('E08000009', '..'), line19('E08000003', '[c]')].join('\n'))]);
+    const r = await run(imdAdapter, [
+      write('markers.csv', [HEADER19, line19('E08000009', '..'), line19('E08000003', '[c]')].join('\n')),
+    ]);
     expect(r.errors).toEqual([]);
     const score = r.observations.filter((o) => o.metric === 'imd2019.score');
-    expect(score.map((o) => [o.value, o.status])).toEqual([[null, ['x']], [null, ['c']]]);
+    expect(score.map((o) => [o.value, o.status])).toEqual([
+      [null, ['x']],
+      [null, ['c']],
+    ]);
   });
 
   it('refuses an unknown edition in the multi-edition file', async () => {
-    const r = await run(imdAdapter, [write('ed.csv', 'imd_edition,ltla21_code,Score,Proportion,Extent\n2012,E08000009,1,0.1,0.1\n2015,E08000009,1,0.1,0.1\n')]);
+    const r = await run(imdAdapter, [
+      write(
+        'ed.csv',
+        'imd_edition,ltla21_code,Score,Proportion,Extent\n2012,E08000009,1,0.1,0.1\n2015,E08000009,1,0.1,0.1\n',
+      ),
+    ]);
     expect(r.errors).toMatchObject([{ at: { line: 2 }, field: 'imd_edition', value: '2012' }]);
     expect(r.observations).toHaveLength(3);
   });
@@ -139,7 +171,12 @@ describe('imd adapter refuses bad input', () => {
     const bom = await run(imdAdapter, [write('bom.csv', `\uFEFF${HEADER19}\n${line19('E08000009', '16.1')}\n`)]);
     expect(bom.errors).toEqual([]);
     expect(bom.observations.find((o) => o.metric === 'imd2019.score')?.value).toBe(16.1);
-    const err = await run(imdAdapter, [write('latin1.csv', Buffer.concat([Buffer.from(`${HEADER19}\n${line19('E08000009', '1')}\n`), Buffer.from([0xe9, 0x0a])]))]).catch((e: unknown) => e);
+    const err = await run(imdAdapter, [
+      write(
+        'latin1.csv',
+        Buffer.concat([Buffer.from(`${HEADER19}\n${line19('E08000009', '1')}\n`), Buffer.from([0xe9, 0x0a])]),
+      ),
+    ]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportFileError);
     expect((err as ImportFileError).at.line).toBe(3);
   });

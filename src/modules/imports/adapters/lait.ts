@@ -8,7 +8,8 @@
  * LAIT writes periods in mixed forms and names a year by the year it ends: for an academic-year measure `2019` is
  * 2018/19 (results in summer 2019), for a financial-year measure `2019` is 2018/19 (year to 31 March 2019). `2019/20`
  * and `2019-20` are that year; `2016-18` three calendar years; `2013/14-15/16` three financial years. `(Rev)` marks a
- * revised figure, `(prov)` a provisional one, `(Final)` a final one and `(OT)` outturn (not a budget). Snapshot measures
+ * revised figure, `(prov)` a provisional one, `(Final)` a final one and `(OT)` outturn (not a budget). Snapshot
+ * measures
  * are dated: `Annual` (children in need and looked after) as at 31 March, `Annual (end of Sept)` (workforce) as at
  * 30 September, `Annual - January` (school census) the January census month.
  *
@@ -16,9 +17,11 @@
  * LAIT gives the current GSS code for every year; rows for periods that began before the unitary existed are filed
  * under the county's code from the crosswalk's `former_gss_codes`, since the county council ran children's services
  * then. A code retired before the period began whose one successor is the same council under a new code (the 2025
- * re-coding of Barnsley and Sheffield) is filed under the successor. Inner and Outer London (E13) rows are left out when the
+ * re-coding of Barnsley and Sheffield) is filed under the successor. Inner and Outer London (E13) rows are left out
+ * when the
  * catalogue does not hold those groupings, and so are figures DfE still gives for a county after it was split between
- * several unitaries or merged (age-19 attainment and reoffending for the old Dorset, Poole, Bournemouth, Northamptonshire
+ * several unitaries or merged (age-19 attainment and reoffending for the old Dorset, Poole, Bournemouth,
+ * Northamptonshire
  * and Cumbria): each is counted.
  */
 import { statSync } from 'node:fs';
@@ -27,7 +30,15 @@ import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition, Polarity, UnitType } from '../../metrics/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader } from '../csv.ts';
-import { academicYear, calendarYear, financialYear, fromIso, multiYear, PeriodError, type Period } from '../../observations/index.ts';
+import {
+  academicYear,
+  calendarYear,
+  financialYear,
+  fromIso,
+  multiYear,
+  PeriodError,
+  type Period,
+} from '../../observations/index.ts';
 import { parseValueCell, type StatusCode } from '../../observations/index.ts';
 import { UPPER_TIER } from './tiers.ts';
 
@@ -49,7 +60,8 @@ const FILE_NAMES: Record<Kind, string> = {
 const display = (file: string) => path.relative(process.cwd(), file) || file;
 
 /** How LAIT's Year_Type says its periods run. */
-export type YearType = 'academic' | 'financial' | 'calendar' | 'as-at-31-march' | 'as-at-30-september' | 'january-census';
+export type YearType =
+  'academic' | 'financial' | 'calendar' | 'as-at-31-march' | 'as-at-30-september' | 'january-census';
 const YEAR_TYPES: Record<string, YearType> = {
   'Academic Year': 'academic',
   'Financial Year': 'financial',
@@ -108,8 +120,10 @@ export function parseLaitPeriod(raw: string, yearType: YearType): LaitPeriod | s
     } else if (m[4] !== undefined) {
       // 2013/14-15/16: several financial (or academic) years, first to last.
       const last = century + Number(m[4]);
-      if (second !== (year + 1) % 100 || Number(m[5]) !== (last + 1) % 100) return `"${raw}" is not a span of consecutive years such as 2013/14-15/16`;
-      if (yearType !== 'financial' && yearType !== 'academic') return `"${raw}" is a span of financial or academic years but the measure's Year_Type is ${PERIOD_TYPE_TEXT[yearType]}`;
+      if (second !== (year + 1) % 100 || Number(m[5]) !== (last + 1) % 100)
+        return `"${raw}" is not a span of consecutive years such as 2013/14-15/16`;
+      if (yearType !== 'financial' && yearType !== 'academic')
+        return `"${raw}" is a span of financial or academic years but the measure's Year_Type is ${PERIOD_TYPE_TEXT[yearType]}`;
       period = multiYear(year, last < year ? last + 100 : last, yearType);
     } else {
       const end = century + second < year ? century + 100 + second : century + second;
@@ -117,7 +131,8 @@ export function parseLaitPeriod(raw: string, yearType: YearType): LaitPeriod | s
         // 2019/20 or 2019-20: one financial or academic year.
         if (yearType === 'academic') period = academicYear(year);
         else if (yearType === 'financial') period = financialYear(year);
-        else return `"${raw}" is a financial or academic year but the measure's Year_Type is ${PERIOD_TYPE_TEXT[yearType]}`;
+        else
+          return `"${raw}" is a financial or academic year but the measure's Year_Type is ${PERIOD_TYPE_TEXT[yearType]}`;
       } else if (sep === '-' && yearType === 'calendar' && end > year) {
         period = multiYear(year, end, 'calendar'); // 2016-18: three calendar years
       } else {
@@ -151,10 +166,14 @@ export function unitFromAxis(axis: string): { unit: string; unitType: UnitType; 
   const lower = a.toLowerCase();
   if (/rate per 100,?000/.test(lower)) return { unit: 'per 100,000', unitType: 'rate-per-100000', decimals: 1 };
   if (/rate per 10,?000/.test(lower)) return { unit: 'per 10,000', unitType: 'rate-per-10000', decimals: 1 };
-  if (/rate per 1,?000/.test(lower)) return { unit: a.replace(/^rate\s+/i, ''), unitType: 'rate-per-1000', decimals: 1 };
-  if (lower.startsWith('%') || lower.includes('percentage') || lower.includes('% ')) return { unit: '%', unitType: 'percentage', decimals: 1 };
-  if (lower.includes('spend') || lower.includes('cost') || lower.includes('£') || lower.includes('expenditure')) return { unit: '£', unitType: 'currency', decimals: 0 };
-  if (lower.startsWith('number') || lower === 'entries' || lower.startsWith('count')) return { unit: a || 'number', unitType: 'count', decimals: 0 };
+  if (/rate per 1,?000/.test(lower))
+    return { unit: a.replace(/^rate\s+/i, ''), unitType: 'rate-per-1000', decimals: 1 };
+  if (lower.startsWith('%') || lower.includes('percentage') || lower.includes('% '))
+    return { unit: '%', unitType: 'percentage', decimals: 1 };
+  if (lower.includes('spend') || lower.includes('cost') || lower.includes('£') || lower.includes('expenditure'))
+    return { unit: '£', unitType: 'currency', decimals: 0 };
+  if (lower.startsWith('number') || lower === 'entries' || lower.startsWith('count'))
+    return { unit: a || 'number', unitType: 'count', decimals: 0 };
   if (lower.includes('score') || lower.includes('average')) return { unit: a, unitType: 'score', decimals: 1 };
   if (lower.includes('days') || lower.includes('weeks')) return { unit: a, unitType: 'other', decimals: 0 };
   return { unit: a || 'value', unitType: 'other', decimals: 1 };
@@ -193,19 +212,34 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
     const earlier = out.get(measure);
     if (earlier) {
       // LAIT lists some measures under two topics (e.g. absence of children in need under both): the first is kept.
-      ctx.skipped?.(row.at, `${measure} is listed again (under ${row.get('Topic')}); the listing on line ${earlier.at.line} is kept`);
+      ctx.skipped?.(
+        row.at,
+        `${measure} is listed again (under ${row.get('Topic')}); the listing on line ${earlier.at.line} is kept`,
+      );
       continue;
     }
     const yearTypeText = (row.get('Year_Type') ?? '').trim();
     const yearType = YEAR_TYPES[yearTypeText];
     if (!yearType) {
-      ctx.error({ at: row.at, field: 'Year_Type', value: yearTypeText, message: `unknown Year_Type "${yearTypeText}"; expected one of ${Object.keys(YEAR_TYPES).join(', ')}` });
+      ctx.error({
+        at: row.at,
+        field: 'Year_Type',
+        value: yearTypeText,
+        message: `unknown Year_Type "${yearTypeText}"; expected one of ${Object.keys(YEAR_TYPES).join(', ')}`,
+      });
       continue;
     }
     const polarityText = (row.get('Polarity') ?? '').trim();
-    const polarity = POLARITY[polarityText.toLowerCase()] ?? (['-', 'na', ''].includes(polarityText.toLowerCase()) ? 'not-applicable' : undefined);
+    const polarity =
+      POLARITY[polarityText.toLowerCase()] ??
+      (['-', 'na', ''].includes(polarityText.toLowerCase()) ? 'not-applicable' : undefined);
     if (!polarity) {
-      ctx.error({ at: row.at, field: 'Polarity', value: polarityText, message: `Polarity "${polarityText}" is not High, Low, - or NA` });
+      ctx.error({
+        at: row.at,
+        field: 'Polarity',
+        value: polarityText,
+        message: `Polarity "${polarityText}" is not High, Low, - or NA`,
+      });
       continue;
     }
     const dpsText = (row.get('dps') ?? '').trim();
@@ -215,7 +249,12 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
     if (dpsText !== '' && dpsText !== 'NA') {
       const n = Number(dpsText);
       if (!Number.isInteger(n) || n < 0 || n > 6) {
-        ctx.error({ at: row.at, field: 'dps', value: dpsText, message: `dps "${dpsText}" is not a whole number of decimal places from 0 to 6 (or NA)` });
+        ctx.error({
+          at: row.at,
+          field: 'dps',
+          value: dpsText,
+          message: `dps "${dpsText}" is not a whole number of decimal places from 0 to 6 (or NA)`,
+        });
         continue;
       }
       decimals = n;
@@ -226,7 +265,9 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
     const chartTitle = clean(row.get('Chart_title'));
     const caveats = [
       `LAIT names a year by the year it ends; stored here as ${PERIOD_TYPE_TEXT[yearType]} periods.`,
-      polarity === 'not-applicable' ? 'LAIT gives no polarity for this measure: a higher value is neither better nor worse.' : undefined,
+      polarity === 'not-applicable'
+        ? 'LAIT gives no polarity for this measure: a higher value is neither better nor worse.'
+        : undefined,
       clean(row.get('state_funded_flag')) === 'State Funded' ? 'State-funded schools only.' : undefined,
     ]
       .filter(Boolean)
@@ -247,8 +288,13 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
       periodType: PERIOD_TYPE_TEXT[yearType],
       applicableAreaTypes: [...UPPER_TIER],
       source: {
-        publisher: owner && owner !== 'DfE' ? `Department for Education (LAIT), from ${owner}` : 'Department for Education (LAIT)',
-        url: firstUrl(row.get('Hyperlink(s)')) ?? 'https://www.gov.uk/government/publications/local-authority-interactive-tool-lait',
+        publisher:
+          owner && owner !== 'DfE'
+            ? `Department for Education (LAIT), from ${owner}`
+            : 'Department for Education (LAIT)',
+        url:
+          firstUrl(row.get('Hyperlink(s)')) ??
+          'https://www.gov.uk/government/publications/local-authority-interactive-tool-lait',
         licence: 'OGL-UK-3.0',
         attribution: 'Department for Education, Local Authority Interactive Tool. Open Government Licence v3.0.',
       },
@@ -273,11 +319,21 @@ async function readCrosswalk(file: string, ctx: AdapterContext): Promise<Map<str
     const number = (row.get('dfe_la_number') ?? '').trim();
     const gss = (row.get('gss_code') ?? '').trim();
     if (!/^\d{3}$/.test(number)) {
-      ctx.error({ at: row.at, field: 'dfe_la_number', value: number, message: `"${number}" is not a three-digit DfE LA number` });
+      ctx.error({
+        at: row.at,
+        field: 'dfe_la_number',
+        value: number,
+        message: `"${number}" is not a three-digit DfE LA number`,
+      });
       continue;
     }
     if (!/^E\d{8}$/.test(gss)) {
-      ctx.error({ at: row.at, field: 'gss_code', value: gss, message: `"${gss}" is not an English GSS code such as E06000060` });
+      ctx.error({
+        at: row.at,
+        field: 'gss_code',
+        value: gss,
+        message: `"${gss}" is not an English GSS code such as E06000060`,
+      });
       continue;
     }
     const former = (row.get('former_gss_codes') ?? '')
@@ -296,8 +352,10 @@ async function readCrosswalk(file: string, ctx: AdapterContext): Promise<Map<str
 
 async function kindOf(file: string): Promise<Kind> {
   const header = new Set(await readHeader(file).catch(() => []));
-  for (const kind of ['observations', 'dictionary', 'crosswalk'] as const) if (COLUMNS[kind].every((c) => header.has(c))) return kind;
-  for await (const _row of readCsv(file, { required: [], adapter: NAME })) break; // refuses a missing, empty or non-UTF-8 file
+  for (const kind of ['observations', 'dictionary', 'crosswalk'] as const)
+    if (COLUMNS[kind].every((c) => header.has(c))) return kind;
+  // refuses a missing, empty or non-UTF-8 file
+  for await (const _row of readCsv(file, { required: [], adapter: NAME })) break;
   throw new ImportFileError(
     { file: display(file), line: 1 },
     `this is not a ${NAME} file: its header has none of the column sets ${(['observations', 'dictionary', 'crosswalk'] as const).map((k) => `(${COLUMNS[k].join(', ')})`).join(' or ')}`,
@@ -309,7 +367,12 @@ async function kindOf(file: string): Promise<Kind> {
  * The code an observation belongs under: the former county code for a period that began before the unitary existed,
  * the single successor for a code retired before the period began, else the code as given. Undefined: leave it out.
  */
-function fileUnder(gss: string, period: Period, former: string[], ctx: AdapterContext): { code: string; note?: string } | { skip: string } {
+function fileUnder(
+  gss: string,
+  period: Period,
+  former: string[],
+  ctx: AdapterContext,
+): { code: string; note?: string } | { skip: string } {
   const known = ctx.area?.(gss);
   if (!ctx.area) return { code: gss };
   if (!known) {
@@ -321,7 +384,11 @@ function fileUnder(gss: string, period: Period, former: string[], ctx: AdapterCo
       const f = ctx.area!(c);
       return f && (!f.validTo || period.start <= f.validTo) && (!f.validFrom || period.start >= f.validFrom);
     });
-    if (earlier) return { code: earlier, note: `DfE LA number kept by ${known.name}; filed under ${earlier}, the council that ran the service then` };
+    if (earlier)
+      return {
+        code: earlier,
+        note: `DfE LA number kept by ${known.name}; filed under ${earlier}, the council that ran the service then`,
+      };
   }
   const renamed = known.successors.length === 1 ? ctx.area(known.successors[0]!) : undefined;
   if (known.validTo && period.start > known.validTo && renamed && renamed.name === known.name) {
@@ -331,7 +398,9 @@ function fileUnder(gss: string, period: Period, former: string[], ctx: AdapterCo
   }
   if (known.validTo && period.start > known.validTo) {
     // DfE still publishes some series (age-19 attainment, reoffending) for councils that were merged or split.
-    return { skip: `a figure for ${known.name} (${gss}) for a period after it ended on ${known.validTo} (succeeded by ${known.successors.join(' and ') || 'no council'})` };
+    return {
+      skip: `a figure for ${known.name} (${gss}) for a period after it ended on ${known.validTo} (succeeded by ${known.successors.join(' and ') || 'no council'})`,
+    };
   }
   return { code: gss };
 }
@@ -351,11 +420,21 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
   const observations = byKind.get('observations')!;
   const offset = statSync(byKind.get('dictionary')!).size + statSync(byKind.get('crosswalk')!).size;
   const unknownMeasures = new Set<string>();
-  for await (const row of readCsv(observations, { required: [...COLUMNS.observations], adapter: NAME }, { progress: (b) => ctx.progress(offset + b) })) {
+  for await (const row of readCsv(
+    observations,
+    { required: [...COLUMNS.observations], adapter: NAME },
+    { progress: (b) => ctx.progress(offset + b) },
+  )) {
     const measure = (row.get('measure_short') ?? '').trim();
     const entry = dictionary.get(measure);
     if (!entry) {
-      if (!unknownMeasures.has(measure)) ctx.error({ at: row.at, field: 'measure_short', value: measure, message: `measure "${measure}" is not in ${FILE_NAMES.dictionary}` });
+      if (!unknownMeasures.has(measure))
+        ctx.error({
+          at: row.at,
+          field: 'measure_short',
+          value: measure,
+          message: `measure "${measure}" is not in ${FILE_NAMES.dictionary}`,
+        });
       unknownMeasures.add(measure);
       continue;
     }
@@ -363,11 +442,21 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     const gss = (row.get('gss_code') ?? '').trim();
     const cw = crosswalk.get(number);
     if (!cw) {
-      ctx.error({ at: row.at, field: 'dfe_la_number', value: number, message: `DfE LA number "${number}" is not in ${FILE_NAMES.crosswalk}` });
+      ctx.error({
+        at: row.at,
+        field: 'dfe_la_number',
+        value: number,
+        message: `DfE LA number "${number}" is not in ${FILE_NAMES.crosswalk}`,
+      });
       continue;
     }
     if (cw.gss !== gss) {
-      ctx.error({ at: row.at, field: 'gss_code', value: gss, message: `the crosswalk maps DfE LA number ${number} to ${cw.gss}, not ${gss}` });
+      ctx.error({
+        at: row.at,
+        field: 'gss_code',
+        value: gss,
+        message: `the crosswalk maps DfE LA number ${number} to ${cw.gss}, not ${gss}`,
+      });
       continue;
     }
     const rawPeriod = row.get('period') ?? '';
@@ -405,7 +494,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
 
 export const laitAdapter: ImportAdapter = {
   name: NAME,
-  summary: "DfE Local Authority Interactive Tool: 434 children's services indicators for upper-tier councils, regions and England",
+  summary:
+    "DfE Local Authority Interactive Tool: 434 children's services indicators for upper-tier councils, regions and England",
   files: `${FILE_NAMES.observations}, ${FILE_NAMES.dictionary} and ${FILE_NAMES.crosswalk}, in any order`,
   signatures: [[...COLUMNS.observations], [...COLUMNS.dictionary], [...COLUMNS.crosswalk]],
   read,

@@ -13,14 +13,23 @@ import { excelDate, laitAdapter, laitMetricCode, parseLaitPeriod, unitFromAxis }
 
 type Lookup = (code: string) => KnownArea | undefined;
 const DIR = 'performance/dfe_lait';
-const [OBS, DICT, XWALK] = ['lait_indicators_long.csv', 'lait_data_dictionary.csv', 'lait_la_number_to_gss_crosswalk.csv'].map((f) => sharedFile(`${DIR}/${f}`)) as [string, string, string];
+const [OBS, DICT, XWALK] = [
+  'lait_indicators_long.csv',
+  'lait_data_dictionary.csv',
+  'lait_la_number_to_gss_crosswalk.csv',
+].map((f) => sharedFile(`${DIR}/${f}`)) as [string, string, string];
 
 async function run(files: string[], area?: Lookup) {
   const metrics: MetricDefinition[] = [];
   const observations: ObservationRecord[] = [];
   const errors: ImportIssue[] = [];
   const skipped: Record<string, number> = {};
-  const ctx = { error: (i: ImportIssue) => void errors.push(i), progress: () => {}, skipped: (_at: unknown, r: string) => void (skipped[r] = (skipped[r] ?? 0) + 1), ...(area ? { area } : {}) };
+  const ctx = {
+    error: (i: ImportIssue) => void errors.push(i),
+    progress: () => {},
+    skipped: (_at: unknown, r: string) => void (skipped[r] = (skipped[r] ?? 0) + 1),
+    ...(area ? { area } : {}),
+  };
   for await (const item of laitAdapter.read(files, ctx)) {
     if (item.kind === 'metric') metrics.push(item.metric);
     else if (item.kind === 'observation') observations.push(item.observation);
@@ -55,7 +64,9 @@ describe('LAIT periods', () => {
   it('says why a period cannot be read', () => {
     expect(p('2019/21', 'academic')).toMatch(/does not fit the measure's Year_Type/);
     expect(p('2016-18', 'financial')).toMatch(/does not fit the measure's Year_Type \(financial-year\)/);
-    expect(p('2019-20', 'as-at-31-march')).toMatch(/is a financial or academic year but the measure's Year_Type is as at 31 March/);
+    expect(p('2019-20', 'as-at-31-march')).toMatch(
+      /is a financial or academic year but the measure's Year_Type is as at 31 March/,
+    );
     expect(p('2013/14-15/17', 'financial')).toMatch(/consecutive years/);
     expect(p('19/20', 'financial')).toMatch(/is not a LAIT period/);
     expect(p('2019 (draft)', 'financial')).toMatch(/is not a LAIT period/);
@@ -78,42 +89,77 @@ describe('lait adapter over the real files', async () => {
   const r = await run([XWALK, OBS, DICT], lookup); // any order: told apart by header
   const rows = parse(readFileSync(OBS), { columns: true }) as Record<string, string>[];
   const at = (line: number) => r.observations.find((o) => o.at.line === line);
-  const lineOf = (measure: string, period: string, la: string) => rows.findIndex((x) => x.measure_short === measure && x.period === period && x.dfe_la_number === la) + 2;
+  const lineOf = (measure: string, period: string, la: string) =>
+    rows.findIndex((x) => x.measure_short === measure && x.period === period && x.dfe_la_number === la) + 2;
 
   it('defines all 434 measures with valid, unique definitions and reads every row without an error', () => {
     expect(r.errors).toEqual([]);
     expect(r.metrics).toHaveLength(434);
     expect(new Set(r.metrics.map((m) => m.code)).size).toBe(434);
     for (const m of r.metrics) expect(validateMetricDefinition(m), m.code).toEqual([]);
-    const skippedRows = Object.entries(r.skipped).filter(([k]) => !k.includes('listed again')).reduce((s, [, n]) => s + n, 0);
+    const skippedRows = Object.entries(r.skipped)
+      .filter(([k]) => !k.includes('listed again'))
+      .reduce((s, [, n]) => s + n, 0);
     expect(r.observations.length + skippedRows).toBe(rows.length);
     expect(rows.length).toBe(547187);
   });
 
   it('takes polarity, decimals, period type and source from the data dictionary', () => {
     const ks2 = r.metrics.find((m) => m.publisherCode === 'KS2RWM_Expected_STD');
-    expect(ks2).toMatchObject({ polarity: 'higher-is-better', unit: '%', periodType: 'academic-year', topic: 'children-young-people', subtopic: 'Key Stage 2', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] });
-    expect(r.metrics.find((m) => m.publisherCode === 'InfMort')).toMatchObject({ polarity: 'lower-is-better', unitType: 'rate-per-1000', source: { licence: 'OGL-UK-3.0' } });
-    expect(r.metrics.find((m) => m.publisherCode === 'LACnum')).toMatchObject({ periodType: 'as at 31 March', unitType: 'count' });
+    expect(ks2).toMatchObject({
+      polarity: 'higher-is-better',
+      unit: '%',
+      periodType: 'academic-year',
+      topic: 'children-young-people',
+      subtopic: 'Key Stage 2',
+      applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+    });
+    expect(r.metrics.find((m) => m.publisherCode === 'InfMort')).toMatchObject({
+      polarity: 'lower-is-better',
+      unitType: 'rate-per-1000',
+      source: { licence: 'OGL-UK-3.0' },
+    });
+    expect(r.metrics.find((m) => m.publisherCode === 'LACnum')).toMatchObject({
+      periodType: 'as at 31 March',
+      unitType: 'count',
+    });
   });
 
   it('reads values as published: England KS2 2019 is academic year 2018/19', () => {
     const line = lineOf('KS2RWM_Expected_STD', '2019', '970');
-    expect(at(line)).toMatchObject({ area: 'E92000001', period: { iso: '2018-09-01/P1Y' }, value: Number(rows[line - 2]!.value) });
+    expect(at(line)).toMatchObject({
+      area: 'E92000001',
+      period: { iso: '2018-09-01/P1Y' },
+      value: Number(rows[line - 2]!.value),
+    });
   });
 
   it('files a unitary that kept its DfE number under the county for periods before it existed, and Barnsley after 2025 under its new code', () => {
     const bucks2019 = at(lineOf('LACnum', '2019', '825'))!;
-    expect(bucks2019).toMatchObject({ area: 'E10000002', period: { iso: '2019-03-31/P1D' }, note: expect.stringMatching(/filed under E10000002/) });
+    expect(bucks2019).toMatchObject({
+      area: 'E10000002',
+      period: { iso: '2019-03-31/P1D' },
+      note: expect.stringMatching(/filed under E10000002/),
+    });
     expect(at(lineOf('LACnum', '2020', '825'))).toMatchObject({ area: 'E10000002' }); // 31 March 2020: still the county
     expect(at(lineOf('LACnum', '2021', '825'))).toMatchObject({ area: 'E06000060', note: null });
     expect(at(lineOf('LACnum', '2025', '370'))).toMatchObject({ area: 'E08000016' }); // 31 March 2025: the old code's last day
-    expect(at(lineOf('Work_Force_TO_Rate', '2025', '370'))).toMatchObject({ area: 'E08000038', note: expect.stringMatching(/re-coded it to E08000038/) });
+    expect(at(lineOf('Work_Force_TO_Rate', '2025', '370'))).toMatchObject({
+      area: 'E08000038',
+      note: expect.stringMatching(/re-coded it to E08000038/),
+    });
   });
 
   it('leaves out, and counts, figures for councils after they were merged or split', () => {
-    const after = (la: string, end: string) => rows.filter((x) => x.dfe_la_number === la && (parseLaitPeriod(x.period!, 'academic') as { period: { start: string } }).period.start > end);
-    expect(Object.entries(r.skipped).filter(([k]) => k.startsWith('a figure for Dorset (E10000009)'))[0]?.[1]).toBeGreaterThan(0);
+    const after = (la: string, end: string) =>
+      rows.filter(
+        (x) =>
+          x.dfe_la_number === la &&
+          (parseLaitPeriod(x.period!, 'academic') as { period: { start: string } }).period.start > end,
+      );
+    expect(
+      Object.entries(r.skipped).filter(([k]) => k.startsWith('a figure for Dorset (E10000009)'))[0]?.[1],
+    ).toBeGreaterThan(0);
     expect(r.observations.some((o) => o.area === 'E10000021' && o.period.start > '2021-03-31')).toBe(false);
     expect(r.observations.some((o) => o.area === 'E06000029' && o.period.start > '2019-03-31')).toBe(false);
     expect(after('928', '2022-12-31').length).toBeGreaterThan(0); // the publisher does give them
@@ -160,12 +206,26 @@ describe('lait adapter refuses bad input, naming file, line and field', () => {
   it('refuses a bad dictionary row with its field and a wrong set of files', async () => {
     const badDict = dict.replace(/,Academic Year,/, ',School Year,');
     const obs = write('o.csv', 'measure_short,period,dfe_la_number,gss_code,value\n');
-    const r = await run([write('o2.csv', 'measure_short,period,dfe_la_number,gss_code,value\nInfMort,2019,202,E09000007,1\n'), write('bad-dict.csv', badDict), write('x2.csv', xwalk)]);
-    expect(r.errors[0]).toMatchObject({ field: 'Year_Type', value: 'School Year', message: expect.stringMatching(/unknown Year_Type "School Year"/) });
-    const e = await run([obs, write('d2.csv', dict)]).then(() => undefined, (x: unknown) => x);
+    const r = await run([
+      write('o2.csv', 'measure_short,period,dfe_la_number,gss_code,value\nInfMort,2019,202,E09000007,1\n'),
+      write('bad-dict.csv', badDict),
+      write('x2.csv', xwalk),
+    ]);
+    expect(r.errors[0]).toMatchObject({
+      field: 'Year_Type',
+      value: 'School Year',
+      message: expect.stringMatching(/unknown Year_Type "School Year"/),
+    });
+    const e = await run([obs, write('d2.csv', dict)]).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(ImportFileError);
     expect((e as Error).message).toMatch(/lait takes three files/);
-    const wrong = await run([obs, write('d3.csv', dict), write('w.csv', 'a,b\n1,2\n')]).then(() => undefined, (x: unknown) => x);
+    const wrong = await run([obs, write('d3.csv', dict), write('w.csv', 'a,b\n1,2\n')]).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect((wrong as ImportFileError).wrongHeader).toBe(true);
   });
 });

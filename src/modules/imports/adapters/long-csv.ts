@@ -9,22 +9,87 @@ import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from '../../metrics/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
-import { academicYear, financialYear, parseIsoPeriod, PeriodError, type Period, type PeriodType } from '../../observations/index.ts';
+import {
+  academicYear,
+  financialYear,
+  parseIsoPeriod,
+  PeriodError,
+  type Period,
+  type PeriodType,
+} from '../../observations/index.ts';
 import { parseOptionalNumber, parseStatusCell, parseValueCell, type StatusCode } from '../../observations/index.ts';
 
 const NAME = 'long-csv';
 export const DATA_COLUMNS = ['metric', 'area', 'period', 'value', 'status', 'lci', 'uci', 'numerator', 'denominator'];
 const DATA_OPTIONAL = ['ci_level', 'note'];
-export const METRIC_COLUMNS = ['code', 'title', 'unit', 'unit_type', 'decimal_places', 'polarity', 'topic', 'period_type', 'applicable_area_types', 'publisher', 'licence', 'source_url', 'description', 'caveats'];
+export const METRIC_COLUMNS = [
+  'code',
+  'title',
+  'unit',
+  'unit_type',
+  'decimal_places',
+  'polarity',
+  'topic',
+  'period_type',
+  'applicable_area_types',
+  'publisher',
+  'licence',
+  'source_url',
+  'description',
+  'caveats',
+];
 const METRIC_OPTIONAL = ['short_title', 'subtopic', 'definition', 'attribution', 'statistics_status'];
 
 // Allowed values, kept in step with the contract's types by `satisfies`.
 const keys = <T extends string>(o: Record<T, true>) => Object.keys(o) as T[];
-const UNIT_TYPES = keys({ count: true, percentage: true, 'rate-per-1000': true, 'rate-per-10000': true, 'rate-per-100000': true, currency: true, 'currency-per-head': true, ratio: true, index: true, score: true, rank: true, years: true, other: true } satisfies Record<UnitType, true>);
-const POLARITIES = keys({ 'higher-is-better': true, 'lower-is-better': true, 'not-applicable': true } satisfies Record<Polarity, true>);
-const TOPICS = keys({ 'culture-tourism-sport': true, 'children-young-people': true, 'community-wellbeing': true, 'environment-housing': true, 'economy-transport': true, 'safer-stronger-communities': true, 'workforce-finance': true, context: true } satisfies Record<TopicId, true>);
-const PERIOD_TYPES = keys({ 'financial-year': true, 'academic-year': true, 'calendar-year': true, 'multi-year': true, 'financial-multi-year': true, 'academic-multi-year': true, quarter: true, month: true, day: true, interval: true } satisfies Record<PeriodType, true>);
-const STATISTICS_STATUSES = keys({ official: true, 'official-accredited': true, experimental: true, 'management-information': true, derived: true } satisfies Record<StatisticsStatus, true>);
+const UNIT_TYPES = keys({
+  count: true,
+  percentage: true,
+  'rate-per-1000': true,
+  'rate-per-10000': true,
+  'rate-per-100000': true,
+  currency: true,
+  'currency-per-head': true,
+  ratio: true,
+  index: true,
+  score: true,
+  rank: true,
+  years: true,
+  other: true,
+} satisfies Record<UnitType, true>);
+const POLARITIES = keys({ 'higher-is-better': true, 'lower-is-better': true, 'not-applicable': true } satisfies Record<
+  Polarity,
+  true
+>);
+const TOPICS = keys({
+  'culture-tourism-sport': true,
+  'children-young-people': true,
+  'community-wellbeing': true,
+  'environment-housing': true,
+  'economy-transport': true,
+  'safer-stronger-communities': true,
+  'workforce-finance': true,
+  context: true,
+} satisfies Record<TopicId, true>);
+const PERIOD_TYPES = keys({
+  'financial-year': true,
+  'academic-year': true,
+  'calendar-year': true,
+  'multi-year': true,
+  'financial-multi-year': true,
+  'academic-multi-year': true,
+  quarter: true,
+  month: true,
+  day: true,
+  interval: true,
+} satisfies Record<PeriodType, true>);
+const STATISTICS_STATUSES = keys({
+  official: true,
+  'official-accredited': true,
+  experimental: true,
+  'management-information': true,
+  derived: true,
+} satisfies Record<StatisticsStatus, true>);
 const METRIC_CODE = /^[a-z0-9][a-z0-9._-]{1,119}$/;
 const AREA_CODE = /^[EWSNK]\d{8}$/;
 
@@ -51,7 +116,10 @@ async function kindOf(file: string): Promise<Kind> {
 async function checkColumns(file: string, allowed: string[]): Promise<void> {
   const extra = (await readHeader(file)).filter((h) => h !== '' && !allowed.includes(h));
   if (extra.length > 0) {
-    throw new ImportFileError({ file: display(file), line: 1 }, `unknown column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `"${c}"`).join(', ')}; the columns are ${allowed.join(', ')} (see docs/long-csv.md)`);
+    throw new ImportFileError(
+      { file: display(file), line: 1 },
+      `unknown column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `"${c}"`).join(', ')}; the columns are ${allowed.join(', ')} (see docs/long-csv.md)`,
+    );
   }
 }
 
@@ -72,7 +140,11 @@ function metricRow(row: CsvRow, ctx: AdapterContext): MetricDefinition | undefin
   };
 
   const code = cell('code');
-  if (!METRIC_CODE.test(code)) fail('code', `"${code}" is not a metric code: 2 to 120 lower-case letters, digits, dots, hyphens or underscores, e.g. mycouncil.missed-bins`);
+  if (!METRIC_CODE.test(code))
+    fail(
+      'code',
+      `"${code}" is not a metric code: 2 to 120 lower-case letters, digits, dots, hyphens or underscores, e.g. mycouncil.missed-bins`,
+    );
   const title = required('title');
   const unit = required('unit');
   const unitType = choice('unit_type', UNIT_TYPES);
@@ -82,13 +154,18 @@ function metricRow(row: CsvRow, ctx: AdapterContext): MetricDefinition | undefin
   const polarity = choice('polarity', POLARITIES);
   const topic = choice('topic', TOPICS);
   const periodType = choice('period_type', PERIOD_TYPES);
-  const types = cell('applicable_area_types').split(/[\s,;]+/).filter(Boolean);
-  if (types.length === 0) fail('applicable_area_types', 'applicable_area_types is required: GSS prefixes such as "E06 E07 E08 E09"');
-  for (const t of types) if (!/^[EWSN]\d{2}$/.test(t)) fail('applicable_area_types', `"${t}" is not a GSS prefix such as E06`);
+  const types = cell('applicable_area_types')
+    .split(/[\s,;]+/)
+    .filter(Boolean);
+  if (types.length === 0)
+    fail('applicable_area_types', 'applicable_area_types is required: GSS prefixes such as "E06 E07 E08 E09"');
+  for (const t of types)
+    if (!/^[EWSN]\d{2}$/.test(t)) fail('applicable_area_types', `"${t}" is not a GSS prefix such as E06`);
   const publisher = required('publisher');
   const licence = required('licence');
   const url = cell('source_url');
-  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url)) fail('source_url', `"${url}" is not a web address starting http:// or https://`);
+  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
+    fail('source_url', `"${url}" is not a web address starting http:// or https://`);
   const statisticsStatus = choice('statistics_status', STATISTICS_STATUSES, 'management-information');
   if (!ok) return undefined;
   const optional = (c: string) => cell(c) || undefined;
@@ -126,7 +203,8 @@ function parsePeriod(raw: string, periodType: PeriodType | undefined): Period | 
   try {
     return parseIsoPeriod(s);
   } catch (e) {
-    if (e instanceof PeriodError) return `${e.message}; write an ISO 8601 period such as 2023-04-01/P1Y, 2023, 2024-01-01/P3M or 2023-06-30`;
+    if (e instanceof PeriodError)
+      return `${e.message}; write an ISO 8601 period such as 2023-04-01/P1Y, 2023, 2024-01-01/P3M or 2023-06-30`;
     throw e;
   }
 }
@@ -138,12 +216,17 @@ function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContex
   const cell = (c: string) => (row.get(c) ?? '').trim();
   const metric = cell('metric');
   const def = defined.get(metric);
-  if (!METRIC_CODE.test(metric)) errors.push(['metric', `"${metric}" is not a metric code such as mycouncil.missed-bins`]);
+  if (!METRIC_CODE.test(metric))
+    errors.push(['metric', `"${metric}" is not a metric code such as mycouncil.missed-bins`]);
   const area = cell('area');
   if (!AREA_CODE.test(area)) errors.push(['area', `"${area}" is not a GSS area code such as E08000009`]);
   const period = parsePeriod(cell('period'), def?.periodType);
   if (typeof period === 'string') errors.push(['period', period]);
-  else if (def?.periodType && period.type !== def.periodType) errors.push(['period', `${period.label} is a ${period.type} period, but ${metric} is defined with period_type ${def.periodType}`]);
+  else if (def?.periodType && period.type !== def.periodType)
+    errors.push([
+      'period',
+      `${period.label} is a ${period.type} period, but ${metric} is defined with period_type ${def.periodType}`,
+    ]);
   const value = parseValueCell(row.get('value'));
   if (!value.ok) errors.push(['value', value.message]);
   const flags = parseStatusCell(row.get('status'));
@@ -155,13 +238,17 @@ function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContex
     else errors.push([c, n.message]);
   }
   const ciLevel = numbers.ci_level ?? null;
-  if (ciLevel !== null && !(ciLevel > 0 && ciLevel < 100)) errors.push(['ci_level', `${ciLevel} is not a confidence level between 0 and 100, such as 95`]);
+  if (ciLevel !== null && !(ciLevel > 0 && ciLevel < 100))
+    errors.push(['ci_level', `${ciLevel} is not a confidence level between 0 and 100, such as 95`]);
 
   let status: StatusCode[] = [];
   if (value.ok && flags.ok) {
     const blanking = flags.status.filter((s) => BLANKING.includes(s));
     if (value.value !== null && blanking.length > 0) {
-      errors.push(['status', `status ${blanking.join(',')} says there is no value, but value is ${value.value}; leave value empty`]);
+      errors.push([
+        'status',
+        `status ${blanking.join(',')} says there is no value, but value is ${value.value}; leave value empty`,
+      ]);
     } else if (value.value === null && cell('value') === '' && blanking.length > 0) {
       status = flags.status; // an empty value explained by the status column
     } else {
@@ -175,8 +262,16 @@ function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContex
   yield {
     kind: 'observation',
     observation: {
-      metric, area, period, value: value.value, status,
-      lci: numbers.lci, uci: numbers.uci, ciLevel, numerator: numbers.numerator, denominator: numbers.denominator,
+      metric,
+      area,
+      period,
+      value: value.value,
+      status,
+      lci: numbers.lci,
+      uci: numbers.uci,
+      ciLevel,
+      numerator: numbers.numerator,
+      denominator: numbers.denominator,
       note: note || null,
       at: row.at,
     },
@@ -184,15 +279,24 @@ function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContex
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
-  if (files.length < 1 || files.length > 2) throw new Error(`${NAME} takes a data file and, optionally, a metrics file (see docs/long-csv.md)`);
+  if (files.length < 1 || files.length > 2)
+    throw new Error(`${NAME} takes a data file and, optionally, a metrics file (see docs/long-csv.md)`);
   const byKind = new Map<Kind, string>();
   for (const f of files) {
     const kind = await kindOf(f);
-    if (byKind.has(kind)) throw new ImportFileError({ file: display(f), line: 1 }, `two ${kind} files given (${display(byKind.get(kind)!)} and this one); give one data file and at most one metrics file`);
+    if (byKind.has(kind))
+      throw new ImportFileError(
+        { file: display(f), line: 1 },
+        `two ${kind} files given (${display(byKind.get(kind)!)} and this one); give one data file and at most one metrics file`,
+      );
     byKind.set(kind, f);
   }
   const data = byKind.get('data');
-  if (!data) throw new ImportFileError({ file: display(files[0]!), line: 1 }, 'a metrics file was given without a data file (metric, area, period, value, …)');
+  if (!data)
+    throw new ImportFileError(
+      { file: display(files[0]!), line: 1 },
+      'a metrics file was given without a data file (metric, area, period, value, …)',
+    );
 
   const defined = new Map<string, Defined & { at: SourceLocation }>();
   const metricsFile = byKind.get('metrics');
@@ -202,22 +306,34 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       const code = (row.get('code') ?? '').trim();
       const earlier = defined.get(code);
       if (earlier) {
-        ctx.error({ at: row.at, field: 'code', value: code, message: `${code} is already defined on line ${earlier.at.line}` });
+        ctx.error({
+          at: row.at,
+          field: 'code',
+          value: code,
+          message: `${code} is already defined on line ${earlier.at.line}`,
+        });
         continue;
       }
       const metric = metricRow(row, ctx);
-      defined.set(code, { ok: metric !== undefined, periodType: metric?.periodType as PeriodType | undefined, at: row.at });
+      defined.set(code, {
+        ok: metric !== undefined,
+        periodType: metric?.periodType as PeriodType | undefined,
+        at: row.at,
+      });
       if (metric) yield { kind: 'metric', metric, at: row.at };
     }
   }
   await checkColumns(data, [...DATA_COLUMNS, ...DATA_OPTIONAL]);
-  for await (const row of readCsv(data, { required: DATA_COLUMNS, adapter: NAME }, ctx)) yield* dataRow(row, defined, ctx);
+  for await (const row of readCsv(data, { required: DATA_COLUMNS, adapter: NAME }, ctx))
+    yield* dataRow(row, defined, ctx);
 }
 
 export const longCsvAdapter: ImportAdapter = {
   name: NAME,
-  summary: 'Any metric in the documented long format: one observation per row, with an optional metrics file (docs/long-csv.md)',
-  files: 'a data file (metric, area, period, value, status, lci, uci, numerator, denominator) and optionally a metrics file (code, title, unit, …)',
+  summary:
+    'Any metric in the documented long format: one observation per row, with an optional metrics file (docs/long-csv.md)',
+  files:
+    'a data file (metric, area, period, value, status, lci, uci, numerator, denominator) and optionally a metrics file (code, title, unit, …)',
   signatures: [DATA_COLUMNS, METRIC_COLUMNS],
   read,
 };

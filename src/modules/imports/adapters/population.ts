@@ -25,7 +25,15 @@ const ONS = {
   publisher: 'Office for National Statistics (ONS)',
   licence: 'OGL-UK-3.0',
 };
-const context = { topic: 'context', subtopic: 'Population', unitType: 'count', decimalPlaces: 0, polarity: 'not-applicable', periodType: 'day', statisticsStatus: 'official' } as const;
+const context = {
+  topic: 'context',
+  subtopic: 'Population',
+  unitType: 'count',
+  decimalPlaces: 0,
+  polarity: 'not-applicable',
+  periodType: 'day',
+  statisticsStatus: 'official',
+} as const;
 const MYE_CAVEATS =
   'Estimates as at 30 June, on the council boundaries of that year (mid-2019 on 2019 councils, mid-2020 on 2020 councils). ' +
   'This file holds mid-2019 and mid-2020 only. ONS revises past estimates (for example after a census); which release these figures come from is not recorded in the source. ' +
@@ -41,16 +49,43 @@ const mye = (code: string, title: string, shortTitle: string, column: string): M
   ...context,
   unit: 'people',
   applicableAreaTypes: [...COUNCIL_TYPES],
-  source: { ...ONS, url: 'https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates', attribution: 'ONS mid-year population estimates, via the humaniverse/demographr R package. Open Government Licence v3.0.' },
+  source: {
+    ...ONS,
+    url: 'https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates',
+    attribution:
+      'ONS mid-year population estimates, via the humaniverse/demographr R package. Open Government Licence v3.0.',
+  },
   publisherCode: column,
 });
 
 /** Mid-year estimate columns and their metrics. */
 const MYE_COLUMNS: [column: string, metric: MetricDefinition][] = [
-  ['total_population', mye('population.total', 'Resident population (mid-year estimate)', 'Population', 'total_population')],
-  ['aged_0_17', mye('population.aged-0-17', 'Residents aged 0 to 17 (mid-year estimate)', 'Population aged 0 to 17', 'aged_0_17')],
-  ['aged_18_64', mye('population.aged-18-64', 'Residents aged 18 to 64 (mid-year estimate)', 'Population aged 18 to 64', 'aged_18_64')],
-  ['aged_65_plus', mye('population.aged-65-plus', 'Residents aged 65 and over (mid-year estimate)', 'Population aged 65 and over', 'aged_65_plus')],
+  [
+    'total_population',
+    mye('population.total', 'Resident population (mid-year estimate)', 'Population', 'total_population'),
+  ],
+  [
+    'aged_0_17',
+    mye('population.aged-0-17', 'Residents aged 0 to 17 (mid-year estimate)', 'Population aged 0 to 17', 'aged_0_17'),
+  ],
+  [
+    'aged_18_64',
+    mye(
+      'population.aged-18-64',
+      'Residents aged 18 to 64 (mid-year estimate)',
+      'Population aged 18 to 64',
+      'aged_18_64',
+    ),
+  ],
+  [
+    'aged_65_plus',
+    mye(
+      'population.aged-65-plus',
+      'Residents aged 65 and over (mid-year estimate)',
+      'Population aged 65 and over',
+      'aged_65_plus',
+    ),
+  ],
 ];
 
 export const HOUSEHOLDS_METRIC: MetricDefinition = {
@@ -65,7 +100,11 @@ export const HOUSEHOLDS_METRIC: MetricDefinition = {
   ...context,
   unit: 'households',
   applicableAreaTypes: [...LOWER_TIER],
-  source: { ...ONS, url: 'https://www.ons.gov.uk/census', attribution: 'ONS Census 2021, via the humaniverse/demographr R package. Open Government Licence v3.0.' },
+  source: {
+    ...ONS,
+    url: 'https://www.ons.gov.uk/census',
+    attribution: 'ONS Census 2021, via the humaniverse/demographr R package. Open Government Licence v3.0.',
+  },
 };
 
 interface FileKind {
@@ -74,7 +113,11 @@ interface FileKind {
   metrics: MetricDefinition[];
 }
 const KINDS: FileKind[] = [
-  { id: 'mye', signature: ['mid_year', 'geography', 'area_code', ...MYE_COLUMNS.map(([c]) => c)], metrics: MYE_COLUMNS.map(([, m]) => m) },
+  {
+    id: 'mye',
+    signature: ['mid_year', 'geography', 'area_code', ...MYE_COLUMNS.map(([c]) => c)],
+    metrics: MYE_COLUMNS.map(([, m]) => m),
+  },
   { id: 'households', signature: ['ltla23_code', 'households'], metrics: [HOUSEHOLDS_METRIC] },
 ];
 
@@ -97,7 +140,8 @@ async function kindOf(file: string): Promise<FileKind> {
 function count(raw: string | undefined): ValueCell {
   const cell = parseValueCell(raw);
   if (!cell.ok) return cell;
-  if (cell.value !== null && (!Number.isInteger(cell.value) || cell.value < 0)) return { ok: false, message: `${cell.value} is not a whole, non-negative number` };
+  if (cell.value !== null && (!Number.isInteger(cell.value) || cell.value < 0))
+    return { ok: false, message: `${cell.value} is not a whole, non-negative number` };
   return cell;
 }
 
@@ -118,7 +162,12 @@ async function* readMye(file: string, ctx: AdapterContext): AsyncGenerator<Impor
       continue;
     }
     if (where === 'bad') {
-      ctx.error({ at: row.at, field: 'area_code', value: area, message: `"${area}" is not a GSS area code such as E08000009` });
+      ctx.error({
+        at: row.at,
+        field: 'area_code',
+        value: area,
+        message: `"${area}" is not a GSS area code such as E08000009`,
+      });
       continue;
     }
     const year = (row.get('mid_year') ?? '').trim();
@@ -128,7 +177,12 @@ async function* readMye(file: string, ctx: AdapterContext): AsyncGenerator<Impor
     }
     const geography = (row.get('geography') ?? '').trim();
     if (!/^(ltla|utla)\d{2}$/.test(geography)) {
-      ctx.error({ at: row.at, field: 'geography', value: geography, message: `"${geography}" is not a geography such as ltla19 or utla20` });
+      ctx.error({
+        at: row.at,
+        field: 'geography',
+        value: geography,
+        message: `"${geography}" is not a geography such as ltla19 or utla20`,
+      });
       continue;
     }
     const values: number[] = [];
@@ -145,7 +199,12 @@ async function* readMye(file: string, ctx: AdapterContext): AsyncGenerator<Impor
     if (bad) continue;
     const [total, ...bands] = values;
     if (values.length === MYE_COLUMNS.length && bands.reduce((s, v) => s + v, 0) !== total) {
-      ctx.error({ at: row.at, field: 'total_population', value: String(total), message: `the age bands add up to ${bands.reduce((s, v) => s + v, 0)}, not ${total}` });
+      ctx.error({
+        at: row.at,
+        field: 'total_population',
+        value: String(total),
+        message: `the age bands add up to ${bands.reduce((s, v) => s + v, 0)}, not ${total}`,
+      });
       continue;
     }
     const key = `${year}|${area}`;
@@ -153,7 +212,13 @@ async function* readMye(file: string, ctx: AdapterContext): AsyncGenerator<Impor
     const earlier = seen.get(key);
     if (earlier) {
       if (earlier.values === fingerprint) ctx.skipped?.(row.at, SKIP_TIER);
-      else ctx.error({ at: row.at, field: 'total_population', value: row.get('total_population'), message: `${area} mid-${year} differs from line ${earlier.line} (${earlier.values.replaceAll('|', ', ')})` });
+      else
+        ctx.error({
+          at: row.at,
+          field: 'total_population',
+          value: row.get('total_population'),
+          message: `${area} mid-${year} differs from line ${earlier.line} (${earlier.values.replaceAll('|', ', ')})`,
+        });
       continue;
     }
     seen.set(key, { values: fingerprint, line: row.at.line });
@@ -161,7 +226,10 @@ async function* readMye(file: string, ctx: AdapterContext): AsyncGenerator<Impor
     for (const [i, [, metric]] of MYE_COLUMNS.entries()) {
       const c = statuses[i]!;
       if (!c.ok) continue;
-      yield { kind: 'observation', observation: { metric: metric.code, area, period, value: c.value, status: c.status, at: row.at } };
+      yield {
+        kind: 'observation',
+        observation: { metric: metric.code, area, period, value: c.value, status: c.status, at: row.at },
+      };
     }
   }
 }
@@ -176,7 +244,12 @@ async function* readHouseholds(file: string, ctx: AdapterContext): AsyncGenerato
       continue;
     }
     if (where === 'bad') {
-      ctx.error({ at: row.at, field: 'ltla23_code', value: area, message: `"${area}" is not a GSS area code such as E08000009` });
+      ctx.error({
+        at: row.at,
+        field: 'ltla23_code',
+        value: area,
+        message: `"${area}" is not a GSS area code such as E08000009`,
+      });
       continue;
     }
     const c = count(row.get('households'));
@@ -184,12 +257,16 @@ async function* readHouseholds(file: string, ctx: AdapterContext): AsyncGenerato
       ctx.error({ at: row.at, field: 'households', value: row.get('households'), message: c.message });
       continue;
     }
-    yield { kind: 'observation', observation: { metric: HOUSEHOLDS_METRIC.code, area, period, value: c.value, status: c.status, at: row.at } };
+    yield {
+      kind: 'observation',
+      observation: { metric: HOUSEHOLDS_METRIC.code, area, period, value: c.value, status: c.status, at: row.at },
+    };
   }
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
-  if (files.length === 0) throw new Error(`${NAME} takes the mid-year estimates file, the Census households file, or both`);
+  if (files.length === 0)
+    throw new Error(`${NAME} takes the mid-year estimates file, the Census households file, or both`);
   const kinds: FileKind[] = [];
   for (const f of files) kinds.push(await kindOf(f));
   const yielded = new Set<string>();
@@ -199,7 +276,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     const at: SourceLocation = { file: display(files[i]!), line: 1 };
     for (const metric of kind.metrics) yield { kind: 'metric', metric, at };
   }
-  for (const [i, file] of files.entries()) yield* kinds[i]!.id === 'mye' ? readMye(file, ctx) : readHouseholds(file, ctx);
+  for (const [i, file] of files.entries())
+    yield* kinds[i]!.id === 'mye' ? readMye(file, ctx) : readHouseholds(file, ctx);
 }
 
 export const populationAdapter: ImportAdapter = {

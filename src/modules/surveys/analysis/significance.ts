@@ -1,13 +1,16 @@
 /**
- * Significance tests for survey comparisons (issue 5): between groups or waves, two-tailed, with the test named in the result.
+ * Significance tests for survey comparisons (issue 5): between groups or waves, two-tailed, with the test named in the
+ * result.
  *
  * Continuous tails come from `@stdlib/math-base-special-erfc` (the FreeBSD msun / Cephes complementary error function,
  * accurate to a few ulps far into the tail, so p-values as small as 1e-300 keep their relative precision):
- * a two-tailed normal p-value is erfc(|z| / √2) and the chi-square upper tail with one degree of freedom is erfc(√(x / 2)).
+ * a two-tailed normal p-value is erfc(|z| / √2) and the chi-square upper tail with one degree of freedom is erfc(√(x /
+ * 2)).
  * The discrete tests (Fisher, exact McNemar) sum exact probabilities with ratio recurrences, so no gamma functions are
  * involved. Every function agrees with SciPy / statsmodels to a relative 1e-9 (checked by scipy.unit.test.ts).
  *
- * Edge cases never give NaN: a comparison with an empty sample (n = 0) has statistic null and p-value 1; two samples with
+ * Edge cases never give NaN: a comparison with an empty sample (n = 0) has statistic null and p-value 1; two samples
+ * with
  * no variance (both proportions 0, or both 1) have statistic 0 and p-value 1; McNemar with no discordant pairs
  * (b + c = 0) has statistic 0 and p-value 1. Invalid input (negative or fractional counts, a count above its base,
  * a proportion outside [0, 1]) is refused with a 400 AppError naming the argument.
@@ -27,8 +30,10 @@ export type TestName = (typeof TEST_NAMES)[number];
 
 export interface TestResult {
   test: TestName;
-  /** z for the z-tests (signed: positive when the first proportion is higher), χ² for McNemar's chi-square, min(b, c) for
-   * exact McNemar; null where there is none (Fisher's exact test, or an empty sample). */
+  /**
+   * z for the z-tests (signed: positive when the first proportion is higher), χ² for McNemar's chi-square, min(b, c)
+   * for exact McNemar; null where there is none (Fisher's exact test, or an empty sample).
+   */
   statistic: number | null;
   /** Two-tailed. */
   pValue: number;
@@ -53,7 +58,8 @@ function countPair(x: number, n: number, xName: string, nName: string): void {
   if (x > n) throw invalidParameter(xName, `must not exceed ${nName} (${n})`, String(x));
 }
 function proportion(name: string, p: number): void {
-  if (!Number.isFinite(p) || p < 0 || p > 1) throw invalidParameter(name, 'must be a proportion between 0 and 1', String(p));
+  if (!Number.isFinite(p) || p < 0 || p > 1)
+    throw invalidParameter(name, 'must be a proportion between 0 and 1', String(p));
 }
 function base(name: string, n: number): void {
   if (!Number.isFinite(n) || n < 0) throw invalidParameter(name, 'must be a base of 0 or more', String(n));
@@ -77,16 +83,25 @@ function pooledZ(diff: number, pooled: number, n1: number, n2: number): number |
  * `scipy.stats.chi2_contingency(table, correction=True)` (Yates, which never overshoots: a difference smaller than the
  * correction gives z = 0, p = 1). n₁ or n₂ = 0: statistic null, p 1. Both proportions 0 or both 1: statistic 0, p 1.
  */
-export function twoProportionZ(x1: number, n1: number, x2: number, n2: number, opts: { continuityCorrection?: boolean } = {}): TestResult {
+export function twoProportionZ(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  opts: { continuityCorrection?: boolean } = {},
+): TestResult {
   countPair(x1, n1, 'x1', 'n1');
   countPair(x2, n2, 'x2', 'n2');
   const correction = opts.continuityCorrection ?? false;
   const test: TestName = correction ? 'two-proportion z-test with continuity correction' : 'two-proportion z-test';
   if (n1 === 0 || n2 === 0) return { test, statistic: null, pValue: 1 };
-  // p₁ − p₂ = e / (n₁n₂) with the integer e = x₁n₂ − x₂n₁; Yates' correction ½(1/n₁ + 1/n₂) = N / (2n₁n₂) shrinks |e| by
+  // p₁ − p₂ = e / (n₁n₂) with the integer e = x₁n₂ − x₂n₁; Yates' correction ½(1/n₁ + 1/n₂) = N / (2n₁n₂) shrinks |e|
+  // by
   // N/2, in integers so that a difference of exactly the correction gives exactly 0 (as scipy's min(0.5, |O − E|)).
   const e = x1 * n2 - x2 * n1;
-  const diff = correction ? (Math.sign(e) * Math.max(0, 2 * Math.abs(e) - (n1 + n2))) / (2 * n1 * n2) : x1 / n1 - x2 / n2;
+  const diff = correction
+    ? (Math.sign(e) * Math.max(0, 2 * Math.abs(e) - (n1 + n2))) / (2 * n1 * n2)
+    : x1 / n1 - x2 / n2;
   const z = pooledZ(diff, (x1 + x2) / (n1 + n2), n1, n2);
   return { test, statistic: z, pValue: z === null ? 1 : normalTwoTailed(z) };
 }
@@ -103,12 +118,17 @@ export function effectiveBaseZ(p1: number, neff1: number, p2: number, neff2: num
   base('neff1', neff1);
   base('neff2', neff2);
   const z = pooledZ(p1 - p2, (p1 * neff1 + p2 * neff2) / (neff1 + neff2), neff1, neff2);
-  return { test: 'two-proportion z-test on effective bases (Kish)', statistic: z, pValue: z === null ? 1 : normalTwoTailed(z) };
+  return {
+    test: 'two-proportion z-test on effective bases (Kish)',
+    statistic: z,
+    pValue: z === null ? 1 : normalTwoTailed(z),
+  };
 }
 
 /**
  * Fisher's exact test on the 2×2 table [[x₁, n₁ − x₁], [x₂, n₂ − x₂]], two-sided: the probability, under the
- * hypergeometric distribution of the top-left cell given the margins, of every table no more likely than the one observed
+ * hypergeometric distribution of the top-left cell given the margins, of every table no more likely than the one
+ * observed
  * (within a relative 1e-7, as R's fisher.test, so exact ties count). Agrees with `scipy.stats.fisher_exact(table)`.
  * The probabilities are built by the ratio recurrence P(k+1)/P(k) = (K − k)(m − k) / ((k + 1)(N − K − m + k + 1)) from
  * the mode, so no factorials are evaluated. A zero margin (n = 0, or no successes or no failures at all): p 1. No test
@@ -168,7 +188,13 @@ export function mcnemar(b: number, c: number): TestResult {
  * (row total × column total / N) is below 5 (including an empty sample), otherwise the two-proportion z-test (with a
  * continuity correction if asked). The result names the test used.
  */
-export function compareIndependent(x1: number, n1: number, x2: number, n2: number, opts: { continuityCorrection?: boolean } = {}): TestResult {
+export function compareIndependent(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  opts: { continuityCorrection?: boolean } = {},
+): TestResult {
   countPair(x1, n1, 'x1', 'n1');
   countPair(x2, n2, 'x2', 'n2');
   const N = n1 + n2;

@@ -133,7 +133,9 @@ describe('compareIndependent', () => {
 
   it('uses the z-test otherwise, with the continuity correction when asked', () => {
     expect(compareIndependent(30, 100, 45, 100).test).toBe('two-proportion z-test');
-    expect(compareIndependent(30, 100, 45, 100, { continuityCorrection: true }).test).toBe('two-proportion z-test with continuity correction');
+    expect(compareIndependent(30, 100, 45, 100, { continuityCorrection: true }).test).toBe(
+      'two-proportion z-test with continuity correction',
+    );
   });
 
   it('an expected count of exactly 5 is not small', () => {

@@ -1,6 +1,7 @@
 /**
  * Files for `sli survey weight --responses FILE --targets FILE`: a targets CSV (`variable,category,target`) and a wide
- * responses CSV (one row per respondent) that gains a `weight` column, raked wave by wave. Every problem names the file,
+ * responses CSV (one row per respondent) that gains a `weight` column, raked wave by wave. Every problem names the
+ * file,
  * line, column and value; all of a file's problems are reported together (an AppError 400 with `errors[]`).
  */
 import { AppError, type FieldError } from '../../../platform/errors.ts';
@@ -71,7 +72,9 @@ async function readTargetsWithLines(file: string): Promise<TargetsRead> {
   const missing = TARGET_HEADER.filter((h) => !header.includes(h));
   if (unknown.length > 0 || missing.length > 0) {
     const parts = [
-      ...(unknown.length ? [`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`] : []),
+      ...(unknown.length
+        ? [`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`]
+        : []),
       ...(missing.length ? [`missing ${missing.map((m) => `"${m}"`).join(', ')}`] : []),
     ];
     throw fileError(name, 1, `the header must be "variable,category,target": ${parts.join('; ')}`, header.join(','));
@@ -112,13 +115,21 @@ async function readTargetsWithLines(file: string): Promise<TargetsRead> {
     const sum = list.reduce((s, t) => s + t.value, 0);
     const marked = list.filter((t) => t.percent).length;
     if (marked > 0 && marked < list.length) {
-      problems.add(first, `the targets of "${variable}" mix percentages ("…%") and plain numbers; use one form for the variable`, variable);
+      problems.add(
+        first,
+        `the targets of "${variable}" mix percentages ("…%") and plain numbers; use one form for the variable`,
+        variable,
+      );
       continue;
     }
     const asPercent = marked > 0 || (Math.abs(sum - 1) > SUM_TOLERANCE && Math.abs(sum - 100) <= 100 * SUM_TOLERANCE);
     const divisor = asPercent ? 100 : 1;
     if (Math.abs(sum / divisor - 1) > SUM_TOLERANCE) {
-      problems.add(first, `the targets of "${variable}" (lines ${list.map((t) => t.line).join(', ')}) sum to ${+sum.toPrecision(10)}; proportions must sum to 1 and percentages to 100`, String(sum));
+      problems.add(
+        first,
+        `the targets of "${variable}" (lines ${list.map((t) => t.line).join(', ')}) sum to ${+sum.toPrecision(10)}; proportions must sum to 1 and percentages to 100`,
+        String(sum),
+      );
       continue;
     }
     targets.push({ variable, shares: new Map(list.map((t) => [t.category, t.value / divisor])) });
@@ -145,24 +156,39 @@ const formatWeight = (w: number, decimals: number) => w.toFixed(decimals);
 /**
  * Weights a wide responses CSV (header row, one row per respondent) to the targets file: each target variable must be a
  * column of the responses file (same name); when there is a `wave` column each wave is raked separately to the same
- * targets (weights mean 1 within each wave), otherwise the whole file is one wave. Adds a `weight` column (refused if the
+ * targets (weights mean 1 within each wave), otherwise the whole file is one wave. Adds a `weight` column (refused if
+ * the
  * file has one, unless `replace`) and returns every row with its weight and a summary per wave (iterations, converged,
  * largest deviation from a target, Kish efficiency, effective base, design effect, smallest and largest weight).
- * Refused, naming file, line, column and value: a missing target-variable column, an empty value or one without a target
+ * Refused, naming file, line, column and value: a missing target-variable column, an empty value or one without a
+ * target
  * in a target column, an empty wave, and (per wave) a target category no respondent is in. A wave that does not
  * converge is returned with `converged: false` and a warning in `problems`.
  */
-export async function weightResponses(responsesPath: string, targetsPath: string, opts: WeightFileOptions = {}): Promise<WeightedFile> {
+export async function weightResponses(
+  responsesPath: string,
+  targetsPath: string,
+  opts: WeightFileOptions = {},
+): Promise<WeightedFile> {
   const { targets, lines: targetLines, name: targetsName } = await readTargetsWithLines(targetsPath);
   const { name, header, rows } = await readRows(responsesPath);
   const problems = new Problems(name);
   const existing = header.indexOf(WEIGHT_COLUMN);
   if (existing >= 0 && !opts.replace) {
-    throw fileError(name, 1, `the file already has a "${WEIGHT_COLUMN}" column (column ${existing + 1}); remove it or replace it (--replace)`);
+    throw fileError(
+      name,
+      1,
+      `the file already has a "${WEIGHT_COLUMN}" column (column ${existing + 1}); remove it or replace it (--replace)`,
+    );
   }
   const missing = targets.filter((t) => !header.includes(t.variable)).map((t) => t.variable);
   if (missing.length > 0) {
-    throw fileError(name, 1, `the header has no column for the target variable${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (in ${targetsName})`, header.join(','));
+    throw fileError(
+      name,
+      1,
+      `the header has no column for the target variable${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (in ${targetsName})`,
+      header.join(','),
+    );
   }
   const columns = targets.map((t) => header.indexOf(t.variable));
   const waveAt = header.indexOf(WAVE_COLUMN);
@@ -171,9 +197,17 @@ export async function weightResponses(responsesPath: string, targetsPath: string
     targets.forEach((t, v) => {
       const raw = cells[columns[v]!]!;
       const value = raw.trim();
-      if (value === '') problems.add(line, `column "${t.variable}" is empty; every respondent needs a value for each weighting variable`);
+      if (value === '')
+        problems.add(
+          line,
+          `column "${t.variable}" is empty; every respondent needs a value for each weighting variable`,
+        );
       else if (!t.shares.has(value)) {
-        problems.add(line, `column "${t.variable}": "${raw}" has no target in ${targetsName} (targets: ${[...t.shares.keys()].map((k) => `"${k}"`).join(', ')})`, raw);
+        problems.add(
+          line,
+          `column "${t.variable}": "${raw}" has no target in ${targetsName} (targets: ${[...t.shares.keys()].map((k) => `"${k}"`).join(', ')})`,
+          raw,
+        );
       }
     });
     let wave: string | null = null;

@@ -26,7 +26,8 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
 }
 
 const TARGETS = 'variable,category,target\nsex,f,0.5\nsex,m,0.5\nage,young,40\nage,old,60\n';
-const RESPONSES = 'id,sex,age,q1\n1,f,young,yes\n2,f,young,no\n3,f,young,yes\n4,f,old,no\n5,f,old,yes\n6,m,young,no\n7,m,old,yes\n8,m,old,no\n';
+const RESPONSES =
+  'id,sex,age,q1\n1,f,young,yes\n2,f,young,no\n3,f,young,yes\n4,f,old,no\n5,f,old,yes\n6,m,young,no\n7,m,old,yes\n8,m,old,no\n';
 
 describe('readTargets', () => {
   it('reads proportions and percentages, one form per variable, as proportions in file order', async () => {
@@ -44,7 +45,11 @@ describe('readTargets', () => {
     const f = file('variable,category,target\nsex,f,half\nsex,m,-0.5\n');
     const e = await refusal(readTargets(f));
     expect(e.errors).toEqual([
-      { field: `${path.relative(process.cwd(), f)}:2`, message: 'column "target": "half" is not a number', value: 'half' },
+      {
+        field: `${path.relative(process.cwd(), f)}:2`,
+        message: 'column "target": "half" is not a number',
+        value: 'half',
+      },
       { field: `${path.relative(process.cwd(), f)}:3`, message: 'column "target": -0.5 is negative', value: '-0.5' },
     ]);
     expect(e.message).toContain(':2: column "target": "half" is not a number (and 1 more problem)');
@@ -63,7 +68,9 @@ describe('readTargets', () => {
   });
 
   it('refuses targets that sum to neither 1 nor 100, naming the variable and its lines', async () => {
-    const e = await refusal(readTargets(file('variable,category,target\nsex,f,0.5\nsex,m,0.5\nage,young,0.3\nage,old,0.3\n')));
+    const e = await refusal(
+      readTargets(file('variable,category,target\nsex,f,0.5\nsex,m,0.5\nage,young,0.3\nage,old,0.3\n')),
+    );
     expect(e.errors).toHaveLength(1);
     expect(e.errors[0]!.message).toContain('"age" (lines 4, 5) sum to 0.6');
   });
@@ -77,8 +84,14 @@ describe('readTargets', () => {
     expect((await refusal(readTargets(file('')))).message).toContain('the file is empty');
     expect((await refusal(readTargets(path.join(dir, 'nope.csv')))).message).toContain('not found');
     expect((await refusal(readTargets(file(Buffer.from('\ufeffvariable', 'utf16le'))))).message).toContain('UTF-16');
-    expect((await refusal(readTargets(file('variable,category,target\nsex,f\n')))).message).toMatch(/:2: malformed CSV/);
-    const latin1 = Buffer.concat([Buffer.from('variable,category,target\nregion,'), Buffer.from([0xe9]), Buffer.from(',1\n')]);
+    expect((await refusal(readTargets(file('variable,category,target\nsex,f\n')))).message).toMatch(
+      /:2: malformed CSV/,
+    );
+    const latin1 = Buffer.concat([
+      Buffer.from('variable,category,target\nregion,'),
+      Buffer.from([0xe9]),
+      Buffer.from(',1\n'),
+    ]);
     expect((await refusal(readTargets(file(latin1)))).message).toMatch(/:2: the file is not valid UTF-8/);
   });
 });
@@ -100,9 +113,17 @@ describe('weightResponses', () => {
 
   it('rakes each wave separately to the same targets, with a summary per wave', async () => {
     const body = RESPONSES.split('\n').slice(1).filter(Boolean);
-    const waves = ['id,sex,age,q1,wave', ...body.map((l) => `${l},2024`), ...body.slice(0, 7).map((l) => `${l},2025`), '9,m,young,no,2025'].join('\n');
+    const waves = [
+      'id,sex,age,q1,wave',
+      ...body.map((l) => `${l},2024`),
+      ...body.slice(0, 7).map((l) => `${l},2025`),
+      '9,m,young,no,2025',
+    ].join('\n');
     const r = await weightResponses(file(waves), file(TARGETS));
-    expect(r.summary.map((s) => [s.wave, s.respondents])).toEqual([['2024', 8], ['2025', 8]]);
+    expect(r.summary.map((s) => [s.wave, s.respondents])).toEqual([
+      ['2024', 8],
+      ['2025', 8],
+    ]);
     for (const wave of ['2024', '2025']) {
       const rows = r.rows.filter((row) => row[4] === wave);
       const total = rows.reduce((a, row) => a + Number(row[5]), 0);
@@ -112,7 +133,9 @@ describe('weightResponses', () => {
 
   it('refuses a file that already has a weight column unless asked to replace it', async () => {
     const withWeight = file('id,sex,age,weight\n1,f,young,1\n2,m,old,1\n3,f,old,1\n4,m,young,1\n');
-    expect((await refusal(weightResponses(withWeight, file(TARGETS)))).message).toContain('already has a "weight" column');
+    expect((await refusal(weightResponses(withWeight, file(TARGETS)))).message).toContain(
+      'already has a "weight" column',
+    );
     const r = await weightResponses(withWeight, file(TARGETS), { replace: true });
     expect(r.header).toEqual(['id', 'sex', 'age', 'weight']);
     expect(r.rows[0]![3]).not.toBe('1');
@@ -142,7 +165,9 @@ describe('weightResponses', () => {
   });
 
   it('refuses an empty wave value and a file with no respondents', async () => {
-    expect((await refusal(weightResponses(file('sex,age,wave\nf,young,\nm,old,1\n'), file(TARGETS)))).message).toContain(':2: column "wave" is empty');
+    expect(
+      (await refusal(weightResponses(file('sex,age,wave\nf,young,\nm,old,1\n'), file(TARGETS)))).message,
+    ).toContain(':2: column "wave" is empty');
     expect((await refusal(weightResponses(file('sex,age\n'), file(TARGETS)))).message).toContain('no respondents');
   });
 

@@ -1,10 +1,13 @@
 /**
  * Rim weighting (raking, iterative proportional fitting) of survey respondents to population targets on several
- * variables at once (age, sex, region …), with Kish's effective base and weighting efficiency (issue 5, public polling).
+ * variables at once (age, sex, region …), with Kish's effective base and weighting efficiency (issue 5, public
+ * polling).
  */
 import { AppError, type FieldError } from '../../../platform/errors.ts';
 
-/** The population shares of one variable's categories: category → proportion (summing to 1, or to 100 as percentages). */
+/**
+ * The population shares of one variable's categories: category → proportion (summing to 1, or to 100 as percentages).
+ */
 export interface RimTarget {
   variable: string;
   shares: Map<string, number>;
@@ -13,11 +16,15 @@ export interface RimTarget {
 export interface RakeOptions {
   /** Full passes over every variable before giving up (default 100). */
   maxIterations?: number;
-  /** Converged when no category's weighted share is further than this from its target (default 1e-6, as a proportion). */
+  /**
+   * Converged when no category's weighted share is further than this from its target (default 1e-6, as a proportion).
+   */
   tolerance?: number;
   /** Design (pre-)weights to start from, one per respondent, each > 0 (default 1). */
   baseWeights?: Float64Array;
-  /** Trimming: after each pass, the largest weights are cut so that none is above capRatio × the mean weight (e.g. 5). */
+  /**
+   * Trimming: after each pass, the largest weights are cut so that none is above capRatio × the mean weight (e.g. 5).
+   */
   capRatio?: number;
 }
 
@@ -77,18 +84,30 @@ const rowsText = (rows: number[], total: number) =>
   `respondent${total === 1 ? '' : 's'} ${rows.map((r) => r + 1).join(', ')}${total > rows.length ? ` and ${total - rows.length} more` : ''}`;
 
 /** Checks the inputs and turns categories into indices; every problem is collected, then thrown together. */
-function prepare(categories: ReadonlyArray<ReadonlyArray<string>>, targets: readonly RimTarget[], base: Float64Array | undefined): Prepared {
+function prepare(
+  categories: ReadonlyArray<ReadonlyArray<string>>,
+  targets: readonly RimTarget[],
+  base: Float64Array | undefined,
+): Prepared {
   const problems: FieldError[] = [];
   const n = categories[0]?.length ?? 0;
   if (categories.length !== targets.length) {
-    throw new WeightingError(`rake: ${categories.length} category columns for ${targets.length} targets; give one column per target variable`, []);
+    throw new WeightingError(
+      `rake: ${categories.length} category columns for ${targets.length} targets; give one column per target variable`,
+      [],
+    );
   }
   if (targets.length === 0) throw new WeightingError('rake: no target variables', []);
   if (n === 0) throw new WeightingError('rake: no respondents to weight', []);
   if (base && base.length !== n) throw new WeightingError(`rake: ${base.length} base weights for ${n} respondents`, []);
   if (base) {
     const bad = base.findIndex((w) => !(w > 0) || !Number.isFinite(w));
-    if (bad >= 0) problems.push({ field: 'baseWeights', message: `base weights must be positive numbers (respondent ${bad + 1})`, value: String(base[bad]) });
+    if (bad >= 0)
+      problems.push({
+        field: 'baseWeights',
+        message: `base weights must be positive numbers (respondent ${bad + 1})`,
+        value: String(base[bad]),
+      });
   }
   const seen = new Set<string>();
   const index: Uint32Array[] = [];
@@ -98,18 +117,24 @@ function prepare(categories: ReadonlyArray<ReadonlyArray<string>>, targets: read
     if (seen.has(t.variable)) problems.push({ field, message: `variable "${t.variable}" has targets twice` });
     seen.add(t.variable);
     const column = categories[v]!;
-    if (column.length !== n) problems.push({ field, message: `${column.length} respondents' categories, but ${n} for the first variable` });
+    if (column.length !== n)
+      problems.push({ field, message: `${column.length} respondents' categories, but ${n} for the first variable` });
     const codes = new Map<string, number>();
     const shares = new Float64Array(t.shares.size);
     let sum = 0;
     for (const [category, s] of t.shares) {
-      if (!Number.isFinite(s) || s < 0) problems.push({ field, message: `target for "${category}" must be a number, 0 or more`, value: String(s) });
+      if (!Number.isFinite(s) || s < 0)
+        problems.push({ field, message: `target for "${category}" must be a number, 0 or more`, value: String(s) });
       shares[codes.size] = s;
       codes.set(category, codes.size);
       sum += s;
     }
     if (!(Math.abs(sum - 1) <= SUM_TOLERANCE || Math.abs(sum - 100) <= 100 * SUM_TOLERANCE)) {
-      problems.push({ field, message: `targets for "${t.variable}" sum to ${sum}; they must sum to 1 (proportions) or 100 (percentages)`, value: String(sum) });
+      problems.push({
+        field,
+        message: `targets for "${t.variable}" sum to ${sum}; they must sum to 1 (proportions) or 100 (percentages)`,
+        value: String(sum),
+      });
     }
     for (let c = 0; c < shares.length; c++) shares[c] = shares[c]! / sum;
     const idx = new Uint32Array(n);
@@ -130,20 +155,35 @@ function prepare(categories: ReadonlyArray<ReadonlyArray<string>>, targets: read
     }
     for (const [value, rows] of unknown) {
       const total = unknownCount.get(value)!;
-      problems.push({ field, value, message: `"${value}" has no target for "${t.variable}" (${rowsText(rows, total)}); add a target or recode it` });
+      problems.push({
+        field,
+        value,
+        message: `"${value}" has no target for "${t.variable}" (${rowsText(rows, total)}); add a target or recode it`,
+      });
     }
     for (const [category, c] of codes) {
       if (shares[c]! > 0 && counts[c] === 0) {
-        problems.push({ field, value: category, message: `no respondent is in "${category}" of "${t.variable}", so its target of ${t.shares.get(category)} cannot be reached; merge it with another category` });
+        problems.push({
+          field,
+          value: category,
+          message: `no respondent is in "${category}" of "${t.variable}", so its target of ${t.shares.get(category)} cannot be reached; merge it with another category`,
+        });
       } else if (shares[c] === 0 && counts[c]! > 0) {
-        problems.push({ field, value: category, message: `"${category}" of "${t.variable}" has a target of 0 but ${counts[c]} respondents, who would get weight 0; drop them or give a target` });
+        problems.push({
+          field,
+          value: category,
+          message: `"${category}" of "${t.variable}" has a target of 0 but ${counts[c]} respondents, who would get weight 0; drop them or give a target`,
+        });
       }
     }
     index.push(idx);
     share.push(shares);
   });
   if (problems.length > 0) {
-    throw new WeightingError(`cannot rake: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the targets or categories`, problems);
+    throw new WeightingError(
+      `cannot rake: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the targets or categories`,
+      problems,
+    );
   }
   return { index, share };
 }
@@ -164,7 +204,8 @@ function deviation(w: Float64Array, p: Prepared, total: Float64Array[]): number 
 }
 
 /**
- * Cuts the largest weights to a common C so that C = ratio × the mean weight afterwards: with k weights capped and S the
+ * Cuts the largest weights to a common C so that C = ratio × the mean weight afterwards: with k weights capped and S
+ * the
  * sum of the rest, C = ratio · S / (n − ratio · k); k grows until no other weight is above C (a few rounds).
  */
 function trim(w: Float64Array, ratio: number): void {
@@ -188,7 +229,8 @@ function trim(w: Float64Array, ratio: number): void {
 }
 
 /**
- * Rakes respondents to the targets: starting from the base weights (or 1), each pass scales, variable by variable, every
+ * Rakes respondents to the targets: starting from the base weights (or 1), each pass scales, variable by variable,
+ * every
  * respondent's weight by target share × Σw / (weighted total of their category), until every weighted share is within
  * `tolerance` of its target (Deming and Stephan's iterative proportional fitting; the result is the same fixed point as
  * a plain IPF in numpy and as R's `survey::rake`, checked to 1e-6 by scipy.unit.test.ts). With `capRatio`, weights are
@@ -201,11 +243,18 @@ function trim(w: Float64Array, ratio: number): void {
  * (within 1 per cent; they are then scaled to exactly 1), a variable given twice, columns of different lengths.
  * Not converging within `maxIterations` is reported (`converged: false`, `maxDeviation`), not thrown.
  */
-export function rake(categories: ReadonlyArray<ReadonlyArray<string>>, targets: readonly RimTarget[], opts: RakeOptions = {}): RakeResult {
+export function rake(
+  categories: ReadonlyArray<ReadonlyArray<string>>,
+  targets: readonly RimTarget[],
+  opts: RakeOptions = {},
+): RakeResult {
   const maxIterations = opts.maxIterations ?? 100;
   const tolerance = opts.tolerance ?? 1e-6;
   const capRatio = opts.capRatio;
-  if (capRatio !== undefined && !(capRatio > 1)) throw new WeightingError('rake: capRatio must be above 1', [{ field: 'capRatio', message: 'must be above 1', value: String(capRatio) }]);
+  if (capRatio !== undefined && !(capRatio > 1))
+    throw new WeightingError('rake: capRatio must be above 1', [
+      { field: 'capRatio', message: 'must be above 1', value: String(capRatio) },
+    ]);
   const p = prepare(categories, targets, opts.baseWeights);
   const n = categories[0]!.length;
   const w = opts.baseWeights ? Float64Array.from(opts.baseWeights) : new Float64Array(n).fill(1);

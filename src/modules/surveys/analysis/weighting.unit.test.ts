@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { kish, rake, WeightingError, type RimTarget } from './weighting.ts';
 
-const target = (variable: string, shares: Record<string, number>): RimTarget => ({ variable, shares: new Map(Object.entries(shares)) });
+const target = (variable: string, shares: Record<string, number>): RimTarget => ({
+  variable,
+  shares: new Map(Object.entries(shares)),
+});
 
 /** Weighted share of each category. */
 function shares(categories: readonly string[], weights: Float64Array): Record<string, number> {
@@ -94,7 +97,9 @@ describe('rake', () => {
   });
 
   it('refuses targets that sum to neither 1 nor 100, naming the variable', () => {
-    const e = refusal(() => rake([SEX, AGE], [target('sex', { f: 0.5, m: 0.5 }), target('age', { young: 0.4, old: 0.4 })]));
+    const e = refusal(() =>
+      rake([SEX, AGE], [target('sex', { f: 0.5, m: 0.5 }), target('age', { young: 0.4, old: 0.4 })]),
+    );
     expect(e.errors[0]).toMatchObject({ field: 'age' });
     expect(e.errors[0]!.message).toContain('sum to 0.8');
   });

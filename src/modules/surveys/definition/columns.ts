@@ -15,8 +15,14 @@ export const partColumn = (question: string, part: string) => `${question}_${par
 
 export function responseColumns(q: Question): ResponseColumn[] {
   switch (q.kind) {
-    case 'multiple': return q.choices.map((c) => ({ name: partColumn(q.code, c.code), question: q.code, part: c.code }));
-    case 'grid': return q.rows.map((r) => ({ name: partColumn(q.code, r.code), question: q.code, part: r.code }));
-    case 'single': case 'dropdown': case 'text': case 'number': return [{ name: q.code, question: q.code }];
+    case 'multiple':
+      return q.choices.map((c) => ({ name: partColumn(q.code, c.code), question: q.code, part: c.code }));
+    case 'grid':
+      return q.rows.map((r) => ({ name: partColumn(q.code, r.code), question: q.code, part: r.code }));
+    case 'single':
+    case 'dropdown':
+    case 'text':
+    case 'number':
+      return [{ name: q.code, question: q.code }];
   }
 }

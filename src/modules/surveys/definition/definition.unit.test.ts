@@ -4,7 +4,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
 import { AppError } from '../../../platform/errors.ts';
-import { definitionFromJson, evaluate, isAsked, parseExpression, pipeText, readDefinitionFile, toSurveyJs, type SurveyDefinition } from './index.ts';
+import {
+  definitionFromJson,
+  evaluate,
+  isAsked,
+  parseExpression,
+  pipeText,
+  readDefinitionFile,
+  toSurveyJs,
+  type SurveyDefinition,
+} from './index.ts';
 
 /** The definition without where each question came from (which differs between files). */
 const withoutOrigins = (d: SurveyDefinition) => ({ ...d, questions: d.questions.map(({ origin: _o, ...q }) => q) });
@@ -22,7 +31,13 @@ function problemsOf(fn: () => unknown): Array<{ field: string; message: string }
 }
 
 const survey = (elements: unknown[]) => ({ code: 's', version: 1, pages: [{ name: 'p', elements }] });
-const radio = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'radiogroup', name, title: name, choices: ['1', '2', '3'], ...extra });
+const radio = (name: string, extra: Record<string, unknown> = {}) => ({
+  type: 'radiogroup',
+  name,
+  title: name,
+  choices: ['1', '2', '3'],
+  ...extra,
+});
 
 describe('condition language', () => {
   it('reads SurveyJS and XLSForm syntax into the same meaning', () => {
@@ -56,34 +71,52 @@ describe('SurveyJS definitions', () => {
   it('reads the example questionnaire: kinds, exclusive none, grid, nets, routing and piping', async () => {
     const def = await readDefinitionFile(EXAMPLE);
     expect(def.code).toBe('council-perception');
-    expect(def.questions.map((q) => `${q.code}:${q.kind}`)).toEqual(['Q1:single', 'Q2:multiple', 'Q3:single', 'Q4:text', 'Q5:grid', 'Q6:number', 'Q7:dropdown']);
+    expect(def.questions.map((q) => `${q.code}:${q.kind}`)).toEqual([
+      'Q1:single',
+      'Q2:multiple',
+      'Q3:single',
+      'Q4:text',
+      'Q5:grid',
+      'Q6:number',
+      'Q7:dropdown',
+    ]);
     const q2 = def.questions[1]!;
     expect(q2.choices.at(-1)).toEqual({ code: 'none', label: 'None of these', exclusive: true });
     expect(def.questions[4]!.rows.map((r) => r.code)).toEqual(['a', 'b', 'c']);
-    expect(def.questions[0]!.nets[0]).toEqual({ code: 'N_KNOW', label: 'Know a great deal or a fair amount', codes: ['1', '2'] });
+    expect(def.questions[0]!.nets[0]).toEqual({
+      code: 'N_KNOW',
+      label: 'Know a great deal or a fair amount',
+      codes: ['1', '2'],
+    });
     expect(isAsked(q2, { Q1: '5' })).toBe(false);
     expect(isAsked(q2, { Q1: '1' })).toBe(true);
-    expect(pipeText(def, def.questions[3]!.text, { Q3: '2' })).toBe('Please explain why you are fairly satisfied with the support.');
+    expect(pipeText(def, def.questions[3]!.text, { Q3: '2' })).toBe(
+      'Please explain why you are fairly satisfied with the support.',
+    );
   });
 
   it('rejects unknown codes in conditions, nets over unknown codes and unsupported types, naming the JSON path', () => {
     const problems = problemsOf(() =>
-      definitionFromJson(survey([
-        radio('Q1', { nets: [{ code: 'N', label: 'Net', codes: ['1', '7'] }] }),
-        radio('Q2', { visibleIf: "{Q1} = '9'" }),
-        radio('Q3', { visibleIf: "{Q8} = '1'" }),
-        { type: 'signaturepad', name: 'Q4' },
-      ])),
+      definitionFromJson(
+        survey([
+          radio('Q1', { nets: [{ code: 'N', label: 'Net', codes: ['1', '7'] }] }),
+          radio('Q2', { visibleIf: "{Q1} = '9'" }),
+          radio('Q3', { visibleIf: "{Q8} = '1'" }),
+          { type: 'signaturepad', name: 'Q4' },
+        ]),
+      ),
     );
     const text = problems.map((p) => `${p.field}: ${p.message}`).join('\n');
     expect(text).toContain('$.pages[0].elements[3].type: "signaturepad" is not in the supported subset');
     expect(problems).toHaveLength(1); // structure problems stop before the semantic checks
     const semantic = problemsOf(() =>
-      definitionFromJson(survey([
-        radio('Q1', { nets: [{ code: 'N', label: 'Net', codes: ['1', '7'] }] }),
-        radio('Q2', { visibleIf: "{Q1} = '9'" }),
-        radio('Q3', { visibleIf: "{Q8} = '1'" }),
-      ])),
+      definitionFromJson(
+        survey([
+          radio('Q1', { nets: [{ code: 'N', label: 'Net', codes: ['1', '7'] }] }),
+          radio('Q2', { visibleIf: "{Q1} = '9'" }),
+          radio('Q3', { visibleIf: "{Q8} = '1'" }),
+        ]),
+      ),
     ).map((p) => `${p.field}: ${p.message}`);
     expect(semantic).toEqual([
       '$.pages[0].elements[0]: net "N" includes "7", which is not one of the answer codes',
@@ -93,7 +126,9 @@ describe('SurveyJS definitions', () => {
   });
 
   it('rejects routing cycles and references to later questions', () => {
-    const cycle = problemsOf(() => definitionFromJson(survey([radio('Q1', { visibleIf: "{Q2} = '1'" }), radio('Q2', { visibleIf: "{Q1} = '1'" })])));
+    const cycle = problemsOf(() =>
+      definitionFromJson(survey([radio('Q1', { visibleIf: "{Q2} = '1'" }), radio('Q2', { visibleIf: "{Q1} = '1'" })])),
+    );
     expect(cycle.map((p) => p.message)).toContain('routing goes round in a circle: Q1 → Q2 → Q1');
     const forward = problemsOf(() => definitionFromJson(survey([radio('Q1', { title: 'Why {Q2}?' }), radio('Q2')])));
     expect(forward[0]!.message).toMatch(/depends on "Q2", which is asked later/);
@@ -101,9 +136,14 @@ describe('SurveyJS definitions', () => {
 
   it('rejects duplicate codes and a syntax error in a condition with its position', () => {
     const dup = problemsOf(() => definitionFromJson(survey([radio('Q1'), radio('Q1', { choices: ['1', '1'] })])));
-    expect(dup.map((p) => p.message)).toEqual(expect.arrayContaining(['question code "Q1" is used twice', 'answer code "1" is used twice']));
+    expect(dup.map((p) => p.message)).toEqual(
+      expect.arrayContaining(['question code "Q1" is used twice', 'answer code "1" is used twice']),
+    );
     const bad = problemsOf(() => definitionFromJson(survey([radio('Q1'), radio('Q2', { visibleIf: "{Q1} = = '1'" })])));
-    expect(bad[0]).toMatchObject({ field: '$.pages[0].elements[1].visibleIf', message: expect.stringMatching(/at character 8/) });
+    expect(bad[0]).toMatchObject({
+      field: '$.pages[0].elements[1].visibleIf',
+      message: expect.stringMatching(/at character 8/),
+    });
   });
 
   it('names the line of a JSON syntax error', async () => {
@@ -115,18 +155,28 @@ describe('SurveyJS definitions', () => {
 });
 
 describe('XLSForm definitions', () => {
-  async function xlsform(survey: string[][], choices: string[][], extra: Array<{ name: string; rows: string[][] }> = []): Promise<string> {
+  async function xlsform(
+    survey: string[][],
+    choices: string[][],
+    extra: Array<{ name: string; rows: string[][] }> = [],
+  ): Promise<string> {
     const dir = mkdtempSync(path.join(tmpdir(), 'sli-xls-'));
     const file = path.join(dir, 'peer-feedback.xlsx');
     const sheets = [{ name: 'survey', rows: survey }, { name: 'choices', rows: choices }, ...extra];
-    const buffer = await writeXlsxFile(sheets.map((s) => ({ sheet: s.name, data: s.rows.map((r) => r.map((v) => ({ value: v }))) }))).toBuffer();
+    const buffer = await writeXlsxFile(
+      sheets.map((s) => ({ sheet: s.name, data: s.rows.map((r) => r.map((v) => ({ value: v }))) })),
+    ).toBuffer();
     writeFileSync(file, buffer);
     return file;
   }
   const CHOICES = [
     ['list_name', 'name', 'label', 'exclusive'],
-    ['agree', '1', 'Strongly agree', ''], ['agree', '2', 'Agree', ''], ['agree', '3', 'Disagree', ''],
-    ['topics', 'fin', 'Finance', ''], ['topics', 'lead', 'Leadership', ''], ['topics', 'none', 'None of these', 'yes'],
+    ['agree', '1', 'Strongly agree', ''],
+    ['agree', '2', 'Agree', ''],
+    ['agree', '3', 'Disagree', ''],
+    ['topics', 'fin', 'Finance', ''],
+    ['topics', 'lead', 'Leadership', ''],
+    ['topics', 'none', 'None of these', 'yes'],
   ];
 
   it('reads select_one, select_multiple, relevant, ${} piping, a table-list grid, nets and settings', async () => {
@@ -144,13 +194,30 @@ describe('XLSForm definitions', () => {
       ],
       CHOICES,
       [
-        { name: 'settings', rows: [['form_id', 'form_title', 'version'], ['peer-feedback', 'Peer challenge feedback', '2']] },
-        { name: 'nets', rows: [['list_name', 'name', 'label', 'choices'], ['agree', 'N_AGREE', 'Agree (net)', '1 2']] },
+        {
+          name: 'settings',
+          rows: [
+            ['form_id', 'form_title', 'version'],
+            ['peer-feedback', 'Peer challenge feedback', '2'],
+          ],
+        },
+        {
+          name: 'nets',
+          rows: [
+            ['list_name', 'name', 'label', 'choices'],
+            ['agree', 'N_AGREE', 'Agree (net)', '1 2'],
+          ],
+        },
       ],
     );
     const def = await readDefinitionFile(file);
     expect(def).toMatchObject({ code: 'peer-feedback', title: 'Peer challenge feedback', version: 2 });
-    expect(def.questions.map((q) => `${q.code}:${q.kind}`)).toEqual(['useful:single', 'topics:multiple', 'why:text', 'team:grid']);
+    expect(def.questions.map((q) => `${q.code}:${q.kind}`)).toEqual([
+      'useful:single',
+      'topics:multiple',
+      'why:text',
+      'team:grid',
+    ]);
     expect(def.questions[0]!.required).toBe(true);
     expect(def.questions[1]!.choices.find((c) => c.code === 'none')?.exclusive).toBe(true);
     expect(def.questions[2]!.text).toBe('Why do you say {useful}?');
@@ -162,7 +229,14 @@ describe('XLSForm definitions', () => {
     const out = toSurveyJs(def);
     expect(JSON.stringify(out)).toContain(`"visibleIf":"{topics} contains 'fin'"`);
     const back = definitionFromJson(out);
-    expect(withoutOrigins(back)).toEqual(withoutOrigins({ ...def, questions: def.questions.map((q) => (q.condition ? { ...q, visibleIf: back.questions.find((b) => b.code === q.code)!.visibleIf! } : q)) }));
+    expect(withoutOrigins(back)).toEqual(
+      withoutOrigins({
+        ...def,
+        questions: def.questions.map((q) =>
+          q.condition ? { ...q, visibleIf: back.questions.find((b) => b.code === q.code)!.visibleIf! } : q,
+        ),
+      }),
+    );
   });
 
   it('round-trips the example SurveyJS questionnaire through toSurveyJs', async () => {
@@ -191,8 +265,18 @@ describe('XLSForm definitions', () => {
       'survey row 3, column type: there is no choice list "colours" on the choices sheet',
       'survey row 4, column type: "geopoint" is not in the supported subset (select_one, select_multiple, text, integer, decimal, begin/end group, note)',
     ]);
-    const file2 = await xlsform([['type', 'name', 'label', 'relevant'], ['select_one agree', 'useful', 'Useful?', ''], ['select_one agree', 'again', 'Again?', "${useful} = '7'"]], CHOICES);
+    const file2 = await xlsform(
+      [
+        ['type', 'name', 'label', 'relevant'],
+        ['select_one agree', 'useful', 'Useful?', ''],
+        ['select_one agree', 'again', 'Again?', "${useful} = '7'"],
+      ],
+      CHOICES,
+    );
     const err2 = (await readDefinitionFile(file2).catch((e: unknown) => e)) as AppError;
-    expect(err2.errors[0]).toMatchObject({ field: 'survey row 3.visibleIf', message: expect.stringContaining('compares "useful" with "7"') });
+    expect(err2.errors[0]).toMatchObject({
+      field: 'survey row 3.visibleIf',
+      message: expect.stringContaining('compares "useful" with "7"'),
+    });
   });
 });

@@ -38,23 +38,45 @@ type Token =
   | { t: 'word'; value: string; pos: number }
   | { t: 'punct'; value: '(' | ')' | '[' | ']' | ','; pos: number };
 
-const WORD_OPS = new Set(['and', 'or', 'not', 'contains', 'notcontains', 'anyof', 'allof', 'noneof', 'empty', 'notempty', 'true', 'false', 'selected']);
+const WORD_OPS = new Set([
+  'and',
+  'or',
+  'not',
+  'contains',
+  'notcontains',
+  'anyof',
+  'allof',
+  'noneof',
+  'empty',
+  'notempty',
+  'true',
+  'false',
+  'selected',
+]);
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '{' || (c === '$' && src[i + 1] === '{')) {
       const start = i;
       const open = c === '$' ? i + 2 : i + 1;
       const close = src.indexOf('}', open);
       if (close < 0) throw new ExpressionError('a reference is not closed with "}"', start);
       const name = src.slice(open, close).trim();
-      if (!/^[A-Za-z_][\w-]*(\.[\w-]+)?$/.test(name)) throw new ExpressionError(`"${name}" is not a question code`, start);
+      if (!/^[A-Za-z_][\w-]*(\.[\w-]+)?$/.test(name))
+        throw new ExpressionError(`"${name}" is not a question code`, start);
       const [question, row] = name.split('.');
-      out.push(row === undefined ? { t: 'ref', question: question!, pos: start } : { t: 'ref', question: question!, row, pos: start });
+      out.push(
+        row === undefined
+          ? { t: 'ref', question: question!, pos: start }
+          : { t: 'ref', question: question!, row, pos: start },
+      );
       i = close + 1;
       continue;
     }
@@ -66,14 +88,30 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const num = /^-?\d+(\.\d+)?/.exec(src.slice(i));
-    if (num) { out.push({ t: 'num', value: Number(num[0]), pos: i }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', value: Number(num[0]), pos: i });
+      i += num[0].length;
+      continue;
+    }
     const op = /^(==|!=|<>|<=|>=|=|<|>|!)/.exec(src.slice(i));
-    if (op) { out.push({ t: 'op', value: op[0], pos: i }); i += op[0].length; continue; }
-    if ('()[],'.includes(c)) { out.push({ t: 'punct', value: c as '(' | ')' | '[' | ']' | ',', pos: i }); i++; continue; }
+    if (op) {
+      out.push({ t: 'op', value: op[0], pos: i });
+      i += op[0].length;
+      continue;
+    }
+    if ('()[],'.includes(c)) {
+      out.push({ t: 'punct', value: c as '(' | ')' | '[' | ']' | ',', pos: i });
+      i++;
+      continue;
+    }
     const word = /^[A-Za-z_][\w-]*/.exec(src.slice(i));
     if (word) {
       const w = word[0].toLowerCase();
-      if (!WORD_OPS.has(w)) throw new ExpressionError(`unknown word "${word[0]}" (question codes are written {CODE} or \${CODE}; text in quotes)`, i);
+      if (!WORD_OPS.has(w))
+        throw new ExpressionError(
+          `unknown word "${word[0]}" (question codes are written {CODE} or \${CODE}; text in quotes)`,
+          i,
+        );
       out.push({ t: 'word', value: w, pos: i });
       i += word[0].length;
       continue;
@@ -88,8 +126,14 @@ export function parseExpression(src: string): Expr {
   const tokens = tokenize(src);
   let k = 0;
   const peek = () => tokens[k];
-  const isWord = (w: string) => { const t = peek(); return t?.t === 'word' && t.value === w; };
-  const isPunct = (p: string) => { const t = peek(); return t?.t === 'punct' && t.value === p; };
+  const isWord = (w: string) => {
+    const t = peek();
+    return t?.t === 'word' && t.value === w;
+  };
+  const isPunct = (p: string) => {
+    const t = peek();
+    return t?.t === 'punct' && t.value === p;
+  };
   const expect = (p: string) => {
     if (!isPunct(p)) throw new ExpressionError(`expected "${p}"`, peek()?.pos ?? src.length);
     k++;
@@ -97,17 +141,26 @@ export function parseExpression(src: string): Expr {
 
   function parseOr(): Expr {
     let left = parseAnd();
-    while (isWord('or')) { k++; left = { kind: 'or', left, right: parseAnd() }; }
+    while (isWord('or')) {
+      k++;
+      left = { kind: 'or', left, right: parseAnd() };
+    }
     return left;
   }
   function parseAnd(): Expr {
     let left = parseNot();
-    while (isWord('and')) { k++; left = { kind: 'and', left, right: parseNot() }; }
+    while (isWord('and')) {
+      k++;
+      left = { kind: 'and', left, right: parseNot() };
+    }
     return left;
   }
   function parseNot(): Expr {
     const t = peek();
-    if ((t?.t === 'word' && t.value === 'not') || (t?.t === 'op' && t.value === '!')) { k++; return { kind: 'not', expr: parseNot() }; }
+    if ((t?.t === 'word' && t.value === 'not') || (t?.t === 'op' && t.value === '!')) {
+      k++;
+      return { kind: 'not', expr: parseNot() };
+    }
     return parseComparison();
   }
   function parseComparison(): Expr {
@@ -115,7 +168,9 @@ export function parseExpression(src: string): Expr {
     const t = peek();
     if (t?.t === 'op') {
       k++;
-      const op = ({ '==': '=', '=': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const)[t.value as '='];
+      const op = ({ '==': '=', '=': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const)[
+        t.value as '='
+      ];
       if (!op) throw new ExpressionError(`"${t.value}" cannot be used here`, t.pos);
       return { kind: 'cmp', op, left, right: parseOperand() };
     }
@@ -123,7 +178,10 @@ export function parseExpression(src: string): Expr {
       k++;
       return { kind: 'set', op: t.value as 'contains', left, right: parseOperand() };
     }
-    if (t?.t === 'word' && (t.value === 'empty' || t.value === 'notempty')) { k++; return { kind: t.value, expr: left }; }
+    if (t?.t === 'word' && (t.value === 'empty' || t.value === 'notempty')) {
+      k++;
+      return { kind: t.value, expr: left };
+    }
     return left;
   }
   function parseOperand(): Expr {
@@ -131,14 +189,27 @@ export function parseExpression(src: string): Expr {
     if (!t) throw new ExpressionError('the condition ends too early', src.length);
     k++;
     switch (t.t) {
-      case 'ref': return t.row === undefined ? { kind: 'ref', question: t.question } : { kind: 'ref', question: t.question, row: t.row };
-      case 'str': return { kind: 'lit', value: t.value };
-      case 'num': return { kind: 'lit', value: t.value };
+      case 'ref':
+        return t.row === undefined
+          ? { kind: 'ref', question: t.question }
+          : { kind: 'ref', question: t.question, row: t.row };
+      case 'str':
+        return { kind: 'lit', value: t.value };
+      case 'num':
+        return { kind: 'lit', value: t.value };
       case 'punct':
-        if (t.value === '(') { const e = parseOr(); expect(')'); return e; }
+        if (t.value === '(') {
+          const e = parseOr();
+          expect(')');
+          return e;
+        }
         if (t.value === '[') {
           const items: Expr[] = [];
-          while (!isPunct(']')) { items.push(parseOperand()); if (isPunct(',')) k++; else break; }
+          while (!isPunct(']')) {
+            items.push(parseOperand());
+            if (isPunct(',')) k++;
+            else break;
+          }
           expect(']');
           return { kind: 'array', items };
         }
@@ -165,13 +236,31 @@ export function parseExpression(src: string): Expr {
 }
 
 /** Every reference an expression makes, in order (for validation and routing cycles). */
-export function references(expr: Expr, out: Array<{ question: string; row?: string }> = []): Array<{ question: string; row?: string }> {
+export function references(
+  expr: Expr,
+  out: Array<{ question: string; row?: string }> = [],
+): Array<{ question: string; row?: string }> {
   switch (expr.kind) {
-    case 'ref': out.push(expr.row === undefined ? { question: expr.question } : { question: expr.question, row: expr.row }); break;
-    case 'lit': break;
-    case 'array': for (const i of expr.items) references(i, out); break;
-    case 'not': case 'empty': case 'notempty': references(expr.expr, out); break;
-    case 'and': case 'or': case 'cmp': case 'set': references(expr.left, out); references(expr.right, out); break;
+    case 'ref':
+      out.push(expr.row === undefined ? { question: expr.question } : { question: expr.question, row: expr.row });
+      break;
+    case 'lit':
+      break;
+    case 'array':
+      for (const i of expr.items) references(i, out);
+      break;
+    case 'not':
+    case 'empty':
+    case 'notempty':
+      references(expr.expr, out);
+      break;
+    case 'and':
+    case 'or':
+    case 'cmp':
+    case 'set':
+      references(expr.left, out);
+      references(expr.right, out);
+      break;
   }
   return out;
 }
@@ -179,21 +268,43 @@ export function references(expr: Expr, out: Array<{ question: string; row?: stri
 /** Pairs of (reference, literal values) compared in the expression, to check literals against a question's codes. */
 export function comparedLiterals(expr: Expr, out: Array<{ question: string; row?: string; values: string[] }> = []) {
   const lits = (e: Expr): string[] | null =>
-    e.kind === 'lit' ? [String(e.value)] : e.kind === 'array' && e.items.every((i) => i.kind === 'lit') ? e.items.map((i) => String((i as { value: unknown }).value)) : null;
+    e.kind === 'lit'
+      ? [String(e.value)]
+      : e.kind === 'array' && e.items.every((i) => i.kind === 'lit')
+        ? e.items.map((i) => String((i as { value: unknown }).value))
+        : null;
   switch (expr.kind) {
-    case 'cmp': case 'set': {
-      for (const [a, b] of [[expr.left, expr.right], [expr.right, expr.left]] as const) {
+    case 'cmp':
+    case 'set': {
+      for (const [a, b] of [
+        [expr.left, expr.right],
+        [expr.right, expr.left],
+      ] as const) {
         const values = lits(b);
         if (a.kind === 'ref' && values && (expr.kind === 'set' || expr.op === '=' || expr.op === '!=')) {
-          out.push(a.row === undefined ? { question: a.question, values } : { question: a.question, row: a.row, values });
+          out.push(
+            a.row === undefined ? { question: a.question, values } : { question: a.question, row: a.row, values },
+          );
         }
       }
-      comparedLiterals(expr.left, out); comparedLiterals(expr.right, out);
+      comparedLiterals(expr.left, out);
+      comparedLiterals(expr.right, out);
       break;
     }
-    case 'and': case 'or': comparedLiterals(expr.left, out); comparedLiterals(expr.right, out); break;
-    case 'not': case 'empty': case 'notempty': comparedLiterals(expr.expr, out); break;
-    case 'ref': case 'lit': case 'array': break;
+    case 'and':
+    case 'or':
+      comparedLiterals(expr.left, out);
+      comparedLiterals(expr.right, out);
+      break;
+    case 'not':
+    case 'empty':
+    case 'notempty':
+      comparedLiterals(expr.expr, out);
+      break;
+    case 'ref':
+    case 'lit':
+    case 'array':
+      break;
   }
   return out;
 }
@@ -209,9 +320,12 @@ function resolve(expr: Expr, answers: Answers): Value | Value[] {
       if (typeof v === 'object' && !Array.isArray(v)) return Object.values(v);
       return v;
     }
-    case 'lit': return expr.value;
-    case 'array': return expr.items.map((i) => resolve(i, answers) as Value);
-    default: return evaluate(expr, answers);
+    case 'lit':
+      return expr.value;
+    case 'array':
+      return expr.items.map((i) => resolve(i, answers) as Value);
+    default:
+      return evaluate(expr, answers);
   }
 }
 
@@ -220,7 +334,8 @@ function same(a: Value, b: Value): boolean {
   if (Array.isArray(a)) return a.length === 1 && same(a[0], b);
   if (Array.isArray(b)) return same(b, a);
   if (typeof a === 'number' || typeof b === 'number') {
-    const x = Number(a), y = Number(b);
+    const x = Number(a),
+      y = Number(b);
     if (!Number.isNaN(x) && !Number.isNaN(y)) return x === y;
   }
   return String(a) === String(b);
@@ -232,17 +347,24 @@ const asList = (v: Value | Value[]): string[] =>
 /** Evaluates a condition against the answers given so far. */
 export function evaluate(expr: Expr, answers: Answers): boolean {
   switch (expr.kind) {
-    case 'and': return evaluate(expr.left, answers) && evaluate(expr.right, answers);
-    case 'or': return evaluate(expr.left, answers) || evaluate(expr.right, answers);
-    case 'not': return !evaluate(expr.expr, answers);
-    case 'empty': return asList(resolve(expr.expr, answers)).length === 0;
-    case 'notempty': return asList(resolve(expr.expr, answers)).length > 0;
+    case 'and':
+      return evaluate(expr.left, answers) && evaluate(expr.right, answers);
+    case 'or':
+      return evaluate(expr.left, answers) || evaluate(expr.right, answers);
+    case 'not':
+      return !evaluate(expr.expr, answers);
+    case 'empty':
+      return asList(resolve(expr.expr, answers)).length === 0;
+    case 'notempty':
+      return asList(resolve(expr.expr, answers)).length > 0;
     case 'cmp': {
-      const a = resolve(expr.left, answers) as Value, b = resolve(expr.right, answers) as Value;
+      const a = resolve(expr.left, answers) as Value,
+        b = resolve(expr.right, answers) as Value;
       if (expr.op === '=') return same(a, b);
       if (expr.op === '!=') return !same(a, b);
       if (a === undefined || b === undefined || Array.isArray(a) || Array.isArray(b)) return false;
-      const x = Number(a), y = Number(b);
+      const x = Number(a),
+        y = Number(b);
       if (Number.isNaN(x) || Number.isNaN(y)) return false;
       return expr.op === '<' ? x < y : expr.op === '<=' ? x <= y : expr.op === '>' ? x > y : x >= y;
     }
@@ -251,16 +373,24 @@ export function evaluate(expr: Expr, answers: Answers): boolean {
       const want = asList(resolve(expr.right, answers));
       const has = (w: string) => have.some((h) => same(h, w));
       switch (expr.op) {
-        case 'contains': case 'allof': return want.length > 0 && want.every(has);
-        case 'notcontains': return !want.every(has) || want.length === 0;
-        case 'anyof': return want.some(has);
-        case 'noneof': return !want.some(has);
+        case 'contains':
+        case 'allof':
+          return want.length > 0 && want.every(has);
+        case 'notcontains':
+          return !want.every(has) || want.length === 0;
+        case 'anyof':
+          return want.some(has);
+        case 'noneof':
+          return !want.some(has);
       }
       break;
     }
-    case 'ref': return asList(resolve(expr, answers)).length > 0;
-    case 'lit': return Boolean(expr.value);
-    case 'array': return expr.items.length > 0;
+    case 'ref':
+      return asList(resolve(expr, answers)).length > 0;
+    case 'lit':
+      return Boolean(expr.value);
+    case 'array':
+      return expr.items.length > 0;
   }
   return false;
 }

@@ -14,7 +14,10 @@ export { definitionProblems, assertValidDefinition } from './validate.ts';
 export { evaluate, parseExpression } from './expression.ts';
 export { toSurveyJs, printExpression } from './surveyjs-out.ts';
 
-const slug = (file: string) => basename(file, extname(file)).replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'survey';
+const slug = (file: string) =>
+  basename(file, extname(file))
+    .replace(/[^\w-]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'survey';
 
 /** Parses JSON text, turning a syntax error into one that names the line and column. */
 export function parseJsonText(textIn: string, source: string): unknown {
@@ -28,7 +31,9 @@ export function parseJsonText(textIn: string, source: string): unknown {
       const line = before.split('\n').length;
       where = `:${line}:${Number(m[1]) - before.lastIndexOf('\n')}`;
     }
-    throw badRequest(`${source}${where}: not valid JSON (${(err as Error).message})`, [{ field: `${source}${where}`, message: 'not valid JSON' }]);
+    throw badRequest(`${source}${where}: not valid JSON (${(err as Error).message})`, [
+      { field: `${source}${where}`, message: 'not valid JSON' },
+    ]);
   }
 }
 

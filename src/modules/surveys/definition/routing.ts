@@ -3,7 +3,8 @@ import { evaluate } from './expression.ts';
 import type { AnswerValue, Answers, Question, SurveyDefinition } from './types.ts';
 
 /** Whether the question is put to a respondent with these answers (no condition: everyone). */
-export const isAsked = (q: Question, answers: Answers): boolean => (q.condition ? evaluate(q.condition, answers) : true);
+export const isAsked = (q: Question, answers: Answers): boolean =>
+  q.condition ? evaluate(q.condition, answers) : true;
 
 /** The label a respondent would read for their answer to a question (for piping). */
 export function answerLabel(q: Question, value: AnswerValue | undefined): string {

@@ -10,14 +10,18 @@ import type { Question, SurveyDefinition } from './types.ts';
 
 export function definitionProblems(def: SurveyDefinition): FieldError[] {
   const problems: FieldError[] = [];
-  const add = (field: string, message: string, value?: string) => problems.push(value === undefined ? { field, message } : { field, message, value });
-  if (!def.code || !/^[A-Za-z0-9][\w-]*$/.test(def.code)) add('code', 'the survey needs a code of letters, digits, "-" or "_"', def.code);
-  if (!Number.isInteger(def.version) || def.version < 1) add('version', 'the version must be a whole number from 1', String(def.version));
+  const add = (field: string, message: string, value?: string) =>
+    problems.push(value === undefined ? { field, message } : { field, message, value });
+  if (!def.code || !/^[A-Za-z0-9][\w-]*$/.test(def.code))
+    add('code', 'the survey needs a code of letters, digits, "-" or "_"', def.code);
+  if (!Number.isInteger(def.version) || def.version < 1)
+    add('version', 'the version must be a whole number from 1', String(def.version));
   if (def.questions.length === 0) add('questions', 'the survey has no questions');
 
   const index = new Map<string, number>();
   def.questions.forEach((q, i) => {
-    if (!/^[A-Za-z_][\w-]*$/.test(q.code)) add(q.origin, 'a question code must start with a letter and hold only letters, digits, "-" or "_"', q.code);
+    if (!/^[A-Za-z_][\w-]*$/.test(q.code))
+      add(q.origin, 'a question code must start with a letter and hold only letters, digits, "-" or "_"', q.code);
     if (index.has(q.code)) add(q.origin, `question code "${q.code}" is used twice`, q.code);
     else index.set(q.code, i);
     checkAnswers(q, add);
@@ -31,9 +35,16 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
       for (const ref of references(q.condition)) {
         needs.add(ref.question);
         const target = def.questions[index.get(ref.question) ?? -1];
-        if (!target) { add(`${q.origin}.visibleIf`, `refers to question "${ref.question}", which does not exist`, q.visibleIf); continue; }
+        if (!target) {
+          add(`${q.origin}.visibleIf`, `refers to question "${ref.question}", which does not exist`, q.visibleIf);
+          continue;
+        }
         if (ref.row !== undefined && !target.rows.some((r) => r.code === ref.row)) {
-          add(`${q.origin}.visibleIf`, `refers to row "${ref.row}" of "${ref.question}", which has no such row`, q.visibleIf);
+          add(
+            `${q.origin}.visibleIf`,
+            `refers to row "${ref.row}" of "${ref.question}", which has no such row`,
+            q.visibleIf,
+          );
         }
       }
       for (const lit of comparedLiterals(q.condition)) {
@@ -41,7 +52,11 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
         if (!target || target.choices.length === 0 || (target.kind === 'grid' && lit.row === undefined)) continue;
         for (const v of lit.values) {
           if (!target.choices.some((c) => c.code === v)) {
-            add(`${q.origin}.visibleIf`, `compares "${lit.question}" with "${v}", which is not one of its answer codes (${target.choices.map((c) => c.code).join(', ')})`, q.visibleIf);
+            add(
+              `${q.origin}.visibleIf`,
+              `compares "${lit.question}" with "${v}", which is not one of its answer codes (${target.choices.map((c) => c.code).join(', ')})`,
+              q.visibleIf,
+            );
           }
         }
       }
@@ -60,7 +75,11 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
     for (const [i, q] of def.questions.entries()) {
       for (const d of deps.get(q.code) ?? []) {
         const j = index.get(d);
-        if (j !== undefined && j >= i) add(q.origin, `depends on "${d}", which is ${j === i ? 'this question itself' : 'asked later'}; routing and piping may only use earlier answers`);
+        if (j !== undefined && j >= i)
+          add(
+            q.origin,
+            `depends on "${d}", which is ${j === i ? 'this question itself' : 'asked later'}; routing and piping may only use earlier answers`,
+          );
       }
     }
   }
@@ -70,7 +89,12 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
   for (const q of def.questions) {
     for (const col of responseColumns(q)) {
       const other = seen.get(col.name);
-      if (other !== undefined) add(q.origin, `its responses column "${col.name}" clashes with one of "${other}"; rename one of the codes`, col.name);
+      if (other !== undefined)
+        add(
+          q.origin,
+          `its responses column "${col.name}" clashes with one of "${other}"; rename one of the codes`,
+          col.name,
+        );
       else seen.set(col.name, q.code);
     }
   }
@@ -80,14 +104,16 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
 function checkAnswers(q: Question, add: (field: string, message: string, value?: string) => void) {
   const needsChoices = q.kind === 'single' || q.kind === 'multiple' || q.kind === 'dropdown' || q.kind === 'grid';
   if (needsChoices && q.choices.length === 0) add(q.origin, `a ${q.kind} question needs answer choices`);
-  if (!needsChoices && (q.choices.length > 0 || q.nets.length > 0)) add(q.origin, `a ${q.kind} question cannot have answer choices or nets`);
+  if (!needsChoices && (q.choices.length > 0 || q.nets.length > 0))
+    add(q.origin, `a ${q.kind} question cannot have answer choices or nets`);
   if (q.kind === 'grid' && q.rows.length === 0) add(q.origin, 'a grid needs rows');
   const codes = new Set<string>();
   for (const c of q.choices) {
     if (!/^[\w-]+$/.test(c.code)) add(q.origin, 'an answer code may hold only letters, digits, "-" or "_"', c.code);
     if (codes.has(c.code)) add(q.origin, `answer code "${c.code}" is used twice`, c.code);
     codes.add(c.code);
-    if (c.exclusive && q.kind !== 'multiple') add(q.origin, `only a multiple-choice answer can be exclusive ("${c.code}")`, c.code);
+    if (c.exclusive && q.kind !== 'multiple')
+      add(q.origin, `only a multiple-choice answer can be exclusive ("${c.code}")`, c.code);
   }
   const rowCodes = new Set<string>();
   for (const r of q.rows) {
@@ -97,17 +123,25 @@ function checkAnswers(q: Question, add: (field: string, message: string, value?:
   }
   const netCodes = new Set<string>();
   for (const n of q.nets) {
-    if (codes.has(n.code) || netCodes.has(n.code)) add(q.origin, `net code "${n.code}" is already used by an answer or another net`, n.code);
+    if (codes.has(n.code) || netCodes.has(n.code))
+      add(q.origin, `net code "${n.code}" is already used by an answer or another net`, n.code);
     netCodes.add(n.code);
     if (n.codes.length < 2) add(q.origin, `net "${n.code}" needs at least two answer codes`, n.code);
-    for (const c of n.codes) if (!codes.has(c)) add(q.origin, `net "${n.code}" includes "${c}", which is not one of the answer codes`, c);
+    for (const c of n.codes)
+      if (!codes.has(c)) add(q.origin, `net "${n.code}" includes "${c}", which is not one of the answer codes`, c);
   }
   for (const src of q.sources) {
     for (const [from, to] of Object.entries(src.codes ?? {})) {
-      if (!codes.has(to)) add(q.origin, `its version ${src.version} source maps "${from}" to "${to}", which is not one of this version's answer codes`, to);
+      if (!codes.has(to))
+        add(
+          q.origin,
+          `its version ${src.version} source maps "${from}" to "${to}", which is not one of this version's answer codes`,
+          to,
+        );
     }
   }
-  if (q.min !== undefined && q.max !== undefined && q.min > q.max) add(q.origin, `the minimum ${q.min} is above the maximum ${q.max}`);
+  if (q.min !== undefined && q.max !== undefined && q.min > q.max)
+    add(q.origin, `the minimum ${q.min} is above the maximum ${q.max}`);
 }
 
 /** A cycle in the dependency graph, as a list of codes that starts and ends with the same one, or null. */
@@ -120,14 +154,20 @@ function findCycle(deps: Map<string, Set<string>>): string[] | null {
     for (const d of deps.get(n) ?? []) {
       if (!deps.has(d)) continue;
       if (state.get(d) === 1) return [...stack.slice(stack.indexOf(d)), d];
-      if (!state.has(d)) { const c = visit(d); if (c) return c; }
+      if (!state.has(d)) {
+        const c = visit(d);
+        if (c) return c;
+      }
     }
     stack.pop();
     state.set(n, 2);
     return null;
   };
   for (const n of deps.keys()) {
-    if (!state.has(n)) { const c = visit(n); if (c) return c; }
+    if (!state.has(n)) {
+      const c = visit(n);
+      if (c) return c;
+    }
   }
   return null;
 }
@@ -136,7 +176,10 @@ function findCycle(deps: Map<string, Set<string>>): string[] | null {
 export function assertValidDefinition(def: SurveyDefinition, source: string): SurveyDefinition {
   const problems = definitionProblems(def);
   if (problems.length > 0) {
-    throw badRequest(`${source}: the survey definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}; the first: ${problems[0]!.field}: ${problems[0]!.message}`, problems);
+    throw badRequest(
+      `${source}: the survey definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}; the first: ${problems[0]!.field}: ${problems[0]!.message}`,
+      problems,
+    );
   }
   return def;
 }

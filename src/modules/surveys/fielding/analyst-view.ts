@@ -9,7 +9,10 @@ const percent = (r: number | null) => (r === null ? '–' : `${Math.round(r * 10
 
 /** A wave with its state in words and its dates as people read them. */
 export const waveModel = (w: WaveDto) => ({
-  ...w, stateText: STATE_TEXT[w.state], opens: when(w.opensAt), closes: when(w.closesAt),
+  ...w,
+  stateText: STATE_TEXT[w.state],
+  opens: when(w.opensAt),
+  closes: when(w.closesAt),
 });
 
 /** A wave's response rates page; `origin` makes the open link whole, `canReadResponses` offers the raw responses. */

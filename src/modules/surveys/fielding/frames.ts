@@ -14,7 +14,10 @@ import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
 
 export interface FrameInput {
-  /** Every council of these types (GSS prefixes or names such as unitary, county, upper-tier) live at `at` (default: the wave's opening date). */
+  /**
+   * Every council of these types (GSS prefixes or names such as unitary, county, upper-tier) live at `at` (default: the
+   * wave's opening date).
+   */
   rule?: { types: string[]; role: string; at?: string | undefined } | undefined;
   /** A list of members. */
   members?: { area: string; role: string; contact?: string | undefined }[] | undefined;
@@ -60,21 +63,37 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
     }
   }
 
-  function listFromCsv(text: string, defaultRole: string | undefined): { area: string; role: string; contact?: string; field: string }[] {
+  function listFromCsv(
+    text: string,
+    defaultRole: string | undefined,
+  ): { area: string; role: string; contact?: string; field: string }[] {
     let records: string[][];
     try {
-      records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+      records = parse(text.replace(/^\uFEFF/, ''), {
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+      }) as string[][];
     } catch (e) {
-      throw badRequest(`csv: not readable as CSV (${(e as Error).message})`, [{ field: 'csv', message: 'not readable as CSV' }]);
+      throw badRequest(`csv: not readable as CSV (${(e as Error).message})`, [
+        { field: 'csv', message: 'not readable as CSV' },
+      ]);
     }
     const header = (records.shift() ?? []).map((h) => h.toLowerCase());
     const col = (...names: string[]) => header.findIndex((h) => names.includes(h));
     const area = col('area', 'area_code', 'code', 'gss_code');
     const role = col('role');
     const contact = col('contact', 'contact_name', 'name');
-    if (area < 0) throw badRequest('csv:1: the header needs an "area" column (GSS codes)', [{ field: 'csv:1', message: 'no "area" column', value: header.join(',') }]);
+    if (area < 0)
+      throw badRequest('csv:1: the header needs an "area" column (GSS codes)', [
+        { field: 'csv:1', message: 'no "area" column', value: header.join(',') },
+      ]);
     return records.map((r, i) => {
-      const m: { area: string; role: string; contact?: string; field: string } = { area: r[area] ?? '', role: (role >= 0 ? r[role] : '') || defaultRole || '', field: `csv:${i + 2}` };
+      const m: { area: string; role: string; contact?: string; field: string } = {
+        area: r[area] ?? '',
+        role: (role >= 0 ? r[role] : '') || defaultRole || '',
+        field: `csv:${i + 2}`,
+      };
       if (contact >= 0 && r[contact]) m.contact = r[contact];
       return m;
     });
@@ -84,30 +103,56 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
     /** Adds members to a wave's frame. A member is a council and a role; the same council and role twice is refused. */
     async build(waveId: number, input: FrameInput): Promise<{ added: number; frame: number }> {
       const wave = await surveys.waveRow(waveId);
-      if (wave.mode !== 'frame') throw new AppError(409, 'open-wave', 'This wave is open to anyone with its link: it has no frame.');
+      if (wave.mode !== 'frame')
+        throw new AppError(409, 'open-wave', 'This wave is open to anyone with its link: it has no frame.');
       const given = [input.rule, input.members, input.csv].filter((x) => x !== undefined).length;
-      if (given !== 1) throw badRequest('Give exactly one of rule, members or csv.', [{ field: 'request', message: 'give exactly one of rule, members or csv' }]);
+      if (given !== 1)
+        throw badRequest('Give exactly one of rule, members or csv.', [
+          { field: 'request', message: 'give exactly one of rule, members or csv' },
+        ]);
       const at = (input.rule?.at ?? wave.opens_at).slice(0, 10);
       const now = new Date().toISOString();
       const errors: FieldError[] = [];
       const rows: NewRespondent[] = [];
       const member = (a: AreaSummary, role: string, contact: string | undefined): NewRespondent => ({
-        wave_id: waveId, kind: 'frame', area_code: a.code, area_name: a.name, authority_type: a.type, region_code: a.region?.code ?? null, region_name: a.region?.name ?? null,
-        role, contact_name: contact ?? null, token_hash: null, token_issued_at: null, created_at: now,
+        wave_id: waveId,
+        kind: 'frame',
+        area_code: a.code,
+        area_name: a.name,
+        authority_type: a.type,
+        region_code: a.region?.code ?? null,
+        region_name: a.region?.name ?? null,
+        role,
+        contact_name: contact ?? null,
+        token_hash: null,
+        token_issued_at: null,
+        created_at: now,
       });
       if (input.rule) {
         const role = input.rule.role.trim();
-        if (!role) errors.push({ field: 'rule.role', message: 'name the role to ask, e.g. "Director of Children\'s Services"' });
+        if (!role)
+          errors.push({ field: 'rule.role', message: 'name the role to ask, e.g. "Director of Children\'s Services"' });
         const types = new Set<string>();
         for (const t of input.rule.types) {
           const p = typePrefixes(t);
-          if (!p || p.some((x) => !COUNCILS.includes(x))) errors.push({ field: 'rule.types', message: 'is not a council type (E06, E07, E08, E09, E10, unitary, county, upper-tier, lower-tier, council…)', value: t });
+          if (!p || p.some((x) => !COUNCILS.includes(x)))
+            errors.push({
+              field: 'rule.types',
+              message:
+                'is not a council type (E06, E07, E08, E09, E10, unitary, county, upper-tier, lower-tier, council…)',
+              value: t,
+            });
           else p.forEach((x) => types.add(x));
         }
-        if (types.size === 0 && errors.length === 0) errors.push({ field: 'rule.types', message: 'give at least one council type' });
-        if (errors.length === 0) for (const a of await councilsAt([...types], at)) rows.push(member(a, role, undefined));
+        if (types.size === 0 && errors.length === 0)
+          errors.push({ field: 'rule.types', message: 'give at least one council type' });
+        if (errors.length === 0)
+          for (const a of await councilsAt([...types], at)) rows.push(member(a, role, undefined));
       } else {
-        const list = input.csv !== undefined ? listFromCsv(input.csv, input.role) : input.members!.map((m, i) => ({ ...m, field: `members[${i}]` }));
+        const list =
+          input.csv !== undefined
+            ? listFromCsv(input.csv, input.role)
+            : input.members!.map((m, i) => ({ ...m, field: `members[${i}]` }));
         const live = new Map((await councilsAt(COUNCILS, at)).map((a) => [a.code, a]));
         const unknown: { code: string; field: string }[] = [];
         for (const m of list) {
@@ -118,10 +163,23 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
           else rows.push(member(a, m.role.trim(), m.contact?.trim() || undefined));
         }
         if (unknown.length > 0) {
-          const resolved = new Map((await areas.resolveCodes(unknown.map((u) => u.code).filter((c) => /^E\d{8}$/.test(c)))).areas.map((a) => [a.code, a]));
+          const resolved = new Map(
+            (await areas.resolveCodes(unknown.map((u) => u.code).filter((c) => /^E\d{8}$/.test(c)))).areas.map((a) => [
+              a.code,
+              a,
+            ]),
+          );
           for (const u of unknown) {
             const r = resolved.get(u.code);
-            errors.push({ field: u.field, value: u.code, message: r?.note ?? (r ? `${r.name} is not a council live on ${at}` : `is not a council we know (a GSS code such as E08000009)`) });
+            errors.push({
+              field: u.field,
+              value: u.code,
+              message:
+                r?.note ??
+                (r
+                  ? `${r.name} is not a council live on ${at}`
+                  : `is not a council we know (a GSS code such as E08000009)`),
+            });
           }
         }
       }
@@ -129,10 +187,19 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
       const seen = new Set<string>();
       for (const r of rows) {
         const key = `${r.area_code}|${r.role?.toLowerCase()}`;
-        if (existing.has(key) || seen.has(key)) errors.push({ field: 'members', message: `${r.area_name} is already in the frame as ${r.role}`, value: r.area_code ?? '' });
+        if (existing.has(key) || seen.has(key))
+          errors.push({
+            field: 'members',
+            message: `${r.area_name} is already in the frame as ${r.role}`,
+            value: r.area_code ?? '',
+          });
         seen.add(key);
       }
-      if (errors.length > 0) throw badRequest(`The frame has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was added. The first: ${errors[0]!.field}: ${errors[0]!.message}`, errors);
+      if (errors.length > 0)
+        throw badRequest(
+          `The frame has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was added. The first: ${errors[0]!.field}: ${errors[0]!.message}`,
+          errors,
+        );
       await repo.insertRespondents(k, rows);
       const frame = existing.size + rows.length;
       const from = input.rule ? 'rule' : input.csv !== undefined ? 'csv' : 'members';
@@ -162,15 +229,29 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
      */
     async issueLinks(waveId: number, origin: string, reissue: boolean): Promise<LinkRow[]> {
       const wave = await surveys.waveRow(waveId);
-      if (wave.mode !== 'frame') throw new AppError(409, 'open-wave', `This wave is open to anyone: share its open link ${origin}/s/${wave.key} instead.`);
+      if (wave.mode !== 'frame')
+        throw new AppError(
+          409,
+          'open-wave',
+          `This wave is open to anyone: share its open link ${origin}/s/${wave.key} instead.`,
+        );
       const members = await repo.membersForLinks(k, waveId, reissue);
       const issued = members.map((m) => ({ m, token: newToken() }));
-      await repo.setTokens(k, issued.map(({ m, token }) => ({ id: m.id, hash: hashToken(token) })), new Date().toISOString());
+      await repo.setTokens(
+        k,
+        issued.map(({ m, token }) => ({ id: m.id, hash: hashToken(token) })),
+        new Date().toISOString(),
+      );
       const context = { waveId, survey: wave.survey_code, version: wave.version };
       log.info({ ...context, issued: issued.length, reissue }, 'survey links issued');
-      return issued.map(({ m, token }) => ({ area_code: m.area_code ?? '', area_name: m.area_name ?? '', role: m.role ?? '', contact_name: m.contact_name ?? '', link: `${origin}/s/${wave.key}/${token}` }));
+      return issued.map(({ m, token }) => ({
+        area_code: m.area_code ?? '',
+        area_name: m.area_name ?? '',
+        role: m.role ?? '',
+        contact_name: m.contact_name ?? '',
+        link: `${origin}/s/${wave.key}/${token}`,
+      }));
     },
   };
 }
 export type Frames = ReturnType<typeof createFrames>;
-

@@ -9,9 +9,12 @@ import { servicesFor } from '../../../app/services.ts';
 describe('surveys: what the service logs', () => {
   let db: TestDb;
   const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'info' }, {
-    write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>),
-  });
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>),
+    },
+  );
 
   beforeAll(async () => {
     db = await createTestDb();
@@ -21,32 +24,42 @@ describe('surveys: what the service logs', () => {
     await db.drop();
   });
 
-  it('logs one info line each for a definition version stored, a wave created with its dates, a frame built and '
-    + 'links issued; never a token, contact or user', async () => {
-    const s = createSurveys(db, { areas: servicesFor(db).areas, logger });
-    const by = { name: 'Test analyst' };
-    await s.surveys.loadDefinition(PERCEPTION_V1, by);
-    await s.surveys.loadDefinition(PERCEPTION_V1, by); // the same again stores nothing, so logs nothing
-    const input = { survey: 'council-perception', version: 1, name: 'Autumn', mode: 'frame' as const };
-    const wave = await s.surveys.createWave({ ...input, opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
-    await s.frames.build(wave.id, { members: [{ area: 'E08000009', role: 'Chief Executive', contact: 'Jo Bloggs' }] });
-    const links = await s.frames.issueLinks(wave.id, 'http://test.invalid', false);
+  it(
+    'logs one info line each for a definition version stored, a wave created with its dates, a frame built and ' +
+      'links issued; never a token, contact or user',
+    async () => {
+      const s = createSurveys(db, { areas: servicesFor(db).areas, logger });
+      const by = { name: 'Test analyst' };
+      await s.surveys.loadDefinition(PERCEPTION_V1, by);
+      await s.surveys.loadDefinition(PERCEPTION_V1, by); // the same again stores nothing, so logs nothing
+      const input = { survey: 'council-perception', version: 1, name: 'Autumn', mode: 'frame' as const };
+      const wave = await s.surveys.createWave({ ...input, opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
+      await s.frames.build(wave.id, {
+        members: [{ area: 'E08000009', role: 'Chief Executive', contact: 'Jo Bloggs' }],
+      });
+      const links = await s.frames.issueLinks(wave.id, 'http://test.invalid', false);
 
-    expect(lines.map((l) => [l.level, l.msg])).toEqual([
-      [30, 'survey definition version stored'],
-      [30, 'survey wave created'],
-      [30, 'survey frame built'],
-      [30, 'survey links issued'],
-    ]);
-    expect(lines[0]).toMatchObject({ module: 'surveys', survey: 'council-perception', version: 1, questions: 5 });
-    expect(lines[1]).toMatchObject({
-      waveId: wave.id, survey: 'council-perception', version: 1, mode: 'frame', opensAt: wave.opensAt,
-      closesAt: wave.closesAt, state: 'open',
-    });
-    expect(lines[2]).toMatchObject({ waveId: wave.id, from: 'members', added: 1, frame: 1 });
-    expect(lines[3]).toMatchObject({ waveId: wave.id, issued: 1, reissue: false });
-    const text = JSON.stringify(lines);
-    const token = new URL(links[0]!.link).pathname.split('/').at(-1)!;
-    for (const secret of [token, 'Jo Bloggs', 'Test analyst']) expect(text).not.toContain(secret);
-  });
+      expect(lines.map((l) => [l.level, l.msg])).toEqual([
+        [30, 'survey definition version stored'],
+        [30, 'survey wave created'],
+        [30, 'survey frame built'],
+        [30, 'survey links issued'],
+      ]);
+      expect(lines[0]).toMatchObject({ module: 'surveys', survey: 'council-perception', version: 1, questions: 5 });
+      expect(lines[1]).toMatchObject({
+        waveId: wave.id,
+        survey: 'council-perception',
+        version: 1,
+        mode: 'frame',
+        opensAt: wave.opensAt,
+        closesAt: wave.closesAt,
+        state: 'open',
+      });
+      expect(lines[2]).toMatchObject({ waveId: wave.id, from: 'members', added: 1, frame: 1 });
+      expect(lines[3]).toMatchObject({ waveId: wave.id, issued: 1, reissue: false });
+      const text = JSON.stringify(lines);
+      const token = new URL(links[0]!.link).pathname.split('/').at(-1)!;
+      for (const secret of [token, 'Jo Bloggs', 'Test analyst']) expect(text).not.toContain(secret);
+    },
+  );
 });

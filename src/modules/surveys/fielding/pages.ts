@@ -25,9 +25,9 @@ const ReturnQuery = Type.Object(
 );
 const AnswerBody = Type.Object(
   {
-    answer: Type.Optional(Type.Union([
-      Type.String({ maxLength: 20000 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 500 }),
-    ])),
+    answer: Type.Optional(
+      Type.Union([Type.String({ maxLength: 20000 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 500 })]),
+    ),
     revision: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
@@ -35,20 +35,30 @@ const AnswerBody = Type.Object(
 const SubmitBody = Type.Object({ revision: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 const WavePageParams = Type.Object({ code: Type.String({ maxLength: 100 }), id: Type.Integer({ minimum: 1 }) });
 
-const respondentHeaders = (reply: FastifyReply) => reply
-  .header('cache-control', 'no-store')
-  .header('referrer-policy', 'no-referrer')
-  .header('x-robots-tag', 'noindex, nofollow');
-const byInvitation = () => new AppError(
-  404, 'survey-link-not-found', 'This survey is by invitation: use the personal link in the message you were sent.',
-);
+const respondentHeaders = (reply: FastifyReply) =>
+  reply
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex, nofollow');
+const byInvitation = () =>
+  new AppError(
+    404,
+    'survey-link-not-found',
+    'This survey is by invitation: use the personal link in the message you were sent.',
+  );
 const NO_SUCH_QUESTION = 'There is no such question in this survey.';
 const UNAVAILABLE_TITLES: Record<number, string> = {
-  403: 'This survey is not open yet', 404: 'Survey link not recognised', 410: 'This survey has closed',
+  403: 'This survey is not open yet',
+  404: 'Survey link not recognised',
+  410: 'This survey has closed',
 };
 
 export function surveyPages(
-  app: App, surveys: SurveysService, frames: Frames, respond: Respond, secureCookies: boolean,
+  app: App,
+  surveys: SurveysService,
+  frames: Frames,
+  respond: Respond,
+  secureCookies: boolean,
 ): void {
   /** Renders the "not available" page for a link that is not right (404), a wave not yet open (403) or closed (410). */
   const unavailable = (reply: FastifyReply, e: unknown, surveyTitle = 'Survey') => {
@@ -62,14 +72,17 @@ export function surveyPages(
       throw new AppError(403, 'survey-not-open', detail);
     }
     if (a.state === 'closed') {
-      const detail = `This survey closed on ${when(a.wave.closes_at)}. Thank you for your interest. `
-        + 'Answers can no longer be given or changed.';
+      const detail =
+        `This survey closed on ${when(a.wave.closes_at)}. Thank you for your interest. ` +
+        'Answers can no longer be given or changed.';
       throw new AppError(410, 'survey-closed', detail);
     }
   };
   /** Resolves the link and checks the wave is open, or renders the right page and returns null. */
   const access = async (
-    params: { key: string; token: string }, reply: FastifyReply, onClosed?: (a: Access) => Promise<void>,
+    params: { key: string; token: string },
+    reply: FastifyReply,
+    onClosed?: (a: Access) => Promise<void>,
   ): Promise<Access | null> => {
     respondentHeaders(reply);
     let a: Access | undefined;
@@ -94,8 +107,12 @@ export function surveyPages(
       if (state !== 'open') checkOpen({ wave, state });
       const resume = req.cookies?.[cookieName(wave.key)];
       return reply.view('survey-open.njk', {
-        surveyTitle: def.title, title: def.title, description: def.description ?? null, closes: when(wave.closes_at),
-        action: `/s/${wave.key}/start`, csrf: csrfToken(req, reply, secureCookies),
+        surveyTitle: def.title,
+        title: def.title,
+        description: def.description ?? null,
+        closes: when(wave.closes_at),
+        action: `/s/${wave.key}/start`,
+        csrf: csrfToken(req, reply, secureCookies),
         resumeHref: resume && /^[\w-]{43}$/.test(resume) ? `/s/${wave.key}/${resume}` : null,
       });
     } catch (e) {
@@ -111,7 +128,10 @@ export function surveyPages(
       checkOpen({ wave, state });
       const token = await respond.startAnonymous(wave);
       void reply.setCookie(cookieName(wave.key), token, {
-        path: `/s/${wave.key}`, httpOnly: true, sameSite: 'lax', secure: secureCookies,
+        path: `/s/${wave.key}`,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
         expires: new Date(wave.closes_at),
       });
       return reply.redirect(`/s/${wave.key}/${token}`, 303);
@@ -126,57 +146,69 @@ export function surveyPages(
     return reply.view('survey-start.njk', startModel(a, req.params.token));
   });
 
-  app.get('/s/:key/:token/q/:page', {
-    schema: { hide: true, params: PageParams, querystring: ReturnQuery },
-  }, async (req, reply) => {
-    const a = await access(req.params, reply);
-    if (!a) return reply;
-    const page = findPage(a.def, req.params.page);
-    if (!page) return unavailable(reply, new AppError(404, 'not-found', NO_SUCH_QUESTION), a.def.title);
-    const opts = { answers: a.answers, revision: a.revision, returnTo: req.query.return };
-    return reply.view('survey-question.njk', questionModel(a, req.params.token, page, opts));
-  });
+  app.get(
+    '/s/:key/:token/q/:page',
+    {
+      schema: { hide: true, params: PageParams, querystring: ReturnQuery },
+    },
+    async (req, reply) => {
+      const a = await access(req.params, reply);
+      if (!a) return reply;
+      const page = findPage(a.def, req.params.page);
+      if (!page) return unavailable(reply, new AppError(404, 'not-found', NO_SUCH_QUESTION), a.def.title);
+      const opts = { answers: a.answers, revision: a.revision, returnTo: req.query.return };
+      return reply.view('survey-question.njk', questionModel(a, req.params.token, page, opts));
+    },
+  );
 
-  app.post('/s/:key/:token/q/:page', {
-    schema: { hide: true, params: PageParams, querystring: ReturnQuery, body: AnswerBody },
-  }, async (req, reply) => {
-    const a = await access(req.params, reply, (closed) => respond.late(closed, req.params.page, req.body.answer));
-    if (!a) return reply;
-    const r = await respond.save(a, req.params.page, req.body.revision, req.body.answer);
-    const token = req.params.token;
-    const returnTo = req.query.return;
-    switch (r.kind) {
-      case 'saved':
-        return reply.redirect(afterSave(a, token, r.page, r.answers, returnTo), 303);
-      case 'invalid': {
-        const opts = { answers: a.answers, revision: req.body.revision, returnTo, error: r.error, raw: r.raw };
-        return reply.code(400).view('survey-question.njk', questionModel(a, token, r.page, opts));
+  app.post(
+    '/s/:key/:token/q/:page',
+    {
+      schema: { hide: true, params: PageParams, querystring: ReturnQuery, body: AnswerBody },
+    },
+    async (req, reply) => {
+      const a = await access(req.params, reply, (closed) => respond.late(closed, req.params.page, req.body.answer));
+      if (!a) return reply;
+      const r = await respond.save(a, req.params.page, req.body.revision, req.body.answer);
+      const token = req.params.token;
+      const returnTo = req.query.return;
+      switch (r.kind) {
+        case 'saved':
+          return reply.redirect(afterSave(a, token, r.page, r.answers, returnTo), 303);
+        case 'invalid': {
+          const opts = { answers: a.answers, revision: req.body.revision, returnTo, error: r.error, raw: r.raw };
+          return reply.code(400).view('survey-question.njk', questionModel(a, token, r.page, opts));
+        }
+        case 'conflict': {
+          const conflict = { current: r.current, posted: r.posted };
+          const opts = { answers: r.answers, revision: r.revision, returnTo, conflict };
+          return reply.code(409).view('survey-question.njk', questionModel(a, token, r.page, opts));
+        }
       }
-      case 'conflict': {
-        const conflict = { current: r.current, posted: r.posted };
-        const opts = { answers: r.answers, revision: r.revision, returnTo, conflict };
-        return reply.code(409).view('survey-question.njk', questionModel(a, token, r.page, opts));
-      }
-    }
-  });
+    },
+  );
 
   app.get('/s/:key/:token/check', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
     const a = await access(req.params, reply);
     if (!a) return reply;
     return reply.view('survey-check.njk', checkModel(a, req.params.token, { missing: [] }));
   });
-  app.post('/s/:key/:token/check', {
-    schema: { hide: true, params: TokenParams, body: SubmitBody },
-  }, async (req, reply) => {
-    const a = await access(req.params, reply, (closed) => respond.late(closed, 'check', undefined));
-    if (!a) return reply;
-    const r = await respond.submit(a, req.body.revision);
-    if (r.kind === 'submitted') return reply.redirect(`${base(a, req.params.token)}/done`, 303);
-    const fresh = await respond.resolve(req.params.key, req.params.token);
-    const opts = r.kind === 'stale' ? { stale: true, missing: [] } : { missing: r.pages };
-    const model = checkModel(fresh, req.params.token, opts);
-    return reply.code(r.kind === 'stale' ? 409 : 400).view('survey-check.njk', model);
-  });
+  app.post(
+    '/s/:key/:token/check',
+    {
+      schema: { hide: true, params: TokenParams, body: SubmitBody },
+    },
+    async (req, reply) => {
+      const a = await access(req.params, reply, (closed) => respond.late(closed, 'check', undefined));
+      if (!a) return reply;
+      const r = await respond.submit(a, req.body.revision);
+      if (r.kind === 'submitted') return reply.redirect(`${base(a, req.params.token)}/done`, 303);
+      const fresh = await respond.resolve(req.params.key, req.params.token);
+      const opts = r.kind === 'stale' ? { stale: true, missing: [] } : { missing: r.pages };
+      const model = checkModel(fresh, req.params.token, opts);
+      return reply.code(r.kind === 'stale' ? 409 : 400).view('survey-check.njk', model);
+    },
+  );
   app.get('/s/:key/:token/done', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
     const a = await access(req.params, reply);
     if (!a) return reply;

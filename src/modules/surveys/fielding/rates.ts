@@ -59,22 +59,45 @@ export function responseRates(wave: WaveDto, rows: RateRow[], at: string): Respo
     wave,
     at,
     overall: rateLine('all', wave.mode === 'open' ? 'All respondents' : 'All councils in the frame', rows),
-    byAuthorityType: groupLines(frame, (r) => r.authority_type ?? '', (r) => typeName(r.authority_type)),
-    byRegion: groupLines(frame, (r) => r.region_code ?? '', (r) => r.region_name ?? 'No region'),
+    byAuthorityType: groupLines(
+      frame,
+      (r) => r.authority_type ?? '',
+      (r) => typeName(r.authority_type),
+    ),
+    byRegion: groupLines(
+      frame,
+      (r) => r.region_code ?? '',
+      (r) => r.region_name ?? 'No region',
+    ),
   };
 }
 
 export const RATE_CSV_COLUMNS = [
-  'breakdown', 'code', 'label', 'frame', 'submitted', 'in_progress', 'not_started', 'rate_percent',
+  'breakdown',
+  'code',
+  'label',
+  'frame',
+  'submitted',
+  'in_progress',
+  'not_started',
+  'rate_percent',
 ];
 
 /** One CSV row per line: overall, then by authority type, then by region; the rate as a percentage to one place. */
 export function rateCsvRows(r: ResponseRates) {
   const line = (breakdown: string) => (l: RateLine) => ({
-    breakdown, code: l.code, label: l.label, frame: l.frame, submitted: l.submitted, in_progress: l.inProgress,
-    not_started: l.notStarted, rate_percent: l.rate === null ? null : Math.round(l.rate * 1000) / 10,
+    breakdown,
+    code: l.code,
+    label: l.label,
+    frame: l.frame,
+    submitted: l.submitted,
+    in_progress: l.inProgress,
+    not_started: l.notStarted,
+    rate_percent: l.rate === null ? null : Math.round(l.rate * 1000) / 10,
   });
   return [
-    line('overall')(r.overall), ...r.byAuthorityType.map(line('authority-type')), ...r.byRegion.map(line('region')),
+    line('overall')(r.overall),
+    ...r.byAuthorityType.map(line('authority-type')),
+    ...r.byRegion.map(line('region')),
   ];
 }

@@ -1,7 +1,13 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../../platform/db.ts';
 import type { Db, Dialect } from '../../../platform/db.ts';
-import type { SurveyDefinitionsTable, SurveyRespondentsTable, SurveyResponseHistoryTable, SurveyResponsesTable, SurveyWavesTable } from '../tables.ts';
+import type {
+  SurveyDefinitionsTable,
+  SurveyRespondentsTable,
+  SurveyResponseHistoryTable,
+  SurveyResponsesTable,
+  SurveyWavesTable,
+} from '../tables.ts';
 
 type K = Kysely<Database>;
 
@@ -45,14 +51,30 @@ export const surveysRepository = {
   async insertDefinition(k: K, row: Insertable<SurveyDefinitionsTable>): Promise<number> {
     return (await k.insertInto('survey_definitions').values(row).returning('id').executeTakeFirstOrThrow()).id;
   },
-  definition: (k: K, code: string, version: number) => k.selectFrom('survey_definitions').selectAll().where('code', '=', code).where('version', '=', version).executeTakeFirst(),
-  definitionById: (k: K, id: number) => k.selectFrom('survey_definitions').selectAll().where('id', '=', id).executeTakeFirst(),
+  definition: (k: K, code: string, version: number) =>
+    k
+      .selectFrom('survey_definitions')
+      .selectAll()
+      .where('code', '=', code)
+      .where('version', '=', version)
+      .executeTakeFirst(),
+  definitionById: (k: K, id: number) =>
+    k.selectFrom('survey_definitions').selectAll().where('id', '=', id).executeTakeFirst(),
   async maxVersion(k: K, code: string): Promise<number | null> {
-    const r = await k.selectFrom('survey_definitions').select((eb) => eb.fn.max('version').as('v')).where('code', '=', code).executeTakeFirst();
+    const r = await k
+      .selectFrom('survey_definitions')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('code', '=', code)
+      .executeTakeFirst();
     return r?.v === null || r?.v === undefined ? null : Number(r.v);
   },
   definitions: (k: K) =>
-    k.selectFrom('survey_definitions').select(['id', 'code', 'version', 'title', 'fingerprint', 'loaded_by', 'loaded_at']).orderBy('code').orderBy('version').execute(),
+    k
+      .selectFrom('survey_definitions')
+      .select(['id', 'code', 'version', 'title', 'fingerprint', 'loaded_by', 'loaded_at'])
+      .orderBy('code')
+      .orderBy('version')
+      .execute(),
 
   // Waves
   async insertWave(k: K, row: Insertable<SurveyWavesTable>): Promise<number> {
@@ -61,11 +83,22 @@ export const surveysRepository = {
   wave: (k: K, id: number) => k.selectFrom('survey_waves').selectAll().where('id', '=', id).executeTakeFirst(),
   waveByKey: (k: K, key: string) => k.selectFrom('survey_waves').selectAll().where('key', '=', key).executeTakeFirst(),
   waves: (k: K, code?: string) =>
-    k.selectFrom('survey_waves').selectAll().$if(code !== undefined, (q) => q.where('survey_code', '=', code!)).orderBy('survey_code').orderBy('opens_at').orderBy('id').execute(),
+    k
+      .selectFrom('survey_waves')
+      .selectAll()
+      .$if(code !== undefined, (q) => q.where('survey_code', '=', code!))
+      .orderBy('survey_code')
+      .orderBy('opens_at')
+      .orderBy('id')
+      .execute(),
 
   // Respondents
   async insertRespondents(k: K, rows: NewRespondent[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += BATCH) await k.insertInto('survey_respondents').values(rows.slice(i, i + BATCH)).execute();
+    for (let i = 0; i < rows.length; i += BATCH)
+      await k
+        .insertInto('survey_respondents')
+        .values(rows.slice(i, i + BATCH))
+        .execute();
   },
   async insertRespondent(k: K, row: NewRespondent): Promise<number> {
     return (await k.insertInto('survey_respondents').values(row).returning('id').executeTakeFirstOrThrow()).id;
@@ -75,7 +108,20 @@ export const surveysRepository = {
     k
       .selectFrom('survey_respondents as r')
       .leftJoin('survey_responses as s', 's.respondent_id', 'r.id')
-      .select(['r.id', 'r.area_code', 'r.area_name', 'r.authority_type', 'r.region_code', 'r.region_name', 'r.role', 'r.contact_name', 'r.token_issued_at', 's.status', 's.submitted_at', 's.updated_at'])
+      .select([
+        'r.id',
+        'r.area_code',
+        'r.area_name',
+        'r.authority_type',
+        'r.region_code',
+        'r.region_name',
+        'r.role',
+        'r.contact_name',
+        'r.token_issued_at',
+        's.status',
+        's.submitted_at',
+        's.updated_at',
+      ])
       .where('r.wave_id', '=', waveId)
       .where('r.kind', '=', 'frame')
       .orderBy('r.area_name')
@@ -96,14 +142,31 @@ export const surveysRepository = {
       .execute(),
   async setTokens(k: K, rows: { id: number; hash: string }[], at: string): Promise<void> {
     await k.transaction().execute(async (trx) => {
-      for (const r of rows) await trx.updateTable('survey_respondents').set({ token_hash: r.hash, token_issued_at: at }).where('id', '=', r.id).execute();
+      for (const r of rows)
+        await trx
+          .updateTable('survey_respondents')
+          .set({ token_hash: r.hash, token_issued_at: at })
+          .where('id', '=', r.id)
+          .execute();
     });
   },
   byToken: (k: K, hash: string): Promise<TokenHit | undefined> =>
     k
       .selectFrom('survey_respondents as r')
       .leftJoin('survey_responses as s', 's.respondent_id', 'r.id')
-      .select(['r.id as respondent_id', 'r.wave_id', 'r.kind', 'r.area_name', 'r.role', 's.id as response_id', 's.status', 's.answers', 's.revision', 's.submitted_at', 's.submitted_revision'])
+      .select([
+        'r.id as respondent_id',
+        'r.wave_id',
+        'r.kind',
+        'r.area_name',
+        'r.role',
+        's.id as response_id',
+        's.status',
+        's.answers',
+        's.revision',
+        's.submitted_at',
+        's.submitted_revision',
+      ])
       .where('r.token_hash', '=', hash)
       .executeTakeFirst(),
 
@@ -119,8 +182,10 @@ export const surveysRepository = {
   async insertResponse(trx: K, row: Insertable<SurveyResponsesTable>): Promise<number> {
     return (await trx.insertInto('survey_responses').values(row).returning('id').executeTakeFirstOrThrow()).id;
   },
-  updateResponse: (trx: K, id: number, set: Partial<Omit<ResponseRow, 'id' | 'wave_id' | 'respondent_id'>>) => trx.updateTable('survey_responses').set(set).where('id', '=', id).execute(),
-  insertHistory: (trx: K, row: Insertable<SurveyResponseHistoryTable>) => trx.insertInto('survey_response_history').values(row).execute(),
+  updateResponse: (trx: K, id: number, set: Partial<Omit<ResponseRow, 'id' | 'wave_id' | 'respondent_id'>>) =>
+    trx.updateTable('survey_responses').set(set).where('id', '=', id).execute(),
+  insertHistory: (trx: K, row: Insertable<SurveyResponseHistoryTable>) =>
+    trx.insertInto('survey_response_history').values(row).execute(),
   /** The answers as they were at a revision (the last event that produced it). */
   answersAt: async (trx: K, responseId: number, revision: number): Promise<string | undefined> =>
     (
@@ -140,23 +205,54 @@ export const surveysRepository = {
    * first (the caller then takes the locking path). PostgreSQL: one statement (a data-modifying CTE), committed as one;
    * SQLite: one short transaction on its single writer.
    */
-  async saveIfCurrent(db: Db, r: { responseId: number; fromRevision: number; answers: string; page: string; posted: string; note: string | null; at: string }): Promise<boolean> {
+  async saveIfCurrent(
+    db: Db,
+    r: {
+      responseId: number;
+      fromRevision: number;
+      answers: string;
+      page: string;
+      posted: string;
+      note: string | null;
+      at: string;
+    },
+  ): Promise<boolean> {
     if (db.dialect === 'postgres') {
       const res = await sql<{ revision: number }>`with u as (
           update survey_responses set answers = ${r.answers}, revision = revision + 1, updated_at = ${r.at}
           where id = ${r.responseId} and revision = ${r.fromRevision} returning id, revision)
         insert into survey_response_history (response_id, revision, event, page, posted, answers, note, at)
-        select id, revision, 'save', ${r.page}, ${r.posted}, ${r.answers}, ${r.note}, ${r.at} from u returning revision`.execute(db.kysely);
+        select id, revision, 'save', ${r.page}, ${r.posted}, ${r.answers}, ${r.note}, ${r.at} from u returning revision`.execute(
+        db.kysely,
+      );
       return res.rows.length === 1;
     }
     return db.kysely.transaction().execute(async (trx) => {
-      const u = await trx.updateTable('survey_responses').set({ answers: r.answers, revision: r.fromRevision + 1, updated_at: r.at }).where('id', '=', r.responseId).where('revision', '=', r.fromRevision).executeTakeFirst();
+      const u = await trx
+        .updateTable('survey_responses')
+        .set({ answers: r.answers, revision: r.fromRevision + 1, updated_at: r.at })
+        .where('id', '=', r.responseId)
+        .where('revision', '=', r.fromRevision)
+        .executeTakeFirst();
       if (Number(u.numUpdatedRows) !== 1) return false;
-      await trx.insertInto('survey_response_history').values({ response_id: r.responseId, revision: r.fromRevision + 1, event: 'save', page: r.page, posted: r.posted, answers: r.answers, note: r.note, at: r.at }).execute();
+      await trx
+        .insertInto('survey_response_history')
+        .values({
+          response_id: r.responseId,
+          revision: r.fromRevision + 1,
+          event: 'save',
+          page: r.page,
+          posted: r.posted,
+          answers: r.answers,
+          note: r.note,
+          at: r.at,
+        })
+        .execute();
       return true;
     });
   },
-  history: (k: K, responseId: number) => k.selectFrom('survey_response_history').selectAll().where('response_id', '=', responseId).orderBy('id').execute(),
+  history: (k: K, responseId: number) =>
+    k.selectFrom('survey_response_history').selectAll().where('response_id', '=', responseId).orderBy('id').execute(),
 
   // Reporting
   rates: (k: K, waveId: number): Promise<RateRow[]> =>
@@ -180,7 +276,25 @@ export const surveysRepository = {
     k
       .selectFrom('survey_responses as s')
       .innerJoin('survey_respondents as r', 'r.id', 's.respondent_id')
-      .select(['s.id', 's.status', 's.answers', 's.revision', 's.submitted_answers', 's.submitted_revision', 's.submissions', 's.started_at', 's.updated_at', 's.submitted_at', 'r.kind', 'r.area_code', 'r.area_name', 'r.authority_type', 'r.region_code', 'r.region_name', 'r.role'])
+      .select([
+        's.id',
+        's.status',
+        's.answers',
+        's.revision',
+        's.submitted_answers',
+        's.submitted_revision',
+        's.submissions',
+        's.started_at',
+        's.updated_at',
+        's.submitted_at',
+        'r.kind',
+        'r.area_code',
+        'r.area_name',
+        'r.authority_type',
+        'r.region_code',
+        'r.region_name',
+        'r.role',
+      ])
       .where('s.wave_id', '=', waveId)
       .$if(submittedOnly, (q) => q.where('s.submitted_at', 'is not', null))
       .orderBy('s.id')

@@ -14,13 +14,31 @@ describe('surveys: the respondent journey through a link', () => {
   let links: { area: string; path: string; key: string; token: string }[] = [];
   let other: { path: string; key: string; token: string }[] = [];
 
-  const wave = async (name: string, opensAt: string, closesAt: string, mode: 'frame' | 'open' = 'frame', areas = ['E08000009', 'E08000003', 'E06000001']) => {
-    const w = (await apiPost(app, analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name, mode, opensAt, closesAt })).json();
+  const wave = async (
+    name: string,
+    opensAt: string,
+    closesAt: string,
+    mode: 'frame' | 'open' = 'frame',
+    areas = ['E08000009', 'E08000003', 'E06000001'],
+  ) => {
+    const w = (
+      await apiPost(app, analyst, '/api/v1/surveys/waves', {
+        survey: 'council-perception',
+        version: 1,
+        name,
+        mode,
+        opensAt,
+        closesAt,
+      })
+    ).json();
     if (mode === 'open') return { wave: w, links: [] };
-    await apiPost(app, analyst, `/api/v1/surveys/waves/${w.id}/frame`, { members: areas.map((area) => ({ area, role: 'Chief Executive' })) });
+    await apiPost(app, analyst, `/api/v1/surveys/waves/${w.id}/frame`, {
+      members: areas.map((area) => ({ area, role: 'Chief Executive' })),
+    });
     return { wave: w, links: linksOf((await apiPost(app, analyst, `/api/v1/surveys/waves/${w.id}/links`, {})).body) };
   };
-  const get = (url: string, cookie?: string) => app.inject({ url, headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
+  const get = (url: string, cookie?: string) =>
+    app.inject({ url, headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
   const history = async (path: string) => {
     const token = path.split('/')[3]!;
     const { createHash } = await import('node:crypto');
@@ -38,7 +56,12 @@ describe('surveys: the respondent journey through a link', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    await servicesFor(db).accounts.addUser({ email: 'analyst@surveys.example', name: 'Analyst', role: 'analyst', password: 'correct horse battery staple' });
+    await servicesFor(db).accounts.addUser({
+      email: 'analyst@surveys.example',
+      name: 'Analyst',
+      role: 'analyst',
+      password: 'correct horse battery staple',
+    });
     app = await createTestApp(db);
     analyst = await signIn(app, 'analyst@surveys.example', 'correct horse battery staple');
     await apiPost(app, analyst, '/api/v1/surveys/definitions', PERCEPTION_V1);
@@ -50,7 +73,7 @@ describe('surveys: the respondent journey through a link', () => {
     await db.drop();
   });
 
-  it('a link opens the start page; unknown, malformed and other waves\' tokens all get the same 404', async () => {
+  it("a link opens the start page; unknown, malformed and other waves' tokens all get the same 404", async () => {
     const ok = await get(links[0]!.path);
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('Council perception survey');
@@ -136,8 +159,18 @@ describe('surveys: the respondent journey through a link', () => {
     r = await formPost(app, `${path}/check`, { revision: 6 });
     expect(r.headers.location).toBe(`${path}/done`);
     expect((await get(`${path}/done`)).body).toContain('Answers sent');
-    const stored = await db.kysely.selectFrom('survey_responses').select(['answers', 'status', 'revision']).where('status', '=', 'submitted').execute();
-    expect(stored.map((s) => JSON.parse(s.answers))).toContainEqual({ Q1: '2', Q2: ['peer', 'mentor'], Q3: 'Practical advice', Q4: { a: '1', b: '3' }, Q5: 12 });
+    const stored = await db.kysely
+      .selectFrom('survey_responses')
+      .select(['answers', 'status', 'revision'])
+      .where('status', '=', 'submitted')
+      .execute();
+    expect(stored.map((s) => JSON.parse(s.answers))).toContainEqual({
+      Q1: '2',
+      Q2: ['peer', 'mentor'],
+      Q3: 'Practical advice',
+      Q4: { a: '1', b: '3' },
+      Q5: 12,
+    });
   });
 
   it('submitting again through the same link replaces the answers and keeps the earlier version in the history', async () => {
@@ -148,7 +181,12 @@ describe('surveys: the respondent journey through a link', () => {
     const h = await history(path);
     const submits = h.filter((x) => x.event === 'submit');
     expect(submits.map((x) => JSON.parse(x.answers).Q1)).toEqual(['2', '1']);
-    const rows = (await app.inject({ url: `/api/v1/surveys/waves/${(await db.kysely.selectFrom('survey_waves').select('id').where('name', '=', 'Main').executeTakeFirstOrThrow()).id}/responses.json`, headers: { cookie: analyst.cookie } })).json().rows;
+    const rows = (
+      await app.inject({
+        url: `/api/v1/surveys/waves/${(await db.kysely.selectFrom('survey_waves').select('id').where('name', '=', 'Main').executeTakeFirstOrThrow()).id}/responses.json`,
+        headers: { cookie: analyst.cookie },
+      })
+    ).json().rows;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ Q1: '1', revision: 9, Q2_peer: 1, Q2_none: 0, Q4_a: '1' });
   });
@@ -170,7 +208,8 @@ describe('surveys: the respondent journey through a link', () => {
     await formPost(app, `${path}/q/Q1`, { answer: '1', revision: 0 });
     const tabA = revisionOf((await get(`${path}/q/Q1`)).body); // 1
     const tabAQ5 = revisionOf((await get(`${path}/q/Q5`)).body); // 1
-    expect((await formPost(app, `${path}/q/Q1`, { answer: '2', revision: tabA })).statusCode).toBe(303); // tab B → revision 2
+    // tab B → revision 2
+    expect((await formPost(app, `${path}/q/Q1`, { answer: '2', revision: tabA })).statusCode).toBe(303);
     const conflict = await formPost(app, `${path}/q/Q1`, { answer: '3', revision: tabA });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.body).toContain('changed in another tab or window');
@@ -195,7 +234,10 @@ describe('surveys: the respondent journey through a link', () => {
   it('two tabs posting at the same moment from the same revision: both answers are kept, neither lost', async () => {
     const path = links[2]!.path;
     await formPost(app, `${path}/q/Q1`, { answer: '1', revision: 0 });
-    const [a, b] = await Promise.all([formPost(app, `${path}/q/Q4.a`, { answer: '2', revision: 1 }), formPost(app, `${path}/q/Q5`, { answer: '40', revision: 1 })]);
+    const [a, b] = await Promise.all([
+      formPost(app, `${path}/q/Q4.a`, { answer: '2', revision: 1 }),
+      formPost(app, `${path}/q/Q5`, { answer: '40', revision: 1 }),
+    ]);
     expect([a.statusCode, b.statusCode]).toEqual([303, 303]);
     const h = await history(path);
     expect(h.map((x) => x.event).sort()).toEqual(['save', 'save', 'stale-applied']);
@@ -220,7 +262,12 @@ describe('surveys: the respondent journey through a link', () => {
     expect((await formPost(app, `${open.openLink}/start`, {}, cookie)).statusCode).toBe(403);
     // A frame wave's key is not an open link.
     expect((await get(`/s/${links[0]!.key}`)).statusCode).toBe(404);
-    const rates = (await app.inject({ url: `/api/v1/surveys/waves/${open.id}/response-rates.json`, headers: { cookie: analyst.cookie } })).json();
+    const rates = (
+      await app.inject({
+        url: `/api/v1/surveys/waves/${open.id}/response-rates.json`,
+        headers: { cookie: analyst.cookie },
+      })
+    ).json();
     expect(rates.overall).toMatchObject({ frame: null, submitted: 0, inProgress: 1, rate: null });
   });
 });

@@ -3,20 +3,49 @@
  * (a grid row per page), check your answers, done, and the page for a link that is not right or a wave not open.
  */
 import { answerLabel, pipeText, type AnswerValue, type Answers, type SurveyDefinition } from '../definition/index.ts';
-import { askedPages, missingRequired, nextPage, pageValue, previousPage, unansweredPages, type Page, type Posted } from './rules.ts';
+import {
+  askedPages,
+  missingRequired,
+  nextPage,
+  pageValue,
+  previousPage,
+  unansweredPages,
+  type Page,
+  type Posted,
+} from './rules.ts';
 import type { Access } from './respond.ts';
 import type { WaveRow } from './repository.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const when = (iso: string): string =>
-  new Date(iso).toLocaleString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true }).replace(' at ', ', ');
+  new Date(iso)
+    .toLocaleString('en-GB', {
+      timeZone: 'Europe/London',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hour12: true,
+    })
+    .replace(' at ', ', ');
 
 export const base = (a: { wave: WaveRow }, token: string) => `/s/${a.wave.key}/${token}`;
-export const pageHref = (a: { wave: WaveRow }, token: string, p: Page, returnTo?: string) => `${base(a, token)}/q/${encodeURIComponent(p.key)}${returnTo ? `?return=${returnTo}` : ''}`;
+export const pageHref = (a: { wave: WaveRow }, token: string, p: Page, returnTo?: string) =>
+  `${base(a, token)}/q/${encodeURIComponent(p.key)}${returnTo ? `?return=${returnTo}` : ''}`;
 
-/** Where to go after saving a page: the next page asked, or (from check your answers) the next unanswered one, else the check page. */
-export function afterSave(a: Access, token: string, page: Page, answers: Answers, returnTo: string | undefined): string {
+/**
+ * Where to go after saving a page: the next page asked, or (from check your answers) the next unanswered one, else the
+ * check page.
+ */
+export function afterSave(
+  a: Access,
+  token: string,
+  page: Page,
+  answers: Answers,
+  returnTo: string | undefined,
+): string {
   if (returnTo === 'check') {
     const next = unansweredPages(a.def, answers).find((p) => p.order > page.order);
     return next ? pageHref(a, token, next, 'check') : `${base(a, token)}/check`;
@@ -38,11 +67,23 @@ export function startModel(a: Access, token: string) {
     questions: a.def.questions.length,
     started,
     submittedAt: a.submittedAt ? when(a.submittedAt) : null,
-    continueHref: first && !a.submittedAt ? pageHref(a, token, first) : pages.length > 0 && !started ? pageHref(a, token, pages[0]!) : `${base(a, token)}/check`,
+    continueHref:
+      first && !a.submittedAt
+        ? pageHref(a, token, first)
+        : pages.length > 0 && !started
+          ? pageHref(a, token, pages[0]!)
+          : `${base(a, token)}/check`,
   };
 }
 
-type Item = { value?: string; text?: string; checked?: boolean; selected?: boolean; behaviour?: string; divider?: string };
+type Item = {
+  value?: string;
+  text?: string;
+  checked?: boolean;
+  selected?: boolean;
+  behaviour?: string;
+  divider?: string;
+};
 
 export interface QuestionModel {
   surveyTitle: string;
@@ -67,12 +108,31 @@ function valueText(q: Page['question'], v: AnswerValue | undefined): string {
 }
 
 /** A question page. `shown` is what the form should show: the saved answer, or the posted one after an error. */
-export function questionModel(a: Access, token: string, page: Page, opts: { answers: Answers; revision: number; returnTo?: string | undefined; error?: string; raw?: Posted; conflict?: { current: AnswerValue | undefined; posted: AnswerValue | undefined } }): QuestionModel {
+export function questionModel(
+  a: Access,
+  token: string,
+  page: Page,
+  opts: {
+    answers: Answers;
+    revision: number;
+    returnTo?: string | undefined;
+    error?: string;
+    raw?: Posted;
+    conflict?: { current: AnswerValue | undefined; posted: AnswerValue | undefined };
+  },
+): QuestionModel {
   const q = page.question;
   const def: SurveyDefinition = a.def;
   const text = pipeText(def, q.text, opts.answers);
   const saved = pageValue(opts.answers, page);
-  const shown: string[] = opts.raw !== undefined ? [opts.raw].flat().filter((x): x is string => typeof x === 'string') : saved === undefined ? [] : Array.isArray(saved) ? saved : [String(saved)];
+  const shown: string[] =
+    opts.raw !== undefined
+      ? [opts.raw].flat().filter((x): x is string => typeof x === 'string')
+      : saved === undefined
+        ? []
+        : Array.isArray(saved)
+          ? saved
+          : [String(saved)];
   const items: Item[] = [];
   if (q.kind === 'dropdown') items.push({ value: '', text: 'Select an answer', selected: shown.length === 0 });
   for (const c of q.choices) {
@@ -95,7 +155,9 @@ export function questionModel(a: Access, token: string, page: Page, opts: { answ
     items,
     value: shown[0] ?? '',
     error: opts.error ?? null,
-    conflict: opts.conflict ? { current: valueText(q, opts.conflict.current), posted: valueText(q, opts.conflict.posted) } : null,
+    conflict: opts.conflict
+      ? { current: valueText(q, opts.conflict.current), posted: valueText(q, opts.conflict.posted) }
+      : null,
     backHref: returnTo ? `${base(a, token)}/check` : prev ? pageHref(a, token, prev) : base(a, token),
     action: pageHref(a, token, page, returnTo ?? undefined),
     revision: opts.revision,
@@ -111,7 +173,11 @@ export function checkModel(a: Access, token: string, opts: { missing?: Page[]; s
     const answered = v !== undefined && !(Array.isArray(v) && v.length === 0);
     return {
       key: p.row ? `${text}: ${p.row.label}` : text,
-      value: answered ? answerLabel(p.question, v) : p.question.required ? 'Not answered (an answer is needed)' : 'Not answered',
+      value: answered
+        ? answerLabel(p.question, v)
+        : p.question.required
+          ? 'Not answered (an answer is needed)'
+          : 'Not answered',
       href: pageHref(a, token, p, 'check'),
       hiddenText: p.row ? p.row.label : text,
       missing: missing.has(p.key),
@@ -124,10 +190,14 @@ export function checkModel(a: Access, token: string, opts: { missing?: Page[]; s
     rows,
     listRows: rows.map((r) => ({
       key: { text: r.key },
-      value: { html: `<span id="${r.id}"${r.missing ? ' class="govuk-error-message"' : ''}>${escapeHtml(r.value)}</span>` },
+      value: {
+        html: `<span id="${r.id}"${r.missing ? ' class="govuk-error-message"' : ''}>${escapeHtml(r.value)}</span>`,
+      },
       actions: { items: [{ href: r.href, text: 'Change', visuallyHiddenText: r.hiddenText }] },
     })),
-    errors: opts.missing?.length ? rows.filter((r) => r.missing).map((r) => ({ text: `Answer “${r.key}”`, href: `#${r.id}` })) : [],
+    errors: opts.missing?.length
+      ? rows.filter((r) => r.missing).map((r) => ({ text: `Answer “${r.key}”`, href: `#${r.id}` }))
+      : [],
     stale: opts.stale === true,
     action: `${base(a, token)}/check`,
     revision: a.revision,
@@ -140,7 +210,13 @@ export function checkModel(a: Access, token: string, opts: { missing?: Page[]; s
 }
 
 export function doneModel(a: Access) {
-  return { surveyTitle: a.def.title, title: 'Answers sent', submittedAt: a.submittedAt ? when(a.submittedAt) : null, closes: when(a.wave.closes_at), revision: a.revision };
+  return {
+    surveyTitle: a.def.title,
+    title: 'Answers sent',
+    submittedAt: a.submittedAt ? when(a.submittedAt) : null,
+    closes: when(a.wave.closes_at),
+    revision: a.revision,
+  };
 }
 
 export type Unavailable = { surveyTitle: string; title: string; message: string };

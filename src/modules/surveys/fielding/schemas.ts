@@ -26,28 +26,39 @@ export const DefinitionSummary = Type.Object({
   loadedBy: Nullable(Type.String()),
   loadedAt: Type.String(),
 });
-export const DefinitionDetail = Type.Object({
-  ...DefinitionSummary.properties,
-  definition: Type.Unknown({
-    description: 'The normalised definition: questions with codes, kinds, answers, grid rows, nets, routing',
-  }),
-  source: Type.Unknown({ description: 'The SurveyJS JSON as loaded' }),
-}, { description: 'One questionnaire version, normalised and as loaded' });
+export const DefinitionDetail = Type.Object(
+  {
+    ...DefinitionSummary.properties,
+    definition: Type.Unknown({
+      description: 'The normalised definition: questions with codes, kinds, answers, grid rows, nets, routing',
+    }),
+    source: Type.Unknown({ description: 'The SurveyJS JSON as loaded' }),
+  },
+  { description: 'One questionnaire version, normalised and as loaded' },
+);
 export const DefinitionList = Type.Object(
   { definitions: Type.Array(DefinitionSummary) },
   { description: 'The questionnaire versions loaded, by code and version' },
 );
-export const LoadResult = Type.Object({
-  created: Type.Boolean({ description: 'False when this version was already loaded with the same content' }),
-  definition: DefinitionSummary,
-}, { description: 'The version loaded (201), or already loaded with the same content (200)' });
-export const SurveyJsBody = Type.Object({}, {
-  additionalProperties: true,
-  description: 'A SurveyJS survey (the documented subset) with "code" and "version" (a whole number, higher than any '
-    + 'loaded before)',
-});
+export const LoadResult = Type.Object(
+  {
+    created: Type.Boolean({ description: 'False when this version was already loaded with the same content' }),
+    definition: DefinitionSummary,
+  },
+  { description: 'The version loaded (201), or already loaded with the same content (200)' },
+);
+export const SurveyJsBody = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description:
+      'A SurveyJS survey (the documented subset) with "code" and "version" (a whole number, higher than any ' +
+      'loaded before)',
+  },
+);
 export const DefinitionParams = Type.Object({
-  code: Type.String({ maxLength: 100 }), version: Type.Integer({ minimum: 1 }),
+  code: Type.String({ maxLength: 100 }),
+  version: Type.Integer({ minimum: 1 }),
 });
 
 const WaveMode = Type.Union([Type.Literal('frame'), Type.Literal('open')], {
@@ -61,24 +72,28 @@ export const WaveBody = Type.Object(
     mode: WaveMode,
     opensAt: Type.String({ maxLength: 40, description: 'YYYY-MM-DD (start of the day, UTC) or an ISO 8601 instant' }),
     closesAt: Type.String({
-      maxLength: 40, description: 'YYYY-MM-DD (the wave closes at the end of that day, UTC) or an ISO 8601 instant',
+      maxLength: 40,
+      description: 'YYYY-MM-DD (the wave closes at the end of that day, UTC) or an ISO 8601 instant',
     }),
   },
   { additionalProperties: false },
 );
-export const Wave = Type.Object({
-  id: Type.Integer(),
-  survey: Type.String(),
-  version: Type.Integer(),
-  name: Type.String(),
-  mode: WaveMode,
-  opensAt: Type.String(),
-  closesAt: Type.String(),
-  state: Type.Union([Type.Literal('scheduled'), Type.Literal('open'), Type.Literal('closed')]),
-  openLink: Nullable(Type.String({ description: 'Path of the anonymous link (open waves)' })),
-  createdBy: Nullable(Type.String()),
-  createdAt: Type.String(),
-}, { description: 'A wave: one questionnaire version in the field between two instants' });
+export const Wave = Type.Object(
+  {
+    id: Type.Integer(),
+    survey: Type.String(),
+    version: Type.Integer(),
+    name: Type.String(),
+    mode: WaveMode,
+    opensAt: Type.String(),
+    closesAt: Type.String(),
+    state: Type.Union([Type.Literal('scheduled'), Type.Literal('open'), Type.Literal('closed')]),
+    openLink: Nullable(Type.String({ description: 'Path of the anonymous link (open waves)' })),
+    createdBy: Nullable(Type.String()),
+    createdAt: Type.String(),
+  },
+  { description: 'A wave: one questionnaire version in the field between two instants' },
+);
 export const WaveList = Type.Object({ waves: Type.Array(Wave) }, { description: 'Waves by questionnaire and opening' });
 export const WaveListQuery = Type.Object(
   { survey: Type.Optional(Type.String({ maxLength: 100 })) },
@@ -89,13 +104,17 @@ export const WaveParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const FrameRule = Type.Object(
   {
     types: Type.Array(Type.String({ maxLength: 40 }), {
-      minItems: 1, maxItems: 10,
+      minItems: 1,
+      maxItems: 10,
       description: 'Council types: GSS prefixes (E06…E10) or names (unitary, county, upper-tier, lower-tier, council)',
     }),
     role: Type.String({ maxLength: 200, description: 'The one named role asked in each council' }),
-    at: Type.Optional(Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Councils live on this date (default the wave\'s opening date)',
-    })),
+    at: Type.Optional(
+      Type.String({
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: "Councils live on this date (default the wave's opening date)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -111,9 +130,12 @@ export const FrameBody = Type.Object(
   {
     rule: Type.Optional(FrameRule),
     members: Type.Optional(Type.Array(FrameListed, { maxItems: 5000 })),
-    csv: Type.Optional(Type.String({
-      maxLength: 1_000_000, description: 'CSV with a header: area (GSS code), role, contact (optional)',
-    })),
+    csv: Type.Optional(
+      Type.String({
+        maxLength: 1_000_000,
+        description: 'CSV with a header: area (GSS code), role, contact (optional)',
+      }),
+    ),
     role: Type.Optional(Type.String({ maxLength: 200, description: 'Role for CSV lines without one' })),
   },
   { additionalProperties: false },
@@ -125,7 +147,7 @@ export const FrameResult = Type.Object(
 const FrameMember = Type.Object({
   id: Type.Integer(),
   area: Nullable(Ref),
-  authorityType: Nullable(Type.String({ description: 'GSS prefix as at the frame\'s date' })),
+  authorityType: Nullable(Type.String({ description: "GSS prefix as at the frame's date" })),
   region: Nullable(Ref),
   role: Nullable(Type.String()),
   contact: Nullable(Type.String()),
@@ -134,7 +156,7 @@ const FrameMember = Type.Object({
 });
 export const FrameList = Type.Object(
   { wave: Wave, members: Type.Array(FrameMember) },
-  { description: 'The wave and its frame\'s members with their state' },
+  { description: "The wave and its frame's members with their state" },
 );
 export const LinksQuery = Type.Object(
   { reissue: Type.Optional(Type.Boolean({ description: 'New links for every member; the old ones stop working' })) },
@@ -150,28 +172,41 @@ const RateLine = Type.Object({
   notStarted: Nullable(Type.Integer()),
   rate: Nullable(Type.Number({ description: 'Submitted as a share of the frame, 0 to 1' })),
 });
-export const Rates = Type.Object({
-  wave: Wave,
-  at: Type.String(),
-  overall: RateLine,
-  byAuthorityType: Type.Array(RateLine),
-  byRegion: Type.Array(RateLine),
-}, { description: 'Response rates as at now: overall, by authority type and by region' });
+export const Rates = Type.Object(
+  {
+    wave: Wave,
+    at: Type.String(),
+    overall: RateLine,
+    byAuthorityType: Type.Array(RateLine),
+    byRegion: Type.Array(RateLine),
+  },
+  { description: 'Response rates as at now: overall, by authority type and by region' },
+);
 
-export const ResponsesQuery = Type.Object({
-  include: Type.Optional(Type.Union([Type.Literal('submitted'), Type.Literal('all')], {
-    description: 'submitted (default), or all: the working copies of responses not yet submitted too',
-  })),
-}, { additionalProperties: false });
-export const Responses = Type.Object({
-  wave: Wave,
-  columns: Type.Array(Type.String(), {
-    description: 'The CSV columns: wave, respondent_id, submitted_at, authority_type, region, role, then one column '
-      + 'per question (multiple choice: one per answer, 1/0; grids: one per row)',
-  }),
-  detailColumns: Type.Array(Type.String(), {
-    description: 'Further fields of each row here (not in the CSV): response_id, status, revision, area_code, '
-      + 'area_name, region_code',
-  }),
-  rows: Type.Array(Type.Record(Type.String(), Nullable(Type.Union([Type.String(), Type.Number()])))),
-}, { description: 'The raw responses, one wide row each' });
+export const ResponsesQuery = Type.Object(
+  {
+    include: Type.Optional(
+      Type.Union([Type.Literal('submitted'), Type.Literal('all')], {
+        description: 'submitted (default), or all: the working copies of responses not yet submitted too',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const Responses = Type.Object(
+  {
+    wave: Wave,
+    columns: Type.Array(Type.String(), {
+      description:
+        'The CSV columns: wave, respondent_id, submitted_at, authority_type, region, role, then one column ' +
+        'per question (multiple choice: one per answer, 1/0; grids: one per row)',
+    }),
+    detailColumns: Type.Array(Type.String(), {
+      description:
+        'Further fields of each row here (not in the CSV): response_id, status, revision, area_code, ' +
+        'area_name, region_code',
+    }),
+    rows: Type.Array(Type.Record(Type.String(), Nullable(Type.Union([Type.String(), Type.Number()])))),
+  },
+  { description: 'The raw responses, one wide row each' },
+);

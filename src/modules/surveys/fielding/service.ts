@@ -64,7 +64,8 @@ export interface Actor {
   name: string;
 }
 
-export const stateOf = (w: Pick<WaveRow, 'opens_at' | 'closes_at'>, now = new Date().toISOString()): WaveState => (now < w.opens_at ? 'scheduled' : now >= w.closes_at ? 'closed' : 'open');
+export const stateOf = (w: Pick<WaveRow, 'opens_at' | 'closes_at'>, now = new Date().toISOString()): WaveState =>
+  now < w.opens_at ? 'scheduled' : now >= w.closes_at ? 'closed' : 'open';
 
 export const toWaveDto = (w: WaveRow): WaveDto => ({
   id: w.id,
@@ -80,23 +81,44 @@ export const toWaveDto = (w: WaveRow): WaveDto => ({
   createdAt: w.created_at,
 });
 
-const summary = (r: Pick<DefinitionRow, 'code' | 'version' | 'title' | 'fingerprint' | 'loaded_by' | 'loaded_at'>, questions: number): DefinitionSummary => ({
-  code: r.code, version: r.version, title: r.title, questions, fingerprint: r.fingerprint, loadedBy: r.loaded_by, loadedAt: r.loaded_at,
+const summary = (
+  r: Pick<DefinitionRow, 'code' | 'version' | 'title' | 'fingerprint' | 'loaded_by' | 'loaded_at'>,
+  questions: number,
+): DefinitionSummary => ({
+  code: r.code,
+  version: r.version,
+  title: r.title,
+  questions,
+  fingerprint: r.fingerprint,
+  loadedBy: r.loaded_by,
+  loadedAt: r.loaded_at,
 });
 
-/** `2026-12-01` (the start of that day, or with `end`, the start of the next) or a full ISO 8601 instant, as UTC ISO text. */
+/**
+ * `2026-12-01` (the start of that day, or with `end`, the start of the next) or a full ISO 8601 instant, as UTC ISO
+ * text.
+ */
 export function parseInstant(field: string, raw: string, end = false): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
   const d = new Date(dateOnly ? `${raw}T00:00:00Z` : raw);
-  if (Number.isNaN(d.getTime()) || !(dateOnly || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw))) {
-    throw invalidParameter(field, 'is not a date (YYYY-MM-DD) or an ISO 8601 date and time with a zone (2026-12-01T09:00:00Z)', raw);
+  if (
+    Number.isNaN(d.getTime()) ||
+    !(dateOnly || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw))
+  ) {
+    throw invalidParameter(
+      field,
+      'is not a date (YYYY-MM-DD) or an ISO 8601 date and time with a zone (2026-12-01T09:00:00Z)',
+      raw,
+    );
   }
   if (dateOnly && d.toISOString().slice(0, 10) !== raw) throw invalidParameter(field, 'is not a real date', raw);
   if (dateOnly && end) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString();
 }
 
-/** One wide row's answer cells, by responseColumns: multiple choice 1/0 (empty when not answered), grid rows as codes. */
+/**
+ * One wide row's answer cells, by responseColumns: multiple choice 1/0 (empty when not answered), grid rows as codes.
+ */
 export function answerCells(def: SurveyDefinition, answers: Answers): Record<string, Cell> {
   const out: Record<string, Cell> = {};
   for (const q of def.questions) {
@@ -104,17 +126,34 @@ export function answerCells(def: SurveyDefinition, answers: Answers): Record<str
     for (const col of responseColumns(q)) {
       if (v === undefined) out[col.name] = null;
       else if (q.kind === 'multiple') out[col.name] = Array.isArray(v) ? (v.includes(col.part!) ? 1 : 0) : null;
-      else if (q.kind === 'grid') out[col.name] = typeof v === 'object' && !Array.isArray(v) ? (v[col.part!] ?? null) : null;
+      else if (q.kind === 'grid')
+        out[col.name] = typeof v === 'object' && !Array.isArray(v) ? (v[col.part!] ?? null) : null;
       else out[col.name] = typeof v === 'object' ? JSON.stringify(v) : v;
     }
   }
   return out;
 }
 
-/** The columns `sli survey tabulate` knows (wave and authority type and region as breakdowns, respondent_id for panels). */
-export const RESPONSE_META_COLUMNS = ['wave', 'respondent_id', 'submitted_at', 'authority_type', 'region', 'role'] as const;
+/**
+ * The columns `sli survey tabulate` knows (wave and authority type and region as breakdowns, respondent_id for panels).
+ */
+export const RESPONSE_META_COLUMNS = [
+  'wave',
+  'respondent_id',
+  'submitted_at',
+  'authority_type',
+  'region',
+  'role',
+] as const;
 /** More about each response, in the JSON only (the CSV stays the file tabulate reads without unknown columns). */
-export const RESPONSE_DETAIL_COLUMNS = ['response_id', 'status', 'revision', 'area_code', 'area_name', 'region_code'] as const;
+export const RESPONSE_DETAIL_COLUMNS = [
+  'response_id',
+  'status',
+  'revision',
+  'area_code',
+  'area_name',
+  'region_code',
+] as const;
 
 /** `log` gets one info line per definition version stored and per wave created (never answers, tokens or contacts). */
 export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
@@ -128,21 +167,43 @@ export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
   return {
     waveRow,
 
-    /** Loads a SurveyJS definition as a new version of its code (higher than every earlier one); the same version again with the same content changes nothing. */
+    /**
+     * Loads a SurveyJS definition as a new version of its code (higher than every earlier one); the same version again
+     * with the same content changes nothing.
+     */
     async loadDefinition(json: unknown, by: Actor): Promise<{ created: boolean; definition: DefinitionSummary }> {
       const def = definitionFromJson(json);
       const source = JSON.stringify(json);
       const fingerprint = createHash('sha256').update(source).digest('hex');
       const existing = await repo.definition(k, def.code, def.version);
       if (existing) {
-        if (existing.fingerprint === fingerprint) return { created: false, definition: summary(existing, def.questions.length) };
-        throw new AppError(409, 'version-exists', `Version ${def.version} of "${def.code}" is already loaded with different content; versions never change. Give this one a higher version.`, [{ field: 'version', message: 'already loaded', value: String(def.version) }]);
+        if (existing.fingerprint === fingerprint)
+          return { created: false, definition: summary(existing, def.questions.length) };
+        throw new AppError(
+          409,
+          'version-exists',
+          `Version ${def.version} of "${def.code}" is already loaded with different content; versions never change. Give this one a higher version.`,
+          [{ field: 'version', message: 'already loaded', value: String(def.version) }],
+        );
       }
       const max = await repo.maxVersion(k, def.code);
       if (max !== null && def.version <= max) {
-        throw new AppError(409, 'version-not-higher', `A new version of "${def.code}" must be higher than ${max}, the highest loaded.`, [{ field: 'version', message: `must be higher than ${max}`, value: String(def.version) }]);
+        throw new AppError(
+          409,
+          'version-not-higher',
+          `A new version of "${def.code}" must be higher than ${max}, the highest loaded.`,
+          [{ field: 'version', message: `must be higher than ${max}`, value: String(def.version) }],
+        );
       }
-      const row = { code: def.code, version: def.version, title: def.title, source, fingerprint, loaded_by: by.name, loaded_at: new Date().toISOString() };
+      const row = {
+        code: def.code,
+        version: def.version,
+        title: def.title,
+        source,
+        fingerprint,
+        loaded_by: by.name,
+        loaded_at: new Date().toISOString(),
+      };
       await repo.insertDefinition(k, row);
       const context = { survey: def.code, version: def.version, questions: def.questions.length };
       log.info(context, 'survey definition version stored');
@@ -166,16 +227,40 @@ export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
       const errors: FieldError[] = [];
       const name = input.name.trim();
       if (!name) errors.push({ field: 'name', message: 'give the wave a name, e.g. "Autumn 2026"' });
-      if (input.mode !== 'frame' && input.mode !== 'open') errors.push({ field: 'mode', message: 'is frame (personal links) or open (an anonymous link)', value: String(input.mode) });
+      if (input.mode !== 'frame' && input.mode !== 'open')
+        errors.push({
+          field: 'mode',
+          message: 'is frame (personal links) or open (an anonymous link)',
+          value: String(input.mode),
+        });
       const opensAt = parseInstant('opensAt', input.opensAt);
       const closesAt = parseInstant('closesAt', input.closesAt, true);
-      if (closesAt <= opensAt) errors.push({ field: 'closesAt', message: 'must be after the opening date', value: input.closesAt });
-      if (errors.length > 0) throw badRequest(`The wave has ${errors.length} problem${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+      if (closesAt <= opensAt)
+        errors.push({ field: 'closesAt', message: 'must be after the opening date', value: input.closesAt });
+      if (errors.length > 0)
+        throw badRequest(
+          `The wave has ${errors.length} problem${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+          errors,
+        );
       const d = await repo.definition(k, input.survey, input.version);
-      if (!d) throw new AppError(400, 'unknown-definition', `No version ${input.version} of survey "${input.survey}" is loaded; load the definition first.`, [{ field: 'version', message: 'not loaded', value: String(input.version) }]);
+      if (!d)
+        throw new AppError(
+          400,
+          'unknown-definition',
+          `No version ${input.version} of survey "${input.survey}" is loaded; load the definition first.`,
+          [{ field: 'version', message: 'not loaded', value: String(input.version) }],
+        );
       const id = await repo.insertWave(k, {
-        definition_id: d.id, survey_code: d.code, version: d.version, name, mode: input.mode, key: randomBytes(12).toString('base64url'),
-        opens_at: opensAt, closes_at: closesAt, created_by: by.name, created_at: new Date().toISOString(),
+        definition_id: d.id,
+        survey_code: d.code,
+        version: d.version,
+        name,
+        mode: input.mode,
+        key: randomBytes(12).toString('base64url'),
+        opens_at: opensAt,
+        closes_at: closesAt,
+        created_by: by.name,
+        created_at: new Date().toISOString(),
       });
       const wave = toWaveDto(await waveRow(id));
       // A wave's state follows from its dates (stateOf), set here and never changed: its dates are what is logged.
@@ -195,7 +280,10 @@ export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
       return responseRates(wave, await repo.rates(k, id), new Date().toISOString());
     },
 
-    /** The raw responses, one wide row each (analysts only): submitted answers, or with `all` the working copies of those not yet submitted too. */
+    /**
+     * The raw responses, one wide row each (analysts only): submitted answers, or with `all` the working copies of
+     * those not yet submitted too.
+     */
     async responses(id: number, include: 'submitted' | 'all'): Promise<ResponsesTable> {
       const w = await waveRow(id);
       const def = await cache.definition(w.definition_id);
@@ -210,14 +298,20 @@ export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
           const answers = JSON.parse(submitted ? r.submitted_answers! : r.answers) as Answers;
           return {
             wave: w.name,
-            // Stable across waves for a frame member (council and role), so panels can be matched; anonymous respondents by response.
+            // Stable across waves for a frame member (council and role), so panels can be matched; anonymous
+            // respondents by response.
             respondent_id: r.area_code ? `${r.area_code}/${r.role ?? ''}` : `anonymous-${r.id}`,
             submitted_at: r.submitted_at,
             authority_type: r.authority_type ? typeInfo(r.authority_type).name : null,
             region: r.region_name,
             role: r.role,
             ...answerCells(def, answers),
-            response_id: r.id, status: r.status, revision: submitted ? r.submitted_revision : r.revision, area_code: r.area_code, area_name: r.area_name, region_code: r.region_code,
+            response_id: r.id,
+            status: r.status,
+            revision: submitted ? r.submitted_revision : r.revision,
+            area_code: r.area_code,
+            area_name: r.area_name,
+            region_code: r.region_code,
           };
         }),
       };

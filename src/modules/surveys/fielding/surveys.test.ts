@@ -20,10 +20,17 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
     await seedAreas(db);
     const accounts = servicesFor(db).accounts;
     for (const role of ['analyst', 'admin', 'council'] as const) {
-      await accounts.addUser({ email: `${role}@surveys.example`, name: `Test ${role}`, role, password: 'correct horse battery staple', ...(role === 'council' ? { council: 'E08000009' } : {}) });
+      await accounts.addUser({
+        email: `${role}@surveys.example`,
+        name: `Test ${role}`,
+        role,
+        password: 'correct horse battery staple',
+        ...(role === 'council' ? { council: 'E08000009' } : {}),
+      });
     }
     app = await createTestApp(db);
-    for (const role of ['analyst', 'admin', 'council'] as const) as[role] = await signIn(app, `${role}@surveys.example`, 'correct horse battery staple');
+    for (const role of ['analyst', 'admin', 'council'] as const)
+      as[role] = await signIn(app, `${role}@surveys.example`, 'correct horse battery staple');
   });
   afterAll(async () => {
     await app.close();
@@ -33,41 +40,100 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
   it('POST /api/v1/surveys/definitions loads a version once; the same again changes nothing; a changed or lower version is refused', async () => {
     const r = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', PERCEPTION_V1);
     expect(r.statusCode, r.body).toBe(201);
-    expect(r.json().definition).toMatchObject({ code: 'council-perception', version: 1, questions: 5, loadedBy: 'Test analyst' });
-    expect((await apiPost(app, as.analyst, '/api/v1/surveys/definitions', PERCEPTION_V1)).json()).toMatchObject({ created: false });
-    const changed = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', { ...PERCEPTION_V1, title: 'Changed' });
+    expect(r.json().definition).toMatchObject({
+      code: 'council-perception',
+      version: 1,
+      questions: 5,
+      loadedBy: 'Test analyst',
+    });
+    expect((await apiPost(app, as.analyst, '/api/v1/surveys/definitions', PERCEPTION_V1)).json()).toMatchObject({
+      created: false,
+    });
+    const changed = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', {
+      ...PERCEPTION_V1,
+      title: 'Changed',
+    });
     expect(changed.statusCode).toBe(409);
     expect(changed.json().code).toBe('version-exists');
-    expect((await apiPost(app, as.analyst, '/api/v1/surveys/definitions', { ...PERCEPTION_V1, version: 2 })).statusCode).toBe(201);
-    const lower = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', { ...PERCEPTION_V1, version: 1, title: 'Lower' });
+    expect(
+      (await apiPost(app, as.analyst, '/api/v1/surveys/definitions', { ...PERCEPTION_V1, version: 2 })).statusCode,
+    ).toBe(201);
+    const lower = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', {
+      ...PERCEPTION_V1,
+      version: 1,
+      title: 'Lower',
+    });
     expect(lower.statusCode).toBe(409);
-    const bad = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', { code: 'bad', version: 1, pages: [{ elements: [{ type: 'radiogroup', name: 'Q1', title: 'x' }] }] });
+    const bad = await apiPost(app, as.analyst, '/api/v1/surveys/definitions', {
+      code: 'bad',
+      version: 1,
+      pages: [{ elements: [{ type: 'radiogroup', name: 'Q1', title: 'x' }] }],
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toContain('$.pages[0].elements[0]');
     const list = await app.inject({ url: '/api/v1/surveys/definitions', headers: { cookie: as.analyst.cookie } });
     expect(list.json().definitions.map((d: { version: number }) => d.version)).toEqual([1, 2]);
-    const one = await app.inject({ url: '/api/v1/surveys/definitions/council-perception/versions/1', headers: { cookie: as.analyst.cookie } });
+    const one = await app.inject({
+      url: '/api/v1/surveys/definitions/council-perception/versions/1',
+      headers: { cookie: as.analyst.cookie },
+    });
     expect(one.json().definition.questions[3]).toMatchObject({ code: 'Q4', kind: 'grid' });
   });
 
   it('POST /api/v1/surveys/waves opens a wave on one version, checks dates, and refuses an unknown version', async () => {
-    const r = await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name: 'Autumn', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) });
+    const r = await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+      survey: 'council-perception',
+      version: 1,
+      name: 'Autumn',
+      mode: 'frame',
+      opensAt: isoIn(-1),
+      closesAt: isoIn(30),
+    });
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json()).toMatchObject({ survey: 'council-perception', version: 1, state: 'open', openLink: null });
     waveId = r.json().id;
-    const dates = await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name: 'Backwards', mode: 'frame', opensAt: '2026-12-10', closesAt: '2026-12-01' });
+    const dates = await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+      survey: 'council-perception',
+      version: 1,
+      name: 'Backwards',
+      mode: 'frame',
+      opensAt: '2026-12-10',
+      closesAt: '2026-12-01',
+    });
     expect(dates.statusCode).toBe(400);
     expect(dates.json().errors[0].field).toBe('closesAt');
-    const oneDay = await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name: 'One day', mode: 'open', opensAt: '2026-12-10', closesAt: '2026-12-10' });
+    const oneDay = await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+      survey: 'council-perception',
+      version: 1,
+      name: 'One day',
+      mode: 'open',
+      opensAt: '2026-12-10',
+      closesAt: '2026-12-10',
+    });
     expect(oneDay.json()).toMatchObject({ opensAt: '2026-12-10T00:00:00.000Z', closesAt: '2026-12-11T00:00:00.000Z' });
     expect(oneDay.json().openLink).toMatch(/^\/s\/[\w-]{16}$/);
-    expect((await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 9, name: 'X', mode: 'frame', opensAt: '2026-12-10', closesAt: '2026-12-11' })).statusCode).toBe(400);
+    expect(
+      (
+        await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+          survey: 'council-perception',
+          version: 9,
+          name: 'X',
+          mode: 'frame',
+          opensAt: '2026-12-10',
+          closesAt: '2026-12-11',
+        })
+      ).statusCode,
+    ).toBe(400);
   });
 
   it('POST /api/v1/surveys/waves/:id/frame builds a frame from a rule with type and region from the areas module', async () => {
-    const r = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, { rule: { types: ['county'], role: "Director of Children's Services" } });
+    const r = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, {
+      rule: { types: ['county'], role: "Director of Children's Services" },
+    });
     expect(r.statusCode, r.body).toBe(201);
-    const frame = (await app.inject({ url: `/api/v1/surveys/waves/${waveId}/frame`, headers: { cookie: as.analyst.cookie } })).json();
+    const frame = (
+      await app.inject({ url: `/api/v1/surveys/waves/${waveId}/frame`, headers: { cookie: as.analyst.cookie } })
+    ).json();
     expect(frame.members.length).toBe(r.json().added);
     expect(frame.members.length).toBeGreaterThan(15);
     for (const m of frame.members) {
@@ -75,19 +141,24 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
       expect(m.region?.code).toMatch(/^E12/);
       expect(m).not.toHaveProperty('token');
     }
-    const again = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, { rule: { types: ['county'], role: "Director of Children's Services" } });
+    const again = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, {
+      rule: { types: ['county'], role: "Director of Children's Services" },
+    });
     expect(again.statusCode).toBe(400);
     expect(again.json().detail).toContain('already in the frame');
   });
 
   it('a CSV frame names each bad line: an unknown code, and a retired code with its successor; nothing is added', async () => {
-    const csv = 'area,role,contact\nE08000009,Chief Executive,Sara Todd\nE99999999,Chief Executive,\nE07000150,Chief Executive,\n';
+    const csv =
+      'area,role,contact\nE08000009,Chief Executive,Sara Todd\nE99999999,Chief Executive,\nE07000150,Chief Executive,\n';
     const r = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, { csv });
     expect(r.statusCode).toBe(400);
     const errors = r.json().errors as { field: string; message: string }[];
     expect(errors.map((e) => e.field)).toEqual(['csv:3', 'csv:4']);
     expect(errors[1]!.message).toContain('E06000061');
-    const ok = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, { csv: 'area,role,contact\nE08000009,Chief Executive,Sara Todd\n' });
+    const ok = await apiPost(app, as.analyst, `/api/v1/surveys/waves/${waveId}/frame`, {
+      csv: 'area,role,contact\nE08000009,Chief Executive,Sara Todd\n',
+    });
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
@@ -97,11 +168,17 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
     expect(r.headers['content-type']).toContain('text/csv');
     expect(r.headers['cache-control']).toBe('private, no-store');
     const links = linksOf(r.body);
-    const members = (await app.inject({ url: `/api/v1/surveys/waves/${waveId}/frame`, headers: { cookie: as.analyst.cookie } })).json().members;
+    const members = (
+      await app.inject({ url: `/api/v1/surveys/waves/${waveId}/frame`, headers: { cookie: as.analyst.cookie } })
+    ).json().members;
     expect(links).toHaveLength(members.length);
     for (const l of links) expect(Buffer.from(l.token, 'base64url')).toHaveLength(32);
     expect(new Set(links.map((l) => l.token)).size).toBe(links.length);
-    const stored = await db.kysely.selectFrom('survey_respondents').select(['token_hash']).where('wave_id', '=', waveId).execute();
+    const stored = await db.kysely
+      .selectFrom('survey_respondents')
+      .select(['token_hash'])
+      .where('wave_id', '=', waveId)
+      .execute();
     const dump = JSON.stringify(stored);
     for (const l of links.slice(0, 5)) expect(dump).not.toContain(l.token);
     for (const s of stored) expect(s.token_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -110,11 +187,24 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
   });
 
   it('GET response rates by authority type, by region and overall, live from the tables (JSON and CSV)', async () => {
-    const w = (await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name: 'Rates', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) })).json();
-    // Trafford and Manchester (metropolitan, North West), Hartlepool (unitary, North East), Hampshire (county, South East).
-    await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/frame`, { members: ['E08000009', 'E08000003', 'E06000001', 'E10000014'].map((area) => ({ area, role: 'Chief Executive' })) });
+    const w = (
+      await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+        survey: 'council-perception',
+        version: 1,
+        name: 'Rates',
+        mode: 'frame',
+        opensAt: isoIn(-1),
+        closesAt: isoIn(30),
+      })
+    ).json();
+    // Trafford and Manchester (metropolitan, North West), Hartlepool (unitary, North East), Hampshire (county, South
+    // East).
+    await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/frame`, {
+      members: ['E08000009', 'E08000003', 'E06000001', 'E10000014'].map((area) => ({ area, role: 'Chief Executive' })),
+    });
     const links = linksOf((await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/links`, {})).body);
-    const answer = async (path: string, page: string, fields: Record<string, string | string[]>, revision: number) => formPost(app, `${path}/q/${page}`, { ...fields, revision });
+    const answer = async (path: string, page: string, fields: Record<string, string | string[]>, revision: number) =>
+      formPost(app, `${path}/q/${page}`, { ...fields, revision });
     const trafford = links.find((l) => l.area === 'E08000009')!;
     await answer(trafford.path, 'Q1', { answer: '1' }, 0);
     await answer(trafford.path, 'Q2', { answer: 'none' }, 1);
@@ -123,26 +213,62 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
     expect((await formPost(app, `${trafford.path}/check`, { revision: 4 })).statusCode).toBe(303);
     await answer(links.find((l) => l.area === 'E06000001')!.path, 'Q1', { answer: '2' }, 0);
 
-    const r = (await app.inject({ url: `/api/v1/surveys/waves/${w.id}/response-rates.json`, headers: { cookie: as.analyst.cookie } })).json();
+    const r = (
+      await app.inject({
+        url: `/api/v1/surveys/waves/${w.id}/response-rates.json`,
+        headers: { cookie: as.analyst.cookie },
+      })
+    ).json();
     expect(r.overall).toMatchObject({ frame: 4, submitted: 1, inProgress: 1, notStarted: 2, rate: 0.25 });
-    expect(r.byAuthorityType.find((l: { code: string }) => l.code === 'E08')).toMatchObject({ label: 'Metropolitan district', frame: 2, submitted: 1, rate: 0.5 });
-    expect(r.byAuthorityType.find((l: { code: string }) => l.code === 'E06')).toMatchObject({ frame: 1, submitted: 0, inProgress: 1, rate: 0 });
-    expect(r.byRegion.find((l: { label: string }) => l.label === 'North West')).toMatchObject({ frame: 2, submitted: 1 });
-    const csv = await app.inject({ url: `/api/v1/surveys/waves/${w.id}/response-rates.csv`, headers: { cookie: as.admin.cookie } });
+    expect(r.byAuthorityType.find((l: { code: string }) => l.code === 'E08')).toMatchObject({
+      label: 'Metropolitan district',
+      frame: 2,
+      submitted: 1,
+      rate: 0.5,
+    });
+    expect(r.byAuthorityType.find((l: { code: string }) => l.code === 'E06')).toMatchObject({
+      frame: 1,
+      submitted: 0,
+      inProgress: 1,
+      rate: 0,
+    });
+    expect(r.byRegion.find((l: { label: string }) => l.label === 'North West')).toMatchObject({
+      frame: 2,
+      submitted: 1,
+    });
+    const csv = await app.inject({
+      url: `/api/v1/surveys/waves/${w.id}/response-rates.csv`,
+      headers: { cookie: as.admin.cookie },
+    });
     expect(csv.body.split('\n')[0]).toBe('breakdown,code,label,frame,submitted,in_progress,not_started,rate_percent');
     expect(csv.body).toContain('overall,all,All councils in the frame,4,1,1,2,25');
 
-    const responses = await app.inject({ url: `/api/v1/surveys/waves/${w.id}/responses.csv`, headers: { cookie: as.analyst.cookie } });
+    const responses = await app.inject({
+      url: `/api/v1/surveys/waves/${w.id}/responses.csv`,
+      headers: { cookie: as.analyst.cookie },
+    });
     const [header, row] = responses.body.trim().split('\n');
-    expect(header).toBe('wave,respondent_id,submitted_at,authority_type,region,role,Q1,Q2_peer,Q2_mentor,Q2_none,Q3,Q4_a,Q4_b,Q5');
-    expect(row).toMatch(/^Rates,E08000009\/Chief Executive,20\d\d-[\d:T.-]+Z,Metropolitan district,North West,Chief Executive,1,0,0,1,,1,2,$/);
+    expect(header).toBe(
+      'wave,respondent_id,submitted_at,authority_type,region,role,Q1,Q2_peer,Q2_mentor,Q2_none,Q3,Q4_a,Q4_b,Q5',
+    );
+    expect(row).toMatch(
+      /^Rates,E08000009\/Chief Executive,20\d\d-[\d:T.-]+Z,Metropolitan district,North West,Chief Executive,1,0,0,1,,1,2,$/,
+    );
     // The lead's reader takes the file without unknown columns.
     const def = definitionFromJson(PERCEPTION_V1);
     const lines = responses.body.trim().split('\n');
-    const data = loadResponses(def, lines[0]!.split(','), lines.slice(1).map((l, i) => ({ line: i + 2, cells: l.split(',') })), { source: 'responses.csv' });
+    const data = loadResponses(
+      def,
+      lines[0]!.split(','),
+      lines.slice(1).map((l, i) => ({ line: i + 2, cells: l.split(',') })),
+      { source: 'responses.csv' },
+    );
     expect(data.n).toBe(1);
     expect(data.problems).toEqual([]);
-    const page = await app.inject({ url: `/surveys/council-perception/waves/${w.id}`, headers: { cookie: as.analyst.cookie } });
+    const page = await app.inject({
+      url: `/surveys/council-perception/waves/${w.id}`,
+      headers: { cookie: as.analyst.cookie },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Metropolitan district');
     expect(page.body).toContain('25%');
@@ -151,7 +277,12 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
   describe('who may do what', () => {
     const routes: { method: 'GET' | 'POST'; url: () => string; analyst: number; admin: number; body?: object }[] = [
       { method: 'GET', url: () => '/api/v1/surveys/definitions', analyst: 200, admin: 200 },
-      { method: 'GET', url: () => '/api/v1/surveys/definitions/council-perception/versions/1', analyst: 200, admin: 200 },
+      {
+        method: 'GET',
+        url: () => '/api/v1/surveys/definitions/council-perception/versions/1',
+        analyst: 200,
+        admin: 200,
+      },
       { method: 'GET', url: () => '/api/v1/surveys/waves', analyst: 200, admin: 200 },
       { method: 'GET', url: () => `/api/v1/surveys/waves/${waveId}`, analyst: 200, admin: 200 },
       { method: 'GET', url: () => `/api/v1/surveys/waves/${waveId}/frame`, analyst: 200, admin: 200 },
@@ -161,13 +292,35 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
       { method: 'GET', url: () => `/api/v1/surveys/waves/${waveId}/responses.json`, analyst: 200, admin: 403 },
       { method: 'GET', url: () => `/api/v1/surveys/waves/${waveId}/responses.csv`, analyst: 200, admin: 403 },
       { method: 'POST', url: () => '/api/v1/surveys/definitions', analyst: 200, admin: 200, body: PERCEPTION_V1 },
-      { method: 'POST', url: () => '/api/v1/surveys/waves', analyst: 201, admin: 201, body: { survey: 'council-perception', version: 1, name: 'Access', mode: 'open', opensAt: '2026-12-01', closesAt: '2026-12-31' } },
-      { method: 'POST', url: () => `/api/v1/surveys/waves/${waveId}/frame`, analyst: 400, admin: 400, body: { members: [] , csv: '' } },
+      {
+        method: 'POST',
+        url: () => '/api/v1/surveys/waves',
+        analyst: 201,
+        admin: 201,
+        body: {
+          survey: 'council-perception',
+          version: 1,
+          name: 'Access',
+          mode: 'open',
+          opensAt: '2026-12-01',
+          closesAt: '2026-12-31',
+        },
+      },
+      {
+        method: 'POST',
+        url: () => `/api/v1/surveys/waves/${waveId}/frame`,
+        analyst: 400,
+        admin: 400,
+        body: { members: [], csv: '' },
+      },
       { method: 'POST', url: () => `/api/v1/surveys/waves/${waveId}/links`, analyst: 200, admin: 200, body: {} },
     ];
     for (const r of routes) {
       it(`${r.method} ${r.url().replace(/\d+/, ':id')}: visitor 401, council user 403, analyst ${r.analyst}, admin ${r.admin}`, async () => {
-        const call = (who: Signed | null) => (r.method === 'GET' ? app.inject({ url: r.url(), headers: who ? { cookie: who.cookie } : {} }) : apiPost(app, who, r.url(), r.body ?? {}));
+        const call = (who: Signed | null) =>
+          r.method === 'GET'
+            ? app.inject({ url: r.url(), headers: who ? { cookie: who.cookie } : {} })
+            : apiPost(app, who, r.url(), r.body ?? {});
         expect((await call(null)).statusCode).toBe(401);
         expect((await call(as.council)).statusCode).toBe(403);
         expect((await call(as.analyst)).statusCode).toBe(r.analyst);
@@ -175,14 +328,42 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
       });
     }
     it('a POST without the CSRF header is refused and writes nothing', async () => {
-      const r = await app.inject({ method: 'POST', url: '/api/v1/surveys/waves', headers: { cookie: as.analyst.cookie }, payload: { survey: 'council-perception', version: 1, name: 'No CSRF', mode: 'open', opensAt: '2026-12-01', closesAt: '2026-12-31' } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/v1/surveys/waves',
+        headers: { cookie: as.analyst.cookie },
+        payload: {
+          survey: 'council-perception',
+          version: 1,
+          name: 'No CSRF',
+          mode: 'open',
+          opensAt: '2026-12-01',
+          closesAt: '2026-12-31',
+        },
+      });
       expect(r.statusCode).toBe(403);
-      expect((await db.kysely.selectFrom('survey_waves').select('id').where('name', '=', 'No CSRF').execute()).length).toBe(0);
+      expect(
+        (await db.kysely.selectFrom('survey_waves').select('id').where('name', '=', 'No CSRF').execute()).length,
+      ).toBe(0);
     });
-    it('POST /surveys/:code/waves/:id/links (the wave page\'s button) needs the form\'s CSRF token and gives the CSV', async () => {
-      const w = (await apiPost(app, as.analyst, '/api/v1/surveys/waves', { survey: 'council-perception', version: 1, name: 'Page links', mode: 'frame', opensAt: isoIn(-1), closesAt: isoIn(30) })).json();
-      await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/frame`, { members: [{ area: 'E08000003', role: 'Leader' }] });
-      const page = await app.inject({ url: `/surveys/council-perception/waves/${w.id}`, headers: { cookie: as.analyst.cookie } });
+    it("POST /surveys/:code/waves/:id/links (the wave page's button) needs the form's CSRF token and gives the CSV", async () => {
+      const w = (
+        await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+          survey: 'council-perception',
+          version: 1,
+          name: 'Page links',
+          mode: 'frame',
+          opensAt: isoIn(-1),
+          closesAt: isoIn(30),
+        })
+      ).json();
+      await apiPost(app, as.analyst, `/api/v1/surveys/waves/${w.id}/frame`, {
+        members: [{ area: 'E08000003', role: 'Leader' }],
+      });
+      const page = await app.inject({
+        url: `/surveys/council-perception/waves/${w.id}`,
+        headers: { cookie: as.analyst.cookie },
+      });
       expect(page.body).toContain('Issue 1 link (download CSV)');
       const url = `/surveys/council-perception/waves/${w.id}/links`;
       expect((await formPost(app, url, {}, as.analyst.cookie)).statusCode).toBe(403);
@@ -199,8 +380,18 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
       expect(page.body).toContain('Autumn');
       expect((await app.inject({ url: '/surveys', headers: { cookie: as.admin.cookie } })).statusCode).toBe(200);
       expect((await app.inject({ url: `/surveys/council-perception/waves/${waveId}` })).statusCode).toBe(303);
-      expect((await app.inject({ url: `/surveys/council-perception/waves/${waveId}`, headers: { cookie: as.council.cookie } })).statusCode).toBe(403);
-      expect((await app.inject({ url: `/surveys/other/waves/${waveId}`, headers: { cookie: as.analyst.cookie } })).statusCode).toBe(404);
+      expect(
+        (
+          await app.inject({
+            url: `/surveys/council-perception/waves/${waveId}`,
+            headers: { cookie: as.council.cookie },
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect(
+        (await app.inject({ url: `/surveys/other/waves/${waveId}`, headers: { cookie: as.analyst.cookie } }))
+          .statusCode,
+      ).toBe(404);
     });
   });
 });

@@ -13,7 +13,9 @@ const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 export interface ColumnSet {
   columns: TableColumn[];
-  /** For each respondent, the index of their breakdown column (-1 none: only in the total; -2 left out: zero weight). */
+  /**
+   * For each respondent, the index of their breakdown column (-1 none: only in the total; -2 left out: zero weight).
+   */
   groupOf: Int16Array;
 }
 
@@ -33,10 +35,15 @@ export function columnsFor(data: ResponseData, by: string | null, order: readonl
       g.push(i);
     }
   }
-  const cols: TableColumn[] = [{ key: 'total', label: by ? 'All respondents' : 'Total', kind: 'total', members: Int32Array.from(all) }];
+  const cols: TableColumn[] = [
+    { key: 'total', label: by ? 'All respondents' : 'Total', kind: 'total', members: Int32Array.from(all) },
+  ];
   const groupOf = new Int16Array(data.n).fill(-1);
   for (let i = 0; i < data.n; i++) if (!keep(i)) groupOf[i] = -2;
-  const rank = (v: string) => { const i = order.indexOf(v); return i < 0 ? order.length : i; };
+  const rank = (v: string) => {
+    const i = order.indexOf(v);
+    return i < 0 ? order.length : i;
+  };
   for (const key of [...groups.keys()].sort((a, b) => rank(a) - rank(b) || natural.compare(a, b))) {
     const members = Int32Array.from(groups.get(key)!);
     for (const i of members) groupOf[i] = cols.length;
@@ -53,7 +60,10 @@ export function matchedPairs(a: TableColumn, b: TableColumn, ids: string[]): Int
   const byId = new Map<string, number>();
   for (const i of a.members) if (ids[i]) byId.set(ids[i]!, i);
   const out: number[] = [];
-  for (const j of b.members) { const i = ids[j] ? byId.get(ids[j]!) : undefined; if (i !== undefined) out.push(i, j); }
+  for (const j of b.members) {
+    const i = ids[j] ? byId.get(ids[j]!) : undefined;
+    if (i !== undefined) out.push(i, j);
+  }
   return Int32Array.from(out);
 }
 
@@ -65,9 +75,18 @@ export function pairsFor(columns: TableColumn[], waves: boolean): Array<[number,
   const groups = columns.flatMap((c, k) => (c.kind === 'group' ? [k] : []));
   const out: Array<[number, number]> = [];
   const seen = new Set<string>();
-  const add = (a: number, b: number) => { const key = `${a}-${b}`; if (!seen.has(key)) { seen.add(key); out.push([a, b]); } };
+  const add = (a: number, b: number) => {
+    const key = `${a}-${b}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push([a, b]);
+    }
+  };
   if (waves) {
-    for (let j = 1; j < groups.length; j++) { add(groups[0]!, groups[j]!); add(groups[j - 1]!, groups[j]!); }
+    for (let j = 1; j < groups.length; j++) {
+      add(groups[0]!, groups[j]!);
+      add(groups[j - 1]!, groups[j]!);
+    }
   } else {
     for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) add(groups[a]!, groups[b]!);
   }

@@ -1,5 +1,6 @@
 /**
- * A whole CSV file as a header and rows with line numbers, read by the import engine's reader (UTF-8 checks, the line of
+ * A whole CSV file as a header and rows with line numbers, read by the import engine's reader (UTF-8 checks, the line
+ * of
  * a malformed row), with its refusals turned into the one error shape (400 `invalid-file`, naming file and line).
  */
 import path from 'node:path';
@@ -20,7 +21,14 @@ export async function readCsvRows(file: string): Promise<CsvRows> {
   let header: string[] = [];
   const rows: CsvRows['rows'] = [];
   try {
-    for await (const r of readCsv(file, { required: [], adapter: 'CSV', onHeader: (h) => { header = h; } })) rows.push({ line: r.at.line, cells: r.cells });
+    for await (const r of readCsv(file, {
+      required: [],
+      adapter: 'CSV',
+      onHeader: (h) => {
+        header = h;
+      },
+    }))
+      rows.push({ line: r.at.line, cells: r.cells });
   } catch (e) {
     if (e instanceof ImportFileError) throw fileError(e.at.file, e.at.line, e.message);
     throw e;

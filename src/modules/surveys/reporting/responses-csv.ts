@@ -3,7 +3,11 @@ import type { SurveyDefinition } from '../definition/index.ts';
 import { readCsvRows } from './csv-rows.ts';
 import { loadResponses, type ReadOptions, type ResponseData } from './responses.ts';
 
-export async function readResponsesCsv(def: SurveyDefinition, file: string, opts: Omit<ReadOptions, 'source'>): Promise<ResponseData> {
+export async function readResponsesCsv(
+  def: SurveyDefinition,
+  file: string,
+  opts: Omit<ReadOptions, 'source'>,
+): Promise<ResponseData> {
   const { name, header, rows } = await readCsvRows(file);
   return loadResponses(def, header, rows, { ...opts, source: name });
 }

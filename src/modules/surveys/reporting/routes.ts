@@ -11,7 +11,14 @@ import { csvFile, PROBLEMS, XLSX, xlsxFile } from '../fielding/schemas.ts';
 import { tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS } from './output.ts';
 import { fileName, seriesOf, tablesQuery, textsWithThemes, themesOf, waveIds } from './query.ts';
 import {
-  SeriesQuery, SeriesResult, TablesQuery, TextsQuery, TextsResult, ThemeBody, ThemesResult, WaveTablesResult,
+  SeriesQuery,
+  SeriesResult,
+  TablesQuery,
+  TextsQuery,
+  TextsResult,
+  ThemeBody,
+  ThemesResult,
+  WaveTablesResult,
 } from './schemas.ts';
 import type { Themes } from './themes.ts';
 import type { WaveTablesService } from './wave-tables.ts';
@@ -21,75 +28,113 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
   const texts = (q: Static<typeof TextsQuery>) => textsWithThemes(tables, themes, q);
   const series = (q: Static<typeof SeriesQuery>) => seriesOf(tables, q);
 
-  app.get('/api/v1/surveys/tables.json', {
-    schema: {
-      tags,
-      summary: 'Report tables for one wave or several (a series): bases, nets, percentages and significant differences '
-        + '(analysts and administrators); format in docs/surveys.md',
-      querystring: TablesQuery, response: { 200: WaveTablesResult, ...PROBLEMS },
+  app.get(
+    '/api/v1/surveys/tables.json',
+    {
+      schema: {
+        tags,
+        summary:
+          'Report tables for one wave or several (a series): bases, nets, percentages and significant differences ' +
+          '(analysts and administrators); format in docs/surveys.md',
+        querystring: TablesQuery,
+        response: { 200: WaveTablesResult, ...PROBLEMS },
+      },
     },
-  }, async (req, reply) => {
-    requireRole(req, ANALYSTS);
-    privately(reply);
-    const r = await tables.tables(tablesQuery(req.query));
-    return { waves: r.waves, ...r.tabulation };
-  });
-  app.get('/api/v1/surveys/tables.csv', {
-    schema: {
-      tags, summary: 'The same as CSV, one row per table row and column', querystring: TablesQuery,
-      produces: ['text/csv'], response: { 200: csvFile('Tidy: one row per table row and column'), ...PROBLEMS },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      privately(reply);
+      const r = await tables.tables(tablesQuery(req.query));
+      return { waves: r.waves, ...r.tabulation };
     },
-  }, async (req, reply) => {
-    requireRole(req, ANALYSTS);
-    const r = await tables.tables(tablesQuery(req.query));
-    const file = fileName(r.tabulation, waveIds(req.query.waves), 'csv');
-    privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`);
-    return stringify([[...TABLES_CSV_COLUMNS], ...tablesCsvRows(r.tabulation)]);
-  });
-  app.get('/api/v1/surveys/tables.xlsx', {
-    schema: {
-      tags, summary: 'The same as a spreadsheet: cover, contents, notes, one table per sheet', querystring: TablesQuery,
-      produces: [XLSX], response: { 200: xlsxFile('Cover, contents, notes and one table per sheet'), ...PROBLEMS },
+  );
+  app.get(
+    '/api/v1/surveys/tables.csv',
+    {
+      schema: {
+        tags,
+        summary: 'The same as CSV, one row per table row and column',
+        querystring: TablesQuery,
+        produces: ['text/csv'],
+        response: { 200: csvFile('Tidy: one row per table row and column'), ...PROBLEMS },
+      },
     },
-  }, async (req, reply) => {
-    requireRole(req, ANALYSTS);
-    const r = await tables.tables(tablesQuery(req.query));
-    const file = fileName(r.tabulation, waveIds(req.query.waves), 'xlsx');
-    privately(reply).type(XLSX).header('content-disposition', `attachment; filename="${file}"`);
-    return tablesXlsx(r.tabulation);
-  });
-  app.get('/api/v1/surveys/series.json', {
-    schema: {
-      tags, summary: 'One measure across waves with tests against the first and the previous wave',
-      querystring: SeriesQuery, response: { 200: SeriesResult, ...PROBLEMS },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      const r = await tables.tables(tablesQuery(req.query));
+      const file = fileName(r.tabulation, waveIds(req.query.waves), 'csv');
+      privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`);
+      return stringify([[...TABLES_CSV_COLUMNS], ...tablesCsvRows(r.tabulation)]);
     },
-  }, async (req, reply) => {
-    requireRole(req, ANALYSTS);
-    privately(reply);
-    return series(req.query);
-  });
+  );
+  app.get(
+    '/api/v1/surveys/tables.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'The same as a spreadsheet: cover, contents, notes, one table per sheet',
+        querystring: TablesQuery,
+        produces: [XLSX],
+        response: { 200: xlsxFile('Cover, contents, notes and one table per sheet'), ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      const r = await tables.tables(tablesQuery(req.query));
+      const file = fileName(r.tabulation, waveIds(req.query.waves), 'xlsx');
+      privately(reply).type(XLSX).header('content-disposition', `attachment; filename="${file}"`);
+      return tablesXlsx(r.tabulation);
+    },
+  );
+  app.get(
+    '/api/v1/surveys/series.json',
+    {
+      schema: {
+        tags,
+        summary: 'One measure across waves with tests against the first and the previous wave',
+        querystring: SeriesQuery,
+        response: { 200: SeriesResult, ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      privately(reply);
+      return series(req.query);
+    },
+  );
 
-  app.get('/api/v1/surveys/texts.json', {
-    schema: {
-      tags,
-      summary: 'Free-text answers to one question with the respondent\'s type and region only, their themes and theme '
-        + 'counts (analysts only)',
-      querystring: TextsQuery, response: { 200: TextsResult, ...PROBLEMS },
+  app.get(
+    '/api/v1/surveys/texts.json',
+    {
+      schema: {
+        tags,
+        summary:
+          "Free-text answers to one question with the respondent's type and region only, their themes and theme " +
+          'counts (analysts only)',
+        querystring: TextsQuery,
+        response: { 200: TextsResult, ...PROBLEMS },
+      },
     },
-  }, async (req, reply) => {
-    requireRole(req, RESPONSE_READERS);
-    privately(reply);
-    return texts(req.query);
-  });
-  app.post('/api/v1/surveys/texts/themes', {
-    schema: {
-      tags, summary: 'Replace the themes of one free-text answer (analysts only; x-csrf-token header)', body: ThemeBody,
-      response: { 200: ThemesResult, ...PROBLEMS },
+    async (req, reply) => {
+      requireRole(req, RESPONSE_READERS);
+      privately(reply);
+      return texts(req.query);
     },
-  }, async (req, reply) => {
-    const user = requireRole(req, RESPONSE_READERS);
-    checkCsrf(req);
-    const list = await themes.tag(req.body.responseId, req.body.question, themesOf(req.body.themes), user.name);
-    return reply.send({ responseId: req.body.responseId, question: req.body.question, themes: list });
-  });
+  );
+  app.post(
+    '/api/v1/surveys/texts/themes',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the themes of one free-text answer (analysts only; x-csrf-token header)',
+        body: ThemeBody,
+        response: { 200: ThemesResult, ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      const user = requireRole(req, RESPONSE_READERS);
+      checkCsrf(req);
+      const list = await themes.tag(req.body.responseId, req.body.question, themesOf(req.body.themes), user.name);
+      return reply.send({ responseId: req.body.responseId, question: req.body.question, themes: list });
+    },
+  );
 }

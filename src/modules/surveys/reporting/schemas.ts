@@ -7,39 +7,63 @@ import { PROBLEM_KINDS } from './responses.ts';
 import { TABLE_BREAKDOWNS } from './wave-tables.ts';
 
 const WaveIds = Type.String({
-  pattern: '^\\d+(,\\d+)*$', maxLength: 200, description: 'wave ids, comma-separated (one questionnaire)',
+  pattern: '^\\d+(,\\d+)*$',
+  maxLength: 200,
+  description: 'wave ids, comma-separated (one questionnaire)',
 });
 
-export const TablesQuery = Type.Object({
-  waves: WaveIds,
-  by: Type.Optional(Type.Union(TABLE_BREAKDOWNS.map((b) => Type.Literal(b)), {
-    description: 'breakdown: wave (a series), authority_type, region or role',
-  })),
-  holm: Type.Optional(Type.Boolean()),
-  continuityCorrection: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
-export const SeriesQuery = Type.Object({
-  waves: WaveIds,
-  question: Type.String({ maxLength: 100 }),
-  answer: Type.String({ maxLength: 100 }),
-  holm: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+export const TablesQuery = Type.Object(
+  {
+    waves: WaveIds,
+    by: Type.Optional(
+      Type.Union(
+        TABLE_BREAKDOWNS.map((b) => Type.Literal(b)),
+        {
+          description: 'breakdown: wave (a series), authority_type, region or role',
+        },
+      ),
+    ),
+    holm: Type.Optional(Type.Boolean()),
+    continuityCorrection: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const SeriesQuery = Type.Object(
+  {
+    waves: WaveIds,
+    question: Type.String({ maxLength: 100 }),
+    answer: Type.String({ maxLength: 100 }),
+    holm: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 export const TextsQuery = Type.Object(
   { waves: WaveIds, question: Type.String({ maxLength: 100 }) },
   { additionalProperties: false },
 );
-export const ThemeBody = Type.Object({
-  responseId: Type.Integer({ minimum: 1 }),
-  question: Type.String({ maxLength: 100 }),
-  themes: Type.Union([Type.Array(Type.String({ maxLength: 60 }), { maxItems: 20 }), Type.String({ maxLength: 1000 })]),
-  waves: Type.Optional(WaveIds),
-  _csrf: Type.Optional(Type.String()),
-}, { additionalProperties: false });
+export const ThemeBody = Type.Object(
+  {
+    responseId: Type.Integer({ minimum: 1 }),
+    question: Type.String({ maxLength: 100 }),
+    themes: Type.Union([
+      Type.Array(Type.String({ maxLength: 60 }), { maxItems: 20 }),
+      Type.String({ maxLength: 1000 }),
+    ]),
+    waves: Type.Optional(WaveIds),
+    _csrf: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
 // What the reporting API answers (the tables' format is in docs/surveys.md; `sli survey tabulate` writes the same).
 /** One of a list of strings (a union of literals, typed as the list's members). */
 const Literals = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {}));
+  Type.Unsafe<T[number]>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      description ? { description } : {},
+    ),
+  );
 
 const Comparison = Type.Object({
   row: Type.String(),
@@ -50,7 +74,7 @@ const Comparison = Type.Object({
   significant: Type.Boolean(),
   direction: Literals(['higher', 'lower', 'same'] as const, 'The second column against the first'),
   pairs: Type.Optional(Type.Integer({ description: 'McNemar: matched respondents' })),
-  adjustedPValue: Type.Optional(Type.Number({ description: 'With Holm\'s correction' })),
+  adjustedPValue: Type.Optional(Type.Number({ description: "With Holm's correction" })),
 });
 const Base = Type.Object({
   column: Type.String(),
@@ -71,7 +95,7 @@ const TableRow = Type.Object({
   code: Type.String(),
   label: Type.String(),
   net: Type.Boolean(),
-  parts: Type.Optional(Type.Array(Type.String(), { description: 'A net\'s answer codes' })),
+  parts: Type.Optional(Type.Array(Type.String(), { description: "A net's answer codes" })),
   cells: Type.Array(Cell),
 });
 const Summary = Type.Object({
@@ -100,24 +124,27 @@ const Problem = Type.Object({
   value: Type.String(),
   message: Type.String(),
 });
-export const WaveTablesResult = Type.Object({
-  waves: Type.Array(Wave),
-  format: Type.Literal('sli-survey-tables/1'),
-  survey: Type.Object({ code: Type.String(), title: Type.String(), version: Type.Integer() }),
-  settings: Type.Object({
-    by: Nullable(Type.String()),
-    weights: Nullable(Type.String()),
-    smallBase: Type.Integer(),
-    minBase: Type.Integer(),
-    alpha: Type.Number(),
-    continuityCorrection: Type.Boolean(),
-    holm: Type.Boolean(),
-  }),
-  columns: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), respondents: Type.Integer() })),
-  tables: Type.Array(SurveyTable),
-  problems: Type.Array(Problem, { description: 'The first 200 problems in full' }),
-  problemCounts: Type.Record(Type.String(), Type.Integer(), { description: 'Every problem, counted by kind' }),
-}, { description: 'The waves and their report tables: bases, nets, percentages and significant differences' });
+export const WaveTablesResult = Type.Object(
+  {
+    waves: Type.Array(Wave),
+    format: Type.Literal('sli-survey-tables/1'),
+    survey: Type.Object({ code: Type.String(), title: Type.String(), version: Type.Integer() }),
+    settings: Type.Object({
+      by: Nullable(Type.String()),
+      weights: Nullable(Type.String()),
+      smallBase: Type.Integer(),
+      minBase: Type.Integer(),
+      alpha: Type.Number(),
+      continuityCorrection: Type.Boolean(),
+      holm: Type.Boolean(),
+    }),
+    columns: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), respondents: Type.Integer() })),
+    tables: Type.Array(SurveyTable),
+    problems: Type.Array(Problem, { description: 'The first 200 problems in full' }),
+    problemCounts: Type.Record(Type.String(), Type.Integer(), { description: 'Every problem, counted by kind' }),
+  },
+  { description: 'The waves and their report tables: bases, nets, percentages and significant differences' },
+);
 
 const SeriesPoint = Type.Object({
   wave: Type.String(),
@@ -129,31 +156,39 @@ const SeriesPoint = Type.Object({
   vsPrevious: Nullable(Comparison),
   effectiveBase: Type.Optional(Type.Number()),
 });
-export const SeriesResult = Type.Object({
-  survey: Type.Object({ code: Type.String(), version: Type.Integer() }),
-  table: Type.String(),
-  answer: Type.String(),
-  title: Type.String(),
-  label: Type.String(),
-  weighted: Type.Boolean(),
-  points: Type.Array(SeriesPoint),
-}, { description: 'One measure across waves, tested against the first and the previous wave' });
+export const SeriesResult = Type.Object(
+  {
+    survey: Type.Object({ code: Type.String(), version: Type.Integer() }),
+    table: Type.String(),
+    answer: Type.String(),
+    title: Type.String(),
+    label: Type.String(),
+    weighted: Type.Boolean(),
+    points: Type.Array(SeriesPoint),
+  },
+  { description: 'One measure across waves, tested against the first and the previous wave' },
+);
 
-export const TextsResult = Type.Object({
-  question: Type.String(),
-  title: Type.String(),
-  answers: Type.Array(Type.Object({
-    wave: Type.String(),
-    authorityType: Nullable(Type.String()),
-    region: Nullable(Type.String()),
-    responseId: Type.Integer({ description: 'For tagging themes; never published' }),
-    text: Type.String(),
-    themes: Type.Array(Type.String()),
-  })),
-  themeCounts: Type.Array(Type.Object({ theme: Type.String(), answers: Type.Integer() })),
-  untagged: Type.Integer({ description: 'Answers with no theme yet' }),
-}, { description: 'Free-text answers with the respondent\'s type and region only, their themes and theme counts' });
+export const TextsResult = Type.Object(
+  {
+    question: Type.String(),
+    title: Type.String(),
+    answers: Type.Array(
+      Type.Object({
+        wave: Type.String(),
+        authorityType: Nullable(Type.String()),
+        region: Nullable(Type.String()),
+        responseId: Type.Integer({ description: 'For tagging themes; never published' }),
+        text: Type.String(),
+        themes: Type.Array(Type.String()),
+      }),
+    ),
+    themeCounts: Type.Array(Type.Object({ theme: Type.String(), answers: Type.Integer() })),
+    untagged: Type.Integer({ description: 'Answers with no theme yet' }),
+  },
+  { description: "Free-text answers with the respondent's type and region only, their themes and theme counts" },
+);
 export const ThemesResult = Type.Object(
   { responseId: Type.Integer(), question: Type.String(), themes: Type.Array(Type.String()) },
-  { description: 'The answer\'s themes now' },
+  { description: "The answer's themes now" },
 );

@@ -62,7 +62,13 @@ export interface SurveyTable {
   notes: string[];
   bases: Base[];
   rows: TableRow[];
-  summary?: Array<{ column: string; mean: number | null; median: number | null; min: number | null; max: number | null }>;
+  summary?: Array<{
+    column: string;
+    mean: number | null;
+    median: number | null;
+    min: number | null;
+    max: number | null;
+  }>;
   comparisons: Comparison[];
 }
 
@@ -88,8 +94,13 @@ export function displayPercent(count: number, percent: number | null, showCount:
 
 export function tabulate(def: SurveyDefinition, data: ResponseData, options: TabulateOptions = {}): Tabulation {
   const settings = {
-    by: options.by ?? null, weights: options.weights ?? null, smallBase: options.smallBase ?? 50, minBase: options.minBase ?? 5,
-    alpha: options.alpha ?? 0.05, continuityCorrection: options.continuityCorrection ?? false, holm: options.holm ?? false,
+    by: options.by ?? null,
+    weights: options.weights ?? null,
+    smallBase: options.smallBase ?? 50,
+    minBase: options.minBase ?? 5,
+    alpha: options.alpha ?? 0.05,
+    continuityCorrection: options.continuityCorrection ?? false,
+    holm: options.holm ?? false,
   };
   const set = columnsFor(data, settings.by, options.order);
   const ctx: Context = { data, settings, set, pairs: pairsFor(set.columns, settings.by === 'wave'), panels: new Map() };
@@ -139,11 +150,23 @@ interface Tally {
  * One pass: for each respondent asked and answering, `rowsOf` writes the table rows they count in into `out` and
  * returns how many; the total column and their breakdown column are both incremented.
  */
-function tally(ctx: Context, asked: Uint8Array, answered: (i: number) => boolean, nRows: number, rowsOf: (i: number, out: Int32Array) => number): Tally {
+function tally(
+  ctx: Context,
+  asked: Uint8Array,
+  answered: (i: number) => boolean,
+  nRows: number,
+  rowsOf: (i: number, out: Int32Array) => number,
+): Tally {
   const nCols = ctx.set.columns.length;
   const t: Tally = {
-    asked: new Int32Array(nCols), answered: new Int32Array(nCols), consenting: new Int32Array(nCols), w: new Float64Array(nCols), w2: new Float64Array(nCols),
-    counts: new Float64Array(nCols * nRows), weighted: new Float64Array(nCols * nRows), nRows,
+    asked: new Int32Array(nCols),
+    answered: new Int32Array(nCols),
+    consenting: new Int32Array(nCols),
+    w: new Float64Array(nCols),
+    w2: new Float64Array(nCols),
+    counts: new Float64Array(nCols * nRows),
+    weighted: new Float64Array(nCols * nRows),
+    nRows,
   };
   const { groupOf } = ctx.set;
   const { weights, consent, n } = ctx.data;
@@ -164,7 +187,11 @@ function tally(ctx: Context, asked: Uint8Array, answered: (i: number) => boolean
       t.consenting[col]! += ci;
       t.w[col]! += wi;
       t.w2[col]! += wi * wi;
-      for (let k = 0; k < m; k++) { const at = col * nRows + out[k]!; t.counts[at]!++; t.weighted[at]! += wi; }
+      for (let k = 0; k < m; k++) {
+        const at = col * nRows + out[k]!;
+        t.counts[at]!++;
+        t.weighted[at]! += wi;
+      }
     }
   }
   return t;
@@ -173,9 +200,13 @@ function tally(ctx: Context, asked: Uint8Array, answered: (i: number) => boolean
 function basesOf(t: Tally, ctx: Context): Base[] {
   return ctx.set.columns.map((col, c) => {
     const answered = t.answered[c]!;
-    const suppressed = col.kind === 'group' && answered > 0 && answered < ctx.settings.minBase && t.consenting[c]! < answered;
+    const suppressed =
+      col.kind === 'group' && answered > 0 && answered < ctx.settings.minBase && t.consenting[c]! < answered;
     const base: Base = { column: col.key, asked: t.asked[c]!, answered, suppressed };
-    if (ctx.data.weights) { base.weightedAnswered = t.w[c]!; base.effectiveBase = kishBase(t.w[c]!, t.w2[c]!); }
+    if (ctx.data.weights) {
+      base.weightedAnswered = t.w[c]!;
+      base.effectiveBase = kishBase(t.w[c]!, t.w2[c]!);
+    }
     return base;
   });
 }
@@ -196,25 +227,41 @@ function choiceTable(q: Question, ctx: Context, rowCode?: string, rowLabel?: str
   }
   q.choices.forEach((c, k) => {
     for (const net of netsAt.get(k) ?? []) {
-      order.push({ code: net.code, label: net.label, net: true, parts: net.codes, ks: net.codes.map((code) => q.choices.findIndex((x) => x.code === code)) });
+      order.push({
+        code: net.code,
+        label: net.label,
+        net: true,
+        parts: net.codes,
+        ks: net.codes.map((code) => q.choices.findIndex((x) => x.code === code)),
+      });
     }
     order.push({ code: c.code, label: c.label, net: false, ks: [k] });
   });
-  // For single choice, the rows an answer counts in (its own and its nets); for multiple choice, checked per respondent.
+  // For single choice, the rows an answer counts in (its own and its nets); for multiple choice, checked per
+  // respondent.
   const rowsOfCode = q.choices.map((_, k) => Int32Array.from(order.flatMap((r, ri) => (r.ks.includes(k) ? [ri] : []))));
   const rowsOf = multi
     ? (i: number, out: Int32Array) => {
-      let m = 0;
-      for (let r = 0; r < order.length; r++) if (order[r]!.ks.some((k) => multi[k]![i] === 1)) out[m++] = r;
-      return m;
-    }
-    : (i: number, out: Int32Array) => { const rs = rowsOfCode[codes![i]!]!; out.set(rs); return rs.length; };
+        let m = 0;
+        for (let r = 0; r < order.length; r++) if (order[r]!.ks.some((k) => multi[k]![i] === 1)) out[m++] = r;
+        return m;
+      }
+    : (i: number, out: Int32Array) => {
+        const rs = rowsOfCode[codes![i]!]!;
+        out.set(rs);
+        return rs.length;
+      };
 
   const t = tally(ctx, asked, answered, order.length, rowsOf);
   const bases = basesOf(t, ctx);
   const rows: TableRow[] = order.map((r, ri) => ({
-    code: r.code, label: r.label, net: r.net, ...(r.parts ? { parts: r.parts } : {}),
-    cells: bases.map((b, c) => cellFor(b, t.counts[c * t.nRows + ri]!, t.weighted[c * t.nRows + ri]!, data.weights !== null, settings)),
+    code: r.code,
+    label: r.label,
+    net: r.net,
+    ...(r.parts ? { parts: r.parts } : {}),
+    cells: bases.map((b, c) =>
+      cellFor(b, t.counts[c * t.nRows + ri]!, t.weighted[c * t.nRows + ri]!, data.weights !== null, settings),
+    ),
   }));
   const test = (ri: number) => {
     const ks = order[ri]!.ks;
@@ -226,8 +273,15 @@ function choiceTable(q: Question, ctx: Context, rowCode?: string, rowLabel?: str
   if (q.visibleIf) notes.push(`Asked only where: ${q.visibleIf}`);
   const title = rowCode === undefined ? `${q.code}. ${q.text}` : `${q.code}. ${q.text}: ${rowLabel}`;
   return {
-    code: rowCode === undefined ? q.code : partColumn(q.code, rowCode), question: q.code, ...(rowCode !== undefined ? { row: rowCode } : {}),
-    title, kind: q.kind, notes, bases, rows, comparisons,
+    code: rowCode === undefined ? q.code : partColumn(q.code, rowCode),
+    question: q.code,
+    ...(rowCode !== undefined ? { row: rowCode } : {}),
+    title,
+    kind: q.kind,
+    notes,
+    bases,
+    rows,
+    comparisons,
   };
 }
 
@@ -235,7 +289,12 @@ function cellFor(base: Base, count: number, weighted: number, isWeighted: boolea
   if (base.suppressed) return { column: base.column, count: null, percent: null, display: SUPPRESSED };
   const denominator = isWeighted ? base.weightedAnswered! : base.answered;
   const percent = denominator > 0 ? (100 * (isWeighted ? weighted : count)) / denominator : null;
-  const cell: Cell = { column: base.column, count, percent, display: displayPercent(isWeighted ? weighted : count, percent, base.answered < settings.smallBase) };
+  const cell: Cell = {
+    column: base.column,
+    count,
+    percent,
+    display: displayPercent(isWeighted ? weighted : count, percent, base.answered < settings.smallBase),
+  };
   if (isWeighted) cell.weightedCount = weighted;
   return cell;
 }
@@ -251,29 +310,63 @@ function numberTable(q: Question, ctx: Context): SurveyTable {
     const col = ctx.set.columns[c]!;
     if (b.suppressed || b.answered === 0) return { column: b.column, mean: null, median: null, min: null, max: null };
     const xs: number[] = [];
-    let sw = 0, s = 0;
+    let sw = 0,
+      s = 0;
     for (const i of col.members) {
       if (!asked[i] || !answered(i)) continue;
       const w = data.weights ? data.weights[i]! : 1;
-      xs.push(values[i]!); sw += w; s += w * values[i]!;
+      xs.push(values[i]!);
+      sw += w;
+      s += w * values[i]!;
     }
     const sorted = Float64Array.from(xs).sort();
     const mid = sorted.length >> 1;
-    return { column: b.column, mean: sw > 0 ? s / sw : null, median: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+    return {
+      column: b.column,
+      mean: sw > 0 ? s / sw : null,
+      median: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2,
+      min: sorted[0]!,
+      max: sorted[sorted.length - 1]!,
+    };
   });
   return {
-    code: q.code, question: q.code, title: `${q.code}. ${q.text}`, kind: q.kind,
-    notes: [data.weights ? 'Mean weighted; median, minimum and maximum unweighted.' : 'Mean, median, minimum and maximum of those answering.', ...(q.visibleIf ? [`Asked only where: ${q.visibleIf}`] : [])],
-    bases, rows: [], summary, comparisons: [],
+    code: q.code,
+    question: q.code,
+    title: `${q.code}. ${q.text}`,
+    kind: q.kind,
+    notes: [
+      data.weights
+        ? 'Mean weighted; median, minimum and maximum unweighted.'
+        : 'Mean, median, minimum and maximum of those answering.',
+      ...(q.visibleIf ? [`Asked only where: ${q.visibleIf}`] : []),
+    ],
+    bases,
+    rows: [],
+    summary,
+    comparisons: [],
   };
 }
 
 function textTable(q: Question, ctx: Context): SurveyTable {
   const texts = ctx.data.texts.get(q.code)!;
-  const t = tally(ctx, ctx.data.asked.get(q.code)!, (i) => texts[i] !== undefined, 0, () => 0);
+  const t = tally(
+    ctx,
+    ctx.data.asked.get(q.code)!,
+    (i) => texts[i] !== undefined,
+    0,
+    () => 0,
+  );
   return {
-    code: q.code, question: q.code, title: `${q.code}. ${q.text}`, kind: q.kind,
-    notes: ['Free-text answers are not published in tables; analysts read and theme them.', ...(q.visibleIf ? [`Asked only where: ${q.visibleIf}`] : [])],
-    bases: basesOf(t, ctx), rows: [], comparisons: [],
+    code: q.code,
+    question: q.code,
+    title: `${q.code}. ${q.text}`,
+    kind: q.kind,
+    notes: [
+      'Free-text answers are not published in tables; analysts read and theme them.',
+      ...(q.visibleIf ? [`Asked only where: ${q.visibleIf}`] : []),
+    ],
+    bases: basesOf(t, ctx),
+    rows: [],
+    comparisons: [],
   };
 }

@@ -13,20 +13,29 @@ import type { WaveTables } from './wave-tables.ts';
 function tableView(tab: Tabulation, t: SurveyTable) {
   const label = (key: string) => tab.columns.find((c) => c.key === key)?.label ?? key;
   const flags = (row: string, col: string) =>
-    t.comparisons.filter((c) => c.significant && c.row === row && c.columns[1] === col)
-      .map((c) => `${c.direction === 'higher' ? 'Higher' : 'Lower'} than ${label(c.columns[0])} `
-        + `(p ${formatP(c.adjustedPValue ?? c.pValue)}, ${c.test})`);
-  const chart = t.rows.length === 0 ? null : renderBarChart({
-    title: t.title,
-    description: `Percentage of ${tab.columns[0]!.label.toLowerCase()} answering (base ${t.bases[0]!.answered}). `
-      + 'The table below gives every figure.',
-    unit: '%', decimalPlaces: 0,
-    bars: t.rows.map((r) => ({
-      label: r.net ? `${r.label} (net)` : r.label,
-      value: r.cells[0]!.percent === null ? null : Math.round(r.cells[0]!.percent),
-      emphasis: r.net,
-    })),
-  });
+    t.comparisons
+      .filter((c) => c.significant && c.row === row && c.columns[1] === col)
+      .map(
+        (c) =>
+          `${c.direction === 'higher' ? 'Higher' : 'Lower'} than ${label(c.columns[0])} ` +
+          `(p ${formatP(c.adjustedPValue ?? c.pValue)}, ${c.test})`,
+      );
+  const chart =
+    t.rows.length === 0
+      ? null
+      : renderBarChart({
+          title: t.title,
+          description:
+            `Percentage of ${tab.columns[0]!.label.toLowerCase()} answering (base ${t.bases[0]!.answered}). ` +
+            'The table below gives every figure.',
+          unit: '%',
+          decimalPlaces: 0,
+          bars: t.rows.map((r) => ({
+            label: r.net ? `${r.label} (net)` : r.label,
+            value: r.cells[0]!.percent === null ? null : Math.round(r.cells[0]!.percent),
+            emphasis: r.net,
+          })),
+        });
   return {
     ...t,
     chart,
@@ -34,7 +43,9 @@ function tableView(tab: Tabulation, t: SurveyTable) {
     baseRows: t.bases,
     rowViews: t.rows.map((r) => ({ ...r, cellViews: r.cells.map((c) => ({ ...c, flags: flags(r.code, c.column) })) })),
     summaryViews: (t.summary ?? []).map((s) => ({
-      ...s, mean: s.mean === null ? '-' : s.mean.toFixed(1), median: s.median === null ? '-' : String(s.median),
+      ...s,
+      mean: s.mean === null ? '-' : s.mean.toFixed(1),
+      median: s.median === null ? '-' : String(s.median),
     })),
   };
 }
@@ -45,7 +56,12 @@ export function tablesPageModel(r: WaveTables, query: { waves: string }, canRead
   const problems = Object.entries(r.tabulation.problemCounts).map(([k, v]) => `${v} ${k.replace(/-/g, ' ')}`);
   return {
     title: `${r.definition.title}: tables`,
-    survey: r.definition, waves: r.waves, waveIds: query.waves, tab: r.tabulation, qs, problems,
+    survey: r.definition,
+    waves: r.waves,
+    waveIds: query.waves,
+    tab: r.tabulation,
+    qs,
+    problems,
     tables: r.tabulation.tables.map((t) => tableView(r.tabulation, t)),
     textQuestions: r.definition.questions.filter((q) => q.kind === 'text').map((q) => q.code),
     canReadTexts,
@@ -62,16 +78,25 @@ const verdict = (c: Comparison | null) => {
 export function seriesPageModel(s: Series, waves: string) {
   const chart = renderLineChart({
     title: `${s.label}: ${s.title}`,
-    description: `Percentage answering "${s.label}" in each wave. `
-      + 'The table below gives every figure, its base and the tests.',
-    unit: '%', decimalPlaces: 0, fromZero: true,
-    series: [{
-      name: s.label, emphasis: true,
-      points: s.points.map((p) => ({ label: p.wave, value: p.percent === null ? null : Math.round(p.percent) })),
-    }],
+    description:
+      `Percentage answering "${s.label}" in each wave. ` +
+      'The table below gives every figure, its base and the tests.',
+    unit: '%',
+    decimalPlaces: 0,
+    fromZero: true,
+    series: [
+      {
+        name: s.label,
+        emphasis: true,
+        points: s.points.map((p) => ({ label: p.wave, value: p.percent === null ? null : Math.round(p.percent) })),
+      },
+    ],
   });
   return {
-    title: `${s.label}: series`, s, chart, waves,
+    title: `${s.label}: series`,
+    s,
+    chart,
+    waves,
     points: s.points.map((p) => ({
       ...p,
       effective: p.effectiveBase === undefined ? null : Math.round(p.effectiveBase),

@@ -37,41 +37,65 @@ export interface TextAnswer {
 }
 
 export function createWaveTables(surveys: SurveysService) {
-  async function load(req: TableRequest): Promise<{ waves: WaveDto[]; def: SurveyDefinition; data: ResponseData; ids: number[]; order: string[] }> {
+  async function load(
+    req: TableRequest,
+  ): Promise<{ waves: WaveDto[]; def: SurveyDefinition; data: ResponseData; ids: number[]; order: string[] }> {
     const ids = [...new Set(req.waves)];
-    if (ids.length === 0) throw badRequest('Name at least one wave.', [{ field: 'waves', message: 'at least one wave id' }]);
+    if (ids.length === 0)
+      throw badRequest('Name at least one wave.', [{ field: 'waves', message: 'at least one wave id' }]);
     const waves = await Promise.all(ids.map((id) => surveys.wave(id)));
     const codes = new Set(waves.map((w) => w.survey));
     if (codes.size > 1) {
-      throw badRequest(`Waves of different questionnaires cannot share a table (${[...codes].join(', ')}).`, [{ field: 'waves', message: 'all waves must be of one questionnaire', value: ids.join(',') }]);
+      throw badRequest(`Waves of different questionnaires cannot share a table (${[...codes].join(', ')}).`, [
+        { field: 'waves', message: 'all waves must be of one questionnaire', value: ids.join(',') },
+      ]);
     }
-    if (req.by === 'wave' && ids.length < 2) throw badRequest('Comparing waves needs at least two waves.', [{ field: 'by', message: 'needs two or more waves', value: 'wave' }]);
+    if (req.by === 'wave' && ids.length < 2)
+      throw badRequest('Comparing waves needs at least two waves.', [
+        { field: 'by', message: 'needs two or more waves', value: 'wave' },
+      ]);
     const latest = Math.max(...waves.map((w) => w.version));
     const def = (await surveys.definition(waves[0]!.survey, latest)).definition;
     const tables = await Promise.all(ids.map((id) => surveys.responses(id, 'submitted')));
     // Waves in the order they opened; a name shared by two waves gets the wave's number so columns never merge.
-    const label = new Map(waves.map((w) => [w.id, waves.filter((x) => x.name === w.name).length > 1 ? `${w.name} (wave ${w.id})` : w.name]));
-    const order = [...waves].sort((a, b) => a.opensAt.localeCompare(b.opensAt) || a.id - b.id).map((w) => label.get(w.id)!);
+    const label = new Map(
+      waves.map((w) => [w.id, waves.filter((x) => x.name === w.name).length > 1 ? `${w.name} (wave ${w.id})` : w.name]),
+    );
+    const order = [...waves]
+      .sort((a, b) => a.opensAt.localeCompare(b.opensAt) || a.id - b.id)
+      .map((w) => label.get(w.id)!);
     const header = [...new Set(['version', 'response_id', ...tables.flatMap((t) => t.columns)])];
     const index = new Map(header.map((h, i) => [h, i]));
     const rows: Array<{ line: number; cells: string[] }> = [];
     tables.forEach((t, k) => {
       for (const r of t.rows) {
         const cells = new Array<string>(header.length).fill('');
-        for (const [key, v] of Object.entries(r)) { const i = index.get(key); if (i !== undefined && v !== null) cells[i] = String(v); }
+        for (const [key, v] of Object.entries(r)) {
+          const i = index.get(key);
+          if (i !== undefined && v !== null) cells[i] = String(v);
+        }
         cells[0] = String(waves[k]!.version);
         cells[index.get('wave')!] = label.get(waves[k]!.id)!;
         rows.push({ line: Number(r['response_id']), cells });
       }
     });
-    const data = loadResponses(def, header, rows, { source: 'response', ...(req.by ? { by: req.by } : {}), profile: ['response_id', ...RESPONSE_META_COLUMNS] });
+    const data = loadResponses(def, header, rows, {
+      source: 'response',
+      ...(req.by ? { by: req.by } : {}),
+      profile: ['response_id', ...RESPONSE_META_COLUMNS],
+    });
     return { waves, def, data, ids, order };
   }
 
   return {
     async tables(req: TableRequest): Promise<WaveTables> {
       const { waves, def, data, order } = await load(req);
-      const tabulation = tabulate(def, data, { ...(req.by ? { by: req.by } : {}), order, holm: req.holm ?? false, continuityCorrection: req.continuityCorrection ?? false });
+      const tabulation = tabulate(def, data, {
+        ...(req.by ? { by: req.by } : {}),
+        order,
+        holm: req.holm ?? false,
+        continuityCorrection: req.continuityCorrection ?? false,
+      });
       return { waves, definition: def, tabulation };
     },
 
@@ -81,18 +105,35 @@ export function createWaveTables(surveys: SurveysService) {
     },
 
     /** Free-text answers to one question, with type and region only, sorted by text (analysts only). */
-    async texts(waves: number[], question: string): Promise<{ question: string; title: string; answers: TextAnswer[] }> {
+    async texts(
+      waves: number[],
+      question: string,
+    ): Promise<{ question: string; title: string; answers: TextAnswer[] }> {
       const { def, data } = await load({ waves });
       const q = def.questions.find((x) => x.code === question);
       if (!q || q.kind !== 'text') {
-        throw badRequest(`"${question}" is not a free-text question of ${def.code} (${def.questions.filter((x) => x.kind === 'text').map((x) => x.code).join(', ') || 'it has none'}).`, [{ field: 'question', message: 'not a free-text question', value: question }]);
+        throw badRequest(
+          `"${question}" is not a free-text question of ${def.code} (${
+            def.questions
+              .filter((x) => x.kind === 'text')
+              .map((x) => x.code)
+              .join(', ') || 'it has none'
+          }).`,
+          [{ field: 'question', message: 'not a free-text question', value: question }],
+        );
       }
       const texts = data.texts.get(question)!;
       const answers: TextAnswer[] = [];
       for (let i = 0; i < data.n; i++) {
         const text = texts[i];
         if (text === undefined) continue;
-        answers.push({ wave: data.extra.get('wave')?.[i] ?? '', authorityType: data.extra.get('authority_type')?.[i] || null, region: data.extra.get('region')?.[i] || null, responseId: data.lines[i]!, text });
+        answers.push({
+          wave: data.extra.get('wave')?.[i] ?? '',
+          authorityType: data.extra.get('authority_type')?.[i] || null,
+          region: data.extra.get('region')?.[i] || null,
+          responseId: data.lines[i]!,
+          text,
+        });
       }
       answers.sort((a, b) => a.text.localeCompare(b.text, 'en'));
       return { question, title: `${q.code}. ${q.text}`, answers };
