@@ -6,7 +6,7 @@ import { SignInForm, SignInQuery } from './schemas.ts';
 import type { AccountsService } from './service.ts';
 
 /** Only a path on this service: never an absolute or protocol-relative address (no open redirect). */
-export const safeNext = (next: unknown): string =>
+const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/account';
 
 export function accountsPages(app: App, accounts: AccountsService, secure: boolean): void {

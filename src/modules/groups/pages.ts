@@ -8,9 +8,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
-import { checkCsrf, requireRole, type SessionUser } from '../accounts/index.ts';
+import { checkCsrf, requireRole, type SessionUser, ROLES as SIGNED_IN } from '../accounts/index.ts';
 import { type AreasService, parseAt } from '../areas/index.ts';
-import { SIGNED_IN } from './routes.ts';
 import { GroupParams } from './schemas.ts';
 import { VISIBILITIES, type GroupsService } from './service.ts';
 import {

@@ -2,7 +2,7 @@ import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { conditional, NoContent, NotModified } from '../../platform/http.ts';
 import { parseAt } from '../areas/index.ts';
-import { checkCsrf, requireRole } from '../accounts/index.ts';
+import { checkCsrf, requireRole, ROLES as SIGNED_IN } from '../accounts/index.ts';
 import {
   CustomGroupBody,
   GroupCreated,
@@ -16,7 +16,6 @@ import {
 import type { GroupsService } from './service.ts';
 
 /** Every registered role may save, list and delete its own custom groups. */
-export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
 
 const NO_GROUP = 'No such group, or a private one of another user';
 

@@ -1,7 +1,7 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
-import { checkCsrf, requireRole } from '../accounts/index.ts';
+import { checkCsrf, requireRole, ANALYST_ROLES as ANALYSTS } from '../accounts/index.ts';
 import type { AnalysisPages } from './analysis-view.ts';
 import type { EarlyWarningPages } from './early-warning-view.ts';
 import type { CouncilPages } from './council-view.ts';
@@ -154,7 +154,6 @@ export function publicPages(
   });
 
   // Early warning: analysts and administrators. A visitor is sent to sign in; a council user is refused (403).
-  const ANALYSTS = ['analyst', 'admin'] as const;
   app.get(
     '/sector/early-warning',
     {

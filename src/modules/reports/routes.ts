@@ -4,65 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { conditional, download, NotModified } from '../../platform/http.ts';
-import type { Headline as HeadlineT, HeadlineService } from './headline.ts';
+import type { HeadlineService } from './headline.ts';
 import { Headline, HeadlineParams, HeadlineQuery, type HeadlineQueryT } from './schemas.ts';
 import { headlineSpreadsheet } from './spreadsheet.ts';
-
-export const HEADLINE_CSV_COLUMNS = [
-  'area',
-  'area_name',
-  'group',
-  'theme',
-  'metric',
-  'metric_title',
-  'period',
-  'period_label',
-  'value',
-  'unit',
-  'rank',
-  'rank_of',
-  'tied',
-  'quartile_band',
-  'group_median',
-  'group_n',
-  'england',
-  'significance',
-  'direction_last_period',
-  'sentence',
-  'caveats',
-  'licence',
-  'source',
-] as const;
-
-export function headlineCsvRows(h: HeadlineT): (string | number | null)[][] {
-  return h.themes.flatMap((t) =>
-    t.items.map((i) => [
-      h.area.code,
-      h.area.name,
-      h.group.id,
-      t.title,
-      i.metric.id,
-      i.metric.title,
-      i.period.period,
-      i.period.label,
-      i.focus.value,
-      i.metric.unit,
-      i.focus.rank,
-      i.focus.rankOf,
-      String(i.focus.tied),
-      i.focus.quartileBand,
-      i.statistics.median,
-      i.statistics.countWithData,
-      i.england?.value ?? null,
-      i.focus.significance,
-      i.focus.direction.lastStep?.direction ?? null,
-      i.sentence,
-      i.metric.caveats,
-      i.licence,
-      i.attribution,
-    ]),
-  );
-}
+import { HEADLINE_CSV_COLUMNS, headlineCsvRows } from './csv.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const headlineErrors = problemResponses(400, [

@@ -5,6 +5,7 @@
 import type { Db } from '../../platform/db.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import type { SessionUser } from '../accounts/index.ts';
+import { COUNCIL_TYPES } from '../areas/index.ts';
 import type { GroupsService } from '../groups/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import type { ReportBodyT, ReportDefinitionT } from './schemas.ts';
@@ -85,7 +86,7 @@ export function createBuilder(db: Db, deps: { metrics: MetricsService; groups: G
         for (const g of await groups.groupsForArea(user.council.code))
           ids.set(g.id, `${g.name} (${g.members.length} councils)`);
       else
-        for (const t of ['E06', 'E07', 'E08', 'E09', 'E10', 'upper', 'lower'])
+        for (const t of [...COUNCIL_TYPES, 'upper', 'lower'])
           ids.set(
             t.startsWith('E') ? `type:${t}` : `tier:${t}`,
             t.startsWith('E') ? `Councils of type ${t}` : `Councils running ${t}-tier services`,

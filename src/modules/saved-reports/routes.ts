@@ -1,105 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { download, NoContent, NotModified } from '../../platform/http.ts';
-import { checkCsrf, requireRole } from '../accounts/index.ts';
-import type { SavedReportRow } from './repository.ts';
-import {
-  ReportBody,
-  ReportChanged,
-  ReportList,
-  ReportPatch,
-  ReportSaved,
-  ReportView,
-  SlugParams,
-  type ReportViewT,
-} from './schemas.ts';
+import { checkCsrf, requireRole, ROLES as SIGNED_IN } from '../accounts/index.ts';
+import { ReportBody, ReportChanged, ReportList, ReportPatch, ReportSaved, ReportView, SlugParams } from './schemas.ts';
 import type { SavedReportsService } from './service.ts';
-
-export const SIGNED_IN = ['council', 'analyst', 'admin'] as const;
-
-export const REPORT_CSV_COLUMNS = [
-  'report',
-  'metric',
-  'metric_title',
-  'period',
-  'period_label',
-  'area',
-  'area_name',
-  'chosen',
-  'in_group',
-  'applicable',
-  'value',
-  'status',
-  'median_of_councils_compared',
-  'councils_compared',
-  'unit',
-  'licence',
-  'source',
-] as const;
-
-/**
- * One tidy row per figure (metric × period × council), with the statistics of the councils compared and the licence.
- */
-export function reportCsvRows(v: ReportViewT): (string | number | null)[][] {
-  const metric = new Map(v.metrics.map((m) => [m.id, m]));
-  const summary = new Map(v.summaries.map((s) => [`${s.metric}|${s.period}`, s]));
-  return v.figures.map((f) => {
-    const m = metric.get(f.metric)!;
-    const s = summary.get(`${f.metric}|${f.period}`);
-    return [
-      v.report.slug,
-      f.metric,
-      m.title,
-      f.period,
-      f.periodLabel,
-      f.area,
-      f.areaName,
-      String(f.chosen),
-      String(f.inGroup),
-      String(f.applicable),
-      f.value,
-      f.status.join(' '),
-      s?.median ?? null,
-      s?.n ?? null,
-      m.unit,
-      m.source.licence,
-      m.source.attribution ?? m.source.publisher,
-    ];
-  });
-}
-
-/**
- * Caching by visibility: a private report is never stored by any cache; a shared or public one carries an ETag
- * worked out from the data stamp (publications, groups, the catalogue, the report itself), so a client's copy is
- * current until data are published, and it is answered with 304 without re-computing. Returns true when sent.
- */
-export async function cacheByVisibility(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  r: SavedReportRow,
-  stamp: () => Promise<string>,
-  kind: string,
-): Promise<boolean> {
-  if (r.visibility === 'private') {
-    reply.header('cache-control', 'private, no-store');
-    return false;
-  }
-  const etag = `W/"${createHash('sha1')
-    .update(`${kind}|${await stamp()}`)
-    .digest('base64url')}"`;
-  reply
-    .header('etag', etag)
-    .header('cache-control', r.visibility === 'public' ? 'public, max-age=60' : 'public, no-cache');
-  if (req.headers['if-none-match'] === etag) {
-    await reply.status(304).send();
-    return true;
-  }
-  return false;
-}
+import { cacheByVisibility } from './caching.ts';
+import { REPORT_CSV_COLUMNS, reportCsvRows } from './csv.ts';
 
 const NO_REPORT = 'No such report, or a private one of another user';
 const readErrors = problemResponses(400, [404, NO_REPORT]);

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../../../platform/db.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { AppError, badRequest, type FieldError } from '../../../platform/errors.ts';
-import { typePrefixes, type AreaSummary, type AreasService } from '../../areas/index.ts';
+import { COUNCIL_TYPES, typePrefixes, type AreaSummary, type AreasService } from '../../areas/index.ts';
 import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
 
@@ -47,8 +47,6 @@ export interface LinkRow {
 export const TOKEN_BYTES = 32;
 export const newToken = (): string => randomBytes(TOKEN_BYTES).toString('base64url');
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-const COUNCILS = ['E06', 'E07', 'E08', 'E09', 'E10'];
 
 /** `areas` gives councils' types and regions as at a date; `log` one info line per frame built and per links issued. */
 export function createFrames(db: Db, surveys: SurveysService, areas: AreasService, log: Logger) {
@@ -135,7 +133,7 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
         const types = new Set<string>();
         for (const t of input.rule.types) {
           const p = typePrefixes(t);
-          if (!p || p.some((x) => !COUNCILS.includes(x)))
+          if (!p || p.some((x) => !COUNCIL_TYPES.includes(x)))
             errors.push({
               field: 'rule.types',
               message:
@@ -153,7 +151,7 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
           input.csv !== undefined
             ? listFromCsv(input.csv, input.role)
             : input.members!.map((m, i) => ({ ...m, field: `members[${i}]` }));
-        const live = new Map((await councilsAt(COUNCILS, at)).map((a) => [a.code, a]));
+        const live = new Map((await councilsAt([...COUNCIL_TYPES], at)).map((a) => [a.code, a]));
         const unknown: { code: string; field: string }[] = [];
         for (const m of list) {
           const code = m.area.trim().toUpperCase();

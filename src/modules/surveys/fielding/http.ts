@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Analysts and administrators run surveys; raw responses are for analysts only (conventions: confidentiality). */
-export const ANALYSTS = ['analyst', 'admin'] as const;
+export { ANALYST_ROLES as ANALYSTS } from '../../accounts/index.ts';
 export const RESPONSE_READERS = ['analyst'] as const;
 export const readsResponses = (role: string): boolean => (RESPONSE_READERS as readonly string[]).includes(role);
 
