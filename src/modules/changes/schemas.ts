@@ -1,6 +1,5 @@
-import { Type, type TSchema } from '@sinclair/typebox';
-
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable } from '../../platform/schema.ts';
+import { Type } from '@sinclair/typebox';
 
 export const ChangesQuery = Type.Object(
   {

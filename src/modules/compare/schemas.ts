@@ -1,7 +1,8 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MetricSourceSchema } from '../metrics/index.ts';
+import { Nullable } from '../../platform/schema.ts';
+import { Type, type Static } from '@sinclair/typebox';
 import { GroupSummary } from '../groups/index.ts';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Num = Nullable(Type.Number());
 
 export const CompareQuery = Type.Object(
@@ -119,12 +120,7 @@ export const Comparison = Type.Object(
       decimalPlaces: Type.Integer(),
       polarity: Type.String(),
       caveats: Nullable(Type.String()),
-      source: Type.Object({
-        publisher: Type.String(),
-        url: Nullable(Type.String()),
-        licence: Type.String(),
-        attribution: Nullable(Type.String()),
-      }),
+      source: MetricSourceSchema,
       topic: Nullable(Type.String()),
       applicableAreaTypes: Type.Array(Type.String()),
     }),

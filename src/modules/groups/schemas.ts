@@ -1,6 +1,6 @@
-import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Nullable } from '../../platform/schema.ts';
+import { CloneType, Type, type Static } from '@sinclair/typebox';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateString = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
 const AreaRef = Type.Object({ code: Type.String(), name: Type.String() });
 

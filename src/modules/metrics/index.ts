@@ -21,3 +21,4 @@ export {
   toMetricFields,
   validateMetricDefinition,
 } from './definition.ts';
+export { Source as MetricSourceSchema } from './schemas.ts';

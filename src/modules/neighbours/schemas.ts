@@ -1,3 +1,4 @@
+import { MetricSourceSchema } from '../metrics/index.ts';
 import { Type } from '@sinclair/typebox';
 
 export const SimilarParams = Type.Object({
@@ -57,12 +58,7 @@ export const SimilarResponse = Type.Object(
         ),
         Type.Null(),
       ]),
-      source: Type.Object({
-        publisher: Type.String(),
-        url: Type.Union([Type.String(), Type.Null()]),
-        licence: Type.String(),
-        attribution: Type.Union([Type.String(), Type.Null()]),
-      }),
+      source: MetricSourceSchema,
       published: Type.Boolean({ description: 'false when re-weighted: not the published list' }),
     }),
     group: Type.Union([

@@ -1,3 +1,5 @@
+import { MetricSourceSchema } from '../metrics/index.ts';
+import { Nullable } from '../../platform/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const DataQuery = Type.Object(
@@ -17,8 +19,6 @@ export const DataQuery = Type.Object(
   { additionalProperties: false },
 );
 export type DataQueryT = Static<typeof DataQuery>;
-
-const Nullable = <T extends ReturnType<typeof Type.Number | typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const Observation = Type.Object({
   metric: Type.String(),
@@ -52,12 +52,7 @@ export const DataResponse = Type.Object(
         decimalPlaces: Type.Integer(),
         polarity: Type.String(),
         caveats: Nullable(Type.String()),
-        source: Type.Object({
-          publisher: Type.String(),
-          url: Nullable(Type.String()),
-          licence: Type.String(),
-          attribution: Nullable(Type.String()),
-        }),
+        source: MetricSourceSchema,
       }),
     ),
     periods: Type.Array(

@@ -1,6 +1,7 @@
-import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MetricSourceSchema } from '../metrics/index.ts';
+import { Nullable } from '../../platform/schema.ts';
+import { CloneType, Type, type Static } from '@sinclair/typebox';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Num = Nullable(Type.Number());
 
 export const CHART_TYPES = ['bar', 'trend', 'scatter'] as const;
@@ -102,12 +103,7 @@ export const ReportMetric = Type.Object({
   decimalPlaces: Type.Integer(),
   polarity: Type.String(),
   caveats: Nullable(Type.String()),
-  source: Type.Object({
-    publisher: Type.String(),
-    url: Nullable(Type.String()),
-    licence: Type.String(),
-    attribution: Nullable(Type.String()),
-  }),
+  source: MetricSourceSchema,
   applicableAreaTypes: Type.Array(Type.String()),
   periods: Type.Array(Type.Object({ period: Type.String(), label: Type.String() }), {
     description: 'The periods shown for this metric, oldest first',

@@ -1,6 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Nullable } from '../../platform/schema.ts';
+import { Type, type Static } from '@sinclair/typebox';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Num = Nullable(Type.Number());
 
 export const DirectionQuery = Type.Object(

@@ -3,11 +3,11 @@
  * shares (the problem answer of any 4xx, CSV and spreadsheet downloads). Response schemas also serialise: a property
  * missing here is missing from the answer, so each lists every property its object has, in the order it is built.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../../platform/errors.ts';
 import { download } from '../../../platform/http.ts';
+import { Nullable } from '../../../platform/schema.ts';
 
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Ref = Type.Object({ code: Type.String(), name: Type.String() });
 
 /** The problems any surveys route may answer, each the platform's one problem shape as application/problem+json. */

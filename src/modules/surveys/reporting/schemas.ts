@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { TEST_NAMES } from '../analysis/significance.ts';
 import { QUESTION_KINDS } from '../definition/types.ts';
-import { Nullable, Wave } from '../fielding/schemas.ts';
+import { Nullable } from '../../../platform/schema.ts';
+import { Wave } from '../fielding/schemas.ts';
 import { PROBLEM_KINDS } from './responses.ts';
 import { TABLE_BREAKDOWNS } from './wave-tables.ts';
 
