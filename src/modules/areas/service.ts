@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db.ts';
+import { Lineage } from './lineage.ts';
 import { invalidParameter, notFound } from '../../platform/errors.ts';
 import {
   areasRepository as repo,
@@ -192,6 +193,11 @@ export interface AreasService {
   ): Promise<LiveArea[]>;
   /** When the geography last changed, for Last-Modified. */
   lastModified(): Promise<string | null>;
+  /**
+   * The figure-source rule over the geography (lineage.ts): every reader of figures asks it where a council's figure
+   * comes from. Kept while the geography is unchanged.
+   */
+  lineage(): Promise<Lineage>;
 }
 
 export interface LiveArea {
@@ -202,7 +208,20 @@ export interface LiveArea {
 }
 
 export function createAreasService(db: Db | Handle): AreasService {
+  let kept: { stamp: string | null; lineage: Promise<Lineage> } | undefined;
   return {
+    async lineage() {
+      const stamp = await repo.lastModified(db);
+      if (!kept || kept.stamp !== stamp) {
+        const lineage = Promise.all([repo.lineageAreas(db), repo.lineageLinks(db)]).then(
+          ([areaRows, links]) => new Lineage(areaRows, links),
+        );
+        kept = { stamp, lineage };
+        lineage.catch(() => (kept = undefined));
+      }
+      return kept.lineage;
+    },
+
     async findAreas(query) {
       const at = parseAt(query.at);
       const types = parseTypes(query.type);

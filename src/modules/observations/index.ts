@@ -8,6 +8,8 @@ export {
   toCsvRecord,
   type ObservationsService,
   type ObservationDto,
+  type FigureMetric,
+  type FigureRow,
 } from './service.ts';
 export * from './periods.ts';
 export * from './status.ts';

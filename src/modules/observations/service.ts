@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import type { AreasService } from '../areas/index.ts';
+import type { AreasService, FigureSource, LineageMetric } from '../areas/index.ts';
 import type { Metric, MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
@@ -207,8 +207,69 @@ export function createObservationsService(
       return (await repo.grid(metricIds, periodIds, areaIds)).map((r) => ({ ...r, status: statusFromText(r.status) }));
     },
 
+    figures,
+
     lastPublished: () => repo.lastPublished(),
   };
+
+  /**
+   * Published figures for metrics × periods × areas by the figure-source rule (the areas module's lineage): each area's
+   * own figure, or, for a period that began before the area existed, its predecessors' (the same area under an earlier
+   * code or council, or an aggregate where the metric allows one), marked with `source`. No size limit: callers bound
+   * it.
+   */
+  async function figures(
+    metricList: readonly FigureMetric[],
+    periods: readonly { id: number; start_date: string }[],
+    areaIds: number[],
+  ): Promise<FigureRow[]> {
+    const lineage = await areas.lineage();
+    const derivable = areaIds.filter((id) => lineage.hasPredecessors(id));
+    const metricIds = metricList.map((m) => m.id);
+    const periodIds = periods.map((p) => p.id);
+    if (derivable.length === 0) {
+      const rows = await repo.grid(metricIds, periodIds, areaIds);
+      return rows.map((r) => ({ ...r, status: statusFromText(r.status), source: null }));
+    }
+    const read = (await repo.grid(metricIds, periodIds, lineage.withSources(areaIds))).map((r) => ({
+      ...r,
+      status: statusFromText(r.status),
+      source: null,
+    }));
+    const wanted = new Set(areaIds);
+    const out: FigureRow[] = read.filter((r) => wanted.has(r.area_id));
+    const index = new Map<string, FigureRow>();
+    for (const r of read) index.set(`${r.metric_id}|${r.period_id}|${r.area_id}`, r);
+    for (const m of metricList) {
+      for (const p of periods) {
+        for (const a of derivable) {
+          if (index.has(`${m.id}|${p.id}|${a}`)) continue;
+          const f = lineage.figure(a, p.start_date, m, (id) => index.get(`${m.id}|${p.id}|${id}`));
+          if (f?.source) out.push({ ...f.point, metric_id: m.id, period_id: p.id, area_id: a, source: f.source });
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** What the figure-source rule needs of a metric: its id, the council types it applies to and its unit. */
+export interface FigureMetric extends LineageMetric {
+  id: number;
+}
+/** A published figure (status codes parsed), with where it came from when it is not the council's own. */
+export interface FigureRow {
+  metric_id: number;
+  period_id: number;
+  area_id: number;
+  value: number | null;
+  status: string[];
+  lci: number | null;
+  uci: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+  source: FigureSource | null;
 }
 export type ObservationsService = ReturnType<typeof createObservationsService>;
 
