@@ -340,6 +340,15 @@ export function lineageProblems(areaRows: LineageAreaRow[], links: LineageLinkRo
       problems.push(
         `${name(p)} is said to have passed whole (merger or new code) to ${listing([...s].map(name))}; a whole area can pass to one council only (use split)`,
       );
+  const recodes = new Map<number, number[]>();
+  for (const l of links)
+    if (l.change_type === 'new-code')
+      recodes.set(l.successor_id, [...(recodes.get(l.successor_id) ?? []), l.predecessor_id]);
+  for (const [s, ps] of recodes)
+    if (ps.length > 1)
+      problems.push(
+        `${name(s)} is given as the new code of ${ps.length} councils, ${listing(ps.map(name).sort())}; a new code continues one council only (use merger)`,
+      );
   const next = new Map<number, number[]>();
   for (const l of links)
     if (l.predecessor_id !== l.successor_id)
