@@ -73,6 +73,10 @@ const group = <T>(rows: T[], key: (r: T) => number): Map<number, T[]> => {
 const sameList = (a: string[], b: string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
+let generation = 0;
+/** Counts the geography applied in this process (committed or not), so that what is kept from it is read again. */
+export const geographyGeneration = (): number => generation;
+
 /**
  * Applies a geography bundle inside the caller's transaction (it never opens one): areas are upserted by code, and the
  * names over time, parents and successions of the bundle's areas are replaced by the bundle's. Only what differs is
@@ -87,6 +91,7 @@ export async function applyGeography(
   const before = await repo.allAreas(h);
   checkBundle(bundle, new Set(before.map((a) => a.code)));
   const stored = new Map(before.map((a) => [a.code, a]));
+  generation++;
   const counts: GeographyCounts = {
     created: 0,
     updated: 0,

@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db.ts';
+import { geographyGeneration } from './apply.ts';
 import { Lineage } from './lineage.ts';
 import { invalidParameter, notFound } from '../../platform/errors.ts';
 import {
@@ -208,20 +209,25 @@ export interface LiveArea {
 }
 
 export function createAreasService(db: Db | Handle): AreasService {
-  let kept: { stamp: string | null; lineage: Promise<Lineage> } | undefined;
+  let kept: { stamp: string | null; generation: number; checkedAt: number; lineage: Promise<Lineage> } | undefined;
   return {
     async lineage() {
+      // The geography changes only with an import: in this process it says so (geographyGeneration); another instance's
+      // import is noticed within a second by the areas' newest update.
+      const now = Date.now();
+      if (kept && kept.generation === geographyGeneration() && now - kept.checkedAt < 1000) return kept.lineage;
       const stamp = await repo.lastModified(db);
-      if (!kept || kept.stamp !== stamp) {
-        const lineage = Promise.all([repo.lineageAreas(db), repo.lineageLinks(db)]).then(
-          ([areaRows, links]) => new Lineage(areaRows, links),
-        );
-        kept = { stamp, lineage };
-        lineage.catch(() => (kept = undefined));
+      if (kept && kept.stamp === stamp && kept.generation === geographyGeneration()) {
+        kept.checkedAt = now;
+        return kept.lineage;
       }
-      return kept.lineage;
+      const lineage = Promise.all([repo.lineageAreas(db), repo.lineageLinks(db)]).then(
+        ([areaRows, links]) => new Lineage(areaRows, links),
+      );
+      kept = { stamp, generation: geographyGeneration(), checkedAt: now, lineage };
+      lineage.catch(() => (kept = undefined));
+      return lineage;
     },
-
     async findAreas(query) {
       const at = parseAt(query.at);
       const types = parseTypes(query.type);
