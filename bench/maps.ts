@@ -2,7 +2,7 @@
  * Boundaries and maps on the real files: the time to import the boundaries (the GeoJSON files of 2019 and 2025, then
  * the TopoJSON of every year 2014 to 2025), the space they take, and the time to render the metric page of the DEFRA
  * recycling rate with its map for 2023/24 and 2018/19 (the first render reads and parses the shapes; later ones use
- * the maps module's cache). Run: npx node bench/maps.ts [sqlite|postgres] [--geojson-only]
+ * the maps module's cache). Run: npx node bench/maps.ts [sqlite|postgres] [--geojson-only | --topojson-only]
  */
 import { statSync } from 'node:fs';
 import { sql } from 'kysely';
@@ -13,6 +13,7 @@ import { REAL_IMPORTS, realFiles } from './real.ts';
 
 const dialect = process.argv[2] ?? 'sqlite';
 const geojsonOnly = process.argv.includes('--geojson-only');
+const topojsonOnly = process.argv.includes('--topojson-only');
 const { db, url, drop } = await freshDb(dialect, 'maps');
 const ms = (t0: number) => Math.round(performance.now() - t0);
 
@@ -36,15 +37,17 @@ try {
   const geography = REAL_IMPORTS.find(([a]) => a === 'areas-vintages')![1];
   await run('areas-vintages', geography);
   await run('defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']);
-  const before = await size();
-  const geo = await run('boundaries', [
-    'boundaries/england_ltla_2025.geojson',
-    'boundaries/england_utla_2025.geojson',
-    'boundaries/england_ltla_2019.geojson',
-    'boundaries/england_utla_2019.geojson',
-  ]);
-  console.log(`${dialect}: GeoJSON 2019 and 2025 (4 files): ${geo.ms} ms; ${geo.r.message}`);
-  console.log(`  size before boundaries ${before}, after ${await size()}`);
+  console.log(`${dialect}: size before boundaries ${await size()}`);
+  if (!topojsonOnly) {
+    const geo = await run('boundaries', [
+      'boundaries/england_ltla_2025.geojson',
+      'boundaries/england_utla_2025.geojson',
+      'boundaries/england_ltla_2019.geojson',
+      'boundaries/england_utla_2019.geojson',
+    ]);
+    console.log(`${dialect}: GeoJSON 2019 and 2025 (4 files): ${geo.ms} ms; ${geo.r.message}`);
+    console.log(`  size after GeoJSON ${await size()}`);
+  }
   if (!geojsonOnly) {
     const topo = await run('boundaries', ['boundaries/ons_uk_la_boundaries_2014_2025.topo.json']);
     console.log(
