@@ -69,6 +69,7 @@ export function readTopologyBundles(
   // Per layer, the features with the years they are in force in.
   const byLayer = new Map<string, BoundaryBundle['features']>();
   let problems = 0;
+  let unknownAreas = 0;
   for (const [layer, features] of layers) {
     // Each code's years, to refuse a code in force twice in one year.
     const seen = new Map<string, { index: number; from: number; to: number }[]>();
@@ -116,6 +117,7 @@ export function readTopologyBundles(
         continue;
       }
       if (ctx.area && !ctx.area(code)) {
+        unknownAreas++;
         skip('features of areas not in the geography (import areas-vintages first)');
         continue;
       }
@@ -147,7 +149,13 @@ export function readTopologyBundles(
     if (features) bundles.push({ layer, source, features });
   }
   if (bundles.length === 0) {
-    ctx.error({ at, message: `the file has no English features of the layers ${BOUNDARY_LAYERS.join(', ')}` });
+    ctx.error({
+      at,
+      message:
+        unknownAreas > 0
+          ? `none of the file's ${unknownAreas} English areas is in the geography: import the geography first (sli import areas-vintages)`
+          : `the file has no English features of the layers ${BOUNDARY_LAYERS.join(', ')}`,
+    });
     return undefined;
   }
   return bundles;

@@ -199,6 +199,14 @@ describe('boundaries adapter', () => {
     expect(await countRows('rgn', 2032)).toBe(0);
   });
 
+  it('refuses the TopoJSON when the geography holds none of its areas, saying to import the geography first', async () => {
+    const r = await importFiles([sharedFile('boundaries/ons_uk_la_boundaries_2014_2025.topo.json')]);
+    expect(r.state).toBe('rejected');
+    expect(r.errors.map((e) => e.message)).toEqual([
+      "none of the file's 557 English areas is in the geography: import the geography first (sli import areas-vintages)",
+    ]);
+  });
+
   it('refuses a file whose name does not give the layer and year, saying what the name should be', async () => {
     const f = write('boundaries.geojson', JSON.stringify({ type: 'FeatureCollection', features: [] }));
     const r = await importFiles([f]);
