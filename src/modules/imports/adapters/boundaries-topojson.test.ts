@@ -9,9 +9,9 @@ import { servicesFor } from '../../../app/services.ts';
 import { applyBoundaries } from '../../maps/index.ts';
 import { runImport } from '../service.ts';
 import { boundariesAdapter } from './boundaries.ts';
+import { NOT_IN_GEOGRAPHY } from './boundaries-topojson.ts';
 
 const TOPO = 'boundaries/ons_uk_la_boundaries_2014_2025.topo.json';
-const NOT_IN_GEOGRAPHY = 'features of areas not in the geography (import areas-vintages first)';
 
 /** A small topology: one arc per square, quantised on a 0.01 degree grid from (-2, 52). */
 function topology(objects: Record<string, { type: string; arcs?: unknown; properties: Record<string, unknown> }[]>) {
@@ -191,5 +191,29 @@ describe('boundaries adapter: the TopoJSON of every year', () => {
     );
     const notTopo = await importFiles([write('x_2034_2035.topo.json', JSON.stringify({ type: 'FeatureCollection' }))]);
     expect(notTopo.errors[0]!.message).toMatch(/not a TopoJSON Topology/);
+  });
+
+  it('refuses either format when the geography holds none of its areas, saying to import the geography first', async () => {
+    const empty = await createTestDb();
+    try {
+      for (const [file, n] of [
+        [TOPO, 557],
+        ['boundaries/england_utla_2025.geojson', 153],
+      ] as const) {
+        const r = await runImport(empty, {
+          adapter: boundariesAdapter,
+          files: [sharedFile(file)],
+          publish: true,
+          applyBoundaries,
+        });
+        expect(r.state).toBe('rejected');
+        expect(r.errors.map((e) => e.message)).toEqual([
+          `none of the file's ${n} English areas is in the geography: import the geography first (sli import areas-vintages)`,
+        ]);
+      }
+      expect(await servicesFor(empty).maps.availableLayers()).toEqual([]);
+    } finally {
+      await empty.drop();
+    }
   });
 });

@@ -24,6 +24,12 @@ export const TOPO_EXPECTED =
   '<name>_<first year>_<last year>.topo.json (for example ons_uk_la_boundaries_2014_2025.topo.json)';
 const GSS = /^[EWSNK]\d{8}$/;
 
+/** Why a feature of an area the geography does not hold is left out (both boundary formats). */
+export const NOT_IN_GEOGRAPHY = 'features of areas not in the geography (import areas-vintages first)';
+/** The refusal of a file none of whose features' areas the geography holds. */
+export const noneInGeography = (n: number): string =>
+  `none of the file's ${n} English areas is in the geography: import the geography first (sli import areas-vintages)`;
+
 export const isTopoJsonName = (file: string): boolean => /\.topo\.json$/i.test(file);
 
 /** The first and last year a TopoJSON file's name says it covers, or undefined. */
@@ -118,7 +124,7 @@ export function readTopologyBundles(
       }
       if (ctx.area && !ctx.area(code)) {
         unknownAreas++;
-        skip('features of areas not in the geography (import areas-vintages first)');
+        skip(NOT_IN_GEOGRAPHY);
         continue;
       }
       const from = Math.max(start ?? years.first, years.first);
@@ -153,7 +159,7 @@ export function readTopologyBundles(
       at,
       message:
         unknownAreas > 0
-          ? `none of the file's ${unknownAreas} English areas is in the geography: import the geography first (sli import areas-vintages)`
+          ? noneInGeography(unknownAreas)
           : `the file has no English features of the layers ${BOUNDARY_LAYERS.join(', ')}`,
     });
     return undefined;

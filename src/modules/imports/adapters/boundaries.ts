@@ -3,7 +3,8 @@
  * (`ons_uk_la_boundaries_2014_2025.topo.json`, read by boundaries-topojson.ts: one bundle per layer and year in force)
  * or GeoJSON files of one layer and year each (`england_{ltla,utla}_{2019,2025}.geojson`,
  * `england_{rgn,cty,cauth}_2025.geojson`), whose layer and boundary year come from the file name,
- * `<anything>_<layer>_<year>.geojson`. Each bundle is stored whole by the maps module.
+ * `<anything>_<layer>_<year>.geojson`. Each bundle is stored whole by the maps module. Either way, a feature of an
+ * area the geography does not hold is left out and counted (a file with none that it holds is refused).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,14 @@ import type { BoundaryBundle } from '../../maps/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { BOUNDARY_LAYERS, geometryProblem } from '../../maps/index.ts';
 import { lineAt, parseJson } from '../json.ts';
-import { isTopoJsonName, parseTopoFileName, readTopologyBundles, TOPO_EXPECTED } from './boundaries-topojson.ts';
+import {
+  isTopoJsonName,
+  noneInGeography,
+  NOT_IN_GEOGRAPHY,
+  parseTopoFileName,
+  readTopologyBundles,
+  TOPO_EXPECTED,
+} from './boundaries-topojson.ts';
 
 const NAME = 'boundaries';
 const FILE_PATTERN = /(?:^|[_-])(ltla|utla|cty|rgn|cauth)[_-](\d{4})\.geojson$/i;
@@ -94,6 +102,7 @@ function readBundle(
   const features: BoundaryBundle['features'] = [];
   const seen = new Map<string, number>();
   let problems = 0;
+  let unknownAreas = 0;
   for (const [i, f] of doc.features.entries()) {
     const at: SourceLocation = { file: name, line: offsets[i] !== undefined ? lineAt(text, offsets[i]).line : 1 };
     const props = isRecord(f) && isRecord(f.properties) ? f.properties : {};
@@ -131,8 +140,17 @@ function readBundle(
       fail('geometry', problem);
       continue;
     }
+    if (ctx.area && !ctx.area(code)) {
+      unknownAreas++;
+      ctx.skipped?.(at, NOT_IN_GEOGRAPHY);
+      continue;
+    }
     const areaName = typeof props.areanm === 'string' && props.areanm.trim() ? props.areanm.trim() : code;
     features.push({ code, name: areaName, geometry: f.geometry, from: year, to: year });
+  }
+  if (problems === 0 && features.length === 0) {
+    ctx.error({ at: { file: name, line: 1 }, message: noneInGeography(unknownAreas) });
+    return undefined;
   }
   return problems > 0 ? undefined : { layer, source: path.basename(file), features };
 }
