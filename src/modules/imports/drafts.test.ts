@@ -199,6 +199,25 @@ describe('a draft import stays private until it is published', () => {
       const list = (await get('/api/v1/imports', 'analyst')).json<{ imports: { id: number; state: string }[] }>();
       expect(list.imports.map((i) => i.state)).toEqual(['draft', 'published']);
     });
+
+    it('the pages /imports and /imports/N show an analyst the draft; visitors are sent to sign in, council users refused', async () => {
+      for (const url of ['/imports', `/imports/${draftId}`]) {
+        const visitor = await get(url, 'anonymous');
+        expect(visitor.statusCode, url).toBe(303);
+        expect(visitor.headers.location).toBe(`/sign-in?next=${encodeURIComponent(url)}`);
+        expect((await get(url, 'council')).statusCode, url).toBe(403);
+      }
+      const list = await get('/imports', 'analyst');
+      expect(list.statusCode).toBe(200);
+      expect(list.body).toContain(`href="/imports/${draftId}">Draft import ${draftId}</a>`);
+      const page = await get(`/imports/${draftId}`, 'analyst');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['cache-control']).toBe('private, no-store');
+      expect(page.body).toContain(`href="/api/v1/metrics/t.new?draft=${draftId}">Brand new secret measure</a>`);
+      expect(page.body).toMatch(/caveats<\/th><td[^>]*>Old caveat<\/td><td[^>]*>New caveat<\/td>/);
+      expect(page.body).toMatch(/polarity<\/th><td[^>]*>higher-is-better<\/td><td[^>]*>lower-is-better<\/td>/);
+      expect((await get(`/imports/${draftId + 100}`, 'analyst')).statusCode).toBe(404);
+    });
   });
 
   describe('once published', () => {

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db.ts';
 import type { AppModule } from '../../platform/app-types.ts';
 import type { ImportsService } from './preview.ts';
+import { importsPages } from './pages.ts';
 import { importsRoutes } from './routes.ts';
 import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
 import { adapterForHeader, adapters, findAdapter } from './registry.ts';
@@ -21,11 +22,15 @@ export {
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export { createImportsService, type ImportsService } from './preview.ts';
 
-/** The imports API for analysts: the list, and one import (a draft's preview of what publishing it would change). */
+/**
+ * The imports API and pages for analysts: the list, and one import (a draft's preview of what publishing it would
+ * change).
+ */
 export const importsModule: AppModule<{ imports: ImportsService }> = {
   name: 'imports',
   register(app, { imports }) {
     importsRoutes(app, imports);
+    importsPages(app, imports);
   },
 };
 export type * from './adapter.ts';
