@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { AdapterContext } from './adapter.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 
@@ -37,10 +37,39 @@ export interface CsvOptions {
 
 const display = (file: string) => path.relative(process.cwd(), file) || file;
 
+const SEPARATORS: [string, string][] = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'vertical bars'],
+];
+
+/**
+ * What is wrong with a header as a whole, or undefined: a header cell holding another separator (a semicolon- or
+ * tab-separated file read as commas), or a column named twice (which would otherwise resolve to the last one).
+ */
+export function headerProblem(header: string[]): string | undefined {
+  for (const [sep, name] of SEPARATORS) {
+    const count = header.reduce((n, h) => n + h.split(sep).length - 1, 0);
+    if (count > 0 && count >= header.length) {
+      return `the file is separated by ${name}, not commas: save it as "CSV (comma delimited)" or "CSV UTF-8" and import again`;
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const [i, h] of header.entries()) {
+    if (h === '') continue;
+    const first = seen.get(h);
+    if (first !== undefined)
+      return `column "${h}" appears twice in the header (columns ${first + 1} and ${i + 1}); rename or remove one and import again`;
+    seen.set(h, i);
+  }
+  return undefined;
+}
+
 /**
  * Streams a CSV file as rows with line numbers. It refuses (ImportFileError): a missing or empty file, a UTF-16 or
- * UTF-32 file, bytes that are not UTF-8 (naming the line), malformed CSV (naming the line), and a header without the
- * required columns. A UTF-8 byte-order mark is removed.
+ * UTF-32 file, bytes that are not UTF-8 and NUL bytes (naming the line), malformed CSV (naming the line), a header
+ * separated by semicolons or tabs, a column named twice and a header without the required columns. A UTF-8
+ * byte-order mark is removed.
  */
 export async function* readCsv(
   file: string,
@@ -83,6 +112,15 @@ export async function* readCsv(
         throw new ImportFileError(
           { file: name, line: l },
           `the file is not valid UTF-8 (byte 0x${chunk[good]?.toString(16)} at line ${l}); it may be Windows-1252 or Latin-1. Save it as UTF-8 and import again`,
+        );
+      }
+      const nul = text.indexOf('\0');
+      if (nul >= 0) {
+        let l = line;
+        for (let i = 0; i < nul; i++) if (text.charCodeAt(i) === 10) l++;
+        throw new ImportFileError(
+          { file: name, line: l },
+          `the file holds a NUL byte (0x00) at line ${l}: it is not a text file, or not UTF-8; save it as CSV UTF-8 and import again`,
         );
       }
       for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
@@ -134,6 +172,8 @@ export async function* readCsv(
       const at = { file: name, line: rec.info.lines };
       if (!header) {
         header = rec.record.map((h) => h.trim());
+        const problem = headerProblem(header);
+        if (problem) throw new ImportFileError(at, problem);
         index = new Map(header.map((h, i) => [h, i]));
         const missing = opts.required.filter((c) => !index.has(c));
         if (missing.length > 0) {
@@ -162,11 +202,12 @@ export async function* readCsv(
     }
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code?.startsWith('CSV_')) {
+    // Every error of the CSV parser is about the file (its codes do not all start CSV_: INVALID_OPENING_QUOTE).
+    if (e instanceof CsvError) {
+      const err = e as CsvError & { lines?: number };
       throw new ImportFileError(
         { file: name, line: err.lines ?? line },
-        `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`,
+        `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}${quoteHint(err.code)}`,
       );
     }
     throw e;
@@ -176,6 +217,13 @@ export async function* readCsv(
     await feed;
   }
   if (!header) throw new ImportFileError({ file: name, line: 1 }, 'the file has no header row');
+}
+
+/** What to do about a quote in the wrong place. */
+function quoteHint(code: string): string {
+  return code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_QUOTE_NOT_CLOSED'
+    ? '; a cell holding a quote (") must be enclosed in quotes, with the quote doubled ("")'
+    : '';
 }
 
 function findValidPrefix(buf: Buffer): number {
