@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import type { AdapterContext } from './adapter.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 
@@ -132,12 +132,42 @@ export async function* readCsv(
     if (tail) yield tail;
   }
 
+  /** Refuses a header that is wrong as a whole or lacks a required column. */
+  const checkHeader = (header: string[], at: SourceLocation) => {
+    const problem = headerProblem(header);
+    if (problem) throw new ImportFileError(at, problem);
+    const missing = opts.required.filter((c) => !header.includes(c));
+    if (missing.length > 0) {
+      const hint = opts.suggest?.(header);
+      throw new ImportFileError(
+        at,
+        `this is not a ${opts.adapter} file: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (found ${header
+          .slice(0, 8)
+          .map((h) => `"${h}"`)
+          .join(', ')}${header.length > 8 ? ', …' : ''})${hint ? `; ${hint}` : ''}`,
+        { wrongHeader: !hint },
+      );
+    }
+  };
+  let headerChecked = false;
   const parser = parse({
     delimiter: opts.delimiter ?? ',',
     relax_column_count: false,
     skip_empty_lines: true,
     bom: true,
-    info: true,
+    // Each record with its line. The header is checked as soon as it is parsed, before any later record: the parser
+    // reads ahead a whole chunk, and a semicolon file's first stray comma (line 1,156) must not be reported first.
+    // (csv-parse's types have on_record return a record of the input's type; it may return any value.)
+    on_record: ((record: string[], info: { lines: number }) => {
+      if (!headerChecked) {
+        headerChecked = true;
+        checkHeader(
+          record.map((h) => h.trim()),
+          { file: name, line: info.lines },
+        );
+      }
+      return { record, info: { lines: info.lines } };
+    }) as unknown as Options['on_record'],
   });
   const source = decoded();
   // Set when the reader stops early (a wrong header, or an adapter giving up): the feed must not wait for a drain.
@@ -172,21 +202,7 @@ export async function* readCsv(
       const at = { file: name, line: rec.info.lines };
       if (!header) {
         header = rec.record.map((h) => h.trim());
-        const problem = headerProblem(header);
-        if (problem) throw new ImportFileError(at, problem);
         index = new Map(header.map((h, i) => [h, i]));
-        const missing = opts.required.filter((c) => !index.has(c));
-        if (missing.length > 0) {
-          const hint = opts.suggest?.(header);
-          throw new ImportFileError(
-            at,
-            `this is not a ${opts.adapter} file: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (found ${header
-              .slice(0, 8)
-              .map((h) => `"${h}"`)
-              .join(', ')}${header.length > 8 ? ', …' : ''})${hint ? `; ${hint}` : ''}`,
-            { wrongHeader: !hint },
-          );
-        }
         opts.onHeader?.(header);
         continue;
       }
