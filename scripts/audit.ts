@@ -75,7 +75,7 @@ export function satisfies(version: string, range: string): boolean {
 
 /** Every package the lock file installs (lockfileVersion 2 or 3), with whether it is development-only. */
 export function installedPackages(lock: {
-  packages?: Record<string, { version?: string; dev?: boolean }>;
+  packages?: Record<string, { version?: string; dev?: boolean; name?: string }>;
 }): Installed[] {
   const out: Installed[] = [];
   for (const [at, p] of Object.entries(lock.packages ?? {})) {
