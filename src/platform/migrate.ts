@@ -11,6 +11,7 @@ import * as m20261201T1600 from './migrations/2026-12-01T1600-saved-reports.ts';
 import * as m20261201T1700 from './migrations/2026-12-01T1700-national-figures.ts';
 import * as m20261206T0800 from './migrations/2026-12-06T0800-boundary-shapes.ts';
 import * as m20261206T0800b from './migrations/2026-12-06T0800-staged-metrics.ts';
+import * as m20261206T0900 from './migrations/2026-12-06T0900-metric-value-range.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-01T1700-national-figures': m20261201T1700,
   '2026-12-06T0800-boundary-shapes': m20261206T0800,
   '2026-12-06T0800-staged-metrics': m20261206T0800b,
+  '2026-12-06T0900-metric-value-range': m20261206T0900,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -3,6 +3,7 @@ import type { SourceIssue } from '../../platform/source.ts';
 import type { GroupFamilyBundle } from './bundle.ts';
 import { groupsRepository as repo, type Handle } from './repository.ts';
 import type { GroupMembersTable } from './tables.ts';
+import { checkStoredText } from '../../platform/text.ts';
 
 export interface GroupCounts {
   families: { created: number; updated: number; unchanged: number };
@@ -50,9 +51,13 @@ export async function applyGroupFamily(
       value: f.version,
       message: 'a version is letters, digits and dots',
     });
+  const unsafeFamily = checkStoredText('family name', f.name);
+  if (unsafeFamily) counts.issues.push({ at: at0, ...unsafeFamily });
   const areas = new Map((await repo.areaKeys(h)).map((a) => [a.code, a]));
   const keys = new Set<string>();
   for (const g of bundle.groups) {
+    const unsafeName = checkStoredText('group name', g.name);
+    if (unsafeName) counts.issues.push({ at: g.at, ...unsafeName });
     const key = familyGroupKey(f.code, f.version, g);
     if (keys.has(key))
       counts.issues.push({

@@ -293,4 +293,25 @@ describe('custom groups', () => {
       .execute();
     expect(count).toHaveLength(0);
   });
+
+  it('refuses a group name with a NUL or a bidirectional override, naming the character, and saves nothing', async () => {
+    for (const [name, char] of [
+      ['Trafford\u202E neighbours', 'U+202E RIGHT-TO-LEFT OVERRIDE'],
+      ['Near\u2066by\u2069', 'U+2066 LEFT-TO-RIGHT ISOLATE'],
+      ['Null\u0000group', 'U+0000 NUL'],
+    ] as const) {
+      const res = await post(alice, { name, members: ['E08000009', 'E08000007'] });
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json().errors).toContainEqual(
+        expect.objectContaining({ field: 'name', message: expect.stringContaining(char) }),
+      );
+    }
+    const saved = await db.kysely
+      .selectFrom('comparison_groups')
+      .select('id')
+      .where('type', '=', 'custom')
+      .where('name', 'like', '%neighbours%')
+      .execute();
+    expect(saved).toHaveLength(0);
+  });
 });

@@ -20,6 +20,7 @@ import { AppError, invalidParameter, notFound, type FieldError } from '../../pla
 import { withTransaction } from '../../platform/transaction.ts';
 import { COUNCIL_TYPES, type AreasService, parseAt, typeInfo, type AreaRef, type LiveArea } from '../areas/index.ts';
 import { groupsRepository as repo, type FamilyRow, type GroupRow, type MemberRow } from './repository.ts';
+import { checkStoredText, normaliseText } from '../../platform/text.ts';
 
 export type GroupType =
   | 'authority-type'
@@ -382,9 +383,11 @@ export function createGroupsService(db: Db, deps: { areas: AreasService }): Grou
 
   async function createCustom(owner: Viewer, input: CustomGroupInput, now = new Date()): Promise<GroupDto> {
     const errors: FieldError[] = [];
-    const name = (input.name ?? '').trim();
+    const name = normaliseText((input.name ?? '').trim());
     if (name === '' || name.length > 120)
       errors.push({ field: 'name', value: input.name, message: 'is required, up to 120 characters' });
+    const unsafeName = checkStoredText('name', name);
+    if (unsafeName) errors.push(unsafeName);
     const visibility = input.visibility ?? 'private';
     if (!(VISIBILITIES as readonly string[]).includes(visibility))
       errors.push({ field: 'visibility', value: visibility, message: `must be one of ${VISIBILITIES.join(', ')}` });

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import type { AdapterContext } from './adapter.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 
@@ -37,10 +37,39 @@ export interface CsvOptions {
 
 const display = (file: string) => path.relative(process.cwd(), file) || file;
 
+const SEPARATORS: [string, string][] = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'vertical bars'],
+];
+
+/**
+ * What is wrong with a header as a whole, or undefined: a header cell holding another separator (a semicolon- or
+ * tab-separated file read as commas), or a column named twice (which would otherwise resolve to the last one).
+ */
+export function headerProblem(header: string[]): string | undefined {
+  for (const [sep, name] of SEPARATORS) {
+    const count = header.reduce((n, h) => n + h.split(sep).length - 1, 0);
+    if (count > 0 && count >= header.length) {
+      return `the file is separated by ${name}, not commas: save it as "CSV (comma delimited)" or "CSV UTF-8" and import again`;
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const [i, h] of header.entries()) {
+    if (h === '') continue;
+    const first = seen.get(h);
+    if (first !== undefined)
+      return `column "${h}" appears twice in the header (columns ${first + 1} and ${i + 1}); rename or remove one and import again`;
+    seen.set(h, i);
+  }
+  return undefined;
+}
+
 /**
  * Streams a CSV file as rows with line numbers. It refuses (ImportFileError): a missing or empty file, a UTF-16 or
- * UTF-32 file, bytes that are not UTF-8 (naming the line), malformed CSV (naming the line), and a header without the
- * required columns. A UTF-8 byte-order mark is removed.
+ * UTF-32 file, bytes that are not UTF-8 and NUL bytes (naming the line), malformed CSV (naming the line), a header
+ * separated by semicolons or tabs, a column named twice and a header without the required columns. A UTF-8
+ * byte-order mark is removed.
  */
 export async function* readCsv(
   file: string,
@@ -85,6 +114,15 @@ export async function* readCsv(
           `the file is not valid UTF-8 (byte 0x${chunk[good]?.toString(16)} at line ${l}); it may be Windows-1252 or Latin-1. Save it as UTF-8 and import again`,
         );
       }
+      const nul = text.indexOf('\0');
+      if (nul >= 0) {
+        let l = line;
+        for (let i = 0; i < nul; i++) if (text.charCodeAt(i) === 10) l++;
+        throw new ImportFileError(
+          { file: name, line: l },
+          `the file holds a NUL byte (0x00) at line ${l}: it is not a text file, or not UTF-8; save it as CSV UTF-8 and import again`,
+        );
+      }
       for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
       bytes += chunk.length;
       ctx?.progress(bytes);
@@ -94,12 +132,42 @@ export async function* readCsv(
     if (tail) yield tail;
   }
 
+  /** Refuses a header that is wrong as a whole or lacks a required column. */
+  const checkHeader = (header: string[], at: SourceLocation) => {
+    const problem = headerProblem(header);
+    if (problem) throw new ImportFileError(at, problem);
+    const missing = opts.required.filter((c) => !header.includes(c));
+    if (missing.length > 0) {
+      const hint = opts.suggest?.(header);
+      throw new ImportFileError(
+        at,
+        `this is not a ${opts.adapter} file: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (found ${header
+          .slice(0, 8)
+          .map((h) => `"${h}"`)
+          .join(', ')}${header.length > 8 ? ', …' : ''})${hint ? `; ${hint}` : ''}`,
+        { wrongHeader: !hint },
+      );
+    }
+  };
+  let headerChecked = false;
   const parser = parse({
     delimiter: opts.delimiter ?? ',',
     relax_column_count: false,
     skip_empty_lines: true,
     bom: true,
-    info: true,
+    // Each record with its line. The header is checked as soon as it is parsed, before any later record: the parser
+    // reads ahead a whole chunk, and a semicolon file's first stray comma (line 1,156) must not be reported first.
+    // (csv-parse's types have on_record return a record of the input's type; it may return any value.)
+    on_record: ((record: string[], info: { lines: number }) => {
+      if (!headerChecked) {
+        headerChecked = true;
+        checkHeader(
+          record.map((h) => h.trim()),
+          { file: name, line: info.lines },
+        );
+      }
+      return { record, info: { lines: info.lines } };
+    }) as unknown as Options['on_record'],
   });
   const source = decoded();
   // Set when the reader stops early (a wrong header, or an adapter giving up): the feed must not wait for a drain.
@@ -135,18 +203,6 @@ export async function* readCsv(
       if (!header) {
         header = rec.record.map((h) => h.trim());
         index = new Map(header.map((h, i) => [h, i]));
-        const missing = opts.required.filter((c) => !index.has(c));
-        if (missing.length > 0) {
-          const hint = opts.suggest?.(header);
-          throw new ImportFileError(
-            at,
-            `this is not a ${opts.adapter} file: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (found ${header
-              .slice(0, 8)
-              .map((h) => `"${h}"`)
-              .join(', ')}${header.length > 8 ? ', …' : ''})${hint ? `; ${hint}` : ''}`,
-            { wrongHeader: !hint },
-          );
-        }
         opts.onHeader?.(header);
         continue;
       }
@@ -162,11 +218,12 @@ export async function* readCsv(
     }
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code?.startsWith('CSV_')) {
+    // Every error of the CSV parser is about the file (its codes do not all start CSV_: INVALID_OPENING_QUOTE).
+    if (e instanceof CsvError) {
+      const err = e as CsvError & { lines?: number };
       throw new ImportFileError(
         { file: name, line: err.lines ?? line },
-        `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`,
+        `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}${quoteHint(err.code)}`,
       );
     }
     throw e;
@@ -176,6 +233,13 @@ export async function* readCsv(
     await feed;
   }
   if (!header) throw new ImportFileError({ file: name, line: 1 }, 'the file has no header row');
+}
+
+/** What to do about a quote in the wrong place. */
+function quoteHint(code: string): string {
+  return code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_QUOTE_NOT_CLOSED'
+    ? '; a cell holding a quote (") must be enclosed in quotes, with the quote doubled ("")'
+    : '';
 }
 
 function findValidPrefix(buf: Buffer): number {

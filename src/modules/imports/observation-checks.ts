@@ -1,3 +1,4 @@
+import { outOfRange } from '../metrics/index.ts';
 import type { ImportIssue, ObservationRecord } from './adapter.ts';
 import type { ImportCatalogue } from './catalogue.ts';
 import type { AreaRef, StoredMetric } from './repository.ts';
@@ -45,8 +46,28 @@ function checkArea(
 }
 
 /**
+ * The figures themselves: the value within the metric's plausible range (its own, or its unit type's: a percentage
+ * 0 to 100, a count never negative), a numerator and denominator never negative, and no value over a zero
+ * denominator (a figure of nothing; 0/0 without a value, marked not applicable, is allowed).
+ */
+function checkFigures(o: ObservationRecord, m: StoredMetric | undefined, report: (issue: ImportIssue) => void): void {
+  const problem = (field: string, value: number, message: string) =>
+    report({ at: o.at, field, value: String(value), message });
+  if (m && o.value !== null) {
+    const why = outOfRange(o.value, { min: m.value_min, max: m.value_max });
+    if (why) problem('value', o.value, `${why} (metric ${m.code}, unit ${m.unit_type})`);
+  }
+  if (o.numerator != null && o.numerator < 0) problem('numerator', o.numerator, 'a numerator cannot be negative');
+  if (o.denominator != null && o.denominator < 0)
+    problem('denominator', o.denominator, 'a denominator cannot be negative');
+  if (o.denominator === 0 && o.value !== null)
+    problem('denominator', 0, `a value (${o.value}) over a zero denominator; leave the value empty with status z`);
+}
+
+/**
  * Reports every problem of one observation: the metric is known (defined in this import or in the catalogue), the
- * area is known and live in that period, the metric applies to its type, and the confidence interval is in order.
+ * area is known and live in that period, the metric applies to its type, the value is plausible for the metric, the
+ * numerator and denominator are in order, and so is the confidence interval.
  * The caller has looked the metric and area up (it needs them to write the row).
  */
 export function checkObservation(
@@ -62,6 +83,7 @@ export function checkObservation(
   }
   if (!a) report({ at: o.at, field: 'area', value: o.area, message: unknownArea(o.area, catalogue.areas) });
   else checkArea(o, m, a, catalogue, report);
+  checkFigures(o, m, report);
   if (o.lci != null && o.uci != null && o.lci > o.uci) {
     const message = `lower confidence limit ${o.lci} is above the upper ${o.uci}`;
     report({ at: o.at, field: 'lci', value: String(o.lci), message });

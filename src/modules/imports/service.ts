@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 import { RollbackSignal, withTransaction, type Tx } from '../../platform/transaction.ts';
-import type { AdapterContext, ImportAdapter } from './adapter.ts';
+import type { AdapterContext, ImportAdapter, ImportItem } from './adapter.ts';
 import { createBundleStep, type BundleAppliers } from './bundles-step.ts';
 import { loadCatalogue, type ImportCatalogue } from './catalogue.ts';
 import { ImportFileError } from './csv.ts';
@@ -90,10 +90,33 @@ function adapterContext(req: ImportRequest, { tally, problems, catalogue }: Step
   };
 }
 
-/** Reads every item the adapter yields and hands each to its step; a file the reader refuses is one more problem. */
+/** Where an item came from. */
+const itemAt = (item: ImportItem): SourceLocation | undefined =>
+  item.kind === 'observation' ? item.observation.at : item.kind === 'geography' ? undefined : item.at;
+
+/**
+ * Reads every item the adapter yields and hands each to its step; a file the reader refuses is one more problem. So
+ * is anything else an adapter throws (bad input it did not foresee): it is reported at the last line read, never
+ * left to end the command with a stack trace. A step's own failure (the database) still propagates.
+ */
 async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): Promise<void> {
+  let lastAt: SourceLocation | undefined;
+  const items = req.adapter.read(req.files, ctx)[Symbol.asyncIterator]();
+  const next = async (): Promise<IteratorResult<ImportItem>> => {
+    try {
+      return await items.next();
+    } catch (e) {
+      if (e instanceof ImportFileError) throw e;
+      req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
+      const at = lastAt ?? { file: req.files[0] ? path.relative(process.cwd(), req.files[0]) : '(no file)', line: 0 };
+      const where = lastAt ? 'reading stopped after this line' : 'reading stopped';
+      throw new ImportFileError(at, `${where}: ${(e as Error).message}`);
+    }
+  };
   try {
-    for await (const item of req.adapter.read(req.files, ctx)) {
+    for (let r = await next(); !r.done; r = await next()) {
+      const item = r.value;
+      lastAt = itemAt(item) ?? lastAt;
       switch (item.kind) {
         case 'metric':
           await steps.metrics.onMetric(item.metric, item.at);
@@ -117,6 +140,7 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
       }
     }
   } catch (e) {
+    await items.return?.().catch(() => undefined); // the reader closes its files
     if (!(e instanceof ImportFileError)) throw e;
     const hint = e.wrongHeader && req.suggestAdapter ? await req.suggestAdapter(path.resolve(e.at.file)) : undefined;
     ctx.error({ at: e.at, message: hint ? `${e.message}; ${hint}` : e.message });

@@ -1,5 +1,7 @@
 import type { MetricDefinition, TopicId, UnitType, Polarity, StatisticsStatus } from './types.ts';
 import type { MetricsTable } from './tables.ts';
+import { valueRangeOf } from './range.ts';
+import { checkStoredText, normaliseText } from '../../platform/text.ts';
 
 /** The sector body's seven board themes (product.md), plus context measures such as population and deprivation. */
 export const TOPICS: { id: TopicId; title: string; description: string }[] = [
@@ -86,6 +88,15 @@ export function validateMetricDefinition(m: MetricDefinition): MetricProblem[] {
       message: 'must be 2 to 120 lower-case letters, digits, dots, hyphens or underscores',
     });
   if (!m.title?.trim()) p.push({ field: 'title', message: 'is required' });
+  for (const [field, text] of [
+    ['title', m.title],
+    ['shortTitle', m.shortTitle],
+    ['unit', m.unit],
+    ['subtopic', m.subtopic],
+  ] as const) {
+    const unsafe = checkStoredText(field, text);
+    if (unsafe) p.push(unsafe);
+  }
   if (!TOPIC_IDS.has(m.topic))
     p.push({ field: 'topic', value: String(m.topic), message: `must be one of ${[...TOPIC_IDS].join(', ')}` });
   if (!UNIT_TYPES.has(m.unitType))
@@ -109,6 +120,15 @@ export function validateMetricDefinition(m: MetricDefinition): MetricProblem[] {
   for (const t of m.applicableAreaTypes)
     if (!AREA_TYPE.test(t))
       p.push({ field: 'applicableAreaTypes', value: t, message: 'is not a GSS prefix such as E06' });
+  const range = m.valueRange ?? {};
+  for (const side of ['min', 'max'] as const) {
+    const v = range[side];
+    if (v !== undefined && v !== null && !Number.isFinite(v))
+      p.push({ field: `valueRange.${side}`, value: String(v), message: 'must be a finite number or null' });
+  }
+  const { min, max } = valueRangeOf(m);
+  if (min !== null && max !== null && min > max)
+    p.push({ field: 'valueRange', value: `${min} to ${max}`, message: 'must not have its minimum above its maximum' });
   if (m.multiplier !== undefined && !(m.multiplier > 0))
     p.push({ field: 'multiplier', value: String(m.multiplier), message: 'must be positive' });
   return p;
@@ -133,8 +153,8 @@ export type MetricRowFields = Omit<MetricsTable, 'id' | 'slug' | 'import_id' | '
 export function toMetricFields(m: MetricDefinition, adapter: string): MetricRowFields {
   return {
     code: m.code,
-    title: m.title.trim(),
-    short_title: m.shortTitle ?? null,
+    title: normaliseText(m.title.trim()),
+    short_title: m.shortTitle === undefined ? null : normaliseText(m.shortTitle),
     description: m.description ?? null,
     definition: m.definition ?? null,
     caveats: m.caveats ?? null,
@@ -159,6 +179,8 @@ export function toMetricFields(m: MetricDefinition, adapter: string): MetricRowF
     next_release_at: m.nextReleaseAt ?? null,
     adapter,
     publisher_code: m.publisherCode ?? null,
+    value_min: valueRangeOf(m).min,
+    value_max: valueRangeOf(m).max,
   };
 }
 

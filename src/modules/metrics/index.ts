@@ -22,3 +22,4 @@ export {
   validateMetricDefinition,
 } from './definition.ts';
 export { Source as MetricSourceSchema } from './schemas.ts';
+export { outOfRange, unitRange, valueRangeOf, type ValueRange } from './range.ts';

@@ -37,6 +37,9 @@ export interface MetricsTable {
   next_release_at: string | null;
   adapter: string;
   publisher_code: string | null;
+  /** The plausible range an import checks values against (NULL: no bound on that side); see range.ts. */
+  value_min: number | null;
+  value_max: number | null;
   import_id: number | null;
   created_at: string;
   updated_at: string;

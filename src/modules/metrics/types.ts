@@ -54,6 +54,13 @@ export interface MetricDefinition {
   releasedAt?: string | undefined;
   nextReleaseAt?: string | undefined;
   publisherCode?: string | undefined;
+  /**
+   * The values this metric can plausibly take, where they differ from its unit type's (a percentage 0 to 100; counts,
+   * rates, ratios, ranks, years and amounts per head at least 0; see range.ts): a side given as null has no bound, a
+   * side left out keeps the unit type's. A gap in percentage points may be negative; a take-up rate whose count
+   * includes children from other areas may pass 100.
+   */
+  valueRange?: { min?: number | null; max?: number | null } | undefined;
 }
 
 /** Where a metric's figures come from and under which licence. */

@@ -176,6 +176,21 @@ describe('saved reports', () => {
     });
     expect(unknownKey.statusCode).toBe(400);
     expect((await db.kysely.selectFrom('saved_reports').select('id').execute()).length).toBe(before);
+    for (const [field, body] of [
+      ['title', { title: 'Spend \u202Ednaps', description: 'ok' }],
+      ['title', { title: 'Spend\u0000', description: 'ok' }],
+      ['description', { title: 'Spend', description: 'Hidden \u2067order\u2069' }],
+    ] as const) {
+      const res = await save(owner, {
+        ...body,
+        definition: { metrics: [OUTCOME], areas: ['E08000009'], chart: 'bar' },
+      });
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().errors).toContainEqual(
+        expect.objectContaining({ field, message: expect.stringMatching(/control character \(U\+/) }),
+      );
+    }
+    expect((await db.kysely.selectFrom('saved_reports').select('id').execute()).length).toBe(before);
   });
 
   it('a visitor cannot save (401) and a post without the CSRF token is refused (403)', async () => {

@@ -28,6 +28,7 @@ import {
   type ReportViewT,
   type Visibility,
 } from './schemas.ts';
+import { checkStoredText, normaliseText } from '../../platform/text.ts';
 
 export const MAX_TREND_AREAS = 6;
 
@@ -183,10 +184,20 @@ export function createSavedReportsService(
   }
 
   function checkTitle(t: string | undefined, errors: FieldError[]): string {
-    const title = (t ?? '').trim();
+    const title = normaliseText((t ?? '').trim());
     if (title === '' || title.length > 200)
       errors.push({ field: 'title', value: t ?? '', message: 'is required, up to 200 characters' });
+    const unsafe = checkStoredText('title', title);
+    if (unsafe) errors.push(unsafe);
     return title;
+  }
+
+  /** The description as stored (null when blank), refused like a title when it holds unsafe characters. */
+  function checkDescription(d: string | null | undefined, errors: FieldError[]): string | null {
+    const description = normaliseText(d?.trim() ?? '');
+    const unsafe = checkStoredText('description', description);
+    if (unsafe) errors.push(unsafe);
+    return description || null;
   }
 
   /**
@@ -240,6 +251,7 @@ export function createSavedReportsService(
     async create(owner: Viewer, body: ReportBodyT, now = new Date()): Promise<ReportSummaryT> {
       const errors: FieldError[] = [];
       const title = checkTitle(body.title, errors);
+      const description = checkDescription(body.description, errors);
       const visibility = checkVisibility(body.visibility, errors);
       const definition = await validate(body.definition, owner, errors);
       await checkGroupShareable(visibility, definition.group, errors);
@@ -250,7 +262,7 @@ export function createSavedReportsService(
         slug,
         owner_user_id: owner.id,
         title,
-        description: body.description?.trim() || null,
+        description,
         definition: JSON.stringify(definition),
         visibility,
         created_at: stamp,
@@ -266,7 +278,7 @@ export function createSavedReportsService(
       const errors: FieldError[] = [];
       const set: Parameters<typeof repo.update>[1] = { updated_at: now.toISOString() };
       if (patch.title !== undefined) set.title = checkTitle(patch.title, errors);
-      if (patch.description !== undefined) set.description = patch.description?.trim() || null;
+      if (patch.description !== undefined) set.description = checkDescription(patch.description, errors);
       if (patch.visibility !== undefined) set.visibility = checkVisibility(patch.visibility, errors);
       if (patch.definition !== undefined)
         set.definition = JSON.stringify(await validate(patch.definition, viewer, errors));

@@ -375,7 +375,10 @@ export function buildGeography(p: ParsedGeography, ctx: AdapterContext): Geograp
   const parents: AreaParentRecord[] = [];
   for (const [key, byYear] of values) {
     const [child, rel] = key.split('|') as [string, Relation];
-    const c = areas.get(child)!;
+    // A parent derived from its members (a county's region) that is not an area itself: its members' own
+    // relations to it are reported as naming an area not in these files.
+    const c = areas.get(child);
+    if (!c) continue;
     let run: { start: number; parent: string } | undefined;
     const close = (nextYear: number | undefined) => {
       if (!run) return;

@@ -26,6 +26,7 @@ import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import { buildGeography, type ParsedGeography } from './areas-vintages-build.ts';
 import { COUNCILS_AND_COMBINED_AUTHORITIES, LOWER_TIER, UPPER_TIER } from './tiers.ts';
+import { checkStoredText, normaliseText } from '../../../platform/text.ts';
 
 const NAME = 'areas-vintages';
 
@@ -157,7 +158,9 @@ function dateCell(row: CsvRow, ctx: AdapterContext, column: string): string | nu
 const nameCell = (row: CsvRow, ctx: AdapterContext, column: string): string | null => {
   const v = (row.get(column) ?? '').trim();
   if (v === '') ctx.error({ at: row.at, field: column, value: '', message: 'is empty; a name is needed' });
-  return v === '' ? null : v;
+  const unsafe = checkStoredText(column, v);
+  if (unsafe) ctx.error({ at: row.at, ...unsafe });
+  return v === '' || unsafe ? null : normaliseText(v);
 };
 
 async function readVintages(file: string, ctx: CountingContext, out: ParsedGeography): Promise<void> {
@@ -328,7 +331,10 @@ async function readLtla14(file: string, ctx: CountingContext, out: ParsedGeograp
     const met = codeCell(row, ctx, 'mctycd', ['E11'], true);
     const region = codeCell(row, ctx, 'rgncd', ['E12'], false);
     if (!code || county === null || met === null || !region) continue;
-    out.ltla14.push({ code, name: (row.get('ltlanm') ?? '').trim(), county, met, region, at: row.at });
+    const name = (row.get('ltlanm') ?? '').trim();
+    const unsafe = checkStoredText('ltlanm', name);
+    if (unsafe) ctx.error({ at: row.at, ...unsafe });
+    out.ltla14.push({ code, name: normaliseText(name), county, met, region, at: row.at });
   }
 }
 

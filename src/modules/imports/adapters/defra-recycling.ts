@@ -7,7 +7,7 @@
 import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition } from '../../metrics/index.ts';
 import { ImportFileError, readCsv } from '../csv.ts';
-import { financialYear, type Period } from '../../observations/index.ts';
+import { financialYear, PeriodError, type Period } from '../../observations/index.ts';
 import { parseValueCell } from '../../observations/index.ts';
 import { LOWER_TIER } from './tiers.ts';
 
@@ -54,7 +54,17 @@ export function parseSlashFinancialYear(raw: string): Period | undefined {
   if (!m) return undefined;
   const y = Number(m[1]);
   if (Number(m[2]) !== (y + 1) % 100) return undefined;
-  return financialYear(y);
+  return yearOrUndefined(y);
+}
+
+/** The financial year starting in y, or undefined when y is out of range (`9998/99`). */
+function yearOrUndefined(y: number): Period | undefined {
+  try {
+    return financialYear(y);
+  } catch (e) {
+    if (e instanceof PeriodError) return undefined;
+    throw e;
+  }
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {

@@ -20,6 +20,8 @@ export interface DatasetSpec extends Direction {
   indicators?: Record<string, Direction>;
   /** Replaces the unit the indicators file gives, with the reason. */
   unit?: { unit: string; unitType: UnitType; why: string };
+  /** Widens the range the unit type implies (a rate is never negative), with the reason. */
+  range?: { min?: number | null; max?: number | null; why: string };
 }
 
 const up = (why: string): Direction => ({ polarity: 'higher-is-better', why });
@@ -146,6 +148,12 @@ export const ELS_DATASETS: Record<string, DatasetSpec> = {
   'net-additions-to-the-housing-stock': spec(
     'environment-housing',
     up('more new homes relative to the stock: national policy aims to raise housing supply'),
+    {
+      range: {
+        min: null,
+        why: 'net additions fall below zero where more homes are demolished or converted than built',
+      },
+    },
   ),
   'network-coverage-4g': spec('economy-transport', up('more of the area covered by 4G is better')),
   'network-coverage-5g': spec('economy-transport', up('more of the area covered by 5G is better')),

@@ -221,7 +221,7 @@ export function elsMetricDefinition({
     .filter((d): d is string => d !== undefined)
     .sort()
     .at(-1);
-  const unitNote = spec.unit ? ` Unit: ${spec.unit.why}.` : '';
+  const unitNote = `${spec.unit ? ` Unit: ${spec.unit.why}.` : ''}${spec.range ? ` Range: ${spec.range.why}.` : ''}`;
   return {
     code: elsMetricCode(row, meta.multi),
     title: meta.label,
@@ -232,6 +232,7 @@ export function elsMetricDefinition({
     topic: spec.topic,
     unit: unit.unit,
     unitType: unit.unitType,
+    ...(spec.range ? { valueRange: { min: spec.range.min, max: spec.range.max } } : {}),
     decimalPlaces: meta.decimalPlaces,
     polarity: direction.polarity,
     periodType,

@@ -160,6 +160,44 @@ export function laitMetricCode(measure: string): string {
   return `${PREFIX}.${slug}`;
 }
 
+/**
+ * LAIT percentages that leave 0 to 100 by the publisher's own definition (each seen in the published data), so an
+ * import does not refuse them; a side left out keeps 0 or 100. A "% gap" axis is a difference in percentage points.
+ */
+const RANGES: Record<string, { min?: number | null; max?: number | null; why: string }> = {
+  '%_2yr_olds': {
+    max: null,
+    why: 'children are counted where they take up a place, over the children living there, so an area whose places take children from elsewhere passes 100 (City of London 233.3 in 2024/25)',
+  },
+  '%_3&4yr_olds': {
+    max: null,
+    why: 'children are counted where they take up a place, over the children living there, so an area whose places take children from elsewhere passes 100 (Isles of Scilly 150.9)',
+  },
+  SpecFixedEx: {
+    max: null,
+    why: 'suspensions per 100 pupils: a pupil may be suspended more than once (Newham 289.6 in 2017/18)',
+  },
+  Sept_Guarantee: {
+    max: null,
+    why: 'offers are counted against the cohort at the September count, which a few areas pass (Thurrock 100.21 in 2022)',
+  },
+  PreChildDea: {
+    max: null,
+    why: "LAIT's regional rows give the number of reviews, not a percentage (North West 215 in 2017/18)",
+  },
+};
+
+/** The metric's range where it differs from a percentage's, with the reason for its caveats. */
+function laitRange(
+  measure: string,
+  axis: string,
+): { min?: number | null; max?: number | null; why: string } | undefined {
+  if (RANGES[measure]) return RANGES[measure];
+  if (/^%\s*gap$/i.test(axis.trim()))
+    return { min: -100, why: 'a gap in percentage points, negative where the group it is measured for does better' };
+  return undefined;
+}
+
 /** Unit, unit type and default decimals from LAIT's y-axis name. */
 export function unitFromAxis(axis: string): { unit: string; unitType: UnitType; decimals: number } {
   const a = axis.trim();
@@ -245,6 +283,7 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
     const dpsText = (row.get('dps') ?? '').trim();
     const axis = (row.get('y_axis_name') ?? '').trim();
     const unit = unitFromAxis(axis);
+    const range = unit.unitType === 'percentage' ? laitRange(measure, axis) : undefined;
     let decimals = unit.decimals;
     if (dpsText !== '' && dpsText !== 'NA') {
       const n = Number(dpsText);
@@ -269,6 +308,7 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
         ? 'LAIT gives no polarity for this measure: a higher value is neither better nor worse.'
         : undefined,
       clean(row.get('state_funded_flag')) === 'State Funded' ? 'State-funded schools only.' : undefined,
+      range ? `Values may fall outside 0 to 100: ${range.why}.` : undefined,
     ]
       .filter(Boolean)
       .join(' ');
@@ -283,6 +323,7 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
       subtopic: topic || undefined,
       unit: unit.unit,
       unitType: unit.unitType,
+      ...(range ? { valueRange: { min: range.min, max: range.max } } : {}),
       decimalPlaces: decimals,
       polarity,
       periodType: PERIOD_TYPE_TEXT[yearType],

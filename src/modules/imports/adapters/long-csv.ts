@@ -196,8 +196,13 @@ function parsePeriod(raw: string, periodType: PeriodType | undefined): Period | 
   if (label) {
     const y = Number(label[1]);
     if (Number(label[2]) !== (y + 1) % 100) return `"${s}" is not a year such as 2023/24`;
-    if (periodType === 'financial-year') return financialYear(y);
-    if (periodType === 'academic-year') return academicYear(y);
+    try {
+      if (periodType === 'financial-year') return financialYear(y);
+      if (periodType === 'academic-year') return academicYear(y);
+    } catch (e) {
+      if (e instanceof PeriodError) return `"${s}": ${e.message}`; // `9998/99`
+      throw e;
+    }
     return `"${s}" could be a financial or an academic year: write ${y}-04-01/P1Y (financial) or ${y}-09-01/P1Y (academic), or define the metric in the metrics file with period_type financial-year or academic-year`;
   }
   try {

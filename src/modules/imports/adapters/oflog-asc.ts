@@ -7,7 +7,7 @@
 import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition, Polarity, UnitType } from '../../metrics/index.ts';
 import { readCsv } from '../csv.ts';
-import { financialYear, type Period } from '../../observations/index.ts';
+import { financialYear, PeriodError, type Period } from '../../observations/index.ts';
 import { parseValueCell } from '../../observations/index.ts';
 import { UPPER_TIER } from './tiers.ts';
 
@@ -173,7 +173,13 @@ export function parseDashFinancialYear(raw: string): Period | undefined {
   const m = /^(\d{4})-(\d{2})$/.exec(raw.trim());
   if (!m) return undefined;
   const y = Number(m[1]);
-  return Number(m[2]) === (y + 1) % 100 ? financialYear(y) : undefined;
+  if (Number(m[2]) !== (y + 1) % 100) return undefined;
+  try {
+    return financialYear(y);
+  } catch (e) {
+    if (e instanceof PeriodError) return undefined; // out of range: `9998-99`
+    throw e;
+  }
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {

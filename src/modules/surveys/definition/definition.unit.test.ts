@@ -125,6 +125,16 @@ describe('SurveyJS definitions', () => {
     ]);
   });
 
+  it('rejects a survey title or question text holding a bidirectional override or a NUL, naming where', () => {
+    const problems = problemsOf(() =>
+      definitionFromJson({ ...survey([radio('Q1', { title: 'Rate \u202Eus' })]), title: 'Survey\u0000' }),
+    ).map((p) => `${p.field}: ${p.message}`);
+    expect(problems).toEqual([
+      'title: holds a control character (U+0000 NUL) at character 7; remove it',
+      '$.pages[0].elements[0].title: holds a bidirectional control character (U+202E RIGHT-TO-LEFT OVERRIDE) at character 6; remove it',
+    ]);
+  });
+
   it('rejects routing cycles and references to later questions', () => {
     const cycle = problemsOf(() =>
       definitionFromJson(survey([radio('Q1', { visibleIf: "{Q2} = '1'" }), radio('Q2', { visibleIf: "{Q1} = '1'" })])),

@@ -4,6 +4,7 @@
  * Every problem names where it is (the JSON path or the sheet and row the question came from).
  */
 import { badRequest, type FieldError } from '../../../platform/errors.ts';
+import { checkStoredText } from '../../../platform/text.ts';
 import { comparedLiterals, pipedCodes, references } from './expression.ts';
 import { responseColumns } from './columns.ts';
 import type { Question, SurveyDefinition } from './types.ts';
@@ -17,6 +18,8 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
   if (!Number.isInteger(def.version) || def.version < 1)
     add('version', 'the version must be a whole number from 1', String(def.version));
   if (def.questions.length === 0) add('questions', 'the survey has no questions');
+  const unsafeTitle = checkStoredText('title', def.title);
+  if (unsafeTitle) problems.push(unsafeTitle);
 
   const index = new Map<string, number>();
   def.questions.forEach((q, i) => {
@@ -24,6 +27,8 @@ export function definitionProblems(def: SurveyDefinition): FieldError[] {
       add(q.origin, 'a question code must start with a letter and hold only letters, digits, "-" or "_"', q.code);
     if (index.has(q.code)) add(q.origin, `question code "${q.code}" is used twice`, q.code);
     else index.set(q.code, i);
+    const unsafeText = checkStoredText(`${q.origin}.title`, q.text);
+    if (unsafeText) problems.push(unsafeText);
     checkAnswers(q, add);
   });
 

@@ -281,6 +281,23 @@ export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
     },
 
     /**
+     * How many frame members share each authority type and region, named as the responses name them (empty for an
+     * open wave): the population the free-text labels are checked against.
+     */
+    async frameLabels(
+      id: number,
+    ): Promise<Array<{ authorityType: string | null; region: string | null; members: number }>> {
+      await waveRow(id);
+      return (await repo.rates(k, id))
+        .filter((r) => r.kind === 'frame')
+        .map((r) => ({
+          authorityType: r.authority_type ? typeInfo(r.authority_type).name : null,
+          region: r.region_name,
+          members: Number(r.members),
+        }));
+    },
+
+    /**
      * The raw responses, one wide row each (analysts only): submitted answers, or with `all` the working copies of
      * those not yet submitted too.
      */

@@ -186,6 +186,10 @@ export const TextsResult = Type.Object(
     ),
     themeCounts: Type.Array(Type.Object({ theme: Type.String(), answers: Type.Integer() })),
     untagged: Type.Integer({ description: 'Answers with no theme yet' }),
+    minBase: Type.Integer({
+      description: 'A type and region are shown only when at least this many councils of the wave share them',
+    }),
+    labelsWithheld: Type.Integer({ description: 'Answers whose type and region are withheld (a small cell)' }),
   },
   { description: "Free-text answers with the respondent's type and region only, their themes and theme counts" },
 );

@@ -15,6 +15,9 @@ import type { ResponseData } from './responses.ts';
 import { columnsFor, kishBase, pairsFor, type ColumnSet } from './columns-by.ts';
 import { compareCells, type Comparison } from './compare-cells.ts';
 
+/** The smallest breakdown shown (answering, or for free-text labels the councils sharing one): fewer is suppressed. */
+export const DEFAULT_MIN_BASE = 5;
+
 export interface TabulateOptions {
   by?: string;
   weights?: string;
@@ -97,7 +100,7 @@ export function tabulate(def: SurveyDefinition, data: ResponseData, options: Tab
     by: options.by ?? null,
     weights: options.weights ?? null,
     smallBase: options.smallBase ?? 50,
-    minBase: options.minBase ?? 5,
+    minBase: options.minBase ?? DEFAULT_MIN_BASE,
     alpha: options.alpha ?? 0.05,
     continuityCorrection: options.continuityCorrection ?? false,
     holm: options.holm ?? false,

@@ -7,7 +7,8 @@
 import { badRequest } from '../../../platform/errors.ts';
 import { RESPONSE_META_COLUMNS, type SurveysService, type WaveDto } from '../fielding/service.ts';
 import { loadResponses, type ResponseData } from './responses.ts';
-import { tabulate, type Tabulation } from './tabulate.ts';
+import { DEFAULT_MIN_BASE, tabulate, type Tabulation } from './tabulate.ts';
+import { applyLabelRule, type LabelCount } from './text-labels.ts';
 import { series, type Series } from './series.ts';
 import type { SurveyDefinition } from '../definition/index.ts';
 
@@ -37,9 +38,14 @@ export interface TextAnswer {
 }
 
 export function createWaveTables(surveys: SurveysService) {
-  async function load(
-    req: TableRequest,
-  ): Promise<{ waves: WaveDto[]; def: SurveyDefinition; data: ResponseData; ids: number[]; order: string[] }> {
+  async function load(req: TableRequest): Promise<{
+    waves: WaveDto[];
+    def: SurveyDefinition;
+    data: ResponseData;
+    ids: number[];
+    order: string[];
+    label: Map<number, string>;
+  }> {
     const ids = [...new Set(req.waves)];
     if (ids.length === 0)
       throw badRequest('Name at least one wave.', [{ field: 'waves', message: 'at least one wave id' }]);
@@ -84,7 +90,20 @@ export function createWaveTables(surveys: SurveysService) {
       ...(req.by ? { by: req.by } : {}),
       profile: ['response_id', ...RESPONSE_META_COLUMNS],
     });
-    return { waves, def, data, ids, order };
+    return { waves, def, data, ids, order, label };
+  }
+
+  /** A wave's population by label: its frame, or for an open wave its respondents (every submitted response). */
+  async function population(w: WaveDto, waveLabel: string, data: ResponseData): Promise<LabelCount[]> {
+    if (w.mode === 'frame') return surveys.frameLabels(w.id);
+    const out: LabelCount[] = [];
+    for (let i = 0; i < data.n; i++) {
+      if (data.extra.get('wave')?.[i] !== waveLabel) continue;
+      const authorityType = data.extra.get('authority_type')?.[i] || null;
+      const region = data.extra.get('region')?.[i] || null;
+      out.push({ authorityType, region, members: 1 });
+    }
+    return out;
   }
 
   return {
@@ -104,12 +123,15 @@ export function createWaveTables(surveys: SurveysService) {
       return series(def, data, table, answer, { holm: req.holm ?? false, order });
     },
 
-    /** Free-text answers to one question, with type and region only, sorted by text (analysts only). */
+    /**
+     * Free-text answers to one question, with type and region only where enough councils share them (text-labels.ts),
+     * sorted by text (analysts only).
+     */
     async texts(
       waves: number[],
       question: string,
-    ): Promise<{ question: string; title: string; answers: TextAnswer[] }> {
-      const { def, data } = await load({ waves });
+    ): Promise<{ question: string; title: string; answers: TextAnswer[]; minBase: number; labelsWithheld: number }> {
+      const { def, data, label, waves: loaded } = await load({ waves });
       const q = def.questions.find((x) => x.code === question);
       if (!q || q.kind !== 'text') {
         throw badRequest(
@@ -136,7 +158,16 @@ export function createWaveTables(surveys: SurveysService) {
         });
       }
       answers.sort((a, b) => a.text.localeCompare(b.text, 'en'));
-      return { question, title: `${q.code}. ${q.text}`, answers };
+      const populations = new Map<string, LabelCount[]>();
+      for (const w of loaded) populations.set(label.get(w.id)!, await population(w, label.get(w.id)!, data));
+      const shown = applyLabelRule(answers, populations, DEFAULT_MIN_BASE);
+      return {
+        question,
+        title: `${q.code}. ${q.text}`,
+        answers: shown.answers,
+        minBase: DEFAULT_MIN_BASE,
+        labelsWithheld: shown.withheld,
+      };
     },
   };
 }
