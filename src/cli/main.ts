@@ -18,7 +18,8 @@ import {
   publishImport,
   UnknownAdapterError,
 } from '../modules/imports/index.ts';
-import { CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
+import { CSV_COLUMNS, OBSERVATION_CSV, toCsvRecord } from '../modules/observations/index.ts';
+import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
@@ -250,7 +251,7 @@ program
         const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
         csv.pipe(process.stdout);
         for await (const r of service.stream(q, { unlimited: true })) {
-          if (!csv.write(toCsvRecord(r.metric, r.row))) await once(csv, 'drain');
+          if (!csv.write(safeRow(toCsvRecord(r.metric, r.row), OBSERVATION_CSV))) await once(csv, 'drain');
         }
         csv.end();
         await once(csv, 'end');
