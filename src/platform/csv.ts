@@ -25,7 +25,7 @@ export interface CsvColumn {
 
 export type CsvCell = string | number | boolean | null | undefined;
 /** A row as an array in column order, or an object keyed by column name. */
-export type CsvRow = readonly CsvCell[] | Readonly<Record<string, unknown>>;
+export type CsvRow = readonly CsvCell[] | object;
 
 /** A column list from compact entries: [name, title, datatype, description]. */
 export const csvColumns = (entries: readonly (readonly [string, string, CsvDatatype, string])[]): CsvColumn[] =>
