@@ -175,6 +175,18 @@ describe('compare', () => {
     expect(
       (await get('/api/v1/compare.csv-metadata.json?metric=oflog.asc5&area=E08000009&group=nope')).statusCode,
     ).toBe(400);
+    const page = await get(`/compare?${qs}`);
+    expect(page.statusCode).toBe(200);
+    const hrefs = [...page.body.matchAll(/href="(\/api\/v1\/compare[^"]+)"/g)].map((m) =>
+      m[1]!.replaceAll('&amp;', '&'),
+    );
+    const csv = hrefs.find((h) => h.startsWith('/api/v1/compare.csv?'))!;
+    expect(hrefs).toEqual(
+      expect.arrayContaining([
+        csv.replace('compare.csv?', 'compare.csv-metadata.json?'),
+        csv.replace('compare.csv?', 'compare.xlsx?'),
+      ]),
+    );
   });
 
   it('GET /api/v1/compare.json narrows a built-in group to the tiers the metric applies to and says so', async () => {

@@ -91,6 +91,17 @@ describe('data downloads: CSVW metadata, XLSX, formula neutralisation', () => {
     expect(bad.json()).toMatchObject({ code: 'unknown-metric' });
   });
 
+  it("the metric page links the figures' CSV, its metadata and the spreadsheet, each answering", async () => {
+    const page = await app.inject('/metrics/t.change');
+    expect(page.statusCode).toBe(200);
+    const hrefs = [...page.body.matchAll(/href="(\/api\/v1\/[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    const csv = hrefs.find((h) => h.startsWith('/api/v1/data.csv?'))!;
+    expect(hrefs).toContain(csv.replace('data.csv?', 'data.csv-metadata.json?'));
+    expect(hrefs).toContain(csv.replace('data.csv?', 'data.xlsx?'));
+    expect(hrefs).toContain('/api/v1/metrics/t.change/observations.csv-metadata.json');
+    for (const h of hrefs.filter((x) => /metadata|xlsx/.test(x))) expect((await app.inject(h)).statusCode, h).toBe(200);
+  });
+
   it('GET /api/v1/data.xlsx gives the same figures in the government layout, caveats in the notes, formulas neutralised', async () => {
     const res = await app.inject('/api/v1/data.xlsx?metric=t.recycling,t.change');
     expect(res.statusCode).toBe(200);
