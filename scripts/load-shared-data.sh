@@ -6,7 +6,8 @@ D="${SLI_SHARED_DATA:-../shared/data}"
 [ -d "$D" ] || { echo "No shared data at $D (set SLI_SHARED_DATA)." >&2; exit 1; }
 sli() { node bin/sli.js "$@"; }
 sli import areas-vintages "$D/geography/england_ltla_vintages_2019_2025.csv" "$D/geography/ons_la_changes_2014_2025.csv" "$D/geography/mysociety_uk_local_authorities.csv" "$D/geography/ons_ltla14_lookup.csv" --publish
-sli import boundaries "$D/boundaries/england_ltla_2025.geojson" "$D/boundaries/england_utla_2025.geojson" "$D/boundaries/england_ltla_2019.geojson" "$D/boundaries/england_utla_2019.geojson" --publish
+# Every year's boundaries 2014 to 2025 (English areas the geography above holds); the GeoJSON files are cut from it.
+sli import boundaries "$D/boundaries/ons_uk_la_boundaries_2014_2025.topo.json" --publish
 sli import lait "$D/performance/dfe_lait/lait_indicators_long.csv" "$D/performance/dfe_lait/lait_data_dictionary.csv" "$D/performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv" --publish
 sli import els "$D/performance/ons_explore_local_statistics/els_observations_england.csv" "$D/performance/ons_explore_local_statistics/els_indicators.csv" "$D/performance/ons_explore_local_statistics/els_indicator_metadata.json" "$D/performance/ons_explore_local_statistics/els_areas.csv" --publish
 sli import defra-recycling "$D/performance/defra_household_recycling_rate_2015_2024.csv" --publish

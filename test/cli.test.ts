@@ -108,6 +108,10 @@ describe('sli command line', () => {
     expect(summary.state).toBe('draft');
     expect(await count('observations')).toBe(0);
     expect((await sli(db, ['imports', 'list'])).stdout).toMatch(new RegExp(`#${summary.importId}\\tdraft\\tlong-csv`));
+    expect(await count('metrics')).toBe(0);
+    const show = await sli(db, ['imports', 'show', String(summary.importId)]);
+    expect(show.stdout).toMatch(/Observations: 2 new, 0 changed, 0 unchanged/);
+    expect(show.stdout).toMatch(/New metric mycouncil\.missed-bins "Missed bin collections per 100,000 collections"/);
 
     const pub = await sli(db, ['imports', 'publish', String(summary.importId)]);
     expect(pub.status).toBe(0);

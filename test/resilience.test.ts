@@ -21,6 +21,7 @@ import { createDb, type Db } from '../src/platform/db.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { migrateToLatest } from '../src/platform/migrate.ts';
 import { withTransaction, type Tx } from '../src/platform/transaction.ts';
+import { isDatabaseUnavailable } from '../src/platform/db-errors.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -323,6 +324,40 @@ if (testDialect() === 'postgres')
       } finally {
         await strict.app.close();
         await strict.db.close();
+      }
+    });
+
+    it('counts a real deadlock as the database being unavailable for now (503), not a fault of ours (500)', async () => {
+      const plain = createDb(dbUrl(TEST_PG_URL));
+      const other = new pg.Client({ connectionString: dbUrl(TEST_PG_URL) });
+      await other.connect();
+      try {
+        await other.query('CREATE TABLE IF NOT EXISTS deadlock_probe (id int PRIMARY KEY, v int)');
+        await other.query('INSERT INTO deadlock_probe VALUES (1, 0), (2, 0) ON CONFLICT DO NOTHING');
+        // The other session waits longest before checking, so the service's own transaction is the one rolled back.
+        await other.query("SET deadlock_timeout = '10s'");
+        await other.query('BEGIN');
+        await other.query('UPDATE deadlock_probe SET v = v + 1 WHERE id = 1');
+        let step!: () => void;
+        const holding = new Promise<void>((r) => (step = r));
+        const mine = withTransaction(plain, async (tx) => {
+          await tx.run('UPDATE deadlock_probe SET v = v + 1 WHERE id = 2');
+          step();
+          await tx.run('UPDATE deadlock_probe SET v = v + 1 WHERE id = 1');
+        });
+        await holding;
+        const theirs = other.query('UPDATE deadlock_probe SET v = v + 1 WHERE id = 2');
+        const error = await mine.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        await theirs;
+        await other.query('COMMIT');
+        expect(error).toMatchObject({ code: '40P01' });
+        expect(isDatabaseUnavailable(error)).toBe(true);
+      } finally {
+        await other.end();
+        await plain.close();
       }
     });
 

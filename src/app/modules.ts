@@ -5,6 +5,7 @@ import { areasModule } from '../modules/areas/index.ts';
 import { changesModule } from '../modules/changes/index.ts';
 import { compareModule } from '../modules/compare/index.ts';
 import { groupsModule } from '../modules/groups/index.ts';
+import { importsModule } from '../modules/imports/index.ts';
 import { metricsModule } from '../modules/metrics/index.ts';
 import { neighboursModule } from '../modules/neighbours/index.ts';
 import { observationsModule } from '../modules/observations/index.ts';
@@ -22,6 +23,7 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await metricsModule.register(app, { metrics: s.metrics });
   await observationsModule.register(app, { observations: s.observations });
   await changesModule.register(app, { changes: s.changes });
+  await importsModule.register(app, { imports: s.imports });
   await groupsModule.register(app, { groups: s.groups, areas: s.areas });
   await neighboursModule.register(app, { neighbours: s.neighbours });
   await compareModule.register(app, { compare: s.compare });

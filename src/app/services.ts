@@ -12,6 +12,7 @@ import { createChangesService } from '../modules/changes/index.ts';
 import { createCompareService } from '../modules/compare/index.ts';
 import { createGroupsService } from '../modules/groups/index.ts';
 import { createMapsService } from '../modules/maps/index.ts';
+import { createImportsService } from '../modules/imports/index.ts';
 import { createMetricsService } from '../modules/metrics/index.ts';
 import { createNeighboursService } from '../modules/neighbours/index.ts';
 import { createObservationsService } from '../modules/observations/index.ts';
@@ -29,7 +30,9 @@ import { createSurveys } from '../modules/surveys/index.ts';
 export function createServices({ db, config, logger }: AppDeps) {
   // The data service: geography, catalogue, observations, shapes, the change feed.
   const areas = createAreasService(db);
-  const metrics = createMetricsService(db);
+  // Imports first: the catalogue previews a draft's definitions (?draft=N) through it.
+  const imports = createImportsService(db);
+  const metrics = createMetricsService(db, { drafts: imports.drafts });
   const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
   const changes = createChangesService(db);
@@ -56,6 +59,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   };
   return {
     areas,
+    imports,
     metrics,
     observations,
     maps,

@@ -194,7 +194,7 @@ program
     },
   );
 
-const imports = program.command('imports').description('list, publish or discard imports');
+const imports = program.command('imports').description('list, show, publish or discard imports');
 imports.command('list').action(async (_o, cmd: Command) => {
   const { db } = await open(cmd);
   for (const i of await listImports(db)) {
@@ -204,6 +204,36 @@ imports.command('list').action(async (_o, cmd: Command) => {
   }
   await db.close();
 });
+imports
+  .command('show')
+  .description('one import; for a draft, what publishing it would change (new metrics, changed definitions)')
+  .argument('<id>', 'import number')
+  .option('--json', 'the preview as JSON (as GET /api/v1/imports/{id} gives it)')
+  .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+    const { db, services } = await open(cmd);
+    try {
+      const imp = await services.imports.get(Number(id));
+      if (o.json) {
+        out(JSON.stringify(imp, null, 2));
+        return;
+      }
+      const { inserted, updated, unchanged } = imp.observations;
+      const verb = imp.state === 'draft' ? 'would be' : 'were';
+      out(`Import #${imp.id} (${imp.adapter}) is ${imp.state}; made ${imp.createdAt}.`);
+      out(`Observations: ${inserted} new, ${updated} changed, ${unchanged} unchanged.`);
+      if (imp.metrics.length === 0) out(`No metric definitions ${verb} added or changed.`);
+      const shown = (v: string | number | null) => (v === null ? '(none)' : JSON.stringify(v));
+      for (const m of imp.metrics) {
+        out(`${m.action === 'new' ? 'New' : 'Changed'} metric ${m.id} "${m.title}" (/metrics/${m.slug})`);
+        if (m.action === 'changed')
+          for (const f of m.fields) out(`  ${f.field}: ${shown(f.before)} -> ${shown(f.after)}`);
+      }
+      if (imp.state === 'draft')
+        out(`Publish it with "sli imports publish ${imp.id}", or "sli imports discard ${imp.id}".`);
+    } finally {
+      await db.close();
+    }
+  });
 for (const [name, fn, verb] of [
   ['publish', publishImport, 'Published'],
   ['discard', discardImport, 'Discarded'],

@@ -25,9 +25,11 @@ const NETWORK_CODES = new Set([
 /**
  * PostgreSQL SQLSTATEs: 57P01 admin_shutdown (also pg_terminate_backend), 57P02 crash_shutdown, 57P03
  * cannot_connect_now (starting up or in recovery), 57014 query_canceled (statement_timeout), 55P03
- * lock_not_available (lock_timeout), 53300 too_many_connections. Class 08 (connection exceptions) is matched below.
+ * lock_not_available (lock_timeout), 53300 too_many_connections, 40P01 deadlock_detected and 40001
+ * serialization_failure (the transaction was rolled back whole; trying again succeeds). Class 08 (connection
+ * exceptions) is matched below.
  */
-const PG_CODES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300']);
+const PG_CODES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300', '40P01', '40001']);
 
 /** pg's and pg-pool's own messages for a connection that broke, closed under it, or could not be had in time. */
 const PG_MESSAGES = [

@@ -22,7 +22,7 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('knows PostgreSQL shutting down, starting, connection exceptions and the statement and lock timeouts', () => {
-    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '57014', '55P03', '53300']) {
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '57014', '55P03', '53300', '40P01', '40001']) {
       expect(isDatabaseUnavailable(withCode(code))).toBe(true);
     }
   });

@@ -87,7 +87,7 @@ describe('applyGeography', () => {
 
   it('creates areas with their type from the code, parents, names and successions, and logs each area as created', async () => {
     const { importId, counts } = await apply(bundle());
-    expect(counts).toEqual({ created: 6, updated: 0, unchanged: 0, parents: 4, successions: 2 });
+    expect(counts).toEqual({ created: 6, updated: 0, unchanged: 0, parents: 4, successions: 2, issues: [] });
     const trafford = await db.kysely
       .selectFrom('areas')
       .selectAll()
@@ -122,7 +122,7 @@ describe('applyGeography', () => {
       ),
     );
     const { counts } = await apply(bundle(), '2026-02-01T00:00:00.000Z');
-    expect(counts).toEqual({ created: 0, updated: 0, unchanged: 6, parents: 0, successions: 0 });
+    expect(counts).toEqual({ created: 0, updated: 0, unchanged: 6, parents: 0, successions: 0, issues: [] });
     expect(
       await Promise.all(
         (['areas', 'area_parents', 'area_names', 'area_successions', 'change_log'] as const).map((t) =>
@@ -154,7 +154,7 @@ describe('applyGeography', () => {
       effectiveDate: '2023-04-01',
     };
     const { importId, counts } = await apply(b, '2026-03-01T00:00:00.000Z');
-    expect(counts).toEqual({ created: 0, updated: 3, unchanged: 3, parents: 2, successions: 1 });
+    expect(counts).toEqual({ created: 0, updated: 3, unchanged: 3, parents: 2, successions: 1, issues: [] });
     const entries = await log(importId);
     expect(entries.map((e) => `${e.action} ${e.entity_key}`)).toEqual([
       'updated E07000026',
@@ -230,7 +230,7 @@ describe('applyGeography', () => {
     const started = Date.now();
     const { counts } = await apply(many, '2026-05-01T00:00:00.000Z');
     // North West's source changed.
-    expect(counts).toEqual({ created: 1200, updated: 1, unchanged: 0, parents: 1200, successions: 0 });
+    expect(counts).toEqual({ created: 1200, updated: 1, unchanged: 0, parents: 1200, successions: 0, issues: [] });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect((await apply(many, '2026-05-02T00:00:00.000Z')).counts).toEqual({
       created: 0,
@@ -238,6 +238,7 @@ describe('applyGeography', () => {
       unchanged: 1201,
       parents: 0,
       successions: 0,
+      issues: [],
     });
   });
 });

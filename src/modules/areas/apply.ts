@@ -1,4 +1,6 @@
+import type { SourceIssue } from '../../platform/source.ts';
 import type { GeographyBundle } from './bundle.ts';
+import { lineageProblems } from './lineage.ts';
 import {
   areasRepository as repo,
   type Handle,
@@ -19,6 +21,8 @@ export interface GeographyCounts {
   parents: number;
   /** Succession rows written (for the predecessors whose successions changed). */
   successions: number;
+  /** What makes the succession links contradict themselves (lineage.ts): any of these refuses the import. */
+  issues: SourceIssue[];
 }
 
 const FIELDS = ['name', 'type', 'valid_from', 'valid_to', 'source'] as const;
@@ -69,6 +73,10 @@ const group = <T>(rows: T[], key: (r: T) => number): Map<number, T[]> => {
 const sameList = (a: string[], b: string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
+let generation = 0;
+/** Counts the geography applied in this process (committed or not), so that what is kept from it is read again. */
+export const geographyGeneration = (): number => generation;
+
 /**
  * Applies a geography bundle inside the caller's transaction (it never opens one): areas are upserted by code, and the
  * names over time, parents and successions of the bundle's areas are replaced by the bundle's. Only what differs is
@@ -83,7 +91,15 @@ export async function applyGeography(
   const before = await repo.allAreas(h);
   checkBundle(bundle, new Set(before.map((a) => a.code)));
   const stored = new Map(before.map((a) => [a.code, a]));
-  const counts: GeographyCounts = { created: 0, updated: 0, unchanged: 0, parents: 0, successions: 0 };
+  generation++;
+  const counts: GeographyCounts = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    parents: 0,
+    successions: 0,
+    issues: [],
+  };
 
   const inserts: NewArea[] = [];
   const fieldChanges = new Map<string, { before: Record<string, unknown>; after: Record<string, unknown> }>();
@@ -240,5 +256,10 @@ export async function applyGeography(
   await repo.logChanges(h, log);
   counts.parents = parentRows.length;
   counts.successions = succRows.length;
+  // The figure-source rule reads the links whole: a council its own predecessor, a cycle, or one area passed whole to
+  // two councils would make it wrong, so the import is refused, naming them.
+  const at = { file: bundle.source, line: 0 };
+  for (const message of lineageProblems(await repo.lineageAreas(h), await repo.lineageLinks(h)))
+    counts.issues.push({ at, field: 'successor', message });
   return counts;
 }

@@ -5,6 +5,18 @@ import { areasRoutes } from './routes.ts';
 
 export { applyGeography, type GeographyCounts } from './apply.ts';
 export {
+  combine,
+  Lineage,
+  lineageProblems,
+  RATE_SCALES,
+  type Derivation,
+  type DerivedFigure,
+  type FigurePoint,
+  type FigureSource,
+  type LineageArea,
+  type LineageMetric,
+} from './lineage.ts';
+export {
   createAreasService,
   parseAt,
   GEOGRAPHY_LICENCE,
@@ -38,3 +50,4 @@ export const areasModule: AppModule<{ areas: AreasService }> = {
   },
 };
 export type { AreaParentRecord, AreaRecord, AreaSuccessionRecord, GeographyBundle } from './bundle.ts';
+export { FigureSourceSchema } from './schemas.ts';

@@ -1,3 +1,4 @@
+import type { LineageAreaRow, LineageLinkRow } from './lineage.ts';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../platform/db.ts';
 
@@ -304,6 +305,26 @@ export const areasRepository = {
       .orderBy('areas.code')
       .execute();
   },
+
+  /** Every area that has a predecessor or a successor, for the figure-source rule (lineage.ts). */
+  lineageAreas: (h: Handle): Promise<LineageAreaRow[]> =>
+    k(h)
+      .selectFrom('areas')
+      .select(['id', 'code', 'name', 'type', 'valid_from', 'valid_to'])
+      .where((eb) =>
+        eb.or([
+          eb('id', 'in', eb.selectFrom('area_successions').select('predecessor_id')),
+          eb('id', 'in', eb.selectFrom('area_successions').select('successor_id')),
+        ]),
+      )
+      .execute(),
+
+  /** Every succession link. */
+  lineageLinks: (h: Handle): Promise<LineageLinkRow[]> =>
+    k(h)
+      .selectFrom('area_successions')
+      .select(['predecessor_id', 'successor_id', 'change_type', 'effective_date'])
+      .execute(),
 
   /** When the geography last changed: the newest area update. */
   lastModified: async (h: Handle): Promise<string | null> => {

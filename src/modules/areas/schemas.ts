@@ -5,6 +5,19 @@ const DateString = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{
 
 export const AreaRef = Type.Object({ code: Type.String(), name: Type.String() });
 
+/** Where a figure came from when it is not the council's own publication (the figure-source rule, lineage.ts). */
+export const FigureSourceSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('same-area'), Type.Literal('aggregate')], {
+      description:
+        "same-area: a predecessor on the same area (a code change, or the county council a unitary replaced on the same boundary); aggregate: the predecessors' figures added up (counts summed, rates from numerators and denominators)",
+    }),
+    areas: Type.Array(AreaRef, { description: 'The councils whose published figures it comes from' }),
+    note: Type.String({ description: 'e.g. "figure for Sheffield (E08000019): same area, code changed in 2025"' }),
+  },
+  { description: "Where a figure came from when it is not the council's own publication" },
+);
+
 const Licence = {
   licence: Type.String({
     description: 'Licence of the geography: OGL-UK-3.0 (ONS); dates and former codes from mySociety are CC BY 4.0',

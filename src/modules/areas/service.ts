@@ -1,4 +1,6 @@
 import type { Db } from '../../platform/db.ts';
+import { geographyGeneration } from './apply.ts';
+import { Lineage } from './lineage.ts';
 import { invalidParameter, notFound } from '../../platform/errors.ts';
 import {
   areasRepository as repo,
@@ -192,6 +194,11 @@ export interface AreasService {
   ): Promise<LiveArea[]>;
   /** When the geography last changed, for Last-Modified. */
   lastModified(): Promise<string | null>;
+  /**
+   * The figure-source rule over the geography (lineage.ts): every reader of figures asks it where a council's figure
+   * comes from. Kept while the geography is unchanged.
+   */
+  lineage(): Promise<Lineage>;
 }
 
 export interface LiveArea {
@@ -202,7 +209,25 @@ export interface LiveArea {
 }
 
 export function createAreasService(db: Db | Handle): AreasService {
+  let kept: { stamp: string | null; generation: number; checkedAt: number; lineage: Promise<Lineage> } | undefined;
   return {
+    async lineage() {
+      // The geography changes only with an import: in this process it says so (geographyGeneration); another instance's
+      // import is noticed within a second by the areas' newest update.
+      const now = Date.now();
+      if (kept && kept.generation === geographyGeneration() && now - kept.checkedAt < 1000) return kept.lineage;
+      const stamp = await repo.lastModified(db);
+      if (kept && kept.stamp === stamp && kept.generation === geographyGeneration()) {
+        kept.checkedAt = now;
+        return kept.lineage;
+      }
+      const lineage = Promise.all([repo.lineageAreas(db), repo.lineageLinks(db)]).then(
+        ([areaRows, links]) => new Lineage(areaRows, links),
+      );
+      kept = { stamp, generation: geographyGeneration(), checkedAt: now, lineage };
+      lineage.catch(() => (kept = undefined));
+      return lineage;
+    },
     async findAreas(query) {
       const at = parseAt(query.at);
       const types = parseTypes(query.type);

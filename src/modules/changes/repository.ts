@@ -9,6 +9,13 @@ export function createChangesRepository(db: Db) {
         .selectFrom('change_log')
         .selectAll()
         .where('at', '>=', since)
+        // Only published imports' changes: a draft's stay private until it is published.
+        .where((eb) =>
+          eb.or([
+            eb('import_id', 'is', null),
+            eb('import_id', 'in', eb.selectFrom('imports').select('id').where('state', '=', 'published')),
+          ]),
+        )
         .orderBy('at')
         .orderBy('id')
         .limit(limit)

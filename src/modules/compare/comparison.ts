@@ -67,8 +67,9 @@ function trendRows(c: MetricComparison, set: ComparedCouncil[], applicableTypes:
       if (o && o.value !== null && !o.status.includes('z')) vals.push(o.value);
     }
     const england = p.england_status !== null ? p.england_value : null;
-    const value = c.cells(c.focus.id, p.id)?.value ?? null;
-    return { period: p.iso, label: p.label, value, groupMedian: median(vals), england };
+    const own = c.cells(c.focus.id, p.id);
+    const value = own?.value ?? null;
+    return { period: p.iso, label: p.label, value, source: own?.source ?? null, groupMedian: median(vals), england };
   });
 }
 
@@ -106,6 +107,7 @@ function memberResults(
       numerator: v.numerator ?? null,
       denominator: v.denominator ?? null,
       note: cells(x.id, chosen.id)?.note ?? null,
+      source: cells(x.id, chosen.id)?.source ?? null,
       neighbourRank: x.rank,
       direction: { lastStep: t.lastStep, overWindow: t.overWindow, consecutive: t.consecutive },
     };
@@ -123,6 +125,7 @@ export function compareMetric(c: MetricComparison): Comparison {
   const set = comparedCouncils(focus, resolved, applicableTypes, notes);
   const values = memberValues(set, c.cells, chosen.id, applicableTypes);
   const stats = groupStatistics(values);
+  stats.methods.membership = `the group's members as at ${resolved.group.at} (the last day of the period compared, or today while it runs), the council included; a council re-coded since is shown under its current code; a figure not published for a council itself comes from its predecessors by the figure-source rule and is marked; ranks are among the members with a figure`;
   const results = memberResults(c, set, values, stats);
   const focusResult = results[0]!;
   if (focusResult.excludedBecause === 'no-data') {

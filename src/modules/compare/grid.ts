@@ -1,11 +1,12 @@
 /**
- * The grid read: every planned metric × council × period of the windows, in one query, indexed by numbers (no string
+ * The grid read: every planned metric × council × period of the windows (each council's figure by the areas module's
+ * figure-source rule, through the observations module), in one query, indexed by numbers (no string
  * keys); on PostgreSQL a large grid is read in parts side by side, each handed on as it arrives.
  */
-import type { ObservationsService } from '../observations/index.ts';
+import type { FigureRow, ObservationsService } from '../observations/index.ts';
 import type { Planned } from './periods.ts';
 
-export type GridRow = Awaited<ReturnType<ObservationsService['grid']>>[number];
+export type GridRow = FigureRow;
 /** Observations by metric, then by period and area in one number (period × AREA_SLOTS + area). */
 type GridIndex = Map<number, Map<number, GridRow>>;
 const AREA_SLOTS = 1 << 20;
@@ -51,11 +52,11 @@ export async function readGrid(
     Array.from({ length: parts }, async (_, k) => {
       const from = Math.floor((k * planned.length) / parts);
       const part = planned.slice(from, Math.floor(((k + 1) * planned.length) / parts));
-      const periodIds = [...new Set(part.flatMap((p) => p.window.map((w) => w.id)))];
+      const periods = new Map(part.flatMap((p) => p.window.map((w) => [w.id, w] as const)));
       const index = gridIndex(
-        await observations.grid(
-          part.map((p) => p.m.id),
-          periodIds,
+        await observations.figures(
+          part.map((p) => p.m),
+          [...periods.values()],
           areaIds,
         ),
       );

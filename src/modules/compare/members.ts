@@ -2,8 +2,41 @@
  * Group membership for one metric: the council first, then the group's other members, built-in groups narrowed to the
  * tiers the metric applies to; members of other tiers left in a mixed group are said so (they are not ranked).
  */
-import type { ResolvedArea } from '../areas/index.ts';
+import type { Lineage, ResolvedArea } from '../areas/index.ts';
 import type { ResolvedGroup } from '../groups/index.ts';
+
+/** A group's members as at a date (the group resolved then). */
+export type GroupAt = (at: string) => Promise<ResolvedGroup>;
+
+/**
+ * The date a group's members are taken at for a period compared: its last day, or today while the period runs. The
+ * headline and a single comparison both use it, so a rank "of N" is the same in both.
+ */
+export function membershipDate(period: { end_date: string }, today = new Date().toISOString().slice(0, 10)): string {
+  return period.end_date < today ? period.end_date : today;
+}
+
+/**
+ * The group's members as the council is compared with them: a member re-coded since (Sheffield E08000019, now
+ * E08000039) is shown under its current code, its figure coming from the earlier one by the figure-source rule; a
+ * member whose area is part of the council's own (a predecessor the council's figure may come from) is left out, so no
+ * area is counted twice.
+ */
+export function asCompared(resolved: ResolvedGroup, focus: { id: number }, lineage: Lineage): ResolvedGroup {
+  const own = new Set(lineage.withSources([focus.id]));
+  const seen = new Set<number>();
+  const members: ResolvedGroup['members'] = [];
+  for (const x of resolved.members) {
+    const now = lineage.recodedAs(x.id);
+    const m = now ? { ...x, id: now.id, code: now.code, name: now.name } : x;
+    if (seen.has(m.id) || (m.id !== focus.id && own.has(m.id))) continue;
+    seen.add(m.id);
+    members.push(m);
+  }
+  return members.length === resolved.members.length && members.every((m, i) => m === resolved.members[i])
+    ? resolved
+    : { ...resolved, members };
+}
 
 /** Built-in groups (following the geography) are narrowed to the metric's tiers; published and custom ones are not. */
 const BUILT_IN_NARROWED = new Set(['authority-type', 'tier', 'region', 'county', 'combined-authority', 'england']);

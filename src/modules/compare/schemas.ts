@@ -2,6 +2,7 @@ import { MetricSourceSchema } from '../metrics/index.ts';
 import { Nullable } from '../../platform/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { GroupSummary } from '../groups/index.ts';
+import { FigureSourceSchema } from '../areas/index.ts';
 
 const Num = Nullable(Type.Number());
 
@@ -76,6 +77,11 @@ export const Statistics = Type.Object({
     rank: Type.String(),
     distance: Type.String(),
     significance: Type.String(),
+    membership: Type.Optional(
+      Type.String({
+        description: "Whose figures are ranked: the group's members as at a date, and how codes are read",
+      }),
+    ),
   }),
 });
 
@@ -101,6 +107,7 @@ export const MemberResult = Type.Object({
     Type.String({ description: 'above, below or not-different (only where the council has a confidence interval)' }),
   ),
   excludedBecause: Nullable(Type.String({ description: 'not-applicable or no-data' })),
+  source: Nullable(FigureSourceSchema),
   neighbourRank: Nullable(Type.Integer()),
   direction: Type.Object({
     lastStep: Nullable(Direction),
@@ -129,7 +136,14 @@ export const Comparison = Type.Object(
     period: Type.Object({ period: Type.String(), label: Type.String() }),
     window: Type.Array(Type.Object({ period: Type.String(), label: Type.String() })),
     trend: Type.Array(
-      Type.Object({ period: Type.String(), label: Type.String(), value: Num, groupMedian: Num, england: Num }),
+      Type.Object({
+        period: Type.String(),
+        label: Type.String(),
+        value: Num,
+        source: Nullable(FigureSourceSchema),
+        groupMedian: Num,
+        england: Num,
+      }),
     ),
     statistics: Statistics,
     focus: MemberResult,

@@ -20,6 +20,7 @@ import type { ObservationsService } from '../observations/index.ts';
 import { compareMetric } from './comparison.ts';
 import { createFocus } from './focus.ts';
 import { readGrid } from './grid.ts';
+import { asCompared, membershipDate, type GroupAt } from './members.ts';
 import { choosePeriod, planWindows, type Planned } from './periods.ts';
 import type { CompareQuery, Comparison, NotCompared } from './types.ts';
 
@@ -39,17 +40,18 @@ export function createCompareService(
   db: Db,
   deps: { metrics: MetricsService; groups: GroupsService; areas: AreasService; observations: ObservationsService },
 ) {
-  const { metrics, groups, observations } = deps;
+  const { metrics, groups, observations, areas } = deps;
   const { focusArea, notApplicable, groupFor } = createFocus(deps);
 
   /**
-   * Compares one council on several metrics against one resolved group (the headline report's path): one query for
-   * every metric × member × period in the windows. The answer keeps the metrics' order.
+   * Compares one council on several metrics against a group (the headline report's path): one query for every metric ×
+   * member × period in the windows. Each metric's members are the group's as at the period compared (membershipDate),
+   * through `groupAt`, the same rule for the headline and a single comparison. The answer keeps the metrics' order.
    */
   async function compareMany(
     metricList: Metric[],
     focus: ResolvedArea,
-    resolved: ResolvedGroup,
+    groupAt: GroupAt,
     opts: CompareManyOptions,
   ): Promise<Map<string, Comparison | NotCompared>> {
     const windowSize = Math.max(2, Math.min(20, opts.window ?? 5));
@@ -63,12 +65,20 @@ export function createCompareService(
         planned.push(plan);
       }
     }
-    const memberIds = new Set(resolved.members.map((x) => x.id));
-    memberIds.add(focus.id);
+    const lineage = await areas.lineage();
+    const byDate = new Map<string, Promise<ResolvedGroup>>();
+    const groupFor = (date: string) => byDate.get(date) ?? byDate.set(date, groupAt(date)).get(date)!;
+    const sets = await Promise.all(
+      planned.map(async (p) => asCompared(await groupFor(membershipDate(p.chosen)), focus, lineage)),
+    );
+    const memberIds = new Set<number>([focus.id]);
+    for (const set of sets) for (const x of set.members) memberIds.add(x.id);
+    const setOf = new Map(planned.map((p, i) => [p.m.code, sets[i]!]));
     const focusOnly = opts.focusOnly ?? false;
     const { tolerance } = opts;
     const read = { pool: !!db.pool, windowSize };
     await readGrid(observations, read, planned, [...memberIds], ({ m, chosen, window }, cells) => {
+      const resolved = setOf.get(m.code)!;
       out.set(m.code, compareMetric({ m, focus, resolved, chosen, window, cells, tolerance, focusOnly }));
     });
     return out;
@@ -87,11 +97,10 @@ export function createCompareService(
       if (!m.applicableAreaTypes.includes(focus.type)) throw await notApplicable(m, focus);
       const periods = await metrics.periodsOf([m.id]);
       const chosen = choosePeriod(periods, q.period, m.code);
-      const today = new Date().toISOString().slice(0, 10);
-      const at = q.at ?? (chosen.end_date < today ? chosen.end_date : today);
-      const resolved = await groupFor(q.group, at, viewer);
+      await groupFor(q.group, q.at ?? membershipDate(chosen), viewer); // an unknown group is refused before the read
       const opts = { period: chosen.iso, window: q.window, tolerance: q.tolerance, periods };
-      const result = (await compareMany([m], focus, resolved, opts)).get(m.code)!;
+      const at = (date: string) => groupFor(q.group, q.at ?? date, viewer);
+      const result = (await compareMany([m], focus, at, opts)).get(m.code)!;
       if ('problem' in result) throw new AppError(400, 'no-data', result.problem);
       return result;
     },

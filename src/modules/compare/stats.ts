@@ -58,7 +58,7 @@ export interface GroupStatistics {
   max: number | null;
   /** Median absolute deviation × 1.4826. */
   scaledMad: number | null;
-  methods: { quartiles: string; rank: string; distance: string; significance: string };
+  methods: { quartiles: string; rank: string; distance: string; significance: string; membership?: string };
 }
 
 export interface MemberPosition {

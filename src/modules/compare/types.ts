@@ -1,4 +1,5 @@
 /** What a comparison is asked for and what it answers: the service's and the headline report's shapes. */
+import type { FigureSource } from '../areas/index.ts';
 import type { GroupDto } from '../groups/index.ts';
 import type { Metric } from '../metrics/index.ts';
 import type { TrendResult } from './direction.ts';
@@ -26,6 +27,8 @@ export interface MemberResult extends MemberPosition {
   numerator: number | null;
   denominator: number | null;
   note: string | null;
+  /** Where the figure came from when it is not the council's own publication. */
+  source: FigureSource | null;
   /** Rank in a neighbour set (1 = nearest), where the group has one. */
   neighbourRank: number | null;
   direction: { lastStep: TrendResult['lastStep']; overWindow: TrendResult['overWindow']; consecutive: number };
@@ -52,7 +55,14 @@ export interface Comparison {
   period: { period: string; label: string };
   window: { period: string; label: string }[];
   /** The council, the group's median (members the metric applies to, with a figure) and England over the window. */
-  trend: { period: string; label: string; value: number | null; groupMedian: number | null; england: number | null }[];
+  trend: {
+    period: string;
+    label: string;
+    value: number | null;
+    source: FigureSource | null;
+    groupMedian: number | null;
+    england: number | null;
+  }[];
   statistics: GroupStatistics;
   focus: MemberResult;
   members: MemberResult[];

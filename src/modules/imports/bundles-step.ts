@@ -20,7 +20,7 @@ export interface BundleAppliers {
 
 /** What the bundles of an import changed, each present once a bundle of its kind was read. */
 export interface BundleCounts {
-  geography?: GeographyCounts;
+  geography?: Omit<GeographyCounts, 'issues'>;
   boundaries?: BoundaryCounts;
   groups?: Omit<GroupCounts, 'issues'>;
 }
@@ -52,7 +52,9 @@ export function createBundleStep(
 
   async function onGeography(bundle: GeographyBundle): Promise<void> {
     if (!appliers.applyGeography) throw new Error('this import needs the areas module to apply geography');
-    counts.geography = await appliers.applyGeography(tx, bundle, at);
+    const { issues, ...c } = await appliers.applyGeography(tx, bundle, at);
+    for (const i of issues) ctx.report(i);
+    counts.geography = c;
     ctx.catalogue.areas = await repo.loadAreas(tx);
   }
 

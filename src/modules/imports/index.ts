@@ -1,4 +1,8 @@
 import type { Db } from '../../platform/db.ts';
+import type { AppModule } from '../../platform/app-types.ts';
+import type { ImportsService } from './preview.ts';
+import { importsPages } from './pages.ts';
+import { importsRoutes } from './routes.ts';
 import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
 import { adapterForHeader, adapters, findAdapter } from './registry.ts';
 import { readHeader } from './csv.ts';
@@ -16,6 +20,19 @@ export {
   type ImportSummary,
 } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
+export { createImportsService, type ImportsService } from './preview.ts';
+
+/**
+ * The imports API and pages for analysts: the list, and one import (a draft's preview of what publishing it would
+ * change).
+ */
+export const importsModule: AppModule<{ imports: ImportsService }> = {
+  name: 'imports',
+  register(app, { imports }) {
+    importsRoutes(app, imports);
+    importsPages(app, imports);
+  },
+};
 export type * from './adapter.ts';
 export { readCsv, ImportFileError } from './csv.ts';
 

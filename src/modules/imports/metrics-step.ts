@@ -14,6 +14,8 @@ export interface MetricCounts {
 
 interface MetricStepContext {
   adapter: string;
+  /** A draft holds new and changed definitions aside (staged_metrics) until it is published: none is public. */
+  mode: 'publish' | 'draft';
   importId: number;
   now: string;
   catalogue: ImportCatalogue;
@@ -21,9 +23,17 @@ interface MetricStepContext {
   report: (issue: ImportIssue) => void;
 }
 
+/** A slug no metric has or had: from the short title (or title, or code), with the code added when it is taken. */
+export async function freeSlug(tx: Tx, f: Pick<MetricRowFields, 'code' | 'title' | 'short_title'>): Promise<string> {
+  const slug = slugify(f.short_title ?? f.title) || slugify(f.code);
+  return (await repo.slugExists(tx, slug)) ? `${slug}-${slugify(f.code)}`.slice(0, 120) : slug;
+}
+
 /**
  * The metric definitions of an import: each is validated field by field, then inserted (with a free slug) or
  * updated where a field changed; both go to the change log. A code defined twice must be defined the same way.
+ * In a draft, new and changed definitions are held aside in staged_metrics instead (a new metric's observations are
+ * staged under the placeholder id `-staged id`) and applied when the draft is published (staged-metrics.ts).
  */
 export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
   const { importId, now, catalogue, counts, report } = ctx;
@@ -46,11 +56,15 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
   }
 
   async function create(def: MetricDefinition, fields: MetricRowFields): Promise<void> {
-    let slug = slugify(def.shortTitle ?? def.title) || slugify(def.code);
-    if (await repo.slugExists(tx, slug)) slug = `${slug}-${slugify(def.code)}`.slice(0, 120);
+    const slug = await freeSlug(tx, fields);
+    counts.created++;
+    if (ctx.mode === 'draft') {
+      const staged = await repo.stageMetric(tx, { importId, code: def.code, metricId: null, slug, fields, now });
+      catalogue.metrics.set(def.code, { ...fields, id: -staged, slug });
+      return;
+    }
     const id = await repo.insertMetric(tx, fields, slug, importId, now);
     catalogue.metrics.set(def.code, { ...fields, id, slug });
-    counts.created++;
     await repo.logChange(tx, { at: now, entity: 'metric', action: 'created', key: def.code, importId });
   }
 
@@ -60,10 +74,14 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
       counts.unchanged++;
       return;
     }
-    await repo.updateMetric(tx, stored.id, fields, importId, now);
     counts.updated++;
-    const detail = Object.fromEntries(changed.map((k) => [k, { before: stored[k], after: fields[k] }]));
-    await repo.logChange(tx, { at: now, entity: 'metric', action: 'updated', key: code, importId, detail });
+    if (ctx.mode === 'draft') {
+      await repo.stageMetric(tx, { importId, code, metricId: stored.id, slug: stored.slug, fields, now });
+    } else {
+      await repo.updateMetric(tx, stored.id, fields, importId, now);
+      const detail = Object.fromEntries(changed.map((k) => [k, { before: stored[k], after: fields[k] }]));
+      await repo.logChange(tx, { at: now, entity: 'metric', action: 'updated', key: code, importId, detail });
+    }
     catalogue.metrics.set(code, { ...stored, ...fields });
     catalogue.applicability.delete(stored.id);
   }

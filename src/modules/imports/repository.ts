@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { StagedMetricsTable } from './tables.ts';
 import type { Period } from '../observations/index.ts';
 import type { MetricRowFields } from '../metrics/index.ts';
 import type { Tx } from '../../platform/transaction.ts';
@@ -19,6 +20,28 @@ export interface StoredMetric extends MetricRowFields {
   id: number;
   slug: string;
 }
+
+/** A metric definition a draft import holds aside until it is published or discarded. */
+export interface StagedMetric {
+  id: number;
+  importId: number;
+  code: string;
+  /** The published metric it changes (when it was staged); null for a new metric. */
+  metricId: number | null;
+  slug: string;
+  fields: MetricRowFields;
+  stagedAt: string;
+}
+
+const toStagedMetric = (r: Selectable<StagedMetricsTable>): StagedMetric => ({
+  id: r.id,
+  importId: r.import_id,
+  code: r.code,
+  metricId: r.metric_id,
+  slug: r.slug,
+  fields: JSON.parse(r.fields) as MetricRowFields,
+  stagedAt: r.created_at,
+});
 
 /** All SQL of the imports module (the bulk writer lives in writer.ts). */
 export const importsRepository = {
@@ -186,6 +209,94 @@ export const importsRepository = {
       .set({ ...fields, import_id: importId, updated_at: now })
       .where('id', '=', id)
       .execute();
+  },
+
+  /** Holds a draft's new or changed metric definition aside (staged_metrics); returns its id. */
+  async stageMetric(
+    tx: Tx,
+    row: {
+      importId: number;
+      code: string;
+      metricId: number | null;
+      slug: string;
+      fields: MetricRowFields;
+      now: string;
+    },
+  ): Promise<number> {
+    const r = await tx.kysely
+      .insertInto('staged_metrics')
+      .values({
+        import_id: row.importId,
+        code: row.code,
+        metric_id: row.metricId,
+        slug: row.slug,
+        fields: JSON.stringify(row.fields),
+        created_at: row.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  },
+
+  /** A draft's held-aside definitions, in the order the import read them. */
+  async stagedMetrics(db: Db | Tx, importId: number): Promise<StagedMetric[]> {
+    const rows = await db.kysely
+      .selectFrom('staged_metrics')
+      .selectAll()
+      .where('import_id', '=', importId)
+      .orderBy('id')
+      .execute();
+    return rows.map(toStagedMetric);
+  },
+
+  /** One definition a draft holds aside, by code or by the slug it would get. */
+  async stagedMetric(db: Db, importId: number, idOrSlug: string): Promise<StagedMetric | undefined> {
+    const row = await db.kysely
+      .selectFrom('staged_metrics')
+      .selectAll()
+      .where('import_id', '=', importId)
+      .where((eb) => eb.or([eb('code', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+      .executeTakeFirst();
+    return row && toStagedMetric(row);
+  },
+
+  async deleteStagedMetrics(tx: Tx, importId: number): Promise<void> {
+    await tx.kysely.deleteFrom('staged_metrics').where('import_id', '=', importId).execute();
+  },
+
+  /** Points a draft's staged observations of a placeholder metric id at the metric's real id. */
+  async remapStagedObservations(tx: Tx, importId: number, from: number, to: number): Promise<void> {
+    await tx.run('UPDATE staged_observations SET metric_id = ? WHERE import_id = ? AND metric_id = ?', [
+      to,
+      importId,
+      from,
+    ]);
+  },
+
+  /** Published metrics by code, as stored (for comparing a draft's definitions with them). */
+  async metricsByCode(db: Db | Tx, codes: string[]): Promise<Map<string, StoredMetric>> {
+    if (codes.length === 0) return new Map();
+    const rows = await db.kysely.selectFrom('metrics').selectAll().where('code', 'in', codes).execute();
+    return new Map(rows.map((r) => [r.code, r as StoredMetric]));
+  },
+
+  /** What a published import changed in the catalogue, as its change-log rows say (oldest first). */
+  async metricChangesOf(db: Db, importId: number) {
+    return db.kysely
+      .selectFrom('change_log')
+      .select(['entity_key', 'action', 'detail'])
+      .where('import_id', '=', importId)
+      .where('entity', '=', 'metric')
+      .orderBy('id')
+      .execute();
+  },
+
+  /**
+   * Dates a draft's change-log rows (areas or groups its bundles changed) at its publication: the feed shows only
+   * published imports' rows, so a reader polling since a time after the draft was made still sees them.
+   */
+  async redateChanges(tx: Tx, importId: number, now: string): Promise<void> {
+    await tx.kysely.updateTable('change_log').set({ at: now }).where('import_id', '=', importId).execute();
   },
 
   async logChange(

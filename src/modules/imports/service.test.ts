@@ -39,6 +39,7 @@ describe('import engine', () => {
       'observation_revisions',
       'observations',
       'staged_observations',
+      'staged_metrics',
       'metric_periods',
       'import_metrics',
       'change_log',
@@ -246,6 +247,48 @@ describe('import engine', () => {
         ).n,
       ),
     ).toBe(0);
+  });
+
+  it("holds a draft's new metric aside: another import cannot use it, and publishing it later applies it to the catalogue then", async () => {
+    const draft = await runImport(db, {
+      adapter: fixture([metric('t.new', { caveats: 'Draft' })], [['t.new', 'E06000001', 2022, 1]]),
+      files: [],
+    });
+    expect(draft.metrics).toMatchObject({ created: 1 });
+    expect(await countRows('metrics')).toBe(0);
+    const other = await runImport(db, {
+      adapter: fixture([], [['t.new', 'E08000009', 2022, 2]]),
+      files: [],
+      publish: true,
+    });
+    expect(other.state).toBe('rejected');
+    expect(other.errors[0]!.message).toMatch(/t\.new/);
+    // Meanwhile another import publishes the same code with another definition and a figure of its own.
+    const first = await runImport(db, {
+      adapter: fixture([metric('t.new', { caveats: 'Published first' })], [['t.new', 'E08000009', 2022, 3]]),
+      files: [],
+      publish: true,
+    });
+    expect(first.state).toBe('published');
+    await publishImport(db, draft.importId!);
+    const [m] = await db.kysely.selectFrom('metrics').selectAll().execute();
+    expect(m).toMatchObject({ code: 't.new', caveats: 'Draft', import_id: draft.importId });
+    const obs = await db.kysely.selectFrom('observations').select(['metric_id', 'value']).orderBy('value').execute();
+    expect(obs).toEqual([
+      { metric_id: m!.id, value: 1 },
+      { metric_id: m!.id, value: 3 },
+    ]);
+    const log = await db.kysely
+      .selectFrom('change_log')
+      .selectAll()
+      .where('entity', '=', 'metric')
+      .orderBy('id')
+      .execute();
+    expect(log.map((l) => [l.action, l.import_id])).toEqual([
+      ['created', first.importId],
+      ['updated', draft.importId],
+    ]);
+    expect(JSON.parse(log[1]!.detail!)).toEqual({ caveats: { before: 'Published first', after: 'Draft' } });
   });
 
   it('a dry run validates and counts but writes nothing', async () => {

@@ -12,6 +12,7 @@ import { logOutcome } from './import-log.ts';
 import { createMetricStep } from './metrics-step.ts';
 import { createObservationStep } from './observations-step.ts';
 import { createProblems, type Problems } from './problems.ts';
+import { applyStagedMetrics } from './staged-metrics.ts';
 import { importsRepository as repo } from './repository.ts';
 import * as text from './summary.ts';
 import { changedAnything, emptyTally, summarise, type ImportSummary, type ImportTally } from './summary.ts';
@@ -59,7 +60,7 @@ function createSteps(tx: Tx, req: ImportRequest, ctx: StepContext) {
   const { tally, problems } = ctx;
   const shared = { importId: ctx.importId, now: ctx.now, catalogue: ctx.catalogue, report: problems.report };
   return {
-    metrics: createMetricStep(tx, { ...shared, adapter: req.adapter.name, counts: tally.metrics }),
+    metrics: createMetricStep(tx, { ...shared, adapter: req.adapter.name, mode: ctx.mode, counts: tally.metrics }),
     observations: createObservationStep(tx, { ...ctx, counts: tally.observations }),
     bundles: createBundleStep(tx, req, { ...shared, counts: tally.bundles }),
   };
@@ -67,6 +68,7 @@ function createSteps(tx: Tx, req: ImportRequest, ctx: StepContext) {
 
 interface StepContext {
   importId: number;
+  mode: 'publish' | 'draft';
   now: string;
   catalogue: ImportCatalogue;
   writer: ObservationWriter;
@@ -153,7 +155,7 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       const metricsWithData = await repo.metricsWithData(tx);
       const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
       const writer = await createObservationWriter(tx, { importId, now, mode, metricsWithData, ...chunk });
-      const ctx: StepContext = { importId, now, catalogue, writer, tally, problems };
+      const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
       const steps = createSteps(tx, req, ctx);
       await readAll(req, steps, adapterContext(req, ctx));
       tally.metricsDefined = steps.metrics.definedHere.size;
@@ -199,13 +201,18 @@ async function draftOf(tx: Tx, importId: number, refusal: (state: string) => str
   return imp;
 }
 
-/** Publishes a draft import: its staged observations go through the same merge as a direct publish. */
+/**
+ * Publishes a draft import: its held-aside metric definitions are applied to the catalogue first, then its staged
+ * observations go through the same merge as a direct publish, all in one transaction.
+ */
 export async function publishImport(db: Db, importId: number, opts: DraftOptions = {}): Promise<WriterCounts> {
   const now = (opts.now ?? new Date()).toISOString();
   const { counts, adapter } = await withTransaction(
     db,
     async (tx) => {
       const imp = await draftOf(tx, importId, (state) => `is ${state}, not a draft`);
+      await applyStagedMetrics(tx, importId, now);
+      await repo.redateChanges(tx, importId, now);
       const metricIds = (
         await tx.all<{ metric_id: number; n: number }>(
           'SELECT metric_id, count(*) AS n FROM staged_observations WHERE import_id = ? GROUP BY metric_id',
@@ -238,11 +245,12 @@ export async function publishImport(db: Db, importId: number, opts: DraftOptions
   return counts;
 }
 
-/** Discards a draft import and its staged observations. */
+/** Discards a draft import, its held-aside metric definitions and its staged observations. */
 export async function discardImport(db: Db, importId: number, opts: DraftOptions = {}): Promise<void> {
   const adapter = await withTransaction(db, async (tx) => {
     const imp = await draftOf(tx, importId, (state) => `is ${state}; only drafts can be discarded`);
     await tx.run('DELETE FROM staged_observations WHERE import_id = ?', [importId]);
+    await repo.deleteStagedMetrics(tx, importId);
     await repo.setImportState(tx, importId, 'discarded', (opts.now ?? new Date()).toISOString());
     return imp.adapter;
   });

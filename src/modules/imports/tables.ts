@@ -33,8 +33,25 @@ export interface ChangeLogTable {
   import_id: number | null;
   detail: string | null;
 }
+/**
+ * A draft import's new or changed metric definition, held aside until the draft is published (applied to `metrics`)
+ * or discarded (deleted): nothing public reads it.
+ */
+export interface StagedMetricsTable {
+  id: Generated<number>;
+  import_id: number;
+  code: string;
+  /** The published metric this definition changes; null for a new metric (staged observations carry `-id`). */
+  metric_id: number | null;
+  /** The slug a new metric would get (checked again when it is published). */
+  slug: string;
+  /** JSON: the definition's catalogue fields (MetricRowFields). */
+  fields: string;
+  created_at: string;
+}
 export interface ImportsTables {
   imports: ImportsTable;
+  staged_metrics: StagedMetricsTable;
   import_metrics: ImportMetricsTable;
   change_log: ChangeLogTable;
 }

@@ -31,6 +31,8 @@ export interface ChoroplethInput {
    * behind combined authorities). The map is fitted to them and the areas together.
    */
   backdrop?: readonly BoundaryFeature[];
+  /** The boundary vintage drawn, stated in the key ("Boundaries: local authority districts as at April 2023"). */
+  boundaries?: string;
   id?: string;
 }
 
@@ -213,6 +215,10 @@ function legendSvg(
     `<text x="0" y="${y + 10}" dy="0.32em" fill="${SECONDARY_TEXT}">Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}</text>`,
   );
   y += 28;
+  if (input.boundaries) {
+    rows.push(`<text x="0" y="${y + 10}" dy="0.32em" fill="${SECONDARY_TEXT}">${esc(input.boundaries)}</text>`);
+    y += 28;
+  }
   return { svg: `<g transform="translate(0,${top})" font-size="${SIZE}">${rows.join('')}</g>`, height: y };
 }
 

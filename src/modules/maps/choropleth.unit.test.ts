@@ -107,6 +107,16 @@ describe('renderChoropleth', () => {
     expect(renderChoropleth({ ...small(), highlight: undefined })).not.toContain('Outlined');
   });
 
+  it('names the boundary vintage in the key when given, below the other lines, within the drawing', () => {
+    const caption = 'Boundaries: local authority districts as at April 2023';
+    const svg = renderChoropleth({ ...small(), boundaries: caption });
+    assertWellFormed(svg);
+    expect(texts(svg).at(-1)).toBe(caption);
+    const height = (s: string) => Number(/viewBox="0 0 \d+ (\d+)"/.exec(s)?.[1]);
+    expect(height(svg)).toBe(height(renderChoropleth(small())) + 28);
+    expect(texts(renderChoropleth(small()))).not.toContain(caption);
+  });
+
   it('has a legend whose classes cover every value, with ranges in the unit and counts, and states the polarity in words', () => {
     const svg = renderChoropleth(small());
     const legend = texts(svg).filter((t) => / to |areas?\)$/.test(t) && !t.startsWith('No data'));

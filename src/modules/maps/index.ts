@@ -7,7 +7,17 @@ export {
   type BoundaryCounts,
   type BoundaryLayerInfo,
   type MapsService,
+  type PeriodBoundaries,
 } from './service.ts';
+export {
+  chooseVintage,
+  periodVintages,
+  vintageCandidates,
+  vintageCaption,
+  vintageOn,
+  type VintageCandidates,
+} from './vintage.ts';
+export { topologyLayers, topologyProblem, type TopoFeature } from './topojson.ts';
 export {
   BOUNDARY_LAYERS,
   geometryProblem,

@@ -17,11 +17,12 @@ const square = (x: number, y: number, d = 0.1) => ({
     ],
   ],
 });
-const bundle = (layer: string, year: number, features: BoundaryBundle['features']): BoundaryBundle => ({
+type Feature = Omit<BoundaryBundle['features'][number], 'from' | 'to'> & { from?: number; to?: number };
+/** A bundle of one year, unless a feature gives its own years. */
+const bundle = (layer: string, year: number, features: Feature[]): BoundaryBundle => ({
   layer,
-  year,
   source: 'test',
-  features,
+  features: features.map((f) => ({ from: year, to: year, ...f })),
 });
 
 describe('maps service', () => {
@@ -83,7 +84,7 @@ describe('maps service', () => {
     expect(second).toHaveLength(2);
   });
 
-  it('availableLayers lists each layer and year with its count, and boundaryYear picks the year to draw a period with', async () => {
+  it('availableLayers lists each layer and year with its count, and boundariesForPeriod picks the vintage of a period', async () => {
     await apply(bundle('ltla', 2019, [{ code: 'E07000001', name: 'Old district', geometry: square(0, 52) }]));
     await apply(
       bundle('ltla', 2023, [
@@ -97,10 +98,68 @@ describe('maps service', () => {
       [2019, 1],
       [2023, 2],
     ]);
-    expect(await maps.boundaryYear('ltla', 2024)).toBe(2023);
-    expect(await maps.boundaryYear('ltla', 2021)).toBe(2019);
-    expect(await maps.boundaryYear('ltla', 2010)).toBe(2019);
-    expect(await maps.boundaryYear('cauth', 2025)).toBeUndefined();
+    const fy = (y: number) => ({ start: `${y}-04-01`, end: `${y + 1}-03-31` });
+    const pick = async (period: { start: string; end: string }, figures: string[] = []) => {
+      const b = await maps.boundariesForPeriod('ltla', period, figures);
+      return b && [b.year, b.wanted, b.wantedStored, b.features.map((f) => f.code), b.notDrawn];
+    };
+    expect(await pick(fy(2023), ['E06000001', 'E07000001'])).toEqual([
+      2023,
+      2023,
+      true,
+      ['E06000001', 'E06000002'],
+      ['E07000001'],
+    ]);
+    // 2021/22 is not stored: the years either side are weighed by the councils with figures, the earlier on a tie.
+    expect(await pick(fy(2021))).toEqual([2019, 2021, false, ['E07000001'], []]);
+    expect(await pick(fy(2021), ['E06000001'])).toEqual([2023, 2021, false, ['E06000001', 'E06000002'], []]);
+    // Before the first stored year, the first; a calendar year across April 2023 on whichever has its councils.
+    expect((await pick(fy(2010)))?.[0]).toBe(2019);
+    expect((await pick({ start: '2023-01-01', end: '2023-12-31' }, ['E06000002']))?.[0]).toBe(2023);
+    expect(await maps.boundariesForPeriod('cauth', fy(2025), [])).toBeUndefined();
+  });
+
+  it('keeps each distinct shape once with its years: a year put inside a range splits it, an equal one joins it', async () => {
+    const maps = servicesFor(db).maps;
+    const ranges = async () =>
+      (
+        await db.kysely
+          .selectFrom('boundary_shapes')
+          .select(['year_from', 'year_to', 'name'])
+          .where('layer', '=', 'utla')
+          .where('code', '=', 'E10000003')
+          .orderBy('year_from')
+          .execute()
+      ).map((r) => [Number(r.year_from), Number(r.year_to), r.name]);
+    const shire = (name = 'Shire', d = 0.1) => ({ code: 'E10000003', name, geometry: square(0, 52, d) });
+    expect(await apply(bundle('utla', 0, [{ ...shire(), from: 2014, to: 2025 }]))).toEqual({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(await ranges()).toEqual([[2014, 2025, 'Shire']]);
+    expect(await apply(bundle('utla', 2019, [shire()]))).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    expect(await apply(bundle('utla', 2019, [shire('Shire', 0.2)]))).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await ranges()).toEqual([
+      [2014, 2018, 'Shire'],
+      [2019, 2019, 'Shire'],
+      [2020, 2025, 'Shire'],
+    ]);
+    expect((await maps.getBoundaries('utla', 2019))[0]!.geometry).toEqual(square(0, 52, 0.2));
+    expect((await maps.getBoundaries('utla', 2020))[0]!.geometry).toEqual(square(0, 52));
+    // Putting the first shape back joins the three ranges into one again; a later year is added to it.
+    expect(await apply(bundle('utla', 2019, [shire()]))).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await apply(bundle('utla', 2026, [shire()]))).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(await ranges()).toEqual([[2014, 2026, 'Shire']]);
+    expect(await apply(bundle('utla', 2025, [shire('Shire Council')]))).toMatchObject({ updated: 1 });
+    expect(await ranges()).toEqual([
+      [2014, 2024, 'Shire'],
+      [2025, 2025, 'Shire Council'],
+      [2026, 2026, 'Shire'],
+    ]);
+    expect((await maps.availableLayers()).filter((l) => l.layer === 'utla').map((l) => l.year)).toEqual([
+      2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026,
+    ]);
   });
 
   it('applyBoundaries refuses an unknown layer and a geometry that is not a polygon', async () => {

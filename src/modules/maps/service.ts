@@ -8,8 +8,11 @@ import {
   roundGeometry,
   type AreaGeometry,
   type BoundaryFeature,
+  type BoundaryLayer,
 } from './geometry.ts';
-import { mapsRepository as repo, type NewBoundaryRow } from './repository.ts';
+import { mapsRepository as repo, type ShapeRow } from './repository.ts';
+import { alreadyHas, overlapsAny, putRange, type ShapeRange } from './ranges.ts';
+import { chooseVintage, vintageCaption, vintageCandidates } from './vintage.ts';
 
 export interface BoundaryCounts {
   created: number;
@@ -17,10 +20,13 @@ export interface BoundaryCounts {
   unchanged: number;
 }
 
+type StoredMeta = Pick<ShapeRow, 'source' | 'import_id' | 'updated_at'>;
+
 /**
- * Stores one layer and year of boundaries inside an import's transaction: new areas are inserted, changed names or
- * shapes updated, identical ones left alone (and counted as unchanged). Coordinates are rounded to 4 decimal places.
- * Areas already stored for the layer and year but absent from the bundle are kept.
+ * Stores a layer's boundaries inside an import's transaction. Each feature's shape is put over its years: a feature
+ * whose code has nothing stored in those years is counted created, one whose years already have this name and shape
+ * unchanged, and any other updated. Each distinct shape is kept once with the years it is in force in (see ranges.ts).
+ * Coordinates are rounded to 4 decimal places. Areas and years stored but absent from the bundle are kept.
  */
 export async function applyBoundaries(
   tx: Tx,
@@ -28,33 +34,48 @@ export async function applyBoundaries(
   ctx: { importId: number; now: string },
 ): Promise<BoundaryCounts> {
   if (!isBoundaryLayer(bundle.layer)) throw new TypeError(`unknown boundary layer "${bundle.layer}"`);
-  const stored = new Map((await repo.listLayer(tx, bundle.layer, bundle.year)).map((r) => [r.code, r]));
-  const counts: BoundaryCounts = { created: 0, updated: 0, unchanged: 0 };
-  const inserts: NewBoundaryRow[] = [];
-  for (const f of bundle.features) {
-    const geometry = geometryText(roundGeometry(asAreaGeometry(f.geometry)));
-    const row: NewBoundaryRow = {
-      layer: bundle.layer,
-      year: bundle.year,
-      code: f.code,
-      name: f.name,
-      geometry,
-      source: bundle.source,
-      import_id: ctx.importId,
-      updated_at: ctx.now,
-    };
-    const before = stored.get(f.code);
-    if (!before) {
-      inserts.push(row);
-      counts.created++;
-    } else if (before.geometry === geometry && before.name === f.name) {
-      counts.unchanged++;
-    } else {
-      await repo.updateBoundary(tx, row);
-      counts.updated++;
-    }
+  const stored = new Map<string, ShapeRange<StoredMeta>[]>();
+  for (const r of await repo.listShapes(tx, bundle.layer)) {
+    const list = stored.get(r.code) ?? [];
+    const meta = { source: r.source, import_id: r.import_id, updated_at: r.updated_at };
+    list.push({ from: r.year_from, to: r.year_to, name: r.name, geometry: r.geometry, meta });
+    stored.set(r.code, list);
   }
-  await repo.insertBoundaries(tx, inserts);
+  const counts: BoundaryCounts = { created: 0, updated: 0, unchanged: 0 };
+  const meta: StoredMeta = { source: bundle.source, import_id: ctx.importId, updated_at: ctx.now };
+  const changed = new Set<string>();
+  for (const f of bundle.features) {
+    if (!Number.isInteger(f.from) || !Number.isInteger(f.to) || f.from > f.to)
+      throw new TypeError(`${f.code}: the years ${f.from} to ${f.to} are not a range of years`);
+    const geometry = geometryText(roundGeometry(asAreaGeometry(f.geometry)));
+    const range = { from: f.from, to: f.to, name: f.name, geometry, meta };
+    const before = stored.get(f.code) ?? [];
+    if (alreadyHas(before, range)) {
+      counts.unchanged++;
+      continue;
+    }
+    if (overlapsAny(before, range)) counts.updated++;
+    else counts.created++;
+    stored.set(f.code, putRange(before, range));
+    changed.add(f.code);
+  }
+  // Each changed code's ranges are written again whole (a handful of rows per code).
+  const codes = [...changed].sort();
+  await repo.deleteShapes(tx, bundle.layer, codes);
+  await repo.insertShapes(
+    tx,
+    codes.flatMap((code) =>
+      stored.get(code)!.map((r) => ({
+        layer: bundle.layer,
+        code,
+        year_from: r.from,
+        year_to: r.to,
+        name: r.name,
+        geometry: r.geometry,
+        ...r.meta,
+      })),
+    ),
+  );
   return counts;
 }
 
@@ -63,6 +84,25 @@ export interface BoundaryLayerInfo {
   year: number;
   features: number;
   updatedAt: string;
+}
+
+/** The boundaries a period's map is drawn on (see vintage.ts for the rule). */
+export interface PeriodBoundaries {
+  layer: BoundaryLayer;
+  /** The stored boundary year drawn. */
+  year: number;
+  /**
+   * The vintage in force on the period's first day. `year` differs when that vintage is not stored, or when the period
+   * ran across a reorganisation and its figures are for the later councils.
+   */
+  wanted: number;
+  /** Whether boundaries of the `wanted` vintage are stored. */
+  wantedStored: boolean;
+  features: readonly BoundaryFeature[];
+  /** For the map's key: "Boundaries: local authority districts as at April 2023". */
+  caption: string;
+  /** Codes with a figure that these boundaries do not have (their councils are in the table only). */
+  notDrawn: string[];
 }
 
 export interface MapsService {
@@ -74,35 +114,57 @@ export interface MapsService {
   /** Every layer and year stored, with its number of areas. */
   availableLayers(): Promise<BoundaryLayerInfo[]>;
   /**
-   * The boundary year to draw a period with: the latest stored year not after `year`, else the earliest; undefined when
-   * the layer has none.
+   * The boundaries to draw a period's map on: the vintage in force on the period's first day, or, for a period that
+   * ran across a reorganisation, the later vintage when it draws more of the councils with a figure (`withFigures`,
+   * GSS codes). Undefined when the layer has no boundaries stored. Every map of a period picks its boundaries here.
    */
-  boundaryYear(layer: string, year: number): Promise<number | undefined>;
+  boundariesForPeriod(
+    layer: BoundaryLayer,
+    period: { start: string; end: string },
+    withFigures: Iterable<string>,
+  ): Promise<PeriodBoundaries | undefined>;
 }
 
 export function createMapsService(db: Db): MapsService {
   // Parsed geometries per layer and year, with the fingerprint they were read at: a later import (from this process
   // or the CLI) changes the fingerprint and the layer is read again.
   const cache = new Map<string, { stamp: string; features: readonly BoundaryFeature[] }>();
+  const getBoundaries = async (layer: string, year: number): Promise<readonly BoundaryFeature[]> => {
+    const key = `${layer}/${year}`;
+    const stamp = await repo.layerStamp(db, layer, year);
+    const hit = cache.get(key);
+    if (hit && hit.stamp === stamp) return hit.features;
+    const rows = await repo.listLayer(db, layer, year);
+    const features = Object.freeze(
+      rows.map((r) => ({ code: r.code, name: r.name, geometry: JSON.parse(r.geometry) as AreaGeometry })),
+    );
+    cache.set(key, { stamp, features });
+    return features;
+  };
   return {
-    async getBoundaries(layer, year) {
-      const key = `${layer}/${year}`;
-      const stamp = await repo.layerStamp(db, layer, year);
-      const hit = cache.get(key);
-      if (hit && hit.stamp === stamp) return hit.features;
-      const rows = await repo.listLayer(db, layer, year);
-      const features = Object.freeze(
-        rows.map((r) => ({ code: r.code, name: r.name, geometry: JSON.parse(r.geometry) as AreaGeometry })),
-      );
-      cache.set(key, { stamp, features });
-      return features;
-    },
+    getBoundaries,
     availableLayers: () => repo.listLayers(db),
-    async boundaryYear(layer, year) {
-      const years = (await repo.listLayers(db)).filter((l) => l.layer === layer).map((l) => l.year);
+    async boundariesForPeriod(layer, period, withFigures) {
+      const figures = new Set(withFigures);
+      const stored = await repo.layerYears(db, layer);
+      const { wanted, years } = vintageCandidates(period, stored);
       if (years.length === 0) return undefined;
-      const before = years.filter((y) => y <= year);
-      return before.length > 0 ? Math.max(...before) : Math.min(...years);
+      // A period within one vintage has one candidate; one across a reorganisation is weighed by the figures.
+      const drawn: number[] = [];
+      if (years.length > 1)
+        for (const y of years) drawn.push((await repo.layerCodes(db, layer, y)).filter((c) => figures.has(c)).length);
+      const year = chooseVintage(years, drawn)!;
+      const features = await getBoundaries(layer, year);
+      const have = new Set(features.map((f) => f.code));
+      return {
+        layer,
+        year,
+        wanted,
+        wantedStored: stored.includes(wanted),
+        features,
+        caption: vintageCaption(layer, year),
+        notDrawn: [...figures].filter((c) => !have.has(c)).sort(),
+      };
     },
   };
 }

@@ -1,9 +1,14 @@
-/** Boundary shapes for choropleth maps: one row per area, layer (ltla, utla, cty, rgn, cauth) and boundary year. */
-export interface AreaBoundariesTable {
+/**
+ * Boundary shapes for choropleth maps: one row per distinct shape of an area in a layer (ltla, utla, cty, rgn, cauth),
+ * with the boundary years it is in force in. The boundaries of vintage Y are those in force from 1 April Y.
+ */
+export interface BoundaryShapesTable {
   layer: string;
-  year: number;
   /** GSS code. */
   code: string;
+  /** First and last boundary year (inclusive) this shape and name are in force in; ranges of a code never overlap. */
+  year_from: number;
+  year_to: number;
   name: string;
   /** A GeoJSON Polygon or MultiPolygon (WGS84), coordinates rounded to 4 decimal places, as JSON text. */
   geometry: string;
@@ -13,7 +18,7 @@ export interface AreaBoundariesTable {
 }
 
 export interface MapsTables {
-  area_boundaries: AreaBoundariesTable;
+  boundary_shapes: BoundaryShapesTable;
 }
 
 // This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).

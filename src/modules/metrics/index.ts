@@ -2,7 +2,7 @@ import type { AppModule } from '../../platform/app-types.ts';
 import type { MetricsService } from './service.ts';
 import { metricsRoutes } from './routes.ts';
 
-export { createMetricsService, type MetricsService } from './service.ts';
+export { createMetricsService, type DraftDefinition, type MetricDrafts, type MetricsService } from './service.ts';
 export { TOPICS } from './definition.ts';
 export { coverageOf, metricsByCodes, type EnglandFigure, type MetricPeriod } from './bulk.ts';
 

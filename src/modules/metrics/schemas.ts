@@ -56,11 +56,35 @@ export const MetricPeriod = Type.Object({
   values: Type.Integer({ description: 'Areas with a value (not a marker) for this period' }),
 });
 
-export const MetricDetail = Type.Composite([Metric, Type.Object({ periods: Type.Array(MetricPeriod) })], {
-  description: 'The metric with its definition, source, licence and the periods it has data for',
-});
+export const DraftPreview = Type.Object(
+  {
+    importId: Type.Integer(),
+    status: Type.Union([Type.Literal('new'), Type.Literal('changed'), Type.Literal('unchanged')], {
+      description: 'What the draft does to this metric: adds it, changes its definition, or leaves it as it is',
+    }),
+  },
+  { description: 'Present only with ?draft=N (analysts): the draft import whose definition this is' },
+);
+
+export const MetricDetail = Type.Composite(
+  [Metric, Type.Object({ periods: Type.Array(MetricPeriod), draft: Type.Optional(DraftPreview) })],
+  { description: 'The metric with its definition, source, licence and the periods it has data for' },
+);
 
 export const MetricParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'Metric id or slug' }) });
+
+export const MetricQuery = Type.Object(
+  {
+    draft: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Analysts and administrators: the definition as this draft import would make it (published periods only)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const Topic = Type.Object({ id: Type.String(), title: Type.String(), description: Type.String() });
 export const TopicList = Type.Object({ topics: Type.Array(Topic) }, { description: 'The service areas' });

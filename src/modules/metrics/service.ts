@@ -1,8 +1,27 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter, notFound } from '../../platform/errors.ts';
-import { createMetricsRepository, type MetricCoverageRow } from './repository.ts';
+import { createMetricsRepository, toMetric, type MetricCoverageRow } from './repository.ts';
 import type { MetricDto, MetricListQueryT } from './schemas.ts';
 import type { Metric } from './types.ts';
+import type { MetricRowFields } from './definition.ts';
+
+/** A metric definition a draft import holds aside (the imports module keeps them until the draft is published). */
+export interface DraftDefinition {
+  code: string;
+  /** The metric's slug, or the one a new metric would get. */
+  slug: string;
+  fields: MetricRowFields;
+  stagedAt: string;
+}
+
+/** Where the catalogue finds a draft import's definitions, for analysts' previews (`?draft=N`). */
+export interface MetricDrafts {
+  /**
+   * Null when there is no draft import of this id; otherwise the draft's new or changed definition of the metric named
+   * by code or slug, undefined when the draft leaves it as it is.
+   */
+  definition(importId: number, idOrSlug: string): Promise<{ definition: DraftDefinition | undefined } | null>;
+}
 
 const periodRef = (packed: string | null) => {
   if (!packed) return null;
@@ -46,8 +65,11 @@ export function toMetricDto(m: Metric, cov?: MetricCoverageRow, labels?: Map<str
   };
 }
 
-/** The metrics catalogue: listing by service area, search, one metric with its periods. */
-export function createMetricsService(db: Db) {
+/**
+ * The metrics catalogue: listing by service area, search, one metric with its periods. It reads published definitions
+ * only (a draft import's are held aside until it is published); an analyst's preview of a draft asks `drafts`.
+ */
+export function createMetricsService(db: Db, deps: { drafts?: MetricDrafts } = {}) {
   const repo = createMetricsRepository(db);
 
   async function withCoverage(rows: Metric[]): Promise<MetricDto[]> {
@@ -59,6 +81,33 @@ export function createMetricsService(db: Db) {
       .map((x) => x.slice(x.indexOf(' ') + 1));
     const labels = new Map((await repo.periodsByIso([...new Set(isos)])).map((p) => [p.iso, p.label]));
     return rows.map((r) => toMetricDto(r, byId.get(r.id), labels));
+  }
+
+  async function periodsOf(metricId: number) {
+    return (await repo.periodsOf([metricId])).map((p) => ({
+      period: p.iso,
+      label: p.label,
+      type: p.type,
+      start: p.start_date,
+      end: p.end_date,
+      areas: Number(p.n_areas),
+      values: Number(p.n_values),
+    }));
+  }
+
+  /** One published metric by id or slug; an old slug raises a redirect to the current id. */
+  async function published(id: string) {
+    const m = await repo.byCodeOrSlug(id);
+    if (!m) {
+      const moved = await repo.byOldSlug(id);
+      if (moved)
+        throw new AppError(301, 'moved', `Metric "${id}" is now "${moved.code}".`, [], {
+          location: `/api/v1/metrics/${encodeURIComponent(moved.code)}`,
+        });
+      throw notFound('Metric', id);
+    }
+    const [dto] = await withCoverage([m]);
+    return { ...dto!, periods: await periodsOf(m.id) };
   }
 
   return {
@@ -83,28 +132,31 @@ export function createMetricsService(db: Db) {
       return { total, limit, offset, topics, metrics: await withCoverage(rows) };
     },
 
-    /** One metric by id or slug; an old slug raises a redirect to the current id. */
-    async get(id: string) {
-      const m = await repo.byCodeOrSlug(id);
-      if (!m) {
-        const moved = await repo.byOldSlug(id);
-        if (moved)
-          throw new AppError(301, 'moved', `Metric "${id}" is now "${moved.code}".`, [], {
-            location: `/api/v1/metrics/${encodeURIComponent(moved.code)}`,
-          });
-        throw notFound('Metric', id);
-      }
+    /**
+     * One metric by id or slug; an old slug raises a redirect to the current id. With `draft` (analysts only, checked
+     * by the route), the definition as that draft import would make it: its new metric, its changed definition, or
+     * the published one where the draft leaves it as it is; the periods are the published ones.
+     */
+    async get(id: string, opts: { draft?: number | undefined } = {}) {
+      if (opts.draft === undefined) return published(id);
+      const importId = opts.draft;
+      const found = await deps.drafts?.definition(importId, id);
+      if (!found) throw notFound('Draft import', String(importId));
+      const staged = found.definition;
+      if (!staged) return { ...(await published(id)), draft: { importId, status: 'unchanged' as const } };
+      const stored = await repo.byCodeOrSlug(staged.code);
+      const m = toMetric({
+        ...staged.fields,
+        id: stored?.id ?? 0,
+        slug: stored?.slug ?? staged.slug,
+        import_id: importId,
+        created_at: staged.stagedAt,
+        updated_at: staged.stagedAt,
+      });
+      const draft = { importId, status: stored ? ('changed' as const) : ('new' as const) };
+      if (!stored) return { ...toMetricDto(m), periods: [], draft };
       const [dto] = await withCoverage([m]);
-      const periods = (await repo.periodsOf([m.id])).map((p) => ({
-        period: p.iso,
-        label: p.label,
-        type: p.type,
-        start: p.start_date,
-        end: p.end_date,
-        areas: Number(p.n_areas),
-        values: Number(p.n_values),
-      }));
-      return { ...dto!, periods };
+      return { ...dto!, periods: await periodsOf(stored.id), draft };
     },
 
     /** Several metrics by id or slug; unknown ones are named in a 400. */

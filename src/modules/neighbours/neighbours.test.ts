@@ -53,7 +53,12 @@ describe('our nearest-neighbours model', () => {
     expect(r.summary.state).toBe('published');
     // no earnings figure for Scilly or the City
     expect(r.excluded.map((e) => e.code).sort()).toEqual(['E06000053', 'E09000001']);
-    expect(r.notes.join(' ')).toMatch(/Cumberland \(E06000063\): population counts are the sum of Allerdale/);
+    expect(r.notes.join(' ')).toMatch(
+      /Cumberland \(E06000063\): sum of the figures for Allerdale \(E07000026\), Carlisle \(E07000028\) and Copeland \(E07000029\), the councils it replaced in 2023 \(population.total, population.aged-65-plus, population.aged-0-17\)/,
+    );
+    expect(r.notes.join(' ')).toMatch(
+      /Sheffield \(E08000039\): figure for Sheffield \(E08000019\): same area, code changed in 2025/,
+    );
     const again = await servicesFor(db).neighbours.build({ version: '1' });
     expect(again.summary.state).toBe('unchanged');
     const live = await db.kysely

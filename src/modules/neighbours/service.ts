@@ -115,31 +115,38 @@ export function createNeighboursService(
   const { areas, groups, observations, maps } = deps;
 
   /**
-   * Each area's figure for the metric's latest period, or (said so) for the period before when it has none for the
-   * latest.
+   * Each council's figure for the metric's latest period, or (said so) for the period before when it has none for the
+   * latest; a figure it did not publish itself comes from its predecessors by the figure-source rule (the data query
+   * applies it to the councils named), and `derived` collects what it says.
    */
   async function latest(
     metric: string,
     notes: string[],
-    relevant: Set<string>,
+    codes: string[],
+    derived: Map<string, Set<string>>,
   ): Promise<{ values: Map<string, number>; period: string }> {
-    const r = await observations.query({ metric, period: 'latest:2' }, { unlimited: true });
+    const r = await observations.query({ metric, period: 'latest:2', area: codes.join(',') }, { unlimited: true });
     const periods = [...new Set(r.observations.map((o) => o.period))].sort();
     const [newest, before] = [periods.at(-1), periods.at(-2)];
     const values = new Map<string, number>();
     const label = (p: string | undefined) => r.observations.find((o) => o.period === p)?.periodLabel ?? 'none';
-    for (const o of r.observations) if (o.value !== null && o.period === newest) values.set(o.area, o.value);
+    const take = (o: (typeof r.observations)[number]) => {
+      values.set(o.area, o.value!);
+      if (!o.source) return;
+      const key = `${o.areaName} (${o.area}): ${o.source.note}`;
+      derived.set(key, (derived.get(key) ?? new Set()).add(metric));
+    };
+    for (const o of r.observations) if (o.value !== null && o.period === newest) take(o);
     const older: string[] = [];
     for (const o of r.observations) {
       if (o.value !== null && o.period === before && !values.has(o.area)) {
-        values.set(o.area, o.value);
+        take(o);
         older.push(o.area);
       }
     }
-    const told = older.filter((c) => relevant.has(c));
-    if (told.length)
+    if (older.length)
       notes.push(
-        `${metric}: ${told.join(', ')} had no figure for ${label(newest)}; their ${label(before)} figure is used.`,
+        `${metric}: ${older.join(', ')} had no figure for ${label(newest)}; their ${label(before)} figure is used.`,
       );
     return { values, period: label(newest) };
   }
@@ -161,11 +168,10 @@ export function createNeighboursService(
     const live = await areas.liveAreas({ types: typePrefixes('council')! });
     const notes: string[] = [];
     const periods: Record<string, string> = {};
-    const relevant = new Set(live.map((c) => c.code));
-    const preds = await areas.predecessorsOf(live.map((c) => c.id));
-    for (const list of preds.values()) for (const p of list) if (p.changeType === 'new-code') relevant.add(p.code);
+    const codes = live.map((c) => c.code);
+    const derived = new Map<string, Set<string>>();
     const get = async (code: string) => {
-      const r = await latest(code, notes, relevant);
+      const r = await latest(code, notes, codes, derived);
       periods[code] = r.period;
       return r.values;
     };
@@ -182,51 +188,19 @@ export function createNeighboursService(
         'no-inputs',
         'The model needs the population estimates: import them first (sli import population …).',
       );
-    /** A re-coded council (Barnsley and Sheffield in 2025): the single predecessor whose code it took over. */
-    const recodedFrom = (c: { id: number }) => {
-      const p = preds.get(c.id) ?? [];
-      return p.length === 1 && p[0]!.changeType === 'new-code' ? p[0]! : undefined;
-    };
-    const recodeNoted = new Set<string>();
-    const own = (values: Map<string, number>, c: { id: number; code: string; name: string }): number | undefined => {
-      const v = values.get(c.code);
-      if (v !== undefined) return v;
-      const p = recodedFrom(c);
-      if (!p || values.get(p.code) === undefined) return undefined;
-      if (!recodeNoted.has(c.code))
-        notes.push(`${c.name} (${c.code}): figures published under its previous code ${p.code} are used.`);
-      recodeNoted.add(c.code);
-      return values.get(p.code);
-    };
-    /**
-     * A count for a council the estimates predate: the sum over the councils it replaced (not the county it was carved
-     * from).
-     */
-    const count = (
-      values: Map<string, number>,
-      c: { id: number; code: string; name: string },
-      what: string,
-    ): number | undefined => {
-      const mine = own(values, c);
-      if (mine !== undefined) return mine;
-      const parts = (preds.get(c.id) ?? []).filter((p) => p.type !== 'E10');
-      if (parts.length === 0 || parts.some((p) => values.get(p.code) === undefined)) return undefined;
-      if (what === 'population')
-        notes.push(
-          `${c.name} (${c.code}): population counts are the sum of ${parts.map((p) => `${p.name} (${p.code})`).join(', ')}, which it replaced.`,
-        );
-      return parts.reduce((s, p) => s + values.get(p.code)!, 0);
-    };
+    for (const [what, metrics] of derived) notes.push(`${what} (${[...metrics].join(', ')}).`);
+    const own = (values: Map<string, number>, c: { code: string }): number | undefined => values.get(c.code);
+    const count = own;
     const councils: Inputs['councils'] = new Map();
     for (const c of live) {
-      const pop = count(total, c, 'population');
+      const pop = count(total, c);
       const values: Partial<Record<string, number>> = {};
       if (pop !== undefined) {
         values.population = pop;
         const area = km2.get(c.code);
         if (area !== undefined && area > 0) values.density = pop / area;
-        const o = count(old, c, 'aged-65-plus');
-        const y = count(young, c, 'aged-0-17');
+        const o = count(old, c);
+        const y = count(young, c);
         if (o !== undefined) values['aged-65-plus'] = o / pop;
         if (y !== undefined) values['aged-0-17'] = y / pop;
       }

@@ -27,6 +27,12 @@ export const OBSERVATION_CSV = csvColumns([
   ['numerator', 'Numerator', 'decimal', 'The numerator of a rate or percentage, where published'],
   ['denominator', 'Denominator', 'decimal', 'The denominator of a rate or percentage, where published'],
   ['note', 'Note', 'string', "The publisher's note on this figure"],
+  [
+    'figure_source',
+    'Figure source',
+    'string',
+    "Where the figure came from when it is not the area's own publication (an earlier code's or predecessors' figure, or an aggregate); empty for the area's own",
+  ],
   ['unit', 'Unit', 'string', 'The unit of the value'],
   [
     'revision',
@@ -61,6 +67,7 @@ export function toCsvRecord(
     o.numerator,
     o.denominator,
     o.note,
+    o.source?.note ?? null,
     m.unit,
     o.revision,
     o.updatedAt,

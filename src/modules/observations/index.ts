@@ -2,7 +2,13 @@ import type { AppModule } from '../../platform/app-types.ts';
 import type { ObservationsService } from './service.ts';
 import { observationsRoutes } from './routes.ts';
 
-export { createObservationsService, type ObservationsService, type ObservationDto } from './service.ts';
+export {
+  createObservationsService,
+  type ObservationsService,
+  type ObservationDto,
+  type FigureMetric,
+  type FigureRow,
+} from './service.ts';
 export { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from './csv.ts';
 export * from './periods.ts';
 export * from './status.ts';

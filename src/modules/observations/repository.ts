@@ -4,6 +4,7 @@ import { BinaryCopyReader, copyOutFromPool, idList } from '../../platform/pg-cop
 export interface ObservationRow {
   metric_id: number;
   period_id: number;
+  area_id: number;
   area_code: string;
   area_name: string;
   value: number | null;
@@ -46,6 +47,7 @@ export function createObservationsRepository(db: Db) {
         .select([
           'o.metric_id',
           'o.period_id',
+          'o.area_id',
           'a.code as area_code',
           'a.name as area_name',
           'o.value',

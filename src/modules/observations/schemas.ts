@@ -1,5 +1,6 @@
 import { MetricSourceSchema } from '../metrics/index.ts';
 import { Nullable } from '../../platform/schema.ts';
+import { FigureSourceSchema } from '../areas/index.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const DataQuery = Type.Object(
@@ -37,6 +38,7 @@ export const Observation = Type.Object({
   numerator: Nullable(Type.Number()),
   denominator: Nullable(Type.Number()),
   note: Nullable(Type.String()),
+  source: Nullable(FigureSourceSchema),
   revision: Type.Integer(),
   updatedAt: Type.String(),
 });

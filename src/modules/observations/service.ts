@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import type { AreasService } from '../areas/index.ts';
+import type { AreasService, FigureSource, LineageMetric } from '../areas/index.ts';
 import type { Metric, MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
@@ -26,6 +26,8 @@ export interface ObservationDto {
   numerator: number | null;
   denominator: number | null;
   note: string | null;
+  /** Where the figure came from when it is not the area's own publication (the figure-source rule). */
+  source: FigureSource | null;
   revision: number;
   updatedAt: string;
 }
@@ -38,7 +40,12 @@ const list = (s: string | undefined) =>
     .filter((x) => x !== '');
 
 /** Named mapper from a stored row to the API's observation. */
-export function toObservationDto(r: ObservationRow, metricCode: string, period: AvailablePeriod): ObservationDto {
+export function toObservationDto(
+  r: ObservationRow,
+  metricCode: string,
+  period: AvailablePeriod,
+  source: FigureSource | null = null,
+): ObservationDto {
   return {
     metric: metricCode,
     area: r.area_code,
@@ -53,6 +60,7 @@ export function toObservationDto(r: ObservationRow, metricCode: string, period: 
     numerator: r.numerator,
     denominator: r.denominator,
     note: r.note,
+    source,
     revision: r.revision,
     updatedAt: r.updated_at,
   };
@@ -100,6 +108,7 @@ export function createObservationsService(
     }
     const metricRows = await metrics.resolve(metricCodes);
     let areaIds: number[] | undefined;
+    let named: Map<number, { code: string; name: string }> | undefined;
     const notes: string[] = [];
     if (areaCodes.length > 0) {
       // The areas module resolves the codes: retired ones come with when they ended and their successors.
@@ -113,6 +122,7 @@ export function createObservationsService(
         );
       }
       areaIds = found.map((a) => a.id);
+      named = new Map(found.map((a) => [a.id, { code: a.code, name: a.name }]));
       for (const a of found.filter((x) => x.validTo)) {
         const s = a.successors.map((x) => `${x.code} (${x.name})`);
         const successor = s.length ? `; its successor is ${s.join(' and ')}` : '';
@@ -144,24 +154,70 @@ export function createObservationsService(
         [{ field: 'metric', message: 'the selection is too large for one request', value: q.metric }],
       );
     }
-    return { parts, areaIds, notes };
+    return { parts, areaIds, named, notes };
+  }
+
+  /**
+   * One metric's published observations in some periods: with areas named, each area's figure by the figure-source
+   * rule (its own, or for a period before it existed its predecessors', marked); without, every area's own.
+   */
+  async function observationsOf(
+    m: Metric,
+    periods: AvailablePeriod[],
+    areaIds: number[] | undefined,
+    named: Map<number, { code: string; name: string }> | undefined,
+  ): Promise<ObservationDto[]> {
+    const byId = new Map(periods.map((p) => [p.id, p]));
+    const periodIds = periods.map((p) => p.id);
+    const lineage = areaIds && named ? await areas.lineage() : undefined;
+    const derivable = lineage && areaIds ? areaIds.filter((id) => lineage.hasPredecessors(id)) : [];
+    if (!lineage || !areaIds || !named || derivable.length === 0)
+      return (await repo.find(m.id, periodIds, areaIds)).map((r) =>
+        toObservationDto(r, m.code, byId.get(r.period_id)!),
+      );
+    const rows = await repo.find(m.id, periodIds, lineage.withSources(areaIds));
+    const wanted = new Set(areaIds);
+    const index = new Map(rows.map((r) => [`${r.period_id}|${r.area_id}`, r]));
+    const out = rows
+      .filter((r) => wanted.has(r.area_id))
+      .map((r) => toObservationDto(r, m.code, byId.get(r.period_id)!));
+    for (const p of periods) {
+      for (const a of derivable) {
+        if (index.has(`${p.id}|${a}`)) continue;
+        const f = lineage.figure(a, p.start_date, m, (id) => {
+          const r = index.get(`${p.id}|${id}`);
+          return r && { ...r, status: statusFromText(r.status) };
+        });
+        if (!f?.source) continue;
+        const area = named.get(a)!;
+        const row = {
+          ...f.point,
+          status: f.point.status.join(','),
+          area_id: a,
+          area_code: area.code,
+          area_name: area.name,
+        };
+        out.push(toObservationDto(row, m.code, p, f.source));
+      }
+    }
+    const order = new Map(periods.map((p, i) => [p.id, i]));
+    const periodOf = (o: ObservationDto) => order.get(periods.find((p) => p.iso === o.period)!.id)!;
+    return out.sort((x, y) => periodOf(x) - periodOf(y) || x.area.localeCompare(y.area));
   }
 
   return {
     /** The data query, refused beyond `maxRows` unless a caller that bounds it itself says `unlimited`. */
     async query(q: DataQuery, limits: { unlimited?: boolean } = {}) {
-      const { parts, areaIds, notes } = await plan(q, limits);
+      const { parts, areaIds, named, notes } = await plan(q, limits);
       const observations: ObservationDto[] = [];
       for (const part of parts) {
         if (part.periods.length === 0) continue;
-        const byId = new Map(part.periods.map((p) => [p.id, p]));
-        const rows = await repo.find(
-          part.metric.id,
-          part.periods.map((p) => p.id),
-          areaIds,
-        );
-        for (const r of rows) observations.push(toObservationDto(r, part.metric.code, byId.get(r.period_id)!));
+        observations.push(...(await observationsOf(part.metric, part.periods, areaIds, named)));
       }
+      if (observations.some((o) => o.source))
+        notes.push(
+          "Some figures were not published for the council itself: they come from its predecessors by the figure-source rule (same area, or added up where the measure allows), and each says so in 'source'. (docs/FIGURE-SOURCES.md).",
+        );
       const metrics = parts.map((p) => p.metric);
       return {
         metrics: metrics.map((m) => ({
@@ -190,11 +246,10 @@ export function createObservationsService(
       q: DataQuery,
       limits: { unlimited?: boolean } = {},
     ): AsyncGenerator<{ metric: Metric; row: ObservationDto }> {
-      const { parts, areaIds } = await plan(q, limits);
+      const { parts, areaIds, named } = await plan(q, limits);
       for (const { metric: m, periods } of parts) {
         for (const p of periods) {
-          for (const r of await repo.find(m.id, [p.id], areaIds))
-            yield { metric: m, row: toObservationDto(r, m.code, p) };
+          for (const row of await observationsOf(m, [p], areaIds, named)) yield { metric: m, row };
         }
       }
     },
@@ -212,8 +267,68 @@ export function createObservationsService(
       const { parts, notes } = await plan(q, limits);
       return { metrics: parts.map((p) => p.metric), notes };
     },
+    figures,
 
     lastPublished: () => repo.lastPublished(),
   };
+
+  /**
+   * Published figures for metrics × periods × areas by the figure-source rule (the areas module's lineage): each area's
+   * own figure, or, for a period that began before the area existed, its predecessors' (the same area under an earlier
+   * code or council, or an aggregate where the metric allows one), marked with `source`. No size limit: callers bound
+   * it.
+   */
+  async function figures(
+    metricList: readonly FigureMetric[],
+    periods: readonly { id: number; start_date: string }[],
+    areaIds: number[],
+  ): Promise<FigureRow[]> {
+    const lineage = await areas.lineage();
+    const derivable = areaIds.filter((id) => lineage.hasPredecessors(id));
+    const metricIds = metricList.map((m) => m.id);
+    const periodIds = periods.map((p) => p.id);
+    if (derivable.length === 0) {
+      const rows = await repo.grid(metricIds, periodIds, areaIds);
+      return rows.map((r) => ({ ...r, status: statusFromText(r.status), source: null }));
+    }
+    const read = (await repo.grid(metricIds, periodIds, lineage.withSources(areaIds))).map((r) => ({
+      ...r,
+      status: statusFromText(r.status),
+      source: null,
+    }));
+    const wanted = new Set(areaIds);
+    const out: FigureRow[] = read.filter((r) => wanted.has(r.area_id));
+    const index = new Map<string, FigureRow>();
+    for (const r of read) index.set(`${r.metric_id}|${r.period_id}|${r.area_id}`, r);
+    for (const m of metricList) {
+      for (const p of periods) {
+        for (const a of derivable) {
+          if (index.has(`${m.id}|${p.id}|${a}`)) continue;
+          const f = lineage.figure(a, p.start_date, m, (id) => index.get(`${m.id}|${p.id}|${id}`));
+          if (f?.source) out.push({ ...f.point, metric_id: m.id, period_id: p.id, area_id: a, source: f.source });
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** What the figure-source rule needs of a metric: its id, the council types it applies to and its unit. */
+export interface FigureMetric extends LineageMetric {
+  id: number;
+}
+/** A published figure (status codes parsed), with where it came from when it is not the council's own. */
+export interface FigureRow {
+  metric_id: number;
+  period_id: number;
+  area_id: number;
+  value: number | null;
+  status: string[];
+  lci: number | null;
+  uci: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+  source: FigureSource | null;
 }
 export type ObservationsService = ReturnType<typeof createObservationsService>;

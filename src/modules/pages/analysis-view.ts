@@ -100,6 +100,7 @@ export function createAnalysisPages(deps: {
               code: m.code,
               isFocus: m.isFocus,
               value: valueCell(m.value, m.status, dp, unit),
+              source: m.source?.note ?? null,
               rank:
                 m.rank === null
                   ? m.excludedBecause === 'not-applicable'

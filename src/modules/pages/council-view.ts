@@ -126,6 +126,7 @@ export function createCouncilPages(deps: {
           why: i.why,
           period: i.period.label,
           value: valueCell(i.focus.value, i.focus.status, i.metric.decimalPlaces, i.metric.unit),
+          valueSource: i.focus.source?.note ?? null,
           rank: i.focus.rank === null ? '–' : `${i.focus.rank}${i.focus.tied ? ' (tied)' : ''} of ${i.focus.rankOf}`,
           quarter: quarterWords(i.focus.quartileBand, i.metric.polarity),
           median: formatValue(i.statistics.median, i.metric.decimalPlaces, i.metric.unit),
@@ -156,7 +157,9 @@ export function createCouncilPages(deps: {
             value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit),
             median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit),
             england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit),
+            source: p.source?.note ?? null,
           })),
+          sources: [...new Set(i.trend.flatMap((p) => (p.source ? [`${p.label}: ${p.source.note}`] : [])))],
         })),
       }));
       const similar = isCouncil && area.status === 'current' ? await similarOrNull(area.code) : null;

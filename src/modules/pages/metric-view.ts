@@ -72,29 +72,38 @@ export function createMetricPages(deps: {
         .map((o) => row(o, dp, m.unit, o.area === highlight?.area));
       // The map: district-level metrics on the lower-tier layer, county-level ones on the upper tier.
       const layer = m.applicableAreaTypes.includes('E07') ? 'ltla' : 'utla';
-      const year = await maps.boundaryYear(layer, Number(chosen.start.slice(0, 4)));
-      const features = year === undefined ? [] : await maps.getBoundaries(layer, year);
+      // Drawn on the boundaries in force in the period (the maps module's one rule), so the councils with figures are
+      // the ones drawn.
+      const withFigures = councils.filter((o) => o.value !== null).map((o) => o.area);
+      const drawnOn = await maps.boundariesForPeriod(layer, chosen, withFigures);
       const values = new Map(councils.map((o) => [o.area, o.value]));
-      const drawn = features.filter((f) => values.has(f.code)).length;
-      const map =
-        features.length > 0
-          ? renderChoropleth({
-              title: `${m.title}, ${chosen.label}, by council`,
-              description: `A map of ${m.title.toLowerCase()} for ${chosen.label}. The same figures are in the table below.`,
-              unit: m.unit,
-              decimalPlaces: dp,
-              polarity: m.polarity,
-              features,
-              values,
-              ...(highlight ? { highlight: highlight.area } : {}),
-            })
-          : null;
-      const mapNote =
-        year === undefined
-          ? 'No boundaries are loaded, so there is no map; the table has every figure.'
-          : drawn < councils.length
-            ? `${councils.length - drawn} councils with figures are not on the ${year} boundaries (their codes had changed); they are in the table.`
-            : null;
+      const map = drawnOn
+        ? renderChoropleth({
+            title: `${m.title}, ${chosen.label}, by council`,
+            description: `A map of ${m.title.toLowerCase()} for ${chosen.label}, on the ${drawnOn.caption.replace(/^Boundaries: /, '')}. The same figures are in the table below.`,
+            unit: m.unit,
+            decimalPlaces: dp,
+            polarity: m.polarity,
+            features: drawnOn.features,
+            values,
+            boundaries: drawnOn.caption,
+            ...(highlight ? { highlight: highlight.area } : {}),
+          })
+        : null;
+      const notes: string[] = [];
+      if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
+      else {
+        if (drawnOn.year !== drawnOn.wanted)
+          notes.push(
+            `The map is drawn on the boundaries as at April ${drawnOn.year}: those of April ${drawnOn.wanted}, in force when ${chosen.label} began, ${drawnOn.wantedStored ? 'do not have the councils these figures are for' : 'are not loaded'}.`,
+          );
+        if (drawnOn.notDrawn.length > 0)
+          notes.push(
+            `${drawnOn.notDrawn.length} ${drawnOn.notDrawn.length === 1 ? 'council with a figure is' : 'councils with figures are'} not on the boundaries as at April ${drawnOn.year}; the table has their figures.`,
+          );
+      }
+      const mapNote = notes.length > 0 ? notes.join(' ') : null;
+      const mapCaption = drawnOn ? `${drawnOn.caption}.` : null;
       // The bar chart: the highlighted council among the councils of its type, or the ten highest and lowest.
       const withValue = councils.filter((o) => o.value !== null).sort((a, b) => b.value! - a.value!);
       const barRows = highlight
@@ -162,6 +171,7 @@ export function createMetricPages(deps: {
         bar,
         map,
         mapNote,
+        mapCaption,
         trend,
         csvUrl: `/api/v1/data.csv?${query}`,
         jsonUrl: `/api/v1/data.json?${query}`,

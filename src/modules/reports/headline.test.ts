@@ -65,9 +65,23 @@ describe('headline report', () => {
     expect(first.themes.map((t: { theme: string }) => t.theme)).toEqual(['community-wellbeing']);
     const asc5 = first.themes[0].items.find((i: { metric: { id: string } }) => i.metric.id === 'oflog.asc5');
     expect(asc5).toMatchObject({ period: { label: '2022/23' }, focus: { value: 48.3 }, why: 'reablement' });
-    // Barnsley and Sheffield were re-coded in 2025: their 2022/23 figures stay under the old codes, so today's group
-    // has no figure for them.
-    expect(asc5.statistics).toMatchObject({ n: 36, noData: 2 });
+    // Barnsley and Sheffield were re-coded in 2025: their 2022/23 figures, published under the old codes, stand for
+    // them (the same areas), so every metropolitan district has a figure.
+    expect(asc5.statistics).toMatchObject({ n: 36, noData: 0, countWithData: 36 });
+    expect(asc5.statistics.methods.membership).toMatch(/members as at 2023-03-31/);
+    // One membership rule: the single comparison ranks Trafford among the same councils, of the same number.
+    const single = (
+      await app.inject('/api/v1/compare.json?metric=oflog.asc5&area=E08000009&group=type:E08&period=2022/23')
+    ).json();
+    expect(single.focus).toMatchObject({ rank: asc5.focus.rank, rankOf: asc5.focus.rankOf, value: 48.3 });
+    expect(single.group.compared).toBe(36);
+    const sheffield = single.members.find((m: { code: string }) => m.code === 'E08000039');
+    expect(sheffield.source).toMatchObject({
+      kind: 'same-area',
+      areas: [{ code: 'E08000019' }],
+      note: 'figure for Sheffield (E08000019): same area, code changed in 2025',
+    });
+    expect(single.members.some((m: { code: string }) => m.code === 'E08000019')).toBe(false);
     expect(asc5.sentence).toMatch(/^Trafford is .* of the 36 metropolitan districts on this measure for 2022\/23/);
     expect(asc5.trend.map((t: { label: string }) => t.label)).toEqual([
       '2018/19',

@@ -82,20 +82,22 @@ export function createHeadlineService(
       const stampP = Promise.all([importsStamp(db), sector.basketsLoadedAt()]).then(
         ([imports, baskets]) => `${imports}|${baskets ?? '-'}`,
       );
-      const groupOf = (id: string) =>
+      const groupOf = (id: string, at: string) =>
         id.startsWith('custom-')
-          ? compare.groupFor(id, today, viewer)
-          : stampP.then((stamp) => remembered(stamp, `group:${id}@${today}`, () => compare.groupFor(id, today)));
-      const groupP = q.group !== undefined ? groupOf(q.group) : focusP.then((f) => groupOf(`type:${f.type}`));
+          ? compare.groupFor(id, at, viewer)
+          : stampP.then((stamp) => remembered(stamp, `group:${id}@${at}`, () => compare.groupFor(id, at)));
+      const groupId = q.group !== undefined ? Promise.resolve(q.group) : focusP.then((f) => `type:${f.type}`);
+      const groupP = groupId.then((id) => groupOf(id, today));
       const defsP = stampP.then((stamp) =>
         remembered(stamp, `basket:${q.basket ?? ''}`, () => loadDefinitions(q.basket)),
       );
       const settled = await Promise.allSettled([focusP, defsP, groupP]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
-      const [focus, { basket, rows, periods }, resolved] = [await focusP, await defsP, await groupP];
+      const [focus, { basket, rows, periods }, resolved, id] = [await focusP, await defsP, await groupP, await groupId];
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => r.applicableAreaTypes.includes(focus.type));
-      const results = await compare.compareMany(applicable, focus, resolved, {
+      // Each measure is compared with the group's members as at its own period, as a single comparison is.
+      const results = await compare.compareMany(applicable, focus, (at) => groupOf(id, at), {
         period: q.period,
         window: q.window,
         focusOnly: true,

@@ -166,13 +166,20 @@ export function createReportComputer(
           gaps,
         ),
       }));
-      const periodIds = [...new Set(plans.flatMap((p) => p.periods.map((x) => x.id)))];
-      const rows = await observations.grid(
-        resolved.map((m) => m.id),
-        periodIds,
+      const periods = new Map(plans.flatMap((p) => p.periods.map((x) => [x.id, x] as const)));
+      // Each council's figures by the figure-source rule: a figure it did not publish itself is its predecessors'.
+      const rows = await observations.figures(
+        resolved,
+        [...periods.values()],
         list.map((c) => c.id),
       );
       const byKey = new Map(rows.map((r) => [`${r.metric_id}:${r.period_id}:${r.area_id}`, r]));
+      const sourced = new Set<string>();
+      for (const r of rows) {
+        const c = r.source && list.find((x) => x.id === r.area_id);
+        if (c && r.source) sourced.add(`${c.name}: ${r.source.note}`);
+      }
+      for (const n of [...sourced].sort()) notes.push(`Figure not published for the council itself — ${n}.`);
 
       const figures: Computed['figures'] = [];
       const summaries: Computed['summaries'] = [];

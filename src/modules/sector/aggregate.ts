@@ -68,3 +68,21 @@ export function aggregateEngland(unitType: string, figures: CouncilFigure[], exp
       "the publisher gives no England figure and the councils' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)",
   };
 }
+
+/**
+ * The median of the councils' figures, when at least half the councils of the tier have one: a stand-in where no
+ * England figure can be made, always labelled "median of councils".
+ */
+export function medianOfCouncils(
+  figures: CouncilFigure[],
+  expectedCouncils: number,
+): { value: number; method: string } | undefined {
+  const values = figures.flatMap((f) => (f.value === null ? [] : [f.value])).sort((a, b) => a - b);
+  if (values.length === 0 || values.length * 2 < expectedCouncils) return undefined;
+  const mid = values.length >> 1;
+  const value = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  return {
+    value,
+    method: `median of councils: the middle of ${values.length} of ${expectedCouncils} councils' figures`,
+  };
+}

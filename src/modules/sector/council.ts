@@ -1,9 +1,10 @@
 /**
- * One council's direction of travel: each metric against the council's own baseline (a missing figure taken from a
- * single predecessor that has one, said so), and against a comparison group's members over the same two periods.
+ * One council's direction of travel: each metric against the council's own baseline (a figure it did not publish
+ * itself taken from its predecessors by the figure-source rule, said so), and against a comparison group's members
+ * over the same two periods.
  */
 import type { Db } from '../../platform/db.ts';
-import type { AreasService } from '../areas/index.ts';
+import type { AreasService, Lineage } from '../areas/index.ts';
 import type { ResolvedGroup } from '../groups/index.ts';
 import type { Metric } from '../metrics/index.ts';
 import { observationColumns } from '../observations/index.ts';
@@ -14,7 +15,6 @@ import type { PeriodInfo } from './periods.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
 export type Council = { id: number; code: string; name: string; type: string };
-export type Predecessor = { id: number; code: string; name: string; effectiveDate: string };
 
 export const seriesFrom = (periods: PeriodInfo[], get: Lookup, metricId: number, areaId: number): SeriesSource => ({
   periods,
@@ -28,14 +28,16 @@ export interface CouncilMetric {
   periods: PeriodInfo[];
   get: Lookup;
   focus: Council;
-  predecessors: Predecessor[];
+  /** The figure-source rule (areas): a figure the council did not publish itself may come from its predecessors. */
+  lineage: Lineage;
   own?: SeriesSource;
   cache?: PickCache;
 }
 
 /**
- * One council's direction on one metric against its own baseline: not applicable to its tier says so; a missing figure
- * is taken from a single predecessor that has one (said so), never from several (the boundaries changed).
+ * One council's direction on one metric against its own baseline: not applicable to its tier says so; a figure it did
+ * not publish itself comes from its predecessors by the figure-source rule (the same area, or an aggregate where the
+ * measure allows one), said so; otherwise there is no baseline and the reason says why.
  */
 export function councilDirection(c: CouncilMetric): MetricDirection {
   const {
@@ -45,7 +47,7 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
     periods,
     get,
     focus,
-    predecessors,
+    lineage,
     cache,
   } = c;
   const applies = metric.applicableAreaTypes;
@@ -64,32 +66,32 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
     };
   }
   const own = c.own ?? seriesFrom(periods, get, metric.id, focus.id);
-  const withPredecessor: SeriesSource =
-    predecessors.length === 0
-      ? own
-      : {
-          periods,
-          point(pid) {
-            const mine = own.point(pid);
-            if (mine) return mine;
-            const from = predecessors
-              .map((p) => ({ p, o: get(metric.id, pid, p.id) }))
-              .filter((x) => x.o && x.o.value !== null);
-            if (from.length !== 1) return undefined;
-            const { p, o } = from[0]!;
-            const note = `the figure of ${p.name} (${p.code}), which ${focus.name} replaced`;
-            const { value, status, lci, uci } = o!;
-            return { value, status, lci, uci, source: 'predecessor', method: null, note };
-          },
-        };
-  const r = classify(info, e, b, withPredecessor, `no figure for ${focus.name}`, cache);
-  if (!r.baseline && r.latest && predecessors.length > 0) {
-    const replaced = predecessors.map((p) => `${p.name} (${p.code})`).join(', ');
-    const why =
-      predecessors.length > 1
-        ? 'no single predecessor has a comparable figure (the boundaries changed), so there is no baseline'
-        : 'the predecessor has no figure for the baseline';
-    r.reason = `${focus.name} began on ${predecessors[0]!.effectiveDate}, replacing ${replaced}; ${why}`;
+  const derivable = lineage.hasPredecessors(focus.id);
+  const sourced: SeriesSource = !derivable
+    ? own
+    : {
+        periods,
+        point(pid) {
+          const mine = own.point(pid);
+          if (mine) return mine;
+          const period = periods.find((p) => p.id === pid);
+          if (!period) return undefined;
+          const f = lineage.figure(focus.id, period.start_date, metric, (id) => get(metric.id, pid, id));
+          if (!f?.source || f.point.value === null) return undefined;
+          const { value, status, lci, uci } = f.point;
+          const [source, method, note] =
+            f.source.kind === 'aggregate'
+              ? (['aggregate', f.source.note, null] as const)
+              : (['predecessor', null, f.source.note] as const);
+          return { value, status: [...status], lci, uci, source, method, note };
+        },
+      };
+  const r = classify(info, e, b, sourced, `no figure for ${focus.name}`, cache);
+  if (!r.baseline && r.latest && derivable) {
+    const anchor = e.baseline ?? b.baseline;
+    const baseline = /^\d{4}-/.test(anchor) ? periods.find((p) => p.end_date >= anchor) : periods[0];
+    const why = baseline && lineage.whyNone(focus.id, baseline.start_date, metric);
+    if (why) r.reason = why;
   }
   return r;
 }
@@ -108,8 +110,8 @@ export async function councilDirections(
   const { b, found, periodsOf } = p;
   const areaIds = new Set<number>([focus.id]);
   for (const m of group?.members ?? []) areaIds.add(m.id);
-  const predecessors = (await areas.predecessorsOf([focus.id])).get(focus.id) ?? [];
-  for (const x of predecessors) areaIds.add(x.id);
+  const lineage = await areas.lineage();
+  for (const x of lineage.withSources([focus.id])) areaIds.add(x);
   const index = indexSeries(
     await observationColumns(
       db,
@@ -121,7 +123,7 @@ export async function councilDirections(
   const get = index.point;
   return eachEntry(p, (e, metric) => {
     const periods = periodsOf(metric.id);
-    const r = councilDirection({ m: metricInfo(metric), entry: e, b, periods, get, focus, predecessors });
+    const r = councilDirection({ m: metricInfo(metric), entry: e, b, periods, get, focus, lineage });
     if (group && r.baseline && r.latest) r.group = againstGroup(r, e, b, metric, periods, get, focus, group);
     return r;
   });

@@ -188,20 +188,29 @@ describe('sector: direction of travel', () => {
         method: expect.stringMatching(/sum of numerators ÷ sum of denominators over \d+ of \d+ councils/),
       },
     });
+    // Oflog gives no England figure and a percentage without numerators cannot be added up: the median of councils
+    // stands in, labelled as such, never as England's figure.
     expect(by['oflog.asc5']).toMatchObject({
-      classification: 'no-data',
-      reason: expect.stringMatching(/no England figure/),
+      classification: 'no-change',
+      baseline: {
+        source: 'median',
+        method: expect.stringMatching(
+          /^median of councils: the middle of \d+ of \d+ councils' figures; not an England figure/,
+        ),
+      },
+      latest: { source: 'median' },
     });
     expect(r.summary.overall).toMatchObject({
       metrics: 7,
-      classified: 4,
+      classified: 5,
       improved: 2,
       worsened: 1,
-      noChange: 1,
+      noChange: 2,
       noPolarity: 1,
       notComparable: 1,
-      noData: 1,
+      noData: 0,
     });
+    expect(r.methodology.join(' ')).toMatch(/median of councils/);
     expect(r.methodology.join(' ')).toMatch(/never a mean of rates/);
   });
 

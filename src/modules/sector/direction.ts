@@ -20,8 +20,11 @@ export interface EndPoint {
   status: string[];
   lci: number | null;
   uci: number | null;
-  /** How the figure was obtained: the publisher's own, our stated aggregate, or a predecessor council's. */
-  source: 'publisher' | 'aggregate' | 'predecessor';
+  /**
+   * How the figure was obtained: the publisher's own, our stated aggregate, a predecessor council's, or (for England,
+   * where no aggregate can be made) the median of councils, labelled as such.
+   */
+  source: 'publisher' | 'aggregate' | 'predecessor' | 'median';
   method: string | null;
   note: string | null;
 }
@@ -346,8 +349,8 @@ export function methodology(basket: BasketDefinitionT, scope: string): string[] 
     `Scope: ${scope}.`,
     `Baseline: for each measure, the period containing ${basket.baseline} (or the nearest period with a figure, noted); latest: ${basket.latest === 'latest' ? 'the most recent period with a figure' : `the period containing ${basket.latest}`}.`,
     `Classification follows each measure's polarity. Where both figures have confidence intervals, overlapping intervals count as no change; otherwise a relative change of less than ${Math.round(basket.tolerance * 1000) / 10}% counts as no change. Measures without polarity are reported as increased or decreased and left out of the improvement counts.`,
-    "England figures are the publisher's own where it gives one; otherwise an aggregate whose method is stated with the figure (sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible the measure is not classified and the reason is given.",
-    'A break in series (status b) between baseline and latest makes the two figures not comparable; they are never bridged. A council created by reorganisation after the baseline takes its baseline from a single predecessor that has a figure, said so; otherwise it has no comparable baseline.',
+    'England figures are the publisher\'s own where it gives one; otherwise an aggregate whose method is stated with the figure (counts summed over every council of the tier, sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible, the median of councils (when at least half the councils of the tier have a figure) stands in, labelled "median of councils" and never called England\'s figure; otherwise the measure is not classified and the reason is given.',
+    'A break in series (status b) between baseline and latest makes the two figures not comparable; they are never bridged. A council created by reorganisation after the baseline takes a figure it did not publish itself from its predecessors by the figure-source rule (the same area under an earlier code or county council, or predecessors added up where the measure allows; docs/FIGURE-SOURCES.md), said so; otherwise it has no comparable baseline.',
     `A service area is flagged when at least ${Math.round((basket.clusterShare ?? 0.5) * 100)}% of its classified measures, and two or more, worsened.`,
   ];
 }

@@ -144,10 +144,16 @@ export function createEarlyWarning(
         periods: ps,
       });
     }
-    const councils: Council[] = await areas.liveAreas({ types: [...COUNCIL_TYPES] });
-    const grid = await observations.grid(
-      rows.map((r) => r.id),
-      [...periodIds],
+    const lineage = await areas.lineage();
+    const councils: Council[] = (await areas.liveAreas({ types: [...COUNCIL_TYPES] })).map((c) => ({
+      ...c,
+      began: lineage.area(c.id)?.validFrom ?? null,
+    }));
+    // Each council's figures by the figure-source rule: a re-coded council (Barnsley, Sheffield) or a unitary on a
+    // county's area has its predecessor's figures for the periods before it began.
+    const grid = await observations.figures(
+      rows,
+      periods.filter((p) => periodIds.has(p.id)),
       councils.map((c) => c.id),
     );
     const byKey = new Map(

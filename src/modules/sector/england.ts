@@ -1,12 +1,13 @@
 /**
  * England's direction of travel: each metric's England figures as kept beside its coverage (one compact row per
- * period, not picked out of every council's rows); where the publisher gives none, our stated aggregate of councils.
+ * period, not picked out of every council's rows); where the publisher gives none, our stated aggregate of councils;
+ * where none can be made, the median of councils, labelled as such (never "England").
  */
 import type { Db } from '../../platform/db.ts';
 import type { AreasService } from '../areas/index.ts';
 import type { Metric } from '../metrics/index.ts';
 import { observationColumns, type ObservationsService } from '../observations/index.ts';
-import { aggregateEngland, aggregationTier } from './aggregate.ts';
+import { aggregateEngland, aggregationTier, medianOfCouncils } from './aggregate.ts';
 import { eachEntry, metricInfo, type PreparedBasket } from './basket.ts';
 import { classify, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
@@ -35,21 +36,22 @@ export function createEngland(db: Db, deps: { areas: AreasService; observations:
         return { areaType: typeOf.get(o.area_id) ?? '', value, numerator, denominator };
       });
       const agg = aggregateEngland(metric.unitType, figures, councils.length);
-      if (agg.value === null) {
-        reason = `no England figure: ${agg.reason}`;
+      const point = { period: p.iso, label: p.label, status: [], lci: null, uci: null, note: null };
+      if (agg.value !== null) {
+        points.set(p.id, { ...point, value: agg.value, source: 'aggregate', method: agg.method });
         continue;
       }
-      points.set(p.id, {
-        period: p.iso,
-        label: p.label,
-        value: agg.value,
-        status: [],
-        lci: null,
-        uci: null,
-        source: 'aggregate',
-        method: agg.method,
-        note: null,
-      });
+      reason = `no England figure: ${agg.reason}`;
+      // No England figure can be made: the median of the councils with a figure stands in, labelled as such and never
+      // called England's, when most councils of the tier have one.
+      const median = medianOfCouncils(figures, councils.length);
+      if (median)
+        points.set(p.id, {
+          ...point,
+          value: median.value,
+          source: 'median',
+          method: `${median.method}; not an England figure (${agg.reason})`,
+        });
     }
     return { series: { periods, point: (pid) => points.get(pid) }, reason };
   }

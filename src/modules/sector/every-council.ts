@@ -73,11 +73,10 @@ export async function directionForEveryCouncil(
 ) {
   const { b, found, byCode, periodsOf } = p;
   const councils = await areas.liveAreas({ types: [...COUNCIL_TYPES] });
-  const preds = await areas.predecessorsOf(councils.map((c) => c.id));
+  const lineage = await areas.lineage();
   const clusterShare = b.clusterShare ?? 0.5;
   const perCouncil = councils.map((c) => ({
     council: c,
-    predecessors: preds.get(c.id) ?? [],
     summary: createSummary(TOPICS),
   }));
   const perMetric: MetricCounts[] = [];
@@ -104,7 +103,7 @@ export async function directionForEveryCouncil(
         const cache: PickCache = new Map();
         const e = { ...entry, theme };
         for (const c of perCouncil) {
-          const { council: focus, predecessors } = c;
+          const { council: focus } = c;
           const r = m
             ? councilDirection({
                 m,
@@ -113,7 +112,7 @@ export async function directionForEveryCouncil(
                 periods,
                 get: index.point,
                 focus,
-                predecessors,
+                lineage,
                 own: index.series(m.metric.id, focus.id),
                 cache,
               })

@@ -42,7 +42,8 @@ const EndPoint = Type.Object({
   lci: Num,
   uci: Num,
   source: Type.String({
-    description: 'publisher, aggregate (method stated) or predecessor (a council this one replaced)',
+    description:
+      'publisher, aggregate (method stated), predecessor (a council this one replaced), or median (the median of councils where no England figure can be made; never called England)',
   }),
   method: Nullable(Type.String()),
   note: Nullable(Type.String()),

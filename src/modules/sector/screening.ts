@@ -20,6 +20,8 @@ export interface Council {
   code: string;
   name: string;
   type: string;
+  /** When the council began, where the geography says (a council created by reorganisation). */
+  began?: string | null;
 }
 export interface ScreenMetric {
   id: number;
@@ -28,7 +30,7 @@ export interface ScreenMetric {
   polarity: Polarity;
   applicable: Set<string>;
   /** Periods with data, oldest first. */
-  periods: { id: number; iso: string; label: string; end_date: string }[];
+  periods: { id: number; iso: string; label: string; start_date: string; end_date: string }[];
 }
 export interface ScreenObs {
   value: number | null;
@@ -206,11 +208,16 @@ type LatestMemo = Map<number, { period: ScreenMetric['periods'][number]; submitt
 function latestSubmitted(m: ScreenMetric, d: ScreeningData, minShare: number, memo: LatestMemo) {
   if (!memo.has(m.id)) {
     const peers = d.councils.filter((x) => m.applicable.has(x.type));
+    // A council that had not begun by a period is expected to have a figure for it only when it has one (from its
+    // predecessors, by the figure-source rule).
+    const expected = (p: { id: number; start_date: string }) =>
+      peers.filter((x) => !x.began || x.began <= p.start_date || d.obs(m.id, p.id, x.id)?.value != null);
     let found = null;
     for (const p of [...m.periods].reverse()) {
-      const submitted = peers.filter((x) => d.obs(m.id, p.id, x.id)?.value != null).length;
-      if (submitted >= minShare * peers.length) {
-        found = { period: p, submitted, councils: peers.length };
+      const due = expected(p);
+      const submitted = due.filter((x) => d.obs(m.id, p.id, x.id)?.value != null).length;
+      if (submitted >= minShare * due.length) {
+        found = { period: p, submitted, councils: due.length };
         break;
       }
     }
@@ -230,6 +237,8 @@ function missingLatest(
     if (!m.applicable.has(c.type)) continue;
     const latest = latestSubmitted(m, d, rule.params.minShare ?? 0.8, memo);
     if (!latest) continue;
+    // A period that began before the council existed is never counted against it.
+    if (c.began && latest.period.start_date < c.began) continue;
     const o = d.obs(m.id, latest.period.id, c.id);
     if (o?.value != null) continue;
     items.push({

@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
+import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
 import { applyBoundaries } from '../../maps/index.ts';
 import { runImport } from '../service.ts';
 import { boundariesAdapter } from './boundaries.ts';
+import { NOT_IN_GEOGRAPHY } from './boundaries-topojson.ts';
 import { servicesFor } from '../../../app/services.ts';
 
 describe('boundaries adapter', () => {
@@ -14,6 +16,7 @@ describe('boundaries adapter', () => {
   let dir: string;
   beforeAll(async () => {
     db = await createTestDb();
+    await seedAreas(db);
     dir = mkdtempSync(path.join(os.tmpdir(), 'sli-boundaries-'));
   });
   afterAll(async () => {
@@ -29,16 +32,7 @@ describe('boundaries adapter', () => {
     return f;
   };
   const countRows = async (layer: string, year: number) =>
-    Number(
-      (
-        await db.kysely
-          .selectFrom('area_boundaries')
-          .select((e) => e.fn.countAll().as('n'))
-          .where('layer', '=', layer)
-          .where('year', '=', year)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    (await servicesFor(db).maps.getBoundaries(layer, year)).length;
 
   it('imports the real 2025 LTLA and UTLA boundaries, one bundle per file, and a second import changes nothing', async () => {
     const files = [
@@ -87,7 +81,7 @@ describe('boundaries adapter', () => {
         features: [
           {
             type: 'Feature',
-            properties: { areacd: 'E10000099', areanm: name },
+            properties: { areacd: 'E10000002', areanm: name },
             geometry: { type: 'Polygon', coordinates: square(d) },
           },
         ],
@@ -95,11 +89,12 @@ describe('boundaries adapter', () => {
     const f = write('test_cty_2030.geojson', doc(0.123456));
     expect((await importFiles([f])).boundaries).toEqual({ created: 1, updated: 0, unchanged: 0 });
     const row = await db.kysely
-      .selectFrom('area_boundaries')
+      .selectFrom('boundary_shapes')
       .selectAll()
-      .where('code', '=', 'E10000099')
+      .where('code', '=', 'E10000002')
       .executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ layer: 'cty', year: 2030, name: 'Testshire', source: 'test_cty_2030.geojson' });
+    expect(row).toMatchObject({ layer: 'cty', name: 'Testshire', source: 'test_cty_2030.geojson' });
+    expect([Number(row.year_from), Number(row.year_to)]).toEqual([2030, 2030]);
     expect(JSON.parse(row.geometry)).toEqual({
       type: 'Polygon',
       coordinates: [
@@ -205,6 +200,34 @@ describe('boundaries adapter', () => {
     expect(r.errors[2]!.message).toMatch(/feature 4 \(E12000004\).*not a WGS84 longitude and latitude/);
     expect(r.errors[3]!.message).toMatch(/E12000001 appears twice in this file, also as feature 1/);
     expect(await countRows('rgn', 2032)).toBe(0);
+  });
+
+  it('leaves out and counts a feature of an area the geography does not hold', async () => {
+    const square = [
+      [
+        [0, 51],
+        [0, 51.1],
+        [0.1, 51.1],
+        [0, 51],
+      ],
+    ];
+    const feature = (areacd: string, areanm: string) => ({
+      type: 'Feature',
+      properties: { areacd, areanm },
+      geometry: { type: 'Polygon', coordinates: square },
+    });
+    const f = write(
+      'unknown_rgn_2034.geojson',
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [feature('E12000006', 'East of England'), feature('E12000099', 'Nowhere')],
+      }),
+    );
+    const r = await importFiles([f]);
+    expect(r.errors).toEqual([]);
+    expect(r.boundaries).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(r.skipped).toEqual({ [NOT_IN_GEOGRAPHY]: 1 });
+    expect((await servicesFor(db).maps.getBoundaries('rgn', 2034)).map((b) => b.code)).toEqual(['E12000006']);
   });
 
   it('refuses a file whose name does not give the layer and year, saying what the name should be', async () => {

@@ -1,8 +1,10 @@
 /**
- * Boundary shapes for choropleth maps: the GeoJSON files derived from ONS super-generalised boundaries
- * (`england_{ltla,utla}_{2019,2025}.geojson`, `england_{rgn,cty,cauth}_2025.geojson`). The layer and boundary year come
- * from the file name, `<anything>_<layer>_<year>.geojson`. Each file becomes one bundle, stored whole by the maps
- * module.
+ * Boundary shapes for choropleth maps, from ONS super-generalised boundaries: the TopoJSON of every year
+ * (`ons_uk_la_boundaries_2014_2025.topo.json`, read by boundaries-topojson.ts: one bundle per layer and year in force)
+ * or GeoJSON files of one layer and year each (`england_{ltla,utla}_{2019,2025}.geojson`,
+ * `england_{rgn,cty,cauth}_2025.geojson`), whose layer and boundary year come from the file name,
+ * `<anything>_<layer>_<year>.geojson`. Each bundle is stored whole by the maps module. Either way, a feature of an
+ * area the geography does not hold is left out and counted (a file with none that it holds is refused).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,10 +13,19 @@ import type { BoundaryBundle } from '../../maps/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { BOUNDARY_LAYERS, geometryProblem } from '../../maps/index.ts';
 import { lineAt, parseJson } from '../json.ts';
+import {
+  isTopoJsonName,
+  noneInGeography,
+  NOT_IN_GEOGRAPHY,
+  parseTopoFileName,
+  readTopologyBundles,
+  TOPO_EXPECTED,
+} from './boundaries-topojson.ts';
 
 const NAME = 'boundaries';
 const FILE_PATTERN = /(?:^|[_-])(ltla|utla|cty|rgn|cauth)[_-](\d{4})\.geojson$/i;
 const EXPECTED = `<name>_<layer>_<year>.geojson, where <layer> is one of ${BOUNDARY_LAYERS.join(', ')} (for example england_ltla_2025.geojson)`;
+const EXPECTED_ANY = `${TOPO_EXPECTED}, or GeoJSON named ${EXPECTED}`;
 const GSS = /^[EWSNK]\d{8}$/;
 
 const display = (file: string) => path.relative(process.cwd(), file) || file;
@@ -91,6 +102,7 @@ function readBundle(
   const features: BoundaryBundle['features'] = [];
   const seen = new Map<string, number>();
   let problems = 0;
+  let unknownAreas = 0;
   for (const [i, f] of doc.features.entries()) {
     const at: SourceLocation = { file: name, line: offsets[i] !== undefined ? lineAt(text, offsets[i]).line : 1 };
     const props = isRecord(f) && isRecord(f.properties) ? f.properties : {};
@@ -128,22 +140,35 @@ function readBundle(
       fail('geometry', problem);
       continue;
     }
+    if (ctx.area && !ctx.area(code)) {
+      unknownAreas++;
+      ctx.skipped?.(at, NOT_IN_GEOGRAPHY);
+      continue;
+    }
     const areaName = typeof props.areanm === 'string' && props.areanm.trim() ? props.areanm.trim() : code;
-    features.push({ code, name: areaName, geometry: f.geometry });
+    features.push({ code, name: areaName, geometry: f.geometry, from: year, to: year });
   }
-  return problems > 0 ? undefined : { layer, year, source: path.basename(file), features };
+  if (problems === 0 && features.length === 0) {
+    ctx.error({ at: { file: name, line: 1 }, message: noneInGeography(unknownAreas) });
+    return undefined;
+  }
+  return problems > 0 ? undefined : { layer, source: path.basename(file), features };
 }
 
 async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<ImportItem> {
-  if (files.length === 0) throw new Error(`${NAME} takes one or more GeoJSON files named ${EXPECTED}`);
+  if (files.length === 0) throw new Error(`${NAME} takes one or more files: TopoJSON named ${EXPECTED_ANY}`);
   let bytesRead = 0;
   for (const file of files) {
     const name = display(file);
-    const parsed = parseBoundaryFileName(file);
-    if (!parsed) {
+    const topo = isTopoJsonName(file);
+    const years = topo ? parseTopoFileName(file) : undefined;
+    const parsed = topo ? undefined : parseBoundaryFileName(file);
+    if (topo ? !years : !parsed) {
       ctx.error({
         at: { file: name, line: 0 },
-        message: `cannot tell the boundary layer and year from the file name: name it ${EXPECTED}`,
+        message: topo
+          ? `cannot tell the years the boundaries cover from the file name: name it ${TOPO_EXPECTED}`
+          : `cannot tell the boundary layer and year from the file name: name it ${EXPECTED}`,
       });
       continue;
     }
@@ -164,16 +189,22 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       continue;
     }
     ctx.progress(bytesRead);
-    const bundle = readBundle(text, file, parsed.layer, parsed.year, ctx);
-    if (bundle) yield { kind: 'boundaries', boundaries: bundle, at: { file: name, line: 1 } };
+    const at = { file: name, line: 1 };
+    if (years) {
+      for (const bundle of readTopologyBundles(text, file, name, years, ctx) ?? [])
+        yield { kind: 'boundaries', boundaries: bundle, at };
+      continue;
+    }
+    const bundle = parsed && readBundle(text, file, parsed.layer, parsed.year, ctx);
+    if (bundle) yield { kind: 'boundaries', boundaries: bundle, at };
   }
 }
 
 export const boundariesAdapter: ImportAdapter = {
   name: NAME,
   summary:
-    'Boundary shapes for maps: ONS super-generalised GeoJSON, one file per layer and year (ltla, utla, cty, rgn, cauth)',
-  files: EXPECTED,
+    'Boundary shapes for maps: ONS super-generalised TopoJSON of every year 2014 to 2025, or GeoJSON of one layer and year (ltla, utla, cty, rgn, cauth)',
+  files: EXPECTED_ANY,
   signatures: [],
   read,
 };
