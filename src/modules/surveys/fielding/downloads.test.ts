@@ -116,6 +116,20 @@ describe('survey downloads: CSVW metadata and formula neutralisation', () => {
     expect((await app.inject(`/api/v1/surveys/waves/${waveId}/links-metadata.json`)).statusCode).toBe(401);
   });
 
+  it('the wave page links the metadata of the links, response rates and responses CSVs, each answering', async () => {
+    const page = await app.inject({
+      url: `/surveys/council-perception/waves/${waveId}`,
+      headers: { cookie: analyst.cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    const hrefs = [...page.body.matchAll(/href="([^"]+-metadata\.json)"/g)].map((m) => m[1]!);
+    expect(hrefs.sort()).toEqual(
+      ['links', 'response-rates.csv', 'responses.csv'].map((f) => `/api/v1/surveys/waves/${waveId}/${f}-metadata.json`),
+    );
+    for (const h of hrefs)
+      expect((await app.inject({ url: h, headers: { cookie: analyst.cookie } })).statusCode, h).toBe(200);
+  });
+
   it('the response rates and tables CSVs link metadata listing their columns', async () => {
     const rates = await csvWithMetadata(app, `/api/v1/surveys/waves/${waveId}/response-rates.csv`, {
       cookie: admin.cookie,
