@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,13 +121,31 @@ describe('sli command line', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/Nothing changed/);
 
-    const csv = await sli(db, ['export', 'observations', '--metric', 'mycouncil.missed-bins', '--format', 'csv']);
+    const metadata = path.join(dir, 'bins.csv-metadata.json');
+    const csv = await sli(db, [
+      'export',
+      'observations',
+      '--metric',
+      'mycouncil.missed-bins',
+      '--format',
+      'csv',
+      '--metadata',
+      metadata,
+    ]);
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(
       /^mycouncil\.missed-bins,"Missed bin collections per 100,000 collections",E08000003,Manchester,2022-04-01\/P1Y,2022\/23,,c,/,
     );
+    expect(lines[1]).toMatch(/,Councils count reports differently\.,OGL-UK-3\.0,Example Council$/);
+    const meta = JSON.parse(readFileSync(metadata, 'utf8'));
+    expect(meta).toMatchObject({ '@context': 'http://www.w3.org/ns/csvw', url: 'bins.csv' });
+    expect(meta.tableSchema.columns.map((c: { name: string }) => c.name).join(',')).toBe(lines[0]);
+    expect(meta['rdfs:comment']).toEqual([
+      'Missed bin collections per 100,000 collections (mycouncil.missed-bins): Councils count reports differently.',
+    ]);
+    expect(meta['dc:publisher']).toEqual(['Example Council']);
     const json = await sli(db, [
       'export',
       'observations',

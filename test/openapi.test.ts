@@ -60,6 +60,20 @@ describe('the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('every CSV download has a CSVW metadata document at its address + -metadata.json', () => {
+    const csv = operations.filter((op) => {
+      const media = Object.keys(op.responses['200']?.content ?? {});
+      // A route that answers JSON or CSV by the Accept header points to the metadata of its .csv twin.
+      return media.includes('text/csv') && !media.includes('application/json');
+    });
+    expect(csv.length).toBeGreaterThan(8);
+    const byName = new Map(operations.map((op) => [op.name, op]));
+    const wrong = csv
+      .map((op) => `GET ${op.name.split(' ')[1]}-metadata.json`)
+      .filter((name) => !byName.get(name)?.responses['200']?.content?.['application/csvm+json']?.schema);
+    expect(wrong).toEqual([]);
+  });
+
   it('every error response is the one problem shape, as application/problem+json', () => {
     const wrong = operations.flatMap((op) =>
       Object.entries(op.responses)

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify';
 import cliProgress from 'cli-progress';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createDb, type Db, type DbOptions } from '../platform/db.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { migrateToLatest } from '../platform/migrate.ts';
@@ -18,7 +20,8 @@ import {
   publishImport,
   UnknownAdapterError,
 } from '../modules/imports/index.ts';
-import { CSV_COLUMNS, toCsvRecord } from '../modules/observations/index.ts';
+import { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from '../modules/observations/index.ts';
+import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
@@ -261,10 +264,14 @@ program
     'latest',
   )
   .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+  .option(
+    '--metadata <file>',
+    "also write the CSV's CSVW metadata (columns, licence, attribution, caveats) to this file, e.g. observations.csv-metadata.json",
+  )
   .action(
     async (
       what: string,
-      o: { metric: string; area?: string; period: string; format: 'csv' | 'json' },
+      o: { metric: string; area?: string; period: string; format: 'csv' | 'json'; metadata?: string },
       cmd: Command,
     ) => {
       if (what !== 'observations')
@@ -273,6 +280,19 @@ program
       try {
         const service = services.observations;
         const q = { metric: o.metric, area: o.area, period: o.period };
+        if (o.metadata) {
+          const { metrics, notes } = await service.describe(q, { unlimited: true });
+          // The CSV's address relative to its metadata: the CSVW convention names them x.csv and x.csv-metadata.json.
+          const csv = path.basename(o.metadata).replace(/-metadata\.json$/, '');
+          const doc = observationsCsvw(metrics, {
+            url: csv.endsWith('.csv') ? csv : 'observations.csv',
+            title: `Observations of ${metrics.map((m) => `${m.title} (${m.code})`).join('; ')}`,
+            description: `sli export observations --metric ${o.metric}${o.area ? ` --area ${o.area}` : ''} --period ${o.period}: tidy CSV, one observation per row, caveats, licence and source on every row.`,
+            notes,
+            modified: await service.lastPublished(),
+          });
+          writeFileSync(o.metadata, `${JSON.stringify(doc, null, 2)}\n`);
+        }
         if (o.format === 'json') {
           out(JSON.stringify(await service.query(q, { unlimited: true }), null, 2));
           return;
@@ -280,7 +300,7 @@ program
         const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
         csv.pipe(process.stdout);
         for await (const r of service.stream(q, { unlimited: true })) {
-          if (!csv.write(toCsvRecord(r.metric, r.row))) await once(csv, 'drain');
+          if (!csv.write(safeRow(toCsvRecord(r.metric, r.row), OBSERVATION_CSV))) await once(csv, 'drain');
         }
         csv.end();
         await once(csv, 'end');

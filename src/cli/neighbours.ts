@@ -1,10 +1,10 @@
 /**
  * `sli neighbours …` (our open nearest-neighbours model) and `sli compare` (a council against a group on one metric).
  */
-import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
-import { comparisonCsvRows, COMPARE_CSV_COLUMNS } from '../modules/compare/index.ts';
+import { comparisonCsvRows, COMPARE_CSV } from '../modules/compare/index.ts';
+import { csvText } from '../platform/csv.ts';
 import { readJsonFile, type CliContext } from './sector.ts';
 
 /** An AppError's field problems, one line each, then its message as the exit. */
@@ -94,11 +94,7 @@ export function registerNeighboursCommands(program: Command, ctx: CliContext): v
           const c = await services.compare
             .compare({ metric: o.metric, area: o.area, group: o.group, ...(o.period ? { period: o.period } : {}) })
             .catch((e: unknown) => explain(e, ctx, 'compare'));
-          ctx.out(
-            o.format === 'json'
-              ? JSON.stringify(c, null, 2)
-              : stringify(comparisonCsvRows(c), { header: true, columns: [...COMPARE_CSV_COLUMNS] }),
-          );
+          ctx.out(o.format === 'json' ? JSON.stringify(c, null, 2) : csvText(comparisonCsvRows(c), COMPARE_CSV));
         } finally {
           await db.close();
         }

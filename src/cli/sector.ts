@@ -1,16 +1,30 @@
 /** `sli sector …` and `sli analyse …`: load baskets, and the direction-of-travel analysis on the command line. */
 import { readFileSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
 import type { Services } from '../app/services.ts';
 import {
   DefinitionError,
   directionCsvRows,
-  DIRECTION_CSV_COLUMNS,
+  DIRECTION_CSV,
   everyCouncilCsvRows,
-  EVERY_COUNCIL_CSV_COLUMNS,
+  EVERY_COUNCIL_CSV,
 } from '../modules/sector/index.ts';
+import { csvColumns, csvText } from '../platform/csv.ts';
+
+/** The screening CSV's columns, every text cell neutralised (csvText). */
+const SCREENING_CSV = csvColumns([
+  ['rule_set', 'Rule set', 'string', 'The rule set screened against'],
+  ['rule_set_version', 'Rule set version', 'string', "The rule set's version"],
+  ['run_at', 'Run at', 'dateTime', 'When the screening ran'],
+  ['area', 'Area code', 'string', 'GSS code of the council flagged'],
+  ['area_name', 'Area', 'string', "The council's name"],
+  ['area_type', 'Council type', 'string', 'The GSS type of the council'],
+  ['rule', 'Rule', 'string', 'The rule that flagged the council'],
+  ['statement', 'Statement', 'string', "The rule's plain-English statement"],
+  ['flagged_since', 'Flagged since', 'dateTime', 'When the flag was first raised'],
+  ['evidence', 'Evidence', 'string', 'The figures behind the flag'],
+]);
 
 export interface CliContext {
   open(cmd: Command): Promise<{ db: Db; services: Services }>;
@@ -121,19 +135,13 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
           if (o.everyCouncil) {
             const r = await s.directionForEveryCouncil(o);
             ctx.out(
-              o.format === 'json'
-                ? JSON.stringify(r, null, 2)
-                : stringify(everyCouncilCsvRows(r), { header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }),
+              o.format === 'json' ? JSON.stringify(r, null, 2) : csvText(everyCouncilCsvRows(r), EVERY_COUNCIL_CSV),
             );
             return;
           }
           s.parseArea(o.area);
           const r = await s.directionOfTravel(o);
-          ctx.out(
-            o.format === 'json'
-              ? JSON.stringify(r, null, 2)
-              : stringify(directionCsvRows(r), { header: true, columns: [...DIRECTION_CSV_COLUMNS] }),
-          );
+          ctx.out(o.format === 'json' ? JSON.stringify(r, null, 2) : csvText(directionCsvRows(r), DIRECTION_CSV));
         } finally {
           await db.close();
         }
@@ -172,23 +180,7 @@ export function registerSectorCommands(program: Command, ctx: CliContext): void 
             f.evidence.summary,
           ]),
         );
-        ctx.out(
-          stringify(rows, {
-            header: true,
-            columns: [
-              'rule_set',
-              'rule_set_version',
-              'run_at',
-              'area',
-              'area_name',
-              'area_type',
-              'rule',
-              'statement',
-              'flagged_since',
-              'evidence',
-            ],
-          }),
-        );
+        ctx.out(csvText(rows, SCREENING_CSV));
       } finally {
         await db.close();
       }

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { csvColumns, csvText } from '../platform/csv.ts';
 import { Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { ImportFileError } from '../modules/imports/index.ts';
@@ -13,7 +14,7 @@ import {
   tabulate,
   tablesCsvRows,
   tablesXlsx,
-  TABLES_CSV_COLUMNS,
+  TABLES_CSV,
   toSurveyJs,
   weightResponses,
   type SurveyDefinition,
@@ -45,6 +46,23 @@ function summary(def: SurveyDefinition): string {
   const nets = def.questions.reduce((s, q) => s + q.nets.length, 0);
   return `${def.code} version ${def.version}: "${def.title}", ${def.questions.length} questions (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), ${routed} with routing, ${nets} nets`;
 }
+
+/** `sli survey series --format csv`: one row per wave, every text cell neutralised (csvText). */
+const SERIES_CSV = csvColumns([
+  ['wave', 'Wave', 'string', 'The wave'],
+  ['asked', 'Asked', 'integer', 'Respondents the routing put the question to'],
+  ['answered', 'Answered', 'integer', 'Of those asked, how many answered'],
+  ['effective_base', 'Effective base', 'decimal', 'The effective base of weighted data'],
+  ['percent', 'Percent', 'decimal', 'Percentage of those answering, unrounded'],
+  ['display', 'Shown', 'string', 'As a table shows it'],
+  [
+    'against_first_wave',
+    'Against the first wave',
+    'string',
+    'A significant difference from the first wave, with the test',
+  ],
+  ['against_previous_wave', 'Against the previous wave', 'string', 'A significant difference from the previous wave'],
+]);
 
 export function registerSurveyCommands(program: Command, ctx: CliContext): void {
   const survey = program
@@ -178,7 +196,7 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
             o.format === 'json'
               ? `${JSON.stringify(tab, null, 2)}\n`
               : o.format === 'csv'
-                ? stringify([[...TABLES_CSV_COLUMNS], ...tablesCsvRows(tab)])
+                ? csvText(tablesCsvRows(tab), TABLES_CSV)
                 : await tablesXlsx(tab);
           if (o.out) writeFileSync(o.out, body);
           else process.stdout.write(body);
@@ -234,18 +252,8 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
                 ? 'no significant difference'
                 : '';
           process.stdout.write(
-            stringify([
-              [
-                'wave',
-                'asked',
-                'answered',
-                'effective_base',
-                'percent',
-                'display',
-                'against_first_wave',
-                'against_previous_wave',
-              ],
-              ...s.points.map((p) => [
+            csvText(
+              s.points.map((p) => [
                 p.wave,
                 p.asked,
                 p.answered,
@@ -255,7 +263,8 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
                 sig(p.vsFirst),
                 sig(p.vsPrevious),
               ]),
-            ]),
+              SERIES_CSV,
+            ),
           );
         } catch (e) {
           failWith(e, ctx);

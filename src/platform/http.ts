@@ -2,6 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 
+/** The media type of an XLSX workbook. */
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** The response of a route that answers `conditional` requests: no body when the client's copy is current. */
 export const NotModified = Type.Null({ description: 'Not modified: the copy the client holds is current' });
 

@@ -3,9 +3,11 @@
  * a cover sheet, a contents sheet, a notes sheet, then one table per sheet; every sheet starts at A1 with its title,
  * then a line or two about it, then the table with one header row; no merged cells, no blank rows or columns inside a
  * table, numbers stored as numbers, missing values as a shorthand in square brackets explained on the cover.
- * Written with write-excel-file (plain .xlsx, no macros).
+ * Written with write-excel-file (plain .xlsx, no macros; a string is always a text cell, never a formula), every text
+ * cell neutralised as in CSV (platform/csv.ts), so a cell copied or saved out of the workbook cannot become a formula.
  */
 import writeXlsxFile, { type Cell, type Row, type Sheet } from 'write-excel-file/node';
+import { neutralise } from './csv.ts';
 
 export interface SpreadsheetColumn {
   header: string;
@@ -48,18 +50,19 @@ export function sheetNames(names: string[]): string[] {
   });
 }
 
-const title = (text: string): Cell => ({ value: text, fontWeight: 'bold', fontSize: 14 });
-const header = (text: string): Cell => ({ value: text, fontWeight: 'bold', wrap: true });
-const text = (value: string): Cell => ({ value, type: String, wrap: true });
+const title = (text: string): Cell => ({ value: neutralise(text), type: String, fontWeight: 'bold', fontSize: 14 });
+const header = (text: string): Cell => ({ value: neutralise(text), type: String, fontWeight: 'bold', wrap: true });
+const bold = (text: string): Cell => ({ value: neutralise(text), type: String, fontWeight: 'bold' });
+const text = (value: string): Cell => ({ value: neutralise(value), type: String, wrap: true });
 
 export async function spreadsheet(doc: SpreadsheetDoc): Promise<Buffer> {
   const missing = doc.missing ?? '[x]';
   const names = sheetNames(['Cover', 'Contents', 'Notes', ...doc.tables.map((t) => t.sheet)]);
   const tableNames = names.slice(3);
   const cover: Row[] = [[title(doc.title)]];
-  for (const c of doc.cover) cover.push([{ value: c.heading, fontWeight: 'bold' }], [text(c.text)]);
+  for (const c of doc.cover) cover.push([bold(c.heading)], [text(c.text)]);
   cover.push(
-    [{ value: 'Shorthand', fontWeight: 'bold' }],
+    [bold('Shorthand')],
     [text(`${missing}: no figure (not published, not applicable or suppressed; the notes say which).`)],
   );
   /** A sheet holding one table of text: its title, a line about it, the header row, the rows. */
@@ -95,7 +98,7 @@ export async function spreadsheet(doc: SpreadsheetDoc): Promise<Buffer> {
         ...t.rows.map((r): Row =>
           r.map((v): Cell =>
             v === null
-              ? { value: missing, type: String }
+              ? { value: neutralise(missing), type: String }
               : typeof v === 'number'
                 ? { value: v, type: Number }
                 : text(v),

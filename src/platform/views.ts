@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { App } from './app.ts';
+import { metadataUrl } from './csvw.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,6 +37,8 @@ export function createViewEnv(): nunjucks.Environment {
       ? v.toLocaleString('en-GB', { minimumFractionDigits: dp as number, maximumFractionDigits: dp as number })
       : '',
   );
+  // A CSV link's CSVW metadata: the CSV's address + -metadata.json, same query (platform/csvw.ts).
+  env.addFilter('csvMetadata', (url: unknown) => (typeof url === 'string' ? metadataUrl(url) : ''));
   return env;
 }
 

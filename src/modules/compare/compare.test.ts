@@ -13,6 +13,10 @@ import { applyGroupFamily } from '../groups/index.ts';
 import { signIn } from '../../../test/helpers/auth.ts';
 import type { ImportAdapter, ImportItem } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
+import readXlsxFile from 'read-excel-file/node';
+import { csvWithMetadata, records } from '../../../test/helpers/csvw.ts';
+
+const EVIL = '=HYPERLINK("http://evil.example","Click")';
 
 const OFLOG = 'performance/oflog_adult_social_care_2015_2023.csv';
 
@@ -118,6 +122,71 @@ describe('compare', () => {
     const other = await app.inject({ url });
     expect(other.statusCode).toBe(400);
     expect(other.json().errors[0]).toMatchObject({ field: 'group' });
+  });
+
+  it('a public custom group named as a formula is neutralised in compare.csv and compare.xlsx; the CSV has CSVW metadata', async () => {
+    await servicesFor(db).accounts.addUser({
+      email: 'formula@example.org',
+      name: 'Formula',
+      password: 'correct horse battery',
+      role: 'council',
+      council: 'E08000009',
+    });
+    const me = await signIn(app, 'formula@example.org', 'correct horse battery');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/groups',
+      headers: { cookie: me.cookie, 'x-csrf-token': me.csrf },
+      payload: { name: EVIL, visibility: 'public', members: ['E08000009', 'E08000007', 'E08000003', 'E08000006'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const qs = `metric=oflog.asc5&area=E08000009&group=${created.json().id}&period=2022/23`;
+    const { header, rows, meta } = await csvWithMetadata(app, `/api/v1/compare.csv?${qs}`);
+    const recs = records(header, rows);
+    expect(recs).toHaveLength(4);
+    expect(recs.every((r) => r.group_name === `'${EVIL}`)).toBe(true);
+    expect(meta['dc:title']).toContain(EVIL);
+    expect(meta['dc:license']).toEqual(['http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/']);
+    expect(meta['dc:publisher']).toEqual([recs[0]!.source]);
+    const xlsx = await app.inject(`/api/v1/compare.xlsx?${qs}`);
+    expect(xlsx.statusCode).toBe(200);
+    const sheets = await readXlsxFile(xlsx.rawPayload);
+    expect(sheets.map((s) => s.sheet)).toEqual(['Cover', 'Contents', 'Notes', 'Councils', 'Group statistics', 'Trend']);
+    const cover = sheets[0]!.data.flat().map(String);
+    expect(cover.filter((v) => v.includes(EVIL))).toContain(`'${EVIL} (group ${created.json().id}), 4 councils`);
+    expect(cover.some((v) => v.startsWith('='))).toBe(false);
+    const councils = sheets[3]!.data;
+    const body = councils.slice(councils.findIndex((r) => r[0] === 'Area code') + 1);
+    expect(body.map((r) => r[0]).sort()).toEqual(['E08000003', 'E08000006', 'E08000007', 'E08000009']);
+    const trafford = body.find((r) => r[0] === 'E08000009')!;
+    expect(trafford[3]).toBe(48.3);
+  });
+
+  it('GET /api/v1/compare.csv-metadata.json carries the caveats and licence of the metric, for the same query', async () => {
+    const qs = 'metric=oflog.asc5&area=E08000009&group=type:E08&period=2022/23';
+    const { meta } = await csvWithMetadata(app, `/api/v1/compare.csv?${qs}`);
+    const c = (await get(`/api/v1/compare.json?${qs}`)).json();
+    expect(meta.url).toMatch(new RegExp(`/api/v1/compare\\.csv\\?${qs.replace(/[.?/]/g, (x) => `\\${x}`)}$`));
+    expect(meta['dc:rights']).toEqual([c.licence]);
+    expect(meta['dc:publisher']).toEqual([c.attribution]);
+    expect(meta['rdfs:comment']).toEqual(
+      c.metric.caveats ? [`${c.metric.title} (oflog.asc5): ${c.metric.caveats}`, ...c.notes] : c.notes,
+    );
+    expect(
+      (await get('/api/v1/compare.csv-metadata.json?metric=oflog.asc5&area=E08000009&group=nope')).statusCode,
+    ).toBe(400);
+    const page = await get(`/compare?${qs}`);
+    expect(page.statusCode).toBe(200);
+    const hrefs = [...page.body.matchAll(/href="(\/api\/v1\/compare[^"]+)"/g)].map((m) =>
+      m[1]!.replaceAll('&amp;', '&'),
+    );
+    const csv = hrefs.find((h) => h.startsWith('/api/v1/compare.csv?'))!;
+    expect(hrefs).toEqual(
+      expect.arrayContaining([
+        csv.replace('compare.csv?', 'compare.csv-metadata.json?'),
+        csv.replace('compare.csv?', 'compare.xlsx?'),
+      ]),
+    );
   });
 
   it('GET /api/v1/compare.json narrows a built-in group to the tiers the metric applies to and says so', async () => {

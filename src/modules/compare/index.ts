@@ -12,7 +12,7 @@ export {
   type CompareService,
   type MemberResult,
 } from './service.ts';
-export { comparisonCsvRows, COMPARE_CSV_COLUMNS } from './csv.ts';
+export { comparisonCsvRows, comparisonCsvw, COMPARE_CSV, COMPARE_CSV_COLUMNS } from './csv.ts';
 export {
   directionOfTravel,
   trend,

@@ -1,12 +1,13 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { csvStream } from '../../platform/csv.ts';
+import { CSVM, csvUrl, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { conditional, download, NotModified } from '../../platform/http.ts';
+import { conditional, download, NotModified, XLSX } from '../../platform/http.ts';
 import { Comparison, CompareQuery } from './schemas.ts';
 import type { CompareService } from './service.ts';
-import { COMPARE_CSV_COLUMNS, comparisonCsvRows } from './csv.ts';
+import { COMPARE_CSV, COMPARE_CSV_COLUMNS, comparisonCsvRows, comparisonCsvw } from './csv.ts';
+import { comparisonSpreadsheet } from './spreadsheet.ts';
 
 const compareErrors = problemResponses(
   400,
@@ -58,11 +59,55 @@ export function compareRoutes(app: App, compare: CompareService): void {
     async (req, reply) => {
       if (await notModified(req.query.group, req, reply)) return reply;
       const c = await compare.compare(req.query, req.user ?? undefined);
+      describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="compare-${c.metric.id}-${c.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
-      return reply.send(
-        Readable.from(comparisonCsvRows(c)).pipe(stringify({ header: true, columns: [...COMPARE_CSV_COLUMNS] })),
-      );
+      return reply.send(csvStream(comparisonCsvRows(c), COMPARE_CSV));
+    },
+  );
+
+  app.get(
+    '/api/v1/compare.csv-metadata.json',
+    {
+      schema: {
+        tags: ['compare'],
+        summary:
+          "The CSVW metadata of /api/v1/compare.csv for the same query: its columns, licence, attribution and the metric's caveats",
+        querystring: CompareQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, 304: NotModified, ...compareErrors },
+      },
+    },
+    async (req, reply) => {
+      if (await notModified(req.query.group, req, reply)) return reply;
+      const c = await compare.compare(req.query, req.user ?? undefined);
+      reply.type(CSVM);
+      return comparisonCsvw(c, csvUrl(req));
+    },
+  );
+
+  app.get(
+    '/api/v1/compare.xlsx',
+    {
+      schema: {
+        tags: ['compare'],
+        summary:
+          'The same comparison as a spreadsheet in the government layout: cover, contents, notes with the caveats, then the councils, the group statistics and the trend',
+        querystring: CompareQuery,
+        produces: [XLSX],
+        response: {
+          200: download(XLSX, 'The comparison as an XLSX workbook'),
+          304: NotModified,
+          ...compareErrors,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (await notModified(req.query.group, req, reply)) return reply;
+      const c = await compare.compare(req.query, req.user ?? undefined);
+      reply.header('content-disposition', `attachment; filename="compare-${c.metric.id}-${c.area.code}.xlsx"`);
+      reply.type(XLSX);
+      return reply.send(await comparisonSpreadsheet(c));
     },
   );
 }

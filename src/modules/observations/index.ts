@@ -4,13 +4,12 @@ import { observationsRoutes } from './routes.ts';
 
 export {
   createObservationsService,
-  CSV_COLUMNS,
-  toCsvRecord,
   type ObservationsService,
   type ObservationDto,
   type FigureMetric,
   type FigureRow,
 } from './service.ts';
+export { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from './csv.ts';
 export * from './periods.ts';
 export * from './status.ts';
 export {

@@ -262,6 +262,11 @@ export function createObservationsService(
       return (await repo.grid(metricIds, periodIds, areaIds)).map((r) => ({ ...r, status: statusFromText(r.status) }));
     },
 
+    /** The metrics and notes of a data query without reading its observations: what a CSV's metadata describes. */
+    async describe(q: DataQuery, limits: { unlimited?: boolean } = {}) {
+      const { parts, notes } = await plan(q, limits);
+      return { metrics: parts.map((p) => p.metric), notes };
+    },
     figures,
 
     lastPublished: () => repo.lastPublished(),
@@ -327,55 +332,3 @@ export interface FigureRow {
   source: FigureSource | null;
 }
 export type ObservationsService = ReturnType<typeof createObservationsService>;
-
-export const CSV_COLUMNS = [
-  'metric',
-  'metric_title',
-  'area',
-  'area_name',
-  'period',
-  'period_label',
-  'value',
-  'status',
-  'lci',
-  'uci',
-  'ci_level',
-  'numerator',
-  'denominator',
-  'note',
-  'figure_source',
-  'unit',
-  'revision',
-  'updated_at',
-  'licence',
-  'source',
-] as const;
-
-/** One tidy CSV row: the licence and source travel with every observation. */
-export function toCsvRecord(
-  m: Pick<Metric, 'title' | 'unit' | 'source'>,
-  o: ObservationDto,
-): (string | number | null)[] {
-  return [
-    o.metric,
-    m.title,
-    o.area,
-    o.areaName,
-    o.period,
-    o.periodLabel,
-    o.value,
-    o.status.join(' '),
-    o.lci,
-    o.uci,
-    o.ciLevel,
-    o.numerator,
-    o.denominator,
-    o.note,
-    o.source?.note ?? null,
-    m.unit,
-    o.revision,
-    o.updatedAt,
-    m.source.licence,
-    m.source.attribution ?? m.source.publisher,
-  ];
-}

@@ -118,6 +118,7 @@ export function createAnalysisPages(deps: {
               directionTag: directionTag(m.direction.lastStep?.direction),
             })),
             csvUrl: `/api/v1/compare.csv?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
+            xlsxUrl: `/api/v1/compare.xlsx?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
             // The embed follows the latest period unless one was asked for, so a council's website stays current.
             embedUrl: `/embed/compare?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}${q.period ? `&period=${encodeURIComponent(q.period)}` : ''}`,
           },

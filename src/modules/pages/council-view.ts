@@ -193,6 +193,9 @@ export function createCouncilPages(deps: {
         jsonUrl: headline
           ? `/api/v1/areas/${area.code}/headline.json?group=${encodeURIComponent(headline.group.id)}`
           : null,
+        xlsxUrl: headline
+          ? `/api/v1/areas/${area.code}/headline.xlsx?group=${encodeURIComponent(headline.group.id)}`
+          : null,
       };
     },
   };

@@ -175,6 +175,7 @@ export function createMetricPages(deps: {
         trend,
         csvUrl: `/api/v1/data.csv?${query}`,
         jsonUrl: `/api/v1/data.json?${query}`,
+        xlsxUrl: `/api/v1/data.xlsx?${query}`,
         bulkUrl: `/api/v1/metrics/${encodeURIComponent(m.id)}/observations.csv`,
         notes: data.notes,
       };

@@ -12,6 +12,7 @@ import { defraRecyclingAdapter } from '../imports/index.ts';
 import { oflogAscAdapter } from '../imports/index.ts';
 import { runImport } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
+import { csvWithMetadata } from '../../../test/helpers/csvw.ts';
 
 describe('headline report', () => {
   let db: TestDb;
@@ -189,6 +190,24 @@ describe('headline report', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0]).toMatchObject({ field: 'group', value: 'nope' });
     expect((await app.inject('/api/v1/areas/E92000001/headline.json')).statusCode).toBe(400);
+  });
+
+  it("GET /api/v1/areas/:code/headline.csv links CSVW metadata with its columns, licence, attribution and each measure's caveats", async () => {
+    const url = '/api/v1/areas/E08000009/headline.csv?group=region:E12000002';
+    const { meta, rows, header } = await csvWithMetadata(app, url);
+    const json = (await app.inject('/api/v1/areas/E08000009/headline.json?group=region:E12000002')).json();
+    expect(meta.url).toMatch(/\/api\/v1\/areas\/E08000009\/headline\.csv\?group=region:E12000002$/);
+    expect(meta['dc:rights']).toEqual(json.licences);
+    expect(meta['dc:publisher']).toEqual(json.attribution);
+    const items = json.themes.flatMap((t: { items: unknown[] }) => t.items) as {
+      metric: { id: string; title: string; caveats: string | null };
+    }[];
+    const withCaveats = items.filter((i) => i.metric.caveats);
+    expect(withCaveats.length).toBeGreaterThan(0);
+    for (const i of withCaveats)
+      expect(meta['rdfs:comment']).toContain(`${i.metric.title} (${i.metric.id}): ${i.metric.caveats}`);
+    expect(rows).toHaveLength(items.length);
+    expect(header.at(-3)).toBe('caveats');
   });
 
   it('GET /api/v1/areas/:code/headline.xlsx follows the government spreadsheet layout with the same figures as the JSON', async () => {

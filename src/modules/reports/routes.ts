@@ -1,15 +1,13 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { csvStream } from '../../platform/csv.ts';
+import { CSVM, csvUrl, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { conditional, download, NotModified } from '../../platform/http.ts';
+import { conditional, download, NotModified, XLSX } from '../../platform/http.ts';
 import type { HeadlineService } from './headline.ts';
 import { Headline, HeadlineParams, HeadlineQuery, type HeadlineQueryT } from './schemas.ts';
 import { headlineSpreadsheet } from './spreadsheet.ts';
-import { HEADLINE_CSV_COLUMNS, headlineCsvRows } from './csv.ts';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import { HEADLINE_CSV, HEADLINE_CSV_COLUMNS, headlineCsvRows, headlineCsvw } from './csv.ts';
 const headlineErrors = problemResponses(400, [
   404,
   'No such council, basket or group, or no key measure has data for the council',
@@ -59,11 +57,30 @@ export function reportsRoutes(app: App, headlines: HeadlineService, lastModified
     async (req, reply) => {
       if (await fresh(req, reply, req.query)) return reply;
       const h = await headlines.headline(req.params.code, req.query, viewerOf(req, req.query));
+      describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="headline-${h.area.code}.csv"`);
       reply.type('text/csv; charset=utf-8');
-      return reply.send(
-        Readable.from(headlineCsvRows(h)).pipe(stringify({ header: true, columns: [...HEADLINE_CSV_COLUMNS] })),
-      );
+      return reply.send(csvStream(headlineCsvRows(h), HEADLINE_CSV));
+    },
+  );
+  app.get(
+    '/api/v1/areas/:code/headline.csv-metadata.json',
+    {
+      schema: {
+        tags: ['compare'],
+        summary:
+          "The CSVW metadata of the headline report's CSV for the same query: its columns, licences, attribution and each measure's caveats",
+        params: HeadlineParams,
+        querystring: HeadlineQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, 304: NotModified, ...headlineErrors },
+      },
+    },
+    async (req, reply) => {
+      if (await fresh(req, reply, req.query)) return reply;
+      const h = await headlines.headline(req.params.code, req.query, viewerOf(req, req.query));
+      reply.type(CSVM);
+      return headlineCsvw(h, csvUrl(req));
     },
   );
 

@@ -1,13 +1,13 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { App } from '../../platform/app-types.ts';
+import { csvStream } from '../../platform/csv.ts';
+import { CSVM, csvUrl, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { download, NoContent, NotModified } from '../../platform/http.ts';
 import { checkCsrf, requireRole, ROLES as SIGNED_IN } from '../accounts/index.ts';
 import { ReportBody, ReportChanged, ReportList, ReportPatch, ReportSaved, ReportView, SlugParams } from './schemas.ts';
 import type { SavedReportsService } from './service.ts';
 import { cacheByVisibility } from './caching.ts';
-import { REPORT_CSV_COLUMNS, reportCsvRows } from './csv.ts';
+import { REPORT_CSV, REPORT_CSV_COLUMNS, reportCsvRows, reportCsvw } from './csv.ts';
 
 const NO_REPORT = 'No such report, or a private one of another user';
 const readErrors = problemResponses(400, [404, NO_REPORT]);
@@ -86,11 +86,31 @@ export function savedReportsRoutes(app: App, reports: SavedReportsService): void
       const r = await reports.visible(req.params.slug, req.user ?? undefined);
       if (await cacheByVisibility(req, reply, r, () => reports.stamp(r), 'csv')) return reply;
       const v = await reports.view(r);
+      describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="report-${r.slug}.csv"`);
       reply.type('text/csv; charset=utf-8');
-      return reply.send(
-        Readable.from(reportCsvRows(v)).pipe(stringify({ header: true, columns: [...REPORT_CSV_COLUMNS] })),
-      );
+      return reply.send(csvStream(reportCsvRows(v), REPORT_CSV));
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/:slug.csv-metadata.json',
+    {
+      schema: {
+        tags: ['reports'],
+        summary:
+          "The CSVW metadata of a saved report's CSV: its columns, licences, attribution and the metrics' caveats (the same access as the report)",
+        params: SlugParams,
+        produces: [CSVM],
+        response: { 200: csvwResponse, 304: NotModified, ...readErrors },
+      },
+    },
+    async (req, reply) => {
+      const r = await reports.visible(req.params.slug, req.user ?? undefined);
+      if (await cacheByVisibility(req, reply, r, () => reports.stamp(r), 'csv-metadata')) return reply;
+      const v = await reports.view(r);
+      reply.type(CSVM);
+      return reportCsvw(v, csvUrl(req));
     },
   );
 

@@ -4,6 +4,7 @@ import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
+import { csvWithMetadata } from '../../../test/helpers/csvw.ts';
 import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
 import { pearson } from './correlation.ts';
@@ -276,9 +277,16 @@ describe('saved reports', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toBe(
-      'report,metric,metric_title,period,period_label,area,area_name,chosen,in_group,applicable,value,status,median_of_councils_compared,councils_compared,unit,licence,source',
+      'report,metric,metric_title,period,period_label,area,area_name,chosen,in_group,applicable,value,status,median_of_councils_compared,councils_compared,unit,caveats,licence,source',
     );
     expect(lines).toHaveLength(21);
+    const { meta } = await csvWithMetadata(app, `/api/v1/reports/${r.slug}.csv`);
+    expect(meta.url).toMatch(new RegExp(`/api/v1/reports/${r.slug}\\.csv$`));
+    expect(meta['dc:title']).toBe(v.report.title);
+    expect(meta['dc:rights']).toEqual([
+      ...new Set(v.metrics.map((m: { source: { licence: string } }) => m.source.licence)),
+    ]);
+    expect(meta['dc:publisher'].length).toBeGreaterThan(0);
     expect(lines.find((l) => l.includes(`${SPEND},`) && l.includes('E08000009'))).toContain(`,${spendOf(8, 2023)},`);
     const page = await get(`/reports/${r.slug}`);
     expect(page.statusCode).toBe(200);
@@ -412,12 +420,13 @@ describe('saved reports', () => {
       public: { visitor: 200, council: 200, analyst: 200, admin: 200, owner: 200 },
     };
     for (const visibility of ['private', 'shared', 'public'] as const) {
-      it(`a ${visibility} report: GET (JSON, CSV, page, embed), PATCH and DELETE for each role`, async () => {
+      it(`a ${visibility} report: GET (JSON, CSV, CSV metadata, page, embed), PATCH and DELETE for each role`, async () => {
         const r = (await save(owner, { ...bar, title: `${visibility} report`, visibility })).json();
         for (const [role, user] of Object.entries(who())) {
           for (const url of [
             `/api/v1/reports/${r.slug}`,
             `/api/v1/reports/${r.slug}.csv`,
+            `/api/v1/reports/${r.slug}.csv-metadata.json`,
             `/reports/${r.slug}`,
             `/embed/reports/${r.slug}`,
           ]) {

@@ -1,54 +1,77 @@
-/** The sector CSV: its columns and one tidy row per record, shared by the API route and the command line. */
+/**
+ * The sector CSVs: their columns (one list each for the header and the CSVW metadata) and one tidy row per record,
+ * shared by the API routes and the command line.
+ */
+import { columnNames, csvColumns, type CsvColumn } from '../../platform/csv.ts';
+import { caveatLines, csvw } from '../../platform/csvw.ts';
+import type { Metric } from '../metrics/index.ts';
 import type { SectorService } from './service.ts';
 
 type Report = Awaited<ReturnType<SectorService['directionOfTravel']>>;
 type EveryCouncil = Awaited<ReturnType<SectorService['directionForEveryCouncil']>>;
 
-export const DIRECTION_CSV_COLUMNS = [
-  'basket',
-  'basket_version',
-  'area',
-  'theme',
-  'metric',
-  'metric_title',
-  'polarity',
-  'baseline_period',
-  'baseline_label',
-  'baseline_value',
-  'baseline_source',
-  'latest_period',
-  'latest_label',
-  'latest_value',
-  'latest_source',
-  'change',
-  'relative_change',
-  'classification',
-  'reason',
-  'group',
-  'group_improved',
-  'group_no_change',
-  'group_worsened',
-  'relative_to_group',
-  'unit',
-  'notes',
-] as const;
+export const DIRECTION_CSV = csvColumns([
+  ['basket', 'Basket', 'string', 'The basket of key metrics'],
+  ['basket_version', 'Basket version', 'string', "The basket's version"],
+  ['area', 'Area code', 'string', 'GSS code of the council, or E92000001 for England'],
+  ['theme', 'Service area', 'string', 'The service area (board theme) of the metric'],
+  ['metric', 'Metric id', 'string', "The metric's stable id"],
+  ['metric_title', 'Metric', 'string', "The metric's title"],
+  ['polarity', 'Polarity', 'string', 'higher-is-better, lower-is-better or not-applicable'],
+  ['baseline_period', 'Baseline period', 'string', 'The baseline period, as an ISO 8601 interval'],
+  ['baseline_label', 'Baseline period label', 'string', 'The baseline period as people write it'],
+  ['baseline_value', 'Baseline value', 'decimal', 'The figure at the baseline'],
+  ['baseline_source', 'Baseline source', 'string', 'publisher, aggregate (method stated) or predecessor'],
+  ['latest_period', 'Latest period', 'string', 'The latest period, as an ISO 8601 interval'],
+  ['latest_label', 'Latest period label', 'string', 'The latest period as people write it'],
+  ['latest_value', 'Latest value', 'decimal', 'The latest figure'],
+  ['latest_source', 'Latest source', 'string', 'publisher, aggregate (method stated) or predecessor'],
+  ['change', 'Change', 'decimal', 'Latest value minus the baseline value'],
+  ['relative_change', 'Relative change', 'decimal', 'The change as a fraction of the baseline value'],
+  [
+    'classification',
+    'Direction',
+    'string',
+    'improved, no-change, worsened, increased, decreased, not-comparable or no-data',
+  ],
+  ['reason', 'Reason', 'string', 'Why it was classified so (tolerance, intervals, a break in series…)'],
+  ['group', 'Group id', 'string', 'The comparison group, when one was asked for'],
+  ['group_improved', 'Group: improved', 'integer', 'Councils of the group that improved'],
+  ['group_no_change', 'Group: no change', 'integer', 'Councils of the group with no change'],
+  ['group_worsened', 'Group: worsened', 'integer', 'Councils of the group that worsened'],
+  [
+    'relative_to_group',
+    'Against the group',
+    'string',
+    "better, worse or similar: the change against the group's median change",
+  ],
+  ['unit', 'Unit', 'string', 'The unit of the values'],
+  ['notes', 'Notes', 'string', 'Notes on the figures and how aggregates were made'],
+]);
+export const DIRECTION_CSV_COLUMNS = columnNames(DIRECTION_CSV);
 
-export const EVERY_COUNCIL_CSV_COLUMNS = [
-  'basket',
-  'basket_version',
-  'area',
-  'area_name',
-  'area_type',
-  'metrics',
-  'classified',
-  'improved',
-  'no_change',
-  'worsened',
-  'no_polarity',
-  'not_comparable',
-  'no_data',
-  'flagged_service_areas',
-] as const;
+export const EVERY_COUNCIL_CSV = csvColumns([
+  ['basket', 'Basket', 'string', 'The basket of key metrics'],
+  ['basket_version', 'Basket version', 'string', "The basket's version"],
+  ['area', 'Area code', 'string', 'GSS code of the council'],
+  ['area_name', 'Area', 'string', "The council's name"],
+  ['area_type', 'Council type', 'string', 'The GSS type of the council (E06, E07, E08, E09, E10)'],
+  ['metrics', 'Metrics', 'integer', 'Metrics of the basket that apply to the council'],
+  ['classified', 'Classified', 'integer', 'Metrics with a direction'],
+  ['improved', 'Improved', 'integer', 'Metrics that improved'],
+  ['no_change', 'No change', 'integer', 'Metrics with no change beyond the tolerance'],
+  ['worsened', 'Worsened', 'integer', 'Metrics that worsened'],
+  ['no_polarity', 'No polarity', 'integer', 'Metrics that increased or decreased without a better direction'],
+  ['not_comparable', 'Not comparable', 'integer', 'Metrics with a break in series or no comparable periods'],
+  ['no_data', 'No data', 'integer', 'Metrics with no figure'],
+  [
+    'flagged_service_areas',
+    'Flagged service areas',
+    'string',
+    'Service areas where worsening clusters, separated by "; "',
+  ],
+]);
+export const EVERY_COUNCIL_CSV_COLUMNS = columnNames(EVERY_COUNCIL_CSV);
 
 export function everyCouncilCsvRows(r: EveryCouncil): (string | number | null)[][] {
   return r.councils.map((c) => {
@@ -104,4 +127,20 @@ export function directionCsvRows(r: Report): (string | number | null)[][] {
     m.metric.unit,
     [m.baseline?.note, m.latest?.note, m.baseline?.method, m.latest?.method].filter((x) => !!x).join('; ') || null,
   ]);
+}
+
+/** The CSVW metadata of a sector CSV at `url`: the basket's metrics' caveats and sources, the report's licence. */
+export function sectorCsvw(
+  r: Report | EveryCouncil,
+  metrics: readonly Metric[],
+  at: { url: string; title: string; description: string; columns: readonly CsvColumn[] },
+) {
+  return csvw({
+    ...at,
+    licences: [r.licence, ...metrics.map((m) => m.source.licence)],
+    attribution: 'attribution' in r ? r.attribution : metrics.map((m) => m.source.attribution ?? m.source.publisher),
+    sources: metrics.map((m) => m.source.url),
+    caveats: caveatLines(metrics.map((m) => ({ id: m.code, title: m.title, caveats: m.caveats }))),
+    notes: r.methodology,
+  });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { csvWithMetadata } from '../../../test/helpers/csvw.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
@@ -37,7 +38,11 @@ const METRICS = [
     polarity: 'not-applicable',
     applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
   }),
-  testMetric('t.break', { title: 'Break in series', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  testMetric('t.break', {
+    title: 'Break in series',
+    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+    caveats: 'The definition changed in 2020.',
+  }),
   testMetric('t.ratio', {
     title: 'Aggregated from numerators',
     unitType: 'percentage',
@@ -241,6 +246,25 @@ describe('sector: direction of travel', () => {
       expect(bad.statusCode, q).toBe(400);
       expect(bad.json().errors[0].field, q).toBe(field);
     }
+  });
+
+  it('both direction-of-travel CSVs link CSVW metadata with their columns, licence, methodology and caveats', async () => {
+    for (const url of [
+      '/api/v1/sector/direction-of-travel.csv?basket=test-basket&area=E08000009',
+      '/api/v1/sector/direction-of-travel/councils.csv?basket=test-basket',
+    ]) {
+      const { meta } = await csvWithMetadata(app, url);
+      expect(meta.url, url).toMatch(new RegExp(`${url.replace(/[.?]/g, (x) => `\\${x}`)}$`));
+      expect(meta['dc:rights'], url).toEqual(['OGL-UK-3.0']);
+      expect(meta['dc:publisher'], url).toContain('Test publisher');
+      expect(meta['rdfs:comment'], url).toContain('Break in series (t.break): The definition changed in 2020.');
+    }
+    const json = (await app.inject('/api/v1/sector/direction-of-travel.json?basket=test-basket')).json();
+    const { meta } = await csvWithMetadata(app, '/api/v1/sector/direction-of-travel.csv?basket=test-basket');
+    expect(meta['rdfs:comment'].slice(-json.methodology.length)).toEqual(json.methodology);
+    const bad = await app.inject('/api/v1/sector/direction-of-travel.csv-metadata.json?basket=nope');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('basket');
   });
 
   it("the same analysis for every council agrees with each council's own run, and counts councils per measure", async () => {

@@ -6,7 +6,14 @@ import type { ObservationsService } from '../observations/index.ts';
 import { sectorRoutes } from './routes.ts';
 
 export { createSectorService, DefinitionError, DEFAULT_BASKET, type SectorService } from './service.ts';
-export { directionCsvRows, DIRECTION_CSV_COLUMNS, everyCouncilCsvRows, EVERY_COUNCIL_CSV_COLUMNS } from './csv.ts';
+export {
+  directionCsvRows,
+  DIRECTION_CSV,
+  DIRECTION_CSV_COLUMNS,
+  everyCouncilCsvRows,
+  EVERY_COUNCIL_CSV,
+  EVERY_COUNCIL_CSV_COLUMNS,
+} from './csv.ts';
 export { createEarlyWarning, DEFAULT_RULES, type EarlyWarning, type ScreeningResult } from './early-warning.ts';
 export type { BasketDefinitionT } from './definitions.ts';
 

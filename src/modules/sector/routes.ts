@@ -1,6 +1,6 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { App } from '../../platform/app-types.ts';
+import { csvStream } from '../../platform/csv.ts';
+import { CSVM, csvUrl, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { conditional, download, NotModified } from '../../platform/http.ts';
 import { checkCsrf, requireRole, ANALYST_ROLES as ANALYSTS } from '../accounts/index.ts';
@@ -21,7 +21,15 @@ import {
 } from './schemas.ts';
 import type { EarlyWarning } from './early-warning.ts';
 import type { SectorService } from './service.ts';
-import { DIRECTION_CSV_COLUMNS, EVERY_COUNCIL_CSV_COLUMNS, everyCouncilCsvRows, directionCsvRows } from './csv.ts';
+import {
+  DIRECTION_CSV,
+  DIRECTION_CSV_COLUMNS,
+  EVERY_COUNCIL_CSV,
+  EVERY_COUNCIL_CSV_COLUMNS,
+  everyCouncilCsvRows,
+  directionCsvRows,
+  sectorCsvw,
+} from './csv.ts';
 
 const directionErrors = problemResponses(400, [404, 'No such basket, or none loaded']);
 const screeningErrors = problemResponses(400, 401, 403, [404, 'No such rule set, or none loaded']);
@@ -111,17 +119,37 @@ export function sectorRoutes(
     async (req, reply) => {
       if (await conditional(req, reply, await lastPublished())) return reply;
       const r = await sector.directionForEveryCouncil(req.query);
-      reply
+      describedBy(req, reply)
         .type('text/csv; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="direction-of-travel-councils-${r.basket.id}-${r.basket.version}.csv"`,
         );
-      return reply.send(
-        Readable.from(everyCouncilCsvRows(r)).pipe(
-          stringify({ header: true, columns: [...EVERY_COUNCIL_CSV_COLUMNS] }),
-        ),
-      );
+      return reply.send(csvStream(everyCouncilCsvRows(r), EVERY_COUNCIL_CSV));
+    },
+  );
+  app.get(
+    '/api/v1/sector/direction-of-travel/councils.csv-metadata.json',
+    {
+      schema: {
+        tags: ['sector'],
+        summary: "The CSVW metadata of the every-council CSV: its columns, licence and the basket's caveats",
+        querystring: EveryCouncilQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, 304: NotModified, ...directionErrors },
+      },
+    },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastPublished())) return reply;
+      const r = await sector.directionForEveryCouncil(req.query);
+      reply.type(CSVM);
+      return sectorCsvw(r, await sector.metricsOf(r.metrics.map((m) => m.id)), {
+        url: csvUrl(req),
+        title: `Direction of travel of every council: ${r.basket.name} (${r.basket.id}, version ${r.basket.version})`,
+        description:
+          "One row per current council: how many of the basket's metrics improved, stayed the same or worsened against its own baseline, and the service areas where worsening clusters.",
+        columns: EVERY_COUNCIL_CSV,
+      });
     },
   );
 
@@ -143,14 +171,38 @@ export function sectorRoutes(
       if (await conditional(req, reply, await lastPublished())) return reply;
       sector.parseArea(req.query.area);
       const r = await sector.directionOfTravel(req.query);
-      reply.header(
+      describedBy(req, reply).header(
         'content-disposition',
         `attachment; filename="direction-of-travel-${r.basket.id}-${r.area?.code ?? 'england'}.csv"`,
       );
       reply.type('text/csv; charset=utf-8');
-      return reply.send(
-        Readable.from(directionCsvRows(r)).pipe(stringify({ header: true, columns: [...DIRECTION_CSV_COLUMNS] })),
-      );
+      return reply.send(csvStream(directionCsvRows(r), DIRECTION_CSV));
+    },
+  );
+  app.get(
+    '/api/v1/sector/direction-of-travel.csv-metadata.json',
+    {
+      schema: {
+        tags: ['sector'],
+        summary:
+          "The CSVW metadata of the direction-of-travel CSV: its columns, licence, attribution and the metrics' caveats",
+        querystring: DirectionQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, 304: NotModified, ...directionErrors },
+      },
+    },
+    async (req, reply) => {
+      if (await conditional(req, reply, await lastPublished())) return reply;
+      sector.parseArea(req.query.area);
+      const r = await sector.directionOfTravel(req.query);
+      reply.type(CSVM);
+      return sectorCsvw(r, await sector.metricsOf(r.metrics.map((m) => m.metric.id)), {
+        url: csvUrl(req),
+        title: `Direction of travel of ${r.area?.name ?? 'England'}: ${r.basket.name} (${r.basket.id}, version ${r.basket.version})`,
+        description:
+          'One row per metric of the basket: baseline and latest figures, the change, its classification and the reason.',
+        columns: DIRECTION_CSV,
+      });
     },
   );
 

@@ -65,6 +65,8 @@ export function createSectorService(
 
   return {
     directionOfTravel,
+    /** The catalogue entries of metric ids (their caveats and sources, for a download's metadata). */
+    metricsOf: (codes: string[]) => deps.metrics.resolveKnown(codes),
     /** Every current council at once, each against its own baseline (every-council.ts). */
     directionForEveryCouncil: async (q: Omit<DirectionQuery, 'area' | 'group'>, opts: EveryCouncilOptions = {}) =>
       directionForEveryCouncil(db, areas, await baskets.prepare(q), opts),

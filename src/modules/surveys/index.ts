@@ -56,7 +56,7 @@ export {
 export { readResponsesCsv } from './reporting/responses-csv.ts';
 export { loadResponses, type ResponseData, type ResponseProblem } from './reporting/responses.ts';
 export { tabulate, type Tabulation, type TabulateOptions, type SurveyTable } from './reporting/tabulate.ts';
-export { tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS, formatP } from './reporting/output.ts';
+export { tablesCsvRows, tablesXlsx, TABLES_CSV, TABLES_CSV_COLUMNS, formatP } from './reporting/output.ts';
 export { series, type Series, type SeriesPoint } from './reporting/series.ts';
 export { weightResponses, readTargets, type WeightedFile } from './analysis/weight-files.ts';
 export { rake, type RimTarget } from './analysis/weighting.ts';

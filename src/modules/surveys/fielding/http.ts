@@ -3,9 +3,10 @@
  * private (never cached) replies, signing in first on analysts' pages, the request's origin for links, and CSV
  * downloads (the links CSV among them, shown once).
  */
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csvStream, type CsvColumn, type CsvRow } from '../../../platform/csv.ts';
+import { describedBy } from '../../../platform/csvw.ts';
+import { LINK_CSV } from './csv.ts';
 
 /** Analysts and administrators run surveys; raw responses are for analysts only (conventions: confidentiality). */
 export { ANALYST_ROLES as ANALYSTS } from '../../accounts/index.ts';
@@ -22,12 +23,24 @@ export function signedIn(req: FastifyRequest, reply: FastifyReply): boolean {
   return false;
 }
 
-/** Streams rows as a private CSV attachment with a header line. */
-export function csvDownload(reply: FastifyReply, rows: Iterable<object>, columns: string[], file: string) {
-  privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`);
-  return reply.send(Readable.from(rows).pipe(stringify({ header: true, columns })));
+/**
+ * Streams rows as a private CSV attachment with a header line, every text cell neutralised, pointing to its CSVW
+ * metadata (at `csvPath` + -metadata.json when the request's own path is not the CSV's).
+ */
+export function csvDownload(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  rows: Iterable<CsvRow>,
+  columns: readonly CsvColumn[],
+  file: string,
+  csvPath?: string,
+) {
+  describedBy(req, privately(reply), csvPath)
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${file}"`);
+  return reply.send(csvStream(rows, columns));
 }
 
-const LINK_COLUMNS = ['area_code', 'area_name', 'role', 'contact_name', 'link'];
-export const linksCsv = (reply: FastifyReply, rows: object[], waveId: number) =>
-  csvDownload(reply, rows, LINK_COLUMNS, `survey-links-wave-${waveId}.csv`);
+/** The links CSV of a POST to /api/v1/surveys/waves/{id}/links; its metadata is at …/links-metadata.json. */
+export const linksCsv = (req: FastifyRequest, reply: FastifyReply, rows: CsvRow[], waveId: number) =>
+  csvDownload(req, reply, rows, LINK_CSV, `survey-links-wave-${waveId}.csv`, `/api/v1/surveys/waves/${waveId}/links`);

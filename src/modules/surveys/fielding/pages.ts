@@ -239,6 +239,6 @@ export function surveyPages(
     requireRole(req, ANALYSTS);
     checkCsrf(req);
     const rows = await frames.issueLinks(req.params.id, origin(req), false);
-    return linksCsv(reply, rows, req.params.id);
+    return linksCsv(req, reply, rows, req.params.id);
   });
 }

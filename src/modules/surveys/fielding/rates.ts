@@ -72,17 +72,6 @@ export function responseRates(wave: WaveDto, rows: RateRow[], at: string): Respo
   };
 }
 
-export const RATE_CSV_COLUMNS = [
-  'breakdown',
-  'code',
-  'label',
-  'frame',
-  'submitted',
-  'in_progress',
-  'not_started',
-  'rate_percent',
-];
-
 /** One CSV row per line: overall, then by authority type, then by region; the rate as a percentage to one place. */
 export function rateCsvRows(r: ResponseRates) {
   const line = (breakdown: string) => (l: RateLine) => ({

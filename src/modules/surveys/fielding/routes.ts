@@ -6,7 +6,9 @@ import type { App } from '../../../platform/app-types.ts';
 import { checkCsrf, requireRole } from '../../accounts/index.ts';
 import type { Frames } from './frames.ts';
 import { ANALYSTS, csvDownload, linksCsv, origin, privately, RESPONSE_READERS } from './http.ts';
-import { RATE_CSV_COLUMNS, rateCsvRows } from './rates.ts';
+import { CSVM, csvUrl, csvwResponse } from '../../../platform/csvw.ts';
+import { LINK_CSV, RATE_CSV, surveyCsvw } from './csv.ts';
+import { rateCsvRows } from './rates.ts';
 import {
   csvFile,
   DefinitionDetail,
@@ -175,7 +177,31 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
       requireRole(req, ANALYSTS);
       checkCsrf(req);
       const rows = await frames.issueLinks(req.params.id, origin(req), req.query.reissue === true);
-      return linksCsv(reply, rows, req.params.id);
+      return linksCsv(req, reply, rows, req.params.id);
+    },
+  );
+  app.get(
+    '/api/v1/surveys/waves/:id/links-metadata.json',
+    {
+      schema: {
+        tags,
+        summary: 'The CSVW metadata of the links CSV a POST to …/links answers with: its columns',
+        params: WaveParams,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      const wave = await surveys.wave(req.params.id);
+      privately(reply).type(CSVM);
+      return surveyCsvw(wave, {
+        url: `${origin(req)}/api/v1/surveys/waves/${wave.id}/links`,
+        title: `Personal links of wave ${wave.name} (${wave.survey} version ${wave.version})`,
+        description:
+          'One row per frame member: the council, role, contact and personal link. Issued by POST and shown once; only a hash of each token is kept.',
+        columns: LINK_CSV,
+      });
     },
   );
 
@@ -212,7 +238,30 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
     async (req, reply) => {
       requireRole(req, ANALYSTS);
       const r = await surveys.responseRates(req.params.id);
-      return csvDownload(reply, rateCsvRows(r), RATE_CSV_COLUMNS, `response-rates-wave-${req.params.id}.csv`);
+      return csvDownload(req, reply, rateCsvRows(r), RATE_CSV, `response-rates-wave-${req.params.id}.csv`);
+    },
+  );
+  app.get(
+    '/api/v1/surveys/waves/:id/response-rates.csv-metadata.json',
+    {
+      schema: {
+        tags,
+        summary: 'The CSVW metadata of the response rates CSV: its columns',
+        params: WaveParams,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      const wave = await surveys.wave(req.params.id);
+      privately(reply).type(CSVM);
+      return surveyCsvw(wave, {
+        url: csvUrl(req),
+        title: `Response rates of wave ${wave.name} (${wave.survey} version ${wave.version})`,
+        description: 'One row per line: overall, then by authority type, then by region.',
+        columns: RATE_CSV,
+      });
     },
   );
 
@@ -248,8 +297,35 @@ export function surveysRoutes(app: App, surveys: SurveysService, frames: Frames)
     async (req, reply) => {
       requireRole(req, RESPONSE_READERS);
       const r = await surveys.responses(req.params.id, req.query.include ?? 'submitted');
+      const { columns } = await surveys.responsesCsvColumns(req.params.id);
       const file = `responses-${r.wave.survey}-v${r.wave.version}-wave-${r.wave.id}.csv`;
-      return csvDownload(reply, r.rows, r.columns, file);
+      return csvDownload(req, reply, r.rows, columns, file);
+    },
+  );
+  app.get(
+    '/api/v1/surveys/waves/:id/responses.csv-metadata.json',
+    {
+      schema: {
+        tags,
+        summary:
+          'The CSVW metadata of the raw responses CSV: each column with the question (and answer or row) behind it and its codes (analysts only)',
+        params: WaveParams,
+        querystring: ResponsesQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, RESPONSE_READERS);
+      const { wave, columns } = await surveys.responsesCsvColumns(req.params.id);
+      privately(reply).type(CSVM);
+      return surveyCsvw(wave, {
+        url: csvUrl(req),
+        title: `Responses to wave ${wave.name} (${wave.survey} version ${wave.version})`,
+        description:
+          'The wide responses file `sli survey tabulate` reads: one row per response, one column per answer (multiple choice one column per answer, grids one column per row).',
+        columns,
+      });
     },
   );
 }

@@ -9,6 +9,7 @@ import { AppError, badRequest, invalidParameter, notFound, type FieldError } fro
 import { typeInfo } from '../../areas/index.ts';
 import { definitionFromJson, responseColumns, type Answers, type SurveyDefinition } from '../definition/index.ts';
 import type { SurveyCache } from './cache.ts';
+import { responsesCsvColumns } from './csv.ts';
 import { responseRates, type ResponseRates } from './rates.ts';
 import { surveysRepository as repo, type DefinitionRow, type WaveRow } from './repository.ts';
 
@@ -301,6 +302,12 @@ export function createSurveysService(db: Db, cache: SurveyCache, log: Logger) {
      * The raw responses, one wide row each (analysts only): submitted answers, or with `all` the working copies of
      * those not yet submitted too.
      */
+    /** The wide responses file's columns described from the questionnaire (the CSV's header and its metadata). */
+    async responsesCsvColumns(id: number) {
+      const w = await waveRow(id);
+      return { wave: toWaveDto(w), columns: responsesCsvColumns(await cache.definition(w.definition_id)) };
+    },
+
     async responses(id: number, include: 'submitted' | 'all'): Promise<ResponsesTable> {
       const w = await waveRow(id);
       const def = await cache.definition(w.definition_id);

@@ -1,25 +1,37 @@
 /** Survey tables as CSV (one row per table row and column, tidy) and XLSX (cover, notes, one table per sheet). */
+import { columnNames, csvColumns } from '../../../platform/csv.ts';
 import { spreadsheet, type SpreadsheetTable } from '../../../platform/spreadsheet.ts';
 import type { Comparison } from './compare-cells.ts';
 import type { SurveyTable, Tabulation } from './tabulate.ts';
 
-export const TABLES_CSV_COLUMNS = [
-  'table',
-  'title',
-  'row_code',
-  'row_label',
-  'net',
-  'column',
-  'asked',
-  'answered',
-  'weighted_base',
-  'effective_base',
-  'count',
-  'weighted_count',
-  'percent',
-  'display',
-  'significant_differences',
-] as const;
+export const TABLES_CSV = csvColumns([
+  ['table', 'Table', 'string', 'The question code the table is of'],
+  ['title', 'Title', 'string', "The table's title (the question)"],
+  ['row_code', 'Row code', 'string', 'The answer or net code (base or mean for a table without rows)'],
+  ['row_label', 'Row', 'string', 'The answer or net'],
+  ['net', 'Net', 'boolean', 'true for a net (a combination of answers reported above its parts)'],
+  ['column', 'Column', 'string', 'The column: total, a breakdown value or a wave'],
+  ['asked', 'Asked', 'integer', 'Respondents the routing put the question to'],
+  ['answered', 'Answered', 'integer', 'Of those asked, how many answered (the base of the percentages)'],
+  ['weighted_base', 'Weighted base', 'decimal', 'The answered base, weighted'],
+  ['effective_base', 'Effective base', 'decimal', "The weighted base's effective size (Kish)"],
+  ['count', 'Count', 'integer', 'Respondents giving this answer'],
+  ['weighted_count', 'Weighted count', 'decimal', 'The count, weighted'],
+  ['percent', 'Percent', 'decimal', 'Percentage of those answering, unrounded'],
+  [
+    'display',
+    'Shown',
+    'string',
+    'As the table shows it: a whole percentage, * under 0.5, - not applicable, [c] suppressed',
+  ],
+  [
+    'significant_differences',
+    'Significant differences',
+    'string',
+    'Significant differences ending at this cell, with the test named',
+  ],
+]);
+export const TABLES_CSV_COLUMNS = columnNames(TABLES_CSV);
 
 const num = (v: number | null | undefined, digits = 4) =>
   v === null || v === undefined ? '' : String(Number(v.toFixed(digits)));

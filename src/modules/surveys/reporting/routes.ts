@@ -3,12 +3,13 @@
  * across waves, and free-text answers with their themes (raw responses: analysts only). The pages are in pages.ts.
  */
 import type { Static } from '@sinclair/typebox';
-import { stringify } from 'csv-stringify/sync';
 import type { App } from '../../../platform/app-types.ts';
+import { csvText } from '../../../platform/csv.ts';
+import { CSVM, csvUrl, csvw, csvwResponse, describedBy } from '../../../platform/csvw.ts';
 import { checkCsrf, requireRole } from '../../accounts/index.ts';
 import { ANALYSTS, privately, RESPONSE_READERS } from '../fielding/http.ts';
 import { csvFile, PROBLEMS, XLSX, xlsxFile } from '../fielding/schemas.ts';
-import { tablesCsvRows, tablesXlsx, TABLES_CSV_COLUMNS } from './output.ts';
+import { tablesCsvRows, tablesXlsx, TABLES_CSV } from './output.ts';
 import { fileName, seriesOf, tablesQuery, textsWithThemes, themesOf, waveIds } from './query.ts';
 import {
   SeriesQuery,
@@ -62,8 +63,40 @@ export function surveyTablesRoutes(app: App, tables: WaveTablesService, themes: 
       requireRole(req, ANALYSTS);
       const r = await tables.tables(tablesQuery(req.query));
       const file = fileName(r.tabulation, waveIds(req.query.waves), 'csv');
-      privately(reply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`);
-      return stringify([[...TABLES_CSV_COLUMNS], ...tablesCsvRows(r.tabulation)]);
+      describedBy(req, privately(reply))
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file}"`);
+      return csvText(tablesCsvRows(r.tabulation), TABLES_CSV);
+    },
+  );
+  app.get(
+    '/api/v1/surveys/tables.csv-metadata.json',
+    {
+      schema: {
+        tags,
+        summary: 'The CSVW metadata of the tables CSV for the same query: its columns and conventions',
+        querystring: TablesQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, ANALYSTS);
+      const r = await tables.tables(tablesQuery(req.query));
+      const t = r.tabulation;
+      privately(reply).type(CSVM);
+      return csvw({
+        url: csvUrl(req),
+        title: `${t.survey.title}: tables`,
+        description: `Tables for the survey "${t.survey.title}" (${t.survey.code}, version ${t.survey.version}), one row per table row and column.`,
+        columns: TABLES_CSV,
+        licences: ['Confidential until published: aggregate survey results'],
+        attribution: [`Survey ${t.survey.code} version ${t.survey.version}`],
+        notes: [
+          'Percentages of those answering; "asked" counts respondents the routing put the question to, "answered" those who answered.',
+          `Differences are flagged only where significant at the ${Math.round((1 - t.settings.alpha) * 100)} per cent level (two-tailed), the test named beside each.`,
+        ],
+      });
     },
   );
   app.get(
