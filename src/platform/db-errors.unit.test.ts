@@ -46,7 +46,6 @@ describe('isDatabaseUnavailable', () => {
       new Error('boom'),
       withCode('23505'), // unique_violation
       withCode('42P01'), // undefined_table
-      withCode('40P01'), // deadlock_detected
       constraint,
       new AppError(404, 'not-found', 'Connection terminated unexpectedly'),
       null,

@@ -28,6 +28,7 @@ describe('data downloads: CSVW metadata, XLSX, formula neutralisation', () => {
         decimalPlaces: 0,
         polarity: 'lower-is-better',
         caveats: 'Councils count a missed collection differently.',
+        valueRange: { min: null }, // a change: it can fall
         source: { publisher: 'Another publisher', licence: 'OGL-UK-3.0', attribution: 'Contains data from X' },
       }),
     ];
