@@ -113,7 +113,7 @@ function infiniteNumber(schema: unknown, input: unknown): { field: string; value
 export async function buildHttp(deps: AppDeps): Promise<App> {
   const { config } = deps;
   // A request must arrive whole within the timeout (headers within the lesser of it and 20 s): a body that trickles in
-  // is answered 408 and its connection closed. Node checks open requests against these every connectionsCheckingInterval.
+  // is answered 408 and its connection closed. Node checks open requests every connectionsCheckingInterval.
   const requestTimeout = config.requestTimeoutMs;
   const app = Fastify({
     loggerInstance: deps.logger,

@@ -22,7 +22,7 @@ export interface Config {
   publicUrl: string | null;
   /**
    * The reverse proxies whose X-Forwarded-For, -Proto and -Host headers are believed (SLI_TRUSTED_PROXIES: IP addresses
-   * or CIDR ranges, comma-separated, or `loopback`, `linklocal`, `uniquelocal`). Empty (the default): none, so the client
+   * or CIDR ranges, comma-separated, or `loopback`, `linklocal`, `uniquelocal`). Empty (the default): none; the client
    * is the socket's address whatever the headers say.
    */
   trustedProxies: string[];

@@ -39,7 +39,7 @@ const RUNS = [
 ];
 const COMMON = new Set(COMMON_PASSWORDS);
 
-/** Whether a password is a common one, one with digits or symbols around it, one repeated, or a run along the keyboard. */
+/** Whether a password is a common one, with digits or symbols around it, repeated, or a run along the keyboard. */
 function isCommon(password: string): boolean {
   const p = password.toLowerCase();
   const letters = p.replace(/[\s\d\W_]+$/u, '').replace(/^[\s\d\W_]+/u, '');

@@ -91,7 +91,7 @@ export const accountsRepository = {
    * Counts one sign-in attempt for `key` in a single statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), unless the
    * key is waiting out its delay: `delayMs` is the SQL for the wait after a given number of attempts. The count starts
    * again after `windowMs` without an attempt. Answers the attempt's number, or undefined when refused; the database
-   * serialises the statements of one key (a row lock on PostgreSQL, the write lock on SQLite), so parallel attempts each
+   * serialises the statements of one key (a row lock on PostgreSQL, the write lock on SQLite): parallel attempts each
    * see the one before.
    */
   async claimAttempt(

@@ -26,8 +26,8 @@ export const SESSION_HOURS = 12;
 /**
  * Sign-in throttling. Every attempt is counted before the password is checked, atomically in the database, under the
  * address signed in to (LOGIN_LIMIT), under the client's address (CLIENT_LIMIT: the socket's address, or the one a
- * trusted proxy forwarded; IPv6 by its /64) and, for a browser that has signed in to that account before, under the
- * account and that browser instead (LOGIN_LIMIT). Once a key has had its limit of attempts with no success, each further
+ * trusted proxy forwarded; IPv6 by its /64), or, from a browser that has signed in to that account before, under the
+ * account's known browsers instead (LOGIN_LIMIT). Once a key has had its limit of attempts with no success, each next
  * attempt must wait: 1 s after the limit, then 2 s, 4 s … up to LOGIN_MAX_DELAY_SECONDS. The right password works as
  * soon as the wait is over, so guessing cannot lock a user out for long, and a browser the user signed in with before
  * is not held up by an attacker's guesses at all. A success clears the count; after LOGIN_WINDOW_MINUTES without an
@@ -129,7 +129,7 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
   }
 
   /**
-   * The value of the `sli_known` cookie a browser gets when it signs in to this account: keyed with the password's hash,
+   * The value of the `sli_known` cookie a browser gets when it signs in to this account, keyed with the password hash,
    * so it cannot be made without the database and stops counting when the password changes.
    */
   const knownClientOf = (user: { id: number; password_hash: string }) =>
