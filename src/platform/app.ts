@@ -90,8 +90,9 @@ function readinessCheck(deps: AppDeps): () => Promise<boolean> {
 }
 
 /**
- * A number parameter the route's schema asks for, given as a number too large to hold (`1e309`): Ajv would let the
- * infinity through as a valid integer, and the database refuses it. The field's name, or undefined when none is.
+ * A number parameter the route's schema asks for, given as text too large a number to hold (`1e309`): Ajv turns the
+ * text into Infinity and lets it through as a valid integer, and the database refuses it. The field and its text, or
+ * undefined when none is. (JSON numbers are not text: Ajv refuses an infinite one itself.)
  */
 function infiniteNumber(schema: unknown, input: unknown): { field: string; value: string } | undefined {
   const props = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
@@ -142,7 +143,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
   // A parameter given twice is refused rather than silently picking one value.
   app.addHook('preValidation', async (req) => {
     const schema = req.routeOptions.schema;
-    const huge = infiniteNumber(schema?.querystring, req.query) ?? infiniteNumber(schema?.params, req.params);
+    const huge =
+      infiniteNumber(schema?.querystring, req.query) ??
+      infiniteNumber(schema?.params, req.params) ??
+      infiniteNumber(schema?.body, req.body); // a form's fields are text too
     if (huge)
       throw new AppError(400, 'invalid-parameter', `${huge.field} is too large a number ("${huge.value}").`, [
         { field: huge.field, message: 'is too large a number', value: huge.value },
