@@ -197,7 +197,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
     if (problem.status >= 500 && err instanceof AppError) req.log.error({ err }, 'server error');
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
     // A route may have set caching and validators before it failed: an error is never kept by a cache.
-    if (problem.status >= 400) reply.removeHeader('last-modified').header('cache-control', 'no-store');
+    if (problem.status >= 400) {
+      reply.removeHeader('last-modified');
+      if (!/no-store/.test(String(reply.getHeader('cache-control') ?? ''))) reply.header('cache-control', 'no-store');
+    }
     const wantsHtml = !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
     if (wantsHtml) return reply.status(problem.status).view('error.njk', { problem: toProblem(problem, req.id) });
     return reply.status(problem.status).type('application/problem+json').send(toProblem(problem, req.id));
