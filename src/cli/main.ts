@@ -104,6 +104,10 @@ program
     const app = await buildApp({ db, config, logger });
     const address = await app.listen({ port: config.port, host: config.host });
     logger.info({ database: db.description }, `listening on ${address}`);
+    if (!config.publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(config.host))
+      logger.warn(
+        `SLI_PUBLIC_URL is not set: embed code, permalinks and survey links will point at ${app.publicOrigin()}. Set it to the address the public uses (README.md, "Running behind a proxy").`,
+      );
     const stop = async () => {
       await app.close();
       await db.close();

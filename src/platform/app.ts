@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError, ProblemSchema, toProblem, type FieldError } from './errors.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './db-errors.ts';
+import { registerSecurity } from './security.ts';
 import { registerViews } from './views.ts';
 
 import type { App, AppDeps } from './app-types.ts';
@@ -89,10 +90,32 @@ function readinessCheck(deps: AppDeps): () => Promise<boolean> {
 }
 
 /**
+ * A number parameter the route's schema asks for, given as text too large a number to hold (`1e309`): Ajv turns the
+ * text into Infinity and lets it through as a valid integer, and the database refuses it. The field and its text, or
+ * undefined when none is. (JSON numbers are not text: Ajv refuses an infinite one itself.)
+ */
+function infiniteNumber(schema: unknown, input: unknown): { field: string; value: string } | undefined {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  if (!props || !input || typeof input !== 'object') return undefined;
+  for (const [field, value] of Object.entries(input as Record<string, unknown>)) {
+    const type = Object.hasOwn(props, field) ? props[field]!.type : undefined;
+    if ((type !== 'integer' && type !== 'number') || typeof value !== 'string') continue;
+    const n = Number(value);
+    if (value.trim() !== '' && !Number.isNaN(n) && !Number.isFinite(n)) return { field, value };
+  }
+  return undefined;
+}
+
+/**
  * The HTTP shell every module is registered into: request ids, the repeated-parameter guard, problem+json errors,
- * ETag, form bodies, OpenAPI, views, /healthz and /readyz. The composition root (src/app) adds the modules.
+ * security headers, ETag, form bodies, OpenAPI, views, /healthz and /readyz. The composition root (src/app) adds the
+ * modules.
  */
 export async function buildHttp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  // A request must arrive whole within the timeout (headers within the lesser of it and 20 s): a body that trickles in
+  // is answered 408 and its connection closed. Node checks open requests every connectionsCheckingInterval.
+  const requestTimeout = config.requestTimeoutMs;
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: (req) => {
@@ -101,15 +124,33 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true },
-    trustProxy: true,
+    // The client's address and scheme come from X-Forwarded-* only when the request came from a configured proxy.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    requestTimeout,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 20_000),
+      connectionsCheckingInterval: Math.min(5000, Math.max(100, Math.floor(requestTimeout / 4))),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
 
+  registerSecurity(app, config);
+
   // A parameter given twice is refused rather than silently picking one value.
   app.addHook('preValidation', async (req) => {
+    const schema = req.routeOptions.schema;
+    const huge =
+      infiniteNumber(schema?.querystring, req.query) ??
+      infiniteNumber(schema?.params, req.params) ??
+      infiniteNumber(schema?.body, req.body); // a form's fields are text too
+    if (huge)
+      throw new AppError(400, 'invalid-parameter', `${huge.field} is too large a number ("${huge.value}").`, [
+        { field: huge.field, message: 'is too large a number', value: huge.value },
+      ]);
     const q = req.query as Record<string, unknown> | undefined;
     if (!q) return;
     const repeated = Object.entries(q).filter(([, v]) => Array.isArray(v));
@@ -155,6 +196,11 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
     }
     if (problem.status >= 500 && err instanceof AppError) req.log.error({ err }, 'server error');
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
+    // A route may have set caching and validators before it failed: an error is never kept by a cache.
+    if (problem.status >= 400) {
+      reply.removeHeader('last-modified');
+      if (!/no-store/.test(String(reply.getHeader('cache-control') ?? ''))) reply.header('cache-control', 'no-store');
+    }
     const wantsHtml = !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
     if (wantsHtml) return reply.status(problem.status).view('error.njk', { problem: toProblem(problem, req.id) });
     return reply.status(problem.status).type('application/problem+json').send(toProblem(problem, req.id));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Typed configuration, parsed once at start. Every field can come from the environment; CLI flags override. */
@@ -13,6 +14,23 @@ export interface Config {
   cookieSecure: boolean;
   /** How long the web service waits on the database before answering 503 database-unavailable. */
   db: DbTimeouts;
+  /**
+   * The address the public reaches this service at (SLI_PUBLIC_URL, e.g. `https://sli.example.org`), an origin with no
+   * path: every absolute link (embed code, permalinks, survey links) is built from it, never from a request's Host or
+   * X-Forwarded-Host header. Unset: the address the server listens on (fine on one machine, not behind a proxy).
+   */
+  publicUrl: string | null;
+  /**
+   * The reverse proxies whose X-Forwarded-For, -Proto and -Host headers are believed (SLI_TRUSTED_PROXIES: IP addresses
+   * or CIDR ranges, comma-separated, or `loopback`, `linklocal`, `uniquelocal`). Empty (the default): none; the client
+   * is the socket's address whatever the headers say.
+   */
+  trustedProxies: string[];
+  /**
+   * Longest a client may take to send a whole request, headers and body (SLI_REQUEST_TIMEOUT_MS, default 30000): a
+   * body that trickles in is cut off with 408 rather than holding a connection open.
+   */
+  requestTimeoutMs: number;
 }
 
 /** Database timeouts in milliseconds (0: none). See README.md, "When the database goes away". */
@@ -52,6 +70,41 @@ function parseBoolean(name: string, raw: string): boolean {
   throw new ConfigError(`${name} must be true or false; it is "${raw}".`);
 }
 
+/** SLI_PUBLIC_URL as an origin (`https://host[:port]`), or null when unset. */
+function parsePublicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const why = `SLI_PUBLIC_URL must be the address the public uses, such as https://sli.example.org (http or https, no path, query or user); it is "${raw}".`;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(why);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash)
+    throw new ConfigError(why);
+  if (url.pathname !== '/') throw new ConfigError(why);
+  return url.origin;
+}
+
+const PROXY_WORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** SLI_TRUSTED_PROXIES: addresses or CIDR ranges (IPv4 or IPv6), or the words proxy-addr knows; checked here once. */
+function parseTrustedProxies(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const e = entry.trim();
+    if (PROXY_WORDS.includes(e)) return e;
+    const [address, bits, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    if (family === 0 || !bitsOk || extra !== undefined)
+      throw new ConfigError(
+        `SLI_TRUSTED_PROXIES must list IP addresses or CIDR ranges of your reverse proxies, comma-separated (e.g. 10.0.0.5,10.1.0.0/16), or loopback; "${e}" is not one.`,
+      );
+    return e;
+  });
+}
+
 export function defaultDatabaseUrl(cwd = process.cwd()): string {
   return `sqlite:${path.join(cwd, 'data', 'sli.sqlite')}`;
 }
@@ -87,5 +140,8 @@ export function loadConfig(
       connectTimeoutMs: milliseconds(env, 'SLI_DB_CONNECT_TIMEOUT_MS', 5000),
       busyTimeoutMs: milliseconds(env, 'SLI_DB_BUSY_TIMEOUT_MS', 1000),
     },
+    publicUrl: parsePublicUrl(env.SLI_PUBLIC_URL),
+    trustedProxies: parseTrustedProxies(env.SLI_TRUSTED_PROXIES),
+    requestTimeoutMs: parseInteger('SLI_REQUEST_TIMEOUT_MS', env.SLI_REQUEST_TIMEOUT_MS ?? '30000', 500, 3_600_000),
   };
 }

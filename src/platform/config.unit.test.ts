@@ -31,3 +31,35 @@ describe('the database timeouts in the configuration', () => {
     expect(() => loadConfig({ SLI_DB_LOCK_TIMEOUT_MS: '-1' })).toThrow(/SLI_DB_LOCK_TIMEOUT_MS/);
   });
 });
+
+describe('the public address, the trusted proxies and the request timeout', () => {
+  it('default to none, none and 30 s', () => {
+    const c = loadConfig({});
+    expect([c.publicUrl, c.trustedProxies, c.requestTimeoutMs]).toEqual([null, [], 30_000]);
+  });
+
+  it('take SLI_PUBLIC_URL as an origin and SLI_TRUSTED_PROXIES as a list of addresses and ranges', () => {
+    const c = loadConfig({
+      SLI_PUBLIC_URL: 'https://SLI.example.org/',
+      SLI_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16,::1,fd00::/8,loopback',
+      SLI_REQUEST_TIMEOUT_MS: '2000',
+    });
+    expect(c.publicUrl).toBe('https://sli.example.org');
+    expect(c.trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback']);
+    expect(c.requestTimeoutMs).toBe(2000);
+  });
+
+  it('refuses a public address with a path, query or user, or another scheme, and proxies that are not addresses', () => {
+    for (const bad of [
+      'sli.example.org',
+      'ftp://sli.example.org',
+      'https://sli.example.org/app',
+      'https://u@x.org',
+      'https://x.org/?a=1',
+    ])
+      expect(() => loadConfig({ SLI_PUBLIC_URL: bad }), bad).toThrow(/SLI_PUBLIC_URL/);
+    for (const bad of ['proxy.example.org', '10.0.0.0/33', '10.0.0.300', '*', '10.0.0.1/8/8'])
+      expect(() => loadConfig({ SLI_TRUSTED_PROXIES: bad }), bad).toThrow(/SLI_TRUSTED_PROXIES/);
+    expect(() => loadConfig({ SLI_REQUEST_TIMEOUT_MS: '0' })).toThrow(/SLI_REQUEST_TIMEOUT_MS/);
+  });
+});

@@ -62,12 +62,9 @@ export function registerViews(app: App): void {
   });
   const render = (reply: FastifyReply, template: string, context: object) =>
     env.render(template, { ...context, currentPath: reply.request.url, user: reply.request.user ?? null });
-  const send = (reply: FastifyReply, html: string | Buffer) => {
-    // Pages may not be framed by other sites (clickjacking), except the embeds, which set their own policy.
-    if (!reply.hasHeader('content-security-policy'))
-      reply.header('content-security-policy', "frame-ancestors 'self'").header('x-frame-options', 'SAMEORIGIN');
-    return reply.type('text/html; charset=utf-8').send(html);
-  };
+  // Pages may not be framed by other sites (clickjacking), except the embeds, which set their own policy: the Content
+  // Security Policy of every HTML response is set in platform/security.ts.
+  const send = (reply: FastifyReply, html: string | Buffer) => reply.type('text/html; charset=utf-8').send(html);
   app.decorateReply('view', function (this: FastifyReply, template: string, context: object = {}) {
     return send(this, render(this, template, context));
   });

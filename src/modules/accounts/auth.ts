@@ -70,7 +70,12 @@ export function csrfToken(req: FastifyRequest, reply: FastifyReply, secure: bool
   return t;
 }
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** Equal strings, compared in constant time (by their bytes: `é` and `e` are the same length but not the same size). */
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 /**
  * Checks a form's `_csrf` field or an `x-csrf-token` header against the session's (or the double-submit cookie's)

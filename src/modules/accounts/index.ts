@@ -5,7 +5,15 @@ import { registerAuth } from './auth.ts';
 import { accountsPages } from './pages.ts';
 import { accountsRoutes } from './routes.ts';
 
-export { createAccountsService, type AccountsService, type SessionUser, LOGIN_LIMIT } from './service.ts';
+export {
+  createAccountsService,
+  type AccountsService,
+  type SessionUser,
+  CLIENT_LIMIT,
+  LOGIN_LIMIT,
+  LOGIN_MAX_DELAY_SECONDS,
+  loginDelaySeconds,
+} from './service.ts';
 export { checkCsrf, csrfToken, requireRole } from './auth.ts';
 export { ANALYST_ROLES, ROLES, type Role } from './tables.ts';
 

@@ -3,11 +3,17 @@ import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, cookieOptions, csrfToken, SESSION_COOKIE } from './auth.ts';
 import { SignInForm, SignInQuery } from './schemas.ts';
-import type { AccountsService } from './service.ts';
+import { KNOWN_CLIENT_DAYS, type AccountsService } from './service.ts';
 
-/** Only a path on this service: never an absolute or protocol-relative address (no open redirect). */
+/**
+ * Only a path on this service, in plain ASCII: never an absolute or protocol-relative address (no open redirect), and
+ * nothing a Location header cannot carry (`/∕∕x` goes to the account page, not to a 500).
+ */
 const safeNext = (next: unknown): string =>
-  typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/account';
+  typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/account';
+
+/** The cookie that marks a browser the user signed in with before (see LOGIN_LIMIT): sent to the sign-in form only. */
+const KNOWN_COOKIE = 'sli_known';
 
 export function accountsPages(app: App, accounts: AccountsService, secure: boolean): void {
   app.get('/sign-in', { schema: { hide: true, querystring: SignInQuery } }, async (req, reply) =>
@@ -17,8 +23,13 @@ export function accountsPages(app: App, accounts: AccountsService, secure: boole
   app.post('/sign-in', { schema: { hide: true, body: SignInForm } }, async (req, reply) => {
     checkCsrf(req);
     try {
-      const { token, expiresAt } = await accounts.signIn(req.body.email, req.body.password, req.ip);
+      const { token, expiresAt, knownClient } = await accounts.signIn(req.body.email, req.body.password, {
+        ip: req.ip,
+        knownClient: req.cookies[KNOWN_COOKIE],
+      });
       void reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure, expiresAt));
+      const remembered = new Date(Date.now() + KNOWN_CLIENT_DAYS * 86_400_000);
+      void reply.setCookie(KNOWN_COOKIE, knownClient, { ...cookieOptions(secure, remembered), path: '/sign-in' });
       return reply.redirect(safeNext(req.body.next), 303);
     } catch (e) {
       if (!(e instanceof AppError) || (e.status !== 401 && e.status !== 429)) throw e;

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import type { Role } from './tables.ts';
 
@@ -86,22 +87,58 @@ export const accountsRepository = {
   async deleteExpiredSessions(db: Db, now: string): Promise<void> {
     await db.kysely.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   },
-  async recordAttempt(db: Db, keys: string[], at: string): Promise<void> {
+  /**
+   * Counts one sign-in attempt for `key` in a single statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), unless the
+   * key is waiting out its delay: `delayMs` is the SQL for the wait after a given number of attempts. The count starts
+   * again after `windowMs` without an attempt. Answers the attempt's number, or undefined when refused; the database
+   * serialises the statements of one key (a row lock on PostgreSQL, the write lock on SQLite): parallel attempts each
+   * see the one before.
+   */
+  async claimAttempt(
+    db: Db,
+    key: string,
+    nowMs: number,
+    windowMs: number,
+    delayMs: (attempts: RawBuilder<number>) => RawBuilder<number>,
+  ): Promise<number | undefined> {
+    const r = await db.kysely
+      .insertInto('login_throttles')
+      .values({ key, attempts: 1, last_at: nowMs })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({
+            attempts: sql<number>`CASE WHEN login_throttles.last_at <= ${nowMs - windowMs} THEN 1 ELSE login_throttles.attempts + 1 END`,
+            last_at: nowMs,
+          })
+          .where(sql<boolean>`login_throttles.last_at + ${delayMs(sql<number>`login_throttles.attempts`)} <= ${nowMs}`),
+      )
+      .returning('attempts')
+      .executeTakeFirst();
+    return r ? Number(r.attempts) : undefined;
+  },
+  async throttle(db: Db, key: string): Promise<{ attempts: number; lastAt: number } | undefined> {
+    const r = await db.kysely
+      .selectFrom('login_throttles')
+      .select(['attempts', 'last_at'])
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return r ? { attempts: Number(r.attempts), lastAt: Number(r.last_at) } : undefined;
+  },
+  /** Takes back one counted attempt (it was not a failure: refused by another key, or it succeeded). */
+  async releaseAttempt(db: Db, key: string): Promise<void> {
     await db.kysely
-      .insertInto('login_attempts')
-      .values(keys.map((key) => ({ key, attempted_at: at })))
+      .updateTable('login_throttles')
+      .set({ attempts: sql<number>`attempts - 1` })
+      .where('key', '=', key)
+      .where('attempts', '>', 0)
       .execute();
   },
-  async attemptsSince(db: Db, key: string, since: string): Promise<{ n: number; oldest: string | null }> {
-    const r = await db.kysely
-      .selectFrom('login_attempts')
-      .select((e) => [e.fn.countAll<number>().as('n'), e.fn.min('attempted_at').as('oldest')])
-      .where('key', '=', key)
-      .where('attempted_at', '>', since)
-      .executeTakeFirstOrThrow();
-    return { n: Number(r.n), oldest: (r.oldest as string | null) ?? null };
-  },
   async clearAttempts(db: Db, key: string): Promise<void> {
-    await db.kysely.deleteFrom('login_attempts').where('key', '=', key).execute();
+    await db.kysely.deleteFrom('login_throttles').where('key', '=', key).execute();
+  },
+  /** Forgets keys with no attempt since `beforeMs` (their count would start again anyway). */
+  async pruneAttempts(db: Db, beforeMs: number): Promise<void> {
+    await db.kysely.deleteFrom('login_throttles').where('last_at', '<', beforeMs).execute();
   },
 };

@@ -2,7 +2,9 @@
  * Accounts: registered users with a role and (for council users) a council; sign-in with rate limiting; database
  * sessions. Public visitors need no account.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -21,9 +23,64 @@ export interface SessionUser {
 }
 
 export const SESSION_HOURS = 12;
-/** Failed sign-ins allowed per address (and per client IP, ×4) in the window before sign-in is refused. */
+/**
+ * Sign-in throttling. Every attempt is counted before the password is checked, atomically in the database, under the
+ * address signed in to (LOGIN_LIMIT), under the client's address (CLIENT_LIMIT: the socket's address, or the one a
+ * trusted proxy forwarded; IPv6 by its /64), or, from a browser that has signed in to that account before, under the
+ * account's known browsers instead (LOGIN_LIMIT). Once a key has had its limit of attempts with no success, each next
+ * attempt must wait: 1 s after the limit, then 2 s, 4 s … up to LOGIN_MAX_DELAY_SECONDS. The right password works as
+ * soon as the wait is over, so guessing cannot lock a user out for long, and a browser the user signed in with before
+ * is not held up by an attacker's guesses at all. A success clears the count; after LOGIN_WINDOW_MINUTES without an
+ * attempt it starts again.
+ */
 export const LOGIN_LIMIT = 5;
+export const CLIENT_LIMIT = LOGIN_LIMIT * 4;
+export const LOGIN_MAX_DELAY_SECONDS = 300;
 export const LOGIN_WINDOW_MINUTES = 15;
+/** How long a browser is remembered as one the user signed in with (the `sli_known` cookie). */
+export const KNOWN_CLIENT_DAYS = 180;
+
+/** Seconds to wait before the attempt after `attempts` counted ones, for a key with this limit. */
+export function loginDelaySeconds(attempts: number, limit: number): number {
+  return attempts < limit ? 0 : Math.min(2 ** (attempts - limit), LOGIN_MAX_DELAY_SECONDS);
+}
+
+/** The same rule in SQL (milliseconds), for the one statement that counts an attempt. */
+function delaySql(limit: number) {
+  const whens: RawBuilder<unknown>[] = [];
+  for (let k = 0; 2 ** k < LOGIN_MAX_DELAY_SECONDS; k++)
+    whens.push(sql`WHEN ${sql.lit(limit + k)} THEN ${sql.lit(2 ** k * 1000)}`);
+  return (attempts: RawBuilder<number>) =>
+    sql<number>`(CASE WHEN ${attempts} < ${sql.lit(limit)} THEN 0 ELSE CASE ${attempts} ${sql.join(whens, sql` `)} ELSE ${sql.lit(LOGIN_MAX_DELAY_SECONDS * 1000)} END END)`;
+}
+
+/** The key of a client's address: IPv4 (an IPv4-mapped IPv6 address as IPv4), or the /64 an IPv6 address is in. */
+export function clientAddressKey(ip: string): string {
+  const address = ip.replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail] = address.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/** Who is signing in: the client's address and the `sli_known` cookie's value, if the browser sent one. */
+export interface SignInClient {
+  ip: string;
+  knownClient?: string | undefined;
+}
+
+const sameText = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -72,43 +129,60 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
   }
 
   /**
-   * Checks email and password and opens a session. Too many recent failures for the address or the client refuse the
-   * attempt (429) before the password is checked; a wrong email or password gets one message that does not say which.
+   * The value of the `sli_known` cookie a browser gets when it signs in to this account, keyed with the password hash,
+   * so it cannot be made without the database and stops counting when the password changes.
+   */
+  const knownClientOf = (user: { id: number; password_hash: string }) =>
+    `${user.id}.${createHmac('sha256', user.password_hash).update('sli known client').digest('base64url')}`;
+
+  /**
+   * Checks email and password and opens a session. Each attempt is counted first (see LOGIN_LIMIT): a key waiting out
+   * its delay refuses the attempt (429, Retry-After) before the password is checked; a wrong email or password gets
+   * one message that does not say which. `knownClient` is the value for the browser's `sli_known` cookie.
    */
   async function signIn(
     emailRaw: string,
     password: string,
-    ip: string,
+    client: SignInClient | string,
     now = new Date(),
-  ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
+  ): Promise<{ token: string; user: SessionUser; expiresAt: Date; knownClient: string }> {
     const email = emailRaw.trim().toLowerCase();
-    const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
-    const keys = [`email:${email}`, `ip:${ip}`];
-    const [byEmail, byIp] = await Promise.all(keys.map((k) => repo.attemptsSince(db, k, since)));
-    const blocked = byEmail!.n >= LOGIN_LIMIT ? byEmail! : byIp!.n >= LOGIN_LIMIT * 4 ? byIp! : undefined;
-    if (blocked) {
-      const retry = Math.max(
-        1,
-        Math.ceil((new Date(blocked.oldest!).getTime() + LOGIN_WINDOW_MINUTES * 60_000 - now.getTime()) / 60_000),
-      );
-      const limitedBy = blocked === byEmail ? 'email' : 'client';
-      const fields = { event: 'sign-in-locked-out', limitedBy, client: clientOf(ip), retryMinutes: retry };
-      log.warn(fields, 'sign-in refused: too many failed attempts');
-      throw new AppError(
-        429,
-        'too-many-attempts',
-        `Too many failed sign-in attempts. Try again in ${retry} minute${retry === 1 ? '' : 's'}.`,
-        [],
-        { 'retry-after': String(retry * 60) },
-      );
-    }
+    const { ip, knownClient } = typeof client === 'string' ? { ip: client, knownClient: undefined } : client;
+    const nowMs = now.getTime();
     const user = await repo.userByEmail(db, email);
+    const known =
+      user && !user.disabled_at && knownClient !== undefined && sameText(knownClient, knownClientOf(user))
+        ? user
+        : undefined;
+    const limits: { key: string; limit: number; limitedBy: string }[] = known
+      ? [{ key: `known:${known.id}`, limit: LOGIN_LIMIT, limitedBy: 'known-client' }]
+      : [
+          { key: `ip:${clientAddressKey(ip)}`, limit: CLIENT_LIMIT, limitedBy: 'client' },
+          { key: `email:${email}`, limit: LOGIN_LIMIT, limitedBy: 'email' },
+        ];
+    const counted: string[] = [];
+    for (const { key, limit, limitedBy } of limits) {
+      const n = await repo.claimAttempt(db, key, nowMs, LOGIN_WINDOW_MINUTES * 60_000, delaySql(limit));
+      if (n !== undefined) {
+        counted.push(key);
+        continue;
+      }
+      for (const k of counted) await repo.releaseAttempt(db, k);
+      const t = await repo.throttle(db, key);
+      const waitMs = t ? t.lastAt + loginDelaySeconds(t.attempts, limit) * 1000 - nowMs : 1000;
+      const retry = Math.max(1, Math.ceil(waitMs / 1000));
+      const fields = { event: 'sign-in-locked-out', limitedBy, client: clientOf(ip), retrySeconds: retry };
+      log.warn(fields, 'sign-in refused: too many failed attempts');
+      const when = retry < 120 ? `${retry} second${retry === 1 ? '' : 's'}` : `${Math.ceil(retry / 60)} minutes`;
+      throw new AppError(429, 'too-many-attempts', `Too many failed sign-in attempts. Try again in ${when}.`, [], {
+        'retry-after': String(retry),
+      });
+    }
     const ok =
       user && !user.disabled_at
         ? await verifyPassword(password, user.password_hash)
         : (await hashPassword(password), false); // same work either way
     if (!ok || !user) {
-      await repo.recordAttempt(db, keys, now.toISOString());
       const reason = !user ? 'unknown-email' : user.disabled_at ? 'disabled' : 'wrong-password';
       const who = { userId: user?.id ?? null, role: user?.role ?? null };
       log.info({ event: 'sign-in-failed', reason, ...who, client: clientOf(ip) }, 'sign-in failed');
@@ -116,7 +190,9 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
         { field: 'email', message: 'or password is not correct' },
       ]);
     }
-    await repo.clearAttempts(db, keys[0]!);
+    // A success is not a failure: the account's (or this browser's) count starts again, the client's loses this one.
+    for (const k of counted) await (k.startsWith('ip:') ? repo.releaseAttempt(db, k) : repo.clearAttempts(db, k));
+    await repo.pruneAttempts(db, nowMs - LOGIN_WINDOW_MINUTES * 60_000);
     await repo.deleteExpiredSessions(db, now.toISOString());
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
@@ -129,8 +205,9 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
       expires_at: expiresAt.toISOString(),
     });
     const opened = await session(token, now);
-    log.info({ event: 'sign-in', userId: user.id, role: user.role, client: clientOf(ip) }, 'signed in');
-    return { token, expiresAt, user: opened! };
+    const fields = { event: 'sign-in', userId: user.id, role: user.role, client: clientOf(ip), knownClient: !!known };
+    log.info(fields, 'signed in');
+    return { token, expiresAt, user: opened!, knownClient: knownClientOf(user) };
   }
 
   async function session(token: string, now = new Date()): Promise<SessionUser | null> {

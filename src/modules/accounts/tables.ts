@@ -26,17 +26,19 @@ export interface SessionsTable {
   expires_at: string;
 }
 
-export interface LoginAttemptsTable {
-  id: Generated<number>;
-  /** `email:<address>` or `ip:<address>`. */
+/** Sign-in attempts since the last success, per key, counted atomically (service.ts, "Sign-in throttling"). */
+export interface LoginThrottlesTable {
+  /** `email:<address>`, `ip:<client address or IPv6 /64>` or `known:<user id>` (a browser that signed in before). */
   key: string;
-  attempted_at: string;
+  attempts: number;
+  /** The latest attempt, milliseconds since 1970 (a bigint: PostgreSQL hands it back as text). */
+  last_at: number | string;
 }
 
 export interface AccountsTables {
   users: UsersTable;
   sessions: SessionsTable;
-  login_attempts: LoginAttemptsTable;
+  login_throttles: LoginThrottlesTable;
 }
 
 // This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).

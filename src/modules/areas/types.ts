@@ -53,7 +53,9 @@ export function typePrefixes(word: string): string[] | undefined {
   if (byPrefix) return [byPrefix.prefix];
   const bySlug = AREA_TYPES.find((t) => t.slug === w.toLowerCase());
   if (bySlug) return [bySlug.prefix];
-  return TYPE_GROUPS[w.toLowerCase()];
+  // An own key only: `__proto__` or `constructor` is not a group of types (it would be Object's prototype).
+  const key = w.toLowerCase();
+  return Object.hasOwn(TYPE_GROUPS, key) ? TYPE_GROUPS[key] : undefined;
 }
 
 export const TYPE_WORDS = [...AREA_TYPES.flatMap((t) => [t.prefix, t.slug]), ...Object.keys(TYPE_GROUPS)];

@@ -1,6 +1,7 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
+import { contentSecurityPolicy } from '../../platform/security.ts';
 import { checkCsrf, requireRole, ANALYST_ROLES as ANALYSTS } from '../accounts/index.ts';
 import type { AnalysisPages } from './analysis-view.ts';
 import type { EarlyWarningPages } from './early-warning-view.ts';
@@ -88,7 +89,7 @@ export function publicPages(
       if (viewer) reply.header('cache-control', 'private, no-store');
       return reply.view('compare.njk', {
         ...(await pages.analysis.compare(q, viewer)),
-        origin: `${req.protocol}://${req.host}`,
+        origin: app.publicOrigin(),
       });
     },
   );
@@ -119,9 +120,9 @@ export function publicPages(
       const problem =
         model.problem ??
         (model.result ? null : { message: 'Give a measure (metric), a council (area) and a group.', field: 'metric' });
-      reply.header('content-security-policy', 'frame-ancestors *');
+      reply.header('content-security-policy', contentSecurityPolicy('*'));
       reply.header('cache-control', 'public, max-age=300');
-      const origin = `${req.protocol}://${req.host}`;
+      const origin = app.publicOrigin();
       return reply.code(problem ? 400 : 200).view('embed-compare.njk', {
         ...model,
         problem,

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
+import { contentSecurityPolicy } from '../../platform/security.ts';
 import { checkCsrf, requireRole, type SessionUser, ROLES as SIGNED_IN } from '../accounts/index.ts';
 import { fieldFor, formToBody, type Builder, type BuilderForm } from './builder.ts';
 import type { SavedReportRow } from './repository.ts';
@@ -33,7 +34,8 @@ const BuilderBody = Type.Object({
 const VisibilityBody = Type.Object({ visibility: Type.String({ maxLength: 20 }), _csrf: Field(100) });
 const CsrfBody = Type.Object({ _csrf: Field(100) });
 
-const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+/** Absolute links (embed code, permalinks) start from the configured public address, never a request header. */
+const origin = (req: FastifyRequest) => req.server.publicOrigin();
 
 export function savedReportsPages(app: App, reports: SavedReportsService, builder: Builder): void {
   const signInFirst = (req: FastifyRequest, reply: FastifyReply) =>
@@ -165,11 +167,7 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
   // frame it only when the report is shared or public; a private one is framed by this service alone and never cached.
   app.get('/embed/reports/:slug', { schema: { hide: true, params: SlugParams } }, async (req, reply) => {
     const r = await reports.visible(req.params.slug, req.user ?? undefined);
-    reply.header(
-      'content-security-policy',
-      r.visibility === 'private' ? "frame-ancestors 'self'" : 'frame-ancestors *',
-    );
-    if (r.visibility === 'private') reply.header('x-frame-options', 'SAMEORIGIN');
+    reply.header('content-security-policy', contentSecurityPolicy(r.visibility === 'private' ? "'self'" : '*'));
     return render(req, reply, r, 'embed-report.njk', () => ({}));
   });
 }

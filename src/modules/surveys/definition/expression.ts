@@ -121,10 +121,40 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
+/** Deepest nesting of brackets and `not` a condition may have: far beyond any real one, well within the stack. */
+export const MAX_EXPRESSION_DEPTH = 100;
+/** Most parts (references, values, operators, brackets) a condition may have. */
+export const MAX_EXPRESSION_TOKENS = 2000;
+
 /** Parses a condition; throws ExpressionError with the character position of the problem. */
 export function parseExpression(src: string): Expr {
   const tokens = tokenize(src);
+  // Brackets are counted before parsing, so that a condition nested thousands deep is named for what it is.
+  let open = 0;
+  for (const t of tokens) {
+    if (t.t !== 'punct') continue;
+    if (t.value === '(' || t.value === '[') open++;
+    else if (t.value === ')' || t.value === ']') open--;
+    if (open > MAX_EXPRESSION_DEPTH)
+      throw new ExpressionError(`the condition is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels)`, t.pos);
+  }
+  if (tokens.length > MAX_EXPRESSION_TOKENS)
+    throw new ExpressionError(
+      `the condition is too long (more than ${MAX_EXPRESSION_TOKENS} parts)`,
+      tokens[MAX_EXPRESSION_TOKENS]!.pos,
+    );
   let k = 0;
+  let depth = 0;
+  /** Goes one level deeper (a bracket or a `not`), refusing a condition nested beyond MAX_EXPRESSION_DEPTH. */
+  const nested = <T>(pos: number, parse: () => T): T => {
+    if (++depth > MAX_EXPRESSION_DEPTH)
+      throw new ExpressionError(`the condition is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels)`, pos);
+    try {
+      return parse();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => tokens[k];
   const isWord = (w: string) => {
     const t = peek();
@@ -159,7 +189,7 @@ export function parseExpression(src: string): Expr {
     const t = peek();
     if ((t?.t === 'word' && t.value === 'not') || (t?.t === 'op' && t.value === '!')) {
       k++;
-      return { kind: 'not', expr: parseNot() };
+      return { kind: 'not', expr: nested(t.pos, parseNot) };
     }
     return parseComparison();
   }
@@ -199,14 +229,14 @@ export function parseExpression(src: string): Expr {
         return { kind: 'lit', value: t.value };
       case 'punct':
         if (t.value === '(') {
-          const e = parseOr();
+          const e = nested(t.pos, parseOr);
           expect(')');
           return e;
         }
         if (t.value === '[') {
           const items: Expr[] = [];
           while (!isPunct(']')) {
-            items.push(parseOperand());
+            items.push(nested(t.pos, parseOperand));
             if (isPunct(',')) k++;
             else break;
           }
@@ -218,9 +248,9 @@ export function parseExpression(src: string): Expr {
         if (t.value === 'true' || t.value === 'false') return { kind: 'lit', value: t.value === 'true' };
         if (t.value === 'selected') {
           expect('(');
-          const ref = parseOperand();
+          const ref = nested(t.pos, parseOperand);
           expect(',');
-          const value = parseOperand();
+          const value = nested(t.pos, parseOperand);
           expect(')');
           return { kind: 'set', op: 'contains', left: ref, right: value };
         }

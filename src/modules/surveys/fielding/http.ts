@@ -14,7 +14,8 @@ export const RESPONSE_READERS = ['analyst'] as const;
 export const readsResponses = (role: string): boolean => (RESPONSE_READERS as readonly string[]).includes(role);
 
 export const privately = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
-export const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+/** Links start from the configured public address (SLI_PUBLIC_URL), never from a request's Host header. */
+export const origin = (req: FastifyRequest) => req.server.publicOrigin();
 
 /** Analysts' pages: a visitor is sent to sign in (false: the reply is sent); the caller then checks the role. */
 export function signedIn(req: FastifyRequest, reply: FastifyReply): boolean {
