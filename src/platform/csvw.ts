@@ -106,7 +106,8 @@ export function csvw(i: CsvwInput): Csvw {
 export const caveatLines = (items: readonly { id: string; title: string; caveats: string | null | undefined }[]) =>
   distinct(items.filter((m) => m.caveats).map((m) => `${m.title} (${m.id}): ${m.caveats}`));
 
-const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+/** The service's public origin (SLI_PUBLIC_URL or the address it listens on), never a request's Host header. */
+const origin = (req: FastifyRequest) => req.server.publicOrigin();
 const queryOf = (req: FastifyRequest) => {
   const q = req.url.indexOf('?');
   return q < 0 ? '' : req.url.slice(q);

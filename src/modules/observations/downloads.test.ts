@@ -50,6 +50,12 @@ describe('data downloads: CSVW metadata, XLSX, formula neutralisation', () => {
     await db.drop();
   });
 
+  it("the metadata's address of the CSV comes from the service's public origin, never a forged Host header", async () => {
+    const url = '/api/v1/data.csv?metric=t.recycling&period=latest';
+    const { meta } = await csvWithMetadata(app, url, { host: 'evil.example', 'x-forwarded-host': 'evil.example' });
+    expect(meta.url).not.toMatch(/evil/);
+  });
+
   it("GET /api/v1/data.csv links its CSVW metadata, which lists the header's columns, licence, attribution and each metric's caveats", async () => {
     const url = '/api/v1/data.csv?metric=t.recycling,t.change&period=latest';
     const { header, rows, meta } = await csvWithMetadata(app, url);
