@@ -46,7 +46,7 @@ export function financeCell(raw: string | undefined, marker?: string): FinanceCe
   if (mk !== '') return { ok: false, message: `a value ("${s}") and a marker ("${mk}") in one row` };
   const n = parseNumber(s);
   if (n === undefined) return { ok: false, message: `"${s}" is not a number or one of MHCLG's markers ([x], ...)` };
-  return { ok: true, value: n, status: [] };
+  return { ok: true, value: n + 0, status: [] }; // + 0: the returns' "-0" is 0
 }
 
 export const MHCLG_SOURCE = (title: string, url: string): MetricDefinition['source'] => ({
