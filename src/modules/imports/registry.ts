@@ -1,12 +1,15 @@
 import type { ImportAdapter } from './adapter.ts';
 import { areasVintagesAdapter } from './adapters/areas-vintages.ts';
 import { boundariesAdapter } from './adapters/boundaries.ts';
+import { councilTaxAdapter } from './adapters/council-tax.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { elsAdapter } from './adapters/els.ts';
 import { dfeStatisticalNeighboursAdapter, onsSimilarAreasAdapter } from './adapters/families.ts';
 import { imdAdapter } from './adapters/imd.ts';
 import { longCsvAdapter } from './adapters/long-csv.ts';
 import { laitAdapter } from './adapters/lait.ts';
+import { mhclgRevenueSummaryAdapter } from './adapters/mhclg-revenue-summary.ts';
+import { mhclgServiceSpendAdapter } from './adapters/mhclg-service-spend.ts';
 import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { populationAdapter } from './adapters/population.ts';
 
@@ -19,6 +22,9 @@ const ADAPTERS: ImportAdapter[] = [
   oflogAscAdapter,
   imdAdapter,
   populationAdapter,
+  mhclgServiceSpendAdapter,
+  mhclgRevenueSummaryAdapter,
+  councilTaxAdapter,
   longCsvAdapter,
   boundariesAdapter,
   dfeStatisticalNeighboursAdapter,
