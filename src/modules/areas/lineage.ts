@@ -10,7 +10,8 @@
  *    (a merger or a new code, never a split or a boundary change) and the metric is published for every one of them:
  *    - one such predecessor is the *same area* (a re-coding such as Barnsley and Sheffield in 2025; a county that
  *      became a unitary on the same boundary, such as Buckinghamshire, North Yorkshire and Somerset, for county
- *      services): its figure is used as it is, marked;
+ *      services only: for a measure districts publish too, such as spend, a county's figure is only the county
+ *      council's part): its figure is used as it is, marked;
  *    - several are an *aggregate*: counts are summed; rates and percentages are combined only from their numerators and
  *      denominators (Σ numerators ÷ Σ denominators × the unit's scale), never as a mean of rates; anything else is not
  *      aggregated. Every predecessor must have a figure;
@@ -179,6 +180,15 @@ export class Lineage {
     for (const layer of LAYERS) {
       const inLayer = links.filter((l) => layer.types.has(l.area.type));
       if (inLayer.length === 0) continue;
+      // A measure districts publish too (spend, for one) is, for a county, only the county council's part: a county's
+      // figure stands for a unitary only for county services.
+      const countyPart = inLayer.filter((l) => l.area.type === 'E10');
+      if (countyPart.length > 0 && applies.has('E07')) {
+        reasons.push(
+          `${listing(countyPart.map((l) => label(l.area)))} published only the county council's part of a measure districts publish too`,
+        );
+        continue;
+      }
       const split = inLayer.filter((l) => !WHOLE.has(l.change_type));
       if (split.length > 0) {
         reasons.push(`${listing(split.map((l) => label(l.area)))} did not pass whole to it (${split[0]!.change_type})`);
@@ -225,7 +235,10 @@ export class Lineage {
     const began = `${label(a)} began on ${a.validFrom}`;
     if (d.kind === 'none') return `${began}; earlier figures are not comparable: ${d.reason} (a break in series)`;
     if (d.kind === 'same-area') return `${began}; ${label(d.from)}, the same area, has no figure for that period`;
-    return `${began}; not every council it replaced (${listing(d.members.map(label))}) has a figure that can be added up`;
+    const replaced = listing(d.members.map(label));
+    if (metric.unitType !== 'count' && RATE_SCALES[metric.unitType] === undefined)
+      return `${began}; a measure in ${metric.unitType} is not added up over the councils it replaced (${replaced})`;
+    return `${began}; not every council it replaced (${replaced}) has a figure that can be added up`;
   }
 
   private derived<P extends FigurePoint>(

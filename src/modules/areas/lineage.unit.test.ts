@@ -85,8 +85,19 @@ describe('the figure-source rule', () => {
       point: { value: 300, status: ['p'] },
       source: { kind: 'aggregate', areas: [{ code: 'E07000004' }, { code: 'E07000005' }] },
     });
-    // a measure of every tier: the county is the same area, preferred to adding up the districts
-    expect(lineage.derivation(13, all('count'))).toMatchObject({ kind: 'same-area', from: { code: 'E10000002' } });
+    // a measure of every tier (spend, population): the county's figure is only the county council's part, so it never
+    // stands for the unitary; the districts' counts are added up
+    expect(lineage.derivation(13, all('count'))).toMatchObject({ kind: 'aggregate' });
+    expect(lineage.figure(13, '2019-04-01', all('currency'), figures)).toBeUndefined();
+    expect(lineage.whyNone(13, '2019-04-01', all('currency'))).toBe(
+      'Buckinghamshire (E06000060) began on 2020-04-01; a measure in currency is not added up over the councils it replaced (Aylesbury Vale (E07000004) and Chiltern (E07000005))',
+    );
+    expect(
+      lineage.whyNone(13, '2019-04-01', {
+        ...all('currency'),
+        applicableAreaTypes: ['E06', 'E08', 'E09', 'E10', 'E07'],
+      }),
+    ).toMatch(/in currency/);
   });
 
   it('rates are combined from numerators and denominators only, never as a mean of rates', () => {
