@@ -13,7 +13,10 @@ export {
   listImports,
   importsStamp,
   ImportStateError,
+  withdrawObservations,
+  WITHDRAW_ADAPTER,
   type ImportSummary,
+  type WithdrawRequest,
 } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export type * from './adapter.ts';
