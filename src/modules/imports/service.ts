@@ -171,7 +171,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
       const missingNote = await settleMissing(tx, req, ctx, (m) => summary('rejected', null, m));
       if (!changedAnything(tally) && mode === 'publish') {
-        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, text.unchangedMessage(tally)));
+        const message = text.unchangedMessage(tally) + missingNote;
+        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
       }
       const { rowsRead } = steps.observations;
       if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead);
