@@ -101,7 +101,8 @@ function publicationSummary(r: FeedRow, date: string): string {
     r.unchanged ? `${fmt(r.unchanged)} unchanged` : '',
   ].filter(Boolean);
   const list = counts.length > 1 ? `${counts.slice(0, -1).join(', ')} and ${counts.at(-1)}` : (counts[0] ?? 'no');
-  return `“${r.metric_title ?? r.metric}” (${r.metric}): ${list} figures published on ${date}${importRef(r.import_id)}.`;
+  const figures = (r.inserted ?? 0) + (r.updated ?? 0) + (r.unchanged ?? 0) === 1 ? 'figure' : 'figures';
+  return `“${r.metric_title ?? r.metric}” (${r.metric}): ${list} ${figures} published on ${date}${importRef(r.import_id)}.`;
 }
 
 function parseDetail(detail: string | null): Record<string, unknown> | null {
