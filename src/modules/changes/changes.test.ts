@@ -258,5 +258,7 @@ describe('change feed', () => {
     expect(page2.body).toMatch(/href="\/changes\?after=[A-Za-z0-9_-]+"/);
     expect(page2.body).not.toContain('withdrew 10 observations');
     expect((await app.inject('/changes?before=!!')).statusCode).toBe(400);
+    const end = Buffer.from(`p${(await feedPositions()).at(-1)}`).toString('base64url');
+    expect((await app.inject(`/changes?after=${end}`)).body).toContain('There are no changes here.');
   });
 });

@@ -11,6 +11,7 @@ export function changesPages(app: App, service: ChangesService): void {
   app.get('/changes', { schema: { hide: true, querystring: PageQuery } }, async (req, reply) => {
     const page = await service.recent({ ...req.query, limit: PAGE_ENTRIES });
     reply.header('cache-control', 'public, max-age=60');
-    return reply.view('changes.njk', changesView(page));
+    const paged = req.query.after !== undefined || req.query.before !== undefined;
+    return reply.view('changes.njk', changesView(page, paged));
   });
 }

@@ -7,7 +7,8 @@ export interface ChangesDay {
   entries: { summary: string; kind: string }[];
 }
 
-export function changesView(page: RecentPage) {
+/** `paged`: the page was asked for before or after a position (an empty one is then not an empty feed). */
+export function changesView(page: RecentPage, paged: boolean) {
   const days: ChangesDay[] = [];
   for (const r of page.rows) {
     const date = longDate(r.at);
@@ -18,6 +19,7 @@ export function changesView(page: RecentPage) {
   return {
     title: 'Recent changes',
     days,
+    paged,
     newer: page.newer ? `/changes?after=${page.newer}` : null,
     older: page.older ? `/changes?before=${page.older}` : null,
   };
