@@ -138,11 +138,22 @@ describe('withdrawals', () => {
       `1 published observation of the same metrics and periods is not in this import: publishing withdraws them only when confirmed ("sli imports publish ${draft.importId} --withdraw-missing", or --keep-missing).`,
     );
     const id = draft.importId!;
+    const feedOf = async (importId: number) =>
+      (
+        await db.kysely
+          .selectFrom('feed_entries')
+          .select('kind')
+          .where('import_id', '=', importId)
+          .orderBy('id')
+          .execute()
+      ).map((f) => f.kind);
+    expect(await feedOf(id)).toEqual([]); // a draft is not in the change feed
     const refused = publishImport(db, id);
     await expect(refused).rejects.toThrow(ImportStateError);
     await expect(publishImport(db, id)).rejects.toThrow(/1 published observation of the metrics and periods/);
     const counts = await publishImport(db, id, { withdrawMissing: true });
     expect(counts).toMatchObject({ updated: 2, withdrawn: 1 });
+    expect(await feedOf(id)).toEqual(['observation', 'observation', 'observation', 'publication', 'catalogue']);
     expect((await deletions()).at(-1)).toEqual({
       code: 'E06000001',
       label: '2022/23',
@@ -165,8 +176,8 @@ describe('withdrawals', () => {
       '--reason',
       'Published in error',
     ]);
+    expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stderr).toBe('');
-    expect(ok.status).toBe(0);
     const importId = Number(/as import #(\d+)/.exec(ok.stdout)?.[1]);
     expect(ok.stdout).toBe(`Withdrew 1 observation(s) as import #${importId} (e.g. t.w, E08000009, 2022/23).\n`);
     expect((await deletions()).at(-1)).toEqual({
