@@ -9,7 +9,7 @@ import * as m20261201T1300 from './migrations/2026-12-01T1300-surveys.ts';
 import * as m20261201T1500 from './migrations/2026-12-01T1500-survey-themes.ts';
 import * as m20261201T1600 from './migrations/2026-12-01T1600-saved-reports.ts';
 import * as m20261201T1700 from './migrations/2026-12-01T1700-national-figures.ts';
-import * as m20261206T0800 from './migrations/2026-12-06T0800-feed-entries.ts';
+import * as m20261206T1000 from './migrations/2026-12-06T1000-feed-entries.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -24,7 +24,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-01T1500-survey-themes': m20261201T1500,
   '2026-12-01T1600-saved-reports': m20261201T1600,
   '2026-12-01T1700-national-figures': m20261201T1700,
-  '2026-12-06T0800-feed-entries': m20261206T0800,
+  '2026-12-06T1000-feed-entries': m20261206T1000,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
