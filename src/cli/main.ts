@@ -19,6 +19,7 @@ import {
   listImports,
   publishImport,
   UnknownAdapterError,
+  withdrawObservations,
 } from '../modules/imports/index.ts';
 import { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from '../modules/observations/index.ts';
 import { safeRow } from '../platform/csv.ts';
@@ -140,6 +141,13 @@ program
   .argument('<files...>', 'the files to import')
   .option('--dry-run', 'validate and count, write nothing')
   .option('--publish', 'publish at once (default: hold as a draft)')
+  .addOption(
+    new Option(
+      '--withdraw-missing',
+      'withdraw published rows of the metrics and periods in these files that the files no longer hold (else refused)',
+    ).conflicts('keepMissing'),
+  )
+  .option('--keep-missing', 'a partial file: leave published rows it does not hold as they are')
   .option('--json', 'print the summary as JSON')
   .addHelpText(
     'after',
@@ -151,7 +159,7 @@ program
     async (
       adapter: string,
       files: string[],
-      o: { dryRun?: boolean; publish?: boolean; json?: boolean },
+      o: { dryRun?: boolean; publish?: boolean; withdrawMissing?: boolean; keepMissing?: boolean; json?: boolean },
       cmd: Command,
     ) => {
       const { db, logger } = await open(cmd);
@@ -170,6 +178,8 @@ program
         const summary = await importFiles(db, adapter, files, {
           publish: !!o.publish,
           dryRun: !!o.dryRun,
+          withdrawMissing: !!o.withdrawMissing,
+          keepMissing: !!o.keepMissing,
           logger,
           onProgress: (read, total) => {
             if (!bar) return;
@@ -198,7 +208,7 @@ program
     },
   );
 
-const imports = program.command('imports').description('list, show, publish or discard imports');
+const imports = program.command('imports').description('list, show, publish or discard imports; withdraw observations');
 imports.command('list').action(async (_o, cmd: Command) => {
   const { db } = await open(cmd);
   for (const i of await listImports(db)) {
@@ -238,23 +248,54 @@ imports
       await db.close();
     }
   });
-for (const [name, fn, verb] of [
-  ['publish', publishImport, 'Published'],
-  ['discard', discardImport, 'Discarded'],
-] as const) {
-  imports
-    .command(name)
-    .argument('<id>', 'import number')
-    .action(async (id: string, _o, cmd: Command) => {
-      const { db, logger } = await open(cmd);
-      try {
-        await fn(db, Number(id), { logger });
-        out(`${verb} import #${id}.`);
-      } finally {
-        await db.close();
-      }
-    });
-}
+imports
+  .command('publish')
+  .argument('<id>', 'import number')
+  .addOption(
+    new Option(
+      '--withdraw-missing',
+      'withdraw published rows of its metrics and periods the draft no longer holds',
+    ).conflicts('keepMissing'),
+  )
+  .option('--keep-missing', 'a partial file: leave published rows it does not hold as they are')
+  .action(async (id: string, o: { withdrawMissing?: boolean; keepMissing?: boolean }, cmd: Command) => {
+    const { db, logger } = await open(cmd);
+    try {
+      const flags = { withdrawMissing: !!o.withdrawMissing, keepMissing: !!o.keepMissing };
+      const counts = await publishImport(db, Number(id), { logger, ...flags });
+      out(`Published import #${id}.${counts.withdrawn ? ` Withdrew ${counts.withdrawn} observation(s).` : ''}`);
+    } finally {
+      await db.close();
+    }
+  });
+imports
+  .command('discard')
+  .argument('<id>', 'import number')
+  .action(async (id: string, _o, cmd: Command) => {
+    const { db, logger } = await open(cmd);
+    try {
+      await discardImport(db, Number(id), { logger });
+      out(`Discarded import #${id}.`);
+    } finally {
+      await db.close();
+    }
+  });
+imports
+  .command('withdraw')
+  .description('withdraw published observations: kept in the change feed as deletions, with their previous values')
+  .requiredOption('--metric <code>', 'the metric')
+  .option('--area <code>', 'one area (GSS code)')
+  .option('--period <period>', 'one period: an ISO interval (2023-04-01/P1Y) or its label (2023/24)')
+  .requiredOption('--reason <text>', 'why, in plain English (shown in the change feed)')
+  .action(async (o: { metric: string; area?: string; period?: string; reason: string }, cmd: Command) => {
+    const { db, logger } = await open(cmd);
+    try {
+      const r = await withdrawObservations(db, { ...o, logger });
+      out(`Withdrew ${r.withdrawn} observation(s) as import #${r.importId} (e.g. ${r.examples.join('; ')}).`);
+    } finally {
+      await db.close();
+    }
+  });
 
 program
   .command('export')

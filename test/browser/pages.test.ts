@@ -230,6 +230,23 @@ describe('public pages in Chromium', () => {
     await page.close();
   });
 
+  it('the footer leads to the recent changes in plain English, paged back and forth, passing axe', async () => {
+    const page = await open('/');
+    await page.getByRole('link', { name: 'Recent changes' }).click();
+    expect(new URL(page.url()).pathname).toBe('/changes');
+    expect(await page.locator('h1').textContent()).toBe('Recent changes');
+    expect(await page.locator('main li').count()).toBe(50);
+    expect(await page.locator('main li').first().textContent()).toMatch(/^Import #\d+ \(.+\) was published on /);
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'Older changes' }).click();
+    expect(page.url()).toMatch(/\/changes\?before=/);
+    expect(await page.locator('main li').count()).toBe(50);
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'Newer changes' }).click();
+    expect(page.url()).toMatch(/\/changes\?after=/);
+    await page.close();
+  });
+
   it('the not-found page is a GOV.UK page that passes axe', async () => {
     const page = await noJs.newPage();
     const res = await page.goto(`${base}/areas/E09999999`);

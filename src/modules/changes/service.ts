@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db.ts';
-import { invalidParameter } from '../../platform/errors.ts';
-import { createChangesRepository } from './repository.ts';
+import { badRequest, invalidParameter, notFound } from '../../platform/errors.ts';
+import { createChangesRepository, type FeedRow } from './repository.ts';
+import { decodeCursor, encodeCursor, toEntry } from './text.ts';
 
 /** Parses `since`: a date (YYYY-MM-DD) or a date-time; returns an ISO timestamp. */
 export function parseSince(raw: string): string {
@@ -17,60 +18,96 @@ export function parseSince(raw: string): string {
   return d.toISOString();
 }
 
+/** A cursor's position, or a 400 naming the parameter. */
+function positionOf(field: string, cursor: string): number {
+  const p = decodeCursor(cursor);
+  if (p === null)
+    throw invalidParameter(field, 'is not a cursor this feed gave out (use a `next` or `position`)', cursor);
+  return p;
+}
+
+/** A page of the feed, newest first, with the positions to page from (null when there is nothing that way). */
+export interface RecentPage {
+  rows: FeedRow[];
+  /** Entries newer than this page: ask with `after`. */
+  newer: string | null;
+  /** Entries older than this page: ask with `before`. */
+  older: string | null;
+}
+
 /**
- * What changed since a time: catalogue and geography changes, observations published (counts per import and metric),
- * and every revised or deleted observation with its previous and current value.
+ * The change feed: one order over catalogue changes, publications, and revised or withdrawn observations (the
+ * positions the imports module writes as it publishes). Followers page forward with an opaque cursor (`feed`); the
+ * page and the Atom feeds show the latest entries and page back (`recent`).
  */
 export function createChangesService(db: Db) {
   const repo = createChangesRepository(db);
+
+  async function metricId(id: string | undefined): Promise<number | undefined> {
+    if (id === undefined) return undefined;
+    const m = await repo.metric(id);
+    if (!m) throw notFound('Metric', id);
+    return m.id;
+  }
+
   return {
-    async since(sinceRaw: string, limit: number) {
-      const since = parseSince(sinceRaw);
-      const [log, imports, revisions] = await Promise.all([
-        repo.log(since, limit + 1),
-        repo.publishedImports(since, limit + 1),
-        repo.revisions(since, limit + 1),
-      ]);
+    /**
+     * Entries after a position, oldest first: the cursor's, the one before the first published at or after `since`,
+     * else the start. `next` resumes after the last entry returned (or where this page started, when it is empty).
+     */
+    async feed(q: { cursor?: string; since?: string; metric?: string; limit: number }) {
+      if (q.cursor !== undefined && q.since !== undefined) {
+        throw badRequest('Give either `cursor` (to resume) or `since` (to start at a time), not both.');
+      }
+      const metric = await metricId(q.metric);
+      const start =
+        q.cursor !== undefined
+          ? positionOf('cursor', q.cursor)
+          : q.since !== undefined
+            ? await repo.positionBefore(parseSince(q.since))
+            : 0;
+      const rows = await repo.page({ after: start, metricId: metric, newestFirst: false, limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
       return {
-        since,
-        truncated: log.length > limit || imports.length > limit || revisions.length > limit,
-        catalogue: log.slice(0, limit).map((c) => ({
-          at: c.at,
-          entity: c.entity,
-          action: c.action,
-          key: c.entity_key,
-          importId: c.import_id,
-          detail: c.detail ? (JSON.parse(c.detail) as unknown) : null,
-        })),
-        published: imports.slice(0, limit).map((i) => ({
-          at: i.published_at!,
-          importId: i.import_id,
-          adapter: i.adapter,
-          metric: i.code,
-          inserted: i.inserted,
-          updated: i.updated,
-          unchanged: i.unchanged,
-        })),
-        observations: revisions.slice(0, limit).map((r) => ({
-          at: r.valid_until,
-          action: r.deleted ? ('deleted' as const) : ('revised' as const),
-          metric: r.metric,
-          area: r.area,
-          period: r.period,
-          periodLabel: r.period_label,
-          previous: { value: r.value, status: r.status ? r.status.split(',') : [], revision: r.revision },
-          current:
-            r.deleted || r.current_revision === null
-              ? null
-              : {
-                  value: r.current_value,
-                  status: r.current_status ? r.current_status.split(',') : [],
-                  revision: r.current_revision,
-                },
-          importId: r.replaced_by_import_id,
-        })),
+        entries: page.map(toEntry),
+        next: encodeCursor(page.at(-1)?.id ?? start),
+        more: rows.length > q.limit,
       };
     },
+
+    /** The latest entries, or those after (or before) a position, newest first, `limit` at a time. */
+    async recent(q: { after?: string; before?: string; metric?: string; limit: number }): Promise<RecentPage> {
+      const metric = await metricId(q.metric);
+      const after = q.after === undefined ? undefined : positionOf('after', q.after);
+      const before = q.before === undefined ? undefined : positionOf('before', q.before);
+      let rows: FeedRow[];
+      if (after !== undefined && before === undefined) {
+        rows = (await repo.page({ after, metricId: metric, newestFirst: false, limit: q.limit })).reverse();
+      } else {
+        rows = await repo.page({ before, metricId: metric, newestFirst: true, limit: q.limit });
+      }
+      const newest = rows[0]?.id;
+      const oldest = rows.at(-1)?.id;
+      const [newer, older] = await Promise.all([
+        newest === undefined ? false : repo.any('after', newest, metric),
+        oldest === undefined ? false : repo.any('before', oldest, metric),
+      ]);
+      return {
+        rows,
+        newer: newer && newest !== undefined ? encodeCursor(newest) : null,
+        older: older && oldest !== undefined ? encodeCursor(oldest) : null,
+      };
+    },
+
+    /** A metric by id or slug (404 otherwise), for its own feed's title. */
+    async metric(id: string) {
+      const m = await repo.metric(id);
+      if (!m) throw notFound('Metric', id);
+      return m;
+    },
+
+    /** When the newest entry (of a metric) was published, or null. */
+    lastPublished: async (metric?: string) => repo.lastPublished(await metricId(metric)),
   };
 }
 

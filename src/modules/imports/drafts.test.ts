@@ -58,10 +58,12 @@ describe('a draft import stays private until it is published', () => {
   };
   const catalogue = async (who: Who, q = '') =>
     (await get(`/api/v1/metrics${q}`, who)).json<{ total: number; metrics: Metric[] }>();
-  const feed = async (who: Who) =>
-    (await get('/api/v1/changes?since=2000-01-01', who)).json<{
-      catalogue: { at: string; entity: string; action: string; key: string; importId: number | null }[];
-    }>();
+  /** The catalogue entries of the change feed (its `change` entries, with their time and import). */
+  const feed = async (who: Who) => {
+    type Entry = { at: string; importId: number | null; change?: { entity: string; action: string; key: string } };
+    const { entries } = (await get('/api/v1/changes?limit=10000', who)).json<{ entries: Entry[] }>();
+    return { catalogue: entries.flatMap((e) => (e.change ? [{ at: e.at, importId: e.importId, ...e.change }] : [])) };
+  };
   const count = async (t: 'staged_metrics' | 'staged_observations' | 'metrics') =>
     Number(
       (

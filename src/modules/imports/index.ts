@@ -17,7 +17,10 @@ export {
   listImports,
   importsStamp,
   ImportStateError,
+  withdrawObservations,
+  WITHDRAW_ADAPTER,
   type ImportSummary,
+  type WithdrawRequest,
 } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export { createImportsService, type ImportsService } from './preview.ts';

@@ -14,6 +14,8 @@ export interface ObservationCounts {
   unchanged: number;
   duplicates: number;
   rejected: number;
+  /** Published rows in the import's scope it no longer holds, withdrawn with --withdraw-missing. */
+  withdrawn: number;
 }
 
 function stageRow(o: ObservationRecord, m: StoredMetric, a: AreaRef, periodId: number, fileNo: number): StageRow {

@@ -96,6 +96,23 @@ export const importsRepository = {
     return db.kysely.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The ids of a metric (by code), an area (by GSS code) and a period (by ISO interval or label), each if found. */
+  async keyIds(tx: Tx, k: { metric: string; area?: string; period?: string }) {
+    const metric = await tx.kysely.selectFrom('metrics').select('id').where('code', '=', k.metric).executeTakeFirst();
+    const area = k.area
+      ? await tx.kysely.selectFrom('areas').select('id').where('code', '=', k.area).executeTakeFirst()
+      : undefined;
+    const period = k.period
+      ? await tx.kysely
+          .selectFrom('periods')
+          .select('id')
+          .where((eb) => eb.or([eb('iso', '=', k.period!), eb('label', '=', k.period!)]))
+          .orderBy('id')
+          .executeTakeFirst()
+      : undefined;
+    return { metricId: metric?.id, areaId: area?.id, periodId: period?.id };
+  },
+
   async listImports(db: Db, limit = 50) {
     return db.kysely.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(limit).execute();
   },

@@ -17,6 +17,8 @@ import { importsRepository as repo } from './repository.ts';
 import * as text from './summary.ts';
 import { changedAnything, emptyTally, summarise, type ImportSummary, type ImportTally } from './summary.ts';
 import { createObservationWriter, publishStaged, type ObservationWriter, type WriterCounts } from './writer.ts';
+import { recordFeedEntries } from './feed.ts';
+import { countMissingInDraft, findMissing, selectForWithdrawal, withdrawGathered } from './withdraw.ts';
 
 export type { ImportSummary } from './summary.ts';
 
@@ -27,6 +29,13 @@ export interface ImportRequest extends BundleAppliers {
   publish?: boolean;
   /** Validate and count, then roll back: nothing is written. */
   dryRun?: boolean;
+  /**
+   * Withdraw published rows of the metrics and periods this import covers that it no longer holds (withdraw.ts says
+   * which); without it, such an import is refused, saying how many rows are missing.
+   */
+  withdrawMissing?: boolean;
+  /** Publish a partial file: leave such rows as they are (said in the message). */
+  keepMissing?: boolean;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   now?: Date;
   /** For a file whose header fits another adapter: a hint naming it. */
@@ -186,8 +195,10 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       await finishWriting(steps, ctx);
 
       if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
+      const missingNote = await settleMissing(tx, req, ctx, (m) => summary('rejected', null, m));
       if (!changedAnything(tally) && mode === 'publish') {
-        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, text.unchangedMessage(tally)));
+        const message = text.unchangedMessage(tally) + missingNote;
+        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
       }
       const { rowsRead } = steps.observations;
       if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead);
@@ -200,13 +211,41 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
         summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
       });
       const what = text.outcomeText(tally);
-      if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what)));
-      if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what));
+      if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what) + missingNote));
+      if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
-      return summary('published', importId, text.publishedMessage(importId, what));
+      await recordFeedEntries(tx, importId, now);
+      return summary('published', importId, text.publishedMessage(importId, what) + missingNote);
     },
     { long: true },
   );
+}
+
+/**
+ * Published rows the import no longer holds (withdraw.ts): a publication withdraws them when asked to and is refused
+ * otherwise; a dry run or a draft only says how many there are (the returned note, else '').
+ */
+async function settleMissing(
+  tx: Tx,
+  req: ImportRequest,
+  { importId, now, tally }: StepContext,
+  refused: (message: string) => ImportSummary,
+): Promise<string> {
+  const confirm = (id: number | string) => `"sli imports publish ${id} --withdraw-missing", or --keep-missing`;
+  if (!req.publish && !req.dryRun) {
+    const n = await countMissingInDraft(tx, importId, req.adapter.name);
+    return n > 0 ? text.missingNote(n, confirm(importId)) : '';
+  }
+  const missing = await findMissing(tx, req.adapter.name);
+  if (missing.count === 0) return '';
+  if (req.withdrawMissing) {
+    tally.observations.withdrawn = (await withdrawGathered(tx, importId, now)).withdrawn;
+    return '';
+  }
+  if (req.keepMissing) return text.keptNote(missing.count);
+  const again = 'import again with --withdraw-missing (or, for a partial file, --keep-missing)';
+  if (req.dryRun) return text.missingNote(missing.count, again);
+  throw new RollbackSignal(refused(text.missingMessage(missing, again)));
 }
 
 export class ImportStateError extends Error {}
@@ -215,6 +254,10 @@ export class ImportStateError extends Error {}
 export interface DraftOptions {
   now?: Date;
   logger?: Logger;
+  /** Publishing: withdraw published rows of the draft's metrics and periods it no longer holds (else refused). */
+  withdrawMissing?: boolean;
+  /** Publishing a partial draft: leave such rows as they are. */
+  keepMissing?: boolean;
 }
 
 /** The draft import, or an ImportStateError saying why it cannot be published or discarded. */
@@ -229,7 +272,11 @@ async function draftOf(tx: Tx, importId: number, refusal: (state: string) => str
  * Publishes a draft import: its held-aside metric definitions are applied to the catalogue first, then its staged
  * observations go through the same merge as a direct publish, all in one transaction.
  */
-export async function publishImport(db: Db, importId: number, opts: DraftOptions = {}): Promise<WriterCounts> {
+export async function publishImport(
+  db: Db,
+  importId: number,
+  opts: DraftOptions = {},
+): Promise<WriterCounts & { withdrawn: number }> {
   const now = (opts.now ?? new Date()).toISOString();
   const { counts, adapter } = await withTransaction(
     db,
@@ -243,7 +290,15 @@ export async function publishImport(db: Db, importId: number, opts: DraftOptions
           [importId],
         )
       ).map((r) => ({ id: r.metric_id, n: Number(r.n) }));
-      const counts = await publishStaged(tx, importId, now);
+      const counts = { ...(await publishStaged(tx, importId, now)), withdrawn: 0 };
+      const missing = await findMissing(tx, imp.adapter);
+      if (missing.count > 0 && !opts.withdrawMissing && !opts.keepMissing) {
+        const confirm = `publish it with "sli imports publish ${importId} --withdraw-missing" (or, for a partial file, --keep-missing)`;
+        throw new ImportStateError(`import #${importId}: ${text.missingMessage(missing, confirm)}`);
+      }
+      if (missing.count > 0 && opts.withdrawMissing) {
+        counts.withdrawn = (await withdrawGathered(tx, importId, now)).withdrawn;
+      }
       await repo.refreshCoverage(
         tx,
         metricIds.map((m) => m.id),
@@ -260,6 +315,7 @@ export async function publishImport(db: Db, importId: number, opts: DraftOptions
         summary: imp.summary ?? '{}',
       });
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
+      await recordFeedEntries(tx, importId, now);
       return { counts, adapter: imp.adapter };
     },
     { long: true },
@@ -280,6 +336,79 @@ export async function discardImport(db: Db, importId: number, opts: DraftOptions
   });
   opts.logger?.info({ importId, adapter }, 'draft import discarded');
 }
+
+/** An explicit withdrawal: one metric's published observations for an area, a period or both, and why. */
+export interface WithdrawRequest {
+  metric: string;
+  area?: string;
+  /** An ISO 8601 interval (2023-04-01/P1Y) or a period's label (2023/24). */
+  period?: string;
+  reason: string;
+  now?: Date;
+  logger?: Logger;
+}
+
+/**
+ * Withdraws published observations explicitly (`sli imports withdraw`): recorded as an import of its own (adapter
+ * "withdraw", published at once, the reason in its summary and change log), each row kept in observation_revisions as
+ * a deletion with its previous value, the coverage refreshed and the feed written, all in one transaction.
+ */
+export async function withdrawObservations(
+  db: Db,
+  req: WithdrawRequest,
+): Promise<{ importId: number; withdrawn: number; examples: string[] }> {
+  const reason = req.reason.trim();
+  if (!reason) throw new ImportStateError('say why the observations are withdrawn (--reason "…")');
+  if (!req.area && !req.period) {
+    throw new ImportStateError(
+      'name an area (--area), a period (--period) or both: a whole metric is not withdrawn at once',
+    );
+  }
+  const now = (req.now ?? new Date()).toISOString();
+  const result = await withTransaction(
+    db,
+    async (tx) => {
+      const ids = await repo.keyIds(tx, req);
+      const unknown = [
+        ids.metricId === undefined && `no metric "${req.metric}"`,
+        req.area && ids.areaId === undefined && `no area "${req.area}"`,
+        req.period && ids.periodId === undefined && `no period "${req.period}"`,
+      ].filter(Boolean);
+      if (unknown.length > 0) throw new ImportStateError(`nothing withdrawn: there is ${unknown.join(', ')}`);
+      const gathered = await selectForWithdrawal(tx, {
+        metricId: ids.metricId!,
+        ...(ids.areaId === undefined ? {} : { areaId: ids.areaId }),
+        ...(ids.periodId === undefined ? {} : { periodId: ids.periodId }),
+      });
+      if (gathered.count === 0) {
+        const what = [req.metric, req.area, req.period].filter(Boolean).join(', ');
+        throw new ImportStateError(`nothing withdrawn: there is no published observation of ${what}`);
+      }
+      const importId = await repo.createImport(tx, { adapter: WITHDRAW_ADAPTER, files: '[]', state: 'published', now });
+      const { withdrawn, metricIds } = await withdrawGathered(tx, importId, now);
+      await repo.refreshCoverage(tx, metricIds, importId, new Map());
+      const detail = { withdrawn, reason, metric: req.metric, area: req.area ?? null, period: req.period ?? null };
+      const summary = JSON.stringify(detail);
+      await repo.finishImport(tx, importId, { inserted: 0, updated: 0, unchanged: 0, rejected: 0, summary });
+      await repo.logChange(tx, {
+        at: now,
+        entity: 'import',
+        action: 'published',
+        key: String(importId),
+        importId,
+        detail,
+      });
+      await recordFeedEntries(tx, importId, now);
+      return { importId, withdrawn, examples: gathered.examples };
+    },
+    { long: true },
+  );
+  req.logger?.info({ importId: result.importId, withdrawn: result.withdrawn }, 'observations withdrawn');
+  return result;
+}
+
+/** The adapter name an explicit withdrawal is recorded under. */
+export const WITHDRAW_ADAPTER = 'withdraw';
 
 export const listImports = (db: Db, limit?: number) => repo.listImports(db, limit);
 

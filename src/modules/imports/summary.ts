@@ -57,7 +57,7 @@ export function summarise(
 export function changedAnything({ observations: obs, metrics, bundles }: ImportTally): boolean {
   const { geography, boundaries, groups } = bundles;
   return (
-    obs.inserted + obs.updated + metrics.created + metrics.updated > 0 ||
+    obs.inserted + obs.updated + obs.withdrawn + metrics.created + metrics.updated > 0 ||
     (geography ? geography.created + geography.updated > 0 : false) ||
     (boundaries ? boundaries.created + boundaries.updated > 0 : false) ||
     (groups ? groups.families.created + groups.families.updated > 0 : false)
@@ -70,7 +70,7 @@ const changes = (c: { created: number; updated: number; unchanged: number }) =>
 
 /** A tally with nothing counted yet. */
 export function emptyTally(files: CheckedFile[]): ImportTally {
-  const observations = { read: 0, inserted: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0 };
+  const observations = { read: 0, inserted: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, withdrawn: 0 };
   const metrics = { created: 0, updated: 0, unchanged: 0 };
   return { files, observations, skipped: {}, metrics, bundles: {}, metricsDefined: 0 };
 }
@@ -96,6 +96,7 @@ export function unchangedMessage({ observations, metrics, bundles, files }: Impo
 function observationsText({ observations: obs, metrics }: ImportTally): string {
   const rows = [`${fmt(obs.inserted)} new`, `${fmt(obs.updated)} changed (previous values kept)`];
   rows.push(`${fmt(obs.unchanged)} unchanged`);
+  if (obs.withdrawn) rows.push(`${fmt(obs.withdrawn)} withdrawn (no longer in the file; previous values kept)`);
   if (obs.duplicates) rows.push(`${fmt(obs.duplicates)} identical duplicates ignored`);
   return `${fmt(obs.read)} observations read: ${rows.join(', ')}; metrics: ${changes(metrics)}`;
 }
@@ -124,3 +125,29 @@ export const draftMessage = (importId: number, what: string) =>
   `Import #${importId} is held as a draft: ${what} Publish it with "sli imports publish ${importId}".`;
 
 export const publishedMessage = (importId: number, what: string) => `Published import #${importId}: ${what}`;
+
+const plural = (n: number, one: string, many: string) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+/**
+ * Why a publication was refused: published rows of the metrics and periods it covers are not in it, and how to confirm
+ * their withdrawal (`confirm`: what to run).
+ */
+export function missingMessage(m: { count: number; examples: string[] }, confirm: string): string {
+  const rows = plural(m.count, 'published observation', 'published observations');
+  const verb = m.count === 1 ? 'is' : 'are';
+  return (
+    `Nothing was published: ${rows} of the metrics and periods in this import ${verb} no longer in it ` +
+    `(for example ${m.examples.join('; ')}). To withdraw ${m.count === 1 ? 'it' : 'them'} (kept in the change feed ` +
+    `as deletions, with the previous values), ${confirm}; otherwise check the file is complete.`
+  );
+}
+
+/** A draft's or dry run's note on published rows it no longer holds, which publishing will ask to withdraw. */
+export const missingNote = (count: number, confirm: string) =>
+  ` ${plural(count, 'published observation', 'published observations')} of the same metrics and periods ` +
+  `${count === 1 ? 'is' : 'are'} not in this import: publishing withdraws them only when confirmed (${confirm}).`;
+
+/** A partial publication's note on published rows of its scope it left as they were. */
+export const keptNote = (count: number) =>
+  ` ${plural(count, 'published observation', 'published observations')} of the same metrics and periods not in ` +
+  `this import ${count === 1 ? 'was' : 'were'} kept as ${count === 1 ? 'it was' : 'they were'} (--keep-missing).`;

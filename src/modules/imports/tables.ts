@@ -49,11 +49,26 @@ export interface StagedMetricsTable {
   fields: string;
   created_at: string;
 }
+/**
+ * The change feed's order: one row per entry, its `id` the entry's position. Written when an import is published (in
+ * its transaction); the changes module reads it.
+ */
+export interface FeedEntriesTable {
+  id: Generated<number>;
+  /** catalogue (ref_id: change_log.id) | observation (observation_revisions.id) | publication (imports.id) */
+  kind: string;
+  ref_id: number;
+  metric_id: number | null;
+  import_id: number | null;
+  /** When the entry was published. */
+  at: string;
+}
 export interface ImportsTables {
   imports: ImportsTable;
   staged_metrics: StagedMetricsTable;
   import_metrics: ImportMetricsTable;
   change_log: ChangeLogTable;
+  feed_entries: FeedEntriesTable;
 }
 
 // This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).

@@ -3,6 +3,7 @@ import { countDraft, insertFresh, mergeIntoDraft, mergeIntoPublished, type Merge
 import { resolveDuplicatesInChunk } from './writer-merge.ts';
 import { createStageTable, KEY, STAGE_COLUMNS, VALUE_COLUMNS } from './writer-sql.ts';
 import { createStage } from './writer-stage.ts';
+import { createSeenTable, recordSeen } from './withdraw.ts';
 
 /** One observation ready to write: ids resolved, status as text. */
 export interface StageRow {
@@ -66,6 +67,8 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   const chunkSize = opts.chunkSize ?? 250_000;
   const { importId, now, mode, metricsWithData } = opts;
   await createStageTable(tx);
+  // The keys a publication holds, where they may meet published rows: what tells rows it no longer holds (withdraw.ts).
+  if (mode === 'publish') await createSeenTable(tx);
   const stage = createStage(tx);
   const counts: WriterCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
   const m: MergeContext = { tx, importId, now, counts, conflicts: [] };
@@ -97,8 +100,10 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     await resolveDuplicatesInChunk(m);
     const later = chunks > 0;
     if (mode === 'draft') await mergeIntoDraft(m, { later });
-    else if (touchesExisting) await mergeIntoPublished(m, { later, staged, duplicatesBefore });
-    else await insertFresh(m);
+    else if (touchesExisting) {
+      await mergeIntoPublished(m, { later, staged, duplicatesBefore });
+      await recordSeen(tx);
+    } else await insertFresh(m);
     await tx.run('DELETE FROM import_stage');
     endChunk();
   }

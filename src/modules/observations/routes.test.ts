@@ -185,10 +185,12 @@ describe('data API', () => {
       ),
       files: [],
       publish: true,
+      keepMissing: true, // a one-row correction: the other councils' 2022/23 figures stay
       now: new Date('2026-11-10T10:00:00Z'),
     });
     const feed = (await app.inject('/api/v1/changes?since=2026-11-05')).json();
-    expect(feed.observations).toEqual([
+    const revised = feed.entries.filter((e: { kind: string }) => e.kind === 'observation');
+    expect(revised.map((e: { observation: unknown }) => e.observation)).toEqual([
       expect.objectContaining({
         action: 'revised',
         metric: 't.recycling',
@@ -198,9 +200,13 @@ describe('data API', () => {
         current: { value: 42, status: [], revision: 2 },
       }),
     ]);
-    expect(feed.published).toEqual([expect.objectContaining({ metric: 't.recycling', updated: 1, inserted: 0 })]);
+    const published = feed.entries.filter((e: { kind: string }) => e.kind === 'publication');
+    expect(published.map((e: { publication: unknown }) => e.publication)).toEqual([
+      expect.objectContaining({ metric: 't.recycling', updated: 1, inserted: 0 }),
+    ]);
     const all = (await app.inject('/api/v1/changes?since=2026-01-01')).json();
-    expect(all.catalogue.filter((c: { entity: string }) => c.entity === 'metric')).toHaveLength(2);
+    const metrics = all.entries.filter((e: { change?: { entity: string } }) => e.change?.entity === 'metric');
+    expect(metrics).toHaveLength(2);
     expect((await app.inject('/api/v1/changes?since=2026-13-01')).statusCode).toBe(400);
   });
 });
