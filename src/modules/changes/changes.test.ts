@@ -72,7 +72,7 @@ describe('change feed', () => {
       now,
     });
     expect(second.observations.updated).toBe(10_000);
-    app = await createTestApp(db);
+    app = await createTestApp(db, { SLI_PUBLIC_URL: 'https://feeds.example.org' });
   });
   afterAll(async () => {
     await app.close();
@@ -195,13 +195,14 @@ describe('change feed', () => {
     Object.fromEntries(childrenNamed(el, 'link').map((l) => [l.attrs.rel, l.attrs.href]));
 
   it('GET /api/v1/changes.atom is Atom 1.0: the newest 100 entries, escaped, paged back by rel="next"', async () => {
-    const res = await app.inject({ url: '/api/v1/changes.atom', headers: { host: 'feeds.example.org' } });
+    // Links come from the service's public origin (SLI_PUBLIC_URL), never from a request's Host header.
+    const res = await app.inject({ url: '/api/v1/changes.atom', headers: { host: 'evil.example' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     const feed = parseXml(res.body);
     expect(feed.name).toBe('feed');
     expect(feed.attrs.xmlns).toBe('http://www.w3.org/2005/Atom');
-    expect(text(feed, 'id')).toBe('http://feeds.example.org/api/v1/changes.atom');
+    expect(text(feed, 'id')).toBe('https://feeds.example.org/api/v1/changes.atom');
     expect(text(feed, 'title')).toBe('Council performance: changes');
     expect(text(feed, 'updated')).toBe(now.toISOString());
     const entries = childrenNamed(feed, 'entry');
@@ -216,8 +217,8 @@ describe('change feed', () => {
     );
     expect(text(entries[1]!, 'title')).toBe(`Withdrawn: Council 7, 2019/20, ${TITLE}`);
     const feedLinks = links(feed);
-    expect(feedLinks.self).toBe('http://feeds.example.org/api/v1/changes.atom');
-    expect(feedLinks.next).toMatch(/^http:\/\/feeds\.example\.org\/api\/v1\/changes\.atom\?before=[A-Za-z0-9_-]+$/);
+    expect(feedLinks.self).toBe('https://feeds.example.org/api/v1/changes.atom');
+    expect(feedLinks.next).toMatch(/^https:\/\/feeds\.example\.org\/api\/v1\/changes\.atom\?before=[A-Za-z0-9_-]+$/);
     const older = parseXml(
       (await app.inject(new URL(feedLinks.next!).pathname + new URL(feedLinks.next!).search)).body,
     );
