@@ -1,6 +1,7 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
+import { pageKey } from '../../platform/page-cache.ts';
 import { checkCsrf, requireRole, ANALYST_ROLES as ANALYSTS } from '../accounts/index.ts';
 import type { AnalysisPages } from './analysis-view.ts';
 import type { EarlyWarningPages } from './early-warning-view.ts';
@@ -42,7 +43,11 @@ export function publicPages(
         reply.header('cache-control', 'private, no-store');
         return reply.view('council.njk', await pages.councils.council(code, req.query, req.user ?? undefined));
       }
-      return reply.viewCached(req.url, await pages.councils.stamp(), 'council.njk', () =>
+      // Kept only as of today: every past date (`?at=`) is a page of its own, rendered each time.
+      const today = new Date().toISOString().slice(0, 10);
+      const key = pageKey(`/areas/${code}`, req.url, { at: (v) => v === today, group: (v) => v !== '' });
+      if (!key) return reply.view('council.njk', await pages.councils.council(code, req.query));
+      return reply.viewCached(key, await pages.councils.stamp(), 'council.njk', () =>
         pages.councils.council(code, req.query),
       );
     },
