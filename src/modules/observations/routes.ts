@@ -1,16 +1,20 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { csvChunks } from '../../platform/csv.ts';
 import { AppError, problemResponses } from '../../platform/errors.ts';
 import { conditional, download, NotModified } from '../../platform/http.ts';
 import { CSV_COLUMNS, toCsvRecord, type ObservationsService } from './service.ts';
 import { BulkParams, BulkQuery, DataQuery, DataResponse, type DataQueryT } from './schemas.ts';
 
-function csvReply(reply: FastifyReply, rows: AsyncIterable<(string | number | null)[]>, filename: string) {
+function csvReply(
+  reply: FastifyReply,
+  rows: Iterable<(string | number | null)[]> | AsyncIterable<(string | number | null)[]>,
+  filename: string,
+) {
   reply.header('content-disposition', `attachment; filename="${filename}"`);
   reply.type('text/csv; charset=utf-8');
-  return reply.send(Readable.from(rows).pipe(stringify({ header: true, columns: [...CSV_COLUMNS] })));
+  return reply.send(Readable.from(csvChunks(CSV_COLUMNS, rows)));
 }
 
 const TIDY_CSV = 'Tidy CSV: one observation per row, licence and source on every row';
@@ -26,11 +30,8 @@ export function observationsRoutes(app: App, service: ObservationsService): void
     if (await conditional(req, reply, await service.lastPublished())) return reply;
     const result = await service.query(query); // validates and enforces the size limit before streaming
     const metrics = new Map(result.metrics.map((m) => [m.id, m]));
-    async function* rows() {
-      for (const o of result.observations) {
-        const m = metrics.get(o.metric)!;
-        yield toCsvRecord({ ...m, source: m.source } as never, o);
-      }
+    function* rows() {
+      for (const o of result.observations) yield toCsvRecord(metrics.get(o.metric)!, o);
     }
     return csvReply(reply, rows(), 'observations.csv');
   };
