@@ -10,6 +10,7 @@ import * as m20261201T1500 from './migrations/2026-12-01T1500-survey-themes.ts';
 import * as m20261201T1600 from './migrations/2026-12-01T1600-saved-reports.ts';
 import * as m20261201T1700 from './migrations/2026-12-01T1700-national-figures.ts';
 import * as m20261206T0800 from './migrations/2026-12-06T0800-boundary-shapes.ts';
+import * as m20261207T0800 from './migrations/2026-12-07T0800-metrics-catalogue-order.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-01T1600-saved-reports': m20261201T1600,
   '2026-12-01T1700-national-figures': m20261201T1700,
   '2026-12-06T0800-boundary-shapes': m20261206T0800,
+  '2026-12-07T0800-metrics-catalogue-order': m20261207T0800,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
