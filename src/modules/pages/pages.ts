@@ -67,7 +67,13 @@ export function publicPages(
     },
     async (req, reply) => {
       try {
-        return reply.view('metric.njk', await pages.metrics.metric(req.params.id, req.query));
+        // Kept for the metric's own address and its periods (a period it does not have is an error, never kept); not
+        // with ?area=, which any GSS-shaped code would multiply.
+        const key = pageKey(`/metrics/${encodeURIComponent(req.params.id)}`, req.url, { period: (v) => v !== '' });
+        if (!key) return reply.view('metric.njk', await pages.metrics.metric(req.params.id, req.query));
+        return await reply.viewCached(key, await pages.councils.stamp(), 'metric.njk', () =>
+          pages.metrics.metric(req.params.id, req.query),
+        );
       } catch (e) {
         // An old slug: the metrics service answers with the new id's API address; pages go to the page.
         if (e instanceof AppError && e.status === 301 && e.headers.location)
