@@ -1,8 +1,10 @@
 /**
  * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
- * [--surveys-only] [--http-seconds 10]
+ * [--surveys-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30] [--soak-rate 200]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
- * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files.
+ * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
+ * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
+ * full soak).
  * Writes bench/results/<timestamp>.json and prints a table.
  */
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
 import { freshDb as freshDbIn } from './fresh-db.ts';
 import { surveysBench } from './surveys-run.ts';
+import { loadRealForSoak, soakBench } from './soak.ts';
 import { rawLoad, readOnly } from './raw.ts';
 import {
   prng,
@@ -45,6 +48,10 @@ const { values: args } = parseArgs({
     'no-compare': { type: 'boolean', default: false },
     'no-surveys': { type: 'boolean', default: false },
     'surveys-only': { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'no-soak': { type: 'boolean', default: false },
+    'soak-seconds': { type: 'string', default: '30' },
+    'soak-rate': { type: 'string', default: '200' },
     'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -198,11 +205,22 @@ const results: Record<string, unknown> = {
   dialects: {} as Record<string, unknown>,
 };
 const dialects = args.dialects.split(',');
-if (!args['no-surveys'])
+const soakOptions = { seconds: Number(args['soak-seconds']), rate: Number(args['soak-rate']) };
+const soakOnly = args.soak;
+if (soakOnly) {
+  results.soak = {};
+  for (const d of dialects) {
+    const fresh = await freshDb(d, `soak_${d}`);
+    await loadRealForSoak(fresh.db, log);
+    (results.soak as Record<string, unknown>)[d] = await soakBench(fresh.url, d, soakOptions, log);
+    await fresh.drop();
+  }
+}
+if (!args['no-surveys'] && !soakOnly)
   results.surveys = await surveysBench(dialects, (d, name) => freshDb(d, name), Number(args['http-seconds']), log);
-if (!args['surveys-only'])
+if (!args['surveys-only'] && !soakOnly)
   for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
-if (!args['no-sector'] && !args['surveys-only']) {
+if (!args['no-sector'] && !args['surveys-only'] && !soakOnly) {
   const duck = await duckdbDirection(syntheticAdapter(spec), path.join(tmp, 'duckdb-observations.csv'), log);
   const comparison: Record<string, unknown> = {};
   for (const d of dialects) {
@@ -219,7 +237,7 @@ if (!args['no-sector'] && !args['surveys-only']) {
   }
   results.directionOfTravelDuckdb = { ...duck, comparison, target: 'service within 2× of DuckDB' };
 }
-if (!args['no-real'] && !args['surveys-only']) {
+if (!args['no-real'] && !args['surveys-only'] && !soakOnly) {
   results.real = {};
   for (const d of dialects) {
     const fresh = await freshDb(d, `real_${d}`);
@@ -244,6 +262,11 @@ if (!args['no-real'] && !args['surveys-only']) {
     }
     nn.sort((a, b) => a - b);
     log(`real ${d}: nearest-neighbours model for all councils, built and stored: median ${nn[1]!.toFixed(3)} s`);
+    // The soak: a real server on these files (the basket is loaded by the screening above).
+    if (!args['no-soak']) {
+      results.soak ??= {};
+      (results.soak as Record<string, unknown>)[d] = await soakBench(fresh.url, d, soakOptions, log);
+    }
     (results.real as Record<string, unknown>)[d] = {
       ...imports,
       screeningEveryCouncil: { ...screening, target: 'under 1 second' },
@@ -284,5 +307,6 @@ if (Object.keys(table).length > 0) console.table(table);
 if (results.directionOfTravelDuckdb) console.log(JSON.stringify(results.directionOfTravelDuckdb, null, 2));
 if (results.real) console.log(JSON.stringify(results.real, null, 2));
 if (results.surveys) console.log(JSON.stringify(results.surveys, null, 2));
+if (results.soak) console.log(JSON.stringify(results.soak, null, 2));
 console.log(`results: ${path.relative(process.cwd(), out)}`);
 process.exit(0);

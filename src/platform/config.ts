@@ -10,6 +10,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest number of observations one /api/v1/data request may return before it is refused with 413. */
   maxDataRows: number;
+  /**
+   * Memory the rendered pages kept for visitors may take, in MB (SLI_PAGE_CACHE_MB, default 64; 0 keeps none). The
+   * least recently used page is dropped first.
+   */
+  pageCacheMb: number;
   /** Secure flag on cookies (SLI_COOKIE_SECURE, default true; browsers accept Secure cookies from http://localhost). */
   cookieSecure: boolean;
   /** How long the web service waits on the database before answering 503 database-unavailable. */
@@ -133,6 +138,7 @@ export function loadConfig(
     port: parseInteger('port (SLI_PORT or --port)', overrides.port ?? env.SLI_PORT ?? env.PORT ?? '3000', 0, 65535),
     logLevel: logLevel as Config['logLevel'],
     maxDataRows: parseInteger('SLI_MAX_DATA_ROWS', env.SLI_MAX_DATA_ROWS ?? '50000', 1, 10_000_000),
+    pageCacheMb: parseInteger('SLI_PAGE_CACHE_MB', env.SLI_PAGE_CACHE_MB ?? '64', 0, 65_536),
     cookieSecure: parseBoolean('SLI_COOKIE_SECURE', env.SLI_COOKIE_SECURE ?? 'true'),
     db: {
       statementTimeoutMs: milliseconds(env, 'SLI_DB_STATEMENT_TIMEOUT_MS', 30_000),

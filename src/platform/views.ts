@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { App } from './app.ts';
 import { metadataUrl } from './csvw.ts';
+import { PageCache } from './page-cache.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,9 +23,6 @@ declare module 'fastify' {
     viewCached(key: string, stamp: string, template: string, build: () => Promise<object>): Promise<FastifyReply>;
   }
 }
-
-/** Most pages kept; the oldest is dropped first. */
-const PAGE_CACHE_SIZE = 2000;
 
 /** Nunjucks over our templates and the GOV.UK Frontend macros; GOV.UK assets served under /assets. */
 export function createViewEnv(): nunjucks.Environment {
@@ -42,7 +40,8 @@ export function createViewEnv(): nunjucks.Environment {
   return env;
 }
 
-export function registerViews(app: App): void {
+/** `pageCacheBytes`: the memory kept pages may take (SLI_PAGE_CACHE_MB); the least recently used go first. */
+export function registerViews(app: App, options: { pageCacheBytes: number }): void {
   const env = createViewEnv();
   void app.register(fastifyStatic, {
     root: path.join(govukRoot, 'dist', 'govuk', 'assets'),
@@ -68,21 +67,19 @@ export function registerViews(app: App): void {
   app.decorateReply('view', function (this: FastifyReply, template: string, context: object = {}) {
     return send(this, render(this, template, context));
   });
-  const pages = new Map<string, { stamp: string; html: Buffer; etag: string }>();
+  const pages = new PageCache(options.pageCacheBytes);
   app.decorateReply(
     'viewCached',
     async function (this: FastifyReply, key: string, stamp: string, template: string, build: () => Promise<object>) {
       if (this.request.user) return send(this, render(this, template, await build()));
-      const hit = pages.get(key);
+      const hit = pages.get(key, stamp);
       // The ETag is worked out once per rendering (hashing a large page on every request costs more than sending it).
-      if (hit && hit.stamp === stamp) return send(this.header('etag', hit.etag), hit.html);
+      if (hit) return send(this.header('etag', hit.etag), hit.html);
       // Kept as bytes: encoding a large page on every request costs more than sending it.
       const html = Buffer.from(render(this, template, await build()));
       const etag = `"${createHash('sha1').update(html).digest('base64url')}"`;
-      pages.delete(key);
       pages.set(key, { stamp, html, etag });
       this.header('etag', etag);
-      if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!);
       return send(this, html);
     },
   );

@@ -359,6 +359,11 @@ describe('group pages', () => {
       const compare = await get(`/compare?metric=test.groups-page&area=E08000009&group=${encodeURIComponent(group!)}`);
       expect(compare.body).toContain(`Compared with <a class="govuk-link" href="${href}">`);
     }
+    // A group where none is compared (a region) is refused: no page is the same for every `?group=`.
+    const region = await get('/areas/E12000002?group=anything');
+    expect(region.statusCode).toBe(400);
+    expect(region.body).toContain('is not a current council: it is compared with no group');
+    expect((await get('/areas/E12000002')).statusCode).toBe(200);
 
     // A private group: its owner compares with it on both pages (never cached); to anyone else it does not exist.
     const secret = await save(owner, 'My own benchmark', 'private', GM.slice(3));

@@ -39,10 +39,12 @@ export {
 export { renderScatterChart, type ScatterAxis, type ScatterChartInput, type ScatterPoint } from './scatter.ts';
 export {
   CHOROPLETH_PALETTE,
+  projectBoundaries,
   quantileClasses,
   renderChoropleth,
   type ChoroplethClass,
   type ChoroplethInput,
+  type ProjectedPaths,
 } from './choropleth.ts';
 export { formatValue } from './svg.ts';
 export type { BoundaryBundle } from './bundle.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { withTransaction } from '../../platform/transaction.ts';
 import type { BoundaryBundle } from './bundle.ts';
-import { applyBoundaries } from './index.ts';
+import { applyBoundaries, projectBoundaries } from './index.ts';
 import { servicesFor } from '../../app/services.ts';
 
 const square = (x: number, y: number, d = 0.1) => ({
@@ -168,5 +168,34 @@ describe('maps service', () => {
       apply(bundle('cty', 2025, [{ code: 'E10000002', name: 'X', geometry: { type: 'Point', coordinates: [0, 0] } }])),
     ).rejects.toThrow(/not a Polygon or MultiPolygon/);
     expect(await servicesFor(db).maps.getBoundaries('cty', 2025)).toEqual([]);
+  });
+
+  it('keeps the projected paths of a boundary set and projects them again after a boundary import', async () => {
+    const maps = servicesFor(db).maps;
+    const fy = { start: '2020-04-01', end: '2021-03-31' };
+    await apply(
+      bundle('cty', 2020, [
+        { code: 'E10000002', name: 'Buckinghamshire', geometry: square(-0.8, 51.8) },
+        { code: 'E10000003', name: 'Cambridgeshire', geometry: square(0.1, 52.3) },
+      ]),
+    );
+    const first = await maps.projectedBoundaries('cty', 2020);
+    expect(first.features).toHaveLength(2);
+    expect(first.features[0]).toMatch(/^M[\d.]+ [\d.]+l/);
+    // The same set: the very paths kept, and the same ones a period's map is handed.
+    expect(await maps.projectedBoundaries('cty', 2020)).toBe(first);
+    expect((await maps.boundariesForPeriod('cty', fy, []))?.paths).toBe(first);
+    expect(first).toEqual(projectBoundaries(await maps.getBoundaries('cty', 2020)));
+
+    // An import changes one shape: the paths are projected again from the new shapes.
+    await apply(
+      bundle('cty', 2020, [{ code: 'E10000003', name: 'Cambridgeshire', geometry: square(0.1, 52.3, 0.3) }]),
+      '2026-03-01T00:00:00.000Z',
+    );
+    const second = await maps.projectedBoundaries('cty', 2020);
+    expect(second).not.toBe(first);
+    expect(second.features[1]).not.toBe(first.features[1]);
+    expect(second).toEqual(projectBoundaries(await maps.getBoundaries('cty', 2020)));
+    expect((await maps.boundariesForPeriod('cty', fy, []))?.paths).toBe(second);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from './geometry.ts';
 import { mapsRepository as repo, type ShapeRow } from './repository.ts';
 import { alreadyHas, overlapsAny, putRange, type ShapeRange } from './ranges.ts';
+import { projectBoundaries, type ProjectedPaths } from './choropleth.ts';
 import { chooseVintage, vintageCaption, vintageCandidates } from './vintage.ts';
 
 export interface BoundaryCounts {
@@ -99,6 +100,8 @@ export interface PeriodBoundaries {
   /** Whether boundaries of the `wanted` vintage are stored. */
   wantedStored: boolean;
   features: readonly BoundaryFeature[];
+  /** The features projected for a map (renderChoropleth's `projected`), kept until the boundaries change. */
+  paths: ProjectedPaths;
   /** For the map's key: "Boundaries: local authority districts as at April 2023". */
   caption: string;
   /** Codes with a figure that these boundaries do not have (their councils are in the table only). */
@@ -111,6 +114,11 @@ export interface MapsService {
    * and shared: do not change them.
    */
   getBoundaries(layer: string, year: number): Promise<readonly BoundaryFeature[]>;
+  /**
+   * The boundaries of one layer and year projected for a map (no backdrop), in getBoundaries' order. Projected once
+   * and kept with the parsed shapes, under the same stamp: an import that changes the boundaries projects them again.
+   */
+  projectedBoundaries(layer: string, year: number): Promise<ProjectedPaths>;
   /** Every layer and year stored, with its number of areas. */
   availableLayers(): Promise<BoundaryLayerInfo[]>;
   /**
@@ -128,21 +136,32 @@ export interface MapsService {
 export function createMapsService(db: Db): MapsService {
   // Parsed geometries per layer and year, with the fingerprint they were read at: a later import (from this process
   // or the CLI) changes the fingerprint and the layer is read again.
-  const cache = new Map<string, { stamp: string; features: readonly BoundaryFeature[] }>();
-  const getBoundaries = async (layer: string, year: number): Promise<readonly BoundaryFeature[]> => {
+  // The projected paths (the costly part of a map: most of a metric page's time) are kept in the same entry, so they
+  // are projected again exactly when the shapes are read again.
+  type Entry = { stamp: string; features: readonly BoundaryFeature[]; paths?: ProjectedPaths };
+  const cache = new Map<string, Entry>();
+  const entry = async (layer: string, year: number): Promise<Entry> => {
     const key = `${layer}/${year}`;
     const stamp = await repo.layerStamp(db, layer, year);
     const hit = cache.get(key);
-    if (hit && hit.stamp === stamp) return hit.features;
+    if (hit && hit.stamp === stamp) return hit;
     const rows = await repo.listLayer(db, layer, year);
     const features = Object.freeze(
       rows.map((r) => ({ code: r.code, name: r.name, geometry: JSON.parse(r.geometry) as AreaGeometry })),
     );
-    cache.set(key, { stamp, features });
-    return features;
+    const fresh: Entry = { stamp, features };
+    cache.set(key, fresh);
+    return fresh;
+  };
+  const getBoundaries = async (layer: string, year: number) => (await entry(layer, year)).features;
+  const projectedBoundaries = async (layer: string, year: number): Promise<ProjectedPaths> => {
+    const e = await entry(layer, year);
+    e.paths ??= Object.freeze(projectBoundaries(e.features));
+    return e.paths;
   };
   return {
     getBoundaries,
+    projectedBoundaries,
     availableLayers: () => repo.listLayers(db),
     async boundariesForPeriod(layer, period, withFigures) {
       const figures = new Set(withFigures);
@@ -154,7 +173,9 @@ export function createMapsService(db: Db): MapsService {
       if (years.length > 1)
         for (const y of years) drawn.push((await repo.layerCodes(db, layer, y)).filter((c) => figures.has(c)).length);
       const year = chooseVintage(years, drawn)!;
-      const features = await getBoundaries(layer, year);
+      const e = await entry(layer, year);
+      const features = e.features;
+      e.paths ??= Object.freeze(projectBoundaries(features));
       const have = new Set(features.map((f) => f.code));
       return {
         layer,
@@ -162,6 +183,7 @@ export function createMapsService(db: Db): MapsService {
         wanted,
         wantedStored: stored.includes(wanted),
         features,
+        paths: e.paths,
         caption: vintageCaption(layer, year),
         notDrawn: [...figures].filter((c) => !have.has(c)).sort(),
       };

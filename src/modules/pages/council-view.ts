@@ -113,6 +113,14 @@ export function createCouncilPages(deps: {
       const area: AreaDetail = await areas.getArea(code, q.at);
       const isCouncil = COUNCIL_TYPES.includes(area.type);
       const options = isCouncil && area.status === 'current' ? await groups.groupsForArea(area.code) : [];
+      // A group is refused where none is compared (so that no page is the same for every `?group=`).
+      if (q.group !== undefined && !(isCouncil && area.status === 'current'))
+        throw new AppError(
+          400,
+          'invalid-parameter',
+          `group: ${area.name} is not a current council: it is compared with no group`,
+          [{ field: 'group', message: 'only a current council is compared with a group', value: q.group }],
+        );
       const groupId = q.group ?? (isCouncil ? `type:${area.type}` : undefined);
       const { headline, reason } =
         isCouncil && area.status === 'current'

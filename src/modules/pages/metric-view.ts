@@ -85,6 +85,7 @@ export function createMetricPages(deps: {
             decimalPlaces: dp,
             polarity: m.polarity,
             features: drawnOn.features,
+            projected: drawnOn.paths,
             values,
             boundaries: drawnOn.caption,
             ...(highlight ? { highlight: highlight.area } : {}),

@@ -2,6 +2,7 @@ import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contentSecurityPolicy } from '../../platform/security.ts';
+import { pageKey } from '../../platform/page-cache.ts';
 import { checkCsrf, requireRole, ANALYST_ROLES as ANALYSTS } from '../accounts/index.ts';
 import type { AnalysisPages } from './analysis-view.ts';
 import type { EarlyWarningPages } from './early-warning-view.ts';
@@ -43,7 +44,11 @@ export function publicPages(
         reply.header('cache-control', 'private, no-store');
         return reply.view('council.njk', await pages.councils.council(code, req.query, req.user ?? undefined));
       }
-      return reply.viewCached(req.url, await pages.councils.stamp(), 'council.njk', () =>
+      // Kept only as of today: every past date (`?at=`) is a page of its own, rendered each time.
+      const today = new Date().toISOString().slice(0, 10);
+      const key = pageKey(`/areas/${code}`, req.url, { at: (v) => v === today, group: (v) => v !== '' });
+      if (!key) return reply.view('council.njk', await pages.councils.council(code, req.query));
+      return reply.viewCached(key, await pages.councils.stamp(), 'council.njk', () =>
         pages.councils.council(code, req.query),
       );
     },
@@ -63,7 +68,13 @@ export function publicPages(
     },
     async (req, reply) => {
       try {
-        return reply.view('metric.njk', await pages.metrics.metric(req.params.id, req.query));
+        // Kept for the metric's own address and its periods (a period it does not have is an error, never kept); not
+        // with ?area=, which any GSS-shaped code would multiply.
+        const key = pageKey(`/metrics/${encodeURIComponent(req.params.id)}`, req.url, { period: (v) => v !== '' });
+        if (!key) return reply.view('metric.njk', await pages.metrics.metric(req.params.id, req.query));
+        return await reply.viewCached(key, await pages.councils.stamp(), 'metric.njk', () =>
+          pages.metrics.metric(req.params.id, req.query),
+        );
       } catch (e) {
         // An old slug: the metrics service answers with the new id's API address; pages go to the page.
         if (e instanceof AppError && e.status === 301 && e.headers.location)

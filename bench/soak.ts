@@ -1,0 +1,139 @@
+/**
+ * A soak of a real `sli serve` process on the real files: the public mix (a council page, a metric page with its map,
+ * compare.json, data.csv and the catalogue) at a fixed rate with autocannon, the server's memory sampled throughout,
+ * and each public page's latency warm, one request at a time.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { Db } from '../src/platform/db.ts';
+import { importFiles } from '../src/modules/imports/index.ts';
+import { servicesFor } from '../src/app/services.ts';
+import { pct, round } from './measure.ts';
+import { REAL_IMPORTS, realFiles } from './real.ts';
+import { peakRssMb, startServer } from './server.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const METRIC = 'defra.household-recycling-rate';
+const COUNCIL = 'E08000009';
+const GROUP = 'type:E08';
+
+/** The mix, one request of each in turn. */
+export const SOAK_MIX = [
+  `/areas/${COUNCIL}`,
+  `/metrics/${METRIC}`,
+  `/api/v1/compare.json?metric=${METRIC}&area=${COUNCIL}&group=${encodeURIComponent(GROUP)}`,
+  `/api/v1/data.csv?metric=${METRIC}`,
+  '/api/v1/metrics?limit=100',
+];
+
+/** Public pages whose warm latency is reported (target: p50 under 20 ms each). */
+const PUBLIC_PAGES = [
+  '/',
+  '/metrics',
+  `/metrics/${METRIC}`,
+  `/metrics/${METRIC}?area=${COUNCIL}`,
+  `/areas/${COUNCIL}`,
+  `/compare?metric=${METRIC}&area=${COUNCIL}&group=${encodeURIComponent(GROUP)}`,
+  '/sector',
+  '/groups',
+];
+
+/** The real files, published, and the default basket (what the council page's headline reads). */
+export async function loadRealForSoak(db: Db, log: (s: string) => void) {
+  for (const [adapter, files] of REAL_IMPORTS) {
+    const s = await importFiles(db, adapter, realFiles(files), { publish: true });
+    if (s.state !== 'published') throw new Error(`${adapter}: ${s.message}`);
+  }
+  const basket = path.join(root, 'src/modules/sector/baskets/sector-key.json');
+  await servicesFor(db).sector.loadBasket(JSON.parse(readFileSync(basket, 'utf8')));
+  log(`soak ${db.dialect}: real files loaded`);
+}
+
+const rssMb = (pid: number): number | null => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+};
+
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+export async function soakBench(
+  url: string,
+  dialect: string,
+  opts: { seconds: number; rate: number },
+  log: (s: string) => void,
+) {
+  const { base, child } = await startServer(url);
+  const pid = child.pid!;
+  try {
+    const get = async (p: string) => {
+      const t = performance.now();
+      const res = await fetch(base + p);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${p}: ${res.status}`);
+      return performance.now() - t;
+    };
+    // Warm: every page once (the first render reads and projects the boundaries, fills the page cache).
+    for (const p of new Set([...SOAK_MIX, ...PUBLIC_PAGES])) await get(p);
+    const warm: Record<string, { p50Ms: number; p95Ms: number }> = {};
+    for (const p of new Set([...PUBLIC_PAGES, ...SOAK_MIX])) {
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) times.push(await get(p));
+      warm[p] = { p50Ms: round(pct(times, 50)), p95Ms: round(pct(times, 95)) };
+    }
+    const rssBefore = rssMb(pid);
+    const samples: number[] = [];
+    const sampler = setInterval(() => {
+      const r = rssMb(pid);
+      if (r !== null) samples.push(r);
+    }, 1000);
+    const loadBefore = loadAverage();
+    let i = 0;
+    const result = await autocannon({
+      url: base,
+      connections: 50,
+      overallRate: opts.rate,
+      duration: opts.seconds,
+      timeout: 10,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: SOAK_MIX[i++ % SOAK_MIX.length]! }) }],
+    });
+    clearInterval(sampler);
+    const loadAfter = loadAverage();
+    const out = {
+      mix: SOAK_MIX,
+      targetRate: opts.rate,
+      seconds: opts.seconds,
+      connections: 50,
+      requests: result.requests.total,
+      requestsPerSecond: round(result.requests.average, 1),
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      latencyMaxMs: result.latency.max,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      serverRssMb: {
+        afterWarmUp: rssBefore,
+        atEnd: samples.at(-1) ?? null,
+        maxSampled: samples.length > 0 ? Math.max(...samples) : null,
+        peak: peakRssMb(pid),
+      },
+      warmSequential: warm,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      targets: { rate: '200 req/s for 180 s', errors: 0, p99Ms: 250, pageP50Ms: 20, rssMb: 600 },
+    };
+    log(
+      `soak ${dialect}: ${out.requestsPerSecond} req/s of ${opts.rate} for ${opts.seconds} s, p50 ${out.latencyP50Ms} ms, p99 ${out.latencyP99Ms} ms, ${out.errors} errors, ${out.non2xx} non-2xx, RSS ${out.serverRssMb.afterWarmUp} → ${out.serverRssMb.atEnd} MB (peak ${out.serverRssMb.peak}), load ${loadBefore.join(' ')}`,
+    );
+    return out;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
