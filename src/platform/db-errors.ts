@@ -38,6 +38,8 @@ const PG_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',
+  // Kysely's, for a request still running when the service shuts down and closes its database.
+  'driver has already been destroyed',
 ];
 
 /** SQLite's result codes SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included (the low byte). */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../test/helpers/db.ts';
+import { createDb } from './db.ts';
+import { isDatabaseUnavailable } from './db-errors.ts';
 import { migrateTo, migrateToLatest } from './migrate.ts';
 
 describe('database platform', () => {
@@ -10,6 +12,22 @@ describe('database platform', () => {
   });
   afterAll(async () => {
     await db.drop();
+  });
+
+  it('a query still running when the service closes its database is "unavailable" (503), not our fault (500)', async () => {
+    const other = createDb(db.url);
+    await other.kysely.selectFrom('areas').select('id').execute();
+    await other.close();
+    const error = await other.kysely
+      .selectFrom('areas')
+      .select('id')
+      .execute()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
   it('migrates to the latest schema and a second run applies nothing', async () => {
