@@ -13,14 +13,7 @@
 import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition, UnitType } from '../../metrics/index.ts';
 import { readCsv } from '../csv.ts';
-import {
-  FINANCE_AREA_TYPES,
-  financeCell,
-  MHCLG_SOURCE,
-  notes,
-  parseFinancialYear,
-  placeArea,
-} from './mhclg-finance.ts';
+import { FINANCE_AREA_TYPES, financeCell, MHCLG_SOURCE, notes, rowPlace, rowYear } from './mhclg-finance.ts';
 
 const NAME = 'council-tax';
 const PREFIX = 'mhclg-ctr';
@@ -143,27 +136,15 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       first = false;
       for (const metric of COUNCIL_TAX_METRICS) yield { kind: 'metric', metric, at: { file: row.at.file, line: 1 } };
     }
-    const rawYear = row.get('financial_year');
-    const period = parseFinancialYear(rawYear);
-    if (!period) {
-      ctx.error({
-        at: row.at,
-        field: 'financial_year',
-        value: rawYear,
-        message: `"${rawYear}" is not a financial year such as 2023-24`,
-      });
-      continue;
-    }
+    const period = rowYear(row, ctx);
+    if (!period) continue;
     const role = (row.get('role') ?? '').trim();
     if (role !== 'billing' && role !== 'precepting') {
       ctx.error({ at: row.at, field: 'role', value: role, message: `"${role}" is neither billing nor precepting` });
       continue;
     }
-    const place = placeArea(row.get('ons_code'), row.get('ecode'), period, ctx);
-    if ('skip' in place) {
-      ctx.skipped?.(row.at, place.skip);
-      continue;
-    }
+    const place = rowPlace(row, period, ctx);
+    if (!place) continue;
     for (const [column, spec] of Object.entries(COLUMN_SPECS)) {
       if (spec.billingOnly && role !== 'billing') {
         if ((row.get(column) ?? '').trim() !== '')

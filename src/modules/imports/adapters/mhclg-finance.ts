@@ -10,6 +10,7 @@
  * left out and counted with the reason; an unknown council code is left to the engine, which refuses it with its line.
  */
 import type { AdapterContext } from '../adapter.ts';
+import type { CsvRow } from '../csv.ts';
 import type { MetricDefinition } from '../../metrics/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { financialYear, parseNumber, type Period, type StatusCode } from '../../observations/index.ts';
@@ -134,3 +135,32 @@ export const fieldError = (
   value: string | undefined,
   message: string,
 ) => ctx.error({ at, field, value, message });
+
+/** A row's financial year, or undefined once the error is reported at its line. */
+export function rowYear(row: CsvRow, ctx: AdapterContext, example = '2023-24'): Period | undefined {
+  const raw = row.get('financial_year');
+  const period = parseFinancialYear(raw);
+  if (!period) fieldError(ctx, row.at, 'financial_year', raw, `"${raw}" is not a financial year such as ${example}`);
+  return period;
+}
+
+/** Where a row's figure for `period` is filed, or undefined once it is counted as left out (with the reason). */
+export function rowPlace(
+  row: CsvRow,
+  period: Period,
+  ctx: AdapterContext,
+): { code: string; note?: string } | undefined {
+  const place = placeArea(row.get('ons_code'), row.get('ecode'), period, ctx);
+  if (!('skip' in place)) return place;
+  ctx.skipped?.(row.at, place.skip);
+  return undefined;
+}
+
+/** A long file's value (value_gbp_thousands with its marker), or undefined once the error is reported at its line. */
+export function rowValue(row: CsvRow, ctx: AdapterContext): Extract<FinanceCell, { ok: true }> | undefined {
+  const raw = row.get('value_gbp_thousands');
+  const cell = financeCell(raw, row.get('marker'));
+  if (cell.ok) return cell;
+  fieldError(ctx, row.at, 'value_gbp_thousands', raw, cell.message);
+  return undefined;
+}

@@ -16,14 +16,7 @@ import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition } from '../../metrics/index.ts';
 import type { StatusCode } from '../../observations/index.ts';
 import { readCsv } from '../csv.ts';
-import {
-  FINANCE_AREA_TYPES,
-  financeCell,
-  MHCLG_SOURCE,
-  notes,
-  parseFinancialYear,
-  placeArea,
-} from './mhclg-finance.ts';
+import { FINANCE_AREA_TYPES, MHCLG_SOURCE, notes, rowPlace, rowValue, rowYear } from './mhclg-finance.ts';
 
 const NAME = 'mhclg-revenue-summary';
 const PREFIX = 'mhclg-rs';
@@ -149,16 +142,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
         yield { kind: 'metric', metric, at: { file: row.at.file, line: 1 } };
     }
     const rawYear = row.get('financial_year');
-    const period = parseFinancialYear(rawYear);
-    if (!period) {
-      ctx.error({
-        at: row.at,
-        field: 'financial_year',
-        value: rawYear,
-        message: `"${rawYear}" is not a financial year such as 2017-18`,
-      });
-      continue;
-    }
+    const period = rowYear(row, ctx, '2017-18');
+    if (!period) continue;
     const line = (row.get('rs_line') ?? '').trim();
     if (!/^\d{3}$/.test(line)) {
       ctx.error({
@@ -206,21 +191,10 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       );
       continue;
     }
-    const place = placeArea(row.get('ons_code'), row.get('ecode'), period, ctx);
-    if ('skip' in place) {
-      ctx.skipped?.(row.at, place.skip);
-      continue;
-    }
-    const cell = financeCell(row.get('value_gbp_thousands'), row.get('marker'));
-    if (!cell.ok) {
-      ctx.error({
-        at: row.at,
-        field: 'value_gbp_thousands',
-        value: row.get('value_gbp_thousands'),
-        message: cell.message,
-      });
-      continue;
-    }
+    const place = rowPlace(row, period, ctx);
+    if (!place) continue;
+    const cell = rowValue(row, ctx);
+    if (!cell) continue;
     const status: StatusCode[] = [...cell.status];
     let imputed: string | undefined;
     if (cell.value !== null && !Number.isInteger(cell.value)) {

@@ -22,14 +22,7 @@ import type { MetricDefinition } from '../../metrics/index.ts';
 import type { StatusCode } from '../../observations/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader } from '../csv.ts';
-import {
-  FINANCE_AREA_TYPES,
-  financeCell,
-  MHCLG_SOURCE,
-  notes,
-  parseFinancialYear,
-  placeArea,
-} from './mhclg-finance.ts';
+import { FINANCE_AREA_TYPES, financeCell, MHCLG_SOURCE, notes, rowPlace, rowValue, rowYear } from './mhclg-finance.ts';
 
 const NAME = 'mhclg-service-spend';
 const PREFIX = 'mhclg-rsx';
@@ -203,21 +196,10 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
   if (wide) {
     for await (const row of readCsv(wide, { required: WIDE_COLUMNS, adapter: NAME }, ctx)) {
       const rawYear = row.get('financial_year');
-      const period = parseFinancialYear(rawYear);
-      if (!period) {
-        ctx.error({
-          at: row.at,
-          field: 'financial_year',
-          value: rawYear,
-          message: `"${rawYear}" is not a financial year such as 2023-24`,
-        });
-        continue;
-      }
-      const place = placeArea(row.get('ons_code'), row.get('ecode'), period, ctx);
-      if ('skip' in place) {
-        ctx.skipped?.(row.at, place.skip);
-        continue;
-      }
+      const period = rowYear(row, ctx);
+      if (!period) continue;
+      const place = rowPlace(row, period, ctx);
+      if (!place) continue;
       const year = rawYear!.trim();
       for (const service of Object.keys(SERVICES)) {
         const field = `nce_${service}`;
@@ -250,16 +232,8 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     { progress: (b) => ctx.progress(offset + b) },
   )) {
     const rawYear = row.get('financial_year');
-    const period = parseFinancialYear(rawYear);
-    if (!period) {
-      ctx.error({
-        at: row.at,
-        field: 'financial_year',
-        value: rawYear,
-        message: `"${rawYear}" is not a financial year such as 2023-24`,
-      });
-      continue;
-    }
+    const period = rowYear(row, ctx);
+    if (!period) continue;
     const service = (row.get('service_code') ?? '').trim();
     if (!SERVICES[service]) {
       ctx.error({
@@ -280,21 +254,10 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       });
       continue;
     }
-    const place = placeArea(row.get('ons_code'), row.get('ecode'), period, ctx);
-    if ('skip' in place) {
-      ctx.skipped?.(row.at, place.skip);
-      continue;
-    }
-    const cell = financeCell(row.get('value_gbp_thousands'), row.get('marker'));
-    if (!cell.ok) {
-      ctx.error({
-        at: row.at,
-        field: 'value_gbp_thousands',
-        value: row.get('value_gbp_thousands'),
-        message: cell.message,
-      });
-      continue;
-    }
+    const place = rowPlace(row, period, ctx);
+    if (!place) continue;
+    const cell = rowValue(row, ctx);
+    if (!cell) continue;
     const year = rawYear!.trim();
     if (measure === 'net_current_expenditure') {
       const w = fromWide.get(`${year}|${(row.get('ons_code') ?? '').trim()}|${service}`);
