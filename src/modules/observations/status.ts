@@ -17,7 +17,7 @@ export type StatusCode = keyof typeof STATUS_CODES;
 export const isStatusCode = (s: string): s is StatusCode => Object.hasOwn(STATUS_CODES, s);
 
 /** Publisher markers found in value columns, mapped to our codes. */
-const MARKERS: Record<string, StatusCode> = {
+const MARKER_TABLE: Record<string, StatusCode> = {
   '..': 'x',
   '.': 'x',
   '-': 'x',
@@ -40,6 +40,8 @@ const MARKERS: Record<string, StatusCode> = {
   '[u]': 'u',
   low: 'u',
 };
+/** A publisher's marker's status code; only the table's own keys (never `constructor` or `__proto__`). */
+const marker = (s: string): StatusCode | undefined => (Object.hasOwn(MARKER_TABLE, s) ? MARKER_TABLE[s] : undefined);
 
 export type ValueCell = { ok: true; value: number | null; status: StatusCode[] } | { ok: false; message: string };
 
@@ -50,8 +52,8 @@ export type ValueCell = { ok: true; value: number | null; status: StatusCode[] }
 export function parseValueCell(raw: string | undefined): ValueCell {
   const s = (raw ?? '').trim();
   if (s === '') return { ok: true, value: null, status: ['x'] };
-  const marker = MARKERS[s.toLowerCase()];
-  if (marker) return { ok: true, value: null, status: [marker] };
+  const known = marker(s.toLowerCase());
+  if (known) return { ok: true, value: null, status: [known] };
   const n = parseNumber(s);
   if (n === undefined)
     return { ok: false, message: `"${s}" is not a number or a known marker (.., -, :, [c], [x], [z], NA)` };
@@ -74,7 +76,7 @@ export function parseOptionalNumber(
   raw: string | undefined,
 ): { ok: true; value: number | null } | { ok: false; message: string } {
   const s = (raw ?? '').trim();
-  if (s === '' || MARKERS[s.toLowerCase()]) return { ok: true, value: null };
+  if (s === '' || marker(s.toLowerCase())) return { ok: true, value: null };
   const n = parseNumber(s);
   return n === undefined ? { ok: false, message: `"${s}" is not a number` } : { ok: true, value: n };
 }
@@ -88,7 +90,7 @@ export function parseStatusCell(
   const out: StatusCode[] = [];
   for (const part of s.split(/[\s,;]+/)) {
     const p = part.replace(/^\[|\]$/g, '').toLowerCase();
-    const code = isStatusCode(p) ? p : MARKERS[p];
+    const code = isStatusCode(p) ? p : marker(p);
     if (!code) return { ok: false, message: `"${part}" is not a status code (${Object.keys(STATUS_CODES).join(' ')})` };
     if (!out.includes(code)) out.push(code);
   }
