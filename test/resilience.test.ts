@@ -24,6 +24,8 @@ import { withTransaction, type Tx } from '../src/platform/transaction.ts';
 import { isDatabaseUnavailable } from '../src/platform/db-errors.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A route that reads the database on every request: a catalogue search (the plain catalogue is kept per stamp). */
+const PROBE = '/api/v1/metrics?q=the';
 
 /** A real app over `url` with the service's database options from `env` (as `sli serve` opens it). */
 async function serve(url: string, env: Record<string, string>, lost: Error[] = []): Promise<{ app: App; db: Db }> {
@@ -53,7 +55,7 @@ function expectUnavailable(res: { statusCode: number; headers: Record<string, un
  * a second. Returns the times, for the test's annotation.
  */
 async function expectFault(app: App, [atLeast, under]: [number, number]): Promise<string> {
-  const { res, ms } = await timed(app, '/api/v1/metrics');
+  const { res, ms } = await timed(app, PROBE);
   expectUnavailable(res);
   expect(ms).toBeGreaterThanOrEqual(atLeast);
   expect(ms).toBeLessThan(under);
@@ -68,7 +70,7 @@ async function expectFault(app: App, [atLeast, under]: [number, number]): Promis
  * waiting when the fault ended (a readiness check shared by later calls, a backend still queued on a lock) may answer
  * 503 once more before it finishes, so each address is asked until it answers 200, for at most 5 s.
  */
-async function expectRecovered(app: App, urls = ['/api/v1/metrics', '/readyz']) {
+async function expectRecovered(app: App, urls = [PROBE, '/readyz']) {
   for (const url of urls) {
     const started = performance.now();
     let status = (await app.inject(url)).statusCode;
@@ -228,18 +230,18 @@ if (testDialect() === 'postgres')
     });
 
     it('answers 200 while the database does', async () => {
-      expect((await app.inject('/api/v1/metrics')).statusCode).toBe(200);
+      expect((await app.inject(PROBE)).statusCode).toBe(200);
       expect((await app.inject('/readyz')).statusCode).toBe(200);
     });
 
     it('lives through its idle connections being terminated, and the next requests succeed', async () => {
       // Several connections in the pool, then every one of them terminated while idle.
-      await Promise.all(Array.from({ length: 10 }, () => app.inject('/api/v1/metrics')));
+      await Promise.all(Array.from({ length: 10 }, () => app.inject(PROBE)));
       const before = lost.length;
       expect(await terminate()).toBeGreaterThan(1);
       await sleep(200);
       expect(lost.length).toBeGreaterThan(before); // told, not thrown
-      for (let i = 0; i < 5; i++) expect((await app.inject('/api/v1/metrics')).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await app.inject(PROBE)).statusCode).toBe(200);
       expect((await app.inject('/readyz')).statusCode).toBe(200);
     });
 
@@ -249,7 +251,7 @@ if (testDialect() === 'postgres')
       try {
         const release = await lockTables(['metrics']);
         try {
-          const inFlight = timed(patient.app, '/api/v1/metrics');
+          const inFlight = timed(patient.app, PROBE);
           await sleep(300);
           // The request's queries waiting on the lock (the catalogue's list and count run side by side).
           const killed = await admin.query(
@@ -265,7 +267,7 @@ if (testDialect() === 'postgres')
         } finally {
           await release();
         }
-        await expectRecovered(patient.app, ['/api/v1/metrics']);
+        await expectRecovered(patient.app, [PROBE]);
       } finally {
         await patient.app.close();
         await patient.db.close();
@@ -374,7 +376,7 @@ if (testDialect() === 'postgres')
     });
 
     it('under load, answers only 200 or 503 through every fault, all 200 once it is back', async ({ annotate }) => {
-      const paths = ['/api/v1/metrics', '/api/v1/areas', '/readyz', '/metrics'];
+      const paths = [PROBE, '/api/v1/areas', '/readyz', '/metrics'];
       const faulty = load(base, paths);
       await sleep(500);
       for (let i = 0; i < 3; i++) {
@@ -446,7 +448,7 @@ if (testDialect() === 'sqlite')
         expect(ms).toBeLessThan(1500);
         await annotate(`503 in ${ms.toFixed(0)} ms (SLI_DB_BUSY_TIMEOUT_MS=200, and the sign-in's password hashing)`);
         // Reads do not wait for the writer (WAL).
-        expect((await app.inject('/api/v1/metrics')).statusCode).toBe(200);
+        expect((await app.inject(PROBE)).statusCode).toBe(200);
         expect((await app.inject('/readyz')).statusCode).toBe(200);
         other.exec('ROLLBACK');
         expect((await signIn()).statusCode).toBe(401);

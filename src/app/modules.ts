@@ -20,7 +20,7 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   // Accounts first: its hook sets req.user for every other module.
   await accountsModule.register(app, { accounts: s.accounts, cookieSecure: config.cookieSecure });
   await areasModule.register(app, { areas: s.areas });
-  await metricsModule.register(app, { metrics: s.metrics });
+  await metricsModule.register(app, { metrics: s.metrics, stamp: () => s.pages.councils.stamp() });
   await observationsModule.register(app, { observations: s.observations });
   await changesModule.register(app, { changes: s.changes });
   await importsModule.register(app, { imports: s.imports });

@@ -21,6 +21,12 @@ declare module 'fastify' {
      * publication) and served from memory to visitors who are not signed in. Signed-in users always get it fresh.
      */
     viewCached(key: string, stamp: string, template: string, build: () => Promise<object>): Promise<FastifyReply>;
+    /**
+     * A JSON answer that is the same for everyone until the data change: serialized once per `stamp` by the route's
+     * response schema and kept as bytes with its ETag in the same byte-bounded cache as the pages, so a large answer
+     * (the catalogue) is neither rebuilt, serialized, encoded nor hashed on every request. `key` undefined: not kept.
+     */
+    jsonCached(key: string | undefined, stamp: string, build: () => Promise<unknown>): Promise<FastifyReply>;
   }
 }
 
@@ -68,6 +74,24 @@ export function registerViews(app: App, options: { pageCacheBytes: number }): vo
     return send(this, render(this, template, context));
   });
   const pages = new PageCache(options.pageCacheBytes);
+  app.decorateReply(
+    'jsonCached',
+    async function (this: FastifyReply, key: string | undefined, stamp: string, build: () => Promise<unknown>) {
+      if (key === undefined) return this.send(await build());
+      const hit = pages.get(`json:${key}`, stamp);
+      const json = (body: Buffer) => this.type('application/json; charset=utf-8').send(body);
+      if (hit) {
+        this.header('etag', hit.etag);
+        return json(hit.html);
+      }
+      const serialized = this.serialize(await build());
+      const body = typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer);
+      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+      pages.set(`json:${key}`, { stamp, html: body, etag });
+      this.header('etag', etag);
+      return json(body);
+    },
+  );
   app.decorateReply(
     'viewCached',
     async function (this: FastifyReply, key: string, stamp: string, template: string, build: () => Promise<object>) {

@@ -1,15 +1,15 @@
 import type { AppModule } from '../../platform/app-types.ts';
 import type { MetricsService } from './service.ts';
-import { metricsRoutes } from './routes.ts';
+import { metricsRoutes, type DataStamp } from './routes.ts';
 
 export { createMetricsService, type DraftDefinition, type MetricDrafts, type MetricsService } from './service.ts';
 export { TOPICS } from './definition.ts';
 export { coverageOf, metricsByCodes, type EnglandFigure, type MetricPeriod } from './bulk.ts';
 
-export const metricsModule: AppModule<{ metrics: MetricsService }> = {
+export const metricsModule: AppModule<{ metrics: MetricsService; stamp?: DataStamp }> = {
   name: 'metrics',
-  register(app, { metrics }) {
-    metricsRoutes(app, metrics);
+  register(app, { metrics, stamp }) {
+    metricsRoutes(app, metrics, stamp);
   },
 };
 export type { Metric, MetricDefinition, MetricSource, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';

@@ -1,10 +1,21 @@
 import type { App } from '../../platform/app-types.ts';
+import { pageKey } from '../../platform/page-cache.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import type { MetricsService } from './service.ts';
 import { ANALYST_ROLES, requireRole } from '../accounts/index.ts';
 import { MetricDetail, MetricList, MetricListQuery, MetricParams, MetricQuery, TopicList } from './schemas.ts';
 
-export function metricsRoutes(app: App, metrics: MetricsService): void {
+/** The data's version: a kept answer of another stamp is built again (handed in by the composition root). */
+export type DataStamp = () => Promise<string>;
+
+/** The catalogue's query parameters a kept answer may vary by (anything else is answered fresh, never kept). */
+const LIST_PARAMS: Record<string, (v: string) => boolean> = {
+  topic: (v) => /^[a-z-]{1,40}$/.test(v),
+  limit: (v) => /^\d{1,4}$/.test(v),
+  offset: (v) => /^\d{1,6}$/.test(v),
+};
+
+export function metricsRoutes(app: App, metrics: MetricsService, stamp?: DataStamp): void {
   app.get(
     '/api/v1/topics',
     { schema: { tags: ['metrics'], summary: 'Service areas (the board themes)', response: { 200: TopicList } } },
@@ -21,7 +32,11 @@ export function metricsRoutes(app: App, metrics: MetricsService): void {
         response: { 200: MetricList, ...problemResponses(400) },
       },
     },
-    async (req) => metrics.list(req.query),
+    async (req, reply) => {
+      // The catalogue is the same for everyone until a publication: kept once per stamp (a search is never kept).
+      const key = stamp && !req.user ? pageKey('/api/v1/metrics', req.url, LIST_PARAMS) : undefined;
+      return reply.jsonCached(key, key ? await stamp!() : '', () => metrics.list(req.query));
+    },
   );
 
   app.get(
