@@ -12,6 +12,7 @@ sli import lait "$D/performance/dfe_lait/lait_indicators_long.csv" "$D/performan
 sli import els "$D/performance/ons_explore_local_statistics/els_observations_england.csv" "$D/performance/ons_explore_local_statistics/els_indicators.csv" "$D/performance/ons_explore_local_statistics/els_indicator_metadata.json" "$D/performance/ons_explore_local_statistics/els_areas.csv" --publish
 sli import defra-recycling "$D/performance/defra_household_recycling_rate_2015_2024.csv" --publish
 sli import oflog-asc "$D/performance/oflog_adult_social_care_2015_2023.csv" --publish
+sli import oflog "$D/performance/oflog_waste/oflog_waste_measures_2015-16_to_2022-23.csv" --publish
 sli import imd "$D/performance/deprivation/imd2019_england_lad19.csv" "$D/performance/deprivation/imd2025_england_lad24.csv" --publish
 sli import population "$D/performance/population/ons_mid_year_population_2019_2020_la.csv" "$D/performance/population/ons_census2021_households_lad23.csv" --publish
 # Council finance (MHCLG): revenue outturn by service, the revenue summary (reserves) and council tax levels.

@@ -42,6 +42,8 @@ export interface AdapterContext {
    * as an upper tier with the same values). Engines that do not count skipped rows may leave it out.
    */
   skipped?(at: SourceLocation, reason: string): void;
+  /** Optional: a sentence for the summary, neither an error nor a row left out (e.g. measures defined generically). */
+  notice?(text: string): void;
   /**
    * Optional: an area as the catalogue holds it (undefined when unknown), for adapters that must tell a publisher's
    * deliberately flagged legacy code from a mistake. Engines without a catalogue leave it out.

@@ -11,6 +11,7 @@ import { laitAdapter } from './adapters/lait.ts';
 import { mhclgRevenueSummaryAdapter } from './adapters/mhclg-revenue-summary.ts';
 import { mhclgServiceSpendAdapter } from './adapters/mhclg-service-spend.ts';
 import { oflogAscAdapter } from './adapters/oflog-asc.ts';
+import { oflogAdapter } from './adapters/oflog.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
@@ -20,6 +21,7 @@ const ADAPTERS: ImportAdapter[] = [
   elsAdapter,
   defraRecyclingAdapter,
   oflogAscAdapter,
+  oflogAdapter,
   imdAdapter,
   populationAdapter,
   mhclgServiceSpendAdapter,

@@ -95,6 +95,7 @@ function adapterContext(req: ImportRequest, { tally, problems, catalogue }: Step
     skipped: (_at: SourceLocation, reason: string) => {
       tally.skipped[reason] = (tally.skipped[reason] ?? 0) + 1;
     },
+    notice: (text: string) => void tally.notices.push(text),
     area: (code: string) => catalogue.areas.get(code),
   };
 }

@@ -12,6 +12,8 @@ export interface ImportSummary extends BundleCounts {
   observations: ObservationCounts;
   /** Rows the adapter left out on purpose, by reason (e.g. Welsh rows in a UK-wide file). */
   skipped: Record<string, number>;
+  /** What the adapter wanted said that is neither an error nor a row left out (e.g. measures defined generically). */
+  notices: string[];
   metrics: MetricCounts;
   errors: ImportIssue[];
   errorCount: number;
@@ -23,6 +25,7 @@ export interface ImportTally {
   files: CheckedFile[];
   observations: ObservationCounts;
   skipped: Record<string, number>;
+  notices: string[];
   metrics: MetricCounts;
   bundles: BundleCounts;
   /** Metric definitions read (including unchanged ones). */
@@ -43,6 +46,7 @@ export function summarise(
     files: tally.files,
     observations: tally.observations,
     skipped: tally.skipped,
+    notices: tally.notices,
     metrics: tally.metrics,
     ...(geography ? { geography } : {}),
     ...(boundaries ? { boundaries } : {}),
@@ -72,7 +76,7 @@ const changes = (c: { created: number; updated: number; unchanged: number }) =>
 export function emptyTally(files: CheckedFile[]): ImportTally {
   const observations = { read: 0, inserted: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, withdrawn: 0 };
   const metrics = { created: 0, updated: 0, unchanged: 0 };
-  return { files, observations, skipped: {}, metrics, bundles: {}, metricsDefined: 0 };
+  return { files, observations, skipped: {}, notices: [], metrics, bundles: {}, metricsDefined: 0 };
 }
 
 export const filesRejectedMessage = (problemCount: number) =>
@@ -107,6 +111,7 @@ export function outcomeText(tally: ImportTally): string {
   const parts: string[] = [];
   const skipped = Object.entries(tally.skipped).map(([reason, n]) => `${fmt(n)} ${reason}`);
   if (skipped.length > 0) parts.push(`rows left out on purpose: ${skipped.join(', ')}`);
+  parts.push(...tally.notices);
   const bundlesOnly = !tally.observations.read && !tally.metricsDefined && (geography || boundaries || groups);
   if (bundlesOnly) parts.push(groups ? 'comparison groups only' : 'geography only');
   else parts.push(observationsText(tally));
