@@ -24,6 +24,10 @@ function FINANCE_IMPORTS(): [adapter: string, files: string[]][] {
     ],
     ['mhclg-revenue-summary', ['finance/rs_revenue_summary_2015-16_to_2017-18_long.csv']],
     ['council-tax', ['finance/ctr_band_d_by_authority_2014-15_to_2023-24.csv']],
+    [
+      'mhclg-revenue-budget',
+      ['finance/ra_budget_raw/RA_2021-22_data_by_LA.csv', 'finance/ra_budget_raw/RA_2023-24_data_Part_1.csv'],
+    ],
   ];
 }
 

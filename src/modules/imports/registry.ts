@@ -2,6 +2,7 @@ import type { ImportAdapter } from './adapter.ts';
 import { areasVintagesAdapter } from './adapters/areas-vintages.ts';
 import { boundariesAdapter } from './adapters/boundaries.ts';
 import { councilTaxAdapter } from './adapters/council-tax.ts';
+import { mhclgRevenueBudgetAdapter } from './adapters/mhclg-revenue-budget.ts';
 import { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 import { elsAdapter } from './adapters/els.ts';
 import { dfeStatisticalNeighboursAdapter, onsSimilarAreasAdapter } from './adapters/families.ts';
@@ -27,6 +28,7 @@ const ADAPTERS: ImportAdapter[] = [
   mhclgServiceSpendAdapter,
   mhclgRevenueSummaryAdapter,
   councilTaxAdapter,
+  mhclgRevenueBudgetAdapter,
   longCsvAdapter,
   boundariesAdapter,
   dfeStatisticalNeighboursAdapter,

@@ -1,0 +1,199 @@
+/**
+ * The RA budget importer on the two raw files as published (finance/ra_budget_raw/), checked against the files decoded
+ * and parsed here with csv-parse, not through the adapter: every authority's and line's budgeted net current
+ * expenditure, a few figures read off the files by hand, all or nothing with a corrupted copy, and the command on the
+ * CLI.
+ *
+ * Spot checks (read off the files): Bath & North East Somerset (E06000022) street lighting (line 249) 2021-22 £1,591k
+ * and library service (505) 2023-24 £2,654k; Birmingham (E08000025) waste collection (581) 2023-24 £27,854k; Adur
+ * (E07000223) parking (260) 2023-24 -£283k (net income) and COVID-19 discharge costs (357) 2023-24 "Category
+ * discontinued"; Kent (E10000016) net current expenditure (849) 2021-22 £2,031,362k.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
+import { seedAreas } from '../../../../test/helpers/seed.ts';
+import { sharedFile } from '../../../../test/helpers/shared-data.ts';
+import { runImport } from '../service.ts';
+import { mhclgRevenueBudgetAdapter } from './mhclg-revenue-budget.ts';
+
+const RA21 = sharedFile('finance/ra_budget_raw/RA_2021-22_data_by_LA.csv');
+const RA23 = sharedFile('finance/ra_budget_raw/RA_2023-24_data_Part_1.csv');
+
+/** The test's own reading: UTF-8 when it is (2021-22), else Mac Roman (2023-24: 0xA3 £, 0xD0 –, 0xC9 …). */
+function text(file: string): string {
+  const bytes = readFileSync(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('macintosh').decode(bytes);
+  }
+}
+
+interface RaTable {
+  start: string;
+  /** RA line number by column, for the lines up to 849. */
+  lines: Map<number, number>;
+  rows: string[][];
+}
+
+function table(file: string): RaTable {
+  const rows = parse(text(file), { relax_column_count: true }) as string[][];
+  const h = rows.findIndex((r) => r[0] === 'E-code');
+  const start = `${/\(RA\) (\d{4})-\d{2}/.exec(rows[0]![0]!)![1]}-04-01`;
+  const lines = new Map<number, number>();
+  rows[h - 1]!.forEach((c, i) => {
+    if (i > 2 && /^\d+$/.test(c.trim()) && Number(c) <= 849) lines.set(i, Number(c));
+  });
+  return { start, lines, rows: rows.slice(h + 1).filter((r) => /^E\d{8}$/.test(r[1] ?? '')) };
+}
+
+describe('sli import mhclg-revenue-budget: the raw RA files', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+  });
+  afterAll(async () => db.drop());
+
+  const stored = async () => {
+    const list = await db.kysely
+      .selectFrom('observations as o')
+      .innerJoin('metrics as m', 'm.id', 'o.metric_id')
+      .innerJoin('areas as a', 'a.id', 'o.area_id')
+      .innerJoin('periods as p', 'p.id', 'o.period_id')
+      .select(['m.code as metric', 'a.code as area', 'p.start_date', 'o.value', 'o.status'])
+      .where('m.code', 'like', 'mhclg-ra.%')
+      .execute();
+    return new Map(list.map((r) => [`${r.metric}|${r.area}|${r.start_date}`, { value: r.value, status: r.status }]));
+  };
+  const count = async () =>
+    Number(
+      (
+        await db.kysely
+          .selectFrom('observations')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('a corrupted copy (a letter in a number, in the 8-bit 2023-24 file) is refused at its file:line, and nothing is written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sli-ra-'));
+    // Edited byte for byte (latin1 maps each byte to one character and back), so the copy keeps the file's own
+    // 8-bit encoding and is not UTF-8 either.
+    const raw = readFileSync(RA23).toString('latin1');
+    const sep = raw.includes('\r\n') ? '\r\n' : '\n';
+    const lines = raw.split(sep);
+    const i = lines.findIndex((l) => l.startsWith('E4601,E08000025,'));
+    expect(i).toBeGreaterThan(10);
+    lines[i] = lines[i]!.replace('"27,854"', '"27,8S4"');
+    expect(lines[i]).toContain('27,8S4');
+    const file = path.join(dir, 'ra.csv');
+    writeFileSync(file, Buffer.from(lines.join(sep), 'latin1'));
+    const before = await count();
+    const s = await runImport(db, { adapter: mhclgRevenueBudgetAdapter, files: [file], publish: true });
+    expect(s.state).toBe('rejected');
+    expect(s.errors.map((e) => `${path.basename(e.at.file)}:${e.at.line}`)).toEqual([`ra.csv:${i + 1}`]);
+    expect(s.errors[0]!.message).toContain('27,8S4');
+    expect(await count()).toBe(before);
+  });
+
+  it('a file that is not an RA data-by-authority file is refused at line 1', async () => {
+    const rs = sharedFile('finance/rs_revenue_summary_2015-16_to_2017-18_long.csv');
+    const s = await runImport(db, { adapter: mhclgRevenueBudgetAdapter, files: [rs], publish: true });
+    expect(s.state).toBe('rejected');
+    expect(s.errors).toHaveLength(1);
+    expect(s.errors[0]!.at.line).toBe(1);
+    expect(s.errors[0]!.message).toContain('E-code,ONS Code,Local authority');
+  });
+
+  it('every authority and RA line holds the file’s budgeted figure; what is left out is counted', async () => {
+    const s = await runImport(db, { adapter: mhclgRevenueBudgetAdapter, files: [RA21, RA23], publish: true });
+    expect(s.errors).toEqual([]);
+    expect(s.state).toBe('published');
+    const got = await stored();
+    const held = new Map(
+      (await db.kysely.selectFrom('areas').select(['code', 'valid_from']).execute()).map((a) => [a.code, a.valid_from]),
+    );
+    let compared = 0;
+    let authorities = 0;
+    for (const t of [table(RA21), table(RA23)]) {
+      const metrics = new Set([...t.lines.values()]);
+      expect(metrics.size).toBeGreaterThan(150);
+      for (const r of t.rows) {
+        const code = r[1]!;
+        const from = held.get(code);
+        if (from === undefined || code.startsWith('E12') || (from && from > `${Number(t.start.slice(0, 4)) + 1}-03-31`))
+          continue;
+        authorities++;
+        for (const [col, line] of t.lines) {
+          const o = got.get(`mhclg-ra.line-${line}.net-current-expenditure|${code}|${t.start}`);
+          expect(o, `${code} line ${line} ${t.start}`).toBeDefined();
+          const raw = (r[col] ?? '').trim();
+          if (raw === 'Category discontinued') expect(o).toEqual({ value: null, status: 'z' });
+          else if (raw === '' || raw === '...' || raw === '…') expect(o).toEqual({ value: null, status: 'x' });
+          else
+            expect(o, `${code} line ${line} ${t.start}`).toEqual({
+              value: Number(raw.replace(/,/g, '')) + 0,
+              status: '',
+            });
+          compared++;
+        }
+      }
+    }
+    expect(authorities).toBeGreaterThan(700);
+    expect(got.size).toBe(compared);
+    expect(s.skipped['police force areas (E23): the geography holds no police areas']).toBeGreaterThan(0);
+    expect(Object.keys(s.skipped).some((k) => k.startsWith('a row with neither E-code nor ONS code'))).toBe(true);
+
+    const at = (line: number, area: string, year: string) =>
+      got.get(`mhclg-ra.line-${line}.net-current-expenditure|${area}|${year}-04-01`);
+    expect(at(249, 'E06000022', '2021')).toEqual({ value: 1591, status: '' });
+    expect(at(505, 'E06000022', '2023')).toEqual({ value: 2654, status: '' });
+    expect(at(581, 'E08000025', '2023')).toEqual({ value: 27854, status: '' });
+    expect(at(260, 'E07000223', '2023')).toEqual({ value: -283, status: '' });
+    expect(at(357, 'E07000223', '2023')).toEqual({ value: null, status: 'z' });
+    expect(at(849, 'E10000016', '2021')).toEqual({ value: 2031362, status: '' });
+    const title = await db.kysely
+      .selectFrom('metrics')
+      .select(['title', 'unit', 'multiplier', 'statistics_status'])
+      .where('code', '=', 'mhclg-ra.line-581.net-current-expenditure')
+      .executeTakeFirstOrThrow();
+    expect(title).toMatchObject({ unit: '£ thousand', statistics_status: 'official' });
+    expect(Number(title.multiplier)).toBe(1000);
+    expect(title.title).toContain('Waste collection');
+  });
+});
+
+const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'sli.js');
+
+describe('mhclg-revenue-budget on the command line', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+  });
+  afterAll(async () => db.drop());
+
+  it('sli import mhclg-revenue-budget publishes both files, saying what was left out', async () => {
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [SLI, 'import', 'mhclg-revenue-budget', RA21, RA23, '--publish'], {
+        env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Published import #\d+/m);
+    expect(r.stdout).toContain('police force areas (E23)');
+    expect(r.stdout).toMatch(/metrics: \d+ new/);
+  });
+});
