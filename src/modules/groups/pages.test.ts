@@ -129,6 +129,11 @@ describe('group pages', () => {
     expect((await get('/groups')).body).toContain(
       '<a class="govuk-link" href="/sign-in?next=%2Fgroups%2Fnew">Sign in</a>',
     );
+    // The visitors' listing is kept, but a newly public group shows in the very next one.
+    const kept = await get('/groups');
+    expect((await get('/groups')).headers.etag).toBe(kept.headers.etag);
+    const later = await save(owner, 'Another public benchmark', 'public');
+    expect((await get('/groups')).body).toContain(`href="/groups/${later}"`);
   });
 
   it('GET /groups?area= lists the groups one council can be compared with; an unknown or malformed code is an error on the field', async () => {

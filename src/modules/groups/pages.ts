@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { pageKey } from '../../platform/page-cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole, type SessionUser, ROLES as SIGNED_IN } from '../accounts/index.ts';
 import { type AreasService, parseAt } from '../areas/index.ts';
@@ -65,10 +66,16 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
     }
   }
 
-  app.get('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
-    const at = parseAt(req.query.at || undefined);
-    const code = req.query.area?.trim().toUpperCase() || undefined;
-    const user = req.user ?? null;
+  /** The listing as at today changes only with the groups, the geography or the date: its stamp. */
+  const listingStamp = async () => {
+    const [g, a] = await Promise.all([groups.lastModified(), areas.lastModified()]);
+    return `${g ?? '-'}|${a ?? '-'}|${new Date().toISOString().slice(0, 10)}`;
+  };
+
+  /** The listing page's status and view model, for a visitor (user null) or a signed-in user. */
+  async function listing(query: { at?: string; area?: string; deleted?: string }, user: SessionUser | null) {
+    const at = parseAt(query.at || undefined);
+    const code = query.area?.trim().toUpperCase() || undefined;
     const [chosen, builtIn, families, shared, mine] = await Promise.all([
       code ? forArea(code, at) : Promise.resolve({ area: null, areaGroups: null, problem: null }),
       code ? Promise.resolve([]) : groups.builtInGroups(at),
@@ -76,20 +83,37 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
       groups.publicCustomGroups(),
       user ? groups.customGroupsOf(user) : Promise.resolve(null),
     ]);
+    return {
+      status: chosen.problem?.status ?? 200,
+      view: {
+        title: chosen.problem ? 'Error: Comparison groups' : 'Comparison groups',
+        at: longDate(at),
+        atGiven: query.at || null,
+        code: code ?? '',
+        ...chosen,
+        builtIn: byKind(builtIn),
+        families: families.map(familyView),
+        publicGroups: shared.map(customView),
+        mine: mine?.map(customView) ?? null,
+        deleted: user ? (query.deleted ?? null) : null,
+        csrf: user?.csrfToken ?? null,
+      },
+    };
+  }
+
+  app.get('/groups', { schema: { hide: true, querystring: ListQuery } }, async (req, reply) => {
+    const user = req.user ?? null;
     reply.header('cache-control', user ? 'private, no-store' : 'public, max-age=60').header('vary', 'cookie');
-    return reply.code(chosen.problem?.status ?? 200).view('groups.njk', {
-      title: chosen.problem ? 'Error: Comparison groups' : 'Comparison groups',
-      at: longDate(at),
-      atGiven: req.query.at || null,
-      code: code ?? '',
-      ...chosen,
-      builtIn: byKind(builtIn),
-      families: families.map(familyView),
-      publicGroups: shared.map(customView),
-      mine: mine?.map(customView) ?? null,
-      deleted: user ? (req.query.deleted ?? null) : null,
-      csrf: user?.csrfToken ?? null,
-    });
+    // The plain listing (no query) is the same for every visitor until a group or the geography changes: kept.
+    if (!user && pageKey('/groups', req.url, {}) !== undefined)
+      return reply.viewCached(
+        '/groups',
+        await listingStamp(),
+        'groups.njk',
+        async () => (await listing({}, null)).view,
+      );
+    const { status, view } = await listing(req.query, user);
+    return reply.code(status).view('groups.njk', view);
   });
 
   const formPage = (reply: FastifyReply, user: SessionUser, form: GroupForm, errors: FormError[] = []) => {

@@ -105,15 +105,17 @@ export function publicPages(
     },
   );
 
-  app.get('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) =>
-    reply.view(
-      'sector.njk',
-      await pages.analysis.sector({
+  app.get('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) => {
+    const build = () =>
+      pages.analysis.sector({
         area: req.query.area?.trim().toUpperCase() || undefined,
         basket: req.query.basket || undefined,
-      }),
-    ),
-  );
+      });
+    // The overview everyone opens (no query) is the same for every visitor until data or baskets change: kept.
+    const key = pageKey('/sector', req.url, {});
+    if (!key) return reply.view('sector.njk', await build());
+    return reply.viewCached(key, await pages.councils.stamp(), 'sector.njk', build);
+  });
 
   // An embeddable widget for council websites: a comparison's chart, table, caveats, licence and a link to the data.
   // The only pages that may be framed by other sites; they carry no forms and no session-dependent content.
