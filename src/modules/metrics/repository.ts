@@ -92,6 +92,18 @@ export function createMetricsRepository(db: Db) {
   return {
     listTopics: () => k.selectFrom('topics').selectAll().orderBy('sort_order').execute(),
 
+    /** Every published metric that has data: its id, title and service area only (the compare form's choices). */
+    choices: () =>
+      k
+        .selectFrom('metrics as m')
+        .select(['m.code', 'm.title', 'm.topic_id'])
+        .where((eb) =>
+          eb.exists(eb.selectFrom('metric_periods as mp').select('mp.metric_id').whereRef('mp.metric_id', '=', 'm.id')),
+        )
+        .orderBy('m.topic_id')
+        .orderBy('m.title')
+        .execute(),
+
     list: (f: { topic?: string | undefined; q?: string | undefined; limit: number; offset: number }) => {
       let q = k.selectFrom('metrics').selectAll();
       if (f.topic) q = q.where('topic_id', '=', f.topic);

@@ -114,6 +114,11 @@ export function createMetricsService(db: Db, deps: { drafts?: MetricDrafts } = {
     topics: async () =>
       (await repo.listTopics()).map((t) => ({ id: t.id, title: t.title, description: t.description })),
 
+    /** Every metric with data, as a choice: id, title and service area (a form's options; no definitions read). */
+    async choices(): Promise<{ id: string; title: string; topic: string | null }[]> {
+      return (await repo.choices()).map((r) => ({ id: r.code, title: r.title, topic: r.topic_id }));
+    },
+
     async list(q: MetricListQueryT) {
       const topics = await this.topics();
       if (q.topic && !topics.some((t) => t.id === q.topic)) {

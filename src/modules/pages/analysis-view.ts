@@ -30,11 +30,11 @@ export function createAnalysisPages(deps: {
       },
       viewer?: Viewer,
     ) {
-      const list = await metrics.list({ limit: 1000 });
+      const choices = await metrics.choices();
       const metricOptions = TOPICS.map((t) => ({
         label: t.title,
-        options: list.metrics
-          .filter((m) => m.topic === t.id && m.latestPeriod)
+        options: choices
+          .filter((m) => m.topic === t.id)
           .map((m) => ({ value: m.id, text: m.title, selected: m.id === q.metric })),
       })).filter((g) => g.options.length > 0);
       let groupOptions: { value: string; text: string; selected: boolean }[] = [];
