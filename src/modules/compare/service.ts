@@ -97,9 +97,12 @@ export function createCompareService(
       if (!m.applicableAreaTypes.includes(focus.type)) throw await notApplicable(m, focus);
       const periods = await metrics.periodsOf([m.id]);
       const chosen = choosePeriod(periods, q.period, m.code);
-      await groupFor(q.group, q.at ?? membershipDate(chosen), viewer); // an unknown group is refused before the read
+      // The group as at the period compared, resolved once: an unknown group is refused before the read.
+      const date = q.at ?? membershipDate(chosen);
+      const resolved = await groupFor(q.group, date, viewer);
       const opts = { period: chosen.iso, window: q.window, tolerance: q.tolerance, periods };
-      const at = (date: string) => groupFor(q.group, q.at ?? date, viewer);
+      const at = (d: string) =>
+        (q.at ?? d) === date ? Promise.resolve(resolved) : groupFor(q.group, q.at ?? d, viewer);
       const result = (await compareMany([m], focus, at, opts)).get(m.code)!;
       if ('problem' in result) throw new AppError(400, 'no-data', result.problem);
       return result;

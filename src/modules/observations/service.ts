@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import type { AreasService, FigureSource, LineageMetric } from '../areas/index.ts';
+import type { AreasService, FigurePoint, FigureSource, Lineage, LineageMetric } from '../areas/index.ts';
 import type { Metric, MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
@@ -181,27 +181,23 @@ export function createObservationsService(
     const out = rows
       .filter((r) => wanted.has(r.area_id))
       .map((r) => toObservationDto(r, m.code, byId.get(r.period_id)!));
-    for (const p of periods) {
-      for (const a of derivable) {
-        if (index.has(`${p.id}|${a}`)) continue;
-        const f = lineage.figure(a, p.start_date, m, (id) => {
-          const r = index.get(`${p.id}|${id}`);
-          return r && { ...r, status: statusFromText(r.status) };
-        });
-        if (!f?.source) continue;
-        const area = named.get(a)!;
-        const row = {
-          ...f.point,
-          status: f.point.status.join(','),
-          area_id: a,
-          area_code: area.code,
-          area_name: area.name,
-        };
-        out.push(toObservationDto(row, m.code, p, f.source));
-      }
+    const get = (periodId: number, areaId: number) => {
+      const r = index.get(`${periodId}|${areaId}`);
+      return r && { ...r, status: statusFromText(r.status) };
+    };
+    for (const d of derivedFigures(lineage, m, periods, derivable, get)) {
+      const area = named.get(d.areaId)!;
+      const row = {
+        ...d.point,
+        status: d.point.status.join(','),
+        area_id: d.areaId,
+        area_code: area.code,
+        area_name: area.name,
+      };
+      out.push(toObservationDto(row, m.code, d.period, d.source));
     }
-    const order = new Map(periods.map((p, i) => [p.id, i]));
-    const periodOf = (o: ObservationDto) => order.get(periods.find((p) => p.iso === o.period)!.id)!;
+    const order = new Map(periods.map((p, i) => [p.iso, i]));
+    const periodOf = (o: ObservationDto) => order.get(o.period)!;
     return out.sort((x, y) => periodOf(x) - periodOf(y) || x.area.localeCompare(y.area));
   }
 
@@ -301,15 +297,31 @@ export function createObservationsService(
     const index = new Map<string, FigureRow>();
     for (const r of read) index.set(`${r.metric_id}|${r.period_id}|${r.area_id}`, r);
     for (const m of metricList) {
-      for (const p of periods) {
-        for (const a of derivable) {
-          if (index.has(`${m.id}|${p.id}|${a}`)) continue;
-          const f = lineage.figure(a, p.start_date, m, (id) => index.get(`${m.id}|${p.id}|${id}`));
-          if (f?.source) out.push({ ...f.point, metric_id: m.id, period_id: p.id, area_id: a, source: f.source });
-        }
-      }
+      const get = (periodId: number, areaId: number) => index.get(`${m.id}|${periodId}|${areaId}`);
+      for (const d of derivedFigures(lineage, m, periods, derivable, get))
+        out.push({ ...d.point, metric_id: m.id, period_id: d.period.id, area_id: d.areaId, source: d.source });
     }
     return out;
+  }
+}
+
+/**
+ * The figures the rule derives for the `derivable` areas in `periods` where `get` holds none of their own: their
+ * predecessors' (lineage.figure), each with where it came from. One loop for the data query and the grid read.
+ */
+function* derivedFigures<P extends FigurePoint, Q extends { id: number; start_date: string }>(
+  lineage: Lineage,
+  metric: LineageMetric,
+  periods: readonly Q[],
+  derivable: readonly number[],
+  get: (periodId: number, areaId: number) => P | undefined,
+): Generator<{ period: Q; areaId: number; point: P; source: FigureSource }> {
+  for (const period of periods) {
+    for (const areaId of derivable) {
+      if (get(period.id, areaId)) continue;
+      const f = lineage.figure(areaId, period.start_date, metric, (id) => get(period.id, id));
+      if (f?.source) yield { period, areaId, point: f.point, source: f.source };
+    }
   }
 }
 
