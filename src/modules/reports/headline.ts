@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { stampedMemo } from '../../platform/stamped.ts';
 import type { AreasService } from '../areas/index.ts';
 import { type CompareService, type Comparison } from '../compare/index.ts';
 import type { Viewer } from '../groups/index.ts';
@@ -53,18 +54,7 @@ export function createHeadlineService(
    * basket is loaded (custom groups, which users change, are never kept), so they are kept under a stamp of those,
    * read on every report beside the council's own look-up. The figures themselves are read afresh every time.
    */
-  let kept: { stamp: string; entries: Map<string, Promise<unknown>> } = { stamp: '', entries: new Map() };
-  function remembered<T>(stamp: string, key: string, load: () => Promise<T>): Promise<T> {
-    if (kept.stamp !== stamp) kept = { stamp, entries: new Map() };
-    const entries = kept.entries;
-    let found = entries.get(key) as Promise<T> | undefined;
-    if (!found) {
-      found = load();
-      found.catch(() => entries.delete(key)); // an unknown basket or group is not remembered
-      entries.set(key, found);
-    }
-    return found;
-  }
+  const remembered = stampedMemo(); // an unknown basket or group is not remembered
   async function loadDefinitions(ref: string | undefined): Promise<Definitions> {
     const basket = await sector.basket(ref);
     const codes = basket.metrics.map((m) => m.metric);
