@@ -8,7 +8,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { stampedMemo } from '../../platform/stamped.ts';
-import type { AreasService, ResolvedArea } from '../areas/index.ts';
+import type { AreasService, LiveArea, ResolvedArea } from '../areas/index.ts';
 import type { CompareService, Comparison } from '../compare/index.ts';
 import type { ResolvedGroup, Viewer } from '../groups/index.ts';
 import { importsStamp } from '../imports/index.ts';
@@ -17,7 +17,7 @@ import type { ObservationsService } from '../observations/index.ts';
 import { describeAssociation } from './association.ts';
 import { createEnglandFigures, type EnglandFigure } from './england.ts';
 import { basesOf, defaultMapping, spendCode, type ValueMapping, type ValueServiceDef } from './mapping.ts';
-import type { ValueFigure, ValueProfile, ValueScatter, ValueService } from './types.ts';
+import type { ScatterPointT, ValueFigure, ValueProfile, ValueScatter, ValueService } from './types.ts';
 
 export type { ValueFigure, ValueProfile, ValueScatter, ValueService } from './types.ts';
 
@@ -41,7 +41,7 @@ export function createValueForMoneyService(
   deps: { compare: CompareService; metrics: MetricsService; areas: AreasService; observations: ObservationsService },
   options: { mapping?: ValueMapping } = {},
 ) {
-  const { compare, metrics, areas } = deps;
+  const { compare, metrics, areas, observations } = deps;
   const mapping = options.mapping ?? defaultMapping();
   const englandOf = createEnglandFigures(deps);
   const codes = [
@@ -116,65 +116,112 @@ export function createValueForMoneyService(
     };
   }
 
+  /** Each council's figure of a metric in one period, by area id (values only: not applicable and missing left out). */
+  type Values = (metricId: number, periodIso: string) => Map<number, number>;
+
   function scatter(
     spend: Comparison,
     outcome: Comparison,
-    wideSpend: Comparison,
-    wideOutcome: Comparison,
-    sameTypeWider: boolean,
+    values: Values,
+    set: { areas: LiveArea[]; inGroup: Set<number>; focusId: number; wider: boolean },
     per: string,
     focusType: string,
+    ids: { spend: number; outcome: number },
   ): ValueScatter {
-    const value = (c: Comparison) =>
-      new Map(c.members.flatMap((x) => (x.value !== null && x.excludedBecause === null ? [[x.code, x] as const] : [])));
-    const inGroup = new Set(outcome.members.map((x) => x.code));
-    for (const x of spend.members) inGroup.add(x.code);
-    const ws = value(wideSpend);
-    const wo = value(wideOutcome);
-    const points = [...ws].flatMap(([code, s]) => {
-      const o = wo.get(code);
-      if (!o) return [];
-      return [
-        { code, name: s.name, spend: s.value!, outcome: o.value!, inGroup: inGroup.has(code), isFocus: s.isFocus },
-      ];
-    });
-    const gs = value(spend);
-    const go = value(outcome);
-    const groupPairs = [...gs].flatMap(([code, s]) => {
-      const o = go.get(code);
-      return o ? [{ spend: s.value!, outcome: o.value! }] : [];
-    });
+    const ws = values(ids.spend, spend.period.period);
+    const wo = values(ids.outcome, outcome.period.period);
+    const points: ScatterPointT[] = [];
+    const sameType: { spend: number; outcome: number }[] = [];
+    const group: { spend: number; outcome: number }[] = [];
+    for (const a of set.areas) {
+      const x = ws.get(a.id);
+      const y = wo.get(a.id);
+      if (x === undefined || y === undefined) continue;
+      const inGroup = set.inGroup.has(a.id) || a.id === set.focusId;
+      if (!inGroup && a.type !== focusType) continue;
+      points.push({ code: a.code, name: a.name, spend: x, outcome: y, inGroup, isFocus: a.id === set.focusId });
+      if (inGroup) group.push({ spend: x, outcome: y });
+      if (a.type === focusType) sameType.push({ spend: x, outcome: y });
+    }
     const words = {
       per,
-      spend: `${lowerFirst(spend.metric.title)}`,
+      spend: lowerFirst(spend.metric.title),
       outcome: lowerFirst(outcome.metric.shortTitle ?? outcome.metric.title),
     };
     const typeName = TYPE_NAMES[focusType] ?? 'council';
+    const axis = (c: Comparison) => ({
+      id: c.metric.id,
+      title: c.metric.title,
+      unit: c.metric.unit,
+      decimalPlaces: c.metric.decimalPlaces,
+      period: c.period.label,
+    });
     return {
-      spend: {
-        id: spend.metric.id,
-        title: spend.metric.title,
-        unit: spend.metric.unit,
-        decimalPlaces: spend.metric.decimalPlaces,
-        period: spend.period.label,
-      },
-      outcome: {
-        id: outcome.metric.id,
-        title: outcome.metric.title,
-        unit: outcome.metric.unit,
-        decimalPlaces: outcome.metric.decimalPlaces,
-        period: outcome.period.label,
-        polarity: outcome.metric.polarity,
-      },
+      spend: axis(spend),
+      outcome: { ...axis(outcome), polarity: outcome.metric.polarity },
       points: points.sort((a, b) => Number(a.isFocus) - Number(b.isFocus) || a.name.localeCompare(b.name)),
-      group: describeAssociation(groupPairs, { ...words, who: 'councils in this group' }),
-      sameType: sameTypeWider
-        ? describeAssociation(
-            points.map((p) => ({ spend: p.spend, outcome: p.outcome })),
-            { ...words, who: `${typeName}s in England` },
-          )
-        : null,
+      group: describeAssociation(group, { ...words, who: 'councils in this group' }),
+      sameType: set.wider ? describeAssociation(sameType, { ...words, who: `${typeName}s in England` }) : null,
     };
+  }
+
+  /**
+   * The scatters' figures: each wanted metric in its compared period for every council of the council's own type and
+   * every member of the group, by the figure-source rule (observations.figures). The same type's figures change only
+   * with an import, so they are read once per imports stamp; the group's other members (a custom group's councils of
+   * other types) are read each time. Group membership here is the group's as at today.
+   */
+  async function figuresFor(
+    wanted: { m: Metric; p: PeriodCoverage }[],
+    ctx: {
+      focus: ResolvedArea;
+      wider: boolean;
+      stamp: string;
+      sameType: ResolvedGroup;
+      resolved: ResolvedGroup;
+    },
+  ): Promise<{ values: Values; set: { areas: LiveArea[]; inGroup: Set<number>; focusId: number; wider: boolean } }> {
+    const { focus, wider, stamp, sameType, resolved } = ctx;
+    const byId = new Map<number, LiveArea>();
+    for (const a of sameType.members) byId.set(a.id, a);
+    const others = [...resolved.members, focus].filter((a) => !byId.has(a.id));
+    for (const a of others) byId.set(a.id, a);
+    const set = {
+      areas: [...byId.values()],
+      inGroup: new Set(resolved.members.map((a) => a.id)),
+      focusId: focus.id,
+      wider,
+    };
+    const metricsWanted = [...new Map(wanted.map((w) => [w.m.id, w.m])).values()];
+    const periodList = [...new Map(wanted.map((w) => [w.p.id, w.p])).values()];
+    const isoOf = new Map(periodList.map((p) => [p.id, p.iso]));
+    const read = async (ids: number[]) => {
+      const rows =
+        metricsWanted.length === 0 || ids.length === 0
+          ? []
+          : await observations.figures(metricsWanted, periodList, ids);
+      const index = new Map<string, Map<number, number>>();
+      for (const r of rows) {
+        if (r.value === null || r.status.includes('z')) continue;
+        const k = `${r.metric_id}|${isoOf.get(r.period_id)}`;
+        let cells = index.get(k);
+        if (!cells) index.set(k, (cells = new Map()));
+        cells.set(r.area_id, r.value);
+      }
+      return index;
+    };
+    const key = `figures:${sameType.group.id}@${sameType.group.at}:${metricsWanted.map((m) => m.id)}:${periodList.map((p) => p.id)}`;
+    const [kept, fresh] = await Promise.all([
+      remembered(stamp, key, () => read(sameType.members.map((a) => a.id))),
+      read(others.map((a) => a.id)),
+    ]);
+    const values: Values = (metricId, iso) => {
+      const k = `${metricId}|${iso}`;
+      const own = kept.get(k);
+      const more = fresh.get(k);
+      return more ? new Map([...(own ?? []), ...more]) : (own ?? new Map());
+    };
+    return { values, set };
   }
 
   return {
@@ -208,13 +255,9 @@ export function createValueForMoneyService(
           if (m && m.applicableAreaTypes.includes(focus.type) && !applicable.includes(m)) applicable.push(m);
         }
       }
-      const opts = { window: q.window, periods };
+      // The headline's path: only the council's own trend; the group's statistics are computed all the same.
+      const opts = { window: q.window, periods, focusOnly: true };
       const results = await compare.compareMany(applicable, focus, (at) => groupOf(groupId, at), opts);
-      // The scatter draws every council of the council's own type, the group's members picked out.
-      const wider = groupId !== sameTypeId;
-      const wide = wider
-        ? await compare.compareMany(applicable, focus, (at) => groupOf(sameTypeId, at), { window: 2, periods })
-        : results;
       const periodOf = new Map<string, PeriodCoverage>();
       for (const p of periods) periodOf.set(`${p.metric_id}|${p.iso}`, p);
       const englandFor = (c: Comparison): Promise<EnglandFigure | null> => {
@@ -231,7 +274,15 @@ export function createValueForMoneyService(
 
       let upperTier: { code: string; name: string } | null | undefined;
       const services: ValueService[] = [];
-      const groupTypes = new Set<string>();
+      // The scatters' figures are read once for every service, after the comparisons (figuresFor below).
+      const wanted: { m: Metric; p: PeriodCoverage }[] = [];
+      const asked: {
+        into: ValueScatter[];
+        spend: Comparison;
+        outcome: Comparison;
+        per: string;
+        ids: { spend: number; outcome: number };
+      }[] = [];
       for (const s of mapping.services) {
         const caveats = [...s.caveats];
         if (!runs(s)) {
@@ -298,16 +349,18 @@ export function createValueForMoneyService(
           }
           outcomes.push({ c, f: figure(c, 'outcome', null, o.why, await englandFor(c)) });
         }
-        for (const x of [...spend, ...outcomes]) for (const mem of x.c.members) groupTypes.add(mem.type);
         const scatters: ValueScatter[] = [];
         const first = spend[0];
         if (first) {
-          const per = first.f.base === 'per-household' ? 'per household' : 'per head';
+          const per = first.f.base === 'per-head' ? 'per head' : 'per household';
           for (const o of outcomes) {
-            const ws = wide.get(first.c.metric.id);
-            const wo = wide.get(o.c.metric.id);
-            if (!ws || !wo || 'problem' in ws || 'problem' in wo) continue;
-            scatters.push(scatter(first.c, o.c, ws, wo, wider, per, focus.type));
+            const ids = { spend: byCode.get(first.c.metric.id)!.id, outcome: byCode.get(o.c.metric.id)!.id };
+            for (const c of [first.c, o.c]) {
+              const m = byCode.get(c.metric.id)!;
+              const p = periodOf.get(`${m.id}|${c.period.period}`);
+              if (p) wanted.push({ m, p });
+            }
+            asked.push({ into: scatters, spend: first.c, outcome: o.c, per, ids });
           }
           const years = [...new Set(outcomes.map((o) => o.f.period.label))].filter((l) => l !== first.f.period.label);
           if (years.length)
@@ -331,7 +384,12 @@ export function createValueForMoneyService(
       }
       const figures = services.flatMap((s) => [...s.spend, ...s.outcomes]);
       const caveats: string[] = [];
-      const types = [...groupTypes].sort();
+      const wider = groupId !== sameTypeId;
+      const sameType = wider ? await groupOf(sameTypeId, today) : resolved;
+      const values = await figuresFor(wanted, { focus, wider, stamp, sameType, resolved });
+      for (const x of asked)
+        x.into.push(scatter(x.spend, x.outcome, values.values, values.set, x.per, focus.type, x.ids));
+      const types = [...new Set(resolved.members.map((m) => m.type))].sort();
       if (types.some((t) => t === 'E10') && types.some((t) => t !== 'E10'))
         caveats.push(
           'The group holds county councils and councils of other types: a county spends on county services only, while a unitary authority also runs district services (waste collection, housing, planning), so spend per head is not like for like between them.',
