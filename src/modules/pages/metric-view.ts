@@ -66,16 +66,18 @@ export function createMetricPages(deps: {
           { field: 'area', message: 'is not a GSS code', value: q.area },
         ]);
       const dp = m.decimalPlaces;
+      // A categorical measure (judgements): labels in the table; no shaded map, bar or line chart of its positions.
+      const categorical = m.unitType === 'category';
       const england = rows.find((o) => o.area === 'E92000001');
       const tableRows = [...councils]
         .sort((a, b) => a.areaName.localeCompare(b.areaName))
-        .map((o) => row(o, dp, m.unit, o.area === highlight?.area));
+        .map((o) => row(o, dp, m.unit, o.area === highlight?.area, categorical));
       // The map: district-level metrics on the lower-tier layer, county-level ones on the upper tier.
       const layer = m.applicableAreaTypes.includes('E07') ? 'ltla' : 'utla';
       // Drawn on the boundaries in force in the period (the maps module's one rule), so the councils with figures are
       // the ones drawn.
       const withFigures = councils.filter((o) => o.value !== null).map((o) => o.area);
-      const drawnOn = await maps.boundariesForPeriod(layer, chosen, withFigures);
+      const drawnOn = categorical ? undefined : await maps.boundariesForPeriod(layer, chosen, withFigures);
       const values = new Map(councils.map((o) => [o.area, o.value]));
       const map = drawnOn
         ? renderChoropleth({
@@ -92,7 +94,11 @@ export function createMetricPages(deps: {
           })
         : null;
       const notes: string[] = [];
-      if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
+      if (categorical)
+        notes.push(
+          'A categorical measure (judgements) is not drawn as a map or chart, whose shading and lengths would treat its categories as numbers; the table has every judgement.',
+        );
+      else if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
       else {
         if (drawnOn.year !== drawnOn.wanted)
           notes.push(
@@ -110,20 +116,22 @@ export function createMetricPages(deps: {
       const barRows = highlight
         ? withValue.filter((o) => o.area.slice(0, 3) === highlight.area.slice(0, 3))
         : [...withValue.slice(0, 10), ...withValue.slice(-10)];
-      const bar = renderBarChart({
-        title: highlight
-          ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
-          : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
-        description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. The table below has every figure.`,
-        unit: m.unit,
-        decimalPlaces: dp,
-        bars: [
-          ...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })),
-          ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : []),
-        ],
-      });
+      const bar = categorical
+        ? null
+        : renderBarChart({
+            title: highlight
+              ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
+              : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
+            description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. The table below has every figure.`,
+            unit: m.unit,
+            decimalPlaces: dp,
+            bars: [
+              ...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })),
+              ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : []),
+            ],
+          });
       let trend: string | null = null;
-      if (highlight) {
+      if (highlight && !categorical) {
         const series = (
           await observations.query(
             {
@@ -184,11 +192,11 @@ export function createMetricPages(deps: {
   };
 }
 
-function row(o: ObservationDto, dp: number, unit: string, highlighted: boolean) {
+function row(o: ObservationDto, dp: number, unit: string, highlighted: boolean, categorical: boolean) {
   return {
     code: o.area,
     name: o.areaName,
-    value: valueCell(o.value, o.status, dp, unit),
+    value: categorical ? (o.category ?? valueCell(null, o.status, dp, unit)) : valueCell(o.value, o.status, dp, unit),
     ci: o.lci !== null && o.uci !== null ? `${formatValue(o.lci, dp, unit)} to ${formatValue(o.uci, dp, unit)}` : '',
     numerator: o.numerator === null ? '' : o.numerator.toLocaleString('en-GB'),
     denominator: o.denominator === null ? '' : o.denominator.toLocaleString('en-GB'),
