@@ -86,9 +86,11 @@ describe('judgements (categorical measures) in Chromium', () => {
     expect(await compare.locator('figure svg[role="img"]').count()).toBe(1);
     expect(await compare.locator('table tbody tr').count()).toBe(14);
     await expectNoAxeViolations(compare);
-    const metric = await open(`/metrics/${OVERALL}?period=2023-04-18/P1D`);
+    // By default every council's latest judgement, whenever it was published, not only those of the latest day.
+    const metric = await open(`/metrics/${OVERALL}`);
     expect(await metric.locator('figure svg').count()).toBe(0);
-    expect(await metric.locator('#figures tbody').textContent()).toMatch(/Birmingham\s*Good/);
+    expect(await metric.locator('#figures tbody tr').count()).toBe(153);
+    expect(await metric.locator('#figures tbody').textContent()).toMatch(/Birmingham\s*Good \(published 18 Apr 2023\)/);
     await expectNoAxeViolations(metric);
     await compare.close();
     await metric.close();

@@ -176,6 +176,7 @@ describe('categorical measures: compared as labels and counts, never averaged', 
     expect(metric.body).toContain('Birmingham');
     expect(metric.body).toMatch(/Birmingham<\/[^>]+>\s*<\/?t[dh][^>]*>[\s\S]{0,200}Good/);
     expect(metric.body).toContain('is not drawn as a map or chart');
+    expect(metric.body).toContain('Good (published 18 Apr 2023)');
   });
 
   it('GET /api/v1/data.json and .csv give each judgement’s label beside its position', async () => {

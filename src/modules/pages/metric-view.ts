@@ -56,8 +56,14 @@ export function createMetricPages(deps: {
           [{ field: 'period', message: 'has no data for this metric', value: q.period }],
         );
       const chosen = m.periods.find((p) => p.period === chosenIso)!;
-      const data = await observations.query({ metric: m.id, period: chosen.period }, { unlimited: true });
-      const rows = data.observations;
+      const categorical = m.unitType === 'category';
+      // A categorical measure (judgements, each council's on its own date): every council's latest judgement
+      // published by the chosen date, not only the few published on that day.
+      const data = await observations.query(
+        { metric: m.id, period: categorical ? `${m.periods[0]!.period}..${chosen.period}` : chosen.period },
+        { unlimited: true },
+      );
+      const rows = categorical ? latestPerArea(data.observations) : data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
       const wanted = q.area?.toUpperCase();
       const highlight = wanted ? rows.find((o) => o.area === wanted) : undefined;
@@ -67,7 +73,6 @@ export function createMetricPages(deps: {
         ]);
       const dp = m.decimalPlaces;
       // A categorical measure (judgements): labels in the table; no shaded map, bar or line chart of its positions.
-      const categorical = m.unitType === 'category';
       const england = rows.find((o) => o.area === 'E92000001');
       const tableRows = [...councils]
         .sort((a, b) => a.areaName.localeCompare(b.areaName))
@@ -96,7 +101,7 @@ export function createMetricPages(deps: {
       const notes: string[] = [];
       if (categorical)
         notes.push(
-          'A categorical measure (judgements) is not drawn as a map or chart, whose shading and lengths would treat its categories as numbers; the table has every judgement.',
+          `The table lists each council's latest judgement published on or before ${chosen.label}. A categorical measure (judgements) is not drawn as a map or chart, whose shading and lengths would treat its categories as numbers.`,
         );
       else if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
       else {
@@ -192,11 +197,19 @@ export function createMetricPages(deps: {
   };
 }
 
+/** Each area's latest observation (the data query's rows come oldest period first). */
+function latestPerArea(rows: ObservationDto[]): ObservationDto[] {
+  const latest = new Map<string, ObservationDto>();
+  for (const o of rows) latest.set(o.area, o);
+  return [...latest.values()];
+}
+
 function row(o: ObservationDto, dp: number, unit: string, highlighted: boolean, categorical: boolean) {
+  const judgement = `${o.category ?? valueCell(null, o.status, dp, unit)} (published ${o.periodLabel})`;
   return {
     code: o.area,
     name: o.areaName,
-    value: categorical ? (o.category ?? valueCell(null, o.status, dp, unit)) : valueCell(o.value, o.status, dp, unit),
+    value: categorical ? judgement : valueCell(o.value, o.status, dp, unit),
     ci: o.lci !== null && o.uci !== null ? `${formatValue(o.lci, dp, unit)} to ${formatValue(o.uci, dp, unit)}` : '',
     numerator: o.numerator === null ? '' : o.numerator.toLocaleString('en-GB'),
     denominator: o.denominator === null ? '' : o.denominator.toLocaleString('en-GB'),
