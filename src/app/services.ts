@@ -10,6 +10,7 @@ import { createAccountsService } from '../modules/accounts/index.ts';
 import { createAreasService } from '../modules/areas/index.ts';
 import { createChangesService } from '../modules/changes/index.ts';
 import { createCompareService } from '../modules/compare/index.ts';
+import { createEmailService } from '../modules/email/index.ts';
 import { createGroupsService } from '../modules/groups/index.ts';
 import { createMapsService } from '../modules/maps/index.ts';
 import { createImportsService } from '../modules/imports/index.ts';
@@ -36,6 +37,8 @@ export function createServices({ db, config, logger }: AppDeps) {
   const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
   const changes = createChangesService(db);
+  // Outgoing mail (queued in the database; the web service's worker sends it).
+  const email = createEmailService(db, { smtp: config.smtp, mail: config.mail, logger });
   // Accounts and comparison groups.
   const accounts = createAccountsService(db, { areas, logger });
   const groups = createGroupsService(db, { areas });
@@ -64,6 +67,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     observations,
     maps,
     changes,
+    email,
     accounts,
     groups,
     neighbours,

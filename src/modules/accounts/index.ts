@@ -14,7 +14,7 @@ export {
   LOGIN_MAX_DELAY_SECONDS,
   loginDelaySeconds,
 } from './service.ts';
-export { checkCsrf, csrfToken, requireRole } from './auth.ts';
+export { checkCsrf, csrfToken, pageFor, requireRole } from './auth.ts';
 export { ANALYST_ROLES, ROLES, type Role } from './tables.ts';
 
 export const accountsModule: AppModule<{ accounts: AccountsService; cookieSecure: boolean }> = {
