@@ -19,7 +19,11 @@ import type { Services } from './services.ts';
 
 export async function registerModules(app: App, { config }: AppDeps, s: Services): Promise<void> {
   // Accounts first: its hook sets req.user for every other module.
-  await accountsModule.register(app, { accounts: s.accounts, cookieSecure: config.cookieSecure });
+  await accountsModule.register(app, {
+    accounts: s.accounts,
+    onboarding: s.onboarding,
+    cookieSecure: config.cookieSecure,
+  });
   await emailModule.register(app, { email: s.email, worker: config.mail.worker });
   await areasModule.register(app, { areas: s.areas });
   await metricsModule.register(app, { metrics: s.metrics, stamp: () => s.pages.councils.stamp() });

@@ -6,7 +6,7 @@ import type { AppDeps } from '../platform/app-types.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Db } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
-import { createAccountsService } from '../modules/accounts/index.ts';
+import { createAccountsService, createOnboarding } from '../modules/accounts/index.ts';
 import { createAreasService } from '../modules/areas/index.ts';
 import { createChangesService } from '../modules/changes/index.ts';
 import { createCompareService } from '../modules/compare/index.ts';
@@ -41,6 +41,8 @@ export function createServices({ db, config, logger }: AppDeps) {
   const email = createEmailService(db, { smtp: config.smtp, mail: config.mail, logger });
   // Accounts and comparison groups.
   const accounts = createAccountsService(db, { areas, logger });
+  // Invitations, password resets and self-registration, their links sent through the mail queue.
+  const onboarding = createOnboarding(db, { areas, mailer: email, logger });
   const groups = createGroupsService(db, { areas });
   const neighbours = createNeighboursService(db, { areas, groups, observations, maps, logger });
   // Comparison, the sector overview and the reports built on them.
@@ -69,6 +71,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     changes,
     email,
     accounts,
+    onboarding,
     groups,
     neighbours,
     compare,
