@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
@@ -279,6 +280,26 @@ describe('email: the queue, the worker and SMTP', () => {
     expect(lines.map((l) => l.event)).toEqual(['mail-queued', 'mail-retry', 'mail-sent', 'mail-queued', 'mail-dead']);
     expect(lines[2]).toMatchObject({ messageId: a.id, template: 'password-reset', attempt: 2 });
     expect(lines[4]).toMatchObject({ smtpCode: 554 });
+  });
+
+  it('keeps its worker running through a pass that fails, and sends once the database answers again', async () => {
+    const { logger, lines } = capturedLogger();
+    const email = service({ SLI_MAIL_POLL_MS: '50' }, logger);
+    await email.enqueue({ to: 'patient@example.org', template: 'password-reset', data: RESET });
+    // The queue's table goes away under the worker (as the database would), then comes back.
+    await sql`ALTER TABLE email_messages RENAME TO email_messages_away`.execute(db.kysely);
+    try {
+      expect(email.startWorker()).toBe(true);
+      const until = Date.now() + 10_000;
+      while (!lines.some((l) => l.event === 'mail-worker-pass-failed') && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(lines.filter((l) => l.event === 'mail-worker-pass-failed').length).toBeGreaterThan(0);
+    } finally {
+      await sql`ALTER TABLE email_messages_away RENAME TO email_messages`.execute(db.kysely);
+    }
+    const [got] = await smtp.waitFor(1);
+    expect(got!.to).toEqual(['patient@example.org']);
+    await email.stopWorker();
   });
 
   it('runs a worker in the web service that sends what requests queue', async () => {
