@@ -6,10 +6,11 @@ import type { AppDeps } from '../platform/app-types.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Db } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
-import { createAccountsService } from '../modules/accounts/index.ts';
+import { createAccountsService, createOnboarding } from '../modules/accounts/index.ts';
 import { createAreasService } from '../modules/areas/index.ts';
 import { createChangesService } from '../modules/changes/index.ts';
 import { createCompareService } from '../modules/compare/index.ts';
+import { createEmailService } from '../modules/email/index.ts';
 import { createGroupsService } from '../modules/groups/index.ts';
 import { createMapsService } from '../modules/maps/index.ts';
 import { createImportsService } from '../modules/imports/index.ts';
@@ -38,8 +39,12 @@ export function createServices({ db, config, logger }: AppDeps) {
   const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
   const changes = createChangesService(db);
+  // Outgoing mail (queued in the database; the web service's worker sends it).
+  const email = createEmailService(db, { smtp: config.smtp, mail: config.mail, logger });
   // Accounts and comparison groups.
   const accounts = createAccountsService(db, { areas, logger });
+  // Invitations, password resets and self-registration, their links sent through the mail queue.
+  const onboarding = createOnboarding(db, { areas, mailer: email, logger });
   const groups = createGroupsService(db, { areas });
   const neighbours = createNeighboursService(db, { areas, groups, observations, maps, logger });
   // Comparison, the sector overview and the reports built on them.
@@ -68,7 +73,9 @@ export function createServices({ db, config, logger }: AppDeps) {
     observations,
     maps,
     changes,
+    email,
     accounts,
+    onboarding,
     groups,
     neighbours,
     compare,

@@ -26,6 +26,7 @@ import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
+import { registerMailCommands } from './mail.ts';
 import { registerSurveyCommands } from './survey.ts';
 
 /** Thrown to end the CLI with a message and an exit status. */
@@ -360,6 +361,7 @@ registerSectorCommands(program, cliContext);
 registerUserCommands(program, cliContext);
 registerNeighboursCommands(program, cliContext);
 registerSurveyCommands(program, cliContext);
+registerMailCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);
