@@ -126,9 +126,16 @@ export interface GroupForm {
   members?: string | undefined;
 }
 
-/** Council codes from the textarea: one a line, or separated by commas, semicolons or spaces. */
+/**
+ * Councils from the textarea: names one a line (a name may hold commas: "Bristol, City of"), or codes one a line or
+ * separated by commas, semicolons or spaces.
+ */
 export const parseMembers = (text: string | undefined): string[] =>
-  (text ?? '').split(/[\s,;]+/).filter((c) => c !== '');
+  (text ?? '')
+    .split(/[\n;]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .flatMap((line) => (/^([A-Za-z]\d{8}[\s,]*)+$/.test(line) ? line.split(/[\s,]+/).filter((c) => c !== '') : [line]));
 
 export interface FormError {
   field: 'name' | 'description' | 'visibility' | 'members';

@@ -3,6 +3,8 @@ import { AppError } from '../../platform/errors.ts';
 import { type MapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
+import type { AreasService } from '../areas/index.ts';
+import { areaCodeFor } from './area-param.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
 const COMPARATORS = new Set(['E92000001']);
@@ -12,8 +14,9 @@ export function createMetricPages(deps: {
   metrics: MetricsService;
   observations: ObservationsService;
   maps: MapsService;
+  areas: AreasService;
 }) {
-  const { metrics, observations, maps } = deps;
+  const { metrics, observations, maps, areas } = deps;
 
   return {
     async catalogue(q: { topic?: string | undefined; q?: string | undefined }) {
@@ -59,12 +62,9 @@ export function createMetricPages(deps: {
       const data = await observations.query({ metric: m.id, period: chosen.period }, { unlimited: true });
       const rows = data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
-      const wanted = q.area?.toUpperCase();
+      // A council by name or code (the areas module's rule).
+      const wanted = await areaCodeFor(areas, q.area);
       const highlight = wanted ? rows.find((o) => o.area === wanted) : undefined;
-      if (q.area && !/^[A-Za-z]\d{8}$/.test(q.area))
-        throw new AppError(400, 'invalid-parameter', 'area: is not a GSS code such as E08000009', [
-          { field: 'area', message: 'is not a GSS code', value: q.area },
-        ]);
       const dp = m.decimalPlaces;
       const england = rows.find((o) => o.area === 'E92000001');
       const tableRows = [...councils]
