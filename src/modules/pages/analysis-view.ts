@@ -2,13 +2,40 @@
 import { AppError } from '../../platform/errors.ts';
 import { areaField, type AreasService } from '../areas/index.ts';
 import { areaCodeFor } from './area-param.ts';
-import type { CompareService } from '../compare/index.ts';
+import { embedView } from './embed-view.ts';
+import type { Comparison, CompareService } from '../compare/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
 import { renderBarChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import type { SectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
+
+/** The embed's view of a comparison (embed-view.ts): its chart and rows around the council, and its height. */
+function embedFor(result: {
+  c: Comparison;
+  members: {
+    name: string;
+    code: string;
+    isFocus: boolean;
+    value: string;
+    rank: string;
+    quarter: string;
+    raw: number | null;
+    excluded: boolean;
+  }[];
+}) {
+  const c = result.c;
+  return embedView({
+    title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and the councils nearest in rank in ${c.group.name}`,
+    description: c.sentence,
+    unit: c.metric.unit,
+    decimalPlaces: c.metric.decimalPlaces,
+    median: c.statistics.median,
+    caveats: c.metric.caveats ?? null,
+    members: result.members.filter((m) => !m.excluded),
+  });
+}
 
 export function createAnalysisPages(deps: {
   compare: CompareService;
@@ -98,56 +125,55 @@ export function createAnalysisPages(deps: {
           ],
         });
         const s = c.statistics;
-        return {
-          ...form,
-          problem: null,
-          result: {
-            c,
-            groupUrl: groupPath(c.group.id),
-            chart,
-            polarity: polarityWords(c.metric.polarity),
-            stats: [
-              ['Councils compared', String(s.n)],
-              ['With a figure', String(s.countWithData)],
-              ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
-              ...(s.noData ? [['No figure', String(s.noData)]] : []),
-              ['Median', formatValue(s.median, dp, unit)],
-              ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
-              ['Mean', formatValue(s.mean, dp, unit)],
-              ...(s.weightedMean !== null
-                ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
-                : []),
-              ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
-              ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
-            ],
-            members: c.members.map((m) => ({
-              name: m.name,
-              code: m.code,
-              isFocus: m.isFocus,
-              value: valueCell(m.value, m.status, dp, unit),
-              source: m.source?.note ?? null,
-              rank:
-                m.rank === null
-                  ? m.excludedBecause === 'not-applicable'
-                    ? 'Not applicable'
-                    : 'No figure'
-                  : `${m.rank}${m.tied ? ' (tied)' : ''}`,
-              quarter: quarterWords(m.quartileBand, c.metric.polarity),
-              significance:
-                m.significance === null
-                  ? ''
-                  : m.significance === 'not-different'
-                    ? 'Not significantly different'
-                    : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
-              direction: directionWords(m.direction.lastStep?.direction),
-              directionTag: directionTag(m.direction.lastStep?.direction),
-            })),
-            csvUrl: `/api/v1/compare.csv?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
-            xlsxUrl: `/api/v1/compare.xlsx?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
-            // The embed follows the latest period unless one was asked for, so a council's website stays current.
-            embedUrl: `/embed/compare?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}${q.period ? `&period=${encodeURIComponent(q.period)}` : ''}`,
-          },
+        const result = {
+          c,
+          groupUrl: groupPath(c.group.id),
+          chart,
+          polarity: polarityWords(c.metric.polarity),
+          stats: [
+            ['Councils compared', String(s.n)],
+            ['With a figure', String(s.countWithData)],
+            ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
+            ...(s.noData ? [['No figure', String(s.noData)]] : []),
+            ['Median', formatValue(s.median, dp, unit)],
+            ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
+            ['Mean', formatValue(s.mean, dp, unit)],
+            ...(s.weightedMean !== null
+              ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
+              : []),
+            ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
+            ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
+          ],
+          members: c.members.map((m) => ({
+            name: m.name,
+            code: m.code,
+            isFocus: m.isFocus,
+            raw: m.value,
+            excluded: m.excludedBecause !== null,
+            value: valueCell(m.value, m.status, dp, unit),
+            source: m.source?.note ?? null,
+            rank:
+              m.rank === null
+                ? m.excludedBecause === 'not-applicable'
+                  ? 'Not applicable'
+                  : 'No figure'
+                : `${m.rank}${m.tied ? ' (tied)' : ''}`,
+            quarter: quarterWords(m.quartileBand, c.metric.polarity),
+            significance:
+              m.significance === null
+                ? ''
+                : m.significance === 'not-different'
+                  ? 'Not significantly different'
+                  : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
+            direction: directionWords(m.direction.lastStep?.direction),
+            directionTag: directionTag(m.direction.lastStep?.direction),
+          })),
+          csvUrl: `/api/v1/compare.csv?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
+          xlsxUrl: `/api/v1/compare.xlsx?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
+          // The embed follows the latest period unless one was asked for, so a council's website stays current.
+          embedUrl: `/embed/compare?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}${q.period ? `&period=${encodeURIComponent(q.period)}` : ''}`,
         };
+        return { ...form, problem: null, result: { ...result, embedHeight: embedFor(result).height } };
       } catch (e) {
         if (e instanceof AppError && e.status < 500) {
           const problem = { message: e.message, field: e.errors[0]?.field ?? 'metric' };
@@ -155,6 +181,12 @@ export function createAnalysisPages(deps: {
         }
         throw e;
       }
+    },
+
+    /** The compare embed: the comparison, with the council compared and its neighbours in rank in view. */
+    async compareEmbed(q: { metric?: string; area?: string; group?: string; period?: string }) {
+      const model = await this.compare(q);
+      return { ...model, embed: model.result ? embedFor(model.result) : null };
     },
 
     async sector(q: { area?: string | undefined; basket?: string | undefined }) {

@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
-import { oflogAscAdapter, runImport } from '../imports/index.ts';
+import { defraRecyclingAdapter, oflogAscAdapter, runImport } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
 
 /** The error summary's links, as "#field message". */
@@ -17,12 +17,13 @@ describe('pages that take a council by name', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    const r = await runImport(db, {
-      adapter: oflogAscAdapter,
-      files: [sharedFile('performance/oflog_adult_social_care_2015_2023.csv')],
-      publish: true,
-    });
-    if (r.state !== 'published') throw new Error(r.message);
+    for (const [adapter, file] of [
+      [oflogAscAdapter, 'performance/oflog_adult_social_care_2015_2023.csv'],
+      [defraRecyclingAdapter, 'performance/defra_household_recycling_rate_2015_2024.csv'],
+    ] as const) {
+      const r = await runImport(db, { adapter, files: [sharedFile(file)], publish: true });
+      if (r.state !== 'published') throw new Error(r.message);
+    }
     await servicesFor(db).sector.loadBasket({
       id: 'sector-key',
       version: 'byname',
@@ -126,5 +127,41 @@ describe('pages that take a council by name', () => {
     expect(res.body).toContain('value="Kingston upon Hull, City of (E06000010)"');
     const bad = await get('/sector?area=Atlantis');
     expect(bad.body).toContain('No council is called “Atlantis”');
+  });
+
+  it('GET /embed/compare shows the council compared with its neighbours in rank, the rest behind a link', async () => {
+    const q = 'metric=defra.household-recycling-rate&area=E07000065&group=type:E07';
+    const res = await get(`/embed/compare?${q}`);
+    expect(res.statusCode).toBe(200);
+    const rows = [
+      ...res.body.matchAll(/<tr( class="focus")?><th scope="row">([^<]+)<\/th><td class="num">[^<]*<\/td><td>(\d+)/g),
+    ];
+    expect(rows).toHaveLength(7);
+    const focus = rows.findIndex((r) => r[1]);
+    expect(rows[focus]![2]).toBe('Wealden');
+    const ranks = rows.map((r) => Number(r[3]));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    const of = /ranks (\d+) to (\d+) of (\d+)/.exec(res.body)!;
+    expect(Number(of[3])).toBeGreaterThan(150);
+    expect(Number(of[2]) - Number(of[1])).toBe(6);
+    expect(res.body).toMatch(/See all \d+ councils in the full comparison/);
+    expect(res.body).toContain('Wealden and the councils nearest in rank in');
+    expect(res.body).toContain('<script src="/static/embed-height.js" defer></script>');
+  });
+
+  it('GET /compare offers embed code whose frame height fits the widget and a snippet that resizes it', async () => {
+    const page = await get('/compare?metric=defra.household-recycling-rate&area=Wealden&group=type:E07');
+    const code = /<textarea [^>]*id="embed-code"[^>]*>([^]*?)<\/textarea>/
+      .exec(page.body)![1]!
+      .replaceAll('&quot;', '"');
+    expect(code).toMatch(
+      /^&lt;iframe src="[^"]+\/embed\/compare\?metric=defra\.household-recycling-rate&amp;area=E07000065/,
+    );
+    const height = Number(/ height="(\d+)"/.exec(code)?.[1]);
+    expect(height).toBeGreaterThan(400);
+    expect(height).toBeLessThan(1200);
+    expect(code).toContain('data-sli-embed&gt;&lt;/iframe&gt;');
+    expect(code).toContain('sli-embed-height');
+    expect(code).toContain('&lt;script&gt;');
   });
 });

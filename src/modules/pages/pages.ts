@@ -139,7 +139,7 @@ export function publicPages(
         group: req.query.group || undefined,
         period: req.query.period || undefined,
       };
-      const model = await pages.analysis.compare(q);
+      const model = await pages.analysis.compareEmbed(q);
       const problem =
         model.problem ??
         (model.result ? null : { message: 'Give a measure (metric), a council (area) and a group.', field: 'metric' });
