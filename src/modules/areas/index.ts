@@ -46,6 +46,9 @@ export {
 export {
   AREA_TYPES,
   COUNCIL_TYPES,
+  isCouncilService,
+  listWords,
+  typesInWords,
   isIsoDate,
   today,
   typeInfo,

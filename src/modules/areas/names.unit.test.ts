@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import { AreaNameIndex, nameKey, type NamedArea } from './names.ts';
+import { isCouncilService, typesInWords } from './types.ts';
 
 // The real councils of one year, as ONS names them (geography/england_ltla_vintages_2019_2025.csv): the lower-tier and
 // unitary councils, and the counties above the districts; other years' names of the same codes are the other names.
@@ -114,5 +115,18 @@ describe('AreaNameIndex.suggest', () => {
     expect(index.suggest('Hull')[0]?.code).toBe('E06000010');
     expect(index.suggest('E0800000', 3).map((a) => a.code)).toEqual(['E08000001', 'E08000002', 'E08000003']);
     expect(index.suggest('zzz')).toEqual([]);
+  });
+});
+
+describe('typesInWords', () => {
+  it('names area types in prose, never as GSS prefixes', () => {
+    expect(typesInWords(['E12', 'E92'])).toBe('regions and England');
+    expect(typesInWords(['E08'])).toBe('metropolitan districts');
+    expect(typesInWords(['E06', 'E08', 'E09', 'E10'])).toBe(
+      'unitary authorities, metropolitan districts, London boroughs and counties',
+    );
+    expect(typesInWords(['E06', 'E07', 'E08', 'E09', 'E10', 'E92'])).toBe('every type of council and England');
+    expect(isCouncilService(['E12', 'E92'])).toBe(false);
+    expect(isCouncilService(['E10', 'E12'])).toBe(true);
   });
 });

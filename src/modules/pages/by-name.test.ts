@@ -164,4 +164,16 @@ describe('pages that take a council by name', () => {
     expect(code).toContain('sli-embed-height');
     expect(code).toContain('&lt;script&gt;');
   });
+
+  it('pages name the types of council in words, never as GSS prefixes', async () => {
+    const metric = await get('/metrics/oflog.asc5');
+    expect(metric.body).toContain(
+      'Councils it applies to</dt><dd class="govuk-summary-list__value">Unitary authorities, metropolitan districts, London boroughs and counties</dd>',
+    );
+    const burnley = await get('/compare?metric=oflog.asc5&area=Burnley&group=england');
+    expect(burnley.body).toContain(
+      'it is published for unitary authorities, metropolitan districts, London boroughs and counties, so Burnley is not ranked on it.',
+    );
+    expect(burnley.body).not.toMatch(/published for E\d/);
+  });
 });

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { type MapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
-import type { AreasService } from '../areas/index.ts';
+import { typesInWords, type AreasService } from '../areas/index.ts';
 import { areaCodeFor } from './area-param.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
@@ -49,7 +49,9 @@ export function createMetricPages(deps: {
 
     async metric(id: string, q: { period?: string | undefined; area?: string | undefined }) {
       const m = await metrics.get(id);
-      if (m.periods.length === 0) return { m, empty: true as const, polarity: polarityWords(m.polarity) };
+      const types = typesInWords(m.applicableAreaTypes);
+      const appliesTo = types.charAt(0).toUpperCase() + types.slice(1);
+      if (m.periods.length === 0) return { m, appliesTo, empty: true as const, polarity: polarityWords(m.polarity) };
       const chosenIso = q.period && m.periods.some((p) => p.period === q.period) ? q.period : m.periods.at(-1)!.period;
       if (q.period && chosenIso !== q.period)
         throw new AppError(
@@ -155,6 +157,7 @@ export function createMetricPages(deps: {
       const query = `metric=${encodeURIComponent(m.id)}&period=${encodeURIComponent(chosen.period)}`;
       return {
         m,
+        appliesTo,
         empty: false as const,
         polarity: polarityWords(m.polarity),
         released: formatDate(m.releasedAt),
