@@ -2,6 +2,7 @@
  * View models for the group pages: group kinds in words, a group's members as a table, the families, and the custom
  * group form's errors (the service's field errors, named in the form's terms with the value that caused them).
  */
+import { formatDate } from '../../platform/dates.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { typeInfo } from '../areas/index.ts';
 import type { FamilyDto, GroupDto, GroupType, Visibility } from './service.ts';
@@ -38,13 +39,8 @@ export const VISIBILITY_CHOICES: Record<Visibility, string> = {
   public: 'Everyone: list it on the groups page',
 };
 
-export const longDate = (iso: string): string =>
-  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+/** A calendar date in words (platform/dates.ts). */
+export const longDate = (iso: string): string => formatDate(iso);
 
 type Listed = Pick<GroupDto, 'id' | 'type' | 'name'> & { members?: unknown[] };
 

@@ -1,5 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
+import { formatDateTime } from '../../platform/dates.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contentSecurityPolicy } from '../../platform/security.ts';
 import { pageKey } from '../../platform/page-cache.ts';
@@ -173,7 +174,7 @@ export function publicPages(
     reply.header('content-disposition', `attachment; filename="${name}"`);
     return reply.view('sector-report.njk', {
       ...model,
-      generatedAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+      generatedAt: formatDateTime(new Date().toISOString()),
     });
   });
 
