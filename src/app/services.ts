@@ -61,7 +61,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
-    metrics: createMetricPages({ metrics, observations, maps }),
+    metrics: createMetricPages({ metrics, observations, maps, areas }),
     analysis: createAnalysisPages({ compare, groups, metrics, areas, sector, observations }),
     earlyWarning: createEarlyWarningPages({ earlyWarning }),
     value: createValuePages({ value, groups }),

@@ -12,6 +12,7 @@ import { PageCache } from './page-cache.ts';
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const govukRoot = path.dirname(require.resolve('govuk-frontend/package.json'));
+const autocompleteRoot = path.dirname(require.resolve('accessible-autocomplete/package.json'));
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -59,6 +60,13 @@ export function registerViews(app: App, options: { pageCacheBytes: number }): vo
     prefix: '/govuk/',
     decorateReply: false,
     allowedPath: (p) => /^\/govuk-frontend\.min\.(css|js)$/.test(p),
+  });
+  // GOV.UK's accessible autocomplete, served from the installed package; public/autocomplete.js starts it.
+  void app.register(fastifyStatic, {
+    root: path.join(autocompleteRoot, 'dist'),
+    prefix: '/vendor/accessible-autocomplete/',
+    decorateReply: false,
+    allowedPath: (p) => /^\/accessible-autocomplete\.min\.(css|js)$/.test(p),
   });
   void app.register(fastifyStatic, {
     root: path.join(here, '..', '..', 'public'),

@@ -201,7 +201,9 @@ describe('public pages in Chromium', () => {
     expect(res!.headers()['content-security-policy']).toMatch(/(^|; )frame-ancestors \*$/);
     expect(await page.locator('h1').textContent()).toMatch(/Trafford and Metropolitan districts/i);
     expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
-    expect(await page.locator('table tbody tr').count()).toBe(36);
+    // Trafford and the councils nearest it in rank; the rest behind the link to the full comparison.
+    expect(await page.locator('table tbody tr').count()).toBe(7);
+    expect(await page.locator('tr.focus th').textContent()).toBe('Trafford');
     expect(await page.locator('a', { hasText: 'Download the data (CSV)' }).getAttribute('href')).toMatch(
       /\/api\/v1\/compare\.csv\?/,
     );
