@@ -176,7 +176,7 @@ export function engagementService(ctx: PeerContext) {
       if (!e) throw new AppError(404, 'not-found', `Engagement ${id} does not exist.`);
       const last = (await repo.steps(k, [id])).at(-1);
       const why = transitionProblem(e.state, e.resume_state, last?.date ?? null, input.state, date!, reason);
-      if (why) p.add(why.field, why.message, why.field === 'date' ? date : input.state);
+      if (why) p.add(why.field, why.message, { date, state: input.state }[why.field]);
       const onsite: [string | null, string | null] = [start ?? e.onsite_start, end ?? e.onsite_end];
       if (onsite[0] && onsite[1] && onsite[1] < onsite[0])
         p.add('onsiteEnd', `is before onsiteStart (${onsite[0]}): dates out of order`, onsite[1]);
@@ -218,6 +218,7 @@ export function engagementService(ctx: PeerContext) {
   async function addTeamMember(v: Viewer, id: number, input: NewTeamMember) {
     requireManager(v, 'build teams');
     const p = new Problems();
+    if (!Number.isInteger(input.peerId)) p.add('peerId', 'choose a peer from the pool');
     const role = p.oneOf('teamRole', input.teamRole, TEAM_ROLES);
     if (!(input.daysCommitted >= 0 && input.daysCommitted <= 30))
       p.add('daysCommitted', 'must be between 0 and 30 days', input.daysCommitted);

@@ -4,6 +4,7 @@
  */
 import type { AppModule } from '../../platform/app-types.ts';
 import type { PeerService } from './service.ts';
+import { peerPages } from './pages.ts';
 import { peerRoutes } from './routes.ts';
 
 export { createPeerService, type PeerService } from './service.ts';
@@ -13,5 +14,6 @@ export const peerModule: AppModule<{ peer: PeerService }> = {
   name: 'peer',
   register(app, { peer }) {
     peerRoutes(app, peer);
+    peerPages(app, peer);
   },
 };

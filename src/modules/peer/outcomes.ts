@@ -118,7 +118,7 @@ export function outcomeService(ctx: PeerContext) {
   ) {
     await ctx.writable(v, id, ['manager', 'council'], 'update the action plan');
     const p = new Problems();
-    const a = await repo.action(db.kysely, actionId);
+    const a = Number.isInteger(actionId) ? await repo.action(db.kysely, actionId) : undefined;
     if (!a || a.engagement_id !== id)
       throw new AppError(404, 'not-found', `Action ${actionId} is not one of engagement ${id}'s.`);
     const date = p.date('date', input.date, true);

@@ -3,6 +3,8 @@ import { createTestApp } from '../../../test/helpers/app.ts';
 import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
+import { sharedFile } from '../../../test/helpers/shared-data.ts';
+import { importFiles } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 
@@ -29,6 +31,14 @@ describe('peer challenge', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
+    // DfE's 2025 statistical neighbours: Trafford's include Bromley (E09000006) and Cheshire East (E06000049).
+    const dfe = await importFiles(
+      db,
+      'dfe-statistical-neighbours',
+      [sharedFile('similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')],
+      { publish: true },
+    );
+    if (dfe.state !== 'published') throw new Error(dfe.message);
     app = await createTestApp(db);
     ({ owner, other, analyst, admin } = await signInEveryRole(db, app));
     const accounts = servicesFor(db).accounts;
@@ -191,6 +201,7 @@ describe('peer challenge', () => {
       formerEmployers: [{ council: TRAFFORD, until: '2022-06-30' }],
     });
     await add('partner', { name: 'Partner Chief', role: 'chief-executive', homeCouncil: CHESHIRE_EAST });
+    await add('similar', { name: 'Similar Director', role: 'director', homeCouncil: 'E09000006' });
     await add('lead', {
       name: 'Lead Chief',
       role: 'chief-executive',
@@ -217,12 +228,18 @@ describe('peer challenge', () => {
       ['ca', 'same-combined-authority'],
       ['employed', 'recent-employment'],
       ['partner', 'shared-partner'],
+      ['similar', 'similar-council'],
     ] as const) {
       const r = await team(peer);
       expect(r.statusCode, peer).toBe(409);
       expect(r.json().code).toBe('conflict-of-interest');
-      expect(r.json().errors[0]).toMatchObject({ field: 'peerId', value: rule });
+      expect(r.json().errors.map((e: { value: string }) => e.value)).toContain(rule);
+      expect(r.json().errors.every((e: { field: string }) => e.field === 'peerId')).toBe(true);
     }
+    const similar = (await team('similar')).json().errors[0].message;
+    expect(similar).toMatch(
+      /Bromley \(E09000006\) is one of Trafford's similar councils in .*dfe-statistical-neighbours@2025/,
+    );
     expect(await db.kysely.selectFrom('peer_team_members').selectAll().execute()).toHaveLength(0);
 
     const lead = await team('lead', 'lead-officer-peer');
@@ -498,5 +515,43 @@ describe('peer challenge', () => {
       'withdrawn',
     ]);
     expect(v.steps.at(-1).reason).toBe('The council asked');
+  });
+
+  it('pages: coverage in full for managers, counts for others; the pipeline for managers; engagements as the API', async () => {
+    const page = (who: Signed | null, url: string) => app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+    for (const who of [null, owner, analyst]) {
+      const r = await page(who, '/peer-challenge');
+      expect(r.statusCode).toBe(200);
+      expect(r.body).toContain('Current councils');
+      expect(r.body).not.toContain('id="coverage"');
+    }
+    for (const who of [manager, admin])
+      expect((await page(who, '/peer-challenge?status=overdue')).body).toContain('id="coverage"');
+    expect((await page(null, '/peer-challenge/pipeline')).statusCode).toBe(303);
+    expect((await page(owner, '/peer-challenge/pipeline')).statusCode).toBe(403);
+    expect((await page(manager, '/peer-challenge/pipeline')).statusCode).toBe(200);
+    expect((await page(null, `/peer-challenge/engagements/${leeds}`)).statusCode).toBe(404);
+    expect((await page(owner, `/peer-challenge/engagements/${leeds}`)).statusCode).toBe(404);
+    expect((await page(peerUser, `/peer-challenge/engagements/${leeds}`)).statusCode).toBe(200);
+    expect((await page(null, `/peer-challenge/engagements/${trafford}`)).body).toContain('Close the budget gap.');
+    expect((await page(null, `/peer-challenge/councils/${TRAFFORD}`)).body).toContain('Recommendations and progress');
+    expect((await page(null, '/peer-challenge/councils/E99999999')).statusCode).toBe(404);
+    const form = (who: Signed, payload: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: `/peer-challenge/engagements/${trafford}/findings`,
+        headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(payload).toString(),
+      });
+    const finding = { component: 'governance-culture', kind: 'strength', text: 'Open culture.' };
+    expect((await form(manager, finding)).statusCode).toBe(403);
+    expect((await form(owner, { ...finding, _csrf: owner.csrf })).statusCode).toBe(403);
+    const bad = await form(manager, { ...finding, component: 'nope', _csrf: manager.csrf });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('There is a problem');
+    expect(bad.body).toContain('href="#findings-component"');
+    const ok = await form(manager, { ...finding, _csrf: manager.csrf });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe(`/peer-challenge/engagements/${trafford}#findings`);
   });
 });
