@@ -34,7 +34,19 @@ export function createContext(db: Db, deps: PeerDeps) {
   const councils = councilDirectory(deps.areas);
   const log = deps.logger.child({ module: 'peer' });
 
-  async function reference() {
+  // The reference data change only by a migration or by hand: kept for a second at a time.
+  let kept: { at: number; value: ReturnType<typeof loadReference> } | undefined;
+  function reference() {
+    const now = Date.now();
+    if (!kept || now - kept.at > 1000) {
+      const value = loadReference();
+      kept = { at: now, value };
+      value.catch(() => (kept = undefined));
+    }
+    return kept.value;
+  }
+
+  async function loadReference() {
     const k = db.kysely;
     const [frameworks, components, kinds, deadlines, rules] = await Promise.all([
       repo.frameworks(k),

@@ -49,47 +49,36 @@ export function coverageService(ctx: PeerContext) {
     return out;
   }
 
-  async function coverage(q: CoverageQuery = {}, on = today()): Promise<CoverageRow[]> {
-    const prefixes = q.type ? typePrefixes(q.type) : undefined;
-    if (q.type && !prefixes) throw invalidParameter('type', 'is not a council type such as E07 or district', q.type);
-    if (q.region && !/^E12\d{6}$/.test(q.region))
-      throw invalidParameter('region', 'is not a region code such as E12000002', q.region);
+  /** Every current council's row, flagged and overdue first (unfiltered). */
+  async function allRows(on: string): Promise<CoverageRow[]> {
     const [dir, rows, flags] = await Promise.all([ctx.councils(), repo.lastCorporate(ctx.db.kysely), openFlags()]);
-    const last = new Map<
-      string,
-      { onsite: string | null; id: number; state: string; latest: number; latestState: string }
-    >();
+    const last = new Map<string, { onsite: string | null; latest: number; latestState: string }>();
     for (const r of rows) {
       const code = dir.byId.get(r.area_id)?.currentCode;
       if (!code) continue;
-      const cur = last.get(code) ?? { onsite: null, id: r.id, state: r.state, latest: r.id, latestState: r.state };
+      const cur = last.get(code) ?? { onsite: null, latest: r.id, latestState: r.state };
       if (r.id >= cur.latest) Object.assign(cur, { latest: r.id, latestState: r.state });
       if (r.onsite_start && reached(r.state, 'on-site') && (cur.onsite === null || r.onsite_start > cur.onsite))
-        Object.assign(cur, { onsite: r.onsite_start, id: r.id, state: r.state });
+        cur.onsite = r.onsite_start;
       last.set(code, cur);
     }
-    const out = dir.current
-      .filter((c) => !prefixes || prefixes.includes(c.type))
-      .filter((c) => !q.region || c.region?.code === q.region)
-      .map((c): CoverageRow => {
-        const l = last.get(c.code);
-        const s = coverageStatus(l?.onsite ?? null, on);
-        return {
-          code: c.code,
-          name: c.name,
-          type: c.type,
-          region: c.region?.code ?? null,
-          regionName: c.region?.name ?? null,
-          lastOnsite: l?.onsite ?? null,
-          lastEngagement: l?.latest ?? null,
-          state: l?.latestState ?? null,
-          status: s.status,
-          dueBy: s.dueBy,
-          flags: flags.get(c.code) ?? [],
-        };
-      })
-      .filter((r) => !q.status || r.status === q.status)
-      .filter((r) => q.flagged === undefined || r.flags.length > 0 === q.flagged);
+    const out = dir.current.map((c): CoverageRow => {
+      const l = last.get(c.code);
+      const s = coverageStatus(l?.onsite ?? null, on);
+      return {
+        code: c.code,
+        name: c.name,
+        type: c.type,
+        region: c.region?.code ?? null,
+        regionName: c.region?.name ?? null,
+        lastOnsite: l?.onsite ?? null,
+        lastEngagement: l?.latest ?? null,
+        state: l?.latestState ?? null,
+        status: s.status,
+        dueBy: s.dueBy,
+        flags: flags.get(c.code) ?? [],
+      };
+    });
     const urgent = (r: CoverageRow) => (r.flags.length > 0 && (r.status === 'overdue' || r.status === 'none') ? 0 : 1);
     return out.sort(
       (a, b) =>
@@ -100,8 +89,7 @@ export function coverageService(ctx: PeerContext) {
     );
   }
 
-  async function counts(on = today()) {
-    const rows = await coverage({}, on);
+  const countsOf = (rows: CoverageRow[], on: string) => {
     const by = (s: CoverageStatus) => rows.filter((r) => r.status === s).length;
     return {
       at: on,
@@ -111,7 +99,25 @@ export function coverageService(ctx: PeerContext) {
       notDue: by('not-due'),
       none: by('none'),
     };
+  };
+
+  /** The coverage rows a query asks for, and the counts over every current council. */
+  async function coverageWithCounts(q: CoverageQuery = {}, on = today()) {
+    const prefixes = q.type ? typePrefixes(q.type) : undefined;
+    if (q.type && !prefixes) throw invalidParameter('type', 'is not a council type such as E07 or district', q.type);
+    if (q.region && !/^E12\d{6}$/.test(q.region))
+      throw invalidParameter('region', 'is not a region code such as E12000002', q.region);
+    const all = await allRows(on);
+    const rows = all
+      .filter((r) => !prefixes || prefixes.includes(r.type))
+      .filter((r) => !q.region || r.region === q.region)
+      .filter((r) => !q.status || r.status === q.status)
+      .filter((r) => q.flagged === undefined || r.flags.length > 0 === q.flagged);
+    return { rows, counts: countsOf(all, on) };
   }
+
+  const coverage = async (q: CoverageQuery = {}, on = today()) => (await coverageWithCounts(q, on)).rows;
+  const counts = async (on = today()) => countsOf(await allRows(on), on);
 
   async function pipeline(on = today()) {
     const k = ctx.db.kysely;
@@ -145,5 +151,5 @@ export function coverageService(ctx: PeerContext) {
     }));
   }
 
-  return { coverage, counts, pipeline };
+  return { coverage, counts, coverageWithCounts, pipeline };
 }

@@ -37,11 +37,14 @@ export function peerPages(app: App, peer: PeerService): void {
 
   app.get('/peer-challenge', { schema: { hide: true, querystring: PageCoverageQuery } }, async (req, reply) => {
     reply.header('cache-control', 'private, no-store');
-    const counts = await peer.counts();
     if (!isManager(req.user))
-      return reply.view('peer-coverage.njk', { title: 'Peer challenge coverage', counts, rows: null });
+      return reply.view('peer-coverage.njk', {
+        title: 'Peer challenge coverage',
+        counts: await peer.counts(),
+        rows: null,
+      });
     const q = { ...req.query, flagged: req.query.flagged === 'true' ? true : undefined };
-    const rows = await peer.coverage(q);
+    const { rows, counts } = await peer.coverageWithCounts(q);
     const query = new URLSearchParams(
       Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
     ).toString();
