@@ -554,4 +554,24 @@ describe('peer challenge', () => {
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe(`/peer-challenge/engagements/${trafford}#findings`);
   });
+
+  it('GET /engagements/:id.ics and /peers/:id.ics give the on-site weeks as iCalendar, with the same access', async () => {
+    const e = await get(null, `/engagements/${trafford}.ics`);
+    expect(e.statusCode).toBe(200);
+    expect(e.headers['content-type']).toMatch(/^text\/calendar/);
+    expect(e.body).toContain('BEGIN:VEVENT');
+    expect(e.body).toContain('DTSTART;VALUE=DATE:20240312');
+    expect(e.body).toContain('DTEND;VALUE=DATE:20240316');
+    expect(e.body).toContain('SUMMARY:Corporate peer challenge: Trafford (E08000009)');
+    expect((await get(null, `/engagements/${leeds}.ics`)).statusCode).toBe(404);
+    const lead = `/peers/${peers.lead}.ics`;
+    expect((await get(null, lead)).statusCode).toBe(401);
+    expect((await get(owner, lead)).statusCode).toBe(403);
+    for (const who of [peerUser, manager]) {
+      const r = await get(who, lead);
+      expect(r.statusCode).toBe(200);
+      expect(r.body.match(/BEGIN:VEVENT/g)).toHaveLength(1);
+      expect(r.body).toContain('Trafford');
+    }
+  });
 });

@@ -19,6 +19,7 @@ import {
   COVERAGE_CSV_COLUMNS,
   coverageCsvRows,
 } from './csv.ts';
+import { visitsCalendar } from './calendar.ts';
 import * as S from './schemas.ts';
 import type { PeerService } from './service.ts';
 
@@ -220,6 +221,46 @@ export function peerRoutes(app: App, peer: PeerService): void {
         columns: ACTION_PLAN_CSV,
         ...LICENCE,
       });
+    },
+  );
+  app.get(
+    `${BASE}/engagements/:id.ics`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The engagement's on-site visit as iCalendar (the same access as the engagement)",
+        params: S.IdParams,
+        response: {
+          200: download('text/calendar', 'An all-day event for the visit'),
+          ...problemResponses(400, [404, NO_ENGAGEMENT]),
+        },
+      },
+    },
+    async (req, reply) => {
+      const v = await peer.get(req.user, req.params.id);
+      privateReply(reply).type('text/calendar; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="peer-challenge-${v.id}.ics"`);
+      return visitsCalendar(`${v.kind.name}: ${v.council.name}`, [v], app.publicOrigin());
+    },
+  );
+  app.get(
+    `${BASE}/peers/:id.ics`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "A peer's on-site weeks as iCalendar (managers, administrators, and the peer)",
+        params: S.IdParams,
+        response: {
+          200: download('text/calendar', 'An all-day event per visit'),
+          ...problemResponses(400, 401, 403, [404, 'No such peer']),
+        },
+      },
+    },
+    async (req, reply) => {
+      const r = await peer.peerVisits(req.user, req.params.id);
+      privateReply(reply).type('text/calendar; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="peer-${req.params.id}-visits.ics"`);
+      return visitsCalendar(`Peer challenge visits: ${r.name}`, r.visits, app.publicOrigin());
     },
   );
   app.get(

@@ -78,12 +78,25 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     }));
   }
 
+  /** A peer's visits: for managers, administrators and the peer's own user. */
+  async function peerVisits(v: Viewer, id: number) {
+    if (!v) throw new AppError(401, 'sign-in-required', "Sign in to see a peer's visits.");
+    const p = await repo.peer(db.kysely, id);
+    if (!p) throw new AppError(404, 'not-found', `Peer ${id} does not exist.`);
+    if (!isManager(v) && p.user_id !== v.id)
+      throw new AppError(403, 'forbidden', "Only managers, administrators and the peer see a peer's visits.");
+    const ids = await repo.engagementIdsOfPeers(db.kysely, [id]);
+    const rows = await repo.engagements(db.kysely, { ids });
+    return { name: p.name, visits: await views(rows.map((e) => ({ e, standing: 'manager' as const }))) };
+  }
+
   return {
     reference: ctx.reference,
     list,
     get,
     council,
     peers,
+    peerVisits,
     ...engagements,
     ...outcomeService(ctx),
     ...coverageService(ctx),
