@@ -104,3 +104,18 @@ export function svgOpen(r: SvgRoot): string {
     `<title id="${r.id}-title">${esc(r.title)}</title><desc id="${r.id}-desc">${esc(r.description)}</desc>`
   );
 }
+
+/** Words wrapped into lines of at most `max` units of text at `size` (a longer word has a line of its own). */
+export function wrapText(text: string, max: number, size: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    const next = line ? `${line} ${w}` : w;
+    if (line && textWidth(next, size) > max) {
+      lines.push(line);
+      line = w;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

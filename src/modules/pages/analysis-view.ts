@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { AreasService } from '../areas/index.ts';
 import type { CompareService } from '../compare/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
-import { renderBarChart } from '../maps/index.ts';
+import { responsiveBarChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import type { SectorService } from '../sector/index.ts';
@@ -57,7 +57,7 @@ export function createAnalysisPages(deps: {
         const dp = c.metric.decimalPlaces;
         const unit = c.metric.unit;
         const bars = c.members.filter((m) => m.excludedBecause === null);
-        const chart = renderBarChart({
+        const chart = responsiveBarChart({
           title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and ${c.group.name}`,
           description: c.sentence,
           unit,
@@ -146,7 +146,7 @@ export function createAnalysisPages(deps: {
           return { report: null, problem: e.message };
         throw e;
       }
-      const chart = renderBarChart({
+      const chart = responsiveBarChart({
         title: `Measures that improved, by service area${report.area ? `: ${report.area.name}` : ': England'}`,
         description: report.summary.byTheme
           .map((t) => `${t.title}: ${t.improved} of ${t.classified} improved, ${t.worsened} worsened`)
