@@ -9,17 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from './helpers/app.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { seedAreas } from './helpers/seed.ts';
+import { GOVUK_BRAND } from './helpers/brand.ts';
 import type { App } from '../src/platform/app-types.ts';
-
-/** What GOV.UK's brand looks like in a response. */
-export const GOVUK_BRAND = [
-  /Crown copyright/i,
-  /GDS Transport/i,
-  /@font-face/i,
-  /govuk-crest|govuk-icon|govuk-opengraph|govuk-header__logotype|govuk-footer__crown/,
-  /\/assets\/(images|fonts|manifest)/,
-  /aria-label="GOV\.UK"/,
-];
 
 describe('brand', () => {
   let db: TestDb;

@@ -31,7 +31,20 @@ declare module 'fastify' {
      */
     jsonCached(key: string | undefined, stamp: string, build: () => Promise<unknown>): Promise<FastifyReply>;
   }
+  interface FastifyInstance {
+    /**
+     * The GET routes whose answer is an HTML page (not the API, static files or downloads), as registered: the
+     * 320 px reflow test visits one of each and fails for a page type it does not know.
+     */
+    pageRoutes(): string[];
+  }
 }
+
+/** A GET route that answers with a page: not the API, a static folder, a health check or a download. */
+export const isPageRoute = (url: string): boolean =>
+  !/^\/(api|css|govuk|static|brand)\//.test(url) &&
+  !['/healthz', '/readyz'].includes(url) &&
+  !/\.(csv|json|xlsx|atom|js|css|svg|png|jpg|webp)$/.test(url);
 
 /**
  * Nunjucks over our templates and the GOV.UK Frontend macros (its patterns; none of its brand: layout.njk writes the
@@ -60,6 +73,12 @@ export function createViewEnv(brand: Brand): nunjucks.Environment {
  */
 export function registerViews(app: App, options: { pageCacheBytes: number; brand: Brand }): void {
   const env = createViewEnv(options.brand);
+  const pageRoutes = new Set<string>();
+  app.addHook('onRoute', (r) => {
+    const methods = [r.method].flat();
+    if (methods.includes('GET') && isPageRoute(r.url)) pageRoutes.add(r.url);
+  });
+  app.decorate('pageRoutes', () => [...pageRoutes].sort());
   if (ensureStylesheet()) app.log.info({ dir: CSS_DIR }, 'stylesheet built');
   void app.register(fastifyStatic, { root: CSS_DIR, prefix: '/css/', decorateReply: false });
   void app.register(fastifyStatic, {
