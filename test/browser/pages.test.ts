@@ -115,7 +115,7 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('.govuk-summary-list').first().textContent()).toMatch(/Greater Manchester/);
     expect(await page.locator('#headline').textContent()).toBe('Key measures compared');
     expect(await page.locator('.app-measure').count()).toBe(3);
-    // One trend chart per measure (the wide drawing; the narrow one is for phones), behind "Trend: chart and table".
+    // One trend chart per measure (the wide drawing; the narrow one is for phones), behind its details.
     expect(await page.locator('.app-measure .app-chart__wide svg[role="img"]').count()).toBe(3);
     expect(await page.locator('#similar + p + [role="region"] table tbody tr').count()).toBe(15);
     await expectNoAxeViolations(page);
