@@ -349,7 +349,7 @@ describe('web security', () => {
     });
 
     it('nosniff everywhere, a referrer policy on every page, HSTS when the public address is HTTPS', async () => {
-      for (const url of ['/', '/api/v1/areas', '/static/app.css', '/static/init.js', '/api/v1/nothing', '/healthz']) {
+      for (const url of ['/', '/api/v1/areas', '/css/app.css', '/static/init.js', '/api/v1/nothing', '/healthz']) {
         const res = await app.inject({ method: 'GET', url });
         expect(res.headers['x-content-type-options'], url).toBe('nosniff');
         expect(res.headers['referrer-policy'], url).toBe('strict-origin-when-cross-origin');

@@ -5,7 +5,7 @@ import { areaCodeFor } from './area-param.ts';
 import { embedView } from './embed-view.ts';
 import type { Comparison, CompareService } from '../compare/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
-import { renderBarChart } from '../maps/index.ts';
+import { responsiveBarChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import type { SectorService } from '../sector/index.ts';
@@ -116,7 +116,7 @@ export function createAnalysisPages(deps: {
         // A categorical measure (judgements): the chart counts councils per judgement; nothing plots the judgements
         // themselves as numbers, and there is no median, quartile, mean or rank.
         const chart = d
-          ? renderBarChart({
+          ? responsiveBarChart({
               title: `${c.metric.title}: ${c.group.name}, councils by judgement`,
               description: c.sentence,
               unit: 'councils',
@@ -127,7 +127,7 @@ export function createAnalysisPages(deps: {
                 emphasis: k.code === c.focus.category?.code,
               })),
             })
-          : renderBarChart({
+          : responsiveBarChart({
               title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and ${c.group.name}`,
               description: c.sentence,
               unit,
@@ -228,7 +228,7 @@ export function createAnalysisPages(deps: {
           return { report: null, problem: e.message };
         throw e;
       }
-      const chart = renderBarChart({
+      const chart = responsiveBarChart({
         title: `Measures that improved, by service area${report.area ? `: ${report.area.name}` : ': England'}`,
         description: report.summary.byTheme
           .map((t) => `${t.title}: ${t.improved} of ${t.classified} improved, ${t.worsened} worsened`)

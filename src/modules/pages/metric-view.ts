@@ -1,6 +1,6 @@
 /** View models for the catalogue and the metric page: table, bar chart, choropleth map and trend for one period. */
 import { AppError } from '../../platform/errors.ts';
-import { type MapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
+import { type MapsService, responsiveBarChart, responsiveChoropleth, responsiveLineChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
 import { typesInWords, type AreasService } from '../areas/index.ts';
@@ -87,7 +87,7 @@ export function createMetricPages(deps: {
       const drawnOn = categorical ? undefined : await maps.boundariesForPeriod(layer, chosen, withFigures);
       const values = new Map(councils.map((o) => [o.area, o.value]));
       const map = drawnOn
-        ? renderChoropleth({
+        ? responsiveChoropleth({
             title: `${m.title}, ${chosen.label}, by council`,
             description: `A map of ${m.title.toLowerCase()} for ${chosen.label}, on the ${drawnOn.caption.replace(/^Boundaries: /, '')}. The same figures are in the table below.`,
             unit: m.unit,
@@ -125,7 +125,7 @@ export function createMetricPages(deps: {
         : [...withValue.slice(0, 10), ...withValue.slice(-10)];
       const bar = categorical
         ? null
-        : renderBarChart({
+        : responsiveBarChart({
             title: highlight
               ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
               : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
@@ -155,7 +155,7 @@ export function createMetricPages(deps: {
             label,
             value: series.find((o) => o.area === code && o.periodLabel === label)?.value ?? null,
           }));
-        trend = renderLineChart({
+        trend = responsiveLineChart({
           title: `${m.title}: ${highlight.areaName}${england ? ' and England' : ''} over time`,
           description: `Trend of ${m.title.toLowerCase()} for ${highlight.areaName}.`,
           unit: m.unit,
