@@ -36,6 +36,15 @@ export interface Config {
    * body that trickles in is cut off with 408 rather than holding a connection open.
    */
   requestTimeoutMs: number;
+  /**
+   * Where the publishers' files are (SLI_SHARED_DATA, default ../shared/data): the first start of an empty SQLite
+   * database loads what it finds there, and the pages' hints name it.
+   */
+  sharedData: string;
+  /** Whether the first start of an empty SQLite database loads them (SLI_AUTOLOAD, default true). */
+  autoload: boolean;
+  /** Largest file analysts may upload on the imports pages, in MB (SLI_UPLOAD_MAX_MB, default 50). */
+  uploadMaxMb: number;
 }
 
 /** Database timeouts in milliseconds (0: none). See README.md, "When the database goes away". */
@@ -149,5 +158,8 @@ export function loadConfig(
     publicUrl: parsePublicUrl(env.SLI_PUBLIC_URL),
     trustedProxies: parseTrustedProxies(env.SLI_TRUSTED_PROXIES),
     requestTimeoutMs: parseInteger('SLI_REQUEST_TIMEOUT_MS', env.SLI_REQUEST_TIMEOUT_MS ?? '30000', 500, 3_600_000),
+    sharedData: path.resolve(env.SLI_SHARED_DATA?.trim() || path.join('..', 'shared', 'data')),
+    autoload: parseBoolean('SLI_AUTOLOAD', env.SLI_AUTOLOAD ?? 'true'),
+    uploadMaxMb: parseInteger('SLI_UPLOAD_MAX_MB', env.SLI_UPLOAD_MAX_MB ?? '50', 1, 4096),
   };
 }
