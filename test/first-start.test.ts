@@ -10,12 +10,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, testDialect, type TestDb } from './helpers/db.ts';
 import { sharedFile } from './helpers/shared-data.ts';
-
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sli.js');
+import { createDb } from '../src/platform/db.ts';
+import { runSli as sli, SLI } from './helpers/cli.ts';
 
 /** The geography and one publisher's file, linked into a directory laid out as ../shared/data is. */
 const SUBSET = [
@@ -155,7 +154,7 @@ describe.runIf(testDialect() === 'sqlite')('first start of an empty SQLite datab
     } finally {
       await again.stop();
     }
-    const db = await openSqlite(file);
+    const db = createDb(`sqlite:${file}`);
     try {
       const imports = await db.kysely.selectFrom('imports').select(['adapter', 'state']).orderBy('id').execute();
       expect(imports).toEqual([
@@ -195,26 +194,6 @@ describe.runIf(testDialect() === 'sqlite')('first start of an empty SQLite datab
     expect(existsSync(`${file}.first-load`)).toBe(false);
   });
 });
-
-/** `sli` as a user runs it, against the test database: its exit status and output. */
-function sli(db: TestDb, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], {
-      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-/** The test database's own file, opened afresh (the server that wrote it has ended). */
-async function openSqlite(file: string) {
-  const { createDb } = await import('../src/platform/db.ts');
-  return createDb(`sqlite:${file}`);
-}
 
 describe('sli load --all', () => {
   let db: TestDb;
