@@ -11,7 +11,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
-import { checkCsrf } from '../accounts/index.ts';
+import { ANALYST_ROLES, checkCsrf, requireRole } from '../accounts/index.ts';
 import { analystOnly } from './pages.ts';
 import type { ImportsService } from './preview.ts';
 import { adapters } from './registry.ts';
@@ -77,8 +77,9 @@ export function uploadPages(app: App, deps: { imports: ImportsService; uploads: 
         (e: Error) => done(e),
       );
     });
-    // Refused before the body is read, saying how large it is and what the limit is.
+    // Refused before the body is read: a council user, and an upload over the limit (saying its size and the limit).
     const tooLarge = async (req: FastifyRequest) => {
+      if (req.user) requireRole(req, ANALYST_ROLES);
       const length = Number(req.headers['content-length'] ?? 0);
       if (length > maxBytes)
         throw new AppError(
