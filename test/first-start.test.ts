@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, testDialect, type TestDb } from './helpers/db.ts';
 import { sharedFile } from './helpers/shared-data.ts';
 import { createDb } from '../src/platform/db.ts';
+import { entryName, SHARED_DATA } from '../src/modules/imports/index.ts';
 import { runSli as sli, SLI } from './helpers/cli.ts';
 
 /** The geography and one publisher's file, linked into a directory laid out as ../shared/data is. */
@@ -91,6 +92,10 @@ async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boole
   }
 }
 
+/** "n/N name": where an entry of the shared-data list is, as `sli load --all` numbers it. */
+const N = SHARED_DATA.length;
+const at = (name: string) => `${SHARED_DATA.findIndex((e) => entryName(e) === name) + 1}/${N} ${name}`;
+
 const TRAFFORD = 'href="/areas/E08000009"';
 const HOW_TO_LOAD = 'No data has been loaded yet';
 
@@ -122,7 +127,7 @@ describe.runIf(testDialect() === 'sqlite')('first start of an empty SQLite datab
         () => loadOf(s),
         (l) => l.state !== 'loading',
       );
-      expect(done).toMatchObject({ state: 'done', total: 18 });
+      expect(done).toMatchObject({ state: 'done', total: N });
       expect(existsSync(`${file}.first-load`)).toBe(false);
       expect(await page(s, '/')).not.toContain('Loading data');
       expect(await page(s, '/metrics/defra.household-recycling-rate')).toContain('Trafford');
@@ -222,14 +227,14 @@ describe('sli load --all', () => {
   it('loads the files it finds, says which were absent, then skips what is already published', async () => {
     const r = await sli(db, ['load', '--all', shared]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('1/18 areas-vintages: loaded.');
-    expect(r.stdout).toContain('2/18 boundaries: skipped. files absent: ons_uk_la_boundaries_2014_2025.topo.json');
-    expect(r.stdout).toContain('5/18 defra-recycling: loaded.');
-    expect(r.stdout).toContain("16/18 neighbours-build: skipped. not every publisher's file above was loaded");
+    expect(r.stdout).toContain(`${at('areas-vintages')}: loaded.`);
+    expect(r.stdout).toContain(`${at('boundaries')}: skipped. files absent: ons_uk_la_boundaries_2014_2025.topo.json`);
+    expect(r.stdout).toContain(`${at('defra-recycling')}: loaded.`);
+    expect(r.stdout).toContain(`${at('neighbours-build')}: skipped. not every publisher's file above was loaded`);
     const again = await sli(db, ['load', '--all', shared]);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toContain('1/18 areas-vintages: already loaded.');
-    expect(again.stdout).toContain('5/18 defra-recycling: already loaded.');
+    expect(again.stdout).toContain(`${at('areas-vintages')}: already loaded.`);
+    expect(again.stdout).toContain(`${at('defra-recycling')}: already loaded.`);
     const n = await db.kysely
       .selectFrom('imports')
       .select((e) => e.fn.countAll().as('n'))

@@ -4,6 +4,7 @@ import { accountsModule } from '../modules/accounts/index.ts';
 import { areasModule } from '../modules/areas/index.ts';
 import { changesModule } from '../modules/changes/index.ts';
 import { compareModule } from '../modules/compare/index.ts';
+import { emailModule } from '../modules/email/index.ts';
 import { groupsModule } from '../modules/groups/index.ts';
 import { importsModule } from '../modules/imports/index.ts';
 import { metricsModule } from '../modules/metrics/index.ts';
@@ -14,11 +15,17 @@ import { reportsModule } from '../modules/reports/index.ts';
 import { savedReportsModule } from '../modules/saved-reports/index.ts';
 import { sectorModule } from '../modules/sector/index.ts';
 import { surveysModule } from '../modules/surveys/index.ts';
+import { valueModule } from '../modules/value/index.ts';
 import type { Services } from './services.ts';
 
 export async function registerModules(app: App, { config }: AppDeps, s: Services): Promise<void> {
   // Accounts first: its hook sets req.user for every other module.
-  await accountsModule.register(app, { accounts: s.accounts, cookieSecure: config.cookieSecure });
+  await accountsModule.register(app, {
+    accounts: s.accounts,
+    onboarding: s.onboarding,
+    cookieSecure: config.cookieSecure,
+  });
+  await emailModule.register(app, { email: s.email, worker: config.mail.worker });
   await areasModule.register(app, { areas: s.areas });
   await metricsModule.register(app, { metrics: s.metrics, stamp: () => s.pages.councils.stamp() });
   await observationsModule.register(app, { observations: s.observations });
@@ -29,6 +36,7 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await compareModule.register(app, { compare: s.compare });
   await sectorModule.register(app, { sector: s.sector, earlyWarning: s.earlyWarning, observations: s.observations });
   await reportsModule.register(app, { headlines: s.headlines, compare: s.compare });
+  await valueModule.register(app, { value: s.value, compare: s.compare });
   await savedReportsModule.register(app, { savedReports: s.savedReports, reportBuilder: s.reportBuilder });
   await surveysModule.register(app, { surveys: s.surveys, cookieSecure: config.cookieSecure });
   await pagesModule.register(app, { pages: s.pages });

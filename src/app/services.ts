@@ -6,10 +6,11 @@ import type { AppDeps } from '../platform/app-types.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Db } from '../platform/db.ts';
 import { createLogger } from '../platform/logger.ts';
-import { createAccountsService } from '../modules/accounts/index.ts';
+import { createAccountsService, createOnboarding } from '../modules/accounts/index.ts';
 import { createAreasService } from '../modules/areas/index.ts';
 import { createChangesService } from '../modules/changes/index.ts';
 import { createCompareService } from '../modules/compare/index.ts';
+import { createEmailService } from '../modules/email/index.ts';
 import { createGroupsService } from '../modules/groups/index.ts';
 import { createMapsService } from '../modules/maps/index.ts';
 import { createImportsService, createUploads } from '../modules/imports/index.ts';
@@ -21,11 +22,13 @@ import {
   createCouncilPages,
   createEarlyWarningPages,
   createMetricPages,
+  createValuePages,
 } from '../modules/pages/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
 import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';
 import { createSurveys } from '../modules/surveys/index.ts';
+import { createValueForMoneyService } from '../modules/value/index.ts';
 
 export function createServices({ db, config, logger }: AppDeps) {
   // The data service: geography, catalogue, observations, shapes, the change feed.
@@ -42,8 +45,12 @@ export function createServices({ db, config, logger }: AppDeps) {
   const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
   const changes = createChangesService(db);
+  // Outgoing mail (queued in the database; the web service's worker sends it).
+  const email = createEmailService(db, { smtp: config.smtp, mail: config.mail, logger });
   // Accounts and comparison groups.
   const accounts = createAccountsService(db, { areas, logger });
+  // Invitations, password resets and self-registration, their links sent through the mail queue.
+  const onboarding = createOnboarding(db, { areas, mailer: email, logger });
   const groups = createGroupsService(db, { areas });
   const neighbours = createNeighboursService(db, { areas, groups, observations, maps, logger });
   // Comparison, the sector overview and the reports built on them.
@@ -51,6 +58,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const sector = createSectorService(db, { metrics, observations, areas, groups });
   const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups, logger });
   const headlines = createHeadlineService(db, { compare, sector, metrics, areas });
+  const value = createValueForMoneyService(db, { compare, metrics, areas, observations });
   const computer = createReportComputer(db, { metrics, groups, areas, observations });
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
   const reportBuilder = createBuilder(db, { metrics, groups });
@@ -62,6 +70,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     metrics: createMetricPages({ metrics, observations, maps }),
     analysis: createAnalysisPages({ compare, groups, metrics, areas, sector, observations }),
     earlyWarning: createEarlyWarningPages({ earlyWarning }),
+    value: createValuePages({ value, groups }),
   };
   return {
     areas,
@@ -71,13 +80,16 @@ export function createServices({ db, config, logger }: AppDeps) {
     observations,
     maps,
     changes,
+    email,
     accounts,
+    onboarding,
     groups,
     neighbours,
     compare,
     sector,
     earlyWarning,
     headlines,
+    value,
     savedReports,
     reportBuilder,
     surveys,

@@ -26,6 +26,7 @@ import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
+import { registerMailCommands } from './mail.ts';
 import { registerSurveyCommands } from './survey.ts';
 import { registerLoadCommand } from './load.ts';
 import { firstStart } from './first-start.ts';
@@ -366,6 +367,7 @@ registerUserCommands(program, cliContext);
 registerNeighboursCommands(program, cliContext);
 registerSurveyCommands(program, cliContext);
 registerLoadCommand(program, cliContext);
+registerMailCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

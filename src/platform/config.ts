@@ -45,6 +45,37 @@ export interface Config {
   autoload: boolean;
   /** Largest file analysts may upload on the imports pages, in MB (SLI_UPLOAD_MAX_MB, default 50). */
   uploadMaxMb: number;
+  /** Outgoing email (modules/email): the SMTP server, or null when none is configured (messages stay queued). */
+  smtp: SmtpConfig | null;
+  mail: MailConfig;
+}
+
+/**
+ * The SMTP server mail is sent through (SLI_SMTP_HOST, SLI_SMTP_PORT, SLI_SMTP_SECURE, SLI_SMTP_USER,
+ * SLI_SMTP_PASSWORD). `secure`: `tls` (TLS from the first byte, usually port 465), `starttls` (plain connection that
+ * must be upgraded with STARTTLS, usually 587; the default except on 465) or `none` (no TLS: a relay on this machine).
+ */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: 'tls' | 'starttls' | 'none';
+  user: string | null;
+  password: string | null;
+}
+
+export interface MailConfig {
+  /** The From address (SLI_MAIL_FROM, e.g. `"Sector improvement" <noreply@example.org>`); needed with SLI_SMTP_HOST. */
+  from: string | null;
+  /** Run the queue's worker in the web service (SLI_MAIL_WORKER, default true when SMTP is configured). */
+  worker: boolean;
+  /** How often the worker looks for queued messages, ms (SLI_MAIL_POLL_MS, default 5000). */
+  pollMs: number;
+  /** Attempts before a message goes to the dead letters (SLI_MAIL_MAX_ATTEMPTS, default 8). */
+  maxAttempts: number;
+  /** Wait before the first retry, ms, doubling each time up to 6 hours (SLI_MAIL_RETRY_MS, default 60000). */
+  retryMs: number;
+  /** Longest an SMTP connection, greeting or reply may take, ms (SLI_SMTP_TIMEOUT_MS, default 30000). */
+  timeoutMs: number;
 }
 
 /** Database timeouts in milliseconds (0: none). See README.md, "When the database goes away". */
@@ -119,6 +150,45 @@ function parseTrustedProxies(raw: string | undefined): string[] {
   });
 }
 
+const SMTP_MODES = ['tls', 'starttls', 'none'] as const;
+
+/** SLI_SMTP_* and SLI_MAIL_*: null SMTP when no host is set; a host without a sender is refused. */
+function parseMail(env: NodeJS.ProcessEnv): { smtp: SmtpConfig | null; mail: MailConfig } {
+  const host = env.SLI_SMTP_HOST?.trim() || null;
+  const from = env.SLI_MAIL_FROM?.trim() || null;
+  if (from && /[\r\n]/.test(from)) throw new ConfigError('SLI_MAIL_FROM must be one line.');
+  if (from && !/@[^\s@>]+\.[^\s@>]+>?$/.test(from))
+    throw new ConfigError(
+      `SLI_MAIL_FROM must end with an email address, such as "Sector improvement" <noreply@example.org>; it is "${from}".`,
+    );
+  let smtp: SmtpConfig | null = null;
+  if (host) {
+    if (!from)
+      throw new ConfigError(
+        'SLI_SMTP_HOST is set but SLI_MAIL_FROM is not: set the address mail is sent from, such as noreply@example.org.',
+      );
+    const port = parseInteger('SLI_SMTP_PORT', env.SLI_SMTP_PORT ?? '587', 1, 65535);
+    const secure = env.SLI_SMTP_SECURE ?? (port === 465 ? 'tls' : 'starttls');
+    if (!(SMTP_MODES as readonly string[]).includes(secure))
+      throw new ConfigError(`SLI_SMTP_SECURE must be one of ${SMTP_MODES.join(', ')}; it is "${secure}".`);
+    const user = env.SLI_SMTP_USER?.trim() || null;
+    const password = env.SLI_SMTP_PASSWORD ?? null;
+    if (user && !password) throw new ConfigError('SLI_SMTP_USER is set but SLI_SMTP_PASSWORD is not.');
+    smtp = { host, port, secure: secure as SmtpConfig['secure'], user, password: user ? password : null };
+  }
+  return {
+    smtp,
+    mail: {
+      from,
+      worker: parseBoolean('SLI_MAIL_WORKER', env.SLI_MAIL_WORKER ?? 'true'),
+      pollMs: parseInteger('SLI_MAIL_POLL_MS', env.SLI_MAIL_POLL_MS ?? '5000', 10, 3_600_000),
+      maxAttempts: parseInteger('SLI_MAIL_MAX_ATTEMPTS', env.SLI_MAIL_MAX_ATTEMPTS ?? '8', 1, 100),
+      retryMs: parseInteger('SLI_MAIL_RETRY_MS', env.SLI_MAIL_RETRY_MS ?? '60000', 0, 86_400_000),
+      timeoutMs: parseInteger('SLI_SMTP_TIMEOUT_MS', env.SLI_SMTP_TIMEOUT_MS ?? '30000', 100, 600_000),
+    },
+  };
+}
+
 export function defaultDatabaseUrl(cwd = process.cwd()): string {
   return `sqlite:${path.join(cwd, 'data', 'sli.sqlite')}`;
 }
@@ -161,5 +231,6 @@ export function loadConfig(
     sharedData: path.resolve(env.SLI_SHARED_DATA?.trim() || path.join('..', 'shared', 'data')),
     autoload: parseBoolean('SLI_AUTOLOAD', env.SLI_AUTOLOAD ?? 'true'),
     uploadMaxMb: parseInteger('SLI_UPLOAD_MAX_MB', env.SLI_UPLOAD_MAX_MB ?? '50', 1, 4096),
+    ...parseMail(env),
   };
 }

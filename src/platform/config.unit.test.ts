@@ -78,3 +78,31 @@ describe('the first start and the upload limit in the configuration', () => {
     expect(() => loadConfig({ SLI_UPLOAD_MAX_MB: '0' })).toThrow(/SLI_UPLOAD_MAX_MB/);
   });
 });
+
+describe('outgoing mail in the configuration', () => {
+  it('is off without SLI_SMTP_HOST, and a host needs a sender', () => {
+    expect(loadConfig({}).smtp).toBeNull();
+    expect(() => loadConfig({ SLI_SMTP_HOST: 'mail.example.org' })).toThrow(/SLI_MAIL_FROM/);
+  });
+
+  it('defaults to STARTTLS on 587 and implicit TLS on 465', () => {
+    const from = { SLI_SMTP_HOST: 'mail.example.org', SLI_MAIL_FROM: 'noreply@example.org' };
+    expect(loadConfig(from).smtp).toEqual({
+      host: 'mail.example.org',
+      port: 587,
+      secure: 'starttls',
+      user: null,
+      password: null,
+    });
+    expect(loadConfig({ ...from, SLI_SMTP_PORT: '465' }).smtp?.secure).toBe('tls');
+    expect(loadConfig({ ...from, SLI_SMTP_USER: 'u', SLI_SMTP_PASSWORD: 'p' }).smtp).toMatchObject({ user: 'u' });
+  });
+
+  it('refuses a mode it does not know, a user without a password and a sender on two lines', () => {
+    const from = { SLI_SMTP_HOST: 'mail.example.org', SLI_MAIL_FROM: 'noreply@example.org' };
+    expect(() => loadConfig({ ...from, SLI_SMTP_SECURE: 'ssl' })).toThrow(/SLI_SMTP_SECURE must be one of/);
+    expect(() => loadConfig({ ...from, SLI_SMTP_USER: 'u' })).toThrow(/SLI_SMTP_PASSWORD/);
+    expect(() => loadConfig({ SLI_MAIL_FROM: 'a@b.org\r\nBcc: c@d.org' })).toThrow(/one line/);
+    expect(() => loadConfig({ SLI_MAIL_FROM: 'nobody' })).toThrow(/SLI_MAIL_FROM must end with an email address/);
+  });
+});

@@ -42,9 +42,12 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-/** A real app over the test database, listening on a free port, and Debian's Chromium to drive it. */
-export async function serveToChromium(db: TestDb): Promise<BrowserServer> {
-  const app = await createTestApp(db);
+/**
+ * A real app over the test database, listening on a free port, and Debian's Chromium to drive it; `env` adds to its
+ * configuration (e.g. a test SMTP server's).
+ */
+export async function serveToChromium(db: TestDb, env: Record<string, string> = {}): Promise<BrowserServer> {
+  const app = await createTestApp(db, env);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const browser = await launchChromium().catch(async (e: unknown) => {

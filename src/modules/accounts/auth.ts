@@ -57,6 +57,20 @@ export function requireRole(req: FastifyRequest, roles: readonly Role[]): Sessio
 }
 
 /**
+ * For a private page: a visitor is sent to sign in (false: the reply is sent), anyone signed in without one of the
+ * roles gets 403; the page is not stored by any cache.
+ */
+export function pageFor(req: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): boolean {
+  if (!req.user) {
+    void reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+    return false;
+  }
+  requireRole(req, roles);
+  reply.header('cache-control', 'private, no-store');
+  return true;
+}
+
+/**
  * The CSRF token for a form on this page: the session's for a signed-in user, otherwise a random value also set as
  * a cookie (double submit), so the sign-in form is protected too.
  */

@@ -17,7 +17,12 @@ const KNOWN_COOKIE = 'sli_known';
 
 export function accountsPages(app: App, accounts: AccountsService, secure: boolean): void {
   app.get('/sign-in', { schema: { hide: true, querystring: SignInQuery } }, async (req, reply) =>
-    reply.view('sign-in.njk', { csrf: csrfToken(req, reply, secure), next: safeNext(req.query.next), email: '' }),
+    reply.view('sign-in.njk', {
+      csrf: csrfToken(req, reply, secure),
+      next: safeNext(req.query.next),
+      email: '',
+      done: req.query.done,
+    }),
   );
 
   app.post('/sign-in', { schema: { hide: true, body: SignInForm } }, async (req, reply) => {

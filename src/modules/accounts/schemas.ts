@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 
-export const SignInQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) });
+export const SignInQuery = Type.Object({
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+  done: Type.Optional(Type.Literal('password')),
+});
 
 export const SignInForm = Type.Object({
   email: Type.String({ maxLength: 320 }),

@@ -46,7 +46,7 @@ export function loginDelaySeconds(attempts: number, limit: number): number {
 }
 
 /** The same rule in SQL (milliseconds), for the one statement that counts an attempt. */
-function delaySql(limit: number) {
+export function delaySql(limit: number) {
   const whens: RawBuilder<unknown>[] = [];
   for (let k = 0; 2 ** k < LOGIN_MAX_DELAY_SECONDS; k++)
     whens.push(sql`WHEN ${sql.lit(limit + k)} THEN ${sql.lit(2 ** k * 1000)}`);
@@ -82,7 +82,7 @@ const sameText = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 export function createAccountsService(db: Db, deps: { areas: AreasService; logger: Logger }) {

@@ -35,7 +35,38 @@ export interface LoginThrottlesTable {
   last_at: number | string;
 }
 
+/** What an emailed link is for: an administrator's invitation, a password reset, a self-registration to confirm. */
+export type TokenPurpose = 'invitation' | 'reset' | 'registration';
+
+/** One emailed link: the token's SHA-256 (never the token), single-use and expiring. */
+export interface AccountTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  purpose: TokenPurpose;
+  /** The account to make (invitation, registration) or the user's address (reset). */
+  email: string;
+  name: string;
+  role: Role;
+  council_area_id: number | null;
+  /** A reset's user. */
+  user_id: number | null;
+  /** The administrator who invited. */
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** An email domain whose addresses may register themselves as users of the council. */
+export interface CouncilDomainsTable {
+  domain: string;
+  council_area_id: number;
+  created_at: string;
+}
+
 export interface AccountsTables {
+  account_tokens: AccountTokensTable;
+  council_domains: CouncilDomainsTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_throttles: LoginThrottlesTable;

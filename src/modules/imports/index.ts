@@ -49,4 +49,5 @@ export { readCsv, ImportFileError } from './csv.ts';
 export { importWith, importFiles, UnknownAdapterError } from './run-files.ts';
 export { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 export { oflogAscAdapter } from './adapters/oflog-asc.ts';
+export { ofstedIlacsAdapter } from './adapters/ofsted-ilacs.ts';
 export { type ImportItem } from './adapter.ts';

@@ -94,6 +94,13 @@ export const SHARED_DATA: readonly SharedDataEntry[] = [
     'finance/ra_budget_raw/RA_2021-22_data_by_LA.csv',
     'finance/ra_budget_raw/RA_2023-24_data_Part_1.csv',
   ),
+  // Ofsted's latest children's services judgements (categorical), joined on the DfE LA number through LAIT's crosswalk.
+  imp(
+    'ofsted-ilacs',
+    "Ofsted: inspections of children's services",
+    'performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv',
+    'performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv',
+  ),
   imp(
     'dfe-statistical-neighbours',
     "DfE: children's services statistical neighbours",
