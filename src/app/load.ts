@@ -124,8 +124,9 @@ async function runStep(
       if ((await loadedState(db)).newest(NEIGHBOURS_ADAPTER))
         return { outcome: 'already', message: 'already built on the data as loaded' };
       const r = await services.neighbours.build({ publish: true });
-      const ok = r.summary.state === 'published' || r.summary.state === 'unchanged';
-      return { outcome: ok ? 'loaded' : 'failed', message: `version ${r.version}: ${r.summary.message}` };
+      const { state } = r.summary;
+      const outcome = state === 'published' ? 'loaded' : state === 'unchanged' ? 'already' : 'failed';
+      return { outcome, message: `version ${r.version}: ${r.summary.message}` };
     }
     case 'sector-basket': {
       const r = await services.sector.loadBasket(json());
