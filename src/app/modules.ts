@@ -31,7 +31,7 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await metricsModule.register(app, { metrics: s.metrics, stamp: () => s.pages.councils.stamp() });
   await observationsModule.register(app, { observations: s.observations });
   await changesModule.register(app, { changes: s.changes });
-  await importsModule.register(app, { imports: s.imports });
+  await importsModule.register(app, { imports: s.imports, uploads: s.uploads, uploadMaxMb: config.uploadMaxMb });
   await groupsModule.register(app, { groups: s.groups, areas: s.areas });
   await neighboursModule.register(app, { neighbours: s.neighbours });
   await compareModule.register(app, { compare: s.compare });

@@ -13,7 +13,7 @@ import { createCompareService } from '../modules/compare/index.ts';
 import { createEmailService } from '../modules/email/index.ts';
 import { createGroupsService } from '../modules/groups/index.ts';
 import { createMapsService } from '../modules/maps/index.ts';
-import { createImportsService } from '../modules/imports/index.ts';
+import { createImportsService, createUploads } from '../modules/imports/index.ts';
 import { createMetricsService } from '../modules/metrics/index.ts';
 import { createNeighboursService } from '../modules/neighbours/index.ts';
 import { createObservationsService } from '../modules/observations/index.ts';
@@ -36,6 +36,12 @@ export function createServices({ db, config, logger }: AppDeps) {
   const areas = createAreasService(db);
   // Imports first: the catalogue previews a draft's definitions (?draft=N) through it.
   const imports = createImportsService(db);
+  // Analysts' uploads, held as drafts (on SQLite each import on a connection of its own).
+  const uploads = createUploads(db, {
+    databaseUrl: config.databaseUrl,
+    busyTimeoutMs: config.db.busyTimeoutMs,
+    logger,
+  });
   const metrics = createMetricsService(db, { drafts: imports.drafts });
   const observations = createObservationsService(db, { metrics, areas }, { maxRows: config.maxDataRows });
   const maps = createMapsService(db);
@@ -72,6 +78,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   return {
     areas,
     imports,
+    uploads,
     metrics,
     observations,
     maps,

@@ -29,6 +29,8 @@ import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
 import { registerMailCommands } from './mail.ts';
 import { registerSurveyCommands } from './survey.ts';
+import { registerLoadCommand } from './load.ts';
+import { firstStart } from './first-start.ts';
 
 /** Thrown to end the CLI with a message and an exit status. */
 class CliExit extends Error {
@@ -111,7 +113,10 @@ program
       logger.warn(
         `SLI_PUBLIC_URL is not set: embed code, permalinks and survey links will point at ${app.publicOrigin()}. Set it to the address the public uses (README.md, "Running behind a proxy").`,
       );
+    // An empty embedded database loads the publishers' files it finds, in a child process, while the pages answer.
+    const stopLoading = await firstStart({ db, config, logger, status: app.dataLoad });
     const stop = async () => {
+      stopLoading();
       await app.close();
       await db.close();
       process.exit(0);
@@ -362,6 +367,7 @@ registerSectorCommands(program, cliContext);
 registerUserCommands(program, cliContext);
 registerNeighboursCommands(program, cliContext);
 registerSurveyCommands(program, cliContext);
+registerLoadCommand(program, cliContext);
 registerMailCommands(program, cliContext);
 registerPeerCommands(program, cliContext);
 

@@ -15,11 +15,11 @@ describe('the app platform', () => {
     await db.drop();
   });
 
-  it('GET /healthz and /readyz report ok with the database dialect', async () => {
+  it('GET /healthz and /readyz report ok with the database dialect and the state of the data load', async () => {
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', database: db.dialect });
+    expect(ready.json()).toMatchObject({ status: 'ready', database: db.dialect, load: { state: 'idle', n: 0 } });
   });
 
   it('GET /api/v1/openapi.json serves an OpenAPI 3.1 document', async () => {

@@ -10,6 +10,7 @@ import { AppError, ProblemSchema, toProblem, type FieldError } from './errors.ts
 import { databaseUnavailable, isDatabaseUnavailable } from './db-errors.ts';
 import { registerSecurity } from './security.ts';
 import { registerViews } from './views.ts';
+import { DataLoadStatus } from './data-load.ts';
 
 import type { App, AppDeps } from './app-types.ts';
 
@@ -240,13 +241,16 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  app.decorate('dataLoad', new DataLoadStatus(config.sharedData));
   registerViews(app, { pageCacheBytes: deps.config.pageCacheMb * 1024 * 1024, brand: deps.config.brand });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   const ready = readinessCheck(deps);
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    if (await ready()) return { status: 'ready', database: deps.db.dialect };
-    return reply.status(503).send({ status: 'unavailable', database: deps.db.dialect });
+    // Ready while the publishers' files load: every page answers, saying how far the load has got.
+    const load = app.dataLoad.view();
+    if (await ready()) return { status: 'ready', database: deps.db.dialect, load };
+    return reply.status(503).send({ status: 'unavailable', database: deps.db.dialect, load });
   });
 
   return app;

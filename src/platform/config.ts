@@ -39,6 +39,15 @@ export interface Config {
   requestTimeoutMs: number;
   /** Name, logo, colour, footer links and licence line of whoever runs the service (platform/brand.ts, SLI_BRAND_*). */
   brand: Brand;
+  /**
+   * Where the publishers' files are (SLI_SHARED_DATA, default ../shared/data): the first start of an empty SQLite
+   * database loads what it finds there, and the pages' hints name it.
+   */
+  sharedData: string;
+  /** Whether the first start of an empty SQLite database loads them (SLI_AUTOLOAD, default true). */
+  autoload: boolean;
+  /** Largest file analysts may upload on the imports pages, in MB (SLI_UPLOAD_MAX_MB, default 50). */
+  uploadMaxMb: number;
   /** Outgoing email (modules/email): the SMTP server, or null when none is configured (messages stay queued). */
   smtp: SmtpConfig | null;
   mail: MailConfig;
@@ -222,6 +231,9 @@ export function loadConfig(
     publicUrl: parsePublicUrl(env.SLI_PUBLIC_URL),
     trustedProxies: parseTrustedProxies(env.SLI_TRUSTED_PROXIES),
     requestTimeoutMs: parseInteger('SLI_REQUEST_TIMEOUT_MS', env.SLI_REQUEST_TIMEOUT_MS ?? '30000', 500, 3_600_000),
+    sharedData: path.resolve(env.SLI_SHARED_DATA?.trim() || path.join('..', 'shared', 'data')),
+    autoload: parseBoolean('SLI_AUTOLOAD', env.SLI_AUTOLOAD ?? 'true'),
+    uploadMaxMb: parseInteger('SLI_UPLOAD_MAX_MB', env.SLI_UPLOAD_MAX_MB ?? '50', 1, 4096),
     ...parseMail(env),
     brand: parseBrand(env),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import path from 'node:path';
 
 describe('the database timeouts in the configuration', () => {
   it('default to 30 s statements, 5 s lock waits, 5 s connects and a 1 s SQLite busy wait', () => {
@@ -61,6 +62,20 @@ describe('the public address, the trusted proxies and the request timeout', () =
     for (const bad of ['proxy.example.org', '10.0.0.0/33', '10.0.0.300', '*', '10.0.0.1/8/8'])
       expect(() => loadConfig({ SLI_TRUSTED_PROXIES: bad }), bad).toThrow(/SLI_TRUSTED_PROXIES/);
     expect(() => loadConfig({ SLI_REQUEST_TIMEOUT_MS: '0' })).toThrow(/SLI_REQUEST_TIMEOUT_MS/);
+  });
+});
+
+describe('the first start and the upload limit in the configuration', () => {
+  it('default to loading ../shared/data on first start and uploads of up to 50 MB', () => {
+    const c = loadConfig({});
+    expect([c.sharedData, c.autoload, c.uploadMaxMb]).toEqual([path.resolve('..', 'shared', 'data'), true, 50]);
+  });
+
+  it('take SLI_SHARED_DATA, SLI_AUTOLOAD and SLI_UPLOAD_MAX_MB, refusing what they cannot be', () => {
+    const c = loadConfig({ SLI_SHARED_DATA: '/srv/data', SLI_AUTOLOAD: 'false', SLI_UPLOAD_MAX_MB: '5' });
+    expect([c.sharedData, c.autoload, c.uploadMaxMb]).toEqual(['/srv/data', false, 5]);
+    expect(() => loadConfig({ SLI_AUTOLOAD: 'no' })).toThrow(/SLI_AUTOLOAD must be true or false/);
+    expect(() => loadConfig({ SLI_UPLOAD_MAX_MB: '0' })).toThrow(/SLI_UPLOAD_MAX_MB/);
   });
 });
 

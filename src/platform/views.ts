@@ -108,7 +108,12 @@ export function registerViews(app: App, options: { pageCacheBytes: number; brand
     decorateReply: false,
   });
   const render = (reply: FastifyReply, template: string, context: object) =>
-    env.render(template, { ...context, currentPath: reply.request.url, user: reply.request.user ?? null });
+    env.render(template, {
+      ...context,
+      currentPath: reply.request.url,
+      user: reply.request.user ?? null,
+      dataLoad: reply.server.dataLoad.view(),
+    });
   // Pages may not be framed by other sites (clickjacking), except the embeds, which set their own policy: the Content
   // Security Policy of every HTML response is set in platform/security.ts.
   const send = (reply: FastifyReply, html: string | Buffer) => reply.type('text/html; charset=utf-8').send(html);
@@ -137,7 +142,8 @@ export function registerViews(app: App, options: { pageCacheBytes: number; brand
   app.decorateReply(
     'viewCached',
     async function (this: FastifyReply, key: string, stamp: string, template: string, build: () => Promise<object>) {
-      if (this.request.user) return send(this, render(this, template, await build()));
+      // While the publishers' files load, every page says how far it has got: none is kept.
+      if (this.request.user || this.server.dataLoad.active) return send(this, render(this, template, await build()));
       const hit = pages.get(key, stamp);
       // The ETag is worked out once per rendering (hashing a large page on every request costs more than sending it).
       if (hit) return send(this.header('etag', hit.etag), hit.html);

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestDb } from './db.ts';
 
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sli.js');
+/** bin/sli.js, as a user runs it. */
+export const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sli.js');
 
-/** Runs `sli` as a user would, in its own process, against the given database (logging silenced). */
+/** Runs `sli` in its own process against the test database: its exit status and output. */
 export function runSli(db: TestDb, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SLI, ...args], {

@@ -20,10 +20,11 @@ async function sha256(file: string): Promise<string> {
 export async function checkFiles(
   files: readonly string[],
   report: (issue: ImportIssue) => void,
+  displayName: (file: string) => string = (f) => path.relative(process.cwd(), f) || f,
 ): Promise<CheckedFile[]> {
   const checked: CheckedFile[] = [];
   for (const f of files) {
-    const name = path.relative(process.cwd(), f) || f;
+    const name = displayName(f);
     let bytes: number;
     try {
       bytes = statSync(f).size;

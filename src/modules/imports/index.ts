@@ -1,14 +1,9 @@
-import type { Db } from '../../platform/db.ts';
 import type { AppModule } from '../../platform/app-types.ts';
 import type { ImportsService } from './preview.ts';
 import { importsPages } from './pages.ts';
 import { importsRoutes } from './routes.ts';
-import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
-import { adapterForHeader, adapters, findAdapter } from './registry.ts';
-import { readHeader } from './csv.ts';
-import { applyBoundaries } from '../maps/index.ts';
-import { applyGeography } from '../areas/index.ts';
-import { applyGroupFamily } from '../groups/index.ts';
+import { uploadPages } from './upload-pages.ts';
+import type { Uploads } from './upload.ts';
 
 export {
   runImport,
@@ -24,64 +19,34 @@ export {
 } from './service.ts';
 export { adapters, findAdapter, suggestAdapter } from './registry.ts';
 export { createImportsService, type ImportsService } from './preview.ts';
+export {
+  SHARED_DATA,
+  planSharedData,
+  anySharedData,
+  entryName,
+  type PlannedEntry,
+  type SharedDataEntry,
+  type SharedDataStepName,
+} from './shared-data.ts';
+export { loadedState, type LoadedState } from './loaded.ts';
+export { createUploads, type Uploads } from './upload.ts';
 
 /**
  * The imports API and pages for analysts: the list, and one import (a draft's preview of what publishing it would
  * change).
  */
-export const importsModule: AppModule<{ imports: ImportsService }> = {
+export const importsModule: AppModule<{ imports: ImportsService; uploads: Uploads; uploadMaxMb: number }> = {
   name: 'imports',
-  register(app, { imports }) {
+  register(app, { imports, uploads, uploadMaxMb }) {
     importsRoutes(app, imports);
     importsPages(app, imports);
+    uploadPages(app, { imports, uploads, maxMb: uploadMaxMb });
   },
 };
 export type * from './adapter.ts';
 export { readCsv, ImportFileError } from './csv.ts';
 
-export class UnknownAdapterError extends Error {}
-
-import type { ImportAdapter } from './adapter.ts';
-
-/** Runs an import with an adapter given in code (e.g. a model built from the data service), with every store wired. */
-export function importWith(
-  db: Db,
-  adapter: ImportAdapter,
-  opts: Omit<ImportRequest, 'adapter' | 'files'> = {},
-): Promise<ImportSummary> {
-  return runImport(db, { adapter, files: [], applyBoundaries, applyGeography, applyGroups: applyGroupFamily, ...opts });
-}
-
-/** Imports files with the named adapter (the CLI's entry point). */
-export async function importFiles(
-  db: Db,
-  adapterName: string,
-  files: string[],
-  opts: Omit<ImportRequest, 'adapter' | 'files'> = {},
-): Promise<ImportSummary> {
-  const adapter = findAdapter(adapterName);
-  if (!adapter) {
-    throw new UnknownAdapterError(
-      `there is no "${adapterName}" importer; use one of: ${adapters()
-        .map((a) => a.name)
-        .join(', ')}`,
-    );
-  }
-  return runImport(db, {
-    adapter,
-    files,
-    applyBoundaries,
-    applyGeography,
-    applyGroups: applyGroupFamily,
-    suggestAdapter: async (file) => {
-      const other = adapterForHeader(await readHeader(file));
-      return other && other.name !== adapter.name
-        ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"`
-        : undefined;
-    },
-    ...opts,
-  });
-}
+export { importWith, importFiles, UnknownAdapterError } from './run-files.ts';
 export { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 export { oflogAscAdapter } from './adapters/oflog-asc.ts';
 export { ofstedIlacsAdapter } from './adapters/ofsted-ilacs.ts';

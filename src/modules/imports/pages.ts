@@ -10,7 +10,7 @@ import type { ImportsService } from './preview.ts';
 import { ImportParams } from './schemas.ts';
 
 /** A visitor is sent to sign in (false: the reply is sent); anyone signed in without the role gets 403. */
-function analystOnly(req: FastifyRequest, reply: FastifyReply): boolean {
+export function analystOnly(req: FastifyRequest, reply: FastifyReply): boolean {
   if (!req.user) {
     void reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
     return false;

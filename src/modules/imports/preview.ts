@@ -1,5 +1,7 @@
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
+import { withTransaction } from '../../platform/transaction.ts';
+import { countMissingInDraft } from './withdraw.ts';
 import type { MetricDrafts } from '../metrics/index.ts';
 import type { CheckedFile } from './files.ts';
 import { importsRepository as repo } from './repository.ts';
@@ -45,7 +47,10 @@ export function createImportsService(db: Db) {
           : imp.state === 'published'
             ? await publishedMetricChanges(db, id)
             : [];
-      return { ...toImportRow(imp), files: JSON.parse(imp.files) as CheckedFile[], metrics };
+      // A draft: the published rows of its metrics and periods it no longer holds, which publishing would withdraw.
+      const withdrawn =
+        imp.state === 'draft' ? await withTransaction(db, (tx) => countMissingInDraft(tx, id, imp.adapter)) : null;
+      return { ...toImportRow(imp), files: JSON.parse(imp.files) as CheckedFile[], metrics, withdrawn };
     },
   };
 }

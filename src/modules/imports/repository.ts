@@ -113,6 +113,16 @@ export const importsRepository = {
     return { metricId: metric?.id, areaId: area?.id, periodId: period?.id };
   },
 
+  /** Every published import's adapter, id and files (JSON), oldest first: what `sli load --all` finds loaded. */
+  async publishedFiles(db: Db) {
+    return db.kysely
+      .selectFrom('imports')
+      .select(['id', 'adapter', 'files'])
+      .where('state', '=', 'published')
+      .orderBy('id')
+      .execute();
+  },
+
   async listImports(db: Db, limit = 50) {
     return db.kysely.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(limit).execute();
   },

@@ -55,6 +55,12 @@ export const ImportDetail = Type.Composite(
     ImportRow,
     Type.Object({
       files: Type.Array(Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Integer() })),
+      withdrawn: Nullable(
+        Type.Integer({
+          description:
+            'A draft: published observations of its metrics and periods it no longer holds, which publishing would withdraw (when confirmed). Otherwise null',
+        }),
+      ),
       metrics: Type.Array(MetricChange, {
         description:
           'A draft: what publishing it would change in the catalogue now. Published: what it changed. Discarded: none',

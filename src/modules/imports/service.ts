@@ -42,6 +42,8 @@ export interface ImportRequest extends BundleAppliers {
   suggestAdapter?: (file: string) => Promise<string | undefined>;
   /** Rows per staging chunk (tests use small chunks to exercise the cross-chunk paths). */
   chunkSize?: number;
+  /** How a file is named in the import's record (default: its path relative to the working directory). */
+  displayName?: (file: string) => string;
   /** Logs the start and the outcome (info); the CLI's logger carries the command. Nothing is logged without one. */
   logger?: Logger;
 }
@@ -172,7 +174,7 @@ async function finishWriting(steps: Steps, { writer, tally, problems }: StepCont
 async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSummary> {
   const now = (req.now ?? new Date()).toISOString();
   const problems = createProblems();
-  const tally = emptyTally(await checkFiles(req.files, problems.report));
+  const tally = emptyTally(await checkFiles(req.files, problems.report, req.displayName));
   const summary = (state: ImportSummary['state'], importId: number | null, message: string) =>
     summarise(req.adapter.name, tally, problems, { state, importId, message });
   if (problems.count > 0) return summary('rejected', null, text.filesRejectedMessage(problems.count));

@@ -38,6 +38,7 @@ export function createCouncilPages(deps: {
 }) {
   const { areas, groups, headlines, observations, sector, neighbours } = deps;
   let stampCache: { at: number; value: string } | undefined;
+  const noData = async () => (await areas.findAreas({ type: 'council', limit: 1 })).areas.length === 0;
 
   async function headlineOrReason(
     code: string,
@@ -94,6 +95,9 @@ export function createCouncilPages(deps: {
       return value;
     },
 
+    /** No council is held: the database is empty (the pages then say how to load data). */
+    noData,
+
     async home(q: string | undefined) {
       const query = q?.trim() || undefined;
       const results = query ? await areas.findAreas({ q: query, type: 'council', include: 'all', limit: 50 }) : null;
@@ -106,7 +110,8 @@ export function createCouncilPages(deps: {
               list: (await areas.findAreas({ type: t, limit: 1000 })).areas,
             })),
           );
-      return { query, results, byType };
+      const empty = query ? results!.total === 0 && (await noData()) : byType.every((t) => t.list.length === 0);
+      return { query, results, byType, noData: empty };
     },
 
     /** `viewer`: the signed-in user, who may compare with their own private groups (such a page is never cached). */

@@ -112,16 +112,19 @@ export function publicPages(
       return reply.view('compare.njk', {
         ...(await pages.analysis.compare(q, viewer)),
         origin: app.publicOrigin(),
+        noData: await pages.councils.noData(),
       });
     },
   );
 
   app.get('/sector', { schema: query({ area: Text(120), basket: Text(120) }) }, async (req, reply) => {
-    const build = () =>
-      pages.analysis.sector({
+    const build = async () => ({
+      ...(await pages.analysis.sector({
         area: req.query.area?.trim() || undefined,
         basket: req.query.basket || undefined,
-      });
+      })),
+      noData: await pages.councils.noData(),
+    });
     // The overview everyone opens (no query) is the same for every visitor until data or baskets change: kept.
     const key = pageKey('/sector', req.url, {});
     if (!key) return reply.view('sector.njk', await build());

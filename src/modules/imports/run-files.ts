@@ -1,0 +1,51 @@
+/** Runs an import from files or from an adapter given in code, with every store (geography, boundaries, groups). */
+import type { Db } from '../../platform/db.ts';
+import { runImport, type ImportRequest, type ImportSummary } from './service.ts';
+import { adapterForHeader, adapters, findAdapter } from './registry.ts';
+import { readHeader } from './csv.ts';
+import { applyBoundaries } from '../maps/index.ts';
+import { applyGeography } from '../areas/index.ts';
+import { applyGroupFamily } from '../groups/index.ts';
+import type { ImportAdapter } from './adapter.ts';
+
+export class UnknownAdapterError extends Error {}
+
+/** Runs an import with an adapter given in code (e.g. a model built from the data service), with every store wired. */
+export function importWith(
+  db: Db,
+  adapter: ImportAdapter,
+  opts: Omit<ImportRequest, 'adapter' | 'files'> = {},
+): Promise<ImportSummary> {
+  return runImport(db, { adapter, files: [], applyBoundaries, applyGeography, applyGroups: applyGroupFamily, ...opts });
+}
+
+/** Imports files with the named adapter (the CLI's entry point). */
+export async function importFiles(
+  db: Db,
+  adapterName: string,
+  files: string[],
+  opts: Omit<ImportRequest, 'adapter' | 'files'> = {},
+): Promise<ImportSummary> {
+  const adapter = findAdapter(adapterName);
+  if (!adapter) {
+    throw new UnknownAdapterError(
+      `there is no "${adapterName}" importer; use one of: ${adapters()
+        .map((a) => a.name)
+        .join(', ')}`,
+    );
+  }
+  return runImport(db, {
+    adapter,
+    files,
+    applyBoundaries,
+    applyGeography,
+    applyGroups: applyGroupFamily,
+    suggestAdapter: async (file) => {
+      const other = adapterForHeader(await readHeader(file));
+      return other && other.name !== adapter.name
+        ? `it looks like a file for the "${other.name}" adapter: use "sli import ${other.name} …"`
+        : undefined;
+    },
+    ...opts,
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * The analysts' upload pages: /imports/upload (choose an importer, upload its file or files, or a long CSV), the
+ * validation report with file and line, and the draft's Publish and Discard buttons on /imports/{id}. Analysts and
+ * administrators only; every form carries the CSRF token; nothing needs JavaScript.
+ *
+ * No multipart parser is installed (no @fastify/multipart, no busboy): the upload's body is taken whole, up to
+ * SLI_UPLOAD_MAX_MB, and read by the platform's own web standard parser (undici's Response.formData(), built into
+ * Node), in a scope of its own so that no other route accepts multipart bodies.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/app-types.ts';
+import { AppError } from '../../platform/errors.ts';
+import { ANALYST_ROLES, checkCsrf, requireRole } from '../accounts/index.ts';
+import { analystOnly } from './pages.ts';
+import type { ImportsService } from './preview.ts';
+import { adapters } from './registry.ts';
+import { ImportParams } from './schemas.ts';
+import { ImportStateError } from './service.ts';
+import type { UploadedFile, Uploads } from './upload.ts';
+import { DATA_COLUMNS, METRIC_COLUMNS } from './adapters/long-csv.ts';
+
+interface UploadBody {
+  _csrf?: string;
+  importer: string;
+  files: UploadedFile[];
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+/** A multipart/form-data body read by undici's parser: its text fields and files. */
+async function parseUpload(contentType: string, body: Buffer): Promise<UploadBody> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), {
+      headers: { 'content-type': contentType },
+    }).formData();
+  } catch (e) {
+    throw new AppError(400, 'invalid-upload', `The upload could not be read as a form: ${(e as Error).message}`);
+  }
+  const text = (name: string) => {
+    const v = form.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const files: UploadedFile[] = [];
+  for (const v of form.getAll('files')) {
+    if (typeof v === 'string') continue;
+    files.push({ filename: v.name, data: Buffer.from(await v.arrayBuffer()) });
+  }
+  const csrf = text('_csrf');
+  return { ...(csrf === undefined ? {} : { _csrf: csrf }), importer: text('importer') ?? '', files };
+}
+
+const importerChoices = () => adapters().map((a) => ({ name: a.name, summary: a.summary, files: a.files }));
+
+export function uploadPages(app: App, deps: { imports: ImportsService; uploads: Uploads; maxMb: number }): void {
+  const { imports, uploads, maxMb } = deps;
+  const maxBytes = maxMb * 1024 * 1024;
+  const uploadPage = (reply: FastifyReply, extra: object = {}) =>
+    reply.view('upload.njk', {
+      title: 'Upload a file',
+      importers: importerChoices(),
+      maxMb,
+      longCsv: { data: DATA_COLUMNS, metrics: METRIC_COLUMNS },
+      ...extra,
+    });
+
+  app.get('/imports/upload', { schema: { hide: true } }, async (req, reply) => {
+    if (!analystOnly(req, reply)) return reply;
+    return uploadPage(reply, { importer: 'long-csv' });
+  });
+
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: maxBytes }, (req, body, done) => {
+      parseUpload(String(req.headers['content-type']), body as Buffer).then(
+        (parsed) => done(null, parsed),
+        (e: Error) => done(e),
+      );
+    });
+    // Refused before the body is read: a council user, and an upload over the limit (saying its size and the limit).
+    const tooLarge = async (req: FastifyRequest) => {
+      if (req.user) requireRole(req, ANALYST_ROLES);
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > maxBytes)
+        throw new AppError(
+          413,
+          'upload-too-large',
+          `The upload is ${mb(length)} MB; files of up to ${maxMb} MB can be uploaded here (SLI_UPLOAD_MAX_MB). Load a larger file with "npx sli import".`,
+        );
+    };
+    scope.post('/imports/upload', { schema: { hide: true }, onRequest: tooLarge }, async (req, reply) => {
+      if (!analystOnly(req, reply)) return reply;
+      const body = req.body as UploadBody | undefined;
+      if (!body || !Array.isArray(body.files))
+        throw new AppError(415, 'unsupported-media-type', 'Upload the file with the form (multipart/form-data).');
+      checkCsrf(req);
+      try {
+        const summary = await uploads.stage(body.importer, body.files);
+        if (summary.state === 'draft' && summary.importId !== null)
+          return reply.redirect(`/imports/${summary.importId}`, 303);
+        return uploadPage(reply.status(400), { importer: body.importer, report: summary });
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status !== 400) throw e;
+        return uploadPage(reply.status(400), { importer: body.importer, problem: e });
+      }
+    });
+  });
+
+  const draftForm = {
+    hide: true,
+    params: ImportParams,
+    body: Type.Object({ _csrf: Type.Optional(Type.String()), missing: Type.Optional(Type.String()) }),
+  };
+  const importPage = async (reply: FastifyReply, id: number, problem: string) => {
+    const imp = await imports.get(id);
+    return reply.status(409).view('import.njk', {
+      title: imp.state === 'draft' ? `Draft import ${imp.id}` : `Import ${imp.id}`,
+      imp,
+      fresh: imp.metrics.filter((m) => m.action === 'new'),
+      changed: imp.metrics.filter((m) => m.action === 'changed'),
+      problem,
+    });
+  };
+
+  app.post('/imports/:id/publish', { schema: draftForm }, async (req, reply) => {
+    if (!analystOnly(req, reply)) return reply;
+    checkCsrf(req);
+    const missing = req.body.missing;
+    if (missing !== undefined && missing !== 'withdraw' && missing !== 'keep')
+      throw new AppError(400, 'invalid-parameter', 'missing: choose withdraw or keep', [
+        { field: 'missing', message: 'choose withdraw or keep', value: missing },
+      ]);
+    try {
+      await uploads.publish(req.params.id, missing);
+    } catch (e) {
+      if (!(e instanceof ImportStateError)) throw e;
+      return importPage(reply, req.params.id, e.message);
+    }
+    return reply.redirect(`/imports/${req.params.id}`, 303);
+  });
+
+  app.post('/imports/:id/discard', { schema: draftForm }, async (req, reply) => {
+    if (!analystOnly(req, reply)) return reply;
+    checkCsrf(req);
+    try {
+      await uploads.discard(req.params.id);
+    } catch (e) {
+      if (!(e instanceof ImportStateError)) throw e;
+      return importPage(reply, req.params.id, e.message);
+    }
+    return reply.redirect(`/imports/${req.params.id}`, 303);
+  });
+}
