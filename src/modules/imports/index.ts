@@ -14,6 +14,7 @@ export {
   runImport,
   publishImport,
   discardImport,
+  deriveAll,
   listImports,
   importsStamp,
   ImportStateError,

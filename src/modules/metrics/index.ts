@@ -13,6 +13,7 @@ export const metricsModule: AppModule<{ metrics: MetricsService; stamp?: DataSta
   },
 };
 export type { Metric, MetricDefinition, MetricSource, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export { parseDerivation, type DerivationFormula, type MetricDerivation } from './derivation.ts';
 export type { PeriodCoverage } from './repository.ts';
 export {
   type MetricRowFields,

@@ -40,6 +40,8 @@ export interface MetricsTable {
   /** The plausible range an import checks values against (NULL: no bound on that side); see range.ts. */
   value_min: number | null;
   value_max: number | null;
+  /** A derived metric's method as JSON (metrics/derivation.ts MetricDerivation); NULL for a publisher's metric. */
+  derivation: string | null;
   import_id: number | null;
   created_at: string;
   updated_at: string;

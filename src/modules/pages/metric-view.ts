@@ -165,6 +165,12 @@ export function createMetricPages(deps: {
         chosen,
         highlight: highlight ? { code: highlight.area, name: highlight.areaName } : null,
         england: england ? valueCell(england.value, england.status, dp, m.unit) : null,
+        // A figure computed here (a sum or rate over its councils) says so and how, never passed off as published.
+        englandMethod: england?.note?.startsWith('Computed by this platform') ? england.note : null,
+        regions: rows
+          .filter((o) => o.area.startsWith('E12') && o.value !== null)
+          .sort((a, b) => a.areaName.localeCompare(b.areaName))
+          .map((o) => ({ name: o.areaName, value: valueCell(o.value, o.status, dp, m.unit), note: o.note })),
         rows: tableRows,
         hasCi: councils.some((o) => o.lci !== null),
         hasRatio: councils.some((o) => o.numerator !== null),
