@@ -10,14 +10,14 @@ import type { App } from '../../platform/app-types.ts';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
-import { longCsvAdapter } from '../imports/adapters/long-csv.ts';
-import { runImport } from '../imports/index.ts';
+import { findAdapter, runImport } from '../imports/index.ts';
 
 const METRIC_HEADER =
   'code,title,unit,unit_type,decimal_places,polarity,topic,period_type,applicable_area_types,publisher,licence,source_url,description,caveats';
 const DATA_HEADER = 'metric,area,period,value,status,lci,uci,numerator,denominator';
 const SPEND = 'synthetic.spend';
 const SHARE = 'synthetic.share';
+const longCsvAdapter = findAdapter('long-csv')!;
 
 describe('the data query in real terms (synthetic deflator and figures)', () => {
   let db: TestDb;
@@ -66,6 +66,9 @@ describe('the data query in real terms (synthetic deflator and figures)', () => 
     expect(res.json()).toMatchObject({ code: 'no-deflator' });
     expect(res.json().detail).toMatch(/no index metric "hmt.gdp-deflator" is loaded.*docs\/REAL-TERMS.md/);
     expect((await query('&base=2023-24')).statusCode).toBe(400); // a base year without real terms
+    const page = await app.inject(`/metrics/${SPEND}?prices=real&base=2023-24`);
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toMatch(/no index metric/);
   });
 
   it('deflates £ figures to the base year, states the deflator, and leaves other units alone', async () => {
@@ -97,6 +100,11 @@ describe('the data query in real terms (synthetic deflator and figures)', () => 
     const bad = await query('&prices=real&base=2019-20');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().detail).toMatch(/2022\/23, 2023\/24/);
+    // The metric page offers the choice for £ measures and states the deflator and base year.
+    const page = await app.inject(`/metrics/${SPEND}?period=2022-04-01/P1Y&prices=real&base=2023-24`);
+    expect(page.statusCode, page.body.slice(0, 300)).toBe(200);
+    expect(page.body).toMatch(/Real terms: £ figures at 2023\/24 prices/);
+    expect(page.body).toContain('name="prices"');
     // The CSV is deflated the same way.
     const csv = await app.inject(
       `/api/v1/data.csv?metric=${SPEND}&area=E06000001&period=2022/23&prices=real&base=2023/24`,

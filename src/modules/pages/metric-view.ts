@@ -44,7 +44,10 @@ export function createMetricPages(deps: {
       };
     },
 
-    async metric(id: string, q: { period?: string | undefined; area?: string | undefined }) {
+    async metric(
+      id: string,
+      q: { period?: string | undefined; area?: string | undefined; prices?: string | undefined; base?: string },
+    ) {
       const m = await metrics.get(id);
       if (m.periods.length === 0) return { m, empty: true as const, polarity: polarityWords(m.polarity) };
       const chosenIso = q.period && m.periods.some((p) => p.period === q.period) ? q.period : m.periods.at(-1)!.period;
@@ -56,7 +59,14 @@ export function createMetricPages(deps: {
           [{ field: 'period', message: 'has no data for this metric', value: q.period }],
         );
       const chosen = m.periods.find((p) => p.period === chosenIso)!;
-      const data = await observations.query({ metric: m.id, period: chosen.period }, { unlimited: true });
+      // Real terms (docs/REAL-TERMS.md) when asked for: refused with the reason when no deflator is loaded.
+      const real = q.prices === 'real';
+      if (q.prices && !real && q.prices !== 'cash')
+        throw new AppError(400, 'invalid-parameter', 'prices: choose cash or real', [
+          { field: 'prices', message: 'is not cash or real', value: q.prices },
+        ]);
+      const prices = real ? { prices: 'real' as const, base: q.base ?? '' } : {};
+      const data = await observations.query({ metric: m.id, period: chosen.period, ...prices }, { unlimited: true });
       const rows = data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
       const wanted = q.area?.toUpperCase();
@@ -130,6 +140,7 @@ export function createMetricPages(deps: {
               metric: m.id,
               area: [highlight.area, england ? 'E92000001' : ''].filter(Boolean).join(','),
               period: 'all',
+              ...prices,
             },
             { unlimited: true },
           )
@@ -166,6 +177,8 @@ export function createMetricPages(deps: {
         highlight: highlight ? { code: highlight.area, name: highlight.areaName } : null,
         england: england ? valueCell(england.value, england.status, dp, m.unit) : null,
         // A figure computed here (a sum or rate over its councils) says so and how, never passed off as published.
+        money: m.unitType === 'currency' || m.unitType === 'currency-per-head',
+        real: real ? { base: q.base ?? '' } : null,
         englandMethod: england?.note?.startsWith('Computed by this platform') ? england.note : null,
         regions: rows
           .filter((o) => o.area.startsWith('E12') && o.value !== null)

@@ -62,7 +62,7 @@ export function publicPages(
     '/metrics/:id',
     {
       schema: {
-        ...query({ period: Text(), area: Text(20) }),
+        ...query({ period: Text(), area: Text(20), prices: Text(10), base: Text(20) }),
         params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
       },
     },

@@ -63,6 +63,23 @@ export function aggregateInput(
 ): DerivedRow[] {
   const out: DerivedRow[] = [];
   const byId = new Map(geo.councils.map((c) => [c.id, c]));
+  // The live councils of some types at a date, for England (key 0) and by region: worked out once per tier and date.
+  const memberCache = new Map<string, Map<number, AggregationArea[]>>();
+  const membersOf = (types: Set<string>, date: string) => {
+    const key = `${[...types].sort().join()}|${date}`;
+    let m = memberCache.get(key);
+    if (!m) {
+      m = new Map<number, AggregationArea[]>([[0, []]]);
+      for (const c of geo.councils) {
+        if (!types.has(c.type) || !live(c, date)) continue;
+        m.get(0)!.push(c);
+        const r = geo.regionOf(c.id, date);
+        if (r !== undefined) m.set(r, [...(m.get(r) ?? []), c]);
+      }
+      memberCache.set(key, m);
+    }
+    return m;
+  };
   for (const p of periods) {
     // The council types with any amount other than 0 this period, and the latest start of a council with a figure: a
     // file published on later boundaries (Census 2021 households on 2023 councils) is summed over those councils.
@@ -85,9 +102,7 @@ export function aggregateInput(
       let done = false;
       for (const types of tiers) {
         for (const date of dates) {
-          const members = geo.councils.filter(
-            (c) => types.has(c.type) && live(c, date) && (area === geo.england || geo.regionOf(c.id, date) === area.id),
-          );
+          const members = membersOf(types, date).get(area === geo.england ? 0 : area.id) ?? [];
           const points = members.map((m) => input.series.get(m.id)?.get(p.id));
           if (members.length === 0 || points.every((x) => x === undefined)) continue;
           const figures: CouncilFigure[] = members.map((m, i) => ({

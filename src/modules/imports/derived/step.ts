@@ -162,7 +162,9 @@ export async function recomputeDerived(
     toWrite.push({ metricId: m.id, rows, before: storedBy.get(m.id) ?? [] });
   }
 
-  const writer = await createObservationWriter(tx, { importId, now, mode: 'publish' });
+  // Metrics with no figures yet (new derived metrics) take the writer's fast path: plain inserts.
+  const metricsWithData = new Set(stored.map((p) => p.metric_id));
+  const writer = await createObservationWriter(tx, { importId, now, mode: 'publish', metricsWithData });
   const rowsRead = new Map<number, number>();
   let line = 0;
   for (const { metricId, rows, before } of toWrite) {
