@@ -15,7 +15,7 @@ import * as m20261206T0900 from './migrations/2026-12-06T0900-metric-value-range
 import * as m20261206T0950 from './migrations/2026-12-06T0950-login-throttles.ts';
 import * as m20261206T1000 from './migrations/2026-12-06T1000-feed-entries.ts';
 import * as m20261207T0800 from './migrations/2026-12-07T0800-metrics-catalogue-order.ts';
-import * as m20261207T1000 from './migrations/2026-12-07T1000-metric-derivation.ts';
+import * as m20261208T1100 from './migrations/2026-12-08T1100-metric-derivation.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -36,7 +36,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-06T0950-login-throttles': m20261206T0950,
   '2026-12-06T1000-feed-entries': m20261206T1000,
   '2026-12-07T0800-metrics-catalogue-order': m20261207T0800,
-  '2026-12-07T1000-metric-derivation': m20261207T1000,
+  '2026-12-08T1100-metric-derivation': m20261208T1100,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
