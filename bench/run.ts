@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
  * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
- * [--soak-rate 200]
+ * [--soak-rate 200] [--finance-only] (only the council finance importers against the raw engine, on the real files)
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
  * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
@@ -20,7 +20,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { runImport } from '../src/modules/imports/service.ts';
 import { pct, round, time } from './measure.ts';
-import { realImports } from './real.ts';
+import { financeAgainstRaw, realImports } from './real.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '1' },
     dialects: { type: 'string', default: 'sqlite,postgres' },
     'no-real': { type: 'boolean', default: false },
+    'finance-only': { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '10' },
     'no-sector': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
@@ -238,8 +239,18 @@ if (valueOnly) {
   console.log(`results: ${path.relative(process.cwd(), out)}`);
   process.exit(0);
 }
-const soakOnly = args.soak;
-if (soakOnly) {
+const financeOnly = args['finance-only'];
+if (financeOnly) {
+  // Only the finance importers against the raw engine (the real files), per dialect.
+  results.financeAgainstRawEngine = {};
+  for (const d of dialects)
+    (results.financeAgainstRawEngine as Record<string, unknown>)[d] = await financeAgainstRaw(
+      () => freshDb(d, `financeraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })),
+      log,
+    );
+}
+const soakOnly = args.soak || financeOnly;
+if (args.soak) {
   results.soak = {};
   for (const d of dialects) {
     const fresh = await freshDb(d, `soak_${d}`);

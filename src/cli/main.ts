@@ -13,6 +13,7 @@ import { createServices, type Services } from '../app/services.ts';
 import { AppError } from '../platform/errors.ts';
 import {
   adapters,
+  deriveAll,
   discardImport,
   importFiles,
   ImportStateError,
@@ -271,6 +272,22 @@ imports
       const flags = { withdrawMissing: !!o.withdrawMissing, keepMissing: !!o.keepMissing };
       const counts = await publishImport(db, Number(id), { logger, ...flags });
       out(`Published import #${id}.${counts.withdrawn ? ` Withdrew ${counts.withdrawn} observation(s).` : ''}`);
+    } finally {
+      await db.close();
+    }
+  });
+imports
+  .command('derive')
+  .description('recompute every derived figure (spend per head, …) and computed England and regional figure')
+  .action(async (_o, cmd: Command) => {
+    const { db, logger } = await open(cmd);
+    try {
+      const d = await deriveAll(db, { logger });
+      out(
+        d
+          ? `Derived figures: ${d.written} new or changed in ${d.metrics} metrics (import #${d.importId}).`
+          : 'Derived figures: nothing changed.',
+      );
     } finally {
       await db.close();
     }

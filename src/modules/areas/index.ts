@@ -14,6 +14,8 @@ export {
   type FigurePoint,
   type FigureSource,
   type LineageArea,
+  type LineageAreaRow,
+  type LineageLinkRow,
   type LineageMetric,
 } from './lineage.ts';
 export {

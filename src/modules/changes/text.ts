@@ -95,6 +95,8 @@ function catalogueSummary(r: FeedRow, date: string): string {
         const n = w.withdrawn ?? 0;
         return `Import #${key} withdrew ${fmt(n)} observation${n === 1 ? '' : 's'} on ${date}${w.reason ? `: ${w.reason}` : ''}.`;
       }
+      if (r.adapter === 'derived')
+        return `Import #${key} recomputed derived figures (spend per head and the like) and computed England and regional figures after a publication, on ${date}.`;
       return `Import #${key}${r.adapter ? ` (${r.adapter})` : ''} was published on ${date}.`;
     }
     default:

@@ -9,6 +9,7 @@ export {
   runImport,
   publishImport,
   discardImport,
+  deriveAll,
   listImports,
   importsStamp,
   ImportStateError,

@@ -18,6 +18,7 @@ import * as text from './summary.ts';
 import { changedAnything, emptyTally, summarise, type ImportSummary, type ImportTally } from './summary.ts';
 import { createObservationWriter, publishStaged, type ObservationWriter, type WriterCounts } from './writer.ts';
 import { recordFeedEntries } from './feed.ts';
+import { derivedNote, recomputeDerived, type DerivedOutcome } from './derived/step.ts';
 import { countMissingInDraft, findMissing, selectForWithdrawal, withdrawGathered } from './withdraw.ts';
 
 export type { ImportSummary } from './summary.ts';
@@ -218,7 +219,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
       await recordFeedEntries(tx, importId, now);
-      return summary('published', importId, text.publishedMessage(importId, what) + missingNote);
+      const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now });
+      return summary('published', importId, text.publishedMessage(importId, what) + missingNote + derivedNote(derived));
     },
     { long: true },
   );
@@ -281,7 +283,7 @@ export async function publishImport(
   opts: DraftOptions = {},
 ): Promise<WriterCounts & { withdrawn: number }> {
   const now = (opts.now ?? new Date()).toISOString();
-  const { counts, adapter } = await withTransaction(
+  const { counts, adapter, derived } = await withTransaction(
     db,
     async (tx) => {
       const imp = await draftOf(tx, importId, (state) => `is ${state}, not a draft`);
@@ -319,11 +321,16 @@ export async function publishImport(
       });
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
       await recordFeedEntries(tx, importId, now);
-      return { counts, adapter: imp.adapter };
+      const touched = metricIds.map((m) => m.id);
+      const derived = await recomputeDerived(tx, { trigger: importId, touched, now });
+      return { counts, adapter: imp.adapter, derived };
     },
     { long: true },
   );
-  opts.logger?.info({ importId, adapter, observations: counts }, 'draft import published');
+  opts.logger?.info(
+    { importId, adapter, observations: counts, derivedImport: derived?.importId },
+    'draft import published',
+  );
   if (counts.inserted + counts.updated >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
   return counts;
 }
@@ -402,12 +409,31 @@ export async function withdrawObservations(
         detail,
       });
       await recordFeedEntries(tx, importId, now);
+      await recomputeDerived(tx, { trigger: importId, touched: metricIds, now });
       return { importId, withdrawn, examples: gathered.examples };
     },
     { long: true },
   );
   req.logger?.info({ importId: result.importId, withdrawn: result.withdrawn }, 'observations withdrawn');
   return result;
+}
+
+/**
+ * Recomputes every derived figure from the published inputs (`sli imports derive`): what a publication does for the
+ * inputs it touched, for all of them; for a database loaded before the derivations existed. Undefined: nothing changed.
+ */
+export async function deriveAll(db: Db, opts: DraftOptions = {}): Promise<DerivedOutcome | undefined> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const outcome = await withTransaction(
+    db,
+    async (tx) => {
+      const ids = (await tx.all<{ id: number }>('SELECT id FROM metrics')).map((r) => Number(r.id));
+      return recomputeDerived(tx, { trigger: null, touched: ids, now });
+    },
+    { long: true },
+  );
+  opts.logger?.info({ derivedImport: outcome?.importId, written: outcome?.written ?? 0 }, 'derived figures recomputed');
+  return outcome;
 }
 
 /** The adapter name an explicit withdrawal is recorded under. */

@@ -222,6 +222,7 @@ export function toMetricFields(m: MetricDefinition, adapter: string): MetricRowF
     numerator_label: m.numeratorLabel ?? null,
     denominator_label: m.denominatorLabel ?? null,
     calculation: m.calculation ?? null,
+    derivation: m.derivation ? JSON.stringify(m.derivation) : null,
     released_at: m.releasedAt ?? null,
     next_release_at: m.nextReleaseAt ?? null,
     adapter,

@@ -22,6 +22,7 @@ export type {
   TopicId,
   UnitType,
 } from './types.ts';
+export { parseDerivation, type DerivationFormula, type MetricDerivation } from './derivation.ts';
 export type { PeriodCoverage } from './repository.ts';
 export {
   type MetricRowFields,

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
+import { parseDerivation } from './derivation.ts';
 import type { MetricsTable } from './tables.ts';
 import type { Metric, MetricCategory, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
 
@@ -58,6 +59,7 @@ export function toMetric(r: MetricRow): Metric {
     numeratorLabel: r.numerator_label,
     denominatorLabel: r.denominator_label,
     calculation: r.calculation,
+    derivation: parseDerivation(r.derivation),
     releasedAt: r.released_at,
     nextReleaseAt: r.next_release_at,
     categories: r.categories === null ? null : (JSON.parse(r.categories) as MetricCategory[]),

@@ -21,6 +21,24 @@ export const Category = Type.Object(
   { description: "One category of a categorical metric, in the metric's order" },
 );
 
+export const Derivation = Type.Object(
+  {
+    formula: Type.Union([
+      Type.Literal('ratio'),
+      Type.Literal('change-on-year'),
+      Type.Literal('percent-change-on-year'),
+    ]),
+    numerator: Type.Array(Type.String(), { description: 'Input metric ids: summed for a ratio; the measure compared' }),
+    denominator: Type.Union([Type.String(), Type.Null()], { description: "A ratio's denominator metric id" }),
+    denominatorPeriod: Type.Union([Type.Literal('same'), Type.Literal('nearest-held'), Type.Null()], {
+      description: "The denominator's period: the same, or the nearest held (each observation's note says which)",
+    }),
+    scale: Type.Number(),
+    text: Type.String({ description: 'The method in plain English' }),
+  },
+  { description: 'How a derived metric is computed from its inputs; null for a metric its publisher gives' },
+);
+
 export const Metric = Type.Object({
   id: Type.String({ description: 'Stable metric id' }),
   slug: Type.String(),
@@ -46,6 +64,7 @@ export const Metric = Type.Object({
   statisticsStatus: Type.String(),
   numeratorLabel: Type.Union([Type.String(), Type.Null()]),
   denominatorLabel: Type.Union([Type.String(), Type.Null()]),
+  derivation: Type.Union([Derivation, Type.Null()]),
   releasedAt: Type.Union([Type.String(), Type.Null()]),
   nextReleaseAt: Type.Union([Type.String(), Type.Null()]),
   categories: Type.Union([Type.Array(Category), Type.Null()], {

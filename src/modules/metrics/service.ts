@@ -56,6 +56,7 @@ export function toMetricDto(m: Metric, cov?: MetricCoverageRow, labels?: Map<str
     statisticsStatus: m.statisticsStatus,
     numeratorLabel: m.numeratorLabel,
     denominatorLabel: m.denominatorLabel,
+    derivation: m.derivation,
     releasedAt: m.releasedAt,
     nextReleaseAt: m.nextReleaseAt,
     categories: m.categories?.map((c, i) => ({ code: c.code, label: c.label, position: i + 1 })) ?? null,

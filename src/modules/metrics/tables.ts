@@ -42,6 +42,8 @@ export interface MetricsTable {
   value_max: number | null;
   /** JSON array of {code, label} in order, for a categorical metric (unit_type 'category'); NULL otherwise. */
   categories: string | null;
+  /** A derived metric's method as JSON (metrics/derivation.ts MetricDerivation); NULL for a publisher's metric. */
+  derivation: string | null;
   import_id: number | null;
   created_at: string;
   updated_at: string;

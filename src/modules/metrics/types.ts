@@ -1,3 +1,5 @@
+import type { MetricDerivation } from './derivation.ts';
+
 /** The catalogue's vocabulary: what a metric definition says of itself (conventions.md, Data model: Metrics). */
 export type Polarity = 'higher-is-better' | 'lower-is-better' | 'not-applicable';
 export type UnitType =
@@ -65,6 +67,8 @@ export interface MetricDefinition {
   numeratorLabel?: string | undefined;
   denominatorLabel?: string | undefined;
   calculation?: string | undefined;
+  /** A derived metric's method: the formula, its inputs and how the denominator's period is chosen (derivation.ts). */
+  derivation?: MetricDerivation | undefined;
   releasedAt?: string | undefined;
   nextReleaseAt?: string | undefined;
   publisherCode?: string | undefined;
@@ -115,6 +119,7 @@ export interface Metric {
   numeratorLabel: string | null;
   denominatorLabel: string | null;
   calculation: string | null;
+  derivation: MetricDerivation | null;
   releasedAt: string | null;
   nextReleaseAt: string | null;
   /** The ordered categories of a categorical metric (unitType `category`); null for a numeric one. */

@@ -10,6 +10,15 @@ export {
   type FigureRow,
 } from './service.ts';
 export { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from './csv.ts';
+export {
+  aggregateEngland,
+  aggregateFigures,
+  aggregationTier,
+  amountTier,
+  medianOfCouncils,
+  type Aggregate,
+  type CouncilFigure,
+} from './aggregate.ts';
 export * from './periods.ts';
 export * from './status.ts';
 export {

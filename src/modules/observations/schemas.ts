@@ -16,6 +16,22 @@ export const DataQuery = Type.Object(
         maxLength: 1000,
       }),
     ),
+    prices: Type.Optional(
+      Type.Union([Type.Literal('cash'), Type.Literal('real')], {
+        description:
+          'cash (default): each year in its own prices; real: £ figures deflated to the prices of `base` by a loaded deflator series (docs/REAL-TERMS.md), refused when none is loaded',
+      }),
+    ),
+    base: Type.Optional(
+      Type.String({ maxLength: 20, description: 'With prices=real: the base year, e.g. 2023-24 (or 2023/24)' }),
+    ),
+    deflator: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'With prices=real: the deflator metric (an index, England per financial year); default hmt.gdp-deflator',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5,8 +5,9 @@ import { categoryLabel, type Metric, type MetricsService } from '../metrics/inde
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
+import { realTerms, type DeflatorSource, type PricesQuery } from './real-terms.ts';
 
-export interface DataQuery {
+export interface DataQuery extends PricesQuery {
   metric: string;
   area?: string | undefined;
   period?: string | undefined;
@@ -157,8 +158,35 @@ export function createObservationsService(
         [{ field: 'metric', message: 'the selection is too large for one request', value: q.metric }],
       );
     }
-    return { parts, areaIds, named, notes };
+    const deflation = await realTerms(q, deflators);
+    if (deflation) notes.push(deflation.note);
+    return { parts, areaIds, named, notes, deflation };
   }
+
+  /** Where real terms find a deflator: the catalogue's index metric and England's figure per period. */
+  const deflators: DeflatorSource = {
+    async metric(code) {
+      try {
+        return (await metrics.resolve([code]))[0];
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'unknown-metric') return undefined;
+        throw e;
+      }
+    },
+    async englandIndex(m) {
+      const periods = (await metrics.periodsOf([m.id])).filter((p) => p.metric_id === m.id);
+      const { areas: found } = await areas.resolveCodes(['E92000001']);
+      const england = found[0];
+      if (!england || periods.length === 0) return [];
+      const rows = await repo.find(
+        m.id,
+        periods.map((p) => p.id),
+        [england.id],
+      );
+      const byPeriod = new Map(rows.map((r) => [r.period_id, r.value]));
+      return periods.map((period) => ({ period, value: byPeriod.get(period.id) ?? null }));
+    },
+  };
 
   /**
    * One metric's published observations in some periods: with areas named, each area's figure by the figure-source
@@ -203,11 +231,12 @@ export function createObservationsService(
   return {
     /** The data query, refused beyond `maxRows` unless a caller that bounds it itself says `unlimited`. */
     async query(q: DataQuery, limits: { unlimited?: boolean } = {}) {
-      const { parts, areaIds, named, notes } = await plan(q, limits);
+      const { parts, areaIds, named, notes, deflation } = await plan(q, limits);
       const observations: ObservationDto[] = [];
       for (const part of parts) {
         if (part.periods.length === 0) continue;
-        observations.push(...(await observationsOf(part.metric, part.periods, areaIds, named)));
+        const rows = await observationsOf(part.metric, part.periods, areaIds, named);
+        observations.push(...(deflation ? rows.map((o) => deflation.apply(part.metric, o)) : rows));
       }
       if (observations.some((o) => o.source))
         notes.push(
@@ -242,10 +271,11 @@ export function createObservationsService(
       q: DataQuery,
       limits: { unlimited?: boolean } = {},
     ): AsyncGenerator<{ metric: Metric; row: ObservationDto }> {
-      const { parts, areaIds, named } = await plan(q, limits);
+      const { parts, areaIds, named, deflation } = await plan(q, limits);
       for (const { metric: m, periods } of parts) {
         for (const p of periods) {
-          for (const row of await observationsOf(m, [p], areaIds, named)) yield { metric: m, row };
+          for (const row of await observationsOf(m, [p], areaIds, named))
+            yield { metric: m, row: deflation ? deflation.apply(m, row) : row };
         }
       }
     },

@@ -47,7 +47,10 @@ export function createMetricPages(deps: {
       };
     },
 
-    async metric(id: string, q: { period?: string | undefined; area?: string | undefined }) {
+    async metric(
+      id: string,
+      q: { period?: string | undefined; area?: string | undefined; prices?: string | undefined; base?: string },
+    ) {
       const m = await metrics.get(id);
       const types = typesInWords(m.applicableAreaTypes);
       const appliesTo = types.charAt(0).toUpperCase() + types.slice(1);
@@ -62,10 +65,17 @@ export function createMetricPages(deps: {
         );
       const chosen = m.periods.find((p) => p.period === chosenIso)!;
       const categorical = m.unitType === 'category';
+      // Real terms (docs/REAL-TERMS.md) when asked for: refused with the reason when no deflator is loaded.
+      const real = q.prices === 'real';
+      if (q.prices && !real && q.prices !== 'cash')
+        throw new AppError(400, 'invalid-parameter', 'prices: choose cash or real', [
+          { field: 'prices', message: 'is not cash or real', value: q.prices },
+        ]);
+      const prices = real && !categorical ? { prices: 'real' as const, base: q.base ?? '' } : {};
       // A categorical measure (judgements, each council's on its own date): every council's latest judgement
       // published by the chosen date, not only the few published on that day.
       const data = await observations.query(
-        { metric: m.id, period: categorical ? `${m.periods[0]!.period}..${chosen.period}` : chosen.period },
+        { metric: m.id, period: categorical ? `${m.periods[0]!.period}..${chosen.period}` : chosen.period, ...prices },
         { unlimited: true },
       );
       const rows = categorical ? latestPerArea(data.observations) : data.observations;
@@ -145,6 +155,7 @@ export function createMetricPages(deps: {
               metric: m.id,
               area: [highlight.area, england ? 'E92000001' : ''].filter(Boolean).join(','),
               period: 'all',
+              ...prices,
             },
             { unlimited: true },
           )
@@ -181,6 +192,14 @@ export function createMetricPages(deps: {
         chosen,
         highlight: highlight ? { code: highlight.area, name: highlight.areaName } : null,
         england: england ? valueCell(england.value, england.status, dp, m.unit) : null,
+        // A figure computed here (a sum or rate over its councils) says so and how, never passed off as published.
+        money: m.unitType === 'currency' || m.unitType === 'currency-per-head',
+        real: real ? { base: q.base ?? '' } : null,
+        englandMethod: england?.note?.startsWith('Computed by this platform') ? england.note : null,
+        regions: rows
+          .filter((o) => o.area.startsWith('E12') && o.value !== null)
+          .sort((a, b) => a.areaName.localeCompare(b.areaName))
+          .map((o) => ({ name: o.areaName, value: valueCell(o.value, o.status, dp, m.unit), note: o.note })),
         rows: tableRows,
         hasCi: councils.some((o) => o.lci !== null),
         hasRatio: councils.some((o) => o.numerator !== null),

@@ -63,7 +63,7 @@ export function publicPages(
     '/metrics/:id',
     {
       schema: {
-        ...query({ period: Text(), area: Text(120) }),
+        ...query({ period: Text(), area: Text(120), prices: Text(10), base: Text(20) }),
         params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
       },
     },

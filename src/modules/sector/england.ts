@@ -6,14 +6,34 @@
 import type { Db } from '../../platform/db.ts';
 import type { AreasService } from '../areas/index.ts';
 import type { Metric } from '../metrics/index.ts';
-import { observationColumns, type ObservationsService } from '../observations/index.ts';
-import { aggregateEngland, aggregationTier, medianOfCouncils } from './aggregate.ts';
+import {
+  aggregateEngland,
+  aggregationTier,
+  medianOfCouncils,
+  observationColumns,
+  type ObservationsService,
+} from '../observations/index.ts';
 import { eachEntry, metricInfo, type PreparedBasket } from './basket.ts';
 import { classify, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
 import type { PeriodInfo } from './periods.ts';
 import { indexSeries } from './series.ts';
 
 type Aggregated = { series: SeriesSource; reason: string };
+
+/** The note the import engine gives an England figure it computed (imports/derived): such a figure is an aggregate. */
+const COMPUTED = 'Computed by this platform';
+
+/** England's kept series, its computed figures marked as aggregates with their method (the note). */
+function computedMarked(series: SeriesSource | undefined): SeriesSource | undefined {
+  if (!series) return undefined;
+  return {
+    ...series,
+    point: (pid) => {
+      const p = series.point(pid);
+      return p?.note?.startsWith(COMPUTED) ? { ...p, source: 'aggregate', method: p.note } : p;
+    },
+  };
+}
 
 export function createEngland(db: Db, deps: { areas: AreasService; observations: ObservationsService }) {
   const { areas, observations } = deps;
@@ -70,7 +90,7 @@ export function createEngland(db: Db, deps: { areas: AreasService; observations:
     const index = indexSeries(columns, periodsOf);
     return eachEntry(p, async (entry, metric) => {
       const periods = periodsOf(metric.id);
-      let series = england ? index.series(metric.id, england.id) : undefined;
+      let series = england ? computedMarked(index.series(metric.id, england.id)) : undefined;
       let missing = 'no England figure';
       if (!series || !periods.some((x) => series!.point(x.id)?.value != null)) {
         const agg = await englandAggregates(metric, periods);

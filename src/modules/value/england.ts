@@ -1,13 +1,17 @@
 /**
  * England's figure beside a council's, by the rule the sector overview uses: the publisher's own England figure (kept
- * with the coverage), else an aggregate of councils with its method stated (the sector module's aggregate.ts), else
+ * with the coverage), else an aggregate of councils with its method stated (observations/aggregate.ts), else
  * the median of councils, labelled as such and never called England's. The fall-backs read every council of the tier
  * for one period, so each is kept under the imports stamp (by the caller).
  */
 import type { AreasService } from '../areas/index.ts';
 import type { Metric, PeriodCoverage } from '../metrics/index.ts';
-import type { ObservationsService } from '../observations/index.ts';
-import { aggregateEngland, aggregationTier, medianOfCouncils } from '../sector/index.ts';
+import {
+  aggregateEngland,
+  aggregationTier,
+  medianOfCouncils,
+  type ObservationsService,
+} from '../observations/index.ts';
 
 export interface EnglandFigure {
   value: number;

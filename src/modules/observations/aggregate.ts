@@ -1,9 +1,15 @@
 /**
- * England figures for a metric whose publisher gives none, aggregated from the councils with the method stated:
+ * England's and a region's figures for a metric whose publisher gives none, aggregated from the councils with the
+ * method stated (the one rule: the sector overview's England, and the England and regional figures the import engine
+ * computes for the finance measures, imports/derived/aggregate.ts):
  * - a rate with numerators and denominators: Σ numerators ÷ Σ denominators × the unit's scale (never a mean of rates);
  * - a count: the sum over councils of one tier (upper tier for county services, lower tier otherwise), only when every
  *   council of that tier live in the period has a figure;
- * - anything else: no England figure, with the reason.
+ * - an amount each council holds for itself (money spent or raised: a county's and a district's are each their own
+ *   part of the area's, so nothing is counted twice): the sum over every council of every tier the measure applies to,
+ *   only when every one has a figure;
+ * - anything else: no figure, with the reason (a "median of councils" may stand in, labelled as such, never as the
+ *   area's figure).
  */
 
 export interface CouncilFigure {
@@ -24,11 +30,29 @@ const SCALES: Record<string, number> = {
 };
 
 /** The councils of one tier that together cover England once: upper tier where the metric applies to counties. */
-export function aggregationTier(applicable: string[]): string[] {
+export function aggregationTier(applicable: readonly string[]): string[] {
   return applicable.includes('E10') ? ['E06', 'E08', 'E09', 'E10'] : ['E06', 'E07', 'E08', 'E09'];
 }
 
-export function aggregateEngland(unitType: string, figures: CouncilFigure[], expectedCouncils: number): Aggregate {
+/** The councils an amount is summed over: every council type the measure applies to (each holds its own part). */
+export function amountTier(applicable: readonly string[]): string[] {
+  return ['E06', 'E07', 'E08', 'E09', 'E10'].filter((t) => applicable.includes(t));
+}
+
+export const aggregateEngland = (unitType: string, figures: CouncilFigure[], expectedCouncils: number) =>
+  aggregateFigures('England', unitType, figures, expectedCouncils);
+
+/**
+ * The figure of `scope` (England, or a region's name) from its councils' figures: `expectedCouncils` is how many
+ * councils of the tier were live in the period; `amount` says the values are amounts each council holds for itself.
+ */
+export function aggregateFigures(
+  scope: string,
+  unitType: string,
+  figures: CouncilFigure[],
+  expectedCouncils: number,
+  opts: { amount?: boolean } = {},
+): Aggregate {
   const scale = SCALES[unitType];
   const withRatio = figures.filter((f) => f.numerator !== null && f.denominator !== null && f.denominator > 0);
   if (scale !== undefined && withRatio.length > 0) {
@@ -47,25 +71,26 @@ export function aggregateEngland(unitType: string, figures: CouncilFigure[], exp
     const den = withRatio.reduce((s, f) => s + f.denominator!, 0);
     return {
       value: (num / den) * scale,
-      method: `England aggregate: sum of numerators ÷ sum of denominators over ${withRatio.length} of ${expectedCouncils} councils${withRatio.length < expectedCouncils ? ' (the others have no numerator and denominator)' : ''}`,
+      method: `${scope} aggregate: sum of numerators ÷ sum of denominators over ${withRatio.length} of ${expectedCouncils} councils${withRatio.length < expectedCouncils ? ' (the others have no numerator and denominator)' : ''}`,
     };
   }
-  if (unitType === 'count') {
+  if (unitType === 'count' || opts.amount) {
     const withValue = figures.filter((f) => f.value !== null);
     if (withValue.length < expectedCouncils)
       return {
         value: null,
         reason: `a total needs every council; ${withValue.length} of ${expectedCouncils} have a figure`,
       };
+    const what = opts.amount ? 'each council its own part' : 'one tier';
     return {
       value: withValue.reduce((s, f) => s + f.value!, 0),
-      method: `England aggregate: sum over all ${expectedCouncils} councils`,
+      method: `${scope} aggregate: sum over all ${expectedCouncils} councils (${what})`,
     };
   }
   return {
     value: null,
     reason:
-      "the publisher gives no England figure and the councils' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)",
+      "the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)",
   };
 }
 

@@ -1,0 +1,162 @@
+/**
+ * England's (E92) and each region's (E12) figure for a summable input where the publisher gives none, by the one
+ * aggregation rule (observations/aggregate.ts): counts summed over one tier, amounts over every council of every tier
+ * the measure applies to (fire authorities too for fire spending; never police, whose areas are not held), and only
+ * when every council live at the period's end has a figure. The note of each figure says it was computed here and how.
+ * A figure the publisher gives is never replaced.
+ */
+import type { LineageArea } from '../../areas/index.ts';
+import { aggregateFigures, aggregationTier, amountTier, type CouncilFigure } from '../../observations/index.ts';
+import type { DerivedRow, InputInfo, InputPoint } from './compute.ts';
+
+/** An area as the figure-source rule knows it. */
+export type AggregationArea = LineageArea;
+
+export interface AggregationGeography {
+  england: AggregationArea | undefined;
+  regions: AggregationArea[];
+  councils: AggregationArea[];
+  /** The region of a council at a date (ISO), if any. */
+  regionOf: (councilId: number, date: string) => number | undefined;
+}
+
+export interface AggregatePeriod {
+  id: number;
+  end: string;
+}
+
+const live = (a: AggregationArea, date: string) =>
+  (!a.validFrom || a.validFrom <= date) && (!a.validTo || a.validTo >= date);
+
+const LOWER = ['E06', 'E07', 'E08', 'E09'];
+
+/**
+ * The council types an input's total may be summed over, in order of preference, and whether it is an amount. A count
+ * is summed over one layer that covers England once: the upper tier where the measure applies to counties, else (or
+ * when a county has no figure) the lower tier. An amount is summed over the tiers that hold any of it in the period: a
+ * county service's spend is the counties' and unitaries' (districts report none), a district service's the districts'
+ * and unitaries'; fire authorities count for fire spending only.
+ */
+function tiersOf(input: InputInfo, holding: Set<string>): { tiers: Set<string>[]; amount: boolean } {
+  if (input.unitType === 'count') {
+    const first = aggregationTier(input.applicableAreaTypes);
+    const tiers = [
+      first,
+      ...(first.includes('E07') ? [] : [LOWER.filter((t) => input.applicableAreaTypes.includes(t))]),
+    ];
+    return { tiers: tiers.map((t) => new Set(t)), amount: false };
+  }
+  const types = amountTier(input.applicableAreaTypes).filter((t) => holding.has(t));
+  if (input.code.includes('.fire-rescue.')) types.push('E31');
+  return { tiers: [new Set(types)], amount: true };
+}
+
+/**
+ * The computed England and regional rows of one summable input, for every period it has council figures in; `ours`
+ * says whether a stored figure was computed here (so it may be recomputed) rather than given by the publisher.
+ */
+export function aggregateInput(
+  input: InputInfo,
+  periods: AggregatePeriod[],
+  geo: AggregationGeography,
+  ours: (areaId: number, periodId: number) => boolean,
+): DerivedRow[] {
+  const out: DerivedRow[] = [];
+  const byId = new Map(geo.councils.map((c) => [c.id, c]));
+  // The live councils of some types at a date, for England (key 0) and by region: worked out once per tier and date.
+  const memberCache = new Map<string, Map<number, AggregationArea[]>>();
+  const membersOf = (types: Set<string>, date: string) => {
+    const key = `${[...types].sort().join()}|${date}`;
+    let m = memberCache.get(key);
+    if (!m) {
+      m = new Map<number, AggregationArea[]>([[0, []]]);
+      for (const c of geo.councils) {
+        if (!types.has(c.type) || !live(c, date)) continue;
+        m.get(0)!.push(c);
+        const r = geo.regionOf(c.id, date);
+        if (r !== undefined) m.set(r, [...(m.get(r) ?? []), c]);
+      }
+      memberCache.set(key, m);
+    }
+    return m;
+  };
+  for (const p of periods) {
+    // The council types with any amount other than 0 this period, and the latest start of a council with a figure: a
+    // file published on later boundaries (Census 2021 households on 2023 councils) is summed over those councils.
+    const holding = new Set<string>();
+    let boundaries = p.end;
+    for (const [areaId, byPeriod] of input.series) {
+      const v = byPeriod.get(p.id)?.value;
+      const c = byId.get(areaId);
+      if (!c || v === null || v === undefined) continue;
+      if (v !== 0) holding.add(c.type);
+      if (c.validFrom && c.validFrom > boundaries) boundaries = c.validFrom;
+    }
+    const dates = boundaries === p.end ? [p.end] : [p.end, boundaries];
+    const { tiers, amount } = tiersOf(input, holding);
+    const scopes = [...(geo.england ? [geo.england] : []), ...geo.regions];
+    for (const area of scopes) {
+      const given = input.series.get(area.id)?.get(p.id);
+      if (given && !ours(area.id, p.id)) continue; // the publisher's own figure stands
+      let reason = '';
+      let done = false;
+      for (const types of tiers) {
+        for (const date of dates) {
+          const members = membersOf(types, date).get(area === geo.england ? 0 : area.id) ?? [];
+          const points = members.map((m) => input.series.get(m.id)?.get(p.id));
+          if (members.length === 0 || points.every((x) => x === undefined)) continue;
+          const figures: CouncilFigure[] = members.map((m, i) => ({
+            areaType: m.type,
+            value: points[i]?.value ?? null,
+            numerator: null,
+            denominator: null,
+          }));
+          const agg = aggregateFigures(area.name, input.unitType, figures, members.length, { amount });
+          if (agg.value === null) {
+            reason ||= agg.reason;
+            continue;
+          }
+          const statuses = [
+            ...new Set(points.flatMap((x) => (x ? x.status.filter((s) => s === 'p' || s === 'e') : []))),
+          ];
+          const on = date === p.end ? '' : `, on the councils of ${date} (the boundaries the figures are published on)`;
+          const kinds = [...types].sort().join(', ');
+          const only = amount ? '; councils only (no police, no GLA)' : '';
+          out.push({
+            areaId: area.id,
+            periodId: p.id,
+            value: agg.value, // in the input's own unit (for example £ thousand): its multiplier still applies
+            status: statuses,
+            numerator: null,
+            denominator: null,
+            note: `Computed by this platform, not published: ${agg.method} (${kinds})${on}${only}`,
+          });
+          done = true;
+          break;
+        }
+        if (done) break;
+      }
+      if (!done && given && reason) out.push(noFigure(area.id, p.id, `Not computed: ${reason}`));
+    }
+  }
+  return out;
+}
+
+const noFigure = (areaId: number, periodId: number, note: string): DerivedRow => ({
+  areaId,
+  periodId,
+  value: null,
+  status: ['x'],
+  numerator: null,
+  denominator: null,
+  note,
+});
+
+/** Adds computed rows to an input's series so that derived metrics of England and the regions can be computed. */
+export function withAggregates(input: InputInfo, rows: DerivedRow[]): void {
+  for (const r of rows) {
+    const byPeriod = input.series.get(r.areaId) ?? new Map<number, InputPoint>();
+    byPeriod.set(r.periodId, { value: r.value, status: r.status, computed: true });
+    input.series.set(r.areaId, byPeriod);
+  }
+}
