@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
- * [--surveys-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30] [--soak-rate 200]
+ * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
+ * [--soak-rate 200]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
  * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
@@ -23,6 +24,7 @@ import { realImports } from './real.ts';
 import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
+import { valueBench } from './value.ts';
 import { freshDb as freshDbIn } from './fresh-db.ts';
 import { surveysBench } from './surveys-run.ts';
 import { loadRealForSoak, soakBench } from './soak.ts';
@@ -47,6 +49,10 @@ const { values: args } = parseArgs({
     'no-sector': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
     'no-surveys': { type: 'boolean', default: false },
+    'no-value': { type: 'boolean', default: false },
+    // Only the value-for-money profile: the synthetic import through the engine, then the profile (no raw baseline,
+    // data queries, sector or comparison benchmarks, surveys or real files).
+    'value-only': { type: 'boolean', default: false },
     'surveys-only': { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
@@ -134,6 +140,20 @@ async function measureQueries(db: Db, url: string) {
   };
 }
 
+/** The synthetic set imported through the engine, then the value-for-money profile only (--value-only). */
+async function valueOnlyRun(dialect: string) {
+  const eng = await freshDb(dialect, `value_${dialect}`);
+  await seedSyntheticAreas(eng.db, spec.areas);
+  const [summary, seconds] = await time(() =>
+    runImport(eng.db, { adapter: syntheticAdapter(spec), files: [], publish: true }),
+  );
+  if (summary.state !== 'published') throw new Error(`synthetic import ${summary.state}: ${summary.message}`);
+  log(`${dialect}: importer ${seconds.toFixed(1)} s (${summary.observations.read.toLocaleString('en-GB')} rows)`);
+  const valueForMoney = await valueBench(eng.db, spec, log);
+  await eng.drop();
+  return { rows: summary.observations.read, importerSeconds: round(seconds), valueForMoney };
+}
+
 async function syntheticRun(dialect: string) {
   log(
     `${dialect}: synthetic ${spec.metrics} metrics × ${spec.areas} areas × ${spec.periods} periods = ${(spec.metrics * (spec.areas + 1) * spec.periods).toLocaleString('en-GB')} rows`,
@@ -167,6 +187,7 @@ async function syntheticRun(dialect: string) {
   const comparison = args['no-compare']
     ? null
     : await compareBench(eng.db, eng.url, spec, Number(args['http-seconds']), log);
+  const valueForMoney = args['no-value'] ? null : await valueBench(eng.db, spec, log);
   await eng.drop();
   const rows = summary.observations.read;
   return {
@@ -188,6 +209,7 @@ async function syntheticRun(dialect: string) {
     queries,
     directionOfTravel,
     comparison,
+    valueForMoney,
   };
 }
 
@@ -206,6 +228,16 @@ const results: Record<string, unknown> = {
 };
 const dialects = args.dialects.split(',');
 const soakOptions = { seconds: Number(args['soak-seconds']), rate: Number(args['soak-rate']) };
+const valueOnly = args['value-only'];
+if (valueOnly) {
+  for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await valueOnlyRun(d);
+  results.finishedAt = new Date().toISOString();
+  const out = path.join(root, 'bench', 'results', `value-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results.dialects, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+  process.exit(0);
+}
 const soakOnly = args.soak;
 if (soakOnly) {
   results.soak = {};
@@ -301,6 +333,7 @@ for (const [d, r] of Object.entries(results.dialects as Record<string, Awaited<R
     'DoT councils s': r.directionOfTravel?.councilsSeconds ?? null,
     'headline p50 ms (≤10)': r.comparison?.headline.p50Ms ?? null,
     'council page req/s (≥500)': r.comparison?.councilPage.requestsPerSecond ?? null,
+    'value-for-money p50 ms (≤20)': (r.valueForMoney?.neighbours as { p50Ms: number } | undefined)?.p50Ms ?? null,
   };
 }
 if (Object.keys(table).length > 0) console.table(table);

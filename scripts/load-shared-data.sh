@@ -20,6 +20,8 @@ sli import mhclg-service-spend "$D/finance/service_net_current_expenditure_wide_
 sli import mhclg-revenue-summary "$D/finance/rs_revenue_summary_2015-16_to_2017-18_long.csv" --publish
 sli import council-tax "$D/finance/ctr_band_d_by_authority_2014-15_to_2023-24.csv" --publish
 sli import mhclg-revenue-budget "$D/finance/ra_budget_raw/RA_2021-22_data_by_LA.csv" "$D/finance/ra_budget_raw/RA_2023-24_data_Part_1.csv" --publish
+# Ofsted's latest children's services judgements (categorical), joined on the DfE LA number through LAIT's crosswalk.
+sli import ofsted-ilacs "$D/performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv" "$D/performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv" --publish
 # The default basket of key metrics for the sector overview (validated against the catalogue just loaded).
 sli import dfe-statistical-neighbours "$D/similar_councils/dfe_childrens_services_statistical_neighbours_2021.csv" "$D/similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv" --publish
 sli import ons-similar-areas "$D/similar_councils/ons_els_global_neighbours.csv" "$D/similar_councils/ons_els_economic_neighbours.csv" "$D/similar_councils/ons_els_demographic_neighbours.csv" "$D/similar_councils/ons_els_cluster_allocation.csv" "$D/similar_councils/ons_els_cluster_descriptions.json" --publish

@@ -136,7 +136,7 @@ describe('sli command line', () => {
     const lines = csv.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(
-      /^mycouncil\.missed-bins,"Missed bin collections per 100,000 collections",E08000003,Manchester,2022-04-01\/P1Y,2022\/23,,c,/,
+      /^mycouncil\.missed-bins,"Missed bin collections per 100,000 collections",E08000003,Manchester,2022-04-01\/P1Y,2022\/23,,,c,/,
     );
     expect(lines[1]).toMatch(/,Councils count reports differently\.,OGL-UK-3\.0,Example Council$/);
     const meta = JSON.parse(readFileSync(metadata, 'utf8'));

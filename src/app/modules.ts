@@ -15,6 +15,7 @@ import { reportsModule } from '../modules/reports/index.ts';
 import { savedReportsModule } from '../modules/saved-reports/index.ts';
 import { sectorModule } from '../modules/sector/index.ts';
 import { surveysModule } from '../modules/surveys/index.ts';
+import { valueModule } from '../modules/value/index.ts';
 import type { Services } from './services.ts';
 
 export async function registerModules(app: App, { config }: AppDeps, s: Services): Promise<void> {
@@ -35,6 +36,7 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await compareModule.register(app, { compare: s.compare });
   await sectorModule.register(app, { sector: s.sector, earlyWarning: s.earlyWarning, observations: s.observations });
   await reportsModule.register(app, { headlines: s.headlines, compare: s.compare });
+  await valueModule.register(app, { value: s.value, compare: s.compare });
   await savedReportsModule.register(app, { savedReports: s.savedReports, reportBuilder: s.reportBuilder });
   await surveysModule.register(app, { surveys: s.surveys, cookieSecure: config.cookieSecure });
   await pagesModule.register(app, { pages: s.pages });

@@ -22,11 +22,13 @@ import {
   createCouncilPages,
   createEarlyWarningPages,
   createMetricPages,
+  createValuePages,
 } from '../modules/pages/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
 import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';
 import { createSurveys } from '../modules/surveys/index.ts';
+import { createValueForMoneyService } from '../modules/value/index.ts';
 
 export function createServices({ db, config, logger }: AppDeps) {
   // The data service: geography, catalogue, observations, shapes, the change feed.
@@ -50,6 +52,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const sector = createSectorService(db, { metrics, observations, areas, groups });
   const earlyWarning = createEarlyWarning(db, { sector, metrics, observations, areas, groups, logger });
   const headlines = createHeadlineService(db, { compare, sector, metrics, areas });
+  const value = createValueForMoneyService(db, { compare, metrics, areas, observations });
   const computer = createReportComputer(db, { metrics, groups, areas, observations });
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
   const reportBuilder = createBuilder(db, { metrics, groups });
@@ -61,6 +64,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     metrics: createMetricPages({ metrics, observations, maps }),
     analysis: createAnalysisPages({ compare, groups, metrics, areas, sector, observations }),
     earlyWarning: createEarlyWarningPages({ earlyWarning }),
+    value: createValuePages({ value, groups }),
   };
   return {
     areas,
@@ -78,6 +82,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     sector,
     earlyWarning,
     headlines,
+    value,
     savedReports,
     reportBuilder,
     surveys,

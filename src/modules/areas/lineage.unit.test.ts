@@ -100,6 +100,29 @@ describe('the figure-source rule', () => {
     ).toMatch(/in currency/);
   });
 
+  it("a categorical measure (a judgement) is the council's own or a same-area predecessor's, never added up", () => {
+    const judgement = { ...upper, unitType: 'category' };
+    // Sheffield's judgement under its old code stands for it (same area); Buckinghamshire's county judgement for the
+    // unitary on the county's area.
+    expect(lineage.figure(2, '2023-04-01', judgement, table({ 1: { value: 2, status: [] } }))).toMatchObject({
+      point: { value: 2 },
+      source: { kind: 'same-area' },
+    });
+    expect(lineage.figure(13, '2019-04-01', judgement, table({ 10: { value: 3, status: [] } }))).toMatchObject({
+      point: { value: 3 },
+      source: { kind: 'same-area' },
+    });
+    // Positions are codes: two districts' (1 and 4) never make a 5 or a 2.5 for the council that replaced them.
+    const districts = table({ 11: { value: 1, status: [] }, 12: { value: 4, status: [] } });
+    expect(lineage.figure(13, '2019-04-01', { ...lower, unitType: 'category' }, districts)).toBeUndefined();
+    expect(
+      combine('category', [
+        { value: 1, status: [] },
+        { value: 4, status: [] },
+      ]),
+    ).toBeUndefined();
+  });
+
   it('rates are combined from numerators and denominators only, never as a mean of rates', () => {
     const rates = table({
       11: { value: 50, status: [], numerator: 50, denominator: 100 },

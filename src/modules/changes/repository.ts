@@ -70,6 +70,7 @@ export function createChangesRepository(db: Db) {
           'm.slug as metric_slug',
           'm.unit',
           'm.decimal_places',
+          'm.categories',
           'im.inserted',
           'im.updated',
           'im.unchanged',

@@ -23,7 +23,14 @@ const midSentence = (title: string): string =>
   /^[A-Z][a-z]/.test(title) ? title.charAt(0).toLowerCase() + title.slice(1) : title;
 
 function valueText(value: number | null, status: string[], row: FeedRow): string {
-  const shown = value === null ? 'no figure' : formatValue(value, row.decimal_places ?? 1, row.unit ?? '');
+  // A categorical metric's value is a category's position: shown as its label.
+  const categories = row.categories ? (JSON.parse(row.categories) as { label: string }[]) : null;
+  const shown =
+    value === null
+      ? 'no figure'
+      : categories
+        ? (categories[value - 1]?.label ?? String(value))
+        : formatValue(value, row.decimal_places ?? 1, row.unit ?? '');
   return status.length > 0 ? `${shown} [${status.join(', ')}]` : shown;
 }
 

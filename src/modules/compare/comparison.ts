@@ -5,9 +5,10 @@
  */
 import type { ResolvedArea } from '../areas/index.ts';
 import type { ResolvedGroup } from '../groups/index.ts';
-import type { Metric, PeriodCoverage } from '../metrics/index.ts';
+import { isCategorical, type Metric, type PeriodCoverage } from '../metrics/index.ts';
 import { statusFromText } from '../observations/index.ts';
 import { trend, type DirectionOptions, type PointValue } from './direction.ts';
+import { compareCategorical } from './categorical.ts';
 import type { Cells } from './grid.ts';
 import { comparedCouncils, retiredNote, type ComparedCouncil } from './members.ts';
 import { describeGroup, positionSentence } from './sentences.ts';
@@ -26,7 +27,7 @@ export interface MetricComparison {
   focusOnly: boolean;
 }
 
-const comparedMetric = (m: Metric): ComparedMetric => ({
+export const comparedMetric = (m: Metric): ComparedMetric => ({
   id: m.code,
   title: m.title,
   shortTitle: m.shortTitle,
@@ -38,6 +39,7 @@ const comparedMetric = (m: Metric): ComparedMetric => ({
   source: m.source,
   topic: m.topic,
   applicableAreaTypes: m.applicableAreaTypes,
+  categories: m.categories,
 });
 
 function memberValues(set: ComparedCouncil[], cells: Cells, periodId: number, types: Set<string>): MemberValue[] {
@@ -119,6 +121,7 @@ const byRank = (a: MemberResult, b: MemberResult) =>
 
 /** One metric compared: the council against its group for the chosen period, with the trends over the window. */
 export function compareMetric(c: MetricComparison): Comparison {
+  if (isCategorical(c.m)) return compareCategorical(c); // counts per category, never a mean, median or rank
   const { m, focus, resolved, chosen, window } = c;
   const applicableTypes = new Set(m.applicableAreaTypes);
   const notes: string[] = [];

@@ -18,6 +18,12 @@ export const COMPARE_CSV = csvColumns([
   ['area_name', 'Area', 'string', "The council's name"],
   ['is_focus', 'Is the council compared', 'boolean', 'true on the row of the council the comparison is for'],
   ['value', 'Value', 'decimal', "The council's figure, in the unit given; empty when there is none"],
+  [
+    'category',
+    'Category',
+    'string',
+    "A categorical measure only: the council's judgement (value holds its position in the ordered categories)",
+  ],
   ['status', 'Status', 'string', 'Status codes, space-separated (x, c, z, u, p, r, e, b; see the API documentation)'],
   ['lci', 'Lower confidence limit', 'decimal', 'Lower limit of the confidence interval, where published'],
   ['uci', 'Upper confidence limit', 'decimal', 'Upper limit of the confidence interval, where published'],
@@ -51,6 +57,18 @@ export const COMPARE_CSV = csvColumns([
   ['group_q3', 'Group upper quartile', 'decimal', 'Upper quartile (type 7)'],
   ['group_min', 'Group minimum', 'decimal', 'The lowest figure in the group'],
   ['group_max', 'Group maximum', 'decimal', 'The highest figure in the group'],
+  [
+    'group_category_counts',
+    'Group counts per category',
+    'string',
+    'A categorical measure only: councils with each judgement, best first (e.g. "Outstanding 3; Good 4; …"); never averaged',
+  ],
+  [
+    'group_better',
+    'Group at or above the better half',
+    'string',
+    'A categorical measure only: e.g. "6 of 10 Good or better"',
+  ],
   ['unit', 'Unit', 'string', 'The unit of the values'],
   ['caveats', 'Caveats', 'string', "The metric's caveats"],
   ['licence', 'Licence', 'string', 'The licence the figures are published under'],
@@ -61,6 +79,9 @@ export const COMPARE_CSV_COLUMNS = columnNames(COMPARE_CSV);
 /** One tidy row per council compared; group figures and the licence repeated on every row. */
 export function comparisonCsvRows(c: ComparisonT): (string | number | null)[][] {
   const s = c.statistics;
+  const d = c.categories;
+  const counts = d ? d.counts.map((k) => `${k.label} ${k.count}`).join('; ') : null;
+  const better = d?.better ? `${d.better.count} of ${d.of} ${d.better.label}` : null;
   return c.members.map((m) => [
     c.metric.id,
     c.metric.title,
@@ -73,6 +94,7 @@ export function comparisonCsvRows(c: ComparisonT): (string | number | null)[][] 
     m.name,
     String(m.isFocus),
     m.value,
+    m.category?.label ?? null,
     m.status.join(' '),
     m.lci,
     m.uci,
@@ -96,6 +118,8 @@ export function comparisonCsvRows(c: ComparisonT): (string | number | null)[][] 
     s.q3,
     s.min,
     s.max,
+    counts,
+    better,
     c.metric.unit,
     c.metric.caveats,
     c.licence,

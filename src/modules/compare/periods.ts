@@ -1,6 +1,6 @@
 /** The period a comparison is for, and the window of periods before it that the trends read. */
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import type { Metric, PeriodCoverage } from '../metrics/index.ts';
+import { isCategorical, type Metric, type PeriodCoverage } from '../metrics/index.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError } from '../observations/index.ts';
 
 /** One metric's period, with its window, oldest first and ending with the chosen period. */
@@ -52,7 +52,10 @@ export function planWindows(
     try {
       const chosen = choosePeriod(available, raw, m.code);
       const idx = available.indexOf(chosen);
-      return { m, chosen, window: available.slice(Math.max(0, idx - windowSize + 1), idx + 1) };
+      // A categorical measure (inspection judgements, each council's on its own date) reads every period up to the
+      // chosen one, so each council's latest judgement by then is found; it has no trend window to bound.
+      const from = isCategorical(m) ? 0 : Math.max(0, idx - windowSize + 1);
+      return { m, chosen, window: available.slice(from, idx + 1) };
     } catch (e) {
       if (e instanceof AppError) return { m, problem: e.message };
       throw e;

@@ -1,4 +1,4 @@
-import { MetricSourceSchema } from '../metrics/index.ts';
+import { CategorySchema, MetricSourceSchema } from '../metrics/index.ts';
 import { Nullable } from '../../platform/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { GroupSummary } from '../groups/index.ts';
@@ -85,9 +85,40 @@ export const Statistics = Type.Object({
   }),
 });
 
+const Categories = Type.Array(Type.Object({ code: Type.String(), label: Type.String() }), {
+  description: 'A categorical measure: its ordered categories (the value is the 1-based position)',
+});
+
+export const CategoryDistribution = Type.Object(
+  {
+    counts: Type.Array(Type.Composite([CategorySchema, Type.Object({ count: Type.Integer() })]), {
+      description: 'Councils compared with a judgement, per category, best first',
+    }),
+    of: Type.Integer({ description: 'Councils with a judgement: the base of the counts' }),
+    better: Nullable(
+      Type.Object({
+        label: Type.String({ description: 'e.g. "Good or better": the better half of the ordered scale' }),
+        count: Type.Integer(),
+        method: Type.String(),
+      }),
+    ),
+    asAt: Type.String({ description: "Each council's latest judgement published on or before this date" }),
+    method: Type.String(),
+  },
+  { description: 'A categorical measure only: the group as counts per category, never an average' },
+);
+
 export const MemberResult = Type.Object({
   code: Type.String(),
   name: Type.String(),
+  category: Type.Optional(
+    Nullable(
+      Type.Object(
+        { code: Type.String(), label: Type.String(), period: Type.String(), periodLabel: Type.String() },
+        { description: "A categorical measure: the council's latest judgement and when it was published" },
+      ),
+    ),
+  ),
   type: Type.String(),
   isFocus: Type.Boolean(),
   value: Num,
@@ -130,6 +161,7 @@ export const Comparison = Type.Object(
       source: MetricSourceSchema,
       topic: Nullable(Type.String()),
       applicableAreaTypes: Type.Array(Type.String()),
+      categories: Type.Optional(Nullable(Categories)),
     }),
     area: Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() }),
     group: Type.Composite([GroupSummary, Type.Object({ compared: Type.Integer() })]),
@@ -146,6 +178,7 @@ export const Comparison = Type.Object(
       }),
     ),
     statistics: Statistics,
+    categories: Type.Optional(CategoryDistribution),
     focus: MemberResult,
     members: Type.Array(MemberResult, { description: 'Every council compared, the council included, best rank first' }),
     england: Nullable(Type.Object({ value: Num, status: Type.Array(Type.String()) })),

@@ -8,8 +8,42 @@ import type { Comparison } from './service.ts';
 
 const QUARTER = ['', 'top quarter', 'second quarter', 'third quarter', 'bottom quarter'];
 
+/** A categorical measure's label for a stored position (its value is a code, shown as the label, never a number). */
+const labelOf = (c: Comparison, value: number | null): string | null =>
+  value === null ? null : (c.metric.categories?.[value - 1]?.label ?? null);
+
+/** The group statistics rows: counts per category for a categorical measure, else the numeric statistics. */
+function statisticsRows(c: Comparison): (string | number | null)[][] {
+  const s = c.statistics;
+  const counted: (string | number | null)[][] = [
+    ['Councils compared', s.n],
+    ['Councils with a figure', s.countWithData],
+    ['Councils with no figure', s.noData],
+    ['Councils to which the measure does not apply', s.notApplicable],
+  ];
+  const d = c.categories;
+  if (d)
+    return [
+      ...counted,
+      ...d.counts.map((k) => [`Councils judged ${k.label}`, k.count]),
+      ...(d.better ? [[`Councils judged ${d.better.label}`, d.better.count]] : []),
+    ];
+  return [
+    ...counted,
+    ['Median', s.median],
+    ['Lower quartile', s.q1],
+    ['Upper quartile', s.q3],
+    ['Minimum', s.min],
+    ['Maximum', s.max],
+    ['Mean (unweighted)', s.mean],
+    [`Weighted mean${s.weightedMeanMethod ? ` (${s.weightedMeanMethod})` : ''}`, s.weightedMean],
+    ['England', c.england?.value ?? null],
+  ];
+}
+
 export function comparisonSpreadsheet(c: Comparison, generatedAt = new Date()): Promise<Buffer> {
   const s = c.statistics;
+  const categorical = !!c.categories;
   const notes: SpreadsheetDoc['notes'] = [];
   const note = (text: string) => {
     notes.push({ number: notes.length + 1, text });
@@ -66,7 +100,7 @@ export function comparisonSpreadsheet(c: Comparison, generatedAt = new Date()): 
           m.code,
           m.name,
           m.isFocus ? 'yes' : 'no',
-          m.value,
+          categorical ? (m.category?.label ?? null) : m.value,
           m.status.join(' '),
           m.rank,
           m.rankOf,
@@ -85,20 +119,7 @@ export function comparisonSpreadsheet(c: Comparison, generatedAt = new Date()): 
           { header: 'Statistic', width: 40 },
           { header: 'Value', width: 14 },
         ],
-        rows: [
-          ['Councils compared', s.n],
-          ['Councils with a figure', s.countWithData],
-          ['Councils with no figure', s.noData],
-          ['Councils to which the measure does not apply', s.notApplicable],
-          ['Median', s.median],
-          ['Lower quartile', s.q1],
-          ['Upper quartile', s.q3],
-          ['Minimum', s.min],
-          ['Maximum', s.max],
-          ['Mean (unweighted)', s.mean],
-          [`Weighted mean${s.weightedMeanMethod ? ` (${s.weightedMeanMethod})` : ''}`, s.weightedMean],
-          ['England', c.england?.value ?? null],
-        ],
+        rows: statisticsRows(c),
       },
       {
         sheet: 'Trend',
@@ -111,7 +132,13 @@ export function comparisonSpreadsheet(c: Comparison, generatedAt = new Date()): 
           { header: 'Group median', width: 14 },
           { header: 'England', width: 14 },
         ],
-        rows: c.trend.map((t) => [t.period, t.label, t.value, t.groupMedian, t.england]),
+        rows: c.trend.map((t) => [
+          t.period,
+          t.label,
+          categorical ? labelOf(c, t.value) : t.value,
+          t.groupMedian,
+          t.england,
+        ]),
       },
     ],
   });

@@ -106,16 +106,13 @@ export function median(xs: number[]): number | null {
 const isNotApplicable = (m: MemberValue) => !m.applicable || m.status.includes('z');
 const hasValue = (m: MemberValue): m is MemberValue & { value: number } => m.value !== null && Number.isFinite(m.value);
 
-export function groupStatistics(members: MemberValue[]): GroupStatistics {
-  const applicable = members.filter((m) => !isNotApplicable(m));
-  const withData = applicable.filter(hasValue);
-  const values = withData.map((m) => m.value).sort((a, b) => a - b);
-  const k = values.length;
-  const base: GroupStatistics = {
-    n: members.length,
-    notApplicable: members.length - applicable.length,
-    countWithData: k,
-    noData: applicable.length - k,
+/** Group statistics of counts only (no figure at all, or a categorical measure): every numeric statistic null. */
+export function countsOnly(
+  counts: Pick<GroupStatistics, 'n' | 'notApplicable' | 'countWithData' | 'noData'>,
+  methods: GroupStatistics['methods'],
+): GroupStatistics {
+  return {
+    ...counts,
     mean: null,
     weightedMean: null,
     weightedMeanMethod: null,
@@ -125,8 +122,24 @@ export function groupStatistics(members: MemberValue[]): GroupStatistics {
     min: null,
     max: null,
     scaledMad: null,
-    methods: { ...METHODS },
+    methods,
   };
+}
+
+export function groupStatistics(members: MemberValue[]): GroupStatistics {
+  const applicable = members.filter((m) => !isNotApplicable(m));
+  const withData = applicable.filter(hasValue);
+  const values = withData.map((m) => m.value).sort((a, b) => a - b);
+  const k = values.length;
+  const base = countsOnly(
+    {
+      n: members.length,
+      notApplicable: members.length - applicable.length,
+      countWithData: k,
+      noData: applicable.length - k,
+    },
+    { ...METHODS },
+  );
   if (k === 0) return base;
   const med = quantileSorted(values, 0.5);
   const mad = median(values.map((v) => Math.abs(v - med)))!;

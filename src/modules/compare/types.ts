@@ -2,6 +2,7 @@
 import type { FigureSource } from '../areas/index.ts';
 import type { GroupDto } from '../groups/index.ts';
 import type { Metric } from '../metrics/index.ts';
+import type { CategoryDistribution } from './categorical.ts';
 import type { TrendResult } from './direction.ts';
 import type { GroupStatistics, MemberPosition } from './stats.ts';
 
@@ -19,6 +20,8 @@ export interface CompareQuery {
 
 export interface MemberResult extends MemberPosition {
   name: string;
+  /** A categorical measure's judgement: its category and when it was published; absent for a numeric measure. */
+  category?: { code: string; label: string; period: string; periodLabel: string } | null;
   type: string;
   isFocus: boolean;
   status: string[];
@@ -44,7 +47,8 @@ type ComparedMetricFields =
   | 'caveats'
   | 'source'
   | 'topic'
-  | 'applicableAreaTypes';
+  | 'applicableAreaTypes'
+  | 'categories';
 /** The metric as a comparison names it: its public id (the code) and what reading the figures needs. */
 export type ComparedMetric = { id: string } & Pick<Metric, ComparedMetricFields>;
 
@@ -64,6 +68,8 @@ export interface Comparison {
     england: number | null;
   }[];
   statistics: GroupStatistics;
+  /** A categorical measure's distribution over the group (counts per category, "Good or better"); numeric: absent. */
+  categories?: CategoryDistribution;
   focus: MemberResult;
   members: MemberResult[];
   england: { value: number | null; status: string[] } | null;

@@ -84,4 +84,5 @@ export async function importFiles(
 }
 export { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 export { oflogAscAdapter } from './adapters/oflog-asc.ts';
+export { ofstedIlacsAdapter } from './adapters/ofsted-ilacs.ts';
 export { type ImportItem } from './adapter.ts';

@@ -56,6 +56,12 @@ function checkFigures(o: ObservationRecord, m: StoredMetric | undefined, report:
   if (m && o.value !== null) {
     const why = outOfRange(o.value, { min: m.value_min, max: m.value_max });
     if (why) problem('value', o.value, `${why} (metric ${m.code}, unit ${m.unit_type})`);
+    else if (m.unit_type === 'category' && !Number.isInteger(o.value))
+      problem(
+        'value',
+        o.value,
+        `a categorical metric's value is a category's position, a whole number (metric ${m.code})`,
+      );
   }
   if (o.numerator != null && o.numerator < 0) problem('numerator', o.numerator, 'a numerator cannot be negative');
   if (o.denominator != null && o.denominator < 0)

@@ -13,6 +13,7 @@ import { mhclgRevenueSummaryAdapter } from './adapters/mhclg-revenue-summary.ts'
 import { mhclgServiceSpendAdapter } from './adapters/mhclg-service-spend.ts';
 import { oflogAscAdapter } from './adapters/oflog-asc.ts';
 import { oflogAdapter } from './adapters/oflog.ts';
+import { ofstedIlacsAdapter } from './adapters/ofsted-ilacs.ts';
 import { populationAdapter } from './adapters/population.ts';
 
 /** Every import adapter, by the name used on the command line. */
@@ -29,6 +30,7 @@ const ADAPTERS: ImportAdapter[] = [
   mhclgRevenueSummaryAdapter,
   councilTaxAdapter,
   mhclgRevenueBudgetAdapter,
+  ofstedIlacsAdapter,
   longCsvAdapter,
   boundariesAdapter,
   dfeStatisticalNeighboursAdapter,

@@ -24,6 +24,8 @@ export interface ScatterPoint {
   y: number;
   /** A council the chart is about: a labelled diamond. */
   emphasis?: boolean;
+  /** Outside the set picked out (e.g. not in the comparison group): a hollow grey circle, drawn underneath. */
+  muted?: boolean;
 }
 
 export interface ScatterAxis {
@@ -128,8 +130,13 @@ export function renderScatterChart(input: ScatterChartInput): string {
     );
   const tip = (p: ScatterPoint) =>
     `${p.label}: ${formatValue(p.x, input.x.decimalPlaces, input.x.unit)}, ${formatValue(p.y, input.y.decimalPlaces, input.y.unit)}`;
-  // Others first, the chosen councils on top.
-  for (const p of pts.filter((q) => !q.emphasis)) {
+  // Muted councils first, then the others, the chosen councils on top.
+  for (const p of pts.filter((q) => q.muted && !q.emphasis)) {
+    out.push(
+      `<circle cx="${num(x(p.x))}" cy="${num(y(p.y))}" r="3.5" fill="none" stroke="${SECONDARY_TEXT}" stroke-width="1"><title>${esc(tip(p))}</title></circle>`,
+    );
+  }
+  for (const p of pts.filter((q) => !q.emphasis && !q.muted)) {
     out.push(
       `<circle cx="${num(x(p.x))}" cy="${num(y(p.y))}" r="4.5" fill="${POINT_COLOUR}" fill-opacity="0.75" stroke="#ffffff" stroke-width="1"><title>${esc(tip(p))}</title></circle>`,
     );

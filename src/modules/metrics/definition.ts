@@ -61,6 +61,7 @@ const UNIT_TYPES = new Set<UnitType>([
   'rank',
   'years',
   'other',
+  'category',
 ]);
 const POLARITIES = new Set<Polarity>(['higher-is-better', 'lower-is-better', 'not-applicable']);
 const STATUSES = new Set<StatisticsStatus>([
@@ -131,6 +132,52 @@ export function validateMetricDefinition(m: MetricDefinition): MetricProblem[] {
     p.push({ field: 'valueRange', value: `${min} to ${max}`, message: 'must not have its minimum above its maximum' });
   if (m.multiplier !== undefined && !(m.multiplier > 0))
     p.push({ field: 'multiplier', value: String(m.multiplier), message: 'must be positive' });
+  p.push(...categoryProblems(m));
+  return p;
+}
+
+const CATEGORY_CODE = /^[a-z0-9][a-z0-9-]{0,59}$/;
+
+/**
+ * A categorical metric lists 2 to 20 categories in order, each with a unique code and a label; its values are whole
+ * positions, so it has no decimal places, multiplier or range of its own. A numeric metric lists none.
+ */
+function categoryProblems(m: MetricDefinition): MetricProblem[] {
+  const p: MetricProblem[] = [];
+  const list = m.categories;
+  if (m.unitType !== 'category') {
+    if (list !== undefined)
+      p.push({
+        field: 'categories',
+        message: `are only for a categorical metric (unitType category), not ${m.unitType}`,
+      });
+    return p;
+  }
+  if (!Array.isArray(list) || list.length < 2 || list.length > 20)
+    return [{ field: 'categories', message: 'a categorical metric must list 2 to 20 categories in order' }];
+  const seen = new Set<string>();
+  list.forEach((c, i) => {
+    const field = `categories[${i}]`;
+    if (typeof c?.code !== 'string' || !CATEGORY_CODE.test(c.code))
+      p.push({
+        field: `${field}.code`,
+        value: String(c?.code),
+        message: 'must be lower-case letters, digits or hyphens',
+      });
+    else if (seen.has(c.code)) p.push({ field: `${field}.code`, value: c.code, message: 'is listed twice' });
+    else seen.add(c.code);
+    if (typeof c?.label !== 'string' || !c.label.trim()) p.push({ field: `${field}.label`, message: 'is required' });
+    else {
+      const unsafe = checkStoredText(`${field}.label`, c.label);
+      if (unsafe) p.push(unsafe);
+    }
+  });
+  if (m.decimalPlaces !== 0)
+    p.push({ field: 'decimalPlaces', value: String(m.decimalPlaces), message: 'must be 0 for a categorical metric' });
+  if (m.multiplier !== undefined && m.multiplier !== 1)
+    p.push({ field: 'multiplier', value: String(m.multiplier), message: 'must be 1 for a categorical metric' });
+  if (m.valueRange !== undefined)
+    p.push({ field: 'valueRange', message: "a categorical metric's range is its categories' positions" });
   return p;
 }
 
@@ -181,6 +228,10 @@ export function toMetricFields(m: MetricDefinition, adapter: string): MetricRowF
     publisher_code: m.publisherCode ?? null,
     value_min: valueRangeOf(m).min,
     value_max: valueRangeOf(m).max,
+    categories:
+      m.categories === undefined
+        ? null
+        : JSON.stringify(m.categories.map((c) => ({ code: c.code, label: normaliseText(c.label.trim()) }))),
   };
 }
 

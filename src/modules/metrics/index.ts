@@ -12,7 +12,16 @@ export const metricsModule: AppModule<{ metrics: MetricsService; stamp?: DataSta
     metricsRoutes(app, metrics, stamp);
   },
 };
-export type { Metric, MetricDefinition, MetricSource, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+export type {
+  Metric,
+  MetricCategory,
+  MetricDefinition,
+  MetricSource,
+  Polarity,
+  StatisticsStatus,
+  TopicId,
+  UnitType,
+} from './types.ts';
 export type { PeriodCoverage } from './repository.ts';
 export {
   type MetricRowFields,
@@ -23,3 +32,13 @@ export {
 } from './definition.ts';
 export { Source as MetricSourceSchema } from './schemas.ts';
 export { outOfRange, unitRange, valueRangeOf, type ValueRange } from './range.ts';
+export {
+  betterThreshold,
+  bestFirst,
+  categoryAt,
+  categoryCounts,
+  categoryLabel,
+  isCategorical,
+  type CategoryCount,
+} from './categories.ts';
+export { Category as CategorySchema } from './schemas.ts';

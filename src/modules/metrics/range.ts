@@ -23,6 +23,8 @@ export function unitRange(unitType: UnitType): ValueRange {
     case 'rank':
     case 'years':
       return { min: 0, max: null };
+    case 'category':
+      return { min: 1, max: null };
     case 'currency':
     case 'index':
     case 'score':
@@ -36,9 +38,13 @@ export function unitRange(unitType: UnitType): ValueRange {
   }
 }
 
-/** A definition's range: its own `valueRange` where it gives a side, else its unit type's. */
-export function valueRangeOf(def: Pick<MetricDefinition, 'unitType' | 'valueRange'>): ValueRange {
+/**
+ * A definition's range: its own `valueRange` where it gives a side, else its unit type's; a categorical metric's is
+ * the positions of its categories (1 to their number) and nothing else.
+ */
+export function valueRangeOf(def: Pick<MetricDefinition, 'unitType' | 'valueRange' | 'categories'>): ValueRange {
   const base = unitRange(def.unitType);
+  if (def.unitType === 'category') return { min: 1, max: def.categories?.length ?? null };
   const own = def.valueRange;
   return {
     min: own?.min !== undefined ? own.min : base.min,

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import type { MetricsTable } from './tables.ts';
-import type { Metric, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
+import type { Metric, MetricCategory, Polarity, StatisticsStatus, TopicId, UnitType } from './types.ts';
 
 export interface MetricCoverageRow {
   metric_id: number;
@@ -60,6 +60,7 @@ export function toMetric(r: MetricRow): Metric {
     calculation: r.calculation,
     releasedAt: r.released_at,
     nextReleaseAt: r.next_release_at,
+    categories: r.categories === null ? null : (JSON.parse(r.categories) as MetricCategory[]),
     updatedAt: r.updated_at,
   };
 }
@@ -135,6 +136,18 @@ export function createMetricsRepository(db: Db) {
       }
       return Number((await q.executeTakeFirstOrThrow()).n);
     },
+
+    categoricalWithData: (): Promise<Metric[]> =>
+      k
+        .selectFrom('metrics as m')
+        .selectAll('m')
+        .where('m.unit_type', '=', 'category')
+        .where((eb) =>
+          eb.exists(eb.selectFrom('metric_periods as mp').select('mp.metric_id').whereRef('mp.metric_id', '=', 'm.id')),
+        )
+        .orderBy('m.code')
+        .execute()
+        .then(toMetrics),
 
     byCodeOrSlug: async (id: string): Promise<Metric | undefined> => {
       const row = await k

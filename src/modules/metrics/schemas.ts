@@ -12,6 +12,15 @@ export const PeriodRef = Type.Object({
   label: Type.String({ description: 'Readable label, e.g. 2023/24' }),
 });
 
+export const Category = Type.Object(
+  {
+    code: Type.String(),
+    label: Type.String(),
+    position: Type.Integer({ description: 'The value an observation of this category stores (1-based)' }),
+  },
+  { description: "One category of a categorical metric, in the metric's order" },
+);
+
 export const Metric = Type.Object({
   id: Type.String({ description: 'Stable metric id' }),
   slug: Type.String(),
@@ -39,6 +48,11 @@ export const Metric = Type.Object({
   denominatorLabel: Type.Union([Type.String(), Type.Null()]),
   releasedAt: Type.Union([Type.String(), Type.Null()]),
   nextReleaseAt: Type.Union([Type.String(), Type.Null()]),
+  categories: Type.Union([Type.Array(Category), Type.Null()], {
+    description:
+      'A categorical metric (unitType category): its ordered categories. An observation stores the position and is shown ' +
+      'by its label; polarity lower-is-better means the first category is the best. Never averaged. Null for a numeric metric.',
+  }),
   earliestPeriod: Type.Union([PeriodRef, Type.Null()]),
   latestPeriod: Type.Union([PeriodRef, Type.Null()]),
   periodCount: Type.Integer(),

@@ -58,6 +58,7 @@ export function toMetricDto(m: Metric, cov?: MetricCoverageRow, labels?: Map<str
     denominatorLabel: m.denominatorLabel,
     releasedAt: m.releasedAt,
     nextReleaseAt: m.nextReleaseAt,
+    categories: m.categories?.map((c, i) => ({ code: c.code, label: c.label, position: i + 1 })) ?? null,
     earliestPeriod: first,
     latestPeriod: last,
     periodCount: Number(cov?.n_periods ?? 0),
@@ -184,6 +185,8 @@ export function createMetricsService(db: Db, deps: { drafts?: MetricDrafts } = {
 
     /** The metrics of these ids or slugs that exist (unknown ones are left out, not an error). */
     resolveKnown: (codes: string[]): Promise<Metric[]> => repo.byCodes(codes),
+    /** The published categorical metrics (inspection judgements) that have data, by code. */
+    categoricalWithData: (): Promise<Metric[]> => repo.categoricalWithData(),
 
     periodsOf: (ids: number[]) => repo.periodsOf(ids),
 

@@ -40,6 +40,8 @@ export interface MetricsTable {
   /** The plausible range an import checks values against (NULL: no bound on that side); see range.ts. */
   value_min: number | null;
   value_max: number | null;
+  /** JSON array of {code, label} in order, for a categorical metric (unit_type 'category'); NULL otherwise. */
+  categories: string | null;
   import_id: number | null;
   created_at: string;
   updated_at: string;

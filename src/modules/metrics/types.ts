@@ -13,9 +13,23 @@ export type UnitType =
   | 'score'
   | 'rank'
   | 'years'
-  | 'other';
+  | 'other'
+  /** Ordinal categories (an inspection judgement): the value is the 1-based position in the metric's `categories`. */
+  | 'category';
 export type StatisticsStatus =
   'official' | 'official-accredited' | 'experimental' | 'management-information' | 'derived';
+
+/**
+ * One category of an ordinal (categorical) metric. The metric lists its categories in order; an observation stores the
+ * 1-based position in that list as its value, and every reader shows the label. Polarity says which end is better:
+ * `lower-is-better` means the first category is the best (Outstanding, Good, …), `higher-is-better` the last.
+ */
+export interface MetricCategory {
+  /** Stable code, lower case (e.g. `requires-improvement`). */
+  code: string;
+  /** The label shown everywhere the value is (e.g. "Requires improvement"). */
+  label: string;
+}
 
 /** The seven board themes of the sector body; every metric is filed under one. */
 export type TopicId =
@@ -61,6 +75,8 @@ export interface MetricDefinition {
    * includes children from other areas may pass 100.
    */
   valueRange?: { min?: number | null; max?: number | null } | undefined;
+  /** Required when unitType is `category` (and only then): the ordered categories; see MetricCategory. */
+  categories?: MetricCategory[] | undefined;
 }
 
 /** Where a metric's figures come from and under which licence. */
@@ -101,5 +117,7 @@ export interface Metric {
   calculation: string | null;
   releasedAt: string | null;
   nextReleaseAt: string | null;
+  /** The ordered categories of a categorical metric (unitType `category`); null for a numeric one. */
+  categories: MetricCategory[] | null;
   updatedAt: string;
 }

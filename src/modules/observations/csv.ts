@@ -16,6 +16,12 @@ export const OBSERVATION_CSV = csvColumns([
   ['period_label', 'Period label', 'string', 'The period as people write it (2023/24)'],
   ['value', 'Value', 'decimal', 'The figure, in the unit given; empty when there is none (the status says why)'],
   [
+    'category',
+    'Category',
+    'string',
+    "A categorical metric only: the label of the value (value holds the category's position); never averaged",
+  ],
+  [
     'status',
     'Status',
     'string',
@@ -60,6 +66,7 @@ export function toCsvRecord(
     o.period,
     o.periodLabel,
     o.value,
+    o.category,
     o.status.join(' '),
     o.lci,
     o.uci,

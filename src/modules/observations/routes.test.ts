@@ -96,7 +96,7 @@ describe('data API', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\n');
     expect(lines[0]).toBe(
-      'metric,metric_title,area,area_name,period,period_label,value,status,lci,uci,ci_level,numerator,denominator,note,figure_source,unit,revision,updated_at,caveats,licence,source',
+      'metric,metric_title,area,area_name,period,period_label,value,category,status,lci,uci,ci_level,numerator,denominator,note,figure_source,unit,revision,updated_at,caveats,licence,source',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('t.recycling,Household waste recycled,E06000001,Hartlepool,2021-04-01/P1Y,2021/22,40.1');

@@ -41,6 +41,12 @@ export const Observation = Type.Object({
   source: Nullable(FigureSourceSchema),
   revision: Type.Integer(),
   updatedAt: Type.String(),
+  category: Nullable(
+    Type.String({
+      description:
+        "A categorical metric's label for the value (the value is the category's 1-based position); null for a numeric metric",
+    }),
+  ),
 });
 
 export const DataResponse = Type.Object(
@@ -53,6 +59,11 @@ export const DataResponse = Type.Object(
         unitType: Type.String(),
         decimalPlaces: Type.Integer(),
         polarity: Type.String(),
+        categories: Nullable(
+          Type.Array(Type.Object({ code: Type.String(), label: Type.String() }), {
+            description: 'A categorical metric: its ordered categories (the value is the 1-based position)',
+          }),
+        ),
         caveats: Nullable(Type.String()),
         source: MetricSourceSchema,
       }),

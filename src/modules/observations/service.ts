@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
 import type { AreasService, FigurePoint, FigureSource, Lineage, LineageMetric } from '../areas/index.ts';
-import type { Metric, MetricsService } from '../metrics/index.ts';
+import { categoryLabel, type Metric, type MetricsService } from '../metrics/index.ts';
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
@@ -30,6 +30,8 @@ export interface ObservationDto {
   source: FigureSource | null;
   revision: number;
   updatedAt: string;
+  /** A categorical metric's label for the value (the value is the category's position); null for a numeric one. */
+  category: string | null;
 }
 
 const GSS = /^[EWSNK]\d{8}$/;
@@ -42,12 +44,12 @@ const list = (s: string | undefined) =>
 /** Named mapper from a stored row to the API's observation. */
 export function toObservationDto(
   r: ObservationRow,
-  metricCode: string,
+  m: Pick<Metric, 'code' | 'categories'>,
   period: AvailablePeriod,
   source: FigureSource | null = null,
 ): ObservationDto {
   return {
-    metric: metricCode,
+    metric: m.code,
     area: r.area_code,
     areaName: r.area_name,
     period: period.iso,
@@ -63,6 +65,7 @@ export function toObservationDto(
     source,
     revision: r.revision,
     updatedAt: r.updated_at,
+    category: categoryLabel(m, r.value),
   };
 }
 
@@ -172,15 +175,11 @@ export function createObservationsService(
     const lineage = areaIds && named ? await areas.lineage() : undefined;
     const derivable = lineage && areaIds ? areaIds.filter((id) => lineage.hasPredecessors(id)) : [];
     if (!lineage || !areaIds || !named || derivable.length === 0)
-      return (await repo.find(m.id, periodIds, areaIds)).map((r) =>
-        toObservationDto(r, m.code, byId.get(r.period_id)!),
-      );
+      return (await repo.find(m.id, periodIds, areaIds)).map((r) => toObservationDto(r, m, byId.get(r.period_id)!));
     const rows = await repo.find(m.id, periodIds, lineage.withSources(areaIds));
     const wanted = new Set(areaIds);
     const index = new Map(rows.map((r) => [`${r.period_id}|${r.area_id}`, r]));
-    const out = rows
-      .filter((r) => wanted.has(r.area_id))
-      .map((r) => toObservationDto(r, m.code, byId.get(r.period_id)!));
+    const out = rows.filter((r) => wanted.has(r.area_id)).map((r) => toObservationDto(r, m, byId.get(r.period_id)!));
     const get = (periodId: number, areaId: number) => {
       const r = index.get(`${periodId}|${areaId}`);
       return r && { ...r, status: statusFromText(r.status) };
@@ -194,7 +193,7 @@ export function createObservationsService(
         area_code: area.code,
         area_name: area.name,
       };
-      out.push(toObservationDto(row, m.code, d.period, d.source));
+      out.push(toObservationDto(row, m, d.period, d.source));
     }
     const order = new Map(periods.map((p, i) => [p.iso, i]));
     const periodOf = (o: ObservationDto) => order.get(o.period)!;
@@ -223,6 +222,7 @@ export function createObservationsService(
           unitType: m.unitType,
           decimalPlaces: m.decimalPlaces,
           polarity: m.polarity,
+          categories: m.categories,
           caveats: m.caveats,
           source: m.source,
         })),

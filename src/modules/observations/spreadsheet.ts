@@ -35,7 +35,8 @@ export function dataSpreadsheet(
         { header: 'Area', width: 32 },
         { header: 'Period', width: 22 },
         { header: 'Period label', width: 16 },
-        { header: `Value (${m.unit})`, width: 14 },
+        // A categorical metric's value is shown as its label (the position stored is a code, not a quantity).
+        { header: m.categories ? m.unit : `Value (${m.unit})`, width: m.categories ? 24 : 14 },
         { header: 'Status', width: 8 },
         { header: 'Lower confidence limit', width: 12 },
         { header: 'Upper confidence limit', width: 12 },
@@ -48,7 +49,7 @@ export function dataSpreadsheet(
         o.areaName,
         o.period,
         o.periodLabel,
-        o.value,
+        m.categories ? o.category : o.value,
         o.status.join(' '),
         o.lci,
         o.uci,

@@ -57,18 +57,33 @@ export function createAnalysisPages(deps: {
         const dp = c.metric.decimalPlaces;
         const unit = c.metric.unit;
         const bars = c.members.filter((m) => m.excludedBecause === null);
-        const chart = renderBarChart({
-          title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and ${c.group.name}`,
-          description: c.sentence,
-          unit,
-          decimalPlaces: dp,
-          bars: [
-            ...bars.map((m) => ({ label: m.name, value: m.value, emphasis: m.isFocus })),
-            ...(c.statistics.median !== null
-              ? [{ label: 'Group median', value: c.statistics.median, note: 'median' }]
-              : []),
-          ],
-        });
+        const d = c.categories;
+        // A categorical measure (judgements): the chart counts councils per judgement; nothing plots the judgements
+        // themselves as numbers, and there is no median, quartile, mean or rank.
+        const chart = d
+          ? renderBarChart({
+              title: `${c.metric.title}: ${c.group.name}, councils by judgement`,
+              description: c.sentence,
+              unit: 'councils',
+              decimalPlaces: 0,
+              bars: d.counts.map((k) => ({
+                label: k.label,
+                value: k.count,
+                emphasis: k.code === c.focus.category?.code,
+              })),
+            })
+          : renderBarChart({
+              title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and ${c.group.name}`,
+              description: c.sentence,
+              unit,
+              decimalPlaces: dp,
+              bars: [
+                ...bars.map((m) => ({ label: m.name, value: m.value, emphasis: m.isFocus })),
+                ...(c.statistics.median !== null
+                  ? [{ label: 'Group median', value: c.statistics.median, note: 'median' }]
+                  : []),
+              ],
+            });
         const s = c.statistics;
         return {
           metricOptions,
@@ -81,28 +96,42 @@ export function createAnalysisPages(deps: {
             groupUrl: groupPath(c.group.id),
             chart,
             polarity: polarityWords(c.metric.polarity),
-            stats: [
-              ['Councils compared', String(s.n)],
-              ['With a figure', String(s.countWithData)],
-              ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
-              ...(s.noData ? [['No figure', String(s.noData)]] : []),
-              ['Median', formatValue(s.median, dp, unit)],
-              ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
-              ['Mean', formatValue(s.mean, dp, unit)],
-              ...(s.weightedMean !== null
-                ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
-                : []),
-              ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
-              ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
-            ],
+            stats: d
+              ? [
+                  ['Councils compared', String(s.n)],
+                  ['With a judgement', String(d.of)],
+                  ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
+                  ...(s.noData ? [['No judgement', String(s.noData)]] : []),
+                  ...d.counts.map((k) => [k.label, String(k.count)]),
+                  ...(d.better ? [[d.better.label, `${d.better.count} of ${d.of}`]] : []),
+                ]
+              : [
+                  ['Councils compared', String(s.n)],
+                  ['With a figure', String(s.countWithData)],
+                  ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
+                  ...(s.noData ? [['No figure', String(s.noData)]] : []),
+                  ['Median', formatValue(s.median, dp, unit)],
+                  ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
+                  ['Mean', formatValue(s.mean, dp, unit)],
+                  ...(s.weightedMean !== null
+                    ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
+                    : []),
+                  ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
+                  ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
+                ],
             members: c.members.map((m) => ({
               name: m.name,
               code: m.code,
               isFocus: m.isFocus,
-              value: valueCell(m.value, m.status, dp, unit),
+              value: d
+                ? m.category
+                  ? `${m.category.label} (${m.category.periodLabel})`
+                  : valueCell(null, m.status, dp, unit)
+                : valueCell(m.value, m.status, dp, unit),
               source: m.source?.note ?? null,
-              rank:
-                m.rank === null
+              rank: d
+                ? '–'
+                : m.rank === null
                   ? m.excludedBecause === 'not-applicable'
                     ? 'Not applicable'
                     : 'No figure'

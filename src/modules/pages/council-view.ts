@@ -7,7 +7,7 @@ import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
 import { renderLineChart } from '../maps/index.ts';
 import type { NeighboursService } from '../neighbours/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
-import { type HeadlineService, type Headline } from '../reports/index.ts';
+import { type HeadlineService, type Headline, type HeadlineItem } from '../reports/index.ts';
 import type { SectorService } from '../sector/index.ts';
 import {
   directionTag,
@@ -128,47 +128,56 @@ export function createCouncilPages(deps: {
           : { headline: null, reason: null };
       const themes = (headline?.themes ?? []).map((t) => ({
         ...t,
-        items: t.items.map((i) => ({
-          id: i.metric.id,
-          title: i.metric.title,
-          why: i.why,
-          period: i.period.label,
-          value: valueCell(i.focus.value, i.focus.status, i.metric.decimalPlaces, i.metric.unit),
-          valueSource: i.focus.source?.note ?? null,
-          rank: i.focus.rank === null ? '–' : `${i.focus.rank}${i.focus.tied ? ' (tied)' : ''} of ${i.focus.rankOf}`,
-          quarter: quarterWords(i.focus.quartileBand, i.metric.polarity),
-          median: formatValue(i.statistics.median, i.metric.decimalPlaces, i.metric.unit),
-          england: i.england
-            ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit)
-            : '–',
-          direction: directionWords(i.focus.direction.lastStep?.direction),
-          directionTag: directionTag(i.focus.direction.lastStep?.direction),
-          polarity: polarityWords(i.metric.polarity),
-          sentence: i.sentence,
-          caveats: i.metric.caveats,
-          source: i.attribution,
-          chart: renderLineChart({
-            title: `${i.metric.title}: ${area.name} and the group's median`,
-            description: i.sentence,
-            unit: i.metric.unit,
-            decimalPlaces: i.metric.decimalPlaces,
-            series: [
-              { name: area.name, emphasis: true, points: i.trend.map((p) => ({ label: p.label, value: p.value })) },
-              { name: 'Group median', points: i.trend.map((p) => ({ label: p.label, value: p.groupMedian })) },
-              ...(i.trend.some((p) => p.england !== null)
-                ? [{ name: 'England', points: i.trend.map((p) => ({ label: p.label, value: p.england })) }]
-                : []),
-            ],
-          }),
-          trend: i.trend.map((p) => ({
-            label: p.label,
-            value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit),
-            median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit),
-            england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit),
-            source: p.source?.note ?? null,
-          })),
-          sources: [...new Set(i.trend.flatMap((p) => (p.source ? [`${p.label}: ${p.source.note}`] : [])))],
-        })),
+        items: t.items.map((i) =>
+          i.categories
+            ? judgementItem(i, i.categories)
+            : {
+                id: i.metric.id,
+                title: i.metric.title,
+                why: i.why,
+                period: i.period.label,
+                value: valueCell(i.focus.value, i.focus.status, i.metric.decimalPlaces, i.metric.unit),
+                valueSource: i.focus.source?.note ?? null,
+                rank:
+                  i.focus.rank === null ? '–' : `${i.focus.rank}${i.focus.tied ? ' (tied)' : ''} of ${i.focus.rankOf}`,
+                quarter: quarterWords(i.focus.quartileBand, i.metric.polarity),
+                median: formatValue(i.statistics.median, i.metric.decimalPlaces, i.metric.unit),
+                england: i.england
+                  ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit)
+                  : '–',
+                direction: directionWords(i.focus.direction.lastStep?.direction),
+                directionTag: directionTag(i.focus.direction.lastStep?.direction),
+                polarity: polarityWords(i.metric.polarity),
+                sentence: i.sentence,
+                caveats: i.metric.caveats,
+                source: i.attribution,
+                chart: renderLineChart({
+                  title: `${i.metric.title}: ${area.name} and the group's median`,
+                  description: i.sentence,
+                  unit: i.metric.unit,
+                  decimalPlaces: i.metric.decimalPlaces,
+                  series: [
+                    {
+                      name: area.name,
+                      emphasis: true,
+                      points: i.trend.map((p) => ({ label: p.label, value: p.value })),
+                    },
+                    { name: 'Group median', points: i.trend.map((p) => ({ label: p.label, value: p.groupMedian })) },
+                    ...(i.trend.some((p) => p.england !== null)
+                      ? [{ name: 'England', points: i.trend.map((p) => ({ label: p.label, value: p.england })) }]
+                      : []),
+                  ],
+                }),
+                trend: i.trend.map((p) => ({
+                  label: p.label,
+                  value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit),
+                  median: formatValue(p.groupMedian, i.metric.decimalPlaces, i.metric.unit),
+                  england: formatValue(p.england, i.metric.decimalPlaces, i.metric.unit),
+                  source: p.source?.note ?? null,
+                })),
+                sources: [...new Set(i.trend.flatMap((p) => (p.source ? [`${p.label}: ${p.source.note}`] : [])))],
+              },
+        ),
       }));
       const similar = isCouncil && area.status === 'current' ? await similarOrNull(area.code) : null;
       return {
@@ -209,3 +218,32 @@ export function createCouncilPages(deps: {
   };
 }
 export type CouncilPages = ReturnType<typeof createCouncilPages>;
+
+/**
+ * A categorical measure (an inspection judgement) on the council page: the council's label and when it was published,
+ * the group as counts per judgement and "N of M … or better"; no rank, quarter, median, chart or England figure, since
+ * a judgement is never a number.
+ */
+function judgementItem(i: HeadlineItem, d: NonNullable<HeadlineItem['categories']>) {
+  const labelOf = (v: number | null) => (v === null ? '–' : (i.metric.categories?.[v - 1]?.label ?? '–'));
+  return {
+    categorical: true,
+    id: i.metric.id,
+    title: i.metric.title,
+    why: i.why,
+    period: `latest judgements published by ${i.period.label}`,
+    value: i.focus.category
+      ? `${i.focus.category.label} (published ${i.focus.category.periodLabel})`
+      : i.focus.excludedBecause === 'not-applicable'
+        ? 'Not applicable'
+        : 'No judgement',
+    valueSource: i.focus.source?.note ?? null,
+    counts: d.counts.map((k) => ({ label: k.label, count: k.count })),
+    countsOf: d.of,
+    better: d.better ? `${d.better.count} of ${d.of} councils with a judgement are ${d.better.label}` : null,
+    sentence: i.sentence,
+    caveats: i.metric.caveats,
+    source: i.attribution,
+    trend: i.trend.map((p) => ({ label: p.label, value: labelOf(p.value) })),
+  };
+}

@@ -56,8 +56,14 @@ export function createMetricPages(deps: {
           [{ field: 'period', message: 'has no data for this metric', value: q.period }],
         );
       const chosen = m.periods.find((p) => p.period === chosenIso)!;
-      const data = await observations.query({ metric: m.id, period: chosen.period }, { unlimited: true });
-      const rows = data.observations;
+      const categorical = m.unitType === 'category';
+      // A categorical measure (judgements, each council's on its own date): every council's latest judgement
+      // published by the chosen date, not only the few published on that day.
+      const data = await observations.query(
+        { metric: m.id, period: categorical ? `${m.periods[0]!.period}..${chosen.period}` : chosen.period },
+        { unlimited: true },
+      );
+      const rows = categorical ? latestPerArea(data.observations) : data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
       const wanted = q.area?.toUpperCase();
       const highlight = wanted ? rows.find((o) => o.area === wanted) : undefined;
@@ -66,16 +72,17 @@ export function createMetricPages(deps: {
           { field: 'area', message: 'is not a GSS code', value: q.area },
         ]);
       const dp = m.decimalPlaces;
+      // A categorical measure (judgements): labels in the table; no shaded map, bar or line chart of its positions.
       const england = rows.find((o) => o.area === 'E92000001');
       const tableRows = [...councils]
         .sort((a, b) => a.areaName.localeCompare(b.areaName))
-        .map((o) => row(o, dp, m.unit, o.area === highlight?.area));
+        .map((o) => row(o, dp, m.unit, o.area === highlight?.area, categorical));
       // The map: district-level metrics on the lower-tier layer, county-level ones on the upper tier.
       const layer = m.applicableAreaTypes.includes('E07') ? 'ltla' : 'utla';
       // Drawn on the boundaries in force in the period (the maps module's one rule), so the councils with figures are
       // the ones drawn.
       const withFigures = councils.filter((o) => o.value !== null).map((o) => o.area);
-      const drawnOn = await maps.boundariesForPeriod(layer, chosen, withFigures);
+      const drawnOn = categorical ? undefined : await maps.boundariesForPeriod(layer, chosen, withFigures);
       const values = new Map(councils.map((o) => [o.area, o.value]));
       const map = drawnOn
         ? renderChoropleth({
@@ -92,7 +99,11 @@ export function createMetricPages(deps: {
           })
         : null;
       const notes: string[] = [];
-      if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
+      if (categorical)
+        notes.push(
+          `The table lists each council's latest judgement published on or before ${chosen.label}. A categorical measure (judgements) is not drawn as a map or chart, whose shading and lengths would treat its categories as numbers.`,
+        );
+      else if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
       else {
         if (drawnOn.year !== drawnOn.wanted)
           notes.push(
@@ -110,20 +121,22 @@ export function createMetricPages(deps: {
       const barRows = highlight
         ? withValue.filter((o) => o.area.slice(0, 3) === highlight.area.slice(0, 3))
         : [...withValue.slice(0, 10), ...withValue.slice(-10)];
-      const bar = renderBarChart({
-        title: highlight
-          ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
-          : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
-        description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. The table below has every figure.`,
-        unit: m.unit,
-        decimalPlaces: dp,
-        bars: [
-          ...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })),
-          ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : []),
-        ],
-      });
+      const bar = categorical
+        ? null
+        : renderBarChart({
+            title: highlight
+              ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
+              : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
+            description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. The table below has every figure.`,
+            unit: m.unit,
+            decimalPlaces: dp,
+            bars: [
+              ...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })),
+              ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : []),
+            ],
+          });
       let trend: string | null = null;
-      if (highlight) {
+      if (highlight && !categorical) {
         const series = (
           await observations.query(
             {
@@ -184,11 +197,19 @@ export function createMetricPages(deps: {
   };
 }
 
-function row(o: ObservationDto, dp: number, unit: string, highlighted: boolean) {
+/** Each area's latest observation (the data query's rows come oldest period first). */
+function latestPerArea(rows: ObservationDto[]): ObservationDto[] {
+  const latest = new Map<string, ObservationDto>();
+  for (const o of rows) latest.set(o.area, o);
+  return [...latest.values()];
+}
+
+function row(o: ObservationDto, dp: number, unit: string, highlighted: boolean, categorical: boolean) {
+  const judgement = `${o.category ?? valueCell(null, o.status, dp, unit)} (published ${o.periodLabel})`;
   return {
     code: o.area,
     name: o.areaName,
-    value: valueCell(o.value, o.status, dp, unit),
+    value: categorical ? judgement : valueCell(o.value, o.status, dp, unit),
     ci: o.lci !== null && o.uci !== null ? `${formatValue(o.lci, dp, unit)} to ${formatValue(o.uci, dp, unit)}` : '',
     numerator: o.numerator === null ? '' : o.numerator.toLocaleString('en-GB'),
     denominator: o.denominator === null ? '' : o.denominator.toLocaleString('en-GB'),

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { stampedMemo } from '../../platform/stamped.ts';
 import type { AreasService } from '../areas/index.ts';
 import { type CompareService, type Comparison } from '../compare/index.ts';
 import type { Viewer } from '../groups/index.ts';
@@ -38,7 +39,13 @@ interface Definitions {
   basket: BasketDefinitionT;
   rows: Awaited<ReturnType<MetricsService['byCodes']>>;
   periods: Awaited<ReturnType<MetricsService['periodsOfCodes']>>;
+  /** Categorical measures outside the basket, shown beside it (JUDGEMENT_WHY). */
+  judgements: Awaited<ReturnType<MetricsService['byCodes']>>;
 }
+
+/** Why a judgement outside the basket is in the headline. */
+export const JUDGEMENT_WHY =
+  "An inspectorate's judgement of the service, shown beside the key measures: a label, compared by counting the group's councils per judgement, never averaged or ranked.";
 
 export function createHeadlineService(
   db: Db,
@@ -53,23 +60,20 @@ export function createHeadlineService(
    * basket is loaded (custom groups, which users change, are never kept), so they are kept under a stamp of those,
    * read on every report beside the council's own look-up. The figures themselves are read afresh every time.
    */
-  let kept: { stamp: string; entries: Map<string, Promise<unknown>> } = { stamp: '', entries: new Map() };
-  function remembered<T>(stamp: string, key: string, load: () => Promise<T>): Promise<T> {
-    if (kept.stamp !== stamp) kept = { stamp, entries: new Map() };
-    const entries = kept.entries;
-    let found = entries.get(key) as Promise<T> | undefined;
-    if (!found) {
-      found = load();
-      found.catch(() => entries.delete(key)); // an unknown basket or group is not remembered
-      entries.set(key, found);
-    }
-    return found;
-  }
+  const remembered = stampedMemo(); // an unknown basket or group is not remembered
   async function loadDefinitions(ref: string | undefined): Promise<Definitions> {
     const basket = await sector.basket(ref);
     const codes = basket.metrics.map((m) => m.metric);
-    const [rows, periods] = await Promise.all([metrics.byCodes(codes), metrics.periodsOfCodes(codes)]);
-    return { basket, rows, periods };
+    const [rows, periods, judgements] = await Promise.all([
+      metrics.byCodes(codes),
+      metrics.periodsOfCodes(codes),
+      metrics.categoricalWithData(),
+    ]);
+    // Judgements (categorical measures) are shown beside the basket, which holds only measures with a direction of
+    // travel (a basket refuses them).
+    const extra = judgements.filter((j) => !codes.includes(j.code));
+    const extraPeriods = await metrics.periodsOf(extra.map((j) => j.id));
+    return { basket, rows: [...rows, ...extra], periods: [...periods, ...extraPeriods], judgements: extra };
   }
 
   return {
@@ -93,7 +97,12 @@ export function createHeadlineService(
       );
       const settled = await Promise.allSettled([focusP, defsP, groupP]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason; // the council's problem first, then the basket's, then the group's
-      const [focus, { basket, rows, periods }, resolved, id] = [await focusP, await defsP, await groupP, await groupId];
+      const [focus, { basket, rows, periods, judgements }, resolved, id] = [
+        await focusP,
+        await defsP,
+        await groupP,
+        await groupId,
+      ];
       const byCode = new Map(rows.map((r) => [r.code, r]));
       const applicable = rows.filter((r) => r.applicableAreaTypes.includes(focus.type));
       // Each measure is compared with the group's members as at its own period, as a single comparison is.
@@ -107,7 +116,13 @@ export function createHeadlineService(
       const noData: Headline['noData'] = [];
       let upperTier: { code: string; name: string } | null = null;
       const themes = new Map<string, HeadlineItem[]>();
-      for (const entry of basket.metrics) {
+      const entries = [
+        ...basket.metrics,
+        ...judgements
+          .filter((j) => j.applicableAreaTypes.includes(focus.type))
+          .map((j) => ({ metric: j.code, why: JUDGEMENT_WHY, theme: undefined })),
+      ];
+      for (const entry of entries) {
         const row = byCode.get(entry.metric);
         if (!row) {
           noData.push({ metric: entry.metric, title: entry.metric, reason: 'no longer in the catalogue' });

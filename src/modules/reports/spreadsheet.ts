@@ -38,12 +38,14 @@ export function headlineSpreadsheet(h: Headline, generatedAt = new Date()): Prom
     rows: t.items.map((i) => [
       i.metric.title,
       i.period.label,
-      i.focus.value,
+      i.categories ? (i.focus.category?.label ?? null) : i.focus.value,
       i.metric.unit,
       i.focus.rank,
       i.focus.rankOf,
       i.focus.quartileBand ? QUARTER[i.focus.quartileBand]! : null,
-      i.statistics.median,
+      i.categories?.better
+        ? `${i.categories.better.count} of ${i.categories.of} ${i.categories.better.label}`
+        : i.statistics.median,
       i.england?.value ?? null,
       i.focus.significance ?? null,
       i.focus.direction.lastStep?.direction ?? null,

@@ -8,13 +8,20 @@ import { AppError } from '../../platform/errors.ts';
 import { type AreasService, parseAt } from '../areas/index.ts';
 import { groupStatistics, type MemberValue } from '../compare/index.ts';
 import { type GroupsService, type Viewer } from '../groups/index.ts';
-import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
+import { isCategorical, type Metric, type MetricsService, type PeriodCoverage } from '../metrics/index.ts';
 import { type ObservationsService, parsePeriodSelectors, selectPeriods, SelectorError } from '../observations/index.ts';
 import { associationSentence, pearson, spearman } from './correlation.ts';
 import type { ReportDefinitionT, ReportViewT } from './schemas.ts';
 
 export type Computed = Omit<ReportViewT, 'report'>;
 type Gap = Computed['gaps'][number];
+
+/**
+ * Why a categorical measure (judgements) is not in a saved report: its charts, tables and correlations treat values as
+ * numbers; the council page and the comparison show a judgement as its label and the group's counts.
+ */
+export const CATEGORICAL_NOT_CHARTED =
+  'is a categorical measure (judgements such as Good or Inadequate): saved reports chart and correlate numbers, so it cannot be in one; the council page and the comparison show it as labels and counts';
 interface Council {
   id: number;
   code: string;
@@ -41,6 +48,10 @@ export function createReportComputer(
     const out: Metric[] = [];
     for (const id of ids) {
       const row = byKey.get(id);
+      if (row && isCategorical(row)) {
+        gaps.push({ kind: 'metric', value: id, message: `Metric "${id}" ${CATEGORICAL_NOT_CHARTED}. It is left out.` });
+        continue;
+      }
       if (row) {
         if (!out.includes(row)) out.push(row);
         continue;

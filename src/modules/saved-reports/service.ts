@@ -15,9 +15,9 @@ import { AppError, notFound, type FieldError } from '../../platform/errors.ts';
 import { ANALYST_ROLES } from '../accounts/index.ts';
 import { COUNCIL_TYPES, type AreasService } from '../areas/index.ts';
 import { type GroupsService, type Viewer } from '../groups/index.ts';
-import type { MetricsService } from '../metrics/index.ts';
+import { isCategorical, type MetricsService } from '../metrics/index.ts';
 import { parsePeriodSelectors, SelectorError } from '../observations/index.ts';
-import { type ReportComputer, defaultPeriods } from './compute.ts';
+import { CATEGORICAL_NOT_CHARTED, type ReportComputer, defaultPeriods } from './compute.ts';
 import { createSavedReportsRepository, type SavedReportRow } from './repository.ts';
 import {
   CHART_TYPES,
@@ -90,6 +90,12 @@ export function createSavedReportsService(
           field: f(`metrics[${i}]`),
           value: id,
           message: 'is not a metric in the catalogue (see /api/v1/metrics)',
+        });
+      if (isCategorical(row))
+        return errors.push({
+          field: f(`metrics[${i}]`),
+          value: id,
+          message: CATEGORICAL_NOT_CHARTED,
         });
       if (seen.has(row.code))
         return errors.push({

@@ -71,7 +71,9 @@ export function schemaProblems(schema: TSchema, value: unknown): FieldError[] {
 
 export interface CatalogueView {
   /** Metric code → its topic, polarity and applicable area types; undefined when unknown. */
-  metric(code: string): { topic: string | null; polarity: string; periods: number } | undefined;
+  metric(
+    code: string,
+  ): { topic: string | null; polarity: string; periods: number; unitType?: string | undefined } | undefined;
   themes: Set<string>;
 }
 
@@ -92,6 +94,13 @@ export function basketProblems(raw: unknown, catalogue: CatalogueView): FieldErr
       });
     else if (known.periods === 0)
       problems.push({ field: `${at}.metric`, value: m.metric, message: 'has no published data' });
+    else if (known.unitType === 'category')
+      problems.push({
+        field: `${at}.metric`,
+        value: m.metric,
+        message:
+          'is a categorical measure (judgements such as Good or Inadequate): it has no direction of travel, England aggregate or median, so it cannot be in a direction-of-travel basket; the council headline shows it as labels and counts',
+      });
     const earlier = seen.get(m.metric);
     if (earlier !== undefined)
       problems.push({

@@ -91,13 +91,13 @@ export function createEarlyWarning(
     const codes = ((raw as { rules?: { params?: { metric?: unknown } }[] })?.rules ?? [])
       .map((r) => r?.params?.metric)
       .filter((x): x is string => typeof x === 'string');
-    const known = new Set((await metrics.resolveKnown(codes)).map((m) => m.code));
+    const known = new Map((await metrics.resolveKnown(codes)).map((m) => [m.code, m.unitType]));
     return sector.loadDefinition(
       'rule_sets',
       raw,
       (r) =>
         ruleSetProblems(r, {
-          metric: (c) => (known.has(c) ? { topic: null, polarity: '', periods: 1 } : undefined),
+          metric: (c) => (known.has(c) ? { topic: null, polarity: '', periods: 1, unitType: known.get(c) } : undefined),
           themes: new Set(),
           basket: (c) => (byCode.has(c) ? { metrics: byCode.get(c)!.length } : undefined),
           groupExists,

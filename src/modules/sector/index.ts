@@ -16,6 +16,7 @@ export {
 } from './csv.ts';
 export { createEarlyWarning, DEFAULT_RULES, type EarlyWarning, type ScreeningResult } from './early-warning.ts';
 export type { BasketDefinitionT } from './definitions.ts';
+export { aggregateEngland, aggregationTier, medianOfCouncils } from './aggregate.ts';
 
 export const sectorModule: AppModule<{
   sector: SectorService;

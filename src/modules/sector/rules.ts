@@ -191,11 +191,19 @@ export async function ruleSetProblems(raw: unknown, ctx: RuleContext): Promise<F
         break;
       }
       case 'threshold': {
-        if (!ctx.metric(rule.params.metric))
+        const known = ctx.metric(rule.params.metric);
+        if (!known)
           problems.push({
             field: `${at}.params.metric`,
             value: rule.params.metric,
             message: 'is not a metric in the catalogue',
+          });
+        else if (known.unitType === 'category')
+          problems.push({
+            field: `${at}.params.metric`,
+            value: rule.params.metric,
+            message:
+              'is a categorical measure (judgements): its values are category positions, not numbers, so a numeric threshold does not apply',
           });
         const t = [...rule.params.thresholds]
           .map((x, j) => ({ ...x, j }))

@@ -349,14 +349,25 @@ async function readDictionary(file: string, ctx: AdapterContext): Promise<Map<st
   return out;
 }
 
-interface CrosswalkEntry {
+export interface CrosswalkEntry {
   gss: string;
   former: string[];
 }
 
-async function readCrosswalk(file: string, ctx: AdapterContext): Promise<Map<string, CrosswalkEntry>> {
+/** The columns of the DfE LA number to GSS crosswalk, and its file name (other DfE adapters join through it too). */
+export const LAIT_CROSSWALK = { columns: COLUMNS.crosswalk, file: FILE_NAMES.crosswalk };
+
+/**
+ * The crosswalk from DfE's three-digit LA number to today's GSS code and the codes the council had before (a county
+ * that became a unitary); `adapter` names the command reading it in its messages.
+ */
+export async function readCrosswalk(
+  file: string,
+  ctx: AdapterContext,
+  adapter: string = NAME,
+): Promise<Map<string, CrosswalkEntry>> {
   const out = new Map<string, CrosswalkEntry>();
-  for await (const row of readCsv(file, { required: [...COLUMNS.crosswalk], adapter: NAME })) {
+  for await (const row of readCsv(file, { required: [...COLUMNS.crosswalk], adapter })) {
     const number = (row.get('dfe_la_number') ?? '').trim();
     const gss = (row.get('gss_code') ?? '').trim();
     if (!/^\d{3}$/.test(number)) {
@@ -408,7 +419,7 @@ async function kindOf(file: string): Promise<Kind> {
  * The code an observation belongs under: the former county code for a period that began before the unitary existed,
  * the single successor for a code retired before the period began, else the code as given. Undefined: leave it out.
  */
-function fileUnder(
+export function fileUnder(
   gss: string,
   period: Period,
   former: string[],

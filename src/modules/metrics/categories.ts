@@ -1,0 +1,73 @@
+/**
+ * Categorical (ordinal) metrics: an inspection judgement such as Ofsted's Outstanding, Good, Requires improvement,
+ * Inadequate. The value stored is the category's 1-based position in the metric's ordered list; it is a code, not a
+ * quantity, so it is never averaged, summed, medianed, put in quartiles, indexed or tested for significance. Readers
+ * show its label and compare a group by counting councils per category (`categoryCounts`) and at or above the better
+ * half of the scale ("Good or better", `betterThreshold`).
+ */
+import type { Metric, MetricCategory, Polarity } from './types.ts';
+
+type Categorised = Pick<Metric, 'unitType' | 'categories' | 'polarity'>;
+
+/** True for a metric whose values are category positions. */
+export const isCategorical = (m: Pick<Metric, 'unitType'>): boolean => m.unitType === 'category';
+
+/** The category a stored value stands for, or undefined (not a whole position within the list). */
+export function categoryAt(m: Pick<Metric, 'categories'>, value: number | null): MetricCategory | undefined {
+  if (value === null || !Number.isInteger(value) || !m.categories) return undefined;
+  return m.categories[value - 1];
+}
+
+/** The label a stored value stands for, or null when the value is not a category of the metric (or there is none). */
+export const categoryLabel = (m: Pick<Metric, 'categories'>, value: number | null): string | null =>
+  categoryAt(m, value)?.label ?? null;
+
+/** The categories best first, each with its stored position; the list's own order when the metric has no polarity. */
+export function bestFirst(m: Pick<Metric, 'categories' | 'polarity'>): (MetricCategory & { position: number })[] {
+  const list = (m.categories ?? []).map((c, i) => ({ ...c, position: i + 1 }));
+  return m.polarity === 'higher-is-better' ? list.reverse() : list;
+}
+
+/**
+ * "Good or better": the better half of an ordered scale (for four categories, the best two), named by its lowest
+ * category. Undefined without polarity (no category is better than another) or with fewer than two categories.
+ */
+export function betterThreshold(m: Categorised): { label: string; positions: Set<number>; method: string } | undefined {
+  if (m.polarity === 'not-applicable' || !m.categories || m.categories.length < 2) return undefined;
+  const ordered = bestFirst(m);
+  const top = ordered.slice(0, Math.floor(ordered.length / 2));
+  const lowest = top.at(-1)!;
+  return {
+    label: `${lowest.label} or better`,
+    positions: new Set(top.map((c) => c.position)),
+    method: `"${lowest.label} or better" is the better half of the ordered scale (${ordered.map((c) => c.label).join(', ')}, best first)`,
+  };
+}
+
+export interface CategoryCount {
+  code: string;
+  label: string;
+  /** The position stored as the value (1-based, in the metric's own order). */
+  position: number;
+  count: number;
+}
+
+/** How many of the values fall in each category, best first (every category listed, zero counts included). */
+export function categoryCounts(m: Categorised, values: (number | null)[]): CategoryCount[] {
+  const n = new Map<number, number>();
+  for (const v of values) if (v !== null) n.set(v, (n.get(v) ?? 0) + 1);
+  return bestFirst(m).map((c) => ({
+    code: c.code,
+    label: c.label,
+    position: c.position,
+    count: n.get(c.position) ?? 0,
+  }));
+}
+
+/** Polarity as it reads for categories (used in descriptions). */
+export const categoryOrderText = (p: Polarity): string =>
+  p === 'lower-is-better'
+    ? 'the first category is the best'
+    : p === 'higher-is-better'
+      ? 'the last category is the best'
+      : 'the categories have no better or worse';
