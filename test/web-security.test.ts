@@ -67,7 +67,7 @@ describe('web security', () => {
       for (const res of [forged, plain]) {
         expect(res.statusCode).toBe(200);
         expect(res.body).not.toContain('evil.example');
-        expect(res.body).toContain(`&lt;iframe src="${PUBLIC}/embed/reports/${slug}"`);
+        expect(res.body).toContain(`&lt;iframe src=&quot;${PUBLIC}/embed/reports/${slug}&quot;`);
       }
       expect(plain.headers.etag).toBe(forged.headers.etag);
       const embed = await app.inject({ method: 'GET', url: `/embed/reports/${slug}`, headers: FORGED });
@@ -92,7 +92,9 @@ describe('web security', () => {
       expect(embed.body).toContain(`href="${PUBLIC}/compare?metric=${METRIC}`);
       const page = await app.inject({ method: 'GET', url: `/compare?${q}`, headers: FORGED });
       expect(page.body).not.toContain('evil.example');
-      expect(page.body).toContain(`&lt;iframe src="${PUBLIC}/embed/compare?`);
+      expect(page.body).toContain(`&lt;iframe src=&quot;${PUBLIC}/embed/compare?`);
+      // The snippet that fits the frame trusts messages from the public address only.
+      expect(page.body).toContain(`e.origin !== &#39;${PUBLIC}&#39;`);
     });
 
     it('survey links start from the public address', async () => {
@@ -347,7 +349,7 @@ describe('web security', () => {
     });
 
     it('nosniff everywhere, a referrer policy on every page, HSTS when the public address is HTTPS', async () => {
-      for (const url of ['/', '/api/v1/areas', '/static/app.css', '/static/init.js', '/api/v1/nothing', '/healthz']) {
+      for (const url of ['/', '/api/v1/areas', '/css/app.css', '/static/init.js', '/api/v1/nothing', '/healthz']) {
         const res = await app.inject({ method: 'GET', url });
         expect(res.headers['x-content-type-options'], url).toBe('nosniff');
         expect(res.headers['referrer-policy'], url).toBe('strict-origin-when-cross-origin');

@@ -24,6 +24,7 @@ import {
   createMetricPages,
   createValuePages,
 } from '../modules/pages/index.ts';
+import { createPeerService } from '../modules/peer/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
 import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';
@@ -58,10 +59,12 @@ export function createServices({ db, config, logger }: AppDeps) {
   const reportBuilder = createBuilder(db, { metrics, groups });
   // Evaluation.
   const surveys = createSurveys(db, { areas, logger });
+  // Peer challenge.
+  const peer = createPeerService(db, { areas, groups, earlyWarning, logger });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
-    metrics: createMetricPages({ metrics, observations, maps }),
+    metrics: createMetricPages({ metrics, observations, maps, areas }),
     analysis: createAnalysisPages({ compare, groups, metrics, areas, sector, observations }),
     earlyWarning: createEarlyWarningPages({ earlyWarning }),
     value: createValuePages({ value, groups }),
@@ -86,6 +89,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     savedReports,
     reportBuilder,
     surveys,
+    peer,
     pages,
   };
 }

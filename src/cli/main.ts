@@ -24,6 +24,7 @@ import {
 import { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from '../modules/observations/index.ts';
 import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
+import { registerPeerCommands } from './peer.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
 import { registerMailCommands } from './mail.ts';
@@ -362,6 +363,7 @@ registerUserCommands(program, cliContext);
 registerNeighboursCommands(program, cliContext);
 registerSurveyCommands(program, cliContext);
 registerMailCommands(program, cliContext);
+registerPeerCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

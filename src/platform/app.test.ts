@@ -35,9 +35,20 @@ describe('the app platform', () => {
     expect(res.json()).toMatchObject({ status: 404, code: 'not-found', requestId: 'req-123' });
   });
 
-  it('serves the GOV.UK Frontend stylesheet', async () => {
-    const res = await app.inject('/govuk/govuk-frontend.min.css');
+  it("serves the stylesheet compiled from GOV.UK Frontend with a system font stack, and none of GOV.UK's assets", async () => {
+    const res = await app.inject('/css/app.css');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/css');
+    expect(res.body).toContain('.govuk-button');
+    expect(res.body).toContain('system-ui');
+    expect(res.body).not.toMatch(/@font-face|GDS Transport/i);
+    for (const url of [
+      '/govuk/govuk-frontend.min.css',
+      '/assets/fonts/bold-b542beb274-v2.woff2',
+      '/assets/images/favicon.ico',
+      '/assets/images/govuk-crest.svg',
+      '/assets/manifest.json',
+    ])
+      expect((await app.inject(url)).statusCode, url).toBe(404);
   });
 });

@@ -240,7 +240,7 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerViews(app, { pageCacheBytes: deps.config.pageCacheMb * 1024 * 1024 });
+  registerViews(app, { pageCacheBytes: deps.config.pageCacheMb * 1024 * 1024, brand: deps.config.brand });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   const ready = readinessCheck(deps);

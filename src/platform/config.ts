@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseBrand, type Brand } from './brand.ts';
 
 /** Typed configuration, parsed once at start. Every field can come from the environment; CLI flags override. */
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
    * body that trickles in is cut off with 408 rather than holding a connection open.
    */
   requestTimeoutMs: number;
+  /** Name, logo, colour, footer links and licence line of whoever runs the service (platform/brand.ts, SLI_BRAND_*). */
+  brand: Brand;
   /** Outgoing email (modules/email): the SMTP server, or null when none is configured (messages stay queued). */
   smtp: SmtpConfig | null;
   mail: MailConfig;
@@ -220,5 +223,6 @@ export function loadConfig(
     trustedProxies: parseTrustedProxies(env.SLI_TRUSTED_PROXIES),
     requestTimeoutMs: parseInteger('SLI_REQUEST_TIMEOUT_MS', env.SLI_REQUEST_TIMEOUT_MS ?? '30000', 500, 3_600_000),
     ...parseMail(env),
+    brand: parseBrand(env),
   };
 }

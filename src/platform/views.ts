@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -6,12 +7,15 @@ import nunjucks from 'nunjucks';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { App } from './app.ts';
+import type { Brand } from './brand.ts';
 import { metadataUrl } from './csvw.ts';
 import { PageCache } from './page-cache.ts';
+import { CSS_DIR, ensureStylesheet } from './stylesheet.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const govukRoot = path.dirname(require.resolve('govuk-frontend/package.json'));
+const autocompleteRoot = path.dirname(require.resolve('accessible-autocomplete/package.json'));
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -28,10 +32,26 @@ declare module 'fastify' {
      */
     jsonCached(key: string | undefined, stamp: string, build: () => Promise<unknown>): Promise<FastifyReply>;
   }
+  interface FastifyInstance {
+    /**
+     * The GET routes whose answer is an HTML page (not the API, static files or downloads), as registered: the
+     * 320 px reflow test visits one of each and fails for a page type it does not know.
+     */
+    pageRoutes(): string[];
+  }
 }
 
-/** Nunjucks over our templates and the GOV.UK Frontend macros; GOV.UK assets served under /assets. */
-export function createViewEnv(): nunjucks.Environment {
+/** A GET route that answers with a page: not the API, a static folder, a health check or a download. */
+export const isPageRoute = (url: string): boolean =>
+  !/^\/(api|css|govuk|static|brand)\//.test(url) &&
+  !['/healthz', '/readyz'].includes(url) &&
+  !/\.(csv|json|xlsx|atom|js|css|svg|png|jpg|webp)$/.test(url);
+
+/**
+ * Nunjucks over our templates and the GOV.UK Frontend macros (its patterns; none of its brand: layout.njk writes the
+ * organisation's own header and footer). `brand`: the organisation the pages carry (config).
+ */
+export function createViewEnv(brand: Brand): nunjucks.Environment {
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([path.join(here, '..', 'views'), path.join(govukRoot, 'dist')], { noCache: false }),
     { autoescape: true, throwOnUndefined: false },
@@ -42,24 +62,46 @@ export function createViewEnv(): nunjucks.Environment {
       : '',
   );
   // A CSV link's CSVW metadata: the CSV's address + -metadata.json, same query (platform/csvw.ts).
+  env.addGlobal('brand', brand);
   env.addFilter('csvMetadata', (url: unknown) => (typeof url === 'string' ? metadataUrl(url) : ''));
   return env;
 }
 
-/** `pageCacheBytes`: the memory kept pages may take (SLI_PAGE_CACHE_MB); the least recently used go first. */
-export function registerViews(app: App, options: { pageCacheBytes: number }): void {
-  const env = createViewEnv();
-  void app.register(fastifyStatic, {
-    root: path.join(govukRoot, 'dist', 'govuk', 'assets'),
-    prefix: '/assets/',
-    decorateReply: false,
+/**
+ * `pageCacheBytes`: the memory kept pages may take (SLI_PAGE_CACHE_MB); the least recently used go first. The compiled
+ * stylesheet is served under /css/ (built now if missing or stale); GOV.UK Frontend's script under /govuk/; none of its
+ * assets (fonts, crown, icons, manifest): they are GOV.UK's brand.
+ */
+export function registerViews(app: App, options: { pageCacheBytes: number; brand: Brand }): void {
+  const env = createViewEnv(options.brand);
+  const pageRoutes = new Set<string>();
+  app.addHook('onRoute', (r) => {
+    const methods = [r.method].flat();
+    if (methods.includes('GET') && isPageRoute(r.url)) pageRoutes.add(r.url);
   });
+  app.decorate('pageRoutes', () => [...pageRoutes].sort());
+  if (ensureStylesheet()) app.log.info({ dir: CSS_DIR }, 'stylesheet built');
+  void app.register(fastifyStatic, { root: CSS_DIR, prefix: '/css/', decorateReply: false });
   void app.register(fastifyStatic, {
     root: path.join(govukRoot, 'dist', 'govuk'),
     prefix: '/govuk/',
     decorateReply: false,
-    allowedPath: (p) => /^\/govuk-frontend\.min\.(css|js)$/.test(p),
+    allowedPath: (p) => /^\/govuk-frontend\.min\.js$/.test(p),
   });
+  // GOV.UK's accessible autocomplete, served from the installed package; public/autocomplete.js starts it.
+  void app.register(fastifyStatic, {
+    root: path.join(autocompleteRoot, 'dist'),
+    prefix: '/vendor/accessible-autocomplete/',
+    decorateReply: false,
+    allowedPath: (p) => /^\/accessible-autocomplete\.min\.(css|js)$/.test(p),
+  });
+  const logo = options.brand.logo;
+  if (logo) {
+    const bytes = readFileSync(logo.file);
+    app.get(logo.url, { schema: { hide: true } }, async (_req, reply) =>
+      reply.type(logo.type).header('cache-control', 'public, max-age=3600').send(bytes),
+    );
+  }
   void app.register(fastifyStatic, {
     root: path.join(here, '..', '..', 'public'),
     prefix: '/static/',

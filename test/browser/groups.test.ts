@@ -127,7 +127,7 @@ describe('comparison groups in Chromium', () => {
     expect((await (await visitor.newPage()).goto(`${base}${groupPath}`))?.status()).toBe(200);
 
     await page.getByRole('link', { name: 'Back to comparison groups' }).click();
-    expect(await page.locator('#yours + table').textContent()).toContain('Trafford and its neighbours');
+    expect(await page.locator('#yours + [role="region"] table').textContent()).toContain('Trafford and its neighbours');
     await expectNoAxeViolations(page);
 
     await page.goto(`${base}${groupPath}`);

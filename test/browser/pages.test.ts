@@ -9,10 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.ts';
 import { expectNoAxeViolations, launchChromium } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { seedAreas } from '../helpers/seed.ts';
-import { sharedFile } from '../helpers/shared-data.ts';
+import { ELS_FILES, importPublished, seedAreas } from '../helpers/seed.ts';
 import type { App } from '../../src/platform/app-types.ts';
-import { importFiles } from '../../src/modules/imports/index.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
 describe('public pages in Chromium', () => {
@@ -25,7 +23,7 @@ describe('public pages in Chromium', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    const imports: [string, string[]][] = [
+    await importPublished(db, [
       [
         'boundaries',
         [
@@ -40,20 +38,8 @@ describe('public pages in Chromium', () => {
       // The inputs of our neighbours model, so the council page shows its similar councils.
       ['population', ['performance/population/ons_mid_year_population_2019_2020_la.csv']],
       ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
-      [
-        'els',
-        [
-          'performance/ons_explore_local_statistics/els_observations_england.csv',
-          'performance/ons_explore_local_statistics/els_indicators.csv',
-          'performance/ons_explore_local_statistics/els_indicator_metadata.json',
-          'performance/ons_explore_local_statistics/els_areas.csv',
-        ],
-      ],
-    ];
-    for (const [adapter, files] of imports) {
-      const r = await importFiles(db, adapter, files.map(sharedFile), { publish: true });
-      if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
-    }
+      ['els', ELS_FILES],
+    ]);
     const nn = await servicesFor(db).neighbours.build({ version: '1' });
     if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);
     await servicesFor(db).sector.loadBasket({
@@ -129,8 +115,9 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('.govuk-summary-list').first().textContent()).toMatch(/Greater Manchester/);
     expect(await page.locator('#headline').textContent()).toBe('Key measures compared');
     expect(await page.locator('.app-measure').count()).toBe(3);
-    expect(await page.locator('.app-measure svg[role="img"]').count()).toBe(3);
-    expect(await page.locator('#similar + p + table tbody tr').count()).toBe(15);
+    // One trend chart per measure (the wide drawing; the narrow one is for phones), behind its details.
+    expect(await page.locator('.app-measure .app-chart__wide svg[role="img"]').count()).toBe(3);
+    expect(await page.locator('#similar + p + [role="region"] table tbody tr').count()).toBe(15);
     await expectNoAxeViolations(page);
     await page.getByLabel('Compare with').selectOption('region:E12000002');
     await page.getByRole('button', { name: 'Update' }).click();
@@ -168,7 +155,7 @@ describe('public pages in Chromium', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     expect(await page.locator('#figures caption').textContent()).toMatch(/2019\/20, every council/);
     expect(await page.locator('#figures tbody tr').count()).toBeGreaterThan(140);
-    expect(await page.locator('figure svg[role="img"]').count()).toBe(2); // bar chart and map
+    expect(await page.locator('figure svg[role="img"]:visible').count()).toBe(2); // bar chart and map
     // 2019/20 is drawn on the 2019 boundaries: Northamptonshire was still a county.
     expect(await page.locator('figure').nth(1).textContent()).toMatch(/Northamptonshire/);
     await expectNoAxeViolations(page);
@@ -177,7 +164,7 @@ describe('public pages in Chromium', () => {
 
   it('a measure highlighted for a council shows its trend, and the comparison page ranks it', async () => {
     const page = await open('/metrics/oflog.asc5?area=E08000009');
-    expect(await page.locator('figure svg[role="img"]').count()).toBe(3);
+    expect(await page.locator('figure svg[role="img"]:visible').count()).toBe(3);
     expect(await page.locator('tr.app-highlight').textContent()).toMatch(/Trafford/);
     await expectNoAxeViolations(page);
     const compare = await open('/compare?metric=oflog.asc5&area=E08000009&group=type:E08');
@@ -200,8 +187,10 @@ describe('public pages in Chromium', () => {
     const res = await page.goto(src);
     expect(res!.headers()['content-security-policy']).toMatch(/(^|; )frame-ancestors \*$/);
     expect(await page.locator('h1').textContent()).toMatch(/Trafford and Metropolitan districts/i);
-    expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
-    expect(await page.locator('table tbody tr').count()).toBe(36);
+    expect(await page.locator('figure svg[role="img"]:visible').count()).toBe(1);
+    // Trafford and the councils nearest it in rank; the rest behind the link to the full comparison.
+    expect(await page.locator('table tbody tr').count()).toBe(7);
+    expect(await page.locator('tr.focus th').textContent()).toBe('Trafford');
     expect(await page.locator('a', { hasText: 'Download the data (CSV)' }).getAttribute('href')).toMatch(
       /\/api\/v1\/compare\.csv\?/,
     );

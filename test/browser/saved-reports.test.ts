@@ -77,7 +77,7 @@ describe('saved reports in Chromium', () => {
     expect(new URL(page.url()).pathname).toMatch(/^\/reports\/[A-Za-z0-9_-]{24}$/);
     barUrl = new URL(page.url()).pathname;
     expect(await page.locator('h1').textContent()).toBe('Reablement in the metropolitan districts');
-    expect(await page.locator('section svg[role="img"]').count()).toBe(1);
+    expect(await page.locator('section svg[role="img"]:visible').count()).toBe(1);
     expect(await page.locator('section table tbody tr').count()).toBe(37); // 36 districts and the median
     expect(await page.locator('tr.app-highlight th').textContent()).toMatch(/Trafford/);
     expect(await page.getByLabel('Permalink').inputValue()).toBe(`${base}${barUrl}`);
@@ -100,7 +100,7 @@ describe('saved reports in Chromium', () => {
     expect(await page.locator('.app-sentence').textContent()).toMatch(
       /Pearson's r = .*does not show that one causes the other/,
     );
-    expect(await page.locator('svg.app-chart--scatter').count()).toBe(1);
+    expect(await page.locator('svg.app-chart--scatter:visible').count()).toBe(1);
     expect(await page.locator('details.govuk-details').count()).toBe(0); // no embed code while private
     await expectNoAxeViolations(page);
 
@@ -131,7 +131,7 @@ describe('saved reports in Chromium', () => {
       expect(res?.status()).toBe(200);
       expect(res?.headers()['content-security-policy']).toMatch(/(^|; )frame-ancestors \*$/);
       expect(await embed.locator('header, nav').count()).toBe(0);
-      expect(await embed.locator('svg[role="img"]').count()).toBe(1);
+      expect(await embed.locator('svg[role="img"]:visible').count()).toBe(1);
       expect(await embed.locator('table').count()).toBe(1);
       expect(await embed.locator('body').textContent()).toMatch(/Licence: OGL-UK-3\.0/);
       expect(await embed.getByRole('link', { name: 'Download the data (CSV)' }).getAttribute('href')).toBe(

@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { createTestApp } from './app.ts';
 import type { TestDb } from './db.ts';
+import type { App } from '../../src/platform/app-types.ts';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -37,6 +38,8 @@ export interface BrowserServer {
   /** http://127.0.0.1:PORT */
   base: string;
   browser: Browser;
+  /** The app being served (its routes, its decorations). */
+  app: App;
   /** A new page in the context, opened at a path of the server; a 5xx answer fails the test. */
   open(path: string, context: BrowserContext): Promise<Page>;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ export async function serveToChromium(db: TestDb, env: Record<string, string> = 
   return {
     base,
     browser,
+    app,
     async open(path, context) {
       const page = await context.newPage();
       const res = await page.goto(`${base}${path}`);

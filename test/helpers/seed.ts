@@ -1,6 +1,7 @@
 import { applyGeography } from '../../src/modules/areas/index.ts';
 import type { KnownArea } from '../../src/modules/imports/adapter.ts';
 import { areasVintagesAdapter } from '../../src/modules/imports/adapters/areas-vintages.ts';
+import { importFiles } from '../../src/modules/imports/index.ts';
 import { runImport, type ImportSummary } from '../../src/modules/imports/service.ts';
 import type { Db } from '../../src/platform/db.ts';
 import { sharedFile } from './shared-data.ts';
@@ -56,4 +57,20 @@ export async function realAreas(): Promise<(code: string) => KnownArea | undefin
     for (const s of item.geography.successions) areas.get(s.predecessor)?.successors.push(s.successor);
   }
   return (code) => areas.get(code);
+}
+
+/** ONS Explore Local Statistics' files, as `sli import els` takes them (the neighbours model's inputs include them). */
+export const ELS_FILES = [
+  'performance/ons_explore_local_statistics/els_observations_england.csv',
+  'performance/ons_explore_local_statistics/els_indicators.csv',
+  'performance/ons_explore_local_statistics/els_indicator_metadata.json',
+  'performance/ons_explore_local_statistics/els_areas.csv',
+];
+
+/** Imports and publishes publishers' files from the shared data, adapter by adapter; a refused import fails. */
+export async function importPublished(db: Db, imports: [adapter: string, files: string[]][]): Promise<void> {
+  for (const [adapter, files] of imports) {
+    const r = await importFiles(db, adapter, files.map(sharedFile), { publish: true });
+    if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
+  }
 }

@@ -113,3 +113,19 @@ export const linksOf = (csv: string): { area: string; link: string; path: string
       const [, , key, token] = path.split('/');
       return { area: cells[0]!, link, path, key: key!, token: token! };
     });
+
+/** A respondent's answers to PERCEPTION_V1, page by page, then sent: as if filled in, through the fielding service. */
+export async function answerAndSubmit(
+  db: Db,
+  path: string,
+  answers: readonly (readonly [page: string, value: string | readonly string[]])[],
+): Promise<void> {
+  const s = surveysFor(db);
+  const [, , key, token] = new URL(path, 'http://x').pathname.split('/');
+  let a = await s.respond.resolve(key!, token!);
+  for (const [p, v] of answers) {
+    await s.respond.save(a, p, a.revision, typeof v === 'string' ? v : [...v]);
+    a = await s.respond.resolve(key!, token!);
+  }
+  await s.respond.submit(a, a.revision);
+}

@@ -40,6 +40,7 @@ const ROLE_TEXT: Record<Role, string> = {
   council: 'a council user',
   analyst: 'an analyst',
   admin: 'an administrator',
+  peer_challenge_manager: 'a peer challenge manager',
 };
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
 
-export type Role = 'council' | 'analyst' | 'admin';
-export const ROLES: readonly Role[] = ['council', 'analyst', 'admin'];
+export type Role = 'council' | 'analyst' | 'admin' | 'peer_challenge_manager';
+/** peer_challenge_manager: the sector body's peer challenge managers (the peer module: every engagement, the pool). */
+export const ROLES: readonly Role[] = ['council', 'analyst', 'admin', 'peer_challenge_manager'];
 /** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
 export const ANALYST_ROLES = ['analyst', 'admin'] as const satisfies readonly Role[];
 

@@ -17,10 +17,22 @@ export {
   type LineageMetric,
 } from './lineage.ts';
 export {
+  AreaNameIndex,
+  areaField,
+  nameKey,
+  nameWithCode,
+  typedCode,
+  type AreaField,
+  type NamedArea,
+  type NameMatch,
+} from './names.ts';
+export {
   createAreasService,
   parseAt,
   GEOGRAPHY_LICENCE,
   type AreaChild,
+  type AreaChoice,
+  type AreaMatch,
   type AreaDetail,
   type AreaLink,
   type AreaList,
@@ -34,6 +46,9 @@ export {
 export {
   AREA_TYPES,
   COUNCIL_TYPES,
+  isCouncilService,
+  listWords,
+  typesInWords,
   isIsoDate,
   today,
   typeInfo,

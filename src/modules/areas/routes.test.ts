@@ -125,4 +125,21 @@ describe('areas API', () => {
       expect.arrayContaining(['q', 'type', 'region', 'at', 'limit', 'offset']),
     );
   });
+
+  it('GET /api/v1/areas/search suggests councils by the start of their name, however it is written', async () => {
+    const res = await get('/api/v1/areas/search?q=saint%20hel&at=2025-06-01');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().areas).toEqual([
+      { code: 'E08000013', name: 'St. Helens', type: 'E08', typeName: 'Metropolitan district' },
+    ]);
+    expect(res.json().licence).toBe('OGL-UK-3.0');
+    const hull = (await get('/api/v1/areas/search?q=hull&limit=3')).json();
+    expect(hull.areas[0].code).toBe('E06000010');
+    expect(hull.areas.length).toBeLessThanOrEqual(3);
+  });
+
+  it('GET /api/v1/areas/search returns 400 without q and an empty list for a name nobody holds', async () => {
+    expect((await get('/api/v1/areas/search')).statusCode).toBe(400);
+    expect((await get('/api/v1/areas/search?q=atlantis')).json().areas).toEqual([]);
+  });
 });

@@ -148,3 +148,20 @@ export const AreaQuery = Type.Object(
   { at: Type.Optional(DateString('Describe the area as at this date (default today)')) },
   { additionalProperties: false },
 );
+
+export const AreaSearchQuery = Type.Object(
+  {
+    q: Type.String({ maxLength: 100, description: 'What was typed: the start of a council’s name or code' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+    at: Type.Optional(DateString('Councils live at this date; default today')),
+  },
+  { additionalProperties: false },
+);
+const AreaChoice = Type.Object({
+  code: Type.String({ description: 'ONS GSS code' }),
+  name: Type.String({ description: 'Name as at the date asked for' }),
+  type: Type.String({ description: 'GSS prefix, e.g. E07' }),
+  typeName: Type.String(),
+});
+export const AreaSearch = Type.Object({ q: Type.String(), areas: Type.Array(AreaChoice), ...Licence });
+export type AreaSearch = Static<typeof AreaSearch>;

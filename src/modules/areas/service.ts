@@ -9,7 +9,9 @@ import {
   type LinkedArea,
   type SuccessionLink,
 } from './repository.ts';
+import { AreaNameIndex, typedCode, type NameMatch } from './names.ts';
 import {
+  COUNCIL_TYPES,
   childRelation,
   describeDate,
   GSS_CODE,
@@ -195,11 +197,27 @@ export interface AreasService {
   /** When the geography last changed, for Last-Modified. */
   lastModified(): Promise<string | null>;
   /**
+   * A council by what someone typed: its GSS code, or its name as held at the date or another (names.ts); several
+   * councils are choices, none unknown. Councils live at `at` (default today).
+   */
+  matchArea(text: string, at?: string): Promise<AreaMatch>;
+  /** Councils whose code or name starts with what was typed, the closest first: an autocomplete's suggestions. */
+  suggestAreas(text: string, limit?: number, at?: string): Promise<AreaChoice[]>;
+  /**
    * The figure-source rule over the geography (lineage.ts): every reader of figures asks it where a council's figure
    * comes from. Kept while the geography is unchanged.
    */
   lineage(): Promise<Lineage>;
 }
+
+/** A council found by name: its code, its name at the date, its type and the type's name. */
+export interface AreaChoice {
+  code: string;
+  name: string;
+  type: string;
+  typeName: string;
+}
+export type AreaMatch = NameMatch<AreaChoice>;
 
 export interface LiveArea {
   id: number;
@@ -208,9 +226,63 @@ export interface LiveArea {
   type: string;
 }
 
+const choice = (a: AreaChoice): AreaChoice => ({ code: a.code, name: a.name, type: a.type, typeName: a.typeName });
+
 export function createAreasService(db: Db | Handle): AreasService {
   let kept: { stamp: string | null; generation: number; checkedAt: number; lineage: Promise<Lineage> } | undefined;
+  // The councils' names by date, indexed once per date while the geography is unchanged (a few hundred councils).
+  const nameIndexes = new Map<
+    string,
+    { stamp: string | null; generation: number; index: Promise<AreaNameIndex<AreaChoice>> }
+  >();
+  async function nameIndex(at: string): Promise<AreaNameIndex<AreaChoice>> {
+    const stamp = await repo.lastModified(db);
+    const held = nameIndexes.get(at);
+    if (held && held.stamp === stamp && held.generation === geographyGeneration()) return held.index;
+    const index = (async () => {
+      const live = await repo.liveOfTypes(db, [...COUNCIL_TYPES], at);
+      const names = await repo.namesOf(
+        db,
+        live.map((a) => a.id),
+      );
+      const others = new Map<number, string[]>();
+      for (const n of names) others.set(n.area_id, [...(others.get(n.area_id) ?? []), n.name]);
+      return new AreaNameIndex(
+        live.map((a) => ({
+          code: a.code,
+          name: String(a.name),
+          type: a.type,
+          typeName: typeInfo(a.type).name,
+          otherNames: (others.get(a.id) ?? []).filter((n) => n !== String(a.name)),
+        })),
+      );
+    })();
+    if (nameIndexes.size > 8) nameIndexes.clear();
+    nameIndexes.set(at, { stamp, generation: geographyGeneration(), index });
+    index.catch(() => nameIndexes.delete(at));
+    return index;
+  }
   return {
+    async matchArea(text, rawAt) {
+      const index = await nameIndex(parseAt(rawAt));
+      const m = index.match(text);
+      if (m.kind === 'match') return { ...m, area: choice(m.area) };
+      if (m.kind === 'choices') return { kind: 'choices', choices: m.choices.map(choice) };
+      const code = typedCode(text);
+      if (!code) return m;
+      // A code of a council not live at the date (a retired one): still the council asked for.
+      const found = (await this.resolveCodes([code])).areas[0];
+      return found
+        ? {
+            kind: 'match',
+            by: 'code',
+            area: { code: found.code, name: found.name, type: found.type, typeName: typeInfo(found.type).name },
+          }
+        : m;
+    },
+    async suggestAreas(text, limit = 10, rawAt) {
+      return (await nameIndex(parseAt(rawAt))).suggest(text, limit).map(choice);
+    },
     async lineage() {
       // The geography changes only with an import: in this process it says so (geographyGeneration); another instance's
       // import is noticed within a second by the areas' newest update.

@@ -11,20 +11,58 @@ export interface AreaType {
    * unitary: single tier (unitaries, metropolitan districts, London boroughs); upper: counties; lower: shire districts.
    */
   tier: Tier;
+  /** The plural for prose: "published for metropolitan districts and London boroughs". */
+  plural: string;
 }
 
 export const AREA_TYPES: readonly AreaType[] = [
-  { prefix: 'E06', slug: 'unitary', name: 'Unitary authority', tier: 'unitary' },
-  { prefix: 'E07', slug: 'shire-district', name: 'Non-metropolitan (shire) district', tier: 'lower' },
-  { prefix: 'E08', slug: 'metropolitan-district', name: 'Metropolitan district', tier: 'unitary' },
-  { prefix: 'E09', slug: 'london-borough', name: 'London borough', tier: 'unitary' },
-  { prefix: 'E10', slug: 'county', name: 'County', tier: 'upper' },
-  { prefix: 'E11', slug: 'metropolitan-county', name: 'Metropolitan county (no council since 1986)', tier: 'none' },
-  { prefix: 'E12', slug: 'region', name: 'Region', tier: 'none' },
-  { prefix: 'E13', slug: 'inner-outer-london', name: 'Inner or Outer London', tier: 'none' },
-  { prefix: 'E31', slug: 'fire-rescue-authority', name: 'Fire and rescue authority', tier: 'fire-rescue-authority' },
-  { prefix: 'E47', slug: 'combined-authority', name: 'Combined authority', tier: 'combined-authority' },
-  { prefix: 'E92', slug: 'country', name: 'Country', tier: 'none' },
+  { prefix: 'E06', slug: 'unitary', name: 'Unitary authority', tier: 'unitary', plural: 'unitary authorities' },
+  {
+    prefix: 'E07',
+    slug: 'shire-district',
+    name: 'Non-metropolitan (shire) district',
+    tier: 'lower',
+    plural: 'shire districts',
+  },
+  {
+    prefix: 'E08',
+    slug: 'metropolitan-district',
+    name: 'Metropolitan district',
+    tier: 'unitary',
+    plural: 'metropolitan districts',
+  },
+  { prefix: 'E09', slug: 'london-borough', name: 'London borough', tier: 'unitary', plural: 'London boroughs' },
+  { prefix: 'E10', slug: 'county', name: 'County', tier: 'upper', plural: 'counties' },
+  {
+    prefix: 'E11',
+    slug: 'metropolitan-county',
+    name: 'Metropolitan county (no council since 1986)',
+    tier: 'none',
+    plural: 'metropolitan counties',
+  },
+  { prefix: 'E12', slug: 'region', name: 'Region', tier: 'none', plural: 'regions' },
+  {
+    prefix: 'E13',
+    slug: 'inner-outer-london',
+    name: 'Inner or Outer London',
+    tier: 'none',
+    plural: 'Inner and Outer London',
+  },
+  {
+    prefix: 'E31',
+    slug: 'fire-rescue-authority',
+    name: 'Fire and rescue authority',
+    tier: 'fire-rescue-authority',
+    plural: 'fire and rescue authorities',
+  },
+  {
+    prefix: 'E47',
+    slug: 'combined-authority',
+    name: 'Combined authority',
+    tier: 'combined-authority',
+    plural: 'combined authorities',
+  },
+  { prefix: 'E92', slug: 'country', name: 'Country', tier: 'none', plural: 'England' },
 ];
 
 /** The GSS types of English councils: unitary, district, metropolitan district, London borough, county. */
@@ -44,7 +82,29 @@ export const typeInfo = (prefix: string): AreaType =>
     slug: prefix.toLowerCase(),
     name: `GSS ${prefix}`,
     tier: 'none',
+    plural: `areas of type ${prefix}`,
   };
+
+/** Words joined as a list: "a", "a and b", "a, b and c". */
+export const listWords = (words: readonly string[]): string =>
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`;
+
+/**
+ * Area types in prose, never as GSS prefixes: ['E12', 'E92'] → "regions and England"; every council type → "every
+ * type of council"; the upper tier → "upper-tier councils (…)".
+ */
+export function typesInWords(prefixes: readonly string[]): string {
+  const set = new Set(prefixes);
+  const councils = COUNCIL_TYPES.filter((t) => set.has(t));
+  const others = [...set].filter((t) => !COUNCIL_TYPES.includes(t));
+  const councilWords =
+    councils.length === COUNCIL_TYPES.length ? ['every type of council'] : councils.map((t) => typeInfo(t).plural);
+  return listWords([...councilWords, ...others.sort().map((t) => typeInfo(t).plural)]);
+}
+
+/** Whether a measure published for these area types is one councils run at all (some council type is among them). */
+export const isCouncilService = (prefixes: readonly string[]): boolean =>
+  prefixes.some((t) => COUNCIL_TYPES.includes(t));
 
 /** `E06`, `unitary` or a group such as `upper-tier` → GSS prefixes; undefined when the word is not a type. */
 export function typePrefixes(word: string): string[] | undefined {

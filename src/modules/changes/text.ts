@@ -2,6 +2,7 @@
  * Feed rows as API entries, and each entry in plain English: "Hartlepool's 2022/23 figure for household waste recycled
  * was revised from 41.5% to 42.0% on 10 November 2026 (import #2)."
  */
+import { formatDate } from '../../platform/dates.ts';
 import { formatValue } from '../maps/index.ts';
 import type { FeedRow } from './repository.ts';
 import type { FeedEntry } from './schemas.ts';
@@ -13,8 +14,8 @@ export function decodeCursor(cursor: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export const longDate = (iso: string): string =>
-  new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** The day of a change, as London's calendar had it (platform/dates.ts). */
+export const longDate = (iso: string): string => formatDate(iso);
 
 const statusList = (s: string | null): string[] => (s ? s.split(',') : []);
 

@@ -3,7 +3,7 @@
  * applies to it (if not, a 422 naming the council that runs the service), and the group by id as at a date.
  */
 import { AppError, invalidParameter } from '../../platform/errors.ts';
-import { COUNCIL_TYPES, type AreasService, type ResolvedArea } from '../areas/index.ts';
+import { COUNCIL_TYPES, typesInWords, type AreasService, type ResolvedArea } from '../areas/index.ts';
 import type { GroupsService, ResolvedGroup, Viewer } from '../groups/index.ts';
 import type { Metric } from '../metrics/index.ts';
 
@@ -36,7 +36,7 @@ export function createFocus(deps: { areas: AreasService; groups: GroupsService }
     } else if (a.type === 'E10' && !types.includes('E10')) {
       hint = ` This is a district-level service: compare one of ${a.name}'s districts.`;
     }
-    const published = `it is published for ${types.join(', ')} councils, so ${a.name} is not ranked on it.`;
+    const published = `it is published for ${typesInWords(types)}, so ${a.name} is not ranked on it.`;
     const problem = { field: 'area', message: 'the metric does not apply to this type of council', value: a.code };
     const detail = `${metric.title} does not apply to ${a.name} (${a.code}): ${published}${hint}`;
     return new AppError(422, 'not-applicable', detail, [problem]);

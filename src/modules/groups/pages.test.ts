@@ -307,6 +307,31 @@ describe('group pages', () => {
     expect(page.body.match(/<th scope="row"/g)).toHaveLength(4);
   });
 
+  it('the form takes councils by name, one a line, however written, and says which names fit none or several', async () => {
+    const before = await customCount();
+    const bad = await form('/groups', analyst, {
+      name: 'By name',
+      members: 'St Helens\nKingston\nAtlantis\nE08000009',
+      visibility: 'private',
+    });
+    expect(bad.statusCode).toBe(400);
+    const summary = [...bad.body.matchAll(/<li><a href="(#\w+)">([^<]+)<\/a><\/li>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(summary).toEqual([
+      '#members Council 2 in the list, “Kingston”: more than one council has this name; write one of Kingston upon Hull, City of (E06000010), Kingston upon Thames (E09000021)',
+      '#members Council 3 in the list, “Atlantis”: no council has this name; check the spelling, or give its code, such as E08000009',
+    ]);
+    expect(await customCount()).toBe(before);
+    const good = await form('/groups', analyst, {
+      name: 'By name',
+      members: 'Saint Helens\nKingston upon Hull\nBristol\nBrighton & Hove\nE08000009',
+      visibility: 'private',
+    });
+    expect(good.statusCode).toBe(303);
+    const page = await get(good.headers.location as string, analyst);
+    for (const code of ['E08000013', 'E06000010', 'E06000023', 'E06000043', 'E08000009'])
+      expect(page.body).toContain(`/areas/${code}`);
+  });
+
   it('delete: the owner and an administrator may, others are refused as the API refuses them, and the CSRF token is required', async () => {
     const shared = await save(owner, 'To be deleted', 'shared');
     const secret = await save(owner, 'Private, to be deleted', 'private');

@@ -10,7 +10,7 @@ import type { App } from '../../platform/app-types.ts';
 import { pageKey } from '../../platform/page-cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, requireRole, type SessionUser, ROLES as SIGNED_IN } from '../accounts/index.ts';
-import { type AreasService, parseAt } from '../areas/index.ts';
+import { type AreasService, nameWithCode, parseAt, typedCode } from '../areas/index.ts';
 import { GroupParams } from './schemas.ts';
 import { VISIBILITIES, type GroupsService } from './service.ts';
 import {
@@ -139,12 +139,33 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
   app.post('/groups', { schema: { hide: true, body: GroupBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
+    // Councils by name or code: a name is matched as the areas module matches names; one that fits no council, or
+    // several, is said with the choices, before anything is saved.
+    const listed = parseMembers(req.body.members);
+    const members: string[] = [];
+    const nameErrors: FormError[] = [];
+    for (const [i, text] of listed.entries()) {
+      const m = await areas.matchArea(text);
+      if (m.kind === 'match') members.push(m.area.code);
+      else if (typedCode(text)) members.push(text);
+      else
+        nameErrors.push({
+          field: 'members',
+          href: '#members',
+          text: `Council ${i + 1} in the list, “${text}”: ${
+            m.kind === 'choices'
+              ? `more than one council has this name; write one of ${m.choices.map(nameWithCode).join(', ')}`
+              : 'no council has this name; check the spelling, or give its code, such as E08000009'
+          }`,
+        });
+    }
+    if (nameErrors.length) return formPage(reply.status(400), user, req.body, nameErrors);
     try {
       const g = await groups.createCustom(user, {
         name: req.body.name ?? '',
         description: req.body.description,
         visibility: req.body.visibility,
-        members: parseMembers(req.body.members),
+        members,
       });
       return reply.redirect(groupPath(g.id), 303);
     } catch (e) {

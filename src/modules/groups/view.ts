@@ -2,6 +2,7 @@
  * View models for the group pages: group kinds in words, a group's members as a table, the families, and the custom
  * group form's errors (the service's field errors, named in the form's terms with the value that caused them).
  */
+import { formatDate } from '../../platform/dates.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { typeInfo } from '../areas/index.ts';
 import type { FamilyDto, GroupDto, GroupType, Visibility } from './service.ts';
@@ -38,13 +39,8 @@ export const VISIBILITY_CHOICES: Record<Visibility, string> = {
   public: 'Everyone: list it on the groups page',
 };
 
-export const longDate = (iso: string): string =>
-  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+/** A calendar date in words (platform/dates.ts). */
+export const longDate = (iso: string): string => formatDate(iso);
 
 type Listed = Pick<GroupDto, 'id' | 'type' | 'name'> & { members?: unknown[] };
 
@@ -126,9 +122,16 @@ export interface GroupForm {
   members?: string | undefined;
 }
 
-/** Council codes from the textarea: one a line, or separated by commas, semicolons or spaces. */
+/**
+ * Councils from the textarea: names one a line (a name may hold commas: "Bristol, City of"), or codes one a line or
+ * separated by commas, semicolons or spaces.
+ */
 export const parseMembers = (text: string | undefined): string[] =>
-  (text ?? '').split(/[\s,;]+/).filter((c) => c !== '');
+  (text ?? '')
+    .split(/[\n;]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .flatMap((line) => (/^([A-Za-z]\d{8}[\s,]*)+$/.test(line) ? line.split(/[\s,]+/).filter((c) => c !== '') : [line]));
 
 export interface FormError {
   field: 'name' | 'description' | 'visibility' | 'members';

@@ -42,6 +42,8 @@ export interface LineChartInput {
   fromZero?: boolean;
   /** Element id prefix; by default derived from the input, so the same input gives the same SVG. */
   id?: string;
+  /** Width of the drawing in SVG units (default 640); a narrow one (about 300) is drawn for phones (responsive.ts). */
+  width?: number;
 }
 
 export interface Bar {
@@ -61,9 +63,13 @@ export interface BarChartInput {
   /** Drawn top to bottom in the order given. */
   bars: Bar[];
   id?: string;
+  /** Width in SVG units (default 640). Under 480 the bars are stacked: each label on its own line above its bar. */
+  width?: number;
 }
 
 const WIDTH = 640;
+/** Under this width a bar chart puts each label above its bar, and a line chart leaves out labels that do not fit. */
+const NARROW = 480;
 const TICK_SIZE = 14;
 const LABEL_SIZE = 16;
 const EMPHASIS_COLOUR = '#12436d';
@@ -132,13 +138,17 @@ export function renderLineChart(input: LineChartInput): string {
   const tickText = (v: number) => formatNumber(v, tickDp, unit);
 
   // Layout: unit caption on top, tick labels on the left, direct labels of emphasised series on the right.
+  const width = input.width ?? WIDTH;
   const emphasised = input.series.filter((s) => s.emphasis);
   const styles = lineStyles(input.series);
   const left = Math.ceil(Math.max(...ticks.map((t) => textWidth(tickText(t), TICK_SIZE)), 10)) + 14;
-  const right = Math.ceil(Math.min(200, Math.max(24, ...emphasised.map((s) => textWidth(s.name, LABEL_SIZE) + 18))));
+  // The emphasised series' names at the right-hand end of their lines, when they fit (the legend names them too).
+  const labelRoom = Math.max(0, ...emphasised.map((s) => textWidth(s.name, LABEL_SIZE) + 18));
+  const direct = width >= NARROW || labelRoom <= width * 0.3;
+  const right = direct ? Math.ceil(Math.min(200, Math.max(24, labelRoom))) : 16;
   const top = unitSuffix(unit) ? 40 : 20;
-  const plotH = 260;
-  const plotW = WIDTH - left - right;
+  const plotH = width >= NARROW ? 260 : 200;
+  const plotW = width - left - right;
   const x = scalePoint<string>().domain(labels).range([0, plotW]).padding(0.4);
   y.range([plotH, 0]);
 
@@ -153,7 +163,7 @@ export function renderLineChart(input: LineChartInput): string {
   let row = 0;
   input.series.forEach((s, k) => {
     const w = 44 + textWidth(s.name, TICK_SIZE) + 24;
-    if (lx > 0 && lx + w > WIDTH - 8) {
+    if (lx > 0 && lx + w > width - 8) {
       lx = 0;
       row++;
     }
@@ -166,7 +176,7 @@ export function renderLineChart(input: LineChartInput): string {
   const out: string[] = [
     svgOpen({
       id,
-      width: WIDTH,
+      width,
       height,
       title: input.title,
       description: input.description,
@@ -233,7 +243,8 @@ export function renderLineChart(input: LineChartInput): string {
     const last = [...s.points]
       .reverse()
       .find((p) => p.value !== null && Number.isFinite(p.value) && x(p.label) !== undefined);
-    if (s.emphasis && last) directLabels.push({ y: y(last.value!), i: directLabels.length, s, x: x(last.label)! });
+    if (direct && s.emphasis && last)
+      directLabels.push({ y: y(last.value!), i: directLabels.length, s, x: x(last.label)! });
   }
   const placed = spread(
     directLabels.map(({ y: ly, i }) => ({ y: ly, i })),
@@ -278,39 +289,53 @@ function wrapLabel(label: string, maxWidth: number, size: number): string[] {
   return best === -1 ? [label] : [label.slice(0, best), label.slice(best + 1)];
 }
 
+/** A label cut to fit a width, ending in an ellipsis when cut (the bar's tooltip and the table have it whole). */
+function fitLabel(label: string, maxWidth: number, size: number): string {
+  if (textWidth(label, size) <= maxWidth) return label;
+  let cut = label;
+  while (cut.length > 1 && textWidth(`${cut}…`, size) > maxWidth) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
 /** Horizontal bars in the order given; missing values say "no data" rather than drawing a zero bar. */
 export function renderBarChart(input: BarChartInput): string {
   const id = input.id ?? contentId('bar', input);
   const { unit, decimalPlaces: dp } = input;
   const values = finite(input.bars.map((b) => b.value));
   const x = scaleLinear().domain(valueDomain(values, true)).nice(5);
-  const ticks = x.ticks(5);
+  const tickCount = (input.width ?? WIDTH) < NARROW ? 3 : 5;
+  const ticks = x.ticks(tickCount);
   const tickDp = tickDecimals(ticks.length > 1 ? ticks[1]! - ticks[0]! : 1);
   const labelOf = (b: Bar) => (b.emphasis ? `▶ ${b.label}` : b.label);
   const valueOf = (b: Bar) =>
     `${b.value === null || !Number.isFinite(b.value) ? 'no data' : formatNumber(b.value, dp, unit)}${b.note ? ` (${b.note})` : ''}`;
 
-  const labelCol =
-    Math.ceil(Math.min(260, Math.max(60, ...input.bars.map((b) => textWidth(labelOf(b), TICK_SIZE))))) + 12;
+  const width = input.width ?? WIDTH;
+  // Stacked (narrow): each label on a line of its own above its bar, the bars using the whole width.
+  const stacked = width < NARROW;
+  const labelCol = stacked
+    ? 0
+    : Math.ceil(Math.min(260, Math.max(60, ...input.bars.map((b) => textWidth(labelOf(b), TICK_SIZE))))) + 12;
   const valueCol =
-    Math.ceil(Math.min(200, Math.max(40, ...input.bars.map((b) => textWidth(valueOf(b), TICK_SIZE))))) + 10;
+    Math.ceil(Math.min(stacked ? 110 : 200, Math.max(40, ...input.bars.map((b) => textWidth(valueOf(b), TICK_SIZE))))) +
+    10;
   const hasNegative = x.domain()[0]! < 0;
-  const top = unitSuffix(unit) ? 36 : 12;
-  const rowH = 34;
-  const plotW = WIDTH - labelCol - valueCol - (hasNegative ? valueCol : 0);
+  const top = (unitSuffix(unit) ? 36 : 12) + (stacked ? 8 : 0);
+  const rowH = stacked ? 46 : 34;
+  const plotW = width - labelCol - valueCol - (hasNegative ? valueCol : 0);
   const plotH = Math.max(1, input.bars.length) * rowH;
   x.range([hasNegative ? valueCol : 0, (hasNegative ? valueCol : 0) + plotW]);
   const band = scaleBand<number>()
     .domain(input.bars.map((_b, i) => i))
     .range([0, plotH])
-    .paddingInner(0.3)
-    .paddingOuter(0.15);
+    .paddingInner(stacked ? 0.5 : 0.3)
+    .paddingOuter(stacked ? 0.4 : 0.15);
   const height = top + plotH + 40;
 
   const out: string[] = [
     svgOpen({
       id,
-      width: WIDTH,
+      width,
       height,
       title: input.title,
       description: input.description,
@@ -337,11 +362,15 @@ export function renderBarChart(input: BarChartInput): string {
     const bh = band.bandwidth();
     const mid = by + bh / 2;
     const weight = b.emphasis ? ' font-weight="bold"' : '';
-    const lines = wrapLabel(labelOf(b), labelCol - 12, TICK_SIZE);
-    const ly = lines.length === 1 ? [mid] : [mid - 8, mid + 8];
-    lines.forEach((l, k) =>
-      out.push(`<text x="-12" y="${num(ly[k]!)}" dy="0.32em" text-anchor="end"${weight}>${esc(l)}</text>`),
-    );
+    if (stacked) {
+      out.push(`<text x="0" y="${num(by - 6)}"${weight}>${esc(fitLabel(labelOf(b), width, TICK_SIZE))}</text>`);
+    } else {
+      const lines = wrapLabel(labelOf(b), labelCol - 12, TICK_SIZE);
+      const ly = lines.length === 1 ? [mid] : [mid - 8, mid + 8];
+      lines.forEach((l, k) =>
+        out.push(`<text x="-12" y="${num(ly[k]!)}" dy="0.32em" text-anchor="end"${weight}>${esc(l)}</text>`),
+      );
+    }
     const x0 = x(0);
     if (b.value === null || !Number.isFinite(b.value)) {
       out.push(

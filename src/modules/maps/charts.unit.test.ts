@@ -42,7 +42,7 @@ describe('renderLineChart', () => {
     );
     expect(svg).toContain(`<title id="${id}-title">Recycling rate, Barnsley &amp; &lt;neighbours&gt;</title>`);
     expect(svg).toContain(`<desc id="${id}-desc">Barnsley rose from 40% to 44%; no figure for 2020/21.</desc>`);
-    expect(svg).toContain('font-family="&quot;GDS Transport&quot;, arial, sans-serif"');
+    expect(svg).toContain('font-family="arial, &quot;Liberation Sans&quot;, helvetica, sans-serif"');
     for (const size of svg.matchAll(/font-size="(\d+)"/g)) expect(Number(size[1])).toBeGreaterThanOrEqual(14);
   });
 

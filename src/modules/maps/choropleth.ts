@@ -9,7 +9,18 @@ import { scaleQuantile } from 'd3-scale';
 import type { Feature, FeatureCollection, Position } from 'geojson';
 import type { Polarity } from '../metrics/index.ts';
 import type { AreaGeometry, BoundaryFeature } from './geometry.ts';
-import { contentId, esc, formatNumber, formatValue, SECONDARY_TEXT, svgOpen, TEXT_COLOUR, unitSuffix } from './svg.ts';
+import {
+  contentId,
+  esc,
+  formatNumber,
+  formatValue,
+  num,
+  SECONDARY_TEXT,
+  svgOpen,
+  TEXT_COLOUR,
+  unitSuffix,
+  wrapText,
+} from './svg.ts';
 
 export interface ChoroplethInput {
   title: string;
@@ -39,6 +50,11 @@ export interface ChoroplethInput {
    */
   projected?: ProjectedPaths;
   id?: string;
+  /**
+   * Width in SVG units (default 600). A narrower map (for phones, responsiveChart) draws the same projected shapes
+   * scaled down, and wraps the key's text to the width, so the key stays at its full size.
+   */
+  width?: number;
 }
 
 /** Boundaries projected into the map's frame: SVG path data per feature and per backdrop shape, in their order. */
@@ -181,9 +197,18 @@ function legendSvg(
   noData: number,
   highlightName: string | undefined,
   top: number,
+  width: number,
 ): { svg: string; height: number } {
   const { unit, decimalPlaces: dp } = input;
   const rows: string[] = [];
+  /** A line of the key, wrapped to the width, one 28-unit row per line. */
+  const note = (text: string, attrs: string) => {
+    for (const line of wrapText(text, width, SIZE)) {
+      rows.push(`<text x="0" y="${y + 10}" dy="0.32em"${attrs}>${esc(line)}</text>`);
+      y += 22;
+    }
+    y += 6;
+  };
   const suffix = unitSuffix(unit);
   rows.push(
     `<text x="0" y="0" dy="0.8em" font-weight="bold" font-size="16">Key${suffix ? `: ${esc(suffix)}` : unit.trim() === '%' ? ': per cent' : ''}</text>`,
@@ -193,8 +218,9 @@ function legendSvg(
     rows.push(
       `<rect x="0" y="${y}" width="28" height="20" fill="${fill}" stroke="${TEXT_COLOUR}" stroke-width="0.5"${extra}/>`,
     );
-    rows.push(`<text x="38" y="${y + 10}" dy="0.32em">${esc(label)}</text>`);
-    y += 28;
+    const lines = wrapText(label, width - 38, SIZE);
+    lines.forEach((l, k) => rows.push(`<text x="38" y="${y + 10 + k * 22}" dy="0.32em">${esc(l)}</text>`));
+    y += 28 + (lines.length - 1) * 22;
   };
   const count = (c: number) => `(${c} ${c === 1 ? 'area' : 'areas'})`;
   classes.forEach((c) => {
@@ -213,8 +239,11 @@ function legendSvg(
     rows.push(
       `<rect x="2" y="${y + 2}" width="24" height="16" fill="none" stroke="${HIGHLIGHT_OUTER}" stroke-width="4"/><rect x="2" y="${y + 2}" width="24" height="16" fill="none" stroke="${HIGHLIGHT_INNER}" stroke-width="1.5"/>`,
     );
-    rows.push(`<text x="38" y="${y + 10}" dy="0.32em" font-weight="bold">Outlined: ${esc(highlightName)}</text>`);
-    y += 28;
+    const lines = wrapText(`Outlined: ${highlightName}`, width - 38, SIZE);
+    lines.forEach((l, k) =>
+      rows.push(`<text x="38" y="${y + 10 + k * 22}" dy="0.32em" font-weight="bold">${esc(l)}</text>`),
+    );
+    y += 28 + (lines.length - 1) * 22;
   }
   const polarityText =
     input.polarity === 'higher-is-better'
@@ -222,14 +251,8 @@ function legendSvg(
       : input.polarity === 'lower-is-better'
         ? 'Lower values are better'
         : undefined;
-  rows.push(
-    `<text x="0" y="${y + 10}" dy="0.32em" fill="${SECONDARY_TEXT}">Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}</text>`,
-  );
-  y += 28;
-  if (input.boundaries) {
-    rows.push(`<text x="0" y="${y + 10}" dy="0.32em" fill="${SECONDARY_TEXT}">${esc(input.boundaries)}</text>`);
-    y += 28;
-  }
+  note(`Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}`, ` fill="${SECONDARY_TEXT}"`);
+  if (input.boundaries) note(input.boundaries, ` fill="${SECONDARY_TEXT}"`);
   return { svg: `<g transform="translate(0,${top})" font-size="${SIZE}">${rows.join('')}</g>`, height: y };
 }
 
@@ -295,6 +318,9 @@ export function renderChoropleth(input: ChoroplethInput): string {
   const { classOf, classes } = quantileClasses(shown);
 
   const projected = input.projected ?? projectBoundaries(input.features, input.backdrop);
+  const width = input.width ?? MAP_W;
+  const scale = Math.min(1, width / MAP_W);
+  const mapH = Math.round(MAP_H * scale);
 
   const highlight = input.highlight ? input.features.findIndex((f) => f.code === input.highlight) : -1;
   const noData = input.features.filter((f) => valueOf(f.code) === null).length;
@@ -304,17 +330,19 @@ export function renderChoropleth(input: ChoroplethInput): string {
     classes,
     noData,
     highlight >= 0 ? input.features[highlight]!.name : undefined,
-    MAP_H + 16,
+    mapH + 16,
+    width,
   );
-  const height = MAP_H + 16 + legend.height;
+  const height = mapH + 16 + legend.height;
 
   const out: string[] = [
-    svgOpen({ id, width: MAP_W, height, title: input.title, description: input.description, className: 'app-map' }),
+    svgOpen({ id, width, height, title: input.title, description: input.description, className: 'app-map' }),
   ];
   out.push(
     `<defs><pattern id="${id}-nodata" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
       `<rect width="6" height="6" fill="#ffffff"/><rect width="1.5" height="6" fill="${SECONDARY_TEXT}"/></pattern></defs>`,
   );
+  if (scale < 1) out.push(`<g transform="scale(${num(scale, 4)})">`);
   if (projected.backdrop.length > 0) {
     out.push(
       `<g fill="#f3f2f1" stroke="${SECONDARY_TEXT}" stroke-width="0.5" stroke-linejoin="round" fill-rule="evenodd">`,
@@ -338,6 +366,7 @@ export function renderChoropleth(input: ChoroplethInput): string {
       `<g fill="none" stroke-linejoin="round"><path d="${hd}" stroke="${HIGHLIGHT_OUTER}" stroke-width="4"/><path d="${hd}" stroke="${HIGHLIGHT_INNER}" stroke-width="1.5"/></g>`,
     );
   }
+  if (scale < 1) out.push('</g>');
   out.push(legend.svg);
   out.push('</svg>');
   return out.join('');

@@ -46,5 +46,12 @@ export {
   type ChoroplethInput,
   type ProjectedPaths,
 } from './choropleth.ts';
+export {
+  NARROW_WIDTH,
+  responsiveBarChart,
+  responsiveChoropleth,
+  responsiveLineChart,
+  responsiveScatterChart,
+} from './responsive.ts';
 export { formatValue } from './svg.ts';
 export type { BoundaryBundle } from './bundle.ts';

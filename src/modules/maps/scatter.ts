@@ -16,6 +16,7 @@ import {
   TEXT_COLOUR,
   textWidth,
   tickDecimals,
+  wrapText,
 } from './svg.ts';
 
 export interface ScatterPoint {
@@ -41,6 +42,8 @@ export interface ScatterChartInput {
   y: ScatterAxis;
   points: ScatterPoint[];
   id?: string;
+  /** Width in SVG units (default 640); a narrow one (about 300) is drawn for phones (responsive.ts). */
+  width?: number;
 }
 
 const WIDTH = 640;
@@ -57,20 +60,8 @@ function domain(values: number[]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-/** Wraps an axis title into lines of at most `max` pixels. */
-function wrap(text: string, max: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of text.split(' ')) {
-    const next = line ? `${line} ${w}` : w;
-    if (line && textWidth(next, TICK_SIZE) > max) {
-      lines.push(line);
-      line = w;
-    } else line = next;
-  }
-  if (line) lines.push(line);
-  return lines.slice(0, 3);
-}
+/** Wraps an axis title into at most three lines of at most `max` pixels. */
+const wrap = (text: string, max: number): string[] => wrapText(text, max, TICK_SIZE).slice(0, 3);
 
 export function renderScatterChart(input: ScatterChartInput): string {
   const id = input.id ?? contentId('scatter', input);
@@ -81,16 +72,17 @@ export function renderScatterChart(input: ScatterChartInput): string {
   const y = scaleLinear()
     .domain(domain(pts.map((p) => p.y)))
     .nice(5);
-  const xt = x.ticks(5);
+  const width = input.width ?? WIDTH;
+  const xt = x.ticks(width < 480 ? 3 : 5);
   const yt = y.ticks(5);
   const xdp = tickDecimals(xt.length > 1 ? xt[1]! - xt[0]! : 1);
   const ydp = tickDecimals(yt.length > 1 ? yt[1]! - yt[0]! : 1);
-  const yTitle = wrap(`${input.y.title} (${input.y.unit})`, WIDTH - 20);
-  const xTitle = wrap(`${input.x.title} (${input.x.unit})`, WIDTH - 80);
+  const yTitle = wrap(`${input.y.title} (${input.y.unit})`, width - 20);
+  const xTitle = wrap(`${input.x.title} (${input.x.unit})`, width - 80);
   const left = Math.ceil(Math.max(...yt.map((t) => textWidth(formatNumber(t, ydp, input.y.unit), TICK_SIZE)), 10)) + 14;
   const top = yTitle.length * 18 + 14;
-  const plotW = WIDTH - left - 20;
-  const plotH = 320;
+  const plotW = width - left - 20;
+  const plotH = width < 480 ? 240 : 320;
   x.range([0, plotW]);
   y.range([plotH, 0]);
   const height = top + plotH + 36 + xTitle.length * 18 + 8;
@@ -98,7 +90,7 @@ export function renderScatterChart(input: ScatterChartInput): string {
   const out: string[] = [
     svgOpen({
       id,
-      width: WIDTH,
+      width,
       height,
       title: input.title,
       description: input.description,

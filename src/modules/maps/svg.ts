@@ -1,7 +1,10 @@
 /** Shared pieces of the server-rendered SVG charts: escaping, number formatting, ids, the accessible root element. */
 
-/** The GOV.UK font stack, as a presentation attribute so that page CSS (font-family: inherit) can override it. */
-export const FONT_FAMILY = '"GDS Transport", arial, sans-serif';
+/**
+ * The charts' fonts, as a presentation attribute so that page CSS can override it: Arial or a font with its metrics
+ * (textWidth measures labels by Arial's widths); never GOV.UK's GDS Transport.
+ */
+export const FONT_FAMILY = 'arial, "Liberation Sans", helvetica, sans-serif';
 export const TEXT_COLOUR = '#0b0c0c';
 export const SECONDARY_TEXT = '#505a5f';
 export const GRID_COLOUR = '#b1b4b6';
@@ -52,7 +55,7 @@ export function formatValue(value: number | null | undefined, decimalPlaces: num
 export const tickDecimals = (step: number): number =>
   step > 0 && Number.isFinite(step) ? Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) - 1e-9))) : 0;
 
-/** Rough rendered width of text, for layout: per-character widths of Arial (em), plus 5% for GDS Transport. */
+/** Rough rendered width of text, for layout: per-character widths of Arial (em), plus 5% to spare. */
 export function textWidth(text: string, fontSize: number): number {
   let em = 0;
   for (const c of text) {
@@ -100,4 +103,19 @@ export function svgOpen(r: SvgRoot): string {
     `role="img" aria-labelledby="${r.id}-title ${r.id}-desc" focusable="false" font-family="${esc(FONT_FAMILY)}" font-size="16" fill="${TEXT_COLOUR}">` +
     `<title id="${r.id}-title">${esc(r.title)}</title><desc id="${r.id}-desc">${esc(r.description)}</desc>`
   );
+}
+
+/** Words wrapped into lines of at most `max` units of text at `size` (a longer word has a line of its own). */
+export function wrapText(text: string, max: number, size: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    const next = line ? `${line} ${w}` : w;
+    if (line && textWidth(next, size) > max) {
+      lines.push(line);
+      line = w;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

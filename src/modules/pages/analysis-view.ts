@@ -1,13 +1,41 @@
 /** View models for the comparison page and the sector overview (direction of travel). */
 import { AppError } from '../../platform/errors.ts';
-import type { AreasService } from '../areas/index.ts';
-import type { CompareService } from '../compare/index.ts';
+import { areaField, type AreasService } from '../areas/index.ts';
+import { areaCodeFor } from './area-param.ts';
+import { embedView } from './embed-view.ts';
+import type { Comparison, CompareService } from '../compare/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
-import { renderBarChart } from '../maps/index.ts';
+import { responsiveBarChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import type { SectorService } from '../sector/index.ts';
 import { directionTag, directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
+
+/** The embed's view of a comparison (embed-view.ts): its chart and rows around the council, and its height. */
+function embedFor(result: {
+  c: Comparison;
+  members: {
+    name: string;
+    code: string;
+    isFocus: boolean;
+    value: string;
+    rank: string;
+    quarter: string;
+    raw: number | null;
+    excluded: boolean;
+  }[];
+}) {
+  const c = result.c;
+  return embedView({
+    title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and the councils nearest in rank in ${c.group.name}`,
+    description: c.sentence,
+    unit: c.metric.unit,
+    decimalPlaces: c.metric.decimalPlaces,
+    median: c.statistics.median,
+    caveats: c.metric.caveats ?? null,
+    members: result.members.filter((m) => !m.excluded),
+  });
+}
 
 export function createAnalysisPages(deps: {
   compare: CompareService;
@@ -27,33 +55,60 @@ export function createAnalysisPages(deps: {
         area?: string | undefined;
         group?: string | undefined;
         period?: string | undefined;
+        /** The service area whose measures to offer (the first step of choosing a measure). */
+        topic?: string | undefined;
+        /** `measures`: only the service area's measures were asked for; missing fields are not yet errors. */
+        step?: string | undefined;
       },
       viewer?: Viewer,
     ) {
       const choices = await metrics.choices();
-      const metricOptions = TOPICS.map((t) => ({
-        label: t.title,
-        options: choices
-          .filter((m) => m.topic === t.id)
-          .map((m) => ({ value: m.id, text: m.title, selected: m.id === q.metric })),
-      })).filter((g) => g.options.length > 0);
+      // Measures are chosen by service area, then measure: the service area asked for, or the chosen measure's.
+      const ofMetric = choices.find((m) => m.id === q.metric)?.topic ?? undefined;
+      const topic = (q.step === 'measures' ? q.topic : undefined) ?? ofMetric ?? q.topic;
+      const topicOptions = TOPICS.map((t) => ({
+        value: t.id,
+        text: `${t.title} (${choices.filter((m) => m.topic === t.id).length} measures)`,
+        selected: t.id === topic,
+      })).filter((t) => choices.some((m) => m.topic === t.value));
+      const metricOptions = topic
+        ? choices
+            .filter((m) => m.topic === topic)
+            .map((m) => ({ value: m.id, text: m.title, selected: m.id === q.metric }))
+        : [];
+      // The council: a name (as the areas module matches names) or a code.
+      const area = q.area ? areaField(q.area, await areas.matchArea(q.area)) : null;
+      const areaCode = area?.area?.code;
       let groupOptions: { value: string; text: string; selected: boolean }[] = [];
-      let areaName: string | null = null;
-      if (q.area) {
-        const found = (await areas.resolveCodes([q.area])).areas[0];
-        if (found) {
-          areaName = found.name;
-          groupOptions = (await groups.groupsForArea(found.code)).map((g) => ({
-            value: g.id,
-            text: `${g.name} (${g.members.length})`,
-            selected: g.id === q.group,
-          }));
-        }
+      if (areaCode)
+        groupOptions = (await groups.groupsForArea(areaCode)).map((g) => ({
+          value: g.id,
+          text: `${g.name} (${g.members.length})`,
+          selected: g.id === q.group,
+        }));
+      // Once anything is asked for, every field still missing is said (unless only the measures were asked for).
+      const errors: { field: string; message: string }[] = [];
+      if ((q.metric || q.area || q.group || q.topic) && q.step !== 'measures') {
+        if (!q.metric)
+          errors.push(
+            topic
+              ? { field: 'metric', message: 'Choose a measure' }
+              : { field: 'topic', message: 'Choose a service area, then a measure' },
+          );
+        else if (!choices.some((m) => m.id === q.metric))
+          errors.push({ field: 'metric', message: `No measure has the id “${q.metric}”: choose one from the list` });
+        if (!area) errors.push({ field: 'area', message: areaField(undefined, null).error! });
+        else if (area.error) errors.push({ field: 'area', message: area.error });
+        if (areaCode && !q.group)
+          errors.push({ field: 'group', message: `Choose the councils to compare ${area!.area!.name} with` });
+        else if (!areaCode && !q.group && !area?.choices.length)
+          errors.push({ field: 'group', message: 'Choose the councils to compare with, once the council is found' });
       }
-      if (!q.metric || !q.area || !q.group)
-        return { metricOptions, groupOptions, areaName, q, result: null, problem: null };
+      const form = { topicOptions, metricOptions, groupOptions, area, areaName: area?.area?.name ?? null, q, errors };
+      if (errors.length > 0 || !q.metric || !areaCode || !q.group)
+        return { ...form, result: null, problem: errors[0] ?? null };
       try {
-        const c = await compare.compare({ metric: q.metric, area: q.area, group: q.group, period: q.period }, viewer);
+        const c = await compare.compare({ metric: q.metric, area: areaCode, group: q.group, period: q.period }, viewer);
         const dp = c.metric.decimalPlaces;
         const unit = c.metric.unit;
         const bars = c.members.filter((m) => m.excludedBecause === null);
@@ -61,7 +116,7 @@ export function createAnalysisPages(deps: {
         // A categorical measure (judgements): the chart counts councils per judgement; nothing plots the judgements
         // themselves as numbers, and there is no median, quartile, mean or rank.
         const chart = d
-          ? renderBarChart({
+          ? responsiveBarChart({
               title: `${c.metric.title}: ${c.group.name}, councils by judgement`,
               description: c.sentence,
               unit: 'councils',
@@ -72,7 +127,7 @@ export function createAnalysisPages(deps: {
                 emphasis: k.code === c.focus.category?.code,
               })),
             })
-          : renderBarChart({
+          : responsiveBarChart({
               title: `${c.metric.title}, ${c.period.label}: ${c.area.name} and ${c.group.name}`,
               description: c.sentence,
               unit,
@@ -85,97 +140,95 @@ export function createAnalysisPages(deps: {
               ],
             });
         const s = c.statistics;
-        return {
-          metricOptions,
-          groupOptions,
-          areaName,
-          q,
-          problem: null,
-          result: {
-            c,
-            groupUrl: groupPath(c.group.id),
-            chart,
-            polarity: polarityWords(c.metric.polarity),
-            stats: d
-              ? [
-                  ['Councils compared', String(s.n)],
-                  ['With a judgement', String(d.of)],
-                  ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
-                  ...(s.noData ? [['No judgement', String(s.noData)]] : []),
-                  ...d.counts.map((k) => [k.label, String(k.count)]),
-                  ...(d.better ? [[d.better.label, `${d.better.count} of ${d.of}`]] : []),
-                ]
-              : [
-                  ['Councils compared', String(s.n)],
-                  ['With a figure', String(s.countWithData)],
-                  ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
-                  ...(s.noData ? [['No figure', String(s.noData)]] : []),
-                  ['Median', formatValue(s.median, dp, unit)],
-                  ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
-                  ['Mean', formatValue(s.mean, dp, unit)],
-                  ...(s.weightedMean !== null
-                    ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
-                    : []),
-                  ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
-                  ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
-                ],
-            members: c.members.map((m) => ({
-              name: m.name,
-              code: m.code,
-              isFocus: m.isFocus,
-              value: d
-                ? m.category
-                  ? `${m.category.label} (${m.category.periodLabel})`
-                  : valueCell(null, m.status, dp, unit)
-                : valueCell(m.value, m.status, dp, unit),
-              source: m.source?.note ?? null,
-              rank: d
-                ? '–'
-                : m.rank === null
-                  ? m.excludedBecause === 'not-applicable'
-                    ? 'Not applicable'
-                    : 'No figure'
-                  : `${m.rank}${m.tied ? ' (tied)' : ''}`,
-              quarter: quarterWords(m.quartileBand, c.metric.polarity),
-              significance:
-                m.significance === null
-                  ? ''
-                  : m.significance === 'not-different'
-                    ? 'Not significantly different'
-                    : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
-              direction: directionWords(m.direction.lastStep?.direction),
-              directionTag: directionTag(m.direction.lastStep?.direction),
-            })),
-            csvUrl: `/api/v1/compare.csv?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
-            xlsxUrl: `/api/v1/compare.xlsx?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
-            // The embed follows the latest period unless one was asked for, so a council's website stays current.
-            embedUrl: `/embed/compare?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}${q.period ? `&period=${encodeURIComponent(q.period)}` : ''}`,
-          },
+        const result = {
+          c,
+          groupUrl: groupPath(c.group.id),
+          chart,
+          polarity: polarityWords(c.metric.polarity),
+          stats: d
+            ? [
+                ['Councils compared', String(s.n)],
+                ['With a judgement', String(d.of)],
+                ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
+                ...(s.noData ? [['No judgement', String(s.noData)]] : []),
+                ...d.counts.map((k) => [k.label, String(k.count)]),
+                ...(d.better ? [[d.better.label, `${d.better.count} of ${d.of}`]] : []),
+              ]
+            : [
+                ['Councils compared', String(s.n)],
+                ['With a figure', String(s.countWithData)],
+                ...(s.notApplicable ? [['Not applicable (left out)', String(s.notApplicable)]] : []),
+                ...(s.noData ? [['No figure', String(s.noData)]] : []),
+                ['Median', formatValue(s.median, dp, unit)],
+                ['Lower and upper quartiles', `${formatValue(s.q1, dp, unit)} and ${formatValue(s.q3, dp, unit)}`],
+                ['Mean', formatValue(s.mean, dp, unit)],
+                ...(s.weightedMean !== null
+                  ? [['Mean weighted by denominator', formatValue(s.weightedMean, dp, unit)]]
+                  : []),
+                ['Lowest and highest', `${formatValue(s.min, dp, unit)} and ${formatValue(s.max, dp, unit)}`],
+                ...(c.england ? [['England', valueCell(c.england.value, c.england.status, dp, unit)]] : []),
+              ],
+          members: c.members.map((m) => ({
+            name: m.name,
+            code: m.code,
+            isFocus: m.isFocus,
+            raw: m.value,
+            excluded: m.excludedBecause !== null,
+            value: d
+              ? m.category
+                ? `${m.category.label} (${m.category.periodLabel})`
+                : valueCell(null, m.status, dp, unit)
+              : valueCell(m.value, m.status, dp, unit),
+            source: m.source?.note ?? null,
+            rank: d
+              ? '–'
+              : m.rank === null
+                ? m.excludedBecause === 'not-applicable'
+                  ? 'Not applicable'
+                  : 'No figure'
+                : `${m.rank}${m.tied ? ' (tied)' : ''}`,
+            quarter: quarterWords(m.quartileBand, c.metric.polarity),
+            significance:
+              m.significance === null
+                ? ''
+                : m.significance === 'not-different'
+                  ? 'Not significantly different'
+                  : `Significantly ${m.significance === 'above' ? 'higher' : 'lower'}`,
+            direction: directionWords(m.direction.lastStep?.direction),
+            directionTag: directionTag(m.direction.lastStep?.direction),
+          })),
+          csvUrl: `/api/v1/compare.csv?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
+          xlsxUrl: `/api/v1/compare.xlsx?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}&period=${encodeURIComponent(c.period.period)}`,
+          // The embed follows the latest period unless one was asked for, so a council's website stays current.
+          embedUrl: `/embed/compare?metric=${encodeURIComponent(c.metric.id)}&area=${c.area.code}&group=${encodeURIComponent(c.group.id)}${q.period ? `&period=${encodeURIComponent(q.period)}` : ''}`,
         };
+        return { ...form, problem: null, result: { ...result, embedHeight: embedFor(result).height } };
       } catch (e) {
-        if (e instanceof AppError && e.status < 500)
-          return {
-            metricOptions,
-            groupOptions,
-            areaName,
-            q,
-            result: null,
-            problem: { message: e.message, field: e.errors[0]?.field ?? 'metric' },
-          };
+        if (e instanceof AppError && e.status < 500) {
+          const problem = { message: e.message, field: e.errors[0]?.field ?? 'metric' };
+          return { ...form, errors: [problem], result: null, problem };
+        }
         throw e;
       }
+    },
+
+    /** The compare embed: the comparison, with the council compared and its neighbours in rank in view. */
+    async compareEmbed(q: { metric?: string; area?: string; group?: string; period?: string }) {
+      const model = await this.compare(q);
+      return { ...model, embed: model.result ? embedFor(model.result) : null };
     },
 
     async sector(q: { area?: string | undefined; basket?: string | undefined }) {
       let report;
       try {
-        report = await sector.directionOfTravel({ area: q.area, basket: q.basket });
+        const area = await areaCodeFor(areas, q.area);
+        report = await sector.directionOfTravel({ area, basket: q.basket });
       } catch (e) {
         if (e instanceof AppError && (e.code === 'no-basket' || e.status === 400))
           return { report: null, problem: e.message };
         throw e;
       }
-      const chart = renderBarChart({
+      const chart = responsiveBarChart({
         title: `Measures that improved, by service area${report.area ? `: ${report.area.name}` : ': England'}`,
         description: report.summary.byTheme
           .map((t) => `${t.title}: ${t.improved} of ${t.classified} improved, ${t.worsened} worsened`)
@@ -188,7 +241,7 @@ export function createAnalysisPages(deps: {
         ]),
       });
       const csvQuery = new URLSearchParams({
-        ...(q.area ? { area: q.area } : {}),
+        ...(report.area ? { area: report.area.code } : {}),
         ...(q.basket ? { basket: q.basket } : {}),
       }).toString();
       return {

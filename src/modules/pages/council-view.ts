@@ -4,11 +4,12 @@
 import { AppError } from '../../platform/errors.ts';
 import { COUNCIL_TYPES, type AreasService, type AreaDetail } from '../areas/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
-import { renderLineChart } from '../maps/index.ts';
+import { responsiveLineChart } from '../maps/index.ts';
 import type { NeighboursService } from '../neighbours/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
 import { type HeadlineService, type Headline, type HeadlineItem } from '../reports/index.ts';
 import type { SectorService } from '../sector/index.ts';
+import { councilSummary } from './council-summary.ts';
 import {
   directionTag,
   directionWords,
@@ -151,7 +152,7 @@ export function createCouncilPages(deps: {
                 sentence: i.sentence,
                 caveats: i.metric.caveats,
                 source: i.attribution,
-                chart: renderLineChart({
+                chart: responsiveLineChart({
                   title: `${i.metric.title}: ${area.name} and the group's median`,
                   description: i.sentence,
                   unit: i.metric.unit,
@@ -201,6 +202,7 @@ export function createCouncilPages(deps: {
           selected: g.id === (headline?.group.id ?? groupId),
         })),
         headline,
+        summary: headline ? councilSummary(headline) : null,
         groupUrl: headline ? groupPath(headline.group.id) : null,
         headlineReason: reason,
         themes,

@@ -57,10 +57,5 @@ export function valueCell(value: number | null, status: string[], dp: number, un
   return `${formatValue(value, dp, unit)}${status.length ? ` [${status.join(', ')}]` : ''}`;
 }
 
-export const formatDate = (iso: string | null | undefined): string => {
-  if (!iso) return '';
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-};
+/** Dates and times in Europe/London: the platform's one set of helpers (platform/dates.ts). */
+export { formatClosing, formatDate, formatDateTime } from '../../platform/dates.ts';

@@ -1,8 +1,10 @@
 /** View models for the catalogue and the metric page: table, bar chart, choropleth map and trend for one period. */
 import { AppError } from '../../platform/errors.ts';
-import { type MapsService, renderBarChart, renderChoropleth, renderLineChart } from '../maps/index.ts';
+import { type MapsService, responsiveBarChart, responsiveChoropleth, responsiveLineChart } from '../maps/index.ts';
 import { type MetricsService, TOPICS } from '../metrics/index.ts';
 import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
+import { typesInWords, type AreasService } from '../areas/index.ts';
+import { areaCodeFor } from './area-param.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
 const COMPARATORS = new Set(['E92000001']);
@@ -12,8 +14,9 @@ export function createMetricPages(deps: {
   metrics: MetricsService;
   observations: ObservationsService;
   maps: MapsService;
+  areas: AreasService;
 }) {
-  const { metrics, observations, maps } = deps;
+  const { metrics, observations, maps, areas } = deps;
 
   return {
     async catalogue(q: { topic?: string | undefined; q?: string | undefined }) {
@@ -46,7 +49,9 @@ export function createMetricPages(deps: {
 
     async metric(id: string, q: { period?: string | undefined; area?: string | undefined }) {
       const m = await metrics.get(id);
-      if (m.periods.length === 0) return { m, empty: true as const, polarity: polarityWords(m.polarity) };
+      const types = typesInWords(m.applicableAreaTypes);
+      const appliesTo = types.charAt(0).toUpperCase() + types.slice(1);
+      if (m.periods.length === 0) return { m, appliesTo, empty: true as const, polarity: polarityWords(m.polarity) };
       const chosenIso = q.period && m.periods.some((p) => p.period === q.period) ? q.period : m.periods.at(-1)!.period;
       if (q.period && chosenIso !== q.period)
         throw new AppError(
@@ -65,12 +70,9 @@ export function createMetricPages(deps: {
       );
       const rows = categorical ? latestPerArea(data.observations) : data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
-      const wanted = q.area?.toUpperCase();
+      // A council by name or code (the areas module's rule).
+      const wanted = await areaCodeFor(areas, q.area);
       const highlight = wanted ? rows.find((o) => o.area === wanted) : undefined;
-      if (q.area && !/^[A-Za-z]\d{8}$/.test(q.area))
-        throw new AppError(400, 'invalid-parameter', 'area: is not a GSS code such as E08000009', [
-          { field: 'area', message: 'is not a GSS code', value: q.area },
-        ]);
       const dp = m.decimalPlaces;
       // A categorical measure (judgements): labels in the table; no shaded map, bar or line chart of its positions.
       const england = rows.find((o) => o.area === 'E92000001');
@@ -85,7 +87,7 @@ export function createMetricPages(deps: {
       const drawnOn = categorical ? undefined : await maps.boundariesForPeriod(layer, chosen, withFigures);
       const values = new Map(councils.map((o) => [o.area, o.value]));
       const map = drawnOn
-        ? renderChoropleth({
+        ? responsiveChoropleth({
             title: `${m.title}, ${chosen.label}, by council`,
             description: `A map of ${m.title.toLowerCase()} for ${chosen.label}, on the ${drawnOn.caption.replace(/^Boundaries: /, '')}. The same figures are in the table below.`,
             unit: m.unit,
@@ -123,7 +125,7 @@ export function createMetricPages(deps: {
         : [...withValue.slice(0, 10), ...withValue.slice(-10)];
       const bar = categorical
         ? null
-        : renderBarChart({
+        : responsiveBarChart({
             title: highlight
               ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
               : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
@@ -153,7 +155,7 @@ export function createMetricPages(deps: {
             label,
             value: series.find((o) => o.area === code && o.periodLabel === label)?.value ?? null,
           }));
-        trend = renderLineChart({
+        trend = responsiveLineChart({
           title: `${m.title}: ${highlight.areaName}${england ? ' and England' : ''} over time`,
           description: `Trend of ${m.title.toLowerCase()} for ${highlight.areaName}.`,
           unit: m.unit,
@@ -168,6 +170,7 @@ export function createMetricPages(deps: {
       const query = `metric=${encodeURIComponent(m.id)}&period=${encodeURIComponent(chosen.period)}`;
       return {
         m,
+        appliesTo,
         empty: false as const,
         polarity: polarityWords(m.polarity),
         released: formatDate(m.releasedAt),

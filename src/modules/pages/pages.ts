@@ -1,5 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
+import { formatDateTime } from '../../platform/dates.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contentSecurityPolicy } from '../../platform/security.ts';
 import { pageKey } from '../../platform/page-cache.ts';
@@ -62,7 +63,7 @@ export function publicPages(
     '/metrics/:id',
     {
       schema: {
-        ...query({ period: Text(), area: Text(20) }),
+        ...query({ period: Text(), area: Text(120) }),
         params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
       },
     },
@@ -86,14 +87,24 @@ export function publicPages(
 
   app.get(
     '/compare',
-    { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
+    {
+      schema: query({
+        metric: Text(),
+        area: Text(120),
+        group: Text(),
+        period: Text(100),
+        topic: Text(60),
+        step: Text(20),
+      }),
+    },
     async (req, reply) => {
       const q = {
-        ...req.query,
-        area: req.query.area?.trim().toUpperCase() || undefined,
+        area: req.query.area?.trim() || undefined,
         metric: req.query.metric || undefined,
         group: req.query.group || undefined,
         period: req.query.period || undefined,
+        topic: req.query.topic || undefined,
+        step: req.query.step || undefined,
       };
       // A custom group is compared as the signed-in user may see it (a private one is theirs alone): never cached.
       const viewer = q.group?.startsWith('custom-') ? (req.user ?? undefined) : undefined;
@@ -105,10 +116,10 @@ export function publicPages(
     },
   );
 
-  app.get('/sector', { schema: query({ area: Text(20), basket: Text(120) }) }, async (req, reply) => {
+  app.get('/sector', { schema: query({ area: Text(120), basket: Text(120) }) }, async (req, reply) => {
     const build = () =>
       pages.analysis.sector({
-        area: req.query.area?.trim().toUpperCase() || undefined,
+        area: req.query.area?.trim() || undefined,
         basket: req.query.basket || undefined,
       });
     // The overview everyone opens (no query) is the same for every visitor until data or baskets change: kept.
@@ -121,15 +132,15 @@ export function publicPages(
   // The only pages that may be framed by other sites; they carry no forms and no session-dependent content.
   app.get(
     '/embed/compare',
-    { schema: query({ metric: Text(), area: Text(20), group: Text(), period: Text(100) }) },
+    { schema: query({ metric: Text(), area: Text(120), group: Text(), period: Text(100) }) },
     async (req, reply) => {
       const q = {
         metric: req.query.metric || undefined,
-        area: req.query.area?.trim().toUpperCase() || undefined,
+        area: req.query.area?.trim() || undefined,
         group: req.query.group || undefined,
         period: req.query.period || undefined,
       };
-      const model = await pages.analysis.compare(q);
+      const model = await pages.analysis.compareEmbed(q);
       const problem =
         model.problem ??
         (model.result ? null : { message: 'Give a measure (metric), a council (area) and a group.', field: 'metric' });
@@ -148,10 +159,10 @@ export function publicPages(
   );
 
   // The same analysis as one self-contained HTML document (inline styles and chart) to keep, send or print to PDF.
-  const report = query({ area: Text(20), basket: Text(120) });
+  const report = query({ area: Text(120), basket: Text(120) });
   app.get('/sector/report.html', { schema: report }, async (req, reply) => {
     const model = await pages.analysis.sector({
-      area: req.query.area?.trim().toUpperCase() || undefined,
+      area: req.query.area?.trim() || undefined,
       basket: req.query.basket || undefined,
     });
     if (!model.report) return reply.code(400).view('sector.njk', model);
@@ -163,7 +174,7 @@ export function publicPages(
     reply.header('content-disposition', `attachment; filename="${name}"`);
     return reply.view('sector-report.njk', {
       ...model,
-      generatedAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+      generatedAt: formatDateTime(new Date().toISOString()),
     });
   });
 

@@ -272,4 +272,52 @@ describe('headline report', () => {
       ['2023/24', 54],
     ]);
   });
+
+  it('a measure published only for regions and England is not listed as a service the council does not run', async () => {
+    // Synthetic figures, in the shape of a regional measure such as homicide (not a council service).
+    const regional = testMetric('t.regional-only', {
+      title: 'A regional measure (synthetic)',
+      topic: 'safer-stronger-communities',
+      applicableAreaTypes: ['E12', 'E92'],
+    });
+    const county = testMetric('t.county-only', { title: 'A county service (synthetic)', applicableAreaTypes: ['E10'] });
+    const rows: FixtureRow[] = [
+      ['t.regional-only', 'E12000002', 2023, 1.1],
+      ['t.regional-only', 'E92000001', 2023, 1.2],
+      ['t.county-only', 'E10000017', 2023, 60],
+    ];
+    const imported = await runImport(db, {
+      adapter: fixtureAdapter([regional, county], rows),
+      files: [],
+      publish: true,
+    });
+    expect(imported.state).toBe('published');
+    await servicesFor(db).sector.loadBasket({
+      id: 't-tiers',
+      version: '1',
+      name: 'Tiers check',
+      description: 'test',
+      baseline: '2019-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [
+        { metric: 'oflog.asc5', why: 'reablement' },
+        { metric: 't.regional-only', why: 'regional' },
+        { metric: 't.county-only', why: 'county' },
+      ],
+    });
+    const h = (await app.inject('/api/v1/areas/E08000009/headline.json?basket=t-tiers')).json();
+    expect(h.notApplicable).toEqual([
+      {
+        metric: 't.county-only',
+        title: 'A county service (synthetic)',
+        reason: 'published for counties, not metropolitan districts',
+      },
+    ]);
+    expect(h.noData).toContainEqual({
+      metric: 't.regional-only',
+      title: 'A regional measure (synthetic)',
+      reason: 'published for regions and England only, not for councils',
+    });
+  });
 });

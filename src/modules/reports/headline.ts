@@ -7,7 +7,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { stampedMemo } from '../../platform/stamped.ts';
-import type { AreasService } from '../areas/index.ts';
+import { isCouncilService, typeInfo, typesInWords, type AreasService } from '../areas/index.ts';
 import { type CompareService, type Comparison } from '../compare/index.ts';
 import type { Viewer } from '../groups/index.ts';
 import { TOPICS, type MetricsService } from '../metrics/index.ts';
@@ -129,6 +129,16 @@ export function createHeadlineService(
           continue;
         }
         const types = row.applicableAreaTypes;
+        // A measure no council type has (homicide, published for regions and England) is not a service the council
+        // does not run: it has no figure for any council.
+        if (!isCouncilService(types)) {
+          noData.push({
+            metric: row.code,
+            title: row.title,
+            reason: `published for ${typesInWords(types)} only, not for councils`,
+          });
+          continue;
+        }
         if (!types.includes(focus.type)) {
           if (focus.type === 'E07' && upperTier === null)
             upperTier = (await areas.getArea(focus.code)).parents.upperTier;
@@ -139,7 +149,7 @@ export function createHeadlineService(
           notApplicable.push({
             metric: row.code,
             title: row.title,
-            reason: `published for ${types.join(', ')} councils, not ${focus.type}${runBy}`,
+            reason: `published for ${typesInWords(types)}, not ${typeInfo(focus.type).plural}${runBy}`,
           });
           continue;
         }

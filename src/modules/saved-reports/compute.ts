@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type AreasService, parseAt } from '../areas/index.ts';
+import { type AreasService, parseAt, typesInWords } from '../areas/index.ts';
 import { groupStatistics, type MemberValue } from '../compare/index.ts';
 import { type GroupsService, type Viewer } from '../groups/index.ts';
 import { isCategorical, type Metric, type MetricsService, type PeriodCoverage } from '../metrics/index.ts';
@@ -199,7 +199,7 @@ export function createReportComputer(
         const otherTier = list.filter((c) => !types.has(c.type));
         if (otherTier.length && periods.length)
           notes.push(
-            `${m.title} applies to ${[...types].join(', ')} councils only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`,
+            `${m.title} applies to ${typesInWords([...types])} only: ${otherTier.map((c) => c.name).join(', ')} ${otherTier.length === 1 ? 'is' : 'are'} left out of its statistics.`,
           );
         for (const p of periods) {
           const values: MemberValue[] = list.map((c) => {

@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { formatDateTime } from '../../platform/dates.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contentSecurityPolicy } from '../../platform/security.ts';
 import { checkCsrf, requireRole, type SessionUser, ROLES as SIGNED_IN } from '../accounts/index.ts';
@@ -115,16 +116,7 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
   ) => {
     const build = async () => {
       const v = await reports.view(r);
-      const asAt = v.dataAsAt
-        ? new Date(v.dataAsAt).toLocaleString('en-GB', {
-            day: 'numeric',
-            month: 'long',
-            year: 'numeric',
-            hour: '2-digit',
-            minute: '2-digit',
-            timeZone: 'UTC',
-          }) + ' UTC'
-        : null;
+      const asAt = v.dataAsAt ? formatDateTime(v.dataAsAt) : null;
       return { title: v.report.title, v, asAt, sections: reportSections(v), origin: origin(req), ...extra(r) };
     };
     if (r.visibility === 'private' || req.user) {

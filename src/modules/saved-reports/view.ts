@@ -3,7 +3,13 @@
  * SVG) with a table of the same figures beside it, the caveats, source and licence next to them; a scatter with the
  * association stated in words; the gaps, clearly marked, where the definition no longer resolves.
  */
-import { formatValue, renderBarChart, renderLineChart, renderScatterChart, type Bar } from '../maps/index.ts';
+import {
+  formatValue,
+  responsiveBarChart,
+  responsiveLineChart,
+  responsiveScatterChart,
+  type Bar,
+} from '../maps/index.ts';
 import { isStatusCode, STATUS_CODES } from '../observations/index.ts';
 import type { ReportViewT } from './schemas.ts';
 
@@ -83,7 +89,7 @@ function barSection(v: ReportViewT, m: Metric): SectionModel | null {
   const title = `${m.title}, ${p.label}`;
   return {
     heading: title,
-    chart: renderBarChart({
+    chart: responsiveBarChart({
       title,
       description: `${chosen.length ? `${chosen.join(', ')} highlighted; ` : ''}${medianText}.`,
       unit: m.unit,
@@ -124,7 +130,7 @@ function trendSection(v: ReportViewT, m: Metric): SectionModel | null {
   const usable = (f: Figure | undefined) => (f && f.applicable ? f.value : null);
   return {
     heading: title,
-    chart: renderLineChart({
+    chart: responsiveLineChart({
       title,
       description: `${chosen.map((a) => a.name).join(', ')}${withMedian ? ` and the ${medianName.toLowerCase()}` : ''} over ${m.periods.length} periods.`,
       unit: m.unit,
@@ -180,7 +186,7 @@ function scatterSection(v: ReportViewT): SectionModel | null {
   const title = `${my.title} (${sc.y.periodLabel}) against ${mx.title} (${sc.x.periodLabel})`;
   return {
     heading: title,
-    chart: renderScatterChart({
+    chart: responsiveScatterChart({
       title,
       description: sc.sentence,
       x: { title: `${mx.title}, ${sc.x.periodLabel}`, unit: mx.unit, decimalPlaces: mx.decimalPlaces },

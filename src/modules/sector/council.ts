@@ -4,7 +4,7 @@
  * over the same two periods.
  */
 import type { Db } from '../../platform/db.ts';
-import type { AreasService, Lineage } from '../areas/index.ts';
+import { typeInfo, typesInWords, type AreasService, type Lineage } from '../areas/index.ts';
 import type { ResolvedGroup } from '../groups/index.ts';
 import type { Metric } from '../metrics/index.ts';
 import { observationColumns } from '../observations/index.ts';
@@ -61,7 +61,7 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
       change: null,
       relativeChange: null,
       classification: 'no-data',
-      reason: `does not apply to ${focus.type} councils (${applies.join(', ')} only)`,
+      reason: `does not apply to ${typeInfo(focus.type).plural} (it is published for ${typesInWords(applies)})`,
       rule: 'none',
     };
   }

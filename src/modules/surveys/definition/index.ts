@@ -56,3 +56,4 @@ export async function readDefinitionFile(file: string): Promise<SurveyDefinition
 export function definitionFromJson(json: unknown, fallbackCode = 'survey'): SurveyDefinition {
   return assertValidDefinition(fromSurveyJs(json, fallbackCode), 'definition');
 }
+export { routingInWords, unpipedText } from './words.ts';

@@ -1,7 +1,7 @@
 /** View models for the analysts' pages: the list of surveys and waves, and one wave's response rates. */
 import type { FrameMemberDto } from './frames.ts';
 import type { RateLine, ResponseRates } from './rates.ts';
-import { when } from './respondent-view.ts';
+import { closing, when } from './respondent-view.ts';
 import type { WaveDto } from './service.ts';
 
 const STATE_TEXT = { scheduled: 'not open yet', open: 'open now', closed: 'closed' } as const;
@@ -12,7 +12,7 @@ export const waveModel = (w: WaveDto) => ({
   ...w,
   stateText: STATE_TEXT[w.state],
   opens: when(w.opensAt),
-  closes: when(w.closesAt),
+  closes: closing(w.closesAt),
 });
 
 /** A wave's response rates page; `origin` makes the open link whole, `canReadResponses` offers the raw responses. */

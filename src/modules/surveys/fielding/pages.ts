@@ -12,7 +12,7 @@ import { ratesPageModel, waveModel } from './analyst-view.ts';
 import type { Frames } from './frames.ts';
 import { ANALYSTS, linksCsv, origin, privately, readsResponses, signedIn } from './http.ts';
 import type { Access, Respond } from './respond.ts';
-import { afterSave, base, checkModel, doneModel, questionModel, startModel, when } from './respondent-view.ts';
+import { afterSave, base, checkModel, closing, doneModel, questionModel, startModel, when } from './respondent-view.ts';
 import { findPage } from './rules.ts';
 import type { SurveysService } from './service.ts';
 
@@ -73,7 +73,7 @@ export function surveyPages(
     }
     if (a.state === 'closed') {
       const detail =
-        `This survey closed on ${when(a.wave.closes_at)}. Thank you for your interest. ` +
+        `This survey closed on ${closing(a.wave.closes_at)}. Thank you for your interest. ` +
         'Answers can no longer be given or changed.';
       throw new AppError(410, 'survey-closed', detail);
     }
@@ -110,7 +110,7 @@ export function surveyPages(
         surveyTitle: def.title,
         title: def.title,
         description: def.description ?? null,
-        closes: when(wave.closes_at),
+        closes: closing(wave.closes_at),
         action: `/s/${wave.key}/start`,
         csrf: csrfToken(req, reply, secureCookies),
         resumeHref: resume && /^[\w-]{43}$/.test(resume) ? `/s/${wave.key}/${resume}` : null,

@@ -2,6 +2,7 @@
  * View models for the respondent's pages (GOV.UK Design System, no JavaScript needed): start, one question per page
  * (a grid row per page), check your answers, done, and the page for a link that is not right or a wave not open.
  */
+import { formatClosing, formatDateTime } from '../../../platform/dates.ts';
 import { answerLabel, pipeText, type AnswerValue, type Answers, type SurveyDefinition } from '../definition/index.ts';
 import {
   askedPages,
@@ -18,18 +19,10 @@ import type { WaveRow } from './repository.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export const when = (iso: string): string =>
-  new Date(iso)
-    .toLocaleString('en-GB', {
-      timeZone: 'Europe/London',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-    })
-    .replace(' at ', ', ');
+/** An instant as London's clock read it ("1 December 2026, 9am"; platform/dates.ts). */
+export const when = (iso: string): string => formatDateTime(iso);
+/** When a wave closes: its end is the first instant it is closed, so 31 December's end reads "…, 11:59pm". */
+export const closing = (iso: string): string => formatClosing(iso);
 
 export const base = (a: { wave: WaveRow }, token: string) => `/s/${a.wave.key}/${token}`;
 export const pageHref = (a: { wave: WaveRow }, token: string, p: Page, returnTo?: string) =>
@@ -63,7 +56,7 @@ export function startModel(a: Access, token: string) {
     title: a.def.title,
     description: a.def.description ?? null,
     who: a.respondent.kind === 'frame' ? [a.respondent.role, a.respondent.area_name].filter(Boolean).join(', ') : null,
-    closes: when(a.wave.closes_at),
+    closes: closing(a.wave.closes_at),
     questions: a.def.questions.length,
     started,
     submittedAt: a.submittedAt ? when(a.submittedAt) : null,
@@ -214,7 +207,7 @@ export function doneModel(a: Access) {
     surveyTitle: a.def.title,
     title: 'Answers sent',
     submittedAt: a.submittedAt ? when(a.submittedAt) : null,
-    closes: when(a.wave.closes_at),
+    closes: closing(a.wave.closes_at),
     revision: a.revision,
   };
 }

@@ -70,10 +70,13 @@ export const WaveBody = Type.Object(
     version: Type.Integer({ minimum: 1, description: 'The one version this wave uses' }),
     name: Type.String({ maxLength: 200 }),
     mode: WaveMode,
-    opensAt: Type.String({ maxLength: 40, description: 'YYYY-MM-DD (start of the day, UTC) or an ISO 8601 instant' }),
+    opensAt: Type.String({
+      maxLength: 40,
+      description: 'YYYY-MM-DD (the start of that day in London) or an ISO 8601 instant',
+    }),
     closesAt: Type.String({
       maxLength: 40,
-      description: 'YYYY-MM-DD (the wave closes at the end of that day, UTC) or an ISO 8601 instant',
+      description: 'YYYY-MM-DD (the wave closes at the end of that day in London) or an ISO 8601 instant',
     }),
   },
   { additionalProperties: false },

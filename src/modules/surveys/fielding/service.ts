@@ -3,6 +3,7 @@
  * responses (analysts only). Frames and links are in frames.ts; the respondent's journey in respond.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { londonStartOfDay } from '../../../platform/dates.ts';
 import type { Db } from '../../../platform/db.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { AppError, badRequest, invalidParameter, notFound, type FieldError } from '../../../platform/errors.ts';
@@ -101,6 +102,7 @@ const summary = (
  */
 export function parseInstant(field: string, raw: string, end = false): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
+  // A date alone is a day in London: it opens at the start of that day and closes at its end (the next day's start).
   const d = new Date(dateOnly ? `${raw}T00:00:00Z` : raw);
   if (
     Number.isNaN(d.getTime()) ||
@@ -114,7 +116,7 @@ export function parseInstant(field: string, raw: string, end = false): string {
   }
   if (dateOnly && d.toISOString().slice(0, 10) !== raw) throw invalidParameter(field, 'is not a real date', raw);
   if (dateOnly && end) d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString();
+  return dateOnly ? londonStartOfDay(d.toISOString().slice(0, 10)).toISOString() : d.toISOString();
 }
 
 /**

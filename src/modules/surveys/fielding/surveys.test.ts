@@ -112,6 +112,33 @@ describe('surveys: definitions, waves, frames, links, response rates and access'
     });
     expect(oneDay.json()).toMatchObject({ opensAt: '2026-12-10T00:00:00.000Z', closesAt: '2026-12-11T00:00:00.000Z' });
     expect(oneDay.json().openLink).toMatch(/^\/s\/[\w-]{16}$/);
+    // A date alone is a day in London: a summer wave closes at the end of 30 June BST (23:00 UTC) and reads so.
+    const summer = await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+      survey: 'council-perception',
+      version: 1,
+      name: 'Summer',
+      mode: 'open',
+      opensAt: '2026-06-01',
+      closesAt: '2026-06-30',
+    });
+    expect(summer.json()).toMatchObject({ opensAt: '2026-05-31T23:00:00.000Z', closesAt: '2026-06-30T23:00:00.000Z' });
+    const yearEnd = await apiPost(app, as.analyst, '/api/v1/surveys/waves', {
+      survey: 'council-perception',
+      version: 1,
+      name: 'Year end',
+      mode: 'open',
+      opensAt: '2026-12-01',
+      closesAt: '2026-12-31',
+    });
+    expect(yearEnd.json().closesAt).toBe('2027-01-01T00:00:00.000Z');
+    const page = await app.inject({
+      url: `/surveys/council-perception/waves/${yearEnd.json().id}`,
+      headers: { cookie: as.analyst.cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('open from 1 December 2026, midnight to 31 December 2026, 11:59pm');
+    const open = await app.inject({ url: yearEnd.json().openLink });
+    expect(open.body).not.toContain('1 January 2027');
     expect(
       (
         await apiPost(app, as.analyst, '/api/v1/surveys/waves', {

@@ -10,7 +10,7 @@
  * - differences between columns are tested and flagged only when significant; the test is chosen by the data
  *   (see `chooseTest`) and named.
  */
-import { partColumn, type Question, type SurveyDefinition } from '../definition/index.ts';
+import { partColumn, routingInWords, unpipedText, type Question, type SurveyDefinition } from '../definition/index.ts';
 import type { ResponseData } from './responses.ts';
 import { columnsFor, kishBase, pairsFor, type ColumnSet } from './columns-by.ts';
 import { compareCells, type Comparison } from './compare-cells.ts';
@@ -95,6 +95,14 @@ export function displayPercent(count: number, percent: number | null, showCount:
   return showCount ? `${p} (${Math.round(count)})` : p;
 }
 
+/** A table's title: the question's code and text, piped answers shown as "[answer to Q3]", never as `{Q3}`. */
+const titleOf = (q: Question): string => `${q.code}. ${unpipedText(q.text)}`;
+/** Who was asked, in words ("Asked only of those who answered Q1 …"). */
+const routingNote = (q: Question, ctx: Context): string[] => {
+  const words = routingInWords(q, ctx.def);
+  return words ? [words] : [];
+};
+
 export function tabulate(def: SurveyDefinition, data: ResponseData, options: TabulateOptions = {}): Tabulation {
   const settings = {
     by: options.by ?? null,
@@ -106,7 +114,14 @@ export function tabulate(def: SurveyDefinition, data: ResponseData, options: Tab
     holm: options.holm ?? false,
   };
   const set = columnsFor(data, settings.by, options.order);
-  const ctx: Context = { data, settings, set, pairs: pairsFor(set.columns, settings.by === 'wave'), panels: new Map() };
+  const ctx: Context = {
+    data,
+    settings,
+    set,
+    pairs: pairsFor(set.columns, settings.by === 'wave'),
+    panels: new Map(),
+    def,
+  };
   const tables: SurveyTable[] = [];
   for (const q of def.questions) {
     if (q.kind === 'grid') {
@@ -135,6 +150,8 @@ export interface Context {
   pairs: Array<[number, number]>;
   /** Matched respondents per pair of columns (computed once, on first use). */
   panels: Map<string, Int32Array>;
+  /** The questionnaire: routing and piping are told in its words. */
+  def: SurveyDefinition;
 }
 
 /** Per column: bases, and counts per table row (unweighted and weighted), gathered in one pass over respondents. */
@@ -273,8 +290,8 @@ function choiceTable(q: Question, ctx: Context, rowCode?: string, rowLabel?: str
   const comparisons = compareCells(rows, bases, test, (i) => asked[i] === 1 && answered(i), ctx);
   const notes: string[] = [];
   if (multi) notes.push('Respondents could give more than one answer, so percentages may sum to more than 100.');
-  if (q.visibleIf) notes.push(`Asked only where: ${q.visibleIf}`);
-  const title = rowCode === undefined ? `${q.code}. ${q.text}` : `${q.code}. ${q.text}: ${rowLabel}`;
+  notes.push(...routingNote(q, ctx));
+  const title = rowCode === undefined ? titleOf(q) : `${titleOf(q)}: ${rowLabel}`;
   return {
     code: rowCode === undefined ? q.code : partColumn(q.code, rowCode),
     question: q.code,
@@ -335,13 +352,13 @@ function numberTable(q: Question, ctx: Context): SurveyTable {
   return {
     code: q.code,
     question: q.code,
-    title: `${q.code}. ${q.text}`,
+    title: titleOf(q),
     kind: q.kind,
     notes: [
       data.weights
         ? 'Mean weighted; median, minimum and maximum unweighted.'
         : 'Mean, median, minimum and maximum of those answering.',
-      ...(q.visibleIf ? [`Asked only where: ${q.visibleIf}`] : []),
+      ...routingNote(q, ctx),
     ],
     bases,
     rows: [],
@@ -362,12 +379,9 @@ function textTable(q: Question, ctx: Context): SurveyTable {
   return {
     code: q.code,
     question: q.code,
-    title: `${q.code}. ${q.text}`,
+    title: titleOf(q),
     kind: q.kind,
-    notes: [
-      'Free-text answers are not published in tables; analysts read and theme them.',
-      ...(q.visibleIf ? [`Asked only where: ${q.visibleIf}`] : []),
-    ],
+    notes: ['Free-text answers are not published in tables; analysts read and theme them.', ...routingNote(q, ctx)],
     bases: basesOf(t, ctx),
     rows: [],
     comparisons: [],

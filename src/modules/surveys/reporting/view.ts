@@ -2,7 +2,7 @@
  * View models for the reporting pages: /surveys/tables (a chart and a table per question, significance in words) and
  * /surveys/series (a line chart and the tests against the first and the previous wave).
  */
-import { renderBarChart, renderLineChart } from '../../maps/index.ts';
+import { responsiveBarChart, responsiveLineChart } from '../../maps/index.ts';
 import type { Comparison } from './compare-cells.ts';
 import { formatP } from './output.ts';
 import type { Series } from './series.ts';
@@ -23,7 +23,7 @@ function tableView(tab: Tabulation, t: SurveyTable) {
   const chart =
     t.rows.length === 0
       ? null
-      : renderBarChart({
+      : responsiveBarChart({
           title: t.title,
           description:
             `Percentage of ${tab.columns[0]!.label.toLowerCase()} answering (base ${t.bases[0]!.answered}). ` +
@@ -76,7 +76,7 @@ const verdict = (c: Comparison | null) => {
 
 /** The series page of one measure across `waves` (the page's wave ids, for its links). */
 export function seriesPageModel(s: Series, waves: string) {
-  const chart = renderLineChart({
+  const chart = responsiveLineChart({
     title: `${s.label}: ${s.title}`,
     description:
       `Percentage answering "${s.label}" in each wave. ` +

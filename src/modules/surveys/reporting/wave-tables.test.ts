@@ -112,6 +112,13 @@ describe('surveys: report tables, series and free-text themes from fielded waves
     });
     const q3 = tab.tables.find((t: { code: string }) => t.code === 'Q3');
     expect(q3.bases[0]).toMatchObject({ asked: 2, answered: 2 }); // "none" at Q2 skips Q3
+    // Routing in words, piping never left as a code.
+    expect(q3.notes).toContain('Asked only of those who did not choose “None of these” at Q2');
+    expect(q3.title).toBe('Q3. What made [answer to Q2] useful?');
+    for (const t of tab.tables as { title: string; notes: string[] }[]) {
+      expect(t.title).not.toMatch(/\{\w+\}/);
+      expect(t.notes.join(' ')).not.toMatch(/anyof|notempty|\{Q/);
+    }
     expect(
       tab.tables.find((t: { code: string }) => t.code === 'Q4_b').rows.find((x: { code: string }) => x.code === '2')
         .cells[0].count,

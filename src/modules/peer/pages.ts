@@ -1,0 +1,222 @@
+/**
+ * The peer challenge pages (no JavaScript needed): /peer-challenge (coverage: the full table with filters for managers,
+ * the counts for everyone), /peer-challenge/pipeline, /peer-challenge/engagements/{id} (the engagement, with the forms
+ * its viewer may use: next step, team builder, findings, recommendations, documents, the action plan), and
+ * /peer-challenge/councils/{code} (a council's published challenges). Forms post here, are CSRF-checked and answer 303
+ * back to the page, or the page again (400) with an error summary naming each field.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/app-types.ts';
+import { AppError } from '../../platform/errors.ts';
+import { checkCsrf } from '../accounts/index.ts';
+import { isManager } from './context.ts';
+import { TEAM_ROLES } from './engagements.ts';
+import { ACTION_STATUSES, DOCUMENT_KINDS, FINDING_KINDS } from './outcomes.ts';
+import { CodeParams, CoverageQuery, IdParams } from './schemas.ts';
+import type { PeerService } from './service.ts';
+import { STATE_LABELS, STATES, stateIndex, type State } from './states.ts';
+
+const F = (max = 4000) => Type.Optional(Type.String({ maxLength: max }));
+const Form = Type.Record(Type.String(), Type.String({ maxLength: 4000 }));
+const FORMS = ['steps', 'team', 'findings', 'recommendations', 'actions', 'updates', 'documents'] as const;
+type FormName = (typeof FORMS)[number];
+const FormParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  form: Type.Union(FORMS.map((f) => Type.Literal(f))),
+});
+const PageCoverageQuery = Type.Object({ ...CoverageQuery.properties, flagged: F(5) }, { additionalProperties: false });
+
+const same = (xs: readonly string[]) => xs.map((x) => ({ value: x, text: x }));
+const opt = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
+const num = (s: string | undefined) => (opt(s) === undefined ? Number.NaN : Number(s));
+
+export function peerPages(app: App, peer: PeerService): void {
+  const signInFirst = (req: FastifyRequest, reply: FastifyReply) =>
+    reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+
+  app.get('/peer-challenge', { schema: { hide: true, querystring: PageCoverageQuery } }, async (req, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    if (!isManager(req.user))
+      return reply.view('peer-coverage.njk', {
+        title: 'Peer challenge coverage',
+        counts: await peer.counts(),
+        rows: null,
+      });
+    const q = { ...req.query, flagged: req.query.flagged === 'true' ? true : undefined };
+    const { rows, counts } = await peer.coverageWithCounts(q);
+    const query = new URLSearchParams(
+      Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    ).toString();
+    return reply.view('peer-coverage.njk', {
+      title: 'Peer challenge coverage',
+      counts,
+      rows,
+      q: req.query,
+      csv: `/api/v1/peer-challenge/coverage.csv${query ? `?${query}` : ''}`,
+      statuses: ['overdue', 'none', 'due', 'not-due'],
+      tagClass: {
+        overdue: 'govuk-tag--red',
+        none: 'govuk-tag--grey',
+        due: 'govuk-tag--yellow',
+        'not-due': 'govuk-tag--green',
+      },
+    });
+  });
+
+  app.get('/peer-challenge/pipeline', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    if (!isManager(req.user)) throw new AppError(403, 'forbidden', 'The pipeline is for peer challenge managers.');
+    reply.header('cache-control', 'private, no-store');
+    const states = (await peer.pipeline()).map((s) => ({ ...s, label: STATE_LABELS[s.state as State] ?? s.state }));
+    return reply.view('peer-pipeline.njk', { title: 'Peer challenge pipeline', states });
+  });
+
+  const engagementPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: { href: string; text: string }[] = [],
+    form: Record<string, string> = {},
+    notices: string[] = [],
+  ) => {
+    const e = await peer.get(req.user, id);
+    const manager = e.standing === 'manager';
+    const next = STATES[stateIndex(e.state) + 1];
+    const stateOptions = [
+      ...(e.state === 'postponed' ? [] : next ? [next] : []),
+      ...(e.state !== 'withdrawn' && e.state !== 'closed' ? ['withdrawn'] : []),
+      ...(stateIndex(e.state) >= 0 && stateIndex(e.state) < stateIndex('on-site') ? ['postponed'] : []),
+    ].map((s) => ({ value: s, text: STATE_LABELS[s as State] }));
+    if (e.state === 'postponed') {
+      const last = e.steps.filter((s) => s.state !== 'postponed').at(-1);
+      if (last) stateOptions.unshift({ value: last.state, text: `${STATE_LABELS[last.state as State]} (resume)` });
+    }
+    reply.header('cache-control', 'private, no-store');
+    return reply.view('peer-engagement.njk', {
+      title: `${errors.length ? 'Error: ' : ''}${e.kind.name}: ${e.council.name}`,
+      e,
+      errors,
+      form,
+      notices,
+      canManage: manager,
+      canFind: manager || e.standing === 'peer',
+      canPlan: manager || e.standing === 'council',
+      stateOptions,
+      o: {
+        peers: (manager ? await peer.peers(req.user) : [])
+          .filter((p) => p.active)
+          .map((p) => ({
+            value: String(p.id),
+            text: `${p.name} (${p.role}${p.politicalGroup ? `, ${p.politicalGroup}` : ''})`,
+          })),
+        teamRoles: same(TEAM_ROLES),
+        findingKinds: same(FINDING_KINDS),
+        actionStatuses: same(ACTION_STATUSES),
+        documentKinds: same(DOCUMENT_KINDS),
+        recommendations: e.recommendations.map((r) => ({ value: r.id, text: r.id })),
+        actions: e.recommendations.flatMap((r) =>
+          r.actions.map((a) => ({ value: String(a.id), text: `${r.id}: ${a.text.slice(0, 60)}` })),
+        ),
+      },
+      findingsByComponent: [
+        ...e.framework.components.map((c) => ({ code: c.code, title: c.title })),
+        ...e.focusAreas.map((f) => ({ code: `focus:${f}`, title: `Local focus: ${f}` })),
+      ].map((c) => ({ ...c, findings: e.findings.filter((f) => f.component === c.code) })),
+      components: [
+        ...e.framework.components.map((c) => ({ value: c.code, text: c.title })),
+        ...e.focusAreas.map((f) => ({ value: `focus:${f}`, text: `Local focus: ${f}` })),
+      ],
+      csv: `/api/v1/peer-challenge/engagements/${e.id}/action-plan.csv`,
+    });
+  };
+
+  app.get('/peer-challenge/engagements/:id', { schema: { hide: true, params: IdParams } }, async (req, reply) =>
+    engagementPage(req, reply, req.params.id),
+  );
+
+  app.post(
+    '/peer-challenge/engagements/:id/:form',
+    { schema: { hide: true, params: FormParams, body: Form } },
+    async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      checkCsrf(req);
+      const { id, form } = req.params;
+      const b = req.body;
+      try {
+        const r = await submit(peer, req, id, form, b);
+        if (r && typeof r === 'object' && r.warnings.length) return engagementPage(req, reply, id, [], {}, r.warnings);
+        return reply.redirect(`/peer-challenge/engagements/${id}#${form}`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
+        const errors = (e.errors.length ? e.errors : [{ field: form, message: e.message }]).map((x) => ({
+          href: `#${form}-${x.field.replace(/[^\w-]/g, '')}`,
+          text: `${x.field}${x.value ? ` "${x.value}"` : ''}: ${x.message}`,
+        }));
+        return engagementPage(req, reply.status(e.status), id, errors, { ...b, _form: form });
+      }
+    },
+  );
+
+  app.get('/peer-challenge/councils/:code', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    const c = await peer.council(req.user, req.params.code);
+    return reply.view('peer-council.njk', { title: `Peer challenge: ${c.council.name}`, c });
+  });
+}
+
+/** A form's fields handed to the service as the API's body would be. */
+async function submit(
+  peer: PeerService,
+  req: FastifyRequest,
+  id: number,
+  form: FormName,
+  b: Record<string, string>,
+): Promise<{ warnings: string[] } | undefined> {
+  const v = req.user;
+  switch (form) {
+    case 'steps':
+      return void (await peer.step(v, id, {
+        state: b.state ?? '',
+        date: b.date ?? '',
+        reason: opt(b.reason),
+        onsiteStart: opt(b.onsiteStart),
+        onsiteEnd: opt(b.onsiteEnd),
+      }));
+    case 'team':
+      return peer.addTeamMember(v, id, {
+        peerId: num(b.peerId),
+        teamRole: b.teamRole ?? '',
+        daysCommitted: num(b.daysCommitted),
+      });
+    case 'findings':
+      return void (await peer.addFinding(v, id, {
+        component: b.component ?? '',
+        kind: b.kind ?? '',
+        text: b.text ?? '',
+      }));
+    case 'recommendations':
+      return void (await peer.addRecommendation(v, id, { component: b.component ?? '', text: b.text ?? '' }));
+    case 'actions':
+      return void (await peer.addAction(v, id, {
+        recommendation: b.recommendation ?? '',
+        text: b.text ?? '',
+        ownerRole: b.ownerRole ?? '',
+        dueDate: b.dueDate ?? '',
+      }));
+    case 'updates':
+      return void (await peer.updateAction(v, id, num(b.action), {
+        date: b.date ?? '',
+        status: b.status ?? '',
+        note: opt(b.note),
+      }));
+    case 'documents':
+      return void (await peer.addDocument(v, id, {
+        kind: b.kind ?? '',
+        title: b.title ?? '',
+        url: b.url ?? '',
+        publishedAt: opt(b.publishedAt),
+        public: b.public === 'yes',
+      }));
+  }
+}

@@ -1,0 +1,127 @@
+/// <reference lib="dom" />
+/**
+ * Peer challenge pages in Debian's Chromium without JavaScript, over a real server and the real geography (the
+ * engagements and peers are SYNTHETIC): a manager signs in, reads coverage and the pipeline, moves an engagement on
+ * through the form (a skipped step shown back with an error summary), builds the team (a conflicted peer refused with
+ * the rule, a one-party member team warned) and records a recommendation; a visitor reads the council's public page.
+ * axe-core's WCAG 2.2 AA rules pass on every page, the forms with their errors too.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { seedAreas } from '../helpers/seed.ts';
+import { servicesFor } from '../../src/app/services.ts';
+
+describe('peer challenge pages in Chromium', () => {
+  let db: TestDb;
+  let server: BrowserServer;
+  let manager: BrowserContext;
+  let visitor: BrowserContext;
+  let id: number;
+
+  beforeAll(async () => {
+    db = await createTestDb('sqlite');
+    await seedAreas(db);
+    const s = servicesFor(db);
+    await s.accounts.addUser({
+      email: 'pcm@example.org',
+      name: 'A Manager',
+      role: 'peer_challenge_manager',
+      password: 'correct horse battery staple',
+    });
+    const admin = { id: 0, email: '', name: 'admin', role: 'admin' as const, council: null, csrfToken: '' };
+    id = await s.peer.create(admin, { council: 'E08000009', kind: 'corporate', requestedOn: '2024-01-10' });
+    await s.peer.addPeer(admin, { name: 'Neighbour Chief', role: 'chief-executive', homeCouncil: 'E08000003' });
+    await s.peer.addPeer(admin, {
+      name: 'Member One',
+      role: 'leader',
+      politicalGroup: 'Labour',
+      homeCouncil: 'E07000026',
+    });
+    await s.peer.addPeer(admin, {
+      name: 'Member Two',
+      role: 'councillor',
+      politicalGroup: 'Labour',
+      homeCouncil: 'E07000027',
+    });
+    await s.peer.importHistory(
+      'synthetic.csv',
+      'council,kind,requested_on,onsite_start,onsite_end,report_published_on\nE08000035,corporate,2019-01-01,2019-03-05,2019-03-08,2019-05-01\n',
+    );
+    server = await serveToChromium(db);
+    manager = await server.browser.newContext({ javaScriptEnabled: false });
+    visitor = await server.browser.newContext({ javaScriptEnabled: false });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+  const open = (path: string, context: BrowserContext): Promise<Page> => server.open(path, context);
+
+  it('a visitor sees the coverage counts and a council’s published challenge', async () => {
+    let page = await open('/peer-challenge', visitor);
+    expect(await page.locator('#counts').textContent()).toContain('Current councils');
+    expect(await page.locator('#coverage').count()).toBe(0);
+    await expectNoAxeViolations(page);
+    page = await open('/peer-challenge/councils/E08000035', visitor);
+    expect(await page.locator('h2').first().textContent()).toContain('Corporate peer challenge, on site 2019-03-05');
+    await expectNoAxeViolations(page);
+    const res = await page.goto(`${server.base}/peer-challenge/engagements/${id}`);
+    expect(res?.status()).toBe(404);
+  });
+
+  it('a manager reads coverage and the pipeline, moves the engagement on and builds the team', async () => {
+    let page = await open('/peer-challenge/pipeline', manager);
+    expect(page.url()).toContain('/sign-in?next=');
+    await page.getByLabel('Email address').fill('pcm@example.org');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(new URL(page.url()).pathname).toBe('/peer-challenge/pipeline');
+    expect(await page.locator('#requested').textContent()).toContain('Requested (1)');
+    await expectNoAxeViolations(page);
+
+    page = await open('/peer-challenge?region=E12000003', manager);
+    const leeds = page.locator('#coverage tr', { hasText: 'Leeds' });
+    expect(await leeds.textContent()).toContain('2019-03-05');
+    await expectNoAxeViolations(page);
+
+    page = await open(`/peer-challenge/engagements/${id}`, manager);
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Step', { exact: true }).selectOption('withdrawn');
+    await page.locator('#steps-date').fill('2024-01-20');
+    await page.getByRole('button', { name: 'Record step' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'reason: is required to mark an engagement withdrawn',
+    );
+    await expectNoAxeViolations(page, { asShown: true });
+    await page.getByLabel('Step', { exact: true }).selectOption('scoping');
+    await page.locator('#steps-date').fill('2024-01-20');
+    await page.getByRole('button', { name: 'Record step' }).click();
+    expect(await page.locator('h1 + dl strong').first().textContent()).toBe('Scoping');
+
+    await page.getByLabel('Peer', { exact: true }).selectOption({ label: 'Neighbour Chief (chief-executive)' });
+    await page.getByLabel('Days committed').fill('4');
+    await page.getByRole('button', { name: 'Add to team' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('same-combined-authority');
+    await expectNoAxeViolations(page, { asShown: true });
+    for (const [name, role] of [
+      ['Member One (leader, Labour)', 'lead-member-peer'],
+      ['Member Two (councillor, Labour)', 'member-peer'],
+    ]) {
+      await page.getByLabel('Peer', { exact: true }).selectOption({ label: name! });
+      await page.getByLabel('Team role').selectOption(role!);
+      await page.getByLabel('Days committed').fill('4');
+      await page.getByRole('button', { name: 'Add to team' }).click();
+    }
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('One-party member team');
+    await expectNoAxeViolations(page, { asShown: true });
+
+    await page.locator('#recommendations-component').selectOption('governance-culture');
+    await page.locator('#recommendations-text').fill('Strengthen scrutiny.');
+    await page.getByRole('button', { name: 'Record recommendation' }).click();
+    expect(await page.locator('#recommendations ~ h3').first().textContent()).toContain(
+      `PC${id}-R1: Strengthen scrutiny.`,
+    );
+  });
+});

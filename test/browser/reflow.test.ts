@@ -1,0 +1,311 @@
+/// <reference lib="dom" />
+/**
+ * WCAG 2.2 1.4.10 Reflow, for every page type the app serves: at 320 CSS px no page scrolls sideways (a data table may,
+ * inside its own focusable, labelled region), no chart label is drawn under 12 px, and the page passes axe-core. The
+ * page types are enumerated from the registered routes (app.pageRoutes()): a GET page route this test does not visit
+ * fails it, so a new page type cannot be missed. Also: a printed council page is a clean summary, and no page carries
+ * GOV.UK's brand.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { fixtureAdapter, testMetric } from '../helpers/fixtures.ts';
+import { ELS_FILES, importPublished, seedAreas } from '../helpers/seed.ts';
+import { answerAndSubmit, isoIn, PERCEPTION_V1, surveysFor } from '../helpers/surveys.ts';
+import { GOVUK_BRAND } from '../helpers/brand.ts';
+import { runImport } from '../../src/modules/imports/index.ts';
+import { servicesFor } from '../../src/app/services.ts';
+
+const PASSWORD = 'correct horse battery staple';
+type Who = 'visitor' | 'council' | 'analyst';
+/** Routes that answer with a document to save (Content-Disposition: attachment) rather than a page to show. */
+const DOCUMENTS = ['/sector/report.html'];
+
+/** Seeded records the visited addresses need (filled in beforeAll). */
+interface Seeded {
+  reportSlug: string;
+  draftId: number;
+  waveId: number;
+  openLink: string;
+  started: string;
+  sent: string;
+}
+/** Route pattern, the address visited for it (one or more per route), who visits (default a visitor). */
+const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
+  ['/', '/'],
+  ['/', '/?q=Traff'],
+  ['*', '/no-such-page'],
+  ['/account', '/account', 'council'],
+  ['/areas/:code', '/areas/E08000009'],
+  ['/areas/:code', '/areas/E07000117'],
+  ['/areas/:code', '/areas/E12000002'],
+  ['/metrics', '/metrics'],
+  ['/metrics/:id', '/metrics/oflog.asc5?area=E08000009'],
+  ['/compare', '/compare'],
+  ['/compare', '/compare?metric=oflog.asc5&area=E08000009&group=type%3AE08'],
+  ['/compare', '/compare?metric=defra.household-recycling-rate&area=E07000117&group=type%3AE07'],
+  ['/embed/compare', '/embed/compare?metric=defra.household-recycling-rate&area=E07000117&group=type%3AE07'],
+  ['/groups', '/groups'],
+  ['/groups/:id', `/groups/${encodeURIComponent('type:E08')}`],
+  ['/groups/new', '/groups/new', 'council'],
+  ['/reports', '/reports'],
+  ['/reports/new', '/reports/new', 'council'],
+  ['/reports/:slug', (x) => `/reports/${x.reportSlug}`],
+  ['/embed/reports/:slug', (x) => `/embed/reports/${x.reportSlug}`],
+  ['/changes', '/changes'],
+  ['/sector', '/sector'],
+  ['/sector', '/sector?area=E08000009'],
+  ['/sector/report.html', '/sector/report.html'],
+  ['/sector/early-warning', '/sector/early-warning', 'analyst'],
+  ['/imports', '/imports', 'analyst'],
+  ['/imports/:id', (x) => `/imports/${x.draftId}`, 'analyst'],
+  ['/sign-in', '/sign-in'],
+  ['/surveys', '/surveys', 'analyst'],
+  ['/surveys/:code/waves/:id', (x) => `/surveys/council-perception/waves/${x.waveId}`, 'analyst'],
+  ['/surveys/tables', (x) => `/surveys/tables?waves=${x.waveId}`, 'analyst'],
+  ['/surveys/texts', (x) => `/surveys/texts?waves=${x.waveId}&question=Q3`, 'analyst'],
+  ['/surveys/series', (x) => `/surveys/series?waves=${x.waveId}&question=Q1&answer=1`, 'analyst'],
+  ['/s/:key', (x) => x.openLink],
+  ['/s/:key/:token', (x) => x.started],
+  ['/s/:key/:token/q/:page', (x) => `${x.started}/q/Q1`],
+  ['/s/:key/:token/check', (x) => `${x.sent}/check`],
+  ['/s/:key/:token/done', (x) => `${x.sent}/done`],
+];
+
+describe('every page type at 320 CSS px', () => {
+  let db: TestDb;
+  let server: BrowserServer;
+  const contexts = {} as Record<Who, BrowserContext>;
+  const seeded = {} as Seeded;
+
+  beforeAll(async () => {
+    db = await createTestDb('sqlite');
+    await seedAreas(db);
+    await importPublished(db, [
+      ['boundaries', ['boundaries/england_ltla_2025.geojson', 'boundaries/england_utla_2025.geojson']],
+      ['oflog-asc', ['performance/oflog_adult_social_care_2015_2023.csv']],
+      ['defra-recycling', ['performance/defra_household_recycling_rate_2015_2024.csv']],
+      ['population', ['performance/population/ons_mid_year_population_2019_2020_la.csv']],
+      ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
+      ['els', ELS_FILES],
+    ]);
+    const services = servicesFor(db);
+    const nn = await services.neighbours.build({ version: '1' });
+    if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);
+    await services.sector.loadBasket({
+      id: 'sector-key',
+      version: 'reflow',
+      name: 'Key measures',
+      description: 'For the reflow test',
+      baseline: '2018-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [
+        { metric: 'oflog.asc5', why: 'Reablement outcomes.' },
+        { metric: 'oflog.asc2', why: 'Quality of life of people who use services.' },
+        { metric: 'oflog.asc7', why: 'Workforce.' },
+        { metric: 'defra.household-recycling-rate', why: 'A service every council runs.' },
+      ],
+    });
+    await services.earlyWarning.load({
+      id: 'sector-early-warning',
+      version: 'reflow',
+      name: 'Reflow rules',
+      description: 'For the reflow test',
+      rules: [
+        {
+          id: 'bottom-quartile',
+          type: 'bottom-quartile',
+          statement: 'In the bottom quarter of councils of its type on at least 2 key measures.',
+          params: { basket: 'sector-key', k: 2, group: 'same-type' },
+        },
+      ],
+    });
+    await services.earlyWarning.screen();
+    // A draft import (a new measure with a long caveat) for the analyst's import pages.
+    const draft = await runImport(db, {
+      adapter: fixtureAdapter(
+        [
+          testMetric('t.fresh', {
+            title: 'A brand new measure with a rather long title that a narrow screen must wrap',
+            caveats: 'A much longer caveat that explains the new collection method, which a narrow screen must wrap.',
+          }),
+        ],
+        [['t.fresh', 'E08000009', 2022, 2]],
+      ),
+      files: [],
+    });
+    const officer = await services.accounts.addUser({
+      email: 'officer@trafford.example',
+      name: 'Trafford Officer',
+      role: 'council',
+      council: 'E08000009',
+      password: PASSWORD,
+    });
+    await services.accounts.addUser({
+      email: 'analyst@reflow.example',
+      name: 'Reflow Analyst',
+      role: 'analyst',
+      password: PASSWORD,
+    });
+    const report = await services.savedReports.create(
+      { id: officer, role: 'council' },
+      {
+        title: 'Reablement in the metropolitan districts',
+        definition: { chart: 'bar', metrics: ['oflog.asc5'], areas: ['E08000009'], group: 'type:E08' },
+        visibility: 'public',
+      },
+    );
+
+    server = await serveToChromium(db);
+    // A survey: a frame wave with one council's answers sent and another's started, and an open wave.
+    const s = surveysFor(db);
+    const by = { name: 'Reflow Analyst' };
+    await s.surveys.loadDefinition(PERCEPTION_V1, by);
+    const newWave = (name: string, mode: 'frame' | 'open') =>
+      s.surveys.createWave(
+        { survey: 'council-perception', version: 1, name, mode, opensAt: isoIn(-1), closesAt: isoIn(30) },
+        by,
+      );
+    const wave = await newWave('Reflow wave', 'frame');
+    await s.frames.build(wave.id, {
+      members: ['E08000009', 'E06000001'].map((area) => ({ area, role: 'Chief Executive' })),
+    });
+    const links = await s.frames.issueLinks(wave.id, server.base, false);
+    const pathOf = (area: string) => new URL(links.find((l) => l.area_code === area)!.link).pathname;
+    const sent = pathOf('E08000009');
+    await answerAndSubmit(db, sent, [
+      ['Q1', '1'],
+      ['Q2', ['peer']],
+      ['Q3', 'Clear advice from peers'],
+      ['Q4.a', '1'],
+      ['Q4.b', '2'],
+    ]);
+    const started = pathOf('E06000001');
+    const openWave = await newWave('Consultation', 'open');
+
+    Object.assign(seeded, {
+      reportSlug: report.slug,
+      draftId: draft.importId!,
+      waveId: wave.id,
+      openLink: openWave.openLink!,
+      started,
+      sent,
+    } satisfies Seeded);
+    for (const who of ['visitor', 'council', 'analyst'] as const)
+      contexts[who] = await server.browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width: 320, height: 640 },
+      });
+    for (const [who, email] of [
+      ['council', 'officer@trafford.example'],
+      ['analyst', 'analyst@reflow.example'],
+    ] as const) {
+      const page = await server.open('/sign-in', contexts[who]);
+      await page.getByLabel('Email address').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.close();
+    }
+    // The started respondent has begun: the question page is theirs to answer.
+    const start = await server.open(started, contexts.visitor);
+    await start.getByRole('button', { name: 'Start now' }).click();
+    await start.close();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  /** What breaks reflow on the page as shown: its scroll width, small chart text, unlabelled scroll regions. */
+  const reflowProblems = (page: Page) =>
+    page.evaluate(() => {
+      const problems: string[] = [];
+      const width = document.documentElement.scrollWidth;
+      if (width > 320) {
+        const wide = Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > 321 && !e.closest('.app-table-scroll'))
+          .slice(-3)
+          .map(
+            (e) =>
+              `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} (${Math.round(e.getBoundingClientRect().right)} px)`,
+          );
+        problems.push(`scroll width ${width} px; widest: ${wide.join(', ')}`);
+      }
+      for (const t of Array.from(document.querySelectorAll('svg text'))) {
+        if (!(t as SVGTextElement).getClientRects().length || !t.textContent?.trim()) continue;
+        const m = (t as SVGTextElement).getScreenCTM();
+        if (!m) continue;
+        const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+        if (px < 11.95) problems.push(`chart text "${t.textContent.trim().slice(0, 30)}" at ${px.toFixed(1)} px`);
+      }
+      for (const r of Array.from(document.querySelectorAll('.app-table-scroll'))) {
+        const labelled = r.getAttribute('aria-label') || r.getAttribute('aria-labelledby');
+        if (r.getAttribute('role') !== 'region' || r.getAttribute('tabindex') !== '0' || !labelled)
+          problems.push(`a table's scroll region is not a focusable, labelled region: ${r.outerHTML.slice(0, 120)}`);
+      }
+      for (const t of Array.from(document.querySelectorAll('main table'))) {
+        if (t.scrollWidth > (t.parentElement?.clientWidth ?? 0) + 1 && !t.closest('.app-table-scroll'))
+          problems.push(
+            `a table wider than its column outside a scroll region: ${t.querySelector('caption')?.textContent ?? ''}`,
+          );
+      }
+      return problems.slice(0, 12);
+    });
+
+  it('visits one page of every GET page route the app registers', () => {
+    const routes = server.app.pageRoutes();
+    expect(routes).toContain('/areas/:code');
+    const visited = new Set(VISITS.map(([route]) => route));
+    const missing = routes.filter((r) => !visited.has(r));
+    expect(missing, `page routes the reflow test does not visit: add them to VISITS`).toEqual([]);
+  });
+
+  it.each(VISITS)(
+    '%s does not scroll sideways at 320 px, its chart labels are at least 12 px, and it passes axe',
+    async (route, address, who = 'visitor') => {
+      const url = typeof address === 'string' ? address : address(seeded);
+      const page = await contexts[who].newPage();
+      if (DOCUMENTS.includes(route)) {
+        // A document to keep (sent as an attachment): shown as a browser shows the saved file.
+        const res = await page.request.get(`${server.base}${url}`);
+        expect(res.status(), url).toBe(200);
+        await page.setContent(await res.text());
+      } else {
+        const res = await page.goto(`${server.base}${url}`);
+        expect(res?.status(), url).toBeLessThan(500);
+        if (who !== 'visitor') expect(new URL(page.url()).pathname, `${url} as ${who}`).not.toBe('/sign-in');
+      }
+      const html = await page.content();
+      expect(GOVUK_BRAND.filter((re) => re.test(html)).map(String), `${url}: GOV.UK's brand`).toEqual([]);
+      expect(await reflowProblems(page), url).toEqual([]);
+      if (!DOCUMENTS.includes(route)) await expectNoAxeViolations(page);
+      await page.close();
+    },
+  );
+
+  it('a printed council page is a clean summary: no navigation or forms, every section open, nothing cut off', async () => {
+    const page = await contexts.visitor.newPage();
+    await page.setViewportSize({ width: 700, height: 1000 });
+    await page.goto(`${server.base}/areas/E08000009`);
+    await page.emulateMedia({ media: 'print' });
+    const shown = (selector: string) =>
+      page.locator(selector).evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).length);
+    expect(await shown('.govuk-service-navigation, .app-header, form, .govuk-footer, .app-contents')).toBe(0);
+    expect(await shown('#summary')).toBe(1);
+    // Details print open: every trend table is shown.
+    const tables = await page.locator('details table').count();
+    expect(tables).toBeGreaterThan(0);
+    expect(await shown('details table')).toBe(tables);
+    // Nothing wider than the page: tables shrink to it rather than scroll.
+    const wide = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('body *'))
+        .filter((e) => e.getBoundingClientRect().right > 701)
+        .slice(-3)
+        .map((e) => `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')}`),
+    );
+    expect(wide).toEqual([]);
+    await page.close();
+  });
+});
