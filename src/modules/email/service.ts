@@ -121,7 +121,11 @@ export function createEmailService(db: Db, deps: EmailDeps) {
   let transport: Transporter | undefined;
   const transporter = (s: SmtpConfig) => {
     if (transport) return transport;
+    // Pooled: one pass sends over a connection it keeps open, not one connection per message (about 8 messages a
+    // second to a local server without, 70 to 100 with, measured on a busy shared machine).
     transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: 2,
       host: s.host,
       port: s.port,
       secure: s.secure === 'tls',
