@@ -43,7 +43,7 @@ declare module 'fastify' {
 
 /** A GET route that answers with a page: not the API, a static folder, a health check or a download. */
 export const isPageRoute = (url: string): boolean =>
-  !/^\/(api|css|govuk|static|brand)\//.test(url) &&
+  !/^\/(api|css|govuk|static|brand|vendor)\//.test(url) &&
   !['/healthz', '/readyz'].includes(url) &&
   !/\.(csv|json|xlsx|atom|js|css|svg|png|jpg|webp)$/.test(url);
 

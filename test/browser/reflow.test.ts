@@ -18,7 +18,7 @@ import { runImport } from '../../src/modules/imports/index.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
 const PASSWORD = 'correct horse battery staple';
-type Who = 'visitor' | 'council' | 'analyst';
+type Who = 'visitor' | 'council' | 'analyst' | 'admin';
 /** Routes that answer with a document to save (Content-Disposition: attachment) rather than a page to show. */
 const DOCUMENTS = ['/sector/report.html'];
 
@@ -30,6 +30,7 @@ interface Seeded {
   openLink: string;
   started: string;
   sent: string;
+  engagementId: number;
 }
 /** Route pattern, the address visited for it (one or more per route), who visits (default a visitor). */
 const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
@@ -60,6 +61,22 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/sector/early-warning', '/sector/early-warning', 'analyst'],
   ['/imports', '/imports', 'analyst'],
   ['/imports/:id', (x) => `/imports/${x.draftId}`, 'analyst'],
+  ['/imports/upload', '/imports/upload', 'analyst'],
+  ['/councils/:code/value-for-money', '/councils/E08000009/value-for-money'],
+  ['/embed/value-for-money/:code', '/embed/value-for-money/E08000009'],
+  ['/peer-challenge', '/peer-challenge'],
+  ['/peer-challenge', '/peer-challenge', 'admin'],
+  ['/peer-challenge/pipeline', '/peer-challenge/pipeline', 'admin'],
+  ['/peer-challenge/engagements/:id', (x) => `/peer-challenge/engagements/${x.engagementId}`, 'admin'],
+  ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
+  ['/admin/users', '/admin/users', 'admin'],
+  ['/admin/users/invite', '/admin/users/invite', 'admin'],
+  ['/admin/email', '/admin/email', 'admin'],
+  ['/admin/council-domains', '/admin/council-domains', 'admin'],
+  ['/forgot-password', '/forgot-password'],
+  ['/register', '/register'],
+  // A link that was never issued: the page that says so.
+  ['/password/:token', '/password/not-a-real-token'],
   ['/sign-in', '/sign-in'],
   ['/surveys', '/surveys', 'analyst'],
   ['/surveys/:code/waves/:id', (x) => `/surveys/council-perception/waves/${x.waveId}`, 'analyst'],
@@ -149,6 +166,16 @@ describe('every page type at 320 CSS px', () => {
       role: 'analyst',
       password: PASSWORD,
     });
+    const admin = await services.accounts.addUser({
+      email: 'admin@reflow.example',
+      name: 'Reflow Admin',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    const engagementId = await services.peer.create(
+      { id: admin, email: 'admin@reflow.example', name: 'Reflow Admin', role: 'admin', council: null, csrfToken: '' },
+      { council: 'E08000009', kind: 'corporate', requestedOn: '2024-01-10', focusAreas: ['Town centres'] },
+    );
     const report = await services.savedReports.create(
       { id: officer, role: 'council' },
       {
@@ -192,8 +219,9 @@ describe('every page type at 320 CSS px', () => {
       openLink: openWave.openLink!,
       started,
       sent,
+      engagementId,
     } satisfies Seeded);
-    for (const who of ['visitor', 'council', 'analyst'] as const)
+    for (const who of ['visitor', 'council', 'analyst', 'admin'] as const)
       contexts[who] = await server.browser.newContext({
         javaScriptEnabled: false,
         viewport: { width: 320, height: 640 },
@@ -201,6 +229,7 @@ describe('every page type at 320 CSS px', () => {
     for (const [who, email] of [
       ['council', 'officer@trafford.example'],
       ['analyst', 'analyst@reflow.example'],
+      ['admin', 'admin@reflow.example'],
     ] as const) {
       const page = await server.open('/sign-in', contexts[who]);
       await page.getByLabel('Email address').fill(email);

@@ -3,7 +3,7 @@
  * in rank (a few above and below), the rest behind a link to the full comparison; the iframe height suggested to the
  * host fits this content without JavaScript, and public/embed-height.js reports the exact height when it runs.
  */
-import { renderBarChart } from '../maps/index.ts';
+import { responsiveBarChart } from '../maps/index.ts';
 
 /** Councils shown either side of the one compared. */
 export const EMBED_NEIGHBOURS = 3;
@@ -56,7 +56,7 @@ export function suggestedHeight(chartSvg: string, caveats: string | null): numbe
 
 export function embedView(input: EmbedInput) {
   const { from, to, shown } = membersAround(input.members);
-  const chart = renderBarChart({
+  const chart = responsiveBarChart({
     title: input.title,
     description: input.description,
     unit: input.unit,

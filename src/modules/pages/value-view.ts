@@ -4,7 +4,7 @@
  * words, the caveats beside what they qualify.
  */
 import { groupPath, type GroupsService, type Viewer } from '../groups/index.ts';
-import { renderScatterChart } from '../maps/index.ts';
+import { responsiveScatterChart } from '../maps/index.ts';
 import type { ValueFigure, ValueForMoneyService, ValueProfile } from '../value/index.ts';
 import { directionWords, formatValue, polarityWords, quarterWords, valueCell } from './format.ts';
 
@@ -50,7 +50,7 @@ function serviceViews(p: ValueProfile) {
         title: about,
         sentence: x.group.sentence,
         sameType: x.sameType?.sentence ?? null,
-        chart: renderScatterChart({
+        chart: responsiveScatterChart({
           id: `scatter-${s.id}-${i + 1}`,
           title: `${about}: ${p.area.name} and ${p.group.name}`,
           description: `${x.group.sentence}${x.sameType ? ` ${x.sameType.sentence}` : ''}`,
