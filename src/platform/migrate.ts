@@ -19,6 +19,7 @@ import * as m20261208T0800 from './migrations/2026-12-08T0800-categorical-metric
 import * as m20261208T0900 from './migrations/2026-12-08T0900-email-queue.ts';
 import * as m20261208T0910 from './migrations/2026-12-08T0910-account-tokens.ts';
 import * as m20261208T0920 from './migrations/2026-12-08T0920-peer-challenge.ts';
+import * as m20261209T0900 from './migrations/2026-12-09T0900-peer-search.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-08T0900-email-queue': m20261208T0900,
   '2026-12-08T0910-account-tokens': m20261208T0910,
   '2026-12-08T0920-peer-challenge': m20261208T0920,
+  '2026-12-09T0900-peer-search': m20261209T0900,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -279,6 +279,22 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
   );
   app.get(
+    `${BASE}/recommendations`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Search findings and recommendations across published peer challenges (managers and administrators: all) by words, framework component and council type, with counts by component per year',
+        querystring: S.SearchQuery,
+        response: { 200: S.SearchResults, ...problemResponses(400) },
+      },
+    },
+    async (req, reply) => {
+      privateReply(reply);
+      return peer.searchOutcomes(req.user, req.query);
+    },
+  );
+  app.get(
     `${BASE}/peers`,
     {
       schema: {

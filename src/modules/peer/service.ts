@@ -10,6 +10,7 @@ import { engagementService } from './engagements.ts';
 import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
 import { peerRepository as repo } from './repository.ts';
+import { searchService } from './search.ts';
 import { isPublished } from './states.ts';
 import { viewBuilder } from './view.ts';
 
@@ -100,6 +101,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...engagements,
     ...outcomeService(ctx),
     ...coverageService(ctx),
+    ...searchService(ctx),
     importHistory: historyImport(ctx, engagements),
   };
 }
