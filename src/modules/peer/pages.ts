@@ -3,8 +3,8 @@
  * the counts for everyone), /peer-challenge/pipeline, /peer-challenge/engagements/{id} (the engagement, with the forms
  * its viewer may use: next step, team builder, findings, recommendations, documents, the action plan), and
  * /peer-challenge/councils/{code} (a council's published challenges), /peer-challenge/recommendations (search of
- * findings and recommendations, a GET form). Forms post here, are CSRF-checked and answer 303
- * back to the page, or the page again (400) with an error summary naming each field.
+ * findings and recommendations, a GET form), /peer-challenge/pool (days donated per peer and council). Forms post here,
+ * are CSRF-checked and answer 303 back to the page, or the page again (400) with an error summary naming each field.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -159,6 +159,12 @@ export function peerPages(app: App, peer: PeerService): void {
       }
     },
   );
+
+  app.get('/peer-challenge/pool', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    reply.header('cache-control', 'private, no-store');
+    return reply.view('peer-pool.njk', { title: 'Peer pool', p: await peer.pool(req.user) });
+  });
 
   app.get(
     '/peer-challenge/recommendations',

@@ -286,4 +286,18 @@ export const peerRepository = {
       group by component_code, substr(onsite_start, 1, 4), kind order by year, component_code`
       .execute(k)
       .then((r) => r.rows),
+  /** Per peer: engagements served on (withdrawn ones left out) and the days committed and delivered on them. */
+  poolDays: (k: K) =>
+    k
+      .selectFrom('peer_team_members as t')
+      .innerJoin('peer_engagements as e', 'e.id', 't.engagement_id')
+      .select((x) => [
+        't.peer_id',
+        x.fn.countAll<number | string>().as('engagements'),
+        x.fn.sum<number | string>('t.days_committed').as('committed'),
+        x.fn.sum<number | string | null>('t.days_delivered').as('delivered'),
+      ])
+      .where('e.state', '!=', 'withdrawn')
+      .groupBy('t.peer_id')
+      .execute(),
 };

@@ -394,3 +394,44 @@ export const SearchResults = Type.Object(
       'Matching findings and recommendations (latest visits first, up to the limit) and the counts of every match',
   },
 );
+
+const PoolCouncilSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  peers: Type.Integer(),
+  activePeers: Type.Integer(),
+  engagements: Type.Integer(),
+  daysCommitted: Type.Number(),
+  daysDelivered: Type.Number(),
+  coverage: Nullable(Type.String()),
+  neverChallenged: Type.Boolean(),
+});
+export const Pool = Type.Object(
+  {
+    totals: Type.Object({
+      peers: Type.Integer(),
+      activePeers: Type.Integer(),
+      daysCommitted: Type.Number(),
+      daysDelivered: Type.Number(),
+    }),
+    peers: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        name: Type.String(),
+        role: Type.String(),
+        active: Type.Boolean(),
+        homeCouncil: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+        engagements: Type.Integer(),
+        daysCommitted: Type.Number(),
+        daysDelivered: Type.Number(),
+      }),
+    ),
+    councils: Type.Array(PoolCouncilSchema),
+    neverChallenged: Type.Array(PoolCouncilSchema),
+  },
+  {
+    description:
+      'Days committed and delivered per peer and per home council (most first), and the councils that give peers but have no corporate peer challenge on record',
+  },
+);

@@ -9,10 +9,10 @@ import type { App } from '../../platform/app-types.ts';
 const BASE = '/api/v1/peer-challenge';
 
 /**
- * Search of findings and recommendations (full text on both dialects). Every engagement, finding and recommendation
- * here is SYNTHETIC; the councils are the real geography.
+ * Search of findings and recommendations (full text on both dialects), and the peer pool's days donated. Every
+ * engagement, peer, finding and recommendation here is SYNTHETIC; the councils are the real geography.
  */
-describe('peer challenge: recommendation and finding search', () => {
+describe('peer challenge: recommendation and finding search, the pool', () => {
   let db: TestDb;
   let app: App;
   let owner: Signed; // council user of Trafford
@@ -226,5 +226,97 @@ describe('peer challenge: recommendation and finding search', () => {
     r = await page(null, '');
     expect(r.statusCode).toBe(200);
     expect(r.body).toMatch(/href="\/peer-challenge"[^>]*>\s*(<strong[^>]*>)?\s*Peer challenge/);
+  });
+
+  it('the pool: days donated per peer and per home council, and the councils giving peers never challenged', async () => {
+    const leedsPeer = await post('/peers', { name: 'Leeds Director', role: 'director', homeCouncil: 'E08000035' });
+    const cornwallPeer = await post('/peers', {
+      name: 'Cornwall Chief',
+      role: 'chief-executive',
+      homeCouncil: 'E06000052',
+    });
+    const traffordPeer = await post('/peers', {
+      name: 'Trafford Director',
+      role: 'director',
+      homeCouncil: 'E08000009',
+    });
+    const idle = await post('/peers', { name: 'Idle Peer', role: 'other', homeCouncil: 'E08000035' });
+    await post(`/engagements/${published}/team`, {
+      peerId: leedsPeer,
+      teamRole: 'officer-peer',
+      daysCommitted: 4,
+      daysDelivered: 4,
+    });
+    await post(`/engagements/${published}/team`, {
+      peerId: cornwallPeer,
+      teamRole: 'lead-officer-peer',
+      daysCommitted: 4,
+      daysDelivered: 3.5,
+    });
+    await post(`/engagements/${draft}/team`, { peerId: leedsPeer, teamRole: 'officer-peer', daysCommitted: 3 });
+    await post(`/engagements/${draft}/team`, { peerId: traffordPeer, teamRole: 'officer-peer', daysCommitted: 5 });
+    const get = (who: Signed | null, url: string) =>
+      app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
+    expect((await get(null, '/pool')).statusCode).toBe(401);
+    expect((await get(owner, '/pool')).statusCode).toBe(403);
+    expect((await get(analyst, '/pool.csv')).statusCode).toBe(403);
+    const p = (await get(manager, '/pool')).json();
+    expect(p.totals).toEqual({ peers: 4, activePeers: 4, daysCommitted: 16, daysDelivered: 7.5 });
+    expect(
+      p.peers.map((x: { id: number; engagements: number; daysCommitted: number; daysDelivered: number }) => [
+        x.id,
+        x.engagements,
+        x.daysCommitted,
+        x.daysDelivered,
+      ]),
+    ).toEqual([
+      [leedsPeer, 2, 7, 4],
+      [cornwallPeer, 1, 4, 3.5],
+      [traffordPeer, 1, 5, 0],
+      [idle, 0, 0, 0],
+    ]);
+    expect(p.councils).toEqual([
+      expect.objectContaining({
+        code: 'E08000035',
+        name: 'Leeds',
+        peers: 2,
+        engagements: 2,
+        daysCommitted: 7,
+        daysDelivered: 4,
+        coverage: 'none',
+        neverChallenged: true,
+      }),
+      expect.objectContaining({
+        code: 'E06000052',
+        peers: 1,
+        daysDelivered: 3.5,
+        coverage: 'none',
+        neverChallenged: true,
+      }),
+      expect.objectContaining({
+        code: 'E08000009',
+        peers: 1,
+        daysCommitted: 5,
+        coverage: 'not-due',
+        neverChallenged: false,
+      }),
+    ]);
+    expect(p.neverChallenged.map((c: { code: string }) => c.code)).toEqual(['E08000035', 'E06000052']);
+    const csv = await get(manager, '/pool.csv');
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'area,area_name,area_type,peers,active_peers,engagements,days_committed,days_delivered,coverage,never_challenged',
+    );
+    expect(lines[1]).toBe('E08000035,Leeds,E08,2,2,2,7,4,none,true');
+    expect(lines).toHaveLength(4);
+    expect((await get(manager, '/pool.csv-metadata.json')).statusCode).toBe(200);
+    const page = (who: Signed | null) =>
+      app.inject({ url: '/peer-challenge/pool', headers: who ? { cookie: who.cookie } : {} });
+    expect((await page(null)).statusCode).toBe(303);
+    expect((await page(owner)).statusCode).toBe(403);
+    const html = (await page(manager)).body;
+    expect(html).toContain('Councils that give peers but have never had a corporate peer challenge (2)');
+    expect(html).toContain('Cornwall Chief (chief-executive)');
   });
 });
