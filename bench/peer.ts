@@ -1,8 +1,9 @@
 /**
  * Peer challenge at programme scale (issue 17): a SYNTHETIC ten-year programme (2,000 engagements over every current
  * council, 1,000 peers with teams of four, 20,000 recommendations each with an action) over the real geography,
- * then the coverage page, coverage.json, an engagement page and a council's public page, measured in-process through
- * app.inject with a peer challenge manager signed in. A measurement script, not a timed test. The data are made up
+ * then the coverage page, coverage.json, an engagement page, a council's public page, the recommendation search (API,
+ * filtered, page) and the pool page, measured in-process through app.inject with a peer challenge manager signed in.
+ * A measurement script, not a timed test. The data are made up
  * (seeded) and labelled synthetic: no public register of past challenges exists.
  *
  *   npx node bench/peer.ts [sqlite|postgres|sqlite,postgres] [requests]
@@ -205,9 +206,16 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
         coverageJson: await measure('/api/v1/peer-challenge/coverage.json'),
         engagementPage: await measure(`/peer-challenge/engagements/${seeded.busiest}`),
         councilPage: await measure('/peer-challenge/councils/E08000009'),
+        // Full-text search over the 20,000 synthetic recommendations: a broad query (about 4,000 matches to count).
+        searchJson: await measure('/api/v1/peer-challenge/recommendations?q=financial%20planning'),
+        searchFiltered: await measure(
+          '/api/v1/peer-challenge/recommendations?q=governance&component=governance-culture&type=E08',
+        ),
+        searchPage: await measure('/peer-challenge/recommendations?q=capacity'),
+        poolPage: await measure('/peer-challenge/pool'),
       };
       log(
-        `${dialect}: SYNTHETIC programme (${seeded.engagements} engagements, ${SCALE.peers} peers, ${seeded.recommendations} recommendations, ${seeded.actions} actions): coverage page p50 ${result.coveragePage.p50Ms} ms, coverage.json p50 ${result.coverageJson.p50Ms} ms, engagement page p50 ${result.engagementPage.p50Ms} ms, council page p50 ${result.councilPage.p50Ms} ms (in-process)`,
+        `${dialect}: SYNTHETIC programme (${seeded.engagements} engagements, ${SCALE.peers} peers, ${seeded.recommendations} recommendations, ${seeded.actions} actions): coverage page p50 ${result.coveragePage.p50Ms} ms, coverage.json p50 ${result.coverageJson.p50Ms} ms, engagement page p50 ${result.engagementPage.p50Ms} ms, council page p50 ${result.councilPage.p50Ms} ms, recommendation search p50 ${result.searchJson.p50Ms} ms (filtered ${result.searchFiltered.p50Ms} ms, page ${result.searchPage.p50Ms} ms), pool page p50 ${result.poolPage.p50Ms} ms (in-process)`,
       );
       return result;
     } finally {

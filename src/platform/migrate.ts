@@ -20,6 +20,7 @@ import * as m20261208T0900 from './migrations/2026-12-08T0900-email-queue.ts';
 import * as m20261208T0910 from './migrations/2026-12-08T0910-account-tokens.ts';
 import * as m20261208T0920 from './migrations/2026-12-08T0920-peer-challenge.ts';
 import * as m20261208T1100 from './migrations/2026-12-08T1100-metric-derivation.ts';
+import * as m20261209T0900 from './migrations/2026-12-09T0900-peer-search.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-08T0910-account-tokens': m20261208T0910,
   '2026-12-08T0920-peer-challenge': m20261208T0920,
   '2026-12-08T1100-metric-derivation': m20261208T1100,
+  '2026-12-09T0900-peer-search': m20261209T0900,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -124,4 +124,23 @@ describe('peer challenge pages in Chromium', () => {
       `PC${id}-R1: Strengthen scrutiny.`,
     );
   });
+
+  it('the recommendation search (drafts for managers only, errors named) and the peer pool, axe-clean', async () => {
+    let page = await open('/peer-challenge/recommendations', manager);
+    await page.getByLabel('Words').fill('scrutiny');
+    await page.getByLabel('Framework component').selectOption('governance-culture');
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect(await page.locator('h2', { hasText: 'match' }).textContent()).toContain('1 match');
+    expect(await page.locator('table').last().textContent()).toContain(`PC${id}-R1`);
+    await expectNoAxeViolations(page);
+    page = await open('/peer-challenge/pool', manager);
+    expect(await page.locator('#by-peer').textContent()).toContain('Member One (leader)');
+    await expectNoAxeViolations(page);
+    page = await open('/peer-challenge/recommendations?q=scrutiny', visitor);
+    expect(await page.locator('h2', { hasText: 'match' }).textContent()).toContain('0 matches');
+    await expectNoAxeViolations(page);
+    page = await open('/peer-challenge/recommendations?type=nonsense', visitor);
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('type "nonsense"');
+    await expectNoAxeViolations(page, { asShown: true });
+  });
 });

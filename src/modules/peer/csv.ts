@@ -1,6 +1,10 @@
-/** The peer module's CSVs: coverage (one row per current council) and a council's action plan (one row per action). */
+/**
+ * The peer module's CSVs: coverage (one row per current council), a council's action plan (one row per action) and the
+ * peer pool by home council (one row per council that gives peers).
+ */
 import { columnNames, csvColumns } from '../../platform/csv.ts';
 import type { CoverageRow } from './coverage.ts';
+import type { PoolCouncil } from './pool.ts';
 import type { EngagementView } from './view.ts';
 
 export const COVERAGE_CSV = csvColumns([
@@ -74,3 +78,35 @@ export const actionPlanRows = (v: EngagementView) =>
       a.evidence.join(' '),
     ]),
   );
+
+export const POOL_CSV = csvColumns([
+  ['area', 'Area code', 'string', "GSS code of the peers' home council (its current code)"],
+  ['area_name', 'Council', 'string', "The council's name"],
+  ['area_type', 'Council type', 'string', 'GSS type prefix'],
+  ['peers', 'Peers', 'integer', 'Peers in the pool from this council'],
+  ['active_peers', 'Active peers', 'integer', 'Of them, active'],
+  ['engagements', 'Places on teams', 'integer', 'Team places its peers took (withdrawn engagements left out)'],
+  ['days_committed', 'Days committed', 'decimal', 'Days its peers committed'],
+  ['days_delivered', 'Days delivered', 'decimal', 'Days its peers delivered, where recorded'],
+  ['coverage', 'Coverage', 'string', "The council's own coverage status: due, overdue, not-due or none"],
+  [
+    'never_challenged',
+    'Never challenged',
+    'boolean',
+    'true: gives peers but has no corporate peer challenge on record',
+  ],
+]);
+export const POOL_CSV_COLUMNS = columnNames(POOL_CSV);
+export const poolCsvRows = (rows: PoolCouncil[]) =>
+  rows.map((c) => [
+    c.code,
+    c.name,
+    c.type,
+    c.peers,
+    c.activePeers,
+    c.engagements,
+    c.daysCommitted,
+    c.daysDelivered,
+    c.coverage,
+    c.neverChallenged,
+  ]);

@@ -2,8 +2,9 @@
  * The peer challenge pages (no JavaScript needed): /peer-challenge (coverage: the full table with filters for managers,
  * the counts for everyone), /peer-challenge/pipeline, /peer-challenge/engagements/{id} (the engagement, with the forms
  * its viewer may use: next step, team builder, findings, recommendations, documents, the action plan), and
- * /peer-challenge/councils/{code} (a council's published challenges). Forms post here, are CSRF-checked and answer 303
- * back to the page, or the page again (400) with an error summary naming each field.
+ * /peer-challenge/councils/{code} (a council's published challenges), /peer-challenge/recommendations (search of
+ * findings and recommendations, a GET form), /peer-challenge/pool (days donated per peer and council). Forms post here,
+ * are CSRF-checked and answer 303 back to the page, or the page again (400) with an error summary naming each field.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -25,6 +26,7 @@ const FormParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
   form: Type.Union(FORMS.map((f) => Type.Literal(f))),
 });
+const PageSearchQuery = Type.Object({ q: F(200), component: F(100), type: F(50) }, { additionalProperties: false });
 const PageCoverageQuery = Type.Object({ ...CoverageQuery.properties, flagged: F(5) }, { additionalProperties: false });
 
 const same = (xs: readonly string[]) => xs.map((x) => ({ value: x, text: x }));
@@ -154,6 +156,49 @@ export function peerPages(app: App, peer: PeerService): void {
           text: `${x.field}${x.value ? ` "${x.value}"` : ''}: ${x.message}`,
         }));
         return engagementPage(req, reply.status(e.status), id, errors, { ...b, _form: form });
+      }
+    },
+  );
+
+  app.get('/peer-challenge/pool', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    reply.header('cache-control', 'private, no-store');
+    return reply.view('peer-pool.njk', { title: 'Peer pool', p: await peer.pool(req.user) });
+  });
+
+  app.get(
+    '/peer-challenge/recommendations',
+    { schema: { hide: true, querystring: PageSearchQuery } },
+    async (req, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      const q = Object.fromEntries(Object.entries(req.query).filter(([, x]) => x !== undefined && x !== ''));
+      const ref = await peer.reference();
+      const components = new Map<string, string>();
+      for (const f of ref.frameworks) for (const c of f.components) components.set(c.code, `${c.title} (${f.version})`);
+      const page = (r: Awaited<ReturnType<PeerService['searchOutcomes']>> | null, errors: object[] = []) =>
+        reply.view('peer-search.njk', {
+          title: 'Peer challenge recommendations and findings',
+          r,
+          q: req.query,
+          errors,
+          components: [
+            { value: '', text: 'Any component' },
+            ...[...components].map(([value, text]) => ({ value, text, selected: value === req.query.component })),
+          ],
+          api: `/api/v1/peer-challenge/recommendations?${new URLSearchParams(q as Record<string, string>).toString()}`,
+        });
+      try {
+        return await page(await peer.searchOutcomes(req.user, q));
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status !== 400) throw e;
+        reply.status(400);
+        return page(
+          null,
+          e.errors.map((x) => ({
+            href: `#search-${x.field}`,
+            text: `${x.field}${x.value ? ` "${x.value}"` : ''}: ${x.message}`,
+          })),
+        );
       }
     },
   );

@@ -1,8 +1,60 @@
 /** All SQL of the peer challenge module. Each function takes a Kysely handle: the database's or a transaction's. */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../platform/db.ts';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, Dialect } from '../../platform/db.ts';
 
 type K = Kysely<Database>;
+
+/** What a search of findings and recommendations asks: every word (already split, lower case), and the filters. */
+export interface OutcomeSearch {
+  words: string[];
+  component?: string | undefined;
+  areaIds?: number[] | undefined;
+  states?: readonly string[] | undefined;
+}
+
+export interface OutcomeHit {
+  kind: 'recommendation' | 'finding';
+  id: number;
+  ref: string | null;
+  engagement_id: number;
+  component_code: string;
+  text: string;
+  finding_kind: string | null;
+  area_id: number;
+  framework_id: number;
+  onsite_start: string | null;
+}
+
+/**
+ * The findings and recommendations matching a search, as one derived table `hits`. The full-text match is the only part
+ * that differs by dialect: SQLite asks the FTS5 index (each word a quoted phrase, all required); PostgreSQL the
+ * generated tsvector with plainto_tsquery (all words required). Both stem English (porter / the english config).
+ */
+function hits(dialect: Dialect, q: OutcomeSearch): RawBuilder<unknown> {
+  const part = (table: 'peer_findings' | 'peer_recommendations') => {
+    const t = sql.raw(table);
+    const where: RawBuilder<unknown>[] = [];
+    if (q.words.length) {
+      if (dialect === 'postgres') where.push(sql`o.search @@ plainto_tsquery('english', ${q.words.join(' ')})`);
+      else {
+        const fts = sql.raw(`${table}_fts`);
+        const match = q.words.map((w) => `"${w.replaceAll('"', '')}"`).join(' ');
+        where.push(sql`o.id in (select rowid from ${fts} where ${fts} match ${match})`);
+      }
+    }
+    if (q.component !== undefined) where.push(sql`o.component_code = ${q.component}`);
+    if (q.states) where.push(sql`e.state in (${sql.join(q.states.length ? [...q.states] : [''])})`);
+    if (q.areaIds) where.push(sql`e.area_id in (${sql.join(q.areaIds.length ? q.areaIds : [-1])})`);
+    const kind = table === 'peer_findings' ? 'finding' : 'recommendation';
+    const ref = table === 'peer_findings' ? sql`null` : sql`o.ref`;
+    const findingKind = table === 'peer_findings' ? sql`o.kind` : sql`null`;
+    return sql`select ${kind} as kind, o.id, ${ref} as ref, o.engagement_id, o.component_code, o.text,
+      ${findingKind} as finding_kind, e.area_id, e.framework_id, e.onsite_start
+      from ${t} o inner join peer_engagements e on e.id = o.engagement_id
+      where ${where.length ? sql.join(where, sql` and `) : sql`1 = 1`}`;
+  };
+  return sql`(${part('peer_recommendations')} union all ${part('peer_findings')}) hits`;
+}
 
 export const peerRepository = {
   frameworks: (k: K) => k.selectFrom('peer_frameworks').selectAll().orderBy('valid_from').execute(),
@@ -220,4 +272,32 @@ export const peerRepository = {
       .returning('id')
       .executeTakeFirstOrThrow()
       .then((r) => r.id),
+
+  /** A page of the findings and recommendations matching a search, the latest visits first. */
+  searchOutcomes: (k: K, dialect: Dialect, q: OutcomeSearch, limit: number) =>
+    sql<OutcomeHit>`select * from ${hits(dialect, q)}
+      order by onsite_start desc, engagement_id desc, kind desc, id limit ${limit}`
+      .execute(k)
+      .then((r) => r.rows),
+  /** How many findings and recommendations match a search, by component and year of the visit. */
+  countOutcomes: (k: K, dialect: Dialect, q: OutcomeSearch) =>
+    sql<{ component_code: string; year: string | null; kind: string; n: number | string }>`select component_code,
+      substr(onsite_start, 1, 4) as year, kind, count(*) as n from ${hits(dialect, q)}
+      group by component_code, substr(onsite_start, 1, 4), kind order by year, component_code`
+      .execute(k)
+      .then((r) => r.rows),
+  /** Per peer: engagements served on (withdrawn ones left out) and the days committed and delivered on them. */
+  poolDays: (k: K) =>
+    k
+      .selectFrom('peer_team_members as t')
+      .innerJoin('peer_engagements as e', 'e.id', 't.engagement_id')
+      .select((x) => [
+        't.peer_id',
+        x.fn.countAll<number | string>().as('engagements'),
+        x.fn.sum<number | string>('t.days_committed').as('committed'),
+        x.fn.sum<number | string | null>('t.days_delivered').as('delivered'),
+      ])
+      .where('e.state', '!=', 'withdrawn')
+      .groupBy('t.peer_id')
+      .execute(),
 };

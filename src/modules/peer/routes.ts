@@ -15,6 +15,9 @@ import {
   ACTION_PLAN_CSV,
   ACTION_PLAN_CSV_COLUMNS,
   actionPlanRows,
+  POOL_CSV,
+  POOL_CSV_COLUMNS,
+  poolCsvRows,
   COVERAGE_CSV,
   COVERAGE_CSV_COLUMNS,
   coverageCsvRows,
@@ -276,6 +279,81 @@ export function peerRoutes(app: App, peer: PeerService): void {
     async (req, reply) => {
       privateReply(reply);
       return peer.council(req.user, req.params.code);
+    },
+  );
+  app.get(
+    `${BASE}/pool`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'The peer pool as contribution: days donated per peer and per home council, and the councils that give peers but have never had a corporate peer challenge (managers and administrators)',
+        response: { 200: S.Pool, ...problemResponses(401, 403) },
+      },
+    },
+    async (req, reply) => {
+      privateReply(reply);
+      return peer.pool(req.user);
+    },
+  );
+  app.get(
+    `${BASE}/pool.csv`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The peer pool by home council as CSV (managers and administrators)',
+        response: {
+          200: download('text/csv', 'One row per council that gives peers', POOL_CSV_COLUMNS),
+          ...problemResponses(401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = await peer.pool(req.user);
+      privateReply(reply);
+      describedBy(req, reply);
+      reply.header('content-disposition', 'attachment; filename="peer-pool-by-council.csv"');
+      reply.type('text/csv; charset=utf-8');
+      return reply.send(csvStream(poolCsvRows(p.councils), POOL_CSV));
+    },
+  );
+  app.get(
+    `${BASE}/pool.csv-metadata.json`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The CSVW metadata of the peer pool CSV (the same access)',
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...problemResponses(401, 403) },
+      },
+    },
+    async (req, reply) => {
+      await peer.pool(req.user);
+      privateReply(reply);
+      reply.type(CSVM);
+      return csvw({
+        url: csvUrl(req),
+        title: 'Peer challenge pool by home council',
+        description: `Days committed and delivered by each council's peers, as at ${today()}.`,
+        columns: POOL_CSV,
+        ...LICENCE,
+      });
+    },
+  );
+  app.get(
+    `${BASE}/recommendations`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Search findings and recommendations across published peer challenges (managers and administrators: all) by words, framework component and council type, with counts by component per year',
+        querystring: S.SearchQuery,
+        response: { 200: S.SearchResults, ...problemResponses(400) },
+      },
+    },
+    async (req, reply) => {
+      privateReply(reply);
+      return peer.searchOutcomes(req.user, req.query);
     },
   );
   app.get(

@@ -342,3 +342,96 @@ export type RecommendationT = Static<typeof RecommendationBody>;
 export type ActionT = Static<typeof ActionBody>;
 export type ActionUpdateT = Static<typeof ActionUpdateBody>;
 export type DocumentT = Static<typeof DocumentBody>;
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.Optional(Str(200, 'Words to find (all of them, English stemming); punctuation and operators are ignored')),
+    component: Type.Optional(
+      Str(100, 'A framework component code, e.g. governance-culture, or focus:… for a local focus'),
+    ),
+    type: Type.Optional(Str(50, 'Council types: GSS prefixes (E06,E07) or words (district, upper-tier)')),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'How many results (default 50)' })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQueryT = Static<typeof SearchQuery>;
+
+export const SearchResults = Type.Object(
+  {
+    q: Type.String({ description: 'The words searched for, after punctuation and common words were dropped' }),
+    component: Nullable(Type.String()),
+    type: Nullable(Type.String()),
+    scope: Type.String({ description: 'published (everyone) or all (managers and administrators)' }),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    results: Type.Array(
+      Type.Object({
+        kind: Type.String({ description: 'recommendation or finding' }),
+        id: Type.String({ description: "The recommendation's stable id, or finding-N" }),
+        engagement: Type.Integer(),
+        council: Type.Object({ code: Type.String(), name: Type.String(), currentCode: Type.String() }),
+        councilType: Nullable(Type.String()),
+        year: Nullable(Type.String({ description: 'Year of the on-site visit' })),
+        component: Type.String(),
+        componentTitle: Type.String(),
+        findingKind: Nullable(Type.String()),
+        text: Type.String(),
+      }),
+    ),
+    counts: Type.Array(
+      Type.Object({
+        component: Type.String(),
+        title: Type.String(),
+        year: Nullable(Type.String()),
+        recommendations: Type.Integer(),
+        findings: Type.Integer(),
+      }),
+      { description: 'Every match (not only the page shown), by component and year of the visit' },
+    ),
+  },
+  {
+    description:
+      'Matching findings and recommendations (latest visits first, up to the limit) and the counts of every match',
+  },
+);
+
+const PoolCouncilSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  peers: Type.Integer(),
+  activePeers: Type.Integer(),
+  engagements: Type.Integer(),
+  daysCommitted: Type.Number(),
+  daysDelivered: Type.Number(),
+  coverage: Nullable(Type.String()),
+  neverChallenged: Type.Boolean(),
+});
+export const Pool = Type.Object(
+  {
+    totals: Type.Object({
+      peers: Type.Integer(),
+      activePeers: Type.Integer(),
+      daysCommitted: Type.Number(),
+      daysDelivered: Type.Number(),
+    }),
+    peers: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        name: Type.String(),
+        role: Type.String(),
+        active: Type.Boolean(),
+        homeCouncil: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+        engagements: Type.Integer(),
+        daysCommitted: Type.Number(),
+        daysDelivered: Type.Number(),
+      }),
+    ),
+    councils: Type.Array(PoolCouncilSchema),
+    neverChallenged: Type.Array(PoolCouncilSchema),
+  },
+  {
+    description:
+      'Days committed and delivered per peer and per home council (most first), and the councils that give peers but have no corporate peer challenge on record',
+  },
+);

@@ -10,6 +10,8 @@ import { engagementService } from './engagements.ts';
 import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
 import { peerRepository as repo } from './repository.ts';
+import { poolService } from './pool.ts';
+import { searchService } from './search.ts';
 import { isPublished } from './states.ts';
 import { viewBuilder } from './view.ts';
 
@@ -17,6 +19,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
   const ctx = createContext(db, deps);
   const engagements = engagementService(ctx);
   const views = viewBuilder(ctx);
+  const coverage = coverageService(ctx);
 
   /**
    * The engagements the viewer may see: managers every one, council users their council's, peers theirs, the public
@@ -99,7 +102,9 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     peerVisits,
     ...engagements,
     ...outcomeService(ctx),
-    ...coverageService(ctx),
+    ...coverage,
+    ...searchService(ctx),
+    ...poolService(ctx, () => coverage.coverage()),
     importHistory: historyImport(ctx, engagements),
   };
 }
