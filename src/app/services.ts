@@ -57,7 +57,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
   const reportBuilder = createBuilder(db, { metrics, groups });
   // Evaluation.
-  const surveys = createSurveys(db, { areas, logger });
+  const surveys = createSurveys(db, { areas, mailer: email, logger });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),

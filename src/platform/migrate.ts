@@ -18,6 +18,7 @@ import * as m20261207T0800 from './migrations/2026-12-07T0800-metrics-catalogue-
 import * as m20261208T0800 from './migrations/2026-12-08T0800-categorical-metrics.ts';
 import * as m20261208T0900 from './migrations/2026-12-08T0900-email-queue.ts';
 import * as m20261208T0910 from './migrations/2026-12-08T0910-account-tokens.ts';
+import * as m20261209T0900 from './migrations/2026-12-09T0900-survey-mailings.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-08T0800-categorical-metrics': m20261208T0800,
   '2026-12-08T0900-email-queue': m20261208T0900,
   '2026-12-08T0910-account-tokens': m20261208T0910,
+  '2026-12-09T0900-survey-mailings': m20261209T0900,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

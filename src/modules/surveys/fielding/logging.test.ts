@@ -28,7 +28,8 @@ describe('surveys: what the service logs', () => {
     'logs one info line each for a definition version stored, a wave created with its dates, a frame built and ' +
       'links issued; never a token, contact or user',
     async () => {
-      const s = createSurveys(db, { areas: servicesFor(db).areas, logger });
+      const { areas, email } = servicesFor(db);
+      const s = createSurveys(db, { areas, mailer: email, logger });
       const by = { name: 'Test analyst' };
       await s.surveys.loadDefinition(PERCEPTION_V1, by);
       await s.surveys.loadDefinition(PERCEPTION_V1, by); // the same again stores nothing, so logs nothing
