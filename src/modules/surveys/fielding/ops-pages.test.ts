@@ -12,7 +12,7 @@ import { signInEveryRole, type Signed } from '../../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../../../../test/helpers/smtp.ts';
-import { formPost, PERCEPTION_V1, revisionOf } from '../../../../test/helpers/surveys.ts';
+import { apiPost, formPost, PERCEPTION_V1, revisionOf } from '../../../../test/helpers/surveys.ts';
 import type { App } from '../../../platform/app-types.ts';
 import { servicesFor } from '../../../app/services.ts';
 
@@ -308,5 +308,22 @@ describe('survey fielding pages', () => {
     expect(closed.statusCode).toBe(410);
     expect(closed.body).toContain('This survey has closed');
     expect((await post(`${base()}/reminders`, as.analyst, { round: 2 })).statusCode).toBe(409);
+  });
+
+  it("the API takes a member's email address too (JSON list), checked as the CSV's are", async () => {
+    const url = `/api/v1/surveys/waves/${waveId}/frame`;
+    const bad = await apiPost(app, as.analyst, url, {
+      members: [{ area: 'E08000002', role: 'Leader', email: 'nope' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({
+      field: 'members[0] email',
+      message: expect.stringContaining('not an email'),
+    });
+    const ok = await apiPost(app, as.analyst, url, {
+      members: [{ area: 'E08000002', role: 'Leader', email: 'Bea@Bury.example' }],
+    });
+    expect(ok.statusCode, ok.body).toBeLessThan(300);
+    expect((await get(`${base()}/fielding`, as.analyst)).body).toContain('bea@bury.example');
   });
 });
