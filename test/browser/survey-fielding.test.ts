@@ -15,6 +15,7 @@ import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../h
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { FRAME_CONTACTS } from '../helpers/surveys.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
 const OFFICER = { email: 'officer@sector.example', password: 'correct horse battery staple' };
@@ -39,12 +40,6 @@ const QUESTIONNAIRE = {
     },
   ],
 };
-const CONTACTS = [
-  'area,role,contact,email',
-  'E08000009,Chief Executive,Tess Trafford,tess@trafford.example',
-  'E08000003,Chief Executive,Manny Chester,manny@manchester.example',
-  'E08000001,Chief Executive,Bo Bolton,bo@bolton.example',
-].join('\n');
 
 /** A date `days` from today as the GOV.UK date input's three fields. */
 const dayFields = (days: number) => {
@@ -68,7 +63,7 @@ describe('an evaluation officer fields a survey in Chromium, without a terminal'
     officer = await server.browser.newContext({ javaScriptEnabled: false });
     files = mkdtempSync(path.join(tmpdir(), 'sli-fielding-'));
     writeFileSync(path.join(files, 'support-check.json'), JSON.stringify(QUESTIONNAIRE));
-    writeFileSync(path.join(files, 'contacts.csv'), CONTACTS);
+    writeFileSync(path.join(files, 'contacts.csv'), FRAME_CONTACTS);
   });
   afterAll(async () => {
     await server?.close();

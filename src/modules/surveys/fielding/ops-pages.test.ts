@@ -12,7 +12,7 @@ import { signInEveryRole, type Signed } from '../../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../../../../test/helpers/smtp.ts';
-import { apiPost, formPost, PERCEPTION_V1, revisionOf } from '../../../../test/helpers/surveys.ts';
+import { apiPost, FRAME_CONTACTS, formPost, PERCEPTION_V1, revisionOf } from '../../../../test/helpers/surveys.ts';
 import type { App } from '../../../platform/app-types.ts';
 import { servicesFor } from '../../../app/services.ts';
 
@@ -33,13 +33,6 @@ function multipart(parts: Part[]) {
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
-
-const CONTACTS = [
-  'area,role,contact,email',
-  'E08000009,Chief Executive,Tess Trafford,tess@trafford.example',
-  'E08000003,Chief Executive,Manny Chester,manny@manchester.example',
-  'E08000001,Chief Executive,Bo Bolton,bo@bolton.example',
-].join('\n');
 
 describe('survey fielding pages', () => {
   let db: TestDb;
@@ -210,16 +203,16 @@ describe('survey fielding pages', () => {
       data: Buffer.from(text),
       type: 'text/csv',
     });
-    expect((await upload(`${base()}/frame`, as.owner, [csv(CONTACTS)])).statusCode).toBe(403);
+    expect((await upload(`${base()}/frame`, as.owner, [csv(FRAME_CONTACTS)])).statusCode).toBe(403);
     const wrong = await upload(`${base()}/frame`, as.analyst, [
       { name: 'from', value: 'csv' },
-      csv(`${CONTACTS}\nE08000002,Leader,Bea Bury,not-an-address`),
+      csv(`${FRAME_CONTACTS}\nE08000002,Leader,Bea Bury,not-an-address`),
     ]);
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('csv:5 email: is not an email address');
     expect(wrong.body).not.toContain('not-an-address');
     expect(await servicesFor(db).surveys.frames.members(waveId)).toHaveLength(0);
-    const ok = await upload(`${base()}/frame`, as.analyst, [{ name: 'from', value: 'csv' }, csv(CONTACTS)]);
+    const ok = await upload(`${base()}/frame`, as.analyst, [{ name: 'from', value: 'csv' }, csv(FRAME_CONTACTS)]);
     expect(ok.statusCode, ok.body).toBe(303);
     expect(ok.headers.location).toBe(`${base()}/fielding?done=frame&n=3`);
     const page = await get(ok.headers.location!, as.admin);
