@@ -319,4 +319,24 @@ describe('survey fielding pages', () => {
     expect(ok.statusCode, ok.body).toBeLessThan(300);
     expect((await get(`${base()}/fielding`, as.analyst)).body).toContain('bea@bury.example');
   });
+
+  it('adds every council of the chosen types from the page; no role is refused, naming the field', async () => {
+    const rule = (fields: Part[]) => upload(`${base()}/frame`, as.admin, [{ name: 'from', value: 'rule' }, ...fields]);
+    const noRole = await rule([{ name: 'type-E08', value: 'yes' }]);
+    expect(noRole.statusCode).toBe(400);
+    expect(noRole.body).toContain('rule.role: name the role to ask');
+    const before = (await servicesFor(db).surveys.frames.members(waveId)).length;
+    const ok = await rule([
+      { name: 'type-E08', value: 'yes' },
+      { name: 'role', value: 'Director of Public Health' },
+    ]);
+    expect(ok.statusCode, ok.body).toBe(303);
+    const added = Number(/n=(\d+)/.exec(ok.headers.location!)![1]);
+    expect(added).toBeGreaterThan(0);
+    const members = await servicesFor(db).surveys.frames.members(waveId);
+    expect(members).toHaveLength(before + added);
+    expect(members.filter((m) => m.role === 'Director of Public Health').every((m) => m.authorityType === 'E08')).toBe(
+      true,
+    );
+  });
 });
