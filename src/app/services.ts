@@ -64,7 +64,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
   const reportBuilder = createBuilder(db, { metrics, groups });
   // Evaluation.
-  const surveys = createSurveys(db, { areas, logger });
+  const surveys = createSurveys(db, { areas, mailer: email, logger });
   // Peer challenge.
   const peer = createPeerService(db, { areas, groups, earlyWarning, logger });
   // The pages that compose several modules.

@@ -66,6 +66,14 @@ export const PERCEPTION_V1 = {
   ],
 };
 
+/** A frame of three contacts with email addresses, as an evaluation officer uploads it (synthetic people). */
+export const FRAME_CONTACTS = [
+  'area,role,contact,email',
+  'E08000009,Chief Executive,Tess Trafford,tess@trafford.example',
+  'E08000003,Chief Executive,Manny Chester,manny@manchester.example',
+  'E08000001,Chief Executive,Bo Bolton,bo@bolton.example',
+].join('\n');
+
 /** The surveys module's services over a test database, handed what the app hands them (a silent logger). */
 export const surveysFor = (db: Db) => servicesFor(db).surveys;
 

@@ -9,6 +9,8 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AreasService } from '../areas/index.ts';
 import { createSurveyCache } from './fielding/cache.ts';
 import { createFrames } from './fielding/frames.ts';
+import { createMailings, type SurveyMailer } from './fielding/mailings.ts';
+import { surveyOpsPages } from './fielding/ops-pages.ts';
 import { surveyPages } from './fielding/pages.ts';
 import { createRespond } from './fielding/respond.ts';
 import { surveysRoutes } from './fielding/routes.ts';
@@ -43,6 +45,7 @@ export {
   type LinkRow,
 } from './fielding/frames.ts';
 export { createRespond, type Respond, type Access } from './fielding/respond.ts';
+export { createMailings, lastDay, type Mailings, type SurveyMailer, type MemberMailing } from './fielding/mailings.ts';
 
 // Offline analysis, as `sli survey` uses it (no database): definitions from files, a responses CSV checked against the
 // definition and its routing, report tables with significance, series, and rim weighting.
@@ -61,14 +64,18 @@ export { series, type Series, type SeriesPoint } from './reporting/series.ts';
 export { weightResponses, readTargets, type WeightedFile } from './analysis/weight-files.ts';
 export { rake, type RimTarget } from './analysis/weighting.ts';
 
-/** What the surveys module is handed: the areas service (frames' council types and regions) and the logger. */
+/**
+ * What the surveys module is handed: the areas service (frames' council types and regions), the mail queue
+ * (invitations and reminders; the email service, handed in by src/app) and the logger.
+ */
 export interface SurveysNeeds {
   areas: AreasService;
+  mailer: SurveyMailer;
   logger: Logger;
 }
 
 /** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
-export function createSurveys(db: Db, { areas, logger }: SurveysNeeds) {
+export function createSurveys(db: Db, { areas, mailer, logger }: SurveysNeeds) {
   const log = logger.child({ module: 'surveys' });
   const cache = createSurveyCache(db);
   const surveys = createSurveysService(db, cache, log);
@@ -77,6 +84,7 @@ export function createSurveys(db: Db, { areas, logger }: SurveysNeeds) {
     surveys,
     frames: createFrames(db, surveys, areas, log),
     respond: createRespond(db, cache),
+    mailings: createMailings(db, { surveys, cache, mailer, logger: log }),
     tables: createWaveTables(surveys),
     themes: createThemes(db),
   };
@@ -88,6 +96,7 @@ export const surveysModule: AppModule<{ surveys: Surveys; cookieSecure: boolean 
   register(app, { surveys: s, cookieSecure }) {
     surveysRoutes(app, s.surveys, s.frames);
     surveyPages(app, s.surveys, s.frames, s.respond, cookieSecure);
+    surveyOpsPages(app, s.surveys, s.frames, s.mailings, s.respond, cookieSecure);
     surveyTablesRoutes(app, s.tables, s.themes);
     surveyTablesPages(app, s.tables, s.themes);
   },

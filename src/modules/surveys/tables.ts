@@ -32,6 +32,9 @@ export interface SurveyWavesTable {
   closes_at: string;
   created_by: string | null;
   created_at: string;
+  /** When the wave was closed from its page (closes_at is then set to that moment); null otherwise. */
+  closed_at: Generated<string | null>;
+  closed_by: Generated<string | null>;
 }
 
 /**
@@ -52,6 +55,10 @@ export interface SurveyRespondentsTable {
   region_name: string | null;
   role: string | null;
   contact_name: string | null;
+  /** Where invitations and reminders go (personal data: never logged, never in the links or responses CSVs). */
+  contact_email: Generated<string | null>;
+  /** When the member asked for no more reminders (from the link in a message). */
+  opted_out_at: Generated<string | null>;
   /** Hex SHA-256 of the token; null until a link is issued. */
   token_hash: string | null;
   token_issued_at: string | null;
@@ -97,7 +104,22 @@ export interface SurveyResponseHistoryTable {
   at: string;
 }
 
+/** One invitation or reminder queued to a frame member: which round, the email message, when and by whom. */
+export interface SurveyMailingsTable {
+  id: Generated<number>;
+  wave_id: number;
+  respondent_id: number;
+  /** invitation | reminder */
+  kind: string;
+  /** 1 for the invitation; the wave's reminder round (1, 2, …) for a reminder. Unique per member and kind. */
+  round: number;
+  email_message_id: number;
+  sent_by: string | null;
+  at: string;
+}
+
 export interface SurveysTables {
+  survey_mailings: SurveyMailingsTable;
   survey_definitions: SurveyDefinitionsTable;
   survey_waves: SurveyWavesTable;
   survey_respondents: SurveyRespondentsTable;

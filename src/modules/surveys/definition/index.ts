@@ -5,6 +5,7 @@ import { badRequest } from '../../../platform/errors.ts';
 import { fromSurveyJs } from './surveyjs.ts';
 import { fromXlsForm } from './xlsform.ts';
 import { assertValidDefinition } from './validate.ts';
+import { toSurveyJs } from './surveyjs-out.ts';
 import type { SurveyDefinition } from './types.ts';
 
 export * from './types.ts';
@@ -57,3 +58,29 @@ export function definitionFromJson(json: unknown, fallbackCode = 'survey'): Surv
   return assertValidDefinition(fromSurveyJs(json, fallbackCode), 'definition');
 }
 export { routingInWords, unpipedText } from './words.ts';
+
+/**
+ * A definition uploaded as a file (a page's form): SurveyJS JSON (.json, or text starting with `{`) or an XLSForm
+ * (.xlsx), validated, with the SurveyJS JSON to store (an XLSForm converted). Problems name the file and the question,
+ * JSON path or sheet and row.
+ */
+export async function definitionFromUpload(
+  filename: string,
+  data: Buffer,
+): Promise<{ definition: SurveyDefinition; json: unknown }> {
+  const ext = extname(filename).toLowerCase();
+  if (ext === '.xlsx') {
+    const def = assertValidDefinition(await fromXlsForm(data, slug(filename)), filename);
+    return { definition: def, json: toSurveyJs(def) };
+  }
+  const textIn = data.toString('utf8').replace(/^\uFEFF/, '');
+  if (ext !== '.json' && !textIn.trimStart().startsWith('{'))
+    throw badRequest(`${filename}: a questionnaire is SurveyJS JSON (.json) or an XLSForm spreadsheet (.xlsx)`, [
+      { field: filename, message: 'is neither SurveyJS JSON nor an XLSForm (.xlsx)' },
+    ]);
+  const json = parseJsonText(textIn, filename);
+  return {
+    definition: assertValidDefinition(fromSurveyJs(json, slug(filename)), filename),
+    json,
+  };
+}

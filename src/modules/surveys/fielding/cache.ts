@@ -11,6 +11,8 @@ const WAVE_TTL_MS = 1000;
 export interface SurveyCache {
   definition(id: number): Promise<SurveyDefinition>;
   waveByKey(key: string): Promise<WaveRow | undefined>;
+  /** Drops a wave held by key (its dates changed: it was closed). */
+  forget(key: string): void;
 }
 
 export function createSurveyCache(db: Db): SurveyCache {
@@ -38,5 +40,6 @@ export function createSurveyCache(db: Db): SurveyCache {
       waves.set(key, { at: now, wave });
       return wave;
     },
+    forget: (key) => void waves.delete(key),
   };
 }

@@ -20,8 +20,8 @@ export interface FrameInput {
    */
   rule?: { types: string[]; role: string; at?: string | undefined } | undefined;
   /** A list of members. */
-  members?: { area: string; role: string; contact?: string | undefined }[] | undefined;
-  /** The same as CSV text with a header: area, role (or a default role), contact (optional). */
+  members?: { area: string; role: string; contact?: string | undefined; email?: string | undefined }[] | undefined;
+  /** The same as CSV text with a header: area, role (or a default role), contact and email (optional). */
   csv?: string | undefined;
   /** The role for CSV lines that leave it out. */
   role?: string | undefined;
@@ -44,6 +44,16 @@ export interface LinkRow {
   link: string;
 }
 
+interface ListedMember {
+  area: string;
+  role: string;
+  contact?: string | undefined;
+  email?: string | undefined;
+  field: string;
+}
+/** An address invitations can go to (the email module checks it again when queuing). */
+const EMAIL = /^[^\s@<>",;:\\()[\]]+@[^\s@<>",;:\\()[\]]+\.[^\s@<>",;:\\()[\]]+$/;
+
 export const TOKEN_BYTES = 32;
 export const newToken = (): string => randomBytes(TOKEN_BYTES).toString('base64url');
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -61,10 +71,7 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
     }
   }
 
-  function listFromCsv(
-    text: string,
-    defaultRole: string | undefined,
-  ): { area: string; role: string; contact?: string; field: string }[] {
+  function listFromCsv(text: string, defaultRole: string | undefined): ListedMember[] {
     let records: string[][];
     try {
       records = parse(text.replace(/^\uFEFF/, ''), {
@@ -82,17 +89,19 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
     const area = col('area', 'area_code', 'code', 'gss_code');
     const role = col('role');
     const contact = col('contact', 'contact_name', 'name');
+    const email = col('email', 'contact_email', 'e-mail', 'email_address');
     if (area < 0)
       throw badRequest('csv:1: the header needs an "area" column (GSS codes)', [
         { field: 'csv:1', message: 'no "area" column', value: header.join(',') },
       ]);
     return records.map((r, i) => {
-      const m: { area: string; role: string; contact?: string; field: string } = {
+      const m: ListedMember = {
         area: r[area] ?? '',
         role: (role >= 0 ? r[role] : '') || defaultRole || '',
         field: `csv:${i + 2}`,
       };
       if (contact >= 0 && r[contact]) m.contact = r[contact];
+      if (email >= 0 && r[email]) m.email = r[email];
       return m;
     });
   }
@@ -112,7 +121,12 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
       const now = new Date().toISOString();
       const errors: FieldError[] = [];
       const rows: NewRespondent[] = [];
-      const member = (a: AreaSummary, role: string, contact: string | undefined): NewRespondent => ({
+      const member = (
+        a: AreaSummary,
+        role: string,
+        contact: string | undefined,
+        email?: string | undefined,
+      ): NewRespondent => ({
         wave_id: waveId,
         kind: 'frame',
         area_code: a.code,
@@ -122,6 +136,7 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
         region_name: a.region?.name ?? null,
         role,
         contact_name: contact ?? null,
+        contact_email: email ?? null,
         token_hash: null,
         token_issued_at: null,
         created_at: now,
@@ -156,9 +171,13 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
         for (const m of list) {
           const code = m.area.trim().toUpperCase();
           const a = live.get(code);
+          const email = m.email?.trim().toLowerCase() || undefined;
           if (!m.role?.trim()) errors.push({ field: m.field, message: 'has no role', value: m.area });
+          // The address is personal data: the problem names the line and the field, not the address.
+          if (email !== undefined && !EMAIL.test(email))
+            errors.push({ field: `${m.field} email`, message: 'is not an email address, like name@council.gov.uk' });
           if (!a) unknown.push({ code, field: m.field });
-          else rows.push(member(a, m.role.trim(), m.contact?.trim() || undefined));
+          else rows.push(member(a, m.role.trim(), m.contact?.trim() || undefined, email));
         }
         if (unknown.length > 0) {
           const resolved = new Map(

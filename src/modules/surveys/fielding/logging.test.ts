@@ -28,7 +28,8 @@ describe('surveys: what the service logs', () => {
     'logs one info line each for a definition version stored, a wave created with its dates, a frame built and ' +
       'links issued; never a token, contact or user',
     async () => {
-      const s = createSurveys(db, { areas: servicesFor(db).areas, logger });
+      const { areas, email } = servicesFor(db);
+      const s = createSurveys(db, { areas, mailer: email, logger });
       const by = { name: 'Test analyst' };
       await s.surveys.loadDefinition(PERCEPTION_V1, by);
       await s.surveys.loadDefinition(PERCEPTION_V1, by); // the same again stores nothing, so logs nothing
@@ -62,4 +63,32 @@ describe('surveys: what the service logs', () => {
       for (const secret of [token, 'Jo Bloggs', 'Test analyst']) expect(text).not.toContain(secret);
     },
   );
+
+  it('logs invitations, reminders, an opt-out and a close by counts and ids, never an address, name or link', async () => {
+    const { areas, email } = servicesFor(db);
+    const s = createSurveys(db, { areas, mailer: email, logger });
+    const by = { name: 'Test analyst' };
+    const input = { survey: 'council-perception', version: 1, name: 'Winter', mode: 'frame' as const };
+    const wave = await s.surveys.createWave({ ...input, opensAt: isoIn(-1), closesAt: isoIn(30) }, by);
+    await s.frames.build(wave.id, {
+      csv: 'area,role,contact,email\nE08000009,Chief Executive,Jo Bloggs,jo.bloggs@trafford.example\n',
+    });
+    lines.length = 0;
+    await s.mailings.invite(wave.id, 'http://test.invalid', by);
+    await s.mailings.remind(wave.id, 1, 'http://test.invalid', by);
+    const [member] = await s.frames.members(wave.id);
+    await s.mailings.optOut(member!.id);
+    await s.mailings.close(wave.id, by);
+    expect(lines.map((l) => l.msg)).toEqual([
+      'survey invitations queued',
+      'survey reminders queued',
+      'survey member opted out of reminders',
+      'survey wave closed',
+    ]);
+    expect(lines[0]).toMatchObject({ waveId: wave.id, queued: 1, round: 1 });
+    expect(lines[1]).toMatchObject({ waveId: wave.id, queued: 1, round: 1 });
+    const text = JSON.stringify(lines);
+    for (const secret of ['jo.bloggs', 'trafford.example', 'Jo Bloggs', 'Test analyst', 'test.invalid/s/'])
+      expect(text).not.toContain(secret);
+  });
 });

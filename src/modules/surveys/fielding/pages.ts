@@ -33,6 +33,10 @@ const AnswerBody = Type.Object(
   { additionalProperties: false },
 );
 const SubmitBody = Type.Object({ revision: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+const SurveysQuery = Type.Object({
+  done: Type.Optional(Type.Union([Type.Literal('loaded'), Type.Literal('unchanged')])),
+  definition: Type.Optional(Type.String({ maxLength: 120 })),
+});
 const WavePageParams = Type.Object({ code: Type.String({ maxLength: 100 }), id: Type.Integer({ minimum: 1 }) });
 
 const respondentHeaders = (reply: FastifyReply) =>
@@ -217,12 +221,13 @@ export function surveyPages(
   });
 
   // Analysts' pages: visitors are sent to sign in, council users refused.
-  app.get('/surveys', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/surveys', { schema: { hide: true, querystring: SurveysQuery } }, async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
     requireRole(req, ANALYSTS);
     privately(reply);
     const [definitions, waves] = await Promise.all([surveys.definitions(), surveys.waves()]);
-    return reply.view('surveys.njk', { title: 'Surveys', definitions, waves: waves.map(waveModel) });
+    const done = { done: req.query.done ?? null, doneDefinition: req.query.definition?.replace(':', ' version ') };
+    return reply.view('surveys.njk', { title: 'Surveys', definitions, waves: waves.map(waveModel), ...done });
   });
   app.get('/surveys/:code/waves/:id', { schema: { hide: true, params: WavePageParams } }, async (req, reply) => {
     if (!signedIn(req, reply)) return reply;

@@ -126,6 +126,9 @@ const FrameListed = Type.Object(
     area: Type.String({ maxLength: 20 }),
     role: Type.String({ maxLength: 200 }),
     contact: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(
+      Type.String({ maxLength: 320, description: 'Where invitations and reminders go (personal data; never logged)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -120,6 +120,20 @@ export function parseInstant(field: string, raw: string, end = false): string {
 }
 
 /**
+ * The instant a day starts in Europe/London (midnight, GMT or BST), as UTC ISO text: waves opened and closed from the
+ * pages are dated in London. `day` is YYYY-MM-DD; `plusDays` moves it first (1: the start of the next day).
+ */
+export function londonDayStart(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(y, m - 1, d + plusDays);
+  // At 00:00 UTC London reads 00:00 (GMT) or 01:00 (BST); the clocks change at 01:00 UTC, so that hour is the day's.
+  const londonHour = Number(
+    new Date(utcMidnight).toLocaleString('en-GB', { timeZone: 'Europe/London', hour: 'numeric', hour12: false }),
+  );
+  return new Date(utcMidnight - (londonHour % 24) * 3_600_000).toISOString();
+}
+
+/**
  * One wide row's answer cells, by responseColumns: multiple choice 1/0 (empty when not answered), grid rows as codes.
  */
 export function answerCells(def: SurveyDefinition, answers: Answers): Record<string, Cell> {
