@@ -68,7 +68,7 @@ describe('judgements (categorical measures) in Chromium', () => {
     const page = await open('/areas/E08000025');
     // One key measure with its chart, and five judgements without one.
     expect(await page.locator('.app-measure').count()).toBe(6);
-    expect(await page.locator('.app-measure svg[role="img"]').count()).toBe(1);
+    expect(await page.locator('.app-measure .app-chart__wide svg[role="img"]').count()).toBe(1);
     const overall = page.locator('.app-measure', { hasText: 'overall effectiveness' });
     expect(await overall.locator('dd').first().textContent()).toBe('Good (published 18 Apr 2023)');
     expect(await overall.locator('table caption').first().textContent()).toMatch(/councils by judgement/);
@@ -83,7 +83,7 @@ describe('judgements (categorical measures) in Chromium', () => {
     expect(await compare.locator('.govuk-body-l').textContent()).toMatch(
       /of the 14 councils in West Midlands are Good or better/,
     );
-    expect(await compare.locator('figure svg[role="img"]').count()).toBe(1);
+    expect(await compare.locator('figure svg[role="img"]:visible').count()).toBe(1);
     expect(await compare.locator('table tbody tr').count()).toBe(14);
     await expectNoAxeViolations(compare);
     // By default every council's latest judgement, whenever it was published, not only those of the latest day.

@@ -110,7 +110,7 @@ describe('councils by name and embeds that fit, in Chromium', () => {
     const of = await page.locator('figcaption').textContent();
     expect(of).toMatch(/ranks \d+ to \d+ of 16\d/);
     // The council compared, in the chart and the table's summary, is inside the frame; so is all the content.
-    const label = page.locator('svg text', { hasText: '▶ Wealden' });
+    const label = page.locator('svg text:visible', { hasText: '▶ Wealden' });
     const box = (await label.boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(height);
     const content = await page.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));

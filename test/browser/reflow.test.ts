@@ -69,6 +69,8 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/pipeline', '/peer-challenge/pipeline', 'admin'],
   ['/peer-challenge/engagements/:id', (x) => `/peer-challenge/engagements/${x.engagementId}`, 'admin'],
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
+  ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
+  ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
   ['/admin/users', '/admin/users', 'admin'],
   ['/admin/users/invite', '/admin/users/invite', 'admin'],
   ['/admin/email', '/admin/email', 'admin'],
@@ -80,6 +82,9 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/sign-in', '/sign-in'],
   ['/surveys', '/surveys', 'analyst'],
   ['/surveys/:code/waves/:id', (x) => `/surveys/council-perception/waves/${x.waveId}`, 'analyst'],
+  ['/surveys/:code/waves/:id/fielding', (x) => `/surveys/council-perception/waves/${x.waveId}/fielding`, 'analyst'],
+  ['/surveys/questionnaires/new', '/surveys/questionnaires/new', 'analyst'],
+  ['/surveys/waves/new', '/surveys/waves/new', 'analyst'],
   ['/surveys/tables', (x) => `/surveys/tables?waves=${x.waveId}`, 'analyst'],
   ['/surveys/texts', (x) => `/surveys/texts?waves=${x.waveId}&question=Q3`, 'analyst'],
   ['/surveys/series', (x) => `/surveys/series?waves=${x.waveId}&question=Q1&answer=1`, 'analyst'],
@@ -88,6 +93,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/s/:key/:token/q/:page', (x) => `${x.started}/q/Q1`],
   ['/s/:key/:token/check', (x) => `${x.sent}/check`],
   ['/s/:key/:token/done', (x) => `${x.sent}/done`],
+  ['/s/:key/:token/opt-out', (x) => `${x.started}/opt-out`],
 ];
 
 describe('every page type at 320 CSS px', () => {

@@ -163,5 +163,8 @@ const AreaChoice = Type.Object({
   type: Type.String({ description: 'GSS prefix, e.g. E07' }),
   typeName: Type.String(),
 });
-export const AreaSearch = Type.Object({ q: Type.String(), areas: Type.Array(AreaChoice), ...Licence });
+export const AreaSearch = Type.Object(
+  { q: Type.String(), areas: Type.Array(AreaChoice), ...Licence },
+  { description: 'The councils found for what was typed, the closest first' },
+);
 export type AreaSearch = Static<typeof AreaSearch>;
