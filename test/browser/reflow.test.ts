@@ -247,7 +247,8 @@ describe('every page type at 320 CSS px', () => {
     const start = await server.open(started, contexts.visitor);
     await start.getByRole('button', { name: 'Start now' }).click();
     await start.close();
-  });
+    // Seeding imports the real files, and each publication now also derives its measures: allow it the time.
+  }, 300_000);
   afterAll(async () => {
     await server?.close();
     await db?.drop();
