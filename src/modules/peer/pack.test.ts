@@ -6,7 +6,7 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
-import { apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../test/helpers/surveys.ts';
+import { answerAndSubmit, apiPost, formPost, isoIn, linksOf, PERCEPTION_V1 } from '../../../test/helpers/surveys.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 import { importFiles, runImport } from '../imports/index.ts';
@@ -150,21 +150,14 @@ describe('peer challenge: evidence pack', () => {
       members: [TRAFFORD, MANCHESTER].map((area) => ({ area, role: 'Chief Executive' })),
     });
     const links = linksOf((await apiPost(app, analyst, `/api/v1/surveys/waves/${w.id}/links`, {})).body);
-    for (const [i, link] of links.entries()) {
-      let a = await s.surveys.respond.resolve(link.key, link.token);
-      for (const [page, value] of [
+    for (const [i, link] of links.entries())
+      await answerAndSubmit(db, link.path, [
         ['Q1', i === 0 ? '1' : '2'],
         ['Q2', ['none']],
         ['Q4.a', '1'],
         ['Q4.b', '2'],
         ['Q5', '12'],
-      ] as const) {
-        const r = await s.surveys.respond.save(a, page, a.revision, typeof value === 'string' ? value : [...value]);
-        expect(r.kind, `${page}: ${JSON.stringify(r)}`).toBe('saved');
-        a = await s.surveys.respond.resolve(link.key, link.token);
-      }
-      expect((await s.surveys.respond.submit(a, a.revision)).kind).toBe('submitted');
-    }
+      ]);
   });
   afterAll(async () => {
     await app?.close();

@@ -10,6 +10,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Council } from './councils.ts';
 import type { PeerContext, Viewer } from './context.ts';
 import { packRepository as repo, type PackRow } from './pack-repository.ts';
+import { HEADLINE_COLUMNS, headlineCells } from '../reports/index.ts';
 
 type CellValue = string | number | null;
 
@@ -42,7 +43,6 @@ export interface EvidencePack {
 /** Who may read a pack, and who may generate one. */
 const READERS = ['manager', 'council', 'peer'] as const;
 const MAKERS = ['manager', 'council'] as const;
-const QUARTER = ['', 'top quarter', 'second quarter', 'third quarter', 'bottom quarter'];
 
 const empty = (key: PackSection['key'], title: string, unavailable: string, about: string[] = []): PackSection => ({
   key,
@@ -57,10 +57,14 @@ const empty = (key: PackSection['key'], title: string, unavailable: string, abou
 });
 
 /** A client's problem (nothing loaded, no data for the council) becomes the section's reason; a fault is thrown. */
-const reasonOf = (e: unknown): string => {
-  if (e instanceof AppError && e.status < 500) return e.message;
-  throw e;
-};
+async function guarded(key: PackSection['key'], title: string, build: () => Promise<PackSection>) {
+  try {
+    return await build();
+  } catch (e) {
+    if (e instanceof AppError && e.status < 500) return empty(key, title, e.message);
+    throw e;
+  }
+}
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 export function packService(ctx: PeerContext) {
@@ -81,7 +85,7 @@ export function packService(ctx: PeerContext) {
   async function headlineSection(c: Council): Promise<PackSection> {
     const title = 'Headline report against similar councils';
     const similar = await similarGroup(c);
-    try {
+    return guarded('headline', title, async () => {
       const h = await headlines.headline(c.currentCode, similar ? { group: similar.id } : {});
       return {
         key: 'headline',
@@ -91,50 +95,18 @@ export function packService(ctx: PeerContext) {
           `The key measures of "${h.basket.name}" (${h.basket.id}, version ${h.basket.version}) for ${h.area.name} against ${h.group.name}${similar ? `, its similar councils in ${similar.note}` : ' (no set of similar councils is loaded for it: the councils of its type)'}.`,
           'Rank 1 is the best; councils with the same value share a rank. Quarter: the top quarter is the best.',
         ],
-        columns: [
-          'Service area',
-          'Measure',
-          'Period',
-          'Value',
-          'Unit',
-          'Rank',
-          'Councils ranked',
-          'Quarter',
-          'Group median',
-          'England',
-          'Direction since the previous period',
-          'Summary',
-        ],
-        rows: h.themes.flatMap((t) =>
-          t.items.map((i) => [
-            t.title,
-            i.metric.title,
-            i.period.label,
-            i.categories ? (i.focus.category?.label ?? null) : i.focus.value,
-            i.metric.unit,
-            i.focus.rank,
-            i.focus.rankOf,
-            i.focus.quartileBand ? QUARTER[i.focus.quartileBand]! : null,
-            i.categories?.better
-              ? `${i.categories.better.count} of ${i.categories.of} ${i.categories.better.label}`
-              : i.statistics.median,
-            i.england?.value ?? null,
-            i.focus.direction.lastStep?.direction ?? null,
-            i.sentence,
-          ]),
-        ),
+        columns: ['Service area', ...HEADLINE_COLUMNS],
+        rows: h.themes.flatMap((t) => t.items.map((i) => [t.title, ...headlineCells(i)])),
         notes: [...[...h.notApplicable, ...h.noData].map((n) => `${n.title}: ${n.reason}.`), ...h.notes],
         sources: h.attribution,
         licences: h.licences,
       };
-    } catch (e) {
-      return empty('headline', title, reasonOf(e));
-    }
+    });
   }
 
   async function valueSection(c: Council): Promise<PackSection> {
     const title = 'Value for money';
-    try {
+    return guarded('value', title, async () => {
       const p = await value.profile(c.currentCode);
       const rows = p.services.flatMap((s) =>
         [...s.spend, ...s.outcomes].map((f) => [
@@ -184,48 +156,43 @@ export function packService(ctx: PeerContext) {
         sources: p.attribution,
         licences: p.licences,
       };
-    } catch (e) {
-      return empty('value', title, reasonOf(e));
-    }
+    });
   }
 
   async function flagsSection(c: Council): Promise<PackSection> {
     const title = 'Early-warning flags';
-    let r: Awaited<ReturnType<typeof earlyWarning.results>>;
-    try {
-      r = await earlyWarning.results({ area: c.currentCode, include: 'open' });
-    } catch (e) {
-      return empty('flags', title, reasonOf(e));
-    }
-    const about = [
-      `The open flags of the sector's screening "${r.ruleSet.name}" (${r.ruleSet.id}, version ${r.ruleSet.version})${r.lastRun ? `, last run ${r.lastRun.runAt.slice(0, 10)} on data as of ${r.lastRun.dataAsOf}` : ''}.`,
-    ];
-    if (r.flags.length === 0) return empty('flags', title, `${c.name} has no open early-warning flag.`, about);
-    const detail = (items: Record<string, unknown>[]) =>
-      items
-        .map((i) =>
-          Object.entries(i)
-            .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-            .join(', '),
-        )
-        .join('; ');
-    return {
-      key: 'flags',
-      title,
-      unavailable: null,
-      about,
-      columns: ['Rule', 'Flagged since', 'Evidence', 'Evidence in detail', 'Annotations'],
-      rows: r.flags.map((f) => [
-        f.rule,
-        f.enteredAt.slice(0, 10),
-        f.evidence.summary,
-        detail(f.evidence.items) || null,
-        f.annotations.map((a) => `${a.author} (${a.createdAt.slice(0, 10)}): ${a.text}`).join('; ') || null,
-      ]),
-      notes: [],
-      sources: ['The sector early-warning screening (this service)'],
-      licences: ['OGL-UK-3.0'],
-    };
+    return guarded('flags', title, async () => {
+      const r = await earlyWarning.results({ area: c.currentCode, include: 'open' });
+      const about = [
+        `The open flags of the sector's screening "${r.ruleSet.name}" (${r.ruleSet.id}, version ${r.ruleSet.version})${r.lastRun ? `, last run ${r.lastRun.runAt.slice(0, 10)} on data as of ${r.lastRun.dataAsOf}` : ''}.`,
+      ];
+      if (r.flags.length === 0) return empty('flags', title, `${c.name} has no open early-warning flag.`, about);
+      const detail = (items: Record<string, unknown>[]) =>
+        items
+          .map((i) =>
+            Object.entries(i)
+              .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+              .join(', '),
+          )
+          .join('; ');
+      return {
+        key: 'flags',
+        title,
+        unavailable: null,
+        about,
+        columns: ['Rule', 'Flagged since', 'Evidence', 'Evidence in detail', 'Annotations'],
+        rows: r.flags.map((f) => [
+          f.rule,
+          f.enteredAt.slice(0, 10),
+          f.evidence.summary,
+          detail(f.evidence.items) || null,
+          f.annotations.map((a) => `${a.author} (${a.createdAt.slice(0, 10)}): ${a.text}`).join('; ') || null,
+        ]),
+        notes: [],
+        sources: ['The sector early-warning screening (this service)'],
+        licences: ['OGL-UK-3.0'],
+      };
+    });
   }
 
   /**
