@@ -53,7 +53,9 @@ export const EvidencePackSchema = Type.Object(
     ),
     packs: Type.Array(Type.Object({ id: Type.Integer(), asAt: Type.String(), generatedBy: Type.String() })),
   },
-  { $id: 'PeerEvidencePack' },
+  {
+    description: 'An evidence pack as at its date (frozen): its sections as tables, and every pack of the engagement',
+  },
 );
 const NONE = 'No such engagement or pack, no pack generated yet, or an engagement you may not see';
 const errors = problemResponses(400, 401, 403, [404, NONE]);
