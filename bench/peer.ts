@@ -3,9 +3,10 @@
  * council, 1,000 peers with teams of four, 20,000 recommendations each with an action) over the real geography,
  * then the coverage page, coverage.json, an engagement page, a council's public page, the recommendation search (API,
  * filtered, page) and the pool page, measured in-process through app.inject with a peer challenge manager signed in.
- * The evidence pack (target 200 ms): over the real adult social care measures (OFLOG, a two-measure basket), a
- * bottom-quartile early-warning rule screened over them and a SYNTHETIC perception survey wave answered by 150
- * councils, the pack's generation (POST) and the reading of a frozen pack (JSON, the page and the XLSX).
+ * The evidence pack (target 200 ms): over the real adult social care measures (OFLOG, a two-measure basket) against
+ * the real DfE statistical neighbours, a bottom-quartile early-warning rule screened over them and a SYNTHETIC
+ * perception survey wave answered by 150 councils: the pack's generation (POST) and the reading of a frozen pack (JSON,
+ * the page and the XLSX).
  * A measurement script, not a timed test. The data are made up
  * (seeded) and labelled synthetic: no public register of past challenges exists.
  *
@@ -166,6 +167,14 @@ async function seedProgramme(db: Db, councilIds: number[]) {
  */
 async function seedPackSources(db: Db) {
   const s = servicesFor(db);
+  // The similar councils the pack's headline compares with (the first family the similar-council rule names).
+  const dfe = await importFiles(
+    db,
+    'dfe-statistical-neighbours',
+    [path.join(DATA, 'similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')],
+    { publish: true },
+  );
+  if (dfe.state !== 'published') throw new Error(`dfe-statistical-neighbours: ${dfe.message}`);
   const asc = await runImport(db, {
     adapter: oflogAscAdapter,
     files: [path.join(DATA, 'performance/oflog_adult_social_care_2015_2023.csv')],
