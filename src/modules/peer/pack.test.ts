@@ -238,13 +238,15 @@ describe('peer challenge: evidence pack', () => {
   });
 
   it('the pack stays as it was when data are published after it; a new pack shows the new figures', async () => {
-    await publish(2, 75); // Trafford's latest figures recover
+    await publish(2, 75); // Trafford's latest figures recover, and a new screening clears its flag
+    await servicesFor(db).earlyWarning.screen('sector-early-warning');
     const again = (await get(manager, `/engagements/${engagement}/evidence-pack.json?pack=${first.id}`)).json();
     expect(again).toEqual(first);
     const r = await generate(owner);
     const fresh = (await get(owner, `/engagements/${engagement}/evidence-pack.json`)).json();
     expect(fresh.id).toBe(r.json().id);
     expect(fresh.sections[0].rows.map((x: unknown[]) => x[3])).toEqual([75, 75]);
+    expect(fresh.sections[2].unavailable).toMatch(/no open early-warning flag/);
     expect(fresh.packs).toHaveLength(4);
   });
 

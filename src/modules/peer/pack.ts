@@ -40,6 +40,12 @@ export interface EvidencePack {
   packs: { id: number; asAt: string; generatedBy: string }[];
 }
 
+/** What is frozen: the council as it was named and coded that day, and the sections. */
+interface Snapshot {
+  council: { code: string; name: string };
+  sections: PackSection[];
+}
+
 /** Who may read a pack, and who may generate one. */
 const READERS = ['manager', 'council', 'peer'] as const;
 const MAKERS = ['manager', 'council'] as const;
@@ -241,16 +247,17 @@ export function packService(ctx: PeerContext) {
     return Promise.all([headlineSection(c), valueSection(c), flagsSection(c), surveySection(c)]);
   }
 
-  async function toPack(row: PackRow, c: Council): Promise<EvidencePack> {
+  async function toPack(row: PackRow): Promise<EvidencePack> {
+    const snapshot = JSON.parse(row.content) as Snapshot;
     const all = await repo.list(ctx.db.kysely, row.engagement_id);
     return {
       id: row.id,
       engagement: row.engagement_id,
-      council: { code: c.code, name: c.name },
+      council: snapshot.council,
       asAt: row.as_at,
       generatedAt: row.generated_at,
       generatedBy: row.generated_by_name,
-      sections: JSON.parse(row.content) as PackSection[],
+      sections: snapshot.sections,
       packs: all.map((p) => ({ id: p.id, asAt: p.as_at, generatedBy: p.generated_by_name })),
     };
   }
@@ -269,7 +276,7 @@ export function packService(ctx: PeerContext) {
     async generatePack(v: Viewer, id: number, now = new Date()): Promise<number> {
       const { e } = await ctx.writable(v, id, MAKERS, 'generate the evidence pack');
       const c = await councilOf(e.area_id);
-      const content = await sections(c);
+      const content: Snapshot = { council: { code: c.code, name: c.name }, sections: await sections(c) };
       const packId = await repo.insert(ctx.db.kysely, {
         engagement_id: id,
         as_at: now.toISOString().slice(0, 10),
@@ -284,14 +291,14 @@ export function packService(ctx: PeerContext) {
 
     /** A frozen pack (the latest unless `packId`), or null when none has been generated yet. */
     async evidencePack(v: Viewer, id: number, packId?: number): Promise<EvidencePack | null> {
-      const { e } = await ctx.writable(v, id, READERS, 'see the evidence pack');
+      await ctx.writable(v, id, READERS, 'see the evidence pack');
       const row = await repo.pack(ctx.db.kysely, id, packId);
       if (!row) {
         if (packId !== undefined)
           throw new AppError(404, 'not-found', `Engagement ${id} has no evidence pack ${packId}.`);
         return null;
       }
-      return toPack(row, await councilOf(e.area_id));
+      return toPack(row);
     },
 
     /** Whether the viewer may generate a pack of the engagement (the page offers the button). */
