@@ -3,6 +3,10 @@
  * council, 1,000 peers with teams of four, 20,000 recommendations each with an action) over the real geography,
  * then the coverage page, coverage.json, an engagement page, a council's public page, the recommendation search (API,
  * filtered, page) and the pool page, measured in-process through app.inject with a peer challenge manager signed in.
+ * The evidence pack (target 200 ms): over the real adult social care measures (OFLOG, a two-measure basket) against
+ * the real DfE statistical neighbours, a bottom-quartile early-warning rule screened over them and a SYNTHETIC
+ * perception survey wave answered by 150 councils: the pack's generation (POST) and the reading of a frozen pack (JSON,
+ * the page and the XLSX).
  * A measurement script, not a timed test. The data are made up
  * (seeded) and labelled synthetic: no public register of past challenges exists.
  *
@@ -12,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/app/app.ts';
 import { servicesFor } from '../src/app/services.ts';
-import { importFiles } from '../src/modules/imports/index.ts';
+import { importFiles, oflogAscAdapter, runImport } from '../src/modules/imports/index.ts';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/platform/config.ts';
 import type { Db } from '../src/platform/db.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -155,6 +160,95 @@ async function seedProgramme(db: Db, councilIds: number[]) {
   return { engagements: ids.length, recommendations: recs.length, actions: recIds.length, busiest: ids[0]!.id };
 }
 
+/**
+ * What an evidence pack reads besides the programme: the real OFLOG adult social care measures with a two-measure
+ * basket, an early-warning rule screened over them, and a SYNTHETIC perception survey wave (the example questionnaire)
+ * answered by 150 councils' chief executives.
+ */
+async function seedPackSources(db: Db) {
+  const s = servicesFor(db);
+  // The similar councils the pack's headline compares with (the first family the similar-council rule names).
+  const dfe = await importFiles(
+    db,
+    'dfe-statistical-neighbours',
+    [path.join(DATA, 'similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv')],
+    { publish: true },
+  );
+  if (dfe.state !== 'published') throw new Error(`dfe-statistical-neighbours: ${dfe.message}`);
+  const asc = await runImport(db, {
+    adapter: oflogAscAdapter,
+    files: [path.join(DATA, 'performance/oflog_adult_social_care_2015_2023.csv')],
+    publish: true,
+  });
+  if (asc.state !== 'published') throw new Error(`oflog: ${asc.message}`);
+  await s.sector.loadBasket({
+    id: 'sector-key',
+    version: 'bench',
+    name: 'Key measures (bench)',
+    description: 'Two adult social care measures',
+    baseline: '2019-10-01',
+    latest: 'latest',
+    tolerance: 0.02,
+    metrics: [
+      { metric: 'oflog.asc1', why: 'carers' },
+      { metric: 'oflog.asc5', why: 'reablement' },
+    ],
+  });
+  await s.earlyWarning.load({
+    id: 'sector-early-warning',
+    version: 'bench',
+    name: 'Bench rules',
+    description: 'One rule',
+    rules: [
+      {
+        id: 'bottom',
+        type: 'bottom-quartile',
+        statement: 'Bottom quarter of its type on one of the measures.',
+        params: { basket: 'sector-key', k: 1, group: 'same-type' },
+      },
+    ],
+  });
+  await s.earlyWarning.screen('sector-early-warning');
+  const by = { name: 'Bench' };
+  const def = JSON.parse(readFileSync(path.join(root, 'examples/surveys/council-perception.json'), 'utf8')) as {
+    code: string;
+    version: number;
+  };
+  await s.surveys.surveys.loadDefinition(def, by);
+  const day = 86_400_000;
+  const wave = await s.surveys.surveys.createWave(
+    {
+      survey: def.code,
+      version: def.version,
+      name: 'Bench wave (SYNTHETIC)',
+      mode: 'frame',
+      opensAt: new Date(Date.now() - day).toISOString(),
+      closesAt: new Date(Date.now() + 30 * day).toISOString(),
+    },
+    by,
+  );
+  const councils = (await s.areas.findAreas({ type: 'council', limit: 1000 })).areas.slice(0, 150).map((a) => a.code);
+  if (!councils.includes('E08000009')) councils[0] = 'E08000009';
+  await s.surveys.frames.build(wave.id, { members: councils.map((area) => ({ area, role: 'Chief Executive' })) });
+  const links = await s.surveys.frames.issueLinks(wave.id, 'http://bench.invalid', false);
+  const rnd = random(5);
+  for (const l of links) {
+    const [, , key, token] = new URL(l.link).pathname.split('/');
+    let a = await s.surveys.respond.resolve(key!, token!);
+    const q1 = String(1 + Math.floor(rnd() * 5));
+    const pages: [string, string | string[]][] = [['Q1', q1]];
+    if (q1 !== '4' && q1 !== '5') pages.push(['Q2', ['none']]);
+    if (q1 !== '5') for (const row of ['a', 'b', 'c']) pages.push([`Q5.${row}`, String(1 + Math.floor(rnd() * 4))]);
+    for (const [page, value] of pages) {
+      const r = await s.surveys.respond.save(a, page, a.revision, value);
+      if (r.kind !== 'saved') throw new Error(`survey ${page}: ${JSON.stringify(r)}`);
+      a = await s.surveys.respond.resolve(key!, token!);
+    }
+    const done = await s.surveys.respond.submit(a, a.revision);
+    if (done.kind !== 'submitted') throw new Error(`survey submit: ${JSON.stringify(done)}`);
+  }
+}
+
 export async function benchPeer(dialect: string, requests = 100, log = (s: string) => process.stderr.write(`${s}\n`)) {
   const { db, url, drop } = await freshDb(dialect, 'peer');
   try {
@@ -169,13 +263,16 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
     const councils = await s.areas.findAreas({ type: 'council', limit: 1000 });
     const ids = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas.map((a) => a.id);
     const seeded = await seedProgramme(db, ids);
+    await seedPackSources(db);
     await s.accounts.addUser({
       email: 'pcm@example.org',
       name: 'Bench manager',
       role: 'peer_challenge_manager',
       password: 'correct horse battery staple',
     });
-    const { token } = await s.accounts.signIn('pcm@example.org', 'correct horse battery staple', '127.0.0.1');
+    const signed = await s.accounts.signIn('pcm@example.org', 'correct horse battery staple', '127.0.0.1');
+    const { token } = signed;
+    const csrfToken = signed.user.csrfToken;
     const app = await buildApp({
       db,
       config: loadConfig({ SLI_LOG_LEVEL: 'silent' }, { databaseUrl: url }),
@@ -198,8 +295,46 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
         }
         return { p50Ms: round(pct(times, 50)), p95Ms: round(pct(times, 95)) };
       };
+      // The evidence pack of Trafford's busiest engagement: generated (each POST freezes a new pack), then read.
+      const packOf = (
+        await db.kysely
+          .selectFrom('peer_engagements')
+          .innerJoin('areas', 'areas.id', 'peer_engagements.area_id')
+          .select('peer_engagements.id')
+          .where('areas.code', '=', 'E08000009')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const generate = async () => {
+        const times: number[] = [];
+        for (let i = 0; i < Math.max(20, requests / 5); i++) {
+          const t = performance.now();
+          const res = await app.inject({
+            method: 'POST',
+            url: `/api/v1/peer-challenge/engagements/${packOf}/evidence-pack`,
+            headers: { cookie: `sli_session=${token}`, 'x-csrf-token': csrfToken },
+            payload: {},
+          });
+          times.push(performance.now() - t);
+          if (res.statusCode !== 201) throw new Error(`POST evidence-pack answered ${res.statusCode}: ${res.body}`);
+        }
+        return { p50Ms: round(pct(times, 50)), p95Ms: round(pct(times, 95)) };
+      };
+      const packGenerate = await generate();
+      const pack = JSON.parse(
+        (
+          await app.inject({
+            url: `/api/v1/peer-challenge/engagements/${packOf}/evidence-pack.json`,
+            headers: { cookie: `sli_session=${token}` },
+          })
+        ).body,
+      ) as { sections: { key: string; rows: unknown[]; unavailable: string | null }[] };
       const result = {
         dialect,
+        packSections: Object.fromEntries(pack.sections.map((x) => [x.key, x.unavailable ?? `${x.rows.length} rows`])),
+        packGenerate,
+        packJson: await measure(`/api/v1/peer-challenge/engagements/${packOf}/evidence-pack.json`),
+        packPage: await measure(`/peer-challenge/engagements/${packOf}/evidence-pack`),
+        packXlsx: await measure(`/api/v1/peer-challenge/engagements/${packOf}/evidence-pack.xlsx`),
         synthetic: { ...seeded, peers: SCALE.peers },
         requests,
         coveragePage: await measure('/peer-challenge'),
@@ -215,7 +350,7 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
         poolPage: await measure('/peer-challenge/pool'),
       };
       log(
-        `${dialect}: SYNTHETIC programme (${seeded.engagements} engagements, ${SCALE.peers} peers, ${seeded.recommendations} recommendations, ${seeded.actions} actions): coverage page p50 ${result.coveragePage.p50Ms} ms, coverage.json p50 ${result.coverageJson.p50Ms} ms, engagement page p50 ${result.engagementPage.p50Ms} ms, council page p50 ${result.councilPage.p50Ms} ms, recommendation search p50 ${result.searchJson.p50Ms} ms (filtered ${result.searchFiltered.p50Ms} ms, page ${result.searchPage.p50Ms} ms), pool page p50 ${result.poolPage.p50Ms} ms (in-process)`,
+        `${dialect}: SYNTHETIC programme (${seeded.engagements} engagements, ${SCALE.peers} peers, ${seeded.recommendations} recommendations, ${seeded.actions} actions): coverage page p50 ${result.coveragePage.p50Ms} ms, coverage.json p50 ${result.coverageJson.p50Ms} ms, engagement page p50 ${result.engagementPage.p50Ms} ms, council page p50 ${result.councilPage.p50Ms} ms, recommendation search p50 ${result.searchJson.p50Ms} ms (filtered ${result.searchFiltered.p50Ms} ms, page ${result.searchPage.p50Ms} ms), pool page p50 ${result.poolPage.p50Ms} ms; evidence pack generated p50 ${result.packGenerate.p50Ms} ms (p95 ${result.packGenerate.p95Ms}), read p50 ${result.packJson.p50Ms} ms (page ${result.packPage.p50Ms} ms, XLSX ${result.packXlsx.p50Ms} ms) (in-process)`,
       );
       return result;
     } finally {

@@ -68,6 +68,11 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge', '/peer-challenge', 'admin'],
   ['/peer-challenge/pipeline', '/peer-challenge/pipeline', 'admin'],
   ['/peer-challenge/engagements/:id', (x) => `/peer-challenge/engagements/${x.engagementId}`, 'admin'],
+  [
+    '/peer-challenge/engagements/:id/evidence-pack',
+    (x) => `/peer-challenge/engagements/${x.engagementId}/evidence-pack`,
+    'admin',
+  ],
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
@@ -178,10 +183,21 @@ describe('every page type at 320 CSS px', () => {
       role: 'admin',
       password: PASSWORD,
     });
-    const engagementId = await services.peer.create(
-      { id: admin, email: 'admin@reflow.example', name: 'Reflow Admin', role: 'admin', council: null, csrfToken: '' },
-      { council: 'E08000009', kind: 'corporate', requestedOn: '2024-01-10', focusAreas: ['Town centres'] },
-    );
+    const reflowAdmin = {
+      id: admin,
+      email: 'admin@reflow.example',
+      name: 'Reflow Admin',
+      role: 'admin' as const,
+      council: null,
+      csrfToken: '',
+    };
+    const engagementId = await services.peer.create(reflowAdmin, {
+      council: 'E08000009',
+      kind: 'corporate',
+      requestedOn: '2024-01-10',
+      focusAreas: ['Town centres'],
+    });
+    await services.peer.generatePack(reflowAdmin, engagementId);
     const report = await services.savedReports.create(
       { id: officer, role: 'council' },
       {

@@ -10,6 +10,9 @@ import { isIsoDate, type AreasService } from '../areas/index.ts';
 import type { SessionUser } from '../accounts/index.ts';
 import type { GroupsService } from '../groups/index.ts';
 import type { EarlyWarning } from '../sector/index.ts';
+import type { HeadlineService } from '../reports/index.ts';
+import type { Surveys } from '../surveys/index.ts';
+import type { ValueForMoneyService } from '../value/index.ts';
 import { councilDirectory, type Council } from './councils.ts';
 import { peerRepository as repo } from './repository.ts';
 import type { PeerEngagementsTable } from './tables.ts';
@@ -24,6 +27,10 @@ export interface PeerDeps {
   areas: AreasService;
   groups: GroupsService;
   earlyWarning: EarlyWarning;
+  /** The evidence pack's sources (pack.ts). */
+  headlines: HeadlineService;
+  value: ValueForMoneyService;
+  surveys: Surveys;
   logger: Logger;
 }
 

@@ -4,6 +4,8 @@
  */
 import type { AppModule } from '../../platform/app-types.ts';
 import type { PeerService } from './service.ts';
+import { packPages } from './pack-pages.ts';
+import { packRoutes } from './pack-routes.ts';
 import { peerPages } from './pages.ts';
 import { peerRoutes } from './routes.ts';
 
@@ -15,5 +17,7 @@ export const peerModule: AppModule<{ peer: PeerService }> = {
   register(app, { peer }) {
     peerRoutes(app, peer);
     peerPages(app, peer);
+    packRoutes(app, peer);
+    packPages(app, peer);
   },
 };

@@ -9,6 +9,7 @@ import { coverageService } from './coverage.ts';
 import { engagementService } from './engagements.ts';
 import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
+import { packService } from './pack.ts';
 import { peerRepository as repo } from './repository.ts';
 import { poolService } from './pool.ts';
 import { searchService } from './search.ts';
@@ -106,6 +107,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...searchService(ctx),
     ...poolService(ctx, () => coverage.coverage()),
     importHistory: historyImport(ctx, engagements),
+    ...packService(ctx),
   };
 }
 export type PeerService = ReturnType<typeof createPeerService>;

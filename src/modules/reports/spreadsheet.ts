@@ -2,9 +2,45 @@
  * The headline report as a spreadsheet in the government layout: cover, contents, notes, one service area per sheet.
  */
 import { spreadsheet, type SpreadsheetDoc } from '../../platform/spreadsheet.ts';
-import type { Headline } from './headline.ts';
+import type { Headline, HeadlineItem } from './headline.ts';
 
 const QUARTER = ['', 'top quarter', 'second quarter', 'third quarter', 'bottom quarter'];
+
+/** The columns of a headline measure as a table row (the spreadsheet's, and other modules' tables of it). */
+export const HEADLINE_COLUMNS = [
+  'Measure',
+  'Period',
+  'Value',
+  'Unit',
+  'Rank',
+  'Councils ranked',
+  'Quarter',
+  'Group median',
+  'England',
+  'Against the group median (95% interval)',
+  'Direction since the previous period',
+  'Summary',
+] as const;
+
+/** A headline measure's cells, in the order of HEADLINE_COLUMNS (numbers stay numbers; null where there is none). */
+export function headlineCells(i: HeadlineItem): (string | number | null)[] {
+  return [
+    i.metric.title,
+    i.period.label,
+    i.categories ? (i.focus.category?.label ?? null) : i.focus.value,
+    i.metric.unit,
+    i.focus.rank,
+    i.focus.rankOf,
+    i.focus.quartileBand ? QUARTER[i.focus.quartileBand]! : null,
+    i.categories?.better
+      ? `${i.categories.better.count} of ${i.categories.of} ${i.categories.better.label}`
+      : i.statistics.median,
+    i.england?.value ?? null,
+    i.focus.significance ?? null,
+    i.focus.direction.lastStep?.direction ?? null,
+    i.sentence,
+  ];
+}
 
 export function headlineSpreadsheet(h: Headline, generatedAt = new Date()): Promise<Buffer> {
   const notes: SpreadsheetDoc['notes'] = [];
@@ -21,35 +57,11 @@ export function headlineSpreadsheet(h: Headline, generatedAt = new Date()): Prom
       `This worksheet contains one table of ${t.items.length} measure${t.items.length === 1 ? '' : 's'}. Rank 1 is the best; councils with the same value share a rank. Quarter: where the council's value falls among the group's quarters, the top quarter being the best.`,
     ],
     columns: [
-      { header: 'Measure', width: 48 },
-      { header: 'Period', width: 14 },
-      { header: 'Value', width: 12 },
-      { header: 'Unit', width: 14 },
-      { header: 'Rank', width: 8 },
-      { header: 'Councils ranked', width: 10 },
-      { header: 'Quarter', width: 16 },
-      { header: 'Group median', width: 12 },
-      { header: 'England', width: 12 },
-      { header: 'Against the group median (95% interval)', width: 18 },
-      { header: 'Direction since the previous period', width: 18 },
-      { header: 'Summary', width: 70 },
+      ...HEADLINE_COLUMNS.map((header, k) => ({ header, width: [48, 14, 12, 14, 8, 10, 16, 12, 12, 18, 18, 70][k] })),
       { header: 'Notes', width: 16 },
     ],
     rows: t.items.map((i) => [
-      i.metric.title,
-      i.period.label,
-      i.categories ? (i.focus.category?.label ?? null) : i.focus.value,
-      i.metric.unit,
-      i.focus.rank,
-      i.focus.rankOf,
-      i.focus.quartileBand ? QUARTER[i.focus.quartileBand]! : null,
-      i.categories?.better
-        ? `${i.categories.better.count} of ${i.categories.of} ${i.categories.better.label}`
-        : i.statistics.median,
-      i.england?.value ?? null,
-      i.focus.significance ?? null,
-      i.focus.direction.lastStep?.direction ?? null,
-      i.sentence,
+      ...headlineCells(i),
       i.metric.caveats ? `[note ${noteFor(`${i.metric.title}: ${i.metric.caveats}`)}]` : null,
     ]),
   }));
