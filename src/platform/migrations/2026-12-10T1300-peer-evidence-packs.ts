@@ -3,9 +3,7 @@ import type { Dialect } from '../db.ts';
 
 /**
  * Position-statement evidence packs of peer challenge engagements, frozen: each generated pack's content is kept as one
- * JSON snapshot with its date and who generated it, so later data changes and re-publications never alter it. The
- * engagement is referred to by id without a foreign key: this migration's name sorts before the peer challenge
- * tables' (the name was allotted), and a fresh database runs migrations in name order.
+ * JSON snapshot with its date and who generated it, so later data changes and re-publications never alter it.
  */
 // Migrations are frozen in time and typed loosely by design.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,7 +13,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) =>
       dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
     )
-    .addColumn('engagement_id', 'integer', (c) => c.notNull())
+    .addColumn('engagement_id', 'integer', (c) => c.notNull().references('peer_engagements.id'))
     .addColumn('as_at', 'text', (c) => c.notNull())
     .addColumn('generated_at', 'text', (c) => c.notNull())
     .addColumn('generated_by', 'integer')
