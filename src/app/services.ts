@@ -66,7 +66,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // Evaluation.
   const surveys = createSurveys(db, { areas, mailer: email, logger });
   // Peer challenge.
-  const peer = createPeerService(db, { areas, groups, earlyWarning, logger });
+  const peer = createPeerService(db, { areas, groups, earlyWarning, surveys, logger });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),

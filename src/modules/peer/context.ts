@@ -10,6 +10,7 @@ import { isIsoDate, type AreasService } from '../areas/index.ts';
 import type { SessionUser } from '../accounts/index.ts';
 import type { GroupsService } from '../groups/index.ts';
 import type { EarlyWarning } from '../sector/index.ts';
+import type { Surveys } from '../surveys/index.ts';
 import { councilDirectory, type Council } from './councils.ts';
 import { peerRepository as repo } from './repository.ts';
 import type { PeerEngagementsTable } from './tables.ts';
@@ -24,6 +25,8 @@ export interface PeerDeps {
   areas: AreasService;
   groups: GroupsService;
   earlyWarning: EarlyWarning;
+  /** The evaluation surveys (feedback and impact) are fielded through the surveys module. */
+  surveys: Pick<Surveys, 'surveys' | 'frames' | 'mailings'>;
   logger: Logger;
 }
 

@@ -6,6 +6,8 @@ import type { AppModule } from '../../platform/app-types.ts';
 import type { PeerService } from './service.ts';
 import { peerPages } from './pages.ts';
 import { peerRoutes } from './routes.ts';
+import { evaluationPages } from './evaluation-pages.ts';
+import { evaluationRoutes } from './evaluation-routes.ts';
 
 export { createPeerService, type PeerService } from './service.ts';
 export { HISTORY_COLUMNS } from './history.ts';
@@ -15,5 +17,7 @@ export const peerModule: AppModule<{ peer: PeerService }> = {
   register(app, { peer }) {
     peerRoutes(app, peer);
     peerPages(app, peer);
+    evaluationRoutes(app, peer);
+    evaluationPages(app, peer);
   },
 };
