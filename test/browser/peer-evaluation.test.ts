@@ -9,6 +9,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { ADMIN_ACTOR, addPeerManager, PEER_MANAGER_EMAIL } from '../helpers/peer.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
@@ -22,13 +23,8 @@ describe('peer challenge evaluation pages in Chromium', () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
     const s = servicesFor(db);
-    await s.accounts.addUser({
-      email: 'pcm@example.org',
-      name: 'A Manager',
-      role: 'peer_challenge_manager',
-      password: 'correct horse battery staple',
-    });
-    const admin = { id: 0, email: '', name: 'admin', role: 'admin' as const, council: null, csrfToken: '' };
+    await addPeerManager(db, 'correct horse battery staple');
+    const admin = ADMIN_ACTOR;
     id = await s.peer.create(admin, { council: 'E08000009', kind: 'corporate', requestedOn: '2025-06-02' });
     const peer = await s.peer.addPeer(admin, {
       name: 'Distant Chief',
@@ -66,7 +62,7 @@ describe('peer challenge evaluation pages in Chromium', () => {
 
   it('a manager records days delivered and the contacts, then builds the impact survey frame', async () => {
     let page = await server.open('/peer-challenge/evaluation', manager);
-    await page.getByLabel('Email address').fill('pcm@example.org');
+    await page.getByLabel('Email address').fill(PEER_MANAGER_EMAIL);
     await page.getByLabel('Password').fill('correct horse battery staple');
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(new URL(page.url()).pathname).toBe('/peer-challenge/evaluation');

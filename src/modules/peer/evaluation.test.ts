@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { addPeerManager, PEER_MANAGER_EMAIL } from '../../../test/helpers/peer.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../../../test/helpers/smtp.ts';
 import { answerAndSubmit, formPost } from '../../../test/helpers/surveys.ts';
@@ -50,14 +51,8 @@ describe('peer challenge evaluation and days delivered', () => {
     smtp = await startSmtp();
     app = await createTestApp(db, { SLI_PUBLIC_URL: 'https://sli.example' });
     ({ analyst } = await signInEveryRole(db, app));
-    const password = 'correct horse battery';
-    await servicesFor(db).accounts.addUser({
-      email: 'pcm@example.org',
-      name: 'A Manager',
-      password,
-      role: 'peer_challenge_manager',
-    });
-    manager = await signIn(app, 'pcm@example.org', password);
+    await addPeerManager(db, 'correct horse battery');
+    manager = await signIn(app, PEER_MANAGER_EMAIL, 'correct horse battery');
     for (const [name, home] of [
       ['Officer Peer', 'E06000049'],
       ['Member Peer', 'E09000006'],
