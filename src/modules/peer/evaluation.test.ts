@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { addPeerManager, PEER_MANAGER_EMAIL } from '../../../test/helpers/peer.ts';
+import { capturedLogger } from '../../../test/helpers/log.ts';
+import { ADMIN_ACTOR, addPeerManager, PEER_MANAGER_EMAIL } from '../../../test/helpers/peer.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../../../test/helpers/smtp.ts';
 import { answerAndSubmit, formPost } from '../../../test/helpers/surveys.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
+import { createSurveys } from '../surveys/index.ts';
+import { createPeerService } from './index.ts';
 
 const BASE = '/api/v1/peer-challenge';
 const TRAFFORD = 'E08000009';
@@ -338,5 +341,32 @@ describe('peer challenge evaluation and days delivered', () => {
       to: '2026-11-30',
     });
     expect(other.statusCode).toBe(404);
+  });
+
+  it('logs contacts, frames and invitations by counts and ids, never a name or an address', async () => {
+    const { logger, lines } = capturedLogger();
+    const s = servicesFor(db);
+    const surveys = createSurveys(db, { areas: s.areas, mailer: s.email, logger });
+    const peer = createPeerService(db, { ...s, surveys, logger });
+    await peer.setContacts(ADMIN_ACTOR, leeds, {
+      leaderName: 'D Leader',
+      leaderEmail: 'leader@leeds.example',
+      chiefExecutiveName: 'C Chief',
+      chiefExecutiveEmail: 'chief@leeds.example',
+    });
+    const wave = await peer.createEvaluationWave(ADMIN_ACTOR, {
+      survey: 'feedback',
+      name: 'Feedback, logged',
+      opensAt: '2026-12-01',
+      closesAt: '2026-12-31',
+    });
+    const r = await peer.evaluationFrame(ADMIN_ACTOR, { wave: wave.id, from: '2026-11-01', to: '2026-11-30' }, true);
+    expect(r.added).toBe(2);
+    expect(await peer.inviteEvaluation(ADMIN_ACTOR, wave.id, 'https://sli.example')).toEqual({ queued: 2 });
+    const text = JSON.stringify(lines);
+    expect(lines.map((l) => l.event ?? l.msg)).toEqual(
+      expect.arrayContaining(['evaluation-contacts-set', 'evaluation-frame-built', 'survey invitations queued']),
+    );
+    for (const secret of ['leeds.example', 'D Leader', 'C Chief', '/s/']) expect(text).not.toContain(secret);
   });
 });
