@@ -12,6 +12,7 @@ import { withTransaction } from '../../platform/transaction.ts';
 import type { WaveDto } from '../surveys/index.ts';
 import { Problems, type PeerContext, type Viewer } from './context.ts';
 import { evaluationRepository as repo } from './evaluation-repository.ts';
+import { peerRepository } from './repository.ts';
 import { addMonths } from './states.ts';
 
 export const EVALUATION_KINDS = ['feedback', 'impact'] as const;
@@ -68,8 +69,8 @@ export function evaluationService(ctx: PeerContext, requireManager: (v: Viewer, 
   const actor = (v: Viewer) => ({ name: v!.name });
 
   async function engagementExists(id: number) {
-    const e = await db.kysely.selectFrom('peer_engagements').select('id').where('id', '=', id).executeTakeFirst();
-    if (!e) throw new AppError(404, 'not-found', `Engagement ${id} does not exist.`);
+    if (!(await peerRepository.engagement(db.kysely, id)))
+      throw new AppError(404, 'not-found', `Engagement ${id} does not exist.`);
   }
 
   async function contacts(v: Viewer, id: number): Promise<{ leader: Contact; chiefExecutive: Contact }> {
