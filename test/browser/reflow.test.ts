@@ -76,6 +76,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
+  ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
   ['/admin/users', '/admin/users', 'admin'],
   ['/admin/users/invite', '/admin/users/invite', 'admin'],
   ['/admin/email', '/admin/email', 'admin'],

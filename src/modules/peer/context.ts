@@ -30,6 +30,7 @@ export interface PeerDeps {
   /** The evidence pack's sources (pack.ts). */
   headlines: HeadlineService;
   value: ValueForMoneyService;
+  /** The evidence pack's perception survey and the evaluation surveys (feedback and impact), fielded through it. */
   surveys: Surveys;
   logger: Logger;
 }

@@ -88,6 +88,7 @@ export const POOL_CSV = csvColumns([
   ['engagements', 'Places on teams', 'integer', 'Team places its peers took (withdrawn engagements left out)'],
   ['days_committed', 'Days committed', 'decimal', 'Days its peers committed'],
   ['days_delivered', 'Days delivered', 'decimal', 'Days its peers delivered, where recorded'],
+  ['days_donated', 'Days donated', 'decimal', 'Days its peers delivered where recorded, else the days committed'],
   ['coverage', 'Coverage', 'string', "The council's own coverage status: due, overdue, not-due or none"],
   [
     'never_challenged',
@@ -107,6 +108,7 @@ export const poolCsvRows = (rows: PoolCouncil[]) =>
     c.engagements,
     c.daysCommitted,
     c.daysDelivered,
+    c.daysDonated,
     c.coverage,
     c.neverChallenged,
   ]);

@@ -8,6 +8,8 @@ import { packPages } from './pack-pages.ts';
 import { packRoutes } from './pack-routes.ts';
 import { peerPages } from './pages.ts';
 import { peerRoutes } from './routes.ts';
+import { evaluationPages } from './evaluation-pages.ts';
+import { evaluationRoutes } from './evaluation-routes.ts';
 
 export { createPeerService, type PeerService } from './service.ts';
 export { HISTORY_COLUMNS } from './history.ts';
@@ -19,5 +21,7 @@ export const peerModule: AppModule<{ peer: PeerService }> = {
     peerPages(app, peer);
     packRoutes(app, peer);
     packPages(app, peer);
+    evaluationRoutes(app, peer);
+    evaluationPages(app, peer);
   },
 };

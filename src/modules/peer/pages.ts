@@ -20,7 +20,17 @@ import { STATE_LABELS, STATES, stateIndex, type State } from './states.ts';
 
 const F = (max = 4000) => Type.Optional(Type.String({ maxLength: max }));
 const Form = Type.Record(Type.String(), Type.String({ maxLength: 4000 }));
-const FORMS = ['steps', 'team', 'findings', 'recommendations', 'actions', 'updates', 'documents'] as const;
+const FORMS = [
+  'steps',
+  'team',
+  'days',
+  'contacts',
+  'findings',
+  'recommendations',
+  'actions',
+  'updates',
+  'documents',
+] as const;
 type FormName = (typeof FORMS)[number];
 const FormParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
@@ -102,6 +112,8 @@ export function peerPages(app: App, peer: PeerService): void {
       form,
       notices,
       canManage: manager,
+      contacts: manager ? await peer.contacts(req.user, id) : null,
+      canRecordDays: manager && stateIndex(e.state) >= stateIndex('on-site'),
       canFind: manager || e.standing === 'peer',
       canPlan: manager || e.standing === 'council',
       stateOptions,
@@ -117,6 +129,7 @@ export function peerPages(app: App, peer: PeerService): void {
         actionStatuses: same(ACTION_STATUSES),
         documentKinds: same(DOCUMENT_KINDS),
         recommendations: e.recommendations.map((r) => ({ value: r.id, text: r.id })),
+        team: e.team.map((t) => ({ value: String(t.peerId), text: `${t.name} (${t.teamRole})` })),
         actions: e.recommendations.flatMap((r) =>
           r.actions.map((a) => ({ value: String(a.id), text: `${r.id}: ${a.text.slice(0, 60)}` })),
         ),
@@ -234,6 +247,20 @@ async function submit(
         teamRole: b.teamRole ?? '',
         daysCommitted: num(b.daysCommitted),
       });
+    case 'days':
+      return void (await peer.recordDaysDelivered(
+        v,
+        id,
+        num(b.peerId),
+        opt(b.daysDelivered) === undefined ? null : num(b.daysDelivered),
+      ));
+    case 'contacts':
+      return void (await peer.setContacts(v, id, {
+        leaderName: b.leaderName,
+        leaderEmail: b.leaderEmail,
+        chiefExecutiveName: b.chiefExecutiveName,
+        chiefExecutiveEmail: b.chiefExecutiveEmail,
+      }));
     case 'findings':
       return void (await peer.addFinding(v, id, {
         component: b.component ?? '',

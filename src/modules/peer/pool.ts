@@ -1,5 +1,6 @@
 /**
- * The peer pool as the sector's contribution: days committed and delivered per peer and per home council (withdrawn
+ * The peer pool as the sector's contribution: days committed, delivered and donated (delivered where recorded, else
+ * committed) per peer and per home council (withdrawn
  * engagements left out), and the councils that give peers but have no corporate peer challenge on record (coverage's
  * `none`, so re-coded predecessors count as they do there). For peer challenge managers and administrators.
  */
@@ -17,6 +18,8 @@ export interface PoolCouncil {
   engagements: number;
   daysCommitted: number;
   daysDelivered: number;
+  /** Days delivered where recorded, else committed. */
+  daysDonated: number;
   /** The council's coverage status: `none` when it has never had a corporate peer challenge. */
   coverage: string | null;
   neverChallenged: boolean;
@@ -44,6 +47,7 @@ export function poolService(ctx: PeerContext, coverage: () => Promise<CoverageRo
         engagements: Number(d?.engagements ?? 0),
         daysCommitted: Number(d?.committed ?? 0),
         daysDelivered: Number(d?.delivered ?? 0),
+        daysDonated: Number(d?.donated ?? 0),
       };
       if (home) {
         const current = dir.byCode.get(home.currentCode) ?? home;
@@ -56,6 +60,7 @@ export function poolService(ctx: PeerContext, coverage: () => Promise<CoverageRo
           engagements: 0,
           daysCommitted: 0,
           daysDelivered: 0,
+          daysDonated: 0,
           coverage: status.get(current.code) ?? null,
           neverChallenged: status.get(current.code) === 'none',
         };
@@ -64,12 +69,13 @@ export function poolService(ctx: PeerContext, coverage: () => Promise<CoverageRo
         c.engagements += row.engagements;
         c.daysCommitted += row.daysCommitted;
         c.daysDelivered += row.daysDelivered;
+        c.daysDonated += row.daysDonated;
         councils.set(current.code, c);
       }
       return row;
     });
-    const byDays = <T extends { daysDelivered: number; daysCommitted: number; name: string }>(a: T, b: T) =>
-      b.daysDelivered - a.daysDelivered || b.daysCommitted - a.daysCommitted || a.name.localeCompare(b.name);
+    const byDays = <T extends { daysDonated: number; daysDelivered: number; name: string }>(a: T, b: T) =>
+      b.daysDonated - a.daysDonated || b.daysDelivered - a.daysDelivered || a.name.localeCompare(b.name);
     const all = [...councils.values()].sort(byDays);
     return {
       totals: {
@@ -77,6 +83,7 @@ export function poolService(ctx: PeerContext, coverage: () => Promise<CoverageRo
         activePeers: list.filter((p) => p.active).length,
         daysCommitted: list.reduce((n, p) => n + p.daysCommitted, 0),
         daysDelivered: list.reduce((n, p) => n + p.daysDelivered, 0),
+        daysDonated: list.reduce((n, p) => n + p.daysDonated, 0),
       },
       peers: list.sort(byDays),
       councils: all,

@@ -286,7 +286,10 @@ export const peerRepository = {
       group by component_code, substr(onsite_start, 1, 4), kind order by year, component_code`
       .execute(k)
       .then((r) => r.rows),
-  /** Per peer: engagements served on (withdrawn ones left out) and the days committed and delivered on them. */
+  /**
+   * Per peer: engagements served on (withdrawn ones left out), the days committed and delivered on them, and the days
+   * donated (delivered where recorded, else committed).
+   */
   poolDays: (k: K) =>
     k
       .selectFrom('peer_team_members as t')
@@ -296,6 +299,7 @@ export const peerRepository = {
         x.fn.countAll<number | string>().as('engagements'),
         x.fn.sum<number | string>('t.days_committed').as('committed'),
         x.fn.sum<number | string | null>('t.days_delivered').as('delivered'),
+        x.fn.sum<number | string>(x.fn.coalesce('t.days_delivered', 't.days_committed')).as('donated'),
       ])
       .where('e.state', '!=', 'withdrawn')
       .groupBy('t.peer_id')

@@ -404,6 +404,7 @@ const PoolCouncilSchema = Type.Object({
   engagements: Type.Integer(),
   daysCommitted: Type.Number(),
   daysDelivered: Type.Number(),
+  daysDonated: Type.Number({ description: 'Days delivered where recorded, else days committed' }),
   coverage: Nullable(Type.String()),
   neverChallenged: Type.Boolean(),
 });
@@ -414,6 +415,7 @@ export const Pool = Type.Object(
       activePeers: Type.Integer(),
       daysCommitted: Type.Number(),
       daysDelivered: Type.Number(),
+      daysDonated: Type.Number(),
     }),
     peers: Type.Array(
       Type.Object({
@@ -425,6 +427,7 @@ export const Pool = Type.Object(
         engagements: Type.Integer(),
         daysCommitted: Type.Number(),
         daysDelivered: Type.Number(),
+        daysDonated: Type.Number(),
       }),
     ),
     councils: Type.Array(PoolCouncilSchema),

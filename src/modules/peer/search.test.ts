@@ -261,19 +261,23 @@ describe('peer challenge: recommendation and finding search, the pool', () => {
     expect((await get(owner, '/pool')).statusCode).toBe(403);
     expect((await get(analyst, '/pool.csv')).statusCode).toBe(403);
     const p = (await get(manager, '/pool')).json();
-    expect(p.totals).toEqual({ peers: 4, activePeers: 4, daysCommitted: 16, daysDelivered: 7.5 });
+    // Days donated: delivered where recorded, else committed (Leeds's peer: 4 delivered + 3 committed on the draft).
+    expect(p.totals).toEqual({ peers: 4, activePeers: 4, daysCommitted: 16, daysDelivered: 7.5, daysDonated: 15.5 });
     expect(
-      p.peers.map((x: { id: number; engagements: number; daysCommitted: number; daysDelivered: number }) => [
-        x.id,
-        x.engagements,
-        x.daysCommitted,
-        x.daysDelivered,
-      ]),
+      p.peers.map(
+        (x: { id: number; engagements: number; daysCommitted: number; daysDelivered: number; daysDonated: number }) => [
+          x.id,
+          x.engagements,
+          x.daysCommitted,
+          x.daysDelivered,
+          x.daysDonated,
+        ],
+      ),
     ).toEqual([
-      [leedsPeer, 2, 7, 4],
-      [cornwallPeer, 1, 4, 3.5],
-      [traffordPeer, 1, 5, 0],
-      [idle, 0, 0, 0],
+      [leedsPeer, 2, 7, 4, 7],
+      [traffordPeer, 1, 5, 0, 5],
+      [cornwallPeer, 1, 4, 3.5, 3.5],
+      [idle, 0, 0, 0, 0],
     ]);
     expect(p.councils).toEqual([
       expect.objectContaining({
@@ -283,13 +287,7 @@ describe('peer challenge: recommendation and finding search, the pool', () => {
         engagements: 2,
         daysCommitted: 7,
         daysDelivered: 4,
-        coverage: 'none',
-        neverChallenged: true,
-      }),
-      expect.objectContaining({
-        code: 'E06000052',
-        peers: 1,
-        daysDelivered: 3.5,
+        daysDonated: 7,
         coverage: 'none',
         neverChallenged: true,
       }),
@@ -300,15 +298,22 @@ describe('peer challenge: recommendation and finding search, the pool', () => {
         coverage: 'not-due',
         neverChallenged: false,
       }),
+      expect.objectContaining({
+        code: 'E06000052',
+        peers: 1,
+        daysDelivered: 3.5,
+        coverage: 'none',
+        neverChallenged: true,
+      }),
     ]);
     expect(p.neverChallenged.map((c: { code: string }) => c.code)).toEqual(['E08000035', 'E06000052']);
     const csv = await get(manager, '/pool.csv');
     expect(csv.statusCode).toBe(200);
     const lines = csv.body.trim().split(/\r?\n/);
     expect(lines[0]).toBe(
-      'area,area_name,area_type,peers,active_peers,engagements,days_committed,days_delivered,coverage,never_challenged',
+      'area,area_name,area_type,peers,active_peers,engagements,days_committed,days_delivered,days_donated,coverage,never_challenged',
     );
-    expect(lines[1]).toBe('E08000035,Leeds,E08,2,2,2,7,4,none,true');
+    expect(lines[1]).toBe('E08000035,Leeds,E08,2,2,2,7,4,7,none,true');
     expect(lines).toHaveLength(4);
     expect((await get(manager, '/pool.csv-metadata.json')).statusCode).toBe(200);
     const page = (who: Signed | null) =>

@@ -6,7 +6,9 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createContext, isManager, type PeerDeps, type Standing, type Viewer } from './context.ts';
 import { coverageService } from './coverage.ts';
+import { daysService } from './days.ts';
 import { engagementService } from './engagements.ts';
+import { evaluationService } from './evaluation.ts';
 import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
 import { packService } from './pack.ts';
@@ -108,6 +110,8 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...poolService(ctx, () => coverage.coverage()),
     importHistory: historyImport(ctx, engagements),
     ...packService(ctx),
+    ...evaluationService(ctx, engagements.requireManager),
+    ...daysService(ctx, engagements.requireManager),
   };
 }
 export type PeerService = ReturnType<typeof createPeerService>;
