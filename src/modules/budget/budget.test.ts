@@ -2,7 +2,7 @@ import readXlsxFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
-import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { cookiesOf, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { runSli } from '../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
@@ -292,5 +292,55 @@ describe('budget simulator', () => {
     ).rejects.toMatchObject({
       code: 'consultation-closed',
     });
+  });
+
+  it('a resident balances the budget on the pages without JavaScript; answers survive a refusal; the officer sees the dashboard', async () => {
+    const created = await servicesFor(db).budget.create({ ...small(), status: 'open' }, 'system');
+    const k = created.openKey;
+    const start = await app.inject(`/budget/${k}`);
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('£1,000,000');
+    const first = await app.inject(`/budget/${k}/section/1`);
+    expect(first.body).toContain('aria-live="polite"');
+    const cookie = cookiesOf(first);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
+    const send = (url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      });
+    const p1 = { 'level-libraries': 'cut-10', 'level-care': 'same', 'comment-libraries': 'Keep the mobile library' };
+    const second = await send(`/budget/${k}/section/1`, { ...p1, go: 'next' });
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('Your budget balances');
+    expect(second.body).toContain('name="comment-libraries" value="Keep the mobile library"');
+    const check = await send(`/budget/${k}/section/2`, { ...p1, 'level-council-tax': 'same', go: 'next' });
+    expect(check.body).toContain('Check your budget');
+    // No consent: refused, every answer still in the form.
+    const refused = await send(`/budget/${k}/submit`, { ...p1, 'level-council-tax': 'same', go: 'send' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('govuk-error-summary');
+    expect(refused.body).toContain('name="level-libraries" value="cut-10"');
+    // A level the page never offered: refused, naming the item.
+    const tampered = await send(`/budget/${k}/submit`, {
+      ...p1,
+      'level-libraries': 'cut-90',
+      consent: 'yes',
+      go: 'send',
+    });
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.body).toContain('Libraries: that choice is not one this consultation offers');
+    const sent = await send(`/budget/${k}/submit`, { ...p1, 'level-council-tax': 'same', consent: 'yes', go: 'send' });
+    expect(sent.statusCode, sent.body.slice(0, 300)).toBe(303);
+    const done = await app.inject({ url: sent.headers.location as string });
+    expect(done.body).toContain('1 budget so far');
+    const dash = await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: analyst.cookie } });
+    expect(dash.statusCode).toBe(200);
+    expect(dash.body).toContain('1 budget counted');
+    expect(
+      (await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: other.cookie } })).statusCode,
+    ).toBe(404);
   });
 });

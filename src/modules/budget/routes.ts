@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { download, NoContent, XLSX } from '../../platform/http.ts';
+import { CSVM, csvUrl, csvw, csvwResponse } from '../../platform/csvw.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { columnNames } from '../../platform/csv.ts';
 import { definitionFromJson, definitionJson, definitionXlsx } from './exchange.ts';
@@ -175,7 +176,10 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
         summary:
           'The results: responses per day, per item the share choosing each level and the mean £ change, the average council tax change, flagged responses (the council and analysts)',
         params: S.IdParams,
-        response: { 200: { type: 'object', additionalProperties: true } as const, ...problemResponses(404) },
+        response: {
+          200: { type: 'object', additionalProperties: true, description: 'The dashboard figures' } as const,
+          ...problemResponses(404),
+        },
       },
     },
     async (req, reply) => {
@@ -201,6 +205,32 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="budget-${s.id}-responses-long.csv"`);
       return Readable.from(await budget.longCsv(s));
+    },
+  );
+  app.get(
+    `${BASE}/simulators/:id/responses.csv-metadata.json`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The CSVW metadata of the long responses CSV (the same access)',
+        params: S.IdParams,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...problemResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const s = await budget.get(req.params.id, req.user);
+      privateReply(reply);
+      reply.type(CSVM);
+      return csvw({
+        url: csvUrl(req),
+        title: `Budget consultation responses: ${s.definition.title} (${s.definition.council})`,
+        description:
+          'One row per counted response and item: the level chosen, its change in per cent and £, the gap it closes and the comment. Duplicates and bot-check hits are kept but not included.',
+        columns: LONG_CSV,
+        licences: ['Confidential: raw consultation responses for the council and analysts; not for publication'],
+        attribution: ['Budget consultation (this service)'],
+      });
     },
   );
 }

@@ -75,7 +75,7 @@ export const Definition = Type.Object(
     sections: Type.Array(Section, { maxItems: 10 }),
     constraints: Type.Array(Constraint, { maxItems: 500 }),
   },
-  { additionalProperties: false, $id: 'BudgetDefinition' },
+  { additionalProperties: false, $id: 'BudgetDefinition', description: 'A budget simulator definition' },
 );
 export type DefinitionT = Static<typeof Definition>;
 
@@ -84,19 +84,25 @@ export const PrefillQuery = Type.Object({ area: Text(9), year: Text(7) }, { addi
 export const CreateBody = Type.Object({ area: Text(9), year: Text(7) }, { additionalProperties: false });
 export const StatusBody = Type.Object({ status: Text(10) }, { additionalProperties: false });
 export const LinksBody = Type.Object({ count: Type.Integer() }, { additionalProperties: false });
-export const Created = Type.Object({ id: Type.Integer(), openLink: Type.String(), items: Type.Integer() });
-export const SimulatorList = Type.Object({
-  simulators: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      title: Type.String(),
-      year: Type.String(),
-      status: Type.String(),
-      council: Type.String(),
-      councilName: Type.String(),
-      responses: Type.Integer(),
-    }),
-  ),
-});
-export const Links = Type.Object({ links: Type.Array(Type.String()) });
+export const Created = Type.Object(
+  { id: Type.Integer(), openLink: Type.String(), items: Type.Integer() },
+  { description: 'The simulator set up (a draft)' },
+);
+export const SimulatorList = Type.Object(
+  {
+    simulators: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        title: Type.String(),
+        year: Type.String(),
+        status: Type.String(),
+        council: Type.String(),
+        councilName: Type.String(),
+        responses: Type.Integer(),
+      }),
+    ),
+  },
+  { description: 'The simulators you may see' },
+);
+export const Links = Type.Object({ links: Type.Array(Type.String()) }, { description: 'The new links, shown once' });
 export const Submitted = Type.Object({ id: Type.Integer(), flag: Type.String() });
