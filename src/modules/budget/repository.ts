@@ -241,15 +241,17 @@ export const budgetRepository = {
       .executeTakeFirst();
   },
 
-  /** Marks the link used if it was not: false when another submission used it first (a replay). */
-  async claimLink(k: K, linkId: number, now: string): Promise<boolean> {
+  /** Marks the link used if it was not, in one statement: its id, or undefined (unknown or used: see link()). */
+  async claimLink(k: K, simulatorId: number, hash: string, now: string): Promise<number | undefined> {
     const r = await k
       .updateTable('budget_links')
       .set({ used_at: now })
-      .where('id', '=', linkId)
+      .where('simulator_id', '=', simulatorId)
+      .where('token_hash', '=', hash)
       .where('used_at', 'is', null)
+      .returning('id')
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return r?.id;
   },
 
   async hasFingerprint(k: K, simulatorId: number, fingerprint: string): Promise<boolean> {

@@ -4,7 +4,7 @@
  * response × item: level, % and £, with the comment), formula-safe. Only responses flagged `ok` are counted; duplicates
  * and honeypot hits are kept and reported, not deleted.
  */
-import { columnNames, csvChunks, csvColumns, neutralise, type CsvValue } from '../../platform/csv.ts';
+import { columnNames, csvColumns, csvField, csvLine, neutralise, type CsvValue } from '../../platform/csv.ts';
 import type { Db } from '../../platform/db.ts';
 import { flatItems } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
@@ -100,50 +100,55 @@ export function createResults(db: Db) {
       };
     },
 
-    /** The tidy long CSV as chunks of text: response × item, every text cell neutralised. */
+    /**
+     * The tidy long CSV as chunks of text: response × item, every text cell neutralised. The part of a line that
+     * depends only on the item and level is written once per level, so 2 million lines cost one concatenation each.
+     */
     async longCsv(s: StoredSimulator): Promise<AsyncGenerator<string>> {
       const [rows, comments] = await Promise.all([repo.responses(db.kysely, s.id), repo.comments(db.kysely, s.id)]);
       const items = flatItems(s.definition);
       const itemIndex = new Map(s.itemIds.map((id, i) => [id, i]));
-      const commentOf = new Map<string, string>();
-      for (const c of comments) commentOf.set(`${c.response_id}|${itemIndex.get(c.item_id)}`, neutralise(c.text));
-      // Everything about a level is the same on every row: worked out once.
-      const fixed = items.map((it) => ({
-        section: it.kind,
-        code: neutralise(it.code),
-        title: neutralise(it.title),
-        levels: it.levels.map((l) => {
+      const commentOf = new Map<number, string[]>();
+      for (const c of comments) {
+        const list = commentOf.get(c.response_id) ?? [];
+        list[itemIndex.get(c.item_id)!] = csvField(neutralise(c.text));
+        commentOf.set(c.response_id, list);
+      }
+      const fixed = items.map((it) =>
+        it.levels.map((l) => {
           const change = (it.baseline * l.pctChange) / 100;
           const closes = (it.kind === 'spending' || it.kind === 'efficiencies' ? -1 : 1) * change;
-          return { code: neutralise(l.code), pct: l.pctChange, change: round2(change), closes: round2(closes) };
+          const cells: CsvValue[] = [it.kind, neutralise(it.code), neutralise(it.title), neutralise(l.code)];
+          return `${cells.map(csvField).join(',')},${l.pctChange},${round2(change)},${round2(closes)},`;
         }),
-      }));
-      function* lines(): Generator<CsvValue[]> {
+      );
+      async function* chunks(): AsyncGenerator<string> {
+        let chunk = csvLine(columnNames(LONG_CSV));
         for (const r of rows) {
-          const levels = r.levels.split(',');
-          const assisted = r.assisted === 1 ? 'true' : 'false';
-          for (let i = 0; i < fixed.length; i++) {
-            const f = fixed[i]!;
-            const l = f.levels[Number(levels[i])];
-            if (!l) continue;
-            yield [
-              r.id,
-              r.submitted_at,
-              r.channel,
-              assisted,
-              f.section,
-              f.code,
-              f.title,
-              l.code,
-              l.pct,
-              l.change,
-              l.closes,
-              commentOf.get(`${r.id}|${i}`) ?? null,
-            ];
+          const head = `${r.id},${r.submitted_at},${r.channel},${r.assisted === 1 ? 'true' : 'false'},`;
+          const notes = commentOf.get(r.id);
+          const lv = r.levels;
+          let item = 0;
+          let n = 0;
+          for (let i = 0; i <= lv.length; i++) {
+            const c = i < lv.length ? lv.charCodeAt(i) : 44;
+            if (c !== 44) {
+              n = n * 10 + (c - 48);
+              continue;
+            }
+            const f = fixed[item]?.[n];
+            if (f !== undefined) chunk += `${head}${f}${notes?.[item] ?? ''}\n`;
+            item++;
+            n = 0;
+          }
+          if (chunk.length > 1 << 16) {
+            yield chunk;
+            chunk = '';
           }
         }
+        if (chunk) yield chunk;
       }
-      return csvChunks(columnNames(LONG_CSV), lines(), 2000);
+      return chunks();
     },
   };
 }

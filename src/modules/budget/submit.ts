@@ -119,11 +119,14 @@ export function createSubmissions(db: Db, log: Logger) {
       const out = await withTransaction(db, async (tx) => {
         let linkId: number | null = null;
         if (sub.token) {
-          const link = await repo.link(tx.kysely, s.id, hashToken(sub.token));
-          if (!link) throw new AppError(404, 'unknown-link', 'This link is not one issued for this consultation.');
-          if (!(await repo.claimLink(tx.kysely, link.id, stamp)))
+          const hash = hashToken(sub.token);
+          const claimed = await repo.claimLink(tx.kysely, s.id, hash, stamp);
+          if (claimed === undefined) {
+            if (!(await repo.link(tx.kysely, s.id, hash)))
+              throw new AppError(404, 'unknown-link', 'This link is not one issued for this consultation.');
             throw new AppError(409, 'link-used', 'A budget has already been sent with this link: each link takes one.');
-          linkId = link.id;
+          }
+          linkId = claimed;
         }
         const flag = sub.honeypot
           ? 'honeypot'
