@@ -9,7 +9,8 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
-import { importFiles } from '../imports/index.ts';
+import { importFiles, runImport } from '../imports/index.ts';
+import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
 import { definitionFromXlsx, definitionXlsx } from './exchange.ts';
 import { computeBudget, flatItems, validateDefinition, type Definition } from './model.ts';
 
@@ -171,6 +172,43 @@ describe('budget simulator', () => {
     expect(d.councilTax.capPct).toBe(4.99); // 2.99% core + 2% social care precept, 2023-24
     expect(items.find((i) => i.kind === 'council-tax')!.source).toContain('mhclg-ctr.band-d.own');
     expect(validateDefinition(d)).toEqual([]);
+  });
+
+  it('prefills by sub-service where RA budget lines are loaded (a synthetic fixture), totals left out', async () => {
+    const ra = (line: number, title: string) =>
+      testMetric(`mhclg-ra.line-${line}.net-current-expenditure`, {
+        title: `${title}: budgeted net current expenditure`,
+        unit: '£ thousand',
+        unitType: 'currency',
+        multiplier: 1000,
+        polarity: 'not-applicable',
+        applicableAreaTypes: ['E06', 'E07', 'E08', 'E09', 'E10'],
+      });
+    const r = await runImport(db, {
+      adapter: fixtureAdapter(
+        [
+          ra(110, 'Libraries (Cultural and related services)'),
+          ra(120, 'Waste collection (Environmental and regulatory services)'),
+          ra(130, 'TOTAL CULTURAL AND RELATED SERVICES'),
+          ra(190, 'Total service expenditure'),
+        ],
+        [
+          ['mhclg-ra.line-110.net-current-expenditure', 'E08000003', 2023, 4000],
+          ['mhclg-ra.line-120.net-current-expenditure', 'E08000003', 2023, 6000],
+          ['mhclg-ra.line-130.net-current-expenditure', 'E08000003', 2023, 4000],
+          ['mhclg-ra.line-190.net-current-expenditure', 'E08000003', 2023, 10000],
+        ],
+      ),
+      files: [],
+      publish: true,
+    });
+    expect(r.state, r.message).toBe('published');
+    const d = await servicesFor(db).budget.prefill('E08000003', '2023-24');
+    expect(d.sections[0]!.items.map((i) => [i.code, i.baseline, i.source])).toEqual([
+      ['ra-110', 4_000_000, 'mhclg-ra.line-110.net-current-expenditure, E08000003, 2023-24 (£ thousand × 1,000)'],
+      ['ra-120', 6_000_000, 'mhclg-ra.line-120.net-current-expenditure, E08000003, 2023-24 (£ thousand × 1,000)'],
+    ]);
+    expect(d.statedTotal).toBe(10_000_000);
   });
 
   it('sli budget prefill prints the draft as JSON; an unknown council is refused with the reason', async () => {

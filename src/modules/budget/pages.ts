@@ -140,10 +140,8 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       return {
         key: { text: it.title },
         value: {
-          html: '',
           text: `${l.consequence} (${pct(l.pctChange)}, ${signed((it.baseline * l.pctChange) / 100)})${c ? `. Your comment: “${c}”` : ''}`,
         },
-        actions: { items: [{ href: '#', text: 'Change', visuallyHiddenText: it.title, section: it.section + 1 }] },
       };
     });
     return reply.view('budget-check.njk', {
@@ -225,7 +223,8 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
         consent: body.consent === 'yes',
         token: body.t || undefined,
         honeypot: body.website || undefined,
-        assisted: body.assisted === 'yes',
+        // Assisted entry is flagged only by signed-in staff (an outreach session), never by a resident's form.
+        assisted: body.assisted === 'yes' && req.user !== null,
         client: req.ip,
       });
       return reply.redirect(`/budget/${s.openKey}/done?r=${r.id}`, 303);
