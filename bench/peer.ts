@@ -26,8 +26,8 @@ import { freshDb } from './fresh-db.ts';
 import { pct, round } from './measure.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
-const GEOGRAPHY = [
+export const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
+export const GEOGRAPHY = [
   'geography/england_ltla_vintages_2019_2025.csv',
   'geography/ons_la_changes_2014_2025.csv',
   'geography/mysociety_uk_local_authorities.csv',

@@ -2,6 +2,7 @@
  * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
  * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
  * [--soak-rate 200] [--finance-only] (only the council finance importers against the raw engine, on the real files)
+ * [--budget-only] (only the budget simulator: pre-fill, submissions to a real server, dashboard, long CSV)
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
  * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
@@ -25,6 +26,7 @@ import { peakRssMb, startServer } from './server.ts';
 import { duckdbDirection, screeningBench, serviceDirection } from './sector.ts';
 import { compareBench } from './compare.ts';
 import { valueBench } from './value.ts';
+import { budgetBench } from './budget.ts';
 import { freshDb as freshDbIn } from './fresh-db.ts';
 import { surveysBench } from './surveys-run.ts';
 import { loadRealForSoak, soakBench } from './soak.ts';
@@ -54,6 +56,8 @@ const { values: args } = parseArgs({
     // Only the value-for-money profile: the synthetic import through the engine, then the profile (no raw baseline,
     // data queries, sector or comparison benchmarks, surveys or real files).
     'value-only': { type: 'boolean', default: false },
+    // Only the budget simulator (bench/budget.ts).
+    'budget-only': { type: 'boolean', default: false },
     'surveys-only': { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
@@ -236,6 +240,15 @@ if (valueOnly) {
   const out = path.join(root, 'bench', 'results', `value-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results.dialects, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+  process.exit(0);
+}
+if (args['budget-only']) {
+  results.budget = await budgetBench(dialects, (d, name) => freshDb(d, name), Number(args['http-seconds']), log);
+  results.finishedAt = new Date().toISOString();
+  const out = path.join(root, 'bench', 'results', `budget-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results.budget, null, 2));
   console.log(`results: ${path.relative(process.cwd(), out)}`);
   process.exit(0);
 }

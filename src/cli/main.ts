@@ -26,6 +26,7 @@ import { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from '../
 import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
 import { registerPeerCommands } from './peer.ts';
+import { registerBudgetCommands } from './budget.ts';
 import { registerSectorCommands } from './sector.ts';
 import { registerUserCommands } from './users.ts';
 import { registerMailCommands } from './mail.ts';
@@ -387,6 +388,7 @@ registerSurveyCommands(program, cliContext);
 registerLoadCommand(program, cliContext);
 registerMailCommands(program, cliContext);
 registerPeerCommands(program, cliContext);
+registerBudgetCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

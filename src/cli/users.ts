@@ -1,7 +1,7 @@
 /** `sli users …`: add, list, disable and enable registered users (the first administrator is made here). */
-import { Option, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
-import { ROLES } from '../modules/accounts/index.ts';
+import { PERMISSIONS, ROLES } from '../modules/accounts/index.ts';
 import type { CliContext } from './sector.ts';
 
 async function readStdin(): Promise<string> {
@@ -91,6 +91,30 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
           await db.close();
         }
         ctx.out(`${disabled ? 'Disabled' : 'Enabled'} ${email}.`);
+      });
+  }
+  for (const [name, granted] of [
+    ['grant', true],
+    ['revoke', false],
+  ] as const) {
+    users
+      .command(name)
+      .description(
+        `${granted ? 'grant' : 'withdraw'} a permission beyond the role (${PERMISSIONS.join(', ')}: council users who set up budget simulators for their council)`,
+      )
+      .argument('<email>')
+      .addArgument(new Argument('<permission>').choices([...PERMISSIONS]))
+      .action(async (email: string, permission: string, _o, cmd: Command) => {
+        const { db, services } = await ctx.open(cmd);
+        try {
+          await services.accounts.setPermission(email, permission, granted);
+        } catch (e) {
+          if (e instanceof AppError && e.status < 500) throw ctx.exit(e.message, 1);
+          throw e;
+        } finally {
+          await db.close();
+        }
+        ctx.out(`${granted ? 'Granted' : 'Withdrew'} ${permission} ${granted ? 'to' : 'from'} ${email}.`);
       });
   }
 }

@@ -31,6 +31,8 @@ interface Seeded {
   started: string;
   sent: string;
   engagementId: number;
+  budgetKey: string;
+  budgetId: number;
 }
 /** Route pattern, the address visited for it (one or more per route), who visits (default a visitor). */
 const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
@@ -76,7 +78,11 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
-  ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
+  ['/budget', '/budget', 'analyst'],
+  ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}`, 'analyst'],
+  ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
+  ['/budget/:key/section/:n', (x) => `/budget/${x.budgetKey}/section/1`],
+  ['/budget/:key/done', (x) => `/budget/${x.budgetKey}/done`],
   ['/admin/users', '/admin/users', 'admin'],
   ['/admin/users/invite', '/admin/users/invite', 'admin'],
   ['/admin/email', '/admin/email', 'admin'],
@@ -208,6 +214,44 @@ describe('every page type at 320 CSS px', () => {
       },
     );
 
+    const budgetSim = await services.budget.create(
+      {
+        council: 'E08000009',
+        year: '2024-25',
+        title: 'Balance the budget',
+        status: 'open',
+        gap: {
+          kind: 'multi-year',
+          years: [
+            { year: '2024-25', amount: 1_000_000 },
+            { year: '2025-26', amount: 2_000_000 },
+          ],
+        },
+        statedTotal: null,
+        councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99 },
+        sections: [
+          {
+            kind: 'spending',
+            title: 'Spending on services',
+            items: [
+              {
+                code: 'libraries',
+                title: 'Libraries and a rather long title for a service that a narrow screen must wrap',
+                baseline: 10_000_000,
+                floor: 8_000_000,
+                floorReason: 'Public Libraries and Museums Act 1964: a comprehensive and efficient service',
+                levels: [
+                  { code: 'cut-10', pctChange: -10, consequence: 'Close two branch libraries' },
+                  { code: 'same', pctChange: 0, consequence: 'Keep every library open' },
+                ],
+              },
+            ],
+          },
+        ],
+        constraints: [],
+      },
+      'system',
+    );
     server = await serveToChromium(db);
     // A survey: a frame wave with one council's answers sent and another's started, and an open wave.
     const s = surveysFor(db);
@@ -243,6 +287,8 @@ describe('every page type at 320 CSS px', () => {
       started,
       sent,
       engagementId,
+      budgetKey: budgetSim.openKey,
+      budgetId: budgetSim.id,
     } satisfies Seeded);
     for (const who of ['visitor', 'council', 'analyst', 'admin'] as const)
       contexts[who] = await server.browser.newContext({

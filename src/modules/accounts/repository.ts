@@ -36,6 +36,7 @@ export const accountsRepository = {
         'u.role',
         'u.created_at',
         'u.disabled_at',
+        'u.permissions',
         'a.code as council_code',
         'a.name as council_name',
       ])
@@ -52,6 +53,10 @@ export const accountsRepository = {
       const u = await db.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
       if (u) await db.kysely.deleteFrom('sessions').where('user_id', '=', u.id).execute();
     }
+    return Number(r.numUpdatedRows) > 0;
+  },
+  async setPermissions(db: Db, email: string, permissions: string): Promise<boolean> {
+    const r = await db.kysely.updateTable('users').set({ permissions }).where('email', '=', email).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   },
   async insertSession(
@@ -73,6 +78,7 @@ export const accountsRepository = {
         'u.email',
         'u.name',
         'u.role',
+        'u.permissions',
         'a.code as council_code',
         'a.name as council_name',
       ])

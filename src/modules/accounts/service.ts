@@ -11,7 +11,10 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AreasService } from '../areas/index.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 import { accountsRepository as repo } from './repository.ts';
-import { ROLES, type Role } from './tables.ts';
+import { PERMISSIONS, ROLES, type Permission, type Role } from './tables.ts';
+
+const parsePermissions = (s: string): Permission[] =>
+  s.split(',').filter((p): p is Permission => (PERMISSIONS as readonly string[]).includes(p));
 
 export interface SessionUser {
   id: number;
@@ -19,6 +22,8 @@ export interface SessionUser {
   name: string;
   role: Role;
   council: { code: string; name: string } | null;
+  /** Permissions beyond the role (PERMISSIONS): `consultation` for council users who set up budget simulators. */
+  permissions?: readonly Permission[];
   csrfToken: string;
 }
 
@@ -219,6 +224,7 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
       name: r.name,
       role: r.role,
       council: r.council_code ? { code: r.council_code, name: r.council_name! } : null,
+      permissions: parsePermissions(r.permissions),
       csrfToken: r.csrf_token,
     };
   }
@@ -229,6 +235,20 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
     session,
     signOut: (token: string) => repo.deleteSession(db, hashToken(token)),
     listUsers: () => repo.listUsers(db),
+    /** Grants or withdraws a permission (PERMISSIONS) of the user with this address. */
+    async setPermission(email: string, permission: string, granted: boolean) {
+      if (!(PERMISSIONS as readonly string[]).includes(permission))
+        throw new AppError(400, 'invalid-permission', `There is no permission "${permission}".`, [
+          { field: 'permission', value: permission, message: `must be one of ${PERMISSIONS.join(', ')}` },
+        ]);
+      const address = email.trim().toLowerCase();
+      const user = await repo.userByEmail(db, address);
+      if (!user) throw new AppError(404, 'not-found', `There is no user ${email}.`);
+      const now = new Set(parsePermissions(user.permissions));
+      if (granted) now.add(permission as Permission);
+      else now.delete(permission as Permission);
+      await repo.setPermissions(db, address, [...now].sort().join(','));
+    },
     async setDisabled(email: string, disabled: boolean, now = new Date()) {
       if (!(await repo.setDisabled(db, email.trim().toLowerCase(), disabled ? now.toISOString() : null)))
         throw new AppError(404, 'not-found', `There is no user ${email}.`);

@@ -4,6 +4,9 @@ export type Role = 'council' | 'analyst' | 'admin' | 'peer_challenge_manager';
 /** peer_challenge_manager: the sector body's peer challenge managers (the peer module: every engagement, the pool). */
 export const ROLES: readonly Role[] = ['council', 'analyst', 'admin', 'peer_challenge_manager'];
 /** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
+/** Permissions granted to a user on top of their role: `consultation` lets a council user set up budget simulators. */
+export type Permission = 'consultation';
+export const PERMISSIONS: readonly Permission[] = ['consultation'];
 export const ANALYST_ROLES = ['analyst', 'admin'] as const satisfies readonly Role[];
 
 export interface UsersTable {
@@ -16,6 +19,8 @@ export interface UsersTable {
   council_area_id: number | null;
   created_at: string;
   disabled_at: string | null;
+  /** Comma-separated permissions beyond the role (PERMISSIONS), e.g. `consultation`. */
+  permissions: Generated<string>;
 }
 
 export interface SessionsTable {

@@ -52,3 +52,9 @@ export { defraRecyclingAdapter } from './adapters/defra-recycling.ts';
 export { oflogAscAdapter } from './adapters/oflog-asc.ts';
 export { ofstedIlacsAdapter } from './adapters/ofsted-ilacs.ts';
 export { type ImportItem } from './adapter.ts';
+export {
+  SERVICES as SERVICE_SPEND_SERVICES,
+  MEASURES as SERVICE_SPEND_MEASURES,
+  serviceMetricCode,
+} from './adapters/mhclg-service-spend.ts';
+export { raLineCode } from './adapters/mhclg-revenue-budget.ts';

@@ -1,0 +1,384 @@
+import readXlsxFile from 'read-excel-file/node';
+import writeXlsxFile from 'write-excel-file/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { cookiesOf, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { runSli } from '../../../test/helpers/cli.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import { sharedFile } from '../../../test/helpers/shared-data.ts';
+import { servicesFor } from '../../app/services.ts';
+import type { App } from '../../platform/app-types.ts';
+import { importFiles, runImport } from '../imports/index.ts';
+import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
+import { definitionFromXlsx, definitionXlsx } from './exchange.ts';
+import { computeBudget, flatItems, validateDefinition, type Definition } from './model.ts';
+
+const BASE = '/api/v1/budget';
+const TRAFFORD = 'E08000009';
+
+/** A small synthetic definition: two spending items (one with a statutory floor), income, council tax, a constraint. */
+const small = (): Definition => ({
+  council: TRAFFORD,
+  year: '2024-25',
+  title: 'Balance the budget',
+  gap: {
+    kind: 'multi-year',
+    years: [
+      { year: '2024-25', amount: 1_000_000 },
+      { year: '2025-26', amount: 3_000_000 },
+    ],
+  },
+  statedTotal: 30_000_000,
+  councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99, capValidFrom: '2024-02-07' },
+  sections: [
+    {
+      kind: 'spending',
+      title: 'Spending',
+      items: [
+        {
+          code: 'libraries',
+          title: 'Libraries',
+          baseline: 10_000_000,
+          levels: [
+            { code: 'cut-10', pctChange: -10, consequence: 'Close two branch libraries' },
+            { code: 'same', pctChange: 0, consequence: 'Keep every library open' },
+          ],
+        },
+        {
+          code: 'care',
+          title: 'Adult social care',
+          baseline: 20_000_000,
+          floor: 19_000_000,
+          floorReason: 'Care Act 2014 duties',
+          levels: [
+            { code: 'cut-5', pctChange: -5, consequence: 'Fewer day centres' },
+            { code: 'same', pctChange: 0, consequence: 'As now' },
+          ],
+        },
+      ],
+    },
+    {
+      kind: 'council-tax',
+      title: 'Council tax',
+      items: [
+        {
+          code: 'council-tax',
+          title: 'Council tax',
+          baseline: 15_000_000,
+          levels: [
+            { code: 'same', pctChange: 0, consequence: 'No rise' },
+            { code: 'raise-4', pctChange: 4, consequence: 'Band D up £60 a year' },
+          ],
+        },
+      ],
+    },
+  ],
+  constraints: [{ kind: 'requires', item: 'libraries', level: 'cut-10', otherItem: 'care', otherLevel: 'same' }],
+});
+
+describe('budget simulator: the rules', () => {
+  it('a valid definition has no problems, and the arithmetic closes the first year of the gap', () => {
+    const d = small();
+    expect(validateDefinition(d)).toEqual([]);
+    // libraries −10% closes £1m: balanced; care −5% closes another £1m
+    expect(computeBudget(d, [0, 1, 0])).toMatchObject({
+      closed: 1_000_000,
+      target: 1_000_000,
+      balanced: true,
+      taxChangePct: 0,
+    });
+    expect(computeBudget(d, [1, 1, 0]).balanced).toBe(false);
+    expect(computeBudget(d, [1, 1, 1])).toMatchObject({ closed: 600_000, taxChangePct: 4 });
+    // the constraint: cutting libraries needs care kept as it is
+    expect(computeBudget(d, [0, 0, 0]).problems[0]!.message).toContain('needs Adult social care');
+  });
+
+  it('refuses items not adding to the total, a level below a floor, a cap outside 0–100 and contradictory constraints, saying where', () => {
+    const d = small();
+    d.statedTotal = 40_000_000;
+    d.sections[0]!.items[1]!.levels[0]!.pctChange = -10; // £18m < £19m floor
+    d.councilTax.capPct = 120;
+    d.constraints.push({ kind: 'excludes', item: 'libraries', level: 'cut-10', otherItem: 'care', otherLevel: 'same' });
+    d.constraints.push({
+      kind: 'requires',
+      item: 'libraries',
+      level: 'cut-10',
+      otherItem: 'care',
+      otherLevel: 'cut-5',
+    });
+    const errors = validateDefinition(d);
+    const by = (f: string) => errors.find((e) => e.field === f)?.message;
+    expect(by('statedTotal')).toMatch(/add up to £30,000,000, not the stated total £40,000,000/);
+    expect(by('sections[0].items[1].levels[0].pctChange')).toMatch(
+      /below its floor of £19,000,000 \(Care Act 2014 duties\)/,
+    );
+    expect(by('councilTax.capPct')).toBe('must be a percentage from 0 to 100');
+    expect(by('constraints[1]')).toMatch(/both requires and excludes/);
+    expect(by('constraints[2]')).toMatch(/cannot require two levels of care/);
+  });
+});
+
+describe('budget simulator', () => {
+  let db: TestDb;
+  let app: App;
+  let owner: Signed; // council user of Trafford
+  let other: Signed; // council user of Manchester
+  let analyst: Signed;
+  let id: number;
+  let key: string;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    // The real finance files (small ones): spending by service (wide) and council tax.
+    for (const [adapter, file] of [
+      ['mhclg-service-spend', 'finance/service_net_current_expenditure_wide_2015-16_to_2023-24.csv'],
+      ['council-tax', 'finance/ctr_band_d_by_authority_2014-15_to_2023-24.csv'],
+    ] as const) {
+      const r = await importFiles(db, adapter, [sharedFile(file)], { publish: true });
+      if (r.state !== 'published') throw new Error(r.message);
+    }
+    app = await createTestApp(db);
+    ({ owner, other, analyst } = await signInEveryRole(db, app));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const post = (who: Signed | null, url: string, payload: object) =>
+    app.inject({
+      method: 'POST',
+      url: `${BASE}${url}`,
+      headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {},
+      payload,
+    });
+  const get = (who: Signed | null, url: string) =>
+    app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
+
+  it("prefills Trafford 2023-24 from the real finance file: each service's net spend with its source line, Band D and tax base", async () => {
+    const d = await servicesFor(db).budget.prefill(TRAFFORD, '2023-24');
+    const items = flatItems(d);
+    const asc = items.find((i) => i.code === 'adult-social-care')!;
+    expect(asc.baseline).toBe(92_359_000);
+    expect(asc.source).toBe(
+      'mhclg-rsx.adult-social-care.net-current-expenditure, E08000009, 2023-24 (£ thousand × 1,000)',
+    );
+    expect(asc.floor).toBe(Math.round(92_359_000 * 0.9));
+    expect(d.statedTotal).toBe(405_471_000);
+    expect(d.councilTax.bandD).toBeGreaterThan(1000);
+    expect(d.councilTax.taxBase).toBeGreaterThan(50_000);
+    expect(d.councilTax.capPct).toBe(4.99); // 2.99% core + 2% social care precept, 2023-24
+    expect(items.find((i) => i.kind === 'council-tax')!.source).toContain('mhclg-ctr.band-d.own');
+    expect(validateDefinition(d)).toEqual([]);
+  });
+
+  it('prefills by sub-service where RA budget lines are loaded (a synthetic fixture), totals left out', async () => {
+    const ra = (line: number, title: string) =>
+      testMetric(`mhclg-ra.line-${line}.net-current-expenditure`, {
+        title: `${title}: budgeted net current expenditure`,
+        unit: '£ thousand',
+        unitType: 'currency',
+        multiplier: 1000,
+        polarity: 'not-applicable',
+        applicableAreaTypes: ['E06', 'E07', 'E08', 'E09', 'E10'],
+      });
+    const r = await runImport(db, {
+      adapter: fixtureAdapter(
+        [
+          ra(110, 'Libraries (Cultural and related services)'),
+          ra(120, 'Waste collection (Environmental and regulatory services)'),
+          ra(130, 'TOTAL CULTURAL AND RELATED SERVICES'),
+          ra(190, 'Total service expenditure'),
+        ],
+        [
+          ['mhclg-ra.line-110.net-current-expenditure', 'E08000003', 2023, 4000],
+          ['mhclg-ra.line-120.net-current-expenditure', 'E08000003', 2023, 6000],
+          ['mhclg-ra.line-130.net-current-expenditure', 'E08000003', 2023, 4000],
+          ['mhclg-ra.line-190.net-current-expenditure', 'E08000003', 2023, 10000],
+        ],
+      ),
+      files: [],
+      publish: true,
+    });
+    expect(r.state, r.message).toBe('published');
+    const d = await servicesFor(db).budget.prefill('E08000003', '2023-24');
+    expect(d.sections[0]!.items.map((i) => [i.code, i.baseline, i.source])).toEqual([
+      ['ra-110', 4_000_000, 'mhclg-ra.line-110.net-current-expenditure, E08000003, 2023-24 (£ thousand × 1,000)'],
+      ['ra-120', 6_000_000, 'mhclg-ra.line-120.net-current-expenditure, E08000003, 2023-24 (£ thousand × 1,000)'],
+    ]);
+    expect(d.statedTotal).toBe(10_000_000);
+  });
+
+  it('sli budget prefill prints the draft as JSON; an unknown council is refused with the reason', async () => {
+    const r = await runSli(db, ['budget', 'prefill', '--area', TRAFFORD, '--year', '2023-24', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Definition).sections[0]!.items.length).toBeGreaterThan(5);
+    await expect(servicesFor(db).budget.prefill('E99999999', '2023-24')).rejects.toMatchObject({
+      errors: [{ field: 'area', value: 'E99999999', message: 'is not a council code we know' }],
+    });
+  });
+
+  it('setting up needs the consultation permission for the own council; analysts may for any', async () => {
+    expect((await post(owner, '/simulators', { area: TRAFFORD, year: '2023-24' })).statusCode).toBe(403);
+    await servicesFor(db).accounts.setPermission('owner@example.org', 'consultation', true);
+    owner = await signIn(app, 'owner@example.org', 'correct horse battery');
+    const r = await post(owner, '/simulators', { area: TRAFFORD, year: '2023-24' });
+    expect(r.statusCode, r.body).toBe(201);
+    id = r.json().id;
+    key = r.json().openLink.split('/').pop();
+    expect(key).toMatch(/^[\w-]{16}$/);
+    expect((await post(owner, '/simulators', { area: 'E08000003', year: '2023-24' })).statusCode).toBe(403);
+    expect((await post(analyst, '/simulators', { area: 'E08000003', year: '2023-24' })).statusCode).toBe(201);
+    expect((await get(other, `/simulators/${id}.json`)).statusCode).toBe(404);
+    const mine = (await get(owner, '/simulators')).json().simulators;
+    expect(mine.map((s: { council: string }) => s.council)).toEqual([TRAFFORD]);
+  });
+
+  it('the definition goes out and back in as JSON and as XLSX; a bad cell is named by sheet, row and column', async () => {
+    const json = (await get(owner, `/simulators/${id}.json`)).json();
+    const again = await post(owner, '/simulators/import', json);
+    expect(again.statusCode, again.body).toBe(201);
+    const x = await get(owner, `/simulators/${id}.xlsx`);
+    expect(x.statusCode).toBe(200);
+    const { definition } = await definitionFromXlsx('t.xlsx', x.rawPayload);
+    const { format: _f, status: _s, ...want } = json;
+    expect({ ...definition, sections: definition.sections.map((s) => ({ ...s, intro: null })) }).toEqual({
+      ...want,
+      sections: want.sections.map((s: object) => ({ ...s, intro: null })),
+    });
+    // A level below the floor, typed into the Levels sheet.
+    const d = small();
+    d.sections[0]!.items[1]!.levels[0]!.pctChange = -10;
+    const bytes = await definitionXlsx(d);
+    const book = await readXlsxFile(bytes);
+    const rows = (await definitionFromXlsx('officer.xlsx', bytes)).locate('sections[0].items[1].levels[0].pctChange');
+    expect(rows).toBe('officer.xlsx: sheet Levels, row 4, column pct_change');
+    const bad = book.map((s) => ({
+      sheet: s.sheet,
+      data: s.data.map((r, i) => (s.sheet === 'Items' && i === 1 ? r.map((c, j) => (j === 4 ? 'lots' : c)) : r)),
+    }));
+    const badBytes = await writeXlsxFile(bad as never).toBuffer();
+    await expect(definitionFromXlsx('officer.xlsx', badBytes)).rejects.toMatchObject({
+      errors: [
+        { field: 'officer.xlsx: sheet Items, row 2, column baseline', value: 'lots', message: 'is not a number' },
+      ],
+    });
+  });
+
+  it('submissions: recomputed here; unbalanced, tampered, replayed and closed refused; honeypot and duplicates kept and flagged', async () => {
+    const budget = servicesFor(db).budget;
+    const created = await budget.create({ ...small(), status: 'open' }, 'system');
+    const s = await budget.byKey(created.openKey);
+    const form = (levels: Record<string, string>, comments: Record<string, string> = {}) => ({
+      posted: (c: string) => levels[c],
+      comments: (c: string) => comments[c],
+      consent: true,
+      client: '192.0.2.1',
+    });
+    await expect(budget.submit(s, form({ libraries: 'same' }))).rejects.toMatchObject({ code: 'invalid-budget' });
+    await expect(budget.submit(s, form({ libraries: 'cut-50' }))).rejects.toMatchObject({
+      code: 'tampered-submission',
+      errors: [{ field: 'level-libraries', value: 'cut-50' }],
+    });
+    const ok = await budget.submit(
+      s,
+      form({ libraries: 'cut-10' }, { libraries: '=HYPERLINK("x") keep the mobile library' }),
+    );
+    expect(ok.flag).toBe('ok');
+    expect(
+      (await budget.submit(s, form({ libraries: 'cut-10' }, { libraries: '=HYPERLINK("x") keep the mobile library' })))
+        .flag,
+    ).toBe('duplicate');
+    expect((await budget.submit(s, { ...form({ libraries: 'cut-10' }), honeypot: 'http://spam' })).flag).toBe(
+      'honeypot',
+    );
+    const [link] = await budget.issueLinks(created.id, 1, 'system');
+    const token = new URL(link!, 'http://x').searchParams.get('t')!;
+    expect(
+      (await budget.submit(s, { ...form({ libraries: 'same', 'council-tax': 'raise-4', care: 'cut-5' }), token })).flag,
+    ).toBe('ok');
+    await expect(budget.submit(s, { ...form({ libraries: 'cut-10' }), token })).rejects.toMatchObject({
+      code: 'link-used',
+    });
+    const dash = await budget.dashboard(s);
+    expect(dash.responses).toBe(2);
+    expect(dash.flagged).toEqual(
+      expect.arrayContaining([
+        { flag: 'duplicate', n: 1 },
+        { flag: 'honeypot', n: 1 },
+      ]),
+    );
+    expect(dash.meanTaxChangePct).toBe(2);
+    expect(dash.items[0]!.levels.map((l) => l.n)).toEqual([1, 1]);
+    expect(dash.items[0]!.meanChange).toBe(-500_000);
+    expect(dash.items[0]!.comments).toBe(1);
+    let csv = '';
+    for await (const c of await budget.longCsv(s)) csv += c;
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(
+      'response,submitted_at,channel,assisted,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment',
+    );
+    expect(lines).toHaveLength(1 + 2 * 3);
+    expect(lines[1]).toContain(
+      `spending,libraries,Libraries,cut-10,-10,-1000000,1000000,"'=HYPERLINK(""x"") keep the mobile library"`,
+    );
+    await budget.setStatus(created.id, 'closed', 'system');
+    await expect(
+      budget.submit(await budget.byKeyFresh(created.openKey), form({ libraries: 'cut-10' })),
+    ).rejects.toMatchObject({
+      code: 'consultation-closed',
+    });
+  });
+
+  it('a resident balances the budget on the pages without JavaScript; answers survive a refusal; the officer sees the dashboard', async () => {
+    const created = await servicesFor(db).budget.create({ ...small(), status: 'open' }, 'system');
+    const k = created.openKey;
+    const start = await app.inject(`/budget/${k}`);
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('£1,000,000');
+    const first = await app.inject(`/budget/${k}/section/1`);
+    expect(first.body).toContain('aria-live="polite"');
+    const cookie = cookiesOf(first);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
+    const send = (url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      });
+    const p1 = { 'level-libraries': 'cut-10', 'level-care': 'same', 'comment-libraries': 'Keep the mobile library' };
+    const second = await send(`/budget/${k}/section/1`, { ...p1, go: 'next' });
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('Your budget balances');
+    expect(second.body).toContain('name="comment-libraries" value="Keep the mobile library"');
+    const check = await send(`/budget/${k}/section/2`, { ...p1, 'level-council-tax': 'same', go: 'next' });
+    expect(check.body).toContain('Check your budget');
+    // No consent: refused, every answer still in the form.
+    const refused = await send(`/budget/${k}/submit`, { ...p1, 'level-council-tax': 'same', go: 'send' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('govuk-error-summary');
+    expect(refused.body).toContain('name="level-libraries" value="cut-10"');
+    // A level the page never offered: refused, naming the item.
+    const tampered = await send(`/budget/${k}/submit`, {
+      ...p1,
+      'level-libraries': 'cut-90',
+      consent: 'yes',
+      go: 'send',
+    });
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.body).toContain('Libraries: that choice is not one this consultation offers');
+    const sent = await send(`/budget/${k}/submit`, { ...p1, 'level-council-tax': 'same', consent: 'yes', go: 'send' });
+    expect(sent.statusCode, sent.body.slice(0, 300)).toBe(303);
+    const done = await app.inject({ url: sent.headers.location as string });
+    expect(done.body).toContain('1 budget so far');
+    const dash = await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: analyst.cookie } });
+    expect(dash.statusCode).toBe(200);
+    expect(dash.body).toContain('1 budget counted');
+    expect(
+      (await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: other.cookie } })).statusCode,
+    ).toBe(404);
+  });
+});

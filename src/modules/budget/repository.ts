@@ -1,0 +1,311 @@
+/** All SQL of the budget module. Each function takes a Kysely handle: the database's or a transaction's. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db.ts';
+import type { Definition, SectionKind, SimulatorStatus, GapKind } from './model.ts';
+
+type K = Kysely<Database>;
+
+/** A stored simulator: its row, its definition as the model reads it, and the ids of its items in order. */
+export interface StoredSimulator {
+  id: number;
+  areaId: number;
+  openKey: string;
+  status: SimulatorStatus;
+  createdAt: string;
+  definition: Definition;
+  itemIds: number[];
+}
+
+export const budgetRepository = {
+  async taxCaps(k: K, year: string) {
+    return k.selectFrom('budget_tax_caps').selectAll().where('year', '=', year).orderBy('valid_from', 'desc').execute();
+  },
+
+  /** Writes a definition (in the caller's transaction); answers the simulator's id. */
+  async insertDefinition(
+    k: K,
+    d: Definition,
+    s: { areaId: number; openKey: string; createdBy: number | null; now: string; sourceNote: string | null },
+  ): Promise<number> {
+    const { id } = await k
+      .insertInto('budget_simulators')
+      .values({
+        area_id: s.areaId,
+        year: d.year,
+        title: d.title,
+        status: d.status ?? 'draft',
+        gap_kind: d.gap.kind,
+        gap_years: JSON.stringify(d.gap.years),
+        stated_total: d.statedTotal,
+        band_d: d.councilTax.bandD,
+        tax_base: d.councilTax.taxBase,
+        tax_cap_pct: d.councilTax.capPct,
+        tax_cap_valid_from: d.councilTax.capValidFrom ?? null,
+        open_key: s.openKey,
+        source_note: s.sourceNote,
+        created_by: s.createdBy,
+        created_at: s.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    let position = 0;
+    for (const [si, sec] of d.sections.entries()) {
+      const { id: sectionId } = await k
+        .insertInto('budget_sections')
+        .values({ simulator_id: id, kind: sec.kind, title: sec.title, intro: sec.intro ?? null, position: si })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const it of sec.items) {
+        const { id: itemId } = await k
+          .insertInto('budget_items')
+          .values({
+            simulator_id: id,
+            section_id: sectionId,
+            code: it.code,
+            title: it.title,
+            description: it.description ?? null,
+            baseline: it.baseline,
+            floor: it.floor ?? null,
+            floor_reason: it.floorReason ?? null,
+            ring_fenced: it.ringFenced ? 1 : 0,
+            contractual: it.contractual ? 1 : 0,
+            source: it.source ?? null,
+            position: position++,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await k
+          .insertInto('budget_levels')
+          .values(
+            it.levels.map((l, li) => ({
+              item_id: itemId,
+              code: l.code,
+              pct_change: l.pctChange,
+              consequence: l.consequence,
+              position: li,
+            })),
+          )
+          .execute();
+      }
+    }
+    if (d.constraints.length)
+      await k
+        .insertInto('budget_constraints')
+        .values(
+          d.constraints.map((c) => ({
+            simulator_id: id,
+            kind: c.kind,
+            item: c.item,
+            level: c.level,
+            other_item: c.otherItem,
+            other_level: c.otherLevel,
+          })),
+        )
+        .execute();
+    return id;
+  },
+
+  /** A simulator by id or by its open key, with its definition; undefined when there is none. */
+  async load(k: K, by: { id: number } | { openKey: string }): Promise<StoredSimulator | undefined> {
+    const s = await k
+      .selectFrom('budget_simulators as s')
+      .innerJoin('areas as a', 'a.id', 's.area_id')
+      .selectAll('s')
+      .select('a.code as council')
+      .$call((q) => ('id' in by ? q.where('s.id', '=', by.id) : q.where('s.open_key', '=', by.openKey)))
+      .executeTakeFirst();
+    if (!s) return undefined;
+    const [sections, items, levels, constraints] = await Promise.all([
+      k.selectFrom('budget_sections').selectAll().where('simulator_id', '=', s.id).orderBy('position').execute(),
+      k.selectFrom('budget_items').selectAll().where('simulator_id', '=', s.id).orderBy('position').execute(),
+      k
+        .selectFrom('budget_levels as l')
+        .innerJoin('budget_items as i', 'i.id', 'l.item_id')
+        .selectAll('l')
+        .where('i.simulator_id', '=', s.id)
+        .orderBy('l.item_id')
+        .orderBy('l.position')
+        .execute(),
+      k.selectFrom('budget_constraints').selectAll().where('simulator_id', '=', s.id).orderBy('id').execute(),
+    ]);
+    const levelsOf = new Map<number, typeof levels>();
+    for (const l of levels) levelsOf.set(l.item_id, [...(levelsOf.get(l.item_id) ?? []), l]);
+    const itemIds: number[] = [];
+    const definition: Definition = {
+      council: s.council,
+      year: s.year,
+      title: s.title,
+      status: s.status as SimulatorStatus,
+      gap: { kind: s.gap_kind as GapKind, years: JSON.parse(s.gap_years) as { year: string; amount: number }[] },
+      statedTotal: s.stated_total,
+      councilTax: {
+        bandD: s.band_d,
+        taxBase: s.tax_base,
+        capPct: s.tax_cap_pct,
+        capValidFrom: s.tax_cap_valid_from,
+      },
+      sections: sections.map((sec) => ({
+        kind: sec.kind as SectionKind,
+        title: sec.title,
+        intro: sec.intro,
+        items: items
+          .filter((i) => i.section_id === sec.id)
+          .map((i) => {
+            itemIds.push(i.id);
+            return {
+              code: i.code,
+              title: i.title,
+              description: i.description,
+              baseline: i.baseline,
+              floor: i.floor,
+              floorReason: i.floor_reason,
+              ringFenced: i.ring_fenced === 1,
+              contractual: i.contractual === 1,
+              source: i.source,
+              levels: (levelsOf.get(i.id) ?? []).map((l) => ({
+                code: l.code,
+                pctChange: l.pct_change,
+                consequence: l.consequence,
+              })),
+            };
+          }),
+      })),
+      constraints: constraints.map((c) => ({
+        kind: c.kind as 'requires' | 'excludes',
+        item: c.item,
+        level: c.level,
+        otherItem: c.other_item,
+        otherLevel: c.other_level,
+      })),
+    };
+    return {
+      id: s.id,
+      areaId: s.area_id,
+      openKey: s.open_key,
+      status: s.status as SimulatorStatus,
+      createdAt: s.created_at,
+      definition,
+      itemIds,
+    };
+  },
+
+  list(k: K, areaId: number | null) {
+    return k
+      .selectFrom('budget_simulators as s')
+      .innerJoin('areas as a', 'a.id', 's.area_id')
+      .select([
+        's.id',
+        's.title',
+        's.year',
+        's.status',
+        's.open_key',
+        's.created_at',
+        'a.code as council',
+        'a.name as councilName',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('budget_responses as r')
+          .whereRef('r.simulator_id', '=', 's.id')
+          .where('r.flag', '=', 'ok')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .as('responses'),
+      )
+      .$call((q) => (areaId === null ? q : q.where('s.area_id', '=', areaId)))
+      .orderBy('s.id', 'desc')
+      .execute();
+  },
+
+  async setStatus(k: K, id: number, status: SimulatorStatus): Promise<void> {
+    await k.updateTable('budget_simulators').set({ status }).where('id', '=', id).execute();
+  },
+
+  async insertLinks(k: K, simulatorId: number, hashes: string[], now: string): Promise<void> {
+    for (let i = 0; i < hashes.length; i += 500)
+      await k
+        .insertInto('budget_links')
+        .values(
+          hashes
+            .slice(i, i + 500)
+            .map((h) => ({ simulator_id: simulatorId, token_hash: h, created_at: now, used_at: null })),
+        )
+        .execute();
+  },
+
+  link(k: K, simulatorId: number, hash: string) {
+    return k
+      .selectFrom('budget_links')
+      .select(['id', 'used_at'])
+      .where('simulator_id', '=', simulatorId)
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+  },
+
+  /** Marks the link used if it was not, in one statement: its id, or undefined (unknown or used: see link()). */
+  async claimLink(k: K, simulatorId: number, hash: string, now: string): Promise<number | undefined> {
+    const r = await k
+      .updateTable('budget_links')
+      .set({ used_at: now })
+      .where('simulator_id', '=', simulatorId)
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    return r?.id;
+  },
+
+  async hasFingerprint(k: K, simulatorId: number, fingerprint: string): Promise<boolean> {
+    const r = await k
+      .selectFrom('budget_responses')
+      .select('id')
+      .where('simulator_id', '=', simulatorId)
+      .where('fingerprint', '=', fingerprint)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  },
+
+  async insertResponse(
+    k: K,
+    r: Omit<Database['budget_responses'], 'id'>,
+    comments: { item_id: number; text: string }[],
+  ): Promise<number> {
+    const { id } = await k.insertInto('budget_responses').values(r).returning('id').executeTakeFirstOrThrow();
+    if (comments.length)
+      await k
+        .insertInto('budget_comments')
+        .values(comments.map((c) => ({ response_id: id, ...c })))
+        .execute();
+    return id;
+  },
+
+  /** The counted responses (flag ok) of a simulator: what the dashboard and the CSV read, in id order. */
+  responses(k: K, simulatorId: number) {
+    return k
+      .selectFrom('budget_responses')
+      .select(['id', 'levels', 'gap_closed', 'tax_change_pct', 'channel', 'assisted', 'submitted_at'])
+      .where('simulator_id', '=', simulatorId)
+      .where('flag', '=', 'ok')
+      .orderBy('id')
+      .execute();
+  },
+
+  flagCounts(k: K, simulatorId: number) {
+    return k
+      .selectFrom('budget_responses')
+      .select(['flag', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('simulator_id', '=', simulatorId)
+      .groupBy('flag')
+      .execute();
+  },
+
+  comments(k: K, simulatorId: number) {
+    return k
+      .selectFrom('budget_comments as c')
+      .innerJoin('budget_responses as r', 'r.id', 'c.response_id')
+      .select(['c.response_id', 'c.item_id', 'c.text'])
+      .where('r.simulator_id', '=', simulatorId)
+      .where('r.flag', '=', 'ok')
+      .execute();
+  },
+};

@@ -1,0 +1,161 @@
+/**
+ * The budget simulator's service: who may set up and see which simulators, creating one from the pre-fill or from an
+ * imported definition (validated, written in one transaction), status, unique links. Submissions are in submit.ts,
+ * results in results.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { withTransaction } from '../../platform/transaction.ts';
+import type { SessionUser } from '../accounts/index.ts';
+import type { AreasService } from '../areas/index.ts';
+import type { MetricsService } from '../metrics/index.ts';
+import type { ObservationsService } from '../observations/index.ts';
+import { STATUSES, validateDefinition, type Definition, type Locate, type SimulatorStatus } from './model.ts';
+import { createPrefill } from './prefill.ts';
+import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import { createResults } from './results.ts';
+import { createSubmissions, hashToken } from './submit.ts';
+
+/** Who asks: a signed-in user, a visitor (null), or the command line (`system`, an operator with the database). */
+export type Viewer = SessionUser | null | 'system';
+const ANALYSTS = ['analyst', 'admin'];
+
+/**
+ * May this user set up simulators for the council (code)? Analysts and admins for all; council users with the
+ * consultation permission for their own.
+ */
+export function canSetUp(u: Viewer, council: string): boolean {
+  if (u === 'system') return true;
+  if (!u) return false;
+  if (ANALYSTS.includes(u.role)) return true;
+  return u.role === 'council' && (u.permissions ?? []).includes('consultation') && u.council?.code === council;
+}
+/** May this user see a council's simulators and their raw responses? Analysts and admins all; council users theirs. */
+export function canSee(u: Viewer, council: string): boolean {
+  if (u === 'system') return true;
+  if (!u) return false;
+  if (ANALYSTS.includes(u.role)) return true;
+  return u.role === 'council' && u.council?.code === council;
+}
+
+export function createBudgetService(
+  db: Db,
+  deps: { areas: AreasService; metrics: MetricsService; observations: ObservationsService; logger: Logger },
+) {
+  const log = deps.logger.child({ module: 'budget' });
+  const prefill = createPrefill({ ...deps, taxCaps: (year) => repo.taxCaps(db.kysely, year) });
+  const cache = new Map<string, { at: number; s: StoredSimulator }>();
+
+  const mustSetUp = (u: Viewer, council: string) => {
+    if (!u) throw new AppError(401, 'sign-in-required', 'Sign in to set up a budget simulator.');
+    if (!canSetUp(u, council))
+      throw new AppError(
+        403,
+        'forbidden',
+        `Setting up a simulator for ${council} needs the consultation permission for that council (or the analyst or admin role).`,
+      );
+  };
+
+  async function get(id: number, u: Viewer): Promise<StoredSimulator> {
+    const s = await repo.load(db.kysely, { id });
+    if (!s || !canSee(u, s.definition.council))
+      throw new AppError(404, 'not-found', `There is no budget simulator ${id} you may see.`);
+    return s;
+  }
+
+  /** Validates and stores a definition for the council it names; answers the new simulator. */
+  async function create(d: Definition, u: Viewer, opts: { locate?: Locate; sourceNote?: string | null } = {}) {
+    mustSetUp(u, d.council);
+    const area = (await deps.areas.resolveCodes([d.council])).areas[0];
+    const errors = validateDefinition(d, opts.locate);
+    if (!area)
+      errors.unshift({
+        field: opts.locate?.('council') ?? 'council',
+        value: d.council,
+        message: 'is not a council code we know',
+      });
+    if (errors.length)
+      throw new AppError(400, 'invalid-definition', 'The budget simulator could not be set up.', errors);
+    const openKey = randomBytes(12).toString('base64url');
+    const id = await withTransaction(db, (tx) =>
+      repo.insertDefinition(tx.kysely, d, {
+        areaId: area!.id,
+        openKey,
+        createdBy: u && u !== 'system' ? u.id : null,
+        now: new Date().toISOString(),
+        sourceNote: opts.sourceNote ?? null,
+      }),
+    );
+    log.info(
+      { event: 'budget-simulator-created', id, council: d.council, userId: u && u !== 'system' ? u.id : null },
+      'budget simulator created',
+    );
+    return (await repo.load(db.kysely, { id }))!;
+  }
+
+  return {
+    prefill,
+    authoriseSetUp: mustSetUp,
+    get,
+    create,
+    async createFromPrefill(council: string, year: string, u: Viewer) {
+      mustSetUp(u, council.trim().toUpperCase());
+      const d = await prefill(council, year);
+      return create(d, u, { sourceNote: `Pre-filled from the data service for ${d.council}, ${year}` });
+    },
+    /** The simulators a user may see: every council's for analysts, their own council's for council users. */
+    async list(u: Viewer) {
+      if (!u) return [];
+      if (u === 'system' || ANALYSTS.includes(u.role)) return repo.list(db.kysely, null);
+      if (u.role !== 'council' || !u.council) return [];
+      const area = (await deps.areas.resolveCodes([u.council.code])).areas[0];
+      return area ? repo.list(db.kysely, area.id) : [];
+    },
+    async setStatus(id: number, status: string, u: Viewer) {
+      const s = await get(id, u);
+      mustSetUp(u, s.definition.council);
+      if (!(STATUSES as readonly string[]).includes(status))
+        throw new AppError(400, 'invalid-status', `"${status}" is not a status.`, [
+          { field: 'status', value: status, message: `must be one of ${STATUSES.join(', ')}` },
+        ]);
+      await repo.setStatus(db.kysely, id, status as SimulatorStatus);
+      cache.delete(s.openKey);
+    },
+    /** New unique links (tokens returned once; only their hashes are kept). */
+    async issueLinks(id: number, count: number, u: Viewer): Promise<string[]> {
+      const s = await get(id, u);
+      mustSetUp(u, s.definition.council);
+      if (!Number.isInteger(count) || count < 1 || count > 100_000)
+        throw new AppError(400, 'invalid-count', 'Ask for 1 to 100,000 links.', [
+          { field: 'count', value: String(count), message: 'must be from 1 to 100000' },
+        ]);
+      const tokens = Array.from({ length: count }, () => randomBytes(24).toString('base64url'));
+      await withTransaction(db, (tx) =>
+        repo.insertLinks(tx.kysely, id, tokens.map(hashToken), new Date().toISOString()),
+      );
+      log.info({ event: 'budget-links-issued', id, count }, 'budget links issued');
+      return tokens.map((t) => `/budget/${s.openKey}?t=${t}`);
+    },
+    /** A simulator by its public key, read now (drafts too: for previews and tests). */
+    byKeyFresh: async (key: string) => {
+      const s = await repo.load(db.kysely, { openKey: key });
+      if (!s) throw new AppError(404, 'not-found', 'There is no budget consultation at this address.');
+      return s;
+    },
+    /** A simulator by its public key, kept for a second (a burst of submissions loads it once). */
+    async byKey(key: string): Promise<StoredSimulator> {
+      const hit = cache.get(key);
+      if (hit && Date.now() - hit.at < 1000) return hit.s;
+      const s = await repo.load(db.kysely, { openKey: key });
+      if (!s || s.status === 'draft')
+        throw new AppError(404, 'not-found', 'There is no open budget consultation at this address.');
+      cache.set(key, { at: Date.now(), s });
+      return s;
+    },
+    ...createSubmissions(db, log),
+    ...createResults(db),
+  };
+}
+export type BudgetService = ReturnType<typeof createBudgetService>;
