@@ -49,7 +49,11 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartBody
     if (filename !== undefined) {
       if (filename !== '' || data.length > 0) {
         const contentTypeOf = /content-type:\s*([^\r\n]*)/i.exec(head)?.[1]?.trim() ?? 'application/octet-stream';
-        const file = { filename: filename.replace(/^.*[\\/]/, ''), contentType: contentTypeOf, data: Buffer.from(data) };
+        const file = {
+          filename: filename.replace(/^.*[\\/]/, ''),
+          contentType: contentTypeOf,
+          data: Buffer.from(data),
+        };
         const held = out[name];
         out[name] = Array.isArray(held) ? [...held, file] : isUpload(held) ? [held, file] : file;
       }
