@@ -7,7 +7,12 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
+import {
+  chooseCouncilSuggestion,
+  expectNoAxeViolations,
+  serveToChromium,
+  type BrowserServer,
+} from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -144,14 +149,7 @@ describe('invitations and password resets in Chromium', () => {
     const page = await server.open('/sign-in', js);
     await signIn(page, ADMIN.email, NEW_PASSWORD);
     await page.goto(`${server.base}/admin/users/invite`);
-    const input = page.locator('input#council');
-    await input.click();
-    await page.keyboard.type('Saint Hel', { delay: 20 });
-    const option = page.locator('#council__listbox li[role="option"]').first();
-    await expect.poll(() => option.textContent()).toMatch(/St\. Helens/);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    expect(await input.inputValue()).toBe('St. Helens (E08000013)');
+    expect(await chooseCouncilSuggestion(page, 'council', 'Saint Hel', /St\. Helens/)).toBe('St. Helens (E08000013)');
     await expectNoAxeViolations(page);
     await js.close();
   });
