@@ -131,7 +131,11 @@ describe('pages that take a council by name', () => {
     expect(res.body).toContain('Direction of travel: Kingston upon Hull, City of</h1>');
     expect(res.body).toContain('value="Kingston upon Hull, City of (E06000010)"');
     const bad = await get('/sector?area=Atlantis');
-    expect(bad.body).toContain('No council is called “Atlantis”');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/<a href="#area">No council is called “Atlantis”/);
+    expect(bad.body).toContain('id="area" name="area" type="text" value="Atlantis"');
+    const several = await get('/sector?area=Kingston');
+    expect(several.body).toContain('id="area" name="area" type="radio" value="E06000010"');
   });
 
   it('GET /embed/compare shows the council compared with its neighbours in rank, the rest behind a link', async () => {
