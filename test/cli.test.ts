@@ -1,36 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from './helpers/cli.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { seedFixtureAreas } from './helpers/fixtures.ts';
 import { sharedFile } from './helpers/shared-data.ts';
 
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sli.js');
-
-export interface CliResult {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `sli` as a user would, in its own process, against the given database. */
-export function sli(db: TestDb, args: string[], opts: { killAfterMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], {
-      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    if (opts.killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
-  });
-}
+const sli = runSli;
 
 const METRICS_CSV = `code,title,short_title,unit,unit_type,decimal_places,polarity,topic,period_type,applicable_area_types,publisher,licence,source_url,description,caveats
 mycouncil.missed-bins,"Missed bin collections per 100,000 collections",Missed bins,"per 100,000 collections",rate-per-100000,1,lower-is-better,environment-housing,financial-year,E06 E07 E08 E09,Example Council,OGL-UK-3.0,https://www.example.gov.uk/data,Household bin collections reported missed.,Councils count reports differently.

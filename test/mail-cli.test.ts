@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from './helpers/cli.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { parseMessage, startSmtp, type TestSmtp } from './helpers/smtp.ts';
 import { servicesFor } from '../src/app/services.ts';
 
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sli.js');
-
 /** `sli` in its own process with the given environment added. */
-function sli(env: Record<string, string>, args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], { env: { ...process.env, SLI_LOG_LEVEL: 'silent', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const sli = (env: Record<string, string>, args: string[]) => runSli(null, args, { env });
 
 describe('sli mail', () => {
   let db: TestDb;

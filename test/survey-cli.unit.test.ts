@@ -1,23 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import readExcelFile from 'read-excel-file/node';
+import { runSliSync } from './helpers/cli.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SLI = path.join(ROOT, 'bin', 'sli.js');
 const POLLING = path.join(ROOT, 'examples', 'surveys', 'resident-polling.json');
 const PERCEPTION = path.join(ROOT, 'examples', 'surveys', 'council-perception.json');
 
-function sli(args: string[]) {
-  const r = spawnSync(process.execPath, [SLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SLI_LOG_LEVEL: 'silent' },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const sli = (args: string[]) => runSliSync(args);
 
 /**
  * Test responses to the polling questionnaire: a sample skewed by age, sex and region; trust rises in the third wave.

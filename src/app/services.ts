@@ -63,7 +63,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const value = createValueForMoneyService(db, { compare, metrics, areas, observations });
   const computer = createReportComputer(db, { metrics, groups, areas, observations });
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
-  const reportBuilder = createBuilder(db, { metrics, groups });
+  const reportBuilder = createBuilder(db, { metrics, groups, areas });
   // Evaluation.
   const surveys = createSurveys(db, { areas, mailer: email, logger });
   // Peer challenge.

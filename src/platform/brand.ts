@@ -33,6 +33,13 @@ export interface Brand {
   licence: string;
 }
 
+/**
+ * The brand's type: a system font stack, never GOV.UK's GDS Transport. The compiled stylesheet (src/styles/app.scss,
+ * $govuk-font-family) and the self-contained documents (embeds, the sector report: partials/brand-inline.njk) use
+ * this one list; brand.unit.test.ts checks the stylesheet's is the same.
+ */
+export const FONT_STACK = `system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif`;
+
 export const DEFAULT_BRAND: Brand = {
   name: 'Local government improvement platform',
   logo: null,

@@ -2,10 +2,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contrastWithWhite, DEFAULT_BRAND, parseBrand } from './brand.ts';
+import { readFileSync } from 'node:fs';
+import { contrastWithWhite, DEFAULT_BRAND, FONT_STACK, parseBrand } from './brand.ts';
 import { ConfigError } from './config.ts';
 
 describe('brand configuration', () => {
+  it("the stylesheet's font stack is FONT_STACK, the one the self-contained documents use", () => {
+    const scss = readFileSync(new URL('../styles/app.scss', import.meta.url), 'utf8');
+    const list = /\$govuk-font-family: \(([^)]*)\)/.exec(scss)?.[1] ?? '';
+    const fonts = list
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '');
+    expect(fonts.join(', ')).toBe(FONT_STACK);
+  });
+
   it('defaults to a neutral name, no logo and a colour with at least 4.5:1 contrast against white', () => {
     const b = parseBrand({});
     expect(b).toEqual(DEFAULT_BRAND);

@@ -12,10 +12,17 @@ export interface Upload {
   contentType: string;
   data: Buffer;
 }
-export type MultipartBody = Record<string, string | Upload>;
+/** Each text field a string; each file an Upload, or a list of them when several files share the field's name. */
+export type MultipartBody = Record<string, string | Upload | Upload[]>;
 
 export const isUpload = (v: unknown): v is Upload =>
   typeof v === 'object' && v !== null && Buffer.isBuffer((v as Upload).data);
+
+/** The files of a field that may take several (`<input type="file" multiple>`), in the order sent. */
+export const uploadsOf = (body: MultipartBody, name: string): Upload[] => {
+  const v = body[name];
+  return Array.isArray(v) ? v : isUpload(v) ? [v] : [];
+};
 
 const bad = (why: string) => new AppError(400, 'bad-upload', `The form could not be read: ${why}.`);
 
@@ -42,7 +49,13 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartBody
     if (filename !== undefined) {
       if (filename !== '' || data.length > 0) {
         const contentTypeOf = /content-type:\s*([^\r\n]*)/i.exec(head)?.[1]?.trim() ?? 'application/octet-stream';
-        out[name] = { filename: filename.replace(/^.*[\\/]/, ''), contentType: contentTypeOf, data: Buffer.from(data) };
+        const file = {
+          filename: filename.replace(/^.*[\\/]/, ''),
+          contentType: contentTypeOf,
+          data: Buffer.from(data),
+        };
+        const held = out[name];
+        out[name] = Array.isArray(held) ? [...held, file] : isUpload(held) ? [held, file] : file;
       }
     } else out[name] = data.toString('utf8');
     at = next;

@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { App } from './app.ts';
-import type { Brand } from './brand.ts';
+import { FONT_STACK, type Brand } from './brand.ts';
 import { metadataUrl } from './csvw.ts';
 import { PageCache } from './page-cache.ts';
 import { CSS_DIR, ensureStylesheet } from './stylesheet.ts';
@@ -63,6 +63,7 @@ export function createViewEnv(brand: Brand): nunjucks.Environment {
   );
   // A CSV link's CSVW metadata: the CSV's address + -metadata.json, same query (platform/csvw.ts).
   env.addGlobal('brand', brand);
+  env.addGlobal('brandFontStack', FONT_STACK);
   env.addFilter('csvMetadata', (url: unknown) => (typeof url === 'string' ? metadataUrl(url) : ''));
   return env;
 }

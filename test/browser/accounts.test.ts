@@ -7,7 +7,12 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
+import {
+  chooseCouncilSuggestion,
+  expectNoAxeViolations,
+  serveToChromium,
+  type BrowserServer,
+} from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -123,6 +128,29 @@ describe('invitations and password resets in Chromium', () => {
       expect(path(opened)).toBe(p);
       await expectNoAxeViolations(opened);
     }
+    // A domain's council by name: a misspelt one is said in the summary, linked to the field; "St Helens" is found.
+    const domains = await server.open('/admin/council-domains', signedIn);
+    await domains.getByLabel('Email domain').fill('sthelens.gov.example');
+    await domains.getByLabel('Council', { exact: true }).fill('St Hellens');
+    await domains.getByRole('button', { name: 'Add the domain' }).click();
+    const summary = domains.locator('.govuk-error-summary a');
+    expect(await summary.textContent()).toMatch(/No council is called “St Hellens”/);
+    expect(await summary.getAttribute('href')).toBe('#council');
+    await expectNoAxeViolations(domains, { asShown: true });
+    await domains.getByLabel('Council', { exact: true }).fill('St Helens');
+    await domains.getByRole('button', { name: 'Add the domain' }).click();
+    expect(await domains.locator('.govuk-notification-banner').textContent()).toContain('The domain is added.');
+    expect(await domains.locator('table').textContent()).toContain('St. Helens (E08000013)');
     await signedIn.close();
+  });
+
+  it('with JavaScript, the invitation form suggests councils as their name is typed', async () => {
+    const js = await server.browser.newContext();
+    const page = await server.open('/sign-in', js);
+    await signIn(page, ADMIN.email, NEW_PASSWORD);
+    await page.goto(`${server.base}/admin/users/invite`);
+    expect(await chooseCouncilSuggestion(page, 'council', 'Saint Hel', /St\. Helens/)).toBe('St. Helens (E08000013)');
+    await expectNoAxeViolations(page);
+    await js.close();
   });
 });

@@ -62,7 +62,7 @@ describe('comparison groups in Chromium', () => {
     expect(await page.locator('#families ~ h3').first().textContent()).toMatch(/statistical neighbours/i);
     await expectNoAxeViolations(page);
 
-    await page.getByLabel('Show the groups one council can be compared with').fill('E08000009');
+    await page.getByLabel('Show the groups one council can be compared with').fill('Trafford');
     await page.getByRole('button', { name: 'Show groups' }).click();
     expect(await page.locator('#council').textContent()).toBe('Groups Trafford can be compared with');
     await expectNoAxeViolations(page);

@@ -8,7 +8,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
+import {
+  chooseCouncilSuggestion,
+  expectNoAxeViolations,
+  serveToChromium,
+  type BrowserServer,
+} from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
@@ -76,14 +81,7 @@ describe('councils by name and embeds that fit, in Chromium', () => {
       .locator('select#metric-select, select[name="metric"]')
       .first()
       .selectOption('oflog.asc5', { force: true });
-    const input = page.locator('input#area');
-    await input.click();
-    await page.keyboard.type('St Helens', { delay: 20 });
-    const option = page.locator('#area__listbox li[role="option"]').first();
-    await expect.poll(() => option.textContent()).toMatch(/St\. Helens/);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    expect(await input.inputValue()).toBe('St. Helens (E08000013)');
+    expect(await chooseCouncilSuggestion(page, 'area', 'St Helens', /St\. Helens/)).toBe('St. Helens (E08000013)');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.waitForURL(/area=St\.\+Helens\+%28E08000013%29/);
     await chooseGroupAndCompare(page);

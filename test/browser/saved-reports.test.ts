@@ -59,15 +59,20 @@ describe('saved reports in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(new URL(page.url()).pathname).toBe('/reports/new');
     expect(await page.locator('h1').textContent()).toBe('Build a report');
-    expect(await page.getByLabel('Councils to highlight').inputValue()).toBe('E08000009');
+    expect(await page.getByLabel('Council to highlight 1').inputValue()).toBe('Trafford (E08000009)');
     await expectNoAxeViolations(page);
 
-    // No measure: the error summary links to the first measure.
+    // No measure and a misspelt council: the error summary links to the first measure and to the council's field.
     await page.getByLabel('Title').fill('Reablement in the metropolitan districts');
+    await page.getByLabel('Council to highlight 2 (optional)').fill('Stockprot');
     await page.getByRole('button', { name: 'Save report' }).click();
     expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/Choose at least one measure/);
     expect(await page.locator('.govuk-error-summary a').first().getAttribute('href')).toBe('#metric1');
+    expect(await page.locator('.govuk-error-summary a[href="#area2"]').textContent()).toMatch(
+      /No council is called “Stockprot”/,
+    );
     await expectNoAxeViolations(page);
+    await page.getByLabel('Council to highlight 2 (optional)').fill('');
 
     await page.getByLabel('Bar chart').check();
     await page.getByLabel(/^Measure 1/).selectOption('oflog.asc5');

@@ -119,6 +119,16 @@ describe('an evaluation officer fields a survey in Chromium, without a terminal'
     expect(await page.locator('main').textContent()).toContain('The frame is empty.');
     await expectNoAxeViolations(page);
 
+    // A council by name: one that fits several is offered as choices, said in the summary (nothing added yet).
+    await page.getByLabel('Council', { exact: true }).fill('Kingston');
+    await page.locator('#one-role').fill('Leader');
+    await page.getByRole('button', { name: 'Add this council' }).click();
+    expect(await page.locator('.govuk-error-summary a[href="#frame-area"]').textContent()).toMatch(
+      /More than one council is called “Kingston”/,
+    );
+    expect(await page.getByLabel('Kingston upon Thames (E09000021), london borough').count()).toBe(1);
+    await expectNoAxeViolations(page, { asShown: true });
+
     // Upload a frame of three contacts.
     await page.getByLabel('CSV file of contacts').setInputFiles(path.join(files, 'contacts.csv'));
     await page.getByRole('button', { name: 'Add the contacts' }).click();

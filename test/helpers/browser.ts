@@ -130,3 +130,18 @@ export async function expectNoAxeViolations(page: Page, opts: { asShown?: boolea
     await context.close();
   }
 }
+
+/**
+ * With JavaScript: types `typed` into the council field `id` (accessible-autocomplete), waits for a first suggestion
+ * matching `suggested`, chooses it with the keyboard (down, enter) and returns the field's value.
+ */
+export async function chooseCouncilSuggestion(page: Page, id: string, typed: string, suggested: RegExp) {
+  const input = page.locator(`input#${id}`);
+  await input.click();
+  await page.keyboard.type(typed, { delay: 20 });
+  const option = page.locator(`#${id}__listbox li[role="option"]`).first();
+  await expect.poll(() => option.textContent()).toMatch(suggested);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  return input.inputValue();
+}

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestDb } from './db.ts';
@@ -6,16 +6,43 @@ import type { TestDb } from './db.ts';
 /** bin/sli.js, as a user runs it. */
 export const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sli.js');
 
-/** Runs `sli` in its own process against the test database: its exit status and output. */
-export function runSli(db: TestDb, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export interface SliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SliOptions {
+  /** Added to the environment (after the database's address). */
+  env?: Record<string, string>;
+  /** Killed (SIGKILL) after this long: a command cut off mid-way. */
+  killAfterMs?: number;
+}
+
+/** The environment `sli` runs in: this process's, quiet logs, the test database (if any) and `extra`. */
+const envFor = (db: TestDb | null, extra: Record<string, string> = {}) => ({
+  ...process.env,
+  SLI_LOG_LEVEL: 'silent',
+  ...(db ? { SLI_DATABASE_URL: db.url } : {}),
+  ...extra,
+});
+
+/** Runs `sli` in its own process, as a user would, against the test database (or none): its exit status and output. */
+export function runSli(db: TestDb | null, args: string[], opts: SliOptions = {}): Promise<SliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], {
-      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-    });
+    const child = spawn(process.execPath, [SLI, ...args], { env: envFor(db, opts.env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    if (opts.killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
+}
+
+/** `runSli` waited for in this process: for commands that need no database server of the test's own. */
+export function runSliSync(args: string[], opts: Pick<SliOptions, 'env'> = {}): SliResult {
+  const r = spawnSync(process.execPath, [SLI, ...args], { encoding: 'utf8', env: envFor(null, opts.env) });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

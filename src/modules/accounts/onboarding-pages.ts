@@ -17,8 +17,8 @@ const Str = (max: number) => Type.Optional(Type.String({ maxLength: max }));
 const EmailForm = Type.Object({ ...Csrf, email: Str(320) });
 const RegisterForm = Type.Object({ ...Csrf, email: Str(320), name: Str(200) });
 const PasswordForm = Type.Object({ ...Csrf, password: Str(200), confirm: Str(200) });
-const InviteForm = Type.Object({ ...Csrf, email: Str(320), name: Str(200), role: Str(20), council: Str(20) });
-const DomainForm = Type.Object({ ...Csrf, domain: Str(253), council: Str(20) });
+const InviteForm = Type.Object({ ...Csrf, email: Str(320), name: Str(200), role: Str(20), council: Str(200) });
+const DomainForm = Type.Object({ ...Csrf, domain: Str(253), council: Str(200) });
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
 const UserAction = Type.Object({
   id: Type.Integer({ minimum: 1 }),
@@ -47,6 +47,15 @@ export function onboardingPages(
 ) {
   const { onboarding, accounts, secure } = deps;
   const csrf = (req: FastifyRequest, reply: FastifyReply) => csrfToken(req, reply, secure);
+  /**
+   * The council field shown again after a refusal: what was typed, matched (the council, or the choices of an
+   * ambiguous name), carrying the refusal's message for it.
+   */
+  const councilAgain = async (text: string | undefined, message: string | undefined) => {
+    const field = await onboarding.councilField(text);
+    if (!message) return field;
+    return { ...(field ?? { value: '', area: null, choices: [] }), error: message };
+  };
 
   app.get('/forgot-password', { schema: { hide: true } }, async (req, reply) =>
     reply.view('forgot-password.njk', { csrf: csrf(req, reply), form: {} }),
@@ -133,7 +142,10 @@ export function onboardingPages(
       await onboarding.invite(input, me, app.publicOrigin());
     } catch (e) {
       const f = formErrors(e);
-      return reply.status(f.status).view('admin-invite.njk', { title: 'Invite a user', form: b, roles: ROLES, ...f });
+      const council = await councilAgain(b.council, f.fieldErrors.council);
+      return reply
+        .status(f.status)
+        .view('admin-invite.njk', { title: 'Invite a user', form: b, council, roles: ROLES, ...f });
     }
     return reply.redirect('/admin/users?done=invited', 303);
   });
@@ -151,9 +163,10 @@ export function onboardingPages(
     } catch (e) {
       const f = formErrors(e);
       const domains = await onboarding.listDomains();
+      const council = await councilAgain(req.body.council, f.fieldErrors.council);
       return reply
         .status(f.status)
-        .view('admin-domains.njk', { title: 'Council email domains', domains, form: req.body, ...f });
+        .view('admin-domains.njk', { title: 'Council email domains', domains, form: req.body, council, ...f });
     }
     return reply.redirect('/admin/council-domains?done=added', 303);
   });

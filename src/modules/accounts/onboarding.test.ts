@@ -96,7 +96,7 @@ describe('invitations, password resets, self-registration and the users pages', 
       name: 'Nia Newcomer',
       email: 'Nia@Trafford.example',
       role: 'council',
-      council: 'e08000009',
+      council: 'trafford council',
     });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/admin/users?done=invited');
@@ -131,7 +131,22 @@ describe('invitations, password resets, self-registration and the users pages', 
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Enter an email address in the correct format');
     expect(bad.body).toContain('Enter their full name');
-    expect(bad.body).toContain('Enter the GSS code of their council');
+    expect(bad.body).toMatch(/<a href="#council">Enter the name of their council, such as Trafford<\/a>/);
+    const form = await adminPost('/admin/users/invite', {}, as.admin);
+    expect(form.body).not.toMatch(/GSS code/);
+    // A council by name: a name that fits none is said in the summary and at the field, which keeps what was typed;
+    // a name that fits several offers them to choose from.
+    const misspelt = { name: 'Nia', email: 'nia2@trafford.example', role: 'council', council: 'Trafforf' };
+    const unknown = await adminPost('/admin/users/invite', misspelt);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toMatch(/<a href="#council">No council is called “Trafforf”: check the spelling/);
+    expect(unknown.body).toMatch(
+      /<input class="govuk-input govuk-!-width-one-half govuk-input--error" id="council" name="council" type="text" value="Trafforf"[^>]*data-autocomplete="areas"/,
+    );
+    const several = await adminPost('/admin/users/invite', { ...misspelt, council: 'Kingston' });
+    expect(several.body).toMatch(/<a href="#council">More than one council is called “Kingston”: choose one/);
+    expect(several.body).toContain('id="council" name="council" type="radio" value="E06000010"');
+    expect(several.body).toContain('value="E09000021"');
     const taken = await adminPost('/admin/users/invite', { name: 'X', email: 'analyst@example.org', role: 'analyst' });
     expect(taken.statusCode).toBe(400);
     expect(taken.body).toContain('There is already an account for this email address');
@@ -190,7 +205,21 @@ describe('invitations, password resets, self-registration and the users pages', 
     const badDomain = await adminPost('/admin/council-domains', { domain: 'not a domain', council: 'E08000009' });
     expect(badDomain.statusCode).toBe(400);
     expect(badDomain.body).toContain('Enter an email domain');
-    const added = await adminPost('/admin/council-domains', { domain: '@Trafford.gov.example', council: 'E08000009' });
+    const page0 = await app.inject({
+      method: 'GET',
+      url: '/admin/council-domains',
+      headers: { cookie: as.admin.cookie },
+    });
+    expect(page0.body).toMatch(/<label class="govuk-label govuk-label--s" for="council">Council<\/label>/);
+    expect(page0.body).toContain('/static/autocomplete.js');
+    const unnamed = await adminPost('/admin/council-domains', { domain: 'trafford.gov.example', council: '' });
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.body).toMatch(/<a href="#council">Enter the name of their council/);
+    const unknown = await adminPost('/admin/council-domains', { domain: 'trafford.gov.example', council: 'Trafforf' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toMatch(/<a href="#council">No council is called “Trafforf”/);
+    expect(unknown.body).toContain('value="Trafforf"');
+    const added = await adminPost('/admin/council-domains', { domain: '@Trafford.gov.example', council: 'Trafford' });
     expect(added.headers.location).toBe('/admin/council-domains?done=added');
     expect(
       (await adminPost('/admin/council-domains', { domain: 'trafford.gov.example', council: 'E08000003' })).statusCode,

@@ -64,13 +64,22 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
     return { email, name };
   }
 
-  async function councilByCode(code: string | undefined, errors: FieldError[]) {
-    if (!code?.trim()) {
-      errors.push({ field: 'council', message: 'Enter the GSS code of their council, such as E08000009' });
+  /**
+   * The council a form names, by name or code (as the areas module matches names): its problems, in words, added to
+   * `errors` under `council`.
+   */
+  async function councilByName(text: string | undefined, errors: FieldError[]) {
+    const field = await areas.councilField(text);
+    if (!field) {
+      errors.push({ field: 'council', message: 'Enter the name of their council, such as Trafford' });
       return undefined;
     }
-    const found = (await areas.resolveCodes([code.trim().toUpperCase()])).areas[0];
-    if (!found) errors.push({ field: 'council', value: code, message: 'Enter the GSS code of a council we know' });
+    if (!field.area) {
+      errors.push({ field: 'council', value: field.value, message: field.error! });
+      return undefined;
+    }
+    const found = (await areas.resolveCodes([field.area.code])).areas[0];
+    if (!found) errors.push({ field: 'council', value: field.value, message: `No council is called “${field.value}”` });
     return found;
   }
 
@@ -140,7 +149,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
     const { email, name } = checkPerson(input, errors);
     const role = (ROLES as readonly string[]).includes(input.role) ? (input.role as Role) : undefined;
     if (!role) errors.push({ field: 'role', message: 'Select what they will do' });
-    const council = role === 'council' ? await councilByCode(input.council, errors) : undefined;
+    const council = role === 'council' ? await councilByName(input.council, errors) : undefined;
     if (!errors.length && (await repo.userByEmail(db.kysely, email)))
       errors.push({ field: 'email', value: email, message: 'There is already an account for this email address' });
     if (errors.length) throw new AppError(400, 'invalid-invitation', 'The invitation could not be sent.', errors);
@@ -315,22 +324,24 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
     return done;
   }
 
-  async function addDomain(domainRaw: string, councilCode: string, by: number, now = new Date()) {
+  async function addDomain(domainRaw: string, council: string, by: number, now = new Date()) {
     const domain = domainRaw.trim().toLowerCase().replace(/^@/, '');
     const errors: FieldError[] = [];
     if (!DOMAIN.test(domain))
       errors.push({ field: 'domain', value: domainRaw, message: 'Enter an email domain, like trafford.gov.uk' });
-    const council = await councilByCode(councilCode, errors);
+    const found = await councilByName(council, errors);
     if (errors.length) throw new AppError(400, 'invalid-domain', 'The domain could not be added.', errors);
-    if (!(await repo.addDomain(db, domain, council!.id, now.toISOString())))
+    if (!(await repo.addDomain(db, domain, found!.id, now.toISOString())))
       throw new AppError(409, 'domain-taken', `${domain} is already registered to a council; remove it there first.`, [
         { field: 'domain', value: domain, message: 'is already registered to a council' },
       ]);
-    log.info({ event: 'council-domain-added', council: council!.code, by }, 'council domain added');
+    log.info({ event: 'council-domain-added', council: found!.code, by }, 'council domain added');
   }
 
   return {
     invite,
+    /** A form's council field as typed, to show again with its problem and choices. */
+    councilField: (text: string | undefined) => areas.councilField(text),
     requestReset,
     register,
     linkFor,

@@ -170,10 +170,13 @@ export function areaField<A extends NamedArea>(text: string | undefined, m: Name
   if (m.kind === 'match') return { value, area: m.area, error: null, choices: [] };
   if (m.kind === 'choices')
     return { value, area: null, error: `More than one council is called “${value}”: choose one`, choices: m.choices };
+  const code = typedCode(value);
   return {
     value,
     area: null,
-    error: `No council is called “${value}”: check the spelling, or enter the council’s code, such as E08000009`,
+    error: code
+      ? `No council has the code ${code}: check it, or enter the council’s name, such as Trafford`
+      : `No council is called “${value}”: check the spelling, or enter the council’s code, such as E08000009`,
     choices: [],
   };
 }

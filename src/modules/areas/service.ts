@@ -9,7 +9,7 @@ import {
   type LinkedArea,
   type SuccessionLink,
 } from './repository.ts';
-import { AreaNameIndex, typedCode, type NameMatch } from './names.ts';
+import { AreaNameIndex, areaField, typedCode, type AreaField, type NameMatch } from './names.ts';
 import {
   COUNCIL_TYPES,
   childRelation,
@@ -201,6 +201,11 @@ export interface AreasService {
    * councils are choices, none unknown. Councils live at `at` (default today).
    */
   matchArea(text: string, at?: string): Promise<AreaMatch>;
+  /**
+   * A form's council field as typed and matched (names.ts areaField): the council, or why not in words with the
+   * choices an ambiguous name could be. Null when nothing was typed: the form says whether the field was needed.
+   */
+  councilField(text: string | undefined, at?: string): Promise<AreaField<AreaChoice> | null>;
   /** Councils whose code or name starts with what was typed, the closest first: an autocomplete's suggestions. */
   suggestAreas(text: string, limit?: number, at?: string): Promise<AreaChoice[]>;
   /**
@@ -279,6 +284,10 @@ export function createAreasService(db: Db | Handle): AreasService {
             area: { code: found.code, name: found.name, type: found.type, typeName: typeInfo(found.type).name },
           }
         : m;
+    },
+    async councilField(text, at) {
+      const value = text?.trim();
+      return value ? areaField(value, await this.matchArea(value, at)) : null;
     },
     async suggestAreas(text, limit = 10, rawAt) {
       return (await nameIndex(parseAt(rawAt))).suggest(text, limit).map(choice);

@@ -8,6 +8,7 @@ import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
 import { importFiles, runImport } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
+import { expectCouncilFieldSaysWhy } from '../../../test/helpers/council-field.ts';
 
 /** The ten Greater Manchester districts (the combined authority's members). */
 const GM = [
@@ -136,7 +137,7 @@ describe('group pages', () => {
     expect((await get('/groups')).body).toContain(`href="/groups/${later}"`);
   });
 
-  it('GET /groups?area= lists the groups one council can be compared with; an unknown or malformed code is an error on the field', async () => {
+  it('GET /groups?area= lists the groups one council can be compared with; by name or code; an unknown name or code is an error on the field', async () => {
     const res = await get('/groups?area=e08000009');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Groups Trafford can be compared with');
@@ -148,15 +149,17 @@ describe('group pages', () => {
     expect(res.body).not.toContain('href="/groups/region:E12000001"');
     expect(res.body).not.toContain('id="built-in"');
     const unknown = await get('/groups?area=E99999999');
-    expect(unknown.statusCode).toBe(404);
+    expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toContain('govuk-error-summary');
-    expect(unknown.body).toMatch(
-      /<a href="#area">Council code “E99999999”: Area &quot;E99999999&quot; does not exist.<\/a>/,
-    );
+    expect(unknown.body).toMatch(/<a href="#area">No council has the code E99999999: check it/);
     expect(unknown.body).toContain('value="E99999999"');
-    const malformed = await get('/groups?area=trafford');
-    expect(malformed.statusCode).toBe(400);
-    expect(malformed.body).toMatch(/id="area-error"[^]*“TRAFFORD”: is not a GSS code/);
+    // By name: found (the code shown in the field), misspelt, or one of several.
+    const named = await get('/groups?area=trafford');
+    expect(named.statusCode).toBe(200);
+    expect(named.body).toContain('Groups Trafford can be compared with');
+    expect(named.body).toContain('id="area" name="area" type="text" value="Trafford (E08000009)"');
+    expect(named.body).not.toMatch(/GSS code/);
+    await expectCouncilFieldSaysWhy((typed) => get(`/groups?area=${encodeURIComponent(typed)}`));
   });
 
   it('GET /groups/:id shows a built-in group as at a date, its members linked to their council pages with the group, for every role', async () => {

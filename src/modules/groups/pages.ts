@@ -61,7 +61,7 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
       return {
         area: null,
         areaGroups: null,
-        problem: { status: e.status, text: `“${code}”: ${e.errors[0]?.message ?? e.message}` },
+        problem: { status: e.status, text: `${code}: ${e.errors[0]?.message ?? e.message}` },
       };
     }
   }
@@ -75,10 +75,13 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
   /** The listing page's status and view model, for a visitor (user null) or a signed-in user. */
   async function listing(query: { at?: string; area?: string; deleted?: string }, user: SessionUser | null) {
     const at = parseAt(query.at || undefined);
-    const code = query.area?.trim().toUpperCase() || undefined;
+    // The council by name or code (as the areas module matches names); one that fits none or several is a problem.
+    const field = await areas.councilField(query.area, at);
+    const code = field?.area?.code;
+    const unmatched = field && !field.area ? { status: 400, text: field.error! } : null;
     const [chosen, builtIn, families, shared, mine] = await Promise.all([
-      code ? forArea(code, at) : Promise.resolve({ area: null, areaGroups: null, problem: null }),
-      code ? Promise.resolve([]) : groups.builtInGroups(at),
+      code ? forArea(code, at) : Promise.resolve({ area: null, areaGroups: null, problem: unmatched }),
+      field ? Promise.resolve([]) : groups.builtInGroups(at),
       groups.families(),
       groups.publicCustomGroups(),
       user ? groups.customGroupsOf(user) : Promise.resolve(null),
@@ -89,8 +92,8 @@ export function groupsPages(app: App, groups: GroupsService, areas: AreasService
         title: chosen.problem ? 'Error: Comparison groups' : 'Comparison groups',
         at: longDate(at),
         atGiven: query.at || null,
-        code: code ?? '',
         ...chosen,
+        areaInput: field && chosen.problem ? { ...field, error: chosen.problem.text } : field,
         builtIn: byKind(builtIn),
         families: families.map(familyView),
         publicGroups: shared.map(customView),

@@ -3,29 +3,17 @@
  * it: every case is refused with a file:line message, nothing is written, and none ends in a stack trace. A new case is
  * one more entry in CASES.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from '../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedFixtureAreas } from '../../../test/helpers/fixtures.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import { importFiles } from './index.ts';
 
-const SLI = path.resolve(import.meta.dirname, '../../../bin/sli.js');
-
-/** Runs `sli` as a user would, in its own process, against the test database. */
-function sli(db: TestDb, args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], {
-      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
-}
+const sli = runSli;
 
 const METRICS = `code,title,unit,unit_type,decimal_places,polarity,topic,period_type,applicable_area_types,publisher,licence,source_url,description,caveats
 t.pct,Test percentage,%,percentage,1,higher-is-better,environment-housing,financial-year,E06 E08,Test,OGL-UK-3.0,,,

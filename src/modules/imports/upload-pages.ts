@@ -3,14 +3,14 @@
  * validation report with file and line, and the draft's Publish and Discard buttons on /imports/{id}. Analysts and
  * administrators only; every form carries the CSRF token; nothing needs JavaScript.
  *
- * No multipart parser is installed (no @fastify/multipart, no busboy): the upload's body is taken whole, up to
- * SLI_UPLOAD_MAX_MB, and read by the platform's own web standard parser (undici's Response.formData(), built into
- * Node), in a scope of its own so that no other route accepts multipart bodies.
+ * The upload's body is taken whole, up to SLI_UPLOAD_MAX_MB, and read by the platform's multipart reader
+ * (platform/multipart.ts, withUploads), in a scope of its own so that no other route accepts multipart bodies.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
+import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { ANALYST_ROLES, checkCsrf, requireRole } from '../accounts/index.ts';
 import { analystOnly } from './pages.ts';
 import type { ImportsService } from './preview.ts';
@@ -20,36 +20,7 @@ import { ImportStateError } from './service.ts';
 import type { UploadedFile, Uploads } from './upload.ts';
 import { DATA_COLUMNS, METRIC_COLUMNS } from './adapters/long-csv.ts';
 
-interface UploadBody {
-  _csrf?: string;
-  importer: string;
-  files: UploadedFile[];
-}
-
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-
-/** A multipart/form-data body read by undici's parser: its text fields and files. */
-async function parseUpload(contentType: string, body: Buffer): Promise<UploadBody> {
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), {
-      headers: { 'content-type': contentType },
-    }).formData();
-  } catch (e) {
-    throw new AppError(400, 'invalid-upload', `The upload could not be read as a form: ${(e as Error).message}`);
-  }
-  const text = (name: string) => {
-    const v = form.get(name);
-    return typeof v === 'string' ? v : undefined;
-  };
-  const files: UploadedFile[] = [];
-  for (const v of form.getAll('files')) {
-    if (typeof v === 'string') continue;
-    files.push({ filename: v.name, data: Buffer.from(await v.arrayBuffer()) });
-  }
-  const csrf = text('_csrf');
-  return { ...(csrf === undefined ? {} : { _csrf: csrf }), importer: text('importer') ?? '', files };
-}
 
 const importerChoices = () => adapters().map((a) => ({ name: a.name, summary: a.summary, files: a.files }));
 
@@ -70,13 +41,7 @@ export function uploadPages(app: App, deps: { imports: ImportsService; uploads: 
     return uploadPage(reply, { importer: 'long-csv' });
   });
 
-  void app.register(async (scope) => {
-    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: maxBytes }, (req, body, done) => {
-      parseUpload(String(req.headers['content-type']), body as Buffer).then(
-        (parsed) => done(null, parsed),
-        (e: Error) => done(e),
-      );
-    });
+  withUploads(app, maxBytes, (scope) => {
     // Refused before the body is read: a council user, and an upload over the limit (saying its size and the limit).
     const tooLarge = async (req: FastifyRequest) => {
       if (req.user) requireRole(req, ANALYST_ROLES);
@@ -90,18 +55,20 @@ export function uploadPages(app: App, deps: { imports: ImportsService; uploads: 
     };
     scope.post('/imports/upload', { schema: { hide: true }, onRequest: tooLarge }, async (req, reply) => {
       if (!analystOnly(req, reply)) return reply;
-      const body = req.body as UploadBody | undefined;
-      if (!body || !Array.isArray(body.files))
+      if (!req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data'))
         throw new AppError(415, 'unsupported-media-type', 'Upload the file with the form (multipart/form-data).');
+      const form = (req.body ?? {}) as MultipartBody;
+      const importer = typeof form.importer === 'string' ? form.importer : '';
+      const files: UploadedFile[] = uploadsOf(form, 'files').map((f) => ({ filename: f.filename, data: f.data }));
       checkCsrf(req);
       try {
-        const summary = await uploads.stage(body.importer, body.files);
+        const summary = await uploads.stage(importer, files);
         if (summary.state === 'draft' && summary.importId !== null)
           return reply.redirect(`/imports/${summary.importId}`, 303);
-        return uploadPage(reply.status(400), { importer: body.importer, report: summary });
+        return uploadPage(reply.status(400), { importer, report: summary });
       } catch (e) {
         if (!(e instanceof AppError) || e.status !== 400) throw e;
-        return uploadPage(reply.status(400), { importer: body.importer, problem: e });
+        return uploadPage(reply.status(400), { importer, problem: e });
       }
     });
   });

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from '../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, seedFixtureAreas, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { createDb } from '../../platform/db.ts';
@@ -9,19 +7,7 @@ import { withTransaction } from '../../platform/transaction.ts';
 import { recordFeedEntries } from './feed.ts';
 import { ImportStateError, publishImport, runImport } from './index.ts';
 
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'sli.js');
-function sli(db: TestDb, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], {
-      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const sli = runSli;
 
 const metric = testMetric('t.w', { title: 'Household waste recycled' });
 const COUNCILS = ['E06000001', 'E08000009', 'E08000003'];

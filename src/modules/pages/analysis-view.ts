@@ -1,7 +1,6 @@
 /** View models for the comparison page and the sector overview (direction of travel). */
 import { AppError } from '../../platform/errors.ts';
 import { areaField, type AreasService } from '../areas/index.ts';
-import { areaCodeFor } from './area-param.ts';
 import { embedView } from './embed-view.ts';
 import type { Comparison, CompareService } from '../compare/index.ts';
 import { type GroupsService, groupPath, type Viewer } from '../groups/index.ts';
@@ -220,12 +219,14 @@ export function createAnalysisPages(deps: {
 
     async sector(q: { area?: string | undefined; basket?: string | undefined }) {
       let report;
+      // The council by name or code; one that fits none or several is said at the field, over England's figures.
+      const areaInput = await areas.councilField(q.area);
+      const areaErrors = areaInput?.error ? [{ field: 'area', message: areaInput.error }] : [];
       try {
-        const area = await areaCodeFor(areas, q.area);
-        report = await sector.directionOfTravel({ area, basket: q.basket });
+        report = await sector.directionOfTravel({ area: areaInput?.area?.code, basket: q.basket });
       } catch (e) {
         if (e instanceof AppError && (e.code === 'no-basket' || e.status === 400))
-          return { report: null, problem: e.message };
+          return { report: null, problem: e.message, areaInput, areaErrors };
         throw e;
       }
       const chart = responsiveBarChart({
@@ -246,6 +247,8 @@ export function createAnalysisPages(deps: {
       }).toString();
       return {
         problem: null,
+        areaInput,
+        areaErrors,
         report,
         chart,
         metrics: report.metrics.map((m) => ({

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
+import { DEFAULT_BRAND, FONT_STACK } from '../../platform/brand.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
 import { defraRecyclingAdapter, oflogAscAdapter, runImport } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
+import { expectCouncilFieldSaysWhy } from '../../../test/helpers/council-field.ts';
 
 /** The error summary's links, as "#field message". */
 const summary = (html: string) =>
@@ -106,6 +108,10 @@ describe('pages that take a council by name', () => {
     const res = await get('/embed/compare?metric=oflog.asc5&area=Saint%20Helens&group=type:E08');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('St. Helens and');
+    // The brand's type and colour, not GOV.UK's or Arial alone (the embed has no stylesheet link: its own <style>).
+    expect(res.body).toContain(`font-family: ${FONT_STACK};`);
+    expect(res.body).toContain(`--app-brand: ${DEFAULT_BRAND.colour};`);
+    expect(res.body).not.toContain('font-family: Arial');
     const bad = await get('/embed/compare?metric=oflog.asc5&area=Atlantis&group=type:E08');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('No council is called “Atlantis”');
@@ -125,8 +131,7 @@ describe('pages that take a council by name', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Direction of travel: Kingston upon Hull, City of</h1>');
     expect(res.body).toContain('value="Kingston upon Hull, City of (E06000010)"');
-    const bad = await get('/sector?area=Atlantis');
-    expect(bad.body).toContain('No council is called “Atlantis”');
+    await expectCouncilFieldSaysWhy((typed) => get(`/sector?area=${encodeURIComponent(typed)}`));
   });
 
   it('GET /embed/compare shows the council compared with its neighbours in rank, the rest behind a link', async () => {

@@ -127,7 +127,10 @@ export function publicPages(
     });
     // The overview everyone opens (no query) is the same for every visitor until data or baskets change: kept.
     const key = pageKey('/sector', req.url, {});
-    if (!key) return reply.view('sector.njk', await build());
+    if (!key) {
+      const model = await build();
+      return reply.code('areaErrors' in model && model.areaErrors?.length ? 400 : 200).view('sector.njk', model);
+    }
     return reply.viewCached(key, await pages.councils.stamp(), 'sector.njk', build);
   });
 

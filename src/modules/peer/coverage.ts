@@ -113,7 +113,13 @@ export function coverageService(ctx: PeerContext) {
       .filter((r) => !q.region || r.region === q.region)
       .filter((r) => !q.status || r.status === q.status)
       .filter((r) => q.flagged === undefined || r.flags.length > 0 === q.flagged);
-    return { rows, counts: countsOf(all, on) };
+    // The regions of every current council, by name: the page offers them to choose from.
+    const regions = [
+      ...new Map(all.filter((r) => r.region).map((r) => [r.region!, r.regionName ?? r.region!])).entries(),
+    ]
+      .map(([code, name]) => ({ code, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    return { rows, counts: countsOf(all, on), regions };
   }
 
   const coverage = async (q: CoverageQuery = {}, on = today()) => (await coverageWithCounts(q, on)).rows;

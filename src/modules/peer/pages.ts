@@ -56,7 +56,7 @@ export function peerPages(app: App, peer: PeerService): void {
         rows: null,
       });
     const q = { ...req.query, flagged: req.query.flagged === 'true' ? true : undefined };
-    const { rows, counts } = await peer.coverageWithCounts(q);
+    const { rows, counts, regions } = await peer.coverageWithCounts(q);
     const query = new URLSearchParams(
       Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
     ).toString();
@@ -64,6 +64,7 @@ export function peerPages(app: App, peer: PeerService): void {
       title: 'Peer challenge coverage',
       counts,
       rows,
+      regions,
       q: req.query,
       csv: `/api/v1/peer-challenge/coverage.csv${query ? `?${query}` : ''}`,
       statuses: ['overdue', 'none', 'due', 'not-due'],

@@ -527,6 +527,10 @@ describe('peer challenge', () => {
     }
     for (const who of [manager, admin])
       expect((await page(who, '/peer-challenge?status=overdue')).body).toContain('id="coverage"');
+    // The region filter is chosen by name, not typed as a code.
+    const byRegion = await page(manager, '/peer-challenge?region=E12000002');
+    expect(byRegion.body).toContain('<option value="E12000002" selected>North West</option>');
+    expect(byRegion.body).not.toMatch(/Region code|GSS prefix/);
     expect((await page(null, '/peer-challenge/pipeline')).statusCode).toBe(303);
     expect((await page(owner, '/peer-challenge/pipeline')).statusCode).toBe(403);
     expect((await page(manager, '/peer-challenge/pipeline')).statusCode).toBe(200);

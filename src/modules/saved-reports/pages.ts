@@ -10,7 +10,7 @@ import { formatDateTime } from '../../platform/dates.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contentSecurityPolicy } from '../../platform/security.ts';
 import { checkCsrf, requireRole, type SessionUser, ROLES as SIGNED_IN } from '../accounts/index.ts';
-import { fieldFor, formToBody, type Builder, type BuilderForm } from './builder.ts';
+import { AREA_FIELDS, fieldFor, formToBody, type Builder, type BuilderForm } from './builder.ts';
 import type { SavedReportRow } from './repository.ts';
 import { SlugParams } from './schemas.ts';
 import type { SavedReportsService } from './service.ts';
@@ -25,7 +25,10 @@ const BuilderBody = Type.Object({
   metric2: Field(),
   metric3: Field(),
   metric4: Field(),
-  areas: Field(500),
+  area1: Field(),
+  area2: Field(),
+  area3: Field(),
+  area4: Field(),
   group: Field(),
   groupId: Field(),
   periods: Field(),
@@ -59,11 +62,19 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
   ) => {
     reply.header('cache-control', 'private, no-store');
     const byField = Object.fromEntries(errors.map((e) => [e.field, e.text]));
+    // Each council field as typed and matched, carrying the message of any refusal about it.
+    const { fields } = await builder.councils(form);
+    const councils = AREA_FIELDS.map((f) => {
+      const field = fields[f] ?? null;
+      const error = errors.find((e) => e.field === f)?.text;
+      return { id: f, field: error ? { ...(field ?? { value: '', area: null, choices: [] }), error } : field };
+    });
     return reply.view('report-new.njk', {
       title: errors.length ? 'Error: Build a report' : 'Build a report',
       form,
       errors,
       byField,
+      councils,
       csrf: user.csrfToken,
       ...(await builder.options(user, form)),
     });
@@ -76,25 +87,34 @@ export function savedReportsPages(app: App, reports: SavedReportsService, builde
       chart: 'bar',
       periods: '',
       visibility: 'private',
-      areas: user.council?.code ?? '',
+      area1: user.council?.code ?? '',
     });
   });
 
   app.post('/reports/new', { schema: { hide: true, body: BuilderBody } }, async (req, reply) => {
     const user = requireRole(req, SIGNED_IN);
     checkCsrf(req);
-    const { body, metricFields } = formToBody(req.body);
-    if (metricFields.length === 0)
-      return builderPage(reply.status(400), user, req.body, [
-        { field: 'metric1', href: '#metric1', text: 'Choose at least one measure' },
-      ]);
+    // Councils by name or code: each field that finds no council (or several) is said before anything is saved.
+    const councils = await builder.councils(req.body);
+    const { body, metricFields, areaFields } = formToBody(req.body, councils.found);
+    const early = [
+      ...(metricFields.length === 0 ? [{ field: 'metric1', text: 'Choose at least one measure' }] : []),
+      ...councils.problems.map((p) => ({ field: p.field, text: p.message })),
+    ];
+    if (early.length)
+      return builderPage(
+        reply.status(400),
+        user,
+        req.body,
+        early.map((e) => ({ ...e, href: `#${e.field}` })),
+      );
     try {
       const r = await reports.create(user, body);
       return reply.redirect(`/reports/${r.slug}`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.status !== 400) throw e;
       const errors = (e.errors.length ? e.errors : [{ field: 'title', message: e.message }]).map((x) => {
-        const field = fieldFor(x, metricFields, req.body);
+        const field = fieldFor(x, metricFields, req.body, areaFields);
         const label = x.field.replace(/^definition\./, '');
         return {
           field,

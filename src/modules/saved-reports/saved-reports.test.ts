@@ -611,7 +611,10 @@ describe('saved reports', () => {
       metric2: '',
       metric3: '',
       metric4: '',
-      areas: 'E99999999',
+      area1: 'Trafford',
+      area2: 'Trafforf',
+      area3: 'Kingston',
+      area4: 'E99999999',
       group: '',
       groupId: '',
       periods: '',
@@ -619,11 +622,18 @@ describe('saved reports', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('govuk-error-summary');
-    expect(bad.body).toMatch(/<a href="#title">title/);
-    expect(bad.body).toMatch(/<a href="#metric1">metrics/);
-    expect(bad.body).toMatch(/<a href="#areas">areas\[0\] &quot;E99999999&quot;: is not an area code we know/);
-    expect(bad.body).toContain('value="E99999999"');
-    expect((await post({ title: 'x', chart: 'bar', metric1: OUTCOME, areas: 'E08000009' }, 'forged')).statusCode).toBe(
+    expect(bad.body).toMatch(/<a href="#area2">No council is called “Trafforf”: check the spelling/);
+    expect(bad.body).toMatch(/<a href="#area3">More than one council is called “Kingston”: choose one/);
+    expect(bad.body).toMatch(/<a href="#area4">No council has the code E99999999: check it/);
+    expect(bad.body).toContain('id="area1" name="area1" type="text" value="Trafford (E08000009)"');
+    expect(bad.body).toContain('id="area3" name="area3" type="radio" value="E06000010"');
+    expect(bad.body).toContain('value="Trafforf"');
+    expect(bad.body).not.toMatch(/GSS code/);
+    const noMeasure = await post({ title: 'x', chart: 'bar', area1: 'Trafford' });
+    expect(noMeasure.body).toMatch(/<a href="#metric1">Choose at least one measure/);
+    const apiRefusal = await post({ title: '', chart: 'bar', metric1: OUTCOME, area1: 'Trafford' });
+    expect(apiRefusal.body).toMatch(/<a href="#title">title/);
+    expect((await post({ title: 'x', chart: 'bar', metric1: OUTCOME, area1: 'E08000009' }, 'forged')).statusCode).toBe(
       403,
     );
     const good = await post({
@@ -631,7 +641,8 @@ describe('saved reports', () => {
       chart: 'bar',
       metric1: OUTCOME,
       metric2: '',
-      areas: 'E08000009, E08000003',
+      area1: 'trafford council',
+      area2: 'E08000003',
       group: 'combined-authority:E47000001',
       groupId: '',
       periods: '',

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { csvWithMetadata } from '../../../test/helpers/csvw.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
+import { FONT_STACK } from '../../platform/brand.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
@@ -344,6 +345,8 @@ describe('sector: direction of travel', () => {
     expect(html).toContain('npx sli analyse direction-of-travel --basket test-basket@1 --area E08000009 --format json');
     expect(html).toMatch(/<svg[^>]*role="img"/);
     expect(html).not.toMatch(/<link |<script/); // nothing to fetch: it reads offline and prints as it is
+    expect(html).toContain(`font-family: ${FONT_STACK};`); // the brand's type, as the pages have
+    expect(html).not.toContain('font-family: Arial');
     expect((await app.inject('/sector/report.html?basket=nope')).statusCode).toBe(400);
   });
 

@@ -4,15 +4,14 @@
  * care 2021-22, the England average Band D 2023-24, Northamptonshire's reserves at 31 March 2018), the figure-source
  * rule for councils created since 2019, all or nothing with a corrupted copy, and the three commands on the CLI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../platform/app-types.ts';
 import { createTestApp } from '../../../../test/helpers/app.ts';
+import { runSli } from '../../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
@@ -348,20 +347,7 @@ describe('council finance imports into the database', () => {
   });
 });
 
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'sli.js');
-
-function sli(db: TestDb, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], {
-      env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const sli = runSli;
 
 describe('the finance imports on the command line', () => {
   let db: TestDb;

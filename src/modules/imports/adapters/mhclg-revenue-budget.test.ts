@@ -9,13 +9,12 @@
  * (E07000223) parking (260) 2023-24 -£283k (net income) and COVID-19 discharge costs (357) 2023-24 "Category
  * discontinued"; Kent (E10000016) net current expenditure (849) 2021-22 £2,031,362k.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from '../../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
@@ -170,8 +169,6 @@ describe('sli import mhclg-revenue-budget: the raw RA files', () => {
   });
 });
 
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'sli.js');
-
 describe('mhclg-revenue-budget on the command line', () => {
   let db: TestDb;
   beforeAll(async () => {
@@ -181,16 +178,7 @@ describe('mhclg-revenue-budget on the command line', () => {
   afterAll(async () => db.drop());
 
   it('sli import mhclg-revenue-budget publishes both files, saying what was left out', async () => {
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [SLI, 'import', 'mhclg-revenue-budget', RA21, RA23, '--publish'], {
-        env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    const r = await runSli(db, ['import', 'mhclg-revenue-budget', RA21, RA23, '--publish']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Published import #\d+/m);
     expect(r.stdout).toContain('police force areas (E23)');

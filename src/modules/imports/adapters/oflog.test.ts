@@ -5,13 +5,12 @@
  * the same format with measures the platform does not know (generic definitions); a corrupted copy refused at its
  * lines with nothing written; the command line once.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from '../../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../../test/helpers/db.ts';
 import { seedAreas } from '../../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../../test/helpers/shared-data.ts';
@@ -19,7 +18,6 @@ import { runImport } from '../service.ts';
 import { oflogAdapter } from './oflog.ts';
 
 const WASTE = sharedFile('performance/oflog_waste/oflog_waste_measures_2015-16_to_2022-23.csv');
-const SLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'sli.js');
 
 type Row = Record<string, string>;
 const rows = (file: string) => parse(readFileSync(file), { columns: true, bom: true }) as Row[];
@@ -196,16 +194,7 @@ describe('sli import oflog (Oflog Local Authority Data Explorer downloads)', () 
     lines[i] = lines[i]!.replace(/,Residual household waste,[^,]+,/, ',Residual household waste,999.9,');
     const file = path.join(dir, 'revised.csv');
     writeFileSync(file, lines.join('\n'));
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [SLI, 'import', 'oflog', file, '--publish'], {
-        env: { ...process.env, SLI_DATABASE_URL: db.url, SLI_LOG_LEVEL: 'silent' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    const r = await runSli(db, ['import', 'oflog', file, '--publish']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Published import #\d+/m);
     expect(r.stdout).toContain('1 changed');

@@ -9,7 +9,14 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../../../platform/db.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { AppError, badRequest, type FieldError } from '../../../platform/errors.ts';
-import { COUNCIL_TYPES, typePrefixes, type AreaSummary, type AreasService } from '../../areas/index.ts';
+import {
+  COUNCIL_TYPES,
+  nameWithCode,
+  typedCode,
+  typePrefixes,
+  type AreaSummary,
+  type AreasService,
+} from '../../areas/index.ts';
 import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
 
@@ -91,7 +98,7 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
     const contact = col('contact', 'contact_name', 'name');
     const email = col('email', 'contact_email', 'e-mail', 'email_address');
     if (area < 0)
-      throw badRequest('csv:1: the header needs an "area" column (GSS codes)', [
+      throw badRequest('csv:1: the header needs an "area" column (councils\' names or codes)', [
         { field: 'csv:1', message: 'no "area" column', value: header.join(',') },
       ]);
     return records.map((r, i) => {
@@ -169,13 +176,29 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
         const live = new Map((await councilsAt([...COUNCIL_TYPES], at)).map((a) => [a.code, a]));
         const unknown: { code: string; field: string }[] = [];
         for (const m of list) {
-          const code = m.area.trim().toUpperCase();
-          const a = live.get(code);
+          // A council by code, or by name as the areas module matches names (at the opening date).
+          const typed = m.area.trim();
+          let code: string | null = typed.toUpperCase();
+          if (!live.has(code) && typed !== '' && !typedCode(typed)) {
+            const named = await areas.matchArea(typed, at);
+            code = named.kind === 'match' ? named.area.code : null;
+            if (named.kind !== 'match')
+              errors.push({
+                field: m.field,
+                value: typed,
+                message:
+                  named.kind === 'choices'
+                    ? `more than one council is called “${typed}”: write one of ${named.choices.map(nameWithCode).join(', ')}`
+                    : 'no council has this name: check the spelling, or give its code, such as E08000009',
+              });
+          }
+          const a = code === null ? undefined : live.get(code);
           const email = m.email?.trim().toLowerCase() || undefined;
           if (!m.role?.trim()) errors.push({ field: m.field, message: 'has no role', value: m.area });
           // The address is personal data: the problem names the line and the field, not the address.
           if (email !== undefined && !EMAIL.test(email))
             errors.push({ field: `${m.field} email`, message: 'is not an email address, like name@council.gov.uk' });
+          if (code === null) continue;
           if (!a) unknown.push({ code, field: m.field });
           else rows.push(member(a, m.role.trim(), m.contact?.trim() || undefined, email));
         }
@@ -195,7 +218,7 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
                 r?.note ??
                 (r
                   ? `${r.name} is not a council live on ${at}`
-                  : `is not a council we know (a GSS code such as E08000009)`),
+                  : 'is not a council we know: give its name or code, such as Trafford or E08000009'),
             });
           }
         }
@@ -224,6 +247,9 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
       log.info({ ...context, from, added: rows.length, frame }, 'survey frame built');
       return { added: rows.length, frame };
     },
+
+    /** A form's council field as typed and matched (the council, or why not and the choices), to show again. */
+    councilField: (text: string | undefined) => areas.councilField(text),
 
     /** The frame's members with their state; never tokens. */
     async members(waveId: number): Promise<FrameMemberDto[]> {

@@ -221,6 +221,33 @@ describe('survey fielding pages', () => {
     expect(page.body).toContain('Send 3 invitations');
   });
 
+  it('adds one council by name (code shown); a name that fits none or several, or no role, is said at its field', async () => {
+    const one = (fields: Record<string, string>) => post(`${base()}/frame`, as.analyst, { from: 'one', ...fields });
+    const form = await get(`${base()}/fielding`, as.analyst);
+    expect(form.body).toMatch(/<label class="govuk-label govuk-label--s" for="frame-area">Council<\/label>/);
+    expect(form.body).toContain('data-autocomplete="areas"');
+    expect(form.body).not.toMatch(/GSS code/);
+    const unknown = await one({ area: 'Trafforf', role: 'Leader' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toMatch(/<a href="#frame-area">No council has this name: check the spelling/);
+    expect(unknown.body).toContain('id="frame-area" name="area" type="text" value="Trafforf"');
+    const several = await one({ area: 'Kingston', role: 'Leader' });
+    expect(several.statusCode).toBe(400);
+    expect(several.body).toMatch(/<a href="#frame-area">More than one council is called “Kingston”: write one of/);
+    expect(several.body).toContain('id="frame-area" name="area" type="radio" value="E06000010"');
+    const noRole = await one({ area: 'St Helens', role: '' });
+    expect(noRole.body).toMatch(/<a href="#one-role">Enter the role to ask/);
+    expect(noRole.body).toContain('value="St. Helens (E08000013)"');
+    expect(await servicesFor(db).surveys.frames.members(waveId)).toHaveLength(3);
+    const ok = await one({ area: 'Saint Helens', role: 'Leader' });
+    expect(ok.statusCode, ok.body).toBe(303);
+    expect(ok.headers.location).toBe(`${base()}/fielding?done=frame&n=1`);
+    const members = await servicesFor(db).surveys.frames.members(waveId);
+    expect(members.find((m) => m.area?.code === 'E08000013')).toMatchObject({ role: 'Leader' });
+    const again = await one({ area: 'E08000013', role: 'leader' });
+    expect(again.body).toMatch(/<a href="#frame-area">St\. Helens is already in the frame as leader/);
+  });
+
   it('sends invitations once however often pressed, reminders only to non-responders, then closes the wave', async () => {
     expect((await post(`${base()}/invitations`, as.owner)).statusCode).toBe(403);
     expect((await formPost(app, `${base()}/invitations`, { _csrf: 'forged' }, as.analyst.cookie)).statusCode).toBe(403);

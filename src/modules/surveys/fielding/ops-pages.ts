@@ -147,7 +147,10 @@ export function surveyOpsPages(
       const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       try {
         let r: { added: number; frame: number };
-        if (text('from') === 'rule') {
+        if (text('from') === 'one') {
+          const one = { area: text('area'), role: text('role'), contact: text('contact'), email: text('email') };
+          r = await frames.build(id, { members: [one] });
+        } else if (text('from') === 'rule') {
           const types = Object.keys(body).filter((k) => k.startsWith('type-') && text(k) === 'yes');
           r = await frames.build(id, { rule: { types: types.map((k) => k.slice(5)), role: text('role') } });
         } else {
@@ -161,6 +164,37 @@ export function surveyOpsPages(
         return reply.redirect(`${wavePath(code, id)}/fielding?done=frame&n=${r.added}`, 303);
       } catch (e) {
         const err = refusal(e);
+        if (text('from') === 'one') {
+          // One council: each problem at its field, in the form's words.
+          const problems: Problems = (err.errors.length ? err.errors : [{ field: '', message: err.message }]).map(
+            (f) => {
+              const field = f.field.endsWith(' email')
+                ? 'one-email'
+                : f.message === 'has no role'
+                  ? 'one-role'
+                  : 'frame-area';
+              const message =
+                field === 'one-role'
+                  ? 'Enter the role to ask, for example Chief Executive'
+                  : field === 'one-email'
+                    ? 'Enter an email address in the correct format, like name@council.gov.uk'
+                    : f.message.startsWith('is ')
+                      ? `“${f.value ?? ''}” ${f.message}`
+                      : f.message.charAt(0).toUpperCase() + f.message.slice(1);
+              return { field, href: `#${field}`, message };
+            },
+          );
+          const typed = text('area');
+          const council = await frames.councilField(typed);
+          const areaProblem = problems.find((p) => p.field === 'frame-area')?.message;
+          return wavePage(req, reply.code(err.status), code, id, {
+            frameProblems: problems,
+            frameOne: { role: text('role'), contact: text('contact'), email: text('email') },
+            frameCouncil: areaProblem
+              ? { ...(council ?? { value: typed, area: null, choices: [] }), error: areaProblem }
+              : council,
+          });
+        }
         return wavePage(req, reply.code(err.status), code, id, {
           frameProblems: problemsOf(err, () => (text('from') === 'rule' ? 'role' : 'csv')),
           frameFrom: text('from'),

@@ -123,7 +123,10 @@ const FrameRule = Type.Object(
 );
 const FrameListed = Type.Object(
   {
-    area: Type.String({ maxLength: 20 }),
+    area: Type.String({
+      maxLength: 200,
+      description: "The council's name (as held, matched without punctuation) or GSS code",
+    }),
     role: Type.String({ maxLength: 200 }),
     contact: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(
@@ -139,7 +142,7 @@ export const FrameBody = Type.Object(
     csv: Type.Optional(
       Type.String({
         maxLength: 1_000_000,
-        description: 'CSV with a header: area (GSS code), role, contact (optional)',
+        description: "CSV with a header: area (the council's name or GSS code), role, contact (optional)",
       }),
     ),
     role: Type.Optional(Type.String({ maxLength: 200, description: 'Role for CSV lines without one' })),
