@@ -24,6 +24,7 @@ import {
   createMetricPages,
   createValuePages,
 } from '../modules/pages/index.ts';
+import { createMonitor } from '../modules/monitor/index.ts';
 import { createPeerService } from '../modules/peer/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
@@ -67,6 +68,17 @@ export function createServices({ db, config, logger }: AppDeps) {
   const surveys = createSurveys(db, { areas, mailer: email, logger });
   // Peer challenge.
   const peer = createPeerService(db, { areas, groups, earlyWarning, logger });
+  // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.
+  // (The lead module's LeadershipSource joins `leadership` here when it comes.)
+  const monitor = createMonitor(db, {
+    areas,
+    accounts,
+    changes,
+    savedReports,
+    peer,
+    surveys: surveys.surveys,
+    logger,
+  });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
@@ -97,6 +109,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     reportBuilder,
     surveys,
     peer,
+    monitor,
     pages,
   };
 }

@@ -229,6 +229,8 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
     session,
     signOut: (token: string) => repo.deleteSession(db, hashToken(token)),
     listUsers: () => repo.listUsers(db),
+    /** Users registered before `at` (an ISO time) and not disabled by then: role and council code (no one named). */
+    registeredAt: (at: string) => repo.registeredAt(db, at),
     async setDisabled(email: string, disabled: boolean, now = new Date()) {
       if (!(await repo.setDisabled(db, email.trim().toLowerCase(), disabled ? now.toISOString() : null)))
         throw new AppError(404, 'not-found', `There is no user ${email}.`);

@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createContext, isManager, type PeerDeps, type Standing, type Viewer } from './context.ts';
 import { coverageService } from './coverage.ts';
+import { deliveryService } from './delivery.ts';
 import { engagementService } from './engagements.ts';
 import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
@@ -103,6 +104,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...engagements,
     ...outcomeService(ctx),
     ...coverage,
+    ...deliveryService(ctx),
     ...searchService(ctx),
     ...poolService(ctx, () => coverage.coverage()),
     importHistory: historyImport(ctx, engagements),
