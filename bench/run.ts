@@ -38,6 +38,7 @@ import {
   type SyntheticSpec,
 } from './synthetic.ts';
 import { servicesFor } from '../src/app/services.ts';
+import { benchMonitor } from './monitor.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -55,6 +56,9 @@ const { values: args } = parseArgs({
     // data queries, sector or comparison benchmarks, surveys or real files).
     'value-only': { type: 'boolean', default: false },
     'surveys-only': { type: 'boolean', default: false },
+    // Only programme monitoring (bench/monitor.ts): the scorecard over a synthetic year, and recording's cost.
+    'monitor-only': { type: 'boolean', default: false },
+    'monitor-events': { type: 'string', default: '5000000' },
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '30' },
@@ -236,6 +240,15 @@ if (valueOnly) {
   const out = path.join(root, 'bench', 'results', `value-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results.dialects, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+  process.exit(0);
+}
+if (args['monitor-only']) {
+  const monitor: Record<string, unknown> = {};
+  for (const d of dialects) monitor[d] = await benchMonitor(d, Number(args['monitor-events']), log);
+  const out = path.join(root, 'bench', 'results', `monitor-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify({ startedAt: results.startedAt, monitor }, null, 2)}\n`);
+  console.log(JSON.stringify(monitor, null, 2));
   console.log(`results: ${path.relative(process.cwd(), out)}`);
   process.exit(0);
 }

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from '../../../test/helpers/cli.ts';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
@@ -163,5 +167,13 @@ describe('monitor', () => {
     const x = await get('/api/v1/monitoring/quarterly.xlsx?year=2026&quarter=Q2', { cookie: admin.cookie });
     expect(x.headers['content-type']).toContain('spreadsheetml');
     expect((await get('/monitoring/quarterly?year=2026&quarter=Q2', { cookie: owner.cookie })).statusCode).toBe(403);
+  });
+
+  it('sli monitor plan refuses a deliverable without a theme, naming file:line, and exits 1', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sli-monitor-')), 'plan.csv');
+    writeFileSync(file, 'year,theme,deliverable,target,due_quarter\n2027,,Peer challenges,40,Q2\n');
+    const r = await runSli(db, ['monitor', 'plan', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}:2 theme`);
   });
 });

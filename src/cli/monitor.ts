@@ -1,0 +1,56 @@
+/**
+ * `sli monitor rollup`: total completed days of recorded requests, delete raw events older than 60 days and salts
+ * older than yesterday's (the web service does the same every hour). `sli monitor plan FILE`: import the plan of
+ * deliverables from a CSV, all or nothing, problems named by file:line.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AppError } from '../platform/errors.ts';
+import { PLAN_COLUMNS, RAW_DAYS } from '../modules/monitor/index.ts';
+import type { CliContext } from './sector.ts';
+
+export function registerMonitorCommands(program: Command, ctx: CliContext): void {
+  const monitor = program.command('monitor').description('programme monitoring: usage records and the plan');
+  monitor
+    .command('rollup')
+    .description(`total completed days of recorded requests; delete raw events after ${RAW_DAYS} days`)
+    .action(async (_o: unknown, cmd: Command) => {
+      const { db, services } = await ctx.open(cmd);
+      try {
+        const r = await services.monitor.rollup();
+        ctx.out(
+          `Totalled ${r.daysTotalled} day(s); deleted ${r.eventsDeleted} raw event(s) and ${r.saltsDeleted} salt(s).`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
+  monitor
+    .command('plan')
+    .description(
+      `import deliverables from a CSV with columns ${PLAN_COLUMNS.join(', ')} (target and measure optional); all or nothing`,
+    )
+    .argument('<file>', 'the CSV file')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw ctx.exit(`${file}: file not found`, 2);
+      }
+      const { db, services } = await ctx.open(cmd);
+      try {
+        const r = await services.monitor.plan.importPlan(file, text);
+        ctx.out(`Imported ${r.deliverables} deliverable(s) from ${file}.`);
+      } catch (e) {
+        if (e instanceof AppError && e.status < 500)
+          throw ctx.exit(
+            `${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`,
+            1,
+          );
+        throw e;
+      } finally {
+        await db.close();
+      }
+    });
+}
