@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { csvStream } from '../../platform/csv.ts';
+import { CSVM, csvUrl, csvw, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { download, NoContent, XLSX } from '../../platform/http.ts';
 import { checkCsrf } from '../accounts/index.ts';
@@ -60,9 +61,35 @@ export function monitorRoutes(app: App, monitor: MonitorService, brandName: stri
     },
     async (req, reply) => {
       const card = await monitor.scorecard(req.query.month ?? today().slice(0, 7));
+      describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="scorecard-${card.month}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(csvStream(scorecardRows(card), SCORECARD_CSV));
+    },
+  );
+  app.get(
+    `${BASE}/scorecard.csv-metadata.json`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The CSVW metadata of the scorecard CSV',
+        querystring: S.MonthQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...problemResponses(400) },
+      },
+    },
+    async (req, reply) => {
+      reply.type(CSVM);
+      return csvw({
+        url: csvUrl(req),
+        title: 'Usage scorecard',
+        description:
+          'Registered users and councils, active councils, metrics published, saved reports and traffic for a month, ' +
+          'computed from the platform. Unique visitors are the average of daily counts, never a monthly sum.',
+        columns: SCORECARD_CSV,
+        licences: ['OGL-UK-3.0'],
+        attribution: ['Programme monitoring (this service)'],
+      });
     },
   );
   app.get(
