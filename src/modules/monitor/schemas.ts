@@ -41,48 +41,51 @@ const CouncilDetail = Type.Object({
   active60: Type.Boolean(),
 });
 
-export const ScorecardResponse = Type.Object({
-  month: Type.String(),
-  from: Type.String({ format: 'date' }),
-  to: Type.String({ format: 'date' }),
-  asOf: Type.String({ format: 'date', description: 'Activity is counted to this day (the month end, or today)' }),
-  users: Type.Object({
-    total: Int,
-    sectorBody: Type.Integer({ description: 'Users without a council (the sector body)' }),
-    otherCouncils: Type.Integer({ description: 'Users of a council not current at the month end' }),
-  }),
-  councils: Type.Object({
-    byType: Type.Array(TypeLine),
-    total: Type.Object({
-      users: Int,
-      councils: Int,
-      registered: Int,
-      active30: Int,
-      active60: Int,
-      registeredShare: Share,
-      active30Share: Share,
-      active60Share: Share,
+export const ScorecardResponse = Type.Object(
+  {
+    month: Type.String(),
+    from: Type.String({ format: 'date' }),
+    to: Type.String({ format: 'date' }),
+    asOf: Type.String({ format: 'date', description: 'Activity is counted to this day (the month end, or today)' }),
+    users: Type.Object({
+      total: Int,
+      sectorBody: Type.Integer({ description: 'Users without a council (the sector body)' }),
+      otherCouncils: Type.Integer({ description: 'Users of a council not current at the month end' }),
     }),
-  }),
-  metrics: Type.Object({
-    published: Int,
-    newlyPublished: Int,
-    updated: Int,
-    newlyPublishedShare: Share,
-    updatedShare: Share,
-  }),
-  savedReports: Type.Object({ total: Int, madeInMonth: Int }),
-  traffic: Type.Object({
-    days: Int,
-    pageViews: Int,
-    averageDailyUniqueVisitors: Type.Integer({ description: 'The mean of the daily counts; never a monthly sum' }),
-    apiRequests: Int,
-    embedsServed: Int,
-  }),
-  detail: Type.Union([Type.Array(CouncilDetail), Type.Null()], {
-    description: 'Per council: for the programme office and administrators; a council user sees its own; else null',
-  }),
-});
+    councils: Type.Object({
+      byType: Type.Array(TypeLine),
+      total: Type.Object({
+        users: Int,
+        councils: Int,
+        registered: Int,
+        active30: Int,
+        active60: Int,
+        registeredShare: Share,
+        active30Share: Share,
+        active60Share: Share,
+      }),
+    }),
+    metrics: Type.Object({
+      published: Int,
+      newlyPublished: Int,
+      updated: Int,
+      newlyPublishedShare: Share,
+      updatedShare: Share,
+    }),
+    savedReports: Type.Object({ total: Int, madeInMonth: Int }),
+    traffic: Type.Object({
+      days: Int,
+      pageViews: Int,
+      averageDailyUniqueVisitors: Type.Integer({ description: 'The mean of the daily counts; never a monthly sum' }),
+      apiRequests: Int,
+      embedsServed: Int,
+    }),
+    detail: Type.Union([Type.Array(CouncilDetail), Type.Null()], {
+      description: 'Per council: for the programme office and administrators; a council user sees its own; else null',
+    }),
+  },
+  { description: 'The scorecard for the month' },
+);
 
 export const DeliverableBody = Type.Object(
   {
@@ -113,4 +116,4 @@ export const QuarterlyResponse = Type.Unsafe<unknown>(
     { additionalProperties: true, description: "Themes with deliverables and progress, and the quarter's delivery" },
   ),
 );
-export const CreatedResponse = Type.Object({ id: Int });
+export const CreatedResponse = Type.Object({ id: Int }, { description: 'The deliverable, added or updated' });
