@@ -10,6 +10,7 @@ import type { MonitorService } from './service.ts';
 
 export { createMonitor, RAW_DAYS, type MonitorService, type MonitorDeps } from './service.ts';
 export { PLAN_COLUMNS, MEASURES } from './deliverables.ts';
+export { evaluationDocx, evaluationHtml, type Evaluation } from './evaluation.ts';
 export { PROGRAMME_OFFICE } from './access.ts';
 export type { LeadershipSource } from './delivery.ts';
 

@@ -11,6 +11,7 @@ import { servicesFor, type Services } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { addDays } from './dates.ts';
+import { evaluationDocx, evaluationHtml } from './evaluation.ts';
 import { createRecorder, dayOf } from './recorder.ts';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0';
@@ -175,5 +176,14 @@ describe('monitor', () => {
     const r = await runSli(db, ['monitor', 'plan', file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}:2 theme`);
+  });
+
+  it('writes the evaluation with "too little data" where a section is empty, and refuses a year with no evidence', async () => {
+    const e = await s.monitor.evaluation(Number(today.slice(0, 4)));
+    const status = Object.fromEntries(e.sections.map((x) => [x.id, x.status]));
+    expect(status).toMatchObject({ usage: 'ok', peer: 'too-little-data', leadership: 'too-little-data' });
+    expect(evaluationHtml(e, 'Test')).toContain('Too little data: no peer challenge delivered');
+    expect((await evaluationDocx(e, 'Test')).subarray(0, 2).toString()).toBe('PK');
+    await expect(s.monitor.evaluation(2001)).rejects.toMatchObject({ code: 'no-evidence' });
   });
 });

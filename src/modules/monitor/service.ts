@@ -8,6 +8,7 @@ import { withTransaction } from '../../platform/transaction.ts';
 import { addDays } from './dates.ts';
 import { deliverablesService } from './deliverables.ts';
 import { deliveryService, type DeliveryDeps } from './delivery.ts';
+import { evaluationService } from './evaluation.ts';
 import { createRecorder, dayOf, type RecorderOptions } from './recorder.ts';
 import { monitorRepository as repo } from './repository.ts';
 import { scorecardService, type ScorecardDeps } from './scorecard.ts';
@@ -23,6 +24,7 @@ export function createMonitor(db: Db, deps: MonitorDeps) {
   const log = deps.logger.child({ module: 'monitor' });
   const recorder = createRecorder(db, log, deps.recorder);
   const delivery = deliveryService(deps);
+  const scorecards = scorecardService(db, deps);
 
   /**
    * Totals every completed day not yet totalled (and the last REDO_DAYS again), deletes raw events older than
@@ -58,7 +60,8 @@ export function createMonitor(db: Db, deps: MonitorDeps) {
       if (schedule) clearInterval(schedule);
       schedule = undefined;
     },
-    ...scorecardService(db, deps),
+    ...scorecards,
+    ...evaluationService(scorecards, delivery, () => dayOf(new Date())),
     delivery: delivery.delivery,
     plan: deliverablesService(db, delivery),
   };
