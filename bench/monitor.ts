@@ -24,27 +24,13 @@ import { withPoolClient, type Db } from '../src/platform/db.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { freshDb } from './fresh-db.ts';
 import { pct, round } from './measure.ts';
+import { GEOGRAPHY, random } from './peer.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
-const GEOGRAPHY = [
-  'geography/england_ltla_vintages_2019_2025.csv',
-  'geography/ons_la_changes_2014_2025.csv',
-  'geography/mysociety_uk_local_authorities.csv',
-  'geography/ons_ltla14_lookup.csv',
-];
 const USERS = 2000;
 const ROUTES = Array.from({ length: 30 }, (_, i) => `/synthetic/route-${i}/:code`);
 
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const DAY = 86_400_000;
 

@@ -22,7 +22,7 @@ import { pct, round } from './measure.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
-const GEOGRAPHY = [
+export const GEOGRAPHY = [
   'geography/england_ltla_vintages_2019_2025.csv',
   'geography/ons_la_changes_2014_2025.csv',
   'geography/mysociety_uk_local_authorities.csv',
@@ -31,7 +31,7 @@ const GEOGRAPHY = [
 export const SCALE = { engagements: 2000, peers: 1000, recommendationsPerEngagement: 10 };
 
 /** A small seeded generator (mulberry32): the same programme every run. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { evaluationDocx, evaluationHtml, PLAN_COLUMNS, RAW_DAYS } from '../modules/monitor/index.ts';
-import type { CliContext } from './sector.ts';
+import { refusal, type CliContext } from './sector.ts';
 
 export function registerMonitorCommands(program: Command, ctx: CliContext): void {
   const monitor = program.command('monitor').description('programme monitoring: usage records and the plan');
@@ -44,12 +44,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         const r = await services.monitor.plan.importPlan(file, text);
         ctx.out(`Imported ${r.deliverables} deliverable(s) from ${file}.`);
       } catch (e) {
-        if (e instanceof AppError && e.status < 500)
-          throw ctx.exit(
-            `${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`,
-            1,
-          );
-        throw e;
+        throw refusal(ctx, e);
       } finally {
         await db.close();
       }

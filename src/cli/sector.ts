@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Services } from '../app/services.ts';
 import {
   DefinitionError,
@@ -31,6 +32,19 @@ export interface CliContext {
   out(s: string): void;
   err(s: string): void;
   exit(message: string, status: number): Error;
+}
+
+/**
+ * A refusal (a 4xx AppError) as the command's exit: its message and each field's problem on a line, status 1; anything
+ * else is thrown on as it is.
+ */
+export function refusal(ctx: CliContext, e: unknown): Error {
+  if (e instanceof AppError && e.status < 500)
+    return ctx.exit(
+      `${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`,
+      1,
+    );
+  return e as Error;
 }
 
 /** Reads a JSON file, naming the file, line and column of a syntax error. */

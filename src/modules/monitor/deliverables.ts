@@ -11,6 +11,7 @@ import { withTransaction } from '../../platform/transaction.ts';
 import { QUARTERS, quarterRange, yearLabel, type Quarter } from './dates.ts';
 import type { deliveryService } from './delivery.ts';
 import { planRepository as repo } from './repository.ts';
+import type { MonitorDeliverablesTable } from './tables.ts';
 
 /** Figures the platform computes as a deliverable's progress, cumulative from the start of the financial year. */
 export const MEASURES = ['peer-challenges-delivered', 'peer-days-donated', 'surveys-run'] as const;
@@ -26,14 +27,7 @@ export interface DeliverableInput {
   measure?: string | null | undefined;
 }
 
-interface CheckedDeliverable {
-  year: number;
-  theme: string;
-  deliverable: string;
-  target: number | null;
-  due_quarter: string;
-  measure: string | null;
-}
+type CheckedDeliverable = Omit<MonitorDeliverablesTable, 'id' | 'created_at'>;
 
 /** A deliverable checked field by field; problems are pushed with `where` (a file:line, or empty for a form). */
 function check(d: DeliverableInput, where: string, problems: FieldError[]): CheckedDeliverable | null {

@@ -1,7 +1,7 @@
 /** All SQL of the monitor module. Each function takes a Kysely handle: the database's or a transaction's. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db.ts';
-import type { MonitorEventsTable } from './tables.ts';
+import type { MonitorDeliverablesTable, MonitorEventsTable } from './tables.ts';
 
 type K = Kysely<Database>;
 const n = (v: number | bigint | string | null | undefined) => Number(v ?? 0);
@@ -127,18 +127,7 @@ export const planRepository = {
       .execute(),
   deliverable: (k: K, id: number) =>
     k.selectFrom('monitor_deliverables').selectAll().where('id', '=', id).executeTakeFirst(),
-  async upsertDeliverable(
-    k: K,
-    row: {
-      year: number;
-      theme: string;
-      deliverable: string;
-      target: number | null;
-      due_quarter: string;
-      measure: string | null;
-      created_at: string;
-    },
-  ): Promise<number> {
+  async upsertDeliverable(k: K, row: Omit<MonitorDeliverablesTable, 'id'>): Promise<number> {
     const r = await k
       .insertInto('monitor_deliverables')
       .values(row)
