@@ -11,23 +11,18 @@
  *
  *   npm run bench -- --monitor-only [--monitor-events 5000000] [--dialects sqlite,postgres]
  */
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import copyStreams from 'pg-copy-streams';
 import { buildApp } from '../src/app/app.ts';
 import { servicesFor } from '../src/app/services.ts';
-import { importFiles } from '../src/modules/imports/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { withPoolClient, type Db } from '../src/platform/db.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { freshDb } from './fresh-db.ts';
 import { pct, round } from './measure.ts';
-import { GEOGRAPHY, random } from './peer.ts';
+import { loadGeography, random } from './peer.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = path.resolve(process.env.SLI_SHARED_DATA ?? path.join(root, '..', 'shared', 'data'));
 const USERS = 2000;
 const ROUTES = Array.from({ length: 30 }, (_, i) => `/synthetic/route-${i}/:code`);
 
@@ -111,13 +106,7 @@ async function seedUsers(db: Db, codes: { id: number; code: string }[], end: num
 export async function benchMonitor(dialect: string, n: number, log: (s: string) => void) {
   const { db, drop } = await freshDb(dialect, 'monitor');
   try {
-    const g = await importFiles(
-      db,
-      'areas-vintages',
-      GEOGRAPHY.map((f) => path.join(DATA, f)),
-      { publish: true },
-    );
-    if (g.state !== 'published') throw new Error(`areas-vintages: ${g.message}`);
+    await loadGeography(db);
     const s = servicesFor(db);
     const councils = await s.areas.liveAreas({ types: ['E06', 'E07', 'E08', 'E09', 'E10'] });
     const end = Date.now();

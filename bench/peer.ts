@@ -155,16 +155,21 @@ async function seedProgramme(db: Db, councilIds: number[]) {
   return { engagements: ids.length, recommendations: recs.length, actions: recIds.length, busiest: ids[0]!.id };
 }
 
+/** Loads the real geography into a benchmark's database. */
+export async function loadGeography(db: Db): Promise<void> {
+  const g = await importFiles(
+    db,
+    'areas-vintages',
+    GEOGRAPHY.map((f) => path.join(DATA, f)),
+    { publish: true },
+  );
+  if (g.state !== 'published') throw new Error(`areas-vintages: ${g.message}`);
+}
+
 export async function benchPeer(dialect: string, requests = 100, log = (s: string) => process.stderr.write(`${s}\n`)) {
   const { db, url, drop } = await freshDb(dialect, 'peer');
   try {
-    const g = await importFiles(
-      db,
-      'areas-vintages',
-      GEOGRAPHY.map((f) => path.join(DATA, f)),
-      { publish: true },
-    );
-    if (g.state !== 'published') throw new Error(`areas-vintages: ${g.message}`);
+    await loadGeography(db);
     const s = servicesFor(db);
     const councils = await s.areas.findAreas({ type: 'council', limit: 1000 });
     const ids = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas.map((a) => a.id);

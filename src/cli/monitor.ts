@@ -3,12 +3,12 @@
  * older than yesterday's (the web service does the same every hour). `sli monitor plan FILE`: import the plan of
  * deliverables from a CSV, all or nothing, problems named by file:line.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { evaluationDocx, evaluationHtml, PLAN_COLUMNS, RAW_DAYS } from '../modules/monitor/index.ts';
-import { refusal, type CliContext } from './sector.ts';
+import { readTextFile, refusal, type CliContext } from './sector.ts';
 
 export function registerMonitorCommands(program: Command, ctx: CliContext): void {
   const monitor = program.command('monitor').description('programme monitoring: usage records and the plan');
@@ -33,12 +33,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     )
     .argument('<file>', 'the CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw ctx.exit(`${file}: file not found`, 2);
-      }
+      const text = readTextFile(file, ctx);
       const { db, services } = await ctx.open(cmd);
       try {
         const r = await services.monitor.plan.importPlan(file, text);

@@ -1,8 +1,7 @@
 /** `sli peer import FILE`: a history of past peer challenges from a CSV (the format: src/modules/peer/history.ts). */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { HISTORY_COLUMNS } from '../modules/peer/index.ts';
-import { refusal, type CliContext } from './sector.ts';
+import { readTextFile, refusal, type CliContext } from './sector.ts';
 
 export function registerPeerCommands(program: Command, ctx: CliContext): void {
   const peer = program.command('peer').description('the corporate peer challenge programme');
@@ -13,12 +12,7 @@ export function registerPeerCommands(program: Command, ctx: CliContext): void {
     )
     .argument('<file>', 'the CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw ctx.exit(`${file}: file not found`, 2);
-      }
+      const text = readTextFile(file, ctx);
       const { db, services } = await ctx.open(cmd);
       try {
         const r = await services.peer.importHistory(file, text);

@@ -47,14 +47,18 @@ export function refusal(ctx: CliContext, e: unknown): Error {
   return e as Error;
 }
 
-/** Reads a JSON file, naming the file, line and column of a syntax error. */
-export function readJsonFile(file: string, ctx: CliContext): unknown {
-  let text: string;
+/** A file's text, or the command's exit (status 2) when there is no such file. */
+export function readTextFile(file: string, ctx: CliContext): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     throw ctx.exit(`${file}: file not found`, 2);
   }
+}
+
+/** Reads a JSON file, naming the file, line and column of a syntax error. */
+export function readJsonFile(file: string, ctx: CliContext): unknown {
+  const text = readTextFile(file, ctx);
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
