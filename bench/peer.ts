@@ -36,7 +36,7 @@ export const GEOGRAPHY = [
 export const SCALE = { engagements: 2000, peers: 1000, recommendationsPerEngagement: 10 };
 
 /** A small seeded generator (mulberry32): the same programme every run. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -249,16 +249,21 @@ async function seedPackSources(db: Db) {
   }
 }
 
+/** Loads the real geography into a benchmark's database. */
+export async function loadGeography(db: Db): Promise<void> {
+  const g = await importFiles(
+    db,
+    'areas-vintages',
+    GEOGRAPHY.map((f) => path.join(DATA, f)),
+    { publish: true },
+  );
+  if (g.state !== 'published') throw new Error(`areas-vintages: ${g.message}`);
+}
+
 export async function benchPeer(dialect: string, requests = 100, log = (s: string) => process.stderr.write(`${s}\n`)) {
   const { db, url, drop } = await freshDb(dialect, 'peer');
   try {
-    const g = await importFiles(
-      db,
-      'areas-vintages',
-      GEOGRAPHY.map((f) => path.join(DATA, f)),
-      { publish: true },
-    );
-    if (g.state !== 'published') throw new Error(`areas-vintages: ${g.message}`);
+    await loadGeography(db);
     const s = servicesFor(db);
     const councils = await s.areas.findAreas({ type: 'council', limit: 1000 });
     const ids = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas.map((a) => a.id);

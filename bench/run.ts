@@ -40,6 +40,7 @@ import {
   type SyntheticSpec,
 } from './synthetic.ts';
 import { servicesFor } from '../src/app/services.ts';
+import { benchMonitor } from './monitor.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -59,6 +60,9 @@ const { values: args } = parseArgs({
     // Only the budget simulator (bench/budget.ts).
     'budget-only': { type: 'boolean', default: false },
     'surveys-only': { type: 'boolean', default: false },
+    // Only programme monitoring (bench/monitor.ts): the scorecard over a synthetic year, and recording's cost.
+    'monitor-only': { type: 'boolean', default: false },
+    'monitor-events': { type: 'string', default: '5000000' },
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '30' },
@@ -249,6 +253,15 @@ if (args['budget-only']) {
   const out = path.join(root, 'bench', 'results', `budget-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results.budget, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+  process.exit(0);
+}
+if (args['monitor-only']) {
+  const monitor: Record<string, unknown> = {};
+  for (const d of dialects) monitor[d] = await benchMonitor(d, Number(args['monitor-events']), log);
+  const out = path.join(root, 'bench', 'results', `monitor-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify({ startedAt: results.startedAt, monitor }, null, 2)}\n`);
+  console.log(JSON.stringify(monitor, null, 2));
   console.log(`results: ${path.relative(process.cwd(), out)}`);
   process.exit(0);
 }

@@ -11,6 +11,7 @@ import { metricsModule } from '../modules/metrics/index.ts';
 import { neighboursModule } from '../modules/neighbours/index.ts';
 import { observationsModule } from '../modules/observations/index.ts';
 import { pagesModule } from '../modules/pages/index.ts';
+import { monitorModule } from '../modules/monitor/index.ts';
 import { peerModule } from '../modules/peer/index.ts';
 import { budgetModule } from '../modules/budget/index.ts';
 import { reportsModule } from '../modules/reports/index.ts';
@@ -43,5 +44,6 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await surveysModule.register(app, { surveys: s.surveys, cookieSecure: config.cookieSecure });
   await peerModule.register(app, { peer: s.peer });
   await budgetModule.register(app, { budget: s.budget, cookieSecure: config.cookieSecure });
+  await monitorModule.register(app, { monitor: s.monitor, brandName: config.brand.name });
   await pagesModule.register(app, { pages: s.pages });
 }

@@ -24,6 +24,7 @@ import {
   createMetricPages,
   createValuePages,
 } from '../modules/pages/index.ts';
+import { createMonitor } from '../modules/monitor/index.ts';
 import { createPeerService } from '../modules/peer/index.ts';
 import { createBudgetService } from '../modules/budget/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
@@ -70,6 +71,17 @@ export function createServices({ db, config, logger }: AppDeps) {
   const peer = createPeerService(db, { areas, groups, earlyWarning, headlines, value, surveys, logger });
   // Budget consultations.
   const budget = createBudgetService(db, { areas, metrics, observations, logger });
+  // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.
+  // (The lead module's LeadershipSource joins `leadership` here when it comes.)
+  const monitor = createMonitor(db, {
+    areas,
+    accounts,
+    changes,
+    savedReports,
+    peer,
+    surveys: surveys.surveys,
+    logger,
+  });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
@@ -101,6 +113,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     surveys,
     peer,
     budget,
+    monitor,
     pages,
   };
 }

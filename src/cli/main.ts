@@ -25,6 +25,7 @@ import {
 import { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from '../modules/observations/index.ts';
 import { safeRow } from '../platform/csv.ts';
 import { registerNeighboursCommands } from './neighbours.ts';
+import { registerMonitorCommands } from './monitor.ts';
 import { registerPeerCommands } from './peer.ts';
 import { registerBudgetCommands } from './budget.ts';
 import { registerSectorCommands } from './sector.ts';
@@ -389,6 +390,7 @@ registerLoadCommand(program, cliContext);
 registerMailCommands(program, cliContext);
 registerPeerCommands(program, cliContext);
 registerBudgetCommands(program, cliContext);
+registerMonitorCommands(program, cliContext);
 
 try {
   await program.parseAsync(process.argv);

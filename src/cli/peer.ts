@@ -1,9 +1,7 @@
 /** `sli peer import FILE`: a history of past peer challenges from a CSV (the format: src/modules/peer/history.ts). */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../platform/errors.ts';
 import { HISTORY_COLUMNS } from '../modules/peer/index.ts';
-import type { CliContext } from './sector.ts';
+import { readTextFile, refusal, type CliContext } from './sector.ts';
 
 export function registerPeerCommands(program: Command, ctx: CliContext): void {
   const peer = program.command('peer').description('the corporate peer challenge programme');
@@ -14,23 +12,13 @@ export function registerPeerCommands(program: Command, ctx: CliContext): void {
     )
     .argument('<file>', 'the CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw ctx.exit(`${file}: file not found`, 2);
-      }
+      const text = readTextFile(file, ctx);
       const { db, services } = await ctx.open(cmd);
       try {
         const r = await services.peer.importHistory(file, text);
         ctx.out(`Imported ${r.engagements} engagement${r.engagements === 1 ? '' : 's'} from ${file}.`);
       } catch (e) {
-        if (e instanceof AppError && e.status < 500)
-          throw ctx.exit(
-            `${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`,
-            1,
-          );
-        throw e;
+        throw refusal(ctx, e);
       } finally {
         await db.close();
       }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { Db } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Services } from '../app/services.ts';
 import {
   DefinitionError,
@@ -33,14 +34,31 @@ export interface CliContext {
   exit(message: string, status: number): Error;
 }
 
-/** Reads a JSON file, naming the file, line and column of a syntax error. */
-export function readJsonFile(file: string, ctx: CliContext): unknown {
-  let text: string;
+/**
+ * A refusal (a 4xx AppError) as the command's exit: its message and each field's problem on a line, status 1; anything
+ * else is thrown on as it is.
+ */
+export function refusal(ctx: CliContext, e: unknown): Error {
+  if (e instanceof AppError && e.status < 500)
+    return ctx.exit(
+      `${e.message}\n${e.errors.map((x) => `  ${x.field}${x.value !== undefined ? ` "${x.value}"` : ''}: ${x.message}`).join('\n')}`,
+      1,
+    );
+  return e as Error;
+}
+
+/** A file's text, or the command's exit (status 2) when there is no such file. */
+export function readTextFile(file: string, ctx: CliContext): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     throw ctx.exit(`${file}: file not found`, 2);
   }
+}
+
+/** Reads a JSON file, naming the file, line and column of a syntax error. */
+export function readJsonFile(file: string, ctx: CliContext): unknown {
+  const text = readTextFile(file, ctx);
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {

@@ -24,6 +24,7 @@ import * as m20261208T1100 from './migrations/2026-12-08T1100-metric-derivation.
 import * as m20261209T0900 from './migrations/2026-12-09T0900-peer-search.ts';
 import * as m20261209T0910 from './migrations/2026-12-09T0910-survey-mailings.ts';
 import * as m20261209T1400 from './migrations/2026-12-09T1400-peer-evaluation.ts';
+import * as m20261210T1700 from './migrations/2026-12-10T1700-monitor.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-09T0900-peer-search': m20261209T0900,
   '2026-12-09T0910-survey-mailings': m20261209T0910,
   '2026-12-09T1400-peer-evaluation': m20261209T1400,
+  '2026-12-10T1700-monitor': m20261210T1700,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -1,13 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import { buildApp, type App } from '../../src/app/app.ts';
+import type { Services } from '../../src/app/services.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { TestDb } from './db.ts';
 
-/** A real app over a test database, for `app.inject` route tests. */
-export async function createTestApp(db: TestDb, env: Record<string, string> = {}): Promise<App> {
+/**
+ * A real app over a test database, for `app.inject` route tests; `services` when the test needs the very services the
+ * app uses (for instance to flush the request recorder).
+ */
+export async function createTestApp(db: TestDb, env: Record<string, string> = {}, services?: Services): Promise<App> {
   const config = loadConfig({ SLI_LOG_LEVEL: 'silent', ...env }, { databaseUrl: db.url });
-  const app = await buildApp({ db, config, logger: createLogger('silent') });
+  const app = await buildApp({ db, config, logger: createLogger('silent') }, services);
   checkSerialization(app);
   await app.ready();
   return app;

@@ -43,6 +43,16 @@ export const accountsRepository = {
       .orderBy('u.email')
       .execute();
   },
+  /** Users registered before `at` and not disabled by then, with their council's code (null for none). */
+  registeredAt(db: Db, at: string) {
+    return db.kysely
+      .selectFrom('users as u')
+      .leftJoin('areas as a', 'a.id', 'u.council_area_id')
+      .select(['u.role', 'a.code as council_code'])
+      .where('u.created_at', '<', at)
+      .where((eb) => eb.or([eb('u.disabled_at', 'is', null), eb('u.disabled_at', '>=', at)]))
+      .execute();
+  },
   async setDisabled(db: Db, email: string, at: string | null): Promise<boolean> {
     const r = await db.kysely
       .updateTable('users')

@@ -249,6 +249,8 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
       else now.delete(permission as Permission);
       await repo.setPermissions(db, address, [...now].sort().join(','));
     },
+    /** Users registered before `at` (an ISO time) and not disabled by then: role and council code (no one named). */
+    registeredAt: (at: string) => repo.registeredAt(db, at),
     async setDisabled(email: string, disabled: boolean, now = new Date()) {
       if (!(await repo.setDisabled(db, email.trim().toLowerCase(), disabled ? now.toISOString() : null)))
         throw new AppError(404, 'not-found', `There is no user ${email}.`);

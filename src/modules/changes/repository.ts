@@ -130,6 +130,23 @@ export function createChangesRepository(db: Db) {
       return (await q.executeTakeFirst())?.at ?? null;
     },
 
+    /**
+     * Per metric with entries published before `to`: when it was first published and whether any entry (a
+     * publication, a catalogue change, a revision) falls in [from, to). Times are ISO; compared as text.
+     */
+    metricActivity: (from: string, to: string) =>
+      k
+        .selectFrom('feed_entries')
+        .select((eb) => [
+          'metric_id',
+          eb.fn.min(eb.case().when('kind', '=', 'publication').then(eb.ref('at')).end()).as('first_published'),
+          eb.fn.max(eb.case().when('at', '>=', from).then(1).else(0).end()).as('in_period'),
+        ])
+        .where('metric_id', 'is not', null)
+        .where('at', '<', to)
+        .groupBy('metric_id')
+        .execute(),
+
     /** A metric by code or slug. */
     metric: (id: string) =>
       k

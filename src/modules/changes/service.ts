@@ -106,6 +106,17 @@ export function createChangesService(db: Db) {
       return m;
     },
 
+    /**
+     * Metrics published before `to` (an ISO time), those first published in [from, to), and those published earlier
+     * and changed in it (a new publication, a catalogue change or a revision): the programme's data-service figures.
+     */
+    async metricActivity(from: string, to: string) {
+      const rows = (await repo.metricActivity(from, to)).filter((r) => r.first_published !== null);
+      const fresh = rows.filter((r) => String(r.first_published) >= from).length;
+      const updated = rows.filter((r) => String(r.first_published) < from && Number(r.in_period) === 1).length;
+      return { published: rows.length, newlyPublished: fresh, updated };
+    },
+
     /** When the newest entry (of a metric) was published, or null. */
     lastPublished: async (metric?: string) => repo.lastPublished(await metricId(metric)),
   };

@@ -304,4 +304,25 @@ export const peerRepository = {
       .where('e.state', '!=', 'withdrawn')
       .groupBy('t.peer_id')
       .execute(),
+  /** Every engagement's steps dated before `to`, in order (the programme's delivery as at a date). */
+  stepsBefore: (k: K, to: string) =>
+    k
+      .selectFrom('peer_engagement_steps')
+      .select(['engagement_id', 'state', 'date'])
+      .where('date', '<', to)
+      .orderBy('engagement_id')
+      .orderBy('date')
+      .orderBy('id')
+      .execute(),
+  /** The days delivered (committed where none is recorded) per engagement, for some engagements. */
+  engagementDays: (k: K, ids: number[]) =>
+    k
+      .selectFrom('peer_team_members')
+      .select((x) => [
+        'engagement_id',
+        x.fn.sum<number | string>(x.fn.coalesce('days_delivered', 'days_committed')).as('days'),
+      ])
+      .where('engagement_id', 'in', ids.length ? ids : [-1])
+      .groupBy('engagement_id')
+      .execute(),
 };

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { createContext, isManager, type PeerDeps, type Standing, type Viewer } from './context.ts';
 import { coverageService } from './coverage.ts';
 import { daysService } from './days.ts';
+import { deliveryService } from './delivery.ts';
 import { engagementService } from './engagements.ts';
 import { evaluationService } from './evaluation.ts';
 import { historyImport } from './history.ts';
@@ -106,6 +107,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...engagements,
     ...outcomeService(ctx),
     ...coverage,
+    ...deliveryService(ctx),
     ...searchService(ctx),
     ...poolService(ctx, () => coverage.coverage()),
     importHistory: historyImport(ctx, engagements),

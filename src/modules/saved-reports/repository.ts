@@ -25,6 +25,18 @@ export function createSavedReportsRepository(db: Db) {
       ]);
 
   return {
+    /** Saved reports made before `to`, and of them those made on or after `from` (ISO times). */
+    async counts(from: string, to: string) {
+      const r = await k
+        .selectFrom('saved_reports')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('total'),
+          eb.fn.sum<number | string | null>(eb.case().when('created_at', '>=', from).then(1).else(0).end()).as('made'),
+        ])
+        .where('created_at', '<', to)
+        .executeTakeFirstOrThrow();
+      return { total: Number(r.total), made: Number(r.made ?? 0) };
+    },
     async insert(row: NewSavedReport): Promise<number> {
       const r = await k.insertInto('saved_reports').values(row).returning('id').executeTakeFirstOrThrow();
       return r.id;

@@ -252,6 +252,8 @@ export function createSavedReportsService(
 
   return {
     visible,
+    /** How many reports had been saved before `to`, and how many of them on or after `from` (ISO times). */
+    counts: (from: string, to: string) => repo.counts(from, to),
     isOwner: (r: SavedReportRow, viewer: Viewer | undefined) => viewer?.id === r.owner_user_id,
 
     async create(owner: Viewer, body: ReportBodyT, now = new Date()): Promise<ReportSummaryT> {

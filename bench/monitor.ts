@@ -1,0 +1,201 @@
+/**
+ * Programme monitoring at a year's scale (issue 20): a SYNTHETIC year of 2,000 users over the real councils and
+ * N recorded requests (default 5,000,000) spread over the 365 days to today, written straight into monitor_events
+ * (SQLite: one prepared statement in a transaction; PostgreSQL: COPY FROM STDIN). Then, measured in-process:
+ * - the scorecard for a month over raw events only (before any rollup: the worst case),
+ * - the rollup (totals for every completed day; raw events older than 60 days deleted),
+ * - the scorecard for a past month (totals) and for the current month (totals and today's raw events), JSON through
+ *   app.inject and the service call alone,
+ * - recording: the synchronous cost of recorder.record() per request, and the batch write per event.
+ * A measurement script, not a timed test. Targets: scorecard under 200 ms; recording under 1 ms a request.
+ *
+ *   npm run bench -- --monitor-only [--monitor-events 5000000] [--dialects sqlite,postgres]
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import copyStreams from 'pg-copy-streams';
+import { buildApp } from '../src/app/app.ts';
+import { servicesFor } from '../src/app/services.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { withPoolClient, type Db } from '../src/platform/db.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { freshDb } from './fresh-db.ts';
+import { pct, round } from './measure.ts';
+import { loadGeography, random } from './peer.ts';
+
+const USERS = 2000;
+const ROUTES = Array.from({ length: 30 }, (_, i) => `/synthetic/route-${i}/:code`);
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY = 86_400_000;
+
+/** The synthetic events, in order of day: [day, kind, route, status, visitor]. */
+function* events(n: number, end: number) {
+  const rnd = random(20);
+  const perDay = Math.ceil(n / 365);
+  for (let i = 0; i < n; i++) {
+    const d = Math.floor(i / perDay);
+    const day = dayOf(end - (364 - d) * DAY);
+    const r = rnd();
+    const kind = r < 0.8 ? 'page' : r < 0.98 ? 'api' : 'embed';
+    yield [
+      day,
+      kind,
+      ROUTES[Math.floor(rnd() * ROUTES.length)]!,
+      rnd() < 0.97 ? 200 : 404,
+      `v${d}-${Math.floor(rnd() * 3000)}`,
+    ] as const;
+  }
+}
+
+async function seedEvents(db: Db, n: number, end: number) {
+  if (db.dialect === 'sqlite') {
+    const s = db.sqlite!;
+    const st = s.prepare('INSERT INTO monitor_events (day, kind, route, status, visitor) VALUES (?, ?, ?, ?, ?)');
+    s.exec('BEGIN');
+    for (const e of events(n, end)) st.run(...e);
+    s.exec('COMMIT');
+    return;
+  }
+  await withPoolClient(db.pool!, async (client) => {
+    const table = db.schema ? `${db.schema}.monitor_events` : 'monitor_events';
+    const sink = client.query(copyStreams.from(`COPY ${table} (day, kind, route, status, visitor) FROM STDIN`));
+    const lines = function* () {
+      let chunk = '';
+      for (const e of events(n, end)) {
+        chunk += `${e.join('\t')}\n`;
+        if (chunk.length > 1 << 20) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    };
+    await pipeline(Readable.from(lines()), sink);
+  });
+}
+
+async function seedUsers(db: Db, codes: { id: number; code: string }[], end: number) {
+  const rnd = random(21);
+  const users = Array.from({ length: USERS }, (_, i) => ({
+    email: `user${i}@synthetic.example`,
+    name: `Synthetic user ${i}`,
+    password_hash: 'scrypt$synthetic',
+    role: i < 40 ? 'analyst' : 'council',
+    council_area_id: i < 40 ? null : codes[Math.floor(rnd() * codes.length * 0.8)]!.id,
+    created_at: new Date(end - Math.floor(rnd() * 365) * DAY).toISOString(),
+    disabled_at: null,
+  }));
+  for (let i = 0; i < users.length; i += 400)
+    await db.kysely
+      .insertInto('users')
+      .values(users.slice(i, i + 400) as never)
+      .execute();
+  const days: { day: string; council_code: string }[] = [];
+  for (let d = 0; d < 365; d++)
+    for (let k = 0; k < 120; k++)
+      days.push({ day: dayOf(end - d * DAY), council_code: codes[Math.floor(rnd() * codes.length * 0.8)]!.code });
+  const unique = [...new Map(days.map((x) => [`${x.day}|${x.council_code}`, x])).values()];
+  for (let i = 0; i < unique.length; i += 2000)
+    await db.kysely
+      .insertInto('monitor_council_days')
+      .values(unique.slice(i, i + 2000))
+      .execute();
+}
+
+export async function benchMonitor(dialect: string, n: number, log: (s: string) => void) {
+  const { db, drop } = await freshDb(dialect, 'monitor');
+  try {
+    await loadGeography(db);
+    const s = servicesFor(db);
+    const councils = await s.areas.liveAreas({ types: ['E06', 'E07', 'E08', 'E09', 'E10'] });
+    const end = Date.now();
+    await seedUsers(db, councils, end);
+    let t = performance.now();
+    await seedEvents(db, n, end);
+    const seedSeconds = round((performance.now() - t) / 1000, 1);
+    log(`${dialect}: seeded ${n} events in ${seedSeconds} s`);
+    if (db.dialect === 'postgres') await db.pool!.query(`ANALYZE ${db.schema}.monitor_events`);
+
+    const config = loadConfig({ SLI_LOG_LEVEL: 'silent' }, { databaseUrl: 'sqlite:unused' });
+    const app = await buildApp({ db, config, logger: createLogger('silent') }, s);
+    await app.ready();
+    const now = new Date(end).toISOString();
+    const thisMonth = now.slice(0, 7);
+    const pastMonth = dayOf(end - 150 * DAY).slice(0, 7);
+    const measure = async (fn: () => Promise<unknown>, runs = 15) => {
+      await fn();
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await fn();
+        ms.push(performance.now() - t0);
+      }
+      return { p50: round(pct(ms, 50), 1), p95: round(pct(ms, 95), 1), max: round(Math.max(...ms), 1), runs };
+    };
+    const http = (month: string) => async () => {
+      const r = await app.inject({ method: 'GET', url: `/api/v1/monitoring/scorecard.json?month=${month}` });
+      if (r.statusCode !== 200) throw new Error(`${r.statusCode} ${r.body}`);
+    };
+    const rawOnly = await measure(http(pastMonth), 5);
+    log(`${dialect}: scorecard over raw events only ${JSON.stringify(rawOnly)}`);
+    t = performance.now();
+    const rollup = await s.monitor.rollup();
+    const rollupSeconds = round((performance.now() - t) / 1000, 1);
+    log(`${dialect}: rollup ${JSON.stringify(rollup)} in ${rollupSeconds} s`);
+    const past = await measure(http(pastMonth));
+    const current = await measure(http(thisMonth));
+    const service = await measure(() => s.monitor.scorecard(thisMonth));
+    const card = await s.monitor.scorecard(pastMonth);
+
+    // Recording: the synchronous cost per request, then the batch write per event.
+    const rec = s.monitor.recorder;
+    await rec.flush();
+    const calls = 40_000; // under the buffer's limit (50,000), as between two flushes
+    t = performance.now();
+    for (let i = 0; i < calls; i++)
+      rec.record({
+        method: 'GET',
+        url: '/councils/E08000009',
+        route: '/councils/:code',
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        ip: `10.0.${i % 250}.${i % 200}`,
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+        councilCode: undefined,
+      });
+    const recordUs = ((performance.now() - t) * 1000) / calls;
+    t = performance.now();
+    await rec.flush();
+    const writeUs = ((performance.now() - t) * 1000) / calls;
+    const page = await measure(async () => {
+      await app.inject({
+        method: 'GET',
+        url: '/monitoring/privacy',
+        headers: { accept: 'text/html', 'user-agent': 'Mozilla/5.0 Firefox/140.0' },
+      });
+    }, 300);
+    await app.close();
+    return {
+      synthetic: { label: 'SYNTHETIC: made-up users and events', users: USERS, events: n, seedSeconds },
+      scorecardRawOnlyMs: rawOnly,
+      rollup: { ...rollup, seconds: rollupSeconds },
+      scorecardPastMonthMs: past,
+      scorecardCurrentMonthMs: current,
+      scorecardServiceMs: service,
+      pastMonthFigures: {
+        pageViews: card.traffic.pageViews,
+        averageDailyUniqueVisitors: card.traffic.averageDailyUniqueVisitors,
+      },
+      recording: {
+        recordMicrosecondsPerRequest: round(recordUs, 2),
+        batchWriteMicrosecondsPerEvent: round(writeUs, 2),
+        pageWithRecordingMs: page,
+        stats: rec.stats(),
+      },
+      targets: { scorecardMsUnder: 200, recordingMsPerRequestUnder: 1 },
+    };
+  } finally {
+    await drop();
+  }
+}

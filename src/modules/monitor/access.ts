@@ -1,0 +1,18 @@
+/**
+ * Who sees what of programme monitoring. The programme office role is named here by its string: the accounts module
+ * gains it with the lead module (issue 20); until then administrators hold it.
+ */
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+
+export const PROGRAMME_OFFICE = 'programme_office';
+
+export const isProgrammeOffice = (user: FastifyRequest['user']): boolean =>
+  !!user && (user.role === 'admin' || (user.role as string) === PROGRAMME_OFFICE);
+
+/** 401 for a visitor, 403 for anyone but the programme office and administrators. */
+export function requireProgrammeOffice(req: FastifyRequest): void {
+  if (!req.user) throw new AppError(401, 'sign-in-required', 'Sign in to see programme detail.');
+  if (!isProgrammeOffice(req.user))
+    throw new AppError(403, 'forbidden', 'Programme detail is for the programme office and administrators.');
+}

@@ -1,0 +1,189 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSli } from '../../../test/helpers/cli.ts';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import { servicesFor, type Services } from '../../app/services.ts';
+import type { App } from '../../platform/app-types.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { addDays } from './dates.ts';
+import { evaluationDocx, evaluationHtml } from './evaluation.ts';
+import { createRecorder, dayOf } from './recorder.ts';
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0';
+const today = dayOf(new Date());
+
+/** Programme monitoring end to end on a real database: recording, rollup, the scorecard, the plan and its report. */
+describe('monitor', () => {
+  let db: TestDb;
+  let app: App;
+  let s: Services;
+  let owner: Signed;
+  let admin: Signed;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    s = servicesFor(db);
+    app = await createTestApp(db, {}, s);
+    ({ owner, admin } = await signInEveryRole(db, app));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers: { 'user-agent': BROWSER, accept: 'text/html', ...headers } });
+
+  it('records page views, API requests and embeds by route pattern with a daily visitor hash, and drops bots', async () => {
+    await s.monitor.recorder.flush();
+    await db.kysely.deleteFrom('monitor_events').execute();
+    expect((await get('/monitoring/privacy')).statusCode).toBe(200);
+    await get('/monitoring/privacy', { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1)' });
+    await get('/api/v1/areas/E08000009');
+    await get('/monitoring/privacy', { cookie: owner.cookie });
+    await s.monitor.recorder.flush();
+    const rows = await db.kysely.selectFrom('monitor_events').selectAll().orderBy('kind').execute();
+    expect(rows.map((r) => [r.kind, r.route, r.day])).toEqual([
+      ['api', '/api/v1/areas/:code', today],
+      ['page', '/monitoring/privacy', today],
+      ['page', '/monitoring/privacy', today],
+    ]);
+    // The same address and browser on the same day: the same hash, which holds neither.
+    expect(rows[1]!.visitor).toBe(rows[2]!.visitor);
+    expect(rows[1]!.visitor).not.toContain('127.0.0.1');
+    // The councils of the users who signed in (in beforeAll) used the service today; no user is recorded.
+    const councils = await db.kysely.selectFrom('monitor_council_days').selectAll().orderBy('council_code').execute();
+    expect(councils).toEqual([
+      { day: today, council_code: 'E08000003' },
+      { day: today, council_code: 'E08000009' },
+    ]);
+    expect((await db.kysely.selectFrom('monitor_salts').select('day').execute()).map((r) => r.day)).toEqual([today]);
+  });
+
+  it('drops a batch with a counted warning when the database is down, and never throws', async () => {
+    const gone = await createTestDb();
+    await gone.close();
+    const r = createRecorder(gone, createLogger('silent'));
+    r.record({
+      method: 'GET',
+      url: '/',
+      route: '/',
+      status: 200,
+      contentType: 'text/html',
+      ip: '10.0.0.1',
+      userAgent: BROWSER,
+      councilCode: undefined,
+    });
+    await expect(r.flush()).resolves.toBeUndefined();
+    expect(r.stats()).toMatchObject({ recorded: 1, written: 0, dropped: 1, failures: 1 });
+    await gone.drop().catch(() => {});
+  });
+
+  it('rolls raw events into daily totals, keeps them 60 days and salts two days; uniques are averaged, not summed', async () => {
+    const old = addDays(today, -70);
+    const recent = addDays(today, -3);
+    const ev = (day: string, visitor: string) => ({ day, kind: 'page', route: '/x', status: 200, visitor });
+    await db.kysely
+      .insertInto('monitor_events')
+      .values([ev(old, 'a'), ev(old, 'a'), ev(old, 'b'), ev(recent, 'a')])
+      .execute();
+    await db.kysely
+      .insertInto('monitor_salts')
+      .values({ day: addDays(today, -3), salt: 'x', created_at: 'x' })
+      .execute();
+    const r = await s.monitor.rollup();
+    expect(r.eventsDeleted).toBe(3);
+    expect(r.saltsDeleted).toBe(1);
+    const totals = await db.kysely
+      .selectFrom('monitor_daily')
+      .select(['events', 'uniques'])
+      .where('day', '=', old)
+      .where('route', '=', '*')
+      .executeTakeFirstOrThrow();
+    expect([Number(totals.events), Number(totals.uniques)]).toEqual([3, 2]);
+    const month = old.slice(0, 7);
+    const card = (await get(`/api/v1/monitoring/scorecard.json?month=${month}`)).json();
+    expect(card.traffic.days).toBeGreaterThanOrEqual(28);
+    expect(card.traffic.pageViews).toBe(3);
+    // Two visitors on one day of the month: the daily average, not 2.
+    expect(card.traffic.averageDailyUniqueVisitors).toBe(Math.round(2 / card.traffic.days));
+  });
+
+  it('GET /api/v1/monitoring/scorecard.json counts registered councils against the current councils of each type', async () => {
+    const month = today.slice(0, 7);
+    const pub = (await get(`/api/v1/monitoring/scorecard.json?month=${month}`)).json();
+    const met = pub.councils.byType.find((l: { type: string }) => l.type === 'E08');
+    expect(met).toMatchObject({ users: 2, councils: 36, registered: 2, active30: 2, active60: 2 });
+    expect(met.registeredShare).toBeCloseTo(2 / 36);
+    expect(met.active30Share).toBe(1);
+    const unitary = pub.councils.byType.find((l: { type: string }) => l.type === 'E06');
+    expect(unitary).toMatchObject({ users: 0, registered: 0, registeredShare: 0, active30Share: null });
+    expect(pub.users).toMatchObject({ total: 4, sectorBody: 2 });
+    expect(pub.detail).toBeNull();
+    const mine = (await get(`/api/v1/monitoring/scorecard.json?month=${month}`, { cookie: owner.cookie })).json();
+    expect(mine.detail.map((d: { code: string }) => d.code)).toEqual(['E08000009']);
+    const all = (await get(`/api/v1/monitoring/scorecard.json?month=${month}`, { cookie: admin.cookie })).json();
+    expect(all.detail.map((d: { code: string }) => d.code).sort()).toEqual(['E08000003', 'E08000009']);
+    const bad = await get('/api/v1/monitoring/scorecard.json?month=2026-13');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'month', value: '2026-13' });
+    const csv = await get(`/api/v1/monitoring/scorecard.csv?month=${month}`);
+    expect(csv.body.split('\n')[0]).toBe('month,measure,authority_type,value');
+    expect((await get(`/monitoring?month=${month}`, { cookie: admin.cookie })).body).toContain('Councils in detail');
+  });
+
+  it('imports a plan all or nothing, refusing a deliverable without a theme by line, and reports the quarter', async () => {
+    const bad =
+      'year,theme,deliverable,target,due_quarter,measure\n2026,Peer support,Challenges,40,Q2,peer-challenges-delivered\n2026,,Essentials cohorts,3,Q3,\n';
+    await expect(s.monitor.plan.importPlan('plan.csv', bad)).rejects.toMatchObject({
+      errors: [{ field: 'plan.csv:3 theme', message: expect.stringContaining('theme') }],
+    });
+    expect(await db.kysely.selectFrom('monitor_deliverables').selectAll().execute()).toEqual([]);
+    const good = bad.replace('2026,,Essentials', '2026,Leadership,Essentials');
+    expect(await s.monitor.plan.importPlan('plan.csv', good)).toEqual({ deliverables: 2 });
+    const [, entered] = await db.kysely.selectFrom('monitor_deliverables').select('id').orderBy('id').execute();
+    const put = (who: Signed, body: object) =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/v1/monitoring/deliverables/${entered!.id}/progress`,
+        headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
+        payload: body,
+      });
+    expect((await put(owner, { quarter: 'Q1', value: 1 })).statusCode).toBe(403);
+    expect((await put(admin, { quarter: 'Q1', value: 1, note: 'First cohort' })).statusCode).toBe(204);
+    const q = await get('/api/v1/monitoring/quarterly.json?year=2026&quarter=Q2', { cookie: admin.cookie });
+    expect(q.statusCode).toBe(200);
+    const rows = q.json().themes.flatMap((t: { deliverables: unknown[] }) => t.deliverables);
+    expect(rows).toEqual([
+      expect.objectContaining({ theme: 'Leadership', value: 1, note: 'First cohort', status: 'In progress' }),
+      expect.objectContaining({ theme: 'Peer support', value: 0, measure: 'peer-challenges-delivered' }),
+    ]);
+    expect(q.json().delivery.leadership).toMatchObject({ available: false, taken: null });
+    const x = await get('/api/v1/monitoring/quarterly.xlsx?year=2026&quarter=Q2', { cookie: admin.cookie });
+    expect(x.headers['content-type']).toContain('spreadsheetml');
+    expect((await get('/monitoring/quarterly?year=2026&quarter=Q2', { cookie: owner.cookie })).statusCode).toBe(403);
+  });
+
+  it('sli monitor plan refuses a deliverable without a theme, naming file:line, and exits 1', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sli-monitor-')), 'plan.csv');
+    writeFileSync(file, 'year,theme,deliverable,target,due_quarter\n2027,,Peer challenges,40,Q2\n');
+    const r = await runSli(db, ['monitor', 'plan', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}:2 theme`);
+  });
+
+  it('writes the evaluation with "too little data" where a section is empty, and refuses a year with no evidence', async () => {
+    const e = await s.monitor.evaluation(Number(today.slice(0, 4)));
+    const status = Object.fromEntries(e.sections.map((x) => [x.id, x.status]));
+    expect(status).toMatchObject({ usage: 'ok', peer: 'too-little-data', leadership: 'too-little-data' });
+    expect(evaluationHtml(e, 'Test')).toContain('Too little data: no peer challenge delivered');
+    expect((await evaluationDocx(e, 'Test')).subarray(0, 2).toString()).toBe('PK');
+    await expect(s.monitor.evaluation(2001)).rejects.toMatchObject({ code: 'no-evidence' });
+  });
+});

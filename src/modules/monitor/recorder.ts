@@ -1,0 +1,184 @@
+/**
+ * Requests counted without tracking people. Each response is classified (a page view, an API request or an embed
+ * served; everything else is not counted), bots are dropped by their user agent, and the event is put in a buffer in
+ * memory: recording costs the request a push onto an array. The buffer is written in batches (every FLUSH_MS, when
+ * BATCH events are waiting, and when the app closes). The visitor is hashed at write time as sha256(the day's random
+ * salt + client address + user agent); the address and user agent are never written. The client address is the
+ * socket's, or the one a configured trusted proxy forwarded (Fastify's trustProxy, from SLI_TRUSTED_PROXIES).
+ * If the database cannot take a batch, the batch is dropped and counted, with a warning at most once a minute: a
+ * request never fails and the service never stops because of monitoring.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { addDays } from './dates.ts';
+import { monitorRepository as repo } from './repository.ts';
+import type { MonitorEventsTable } from './tables.ts';
+
+export const KINDS = ['page', 'api', 'embed'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Crawlers, link previews and uptime checkers, by user agent; a request with no user agent is one too. */
+export const BOT_AGENT =
+  /bot\b|bot\/|spider|crawl|slurp|archiver|facebookexternalhit|embedly|preview|pingdom|uptime|monitor|lighthouse|headless/i;
+
+export interface Seen {
+  method: string;
+  /** The path and query as asked. */
+  url: string;
+  /** The route's pattern (`/councils/:code`), or undefined when no route matched. */
+  route: string | undefined;
+  status: number;
+  contentType: string | undefined;
+  ip: string;
+  userAgent: string | undefined;
+  /** The signed-in user's council, if any (only the council is kept, never the user). */
+  councilCode: string | undefined;
+}
+
+/** What kind of event a response is, or null when it is not counted. */
+export function kindOf(s: Seen): Kind | null {
+  const path = s.url.split('?')[0] ?? '';
+  if (path.startsWith('/embed/')) return s.method === 'GET' ? 'embed' : null;
+  if (path.startsWith('/api/'))
+    return path.startsWith('/api/v1/docs') || path === '/api/v1/openapi.json' ? null : 'api';
+  if (s.method === 'GET' && (s.contentType ?? '').startsWith('text/html')) return 'page';
+  return null;
+}
+
+export const isBot = (userAgent: string | undefined): boolean => !userAgent?.trim() || BOT_AGENT.test(userAgent);
+export const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
+
+export interface RecorderOptions {
+  flushMs?: number;
+  batch?: number;
+  /** Events held while the database is slow; beyond this, new events are dropped and counted. */
+  maxBuffered?: number;
+  now?: () => Date;
+}
+
+interface Pending {
+  day: string;
+  kind: Kind;
+  route: string;
+  status: number;
+  ip: string;
+  userAgent: string;
+}
+
+export function createRecorder(db: Db, logger: Logger, options: RecorderOptions = {}) {
+  const { flushMs = 2000, batch = 500, maxBuffered = 50_000, now = () => new Date() } = options;
+  let buffer: Pending[] = [];
+  let councils = new Map<string, { day: string; council_code: string }>();
+  /** Councils already written, for today only (cleared when the day changes). */
+  let written = { day: '', codes: new Set<string>() };
+  const salts = new Map<string, string>();
+  const stats = { recorded: 0, written: 0, dropped: 0, bots: 0, failures: 0 };
+  let unwarned = 0;
+  let lastWarning = 0;
+  let flushing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function drop(count: number, err?: unknown) {
+    stats.dropped += count;
+    unwarned += count;
+    const t = Date.now();
+    if (t - lastWarning < 60_000) return;
+    lastWarning = t;
+    logger.warn(
+      { err, dropped: unwarned, droppedSinceStart: stats.dropped },
+      'monitoring: events dropped (the database did not take them); requests are unaffected',
+    );
+    unwarned = 0;
+  }
+
+  /** Records one response (synchronous, no I/O). */
+  function record(s: Seen): void {
+    const kind = kindOf(s);
+    if (!kind) return;
+    if (isBot(s.userAgent)) {
+      stats.bots++;
+      return;
+    }
+    const day = dayOf(now());
+    if (s.councilCode && !(written.day === day && written.codes.has(s.councilCode)))
+      councils.set(`${day}|${s.councilCode}`, { day, council_code: s.councilCode });
+    if (buffer.length >= maxBuffered) return drop(1);
+    buffer.push({
+      day,
+      kind,
+      route: s.route ?? '(no route)',
+      status: s.status,
+      ip: s.ip,
+      userAgent: s.userAgent ?? '',
+    });
+    stats.recorded++;
+    if (buffer.length >= batch) void flush();
+  }
+
+  async function saltFor(day: string): Promise<string> {
+    const held = salts.get(day);
+    if (held) return held;
+    const salt = await repo.salt(db.kysely, day, randomBytes(32).toString('base64url'), now().toISOString());
+    salts.clear(); // only the current day's is kept in memory
+    salts.set(day, salt);
+    // A new day: the salt of the day before yesterday goes (a salt lives at most 48 hours).
+    await repo.deleteSaltsBefore(db.kysely, addDays(day, -1));
+    return salt;
+  }
+
+  async function write(events: Pending[], days: { day: string; council_code: string }[]): Promise<void> {
+    try {
+      const rows: MonitorEventsTable[] = [];
+      for (const e of events) {
+        const salt = await saltFor(e.day);
+        const visitor = createHash('sha256')
+          .update(`${salt}\n${e.ip}\n${e.userAgent}`)
+          .digest('base64url')
+          .slice(0, 22);
+        rows.push({ day: e.day, kind: e.kind, route: e.route, status: e.status, visitor });
+      }
+      await repo.insertEvents(db.kysely, rows);
+      await repo.insertCouncilDays(db.kysely, days);
+      stats.written += rows.length;
+      for (const d of days) {
+        if (written.day !== d.day) written = { day: d.day, codes: new Set() };
+        written.codes.add(d.council_code);
+      }
+    } catch (err) {
+      stats.failures++;
+      drop(events.length, err);
+    }
+  }
+
+  /** Writes what is buffered; resolves when written or dropped, never rejects. */
+  function flush(): Promise<void> {
+    if (flushing) return flushing.then(() => (buffer.length || councils.size ? flush() : undefined));
+    const events = buffer;
+    const days = [...councils.values()];
+    buffer = [];
+    councils = new Map();
+    if (!events.length && !days.length) return Promise.resolve();
+    flushing = write(events, days).finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  }
+
+  return {
+    record,
+    flush,
+    /** Starts writing every flushMs (the timer does not keep the process alive). */
+    start() {
+      timer ??= setInterval(() => void flush(), flushMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await flush();
+    },
+    stats: () => ({ ...stats, buffered: buffer.length }),
+  };
+}
+export type Recorder = ReturnType<typeof createRecorder>;

@@ -1,0 +1,164 @@
+/** All SQL of the monitor module. Each function takes a Kysely handle: the database's or a transaction's. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../platform/db.ts';
+import type { MonitorDeliverablesTable, MonitorEventsTable } from './tables.ts';
+
+type K = Kysely<Database>;
+const n = (v: number | bigint | string | null | undefined) => Number(v ?? 0);
+
+export const monitorRepository = {
+  /** The day's salt, made by whichever instance asks first (the others read the same one). */
+  async salt(k: K, day: string, fresh: string, now: string): Promise<string> {
+    await k
+      .insertInto('monitor_salts')
+      .values({ day, salt: fresh, created_at: now })
+      .onConflict((oc) => oc.column('day').doNothing())
+      .execute();
+    const r = await k.selectFrom('monitor_salts').select('salt').where('day', '=', day).executeTakeFirstOrThrow();
+    return r.salt;
+  },
+  deleteSaltsBefore: async (k: K, day: string) =>
+    n((await k.deleteFrom('monitor_salts').where('day', '<', day).executeTakeFirst()).numDeletedRows),
+  salts: (k: K) => k.selectFrom('monitor_salts').select(['day', 'created_at']).orderBy('day').execute(),
+
+  async insertEvents(k: K, rows: MonitorEventsTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000)
+      await k
+        .insertInto('monitor_events')
+        .values(rows.slice(i, i + 1000))
+        .execute();
+  },
+  async insertCouncilDays(k: K, rows: { day: string; council_code: string }[]): Promise<void> {
+    if (!rows.length) return;
+    await k
+      .insertInto('monitor_council_days')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['day', 'council_code']).doNothing())
+      .execute();
+  },
+
+  /** Days before `before` with raw events and no totals yet, or on or after `redo` (their totals are written again). */
+  async daysToTotal(k: K, before: string, redo: string): Promise<string[]> {
+    const rows = await k
+      .selectFrom('monitor_events as e')
+      .select('e.day')
+      .distinct()
+      .where('e.day', '<', before)
+      .where((eb) =>
+        eb.or([
+          eb('e.day', '>=', redo),
+          eb.not(eb.exists(eb.selectFrom('monitor_daily as d').select('d.day').whereRef('d.day', '=', 'e.day'))),
+        ]),
+      )
+      .orderBy('e.day')
+      .execute();
+    return rows.map((r) => r.day);
+  },
+  /** The day's totals from its raw events: per kind and route, and per kind over every route ('*'). */
+  async totalDay(k: K, day: string): Promise<void> {
+    await k.deleteFrom('monitor_daily').where('day', '=', day).execute();
+    await sql`INSERT INTO monitor_daily (day, kind, route, events, uniques)
+      SELECT day, kind, route, count(*), count(DISTINCT visitor) FROM monitor_events WHERE day = ${day}
+      GROUP BY day, kind, route
+      UNION ALL
+      SELECT day, kind, '*', count(*), count(DISTINCT visitor) FROM monitor_events WHERE day = ${day}
+      GROUP BY day, kind`.execute(k);
+  },
+  deleteEventsBefore: async (k: K, day: string) =>
+    n((await k.deleteFrom('monitor_events').where('day', '<', day).executeTakeFirst()).numDeletedRows),
+
+  /** Per day and kind: events and uniques, from the totals where a day has them, else from its raw events. */
+  async traffic(k: K, from: string, to: string) {
+    const totals = await k
+      .selectFrom('monitor_daily')
+      .select(['day', 'kind', 'events', 'uniques'])
+      .where('route', '=', '*')
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .execute();
+    const totalled = [...new Set(totals.map((t) => t.day))];
+    let raw = k
+      .selectFrom('monitor_events')
+      .select((eb) => [
+        'day',
+        'kind',
+        eb.fn.countAll<number | string>().as('events'),
+        sql<number | string>`count(DISTINCT visitor)`.as('uniques'),
+      ])
+      .where('day', '>=', from)
+      .where('day', '<=', to);
+    if (totalled.length) raw = raw.where('day', 'not in', totalled);
+    const live = await raw.groupBy(['day', 'kind']).execute();
+    return [...totals, ...live].map((r) => ({ day: r.day, kind: r.kind, events: n(r.events), uniques: n(r.uniques) }));
+  },
+  /** The busiest route patterns of a kind over the days (from totals and raw events alike). */
+  async routes(k: K, kind: string, from: string, to: string, limit: number) {
+    const rows = await sql<{ route: string; events: number | string }>`SELECT route, sum(events) AS events FROM (
+        SELECT route, events FROM monitor_daily WHERE kind = ${kind} AND route <> '*' AND day >= ${from} AND day <= ${to}
+        UNION ALL
+        SELECT route, count(*) AS events FROM monitor_events e WHERE kind = ${kind} AND day >= ${from} AND day <= ${to}
+          AND NOT EXISTS (SELECT 1 FROM monitor_daily d WHERE d.day = e.day) GROUP BY route
+      ) r GROUP BY route ORDER BY sum(events) DESC, route LIMIT ${limit}`.execute(k);
+    return rows.rows.map((r) => ({ route: r.route, events: n(r.events) }));
+  },
+  /** Councils with a signed-in user's request on some day in [from, to]. */
+  async activeCouncils(k: K, from: string, to: string): Promise<string[]> {
+    const rows = await k
+      .selectFrom('monitor_council_days')
+      .select('council_code')
+      .distinct()
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .execute();
+    return rows.map((r) => r.council_code);
+  },
+};
+
+/** The plan of deliverables and its progress. */
+export const planRepository = {
+  deliverables: (k: K, year: number) =>
+    k
+      .selectFrom('monitor_deliverables')
+      .selectAll()
+      .where('year', '=', year)
+      .orderBy('theme')
+      .orderBy('due_quarter')
+      .orderBy('id')
+      .execute(),
+  deliverable: (k: K, id: number) =>
+    k.selectFrom('monitor_deliverables').selectAll().where('id', '=', id).executeTakeFirst(),
+  async upsertDeliverable(k: K, row: Omit<MonitorDeliverablesTable, 'id'>): Promise<number> {
+    const r = await k
+      .insertInto('monitor_deliverables')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['year', 'theme', 'deliverable'])
+          .doUpdateSet({ target: row.target, due_quarter: row.due_quarter, measure: row.measure }),
+      )
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  },
+  progress: (k: K, ids: number[]) =>
+    k
+      .selectFrom('monitor_progress')
+      .selectAll()
+      .where('deliverable_id', 'in', ids.length ? ids : [-1])
+      .orderBy('quarter')
+      .execute(),
+  async setProgress(
+    k: K,
+    row: { deliverable_id: number; quarter: string; value: number | null; note: string | null; recorded_at: string },
+  ) {
+    await k
+      .insertInto('monitor_progress')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['deliverable_id', 'quarter'])
+          .doUpdateSet({ value: row.value, note: row.note, recorded_at: row.recorded_at }),
+      )
+      .execute();
+  },
+};
