@@ -14,6 +14,7 @@ import * as m20261206T0800b from './migrations/2026-12-06T0800-staged-metrics.ts
 import * as m20261206T0900 from './migrations/2026-12-06T0900-metric-value-range.ts';
 import * as m20261206T0950 from './migrations/2026-12-06T0950-login-throttles.ts';
 import * as m20261206T1000 from './migrations/2026-12-06T1000-feed-entries.ts';
+import * as m20261210T1300 from './migrations/2026-12-10T1300-peer-evidence-packs.ts';
 import * as m20261210T1500 from './migrations/2026-12-10T1500-budget.ts';
 import * as m20261207T0800 from './migrations/2026-12-07T0800-metrics-catalogue-order.ts';
 import * as m20261208T0800 from './migrations/2026-12-08T0800-categorical-metrics.ts';
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-06T0900-metric-value-range': m20261206T0900,
   '2026-12-06T0950-login-throttles': m20261206T0950,
   '2026-12-06T1000-feed-entries': m20261206T1000,
+  '2026-12-10T1300-peer-evidence-packs': m20261210T1300,
   '2026-12-10T1500-budget': m20261210T1500,
   '2026-12-07T0800-metrics-catalogue-order': m20261207T0800,
   '2026-12-08T0800-categorical-metrics': m20261208T0800,

@@ -78,6 +78,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
+  ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
   ['/budget', '/budget', 'analyst'],
   ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
