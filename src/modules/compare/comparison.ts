@@ -12,7 +12,14 @@ import { compareCategorical } from './categorical.ts';
 import type { Cells } from './grid.ts';
 import { comparedCouncils, retiredNote, type ComparedCouncil } from './members.ts';
 import { describeGroup, positionSentence } from './sentences.ts';
-import { groupStatistics, median, memberPositions, type GroupStatistics, type MemberValue } from './stats.ts';
+import {
+  groupStatistics,
+  median,
+  memberPosition,
+  memberPositions,
+  type GroupStatistics,
+  type MemberValue,
+} from './stats.ts';
 import type { ComparedMetric, Comparison, MemberResult } from './types.ts';
 
 export interface MetricComparison {
@@ -82,7 +89,10 @@ function memberResults(
   stats: GroupStatistics,
 ): MemberResult[] {
   const { m, chosen, window, cells } = c;
-  const positions = memberPositions(values, stats, m.polarity);
+  // The council's own position alone when that is all that is wanted: O(n), no sort of the group.
+  const positions = c.focusOnly
+    ? [memberPosition(values, stats, m.polarity, 0)]
+    : memberPositions(values, stats, m.polarity);
   const opts: DirectionOptions = c.tolerance !== undefined ? { tolerance: c.tolerance } : {};
   return (c.focusOnly ? set.slice(0, 1) : set).map((x, i) => {
     const series: PointValue[] = window.map((p) => {

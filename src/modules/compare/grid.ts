@@ -34,6 +34,22 @@ const cellsOf = (index: GridIndex, metricId: number): Cells => {
   return (areaId, periodId) => cells?.get(periodId * AREA_SLOTS + areaId);
 };
 
+/** Each metric's cells, by metric id. */
+export type CellsOf = (metricId: number) => Cells;
+
+/** Figures already read (observations.figures), indexed for comparisons: a caller may keep it and hand it back. */
+export function gridCells(rows: GridRow[]): CellsOf {
+  const index = gridIndex(rows);
+  return (metricId) => cellsOf(index, metricId);
+}
+
+/**
+ * Where a comparison's cells come from instead of a read of its own: the planned metrics (each with its window) for
+ * these areas. The value-for-money profile hands in the figures of every council of the type, kept while no import
+ * changes them (every figure by the same rule, so the answer is the one a read would give).
+ */
+export type GridSource = (planned: Planned[], areaIds: number[]) => Promise<CellsOf>;
+
 /**
  * Reads the observations of the planned metrics for these areas over each metric's window and hands every metric its
  * cells. On PostgreSQL a large grid is read in parts side by side (each part's cells are an index descent apiece, and
@@ -45,7 +61,13 @@ export async function readGrid(
   planned: Planned[],
   areaIds: number[],
   each: (p: Planned, cells: Cells) => void,
+  source?: GridSource,
 ): Promise<void> {
+  if (source) {
+    const cells = await source(planned, areaIds);
+    for (const p of planned) each(p, cells(p.m.id));
+    return;
+  }
   const big = planned.length >= 8 && planned.length * areaIds.length * opts.windowSize > 2000;
   const parts = opts.pool && big ? GRID_PARTS : 1;
   await Promise.all(

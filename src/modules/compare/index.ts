@@ -10,8 +10,12 @@ export {
   type Comparison,
   type CompareQuery,
   type CompareService,
+  type CellsOf,
+  type GridSource,
   type MemberResult,
 } from './service.ts';
+export { gridCells } from './grid.ts';
+export type { Planned } from './periods.ts';
 export { comparisonCsvRows, comparisonCsvw, COMPARE_CSV, COMPARE_CSV_COLUMNS } from './csv.ts';
 export {
   directionOfTravel,

@@ -19,12 +19,13 @@ import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts
 import type { ObservationsService } from '../observations/index.ts';
 import { compareMetric } from './comparison.ts';
 import { createFocus } from './focus.ts';
-import { readGrid } from './grid.ts';
+import { readGrid, type GridSource } from './grid.ts';
 import { asCompared, membershipDate, type GroupAt } from './members.ts';
 import { choosePeriod, planWindows, type Planned } from './periods.ts';
 import type { CompareQuery, Comparison, NotCompared } from './types.ts';
 
 export type { CompareQuery, Comparison, MemberResult, NotCompared } from './types.ts';
+export type { CellsOf, GridSource } from './grid.ts';
 
 export interface CompareManyOptions {
   period?: string | undefined;
@@ -34,6 +35,8 @@ export interface CompareManyOptions {
   periods?: PeriodCoverage[];
   /** Only the council's own direction of travel (the headline's need): members come back empty. */
   focusOnly?: boolean;
+  /** The cells from the caller's kept figures rather than a read (grid.ts GridSource). */
+  source?: GridSource;
 }
 
 export function createCompareService(
@@ -77,10 +80,17 @@ export function createCompareService(
     const focusOnly = opts.focusOnly ?? false;
     const { tolerance } = opts;
     const read = { pool: !!db.pool, windowSize };
-    await readGrid(observations, read, planned, [...memberIds], ({ m, chosen, window }, cells) => {
-      const resolved = setOf.get(m.code)!;
-      out.set(m.code, compareMetric({ m, focus, resolved, chosen, window, cells, tolerance, focusOnly }));
-    });
+    await readGrid(
+      observations,
+      read,
+      planned,
+      [...memberIds],
+      ({ m, chosen, window }, cells) => {
+        const resolved = setOf.get(m.code)!;
+        out.set(m.code, compareMetric({ m, focus, resolved, chosen, window, cells, tolerance, focusOnly }));
+      },
+      opts.source,
+    );
     return out;
   }
 

@@ -86,7 +86,7 @@ const METHODS = {
 } as const;
 
 /** Type 7 quantile of an ascending-sorted, non-empty array. */
-export function quantileSorted(sorted: number[], p: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.ceil(h);
@@ -95,12 +95,15 @@ export function quantileSorted(sorted: number[], p: number): number {
   return a + (h - lo) * (b - a);
 }
 
-export function median(xs: number[]): number | null {
+/**
+ * Ascending, as numbers: a typed array's own sort (numeric, no comparator called per pair: several times faster than
+ * `sort((a, b) => a - b)` on the hundreds of councils of a type, and the same order for finite numbers).
+ */
+const ascending = (xs: ArrayLike<number>): Float64Array => Float64Array.from(xs).sort();
+
+export function median(xs: ArrayLike<number>): number | null {
   if (xs.length === 0) return null;
-  return quantileSorted(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
+  return quantileSorted(ascending(xs), 0.5);
 }
 
 const isNotApplicable = (m: MemberValue) => !m.applicable || m.status.includes('z');
@@ -129,7 +132,7 @@ export function countsOnly(
 export function groupStatistics(members: MemberValue[]): GroupStatistics {
   const applicable = members.filter((m) => !isNotApplicable(m));
   const withData = applicable.filter(hasValue);
-  const values = withData.map((m) => m.value).sort((a, b) => a - b);
+  const values = ascending(withData.map((m) => m.value));
   const k = values.length;
   const base = countsOnly(
     {
@@ -151,7 +154,7 @@ export function groupStatistics(members: MemberValue[]): GroupStatistics {
   }
   return {
     ...base,
-    mean: values.reduce((s, v) => s + v, 0) / k,
+    mean: values.reduce((s: number, v: number) => s + v, 0) / k,
     weightedMean,
     weightedMeanMethod: weighted
       ? 'weighted by denominator: Σ(value × denominator) ÷ Σ denominator, which is the rate for the group as a whole'

@@ -110,9 +110,19 @@ export function fromIso(start: string, duration: string): Period {
   return { iso, type, label, start, end };
 }
 
-export const financialYear = (y: number): Period => (checkYear(y), fromIso(`${y}-04-01`, 'P1Y'));
-export const academicYear = (y: number): Period => (checkYear(y), fromIso(`${y}-09-01`, 'P1Y'));
-export const calendarYear = (y: number): Period => (checkYear(y), fromIso(`${y}-01-01`, 'P1Y'));
+/**
+ * A year's period, made once and shared (frozen): an importer asks for it on every row (a finance file's 124,000 rows
+ * spent 0.8 s parsing the same few years' ISO intervals).
+ */
+const years = new Map<string, Period>();
+function yearFrom(start: string): Period {
+  let p = years.get(start);
+  if (!p) years.set(start, (p = Object.freeze(fromIso(start, 'P1Y'))));
+  return p;
+}
+export const financialYear = (y: number): Period => (checkYear(y), yearFrom(`${y}-04-01`));
+export const academicYear = (y: number): Period => (checkYear(y), yearFrom(`${y}-09-01`));
+export const calendarYear = (y: number): Period => (checkYear(y), yearFrom(`${y}-01-01`));
 export const quarter = (y: number, q: number): Period => {
   if (!Number.isInteger(q) || q < 1 || q > 4) throw new PeriodError(`quarter ${q} is not 1 to 4`);
   return fromIso(`${y}-${pad((q - 1) * 3 + 1)}-01`, 'P3M');

@@ -9,7 +9,7 @@
 import type { Db } from '../../platform/db.ts';
 import { stampedMemo } from '../../platform/stamped.ts';
 import type { AreasService, LiveArea, ResolvedArea } from '../areas/index.ts';
-import type { CompareService, Comparison } from '../compare/index.ts';
+import { gridCells, type CompareService, type Comparison, type GridSource } from '../compare/index.ts';
 import type { ResolvedGroup, Viewer } from '../groups/index.ts';
 import { importsStamp } from '../imports/index.ts';
 import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
@@ -224,6 +224,33 @@ export function createValueForMoneyService(
     return { values, set };
   }
 
+  /**
+   * The comparisons' figures (compareMany's cells): every wanted metric over its window for every council of the
+   * council's own type, read once per imports stamp (the figures change only with an import) and shared by every
+   * council of the type and every group within it; a group's members of other types (a custom group, or a council
+   * whose code had ended by the period's last day) are read each time. The same rule and the same read as compare's
+   * own (observations.figures), so the answer is the one a read would give.
+   */
+  function keptGrid(stamp: string, sameType: ResolvedGroup): GridSource {
+    const inType = new Set(sameType.members.map((a) => a.id));
+    return async (planned, areaIds) => {
+      const ms = planned.map((p) => p.m);
+      const ps = [...new Map(planned.flatMap((p) => p.window.map((w) => [w.id, w] as const))).values()];
+      const key = `grid:${sameType.group.id}@${sameType.group.at}:${ms.map((m) => m.id)}:${ps.map((p) => p.id)}`;
+      const others = areaIds.filter((id) => !inType.has(id));
+      const [kept, fresh] = await Promise.all([
+        remembered(stamp, key, async () => gridCells(await observations.figures(ms, ps, [...inType]))),
+        others.length > 0 ? observations.figures(ms, ps, others).then(gridCells) : null,
+      ]);
+      if (!fresh) return kept;
+      return (metricId) => {
+        const own = kept(metricId);
+        const more = fresh(metricId);
+        return (areaId, periodId) => more(areaId, periodId) ?? own(areaId, periodId);
+      };
+    };
+  }
+
   return {
     mapping,
 
@@ -255,8 +282,11 @@ export function createValueForMoneyService(
           if (m && m.applicableAreaTypes.includes(focus.type) && !applicable.includes(m)) applicable.push(m);
         }
       }
-      // The headline's path: only the council's own trend; the group's statistics are computed all the same.
-      const opts = { window: q.window, periods, focusOnly: true };
+      const wider = groupId !== sameTypeId;
+      const sameType = wider ? await groupOf(sameTypeId, today) : resolved;
+      // The headline's path: only the council's own trend; the group's statistics are computed all the same. The
+      // figures of every council of the type are kept (keptGrid), so a profile reads only other councils' figures.
+      const opts = { window: q.window, periods, focusOnly: true, source: keptGrid(stamp, sameType) };
       const results = await compare.compareMany(applicable, focus, (at) => groupOf(groupId, at), opts);
       const periodOf = new Map<string, PeriodCoverage>();
       for (const p of periods) periodOf.set(`${p.metric_id}|${p.iso}`, p);
@@ -384,8 +414,6 @@ export function createValueForMoneyService(
       }
       const figures = services.flatMap((s) => [...s.spend, ...s.outcomes]);
       const caveats: string[] = [];
-      const wider = groupId !== sameTypeId;
-      const sameType = wider ? await groupOf(sameTypeId, today) : resolved;
       const values = await figuresFor(wanted, { focus, wider, stamp, sameType, resolved });
       for (const x of asked)
         x.into.push(scatter(x.spend, x.outcome, values.values, values.set, x.per, focus.type, x.ids));

@@ -42,13 +42,21 @@ function pearsonByHand(xs: number[], ys: number[]): number {
   return cov / (sx * sy);
 }
 
+const perHead = { unit: '£ per person', unitType: 'currency-per-head' as const, decimalPlaces: 0 };
+const ascMetric = testMetric(ASC, {
+  title: 'Spend per head on adult social care (synthetic test figures)',
+  caveats: SYNTHETIC,
+  polarity: 'not-applicable',
+  applicableAreaTypes: ['E06', 'E07', 'E08', 'E09', 'E10'],
+  ...perHead,
+});
+
 describe('value-for-money profile', () => {
   let db: TestDb;
   let app: App;
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    const perHead = { unit: '£ per person', unitType: 'currency-per-head' as const, decimalPlaces: 0 };
     const rows: FixtureRow[] = [
       ...GM.flatMap((c, i): FixtureRow[] => [
         [ASC, c, 2023, SPEND[i]!],
@@ -67,13 +75,7 @@ describe('value-for-money profile', () => {
     const r = await runImport(db, {
       adapter: fixtureAdapter(
         [
-          testMetric(ASC, {
-            title: 'Spend per head on adult social care (synthetic test figures)',
-            caveats: SYNTHETIC,
-            polarity: 'not-applicable',
-            applicableAreaTypes: ['E06', 'E07', 'E08', 'E09', 'E10'],
-            ...perHead,
-          }),
+          ascMetric,
           testMetric(ENV, {
             title: 'Spend per head on environmental services (synthetic test figures)',
             caveats: SYNTHETIC,
@@ -264,5 +266,33 @@ describe('value-for-money profile', () => {
     for (const suffix of ['json', 'csv', 'xlsx', 'csv-metadata.json'])
       expect(paths.some((x) => x.startsWith('/api/v1/value-for-money/') && x.endsWith(`.${suffix}`))).toBe(true);
     expect((await app.inject('/api/v1/value-for-money/E92000001.json')).statusCode).toBe(400);
+  });
+  // Last: it revises the fixture. The profile keeps every council of the type's figures while no import changes them.
+  it('a published revision shows at once, a repeated profile is the same, and a group beyond the type reads its other councils', async () => {
+    const url = '/api/v1/value-for-money/E08000009.json';
+    const first = (await app.inject(url)).json();
+    expect((await app.inject(url)).json()).toEqual(first);
+    expect(asc(first).spend[0]).toMatchObject({ value: 380, group: { median: 430 } });
+    // Trafford's spend revised; Blackpool (a unitary authority in the North West, not of Trafford's type) added.
+    const r = await runImport(db, {
+      adapter: fixtureAdapter(
+        [ascMetric],
+        [
+          [ASC, 'E08000009', 2023, 600],
+          [ASC, 'E06000009', 2023, 455],
+        ],
+      ),
+      files: [],
+      publish: true,
+      keepMissing: true,
+    });
+    expect(r.state).toBe('published');
+    const s = asc((await app.inject(url)).json());
+    // 390 400 410 420 430 440 450 480 500 520 600: Trafford now spends most of the eleven metropolitan districts.
+    expect(s.spend[0]).toMatchObject({ value: 600, rank: 1, rankOf: 11, group: { median: 440, countWithData: 11 } });
+    expect(s.scatters[0]!.points.find((pt) => pt.isFocus)).toMatchObject({ code: 'E08000009', spend: 600 });
+    // The North West: Greater Manchester, Knowsley and Blackpool have figures (455 between 450 and 480).
+    const nw = asc((await app.inject(`${url}?group=region:E12000002`)).json());
+    expect(nw.spend[0]).toMatchObject({ value: 600, rank: 1, rankOf: 12, group: { median: 445, countWithData: 12 } });
   });
 });

@@ -51,6 +51,43 @@ function tiersOf(input: InputInfo, holding: Set<string>): { tiers: Set<string>[]
   return { tiers: [new Set(types)], amount: true };
 }
 
+interface Councils {
+  byId: Map<number, AggregationArea>;
+  /** The live councils of some types at a date, for England (key 0) and by region. */
+  membersOf: (types: Set<string>, date: string) => Map<number, AggregationArea[]>;
+}
+
+/** Worked out once per geography (a publication derives a hundred inputs or more on the same one) and tier and date. */
+const councilsKept = new WeakMap<AggregationGeography, Councils>();
+
+function councilsOf(geo: AggregationGeography): Councils {
+  const kept = councilsKept.get(geo);
+  if (kept) return kept;
+  const memberCache = new Map<string, Map<number, AggregationArea[]>>();
+  const membersOf = (types: Set<string>, date: string) => {
+    const key = `${[...types].sort().join()}|${date}`;
+    let m = memberCache.get(key);
+    if (!m) {
+      const all: AggregationArea[] = [];
+      m = new Map<number, AggregationArea[]>([[0, all]]);
+      for (const c of geo.councils) {
+        if (!types.has(c.type) || !live(c, date)) continue;
+        all.push(c);
+        const r = geo.regionOf(c.id, date);
+        if (r === undefined) continue;
+        const list = m.get(r);
+        if (list) list.push(c);
+        else m.set(r, [c]);
+      }
+      memberCache.set(key, m);
+    }
+    return m;
+  };
+  const councils = { byId: new Map(geo.councils.map((c) => [c.id, c])), membersOf };
+  councilsKept.set(geo, councils);
+  return councils;
+}
+
 /**
  * The computed England and regional rows of one summable input, for every period it has council figures in; `ours`
  * says whether a stored figure was computed here (so it may be recomputed) rather than given by the publisher.
@@ -62,24 +99,7 @@ export function aggregateInput(
   ours: (areaId: number, periodId: number) => boolean,
 ): DerivedRow[] {
   const out: DerivedRow[] = [];
-  const byId = new Map(geo.councils.map((c) => [c.id, c]));
-  // The live councils of some types at a date, for England (key 0) and by region: worked out once per tier and date.
-  const memberCache = new Map<string, Map<number, AggregationArea[]>>();
-  const membersOf = (types: Set<string>, date: string) => {
-    const key = `${[...types].sort().join()}|${date}`;
-    let m = memberCache.get(key);
-    if (!m) {
-      m = new Map<number, AggregationArea[]>([[0, []]]);
-      for (const c of geo.councils) {
-        if (!types.has(c.type) || !live(c, date)) continue;
-        m.get(0)!.push(c);
-        const r = geo.regionOf(c.id, date);
-        if (r !== undefined) m.set(r, [...(m.get(r) ?? []), c]);
-      }
-      memberCache.set(key, m);
-    }
-    return m;
-  };
+  const { byId, membersOf } = councilsOf(geo);
   for (const p of periods) {
     // The council types with any amount other than 0 this period, and the latest start of a council with a figure: a
     // file published on later boundaries (Census 2021 households on 2023 councils) is summed over those councils.

@@ -84,18 +84,14 @@ function denominatorFor(
   areaId: number,
   period: PeriodRef,
   ctx: DeriveContext,
-  candidates: PeriodRef[],
+  nearest: (period: PeriodRef) => PeriodRef[],
 ): { point: InputPoint; note: string | null } | undefined {
   if (d.denominatorPeriod !== 'nearest-held') {
     const f = figureOf(den, areaId, period, ctx);
     if (!f || f.point.value === null) return undefined;
     return { point: f.point, note: f.source ? `${den.title}: ${f.source.note}` : null };
   }
-  const day = dayNumber(period.start);
-  const sorted = [...candidates].sort(
-    (a, b) => Math.abs(dayNumber(a.start) - day) - Math.abs(dayNumber(b.start) - day),
-  );
-  for (const p of sorted) {
+  for (const p of nearest(period)) {
     const f = figureOf(den, areaId, p, ctx);
     if (!f || f.point.value === null || f.point.value <= 0) continue;
     const via = f.source ? ` (${f.source.note})` : '';
@@ -110,6 +106,17 @@ function ratioRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: Der
   const candidates = [...new Set([...den.series.values()].flatMap((m) => [...m.keys()]))]
     .map((id) => ctx.periods.get(id)!)
     .filter(Boolean);
+  // The denominator's periods, nearest first, worked out once per period (not once per council).
+  const byNearness = new Map<number, PeriodRef[]>();
+  const nearest = (period: PeriodRef) => {
+    let sorted = byNearness.get(period.id);
+    if (!sorted) {
+      const day = dayNumber(period.start);
+      sorted = [...candidates].sort((a, b) => Math.abs(dayNumber(a.start) - day) - Math.abs(dayNumber(b.start) - day));
+      byNearness.set(period.id, sorted);
+    }
+    return sorted;
+  };
   const out: DerivedRow[] = [];
   const keys = new Set<string>();
   for (const [areaId, byPeriod] of nums[0]!.series)
@@ -127,7 +134,7 @@ function ratioRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: Der
     }
     const points = parts as InputPoint[];
     const numerator = points.reduce((s, p, i) => s + p.value! * nums[i]!.multiplier, 0);
-    const found = denominatorFor(d, den, areaId, period, ctx, candidates);
+    const found = denominatorFor(d, den, areaId, period, ctx, nearest);
     if (!found) {
       out.push(unavailable(areaId, periodId, `no ${den.title.toLowerCase()} held for this council`, ...points));
       continue;

@@ -1,4 +1,5 @@
 /** The SQL the derivation reads with: the geography, the periods and the published figures of its inputs. */
+import { BinaryCopyReader, copyOutBinary, idList } from '../../../platform/pg-copy.ts';
 import type { Tx } from '../../../platform/transaction.ts';
 import type { LineageAreaRow, LineageLinkRow } from '../../areas/index.ts';
 
@@ -29,9 +30,40 @@ export const derivedRepository = {
     tx.all<{ id: number; iso: string; label: string; start_date: string; end_date: string }>(
       'SELECT id, iso, label, start_date, end_date FROM periods',
     ),
-  /** Every published figure of the metrics, saying which were computed here. */
+  /**
+   * Every published figure of the metrics, saying which were computed here. On PostgreSQL by binary COPY on the
+   * transaction's connection (a finance publication's inputs are 125,000 figures: the text protocol's parsing cost
+   * more than the query).
+   */
   async points(tx: Tx, metricIds: number[]): Promise<StoredPoint[]> {
     if (metricIds.length === 0) return [];
+    if (tx.pg) {
+      const buf = await copyOutBinary(
+        tx.pg,
+        `SELECT o.metric_id::int4, o.area_id::int4, o.period_id::int4, o.value::float8, o.status::text,
+           o.numerator::float8, o.denominator::float8, o.note::text,
+           (CASE WHEN i.adapter = '${DERIVED_ADAPTER}' THEN 1 ELSE 0 END)::int4 AS ours
+         FROM observations o LEFT JOIN imports i ON i.id = o.import_id
+         WHERE o.metric_id IN (${idList(metricIds)})`,
+      );
+      const out: StoredPoint[] = [];
+      const r = new BinaryCopyReader(buf);
+      for (let fields = r.row(); fields !== -1; fields = r.row()) {
+        if (fields !== 9) throw new Error(`binary COPY: expected 9 fields, got ${fields}`);
+        out.push({
+          metric_id: r.int4(),
+          area_id: r.int4(),
+          period_id: r.int4(),
+          value: r.float8(),
+          status: r.text()!,
+          numerator: r.float8(),
+          denominator: r.float8(),
+          note: r.text(),
+          ours: r.int4(),
+        });
+      }
+      return out;
+    }
     const list = metricIds.map(() => '?').join(',');
     return tx.all<StoredPoint>(
       `SELECT o.metric_id, o.area_id, o.period_id, o.value, o.status, o.numerator, o.denominator, o.note,

@@ -140,7 +140,11 @@ export async function recomputeDerived(
     [...inputMetrics, ...derivedMetrics].map((m) => m.id),
   );
   const storedBy = new Map<number, StoredPoint[]>();
-  for (const p of stored) storedBy.set(p.metric_id, [...(storedBy.get(p.metric_id) ?? []), p]);
+  for (const p of stored) {
+    const list = storedBy.get(p.metric_id);
+    if (list) list.push(p);
+    else storedBy.set(p.metric_id, [p]);
+  }
 
   const toWrite: { metricId: number; rows: DerivedRow[]; before: StoredPoint[] }[] = [];
   const inputs = new Map<string, InputInfo>();
