@@ -12,6 +12,7 @@ import { neighboursModule } from '../modules/neighbours/index.ts';
 import { observationsModule } from '../modules/observations/index.ts';
 import { pagesModule } from '../modules/pages/index.ts';
 import { peerModule } from '../modules/peer/index.ts';
+import { leadModule } from '../modules/lead/index.ts';
 import { reportsModule } from '../modules/reports/index.ts';
 import { savedReportsModule } from '../modules/saved-reports/index.ts';
 import { sectorModule } from '../modules/sector/index.ts';
@@ -41,5 +42,6 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await savedReportsModule.register(app, { savedReports: s.savedReports, reportBuilder: s.reportBuilder });
   await surveysModule.register(app, { surveys: s.surveys, cookieSecure: config.cookieSecure });
   await peerModule.register(app, { peer: s.peer });
+  await leadModule.register(app, { lead: s.lead });
   await pagesModule.register(app, { pages: s.pages });
 }

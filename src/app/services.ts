@@ -25,6 +25,7 @@ import {
   createValuePages,
 } from '../modules/pages/index.ts';
 import { createPeerService } from '../modules/peer/index.ts';
+import { createLeadService } from '../modules/lead/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
 import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';
@@ -67,6 +68,8 @@ export function createServices({ db, config, logger }: AppDeps) {
   const surveys = createSurveys(db, { areas, mailer: email, logger });
   // Peer challenge.
   const peer = createPeerService(db, { areas, groups, earlyWarning, logger });
+  // Leadership programmes.
+  const lead = createLeadService(db, { areas, logger });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
@@ -97,6 +100,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     reportBuilder,
     surveys,
     peer,
+    lead,
     pages,
   };
 }

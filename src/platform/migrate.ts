@@ -22,6 +22,7 @@ import * as m20261208T0920 from './migrations/2026-12-08T0920-peer-challenge.ts'
 import * as m20261208T1100 from './migrations/2026-12-08T1100-metric-derivation.ts';
 import * as m20261209T0900 from './migrations/2026-12-09T0900-peer-search.ts';
 import * as m20261209T0910 from './migrations/2026-12-09T0910-survey-mailings.ts';
+import * as m20261206T1600 from './migrations/2026-12-06T1600-leadership.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-08T1100-metric-derivation': m20261208T1100,
   '2026-12-09T0900-peer-search': m20261209T0900,
   '2026-12-09T0910-survey-mailings': m20261209T0910,
+  '2026-12-06T1600-leadership': m20261206T1600,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -9,6 +9,7 @@ import { peerRoutes } from './routes.ts';
 
 export { createPeerService, type PeerService } from './service.ts';
 export { HISTORY_COLUMNS } from './history.ts';
+export { councilDirectory, type Council, type Councils } from './councils.ts';
 
 export const peerModule: AppModule<{ peer: PeerService }> = {
   name: 'peer',
