@@ -318,6 +318,12 @@ export function bookingService(ctx: LeadContext) {
     });
   }
 
+  /** Lapses the cohort's expired offers and offers free places down the list (the programme office, or a daily job). */
+  async function settleCohort(v: Viewer, cohortId: number): Promise<void> {
+    ctx.requireOffice(v, 'settle a waiting list');
+    await withTransaction(db, async (tx) => settle(tx, await locked(tx, cohortId), v));
+  }
+
   /** The cohort's participants and list as the viewer may see them: the office all; a council its own. */
   async function cohortList(v: Viewer, cohortId: number) {
     if (!v) throw new AppError(401, 'sign-in-required', "Sign in to see a cohort's participants.");
@@ -362,7 +368,7 @@ export function bookingService(ctx: LeadContext) {
     };
   }
 
-  return { apply, decide, book, accept, withdraw, cohortList };
+  return { apply, decide, book, accept, withdraw, settleCohort, cohortList };
 }
 
 const cohortView = (c: CohortRow) => ({

@@ -239,6 +239,31 @@ describe('leadership programmes', () => {
     expect(page.body).toContain('Councils that have not used their place');
   });
 
+  it('an offer not taken up in time lapses, with its reason, and the next on the list is offered the place', async () => {
+    const c = await cohort(5, 1, '2023-10-01', '2023-12-01');
+    const [a, b, d] = [
+      await approved(c, person(TRAFFORD, 20)),
+      await approved(c, person(TRAFFORD, 21)),
+      await approved(c, person(TRAFFORD, 22)),
+    ];
+    for (const id of [a, b, d]) await post(office, `/applications/${id}/book`, { waitlist: true });
+    await post(office, `/applications/${a}/withdraw`, {});
+    await db.kysely
+      .updateTable('lead_participants')
+      .set({ offer_expires_at: '2020-01-01T00:00:00.000Z' })
+      .where('id', '=', b)
+      .execute();
+    expect((await post(office, `/cohorts/${c}/settle`, {})).statusCode).toBe(200);
+    const list = (await get(office, `/cohorts/${c}/participants`)).json().participants as {
+      id: number;
+      status: string;
+      moves: { reason: string }[];
+    }[];
+    const of = (id: number) => list.find((p) => p.id === id)!;
+    expect([of(a).status, of(b).status, of(d).status]).toEqual(['withdrawn', 'lapsed', 'offered']);
+    expect(of(b).moves.at(-1)!.reason).toBe('offer expired at 2020-01-01T00:00:00.000Z');
+  });
+
   it('over real concurrent HTTP requests, two booking the last place: exactly one gets it', async () => {
     const last = await cohort(3, 1, '2023-10-01', '2023-12-01');
     const ids = [await approved(last, person(TRAFFORD, 10)), await approved(last, person(TRAFFORD, 11))];

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { columnNames, csvColumns, csvStream } from '../../platform/csv.ts';
+import { CSVM, csvUrl, csvw, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { download } from '../../platform/http.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
@@ -150,6 +151,16 @@ export function leadRoutes(app: App, lead: LeadService): void {
       return { ok: true };
     },
   );
+  write<Body<typeof S.ReasonBody>>(
+    `${BASE}/cohorts/:id/settle`,
+    "Lapse the cohort's expired offers and offer free places to the first eligible people on the list (programme office, administrators)",
+    S.ReasonBody,
+    S.Done,
+    async (req) => {
+      await lead.settleCohort(req.user, req.params.id);
+      return { ok: true };
+    },
+  );
   write<Body<typeof S.AttendanceBody>>(
     `${BASE}/applications/:id/attendance`,
     "Record attendance at a module; completion follows the programme's rule (programme office, administrators)",
@@ -222,9 +233,35 @@ export function leadRoutes(app: App, lead: LeadService): void {
     async (req, reply) => {
       const t = await lead.takeUp(req.user, req.query);
       privateReply(reply);
+      describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="leadership-take-up-${t.programme}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(csvStream(takeUpCsvRows(t), TAKE_UP_CSV));
+    },
+  );
+  app.get(
+    `${BASE}/take-up.csv-metadata.json`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The CSVW metadata of the take-up CSV (the same access)',
+        querystring: S.TakeUpQuery,
+        produces: [CSVM],
+        response: { 200: csvwResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const t = await lead.takeUp(req.user, req.query);
+      privateReply(reply);
+      reply.type(CSVM);
+      return csvw({
+        url: csvUrl(req),
+        title: `Take-up of subsidised places: ${t.programme}`,
+        description: `Every current council against its subsidised place on ${t.programme} in the window ${t.window.startsOn} to ${t.window.endsOn}.`,
+        columns: TAKE_UP_CSV,
+        licences: ['OGL-UK-3.0'],
+        attribution: ['Leadership programmes (this service)'],
+      });
     },
   );
 }

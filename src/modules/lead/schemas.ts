@@ -113,13 +113,19 @@ export const TakeUpQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Created = Type.Object({ id: Type.Integer() });
-export const Done = Type.Object({ ok: Type.Boolean() });
-export const Booked = Type.Object({
-  status: Type.String({ enum: ['booked', 'waiting'] }),
-  position: Nullable(Type.Integer({ description: 'Place on the waiting list' })),
-});
-export const Attended = Type.Object({ completed: Type.Boolean(), attended: Type.Integer(), modules: Type.Integer() });
+export const Created = Type.Object({ id: Type.Integer() }, { description: 'Created: its id' });
+export const Done = Type.Object({ ok: Type.Boolean() }, { description: 'Done' });
+export const Booked = Type.Object(
+  {
+    status: Type.String({ enum: ['booked', 'waiting'] }),
+    position: Nullable(Type.Integer({ description: 'Place on the waiting list' })),
+  },
+  { description: 'Booked, or on the waiting list at a position' },
+);
+export const Attended = Type.Object(
+  { completed: Type.Boolean(), attended: Type.Integer(), modules: Type.Integer() },
+  { description: 'Attendance recorded: modules attended of the cohort, and whether the person has completed' },
+);
 
 const Cohort = {
   id: Type.Integer(),
@@ -155,30 +161,34 @@ export const Programmes = Type.Array(
       }),
     ),
   }),
+  { description: 'Every programme with its rules, windows, charges and cohorts' },
 );
-export const CohortList = Type.Object({
-  cohort: Type.Object(Cohort),
-  participants: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      name: Type.String(),
-      email: Type.String(),
-      council: Type.String(),
-      role: Type.String(),
-      officerGrade: NStr,
-      party: NStr,
-      placeKind: Type.String(),
-      status: Type.String(),
-      arrival: Nullable(Type.Integer({ description: 'Order in which the booking was served' })),
-      position: Nullable(Type.Integer({ description: 'Place on the waiting list' })),
-      offerExpiresAt: NStr,
-      chargePence: Nullable(Type.Integer()),
-      financialYear: NStr,
-      completedOn: NStr,
-      moves: Type.Array(Type.Object({ from: NStr, to: Type.String(), reason: Type.String(), at: Type.String() })),
-    }),
-  ),
-});
+export const CohortList = Type.Object(
+  {
+    cohort: Type.Object(Cohort),
+    participants: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        name: Type.String(),
+        email: Type.String(),
+        council: Type.String(),
+        role: Type.String(),
+        officerGrade: NStr,
+        party: NStr,
+        placeKind: Type.String(),
+        status: Type.String(),
+        arrival: Nullable(Type.Integer({ description: 'Order in which the booking was served' })),
+        position: Nullable(Type.Integer({ description: 'Place on the waiting list' })),
+        offerExpiresAt: NStr,
+        chargePence: Nullable(Type.Integer()),
+        financialYear: NStr,
+        completedOn: NStr,
+        moves: Type.Array(Type.Object({ from: NStr, to: Type.String(), reason: Type.String(), at: Type.String() })),
+      }),
+    ),
+  },
+  { description: 'The cohort and the participants the viewer may see, each with every move and its reason' },
+);
 export const SurveyContacts = Type.Array(
   Type.Object({
     participant: Type.Integer(),
@@ -192,6 +202,7 @@ export const SurveyContacts = Type.Array(
     from: Type.String(),
     until: Type.String(),
   }),
+  { description: 'Survey contacts due in the dates asked for' },
 );
 const TakeUpRow = Type.Object({
   code: Type.String(),
@@ -203,21 +214,24 @@ const TakeUpRow = Type.Object({
 });
 const Tally = Type.Array(Type.Object({ group: Type.String(), councils: Type.Integer(), used: Type.Integer() }));
 const Count = Type.Array(Type.Object({ group: Type.String(), participants: Type.Integer() }));
-export const TakeUp = Type.Object({
-  programme: Type.String(),
-  window: Type.Object({ startsOn: Type.String(), endsOn: Type.String() }),
-  councils: Type.Array(TakeUpRow),
-  notUsed: Type.Array(TakeUpRow),
-  byType: Tally,
-  byRegion: Tally,
-  participants: Type.Object({ byRole: Count, byParty: Count, byRegion: Count }),
-  completion: Type.Object({ endedPlaces: Type.Integer(), completed: Type.Integer() }),
-  charges: Type.Array(
-    Type.Object({
-      council: Type.String(),
-      financialYear: Type.String(),
-      places: Type.Integer(),
-      pence: Type.Integer(),
-    }),
-  ),
-});
+export const TakeUp = Type.Object(
+  {
+    programme: Type.String(),
+    window: Type.Object({ startsOn: Type.String(), endsOn: Type.String() }),
+    councils: Type.Array(TakeUpRow),
+    notUsed: Type.Array(TakeUpRow),
+    byType: Tally,
+    byRegion: Tally,
+    participants: Type.Object({ byRole: Count, byParty: Count, byRegion: Count }),
+    completion: Type.Object({ endedPlaces: Type.Integer(), completed: Type.Integer() }),
+    charges: Type.Array(
+      Type.Object({
+        council: Type.String(),
+        financialYear: Type.String(),
+        places: Type.Integer(),
+        pence: Type.Integer(),
+      }),
+    ),
+  },
+  { description: "Take-up of the programme's subsidised places in the window" },
+);
