@@ -14,6 +14,7 @@ import { pagesModule } from '../modules/pages/index.ts';
 import { monitorModule } from '../modules/monitor/index.ts';
 import { peerModule } from '../modules/peer/index.ts';
 import { budgetModule } from '../modules/budget/index.ts';
+import { leadModule } from '../modules/lead/index.ts';
 import { reportsModule } from '../modules/reports/index.ts';
 import { savedReportsModule } from '../modules/saved-reports/index.ts';
 import { sectorModule } from '../modules/sector/index.ts';
@@ -45,5 +46,6 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await peerModule.register(app, { peer: s.peer });
   await budgetModule.register(app, { budget: s.budget, cookieSecure: config.cookieSecure });
   await monitorModule.register(app, { monitor: s.monitor, brandName: config.brand.name });
+  await leadModule.register(app, { lead: s.lead });
   await pagesModule.register(app, { pages: s.pages });
 }

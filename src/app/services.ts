@@ -27,6 +27,7 @@ import {
 import { createMonitor } from '../modules/monitor/index.ts';
 import { createPeerService } from '../modules/peer/index.ts';
 import { createBudgetService } from '../modules/budget/index.ts';
+import { createLeadService } from '../modules/lead/index.ts';
 import { createHeadlineService } from '../modules/reports/index.ts';
 import { createBuilder, createReportComputer, createSavedReportsService } from '../modules/saved-reports/index.ts';
 import { createEarlyWarning, createSectorService } from '../modules/sector/index.ts';
@@ -82,6 +83,8 @@ export function createServices({ db, config, logger }: AppDeps) {
     surveys: surveys.surveys,
     logger,
   });
+  // Leadership programmes.
+  const lead = createLeadService(db, { areas, logger });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),
@@ -114,6 +117,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     peer,
     budget,
     monitor,
+    lead,
     pages,
   };
 }

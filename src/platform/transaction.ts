@@ -77,7 +77,34 @@ export async function withTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
   opts: TransactionOptions = {},
 ): Promise<T> {
-  if (db.dialect === 'sqlite') {
+  if (db.dialect === 'sqlite') return sqliteSerialised(db.sqlite!, () => sqliteTransaction(db, fn));
+  try {
+    const settings = opts.long ? ['SET LOCAL statement_timeout = 0'] : [];
+    return await pgTransaction(db.pool!, (client) => fn(pgTx(client)), settings);
+  } catch (e) {
+    if (e instanceof RollbackSignal) return e.value as T;
+    throw e;
+  }
+}
+
+/**
+ * SQLite has one connection per process: two transactions begun on it while the first awaits would nest (BEGIN inside
+ * BEGIN fails) or mix their statements. Each connection's transactions therefore run one after another, in the order
+ * they were asked for; BEGIN IMMEDIATE then takes the file's write lock against other processes.
+ */
+const sqliteQueues = new WeakMap<DatabaseSync, Promise<unknown>>();
+function sqliteSerialised<T>(s: DatabaseSync, run: () => Promise<T>): Promise<T> {
+  const before = sqliteQueues.get(s) ?? Promise.resolve();
+  const result = before.then(run, run);
+  sqliteQueues.set(
+    s,
+    result.catch(() => undefined),
+  );
+  return result;
+}
+
+async function sqliteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  {
     const s = db.sqlite!;
     const tx: Tx = {
       dialect: 'sqlite',
@@ -96,13 +123,6 @@ export async function withTransaction<T>(
       if (e instanceof RollbackSignal) return e.value as T;
       throw e;
     }
-  }
-  try {
-    const settings = opts.long ? ['SET LOCAL statement_timeout = 0'] : [];
-    return await pgTransaction(db.pool!, (client) => fn(pgTx(client)), settings);
-  } catch (e) {
-    if (e instanceof RollbackSignal) return e.value as T;
-    throw e;
   }
 }
 

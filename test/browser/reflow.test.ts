@@ -79,6 +79,8 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
   ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
+  ['/leadership', '/leadership'],
+  ['/leadership/take-up', '/leadership/take-up', 'admin'],
   ['/budget', '/budget', 'analyst'],
   ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],

@@ -41,6 +41,7 @@ const ROLE_TEXT: Record<Role, string> = {
   analyst: 'an analyst',
   admin: 'an administrator',
   peer_challenge_manager: 'a peer challenge manager',
+  programme_office: 'a member of the programme office',
 };
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

@@ -1,8 +1,12 @@
 import type { Generated } from 'kysely';
 
-export type Role = 'council' | 'analyst' | 'admin' | 'peer_challenge_manager';
-/** peer_challenge_manager: the sector body's peer challenge managers (the peer module: every engagement, the pool). */
-export const ROLES: readonly Role[] = ['council', 'analyst', 'admin', 'peer_challenge_manager'];
+export type Role = 'council' | 'analyst' | 'admin' | 'peer_challenge_manager' | 'programme_office';
+/**
+ * peer_challenge_manager: the sector body's peer challenge managers (the peer module: every engagement, the pool).
+ * programme_office: the sector body's programme office (leadership programmes: every participant and council; programme
+ * monitoring).
+ */
+export const ROLES: readonly Role[] = ['council', 'analyst', 'admin', 'peer_challenge_manager', 'programme_office'];
 /** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
 /** Permissions granted to a user on top of their role: `consultation` lets a council user set up budget simulators. */
 export type Permission = 'consultation';

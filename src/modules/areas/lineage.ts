@@ -170,6 +170,21 @@ export class Lineage {
     return found;
   }
 
+  /**
+   * The same council over time: the area and every area that passed whole into it (a merger or a new code), followed
+   * back transitively. A split or a boundary change does not carry a predecessor's identity into its successors.
+   */
+  sameCouncil(id: number): number[] {
+    const out = new Set<number>();
+    const visit = (a: number) => {
+      if (out.has(a)) return;
+      out.add(a);
+      for (const p of this.preds.get(a) ?? []) if (WHOLE.has(p.change_type)) visit(p.predecessor_id);
+    };
+    visit(id);
+    return [...out];
+  }
+
   /** How a figure for the area in a period before it existed is obtained for a metric (undefined: no predecessors). */
   derivation(areaId: number, metric: LineageMetric): Derivation | undefined {
     const links = this.preds.get(areaId);

@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import { servicesFor } from '../../app/services.ts';
+import type { App } from '../../platform/app-types.ts';
+
+const BASE = '/api/v1/leadership';
+const TRAFFORD = 'E08000009';
+const ALLERDALE = 'E07000026'; // merged into Cumberland (E06000063) on 2023-04-01
+const CUMBERLAND = 'E06000063';
+
+/**
+ * Leadership programmes end to end through the API on both dialects, with real concurrent HTTP requests for the last
+ * places. The programmes, cohorts and people are SYNTHETIC; the councils are the real geography.
+ */
+describe('leadership programmes', () => {
+  let db: TestDb;
+  let app: App;
+  let base: string;
+  let owner: Signed; // council user of Trafford
+  let other: Signed; // council user of Manchester
+  let analyst: Signed;
+  let office: Signed;
+  let programme: number;
+  let officeId: number;
+  const cohorts = { one: 0, two: 0 };
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    app = await createTestApp(db);
+    ({ owner, other, analyst } = await signInEveryRole(db, app));
+    const password = 'correct horse battery';
+    officeId = await servicesFor(db).accounts.addUser({
+      email: 'po@example.org',
+      name: 'Office',
+      password,
+      role: 'programme_office',
+    });
+    office = await signIn(app, 'po@example.org', password);
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const post = (who: Signed | null, url: string, payload: object) =>
+    app.inject({
+      method: 'POST',
+      url: `${BASE}${url}`,
+      headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {},
+      payload,
+    });
+  const get = (who: Signed | null, url: string) =>
+    app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
+  const person = (council: string, n: number, extra: object = {}) => ({
+    council,
+    name: `Councillor ${n}`,
+    email: `c${n}@example.org`,
+    role: 'councillor',
+    party: 'Independent',
+    ...extra,
+  });
+  const approved = async (cohort: number, body: object) => {
+    const a = await post(office, `/cohorts/${cohort}/applications`, body);
+    expect(a.statusCode, a.body).toBe(201);
+    expect((await post(office, `/applications/${a.json().id}/decision`, { decision: 'approved' })).statusCode).toBe(
+      200,
+    );
+    return a.json().id as number;
+  };
+  const cohort = async (number: number, capacity: number, startsOn: string, endsOn: string) => {
+    const r = await post(office, `/programmes/${programme}/cohorts`, {
+      number,
+      capacity,
+      startsOn,
+      endsOn,
+      venue: 'Warwick',
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json().id as number;
+  };
+
+  it('POST /programmes is for the programme office and administrators; GET /programmes is public', async () => {
+    const body = {
+      code: 'academy',
+      name: 'Leadership Academy',
+      kind: 'leadership-academy',
+      crossParty: true,
+      completionMinModules: 2,
+      rules: [{ validFrom: '2011-01-01', roles: ['leader', 'cabinet-member', 'councillor'], councilTypes: null }],
+      windows: [{ startsOn: '2021-04-01', endsOn: '2024-03-31' }],
+      charges: [
+        { placeKind: 'subsidised', financialYear: '2022-23', amountPence: 50_000 },
+        { placeKind: 'full-fee', financialYear: '2022-23', amountPence: 250_000 },
+      ],
+    };
+    expect((await post(null, '/programmes', body)).statusCode).toBe(401);
+    expect((await post(owner, '/programmes', body)).statusCode).toBe(403);
+    expect((await post(analyst, '/programmes', body)).statusCode).toBe(403);
+    const r = await post(office, '/programmes', body);
+    expect(r.statusCode, r.body).toBe(201);
+    programme = r.json().id;
+    cohorts.one = await cohort(1, 2, '2022-09-01', '2022-12-15');
+    cohorts.two = await cohort(2, 1, '2023-09-01', '2023-12-15');
+    const list = (await get(null, '/programmes')).json();
+    expect(list[0].cohorts.map((c: { number: number; free: number }) => [c.number, c.free])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+  });
+
+  it('refuses a module dated outside its cohort, saying the dates', async () => {
+    const bad = await post(office, `/cohorts/${cohorts.one}/modules`, {
+      number: 1,
+      title: 'Leading',
+      heldOn: '2023-01-10',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'heldOn', value: '2023-01-10' });
+    expect(bad.json().errors[0].message).toContain('2022-09-01 to 2022-12-15');
+    for (const [number, heldOn] of [
+      [1, '2022-09-10'],
+      [2, '2022-10-10'],
+      [3, '2022-11-10'],
+    ] as const)
+      expect(
+        (await post(office, `/cohorts/${cohorts.one}/modules`, { number, title: `Module ${number}`, heldOn }))
+          .statusCode,
+      ).toBe(201);
+  });
+
+  it('refuses an ineligible applicant and a council user putting forward another council', async () => {
+    const officer = await post(
+      office,
+      `/cohorts/${cohorts.one}/applications`,
+      person(TRAFFORD, 1, { role: 'officer' }),
+    );
+    expect(officer.statusCode).toBe(400);
+    expect(officer.json().errors[0]).toMatchObject({ field: 'role', value: 'officer' });
+    const noParty = await post(office, `/cohorts/${cohorts.one}/applications`, person(TRAFFORD, 1, { party: null }));
+    expect(noParty.json().errors[0].field).toBe('party');
+    expect((await post(other, `/cohorts/${cohorts.one}/applications`, person(TRAFFORD, 1))).statusCode).toBe(403);
+    expect((await post(owner, `/cohorts/${cohorts.one}/applications`, person(TRAFFORD, 1))).statusCode).toBe(201);
+  });
+
+  it("a council's subsidised place is one per window, and a predecessor's place counts for the council it merged into", async () => {
+    const allerdale = await approved(cohorts.one, person(ALLERDALE, 2, { placeKind: 'subsidised' }));
+    expect((await post(office, `/applications/${allerdale}/book`, {})).json()).toEqual({
+      status: 'booked',
+      position: null,
+    });
+    const second = await post(
+      office,
+      `/cohorts/${cohorts.one}/applications`,
+      person(ALLERDALE, 3, { placeKind: 'subsidised' }),
+    );
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('subsidised-place-used');
+    const cumberland = await post(
+      office,
+      `/cohorts/${cohorts.two}/applications`,
+      person(CUMBERLAND, 4, { placeKind: 'subsidised' }),
+    );
+    expect(cumberland.statusCode).toBe(409);
+    expect(cumberland.json().detail).toContain('Allerdale');
+    // A full-fee place is not limited.
+    expect((await post(office, `/cohorts/${cohorts.two}/applications`, person(CUMBERLAND, 4))).statusCode).toBe(201);
+  });
+
+  let waiting: number;
+  let booked: number;
+  it('past capacity a booking is refused, or joins the list; a freed place is offered to the first on the list', async () => {
+    booked = await approved(cohorts.one, person(TRAFFORD, 5));
+    expect((await post(office, `/applications/${booked}/book`, {})).json().status).toBe('booked');
+    const late = await approved(cohorts.one, person(TRAFFORD, 6));
+    const full = await post(office, `/applications/${late}/book`, {});
+    expect(full.statusCode).toBe(409);
+    expect(full.json().code).toBe('cohort-full');
+    expect((await post(owner, `/applications/${late}/book`, { waitlist: true })).json()).toEqual({
+      status: 'waiting',
+      position: 1,
+    });
+    waiting = late;
+    expect((await post(owner, `/applications/${booked}/withdraw`, { reason: 'ill' })).statusCode).toBe(200);
+    const list = (await get(owner, `/cohorts/${cohorts.one}/participants`)).json();
+    const offered = list.participants.find((p: { id: number }) => p.id === waiting);
+    expect(offered.status).toBe('offered');
+    expect(offered.offerExpiresAt).not.toBeNull();
+    expect(offered.moves.map((m: { to: string }) => m.to)).toEqual(['applied', 'approved', 'waiting', 'offered']);
+    expect(offered.moves[3].reason).toContain('first eligible on the list');
+    // A council sees its own only; the public nothing.
+    expect(list.participants.every((p: { council: string }) => p.council === TRAFFORD)).toBe(true);
+    expect((await get(null, `/cohorts/${cohorts.one}/participants`)).statusCode).toBe(401);
+    expect((await post(other, `/applications/${waiting}/accept`, {})).statusCode).toBe(404);
+    expect((await post(owner, `/applications/${waiting}/accept`, {})).statusCode).toBe(200);
+  });
+
+  it('attendance completes by the rule, and survey contacts fall due from each person’s dates', async () => {
+    expect((await post(office, `/applications/${waiting}/attendance`, { module: 9 })).statusCode).toBe(400);
+    expect((await post(office, `/applications/${waiting}/attendance`, { module: 1 })).json().completed).toBe(false);
+    expect((await post(office, `/applications/${waiting}/attendance`, { module: 3 })).json()).toEqual({
+      completed: true,
+      attended: 2,
+      modules: 3,
+    });
+    const due = (await get(office, '/surveys-due.json?from=2022-09-01&to=2023-12-31')).json();
+    const mine = due.filter((d: { participant: number }) => d.participant === waiting);
+    expect(mine.map((d: { kind: string; from: string; until: string }) => [d.kind, d.from, d.until])).toEqual([
+      ['module-feedback', '2022-09-11', '2022-09-24'],
+      ['module-feedback', '2022-11-11', '2022-11-24'],
+      ['end-feedback', '2022-12-16', '2022-12-29'],
+      ['impact', '2023-05-10', '2023-11-10'],
+    ]);
+    expect((await get(owner, '/surveys-due.json?from=2022-09-01&to=2023-12-31')).statusCode).toBe(403);
+  });
+
+  it('take-up lists every current council against its subsidised place, by type and region, as JSON and CSV', async () => {
+    expect((await get(owner, '/take-up.json?programme=academy')).statusCode).toBe(403);
+    const t = (await get(office, '/take-up.json?programme=academy&window=2021-04-01')).json();
+    const row = (code: string) => t.councils.find((c: { code: string }) => c.code === code);
+    expect(row(CUMBERLAND).status).toBe('used');
+    expect(row(TRAFFORD).status).toBe('not-used');
+    expect(t.notUsed.length).toBe(t.councils.length - 1);
+    expect(t.byType.find((x: { group: string }) => x.group === 'E06').used).toBe(1);
+    expect(t.participants.byRole).toEqual([{ group: 'councillor', participants: 2 }]);
+    expect(t.charges).toEqual([
+      { council: ALLERDALE, financialYear: '2022-23', places: 1, pence: 50_000 },
+      { council: TRAFFORD, financialYear: '2022-23', places: 1, pence: 250_000 },
+    ]);
+    const csv = await get(office, '/take-up.csv?programme=academy&window=2021-04-01');
+    expect(csv.body.split('\n')[0]).toBe('area,area_name,area_type,region,status,participant');
+    expect(csv.body).toContain(`${CUMBERLAND},Cumberland,E06,`);
+    const page = await app.inject({ url: '/leadership/take-up?programme=academy', headers: { cookie: office.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Councils that have not used their place');
+  });
+
+  it('an offer not taken up in time lapses, with its reason, and the next on the list is offered the place', async () => {
+    const c = await cohort(5, 1, '2023-10-01', '2023-12-01');
+    const [a, b, d] = [
+      await approved(c, person(TRAFFORD, 20)),
+      await approved(c, person(TRAFFORD, 21)),
+      await approved(c, person(TRAFFORD, 22)),
+    ];
+    for (const id of [a, b, d]) await post(office, `/applications/${id}/book`, { waitlist: true });
+    await post(office, `/applications/${a}/withdraw`, {});
+    await db.kysely
+      .updateTable('lead_participants')
+      .set({ offer_expires_at: '2020-01-01T00:00:00.000Z' })
+      .where('id', '=', b)
+      .execute();
+    expect((await post(office, `/cohorts/${c}/settle`, {})).statusCode).toBe(200);
+    const list = (await get(office, `/cohorts/${c}/participants`)).json().participants as {
+      id: number;
+      status: string;
+      moves: { reason: string }[];
+    }[];
+    const of = (id: number) => list.find((p) => p.id === id)!;
+    expect([of(a).status, of(b).status, of(d).status]).toEqual(['withdrawn', 'lapsed', 'offered']);
+    expect(of(b).moves.at(-1)!.reason).toBe('offer expired at 2020-01-01T00:00:00.000Z');
+  });
+
+  it('over real concurrent HTTP requests, two booking the last place: exactly one gets it', async () => {
+    const last = await cohort(3, 1, '2023-10-01', '2023-12-01');
+    const ids = [await approved(last, person(TRAFFORD, 10)), await approved(last, person(TRAFFORD, 11))];
+    const answers = await Promise.all(
+      ids.map((id) =>
+        fetch(`${base}${BASE}/applications/${id}/book`, {
+          method: 'POST',
+          headers: { cookie: office.cookie, 'x-csrf-token': office.csrf, 'content-type': 'application/json' },
+          body: '{}',
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { code?: string } })),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe('cohort-full');
+  });
+
+  it('over real concurrent HTTP requests, 100 booking 10 places: exactly 10 booked, the rest waiting in order', async () => {
+    const ten = await cohort(4, 10, '2023-10-01', '2023-12-01');
+    const lead = servicesFor(db).lead;
+    const po = {
+      id: officeId,
+      email: '',
+      name: 'Office',
+      role: 'programme_office' as const,
+      council: null,
+      csrfToken: '',
+    };
+    const ids: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const id = await lead.apply(po, ten, person(TRAFFORD, 100 + i));
+      await lead.decide(po, id, 'approved');
+      ids.push(id);
+    }
+    const answers = await Promise.all(
+      ids.map((id) =>
+        fetch(`${base}${BASE}/applications/${id}/book`, {
+          method: 'POST',
+          headers: { cookie: office.cookie, 'x-csrf-token': office.csrf, 'content-type': 'application/json' },
+          body: '{"waitlist":true}',
+        }).then((r) => r.json() as Promise<{ status: string; position: number | null }>),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 'booked')).toHaveLength(10);
+    expect(
+      answers
+        .filter((a) => a.status === 'waiting')
+        .map((a) => a.position)
+        .sort((a, b) => (a ?? 0) - (b ?? 0)),
+    ).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+    const list = (await get(office, `/cohorts/${ten}/participants`)).json().participants as {
+      status: string;
+      arrival: number;
+      position: number | null;
+    }[];
+    const byArrival = [...list].sort((a, b) => a.arrival - b.arrival);
+    expect(byArrival.map((p) => p.status)).toEqual([...Array(10).fill('booked'), ...Array(90).fill('waiting')]);
+    expect(byArrival.slice(10).map((p) => p.position)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * The leadership programmes service: programmes, cohorts and modules; applications, approval, booking and the fair
+ * waiting list; attendance, completion and survey contacts; take-up. Built once in the composition root.
+ */
+import type { Db } from '../../platform/db.ts';
+import { bookingService } from './booking.ts';
+import { createContext, type LeadDeps } from './context.ts';
+import { programmeService } from './programmes.ts';
+import { progressService } from './progress.ts';
+
+export function createLeadService(db: Db, deps: LeadDeps) {
+  const ctx = createContext(db, deps);
+  return { ...programmeService(ctx), ...bookingService(ctx), ...progressService(ctx) };
+}
+export type LeadService = ReturnType<typeof createLeadService>;
