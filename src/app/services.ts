@@ -72,8 +72,9 @@ export function createServices({ db, config, logger }: AppDeps) {
   const peer = createPeerService(db, { areas, groups, earlyWarning, headlines, value, surveys, logger });
   // Budget consultations.
   const budget = createBudgetService(db, { areas, metrics, observations, logger });
+  // Leadership programmes.
+  const lead = createLeadService(db, { areas, logger });
   // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.
-  // (The lead module's LeadershipSource joins `leadership` here when it comes.)
   const monitor = createMonitor(db, {
     areas,
     accounts,
@@ -81,10 +82,9 @@ export function createServices({ db, config, logger }: AppDeps) {
     savedReports,
     peer,
     surveys: surveys.surveys,
+    leadership: lead,
     logger,
   });
-  // Leadership programmes.
-  const lead = createLeadService(db, { areas, logger });
   // The pages that compose several modules.
   const pages = {
     councils: createCouncilPages({ areas, groups, headlines, observations, sector, neighbours }),

@@ -291,6 +291,8 @@ describe('leadership programmes', () => {
       council: null,
       csrfToken: '',
     };
+    const ever = ['2000-01-01', '2100-01-01'] as const;
+    const takenBefore = (await lead.places(...ever)).taken;
     const ids: number[] = [];
     for (let i = 0; i < 100; i++) {
       const id = await lead.apply(po, ten, person(TRAFFORD, 100 + i));
@@ -321,5 +323,7 @@ describe('leadership programmes', () => {
     const byArrival = [...list].sort((a, b) => a.arrival - b.arrival);
     expect(byArrival.map((p) => p.status)).toEqual([...Array(10).fill('booked'), ...Array(90).fill('waiting')]);
     expect(byArrival.slice(10).map((p) => p.position)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+    // Programme monitoring counts the places taken from the list's moves: these ten, no one waiting.
+    expect((await lead.places(...ever)).taken).toBe(takenBefore + 10);
   });
 });

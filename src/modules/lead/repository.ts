@@ -162,4 +162,21 @@ export const leadRepository = {
       .selectAll()
       .where('participant_id', 'in', participantIds.length ? participantIds : [-1])
       .execute(),
+  /** Places taken (a move to booked) and completed in [from, to) (ISO dates), for programme monitoring. */
+  async placesBetween(k: K, from: string, to: string): Promise<{ taken: number; completed: number }> {
+    const taken = await k
+      .selectFrom('lead_list_moves')
+      .select((eb) => eb.fn.count<number | string>('participant_id').distinct().as('n'))
+      .where('to_status', '=', 'booked')
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .executeTakeFirst();
+    const completed = await k
+      .selectFrom('lead_participants')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('completed_on', '>=', from)
+      .where('completed_on', '<', to)
+      .executeTakeFirst();
+    return { taken: Number(taken?.n ?? 0), completed: Number(completed?.n ?? 0) };
+  },
 };

@@ -7,9 +7,16 @@ import { bookingService } from './booking.ts';
 import { createContext, type LeadDeps } from './context.ts';
 import { programmeService } from './programmes.ts';
 import { progressService } from './progress.ts';
+import { leadRepository as repo } from './repository.ts';
 
 export function createLeadService(db: Db, deps: LeadDeps) {
   const ctx = createContext(db, deps);
-  return { ...programmeService(ctx), ...bookingService(ctx), ...progressService(ctx) };
+  return {
+    ...programmeService(ctx),
+    ...bookingService(ctx),
+    ...progressService(ctx),
+    /** Places taken and completed in [from, to) (ISO dates): programme monitoring's leadership figures. */
+    places: (from: string, to: string) => repo.placesBetween(db.kysely, from, to),
+  };
 }
 export type LeadService = ReturnType<typeof createLeadService>;

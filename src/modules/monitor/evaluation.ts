@@ -103,10 +103,12 @@ export function evaluationService(
     sections.push({
       id: 'leadership',
       title: 'Leadership programmes',
-      status: d.leadership.available ? 'ok' : 'too-little-data',
-      text: d.leadership.available
-        ? `${d.leadership.taken} leadership places taken and ${d.leadership.completed} completed in ${year}.`
-        : `Too little data: ${d.leadership.note}`,
+      status: d.leadership.available && d.leadership.taken + d.leadership.completed > 0 ? 'ok' : 'too-little-data',
+      text: !d.leadership.available
+        ? `Too little data: ${d.leadership.note}`
+        : d.leadership.taken + d.leadership.completed > 0
+          ? `${d.leadership.taken} leadership places taken and ${d.leadership.completed} completed in ${year}.`
+          : `Too little data: no leadership place was taken or completed in ${year}.`,
       table: null,
     });
     for (const [id, title] of [

@@ -164,7 +164,7 @@ describe('monitor', () => {
       expect.objectContaining({ theme: 'Leadership', value: 1, note: 'First cohort', status: 'In progress' }),
       expect.objectContaining({ theme: 'Peer support', value: 0, measure: 'peer-challenges-delivered' }),
     ]);
-    expect(q.json().delivery.leadership).toMatchObject({ available: false, taken: null });
+    expect(q.json().delivery.leadership).toMatchObject({ available: true, taken: 0, completed: 0 });
     const x = await get('/api/v1/monitoring/quarterly.xlsx?year=2026&quarter=Q2', { cookie: admin.cookie });
     expect(x.headers['content-type']).toContain('spreadsheetml');
     expect((await get('/monitoring/quarterly?year=2026&quarter=Q2', { cookie: owner.cookie })).statusCode).toBe(403);
