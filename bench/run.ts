@@ -3,6 +3,8 @@
  * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
  * [--soak-rate 200] [--finance-only] (only the council finance importers against the raw engine, on the real files)
  * [--budget-only] (only the budget simulator: pre-fill, submissions to a real server, dashboard, long CSV)
+ * [--monitor-only] (only the usage scorecard and recording's cost) [--lead-only] (only leadership booking: 100 at once
+ * for 10 places, over HTTP)
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
  * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
@@ -41,6 +43,7 @@ import {
 } from './synthetic.ts';
 import { servicesFor } from '../src/app/services.ts';
 import { benchMonitor } from './monitor.ts';
+import { benchLead } from './lead.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -63,6 +66,8 @@ const { values: args } = parseArgs({
     // Only programme monitoring (bench/monitor.ts): the scorecard over a synthetic year, and recording's cost.
     'monitor-only': { type: 'boolean', default: false },
     'monitor-events': { type: 'string', default: '5000000' },
+    // Only leadership programmes' booking burst (bench/lead.ts).
+    'lead-only': { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '30' },
@@ -253,6 +258,15 @@ if (args['budget-only']) {
   const out = path.join(root, 'bench', 'results', `budget-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results.budget, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+  process.exit(0);
+}
+if (args['lead-only']) {
+  const lead: Record<string, unknown> = {};
+  for (const d of dialects) lead[d] = await benchLead(d, 3, log);
+  const out = path.join(root, 'bench', 'results', `lead-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify({ startedAt: results.startedAt, lead }, null, 2)}\n`);
+  console.log(JSON.stringify(lead, null, 2));
   console.log(`results: ${path.relative(process.cwd(), out)}`);
   process.exit(0);
 }
