@@ -267,6 +267,35 @@ describe('budget simulator', () => {
     });
   });
 
+  it("clones a simulator into another year as a draft; refresh takes that year's baselines where the data has it", async () => {
+    expect((await post(other, `/simulators/${id}/clone`, { year: '2022-23' })).statusCode).toBe(404);
+    const orig = (await get(owner, `/simulators/${id}.json`)).json();
+    // 2022-23's cap (2.99%) is below an option of the 2023-24 simulator: refused, naming the option.
+    const capped = await post(owner, `/simulators/${id}/clone`, { year: '2022-23', refresh: true });
+    expect(capped.json().errors).toEqual([
+      expect.objectContaining({ field: 'sections[1].items[0].levels[3].pctChange' }),
+    ]);
+    const r = await post(owner, `/simulators/${id}/clone`, { year: '2021-22', refresh: true });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().refreshed).toBeGreaterThan(0);
+    const copy = (await get(owner, `/simulators/${r.json().id}.json`)).json();
+    expect(copy).toMatchObject({ year: '2021-22', status: 'draft', constraints: orig.constraints });
+    const shape = (d: typeof orig) =>
+      d.sections.map((s: { items: { code: string; levels: unknown[] }[] }) => s.items.map((i) => [i.code, i.levels]));
+    expect(shape(copy)).toEqual(shape(orig));
+    const base = (d: typeof orig) =>
+      d.sections.flatMap((s: { items: { baseline: number }[] }) => s.items.map((i) => i.baseline));
+    expect(base(copy)).not.toEqual(base(orig));
+    // A year the data service does not have: the baselines are kept as they were.
+    const later = await post(owner, `/simulators/${id}/clone`, { year: '2031-32', refresh: true });
+    expect(later.statusCode, later.body).toBe(201);
+    expect(later.json().refreshed).toBe(0);
+    expect(base((await get(owner, `/simulators/${later.json().id}.json`)).json())).toEqual(base(orig));
+    expect((await post(owner, `/simulators/${id}/clone`, { year: 'next' })).json().errors[0].field).toBe('year');
+    const page = await app.inject({ url: `/budget/simulators/${id}`, headers: { cookie: owner.cookie } });
+    expect(page.body).toContain(`action="/budget/simulators/${id}/clone"`);
+  });
+
   it('submissions: recomputed here; unbalanced, tampered, replayed and closed refused; honeypot and duplicates kept and flagged', async () => {
     const budget = servicesFor(db).budget;
     const created = await budget.create({ ...small(), status: 'open' }, 'system');

@@ -307,6 +307,15 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     });
   });
   app.post(
+    '/budget/simulators/:id/clone',
+    { schema: { hide: true, params: IdParams, body: Form } },
+    async (req, reply) => {
+      checkCsrf(req);
+      const r = await budget.clone(req.params.id, (req.body.year ?? '').trim(), req.body.refresh === 'yes', req.user);
+      return reply.redirect(`/budget/simulators/${r.simulator.id}`, 303);
+    },
+  );
+  app.post(
     '/budget/simulators/:id/status',
     { schema: { hide: true, params: IdParams, body: Form } },
     async (req, reply) => {

@@ -151,6 +151,26 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
   );
   app.post(
+    `${BASE}/simulators/:id/clone`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          "Clone a simulator into another financial year as a draft (sections, items, levels, constraints kept); refresh: baselines from that year's pre-fill where the data service has it. Same access as setting up.",
+        params: S.IdParams,
+        body: S.CloneBody,
+        response: { 201: S.Cloned, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      checkCsrf(req);
+      const r = await budget.clone(req.params.id, req.body.year, req.body.refresh ?? false, req.user);
+      privateReply(reply).status(201);
+      const s = r.simulator;
+      return { id: s.id, openLink: `/budget/${s.openKey}`, items: s.itemIds.length, refreshed: r.refreshed };
+    },
+  );
+  app.post(
     `${BASE}/simulators/:id/links`,
     {
       schema: {

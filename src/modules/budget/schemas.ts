@@ -82,6 +82,19 @@ export type DefinitionT = Static<typeof Definition>;
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const PrefillQuery = Type.Object({ area: Text(9), year: Text(7) }, { additionalProperties: false });
 export const CreateBody = Type.Object({ area: Text(9), year: Text(7) }, { additionalProperties: false });
+export const CloneBody = Type.Object(
+  {
+    year: Text(7),
+    refresh: Type.Optional(
+      Type.Boolean({ description: 'Refresh baselines, Band D, tax base and cap from the pre-fill for the new year' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const Cloned = Type.Object(
+  { id: Type.Integer(), openLink: Type.String(), items: Type.Integer(), refreshed: Type.Integer() },
+  { description: 'The simulator cloned (a draft) and how many baselines were refreshed' },
+);
 export const StatusBody = Type.Object({ status: Text(10) }, { additionalProperties: false });
 export const LinksBody = Type.Object({ count: Type.Integer() }, { additionalProperties: false });
 export const Created = Type.Object(

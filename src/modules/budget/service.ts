@@ -105,6 +105,48 @@ export function createBudgetService(
       const d = await prefill(council, year);
       return create(d, u, { sourceNote: `Pre-filled from the data service for ${d.council}, ${year}` });
     },
+    /**
+     * Clones a simulator into another financial year as a draft: sections, items, levels and constraints kept. With
+     * refresh, baselines (matched by item code; floors scaled with them), Band D, tax base and cap come from the
+     * pre-fill for the new year when the data service has that year; answers the new simulator and how many baselines
+     * were refreshed.
+     */
+    async clone(id: number, year: string, refresh: boolean, u: Viewer) {
+      const s = await get(id, u);
+      mustSetUp(u, s.definition.council);
+      const old = s.definition;
+      if (!/^\d{4}-\d{2}$/.test(year))
+        throw new AppError(400, 'invalid-year', `"${year}" is not a financial year.`, [
+          { field: 'year', value: year, message: 'must look like 2024-25' },
+        ]);
+      const d: Definition = structuredClone({ ...old, status: 'draft' as const, year });
+      d.title = old.title.split(old.year).join(year);
+      let refreshed = 0;
+      if (refresh) {
+        const fresh = await prefill(old.council, year).catch((e: unknown) => {
+          if (e instanceof AppError && (e.status === 404 || e.status === 400)) return null;
+          throw e;
+        });
+        if (fresh) {
+          const byCode = new Map(fresh.sections.flatMap((sec) => sec.items.map((i) => [i.code, i] as const)));
+          for (const it of d.sections.flatMap((sec) => sec.items)) {
+            const f = byCode.get(it.code);
+            if (!f) continue;
+            // A floor keeps its share of the baseline (an officer's "90% of spend" stays 90%).
+            if (it.floor != null && it.baseline > 0) it.floor = Math.round((it.floor * f.baseline) / it.baseline);
+            it.baseline = f.baseline;
+            it.source = f.source ?? null;
+            refreshed++;
+          }
+          d.councilTax = { ...d.councilTax, ...fresh.councilTax };
+          const spending = d.sections.filter((sec) => sec.kind === 'spending').flatMap((sec) => sec.items);
+          d.statedTotal = spending.every((i) => byCode.has(i.code)) ? fresh.statedTotal : null;
+        }
+      }
+      const suffix = refresh ? `; ${refreshed} baselines refreshed for ${year}` : '';
+      const note = `Cloned from simulator ${s.id} (${old.year})${suffix}`;
+      return { simulator: await create(d, u, { sourceNote: note }), refreshed };
+    },
     /** The simulators a user may see: every council's for analysts, their own council's for council users. */
     async list(u: Viewer) {
       if (!u) return [];
