@@ -1,8 +1,8 @@
 /**
  * Leadership programmes' fair booking under a burst: 100 approved applicants book 10 places of one cohort at the same
  * moment, over real HTTP against a listening server, on each database. Reports how many were booked and waiting,
- * whether the waiting list is numbered 1…90 without gaps, and the burst's wall time. The programme, cohort and people are
- * SYNTHETIC; the councils are the real geography.
+ * whether the waiting list is numbered 1…90 without gaps, and the burst's wall time. The programme, cohort and
+ * people are SYNTHETIC; the councils are the real geography.
  */
 import { buildApp } from '../src/app/app.ts';
 import { servicesFor } from '../src/app/services.ts';
