@@ -6,7 +6,15 @@
  */
 import path from 'node:path';
 import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
-import type { MetricDefinition, Polarity, StatisticsStatus, TopicId, UnitType } from '../../metrics/index.ts';
+import {
+  slugify,
+  type MetricCategory,
+  type MetricDefinition,
+  type Polarity,
+  type StatisticsStatus,
+  type TopicId,
+  type UnitType,
+} from '../../metrics/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { ImportFileError, readCsv, readHeader, type CsvRow } from '../csv.ts';
 import {
@@ -38,10 +46,10 @@ export const METRIC_COLUMNS = [
   'description',
   'caveats',
 ];
-const METRIC_OPTIONAL = ['short_title', 'subtopic', 'definition', 'attribution', 'statistics_status'];
+const METRIC_OPTIONAL = ['short_title', 'subtopic', 'definition', 'attribution', 'statistics_status', 'categories'];
 
 // Allowed values, kept in step with the contract's types by `satisfies`. A categorical metric (unit type `category`)
-// needs its ordered categories, which the long CSV's metrics file has no column for: it is refused here.
+// lists its ordered categories, best first, in the metrics file's optional `categories` column.
 const keys = <T extends string>(o: Record<T, true>) => Object.keys(o) as T[];
 const UNIT_TYPES = keys({
   count: true,
@@ -57,7 +65,8 @@ const UNIT_TYPES = keys({
   rank: true,
   years: true,
   other: true,
-} satisfies Record<Exclude<UnitType, 'category'>, true>);
+  category: true,
+} satisfies Record<UnitType, true>);
 const POLARITIES = keys({ 'higher-is-better': true, 'lower-is-better': true, 'not-applicable': true } satisfies Record<
   Polarity,
   true
@@ -101,6 +110,32 @@ const oneOf = <T extends string>(list: readonly T[], v: string): v is T => (list
 interface Defined {
   ok: boolean;
   periodType?: PeriodType;
+  /** A categorical metric's categories, in order (the value stored is the 1-based position). */
+  categories?: MetricCategory[];
+}
+
+/** A label as compared: case and runs of spaces do not matter. */
+const labelKey = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** The `categories` cell: labels best first, separated by semicolons; a problem, or the categories. */
+function parseCategories(raw: string): MetricCategory[] | string {
+  const labels = raw
+    .split(';')
+    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
+  if (labels.length < 2 || labels.length > 20)
+    return `a categorical metric lists 2 to 20 categories, best first, separated by semicolons (e.g. "Outstanding; Good; Requires improvement; Inadequate"); ${labels.length} given`;
+  const seen = new Map<string, string>();
+  const categories: MetricCategory[] = [];
+  for (const label of labels) {
+    const code = slugify(label).slice(0, 60).replace(/-+$/, '');
+    if (!code) return `"${label}" has no letters or digits to name the category by`;
+    const twin = seen.get(labelKey(label)) ?? seen.get(code);
+    if (twin) return `"${label}" is listed twice (as "${twin}")`;
+    seen.set(labelKey(label), label).set(code, label);
+    categories.push({ code, label });
+  }
+  return categories;
 }
 
 type Kind = 'data' | 'metrics';
@@ -168,6 +203,20 @@ function metricRow(row: CsvRow, ctx: AdapterContext): MetricDefinition | undefin
   if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
     fail('source_url', `"${url}" is not a web address starting http:// or https://`);
   const statisticsStatus = choice('statistics_status', STATISTICS_STATUSES, 'management-information');
+  let categories: MetricCategory[] | undefined;
+  if (unitType === 'category') {
+    const parsed = parseCategories(cell('categories'));
+    if (typeof parsed === 'string') fail('categories', parsed);
+    else categories = parsed;
+    if (cell('decimal_places') !== '0') fail('decimal_places', 'a categorical metric has decimal_places 0');
+    if (polarity === 'higher-is-better')
+      fail(
+        'polarity',
+        'a categorical metric lists its categories best first: write lower-is-better (the first category is the best), or not-applicable when no category is better than another',
+      );
+  } else if (cell('categories') !== '') {
+    fail('categories', `categories are only for unit_type category, not ${unitType}`);
+  }
   if (!ok) return undefined;
   const optional = (c: string) => cell(c) || undefined;
   return {
@@ -181,6 +230,7 @@ function metricRow(row: CsvRow, ctx: AdapterContext): MetricDefinition | undefin
     subtopic: optional('subtopic'),
     unit,
     unitType,
+    ...(categories ? { categories } : {}),
     decimalPlaces,
     polarity,
     periodType,
@@ -217,6 +267,17 @@ function parsePeriod(raw: string, periodType: PeriodType | undefined): Period | 
 
 const BLANKING: StatusCode[] = ['x', 'c', 'z'];
 
+/** A categorical metric's value: one of its labels (stored as its position), or empty or a marker; never a number. */
+function categoryCell(raw: string, metric: string, categories: MetricCategory[]): ReturnType<typeof parseValueCell> {
+  const position = categories.findIndex((c) => labelKey(c.label) === labelKey(raw)) + 1;
+  if (position > 0) return { ok: true, value: position, status: [] };
+  const expected = `one of ${categories.map((c) => `"${c.label}"`).join(', ')}`;
+  const cell = parseValueCell(raw);
+  if (cell.ok && cell.value === null) return cell; // empty, or a marker such as [c]
+  if (cell.ok) return { ok: false, message: `${metric} is categorical: write ${expected}, not a number` };
+  return { ok: false, message: `"${raw}" is not a category of ${metric}: expected ${expected}` };
+}
+
 function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContext): Generator<ImportItem> {
   const errors: [string, string][] = [];
   const cell = (c: string) => (row.get(c) ?? '').trim();
@@ -233,7 +294,9 @@ function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContex
       'period',
       `${period.label} is a ${period.type} period, but ${metric} is defined with period_type ${def.periodType}`,
     ]);
-  const value = parseValueCell(row.get('value'));
+  const value = def?.categories
+    ? categoryCell(cell('value'), metric, def.categories)
+    : parseValueCell(row.get('value'));
   if (!value.ok) errors.push(['value', value.message]);
   const flags = parseStatusCell(row.get('status'));
   if (!flags.ok) errors.push(['status', flags.message]);
@@ -324,6 +387,7 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
       defined.set(code, {
         ok: metric !== undefined,
         periodType: metric?.periodType as PeriodType | undefined,
+        ...(metric?.categories ? { categories: metric.categories } : {}),
         at: row.at,
       });
       if (metric) yield { kind: 'metric', metric, at: row.at };

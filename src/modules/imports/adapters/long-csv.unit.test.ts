@@ -295,3 +295,32 @@ describe('long-csv refuses bad input', () => {
     expect((err as ImportFileError).at.line).toBe(3);
   });
 });
+
+describe('long-csv: a categorical measure', () => {
+  it('stores labels as positions, best first, and refuses an unknown label or a number with file:line', async () => {
+    const m = write(
+      'cat-metrics.csv',
+      `${METRICS_HEADER},categories\nt.grade,A grade,grade,category,0,lower-is-better,environment-housing,calendar-year,E06 E08,Someone,OGL-UK-3.0,,,,Good; Fair; Poor\n`,
+    );
+    const d = write(
+      'cat-data.csv',
+      `${DATA_HEADER}\nt.grade,E08000009,2023,fair,,,,,\nt.grade,E08000003,2023,Excellent,,,,,\nt.grade,E06000001,2023,2,,,,,\nt.grade,E06000002,2023,,c,,,,\n`,
+    );
+    const r = await run(longCsvAdapter, [d, m]);
+    expect(r.metrics[0]).toMatchObject({
+      unitType: 'category',
+      categories: [
+        { code: 'good', label: 'Good' },
+        { code: 'fair', label: 'Fair' },
+        { code: 'poor', label: 'Poor' },
+      ],
+    });
+    expect(where(r.errors)).toEqual(['cat-data.csv:3 value', 'cat-data.csv:4 value']);
+    expect(r.errors[0]).toMatchObject({ value: 'Excellent' });
+    expect(r.errors[1]!.message).toMatch(/categorical.*not a number/);
+    expect(r.observations.map((o) => [o.area, o.value, o.status])).toEqual([
+      ['E08000009', 2, []],
+      ['E06000002', null, ['c']],
+    ]);
+  });
+});
