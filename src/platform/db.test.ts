@@ -37,6 +37,37 @@ describe('database platform', () => {
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['areas', 'metrics', 'observations', 'imports']));
   });
 
+  it.runIf(process.env.SLI_TEST_DIALECT === 'postgres')(
+    'on PostgreSQL, migrating and introspecting read the own schema alone, while other schemas are made and dropped',
+    async () => {
+      // Kysely's own introspector read every schema and failed ("relation … does not exist") when another test file's
+      // schema was dropped at that moment; two test files at a time made that happen.
+      let churning = true;
+      const churn = (async () => {
+        let n = 0;
+        while (churning) {
+          const other = await createTestDb('postgres', { migrate: false });
+          await other.kysely.schema
+            .createTable(`t${n++}`)
+            .addColumn('id', 'serial', (c) => c.primaryKey())
+            .execute();
+          await other.drop();
+        }
+      })();
+      try {
+        for (let i = 0; i < 20; i++) {
+          expect((await migrateToLatest(db)).results).toEqual([]);
+          const tables = await db.kysely.introspection.getTables();
+          expect(tables.every((t) => t.schema === db.schema)).toBe(true);
+          expect(tables.map((t) => t.name)).toContain('kysely_migration');
+        }
+      } finally {
+        churning = false;
+        await churn;
+      }
+    },
+  );
+
   it('round-trips an area row with an autoincrementing id', async () => {
     const now = new Date().toISOString();
     const row = await db.kysely

@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type SqliteDatabase,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { DbTimeouts } from './config.ts';
 import { isDatabaseUnavailable } from './db-errors.ts';
@@ -158,6 +167,63 @@ export async function withPoolClient<T>(pool: pg.Pool, fn: (client: pg.PoolClien
   }
 }
 
+/**
+ * Kysely's PostgreSQL introspector reads every schema of the database and calls pg_get_serial_sequence on each table:
+ * a table another process drops meanwhile (another test file's schema, another application's) fails the whole read
+ * with "relation … does not exist", and the migrator reads it on every start. With a schema, this dialect's
+ * introspector reads that schema alone, from the catalogue, without functions that can fail on a dropped table.
+ */
+class SchemaPostgresDialect extends PostgresDialect {
+  readonly #schema: string | null;
+  constructor(config: ConstructorParameters<typeof PostgresDialect>[0], schema: string | null) {
+    super(config);
+    this.#schema = schema;
+  }
+  // Kysely's own signature: the introspector reads any database.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const schema = this.#schema;
+    if (!schema) return super.createIntrospector(db);
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const r = await sql<{ name: string; kind: string; column: string | null; type: string | null; notnull: boolean }>`
+        select c.relname as name, c.relkind as kind, a.attname as column, t.typname as type, a.attnotnull as notnull
+        from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        left join pg_catalog.pg_type t on t.oid = a.atttypid
+        where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v', 'm')
+        order by c.relname, a.attnum`.execute(db);
+      const tables = new Map<string, TableMetadata>();
+      for (const row of r.rows) {
+        let t = tables.get(row.name);
+        if (!t)
+          tables.set(
+            row.name,
+            (t = { name: row.name, schema, isView: row.kind === 'v' || row.kind === 'm', columns: [] }),
+          );
+        if (row.column)
+          (t.columns as TableMetadata['columns'][number][]).push({
+            name: row.column,
+            dataType: row.type ?? '',
+            isNullable: !row.notnull,
+            isAutoIncrementing: false,
+            hasDefaultValue: false,
+          });
+      }
+      return [...tables.values()];
+    };
+    return {
+      getSchemas: async () => {
+        const r = await sql<{ name: string }>`
+          select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+        return r.rows.map((x) => ({ name: x.name }));
+      },
+      getTables,
+      getMetadata: async (): Promise<DatabaseMetadata> => ({ tables: await getTables() }),
+    };
+  }
+}
+
 /** Opens the database named by a URL: `postgres://…` (an optional `?schema=` sets search_path) or `sqlite:<file>`. */
 export function createDb(url: string, options: DbOptions = {}): Db {
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -165,7 +231,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     const schema = u.searchParams.get('schema');
     u.searchParams.delete('schema');
     const pool = createPool(u, schema, options);
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, schema) });
     return {
       dialect: 'postgres',
       kysely,
