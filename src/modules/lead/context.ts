@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { isIsoDate, type AreasService } from '../areas/index.ts';
 import type { SessionUser } from '../accounts/index.ts';
 import { councilDirectory, type Council } from '../peer/index.ts';
+import type { Surveys } from '../surveys/index.ts';
 
 export type Viewer = SessionUser | null | undefined;
 export const OFFICE_ROLES = ['programme_office', 'admin'] as const;
@@ -16,6 +17,8 @@ export const isOffice = (v: Viewer): boolean => !!v && (OFFICE_ROLES as readonly
 export interface LeadDeps {
   areas: AreasService;
   logger: Logger;
+  /** The surveys module: the evaluation surveys' questionnaires, waves, frames and invitations (evaluation.ts). */
+  surveys?: Surveys;
   /** Days a freed place is held for the person it is offered to. */
   offerDays?: number;
   now?: () => Date;
@@ -61,6 +64,7 @@ export function createContext(db: Db, deps: LeadDeps) {
     requireOffice,
     offerDays: deps.offerDays ?? 5,
     areas: deps.areas,
+    surveys: deps.surveys,
   };
 }
 export type LeadContext = ReturnType<typeof createContext>;

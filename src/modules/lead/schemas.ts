@@ -195,6 +195,7 @@ export const SurveyContacts = Type.Array(
     name: Type.String(),
     email: Type.String(),
     council: Type.String(),
+    role: Type.String(),
     programme: Type.String(),
     cohort: Type.Integer(),
     kind: Type.String({ enum: ['module-feedback', 'end-feedback', 'impact'] }),
