@@ -1,13 +1,12 @@
 /**
- * What the leadership module's services share: the database, the councils (the peer module's directory over the
+ * What the leadership module's services share: the database, the councils (the areas module's directory over the
  * geography), who may see and change what, and the checks of plain input.
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { isIsoDate, type AreasService } from '../areas/index.ts';
+import { councilDirectory, isIsoDate, type AreasService, type Council } from '../areas/index.ts';
 import type { SessionUser } from '../accounts/index.ts';
-import { councilDirectory, type Council } from '../peer/index.ts';
 import type { Surveys } from '../surveys/index.ts';
 
 export type Viewer = SessionUser | null | undefined;
