@@ -469,5 +469,11 @@ describe('leadership programmes', () => {
     expect(t).toMatch(/I speak negatively about the programme without being asked<\/th><td[^>]*>0</);
     expect(t).toContain('Base: 1 (all respondents; 1 asked)');
     expect(t).toContain('not against the number of councillors');
+    const json = (await get(office, '/take-up.json?programme=academy&window=2021-04-01')).json();
+    expect(json.surveys.rates).toEqual([
+      { survey: 'feedback', waves: 1, asked: 1, answered: 1 },
+      { survey: 'impact', waves: 1, asked: 1, answered: 0 },
+    ]);
+    expect(json.surveys.speak).toMatchObject({ asked: 1, answered: 1 });
   });
 });
