@@ -73,7 +73,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // Budget consultations.
   const budget = createBudgetService(db, { areas, metrics, observations, logger });
   // Leadership programmes.
-  const lead = createLeadService(db, { areas, logger });
+  const lead = createLeadService(db, { areas, logger, surveys });
   // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.
   const monitor = createMonitor(db, {
     areas,

@@ -33,6 +33,7 @@ interface Seeded {
   engagementId: number;
   budgetKey: string;
   budgetId: number;
+  cohortId: number;
 }
 /** Route pattern, the address visited for it (one or more per route), who visits (default a visitor). */
 const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
@@ -80,7 +81,10 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
   ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
   ['/leadership', '/leadership'],
-  ['/leadership/take-up', '/leadership/take-up', 'admin'],
+  ['/leadership/take-up', '/leadership/take-up?programme=reflow', 'admin'],
+  ['/leadership/cohorts/:id', (x) => `/leadership/cohorts/${x.cohortId}`, 'admin'],
+  ['/leadership/cohorts/:id/apply', (x) => `/leadership/cohorts/${x.cohortId}/apply`, 'council'],
+  ['/leadership/evaluation', '/leadership/evaluation', 'admin'],
   ['/budget', '/budget', 'analyst'],
   ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
@@ -212,6 +216,31 @@ describe('every page type at 320 CSS px', () => {
       focusAreas: ['Town centres'],
     });
     await services.peer.generatePack(reflowAdmin, engagementId);
+    const programmeId = await services.lead.createProgramme(reflowAdmin, {
+      code: 'reflow',
+      name: 'Leadership Academy',
+      kind: 'leadership-academy',
+      rules: [{ validFrom: '2020-01-01', roles: ['councillor', 'leader'] }],
+      windows: [{ startsOn: '2024-04-01', endsOn: '2027-03-31' }],
+    });
+    const cohortId = await services.lead.createCohort(reflowAdmin, programmeId, {
+      number: 1,
+      capacity: 1,
+      startsOn: '2025-09-01',
+      endsOn: '2025-12-01',
+      venue: 'Warwick',
+    });
+    await services.lead.addModule(reflowAdmin, cohortId, { number: 1, title: 'Leading places', heldOn: '2025-09-10' });
+    for (const n of [1, 2]) {
+      const id = await services.lead.apply(reflowAdmin, cohortId, {
+        council: 'E08000009',
+        name: `Councillor ${n}`,
+        email: `c${n}@reflow.example`,
+        role: 'councillor',
+      });
+      await services.lead.decide(reflowAdmin, id, 'approved');
+      await services.lead.book(reflowAdmin, id, { waitlist: true });
+    }
     const report = await services.savedReports.create(
       { id: officer, role: 'council' },
       {
@@ -296,6 +325,7 @@ describe('every page type at 320 CSS px', () => {
       engagementId,
       budgetKey: budgetSim.openKey,
       budgetId: budgetSim.id,
+      cohortId,
     } satisfies Seeded);
     for (const who of ['visitor', 'council', 'analyst', 'admin'] as const)
       contexts[who] = await server.browser.newContext({
