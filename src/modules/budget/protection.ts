@@ -13,8 +13,9 @@
  * duplicates: many residents share the staff's device, and a panel link is used once.
  */
 import { createHash } from 'node:crypto';
+import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { Tx } from '../../platform/transaction.ts';
+import { withTransaction, type Tx } from '../../platform/transaction.ts';
 import { reviewRepository as repo } from './review-repository.ts';
 
 /** Open-link submissions per source in a window of OPEN_WINDOW_MS. */
@@ -40,15 +41,28 @@ export interface Source {
   slot: number;
 }
 
-export function createProtection(salts: Salts) {
+export function createProtection(db: Db, salts: Salts) {
   let cleared = -1;
+  /**
+   * Deletes windows before the last two, once per window and process, in a transaction of its own (not the
+   * submission's: two instances deleting the same rows inside their submissions could deadlock). Best effort: a
+   * failure leaves the rows for the next window.
+   */
+  async function clearOld(slot: number) {
+    if (cleared === slot) return;
+    cleared = slot;
+    await withTransaction(db, (tx) => repo.deleteOpenCountsBefore(tx.kysely, slot - 1)).catch(() => {
+      cleared = -1;
+    });
+  }
   return {
-    /** Hashes a submission's source and content with the day's salts (before the transaction: no SQL held open). */
+    /** Hashes a submission's source and content with the day's salts (before the submission's transaction). */
     async source(simulatorId: number, client: string, userAgent: string, content: string, now: Date): Promise<Source> {
       const ms = now.getTime();
       const [today, yesterday] = await Promise.all([salts.forDay(dayOf(ms)), salts.forDay(dayOf(ms - 86_400_000))]);
       const print = (salt: string) => sha(`${salt}\n${simulatorId}\n${client}\n${userAgent}\n${content}`);
       const fingerprint = print(today);
+      await clearOld(Math.floor(ms / OPEN_WINDOW_MS));
       return {
         source: sha(`${today}\n${simulatorId}\n${client}`),
         fingerprint,
@@ -61,10 +75,6 @@ export function createProtection(salts: Salts) {
      * commits the count alone and refuses), else whether it duplicates a recent response.
      */
     async check(tx: Tx, simulatorId: number, src: Source, now: Date): Promise<'limited' | 'duplicate' | 'ok'> {
-      if (cleared !== src.slot) {
-        await repo.deleteOpenCountsBefore(tx.kysely, src.slot - 1);
-        cleared = src.slot;
-      }
       if ((await repo.countOpen(tx.kysely, simulatorId, src.source, src.slot)) > OPEN_LIMIT) return 'limited';
       const since = new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString();
       return (await repo.seenSince(tx.kysely, simulatorId, src.fingerprints, since)) ? 'duplicate' : 'ok';

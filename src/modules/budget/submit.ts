@@ -30,7 +30,7 @@ export interface Submission {
 }
 
 export function createSubmissions(db: Db, log: Logger, salts: Salts) {
-  const protection = createProtection(salts);
+  const protection = createProtection(db, salts);
 
   /** Checks a resident's budget without storing it: the result, and the problems a page shows in its error summary. */
   function check(s: StoredSimulator, sub: Pick<Submission, 'posted' | 'comments' | 'consent'>, needConsent: boolean) {
