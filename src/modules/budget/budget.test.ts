@@ -474,6 +474,7 @@ describe('budget simulator', () => {
     expect((await page(other, `/budget/simulators/${created.id}/assisted`)).statusCode).toBe(404);
     const started = await form(owner, `/budget/${k}/section/1`, { assisted: 'yes', go: '1' });
     expect(started.body).toContain('name="assisted" value="yes"');
+    expect(started.body).toContain('Assisted entry: you are entering a resident’s budget as staff');
     const answers = {
       'level-libraries': 'cut-10',
       'level-care': 'same',
