@@ -90,6 +90,10 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
   ['/budget/:key/section/:n', (x) => `/budget/${x.budgetKey}/section/1`],
   ['/budget/:key/done', (x) => `/budget/${x.budgetKey}/done`],
+  ['/budget/:key/you-said-we-did', (x) => `/budget/${x.budgetKey}/you-said-we-did`],
+  ['/budget/simulators/:id/assisted', (x) => `/budget/simulators/${x.budgetId}/assisted`, 'analyst'],
+  ['/budget/simulators/:id/comments/:item', (x) => `/budget/simulators/${x.budgetId}/comments/libraries`, 'analyst'],
+  ['/budget/simulators/:id/outcome', (x) => `/budget/simulators/${x.budgetId}/outcome`, 'analyst'],
   ['/monitoring', '/monitoring'],
   ['/monitoring', '/monitoring', 'admin'],
   ['/monitoring/privacy', '/monitoring/privacy'],
@@ -288,6 +292,15 @@ describe('every page type at 320 CSS px', () => {
       },
       'system',
     );
+    // A resident's budget with a comment (themed), and the budget the council set.
+    const sent0 = await services.budget.submit(budgetSim, {
+      posted: () => 'cut-10',
+      comments: () => 'Keep the mobile library and the Saturday opening hours at the central library',
+      consent: true,
+      client: '192.0.2.1',
+    });
+    await services.budget.tagComment(budgetSim, sent0.id, 'libraries', 'mobile library, opening hours', 'Reflow');
+    await services.budget.setOutcome(budgetSim, { 'amount-libraries': '9,500,000' }, null);
     server = await serveToChromium(db);
     // A survey: a frame wave with one council's answers sent and another's started, and an open wave.
     const s = surveysFor(db);

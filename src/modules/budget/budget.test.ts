@@ -13,6 +13,7 @@ import { importFiles, runImport } from '../imports/index.ts';
 import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
 import { definitionFromXlsx, definitionXlsx } from './exchange.ts';
 import { computeBudget, flatItems, validateDefinition, type Definition } from './model.ts';
+import { OPEN_LIMIT, OPEN_WINDOW_MS } from './protection.ts';
 
 const BASE = '/api/v1/budget';
 const TRAFFORD = 'E08000009';
@@ -347,9 +348,12 @@ describe('budget simulator', () => {
     for await (const c of await budget.longCsv(s)) csv += c;
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'response,submitted_at,channel,assisted,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment',
+      'response,submitted_at,channel,assisted,flag,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment',
     );
-    expect(lines).toHaveLength(1 + 2 * 3);
+    // Flagged responses are in the download, named in the flag column.
+    expect(lines).toHaveLength(1 + 4 * 3);
+    expect(lines.filter((l) => l.includes(',open,false,duplicate,spending,libraries,'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(',open,false,honeypot,spending,libraries,'))).toHaveLength(1);
     expect(lines[1]).toContain(
       `spending,libraries,Libraries,cut-10,-10,-1000000,1000000,"'=HYPERLINK(""x"") keep the mobile library"`,
     );
@@ -409,5 +413,136 @@ describe('budget simulator', () => {
     expect(
       (await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: other.cookie } })).statusCode,
     ).toBe(404);
+  });
+  it('open links: the rate limit and the duplicate check hold across instances, no address is stored; assisted entry is exempt', async () => {
+    // Two instances: each its own memory (salt cache, windows cleared), the same database.
+    const [a, b] = [servicesFor(db).budget, servicesFor(db).budget];
+    const created = await a.create({ ...small(), status: 'open' }, 'system');
+    const s = await a.byKeyFresh(created.openKey);
+    const at = (day: number, h: number, m: number, sec = 0) => new Date(Date.UTC(2026, 0, day, h, m, sec));
+    const sub = (client: string, comment: string, extra: object = {}) => ({
+      posted: (c: string) => ({ libraries: 'cut-10' })[c],
+      comments: (c: string) => (c === 'libraries' ? comment : undefined),
+      consent: true,
+      client,
+      userAgent: 'Firefox',
+      ...extra,
+    });
+    for (let i = 0; i < OPEN_LIMIT; i++)
+      expect((await (i % 2 ? a : b).submit(s, sub('198.51.100.7', `idea ${i}`), at(1, 9, 0, i))).flag).toBe('ok');
+    await expect(b.submit(s, sub('198.51.100.7', 'one more'), at(1, 9, 5))).rejects.toMatchObject({
+      status: 429,
+      code: 'too-many-submissions',
+    });
+    // Another address, and staff entering at an outreach session from the limited one, still pass.
+    expect((await a.submit(s, sub('198.51.100.8', 'keep it'), at(1, 9, 6))).flag).toBe('ok');
+    expect((await a.submit(s, sub('198.51.100.7', 'assisted', { assisted: true }), at(1, 9, 7))).flag).toBe('ok');
+    // The next window: the limited address may send again; the same budget and comment from the same source, sent
+    // to the other instance, is kept and flagged; from another browser at that address it is not a duplicate.
+    const next = new Date(at(1, 9, 0).getTime() + OPEN_WINDOW_MS);
+    expect((await b.submit(s, sub('198.51.100.7', 'after the wait'), next)).flag).toBe('ok');
+    expect((await b.submit(s, sub('198.51.100.8', 'keep it'), next)).flag).toBe('duplicate');
+    expect((await b.submit(s, sub('198.51.100.8', 'keep it', { userAgent: 'Safari' }), next)).flag).toBe('ok');
+    // After midnight (the day's salt changed) within a day: still a duplicate; more than a day after the last: not.
+    expect((await a.submit(s, sub('198.51.100.8', 'keep it'), at(2, 8, 0))).flag).toBe('duplicate');
+    expect((await a.submit(s, sub('198.51.100.8', 'keep it'), at(3, 9, 0))).flag).toBe('ok');
+    const counts = await db.kysely.selectFrom('budget_open_counts').selectAll().execute();
+    expect(Math.min(...counts.map((c) => c.slot))).toBeGreaterThanOrEqual(at(3, 9, 0).getTime() / OPEN_WINDOW_MS - 1);
+    const stored = await db.kysely
+      .selectFrom('budget_responses')
+      .selectAll()
+      .where('simulator_id', '=', s.id)
+      .execute();
+    expect(JSON.stringify([counts, stored])).not.toContain('198.51.100');
+    expect(stored.filter((r) => r.assisted === 1)).toHaveLength(1);
+    expect((await a.dashboard(s)).flagged).toEqual([{ flag: 'duplicate', n: 2 }]);
+  });
+
+  it('staff enter an assisted budget and tag comment themes; the budget set is published beside residents’ choices', async () => {
+    const budget = servicesFor(db).budget;
+    const created = await budget.create({ ...small(), status: 'open' }, 'system');
+    const k = created.openKey;
+    const page = (who: Signed | null, url: string) => app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+    const form = (who: Signed, url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
+      });
+    expect((await page(owner, `/budget/simulators/${created.id}/assisted`)).statusCode).toBe(200);
+    expect((await page(other, `/budget/simulators/${created.id}/assisted`)).statusCode).toBe(404);
+    const started = await form(owner, `/budget/${k}/section/1`, { assisted: 'yes', go: '1' });
+    expect(started.body).toContain('name="assisted" value="yes"');
+    expect(started.body).toContain('Assisted entry: you are entering a resident’s budget as staff');
+    const answers = {
+      'level-libraries': 'cut-10',
+      'level-care': 'same',
+      'level-council-tax': 'same',
+      'comment-libraries': 'Keep the mobile library',
+      consent: 'yes',
+      go: 'send',
+      assisted: 'yes',
+    };
+    // Someone without the consultation permission cannot flag a budget as assisted: refused, answers kept.
+    const refused = await form(other, `/budget/${k}/submit`, answers);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('name="comment-libraries" value="Keep the mobile library"');
+    const sent = await form(owner, `/budget/${k}/submit`, answers);
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toMatch(new RegExp(`/budget/simulators/${created.id}/assisted\\?sent=\\d+$`));
+    const responseId = Number(/sent=(\d+)/.exec(sent.headers.location as string)![1]);
+
+    // Themes: tagged on the comments page by the evaluation module's rule, counted per item on the dashboard.
+    const comments = await page(analyst, `/budget/simulators/${created.id}/comments/libraries`);
+    expect(comments.body).toContain('Keep the mobile library');
+    expect(comments.body).toContain('(assisted)');
+    const tag = (themes: string) =>
+      form(analyst, `/budget/simulators/${created.id}/comments/libraries/themes`, {
+        responseId: String(responseId),
+        themes,
+      });
+    expect((await tag('Mobile  Library, opening hours, mobile library')).statusCode).toBe(303);
+    expect((await tag('x'.repeat(61))).statusCode).toBe(400);
+    const dash = await page(analyst, `/budget/simulators/${created.id}`);
+    expect(dash.body).toContain('(1 entered with staff at outreach sessions)');
+    expect(dash.body).toContain('Themes: mobile library (1), opening hours (1); 0 not tagged yet.');
+    let csv = '';
+    for await (const c of await budget.longCsv(await budget.byKeyFresh(k))) csv += c;
+    expect(csv).toContain(`${responseId},`);
+    expect(csv).toMatch(/,open,true,ok,spending,libraries,/);
+
+    // The budget the council set: a bad figure is refused naming the item; nothing published until one is entered.
+    const you = `/budget/${k}/you-said-we-did`;
+    expect((await page(null, you)).statusCode).toBe(404);
+    const bad = await form(owner, `/budget/simulators/${created.id}/outcome`, { 'amount-libraries': 'lots' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Libraries: enter the budget set in pounds');
+    expect(
+      (await form(other, `/budget/simulators/${created.id}/outcome`, { 'amount-libraries': '1' })).statusCode,
+    ).toBe(404);
+    const set = { 'amount-libraries': '£9,500,000', 'amount-care': '20000000', 'amount-council-tax': '' };
+    expect((await form(owner, `/budget/simulators/${created.id}/outcome`, set)).statusCode).toBe(303);
+    // One budget so far: too few to publish residents' figures; the set budget is shown.
+    const few = await page(null, you);
+    expect(few.statusCode).toBe(200);
+    expect(few.body).toContain('Fewer than 10 residents');
+    expect(few.body).not.toContain('Residents choosing');
+    const s = await budget.byKeyFresh(k);
+    for (let i = 0; i < 9; i++)
+      await budget.submit(s, {
+        posted: (c) => (i < 3 ? { care: 'cut-5' } : ({ libraries: 'cut-10' } as Record<string, string>))[c],
+        comments: () => undefined,
+        consent: true,
+        client: `203.0.113.${i}`,
+      });
+    const shown = (await page(null, you)).body;
+    expect(shown).toContain('10 residents sent a balanced budget');
+    // 7 of 10 cut libraries by £1m: 70%, mean −£700,000; the council cut £500,000 (−5%); care kept as it was.
+    expect(shown).toMatch(/Residents choosing: Close two branch libraries \(−10%\)<\/th><td[^>]*>70%/);
+    expect(shown).toContain('−£700,000');
+    expect(shown).toContain('−£500,000 (−5%)');
+    expect(shown).toContain('Not given');
+    expect(shown).not.toContain('mobile library');
   });
 });

@@ -5,6 +5,7 @@
 import type { AppModule } from '../../platform/app-types.ts';
 import type { BudgetService } from './service.ts';
 import { budgetPages } from './pages.ts';
+import { budgetReviewPages } from './review-pages.ts';
 import { budgetRoutes } from './routes.ts';
 
 export { createBudgetService, canSee, canSetUp, type BudgetService } from './service.ts';
@@ -23,5 +24,6 @@ export const budgetModule: AppModule<{ budget: BudgetService; cookieSecure: bool
   register(app, { budget, cookieSecure }) {
     budgetRoutes(app, budget);
     budgetPages(app, budget, cookieSecure);
+    budgetReviewPages(app, budget);
   },
 };

@@ -217,16 +217,21 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     const body = req.body;
     if (body.go && /^\d+$/.test(body.go)) return sectionPage(s, Number(body.go), body, req, reply);
     try {
+      // Assisted entry is flagged only by staff who may set up this council's simulators (review-pages.ts).
+      const assisted = body.assisted === 'yes';
+      if (assisted && !canSetUp(req.user, s.definition.council))
+        throw new AppError(403, 'assisted-needs-staff', 'Sign in again as staff to send an assisted budget.');
       const r = await budget.submit(s, {
         posted: (c) => body[`level-${c}`],
         comments: (c) => body[`comment-${c}`],
         consent: body.consent === 'yes',
         token: body.t || undefined,
         honeypot: body.website || undefined,
-        // Assisted entry is flagged only by signed-in staff (an outreach session), never by a resident's form.
-        assisted: body.assisted === 'yes' && req.user !== null,
+        assisted,
         client: req.ip,
+        userAgent: req.headers['user-agent'],
       });
+      if (assisted) return reply.redirect(`/budget/simulators/${s.id}/assisted?sent=${r.id}`, 303);
       return reply.redirect(`/budget/${s.openKey}/done?r=${r.id}`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
@@ -281,7 +286,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     if (!req.user) return signInFirst(req, reply);
     noStore(reply);
     const s = await budget.get(req.params.id, req.user);
-    const d = await budget.dashboard(s);
+    const [d, themes] = await Promise.all([budget.dashboard(s), budget.themesByItem(s)]);
     const maxDay = Math.max(1, ...d.perDay.map((x) => x.n));
     return reply.view('budget-dashboard.njk', {
       title: s.definition.title,
@@ -294,8 +299,9 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       perDay: d.perDay.map((x) => ({ ...x, width: Math.round((x.n / maxDay) * 100) })),
       tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
       gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
-      items: d.items.map((it) => ({
+      items: d.items.map((it, i) => ({
         ...it,
+        themes: themes.get(s.itemIds[i]!),
         mean: it.meanChange === null ? '-' : signed(it.meanChange),
         levels: it.levels.map((l) => ({
           ...l,

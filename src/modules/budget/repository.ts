@@ -254,17 +254,6 @@ export const budgetRepository = {
     return r?.id;
   },
 
-  async hasFingerprint(k: K, simulatorId: number, fingerprint: string): Promise<boolean> {
-    const r = await k
-      .selectFrom('budget_responses')
-      .select('id')
-      .where('simulator_id', '=', simulatorId)
-      .where('fingerprint', '=', fingerprint)
-      .limit(1)
-      .executeTakeFirst();
-    return r !== undefined;
-  },
-
   async insertResponse(
     k: K,
     r: Omit<Database['budget_responses'], 'id'>,
@@ -299,13 +288,14 @@ export const budgetRepository = {
       .execute();
   },
 
-  comments(k: K, simulatorId: number) {
+  /** The comments of counted responses, or of every response (flagged too: the downloads). */
+  comments(k: K, simulatorId: number, onlyCounted = true) {
     return k
       .selectFrom('budget_comments as c')
       .innerJoin('budget_responses as r', 'r.id', 'c.response_id')
       .select(['c.response_id', 'c.item_id', 'c.text'])
       .where('r.simulator_id', '=', simulatorId)
-      .where('r.flag', '=', 'ok')
+      .$if(onlyCounted, (q) => q.where('r.flag', '=', 'ok'))
       .execute();
   },
 };

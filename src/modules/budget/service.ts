@@ -15,7 +15,9 @@ import type { ObservationsService } from '../observations/index.ts';
 import { STATUSES, validateDefinition, type Definition, type Locate, type SimulatorStatus } from './model.ts';
 import { createPrefill } from './prefill.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import type { Salts } from './protection.ts';
 import { createResults } from './results.ts';
+import { createReview } from './review.ts';
 import { createSubmissions, hashToken } from './submit.ts';
 
 /** Who asks: a signed-in user, a visitor (null), or the command line (`system`, an operator with the database). */
@@ -42,7 +44,14 @@ export function canSee(u: Viewer, council: string): boolean {
 
 export function createBudgetService(
   db: Db,
-  deps: { areas: AreasService; metrics: MetricsService; observations: ObservationsService; logger: Logger },
+  deps: {
+    areas: AreasService;
+    metrics: MetricsService;
+    observations: ObservationsService;
+    /** The day's salt for hashing open-link sources (monitor's, from the composition root). */
+    salts: Salts;
+    logger: Logger;
+  },
 ) {
   const log = deps.logger.child({ module: 'budget' });
   const prefill = createPrefill({ ...deps, taxCaps: (year) => repo.taxCaps(db.kysely, year) });
@@ -196,8 +205,9 @@ export function createBudgetService(
       cache.set(key, { at: Date.now(), s });
       return s;
     },
-    ...createSubmissions(db, log),
+    ...createSubmissions(db, log, deps.salts),
     ...createResults(db),
+    ...createReview(db),
   };
 }
 export type BudgetService = ReturnType<typeof createBudgetService>;

@@ -12,6 +12,7 @@ export { createMonitor, RAW_DAYS, type MonitorService, type MonitorDeps } from '
 export { PLAN_COLUMNS, MEASURES } from './deliverables.ts';
 export { evaluationDocx, evaluationHtml, type Evaluation } from './evaluation.ts';
 export { PROGRAMME_OFFICE } from './access.ts';
+export { createDailySalts, type DailySalts } from './salts.ts';
 export type { LeadershipSource } from './delivery.ts';
 
 export const monitorModule: AppModule<{ monitor: MonitorService; brandName: string }> = {
