@@ -607,6 +607,16 @@ describe('budget simulator', () => {
     const care = (await get(owner, `/simulators/${s.id}.json`)).json().sections[0].items[1];
     expect(care.levels.map((l: { code: string }) => l.code)).toEqual(['cut-10', 'same', 'grow-5']);
     expect(care.floorReason).toBe('Care Act 2014 duties');
+    // An item added to a section not yet in the simulator; a bad code named in the summary.
+    const added = { kind: 'income', code: 'parking', title: 'Parking charges', baseline: '2,000,000' };
+    const badCode = await form(owner, `/budget/simulators/${s.id}/items`, { ...added, code: 'Car Parks' });
+    expect(badCode.statusCode).toBe(400);
+    expect(badCode.body).toContain('href="#new-code"');
+    const add = await form(owner, `/budget/simulators/${s.id}/items`, added);
+    expect(add.headers.location).toBe(`/budget/simulators/${s.id}/items/parking`);
+    const withParking = (await get(owner, `/simulators/${s.id}.json`)).json();
+    expect(withParking.sections.map((x: { kind: string }) => x.kind)).toEqual(['spending', 'council-tax', 'income']);
+    expect(withParking.sections[2].items[0]).toMatchObject({ code: 'parking', baseline: 2_000_000 });
     // Open: refused, saying why.
     await budget.setStatus(s.id, 'open', 'system');
     const open = await form(owner, `/budget/simulators/${s.id}/edit`, { ...header, 'year-1': '2025-26' });
