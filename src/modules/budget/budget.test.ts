@@ -493,6 +493,14 @@ describe('budget simulator', () => {
     const made = await form(owner, '/budget', { area: 'Trafford', year: '2023-24' });
     expect(made.statusCode, made.body.slice(0, 500)).toBe(303);
     expect(made.headers.location).toMatch(/^\/budget\/simulators\/\d+$/);
+    // Last year's cloned from the list into a new year; a year that is not one named.
+    const cloned = await form(owner, '/budget/clone', { from: String(id), year: '2024-25' });
+    expect(cloned.statusCode, cloned.body.slice(0, 500)).toBe(303);
+    const copy = (await get(owner, `${String(cloned.headers.location).replace('/budget', '')}.json`)).json();
+    expect(copy).toMatchObject({ year: '2024-25', status: 'draft' });
+    const badYear = await form(owner, '/budget/clone', { from: String(id), year: 'next' });
+    expect(badYear.statusCode).toBe(400);
+    expect(badYear.body).toContain('href="#clone-year"');
     const unknown = await form(owner, '/budget', { area: 'Nowhereshire', year: 'soon' });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toContain('No council is called “Nowhereshire”');

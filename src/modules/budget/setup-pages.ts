@@ -80,6 +80,31 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
     });
   });
 
+  // Clone last year's (or any the officer may set up) into a new year, from the list.
+  app.post('/budget/clone', { schema: { hide: true, body: Form } }, async (req, reply) => {
+    checkCsrf(req);
+    if (!req.user) return signInFirst(req, reply);
+    const from = Number(req.body.from);
+    const year = (req.body.year ?? '').trim();
+    try {
+      if (!Number.isInteger(from) || from < 1)
+        throw new AppError(400, 'invalid-clone', 'Choose a simulator to clone', [
+          { field: 'clone-from', message: 'Choose the simulator to clone' },
+        ]);
+      const r = await budget.clone(from, year, req.body.refresh === 'yes', req.user);
+      return reply.redirect(`/budget/simulators/${r.simulator.id}`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status >= 500 || e.status === 403) throw e;
+      reply.status(e.status);
+      const errors = summaryOf(e, 'clone-year').map((x) => ({
+        ...x,
+        field: x.field === 'clone-from' ? x.field : 'clone-year',
+        message: x.field === 'year' ? `Year to clone into ${x.message}` : x.message,
+      }));
+      return listPage(req, reply, { errors, cloneError: errors[0]?.message, cloneYear: year });
+    }
+  });
+
   // Upload of a definition: a new draft, or a draft's definition replaced.
   app.get('/budget/upload', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
