@@ -7,6 +7,8 @@ import type { BudgetService } from './service.ts';
 import { budgetPages } from './pages.ts';
 import { budgetReviewPages } from './review-pages.ts';
 import { budgetRoutes } from './routes.ts';
+import { budgetEditPages } from './edit-pages.ts';
+import { budgetSetupPages } from './setup-pages.ts';
 
 export { createBudgetService, canSee, canSetUp, type BudgetService } from './service.ts';
 export {
@@ -25,5 +27,7 @@ export const budgetModule: AppModule<{ budget: BudgetService; cookieSecure: bool
     budgetRoutes(app, budget);
     budgetPages(app, budget, cookieSecure);
     budgetReviewPages(app, budget);
+    budgetSetupPages(app, budget, cookieSecure);
+    budgetEditPages(app, budget);
   },
 };

@@ -54,11 +54,19 @@ export function createSubmissions(db: Db, log: Logger, salts: Salts) {
         errors.push({ field: `comment-${it.code}`, message: `${it.title}: your comment holds a NUL character` });
     }
     for (const p of result.problems) errors.push({ field: `level-${items[p.item]!.code}`, message: p.message });
-    if (!result.balanced && refused.length === 0)
+    if (!result.balanced && refused.length === 0) {
+      const last = result.years[result.years.length - 1];
+      const short = result.years.filter((y) => !y.met);
       errors.push({
         field: 'balance',
-        message: `Your budget is ${formatPounds(-result.balance)} short of the ${formatPounds(result.target)} gap: choose more savings or income`,
+        message:
+          result.rule === null || !last
+            ? `Your budget is ${formatPounds(-result.balance)} short of the ${formatPounds(result.target)} gap: choose more savings or income`
+            : result.rule === 'cumulative'
+              ? `Over the plan to ${last.year} your budget is ${formatPounds(-last.balance)} short of the ${formatPounds(last.gap)} gap: choose more savings or income`
+              : `Your budget does not meet the gap in ${short.map((y) => `${y.year} (${formatPounds(-y.balance)} short)`).join(', ')}: choose more savings or income`,
       });
+    }
     if (needConsent && !sub.consent)
       errors.push({
         field: 'consent',
