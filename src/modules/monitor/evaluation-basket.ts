@@ -24,8 +24,7 @@ export async function basketSection(
   try {
     r = await sector.directionOfTravel({ latest });
   } catch (e) {
-    if (e instanceof AppError && e.status < 500)
-      return tooLittle('basket', 'approach', TITLE, `${e.message} (load one with sli sector load-basket).`);
+    if (e instanceof AppError && e.status < 500) return tooLittle('basket', 'approach', TITLE, e.message);
     throw e;
   }
   const o = r.summary.overall;

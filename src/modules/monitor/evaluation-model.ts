@@ -66,3 +66,7 @@ export const inWaves = (pairs: [number, string][]) => pairs.map(([n, w]) => `${n
 
 /** A number with thousands separators. */
 export const num = (n: number) => n.toLocaleString('en-GB');
+
+const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A month (YYYY-MM) as people write it: "March 2014". */
+export const monthLabel = (m: string) => MONTH.format(new Date(`${m}-01T00:00:00Z`));

@@ -15,6 +15,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { formatDate } from '../../platform/dates.ts';
 import type { Evaluation } from './evaluation.ts';
 import type { Approach, EvalTable, EvaluationSection, Paragraph as Para } from './evaluation-model.ts';
 
@@ -25,7 +26,8 @@ const PARTS: [Approach, string][] = [
 export const evaluationTitle = (year: number) => `Evaluation of sector-led improvement, ${year}`;
 const SIGNIFICANCE =
   'Throughout the report, differences in survey results between waves are only highlighted as significant if the difference is statistically significant (95 per cent, two-tailed); the test used is named.';
-const madeBy = (e: Evaluation, brand: string) => `Made by ${brand} from the platform’s own records on ${e.madeOn}.`;
+const madeBy = (e: Evaluation, brand: string) =>
+  `Made by ${brand} from the platform’s own records on ${formatDate(e.madeOn)}.`;
 
 const esc = (s: string | number) =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

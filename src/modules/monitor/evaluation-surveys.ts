@@ -47,8 +47,20 @@ export const PERCEPTION = {
     { question: 'Q7', answer: 'N_ADVOCATE', said: 'would speak highly of the sector body to other councils' },
   ],
 } as const;
-export const PEER_IMPACT = {
+/** An impact survey some months after a support offer: every wave of the year that has closed, taken together. */
+export interface ImpactSurvey {
+  survey: string;
+  /** Its table's id and caption, and who answered ("councils", "participants"). */
+  id: string;
+  caption: string;
+  who: string;
+  measures: readonly SurveyMeasure[];
+}
+export const PEER_IMPACT: ImpactSurvey = {
   survey: 'peer-challenge-impact',
+  id: 'peer-impact',
+  caption: 'Peer challenge impact survey',
+  who: 'councils',
   measures: [
     {
       question: 'IMPACT_PRIORITIES',
@@ -66,7 +78,21 @@ export const PEER_IMPACT = {
       said: "said their council had acted on all or most of the peer team's recommendations",
     },
   ],
-} as const;
+};
+export const LEADERSHIP_IMPACT: ImpactSurvey = {
+  survey: 'leadership-impact',
+  id: 'leadership-impact',
+  caption: 'Leadership programmes impact survey',
+  who: 'participants',
+  measures: [
+    {
+      question: 'ROLE_IMPROVED',
+      answer: 'N_EXTENT',
+      said: 'said the programme had helped them improve the way they carry out their role to a great or moderate extent',
+    },
+    { question: 'NEW_ROLE', answer: '1', said: 'had taken on a new role or more responsibilities since' },
+  ],
+};
 /** The polling table shows at most this many waves, the latest. */
 const MAX_WAVES = 8;
 
@@ -159,6 +185,22 @@ const closedIn = (all: WaveDto[], code: string, yearEnd: string) =>
 const stillOut = (all: WaveDto[], code: string, yearEnd: string) =>
   all.filter((w) => w.survey === code && w.state !== 'closed' && w.opensAt < yearEnd).length;
 
+/** A survey section of the approach: its introduction, then each measure's paragraph and table. */
+const sectionOf = (
+  id: string,
+  title: string,
+  intro: Paragraph,
+  s: { tables: EvalTable[]; paragraphs: Paragraph[]; headline: Paragraph | null },
+): EvaluationSection => ({
+  id,
+  part: 'approach',
+  title,
+  status: 'ok',
+  headline: s.headline,
+  paragraphs: [intro, ...s.paragraphs],
+  tables: s.tables,
+});
+
 export function surveySections(deps: SurveyDeps) {
   /** Members of the public: the polling series of every closed wave to the year's end (the latest MAX_WAVES). */
   async function polling(year: number, all: WaveDto[]): Promise<EvaluationSection> {
@@ -181,15 +223,7 @@ export function surveySections(deps: SurveyDeps) {
         'statistically significant (95 per cent, two-tailed) this is stated, with the test used; otherwise it is not called a change.',
     ];
     const s = await measures(POLLING.measures, ids, waves, 'polling', ['the first wave', 'the most recent wave']);
-    return {
-      id: 'polling',
-      part: 'approach',
-      title,
-      status: 'ok',
-      headline: s.headline,
-      paragraphs: [intro, ...s.paragraphs],
-      tables: s.tables,
-    };
+    return sectionOf('polling', title, intro, s);
   }
 
   /** The measures' series over the waves (a single wave: its figures only, said so). */
@@ -250,59 +284,46 @@ export function surveySections(deps: SurveyDeps) {
       'perception',
       ['the baseline', 'the follow-up'],
     );
-    return {
-      id: 'perception',
-      part: 'approach',
-      title,
-      status: 'ok',
-      headline: s.headline,
-      paragraphs: [intro, ...s.paragraphs],
-      tables: s.tables,
-    };
+    return sectionOf('perception', title, intro, s);
   }
 
-  /** The peer challenge impact survey: every wave of the year that has closed, taken together. */
-  async function peerImpact(year: number, all: WaveDto[]) {
-    const waves = closedIn(all, PEER_IMPACT.survey, `${year + 1}-01-01`).filter((w) => w.opensAt >= `${year}-01-01`);
-    if (!waves.length)
-      return {
-        tables: [] as EvalTable[],
-        paragraphs: [
-          [`No impact survey of councils after their peer challenge (${PEER_IMPACT.survey}) closed in ${year}.`],
-        ] as Paragraph[],
-      };
+  /** An impact survey's figures for the year (its waves that closed, taken together), or a sentence saying none did. */
+  async function impact(spec: ImpactSurvey, year: number, all: WaveDto[]) {
+    const waves = closedIn(all, spec.survey, `${year + 1}-01-01`).filter((w) => w.opensAt >= `${year}-01-01`);
+    const none = (why: string) => ({ tables: [] as EvalTable[], paragraphs: [[why]] as Paragraph[] });
+    if (!waves.length) return none(`No wave of the ${spec.caption.toLowerCase()} (${spec.survey}) closed in ${year}.`);
     const ids = waves.map((w) => w.id);
     const r = await deps.tables.tables({ waves: ids });
     const rows: (string | number)[][] = [];
-    const para: Paragraph = [
-      `Of the councils that answered the impact survey some months after their peer challenge, `,
-    ];
+    const para: Paragraph = [`Of the ${spec.who} who answered the ${spec.caption.toLowerCase()}, `];
     let base = 0;
-    for (const m of PEER_IMPACT.measures) {
+    for (const m of spec.measures) {
       const t = r.tabulation.tables.find((x) => x.code === m.question);
       const row = t?.rows.find((x) => x.code === m.answer);
-      if (!t || !row) continue;
-      const cell = row.cells.find((c) => c.column === 'total')!;
+      const cell = row?.cells.find((c) => c.column === 'total');
+      if (!t || !row || !cell || cell.percent === null) continue;
       base = Math.max(base, t.bases.find((b) => b.column === 'total')!.answered);
       if (rows.length) para.push('; ');
-      para.push(fig(perCent(cell.percent), 'peer-impact'), ` ${m.said}`);
+      para.push(fig(perCent(cell.percent), spec.id), ` ${m.said}`);
       rows.push([t.title, row.label, cell.display]);
     }
+    if (!rows.length)
+      return none(`Too little data: nobody answered the ${spec.caption.toLowerCase()}'s questions in ${year}.`);
     para.push('.');
     return {
       tables: [
         table({
-          id: 'peer-impact',
-          caption: `Peer challenge impact survey, ${year}, per cent`,
+          id: spec.id,
+          caption: `${spec.caption}, ${year}, per cent`,
           columns: ['Question', 'Answer', '%'],
           rows,
-          base: `Base: ${base} councils answered (${waves.map((w) => w.name).join(', ')}).`,
+          base: `Base: ${base} ${spec.who} answered (${waves.map((w) => w.name).join(', ')}).`,
           source: `/surveys/tables?waves=${ids.join(',')}`,
         }),
       ],
-      paragraphs: rows.length ? [para] : [['The impact survey waves have none of the expected questions.']],
+      paragraphs: [para],
     };
   }
 
-  return { polling, perception, peerImpact };
+  return { polling, perception, impact };
 }

@@ -11,8 +11,17 @@
 import { AppError } from '../../platform/errors.ts';
 import type { PeerDelivery } from '../peer/index.ts';
 import { basketSection, type BasketSource } from './evaluation-basket.ts';
-import { fig, num, pc, table, tooLittle, type EvaluationSection, type Paragraph } from './evaluation-model.ts';
-import { surveySections, type SurveyDeps } from './evaluation-surveys.ts';
+import {
+  fig,
+  monthLabel,
+  num,
+  pc,
+  table,
+  tooLittle,
+  type EvaluationSection,
+  type Paragraph,
+} from './evaluation-model.ts';
+import { LEADERSHIP_IMPACT, PEER_IMPACT, surveySections, type SurveyDeps } from './evaluation-surveys.ts';
 import type { deliveryService } from './delivery.ts';
 import type { scorecardService } from './scorecard.ts';
 
@@ -61,7 +70,7 @@ export function evaluationService(
         'API requests',
       ],
       rows: cards.map((c) => [
-        c.month,
+        monthLabel(c.month),
         `${c.councils.total.registered} of ${c.councils.total.councils} (${pc(c.councils.total.registeredShare)})`,
         pc(c.councils.total.active30Share),
         num(c.traffic.pageViews),
@@ -72,19 +81,26 @@ export function evaluationService(
       source: `/monitoring?month=${last.month}`,
     });
     const c = last.councils.total;
-    const headline: Paragraph = [
-      `At the end of ${last.month}, `,
-      fig(c.registered, T),
-      ' of ',
-      fig(c.councils, T),
-      ' councils (',
-      fig(pc(c.registeredShare), T),
-      ') were registered with the data service, and ',
-      fig(pc(c.active30Share), T),
-      ' of those had a user active in the last 30 days.',
-    ];
+    const at = monthLabel(last.month);
+    const headline: Paragraph = c.registered
+      ? [
+          `At the end of ${at}, `,
+          fig(c.registered, T),
+          ' of ',
+          fig(c.councils, T),
+          ' current councils (',
+          fig(pc(c.registeredShare), T),
+          ') were registered with the data service, and ',
+          fig(pc(c.active30Share), T),
+          ' of those had a user active in the last 30 days.',
+        ]
+      : [
+          `At the end of ${at}, none of the `,
+          fig(c.councils, T),
+          ' current councils had registered with the data service.',
+        ];
     const traffic: Paragraph = [
-      `In ${last.month} the service had `,
+      `In ${at} the service had `,
       fig(num(last.traffic.pageViews), T),
       ' page views from an average of ',
       fig(num(last.traffic.averageDailyUniqueVisitors), T),
@@ -160,7 +176,7 @@ export function evaluationService(
       ]);
     } else if (c) paragraphs.push(['No current council has had a corporate peer challenge in the last five years.']);
     else paragraphs.push(['Coverage is kept for the present only: see /peer-challenge for today’s position.']);
-    const impact = surveys ? await surveys.peerImpact(year, all) : { tables: [], paragraphs: [] };
+    const impact = surveys ? await surveys.impact(PEER_IMPACT, year, all) : { tables: [], paragraphs: [] };
     tables.push(...impact.tables);
     paragraphs.push(...impact.paragraphs);
     if (!tables.length)
@@ -174,39 +190,41 @@ export function evaluationService(
     return { id: 'peer', part: 'offer' as const, title, status: 'ok' as const, headline, paragraphs, tables };
   }
 
-  function leadership(year: number, l: Awaited<ReturnType<typeof delivery.delivery>>['leadership']): EvaluationSection {
+  async function leadership(
+    year: number,
+    l: Awaited<ReturnType<typeof delivery.delivery>>['leadership'],
+    all: Awaited<ReturnType<typeof waves>>,
+  ): Promise<EvaluationSection> {
     const title = 'Leadership programmes';
-    if (!l.available) return tooLittle('leadership', 'offer', title, l.note);
-    if (l.taken + l.completed === 0)
-      return tooLittle('leadership', 'offer', title, `no leadership place was taken or completed in ${year}.`);
     const T = 'leadership';
-    const headline: Paragraph = [
-      fig(l.taken, T),
-      ` leadership places were taken and `,
-      fig(l.completed, T),
-      ` completed in ${year}.`,
+    const placed = l.available && l.taken + l.completed > 0;
+    const paragraphs: Paragraph[] = [
+      placed
+        ? [fig(l.taken, T), ' leadership places were taken and ', fig(l.completed, T), ` completed in ${year}.`]
+        : [l.available ? `No leadership place was taken or completed in ${year}.` : l.note],
     ];
-    return {
-      id: 'leadership',
-      part: 'offer',
-      title,
-      status: 'ok',
-      headline,
-      paragraphs: [headline],
-      tables: [
-        table({
-          id: T,
-          caption: `Leadership places, ${year}`,
-          columns: ['Measure', 'Places'],
-          rows: [
-            ['Taken (booked on a cohort starting in the year)', l.taken],
-            ['Completed in the year', l.completed],
-          ],
-          base: 'Places on every leadership programme, by the dates of their cohorts and completion.',
-          source: '/leadership/take-up',
-        }),
-      ],
-    };
+    const tables = placed
+      ? [
+          table({
+            id: T,
+            caption: `Leadership places, ${year}`,
+            columns: ['Measure', 'Places'],
+            rows: [
+              ['Taken (booked in the year)', l.taken],
+              ['Completed in the year', l.completed],
+            ],
+            base: 'Places on every leadership programme: booked, and completed by the programme’s rule, in the year.',
+            source: '/leadership/take-up',
+          }),
+        ]
+      : [];
+    const impact = surveys ? await surveys.impact(LEADERSHIP_IMPACT, year, all) : { tables: [], paragraphs: [] };
+    tables.push(...impact.tables);
+    paragraphs.push(...impact.paragraphs);
+    if (!tables.length)
+      return tooLittle('leadership', 'offer', title, `${paragraphs.map((p) => String(p[0])).join(' ')}`);
+    const headline = placed ? paragraphs[0]! : impact.paragraphs[0]!;
+    return { id: 'leadership', part: 'offer', title, status: 'ok', headline, paragraphs, tables };
   }
 
   function fielded(year: number, runs: Awaited<ReturnType<typeof delivery.delivery>>['surveys']): EvaluationSection {
@@ -262,7 +280,7 @@ export function evaluationService(
         : notJoined('perception', 'Survey of council leaders, chief executives and chairs of scrutiny'),
       await peer(year, d.peer, all, now),
       await usage(year, now),
-      leadership(year, d.leadership),
+      await leadership(year, d.leadership, all),
       fielded(year, d.surveys),
     ];
     if (sections.every((s) => s.status !== 'ok'))

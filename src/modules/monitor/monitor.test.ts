@@ -200,27 +200,17 @@ describe('monitor', () => {
     JSON.parse(readFileSync(new URL(`../../../examples/surveys/${name}.json`, import.meta.url), 'utf8')) as unknown;
   const by = { name: 'Evaluation Officer' };
 
-  /** An open wave of the resident polling answered anonymously through the fielding service, then closed. */
-  async function poll(name: string, opensDaysAgo: number, answers: [sat: string, trust: string][]) {
+  /** An open wave answered by anonymous respondents (page, answer) through the fielding service, then closed. */
+  async function openWave(survey: string, name: string, opensDaysAgo: number, answers: [string, string][][]) {
     const { surveys, respond, mailings } = s.surveys;
     const w = await surveys.createWave(
-      {
-        survey: 'resident-polling',
-        version: 1,
-        name,
-        mode: 'open',
-        opensAt: isoIn(-opensDaysAgo),
-        closesAt: isoIn(30),
-      },
+      { survey, version: 1, name, mode: 'open', opensAt: isoIn(-opensDaysAgo), closesAt: isoIn(30) },
       by,
     );
     const key = w.openLink!.split('/').at(-1)!;
-    for (const [sat, trust] of answers) {
+    for (const pages of answers) {
       const token = await respond.startAnonymous((await respond.waveByKey(key)).wave);
-      for (const [page, v] of [
-        ['SAT', sat],
-        ['TRUST', trust],
-      ] as const) {
+      for (const [page, v] of pages) {
         const a = await respond.resolve(key, token);
         expect((await respond.save(a, page, a.revision, v)).kind).toBe('saved');
       }
@@ -298,10 +288,21 @@ describe('monitor', () => {
     });
     // Polling: trust rises from 9 to 24 of 30 (significant), satisfaction 15 to 16 of 30 (not).
     const answers = (trusting: number, satisfied: number) =>
-      Array.from({ length: 30 }, (_, i): [string, string] => [i < satisfied ? '2' : '4', i < trusting ? '2' : '3']);
+      Array.from({ length: 30 }, (_, i): [string, string][] => [
+        ['SAT', i < satisfied ? '2' : '4'],
+        ['TRUST', i < trusting ? '2' : '3'],
+      ]);
     await s.surveys.surveys.loadDefinition(example('resident-polling'), by);
-    const spring = await poll('Spring poll', 3, answers(9, 15));
-    const autumn = await poll('Autumn poll', 2, answers(24, 16));
+    const spring = await openWave('resident-polling', 'Spring poll', 3, answers(9, 15));
+    const autumn = await openWave('resident-polling', 'Autumn poll', 2, answers(24, 16));
+    // Leadership impact: three of four participants helped to a great or moderate extent.
+    await s.surveys.surveys.loadDefinition(example('leadership-impact'), by);
+    await openWave('leadership-impact', 'Essentials impact', 2, [
+      [['ROLE_IMPROVED', '1']],
+      [['ROLE_IMPROVED', '2']],
+      [['ROLE_IMPROVED', '2']],
+      [['ROLE_IMPROVED', '3']],
+    ]);
     // Perception: two of six aware at the baseline, five at the follow-up (too few councils to be significant).
     await s.surveys.surveys.loadDefinition(example('council-perception'), by);
     const six = (aware: number): [string, string][] =>
@@ -311,7 +312,10 @@ describe('monitor', () => {
 
     const e = await s.monitor.evaluation(year);
     const status = Object.fromEntries(e.sections.map((x) => [x.id, x.status]));
-    expect(status).toMatchObject({ basket: 'ok', polling: 'ok', perception: 'ok' });
+    expect(status).toMatchObject({ basket: 'ok', polling: 'ok', perception: 'ok', leadership: 'ok' });
+    expect(said(e, 'leadership')).toMatch(
+      /Of the participants who answered [^,]*, 75 per cent said the programme had helped/,
+    );
     // The basket as the sector module counts it, not recomputed.
     const dot = await s.sector.directionOfTravel({ latest: 'latest' });
     expect(dot.summary.overall).toMatchObject({ classified: 3, improved: 2, worsened: 1 });

@@ -7,7 +7,7 @@
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { today } from '../areas/index.ts';
-import { isProgrammeOffice } from './access.ts';
+import { isProgrammeOffice, officePage } from './access.ts';
 import type { Quarter } from './dates.ts';
 import { QUARTERS, quarterRange } from './dates.ts';
 import { evaluationBody, evaluationTitle } from './evaluation-output.ts';
@@ -57,10 +57,7 @@ export function monitorPages(app: App, monitor: MonitorService, brandName: strin
       },
     },
     async (req, reply) => {
-      if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
-      if (!isProgrammeOffice(req.user))
-        throw new AppError(403, 'forbidden', 'The quarterly report is for the programme office and administrators.');
-      reply.header('cache-control', 'private, no-store');
+      if (!officePage(req, reply, 'The quarterly report')) return reply;
       const q = req.query as { year?: number; quarter?: Quarter };
       const current = quarterOf(today());
       const year = q.year ?? current.year;
@@ -89,10 +86,7 @@ export function monitorPages(app: App, monitor: MonitorService, brandName: strin
       },
     },
     async (req, reply) => {
-      if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
-      if (!isProgrammeOffice(req.user))
-        throw new AppError(403, 'forbidden', 'The evaluation is for the programme office and administrators.');
-      reply.header('cache-control', 'private, no-store');
+      if (!officePage(req, reply, 'The evaluation')) return reply;
       const year = (req.query as { year?: number }).year ?? Number(today().slice(0, 4));
       const view = { title: evaluationTitle(year), heading: evaluationTitle(year), year };
       try {

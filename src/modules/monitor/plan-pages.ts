@@ -11,7 +11,7 @@ import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { today } from '../areas/index.ts';
-import { isProgrammeOffice } from './access.ts';
+import { officePage } from './access.ts';
 import { QUARTERS } from './dates.ts';
 import { MEASURES } from './deliverables.ts';
 import type { MonitorService } from './service.ts';
@@ -59,17 +59,7 @@ function formErrors(e: unknown) {
   };
 }
 
-/** A sign-in redirect for a visitor (false), 403 for others but the programme office and administrators. */
-function office(req: FastifyRequest, reply: FastifyReply): boolean {
-  if (!req.user) {
-    void reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
-    return false;
-  }
-  if (!isProgrammeOffice(req.user))
-    throw new AppError(403, 'forbidden', 'The plan of deliverables is for the programme office and administrators.');
-  reply.header('cache-control', 'private, no-store');
-  return true;
-}
+const office = (req: FastifyRequest, reply: FastifyReply) => officePage(req, reply, 'The plan of deliverables');
 
 /** The financial year today falls in (2026 for 2026/27). */
 const thisFinancialYear = () => {
