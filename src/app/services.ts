@@ -85,6 +85,9 @@ export function createServices({ db, config, logger }: AppDeps) {
     peer,
     surveys: surveys.surveys,
     leadership: lead,
+    sector,
+    surveyTables: surveys.tables,
+    peerCoverage: (on: string) => peer.counts(on),
     logger,
     recorder: { salts },
   });

@@ -34,6 +34,7 @@ interface Seeded {
   budgetKey: string;
   budgetId: number;
   cohortId: number;
+  deliverableId: number;
 }
 /** Route pattern, the address visited for it (one or more per route), who visits (default a visitor). */
 const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
@@ -104,6 +105,9 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/monitoring', '/monitoring', 'admin'],
   ['/monitoring/privacy', '/monitoring/privacy'],
   ['/monitoring/quarterly', '/monitoring/quarterly?year=2026&quarter=Q2', 'admin'],
+  ['/monitoring/evaluation', '/monitoring/evaluation', 'admin'],
+  ['/monitoring/deliverables/new', '/monitoring/deliverables/new', 'admin'],
+  ['/monitoring/deliverables/:id/progress', (x) => `/monitoring/deliverables/${x.deliverableId}/progress`, 'admin'],
   ['/admin/users', '/admin/users', 'admin'],
   ['/admin/users/invite', '/admin/users/invite', 'admin'],
   ['/admin/email', '/admin/email', 'admin'],
@@ -345,6 +349,15 @@ describe('every page type at 320 CSS px', () => {
       budgetKey: budgetSim.openKey,
       budgetId: budgetSim.id,
       cohortId,
+      deliverableId: (
+        await servicesFor(db).monitor.plan.add({
+          year: 2026,
+          theme: 'Leadership',
+          deliverable: 'Run three Essentials cohorts',
+          target: 3,
+          dueQuarter: 'Q3',
+        })
+      ).id,
     } satisfies Seeded);
     for (const who of ['visitor', 'council', 'analyst', 'admin'] as const)
       contexts[who] = await server.browser.newContext({
