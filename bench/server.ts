@@ -28,7 +28,8 @@ export async function startServer(
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: a loaded machine takes a while to start the service on a full database.
+  for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${base}/readyz`)).ok) break;
     } catch {
