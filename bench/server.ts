@@ -28,12 +28,17 @@ export async function startServer(
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  // Up to a minute: a loaded machine takes a while to start the service on a full database.
-  for (let i = 0; i < 300; i++) {
+  // A loaded machine can take well over 20 s to start the server (compiling every route's schemas).
+  const deadline = Date.now() + 180_000;
+  for (;;) {
     try {
       if ((await fetch(`${base}/readyz`)).ok) break;
     } catch {
       /* not up yet */
+    }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill();
+      throw new Error(`the server did not become ready at ${base} within 180 s`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

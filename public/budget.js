@@ -4,6 +4,9 @@ const form = document.querySelector('[data-budget-form]');
 const out = document.querySelector('[data-budget-balance]');
 if (form && out) {
   const target = Number(out.getAttribute('data-target'));
+  // One year: "the £X gap"; a multi-year plan: "£Y a year of the £X gap a year" (the page's own wording).
+  const what = out.getAttribute('data-what') ?? 'gap';
+  const yearly = what === 'gap' ? '' : ' a year';
   const pounds = (n) => `£${Math.round(n).toLocaleString('en-GB')}`;
   const update = () => {
     let closed = 0;
@@ -11,8 +14,8 @@ if (form && out) {
       if (el.type === 'hidden' || el.checked) closed += Number(el.getAttribute('data-closes'));
     out.textContent =
       closed >= target - 0.5
-        ? `Your budget balances: you have closed ${pounds(closed)} of the ${pounds(target)} gap.`
-        : `You have closed ${pounds(Math.max(0, closed))} of the ${pounds(target)} gap. ${pounds(target - closed)} still to find.`;
+        ? `Your budget balances: you have closed ${pounds(closed)}${yearly} of the ${pounds(target)} ${what}.`
+        : `You have closed ${pounds(Math.max(0, closed))}${yearly} of the ${pounds(target)} ${what}. ${pounds(target - closed)}${yearly} still to find.`;
   };
   form.addEventListener('change', update);
 }

@@ -24,7 +24,7 @@ import {
   createMetricPages,
   createValuePages,
 } from '../modules/pages/index.ts';
-import { createMonitor } from '../modules/monitor/index.ts';
+import { createDailySalts, createMonitor } from '../modules/monitor/index.ts';
 import { createPeerService } from '../modules/peer/index.ts';
 import { createBudgetService } from '../modules/budget/index.ts';
 import { createLeadService } from '../modules/lead/index.ts';
@@ -70,10 +70,12 @@ export function createServices({ db, config, logger }: AppDeps) {
   const surveys = createSurveys(db, { areas, mailer: email, logger });
   // Peer challenge.
   const peer = createPeerService(db, { areas, groups, earlyWarning, headlines, value, surveys, logger });
+  // The day's salt for hashing client addresses: one set for the request recorder and the budget module's open links.
+  const salts = createDailySalts(db);
   // Budget consultations.
-  const budget = createBudgetService(db, { areas, metrics, observations, logger });
+  const budget = createBudgetService(db, { areas, metrics, observations, salts, logger });
   // Leadership programmes.
-  const lead = createLeadService(db, { areas, logger });
+  const lead = createLeadService(db, { areas, logger, surveys });
   // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.
   const monitor = createMonitor(db, {
     areas,
@@ -83,7 +85,11 @@ export function createServices({ db, config, logger }: AppDeps) {
     peer,
     surveys: surveys.surveys,
     leadership: lead,
+    sector,
+    surveyTables: surveys.tables,
+    peerCoverage: (on: string) => peer.counts(on),
     logger,
+    recorder: { salts },
   });
   // The pages that compose several modules.
   const pages = {

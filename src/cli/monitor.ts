@@ -52,19 +52,19 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .requiredOption('--year <year>', 'the calendar year, such as 2026')
     .option('--out <dir>', 'where to write evaluation-YEAR.html and .docx', '.')
     .action(async (o: { year: string; out: string }, cmd: Command) => {
-      const { db, services } = await ctx.open(cmd);
+      const { db, services, config } = await ctx.open(cmd);
       try {
         const e = await services.monitor.evaluation(Number(o.year));
-        const brand = 'this service';
+        const brand = config.brand.name;
+        // Each figure's link and each table's source: the platform's public address when it is configured.
+        const origin = config.publicUrl?.replace(/\/$/, '') ?? '';
         mkdirSync(o.out, { recursive: true });
         const html = path.join(o.out, `evaluation-${e.year}.html`);
         const docx = path.join(o.out, `evaluation-${e.year}.docx`);
-        writeFileSync(html, evaluationHtml(e, brand));
-        writeFileSync(docx, await evaluationDocx(e, brand));
+        writeFileSync(html, evaluationHtml(e, brand, origin));
+        writeFileSync(docx, await evaluationDocx(e, brand, origin));
         const thin = e.sections.filter((s) => s.status !== 'ok').map((s) => s.title);
-        ctx.out(
-          `Wrote ${html} and ${docx}.${thin.length ? ` Too little data or not joined: ${thin.join('; ')}.` : ''}`,
-        );
+        ctx.out(`Wrote ${html} and ${docx}.${thin.length ? ` Too little data: ${thin.join('; ')}.` : ''}`);
       } catch (err) {
         if (err instanceof AppError && err.status < 500) throw ctx.exit(err.message, 1);
         throw err;

@@ -1,6 +1,7 @@
 /** `sli sector …` and `sli analyse …`: load baskets, and the direction-of-travel analysis on the command line. */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Services } from '../app/services.ts';
@@ -28,7 +29,7 @@ const SCREENING_CSV = csvColumns([
 ]);
 
 export interface CliContext {
-  open(cmd: Command): Promise<{ db: Db; services: Services }>;
+  open(cmd: Command): Promise<{ db: Db; services: Services; config: Config }>;
   out(s: string): void;
   err(s: string): void;
   exit(message: string, status: number): Error;

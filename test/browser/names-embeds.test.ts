@@ -82,8 +82,10 @@ describe('councils by name and embeds that fit, in Chromium', () => {
       .first()
       .selectOption('oflog.asc5', { force: true });
     expect(await chooseCouncilSuggestion(page, 'area', 'St Helens', /St\. Helens/)).toBe('St. Helens (E08000013)');
-    await page.getByRole('button', { name: 'Compare', exact: true }).click();
-    await page.waitForURL(/area=St\.\+Helens\+%28E08000013%29/);
+    await Promise.all([
+      page.waitForURL(/area=St\.\+Helens\+%28E08000013%29/),
+      page.getByRole('button', { name: 'Compare', exact: true }).click(),
+    ]);
     await chooseGroupAndCompare(page);
     await page.close();
   });

@@ -33,6 +33,8 @@ interface Seeded {
   engagementId: number;
   budgetKey: string;
   budgetId: number;
+  cohortId: number;
+  deliverableId: number;
 }
 /** Route pattern, the address visited for it (one or more per route), who visits (default a visitor). */
 const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
@@ -82,16 +84,32 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
   ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
   ['/leadership', '/leadership'],
-  ['/leadership/take-up', '/leadership/take-up', 'admin'],
+  ['/leadership/take-up', '/leadership/take-up?programme=reflow', 'admin'],
+  ['/leadership/cohorts/:id', (x) => `/leadership/cohorts/${x.cohortId}`, 'admin'],
+  ['/leadership/cohorts/:id/apply', (x) => `/leadership/cohorts/${x.cohortId}/apply`, 'council'],
+  ['/leadership/evaluation', '/leadership/evaluation', 'admin'],
   ['/budget', '/budget', 'analyst'],
   ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}`, 'analyst'],
+  ['/budget/upload', '/budget/upload', 'analyst'],
+  ['/budget/simulators/:id/edit', (x) => `/budget/simulators/${x.budgetId}/edit`, 'analyst'],
+  ['/budget/simulators/:id/items/:code', (x) => `/budget/simulators/${x.budgetId}/items/libraries`, 'analyst'],
+  ['/budget/simulators/:id/replace', (x) => `/budget/simulators/${x.budgetId}/replace`, 'analyst'],
+  ['/budget/simulators/:id/preview', (x) => `/budget/simulators/${x.budgetId}/preview`, 'analyst'],
+  ['/budget/simulators/:id/preview/section/:n', (x) => `/budget/simulators/${x.budgetId}/preview/section/1`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
   ['/budget/:key/section/:n', (x) => `/budget/${x.budgetKey}/section/1`],
   ['/budget/:key/done', (x) => `/budget/${x.budgetKey}/done`],
+  ['/budget/:key/you-said-we-did', (x) => `/budget/${x.budgetKey}/you-said-we-did`],
+  ['/budget/simulators/:id/assisted', (x) => `/budget/simulators/${x.budgetId}/assisted`, 'analyst'],
+  ['/budget/simulators/:id/comments/:item', (x) => `/budget/simulators/${x.budgetId}/comments/libraries`, 'analyst'],
+  ['/budget/simulators/:id/outcome', (x) => `/budget/simulators/${x.budgetId}/outcome`, 'analyst'],
   ['/monitoring', '/monitoring'],
   ['/monitoring', '/monitoring', 'admin'],
   ['/monitoring/privacy', '/monitoring/privacy'],
   ['/monitoring/quarterly', '/monitoring/quarterly?year=2026&quarter=Q2', 'admin'],
+  ['/monitoring/evaluation', '/monitoring/evaluation', 'admin'],
+  ['/monitoring/deliverables/new', '/monitoring/deliverables/new', 'admin'],
+  ['/monitoring/deliverables/:id/progress', (x) => `/monitoring/deliverables/${x.deliverableId}/progress`, 'admin'],
   ['/admin/users', '/admin/users', 'admin'],
   ['/admin/users/invite', '/admin/users/invite', 'admin'],
   ['/admin/email', '/admin/email', 'admin'],
@@ -241,6 +259,31 @@ describe('every page type at 320 CSS px', () => {
       focusAreas: ['Town centres'],
     });
     await services.peer.generatePack(reflowAdmin, engagementId);
+    const programmeId = await services.lead.createProgramme(reflowAdmin, {
+      code: 'reflow',
+      name: 'Leadership Academy',
+      kind: 'leadership-academy',
+      rules: [{ validFrom: '2020-01-01', roles: ['councillor', 'leader'] }],
+      windows: [{ startsOn: '2024-04-01', endsOn: '2027-03-31' }],
+    });
+    const cohortId = await services.lead.createCohort(reflowAdmin, programmeId, {
+      number: 1,
+      capacity: 1,
+      startsOn: '2025-09-01',
+      endsOn: '2025-12-01',
+      venue: 'Warwick',
+    });
+    await services.lead.addModule(reflowAdmin, cohortId, { number: 1, title: 'Leading places', heldOn: '2025-09-10' });
+    for (const n of [1, 2]) {
+      const id = await services.lead.apply(reflowAdmin, cohortId, {
+        council: 'E08000009',
+        name: `Councillor ${n}`,
+        email: `c${n}@reflow.example`,
+        role: 'councillor',
+      });
+      await services.lead.decide(reflowAdmin, id, 'approved');
+      await services.lead.book(reflowAdmin, id, { waitlist: true });
+    }
     const report = await services.savedReports.create(
       { id: officer, role: 'council' },
       {
@@ -288,6 +331,15 @@ describe('every page type at 320 CSS px', () => {
       },
       'system',
     );
+    // A resident's budget with a comment (themed), and the budget the council set.
+    const sent0 = await services.budget.submit(budgetSim, {
+      posted: () => 'cut-10',
+      comments: () => 'Keep the mobile library and the Saturday opening hours at the central library',
+      consent: true,
+      client: '192.0.2.1',
+    });
+    await services.budget.tagComment(budgetSim, sent0.id, 'libraries', 'mobile library, opening hours', 'Reflow');
+    await services.budget.setOutcome(budgetSim, { 'amount-libraries': '9,500,000' }, null);
     server = await serveToChromium(db);
     // A survey: a frame wave with one council's answers sent and another's started, and an open wave.
     const s = surveysFor(db);
@@ -325,6 +377,16 @@ describe('every page type at 320 CSS px', () => {
       engagementId,
       budgetKey: budgetSim.openKey,
       budgetId: budgetSim.id,
+      cohortId,
+      deliverableId: (
+        await servicesFor(db).monitor.plan.add({
+          year: 2026,
+          theme: 'Leadership',
+          deliverable: 'Run three Essentials cohorts',
+          target: 3,
+          dueQuarter: 'Q3',
+        })
+      ).id,
     } satisfies Seeded);
     for (const who of ['visitor', 'council', 'analyst', 'admin'] as const)
       contexts[who] = await server.browser.newContext({

@@ -132,16 +132,29 @@ export async function expectNoAxeViolations(page: Page, opts: { asShown?: boolea
 }
 
 /**
- * With JavaScript: types `typed` into the council field `id` (accessible-autocomplete), waits for a first suggestion
- * matching `suggested`, chooses it with the keyboard (down, enter) and returns the field's value.
+ * With JavaScript: types `typed` into the council field `id` (accessible-autocomplete), waits for the suggestions for
+ * the whole of what was typed (not a late answer to a part of it, which would replace the list under the keyboard),
+ * chooses the first matching `suggested` with the keyboard (down to it, enter), waits for the list to
+ * close and returns the field's value. The page has not navigated: Enter chose a suggestion, not submitted the form.
  */
 export async function chooseCouncilSuggestion(page: Page, id: string, typed: string, suggested: RegExp) {
   const input = page.locator(`input#${id}`);
+  const url = page.url();
+  const answered = page.waitForResponse(
+    (r) => r.url().includes('/api/v1/areas/search') && new URL(r.url()).searchParams.get('q') === typed,
+  );
   await input.click();
   await page.keyboard.type(typed, { delay: 20 });
-  const option = page.locator(`#${id}__listbox li[role="option"]`).first();
-  await expect.poll(() => option.textContent()).toMatch(suggested);
-  await page.keyboard.press('ArrowDown');
+  await answered;
+  const option = page.locator(`#${id}__listbox li[role="option"]`, { hasText: suggested }).first();
+  await option.waitFor();
+  // The first suggestion starts highlighted (autoselect); down moves the highlight until it is on the one wanted.
+  for (let i = 0; i < 10 && !/--focused/.test((await option.getAttribute('class')) ?? ''); i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  expect(await option.getAttribute('class')).toMatch(/--focused/);
   await page.keyboard.press('Enter');
+  await page.locator(`#${id}__listbox`).waitFor({ state: 'hidden' });
+  expect(page.url()).toBe(url);
   return input.inputValue();
 }

@@ -68,3 +68,4 @@ export const areasModule: AppModule<{ areas: AreasService }> = {
 };
 export type { AreaParentRecord, AreaRecord, AreaSuccessionRecord, GeographyBundle } from './bundle.ts';
 export { FigureSourceSchema } from './schemas.ts';
+export { councilDirectory, type Council, type CouncilDirectory, type Councils } from './councils.ts';

@@ -13,6 +13,7 @@ import { importFiles, runImport } from '../imports/index.ts';
 import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
 import { definitionFromXlsx, definitionXlsx } from './exchange.ts';
 import { computeBudget, flatItems, validateDefinition, type Definition } from './model.ts';
+import { OPEN_LIMIT, OPEN_WINDOW_MS } from './protection.ts';
 
 const BASE = '/api/v1/budget';
 const TRAFFORD = 'E08000009';
@@ -22,13 +23,7 @@ const small = (): Definition => ({
   council: TRAFFORD,
   year: '2024-25',
   title: 'Balance the budget',
-  gap: {
-    kind: 'multi-year',
-    years: [
-      { year: '2024-25', amount: 1_000_000 },
-      { year: '2025-26', amount: 3_000_000 },
-    ],
-  },
+  gap: { kind: 'one-year', years: [{ year: '2024-25', amount: 1_000_000 }] },
   statedTotal: 30_000_000,
   councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99, capValidFrom: '2024-02-07' },
   sections: [
@@ -78,7 +73,7 @@ const small = (): Definition => ({
 });
 
 describe('budget simulator: the rules', () => {
-  it('a valid definition has no problems, and the arithmetic closes the first year of the gap', () => {
+  it('a valid definition has no problems, and the arithmetic closes the gap', () => {
     const d = small();
     expect(validateDefinition(d)).toEqual([]);
     // libraries −10% closes £1m: balanced; care −5% closes another £1m
@@ -116,6 +111,62 @@ describe('budget simulator: the rules', () => {
     expect(by('councilTax.capPct')).toBe('must be a percentage from 0 to 100');
     expect(by('constraints[1]')).toMatch(/both requires and excludes/);
     expect(by('constraints[2]')).toMatch(/cannot require two levels of care/);
+  });
+});
+
+describe('budget simulator: a multi-year gap', () => {
+  const plan = (rule: 'each-year' | 'cumulative'): Definition => ({
+    ...small(),
+    gap: {
+      kind: 'multi-year',
+      rule,
+      years: [
+        { year: '2024-25', amount: 1_000_000 },
+        { year: '2025-26', amount: 1_500_000 },
+        { year: '2026-27', amount: 2_000_000 },
+      ],
+    },
+  });
+
+  it("is balanced by the definition's rule: each year's gap met, or the plan's by its end; never the whole plan in one year", () => {
+    // Libraries −10% (£1m a year) and council tax +4% (£0.6m a year): £1.6m a year, recurring.
+    const each = computeBudget(plan('each-year'), [0, 1, 1]);
+    expect(each.closed).toBeCloseTo(1_600_000);
+    expect(each.years.map((y) => [y.year, y.gap, y.met])).toEqual([
+      ['2024-25', 1_000_000, true],
+      ['2025-26', 1_500_000, true],
+      ['2026-27', 2_000_000, false],
+    ]);
+    expect(each).toMatchObject({ target: 2_000_000, balanced: false, rule: 'each-year' });
+    // Cumulative: £4.8m over three years against £4.5m; the years read to date.
+    const cum = computeBudget(plan('cumulative'), [0, 1, 1]);
+    expect(cum).toMatchObject({ target: 1_500_000, balanced: true, rule: 'cumulative' });
+    expect(cum.years.map((y) => [y.gap, Math.round(y.closed), y.met])).toEqual([
+      [1_000_000, 1_600_000, true],
+      [2_500_000, 3_200_000, true],
+      [4_500_000, 4_800_000, true],
+    ]);
+    // Neither asks for the plan's £4.5m within one year's budget.
+    expect(cum.target).toBeLessThan(4_500_000);
+    expect(each.target).toBeLessThan(4_500_000);
+    // A multi-year gap of one year, a year out of order and an unknown rule are refused, saying where.
+    const bad = plan('each-year');
+    bad.gap.years[2]!.year = '2029-30';
+    bad.gap.rule = 'sometimes' as never;
+    const fields = validateDefinition(bad).map((e) => [e.field, e.message]);
+    expect(fields).toEqual([
+      ['gap.rule', 'must be one of each-year, cumulative'],
+      ['gap.years[2].year', 'must be the year after 2025-26'],
+    ]);
+    expect(
+      validateDefinition({
+        ...plan('cumulative'),
+        gap: { kind: 'multi-year', years: [plan('cumulative').gap.years[0]!] },
+      })[0],
+    ).toMatchObject({
+      field: 'gap.years',
+      message: 'a multi-year gap needs two years or more',
+    });
   });
 });
 
@@ -347,9 +398,12 @@ describe('budget simulator', () => {
     for await (const c of await budget.longCsv(s)) csv += c;
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'response,submitted_at,channel,assisted,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment',
+      'response,submitted_at,channel,assisted,flag,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment',
     );
-    expect(lines).toHaveLength(1 + 2 * 3);
+    // Flagged responses are in the download, named in the flag column.
+    expect(lines).toHaveLength(1 + 4 * 3);
+    expect(lines.filter((l) => l.includes(',open,false,duplicate,spending,libraries,'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(',open,false,honeypot,spending,libraries,'))).toHaveLength(1);
     expect(lines[1]).toContain(
       `spending,libraries,Libraries,cut-10,-10,-1000000,1000000,"'=HYPERLINK(""x"") keep the mobile library"`,
     );
@@ -409,5 +463,365 @@ describe('budget simulator', () => {
     expect(
       (await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: other.cookie } })).statusCode,
     ).toBe(404);
+  });
+  it('open links: the rate limit and the duplicate check hold across instances, no address is stored; assisted entry is exempt', async () => {
+    // Two instances: each its own memory (salt cache, windows cleared), the same database.
+    const [a, b] = [servicesFor(db).budget, servicesFor(db).budget];
+    const created = await a.create({ ...small(), status: 'open' }, 'system');
+    const s = await a.byKeyFresh(created.openKey);
+    const at = (day: number, h: number, m: number, sec = 0) => new Date(Date.UTC(2026, 0, day, h, m, sec));
+    const sub = (client: string, comment: string, extra: object = {}) => ({
+      posted: (c: string) => ({ libraries: 'cut-10' })[c],
+      comments: (c: string) => (c === 'libraries' ? comment : undefined),
+      consent: true,
+      client,
+      userAgent: 'Firefox',
+      ...extra,
+    });
+    for (let i = 0; i < OPEN_LIMIT; i++)
+      expect((await (i % 2 ? a : b).submit(s, sub('198.51.100.7', `idea ${i}`), at(1, 9, 0, i))).flag).toBe('ok');
+    await expect(b.submit(s, sub('198.51.100.7', 'one more'), at(1, 9, 5))).rejects.toMatchObject({
+      status: 429,
+      code: 'too-many-submissions',
+    });
+    // Another address, and staff entering at an outreach session from the limited one, still pass.
+    expect((await a.submit(s, sub('198.51.100.8', 'keep it'), at(1, 9, 6))).flag).toBe('ok');
+    expect((await a.submit(s, sub('198.51.100.7', 'assisted', { assisted: true }), at(1, 9, 7))).flag).toBe('ok');
+    // The next window: the limited address may send again; the same budget and comment from the same source, sent
+    // to the other instance, is kept and flagged; from another browser at that address it is not a duplicate.
+    const next = new Date(at(1, 9, 0).getTime() + OPEN_WINDOW_MS);
+    expect((await b.submit(s, sub('198.51.100.7', 'after the wait'), next)).flag).toBe('ok');
+    expect((await b.submit(s, sub('198.51.100.8', 'keep it'), next)).flag).toBe('duplicate');
+    expect((await b.submit(s, sub('198.51.100.8', 'keep it', { userAgent: 'Safari' }), next)).flag).toBe('ok');
+    // After midnight (the day's salt changed) within a day: still a duplicate; more than a day after the last: not.
+    expect((await a.submit(s, sub('198.51.100.8', 'keep it'), at(2, 8, 0))).flag).toBe('duplicate');
+    expect((await a.submit(s, sub('198.51.100.8', 'keep it'), at(3, 9, 0))).flag).toBe('ok');
+    const counts = await db.kysely.selectFrom('budget_open_counts').selectAll().execute();
+    expect(Math.min(...counts.map((c) => c.slot))).toBeGreaterThanOrEqual(at(3, 9, 0).getTime() / OPEN_WINDOW_MS - 1);
+    const stored = await db.kysely
+      .selectFrom('budget_responses')
+      .selectAll()
+      .where('simulator_id', '=', s.id)
+      .execute();
+    expect(JSON.stringify([counts, stored])).not.toContain('198.51.100');
+    expect(stored.filter((r) => r.assisted === 1)).toHaveLength(1);
+    expect((await a.dashboard(s)).flagged).toEqual([{ flag: 'duplicate', n: 2 }]);
+  });
+
+  it('staff enter an assisted budget and tag comment themes; the budget set is published beside residents’ choices', async () => {
+    const budget = servicesFor(db).budget;
+    const created = await budget.create({ ...small(), status: 'open' }, 'system');
+    const k = created.openKey;
+    const page = (who: Signed | null, url: string) => app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+    const form = (who: Signed, url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
+      });
+    expect((await page(owner, `/budget/simulators/${created.id}/assisted`)).statusCode).toBe(200);
+    expect((await page(other, `/budget/simulators/${created.id}/assisted`)).statusCode).toBe(404);
+    const started = await form(owner, `/budget/${k}/section/1`, { assisted: 'yes', go: '1' });
+    expect(started.body).toContain('name="assisted" value="yes"');
+    expect(started.body).toContain('Assisted entry: you are entering a resident’s budget as staff');
+    const answers = {
+      'level-libraries': 'cut-10',
+      'level-care': 'same',
+      'level-council-tax': 'same',
+      'comment-libraries': 'Keep the mobile library',
+      consent: 'yes',
+      go: 'send',
+      assisted: 'yes',
+    };
+    // Someone without the consultation permission cannot flag a budget as assisted: refused, answers kept.
+    const refused = await form(other, `/budget/${k}/submit`, answers);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('name="comment-libraries" value="Keep the mobile library"');
+    const sent = await form(owner, `/budget/${k}/submit`, answers);
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toMatch(new RegExp(`/budget/simulators/${created.id}/assisted\\?sent=\\d+$`));
+    const responseId = Number(/sent=(\d+)/.exec(sent.headers.location as string)![1]);
+
+    // Themes: tagged on the comments page by the evaluation module's rule, counted per item on the dashboard.
+    const comments = await page(analyst, `/budget/simulators/${created.id}/comments/libraries`);
+    expect(comments.body).toContain('Keep the mobile library');
+    expect(comments.body).toContain('(assisted)');
+    const tag = (themes: string) =>
+      form(analyst, `/budget/simulators/${created.id}/comments/libraries/themes`, {
+        responseId: String(responseId),
+        themes,
+      });
+    expect((await tag('Mobile  Library, opening hours, mobile library')).statusCode).toBe(303);
+    expect((await tag('x'.repeat(61))).statusCode).toBe(400);
+    const dash = await page(analyst, `/budget/simulators/${created.id}`);
+    expect(dash.body).toContain('(1 entered with staff at outreach sessions)');
+    expect(dash.body).toContain('Themes: mobile library (1), opening hours (1); 0 not tagged yet.');
+    let csv = '';
+    for await (const c of await budget.longCsv(await budget.byKeyFresh(k))) csv += c;
+    expect(csv).toContain(`${responseId},`);
+    expect(csv).toMatch(/,open,true,ok,spending,libraries,/);
+
+    // The budget the council set: a bad figure is refused naming the item; nothing published until one is entered.
+    const you = `/budget/${k}/you-said-we-did`;
+    expect((await page(null, you)).statusCode).toBe(404);
+    const bad = await form(owner, `/budget/simulators/${created.id}/outcome`, { 'amount-libraries': 'lots' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Libraries: enter the budget set in pounds');
+    expect(
+      (await form(other, `/budget/simulators/${created.id}/outcome`, { 'amount-libraries': '1' })).statusCode,
+    ).toBe(404);
+    const set = { 'amount-libraries': '£9,500,000', 'amount-care': '20000000', 'amount-council-tax': '' };
+    expect((await form(owner, `/budget/simulators/${created.id}/outcome`, set)).statusCode).toBe(303);
+    // One budget so far: too few to publish residents' figures; the set budget is shown.
+    const few = await page(null, you);
+    expect(few.statusCode).toBe(200);
+    expect(few.body).toContain('Fewer than 10 residents');
+    expect(few.body).not.toContain('Residents choosing');
+    const s = await budget.byKeyFresh(k);
+    for (let i = 0; i < 9; i++)
+      await budget.submit(s, {
+        posted: (c) => (i < 3 ? { care: 'cut-5' } : ({ libraries: 'cut-10' } as Record<string, string>))[c],
+        comments: () => undefined,
+        consent: true,
+        client: `203.0.113.${i}`,
+      });
+    const shown = (await page(null, you)).body;
+    expect(shown).toContain('10 residents sent a balanced budget');
+    // 7 of 10 cut libraries by £1m: 70%, mean −£700,000; the council cut £500,000 (−5%); care kept as it was.
+    expect(shown).toMatch(/Residents choosing: Close two branch libraries \(−10%\)<\/th><td[^>]*>70%/);
+    expect(shown).toContain('−£700,000');
+    expect(shown).toContain('−£500,000 (−5%)');
+    expect(shown).toContain('Not given');
+    expect(shown).not.toContain('mobile library');
+  });
+
+  /** A page form posted by a signed-in officer (urlencoded). */
+  const form = (who: Signed, url: string, fields: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
+    });
+  /** A file posted through the upload form (multipart/form-data). */
+  const upload = (who: Signed, url: string, filename: string, data: Buffer) => {
+    const b = 'sliBoundary42';
+    const body = Buffer.concat([
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${who.csrf}\r\n`),
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n`),
+      Buffer.from('Content-Type: application/octet-stream\r\n\r\n'),
+      data,
+      Buffer.from(`\r\n--${b}--\r\n`),
+    ]);
+    return app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: who.cookie, 'content-type': `multipart/form-data; boundary=${b}` },
+      payload: body,
+    });
+  };
+
+  it('officers set up from the pre-fill choosing the council by name; upload the XLSX template (errors by sheet, row and column) or JSON', async () => {
+    const list = await app.inject({ url: '/budget', headers: { cookie: owner.cookie } });
+    expect(list.body).toContain('data-autocomplete="areas"');
+    const made = await form(owner, '/budget', { area: 'Trafford', year: '2023-24' });
+    expect(made.statusCode, made.body.slice(0, 500)).toBe(303);
+    expect(made.headers.location).toMatch(/^\/budget\/simulators\/\d+$/);
+    // Last year's cloned from the list into a new year; a year that is not one named.
+    const cloned = await form(owner, '/budget/clone', { from: String(id), year: '2024-25' });
+    expect(cloned.statusCode, cloned.body.slice(0, 500)).toBe(303);
+    const copy = (await get(owner, `${String(cloned.headers.location).replace('/budget', '')}.json`)).json();
+    expect(copy).toMatchObject({ year: '2024-25', status: 'draft' });
+    const badYear = await form(owner, '/budget/clone', { from: String(id), year: 'next' });
+    expect(badYear.statusCode).toBe(400);
+    expect(badYear.body).toContain('href="#clone-year"');
+    const unknown = await form(owner, '/budget', { area: 'Nowhereshire', year: 'soon' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('No council is called “Nowhereshire”');
+    expect(unknown.body).toContain('href="#year"');
+    // The XLSX template uploaded: a new draft.
+    const sent = await upload(owner, '/budget/upload', 'plan.xlsx', await definitionXlsx(small()));
+    expect(sent.statusCode, sent.body.slice(0, 500)).toBe(303);
+    const newId = Number(String(sent.headers.location).split('/').pop());
+    expect((await get(owner, `/simulators/${newId}.json`)).json()).toMatchObject({
+      status: 'draft',
+      title: small().title,
+    });
+    // A level below its floor: the error summary names the sheet, row and column; nothing is stored.
+    const bad = small();
+    bad.sections[0]!.items[1]!.levels[0]!.pctChange = -10;
+    const before = (await get(owner, '/simulators')).json().simulators.length;
+    const refused = await upload(owner, '/budget/upload', 'officer.xlsx', await definitionXlsx(bad));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('officer.xlsx: sheet Levels, row 4, column pct_change: takes Adult social care');
+    expect((await get(owner, '/simulators')).json().simulators.length).toBe(before);
+    // JSON replaces a draft's definition; another council's file is refused.
+    const json = { ...small(), title: 'Replaced from JSON' };
+    const replaced = await upload(
+      owner,
+      `/budget/simulators/${newId}/upload`,
+      'd.json',
+      Buffer.from(JSON.stringify(json)),
+    );
+    expect(replaced.statusCode, replaced.body.slice(0, 500)).toBe(303);
+    expect((await get(owner, `/simulators/${newId}.json`)).json().title).toBe('Replaced from JSON');
+    const elsewhere = await upload(
+      owner,
+      `/budget/simulators/${newId}/upload`,
+      'd.json',
+      Buffer.from(JSON.stringify({ ...json, council: 'E08000003' })),
+    );
+    expect(elsewhere.body).toContain('d.json:council: is not this simulator&#39;s council, E08000009');
+  });
+
+  it('officers change a draft item by item; errors name the item and field; an open simulator cannot be changed', async () => {
+    const budget = servicesFor(db).budget;
+    const s = await budget.create(small(), 'system');
+    const page = await app.inject({ url: `/budget/simulators/${s.id}/edit`, headers: { cookie: owner.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`href="/budget/simulators/${s.id}/items/care"`);
+    expect(
+      (await app.inject({ url: `/budget/simulators/${s.id}/edit`, headers: { cookie: other.cookie } })).statusCode,
+    ).toBe(404);
+    // The gap becomes a two-year plan balanced over the plan; the year typed wrong is named.
+    const header = {
+      title: 'Our budget 2024-27',
+      year: '2024-25',
+      gapKind: 'multi-year',
+      gapRule: 'cumulative',
+      'year-0': '2024-25',
+      'amount-0': '1000000',
+      'year-1': '2026-27',
+      'amount-1': '£1,500,000',
+      statedTotal: '30000000',
+      bandD: '1500',
+      taxBase: '10000',
+      capPct: '4.99',
+    };
+    const wrong = await form(owner, `/budget/simulators/${s.id}/edit`, header);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('href="#year-1"');
+    expect(wrong.body).toContain('Gap, year 2, year: must be the year after 2024-25');
+    const saved = await form(owner, `/budget/simulators/${s.id}/edit`, { ...header, 'year-1': '2025-26' });
+    expect(saved.statusCode, saved.body.slice(0, 800)).toBe(303);
+    expect((await get(owner, `/simulators/${s.id}.json`)).json().gap).toEqual({
+      kind: 'multi-year',
+      rule: 'cumulative',
+      years: [
+        { year: '2024-25', amount: 1_000_000 },
+        { year: '2025-26', amount: 1_500_000 },
+      ],
+    });
+    // An item: a floor without its reason, an option below the floor, a figure that is not a number.
+    const item = {
+      title: 'Adult social care',
+      baseline: '20000000',
+      floor: '19000000',
+      floorReason: '',
+      'level-0-code': 'cut-10',
+      'level-0-pctChange': '-10',
+      'level-0-consequence': 'Fewer day centres',
+      'level-1-code': 'same',
+      'level-1-pctChange': '0',
+      'level-1-consequence': 'As now',
+    };
+    const bad = await form(owner, `/budget/simulators/${s.id}/items/care`, item);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#floorReason"');
+    expect(bad.body).toContain('Adult social care, reason for the floor: is required when there is a floor');
+    expect(bad.body).toContain('href="#level-0-pctChange"');
+    expect(bad.body).toContain(
+      'Adult social care, option 1 (cut-10), change (%): takes Adult social care to £18,000,000',
+    );
+    const nan = await form(owner, `/budget/simulators/${s.id}/items/care`, { ...item, baseline: 'lots' });
+    expect(nan.body).toContain('Adult social care, baseline: enter a number');
+    // Fixed, with a third option added in a blank row.
+    const ok = await form(owner, `/budget/simulators/${s.id}/items/care`, {
+      ...item,
+      floorReason: 'Care Act 2014 duties',
+      'level-0-pctChange': '-5',
+      'level-2-code': 'grow-5',
+      'level-2-pctChange': '5',
+      'level-2-consequence': 'More home care',
+      ringFenced: '',
+    });
+    expect(ok.statusCode, ok.body.slice(0, 800)).toBe(303);
+    const care = (await get(owner, `/simulators/${s.id}.json`)).json().sections[0].items[1];
+    expect(care.levels.map((l: { code: string }) => l.code)).toEqual(['cut-10', 'same', 'grow-5']);
+    expect(care.floorReason).toBe('Care Act 2014 duties');
+    // An item added to a section not yet in the simulator; a bad code named in the summary.
+    const added = { kind: 'income', code: 'parking', title: 'Parking charges', baseline: '2,000,000' };
+    const badCode = await form(owner, `/budget/simulators/${s.id}/items`, { ...added, code: 'Car Parks' });
+    expect(badCode.statusCode).toBe(400);
+    expect(badCode.body).toContain('href="#new-code"');
+    const add = await form(owner, `/budget/simulators/${s.id}/items`, added);
+    expect(add.headers.location).toBe(`/budget/simulators/${s.id}/items/parking`);
+    const withParking = (await get(owner, `/simulators/${s.id}.json`)).json();
+    expect(withParking.sections.map((x: { kind: string }) => x.kind)).toEqual(['spending', 'council-tax', 'income']);
+    expect(withParking.sections[2].items[0]).toMatchObject({ code: 'parking', baseline: 2_000_000 });
+    // Open: refused, saying why.
+    await budget.setStatus(s.id, 'open', 'system');
+    const open = await form(owner, `/budget/simulators/${s.id}/edit`, { ...header, 'year-1': '2025-26' });
+    expect(open.statusCode).toBe(409);
+    expect(open.body).toContain('only a draft can be changed');
+  });
+
+  it('preview walks a draft as a resident with nothing stored; the multi-year rule is checked on the server', async () => {
+    const budget = servicesFor(db).budget;
+    const d: Definition = {
+      ...small(),
+      gap: {
+        kind: 'multi-year',
+        rule: 'each-year',
+        years: [
+          { year: '2024-25', amount: 1_000_000 },
+          { year: '2025-26', amount: 1_500_000 },
+        ],
+      },
+    };
+    const s = await budget.create(d, 'system');
+    expect((await app.inject(`/budget/${s.openKey}`)).statusCode).toBe(404);
+    const base = `/budget/simulators/${s.id}/preview`;
+    const start = await app.inject({ url: base, headers: { cookie: owner.cookie } });
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('Preview - nothing you enter is saved');
+    expect(start.body).toContain('each year’s gap must be met');
+    expect(start.body).toContain(`action="${base}/section/1"`);
+    const p1 = { 'level-libraries': 'cut-10', 'level-care': 'same' };
+    const next = await form(owner, `${base}/section/1`, { ...p1, go: 'next' });
+    expect(next.statusCode).toBe(200);
+    expect(next.body).toContain('Preview - nothing you enter is saved');
+    expect(next.body).toContain('£500,000 short'); // 2025-26 in the year-by-year table
+    // £1m a year meets 2024-25 only: refused on the server, naming the year.
+    const short = await form(owner, `${base}/submit`, {
+      ...p1,
+      'level-council-tax': 'same',
+      consent: 'yes',
+      go: 'send',
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('Your budget does not meet the gap in 2025-26 (£500,000 short)');
+    const fine = await form(owner, `${base}/submit`, {
+      ...p1,
+      'level-care': 'cut-5',
+      'level-libraries': 'same',
+      'level-council-tax': 'raise-4',
+      consent: 'yes',
+      go: 'send',
+    });
+    expect(fine.statusCode, fine.body.slice(0, 500)).toBe(200);
+    expect(fine.body).toContain('This budget would be accepted');
+    expect((await budget.dashboard(s)).responses).toBe(0);
+    // Opened, the same short budget is refused by the submission itself.
+    await budget.setStatus(s.id, 'open', 'system');
+    await expect(
+      budget.submit(await budget.byKeyFresh(s.openKey), {
+        posted: (c) => (p1 as Record<string, string>)[`level-${c}`],
+        comments: () => undefined,
+        consent: true,
+        client: '192.0.2.9',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid-budget', errors: [{ field: 'balance' }] });
   });
 });

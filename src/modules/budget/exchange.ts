@@ -77,6 +77,7 @@ export async function definitionXlsx(d: Definition): Promise<Buffer> {
     ['year', d.year],
     ['title', d.title],
     ['gap_kind', d.gap.kind],
+    ['gap_rule', d.gap.rule ?? null],
     ['stated_total', d.statedTotal],
     ['band_d', d.councilTax.bandD],
     ['tax_base', d.councilTax.taxBase],
@@ -256,6 +257,7 @@ export async function definitionFromXlsx(
     'councilTax.taxBase': 'tax_base',
     'councilTax.capPct': 'cap_pct',
     'gap.kind': 'gap_kind',
+    'gap.rule': 'gap_rule',
   };
   for (const [p, f] of Object.entries(fields))
     paths.set(p, `${name}: sheet Simulator, row ${sim.get(f)?.row ?? '?'}, column value (${f})`);
@@ -267,7 +269,11 @@ export async function definitionFromXlsx(
     council: simText('council').toUpperCase(),
     year: simText('year'),
     title: simText('title'),
-    gap: { kind: (simText('gap_kind') || 'one-year') as Definition['gap']['kind'], years: gap },
+    gap: {
+      kind: (simText('gap_kind') || 'one-year') as Definition['gap']['kind'],
+      rule: (simText('gap_rule') || null) as Definition['gap']['rule'],
+      years: gap,
+    },
     statedTotal: simNumber('stated_total'),
     councilTax: {
       bandD: simNumber('band_d'),

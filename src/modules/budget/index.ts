@@ -5,7 +5,10 @@
 import type { AppModule } from '../../platform/app-types.ts';
 import type { BudgetService } from './service.ts';
 import { budgetPages } from './pages.ts';
+import { budgetReviewPages } from './review-pages.ts';
 import { budgetRoutes } from './routes.ts';
+import { budgetEditPages } from './edit-pages.ts';
+import { budgetSetupPages } from './setup-pages.ts';
 
 export { createBudgetService, canSee, canSetUp, type BudgetService } from './service.ts';
 export {
@@ -23,5 +26,8 @@ export const budgetModule: AppModule<{ budget: BudgetService; cookieSecure: bool
   register(app, { budget, cookieSecure }) {
     budgetRoutes(app, budget);
     budgetPages(app, budget, cookieSecure);
+    budgetReviewPages(app, budget);
+    budgetSetupPages(app, budget, cookieSecure);
+    budgetEditPages(app, budget);
   },
 };

@@ -19,6 +19,18 @@ export const STATUSES = ['draft', 'open', 'closed'] as const;
 export type SimulatorStatus = (typeof STATUSES)[number];
 export const GAP_KINDS = ['one-year', 'multi-year'] as const;
 export type GapKind = (typeof GAP_KINDS)[number];
+/**
+ * How a multi-year gap is balanced. A resident's choices change the base budget, so they recur in every year of the
+ * plan. `each-year`: they must close every year's gap (the largest binds). `cumulative`: over the plan they must add up
+ * to the gaps added up (an early surplus, carried in reserves, covers a later shortfall). Never the whole plan's gap in
+ * one year (the "impossible game").
+ */
+export const GAP_RULES = ['each-year', 'cumulative'] as const;
+export type GapRule = (typeof GAP_RULES)[number];
+export const GAP_RULE_TEXT: Record<GapRule, string> = {
+  'each-year': 'each year’s gap must be met',
+  cumulative: 'the gap over the whole plan must be met (a surplus in one year covers a later year)',
+};
 
 export interface LevelDef {
   code: string;
@@ -69,7 +81,8 @@ export interface Definition {
   year: string;
   title: string;
   status?: SimulatorStatus;
-  gap: { kind: GapKind; years: { year: string; amount: number }[] };
+  /** Each year's amount is that year's shortfall against the base budget, as the medium-term plan shows it. */
+  gap: { kind: GapKind; rule?: GapRule | null; years: { year: string; amount: number }[] };
   /** £: what the spending items add up to (the council's net spend); null when not stated. */
   statedTotal: number | null;
   councilTax: CouncilTaxDef;
@@ -94,8 +107,41 @@ export const defaultLevel = (i: ItemDef): number =>
     0,
     i.levels.findIndex((l) => l.pctChange === 0),
   );
-/** The target residents balance: the first year's gap (later years of a medium-term plan are shown, not summed). */
-export const target = (d: Pick<Definition, 'gap'>): number => d.gap.years[0]?.amount ?? 0;
+/** The rule in force: a one-year gap has none; a multi-year gap stated without one is balanced each year. */
+export const gapRule = (d: Pick<Definition, 'gap'>): GapRule | null =>
+  d.gap.kind === 'one-year' ? null : (d.gap.rule ?? 'each-year');
+/**
+ * The £ a year residents' recurring choices must close: a one-year gap's amount; each year's gap met: the largest;
+ * the cumulative gap met: the plan's gaps added up, spread over its years (n × closed ≥ Σ gaps).
+ */
+export function target(d: Pick<Definition, 'gap'>): number {
+  const amounts = d.gap.years.map((y) => y.amount);
+  if (amounts.length === 0) return 0;
+  const rule = gapRule(d);
+  if (rule === null) return amounts[0]!;
+  if (rule === 'each-year') return Math.max(...amounts);
+  return amounts.reduce((a, b) => a + b, 0) / amounts.length;
+}
+/** Year by year: the gap, and what recurring choices closing `closed` a year have met (cumulative: to date). */
+export function yearBalances(d: Pick<Definition, 'gap'>, closed: number): YearBalance[] {
+  const cumulative = gapRule(d) === 'cumulative';
+  let gapToDate = 0;
+  return d.gap.years.map((y, i) => {
+    gapToDate += y.amount;
+    const gap = cumulative ? gapToDate : y.amount;
+    const met = cumulative ? closed * (i + 1) : closed;
+    return { year: y.year, gap, closed: met, balance: met - gap, met: met - gap >= -0.5 };
+  });
+}
+export interface YearBalance {
+  year: string;
+  /** £: the year's gap (cumulative rule: the plan's gap to the end of this year). */
+  gap: number;
+  /** £: what the choices close in that year (cumulative rule: to the end of this year). */
+  closed: number;
+  balance: number;
+  met: boolean;
+}
 /** Rounding of pre-filled baselines (£ thousand) allowed between the items' sum and the stated total, per item. */
 export const TOTAL_TOLERANCE_PER_ITEM = 1000;
 
@@ -122,8 +168,15 @@ export function validateDefinition(d: Definition, locate: Locate = plain): Field
   if (d.gap.years.length === 0) err('gap.years', 'needs at least one year');
   if (d.gap.kind === 'one-year' && d.gap.years.length > 1)
     err('gap.years', 'a one-year gap has one year; use multi-year for a plan');
+  if (d.gap.kind === 'multi-year' && d.gap.years.length < 2)
+    err('gap.years', 'a multi-year gap needs two years or more');
+  if (d.gap.rule != null && !GAP_RULES.includes(d.gap.rule))
+    err('gap.rule', `must be one of ${GAP_RULES.join(', ')}`, d.gap.rule);
   d.gap.years.forEach((y, i) => {
+    const prev = d.gap.years[i - 1]?.year;
     if (!YEAR.test(y.year)) err(`gap.years[${i}].year`, 'must be a financial year such as 2024-25', y.year);
+    else if (prev && YEAR.test(prev) && Number(y.year.slice(0, 4)) !== Number(prev.slice(0, 4)) + 1)
+      err(`gap.years[${i}].year`, `must be the year after ${prev}`, y.year);
     if (!Number.isFinite(y.amount) || y.amount < 0) err(`gap.years[${i}].amount`, 'must be £0 or more', y.amount);
   });
   const ct = d.councilTax;
@@ -257,6 +310,9 @@ export interface BudgetResult {
   /** closed − target: 0 or more is balanced. */
   balance: number;
   balanced: boolean;
+  /** The gap's rule (null: one year) and each year of the plan as the rule reads it. */
+  rule: GapRule | null;
+  years: YearBalance[];
   /** The council tax change (sum of the council tax items' levels), per cent. */
   taxChangePct: number;
   /** Per item: £ change to the item (baseline × pct) and £ of the gap closed. */
@@ -303,7 +359,10 @@ export function computeBudget(
   }
   const t = target(d);
   const balance = closed - t;
-  return { closed, target: t, balance, balanced: balance >= -0.5, taxChangePct: tax, changes, problems };
+  // Balanced against the target is each year's gap met (each-year) or the plan's gap met by its end (cumulative).
+  const years = yearBalances(d, closed);
+  const balanced = balance >= -0.5;
+  return { closed, target: t, balance, balanced, rule: gapRule(d), years, taxChangePct: tax, changes, problems };
 }
 
 /**

@@ -4,15 +4,15 @@
  * balance recomputed on every page and announced politely), POST …/check (check your budget: every choice, the balance,
  * an error summary when it does not balance or a choice breaks a rule, consent), POST …/submit and /budget/{key}/done
  * (how their budget compares with everyone's so far). The answers so far travel in the form as hidden fields, so
- * nothing a resident chose is lost between pages, on a refusal or on a rate limit. Officers: /budget (the simulators
- * they may see, set up from the pre-fill), /budget/simulators/{id} (status, links, downloads and the dashboard).
+ * nothing a resident chose is lost between pages, on a refusal or on a rate limit. The same views draw an officer's
+ * preview of a draft (setup-pages.ts: under /budget/simulators/{id}/preview, bannered, nothing stored or counted).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken } from '../accounts/index.ts';
-import { closes, computeBudget, flatItems, formatPounds, parseLevels, SECTION_TITLES, target } from './model.ts';
+import { closes, computeBudget, flatItems, formatPounds, GAP_RULE_TEXT, parseLevels, target } from './model.ts';
 import type { StoredSimulator } from './repository.ts';
 import { canSetUp, type BudgetService } from './service.ts';
 
@@ -23,21 +23,44 @@ const TokenQuery = Type.Object({
   t: Type.Optional(Type.String({ maxLength: 100 })),
   r: Type.Optional(Type.String({ maxLength: 20 })),
 });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export { Form };
 
-const signed = (n: number) => (n < 0 ? `−${formatPounds(-n)}` : formatPounds(n));
-const pct = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n)}%`;
+export const signed = (n: number) => (n < 0 ? `−${formatPounds(-n)}` : formatPounds(n));
+export const pct = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n)}%`;
 
-/** The running balance as residents read it. */
+/** The running balance as residents read it; a multi-year gap year by year as its rule reads it. */
 function balanceView(s: StoredSimulator, levels: number[]) {
   const r = computeBudget(s.definition, levels);
+  const what = r.rule === null ? 'gap' : r.rule === 'each-year' ? 'gap a year' : 'gap a year on average';
+  const yearly = r.rule === null ? '' : ' a year';
   const text = r.balanced
-    ? `Your budget balances: you have closed ${formatPounds(r.closed)} of the ${formatPounds(r.target)} gap.`
-    : `You have closed ${formatPounds(Math.max(0, r.closed))} of the ${formatPounds(r.target)} gap. ${formatPounds(-r.balance)} still to find.`;
-  return { ...r, text };
+    ? `Your budget balances: you have closed ${formatPounds(r.closed)}${yearly} of the ${formatPounds(r.target)} ${what}.`
+    : `You have closed ${formatPounds(Math.max(0, r.closed))}${yearly} of the ${formatPounds(r.target)} ${what}. ${formatPounds(-r.balance)}${yearly} still to find.`;
+  return {
+    ...r,
+    text,
+    what,
+    ruleText: r.rule ? GAP_RULE_TEXT[r.rule] : null,
+    cumulative: r.rule === 'cumulative',
+    rows: r.years.map((y) => ({
+      year: y.year,
+      gap: formatPounds(y.gap),
+      closed: formatPounds(Math.max(0, y.closed)),
+      status: y.met ? 'Met' : `${formatPounds(-y.balance)} short`,
+    })),
+  };
 }
 
-export function budgetPages(app: App, budget: BudgetService, secure: boolean): void {
+/** Which simulator the resident views draw, where their forms post, and whether it is an officer's preview. */
+export interface ViewContext {
+  s: StoredSimulator;
+  /** The URL the pages hang from: /budget/{key}, or /budget/simulators/{id}/preview. */
+  base: string;
+  preview: boolean;
+}
+
+/** The resident pages' views, shared by the residents' routes and the officers' preview. */
+export function residentViews(secure: boolean) {
   const state = (s: StoredSimulator, body: Record<string, string>) => {
     const { levels, refused } = parseLevels(s.definition, (c) => body[`level-${c}`]);
     return { levels, refused };
@@ -56,25 +79,40 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     for (const k of ['t', 'assisted']) if (body[k]) out.push({ name: k, value: body[k] });
     return out;
   };
-  const frame = (s: StoredSimulator, req: FastifyRequest, reply: FastifyReply) => ({
-    surveyTitle: s.definition.title,
-    csrf: csrfToken(req, reply, secure),
-    key: s.openKey,
+  const yearsOf = (s: StoredSimulator) => ({
     years: s.definition.gap.years.map((y) => ({ year: y.year, amount: formatPounds(y.amount) })),
     multiYear: s.definition.gap.kind === 'multi-year',
     targetText: formatPounds(target(s.definition)),
+    ruleText: s.definition.gap.kind === 'multi-year' ? GAP_RULE_TEXT[s.definition.gap.rule ?? 'each-year'] : null,
   });
-  const load = async (key: string) => budget.byKey(key);
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
+
+  const frame = (v: ViewContext, req: FastifyRequest, reply: FastifyReply) => ({
+    surveyTitle: v.s.definition.title,
+    csrf: csrfToken(req, reply, secure),
+    base: v.base,
+    preview: v.preview,
+    ...yearsOf(v.s),
+  });
+
+  function startPage(v: ViewContext, token: string, req: FastifyRequest, reply: FastifyReply) {
+    return reply.view('budget-start.njk', {
+      ...frame(v, req, reply),
+      title: v.s.definition.title,
+      token,
+      closed: !v.preview && v.s.status !== 'open',
+      sections: v.s.definition.sections.map((x) => x.title),
+    });
+  }
 
   function sectionPage(
-    s: StoredSimulator,
+    v: ViewContext,
     n: number,
     body: Record<string, string>,
     req: FastifyRequest,
     reply: FastifyReply,
     errors: FieldError[] = [],
   ) {
+    const s = v.s;
     const sec = s.definition.sections[n - 1];
     if (!sec) throw new AppError(404, 'not-found', 'There is no such page in this consultation.');
     const { levels } = state(s, body);
@@ -113,7 +151,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       }));
     const onPage = new Set(items.map((i) => i.code));
     return reply.view('budget-section.njk', {
-      ...frame(s, req, reply),
+      ...frame(v, req, reply),
       title: sec.title,
       intro: sec.intro,
       n,
@@ -126,12 +164,14 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
   }
 
   function checkPage(
-    s: StoredSimulator,
+    v: ViewContext,
     body: Record<string, string>,
     req: FastifyRequest,
     reply: FastifyReply,
     errors: FieldError[] = [],
+    accepted = false,
   ) {
+    const s = v.s;
     const { levels } = state(s, body);
     const all = flatItems(s.definition);
     const rows = all.map((it, i) => {
@@ -145,7 +185,8 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       };
     });
     return reply.view('budget-check.njk', {
-      ...frame(s, req, reply),
+      ...frame(v, req, reply),
+      accepted,
       title: 'Check your budget',
       sections: s.definition.sections.map((sec, i) => ({
         n: i + 1,
@@ -159,19 +200,43 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     });
   }
 
+  /** A section's form posted: a refused level shown again with every answer, else the page asked for. */
+  function sectionPosted(
+    v: ViewContext,
+    n: number,
+    body: Record<string, string>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ) {
+    const { refused } = state(v.s, body);
+    const errors = refused.map((r) => ({ field: `level-${r.item}`, message: 'Choose one of the options shown' }));
+    if (errors.length) {
+      reply.status(400);
+      return sectionPage(v, n, body, req, reply, errors);
+    }
+    const go = body.go === 'back' ? n - 1 : body.go && /^\d+$/.test(body.go) ? Number(body.go) : n + 1;
+    if (go < 1) return startPage(v, body.t ?? '', req, reply);
+    if (go > v.s.definition.sections.length) return checkPage(v, body, req, reply);
+    return sectionPage(v, go, body, req, reply);
+  }
+
+  return { startPage, sectionPage, sectionPosted, checkPage, frame };
+}
+
+export function budgetPages(app: App, budget: BudgetService, secure: boolean): void {
+  const views = residentViews(secure);
+  const { checkPage, sectionPage } = views;
+  const load = async (key: string) => budget.byKey(key);
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
+  const ctx = (s: StoredSimulator): ViewContext => ({ s, base: `/budget/${s.openKey}`, preview: false });
+
   app.get(
     '/budget/:key',
     { schema: { hide: true, params: KeyParams, querystring: TokenQuery } },
     async (req, reply) => {
       const s = await load(req.params.key);
       noStore(reply);
-      return reply.view('budget-start.njk', {
-        ...frame(s, req, reply),
-        title: s.definition.title,
-        token: req.query.t ?? '',
-        closed: s.status !== 'open',
-        sections: s.definition.sections.map((x) => x.title),
-      });
+      return views.startPage(ctx(s), req.query.t ?? '', req, reply);
     },
   );
   app.get(
@@ -180,7 +245,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     async (req, reply) => {
       const s = await load(req.params.key);
       noStore(reply);
-      return sectionPage(s, req.params.n, req.query.t ? { t: req.query.t } : {}, req, reply);
+      return sectionPage(ctx(s), req.params.n, req.query.t ? { t: req.query.t } : {}, req, reply);
     },
   );
   app.post(
@@ -190,24 +255,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       checkCsrf(req);
       const s = await load(req.params.key);
       noStore(reply);
-      const body = req.body;
-      const { refused } = state(s, body);
-      const errors = refused.map((r) => ({ field: `level-${r.item}`, message: 'Choose one of the options shown' }));
-      if (errors.length) {
-        reply.status(400);
-        return sectionPage(s, req.params.n, body, req, reply, errors);
-      }
-      const go =
-        body.go === 'back' ? req.params.n - 1 : body.go && /^\d+$/.test(body.go) ? Number(body.go) : req.params.n + 1;
-      if (go < 1)
-        return reply.view('budget-start.njk', {
-          ...frame(s, req, reply),
-          title: s.definition.title,
-          token: body.t ?? '',
-          sections: s.definition.sections.map((x) => x.title),
-        });
-      if (go > s.definition.sections.length) return checkPage(s, body, req, reply);
-      return sectionPage(s, go, body, req, reply);
+      return views.sectionPosted(ctx(s), req.params.n, req.body, req, reply);
     },
   );
   app.post('/budget/:key/submit', { schema: { hide: true, params: KeyParams, body: Form } }, async (req, reply) => {
@@ -215,25 +263,36 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     const s = await load(req.params.key);
     noStore(reply);
     const body = req.body;
-    if (body.go && /^\d+$/.test(body.go)) return sectionPage(s, Number(body.go), body, req, reply);
+    if (body.go && /^\d+$/.test(body.go)) return sectionPage(ctx(s), Number(body.go), body, req, reply);
     try {
+      // Assisted entry is flagged only by staff who may set up this council's simulators (review-pages.ts).
+      const assisted = body.assisted === 'yes';
+      if (assisted && !canSetUp(req.user, s.definition.council))
+        throw new AppError(403, 'assisted-needs-staff', 'Sign in again as staff to send an assisted budget.');
       const r = await budget.submit(s, {
         posted: (c) => body[`level-${c}`],
         comments: (c) => body[`comment-${c}`],
         consent: body.consent === 'yes',
         token: body.t || undefined,
         honeypot: body.website || undefined,
-        // Assisted entry is flagged only by signed-in staff (an outreach session), never by a resident's form.
-        assisted: body.assisted === 'yes' && req.user !== null,
+        assisted,
         client: req.ip,
+        userAgent: req.headers['user-agent'],
       });
+      if (assisted) return reply.redirect(`/budget/simulators/${s.id}/assisted?sent=${r.id}`, 303);
       return reply.redirect(`/budget/${s.openKey}/done?r=${r.id}`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       reply.status(e.status);
       for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
       // Nothing is lost: the same page again with every answer, and the reason.
-      return checkPage(s, body, req, reply, e.errors.length ? e.errors : [{ field: 'balance', message: e.message }]);
+      return checkPage(
+        ctx(s),
+        body,
+        req,
+        reply,
+        e.errors.length ? e.errors : [{ field: 'balance', message: e.message }],
+      );
     }
   });
   app.get(
@@ -244,7 +303,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       noStore(reply);
       const d = await budget.dashboard(s);
       return reply.view('budget-done.njk', {
-        ...frame(s, req, reply),
+        ...views.frame(ctx(s), req, reply),
         title: 'Your budget has been sent',
         responses: d.responses,
         tax: d.meanTaxChangePct === null ? null : pct(Math.round(d.meanTaxChangePct * 100) / 100),
@@ -254,74 +313,6 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
           top: [...it.levels].sort((a, b) => b.n - a.n)[0]?.consequence ?? '-',
         })),
       });
-    },
-  );
-
-  // Officers.
-  const signInFirst = (req: FastifyRequest, reply: FastifyReply) =>
-    reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
-  app.get('/budget', { schema: { hide: true } }, async (req, reply) => {
-    if (!req.user) return signInFirst(req, reply);
-    noStore(reply);
-    const list = await budget.list(req.user);
-    return reply.view('budget-list.njk', {
-      title: 'Budget consultations',
-      rows: list.map((r) => ({ ...r, responses: Number(r.responses ?? 0) })),
-      canCreate: req.user.role !== 'council' || canSetUp(req.user, req.user.council?.code ?? ''),
-      council: req.user.council?.code ?? '',
-      csrf: req.user.csrfToken,
-    });
-  });
-  app.post('/budget', { schema: { hide: true, body: Form } }, async (req, reply) => {
-    checkCsrf(req);
-    const s = await budget.createFromPrefill(req.body.area ?? '', req.body.year ?? '', req.user);
-    return reply.redirect(`/budget/simulators/${s.id}`, 303);
-  });
-  app.get('/budget/simulators/:id', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
-    if (!req.user) return signInFirst(req, reply);
-    noStore(reply);
-    const s = await budget.get(req.params.id, req.user);
-    const d = await budget.dashboard(s);
-    const maxDay = Math.max(1, ...d.perDay.map((x) => x.n));
-    return reply.view('budget-dashboard.njk', {
-      title: s.definition.title,
-      s,
-      council: s.definition.council,
-      status: s.status,
-      canManage: canSetUp(req.user, s.definition.council),
-      csrf: req.user.csrfToken,
-      d,
-      perDay: d.perDay.map((x) => ({ ...x, width: Math.round((x.n / maxDay) * 100) })),
-      tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
-      gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
-      items: d.items.map((it) => ({
-        ...it,
-        mean: it.meanChange === null ? '-' : signed(it.meanChange),
-        levels: it.levels.map((l) => ({
-          ...l,
-          pct: pct(l.pctChange),
-          share: l.share === null ? '-' : `${Math.round(l.share * 100)}%`,
-        })),
-      })),
-      sectionTitles: SECTION_TITLES,
-    });
-  });
-  app.post(
-    '/budget/simulators/:id/clone',
-    { schema: { hide: true, params: IdParams, body: Form } },
-    async (req, reply) => {
-      checkCsrf(req);
-      const r = await budget.clone(req.params.id, (req.body.year ?? '').trim(), req.body.refresh === 'yes', req.user);
-      return reply.redirect(`/budget/simulators/${r.simulator.id}`, 303);
-    },
-  );
-  app.post(
-    '/budget/simulators/:id/status',
-    { schema: { hide: true, params: IdParams, body: Form } },
-    async (req, reply) => {
-      checkCsrf(req);
-      await budget.setStatus(req.params.id, req.body.status ?? '', req.user);
-      return reply.redirect(`/budget/simulators/${req.params.id}`, 303);
     },
   );
 }

@@ -1,7 +1,7 @@
 /** All SQL of the budget module. Each function takes a Kysely handle: the database's or a transaction's. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db.ts';
-import type { Definition, SectionKind, SimulatorStatus, GapKind } from './model.ts';
+import type { Definition, SectionKind, SimulatorStatus, GapKind, GapRule } from './model.ts';
 
 type K = Kysely<Database>;
 
@@ -31,16 +31,8 @@ export const budgetRepository = {
       .insertInto('budget_simulators')
       .values({
         area_id: s.areaId,
-        year: d.year,
-        title: d.title,
+        ...simulatorColumns(d),
         status: d.status ?? 'draft',
-        gap_kind: d.gap.kind,
-        gap_years: JSON.stringify(d.gap.years),
-        stated_total: d.statedTotal,
-        band_d: d.councilTax.bandD,
-        tax_base: d.councilTax.taxBase,
-        tax_cap_pct: d.councilTax.capPct,
-        tax_cap_valid_from: d.councilTax.capValidFrom ?? null,
         open_key: s.openKey,
         source_note: s.sourceNote,
         created_by: s.createdBy,
@@ -48,61 +40,38 @@ export const budgetRepository = {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    let position = 0;
-    for (const [si, sec] of d.sections.entries()) {
-      const { id: sectionId } = await k
-        .insertInto('budget_sections')
-        .values({ simulator_id: id, kind: sec.kind, title: sec.title, intro: sec.intro ?? null, position: si })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      for (const it of sec.items) {
-        const { id: itemId } = await k
-          .insertInto('budget_items')
-          .values({
-            simulator_id: id,
-            section_id: sectionId,
-            code: it.code,
-            title: it.title,
-            description: it.description ?? null,
-            baseline: it.baseline,
-            floor: it.floor ?? null,
-            floor_reason: it.floorReason ?? null,
-            ring_fenced: it.ringFenced ? 1 : 0,
-            contractual: it.contractual ? 1 : 0,
-            source: it.source ?? null,
-            position: position++,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await k
-          .insertInto('budget_levels')
-          .values(
-            it.levels.map((l, li) => ({
-              item_id: itemId,
-              code: l.code,
-              pct_change: l.pctChange,
-              consequence: l.consequence,
-              position: li,
-            })),
-          )
-          .execute();
-      }
-    }
-    if (d.constraints.length)
-      await k
-        .insertInto('budget_constraints')
-        .values(
-          d.constraints.map((c) => ({
-            simulator_id: id,
-            kind: c.kind,
-            item: c.item,
-            level: c.level,
-            other_item: c.otherItem,
-            other_level: c.otherLevel,
-          })),
-        )
-        .execute();
+    await insertContents(k, id, d);
     return id;
+  },
+
+  /**
+   * Replaces a simulator's definition (in the caller's transaction): its row's fields, and its sections, items, levels
+   * and constraints written afresh. The caller makes sure no response refers to the items.
+   */
+  async replaceDefinition(k: K, id: number, d: Definition, sourceNote: string | null): Promise<void> {
+    await k
+      .updateTable('budget_simulators')
+      .set({ ...simulatorColumns(d), ...(sourceNote !== null ? { source_note: sourceNote } : {}) })
+      .where('id', '=', id)
+      .execute();
+    await k.deleteFrom('budget_constraints').where('simulator_id', '=', id).execute();
+    await k
+      .deleteFrom('budget_levels')
+      .where('item_id', 'in', (eb) => eb.selectFrom('budget_items').select('id').where('simulator_id', '=', id))
+      .execute();
+    await k.deleteFrom('budget_items').where('simulator_id', '=', id).execute();
+    await k.deleteFrom('budget_sections').where('simulator_id', '=', id).execute();
+    await insertContents(k, id, d);
+  },
+
+  /** How many responses (of any flag) a simulator holds. */
+  async responseCount(k: K, id: number): Promise<number> {
+    const r = await k
+      .selectFrom('budget_responses')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('simulator_id', '=', id)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   },
 
   /** A simulator by id or by its open key, with its definition; undefined when there is none. */
@@ -136,7 +105,11 @@ export const budgetRepository = {
       year: s.year,
       title: s.title,
       status: s.status as SimulatorStatus,
-      gap: { kind: s.gap_kind as GapKind, years: JSON.parse(s.gap_years) as { year: string; amount: number }[] },
+      gap: {
+        kind: s.gap_kind as GapKind,
+        rule: s.gap_kind === 'multi-year' ? ((s.gap_rule ?? 'each-year') as GapRule) : null,
+        years: JSON.parse(s.gap_years) as { year: string; amount: number }[],
+      },
       statedTotal: s.stated_total,
       councilTax: {
         bandD: s.band_d,
@@ -254,17 +227,6 @@ export const budgetRepository = {
     return r?.id;
   },
 
-  async hasFingerprint(k: K, simulatorId: number, fingerprint: string): Promise<boolean> {
-    const r = await k
-      .selectFrom('budget_responses')
-      .select('id')
-      .where('simulator_id', '=', simulatorId)
-      .where('fingerprint', '=', fingerprint)
-      .limit(1)
-      .executeTakeFirst();
-    return r !== undefined;
-  },
-
   async insertResponse(
     k: K,
     r: Omit<Database['budget_responses'], 'id'>,
@@ -299,13 +261,86 @@ export const budgetRepository = {
       .execute();
   },
 
-  comments(k: K, simulatorId: number) {
+  /** The comments of counted responses, or of every response (flagged too: the downloads). */
+  comments(k: K, simulatorId: number, onlyCounted = true) {
     return k
       .selectFrom('budget_comments as c')
       .innerJoin('budget_responses as r', 'r.id', 'c.response_id')
       .select(['c.response_id', 'c.item_id', 'c.text'])
       .where('r.simulator_id', '=', simulatorId)
-      .where('r.flag', '=', 'ok')
+      .$if(onlyCounted, (q) => q.where('r.flag', '=', 'ok'))
       .execute();
   },
 };
+
+/** The simulator row's columns a definition sets. */
+const simulatorColumns = (d: Definition) => ({
+  year: d.year,
+  title: d.title,
+  gap_kind: d.gap.kind,
+  gap_years: JSON.stringify(d.gap.years),
+  gap_rule: d.gap.kind === 'multi-year' ? (d.gap.rule ?? 'each-year') : null,
+  stated_total: d.statedTotal,
+  band_d: d.councilTax.bandD,
+  tax_base: d.councilTax.taxBase,
+  tax_cap_pct: d.councilTax.capPct,
+  tax_cap_valid_from: d.councilTax.capValidFrom ?? null,
+});
+
+/** A definition's sections, items, levels and constraints under a simulator. */
+async function insertContents(k: K, simulatorId: number, d: Definition): Promise<void> {
+  let position = 0;
+  for (const [si, sec] of d.sections.entries()) {
+    const { id: sectionId } = await k
+      .insertInto('budget_sections')
+      .values({ simulator_id: simulatorId, kind: sec.kind, title: sec.title, intro: sec.intro ?? null, position: si })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const it of sec.items) {
+      const { id: itemId } = await k
+        .insertInto('budget_items')
+        .values({
+          simulator_id: simulatorId,
+          section_id: sectionId,
+          code: it.code,
+          title: it.title,
+          description: it.description ?? null,
+          baseline: it.baseline,
+          floor: it.floor ?? null,
+          floor_reason: it.floorReason ?? null,
+          ring_fenced: it.ringFenced ? 1 : 0,
+          contractual: it.contractual ? 1 : 0,
+          source: it.source ?? null,
+          position: position++,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await k
+        .insertInto('budget_levels')
+        .values(
+          it.levels.map((l, li) => ({
+            item_id: itemId,
+            code: l.code,
+            pct_change: l.pctChange,
+            consequence: l.consequence,
+            position: li,
+          })),
+        )
+        .execute();
+    }
+  }
+  if (d.constraints.length)
+    await k
+      .insertInto('budget_constraints')
+      .values(
+        d.constraints.map((c) => ({
+          simulator_id: simulatorId,
+          kind: c.kind,
+          item: c.item,
+          level: c.level,
+          other_item: c.otherItem,
+          other_level: c.otherLevel,
+        })),
+      )
+      .execute();
+}

@@ -2,18 +2,25 @@
  * Results: the dashboard's figures (responses per day, per item the share choosing each level and the mean £ change,
  * the average council tax change, comments per item, flagged responses reported) and the tidy long CSV (one row per
  * response × item: level, % and £, with the comment), formula-safe. Only responses flagged `ok` are counted; duplicates
- * and honeypot hits are kept and reported, not deleted.
+ * and honeypot hits are kept and reported (the dashboard's counts, the CSV's `flag` column), not deleted.
  */
 import { columnNames, csvColumns, csvField, csvLine, neutralise, type CsvValue } from '../../platform/csv.ts';
 import type { Db } from '../../platform/db.ts';
 import { flatItems } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import { reviewRepository } from './review-repository.ts';
 
 export const LONG_CSV = csvColumns([
   ['response', 'Response', 'integer', 'Id of the response (one resident budget)'],
   ['submitted_at', 'Submitted at', 'dateTime', 'When the budget was submitted (UTC)'],
   ['channel', 'Channel', 'string', 'open (the open link) or link (a unique panel link)'],
   ['assisted', 'Assisted', 'boolean', 'Entered by staff with the resident at an outreach session'],
+  [
+    'flag',
+    'Flag',
+    'string',
+    'ok (counted in the results), duplicate (the same budget and comments from the same source within a day) or honeypot (the bot check); flagged responses are kept and not counted',
+  ],
   ['section', 'Section', 'string', 'spending, efficiencies, income or council-tax'],
   ['item', 'Item', 'string', "The item's code"],
   ['item_title', 'Item title', 'string', "The item's title"],
@@ -26,6 +33,8 @@ export const LONG_CSV = csvColumns([
 
 export interface Dashboard {
   responses: number;
+  /** Of the counted responses, those entered by staff at an outreach session. */
+  assisted: number;
   flagged: { flag: string; n: number }[];
   perDay: { day: string; n: number }[];
   meanTaxChangePct: number | null;
@@ -53,7 +62,9 @@ export function createResults(db: Db) {
       const perDay = new Map<string, number>();
       let tax = 0;
       let closed = 0;
+      let assisted = 0;
       for (const r of rows) {
+        assisted += r.assisted;
         const day = r.submitted_at.slice(0, 10);
         perDay.set(day, (perDay.get(day) ?? 0) + 1);
         tax += r.tax_change_pct;
@@ -75,6 +86,7 @@ export function createResults(db: Db) {
       const total = rows.length;
       return {
         responses: total,
+        assisted,
         flagged: flags.filter((f) => f.flag !== 'ok').map((f) => ({ flag: f.flag, n: Number(f.n) })),
         perDay: [...perDay].sort((a, b) => a[0].localeCompare(b[0])).map(([day, n]) => ({ day, n })),
         meanTaxChangePct: total ? tax / total : null,
@@ -105,7 +117,10 @@ export function createResults(db: Db) {
      * depends only on the item and level is written once per level, so 2 million lines cost one concatenation each.
      */
     async longCsv(s: StoredSimulator): Promise<AsyncGenerator<string>> {
-      const [rows, comments] = await Promise.all([repo.responses(db.kysely, s.id), repo.comments(db.kysely, s.id)]);
+      const [rows, comments] = await Promise.all([
+        reviewRepository.allResponses(db.kysely, s.id),
+        repo.comments(db.kysely, s.id, false),
+      ]);
       const items = flatItems(s.definition);
       const itemIndex = new Map(s.itemIds.map((id, i) => [id, i]));
       const commentOf = new Map<number, string[]>();
@@ -125,7 +140,7 @@ export function createResults(db: Db) {
       async function* chunks(): AsyncGenerator<string> {
         let chunk = csvLine(columnNames(LONG_CSV));
         for (const r of rows) {
-          const head = `${r.id},${r.submitted_at},${r.channel},${r.assisted === 1 ? 'true' : 'false'},`;
+          const head = `${r.id},${r.submitted_at},${r.channel},${r.assisted === 1 ? 'true' : 'false'},${r.flag},`;
           const notes = commentOf.get(r.id);
           const lv = r.levels;
           let item = 0;

@@ -214,7 +214,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       schema: {
         tags: TAGS,
         summary:
-          'The tidy long CSV: one row per response × item (level, %, £, comment); formula-safe (the council and analysts)',
+          'The tidy long CSV: one row per response × item (level, %, £, comment, flag); formula-safe (the council and analysts)',
         params: S.IdParams,
         response: { 200: download('text/csv', 'Responses, long', columnNames(LONG_CSV)), ...problemResponses(404) },
       },
@@ -246,7 +246,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
         url: csvUrl(req),
         title: `Budget consultation responses: ${s.definition.title} (${s.definition.council})`,
         description:
-          'One row per counted response and item: the level chosen, its change in per cent and £, the gap it closes and the comment. Duplicates and bot-check hits are kept but not included.',
+          'One row per response and item: the level chosen, its change in per cent and £, the gap it closes and the comment. Duplicates and bot-check hits are included and named in the flag column; only rows flagged ok are counted in the results.',
         columns: LONG_CSV,
         licences: ['Confidential: raw consultation responses for the council and analysts; not for publication'],
         attribution: ['Budget consultation (this service)'],

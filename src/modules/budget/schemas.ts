@@ -56,6 +56,14 @@ export const Definition = Type.Object(
     gap: Type.Object(
       {
         kind: Type.Union([Type.Literal('one-year'), Type.Literal('multi-year')]),
+        rule: Type.Optional(
+          Nullable(
+            Type.Union([Type.Literal('each-year'), Type.Literal('cumulative')], {
+              description:
+                "A multi-year gap: each year's gap met, or the cumulative gap met over the plan (default each-year)",
+            }),
+          ),
+        ),
         years: Type.Array(Type.Object({ year: Text(7), amount: Type.Number() }, { additionalProperties: false }), {
           maxItems: 10,
         }),

@@ -15,7 +15,9 @@ import type { ObservationsService } from '../observations/index.ts';
 import { STATUSES, validateDefinition, type Definition, type Locate, type SimulatorStatus } from './model.ts';
 import { createPrefill } from './prefill.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import type { Salts } from './protection.ts';
 import { createResults } from './results.ts';
+import { createReview } from './review.ts';
 import { createSubmissions, hashToken } from './submit.ts';
 
 /** Who asks: a signed-in user, a visitor (null), or the command line (`system`, an operator with the database). */
@@ -42,7 +44,14 @@ export function canSee(u: Viewer, council: string): boolean {
 
 export function createBudgetService(
   db: Db,
-  deps: { areas: AreasService; metrics: MetricsService; observations: ObservationsService; logger: Logger },
+  deps: {
+    areas: AreasService;
+    metrics: MetricsService;
+    observations: ObservationsService;
+    /** The day's salt for hashing open-link sources (monitor's, from the composition root). */
+    salts: Salts;
+    logger: Logger;
+  },
 ) {
   const log = deps.logger.child({ module: 'budget' });
   const prefill = createPrefill({ ...deps, taxCaps: (year) => repo.taxCaps(db.kysely, year) });
@@ -147,6 +156,44 @@ export function createBudgetService(
       const note = `Cloned from simulator ${s.id} (${old.year})${suffix}`;
       return { simulator: await create(d, u, { sourceNote: note }), refreshed };
     },
+    /**
+     * Replaces a draft's whole definition (an edit page or an uploaded file), validated as on creation, in one
+     * transaction. Refused for an open or closed simulator, for one holding responses (they refer to its items: clone
+     * it instead), and for a definition naming another council.
+     */
+    async replace(id: number, d: Definition, u: Viewer, opts: { locate?: Locate; sourceNote?: string | null } = {}) {
+      const s = await get(id, u);
+      mustSetUp(u, s.definition.council);
+      if (s.status !== 'draft')
+        throw new AppError(
+          409,
+          'not-a-draft',
+          `Simulator ${id} is ${s.status}: only a draft can be changed. Set it back to draft, or clone it.`,
+        );
+      if ((await repo.responseCount(db.kysely, id)) > 0)
+        throw new AppError(
+          409,
+          'has-responses',
+          `Simulator ${id} holds responses, which refer to its items: clone it to change the definition.`,
+        );
+      const errors = validateDefinition(d, opts.locate);
+      if (d.council !== s.definition.council)
+        errors.unshift({
+          field: opts.locate?.('council') ?? 'council',
+          value: d.council,
+          message: `is not this simulator's council, ${s.definition.council}`,
+        });
+      if (errors.length)
+        throw new AppError(400, 'invalid-definition', 'The budget simulator could not be changed.', errors);
+      await withTransaction(db, (tx) =>
+        repo.replaceDefinition(tx.kysely, id, { ...d, status: 'draft' }, opts.sourceNote ?? null),
+      );
+      cache.delete(s.openKey);
+      log.info({ event: 'budget-simulator-changed', id, userId: u && u !== 'system' ? u.id : null }, 'changed');
+      return (await repo.load(db.kysely, { id }))!;
+    },
+    /** A form's council field (by name or code) as typed and matched. */
+    councilField: (text: string | undefined) => deps.areas.councilField(text),
     /** The simulators a user may see: every council's for analysts, their own council's for council users. */
     async list(u: Viewer) {
       if (!u) return [];
@@ -196,8 +243,9 @@ export function createBudgetService(
       cache.set(key, { at: Date.now(), s });
       return s;
     },
-    ...createSubmissions(db, log),
+    ...createSubmissions(db, log, deps.salts),
     ...createResults(db),
+    ...createReview(db),
   };
 }
 export type BudgetService = ReturnType<typeof createBudgetService>;

@@ -1,9 +1,9 @@
 /**
  * A resident's budget submitted: every level checked against the levels offered (a tampered form refused, naming the
  * item), the totals recomputed here by the model's rule (never taken from the form), balance, floors and constraints,
- * consent; a unique link used once (a replay refused); on an open link, a rate limit per client and a honeypot field;
- * duplicates kept and flagged for the dashboard, never deleted. The response and its comments are written in one
- * transaction.
+ * consent; a unique link used once (a replay refused); on an open link, protection.ts's rate limit, duplicate check
+ * and honeypot (flagged responses kept and reported, never deleted). The response and its comments are written in
+ * one transaction.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -11,11 +11,9 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
 import { computeBudget, flatItems, formatPounds, parseLevels } from './model.ts';
+import { createProtection, rateLimited, type Salts } from './protection.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
 
-/** Open-link submissions per client address in OPEN_WINDOW_MS. */
-export const OPEN_LIMIT = 20;
-export const OPEN_WINDOW_MS = 10 * 60_000;
 export const COMMENT_MAX = 2000;
 export const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
@@ -26,24 +24,13 @@ export interface Submission {
   token?: string | undefined;
   honeypot?: string | undefined;
   assisted?: boolean;
-  /** The client's address (rate limit and duplicate detection; only a hash is kept). */
+  /** The client's address and user agent (rate limit and duplicate detection; only salted hashes are kept). */
   client: string;
+  userAgent?: string | undefined;
 }
 
-export function createSubmissions(db: Db, log: Logger) {
-  const recent = new Map<string, number[]>();
-
-  function rateLimited(client: string, now: number): boolean {
-    const times = (recent.get(client) ?? []).filter((t) => now - t < OPEN_WINDOW_MS);
-    if (times.length >= OPEN_LIMIT) {
-      recent.set(client, times);
-      return true;
-    }
-    times.push(now);
-    recent.set(client, times);
-    if (recent.size > 50_000) recent.clear();
-    return false;
-  }
+export function createSubmissions(db: Db, log: Logger, salts: Salts) {
+  const protection = createProtection(db, salts);
 
   /** Checks a resident's budget without storing it: the result, and the problems a page shows in its error summary. */
   function check(s: StoredSimulator, sub: Pick<Submission, 'posted' | 'comments' | 'consent'>, needConsent: boolean) {
@@ -67,11 +54,19 @@ export function createSubmissions(db: Db, log: Logger) {
         errors.push({ field: `comment-${it.code}`, message: `${it.title}: your comment holds a NUL character` });
     }
     for (const p of result.problems) errors.push({ field: `level-${items[p.item]!.code}`, message: p.message });
-    if (!result.balanced && refused.length === 0)
+    if (!result.balanced && refused.length === 0) {
+      const last = result.years[result.years.length - 1];
+      const short = result.years.filter((y) => !y.met);
       errors.push({
         field: 'balance',
-        message: `Your budget is ${formatPounds(-result.balance)} short of the ${formatPounds(result.target)} gap: choose more savings or income`,
+        message:
+          result.rule === null || !last
+            ? `Your budget is ${formatPounds(-result.balance)} short of the ${formatPounds(result.target)} gap: choose more savings or income`
+            : result.rule === 'cumulative'
+              ? `Over the plan to ${last.year} your budget is ${formatPounds(-last.balance)} short of the ${formatPounds(last.gap)} gap: choose more savings or income`
+              : `Your budget does not meet the gap in ${short.map((y) => `${y.year} (${formatPounds(-y.balance)} short)`).join(', ')}: choose more savings or income`,
       });
+    }
     if (needConsent && !sub.consent)
       errors.push({
         field: 'consent',
@@ -94,27 +89,15 @@ export function createSubmissions(db: Db, log: Logger) {
           'Your budget could not be submitted.',
           errors,
         );
-      const clientHash = createHash('sha256').update(`budget|${s.id}|${sub.client}`).digest('hex').slice(0, 32);
       const items = flatItems(s.definition);
       const comments = items
         .map((it, i) => ({ item_id: s.itemIds[i]!, text: (sub.comments(it.code) ?? '').trim().normalize('NFC') }))
         .filter((c) => c.text !== '');
       const levelText = levels.join(',');
       const channel = sub.token ? 'link' : 'open';
-      if (!sub.token && rateLimited(clientHash, now.getTime()))
-        throw new AppError(
-          429,
-          'too-many-submissions',
-          'Too many budgets have been sent from this connection. Try again in 10 minutes; your answers are still on this page.',
-          [],
-          {
-            'retry-after': String(OPEN_WINDOW_MS / 1000),
-          },
-        );
-      const fingerprint = createHash('sha256')
-        .update(`${clientHash}|${levelText}|${comments.map((c) => c.text).join('\u0001')}`)
-        .digest('hex')
-        .slice(0, 32);
+      const guarded = !sub.token && !sub.assisted;
+      const content = `${levelText}|${comments.map((c) => c.text).join('\u0001')}`;
+      const src = await protection.source(s.id, sub.client, sub.userAgent ?? '', content, now);
       const stamp = now.toISOString();
       const out = await withTransaction(db, async (tx) => {
         let linkId: number | null = null;
@@ -128,11 +111,10 @@ export function createSubmissions(db: Db, log: Logger) {
           }
           linkId = claimed;
         }
-        const flag = sub.honeypot
-          ? 'honeypot'
-          : !sub.token && (await repo.hasFingerprint(tx.kysely, s.id, fingerprint))
-            ? 'duplicate'
-            : 'ok';
+        const seen = guarded ? await protection.check(tx, s.id, src, now) : 'ok';
+        // Over the limit: the count is committed, nothing else written.
+        if (seen === 'limited') return { id: 0, flag: 'limited' };
+        const flag = sub.honeypot && !sub.assisted ? 'honeypot' : seen;
         const id = await repo.insertResponse(
           tx.kysely,
           {
@@ -144,13 +126,14 @@ export function createSubmissions(db: Db, log: Logger) {
             channel,
             assisted: sub.assisted ? 1 : 0,
             flag,
-            fingerprint,
+            fingerprint: src.fingerprint,
             submitted_at: stamp,
           },
           comments,
         );
         return { id, flag };
       });
+      if (out.flag === 'limited') throw rateLimited();
       if (out.flag !== 'ok')
         log.info(
           { event: 'budget-response-flagged', simulator: s.id, flag: out.flag },

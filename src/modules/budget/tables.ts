@@ -19,6 +19,8 @@ export interface BudgetSimulatorsTable {
   gap_kind: string;
   /** JSON [{year, amount}]. */
   gap_years: string;
+  /** A multi-year gap's balance rule (each-year, cumulative); null for one year. */
+  gap_rule: string | null;
   stated_total: number | null;
   band_d: number | null;
   tax_base: number | null;

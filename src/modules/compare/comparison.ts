@@ -14,7 +14,7 @@ import { comparedCouncils, retiredNote, type ComparedCouncil } from './members.t
 import { describeGroup, positionSentence } from './sentences.ts';
 import {
   groupStatistics,
-  median,
+  medianInPlace,
   memberPosition,
   memberPositions,
   type GroupStatistics,
@@ -69,16 +69,25 @@ function memberValues(set: ComparedCouncil[], cells: Cells, periodId: number, ty
 /** The council's figure, the median of the members the metric applies to and England's figure, period by period. */
 function trendRows(c: MetricComparison, set: ComparedCouncil[], applicableTypes: Set<string>): Comparison['trend'] {
   const applicableSet = set.filter((x) => applicableTypes.has(x.type));
+  // The members' values of each period gathered in one buffer, its median taken in place.
+  const buffer = new Float64Array(applicableSet.length);
   return c.window.map((p) => {
-    const vals: number[] = [];
+    let k = 0;
     for (const x of applicableSet) {
       const o = c.cells(x.id, p.id);
-      if (o && o.value !== null && !o.status.includes('z')) vals.push(o.value);
+      if (o && o.value !== null && !o.status.includes('z')) buffer[k++] = o.value;
     }
     const england = p.england_status !== null ? p.england_value : null;
     const own = c.cells(c.focus.id, p.id);
     const value = own?.value ?? null;
-    return { period: p.iso, label: p.label, value, source: own?.source ?? null, groupMedian: median(vals), england };
+    return {
+      period: p.iso,
+      label: p.label,
+      value,
+      source: own?.source ?? null,
+      groupMedian: medianInPlace(buffer.subarray(0, k)),
+      england,
+    };
   });
 }
 

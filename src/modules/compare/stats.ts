@@ -106,6 +106,12 @@ export function median(xs: ArrayLike<number>): number | null {
   return quantileSorted(ascending(xs), 0.5);
 }
 
+/** The median of numbers gathered in a typed array, sorting it in place (no copy: for the many medians of a trend). */
+export function medianInPlace(xs: Float64Array): number | null {
+  if (xs.length === 0) return null;
+  return quantileSorted(xs.sort(), 0.5);
+}
+
 const isNotApplicable = (m: MemberValue) => !m.applicable || m.status.includes('z');
 const hasValue = (m: MemberValue): m is MemberValue & { value: number } => m.value !== null && Number.isFinite(m.value);
 
@@ -145,7 +151,7 @@ export function groupStatistics(members: MemberValue[]): GroupStatistics {
   );
   if (k === 0) return base;
   const med = quantileSorted(values, 0.5);
-  const mad = median(values.map((v) => Math.abs(v - med)))!;
+  const mad = medianInPlace(values.map((v) => Math.abs(v - med)))!;
   const weighted = withData.every((m) => m.denominator != null && m.denominator > 0 && m.numerator != null);
   let weightedMean: number | null = null;
   if (weighted) {
@@ -204,14 +210,26 @@ export function memberPosition(
   index: number,
 ): MemberPosition {
   const dir = orientation(polarity);
-  const scores = rankedScores(members, dir);
+  const m = members[index]!;
+  // One pass, nothing allocated: how many members are ranked, and how many score better than or the same as this one.
+  const own = hasValue(m) ? dir * m.value : NaN;
+  let ranked = 0;
+  let better = 0;
+  let same = 0;
+  for (const x of members) {
+    if (isNotApplicable(x) || !hasValue(x)) continue;
+    ranked++;
+    const y = dir * x.value;
+    if (y > own) better++;
+    else if (y === own) same++;
+  }
   return position(
-    members[index]!,
+    m,
     stats,
     dir,
-    scores.length,
-    (x) => scores.filter((y) => y > x).length,
-    (x) => scores.filter((y) => y === x).length,
+    ranked,
+    () => better,
+    () => same,
   );
 }
 

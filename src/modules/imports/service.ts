@@ -114,53 +114,54 @@ function adapterContext(req: ImportRequest, { tally, problems, catalogue }: Step
 const itemAt = (item: ImportItem): SourceLocation | undefined =>
   item.kind === 'observation' ? item.observation.at : item.kind === 'geography' ? undefined : item.at;
 
+/** Hands one item to its step: a promise only when the step has something to wait for. */
+function dispatch(steps: Steps, item: ImportItem): Promise<void> | undefined {
+  switch (item.kind) {
+    case 'metric':
+      return steps.metrics.onMetric(item.metric, item.at);
+    case 'observation':
+      return steps.observations.onObservation(item.observation);
+    case 'geography':
+      return steps.bundles.onGeography(item.geography);
+    case 'boundaries':
+      return steps.bundles.onBoundaries(item.boundaries);
+    case 'groups':
+      return steps.bundles.onGroups(item.groups);
+    default: {
+      const never: never = item;
+      throw new Error(`unknown import item ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /**
  * Reads every item the adapter yields and hands each to its step; a file the reader refuses is one more problem. So
  * is anything else an adapter throws (bad input it did not foresee): it is reported at the last line read, never
- * left to end the command with a stack trace. A step's own failure (the database) still propagates.
+ * left to end the command with a stack trace. A step's own failure (the database) still propagates. (The hot path:
+ * one item a row, so nothing is awaited that need not be.)
  */
 async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): Promise<void> {
   let lastAt: SourceLocation | undefined;
-  const items = req.adapter.read(req.files, ctx)[Symbol.asyncIterator]();
-  const next = async (): Promise<IteratorResult<ImportItem>> => {
+  // Whether an error comes from a step (propagated as it is) rather than from the adapter's reading.
+  let inStep = false;
+  try {
     try {
-      return await items.next();
+      for await (const item of req.adapter.read(req.files, ctx)) {
+        inStep = true;
+        lastAt = itemAt(item) ?? lastAt;
+        const pending = dispatch(steps, item);
+        if (pending) await pending;
+        inStep = false;
+      }
     } catch (e) {
-      if (e instanceof ImportFileError) throw e;
+      // Leaving the loop has closed the reader (its files) already.
+      if (inStep || e instanceof ImportFileError) throw e;
       req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
       const at = lastAt ?? { file: req.files[0] ? path.relative(process.cwd(), req.files[0]) : '(no file)', line: 0 };
       const where = lastAt ? 'reading stopped after this line' : 'reading stopped';
       throw new ImportFileError(at, `${where}: ${(e as Error).message}`);
     }
-  };
-  try {
-    for (let r = await next(); !r.done; r = await next()) {
-      const item = r.value;
-      lastAt = itemAt(item) ?? lastAt;
-      switch (item.kind) {
-        case 'metric':
-          await steps.metrics.onMetric(item.metric, item.at);
-          break;
-        case 'observation':
-          await steps.observations.onObservation(item.observation);
-          break;
-        case 'geography':
-          await steps.bundles.onGeography(item.geography);
-          break;
-        case 'boundaries':
-          await steps.bundles.onBoundaries(item.boundaries);
-          break;
-        case 'groups':
-          await steps.bundles.onGroups(item.groups);
-          break;
-        default: {
-          const never: never = item;
-          throw new Error(`unknown import item ${JSON.stringify(never)}`);
-        }
-      }
-    }
   } catch (e) {
-    await items.return?.().catch(() => undefined); // the reader closes its files
     if (!(e instanceof ImportFileError)) throw e;
     const hint = e.wrongHeader && req.suggestAdapter ? await req.suggestAdapter(path.resolve(e.at.file)) : undefined;
     ctx.error({ at: e.at, message: hint ? `${e.message}; ${hint}` : e.message });

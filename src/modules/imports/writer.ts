@@ -39,7 +39,13 @@ export interface WriterConflict {
 }
 
 export interface ObservationWriter {
-  add(row: StageRow): Promise<void>;
+  /**
+   * Stages one row: the hot path, so a promise only when the row fills a chunk and it is merged (await it then);
+   * otherwise undefined, with nothing to wait for.
+   */
+  add(row: StageRow): Promise<void> | undefined;
+  /** Merges what is staged now, ending the chunk (so that rows added after it are a chunk of their own). */
+  endChunk(): Promise<void>;
   /** Fills the stage from a draft import's staged rows (used when publishing a draft). */
   loadDraft(draftImportId: number): Promise<void>;
   /** Merges what is left and returns the counts. Conflicts found are in `conflicts`. */
@@ -61,7 +67,9 @@ export interface WriterOptions {
  * (writer-merge.ts): duplicate keys in the import are found (identical ones dropped, conflicting ones reported with
  * their lines); in publish mode, changed values are copied to observation_revisions before they are updated and new
  * keys are inserted; in draft mode the chunk goes to staged_observations. Loading the stage is the only per-dialect
- * part (writer-stage.ts): prepared inserts on SQLite, COPY on PostgreSQL.
+ * part (writer-stage.ts): prepared inserts on SQLite, COPY on PostgreSQL. A publication's chunk of fresh data (no
+ * metric in it had published rows) skips the stage: inserted straight into observations as the rows come on SQLite,
+ * copied straight into them at the chunk's end on PostgreSQL; a key met twice falls back to the merge.
  */
 export async function createObservationWriter(tx: Tx, opts: WriterOptions): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
@@ -110,12 +118,19 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
 
   return {
     conflicts: m.conflicts,
-    async add(r) {
-      if (!touchesExisting && metricsWithData!.has(r.metricId)) touchesExisting = true;
+    add(r) {
+      if (!touchesExisting && metricsWithData!.has(r.metricId)) {
+        touchesExisting = true;
+        stage.stopDirect?.(); // SQLite: the rows written directly are staged, for the full merge
+      }
+      // SQLite: a fresh chunk's rows go straight into observations (PostgreSQL decides at the chunk's end).
+      if (staged === 0 && !touchesExisting && mode === 'publish' && m.conflicts.length === 0)
+        stage.startDirect?.(importId, now);
       stage.add(r);
       staged++;
-      if (staged >= chunkSize) await mergeChunk();
+      return staged >= chunkSize ? mergeChunk() : undefined;
     },
+    endChunk: mergeChunk,
     async loadDraft(draftImportId) {
       staged += await tx.run(
         `INSERT INTO import_stage (${STAGE_COLUMNS.join(',')})

@@ -1,13 +1,13 @@
 /**
- * What the leadership module's services share: the database, the councils (the peer module's directory over the
+ * What the leadership module's services share: the database, the councils (the areas module's directory over the
  * geography), who may see and change what, and the checks of plain input.
  */
 import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { isIsoDate, type AreasService } from '../areas/index.ts';
+import { councilDirectory, isIsoDate, type AreasService, type Council } from '../areas/index.ts';
 import type { SessionUser } from '../accounts/index.ts';
-import { councilDirectory, type Council } from '../peer/index.ts';
+import type { Surveys } from '../surveys/index.ts';
 
 export type Viewer = SessionUser | null | undefined;
 export const OFFICE_ROLES = ['programme_office', 'admin'] as const;
@@ -16,6 +16,8 @@ export const isOffice = (v: Viewer): boolean => !!v && (OFFICE_ROLES as readonly
 export interface LeadDeps {
   areas: AreasService;
   logger: Logger;
+  /** The surveys module: the evaluation surveys' questionnaires, waves, frames and invitations (evaluation.ts). */
+  surveys?: Surveys;
   /** Days a freed place is held for the person it is offered to. */
   offerDays?: number;
   now?: () => Date;
@@ -61,6 +63,7 @@ export function createContext(db: Db, deps: LeadDeps) {
     requireOffice,
     offerDays: deps.offerDays ?? 5,
     areas: deps.areas,
+    surveys: deps.surveys,
   };
 }
 export type LeadContext = ReturnType<typeof createContext>;

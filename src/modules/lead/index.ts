@@ -5,6 +5,8 @@
  */
 import type { AppModule } from '../../platform/app-types.ts';
 import type { LeadService } from './service.ts';
+import { bookingPages } from './booking-pages.ts';
+import { evaluationPages } from './evaluation-pages.ts';
 import { leadPages } from './pages.ts';
 import { leadRoutes } from './routes.ts';
 
@@ -15,5 +17,7 @@ export const leadModule: AppModule<{ lead: LeadService }> = {
   register(app, { lead }) {
     leadRoutes(app, lead);
     leadPages(app, lead);
+    bookingPages(app, lead);
+    evaluationPages(app, lead);
   },
 };

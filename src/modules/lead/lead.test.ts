@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { expectCouncilFieldSaysWhy } from '../../../test/helpers/council-field.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
+import { parseMessage, startSmtp, type TestSmtp } from '../../../test/helpers/smtp.ts';
+import { answerAndSubmit, formPost } from '../../../test/helpers/surveys.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 
@@ -18,6 +21,7 @@ const CUMBERLAND = 'E06000063';
 describe('leadership programmes', () => {
   let db: TestDb;
   let app: App;
+  let smtp: TestSmtp;
   let base: string;
   let owner: Signed; // council user of Trafford
   let other: Signed; // council user of Manchester
@@ -30,7 +34,8 @@ describe('leadership programmes', () => {
   beforeAll(async () => {
     db = await createTestDb();
     await seedAreas(db);
-    app = await createTestApp(db);
+    smtp = await startSmtp();
+    app = await createTestApp(db, { SLI_PUBLIC_URL: 'https://sli.example' });
     ({ owner, other, analyst } = await signInEveryRole(db, app));
     const password = 'correct horse battery';
     officeId = await servicesFor(db).accounts.addUser({
@@ -44,6 +49,7 @@ describe('leadership programmes', () => {
   });
   afterAll(async () => {
     await app?.close();
+    await smtp?.close();
     await db?.drop();
   });
 
@@ -54,6 +60,18 @@ describe('leadership programmes', () => {
       headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {},
       payload,
     });
+  const form = (who: Signed, url: string, fields: Record<string, string>) =>
+    formPost(app, url, { ...fields, _csrf: who.csrf }, who.cookie);
+  const page = (who: Signed, url: string) => app.inject({ url, headers: { cookie: who.cookie } });
+  /** The programme office as the services see it. */
+  const asOffice = () => ({
+    id: officeId,
+    email: '',
+    name: 'Office',
+    role: 'programme_office' as const,
+    council: null,
+    csrfToken: '',
+  });
   const get = (who: Signed | null, url: string) =>
     app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
   const person = (council: string, n: number, extra: object = {}) => ({
@@ -283,14 +301,7 @@ describe('leadership programmes', () => {
   it('over real concurrent HTTP requests, 100 booking 10 places: exactly 10 booked, the rest waiting in order', async () => {
     const ten = await cohort(4, 10, '2023-10-01', '2023-12-01');
     const lead = servicesFor(db).lead;
-    const po = {
-      id: officeId,
-      email: '',
-      name: 'Office',
-      role: 'programme_office' as const,
-      council: null,
-      csrfToken: '',
-    };
+    const po = asOffice();
     const ever = ['2000-01-01', '2100-01-01'] as const;
     const takenBefore = (await lead.places(...ever)).taken;
     const ids: number[] = [];
@@ -325,5 +336,144 @@ describe('leadership programmes', () => {
     expect(byArrival.slice(10).map((p) => p.position)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
     // Programme monitoring counts the places taken from the list's moves: these ten, no one waiting.
     expect((await lead.places(...ever)).taken).toBe(takenBefore + 10);
+  });
+  it('the booking pages: a council puts someone forward, errors say which field and why, the office books and records attendance', async () => {
+    const c = await cohort(6, 1, '2023-10-01', '2023-12-01');
+    expect(
+      (await post(office, `/cohorts/${c}/modules`, { number: 1, title: 'Leading', heldOn: '2023-10-10' })).statusCode,
+    ).toBe(201);
+    const apply = `/leadership/cohorts/${c}/apply`;
+    const filled = {
+      council: 'Trafford',
+      name: 'Cllr Page',
+      email: 'page@example.org',
+      role: 'councillor',
+      party: 'Green',
+      placeKind: 'full-fee',
+    };
+    expect((await page(owner, apply)).body).toContain('Put someone forward');
+    expect((await page(analyst, apply)).statusCode).toBe(403);
+    await expectCouncilFieldSaysWhy((typed) => form(office, apply, { ...filled, council: typed }), 'council');
+    const officer = await form(owner, apply, { ...filled, role: 'officer' });
+    expect(officer.statusCode).toBe(400);
+    expect(officer.body).toMatch(
+      /<a href="#role">Role is not eligible \(the rule from 2011-01-01 admits leader, cabinet-member, councillor\)/,
+    );
+    expect(officer.body).toContain('value="Cllr Page"');
+    const second = await form(office, apply, { ...filled, council: 'Cumberland', placeKind: 'subsidised' });
+    expect(second.statusCode).toBe(409);
+    expect(second.body).toMatch(
+      /<a href="#placeKind">Kind of place the council&#39;s subsidised place for 2021-04-01 to 2024-03-31 is already booked/,
+    );
+    const mine = await form(owner, apply, filled);
+    expect(mine.statusCode, mine.body).toBe(303);
+    expect(mine.headers.location).toBe(`/leadership/cohorts/${c}?done=applied`);
+    const ids = (await get(office, `/cohorts/${c}/participants`)).json().participants.map((p: { id: number }) => p.id);
+    expect(ids).toHaveLength(1);
+    const [first] = ids as number[];
+    const second2 = await approved(c, person(TRAFFORD, 30));
+    const act = (id: number, action: string, fields: Record<string, string> = {}) =>
+      form(office, `/leadership/applications/${id}/${action}`, { cohort: String(c), ...fields });
+    expect((await act(first!, 'decision', { decision: 'approved' })).statusCode).toBe(303);
+    expect((await act(first!, 'book')).statusCode).toBe(303);
+    const full = await act(second2, 'book');
+    expect(full.statusCode).toBe(409);
+    expect(full.body).toContain(`<a href="#p${second2}-actions">Cohort 6 is full: 1 of 1 places are taken.`);
+    expect((await act(second2, 'book', { waitlist: 'yes' })).statusCode).toBe(303);
+    const badModule = await act(first!, 'attendance', { module: '7' });
+    expect(badModule.statusCode).toBe(400);
+    expect(badModule.body).toContain(`<a href="#p${first}-module">Module is not a module of the cohort (1)`);
+    expect((await act(first!, 'attendance', { module: '1', attended: 'yes' })).statusCode).toBe(303);
+    const html = (await page(office, `/leadership/cohorts/${c}`)).body;
+    expect(html).toMatch(
+      /Waiting list[\s\S]*Councillor 30[\s\S]*cohort full \(1 places\): joined the list at position 1/,
+    );
+    expect(html).toContain('attended 1 of 1 modules (the rule asks 2)');
+    expect(html).toContain('Completed');
+    // The council sees its own people; another council none of them.
+    expect((await page(other, `/leadership/cohorts/${c}`)).body).toContain('People put forward (0)');
+    expect((await page(owner, '/leadership')).body).toContain(`href="/leadership/cohorts/${c}"`);
+  });
+
+  it('surveys: frames from a programme’s people by their own dates, links by email, rates and the "speak about it" table', async () => {
+    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    for (const survey of ['feedback', 'impact'])
+      expect((await form(office, '/leadership/evaluation/questionnaires', { survey })).statusCode).toBe(303);
+    const noDates = await form(office, '/leadership/evaluation/waves', {
+      survey: 'feedback',
+      name: 'End of course',
+      opensAt: '',
+      closesAt: '',
+    });
+    expect(noDates.statusCode).toBe(400);
+    expect(noDates.body).toContain('href="#waves-');
+    for (const survey of ['feedback', 'impact'])
+      expect(
+        (
+          await form(office, '/leadership/evaluation/waves', {
+            survey,
+            name: `Academy ${survey}`,
+            opensAt: day(-1),
+            closesAt: day(30),
+          })
+        ).statusCode,
+      ).toBe(303);
+    const po = asOffice();
+    const waves = await servicesFor(db).lead.leadWaves(po);
+    const wave = (kind: string) => String(waves.find((w) => w.kind === kind)!.id);
+    const reversed = await form(office, '/leadership/evaluation/frame', {
+      wave: wave('feedback'),
+      programme: 'academy',
+      from: '2022-12-31',
+      to: '2022-12-01',
+    });
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.body).toContain('<a href="#frame-to">To is before from (2022-12-31): dates out of order</a>');
+    // The end-of-course feedback falls due on the day after cohort 1 ended (2022-12-16); the impact survey 6–12 months
+    // after completion (2022-11-10), so a range in August 2023 takes it, and no feedback.
+    const built = await form(office, '/leadership/evaluation/frame', {
+      wave: wave('feedback'),
+      programme: 'academy',
+      from: '2022-12-16',
+      to: '2022-12-20',
+    });
+    expect(built.headers.location).toBe('/leadership/evaluation?done=frame&n=1');
+    const impact = await form(office, '/leadership/evaluation/frame', {
+      wave: wave('impact'),
+      programme: 'academy',
+      from: '2023-08-01',
+      to: '2023-08-31',
+    });
+    expect(impact.headers.location).toBe('/leadership/evaluation?done=frame&n=1');
+    expect((await page(office, '/leadership/evaluation')).body).toContain('Academy feedback');
+    expect((await page(owner, '/leadership/evaluation')).statusCode).toBe(403);
+    const invited = await form(office, `/leadership/evaluation/waves/${wave('feedback')}/invitations`, {});
+    expect(invited.headers.location).toBe('/leadership/evaluation?done=invited&n=1');
+    await servicesFor(db, smtp.env).email.sendQueued();
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.to).toEqual(['c6@example.org']);
+    const text = parseMessage(mail!.raw).text ?? '';
+    expect(text).toContain('Leadership programme: feedback');
+    await answerAndSubmit(db, /https:\/\/sli\.example(\/s\/[\w-]+\/[\w-]+)/.exec(text)![1]!, [
+      ['USEFUL', '1'],
+      ['SPEAK', '2'],
+    ]);
+    const t = (await page(office, '/leadership/take-up?programme=academy&window=2021-04-01')).body;
+    expect(t).toMatch(
+      /Feedback \(after each module and at the end\)<\/th><td[^>]*>1<\/td><td[^>]*>1<\/td><td[^>]*>1<\/td><td[^>]*>100</,
+    );
+    expect(t).toMatch(
+      /Impact \(6 to 12 months after completion\)<\/th><td[^>]*>1<\/td><td[^>]*>1<\/td><td[^>]*>0<\/td><td[^>]*>0</,
+    );
+    expect(t).toMatch(/I speak positively about the programme if I am asked about it<\/th><td[^>]*>100 \(1\)</);
+    expect(t).toMatch(/I speak negatively about the programme without being asked<\/th><td[^>]*>0</);
+    expect(t).toContain('Base: 1 (all respondents; 1 asked)');
+    expect(t).toContain('not against the number of councillors');
+    const json = (await get(office, '/take-up.json?programme=academy&window=2021-04-01')).json();
+    expect(json.surveys.rates).toEqual([
+      { survey: 'feedback', waves: 1, asked: 1, answered: 1 },
+      { survey: 'impact', waves: 1, asked: 1, answered: 0 },
+    ]);
+    expect(json.surveys.speak).toMatchObject({ asked: 1, answered: 1 });
   });
 });

@@ -13,6 +13,7 @@ export interface SurveyContact {
   name: string;
   email: string;
   council: string;
+  role: string;
   programme: string;
   cohort: number;
   kind: SurveyKind;
@@ -122,6 +123,7 @@ export function progressService(ctx: LeadContext) {
           name: p.name,
           email: p.email,
           council: dir.byId.get(p.area_id)?.code ?? '',
+          role: p.role,
           programme: programmes.find((x) => x.id === cohort.programme_id)!.code,
           cohort: cohort.number,
           ...s,

@@ -207,14 +207,15 @@ export function leadRoutes(app: App, lead: LeadService): void {
       schema: {
         tags: TAGS,
         summary:
-          "Take-up of a programme's subsidised places in a window: every current council (a predecessor's place counts for its successor), by type and region, those not used; participants by role, party and region; completion; charges per council and financial year (programme office, administrators)",
+          "Take-up of a programme's subsidised places in a window: every current council (a predecessor's place counts for its successor), by type and region, those not used; participants by role, party and region (counts: no councillor counts are held); completion; charges per council and financial year; survey response rates and the feedback survey's \"how would you speak about it\" table (programme office, administrators)",
         querystring: S.TakeUpQuery,
         response: { 200: S.TakeUp, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
       privateReply(reply);
-      return lead.takeUp(req.user, req.query);
+      const t = await lead.takeUp(req.user, req.query);
+      return { ...t, surveys: await lead.surveyResults(t.programme) };
     },
   );
   app.get(

@@ -195,6 +195,7 @@ export const SurveyContacts = Type.Array(
     name: Type.String(),
     email: Type.String(),
     council: Type.String(),
+    role: Type.String(),
     programme: Type.String(),
     cohort: Type.Integer(),
     kind: Type.String({ enum: ['module-feedback', 'end-feedback', 'impact'] }),
@@ -231,6 +232,39 @@ export const TakeUp = Type.Object(
         places: Type.Integer(),
         pence: Type.Integer(),
       }),
+    ),
+    surveys: Type.Object(
+      {
+        rates: Type.Array(
+          Type.Object({
+            survey: Type.String({ enum: ['feedback', 'impact'] }),
+            waves: Type.Integer(),
+            asked: Type.Integer({ description: "The programme's people in the waves' frames" }),
+            answered: Type.Integer({ description: 'Of them, those who submitted' }),
+          }),
+        ),
+        speak: Nullable(
+          Type.Object({
+            question: Type.String(),
+            rows: Type.Array(
+              Type.Object({
+                label: Type.String(),
+                net: Type.Boolean(),
+                display: Type.String({
+                  description: 'Per cent as displayed (*, 0, -; the count in brackets on a small base)',
+                }),
+              }),
+            ),
+            asked: Type.Integer(),
+            answered: Type.Integer({ description: 'The base' }),
+          }),
+        ),
+        speakMissing: NStr,
+      },
+      {
+        description:
+          'Response rates of the feedback and impact surveys, and the "how would you speak about it" table from the feedback survey (null, with the reason, when no one has answered)',
+      },
     ),
   },
   { description: "Take-up of the programme's subsidised places in the window" },

@@ -2,7 +2,7 @@
  * Who sees what of programme monitoring. The programme office role is named here by its string: the accounts module
  * gains it with the lead module (issue 20); until then administrators hold it.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 
 export const PROGRAMME_OFFICE = 'programme_office';
@@ -15,4 +15,19 @@ export function requireProgrammeOffice(req: FastifyRequest): void {
   if (!req.user) throw new AppError(401, 'sign-in-required', 'Sign in to see programme detail.');
   if (!isProgrammeOffice(req.user))
     throw new AppError(403, 'forbidden', 'Programme detail is for the programme office and administrators.');
+}
+
+/**
+ * For a page: a visitor is sent to sign in (false), anyone but the programme office and administrators gets 403 saying
+ * what the page is for; the page is private and not stored.
+ */
+export function officePage(req: FastifyRequest, reply: FastifyReply, what: string): boolean {
+  if (!req.user) {
+    void reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+    return false;
+  }
+  if (!isProgrammeOffice(req.user))
+    throw new AppError(403, 'forbidden', `${what} is for the programme office and administrators.`);
+  reply.header('cache-control', 'private, no-store');
+  return true;
 }

@@ -124,6 +124,28 @@ export function deliverablesService(db: Db, delivery: ReturnType<typeof delivery
     return { id };
   }
 
+  /** One deliverable with its progress by quarter (404 when there is none). */
+  async function deliverable(id: number) {
+    const d = await repo.deliverable(db.kysely, id);
+    if (!d) throw new AppError(404, 'not-found', `Deliverable ${id} does not exist.`);
+    const progress = await repo.progress(db.kysely, [id]);
+    return {
+      id: d.id,
+      year: d.year,
+      yearLabel: yearLabel(d.year),
+      theme: d.theme,
+      deliverable: d.deliverable,
+      target: d.target === null ? null : Number(d.target),
+      dueQuarter: d.due_quarter,
+      measure: d.measure,
+      progress: progress.map((p) => ({
+        quarter: p.quarter,
+        value: p.value === null ? null : Number(p.value),
+        note: p.note,
+      })),
+    };
+  }
+
   async function setProgress(
     id: number,
     input: { quarter: string; value?: number | null | undefined; note?: string | undefined },
@@ -225,6 +247,6 @@ export function deliverablesService(db: Db, delivery: ReturnType<typeof delivery
     };
   }
 
-  return { importPlan, add, setProgress, quarterly };
+  return { importPlan, add, deliverable, setProgress, quarterly };
 }
 export type Quarterly = Awaited<ReturnType<ReturnType<typeof deliverablesService>['quarterly']>>;

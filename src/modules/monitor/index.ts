@@ -11,8 +11,10 @@ import type { MonitorService } from './service.ts';
 export { createMonitor, RAW_DAYS, type MonitorService, type MonitorDeps } from './service.ts';
 export { PLAN_COLUMNS, MEASURES } from './deliverables.ts';
 export { writeEvents } from './recorder.ts';
-export { evaluationDocx, evaluationHtml, type Evaluation } from './evaluation.ts';
+export { type Evaluation } from './evaluation.ts';
+export { evaluationDocx, evaluationHtml } from './evaluation-output.ts';
 export { PROGRAMME_OFFICE } from './access.ts';
+export { createDailySalts, type DailySalts } from './salts.ts';
 export type { LeadershipSource } from './delivery.ts';
 
 export const monitorModule: AppModule<{ monitor: MonitorService; brandName: string; recording?: boolean }> = {
@@ -45,6 +47,6 @@ export const monitorModule: AppModule<{ monitor: MonitorService; brandName: stri
       await monitor.recorder.stop();
     });
     monitorRoutes(app, monitor, brandName);
-    monitorPages(app, monitor);
+    monitorPages(app, monitor, brandName);
   },
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +7,16 @@ import { createTestApp } from '../../../test/helpers/app.ts';
 import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
+import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
+import { formPost, isoIn } from '../../../test/helpers/surveys.ts';
+import { runImport } from '../imports/index.ts';
 import { servicesFor, type Services } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { addDays } from './dates.ts';
-import { evaluationDocx, evaluationHtml } from './evaluation.ts';
+import { evaluationDocx, evaluationHtml } from './evaluation-output.ts';
 import { createRecorder, dayOf } from './recorder.ts';
+import type { Evaluation } from './evaluation.ts';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0';
 const today = dayOf(new Date());
@@ -220,5 +224,225 @@ describe('monitor', () => {
     expect(evaluationHtml(e, 'Test')).toContain('Too little data: no peer challenge delivered');
     expect((await evaluationDocx(e, 'Test')).subarray(0, 2).toString()).toBe('PK');
     await expect(s.monitor.evaluation(2001)).rejects.toMatchObject({ code: 'no-evidence' });
+  });
+  /** The parts of a section as plain text. */
+  const said = (e: Evaluation, id: string) =>
+    e.sections
+      .find((x) => x.id === id)!
+      .paragraphs.map((p) => p.map((x) => (typeof x === 'string' ? x : x.figure)).join(''))
+      .join('\n');
+  const example = (name: string) =>
+    JSON.parse(readFileSync(new URL(`../../../examples/surveys/${name}.json`, import.meta.url), 'utf8')) as unknown;
+  const by = { name: 'Evaluation Officer' };
+
+  /** An open wave answered by anonymous respondents (page, answer) through the fielding service, then closed. */
+  async function openWave(survey: string, name: string, opensDaysAgo: number, answers: [string, string][][]) {
+    const { surveys, respond, mailings } = s.surveys;
+    const w = await surveys.createWave(
+      { survey, version: 1, name, mode: 'open', opensAt: isoIn(-opensDaysAgo), closesAt: isoIn(30) },
+      by,
+    );
+    const key = w.openLink!.split('/').at(-1)!;
+    for (const pages of answers) {
+      const token = await respond.startAnonymous((await respond.waveByKey(key)).wave);
+      for (const [page, v] of pages) {
+        const a = await respond.resolve(key, token);
+        expect((await respond.save(a, page, a.revision, v)).kind).toBe('saved');
+      }
+      const a = await respond.resolve(key, token);
+      expect((await respond.submit(a, a.revision)).kind).toBe('submitted');
+    }
+    await mailings.close(w.id, by);
+    return w.id;
+  }
+
+  /** A frame wave of the perception survey: the same six councils answer Q1 (awareness) and Q7 (support). */
+  async function perception(name: string, opensDaysAgo: number, answers: [q1: string, q7: string][]) {
+    const { surveys, frames, respond, mailings } = s.surveys;
+    const councils = ['E08000009', 'E08000003', 'E06000001', 'E08000001', 'E08000002', 'E08000004'];
+    const w = await surveys.createWave(
+      {
+        survey: 'council-perception',
+        version: 1,
+        name,
+        mode: 'frame',
+        opensAt: isoIn(-opensDaysAgo),
+        closesAt: isoIn(30),
+      },
+      by,
+    );
+    await frames.build(w.id, { members: councils.map((area) => ({ area, role: 'Leader' })) });
+    const links = await frames.issueLinks(w.id, 'http://localhost', false);
+    for (const [i, [q1, q7]] of answers.entries()) {
+      const [, , key, token] = new URL(links.find((l) => l.area_code === councils[i])!.link).pathname.split('/');
+      for (const [page, v] of [
+        ['Q1', q1],
+        ['Q7', q7],
+      ] as const) {
+        const a = await respond.resolve(key!, token!);
+        expect((await respond.save(a, page, a.revision, v)).kind).toBe('saved');
+      }
+      const a = await respond.resolve(key!, token!);
+      expect((await respond.submit(a, a.revision)).kind).toBe('submitted');
+    }
+    await mailings.close(w.id, by);
+    return w.id;
+  }
+
+  it('the evaluation joins the basket, the polling series and the perception survey, each figure naming its table', async () => {
+    const year = Number(isoIn(-3).slice(0, 4));
+    // The key basket: England figures for three measures in two service areas; the sector module classifies them.
+    const E = 'E92000001';
+    const metrics = [
+      testMetric('ev.up', { topic: 'children-young-people' }),
+      testMetric('ev.down', { topic: 'children-young-people' }),
+      testMetric('ev.waste', { topic: 'environment-housing' }),
+    ];
+    const fixture = await runImport(db, {
+      adapter: fixtureAdapter(metrics, [
+        ['ev.up', E, 2019, 50],
+        ['ev.up', E, 2023, 60],
+        ['ev.down', E, 2019, 50],
+        ['ev.down', E, 2023, 40],
+        ['ev.waste', E, 2019, 30],
+        ['ev.waste', E, 2023, 36],
+      ]),
+      files: [],
+      publish: true,
+    });
+    expect(fixture.state).toBe('published');
+    await s.sector.loadBasket({
+      id: 'sector-key',
+      version: 'ev1',
+      name: 'Evaluation basket',
+      description: 'test',
+      baseline: '2019-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: metrics.map((m) => ({ metric: m.code, why: 'test' })),
+    });
+    // Polling: trust rises from 9 to 24 of 30 (significant), satisfaction 15 to 16 of 30 (not).
+    const answers = (trusting: number, satisfied: number) =>
+      Array.from({ length: 30 }, (_, i): [string, string][] => [
+        ['SAT', i < satisfied ? '2' : '4'],
+        ['TRUST', i < trusting ? '2' : '3'],
+      ]);
+    await s.surveys.surveys.loadDefinition(example('resident-polling'), by);
+    const spring = await openWave('resident-polling', 'Spring poll', 3, answers(9, 15));
+    const autumn = await openWave('resident-polling', 'Autumn poll', 2, answers(24, 16));
+    // Leadership impact: three of four participants helped to a great or moderate extent.
+    await s.surveys.surveys.loadDefinition(example('leadership-impact'), by);
+    await openWave('leadership-impact', 'Essentials impact', 2, [
+      [['ROLE_IMPROVED', '1']],
+      [['ROLE_IMPROVED', '2']],
+      [['ROLE_IMPROVED', '2']],
+      [['ROLE_IMPROVED', '3']],
+    ]);
+    // Perception: two of six aware at the baseline, five at the follow-up (too few councils to be significant).
+    await s.surveys.surveys.loadDefinition(example('council-perception'), by);
+    const six = (aware: number): [string, string][] =>
+      Array.from({ length: 6 }, (_, i) => [i < aware ? '2' : '4', i < 4 ? '1' : '3']);
+    const base = await perception('Baseline', 3, six(2));
+    const follow = await perception('Follow-up', 2, six(5));
+
+    const e = await s.monitor.evaluation(year);
+    const status = Object.fromEntries(e.sections.map((x) => [x.id, x.status]));
+    expect(status).toMatchObject({ basket: 'ok', polling: 'ok', perception: 'ok', leadership: 'ok' });
+    expect(said(e, 'leadership')).toMatch(
+      /Of the participants who answered [^,]*, 75 per cent said the programme had helped/,
+    );
+    // The basket as the sector module counts it, not recomputed.
+    const dot = await s.sector.directionOfTravel({ latest: 'latest' });
+    expect(dot.summary.overall).toMatchObject({ classified: 3, improved: 2, worsened: 1 });
+    const basket = e.sections.find((x) => x.id === 'basket')!;
+    expect(said(e, 'basket')).toContain(
+      `${dot.summary.overall.improved} of ${dot.summary.overall.classified} key measures`,
+    );
+    expect(basket.tables[0]!.rows.map((r) => r[0])).toEqual([
+      'Children and young people',
+      'Environment and housing',
+      'All service areas',
+    ]);
+    const polling = said(e, 'polling');
+    expect(polling).toMatch(/In the most recent wave \(Autumn poll\), 80 per cent of those who answered trusted/);
+    expect(polling).toMatch(
+      /statistically significant increase from 30 per cent in Spring poll \(the first wave\) \([^)]*test/,
+    );
+    expect(polling).toMatch(
+      /53 per cent of those who answered were very or fairly satisfied[^\n]*is not statistically significant/,
+    );
+    // Not asked of anyone in these waves: said so, not left blank.
+    expect(polling).toContain('Too little data for INFORMED. How well informed');
+    const trust = e.sections.find((x) => x.id === 'polling')!.tables[0]!;
+    expect(trust.source).toBe(`/surveys/series?waves=${spring},${autumn}&question=TRUST&answer=N_TRUST`);
+    expect(trust.base).toBe('Base (those asked who answered): 30 in Spring poll, 30 in Autumn poll.');
+    const aware = said(e, 'perception');
+    expect(aware).toMatch(/In the follow-up \(Follow-up\), 83 per cent of those who answered knew/);
+    expect(aware).toMatch(/from 33 per cent in Baseline \(the baseline\) is not statistically significant \(McNemar/);
+    expect(e.sections.find((x) => x.id === 'perception')!.tables[0]!.source).toContain(`waves=${base},${follow}`);
+    // Tables are numbered in order; HTML links each figure to its table's page, DOCX names the table.
+    const numbers = e.sections.flatMap((x) => x.tables.map((t) => t.number));
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+    const html = evaluationHtml(e, 'Test');
+    expect(html).toContain(`<a class="govuk-link" href="/sector?basket=sector-key%40ev1">2</a>`);
+    expect(html).toContain(
+      `href="/surveys/series?waves=${spring},${autumn}&amp;question=TRUST&amp;answer=N_TRUST">80 per cent</a>`,
+    );
+    const docx = await evaluationDocx(e, 'Test');
+    expect(docx.subarray(0, 2).toString()).toBe('PK');
+    // The page and the download, for the programme office and administrators only.
+    const page = await get(`/monitoring/evaluation?year=${year}`, { cookie: admin.cookie });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Evaluating the approach to sector-led improvement');
+    expect(page.body).toContain(`/api/v1/monitoring/evaluation.docx?year=${year}`);
+    expect((await get(`/monitoring/evaluation?year=${year}`, { cookie: owner.cookie })).statusCode).toBe(403);
+    const dl = await get(`/api/v1/monitoring/evaluation.docx?year=${year}`, { cookie: admin.cookie });
+    expect([dl.statusCode, dl.headers['content-type']]).toEqual([200, expect.stringContaining('wordprocessingml')]);
+    const none = await get('/monitoring/evaluation?year=2001', { cookie: admin.cookie });
+    expect(none.statusCode).toBe(404);
+    expect(none.body).toContain('There is no evidence on this platform for 2001');
+  });
+
+  it('the deliverable form refuses a deliverable without a theme, naming the field, then records quarterly progress', async () => {
+    const form = {
+      _csrf: admin.csrf,
+      year: '2027',
+      theme: ' ',
+      deliverable: 'Run three Essentials cohorts',
+      target: '3',
+      due_quarter: 'Q3',
+      measure: '',
+    };
+    const bad = await formPost(app, '/monitoring/deliverables/new', form, admin.cookie);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#theme">Theme is required: every deliverable belongs to a theme');
+    expect(await db.kysely.selectFrom('monitor_deliverables').select('id').where('year', '=', 2027).execute()).toEqual(
+      [],
+    );
+    const ok = await formPost(app, '/monitoring/deliverables/new', { ...form, theme: 'Leadership' }, admin.cookie);
+    expect([ok.statusCode, ok.headers.location]).toEqual([303, '/monitoring/quarterly?year=2027&quarter=Q3']);
+    const { id } = await db.kysely
+      .selectFrom('monitor_deliverables')
+      .select('id')
+      .where('year', '=', 2027)
+      .executeTakeFirstOrThrow();
+    expect((await get(`/monitoring/deliverables/${id}/progress`, { cookie: admin.cookie })).body).toContain(
+      'Record progress',
+    );
+    const url = `/monitoring/deliverables/${id}/progress`;
+    const wrong = await formPost(app, url, { _csrf: admin.csrf, quarter: 'Q9', value: '1' }, admin.cookie);
+    expect(wrong.body).toContain('href="#quarter">Quarter must be Q1, Q2, Q3 or Q4');
+    expect(
+      (await formPost(app, url, { _csrf: admin.csrf, quarter: 'Q2', value: '2', note: 'Two cohorts' }, admin.cookie))
+        .statusCode,
+    ).toBe(303);
+    const q = (await get('/api/v1/monitoring/quarterly.json?year=2027&quarter=Q2', { cookie: admin.cookie })).json();
+    expect(q.themes[0].deliverables[0]).toMatchObject({
+      theme: 'Leadership',
+      value: 2,
+      note: 'Two cohorts',
+      target: 3,
+    });
+    expect((await formPost(app, '/monitoring/deliverables/new', form, owner.cookie)).statusCode).toBe(403);
   });
 });

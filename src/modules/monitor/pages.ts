@@ -7,9 +7,11 @@
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { today } from '../areas/index.ts';
-import { isProgrammeOffice } from './access.ts';
+import { isProgrammeOffice, officePage } from './access.ts';
 import type { Quarter } from './dates.ts';
 import { QUARTERS, quarterRange } from './dates.ts';
+import { evaluationBody, evaluationTitle } from './evaluation-output.ts';
+import { planPages } from './plan-pages.ts';
 import { RAW_DAYS, type MonitorService } from './service.ts';
 import { scorecardFor } from './routes.ts';
 import * as S from './schemas.ts';
@@ -23,7 +25,8 @@ function quarterOf(day: string): { year: number; quarter: Quarter } {
   return m >= 4 ? { year: y, quarter: QUARTERS[Math.floor((m - 4) / 3)]! } : { year: y - 1, quarter: 'Q4' };
 }
 
-export function monitorPages(app: App, monitor: MonitorService): void {
+export function monitorPages(app: App, monitor: MonitorService, brandName: string): void {
+  planPages(app, monitor);
   app.get('/monitoring', { schema: { hide: true, querystring: S.MonthQuery } }, async (req, reply) => {
     reply.header('cache-control', req.user ? 'private, no-store' : 'public, max-age=300');
     const card = await scorecardFor(monitor, req, req.query.month);
@@ -54,10 +57,7 @@ export function monitorPages(app: App, monitor: MonitorService): void {
       },
     },
     async (req, reply) => {
-      if (!req.user) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
-      if (!isProgrammeOffice(req.user))
-        throw new AppError(403, 'forbidden', 'The quarterly report is for the programme office and administrators.');
-      reply.header('cache-control', 'private, no-store');
+      if (!officePage(req, reply, 'The quarterly report')) return reply;
       const q = req.query as { year?: number; quarter?: Quarter };
       const current = quarterOf(today());
       const year = q.year ?? current.year;
@@ -70,6 +70,38 @@ export function monitorPages(app: App, monitor: MonitorService): void {
         quarters: QUARTERS,
         xlsx: `/api/v1/monitoring/quarterly.xlsx?year=${year}&quarter=${quarter}`,
       });
+    },
+  );
+
+  app.get(
+    '/monitoring/evaluation',
+    {
+      schema: {
+        hide: true,
+        querystring: {
+          type: 'object',
+          properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!officePage(req, reply, 'The evaluation')) return reply;
+      const year = (req.query as { year?: number }).year ?? Number(today().slice(0, 4));
+      const view = { title: evaluationTitle(year), heading: evaluationTitle(year), year };
+      try {
+        const e = await monitor.evaluation(year);
+        return reply.view('monitor-evaluation.njk', {
+          ...view,
+          body: evaluationBody(e, brandName),
+          docx: `/api/v1/monitoring/evaluation.docx?year=${year}`,
+        });
+      } catch (e) {
+        // A year with no evidence in any section: the page says why, each section's reason.
+        if (e instanceof AppError && e.code === 'no-evidence')
+          return reply.status(404).view('monitor-evaluation.njk', { ...view, reason: e.message });
+        throw e;
+      }
     },
   );
 }

@@ -8,12 +8,13 @@
  * If the database cannot take a batch, the batch is dropped and counted, with a warning at most once a minute: a
  * request never fails and the service never stops because of monitoring.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { withTransaction } from '../../platform/transaction.ts';
 import { addDays } from './dates.ts';
 import { monitorRepository as repo } from './repository.ts';
+import { createDailySalts, type DailySalts } from './salts.ts';
 import type { MonitorEventsTable } from './tables.ts';
 
 export const KINDS = ['page', 'api', 'embed'] as const;
@@ -56,6 +57,8 @@ export interface RecorderOptions {
   /** Events held while the database is slow; beyond this, new events are dropped and counted. */
   maxBuffered?: number;
   now?: () => Date;
+  /** The daily salts (one set per app, shared with the budget module); made here when not given. */
+  salts?: DailySalts;
 }
 
 interface Pending {
@@ -88,7 +91,7 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
   let councils = new Map<string, { day: string; council_code: string }>();
   /** Councils already written, for today only (cleared when the day changes). */
   let written = { day: '', codes: new Set<string>() };
-  const salts = new Map<string, string>();
+  const salts = options.salts ?? createDailySalts(db, now);
   const stats = { recorded: 0, written: 0, dropped: 0, bots: 0, failures: 0 };
   let unwarned = 0;
   let lastWarning = 0;
@@ -132,22 +135,11 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
     if (buffer.length >= batch) void flush();
   }
 
-  async function saltFor(day: string): Promise<string> {
-    const held = salts.get(day);
-    if (held) return held;
-    const salt = await repo.salt(db.kysely, day, randomBytes(32).toString('base64url'), now().toISOString());
-    salts.clear(); // only the current day's is kept in memory
-    salts.set(day, salt);
-    // A new day: the salt of the day before yesterday goes (a salt lives at most 48 hours).
-    await repo.deleteSaltsBefore(db.kysely, addDays(day, -1));
-    return salt;
-  }
-
   async function write(events: Pending[], days: { day: string; council_code: string }[]): Promise<void> {
     try {
       const rows: MonitorEventsTable[] = [];
       for (const e of events) {
-        const salt = await saltFor(e.day);
+        const salt = await salts.forDay(e.day);
         const visitor = createHash('sha256')
           .update(`${salt}\n${e.ip}\n${e.userAgent}`)
           .digest('base64url')

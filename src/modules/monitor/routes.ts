@@ -17,6 +17,7 @@ import type { Quarter } from './dates.ts';
 import * as S from './schemas.ts';
 import type { MonitorService } from './service.ts';
 import { quarterlyXlsx } from './spreadsheet.ts';
+import { evaluationDocx } from './evaluation-output.ts';
 
 const BASE = '/api/v1/monitoring';
 const TAGS = ['monitoring'];
@@ -128,6 +129,29 @@ export function monitorRoutes(app: App, monitor: MonitorService, brandName: stri
       reply.header('content-disposition', `attachment; filename="quarterly-${r.year}-${r.quarter}.xlsx"`);
       reply.type(XLSX);
       return reply.send(await quarterlyXlsx(r, brandName));
+    },
+  );
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+  app.get(
+    `${BASE}/evaluation.docx`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The annual evaluation as DOCX, each figure referring to its table (programme office, administrators)',
+        querystring: S.YearQuery,
+        response: {
+          200: download(DOCX, 'The evaluation document; a year with no evidence in any section is a 400 saying why'),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      requireProgrammeOffice(req);
+      const e = await monitor.evaluation(req.query.year);
+      reply.header('cache-control', 'private, no-store');
+      reply.header('content-disposition', `attachment; filename="evaluation-${e.year}.docx"`);
+      reply.type(DOCX);
+      return reply.send(await evaluationDocx(e, brandName, app.publicOrigin()));
     },
   );
   app.post(

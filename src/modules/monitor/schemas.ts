@@ -18,6 +18,10 @@ export const QuarterQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export const YearQuery = Type.Object(
+  { year: Type.Integer({ minimum: 2000, maximum: 2100, description: 'The calendar year evaluated, such as 2026' }) },
+  { additionalProperties: false },
+);
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const TypeLine = Type.Object({

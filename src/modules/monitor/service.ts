@@ -8,7 +8,7 @@ import { withTransaction } from '../../platform/transaction.ts';
 import { addDays } from './dates.ts';
 import { deliverablesService } from './deliverables.ts';
 import { deliveryService, type DeliveryDeps } from './delivery.ts';
-import { evaluationService } from './evaluation.ts';
+import { evaluationService, type EvaluationDeps } from './evaluation.ts';
 import { createRecorder, dayOf, type RecorderOptions } from './recorder.ts';
 import { monitorRepository as repo } from './repository.ts';
 import { scorecardService, type ScorecardDeps } from './scorecard.ts';
@@ -18,7 +18,9 @@ export const RAW_DAYS = 60;
 /** Days whose totals are written again at each rollup (a late flush may add to them). */
 const REDO_DAYS = 2;
 
-export type MonitorDeps = ScorecardDeps & DeliveryDeps & { logger: Logger; recorder?: RecorderOptions };
+export type MonitorDeps = ScorecardDeps &
+  DeliveryDeps &
+  EvaluationDeps & { logger: Logger; recorder?: RecorderOptions };
 
 export function createMonitor(db: Db, deps: MonitorDeps) {
   const log = deps.logger.child({ module: 'monitor' });
@@ -63,7 +65,13 @@ export function createMonitor(db: Db, deps: MonitorDeps) {
       schedule = undefined;
     },
     ...scorecards,
-    ...evaluationService(scorecards, delivery, () => dayOf(new Date())),
+    ...evaluationService(
+      scorecards,
+      delivery,
+      () => deps.surveys.waves(),
+      deps,
+      () => dayOf(new Date()),
+    ),
     delivery: delivery.delivery,
     plan: deliverablesService(db, delivery),
   };

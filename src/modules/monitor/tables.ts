@@ -26,7 +26,7 @@ export interface MonitorDailyTable {
 }
 
 /**
- * Per day and kind, counts kept at write time (migration 2026-12-11T0200-monitor-live): the events recorded and the
+ * Per day and kind, counts kept at write time (migration 2026-12-11T0660-monitor-live): the events recorded and the
  * day's distinct visitors; the scorecard reads these for days the rollup has not totalled.
  */
 export interface MonitorLiveTable {

@@ -4,7 +4,7 @@
  */
 import type { AreasService } from '../areas/index.ts';
 import type { GroupsService } from '../groups/index.ts';
-import type { Council } from './councils.ts';
+import type { Council } from '../areas/index.ts';
 import { addMonths } from './states.ts';
 
 export interface ConflictRule {

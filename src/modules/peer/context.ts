@@ -13,7 +13,7 @@ import type { EarlyWarning } from '../sector/index.ts';
 import type { HeadlineService } from '../reports/index.ts';
 import type { Surveys } from '../surveys/index.ts';
 import type { ValueForMoneyService } from '../value/index.ts';
-import { councilDirectory, type Council } from './councils.ts';
+import { councilDirectory, type Council } from '../areas/index.ts';
 import { peerRepository as repo } from './repository.ts';
 import type { PeerEngagementsTable } from './tables.ts';
 import { isPublished } from './states.ts';

@@ -14,7 +14,6 @@ import { evaluationRoutes } from './evaluation-routes.ts';
 export { createPeerService, type PeerService } from './service.ts';
 export { HISTORY_COLUMNS } from './history.ts';
 export type { PeerDelivery } from './delivery.ts';
-export { councilDirectory, type Council, type Councils } from './councils.ts';
 
 export const peerModule: AppModule<{ peer: PeerService }> = {
   name: 'peer',

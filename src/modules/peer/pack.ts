@@ -7,7 +7,7 @@
  * public.
  */
 import { AppError } from '../../platform/errors.ts';
-import type { Council } from './councils.ts';
+import type { Council } from '../areas/index.ts';
 import type { PeerContext, Viewer } from './context.ts';
 import { packRepository as repo, type PackRow } from './pack-repository.ts';
 import { HEADLINE_COLUMNS, headlineCells } from '../reports/index.ts';

@@ -18,6 +18,9 @@ import { createSurveysService } from './fielding/service.ts';
 import { surveyTablesPages } from './reporting/pages.ts';
 import { surveyTablesRoutes } from './reporting/routes.ts';
 import { createThemes } from './reporting/themes.ts';
+
+// Themes on free text: the rule for a theme and the count of themes over answers (the budget module's comments too).
+export { normaliseThemes, withThemes } from './reporting/themes.ts';
 import { createWaveTables } from './reporting/wave-tables.ts';
 
 // Fielding.

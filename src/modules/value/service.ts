@@ -116,6 +116,12 @@ export function createValueForMoneyService(
     };
   }
 
+  /**
+   * The councils a scatter may show (`areas`: every council of the type and every member of the group; `byName`: the
+   * same, sorted by name), which of them are in the group, and the council's own id.
+   */
+  type ScatterSet = { areas: LiveArea[]; byName: LiveArea[]; inGroup: Set<number>; focusId: number; wider: boolean };
+
   /** Each council's figure of a metric in one period, by area id (values only: not applicable and missing left out). */
   type Values = (metricId: number, periodIso: string) => Map<number, number>;
 
@@ -123,7 +129,7 @@ export function createValueForMoneyService(
     spend: Comparison,
     outcome: Comparison,
     values: Values,
-    set: { areas: LiveArea[]; inGroup: Set<number>; focusId: number; wider: boolean },
+    set: ScatterSet,
     per: string,
     focusType: string,
     ids: { spend: number; outcome: number },
@@ -133,13 +139,26 @@ export function createValueForMoneyService(
     const points: ScatterPointT[] = [];
     const sameType: { spend: number; outcome: number }[] = [];
     const group: { spend: number; outcome: number }[] = [];
+    // The points by name (the areas sorted once a profile, not once a scatter), the council's own last.
+    let own: ScatterPointT | undefined;
+    for (const a of set.byName) {
+      const x = ws.get(a.id);
+      const y = wo.get(a.id);
+      if (x === undefined || y === undefined) continue;
+      const isFocus = a.id === set.focusId;
+      const inGroup = isFocus || set.inGroup.has(a.id);
+      if (!inGroup && a.type !== focusType) continue;
+      const point = { code: a.code, name: a.name, spend: x, outcome: y, inGroup, isFocus };
+      if (isFocus) own = point;
+      else points.push(point);
+    }
+    if (own) points.push(own);
     for (const a of set.areas) {
       const x = ws.get(a.id);
       const y = wo.get(a.id);
       if (x === undefined || y === undefined) continue;
       const inGroup = set.inGroup.has(a.id) || a.id === set.focusId;
       if (!inGroup && a.type !== focusType) continue;
-      points.push({ code: a.code, name: a.name, spend: x, outcome: y, inGroup, isFocus: a.id === set.focusId });
       if (inGroup) group.push({ spend: x, outcome: y });
       if (a.type === focusType) sameType.push({ spend: x, outcome: y });
     }
@@ -159,7 +178,7 @@ export function createValueForMoneyService(
     return {
       spend: axis(spend),
       outcome: { ...axis(outcome), polarity: outcome.metric.polarity },
-      points: points.sort((a, b) => Number(a.isFocus) - Number(b.isFocus) || a.name.localeCompare(b.name)),
+      points,
       group: describeAssociation(group, { ...words, who: 'councils in this group' }),
       sameType: set.wider ? describeAssociation(sameType, { ...words, who: `${typeName}s in England` }) : null,
     };
@@ -180,14 +199,16 @@ export function createValueForMoneyService(
       sameType: ResolvedGroup;
       resolved: ResolvedGroup;
     },
-  ): Promise<{ values: Values; set: { areas: LiveArea[]; inGroup: Set<number>; focusId: number; wider: boolean } }> {
+  ): Promise<{ values: Values; set: ScatterSet }> {
     const { focus, wider, stamp, sameType, resolved } = ctx;
     const byId = new Map<number, LiveArea>();
     for (const a of sameType.members) byId.set(a.id, a);
     const others = [...resolved.members, focus].filter((a) => !byId.has(a.id));
     for (const a of others) byId.set(a.id, a);
+    const areaList = [...byId.values()];
     const set = {
-      areas: [...byId.values()],
+      areas: areaList,
+      byName: [...areaList].sort((a, b) => a.name.localeCompare(b.name)),
       inGroup: new Set(resolved.members.map((a) => a.id)),
       focusId: focus.id,
       wider,

@@ -62,18 +62,28 @@ async function geography(tx: Tx) {
   return { lineage, typeOf, geo };
 }
 
+/** One number for an area in a period (area ids are far below 2^20). */
+const cellKey = (areaId: number, periodId: number) => periodId * 1_048_576 + areaId;
+
+/**
+ * An input's figures by area and period. The statuses are read once per distinct text and shared between figures
+ * (never changed: a derived figure's statuses are always a new list).
+ */
 function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): InputInfo {
   const series: InputInfo['series'] = new Map();
+  const statuses = new Map<string, StatusCode[]>();
   for (const p of points) {
-    const byPeriod = series.get(p.area_id) ?? new Map();
+    let status = statuses.get(p.status);
+    if (!status) statuses.set(p.status, (status = statusFromText(p.status)));
+    let byPeriod = series.get(p.area_id);
+    if (!byPeriod) series.set(p.area_id, (byPeriod = new Map()));
     byPeriod.set(p.period_id, {
       value: p.value,
-      status: statusFromText(p.status),
+      status,
       numerator: p.numerator,
       denominator: p.denominator,
       computed: p.ours === 1,
     });
-    series.set(p.area_id, byPeriod);
   }
   return {
     code: m.code,
@@ -146,71 +156,83 @@ export async function recomputeDerived(
     else storedBy.set(p.metric_id, [p]);
   }
 
-  const toWrite: { metricId: number; rows: DerivedRow[]; before: StoredPoint[] }[] = [];
+  /**
+   * Each metric's rows, the stored figures they may replace (`before`: only this platform's own for an input, whose
+   * publisher's figures are never replaced), and every stored figure of the metric (`stored`).
+   */
+  const toWrite: { metricId: number; rows: DerivedRow[]; before: StoredPoint[]; stored: StoredPoint[] }[] = [];
   const inputs = new Map<string, InputInfo>();
   for (const m of inputMetrics) {
     const points = storedBy.get(m.id) ?? [];
     const info = inputInfo(m, points);
     inputs.set(m.code, info);
     if (!summable.has(m.code)) continue;
-    const ours = new Set(points.filter((p) => p.ours === 1).map((p) => `${p.area_id}:${p.period_id}`));
+    const before = points.filter((p) => p.ours === 1);
+    const ours = new Set(before.map((p) => cellKey(p.area_id, p.period_id)));
     const withFigures = new Set(points.map((p) => p.period_id));
     const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
-    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(`${a}:${p}`));
+    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(cellKey(a, p)));
     withAggregates(info, rows);
-    toWrite.push({ metricId: m.id, rows, before: points.filter((p) => p.ours === 1) });
+    toWrite.push({ metricId: m.id, rows, before, stored: points });
   }
   for (const d of defs) {
     const m = catalogue.metrics.get(d.code)!;
     const rows = deriveRows(d.derivation!, d.applicableAreaTypes, inputs, ctx);
-    toWrite.push({ metricId: m.id, rows, before: storedBy.get(m.id) ?? [] });
+    const before = storedBy.get(m.id) ?? [];
+    toWrite.push({ metricId: m.id, rows, before, stored: before });
   }
 
-  // Metrics with no figures yet (new derived metrics) take the writer's fast path: plain inserts.
-  const metricsWithData = new Set(stored.map((p) => p.metric_id));
+  // What each metric writes: rows new or changed, and figures that can no longer be derived (an input withdrawn: not
+  // available, the previous value kept as a revision).
+  const noLonger = 'No longer derived: an input figure was withdrawn';
+  const writes = toWrite.map(({ metricId, rows, before, stored }) => {
+    const old = new Map(before.map((p) => [cellKey(p.area_id, p.period_id), p]));
+    const out: DerivedRow[] = [];
+    for (const r of rows) {
+      const key = cellKey(r.areaId, r.periodId);
+      const s = old.get(key);
+      old.delete(key);
+      if (!s || !sameRow(s, r)) out.push(r);
+    }
+    for (const s of old.values()) {
+      if (s.value === null && s.status === 'x') continue;
+      const { area_id: areaId, period_id: periodId } = s;
+      out.push({ areaId, periodId, value: null, status: ['x'], numerator: null, denominator: null, note: noLonger });
+    }
+    // Whether any of them meets a stored figure (else they are plain inserts, the writer's fast path).
+    const keys = new Set(out.map((r) => cellKey(r.areaId, r.periodId)));
+    const meets = out.length > 0 && stored.some((p) => keys.has(cellKey(p.area_id, p.period_id)));
+    return { metricId, rows: out, meets };
+  });
+  // Fresh rows first, in a chunk of their own, then those that replace stored figures (revisions kept).
+  const metricsWithData = new Set(writes.filter((w) => w.meets).map((w) => w.metricId));
   const writer = await createObservationWriter(tx, { importId, now, mode: 'publish', metricsWithData });
   const rowsRead = new Map<number, number>();
   let line = 0;
-  for (const { metricId, rows, before } of toWrite) {
-    const old = new Map(before.map((p) => [`${p.area_id}:${p.period_id}`, p]));
-    const add = async (r: DerivedRow) => {
-      rowsRead.set(metricId, (rowsRead.get(metricId) ?? 0) + 1);
-      await writer.add({
-        metricId,
-        periodId: r.periodId,
-        areaId: r.areaId,
-        value: r.value,
-        status: statusToText(r.status as StatusCode[]),
-        lci: null,
-        uci: null,
-        ciLevel: null,
-        numerator: r.numerator,
-        denominator: r.denominator,
-        note: r.note,
-        fileNo: 0,
-        line: ++line,
-      });
-    };
-    for (const r of rows) {
-      const key = `${r.areaId}:${r.periodId}`;
-      const s = old.get(key);
-      old.delete(key);
-      if (!s || !sameRow(s, r)) await add(r);
+  for (const meets of [false, true]) {
+    for (const w of writes) {
+      if (w.meets !== meets || w.rows.length === 0) continue;
+      rowsRead.set(w.metricId, w.rows.length);
+      for (const r of w.rows) {
+        const pending = writer.add({
+          metricId: w.metricId,
+          periodId: r.periodId,
+          areaId: r.areaId,
+          value: r.value,
+          status: r.status.length === 0 ? '' : statusToText(r.status as StatusCode[]),
+          lci: null,
+          uci: null,
+          ciLevel: null,
+          numerator: r.numerator,
+          denominator: r.denominator,
+          note: r.note,
+          fileNo: 0,
+          line: ++line,
+        });
+        if (pending) await pending;
+      }
     }
-    // Figures that can no longer be derived (an input withdrawn): not available, the previous value kept as a revision.
-    for (const s of old.values()) {
-      if (s.value === null && s.status === 'x') continue;
-      const note = 'No longer derived: an input figure was withdrawn';
-      await add({
-        areaId: s.area_id,
-        periodId: s.period_id,
-        value: null,
-        status: ['x'],
-        numerator: null,
-        denominator: null,
-        note,
-      });
-    }
+    if (!meets) await writer.endChunk();
   }
   const written = await writer.finish();
   if (writer.conflicts.length > 0) throw new Error(`derived figures conflict: ${writer.conflicts[0]!.message}`);

@@ -24,8 +24,11 @@ export function normaliseThemes(raw: string[] | string): string[] {
 }
 
 /** Free-text answers with their themes, how many answers carry each theme (most first) and how many carry none. */
-export function withThemes<T extends { answers: TextAnswer[] }>(t: T, tagged: Map<number, string[]>) {
-  const answers = t.answers.map((a) => ({ ...a, themes: tagged.get(a.responseId) ?? [] }));
+export function withThemes<T extends { answers: Pick<TextAnswer, 'responseId'>[] }>(
+  t: T,
+  tagged: Map<number, string[]>,
+) {
+  const answers = t.answers.map((a: T['answers'][number]) => ({ ...a, themes: tagged.get(a.responseId) ?? [] }));
   const counts = new Map<string, number>();
   for (const a of answers) for (const th of a.themes) counts.set(th, (counts.get(th) ?? 0) + 1);
   const themeCounts = [...counts]

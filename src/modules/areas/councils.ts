@@ -1,8 +1,9 @@
 /**
- * The councils as the peer module needs them: every council (current and retired) by id and by code, with its region,
- * and the current code of a council re-coded since (the areas module's lineage). Kept while the geography is unchanged.
+ * The councils as the peer and leadership modules need them: every council (current and retired) by id and by code,
+ * with its region, and the current code of a council re-coded since (the lineage). Kept while the geography is
+ * unchanged.
  */
-import type { AreasService } from '../areas/index.ts';
+import type { AreasService } from './service.ts';
 
 export interface Council {
   id: number;
