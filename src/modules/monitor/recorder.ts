@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { withTransaction } from '../../platform/transaction.ts';
-import { addDays } from './dates.ts';
 import { monitorRepository as repo } from './repository.ts';
 import { createDailySalts, type DailySalts } from './salts.ts';
 import type { MonitorEventsTable } from './tables.ts';
