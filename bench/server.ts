@@ -18,10 +18,13 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the server on the database and waits until /readyz answers. */
-export async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {
+export async function startServer(
+  url: string,
+  env: Record<string, string> = {},
+): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'bin', 'sli.js'), 'serve', '--port', String(port)], {
-    env: { ...process.env, SLI_DATABASE_URL: url, SLI_LOG_LEVEL: 'warn' },
+    env: { ...process.env, SLI_DATABASE_URL: url, SLI_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

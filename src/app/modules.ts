@@ -45,7 +45,11 @@ export async function registerModules(app: App, { config }: AppDeps, s: Services
   await surveysModule.register(app, { surveys: s.surveys, cookieSecure: config.cookieSecure });
   await peerModule.register(app, { peer: s.peer });
   await budgetModule.register(app, { budget: s.budget, cookieSecure: config.cookieSecure });
-  await monitorModule.register(app, { monitor: s.monitor, brandName: config.brand.name });
+  await monitorModule.register(app, {
+    monitor: s.monitor,
+    brandName: config.brand.name,
+    recording: config.monitorRecording,
+  });
   await leadModule.register(app, { lead: s.lead });
   await pagesModule.register(app, { pages: s.pages });
 }

@@ -48,6 +48,11 @@ export interface Config {
   autoload: boolean;
   /** Largest file analysts may upload on the imports pages, in MB (SLI_UPLOAD_MAX_MB, default 50). */
   uploadMaxMb: number;
+  /**
+   * Whether requests are counted for the usage scorecard (SLI_MONITOR_RECORDING, default true; modules/monitor). Off,
+   * no event is recorded (the benchmark's soak measures what recording adds to a request this way).
+   */
+  monitorRecording: boolean;
   /** Outgoing email (modules/email): the SMTP server, or null when none is configured (messages stay queued). */
   smtp: SmtpConfig | null;
   mail: MailConfig;
@@ -234,6 +239,7 @@ export function loadConfig(
     sharedData: path.resolve(env.SLI_SHARED_DATA?.trim() || path.join('..', 'shared', 'data')),
     autoload: parseBoolean('SLI_AUTOLOAD', env.SLI_AUTOLOAD ?? 'true'),
     uploadMaxMb: parseInteger('SLI_UPLOAD_MAX_MB', env.SLI_UPLOAD_MAX_MB ?? '50', 1, 4096),
+    monitorRecording: parseBoolean('SLI_MONITOR_RECORDING', env.SLI_MONITOR_RECORDING ?? 'true'),
     ...parseMail(env),
     brand: parseBrand(env),
   };

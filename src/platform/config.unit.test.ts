@@ -75,6 +75,10 @@ describe('the first start and the upload limit in the configuration', () => {
     const c = loadConfig({ SLI_SHARED_DATA: '/srv/data', SLI_AUTOLOAD: 'false', SLI_UPLOAD_MAX_MB: '5' });
     expect([c.sharedData, c.autoload, c.uploadMaxMb]).toEqual(['/srv/data', false, 5]);
     expect(() => loadConfig({ SLI_AUTOLOAD: 'no' })).toThrow(/SLI_AUTOLOAD must be true or false/);
+    expect([c.monitorRecording, loadConfig({ SLI_MONITOR_RECORDING: 'false' }).monitorRecording]).toEqual([
+      true,
+      false,
+    ]);
     expect(() => loadConfig({ SLI_UPLOAD_MAX_MB: '0' })).toThrow(/SLI_UPLOAD_MAX_MB/);
   });
 });

@@ -26,6 +26,7 @@ import * as m20261209T0900 from './migrations/2026-12-09T0900-peer-search.ts';
 import * as m20261209T0910 from './migrations/2026-12-09T0910-survey-mailings.ts';
 import * as m20261209T1400 from './migrations/2026-12-09T1400-peer-evaluation.ts';
 import * as m20261210T1700 from './migrations/2026-12-10T1700-monitor.ts';
+import * as m20261211T0660 from './migrations/2026-12-11T0660-monitor-live.ts';
 import * as m20261210T1600 from './migrations/2026-12-10T1600-leadership.ts';
 import * as m20261211T0600 from './migrations/2026-12-11T0600-budget-safety.ts';
 import * as m20261211T0650 from './migrations/2026-12-11T0650-budget-gap-rule.ts';
@@ -61,6 +62,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-09T1400-peer-evaluation': m20261209T1400,
   '2026-12-10T1700-monitor': m20261210T1700,
   '2026-12-10T1600-leadership': m20261210T1600,
+  '2026-12-11T0660-monitor-live': m20261211T0660,
   '2026-12-11T0600-budget-safety': m20261211T0600,
   '2026-12-11T0650-budget-gap-rule': m20261211T0650,
 };

@@ -31,6 +31,7 @@ describe('judgements (categorical measures) in Chromium', () => {
     for (const [adapter, file] of [
       ['ofsted-ilacs', 'performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv'],
       ['defra-recycling', 'performance/defra_household_recycling_rate_2015_2024.csv'],
+      ['boundaries', 'boundaries/england_utla_2025.geojson'],
     ] as const) {
       const r = await importFiles(db, adapter, [sharedFile(file)], { publish: true });
       if (r.state !== 'published') throw new Error(`${adapter}: ${r.message}`);
@@ -78,7 +79,7 @@ describe('judgements (categorical measures) in Chromium', () => {
     await page.close();
   });
 
-  it('the comparison page charts councils per judgement, and the measure’s page lists labels without a map', async () => {
+  it('the comparison page charts councils per judgement, and the measure’s page maps judgements by label', async () => {
     const compare = await open(`/compare?metric=${OVERALL}&area=E08000025&group=region:E12000005`);
     expect(await compare.locator('.govuk-body-l').textContent()).toMatch(
       /of the 14 councils in West Midlands are Good or better/,
@@ -88,7 +89,19 @@ describe('judgements (categorical measures) in Chromium', () => {
     await expectNoAxeViolations(compare);
     // By default every council's latest judgement, whenever it was published, not only those of the latest day.
     const metric = await open(`/metrics/${OVERALL}`);
-    expect(await metric.locator('figure svg').count()).toBe(0);
+    // One map (no bar or line chart), coloured by judgement with a key of labels and counts best first.
+    const map = metric.locator('figure svg.app-map:visible');
+    expect(await map.count()).toBe(1);
+    expect(await metric.locator('figure svg:visible').count()).toBe(1);
+    const key = (await map.locator('text').allTextContents()).filter((t) => /\(\d+ areas?\)$/.test(t));
+    expect(key.slice(0, 4).map((t) => t.replace(/ \(\d+ areas?\)$/, ''))).toEqual([
+      'Outstanding',
+      'Good',
+      'Requires improvement',
+      'Inadequate',
+    ]);
+    expect(await metric.locator('#by-judgement + table tbody tr').count()).toBe(4);
+    expect(await metric.locator('[aria-label="Movement between judgements by council type"] table').count()).toBe(1);
     expect(await metric.locator('#figures tbody tr').count()).toBe(153);
     expect(await metric.locator('#figures tbody').textContent()).toMatch(/Birmingham\s*Good \(published 18 Apr 2023\)/);
     await expectNoAxeViolations(metric);

@@ -47,6 +47,8 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/areas/:code', '/areas/E12000002'],
   ['/metrics', '/metrics'],
   ['/metrics/:id', '/metrics/oflog.asc5?area=E08000009'],
+  // A categorical measure: its map coloured by judgement, the counts and the movement between judgements.
+  ['/metrics/:id', '/metrics/t.judgement?area=E08000009'],
   ['/compare', '/compare'],
   ['/compare', '/compare?metric=oflog.asc5&area=E08000009&group=type%3AE08'],
   ['/compare', '/compare?metric=defra.household-recycling-rate&area=E07000117&group=type%3AE07'],
@@ -150,6 +152,33 @@ describe('every page type at 320 CSS px', () => {
       ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
       ['els', ELS_FILES],
     ]);
+    // A categorical measure (SYNTHETIC judgements in two years) for its map, counts and movement between judgements.
+    const grades = ['E08000009', 'E08000003', 'E06000001', 'E09000001', 'E10000003'];
+    const judged = await runImport(db, {
+      adapter: fixtureAdapter(
+        [
+          testMetric('t.judgement', {
+            title: 'A synthetic judgement',
+            unit: 'judgement',
+            unitType: 'category',
+            decimalPlaces: 0,
+            polarity: 'lower-is-better',
+            applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+            categories: ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'].map((label) => ({
+              code: label.toLowerCase().replace(/ /g, '-'),
+              label,
+            })),
+          }),
+        ],
+        grades.flatMap((area, i): [string, string, number, number][] => [
+          ['t.judgement', area, 2023, (i % 4) + 1],
+          ['t.judgement', area, 2024, ((i + 1) % 4) + 1],
+        ]),
+      ),
+      files: [],
+      publish: true,
+    });
+    if (judged.state !== 'published') throw new Error(`t.judgement: ${judged.message}`);
     const services = servicesFor(db);
     const nn = await services.neighbours.build({ version: '1' });
     if (nn.summary.state !== 'published') throw new Error(`neighbours: ${nn.summary.message}`);

@@ -5,7 +5,9 @@
  * ranked, put in quarters or charted as a number. Also: the sector basket, early-warning thresholds and saved reports
  * refuse categorical measures, saying why.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
-import { defraRecyclingAdapter, ofstedIlacsAdapter, runImport } from '../imports/index.ts';
+import { defraRecyclingAdapter, findAdapter, importFiles, ofstedIlacsAdapter, runImport } from '../imports/index.ts';
 
 const ILACS = sharedFile('performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv');
 const OVERALL = 'ofsted-ilacs.overall-effectiveness';
@@ -55,6 +57,10 @@ describe('categorical measures: compared as labels and counts, never averaged', 
       publish: true,
     });
     expect(defra.state).toBe('published');
+    const shapes = await importFiles(db, 'boundaries', [sharedFile('boundaries/england_utla_2025.geojson')], {
+      publish: true,
+    });
+    expect(shapes.state).toBe('published');
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -165,7 +171,7 @@ describe('categorical measures: compared as labels and counts, never averaged', 
     );
   });
 
-  it('the compare page charts councils per judgement and the metric page lists labels without a map', async () => {
+  it('the compare page charts councils per judgement; the metric page maps judgements with labels and counts', async () => {
     const page = await app.inject(`/compare?${compareQuery}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Good (18 Apr 2023)');
@@ -175,8 +181,22 @@ describe('categorical measures: compared as labels and counts, never averaged', 
     expect(metric.statusCode).toBe(200);
     expect(metric.body).toContain('Birmingham');
     expect(metric.body).toMatch(/Birmingham<\/[^>]+>\s*<\/?t[dh][^>]*>[\s\S]{0,200}Good/);
-    expect(metric.body).toContain('is not drawn as a map or chart');
     expect(metric.body).toContain('Good (published 18 Apr 2023)');
+    // The map: coloured by judgement, its key the labels best first with counts, never numeric ranges.
+    const latest = await app.inject(`/metrics/${OVERALL}`);
+    const map = /<svg [^>]*class="app-map"[\s\S]*?<\/svg>/.exec(latest.body)![0];
+    const key = [...map.matchAll(/<text [^>]*>([^<]*\((\d+) areas?\))<\/text>/g)].map((k) =>
+      k[1]!.replace(/ \(\d+ areas?\)$/, ''),
+    );
+    expect(key.slice(0, 4)).toEqual(LABELS);
+    expect(map).toContain('Darker shades are better; the key lists the categories best first.');
+    expect(map).not.toMatch(/\d to \d/);
+    expect(map).toContain('<title>Birmingham: Good</title>');
+    // Beside it, councils per judgement over every council's latest judgement, worked out from the file.
+    const all = countsOf(() => true);
+    const table = /id="by-judgement"[\s\S]*?<\/table>/.exec(latest.body)![0];
+    const counted = [...table.matchAll(/<th scope="row"[^>]*>([^<]+)<\/th><td[^>]*>(\d+)<\/td>/g)];
+    expect(Object.fromEntries(counted.map((c) => [c[1], Number(c[2])]))).toEqual(all.counts);
   });
 
   it('GET /api/v1/data.json and .csv give each judgement’s label beside its position', async () => {
@@ -245,5 +265,50 @@ describe('categorical measures: compared as labels and counts, never averaged', 
         expect.objectContaining({ field: 'definition.metrics[0]', message: expect.stringMatching(/categorical/) }),
       ],
     });
+  });
+
+  it('the metric page counts councils moving up or down between their two latest judgements, by council type', async () => {
+    // Earlier judgements (SYNTHETIC) sent as labels through the long CSV for the catalogue's measure: Birmingham
+    // (now Good) from Inadequate, Knowsley (now Inadequate) from Good, Bexley (now Outstanding) from Outstanding.
+    const earlier: Record<string, string> = { E08000025: 'inadequate', E08000011: ' GOOD', E09000004: 'Outstanding' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ilacs-earlier-'));
+    const data = path.join(dir, 'earlier.csv');
+    writeFileSync(
+      data,
+      `metric,area,period,value,status,lci,uci,numerator,denominator\n${Object.entries(earlier)
+        .map(([code, label]) => `${OVERALL},${code},2015-06-01/P1D,${label},,,,,`)
+        .join('\n')}\n`,
+    );
+    const s = await runImport(db, { adapter: findAdapter('long-csv')!, files: [data], publish: true });
+    expect(s.state, s.message).toBe('published');
+    // Expected from the file: each council's latest grade against the earlier one, the first category the best.
+    const rank = (g: string) => LABELS.indexOf(WORD[g.trim().toLowerCase()]!);
+    const expected = new Map<string, { compared: number; up: number; same: number; down: number }>();
+    for (const [code, before] of Object.entries(earlier)) {
+      const now = file.find((r) => r.ltla23cd === code)!.overall_effectiveness_grade!;
+      const type = code.startsWith('E08') ? 'Metropolitan district' : 'London borough';
+      const t = expected.get(type) ?? { compared: 0, up: 0, same: 0, down: 0 };
+      t.compared++;
+      if (rank(now) < rank(before)) t.up++;
+      else if (rank(now) > rank(before)) t.down++;
+      else t.same++;
+      expected.set(type, t);
+    }
+    // The latest period named, so that the page is not the one kept from an earlier test (cached for a second).
+    const latest = (await app.inject(`/api/v1/metrics/${OVERALL}`)).json().periods.at(-1).period as string;
+    const page = (await app.inject(`/metrics/${OVERALL}?period=${encodeURIComponent(latest)}`)).body;
+    const table = /id="movement"[\s\S]*?<\/table>/.exec(page)![0];
+    const rows = new Map(
+      [...table.matchAll(/<th scope="row"[^>]*>([^<]+)<\/th>((?:<td[^>]*>\d+<\/td>){5})/g)].map((r) => {
+        const [compared, up, same, down, one] = [...r[2]!.matchAll(/>(\d+)</g)].map((n) => Number(n[1]));
+        return [r[1]!, { compared, up, same, down, one }];
+      }),
+    );
+    for (const [type, t] of expected) expect(rows.get(type)).toMatchObject(t);
+    const all = countsOf(() => true);
+    expect(rows.get('All councils')).toEqual({ compared: 3, up: 1, same: 1, down: 1, one: all.of - 3 });
+    expect(table).toContain('Better');
+    // The earlier judgement, stored after the later one, does not pass for the latest.
+    expect(page).toContain('Good (published 18 Apr 2023)');
   });
 });

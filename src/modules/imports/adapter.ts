@@ -2,7 +2,7 @@ import type { SourceIssue, SourceLocation } from '../../platform/source.ts';
 import type { GeographyBundle } from '../areas/index.ts';
 import type { GroupFamilyBundle } from '../groups/index.ts';
 import type { BoundaryBundle } from '../maps/index.ts';
-import type { MetricDefinition } from '../metrics/index.ts';
+import type { MetricCategory, MetricDefinition } from '../metrics/index.ts';
 import type { Period, StatusCode } from '../observations/index.ts';
 
 /** Problems found while reading: each names where (file:line and field) and why. */
@@ -49,6 +49,19 @@ export interface AdapterContext {
    * deliberately flagged legacy code from a mistake. Engines without a catalogue leave it out.
    */
   area?(code: string): KnownArea | undefined;
+  /**
+   * Optional: a metric already in the catalogue (undefined when unknown), for adapters whose rows may name one they do
+   * not define (the long CSV reads a categorical metric's labels from it). Engines without a catalogue leave it out.
+   */
+  metric?(code: string): KnownMetric | undefined;
+}
+
+/** What the catalogue knows of a metric that an adapter's rows may use without defining it. */
+export interface KnownMetric {
+  code: string;
+  unitType: string;
+  /** A categorical metric's ordered categories (the value stored is the 1-based position); undefined otherwise. */
+  categories?: MetricCategory[];
 }
 
 /** What the catalogue knows of an area: its validity and the codes that succeeded it. */

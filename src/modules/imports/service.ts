@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SourceLocation } from '../../platform/source.ts';
 import { RollbackSignal, withTransaction, type Tx } from '../../platform/transaction.ts';
+import type { MetricCategory } from '../metrics/index.ts';
 import type { AdapterContext, ImportAdapter, ImportItem } from './adapter.ts';
 import { createBundleStep, type BundleAppliers } from './bundles-step.ts';
 import { loadCatalogue, type ImportCatalogue } from './catalogue.ts';
@@ -100,6 +101,12 @@ function adapterContext(req: ImportRequest, { tally, problems, catalogue }: Step
     },
     notice: (text: string) => void tally.notices.push(text),
     area: (code: string) => catalogue.areas.get(code),
+    metric: (code: string) => {
+      const m = catalogue.metrics.get(code);
+      if (!m) return undefined;
+      const categories = m.categories ? (JSON.parse(m.categories) as MetricCategory[]) : undefined;
+      return { code, unitType: m.unit_type, ...(categories ? { categories } : {}) };
+    },
   };
 }
 

@@ -5,7 +5,7 @@
  * table of the same values beside the map.
  */
 import { geoArea, geoPath, geoTransverseMercator, type GeoPermissibleObjects } from 'd3-geo';
-import { scaleQuantile } from 'd3-scale';
+import { scaleLinear, scaleQuantile } from 'd3-scale';
 import type { Feature, FeatureCollection, Position } from 'geojson';
 import type { Polarity } from '../metrics/index.ts';
 import type { AreaGeometry, BoundaryFeature } from './geometry.ts';
@@ -51,6 +51,12 @@ export interface ChoroplethInput {
   projected?: ProjectedPaths;
   id?: string;
   /**
+   * A categorical measure (judgements): the values are category positions (1-based, in the list's order), coloured by
+   * category with a key of labels and counts in the order given, never put into numeric classes. The list is the
+   * metric's categories best first (categories.ts `bestFirst`), each with the position stored for it.
+   */
+  categories?: readonly { position: number; label: string }[];
+  /**
    * Width in SVG units (default 600). A narrower map (for phones, responsiveChart) draws the same projected shapes
    * scaled down, and wraps the key's text to the width, so the key stays at its full size.
    */
@@ -68,6 +74,8 @@ export interface ChoroplethClass {
   min: number;
   max: number;
   count: number;
+  /** A category's label (a categorical map); the key shows it instead of the range. */
+  label?: string;
 }
 
 /** Five blues from light to dark, each at least 3:1 against white (3.1, 4.7, 7.1, 10.3 and 14.1). */
@@ -117,6 +125,35 @@ function paletteFor(n: number): string[] {
   if (n >= p.length) return p;
   if (n <= 1) return [p[2]!];
   return [...Array(n).keys()].map((i) => p[Math.round((i * (p.length - 1)) / (n - 1))]!);
+}
+
+/**
+ * Classes of a categorical map: one per category in the order given (best first), darkest first, so that the shade
+ * follows the scale's order; every category listed, zero counts included. Shades spread over the palette's range
+ * (interpolated beyond five categories, each still at least 3:1 against white).
+ */
+export function categoryClasses(
+  categories: readonly { position: number; label: string }[],
+  values: number[],
+): { classOf: (v: number) => number; classes: ChoroplethClass[] } {
+  const n = categories.length;
+  const shade = scaleLinear<string>()
+    .domain([0, Math.max(1, n - 1)])
+    .range([CHOROPLETH_PALETTE.at(-1)!, CHOROPLETH_PALETTE[0]]);
+  const colours = n <= CHOROPLETH_PALETTE.length ? paletteFor(n).reverse() : categories.map((_, i) => shade(i));
+  const index = new Map(categories.map((c, i) => [c.position, i]));
+  const classes = categories.map((c, i) => ({
+    colour: colours[i]!,
+    min: c.position,
+    max: c.position,
+    count: 0,
+    label: c.label,
+  }));
+  for (const v of values) {
+    const i = index.get(v);
+    if (i !== undefined) classes[i]!.count++;
+  }
+  return { classOf: (v) => index.get(v) ?? -1, classes };
 }
 
 /** d3-geo wants exterior rings clockwise on the sphere; files following RFC 7946 wind them the other way. */
@@ -211,7 +248,7 @@ function legendSvg(
   };
   const suffix = unitSuffix(unit);
   rows.push(
-    `<text x="0" y="0" dy="0.8em" font-weight="bold" font-size="16">Key${suffix ? `: ${esc(suffix)}` : unit.trim() === '%' ? ': per cent' : ''}</text>`,
+    `<text x="0" y="0" dy="0.8em" font-weight="bold" font-size="16">Key${input.categories ? '' : suffix ? `: ${esc(suffix)}` : unit.trim() === '%' ? ': per cent' : ''}</text>`,
   );
   let y = 30;
   const swatch = (fill: string, label: string, extra = '') => {
@@ -224,6 +261,7 @@ function legendSvg(
   };
   const count = (c: number) => `(${c} ${c === 1 ? 'area' : 'areas'})`;
   classes.forEach((c) => {
+    if (c.label !== undefined) return swatch(c.colour, `${c.label} ${count(c.count)}`);
     const range =
       c.min === c.max
         ? formatNumber(c.min, dp, unit)
@@ -251,7 +289,12 @@ function legendSvg(
       : input.polarity === 'lower-is-better'
         ? 'Lower values are better'
         : undefined;
-  note(`Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}`, ` fill="${SECONDARY_TEXT}"`);
+  const shading = input.categories
+    ? input.polarity === 'not-applicable'
+      ? 'Shades follow the order of the categories; no category is better than another.'
+      : 'Darker shades are better; the key lists the categories best first.'
+    : `Darker shades are higher values${polarityText ? `. ${polarityText}.` : '.'}`;
+  note(shading, ` fill="${SECONDARY_TEXT}"`);
   if (input.boundaries) note(input.boundaries, ` fill="${SECONDARY_TEXT}"`);
   return { svg: `<g transform="translate(0,${top})" font-size="${SIZE}">${rows.join('')}</g>`, height: y };
 }
@@ -310,12 +353,19 @@ export function renderChoropleth(input: ChoroplethInput): string {
       projected: undefined,
     });
   const { unit, decimalPlaces: dp } = input;
-  const valueOf = (code: string): number | null => {
+  const numberOf = (code: string): number | null => {
     const v = input.values.get(code);
     return v === undefined || v === null || !Number.isFinite(v) ? null : v;
   };
+  const labels = new Map(input.categories?.map((c) => [c.position, c.label]));
+  // A categorical map: a value that is no category of the list is drawn as no data.
+  const valueOf = (code: string): number | null => {
+    const v = numberOf(code);
+    return v !== null && input.categories && !labels.has(v) ? null : v;
+  };
   const shown = finiteValues(input.features.map((f) => valueOf(f.code)));
-  const { classOf, classes } = quantileClasses(shown);
+  const { classOf, classes } = input.categories ? categoryClasses(input.categories, shown) : quantileClasses(shown);
+  const words = (v: number | null) => (input.categories && v !== null ? labels.get(v)! : formatValue(v, dp, unit));
 
   const projected = input.projected ?? projectBoundaries(input.features, input.backdrop);
   const width = input.width ?? MAP_W;
@@ -356,7 +406,7 @@ export function renderChoropleth(input: ChoroplethInput): string {
     const fill = v === null ? `url(#${id}-nodata)` : classes[classOf(v)]!.colour;
     const stroke = v === null ? ` stroke="${SECONDARY_TEXT}"` : '';
     out.push(
-      `<path d="${projected.features[i]!}" fill="${fill}"${stroke}><title>${esc(`${f.name}: ${formatValue(v, dp, unit)}`)}</title></path>`,
+      `<path d="${projected.features[i]!}" fill="${fill}"${stroke}><title>${esc(`${f.name}: ${words(v)}`)}</title></path>`,
     );
   });
   out.push('</g>');

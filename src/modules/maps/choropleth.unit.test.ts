@@ -130,6 +130,50 @@ describe('renderChoropleth', () => {
     );
   });
 
+  it('colours a categorical measure by category: labels and counts best first in the key, darkest best, never ranges', () => {
+    // Positions in the metric's own order (1 Outstanding … 4 Inadequate, the first best), listed best first.
+    const categories = [
+      { position: 1, label: 'Outstanding' },
+      { position: 2, label: 'Good' },
+      { position: 3, label: 'Requires improvement' },
+      { position: 4, label: 'Inadequate' },
+    ];
+    const values = new Map<string, number | null>([
+      ['E06000001', 2],
+      ['E06000002', 4],
+      ['E06000003', 2],
+      ['E06000004', 7], // no category of the list: drawn as no data
+      ['E06000005', null],
+    ]);
+    const svg = renderChoropleth({ ...small(), polarity: 'lower-is-better', categories, values, unit: 'judgement' });
+    assertWellFormed(svg);
+    const key = texts(svg).filter((t) => /areas?\)$/.test(t));
+    expect(key).toEqual([
+      'Outstanding (0 areas)',
+      'Good (2 areas)',
+      'Requires improvement (0 areas)',
+      'Inadequate (1 area)',
+      'No data (3 areas)',
+    ]);
+    expect(texts(svg)).toContain('Darker shades are better; the key lists the categories best first.');
+    expect(texts(svg)).toContain('Key');
+    const paths = areaPaths(svg);
+    expect(paths.map((p) => p.title).slice(0, 3)).toEqual([
+      'Hartlepool: Good',
+      'Brighton &amp; &lt;Hove&gt;: Inadequate',
+      'Redcar: Good',
+    ]);
+    // One shade per category, darker for the better: Good's is darker than Inadequate's.
+    const good = paths[0]!.fill;
+    const inadequate = paths[1]!.fill;
+    expect(CHOROPLETH_PALETTE.indexOf(good as never)).toBeGreaterThan(CHOROPLETH_PALETTE.indexOf(inadequate as never));
+    expect(paths[3]!.fill).toMatch(/^url\(#/);
+    // No polarity: the key says the shades follow the list's order only.
+    expect(
+      texts(renderChoropleth({ ...small(), polarity: 'not-applicable', categories, values, unit: 'judgement' })),
+    ).toContain('Shades follow the order of the categories; no category is better than another.');
+  });
+
   it('puts every value into exactly one quantile class whose range contains it', () => {
     const values = [...Array(101).keys()].map((i) => (i * 37) % 101).concat([5, 5, 5, 5, 5]);
     const { classOf, classes } = quantileClasses(values);

@@ -71,3 +71,17 @@ export const categoryOrderText = (p: Polarity): string =>
     : p === 'higher-is-better'
       ? 'the last category is the best'
       : 'the categories have no better or worse';
+
+/**
+ * How a council's judgement moved between its two latest (each the position stored): `better` / `worse` by the
+ * metric's polarity, `later` / `earlier` in the list when it has none, `same` when unchanged. Never a distance: a move
+ * of one category and of three both count once.
+ */
+export type CategoryMove = 'better' | 'worse' | 'later' | 'earlier' | 'same';
+
+export function categoryMove(m: Pick<Metric, 'polarity'>, previous: number, latest: number): CategoryMove {
+  if (latest === previous) return 'same';
+  const later = latest > previous;
+  if (m.polarity === 'not-applicable') return later ? 'later' : 'earlier';
+  return later === (m.polarity === 'higher-is-better') ? 'better' : 'worse';
+}

@@ -3,7 +3,7 @@
  * import checks positions against, and the helpers that count, never average.
  */
 import { describe, expect, it } from 'vitest';
-import { betterThreshold, bestFirst, categoryCounts, categoryLabel } from './categories.ts';
+import { betterThreshold, bestFirst, categoryCounts, categoryLabel, categoryMove } from './categories.ts';
 import { validateMetricDefinition } from './definition.ts';
 import { valueRangeOf } from './range.ts';
 import type { Metric, MetricDefinition } from './types.ts';
@@ -92,5 +92,15 @@ describe('categorical values are labelled and counted, never averaged', () => {
     expect(reversed.label).toBe('Good or better');
     expect([...reversed.positions].sort()).toEqual([3, 4]);
     expect(betterThreshold(metric({ polarity: 'not-applicable' }))).toBeUndefined();
+  });
+
+  it('says how a judgement moved between two, by polarity, and only up or down the list without one', () => {
+    // Ofsted's order, the first best: Requires improvement (3) to Good (2) is better.
+    expect(categoryMove({ polarity: 'lower-is-better' }, 3, 2)).toBe('better');
+    expect(categoryMove({ polarity: 'lower-is-better' }, 1, 4)).toBe('worse');
+    expect(categoryMove({ polarity: 'higher-is-better' }, 1, 2)).toBe('better');
+    expect(categoryMove({ polarity: 'lower-is-better' }, 2, 2)).toBe('same');
+    expect(categoryMove({ polarity: 'not-applicable' }, 1, 3)).toBe('later');
+    expect(categoryMove({ polarity: 'not-applicable' }, 3, 1)).toBe('earlier');
   });
 });

@@ -38,6 +38,8 @@ export {
   bestFirst,
   categoryAt,
   categoryCounts,
+  categoryMove,
+  type CategoryMove,
   categoryLabel,
   isCategorical,
   type CategoryCount,

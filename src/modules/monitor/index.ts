@@ -10,30 +10,33 @@ import type { MonitorService } from './service.ts';
 
 export { createMonitor, RAW_DAYS, type MonitorService, type MonitorDeps } from './service.ts';
 export { PLAN_COLUMNS, MEASURES } from './deliverables.ts';
+export { writeEvents } from './recorder.ts';
 export { type Evaluation } from './evaluation.ts';
 export { evaluationDocx, evaluationHtml } from './evaluation-output.ts';
 export { PROGRAMME_OFFICE } from './access.ts';
 export { createDailySalts, type DailySalts } from './salts.ts';
 export type { LeadershipSource } from './delivery.ts';
 
-export const monitorModule: AppModule<{ monitor: MonitorService; brandName: string }> = {
+export const monitorModule: AppModule<{ monitor: MonitorService; brandName: string; recording?: boolean }> = {
   name: 'monitor',
-  register(app, { monitor, brandName }) {
+  register(app, { monitor, brandName, recording = true }) {
     // Every response is offered to the recorder: a push onto an array, written in batches off the request's path.
-    app.addHook('onResponse', (req, reply, done) => {
-      const type = reply.getHeader('content-type');
-      monitor.recorder.record({
-        method: req.method,
-        url: req.url,
-        route: req.routeOptions.url,
-        status: reply.statusCode,
-        contentType: typeof type === 'string' ? type : undefined,
-        ip: req.ip,
-        userAgent: req.headers['user-agent'],
-        councilCode: req.user?.council?.code,
+    // Unless recording is switched off (SLI_MONITOR_RECORDING=false): then nothing is counted.
+    if (recording)
+      app.addHook('onResponse', (req, reply, done) => {
+        const type = reply.getHeader('content-type');
+        monitor.recorder.record({
+          method: req.method,
+          url: req.url,
+          route: req.routeOptions.url,
+          status: reply.statusCode,
+          contentType: typeof type === 'string' ? type : undefined,
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          councilCode: req.user?.council?.code,
+        });
+        done();
       });
-      done();
-    });
     app.addHook('onReady', (done) => {
       monitor.recorder.start();
       monitor.startSchedule();

@@ -70,6 +70,36 @@ describe('monitor', () => {
     expect((await db.kysely.selectFrom('monitor_salts').select('day').execute()).map((r) => r.day)).toEqual([today]);
   });
 
+  it('keeps running counts at write time, so the scorecard counts today without reading raw events', async () => {
+    const live = async (): Promise<Record<string, [number, number]>> =>
+      Object.fromEntries(
+        (await db.kysely.selectFrom('monitor_live').selectAll().where('day', '=', today).execute()).map((r) => [
+          r.kind,
+          [Number(r.events), Number(r.uniques)],
+        ]),
+      );
+    const before = await live();
+    const card = async () => (await get(`/api/v1/monitoring/scorecard.json?month=${today.slice(0, 7)}`)).json();
+    const viewsBefore = (await card()).traffic.pageViews as number;
+    await s.monitor.recorder.flush();
+    const counted = await live();
+    // Two page views by a new visitor (a browser not seen today) in one batch, then one more in another batch: three
+    // events, one unique visitor.
+    const fresh = { 'user-agent': `${BROWSER} counted-${Date.now()}` };
+    await get('/monitoring/privacy', fresh);
+    await get('/monitoring/privacy', fresh);
+    await s.monitor.recorder.flush();
+    await get('/monitoring/privacy', fresh);
+    await s.monitor.recorder.flush();
+    const after = await live();
+    expect(after.page![0] - counted.page![0]).toBe(3);
+    expect(after.page![1] - counted.page![1]).toBe(1);
+    expect(before.page).toBeDefined();
+    // Raw events gone (as if never read): the scorecard still counts them, from the running counts.
+    await db.kysely.deleteFrom('monitor_events').where('day', '=', today).execute();
+    expect((await card()).traffic.pageViews).toBe(viewsBefore + (after.page![0] - before.page![0]));
+  });
+
   it('drops a batch with a counted warning when the database is down, and never throws', async () => {
     const gone = await createTestDb();
     await gone.close();
@@ -101,8 +131,13 @@ describe('monitor', () => {
       .insertInto('monitor_salts')
       .values({ day: addDays(today, -3), salt: 'x', created_at: 'x' })
       .execute();
+    await db.kysely.insertInto('monitor_live').values({ day: recent, kind: 'page', events: 1, uniques: 1 }).execute();
     const r = await s.monitor.rollup();
     expect(r.eventsDeleted).toBe(3);
+    // The running counts and visitor sets of the days totalled are gone; today's stay.
+    const liveDays = await db.kysely.selectFrom('monitor_live').select('day').distinct().execute();
+    const visitorDays = await db.kysely.selectFrom('monitor_visitors').select('day').distinct().execute();
+    expect([...liveDays, ...visitorDays].every((d) => d.day === today)).toBe(true);
     expect(r.saltsDeleted).toBe(1);
     const totals = await db.kysely
       .selectFrom('monitor_daily')

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { withTransaction } from '../../platform/transaction.ts';
 import { monitorRepository as repo } from './repository.ts';
 import { createDailySalts, type DailySalts } from './salts.ts';
 import type { MonitorEventsTable } from './tables.ts';
@@ -66,6 +67,21 @@ interface Pending {
   status: number;
   ip: string;
   userAgent: string;
+}
+
+/**
+ * Writes a batch of hashed events, the running counts they add to (the scorecard reads these, never raw events) and
+ * the councils active on their days, together or not at all: the recorder's batch write.
+ */
+export async function writeEvents(
+  db: Db,
+  rows: MonitorEventsTable[],
+  councilDays: { day: string; council_code: string }[] = [],
+): Promise<void> {
+  await withTransaction(db, async (tx) => {
+    await repo.recordBatch(tx.kysely, rows);
+    await repo.insertCouncilDays(tx.kysely, councilDays);
+  });
 }
 
 export function createRecorder(db: Db, logger: Logger, options: RecorderOptions = {}) {
@@ -129,8 +145,7 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
           .slice(0, 22);
         rows.push({ day: e.day, kind: e.kind, route: e.route, status: e.status, visitor });
       }
-      await repo.insertEvents(db.kysely, rows);
-      await repo.insertCouncilDays(db.kysely, days);
+      await writeEvents(db, rows, days);
       stats.written += rows.length;
       for (const d of days) {
         if (written.day !== d.day) written = { day: d.day, codes: new Set() };

@@ -5,6 +5,12 @@ import type { MonitorDeliverablesTable, MonitorEventsTable } from './tables.ts';
 
 type K = Kysely<Database>;
 const n = (v: number | bigint | string | null | undefined) => Number(v ?? 0);
+const trafficRow = (r: { day: string; kind: string; events: number | string; uniques: number | string }) => ({
+  day: r.day,
+  kind: r.kind,
+  events: n(r.events),
+  uniques: n(r.uniques),
+});
 
 export const monitorRepository = {
   /** The day's salt, made by whichever instance asks first (the others read the same one). */
@@ -27,6 +33,53 @@ export const monitorRepository = {
         .insertInto('monitor_events')
         .values(rows.slice(i, i + 1000))
         .execute();
+  },
+  /**
+   * A batch of raw events and the running counts they add to (call in one transaction): each event written, the
+   * visitors not yet seen that day per kind added to the day's set, and the day's events and uniques incremented by
+   * the batch's events and by those new visitors only (ON CONFLICT DO NOTHING RETURNING gives the rows inserted, so
+   * two instances never count one visitor twice).
+   */
+  async recordBatch(k: K, rows: MonitorEventsTable[]): Promise<void> {
+    await monitorRepository.insertEvents(k, rows);
+    const added = new Map<string, { day: string; kind: string; events: number; uniques: number }>();
+    const tally = (day: string, kind: string) => {
+      const key = `${day}|${kind}`;
+      const t = added.get(key) ?? { day, kind, events: 0, uniques: 0 };
+      added.set(key, t);
+      return t;
+    };
+    const visitors = new Map<string, { day: string; kind: string; visitor: string }>();
+    for (const r of rows) {
+      tally(r.day, r.kind).events++;
+      visitors.set(`${r.day}|${r.kind}|${r.visitor}`, { day: r.day, kind: r.kind, visitor: r.visitor });
+    }
+    const fresh = [...visitors.values()];
+    for (let i = 0; i < fresh.length; i += 1000) {
+      const inserted = await k
+        .insertInto('monitor_visitors')
+        .values(fresh.slice(i, i + 1000))
+        .onConflict((oc) => oc.columns(['day', 'kind', 'visitor']).doNothing())
+        .returning(['day', 'kind'])
+        .execute();
+      for (const v of inserted) tally(v.day, v.kind).uniques++;
+    }
+    if (!added.size) return;
+    await k
+      .insertInto('monitor_live')
+      .values([...added.values()])
+      .onConflict((oc) =>
+        oc.columns(['day', 'kind']).doUpdateSet({
+          events: sql`monitor_live.events + excluded.events`,
+          uniques: sql`monitor_live.uniques + excluded.uniques`,
+        }),
+      )
+      .execute();
+  },
+  /** The running counts and visitor sets of days before `day` (the rollup has totalled them). */
+  async deleteLiveBefore(k: K, day: string): Promise<void> {
+    await k.deleteFrom('monitor_visitors').where('day', '<', day).execute();
+    await k.deleteFrom('monitor_live').where('day', '<', day).execute();
   },
   async insertCouncilDays(k: K, rows: { day: string; council_code: string }[]): Promise<void> {
     if (!rows.length) return;
@@ -67,8 +120,12 @@ export const monitorRepository = {
   deleteEventsBefore: async (k: K, day: string) =>
     n((await k.deleteFrom('monitor_events').where('day', '<', day).executeTakeFirst()).numDeletedRows),
 
-  /** Per day and kind: events and uniques, from the totals where a day has them, else from its raw events. */
-  async traffic(k: K, from: string, to: string) {
+  /**
+   * Per day and kind: events and uniques, from the rollup's totals where a day has them, else from the running counts
+   * kept at write time; raw events are read only for a day with neither (events written straight into the table), so
+   * the cost follows the number of days, not of events.
+   */
+  async traffic(k: K, from: string, to: string, days: string[]) {
     const totals = await k
       .selectFrom('monitor_daily')
       .select(['day', 'kind', 'events', 'uniques'])
@@ -76,8 +133,19 @@ export const monitorRepository = {
       .where('day', '>=', from)
       .where('day', '<=', to)
       .execute();
-    const totalled = [...new Set(totals.map((t) => t.day))];
-    let raw = k
+    const totalled = new Set(totals.map((t) => t.day));
+    const running = (
+      await k
+        .selectFrom('monitor_live')
+        .select(['day', 'kind', 'events', 'uniques'])
+        .where('day', '>=', from)
+        .where('day', '<=', to)
+        .execute()
+    ).filter((r) => !totalled.has(r.day));
+    const counted = new Set([...totalled, ...running.map((r) => r.day)]);
+    const uncounted = days.filter((d) => !counted.has(d));
+    if (!uncounted.length) return [...totals, ...running].map(trafficRow);
+    const raw = k
       .selectFrom('monitor_events')
       .select((eb) => [
         'day',
@@ -85,11 +153,9 @@ export const monitorRepository = {
         eb.fn.countAll<number | string>().as('events'),
         sql<number | string>`count(DISTINCT visitor)`.as('uniques'),
       ])
-      .where('day', '>=', from)
-      .where('day', '<=', to);
-    if (totalled.length) raw = raw.where('day', 'not in', totalled);
+      .where('day', 'in', uncounted);
     const live = await raw.groupBy(['day', 'kind']).execute();
-    return [...totals, ...live].map((r) => ({ day: r.day, kind: r.kind, events: n(r.events), uniques: n(r.uniques) }));
+    return [...totals, ...running, ...live].map(trafficRow);
   },
   /** The busiest route patterns of a kind over the days (from totals and raw events alike). */
   async routes(k: K, kind: string, from: string, to: string, limit: number) {

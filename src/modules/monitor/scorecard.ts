@@ -44,6 +44,13 @@ export interface CouncilDetail {
 
 const share = (a: number, b: number) => (b > 0 ? a / b : null);
 
+/** Every day from `from` to `to`, inclusive (YYYY-MM-DD). */
+function daysFrom(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
 export function scorecardService(db: Db, deps: ScorecardDeps) {
   async function scorecard(month: string, opts: { detail?: boolean } = {}) {
     const { from, last, next } = monthRange(month);
@@ -57,7 +64,7 @@ export function scorecardService(db: Db, deps: ScorecardDeps) {
       repo.activeCouncils(db.kysely, addDays(asOf, -59), asOf),
       deps.changes.metricActivity(fromIso, endIso),
       deps.savedReports.counts(fromIso, endIso),
-      repo.traffic(db.kysely, from, last),
+      repo.traffic(db.kysely, from, last, daysFrom(from, last)),
     ]);
     const usersOf = new Map<string, number>();
     let sectorUsers = 0;

@@ -39,6 +39,8 @@ export function createMonitor(db: Db, deps: MonitorDeps) {
       async (tx) => {
         const days = await repo.daysToTotal(tx.kysely, today, addDays(today, -REDO_DAYS));
         for (const d of days) await repo.totalDay(tx.kysely, d);
+        // Every day before today now has its totals: its running counts and visitor set go.
+        await repo.deleteLiveBefore(tx.kysely, today);
         const eventsDeleted = await repo.deleteEventsBefore(tx.kysely, addDays(today, -RAW_DAYS));
         const saltsDeleted = await repo.deleteSaltsBefore(tx.kysely, addDays(today, -1));
         return { daysTotalled: days.length, eventsDeleted, saltsDeleted };

@@ -25,6 +25,24 @@ export interface MonitorDailyTable {
   uniques: number | string;
 }
 
+/**
+ * Per day and kind, counts kept at write time (migration 2026-12-11T0660-monitor-live): the events recorded and the
+ * day's distinct visitors; the scorecard reads these for days the rollup has not totalled.
+ */
+export interface MonitorLiveTable {
+  day: string;
+  kind: string;
+  events: number | string;
+  uniques: number | string;
+}
+
+/** The day's distinct visitor hashes per kind, so that a batch counts only new visitors; gone with the day's counts. */
+export interface MonitorVisitorsTable {
+  day: string;
+  kind: string;
+  visitor: string;
+}
+
 export interface MonitorCouncilDaysTable {
   day: string;
   council_code: string;
@@ -56,6 +74,8 @@ export interface MonitorTables {
   monitor_salts: MonitorSaltsTable;
   monitor_events: MonitorEventsTable;
   monitor_daily: MonitorDailyTable;
+  monitor_live: MonitorLiveTable;
+  monitor_visitors: MonitorVisitorsTable;
   monitor_council_days: MonitorCouncilDaysTable;
   monitor_deliverables: MonitorDeliverablesTable;
   monitor_progress: MonitorProgressTable;

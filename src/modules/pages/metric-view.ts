@@ -1,9 +1,17 @@
 /** View models for the catalogue and the metric page: table, bar chart, choropleth map and trend for one period. */
 import { AppError } from '../../platform/errors.ts';
 import { type MapsService, responsiveBarChart, responsiveChoropleth, responsiveLineChart } from '../maps/index.ts';
-import { type MetricsService, TOPICS } from '../metrics/index.ts';
+import {
+  bestFirst,
+  categoryCounts,
+  categoryMove,
+  type CategoryMove,
+  type Metric,
+  type MetricsService,
+  TOPICS,
+} from '../metrics/index.ts';
 import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
-import { typesInWords, type AreasService } from '../areas/index.ts';
+import { typeInfo, typesInWords, type AreasService } from '../areas/index.ts';
 import { areaCodeFor } from './area-param.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
 
@@ -78,7 +86,12 @@ export function createMetricPages(deps: {
         { metric: m.id, period: categorical ? `${m.periods[0]!.period}..${chosen.period}` : chosen.period, ...prices },
         { unlimited: true },
       );
-      const rows = categorical ? latestPerArea(data.observations) : data.observations;
+      // Oldest first by the period's start (the query's order follows when each period was first stored, so a judgement
+      // imported later for an earlier date would otherwise come last).
+      const chronological = categorical
+        ? [...data.observations].sort((a, b) => a.period.localeCompare(b.period))
+        : data.observations;
+      const rows = categorical ? latestPerArea(chronological) : data.observations;
       const councils = rows.filter((o) => !isComparator(o.area));
       // A council by name or code (the areas module's rule).
       const wanted = await areaCodeFor(areas, q.area);
@@ -94,18 +107,21 @@ export function createMetricPages(deps: {
       // Drawn on the boundaries in force in the period (the maps module's one rule), so the councils with figures are
       // the ones drawn.
       const withFigures = councils.filter((o) => o.value !== null).map((o) => o.area);
-      const drawnOn = categorical ? undefined : await maps.boundariesForPeriod(layer, chosen, withFigures);
+      // A categorical measure's judgements are each of their own day: drawn on the boundaries in force on the chosen
+      // date, coloured by category.
+      const drawnOn = await maps.boundariesForPeriod(layer, chosen, withFigures);
       const values = new Map(councils.map((o) => [o.area, o.value]));
       const map = drawnOn
         ? responsiveChoropleth({
             title: `${m.title}, ${chosen.label}, by council`,
-            description: `A map of ${m.title.toLowerCase()} for ${chosen.label}, on the ${drawnOn.caption.replace(/^Boundaries: /, '')}. The same figures are in the table below.`,
+            description: `A map of ${m.title.toLowerCase()} for ${chosen.label}${categorical ? ` (each council's latest judgement published on or before it, coloured by judgement)` : ''}, on the ${drawnOn.caption.replace(/^Boundaries: /, '')}. The same figures are in the table below.`,
             unit: m.unit,
             decimalPlaces: dp,
             polarity: m.polarity,
             features: drawnOn.features,
             projected: drawnOn.paths,
             values,
+            ...(categorical ? { categories: bestFirst(m) } : {}),
             boundaries: drawnOn.caption,
             ...(highlight ? { highlight: highlight.area } : {}),
           })
@@ -113,9 +129,9 @@ export function createMetricPages(deps: {
       const notes: string[] = [];
       if (categorical)
         notes.push(
-          `The table lists each council's latest judgement published on or before ${chosen.label}. A categorical measure (judgements) is not drawn as a map or chart, whose shading and lengths would treat its categories as numbers.`,
+          `The map and the table give each council's latest judgement published on or before ${chosen.label}. The map colours each judgement by its own shade with a key of labels and counts; no bar or line chart is drawn, whose lengths would treat judgements as numbers.`,
         );
-      else if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
+      if (!drawnOn) notes.push('No boundaries are loaded, so there is no map; the table has every figure.');
       else {
         if (drawnOn.year !== drawnOn.wanted)
           notes.push(
@@ -177,6 +193,20 @@ export function createMetricPages(deps: {
           ],
         });
       }
+      // A categorical measure: councils per judgement (the map's key as a table), and how many moved between their two
+      // latest judgements, by council type.
+      const judgements = categorical
+        ? categoryCounts(
+            { ...m, unitType: 'category' },
+            councils.map((o) => o.value),
+          ).map((c) => ({ label: c.label, count: c.count }))
+        : null;
+      const movement = categorical
+        ? categoryMovement(
+            m,
+            data.observations.filter((o) => !isComparator(o.area)),
+          )
+        : null;
       const statuses = new Set(rows.flatMap((o) => o.status));
       const query = `metric=${encodeURIComponent(m.id)}&period=${encodeURIComponent(chosen.period)}`;
       return {
@@ -209,6 +239,8 @@ export function createMetricPages(deps: {
         mapNote,
         mapCaption,
         trend,
+        judgements,
+        movement,
         csvUrl: `/api/v1/data.csv?${query}`,
         jsonUrl: `/api/v1/data.json?${query}`,
         xlsxUrl: `/api/v1/data.xlsx?${query}`,
@@ -219,7 +251,44 @@ export function createMetricPages(deps: {
   };
 }
 
-/** Each area's latest observation (the data query's rows come oldest period first). */
+/**
+ * How many councils moved up or down between their two latest judgements (each council's own dates, up to the period
+ * chosen), by council type: better, the same, worse (earlier or later in the list when the metric has no polarity),
+ * and those with only one judgement held. `rows` are oldest period first.
+ */
+function categoryMovement(m: Pick<Metric, 'polarity'>, rows: ObservationDto[]) {
+  const held = new Map<string, number[]>();
+  for (const o of rows) if (o.value !== null) held.set(o.area, [...(held.get(o.area) ?? []), o.value]);
+  type Tally = Record<CategoryMove | 'one', number>;
+  const zero = (): Tally => ({ better: 0, worse: 0, later: 0, earlier: 0, same: 0, one: 0 });
+  const byType = new Map<string, Tally>();
+  const total = zero();
+  for (const [area, values] of held) {
+    const t = byType.get(area.slice(0, 3)) ?? zero();
+    byType.set(area.slice(0, 3), t);
+    const move = values.length < 2 ? 'one' : categoryMove(m, values.at(-2)!, values.at(-1)!);
+    t[move]++;
+    total[move]++;
+  }
+  const polar = m.polarity !== 'not-applicable';
+  const cells = (t: Tally) => ({
+    compared: t.better + t.worse + t.later + t.earlier + t.same,
+    up: polar ? t.better : t.earlier,
+    same: t.same,
+    down: polar ? t.worse : t.later,
+    one: t.one,
+  });
+  return {
+    upHeading: polar ? 'Better' : 'Earlier in the list',
+    downHeading: polar ? 'Worse' : 'Later in the list',
+    rows: [...byType.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, t]) => ({ type: typeInfo(type).name, ...cells(t) })),
+    total: cells(total),
+  };
+}
+
+/** Each area's latest observation (the rows oldest period first). */
 function latestPerArea(rows: ObservationDto[]): ObservationDto[] {
   const latest = new Map<string, ObservationDto>();
   for (const o of rows) latest.set(o.area, o);

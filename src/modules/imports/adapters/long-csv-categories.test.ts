@@ -83,4 +83,47 @@ describe('long CSV: a categorical measure, published', () => {
       .execute();
     expect(manchester).toEqual([]);
   });
+
+  it('reads labels for a categorical metric already in the catalogue (no metrics file), whatever the case, spacing or Unicode form; refuses an unknown one', async () => {
+    // The data file alone: t.grade is the catalogue's (published by the first test). Labels as a spreadsheet may leave
+    // them: a no-break space, full-width letters, a zero-width space, a typographic hyphen.
+    const data = file('catalogued.csv', [
+      DATA_HEADER,
+      't.grade,E08000003,2024,\u00a0GOOD ,,,,,',
+      't.grade,E08000009,2024,\uff26\uff41\uff49\uff52,,,,,',
+      't.grade,E06000001,2024,Po\u200bor,,,,,',
+    ]);
+    const s = await runImport(db, { adapter: findAdapter('long-csv')!, files: [data], publish: true });
+    expect(s.errors, s.message).toEqual([]);
+    expect(s.state, s.message).toBe('published');
+    const stored = await db.kysely
+      .selectFrom('observations as o')
+      .innerJoin('metrics as m', 'm.id', 'o.metric_id')
+      .innerJoin('areas as a', 'a.id', 'o.area_id')
+      .innerJoin('periods as p', 'p.id', 'o.period_id')
+      .select(['a.code as area', 'o.value'])
+      .where('m.code', '=', 't.grade')
+      .orderBy('a.code')
+      .orderBy('p.iso')
+      .execute();
+    expect(stored.map((r) => `${r.area}=${Number(r.value)}`)).toEqual([
+      'E06000001=3',
+      'E06000001=3',
+      'E08000003=1',
+      'E08000009=2',
+      'E08000009=2',
+    ]);
+
+    const bad = file('catalogued-bad.csv', [
+      DATA_HEADER,
+      't.grade,E08000003,2025,Fair,,,,,',
+      't.grade,E08000009,2025,Excelent,,,,,',
+    ]);
+    const refused = await runImport(db, { adapter: findAdapter('long-csv')!, files: [bad], publish: true });
+    expect(refused.state).not.toBe('published');
+    expect(refused.errors.map((e) => `${path.basename(e.at.file)}:${e.at.line} ${e.field} ${e.value}`)).toEqual([
+      'catalogued-bad.csv:3 value Excelent',
+    ]);
+    expect(refused.errors[0]!.message).toContain('"Good", "Fair", "Poor"');
+  });
 });

@@ -114,8 +114,22 @@ interface Defined {
   categories?: MetricCategory[];
 }
 
-/** A label as compared: case and runs of spaces do not matter. */
-const labelKey = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * A label as compared: case, runs of spaces of any kind (no-break, thin, tabs), invisible characters (zero-width
+ * spaces, a byte-order mark, soft hyphens), Unicode compatibility forms (NFKC: full-width letters, ligatures),
+ * typographic dashes and quotes (as a spreadsheet's autocorrect leaves them) and hyphens or underscores between words
+ * ("requires-improvement") do not matter.
+ */
+const labelKey = (s: string) =>
+  s
+    .normalize('NFKC')
+    .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '')
+    .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
+    .replace(/[\u2010-\u2015\u2212_-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 /** The `categories` cell: labels best first, separated by semicolons; a problem, or the categories. */
 function parseCategories(raw: string): MetricCategory[] | string {
@@ -278,7 +292,12 @@ function categoryCell(raw: string, metric: string, categories: MetricCategory[])
   return { ok: false, message: `"${raw}" is not a category of ${metric}: expected ${expected}` };
 }
 
-function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContext): Generator<ImportItem> {
+function* dataRow(
+  row: CsvRow,
+  defined: Map<string, Defined>,
+  known: (code: string) => MetricCategory[] | undefined,
+  ctx: AdapterContext,
+): Generator<ImportItem> {
   const errors: [string, string][] = [];
   const cell = (c: string) => (row.get(c) ?? '').trim();
   const metric = cell('metric');
@@ -294,9 +313,9 @@ function* dataRow(row: CsvRow, defined: Map<string, Defined>, ctx: AdapterContex
       'period',
       `${period.label} is a ${period.type} period, but ${metric} is defined with period_type ${def.periodType}`,
     ]);
-  const value = def?.categories
-    ? categoryCell(cell('value'), metric, def.categories)
-    : parseValueCell(row.get('value'));
+  // A categorical metric's labels: from this import's metrics file, else from the catalogue's metric of that code.
+  const categories = def ? def.categories : known(metric);
+  const value = categories ? categoryCell(cell('value'), metric, categories) : parseValueCell(row.get('value'));
   if (!value.ok) errors.push(['value', value.message]);
   const flags = parseStatusCell(row.get('status'));
   if (!flags.ok) errors.push(['status', flags.message]);
@@ -394,8 +413,14 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     }
   }
   await checkColumns(data, [...DATA_COLUMNS, ...DATA_OPTIONAL]);
+  // The catalogue's categorical metrics, looked up once per code.
+  const catalogued = new Map<string, MetricCategory[] | undefined>();
+  const known = (code: string) => {
+    if (!catalogued.has(code)) catalogued.set(code, ctx.metric?.(code)?.categories);
+    return catalogued.get(code);
+  };
   for await (const row of readCsv(data, { required: DATA_COLUMNS, adapter: NAME }, ctx))
-    yield* dataRow(row, defined, ctx);
+    yield* dataRow(row, defined, known, ctx);
 }
 
 export const longCsvAdapter: ImportAdapter = {
