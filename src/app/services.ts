@@ -71,7 +71,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   // Peer challenge.
   const peer = createPeerService(db, { areas, groups, earlyWarning, headlines, value, surveys, logger });
   // Budget consultations.
-  const budget = createBudgetService(db, { areas, metrics, observations, logger });
+  const budget = createBudgetService(db, { areas, metrics, observations, questionnaires: surveys.surveys, logger });
   // Leadership programmes.
   const lead = createLeadService(db, { areas, logger });
   // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.

@@ -27,6 +27,7 @@ import * as m20261209T0910 from './migrations/2026-12-09T0910-survey-mailings.ts
 import * as m20261209T1400 from './migrations/2026-12-09T1400-peer-evaluation.ts';
 import * as m20261210T1700 from './migrations/2026-12-10T1700-monitor.ts';
 import * as m20261210T1600 from './migrations/2026-12-10T1600-leadership.ts';
+import * as m20261211T0500 from './migrations/2026-12-11T0500-budget-about-you.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -59,6 +60,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-09T1400-peer-evaluation': m20261209T1400,
   '2026-12-10T1700-monitor': m20261210T1700,
   '2026-12-10T1600-leadership': m20261210T1600,
+  '2026-12-11T0500-budget-about-you': m20261211T0500,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -12,6 +12,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken } from '../accounts/index.ts';
+import { aboutQuestions, answerLabel, parseAbout } from './about.ts';
+import { MIN_CELL } from './analysis.ts';
 import { closes, computeBudget, flatItems, formatPounds, parseLevels, SECTION_TITLES, target } from './model.ts';
 import type { StoredSimulator } from './repository.ts';
 import { canSetUp, type BudgetService } from './service.ts';
@@ -24,6 +26,7 @@ const TokenQuery = Type.Object({
   r: Type.Optional(Type.String({ maxLength: 20 })),
 });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const ByQuery = Type.Object({ by: Type.Optional(Type.String({ maxLength: 64 })) });
 
 const signed = (n: number) => (n < 0 ? `−${formatPounds(-n)}` : formatPounds(n));
 const pct = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n)}%`;
@@ -54,6 +57,8 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       if (c) out.push({ name: `comment-${it.code}`, value: c });
     });
     for (const k of ['t', 'assisted']) if (body[k]) out.push({ name: k, value: body[k] });
+    for (const q of except.has('about') ? [] : (s.aboutYou?.questions ?? []))
+      if (body[`about-${q.code}`]) out.push({ name: `about-${q.code}`, value: body[`about-${q.code}`]! });
     return out;
   };
   const frame = (s: StoredSimulator, req: FastifyRequest, reply: FastifyReply) => ({
@@ -63,6 +68,8 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     years: s.definition.gap.years.map((y) => ({ year: y.year, amount: formatPounds(y.amount) })),
     multiYear: s.definition.gap.kind === 'multi-year',
     targetText: formatPounds(target(s.definition)),
+    aboutYou: s.aboutYou !== null,
+    minCell: MIN_CELL,
   });
   const load = async (key: string) => budget.byKey(key);
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
@@ -125,6 +132,22 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     });
   }
 
+  function aboutPage(
+    s: StoredSimulator,
+    body: Record<string, string>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+  ) {
+    return reply.view('budget-about.njk', {
+      ...frame(s, req, reply),
+      title: 'About you',
+      questions: aboutQuestions(s.aboutYou!, body, errors),
+      hidden: hidden(s, body, new Set(['about'])),
+      errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
+    });
+  }
+
   function checkPage(
     s: StoredSimulator,
     body: Record<string, string>,
@@ -152,9 +175,16 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
         title: sec.title,
         rows: rows.filter((_, j) => all[j]!.section === i).map((r) => ({ key: r.key, value: { text: r.value.text } })),
       })),
+      about: s.aboutYou?.questions.map((q) => ({
+        key: { text: q.text },
+        value: { text: answerLabel(q, body[`about-${q.code}`] || undefined) },
+      })),
       hidden: hidden(s, body, new Set()),
       balance: balanceView(s, levels),
-      errors: errors.map((e) => ({ text: e.message, href: e.field === 'consent' ? '#consent' : '#balance' })),
+      errors: errors.map((e) => ({
+        text: e.message,
+        href: e.field === 'consent' ? '#consent' : e.field.startsWith('about-') ? '#about' : '#balance',
+      })),
       consentError: errors.find((e) => e.field === 'consent')?.message,
     });
   }
@@ -206,16 +236,37 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
           token: body.t ?? '',
           sections: s.definition.sections.map((x) => x.title),
         });
-      if (go > s.definition.sections.length) return checkPage(s, body, req, reply);
+      if (go > s.definition.sections.length)
+        return s.aboutYou ? aboutPage(s, body, req, reply) : checkPage(s, body, req, reply);
       return sectionPage(s, go, body, req, reply);
     },
   );
+  app.post('/budget/:key/about', { schema: { hide: true, params: KeyParams, body: Form } }, async (req, reply) => {
+    checkCsrf(req);
+    const s = await load(req.params.key);
+    noStore(reply);
+    const body = req.body;
+    if (!s.aboutYou) return checkPage(s, body, req, reply);
+    if (body.go === 'back') return sectionPage(s, s.definition.sections.length, body, req, reply);
+    const { errors } = parseAbout(s.aboutYou, (c) => body[`about-${c}`]);
+    if (errors.length) {
+      reply.status(400);
+      return aboutPage(s, body, req, reply, errors);
+    }
+    return checkPage(s, body, req, reply);
+  });
   app.post('/budget/:key/submit', { schema: { hide: true, params: KeyParams, body: Form } }, async (req, reply) => {
     checkCsrf(req);
     const s = await load(req.params.key);
     noStore(reply);
     const body = req.body;
     if (body.go && /^\d+$/.test(body.go)) return sectionPage(s, Number(body.go), body, req, reply);
+    if (body.go === 'about' && s.aboutYou) return aboutPage(s, body, req, reply);
+    const about = parseAbout(s.aboutYou, (c) => body[`about-${c}`]);
+    if (about.errors.length) {
+      reply.status(400);
+      return checkPage(s, body, req, reply, about.errors);
+    }
     try {
       const r = await budget.submit(s, {
         posted: (c) => body[`level-${c}`],
@@ -226,6 +277,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
         // Assisted entry is flagged only by signed-in staff (an outreach session), never by a resident's form.
         assisted: body.assisted === 'yes' && req.user !== null,
         client: req.ip,
+        about: about.answers,
       });
       return reply.redirect(`/budget/${s.openKey}/done?r=${r.id}`, 303);
     } catch (e) {
@@ -277,35 +329,64 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
     const s = await budget.createFromPrefill(req.body.area ?? '', req.body.year ?? '', req.user);
     return reply.redirect(`/budget/simulators/${s.id}`, 303);
   });
-  app.get('/budget/simulators/:id', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
-    if (!req.user) return signInFirst(req, reply);
-    noStore(reply);
-    const s = await budget.get(req.params.id, req.user);
-    const d = await budget.dashboard(s);
-    const maxDay = Math.max(1, ...d.perDay.map((x) => x.n));
-    return reply.view('budget-dashboard.njk', {
-      title: s.definition.title,
-      s,
-      council: s.definition.council,
-      status: s.status,
-      canManage: canSetUp(req.user, s.definition.council),
-      csrf: req.user.csrfToken,
-      d,
-      perDay: d.perDay.map((x) => ({ ...x, width: Math.round((x.n / maxDay) * 100) })),
-      tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
-      gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
-      items: d.items.map((it) => ({
-        ...it,
-        mean: it.meanChange === null ? '-' : signed(it.meanChange),
-        levels: it.levels.map((l) => ({
-          ...l,
-          pct: pct(l.pctChange),
-          share: l.share === null ? '-' : `${Math.round(l.share * 100)}%`,
+  app.get(
+    '/budget/simulators/:id',
+    { schema: { hide: true, params: IdParams, querystring: ByQuery } },
+    async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      noStore(reply);
+      const s = await budget.get(req.params.id, req.user);
+      const [d, a] = await Promise.all([budget.dashboard(s), budget.analyse(s)]);
+      const shares = budget.weightedShares(s, a);
+      const by = req.query.by ? budget.breakdowns(s, a).find((b) => b.question.code === req.query.by) : undefined;
+      if (req.query.by && !by) throw new AppError(404, 'not-found', `This simulator asks no question ${req.query.by}.`);
+      const share = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
+      const maxDay = Math.max(1, ...d.perDay.map((x) => x.n));
+      return reply.view('budget-dashboard.njk', {
+        title: s.definition.title,
+        s,
+        council: s.definition.council,
+        status: s.status,
+        canManage: canSetUp(req.user, s.definition.council),
+        csrf: req.user.csrfToken,
+        d,
+        perDay: d.perDay.map((x) => ({ ...x, width: Math.round((x.n / maxDay) * 100) })),
+        tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
+        gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
+        items: d.items.map((it, i) => ({
+          ...it,
+          mean: it.meanChange === null ? '-' : signed(it.meanChange),
+          levels: it.levels.map((l, li) => ({
+            ...l,
+            pct: pct(l.pctChange),
+            share: share(l.share),
+            weighted: share(shares[i]?.[li] ?? null),
+          })),
         })),
-      })),
-      sectionTitles: SECTION_TITLES,
-    });
-  });
+        sectionTitles: SECTION_TITLES,
+        weighting: {
+          ...a.weighting,
+          effectiveBase: Math.round(a.weighting.effectiveBase),
+          efficiency: Math.round(a.weighting.efficiency * 100),
+        },
+        byLinks: budget
+          .breakdownQuestions(s)
+          .map((q) => ({ code: q.code, text: q.text, current: q.code === by?.question.code })),
+        by: by && {
+          ...by,
+          columns: by.columns.map((c) => ({ label: c.label, base: c.base === null ? '[c]' : String(c.base) })),
+          items: by.items.map((it) => ({
+            ...it,
+            levels: it.levels.map((l) => ({
+              ...l,
+              cells: l.cells.map((c) => (c.n === null ? '[c]' : share(c.share))),
+            })),
+          })),
+        },
+        minCell: MIN_CELL,
+      });
+    },
+  );
   app.post(
     '/budget/simulators/:id/clone',
     { schema: { hide: true, params: IdParams, body: Form } },

@@ -26,6 +26,8 @@ export interface Submission {
   token?: string | undefined;
   honeypot?: string | undefined;
   assisted?: boolean;
+  /** The "about you" answers, already checked (about.ts parseAbout); stored as given. */
+  about?: Record<string, string>;
   /** The client's address (rate limit and duplicate detection; only a hash is kept). */
   client: string;
 }
@@ -146,6 +148,7 @@ export function createSubmissions(db: Db, log: Logger) {
             flag,
             fingerprint,
             submitted_at: stamp,
+            about: sub.about && Object.keys(sub.about).length ? JSON.stringify(sub.about) : null,
           },
           comments,
         );
