@@ -73,7 +73,14 @@ export function createServices({ db, config, logger }: AppDeps) {
   // The day's salt for hashing client addresses: one set for the request recorder and the budget module's open links.
   const salts = createDailySalts(db);
   // Budget consultations.
-  const budget = createBudgetService(db, { areas, metrics, observations, salts, logger });
+  const budget = createBudgetService(db, {
+    areas,
+    metrics,
+    observations,
+    salts,
+    questionnaires: surveys.surveys,
+    logger,
+  });
   // Leadership programmes.
   const lead = createLeadService(db, { areas, logger, surveys });
   // Programme monitoring: the request recorder, the usage scorecard, delivery and the plan of deliverables.

@@ -30,6 +30,7 @@ import * as m20261211T0660 from './migrations/2026-12-11T0660-monitor-live.ts';
 import * as m20261210T1600 from './migrations/2026-12-10T1600-leadership.ts';
 import * as m20261211T0600 from './migrations/2026-12-11T0600-budget-safety.ts';
 import * as m20261211T0650 from './migrations/2026-12-11T0650-budget-gap-rule.ts';
+import * as m20261211T0670 from './migrations/2026-12-11T0670-budget-about-you.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -65,6 +66,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-11T0660-monitor-live': m20261211T0660,
   '2026-12-11T0600-budget-safety': m20261211T0600,
   '2026-12-11T0650-budget-gap-rule': m20261211T0650,
+  '2026-12-11T0670-budget-about-you': m20261211T0670,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -6,6 +6,7 @@
  * fails it, so a new page type cannot be missed. Also: a printed council page is a clean summary, and no page carries
  * GOV.UK's brand.
  */
+import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
@@ -96,6 +97,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/budget/simulators/:id/replace', (x) => `/budget/simulators/${x.budgetId}/replace`, 'analyst'],
   ['/budget/simulators/:id/preview', (x) => `/budget/simulators/${x.budgetId}/preview`, 'analyst'],
   ['/budget/simulators/:id/preview/section/:n', (x) => `/budget/simulators/${x.budgetId}/preview/section/1`, 'analyst'],
+  ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}?by=AGE`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
   ['/budget/:key/section/:n', (x) => `/budget/${x.budgetKey}/section/1`],
   ['/budget/:key/done', (x) => `/budget/${x.budgetKey}/done`],
@@ -293,6 +295,8 @@ describe('every page type at 320 CSS px', () => {
       },
     );
 
+    const aboutYou = JSON.parse(await readFile('examples/surveys/resident-about-you.json', 'utf8')) as unknown;
+    await services.surveys.surveys.loadDefinition(aboutYou, { name: 'Reflow Analyst' });
     const budgetSim = await services.budget.create(
       {
         council: 'E08000009',
@@ -328,6 +332,7 @@ describe('every page type at 320 CSS px', () => {
           },
         ],
         constraints: [],
+        aboutYou: { survey: 'resident-about-you', version: 1, age: 'AGE', sex: 'SEX' },
       },
       'system',
     );

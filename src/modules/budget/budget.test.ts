@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import readXlsxFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +12,12 @@ import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 import { importFiles, runImport } from '../imports/index.ts';
 import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
+import { parseAbout } from './about.ts';
+import { MIN_CELL, protect } from './analysis.ts';
 import { definitionFromXlsx, definitionXlsx } from './exchange.ts';
 import { computeBudget, flatItems, validateDefinition, type Definition } from './model.ts';
 import { OPEN_LIMIT, OPEN_WINDOW_MS } from './protection.ts';
+import { ageBandMap } from './weighting.ts';
 
 const BASE = '/api/v1/budget';
 const TRAFFORD = 'E08000009';
@@ -170,6 +174,46 @@ describe('budget simulator: a multi-year gap', () => {
   });
 });
 
+describe('budget simulator: about you, weighting and suppression rules', () => {
+  it("maps age answers onto the population's bands by their numbers; a band across two is a problem", () => {
+    const q = (labels: string[]) => ({
+      code: 'AGE',
+      kind: 'single' as const,
+      text: 'Age',
+      hint: null,
+      choices: labels.map((label, i) => ({ code: String(i + 1), label })),
+    });
+    const ok = ageBandMap(q(['Under 18', '18 to 24', '55-64', '65 to 74', '75 and over', 'Prefer not to say']));
+    expect([...ok.map]).toEqual([
+      ['1', '0-17'],
+      ['2', '18-64'],
+      ['3', '18-64'],
+      ['4', '65+'],
+      ['5', '65+'],
+    ]);
+    expect(ok.problems).toEqual([]);
+    expect(ageBandMap(q(['16 to 24', '60+'])).problems).toHaveLength(2);
+    // An answer not offered, or a text too long, is refused naming the question; blanks are left out.
+    const about = { survey: 's', version: 1, title: 't', questions: [q(['18 to 24'])], age: 'AGE', sex: null };
+    expect(parseAbout(about, () => '7').errors[0]).toMatchObject({ field: 'about-AGE', value: '7' });
+    expect(parseAbout(about, () => ' ').answers).toEqual({});
+  });
+
+  it('secondary suppression leaves no row or column with a single hidden cell, preferring non-zero cells', () => {
+    const counts = [
+      [12, 3, 0, 20],
+      [15, 11, 0, 25],
+      [30, 14, 0, 2],
+    ];
+    const hidden = counts.map((r) => r.map((n) => n > 0 && n < MIN_CELL));
+    protect(counts, hidden);
+    const lines = [...hidden, ...hidden[0]!.map((_, c) => hidden.map((r) => r[c]!))];
+    for (const line of lines) expect(line.filter(Boolean).length).not.toBe(1);
+    expect(hidden.flat().filter(Boolean).length).toBeGreaterThan(2);
+    expect(hidden.every((r) => r[2] === false)).toBe(true); // the zero column is never used to hide
+  });
+});
+
 describe('budget simulator', () => {
   let db: TestDb;
   let app: App;
@@ -186,6 +230,7 @@ describe('budget simulator', () => {
     for (const [adapter, file] of [
       ['mhclg-service-spend', 'finance/service_net_current_expenditure_wide_2015-16_to_2023-24.csv'],
       ['council-tax', 'finance/ctr_band_d_by_authority_2014-15_to_2023-24.csv'],
+      ['population', 'performance/population/ons_mid_year_population_2019_2020_la.csv'],
     ] as const) {
       const r = await importFiles(db, adapter, [sharedFile(file)], { publish: true });
       if (r.state !== 'published') throw new Error(r.message);
@@ -207,6 +252,18 @@ describe('budget simulator', () => {
     });
   const get = (who: Signed | null, url: string) =>
     app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
+  /** Posts a resident's forms with the session cookie and CSRF token of the first page they opened. */
+  const poster = (first: Awaited<ReturnType<App['inject']>>) => {
+    const cookie = cookiesOf(first);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
+    return (url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      });
+  };
 
   it("prefills Trafford 2023-24 from the real finance file: each service's net spend with its source line, Band D and tax base", async () => {
     const d = await servicesFor(db).budget.prefill(TRAFFORD, '2023-24');
@@ -423,15 +480,7 @@ describe('budget simulator', () => {
     expect(start.body).toContain('£1,000,000');
     const first = await app.inject(`/budget/${k}/section/1`);
     expect(first.body).toContain('aria-live="polite"');
-    const cookie = cookiesOf(first);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
-    const send = (url: string, fields: Record<string, string>) =>
-      app.inject({
-        method: 'POST',
-        url,
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
-      });
+    const send = poster(first);
     const p1 = { 'level-libraries': 'cut-10', 'level-care': 'same', 'comment-libraries': 'Keep the mobile library' };
     const second = await send(`/budget/${k}/section/1`, { ...p1, go: 'next' });
     expect(second.statusCode).toBe(200);
@@ -823,5 +872,120 @@ describe('budget simulator', () => {
         client: '192.0.2.9',
       }),
     ).rejects.toMatchObject({ code: 'invalid-budget', errors: [{ field: 'balance' }] });
+  });
+
+  it('about you: asked from a questionnaire, stored, weighted by age to the population held, broken down with small cells suppressed', async () => {
+    const services = servicesFor(db);
+    const budget = services.budget;
+    const about = JSON.parse(await readFile('examples/surveys/resident-about-you.json', 'utf8'));
+    await services.surveys.surveys.loadDefinition(about, { name: 'Test' });
+    const ref = { survey: 'resident-about-you', version: 1, age: 'AGE', sex: 'SEX' };
+    await expect(
+      budget.create({ ...small(), aboutYou: { ...ref, questions: ['AGE', 'NOPE'] } }, 'system'),
+    ).rejects.toMatchObject({
+      errors: [
+        { field: 'aboutYou.questions[1]', value: 'NOPE', message: 'is not a question of resident-about-you version 1' },
+        { field: 'aboutYou.sex', value: 'SEX', message: 'is not one of the questions asked' },
+      ],
+    });
+    const created = await budget.create({ ...small(), status: 'open', aboutYou: ref }, 'system');
+    expect(created.aboutYou!.questions.map((q) => [q.code, q.kind])).toEqual([
+      ['AGE', 'single'],
+      ['SEX', 'single'],
+      ['DISTRICT', 'text'],
+    ]);
+    // The XLSX template carries the reference too.
+    const template = await get(analyst, `/simulators/${created.id}.xlsx`);
+    const back = await definitionFromXlsx('t.xlsx', template.rawPayload);
+    expect(back.definition.aboutYou).toEqual({ ...ref, questions: ['AGE', 'SEX', 'DISTRICT'] });
+    const s = await budget.byKey(created.openKey);
+    // 15 aged 25 to 34 (12 cut libraries), 3 aged 65 to 74, 2 not saying their age.
+    const people: Record<string, string>[] = [
+      ...Array.from({ length: 15 }, (_, i) => ({ AGE: '2', SEX: i % 2 ? '1' : '2', lib: i < 12 ? 'cut-10' : 'same' })),
+      ...Array.from({ length: 3 }, () => ({ AGE: '6', SEX: '1', lib: 'cut-10' })),
+      { SEX: '9', lib: 'cut-10', DISTRICT: '=cmd|M33' },
+      { lib: 'cut-10' },
+    ];
+    for (const [i, p] of people.entries()) {
+      const { lib, ...answers } = p;
+      const levels: Record<string, string> = {
+        libraries: lib!,
+        ...(lib === 'same' ? { 'council-tax': 'raise-4', care: 'cut-5' } : {}),
+      };
+      await budget.submit(s, {
+        posted: (c) => levels[c],
+        comments: () => undefined,
+        consent: true,
+        client: `198.51.100.${i}`,
+        about: answers,
+      });
+    }
+    const pop = (await budget.population(s.areaId))!;
+    expect(pop.year).toBe('mid-2020');
+    const adults = pop.counts.get('18-64')! + pop.counts.get('65+')!;
+    const w65 = ((pop.counts.get('65+')! / adults) * 18) / 3; // raked: 18 answering, 3 of them 65+
+    const a = await budget.analyse(s);
+    expect(a.weighting.byAge).toBe(18);
+    expect(a.weighting.notes.join(' ')).toMatch(/ONS mid-year estimate, mid-2020.*Sex is not weighted/);
+    let wide = '';
+    for await (const c of await budget.wideCsv(s)) wide += c;
+    const lines = wide.trim().split('\n');
+    const header = lines[0]!.split(',');
+    expect(header).toEqual(
+      expect.arrayContaining(['weight', 'libraries.level', 'libraries.gbp', 'about.AGE', 'about.DISTRICT']),
+    );
+    const cellOf = (line: string, col: string) => line.split(',')[header.indexOf(col)];
+    const old = lines.filter((l) => cellOf(l, 'about.AGE') === '6');
+    expect(old).toHaveLength(3);
+    expect(Number(cellOf(old[0]!, 'weight'))).toBeCloseTo(w65, 5);
+    expect(lines.find((l) => l.includes('M33'))).toContain("'=cmd|M33");
+    const w = [...a.weighting.weights];
+    expect(a.weighting.effectiveBase).toBeCloseTo(w.reduce((x, y) => x + y) ** 2 / w.reduce((x, y) => x + y * y, 0), 9);
+    // Breakdowns: nothing under MIN_CELL shown, and no row or column with one hidden cell.
+    const byAge = budget.breakdowns(s, a).find((b) => b.question.code === 'AGE')!;
+    expect(byAge.columns.find((c) => c.label === '25 to 34')!.base).toBe(15);
+    expect(byAge.columns.find((c) => c.label === '65 to 74')!.base).toBeNull();
+    for (const it of byAge.items)
+      for (const l of it.levels)
+        for (const c of l.cells) expect(c.n === null || c.n === 0 || c.n >= MIN_CELL).toBe(true);
+    expect(budget.breakdowns(s, a).map((b) => b.question.code)).toEqual(['AGE', 'SEX']);
+    // The pages: the about-you page before "check your budget"; the dashboard and the downloads for the council.
+    const page = await app.inject({ url: `/budget/simulators/${s.id}?by=AGE`, headers: { cookie: analyst.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Effective base');
+    expect(page.body).toContain('[c]');
+    const codebook = await get(analyst, `/simulators/${s.id}/codebook.csv`);
+    expect(codebook.body).toContain('about.AGE,About you: AGE,string');
+    expect(codebook.body).toContain('6 = 65 to 74');
+    const xlsx = await get(analyst, `/simulators/${s.id}/results.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const sheets = (await readXlsxFile(xlsx.rawPayload)).map((x) => x.sheet);
+    expect(sheets).toEqual(['Cover', 'Contents', 'Notes', 'Results', 'Summary', 'By AGE', 'By SEX', 'Codebook']);
+    expect((await get(other, `/simulators/${s.id}/responses-wide.csv`)).statusCode).toBe(404);
+    expect((await get(null, `/simulators/${s.id}/results.xlsx`)).statusCode).toBe(404);
+  });
+
+  it('a resident is asked about themselves before checking their budget; answers are optional and kept', async () => {
+    const created = await servicesFor(db).budget.create(
+      { ...small(), status: 'open', aboutYou: { survey: 'resident-about-you', version: 1, questions: ['AGE'] } },
+      'system',
+    );
+    const k = created.openKey;
+    const send = poster(await app.inject(`/budget/${k}/section/1`));
+    const p = { 'level-libraries': 'cut-10', 'level-care': 'same', 'level-council-tax': 'same' };
+    const aboutPage = await send(`/budget/${k}/section/2`, { ...p, go: 'next' });
+    expect(aboutPage.body).toContain('About you');
+    expect(aboutPage.body).toContain('What is your age? (optional)');
+    const bad = await send(`/budget/${k}/about`, { ...p, 'about-AGE': '42', go: 'check' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('that answer is not one of the options');
+    const check = await send(`/budget/${k}/about`, { ...p, 'about-AGE': '3', go: 'check' });
+    expect(check.body).toContain('Check your budget');
+    expect(check.body).toContain('35 to 44');
+    expect(check.body).toContain('name="about-AGE" value="3"');
+    const sent = await send(`/budget/${k}/submit`, { ...p, 'about-AGE': '3', consent: 'yes', go: 'send' });
+    expect(sent.statusCode, sent.body.slice(0, 300)).toBe(303);
+    const a = await servicesFor(db).budget.analyse(created);
+    expect(a.answers).toEqual([{ AGE: '3' }]);
   });
 });

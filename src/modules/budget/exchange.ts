@@ -83,6 +83,12 @@ export async function definitionXlsx(d: Definition): Promise<Buffer> {
     ['tax_base', d.councilTax.taxBase],
     ['cap_pct', d.councilTax.capPct],
     ['cap_valid_from', d.councilTax.capValidFrom ?? null],
+    // "About you" (optional): the questionnaire, the questions asked (comma list; blank: all), age and sex questions.
+    ['about_you_survey', d.aboutYou?.survey ?? null],
+    ['about_you_version', d.aboutYou?.version ?? null],
+    ['about_you_questions', d.aboutYou?.questions?.join(', ') ?? null],
+    ['about_you_age', d.aboutYou?.age ?? null],
+    ['about_you_sex', d.aboutYou?.sex ?? null],
   ];
   const sheets: { name: string; rows: Scalar[][]; columns: readonly string[] }[] = [
     { name: 'Simulator', columns: ['field', 'value'], rows: sim },
@@ -258,7 +264,20 @@ export async function definitionFromXlsx(
     'councilTax.capPct': 'cap_pct',
     'gap.kind': 'gap_kind',
     'gap.rule': 'gap_rule',
+    'aboutYou.survey': 'about_you_survey',
+    'aboutYou.age': 'about_you_age',
+    'aboutYou.sex': 'about_you_sex',
   };
+  const aboutQuestions = simText('about_you_questions')
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
+  aboutQuestions.forEach((q, i) =>
+    paths.set(
+      `aboutYou.questions[${i}]`,
+      `${name}: sheet Simulator, row ${sim.get('about_you_questions')?.row ?? '?'}, column value (question ${q})`,
+    ),
+  );
   for (const [p, f] of Object.entries(fields))
     paths.set(p, `${name}: sheet Simulator, row ${sim.get(f)?.row ?? '?'}, column value (${f})`);
   gap.forEach((_, i) => {
@@ -283,6 +302,17 @@ export async function definitionFromXlsx(
     },
     sections: [...sections].map(([kind, list]) => ({ kind, title: SECTION_TITLES[kind], items: list })),
     constraints,
+    ...(simText('about_you_survey')
+      ? {
+          aboutYou: {
+            survey: simText('about_you_survey'),
+            version: simNumber('about_you_version') ?? 1,
+            questions: aboutQuestions,
+            age: simText('about_you_age') || null,
+            sex: simText('about_you_sex') || null,
+          },
+        }
+      : {}),
   };
   return { definition, locate: (p) => paths.get(p) ?? `${name}: ${p}` };
 }

@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../../platform/errors.ts';
 import { checkStoredText } from '../../platform/text.ts';
+import type { AboutYouRef } from './about.ts';
 
 export const SECTION_KINDS = ['spending', 'efficiencies', 'income', 'council-tax'] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
@@ -88,6 +89,8 @@ export interface Definition {
   councilTax: CouncilTaxDef;
   sections: SectionDef[];
   constraints: ConstraintDef[];
+  /** Optional "about you" questions from a questionnaire of the surveys module (about.ts). */
+  aboutYou?: AboutYouRef | null;
 }
 
 /** Where in a definition a path points, for messages (the JSON path, or a sheet, row and column from XLSX). */

@@ -12,6 +12,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken } from '../accounts/index.ts';
+import { aboutQuestions, answerLabel, parseAbout } from './about.ts';
+import { MIN_CELL } from './analysis.ts';
 import { closes, computeBudget, flatItems, formatPounds, GAP_RULE_TEXT, parseLevels, target } from './model.ts';
 import type { StoredSimulator } from './repository.ts';
 import { canSetUp, type BudgetService } from './service.ts';
@@ -77,6 +79,8 @@ export function residentViews(secure: boolean) {
       if (c) out.push({ name: `comment-${it.code}`, value: c });
     });
     for (const k of ['t', 'assisted']) if (body[k]) out.push({ name: k, value: body[k] });
+    for (const q of except.has('about') ? [] : (s.aboutYou?.questions ?? []))
+      if (body[`about-${q.code}`]) out.push({ name: `about-${q.code}`, value: body[`about-${q.code}`]! });
     return out;
   };
   const yearsOf = (s: StoredSimulator) => ({
@@ -84,6 +88,8 @@ export function residentViews(secure: boolean) {
     multiYear: s.definition.gap.kind === 'multi-year',
     targetText: formatPounds(target(s.definition)),
     ruleText: s.definition.gap.kind === 'multi-year' ? GAP_RULE_TEXT[s.definition.gap.rule ?? 'each-year'] : null,
+    aboutYou: s.aboutYou !== null,
+    minCell: MIN_CELL,
   });
 
   const frame = (v: ViewContext, req: FastifyRequest, reply: FastifyReply) => ({
@@ -163,6 +169,34 @@ export function residentViews(secure: boolean) {
     });
   }
 
+  function aboutPage(
+    v: ViewContext,
+    body: Record<string, string>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+  ) {
+    return reply.view('budget-about.njk', {
+      ...frame(v, req, reply),
+      title: 'About you',
+      questions: aboutQuestions(v.s.aboutYou!, body, errors),
+      hidden: hidden(v.s, body, new Set(['about'])),
+      errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
+    });
+  }
+
+  /** The "about you" page posted: back to the last section, answers refused with the question named, or the check. */
+  function aboutPosted(v: ViewContext, body: Record<string, string>, req: FastifyRequest, reply: FastifyReply) {
+    if (!v.s.aboutYou) return checkPage(v, body, req, reply);
+    if (body.go === 'back') return sectionPage(v, v.s.definition.sections.length, body, req, reply);
+    const { errors } = parseAbout(v.s.aboutYou, (c) => body[`about-${c}`]);
+    if (errors.length) {
+      reply.status(400);
+      return aboutPage(v, body, req, reply, errors);
+    }
+    return checkPage(v, body, req, reply);
+  }
+
   function checkPage(
     v: ViewContext,
     body: Record<string, string>,
@@ -193,9 +227,16 @@ export function residentViews(secure: boolean) {
         title: sec.title,
         rows: rows.filter((_, j) => all[j]!.section === i).map((r) => ({ key: r.key, value: { text: r.value.text } })),
       })),
+      about: s.aboutYou?.questions.map((q) => ({
+        key: { text: q.text },
+        value: { text: answerLabel(q, body[`about-${q.code}`] || undefined) },
+      })),
       hidden: hidden(s, body, new Set()),
       balance: balanceView(s, levels),
-      errors: errors.map((e) => ({ text: e.message, href: e.field === 'consent' ? '#consent' : '#balance' })),
+      errors: errors.map((e) => ({
+        text: e.message,
+        href: e.field === 'consent' ? '#consent' : e.field.startsWith('about-') ? '#about' : '#balance',
+      })),
       consentError: errors.find((e) => e.field === 'consent')?.message,
     });
   }
@@ -216,11 +257,12 @@ export function residentViews(secure: boolean) {
     }
     const go = body.go === 'back' ? n - 1 : body.go && /^\d+$/.test(body.go) ? Number(body.go) : n + 1;
     if (go < 1) return startPage(v, body.t ?? '', req, reply);
-    if (go > v.s.definition.sections.length) return checkPage(v, body, req, reply);
+    if (go > v.s.definition.sections.length)
+      return v.s.aboutYou ? aboutPage(v, body, req, reply) : checkPage(v, body, req, reply);
     return sectionPage(v, go, body, req, reply);
   }
 
-  return { startPage, sectionPage, sectionPosted, checkPage, frame };
+  return { startPage, sectionPage, sectionPosted, aboutPage, aboutPosted, checkPage, frame };
 }
 
 export function budgetPages(app: App, budget: BudgetService, secure: boolean): void {
@@ -258,12 +300,24 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       return views.sectionPosted(ctx(s), req.params.n, req.body, req, reply);
     },
   );
+  app.post('/budget/:key/about', { schema: { hide: true, params: KeyParams, body: Form } }, async (req, reply) => {
+    checkCsrf(req);
+    const s = await load(req.params.key);
+    noStore(reply);
+    return views.aboutPosted(ctx(s), req.body, req, reply);
+  });
   app.post('/budget/:key/submit', { schema: { hide: true, params: KeyParams, body: Form } }, async (req, reply) => {
     checkCsrf(req);
     const s = await load(req.params.key);
     noStore(reply);
     const body = req.body;
     if (body.go && /^\d+$/.test(body.go)) return sectionPage(ctx(s), Number(body.go), body, req, reply);
+    if (body.go === 'about' && s.aboutYou) return views.aboutPage(ctx(s), body, req, reply);
+    const about = parseAbout(s.aboutYou, (c) => body[`about-${c}`]);
+    if (about.errors.length) {
+      reply.status(400);
+      return checkPage(ctx(s), body, req, reply, about.errors);
+    }
     try {
       // Assisted entry is flagged only by staff who may set up this council's simulators (review-pages.ts).
       const assisted = body.assisted === 'yes';
@@ -278,6 +332,7 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
         assisted,
         client: req.ip,
         userAgent: req.headers['user-agent'],
+        about: about.answers,
       });
       if (assisted) return reply.redirect(`/budget/simulators/${s.id}/assisted?sent=${r.id}`, 303);
       return reply.redirect(`/budget/${s.openKey}/done?r=${r.id}`, 303);

@@ -1,6 +1,7 @@
 /** All SQL of the budget module. Each function takes a Kysely handle: the database's or a transaction's. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db.ts';
+import { refOf, type AboutYou } from './about.ts';
 import type { Definition, SectionKind, SimulatorStatus, GapKind, GapRule } from './model.ts';
 
 type K = Kysely<Database>;
@@ -14,6 +15,8 @@ export interface StoredSimulator {
   createdAt: string;
   definition: Definition;
   itemIds: number[];
+  /** The "about you" questions as set up; null when none are asked. */
+  aboutYou: AboutYou | null;
 }
 
 export const budgetRepository = {
@@ -25,7 +28,14 @@ export const budgetRepository = {
   async insertDefinition(
     k: K,
     d: Definition,
-    s: { areaId: number; openKey: string; createdBy: number | null; now: string; sourceNote: string | null },
+    s: {
+      areaId: number;
+      openKey: string;
+      createdBy: number | null;
+      now: string;
+      sourceNote: string | null;
+      aboutYou?: AboutYou | null;
+    },
   ): Promise<number> {
     const { id } = await k
       .insertInto('budget_simulators')
@@ -35,6 +45,7 @@ export const budgetRepository = {
         status: d.status ?? 'draft',
         open_key: s.openKey,
         source_note: s.sourceNote,
+        about_you: s.aboutYou ? JSON.stringify(s.aboutYou) : null,
         created_by: s.createdBy,
         created_at: s.now,
       })
@@ -100,6 +111,7 @@ export const budgetRepository = {
     const levelsOf = new Map<number, typeof levels>();
     for (const l of levels) levelsOf.set(l.item_id, [...(levelsOf.get(l.item_id) ?? []), l]);
     const itemIds: number[] = [];
+    const aboutYou = s.about_you ? (JSON.parse(s.about_you) as AboutYou) : null;
     const definition: Definition = {
       council: s.council,
       year: s.year,
@@ -150,6 +162,7 @@ export const budgetRepository = {
         otherItem: c.other_item,
         otherLevel: c.other_level,
       })),
+      ...(aboutYou ? { aboutYou: refOf(aboutYou) } : {}),
     };
     return {
       id: s.id,
@@ -159,6 +172,7 @@ export const budgetRepository = {
       createdAt: s.created_at,
       definition,
       itemIds,
+      aboutYou,
     };
   },
 
@@ -245,7 +259,7 @@ export const budgetRepository = {
   responses(k: K, simulatorId: number) {
     return k
       .selectFrom('budget_responses')
-      .select(['id', 'levels', 'gap_closed', 'tax_change_pct', 'channel', 'assisted', 'submitted_at'])
+      .select(['id', 'levels', 'gap_closed', 'tax_change_pct', 'channel', 'assisted', 'submitted_at', 'about'])
       .where('simulator_id', '=', simulatorId)
       .where('flag', '=', 'ok')
       .orderBy('id')

@@ -13,6 +13,7 @@ import { CSVM, csvUrl, csvw, csvwResponse } from '../../platform/csvw.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { columnNames } from '../../platform/csv.ts';
 import { definitionFromJson, definitionJson, definitionXlsx } from './exchange.ts';
+import { CODEBOOK_CSV } from './downloads.ts';
 import { LONG_CSV } from './results.ts';
 import * as S from './schemas.ts';
 import type { BudgetService } from './service.ts';
@@ -251,6 +252,63 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
         licences: ['Confidential: raw consultation responses for the council and analysts; not for publication'],
         attribution: ['Budget consultation (this service)'],
       });
+    },
+  );
+  app.get(
+    `${BASE}/simulators/:id/responses-wide.csv`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'The wide CSV: one row per counted response (each item\'s option, £ change and comment; the "about you" answers; assisted; the weight); formula-safe; its codebook is codebook.csv (the council and analysts)',
+        params: S.IdParams,
+        response: { 200: download('text/csv', 'Responses, wide'), ...problemResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const s = await budget.get(req.params.id, req.user);
+      privateReply(reply)
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="budget-${s.id}-responses-wide.csv"`);
+      return Readable.from(await budget.wideCsv(s));
+    },
+  );
+  app.get(
+    `${BASE}/simulators/:id/codebook.csv`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The wide CSV's codebook: each column, its meaning, its codes and labels",
+        params: S.IdParams,
+        response: { 200: download('text/csv', 'Codebook', columnNames(CODEBOOK_CSV)), ...problemResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const s = await budget.get(req.params.id, req.user);
+      privateReply(reply)
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="budget-${s.id}-codebook.csv"`);
+      return budget.codebookCsv(s);
+    },
+  );
+  app.get(
+    `${BASE}/simulators/:id/results.xlsx`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'The results in the government spreadsheet layout: cover, contents, notes, per-item results (shares, weighted shares), summary with the effective base, breakdowns by the "about you" answers with small cells suppressed, and the codebook',
+        params: S.IdParams,
+        response: { 200: download(XLSX, 'The results workbook'), ...problemResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      const s = await budget.get(req.params.id, req.user);
+      const body = await budget.resultsXlsx(s, await budget.dashboard(s));
+      privateReply(reply)
+        .type(XLSX)
+        .header('content-disposition', `attachment; filename="budget-${s.id}-results.xlsx"`);
+      return body;
     },
   );
 }

@@ -46,6 +46,20 @@ export const Constraint = Type.Object(
   },
   { additionalProperties: false },
 );
+export const AboutYou = Type.Object(
+  {
+    survey: Text(64),
+    version: Type.Integer({ minimum: 1 }),
+    questions: Type.Optional(Nullable(Type.Array(Text(64), { maxItems: 20 }))),
+    age: Type.Optional(Nullable(Text(64))),
+    sex: Type.Optional(Nullable(Text(64))),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Optional "about you" questions from a questionnaire of the surveys module (its code and version): the questions to ask (default: every single-choice, dropdown and text question) and which hold age band and sex (weighting)',
+  },
+);
 export const Definition = Type.Object(
   {
     format: Type.Optional(Type.Literal('sli-budget-simulator/1')),
@@ -82,6 +96,7 @@ export const Definition = Type.Object(
     ),
     sections: Type.Array(Section, { maxItems: 10 }),
     constraints: Type.Array(Constraint, { maxItems: 500 }),
+    aboutYou: Type.Optional(Nullable(AboutYou)),
   },
   { additionalProperties: false, $id: 'BudgetDefinition', description: 'A budget simulator definition' },
 );

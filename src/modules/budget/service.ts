@@ -12,6 +12,10 @@ import type { SessionUser } from '../accounts/index.ts';
 import type { AreasService } from '../areas/index.ts';
 import type { MetricsService } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
+import type { SurveyDefinition } from '../surveys/index.ts';
+import { aboutYouFrom, type AboutYou } from './about.ts';
+import { createAnalysis } from './analysis.ts';
+import { createDownloads } from './downloads.ts';
 import { STATUSES, validateDefinition, type Definition, type Locate, type SimulatorStatus } from './model.ts';
 import { createPrefill } from './prefill.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
@@ -19,6 +23,7 @@ import type { Salts } from './protection.ts';
 import { createResults } from './results.ts';
 import { createReview } from './review.ts';
 import { createSubmissions, hashToken } from './submit.ts';
+import { ageBandMap } from './weighting.ts';
 
 /** Who asks: a signed-in user, a visitor (null), or the command line (`system`, an operator with the database). */
 export type Viewer = SessionUser | null | 'system';
@@ -50,12 +55,41 @@ export function createBudgetService(
     observations: ObservationsService;
     /** The day's salt for hashing open-link sources (monitor's, from the composition root). */
     salts: Salts;
+    /** The surveys module's questionnaire definitions ("about you" questions). */
+    questionnaires: { definition(code: string, version: number): Promise<{ definition: SurveyDefinition }> };
     logger: Logger;
   },
 ) {
   const log = deps.logger.child({ module: 'budget' });
   const prefill = createPrefill({ ...deps, taxCaps: (year) => repo.taxCaps(db.kysely, year) });
   const cache = new Map<string, { at: number; s: StoredSimulator }>();
+  const analysis = createAnalysis(db, deps);
+
+  /** The "about you" questions a definition names, from the surveys module; problems named by path. */
+  async function aboutYouOf(d: Definition, locate: Locate = (p) => p) {
+    if (!d.aboutYou) return { about: null, errors: [] };
+    const ref = d.aboutYou;
+    const def = await deps.questionnaires.definition(ref.survey, ref.version).catch((e: unknown) => {
+      if (e instanceof AppError && e.status === 404) return null;
+      throw e;
+    });
+    if (!def)
+      return {
+        about: null,
+        errors: [
+          {
+            field: locate('aboutYou.survey'),
+            value: `${ref.survey} version ${ref.version}`,
+            message: 'is not a questionnaire loaded in the surveys module',
+          },
+        ],
+      };
+    const r = aboutYouFrom(ref, def.definition, locate);
+    const age = r.about?.age ? r.about.questions.find((q) => q.code === r.about!.age) : undefined;
+    for (const problem of age ? ageBandMap(age).problems : [])
+      r.errors.push({ field: locate('aboutYou.age'), value: age!.code, message: problem });
+    return r;
+  }
 
   const mustSetUp = (u: Viewer, council: string) => {
     if (!u) throw new AppError(401, 'sign-in-required', 'Sign in to set up a budget simulator.');
@@ -79,6 +113,8 @@ export function createBudgetService(
     mustSetUp(u, d.council);
     const area = (await deps.areas.resolveCodes([d.council])).areas[0];
     const errors = validateDefinition(d, opts.locate);
+    const about: { about: AboutYou | null; errors: typeof errors } = await aboutYouOf(d, opts.locate);
+    errors.push(...about.errors);
     if (!area)
       errors.unshift({
         field: opts.locate?.('council') ?? 'council',
@@ -95,6 +131,7 @@ export function createBudgetService(
         createdBy: u && u !== 'system' ? u.id : null,
         now: new Date().toISOString(),
         sourceNote: opts.sourceNote ?? null,
+        aboutYou: about.about,
       }),
     );
     log.info(
@@ -246,6 +283,8 @@ export function createBudgetService(
     ...createSubmissions(db, log, deps.salts),
     ...createResults(db),
     ...createReview(db),
+    ...analysis,
+    ...createDownloads(db, analysis),
   };
 }
 export type BudgetService = ReturnType<typeof createBudgetService>;

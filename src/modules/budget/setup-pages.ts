@@ -12,12 +12,15 @@ import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
+import { parseAbout } from './about.ts';
+import { MIN_CELL } from './analysis.ts';
 import { definitionFromFile } from './exchange.ts';
 import { SECTION_TITLES } from './model.ts';
 import { Form, pct, residentViews, signed, type ViewContext } from './pages.ts';
 import { canSetUp, type BudgetService } from './service.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const ByQuery = Type.Object({ by: Type.Optional(Type.String({ maxLength: 64 })) });
 const PreviewSection = Type.Object({ id: IdParams.properties.id, n: Type.Integer({ minimum: 1, maximum: 20 }) });
 /** Definition files are small: a county's template is a few hundred kilobytes. */
 export const DEFINITION_MAX_BYTES = 5 * 1024 * 1024;
@@ -180,35 +183,64 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
     });
   });
 
-  app.get('/budget/simulators/:id', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
-    if (!req.user) return signInFirst(req, reply);
-    noStore(reply);
-    const s = await budget.get(req.params.id, req.user);
-    const [d, themes] = await Promise.all([budget.dashboard(s), budget.themesByItem(s)]);
-    return reply.view('budget-dashboard.njk', {
-      title: s.definition.title,
-      s,
-      council: s.definition.council,
-      status: s.status,
-      canManage: canSetUp(req.user, s.definition.council),
-      csrf: req.user.csrfToken,
-      d,
-      perDay: d.perDay,
-      tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
-      gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
-      items: d.items.map((it, i) => ({
-        ...it,
-        themes: themes.get(s.itemIds[i]!),
-        mean: it.meanChange === null ? '-' : signed(it.meanChange),
-        levels: it.levels.map((l) => ({
-          ...l,
-          pct: pct(l.pctChange),
-          share: l.share === null ? '-' : `${Math.round(l.share * 100)}%`,
+  app.get(
+    '/budget/simulators/:id',
+    { schema: { hide: true, params: IdParams, querystring: ByQuery } },
+    async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      noStore(reply);
+      const s = await budget.get(req.params.id, req.user);
+      const [d, a, themes] = await Promise.all([budget.dashboard(s), budget.analyse(s), budget.themesByItem(s)]);
+      const shares = budget.weightedShares(s, a);
+      const by = req.query.by ? budget.breakdowns(s, a).find((b) => b.question.code === req.query.by) : undefined;
+      if (req.query.by && !by) throw new AppError(404, 'not-found', `This simulator asks no question ${req.query.by}.`);
+      const share = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
+      return reply.view('budget-dashboard.njk', {
+        title: s.definition.title,
+        s,
+        council: s.definition.council,
+        status: s.status,
+        canManage: canSetUp(req.user, s.definition.council),
+        csrf: req.user.csrfToken,
+        d,
+        perDay: d.perDay,
+        tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
+        gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
+        items: d.items.map((it, i) => ({
+          ...it,
+          themes: themes.get(s.itemIds[i]!),
+          mean: it.meanChange === null ? '-' : signed(it.meanChange),
+          levels: it.levels.map((l, li) => ({
+            ...l,
+            pct: pct(l.pctChange),
+            share: share(l.share),
+            weighted: share(shares[i]?.[li] ?? null),
+          })),
         })),
-      })),
-      sectionTitles: SECTION_TITLES,
-    });
-  });
+        sectionTitles: SECTION_TITLES,
+        weighting: {
+          ...a.weighting,
+          effectiveBase: Math.round(a.weighting.effectiveBase),
+          efficiency: Math.round(a.weighting.efficiency * 100),
+        },
+        byLinks: budget
+          .breakdownQuestions(s)
+          .map((q) => ({ code: q.code, text: q.text, current: q.code === by?.question.code })),
+        by: by && {
+          ...by,
+          columns: by.columns.map((c) => ({ label: c.label, base: c.base === null ? '[c]' : String(c.base) })),
+          items: by.items.map((it) => ({
+            ...it,
+            levels: it.levels.map((l) => ({
+              ...l,
+              cells: l.cells.map((c) => (c.n === null ? '[c]' : share(c.share))),
+            })),
+          })),
+        },
+        minCell: MIN_CELL,
+      });
+    },
+  );
   app.post(
     '/budget/simulators/:id/clone',
     { schema: { hide: true, params: IdParams, body: Form } },
@@ -257,6 +289,15 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
     },
   );
   app.post(
+    '/budget/simulators/:id/preview/about',
+    { schema: { hide: true, params: IdParams, body: Form } },
+    async (req, reply) => {
+      checkCsrf(req);
+      noStore(reply);
+      return views.aboutPosted(await preview(req, req.params.id), req.body, req, reply);
+    },
+  );
+  app.post(
     '/budget/simulators/:id/preview/submit',
     { schema: { hide: true, params: IdParams, body: Form } },
     async (req, reply) => {
@@ -265,12 +306,15 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
       const v = await preview(req, req.params.id);
       const body = req.body;
       if (body.go && /^\d+$/.test(body.go)) return views.sectionPage(v, Number(body.go), body, req, reply);
+      if (body.go === 'about' && v.s.aboutYou) return views.aboutPage(v, body, req, reply);
       // The same checks a submission meets, and nothing written.
-      const { errors } = budget.check(
+      const about = parseAbout(v.s.aboutYou, (c) => body[`about-${c}`]);
+      const { errors: checked } = budget.check(
         v.s,
         { posted: (c) => body[`level-${c}`], comments: (c) => body[`comment-${c}`], consent: body.consent === 'yes' },
         true,
       );
+      const errors = [...about.errors, ...checked];
       if (errors.length) reply.status(400);
       return views.checkPage(v, body, req, reply, errors, errors.length === 0);
     },

@@ -24,6 +24,8 @@ export interface Submission {
   token?: string | undefined;
   honeypot?: string | undefined;
   assisted?: boolean;
+  /** The "about you" answers, already checked (about.ts parseAbout); stored as given. */
+  about?: Record<string, string>;
   /** The client's address and user agent (rate limit and duplicate detection; only salted hashes are kept). */
   client: string;
   userAgent?: string | undefined;
@@ -128,6 +130,7 @@ export function createSubmissions(db: Db, log: Logger, salts: Salts) {
             flag,
             fingerprint: src.fingerprint,
             submitted_at: stamp,
+            about: sub.about && Object.keys(sub.about).length ? JSON.stringify(sub.about) : null,
           },
           comments,
         );

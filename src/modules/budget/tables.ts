@@ -29,6 +29,8 @@ export interface BudgetSimulatorsTable {
   /** The open link's key (/budget/{key}): random, not guessable from the id. */
   open_key: string;
   source_note: string | null;
+  /** JSON AboutYou (about.ts): the "about you" questions as set up; null when none are asked. */
+  about_you: string | null;
   created_by: number | null;
   created_at: string;
 }
@@ -98,6 +100,8 @@ export interface BudgetResponsesTable {
   flag: string;
   fingerprint: string;
   submitted_at: string;
+  /** JSON: the resident's "about you" answers (question code → answer); null when none. */
+  about: string | null;
 }
 
 export interface BudgetCommentsTable {

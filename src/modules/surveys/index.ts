@@ -65,7 +65,7 @@ export { tabulate, type Tabulation, type TabulateOptions, type SurveyTable } fro
 export { tablesCsvRows, tablesXlsx, TABLES_CSV, TABLES_CSV_COLUMNS, formatP } from './reporting/output.ts';
 export { series, type Series, type SeriesPoint } from './reporting/series.ts';
 export { weightResponses, readTargets, type WeightedFile } from './analysis/weight-files.ts';
-export { rake, type RimTarget } from './analysis/weighting.ts';
+export { rake, kish, type RimTarget } from './analysis/weighting.ts';
 
 /**
  * What the surveys module is handed: the areas service (frames' council types and regions), the mail queue
