@@ -307,7 +307,7 @@ describe('every page type at 320 CSS px', () => {
           kind: 'multi-year',
           years: [
             { year: '2024-25', amount: 1_000_000 },
-            { year: '2025-26', amount: 2_000_000 },
+            { year: '2025-26', amount: 1_000_000 },
           ],
         },
         statedTotal: null,

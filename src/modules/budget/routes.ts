@@ -13,7 +13,7 @@ import { CSVM, csvUrl, csvw, csvwResponse } from '../../platform/csvw.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { columnNames } from '../../platform/csv.ts';
 import { definitionFromJson, definitionJson, definitionXlsx } from './exchange.ts';
-import { CODEBOOK_CSV } from './downloads.ts';
+import { CODEBOOK_CSV, wideColumns } from './downloads.ts';
 import { LONG_CSV } from './results.ts';
 import * as S from './schemas.ts';
 import type { BudgetService } from './service.ts';
@@ -291,6 +291,46 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       return budget.codebookCsv(s);
     },
   );
+  // The CSVW metadata of the wide CSV (its columns follow the simulator's items and questions) and of its codebook.
+  for (const [file, title, description, columns] of [
+    [
+      'responses-wide.csv',
+      'Budget consultation responses, one row per response',
+      'One row per counted response: each item\'s option, £ change and comment, the "about you" answers, whether entered with staff, and the weight to the population. codebook.csv gives every column\'s codes.',
+      (s: Parameters<typeof wideColumns>[0]) => wideColumns(s),
+    ],
+    [
+      'codebook.csv',
+      'Codebook of the one-row-per-response CSV',
+      'Each column of responses-wide.csv: its name, title, datatype, meaning and codes.',
+      () => CODEBOOK_CSV,
+    ],
+  ] as const)
+    app.get(
+      `${BASE}/simulators/:id/${file}-metadata.json`,
+      {
+        schema: {
+          tags: TAGS,
+          summary: `The CSVW metadata of ${file} (the same access)`,
+          params: S.IdParams,
+          produces: [CSVM],
+          response: { 200: csvwResponse, ...problemResponses(404) },
+        },
+      },
+      async (req, reply) => {
+        const s = await budget.get(req.params.id, req.user);
+        privateReply(reply);
+        reply.type(CSVM);
+        return csvw({
+          url: csvUrl(req),
+          title: `${title}: ${s.definition.title} (${s.definition.council})`,
+          description,
+          columns: columns(s),
+          licences: ['Confidential: raw consultation responses for the council and analysts; not for publication'],
+          attribution: ['Budget consultation (this service)'],
+        });
+      },
+    );
   app.get(
     `${BASE}/simulators/:id/results.xlsx`,
     {
