@@ -229,32 +229,6 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
   );
   app.get(
-    `${BASE}/simulators/:id/responses.csv-metadata.json`,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The CSVW metadata of the long responses CSV (the same access)',
-        params: S.IdParams,
-        produces: [CSVM],
-        response: { 200: csvwResponse, ...problemResponses(404) },
-      },
-    },
-    async (req, reply) => {
-      const s = await budget.get(req.params.id, req.user);
-      privateReply(reply);
-      reply.type(CSVM);
-      return csvw({
-        url: csvUrl(req),
-        title: `Budget consultation responses: ${s.definition.title} (${s.definition.council})`,
-        description:
-          'One row per response and item: the level chosen, its change in per cent and £, the gap it closes and the comment. Duplicates and bot-check hits are included and named in the flag column; only rows flagged ok are counted in the results.',
-        columns: LONG_CSV,
-        licences: ['Confidential: raw consultation responses for the council and analysts; not for publication'],
-        attribution: ['Budget consultation (this service)'],
-      });
-    },
-  );
-  app.get(
     `${BASE}/simulators/:id/responses-wide.csv`,
     {
       schema: {
@@ -291,8 +265,15 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       return budget.codebookCsv(s);
     },
   );
-  // The CSVW metadata of the wide CSV (its columns follow the simulator's items and questions) and of its codebook.
+  // The CSVW metadata of each CSV: the long one, the wide one (its columns follow the simulator's items and
+  // questions) and the wide one's codebook.
   for (const [file, title, description, columns] of [
+    [
+      'responses.csv',
+      'Budget consultation responses',
+      'One row per response and item: the level chosen, its change in per cent and £, the gap it closes and the comment. Duplicates and bot-check hits are included and named in the flag column; only rows flagged ok are counted in the results.',
+      () => LONG_CSV,
+    ],
     [
       'responses-wide.csv',
       'Budget consultation responses, one row per response',
