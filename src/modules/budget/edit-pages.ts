@@ -9,6 +9,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { noStore } from '../../platform/http.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { definitionFromForm, describe, itemFromForm, SPARE_LEVELS, SPARE_YEARS } from './edit-form.ts';
@@ -16,7 +17,7 @@ import { flatItems, formatPounds, GAP_RULE_TEXT, SECTION_TITLES, type Definition
 import { Form } from './pages.ts';
 import type { StoredSimulator } from './repository.ts';
 import { canSetUp, type BudgetService } from './service.ts';
-import { noStore, signInFirst } from './setup-pages.ts';
+import { signInFirst } from './setup-pages.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const ItemParams = Type.Object({

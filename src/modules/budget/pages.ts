@@ -10,6 +10,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { noStore } from '../../platform/http.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf, csrfToken } from '../accounts/index.ts';
 import { aboutQuestions, answerLabel, parseAbout } from './about.ts';
@@ -269,7 +270,6 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
   const views = residentViews(secure);
   const { checkPage, sectionPage } = views;
   const load = async (key: string) => budget.byKey(key);
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
   const ctx = (s: StoredSimulator): ViewContext => ({ s, base: `/budget/${s.openKey}`, preview: false });
 
   app.get(

@@ -10,6 +10,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { noStore } from '../../platform/http.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { flatItems, formatPounds, SECTION_TITLES } from './model.ts';
@@ -29,7 +30,6 @@ const share = (x: number | null) => (x === null ? '-' : x > 0 && x < 0.005 ? '*'
 const pct = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(Math.round(n * 10) / 10)}%`;
 
 export function budgetReviewPages(app: App, budget: BudgetService): void {
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
   const signInFirst = (req: FastifyRequest, reply: FastifyReply) =>
     reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
   const mustManage = (req: FastifyRequest, council: string) => {

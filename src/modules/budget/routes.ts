@@ -5,10 +5,9 @@
  * needs the consultation permission (analysts and admins: every council).
  */
 import { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { download, NoContent, XLSX } from '../../platform/http.ts';
+import { download, NoContent, noStore, XLSX } from '../../platform/http.ts';
 import { CSVM, csvUrl, csvw, csvwResponse } from '../../platform/csvw.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { columnNames } from '../../platform/csv.ts';
@@ -20,7 +19,6 @@ import type { BudgetService } from './service.ts';
 
 const BASE = '/api/v1/budget';
 const TAGS = ['budget'];
-const privateReply = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 
 export function budgetRoutes(app: App, budget: BudgetService): void {
   app.get(
@@ -35,7 +33,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       const code = req.query.area.trim().toUpperCase();
       budget.authoriseSetUp(req.user, code);
       return budget.prefill(code, req.query.year);
@@ -54,7 +52,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     async (req, reply) => {
       checkCsrf(req);
       const s = await budget.createFromPrefill(req.body.area, req.body.year, req.user);
-      privateReply(reply).status(201);
+      noStore(reply).status(201);
       return { id: s.id, openLink: `/budget/${s.openKey}`, items: s.itemIds.length };
     },
   );
@@ -72,7 +70,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       checkCsrf(req);
       const { definition, locate } = definitionFromJson('body', JSON.stringify(req.body));
       const s = await budget.create(definition, req.user, { locate, sourceNote: 'Imported as JSON' });
-      privateReply(reply).status(201);
+      noStore(reply).status(201);
       return { id: s.id, openLink: `/budget/${s.openKey}`, items: s.itemIds.length };
     },
   );
@@ -86,7 +84,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       const rows = await budget.list(req.user);
       return {
         simulators: rows.map((r) => ({
@@ -112,7 +110,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return definitionJson((await budget.get(req.params.id, req.user)).definition);
     },
   );
@@ -128,9 +126,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
-      privateReply(reply)
-        .type(XLSX)
-        .header('content-disposition', `attachment; filename="budget-simulator-${s.id}.xlsx"`);
+      noStore(reply).type(XLSX).header('content-disposition', `attachment; filename="budget-simulator-${s.id}.xlsx"`);
       return definitionXlsx(s.definition);
     },
   );
@@ -166,7 +162,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     async (req, reply) => {
       checkCsrf(req);
       const r = await budget.clone(req.params.id, req.body.year, req.body.refresh ?? false, req.user);
-      privateReply(reply).status(201);
+      noStore(reply).status(201);
       const s = r.simulator;
       return { id: s.id, openLink: `/budget/${s.openKey}`, items: s.itemIds.length, refreshed: r.refreshed };
     },
@@ -185,7 +181,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     async (req, reply) => {
       checkCsrf(req);
       const links = await budget.issueLinks(req.params.id, req.body.count, req.user);
-      privateReply(reply).status(201);
+      noStore(reply).status(201);
       return { links };
     },
   );
@@ -205,7 +201,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
-      privateReply(reply);
+      noStore(reply);
       return { ...(await budget.dashboard(s)) };
     },
   );
@@ -222,7 +218,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
-      privateReply(reply)
+      noStore(reply)
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="budget-${s.id}-responses-long.csv"`);
       return Readable.from(await budget.longCsv(s));
@@ -241,7 +237,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
-      privateReply(reply)
+      noStore(reply)
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="budget-${s.id}-responses-wide.csv"`);
       return Readable.from(await budget.wideCsv(s));
@@ -259,7 +255,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     },
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
-      privateReply(reply)
+      noStore(reply)
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="budget-${s.id}-codebook.csv"`);
       return budget.codebookCsv(s);
@@ -300,7 +296,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       },
       async (req, reply) => {
         const s = await budget.get(req.params.id, req.user);
-        privateReply(reply);
+        noStore(reply);
         reply.type(CSVM);
         return csvw({
           url: csvUrl(req),
@@ -326,9 +322,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
       const body = await budget.resultsXlsx(s, await budget.dashboard(s));
-      privateReply(reply)
-        .type(XLSX)
-        .header('content-disposition', `attachment; filename="budget-${s.id}-results.xlsx"`);
+      noStore(reply).type(XLSX).header('content-disposition', `attachment; filename="budget-${s.id}-results.xlsx"`);
       return body;
     },
   );

@@ -9,6 +9,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
+import { noStore } from '../../platform/http.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
@@ -27,7 +28,6 @@ export const DEFINITION_MAX_BYTES = 5 * 1024 * 1024;
 
 export const signInFirst = (req: FastifyRequest, reply: FastifyReply) =>
   reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
-export const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 /** An AppError's field errors for a page's error summary (its message when it has none). */
 export const summaryOf = (e: AppError, field = 'file'): FieldError[] =>
   e.errors.length ? e.errors : [{ field, message: e.message }];
