@@ -81,54 +81,76 @@ interface AxeViolation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
+/** One JavaScript-enabled page per checked context that only runs axe (see expectNoAxeViolations), kept for reuse. */
+const axePages = new WeakMap<BrowserContext, Promise<Page>>();
+
+async function axePageFor(source: BrowserContext, browser: Browser): Promise<Page> {
+  let made = axePages.get(source);
+  if (!made) {
+    made = (async () => {
+      // The pages' Content Security Policy allows no inline script but the GOV.UK template's: this context, which
+      // only runs axe, bypasses it. axe is added to every document it opens (compiled once per renderer, not per page).
+      const context = await browser.newContext({ bypassCSP: true });
+      await context.addInitScript({ content: AXE });
+      source.once('close', () => void context.close().catch(() => {}));
+      const page = await context.newPage();
+      // Each check fetches the page afresh, as a new context did: never an answer from the browser's cache.
+      await (await context.newCDPSession(page)).send('Network.setCacheDisabled', { cacheDisabled: true });
+      return page;
+    })();
+    axePages.set(source, made);
+  }
+  const page = await made;
+  // Same cookies as the page checked, as they are now: signed-in pages too.
+  await page.context().clearCookies();
+  const cookies = await source.cookies();
+  if (cookies.length) await page.context().addCookies(cookies);
+  return page;
+}
+
 /**
  * Runs axe-core with the WCAG 2.2 AA rules on the page's current address and fails listing every violation. axe needs
- * timers, which do not run in a context with JavaScript switched off, so it runs in a fresh JavaScript-enabled context
- * on the same address (our pages render the same markup either way: JavaScript only enhances). `asShown`: check the
- * markup the page shows now rather than a fresh GET of its address (a form re-shown with its errors after a POST).
+ * timers, which do not run in a context with JavaScript switched off, so it runs in a JavaScript-enabled context on the
+ * same address (our pages render the same markup either way: JavaScript only enhances); that context and its page are
+ * kept for the next check from the same context. `asShown`: check the markup the page shows now rather than a fresh
+ * GET of its address (a form re-shown with its errors after a POST).
  */
 export async function expectNoAxeViolations(page: Page, opts: { asShown?: boolean } = {}): Promise<void> {
   const browser = page.context().browser();
   if (!browser) throw new Error('expectNoAxeViolations needs a page from a launched browser');
-  // Same cookies: signed-in pages too. The pages' Content Security Policy allows no inline script but the GOV.UK
-  // template's: this context, which only runs axe, bypasses it to add axe's script.
-  const context = await browser.newContext({ storageState: await page.context().storageState(), bypassCSP: true });
-  try {
-    const checked = await context.newPage();
-    if (opts.asShown) {
-      const html = await page.content();
-      await checked.route(
-        (url) => url.href === page.url(),
-        (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
-        { times: 1 },
-      );
-    }
-    await checked.goto(page.url());
-    await checked.addScriptTag({ content: AXE });
-    const violations = await checked.evaluate(async () => {
-      const axe = (
-        window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }
-      ).axe;
-      const r = await axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-      });
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-      }));
-    });
-    const text = violations
-      .map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
-      )
-      .join('\n');
-    expect(violations, `axe found WCAG 2.2 AA violations on ${page.url()}:\n${text}`).toEqual([]);
-  } finally {
-    await context.close();
+  const checked = await axePageFor(page.context(), browser);
+  if (opts.asShown) {
+    const html = await page.content();
+    await checked.route(
+      (url) => url.href === page.url(),
+      (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
+      { times: 1 },
+    );
   }
+  // From a blank page, so that an address differing only in its fragment is still fetched and checked afresh.
+  await checked.goto('about:blank');
+  await checked.goto(page.url());
+  const violations = await checked.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  const text = violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
+    )
+    .join('\n');
+  expect(violations, `axe found WCAG 2.2 AA violations on ${page.url()}:\n${text}`).toEqual([]);
 }
 
 /**
