@@ -13,6 +13,7 @@ import { registerViews } from './views.ts';
 import { DataLoadStatus } from './data-load.ts';
 
 import type { App, AppDeps } from './app-types.ts';
+import { lazyCompilersFactory } from './lazy-schemas.ts';
 
 export type { App, AppDeps } from './app-types.ts';
 
@@ -124,6 +125,7 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    schemaController: { compilersFactory: lazyCompilersFactory() },
     routerOptions: { ignoreTrailingSlash: true },
     // The client's address and scheme come from X-Forwarded-* only when the request came from a configured proxy.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
