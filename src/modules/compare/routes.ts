@@ -3,7 +3,7 @@ import type { App } from '../../platform/app-types.ts';
 import { csvStream } from '../../platform/csv.ts';
 import { CSVM, csvUrl, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { conditional, download, NotModified, XLSX } from '../../platform/http.ts';
+import { conditional, download, NotModified, XLSX, noStore } from '../../platform/http.ts';
 import { Comparison, CompareQuery } from './schemas.ts';
 import type { CompareService } from './service.ts';
 import { COMPARE_CSV, COMPARE_CSV_COLUMNS, comparisonCsvRows, comparisonCsvw } from './csv.ts';
@@ -19,7 +19,7 @@ export function compareRoutes(app: App, compare: CompareService): void {
   /** Public comparisons are cacheable; one with a custom group (perhaps private, perhaps deleted) never is. */
   const notModified = async (group: string, req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     if (group.startsWith('custom-')) {
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       return false;
     }
     return conditional(req, reply, await compare.lastModified());

@@ -3,6 +3,7 @@
  * draft's preview of what publishing it would change. Visitors are sent to sign in, council users refused; pages are
  * private (no-store). The API is in routes.ts.
  */
+import { noStore } from '../../platform/http.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { ANALYST_ROLES, requireRole } from '../accounts/index.ts';
@@ -16,7 +17,7 @@ export function analystOnly(req: FastifyRequest, reply: FastifyReply): boolean {
     return false;
   }
   requireRole(req, ANALYST_ROLES);
-  reply.header('cache-control', 'private, no-store');
+  noStore(reply);
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { noStore } from '../../platform/http.ts';
 import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { ANALYST_ROLES, requireRole } from '../accounts/index.ts';
@@ -22,7 +23,7 @@ export function importsRoutes(app: App, imports: ImportsService): void {
     },
     async (req, reply) => {
       requireRole(req, ANALYST_ROLES);
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       return imports.list(req.query.limit);
     },
   );
@@ -41,7 +42,7 @@ export function importsRoutes(app: App, imports: ImportsService): void {
     },
     async (req, reply) => {
       requireRole(req, ANALYST_ROLES);
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       return imports.get(req.params.id);
     },
   );

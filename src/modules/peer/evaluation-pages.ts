@@ -5,6 +5,7 @@
  * it, and emails the invitations. Forms post here, are CSRF-checked and answer 303 back to the page with what was
  * done, or the page again (400 or 409) with an error summary naming each field.
  */
+import { noStore } from '../../platform/http.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
@@ -58,7 +59,7 @@ export function evaluationPages(app: App, peer: PeerService): void {
         form = { ...(q as Record<string, string>), _form: 'frame' };
       }
     }
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     return reply.view('peer-evaluation.njk', {
       title: `${errors.length ? 'Error: ' : ''}Peer challenge evaluation surveys`,
       questionnaires,

@@ -3,7 +3,7 @@
  * writes with the x-csrf-token header): an engagement's leader and chief executive, the standard questionnaires, their
  * waves, a wave's frame built from the engagements, invitations, and a team member's days delivered.
  */
-import type { FastifyReply } from 'fastify';
+import { noStore } from '../../platform/http.ts';
 import type { App } from '../../platform/app-types.ts';
 import { problemResponses } from '../../platform/errors.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
@@ -14,7 +14,6 @@ import type { PeerService } from './service.ts';
 
 const BASE = '/api/v1/peer-challenge';
 const TAGS = ['peer-challenge'];
-const privateReply = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 
 export function evaluationRoutes(app: App, peer: PeerService): void {
   const read = problemResponses(401, 403, 404);
@@ -35,7 +34,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.contacts(req.user, req.params.id);
     },
   );
@@ -54,7 +53,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
     async (req, reply) => {
       guard(req);
       await peer.setContacts(req.user, req.params.id, req.body);
-      privateReply(reply);
+      noStore(reply);
       return peer.contacts(req.user, req.params.id);
     },
   );
@@ -72,7 +71,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       guard(req);
-      privateReply(reply);
+      noStore(reply);
       return peer.recordDaysDelivered(req.user, req.params.id, req.params.peer, req.body.daysDelivered);
     },
   );
@@ -87,7 +86,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.questionnaires(req.user);
     },
   );
@@ -104,7 +103,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       guard(req);
-      privateReply(reply);
+      noStore(reply);
       return peer.loadQuestionnaire(req.user, req.body.survey);
     },
   );
@@ -118,7 +117,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.evaluationWaves(req.user);
     },
   );
@@ -136,7 +135,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
     async (req, reply) => {
       guard(req);
       const wave = await peer.createEvaluationWave(req.user, req.body);
-      return privateReply(reply).status(201).send(wave);
+      return noStore(reply).status(201).send(wave);
     },
   );
   app.post(
@@ -152,7 +151,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       guard(req);
-      privateReply(reply);
+      noStore(reply);
       return peer.evaluationFrame(req.user, req.body, req.body.dryRun !== true);
     },
   );
@@ -169,7 +168,7 @@ export function evaluationRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       guard(req);
-      privateReply(reply);
+      noStore(reply);
       return peer.inviteEvaluation(req.user, req.params.wave, req.server.publicOrigin());
     },
   );

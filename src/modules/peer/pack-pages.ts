@@ -3,6 +3,7 @@
  * "as at" its date, section by section, with the XLSX and JSON links, and for the council and managers a button that
  * generates a new pack (a form posting here, CSRF-checked, answering 303 back to the page).
  */
+import { noStore } from '../../platform/http.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { checkCsrf } from '../accounts/index.ts';
@@ -26,7 +27,7 @@ export function packPages(app: App, peer: PeerService): void {
       peer.evidencePack(req.user, id, req.query.pack),
       peer.mayGeneratePack(req.user, id),
     ]);
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     const q = pack ? `?pack=${pack.id}` : '';
     return reply.view('peer-evidence-pack.njk', {
       title: `Evidence pack: ${e.council.name}${pack ? ` as at ${pack.asAt}` : ''}`,

@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError, problemResponses } from '../../platform/errors.ts';
-import { download, XLSX } from '../../platform/http.ts';
+import { download, XLSX, noStore } from '../../platform/http.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { packSpreadsheet } from './pack-output.ts';
 import { Created, IdParams } from './schemas.ts';
@@ -80,7 +80,7 @@ export function packRoutes(app: App, peer: PeerService): void {
     async (req, reply) => {
       if (req.user) checkCsrf(req);
       const id = await peer.generatePack(req.user, req.params.id);
-      return reply.header('cache-control', 'private, no-store').status(201).send({ id, warnings: [] });
+      return noStore(reply).status(201).send({ id, warnings: [] });
     },
   );
   app.get(
@@ -97,7 +97,7 @@ export function packRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const p = await frozen(req.user, req.params.id, req.query.pack);
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       return p;
     },
   );
@@ -114,7 +114,7 @@ export function packRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const p = await frozen(req.user, req.params.id, req.query.pack);
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       reply.header(
         'content-disposition',
         `attachment; filename="evidence-pack-${p.council.code}-${p.engagement}-${p.asAt}.xlsx"`,

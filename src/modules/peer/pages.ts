@@ -6,6 +6,7 @@
  * findings and recommendations, a GET form), /peer-challenge/pool (days donated per peer and council). Forms post here,
  * are CSRF-checked and answer 303 back to the page, or the page again (400) with an error summary naming each field.
  */
+import { noStore } from '../../platform/http.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
@@ -48,7 +49,7 @@ export function peerPages(app: App, peer: PeerService): void {
     reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
 
   app.get('/peer-challenge', { schema: { hide: true, querystring: PageCoverageQuery } }, async (req, reply) => {
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     if (!isManager(req.user))
       return reply.view('peer-coverage.njk', {
         title: 'Peer challenge coverage',
@@ -80,7 +81,7 @@ export function peerPages(app: App, peer: PeerService): void {
   app.get('/peer-challenge/pipeline', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
     if (!isManager(req.user)) throw new AppError(403, 'forbidden', 'The pipeline is for peer challenge managers.');
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     const states = (await peer.pipeline()).map((s) => ({ ...s, label: STATE_LABELS[s.state as State] ?? s.state }));
     return reply.view('peer-pipeline.njk', { title: 'Peer challenge pipeline', states });
   });
@@ -105,7 +106,7 @@ export function peerPages(app: App, peer: PeerService): void {
       const last = e.steps.filter((s) => s.state !== 'postponed').at(-1);
       if (last) stateOptions.unshift({ value: last.state, text: `${STATE_LABELS[last.state as State]} (resume)` });
     }
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     return reply.view('peer-engagement.njk', {
       title: `${errors.length ? 'Error: ' : ''}${e.kind.name}: ${e.council.name}`,
       e,
@@ -176,7 +177,7 @@ export function peerPages(app: App, peer: PeerService): void {
 
   app.get('/peer-challenge/pool', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     return reply.view('peer-pool.njk', { title: 'Peer pool', p: await peer.pool(req.user) });
   });
 
@@ -184,7 +185,7 @@ export function peerPages(app: App, peer: PeerService): void {
     '/peer-challenge/recommendations',
     { schema: { hide: true, querystring: PageSearchQuery } },
     async (req, reply) => {
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       const q = Object.fromEntries(Object.entries(req.query).filter(([, x]) => x !== undefined && x !== ''));
       const ref = await peer.reference();
       const components = new Map<string, string>();
@@ -218,7 +219,7 @@ export function peerPages(app: App, peer: PeerService): void {
   );
 
   app.get('/peer-challenge/councils/:code', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     const c = await peer.council(req.user, req.params.code);
     return reply.view('peer-council.njk', { title: `Peer challenge: ${c.council.name}`, c });
   });

@@ -2,12 +2,12 @@
  * The peer challenge API under /api/v1/peer-challenge: reference data, coverage (JSON, CSV and its metadata), the
  * pipeline, engagements cut to the viewer, the peer pool, and the writes (x-csrf-token header).
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { csvStream } from '../../platform/csv.ts';
 import { CSVM, csvUrl, csvw, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { download } from '../../platform/http.ts';
+import { download, noStore } from '../../platform/http.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
 import { today } from '../areas/index.ts';
 import { MANAGER_ROLES } from './context.ts';
@@ -33,7 +33,6 @@ const LICENCE = {
   attribution: ['The peer challenge programme (this service)'],
 };
 const NO_ENGAGEMENT = 'No such engagement, or one not published that you may not see';
-const privateReply = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 
 export function peerRoutes(app: App, peer: PeerService): void {
   app.get(
@@ -66,7 +65,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       managers(req);
-      privateReply(reply);
+      noStore(reply);
       return { at: today(), councils: await peer.coverage(req.query) };
     },
   );
@@ -86,7 +85,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     async (req, reply) => {
       managers(req);
       const rows = await peer.coverage(req.query);
-      privateReply(reply);
+      noStore(reply);
       describedBy(req, reply);
       reply.header('content-disposition', 'attachment; filename="peer-challenge-coverage.csv"');
       reply.type('text/csv; charset=utf-8');
@@ -106,7 +105,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       managers(req);
-      privateReply(reply);
+      noStore(reply);
       reply.type(CSVM);
       return csvw({
         url: csvUrl(req),
@@ -143,7 +142,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       managers(req);
-      privateReply(reply);
+      noStore(reply);
       return { at: today(), states: await peer.pipeline() };
     },
   );
@@ -160,7 +159,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return { engagements: await peer.list(req.user, req.query) };
     },
   );
@@ -175,7 +174,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.get(req.user, req.params.id);
     },
   );
@@ -194,7 +193,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const v = await peer.get(req.user, req.params.id);
-      privateReply(reply);
+      noStore(reply);
       describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="action-plan-${v.council.code}-${v.id}.csv"`);
       reply.type('text/csv; charset=utf-8');
@@ -214,7 +213,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const v = await peer.get(req.user, req.params.id);
-      privateReply(reply);
+      noStore(reply);
       reply.type(CSVM);
       return csvw({
         url: csvUrl(req),
@@ -241,7 +240,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const v = await peer.get(req.user, req.params.id);
-      privateReply(reply).type('text/calendar; charset=utf-8');
+      noStore(reply).type('text/calendar; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="peer-challenge-${v.id}.ics"`);
       return visitsCalendar(`${v.kind.name}: ${v.council.name}`, [v], app.publicOrigin());
     },
@@ -261,7 +260,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const r = await peer.peerVisits(req.user, req.params.id);
-      privateReply(reply).type('text/calendar; charset=utf-8');
+      noStore(reply).type('text/calendar; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="peer-${req.params.id}-visits.ics"`);
       return visitsCalendar(`Peer challenge visits: ${r.name}`, r.visits, app.publicOrigin());
     },
@@ -277,7 +276,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.council(req.user, req.params.code);
     },
   );
@@ -292,7 +291,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.pool(req.user);
     },
   );
@@ -310,7 +309,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       const p = await peer.pool(req.user);
-      privateReply(reply);
+      noStore(reply);
       describedBy(req, reply);
       reply.header('content-disposition', 'attachment; filename="peer-pool-by-council.csv"');
       reply.type('text/csv; charset=utf-8');
@@ -329,7 +328,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       await peer.pool(req.user);
-      privateReply(reply);
+      noStore(reply);
       reply.type(CSVM);
       return csvw({
         url: csvUrl(req),
@@ -352,7 +351,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return peer.searchOutcomes(req.user, req.query);
     },
   );
@@ -366,7 +365,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return { peers: await peer.peers(req.user) };
     },
   );
@@ -401,7 +400,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
         if (!req.user) requireRole(req, MANAGER_ROLES);
         checkCsrf(req);
         const r = await run(req);
-        return privateReply(reply)
+        return noStore(reply)
           .status(201)
           .send({ id: r.id, warnings: r.warnings ?? [] });
       },
