@@ -440,6 +440,10 @@ describe('budget simulator', () => {
     await expect(budget.submit(s, { ...form({ libraries: 'cut-10' }), token })).rejects.toMatchObject({
       code: 'link-used',
     });
+    await expect(budget.submit(s, { ...form({ libraries: 'cut-10' }), token: 'never-issued' })).rejects.toMatchObject({
+      status: 404,
+      code: 'unknown-link',
+    });
     const dash = await budget.dashboard(s);
     expect(dash.responses).toBe(2);
     expect(dash.flagged).toEqual(

@@ -1,5 +1,5 @@
 /** All SQL of the budget module. Each function takes a Kysely handle: the database's or a transaction's. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db.ts';
 import { refOf, type AboutYou } from './about.ts';
 import type { Definition, SectionKind, SimulatorStatus, GapKind, GapRule } from './model.ts';
@@ -239,6 +239,40 @@ export const budgetRepository = {
       .returning('id')
       .executeTakeFirst();
     return r?.id;
+  },
+
+  /**
+   * PostgreSQL only: claims a panel link (unused, of the response's simulator) and writes the response and its comments
+   * in one statement, atomic on its own; the response's id, or undefined when the link could not be claimed (nothing
+   * written: see link()).
+   */
+  async insertByLink(
+    k: K,
+    hash: string,
+    now: string,
+    r: Omit<Database['budget_responses'], 'id' | 'link_id'>,
+    comments: { item_id: number; text: string }[],
+  ): Promise<number | undefined> {
+    const { rows } = await sql<{ id: number }>`
+      WITH claimed AS (
+        UPDATE budget_links SET used_at = ${now}
+        WHERE simulator_id = ${r.simulator_id} AND token_hash = ${hash} AND used_at IS NULL
+        RETURNING id
+      ), response AS (
+        INSERT INTO budget_responses (simulator_id, link_id, levels, gap_closed, tax_change_pct, channel, assisted, flag,
+          fingerprint, submitted_at, about, proof)
+        SELECT ${r.simulator_id}, claimed.id, ${r.levels}, ${r.gap_closed}, ${r.tax_change_pct}, ${r.channel},
+          ${r.assisted}, ${r.flag}, ${r.fingerprint}, ${r.submitted_at}, ${r.about}, ${r.proof}
+        FROM claimed
+        RETURNING id
+      ), noted AS (
+        INSERT INTO budget_comments (response_id, item_id, text)
+        SELECT response.id, c.item_id, c.text
+        FROM response, unnest(${comments.map((c) => c.item_id)}::integer[], ${comments.map((c) => c.text)}::text[])
+          AS c(item_id, text)
+      )
+      SELECT id FROM response`.execute(k);
+    return rows[0]?.id;
   },
 
   /**
