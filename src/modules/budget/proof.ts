@@ -1,11 +1,10 @@
 /**
- * Proof-of-work for open links (a hashcash-style puzzle): the "check your budget" page carries a challenge signed by the
- * server (HMAC-SHA256, keyed with the day's salt shared by every instance) naming the simulator and an expiry; a small
- * script on the page (public/budget-proof.js) finds a nonce such that SHA-256(challenge ":" nonce) starts with
+ * Proof-of-work for open links (a hashcash-style puzzle): the "check your budget" page carries a challenge signed by
+ * the server (HMAC-SHA256, keyed with the day's salt shared by every instance) naming the simulator and an expiry; a
+ * small script on the page (public/budget-proof.js) finds a nonce such that SHA-256(challenge ":" nonce) starts with
  * PROOF_BITS zero bits, and sends it with the budget. Without JavaScript, no nonce comes: the budget is still taken,
- * recorded as unsolved (reported to analysts) and held to the stricter rate limit (protection.ts). A solved
- * challenge is spent by the response that carries it (budget_responses.proof, unique per simulator): a replay is
- * refused.
+ * recorded as unsolved (reported to analysts) and held to the stricter rate limit (protection.ts). A solved challenge
+ * is spent by the response that carries it (budget_responses.proof, unique per simulator): a replay is refused.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Salts } from './protection.ts';

@@ -26,7 +26,7 @@ export interface Submission {
   consent: boolean;
   token?: string | undefined;
   honeypot?: string | undefined;
-  /** The proof-of-work sent with an open-link budget (proof.ts): the page's challenge and the nonce its script found. */
+  /** The proof-of-work sent with an open-link budget (proof.ts): the page's challenge, the nonce its script found. */
   proof?: { challenge?: string | undefined; nonce?: string | undefined };
   assisted?: boolean;
   /** The "about you" answers, already checked (about.ts parseAbout); stored as given. */
