@@ -34,7 +34,7 @@ const COUNCILS = [
 export const SCALE = { responses: 50_000, items: 40, commentShare: 0.05 };
 
 /** A SYNTHETIC simulator of 40 items (36 spending, 3 income, 1 council tax), four levels each, a £4m gap. */
-function syntheticDefinition(): Definition {
+export function syntheticDefinition(): Definition {
   const levels = (cut: boolean) =>
     (cut ? [-20, -10, 0, 5] : [0, 2, 5, 10]).map((p) => ({
       code: p === 0 ? 'same' : `${p < 0 ? 'cut' : 'add'}-${Math.abs(p)}`,

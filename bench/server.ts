@@ -23,7 +23,9 @@ export async function startServer(
   env: Record<string, string> = {},
 ): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'sli.js'), 'serve', '--port', String(port)], {
+  // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile into DIR when it stops (open it in Chrome's DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, path.join(root, 'bin', 'sli.js'), 'serve', '--port', String(port)], {
     env: { ...process.env, SLI_DATABASE_URL: url, SLI_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -16,7 +16,8 @@ import { parseAbout } from './about.ts';
 import { MIN_CELL, protect } from './analysis.ts';
 import { definitionFromXlsx, definitionXlsx } from './exchange.ts';
 import { computeBudget, flatItems, validateDefinition, type Definition } from './model.ts';
-import { OPEN_LIMIT, OPEN_WINDOW_MS } from './protection.ts';
+import { PROOF_TTL_MS, solves } from './proof.ts';
+import { OPEN_LIMIT, OPEN_LIMIT_UNSOLVED, OPEN_WINDOW_MS } from './protection.ts';
 import { ageBandMap } from './weighting.ts';
 
 const BASE = '/api/v1/budget';
@@ -439,6 +440,10 @@ describe('budget simulator', () => {
     await expect(budget.submit(s, { ...form({ libraries: 'cut-10' }), token })).rejects.toMatchObject({
       code: 'link-used',
     });
+    await expect(budget.submit(s, { ...form({ libraries: 'cut-10' }), token: 'never-issued' })).rejects.toMatchObject({
+      status: 404,
+      code: 'unknown-link',
+    });
     const dash = await budget.dashboard(s);
     expect(dash.responses).toBe(2);
     expect(dash.flagged).toEqual(
@@ -455,7 +460,7 @@ describe('budget simulator', () => {
     for await (const c of await budget.longCsv(s)) csv += c;
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'response,submitted_at,channel,assisted,flag,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment',
+      'response,submitted_at,channel,assisted,flag,section,item,item_title,level,pct_change,change_gbp,closes_gbp,comment,proof',
     );
     // Flagged responses are in the download, named in the flag column.
     expect(lines).toHaveLength(1 + 4 * 3);
@@ -488,6 +493,9 @@ describe('budget simulator', () => {
     expect(second.body).toContain('name="comment-libraries" value="Keep the mobile library"');
     const check = await send(`/budget/${k}/section/2`, { ...p1, 'level-council-tax': 'same', go: 'next' });
     expect(check.body).toContain('Check your budget');
+    // The page's proof-of-work, for its script; this resident has no JavaScript and sends none.
+    expect(check.body).toMatch(/name="proof-challenge" value="[\w.-]+"/);
+    expect(check.body).toContain('src="/static/budget-proof.js"');
     // No consent: refused, every answer still in the form.
     const refused = await send(`/budget/${k}/submit`, { ...p1, 'level-council-tax': 'same', go: 'send' });
     expect(refused.statusCode).toBe(400);
@@ -509,6 +517,7 @@ describe('budget simulator', () => {
     const dash = await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: analyst.cookie } });
     expect(dash.statusCode).toBe(200);
     expect(dash.body).toContain('1 budget counted');
+    expect(dash.body).toContain("1 open-link budget came without the page's proof-of-work");
     expect(
       (await app.inject({ url: `/budget/simulators/${created.id}`, headers: { cookie: other.cookie } })).statusCode,
     ).toBe(404);
@@ -527,7 +536,8 @@ describe('budget simulator', () => {
       userAgent: 'Firefox',
       ...extra,
     });
-    for (let i = 0; i < OPEN_LIMIT; i++)
+    // Without a solved proof-of-work (no JavaScript), the stricter limit.
+    for (let i = 0; i < OPEN_LIMIT_UNSOLVED; i++)
       expect((await (i % 2 ? a : b).submit(s, sub('198.51.100.7', `idea ${i}`), at(1, 9, 0, i))).flag).toBe('ok');
     await expect(b.submit(s, sub('198.51.100.7', 'one more'), at(1, 9, 5))).rejects.toMatchObject({
       status: 429,
@@ -555,6 +565,76 @@ describe('budget simulator', () => {
     expect(JSON.stringify([counts, stored])).not.toContain('198.51.100');
     expect(stored.filter((r) => r.assisted === 1)).toHaveLength(1);
     expect((await a.dashboard(s)).flagged).toEqual([{ flag: 'duplicate', n: 2 }]);
+  });
+
+  it('open links: a proof-of-work solved on the page passes the normal limit; without one the budget is taken, reported and held to the stricter limit; a replayed solution is refused', async () => {
+    const budget = servicesFor(db).budget;
+    const created = await budget.create({ ...small(), status: 'open' }, 'system');
+    const other = await budget.create({ ...small(), status: 'open' }, 'system');
+    const s = await budget.byKeyFresh(created.openKey);
+    const solve = (challenge: string) => {
+      for (let n = 0; ; n++) if (solves(challenge, String(n))) return String(n);
+    };
+    const solved = async (id = s.id, when?: Date) => {
+      const challenge = await budget.proofChallenge(id, when);
+      return { challenge, nonce: solve(challenge) };
+    };
+    const sub = (client: string, comment: string, proof?: { challenge: string; nonce: string }) => ({
+      posted: (c: string) => ({ libraries: 'cut-10' })[c],
+      comments: (c: string) => (c === 'libraries' ? comment : undefined),
+      consent: true,
+      client,
+      userAgent: 'Firefox',
+      ...(proof ? { proof } : {}),
+    });
+    // Solved: more than the stricter limit pass (up to OPEN_LIMIT).
+    const first = await solved();
+    expect((await budget.submit(s, sub('203.0.113.9', 'solved 0', first))).flag).toBe('ok');
+    for (let i = 1; i <= OPEN_LIMIT_UNSOLVED; i++)
+      expect((await budget.submit(s, sub('203.0.113.9', `solved ${i}`, await solved()))).flag).toBe('ok');
+    expect(OPEN_LIMIT).toBeGreaterThan(OPEN_LIMIT_UNSOLVED + 2);
+    // The same solution again, with another budget: refused, nothing stored.
+    await expect(budget.submit(s, sub('203.0.113.9', 'replayed', first))).rejects.toMatchObject({
+      status: 409,
+      code: 'proof-replayed',
+    });
+    // This source has now sent more than the stricter limit: one without a solution is refused, one with passes.
+    await expect(budget.submit(s, sub('203.0.113.9', 'no script'))).rejects.toMatchObject({ status: 429 });
+    expect((await budget.submit(s, sub('203.0.113.9', 'solved again', await solved()))).flag).toBe('ok');
+    // From another source: no solution, a wrong nonce, a forged signature, another simulator's challenge and an
+    // expired one are all taken as unsolved (the form works without JavaScript), never refused for it.
+    const wrong = await budget.proofChallenge(s.id);
+    let bad = 0;
+    while (solves(wrong, String(bad))) bad++;
+    const forged = await solved();
+    const tries = [
+      undefined,
+      { challenge: wrong, nonce: String(bad) },
+      {
+        challenge: `${forged.challenge.slice(0, -2)}${forged.challenge.endsWith('AA') ? 'BB' : 'AA'}`,
+        nonce: forged.nonce,
+      },
+      await solved(other.id),
+      await solved(s.id, new Date(Date.now() - PROOF_TTL_MS - 60_000)),
+    ];
+    for (const [i, p] of tries.entries())
+      expect((await budget.submit(s, sub('203.0.113.10', `unsolved ${i}`, p))).flag).toBe('ok');
+    const stored = await db.kysely
+      .selectFrom('budget_responses')
+      .select(['proof'])
+      .where('simulator_id', '=', s.id)
+      .orderBy('id')
+      .execute();
+    expect(stored.map((r) => r.proof !== null)).toEqual([...Array(7).fill(true), ...Array(5).fill(false)]);
+    expect(stored[0]!.proof).toBe(first.challenge.split('.')[2]);
+    const dash = await budget.dashboard(s);
+    expect(dash.responses).toBe(12);
+    expect(dash.unsolved).toBe(5);
+    let csv = '';
+    for await (const c of await budget.longCsv(s)) csv += c;
+    const lines = csv.trim().split('\n');
+    expect(lines.filter((l) => l.endsWith(',solved'))).toHaveLength(7 * 3);
+    expect(lines.filter((l) => l.endsWith(',unsolved'))).toHaveLength(5 * 3);
   });
 
   it('staff enter an assisted budget and tag comment themes; the budget set is published beside residents’ choices', async () => {

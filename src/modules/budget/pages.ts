@@ -16,6 +16,7 @@ import { checkCsrf, csrfToken } from '../accounts/index.ts';
 import { aboutQuestions, answerLabel, parseAbout } from './about.ts';
 import { MIN_CELL } from './analysis.ts';
 import { closes, computeBudget, flatItems, formatPounds, GAP_RULE_TEXT, parseLevels, target } from './model.ts';
+import { PROOF_BITS } from './proof.ts';
 import type { StoredSimulator } from './repository.ts';
 import { canSetUp, type BudgetService } from './service.ts';
 
@@ -63,7 +64,7 @@ export interface ViewContext {
 }
 
 /** The resident pages' views, shared by the residents' routes and the officers' preview. */
-export function residentViews(secure: boolean) {
+export function residentViews(secure: boolean, proofChallenge?: (simulatorId: number) => Promise<string>) {
   const state = (s: StoredSimulator, body: Record<string, string>) => {
     const { levels, refused } = parseLevels(s.definition, (c) => body[`level-${c}`]);
     return { levels, refused };
@@ -198,7 +199,7 @@ export function residentViews(secure: boolean) {
     return checkPage(v, body, req, reply);
   }
 
-  function checkPage(
+  async function checkPage(
     v: ViewContext,
     body: Record<string, string>,
     req: FastifyRequest,
@@ -207,6 +208,10 @@ export function residentViews(secure: boolean) {
     accepted = false,
   ) {
     const s = v.s;
+    // An open link's page carries a fresh proof-of-work challenge for budget-proof.js (proof.ts); panel links, staff
+    // entry and previews need none.
+    const open = !v.preview && !body.t && body.assisted !== 'yes' && proofChallenge;
+    const proof = open ? { challenge: await proofChallenge(s.id), bits: PROOF_BITS } : null;
     const { levels } = state(s, body);
     const all = flatItems(s.definition);
     const rows = all.map((it, i) => {
@@ -222,6 +227,7 @@ export function residentViews(secure: boolean) {
     return reply.view('budget-check.njk', {
       ...frame(v, req, reply),
       accepted,
+      proof,
       title: 'Check your budget',
       sections: s.definition.sections.map((sec, i) => ({
         n: i + 1,
@@ -267,7 +273,7 @@ export function residentViews(secure: boolean) {
 }
 
 export function budgetPages(app: App, budget: BudgetService, secure: boolean): void {
-  const views = residentViews(secure);
+  const views = residentViews(secure, (id) => budget.proofChallenge(id));
   const { checkPage, sectionPage } = views;
   const load = async (key: string) => budget.byKey(key);
   const ctx = (s: StoredSimulator): ViewContext => ({ s, base: `/budget/${s.openKey}`, preview: false });
@@ -323,12 +329,16 @@ export function budgetPages(app: App, budget: BudgetService, secure: boolean): v
       const assisted = body.assisted === 'yes';
       if (assisted && !canSetUp(req.user, s.definition.council))
         throw new AppError(403, 'assisted-needs-staff', 'Sign in again as staff to send an assisted budget.');
+      // The comments posted, found in one pass over the form (most items have none).
+      const comments = new Map<string, string>();
+      for (const k in body) if (k.startsWith('comment-')) comments.set(k.slice(8), body[k]!);
       const r = await budget.submit(s, {
         posted: (c) => body[`level-${c}`],
-        comments: (c) => body[`comment-${c}`],
+        comments: (c) => comments.get(c),
         consent: body.consent === 'yes',
         token: body.t || undefined,
         honeypot: body.website || undefined,
+        proof: { challenge: body['proof-challenge'], nonce: body['proof-nonce'] },
         assisted,
         client: req.ip,
         userAgent: req.headers['user-agent'],

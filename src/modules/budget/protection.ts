@@ -9,6 +9,9 @@
  *   are kept and flagged `duplicate` (reported on the dashboard and in downloads, not counted, never deleted). The
  *   fingerprint is salted with the day's salt, so the check looks for today's and yesterday's.
  * - The honeypot field (hidden from people; bots fill it): kept and flagged `honeypot`.
+ * - Proof-of-work (proof.ts): a submission without a solved challenge is still taken (the form works without
+ *   JavaScript), recorded as unsolved, and refused once its source has sent OPEN_LIMIT_UNSOLVED in the window (solved
+ *   or not) rather than OPEN_LIMIT.
  * Assisted entry (signed-in staff at an outreach session) and panel links are not rate-limited or checked for
  * duplicates: many residents share the staff's device, and a panel link is used once.
  */
@@ -20,6 +23,8 @@ import { reviewRepository as repo } from './review-repository.ts';
 
 /** Open-link submissions per source in a window of OPEN_WINDOW_MS. */
 export const OPEN_LIMIT = 20;
+/** The stricter limit for a submission without a solved proof-of-work (proof.ts): no JavaScript, or a bot. */
+export const OPEN_LIMIT_UNSOLVED = 5;
 export const OPEN_WINDOW_MS = 10 * 60_000;
 /** The same budget and comments from the same source within this time is a duplicate. */
 export const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
@@ -74,8 +79,15 @@ export function createProtection(db: Db, salts: Salts) {
      * In the submission's transaction: counts the attempt and answers whether it is over the limit (the caller then
      * commits the count alone and refuses), else whether it duplicates a recent response.
      */
-    async check(tx: Tx, simulatorId: number, src: Source, now: Date): Promise<'limited' | 'duplicate' | 'ok'> {
-      if ((await repo.countOpen(tx.kysely, simulatorId, src.source, src.slot)) > OPEN_LIMIT) return 'limited';
+    async check(
+      tx: Tx,
+      simulatorId: number,
+      src: Source,
+      now: Date,
+      solved: boolean,
+    ): Promise<'limited' | 'duplicate' | 'ok'> {
+      const n = await repo.countOpen(tx.kysely, simulatorId, src.source, src.slot);
+      if (n > (solved ? OPEN_LIMIT : OPEN_LIMIT_UNSOLVED)) return 'limited';
       const since = new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString();
       return (await repo.seenSince(tx.kysely, simulatorId, src.fingerprints, since)) ? 'duplicate' : 'ok';
     },

@@ -1,5 +1,5 @@
 /** All SQL of the budget module. Each function takes a Kysely handle: the database's or a transaction's. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db.ts';
 import { refOf, type AboutYou } from './about.ts';
 import type { Definition, SectionKind, SimulatorStatus, GapKind, GapRule } from './model.ts';
@@ -241,12 +241,57 @@ export const budgetRepository = {
     return r?.id;
   },
 
+  /**
+   * PostgreSQL only: claims a panel link (unused, of the response's simulator) and writes the response and its comments
+   * in one statement, atomic on its own; the response's id, or undefined when the link could not be claimed (nothing
+   * written: see link()).
+   */
+  async insertByLink(
+    k: K,
+    hash: string,
+    now: string,
+    r: Omit<Database['budget_responses'], 'id' | 'link_id'>,
+    comments: { item_id: number; text: string }[],
+  ): Promise<number | undefined> {
+    const { rows } = await sql<{ id: number }>`
+      WITH claimed AS (
+        UPDATE budget_links SET used_at = ${now}
+        WHERE simulator_id = ${r.simulator_id} AND token_hash = ${hash} AND used_at IS NULL
+        RETURNING id
+      ), response AS (
+        INSERT INTO budget_responses (simulator_id, link_id, levels, gap_closed, tax_change_pct, channel, assisted, flag,
+          fingerprint, submitted_at, about, proof)
+        SELECT ${r.simulator_id}, claimed.id, ${r.levels}, ${r.gap_closed}, ${r.tax_change_pct}, ${r.channel},
+          ${r.assisted}, ${r.flag}, ${r.fingerprint}, ${r.submitted_at}, ${r.about}, ${r.proof}
+        FROM claimed
+        RETURNING id
+      ), noted AS (
+        INSERT INTO budget_comments (response_id, item_id, text)
+        SELECT response.id, c.item_id, c.text
+        FROM response, unnest(${comments.map((c) => c.item_id)}::integer[], ${comments.map((c) => c.text)}::text[])
+          AS c(item_id, text)
+      )
+      SELECT id FROM response`.execute(k);
+    return rows[0]?.id;
+  },
+
+  /**
+   * A response and its comments (one multi-row insert); undefined, nothing written, when its proof-of-work challenge
+   * was spent by another response of the simulator (a replay).
+   */
   async insertResponse(
     k: K,
     r: Omit<Database['budget_responses'], 'id'>,
     comments: { item_id: number; text: string }[],
-  ): Promise<number> {
-    const { id } = await k.insertInto('budget_responses').values(r).returning('id').executeTakeFirstOrThrow();
+  ): Promise<number | undefined> {
+    const row = await k
+      .insertInto('budget_responses')
+      .values(r)
+      .$if(r.proof !== null, (q) => q.onConflict((oc) => oc.columns(['simulator_id', 'proof']).doNothing()))
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const id = row.id;
     if (comments.length)
       await k
         .insertInto('budget_comments')
@@ -263,6 +308,91 @@ export const budgetRepository = {
       .where('simulator_id', '=', simulatorId)
       .where('flag', '=', 'ok')
       .orderBy('id')
+      .execute();
+  },
+
+  /**
+   * The dashboard's totals over the counted responses, in SQL: how many, how many assisted, the sums of the council
+   * tax change and the gap closed, and how many open-link budgets came without a solved proof-of-work.
+   */
+  async totals(k: K, simulatorId: number) {
+    const r = await k
+      .selectFrom('budget_responses')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.coalesce(eb.fn.sum<number>('assisted'), eb.lit(0)).as('assisted'),
+        eb.fn.coalesce(eb.fn.sum<number>('tax_change_pct'), eb.lit(0)).as('tax'),
+        eb.fn.coalesce(eb.fn.sum<number>('gap_closed'), eb.lit(0)).as('closed'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('channel', '=', 'open'), eb('assisted', '=', 0), eb('proof', 'is', null)]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('unsolved'),
+      ])
+      .where('simulator_id', '=', simulatorId)
+      .where('flag', '=', 'ok')
+      .executeTakeFirstOrThrow();
+    return {
+      n: Number(r.n),
+      assisted: Number(r.assisted),
+      tax: Number(r.tax),
+      closed: Number(r.closed),
+      unsolved: Number(r.unsolved ?? 0),
+    };
+  },
+
+  /** Counted responses per UTC day (the stored time's first ten characters), in SQL. */
+  perDay(k: K, simulatorId: number) {
+    return k
+      .selectFrom('budget_responses')
+      .select((eb) => [
+        eb.fn<string>('substr', ['submitted_at', eb.lit(1), eb.lit(10)]).as('day'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .where('simulator_id', '=', simulatorId)
+      .where('flag', '=', 'ok')
+      .groupBy('day')
+      .orderBy('day')
+      .execute();
+  },
+
+  /** The counted responses' levels and nothing else (the narrow read the per-item counts are made from). */
+  async countedLevels(k: K, simulatorId: number): Promise<string[]> {
+    const rows = await k
+      .selectFrom('budget_responses')
+      .select('levels')
+      .where('simulator_id', '=', simulatorId)
+      .where('flag', '=', 'ok')
+      .execute();
+    return rows.map((r) => r.levels);
+  },
+
+  /** Counted comments per item, in SQL. */
+  commentCounts(k: K, simulatorId: number) {
+    return k
+      .selectFrom('budget_comments as c')
+      .innerJoin('budget_responses as r', 'r.id', 'c.response_id')
+      .select(['c.item_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('r.simulator_id', '=', simulatorId)
+      .where('r.flag', '=', 'ok')
+      .groupBy('c.item_id')
+      .execute();
+  },
+
+  /** A page of every response (flagged too) after an id, in id order: the long CSV reads them a page at a time. */
+  responsePage(k: K, simulatorId: number, after: number, limit: number) {
+    return k
+      .selectFrom('budget_responses')
+      .select(['id', 'levels', 'channel', 'assisted', 'flag', 'submitted_at', 'proof'])
+      .where('simulator_id', '=', simulatorId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(limit)
       .execute();
   },
 

@@ -2,13 +2,15 @@
  * Results: the dashboard's figures (responses per day, per item the share choosing each level and the mean £ change,
  * the average council tax change, comments per item, flagged responses reported) and the tidy long CSV (one row per
  * response × item: level, % and £, with the comment), formula-safe. Only responses flagged `ok` are counted; duplicates
- * and honeypot hits are kept and reported (the dashboard's counts, the CSV's `flag` column), not deleted.
+ * and honeypot hits are kept and reported (the dashboard's counts, the CSV's `flag` column), not deleted; open-link
+ * budgets sent without a solved proof-of-work are counted and reported (the dashboard's `unsolved`, the CSV's `proof`).
+ * The dashboard's totals, days and comment counts are SQL aggregates; the per-item counts come from one narrow read of
+ * the levels. The CSV reads the responses a page at a time in id order, so its memory does not grow with them.
  */
 import { columnNames, csvColumns, csvField, csvLine, neutralise, type CsvValue } from '../../platform/csv.ts';
 import type { Db } from '../../platform/db.ts';
 import { flatItems } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
-import { reviewRepository } from './review-repository.ts';
 
 export const LONG_CSV = csvColumns([
   ['response', 'Response', 'integer', 'Id of the response (one resident budget)'],
@@ -29,13 +31,24 @@ export const LONG_CSV = csvColumns([
   ['change_gbp', 'Change (£)', 'decimal', 'The change to the item in £ a year (baseline × change)'],
   ['closes_gbp', 'Gap closed (£)', 'decimal', 'How much of the gap the choice closes, £ a year'],
   ['comment', 'Comment', 'string', "The resident's comment on the item, if any"],
+  [
+    'proof',
+    'Proof-of-work',
+    'string',
+    "Open-link budgets only: solved (the page's script solved the proof-of-work) or unsolved (no JavaScript, or a bot); blank for panel links and staff entry",
+  ],
 ]);
+
+/** Responses the long CSV reads at a time. */
+const PAGE = 5000;
 
 export interface Dashboard {
   responses: number;
   /** Of the counted responses, those entered by staff at an outreach session. */
   assisted: number;
   flagged: { flag: string; n: number }[];
+  /** Of the counted responses, open-link budgets sent without a solved proof-of-work (no JavaScript, or a bot). */
+  unsolved: number;
   perDay: { day: string; n: number }[];
   meanTaxChangePct: number | null;
   meanGapClosed: number | null;
@@ -52,24 +65,16 @@ export interface Dashboard {
 export function createResults(db: Db) {
   return {
     async dashboard(s: StoredSimulator): Promise<Dashboard> {
-      const [rows, flags, comments] = await Promise.all([
-        repo.responses(db.kysely, s.id),
+      const [totals, days, flags, levels, comments] = await Promise.all([
+        repo.totals(db.kysely, s.id),
+        repo.perDay(db.kysely, s.id),
         repo.flagCounts(db.kysely, s.id),
-        repo.comments(db.kysely, s.id),
+        repo.countedLevels(db.kysely, s.id),
+        repo.commentCounts(db.kysely, s.id),
       ]);
       const items = flatItems(s.definition);
       const counts = items.map((it) => new Array<number>(it.levels.length).fill(0));
-      const perDay = new Map<string, number>();
-      let tax = 0;
-      let closed = 0;
-      let assisted = 0;
-      for (const r of rows) {
-        assisted += r.assisted;
-        const day = r.submitted_at.slice(0, 10);
-        perDay.set(day, (perDay.get(day) ?? 0) + 1);
-        tax += r.tax_change_pct;
-        closed += r.gap_closed;
-        const lv = r.levels;
+      for (const lv of levels) {
         let item = 0;
         let n = 0;
         for (let i = 0; i <= lv.length; i++) {
@@ -81,16 +86,16 @@ export function createResults(db: Db) {
           } else n = n * 10 + (c - 48);
         }
       }
-      const commentsPer = new Map<number, number>();
-      for (const c of comments) commentsPer.set(c.item_id, (commentsPer.get(c.item_id) ?? 0) + 1);
-      const total = rows.length;
+      const commentsPer = new Map(comments.map((c) => [c.item_id, Number(c.n)]));
+      const total = totals.n;
       return {
         responses: total,
-        assisted,
+        assisted: totals.assisted,
         flagged: flags.filter((f) => f.flag !== 'ok').map((f) => ({ flag: f.flag, n: Number(f.n) })),
-        perDay: [...perDay].sort((a, b) => a[0].localeCompare(b[0])).map(([day, n]) => ({ day, n })),
-        meanTaxChangePct: total ? tax / total : null,
-        meanGapClosed: total ? closed / total : null,
+        unsolved: totals.unsolved,
+        perDay: days.map((d) => ({ day: d.day, n: Number(d.n) })),
+        meanTaxChangePct: total ? totals.tax / total : null,
+        meanGapClosed: total ? totals.closed / total : null,
         items: items.map((it, i) => {
           const c = counts[i]!;
           const sum = it.levels.reduce((a, l, li) => a + ((it.baseline * l.pctChange) / 100) * c[li]!, 0);
@@ -117,10 +122,7 @@ export function createResults(db: Db) {
      * depends only on the item and level is written once per level, so 2 million lines cost one concatenation each.
      */
     async longCsv(s: StoredSimulator): Promise<AsyncGenerator<string>> {
-      const [rows, comments] = await Promise.all([
-        reviewRepository.allResponses(db.kysely, s.id),
-        repo.comments(db.kysely, s.id, false),
-      ]);
+      const comments = await repo.comments(db.kysely, s.id, false);
       const items = flatItems(s.definition);
       const itemIndex = new Map(s.itemIds.map((id, i) => [id, i]));
       const commentOf = new Map<number, string[]>();
@@ -139,27 +141,34 @@ export function createResults(db: Db) {
       );
       async function* chunks(): AsyncGenerator<string> {
         let chunk = csvLine(columnNames(LONG_CSV));
-        for (const r of rows) {
-          const head = `${r.id},${r.submitted_at},${r.channel},${r.assisted === 1 ? 'true' : 'false'},${r.flag},`;
-          const notes = commentOf.get(r.id);
-          const lv = r.levels;
-          let item = 0;
-          let n = 0;
-          for (let i = 0; i <= lv.length; i++) {
-            const c = i < lv.length ? lv.charCodeAt(i) : 44;
-            if (c !== 44) {
-              n = n * 10 + (c - 48);
-              continue;
+        for (let after = 0; ;) {
+          const rows = await repo.responsePage(db.kysely, s.id, after, PAGE);
+          if (rows.length === 0) break;
+          after = rows[rows.length - 1]!.id;
+          for (const r of rows) {
+            const head = `${r.id},${r.submitted_at},${r.channel},${r.assisted === 1 ? 'true' : 'false'},${r.flag},`;
+            const proof = r.channel === 'open' && r.assisted === 0 ? (r.proof ? ',solved\n' : ',unsolved\n') : ',\n';
+            const notes = commentOf.get(r.id);
+            const lv = r.levels;
+            let item = 0;
+            let n = 0;
+            for (let i = 0; i <= lv.length; i++) {
+              const c = i < lv.length ? lv.charCodeAt(i) : 44;
+              if (c !== 44) {
+                n = n * 10 + (c - 48);
+                continue;
+              }
+              const f = fixed[item]?.[n];
+              if (f !== undefined) chunk += `${head}${f}${notes?.[item] ?? ''}${proof}`;
+              item++;
+              n = 0;
             }
-            const f = fixed[item]?.[n];
-            if (f !== undefined) chunk += `${head}${f}${notes?.[item] ?? ''}\n`;
-            item++;
-            n = 0;
+            if (chunk.length > 1 << 16) {
+              yield chunk;
+              chunk = '';
+            }
           }
-          if (chunk.length > 1 << 16) {
-            yield chunk;
-            chunk = '';
-          }
+          if (rows.length < PAGE) break;
         }
         if (chunk) yield chunk;
       }

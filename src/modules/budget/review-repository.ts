@@ -67,15 +67,6 @@ export const reviewRepository = {
     return r !== undefined;
   },
 
-  /** Every response with its flag (the downloads report flagged ones; the dashboard counts only `ok`). */
-  allResponses(k: K, simulatorId: number) {
-    return k
-      .selectFrom('budget_responses')
-      .select(['id', 'levels', 'channel', 'assisted', 'flag', 'submitted_at'])
-      .where('simulator_id', '=', simulatorId)
-      .orderBy('id')
-      .execute();
-  },
   /** One item's counted comments, a page at a time, oldest first. */
   itemComments(k: K, itemId: number, offset: number, limit: number) {
     return k

@@ -102,6 +102,8 @@ export interface BudgetResponsesTable {
   submitted_at: string;
   /** JSON: the resident's "about you" answers (question code → answer); null when none. */
   about: string | null;
+  /** The spent proof-of-work challenge's id (protection.ts); null when none came with the budget. */
+  proof: string | null;
 }
 
 export interface BudgetCommentsTable {
