@@ -92,21 +92,28 @@ async function seedUsers(db: Db, codes: { id: number; code: string }[], end: num
       .execute();
 }
 
+/** The synthetic year: the geography, 2,000 users, the councils active each day and n events to `end`. */
+export async function seedMonitor(db: Db, n: number, end: number, log: (s: string) => void) {
+  await loadGeography(db);
+  const s = servicesFor(db);
+  const councils = await s.areas.liveAreas({ types: ['E06', 'E07', 'E08', 'E09', 'E10'] });
+  await seedUsers(db, councils, end);
+  const t = performance.now();
+  await seedEvents(db, n, end);
+  const seedSeconds = round((performance.now() - t) / 1000, 1);
+  log(`${db.dialect}: seeded ${n} events in ${seedSeconds} s`);
+  if (db.dialect === 'postgres')
+    for (const t of ['monitor_events', 'monitor_live', 'monitor_visitors', 'monitor_council_days'])
+      await db.pool!.query(`ANALYZE ${db.schema}.${t}`);
+  return { s, seedSeconds };
+}
+
 export async function benchMonitor(dialect: string, n: number, log: (s: string) => void) {
   const { db, drop } = await freshDb(dialect, 'monitor');
   try {
-    await loadGeography(db);
-    const s = servicesFor(db);
-    const councils = await s.areas.liveAreas({ types: ['E06', 'E07', 'E08', 'E09', 'E10'] });
     const end = Date.now();
-    await seedUsers(db, councils, end);
-    let t = performance.now();
-    await seedEvents(db, n, end);
-    const seedSeconds = round((performance.now() - t) / 1000, 1);
-    log(`${dialect}: seeded ${n} events in ${seedSeconds} s`);
-    if (db.dialect === 'postgres')
-      for (const t of ['monitor_events', 'monitor_live', 'monitor_visitors'])
-        await db.pool!.query(`ANALYZE ${db.schema}.${t}`);
+    const { s, seedSeconds } = await seedMonitor(db, n, end, log);
+    let t: number;
 
     const config = loadConfig({ SLI_LOG_LEVEL: 'silent' }, { databaseUrl: 'sqlite:unused' });
     const app = await buildApp({ db, config, logger: createLogger('silent') }, s);
