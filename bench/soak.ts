@@ -65,8 +65,8 @@ const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice
 
 /**
  * The soak twice on the same database: with usage recording switched off (SLI_MONITOR_RECORDING=false), then on (as
- * served). The second is the soak's result; what recording adds to a request is the difference in mean and median
- * latency under the soak (mean, p50 and p99), and in each public page's warm median one request at a time (issue 20: under 1 ms).
+ * served). The second is the soak's result; what recording adds to a request is the difference in latency under the
+ * soak (mean, p50 and p99), and in each public page's warm median one request at a time (issue 20: under 1 ms).
  */
 export async function soakBench(
   url: string,
