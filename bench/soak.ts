@@ -131,6 +131,7 @@ export async function soakBench(
     );
     rounds.push({ addedMsPerRequest: added, off: summary(off, e1 - e0), on: summary(on, e2 - e1) });
   }
+  // The median over rounds (for an even number, the upper of the middle two: the less flattering).
   const median = (f: (a: Added) => number) =>
     round(
       pct(
