@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
  * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
- * [--soak-rate 200] [--finance-only] (only the council finance importers against the raw engine, on the real files)
+ * [--soak-rate 200] [--soak-rounds 1] (rounds of recording off then on)
+ * [--finance-only] (only the council finance importers against the raw engine, on the real files)
  * [--budget-only] (only the budget simulator: pre-fill, submissions to a real server, dashboard, long CSV)
  * [--monitor-only] (only the usage scorecard and recording's cost) [--lead-only] (only leadership booking: 100 at once
  * for 10 places, over HTTP)
@@ -72,6 +73,8 @@ const { values: args } = parseArgs({
     'no-soak': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '30' },
     'soak-rate': { type: 'string', default: '200' },
+    // Rounds of the soak with recording off then on (bench/soak.ts), to compare what recording adds to a request.
+    'soak-rounds': { type: 'string', default: '1' },
     'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -241,7 +244,11 @@ const results: Record<string, unknown> = {
   dialects: {} as Record<string, unknown>,
 };
 const dialects = args.dialects.split(',');
-const soakOptions = { seconds: Number(args['soak-seconds']), rate: Number(args['soak-rate']) };
+const soakOptions = {
+  seconds: Number(args['soak-seconds']),
+  rate: Number(args['soak-rate']),
+  rounds: Number(args['soak-rounds']),
+};
 const valueOnly = args['value-only'];
 if (valueOnly) {
   for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await valueOnlyRun(d);

@@ -123,9 +123,10 @@ describe('monitor', () => {
     const old = addDays(today, -70);
     const recent = addDays(today, -3);
     const ev = (day: string, visitor: string) => ({ day, kind: 'page', route: '/x', status: 200, visitor });
+    const yesterday = addDays(today, -1);
     await db.kysely
       .insertInto('monitor_events')
-      .values([ev(old, 'a'), ev(old, 'a'), ev(old, 'b'), ev(recent, 'a')])
+      .values([ev(old, 'a'), ev(old, 'a'), ev(old, 'b'), ev(recent, 'a'), ev(yesterday, 'c')])
       .execute();
     await db.kysely
       .insertInto('monitor_salts')
@@ -134,6 +135,10 @@ describe('monitor', () => {
     await db.kysely.insertInto('monitor_live').values({ day: recent, kind: 'page', events: 1, uniques: 1 }).execute();
     const r = await s.monitor.rollup();
     expect(r.eventsDeleted).toBe(3);
+    // Every day before today with raw events was totalled (old, recent, yesterday; today's are not).
+    expect(r.daysTotalled).toBe(3);
+    // Run again: only the last two days are totalled again (yesterday has raw events, the day before has none).
+    expect((await s.monitor.rollup()).daysTotalled).toBe(1);
     // The running counts and visitor sets of the days totalled are gone; today's stay.
     const liveDays = await db.kysely.selectFrom('monitor_live').select('day').distinct().execute();
     const visitorDays = await db.kysely.selectFrom('monitor_visitors').select('day').distinct().execute();
@@ -175,6 +180,25 @@ describe('monitor', () => {
     const csv = await get(`/api/v1/monitoring/scorecard.csv?month=${month}`);
     expect(csv.body.split('\n')[0]).toBe('month,measure,authority_type,value');
     expect((await get(`/monitoring?month=${month}`, { cookie: admin.cookie })).body).toContain('Councils in detail');
+    // A council last active 45 days ago: active in the last 60 days, not in the last 30.
+    await s.monitor.recorder.flush();
+    const other = 'E08000003';
+    await db.kysely.deleteFrom('monitor_council_days').where('council_code', '=', other).execute();
+    await db.kysely
+      .insertInto('monitor_council_days')
+      .values({ day: addDays(today, -45), council_code: other })
+      .execute();
+    const lapsed = (await get(`/api/v1/monitoring/scorecard.json?month=${month}`, { cookie: admin.cookie })).json();
+    expect(lapsed.councils.byType.find((l: { type: string }) => l.type === 'E08')).toMatchObject({
+      registered: 2,
+      active30: 1,
+      active60: 2,
+    });
+    expect(lapsed.detail.find((d: { code: string }) => d.code === other)).toMatchObject({
+      active30: false,
+      active60: true,
+    });
+    await db.kysely.insertInto('monitor_council_days').values({ day: today, council_code: other }).execute();
   });
 
   it('imports a plan all or nothing, refusing a deliverable without a theme by line, and reports the quarter', async () => {

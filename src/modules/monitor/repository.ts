@@ -90,22 +90,22 @@ export const monitorRepository = {
       .execute();
   },
 
-  /** Days before `before` with raw events and no totals yet, or on or after `redo` (their totals are written again). */
+  /**
+   * Days before `before` with raw events and no totals yet, or on or after `redo` (their totals are written again).
+   * The days are found by skipping through the index on (day, kind) one day at a time (a recursive query: one probe a
+   * day, portable to both databases), never by reading the 60 days of raw events the table holds.
+   */
   async daysToTotal(k: K, before: string, redo: string): Promise<string[]> {
-    const rows = await k
-      .selectFrom('monitor_events as e')
-      .select('e.day')
-      .distinct()
-      .where('e.day', '<', before)
-      .where((eb) =>
-        eb.or([
-          eb('e.day', '>=', redo),
-          eb.not(eb.exists(eb.selectFrom('monitor_daily as d').select('d.day').whereRef('d.day', '=', 'e.day'))),
-        ]),
+    const rows = await sql<{ day: string }>`WITH RECURSIVE held(day) AS (
+        SELECT min(day) FROM monitor_events WHERE day < ${before}
+        UNION ALL
+        SELECT (SELECT min(e.day) FROM monitor_events e WHERE e.day > held.day AND e.day < ${before})
+        FROM held WHERE held.day IS NOT NULL
       )
-      .orderBy('e.day')
-      .execute();
-    return rows.map((r) => r.day);
+      SELECT day FROM held WHERE day IS NOT NULL
+        AND (day >= ${redo} OR NOT EXISTS (SELECT 1 FROM monitor_daily d WHERE d.day = held.day))
+      ORDER BY day`.execute(k);
+    return rows.rows.map((r) => r.day);
   },
   /** The day's totals from its raw events: per kind and route, and per kind over every route ('*'). */
   async totalDay(k: K, day: string): Promise<void> {
@@ -122,30 +122,31 @@ export const monitorRepository = {
 
   /**
    * Per day and kind: events and uniques, from the rollup's totals where a day has them, else from the running counts
-   * kept at write time; raw events are read only for a day with neither (events written straight into the table), so
-   * the cost follows the number of days, not of events.
+   * kept at write time, in one query; raw events are read only for a day of `days` with neither (events written
+   * straight into the table), so the cost follows the number of days, not of events.
    */
   async traffic(k: K, from: string, to: string, days: string[]) {
-    const totals = await k
+    const counted = await k
       .selectFrom('monitor_daily')
       .select(['day', 'kind', 'events', 'uniques'])
       .where('route', '=', '*')
       .where('day', '>=', from)
       .where('day', '<=', to)
+      .unionAll((eb) =>
+        eb
+          .selectFrom('monitor_live as l')
+          .select(['l.day', 'l.kind', 'l.events', 'l.uniques'])
+          .where('l.day', '>=', from)
+          .where('l.day', '<=', to)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('monitor_daily as d').select('d.day').whereRef('d.day', '=', 'l.day'))),
+          ),
+      )
       .execute();
-    const totalled = new Set(totals.map((t) => t.day));
-    const running = (
-      await k
-        .selectFrom('monitor_live')
-        .select(['day', 'kind', 'events', 'uniques'])
-        .where('day', '>=', from)
-        .where('day', '<=', to)
-        .execute()
-    ).filter((r) => !totalled.has(r.day));
-    const counted = new Set([...totalled, ...running.map((r) => r.day)]);
-    const uncounted = days.filter((d) => !counted.has(d));
-    if (!uncounted.length) return [...totals, ...running].map(trafficRow);
-    const raw = k
+    const have = new Set(counted.map((r) => r.day));
+    const uncounted = days.filter((d) => !have.has(d));
+    if (!uncounted.length) return counted.map(trafficRow);
+    const raw = await k
       .selectFrom('monitor_events')
       .select((eb) => [
         'day',
@@ -153,30 +154,21 @@ export const monitorRepository = {
         eb.fn.countAll<number | string>().as('events'),
         sql<number | string>`count(DISTINCT visitor)`.as('uniques'),
       ])
-      .where('day', 'in', uncounted);
-    const live = await raw.groupBy(['day', 'kind']).execute();
-    return [...totals, ...running, ...live].map(trafficRow);
+      .where('day', 'in', uncounted)
+      .groupBy(['day', 'kind'])
+      .execute();
+    return [...counted, ...raw].map(trafficRow);
   },
-  /** The busiest route patterns of a kind over the days (from totals and raw events alike). */
-  async routes(k: K, kind: string, from: string, to: string, limit: number) {
-    const rows = await sql<{ route: string; events: number | string }>`SELECT route, sum(events) AS events FROM (
-        SELECT route, events FROM monitor_daily WHERE kind = ${kind} AND route <> '*' AND day >= ${from} AND day <= ${to}
-        UNION ALL
-        SELECT route, count(*) AS events FROM monitor_events e WHERE kind = ${kind} AND day >= ${from} AND day <= ${to}
-          AND NOT EXISTS (SELECT 1 FROM monitor_daily d WHERE d.day = e.day) GROUP BY route
-      ) r GROUP BY route ORDER BY sum(events) DESC, route LIMIT ${limit}`.execute(k);
-    return rows.rows.map((r) => ({ route: r.route, events: n(r.events) }));
-  },
-  /** Councils with a signed-in user's request on some day in [from, to]. */
-  async activeCouncils(k: K, from: string, to: string): Promise<string[]> {
+  /** Councils with a signed-in user's request on some day in [from, to], each with the last such day. */
+  async activeCouncils(k: K, from: string, to: string): Promise<{ code: string; last: string }[]> {
     const rows = await k
       .selectFrom('monitor_council_days')
-      .select('council_code')
-      .distinct()
+      .select((eb) => ['council_code', eb.fn.max('day').as('last')])
       .where('day', '>=', from)
       .where('day', '<=', to)
+      .groupBy('council_code')
       .execute();
-    return rows.map((r) => r.council_code);
+    return rows.map((r) => ({ code: r.council_code, last: r.last }));
   },
 };
 

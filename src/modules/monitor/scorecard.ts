@@ -57,14 +57,15 @@ export function scorecardService(db: Db, deps: ScorecardDeps) {
     const asOf = last < today() ? last : today();
     const endIso = `${next}T00:00:00.000Z`;
     const fromIso = `${from}T00:00:00.000Z`;
-    const [live, users, active30, active60, metrics, saved, traffic] = await Promise.all([
+    // Six queries, each over an index on days or a table of hundreds of rows (never the raw events of a counted day).
+    // Days after asOf have no events yet: only the days to asOf are looked for in raw events.
+    const [live, users, active, metrics, saved, traffic] = await Promise.all([
       deps.areas.liveAreas({ types: [...COUNCIL_TYPES] }, last),
       deps.accounts.registeredAt(endIso),
-      repo.activeCouncils(db.kysely, addDays(asOf, -29), asOf),
       repo.activeCouncils(db.kysely, addDays(asOf, -59), asOf),
       deps.changes.metricActivity(fromIso, endIso),
       deps.savedReports.counts(fromIso, endIso),
-      repo.traffic(db.kysely, from, last, daysFrom(from, last)),
+      repo.traffic(db.kysely, from, last, daysFrom(from, asOf)),
     ]);
     const usersOf = new Map<string, number>();
     let sectorUsers = 0;
@@ -72,8 +73,9 @@ export function scorecardService(db: Db, deps: ScorecardDeps) {
       if (u.council_code) usersOf.set(u.council_code, (usersOf.get(u.council_code) ?? 0) + 1);
       else sectorUsers++;
     }
-    const a30 = new Set(active30);
-    const a60 = new Set(active60);
+    const since30 = addDays(asOf, -29);
+    const a30 = new Set(active.filter((a) => a.last >= since30).map((a) => a.code));
+    const a60 = new Set(active.map((a) => a.code));
     const byType: CouncilTypeLine[] = COUNCIL_TYPES.map((type) => {
       const councils = live.filter((c) => c.type === type);
       const registered = councils.filter((c) => usersOf.has(c.code));
