@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { FONT_STACK } from '../../platform/brand.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
+import { fixtureAdapter, syntheticJudgement, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
@@ -51,18 +51,7 @@ const METRICS = [
   }),
   testMetric('t.gap', { title: 'Missing baseline year', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
   // A categorical measure (SYNTHETIC judgements, Ofsted's order: the first is the best).
-  testMetric('t.judgement', {
-    title: 'A synthetic judgement',
-    unit: 'judgement',
-    unitType: 'category',
-    decimalPlaces: 0,
-    polarity: 'lower-is-better',
-    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
-    categories: ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'].map((label) => ({
-      code: label.toLowerCase().replace(/ /g, '-'),
-      label,
-    })),
-  }),
+  syntheticJudgement(),
 ];
 /** Judgements (1 Outstanding … 4 Inadequate) by council, oldest first. */
 const JUDGEMENTS: [string, [number, number][]][] = [
