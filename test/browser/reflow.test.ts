@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fixtureAdapter, testMetric } from '../helpers/fixtures.ts';
+import { fixtureAdapter, syntheticJudgement, testMetric } from '../helpers/fixtures.ts';
 import { ELS_FILES, importPublished, seedAreas } from '../helpers/seed.ts';
 import { answerAndSubmit, isoIn, PERCEPTION_V1, surveysFor } from '../helpers/surveys.ts';
 import { GOVUK_BRAND } from '../helpers/brand.ts';
@@ -158,20 +158,7 @@ describe('every page type at 320 CSS px', () => {
     const grades = ['E08000009', 'E08000003', 'E06000001', 'E09000001', 'E10000003'];
     const judged = await runImport(db, {
       adapter: fixtureAdapter(
-        [
-          testMetric('t.judgement', {
-            title: 'A synthetic judgement',
-            unit: 'judgement',
-            unitType: 'category',
-            decimalPlaces: 0,
-            polarity: 'lower-is-better',
-            applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
-            categories: ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'].map((label) => ({
-              code: label.toLowerCase().replace(/ /g, '-'),
-              label,
-            })),
-          }),
-        ],
+        [syntheticJudgement()],
         grades.flatMap((area, i): [string, string, number, number][] => [
           ['t.judgement', area, 2023, (i % 4) + 1],
           ['t.judgement', area, 2024, ((i + 1) % 4) + 1],

@@ -19,6 +19,21 @@ export const testMetric = (code: string, over: Partial<MetricDefinition> = {}): 
   ...over,
 });
 
+/** A SYNTHETIC categorical measure in Ofsted's order (Outstanding first, the best) for upper-tier councils. */
+export const syntheticJudgement = (code = 't.judgement'): MetricDefinition =>
+  testMetric(code, {
+    title: 'A synthetic judgement',
+    unit: 'judgement',
+    unitType: 'category',
+    decimalPlaces: 0,
+    polarity: 'lower-is-better',
+    applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
+    categories: ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'].map((label) => ({
+      code: label.toLowerCase().replace(/ /g, '-'),
+      label,
+    })),
+  });
+
 export type FixtureRow = [
   metric: string,
   area: string,

@@ -32,7 +32,59 @@ export interface MetricComparison {
   tolerance: number | undefined;
   /** The headline needs only the council's own direction: members' trends are skipped (members come back empty). */
   focusOnly: boolean;
+  /** The group's figures that do not depend on the council, kept while the cells do not change (createGroupMemo). */
+  memo?: GroupMemo | undefined;
 }
+
+/**
+ * A group's figures that are the same whichever member is the council: each period's median of the members' values
+ * (the trend) and the statistics of the period compared, by metric and by the set of members compared (the same ids,
+ * whatever their order). Only for cells that do not change while it is kept: the value-for-money profile keeps one per
+ * imports stamp, so every council of a type shares one median per metric and year instead of taking it again.
+ */
+const MEMO_LIMIT = 100_000;
+
+export function createGroupMemo() {
+  /** Each compared set's members as one number (the sorted ids interned), by group and council and types. */
+  const setIds = new WeakMap<ResolvedGroup, Map<string, number>>();
+  const interned = new Map<string, number>();
+  const medians = new Map<string, number | null>();
+  const stats = new Map<string, GroupStatistics>();
+  return {
+    /** The number of the set compared (the same for every council of a built-in group of its own type). */
+    setOf(resolved: ResolvedGroup, focusId: number, types: Set<string>, set: ComparedCouncil[]): number {
+      let byFocus = setIds.get(resolved);
+      if (!byFocus) setIds.set(resolved, (byFocus = new Map()));
+      const k = `${focusId}|${[...types].join(',')}`;
+      let id = byFocus.get(k);
+      if (id === undefined) {
+        const ids = Int32Array.from(set.filter((x) => types.has(x.type)).map((x) => x.id)).sort();
+        const text = ids.join(',');
+        id = interned.get(text);
+        if (id === undefined) interned.set(text, (id = interned.size));
+        byFocus.set(k, id);
+      }
+      return id;
+    },
+    median(key: string, compute: () => number | null): number | null {
+      if (medians.has(key)) return medians.get(key)!;
+      if (medians.size >= MEMO_LIMIT) medians.clear(); // many custom groups: start again rather than grow
+      const v = compute();
+      medians.set(key, v);
+      return v;
+    },
+    statistics(key: string, compute: () => GroupStatistics): GroupStatistics {
+      let v = stats.get(key);
+      if (!v) {
+        if (stats.size >= MEMO_LIMIT) stats.clear();
+        stats.set(key, (v = compute()));
+      }
+      // A copy: the caller writes its own membership method into it.
+      return { ...v, methods: { ...v.methods } };
+    },
+  };
+}
+export type GroupMemo = ReturnType<typeof createGroupMemo>;
 
 export const comparedMetric = (m: Metric): ComparedMetric => ({
   id: m.code,
@@ -67,16 +119,24 @@ function memberValues(set: ComparedCouncil[], cells: Cells, periodId: number, ty
 }
 
 /** The council's figure, the median of the members the metric applies to and England's figure, period by period. */
-function trendRows(c: MetricComparison, set: ComparedCouncil[], applicableTypes: Set<string>): Comparison['trend'] {
+function trendRows(
+  c: MetricComparison,
+  set: ComparedCouncil[],
+  applicableTypes: Set<string>,
+  setKey: string | undefined,
+): Comparison['trend'] {
   const applicableSet = set.filter((x) => applicableTypes.has(x.type));
   // The members' values of each period gathered in one buffer, its median taken in place.
   const buffer = new Float64Array(applicableSet.length);
-  return c.window.map((p) => {
+  const groupMedian = (p: PeriodCoverage) => {
     let k = 0;
     for (const x of applicableSet) {
       const o = c.cells(x.id, p.id);
       if (o && o.value !== null && !o.status.includes('z')) buffer[k++] = o.value;
     }
+    return medianInPlace(buffer.subarray(0, k));
+  };
+  return c.window.map((p) => {
     const england = p.england_status !== null ? p.england_value : null;
     const own = c.cells(c.focus.id, p.id);
     const value = own?.value ?? null;
@@ -85,7 +145,8 @@ function trendRows(c: MetricComparison, set: ComparedCouncil[], applicableTypes:
       label: p.label,
       value,
       source: own?.source ?? null,
-      groupMedian: medianInPlace(buffer.subarray(0, k)),
+      groupMedian:
+        c.memo && setKey !== undefined ? c.memo.median(`${setKey}|${p.id}`, () => groupMedian(p)) : groupMedian(p),
       england,
     };
   });
@@ -146,7 +207,11 @@ export function compareMetric(c: MetricComparison): Comparison {
   const notes: string[] = [];
   const set = comparedCouncils(focus, resolved, applicableTypes, notes);
   const values = memberValues(set, c.cells, chosen.id, applicableTypes);
-  const stats = groupStatistics(values);
+  // The same metric and members, whichever council: the memo's statistics and medians (one key per metric and set).
+  const setKey = c.memo ? `${m.id}|${c.memo.setOf(resolved, focus.id, applicableTypes, set)}` : undefined;
+  const stats = c.memo
+    ? c.memo.statistics(`${setKey}|${chosen.id}`, () => groupStatistics(values))
+    : groupStatistics(values);
   stats.methods.membership = `the group's members as at ${resolved.group.at} (the last day of the period compared, or today while it runs), the council included; a council re-coded since is shown under its current code; a figure not published for a council itself comes from its predecessors by the figure-source rule and is marked; ranks are among the members with a figure`;
   const results = memberResults(c, set, values, stats);
   const focusResult = results[0]!;
@@ -174,7 +239,7 @@ export function compareMetric(c: MetricComparison): Comparison {
     group: { ...groupInfo, compared: set.length },
     period: { period: chosen.iso, label: chosen.label },
     window: window.map((p) => ({ period: p.iso, label: p.label })),
-    trend: trendRows(c, set, applicableTypes),
+    trend: trendRows(c, set, applicableTypes, setKey),
     statistics: stats,
     focus: focusResult,
     members: c.focusOnly ? [] : [...results].sort(byRank),

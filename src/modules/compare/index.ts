@@ -15,6 +15,7 @@ export {
   type MemberResult,
 } from './service.ts';
 export { gridCells } from './grid.ts';
+export { createGroupMemo, type GroupMemo } from './comparison.ts';
 export type { Planned } from './periods.ts';
 export { comparisonCsvRows, comparisonCsvw, COMPARE_CSV, COMPARE_CSV_COLUMNS } from './csv.ts';
 export {

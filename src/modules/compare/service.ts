@@ -17,7 +17,7 @@ import type { AreasService, ResolvedArea } from '../areas/index.ts';
 import type { GroupsService, ResolvedGroup, Viewer } from '../groups/index.ts';
 import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
-import { compareMetric } from './comparison.ts';
+import { compareMetric, type GroupMemo } from './comparison.ts';
 import { createFocus } from './focus.ts';
 import { readGrid, type GridSource } from './grid.ts';
 import { asCompared, membershipDate, type GroupAt } from './members.ts';
@@ -37,6 +37,8 @@ export interface CompareManyOptions {
   focusOnly?: boolean;
   /** The cells from the caller's kept figures rather than a read (grid.ts GridSource). */
   source?: GridSource;
+  /** With `source`: the group's medians and statistics kept while those cells do not change (createGroupMemo). */
+  memo?: GroupMemo;
 }
 
 export function createCompareService(
@@ -87,7 +89,8 @@ export function createCompareService(
       [...memberIds],
       ({ m, chosen, window }, cells) => {
         const resolved = setOf.get(m.code)!;
-        out.set(m.code, compareMetric({ m, focus, resolved, chosen, window, cells, tolerance, focusOnly }));
+        const memo = opts.source ? opts.memo : undefined; // a fresh read's cells are not kept
+        out.set(m.code, compareMetric({ m, focus, resolved, chosen, window, cells, tolerance, focusOnly, memo }));
       },
       opts.source,
     );

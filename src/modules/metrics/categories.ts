@@ -85,3 +85,89 @@ export function categoryMove(m: Pick<Metric, 'polarity'>, previous: number, late
   if (m.polarity === 'not-applicable') return later ? 'later' : 'earlier';
   return later === (m.polarity === 'higher-is-better') ? 'better' : 'worse';
 }
+
+/** One council type's (or all councils') movement between their two latest judgements. */
+export interface MovementCells {
+  /** Councils with two judgements held. */
+  compared: number;
+  /** To a better judgement (earlier in the list when the metric has no polarity). */
+  up: number;
+  same: number;
+  /** To a worse judgement (later in the list when the metric has no polarity). */
+  down: number;
+  /** Councils with only one judgement held. */
+  one: number;
+  /** Of those compared, how many were in the better half ("Good or better") before, and now; null without polarity. */
+  betterBefore: number | null;
+  betterNow: number | null;
+}
+
+export interface CategoryMovement {
+  upHeading: string;
+  downHeading: string;
+  /** The better half's name ("Good or better"), or null when the metric has no polarity. */
+  betterLabel: string | null;
+  /** By council type: the first three characters of the area code (E06, E10…), in code order. */
+  rows: (MovementCells & { type: string })[];
+  total: MovementCells;
+}
+
+/**
+ * How many councils moved up or down between their two latest judgements (each council's own dates), by council type:
+ * better, the same, worse (earlier or later in the list when the metric has no polarity), those with only one judgement
+ * held, and how many were "Good or better" before and now. `rows` are each area's judgements oldest first (areas may
+ * interleave); a null value is not a judgement. Counts of labels only: nothing is averaged.
+ */
+export function categoryMovement(
+  m: Categorised,
+  rows: Iterable<{ area: string; value: number | null }>,
+): CategoryMovement {
+  const held = new Map<string, number[]>();
+  for (const o of rows) {
+    if (o.value === null) continue;
+    const list = held.get(o.area);
+    if (list) list.push(o.value);
+    else held.set(o.area, [o.value]);
+  }
+  const polar = m.polarity !== 'not-applicable';
+  const top = betterThreshold(m);
+  const zero = (): MovementCells => ({
+    compared: 0,
+    up: 0,
+    same: 0,
+    down: 0,
+    one: 0,
+    betterBefore: top ? 0 : null,
+    betterNow: top ? 0 : null,
+  });
+  const byType = new Map<string, MovementCells>();
+  const total = zero();
+  const add = (t: MovementCells, move: CategoryMove | 'one', before: number, now: number) => {
+    if (move === 'one') return void t.one++;
+    t.compared++;
+    if (move === 'same') t.same++;
+    else if (move === 'better' || move === 'earlier') t.up++;
+    else t.down++;
+    if (top) {
+      if (top.positions.has(before)) t.betterBefore!++;
+      if (top.positions.has(now)) t.betterNow!++;
+    }
+  };
+  for (const [area, values] of held) {
+    const type = area.slice(0, 3);
+    let t = byType.get(type);
+    if (!t) byType.set(type, (t = zero()));
+    const before = values.at(-2)!;
+    const now = values.at(-1)!;
+    const move = values.length < 2 ? 'one' : categoryMove(m, before, now);
+    add(t, move, before, now);
+    add(total, move, before, now);
+  }
+  return {
+    upHeading: polar ? 'Better' : 'Earlier in the list',
+    downHeading: polar ? 'Worse' : 'Later in the list',
+    betterLabel: top?.label ?? null,
+    rows: [...byType.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, t]) => ({ type, ...t })),
+    total,
+  };
+}

@@ -3,7 +3,14 @@
  * import checks positions against, and the helpers that count, never average.
  */
 import { describe, expect, it } from 'vitest';
-import { betterThreshold, bestFirst, categoryCounts, categoryLabel, categoryMove } from './categories.ts';
+import {
+  betterThreshold,
+  bestFirst,
+  categoryCounts,
+  categoryLabel,
+  categoryMove,
+  categoryMovement,
+} from './categories.ts';
 import { validateMetricDefinition } from './definition.ts';
 import { valueRangeOf } from './range.ts';
 import type { Metric, MetricDefinition } from './types.ts';
@@ -102,5 +109,46 @@ describe('categorical values are labelled and counted, never averaged', () => {
     expect(categoryMove({ polarity: 'lower-is-better' }, 2, 2)).toBe('same');
     expect(categoryMove({ polarity: 'not-applicable' }, 1, 3)).toBe('later');
     expect(categoryMove({ polarity: 'not-applicable' }, 3, 1)).toBe('earlier');
+  });
+
+  it("counts moves between each council's two latest judgements by council type, and the better half before and now", () => {
+    const m = {
+      unitType: 'category' as const,
+      polarity: 'lower-is-better' as const,
+      categories: ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'].map((label) => ({
+        code: label,
+        label,
+      })),
+    };
+    const r = categoryMovement(m, [
+      { area: 'E08000001', value: 3 },
+      { area: 'E10000001', value: 2 },
+      { area: 'E08000001', value: 2 }, // RI → Good: better, into "Good or better"
+      { area: 'E10000001', value: 4 }, // Good → Inadequate: worse, out of it
+      { area: 'E08000002', value: 1 },
+      { area: 'E08000002', value: null },
+      { area: 'E08000002', value: 1 }, // the same (a null is no judgement)
+      { area: 'E06000001', value: 4 }, // only one
+      { area: 'E06000002', value: 4 },
+      { area: 'E06000002', value: 3 },
+      { area: 'E06000002', value: 1 }, // the two latest only: RI → Outstanding
+    ]);
+    expect(r.betterLabel).toBe('Good or better');
+    expect(r.rows.map((t) => [t.type, t.compared, t.up, t.same, t.down, t.one, t.betterBefore, t.betterNow])).toEqual([
+      ['E06', 1, 1, 0, 0, 1, 0, 1],
+      ['E08', 2, 1, 1, 0, 0, 1, 2],
+      ['E10', 1, 0, 0, 1, 0, 1, 0],
+    ]);
+    expect(r.total).toEqual({ compared: 4, up: 2, same: 1, down: 1, one: 1, betterBefore: 2, betterNow: 3 });
+    const none = categoryMovement({ ...m, polarity: 'not-applicable' }, [
+      { area: 'E08000001', value: 3 },
+      { area: 'E08000001', value: 2 },
+    ]);
+    expect([none.upHeading, none.total.up, none.betterLabel, none.total.betterNow]).toEqual([
+      'Earlier in the list',
+      1,
+      null,
+      null,
+    ]);
   });
 });

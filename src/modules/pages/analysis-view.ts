@@ -253,12 +253,8 @@ export function createAnalysisPages(deps: {
         chart,
         metrics: report.metrics.map((m) => ({
           ...m,
-          baselineText: m.baseline
-            ? `${valueCell(m.baseline.value, m.baseline.status, m.metric.decimalPlaces, m.metric.unit)} (${m.baseline.label})`
-            : '–',
-          latestText: m.latest
-            ? `${valueCell(m.latest.value, m.latest.status, m.metric.decimalPlaces, m.metric.unit)} (${m.latest.label})`
-            : '–',
+          baselineText: endText(m, m.baseline, 'betterBefore'),
+          latestText: endText(m, m.latest, 'betterNow'),
           themeTitle: TOPICS.find((t) => t.id === m.theme)?.title ?? m.theme,
           classificationText: directionWords(m.classification),
           tag: directionTag(m.classification),
@@ -277,4 +273,19 @@ export function createAnalysisPages(deps: {
     },
   };
 }
+type SectorMetric = Awaited<ReturnType<SectorService['directionOfTravel']>>['metrics'][number];
+
+/**
+ * A basket measure's baseline or latest as text: the figure, a council's judgement by its label, or for England on a
+ * categorical measure how many of the councils compared were "Good or better" (counts, never an average).
+ */
+function endText(m: SectorMetric, e: SectorMetric['baseline'], better: 'betterBefore' | 'betterNow'): string {
+  const j = m.judgements;
+  if (j?.betterLabel && j.total[better] !== null && j.total.compared > 0)
+    return `${j.betterLabel}: ${j.total[better]} of ${j.total.compared} councils`;
+  if (!e) return '–';
+  const figure = e.category ?? valueCell(e.value, e.status, m.metric.decimalPlaces, m.metric.unit);
+  return `${figure} (${e.label})`;
+}
+
 export type AnalysisPages = ReturnType<typeof createAnalysisPages>;

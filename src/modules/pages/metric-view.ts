@@ -4,8 +4,7 @@ import { type MapsService, responsiveBarChart, responsiveChoropleth, responsiveL
 import {
   bestFirst,
   categoryCounts,
-  categoryMove,
-  type CategoryMove,
+  categoryMovement,
   type Metric,
   type MetricsService,
   TOPICS,
@@ -202,7 +201,7 @@ export function createMetricPages(deps: {
           ).map((c) => ({ label: c.label, count: c.count }))
         : null;
       const movement = categorical
-        ? categoryMovement(
+        ? categoryMovementView(
             m,
             data.observations.filter((o) => !isComparator(o.area)),
           )
@@ -251,41 +250,10 @@ export function createMetricPages(deps: {
   };
 }
 
-/**
- * How many councils moved up or down between their two latest judgements (each council's own dates, up to the period
- * chosen), by council type: better, the same, worse (earlier or later in the list when the metric has no polarity),
- * and those with only one judgement held. `rows` are oldest period first.
- */
-function categoryMovement(m: Pick<Metric, 'polarity'>, rows: ObservationDto[]) {
-  const held = new Map<string, number[]>();
-  for (const o of rows) if (o.value !== null) held.set(o.area, [...(held.get(o.area) ?? []), o.value]);
-  type Tally = Record<CategoryMove | 'one', number>;
-  const zero = (): Tally => ({ better: 0, worse: 0, later: 0, earlier: 0, same: 0, one: 0 });
-  const byType = new Map<string, Tally>();
-  const total = zero();
-  for (const [area, values] of held) {
-    const t = byType.get(area.slice(0, 3)) ?? zero();
-    byType.set(area.slice(0, 3), t);
-    const move = values.length < 2 ? 'one' : categoryMove(m, values.at(-2)!, values.at(-1)!);
-    t[move]++;
-    total[move]++;
-  }
-  const polar = m.polarity !== 'not-applicable';
-  const cells = (t: Tally) => ({
-    compared: t.better + t.worse + t.later + t.earlier + t.same,
-    up: polar ? t.better : t.earlier,
-    same: t.same,
-    down: polar ? t.worse : t.later,
-    one: t.one,
-  });
-  return {
-    upHeading: polar ? 'Better' : 'Earlier in the list',
-    downHeading: polar ? 'Worse' : 'Later in the list',
-    rows: [...byType.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([type, t]) => ({ type: typeInfo(type).name, ...cells(t) })),
-    total: cells(total),
-  };
+/** The movement between judgements (metrics' `categoryMovement`), each council type named. */
+function categoryMovementView(m: Pick<Metric, 'polarity' | 'categories'>, rows: ObservationDto[]) {
+  const r = categoryMovement({ ...m, unitType: 'category' }, rows);
+  return { ...r, rows: r.rows.map((t) => ({ ...t, type: typeInfo(t.type).name })) };
 }
 
 /** Each area's latest observation (the rows oldest period first). */

@@ -69,8 +69,8 @@ export function createHeadlineService(
       metrics.periodsOfCodes(codes),
       metrics.categoricalWithData(),
     ]);
-    // Judgements (categorical measures) are shown beside the basket, which holds only measures with a direction of
-    // travel (a basket refuses them).
+    // Judgements (categorical measures) the basket does not name are shown beside it; one it names is compared as
+    // labels and counts like any other (compare handles categorical measures).
     const extra = judgements.filter((j) => !codes.includes(j.code));
     const extraPeriods = await metrics.periodsOf(extra.map((j) => j.id));
     return { basket, rows: [...rows, ...extra], periods: [...periods, ...extraPeriods], judgements: extra };

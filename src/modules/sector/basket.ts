@@ -6,14 +6,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError, invalidParameter } from '../../platform/errors.ts';
 import type { AreasService, ResolvedArea } from '../areas/index.ts';
-import {
-  coverageOf,
-  isCategorical,
-  metricsByCodes,
-  TOPICS,
-  type Metric,
-  type MetricsService,
-} from '../metrics/index.ts';
+import { coverageOf, metricsByCodes, TOPICS, type Metric, type MetricsService } from '../metrics/index.ts';
 import { columnsBuilder, type ObservationColumns } from '../observations/index.ts';
 import { basketProblems, type BasketDefinitionT, type CatalogueView } from './definitions.ts';
 import type { MetricDirection } from './direction.ts';
@@ -190,17 +183,6 @@ export const gone = (entry: BasketEntry, theme: string): MetricDirection => ({
   rule: 'none',
 });
 
-/**
- * A categorical metric in a basket (refused when a basket is loaded, so only if the metric became categorical since):
- * never scored, aggregated or medianed, said so.
- */
-export const notScored = (entry: BasketEntry, theme: string, m: Metric): MetricDirection => ({
-  ...gone(entry, theme),
-  metric: metricInfo(m).info,
-  classification: 'not-comparable',
-  reason: 'a categorical measure (judgements) has no direction of travel: it is compared as labels and counts only',
-});
-
 /** A basket entry with its theme: the entry's own, else the metric's topic. */
 export type ThemedEntry = BasketEntry & { theme: string };
 
@@ -216,8 +198,7 @@ export async function eachEntry(
   for (const entry of p.b.metrics) {
     const metric = p.byCode.get(entry.metric);
     const theme = entry.theme ?? metric?.topic ?? 'unknown';
-    if (metric && isCategorical(metric)) results.push(notScored(entry, theme, metric));
-    else results.push(metric ? await direction({ ...entry, theme }, metric) : gone(entry, theme));
+    results.push(metric ? await direction({ ...entry, theme }, metric) : gone(entry, theme));
   }
   return results;
 }

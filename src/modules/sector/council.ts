@@ -6,11 +6,12 @@
 import type { Db } from '../../platform/db.ts';
 import { typeInfo, typesInWords, type AreasService, type Lineage } from '../areas/index.ts';
 import type { ResolvedGroup } from '../groups/index.ts';
-import type { Metric } from '../metrics/index.ts';
+import { isCategorical, type Metric } from '../metrics/index.ts';
 import { observationColumns } from '../observations/index.ts';
 import { eachEntry, metricInfo, type MetricInfo, type PreparedBasket, type ThemedEntry } from './basket.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import { classify, groupDirection, type MetricDirection, type PickCache, type SeriesSource } from './direction.ts';
+import { councilJudgement } from './judgements.ts';
 import type { PeriodInfo } from './periods.ts';
 import { indexSeries, type Lookup } from './series.ts';
 
@@ -66,6 +67,7 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
     };
   }
   const own = c.own ?? seriesFrom(periods, get, metric.id, focus.id);
+  if (isCategorical(metric)) return councilJudgement(info, metric, e, e.latest ?? b.latest, own, focus.name);
   const derivable = lineage.hasPredecessors(focus.id);
   const sourced: SeriesSource = !derivable
     ? own
@@ -148,6 +150,16 @@ function againstGroup(
   const members = group.members
     .filter((m) => m.id !== focus.id && applies.includes(m.type))
     .map((m) => {
+      // A judgement: each member's own latest against the one before it, counted by the label order and polarity.
+      if (isCategorical(metric))
+        return councilJudgement(
+          r.metric,
+          metric,
+          e,
+          e.latest ?? b.latest,
+          seriesFrom(periods, get, metric.id, m.id),
+          m.name,
+        );
       const series = { periods: [basePeriod, latestPeriod], point: seriesFrom(periods, get, metric.id, m.id).point };
       return classify(r.metric, asAsked, fixed, series, 'no figure');
     });

@@ -94,13 +94,6 @@ export function basketProblems(raw: unknown, catalogue: CatalogueView): FieldErr
       });
     else if (known.periods === 0)
       problems.push({ field: `${at}.metric`, value: m.metric, message: 'has no published data' });
-    else if (known.unitType === 'category')
-      problems.push({
-        field: `${at}.metric`,
-        value: m.metric,
-        message:
-          'is a categorical measure (judgements such as Good or Inadequate): it has no direction of travel, England aggregate or median, so it cannot be in a direction-of-travel basket; the council headline shows it as labels and counts',
-      });
     const earlier = seen.get(m.metric);
     if (earlier !== undefined)
       problems.push({

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { FONT_STACK } from '../../platform/brand.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
+import { fixtureAdapter, syntheticJudgement, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
@@ -50,6 +50,41 @@ const METRICS = [
     applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
   }),
   testMetric('t.gap', { title: 'Missing baseline year', applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'] }),
+  // A categorical measure (SYNTHETIC judgements, Ofsted's order: the first is the best).
+  syntheticJudgement(),
+];
+/** Judgements (1 Outstanding … 4 Inadequate) by council, oldest first. */
+const JUDGEMENTS: [string, [number, number][]][] = [
+  [
+    'E08000009',
+    [
+      [2019, 3],
+      [2023, 2],
+    ],
+  ], // Requires improvement → Good: better
+  [
+    'E08000003',
+    [
+      [2019, 2],
+      [2023, 4],
+    ],
+  ], // Good → Inadequate: worse
+  [
+    'E06000001',
+    [
+      [2019, 1],
+      [2023, 1],
+    ],
+  ], // the same
+  ['E09000001', [[2023, 2]]], // only one
+  [
+    'E10000003',
+    [
+      [2019, 3],
+      [2021, 4],
+      [2023, 2],
+    ],
+  ], // the two latest: Inadequate → Good, better
 ];
 const E = 'E92000001';
 
@@ -94,6 +129,7 @@ describe('sector: direction of travel', () => {
       rows.push(['t.ratio', code, 2019, 50 + (i % 10), { numerator: 50 + (i % 10), denominator: 100 }]);
       rows.push(['t.ratio', code, 2023, 60, { numerator: 60, denominator: 100 }]);
     });
+    for (const [area, js] of JUDGEMENTS) for (const [year, v] of js) rows.push(['t.judgement', area, year, v]);
     const fixture = await runImport(db, { adapter: fixtureAdapter(METRICS, rows), files: [], publish: true });
     if (fixture.state !== 'published')
       throw new Error(
@@ -403,6 +439,119 @@ describe('sector: direction of travel', () => {
       reason: expect.stringMatching(/within tolerance/),
     });
     expect(await kept()).toEqual(await observed());
+  });
+
+  it('a categorical measure in a basket: moves between judgements counted by label order and polarity, never averaged', async () => {
+    const s = servicesFor(db).sector;
+    const judged = basket({
+      id: 'judgement-basket',
+      metrics: [
+        { metric: 't.judgement', why: 'Inspection judgements' },
+        { metric: 't.rate', why: 'test' },
+      ],
+    });
+    expect(await s.loadBasket(judged)).toMatchObject({ state: 'loaded' });
+
+    // England: how many councils moved to a better, the same or a worse judgement, by council type.
+    const r = (await app.inject('/api/v1/sector/direction-of-travel.json?basket=judgement-basket')).json();
+    const j = r.metrics[0];
+    expect(j).toMatchObject({
+      metric: { id: 't.judgement' },
+      classification: 'improved',
+      rule: 'categories',
+      baseline: null,
+      latest: null,
+      change: null,
+      reason: expect.stringMatching(
+        /^of 4 councils with two judgements, 2 moved to a better judgement, 1 kept the same and 1 moved to a worse; Good or better: 2 of 4 before, 3 now/,
+      ),
+    });
+    expect(j.judgements.betterLabel).toBe('Good or better');
+    expect(j.judgements.total).toEqual({
+      compared: 4,
+      up: 2,
+      same: 1,
+      down: 1,
+      one: 1,
+      betterBefore: 2,
+      betterNow: 3,
+    });
+    expect(
+      j.judgements.rows.map((t: Record<string, unknown>) => [t.type, t.compared, t.up, t.same, t.down, t.one]),
+    ).toEqual([
+      ['E06', 1, 0, 1, 0, 0],
+      ['E08', 2, 1, 0, 1, 0],
+      ['E09', 0, 0, 0, 0, 1],
+      ['E10', 1, 1, 0, 0, 0],
+    ]);
+    expect(r.summary.overall).toMatchObject({ metrics: 2, improved: 1, classified: 2 });
+
+    // A council: its latest judgement against the one before it, by label; and a group's members counted the same way.
+    const c = (
+      await app.inject('/api/v1/sector/direction-of-travel.json?basket=judgement-basket&area=E10000003&group=type:E08')
+    ).json().metrics[0];
+    expect(c).toMatchObject({
+      classification: 'improved',
+      baseline: { label: '2021/22', value: 4, category: 'Inadequate' },
+      latest: { label: '2023/24', value: 2, category: 'Good' },
+      reason: expect.stringMatching(/^Inadequate \(2021\/22\) to Good \(2023\/24\): a better judgement/),
+      group: { id: 'type:E08', improved: 1, worsened: 1, noChange: 0, medianRelativeChange: null },
+    });
+    const worse = (await s.directionOfTravel({ basket: 'judgement-basket', area: 'E08000003' })).metrics[0];
+    expect([worse!.classification, worse!.latest?.category]).toEqual(['worsened', 'Inadequate']);
+    const one = (await s.directionOfTravel({ basket: 'judgement-basket', area: 'E09000001' })).metrics[0];
+    expect([one!.classification, one!.reason]).toEqual([
+      'not-comparable',
+      'only one judgement held (Good, 2023/24): nothing to compare with',
+    ]);
+    // Up to the basket's latest anchor: Cambridgeshire's judgements up to 2021 moved from Requires improvement down.
+    const earlier = (await s.directionOfTravel({ basket: 'judgement-basket', area: 'E10000003', latest: '2022-01-01' }))
+      .metrics[0];
+    expect([earlier!.classification, earlier!.baseline?.category, earlier!.latest?.category]).toEqual([
+      'worsened',
+      'Requires improvement',
+      'Inadequate',
+    ]);
+
+    // Every council: the same per-council classification.
+    const all = await s.directionForEveryCouncil({ basket: 'judgement-basket' });
+    expect(all.metrics[0]!.councils).toMatchObject({ improved: 2, worsened: 1, noChange: 1, notComparable: 1 });
+
+    // The CSV: the judgements by label and England's counts.
+    const csv = await app.inject('/api/v1/sector/direction-of-travel.csv?basket=judgement-basket');
+    const row = (parse(csv.body, { columns: true }) as Record<string, string>[])[0]!;
+    expect(row).toMatchObject({
+      metric: 't.judgement',
+      classification: 'improved',
+      councils_compared: '4',
+      councils_better: '2',
+      councils_same: '1',
+      councils_worse: '1',
+      better_half: 'Good or better',
+      better_half_before: '2',
+      better_half_now: '3',
+      baseline_value: '',
+    });
+    const council = await app.inject('/api/v1/sector/direction-of-travel.csv?basket=judgement-basket&area=E10000003');
+    expect((parse(council.body, { columns: true }) as Record<string, string>[])[0]).toMatchObject({
+      baseline_category: 'Inadequate',
+      latest_category: 'Good',
+      councils_compared: '',
+    });
+
+    // The page: the measure by its labels and counts, and the movement table by council type.
+    const page = await app.inject('/sector?basket=judgement-basket');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('A synthetic judgement: movement between judgements');
+    expect(page.body).toContain('Good or better: 2 of 4 councils');
+    expect(page.body).toContain('Good or better: 3 of 4 councils');
+    expect(page.body).toMatch(
+      /2 of 4 councils with two judgements moved to a better one, 1 to a worse one and 1 kept the same; 3 are Good or better now against 2 before/,
+    );
+    expect(page.body).toMatch(/<th scope="row" class="govuk-table__header">All councils<\/th>(<td[^>]*>\d+<\/td>){7}/);
+    const councilPage = await app.inject('/sector?basket=judgement-basket&area=E10000003');
+    expect(councilPage.body).toContain('Inadequate (2021/22)');
+    expect(councilPage.body).toContain('Good (2023/24)');
   });
 
   it("the shipped default basket names only metrics the publishers' files define", () => {

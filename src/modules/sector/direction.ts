@@ -5,7 +5,7 @@
  * classification and the reason; metrics without polarity are reported as increased or decreased and left out of the
  * improvement counts; breaks in series, missing years and reorganisations are reported, never silently bridged.
  */
-import type { Polarity } from '../metrics/index.ts';
+import type { CategoryMovement, MovementCells, Polarity } from '../metrics/index.ts';
 import { directionOfTravel, median, type DirectionResult, type PointValue } from '../compare/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
 import { pickPeriod, type PeriodInfo, type PickedPeriod } from './periods.ts';
@@ -27,6 +27,8 @@ export interface EndPoint {
   source: 'publisher' | 'aggregate' | 'predecessor' | 'median';
   method: string | null;
   note: string | null;
+  /** A categorical measure's judgement: the label the value (its position in the ordered list) stands for. */
+  category?: string | null;
 }
 
 export interface GroupDirection {
@@ -52,8 +54,14 @@ export interface MetricDirection {
   relativeChange: number | null;
   classification: Classification;
   reason: string;
-  rule: DirectionResult['rule'];
+  /** `categories`: a categorical measure, its direction by the label order and polarity (judgements.ts). */
+  rule: DirectionResult['rule'] | 'categories';
   group?: GroupDirection | undefined;
+  /**
+   * A categorical measure for England: how many councils moved to a better, the same or a worse judgement between
+   * their two latest, by council type, and how many were "Good or better" before and now.
+   */
+  judgements?: Omit<CategoryMovement, 'rows'> & { rows: (MovementCells & { type: string; name: string })[] };
 }
 
 export interface Counts {
@@ -351,6 +359,7 @@ export function methodology(basket: BasketDefinitionT, scope: string): string[] 
     `Classification follows each measure's polarity. Where both figures have confidence intervals, overlapping intervals count as no change; otherwise a relative change of less than ${Math.round(basket.tolerance * 1000) / 10}% counts as no change. Measures without polarity are reported as increased or decreased and left out of the improvement counts.`,
     'England figures are the publisher\'s own where it gives one; otherwise an aggregate whose method is stated with the figure (counts summed over every council of the tier, sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible, the median of councils (when at least half the councils of the tier have a figure) stands in, labelled "median of councils" and never called England\'s figure; otherwise the measure is not classified and the reason is given.',
     'A break in series (status b) between baseline and latest makes the two figures not comparable; they are never bridged. A council created by reorganisation after the baseline takes a figure it did not publish itself from its predecessors by the figure-source rule (the same area under an earlier code or county council, or predecessors added up where the measure allows; docs/FIGURE-SOURCES.md), said so; otherwise it has no comparable baseline.',
+    "A categorical measure (an inspection judgement such as Ofsted's) is never averaged, aggregated or medianed: a council's direction is its latest judgement against the one before it, whenever each was published, better or worse by the label order and the measure's polarity (a move of one category and of several count the same); England's is how many councils moved to a better, the same or a worse judgement (improved when more moved to a better one than to a worse one), by council type, with how many were in the better half of the scale (\"Good or better\") before and now.",
     `A service area is flagged when at least ${Math.round((basket.clusterShare ?? 0.5) * 100)}% of its classified measures, and two or more, worsened.`,
   ];
 }

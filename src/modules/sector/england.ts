@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import type { AreasService } from '../areas/index.ts';
-import type { Metric } from '../metrics/index.ts';
+import { isCategorical, type Metric } from '../metrics/index.ts';
 import {
   aggregateEngland,
   aggregationTier,
@@ -15,6 +15,7 @@ import {
 } from '../observations/index.ts';
 import { eachEntry, metricInfo, type PreparedBasket } from './basket.ts';
 import { classify, type EndPoint, type MetricDirection, type SeriesSource } from './direction.ts';
+import { englandJudgements } from './judgements.ts';
 import type { PeriodInfo } from './periods.ts';
 import { indexSeries } from './series.ts';
 
@@ -90,6 +91,8 @@ export function createEngland(db: Db, deps: { areas: AreasService; observations:
     const index = indexSeries(columns, periodsOf);
     return eachEntry(p, async (entry, metric) => {
       const periods = periodsOf(metric.id);
+      if (isCategorical(metric))
+        return englandJudgements(db, areas, metricInfo(metric).info, metric, entry, entry.latest ?? b.latest, periods);
       let series = england ? computedMarked(index.series(metric.id, england.id)) : undefined;
       let missing = 'no England figure';
       if (!series || !periods.some((x) => series!.point(x.id)?.value != null)) {

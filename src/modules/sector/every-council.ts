@@ -6,9 +6,9 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { COUNCIL_TYPES, type AreasService } from '../areas/index.ts';
-import { isCategorical, TOPICS, type Polarity } from '../metrics/index.ts';
+import { TOPICS, type Polarity } from '../metrics/index.ts';
 import { columnsReader, type ObservationColumns } from '../observations/index.ts';
-import { basketInfo, gone, metricInfo, notScored, type PreparedBasket } from './basket.ts';
+import { basketInfo, gone, metricInfo, type PreparedBasket } from './basket.ts';
 import { councilDirection } from './council.ts';
 import { count, createSummary, emptyCounts, methodology } from './direction.ts';
 import type { Counts, MetricDirection, PickCache } from './direction.ts';
@@ -106,19 +106,17 @@ export async function directionForEveryCouncil(
           const { council: focus } = c;
           const r = !m
             ? gone(entry, theme)
-            : isCategorical(m.metric)
-              ? notScored(entry, theme, m.metric)
-              : councilDirection({
-                  m,
-                  entry: e,
-                  b,
-                  periods,
-                  get: index.point,
-                  focus,
-                  lineage,
-                  own: index.series(m.metric.id, focus.id),
-                  cache,
-                });
+            : councilDirection({
+                m,
+                entry: e,
+                b,
+                periods,
+                get: index.point,
+                focus,
+                lineage,
+                own: index.series(m.metric.id, focus.id),
+                cache,
+              });
           c.summary.add(theme, r.classification);
           if (applies.includes(c.council.type)) count(counts, r.classification);
           if (opts.detail) detail.push({ ...r, area: { code: focus.code, name: focus.name, type: focus.type } });

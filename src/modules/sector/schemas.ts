@@ -47,7 +47,43 @@ const EndPoint = Type.Object({
   }),
   method: Nullable(Type.String()),
   note: Nullable(Type.String()),
+  category: Type.Optional(
+    Nullable(
+      Type.String({
+        description:
+          "A categorical measure's judgement (e.g. Good): the label the value, its position in the ordered list, stands for",
+      }),
+    ),
+  ),
 });
+
+const MovementCells = {
+  compared: Type.Integer({ description: 'Councils with two judgements held' }),
+  up: Type.Integer({ description: 'Moved to a better judgement (earlier in the list without polarity)' }),
+  same: Type.Integer(),
+  down: Type.Integer({ description: 'Moved to a worse judgement (later in the list without polarity)' }),
+  one: Type.Integer({ description: 'Councils with only one judgement held' }),
+  betterBefore: Nullable(
+    Type.Integer({ description: 'Of those compared, in the better half ("Good or better") before' }),
+  ),
+  betterNow: Nullable(Type.Integer({ description: 'Of those compared, in the better half now' })),
+};
+
+const Judgements = Type.Object(
+  {
+    upHeading: Type.String(),
+    downHeading: Type.String(),
+    betterLabel: Nullable(Type.String({ description: 'e.g. "Good or better"; null without polarity' })),
+    rows: Type.Array(
+      Type.Object({ ...MovementCells, type: Type.String({ description: 'GSS type, e.g. E10' }), name: Type.String() }),
+    ),
+    total: Type.Object(MovementCells),
+  },
+  {
+    description:
+      'A categorical measure for England: councils by how their latest judgement moved against the one before it, by council type (counts, never an average)',
+  },
+);
 
 const Counts = {
   metrics: Type.Integer(),
@@ -114,6 +150,7 @@ export const MetricDirection = Type.Object({
       ),
     }),
   ),
+  judgements: Type.Optional(Judgements),
 });
 
 export const DirectionReport = Type.Object(

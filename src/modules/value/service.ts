@@ -9,7 +9,7 @@
 import type { Db } from '../../platform/db.ts';
 import { stampedMemo } from '../../platform/stamped.ts';
 import type { AreasService, LiveArea, ResolvedArea } from '../areas/index.ts';
-import { gridCells, type CompareService, type Comparison, type GridSource } from '../compare/index.ts';
+import { createGroupMemo, gridCells, type CompareService, type Comparison, type GridSource } from '../compare/index.ts';
 import type { ResolvedGroup, Viewer } from '../groups/index.ts';
 import { importsStamp } from '../imports/index.ts';
 import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
@@ -307,7 +307,9 @@ export function createValueForMoneyService(
       const sameType = wider ? await groupOf(sameTypeId, today) : resolved;
       // The headline's path: only the council's own trend; the group's statistics are computed all the same. The
       // figures of every council of the type are kept (keptGrid), so a profile reads only other councils' figures.
-      const opts = { window: q.window, periods, focusOnly: true, source: keptGrid(stamp, sameType) };
+      // The group's medians and statistics are the same for every council of it: kept with the figures (the stamp).
+      const memo = remembered(stamp, 'group-memo', () => Promise.resolve(createGroupMemo()));
+      const opts = { window: q.window, periods, focusOnly: true, source: keptGrid(stamp, sameType), memo: await memo };
       const results = await compare.compareMany(applicable, focus, (at) => groupOf(groupId, at), opts);
       const periodOf = new Map<string, PeriodCoverage>();
       for (const p of periods) periodOf.set(`${p.metric_id}|${p.iso}`, p);

@@ -12,6 +12,8 @@ import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpe
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
+import { servicesFor } from '../../app/services.ts';
+import { createValueForMoneyService } from './index.ts';
 
 const SYNTHETIC = 'SYNTHETIC test figures, not real data';
 const ASC = 'mhclg-rsx.adult-social-care.net-current-expenditure.per-head';
@@ -294,5 +296,21 @@ describe('value-for-money profile', () => {
     // The North West: Greater Manchester, Knowsley and Blackpool have figures (455 between 450 and 480).
     const nw = asc((await app.inject(`${url}?group=region:E12000002`)).json());
     expect(nw.spend[0]).toMatchObject({ value: 600, rank: 1, rankOf: 12, group: { median: 445, countWithData: 12 } });
+  });
+
+  it("a council's profile is the same whether its group's medians and statistics were kept from another council's or not", async () => {
+    const shared = createValueForMoneyService(db, servicesFor(db));
+    // Bury first: the metropolitan districts' medians and statistics are kept, then reused for Trafford and Bolton.
+    await shared.profile('E08000002');
+    for (const [code, group] of [
+      ['E08000009', undefined],
+      ['E08000001', undefined],
+      ['E08000009', 'region:E12000002'],
+    ] as const) {
+      const fresh = createValueForMoneyService(db, servicesFor(db)); // nothing kept
+      const kept = await shared.profile(code, { group });
+      expect(kept, `${code} ${group ?? ''}`).toEqual(await fresh.profile(code, { group }));
+      expect(asc(kept).spend[0]!.rank, code).not.toBeNull();
+    }
   });
 });
