@@ -141,9 +141,11 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
         case 'metric':
           await steps.metrics.onMetric(item.metric, item.at);
           break;
-        case 'observation':
-          await steps.observations.onObservation(item.observation);
+        case 'observation': {
+          const wait = steps.observations.onObservation(item.observation);
+          if (wait) await wait;
           break;
+        }
         case 'geography':
           await steps.bundles.onGeography(item.geography);
           break;

@@ -40,7 +40,8 @@ export interface WriterConflict {
 }
 
 export interface ObservationWriter {
-  add(row: StageRow): Promise<void>;
+  /** Stages a row; a promise only when a full chunk is being merged (the hot path allocates none otherwise). */
+  add(row: StageRow): Promise<void> | undefined;
   /** Fills the stage from a draft import's staged rows (used when publishing a draft). */
   loadDraft(draftImportId: number): Promise<void>;
   /** Merges what is left and returns the counts. Conflicts found are in `conflicts`. */
@@ -134,12 +135,12 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   return {
     conflicts: m.conflicts,
     freshCoverage: fresh,
-    async add(r) {
+    add(r) {
       if (!touchesExisting && keysMayExist!.has(r.metricId)) touchesExisting = true;
       if (!fresh || metricsWithData!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
-      if (staged >= chunkSize) await mergeChunk();
+      return staged >= chunkSize ? mergeChunk() : undefined;
     },
     async loadDraft(draftImportId) {
       staged += await tx.run(

@@ -216,8 +216,8 @@ export async function recomputeDerived(
   let line = 0;
   for (const { metricId, rows } of changes) {
     rowsRead.set(metricId, rows.length);
-    for (const r of rows)
-      await writer.add({
+    for (const r of rows) {
+      const wait = writer.add({
         metricId,
         periodId: r.periodId,
         areaId: r.areaId,
@@ -232,6 +232,8 @@ export async function recomputeDerived(
         fileNo: 0,
         line: ++line,
       });
+      if (wait) await wait;
+    }
   }
   const written = await writer.finish();
   if (writer.conflicts.length > 0) throw new Error(`derived figures conflict: ${writer.conflicts[0]!.message}`);
