@@ -24,9 +24,14 @@ interface MetricStepContext {
 }
 
 /** A slug no metric has or had: from the short title (or title, or code), with the code added when it is taken. */
-export async function freeSlug(tx: Tx, f: Pick<MetricRowFields, 'code' | 'title' | 'short_title'>): Promise<string> {
+export async function freeSlug(
+  tx: Tx,
+  f: Pick<MetricRowFields, 'code' | 'title' | 'short_title'>,
+  taken?: ReadonlySet<string>,
+): Promise<string> {
   const slug = slugify(f.short_title ?? f.title) || slugify(f.code);
-  return (await repo.slugExists(tx, slug)) ? `${slug}-${slugify(f.code)}`.slice(0, 120) : slug;
+  const exists = taken ? taken.has(slug) : await repo.slugExists(tx, slug);
+  return exists ? `${slug}-${slugify(f.code)}`.slice(0, 120) : slug;
 }
 
 /**
@@ -38,6 +43,8 @@ export async function freeSlug(tx: Tx, f: Pick<MetricRowFields, 'code' | 'title'
 export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
   const { importId, now, catalogue, counts, report } = ctx;
   const definedHere = new Map<string, MetricDefinition>();
+  // Publishing: the slugs taken, read once (an import may create hundreds of metrics) and kept current as it creates.
+  let taken: Set<string> | undefined;
 
   /** Reports what is wrong with the definition; true when it may be stored. */
   function acceptable(def: MetricDefinition, at: SourceLocation): boolean {
@@ -56,7 +63,8 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
   }
 
   async function create(def: MetricDefinition, fields: MetricRowFields): Promise<void> {
-    const slug = await freeSlug(tx, fields);
+    if (ctx.mode === 'publish') taken ??= await repo.takenSlugs(tx);
+    const slug = await freeSlug(tx, fields, taken);
     counts.created++;
     if (ctx.mode === 'draft') {
       const staged = await repo.stageMetric(tx, { importId, code: def.code, metricId: null, slug, fields, now });
@@ -64,6 +72,7 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
       return;
     }
     const id = await repo.insertMetric(tx, fields, slug, importId, now);
+    taken?.add(slug);
     catalogue.metrics.set(def.code, { ...fields, id, slug });
     await repo.logChange(tx, { at: now, entity: 'metric', action: 'created', key: def.code, importId });
   }

@@ -63,7 +63,8 @@ export function createObservationStep(
     return id;
   }
 
-  async function onObservation(o: ObservationRecord): Promise<void> {
+  /** One row; a promise only when it has to wait (a new period stored, a chunk merged). */
+  function onObservation(o: ObservationRecord): Promise<void> | undefined {
     counts.read++;
     const before = problems.count;
     const m = catalogue.metrics.get(o.metric);
@@ -75,9 +76,14 @@ export function createObservationStep(
     }
     if (problems.count > 0) return; // keep validating, stop writing
     // Without a problem both were found.
-    const period = catalogue.periods.get(o.period.iso) ?? (await storePeriod(o.period));
-    rowsRead.set(m!.id, (rowsRead.get(m!.id) ?? 0) + 1);
-    await writer.add(stageRow(o, m!, a!, period, fileIndex(o.at.file)));
+    const period = catalogue.periods.get(o.period.iso);
+    if (period === undefined) return storePeriod(o.period).then((id) => write(o, m!, a!, id));
+    return write(o, m!, a!, period);
+  }
+
+  function write(o: ObservationRecord, m: StoredMetric, a: AreaRef, period: number): Promise<void> | undefined {
+    rowsRead.set(m.id, (rowsRead.get(m.id) ?? 0) + 1);
+    return writer.add(stageRow(o, m, a, period, fileIndex(o.at.file)));
   }
 
   return { onObservation, rowsRead, fileName: (n: number) => fileNames[n] ?? '?' };

@@ -5,6 +5,7 @@ import type { MetricRowFields } from '../metrics/index.ts';
 import type { Tx } from '../../platform/transaction.ts';
 import type { Db } from '../../platform/db.ts';
 import { TOPICS } from '../metrics/index.ts';
+import type { NationalFigure, PeriodCoverage } from './fresh-coverage.ts';
 
 export interface AreaRef {
   id: number;
@@ -215,6 +216,13 @@ export const importsRepository = {
     return a !== undefined || b !== undefined;
   },
 
+  /** Every slug a metric has or had (what `slugExists` asks, all at once). */
+  async takenSlugs(tx: Tx): Promise<Set<string>> {
+    const a = await tx.kysely.selectFrom('metrics').select('slug').execute();
+    const b = await tx.kysely.selectFrom('metric_slugs').select('slug').execute();
+    return new Set([...a, ...b].map((r) => r.slug));
+  },
+
   async insertMetric(tx: Tx, fields: MetricRowFields, slug: string, importId: number, now: string): Promise<number> {
     const r = await tx.kysely
       .insertInto('metrics')
@@ -366,10 +374,20 @@ export const importsRepository = {
    * Each metric's periods with the number of areas and of figures, and England's own observation beside them (read over
    * the area index, cheaper than picking it out of every row of the counting scan).
    */
-  async refreshCoverage(tx: Tx, metricIds: number[], importId: number, rowsRead: Map<number, number>): Promise<void> {
+  async refreshCoverage(
+    tx: Tx,
+    metricIds: number[],
+    importId: number,
+    rowsRead: Map<number, number>,
+    tallied?: ReadonlyMap<number, ReadonlyMap<number, PeriodCoverage>>,
+  ): Promise<void> {
+    // Metrics the import tallied (none had published observations before it): their coverage is the tally.
+    const counted = tallied ? metricIds.filter((id) => tallied.has(id)) : [];
+    if (counted.length > 0) await storeTallied(tx, counted, importId, rowsRead, tallied!);
     const [england] = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE code = 'E92000001'`);
-    for (let i = 0; i < metricIds.length; i += 500) {
-      const ids = metricIds.slice(i, i + 500);
+    const rest = tallied ? metricIds.filter((id) => !tallied.has(id)) : metricIds;
+    for (let i = 0; i < rest.length; i += 500) {
+      const ids = rest.slice(i, i + 500);
       const list = ids.map(() => '?').join(',');
       await tx.run(`DELETE FROM metric_periods WHERE metric_id IN (${list})`, ids);
       const rows = await tx.all<{
@@ -404,28 +422,11 @@ export const importsRepository = {
           national.set(`${o.metric_id}:${o.period_id}`, o);
         }
       }
-      for (let j = 0; j < rows.length; j += 500) {
-        const part = rows.slice(j, j + 500);
-        await tx.kysely
-          .insertInto('metric_periods')
-          .values(
-            part.map((r) => {
-              const e = national.get(`${r.metric_id}:${r.period_id}`);
-              return {
-                metric_id: r.metric_id,
-                period_id: r.period_id,
-                n_areas: Number(r.n_areas),
-                n_values: Number(r.n_values),
-                england_value: e?.value ?? null,
-                england_lci: e?.lci ?? null,
-                england_uci: e?.uci ?? null,
-                england_status: e ? e.status : null,
-                england_note: e?.note ?? null,
-              };
-            }),
-          )
-          .execute();
-      }
+      await insertCoverage(
+        tx,
+        rows.map((r) => ({ ...r, n_areas: Number(r.n_areas), n_values: Number(r.n_values) })),
+        national,
+      );
       const perMetric = new Map<number, { ins: number; upd: number }>();
       for (const r of rows) {
         const m = perMetric.get(r.metric_id) ?? { ins: 0, upd: 0 };
@@ -433,20 +434,85 @@ export const importsRepository = {
         m.upd += Number(r.upd);
         perMetric.set(r.metric_id, m);
       }
-      const im = ids
-        .map((id) => {
-          const m = perMetric.get(id) ?? { ins: 0, upd: 0 };
-          const read = rowsRead.get(id) ?? 0;
-          return {
-            import_id: importId,
-            metric_id: id,
-            inserted: m.ins,
-            updated: m.upd,
-            unchanged: Math.max(0, read - m.ins - m.upd),
-          };
-        })
-        .filter((r) => r.inserted + r.updated + r.unchanged > 0);
+      const im = importMetrics(importId, ids, perMetric, rowsRead);
       if (im.length > 0) await tx.kysely.insertInto('import_metrics').values(im).execute();
     }
   },
 };
+
+type CoverageRow = { metric_id: number; period_id: number; n_areas: number; n_values: number };
+
+/** Stores coverage rows, with England's own figure where there is one. */
+async function insertCoverage(tx: Tx, rows: CoverageRow[], national: Map<string, NationalFigure>): Promise<void> {
+  for (let j = 0; j < rows.length; j += 500) {
+    const part = rows.slice(j, j + 500);
+    await tx.kysely
+      .insertInto('metric_periods')
+      .values(
+        part.map((r) => {
+          const e = national.get(`${r.metric_id}:${r.period_id}`);
+          return {
+            metric_id: r.metric_id,
+            period_id: r.period_id,
+            n_areas: r.n_areas,
+            n_values: r.n_values,
+            england_value: e?.value ?? null,
+            england_lci: e?.lci ?? null,
+            england_uci: e?.uci ?? null,
+            england_status: e ? e.status : null,
+            england_note: e?.note ?? null,
+          };
+        }),
+      )
+      .execute();
+  }
+}
+
+/** What an import did to each metric (rows read beyond those inserted or updated were unchanged). */
+function importMetrics(
+  importId: number,
+  ids: number[],
+  perMetric: Map<number, { ins: number; upd: number }>,
+  rowsRead: Map<number, number>,
+) {
+  return ids
+    .map((id) => {
+      const m = perMetric.get(id) ?? { ins: 0, upd: 0 };
+      const read = rowsRead.get(id) ?? 0;
+      return {
+        import_id: importId,
+        metric_id: id,
+        inserted: m.ins,
+        updated: m.upd,
+        unchanged: Math.max(0, read - m.ins - m.upd),
+      };
+    })
+    .filter((r) => r.inserted + r.updated + r.unchanged > 0);
+}
+
+/** The coverage of metrics new to the observations table, from the writer's tally: every key is a new row. */
+async function storeTallied(
+  tx: Tx,
+  ids: number[],
+  importId: number,
+  rowsRead: Map<number, number>,
+  tallied: ReadonlyMap<number, ReadonlyMap<number, PeriodCoverage>>,
+): Promise<void> {
+  const rows: CoverageRow[] = [];
+  const national = new Map<string, NationalFigure>();
+  const perMetric = new Map<number, { ins: number; upd: number }>();
+  for (const id of ids) {
+    let ins = 0;
+    for (const [periodId, p] of tallied.get(id)!) {
+      rows.push({ metric_id: id, period_id: periodId, n_areas: p.areas.size, n_values: p.values });
+      if (p.england) national.set(`${id}:${periodId}`, p.england);
+      ins += p.areas.size;
+    }
+    perMetric.set(id, { ins, upd: 0 });
+  }
+  await insertCoverage(tx, rows, national);
+  for (let i = 0; i < ids.length; i += 500) {
+    const im = importMetrics(importId, ids.slice(i, i + 500), perMetric, rowsRead);
+    if (im.length > 0) await tx.kysely.insertInto('import_metrics').values(im).execute();
+  }
+}

@@ -141,9 +141,11 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
         case 'metric':
           await steps.metrics.onMetric(item.metric, item.at);
           break;
-        case 'observation':
-          await steps.observations.onObservation(item.observation);
+        case 'observation': {
+          const wait = steps.observations.onObservation(item.observation);
+          if (wait) await wait;
           break;
+        }
         case 'geography':
           await steps.bundles.onGeography(item.geography);
           break;
@@ -198,7 +200,9 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       const catalogue = await loadCatalogue(tx);
       const metricsWithData = await repo.metricsWithData(tx);
       const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
-      const writer = await createObservationWriter(tx, { importId, now, mode, metricsWithData, ...chunk });
+      const englandId = () => catalogue.areas.get('E92000001')?.id;
+      const options = { importId, now, mode, metricsWithData, englandId, ...chunk } as const;
+      const writer = await createObservationWriter(tx, options);
       const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
       const steps = createSteps(tx, req, ctx);
       await readAll(req, steps, adapterContext(req, ctx));
@@ -212,7 +216,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
         throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
       }
       const { rowsRead } = steps.observations;
-      if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead);
+      const tallied = writer.freshCoverage?.byMetric;
+      if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied);
       const { observations: obs, metrics, bundles } = tally;
       await repo.finishImport(tx, importId, {
         inserted: obs.inserted,

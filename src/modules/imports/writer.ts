@@ -4,6 +4,7 @@ import { resolveDuplicatesInChunk } from './writer-merge.ts';
 import { createStageTable, KEY, STAGE_COLUMNS, VALUE_COLUMNS } from './writer-sql.ts';
 import { createStage } from './writer-stage.ts';
 import { createSeenTable, recordSeen } from './withdraw.ts';
+import { FreshCoverage } from './fresh-coverage.ts';
 
 /** One observation ready to write: ids resolved, status as text. */
 export interface StageRow {
@@ -39,12 +40,18 @@ export interface WriterConflict {
 }
 
 export interface ObservationWriter {
-  add(row: StageRow): Promise<void>;
+  /** Stages a row; a promise only when a full chunk is being merged (the hot path allocates none otherwise). */
+  add(row: StageRow): Promise<void> | undefined;
   /** Fills the stage from a draft import's staged rows (used when publishing a draft). */
   loadDraft(draftImportId: number): Promise<void>;
   /** Merges what is left and returns the counts. Conflicts found are in `conflicts`. */
   finish(): Promise<WriterCounts>;
   readonly conflicts: WriterConflict[];
+  /**
+   * Publish mode with `metricsWithData`: the coverage of the metrics that had no published observations, tallied as
+   * their rows were written (fresh-coverage.ts); complete once `finish` has returned without conflicts.
+   */
+  readonly freshCoverage: FreshCoverage | undefined;
 }
 
 export interface WriterOptions {
@@ -54,6 +61,15 @@ export interface WriterOptions {
   chunkSize?: number;
   /** Metrics with published observations before this import; chunks without them skip the revision joins. */
   metricsWithData?: ReadonlySet<number>;
+  /**
+   * Metrics whose rows may meet keys already in the observations table (default: `metricsWithData`). A caller that
+   * knows which of its rows are new (the derivation) narrows it, so chunks of new keys take the insert-only path.
+   */
+  keysMayExist?: ReadonlySet<number>;
+  /** Record the keys a publication holds, for withdrawals (withdraw.ts); default true. */
+  trackSeen?: boolean;
+  /** England's area id, for the coverage of metrics without published observations. */
+  englandId?: () => number | undefined;
 }
 
 /**
@@ -66,21 +82,29 @@ export interface WriterOptions {
 export async function createObservationWriter(tx: Tx, opts: WriterOptions): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
   const { importId, now, mode, metricsWithData } = opts;
+  const keysMayExist = opts.keysMayExist ?? metricsWithData;
+  const trackSeen = mode === 'publish' && opts.trackSeen !== false;
   await createStageTable(tx);
   // The keys a publication holds, where they may meet published rows: what tells rows it no longer holds (withdraw.ts).
-  if (mode === 'publish') await createSeenTable(tx);
+  if (trackSeen) await createSeenTable(tx);
+  const fresh =
+    mode === 'publish' && metricsWithData ? new FreshCoverage(opts.englandId ?? (() => undefined)) : undefined;
   const stage = createStage(tx);
   const counts: WriterCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
   const m: MergeContext = { tx, importId, now, counts, conflicts: [] };
   let staged = 0;
   let chunks = 0;
   // Whether the current chunk may touch rows published before this import (else only inserts can happen).
-  let touchesExisting = metricsWithData === undefined;
+  let touchesExisting = keysMayExist === undefined;
+  // Whether the chunk may hold a key twice: a key came back, or a row was not tallied (only rows of metrics without
+  // published data are). Else the search for duplicates is skipped.
+  let mayRepeat = !fresh;
 
   function endChunk(): void {
     staged = 0;
     chunks++;
-    touchesExisting = metricsWithData === undefined;
+    touchesExisting = keysMayExist === undefined;
+    mayRepeat = !fresh;
   }
 
   /** Fresh data on PostgreSQL goes straight into observations by COPY; true when it did. */
@@ -97,12 +121,12 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     await stage.flush();
     if (staged === 0) return;
     const duplicatesBefore = m.counts.duplicates;
-    await resolveDuplicatesInChunk(m);
+    if (touchesExisting || mayRepeat) await resolveDuplicatesInChunk(m);
     const later = chunks > 0;
     if (mode === 'draft') await mergeIntoDraft(m, { later });
     else if (touchesExisting) {
       await mergeIntoPublished(m, { later, staged, duplicatesBefore });
-      await recordSeen(tx);
+      if (trackSeen) await recordSeen(tx);
     } else await insertFresh(m);
     await tx.run('DELETE FROM import_stage');
     endChunk();
@@ -110,11 +134,13 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
 
   return {
     conflicts: m.conflicts,
-    async add(r) {
-      if (!touchesExisting && metricsWithData!.has(r.metricId)) touchesExisting = true;
+    freshCoverage: fresh,
+    add(r) {
+      if (!touchesExisting && keysMayExist!.has(r.metricId)) touchesExisting = true;
+      if (!fresh || metricsWithData!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
-      if (staged >= chunkSize) await mergeChunk();
+      return staged >= chunkSize ? mergeChunk() : undefined;
     },
     async loadDraft(draftImportId) {
       staged += await tx.run(

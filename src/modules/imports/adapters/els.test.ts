@@ -94,6 +94,44 @@ describe('els import into the database', () => {
       }),
     );
     expect(new Map(stored.map((m) => [m.code, Number(m.n)]))).toEqual(expected);
+
+    // The coverage the import stored (tallied as it wrote: none of the metrics had figures) is what the observations
+    // table holds, counted here by SQL: areas and values per metric and period, and England's own figure beside them.
+    const coverage = await db.kysely
+      .selectFrom('metric_periods')
+      .select(['metric_id', 'period_id', 'n_areas', 'n_values', 'england_value', 'england_status', 'england_note'])
+      .orderBy('metric_id')
+      .orderBy('period_id')
+      .execute();
+    const counted = await db.kysely
+      .selectFrom('observations as o')
+      .innerJoin('areas as a', 'a.id', 'o.area_id')
+      .select((e) => [
+        'o.metric_id',
+        'o.period_id',
+        e.fn.countAll<number>().as('n_areas'),
+        e.fn.count<number>('o.value').as('n_values'),
+        e.fn.max(e.case().when('a.code', '=', 'E92000001').then(e.ref('o.value')).end()).as('england_value'),
+        e.fn.max(e.case().when('a.code', '=', 'E92000001').then(e.ref('o.status')).end()).as('england_status'),
+        e.fn.max(e.case().when('a.code', '=', 'E92000001').then(e.ref('o.note')).end()).as('england_note'),
+      ])
+      .groupBy(['o.metric_id', 'o.period_id'])
+      .orderBy('o.metric_id')
+      .orderBy('o.period_id')
+      .execute();
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => Object.values(r).map((v) => (typeof v === 'bigint' || typeof v === 'string' ? String(v) : v)));
+    expect(coverage.length).toBeGreaterThan(500);
+    expect(coverage.some((c) => c.england_value !== null)).toBe(true);
+    expect(norm(coverage.map((c) => ({ ...c, n_areas: Number(c.n_areas), n_values: Number(c.n_values) })))).toEqual(
+      norm(counted.map((c) => ({ ...c, n_areas: Number(c.n_areas), n_values: Number(c.n_values) }))),
+    );
+    const perImport = await db.kysely
+      .selectFrom('import_metrics')
+      .select((e) => [e.fn.sum<number>('inserted').as('inserted'), e.fn.sum<number>('updated').as('updated')])
+      .where('import_id', '=', s.importId!)
+      .executeTakeFirstOrThrow();
+    expect([Number(perImport.inserted), Number(perImport.updated)]).toEqual([distinctCount, 0]);
   });
 
   it('serves values with intervals, status and notes through the observations service', async () => {

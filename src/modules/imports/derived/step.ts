@@ -166,16 +166,58 @@ export async function recomputeDerived(
     toWrite.push({ metricId: m.id, rows, before: storedBy.get(m.id) ?? [] });
   }
 
-  // Metrics with no figures yet (new derived metrics) take the writer's fast path: plain inserts.
-  const metricsWithData = new Set(stored.map((p) => p.metric_id));
-  const writer = await createObservationWriter(tx, { importId, now, mode: 'publish', metricsWithData });
-  const rowsRead = new Map<number, number>();
-  let line = 0;
+  // What changes: new figures, changed ones and those that can no longer be derived (an input withdrawn: not
+  // available, the previous value kept as a revision).
+  const changes: { metricId: number; rows: DerivedRow[] }[] = [];
   for (const { metricId, rows, before } of toWrite) {
     const old = new Map(before.map((p) => [`${p.area_id}:${p.period_id}`, p]));
-    const add = async (r: DerivedRow) => {
-      rowsRead.set(metricId, (rowsRead.get(metricId) ?? 0) + 1);
-      await writer.add({
+    const add: DerivedRow[] = [];
+    for (const r of rows) {
+      const key = `${r.areaId}:${r.periodId}`;
+      const s = old.get(key);
+      old.delete(key);
+      if (!s || !sameRow(s, r)) add.push(r);
+    }
+    for (const s of old.values()) {
+      if (s.value === null && s.status === 'x') continue;
+      const note = 'No longer derived: an input figure was withdrawn';
+      add.push({
+        areaId: s.area_id,
+        periodId: s.period_id,
+        value: null,
+        status: ['x'],
+        numerator: null,
+        denominator: null,
+        note,
+      });
+    }
+    if (add.length > 0) changes.push({ metricId, rows: add });
+  }
+  // Only metrics with a figure whose key is already published take the merge; the others' new keys are plain inserts.
+  const metricsWithData = new Set(storedBy.keys());
+  const keysMayExist = new Set<number>();
+  for (const { metricId, rows } of changes) {
+    const points = storedBy.get(metricId);
+    if (!points) continue;
+    const held = new Set(points.map((p) => `${p.area_id}:${p.period_id}`));
+    if (rows.some((r) => held.has(`${r.areaId}:${r.periodId}`))) keysMayExist.add(metricId);
+  }
+  const england = geo.england?.id;
+  const writer = await createObservationWriter(tx, {
+    importId,
+    now,
+    mode: 'publish',
+    metricsWithData,
+    keysMayExist,
+    trackSeen: false,
+    englandId: () => england,
+  });
+  const rowsRead = new Map<number, number>();
+  let line = 0;
+  for (const { metricId, rows } of changes) {
+    rowsRead.set(metricId, rows.length);
+    for (const r of rows) {
+      const wait = writer.add({
         metricId,
         periodId: r.periodId,
         areaId: r.areaId,
@@ -190,26 +232,7 @@ export async function recomputeDerived(
         fileNo: 0,
         line: ++line,
       });
-    };
-    for (const r of rows) {
-      const key = `${r.areaId}:${r.periodId}`;
-      const s = old.get(key);
-      old.delete(key);
-      if (!s || !sameRow(s, r)) await add(r);
-    }
-    // Figures that can no longer be derived (an input withdrawn): not available, the previous value kept as a revision.
-    for (const s of old.values()) {
-      if (s.value === null && s.status === 'x') continue;
-      const note = 'No longer derived: an input figure was withdrawn';
-      await add({
-        areaId: s.area_id,
-        periodId: s.period_id,
-        value: null,
-        status: ['x'],
-        numerator: null,
-        denominator: null,
-        note,
-      });
+      if (wait) await wait;
     }
   }
   const written = await writer.finish();
@@ -219,7 +242,7 @@ export async function recomputeDerived(
     await tx.run('DELETE FROM imports WHERE id = ?', [importId]);
     return undefined;
   }
-  await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead);
+  await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, writer.freshCoverage?.byMetric);
   const summary = { derivedAfter: opts.trigger, observations: written, metrics: counts };
   await repo.finishImport(tx, importId, {
     inserted: written.inserted,
