@@ -11,6 +11,7 @@ import type { ObservationsService } from '../observations/index.ts';
 import { answerLabel, type AboutQuestion } from './about.ts';
 import { flatItems } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import type { Dashboard } from './results.ts';
 import { POPULATION_BANDS, weightByAge, type PopulationTargets, type Weighting } from './weighting.ts';
 
 /**
@@ -35,6 +36,17 @@ export interface Analysed {
   answers: (Record<string, string> | null)[];
   weighting: Weighting;
   population: PopulationTargets | null;
+}
+
+/** The dashboard with weighted figures beside the unweighted ones (null where there are no responses). */
+export interface WeightedDashboard extends Omit<Dashboard, 'items'> {
+  weightedMeanTaxChangePct: number | null;
+  weightedMeanGapClosed: number | null;
+  weighting: Pick<Weighting, 'weighted' | 'effectiveBase' | 'efficiency' | 'byAge' | 'notes'>;
+  items: (Omit<Dashboard['items'][number], 'levels'> & {
+    weightedMeanChange: number | null;
+    levels: (Dashboard['items'][number]['levels'][number] & { weightedShare: number | null })[];
+  })[];
 }
 
 /** A breakdown cell: null count means suppressed. */
@@ -137,6 +149,48 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
     return sums.map((row) => row.map((x) => (total > 0 ? x / total : null)));
   }
 
+  /**
+   * The dashboard's figures with their weighted counterparts beside them (the results JSON, the dashboard page and the
+   * XLSX): per level the weighted share, per item the weighted mean £ change, the weighted mean council tax change and
+   * gap closed, and the weighting itself (effective base, efficiency, what was weighted and why not).
+   */
+  function withWeights(s: StoredSimulator, d: Dashboard, a: Analysed): WeightedDashboard {
+    const shares = weightedShares(s, a);
+    const items = flatItems(s.definition);
+    const w = a.weighting.weights;
+    let total = 0;
+    let tax = 0;
+    let gap = 0;
+    a.rows.forEach((row, r) => {
+      total += w[r]!;
+      tax += w[r]! * row.taxChangePct;
+      gap += w[r]! * row.gapClosed;
+    });
+    const mean = (x: number) => (total > 0 ? x / total : null);
+    return {
+      ...d,
+      weightedMeanTaxChangePct: mean(tax),
+      weightedMeanGapClosed: mean(gap),
+      weighting: {
+        weighted: a.weighting.weighted,
+        effectiveBase: a.weighting.effectiveBase,
+        efficiency: a.weighting.efficiency,
+        byAge: a.weighting.byAge,
+        notes: a.weighting.notes,
+      },
+      items: d.items.map((it, i) => {
+        const row = shares[i] ?? [];
+        const baseline = items[i]?.baseline ?? 0;
+        const change = it.levels.reduce((sum, l, li) => sum + ((baseline * l.pctChange) / 100) * (row[li] ?? 0), 0);
+        return {
+          ...it,
+          weightedMeanChange: total > 0 ? change : null,
+          levels: it.levels.map((l, li) => ({ ...l, weightedShare: row[li] ?? null })),
+        };
+      }),
+    };
+  }
+
   /** The "about you" questions results are broken down by: single choice and dropdown (never free text). */
   const breakdownQuestions = (s: StoredSimulator) => (s.aboutYou?.questions ?? []).filter((q) => q.kind !== 'text');
 
@@ -197,6 +251,6 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
     });
   }
 
-  return { population, analyse, weightedShares, breakdowns, breakdownQuestions };
+  return { population, analyse, weightedShares, withWeights, breakdowns, breakdownQuestions };
 }
 export type Analysis = ReturnType<typeof createAnalysis>;

@@ -140,7 +140,7 @@ export function createDownloads(db: Db, analysis: Analysis) {
     /** The results in the government layout. */
     async resultsXlsx(s: StoredSimulator, d: Dashboard, when = new Date()): Promise<Buffer> {
       const a = await analysis.analyse(s);
-      const shares = analysis.weightedShares(s, a);
+      const wd = analysis.withWeights(s, d, a);
       const w = a.weighting;
       const base = `Base: ${a.rows.length} counted responses; effective base ${Math.round(w.effectiveBase)} (Kish)${w.weighted ? ', weighted' : ', unweighted'}. [note 1]`;
       const results: SpreadsheetTable = {
@@ -158,9 +158,9 @@ export function createDownloads(db: Db, analysis: Analysis) {
           { header: 'Share (%)', width: 10 },
           { header: 'Weighted share (%)', width: 12 },
         ],
-        rows: d.items.flatMap((it, i) => {
+        rows: wd.items.flatMap((it, i) => {
           const { baseline, kind } = flatItems(s.definition)[i]!;
-          return it.levels.map((l, li) => [
+          return it.levels.map((l) => [
             SECTION_TITLES[kind],
             it.title,
             l.consequence,
@@ -169,7 +169,7 @@ export function createDownloads(db: Db, analysis: Analysis) {
             round((baseline * l.pctChange) / 100),
             l.n,
             percent(l.share),
-            percent(shares[i]?.[li] ?? null),
+            percent(l.weightedShare),
           ]);
         }),
       };
@@ -188,6 +188,11 @@ export function createDownloads(db: Db, analysis: Analysis) {
           ['Weighting efficiency (%)', round(w.efficiency * 100, 1)],
           ['Average gap closed (£ a year)', d.meanGapClosed === null ? null : round(d.meanGapClosed)],
           ['Average council tax change (%)', d.meanTaxChangePct === null ? null : round(d.meanTaxChangePct)],
+          ['Weighted average gap closed (£ a year)', wd.weightedMeanGapClosed === null ? null : round(wd.weightedMeanGapClosed)],
+          [
+            'Weighted average council tax change (%)',
+            wd.weightedMeanTaxChangePct === null ? null : round(wd.weightedMeanTaxChangePct),
+          ],
           ...d.flagged.map((f): [string, number] => [`Kept, not counted: ${f.flag}`, f.n]),
         ],
       };

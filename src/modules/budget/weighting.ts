@@ -17,8 +17,12 @@ export const POPULATION_BANDS = [
   { code: '65+', label: '65 and over', from: 65, to: Infinity, metric: 'population.aged-65-plus' },
 ] as const;
 
+/**
+ * Checked against shared/data (SOURCES.md, performance/population): the only population file is the ONS mid-year
+ * estimate for mid-2019 and mid-2020 in three age bands, with no split by sex, so there are no targets to rake sex to.
+ */
 export const SEX_NOT_WEIGHTED =
-  'Sex is not weighted: the population figures the platform holds (ONS mid-year estimates) have no split by sex.';
+  'Weighted by age only: no population by sex is loaded. Sex is not weighted: the population figures the platform holds (ONS mid-year estimates, mid-2019 and mid-2020, in three age bands) have no split by sex, even where residents were asked their sex.';
 
 /** The ages an answer covers, from its label (or code): undefined when it names no ages. */
 export function agesOf(text: string): { from: number; to: number } | undefined {
