@@ -8,7 +8,7 @@
 import type { Db } from '../../platform/db.ts';
 import type { MetricsService } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
-import { answerLabel, type AboutQuestion } from './about.ts';
+import { answerLabel, type AboutAnswers, type AboutQuestion } from './about.ts';
 import { flatItems } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
 import type { Dashboard } from './results.ts';
@@ -32,8 +32,8 @@ export interface Analysed {
   }[];
   /** Per response, the chosen level's position for each item. */
   levels: number[][];
-  /** Per response, its "about you" answers (null when none). */
-  answers: (Record<string, string> | null)[];
+  /** Per response, its "about you" answers (null when none; an answer null when its question was not asked). */
+  answers: (AboutAnswers | null)[];
   weighting: Weighting;
   population: PopulationTargets | null;
 }
@@ -129,7 +129,7 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
       taxChangePct: r.tax_change_pct,
     }));
     const levels = stored.map((r) => r.levels.split(',').map(Number));
-    const answers = stored.map((r) => (r.about ? (JSON.parse(r.about) as Record<string, string>) : null));
+    const answers = stored.map((r) => (r.about ? (JSON.parse(r.about) as AboutAnswers) : null));
     const weighting = weightByAge(s.aboutYou, answers, pop, s.definition.council);
     return { rows, levels, answers, weighting, population: pop };
   }
@@ -198,11 +198,13 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
   function breakdowns(s: StoredSimulator, a: Analysed): Breakdown[] {
     const items = flatItems(s.definition);
     return breakdownQuestions(s).map((q) => {
-      const keys: (string | null)[] = [...q.choices.map((c) => c.code), null];
+      // Columns: each answer, "Not answered", and "Not asked" where the question is routed.
+      const keys: (string | null | undefined)[] = [...q.choices.map((c) => c.code), undefined];
+      if (q.visibleIf) keys.push(null);
       const colOf = (r: number) => {
         const v = a.answers[r]?.[q.code];
-        const i = v === undefined ? -1 : keys.indexOf(v);
-        return i < 0 ? keys.length - 1 : i;
+        const i = v === null ? keys.indexOf(null) : v === undefined ? -1 : keys.indexOf(v);
+        return i < 0 ? keys.indexOf(undefined) : i;
       };
       const cols = a.levels.map((_, r) => colOf(r));
       const base = keys.map(() => 0);
@@ -217,8 +219,8 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
       return {
         question: q,
         columns: keys.map((k, c) => ({
-          code: k,
-          label: answerLabel(q, k ?? undefined),
+          code: k ?? null,
+          label: answerLabel(q, k),
           base: baseHidden[0]![c] ? null : base[c]!,
         })),
         items: items.map((it, i) => {

@@ -8,6 +8,7 @@
 import { columnNames, csvColumns, csvLine, csvText, neutralise, type CsvColumn } from '../../platform/csv.ts';
 import type { Db } from '../../platform/db.ts';
 import { spreadsheet, type SpreadsheetTable } from '../../platform/spreadsheet.ts';
+import { NOT_ASKED } from './about.ts';
 import { MIN_CELL, SUPPRESSED, type Analysis, type Breakdown } from './analysis.ts';
 import { flatItems, SECTION_TITLES } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
@@ -70,7 +71,7 @@ export function wideColumns(s: StoredSimulator): WideColumn[] {
         `about.${q.code}`,
         `About you: ${q.code}`,
         'string',
-        `${q.text} (optional; blank when not answered; from ${s.aboutYou!.survey} version ${s.aboutYou!.version})`,
+        `${q.text} (optional; blank when not answered${q.routing ? `; ${NOT_ASKED} when not asked: ${q.routing}` : ''}; from ${s.aboutYou!.survey} version ${s.aboutYou!.version})`,
         q.kind === 'text' ? 'free text' : q.choices.map((c) => `${c.code} = ${c.label}`).join('; '),
       ),
     );
@@ -116,7 +117,7 @@ export function createDownloads(db: Db, analysis: Analysis) {
           });
           for (const q of questions) {
             const v = a.answers[r]?.[q.code];
-            cells.push(v === undefined ? null : neutralise(v));
+            cells.push(v === undefined ? null : v === null ? NOT_ASKED : neutralise(v));
           }
           chunk += csvLine(cells);
           if (chunk.length > 1 << 16) {
@@ -188,7 +189,10 @@ export function createDownloads(db: Db, analysis: Analysis) {
           ['Weighting efficiency (%)', round(w.efficiency * 100, 1)],
           ['Average gap closed (£ a year)', d.meanGapClosed === null ? null : round(d.meanGapClosed)],
           ['Average council tax change (%)', d.meanTaxChangePct === null ? null : round(d.meanTaxChangePct)],
-          ['Weighted average gap closed (£ a year)', wd.weightedMeanGapClosed === null ? null : round(wd.weightedMeanGapClosed)],
+          [
+            'Weighted average gap closed (£ a year)',
+            wd.weightedMeanGapClosed === null ? null : round(wd.weightedMeanGapClosed),
+          ],
           [
             'Weighted average council tax change (%)',
             wd.weightedMeanTaxChangePct === null ? null : round(wd.weightedMeanTaxChangePct),

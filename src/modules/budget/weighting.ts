@@ -8,7 +8,7 @@
  */
 import { AppError } from '../../platform/errors.ts';
 import { kish, rake } from '../surveys/index.ts';
-import type { AboutQuestion, AboutYou } from './about.ts';
+import type { AboutAnswers, AboutQuestion, AboutYou } from './about.ts';
 
 /** The population bands the platform holds (metric codes of the population import). */
 export const POPULATION_BANDS = [
@@ -85,7 +85,7 @@ export interface Weighting {
  */
 export function weightByAge(
   about: AboutYou | null,
-  answers: readonly (Record<string, string> | null)[],
+  answers: readonly (AboutAnswers | null)[],
   population: PopulationTargets | null,
   council: string,
 ): Weighting {
@@ -116,7 +116,8 @@ export function weightByAge(
   const rows: number[] = [];
   const bands: string[] = [];
   answers.forEach((a, i) => {
-    const band = a?.[q.code] !== undefined ? map.get(a[q.code]!) : undefined;
+    const v = a?.[q.code];
+    const band = typeof v === 'string' ? map.get(v) : undefined;
     if (band) {
       rows.push(i);
       bands.push(band);

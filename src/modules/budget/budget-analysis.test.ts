@@ -1,0 +1,284 @@
+/**
+ * The budget's analysis and set-up features: weighted figures in the results JSON, the questionnaire's routing on the
+ * "about you" page, comment counts and themes per breakdown group, and the rules between choices on the edit pages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/helpers/app.ts';
+import { cookiesOf, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { seedAreas } from '../../../test/helpers/seed.ts';
+import { sharedFile } from '../../../test/helpers/shared-data.ts';
+import { servicesFor } from '../../app/services.ts';
+import type { App } from '../../platform/app-types.ts';
+import { importFiles } from '../imports/index.ts';
+import type { Definition } from './model.ts';
+
+/** A questionnaire with routing: hours of care asked only of carers. */
+const ROUTED = {
+  code: 'budget-routed',
+  version: 1,
+  title: 'About you, with routing',
+  pages: [
+    {
+      elements: [
+        {
+          type: 'radiogroup',
+          name: 'AGE',
+          title: 'What is your age?',
+          choices: [
+            { value: '1', text: '18 to 64' },
+            { value: '2', text: '65 and over' },
+          ],
+        },
+        {
+          type: 'radiogroup',
+          name: 'CARER',
+          title: 'Do you look after someone?',
+          choices: [
+            { value: '1', text: 'Yes' },
+            { value: '2', text: 'No' },
+          ],
+        },
+        {
+          type: 'radiogroup',
+          name: 'HOURS',
+          title: 'How many hours of care a week?',
+          visibleIf: "{CARER} = '1'",
+          choices: [
+            { value: '1', text: 'Under 20' },
+            { value: '2', text: '20 or more' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** One spending item and council tax: "trim" closes the gap, as does a tax rise. */
+const twoItems = (): Definition => ({
+  council: 'E08000009',
+  year: '2024-25',
+  title: 'Routed budget',
+  gap: { kind: 'one-year', years: [{ year: '2024-25', amount: 500_000 }] },
+  statedTotal: null,
+  councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99, capValidFrom: null },
+  sections: [
+    {
+      kind: 'spending',
+      title: 'Spending',
+      items: [
+        {
+          code: 'parks',
+          title: 'Parks',
+          baseline: 5_000_000,
+          levels: [
+            { code: 'trim', pctChange: -10, consequence: 'Mow less often' },
+            { code: 'keep', pctChange: 0, consequence: 'As now' },
+          ],
+        },
+        {
+          code: 'roads',
+          title: 'Roads',
+          baseline: 8_000_000,
+          levels: [
+            { code: 'cut', pctChange: -5, consequence: 'Fewer repairs' },
+            { code: 'keep', pctChange: 0, consequence: 'As now' },
+          ],
+        },
+      ],
+    },
+    {
+      kind: 'council-tax',
+      title: 'Council tax',
+      items: [
+        {
+          code: 'tax',
+          title: 'Council tax',
+          baseline: 15_000_000,
+          levels: [
+            { code: 'same', pctChange: 0, consequence: 'No rise' },
+            { code: 'up', pctChange: 4, consequence: 'Band D up £60' },
+          ],
+        },
+      ],
+    },
+  ],
+  constraints: [],
+});
+
+describe('budget simulator: analysis and set-up', () => {
+  let db: TestDb;
+  let app: App;
+  let analyst: Signed;
+  let owner: Signed;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAreas(db);
+    const r = await importFiles(
+      db,
+      'population',
+      [sharedFile('performance/population/ons_mid_year_population_2019_2020_la.csv')],
+      {
+        publish: true,
+      },
+    );
+    if (r.state !== 'published') throw new Error(r.message);
+    app = await createTestApp(db);
+    ({ analyst, owner } = await signInEveryRole(db, app));
+    await servicesFor(db).surveys.surveys.loadDefinition(ROUTED, { name: 'Test' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const poster = (first: Awaited<ReturnType<App['inject']>>) => {
+    const cookie = cookiesOf(first);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
+    return (url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      });
+  };
+
+  it('routing: a question whose route is not met is not asked, and its answer is dropped and kept as not applicable', async () => {
+    const budget = servicesFor(db).budget;
+    // Routing may refer only to a question asked before it.
+    await expect(
+      budget.create(
+        { ...twoItems(), aboutYou: { survey: 'budget-routed', version: 1, questions: ['HOURS', 'CARER'] } },
+        'system',
+      ),
+    ).rejects.toMatchObject({
+      errors: [
+        {
+          field: 'aboutYou.questions[0]',
+          value: 'HOURS',
+          message: "is asked only when {CARER} = '1', which refers to CARER: ask CARER before it",
+        },
+      ],
+    });
+    const created = await budget.create(
+      { ...twoItems(), status: 'open', aboutYou: { survey: 'budget-routed', version: 1, age: 'AGE' } },
+      'system',
+    );
+    expect(created.aboutYou!.questions.find((q) => q.code === 'HOURS')!.routing).toBe(
+      'Asked only of those who answered CARER “Yes”',
+    );
+    const k = created.openKey;
+    const send = poster(await app.inject(`/budget/${k}/section/1`));
+    const p = { 'level-parks': 'trim', 'level-roads': 'keep', 'level-tax': 'same' };
+    const first = await send(`/budget/${k}/section/2`, { ...p, go: 'next' });
+    expect(first.body).toContain('Do you look after someone?');
+    expect(first.body).not.toContain('How many hours of care');
+    // Without JavaScript: answering "Yes" brings the routed question onto the page, answers kept.
+    const shown = /name="shown-about" value="([^"]*)"/.exec(first.body)![1]!;
+    expect(shown).toBe('AGE,CARER');
+    const again = await send(`/budget/${k}/about`, { ...p, 'about-CARER': '1', 'shown-about': shown, go: 'check' });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('How many hours of care a week?');
+    expect(again.body).toContain('We have added a question');
+    const check = await send(`/budget/${k}/about`, {
+      ...p,
+      'about-CARER': '1',
+      'about-HOURS': '2',
+      'shown-about': 'AGE,CARER,HOURS',
+      go: 'check',
+    });
+    expect(check.body).toContain('Check your budget');
+    expect(check.body).toContain('20 or more');
+    const sent = await send(`/budget/${k}/submit`, { ...p, 'about-CARER': '1', 'about-HOURS': '2', consent: 'yes' });
+    expect(sent.statusCode, sent.body.slice(0, 300)).toBe(303);
+    // A non-carer's posted hours (a tampered or stale form) are dropped: not asked, recorded as not applicable.
+    // (A different budget: the same one from the same connection would be kept as a duplicate, not counted.)
+    const p2 = { 'level-parks': 'keep', 'level-roads': 'cut', 'level-tax': 'up' };
+    const send2 = poster(await app.inject(`/budget/${k}/section/1`));
+    const check2 = await send2(`/budget/${k}/about`, {
+      ...p2,
+      'about-CARER': '2',
+      'about-HOURS': '1',
+      'shown-about': 'AGE,CARER,HOURS',
+      go: 'check',
+    });
+    expect(check2.body).toContain('Check your budget');
+    expect(check2.body).not.toContain('name="about-HOURS"');
+    expect(check2.body).not.toContain('How many hours of care');
+    const sent2 = await send2(`/budget/${k}/submit`, { ...p2, 'about-CARER': '2', 'about-HOURS': '1', consent: 'yes' });
+    expect(sent2.statusCode).toBe(303);
+    const a = await budget.analyse(created);
+    expect(a.answers).toEqual([
+      { CARER: '1', HOURS: '2' },
+      { CARER: '2', HOURS: null },
+    ]);
+    let wide = '';
+    for await (const c of await budget.wideCsv(created)) wide += c;
+    const [header, ...rows] = wide
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const hours = header!.indexOf('about.HOURS');
+    expect(rows.map((r) => r[hours])).toEqual(['2', '-']);
+    expect(budget.codebookCsv(created)).toContain('- when not asked: Asked only of those who answered CARER “Yes”');
+    const byHours = budget.breakdowns(created, a).find((b) => b.question.code === 'HOURS')!;
+    expect(byHours.columns.map((c) => c.label)).toEqual(['Under 20', '20 or more', 'Not answered', 'Not asked']);
+  });
+
+  it('results.json carries weighted shares and means beside the unweighted ones, with the effective base', async () => {
+    const budget = servicesFor(db).budget;
+    const created = await budget.create(
+      { ...twoItems(), status: 'open', aboutYou: { survey: 'budget-routed', version: 1, age: 'AGE' } },
+      'system',
+    );
+    const s = await budget.byKey(created.openKey);
+    // 12 aged 18 to 64 (3 trim parks), 4 aged 65 and over (all trim parks and raise tax), 1 not saying.
+    const people = [
+      ...Array.from({ length: 12 }, (_, i) => ({ AGE: '1', parks: i < 3 ? 'trim' : 'keep' })),
+      ...Array.from({ length: 4 }, () => ({ AGE: '2', parks: 'trim' })),
+      { parks: 'trim' },
+    ];
+    for (const [i, { parks, ...about }] of people.entries()) {
+      const levels: Record<string, string> = { parks, roads: 'cut', tax: parks === 'keep' || i >= 12 ? 'up' : 'same' };
+      await budget.submit(s, {
+        posted: (c) => levels[c],
+        comments: () => undefined,
+        consent: true,
+        client: `198.51.100.${i}`,
+        about,
+      });
+    }
+    const res = await app.inject({
+      url: `/api/v1/budget/simulators/${s.id}/results.json`,
+      headers: { cookie: analyst.cookie },
+    });
+    expect(res.statusCode).toBe(200);
+    const j = res.json();
+    const a = await budget.analyse(s);
+    const w = [...a.weighting.weights];
+    expect(a.weighting.byAge).toBe(16);
+    const sum = w.reduce((x, y) => x + y, 0);
+    // The over-65s are a quarter of the 16 answering but fewer of the population: their weight differs from 1.
+    expect(w[12]).not.toBeCloseTo(1, 3);
+    expect(j.weighting.effectiveBase).toBeCloseTo(sum ** 2 / w.reduce((x, y) => x + y * y, 0), 9);
+    expect(j.weighting.notes.join(' ')).toContain('Weighted by age only: no population by sex is loaded');
+    const trim = j.items[0].levels[0];
+    expect(trim.share).toBeCloseTo(8 / 17, 9);
+    const trimmed = w.reduce((x, y, r) => x + (people[r]!.parks === 'trim' ? y : 0), 0) / sum;
+    expect(trim.weightedShare).toBeCloseTo(trimmed, 9);
+    expect(j.items[0].meanChange).toBeCloseTo((-500_000 * 8) / 17, 6);
+    expect(j.items[0].weightedMeanChange).toBeCloseTo(-500_000 * trimmed, 6);
+    const tax = a.rows.reduce((x, row, r) => x + w[r]! * row.taxChangePct, 0) / sum;
+    expect(j.weightedMeanTaxChangePct).toBeCloseTo(tax, 9);
+    expect(j.weightedMeanTaxChangePct).not.toBeCloseTo(j.meanTaxChangePct, 3);
+    // The dashboard shows the same weighted figures.
+    const page = await app.inject({ url: `/budget/simulators/${s.id}`, headers: { cookie: owner.cookie } });
+    expect(page.body).toContain(
+      `<td class="govuk-table__cell govuk-table__cell--numeric">${Math.round(trimmed * 100)}%</td>`,
+    );
+    expect(page.body).toMatch(/mean change [^<]+ \(weighted [^<)]+\)/);
+    expect(page.body).toContain('Weighted by age only: no population by sex is loaded');
+  });
+});
