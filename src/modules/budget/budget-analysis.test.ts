@@ -2,6 +2,7 @@
  * The budget's analysis and set-up features: weighted figures in the results JSON, the questionnaire's routing on the
  * "about you" page, comment counts and themes per breakdown group, and the rules between choices on the edit pages.
  */
+import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { cookiesOf, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
@@ -11,6 +12,7 @@ import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
 import { importFiles } from '../imports/index.ts';
+import { MIN_CELL } from './analysis.ts';
 import type { Definition } from './model.ts';
 
 /** A questionnaire with routing: hours of care asked only of carers. */
@@ -280,5 +282,67 @@ describe('budget simulator: analysis and set-up', () => {
     );
     expect(page.body).toMatch(/mean change [^<]+ \(weighted [^<)]+\)/);
     expect(page.body).toContain('Weighted by age only: no population by sex is loaded');
+  });
+  it('comments by each breakdown group: counts and themes per item, small cells suppressed', async () => {
+    const budget = servicesFor(db).budget;
+    const created = await budget.create(
+      {
+        ...twoItems(),
+        status: 'open',
+        aboutYou: { survey: 'budget-routed', version: 1, questions: ['AGE', 'CARER'], age: 'AGE' },
+      },
+      'system',
+    );
+    const s = await budget.byKey(created.openKey);
+    // 12 aged 18 to 64 and 11 aged 65 and over, every one commenting on parks and roads.
+    for (let i = 0; i < 23; i++) {
+      const levels: Record<string, string> = { parks: 'trim', roads: 'keep', tax: 'same' };
+      const r = await budget.submit(s, {
+        posted: (c) => levels[c],
+        comments: (c) => (c === 'parks' || c === 'roads' ? `${c} comment ${i}` : undefined),
+        consent: true,
+        client: `203.0.113.${i}`,
+        about: { AGE: i < 12 ? '1' : '2' },
+      });
+      // Parks: "keep mowing" on 10 of the younger and all 11 older; roads: "potholes" on 2 of the younger only.
+      if (i < 10 || i >= 12) await budget.tagComment(s, r.id, 'parks', 'Keep mowing', 'test');
+      if (i < 2) await budget.tagComment(s, r.id, 'roads', 'potholes', 'test');
+    }
+    const a = await budget.analyse(s);
+    const byAge = (await budget.commentBreakdowns(s, a)).find((b) => b.question.code === 'AGE')!;
+    expect(byAge.columns.map((c) => [c.label, c.base])).toEqual([
+      ['18 to 64', 12],
+      ['65 and over', 11],
+      ['Not answered', 0],
+    ]);
+    const parks = byAge.items.find((it) => it.code === 'parks')!;
+    expect(parks.comments).toEqual([12, 11, 0]);
+    expect(parks.themes).toEqual([{ theme: 'keep mowing', cells: [10, 11, 0] }]);
+    const roads = byAge.items.find((it) => it.code === 'roads')!;
+    expect(roads.themes.map((t) => t.theme)).toEqual(['potholes']);
+    expect(roads.themes[0]!.cells[0]).toBeNull();
+    // Nothing under MIN_CELL shown, and no row or column with a single hidden cell (it could be worked out).
+    const grid = [roads.comments, ...roads.themes.map((t) => t.cells)];
+    for (const row of grid) {
+      for (const n of row) expect(n === null || n === 0 || n >= MIN_CELL).toBe(true);
+      expect(row.filter((n) => n === null)).not.toHaveLength(1);
+    }
+    for (let c = 0; c < 3; c++) expect(grid.filter((row) => row[c] === null)).not.toHaveLength(1);
+    // The dashboard and the XLSX show them.
+    const page = await app.inject({ url: `/budget/simulators/${s.id}?by=AGE`, headers: { cookie: analyst.cookie } });
+    expect(page.body).toContain('Comments on Parks, by What is your age?');
+    expect(page.body).toContain('Theme: keep mowing');
+    const xlsx = await app.inject({
+      url: `/api/v1/budget/simulators/${s.id}/results.xlsx`,
+      headers: { cookie: analyst.cookie },
+    });
+    const rows = (await readXlsxFile(xlsx.rawPayload)).find((x) => x.sheet === 'By AGE')!.data;
+    expect(rows.find((r) => r[0] === 'Parks' && r[1] === 'Comments with the theme “keep mowing” (number)')).toEqual([
+      'Parks',
+      'Comments with the theme “keep mowing” (number)',
+      10,
+      11,
+      0,
+    ]);
   });
 });
