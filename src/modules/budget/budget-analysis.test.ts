@@ -128,6 +128,7 @@ describe('budget simulator: analysis and set-up', () => {
     if (r.state !== 'published') throw new Error(r.message);
     app = await createTestApp(db);
     ({ analyst, owner } = await signInEveryRole(db, app));
+    await servicesFor(db).accounts.setPermission('owner@example.org', 'consultation', true);
     await servicesFor(db).surveys.surveys.loadDefinition(ROUTED, { name: 'Test' });
   });
   afterAll(async () => {
@@ -344,5 +345,86 @@ describe('budget simulator: analysis and set-up', () => {
       11,
       0,
     ]);
+  });
+  it('officers add, change and remove rules between choices on the edit pages; contradictory rules are refused, named', async () => {
+    const budget = servicesFor(db).budget;
+    const s = await budget.create(twoItems(), 'system');
+    const form = (url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: owner.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: owner.csrf, ...fields }).toString(),
+      });
+    const rules = async () => (await budget.get(s.id, 'system')).definition.constraints;
+    const edit = await app.inject({ url: `/budget/simulators/${s.id}/edit`, headers: { cookie: owner.cookie } });
+    expect(edit.body).toContain(`href="/budget/simulators/${s.id}/rules/new"`);
+    const blank = await app.inject({ url: `/budget/simulators/${s.id}/rules/new`, headers: { cookie: owner.cookie } });
+    expect(blank.body).toContain('<option value="parks|trim">Parks: Mow less often (trim)</option>');
+    // Nothing chosen: each field named.
+    const empty = await form(`/budget/simulators/${s.id}/rules/new`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('href="#when"');
+    expect(empty.body).toContain('href="#kind"');
+    expect(empty.body).toContain('href="#then"');
+    // Added: trimming parks requires cutting roads.
+    const added = await form(`/budget/simulators/${s.id}/rules/new`, {
+      when: 'parks|trim',
+      kind: 'requires',
+      then: 'roads|cut',
+    });
+    expect(added.statusCode, added.body.slice(0, 600)).toBe(303);
+    expect(await rules()).toEqual([
+      { kind: 'requires', item: 'parks', level: 'trim', otherItem: 'roads', otherLevel: 'cut' },
+    ]);
+    expect(
+      (await app.inject({ url: `/budget/simulators/${s.id}/edit`, headers: { cookie: owner.cookie } })).body,
+    ).toContain('If a resident chooses Parks: Mow less often (trim), they must also choose Roads: Fewer repairs (cut)');
+    // A contradiction through a chain: cutting roads excludes a tax rise, and trimming parks is made to require one.
+    expect(
+      (await form(`/budget/simulators/${s.id}/rules/new`, { when: 'roads|cut', kind: 'excludes', then: 'tax|up' }))
+        .statusCode,
+    ).toBe(303);
+    const contradiction = await form(`/budget/simulators/${s.id}/rules/new`, {
+      when: 'parks|trim',
+      kind: 'requires',
+      then: 'tax|up',
+    });
+    expect(contradiction.statusCode).toBe(400);
+    expect(contradiction.body).toContain(
+      'contradicts the other rules: parks “trim” could never be chosen, as it would need roads “cut” and tax “up”, which another rule excludes together',
+    );
+    // Rule 1 changed to require what rule 2 excludes: refused, naming rule 2; nothing changed.
+    const both = await form(`/budget/simulators/${s.id}/rules/1`, {
+      when: 'roads|cut',
+      kind: 'requires',
+      then: 'tax|up',
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.body).toContain('Rule 2: contradicts another constraint: roads:cut both requires and excludes tax:up');
+    expect((await rules())[0]).toEqual({
+      kind: 'requires',
+      item: 'parks',
+      level: 'trim',
+      otherItem: 'roads',
+      otherLevel: 'cut',
+    });
+    // A tampered option is named with its value.
+    const tampered = await form(`/budget/simulators/${s.id}/rules/2`, {
+      when: 'roads|cut',
+      kind: 'excludes',
+      then: 'tax|double',
+    });
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.body).toContain('is not a level of tax (“double”)');
+    expect(tampered.body).toContain('href="#then"');
+    // Removed.
+    expect((await form(`/budget/simulators/${s.id}/rules/1`, { remove: 'yes' })).statusCode).toBe(303);
+    expect(await rules()).toEqual([
+      { kind: 'excludes', item: 'roads', level: 'cut', otherItem: 'tax', otherLevel: 'up' },
+    ]);
+    expect(
+      (await app.inject({ url: `/budget/simulators/${s.id}/rules/2`, headers: { cookie: owner.cookie } })).statusCode,
+    ).toBe(404);
   });
 });
