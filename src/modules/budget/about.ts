@@ -2,7 +2,9 @@
  * "About you": optional questions a simulator asks before "check your budget", taken from a questionnaire of the
  * surveys module (its definitions, through its index). A definition names the questionnaire (code and version) and
  * optionally which of its questions to ask and which one holds the age band and which sex (for weighting); at set-up
- * the questions are copied (AboutYou) so what residents were asked never changes afterwards. Pure: no database.
+ * the questions are copied (AboutYou) so what residents were asked never changes afterwards, each with its routing
+ * (the questionnaire's visibleIf, evaluated with the surveys module's expressions on the earlier answers): a question
+ * whose route is not met is not asked and its answer is recorded as null, not applicable. Pure: no database.
  */
 import type { FieldError } from '../../platform/errors.ts';
 import {

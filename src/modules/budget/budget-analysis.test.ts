@@ -5,7 +5,8 @@
 import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
-import { cookiesOf, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { residentPoster } from '../../../test/helpers/budget.ts';
+import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
@@ -15,6 +16,15 @@ import { importFiles } from '../imports/index.ts';
 import { MIN_CELL } from './analysis.ts';
 import type { Definition } from './model.ts';
 
+/** A SurveyJS single-choice question: choices as "value=text". */
+const radio = (name: string, title: string, choices: string[], visibleIf?: string) => ({
+  type: 'radiogroup',
+  name,
+  title,
+  ...(visibleIf ? { visibleIf } : {}),
+  choices: choices.map((c) => ({ value: c.split('=')[0], text: c.split('=')[1] })),
+});
+
 /** A questionnaire with routing: hours of care asked only of carers. */
 const ROUTED = {
   code: 'budget-routed',
@@ -23,40 +33,23 @@ const ROUTED = {
   pages: [
     {
       elements: [
-        {
-          type: 'radiogroup',
-          name: 'AGE',
-          title: 'What is your age?',
-          choices: [
-            { value: '1', text: '18 to 64' },
-            { value: '2', text: '65 and over' },
-          ],
-        },
-        {
-          type: 'radiogroup',
-          name: 'CARER',
-          title: 'Do you look after someone?',
-          choices: [
-            { value: '1', text: 'Yes' },
-            { value: '2', text: 'No' },
-          ],
-        },
-        {
-          type: 'radiogroup',
-          name: 'HOURS',
-          title: 'How many hours of care a week?',
-          visibleIf: "{CARER} = '1'",
-          choices: [
-            { value: '1', text: 'Under 20' },
-            { value: '2', text: '20 or more' },
-          ],
-        },
+        radio('AGE', 'What is your age?', ['1=18 to 64', '2=65 and over']),
+        radio('CARER', 'Do you look after someone?', ['1=Yes', '2=No']),
+        radio('HOURS', 'How many hours of care a week?', ['1=Under 20', '2=20 or more'], "{CARER} = '1'"),
       ],
     },
   ],
 };
 
-/** One spending item and council tax: "trim" closes the gap, as does a tax rise. */
+/** An item from its code, title, baseline and options ([code, % change, consequence], …). */
+const item = (code: string, title: string, baseline: number, options: [string, number, string][]) => ({
+  code,
+  title,
+  baseline,
+  levels: options.map(([c, pctChange, consequence]) => ({ code: c, pctChange, consequence })),
+});
+
+/** Parks and roads, and council tax: trimming parks closes the gap, as do cutting roads and a tax rise together. */
 const twoItems = (): Definition => ({
   council: 'E08000009',
   year: '2024-25',
@@ -69,39 +62,24 @@ const twoItems = (): Definition => ({
       kind: 'spending',
       title: 'Spending',
       items: [
-        {
-          code: 'parks',
-          title: 'Parks',
-          baseline: 5_000_000,
-          levels: [
-            { code: 'trim', pctChange: -10, consequence: 'Mow less often' },
-            { code: 'keep', pctChange: 0, consequence: 'As now' },
-          ],
-        },
-        {
-          code: 'roads',
-          title: 'Roads',
-          baseline: 8_000_000,
-          levels: [
-            { code: 'cut', pctChange: -5, consequence: 'Fewer repairs' },
-            { code: 'keep', pctChange: 0, consequence: 'As now' },
-          ],
-        },
+        item('parks', 'Parks', 5_000_000, [
+          ['trim', -10, 'Mow less often'],
+          ['keep', 0, 'As now'],
+        ]),
+        item('roads', 'Roads', 8_000_000, [
+          ['cut', -5, 'Fewer repairs'],
+          ['keep', 0, 'As now'],
+        ]),
       ],
     },
     {
       kind: 'council-tax',
       title: 'Council tax',
       items: [
-        {
-          code: 'tax',
-          title: 'Council tax',
-          baseline: 15_000_000,
-          levels: [
-            { code: 'same', pctChange: 0, consequence: 'No rise' },
-            { code: 'up', pctChange: 4, consequence: 'Band D up £60' },
-          ],
-        },
+        item('tax', 'Council tax', 15_000_000, [
+          ['same', 0, 'No rise'],
+          ['up', 4, 'Band D up £60'],
+        ]),
       ],
     },
   ],
@@ -136,17 +114,7 @@ describe('budget simulator: analysis and set-up', () => {
     await db?.drop();
   });
 
-  const poster = (first: Awaited<ReturnType<App['inject']>>) => {
-    const cookie = cookiesOf(first);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
-    return (url: string, fields: Record<string, string>) =>
-      app.inject({
-        method: 'POST',
-        url,
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
-      });
-  };
+  const poster = (first: Awaited<ReturnType<App['inject']>>) => residentPoster(app, first);
 
   it('routing: a question whose route is not met is not asked, and its answer is dropped and kept as not applicable', async () => {
     const budget = servicesFor(db).budget;

@@ -202,9 +202,10 @@ export function residentViews(secure: boolean) {
       reply.status(400);
       return aboutPage(v, body, req, reply, errors);
     }
-    // Without JavaScript a question routed on an answer on this page appears once that answer is posted.
-    const shown = new Set((body['shown-about'] ?? '').split(','));
-    if (v.s.aboutYou.questions.some((q) => answers[q.code] !== null && !shown.has(q.code)))
+    // Without JavaScript a question routed on an answer on this page appears once that answer is posted (the page
+    // says which it showed; a form without that list goes on).
+    const shown = body['shown-about']?.split(',');
+    if (shown && v.s.aboutYou.questions.some((q) => q.visibleIf && answers[q.code] !== null && !shown.includes(q.code)))
       return aboutPage(v, body, req, reply, [], true);
     return checkPage(v, body, req, reply);
   }
