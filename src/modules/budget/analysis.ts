@@ -4,13 +4,18 @@
  * and breakdowns of each item's choices by each single-choice or dropdown "about you" answer with small-cell
  * suppression: a cell or a column base under MIN_CELL is shown as suppressed, never as its number, and a second cell
  * of the same row or column is suppressed with it, so no suppressed figure can be found by subtraction from the totals.
+ * Residents' comments are broken down the same way (commentBreakdowns): per item and group the number of comments and
+ * of those carrying each theme, with the same suppression.
  */
 import type { Db } from '../../platform/db.ts';
 import type { MetricsService } from '../metrics/index.ts';
 import type { ObservationsService } from '../observations/index.ts';
-import { answerLabel, type AboutQuestion } from './about.ts';
+import { answerLabel, type AboutAnswers, type AboutQuestion } from './about.ts';
 import { flatItems } from './model.ts';
+import { withThemes } from '../surveys/index.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import { reviewRepository } from './review-repository.ts';
+import type { Dashboard } from './results.ts';
 import { POPULATION_BANDS, weightByAge, type PopulationTargets, type Weighting } from './weighting.ts';
 
 /**
@@ -31,10 +36,33 @@ export interface Analysed {
   }[];
   /** Per response, the chosen level's position for each item. */
   levels: number[][];
-  /** Per response, its "about you" answers (null when none). */
-  answers: (Record<string, string> | null)[];
+  /** Per response, its "about you" answers (null when none; an answer null when its question was not asked). */
+  answers: (AboutAnswers | null)[];
   weighting: Weighting;
   population: PopulationTargets | null;
+}
+
+/** The dashboard with weighted figures beside the unweighted ones (null where there are no responses). */
+export interface WeightedDashboard extends Omit<Dashboard, 'items'> {
+  weightedMeanTaxChangePct: number | null;
+  weightedMeanGapClosed: number | null;
+  weighting: Pick<Weighting, 'weighted' | 'effectiveBase' | 'efficiency' | 'byAge' | 'notes'>;
+  items: (Omit<Dashboard['items'][number], 'levels'> & {
+    weightedMeanChange: number | null;
+    levels: (Dashboard['items'][number]['levels'][number] & { weightedShare: number | null })[];
+  })[];
+}
+
+/** Comments per breakdown group: per item the number of comments and of each theme; null means suppressed. */
+export interface CommentBreakdown {
+  question: AboutQuestion;
+  columns: Breakdown['columns'];
+  items: {
+    code: string;
+    title: string;
+    comments: (number | null)[];
+    themes: { theme: string; cells: (number | null)[] }[];
+  }[];
 }
 
 /** A breakdown cell: null count means suppressed. */
@@ -117,7 +145,7 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
       taxChangePct: r.tax_change_pct,
     }));
     const levels = stored.map((r) => r.levels.split(',').map(Number));
-    const answers = stored.map((r) => (r.about ? (JSON.parse(r.about) as Record<string, string>) : null));
+    const answers = stored.map((r) => (r.about ? (JSON.parse(r.about) as AboutAnswers) : null));
     const weighting = weightByAge(s.aboutYou, answers, pop, s.definition.council);
     return { rows, levels, answers, weighting, population: pop };
   }
@@ -137,36 +165,95 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
     return sums.map((row) => row.map((x) => (total > 0 ? x / total : null)));
   }
 
+  /**
+   * The dashboard's figures with their weighted counterparts beside them (the results JSON, the dashboard page and the
+   * XLSX): per level the weighted share, per item the weighted mean £ change, the weighted mean council tax change and
+   * gap closed, and the weighting itself (effective base, efficiency, what was weighted and why not).
+   */
+  function withWeights(s: StoredSimulator, d: Dashboard, a: Analysed): WeightedDashboard {
+    const shares = weightedShares(s, a);
+    const items = flatItems(s.definition);
+    const w = a.weighting.weights;
+    let total = 0;
+    let tax = 0;
+    let gap = 0;
+    a.rows.forEach((row, r) => {
+      total += w[r]!;
+      tax += w[r]! * row.taxChangePct;
+      gap += w[r]! * row.gapClosed;
+    });
+    const mean = (x: number) => (total > 0 ? x / total : null);
+    return {
+      ...d,
+      weightedMeanTaxChangePct: mean(tax),
+      weightedMeanGapClosed: mean(gap),
+      weighting: {
+        weighted: a.weighting.weighted,
+        effectiveBase: a.weighting.effectiveBase,
+        efficiency: a.weighting.efficiency,
+        byAge: a.weighting.byAge,
+        notes: a.weighting.notes,
+      },
+      items: d.items.map((it, i) => {
+        const row = shares[i] ?? [];
+        const baseline = items[i]?.baseline ?? 0;
+        const change = it.levels.reduce((sum, l, li) => sum + ((baseline * l.pctChange) / 100) * (row[li] ?? 0), 0);
+        return {
+          ...it,
+          weightedMeanChange: total > 0 ? change : null,
+          levels: it.levels.map((l, li) => ({ ...l, weightedShare: row[li] ?? null })),
+        };
+      }),
+    };
+  }
+
   /** The "about you" questions results are broken down by: single choice and dropdown (never free text). */
   const breakdownQuestions = (s: StoredSimulator) => (s.aboutYou?.questions ?? []).filter((q) => q.kind !== 'text');
+
+  /**
+   * The groups of a breakdown question: each answer, "Not answered", and "Not asked" where the question is routed;
+   * each response's group; each group's base, suppressed under MIN_CELL (and a second with it: the total is published).
+   */
+  function groupsOf(q: AboutQuestion, a: Analysed) {
+    const keys: (string | null | undefined)[] = [...q.choices.map((c) => c.code), undefined];
+    if (q.visibleIf) keys.push(null);
+    const colOf = (r: number) => {
+      const v = a.answers[r]?.[q.code];
+      const i = v === null ? keys.indexOf(null) : v === undefined ? -1 : keys.indexOf(v);
+      return i < 0 ? keys.indexOf(undefined) : i;
+    };
+    const cols = a.levels.map((_, r) => colOf(r));
+    const base = keys.map(() => 0);
+    const wBase = keys.map(() => 0);
+    cols.forEach((c, r) => {
+      base[c]!++;
+      wBase[c]! += a.weighting.weights[r]!;
+    });
+    const baseHidden = [base.map((n) => n > 0 && n < MIN_CELL)];
+    protect([base], baseHidden);
+    const columns = keys.map((k, c) => ({
+      code: k ?? null,
+      label: answerLabel(q, k),
+      base: baseHidden[0]![c] ? null : base[c]!,
+    }));
+    return { keys, cols, wBase, baseHidden: baseHidden[0]!, columns };
+  }
+
+  /** Counts on a grid (rows × groups) suppressed: a group's hidden base, a count under MIN_CELL, then protect(). */
+  function suppressed(counts: number[][], baseHidden: boolean[]): (number | null)[][] {
+    const hidden = counts.map((row) => row.map((n, c) => baseHidden[c]! || (n > 0 && n < MIN_CELL)));
+    protect(counts, hidden);
+    return counts.map((row, r) => row.map((n, c) => (hidden[r]![c] ? null : n)));
+  }
 
   /** Breakdowns of every item by each single-choice or dropdown "about you" question, suppressed. */
   function breakdowns(s: StoredSimulator, a: Analysed): Breakdown[] {
     const items = flatItems(s.definition);
     return breakdownQuestions(s).map((q) => {
-      const keys: (string | null)[] = [...q.choices.map((c) => c.code), null];
-      const colOf = (r: number) => {
-        const v = a.answers[r]?.[q.code];
-        const i = v === undefined ? -1 : keys.indexOf(v);
-        return i < 0 ? keys.length - 1 : i;
-      };
-      const cols = a.levels.map((_, r) => colOf(r));
-      const base = keys.map(() => 0);
-      const wBase = keys.map(() => 0);
-      cols.forEach((c, r) => {
-        base[c]!++;
-        wBase[c]! += a.weighting.weights[r]!;
-      });
-      // Bases: a column under MIN_CELL is suppressed whole; a second one with it (the total is published).
-      const baseHidden = [base.map((n) => n > 0 && n < MIN_CELL)];
-      protect([base], baseHidden);
+      const { keys, cols, wBase, baseHidden, columns } = groupsOf(q, a);
       return {
         question: q,
-        columns: keys.map((k, c) => ({
-          code: k,
-          label: answerLabel(q, k ?? undefined),
-          base: baseHidden[0]![c] ? null : base[c]!,
-        })),
+        columns,
         items: items.map((it, i) => {
           const counts = it.levels.map(() => keys.map(() => 0));
           const weighted = it.levels.map(() => keys.map(() => 0));
@@ -177,19 +264,19 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
               weighted[l]![cols[r]!]! += a.weighting.weights[r]!;
             }
           });
-          const hidden = counts.map((row) => row.map((n, c) => baseHidden[0]![c]! || (n > 0 && n < MIN_CELL)));
-          protect(counts, hidden);
+          const shown = suppressed(counts, baseHidden);
           return {
             code: it.code,
             title: it.title,
             levels: it.levels.map((l, li) => ({
               code: l.code,
               consequence: l.consequence,
-              cells: keys.map((_, c) =>
-                hidden[li]![c]
+              cells: keys.map((_, c) => {
+                const n = shown[li]![c]!;
+                return n === null
                   ? { n: null, share: null }
-                  : { n: counts[li]![c]!, share: wBase[c]! > 0 ? weighted[li]![c]! / wBase[c]! : null },
-              ),
+                  : { n, share: wBase[c]! > 0 ? weighted[li]![c]! / wBase[c]! : null };
+              }),
             })),
           };
         }),
@@ -197,6 +284,51 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
     });
   }
 
-  return { population, analyse, weightedShares, breakdowns, breakdownQuestions };
+  /**
+   * Residents' comments by each breakdown question: per item, how many counted comments each group made and how many
+   * of them carry each theme (the surveys module's withThemes over the group's comments), counts under MIN_CELL
+   * suppressed with a second cell of the row or column, as the choices are.
+   */
+  async function commentBreakdowns(s: StoredSimulator, a: Analysed): Promise<CommentBreakdown[]> {
+    const [comments, tags] = await Promise.all([
+      repo.comments(db.kysely, s.id),
+      reviewRepository.themes(db.kysely, s.id),
+    ]);
+    const rowOf = new Map(a.rows.map((row, r) => [row.id, r]));
+    const items = flatItems(s.definition);
+    return breakdownQuestions(s).map((q) => {
+      const { keys, cols, baseHidden, columns } = groupsOf(q, a);
+      return {
+        question: q,
+        columns,
+        items: items.map((it, i) => {
+          const id = s.itemIds[i]!;
+          const tagged = new Map<number, string[]>();
+          for (const t of tags)
+            if (t.item_id === id) tagged.set(t.response_id, [...(tagged.get(t.response_id) ?? []), t.theme]);
+          const byGroup = keys.map(() => [] as { responseId: number }[]);
+          for (const c of comments) {
+            const r = rowOf.get(c.response_id);
+            if (c.item_id === id && r !== undefined) byGroup[cols[r]!]!.push({ responseId: c.response_id });
+          }
+          const themed = byGroup.map((answers) => withThemes({ answers }, tagged).themeCounts);
+          const themes = [...new Set(themed.flatMap((t) => t.map((x) => x.theme)))].sort();
+          const counts = [
+            byGroup.map((g) => g.length),
+            ...themes.map((th) => themed.map((t) => t.find((x) => x.theme === th)?.answers ?? 0)),
+          ];
+          const [total, ...rows] = suppressed(counts, baseHidden);
+          return {
+            code: it.code,
+            title: it.title,
+            comments: total!,
+            themes: themes.map((theme, t) => ({ theme, cells: rows[t]! })),
+          };
+        }),
+      };
+    });
+  }
+
+  return { population, analyse, weightedShares, withWeights, breakdowns, breakdownQuestions, commentBreakdowns };
 }
 export type Analysis = ReturnType<typeof createAnalysis>;

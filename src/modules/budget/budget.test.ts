@@ -3,7 +3,8 @@ import readXlsxFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
-import { cookiesOf, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { residentPoster } from '../../../test/helpers/budget.ts';
+import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { runSli } from '../../../test/helpers/cli.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
@@ -253,18 +254,7 @@ describe('budget simulator', () => {
     });
   const get = (who: Signed | null, url: string) =>
     app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
-  /** Posts a resident's forms with the session cookie and CSRF token of the first page they opened. */
-  const poster = (first: Awaited<ReturnType<App['inject']>>) => {
-    const cookie = cookiesOf(first);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
-    return (url: string, fields: Record<string, string>) =>
-      app.inject({
-        method: 'POST',
-        url,
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
-      });
-  };
+  const poster = (first: Awaited<ReturnType<App['inject']>>) => residentPoster(app, first);
 
   it("prefills Trafford 2023-24 from the real finance file: each service's net spend with its source line, Band D and tax base", async () => {
     const d = await servicesFor(db).budget.prefill(TRAFFORD, '2023-24');

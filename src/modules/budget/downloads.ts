@@ -8,7 +8,8 @@
 import { columnNames, csvColumns, csvLine, csvText, neutralise, type CsvColumn } from '../../platform/csv.ts';
 import type { Db } from '../../platform/db.ts';
 import { spreadsheet, type SpreadsheetTable } from '../../platform/spreadsheet.ts';
-import { MIN_CELL, SUPPRESSED, type Analysis, type Breakdown } from './analysis.ts';
+import { NOT_ASKED } from './about.ts';
+import { MIN_CELL, SUPPRESSED, type Analysis, type Breakdown, type CommentBreakdown } from './analysis.ts';
 import { flatItems, SECTION_TITLES } from './model.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
 import type { Dashboard } from './results.ts';
@@ -70,7 +71,7 @@ export function wideColumns(s: StoredSimulator): WideColumn[] {
         `about.${q.code}`,
         `About you: ${q.code}`,
         'string',
-        `${q.text} (optional; blank when not answered; from ${s.aboutYou!.survey} version ${s.aboutYou!.version})`,
+        `${q.text} (optional; blank when not answered${q.routing ? `; ${NOT_ASKED} when not asked: ${q.routing}` : ''}; from ${s.aboutYou!.survey} version ${s.aboutYou!.version})`,
         q.kind === 'text' ? 'free text' : q.choices.map((c) => `${c.code} = ${c.label}`).join('; '),
       ),
     );
@@ -116,7 +117,7 @@ export function createDownloads(db: Db, analysis: Analysis) {
           });
           for (const q of questions) {
             const v = a.answers[r]?.[q.code];
-            cells.push(v === undefined ? null : neutralise(v));
+            cells.push(v === undefined ? null : v === null ? NOT_ASKED : neutralise(v));
           }
           chunk += csvLine(cells);
           if (chunk.length > 1 << 16) {
@@ -140,7 +141,8 @@ export function createDownloads(db: Db, analysis: Analysis) {
     /** The results in the government layout. */
     async resultsXlsx(s: StoredSimulator, d: Dashboard, when = new Date()): Promise<Buffer> {
       const a = await analysis.analyse(s);
-      const shares = analysis.weightedShares(s, a);
+      const wd = analysis.withWeights(s, d, a);
+      const byComments = await analysis.commentBreakdowns(s, a);
       const w = a.weighting;
       const base = `Base: ${a.rows.length} counted responses; effective base ${Math.round(w.effectiveBase)} (Kish)${w.weighted ? ', weighted' : ', unweighted'}. [note 1]`;
       const results: SpreadsheetTable = {
@@ -158,9 +160,9 @@ export function createDownloads(db: Db, analysis: Analysis) {
           { header: 'Share (%)', width: 10 },
           { header: 'Weighted share (%)', width: 12 },
         ],
-        rows: d.items.flatMap((it, i) => {
+        rows: wd.items.flatMap((it, i) => {
           const { baseline, kind } = flatItems(s.definition)[i]!;
-          return it.levels.map((l, li) => [
+          return it.levels.map((l) => [
             SECTION_TITLES[kind],
             it.title,
             l.consequence,
@@ -169,7 +171,7 @@ export function createDownloads(db: Db, analysis: Analysis) {
             round((baseline * l.pctChange) / 100),
             l.n,
             percent(l.share),
-            percent(shares[i]?.[li] ?? null),
+            percent(l.weightedShare),
           ]);
         }),
       };
@@ -188,6 +190,14 @@ export function createDownloads(db: Db, analysis: Analysis) {
           ['Weighting efficiency (%)', round(w.efficiency * 100, 1)],
           ['Average gap closed (£ a year)', d.meanGapClosed === null ? null : round(d.meanGapClosed)],
           ['Average council tax change (%)', d.meanTaxChangePct === null ? null : round(d.meanTaxChangePct)],
+          [
+            'Weighted average gap closed (£ a year)',
+            wd.weightedMeanGapClosed === null ? null : round(wd.weightedMeanGapClosed),
+          ],
+          [
+            'Weighted average council tax change (%)',
+            wd.weightedMeanTaxChangePct === null ? null : round(wd.weightedMeanTaxChangePct),
+          ],
           ...d.flagged.map((f): [string, number] => [`Kept, not counted: ${f.flag}`, f.n]),
         ],
       };
@@ -233,32 +243,44 @@ export function createDownloads(db: Db, analysis: Analysis) {
             text: `Breakdowns: a group or a cell of fewer than ${MIN_CELL} residents is shown as ${SUPPRESSED}, and another cell of the same row or column with it, so no resident can be identified.`,
           },
         ],
-        tables: [results, summary, ...analysis.breakdowns(s, a).map(breakdownSheet), codebook],
+        tables: [
+          results,
+          summary,
+          ...analysis.breakdowns(s, a).map((b, i) => breakdownSheet(b, byComments[i]!)),
+          codebook,
+        ],
       });
     },
   };
 }
 
-function breakdownSheet(b: Breakdown): SpreadsheetTable {
+function breakdownSheet(b: Breakdown, comments: CommentBreakdown): SpreadsheetTable {
   const shown = (v: number | null) => (v === null ? SUPPRESSED : v);
   return {
     sheet: `By ${b.question.code}`,
-    title: `Choices by: ${b.question.text}`,
-    about: [`Weighted percentages of each group choosing each option. Base row: residents in the group. [note 4]`],
+    title: `Choices and comments by: ${b.question.text}`,
+    about: [
+      `Option rows: weighted percentages of each group choosing the option. Base row: residents in the group. Comment rows (after each item's options): numbers of comments from the group, in all and carrying each theme. [note 4]`,
+    ],
     columns: [
       { header: 'Item', width: 28 },
       { header: 'Option', width: 48 },
-      ...b.columns.map((c) => ({ header: `${c.label} (%)`, width: 14 })),
+      ...b.columns.map((c) => ({ header: c.label, width: 14 })),
     ],
     rows: [
       ['Base', 'Residents in the group', ...b.columns.map((c) => shown(c.base))],
-      ...b.items.flatMap((it) =>
-        it.levels.map((l) => [
-          it.title,
-          l.consequence,
-          ...l.cells.map((c) => (c.n === null ? SUPPRESSED : percent(c.share))),
-        ]),
-      ),
+      ...b.items.flatMap((it, i) => {
+        const c = comments.items[i]!;
+        return [
+          ...it.levels.map((l) => [
+            it.title,
+            l.consequence,
+            ...l.cells.map((x) => (x.n === null ? SUPPRESSED : percent(x.share))),
+          ]),
+          [it.title, 'Comments (number)', ...c.comments.map(shown)],
+          ...c.themes.map((t) => [it.title, `Comments with the theme “${t.theme}” (number)`, ...t.cells.map(shown)]),
+        ];
+      }),
     ],
   };
 }

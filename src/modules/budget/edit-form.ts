@@ -6,7 +6,16 @@
  * naming the item and field for the error summary.
  */
 import type { FieldError } from '../../platform/errors.ts';
-import { GAP_KINDS, GAP_RULES, type Definition, type GapKind, type GapRule, type ItemDef } from './model.ts';
+import {
+  flatItems,
+  GAP_KINDS,
+  GAP_RULES,
+  type ConstraintDef,
+  type Definition,
+  type GapKind,
+  type GapRule,
+  type ItemDef,
+} from './model.ts';
 
 type FormBody = Record<string, string>;
 
@@ -156,4 +165,41 @@ export function itemFromForm(it: ItemDef, body: FormBody): { item: ItemDef; erro
     },
     errors,
   };
+}
+
+/** The two kinds of rule between choices, as the form words them. */
+export const RULE_KINDS = [
+  { value: 'requires', text: 'they must also choose' },
+  { value: 'excludes', text: 'they cannot also choose' },
+] as const;
+
+/** A rule in words: "If a resident chooses Parks: Mow less often, they must also choose Roads: As now". */
+export function ruleText(d: Definition, c: ConstraintDef): string {
+  const items = flatItems(d);
+  const choice = (item: string, level: string) => {
+    const it = items.find((i) => i.code === item);
+    const l = it?.levels.find((x) => x.code === level);
+    return it && l ? `${it.title}: ${l.consequence} (${level})` : `${item} “${level}”`;
+  };
+  const kind = RULE_KINDS.find((k) => k.value === c.kind)?.text ?? c.kind;
+  return `If a resident chooses ${choice(c.item, c.level)}, ${kind} ${choice(c.otherItem, c.otherLevel)}`;
+}
+
+/**
+ * The rule page's form read: `when` and `then` are "item|option" choices, `kind` requires or excludes. A blank field
+ * is named here; an option that is not the simulator's, or a rule contradicting the others, by the model's rule.
+ */
+export function ruleFromForm(body: { when: string; kind: string; then: string }): {
+  constraint: ConstraintDef;
+  errors: FieldError[];
+} {
+  const errors: FieldError[] = [];
+  const [item = '', level = ''] = body.when.split('|');
+  const [otherItem = '', otherLevel = ''] = body.then.split('|');
+  if (!item) errors.push({ field: 'when', message: 'Choose the option the rule starts from' });
+  if (body.kind !== 'requires' && body.kind !== 'excludes')
+    errors.push({ field: 'kind', message: 'Choose whether the resident must also choose, or cannot also choose' });
+  if (!otherItem) errors.push({ field: 'then', message: 'Choose the option the rule requires or excludes' });
+  const kind: ConstraintDef['kind'] = body.kind === 'excludes' ? 'excludes' : 'requires';
+  return { constraint: { kind, item, level, otherItem, otherLevel }, errors };
 }

@@ -2,7 +2,9 @@
  * The officers' edit pages of a draft simulator, plain forms without JavaScript: /budget/simulators/{id}/edit (title,
  * year, the gap year by year and its balance rule, the stated total, council tax and its referendum cap, section
  * titles; the items listed with a link each; an item added) and /budget/simulators/{id}/items/{code} (one item: title,
- * baseline, floor and its reason, ring-fenced and contractual flags, its options with their consequences; or removed).
+ * baseline, floor and its reason, ring-fenced and contractual flags, its options with their consequences; or removed)
+ * and /budget/simulators/{id}/rules/{n|new} (a rule between choices: X requires Y, X excludes Z; added, changed or
+ * removed).
  * Every save is the whole definition validated by the model's one rule; a refusal shows the form again as typed, with
  * an error summary naming the item and field.
  */
@@ -12,7 +14,16 @@ import type { App } from '../../platform/app-types.ts';
 import { noStore } from '../../platform/http.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { checkCsrf } from '../accounts/index.ts';
-import { definitionFromForm, describe, itemFromForm, SPARE_LEVELS, SPARE_YEARS } from './edit-form.ts';
+import {
+  definitionFromForm,
+  describe,
+  itemFromForm,
+  RULE_KINDS,
+  ruleFromForm,
+  ruleText,
+  SPARE_LEVELS,
+  SPARE_YEARS,
+} from './edit-form.ts';
 import { flatItems, formatPounds, GAP_RULE_TEXT, SECTION_TITLES, type Definition } from './model.ts';
 import { Form } from './pages.ts';
 import type { StoredSimulator } from './repository.ts';
@@ -24,6 +35,8 @@ const ItemParams = Type.Object({
   id: IdParams.properties.id,
   code: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
 });
+
+const RuleParams = Type.Object({ id: IdParams.properties.id, n: Type.String({ pattern: '^(new|[1-9][0-9]{0,3})$' }) });
 
 export function budgetEditPages(app: App, budget: BudgetService): void {
   /** The draft an officer may change, or why not (404 unseen, 403 no permission). */
@@ -47,7 +60,7 @@ export function budgetEditPages(app: App, budget: BudgetService): void {
       if (!(e instanceof AppError) || e.status !== 400 || !e.errors.length) throw e;
       return e.errors.map((x) => {
         const where = describe(d, x.field, onItem);
-        return { field: where.id, message: `${where.words}: ${x.message}` };
+        return { field: where.id, message: `${where.words}: ${x.message}`, path: x.field, value: x.value };
       });
     }
   }
@@ -94,7 +107,7 @@ export function budgetEditPages(app: App, budget: BudgetService): void {
           flagged: errors.some((e) => e.field === `item-${it.code}`),
         })),
       })),
-      constraints: d.constraints.map((c) => `${c.item} “${c.level}” ${c.kind} ${c.otherItem} “${c.otherLevel}”`),
+      constraints: d.constraints.map((c, n) => ({ n, text: ruleText(d, c) })),
     });
   }
 
@@ -219,6 +232,92 @@ export function budgetEditPages(app: App, budget: BudgetService): void {
       if (!errors.length) return reply.redirect(`/budget/simulators/${s.id}/edit`, 303);
       reply.status(400);
       return itemPage(s, d, code, req, reply, errors);
+    },
+  );
+
+  /**
+   * A rule between choices (X requires Y; X excludes Z): its own page, new or by its number, with the options as
+   * "Item: option" choices. Saved as the whole definition, so a rule naming no option, or contradicting the others,
+   * is refused with the field and value named.
+   */
+  function rulePage(
+    s: StoredSimulator,
+    n: number | null,
+    form: { when: string; kind: string; then: string },
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+  ) {
+    const options = (selected: string) => [
+      { value: '', text: 'Choose an option' },
+      ...flatItems(s.definition).flatMap((it) =>
+        it.levels.map((l) => {
+          const value = `${it.code}|${l.code}`;
+          return { value, text: `${it.title}: ${l.consequence} (${l.code})`, selected: value === selected };
+        }),
+      ),
+    ];
+    return reply.view('budget-rule.njk', {
+      title: n === null ? 'Add a rule between choices' : `Change rule ${n + 1}`,
+      s,
+      isNew: n === null,
+      number: n === null ? 'new' : n + 1,
+      csrf: req.user!.csrfToken,
+      errors: summary(errors),
+      err: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      when: options(form.when),
+      then: options(form.then),
+      kinds: RULE_KINDS.map((k) => ({ value: k.value, text: k.text, checked: form.kind === k.value })),
+    });
+  }
+  const ruleNumber = (s: StoredSimulator, raw: string): number | null => {
+    if (raw === 'new') return null;
+    const n = Number(raw) - 1;
+    if (!Number.isInteger(n) || n < 0 || n >= s.definition.constraints.length)
+      throw new AppError(404, 'not-found', `Simulator ${s.id} has no rule ${raw}.`);
+    return n;
+  };
+  app.get('/budget/simulators/:id/rules/:n', { schema: { hide: true, params: RuleParams } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    noStore(reply);
+    const s = await editable(req, req.params.id);
+    const n = ruleNumber(s, req.params.n);
+    const c = n === null ? null : s.definition.constraints[n]!;
+    const form = c
+      ? { when: `${c.item}|${c.level}`, kind: c.kind, then: `${c.otherItem}|${c.otherLevel}` }
+      : { when: '', kind: '', then: '' };
+    return rulePage(s, n, form, req, reply);
+  });
+  app.post(
+    '/budget/simulators/:id/rules/:n',
+    { schema: { hide: true, params: RuleParams, body: Form } },
+    async (req, reply) => {
+      checkCsrf(req);
+      const s = await editable(req, req.params.id);
+      const n = ruleNumber(s, req.params.n);
+      const d = structuredClone(s.definition);
+      const form = { when: req.body.when ?? '', kind: req.body.kind ?? '', then: req.body.then ?? '' };
+      let errors: FieldError[] = [];
+      if (req.body.remove === 'yes' && n !== null) d.constraints.splice(n, 1);
+      else {
+        const rule = ruleFromForm(form);
+        errors = rule.errors;
+        if (n === null) d.constraints.push(rule.constraint);
+        else d.constraints[n] = rule.constraint;
+      }
+      const at = n ?? d.constraints.length - 1;
+      if (!errors.length)
+        errors = (await save(s, d, req)).map((e) => {
+          // The form's fields, for the rule on this page, with the value refused.
+          const raw = /^constraints\[(\d+)\](?:\.(\w+))?/.exec(e.path);
+          const value = e.value !== undefined ? ` (“${e.value}”)` : '';
+          if (!raw || Number(raw[1]) !== at) return { field: e.field, message: `${e.message}${value}` };
+          const field = raw[2] === 'kind' ? 'kind' : raw[2] === 'item' || raw[2] === 'level' ? 'when' : 'then';
+          return { field, message: `${e.message}${value}` };
+        });
+      if (!errors.length) return reply.redirect(`/budget/simulators/${s.id}/edit#constraints`, 303);
+      reply.status(400);
+      return rulePage(s, n, form, req, reply, errors);
     },
   );
 }

@@ -263,6 +263,12 @@ function validateConstraints(
   levelsOf: Map<string, Set<string>>,
   err: (path: string, message: string, value?: unknown) => void,
 ): void {
+  const direct = { found: false };
+  const report = err;
+  err = (path, message, value) => {
+    direct.found = true;
+    report(path, message, value);
+  };
   const key = (c: ConstraintDef) => `${c.item}:${c.level}>${c.otherItem}:${c.otherLevel}`;
   const seen = new Map<string, ConstraintDef['kind']>();
   const requiresOf = new Map<string, { item: string; level: string; at: number }[]>();
@@ -298,6 +304,47 @@ function validateConstraints(
       list.push({ item: c.otherItem, level: c.otherLevel, at: i });
       requiresOf.set(`${c.item}:${c.level}`, list);
     }
+  });
+  if (!direct.found) impossibleChoices(cs, err);
+}
+
+/**
+ * Rules that contradict each other through a chain: a choice whose requirements, followed through every rule, force
+ * two options of one item (its own included) or two options one rule excludes together could never be made. Named at
+ * the choice's first rule, with the chain.
+ */
+function impossibleChoices(cs: ConstraintDef[], err: (path: string, message: string, value?: unknown) => void): void {
+  const choice = (item: string, level: string) => `${item} “${level}”`;
+  cs.forEach((c, i) => {
+    if (cs.findIndex((x) => x.item === c.item && x.level === c.level) !== i) return;
+    const forced = new Map<string, string>([[c.item, c.level]]);
+    const queue: [string, string][] = [[c.item, c.level]];
+    let clash: string | null = null;
+    while (queue.length && !clash) {
+      const [item, level] = queue.shift()!;
+      for (const r of cs) {
+        if (r.kind !== 'requires' || r.item !== item || r.level !== level) continue;
+        const had = forced.get(r.otherItem);
+        if (had === undefined) {
+          forced.set(r.otherItem, r.otherLevel);
+          queue.push([r.otherItem, r.otherLevel]);
+        } else if (had !== r.otherLevel) {
+          clash = `it would need both ${choice(r.otherItem, had)} and ${choice(r.otherItem, r.otherLevel)}`;
+          break;
+        }
+      }
+    }
+    for (const r of clash ? [] : cs)
+      if (r.kind === 'excludes' && forced.get(r.item) === r.level && forced.get(r.otherItem) === r.otherLevel) {
+        clash = `it would need ${choice(r.item, r.level)} and ${choice(r.otherItem, r.otherLevel)}, which another rule excludes together`;
+        break;
+      }
+    if (clash)
+      err(
+        `constraints[${i}]`,
+        `contradicts the other rules: ${choice(c.item, c.level)} could never be chosen, as ${clash}`,
+        `${c.item}:${c.level}`,
+      );
   });
 }
 

@@ -81,8 +81,11 @@ export function residentViews(secure: boolean, proofChallenge?: (simulatorId: nu
       if (c) out.push({ name: `comment-${it.code}`, value: c });
     });
     for (const k of ['t', 'assisted']) if (body[k]) out.push({ name: k, value: body[k] });
+    // Answers to questions the routing no longer asks (an earlier answer changed) are not carried on.
+    const asked = except.has('about') ? {} : parseAbout(s.aboutYou, (c) => body[`about-${c}`]).answers;
     for (const q of except.has('about') ? [] : (s.aboutYou?.questions ?? []))
-      if (body[`about-${q.code}`]) out.push({ name: `about-${q.code}`, value: body[`about-${q.code}`]! });
+      if (body[`about-${q.code}`] && asked[q.code] !== null)
+        out.push({ name: `about-${q.code}`, value: body[`about-${q.code}`]! });
     return out;
   };
   const yearsOf = (s: StoredSimulator) => ({
@@ -177,11 +180,15 @@ export function residentViews(secure: boolean, proofChallenge?: (simulatorId: nu
     req: FastifyRequest,
     reply: FastifyReply,
     errors: FieldError[] = [],
+    added = false,
   ) {
+    const questions = aboutQuestions(v.s.aboutYou!, body, errors);
     return reply.view('budget-about.njk', {
       ...frame(v, req, reply),
       title: 'About you',
-      questions: aboutQuestions(v.s.aboutYou!, body, errors),
+      questions,
+      shown: questions.map((q) => q.code).join(','),
+      added,
       hidden: hidden(v.s, body, new Set(['about'])),
       errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
     });
@@ -191,11 +198,16 @@ export function residentViews(secure: boolean, proofChallenge?: (simulatorId: nu
   function aboutPosted(v: ViewContext, body: Record<string, string>, req: FastifyRequest, reply: FastifyReply) {
     if (!v.s.aboutYou) return checkPage(v, body, req, reply);
     if (body.go === 'back') return sectionPage(v, v.s.definition.sections.length, body, req, reply);
-    const { errors } = parseAbout(v.s.aboutYou, (c) => body[`about-${c}`]);
+    const { answers, errors } = parseAbout(v.s.aboutYou, (c) => body[`about-${c}`]);
     if (errors.length) {
       reply.status(400);
       return aboutPage(v, body, req, reply, errors);
     }
+    // Without JavaScript a question routed on an answer on this page appears once that answer is posted (the page
+    // says which it showed; a form without that list goes on).
+    const shown = body['shown-about']?.split(',');
+    if (shown && v.s.aboutYou.questions.some((q) => q.visibleIf && answers[q.code] !== null && !shown.includes(q.code)))
+      return aboutPage(v, body, req, reply, [], true);
     return checkPage(v, body, req, reply);
   }
 
@@ -213,6 +225,7 @@ export function residentViews(secure: boolean, proofChallenge?: (simulatorId: nu
     const open = !v.preview && !body.t && body.assisted !== 'yes' && proofChallenge;
     const proof = open ? { challenge: await proofChallenge(s.id), bits: PROOF_BITS } : null;
     const { levels } = state(s, body);
+    const about = parseAbout(s.aboutYou, (c) => body[`about-${c}`]).answers;
     const all = flatItems(s.definition);
     const rows = all.map((it, i) => {
       const l = it.levels[levels[i]!]!;
@@ -234,10 +247,12 @@ export function residentViews(secure: boolean, proofChallenge?: (simulatorId: nu
         title: sec.title,
         rows: rows.filter((_, j) => all[j]!.section === i).map((r) => ({ key: r.key, value: { text: r.value.text } })),
       })),
-      about: s.aboutYou?.questions.map((q) => ({
-        key: { text: q.text },
-        value: { text: answerLabel(q, body[`about-${q.code}`] || undefined) },
-      })),
+      about: s.aboutYou?.questions
+        .filter((q) => about[q.code] !== null)
+        .map((q) => ({
+          key: { text: q.text },
+          value: { text: answerLabel(q, body[`about-${q.code}`] || undefined) },
+        })),
       hidden: hidden(s, body, new Set()),
       balance: balanceView(s, levels),
       errors: errors.map((e) => ({

@@ -191,7 +191,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
       schema: {
         tags: TAGS,
         summary:
-          'The results: responses per day, per item the share choosing each level and the mean £ change, the average council tax change, flagged responses (the council and analysts)',
+          'The results: responses per day, per item the share choosing each level and the mean £ change, the average council tax change, flagged responses; beside each share and mean its weighted counterpart (weightedShare, weightedMeanChange, weightedMeanTaxChangePct, weightedMeanGapClosed) and the weighting with its effective base (the council and analysts)',
         params: S.IdParams,
         response: {
           200: { type: 'object', additionalProperties: true, description: 'The dashboard figures' } as const,
@@ -202,7 +202,8 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
     async (req, reply) => {
       const s = await budget.get(req.params.id, req.user);
       noStore(reply);
-      return { ...(await budget.dashboard(s)) };
+      const [d, a] = await Promise.all([budget.dashboard(s), budget.analyse(s)]);
+      return { ...budget.withWeights(s, d, a) };
     },
   );
   app.get(

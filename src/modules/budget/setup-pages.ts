@@ -191,9 +191,11 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
       noStore(reply);
       const s = await budget.get(req.params.id, req.user);
       const [d, a, themes] = await Promise.all([budget.dashboard(s), budget.analyse(s), budget.themesByItem(s)]);
-      const shares = budget.weightedShares(s, a);
+      const wd = budget.withWeights(s, d, a);
       const by = req.query.by ? budget.breakdowns(s, a).find((b) => b.question.code === req.query.by) : undefined;
       if (req.query.by && !by) throw new AppError(404, 'not-found', `This simulator asks no question ${req.query.by}.`);
+      const byComments = by && (await budget.commentBreakdowns(s, a)).find((b) => b.question.code === by.question.code);
+      const count = (n: number | null) => (n === null ? '[c]' : String(n));
       const share = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
       return reply.view('budget-dashboard.njk', {
         title: s.definition.title,
@@ -206,15 +208,19 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
         perDay: d.perDay,
         tax: d.meanTaxChangePct === null ? '-' : pct(Math.round(d.meanTaxChangePct * 100) / 100),
         gap: d.meanGapClosed === null ? '-' : signed(d.meanGapClosed),
-        items: d.items.map((it, i) => ({
+        weightedTax:
+          wd.weightedMeanTaxChangePct === null ? '-' : pct(Math.round(wd.weightedMeanTaxChangePct * 100) / 100),
+        weightedGap: wd.weightedMeanGapClosed === null ? '-' : signed(wd.weightedMeanGapClosed),
+        items: wd.items.map((it, i) => ({
           ...it,
           themes: themes.get(s.itemIds[i]!),
           mean: it.meanChange === null ? '-' : signed(it.meanChange),
-          levels: it.levels.map((l, li) => ({
+          weightedMean: it.weightedMeanChange === null ? '-' : signed(it.weightedMeanChange),
+          levels: it.levels.map((l) => ({
             ...l,
             pct: pct(l.pctChange),
             share: share(l.share),
-            weighted: share(shares[i]?.[li] ?? null),
+            weighted: share(l.weightedShare),
           })),
         })),
         sectionTitles: SECTION_TITLES,
@@ -229,13 +235,18 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
         by: by && {
           ...by,
           columns: by.columns.map((c) => ({ label: c.label, base: c.base === null ? '[c]' : String(c.base) })),
-          items: by.items.map((it) => ({
-            ...it,
-            levels: it.levels.map((l) => ({
-              ...l,
-              cells: l.cells.map((c) => (c.n === null ? '[c]' : share(c.share))),
-            })),
-          })),
+          items: by.items.map((it, i) => {
+            const c = byComments!.items[i]!;
+            return {
+              ...it,
+              levels: it.levels.map((l) => ({
+                ...l,
+                cells: l.cells.map((x) => (x.n === null ? '[c]' : share(x.share))),
+              })),
+              comments: c.comments.map(count),
+              themes: c.themes.map((t) => ({ theme: t.theme, cells: t.cells.map(count) })),
+            };
+          }),
         },
         minCell: MIN_CELL,
       });

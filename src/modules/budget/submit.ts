@@ -16,6 +16,7 @@ import { computeBudget, flatItems, formatPounds, parseLevels, type Definition } 
 import { createProof } from './proof.ts';
 import { createProtection, rateLimited, type Salts } from './protection.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
+import type { AboutAnswers } from './about.ts';
 
 export const COMMENT_MAX = 2000;
 export const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -30,7 +31,7 @@ export interface Submission {
   proof?: { challenge?: string | undefined; nonce?: string | undefined };
   assisted?: boolean;
   /** The "about you" answers, already checked (about.ts parseAbout); stored as given. */
-  about?: Record<string, string>;
+  about?: AboutAnswers;
   /** The client's address and user agent (rate limit and duplicate detection; only salted hashes are kept). */
   client: string;
   userAgent?: string | undefined;

@@ -8,7 +8,7 @@
  */
 import { AppError } from '../../platform/errors.ts';
 import { kish, rake } from '../surveys/index.ts';
-import type { AboutQuestion, AboutYou } from './about.ts';
+import type { AboutAnswers, AboutQuestion, AboutYou } from './about.ts';
 
 /** The population bands the platform holds (metric codes of the population import). */
 export const POPULATION_BANDS = [
@@ -17,8 +17,12 @@ export const POPULATION_BANDS = [
   { code: '65+', label: '65 and over', from: 65, to: Infinity, metric: 'population.aged-65-plus' },
 ] as const;
 
+/**
+ * Checked against shared/data (SOURCES.md, performance/population): the only population file is the ONS mid-year
+ * estimate for mid-2019 and mid-2020 in three age bands, with no split by sex, so there are no targets to rake sex to.
+ */
 export const SEX_NOT_WEIGHTED =
-  'Sex is not weighted: the population figures the platform holds (ONS mid-year estimates) have no split by sex.';
+  'Weighted by age only: no population by sex is loaded. Sex is not weighted: the population figures the platform holds (ONS mid-year estimates, mid-2019 and mid-2020, in three age bands) have no split by sex, even where residents were asked their sex.';
 
 /** The ages an answer covers, from its label (or code): undefined when it names no ages. */
 export function agesOf(text: string): { from: number; to: number } | undefined {
@@ -81,7 +85,7 @@ export interface Weighting {
  */
 export function weightByAge(
   about: AboutYou | null,
-  answers: readonly (Record<string, string> | null)[],
+  answers: readonly (AboutAnswers | null)[],
   population: PopulationTargets | null,
   council: string,
 ): Weighting {
@@ -112,7 +116,8 @@ export function weightByAge(
   const rows: number[] = [];
   const bands: string[] = [];
   answers.forEach((a, i) => {
-    const band = a?.[q.code] !== undefined ? map.get(a[q.code]!) : undefined;
+    const v = a?.[q.code];
+    const band = typeof v === 'string' ? map.get(v) : undefined;
     if (band) {
       rows.push(i);
       bands.push(band);

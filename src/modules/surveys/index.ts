@@ -59,6 +59,9 @@ export {
   toSurveyJs,
   type SurveyDefinition,
 } from './definition/index.ts';
+// Routing conditions, for questions asked elsewhere (the budget module's "about you").
+export { evaluate, parseExpression, references, type Expr } from './definition/expression.ts';
+export { routingInWords } from './definition/words.ts';
 export { readResponsesCsv } from './reporting/responses-csv.ts';
 export { loadResponses, type ResponseData, type ResponseProblem } from './reporting/responses.ts';
 export { tabulate, type Tabulation, type TabulateOptions, type SurveyTable } from './reporting/tabulate.ts';
