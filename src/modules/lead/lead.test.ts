@@ -365,7 +365,28 @@ describe('leadership programmes', () => {
     expect(second.body).toMatch(
       /<a href="#placeKind">Kind of place the council&#39;s subsidised place for 2021-04-01 to 2024-03-31 is already booked/,
     );
-    const mine = await form(owner, apply, filled);
+    // The form goes to "Check your answers" first: nothing is stored until "Put forward".
+    const check = await form(owner, apply, filled);
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.body).toContain('Check your answers before putting this person forward');
+    expect(check.body).toMatch(/Council<\/dt>\s*<dd class="govuk-summary-list__value">Trafford \(E08000009\)/);
+    expect(check.body).toMatch(/Party<\/dt>\s*<dd class="govuk-summary-list__value">Green/);
+    expect(check.body).not.toContain('Officer grade</dt>');
+    expect(check.body).toContain(`formaction="/leadership/cohorts/${c}/apply#role"`);
+    expect(check.body).toContain('<input type="hidden" name="email" value="page@example.org">');
+    expect((await get(office, `/cohorts/${c}/participants`)).json().participants).toHaveLength(0);
+    // "Change" posts the answers back to the form at the question, with every answer kept.
+    const hidden = Object.fromEntries(
+      [...check.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)]
+        .filter((m) => m[1] !== '_csrf')
+        .map((m) => [m[1]!, m[2]!]),
+    );
+    const change = await form(owner, apply, { ...hidden, change: 'role' });
+    expect(change.statusCode).toBe(200);
+    expect(change.body).toContain('<h1 class="govuk-heading-l">Put someone forward</h1>');
+    expect(change.body).toContain('value="page@example.org"');
+    expect(change.body).toMatch(/id="role-\d*" name="role" type="radio" value="councillor" checked/);
+    const mine = await form(owner, apply, { ...hidden, confirm: 'yes' });
     expect(mine.statusCode, mine.body).toBe(303);
     expect(mine.headers.location).toBe(`/leadership/cohorts/${c}?done=applied`);
     const ids = (await get(office, `/cohorts/${c}/participants`)).json().participants.map((p: { id: number }) => p.id);
@@ -475,5 +496,85 @@ describe('leadership programmes', () => {
       { survey: 'impact', waves: 1, asked: 1, answered: 0 },
     ]);
     expect(json.surveys.speak).toMatchObject({ asked: 1, answered: 1 });
+  });
+  it('a group office puts forward members of its own group from any council, and sees and acts on those only', async () => {
+    const accounts = servicesFor(db).accounts;
+    const password = 'correct horse battery';
+    const user = { name: 'Labour group office', password, role: 'group_office' };
+    await expect(accounts.addUser({ ...user, email: 'g0@example.org' })).rejects.toMatchObject({
+      status: 400,
+      errors: [expect.objectContaining({ field: 'politicalGroup' })],
+    });
+    await expect(
+      accounts.addUser({ ...user, email: 'g1@example.org', role: 'analyst', politicalGroup: 'Labour' }),
+    ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'politicalGroup' })] });
+    await accounts.addUser({ ...user, email: 'labour@example.org', politicalGroup: 'Labour' });
+    const group = await signIn(app, 'labour@example.org', password);
+    const c = await cohort(7, 5, '2023-05-01', '2023-07-01');
+    // Any council; the party defaults to the group's, and is matched whatever its case.
+    const manchester = await post(group, `/cohorts/${c}/applications`, person('E08000003', 40, { party: undefined }));
+    expect(manchester.statusCode, manchester.body).toBe(201);
+    const trafford = await post(group, `/cohorts/${c}/applications`, person(TRAFFORD, 41, { party: ' labour' }));
+    expect(trafford.statusCode, trafford.body).toBe(201);
+    const green = await post(group, `/cohorts/${c}/applications`, person(TRAFFORD, 42, { party: 'Green' }));
+    expect(green.statusCode).toBe(403);
+    expect(green.json().errors[0]).toMatchObject({ field: 'party', value: 'Green' });
+    expect(green.json().detail).toContain('its own group (Labour) only');
+    const officer = await post(group, `/cohorts/${c}/applications`, person(TRAFFORD, 43, { role: 'officer' }));
+    expect(officer.statusCode).toBe(403);
+    expect(officer.json().errors[0].field).toBe('role');
+    const independent = (await post(office, `/cohorts/${c}/applications`, person(TRAFFORD, 44))).json().id as number;
+    // The group office sees its group's people only, with the reason it nominated them; a council its own council's.
+    const seen = (await get(group, `/cohorts/${c}/participants`)).json().participants as {
+      id: number;
+      council: string;
+      party: string;
+      moves: { reason: string }[];
+    }[];
+    expect(seen.map((p) => [p.council, p.party])).toEqual([
+      ['E08000003', 'Labour'],
+      [TRAFFORD, 'labour'],
+    ]);
+    expect(seen[0]!.moves[0]!.reason).toBe('nominated by the Labour group office');
+    const councilSees = (await get(owner, `/cohorts/${c}/participants`)).json().participants as { id: number }[];
+    expect(councilSees.map((p) => p.id)).toEqual([trafford.json().id, independent]);
+    // It acts on its own nominees only, and does not decide.
+    expect((await post(group, `/applications/${independent}/withdraw`, {})).statusCode).toBe(404);
+    expect(
+      (await post(group, `/applications/${manchester.json().id}/decision`, { decision: 'approved' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await post(group, `/applications/${trafford.json().id}/withdraw`, { reason: 'stood down' })).statusCode,
+    ).toBe(200);
+    expect((await get(group, '/take-up.json?programme=academy&window=2021-04-01')).statusCode).toBe(403);
+    // The pages: the form says whom it may put forward, and the check page comes before anything is stored.
+    const formPage = await page(group, `/leadership/cohorts/${c}/apply`);
+    expect(formPage.body).toContain('You can put forward members of the Labour group, from any council.');
+    expect(formPage.body).toContain('value="Labour"');
+    const fields = { council: 'Manchester', name: 'Cllr Form', email: 'form@example.org', role: 'councillor' };
+    const wrong = await form(group, `/leadership/cohorts/${c}/apply`, {
+      ...fields,
+      party: 'Green',
+      placeKind: 'full-fee',
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.body).toContain('<a href="#party">Party must be Labour (your group)</a>');
+    const check = await form(group, `/leadership/cohorts/${c}/apply`, {
+      ...fields,
+      party: 'Labour',
+      placeKind: 'full-fee',
+    });
+    expect(check.statusCode).toBe(200);
+    expect(check.body).toContain('Manchester (E08000003)');
+    const before = (await get(group, `/cohorts/${c}/participants`)).json().participants.length;
+    const sent = await form(group, `/leadership/cohorts/${c}/apply`, {
+      ...fields,
+      council: 'E08000003',
+      party: 'Labour',
+      placeKind: 'full-fee',
+      confirm: 'yes',
+    });
+    expect(sent.statusCode, sent.body).toBe(303);
+    expect((await get(group, `/cohorts/${c}/participants`)).json().participants.length).toBe(before + 1);
   });
 });
