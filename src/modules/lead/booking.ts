@@ -99,8 +99,7 @@ export function bookingService(ctx: LeadContext) {
     if (!v) throw new AppError(401, 'sign-in-required', `Sign in to ${what}.`);
     const p = await repo.participant(db.kysely, id);
     const mine = p && ctx.mayActOn(v, p, (await ctx.councils()).byId.get(p.area_id));
-    if (!p || !mine)
-      throw new AppError(404, 'not-found', `Application ${id} does not exist or is not yours to see.`);
+    if (!p || !mine) throw new AppError(404, 'not-found', `Application ${id} does not exist or is not yours to see.`);
     return p;
   }
 
