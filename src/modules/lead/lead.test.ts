@@ -577,4 +577,73 @@ describe('leadership programmes', () => {
     expect(sent.statusCode, sent.body).toBe(303);
     expect((await get(group, `/cohorts/${c}/participants`)).json().participants.length).toBe(before + 1);
   });
+  it('each participant gets their own survey link by email; the frame ties a response to the cohort, not the person', async () => {
+    const c = await cohort(8, 5, '2023-06-01', '2023-06-30');
+    const mod = await post(office, `/cohorts/${c}/modules`, { number: 1, title: 'Leading', heldOn: '2023-06-10' });
+    expect(mod.statusCode).toBe(201);
+    const ids: number[] = [];
+    for (const n of [50, 51]) {
+      const id = await approved(c, person(TRAFFORD, n));
+      expect((await post(office, `/applications/${id}/book`, {})).json().status).toBe('booked');
+      expect((await post(office, `/applications/${id}/attendance`, { module: 1, attended: true })).statusCode).toBe(
+        200,
+      );
+      ids.push(id);
+    }
+    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    const made = await form(office, '/leadership/evaluation/waves', {
+      survey: 'feedback',
+      name: 'Cohort 8 module 1',
+      opensAt: day(-1),
+      closesAt: day(30),
+    });
+    expect(made.statusCode).toBe(303);
+    const wave = (await servicesFor(db).lead.leadWaves(asOffice())).find((w) => w.name === 'Cohort 8 module 1')!;
+    const built = await form(office, '/leadership/evaluation/frame', {
+      wave: String(wave.id),
+      programme: 'academy',
+      from: '2023-06-11',
+      to: '2023-06-12',
+    });
+    expect(built.headers.location).toBe('/leadership/evaluation?done=frame&n=2');
+    const members = await servicesFor(db).surveys.frames.members(wave.id);
+    // Two people of one council in one cohort: distinct members, named by cohort and survey point, not by person.
+    expect(members.map((m) => [m.area?.code, m.role])).toEqual([
+      [TRAFFORD, 'Councillor, academy cohort 8, module 1'],
+      [TRAFFORD, 'Councillor, academy cohort 8, module 1 (person 2 from the council)'],
+    ]);
+    // Building again adds no one twice.
+    const again = await form(office, '/leadership/evaluation/frame', {
+      wave: String(wave.id),
+      programme: 'academy',
+      from: '2023-06-11',
+      to: '2023-06-12',
+    });
+    expect(again.headers.location).toBe('/leadership/evaluation?done=frame&n=0');
+    smtp.reset();
+    const invited = await form(office, `/leadership/evaluation/waves/${wave.id}/invitations`, {});
+    expect(invited.headers.location).toBe('/leadership/evaluation?done=invited&n=2');
+    await servicesFor(db, smtp.env).email.sendQueued();
+    const mails = await smtp.waitFor(2);
+    const linkOf = (to: string) => {
+      const m = mails.find((x) => x.to.includes(to))!;
+      return /https:\/\/sli\.example(\/s\/[\w-]+\/[\w-]+)/.exec(parseMessage(m.raw).text ?? '')![1]!;
+    };
+    const [first, second] = [linkOf('c50@example.org'), linkOf('c51@example.org')];
+    expect(first).not.toBe(second);
+    await answerAndSubmit(db, second, [
+      ['USEFUL', '1'],
+      ['SPEAK', '1'],
+    ]);
+    const after = await servicesFor(db).surveys.frames.members(wave.id);
+    expect(after.map((m) => m.status)).toEqual(['not-started', 'submitted']);
+    // The responses download names the cohort in its role column, and no participant.
+    const csv = await app.inject({
+      url: `/api/v1/surveys/waves/${wave.id}/responses.csv`,
+      headers: { cookie: analyst.cookie },
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('Councillor, academy cohort 8, module 1 (person 2 from the council)');
+    expect(csv.body).not.toMatch(/participant|Councillor 51|c51@/);
+  });
 });
