@@ -232,9 +232,7 @@ export function evaluationService(
     const owners = await programmeOf();
     const out: { wave: WaveDto & { kind: LeadSurvey }; members: FrameMemberDto[] }[] = [];
     for (const w of await leadWaves()) {
-      const members = (await ctx.surveys.frames.members(w.id)).filter(
-        (m) => programmeIn(m.role, owners) === code,
-      );
+      const members = (await ctx.surveys.frames.members(w.id)).filter((m) => programmeIn(m.role, owners) === code);
       if (members.length) out.push({ wave: w, members });
     }
     return out;
