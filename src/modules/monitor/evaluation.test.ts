@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
-import { isoIn } from '../../../test/helpers/surveys.ts';
+import { answeredOpenWave, isoIn } from '../../../test/helpers/surveys.ts';
 import { servicesFor, type Services } from '../../app/services.ts';
 import { evaluationDocx, evaluationHtml } from './evaluation-output.ts';
 import { declared } from './evaluation-sources.ts';
@@ -46,26 +46,8 @@ describe('evaluation report: leadership take-up and questionnaires found by purp
       .join('\n');
   const section = (e: Evaluation, id: string) => e.sections.find((x) => x.id === id)!;
 
-  /** An open wave answered by anonymous respondents (page, answer), then closed. */
-  async function openWave(survey: string, version: number, name: string, answers: [string, string][][]) {
-    const { surveys, respond, mailings } = s.surveys;
-    const w = await surveys.createWave(
-      { survey, version, name, mode: 'open', opensAt: isoIn(-1), closesAt: isoIn(30) },
-      by,
-    );
-    const key = w.openLink!.split('/').at(-1)!;
-    for (const pages of answers) {
-      const token = await respond.startAnonymous((await respond.waveByKey(key)).wave);
-      for (const [page, v] of pages) {
-        const a = await respond.resolve(key, token);
-        expect((await respond.save(a, page, a.revision, v)).kind).toBe('saved');
-      }
-      const a = await respond.resolve(key, token);
-      expect((await respond.submit(a, a.revision)).kind).toBe('submitted');
-    }
-    await mailings.close(w.id, by);
-    return w.id;
-  }
+  const openWave = (survey: string, version: number, name: string, answers: [string, string][][]) =>
+    answeredOpenWave(s.surveys, { survey, version, name, opensDaysAgo: 1 }, answers, by);
 
   it('includes take-up of subsidised places by council type and region from the lead module', async () => {
     const programme = await s.lead.createProgramme(office, {
@@ -77,14 +59,14 @@ describe('evaluation report: leadership take-up and questionnaires found by purp
       rules: [{ validFrom: '2011-01-01', roles: ['councillor'], councilTypes: null }],
       windows: [{ startsOn: `${year}-01-01`, endsOn: `${year + 2}-12-31` }],
       charges: [],
-    } as never);
+    });
     const cohort = await s.lead.createCohort(office, programme, {
       number: 1,
       capacity: 5,
       startsOn: `${year}-02-01`,
       endsOn: `${year}-06-30`,
       venue: 'Warwick',
-    } as never);
+    });
     const apply = async (council: string, n: number, placeKind: string) => {
       const id = await s.lead.apply(office, cohort, {
         council,
