@@ -94,6 +94,7 @@ export function createServices({ db, config, logger }: AppDeps) {
     leadership: lead,
     sector,
     surveyTables: surveys.tables,
+    questionnaires: surveys.surveys,
     peerCoverage: (on: string) => peer.counts(on),
     logger,
     recorder: { salts },

@@ -23,10 +23,11 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--name <name>', 'name shown beside their notes')
     .addOption(new Option('--role <role>', 'what they may do').choices([...ROLES]).makeOptionMandatory())
     .option('--council <code>', 'GSS code of their council (required for the council role)')
+    .option('--group <party>', 'the political group a group_office puts forward members of (required for that role)')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       async (
-        o: { email: string; name: string; role: string; council?: string; passwordStdin?: boolean },
+        o: { email: string; name: string; role: string; council?: string; group?: string; passwordStdin?: boolean },
         cmd: Command,
       ) => {
         const password = o.passwordStdin ? await readStdin() : process.env.SLI_NEW_PASSWORD;
@@ -37,7 +38,14 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
           );
         const { db, services } = await ctx.open(cmd);
         try {
-          await services.accounts.addUser({ email: o.email, name: o.name, password, role: o.role, council: o.council });
+          await services.accounts.addUser({
+            email: o.email,
+            name: o.name,
+            password,
+            role: o.role,
+            council: o.council,
+            politicalGroup: o.group,
+          });
           ctx.out(`Added ${o.email.trim().toLowerCase()} (${o.role}).`);
         } catch (e) {
           if (e instanceof AppError && e.status < 500)

@@ -5,7 +5,7 @@
 import type { App } from '../../src/platform/app-types.ts';
 import type { Db } from '../../src/platform/db.ts';
 import type { Signed } from './auth.ts';
-import { servicesFor } from '../../src/app/services.ts';
+import { servicesFor, type Services } from '../../src/app/services.ts';
 
 export const PERCEPTION_V1 = {
   code: 'council-perception',
@@ -136,4 +136,41 @@ export async function answerAndSubmit(
     a = await s.respond.resolve(key!, token!);
   }
   await s.respond.submit(a, a.revision);
+}
+
+/**
+ * An open wave answered by anonymous respondents through the fielding service (each respondent a list of
+ * [question page, answer]), then closed: its id.
+ */
+export async function answeredOpenWave(
+  { surveys, respond, mailings }: Services['surveys'],
+  wave: { survey: string; version: number; name: string; opensDaysAgo: number },
+  answers: [string, string][][],
+  by = { name: 'Evaluation Officer' },
+): Promise<number> {
+  const w = await surveys.createWave(
+    {
+      survey: wave.survey,
+      version: wave.version,
+      name: wave.name,
+      mode: 'open',
+      opensAt: isoIn(-wave.opensDaysAgo),
+      closesAt: isoIn(30),
+    },
+    by,
+  );
+  const key = w.openLink!.split('/').at(-1)!;
+  for (const pages of answers) {
+    const token = await respond.startAnonymous((await respond.waveByKey(key)).wave);
+    for (const [page, v] of pages) {
+      const a = await respond.resolve(key, token);
+      const saved = await respond.save(a, page, a.revision, v);
+      if (saved.kind !== 'saved') throw new Error(`answer ${page}=${v} was not saved: ${saved.kind}`);
+    }
+    const a = await respond.resolve(key, token);
+    const done = await respond.submit(a, a.revision);
+    if (done.kind !== 'submitted') throw new Error(`the response was not submitted: ${done.kind}`);
+  }
+  await mailings.close(w.id, by);
+  return w.id;
 }

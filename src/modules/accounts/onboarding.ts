@@ -42,6 +42,7 @@ const ROLE_TEXT: Record<Role, string> = {
   admin: 'an administrator',
   peer_challenge_manager: 'a peer challenge manager',
   programme_office: 'a member of the programme office',
+  group_office: "a political group's office",
 };
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

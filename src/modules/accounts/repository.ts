@@ -12,6 +12,7 @@ export const accountsRepository = {
       password_hash: string;
       role: Role;
       council_area_id: number | null;
+      political_group?: string | null;
       created_at: string;
     },
   ): Promise<number> {
@@ -37,6 +38,7 @@ export const accountsRepository = {
         'u.created_at',
         'u.disabled_at',
         'u.permissions',
+        'u.political_group',
         'a.code as council_code',
         'a.name as council_name',
       ])
@@ -89,6 +91,7 @@ export const accountsRepository = {
         'u.name',
         'u.role',
         'u.permissions',
+        'u.political_group',
         'a.code as council_code',
         'a.name as council_name',
       ])

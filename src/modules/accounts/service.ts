@@ -24,6 +24,8 @@ export interface SessionUser {
   council: { code: string; name: string } | null;
   /** Permissions beyond the role (PERMISSIONS): `consultation` for council users who set up budget simulators. */
   permissions?: readonly Permission[];
+  /** A group office's political group: it puts forward members of this group only (from any council). */
+  politicalGroup?: string | null;
   csrfToken: string;
 }
 
@@ -102,7 +104,15 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
   const clientOf = (ip: string) => createHmac('sha256', clientKey).update(ip).digest('hex').slice(0, 12);
 
   async function addUser(
-    input: { email: string; name: string; password: string; role: string; council?: string | undefined },
+    input: {
+      email: string;
+      name: string;
+      password: string;
+      role: string;
+      council?: string | undefined;
+      /** The political group of a group office (required for that role, refused for any other). */
+      politicalGroup?: string | undefined;
+    },
     now = new Date(),
   ): Promise<number> {
     const email = input.email.trim().toLowerCase();
@@ -112,6 +122,12 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
     if (!(ROLES as readonly string[]).includes(input.role))
       errors.push({ field: 'role', value: input.role, message: `must be one of ${ROLES.join(', ')}` });
     for (const m of passwordProblems(input.password)) errors.push({ field: 'password', message: m });
+    const group = input.politicalGroup?.trim() || null;
+    if (input.role === 'group_office' && !group)
+      errors.push({ field: 'politicalGroup', message: 'is required for a group office (the party it nominates for)' });
+    if (input.role !== 'group_office' && group)
+      errors.push({ field: 'politicalGroup', value: group, message: 'is only for the group_office role' });
+    if (group && group.length > 100) errors.push({ field: 'politicalGroup', message: 'is longer than 100 characters' });
     let councilId: number | null = null;
     if (input.role === 'council' && !input.council)
       errors.push({ field: 'council', message: 'is required for a council user (the GSS code of their council)' });
@@ -129,6 +145,7 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
       password_hash: await hashPassword(input.password),
       role: input.role as Role,
       council_area_id: councilId,
+      political_group: group,
       created_at: now.toISOString(),
     });
   }
@@ -225,6 +242,7 @@ export function createAccountsService(db: Db, deps: { areas: AreasService; logge
       role: r.role,
       council: r.council_code ? { code: r.council_code, name: r.council_name! } : null,
       permissions: parsePermissions(r.permissions),
+      politicalGroup: r.political_group,
       csrfToken: r.csrf_token,
     };
   }

@@ -1,12 +1,21 @@
 import type { Generated } from 'kysely';
 
-export type Role = 'council' | 'analyst' | 'admin' | 'peer_challenge_manager' | 'programme_office';
+export type Role = 'council' | 'analyst' | 'admin' | 'peer_challenge_manager' | 'programme_office' | 'group_office';
 /**
  * peer_challenge_manager: the sector body's peer challenge managers (the peer module: every engagement, the pool).
  * programme_office: the sector body's programme office (leadership programmes: every participant and council; programme
  * monitoring).
+ * group_office: a political group's office (e.g. a party's local government office): puts forward members of its own
+ * group (`users.political_group`) from any council for leadership programmes, and follows those it put forward.
  */
-export const ROLES: readonly Role[] = ['council', 'analyst', 'admin', 'peer_challenge_manager', 'programme_office'];
+export const ROLES: readonly Role[] = [
+  'council',
+  'analyst',
+  'admin',
+  'peer_challenge_manager',
+  'programme_office',
+  'group_office',
+];
 /** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
 /** Permissions granted to a user on top of their role: `consultation` lets a council user set up budget simulators. */
 export type Permission = 'consultation';
@@ -25,6 +34,8 @@ export interface UsersTable {
   disabled_at: string | null;
   /** Comma-separated permissions beyond the role (PERMISSIONS), e.g. `consultation`. */
   permissions: Generated<string>;
+  /** A group office's political group (the party named on its nominations); null for every other role. */
+  political_group: Generated<string | null>;
 }
 
 export interface SessionsTable {

@@ -3,15 +3,18 @@
  * the GOV.UK error summary naming each field and why): /leadership/cohorts/{id} (the cohort, its participants and
  * waiting list with every move's reason; the programme office approves, refuses, books, withdraws and records
  * attendance per module there; a council user sees and acts on its own people) and /leadership/cohorts/{id}/apply
- * (a council's member services officer or the programme office puts a person forward; the council by name with the
- * areas autocomplete, or its code without JavaScript).
+ * (a council's member services officer, a group office for members of its political group, or the programme office
+ * puts a person forward; the council by name with the areas autocomplete, or its code without JavaScript). The form
+ * goes first to a "Check your answers" page (every check the application makes, nothing stored yet): each answer has a
+ * Change button that posts the answers back to the form at that question (`#field`), and "Put forward" submits them.
+ * The answers travel as hidden fields of the CSRF-checked POST, never in a URL.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { checkCsrf, pageFor } from '../accounts/index.ts';
-import { isOffice, OFFICE_ROLES } from './context.ts';
+import { isGroupOffice, isOffice, NOMINATING_ROLES } from './context.ts';
 import { ROLE_LABELS } from './evaluation.ts';
 import { PLACE_KINDS, ROLES } from './rules.ts';
 import type { LeadService } from './service.ts';
@@ -27,7 +30,9 @@ const CohortQuery = Type.Object(
   { done: Type.Optional(Type.String({ maxLength: 20 })), p: Type.Optional(Type.String({ maxLength: 12 })) },
   { additionalProperties: false },
 );
-const PAGE_ROLES = [...OFFICE_ROLES, 'council'] as const;
+const PAGE_ROLES = NOMINATING_ROLES;
+/** The application form's questions in order: the check page's rows and hidden fields. */
+const APPLY_FIELDS = ['council', 'name', 'email', 'role', 'officerGrade', 'party', 'placeKind'] as const;
 
 export const PLACE_NAMES: Record<string, string> = {
   subsidised: 'Subsidised (one per council in each window)',
@@ -146,7 +151,8 @@ export function bookingPages(app: App, lead: LeadService): void {
       errorFields: new Set(errors.map((e) => e.href.slice(1))),
       errorText: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
       council: council ?? (await lead.councilField(form.council, cohort.startsOn)),
-      ownCouncil: isOffice(user) ? null : user.council,
+      ownCouncil: isOffice(user) || isGroupOffice(user) ? null : user.council,
+      group: isGroupOffice(user) ? (user.politicalGroup ?? null) : null,
       roles: ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] ?? r })),
       placeKinds: PLACE_KINDS.map((k) => ({ value: k, text: PLACE_NAMES[k] ?? k })),
     });
@@ -155,8 +161,37 @@ export function bookingPages(app: App, lead: LeadService): void {
   app.get('/leadership/cohorts/:id/apply', { schema: { hide: true, params: Id } }, async (req, reply) => {
     if (!pageFor(req, reply, PAGE_ROLES)) return reply;
     const own = isOffice(req.user) ? '' : (req.user!.council?.code ?? '');
-    return applyPage(req, reply, req.params.id, { council: own, placeKind: 'full-fee' });
+    const party = isGroupOffice(req.user) ? (req.user!.politicalGroup ?? '') : '';
+    return applyPage(req, reply, req.params.id, { council: own, party, placeKind: 'full-fee' });
   });
+
+  /** The check-your-answers page: each answer as the person will be put forward, with a Change button. */
+  const checkPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    answers: Record<(typeof APPLY_FIELDS)[number], string>,
+    councilName: string,
+  ) => {
+    const { programme, cohort } = await cohortOf(id);
+    const show: Record<string, string> = {
+      council: `${councilName} (${answers.council})`,
+      role: ROLE_LABELS[answers.role] ?? answers.role,
+      placeKind: PLACE_NAMES[answers.placeKind] ?? answers.placeKind,
+    };
+    const rows = APPLY_FIELDS.filter((f) => f !== 'officerGrade' || answers.role === 'officer').map((f) => ({
+      field: f,
+      key: f === 'name' ? 'Full name' : (FIELD_NAMES[f] ?? f),
+      value: show[f] ?? (answers[f] || 'Not given'),
+    }));
+    return reply.view('lead-apply-check.njk', {
+      title: `Check your answers: cohort ${cohort.number}, ${programme.name}`,
+      programme,
+      cohort,
+      rows,
+      hidden: APPLY_FIELDS.map((f) => ({ name: f, value: answers[f] })),
+    });
+  };
 
   app.post('/leadership/cohorts/:id/apply', { schema: { hide: true, params: Id, body: Form } }, async (req, reply) => {
     if (!pageFor(req, reply, PAGE_ROLES)) return reply;
@@ -171,20 +206,25 @@ export function bookingPages(app: App, lead: LeadService): void {
         error: text,
       });
     }
+    // "Change" on the check page: the form again with the answers, at the question (the button's `#field`).
+    if (b.change) return applyPage(req, reply, req.params.id, b);
+    const answers = Object.fromEntries(APPLY_FIELDS.map((f) => [f, (b[f] ?? '').trim()])) as Record<
+      (typeof APPLY_FIELDS)[number],
+      string
+    >;
+    answers.council = field.area.code;
+    if (answers.role !== 'officer') answers.officerGrade = '';
+    const input = { ...answers, officerGrade: answers.officerGrade || null, party: answers.party || null };
     try {
-      await lead.apply(req.user, req.params.id, {
-        council: field.area.code,
-        name: b.name,
-        email: b.email,
-        role: b.role,
-        officerGrade: b.officerGrade ?? null,
-        party: b.party ?? null,
-        placeKind: b.placeKind,
-      });
+      if (b.confirm !== 'yes') {
+        await lead.checkApplication(req.user, req.params.id, input);
+        return checkPage(req, reply, req.params.id, answers, field.area.name);
+      }
+      await lead.apply(req.user, req.params.id, input);
     } catch (e) {
-      if (!expected(e)) throw e;
-      const errors = fieldProblems(e, (f) => `#${f in FIELD_NAMES && f !== 'cohort' ? f : 'name'}`);
-      return applyPage(req, reply.status(e.status), req.params.id, b, errors);
+      if (!expected(e) && !(e instanceof AppError && e.status === 403 && e.errors.length)) throw e;
+      const errors = fieldProblems(e as AppError, (f) => `#${f in FIELD_NAMES && f !== 'cohort' ? f : 'name'}`);
+      return applyPage(req, reply.status((e as AppError).status), req.params.id, b, errors);
     }
     return reply.redirect(`/leadership/cohorts/${req.params.id}?done=applied`, 303);
   });

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
 import { withTransaction, type Tx } from '../../platform/transaction.ts';
 import type { Database } from '../../platform/db.ts';
-import { Checks, invalid, isOffice, type LeadContext, type Viewer } from './context.ts';
+import { Checks, invalid, isGroupOffice, isOffice, ofGroup, type LeadContext, type Viewer } from './context.ts';
 import { toRule } from './programmes.ts';
 import { leadRepository as repo, type CohortRow, type ParticipantRow } from './repository.ts';
 import { HOLDING, PLACE_KINDS, ROLES, financialYear, ineligibility, ruleAt, type PlaceKind } from './rules.ts';
@@ -94,21 +94,30 @@ export function bookingService(ctx: LeadContext) {
     );
   }
 
-  /** A participant the viewer may act on: the office any; a council user its own council's. */
+  /** A participant the viewer may act on: the office any; a council user its council's; a group office its group's. */
   async function actable(v: Viewer, id: number, what: string): Promise<ParticipantRow> {
     if (!v) throw new AppError(401, 'sign-in-required', `Sign in to ${what}.`);
     const p = await repo.participant(db.kysely, id);
-    const mine = p && ctx.represents(v, (await ctx.councils()).byId.get(p.area_id));
-    if (!p || (!isOffice(v) && !mine))
-      throw new AppError(404, 'not-found', `Application ${id} does not exist or is not yours to see.`);
+    const mine = p && ctx.mayActOn(v, p, (await ctx.councils()).byId.get(p.area_id));
+    if (!p || !mine) throw new AppError(404, 'not-found', `Application ${id} does not exist or is not yours to see.`);
     return p;
   }
 
-  /** Puts a person forward for a cohort: the council's member services officer for its own council, or the office. */
-  async function apply(v: Viewer, cohortId: number, input: ApplicationInput): Promise<number> {
+  /**
+   * Puts a person forward for a cohort: the council's member services officer for its own council, a group office for
+   * members of its own political group from any council (the party defaults to the group), or the office.
+   */
+  async function apply(v: Viewer, cohortId: number, input: ApplicationInput, check = false): Promise<number> {
     if (!v) throw new AppError(401, 'sign-in-required', 'Sign in to put someone forward.');
-    if (!isOffice(v) && v.role !== 'council')
-      throw new AppError(403, 'forbidden', 'Only a council user or the programme office may put someone forward.');
+    const group = isGroupOffice(v);
+    if (!isOffice(v) && v.role !== 'council' && !group)
+      throw new AppError(
+        403,
+        'forbidden',
+        'Only a council user, a group office or the programme office may put someone forward.',
+      );
+    if (group && !v.politicalGroup?.trim())
+      throw new AppError(403, 'forbidden', 'This group office account has no political group: ask an administrator.');
     const c = new Checks();
     const name = c.text('name', input.name);
     const email = c.text('email', input.email, 320);
@@ -116,10 +125,22 @@ export function bookingService(ctx: LeadContext) {
     const role = c.oneOf('role', input.role, ROLES);
     const placeKind = c.oneOf('placeKind', input.placeKind ?? 'full-fee', PLACE_KINDS) as PlaceKind;
     c.fail('The application was not made');
+    const party = input.party?.trim() || (group ? v.politicalGroup!.trim() : null);
+    if (group && role === 'officer')
+      throw new AppError(403, 'forbidden', 'A group office puts forward elected members, not officers.', [
+        { field: 'role', message: 'must be an elected member for a group office', value: role },
+      ]);
+    if (group && !ofGroup(v, party))
+      throw new AppError(
+        403,
+        'forbidden',
+        `A group office may put forward members of its own group (${v.politicalGroup}) only, not ${party}.`,
+        [{ field: 'party', message: `must be ${v.politicalGroup} (your group)`, value: party ?? '' }],
+      );
     return withTransaction(db, async (tx) => {
       const l = await locked(tx, cohortId);
       const council = await ctx.councilAt('council', input.council, l.cohort.starts_on);
-      if (!isOffice(v) && !ctx.represents(v, council))
+      if (!isOffice(v) && !group && !ctx.represents(v, council))
         throw new AppError(
           403,
           'forbidden',
@@ -129,7 +150,7 @@ export function bookingService(ctx: LeadContext) {
         area_id: council.id,
         role,
         officer_grade: input.officerGrade?.trim() || null,
-        party: input.party?.trim() || null,
+        party,
       };
       const reasons = await why(l, row);
       if (reasons.length) throw invalid(`${name} is not eligible for this cohort`, reasons);
@@ -140,6 +161,7 @@ export function bookingService(ctx: LeadContext) {
             { field: 'placeKind', message: conflict, value: placeKind },
           ]);
       }
+      if (check) return 0;
       const id = await repo.insertParticipant(tx.kysely, {
         cohort_id: cohortId,
         ...row,
@@ -159,7 +181,11 @@ export function bookingService(ctx: LeadContext) {
         participant_id: id,
         from_status: null,
         to_status: 'applied',
-        reason: isOffice(v) ? 'nominated by the programme office' : `nominated by ${council.name}`,
+        reason: isOffice(v)
+          ? 'nominated by the programme office'
+          : group
+            ? `nominated by the ${v.politicalGroup} group office`
+            : `nominated by ${council.name}`,
         by_user: v.id,
         at: ctx.now().toISOString(),
       });
@@ -327,18 +353,18 @@ export function bookingService(ctx: LeadContext) {
   /** The cohort's participants and list as the viewer may see them: the office all; a council its own. */
   async function cohortList(v: Viewer, cohortId: number) {
     if (!v) throw new AppError(401, 'sign-in-required', "Sign in to see a cohort's participants.");
-    if (!isOffice(v) && v.role !== 'council')
+    if (!isOffice(v) && v.role !== 'council' && !isGroupOffice(v))
       throw new AppError(
         403,
         'forbidden',
-        'Only the programme office, administrators and council users see participants.',
+        'Only the programme office, administrators, council users and group offices see participants.',
       );
     const cohort = await repo.cohort(db.kysely, cohortId);
     if (!cohort) throw new AppError(404, 'not-found', `Cohort ${cohortId} does not exist.`);
     const dir = await ctx.councils();
     const all = await repo.participants(db.kysely, { cohortIds: [cohortId] });
     const waiting = all.filter((p) => p.status === 'waiting');
-    const rows = all.filter((p) => isOffice(v) || ctx.represents(v, dir.byId.get(p.area_id)));
+    const rows = all.filter((p) => ctx.mayActOn(v, p, dir.byId.get(p.area_id)));
     const moves = await repo.moves(
       db.kysely,
       rows.map((p) => p.id),
@@ -368,7 +394,21 @@ export function bookingService(ctx: LeadContext) {
     };
   }
 
-  return { apply, decide, book, accept, withdraw, settleCohort, cohortList };
+  /** Every check `apply` makes, without putting the person forward (the check-your-answers step). */
+  const checkApplication = async (v: Viewer, cohortId: number, input: ApplicationInput): Promise<void> => {
+    await apply(v, cohortId, input, true);
+  };
+
+  return {
+    apply: (v: Viewer, cohortId: number, input: ApplicationInput) => apply(v, cohortId, input),
+    checkApplication,
+    decide,
+    book,
+    accept,
+    withdraw,
+    settleCohort,
+    cohortList,
+  };
 }
 
 const cohortView = (c: CohortRow) => ({

@@ -12,6 +12,14 @@ import type { Surveys } from '../surveys/index.ts';
 export type Viewer = SessionUser | null | undefined;
 export const OFFICE_ROLES = ['programme_office', 'admin'] as const;
 export const isOffice = (v: Viewer): boolean => !!v && (OFFICE_ROLES as readonly string[]).includes(v.role);
+/** The roles that put people forward: the office, a council's member services officer, a political group's office. */
+export const NOMINATING_ROLES = [...OFFICE_ROLES, 'council', 'group_office'] as const;
+export const isGroupOffice = (v: Viewer): boolean => v?.role === 'group_office';
+/** Party names compared as people type them: case and surrounding spaces do not matter. */
+const partyKey = (p: string | null | undefined) => (p ?? '').trim().toLowerCase();
+/** True when the viewer is a group office and the party is its political group. */
+export const ofGroup = (v: Viewer, party: string | null | undefined): boolean =>
+  isGroupOffice(v) && !!v!.politicalGroup && partyKey(party) !== '' && partyKey(party) === partyKey(v!.politicalGroup);
 
 export interface LeadDeps {
   areas: AreasService;
@@ -47,6 +55,13 @@ export function createContext(db: Db, deps: LeadDeps) {
   const represents = (v: Viewer, c: Council | undefined): boolean =>
     v?.role === 'council' && !!c && !!v.council && (c.code === v.council.code || c.currentCode === v.council.code);
 
+  /**
+   * True when the viewer may see and act on the participant: the office any; a council user its own council's; a
+   * group office the members of its political group (from any council).
+   */
+  const mayActOn = (v: Viewer, p: { party: string | null }, c: Council | undefined): boolean =>
+    isOffice(v) || represents(v, c) || ofGroup(v, p.party);
+
   /** Signed in as the programme office or an administrator; 401 for visitors, 403 otherwise. */
   function requireOffice(v: Viewer, what: string): void {
     if (!v) throw new AppError(401, 'sign-in-required', `Sign in to ${what}.`);
@@ -60,6 +75,7 @@ export function createContext(db: Db, deps: LeadDeps) {
     councils,
     councilAt,
     represents,
+    mayActOn,
     requireOffice,
     offerDays: deps.offerDays ?? 5,
     areas: deps.areas,

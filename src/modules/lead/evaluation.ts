@@ -4,8 +4,10 @@
  * of them, a wave's frame built from one programme's survey contacts due in a range (each person's own dates, from
  * progress.ts), invitations by email through the surveys module's mailings, and what the take-up report reads back:
  * response rates by survey and the "how would you speak about it" table. A frame member is the participant's council
- * and a role that names the participant (`Councillor (participant 42, module 2)`), so one council's several
- * participants stay distinct and a response is traced to its programme; a wave's frame holds one programme's people.
+ * and a role that names the programme, the cohort and the survey point, not the person
+ * (`Councillor, academy cohort 3, module 2`; a council's second person in the cohort `… (person 2 from the council)`),
+ * so each participant gets their own link by email while a response is tied to its cohort only: a breakdown by role
+ * groups a cohort, and no table or download names a participant. A wave's frame holds one programme's people.
  * Email addresses are never logged.
  */
 import { readFileSync } from 'node:fs';
@@ -40,14 +42,23 @@ export const leadQuestionnaire = (kind: LeadSurvey): { title: string; version: n
   JSON.parse(readFileSync(new URL(`./questionnaires/${LEAD_QUESTIONNAIRES[kind]}.json`, import.meta.url), 'utf8'));
 const kindOf = (code: string): LeadSurvey | undefined => LEAD_SURVEYS.find((k) => LEAD_QUESTIONNAIRES[k] === code);
 
-/** The frame role that names a participant's survey contact; `participantOf` reads the participant back. */
-export const memberRole = (c: Pick<SurveyContact, 'participant' | 'role' | 'kind' | 'module'>): string =>
-  `${ROLE_LABELS[c.role] ?? c.role} (participant ${c.participant}${
-    c.kind === 'module-feedback' ? `, module ${c.module}` : c.kind === 'end-feedback' ? ', end of course' : ''
-  })`;
-export const participantOf = (role: string | null): number | undefined => {
-  const m = /\(participant (\d+)/.exec(role ?? '');
-  return m ? Number(m[1]) : undefined;
+/**
+ * The frame role of a survey contact: role, programme, cohort and survey point; `nth` (the person's place among their
+ * council's people in the cohort, by when they were put forward) keeps two people of one council apart.
+ */
+export const memberRole = (
+  c: Pick<SurveyContact, 'role' | 'kind' | 'module' | 'programme' | 'cohort'>,
+  nth = 1,
+): string =>
+  `${ROLE_LABELS[c.role] ?? c.role}, ${c.programme} cohort ${c.cohort}${
+    c.kind === 'module-feedback' ? `, module ${c.module}` : c.kind === 'end-feedback' ? ', end of course' : ', impact'
+  }${nth > 1 ? ` (person ${nth} from the council)` : ''}`;
+/** The programme a frame role names (and, for frames built before roles named cohorts, via the participant). */
+const programmeIn = (role: string | null, owners: Map<number, string>): string | undefined => {
+  const m = /^[^,]+, (.+?) cohort \d+/.exec(role ?? '');
+  if (m) return m[1];
+  const old = /\(participant (\d+)/.exec(role ?? '');
+  return old ? owners.get(Number(old[1])) : undefined;
 };
 
 export interface LeadFrameInput {
@@ -123,15 +134,28 @@ export function evaluationService(
     );
   }
 
-  /** Each participant's programme code, by participant id. */
+  /**
+   * Each participant's programme code, and their place among their council's people in the cohort (1 for the first
+   * put forward), by participant id.
+   */
   async function programmeOf(): Promise<Map<number, string>> {
+    return (await owners()).programme;
+  }
+  async function owners() {
     const [participants, cohorts, programmes] = await Promise.all([
       repo.participants(db.kysely),
       repo.cohorts(db.kysely),
       repo.programmes(db.kysely),
     ]);
     const code = new Map(cohorts.map((c) => [c.id, programmes.find((p) => p.id === c.programme_id)?.code ?? '']));
-    return new Map(participants.map((p) => [p.id, code.get(p.cohort_id) ?? '']));
+    const seen = new Map<string, number>();
+    const nth = new Map<number, number>();
+    for (const p of [...participants].sort((a, b) => a.id - b.id)) {
+      const key = `${p.cohort_id}|${p.area_id}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      nth.set(p.id, seen.get(key)!);
+    }
+    return { programme: new Map(participants.map((p) => [p.id, code.get(p.cohort_id) ?? ''])), nth };
   }
 
   /**
@@ -156,9 +180,9 @@ export function evaluationService(
       throw new AppError(409, 'not-a-leadership-survey', `Wave ${wave.id} fields "${wave.survey}".`, [
         { field: 'wave', message: 'is not a wave of a leadership questionnaire', value: String(wave.id) },
       ]);
-    const owners = await programmeOf();
+    const own = await owners();
     const members = await s.frames.members(wave.id);
-    const other = members.map((m) => owners.get(participantOf(m.role) ?? -1)).find((p) => p && p !== programme!.code);
+    const other = members.map((m) => programmeIn(m.role, own.programme)).find((p) => p && p !== programme!.code);
     if (other)
       throw new AppError(409, 'wave-of-another-programme', `Wave ${wave.id} already asks people of ${other}.`, [
         { field: 'wave', message: `already asks people of ${other}: open a wave for ${programme!.code}` },
@@ -169,10 +193,10 @@ export function evaluationService(
       (x) => x.programme === programme!.code && CONTACT_KINDS[kind].includes(x.kind),
     );
     const toAdd = due
-      .filter((x) => !inFrame.has(memberRole(x).toLowerCase()))
+      .filter((x) => !inFrame.has(memberRole(x, own.nth.get(x.participant)).toLowerCase()))
       .map((x) => ({
         area: dir.byCode.get(x.council)?.currentCode ?? x.council,
-        role: memberRole(x),
+        role: memberRole(x, own.nth.get(x.participant)),
         contact: x.name,
         email: x.email,
       }));
@@ -208,9 +232,7 @@ export function evaluationService(
     const owners = await programmeOf();
     const out: { wave: WaveDto & { kind: LeadSurvey }; members: FrameMemberDto[] }[] = [];
     for (const w of await leadWaves()) {
-      const members = (await ctx.surveys.frames.members(w.id)).filter(
-        (m) => owners.get(participantOf(m.role) ?? -1) === code,
-      );
+      const members = (await ctx.surveys.frames.members(w.id)).filter((m) => programmeIn(m.role, owners) === code);
       if (members.length) out.push({ wave: w, members });
     }
     return out;

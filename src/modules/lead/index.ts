@@ -11,6 +11,7 @@ import { leadPages } from './pages.ts';
 import { leadRoutes } from './routes.ts';
 
 export { createLeadService, type LeadService } from './service.ts';
+export type { YearTakeUp } from './progress.ts';
 
 export const leadModule: AppModule<{ lead: LeadService }> = {
   name: 'lead',

@@ -365,7 +365,28 @@ describe('leadership programmes', () => {
     expect(second.body).toMatch(
       /<a href="#placeKind">Kind of place the council&#39;s subsidised place for 2021-04-01 to 2024-03-31 is already booked/,
     );
-    const mine = await form(owner, apply, filled);
+    // The form goes to "Check your answers" first: nothing is stored until "Put forward".
+    const check = await form(owner, apply, filled);
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.body).toContain('Check your answers before putting this person forward');
+    expect(check.body).toMatch(/Council<\/dt>\s*<dd class="govuk-summary-list__value">Trafford \(E08000009\)/);
+    expect(check.body).toMatch(/Party<\/dt>\s*<dd class="govuk-summary-list__value">Green/);
+    expect(check.body).not.toContain('Officer grade</dt>');
+    expect(check.body).toContain(`formaction="/leadership/cohorts/${c}/apply#role"`);
+    expect(check.body).toContain('<input type="hidden" name="email" value="page@example.org">');
+    expect((await get(office, `/cohorts/${c}/participants`)).json().participants).toHaveLength(0);
+    // "Change" posts the answers back to the form at the question, with every answer kept.
+    const hidden = Object.fromEntries(
+      [...check.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)]
+        .filter((m) => m[1] !== '_csrf')
+        .map((m) => [m[1]!, m[2]!]),
+    );
+    const change = await form(owner, apply, { ...hidden, change: 'role' });
+    expect(change.statusCode).toBe(200);
+    expect(change.body).toContain('<h1 class="govuk-heading-l">Put someone forward</h1>');
+    expect(change.body).toContain('value="page@example.org"');
+    expect(change.body).toMatch(/id="role-\d*" name="role" type="radio" value="councillor" checked/);
+    const mine = await form(owner, apply, { ...hidden, confirm: 'yes' });
     expect(mine.statusCode, mine.body).toBe(303);
     expect(mine.headers.location).toBe(`/leadership/cohorts/${c}?done=applied`);
     const ids = (await get(office, `/cohorts/${c}/participants`)).json().participants.map((p: { id: number }) => p.id);
@@ -475,5 +496,149 @@ describe('leadership programmes', () => {
       { survey: 'impact', waves: 1, asked: 1, answered: 0 },
     ]);
     expect(json.surveys.speak).toMatchObject({ asked: 1, answered: 1 });
+  });
+  it('a group office puts forward members of its own group from any council, and sees and acts on those only', async () => {
+    const accounts = servicesFor(db).accounts;
+    const password = 'correct horse battery';
+    const user = { name: 'Labour group office', password, role: 'group_office' };
+    await expect(accounts.addUser({ ...user, email: 'g0@example.org' })).rejects.toMatchObject({
+      status: 400,
+      errors: [expect.objectContaining({ field: 'politicalGroup' })],
+    });
+    await expect(
+      accounts.addUser({ ...user, email: 'g1@example.org', role: 'analyst', politicalGroup: 'Labour' }),
+    ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'politicalGroup' })] });
+    await accounts.addUser({ ...user, email: 'labour@example.org', politicalGroup: 'Labour' });
+    const group = await signIn(app, 'labour@example.org', password);
+    const c = await cohort(7, 5, '2023-05-01', '2023-07-01');
+    // Any council; the party defaults to the group's, and is matched whatever its case.
+    const manchester = await post(group, `/cohorts/${c}/applications`, person('E08000003', 40, { party: undefined }));
+    expect(manchester.statusCode, manchester.body).toBe(201);
+    const trafford = await post(group, `/cohorts/${c}/applications`, person(TRAFFORD, 41, { party: ' labour' }));
+    expect(trafford.statusCode, trafford.body).toBe(201);
+    const green = await post(group, `/cohorts/${c}/applications`, person(TRAFFORD, 42, { party: 'Green' }));
+    expect(green.statusCode).toBe(403);
+    expect(green.json().errors[0]).toMatchObject({ field: 'party', value: 'Green' });
+    expect(green.json().detail).toContain('its own group (Labour) only');
+    const officer = await post(group, `/cohorts/${c}/applications`, person(TRAFFORD, 43, { role: 'officer' }));
+    expect(officer.statusCode).toBe(403);
+    expect(officer.json().errors[0].field).toBe('role');
+    const independent = (await post(office, `/cohorts/${c}/applications`, person(TRAFFORD, 44))).json().id as number;
+    // The group office sees its group's people only, with the reason it nominated them; a council its own council's.
+    const seen = (await get(group, `/cohorts/${c}/participants`)).json().participants as {
+      id: number;
+      council: string;
+      party: string;
+      moves: { reason: string }[];
+    }[];
+    expect(seen.map((p) => [p.council, p.party])).toEqual([
+      ['E08000003', 'Labour'],
+      [TRAFFORD, 'labour'],
+    ]);
+    expect(seen[0]!.moves[0]!.reason).toBe('nominated by the Labour group office');
+    const councilSees = (await get(owner, `/cohorts/${c}/participants`)).json().participants as { id: number }[];
+    expect(councilSees.map((p) => p.id)).toEqual([trafford.json().id, independent]);
+    // It acts on its own nominees only, and does not decide.
+    expect((await post(group, `/applications/${independent}/withdraw`, {})).statusCode).toBe(404);
+    expect(
+      (await post(group, `/applications/${manchester.json().id}/decision`, { decision: 'approved' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await post(group, `/applications/${trafford.json().id}/withdraw`, { reason: 'stood down' })).statusCode,
+    ).toBe(200);
+    expect((await get(group, '/take-up.json?programme=academy&window=2021-04-01')).statusCode).toBe(403);
+    // The pages: the form says whom it may put forward, and the check page comes before anything is stored.
+    const formPage = await page(group, `/leadership/cohorts/${c}/apply`);
+    expect(formPage.body).toContain('You can put forward members of the Labour group, from any council.');
+    expect(formPage.body).toContain('value="Labour"');
+    const fields = { council: 'Manchester', name: 'Cllr Form', email: 'form@example.org', role: 'councillor' };
+    const wrong = await form(group, `/leadership/cohorts/${c}/apply`, {
+      ...fields,
+      party: 'Green',
+      placeKind: 'full-fee',
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.body).toContain('<a href="#party">Party must be Labour (your group)</a>');
+    const check = await form(group, `/leadership/cohorts/${c}/apply`, {
+      ...fields,
+      party: 'Labour',
+      placeKind: 'full-fee',
+    });
+    expect(check.statusCode).toBe(200);
+    expect(check.body).toContain('Manchester (E08000003)');
+    const before = (await get(group, `/cohorts/${c}/participants`)).json().participants.length;
+    const sent = await form(group, `/leadership/cohorts/${c}/apply`, {
+      ...fields,
+      council: 'E08000003',
+      party: 'Labour',
+      placeKind: 'full-fee',
+      confirm: 'yes',
+    });
+    expect(sent.statusCode, sent.body).toBe(303);
+    expect((await get(group, `/cohorts/${c}/participants`)).json().participants.length).toBe(before + 1);
+  });
+  it('each participant gets their own survey link by email; the frame ties a response to the cohort, not the person', async () => {
+    const c = await cohort(8, 5, '2023-06-01', '2023-06-30');
+    const mod = await post(office, `/cohorts/${c}/modules`, { number: 1, title: 'Leading', heldOn: '2023-06-10' });
+    expect(mod.statusCode).toBe(201);
+    const ids: number[] = [];
+    for (const n of [50, 51]) {
+      const id = await approved(c, person(TRAFFORD, n));
+      expect((await post(office, `/applications/${id}/book`, {})).json().status).toBe('booked');
+      expect((await post(office, `/applications/${id}/attendance`, { module: 1, attended: true })).statusCode).toBe(
+        200,
+      );
+      ids.push(id);
+    }
+    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    const made = await form(office, '/leadership/evaluation/waves', {
+      survey: 'feedback',
+      name: 'Cohort 8 module 1',
+      opensAt: day(-1),
+      closesAt: day(30),
+    });
+    expect(made.statusCode).toBe(303);
+    const wave = (await servicesFor(db).lead.leadWaves(asOffice())).find((w) => w.name === 'Cohort 8 module 1')!;
+    const build = () =>
+      form(office, '/leadership/evaluation/frame', {
+        wave: String(wave.id),
+        programme: 'academy',
+        from: '2023-06-11',
+        to: '2023-06-12',
+      });
+    expect((await build()).headers.location).toBe('/leadership/evaluation?done=frame&n=2');
+    const members = await servicesFor(db).surveys.frames.members(wave.id);
+    // Two people of one council in one cohort: distinct members, named by cohort and survey point, not by person.
+    expect(members.map((m) => [m.area?.code, m.role])).toEqual([
+      [TRAFFORD, 'Councillor, academy cohort 8, module 1'],
+      [TRAFFORD, 'Councillor, academy cohort 8, module 1 (person 2 from the council)'],
+    ]);
+    // Building again adds no one twice.
+    expect((await build()).headers.location).toBe('/leadership/evaluation?done=frame&n=0');
+    smtp.reset();
+    const invited = await form(office, `/leadership/evaluation/waves/${wave.id}/invitations`, {});
+    expect(invited.headers.location).toBe('/leadership/evaluation?done=invited&n=2');
+    await servicesFor(db, smtp.env).email.sendQueued();
+    const mails = await smtp.waitFor(2);
+    const linkOf = (to: string) => {
+      const m = mails.find((x) => x.to.includes(to))!;
+      return /https:\/\/sli\.example(\/s\/[\w-]+\/[\w-]+)/.exec(parseMessage(m.raw).text ?? '')![1]!;
+    };
+    const [first, second] = [linkOf('c50@example.org'), linkOf('c51@example.org')];
+    expect(first).not.toBe(second);
+    await answerAndSubmit(db, second, [
+      ['USEFUL', '1'],
+      ['SPEAK', '1'],
+    ]);
+    const after = await servicesFor(db).surveys.frames.members(wave.id);
+    expect(after.map((m) => m.status)).toEqual(['not-started', 'submitted']);
+    // The responses download names the cohort in its role column, and no participant.
+    const csv = await app.inject({
+      url: `/api/v1/surveys/waves/${wave.id}/responses.csv`,
+      headers: { cookie: analyst.cookie },
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('Councillor, academy cohort 8, module 1 (person 2 from the council)');
+    expect(csv.body).not.toMatch(/participant|Councillor 51|c51@/);
   });
 });

@@ -26,7 +26,7 @@ export function leadPages(app: App, lead: LeadService): void {
       programmes: await lead.reference(),
       kindNames: KIND_NAMES,
       office: isOffice(req.user),
-      canBook: isOffice(req.user) || req.user?.role === 'council',
+      canBook: isOffice(req.user) || req.user?.role === 'council' || req.user?.role === 'group_office',
     });
   });
   app.get('/leadership/take-up', { schema: { hide: true, querystring: TakeUpQuery } }, async (req, reply) => {

@@ -4,6 +4,7 @@
  */
 import { AppError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
+import { typeInfo } from '../areas/index.ts';
 import { Checks, isOffice, type LeadContext, type Viewer } from './context.ts';
 import { leadRepository as repo } from './repository.ts';
 import { HOLDING, isComplete, surveySchedule, type SurveyKind } from './rules.ts';
@@ -138,6 +139,10 @@ export function progressService(ctx: LeadContext) {
    */
   async function takeUp(v: Viewer, q: { programme: string; window?: string | undefined }) {
     ctx.requireOffice(v, 'see take-up by council');
+    return takeUpOf(q);
+  }
+
+  async function takeUpOf(q: { programme: string; window?: string | undefined }) {
     const k = db.kysely;
     const programme = (await repo.programmes(k)).find((p) => p.code === q.programme);
     if (!programme) throw new AppError(404, 'not-found', `Programme "${q.programme}" does not exist.`);
@@ -225,6 +230,55 @@ export function progressService(ctx: LeadContext) {
     };
   }
 
-  return { attend, surveysDue, takeUp };
+  /**
+   * Take-up of subsidised places for a year's evaluation report (counts only, no one named): for each programme, its
+   * latest window that overlaps the year, the current councils that used their place in it against those that did not,
+   * by council type and by region (named), with the take-up page the figures come from.
+   */
+  async function takeUpInYear(year: number): Promise<YearTakeUp[]> {
+    const k = db.kysely;
+    const [programmes, windows, dir] = await Promise.all([repo.programmes(k), repo.windows(k), ctx.councils()]);
+    const regions = new Map(dir.current.flatMap((c) => (c.region ? [[c.region.code, c.region.name] as const] : [])));
+    const out: YearTakeUp[] = [];
+    for (const p of programmes) {
+      const w = windows
+        .filter((x) => x.programme_id === p.id && x.starts_on <= `${year}-12-31` && x.ends_on >= `${year}-01-01`)
+        .sort((a, b) => a.starts_on.localeCompare(b.starts_on))
+        .at(-1);
+      if (!w) continue;
+      const t = await takeUpOf({ programme: p.code, window: w.starts_on });
+      const named = (rows: { group: string; councils: number; used: number }[], name: (g: string) => string) =>
+        rows.map((r) => ({ ...r, name: name(r.group) }));
+      out.push({
+        programme: p.code,
+        name: p.name,
+        window: t.window,
+        councils: t.councils.length,
+        used: t.councils.filter((r) => r.status === 'used').length,
+        waiting: t.councils.filter((r) => r.status === 'waiting').length,
+        byType: named(t.byType, (g) => typeInfo(g).name),
+        byRegion: named(t.byRegion, (g) => regions.get(g) ?? (g === 'none' ? 'No region' : g)),
+        source: `/leadership/take-up?programme=${encodeURIComponent(p.code)}&window=${w.starts_on}`,
+      });
+    }
+    return out;
+  }
+
+  return { attend, surveysDue, takeUp, takeUpInYear };
+}
+
+/** One programme's take-up of subsidised places in its window overlapping a year (the evaluation report's section). */
+export interface YearTakeUp {
+  programme: string;
+  name: string;
+  window: { startsOn: string; endsOn: string };
+  /** Current councils, those that used their subsidised place (booked, offered or completed), and those waiting. */
+  councils: number;
+  used: number;
+  waiting: number;
+  byType: { group: string; name: string; councils: number; used: number }[];
+  byRegion: { group: string; name: string; councils: number; used: number }[];
+  /** The take-up page the figures come from. */
+  source: string;
 }
 export type TakeUp = Awaited<ReturnType<ReturnType<typeof progressService>['takeUp']>>;

@@ -4,12 +4,18 @@
  * places taken and completed (the `lead` module, when the app hands one in: LeadershipSource is the extension point;
  * until then the figure is reported as not available, never as zero).
  */
+import type { YearTakeUp } from '../lead/index.ts';
 import type { PeerDelivery } from '../peer/index.ts';
 import type { ResponseRates, WaveDto } from '../surveys/index.ts';
 
-/** EXTENSION POINT for the lead module: places taken and completed in [from, to) (ISO dates). */
+/**
+ * The lead module as monitoring reads it (its service, handed in by the composition root): places taken and completed
+ * in [from, to) (ISO dates), and for the evaluation report the take-up of subsidised places by council type and region
+ * in each programme's window overlapping a year (the lead module's own take-up report, through its index).
+ */
 export interface LeadershipSource {
   places(from: string, to: string): Promise<{ taken: number; completed: number }>;
+  takeUpInYear?(year: number): Promise<YearTakeUp[]>;
 }
 
 export interface DeliveryDeps {

@@ -18,16 +18,30 @@ import {
   pc,
   table,
   tooLittle,
+  type EvalTable,
   type EvaluationSection,
   type Paragraph,
 } from './evaluation-model.ts';
+import type { YearTakeUp } from '../lead/index.ts';
+import { evaluationSources, PURPOSES, type Purpose, type QuestionnaireList } from './evaluation-sources.ts';
+
+const shippedSource = (purpose: Purpose) => ({
+  code: PURPOSES[purpose],
+  title: PURPOSES[purpose],
+  purpose,
+  measures: null,
+});
 import { LEADERSHIP_IMPACT, PEER_IMPACT, surveySections, type SurveyDeps } from './evaluation-surveys.ts';
-import type { deliveryService } from './delivery.ts';
+import type { deliveryService, LeadershipSource } from './delivery.ts';
 import type { scorecardService } from './scorecard.ts';
 
 export type { EvaluationSection, EvalTable, Part } from './evaluation-model.ts';
 
 export interface EvaluationDeps {
+  /** The loaded questionnaires (the surveys module): which ones the report reads, by their declared purpose. */
+  questionnaires?: QuestionnaireList | undefined;
+  /** The lead module: take-up of subsidised places by council type and region in the year's windows. */
+  leadership?: LeadershipSource | undefined;
   /** The sector overview's direction of travel (absent: the section says the overview is not part of the service). */
   sector?: BasketSource | undefined;
   /** The surveys module's waves and wave tables (series with significance). */
@@ -45,7 +59,11 @@ export function evaluationService(
   deps: EvaluationDeps,
   today: () => string,
 ) {
-  const surveys = deps.surveyTables ? surveySections({ waves, tables: deps.surveyTables }) : undefined;
+  const sources = async () =>
+    deps.questionnaires
+      ? evaluationSources(deps.questionnaires)
+      : new Map(Object.entries(PURPOSES).map(([purpose, code]) => [code, shippedSource(purpose as Purpose)]));
+  const surveys = deps.surveyTables ? surveySections({ waves, tables: deps.surveyTables, sources }) : undefined;
 
   async function usage(year: number, now: string): Promise<EvaluationSection> {
     const title = 'The data service';
@@ -190,6 +208,72 @@ export function evaluationService(
     return { id: 'peer', part: 'offer' as const, title, status: 'ok' as const, headline, paragraphs, tables };
   }
 
+  /** Take-up of subsidised places by council type and region, per programme, from the lead module's take-up report. */
+  async function takeUpParts(year: number) {
+    const tables: EvalTable[] = [];
+    const paragraphs: Paragraph[] = [];
+    const list = deps.leadership?.takeUpInYear ? await deps.leadership.takeUpInYear(year) : [];
+    for (const [i, t] of list.entries()) {
+      const when = `${t.window.startsOn} to ${t.window.endsOn}`;
+      const rowsOf = (rows: YearTakeUp['byType']) => [
+        ...rows.map((r) => [
+          r.name,
+          r.councils,
+          r.used,
+          r.councils - r.used,
+          pc(r.councils ? r.used / r.councils : null),
+        ]),
+        ['All current councils', t.councils, t.used, t.councils - t.used, pc(t.councils ? t.used / t.councils : null)],
+      ];
+      const columns = ['', 'Councils', 'Used their place', 'Not used', 'Share used'];
+      const base = `Every council current at the end of the window (or today, if sooner); a place held by a council that merged into it or was re-coded as it counts. Used: booked, offered or completed.`;
+      const T = `leadership-take-up-${i + 1}`;
+      const R = `leadership-take-up-region-${i + 1}`;
+      tables.push(
+        table({
+          id: T,
+          caption: `${t.name}: subsidised places used by council type, window ${when}`,
+          columns: ['Council type', ...columns.slice(1)],
+          rows: rowsOf(t.byType),
+          base,
+          source: t.source,
+        }),
+        table({
+          id: R,
+          caption: `${t.name}: subsidised places used by region, window ${when}`,
+          columns: ['Region', ...columns.slice(1)],
+          rows: rowsOf(t.byRegion),
+          base,
+          source: t.source,
+        }),
+      );
+      const top = [...t.byType].filter((r) => r.councils).sort((a, b) => b.used / b.councils - a.used / a.councils)[0];
+      paragraphs.push([
+        `In the window ${when}, `,
+        fig(t.used, T),
+        ' of ',
+        fig(t.councils, T),
+        ` current councils (`,
+        fig(pc(t.councils ? t.used / t.councils : null), T),
+        `) had used their subsidised place on ${t.name}, and `,
+        fig(t.councils - t.used, T),
+        ' had not',
+        ...(t.waiting ? [` (${t.waiting} of them with someone applying or on the waiting list)`] : []),
+        '.',
+        ...(top
+          ? [
+              ` By type, take-up was highest among ${top.name.toLowerCase()}s (`,
+              fig(pc(top.used / top.councils), T),
+              '); by region it is in ',
+              { figure: 'the table by region', table: R },
+              '.',
+            ]
+          : []),
+      ]);
+    }
+    return { tables, paragraphs };
+  }
+
   async function leadership(
     year: number,
     l: Awaited<ReturnType<typeof delivery.delivery>>['leadership'],
@@ -218,12 +302,15 @@ export function evaluationService(
           }),
         ]
       : [];
+    const takeUp = await takeUpParts(year);
+    tables.push(...takeUp.tables);
+    paragraphs.push(...takeUp.paragraphs);
     const impact = surveys ? await surveys.impact(LEADERSHIP_IMPACT, year, all) : { tables: [], paragraphs: [] };
     tables.push(...impact.tables);
     paragraphs.push(...impact.paragraphs);
     if (!tables.length)
       return tooLittle('leadership', 'offer', title, `${paragraphs.map((p) => String(p[0])).join(' ')}`);
-    const headline = placed ? paragraphs[0]! : impact.paragraphs[0]!;
+    const headline = placed ? paragraphs[0]! : (takeUp.paragraphs[0] ?? impact.paragraphs[0]!);
     return { id: 'leadership', part: 'offer', title, status: 'ok', headline, paragraphs, tables };
   }
 

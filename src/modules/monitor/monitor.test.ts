@@ -8,7 +8,7 @@ import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { fixtureAdapter, testMetric } from '../../../test/helpers/fixtures.ts';
-import { formPost, isoIn } from '../../../test/helpers/surveys.ts';
+import { answeredOpenWave, formPost, isoIn } from '../../../test/helpers/surveys.ts';
 import { runImport } from '../imports/index.ts';
 import { servicesFor, type Services } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
@@ -260,25 +260,8 @@ describe('monitor', () => {
   const by = { name: 'Evaluation Officer' };
 
   /** An open wave answered by anonymous respondents (page, answer) through the fielding service, then closed. */
-  async function openWave(survey: string, name: string, opensDaysAgo: number, answers: [string, string][][]) {
-    const { surveys, respond, mailings } = s.surveys;
-    const w = await surveys.createWave(
-      { survey, version: 1, name, mode: 'open', opensAt: isoIn(-opensDaysAgo), closesAt: isoIn(30) },
-      by,
-    );
-    const key = w.openLink!.split('/').at(-1)!;
-    for (const pages of answers) {
-      const token = await respond.startAnonymous((await respond.waveByKey(key)).wave);
-      for (const [page, v] of pages) {
-        const a = await respond.resolve(key, token);
-        expect((await respond.save(a, page, a.revision, v)).kind).toBe('saved');
-      }
-      const a = await respond.resolve(key, token);
-      expect((await respond.submit(a, a.revision)).kind).toBe('submitted');
-    }
-    await mailings.close(w.id, by);
-    return w.id;
-  }
+  const openWave = (survey: string, name: string, opensDaysAgo: number, answers: [string, string][][]) =>
+    answeredOpenWave(s.surveys, { survey, version: 1, name, opensDaysAgo }, answers, by);
 
   /** A frame wave of the perception survey: the same six councils answer Q1 (awareness) and Q7 (support). */
   async function perception(name: string, opensDaysAgo: number, answers: [q1: string, q7: string][]) {
