@@ -10,7 +10,7 @@
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
  * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
  * full soak).
- * Writes bench/results/<timestamp>.json and prints a table.
+ * Writes bench/results/<timestamp>.json and prints a table. --help prints this.
  */
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -76,8 +76,15 @@ const { values: args } = parseArgs({
     // Rounds of the soak with recording off then on (bench/soak.ts), to compare what recording adds to a request.
     'soak-rounds': { type: 'string', default: '1' },
     'pg-url': { type: 'string', default: process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (args.help) {
+  // The usage is this file's opening comment.
+  const usage = readFileSync(fileURLToPath(import.meta.url), 'utf8').match(/^\/\*\*\n([\s\S]*?)\n \*\//)?.[1] ?? '';
+  process.stdout.write(`${usage.replace(/^ \* ?/gm, '')}\n`);
+  process.exit(0);
+}
 const scale = Number(args.scale);
 const spec: SyntheticSpec = { metrics: Math.max(1, Math.round(5400 * scale)), areas: 400, periods: 10, seed: 20261123 };
 const tmp = path.join(root, 'bench', 'tmp');
