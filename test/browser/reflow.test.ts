@@ -96,6 +96,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/budget/simulators/:id/items/:code', (x) => `/budget/simulators/${x.budgetId}/items/libraries`, 'analyst'],
   ['/budget/simulators/:id/replace', (x) => `/budget/simulators/${x.budgetId}/replace`, 'analyst'],
   ['/budget/simulators/:id/preview', (x) => `/budget/simulators/${x.budgetId}/preview`, 'analyst'],
+  ['/budget/simulators/:id/rules/:n', (x) => `/budget/simulators/${x.budgetId}/rules/new`, 'analyst'],
   ['/budget/simulators/:id/preview/section/:n', (x) => `/budget/simulators/${x.budgetId}/preview/section/1`, 'analyst'],
   ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}?by=AGE`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],
