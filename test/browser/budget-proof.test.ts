@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
+import { librariesSection } from '../helpers/budget.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
 describe('budget simulator proof-of-work, in Chromium with JavaScript', () => {
@@ -27,25 +28,7 @@ describe('budget simulator proof-of-work, in Chromium with JavaScript', () => {
         gap: { kind: 'one-year', years: [{ year: '2024-25', amount: 1_000_000 }] },
         statedTotal: null,
         councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99 },
-        sections: [
-          {
-            kind: 'spending',
-            title: 'Spending on services',
-            items: [
-              {
-                code: 'libraries',
-                title: 'Libraries',
-                baseline: 10_000_000,
-                floor: 8_000_000,
-                floorReason: 'Public Libraries and Museums Act 1964',
-                levels: [
-                  { code: 'cut-10', pctChange: -10, consequence: 'Close two branch libraries' },
-                  { code: 'same', pctChange: 0, consequence: 'Keep every library open' },
-                ],
-              },
-            ],
-          },
-        ],
+        sections: [librariesSection()],
         constraints: [],
       },
       'system',

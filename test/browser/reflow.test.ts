@@ -15,6 +15,7 @@ import { fixtureAdapter, syntheticJudgement, testMetric } from '../helpers/fixtu
 import { ELS_FILES, importPublished, seedAreas } from '../helpers/seed.ts';
 import { answerAndSubmit, isoIn, PERCEPTION_V1, surveysFor } from '../helpers/surveys.ts';
 import { GOVUK_BRAND } from '../helpers/brand.ts';
+import { librariesSection } from '../helpers/budget.ts';
 import { runImport } from '../../src/modules/imports/index.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
@@ -145,6 +146,10 @@ describe('every page type at 320 CSS px', () => {
   const seeded = {} as Seeded;
 
   beforeAll(async () => {
+    // Which seeding step is running, printed if the seed is still running near the hook's timeout (a hang).
+    let stage = 'seed the data';
+    const watchdog = setTimeout(() => console.error(`reflow seed still at: ${stage}`), 280_000);
+    watchdog.unref();
     db = await createTestDb('sqlite');
     await seedAreas(db);
     await importPublished(db, [
@@ -301,23 +306,10 @@ describe('every page type at 320 CSS px', () => {
         statedTotal: null,
         councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99 },
         sections: [
-          {
-            kind: 'spending',
-            title: 'Spending on services',
-            items: [
-              {
-                code: 'libraries',
-                title: 'Libraries and a rather long title for a service that a narrow screen must wrap',
-                baseline: 10_000_000,
-                floor: 8_000_000,
-                floorReason: 'Public Libraries and Museums Act 1964: a comprehensive and efficient service',
-                levels: [
-                  { code: 'cut-10', pctChange: -10, consequence: 'Close two branch libraries' },
-                  { code: 'same', pctChange: 0, consequence: 'Keep every library open' },
-                ],
-              },
-            ],
-          },
+          librariesSection(
+            'Libraries and a rather long title for a service that a narrow screen must wrap',
+            'Public Libraries and Museums Act 1964: a comprehensive and efficient service',
+          ),
         ],
         constraints: [],
         aboutYou: { survey: 'resident-about-you', version: 1, age: 'AGE', sex: 'SEX' },
@@ -333,6 +325,7 @@ describe('every page type at 320 CSS px', () => {
     });
     await services.budget.tagComment(budgetSim, sent0.id, 'libraries', 'mobile library, opening hours', 'Reflow');
     await services.budget.setOutcome(budgetSim, { 'amount-libraries': '9,500,000' }, null);
+    stage = 'serve and seed the survey';
     server = await serveToChromium(db);
     // A survey: a frame wave with one council's answers sent and another's started, and an open wave.
     const s = surveysFor(db);
@@ -381,6 +374,7 @@ describe('every page type at 320 CSS px', () => {
         })
       ).id,
     } satisfies Seeded);
+    stage = 'browser contexts';
     for (const who of ['visitor', 'council', 'analyst', 'admin'] as const)
       contexts[who] = await server.browser.newContext({
         javaScriptEnabled: false,
@@ -391,16 +385,27 @@ describe('every page type at 320 CSS px', () => {
       ['analyst', 'analyst@reflow.example'],
       ['admin', 'admin@reflow.example'],
     ] as const) {
+      stage = `sign in (${who})`;
       const page = await server.open('/sign-in', contexts[who]);
       await page.getByLabel('Email address').fill(email);
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      // Closing a page while its navigation commits can hang Chromium's close for ever (crbug.com/536385539, seen
+      // here as a seed stuck until the hook's timeout): wait for the signed-in page before closing.
+      await Promise.all([
+        page.waitForURL((u) => u.pathname !== '/sign-in'),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
       await page.close();
     }
+    stage = 'start the survey';
     // The started respondent has begun: the question page is theirs to answer.
     const start = await server.open(started, contexts.visitor);
-    await start.getByRole('button', { name: 'Start now' }).click();
+    await Promise.all([
+      start.waitForURL((u) => u.pathname !== started),
+      start.getByRole('button', { name: 'Start now' }).click(),
+    ]);
     await start.close();
+    clearTimeout(watchdog);
     // Seeding imports the real files, and each publication now also derives its measures: allow it the time.
   }, 300_000);
   afterAll(async () => {

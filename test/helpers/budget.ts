@@ -1,6 +1,7 @@
 /** Budget simulator test helpers: a resident's form posts. */
 import type { App } from '../../src/platform/app-types.ts';
 import { cookiesOf } from './auth.ts';
+import type { Definition } from '../../src/modules/budget/index.ts';
 
 /** Posts a resident's forms with the session cookie and CSRF token of the first page they opened. */
 export function residentPoster(app: App, first: Awaited<ReturnType<App['inject']>>) {
@@ -13,4 +14,31 @@ export function residentPoster(app: App, first: Awaited<ReturnType<App['inject']
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
     });
+}
+
+/**
+ * A spending section with one item, libraries (baseline £10m, a statutory floor of £8m), whose levels are "cut-10" and
+ * "same": the smallest budget a resident can balance; `title` and `floorReason` can be made long for reflow.
+ */
+export function librariesSection(
+  title = 'Libraries',
+  floorReason = 'Public Libraries and Museums Act 1964',
+): Definition['sections'][number] {
+  return {
+    kind: 'spending',
+    title: 'Spending on services',
+    items: [
+      {
+        code: 'libraries',
+        title,
+        baseline: 10_000_000,
+        floor: 8_000_000,
+        floorReason,
+        levels: [
+          { code: 'cut-10', pctChange: -10, consequence: 'Close two branch libraries' },
+          { code: 'same', pctChange: 0, consequence: 'Keep every library open' },
+        ],
+      },
+    ],
+  };
 }
