@@ -10,7 +10,7 @@ import type { MonitorService } from './service.ts';
 
 export { createMonitor, RAW_DAYS, type MonitorService, type MonitorDeps } from './service.ts';
 export { PLAN_COLUMNS, MEASURES } from './deliverables.ts';
-export { writeEvents } from './recorder.ts';
+export { writeEvents, type Recorder } from './recorder.ts';
 export { type Evaluation } from './evaluation.ts';
 export { evaluationDocx, evaluationHtml } from './evaluation-output.ts';
 export { PROGRAMME_OFFICE } from './access.ts';

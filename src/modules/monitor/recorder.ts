@@ -91,7 +91,12 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
   /** Councils already written, for today only (cleared when the day changes). */
   let written = { day: '', codes: new Set<string>() };
   const salts = options.salts ?? createDailySalts(db, now);
-  const stats = { recorded: 0, written: 0, dropped: 0, bots: 0, failures: 0 };
+  /**
+   * Counts, and the recorder's own time: `recordMs` inside record() (on the request's path, after its answer is sent),
+   * `writeMs` from the start to the end of each batch write (an upper bound on the time it holds the event loop: on
+   * PostgreSQL it includes the waits for the server, when other requests run).
+   */
+  const stats = { recorded: 0, written: 0, dropped: 0, bots: 0, failures: 0, recordMs: 0, writeMs: 0 };
   let unwarned = 0;
   let lastWarning = 0;
   let flushing: Promise<void> | undefined;
@@ -112,6 +117,15 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
 
   /** Records one response (synchronous, no I/O). */
   function record(s: Seen): void {
+    const t0 = performance.now();
+    try {
+      recordTimed(s);
+    } finally {
+      stats.recordMs += performance.now() - t0;
+    }
+  }
+
+  function recordTimed(s: Seen): void {
     const kind = kindOf(s);
     if (!kind) return;
     if (isBot(s.userAgent)) {
@@ -135,6 +149,7 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
   }
 
   async function write(events: Pending[], days: { day: string; council_code: string }[]): Promise<void> {
+    const t0 = performance.now();
     try {
       const rows: MonitorEventsTable[] = [];
       for (const e of events) {
@@ -154,6 +169,8 @@ export function createRecorder(db: Db, logger: Logger, options: RecorderOptions 
     } catch (err) {
       stats.failures++;
       drop(events.length, err);
+    } finally {
+      stats.writeMs += performance.now() - t0;
     }
   }
 
