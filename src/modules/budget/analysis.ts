@@ -16,7 +16,7 @@ import { withThemes } from '../surveys/index.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import type { Dashboard } from './results.ts';
-import { POPULATION_BANDS, weightByAge, type PopulationTargets, type Weighting } from './weighting.ts';
+import { POPULATION_BANDS, weigh, type PopulationTargets, type Weighting } from './weighting.ts';
 
 /**
  * The smallest count shown in a breakdown. The surveys module suppresses breakdown columns of councils under 5;
@@ -46,7 +46,10 @@ export interface Analysed {
 export interface WeightedDashboard extends Omit<Dashboard, 'items'> {
   weightedMeanTaxChangePct: number | null;
   weightedMeanGapClosed: number | null;
-  weighting: Pick<Weighting, 'weighted' | 'effectiveBase' | 'efficiency' | 'byAge' | 'notes'>;
+  weighting: Pick<
+    Weighting,
+    'weighted' | 'effectiveBase' | 'efficiency' | 'byAge' | 'bySex' | 'basis' | 'source' | 'margins' | 'notes'
+  >;
   items: (Omit<Dashboard['items'][number], 'levels'> & {
     weightedMeanChange: number | null;
     levels: (Dashboard['items'][number]['levels'][number] & { weightedShare: number | null })[];
@@ -146,7 +149,7 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
     }));
     const levels = stored.map((r) => r.levels.split(',').map(Number));
     const answers = stored.map((r) => (r.about ? (JSON.parse(r.about) as AboutAnswers) : null));
-    const weighting = weightByAge(s.aboutYou, answers, pop, s.definition.council);
+    const weighting = weigh(s.aboutYou, answers, s.definition.population, pop, s.definition.council);
     return { rows, levels, answers, weighting, population: pop };
   }
 
@@ -192,6 +195,10 @@ export function createAnalysis(db: Db, deps: { metrics: MetricsService; observat
         effectiveBase: a.weighting.effectiveBase,
         efficiency: a.weighting.efficiency,
         byAge: a.weighting.byAge,
+        bySex: a.weighting.bySex,
+        basis: a.weighting.basis,
+        source: a.weighting.source,
+        margins: a.weighting.margins,
         notes: a.weighting.notes,
       },
       items: d.items.map((it, i) => {

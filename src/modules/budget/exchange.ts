@@ -1,6 +1,7 @@
 /**
- * A simulator's whole definition in and out: JSON (the Definition schema) and an XLSX template of five sheets
- * (Simulator: field and value; Gap: year and amount; Items; Levels; Constraints), one row per thing, so an officer can
+ * A simulator's whole definition in and out: JSON (the Definition schema) and an XLSX template of six sheets
+ * (Simulator: field and value; Gap: year and amount; Items; Levels; Constraints; Population: age, sex and value of the
+ * population for weighting, optional), one row per thing, so an officer can
  * fill it in a spreadsheet. Reading names every problem by sheet, row and column (XLSX) or JSON path; nothing is stored
  * here: the service validates (model.ts) and writes in one transaction.
  */
@@ -11,6 +12,7 @@ import writeXlsxFile, { type Cell } from 'write-excel-file/node';
 import { neutralise } from '../../platform/csv.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import type { Definition, ItemDef, Locate, SectionKind } from './model.ts';
+import type { Measure } from './population.ts';
 import { SECTION_KINDS, SECTION_TITLES } from './model.ts';
 import { Definition as DefinitionSchema } from './schemas.ts';
 
@@ -59,6 +61,7 @@ const ITEM_COLUMNS = [
 const LEVEL_COLUMNS = ['item', 'code', 'pct_change', 'consequence'] as const;
 const CONSTRAINT_COLUMNS = ['kind', 'item', 'level', 'other_item', 'other_level'] as const;
 const GAP_COLUMNS = ['year', 'amount'] as const;
+const POPULATION_COLUMNS = ['age', 'sex', 'value'] as const;
 
 type Scalar = string | number | boolean | null | undefined;
 const head = (t: string): Cell => ({ value: t, type: String, fontWeight: 'bold' });
@@ -89,6 +92,10 @@ export async function definitionXlsx(d: Definition): Promise<Buffer> {
     ['about_you_questions', d.aboutYou?.questions?.join(', ') ?? null],
     ['about_you_age', d.aboutYou?.age ?? null],
     ['about_you_sex', d.aboutYou?.sex ?? null],
+    // The population for weighting (optional): its source, date and measure here, its rows on the Population sheet.
+    ['population_source', d.population?.source ?? null],
+    ['population_date', d.population?.date ?? null],
+    ['population_measure', d.population?.measure ?? null],
   ];
   const sheets: { name: string; rows: Scalar[][]; columns: readonly string[] }[] = [
     { name: 'Simulator', columns: ['field', 'value'], rows: sim },
@@ -118,6 +125,11 @@ export async function definitionXlsx(d: Definition): Promise<Buffer> {
       name: 'Constraints',
       columns: CONSTRAINT_COLUMNS,
       rows: d.constraints.map((c) => [c.kind, c.item, c.level, c.otherItem, c.otherLevel]),
+    },
+    {
+      name: 'Population',
+      columns: POPULATION_COLUMNS,
+      rows: (d.population?.rows ?? []).map((r) => [r.age, r.sex, r.value]),
     },
   ];
   return writeXlsxFile(
@@ -169,6 +181,11 @@ export async function definitionFromXlsx(
 
   const sim = new Map(table('Simulator', ['field', 'value']).map((r) => [text(r.get('field')), r]));
   const simText = (f: string) => text(sim.get(f)?.get('value'));
+  /** A date cell (read as a Date by the XLSX reader) or text, as YYYY-MM-DD. */
+  const simDate = (f: string) => {
+    const v = sim.get(f)?.get('value') as unknown;
+    return v instanceof Date ? v.toISOString().slice(0, 10) : simText(f);
+  };
   const simNumber = (f: string) => number('Simulator', sim.get(f)?.row ?? 0, 'value', sim.get(f)?.get('value'), false);
   for (const f of ['council', 'year', 'title'])
     if (!simText(f)) errors.push({ field: `${name}: sheet Simulator`, message: `has no ${f} row` });
@@ -254,6 +271,18 @@ export async function definitionFromXlsx(
       otherLevel: text(r.get('other_level')),
     };
   });
+  // The Population sheet is optional (templates from before it had none).
+  const populationRows = book.some((x) => x.sheet === 'Population')
+    ? table('Population', POPULATION_COLUMNS).map((r, i) => {
+        paths.set(`population.rows[${i}]`, `${name}: sheet Population, row ${r.row}`);
+        for (const c of POPULATION_COLUMNS) paths.set(`population.rows[${i}].${c}`, at('Population', r.row, c));
+        return {
+          age: text(r.get('age')) || null,
+          sex: text(r.get('sex')) || null,
+          value: number('Population', r.row, 'value', r.get('value'), true) ?? 0,
+        };
+      })
+    : [];
   if (errors.length) throw new AppError(400, 'invalid-definition', `${name} could not be read.`, errors);
   const fields: Record<string, string> = {
     title: 'title',
@@ -267,6 +296,9 @@ export async function definitionFromXlsx(
     'aboutYou.survey': 'about_you_survey',
     'aboutYou.age': 'about_you_age',
     'aboutYou.sex': 'about_you_sex',
+    'population.source': 'population_source',
+    'population.date': 'population_date',
+    'population.measure': 'population_measure',
   };
   const aboutQuestions = simText('about_you_questions')
     .split(',')
@@ -313,7 +345,19 @@ export async function definitionFromXlsx(
           },
         }
       : {}),
+    ...(simText('population_source') || simText('population_date') || populationRows.length
+      ? {
+          population: {
+            source: simText('population_source'),
+            date: simDate('population_date'),
+            measure: (simText('population_measure') || 'count') as Measure,
+            rows: populationRows,
+          },
+        }
+      : {}),
   };
+  if (!sim.has('population_date')) paths.set('population.date', `${name}: sheet Simulator (no population_date row)`);
+  if (!populationRows.length) paths.set('population.rows', `${name}: sheet Population (no rows)`);
   return { definition, locate: (p) => paths.get(p) ?? `${name}: ${p}` };
 }
 

@@ -8,6 +8,7 @@ import { budgetPages } from './pages.ts';
 import { budgetReviewPages } from './review-pages.ts';
 import { budgetRoutes } from './routes.ts';
 import { budgetEditPages } from './edit-pages.ts';
+import { budgetPopulationPages } from './population-pages.ts';
 import { budgetSetupPages } from './setup-pages.ts';
 
 export { createBudgetService, canSee, canSetUp, type BudgetService } from './service.ts';
@@ -29,5 +30,6 @@ export const budgetModule: AppModule<{ budget: BudgetService; cookieSecure: bool
     budgetReviewPages(app, budget);
     budgetSetupPages(app, budget, cookieSecure);
     budgetEditPages(app, budget);
+    budgetPopulationPages(app, budget);
   },
 };

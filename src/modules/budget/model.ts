@@ -7,6 +7,7 @@
 import type { FieldError } from '../../platform/errors.ts';
 import { checkStoredText } from '../../platform/text.ts';
 import type { AboutYouRef } from './about.ts';
+import type { PopulationDef } from './population.ts';
 
 export const SECTION_KINDS = ['spending', 'efficiencies', 'income', 'council-tax'] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
@@ -91,6 +92,8 @@ export interface Definition {
   constraints: ConstraintDef[];
   /** Optional "about you" questions from a questionnaire of the surveys module (about.ts). */
   aboutYou?: AboutYouRef | null;
+  /** Optional: the council's population by age and sex for weighting, as an officer entered it (population.ts). */
+  population?: PopulationDef | null;
 }
 
 /** Where in a definition a path points, for messages (the JSON path, or a sheet, row and column from XLSX). */

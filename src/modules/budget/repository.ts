@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db.ts';
 import { refOf, type AboutYou } from './about.ts';
 import type { Definition, SectionKind, SimulatorStatus, GapKind, GapRule } from './model.ts';
+import type { PopulationDef } from './population.ts';
 
 type K = Kysely<Database>;
 
@@ -163,6 +164,7 @@ export const budgetRepository = {
         otherLevel: c.other_level,
       })),
       ...(aboutYou ? { aboutYou: refOf(aboutYou) } : {}),
+      ...(s.population ? { population: JSON.parse(s.population) as PopulationDef } : {}),
     };
     return {
       id: s.id,
@@ -200,6 +202,15 @@ export const budgetRepository = {
       )
       .$call((q) => (areaId === null ? q : q.where('s.area_id', '=', areaId)))
       .orderBy('s.id', 'desc')
+      .execute();
+  },
+
+  /** Sets (or, with null, removes) a simulator's population for weighting. */
+  async setPopulation(k: K, id: number, p: PopulationDef | null): Promise<void> {
+    await k
+      .updateTable('budget_simulators')
+      .set({ population: populationJson(p) })
+      .where('id', '=', id)
       .execute();
   },
 
@@ -429,7 +440,19 @@ const simulatorColumns = (d: Definition) => ({
   tax_base: d.councilTax.taxBase,
   tax_cap_pct: d.councilTax.capPct,
   tax_cap_valid_from: d.councilTax.capValidFrom ?? null,
+  population: populationJson(d.population),
 });
+
+/** The entered population as stored (its fields in a fixed order; null when none). */
+const populationJson = (p: PopulationDef | null | undefined) =>
+  p
+    ? JSON.stringify({
+        source: p.source.trim(),
+        date: p.date,
+        measure: p.measure,
+        rows: p.rows.map((r) => ({ age: r.age, sex: r.sex, value: r.value })),
+      })
+    : null;
 
 /** A definition's sections, items, levels and constraints under a simulator. */
 async function insertContents(k: K, simulatorId: number, d: Definition): Promise<void> {

@@ -194,7 +194,7 @@ export function budgetRoutes(app: App, budget: BudgetService): void {
           'The results: responses per day, per item the share choosing each level and the mean £ change, the average council tax change, flagged responses; beside each share and mean its weighted counterpart (weightedShare, weightedMeanChange, weightedMeanTaxChangePct, weightedMeanGapClosed) and the weighting with its effective base (the council and analysts)',
         params: S.IdParams,
         response: {
-          200: { type: 'object', additionalProperties: true, description: 'The dashboard figures' } as const,
+          200: S.Results,
           ...problemResponses(404),
         },
       },

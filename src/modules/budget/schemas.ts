@@ -60,6 +60,34 @@ export const AboutYou = Type.Object(
       'Optional "about you" questions from a questionnaire of the surveys module (its code and version): the questions to ask (default: every single-choice, dropdown and text question) and which hold age band and sex (weighting)',
   },
 );
+export const Population = Type.Object(
+  {
+    source: Text(300),
+    date: Type.String({
+      maxLength: 10,
+      description: 'The date the figures are for, YYYY-MM-DD (mid-2023: 2023-06-30)',
+    }),
+    measure: Type.Union([Type.Literal('count'), Type.Literal('share')], {
+      description: 'count: people; share: per cent of the population (each margin, or the table, sums to 100 ± 0.5)',
+    }),
+    rows: Type.Array(
+      Type.Object(
+        {
+          age: Nullable(Text(64)),
+          sex: Nullable(Text(64)),
+          value: Type.Number(),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 400 },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The council\'s population for weighting, as the officer entered it: rows of an age answer code and/or a sex answer code (of the "about you" age and sex questions) with a count or percentage; two margins (rows giving age only, and sex only) or an age × sex table (every row both). Responses are raked to both margins; without it, weighted by age only to the ONS mid-year estimate.',
+  },
+);
 export const Definition = Type.Object(
   {
     format: Type.Optional(Type.Literal('sli-budget-simulator/1')),
@@ -97,6 +125,7 @@ export const Definition = Type.Object(
     sections: Type.Array(Section, { maxItems: 10 }),
     constraints: Type.Array(Constraint, { maxItems: 500 }),
     aboutYou: Type.Optional(Nullable(AboutYou)),
+    population: Type.Optional(Nullable(Population)),
   },
   { additionalProperties: false, $id: 'BudgetDefinition', description: 'A budget simulator definition' },
 );
@@ -142,3 +171,74 @@ export const SimulatorList = Type.Object(
 );
 export const Links = Type.Object({ links: Type.Array(Type.String()) }, { description: 'The new links, shown once' });
 export const Submitted = Type.Object({ id: Type.Integer(), flag: Type.String() });
+
+const Share = (description: string) => Nullable(Type.Number({ description }));
+/** The results JSON (routes.ts results.json): the dashboard's figures with their weighted counterparts. */
+export const Results = Type.Object(
+  {
+    responses: Type.Integer({ description: 'Counted responses (flagged ok)' }),
+    assisted: Type.Integer({ description: 'Of those, entered by staff at an outreach session' }),
+    flagged: Type.Array(Type.Object({ flag: Type.String(), n: Type.Integer() }), {
+      description: 'Responses kept and not counted, by flag (duplicate, honeypot)',
+    }),
+    unsolved: Type.Integer({ description: 'Counted open-link budgets sent without a solved proof-of-work' }),
+    perDay: Type.Array(Type.Object({ day: Type.String(), n: Type.Integer() })),
+    meanTaxChangePct: Share('Mean council tax change, per cent (null: no responses)'),
+    meanGapClosed: Share('Mean gap closed, £ a year'),
+    weightedMeanTaxChangePct: Share('The same, weighted'),
+    weightedMeanGapClosed: Share('The same, weighted'),
+    weighting: Type.Object(
+      {
+        weighted: Type.Boolean(),
+        effectiveBase: Type.Number({ description: "Kish's effective base over every counted response" }),
+        efficiency: Type.Number({ description: 'Weighting efficiency (effective base ÷ responses), 0–1' }),
+        byAge: Type.Integer({ description: 'Responses weighted by age' }),
+        bySex: Type.Integer({ description: 'Responses weighted by sex' }),
+        basis: Type.Union([Type.Literal('entered'), Type.Literal('ons'), Type.Literal('none')], {
+          description:
+            'entered: raked to the population an officer entered (age and sex); ons: by age to the ONS mid-year estimate held; none: not weighted',
+        }),
+        source: Nullable(Type.String({ description: "The entered population's source and date, in words" })),
+        margins: Type.Array(
+          Type.Object({
+            variable: Type.Union([Type.Literal('age'), Type.Literal('sex')]),
+            question: Type.String({ description: 'The "about you" question' }),
+            categories: Type.Array(
+              Type.Object({
+                code: Type.String(),
+                label: Type.String(),
+                population: Type.Number({ description: "The category's share of the population, 0–1" }),
+                responses: Type.Number({ description: 'Its share of the responses raked, unweighted' }),
+                weighted: Type.Number({ description: 'Its share of the responses raked, weighted' }),
+              }),
+            ),
+          }),
+          { description: 'The margins raked to (entered population only)' },
+        ),
+        notes: Type.Array(Type.String(), { description: 'What was weighted to what, and why anything was not' }),
+      },
+      { description: 'The weighting: its basis, margins, effective base and notes' },
+    ),
+    items: Type.Array(
+      Type.Object({
+        code: Type.String(),
+        title: Type.String(),
+        section: Type.String(),
+        meanChange: Share('Mean £ change to the item'),
+        weightedMeanChange: Share('The same, weighted'),
+        comments: Type.Integer(),
+        levels: Type.Array(
+          Type.Object({
+            code: Type.String(),
+            pctChange: Type.Number(),
+            consequence: Type.String(),
+            n: Type.Integer({ description: 'Responses choosing it' }),
+            share: Share('Their share of counted responses, 0–1'),
+            weightedShare: Share('The same, weighted'),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: 'The results: the dashboard figures with weighted shares and means, and the weighting' },
+);

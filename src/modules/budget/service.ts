@@ -23,6 +23,7 @@ import type { Salts } from './protection.ts';
 import { createResults } from './results.ts';
 import { createReview } from './review.ts';
 import { createSubmissions, hashToken } from './submit.ts';
+import { validatePopulation, type PopulationDef } from './population.ts';
 import { ageBandMap } from './weighting.ts';
 
 /** Who asks: a signed-in user, a visitor (null), or the command line (`system`, an operator with the database). */
@@ -115,6 +116,8 @@ export function createBudgetService(
     const errors = validateDefinition(d, opts.locate);
     const about: { about: AboutYou | null; errors: typeof errors } = await aboutYouOf(d, opts.locate);
     errors.push(...about.errors);
+    if (d.population && !about.errors.length)
+      errors.push(...validatePopulation(d.population, about.about, opts.locate));
     if (!area)
       errors.unshift({
         field: opts.locate?.('council') ?? 'council',
@@ -214,6 +217,8 @@ export function createBudgetService(
           `Simulator ${id} holds responses, which refer to its items: clone it to change the definition.`,
         );
       const errors = validateDefinition(d, opts.locate);
+      // The "about you" questions stay as set up, so the population is checked against them.
+      if (d.population) errors.push(...validatePopulation(d.population, s.aboutYou, opts.locate));
       if (d.council !== s.definition.council)
         errors.unshift({
           field: opts.locate?.('council') ?? 'council',
@@ -227,6 +232,21 @@ export function createBudgetService(
       );
       cache.delete(s.openKey);
       log.info({ event: 'budget-simulator-changed', id, userId: u && u !== 'system' ? u.id : null }, 'changed');
+      return (await repo.load(db.kysely, { id }))!;
+    },
+    /**
+     * Sets, or with null removes, the population an officer entered for weighting. Allowed whatever the status and
+     * with responses held: it changes how results are weighted, never what residents were asked or answered.
+     */
+    async setPopulation(id: number, p: PopulationDef | null, u: Viewer, locate?: (path: string) => string) {
+      const s = await get(id, u);
+      mustSetUp(u, s.definition.council);
+      const errors = p ? validatePopulation(p, s.aboutYou, locate) : [];
+      if (errors.length)
+        throw new AppError(400, 'invalid-population', 'The population for weighting could not be saved.', errors);
+      await repo.setPopulation(db.kysely, id, p);
+      cache.delete(s.openKey);
+      log.info({ event: 'budget-population-set', id, removed: !p, userId: u && u !== 'system' ? u.id : null }, 'set');
       return (await repo.load(db.kysely, { id }))!;
     },
     /** A form's council field (by name or code) as typed and matched. */

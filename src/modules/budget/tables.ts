@@ -31,6 +31,8 @@ export interface BudgetSimulatorsTable {
   source_note: string | null;
   /** JSON AboutYou (about.ts): the "about you" questions as set up; null when none are asked. */
   about_you: string | null;
+  /** JSON PopulationDef (population.ts): the population for weighting an officer entered; null when none. */
+  population: string | null;
   created_by: number | null;
   created_at: string;
 }
