@@ -11,6 +11,7 @@ import { spreadsheet, type SpreadsheetTable } from '../../platform/spreadsheet.t
 import { NOT_ASKED } from './about.ts';
 import { MIN_CELL, SUPPRESSED, type Analysis, type Breakdown, type CommentBreakdown } from './analysis.ts';
 import { flatItems, SECTION_TITLES } from './model.ts';
+import { populationSource } from './population.ts';
 import { budgetRepository as repo, type StoredSimulator } from './repository.ts';
 import type { Dashboard } from './results.ts';
 
@@ -47,7 +48,9 @@ export function wideColumns(s: StoredSimulator): WideColumn[] {
       'weight',
       'Weight',
       'decimal',
-      "The response's weight to the council's population (age raked; 1 where not weighted); mean 1 over those weighted",
+      s.definition.population
+        ? `The response's weight to the council's population by age and sex as entered for this simulator (${populationSource(s.definition.population)}; raked on both margins; 1 where not weighted: no age or sex answer, or one with no population figure); mean 1 over those weighted`
+        : "The response's weight to the council's population (age raked to the ONS mid-year estimate; sex not weighted; 1 where not weighted); mean 1 over those weighted",
     ),
     col('gap_closed_gbp', 'Gap closed (£)', 'decimal', 'How much of the gap the budget closes, £ a year'),
     col('tax_change_pct', 'Council tax change (%)', 'decimal', 'The Band D council tax change chosen, per cent'),
@@ -186,6 +189,13 @@ export function createDownloads(db: Db, analysis: Analysis) {
         rows: [
           ['Responses counted', a.rows.length],
           ['Responses weighted by age', w.byAge],
+          ['Responses weighted by sex', w.bySex],
+          ...w.margins.flatMap((m) =>
+            m.categories.map((c): [string, number] => [
+              `Population share, ${m.variable} ${c.label} (%); weighted responses meet it`,
+              round(c.population * 100, 1),
+            ]),
+          ),
           ['Effective base (Kish)', round(w.effectiveBase, 1)],
           ['Weighting efficiency (%)', round(w.efficiency * 100, 1)],
           ['Average gap closed (£ a year)', d.meanGapClosed === null ? null : round(d.meanGapClosed)],

@@ -228,6 +228,15 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
           ...a.weighting,
           effectiveBase: Math.round(a.weighting.effectiveBase),
           efficiency: Math.round(a.weighting.efficiency * 100),
+          margins: a.weighting.margins.map((m) => ({
+            ...m,
+            categories: m.categories.map((c) => ({
+              label: c.label,
+              population: share(c.population),
+              responses: share(c.responses),
+              weighted: share(c.weighted),
+            })),
+          })),
         },
         byLinks: budget
           .breakdownQuestions(s)
