@@ -98,6 +98,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/budget/simulators/:id/replace', (x) => `/budget/simulators/${x.budgetId}/replace`, 'analyst'],
   ['/budget/simulators/:id/preview', (x) => `/budget/simulators/${x.budgetId}/preview`, 'analyst'],
   ['/budget/simulators/:id/rules/:n', (x) => `/budget/simulators/${x.budgetId}/rules/new`, 'analyst'],
+  ['/budget/simulators/:id/population', (x) => `/budget/simulators/${x.budgetId}/population`, 'analyst'],
   ['/budget/simulators/:id/preview/section/:n', (x) => `/budget/simulators/${x.budgetId}/preview/section/1`, 'analyst'],
   ['/budget/simulators/:id', (x) => `/budget/simulators/${x.budgetId}?by=AGE`, 'analyst'],
   ['/budget/:key', (x) => `/budget/${x.budgetKey}`],

@@ -237,7 +237,9 @@ export function weightByMargins(
   const leftOut = `${plural(left, 'response')} giving no ${margins.map((m) => m.variable).join(' or no ')}, or an answer the population has no figure for (such as "Prefer not to say"), ${left === 1 ? 'keeps' : 'keep'} weight 1, outside the raking.`;
   if (rows.length === 0) {
     const wanted = margins.length > 1 ? 'both an age and a sex' : `an answer to ${names}`;
-    notes.push(`Not weighted by ${names}: no response gives ${wanted} the population has a figure for. ${leftOut}`);
+    notes.push(
+      `Not weighted by ${names} to the population entered (${source}): no response gives ${wanted} it has a figure for. ${leftOut}`,
+    );
     return result(0);
   }
   let r: ReturnType<typeof rake>;
@@ -256,7 +258,9 @@ export function weightByMargins(
         ? `no response is in ${labels(m, x.value)} (${m.variable}), so its share cannot be reached`
         : x.message;
     });
-    notes.push(`Not weighted by ${names}: ${why.join('; ') || e.message}. ${leftOut}`);
+    notes.push(
+      `Not weighted by ${names} to the population entered (${source}): ${why.join('; ') || e.message}. ${leftOut}`,
+    );
     return result(0);
   }
   rows.forEach((row, j) => (weights[row] = r.weights[j]!));
