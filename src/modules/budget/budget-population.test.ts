@@ -344,4 +344,57 @@ describe('budget simulator: population for weighting by age and sex', () => {
     expect((await form({ remove: 'yes' })).statusCode).toBe(303);
     expect((await budget.get(s.id, 'system')).definition.population).toBeUndefined();
   });
+
+  it('a CSV of band,sex,population fills the form in (not saved); a band the questionnaire does not have is named by line', async () => {
+    const budget = servicesFor(db).budget;
+    const s = await budget.create(definition(null), 'system');
+    const upload = (filename: string, text: string) => {
+      const b = 'sliBoundary42';
+      return app.inject({
+        method: 'POST',
+        url: `/budget/simulators/${s.id}/population/upload`,
+        headers: { cookie: owner.cookie, 'content-type': `multipart/form-data; boundary=${b}` },
+        payload: Buffer.from(
+          `--${b}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${owner.csrf}\r\n` +
+            `--${b}\r\nContent-Disposition: form-data; name="csv"; filename="${filename}"\r\n` +
+            `Content-Type: text/csv\r\n\r\n${text}\r\n--${b}--\r\n`,
+        ),
+      });
+    };
+    // SYNTHETIC percentages: two margins, bands and sexes by their labels or codes.
+    const filled = await upload(
+      'pop.csv',
+      'band,sex,population\n18 to 34,,30\n35 to 64,,50\n3,,20\n,Female,52\n,M,48\n',
+    );
+    expect(filled.statusCode).toBe(200);
+    expect(filled.body).toContain('Filled in from pop.csv: nothing is saved yet');
+    expect(filled.body).toContain(
+      'id="pop-a1-all" name="pop-a1-all" type="text" inputmode="decimal" spellcheck="false" value="50"',
+    );
+    expect(filled.body).toContain(
+      'id="pop-all-s1" name="pop-all-s1" type="text" inputmode="decimal" spellcheck="false" value="48"',
+    );
+    expect(filled.body).toMatch(/value="share" checked/);
+    expect((await budget.get(s.id, 'system')).definition.population).toBeUndefined();
+    const wrong = await upload('pop.csv', 'band,sex,population\n16 to 17,Female,100\n18 to 34,Other,x\n');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain(
+      'pop.csv, line 2, column band: is not an age band residents can choose (18 to 34, 35 to 64, 65 and over)',
+    );
+    expect(wrong.body).toContain('pop.csv, line 3, column sex: is not a sex residents can give (Female, Male)');
+    expect(wrong.body).toContain('pop.csv, line 3, column population: enter a number, such as 12500');
+    expect(wrong.body).toContain('href="#csv"');
+  });
+
+  it('the OpenAPI document describes results.json with its response schema: the weighting, its margins and the items', async () => {
+    const doc = (await app.inject('/api/v1/openapi.json')).json();
+    const schema =
+      doc.paths['/api/v1/budget/simulators/{id}/results.json'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['responses', 'items', 'weighting', 'weightedMeanTaxChangePct']),
+    );
+    expect(Object.keys(schema.properties.weighting.properties)).toEqual(
+      expect.arrayContaining(['effectiveBase', 'basis', 'source', 'margins', 'notes']),
+    );
+  });
 });

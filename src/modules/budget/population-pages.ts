@@ -6,11 +6,13 @@
  * are not weighted). Saved through the service (population.ts validates: every problem named by its cell); removed
  * with its own button. Allowed whatever the simulator's status: it changes the weighting, not what residents answer.
  */
+import { parse } from 'csv-parse/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { noStore } from '../../platform/http.ts';
+import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import type { AboutQuestion, AboutYou } from './about.ts';
 import { Form } from './pages.ts';
@@ -136,6 +138,79 @@ export function populationFromForm(
   };
 }
 
+/** A population CSV is small: a few dozen rows. */
+const CSV_MAX_BYTES = 256 * 1024;
+const ALL = /^(|all|all ages|total|persons|all persons)$/i;
+
+/**
+ * A CSV of band,sex,population read onto the form: each band and sex by its answer code or label (blank or "All": the
+ * margin), each problem named by line and column. Counts or percentages guessed from the figures (percentages when
+ * every margin, or the table, adds up to 100 ± 0.5), for the officer to check before saving.
+ */
+export function csvToForm(g: Grid, name: string, text: string): { body: Body; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const body: Body = {};
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, {
+      columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+    });
+  } catch (e) {
+    return { body, errors: [{ field: 'csv', message: `${name} is not CSV: ${(e as Error).message}` }] };
+  }
+  const header = Object.keys(records[0] ?? {});
+  for (const c of ['band', 'sex', 'population'])
+    if (records.length && !header.includes(c))
+      errors.push({ field: 'csv', message: `${name}, line 1: has no column ${c}` });
+  if (!records.length) errors.push({ field: 'csv', message: `${name} has no rows: give band,sex,population` });
+  if (errors.length) return { body, errors };
+  const find = (list: { code: string; label: string }[], v: string) =>
+    list.findIndex((x) => x.code === v || x.label.toLowerCase() === v.toLowerCase());
+  const sums = new Map<string, number>();
+  records.forEach((r, k) => {
+    const line = k + 2;
+    const at = (column: string) => `${name}, line ${line}, column ${column}`;
+    const band = r.band ?? '';
+    const sex = r.sex ?? '';
+    const i = ALL.test(band) ? null : find(g.ages, band);
+    const j = ALL.test(sex) ? null : find(g.sexes, sex);
+    if (i === -1)
+      errors.push({
+        field: 'csv',
+        value: band,
+        message: `${at('band')}: is not an age band residents can choose (${g.ages.map((a) => a.label).join(', ')})`,
+      });
+    if (j === -1)
+      errors.push({
+        field: 'csv',
+        value: sex,
+        message: `${at('sex')}: is not a sex residents can give (${g.sexes.map((x) => x.label).join(', ')})`,
+      });
+    if (i === null && j === null)
+      errors.push({ field: 'csv', message: `${at('band')}: give an age band, a sex, or both` });
+    const value = Number((r.population ?? '').replace(/[,%\s]/g, ''));
+    if ((r.population ?? '') === '' || !Number.isFinite(value))
+      errors.push({
+        field: 'csv',
+        value: r.population ?? '',
+        message: `${at('population')}: enter a number, such as 12500`,
+      });
+    if (i === -1 || j === -1 || (i === null && j === null)) return;
+    if (body[cellId(i, j)] !== undefined)
+      errors.push({ field: 'csv', message: `${at('band')}: repeats an earlier line` });
+    body[cellId(i, j)] = r.population ?? '';
+    const group = i !== null && j !== null ? 'table' : i !== null ? 'age' : 'sex';
+    sums.set(group, (sums.get(group) ?? 0) + value);
+  });
+  const table = sums.has('table');
+  const totals = table ? [sums.get('table')!] : [...sums.values()];
+  body.measure = totals.every((t) => Math.abs(t - 100) <= SHARE_TOLERANCE) ? 'share' : 'count';
+  return { body, errors };
+}
+
 export function budgetPopulationPages(app: App, budget: BudgetService): void {
   async function editable(req: FastifyRequest, id: number): Promise<StoredSimulator> {
     const s = await budget.get(id, req.user);
@@ -147,7 +222,14 @@ export function budgetPopulationPages(app: App, budget: BudgetService): void {
       );
     return s;
   }
-  function page(s: StoredSimulator, body: Body, req: FastifyRequest, reply: FastifyReply, errors: FieldError[] = []) {
+  function page(
+    s: StoredSimulator,
+    body: Body,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    filledFrom: string | null = null,
+  ) {
     const g = gridOf(s.aboutYou);
     const err = Object.fromEntries(errors.map((e) => [e.field, e.message]));
     const cell = (i: number | null, j: number | null) => ({
@@ -173,8 +255,34 @@ export function budgetPopulationPages(app: App, budget: BudgetService): void {
       rows: g.ages.map((a, i) => ({ label: a.label, cells: g.sexes.map((_, j) => cell(i, j)), total: cell(i, null) })),
       totals: g.sexes.map((_, j) => cell(null, j)),
       gridError: err['pop-grid'],
+      csvError:
+        errors
+          .filter((e) => e.field === 'csv')
+          .map((e) => e.message)
+          .join(' ') || undefined,
+      filledFrom,
     });
   }
+
+  withUploads(app, CSV_MAX_BYTES, (scope) => {
+    scope.post(
+      '/budget/simulators/:id/population/upload',
+      { schema: { hide: true, params: IdParams } },
+      async (req, reply) => {
+        checkCsrf(req);
+        if (!req.user) return signInFirst(req, reply);
+        const s = await editable(req, req.params.id);
+        const [file] = uploadsOf((req.body ?? {}) as MultipartBody, 'csv');
+        if (!file) {
+          reply.status(400);
+          return page(s, {}, req, reply, [{ field: 'csv', message: 'Choose a CSV file of band,sex,population' }]);
+        }
+        const { body, errors } = csvToForm(gridOf(s.aboutYou), file.filename, file.data.toString('utf8'));
+        if (errors.length) reply.status(400);
+        return page(s, errors.length ? {} : body, req, reply, errors, errors.length ? null : file.filename);
+      },
+    );
+  });
 
   app.get('/budget/simulators/:id/population', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
