@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { librariesSimulator } from '../helpers/budget.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
@@ -30,34 +31,7 @@ describe('budget simulator population for weighting, in Chromium without JavaScr
     const about = JSON.parse(await readFile('examples/surveys/resident-about-you.json', 'utf8')) as unknown;
     await services.surveys.surveys.loadDefinition(about, { name: 'Test' });
     const created = await services.budget.create(
-      {
-        council: 'E08000009',
-        year: '2024-25',
-        title: 'Balance the budget',
-        status: 'open',
-        gap: { kind: 'one-year', years: [{ year: '2024-25', amount: 0 }] },
-        statedTotal: null,
-        councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99 },
-        sections: [
-          {
-            kind: 'spending',
-            title: 'Spending on services',
-            items: [
-              {
-                code: 'libraries',
-                title: 'Libraries',
-                baseline: 10_000_000,
-                levels: [
-                  { code: 'cut-10', pctChange: -10, consequence: 'Close two branch libraries' },
-                  { code: 'same', pctChange: 0, consequence: 'Keep every library open' },
-                ],
-              },
-            ],
-          },
-        ],
-        constraints: [],
-        aboutYou: { survey: 'resident-about-you', version: 1, age: 'AGE', sex: 'SEX' },
-      },
+      { ...librariesSimulator(), aboutYou: { survey: 'resident-about-you', version: 1, age: 'AGE', sex: 'SEX' } },
       'system',
     );
     id = created.id;

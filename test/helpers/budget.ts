@@ -1,8 +1,7 @@
-/** Budget simulator test helpers: a resident's form posts. */
+/** Budget simulator test helpers: a resident's form posts, a small simulator, a questionnaire's question. */
 import type { App } from '../../src/platform/app-types.ts';
 import { cookiesOf } from './auth.ts';
 import type { Definition } from '../../src/modules/budget/index.ts';
-
 /** Posts a resident's forms with the session cookie and CSRF token of the first page they opened. */
 export function residentPoster(app: App, first: Awaited<ReturnType<App['inject']>>) {
   const cookie = cookiesOf(first);
@@ -42,3 +41,25 @@ export function librariesSection(
     ],
   };
 }
+
+/** An open simulator for Trafford with librariesSection() alone (a £1m gap: closing two branches balances it). */
+export const librariesSimulator = (): Definition => ({
+  council: 'E08000009',
+  year: '2024-25',
+  title: 'Balance the budget',
+  status: 'open',
+  gap: { kind: 'one-year', years: [{ year: '2024-25', amount: 1_000_000 }] },
+  statedTotal: null,
+  councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99 },
+  sections: [librariesSection()],
+  constraints: [],
+});
+
+/** A SurveyJS single-choice question: choices as "value=text". */
+export const radio = (name: string, title: string, choices: string[], visibleIf?: string) => ({
+  type: 'radiogroup',
+  name,
+  title,
+  ...(visibleIf ? { visibleIf } : {}),
+  choices: choices.map((c) => ({ value: c.split('=')[0], text: c.split('=')[1] })),
+});

@@ -5,7 +5,7 @@
 import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
-import { residentPoster } from '../../../test/helpers/budget.ts';
+import { radio, residentPoster } from '../../../test/helpers/budget.ts';
 import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
@@ -15,15 +15,6 @@ import type { App } from '../../platform/app-types.ts';
 import { importFiles } from '../imports/index.ts';
 import { MIN_CELL } from './analysis.ts';
 import type { Definition } from './model.ts';
-
-/** A SurveyJS single-choice question: choices as "value=text". */
-const radio = (name: string, title: string, choices: string[], visibleIf?: string) => ({
-  type: 'radiogroup',
-  name,
-  title,
-  ...(visibleIf ? { visibleIf } : {}),
-  choices: choices.map((c) => ({ value: c.split('=')[0], text: c.split('=')[1] })),
-});
 
 /** A questionnaire with routing: hours of care asked only of carers. */
 const ROUTED = {

@@ -7,6 +7,7 @@
 import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
+import { radio } from '../../../test/helpers/budget.ts';
 import { signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
@@ -16,12 +17,6 @@ import { definitionFromJson, definitionFromXlsx, definitionJson, definitionXlsx 
 import type { Definition } from './model.ts';
 import type { PopulationDef } from './population.ts';
 
-const radio = (name: string, title: string, choices: string[]) => ({
-  type: 'radiogroup',
-  name,
-  title,
-  choices: choices.map((c) => ({ value: c.split('=')[0], text: c.split('=')[1] })),
-});
 const ABOUT = {
   code: 'budget-age-sex',
   version: 1,

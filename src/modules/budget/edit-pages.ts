@@ -38,18 +38,16 @@ const ItemParams = Type.Object({
 
 const RuleParams = Type.Object({ id: IdParams.properties.id, n: Type.String({ pattern: '^(new|[1-9][0-9]{0,3})$' }) });
 
+/** The simulator an officer may change, or why not (404 unseen, 403 no permission). */
+export async function editableBy(budget: BudgetService, req: FastifyRequest, id: number): Promise<StoredSimulator> {
+  const s = await budget.get(id, req.user);
+  if (!canSetUp(req.user, s.definition.council))
+    throw new AppError(403, 'forbidden', 'Changing this simulator needs the consultation permission for its council.');
+  return s;
+}
+
 export function budgetEditPages(app: App, budget: BudgetService): void {
-  /** The draft an officer may change, or why not (404 unseen, 403 no permission). */
-  async function editable(req: FastifyRequest, id: number): Promise<StoredSimulator> {
-    const s = await budget.get(id, req.user);
-    if (!canSetUp(req.user, s.definition.council))
-      throw new AppError(
-        403,
-        'forbidden',
-        'Changing this simulator needs the consultation permission for its council.',
-      );
-    return s;
-  }
+  const editable = (req: FastifyRequest, id: number) => editableBy(budget, req, id);
   /** Saves a whole definition; a refusal answers the errors, each naming where on these pages. */
   async function save(s: StoredSimulator, d: Definition, req: FastifyRequest, onItem?: string) {
     try {

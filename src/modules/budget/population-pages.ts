@@ -18,7 +18,8 @@ import type { AboutQuestion, AboutYou } from './about.ts';
 import { Form } from './pages.ts';
 import { ageBands, MEASURES, sexCategories, SHARE_TOLERANCE, type Measure, type PopulationDef } from './population.ts';
 import type { StoredSimulator } from './repository.ts';
-import { canSetUp, type BudgetService } from './service.ts';
+import type { BudgetService } from './service.ts';
+import { editableBy } from './edit-pages.ts';
 import { signInFirst } from './setup-pages.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -212,16 +213,7 @@ export function csvToForm(g: Grid, name: string, text: string): { body: Body; er
 }
 
 export function budgetPopulationPages(app: App, budget: BudgetService): void {
-  async function editable(req: FastifyRequest, id: number): Promise<StoredSimulator> {
-    const s = await budget.get(id, req.user);
-    if (!canSetUp(req.user, s.definition.council))
-      throw new AppError(
-        403,
-        'forbidden',
-        'Changing this simulator needs the consultation permission for its council.',
-      );
-    return s;
-  }
+  const editable = (req: FastifyRequest, id: number) => editableBy(budget, req, id);
   function page(
     s: StoredSimulator,
     body: Body,
