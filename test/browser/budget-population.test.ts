@@ -80,6 +80,23 @@ describe('budget simulator population for weighting, in Chromium without JavaScr
     const note =
       /Not weighted by age and sex to the population entered \(SYNTHETIC test figures \(not ONS\) \(figures for 30 June 2023; age and sex entered separately/;
     await expect(page.getByText(note).count()).resolves.toBe(1);
+    // Fourteen budgets (each sex in every age band): the dashboard shows the margins weighted to, and passes axe.
+    const budget = servicesFor(db).budget;
+    const open = await budget.get(id, 'system');
+    for (let i = 0; i < 14; i++)
+      await budget.submit(open, {
+        posted: (c) => (c === 'libraries' ? 'cut-10' : undefined),
+        comments: () => undefined,
+        consent: true,
+        client: `198.51.100.${i}`,
+        about: { AGE: String((i % 7) + 1), SEX: i < 7 ? '1' : '2' },
+      });
+    await page.reload();
+    await expect(
+      page.getByText(/Weighted by age and sex to E08000009's population as an officer entered it/).count(),
+    ).resolves.toBe(1);
+    await expect(page.getByRole('table', { name: /Weighting by sex/ }).count()).resolves.toBe(1);
+    await expectNoAxeViolations(page);
     const stored = (await servicesFor(db).budget.get(id, 'system')).definition.population!;
     expect(stored.measure).toBe('share');
     expect(stored.rows).toHaveLength(9);
