@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAreas } from '../helpers/seed.ts';
-import { librariesSection } from '../helpers/budget.ts';
+import { librariesSimulator } from '../helpers/budget.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
 describe('budget simulator proof-of-work, in Chromium with JavaScript', () => {
@@ -19,20 +19,7 @@ describe('budget simulator proof-of-work, in Chromium with JavaScript', () => {
   beforeAll(async () => {
     db = await createTestDb('sqlite');
     await seedAreas(db);
-    const created = await servicesFor(db).budget.create(
-      {
-        council: 'E08000009',
-        year: '2024-25',
-        title: 'Balance the budget',
-        status: 'open',
-        gap: { kind: 'one-year', years: [{ year: '2024-25', amount: 1_000_000 }] },
-        statedTotal: null,
-        councilTax: { bandD: 1500, taxBase: 10_000, capPct: 4.99 },
-        sections: [librariesSection()],
-        constraints: [],
-      },
-      'system',
-    );
+    const created = await servicesFor(db).budget.create(librariesSimulator(), 'system');
     key = created.openKey;
     id = created.id;
     server = await serveToChromium(db);
