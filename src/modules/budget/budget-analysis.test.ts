@@ -226,6 +226,8 @@ describe('budget simulator: analysis and set-up', () => {
     expect(w[12]).not.toBeCloseTo(1, 3);
     expect(j.weighting.effectiveBase).toBeCloseTo(sum ** 2 / w.reduce((x, y) => x + y * y, 0), 9);
     expect(j.weighting.notes.join(' ')).toContain('Weighted by age only: no population by sex is loaded');
+    expect(j.weighting).toMatchObject({ basis: 'ons', bySex: 0, margins: [] });
+    expect(j.weighting.source).toBe('ONS mid-year estimate, mid-2020 (the population import)');
     const trim = j.items[0].levels[0];
     expect(trim.share).toBeCloseTo(8 / 17, 9);
     const trimmed = w.reduce((x, y, r) => x + (people[r]!.parks === 'trim' ? y : 0), 0) / sum;

@@ -198,7 +198,9 @@ export const Results = Type.Object(
           description:
             'entered: raked to the population an officer entered (age and sex); ons: by age to the ONS mid-year estimate held; none: not weighted',
         }),
-        source: Nullable(Type.String({ description: "The entered population's source and date, in words" })),
+        source: Nullable(
+          Type.String({ description: 'The population weighted to, its source and date in words (null: not weighted)' }),
+        ),
         margins: Type.Array(
           Type.Object({
             variable: Type.Union([Type.Literal('age'), Type.Literal('sex')]),

@@ -83,7 +83,7 @@ export interface Weighting {
   bySex: number;
   /** The population weighted to: entered for the simulator by an officer, the ONS file by age, or none. */
   basis: 'entered' | 'ons' | 'none';
-  /** The entered population's source and date in words; null otherwise. */
+  /** The population's source and date in words (entered, or the ONS estimate by age); null when not weighted. */
   source: string | null;
   /**
    * Each margin weighted to: per category its share of the population and the weighted and unweighted shares of the
@@ -123,7 +123,7 @@ export function weightByAge(
       byAge,
       bySex: 0,
       basis,
-      source: null,
+      source: byAge > 0 && population ? `ONS mid-year estimate, ${population.year} (the population import)` : null,
       margins: [],
       notes,
     };
