@@ -16,10 +16,12 @@ export const ROLES: readonly Role[] = [
   'programme_office',
   'group_office',
 ];
-/** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
+/** The sector body's programme office (leadership programmes, programme monitoring), named once for other modules. */
+export const PROGRAMME_OFFICE = 'programme_office' satisfies Role;
 /** Permissions granted to a user on top of their role: `consultation` lets a council user set up budget simulators. */
 export type Permission = 'consultation';
 export const PERMISSIONS: readonly Permission[] = ['consultation'];
+/** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
 export const ANALYST_ROLES = ['analyst', 'admin'] as const satisfies readonly Role[];
 
 export interface UsersTable {
