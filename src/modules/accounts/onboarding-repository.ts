@@ -16,7 +16,16 @@ export const onboardingRepository = {
     return db.kysely
       .selectFrom('account_tokens as t')
       .leftJoin('areas as a', 'a.id', 't.council_area_id')
-      .select(['t.id', 't.purpose', 't.email', 't.name', 't.role', 't.user_id', 'a.name as council_name'])
+      .select([
+        't.id',
+        't.purpose',
+        't.email',
+        't.name',
+        't.role',
+        't.user_id',
+        't.political_group',
+        'a.name as council_name',
+      ])
       .where('t.token_hash', '=', hash)
       .where('t.used_at', 'is', null)
       .where('t.expires_at', '>', now)
@@ -30,7 +39,7 @@ export const onboardingRepository = {
       .where('token_hash', '=', hash)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now)
-      .returning(['id', 'purpose', 'email', 'name', 'role', 'council_area_id', 'user_id'])
+      .returning(['id', 'purpose', 'email', 'name', 'role', 'council_area_id', 'political_group', 'user_id'])
       .executeTakeFirst();
   },
   /** Every other live link of the same purpose for the address stops working (a second invitation, an older reset). */
@@ -47,7 +56,16 @@ export const onboardingRepository = {
     return db.kysely
       .selectFrom('account_tokens as t')
       .leftJoin('areas as a', 'a.id', 't.council_area_id')
-      .select(['t.id', 't.email', 't.name', 't.role', 't.created_at', 't.expires_at', 'a.name as council_name'])
+      .select([
+        't.id',
+        't.email',
+        't.name',
+        't.role',
+        't.political_group',
+        't.created_at',
+        't.expires_at',
+        'a.name as council_name',
+      ])
       .where('t.purpose', '=', 'invitation')
       .where('t.used_at', 'is', null)
       .where('t.expires_at', '>', now)
@@ -59,7 +77,14 @@ export const onboardingRepository = {
   },
   async insertUser(
     ex: Ex,
-    u: { email: string; name: string; password_hash: string; role: Role; council_area_id: number | null },
+    u: {
+      email: string;
+      name: string;
+      password_hash: string;
+      role: Role;
+      council_area_id: number | null;
+      political_group: string | null;
+    },
     now: string,
   ): Promise<number> {
     const r = await ex

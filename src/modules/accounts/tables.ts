@@ -75,6 +75,8 @@ export interface AccountTokensTable {
   user_id: number | null;
   /** The administrator who invited. */
   created_by: number | null;
+  /** An invitation to the group office role: the office's political group, given to the user it makes; else null. */
+  political_group: string | null;
   created_at: string;
   expires_at: string;
   used_at: string | null;

@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * An administrator's invitation to the group office role carries the office's political group
+ * (`account_tokens.political_group`), which accepting the invitation copies to `users.political_group`; NULL for every
+ * other role and for resets and registrations.
+ */
+// Migrations are frozen in time and typed loosely by design.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('account_tokens').addColumn('political_group', 'text').execute();
+}
