@@ -145,15 +145,12 @@ export function onboardingPages(
     checkCsrf(req);
     const b = req.body;
     try {
-      // The political group is asked under the group office's choice (a conditional reveal): for any other role the
-      // field is hidden, and what it holds is not theirs.
-      const politicalGroup = b.role === 'group_office' ? b.politicalGroup : undefined;
       const input = {
         email: b.email ?? '',
         name: b.name ?? '',
         role: b.role ?? '',
         council: b.council,
-        politicalGroup,
+        politicalGroup: b.politicalGroup,
       };
       await onboarding.invite(input, me, app.publicOrigin());
     } catch (e) {

@@ -145,7 +145,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
 
   /**
    * A group office's political group as the form gave it (NFC, trimmed; blank is none): required for that role,
-   * refused for any other (a page drops the field when another role is chosen, as GOV.UK's conditional reveal does).
+   * refused for any other.
    */
   function checkGroup(role: Role | undefined, text: string | undefined, errors: FieldError[]): string | null {
     const group = normaliseText((text ?? '').trim()) || null;
