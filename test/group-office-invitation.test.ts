@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesFor } from '../src/app/services.ts';
 import type { App } from '../src/platform/app-types.ts';
 import { createTestApp } from './helpers/app.ts';
-import { cookiesOf, signIn, signInEveryRole, type Signed } from './helpers/auth.ts';
+import { addProgrammeOffice, cookiesOf, PASSWORD, signIn, signInEveryRole, type Signed } from './helpers/auth.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { seedAreas } from './helpers/seed.ts';
 import { parseMessage, startSmtp, type TestSmtp } from './helpers/smtp.ts';
 import { formPost } from './helpers/surveys.ts';
 
-const PASSWORD = 'correct horse battery';
 const CHOSEN = 'a group office passphrase';
 const BASE = '/api/v1/leadership';
 
@@ -32,9 +31,7 @@ describe('inviting a group office by email', () => {
     smtp = await startSmtp();
     app = await createTestApp(db, { ...smtp.env, SLI_MAIL_WORKER: 'false', SLI_PUBLIC_URL: 'https://sli.example' });
     ({ admin } = await signInEveryRole(db, app));
-    const user = { email: 'po@example.org', name: 'Office', password: PASSWORD, role: 'programme_office' };
-    await servicesFor(db).accounts.addUser(user);
-    office = await signIn(app, 'po@example.org', PASSWORD);
+    office = await signIn(app, (await addProgrammeOffice(db)).email, PASSWORD);
     const programme = await api(office, '/programmes', {
       code: 'next-gen',
       name: 'Next Generation',

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../platform/db.ts';
-import type { AccountTokensTable, Role, TokenPurpose } from './tables.ts';
+import type { AccountTokensTable, NewUser, TokenPurpose } from './tables.ts';
 
 type Ex = Kysely<Database>;
 type NewToken = Omit<AccountTokensTable, 'id' | 'used_at'>;
@@ -75,18 +75,7 @@ export const onboardingRepository = {
   userByEmail(ex: Ex, email: string) {
     return ex.selectFrom('users').select(['id', 'name', 'disabled_at']).where('email', '=', email).executeTakeFirst();
   },
-  async insertUser(
-    ex: Ex,
-    u: {
-      email: string;
-      name: string;
-      password_hash: string;
-      role: Role;
-      council_area_id: number | null;
-      political_group: string | null;
-    },
-    now: string,
-  ): Promise<number> {
+  async insertUser(ex: Ex, u: NewUser, now: string): Promise<number> {
     const r = await ex
       .insertInto('users')
       .values({ ...u, created_at: now, disabled_at: null })

@@ -40,6 +40,16 @@ export interface UsersTable {
   political_group: Generated<string | null>;
 }
 
+/** A user to add (the CLI's, or an accepted invitation's or registration's): the row before it has an id. */
+export interface NewUser {
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  council_area_id: number | null;
+  political_group?: string | null;
+}
+
 export interface SessionsTable {
   /** SHA-256 of the cookie's token: a stolen database does not yield usable sessions. */
   token_hash: string;

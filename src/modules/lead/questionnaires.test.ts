@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addProgrammeOffice } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { servicesFor, type Services } from '../../app/services.ts';
 import type { SessionUser } from '../accounts/index.ts';
@@ -24,13 +25,7 @@ describe('the example questionnaires and the leadership questionnaires', () => {
   beforeAll(async () => {
     db = await createTestDb();
     s = servicesFor(db);
-    const id = await s.accounts.addUser({
-      email: 'po@example.org',
-      name: 'Office',
-      password: 'correct horse battery',
-      role: 'programme_office',
-    });
-    office = { id, email: 'po@example.org', name: 'Office', role: 'programme_office', council: null, csrfToken: '' };
+    office = await addProgrammeOffice(db);
   });
   afterAll(async () => {
     await db?.drop();
