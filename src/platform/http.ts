@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 
-/** The media type of an XLSX workbook. */
 /** Marks a reply as private to the one who asked and never stored (personal or per-user content). */
 export const noStore = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 
+/** The media type of an XLSX workbook. */
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The response of a route that answers `conditional` requests: no body when the client's copy is current. */

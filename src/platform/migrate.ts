@@ -33,6 +33,7 @@ import * as m20261211T0650 from './migrations/2026-12-11T0650-budget-gap-rule.ts
 import * as m20261211T0670 from './migrations/2026-12-11T0670-budget-about-you.ts';
 import * as m20261212T0720 from './migrations/2026-12-12T0720-budget-proof-of-work.ts';
 import * as m20261212T0750 from './migrations/2026-12-12T0750-group-office.ts';
+import * as m20261213T0810 from './migrations/2026-12-13T0810-invitations-frame-numbers.ts';
 import * as m20261213T0820 from './migrations/2026-12-13T0820-budget-population.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-11T0670-budget-about-you': m20261211T0670,
   '2026-12-12T0720-budget-proof-of-work': m20261212T0720,
   '2026-12-12T0750-group-office': m20261212T0750,
+  '2026-12-13T0810-invitations-frame-numbers': m20261213T0810,
   '2026-12-13T0820-budget-population': m20261213T0820,
 };
 

@@ -44,7 +44,7 @@ export async function signInEveryRole(
   app: App,
 ): Promise<{ owner: Signed; other: Signed; analyst: Signed; admin: Signed }> {
   const accounts = servicesFor(db).accounts;
-  const password = 'correct horse battery';
+  const password = PASSWORD;
   await accounts.addUser({
     email: 'owner@example.org',
     name: 'Owner Officer',
@@ -67,4 +67,15 @@ export async function signInEveryRole(
     analyst: await signIn(app, 'analyst@example.org', password),
     admin: await signIn(app, 'admin@example.org', password),
   };
+}
+
+/** The password of the users these helpers add. */
+export const PASSWORD = 'correct horse battery';
+
+/** The programme office's user (po@example.org, "Office", password PASSWORD), as the services see it once signed in. */
+export async function addProgrammeOffice(db: Db) {
+  const email = 'po@example.org';
+  const role = 'programme_office' as const;
+  const id = await servicesFor(db).accounts.addUser({ email, name: 'Office', password: PASSWORD, role });
+  return { id, email, name: 'Office', role, council: null, csrfToken: '' };
 }

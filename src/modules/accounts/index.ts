@@ -17,7 +17,7 @@ export {
   loginDelaySeconds,
 } from './service.ts';
 export { checkCsrf, csrfToken, pageFor, requireRole } from './auth.ts';
-export { ANALYST_ROLES, PERMISSIONS, ROLES, type Permission, type Role } from './tables.ts';
+export { ANALYST_ROLES, PERMISSIONS, PROGRAMME_OFFICE, ROLES, type Permission, type Role } from './tables.ts';
 export {
   createOnboarding,
   type Mailer,

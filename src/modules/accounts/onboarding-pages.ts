@@ -17,7 +17,14 @@ const Str = (max: number) => Type.Optional(Type.String({ maxLength: max }));
 const EmailForm = Type.Object({ ...Csrf, email: Str(320) });
 const RegisterForm = Type.Object({ ...Csrf, email: Str(320), name: Str(200) });
 const PasswordForm = Type.Object({ ...Csrf, password: Str(200), confirm: Str(200) });
-const InviteForm = Type.Object({ ...Csrf, email: Str(320), name: Str(200), role: Str(20), council: Str(200) });
+const InviteForm = Type.Object({
+  ...Csrf,
+  email: Str(320),
+  name: Str(200),
+  role: Str(30),
+  council: Str(200),
+  politicalGroup: Str(300),
+});
 const DomainForm = Type.Object({ ...Csrf, domain: Str(253), council: Str(200) });
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
 const UserAction = Type.Object({
@@ -138,7 +145,13 @@ export function onboardingPages(
     checkCsrf(req);
     const b = req.body;
     try {
-      const input = { email: b.email ?? '', name: b.name ?? '', role: b.role ?? '', council: b.council };
+      const input = {
+        email: b.email ?? '',
+        name: b.name ?? '',
+        role: b.role ?? '',
+        council: b.council,
+        politicalGroup: b.politicalGroup,
+      };
       await onboarding.invite(input, me, app.publicOrigin());
     } catch (e) {
       const f = formErrors(e);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../platform/db.ts';
-import type { AccountTokensTable, Role, TokenPurpose } from './tables.ts';
+import type { AccountTokensTable, NewUser, TokenPurpose } from './tables.ts';
 
 type Ex = Kysely<Database>;
 type NewToken = Omit<AccountTokensTable, 'id' | 'used_at'>;
@@ -16,7 +16,16 @@ export const onboardingRepository = {
     return db.kysely
       .selectFrom('account_tokens as t')
       .leftJoin('areas as a', 'a.id', 't.council_area_id')
-      .select(['t.id', 't.purpose', 't.email', 't.name', 't.role', 't.user_id', 'a.name as council_name'])
+      .select([
+        't.id',
+        't.purpose',
+        't.email',
+        't.name',
+        't.role',
+        't.user_id',
+        't.political_group',
+        'a.name as council_name',
+      ])
       .where('t.token_hash', '=', hash)
       .where('t.used_at', 'is', null)
       .where('t.expires_at', '>', now)
@@ -30,7 +39,7 @@ export const onboardingRepository = {
       .where('token_hash', '=', hash)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now)
-      .returning(['id', 'purpose', 'email', 'name', 'role', 'council_area_id', 'user_id'])
+      .returning(['id', 'purpose', 'email', 'name', 'role', 'council_area_id', 'political_group', 'user_id'])
       .executeTakeFirst();
   },
   /** Every other live link of the same purpose for the address stops working (a second invitation, an older reset). */
@@ -47,7 +56,16 @@ export const onboardingRepository = {
     return db.kysely
       .selectFrom('account_tokens as t')
       .leftJoin('areas as a', 'a.id', 't.council_area_id')
-      .select(['t.id', 't.email', 't.name', 't.role', 't.created_at', 't.expires_at', 'a.name as council_name'])
+      .select([
+        't.id',
+        't.email',
+        't.name',
+        't.role',
+        't.political_group',
+        't.created_at',
+        't.expires_at',
+        'a.name as council_name',
+      ])
       .where('t.purpose', '=', 'invitation')
       .where('t.used_at', 'is', null)
       .where('t.expires_at', '>', now)
@@ -57,11 +75,7 @@ export const onboardingRepository = {
   userByEmail(ex: Ex, email: string) {
     return ex.selectFrom('users').select(['id', 'name', 'disabled_at']).where('email', '=', email).executeTakeFirst();
   },
-  async insertUser(
-    ex: Ex,
-    u: { email: string; name: string; password_hash: string; role: Role; council_area_id: number | null },
-    now: string,
-  ): Promise<number> {
+  async insertUser(ex: Ex, u: NewUser, now: string): Promise<number> {
     const r = await ex
       .insertInto('users')
       .values({ ...u, created_at: now, disabled_at: null })

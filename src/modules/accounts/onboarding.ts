@@ -117,6 +117,8 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
       name: string;
       role: Role;
       councilId: number | null;
+      /** A group office's political group (invitations to that role only). */
+      politicalGroup?: string | null;
       userId: number | null;
       by: number | null;
     },
@@ -132,6 +134,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
       name: t.name,
       role: t.role,
       council_area_id: t.councilId,
+      political_group: t.politicalGroup ?? null,
       user_id: t.userId,
       created_by: t.by,
       created_at: now.toISOString(),
@@ -140,9 +143,38 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
     return { id, token };
   }
 
-  /** An administrator invites someone: the link lets them choose a password, which makes the account. */
+  /**
+   * A group office's political group as the form gave it (NFC, trimmed; blank is none): required for that role,
+   * refused for any other.
+   */
+  function checkGroup(role: Role | undefined, text: string | undefined, errors: FieldError[]): string | null {
+    const group = normaliseText((text ?? '').trim()) || null;
+    if (role === 'group_office' && !group)
+      errors.push({
+        field: 'politicalGroup',
+        message: 'Enter the political group whose members they will put forward',
+      });
+    else if (role !== 'group_office' && group)
+      errors.push({ field: 'politicalGroup', value: group, message: 'Only a group office has a political group' });
+    else if (group && group.length > 100)
+      errors.push({ field: 'politicalGroup', message: 'Political group must be 100 characters or fewer' });
+    const unsafe = group ? checkStoredText('politicalGroup', group) : null;
+    if (unsafe) errors.push(unsafe);
+    return group;
+  }
+
+  /**
+   * An administrator invites someone: the link lets them choose a password, which makes the account (a group office's
+   * with the political group the invitation names).
+   */
   async function invite(
-    input: { email: string; name: string; role: string; council?: string | undefined },
+    input: {
+      email: string;
+      name: string;
+      role: string;
+      council?: string | undefined;
+      politicalGroup?: string | undefined;
+    },
     by: { id: number; name: string },
     origin: string,
     now = new Date(),
@@ -152,6 +184,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
     const role = (ROLES as readonly string[]).includes(input.role) ? (input.role as Role) : undefined;
     if (!role) errors.push({ field: 'role', message: 'Select what they will do' });
     const council = role === 'council' ? await councilByName(input.council, errors) : undefined;
+    const group = role ? checkGroup(role, input.politicalGroup, errors) : null;
     if (!errors.length && (await repo.userByEmail(db.kysely, email)))
       errors.push({ field: 'email', value: email, message: 'There is already an account for this email address' });
     if (errors.length) throw new AppError(400, 'invalid-invitation', 'The invitation could not be sent.', errors);
@@ -162,6 +195,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
         name,
         role: role!,
         councilId: council?.id ?? null,
+        politicalGroup: group,
         userId: null,
         by: by.id,
       };
@@ -176,6 +210,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
             inviter: by.name,
             roleText: ROLE_TEXT[role!],
             council: council?.name ?? null,
+            group,
             days: INVITATION_DAYS,
             link: link(origin, token),
           },
@@ -278,7 +313,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
   async function linkFor(token: string, now = new Date()) {
     if (!/^[\w-]{43}$/.test(token)) return null;
     const t = await repo.liveToken(db, hashToken(token), now.toISOString());
-    return t ? { purpose: t.purpose, name: t.name, council: t.council_name } : null;
+    return t ? { purpose: t.purpose, name: t.name, council: t.council_name, group: t.political_group } : null;
   }
 
   /**
@@ -307,6 +342,7 @@ export function createOnboarding(db: Db, deps: { areas: AreasService; mailer: Ma
         password_hash: hash,
         role: t.role,
         council_area_id: t.council_area_id,
+        political_group: t.political_group,
       };
       return { purpose: t.purpose, userId: await repo.insertUser(tx.kysely, user, now.toISOString()), role: t.role };
     });

@@ -1,21 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db.ts';
-import type { Role } from './tables.ts';
+import type { NewUser } from './tables.ts';
 
 /** All accounts SQL. */
 export const accountsRepository = {
-  async insertUser(
-    db: Db,
-    u: {
-      email: string;
-      name: string;
-      password_hash: string;
-      role: Role;
-      council_area_id: number | null;
-      political_group?: string | null;
-      created_at: string;
-    },
-  ): Promise<number> {
+  async insertUser(db: Db, u: NewUser & { created_at: string }): Promise<number> {
     const r = await db.kysely
       .insertInto('users')
       .values({ ...u, disabled_at: null })

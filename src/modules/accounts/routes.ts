@@ -14,6 +14,7 @@ export function accountsRoutes(app: App): void {
 
   app.get('/api/v1/me', { schema: me }, async (req) => {
     const u = requireRole(req, ROLES);
-    return { email: u.email, name: u.name, role: u.role, council: u.council, csrfToken: u.csrfToken };
+    const politicalGroup = u.politicalGroup ?? null;
+    return { email: u.email, name: u.name, role: u.role, council: u.council, politicalGroup, csrfToken: u.csrfToken };
   });
 }

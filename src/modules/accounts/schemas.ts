@@ -18,6 +18,9 @@ export const Me = Type.Object(
     name: Type.String(),
     role: Type.String(),
     council: Type.Union([Type.Null(), Type.Object({ code: Type.String(), name: Type.String() })]),
+    politicalGroup: Type.Union([Type.Null(), Type.String()], {
+      description: "A group office's political group (the party it puts forward members of); null for other roles",
+    }),
     csrfToken: Type.String(),
   },
   { description: 'The signed-in user' },

@@ -16,10 +16,12 @@ export const ROLES: readonly Role[] = [
   'programme_office',
   'group_office',
 ];
-/** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
+/** The sector body's programme office (leadership programmes, programme monitoring), named once for other modules. */
+export const PROGRAMME_OFFICE = 'programme_office' satisfies Role;
 /** Permissions granted to a user on top of their role: `consultation` lets a council user set up budget simulators. */
 export type Permission = 'consultation';
 export const PERMISSIONS: readonly Permission[] = ['consultation'];
+/** The roles that see every council's and the whole sector's data: sector-body analysts and administrators. */
 export const ANALYST_ROLES = ['analyst', 'admin'] as const satisfies readonly Role[];
 
 export interface UsersTable {
@@ -36,6 +38,16 @@ export interface UsersTable {
   permissions: Generated<string>;
   /** A group office's political group (the party named on its nominations); null for every other role. */
   political_group: Generated<string | null>;
+}
+
+/** A user to add (the CLI's, or an accepted invitation's or registration's): the row before it has an id. */
+export interface NewUser {
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  council_area_id: number | null;
+  political_group?: string | null;
 }
 
 export interface SessionsTable {
@@ -73,6 +85,8 @@ export interface AccountTokensTable {
   user_id: number | null;
   /** The administrator who invited. */
   created_by: number | null;
+  /** An invitation to the group office role: the office's political group, given to the user it makes; else null. */
+  political_group: string | null;
   created_at: string;
   expires_at: string;
   used_at: string | null;

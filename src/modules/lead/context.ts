@@ -6,11 +6,11 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { councilDirectory, isIsoDate, type AreasService, type Council } from '../areas/index.ts';
-import type { SessionUser } from '../accounts/index.ts';
+import { PROGRAMME_OFFICE, type SessionUser } from '../accounts/index.ts';
 import type { Surveys } from '../surveys/index.ts';
 
 export type Viewer = SessionUser | null | undefined;
-export const OFFICE_ROLES = ['programme_office', 'admin'] as const;
+export const OFFICE_ROLES = [PROGRAMME_OFFICE, 'admin'] as const;
 export const isOffice = (v: Viewer): boolean => !!v && (OFFICE_ROLES as readonly string[]).includes(v.role);
 /** The roles that put people forward: the office, a council's member services officer, a political group's office. */
 export const NOMINATING_ROLES = [...OFFICE_ROLES, 'council', 'group_office'] as const;

@@ -5,7 +5,8 @@
  * progress.ts), invitations by email through the surveys module's mailings, and what the take-up report reads back:
  * response rates by survey and the "how would you speak about it" table. A frame member is the participant's council
  * and a role that names the programme, the cohort and the survey point, not the person
- * (`Councillor, academy cohort 3, module 2`; a council's second person in the cohort `… (person 2 from the council)`),
+ * (`Councillor, academy cohort 3, module 2`; a council's second person in the cohort `… (person 2 from the council)`,
+ * the council as the geography resolves it today and the number fixed once issued: frame-numbers.ts),
  * so each participant gets their own link by email while a response is tied to its cohort only: a breakdown by role
  * groups a cohort, and no table or download names a participant. A wave's frame holds one programme's people.
  * Email addresses are never logged.
@@ -14,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { AppError } from '../../platform/errors.ts';
 import type { FrameMemberDto, Surveys, WaveDto } from '../surveys/index.ts';
 import { Checks, type LeadContext, type Viewer } from './context.ts';
+import { frameNumbers } from './frame-numbers.ts';
 import type { SurveyContact } from './progress.ts';
 import { leadRepository as repo } from './repository.ts';
 
@@ -43,8 +45,8 @@ export const leadQuestionnaire = (kind: LeadSurvey): { title: string; version: n
 const kindOf = (code: string): LeadSurvey | undefined => LEAD_SURVEYS.find((k) => LEAD_QUESTIONNAIRES[k] === code);
 
 /**
- * The frame role of a survey contact: role, programme, cohort and survey point; `nth` (the person's place among their
- * council's people in the cohort, by when they were put forward) keeps two people of one council apart.
+ * The frame role of a survey contact: role, programme, cohort and survey point; `nth` (the person's number among their
+ * council's people in the cohort, frame-numbers.ts) keeps two people of one council apart.
  */
 export const memberRole = (
   c: Pick<SurveyContact, 'role' | 'kind' | 'module' | 'programme' | 'cohort'>,
@@ -134,28 +136,34 @@ export function evaluationService(
     );
   }
 
-  /**
-   * Each participant's programme code, and their place among their council's people in the cohort (1 for the first
-   * put forward), by participant id.
-   */
+  /** Each participant's programme code, by participant id. */
   async function programmeOf(): Promise<Map<number, string>> {
     return (await owners()).programme;
   }
+  /**
+   * Each participant's programme code; the council the geography makes of their council today (the current council
+   * it passed whole into by a merger or a new code, else its own current code), whose code a frame member carries;
+   * and their number among that council's people in the cohort (frame-numbers.ts), by participant id.
+   */
   async function owners() {
-    const [participants, cohorts, programmes] = await Promise.all([
+    const [participants, cohorts, programmes, dir, lineage] = await Promise.all([
       repo.participants(db.kysely),
       repo.cohorts(db.kysely),
       repo.programmes(db.kysely),
+      ctx.councils(),
+      ctx.areas.lineage(),
     ]);
     const code = new Map(cohorts.map((c) => [c.id, programmes.find((p) => p.id === c.programme_id)?.code ?? '']));
-    const seen = new Map<string, number>();
-    const nth = new Map<number, number>();
-    for (const p of [...participants].sort((a, b) => a.id - b.id)) {
-      const key = `${p.cohort_id}|${p.area_id}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-      nth.set(p.id, seen.get(key)!);
-    }
-    return { programme: new Map(participants.map((p) => [p.id, code.get(p.cohort_id) ?? ''])), nth };
+    const today = new Map<number, string>();
+    for (const c of dir.current) for (const id of lineage.sameCouncil(c.id)) today.set(id, c.code);
+    const council = new Map(
+      participants.map((p) => [p.id, today.get(p.area_id) ?? dir.byId.get(p.area_id)?.currentCode ?? '']),
+    );
+    const nth = frameNumbers(
+      participants.map((p) => ({ id: p.id, group: `${p.cohort_id}|${council.get(p.id)}`, issued: p.frame_number })),
+    );
+    const issued = new Map(participants.map((p) => [p.id, p.frame_number]));
+    return { programme: new Map(participants.map((p) => [p.id, code.get(p.cohort_id) ?? ''])), council, nth, issued };
   }
 
   /**
@@ -187,22 +195,31 @@ export function evaluationService(
       throw new AppError(409, 'wave-of-another-programme', `Wave ${wave.id} already asks people of ${other}.`, [
         { field: 'wave', message: `already asks people of ${other}: open a wave for ${programme!.code}` },
       ]);
-    const inFrame = new Set(members.map((m) => (m.role ?? '').toLowerCase()));
-    const dir = await ctx.councils();
+    // A member is a council and a role: the same role from two councils is two members.
+    const key = (area: string, role: string | null) => `${area}|${(role ?? '').toLowerCase()}`;
+    const inFrame = new Set(members.map((m) => key(m.area?.code ?? '', m.role)));
     const due = (await surveysDue(v, { from, to })).filter(
       (x) => x.programme === programme!.code && CONTACT_KINDS[kind].includes(x.kind),
     );
     const toAdd = due
-      .filter((x) => !inFrame.has(memberRole(x, own.nth.get(x.participant)).toLowerCase()))
       .map((x) => ({
-        area: dir.byCode.get(x.council)?.currentCode ?? x.council,
+        participant: x.participant,
+        area: own.council.get(x.participant) || x.council,
         role: memberRole(x, own.nth.get(x.participant)),
         contact: x.name,
         email: x.email,
-      }));
+      }))
+      .filter((m) => !inFrame.has(key(m.area, m.role)));
     let added = 0;
     let size = members.length;
-    if (build && toAdd.length) ({ added, frame: size } = await s.frames.build(wave.id, { members: toAdd }));
+    if (build && toAdd.length) {
+      ({ added, frame: size } = await s.frames.build(wave.id, {
+        members: toAdd.map(({ participant: _, ...m }) => m),
+      }));
+      // The numbers these members carry are issued now: fixed, so that no later change moves them.
+      const fresh = toAdd.filter((m) => own.issued.get(m.participant) === null);
+      await repo.fixFrameNumbers(db.kysely, new Map(fresh.map((m) => [m.participant, own.nth.get(m.participant)!])));
+    }
     if (build) ctx.log.info({ event: 'lead-frame-built', wave: wave.id, survey: kind, due: due.length, added });
     return {
       wave,

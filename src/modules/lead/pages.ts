@@ -6,6 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
+import { noStore } from '../../platform/http.ts';
 import { pageFor } from '../accounts/index.ts';
 import { OFFICE_ROLES, isOffice } from './context.ts';
 import { TakeUpQuery } from './schemas.ts';
@@ -20,7 +21,7 @@ const KIND_NAMES: Record<string, string> = {
 
 export function leadPages(app: App, lead: LeadService): void {
   app.get('/leadership', { schema: { hide: true, querystring: Type.Object({}) } }, async (req, reply) => {
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     return reply.view('lead-programmes.njk', {
       title: 'Leadership programmes',
       programmes: await lead.reference(),

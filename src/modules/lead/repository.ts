@@ -16,7 +16,7 @@ export type CohortRow = Row<LeadCohortsTable>;
 export type ModuleRow = Row<LeadModulesTable>;
 export type ParticipantRow = Row<LeadParticipantsTable>;
 export type RuleRow = Row<LeadEligibilityRulesTable>;
-type NewParticipant = Omit<LeadParticipantsTable, 'id'>;
+type NewParticipant = Omit<LeadParticipantsTable, 'id' | 'frame_number'>;
 
 export const leadRepository = {
   async insertProgramme(k: K, p: Omit<LeadProgrammesTable, 'id'>): Promise<number> {
@@ -90,6 +90,16 @@ export const leadRepository = {
     if (q.areaIds) s = s.where('area_id', 'in', q.areaIds.length ? q.areaIds : [-1]);
     if (q.statuses) s = s.where('status', 'in', q.statuses.length ? [...q.statuses] : ['']);
     return s.orderBy('cohort_id').orderBy('arrival').orderBy('id').execute();
+  },
+  /** Fixes participants' frame numbers (frame-numbers.ts); one already fixed is left as it is. */
+  async fixFrameNumbers(k: K, numbers: ReadonlyMap<number, number>): Promise<void> {
+    for (const [id, n] of numbers)
+      await k
+        .updateTable('lead_participants')
+        .set({ frame_number: n })
+        .where('id', '=', id)
+        .where('frame_number', 'is', null)
+        .execute();
   },
   async updateParticipant(k: K, id: number, patch: Partial<NewParticipant>): Promise<void> {
     await k.updateTable('lead_participants').set(patch).where('id', '=', id).execute();

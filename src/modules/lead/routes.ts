@@ -3,12 +3,12 @@
  * programme office's set-up, applications and the waiting list (x-csrf-token header), attendance, survey contacts and
  * take-up (JSON and CSV).
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { columnNames, csvColumns, csvStream } from '../../platform/csv.ts';
 import { CSVM, csvUrl, csvw, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { download } from '../../platform/http.ts';
+import { download, noStore } from '../../platform/http.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
 import { OFFICE_ROLES } from './context.ts';
 import type { TakeUp } from './progress.ts';
@@ -17,7 +17,6 @@ import type { LeadService } from './service.ts';
 
 const BASE = '/api/v1/leadership';
 const TAGS = ['leadership'];
-const privateReply = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 const writeErrors = problemResponses(400, 401, 403, 404, 409);
 
 export const TAKE_UP_CSV = csvColumns([
@@ -78,7 +77,7 @@ export function leadRoutes(app: App, lead: LeadService): void {
         if (!req.user) requireRole(req, OFFICE_ROLES);
         checkCsrf(req);
         const out = await run(req as Req<B>);
-        return privateReply(reply).status(status).send(out);
+        return noStore(reply).status(status).send(out);
       },
     );
   type Body<T> = T extends { static: infer U } ? U : never;
@@ -181,7 +180,7 @@ export function leadRoutes(app: App, lead: LeadService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return lead.cohortList(req.user, req.params.id);
     },
   );
@@ -197,7 +196,7 @@ export function leadRoutes(app: App, lead: LeadService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       return lead.surveysDue(req.user, req.query);
     },
   );
@@ -213,7 +212,7 @@ export function leadRoutes(app: App, lead: LeadService): void {
       },
     },
     async (req, reply) => {
-      privateReply(reply);
+      noStore(reply);
       const t = await lead.takeUp(req.user, req.query);
       return { ...t, surveys: await lead.surveyResults(t.programme) };
     },
@@ -233,7 +232,7 @@ export function leadRoutes(app: App, lead: LeadService): void {
     },
     async (req, reply) => {
       const t = await lead.takeUp(req.user, req.query);
-      privateReply(reply);
+      noStore(reply);
       describedBy(req, reply);
       reply.header('content-disposition', `attachment; filename="leadership-take-up-${t.programme}.csv"`);
       reply.type('text/csv; charset=utf-8');
@@ -253,7 +252,7 @@ export function leadRoutes(app: App, lead: LeadService): void {
     },
     async (req, reply) => {
       const t = await lead.takeUp(req.user, req.query);
-      privateReply(reply);
+      noStore(reply);
       reply.type(CSVM);
       return csvw({
         url: csvUrl(req),

@@ -83,6 +83,8 @@ export interface LeadParticipantsTable {
   nominated_by: number | null;
   applied_at: string;
   completed_on: string | null;
+  /** The person's number among their council's people in the cohort, fixed when a survey frame first names it. */
+  frame_number: number | null;
 }
 
 /** Every move of a participant between states, with its reason. */

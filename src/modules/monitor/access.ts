@@ -1,14 +1,11 @@
-/**
- * Who sees what of programme monitoring. The programme office role is named here by its string: the accounts module
- * gains it with the lead module (issue 20); until then administrators hold it.
- */
+/** Who sees what of programme monitoring: the programme office (the accounts module's role) and administrators. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-
-export const PROGRAMME_OFFICE = 'programme_office';
+import { noStore } from '../../platform/http.ts';
+import { PROGRAMME_OFFICE } from '../accounts/index.ts';
 
 export const isProgrammeOffice = (user: FastifyRequest['user']): boolean =>
-  !!user && (user.role === 'admin' || (user.role as string) === PROGRAMME_OFFICE);
+  !!user && (user.role === 'admin' || user.role === PROGRAMME_OFFICE);
 
 /** 401 for a visitor, 403 for anyone but the programme office and administrators. */
 export function requireProgrammeOffice(req: FastifyRequest): void {
@@ -28,6 +25,6 @@ export function officePage(req: FastifyRequest, reply: FastifyReply, what: strin
   }
   if (!isProgrammeOffice(req.user))
     throw new AppError(403, 'forbidden', `${what} is for the programme office and administrators.`);
-  reply.header('cache-control', 'private, no-store');
+  noStore(reply);
   return true;
 }

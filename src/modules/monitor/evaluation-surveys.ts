@@ -89,11 +89,11 @@ export const LEADERSHIP_IMPACT: ImpactSurvey = {
   who: 'participants',
   measures: [
     {
-      question: 'ROLE_IMPROVED',
-      answer: 'N_EXTENT',
+      question: 'IMPROVED',
+      answer: 'N_GREAT_MODERATE',
       said: 'said the programme had helped them improve the way they carry out their role to a great or moderate extent',
     },
-    { question: 'NEW_ROLE', answer: '1', said: 'had taken on a new role or more responsibilities since' },
+    { question: 'NEW_ROLE', answer: '1', said: 'had taken on a new role since completing the programme' },
   ],
 };
 /** The polling table shows at most this many waves, the latest. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addProgrammeOffice } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { answeredOpenWave, isoIn } from '../../../test/helpers/surveys.ts';
@@ -27,13 +28,7 @@ describe('evaluation report: leadership take-up and questionnaires found by purp
     db = await createTestDb();
     await seedAreas(db);
     s = servicesFor(db);
-    const id = await s.accounts.addUser({
-      email: 'po@example.org',
-      name: 'Office',
-      password: 'correct horse battery',
-      role: 'programme_office',
-    });
-    office = { id, email: 'po@example.org', name: 'Office', role: 'programme_office', council: null, csrfToken: '' };
+    office = await addProgrammeOffice(db);
   });
   afterAll(async () => {
     await db?.drop();

@@ -13,7 +13,6 @@ export { PLAN_COLUMNS, MEASURES } from './deliverables.ts';
 export { writeEvents, type Recorder } from './recorder.ts';
 export { type Evaluation } from './evaluation.ts';
 export { evaluationDocx, evaluationHtml } from './evaluation-output.ts';
-export { PROGRAMME_OFFICE } from './access.ts';
 export { createDailySalts, type DailySalts } from './salts.ts';
 export type { LeadershipSource } from './delivery.ts';
 

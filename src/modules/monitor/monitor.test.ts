@@ -261,11 +261,14 @@ describe('monitor', () => {
       .join('\n');
   const example = (name: string) =>
     JSON.parse(readFileSync(new URL(`../../../examples/surveys/${name}.json`, import.meta.url), 'utf8')) as unknown;
+  /** The lead module's shipped questionnaire (the one definition of its code). */
+  const leadQuestionnaire = (name: string) =>
+    JSON.parse(readFileSync(new URL(`../lead/questionnaires/${name}.json`, import.meta.url), 'utf8')) as unknown;
   const by = { name: 'Evaluation Officer' };
 
   /** An open wave answered by anonymous respondents (page, answer) through the fielding service, then closed. */
-  const openWave = (survey: string, name: string, opensDaysAgo: number, answers: [string, string][][]) =>
-    answeredOpenWave(s.surveys, { survey, version: 1, name, opensDaysAgo }, answers, by);
+  const openWave = (survey: string, name: string, opensDaysAgo: number, answers: [string, string][][], version = 1) =>
+    answeredOpenWave(s.surveys, { survey, version, name, opensDaysAgo }, answers, by);
 
   /** A frame wave of the perception survey: the same six councils answer Q1 (awareness) and Q7 (support). */
   async function perception(name: string, opensDaysAgo: number, answers: [q1: string, q7: string][]) {
@@ -342,13 +345,12 @@ describe('monitor', () => {
     const spring = await openWave('resident-polling', 'Spring poll', 3, answers(9, 15));
     const autumn = await openWave('resident-polling', 'Autumn poll', 2, answers(24, 16));
     // Leadership impact: three of four participants helped to a great or moderate extent.
-    await s.surveys.surveys.loadDefinition(example('leadership-impact'), by);
-    await openWave('leadership-impact', 'Essentials impact', 2, [
-      [['ROLE_IMPROVED', '1']],
-      [['ROLE_IMPROVED', '2']],
-      [['ROLE_IMPROVED', '2']],
-      [['ROLE_IMPROVED', '3']],
-    ]);
+    await s.surveys.surveys.loadDefinition(leadQuestionnaire('leadership-impact'), by);
+    const impact = (improved: string): [string, string][] => [
+      ['IMPROVED', improved],
+      ['NEW_ROLE', '2'],
+    ];
+    await openWave('leadership-impact', 'Essentials impact', 2, ['1', '2', '2', '3'].map(impact), 2);
     // Perception: two of six aware at the baseline, five at the follow-up (too few councils to be significant).
     await s.surveys.surveys.loadDefinition(example('council-perception'), by);
     const six = (aware: number): [string, string][] =>
