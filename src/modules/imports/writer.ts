@@ -77,7 +77,7 @@ export interface WriterOptions {
  * (writer-merge.ts): duplicate keys in the import are found (identical ones dropped, conflicting ones reported with
  * their lines); in publish mode, changed values are copied to observation_revisions before they are updated and new
  * keys are inserted; in draft mode the chunk goes to staged_observations. Loading the stage is the only per-dialect
- * part (writer-stage.ts): prepared inserts on SQLite, COPY on PostgreSQL.
+ * part (writer-stage.ts): prepared inserts on SQLite, COPY on PostgreSQL; fresh data skips the staging table.
  */
 export async function createObservationWriter(tx: Tx, opts: WriterOptions): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
@@ -107,7 +107,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     mayRepeat = !fresh;
   }
 
-  /** Fresh data on PostgreSQL goes straight into observations by COPY; true when it did. */
+  /** Fresh data goes straight into observations (COPY on PostgreSQL, prepared inserts on SQLite); true when it did. */
   async function copiedDirect(): Promise<boolean> {
     if (!stage.copyDirect || mode !== 'publish' || touchesExisting || m.conflicts.length > 0) return false;
     const rows = stage.buffered;
