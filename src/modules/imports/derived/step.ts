@@ -68,7 +68,8 @@ async function geography(tx: Tx) {
 function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): InputInfo {
   const series: InputInfo['series'] = new Map();
   for (const p of points) {
-    const byPeriod = series.get(p.area_id) ?? new Map();
+    let byPeriod = series.get(p.area_id);
+    if (!byPeriod) series.set(p.area_id, (byPeriod = new Map()));
     byPeriod.set(p.period_id, {
       value: p.value,
       status: statusFromText(p.status),
@@ -76,7 +77,6 @@ function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): Inp
       denominator: p.denominator,
       computed: p.ours === 1,
     });
-    series.set(p.area_id, byPeriod);
   }
   return {
     code: m.code,
