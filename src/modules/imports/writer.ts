@@ -72,6 +72,9 @@ export interface WriterOptions {
   englandId?: () => number | undefined;
 }
 
+/** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
+const DIRECT_BATCH = 10_000;
+
 /**
  * Writes observations through a temporary staging table, in chunks, and merges each chunk with set-based SQL
  * (writer-merge.ts): duplicate keys in the import are found (identical ones dropped, conflicting ones reported with
@@ -140,7 +143,11 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
       if (!fresh || metricsWithData!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
-      return staged >= chunkSize ? mergeChunk() : undefined;
+      if (staged >= chunkSize) return mergeChunk();
+      // Fresh rows go straight into observations a batch at a time, so they are not held in memory for a whole chunk
+      // (held long, they would be promoted and copied by the garbage collector); the batch ends the chunk.
+      if (staged >= DIRECT_BATCH && !touchesExisting && stage.copyDirect && mode === 'publish') return mergeChunk();
+      return undefined;
     },
     async loadDraft(draftImportId) {
       staged += await tx.run(
