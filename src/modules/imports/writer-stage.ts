@@ -24,10 +24,14 @@ export interface Stage {
   copyDirect?(importId: number, now: string): Promise<boolean>;
 }
 
-/** Text-format COPY escaping. */
+/** Characters text-format COPY escapes. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** Text-format COPY escaping (most text has nothing to escape: returned as it is). */
 function copyField(v: number | string | null): string {
   if (v === null) return '\\N';
   if (typeof v === 'number') return String(v);
+  if (!COPY_SPECIAL.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 

@@ -173,14 +173,22 @@ function changeRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: De
   const x = inputs.get(d.numerator[0]!)!;
   const percent = d.formula === 'percent-change-on-year';
   const out: DerivedRow[] = [];
+  // The year before each period, worked out once per period (not once per council).
+  const beforeOf = new Map<number, PeriodRef | undefined>();
+  const yearBeforeOf = (periodId: number) => {
+    if (beforeOf.has(periodId)) return beforeOf.get(periodId);
+    const id = ctx.periodByIso.get(yearBefore(ctx.periods.get(periodId)!.iso));
+    const before = id === undefined ? undefined : ctx.periods.get(id);
+    beforeOf.set(periodId, before);
+    return before;
+  };
   for (const [areaId, byPeriod] of x.series) {
     const type = ctx.areaType(areaId);
     if (!type || !applies.has(type)) continue;
     for (const [periodId, cur] of byPeriod) {
-      const period = ctx.periods.get(periodId)!;
-      const beforeId = ctx.periodByIso.get(yearBefore(period.iso));
-      if (beforeId === undefined) continue; // the first year held: nothing to compare with
-      const before = figureOf(x, areaId, ctx.periods.get(beforeId)!, ctx);
+      const beforePeriod = yearBeforeOf(periodId);
+      if (beforePeriod === undefined) continue; // the first year held: nothing to compare with
+      const before = figureOf(x, areaId, beforePeriod, ctx);
       if (cur.value === null || !before || before.point.value === null) {
         const why = cur.value === null ? 'no figure this year' : 'no figure the year before';
         out.push(unavailable(areaId, periodId, why, cur));

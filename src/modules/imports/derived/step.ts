@@ -226,7 +226,7 @@ export async function recomputeDerived(
         periodId: r.periodId,
         areaId: r.areaId,
         value: r.value,
-        status: statusToText(r.status as StatusCode[]),
+        status: r.status.length === 0 ? '' : statusToText(r.status as StatusCode[]),
         lci: null,
         uci: null,
         ciLevel: null,
