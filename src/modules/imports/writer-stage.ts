@@ -1,3 +1,4 @@
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
@@ -35,6 +36,25 @@ function copyField(v: number | string | null): string {
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
+/** Runs a prepared insert with a row's key and values (KEY, VALUE_COLUMNS), then two more parameters. */
+function insertRow(statement: StatementSync, r: StageRow, a: SQLInputValue, b: SQLInputValue): void {
+  statement.run(
+    r.metricId,
+    r.periodId,
+    r.areaId,
+    r.value,
+    r.status,
+    r.lci,
+    r.uci,
+    r.ciLevel,
+    r.numerator,
+    r.denominator,
+    r.note,
+    a,
+    b,
+  );
+}
+
 /**
  * SQLite: rows are held in memory until the chunk ends, then either inserted into the staging table (prepared inserts)
  * or, for fresh data, straight into observations (no staging table, no INSERT … SELECT: the engine's own bulk path).
@@ -42,7 +62,7 @@ function copyField(v: number | string | null): string {
 function sqliteStage(tx: Tx): Stage {
   const s = tx.sqlite!;
   const insert = s.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
-  let direct: ReturnType<typeof s.prepare> | undefined;
+  let direct: StatementSync | undefined;
   let rows: StageRow[] = [];
   return {
     add(r) {
@@ -52,22 +72,7 @@ function sqliteStage(tx: Tx): Stage {
       return rows.length;
     },
     async flush() {
-      for (const r of rows)
-        insert.run(
-          r.metricId,
-          r.periodId,
-          r.areaId,
-          r.value,
-          r.status,
-          r.lci,
-          r.uci,
-          r.ciLevel,
-          r.numerator,
-          r.denominator,
-          r.note,
-          r.fileNo,
-          r.line,
-        );
+      for (const r of rows) insertRow(insert, r, r.fileNo, r.line);
       rows = [];
     },
     async copyDirect(importId, now) {
@@ -77,22 +82,7 @@ function sqliteStage(tx: Tx): Stage {
       );
       s.exec('SAVEPOINT import_direct');
       try {
-        for (const r of rows)
-          direct.run(
-            r.metricId,
-            r.periodId,
-            r.areaId,
-            r.value,
-            r.status,
-            r.lci,
-            r.uci,
-            r.ciLevel,
-            r.numerator,
-            r.denominator,
-            r.note,
-            importId,
-            now,
-          );
+        for (const r of rows) insertRow(direct, r, importId, now);
       } catch (e) {
         if (!isKeyViolation(e)) throw e;
         s.exec('ROLLBACK TO SAVEPOINT import_direct');
