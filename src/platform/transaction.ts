@@ -126,16 +126,27 @@ async function sqliteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise
   }
 }
 
+/**
+ * A Kysely bound to one pooled client, made once per client: the pool hands the same clients out again, and a client
+ * is in one transaction at a time, so each transaction on it reuses the instance (and its prepared connection wrapper)
+ * instead of building a new one.
+ */
+const boundKysely = new WeakMap<pg.PoolClient, Kysely<Database>>();
+function kyselyOn(client: pg.PoolClient): Kysely<Database> {
+  let kysely = boundKysely.get(client);
+  if (!kysely) {
+    const connection = { query: client.query.bind(client), release: () => {} };
+    kysely = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: { connect: async () => connection as never, end: async () => {} } }),
+    });
+    boundKysely.set(client, kysely);
+  }
+  return kysely;
+}
+
 /** The Tx of a PostgreSQL client in a transaction, with a Kysely bound to it so builder queries run inside it. */
 function pgTx(client: pg.PoolClient): Tx {
-  const kysely = new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: {
-        connect: async () => ({ query: client.query.bind(client), release: () => {} }) as never,
-        end: async () => {},
-      },
-    }),
-  });
+  const kysely = kyselyOn(client);
   return {
     dialect: 'postgres',
     kysely,

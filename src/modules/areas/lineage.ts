@@ -106,6 +106,8 @@ export class Lineage {
   private readonly areas = new Map<number, LineageArea>();
   private readonly preds = new Map<number, (LineageLinkRow & { area: LineageArea })[]>();
   private readonly succs = new Map<number, number[]>();
+  /** Derivations worked out, by the metric's applicable area types (all they depend on) and area. */
+  private readonly derivations = new WeakMap<readonly string[], Map<number, Derivation | undefined>>();
 
   constructor(areaRows: LineageAreaRow[], links: LineageLinkRow[]) {
     for (const a of areaRows)
@@ -187,6 +189,15 @@ export class Lineage {
 
   /** How a figure for the area in a period before it existed is obtained for a metric (undefined: no predecessors). */
   derivation(areaId: number, metric: LineageMetric): Derivation | undefined {
+    let known = this.derivations.get(metric.applicableAreaTypes);
+    if (!known) this.derivations.set(metric.applicableAreaTypes, (known = new Map()));
+    if (known.has(areaId)) return known.get(areaId);
+    const d = this.deriveHow(areaId, metric);
+    known.set(areaId, d);
+    return d;
+  }
+
+  private deriveHow(areaId: number, metric: LineageMetric): Derivation | undefined {
     const links = this.preds.get(areaId);
     if (!links || links.length === 0) return undefined;
     const applies = new Set(metric.applicableAreaTypes);

@@ -166,6 +166,39 @@ describe('import engine', () => {
     expect(r.observations).toMatchObject({ read: 4, inserted: 2, duplicates: 2, unchanged: 0 });
   });
 
+  // More fresh rows than the writer holds before writing them straight into observations (10,000), then a row of a
+  // metric with published data (so the last chunk takes the merge) and a key met again after its batch was written:
+  // still a duplicate (identical) or a conflict (different), never silently dropped.
+  const beyondOneBatch = async (again: number) => {
+    await runImport(db, {
+      adapter: fixture([metric('t.old')], [['t.old', 'E06000001', 2022, 1]]),
+      files: [],
+      publish: true,
+    });
+    const rows: Row[] = [];
+    for (let m = 0; m < 60; m++)
+      for (let year = 1925; year < 2025; year++)
+        for (const area of ['E06000001', 'E08000009']) rows.push([`t.m${m}`, area, year, (m + year) % 100]);
+    rows.push(['t.old', 'E06000001', 2022, 2], ['t.m0', 'E06000001', 1925, again]); // 12,002 rows
+    const metrics = [metric('t.old'), ...Array.from({ length: 60 }, (_, m) => metric(`t.m${m}`))];
+    return runImport(db, { adapter: fixture(metrics, rows), files: [], publish: true });
+  };
+
+  it('rejects a conflicting duplicate of a fresh row written in an earlier batch', async () => {
+    const r = await beyondOneBatch(99);
+    expect(r.state).toBe('rejected');
+    expect(r.errors.map((e) => e.at.line)).toEqual([12_003]);
+    expect(r.errors[0]!.message).toMatch(/conflicts with an earlier row of this import/);
+    expect(await countRows('observations')).toBe(1);
+  });
+
+  it('counts an identical duplicate of a fresh row written in an earlier batch', async () => {
+    const r = await beyondOneBatch(25);
+    expect(r.state).toBe('published');
+    expect(r.observations).toMatchObject({ read: 12_002, inserted: 12_000, updated: 1, duplicates: 1 });
+    expect(await countRows('observations')).toBe(12_001);
+  });
+
   it('names unknown metrics and areas, refuses areas outside the metric tier, and suggests the successor of a retired code', async () => {
     const r = await runImport(db, {
       adapter: fixture(

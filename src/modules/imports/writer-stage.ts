@@ -1,3 +1,4 @@
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
@@ -7,51 +8,91 @@ import type { StageRow } from './writer.ts';
 
 /**
  * Loading the staging table, the only per-dialect part of the writer: prepared inserts on SQLite, one COPY a chunk
- * on PostgreSQL (rows are buffered as COPY text until then).
+ * on PostgreSQL (rows are buffered until then: as objects on SQLite, as COPY text on PostgreSQL).
  */
 export interface Stage {
   /** Stages one row: the hot path, so no await and nothing allocated beyond the row's own text on PostgreSQL. */
   add(r: StageRow): void;
-  /** Rows buffered in memory, not yet in the staging table (always 0 on SQLite). */
+  /** Rows buffered in memory, not yet in the staging table. */
   readonly buffered: number;
   /** Moves the buffered rows into the staging table. */
   flush(): Promise<void>;
   /**
-   * PostgreSQL only, for fresh data: COPY the buffered rows straight into observations (revision 1) in a savepoint.
-   * False on a key violation: nothing is written and the rows stay buffered, for the full merge.
+   * For fresh data: the buffered rows straight into observations (revision 1) in a savepoint (COPY on PostgreSQL,
+   * prepared inserts on SQLite). False on a key violation: nothing is written and the rows stay buffered, for the full
+   * merge.
    */
   copyDirect?(importId: number, now: string): Promise<boolean>;
 }
 
-/** Text-format COPY escaping. */
+/** Characters text-format COPY escapes. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** Text-format COPY escaping (most text has nothing to escape: returned as it is). */
 function copyField(v: number | string | null): string {
   if (v === null) return '\\N';
   if (typeof v === 'number') return String(v);
+  if (!COPY_SPECIAL.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
+/** Runs a prepared insert with a row's key and values (KEY, VALUE_COLUMNS), then two more parameters. */
+function insertRow(statement: StatementSync, r: StageRow, a: SQLInputValue, b: SQLInputValue): void {
+  statement.run(
+    r.metricId,
+    r.periodId,
+    r.areaId,
+    r.value,
+    r.status,
+    r.lci,
+    r.uci,
+    r.ciLevel,
+    r.numerator,
+    r.denominator,
+    r.note,
+    a,
+    b,
+  );
+}
+
+/**
+ * SQLite: rows are held in memory until the chunk ends, then either inserted into the staging table (prepared inserts)
+ * or, for fresh data, straight into observations (no staging table, no INSERT … SELECT: the engine's own bulk path).
+ */
 function sqliteStage(tx: Tx): Stage {
-  const insert = tx.sqlite!.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
+  const s = tx.sqlite!;
+  const insert = s.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
+  let direct: StatementSync | undefined;
+  let rows: StageRow[] = [];
   return {
     add(r) {
-      insert.run(
-        r.metricId,
-        r.periodId,
-        r.areaId,
-        r.value,
-        r.status,
-        r.lci,
-        r.uci,
-        r.ciLevel,
-        r.numerator,
-        r.denominator,
-        r.note,
-        r.fileNo,
-        r.line,
-      );
+      rows.push(r);
     },
-    buffered: 0,
-    async flush() {},
+    get buffered() {
+      return rows.length;
+    },
+    async flush() {
+      for (const r of rows) insertRow(insert, r, r.fileNo, r.line);
+      rows = [];
+    },
+    async copyDirect(importId, now) {
+      direct ??= s.prepare(
+        `INSERT INTO observations (${[...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'].join(',')})
+         VALUES (${[...KEY, ...VALUE_COLUMNS].map(() => '?').join(',')}, 1, ?, ?)`,
+      );
+      s.exec('SAVEPOINT import_direct');
+      try {
+        for (const r of rows) insertRow(direct, r, importId, now);
+      } catch (e) {
+        if (!isKeyViolation(e)) throw e;
+        s.exec('ROLLBACK TO SAVEPOINT import_direct');
+        s.exec('RELEASE SAVEPOINT import_direct');
+        return false;
+      }
+      s.exec('RELEASE SAVEPOINT import_direct');
+      rows = [];
+      return true;
+    },
   };
 }
 

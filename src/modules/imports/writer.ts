@@ -72,12 +72,15 @@ export interface WriterOptions {
   englandId?: () => number | undefined;
 }
 
+/** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
+const DIRECT_BATCH = 10_000;
+
 /**
  * Writes observations through a temporary staging table, in chunks, and merges each chunk with set-based SQL
  * (writer-merge.ts): duplicate keys in the import are found (identical ones dropped, conflicting ones reported with
  * their lines); in publish mode, changed values are copied to observation_revisions before they are updated and new
  * keys are inserted; in draft mode the chunk goes to staged_observations. Loading the stage is the only per-dialect
- * part (writer-stage.ts): prepared inserts on SQLite, COPY on PostgreSQL.
+ * part (writer-stage.ts): prepared inserts on SQLite, COPY on PostgreSQL; fresh data skips the staging table.
  */
 export async function createObservationWriter(tx: Tx, opts: WriterOptions): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
@@ -107,7 +110,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     mayRepeat = !fresh;
   }
 
-  /** Fresh data on PostgreSQL goes straight into observations by COPY; true when it did. */
+  /** Fresh data goes straight into observations (COPY on PostgreSQL, prepared inserts on SQLite); true when it did. */
   async function copiedDirect(): Promise<boolean> {
     if (!stage.copyDirect || mode !== 'publish' || touchesExisting || m.conflicts.length > 0) return false;
     const rows = stage.buffered;
@@ -140,7 +143,11 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
       if (!fresh || metricsWithData!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
-      return staged >= chunkSize ? mergeChunk() : undefined;
+      if (staged >= chunkSize) return mergeChunk();
+      // Fresh rows go straight into observations a batch at a time, so they are not held in memory for a whole chunk
+      // (held long, they would be promoted and copied by the garbage collector); the batch ends the chunk.
+      if (staged >= DIRECT_BATCH && !touchesExisting && stage.copyDirect && mode === 'publish') return mergeChunk();
+      return undefined;
     },
     async loadDraft(draftImportId) {
       staged += await tx.run(

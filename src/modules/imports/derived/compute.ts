@@ -52,9 +52,11 @@ export interface DeriveContext {
 
 /** Statuses an input passes on to a derived figure: provisional, estimated, low reliability. */
 const CARRIED = new Set(['p', 'e', 'u']);
-const carried = (...points: InputPoint[]) => [
-  ...new Set(points.flatMap((p) => p.status.filter((s) => CARRIED.has(s)))),
-];
+function carried(...points: InputPoint[]): string[] {
+  const out: string[] = [];
+  for (const p of points) for (const s of p.status) if (CARRIED.has(s) && !out.includes(s)) out.push(s);
+  return out;
+}
 
 const dayNumber = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000;
 const yearBefore = (iso: string) => `${Number(iso.slice(0, 4)) - 1}${iso.slice(4)}`;
@@ -118,61 +120,75 @@ function ratioRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: Der
     return sorted;
   };
   const out: DerivedRow[] = [];
-  const keys = new Set<string>();
-  for (const [areaId, byPeriod] of nums[0]!.series)
-    for (const periodId of byPeriod.keys()) keys.add(`${areaId}:${periodId}`);
-  for (const key of keys) {
-    const [areaId, periodId] = key.split(':').map(Number) as [number, number];
+  for (const [areaId, byPeriod] of nums[0]!.series) {
     const type = ctx.areaType(areaId);
     if (!type || !applies.has(type)) continue;
-    const period = ctx.periods.get(periodId)!;
-    const parts = nums.map((n) => n.series.get(areaId)?.get(periodId));
-    if (parts.some((p) => p === undefined || p.value === null)) {
-      const missing = nums.filter((_, i) => parts[i]?.value == null).map((n) => n.code);
-      out.push(unavailable(areaId, periodId, `no figure for ${missing.join(', ')}`));
-      continue;
-    }
-    const points = parts as InputPoint[];
-    const numerator = points.reduce((s, p, i) => s + p.value! * nums[i]!.multiplier, 0);
-    const found = denominatorFor(d, den, areaId, period, ctx, nearest);
-    if (!found) {
-      out.push(unavailable(areaId, periodId, `no ${den.title.toLowerCase()} held for this council`, ...points));
-      continue;
-    }
-    const denominator = found.point.value! * den.multiplier;
-    if (denominator === 0) {
-      out.push(unavailable(areaId, periodId, `${den.title} is 0`, ...points));
-      continue;
-    }
-    const computed = [...points, found.point].some((p) => p.computed);
-    const how = computed
-      ? 'Computed by this platform from the councils’ summed figures (each input’s note says how)'
-      : null;
-    out.push({
-      areaId,
-      periodId,
-      value: (numerator / denominator) * d.scale,
-      status: carried(...points, found.point),
-      numerator,
-      denominator,
-      note: [how, found.note].filter(Boolean).join('. ') || null,
-    });
+    for (const periodId of byPeriod.keys()) out.push(ratioRow(d, nums, den, ctx, nearest, areaId, periodId));
   }
   return out;
+}
+
+/** One area and period's ratio, or why there is none. */
+function ratioRow(
+  d: MetricDerivation,
+  nums: InputInfo[],
+  den: InputInfo,
+  ctx: DeriveContext,
+  nearest: (period: PeriodRef) => PeriodRef[],
+  areaId: number,
+  periodId: number,
+): DerivedRow {
+  const period = ctx.periods.get(periodId)!;
+  const parts = nums.map((n) => n.series.get(areaId)?.get(periodId));
+  if (parts.some((p) => p === undefined || p.value === null)) {
+    const missing = nums.filter((_, i) => parts[i]?.value == null).map((n) => n.code);
+    return unavailable(areaId, periodId, `no figure for ${missing.join(', ')}`);
+  }
+  const points = parts as InputPoint[];
+  const numerator = points.reduce((s, p, i) => s + p.value! * nums[i]!.multiplier, 0);
+  const found = denominatorFor(d, den, areaId, period, ctx, nearest);
+  if (!found) {
+    return unavailable(areaId, periodId, `no ${den.title.toLowerCase()} held for this council`, ...points);
+  }
+  const denominator = found.point.value! * den.multiplier;
+  if (denominator === 0) {
+    return unavailable(areaId, periodId, `${den.title} is 0`, ...points);
+  }
+  const computed = [...points, found.point].some((p) => p.computed);
+  const how = computed
+    ? 'Computed by this platform from the councils’ summed figures (each input’s note says how)'
+    : null;
+  return {
+    areaId,
+    periodId,
+    value: (numerator / denominator) * d.scale,
+    status: carried(...points, found.point),
+    numerator,
+    denominator,
+    note: [how, found.note].filter(Boolean).join('. ') || null,
+  };
 }
 
 function changeRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: DeriveContext, applies: Set<string>) {
   const x = inputs.get(d.numerator[0]!)!;
   const percent = d.formula === 'percent-change-on-year';
   const out: DerivedRow[] = [];
+  // The year before each period, worked out once per period (not once per council).
+  const beforeOf = new Map<number, PeriodRef | undefined>();
+  const yearBeforeOf = (periodId: number) => {
+    if (beforeOf.has(periodId)) return beforeOf.get(periodId);
+    const id = ctx.periodByIso.get(yearBefore(ctx.periods.get(periodId)!.iso));
+    const before = id === undefined ? undefined : ctx.periods.get(id);
+    beforeOf.set(periodId, before);
+    return before;
+  };
   for (const [areaId, byPeriod] of x.series) {
     const type = ctx.areaType(areaId);
     if (!type || !applies.has(type)) continue;
     for (const [periodId, cur] of byPeriod) {
-      const period = ctx.periods.get(periodId)!;
-      const beforeId = ctx.periodByIso.get(yearBefore(period.iso));
-      if (beforeId === undefined) continue; // the first year held: nothing to compare with
-      const before = figureOf(x, areaId, ctx.periods.get(beforeId)!, ctx);
+      const beforePeriod = yearBeforeOf(periodId);
+      if (beforePeriod === undefined) continue; // the first year held: nothing to compare with
+      const before = figureOf(x, areaId, beforePeriod, ctx);
       if (cur.value === null || !before || before.point.value === null) {
         const why = cur.value === null ? 'no figure this year' : 'no figure the year before';
         out.push(unavailable(areaId, periodId, why, cur));

@@ -33,7 +33,7 @@ export const derivedRepository = {
   /**
    * Every published figure of the metrics, saying which were computed here. On PostgreSQL by binary COPY on the
    * transaction's connection (a finance publication's inputs are 125,000 figures: the text protocol's parsing cost
-   * more than the query).
+   * more than the query); on SQLite as arrays.
    */
   async points(tx: Tx, metricIds: number[]): Promise<StoredPoint[]> {
     if (metricIds.length === 0) return [];
@@ -64,13 +64,26 @@ export const derivedRepository = {
       }
       return out;
     }
+    // SQLite: rows as arrays, made into objects here (half the cost of the engine's own row objects at this size).
     const list = metricIds.map(() => '?').join(',');
-    return tx.all<StoredPoint>(
+    const statement = tx.sqlite!.prepare(
       `SELECT o.metric_id, o.area_id, o.period_id, o.value, o.status, o.numerator, o.denominator, o.note,
          CASE WHEN i.adapter = ? THEN 1 ELSE 0 END AS ours
        FROM observations o LEFT JOIN imports i ON i.id = o.import_id
        WHERE o.metric_id IN (${list})`,
-      [DERIVED_ADAPTER, ...metricIds],
     );
+    statement.setReturnArrays(true);
+    type Row = [number, number, number, number | null, string, number | null, number | null, string | null, number];
+    return (statement.all(DERIVED_ADAPTER, ...metricIds) as unknown as Row[]).map((r) => ({
+      metric_id: r[0],
+      area_id: r[1],
+      period_id: r[2],
+      value: r[3],
+      status: r[4],
+      numerator: r[5],
+      denominator: r[6],
+      note: r[7],
+      ours: r[8],
+    }));
   },
 };

@@ -29,6 +29,9 @@ export interface DerivedOutcome {
   metrics: number;
 }
 
+/** One number for an area and period (exact while area ids stay below 2^21 and period ids below 2^32). */
+const pair = (areaId: number, periodId: number) => areaId * 4_294_967_296 + periodId;
+
 const sameValue = (a: number | null, b: number | null) =>
   a === b || (a !== null && b !== null && Math.abs(a - b) <= Math.max(1e-9, Math.abs(a) * 1e-12));
 
@@ -65,7 +68,8 @@ async function geography(tx: Tx) {
 function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): InputInfo {
   const series: InputInfo['series'] = new Map();
   for (const p of points) {
-    const byPeriod = series.get(p.area_id) ?? new Map();
+    let byPeriod = series.get(p.area_id);
+    if (!byPeriod) series.set(p.area_id, (byPeriod = new Map()));
     byPeriod.set(p.period_id, {
       value: p.value,
       status: statusFromText(p.status),
@@ -73,7 +77,6 @@ function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): Inp
       denominator: p.denominator,
       computed: p.ours === 1,
     });
-    series.set(p.area_id, byPeriod);
   }
   return {
     code: m.code,
@@ -153,12 +156,13 @@ export async function recomputeDerived(
     const info = inputInfo(m, points);
     inputs.set(m.code, info);
     if (!summable.has(m.code)) continue;
-    const ours = new Set(points.filter((p) => p.ours === 1).map((p) => `${p.area_id}:${p.period_id}`));
+    const before = points.filter((p) => p.ours === 1);
+    const ours = new Set(before.map((p) => pair(p.area_id, p.period_id)));
     const withFigures = new Set(points.map((p) => p.period_id));
     const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
-    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(`${a}:${p}`));
+    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(pair(a, p)));
     withAggregates(info, rows);
-    toWrite.push({ metricId: m.id, rows, before: points.filter((p) => p.ours === 1) });
+    toWrite.push({ metricId: m.id, rows, before });
   }
   for (const d of defs) {
     const m = catalogue.metrics.get(d.code)!;
@@ -170,10 +174,10 @@ export async function recomputeDerived(
   // available, the previous value kept as a revision).
   const changes: { metricId: number; rows: DerivedRow[] }[] = [];
   for (const { metricId, rows, before } of toWrite) {
-    const old = new Map(before.map((p) => [`${p.area_id}:${p.period_id}`, p]));
+    const old = new Map(before.map((p) => [pair(p.area_id, p.period_id), p]));
     const add: DerivedRow[] = [];
     for (const r of rows) {
-      const key = `${r.areaId}:${r.periodId}`;
+      const key = pair(r.areaId, r.periodId);
       const s = old.get(key);
       old.delete(key);
       if (!s || !sameRow(s, r)) add.push(r);
@@ -199,8 +203,8 @@ export async function recomputeDerived(
   for (const { metricId, rows } of changes) {
     const points = storedBy.get(metricId);
     if (!points) continue;
-    const held = new Set(points.map((p) => `${p.area_id}:${p.period_id}`));
-    if (rows.some((r) => held.has(`${r.areaId}:${r.periodId}`))) keysMayExist.add(metricId);
+    const keys = new Set(rows.map((r) => pair(r.areaId, r.periodId)));
+    if (points.some((p) => keys.has(pair(p.area_id, p.period_id)))) keysMayExist.add(metricId);
   }
   const england = geo.england?.id;
   const writer = await createObservationWriter(tx, {
@@ -222,7 +226,7 @@ export async function recomputeDerived(
         periodId: r.periodId,
         areaId: r.areaId,
         value: r.value,
-        status: statusToText(r.status as StatusCode[]),
+        status: r.status.length === 0 ? '' : statusToText(r.status as StatusCode[]),
         lci: null,
         uci: null,
         ciLevel: null,
