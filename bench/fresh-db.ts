@@ -1,4 +1,8 @@
-/** A fresh, migrated database for a benchmark: a file under bench/tmp, or a schema in the PostgreSQL test database. */
+/**
+ * A fresh, migrated database for a benchmark: a file under bench/tmp, or a schema in the PostgreSQL test database. Each
+ * is named after the benchmark and this process's id, so two benchmark runs at once (or a benchmark beside another
+ * helper's) never share a file or a schema; `drop` removes it at the end as before.
+ */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +12,9 @@ import { migrateToLatest } from '../src/platform/migrate.ts';
 
 const tmp = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'tmp');
 export const DEFAULT_PG_URL = process.env.SLI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A name unique to this run: the benchmark's name and the process id, as a SQL identifier. */
+export const runName = (name: string, pid = process.pid): string => `${name.replace(/\W/g, '_')}_${pid}`;
 
 export type FreshDb = (dialect: string, name: string) => Promise<{ db: Db; url: string; drop: () => Promise<void> }>;
 
@@ -19,7 +26,7 @@ export async function freshDb(
 ): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     mkdirSync(tmp, { recursive: true });
-    const file = path.join(tmp, `${name}.sqlite`);
+    const file = path.join(tmp, `${runName(name)}.sqlite`);
     const clean = () => {
       for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     };
@@ -36,7 +43,7 @@ export async function freshDb(
       },
     };
   }
-  const schema = `bench_${name.replace(/\W/g, '_')}`;
+  const schema = `bench_${runName(name)}`;
   const admin = async (q: string) => {
     const c = new pg.Client({ connectionString: pgUrl });
     await c.connect();

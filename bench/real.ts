@@ -70,6 +70,14 @@ export const REAL_IMPORTS: [adapter: string, files: string[]][] = [
     ],
   ],
   ...FINANCE_IMPORTS(),
+  // Ofsted's children's services judgements, in the default basket the soak and the sector overview load.
+  [
+    'ofsted-ilacs',
+    [
+      'performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv',
+      'performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv',
+    ],
+  ],
 ];
 
 export const realFiles = (files: string[]) =>

@@ -318,7 +318,11 @@ if (!args['no-surveys'] && !soakOnly)
 if (!args['surveys-only'] && !soakOnly)
   for (const d of dialects) (results.dialects as Record<string, unknown>)[d] = await syntheticRun(d);
 if (!args['no-sector'] && !args['surveys-only'] && !soakOnly) {
-  const duck = await duckdbDirection(syntheticAdapter(spec), path.join(tmp, 'duckdb-observations.csv'), log);
+  const duck = await duckdbDirection(
+    syntheticAdapter(spec),
+    path.join(tmp, `duckdb-observations-${process.pid}.csv`),
+    log,
+  );
   const comparison: Record<string, unknown> = {};
   for (const d of dialects) {
     const svc = (

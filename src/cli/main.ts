@@ -118,6 +118,7 @@ program
       );
     // An empty embedded database loads the publishers' files it finds, in a child process, while the pages answer.
     const stopLoading = await firstStart({ db, config, logger, status: app.dataLoad });
+    // In order: no new requests, those in flight finish (platform/shutdown.ts), the modules close, then the database.
     const stop = async () => {
       stopLoading();
       await app.close();

@@ -14,6 +14,7 @@ import { DataLoadStatus } from './data-load.ts';
 
 import type { App, AppDeps } from './app-types.ts';
 import { lazyCompilersFactory } from './lazy-schemas.ts';
+import { trackInFlight } from './shutdown.ts';
 
 export type { App, AppDeps } from './app-types.ts';
 
@@ -140,6 +141,10 @@ export async function buildHttp(deps: AppDeps): Promise<App> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+
+  // On close, the requests in flight finish (or the request timeout passes) before the server closes, the modules'
+  // closing hooks run and the caller closes the database (shutdown.ts).
+  trackInFlight(app, requestTimeout);
 
   registerSecurity(app, config);
 

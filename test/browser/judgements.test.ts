@@ -2,8 +2,11 @@
 /**
  * Categorical measures (Ofsted's judgements, from the real file) on the pages in Debian's Chromium, without
  * JavaScript: the council page, the comparison page and the measure's page show labels and counts, never a rank,
- * median or a chart of the judgements as numbers, and each passes axe-core's WCAG 2.2 AA rules.
+ * median or a chart of the judgements as numbers; the sector overview, with the default basket's judgement, shows each
+ * council's latest judgement by council type and says movement cannot be shown; each passes axe-core's WCAG 2.2 AA
+ * rules.
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +20,12 @@ import { importFiles } from '../../src/modules/imports/index.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
 const OVERALL = 'ofsted-ilacs.overall-effectiveness';
+/** The default basket's entry for the judgement, as shipped. */
+const SHIPPED = (
+  JSON.parse(readFileSync(new URL('../../src/modules/sector/baskets/sector-key.json', import.meta.url), 'utf8')) as {
+    metrics: { metric: string; why: string }[];
+  }
+).metrics.find((m) => m.metric === OVERALL)!;
 
 describe('judgements (categorical measures) in Chromium', () => {
   let db: TestDb;
@@ -45,6 +54,16 @@ describe('judgements (categorical measures) in Chromium', () => {
       latest: 'latest',
       tolerance: 0.02,
       metrics: [{ metric: 'defra.household-recycling-rate', why: 'A service every council runs.' }],
+    });
+    await servicesFor(db).sector.loadBasket({
+      id: 'judged',
+      version: 'browser',
+      name: 'Key measures with the judgement',
+      description: 'For the browser tests',
+      baseline: '2018-10-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [SHIPPED, { metric: 'defra.household-recycling-rate', why: 'A service every council runs.' }],
     });
     app = await createTestApp(db);
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -107,5 +126,36 @@ describe('judgements (categorical measures) in Chromium', () => {
     await expectNoAxeViolations(metric);
     await compare.close();
     await metric.close();
+  });
+
+  it("the sector overview shows each council's latest judgement by council type and that movement cannot be shown", async () => {
+    const page = await open('/sector?basket=judged');
+    const row = page.locator('tr', { hasText: 'overall effectiveness' }).first();
+    expect(await row.locator('.govuk-tag').textContent()).toBe('Not comparable');
+    expect(await row.textContent()).toMatch(/No earlier judgement held/);
+    expect(await row.textContent()).toMatch(
+      /Good or better: \d+ of \d+ councils \(each council's latest judgement, published 20\d\d to 20\d\d\)/,
+    );
+    const heading = page.getByRole('heading', { name: /overall effectiveness: each council's latest judgement/ });
+    expect(await heading.count()).toBe(1);
+    expect(await page.locator('.govuk-inset-text').textContent()).toMatch(
+      /^Movement cannot be shown: one judgement per council in the published file/,
+    );
+    const table = page.locator('[aria-label$="latest judgements by council type"] table');
+    expect(await table.locator('tbody tr').count()).toBe(5); // four council types and all councils
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      'Council type',
+      'Councils',
+      'With a judgement',
+      'Outstanding',
+      'Good',
+      'Requires improvement',
+      'Inadequate',
+      'Good or better',
+      'No judgement held',
+    ]);
+    expect(await page.getByRole('heading', { name: /movement between judgements/ }).count()).toBe(0);
+    await expectNoAxeViolations(page);
+    await page.close();
   });
 });

@@ -160,6 +160,8 @@ describe('every page type at 320 CSS px', () => {
       ['population', ['performance/population/ons_mid_year_population_2019_2020_la.csv']],
       ['imd', ['performance/deprivation/imd2025_england_lad24.csv']],
       ['els', ELS_FILES],
+      // The real Ofsted file: one judgement per council, so /sector shows the latest judgements by council type.
+      ['ofsted-ilacs', ['performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv']],
     ]);
     // A categorical measure (SYNTHETIC judgements in two years) for its map, counts and movement between judgements.
     const grades = ['E08000009', 'E08000003', 'E06000001', 'E09000001', 'E10000003'];
@@ -191,6 +193,7 @@ describe('every page type at 320 CSS px', () => {
         { metric: 'oflog.asc2', why: 'Quality of life of people who use services.' },
         { metric: 'oflog.asc7', why: 'Workforce.' },
         { metric: 'defra.household-recycling-rate', why: 'A service every council runs.' },
+        { metric: 'ofsted-ilacs.overall-effectiveness', why: "Children's services, as judged by Ofsted." },
       ],
     });
     await services.earlyWarning.load({

@@ -1,6 +1,7 @@
 import type { App } from '../../platform/app-types.ts';
 import { pageKey } from '../../platform/page-cache.ts';
 import { problemResponses } from '../../platform/errors.ts';
+import { noStore } from '../../platform/http.ts';
 import type { MetricsService } from './service.ts';
 import { ANALYST_ROLES, requireRole } from '../accounts/index.ts';
 import { MetricDetail, MetricList, MetricListQuery, MetricParams, MetricQuery, TopicList } from './schemas.ts';
@@ -66,7 +67,7 @@ export function metricsRoutes(app: App, metrics: MetricsService, stamp?: DataSta
       const { draft } = req.query;
       if (draft === undefined) return metrics.get(req.params.id);
       requireRole(req, ANALYST_ROLES);
-      reply.header('cache-control', 'private, no-store');
+      noStore(reply);
       return metrics.get(req.params.id, { draft });
     },
   );

@@ -277,10 +277,18 @@ type SectorMetric = Awaited<ReturnType<SectorService['directionOfTravel']>>['met
 
 /**
  * A basket measure's baseline or latest as text: the figure, a council's judgement by its label, or for England on a
- * categorical measure how many of the councils compared were "Good or better" (counts, never an average).
+ * categorical measure how many of the councils compared were "Good or better" (counts, never an average); where no
+ * council has two judgements, no baseline and, as the latest, how many councils are "Good or better" now.
  */
 function endText(m: SectorMetric, e: SectorMetric['baseline'], better: 'betterBefore' | 'betterNow'): string {
   const j = m.judgements;
+  // One judgement per council: no baseline to show, and the latest is the distribution as it stands.
+  const d = m.latestJudgements;
+  if (d?.movement) {
+    if (better === 'betterBefore') return 'No earlier judgement held';
+    const [from, to] = [d.published?.from.slice(0, 4), d.published?.to.slice(0, 4)];
+    return `${d.headline} (each council's latest judgement${from ? `, published ${from === to ? `in ${from}` : `${from} to ${to}`}` : ''})`;
+  }
   if (j?.betterLabel && j.total[better] !== null && j.total.compared > 0)
     return `${j.betterLabel}: ${j.total[better]} of ${j.total.compared} councils`;
   if (!e) return '–';

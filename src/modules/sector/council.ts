@@ -67,7 +67,6 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
     };
   }
   const own = c.own ?? seriesFrom(periods, get, metric.id, focus.id);
-  if (isCategorical(metric)) return councilJudgement(info, metric, e, e.latest ?? b.latest, own, focus.name);
   const derivable = lineage.hasPredecessors(focus.id);
   const sourced: SeriesSource = !derivable
     ? own
@@ -88,6 +87,9 @@ export function councilDirection(c: CouncilMetric): MetricDirection {
           return { value, status: [...status], lci, uci, source, method, note };
         },
       };
+  // A judgement: the council's latest against the one before it; one published before the council began is its
+  // same-area predecessor's, by the same rule, said so.
+  if (isCategorical(metric)) return councilJudgement(info, metric, e, e.latest ?? b.latest, sourced, focus.name);
   const r = classify(info, e, b, sourced, `no figure for ${focus.name}`, cache);
   if (!r.baseline && r.latest && derivable) {
     const anchor = e.baseline ?? b.baseline;

@@ -64,6 +64,48 @@ export const DIRECTION_CSV = csvColumns([
   ['better_half', 'Better half', 'string', 'The better half of the ordered scale, e.g. "Good or better"'],
   ['better_half_before', 'Better half before', 'integer', 'Councils compared that were in the better half before'],
   ['better_half_now', 'Better half now', 'integer', 'Councils compared that are in the better half now'],
+  [
+    'judged_councils',
+    'Councils with a latest judgement',
+    'integer',
+    "A categorical measure for England: current councils with a judgement held (each council's latest)",
+  ],
+  [
+    'judged_better_half',
+    'Latest judgement in the better half',
+    'integer',
+    'Of those, how many hold a judgement in the better half now (e.g. "Good or better: x of n councils")',
+  ],
+  [
+    'judgements_by_category',
+    'Latest judgements by category',
+    'string',
+    'Councils per latest judgement, best first, e.g. "Outstanding 20; Good 70; …"',
+  ],
+  [
+    'judgements_by_council_type',
+    'Latest judgements by council type',
+    'string',
+    'Per council type: councils in the better half of those with a judgement, and councils without one',
+  ],
+  [
+    'judgements_published_from',
+    'Judgements published from',
+    'date',
+    'The earliest publication date of the latest judgements counted',
+  ],
+  [
+    'judgements_published_to',
+    'Judgements published to',
+    'date',
+    'The latest publication date of the latest judgements counted',
+  ],
+  [
+    'judgements_note',
+    'About the judgements',
+    'string',
+    "That these are each council's latest judgement, the years they span, and when movement cannot be shown",
+  ],
   ['unit', 'Unit', 'string', 'The unit of the values'],
   ['notes', 'Notes', 'string', 'Notes on the figures and how aggregates were made'],
 ]);
@@ -152,9 +194,26 @@ export function directionCsvRows(r: Report): (string | number | null)[][] {
     m.judgements?.betterLabel ?? null,
     m.judgements?.total.betterBefore ?? null,
     m.judgements?.total.betterNow ?? null,
+    ...latestJudgementCells(m.latestJudgements),
     m.metric.unit,
     [m.baseline?.note, m.latest?.note, m.baseline?.method, m.latest?.method].filter((x) => !!x).join('; ') || null,
   ]);
+}
+
+/** England's latest judgements on a categorical measure, as the CSV's cells (all empty for any other measure). */
+function latestJudgementCells(d: Report['metrics'][number]['latestJudgements']): (string | number | null)[] {
+  if (!d) return [null, null, null, null, null, null, null];
+  const better = (c: { better: number | null; judged: number }) =>
+    d.betterLabel && c.better !== null ? `${d.betterLabel} ${c.better} of ${c.judged}` : `${c.judged} judged`;
+  return [
+    d.total.judged,
+    d.total.better,
+    d.total.counts.map((c) => `${c.label} ${c.count}`).join('; '),
+    d.rows.map((r) => `${r.name}: ${better(r)}${r.without ? `, ${r.without} without` : ''}`).join('; '),
+    d.published?.from ?? null,
+    d.published?.to ?? null,
+    [d.note, d.movement].filter(Boolean).join('; '),
+  ];
 }
 
 /** The CSVW metadata of a sector CSV at `url`: the basket's metrics' caveats and sources, the report's licence. */

@@ -502,7 +502,7 @@ describe('sector: direction of travel', () => {
     const one = (await s.directionOfTravel({ basket: 'judgement-basket', area: 'E09000001' })).metrics[0];
     expect([one!.classification, one!.reason]).toEqual([
       'not-comparable',
-      'only one judgement held (Good, 2023/24): nothing to compare with',
+      'movement cannot be shown: only one judgement held (Good, 2023/24), nothing to compare with',
     ]);
     // Up to the basket's latest anchor: Cambridgeshire's judgements up to 2021 moved from Requires improvement down.
     const earlier = (await s.directionOfTravel({ basket: 'judgement-basket', area: 'E10000003', latest: '2022-01-01' }))

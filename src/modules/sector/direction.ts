@@ -8,6 +8,7 @@
 import type { CategoryMovement, MovementCells, Polarity } from '../metrics/index.ts';
 import { directionOfTravel, median, type DirectionResult, type PointValue } from '../compare/index.ts';
 import type { BasketDefinitionT } from './definitions.ts';
+import type { DistributionCells, LatestDistribution } from './distribution.ts';
 import { pickPeriod, type PeriodInfo, type PickedPeriod } from './periods.ts';
 
 export type Classification =
@@ -62,6 +63,20 @@ export interface MetricDirection {
    * their two latest, by council type, and how many were "Good or better" before and now.
    */
   judgements?: Omit<CategoryMovement, 'rows'> & { rows: (MovementCells & { type: string; name: string })[] };
+  /**
+   * A categorical measure for England: each council's latest judgement now, counted by category and council type
+   * ("Good or better: x of n councils"), the span of dates they were published over, and `movement` saying when no
+   * movement can be shown (one judgement per council).
+   */
+  latestJudgements?: Omit<LatestDistribution, 'rows'> & {
+    rows: (DistributionCells & { type: string; name: string })[];
+    /** "Good or better: 80 of 151 councils". */
+    headline: string;
+    /** "each council's latest judgement, published between … (spanning 2018 to 2025): …". */
+    note: string;
+    /** Null when a movement is shown; else why none can be. */
+    movement: string | null;
+  };
 }
 
 export interface Counts {
@@ -359,7 +374,7 @@ export function methodology(basket: BasketDefinitionT, scope: string): string[] 
     `Classification follows each measure's polarity. Where both figures have confidence intervals, overlapping intervals count as no change; otherwise a relative change of less than ${Math.round(basket.tolerance * 1000) / 10}% counts as no change. Measures without polarity are reported as increased or decreased and left out of the improvement counts.`,
     'England figures are the publisher\'s own where it gives one; otherwise an aggregate whose method is stated with the figure (counts summed over every council of the tier, sum of numerators over sum of denominators for rates, never a mean of rates); where neither is possible, the median of councils (when at least half the councils of the tier have a figure) stands in, labelled "median of councils" and never called England\'s figure; otherwise the measure is not classified and the reason is given.',
     'A break in series (status b) between baseline and latest makes the two figures not comparable; they are never bridged. A council created by reorganisation after the baseline takes a figure it did not publish itself from its predecessors by the figure-source rule (the same area under an earlier code or county council, or predecessors added up where the measure allows; docs/FIGURE-SOURCES.md), said so; otherwise it has no comparable baseline.',
-    "A categorical measure (an inspection judgement such as Ofsted's) is never averaged, aggregated or medianed: a council's direction is its latest judgement against the one before it, whenever each was published, better or worse by the label order and the measure's polarity (a move of one category and of several count the same); England's is how many councils moved to a better, the same or a worse judgement (improved when more moved to a better one than to a worse one), by council type, with how many were in the better half of the scale (\"Good or better\") before and now.",
+    "A categorical measure (an inspection judgement such as Ofsted's) is never averaged, aggregated or medianed: a council's direction is its latest judgement against the one before it, whenever each was published, better or worse by the label order and the measure's polarity (a move of one category and of several count the same); England's is how many councils moved to a better, the same or a worse judgement (improved when more moved to a better one than to a worse one), by council type, with how many were in the better half of the scale (\"Good or better\") before and now. Beside it, England's judgements as they stand: each council's latest judgement counted by category and council type (\"Good or better: x of n councils\"), published over the years the span gives, so not one year's picture; where no council has two judgements held (a file of each council's latest only), movement cannot be shown and the measure is not comparable, never \"no change\".",
     `A service area is flagged when at least ${Math.round((basket.clusterShare ?? 0.5) * 100)}% of its classified measures, and two or more, worsened.`,
   ];
 }

@@ -3,17 +3,26 @@
  * A council's direction is its latest judgement against the one before it, whenever each was published, better or
  * worse by the label order and the polarity; England's is how many councils moved to a better, the same or a worse
  * judgement, by council type, with how many were "Good or better" before and now (the metrics module's
- * `categoryMovement`, the same count as the "Movement between judgements" table of the metric's page).
+ * `categoryMovement`, the same count as the "Movement between judgements" table of the metric's page). Beside it,
+ * England's distribution now: each council's latest judgement counted by category and council type, "Good or better: x
+ * of n councils", with the span of years the judgements were published over (distribution.ts); where no council has
+ * two judgements held (a publisher's file of each council's latest, such as Ofsted's), that is all it shows, and says
+ * movement cannot be shown rather than "no change".
  */
 import type { Db } from '../../platform/db.ts';
 import { typeInfo, type AreasService } from '../areas/index.ts';
 import { categoryLabel, categoryMove, categoryMovement, type CategoryMove, type Metric } from '../metrics/index.ts';
 import { observationColumns } from '../observations/index.ts';
 import type { Classification, EndPoint, MetricDirection, SeriesSource } from './direction.ts';
+import { distributionHeadline, latestDistribution, publishedSpan, type LatestHeld } from './distribution.ts';
 import type { PeriodInfo } from './periods.ts';
 import { indexSeries } from './series.ts';
 
 export type JudgementMovement = NonNullable<MetricDirection['judgements']>;
+export type LatestJudgements = NonNullable<MetricDirection['latestJudgements']>;
+
+/** Said instead of a movement when no council has two judgements held. */
+export const ONE_PER_COUNCIL = 'movement cannot be shown: one judgement per council in the published file';
 
 const MOVE: Record<CategoryMove, { classification: Classification; words: string }> = {
   better: { classification: 'improved', words: 'a better judgement' },
@@ -40,15 +49,17 @@ function judgementPoint(m: Metric, p: PeriodInfo, s: SeriesSource): EndPoint & {
     status: x.status,
     lci: null,
     uci: null,
-    source: 'publisher',
+    // A predecessor's judgement of the same area (the figure-source rule) is marked so, with its note.
+    source: x.source === 'predecessor' ? 'predecessor' : 'publisher',
     method: null,
     note: x.note ?? null,
   };
 }
 
 /**
- * One council's latest judgement against the one before it (its own judgements only: an inspection of a predecessor
- * is not this council's), up to the basket's latest anchor.
+ * One council's latest judgement against the one before it, up to the basket's latest anchor: its own, or for a
+ * judgement published before the council began, its same-area predecessor's by the figure-source rule (a re-coded
+ * council such as Barnsley in 2025), marked as the predecessor's; never an aggregate of several councils' judgements.
  */
 export function councilJudgement(
   info: MetricDirection['metric'],
@@ -76,7 +87,7 @@ export function councilJudgement(
       baseline: null,
       latest,
       classification: 'not-comparable',
-      reason: `only one judgement held (${latest.category}, ${latest.label}): nothing to compare with`,
+      reason: `movement cannot be shown: only one judgement held (${latest.category}, ${latest.label}), nothing to compare with`,
       rule: 'categories',
     };
   const baseline = judgementPoint(metric, held.at(-2)!, series);
@@ -98,6 +109,31 @@ function movementOf(metric: Metric, rows: { area: string; value: number | null }
 }
 
 /**
+ * Each current council's latest judgement held, counted by category and council type, each type named; `movement` says
+ * when no movement can be shown.
+ */
+function distributionOf(
+  metric: Metric,
+  councils: readonly { code: string; type: string }[],
+  latest: ReadonlyMap<string, LatestHeld>,
+  movementShown: boolean,
+  borrowed: string[],
+): LatestJudgements {
+  const d = latestDistribution(metric, councils, latest);
+  const same = borrowed.length
+    ? `; ${borrowed.join(', ')}: the judgement of the same area under the code or council before (${borrowed.length === 1 ? 'it' : 'they'} began after it was published)`
+    : '';
+  const note = `each council's latest judgement, ${publishedSpan(d.published)}: the judgements are of different dates, not one year's picture${same}`;
+  return {
+    ...d,
+    rows: d.rows.map((t) => ({ ...t, name: typeInfo(t.type).name })),
+    headline: distributionHeadline(d),
+    note,
+    movement: movementShown ? null : ONE_PER_COUNCIL,
+  };
+}
+
+/**
  * England's direction on a categorical measure: every current council of the metric's types, its latest judgement
  * against the one before it; improved when more councils moved to a better judgement than to a worse one, worsened
  * when fewer, no change when as many. Counts of labels, never an average.
@@ -111,26 +147,34 @@ export async function englandJudgements(
   latestAnchor: string,
   periods: PeriodInfo[],
 ): Promise<MetricDirection> {
-  const councils = await areas.liveAreas({ types: metric.applicableAreaTypes });
+  const [councils, lineage] = await Promise.all([
+    areas.liveAreas({ types: metric.applicableAreaTypes }),
+    areas.lineage(),
+  ]);
+  // A judgement published before a council existed is its predecessor's of the same area, by the figure-source rule
+  // (Barnsley and Sheffield under their codes before 2025): their judgements are read too.
   const index = indexSeries(
-    await observationColumns(
-      db,
-      [metric.id],
-      councils.map((c) => c.id),
-    ),
+    await observationColumns(db, [metric.id], lineage.withSources(councils.map((c) => c.id))),
     () => periods,
   );
   const counted = upTo(periods, latestAnchor);
   const rows: { area: string; value: number | null }[] = [];
+  const latest = new Map<string, LatestHeld>();
+  const borrowed = new Set<string>();
   for (const c of councils) {
-    const s = index.series(metric.id, c.id);
     for (const p of counted) {
-      const v = s.point(p.id)?.value;
-      if (v != null) rows.push({ area: c.code, value: v });
+      const f = lineage.figure(c.id, p.start_date, metric, (id) => index.point(metric.id, p.id, id));
+      const v = f?.point.value;
+      if (v == null) continue;
+      rows.push({ area: c.code, value: v });
+      latest.set(c.code, { value: v, date: p.start_date, label: p.label });
+      if (f!.source) borrowed.add(c.name);
+      else borrowed.delete(c.name);
     }
   }
   const judgements = movementOf(metric, rows);
   const t = judgements.total;
+  const latestJudgements = distributionOf(metric, councils, latest, t.compared > 0, [...borrowed]);
   const base = {
     metric: info,
     theme: entry.theme,
@@ -140,15 +184,16 @@ export async function englandJudgements(
     change: null,
     relativeChange: null,
     judgements,
+    latestJudgements,
   };
   if (t.compared === 0)
     return {
       ...base,
       classification: rows.length ? 'not-comparable' : 'no-data',
       reason: rows.length
-        ? `no council has two judgements held (${t.one} with one): nothing to compare with`
+        ? `${ONE_PER_COUNCIL} (${t.one} councils, none with an earlier judgement to compare with); now ${latestJudgements.headline}, ${latestJudgements.note}`
         : 'no judgement held for any council',
-      rule: 'none',
+      rule: rows.length ? 'categories' : 'none',
     };
   const polar = metric.polarity !== 'not-applicable';
   const classification: Classification =

@@ -85,6 +85,48 @@ const Judgements = Type.Object(
   },
 );
 
+const DistributionCells = {
+  councils: Type.Integer({ description: "Current councils of the type (of the measure's types)" }),
+  judged: Type.Integer({ description: 'Of those, with a judgement held' }),
+  counts: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), count: Type.Integer() }), {
+    description: 'Councils per judgement, best first (every judgement listed, zero counts included)',
+  }),
+  better: Nullable(Type.Integer({ description: 'Of those judged, in the better half ("Good or better") now' })),
+  without: Type.Integer({ description: 'Councils with no judgement held' }),
+};
+
+const LatestJudgements = Type.Object(
+  {
+    betterLabel: Nullable(Type.String({ description: 'e.g. "Good or better"; null without polarity' })),
+    rows: Type.Array(
+      Type.Object({
+        ...DistributionCells,
+        type: Type.String({ description: 'GSS type, e.g. E10' }),
+        name: Type.String(),
+      }),
+    ),
+    total: Type.Object(DistributionCells),
+    published: Nullable(
+      Type.Object(
+        { from: Type.String(), fromLabel: Type.String(), to: Type.String(), toLabel: Type.String() },
+        { description: 'The earliest and the latest publication date of the judgements counted' },
+      ),
+    ),
+    headline: Type.String({ description: 'e.g. "Good or better: 80 of 151 councils"' }),
+    note: Type.String({ description: "That these are each council's latest judgement, and the dates they span" }),
+    movement: Nullable(
+      Type.String({
+        description:
+          'Null when a movement between judgements is shown; else why none can be (e.g. one judgement per council in the published file)',
+      }),
+    ),
+  },
+  {
+    description:
+      "A categorical measure for England: each council's latest judgement now, counted by judgement and council type (counts, never an average)",
+  },
+);
+
 const Counts = {
   metrics: Type.Integer(),
   classified: Type.Integer(),
@@ -151,6 +193,7 @@ export const MetricDirection = Type.Object({
     }),
   ),
   judgements: Type.Optional(Judgements),
+  latestJudgements: Type.Optional(LatestJudgements),
 });
 
 export const DirectionReport = Type.Object(

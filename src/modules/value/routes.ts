@@ -3,7 +3,7 @@ import type { App } from '../../platform/app-types.ts';
 import { csvStream } from '../../platform/csv.ts';
 import { CSVM, csvUrl, csvwResponse, describedBy } from '../../platform/csvw.ts';
 import { problemResponses } from '../../platform/errors.ts';
-import { conditional, download, NotModified, XLSX } from '../../platform/http.ts';
+import { conditional, download, noStore, NotModified, XLSX } from '../../platform/http.ts';
 import { VALUE_CSV, VALUE_CSV_COLUMNS, valueCsvw, valueRows } from './csv.ts';
 import { ValueParams, ValueProfileSchema, ValueQuery, type ValueQueryT } from './schemas.ts';
 import type { ValueForMoneyService } from './service.ts';
@@ -18,7 +18,7 @@ export function valueRoutes(app: App, value: ValueForMoneyService, lastModified:
   const viewerOf = (req: FastifyRequest, q: ValueQueryT) => (custom(q) ? (req.user ?? undefined) : undefined);
   async function fresh(req: FastifyRequest, reply: FastifyReply, q: ValueQueryT): Promise<boolean> {
     if (!custom(q)) return conditional(req, reply, await lastModified());
-    reply.header('cache-control', 'private, no-store');
+    noStore(reply);
     return false;
   }
   const profile = (req: FastifyRequest, code: string, q: ValueQueryT) => value.profile(code, q, viewerOf(req, q));

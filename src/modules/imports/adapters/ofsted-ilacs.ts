@@ -135,7 +135,8 @@ export const OFSTED_ILACS_METRICS: MetricDefinition[] = JUDGEMENTS.map((j) => ({
     url: URL,
     licence: 'OGL-UK-3.0',
     attribution:
-      'Ofsted inspection reports, Crown copyright, Open Government Licence v3.0; compiled by data-to-insight (MIT).',
+      // OGL's own attribution statement, as the other publishers' (the brand's words, "Crown copyright", are GOV.UK's).
+      'Ofsted inspection reports, compiled by data-to-insight (MIT). Contains public sector information licensed under the Open Government Licence v3.0.',
   },
   statisticsStatus: 'management-information',
   publisherCode: j.column,
