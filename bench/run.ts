@@ -2,7 +2,7 @@
  * npm run bench [-- --scale 0.1] [--dialects sqlite,postgres] [--no-real] [--no-sector] [--no-compare] [--no-surveys]
  * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
  * [--soak-rate 200] [--soak-rounds 1] (rounds of recording off then on)
- * [--finance-only] (only the council finance importers against the raw engine, on the real files)
+ * [--finance-only] (only the council finance importers against the raw engine, on the real files) [--finance-runs 3]
  * [--budget-only] (only the budget simulator: pre-fill, submissions to a real server, dashboard, long CSV)
  * [--monitor-only] (only the usage scorecard and recording's cost) [--lead-only] (only leadership booking: 100 at once
  * for 10 places, over HTTP)
@@ -53,6 +53,8 @@ const { values: args } = parseArgs({
     dialects: { type: 'string', default: 'sqlite,postgres' },
     'no-real': { type: 'boolean', default: false },
     'finance-only': { type: 'boolean', default: false },
+    // Runs of each finance file, importer and raw engine in turn; the medians are compared.
+    'finance-runs': { type: 'string', default: '3' },
     'http-seconds': { type: 'string', default: '10' },
     'no-sector': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
@@ -301,6 +303,7 @@ if (financeOnly) {
     (results.financeAgainstRawEngine as Record<string, unknown>)[d] = await financeAgainstRaw(
       () => freshDb(d, `financeraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })),
       log,
+      Number(args['finance-runs']),
     );
 }
 const soakOnly = args.soak || financeOnly;
