@@ -107,6 +107,39 @@ describe('budget simulator: analysis and set-up', () => {
 
   const poster = (first: Awaited<ReturnType<App['inject']>>) => residentPoster(app, first);
 
+  it('replacing a draft takes the "about you" questions its definition names, keeps them when it names none, and refuses bad ones', async () => {
+    const budget = servicesFor(db).budget;
+    const draft = await budget.create(
+      { ...twoItems(), aboutYou: { survey: 'budget-routed', version: 1, age: 'AGE' } },
+      'system',
+    );
+    const codes = async () => (await budget.get(draft.id, 'system')).aboutYou?.questions.map((q) => q.code) ?? null;
+    const asked = await codes();
+    expect(asked).toContain('AGE');
+    // A file naming other questions: they are the simulator's now (before, they were silently dropped).
+    await budget.replace(
+      draft.id,
+      { ...twoItems(), aboutYou: { survey: 'budget-routed', version: 1, questions: ['AGE', 'CARER'], age: 'AGE' } },
+      'system',
+    );
+    expect(await codes()).toEqual(['AGE', 'CARER']);
+    // A definition that names none (the edit pages' own) keeps them.
+    await budget.replace(draft.id, twoItems(), 'system');
+    expect(await codes()).toEqual(['AGE', 'CARER']);
+    // Bad questions are refused where they are, and nothing changes.
+    await expect(
+      budget.replace(
+        draft.id,
+        { ...twoItems(), aboutYou: { survey: 'budget-routed', version: 1, questions: ['HOURS', 'CARER'] } },
+        'system',
+      ),
+    ).rejects.toMatchObject({ errors: [{ field: 'aboutYou.questions[0]', value: 'HOURS' }] });
+    expect(await codes()).toEqual(['AGE', 'CARER']);
+    // null: no "about you" questions.
+    await budget.replace(draft.id, { ...twoItems(), aboutYou: null }, 'system');
+    expect(await codes()).toBeNull();
+  });
+
   it('routing: a question whose route is not met is not asked, and its answer is dropped and kept as not applicable', async () => {
     const budget = servicesFor(db).budget;
     // Routing may refer only to a question asked before it.

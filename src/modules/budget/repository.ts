@@ -60,10 +60,20 @@ export const budgetRepository = {
    * Replaces a simulator's definition (in the caller's transaction): its row's fields, and its sections, items, levels
    * and constraints written afresh. The caller makes sure no response refers to the items.
    */
-  async replaceDefinition(k: K, id: number, d: Definition, sourceNote: string | null): Promise<void> {
+  async replaceDefinition(
+    k: K,
+    id: number,
+    d: Definition,
+    aboutYou: AboutYou | null,
+    sourceNote: string | null,
+  ): Promise<void> {
     await k
       .updateTable('budget_simulators')
-      .set({ ...simulatorColumns(d), ...(sourceNote !== null ? { source_note: sourceNote } : {}) })
+      .set({
+        ...simulatorColumns(d),
+        about_you: aboutYou ? JSON.stringify(aboutYou) : null,
+        ...(sourceNote !== null ? { source_note: sourceNote } : {}),
+      })
       .where('id', '=', id)
       .execute();
     await k.deleteFrom('budget_constraints').where('simulator_id', '=', id).execute();

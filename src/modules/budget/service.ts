@@ -217,8 +217,13 @@ export function createBudgetService(
           `Simulator ${id} holds responses, which refer to its items: clone it to change the definition.`,
         );
       const errors = validateDefinition(d, opts.locate);
-      // The "about you" questions stay as set up, so the population is checked against them.
-      if (d.population) errors.push(...validatePopulation(d.population, s.aboutYou, opts.locate));
+      // The "about you" questions: the definition's when it names them (a file may change them, null removes them),
+      // otherwise as set up; the population is checked against the questions the simulator will have.
+      const about: { about: AboutYou | null; errors: typeof errors } =
+        d.aboutYou === undefined ? { about: s.aboutYou, errors: [] } : await aboutYouOf(d, opts.locate);
+      errors.push(...about.errors);
+      if (d.population && !about.errors.length)
+        errors.push(...validatePopulation(d.population, about.about, opts.locate));
       if (d.council !== s.definition.council)
         errors.unshift({
           field: opts.locate?.('council') ?? 'council',
@@ -228,7 +233,7 @@ export function createBudgetService(
       if (errors.length)
         throw new AppError(400, 'invalid-definition', 'The budget simulator could not be changed.', errors);
       await withTransaction(db, (tx) =>
-        repo.replaceDefinition(tx.kysely, id, { ...d, status: 'draft' }, opts.sourceNote ?? null),
+        repo.replaceDefinition(tx.kysely, id, { ...d, status: 'draft' }, about.about, opts.sourceNote ?? null),
       );
       cache.delete(s.openKey);
       log.info({ event: 'budget-simulator-changed', id, userId: u && u !== 'system' ? u.id : null }, 'changed');
