@@ -152,7 +152,11 @@ describe('public pages in Chromium', () => {
     await page.getByRole('link', { name: 'Outcome of short-term services: sequel to service' }).click();
     expect(await page.locator('h1').textContent()).toBe('Outcome of short-term services: sequel to service');
     await page.getByLabel('Period').selectOption({ label: '2019/20' });
-    await page.getByRole('button', { name: 'Show' }).click();
+    // The page for the period loaded, its stylesheet applied (which charts show depends on it).
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.has('period')),
+      page.getByRole('button', { name: 'Show' }).click(),
+    ]);
     expect(await page.locator('#figures caption').textContent()).toMatch(/2019\/20, every council/);
     expect(await page.locator('#figures tbody tr').count()).toBeGreaterThan(140);
     expect(await page.locator('figure svg[role="img"]:visible').count()).toBe(2); // bar chart and map

@@ -15,6 +15,9 @@ import { sharedFile } from '../helpers/shared-data.ts';
 import { importFiles } from '../../src/modules/imports/index.ts';
 import { servicesFor } from '../../src/app/services.ts';
 
+/** A saved report's address. */
+const REPORT_PAGE = /^\/reports\/[A-Za-z0-9_-]{24}$/;
+
 describe('saved reports in Chromium', () => {
   let db: TestDb;
   let server: BrowserServer;
@@ -78,8 +81,12 @@ describe('saved reports in Chromium', () => {
     await page.getByLabel(/^Measure 1/).selectOption('oflog.asc5');
     await page.getByLabel('Compare with a group').selectOption('type:E08');
     await page.getByLabel('Everyone: list it on the saved reports page').check();
-    await page.getByRole('button', { name: 'Save report' }).click();
-    expect(new URL(page.url()).pathname).toMatch(/^\/reports\/[A-Za-z0-9_-]{24}$/);
+    // The report page loaded, its stylesheet applied (which of the chart's versions shows depends on it).
+    await Promise.all([
+      page.waitForURL((u) => REPORT_PAGE.test(u.pathname)),
+      page.getByRole('button', { name: 'Save report' }).click(),
+    ]);
+    expect(new URL(page.url()).pathname).toMatch(REPORT_PAGE);
     barUrl = new URL(page.url()).pathname;
     expect(await page.locator('h1').textContent()).toBe('Reablement in the metropolitan districts');
     expect(await page.locator('section svg[role="img"]:visible').count()).toBe(1);
@@ -99,9 +106,12 @@ describe('saved reports in Chromium', () => {
     await page.getByLabel(/^Measure 2/).selectOption('oflog.asc2');
     await page.getByLabel('Compare with a group').selectOption('region:E12000002');
     await page.getByLabel('Only me (and analysts and administrators)').check();
-    await page.getByRole('button', { name: 'Save report' }).click();
+    await Promise.all([
+      page.waitForURL((u) => REPORT_PAGE.test(u.pathname)),
+      page.getByRole('button', { name: 'Save report' }).click(),
+    ]);
     scatterUrl = new URL(page.url()).pathname;
-    expect(scatterUrl).toMatch(/^\/reports\/[A-Za-z0-9_-]{24}$/);
+    expect(scatterUrl).toMatch(REPORT_PAGE);
     expect(await page.locator('.app-sentence').textContent()).toMatch(
       /Pearson's r = .*does not show that one causes the other/,
     );
