@@ -549,6 +549,20 @@ describe('sector: direction of travel', () => {
       /2 of 4 councils with two judgements moved to a better one, 1 to a worse one and 1 kept the same; 3 are Good or better now against 2 before/,
     );
     expect(page.body).toMatch(/<th scope="row" class="govuk-table__header">All councils<\/th>(<td[^>]*>\d+<\/td>){7}/);
+    // The downloadable report: the same movement table by council type (categoryMovement's counts), in its own style.
+    const report = await app.inject('/sector/report.html?basket=judgement-basket');
+    expect(report.statusCode).toBe(200);
+    expect(report.body).toContain('A synthetic judgement: movement between judgements</h2>');
+    expect(report.body).toMatch(
+      /2 of 4 councils with two judgements moved to a better one, 1 to a worse one and 1 kept the same; 3 are Good or better now against 2 before/,
+    );
+    const typeRow = (name: string, cells: number[]) =>
+      `<tr><th scope="row">${name}</th>${cells.map((n) => `<td class="num">${n}</td>`).join('')}</tr>`;
+    // With two judgements, better, the same, worse, Good or better before and now, only one judgement.
+    expect(report.body).toContain(typeRow('Metropolitan district', [2, 1, 0, 1, 1, 1, 0]));
+    expect(report.body).toContain(typeRow('London borough', [0, 0, 0, 0, 0, 0, 1]));
+    expect(report.body).toContain(typeRow('All councils', [4, 2, 1, 1, 2, 3, 1]));
+    expect(report.body).not.toContain('govuk-'); // self-contained: no class of a stylesheet it does not carry
     const councilPage = await app.inject('/sector?basket=judgement-basket&area=E10000003');
     expect(councilPage.body).toContain('Inadequate (2021/22)');
     expect(councilPage.body).toContain('Good (2023/24)');
