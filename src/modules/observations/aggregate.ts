@@ -12,6 +12,16 @@
  *   area's figure).
  */
 
+/**
+ * How the note of every England or regional figure this platform computed begins (imports/derived writes it): such a
+ * figure is an aggregate of councils, to be shown with its method, never as the publisher's.
+ */
+export const COMPUTED_NOTE = 'Computed by this platform';
+
+/** Whether a stored figure's note says the platform computed it (a sum or rate over councils, not published). */
+export const isComputedNote = (note: string | null | undefined): note is string =>
+  !!note && note.startsWith(COMPUTED_NOTE);
+
 export interface CouncilFigure {
   areaType: string;
   value: number | null;

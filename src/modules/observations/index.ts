@@ -15,6 +15,8 @@ export {
   aggregateFigures,
   aggregationTier,
   amountTier,
+  COMPUTED_NOTE,
+  isComputedNote,
   medianOfCouncils,
   type Aggregate,
   type CouncilFigure,

@@ -151,6 +151,8 @@ export function createCouncilPages(deps: {
                 england: i.england
                   ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit)
                   : '–',
+                // Computed by this platform where the publisher gives none: how, beside the figure.
+                englandMethod: i.england?.method ?? null,
                 direction: directionWords(i.focus.direction.lastStep?.direction),
                 directionTag: directionTag(i.focus.direction.lastStep?.direction),
                 polarity: polarityWords(i.metric.polarity),

@@ -9,7 +9,7 @@ import {
   type MetricsService,
   TOPICS,
 } from '../metrics/index.ts';
-import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
+import { isComputedNote, type ObservationsService, type ObservationDto } from '../observations/index.ts';
 import { typeInfo, typesInWords, type AreasService } from '../areas/index.ts';
 import { areaCodeFor } from './area-param.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
@@ -224,7 +224,7 @@ export function createMetricPages(deps: {
         // A figure computed here (a sum or rate over its councils) says so and how, never passed off as published.
         money: m.unitType === 'currency' || m.unitType === 'currency-per-head',
         real: real ? { base: q.base ?? '' } : null,
-        englandMethod: england?.note?.startsWith('Computed by this platform') ? england.note : null,
+        englandMethod: isComputedNote(england?.note) ? england.note : null,
         regions: rows
           .filter((o) => o.area.startsWith('E12') && o.value !== null)
           .sort((a, b) => a.areaName.localeCompare(b.areaName))
