@@ -75,7 +75,7 @@ export function aggregateFigures(
     if (!consistent)
       return {
         value: null,
-        reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into an England rate`,
+        reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into ${scope === 'England' ? 'an England' : `a ${scope}`} rate`,
       };
     const num = withRatio.reduce((s, f) => s + f.numerator!, 0);
     const den = withRatio.reduce((s, f) => s + f.denominator!, 0);
@@ -99,8 +99,7 @@ export function aggregateFigures(
   }
   return {
     value: null,
-    reason:
-      "the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)",
+    reason: `the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be ${scope === 'England' ? 'an England' : `a ${scope}`} rate)`,
   };
 }
 

@@ -21,6 +21,7 @@ export {
   type Aggregate,
   type CouncilFigure,
 } from './aggregate.ts';
+export { figureFromCouncils, type AreaFigure, type NationalFigures } from './national.ts';
 export * from './periods.ts';
 export * from './status.ts';
 export {

@@ -6,6 +6,7 @@ import { createObservationsRepository, type ObservationRow } from './repository.
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
 import { realTerms, type DeflatorSource, type PricesQuery } from './real-terms.ts';
+import { createNationalFigures, type NationalFigures } from './national.ts';
 
 export interface DataQuery extends PricesQuery {
   metric: string;
@@ -82,6 +83,7 @@ export function createObservationsService(
 ) {
   const repo = createObservationsRepository(db);
   const { metrics, areas } = deps;
+  const national = createNationalFigures({ areas, grid: repo.grid });
 
   async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
     const metricCodes = list(q.metric);
@@ -294,6 +296,18 @@ export function createObservationsService(
       return { metrics: parts.map((p) => p.metric), notes };
     },
     figures,
+
+    /** England's figure of a metric in a period: the publisher's, computed from councils, or a median (national.ts). */
+    englandFigure: national.england,
+
+    /** England's and each region's figure of a metric (id or slug) in one period (ISO), by the rule of national.ts. */
+    async nationalFigures(code: string, iso: string): Promise<NationalFigures> {
+      const [m] = await metrics.resolve([code]);
+      const p = (await metrics.periodsOf([m!.id])).find((x) => x.iso === iso);
+      if (!p) return { england: null, regions: [] };
+      const [england, regions] = await Promise.all([national.england(m!, p), national.regions(m!, p)]);
+      return { england, regions };
+    },
 
     lastPublished: () => repo.lastPublished(),
   };
