@@ -46,6 +46,8 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/account', '/account', 'council'],
   ['/areas/:code', '/areas/E08000009'],
   ['/areas/:code', '/areas/E07000117'],
+  // A council created since 2019 (Cumberland, 2023): its predecessors' own figures in tables of their own.
+  ['/areas/:code', '/areas/E06000063'],
   ['/areas/:code', '/areas/E12000002'],
   ['/metrics', '/metrics'],
   ['/metrics/:id', '/metrics/oflog.asc5?area=E08000009'],
