@@ -11,7 +11,7 @@ import { fixtureAdapter, syntheticJudgement, testMetric, type FixtureRow } from 
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
-import { oflogAscAdapter } from '../imports/index.ts';
+import { defraRecyclingAdapter, oflogAscAdapter } from '../imports/index.ts';
 import { publishImport, runImport } from '../imports/index.ts';
 import { coverageOf } from '../metrics/index.ts';
 import { DefinitionError } from './index.ts';
@@ -566,6 +566,28 @@ describe('sector: direction of travel', () => {
     const councilPage = await app.inject('/sector?basket=judgement-basket&area=E10000003');
     expect(councilPage.body).toContain('Inadequate (2021/22)');
     expect(councilPage.body).toContain('Good (2023/24)');
+  });
+
+  it("England's waste measure, which DEFRA publishes for councils only, is the median of councils, never 'no data'", async () => {
+    const defra = await runImport(db, {
+      adapter: defraRecyclingAdapter,
+      files: [sharedFile('performance/defra_household_recycling_rate_2015_2024.csv')],
+      publish: true,
+    });
+    expect(defra.state).toBe('published');
+    const s = servicesFor(db).sector;
+    const waste = basket({
+      id: 'waste-basket',
+      metrics: [{ metric: 'defra.household-recycling-rate', why: 'A service every council runs' }],
+    });
+    expect(await s.loadBasket(waste)).toMatchObject({ state: 'loaded' });
+    const [m] = (await s.directionOfTravel({ basket: 'waste-basket' })).metrics;
+    expect(m!.classification).not.toBe('no-data');
+    expect(m!.theme).toBe('environment-housing');
+    expect(m!.latest).toMatchObject({
+      source: 'median',
+      method: expect.stringMatching(/^median of councils: .*; not an England figure/),
+    });
   });
 
   it("the shipped default basket names only metrics the publishers' files define", () => {

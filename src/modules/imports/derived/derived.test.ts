@@ -218,6 +218,15 @@ describe('derived finance measures', () => {
     }) as Row[];
     expect(csv.find((r) => r.metric === ASC_HEAD)).toMatchObject({ england_method: kept!.note });
     expect(csv.find((r) => r.metric === NCE)).toMatchObject({ england_method: '' });
+    // The sector overview's England on these finance measures: a figure each, the computed one marked as such.
+    const sector = (await app.inject('/api/v1/sector/direction-of-travel.json')).json();
+    const byId = new Map(sector.metrics.map((x: { metric: { id: string } }) => [x.metric.id, x]));
+    expect(byId.get(ASC_HEAD)).toMatchObject({
+      theme: 'workforce-finance',
+      latest: { source: 'aggregate', value: kept!.value },
+    });
+    expect(byId.get(NCE)).toMatchObject({ latest: { source: 'publisher' } });
+    for (const x of byId.values()) expect((x as { classification: string }).classification).not.toBe('no-data');
     const page = await app.inject('/areas/E10000016');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(
