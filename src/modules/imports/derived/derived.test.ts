@@ -82,6 +82,8 @@ describe('derived finance measures', () => {
     expect(res.statusCode).toBe(200);
     const m = res.json();
     expect(m).toMatchObject({
+      title: 'Adult social care: net current expenditure per head',
+      shortTitle: 'Adult social care spend per head',
       unit: '£ per person',
       statisticsStatus: 'derived',
       derivation: {
