@@ -142,6 +142,11 @@ export class Lineage {
     return (this.preds.get(id)?.length ?? 0) > 0;
   }
 
+  /** The areas the area directly replaced, by code (none for an area that replaced none). */
+  predecessors(id: number): LineageArea[] {
+    return (this.preds.get(id) ?? []).map((l) => l.area);
+  }
+
   /** The areas themselves and every predecessor, transitively: what a reader must read to derive their figures. */
   withSources(areaIds: Iterable<number>): number[] {
     const out = new Set<number>();

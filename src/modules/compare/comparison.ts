@@ -6,7 +6,7 @@
 import type { ResolvedArea } from '../areas/index.ts';
 import type { ResolvedGroup } from '../groups/index.ts';
 import { isCategorical, type Metric, type PeriodCoverage } from '../metrics/index.ts';
-import { statusFromText } from '../observations/index.ts';
+import { isComputedNote, statusFromText } from '../observations/index.ts';
 import { trend, type DirectionOptions, type PointValue } from './direction.ts';
 import { compareCategorical } from './categorical.ts';
 import type { Cells } from './grid.ts';
@@ -245,7 +245,12 @@ export function compareMetric(c: MetricComparison): Comparison {
     members: c.focusOnly ? [] : [...results].sort(byRank),
     england:
       chosen.england_status !== null
-        ? { value: chosen.england_value, status: statusFromText(chosen.england_status) }
+        ? {
+            value: chosen.england_value,
+            status: statusFromText(chosen.england_status),
+            // Where the publisher gives none, the sum or rate over councils the import engine computed, and how.
+            method: isComputedNote(chosen.england_note) ? chosen.england_note : null,
+          }
         : null,
     sentence,
     notes,

@@ -181,7 +181,18 @@ export const Comparison = Type.Object(
     categories: Type.Optional(CategoryDistribution),
     focus: MemberResult,
     members: Type.Array(MemberResult, { description: 'Every council compared, the council included, best rank first' }),
-    england: Nullable(Type.Object({ value: Num, status: Type.Array(Type.String()) })),
+    england: Nullable(
+      Type.Object({
+        value: Num,
+        status: Type.Array(Type.String()),
+        method: Nullable(
+          Type.String({
+            description:
+              "Null for the publisher's own England figure; where the publisher gives none, how this platform computed it from the councils (a sum, or a rate from summed numerators and denominators)",
+          }),
+        ),
+      }),
+    ),
     sentence: Type.String(),
     notes: Type.Array(Type.String()),
     licence: Type.String(),

@@ -37,7 +37,7 @@ function statisticsRows(c: Comparison): (string | number | null)[][] {
     ['Maximum', s.max],
     ['Mean (unweighted)', s.mean],
     [`Weighted mean${s.weightedMeanMethod ? ` (${s.weightedMeanMethod})` : ''}`, s.weightedMean],
-    ['England', c.england?.value ?? null],
+    [c.england?.method ? 'England (computed from councils: see the notes)' : 'England', c.england?.value ?? null],
   ];
 }
 
@@ -57,6 +57,7 @@ export function comparisonSpreadsheet(c: Comparison, generatedAt = new Date()): 
     'Status codes: x not available, c confidential (suppressed), z not applicable, u low reliability, p provisional, r revised, e estimated, b break in series.',
   );
   for (const n of c.notes) note(n);
+  if (c.england?.method) note(`England's figure is not published: ${c.england.method}.`);
   const unit = c.metric.unit;
   const about = `${caveat ? `Caveats: see [note ${caveat}]. ` : ''}Methods: see [note ${methods}].`;
   return spreadsheet({

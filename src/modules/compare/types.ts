@@ -72,7 +72,8 @@ export interface Comparison {
   categories?: CategoryDistribution;
   focus: MemberResult;
   members: MemberResult[];
-  england: { value: number | null; status: string[] } | null;
+  /** England's figure: the publisher's (method null) or one this platform computed from councils (method says how). */
+  england: { value: number | null; status: string[]; method: string | null } | null;
   sentence: string;
   notes: string[];
   licence: string;

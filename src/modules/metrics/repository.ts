@@ -29,6 +29,8 @@ export interface PeriodCoverage {
   n_values: number;
   england_value: number | null;
   england_status: string | null;
+  /** The note of England's figure: "Computed by this platform, …" when the publisher gives none (isComputedNote). */
+  england_note: string | null;
 }
 
 /**
@@ -82,6 +84,7 @@ export function createMetricsRepository(db: Db) {
         'mp.n_values',
         'mp.england_value',
         'mp.england_status',
+        'mp.england_note',
         'p.id',
         'p.iso',
         'p.label',

@@ -12,6 +12,16 @@
  *   area's figure).
  */
 
+/**
+ * How the note of every England or regional figure this platform computed begins (imports/derived writes it): such a
+ * figure is an aggregate of councils, to be shown with its method, never as the publisher's.
+ */
+export const COMPUTED_NOTE = 'Computed by this platform';
+
+/** Whether a stored figure's note says the platform computed it (a sum or rate over councils, not published). */
+export const isComputedNote = (note: string | null | undefined): note is string =>
+  !!note && note.startsWith(COMPUTED_NOTE);
+
 export interface CouncilFigure {
   areaType: string;
   value: number | null;
@@ -65,7 +75,7 @@ export function aggregateFigures(
     if (!consistent)
       return {
         value: null,
-        reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into an England rate`,
+        reason: `the councils' values are not their numerators ÷ denominators × ${scale}, so they cannot be summed into ${scope === 'England' ? 'an England' : `a ${scope}`} rate`,
       };
     const num = withRatio.reduce((s, f) => s + f.numerator!, 0);
     const den = withRatio.reduce((s, f) => s + f.denominator!, 0);
@@ -89,8 +99,7 @@ export function aggregateFigures(
   }
   return {
     value: null,
-    reason:
-      "the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be an England rate)",
+    reason: `the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be ${scope === 'England' ? 'an England' : `a ${scope}`} rate)`,
   };
 }
 

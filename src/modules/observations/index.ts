@@ -15,10 +15,13 @@ export {
   aggregateFigures,
   aggregationTier,
   amountTier,
+  COMPUTED_NOTE,
+  isComputedNote,
   medianOfCouncils,
   type Aggregate,
   type CouncilFigure,
 } from './aggregate.ts';
+export { figureFromCouncils, type AreaFigure, type NationalFigures } from './national.ts';
 export * from './periods.ts';
 export * from './status.ts';
 export {

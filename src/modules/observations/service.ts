@@ -6,6 +6,8 @@ import { createObservationsRepository, type ObservationRow } from './repository.
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
 import { realTerms, type DeflatorSource, type PricesQuery } from './real-terms.ts';
+import { createNationalFigures, type NationalFigures } from './national.ts';
+import { createPredecessorFigures, predecessorsNote } from './predecessors.ts';
 
 export interface DataQuery extends PricesQuery {
   metric: string;
@@ -82,6 +84,7 @@ export function createObservationsService(
 ) {
   const repo = createObservationsRepository(db);
   const { metrics, areas } = deps;
+  const national = createNationalFigures({ areas, grid: repo.grid });
 
   async function plan(q: DataQuery, limits: { unlimited?: boolean } = {}) {
     const metricCodes = list(q.metric);
@@ -238,6 +241,7 @@ export function createObservationsService(
         const rows = await observationsOf(part.metric, part.periods, areaIds, named);
         observations.push(...(deflation ? rows.map((o) => deflation.apply(part.metric, o)) : rows));
       }
+      if (areaIds && named) notes.push(...(await beforeBegan(parts, areaIds, observations)));
       if (observations.some((o) => o.source))
         notes.push(
           "Some figures were not published for the council itself: they come from its predecessors by the figure-source rule (same area, or added up where the measure allows), and each says so in 'source'. (docs/FIGURE-SOURCES.md).",
@@ -295,8 +299,49 @@ export function createObservationsService(
     },
     figures,
 
+    /** A council's predecessors' own figures where the rule gives it none before it began (predecessors.ts). */
+    predecessorFigures: createPredecessorFigures({ areas, metrics, figures }),
+
+    /** England's figure of a metric in a period: the publisher's, computed from councils, or a median (national.ts). */
+    englandFigure: national.england,
+
+    /** England's and each region's figure of a metric (id or slug) in one period (ISO), by the rule of national.ts. */
+    async nationalFigures(code: string, iso: string): Promise<NationalFigures> {
+      const [m] = await metrics.resolve([code]);
+      const p = (await metrics.periodsOf([m!.id])).find((x) => x.iso === iso);
+      if (!p) return { england: null, regions: [] };
+      const [england, regions] = await Promise.all([national.england(m!, p), national.regions(m!, p)]);
+      return { england, regions };
+    },
+
     lastPublished: () => repo.lastPublished(),
   };
+
+  /**
+   * For each named council that began after some of the periods asked for and has no figure in them by the rule: why,
+   * and where its predecessors' own figures are (never added into its own).
+   */
+  async function beforeBegan(
+    parts: { metric: Metric; periods: AvailablePeriod[] }[],
+    areaIds: number[],
+    rows: ObservationDto[],
+  ): Promise<string[]> {
+    const lineage = await areas.lineage();
+    const out: string[] = [];
+    for (const id of areaIds) {
+      const a = lineage.area(id);
+      const preds = lineage.predecessors(id);
+      if (!a?.validFrom || preds.length === 0) continue;
+      for (const { metric: m, periods } of parts) {
+        const got = new Set(rows.filter((o) => o.metric === m.code && o.area === a.code).map((o) => o.period));
+        const missing = periods.filter((p) => p.start_date < a.validFrom! && !got.has(p.iso));
+        const why = missing.length ? lineage.whyNone(id, missing[0]!.start_date, m) : undefined;
+        const theirs = preds.filter((p) => m.applicableAreaTypes.includes(p.type));
+        if (why && theirs.length) out.push(`${m.code}: ${predecessorsNote(a, why, theirs)}`);
+      }
+    }
+    return out;
+  }
 
   /**
    * Published figures for metrics × periods × areas by the figure-source rule (the areas module's lineage): each area's

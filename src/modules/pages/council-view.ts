@@ -132,6 +132,45 @@ export function createCouncilPages(deps: {
         isCouncil && area.status === 'current'
           ? await headlineOrReason(area.code, groupId, viewer)
           : { headline: null, reason: null };
+      // A council created since its trend began: where the rule gives it no figure before it began (money is never
+      // added up), its predecessors' own figures, each under its own name (observations.predecessorFigures).
+      const began = area.validFrom;
+      const before = (i: HeadlineItem) =>
+        began && !i.categories ? i.trend.filter((p) => p.value === null && !p.source && p.period < began) : [];
+      const askBefore = (headline?.themes ?? []).flatMap((t) => t.items.filter((i) => before(i).length > 0));
+      const theirs = new Map(
+        askBefore.length
+          ? (
+              await observations.predecessorFigures(
+                area.code,
+                askBefore.map((i) => i.metric.id),
+              )
+            ).map((f) => [f.metric, f])
+          : [],
+      );
+      const predecessorsOf = (i: HeadlineItem) => {
+        const f = theirs.get(i.metric.id);
+        if (!f) return null;
+        const shown = new Set(before(i).map((p) => p.period));
+        const cols = f.periods.flatMap((p, k) => (shown.has(p.period) ? [{ ...p, k }] : []));
+        if (cols.length === 0) return null;
+        return {
+          reason: f.reason,
+          // Whether any predecessor has a figure to show: else the reason alone.
+          anyFigure: f.predecessors.some((a) => cols.some((c) => a.figures[c.k]!.value !== null)),
+          periods: cols.map((c) => c.label),
+          rows: f.predecessors.map((a) => ({
+            name: `${a.name} (${a.code})`,
+            cells: cols.map((c) => {
+              const x = a.figures[c.k]!;
+              return valueCell(x.value, x.status, i.metric.decimalPlaces, i.metric.unit) + (x.source ? '*' : '');
+            }),
+            sources: cols.flatMap((c) =>
+              a.figures[c.k]!.source ? [`${c.label}: ${a.figures[c.k]!.source!.note}`] : [],
+            ),
+          })),
+        };
+      };
       const themes = (headline?.themes ?? []).map((t) => ({
         ...t,
         items: t.items.map((i) =>
@@ -151,6 +190,8 @@ export function createCouncilPages(deps: {
                 england: i.england
                   ? valueCell(i.england.value, i.england.status, i.metric.decimalPlaces, i.metric.unit)
                   : '–',
+                // Computed by this platform where the publisher gives none: how, beside the figure.
+                englandMethod: i.england?.method ?? null,
                 direction: directionWords(i.focus.direction.lastStep?.direction),
                 directionTag: directionTag(i.focus.direction.lastStep?.direction),
                 polarity: polarityWords(i.metric.polarity),
@@ -182,6 +223,7 @@ export function createCouncilPages(deps: {
                   source: p.source?.note ?? null,
                 })),
                 sources: [...new Set(i.trend.flatMap((p) => (p.source ? [`${p.label}: ${p.source.note}`] : [])))],
+                predecessors: predecessorsOf(i),
               },
         ),
       }));

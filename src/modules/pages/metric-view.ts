@@ -9,7 +9,12 @@ import {
   type MetricsService,
   TOPICS,
 } from '../metrics/index.ts';
-import { type ObservationsService, type ObservationDto } from '../observations/index.ts';
+import {
+  isComputedNote,
+  type AreaFigure,
+  type ObservationsService,
+  type ObservationDto,
+} from '../observations/index.ts';
 import { typeInfo, typesInWords, type AreasService } from '../areas/index.ts';
 import { areaCodeFor } from './area-param.ts';
 import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
@@ -98,6 +103,15 @@ export function createMetricPages(deps: {
       const dp = m.decimalPlaces;
       // A categorical measure (judgements): labels in the table; no shaded map, bar or line chart of its positions.
       const england = rows.find((o) => o.area === 'E92000001');
+      // Where the publisher gives no England or regional figure: one made from the councils by the one rule, or the
+      // median of councils, labelled as such (observations' national.ts). Not in real terms: the figures made here are
+      // in cash, so only the held ones (deflated above) are shown then.
+      const money = m.unitType === 'currency' || m.unitType === 'currency-per-head';
+      const national =
+        categorical || (real && money)
+          ? { england: null, regions: [] }
+          : await observations.nationalFigures(m.id, chosen.period);
+      const englandMade = england?.value == null && national.england?.kind !== 'published' ? national.england : null;
       const tableRows = [...councils]
         .sort((a, b) => a.areaName.localeCompare(b.areaName))
         .map((o) => row(o, dp, m.unit, o.area === highlight?.area, categorical));
@@ -220,15 +234,18 @@ export function createMetricPages(deps: {
           .map((p) => ({ value: p.period, text: p.label, selected: p.period === chosen.period })),
         chosen,
         highlight: highlight ? { code: highlight.area, name: highlight.areaName } : null,
-        england: england ? valueCell(england.value, england.status, dp, m.unit) : null,
-        // A figure computed here (a sum or rate over its councils) says so and how, never passed off as published.
-        money: m.unitType === 'currency' || m.unitType === 'currency-per-head',
+        england: englandMade
+          ? valueCell(englandMade.value, englandMade.status, dp, m.unit)
+          : england
+            ? valueCell(england.value, england.status, dp, m.unit)
+            : null,
+        // A figure computed here (a sum or rate over its councils) says so and how, never passed off as published; a
+        // median of councils is named as such, never "England".
+        englandLabel: englandMade ? englandMade.label : 'England',
+        money,
         real: real ? { base: q.base ?? '' } : null,
-        englandMethod: england?.note?.startsWith('Computed by this platform') ? england.note : null,
-        regions: rows
-          .filter((o) => o.area.startsWith('E12') && o.value !== null)
-          .sort((a, b) => a.areaName.localeCompare(b.areaName))
-          .map((o) => ({ name: o.areaName, value: valueCell(o.value, o.status, dp, m.unit), note: o.note })),
+        englandMethod: englandMade ? englandMade.method : isComputedNote(england?.note) ? england.note : null,
+        regions: regionRows(rows, national.regions, dp, m.unit),
         rows: tableRows,
         hasCi: councils.some((o) => o.lci !== null),
         hasRatio: councils.some((o) => o.numerator !== null),
@@ -248,6 +265,29 @@ export function createMetricPages(deps: {
       };
     },
   };
+}
+
+/**
+ * The regions' figures: each held one (the publisher's, or computed at import and so noted; deflated where asked) and,
+ * for a region with none held, the one made from its councils or their median, labelled as such.
+ */
+function regionRows(rows: ObservationDto[], made: AreaFigure[], dp: number, unit: string) {
+  const held = rows.filter((o) => o.area.startsWith('E12') && o.value !== null);
+  const codes = new Set(held.map((o) => o.area));
+  return [
+    ...held.map((o) => ({
+      name: o.areaName,
+      value: valueCell(o.value, o.status, dp, unit),
+      note: o.note,
+    })),
+    ...made
+      .filter((r) => !codes.has(r.code) && r.kind !== 'published')
+      .map((r) => ({
+        name: r.kind === 'median-of-councils' ? `${r.name} (median of councils)` : r.name,
+        value: valueCell(r.value, r.status, dp, unit),
+        note: `${r.kind === 'median-of-councils' ? 'Median of councils, not the region’s figure' : 'Computed by this platform from the councils, not published'}: ${r.method}`,
+      })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The movement between judgements (metrics' `categoryMovement`), each council type named. */

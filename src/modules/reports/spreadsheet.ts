@@ -60,10 +60,14 @@ export function headlineSpreadsheet(h: Headline, generatedAt = new Date()): Prom
       ...HEADLINE_COLUMNS.map((header, k) => ({ header, width: [48, 14, 12, 14, 8, 10, 16, 12, 12, 18, 18, 70][k] })),
       { header: 'Notes', width: 16 },
     ],
-    rows: t.items.map((i) => [
-      ...headlineCells(i),
-      i.metric.caveats ? `[note ${noteFor(`${i.metric.title}: ${i.metric.caveats}`)}]` : null,
-    ]),
+    rows: t.items.map((i) => {
+      // The caveats, and how England's figure was computed where the publisher gives none.
+      const refs = [
+        i.metric.caveats ? noteFor(`${i.metric.title}: ${i.metric.caveats}`) : null,
+        i.england?.method ? noteFor(`${i.metric.title}, England (computed from councils): ${i.england.method}`) : null,
+      ].filter((n) => n !== null);
+      return [...headlineCells(i), refs.length ? refs.map((n) => `[note ${n}]`).join(' ') : null];
+    }),
   }));
   for (const n of h.notApplicable) noteFor(`${n.title} is not in these tables: ${n.reason}.`);
   for (const n of h.noData) noteFor(`${n.title} is not in these tables: ${n.reason}.`);

@@ -11,7 +11,7 @@ import { fixtureAdapter, syntheticJudgement, testMetric, type FixtureRow } from 
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { sharedFile } from '../../../test/helpers/shared-data.ts';
 import type { App } from '../../platform/app-types.ts';
-import { oflogAscAdapter } from '../imports/index.ts';
+import { defraRecyclingAdapter, oflogAscAdapter } from '../imports/index.ts';
 import { publishImport, runImport } from '../imports/index.ts';
 import { coverageOf } from '../metrics/index.ts';
 import { DefinitionError } from './index.ts';
@@ -549,9 +549,45 @@ describe('sector: direction of travel', () => {
       /2 of 4 councils with two judgements moved to a better one, 1 to a worse one and 1 kept the same; 3 are Good or better now against 2 before/,
     );
     expect(page.body).toMatch(/<th scope="row" class="govuk-table__header">All councils<\/th>(<td[^>]*>\d+<\/td>){7}/);
+    // The downloadable report: the same movement table by council type (categoryMovement's counts), in its own style.
+    const report = await app.inject('/sector/report.html?basket=judgement-basket');
+    expect(report.statusCode).toBe(200);
+    expect(report.body).toContain('A synthetic judgement: movement between judgements</h2>');
+    expect(report.body).toMatch(
+      /2 of 4 councils with two judgements moved to a better one, 1 to a worse one and 1 kept the same; 3 are Good or better now against 2 before/,
+    );
+    const typeRow = (name: string, cells: number[]) =>
+      `<tr><th scope="row">${name}</th>${cells.map((n) => `<td class="num">${n}</td>`).join('')}</tr>`;
+    // With two judgements, better, the same, worse, Good or better before and now, only one judgement.
+    expect(report.body).toContain(typeRow('Metropolitan district', [2, 1, 0, 1, 1, 1, 0]));
+    expect(report.body).toContain(typeRow('London borough', [0, 0, 0, 0, 0, 0, 1]));
+    expect(report.body).toContain(typeRow('All councils', [4, 2, 1, 1, 2, 3, 1]));
+    expect(report.body).not.toContain('govuk-'); // self-contained: no class of a stylesheet it does not carry
     const councilPage = await app.inject('/sector?basket=judgement-basket&area=E10000003');
     expect(councilPage.body).toContain('Inadequate (2021/22)');
     expect(councilPage.body).toContain('Good (2023/24)');
+  });
+
+  it("England's waste measure, which DEFRA publishes for councils only, is the median of councils, never 'no data'", async () => {
+    const defra = await runImport(db, {
+      adapter: defraRecyclingAdapter,
+      files: [sharedFile('performance/defra_household_recycling_rate_2015_2024.csv')],
+      publish: true,
+    });
+    expect(defra.state).toBe('published');
+    const s = servicesFor(db).sector;
+    const waste = basket({
+      id: 'waste-basket',
+      metrics: [{ metric: 'defra.household-recycling-rate', why: 'A service every council runs' }],
+    });
+    expect(await s.loadBasket(waste)).toMatchObject({ state: 'loaded' });
+    const [m] = (await s.directionOfTravel({ basket: 'waste-basket' })).metrics;
+    expect(m!.classification).not.toBe('no-data');
+    expect(m!.theme).toBe('environment-housing');
+    expect(m!.latest).toMatchObject({
+      source: 'median',
+      method: expect.stringMatching(/^median of councils: .*; not an England figure/),
+    });
   });
 
   it("the shipped default basket names only metrics the publishers' files define", () => {

@@ -9,6 +9,7 @@ import { isCategorical, type Metric } from '../metrics/index.ts';
 import {
   aggregateEngland,
   aggregationTier,
+  isComputedNote,
   medianOfCouncils,
   observationColumns,
   type ObservationsService,
@@ -21,9 +22,6 @@ import { indexSeries } from './series.ts';
 
 type Aggregated = { series: SeriesSource; reason: string };
 
-/** The note the import engine gives an England figure it computed (imports/derived): such a figure is an aggregate. */
-const COMPUTED = 'Computed by this platform';
-
 /** England's kept series, its computed figures marked as aggregates with their method (the note). */
 function computedMarked(series: SeriesSource | undefined): SeriesSource | undefined {
   if (!series) return undefined;
@@ -31,7 +29,7 @@ function computedMarked(series: SeriesSource | undefined): SeriesSource | undefi
     ...series,
     point: (pid) => {
       const p = series.point(pid);
-      return p?.note?.startsWith(COMPUTED) ? { ...p, source: 'aggregate', method: p.note } : p;
+      return p && isComputedNote(p.note) ? { ...p, source: 'aggregate', method: p.note } : p;
     },
   };
 }

@@ -29,6 +29,12 @@ const DEFAULT = JSON.parse(readFileSync(path.join(here, 'baskets', 'sector-key.j
 type Row = Record<string, string>;
 const rows = (file: string) => parse(readFileSync(file), { columns: true, bom: true }) as Row[];
 const LABELS = ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'];
+const TYPE_NAMES: Record<string, string> = {
+  E06: 'Unitary authority',
+  E08: 'Metropolitan district',
+  E09: 'London borough',
+  E10: 'County',
+};
 const iso = (d: string) => {
   const [dd, mm, yy] = d.split('/');
   return `${yy!.length === 2 ? `20${yy}` : yy}-${mm!.padStart(2, '0')}-${dd!.padStart(2, '0')}`;
@@ -211,6 +217,19 @@ describe("the sector overview's children's services judgement, from the real Ofs
         `<th scope="row" class="govuk-table__header">All councils</th><td[^>]*>${t.councils}</td><td[^>]*>${t.judged}</td>${t.counts.map((n) => `<td[^>]*>${n}</td>`).join('')}<td[^>]*>${better} of ${t.judged}</td><td[^>]*>${t.councils - t.judged}</td>`,
       ),
     );
+  });
+
+  it('the downloadable report carries the same latest judgements by council type and no movement table', async () => {
+    const res = await app.inject('/sector/report.html?basket=judged');
+    expect(res.statusCode).toBe(200);
+    const body = res.body;
+    expect(body).toContain("overall effectiveness: each council's latest judgement</h2>");
+    expect(body).toContain('Movement cannot be shown: one judgement per council in the published file');
+    expect(body).not.toContain('movement between judgements</h2>');
+    const row = (name: string, e: { councils: number; judged: number; counts: number[] }) =>
+      `<tr><th scope="row">${name}</th>${[e.councils, e.judged, ...e.counts, `${e.counts[0]! + e.counts[1]!} of ${e.judged}`, e.councils - e.judged].map((n) => `<td class="num">${n}</td>`).join('')}</tr>`;
+    for (const [type, e] of expected) expect(body).toContain(row(TYPE_NAMES[type]!, e));
+    expect(body).toContain(row('All councils', total()));
   });
 
   it("a re-coded council's judgement is its earlier code's, marked as the same area's", async () => {

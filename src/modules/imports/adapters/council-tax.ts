@@ -6,9 +6,9 @@
  *
  * Each authority's own Band D (with and without parish precepts), the whole Band D bill in a billing authority's area
  * (with the county, police and fire precepts; billing authorities only, from 2015-16), the council tax requirement and
- * the tax base in Band D equivalent dwellings. A blank cell is imported as not available (x); the area bill is left out
- * for precepting authorities (it does not apply to them), counted. England's row is kept: its Band D is the England
- * average.
+ * the tax base in Band D equivalent dwellings. A blank cell is imported as not available (x); the area bill is not read
+ * for precepting authorities (it does not apply to them, so nothing is left out: a figure there is an error). England's
+ * row is kept: its Band D is the England average.
  */
 import type { AdapterContext, ImportAdapter, ImportItem } from '../adapter.ts';
 import type { MetricDefinition, UnitType } from '../../metrics/index.ts';

@@ -19,6 +19,7 @@ import { runImport, type ImportSummary } from '../service.ts';
 import { councilTaxAdapter } from './council-tax.ts';
 import { mhclgRevenueSummaryAdapter } from './mhclg-revenue-summary.ts';
 import { mhclgServiceSpendAdapter } from './mhclg-service-spend.ts';
+import { servicesFor } from '../../../app/services.ts';
 
 const WIDE = sharedFile('finance/service_net_current_expenditure_wide_2015-16_to_2023-24.csv');
 const LONG = sharedFile('finance/rsx_service_expenditure_2021-22_to_2023-24_long.csv');
@@ -204,6 +205,45 @@ describe('council finance imports into the database', () => {
     expect(suffolk.find((o) => o.area === 'E07000205')?.value).toBe(
       Number(rows(WIDE).find((r) => r.ons_code === 'E07000205' && r.financial_year === '2017-18')!.nce_totsx),
     );
+
+    // The data query says why, and where the predecessors' own figures are.
+    const res = await app.inject(
+      '/api/v1/data.json?metric=mhclg-rsx.total.net-current-expenditure&area=E06000060&period=2017-04-01/P1Y',
+    );
+    expect(res.json().notes).toContainEqual(
+      expect.stringMatching(
+        /^mhclg-rsx\.total\.net-current-expenditure: Buckinghamshire \(E06000060\) began on 2020-04-01; a measure in currency is not added up .*Its predecessors' own figures for those periods are under their own codes, never added into Buckinghamshire's: E07000004 \(Aylesbury Vale\), E07000005 \(Chiltern\), E07000006 \(South Bucks\), E07000007 \(Wycombe\), E10000002 \(Buckinghamshire\)\.$/,
+      ),
+    );
+
+    // The council page shows each predecessor's own spend, as in the file, and no total of them.
+    const basket = await servicesFor(db).sector.loadBasket({
+      id: 'sector-key',
+      version: 'finance1',
+      name: 'Finance',
+      description: 'Total spend',
+      baseline: '2016-04-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [{ metric: 'mhclg-rsx.total.net-current-expenditure', why: 'The scale of what the council spends' }],
+    });
+    expect(basket.state).toBe('loaded');
+    const page = await app.inject('/areas/E06000060');
+    expect(page.statusCode).toBe(200);
+    const money = (v: number) => `£${v.toLocaleString('en-GB')} thousand`;
+    const predecessors = ['E07000004', 'E07000005', 'E07000006', 'E07000007', 'E10000002'];
+    const cells = (code: string) =>
+      ['2016-17', '2017-18'].map((y) => {
+        const v = Number(rows(WIDE).find((r) => r.ons_code === code && r.financial_year === y)!.nce_totsx);
+        return `<td class="govuk-table__cell govuk-table__cell--numeric">${money(v)}${y === '2017-18' ? ' [p]' : ''}</td>`;
+      });
+    expect(page.body).toContain("the predecessors' own figures, before Buckinghamshire began</caption>");
+    for (const code of predecessors) expect(page.body).toContain(`(${code})</th>${cells(code).join('')}`);
+    const sum = predecessors.reduce(
+      (t, code) => t + Number(rows(WIDE).find((r) => r.ons_code === code && r.financial_year === '2017-18')!.nce_totsx),
+      0,
+    );
+    expect(page.body).not.toContain(money(sum));
   });
 
   it('revenue summary: reserves, grant, business rates and council tax requirement as in the file', async () => {

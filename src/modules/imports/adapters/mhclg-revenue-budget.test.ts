@@ -39,6 +39,8 @@ interface RaTable {
   /** RA line number by column, for the lines up to 849. */
   lines: Map<number, number>;
   rows: string[][];
+  /** MHCLG's ENGLAND row (no codes), where the file has one. */
+  england: string[] | undefined;
 }
 
 function table(file: string): RaTable {
@@ -49,7 +51,13 @@ function table(file: string): RaTable {
   rows[h - 1]!.forEach((c, i) => {
     if (i > 2 && /^\d+$/.test(c.trim()) && Number(c) <= 849) lines.set(i, Number(c));
   });
-  return { start, lines, rows: rows.slice(h + 1).filter((r) => /^E\d{8}$/.test(r[1] ?? '')) };
+  const data = rows.slice(h + 1);
+  return {
+    start,
+    lines,
+    rows: data.filter((r) => /^E\d{8}$/.test(r[1] ?? '')),
+    england: data.find((r) => r[0] === '' && r[1] === '' && r[2]?.trim() === 'ENGLAND'),
+  };
 }
 
 describe('sli import mhclg-revenue-budget: the raw RA files', () => {
@@ -119,12 +127,18 @@ describe('sli import mhclg-revenue-budget: the raw RA files', () => {
     const held = new Map(
       (await db.kysely.selectFrom('areas').select(['code', 'valid_from']).execute()).map((a) => [a.code, a.valid_from]),
     );
+    const at = (line: number, area: string, year: string) =>
+      got.get(`mhclg-ra.line-${line}.net-current-expenditure|${area}|${year}-04-01`);
     let compared = 0;
     let authorities = 0;
-    for (const t of [table(RA21), table(RA23)]) {
+    const [t21, t23] = [table(RA21), table(RA23)];
+    // England: MHCLG's own total where the file gives one (2021-22), none made up where it does not (2023-24).
+    expect(t21.england).toBeDefined();
+    expect(t23.england).toBeUndefined();
+    for (const t of [t21, t23]) {
       const metrics = new Set([...t.lines.values()]);
       expect(metrics.size).toBeGreaterThan(150);
-      for (const r of t.rows) {
+      for (const r of [...t.rows, ...(t.england ? [['', 'E92000001', ...t.england.slice(2)]] : [])]) {
         const code = r[1]!;
         const from = held.get(code);
         if (from === undefined || code.startsWith('E12') || (from && from > `${Number(t.start.slice(0, 4)) + 1}-03-31`))
@@ -146,12 +160,14 @@ describe('sli import mhclg-revenue-budget: the raw RA files', () => {
       }
     }
     expect(authorities).toBeGreaterThan(700);
+    expect(at(849, 'E92000001', '2021')?.value).toBe(
+      Number(t21.england![[...t21.lines].find(([, l]) => l === 849)![0]]!.replace(/,/g, '')),
+    );
+    expect([...got.keys()].filter((k) => k.includes('|E92000001|2023'))).toEqual([]);
     expect(got.size).toBe(compared);
     expect(s.skipped['police force areas (E23): the geography holds no police areas']).toBeGreaterThan(0);
     expect(Object.keys(s.skipped).some((k) => k.startsWith('a row with neither E-code nor ONS code'))).toBe(true);
 
-    const at = (line: number, area: string, year: string) =>
-      got.get(`mhclg-ra.line-${line}.net-current-expenditure|${area}|${year}-04-01`);
     expect(at(249, 'E06000022', '2021')).toEqual({ value: 1591, status: '' });
     expect(at(505, 'E06000022', '2023')).toEqual({ value: 2654, status: '' });
     expect(at(581, 'E08000025', '2023')).toEqual({ value: 27854, status: '' });

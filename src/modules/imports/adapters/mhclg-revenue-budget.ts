@@ -9,7 +9,8 @@
  * service expenditure and net current expenditure (housing benefits, precepts and levies, trading accounts). One
  * metric per RA line number (`mhclg-ra.line-110.net-current-expenditure`), named from the file's own heading and
  * section; line numbers mean the same in both years. The later columns (financing, reserves, council tax, HRA) are
- * other measures and are left out.
+ * other measures and are left out. MHCLG's ENGLAND row (2021-22; it has no codes) is England's figure as published,
+ * every authority included; the class totals below it are left out and counted.
  *
  * Encoding: the 2021-22 file is UTF-8 with a byte-order mark; the 2023-24 file is not UTF-8 and is decoded as Mac
  * Roman (its bytes are that encoding: 0xA3 `£`, 0xD0 `–` in "traffic management – bus lane enforcement", 0xC9 `…` as
@@ -39,6 +40,9 @@ const URL = 'https://www.gov.uk/government/collections/local-authority-revenue-e
 /** The last line imported: NET CURRENT EXPENDITURE. */
 const LAST_LINE = 849;
 const DISCONTINUED = 'category discontinued';
+const ENGLAND = 'E92000001';
+const ENGLAND_NOTE =
+  "MHCLG's England total: every authority's budget, police, fire, national park and other authorities included";
 
 export const raLineCode = (line: number | string) => `mhclg-ra.line-${line}.net-current-expenditure`;
 
@@ -64,6 +68,8 @@ interface RaFile {
   columns: { index: number; line: Line }[];
   ecode: number;
   ons: number;
+  /** The "Local authority" column (names the England and class totals, which have no codes); -1 when absent. */
+  authority: number;
   rows: { cells: string[]; at: SourceLocation }[];
 }
 
@@ -158,7 +164,7 @@ function load(file: string): RaFile {
     .slice(h + 1)
     .filter((r) => r.record.some((c) => c.trim() !== ''))
     .map((r) => ({ cells: r.record, at: { file: name, line: r.info.lines } }));
-  return { name, period, columns, ecode, ons, rows };
+  return { name, period, columns, ecode, ons, authority: header.indexOf('Local authority'), rows };
 }
 
 function definition(l: Line): MetricDefinition {
@@ -199,14 +205,18 @@ async function* read(files: string[], ctx: AdapterContext): AsyncGenerator<Impor
     yield { kind: 'metric', metric: definition(l), at: { file: loaded[0]!.name, line: 1 } };
   for (const f of loaded) {
     for (const row of f.rows) {
+      let place: ReturnType<typeof placeArea>;
       if ((row.cells[f.ecode] ?? '').trim() === '' && (row.cells[f.ons] ?? '').trim() === '') {
-        ctx.skipped?.(
-          row.at,
-          'a row with neither E-code nor ONS code: the England and class totals, and the notes below the table',
-        );
-        continue;
-      }
-      const place = placeArea(row.cells[f.ons], row.cells[f.ecode], f.period, ctx);
+        // MHCLG's own England total (2021-22 gives one) is England's figure, as published.
+        if (f.authority < 0 || (row.cells[f.authority] ?? '').trim().toUpperCase() !== 'ENGLAND') {
+          ctx.skipped?.(
+            row.at,
+            'a row with neither E-code nor ONS code: the class totals (London boroughs, …) and the notes below the table',
+          );
+          continue;
+        }
+        place = { code: ENGLAND, note: ENGLAND_NOTE };
+      } else place = placeArea(row.cells[f.ons], row.cells[f.ecode], f.period, ctx);
       if ('skip' in place) {
         ctx.skipped?.(row.at, place.skip);
         continue;

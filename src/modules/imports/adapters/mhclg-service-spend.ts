@@ -106,7 +106,8 @@ const CAVEATS =
   'Services a type of authority does not run (fire for a district, education for a fire authority) are returned as 0. ' +
   'Police forces, national park authorities and joint waste authorities are not held by this platform and are left out; the GLA is left out because MHCLG files it under the London region code.';
 
-function metricFor(service: string, measure: string): MetricDefinition {
+/** The definition of one service's measure (its code is serviceMetricCode). */
+export function metricFor(service: string, measure: string): MetricDefinition {
   const s = SERVICES[service]!;
   const m = MEASURES[measure]!;
   const nce = measure === 'net_current_expenditure';

@@ -18,6 +18,11 @@ import { councilTaxAdapter } from '../adapters/council-tax.ts';
 import { mhclgRevenueSummaryAdapter } from '../adapters/mhclg-revenue-summary.ts';
 import { mhclgServiceSpendAdapter } from '../adapters/mhclg-service-spend.ts';
 import { populationAdapter } from '../adapters/population.ts';
+import { servicesFor } from '../../../app/services.ts';
+
+/** As the pages escape text. */
+const escape = (t: string) =>
+  t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const WIDE = sharedFile('finance/service_net_current_expenditure_wide_2015-16_to_2023-24.csv');
 const RS = sharedFile('finance/rs_revenue_summary_2015-16_to_2017-18_long.csv');
@@ -77,6 +82,8 @@ describe('derived finance measures', () => {
     expect(res.statusCode).toBe(200);
     const m = res.json();
     expect(m).toMatchObject({
+      title: 'Adult social care: net current expenditure per head',
+      shortTitle: 'Adult social care spend per head',
       unit: '£ per person',
       statisticsStatus: 'derived',
       derivation: {
@@ -171,6 +178,62 @@ describe('derived finance measures', () => {
     expect(asc!.note ?? '').not.toMatch(/Computed/);
     // No total without every council: the Isles of Scilly sent no 2016-17 figure, so England has none that year.
     expect(await one('mhclg-rs.net-revenue-expenditure', 'E92000001', '2016-04-01/P1Y')).toBeUndefined();
+  });
+
+  it('an England figure computed here is shown as computed, with its method, wherever it is compared', async () => {
+    // Kent's adult social care per head, 2023-24: the publisher gives no England population, so England's per-head
+    // figure is this platform's (Σ spend ÷ Σ population), kept with the coverage.
+    const kept = await one(ASC_HEAD, 'E92000001', '2023-04-01/P1Y');
+    expect(kept!.note).toMatch(/^Computed by this platform/);
+    const compared = (await app.inject(`/api/v1/compare.json?metric=${ASC_HEAD}&area=E10000016&group=type:E10`)).json();
+    expect(compared.england).toMatchObject({ value: kept!.value, method: kept!.note });
+    // The publisher's own England figure (adult social care spend, in the wide file) has no method.
+    const NCE = 'mhclg-rsx.adult-social-care.net-current-expenditure';
+    const own = (await app.inject(`/api/v1/compare.json?metric=${NCE}&area=E10000016&group=type:E10`)).json();
+    expect(own.england).toMatchObject({ value: nce('E92000001', '2023-24', 'nce_asc'), method: null });
+    // The value-for-money profile: computed from councils, said so, never as the publisher's.
+    const vfm = (await app.inject('/api/v1/value-for-money/E10000016.json')).json();
+    const spend = vfm.services.find((x: { id: string }) => x.id === 'adult-social-care').spend[0];
+    expect(spend.england).toEqual({
+      value: kept!.value,
+      kind: 'aggregate',
+      label: 'England (computed from councils)',
+      method: kept!.note,
+    });
+    // The headline (council page, CSV) of the default basket: the figure with how it was computed.
+    const loaded = await servicesFor(db).sector.loadBasket({
+      id: 'sector-key',
+      version: 'finance',
+      name: 'Finance',
+      description: 'Spend per head beside the publisher’s spend',
+      baseline: '2021-04-01',
+      latest: 'latest',
+      tolerance: 0.02,
+      metrics: [
+        { metric: ASC_HEAD, why: 'England computed here' },
+        { metric: NCE, why: 'England published' },
+      ],
+    });
+    expect(loaded.state).toBe('loaded');
+    const csv = parse((await app.inject('/api/v1/areas/E10000016/headline.csv')).body, {
+      columns: true,
+    }) as Row[];
+    expect(csv.find((r) => r.metric === ASC_HEAD)).toMatchObject({ england_method: kept!.note });
+    expect(csv.find((r) => r.metric === NCE)).toMatchObject({ england_method: '' });
+    // The sector overview's England on these finance measures: a figure each, the computed one marked as such.
+    const sector = (await app.inject('/api/v1/sector/direction-of-travel.json')).json();
+    const byId = new Map(sector.metrics.map((x: { metric: { id: string } }) => [x.metric.id, x]));
+    expect(byId.get(ASC_HEAD)).toMatchObject({
+      theme: 'workforce-finance',
+      latest: { source: 'aggregate', value: kept!.value },
+    });
+    expect(byId.get(NCE)).toMatchObject({ latest: { source: 'publisher' } });
+    for (const x of byId.values()) expect((x as { classification: string }).classification).not.toBe('no-data');
+    const page = await app.inject('/areas/E10000016');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(
+      `<br><span class="govuk-body-s app-secondary">Not published: ${escape(kept!.note!)}.</span>`,
+    );
   });
 
   it('a derived figure is recomputed when its input is revised, directly or by a draft, and the change feed shows it', async () => {

@@ -65,8 +65,11 @@ function ratio(numerator: string[], denominator: string, nearest: boolean, scale
   } satisfies MetricDerivation;
 }
 
+/** The service an input's spend is for: "Adult social care" of "Adult social care: net current expenditure". */
+const serviceName = (x: InputMetric) => (x.short_title ?? x.title).replace(/: net current expenditure$/i, '');
+
 function perHead(x: InputMetric, service: string): MetricDefinition {
-  const name = x.short_title ?? x.title;
+  const name = serviceName(x);
   return {
     code: `${x.code}.per-head`,
     title: `${name}: net current expenditure per head`,
@@ -97,7 +100,7 @@ function perHead(x: InputMetric, service: string): MetricDefinition {
 }
 
 function perHousehold(x: InputMetric, service: string): MetricDefinition {
-  const name = x.short_title ?? x.title;
+  const name = serviceName(x);
   return {
     code: `${x.code}.per-household`,
     title: `${name}: net current expenditure per household`,
