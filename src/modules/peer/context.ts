@@ -95,6 +95,20 @@ export function createContext(db: Db, deps: PeerDeps) {
   const councilOf = (c: Council | undefined, v: Viewer): boolean =>
     !!c && !!v?.council && (c.code === v.council.code || c.currentCode === v.council.code);
 
+  /**
+   * The engagements a signed-in viewer who is not a manager sees whatever their state: a council user's council's (by
+   * area, a code it was re-coded from included) and a peer's teams'. Undefined when there are none.
+   */
+  async function own(v: Viewer): Promise<{ areaIds: number[]; engagementIds: number[] } | undefined> {
+    if (!v || isManager(v)) return undefined;
+    const areaIds =
+      v.role === 'council' && v.council
+        ? [...(await councils()).byId.values()].filter((c) => councilOf(c, v)).map((c) => c.id)
+        : [];
+    const engagementIds = await repo.engagementIdsOfPeers(db.kysely, await repo.peerIdsOfUser(db.kysely, v.id));
+    return areaIds.length || engagementIds.length ? { areaIds, engagementIds } : undefined;
+  }
+
   async function standing(v: Viewer, e: EngagementRow): Promise<Standing | undefined> {
     if (isManager(v)) return 'manager';
     if (v?.role === 'council' && councilOf((await councils()).byId.get(e.area_id), v)) return 'council';
@@ -122,7 +136,7 @@ export function createContext(db: Db, deps: PeerDeps) {
     return found;
   }
 
-  return { db, deps, log, councils, reference, standing, visible, writable, councilOf };
+  return { db, deps, log, councils, reference, standing, visible, writable, councilOf, own };
 }
 export type PeerContext = ReturnType<typeof createContext>;
 

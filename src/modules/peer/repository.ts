@@ -9,7 +9,9 @@ export interface OutcomeSearch {
   words: string[];
   component?: string | undefined;
   areaIds?: number[] | undefined;
+  /** Only engagements in these states, unless `own` names them (a council user's or a peer's own, drafts included). */
   states?: readonly string[] | undefined;
+  own?: { areaIds: number[]; engagementIds: number[] } | undefined;
 }
 
 export interface OutcomeHit {
@@ -23,6 +25,7 @@ export interface OutcomeHit {
   area_id: number;
   framework_id: number;
   onsite_start: string | null;
+  state: string;
 }
 
 /**
@@ -43,13 +46,18 @@ function hits(dialect: Dialect, q: OutcomeSearch): RawBuilder<unknown> {
       }
     }
     if (q.component !== undefined) where.push(sql`o.component_code = ${q.component}`);
-    if (q.states) where.push(sql`e.state in (${sql.join(q.states.length ? [...q.states] : [''])})`);
+    if (q.states) {
+      const seen = [sql`e.state in (${sql.join(q.states.length ? [...q.states] : [''])})`];
+      if (q.own?.areaIds.length) seen.push(sql`e.area_id in (${sql.join(q.own.areaIds)})`);
+      if (q.own?.engagementIds.length) seen.push(sql`e.id in (${sql.join(q.own.engagementIds)})`);
+      where.push(sql`(${sql.join(seen, sql` or `)})`);
+    }
     if (q.areaIds) where.push(sql`e.area_id in (${sql.join(q.areaIds.length ? q.areaIds : [-1])})`);
     const kind = table === 'peer_findings' ? 'finding' : 'recommendation';
     const ref = table === 'peer_findings' ? sql`null` : sql`o.ref`;
     const findingKind = table === 'peer_findings' ? sql`o.kind` : sql`null`;
     return sql`select ${kind} as kind, o.id, ${ref} as ref, o.engagement_id, o.component_code, o.text,
-      ${findingKind} as finding_kind, e.area_id, e.framework_id, e.onsite_start
+      ${findingKind} as finding_kind, e.area_id, e.framework_id, e.onsite_start, e.state
       from ${t} o inner join peer_engagements e on e.id = o.engagement_id
       where ${where.length ? sql.join(where, sql` and `) : sql`1 = 1`}`;
   };

@@ -361,7 +361,10 @@ export const SearchResults = Type.Object(
     q: Type.String({ description: 'The words searched for, after punctuation and common words were dropped' }),
     component: Nullable(Type.String()),
     type: Nullable(Type.String()),
-    scope: Type.String({ description: 'published (everyone) or all (managers and administrators)' }),
+    scope: Type.String({
+      description:
+        "published (everyone), published-and-own (a council user: its council's engagements too; a peer: those they are on; drafts included) or all (managers and administrators)",
+    }),
     total: Type.Integer(),
     limit: Type.Integer(),
     results: Type.Array(
@@ -376,6 +379,10 @@ export const SearchResults = Type.Object(
         componentTitle: Type.String(),
         findingKind: Nullable(Type.String()),
         text: Type.String(),
+        published: Type.Boolean({
+          description:
+            'false for a draft (an engagement not yet published: seen by managers, the council and the team)',
+        }),
       }),
     ),
     counts: Type.Array(
