@@ -266,13 +266,36 @@ export const peerRepository = {
       .values(row as never)
       .execute(),
 
+  /** The documents of some engagements, with an uploaded file's name, type and size (not its bytes). */
   documents: (k: K, engagementIds: number[]) =>
     k
-      .selectFrom('peer_documents')
-      .selectAll()
-      .where('engagement_id', 'in', engagementIds.length ? engagementIds : [-1])
-      .orderBy('id')
+      .selectFrom('peer_documents as d')
+      .leftJoin('peer_document_files as f', 'f.document_id', 'd.id')
+      .selectAll('d')
+      .select(['f.filename', 'f.content_type', 'f.size', 'f.sha256'])
+      .where('d.engagement_id', 'in', engagementIds.length ? engagementIds : [-1])
+      .orderBy('d.id')
       .execute(),
+  insertDocumentFile: (k: K, row: Database['peer_document_files']) =>
+    k
+      .insertInto('peer_document_files')
+      .values(row as never)
+      .execute(),
+  /** An uploaded file with its document's engagement and public flag; the bytes as a Buffer on both databases. */
+  documentFile: (k: K, documentId: number) =>
+    k
+      .selectFrom('peer_document_files as f')
+      .innerJoin('peer_documents as d', 'd.id', 'f.document_id')
+      .select(['d.engagement_id', 'd.public', 'f.filename', 'f.content_type', 'f.size', 'f.sha256', 'f.data'])
+      .where('f.document_id', '=', documentId)
+      .executeTakeFirst()
+      .then(
+        (r) =>
+          r && {
+            ...r,
+            data: Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+          },
+      ),
   insertDocument: (k: K, row: Omit<Database['peer_documents'], 'id'>) =>
     k
       .insertInto('peer_documents')

@@ -1,6 +1,11 @@
 /** The TypeBox schemas of the peer challenge API: requests, responses and the OpenAPI entries. */
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../../platform/schema.ts';
+import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_MB } from './files.ts';
+
+/** The longest base64 text of a document file (4 characters per 3 bytes), and the body that may carry it. */
+export const DOCUMENT_BASE64_MAX = Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4;
+export const DOCUMENT_BODY_LIMIT = DOCUMENT_BASE64_MAX + 64 * 1024;
 
 const Str = (max: number, description?: string) =>
   Type.String({ maxLength: max, ...(description ? { description } : {}) });
@@ -9,6 +14,10 @@ const NDate = Nullable(Type.String());
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }), action: Type.Integer({ minimum: 1 }) });
+export const DocumentParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  document: Type.Integer({ minimum: 1 }),
+});
 export const CodeParams = Type.Object({ code: Str(20, 'GSS code of the council') });
 
 export const FrameworkList = Type.Object(
@@ -175,9 +184,17 @@ export const EngagementSchema = Type.Object(
         id: Type.Integer(),
         kind: Type.String(),
         title: Type.String(),
-        url: Type.String(),
+        url: Type.String({ description: 'The link, or for an uploaded file the address it is served at' }),
         publishedAt: NDate,
         public: Type.Boolean(),
+        file: Nullable(
+          Type.Object({
+            name: Type.String(),
+            contentType: Type.String(),
+            size: Type.Integer({ description: 'Bytes' }),
+            sha256: Type.String(),
+          }),
+        ),
       }),
     ),
   },
@@ -318,7 +335,19 @@ export const DocumentBody = Type.Object(
   {
     kind: Str(40, 'position-statement, report, action-plan or progress-review-report'),
     title: Str(300),
-    url: Str(2000, 'A link to the document'),
+    url: Type.Optional(Str(2000, 'A link to the document (or give its file)')),
+    file: Type.Optional(
+      Type.Object(
+        {
+          name: Str(300, 'The file name, with its extension (.pdf, .docx, .xlsx, .pptx, .odt or .ods)'),
+          content: Type.String({
+            maxLength: DOCUMENT_BASE64_MAX,
+            description: `The file, base64-encoded: at most ${DOCUMENT_MAX_MB} MB`,
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     publishedAt: Type.Optional(Date_('Published')),
     public: Type.Boolean(),
   },
