@@ -13,11 +13,12 @@ import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
+import { today } from '../areas/index.ts';
 import { isManager } from './context.ts';
 import { TEAM_ROLES } from './engagements.ts';
 import { DOCUMENT_EXTENSIONS, DOCUMENT_MAX_BYTES, DOCUMENT_MAX_MB } from './files.ts';
 import { ACTION_STATUSES, DOCUMENT_KINDS, FINDING_KINDS } from './outcomes.ts';
-import { CodeParams, CoverageQuery, IdParams } from './schemas.ts';
+import { CalendarQuery, CodeParams, CoverageQuery, IdParams } from './schemas.ts';
 import type { PeerService } from './service.ts';
 import { STATE_LABELS, STATES, stateIndex, type State } from './states.ts';
 
@@ -210,6 +211,17 @@ export function peerPages(app: App, peer: PeerService): void {
         }
       },
     );
+  });
+
+  app.get('/peer-challenge/calendar', { schema: { hide: true, querystring: CalendarQuery } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    noStore(reply);
+    const year = req.query.year ?? Number(today().slice(0, 4));
+    return reply.view('peer-calendar.njk', {
+      title: `On-site weeks ${year}`,
+      c: await peer.onsiteWeeks(req.user, year),
+      labels: STATE_LABELS,
+    });
   });
 
   app.get('/peer-challenge/pool', { schema: { hide: true } }, async (req, reply) => {

@@ -80,6 +80,18 @@ export const peerRepository = {
     if (q.areaIds) s = s.where('area_id', 'in', q.areaIds.length ? q.areaIds : [-1]);
     return s.orderBy('id').execute();
   },
+  /** The visits with dates starting between two days (withdrawn ones left out), in order. */
+  visitsBetween: (k: K, from: string, to: string) =>
+    k
+      .selectFrom('peer_engagements')
+      .selectAll()
+      .where('onsite_start', '>=', from)
+      .where('onsite_start', '<=', to)
+      .where('onsite_end', 'is not', null)
+      .where('state', '!=', 'withdrawn')
+      .orderBy('onsite_start')
+      .orderBy('id')
+      .execute(),
   /** Per area, the last on-site start of an engagement of a coverage-counting kind that reached the visit. */
   lastCorporate: (k: K) =>
     k

@@ -257,6 +257,46 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
   );
   app.get(
+    `${BASE}/calendar`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          "A year's on-site weeks: every visit starting in the year by week, with its team (managers and administrators)",
+        querystring: S.CalendarQuery,
+        response: { 200: S.Calendar, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      noStore(reply);
+      return peer.onsiteWeeks(req.user, req.query.year ?? Number(today().slice(0, 4)));
+    },
+  );
+  app.get(
+    `${BASE}/calendar.ics`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "A year's on-site visits as iCalendar (managers and administrators)",
+        querystring: S.CalendarQuery,
+        response: {
+          200: download('text/calendar', 'An all-day event per visit'),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = await peer.onsiteWeeks(req.user, req.query.year ?? Number(today().slice(0, 4)));
+      noStore(reply).type('text/calendar; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="peer-challenge-visits-${c.year}.ics"`);
+      return visitsCalendar(
+        `Peer challenge visits ${c.year}`,
+        c.weeks.flatMap((w) => w.visits),
+        app.publicOrigin(),
+      );
+    },
+  );
+  app.get(
     `${BASE}/peers/:id.ics`,
     {
       schema: {

@@ -18,6 +18,32 @@ export const DocumentParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
   document: Type.Integer({ minimum: 1 }),
 });
+export const CalendarQuery = Type.Object(
+  { year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'The year (default this year)' })) },
+  { additionalProperties: false },
+);
+export const Calendar = Type.Object(
+  {
+    year: Type.Integer(),
+    visits: Type.Integer({ description: 'Visits starting in the year (withdrawn ones left out)' }),
+    weeks: Type.Array(
+      Type.Object({
+        week: Type.String({ description: 'The Monday of the week the visits start in (YYYY-MM-DD)' }),
+        visits: Type.Array(
+          Type.Object({
+            id: Type.Integer(),
+            council: Type.Object({ code: Type.String(), name: Type.String() }),
+            kind: Type.Object({ name: Type.String() }),
+            onsite: Type.Object({ start: NDate, end: NDate }),
+            state: Type.String(),
+            team: Type.Array(Type.Object({ peerId: Type.Integer(), name: Type.String(), teamRole: Type.String() })),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: "A year's on-site weeks" },
+);
 export const CodeParams = Type.Object({ code: Str(20, 'GSS code of the council') });
 
 export const FrameworkList = Type.Object(

@@ -5,6 +5,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createContext, isManager, type PeerDeps, type Standing, type Viewer } from './context.ts';
+import { calendarService } from './calendar.ts';
 import { coverageService } from './coverage.ts';
 import { daysService } from './days.ts';
 import { deliveryService } from './delivery.ts';
@@ -104,6 +105,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     council,
     peers,
     peerVisits,
+    onsiteWeeks: calendarService(ctx, engagements.requireManager),
     ...engagements,
     ...outcomeService(ctx),
     ...coverage,
