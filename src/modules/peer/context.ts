@@ -42,7 +42,7 @@ export function createContext(db: Db, deps: PeerDeps) {
   const councils = councilDirectory(deps.areas);
   const log = deps.logger.child({ module: 'peer' });
 
-  // The reference data change only by a migration or by hand: kept for a second at a time.
+  // The reference data change rarely (a migration, or policy.ts, which forgets them): kept for a second at a time.
   let kept: { at: number; value: ReturnType<typeof loadReference> } | undefined;
   function reference() {
     const now = Date.now();
@@ -53,6 +53,11 @@ export function createContext(db: Db, deps: PeerDeps) {
     }
     return kept.value;
   }
+
+  /** After a change of the reference data: the next read loads it afresh. */
+  const forgetReference = () => {
+    kept = undefined;
+  };
 
   async function loadReference() {
     const k = db.kysely;
@@ -136,7 +141,7 @@ export function createContext(db: Db, deps: PeerDeps) {
     return found;
   }
 
-  return { db, deps, log, councils, reference, standing, visible, writable, councilOf, own };
+  return { db, deps, log, councils, reference, forgetReference, standing, visible, writable, councilOf, own };
 }
 export type PeerContext = ReturnType<typeof createContext>;
 

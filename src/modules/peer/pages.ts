@@ -24,7 +24,17 @@ import { STATE_LABELS, STATES, stateIndex, type State } from './states.ts';
 
 const F = (max = 4000) => Type.Optional(Type.String({ maxLength: max }));
 const Form = Type.Record(Type.String(), Type.String({ maxLength: 4000 }));
-const FORMS = ['steps', 'team', 'days', 'contacts', 'findings', 'recommendations', 'actions', 'updates'] as const;
+const FORMS = [
+  'steps',
+  'focus',
+  'team',
+  'days',
+  'contacts',
+  'findings',
+  'recommendations',
+  'actions',
+  'updates',
+] as const;
 type FormName = (typeof FORMS)[number];
 const FormParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
@@ -111,6 +121,10 @@ export function peerPages(app: App, peer: PeerService): void {
       canRecordDays: manager && stateIndex(e.state) >= stateIndex('on-site'),
       canFind: manager || e.standing === 'peer',
       canPlan: manager || e.standing === 'council',
+      canFocus:
+        (manager || e.standing === 'council') &&
+        stateIndex(e.state) >= 0 &&
+        stateIndex(e.state) < stateIndex('feedback-presented'),
       stateOptions,
       o: {
         peers: (manager ? await peer.peers(req.user) : [])
@@ -312,6 +326,8 @@ async function submit(
         chiefExecutiveName: b.chiefExecutiveName,
         chiefExecutiveEmail: b.chiefExecutiveEmail,
       }));
+    case 'focus':
+      return void (await peer.addFocusArea(v, id, { name: b.name ?? '' }));
     case 'findings':
       return void (await peer.addFinding(v, id, {
         component: b.component ?? '',

@@ -72,6 +72,25 @@ export const peerRepository = {
   deadlines: (k: K) => k.selectFrom('peer_deadlines').selectAll().orderBy('valid_from').execute(),
   conflictRules: (k: K) => k.selectFrom('peer_conflict_rules').selectAll().where('active', '=', 1).execute(),
 
+  insertKind: (k: K, row: Database['peer_engagement_kinds']) =>
+    k
+      .insertInto('peer_engagement_kinds')
+      .values(row as never)
+      .execute(),
+  deadlinesOf: (k: K, code: string) =>
+    k.selectFrom('peer_deadlines').selectAll().where('code', '=', code).orderBy('valid_from').execute(),
+  closeDeadline: (k: K, id: number, validTo: string) =>
+    k.updateTable('peer_deadlines').set({ valid_to: validTo }).where('id', '=', id).execute(),
+  insertDeadline: (k: K, row: Omit<Database['peer_deadlines'], 'id'>) =>
+    k
+      .insertInto('peer_deadlines')
+      .values(row as never)
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then((r) => r.id),
+  setFocusAreas: (k: K, id: number, focusAreas: string) =>
+    k.updateTable('peer_engagements').set({ focus_areas: focusAreas }).where('id', '=', id).execute(),
+
   engagement: (k: K, id: number) =>
     k.selectFrom('peer_engagements').selectAll().where('id', '=', id).executeTakeFirst(),
   engagements: (k: K, q: { ids?: number[] | undefined; areaIds?: number[] | undefined } = {}) => {

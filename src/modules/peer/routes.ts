@@ -569,6 +569,25 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     S.DOCUMENT_BODY_LIMIT,
   );
+  write(
+    `${BASE}/engagements/:id/focus-areas`,
+    'Add a local focus area to the framework for this engagement, before the feedback is presented (the council, managers); findings and recommendations may then name focus:NAME',
+    S.FocusAreaBody,
+    S.IdParams,
+    async (req) => ({
+      id: await peer.addFocusArea(req.user, idOf(req), (req as B<S.FocusAreaT>).body),
+    }),
+  );
+  write(`${BASE}/kinds`, 'Add an engagement kind (managers, administrators)', S.KindBody, undefined, async (req) => ({
+    id: await peer.addKind(req.user, (req as B<S.KindT>).body),
+  }));
+  write(
+    `${BASE}/deadlines`,
+    'Set a deadline policy from a date: the policy in force closes the day before, so visits ending earlier keep theirs (managers, administrators)',
+    S.DeadlineBody,
+    undefined,
+    async (req) => ({ id: await peer.addDeadline(req.user, (req as B<S.DeadlineT>).body) }),
+  );
   write(`${BASE}/peers`, 'Add a peer to the pool (managers, administrators)', S.PeerBody, undefined, async (req) => ({
     id: await peer.addPeer(req.user, (req as B<S.PeerT>).body),
   }));

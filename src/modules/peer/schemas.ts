@@ -327,6 +327,32 @@ export const PartnershipBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export const KindBody = Type.Object(
+  {
+    code: Str(40, 'A new kind code, e.g. planning (lower-case letters, digits and hyphens)'),
+    name: Str(200, 'e.g. Planning peer review'),
+    corporate: Type.Optional(
+      Type.Boolean({ description: 'true: counts towards five-yearly coverage as a corporate peer challenge' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type KindT = Static<typeof KindBody>;
+export const DeadlineBody = Type.Object(
+  {
+    code: Str(40, 'The deadline, e.g. report (an existing one gets a new policy from validFrom; a new code is added)'),
+    dueState: Str(40, 'The step that meets it, e.g. report-published'),
+    months: Type.Integer({ description: "Months after the visit's last day" }),
+    validFrom: Date_('In force for visits ending from'),
+  },
+  { additionalProperties: false },
+);
+export type DeadlineT = Static<typeof DeadlineBody>;
+export const FocusAreaBody = Type.Object(
+  { name: Str(200, 'A local focus area the council adds to the framework for its challenge') },
+  { additionalProperties: false },
+);
+export type FocusAreaT = Static<typeof FocusAreaBody>;
 export const FindingBody = Type.Object(
   { component: Str(200), kind: Str(40, 'strength or area-for-consideration'), text: Str(4000) },
   { additionalProperties: false },
