@@ -289,7 +289,11 @@ export async function benchPeer(
     await loadGeography(db);
     const s = servicesFor(db);
     const councils = await s.areas.findAreas({ type: 'council', limit: 1000 });
-    const ids = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas.map((a) => a.id);
+    // Trafford first, so that it has an engagement at either scale (its evidence pack is measured).
+    const resolved = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas;
+    const ids = [...resolved]
+      .sort((a, b) => Number(b.code === 'E08000009') - Number(a.code === 'E08000009'))
+      .map((a) => a.id);
     const seeded = await seedProgramme(db, ids, scale);
     await seedPackSources(db);
     await s.accounts.addUser({
