@@ -305,6 +305,13 @@ export const CASES: Case[] = [
     expect: MANAGERS_WRITE,
   },
   {
+    method: 'PATCH',
+    route: `${API}/peers/{id}`,
+    url: (x) => `${API}/peers/${x.spare}`,
+    body: () => ({ availability: 'Spring (SYNTHETIC)' }),
+    expect: MANAGERS_WRITE,
+  },
+  {
     method: 'POST',
     route: `${API}/partnerships`,
     url: () => `${API}/partnerships`,

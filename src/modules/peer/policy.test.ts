@@ -12,7 +12,7 @@ const BASE = '/api/v1/peer-challenge';
  * Policy as data, changed through the API: engagement kinds, dated deadline policy (visits before the change keep the
  * old deadline) and a council's local focus areas. Engagements are SYNTHETIC; the councils are the real geography.
  */
-describe('peer challenge policy: kinds, dated deadlines, local focus areas', () => {
+describe('peer challenge policy: kinds, dated deadlines, local focus areas, the pool kept current', () => {
   let db: TestDb;
   let app: App;
   let owner: Signed; // Trafford
@@ -164,5 +164,57 @@ describe('peer challenge policy: kinds, dated deadlines, local focus areas', () 
     expect((await get(owner, `/engagements/${id}`)).json().focusAreas).toHaveLength(2);
     const page = await app.inject({ url: `/peer-challenge/engagements/${id}`, headers: { cookie: owner.cookie } });
     expect(page.body).not.toContain('Add a local focus area');
+  });
+
+  it('PATCH /peers/:id keeps the pool current; an inactive peer is refused by the team builder', async () => {
+    const id = (
+      await post(manager, '/peers', { name: 'Pool Director', role: 'director', homeCouncil: 'E06000002' })
+    ).json().id as number;
+    const patch = (who: Signed, body: object) =>
+      app.inject({
+        method: 'PATCH',
+        url: `${BASE}/peers/${id}`,
+        headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
+        payload: body,
+      });
+    expect((await patch(owner, { active: false })).statusCode).toBe(403);
+    let r = await patch(manager, { accreditedAt: '2025-02-30', region: 'North', skills: ['Finance'] });
+    expect(r.statusCode).toBe(400);
+    expect(
+      r
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['accreditedAt', 'region']);
+    expect((await patch(manager, {})).json().errors[0]).toMatchObject({ message: 'name at least one field to change' });
+    r = await patch(manager, {
+      availability: 'Spring 2027',
+      accreditation: 'Accredited peer; trained 2025',
+      accreditedAt: '2025-02-14',
+      skills: ['Finance', 'Scrutiny'],
+      region: 'e12000001',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const listed = async () => (await get(manager, '/peers')).json().peers.find((p: { id: number }) => p.id === id);
+    expect(await listed()).toMatchObject({
+      availability: 'Spring 2027',
+      accreditation: 'Accredited peer; trained 2025',
+      accreditedAt: '2025-02-14',
+      skills: ['Finance', 'Scrutiny'],
+      region: 'E12000001',
+      active: true,
+    });
+    r = await patch(manager, { availability: null, active: false });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await listed()).toMatchObject({ availability: null, active: false, accreditedAt: '2025-02-14' });
+    const e = (
+      await post(manager, '/engagements', { council: 'E08000009', kind: 'corporate', requestedOn: '2026-06-01' })
+    ).json().id;
+    r = await post(manager, `/engagements/${e}/team`, { peerId: id, teamRole: 'officer-peer', daysCommitted: 4 });
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ code: 'peer-inactive', errors: [{ field: 'peerId' }] });
+    expect((await patch(manager, { active: true })).statusCode).toBe(200);
+    r = await post(manager, `/engagements/${e}/team`, { peerId: id, teamRole: 'officer-peer', daysCommitted: 4 });
+    expect(r.statusCode, r.body).toBe(201);
   });
 });

@@ -166,6 +166,8 @@ export const peerRepository = {
       .returning('id')
       .executeTakeFirstOrThrow()
       .then((r) => r.id),
+  updatePeer: (k: K, id: number, row: Partial<Omit<Database['peers'], 'id'>>) =>
+    k.updateTable('peers').set(row).where('id', '=', id).execute(),
   employments: (k: K, peerId: number) =>
     k.selectFrom('peer_employments').selectAll().where('peer_id', '=', peerId).execute(),
   insertEmployment: (k: K, row: Omit<Database['peer_employments'], 'id'>) =>

@@ -446,6 +446,26 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
   );
 
+  app.patch(
+    `${BASE}/peers/:id`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          "Change a peer's availability, accreditation and training, skills, political group, region or active flag (managers, administrators; x-csrf-token header)",
+        params: S.IdParams,
+        body: S.PeerPatchBody,
+        response: { 200: S.Created, ...problemResponses(400, 401, 403, [404, 'No such peer']) },
+      },
+    },
+    async (req, reply) => {
+      if (!req.user) requireRole(req, MANAGER_ROLES);
+      checkCsrf(req);
+      noStore(reply);
+      return { id: await peer.updatePeer(req.user, req.params.id, req.body), warnings: [] };
+    },
+  );
+
   // Writes: every one signed in, CSRF-checked, and 201 with what was made (and any warnings).
   const writeErrors = problemResponses(
     400,

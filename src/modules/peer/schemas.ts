@@ -297,6 +297,21 @@ export const PeerBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const Clearable = (max: number, description: string) =>
+  Type.Optional(Nullable(Str(max, `${description} (null clears it)`)));
+export const PeerPatchBody = Type.Object(
+  {
+    active: Type.Optional(Type.Boolean({ description: 'false: kept in the history, not offered for teams' })),
+    availability: Clearable(500, 'When the peer can serve'),
+    accreditation: Clearable(200, 'Accreditation and training status'),
+    accreditedAt: Type.Optional(Nullable(Date_('Accredited or last trained on'))),
+    skills: Type.Optional(Type.Array(Str(100), { maxItems: 30 })),
+    politicalGroup: Clearable(100, 'Political group (member peers)'),
+    region: Clearable(9, 'GSS code of the region'),
+  },
+  { additionalProperties: false },
+);
+export type PeerPatchT = Static<typeof PeerPatchBody>;
 export const PeerList = Type.Object(
   {
     peers: Type.Array(

@@ -15,6 +15,7 @@ import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
 import { packService } from './pack.ts';
 import { peerRepository as repo } from './repository.ts';
+import { peerPoolService } from './peers.ts';
 import { policyService } from './policy.ts';
 import { poolService } from './pool.ts';
 import { searchService } from './search.ts';
@@ -118,6 +119,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...evaluationService(ctx, engagements.requireManager),
     ...daysService(ctx, engagements.requireManager),
     ...policyService(ctx, engagements.requireManager),
+    ...peerPoolService(ctx, engagements.requireManager),
   };
 }
 export type PeerService = ReturnType<typeof createPeerService>;
