@@ -36,6 +36,8 @@ describe('peer challenge access: route × role', () => {
   let app: App;
   const who = {} as Record<Role, Signed | null>;
   const x = {} as Seeded;
+  let sheffield: number;
+  let sheffieldUser: Signed;
 
   beforeAll(async () => {
     db = await createTestDb();
@@ -125,6 +127,17 @@ describe('peer challenge access: route × role', () => {
     });
     await walk(x.published, '2024', 'report-published');
     for (const id of [x.published, x.draft]) await p.generatePack(a, id);
+    // Sheffield, re-coded E08000019 → E08000039 in 2024: its draft of 2020 under the old code.
+    sheffield = await p.create(a, { council: 'E08000019', kind: 'corporate', requestedOn: '2020-06-01' });
+    await p.addRecommendation(a, sheffield, { component: 'leadership-of-place', text: 'Sheffield draft scrutiny.' });
+    await s.accounts.addUser({
+      email: 'sheffield@example.org',
+      name: 'S',
+      password: PASSWORD,
+      role: 'council',
+      council: 'E08000039',
+    });
+    sheffieldUser = await signIn(app, 'sheffield@example.org', PASSWORD);
     await p.loadQuestionnaire(a, 'feedback');
     x.wave = (
       await p.createEvaluationWave(a, {
@@ -202,5 +215,26 @@ describe('peer challenge access: route × role', () => {
       expect(found.includes(x.draftRec), role).toBe(inside);
       expect(found.includes(x.publishedRec), role).toBe(true);
     }
+  });
+
+  it("a re-coded council's user sees the engagements under its earlier code, drafts included", async () => {
+    const headers = { cookie: sheffieldUser.cookie };
+    const e = await app.inject({ url: `${API}/engagements/${sheffield}`, headers });
+    expect(e.statusCode).toBe(200);
+    expect(e.json()).toMatchObject({ standing: 'council', council: { code: 'E08000019', currentCode: 'E08000039' } });
+    const listed = (await app.inject({ url: `${API}/engagements`, headers })).json().engagements;
+    expect(listed.map((v: { id: number }) => v.id)).toContain(sheffield);
+    const found = (await app.inject({ url: `${API}/recommendations?q=sheffield`, headers })).json();
+    expect(found).toMatchObject({ scope: 'published-and-own', total: 1 });
+    expect(found.results[0]).toMatchObject({ published: false, council: { code: 'E08000019' } });
+    // Another council's user does not.
+    expect(
+      (await app.inject({ url: `${API}/engagements/${sheffield}`, headers: { cookie: who.council!.cookie } }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ url: `${API}/recommendations?q=sheffield`, headers: { cookie: who.council!.cookie } })).json()
+        .total,
+    ).toBe(0);
   });
 });
