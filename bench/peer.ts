@@ -10,7 +10,8 @@
  * A measurement script, not a timed test. The data are made up
  * (seeded) and labelled synthetic: no public register of past challenges exists.
  *
- *   npx node bench/peer.ts [sqlite|postgres|sqlite,postgres] [requests]
+ *   npx node bench/peer.ts [sqlite|postgres|sqlite,postgres] [requests] [ten-year|two-year|ten-year,two-year]
+ *   npm run bench -- --peer-only [--dialects sqlite,postgres] [--peer-requests 30] (both scales, results in a file)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,23 @@ export const GEOGRAPHY = [
   'geography/mysociety_uk_local_authorities.csv',
   'geography/ons_ltla14_lookup.csv',
 ];
-export const SCALE = { engagements: 2000, peers: 1000, recommendationsPerEngagement: 10 };
+export interface PeerScale {
+  name: string;
+  engagements: number;
+  peers: number;
+  recommendationsPerEngagement: number;
+}
+/** The issue's ten-year programme: 2,000 engagements, 1,000 peers, 20,000 recommendations each with an action. */
+export const SCALE: PeerScale = { name: 'ten-year', engagements: 2000, peers: 1000, recommendationsPerEngagement: 10 };
+/** A tenth of it (two years' worth), to see how the figures grow with the programme. */
+export const SMALL_SCALE: PeerScale = {
+  name: 'two-year',
+  engagements: 200,
+  peers: 100,
+  recommendationsPerEngagement: 10,
+};
+/** The issue's targets (p50, ms). */
+export const TARGETS = { coveragePage: 30, search: 50, evidencePack: 200 };
 
 /** A small seeded generator (mulberry32): the same programme every run. */
 export function random(seed: number) {
@@ -58,7 +75,7 @@ async function insertAll(db: Db, table: string, rows: Record<string, unknown>[])
 }
 
 /** Writes the synthetic programme straight into the tables (the service's checks are not what is measured). */
-async function seedProgramme(db: Db, councilIds: number[]) {
+async function seedProgramme(db: Db, councilIds: number[], scale: PeerScale) {
   const rnd = random(17);
   const now = new Date().toISOString();
   const fw = await db.kysely.selectFrom('peer_frameworks').select(['id', 'valid_from']).orderBy('valid_from').execute();
@@ -66,7 +83,7 @@ async function seedProgramme(db: Db, councilIds: number[]) {
   await insertAll(
     db,
     'peers',
-    Array.from({ length: SCALE.peers }, (_, i) => ({
+    Array.from({ length: scale.peers }, (_, i) => ({
       name: `Synthetic peer ${i + 1}`,
       user_id: null,
       home_area_id: councilIds[i % councilIds.length],
@@ -83,7 +100,7 @@ async function seedProgramme(db: Db, councilIds: number[]) {
   );
   const start = Date.UTC(2016, 0, 1);
   const span = Date.UTC(2026, 0, 1) - start;
-  const engagements = Array.from({ length: SCALE.engagements }, (_, i) => {
+  const engagements = Array.from({ length: scale.engagements }, (_, i) => {
     const onsite = start + Math.floor(rnd() * span);
     const f = [...fw].reverse().find((x) => x.valid_from <= day(onsite)) ?? fw[0]!;
     return {
@@ -122,7 +139,7 @@ async function seedProgramme(db: Db, councilIds: number[]) {
     ids.flatMap((e, i) =>
       [0, 1, 2, 3].map((k) => ({
         engagement_id: e.id,
-        peer_id: ((i * 4 + k) % SCALE.peers) + 1,
+        peer_id: ((i * 4 + k) % scale.peers) + 1,
         team_role: ['lead-officer-peer', 'lead-member-peer', 'officer-peer', 'member-peer'][k],
         days_committed: 4,
         days_delivered: 4,
@@ -131,7 +148,7 @@ async function seedProgramme(db: Db, councilIds: number[]) {
   );
   const recs = ids.flatMap((e) => {
     const c = comps.filter((x) => x.framework_id === e.framework_id);
-    return Array.from({ length: SCALE.recommendationsPerEngagement }, (_, k) => ({
+    return Array.from({ length: scale.recommendationsPerEngagement }, (_, k) => ({
       ref: `PC${e.id}-R${k + 1}`,
       engagement_id: e.id,
       component_code: c[k % c.length]!.code,
@@ -260,14 +277,24 @@ export async function loadGeography(db: Db): Promise<void> {
   if (g.state !== 'published') throw new Error(`areas-vintages: ${g.message}`);
 }
 
-export async function benchPeer(dialect: string, requests = 100, log = (s: string) => process.stderr.write(`${s}\n`)) {
-  const { db, url, drop } = await freshDb(dialect, 'peer');
+export async function benchPeer(
+  dialect: string,
+  requests = 100,
+  log = (s: string) => process.stderr.write(`${s}\n`),
+  scale: PeerScale = SCALE,
+  pgUrl?: string,
+) {
+  const { db, url, drop } = await freshDb(dialect, `peer_${scale.name}`, pgUrl);
   try {
     await loadGeography(db);
     const s = servicesFor(db);
     const councils = await s.areas.findAreas({ type: 'council', limit: 1000 });
-    const ids = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas.map((a) => a.id);
-    const seeded = await seedProgramme(db, ids);
+    // Trafford first, so that it has an engagement at either scale (its evidence pack is measured).
+    const resolved = (await s.areas.resolveCodes(councils.areas.map((a) => a.code))).areas;
+    const ids = [...resolved]
+      .sort((a, b) => Number(b.code === 'E08000009') - Number(a.code === 'E08000009'))
+      .map((a) => a.id);
+    const seeded = await seedProgramme(db, ids, scale);
     await seedPackSources(db);
     await s.accounts.addUser({
       email: 'pcm@example.org',
@@ -275,6 +302,15 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
       role: 'peer_challenge_manager',
       password: 'correct horse battery staple',
     });
+    // A council user of Trafford: searches the published challenges and its own council's drafts.
+    await s.accounts.addUser({
+      email: 'trafford@example.org',
+      name: 'Bench council user',
+      role: 'council',
+      council: 'E08000009',
+      password: 'correct horse battery staple',
+    });
+    const council = await s.accounts.signIn('trafford@example.org', 'correct horse battery staple', '127.0.0.1');
     const signed = await s.accounts.signIn('pcm@example.org', 'correct horse battery staple', '127.0.0.1');
     const { token } = signed;
     const csrfToken = signed.user.csrfToken;
@@ -285,9 +321,9 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
     });
     await app.ready();
     try {
-      const measure = async (url: string) => {
+      const measure = async (url: string, as = token) => {
         const get = async () => {
-          const res = await app.inject({ url, headers: { cookie: `sli_session=${token}` } });
+          const res = await app.inject({ url, headers: { cookie: `sli_session=${as}` } });
           if (res.statusCode !== 200)
             throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
         };
@@ -340,7 +376,8 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
         packJson: await measure(`/api/v1/peer-challenge/engagements/${packOf}/evidence-pack.json`),
         packPage: await measure(`/peer-challenge/engagements/${packOf}/evidence-pack`),
         packXlsx: await measure(`/api/v1/peer-challenge/engagements/${packOf}/evidence-pack.xlsx`),
-        synthetic: { ...seeded, peers: SCALE.peers },
+        scale: scale.name,
+        synthetic: { ...seeded, peers: scale.peers },
         requests,
         coveragePage: await measure('/peer-challenge'),
         coverageJson: await measure('/api/v1/peer-challenge/coverage.json'),
@@ -352,12 +389,21 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
           '/api/v1/peer-challenge/recommendations?q=governance&component=governance-culture&type=E08',
         ),
         searchPage: await measure('/peer-challenge/recommendations?q=capacity'),
+        searchAsCouncil: await measure('/api/v1/peer-challenge/recommendations?q=financial%20planning', council.token),
         poolPage: await measure('/peer-challenge/pool'),
       };
+      const targets = {
+        coveragePageP50: { targetMs: TARGETS.coveragePage, met: result.coveragePage.p50Ms <= TARGETS.coveragePage },
+        searchP50: { targetMs: TARGETS.search, met: result.searchJson.p50Ms <= TARGETS.search },
+        evidencePackP50: {
+          targetMs: TARGETS.evidencePack,
+          met: result.packGenerate.p50Ms <= TARGETS.evidencePack,
+        },
+      };
       log(
-        `${dialect}: SYNTHETIC programme (${seeded.engagements} engagements, ${SCALE.peers} peers, ${seeded.recommendations} recommendations, ${seeded.actions} actions): coverage page p50 ${result.coveragePage.p50Ms} ms, coverage.json p50 ${result.coverageJson.p50Ms} ms, engagement page p50 ${result.engagementPage.p50Ms} ms, council page p50 ${result.councilPage.p50Ms} ms, recommendation search p50 ${result.searchJson.p50Ms} ms (filtered ${result.searchFiltered.p50Ms} ms, page ${result.searchPage.p50Ms} ms), pool page p50 ${result.poolPage.p50Ms} ms; evidence pack generated p50 ${result.packGenerate.p50Ms} ms (p95 ${result.packGenerate.p95Ms}), read p50 ${result.packJson.p50Ms} ms (page ${result.packPage.p50Ms} ms, XLSX ${result.packXlsx.p50Ms} ms) (in-process)`,
+        `${dialect} (${scale.name}): SYNTHETIC programme (${seeded.engagements} engagements, ${scale.peers} peers, ${seeded.recommendations} recommendations, ${seeded.actions} actions): coverage page p50 ${result.coveragePage.p50Ms} ms, coverage.json p50 ${result.coverageJson.p50Ms} ms, engagement page p50 ${result.engagementPage.p50Ms} ms, council page p50 ${result.councilPage.p50Ms} ms, recommendation search p50 ${result.searchJson.p50Ms} ms (filtered ${result.searchFiltered.p50Ms} ms, page ${result.searchPage.p50Ms} ms, as a council user ${result.searchAsCouncil.p50Ms} ms), pool page p50 ${result.poolPage.p50Ms} ms; evidence pack generated p50 ${result.packGenerate.p50Ms} ms (p95 ${result.packGenerate.p95Ms}), read p50 ${result.packJson.p50Ms} ms (page ${result.packPage.p50Ms} ms, XLSX ${result.packXlsx.p50Ms} ms) (in-process)`,
       );
-      return result;
+      return { ...result, targets };
     } finally {
       await app.close();
     }
@@ -369,5 +415,7 @@ export async function benchPeer(dialect: string, requests = 100, log = (s: strin
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dialects = (process.argv[2] ?? 'sqlite').split(',');
   const n = Number(process.argv[3] ?? 100);
-  for (const d of dialects) process.stdout.write(`${JSON.stringify(await benchPeer(d, n))}\n`);
+  const scales = (process.argv[4] ?? 'ten-year').split(',').map((x) => [SCALE, SMALL_SCALE].find((s) => s.name === x)!);
+  for (const scale of scales)
+    for (const d of dialects) process.stdout.write(`${JSON.stringify(await benchPeer(d, n, undefined, scale))}\n`);
 }

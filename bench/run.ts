@@ -5,7 +5,8 @@
  * [--finance-only] (only the council finance importers against the raw engine, on the real files) [--finance-runs 3]
  * [--budget-only] (only the budget simulator: pre-fill, submissions to a real server, dashboard, long CSV)
  * [--monitor-only] (only the usage scorecard and recording's cost) [--lead-only] (only leadership booking: 100 at once
- * for 10 places, over HTTP)
+ * for 10 places, over HTTP) [--peer-only] (only peer challenge: coverage page, recommendation search and evidence pack
+ * at the ten-year programme and a tenth of it, against the issue's targets) [--peer-requests 30]
  * Import throughput against the raw engine, data-query latency in-process and over HTTP, and server memory, on a seeded
  * SYNTHETIC set at the scale of the sector's data service, plus import throughput on the real files and a soak of a
  * real server on them (bench/soak.ts: the public mix at a fixed rate; --soak runs that alone, --soak-seconds 180 the
@@ -45,6 +46,7 @@ import {
 import { servicesFor } from '../src/app/services.ts';
 import { benchMonitor } from './monitor.ts';
 import { benchLead } from './lead.ts';
+import { benchPeer, SCALE as PEER_SCALE, SMALL_SCALE } from './peer.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -71,6 +73,9 @@ const { values: args } = parseArgs({
     'monitor-events': { type: 'string', default: '5000000' },
     // Only leadership programmes' booking burst (bench/lead.ts).
     'lead-only': { type: 'boolean', default: false },
+    // Only peer challenge (bench/peer.ts), at both scales; requests per measured address.
+    'peer-only': { type: 'boolean', default: false },
+    'peer-requests': { type: 'string', default: '30' },
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '30' },
@@ -283,6 +288,18 @@ if (args['lead-only']) {
   const out = path.join(root, 'bench', 'results', `lead-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify({ startedAt: results.startedAt, lead }, null, 2)}\n`);
   console.log(JSON.stringify(lead, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+  process.exit(0);
+}
+if (args['peer-only']) {
+  const peer: Record<string, unknown> = {};
+  for (const scale of [SMALL_SCALE, PEER_SCALE])
+    for (const d of dialects)
+      peer[`${scale.name}-${d}`] = await benchPeer(d, Number(args['peer-requests']), log, scale, args['pg-url']);
+  const out = path.join(root, 'bench', 'results', `peer-${String(results.startedAt).replace(/[:.]/g, '-')}.json`);
+  const load = os.loadavg().map((x) => round(x, 1));
+  writeFileSync(out, `${JSON.stringify({ startedAt: results.startedAt, loadAverage: load, peer }, null, 2)}\n`);
+  console.log(JSON.stringify(peer, null, 2));
   console.log(`results: ${path.relative(process.cwd(), out)}`);
   process.exit(0);
 }

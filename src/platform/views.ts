@@ -61,6 +61,14 @@ export function createViewEnv(brand: Brand): nunjucks.Environment {
       ? v.toLocaleString('en-GB', { minimumFractionDigits: dp as number, maximumFractionDigits: dp as number })
       : '',
   );
+  // A file's size for people: "340 KB", "2.4 MB".
+  env.addFilter('fileSize', (v: unknown) =>
+    typeof v !== 'number' || !Number.isFinite(v)
+      ? ''
+      : v < 1024 * 1024
+        ? `${Math.max(1, Math.round(v / 1024))} KB`
+        : `${(v / 1024 / 1024).toFixed(1)} MB`,
+  );
   // A CSV link's CSVW metadata: the CSV's address + -metadata.json, same query (platform/csvw.ts).
   env.addGlobal('brand', brand);
   env.addGlobal('brandFontStack', FONT_STACK);

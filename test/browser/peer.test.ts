@@ -159,4 +159,31 @@ describe('peer challenge pages in Chromium', () => {
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('type "nonsense"');
     await expectNoAxeViolations(page, { asShown: true });
   });
+
+  it('a document file uploaded through the form without JavaScript, and the calendar of on-site weeks, axe-clean', async () => {
+    let page = await open(`/peer-challenge/engagements/${id}`, manager);
+    const fill = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+      await page.locator('#documents-kind').selectOption('position-statement');
+      await page.locator('#documents-title').fill('Position statement (SYNTHETIC)');
+      await page.locator('#documents-file').setInputFiles(file);
+      await page.getByRole('button', { name: 'Add document' }).click();
+    };
+    await fill({ name: 'statement.txt', mimeType: 'text/plain', buffer: Buffer.from('SYNTHETIC') });
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('must be one of these kinds of file');
+    await expectNoAxeViolations(page, { asShown: true });
+    const pdf = Buffer.from('%PDF-1.4\n% SYNTHETIC\ntrailer<<>>\n%%EOF\n');
+    await fill({ name: 'statement.pdf', mimeType: 'application/pdf', buffer: pdf });
+    expect(new URL(page.url()).hash).toBe('#documents');
+    const link = page.getByRole('link', { name: 'Position statement (SYNTHETIC)' });
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(new RegExp(`^/api/v1/peer-challenge/engagements/${id}/documents/\\d+/file$`));
+    const file = await page.request.get(`${server.base}${href}`);
+    expect(file.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.from(await file.body()).equals(pdf)).toBe(true);
+    await expectNoAxeViolations(page);
+
+    page = await open('/peer-challenge/calendar?year=2019', manager);
+    expect(await page.locator('#calendar').textContent()).toContain('Leeds');
+    await expectNoAxeViolations(page);
+  });
 });

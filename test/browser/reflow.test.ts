@@ -86,6 +86,7 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
+  ['/peer-challenge/calendar', '/peer-challenge/calendar?year=2024', 'admin'],
   ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
   ['/leadership', '/leadership'],
   ['/leadership/take-up', '/leadership/take-up?programme=reflow', 'admin'],
@@ -260,6 +261,8 @@ describe('every page type at 320 CSS px', () => {
       kind: 'corporate',
       requestedOn: '2024-01-10',
       focusAreas: ['Town centres'],
+      onsiteStart: '2024-03-12',
+      onsiteEnd: '2024-03-15',
     });
     await services.peer.generatePack(reflowAdmin, engagementId);
     const programmeId = await services.lead.createProgramme(reflowAdmin, {

@@ -42,7 +42,7 @@ export function createContext(db: Db, deps: PeerDeps) {
   const councils = councilDirectory(deps.areas);
   const log = deps.logger.child({ module: 'peer' });
 
-  // The reference data change only by a migration or by hand: kept for a second at a time.
+  // The reference data change rarely (a migration, or policy.ts, which forgets them): kept for a second at a time.
   let kept: { at: number; value: ReturnType<typeof loadReference> } | undefined;
   function reference() {
     const now = Date.now();
@@ -53,6 +53,11 @@ export function createContext(db: Db, deps: PeerDeps) {
     }
     return kept.value;
   }
+
+  /** After a change of the reference data: the next read loads it afresh. */
+  const forgetReference = () => {
+    kept = undefined;
+  };
 
   async function loadReference() {
     const k = db.kysely;
@@ -95,6 +100,20 @@ export function createContext(db: Db, deps: PeerDeps) {
   const councilOf = (c: Council | undefined, v: Viewer): boolean =>
     !!c && !!v?.council && (c.code === v.council.code || c.currentCode === v.council.code);
 
+  /**
+   * The engagements a signed-in viewer who is not a manager sees whatever their state: a council user's council's (by
+   * area, a code it was re-coded from included) and a peer's teams'. Undefined when there are none.
+   */
+  async function own(v: Viewer): Promise<{ areaIds: number[]; engagementIds: number[] } | undefined> {
+    if (!v || isManager(v)) return undefined;
+    const areaIds =
+      v.role === 'council' && v.council
+        ? [...(await councils()).byId.values()].filter((c) => councilOf(c, v)).map((c) => c.id)
+        : [];
+    const engagementIds = await repo.engagementIdsOfPeers(db.kysely, await repo.peerIdsOfUser(db.kysely, v.id));
+    return areaIds.length || engagementIds.length ? { areaIds, engagementIds } : undefined;
+  }
+
   async function standing(v: Viewer, e: EngagementRow): Promise<Standing | undefined> {
     if (isManager(v)) return 'manager';
     if (v?.role === 'council' && councilOf((await councils()).byId.get(e.area_id), v)) return 'council';
@@ -122,7 +141,7 @@ export function createContext(db: Db, deps: PeerDeps) {
     return found;
   }
 
-  return { db, deps, log, councils, reference, standing, visible, writable, councilOf };
+  return { db, deps, log, councils, reference, forgetReference, standing, visible, writable, councilOf, own };
 }
 export type PeerContext = ReturnType<typeof createContext>;
 

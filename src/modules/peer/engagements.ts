@@ -236,6 +236,10 @@ export function engagementService(ctx: PeerContext) {
         throw new AppError(400, 'invalid-input', `Peer ${input.peerId} does not exist.`, [
           { field: 'peerId', message: 'is not a peer in the pool', value: String(input.peerId) },
         ]);
+      if (peer.active !== 1)
+        throw new AppError(409, 'peer-inactive', `${peer.name} is not active in the pool.`, [
+          { field: 'peerId', message: 'is not an active peer', value: String(peer.id) },
+        ]);
       const team = await repo.team(k, [id]);
       if (team.some((t) => t.peer_id === peer.id))
         throw new AppError(409, 'already-on-team', `${peer.name} is already on the team of engagement ${id}.`, [

@@ -1,18 +1,31 @@
 /**
  * After the visit: findings and recommendations against the engagement's framework (or its local focus areas), the
- * action plan (actions per recommendation with dated updates) and documents. Peers on the team and managers enter
- * findings and recommendations; the council and managers keep its action plan.
+ * action plan (actions per recommendation with dated updates) and documents (links or uploaded files). Peers on the
+ * team and managers enter findings and recommendations; the council and managers keep its action plan.
  */
 import { AppError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/transaction.ts';
 import { Problems, type PeerContext, type Viewer } from './context.ts';
+import { checkDocumentFile, cleanFilename, type CheckedFile } from './files.ts';
 import { peerRepository as repo } from './repository.ts';
+import { isPublished } from './states.ts';
 
 export const FINDING_KINDS = ['strength', 'area-for-consideration'] as const;
 export const ACTION_STATUSES = ['not-started', 'on-track', 'at-risk', 'complete'] as const;
 export const DOCUMENT_KINDS = ['position-statement', 'report', 'action-plan', 'progress-review-report'] as const;
 
 const isLink = (u: string) => /^https?:\/\/[^\s]+$/i.test(u);
+
+export interface NewDocument {
+  kind: string;
+  title: string;
+  /** A link to the document, or */
+  url?: string | undefined;
+  /** its file, uploaded. */
+  file?: { filename: string; data: Buffer } | undefined;
+  publishedAt?: string | undefined;
+  public: boolean;
+}
 
 export function outcomeService(ctx: PeerContext) {
   const { db, log } = ctx;
@@ -134,28 +147,64 @@ export function outcomeService(ctx: PeerContext) {
     });
   }
 
-  async function addDocument(
-    v: Viewer,
-    id: number,
-    input: { kind: string; title: string; url: string; publishedAt?: string | undefined; public: boolean },
-  ) {
+  /**
+   * A document as a link or an uploaded file (exactly one), with its publication date and public flag. The file is
+   * checked (kind, size, its first bytes) and written with the document's row in one transaction.
+   */
+  async function addDocument(v: Viewer, id: number, input: NewDocument, now = new Date()) {
     await ctx.writable(v, id, ['manager'], 'add documents');
     const p = new Problems();
     const kind = p.oneOf('kind', input.kind, DOCUMENT_KINDS);
     const title = p.text('title', input.title, 300);
-    if (!isLink(input.url ?? '')) p.add('url', 'is not an http(s) link', input.url);
+    const url = input.url?.trim() || undefined;
+    let file: CheckedFile | undefined;
+    if (url && input.file) p.add('file', 'give a link or a file, not both');
+    else if (!url && !input.file) p.add('url', 'give a link to the document or upload its file');
+    else if (url && !isLink(url)) p.add('url', 'is not an http(s) link', url);
+    else if (input.file) {
+      const checked = checkDocumentFile(input.file.filename, input.file.data);
+      if ('problem' in checked) p.add('file', `the file ${checked.problem}`, cleanFilename(input.file.filename));
+      else file = checked;
+    }
     const published = p.date('publishedAt', input.publishedAt);
     if (input.public && !published) p.add('publishedAt', 'a public document needs its publication date');
     p.fail('The document was not recorded');
-    return repo.insertDocument(db.kysely, {
-      engagement_id: id,
-      kind: kind!,
-      title: title!,
-      url: input.url,
-      published_at: published,
-      public: input.public ? 1 : 0,
+    const docId = await withTransaction(db, async (tx) => {
+      const docId = await repo.insertDocument(tx.kysely, {
+        engagement_id: id,
+        kind: kind!,
+        title: title!,
+        url: url ?? '',
+        published_at: published,
+        public: input.public ? 1 : 0,
+      });
+      if (file)
+        await repo.insertDocumentFile(tx.kysely, {
+          document_id: docId,
+          filename: file.filename,
+          content_type: file.contentType,
+          size: file.size,
+          sha256: file.sha256,
+          data: file.data,
+          uploaded_at: now.toISOString(),
+        });
+      return docId;
     });
+    log.info({ event: 'document-added', engagement: id, document: docId, file: file ? file.size : null });
+    return docId;
   }
 
-  return { addFinding, addRecommendation, addAction, updateAction, addDocument };
+  /**
+   * An uploaded document's file, for whoever may see the document: a public one of a published engagement for
+   * everyone, a private one for managers, the council and the team. Anything else is a 404 (its existence not told).
+   */
+  async function documentFile(v: Viewer, id: number, documentId: number) {
+    const { e, standing } = await ctx.visible(v, id);
+    const f = await repo.documentFile(db.kysely, documentId);
+    if (!f || f.engagement_id !== id || (standing === 'public' && f.public !== 1))
+      throw new AppError(404, 'not-found', `Engagement ${id} has no document file ${documentId} you may see.`);
+    return { ...f, cacheable: f.public === 1 && isPublished(e.state) };
+  }
+
+  return { addFinding, addRecommendation, addAction, updateAction, addDocument, documentFile };
 }

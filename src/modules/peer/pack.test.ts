@@ -292,4 +292,58 @@ describe('peer challenge: evidence pack', () => {
     expect(await db.kysely.selectFrom('peer_evidence_packs').select('id').execute()).toHaveLength(before + 1);
     expect((await formPost(app, url, { _csrf: peerUser.csrf }, peerUser.cookie)).statusCode).toBe(403);
   });
+
+  it("coverage lists flagged councils that are overdue or have none on record first, with the flags' evidence", async () => {
+    type Row = { code: string; status: string; flags: { rule: string; since: string; evidence: string }[] };
+    const rowsOf = async (query = '') => (await get(manager, `/coverage.json${query}`)).json().councils as Row[];
+    let rows = await rowsOf();
+    const flagged = rows.filter((r) => r.flags.length > 0);
+    expect(flagged.length).toBeGreaterThan(1);
+    // A flagged council given a recent visit (SYNTHETIC history) is not-due, so no longer listed first.
+    const recent = flagged[1]!;
+    const peer = servicesFor(db).peer;
+    expect(
+      await peer.importHistory(
+        'synthetic.csv',
+        `council,kind,requested_on,onsite_start,onsite_end\n${recent.code},corporate,2025-01-06,2025-03-04,2025-03-07\n`,
+      ),
+    ).toEqual({ engagements: 1 });
+    // An unflagged council overdue (a visit over five years ago) comes after every flagged overdue-or-none council.
+    const unflagged = rows.find((r) => r.flags.length === 0)!;
+    await peer.importHistory(
+      'synthetic.csv',
+      `council,kind,requested_on,onsite_start,onsite_end\n${unflagged.code},corporate,2018-01-06,2018-03-06,2018-03-09\n`,
+    );
+    rows = await rowsOf();
+    const urgent = (r: Row) => r.flags.length > 0 && (r.status === 'overdue' || r.status === 'none');
+    const firstOther = rows.findIndex((r) => !urgent(r));
+    expect(firstOther).toBeGreaterThan(0);
+    expect(rows.slice(firstOther).some(urgent)).toBe(false);
+    expect(rows.find((r) => r.code === recent.code)).toMatchObject({ status: 'not-due' });
+    expect(rows.findIndex((r) => r.code === recent.code)).toBeGreaterThan(firstOther);
+    // After the urgent ones, overdue before none.
+    expect(rows[firstOther]).toMatchObject({ code: unflagged.code, status: 'overdue', flags: [] });
+    const top = rows.find((r) => r.code === flagged[0]!.code)!;
+    expect(rows.indexOf(top)).toBeLessThan(firstOther);
+    expect(top.flags[0]).toMatchObject({ rule: 'bottom', since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/) });
+    expect(top.flags[0]!.evidence).toMatch(
+      /bottom quarter of type:E0\d on 2 of the 2 measures compared: Pack measure A/,
+    );
+
+    // The flags filter, and the page and CSV carry the same order and evidence.
+    const only = await rowsOf('?flagged=true');
+    expect(only.map((r) => r.code)).toEqual(rows.filter((r) => r.flags.length > 0).map((r) => r.code));
+    expect(only).toHaveLength(flagged.length);
+    expect((await rowsOf('?flagged=false')).every((r) => r.flags.length === 0)).toBe(true);
+    const page = await app.inject({ url: '/peer-challenge?flagged=true', headers: { cookie: manager.cookie } });
+    expect(page.body).toContain('checked');
+    const firstRow = /<tbody class="govuk-table__body">\s*<tr class="govuk-table__row">([\s\S]*?)<\/tr>/.exec(
+      page.body,
+    )![1]!;
+    expect(firstRow).toContain(only[0]!.code);
+    expect(firstRow).toContain('<strong>bottom</strong>');
+    const csv = await get(manager, '/coverage.csv?flagged=true');
+    expect(csv.body.split('\n')[1]).toContain(`${only[0]!.code},`);
+    expect(csv.body.split('\n')[1]).toMatch(/bottom: .*Pack measure A/);
+  });
 });

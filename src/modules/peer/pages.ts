@@ -11,11 +11,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
+import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
+import { today } from '../areas/index.ts';
 import { isManager } from './context.ts';
 import { TEAM_ROLES } from './engagements.ts';
+import { DOCUMENT_EXTENSIONS, DOCUMENT_MAX_BYTES, DOCUMENT_MAX_MB } from './files.ts';
 import { ACTION_STATUSES, DOCUMENT_KINDS, FINDING_KINDS } from './outcomes.ts';
-import { CodeParams, CoverageQuery, IdParams } from './schemas.ts';
+import { CalendarQuery, CodeParams, CoverageQuery, IdParams } from './schemas.ts';
 import type { PeerService } from './service.ts';
 import { STATE_LABELS, STATES, stateIndex, type State } from './states.ts';
 
@@ -23,6 +26,7 @@ const F = (max = 4000) => Type.Optional(Type.String({ maxLength: max }));
 const Form = Type.Record(Type.String(), Type.String({ maxLength: 4000 }));
 const FORMS = [
   'steps',
+  'focus',
   'team',
   'days',
   'contacts',
@@ -30,7 +34,6 @@ const FORMS = [
   'recommendations',
   'actions',
   'updates',
-  'documents',
 ] as const;
 type FormName = (typeof FORMS)[number];
 const FormParams = Type.Object({
@@ -118,6 +121,10 @@ export function peerPages(app: App, peer: PeerService): void {
       canRecordDays: manager && stateIndex(e.state) >= stateIndex('on-site'),
       canFind: manager || e.standing === 'peer',
       canPlan: manager || e.standing === 'council',
+      canFocus:
+        (manager || e.standing === 'council') &&
+        stateIndex(e.state) >= 0 &&
+        stateIndex(e.state) < stateIndex('feedback-presented'),
       stateOptions,
       o: {
         peers: (manager ? await peer.peers(req.user) : [])
@@ -145,6 +152,7 @@ export function peerPages(app: App, peer: PeerService): void {
         ...e.focusAreas.map((f) => ({ value: `focus:${f}`, text: `Local focus: ${f}` })),
       ],
       csv: `/api/v1/peer-challenge/engagements/${e.id}/action-plan.csv`,
+      documentFiles: { extensions: DOCUMENT_EXTENSIONS.map((x) => `.${x}`).join(', '), maxMb: DOCUMENT_MAX_MB },
     });
   };
 
@@ -165,15 +173,70 @@ export function peerPages(app: App, peer: PeerService): void {
         if (r && typeof r === 'object' && r.warnings.length) return engagementPage(req, reply, id, [], {}, r.warnings);
         return reply.redirect(`/peer-challenge/engagements/${id}#${form}`, 303);
       } catch (e) {
-        if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
-        const errors = (e.errors.length ? e.errors : [{ field: form, message: e.message }]).map((x) => ({
-          href: `#${form}-${x.field.replace(/[^\w-]/g, '')}`,
-          text: `${x.field}${x.value ? ` "${x.value}"` : ''}: ${x.message}`,
-        }));
-        return engagementPage(req, reply.status(e.status), id, errors, { ...b, _form: form });
+        return refused(req, reply, id, form, b, e);
       }
     },
   );
+
+  /** A refused form: the engagement page again (400 or 409) with an error summary naming each field. */
+  const refused = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    form: string,
+    b: Record<string, string>,
+    e: unknown,
+  ) => {
+    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
+    const errors = (e.errors.length ? e.errors : [{ field: form, message: e.message }]).map((x) => ({
+      href: `#${form}-${x.field.replace(/[^\w-]/g, '')}`,
+      text: `${x.field}${x.value ? ` "${x.value}"` : ''}: ${x.message}`,
+    }));
+    return engagementPage(req, reply.status(e.status), id, errors, { ...b, _form: form });
+  };
+
+  // Documents: a link or an uploaded file, so the form is multipart (read in a scope of its own, twice the largest
+  // file taken so that a file somewhat too large is named on the page; a larger body is a 413).
+  withUploads(app, 2 * DOCUMENT_MAX_BYTES, (scope) => {
+    scope.post(
+      '/peer-challenge/engagements/:id/documents',
+      { schema: { hide: true, params: IdParams } },
+      async (req, reply) => {
+        if (!req.user) return signInFirst(req, reply);
+        checkCsrf(req);
+        const id = req.params.id;
+        const body = (req.body ?? {}) as MultipartBody;
+        const b = Object.fromEntries(
+          Object.entries(body).filter((x): x is [string, string] => typeof x[1] === 'string'),
+        );
+        try {
+          const [file] = uploadsOf(body, 'file');
+          await peer.addDocument(req.user, id, {
+            kind: b.kind ?? '',
+            title: b.title ?? '',
+            url: opt(b.url),
+            file: file && { filename: file.filename, data: file.data },
+            publishedAt: opt(b.publishedAt),
+            public: b.public === 'yes',
+          });
+          return reply.redirect(`/peer-challenge/engagements/${id}#documents`, 303);
+        } catch (e) {
+          return refused(req, reply, id, 'documents', b, e);
+        }
+      },
+    );
+  });
+
+  app.get('/peer-challenge/calendar', { schema: { hide: true, querystring: CalendarQuery } }, async (req, reply) => {
+    if (!req.user) return signInFirst(req, reply);
+    noStore(reply);
+    const year = req.query.year ?? Number(today().slice(0, 4));
+    return reply.view('peer-calendar.njk', {
+      title: `On-site weeks ${year}`,
+      c: await peer.onsiteWeeks(req.user, year),
+      labels: STATE_LABELS,
+    });
+  });
 
   app.get('/peer-challenge/pool', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
@@ -263,6 +326,8 @@ async function submit(
         chiefExecutiveName: b.chiefExecutiveName,
         chiefExecutiveEmail: b.chiefExecutiveEmail,
       }));
+    case 'focus':
+      return void (await peer.addFocusArea(v, id, { name: b.name ?? '' }));
     case 'findings':
       return void (await peer.addFinding(v, id, {
         component: b.component ?? '',
@@ -283,14 +348,6 @@ async function submit(
         date: b.date ?? '',
         status: b.status ?? '',
         note: opt(b.note),
-      }));
-    case 'documents':
-      return void (await peer.addDocument(v, id, {
-        kind: b.kind ?? '',
-        title: b.title ?? '',
-        url: b.url ?? '',
-        publishedAt: opt(b.publishedAt),
-        public: b.public === 'yes',
       }));
   }
 }

@@ -578,4 +578,41 @@ describe('peer challenge', () => {
       expect(r.body).toContain('Trafford');
     }
   });
+
+  it("GET /calendar and the page: a year's on-site weeks with the team and calendar files (managers only)", async () => {
+    expect((await get(null, '/calendar?year=2024')).statusCode).toBe(401);
+    for (const who of [owner, peerUser, analyst]) expect((await get(who, '/calendar?year=2024')).statusCode).toBe(403);
+    const c = (await get(manager, '/calendar?year=2024')).json();
+    // Trafford's visit (Tuesday 12 March) in the week of Monday 11 March; Leeds's was withdrawn.
+    expect(c).toMatchObject({ year: 2024, visits: 1 });
+    expect(c.weeks).toEqual([
+      {
+        week: '2024-03-11',
+        visits: [
+          expect.objectContaining({
+            id: trafford,
+            council: { code: TRAFFORD, name: 'Trafford' },
+            onsite: { start: '2024-03-12', end: '2024-03-15' },
+            team: expect.arrayContaining([{ peerId: peers.lead, name: 'Lead Chief', teamRole: 'lead-officer-peer' }]),
+          }),
+        ],
+      },
+    ]);
+    expect((await get(manager, '/calendar?year=2019')).json().weeks.map((w: { week: string }) => w.week)).toEqual([
+      '2019-03-04',
+    ]);
+    expect((await get(manager, '/calendar?year=nope')).statusCode).toBe(400);
+    const ics = await get(manager, '/calendar.ics?year=2024');
+    expect(ics.headers['content-type']).toMatch(/^text\/calendar/);
+    expect(ics.body.match(/BEGIN:VEVENT/g)).toHaveLength(1);
+    expect((await get(owner, '/calendar.ics?year=2024')).statusCode).toBe(403);
+    const page = (who: Signed | null) =>
+      app.inject({ url: '/peer-challenge/calendar?year=2024', headers: who ? { cookie: who.cookie } : {} });
+    expect((await page(null)).statusCode).toBe(303);
+    expect((await page(owner)).statusCode).toBe(403);
+    const html = (await page(admin)).body;
+    expect(html).toContain('On-site weeks 2024');
+    expect(html).toContain(`href="/api/v1/peer-challenge/engagements/${trafford}.ics"`);
+    expect(html).toContain(`href="/api/v1/peer-challenge/peers/${peers.lead}.ics"`);
+  });
 });

@@ -9,7 +9,9 @@ export interface OutcomeSearch {
   words: string[];
   component?: string | undefined;
   areaIds?: number[] | undefined;
+  /** Only engagements in these states, unless `own` names them (a council user's or a peer's own, drafts included). */
   states?: readonly string[] | undefined;
+  own?: { areaIds: number[]; engagementIds: number[] } | undefined;
 }
 
 export interface OutcomeHit {
@@ -23,6 +25,7 @@ export interface OutcomeHit {
   area_id: number;
   framework_id: number;
   onsite_start: string | null;
+  state: string;
 }
 
 /**
@@ -43,13 +46,18 @@ function hits(dialect: Dialect, q: OutcomeSearch): RawBuilder<unknown> {
       }
     }
     if (q.component !== undefined) where.push(sql`o.component_code = ${q.component}`);
-    if (q.states) where.push(sql`e.state in (${sql.join(q.states.length ? [...q.states] : [''])})`);
+    if (q.states) {
+      const seen = [sql`e.state in (${sql.join(q.states.length ? [...q.states] : [''])})`];
+      if (q.own?.areaIds.length) seen.push(sql`e.area_id in (${sql.join(q.own.areaIds)})`);
+      if (q.own?.engagementIds.length) seen.push(sql`e.id in (${sql.join(q.own.engagementIds)})`);
+      where.push(sql`(${sql.join(seen, sql` or `)})`);
+    }
     if (q.areaIds) where.push(sql`e.area_id in (${sql.join(q.areaIds.length ? q.areaIds : [-1])})`);
     const kind = table === 'peer_findings' ? 'finding' : 'recommendation';
     const ref = table === 'peer_findings' ? sql`null` : sql`o.ref`;
     const findingKind = table === 'peer_findings' ? sql`o.kind` : sql`null`;
     return sql`select ${kind} as kind, o.id, ${ref} as ref, o.engagement_id, o.component_code, o.text,
-      ${findingKind} as finding_kind, e.area_id, e.framework_id, e.onsite_start
+      ${findingKind} as finding_kind, e.area_id, e.framework_id, e.onsite_start, e.state
       from ${t} o inner join peer_engagements e on e.id = o.engagement_id
       where ${where.length ? sql.join(where, sql` and `) : sql`1 = 1`}`;
   };
@@ -64,6 +72,25 @@ export const peerRepository = {
   deadlines: (k: K) => k.selectFrom('peer_deadlines').selectAll().orderBy('valid_from').execute(),
   conflictRules: (k: K) => k.selectFrom('peer_conflict_rules').selectAll().where('active', '=', 1).execute(),
 
+  insertKind: (k: K, row: Database['peer_engagement_kinds']) =>
+    k
+      .insertInto('peer_engagement_kinds')
+      .values(row as never)
+      .execute(),
+  deadlinesOf: (k: K, code: string) =>
+    k.selectFrom('peer_deadlines').selectAll().where('code', '=', code).orderBy('valid_from').execute(),
+  closeDeadline: (k: K, id: number, validTo: string) =>
+    k.updateTable('peer_deadlines').set({ valid_to: validTo }).where('id', '=', id).execute(),
+  insertDeadline: (k: K, row: Omit<Database['peer_deadlines'], 'id'>) =>
+    k
+      .insertInto('peer_deadlines')
+      .values(row as never)
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then((r) => r.id),
+  setFocusAreas: (k: K, id: number, focusAreas: string) =>
+    k.updateTable('peer_engagements').set({ focus_areas: focusAreas }).where('id', '=', id).execute(),
+
   engagement: (k: K, id: number) =>
     k.selectFrom('peer_engagements').selectAll().where('id', '=', id).executeTakeFirst(),
   engagements: (k: K, q: { ids?: number[] | undefined; areaIds?: number[] | undefined } = {}) => {
@@ -72,6 +99,18 @@ export const peerRepository = {
     if (q.areaIds) s = s.where('area_id', 'in', q.areaIds.length ? q.areaIds : [-1]);
     return s.orderBy('id').execute();
   },
+  /** The visits with dates starting between two days (withdrawn ones left out), in order. */
+  visitsBetween: (k: K, from: string, to: string) =>
+    k
+      .selectFrom('peer_engagements')
+      .selectAll()
+      .where('onsite_start', '>=', from)
+      .where('onsite_start', '<=', to)
+      .where('onsite_end', 'is not', null)
+      .where('state', '!=', 'withdrawn')
+      .orderBy('onsite_start')
+      .orderBy('id')
+      .execute(),
   /** Per area, the last on-site start of an engagement of a coverage-counting kind that reached the visit. */
   lastCorporate: (k: K) =>
     k
@@ -127,6 +166,8 @@ export const peerRepository = {
       .returning('id')
       .executeTakeFirstOrThrow()
       .then((r) => r.id),
+  updatePeer: (k: K, id: number, row: Partial<Omit<Database['peers'], 'id'>>) =>
+    k.updateTable('peers').set(row).where('id', '=', id).execute(),
   employments: (k: K, peerId: number) =>
     k.selectFrom('peer_employments').selectAll().where('peer_id', '=', peerId).execute(),
   insertEmployment: (k: K, row: Omit<Database['peer_employments'], 'id'>) =>
@@ -258,13 +299,36 @@ export const peerRepository = {
       .values(row as never)
       .execute(),
 
+  /** The documents of some engagements, with an uploaded file's name, type and size (not its bytes). */
   documents: (k: K, engagementIds: number[]) =>
     k
-      .selectFrom('peer_documents')
-      .selectAll()
-      .where('engagement_id', 'in', engagementIds.length ? engagementIds : [-1])
-      .orderBy('id')
+      .selectFrom('peer_documents as d')
+      .leftJoin('peer_document_files as f', 'f.document_id', 'd.id')
+      .selectAll('d')
+      .select(['f.filename', 'f.content_type', 'f.size', 'f.sha256'])
+      .where('d.engagement_id', 'in', engagementIds.length ? engagementIds : [-1])
+      .orderBy('d.id')
       .execute(),
+  insertDocumentFile: (k: K, row: Database['peer_document_files']) =>
+    k
+      .insertInto('peer_document_files')
+      .values(row as never)
+      .execute(),
+  /** An uploaded file with its document's engagement and public flag; the bytes as a Buffer on both databases. */
+  documentFile: (k: K, documentId: number) =>
+    k
+      .selectFrom('peer_document_files as f')
+      .innerJoin('peer_documents as d', 'd.id', 'f.document_id')
+      .select(['d.engagement_id', 'd.public', 'f.filename', 'f.content_type', 'f.size', 'f.sha256', 'f.data'])
+      .where('f.document_id', '=', documentId)
+      .executeTakeFirst()
+      .then(
+        (r) =>
+          r && {
+            ...r,
+            data: Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+          },
+      ),
   insertDocument: (k: K, row: Omit<Database['peer_documents'], 'id'>) =>
     k
       .insertInto('peer_documents')

@@ -6,8 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { csvStream } from '../../platform/csv.ts';
 import { CSVM, csvUrl, csvw, csvwResponse, describedBy } from '../../platform/csvw.ts';
-import { problemResponses } from '../../platform/errors.ts';
-import { download, noStore } from '../../platform/http.ts';
+import { AppError, problemResponses } from '../../platform/errors.ts';
+import { download, noStore, NotModified } from '../../platform/http.ts';
 import { checkCsrf, requireRole } from '../accounts/index.ts';
 import { today } from '../areas/index.ts';
 import { MANAGER_ROLES } from './context.ts';
@@ -23,6 +23,7 @@ import {
   coverageCsvRows,
 } from './csv.ts';
 import { visitsCalendar } from './calendar.ts';
+import { attachment, DOCUMENT_EXTENSIONS, DOCUMENT_MAX_MB } from './files.ts';
 import * as S from './schemas.ts';
 import type { PeerService } from './service.ts';
 
@@ -33,6 +34,16 @@ const LICENCE = {
   attribution: ['The peer challenge programme (this service)'],
 };
 const NO_ENGAGEMENT = 'No such engagement, or one not published that you may not see';
+
+/** A file sent as base64 in a JSON body; text that is not base64 is refused naming the field. */
+function fromBase64(content: string): Buffer {
+  const text = content.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
+    throw new AppError(400, 'invalid-input', 'The document was not recorded: file.content is not base64.', [
+      { field: 'file.content', message: 'is not base64 text' },
+    ]);
+  return Buffer.from(text, 'base64');
+}
 
 export function peerRoutes(app: App, peer: PeerService): void {
   app.get(
@@ -246,6 +257,46 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
   );
   app.get(
+    `${BASE}/calendar`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          "A year's on-site weeks: every visit starting in the year by week, with its team (managers and administrators)",
+        querystring: S.CalendarQuery,
+        response: { 200: S.Calendar, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      noStore(reply);
+      return peer.onsiteWeeks(req.user, req.query.year ?? Number(today().slice(0, 4)));
+    },
+  );
+  app.get(
+    `${BASE}/calendar.ics`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "A year's on-site visits as iCalendar (managers and administrators)",
+        querystring: S.CalendarQuery,
+        response: {
+          200: download('text/calendar', 'An all-day event per visit'),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = await peer.onsiteWeeks(req.user, req.query.year ?? Number(today().slice(0, 4)));
+      noStore(reply).type('text/calendar; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="peer-challenge-visits-${c.year}.ics"`);
+      return visitsCalendar(
+        `Peer challenge visits ${c.year}`,
+        c.weeks.flatMap((w) => w.visits),
+        app.publicOrigin(),
+      );
+    },
+  );
+  app.get(
     `${BASE}/peers/:id.ics`,
     {
       schema: {
@@ -263,6 +314,31 @@ export function peerRoutes(app: App, peer: PeerService): void {
       noStore(reply).type('text/calendar; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="peer-${req.params.id}-visits.ics"`);
       return visitsCalendar(`Peer challenge visits: ${r.name}`, r.visits, app.publicOrigin());
+    },
+  );
+  app.get(
+    `${BASE}/engagements/:id/documents/:document/file`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          "An uploaded document's file, with its content type (a public document of a published engagement for everyone; a private one for managers, administrators, the council and the team)",
+        params: S.DocumentParams,
+        response: {
+          200: download('application/octet-stream', 'The file as uploaded (PDF or an office format)'),
+          304: NotModified,
+          ...problemResponses(400, [404, 'No such document file, or one you may not see']),
+        },
+      },
+    },
+    async (req, reply) => {
+      const f = await peer.documentFile(req.user, req.params.id, req.params.document);
+      const etag = `"${f.sha256}"`;
+      reply.header('etag', etag);
+      reply.header('cache-control', f.cacheable ? 'public, max-age=3600' : 'private, no-store');
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send(null);
+      reply.header('content-disposition', attachment(f.filename));
+      return reply.type(f.content_type).send(f.data);
     },
   );
   app.get(
@@ -370,6 +446,26 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
   );
 
+  app.patch(
+    `${BASE}/peers/:id`,
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          "Change a peer's availability, accreditation and training, skills, political group, region or active flag (managers, administrators; x-csrf-token header)",
+        params: S.IdParams,
+        body: S.PeerPatchBody,
+        response: { 200: S.Created, ...problemResponses(400, 401, 403, [404, 'No such peer']) },
+      },
+    },
+    async (req, reply) => {
+      if (!req.user) requireRole(req, MANAGER_ROLES);
+      checkCsrf(req);
+      noStore(reply);
+      return { id: await peer.updatePeer(req.user, req.params.id, req.body), warnings: [] };
+    },
+  );
+
   // Writes: every one signed in, CSRF-checked, and 201 with what was made (and any warnings).
   const writeErrors = problemResponses(
     400,
@@ -384,10 +480,12 @@ export function peerRoutes(app: App, peer: PeerService): void {
     body: B,
     params: typeof S.IdParams | typeof S.ActionParams | undefined,
     run: (req: FastifyRequest) => Promise<{ id: number | string; warnings?: string[] }>,
+    bodyLimit?: number,
   ) =>
     app.post(
       url,
       {
+        ...(bodyLimit ? { bodyLimit } : {}),
         schema: {
           tags: TAGS,
           summary: `${summary} (x-csrf-token header)`,
@@ -477,12 +575,38 @@ export function peerRoutes(app: App, peer: PeerService): void {
   );
   write(
     `${BASE}/engagements/:id/documents`,
-    'Add a document link with its publication date and public flag (managers, administrators)',
+    `Add a document, a link or an uploaded file (${DOCUMENT_EXTENSIONS.map((x) => `.${x}`).join(', ')}; at most ${DOCUMENT_MAX_MB} MB, base64), with its publication date and public flag (managers, administrators)`,
     S.DocumentBody,
     S.IdParams,
+    async (req) => {
+      const { file, ...body } = (req as B<S.DocumentT>).body;
+      return {
+        id: await peer.addDocument(req.user, idOf(req), {
+          ...body,
+          file: file && { filename: file.name, data: fromBase64(file.content) },
+        }),
+      };
+    },
+    S.DOCUMENT_BODY_LIMIT,
+  );
+  write(
+    `${BASE}/engagements/:id/focus-areas`,
+    'Add a local focus area to the framework for this engagement, before the feedback is presented (the council, managers); findings and recommendations may then name focus:NAME',
+    S.FocusAreaBody,
+    S.IdParams,
     async (req) => ({
-      id: await peer.addDocument(req.user, idOf(req), (req as B<S.DocumentT>).body),
+      id: await peer.addFocusArea(req.user, idOf(req), (req as B<S.FocusAreaT>).body),
     }),
+  );
+  write(`${BASE}/kinds`, 'Add an engagement kind (managers, administrators)', S.KindBody, undefined, async (req) => ({
+    id: await peer.addKind(req.user, (req as B<S.KindT>).body),
+  }));
+  write(
+    `${BASE}/deadlines`,
+    'Set a deadline policy from a date: the policy in force closes the day before, so visits ending earlier keep theirs (managers, administrators)',
+    S.DeadlineBody,
+    undefined,
+    async (req) => ({ id: await peer.addDeadline(req.user, (req as B<S.DeadlineT>).body) }),
   );
   write(`${BASE}/peers`, 'Add a peer to the pool (managers, administrators)', S.PeerBody, undefined, async (req) => ({
     id: await peer.addPeer(req.user, (req as B<S.PeerT>).body),

@@ -1,6 +1,11 @@
 /** The TypeBox schemas of the peer challenge API: requests, responses and the OpenAPI entries. */
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../../platform/schema.ts';
+import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_MB } from './files.ts';
+
+/** The longest base64 text of a document file (4 characters per 3 bytes), and the body that may carry it. */
+export const DOCUMENT_BASE64_MAX = Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4;
+export const DOCUMENT_BODY_LIMIT = DOCUMENT_BASE64_MAX + 64 * 1024;
 
 const Str = (max: number, description?: string) =>
   Type.String({ maxLength: max, ...(description ? { description } : {}) });
@@ -9,6 +14,36 @@ const NDate = Nullable(Type.String());
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }), action: Type.Integer({ minimum: 1 }) });
+export const DocumentParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  document: Type.Integer({ minimum: 1 }),
+});
+export const CalendarQuery = Type.Object(
+  { year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'The year (default this year)' })) },
+  { additionalProperties: false },
+);
+export const Calendar = Type.Object(
+  {
+    year: Type.Integer(),
+    visits: Type.Integer({ description: 'Visits starting in the year (withdrawn ones left out)' }),
+    weeks: Type.Array(
+      Type.Object({
+        week: Type.String({ description: 'The Monday of the week the visits start in (YYYY-MM-DD)' }),
+        visits: Type.Array(
+          Type.Object({
+            id: Type.Integer(),
+            council: Type.Object({ code: Type.String(), name: Type.String() }),
+            kind: Type.Object({ name: Type.String() }),
+            onsite: Type.Object({ start: NDate, end: NDate }),
+            state: Type.String(),
+            team: Type.Array(Type.Object({ peerId: Type.Integer(), name: Type.String(), teamRole: Type.String() })),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: "A year's on-site weeks" },
+);
 export const CodeParams = Type.Object({ code: Str(20, 'GSS code of the council') });
 
 export const FrameworkList = Type.Object(
@@ -175,9 +210,17 @@ export const EngagementSchema = Type.Object(
         id: Type.Integer(),
         kind: Type.String(),
         title: Type.String(),
-        url: Type.String(),
+        url: Type.String({ description: 'The link, or for an uploaded file the address it is served at' }),
         publishedAt: NDate,
         public: Type.Boolean(),
+        file: Nullable(
+          Type.Object({
+            name: Type.String(),
+            contentType: Type.String(),
+            size: Type.Integer({ description: 'Bytes' }),
+            sha256: Type.String(),
+          }),
+        ),
       }),
     ),
   },
@@ -254,6 +297,21 @@ export const PeerBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const Clearable = (max: number, description: string) =>
+  Type.Optional(Nullable(Str(max, `${description} (null clears it)`)));
+export const PeerPatchBody = Type.Object(
+  {
+    active: Type.Optional(Type.Boolean({ description: 'false: kept in the history, not offered for teams' })),
+    availability: Clearable(500, 'When the peer can serve'),
+    accreditation: Clearable(200, 'Accreditation and training status'),
+    accreditedAt: Type.Optional(Nullable(Date_('Accredited or last trained on'))),
+    skills: Type.Optional(Type.Array(Str(100), { maxItems: 30 })),
+    politicalGroup: Clearable(100, 'Political group (member peers)'),
+    region: Clearable(9, 'GSS code of the region'),
+  },
+  { additionalProperties: false },
+);
+export type PeerPatchT = Static<typeof PeerPatchBody>;
 export const PeerList = Type.Object(
   {
     peers: Type.Array(
@@ -284,6 +342,32 @@ export const PartnershipBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export const KindBody = Type.Object(
+  {
+    code: Str(40, 'A new kind code, e.g. planning (lower-case letters, digits and hyphens)'),
+    name: Str(200, 'e.g. Planning peer review'),
+    corporate: Type.Optional(
+      Type.Boolean({ description: 'true: counts towards five-yearly coverage as a corporate peer challenge' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type KindT = Static<typeof KindBody>;
+export const DeadlineBody = Type.Object(
+  {
+    code: Str(40, 'The deadline, e.g. report (an existing one gets a new policy from validFrom; a new code is added)'),
+    dueState: Str(40, 'The step that meets it, e.g. report-published'),
+    months: Type.Integer({ description: "Months after the visit's last day" }),
+    validFrom: Date_('In force for visits ending from'),
+  },
+  { additionalProperties: false },
+);
+export type DeadlineT = Static<typeof DeadlineBody>;
+export const FocusAreaBody = Type.Object(
+  { name: Str(200, 'A local focus area the council adds to the framework for its challenge') },
+  { additionalProperties: false },
+);
+export type FocusAreaT = Static<typeof FocusAreaBody>;
 export const FindingBody = Type.Object(
   { component: Str(200), kind: Str(40, 'strength or area-for-consideration'), text: Str(4000) },
   { additionalProperties: false },
@@ -318,7 +402,19 @@ export const DocumentBody = Type.Object(
   {
     kind: Str(40, 'position-statement, report, action-plan or progress-review-report'),
     title: Str(300),
-    url: Str(2000, 'A link to the document'),
+    url: Type.Optional(Str(2000, 'A link to the document (or give its file)')),
+    file: Type.Optional(
+      Type.Object(
+        {
+          name: Str(300, 'The file name, with its extension (.pdf, .docx, .xlsx, .pptx, .odt or .ods)'),
+          content: Type.String({
+            maxLength: DOCUMENT_BASE64_MAX,
+            description: `The file, base64-encoded: at most ${DOCUMENT_MAX_MB} MB`,
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     publishedAt: Type.Optional(Date_('Published')),
     public: Type.Boolean(),
   },
@@ -361,7 +457,10 @@ export const SearchResults = Type.Object(
     q: Type.String({ description: 'The words searched for, after punctuation and common words were dropped' }),
     component: Nullable(Type.String()),
     type: Nullable(Type.String()),
-    scope: Type.String({ description: 'published (everyone) or all (managers and administrators)' }),
+    scope: Type.String({
+      description:
+        "published (everyone), published-and-own (a council user: its council's engagements too; a peer: those they are on; drafts included) or all (managers and administrators)",
+    }),
     total: Type.Integer(),
     limit: Type.Integer(),
     results: Type.Array(
@@ -376,6 +475,10 @@ export const SearchResults = Type.Object(
         componentTitle: Type.String(),
         findingKind: Nullable(Type.String()),
         text: Type.String(),
+        published: Type.Boolean({
+          description:
+            'false for a draft (an engagement not yet published: seen by managers, the council and the team)',
+        }),
       }),
     ),
     counts: Type.Array(

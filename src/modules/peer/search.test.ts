@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
-import { signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
+import { PASSWORD, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { servicesFor } from '../../app/services.ts';
@@ -130,7 +130,7 @@ describe('peer challenge: recommendation and finding search, the pool', () => {
     });
   });
 
-  it('drafts never reach the public, council users or analysts; managers search every engagement', async () => {
+  it("drafts never reach the public, other councils' users or analysts; managers search every engagement", async () => {
     for (const who of [null, owner, analyst]) {
       const all = (await search(who, 'q=scrutiny')).json();
       expect(all.total).toBe(2);
@@ -323,5 +323,48 @@ describe('peer challenge: recommendation and finding search, the pool', () => {
     const html = (await page(manager)).body;
     expect(html).toContain('Councils that give peers but have never had a corporate peer challenge (2)');
     expect(html).toContain('Cornwall Chief (chief-executive)');
+  });
+
+  it("a council user searches its own council's engagements, drafts included; a peer those they are on", async () => {
+    const accounts = servicesFor(db).accounts;
+    await accounts.addUser({
+      email: 'cheshire@example.org',
+      name: 'Cheshire Officer',
+      password: PASSWORD,
+      role: 'council',
+      council: 'E06000049',
+    });
+    await accounts.addUser({ email: 'onteam@example.org', name: 'On Team', password: PASSWORD, role: 'analyst' });
+    const cheshire = await signIn(app, 'cheshire@example.org', PASSWORD);
+    const onTeam = await signIn(app, 'onteam@example.org', PASSWORD);
+    // Before joining the team, the analyst searches only the published challenges.
+    expect(await ids(onTeam, 'q=unpublished')).toEqual([]);
+    const peer = await post('/peers', {
+      name: 'On Team',
+      role: 'director',
+      homeCouncil: 'E06000052',
+      userEmail: 'onteam@example.org',
+    });
+    await post(`/engagements/${draft}/team`, { peerId: peer, teamRole: 'officer-peer', daysCommitted: 4 });
+    for (const who of [cheshire, onTeam]) {
+      const r = (await search(who, 'q=scrutiny')).json();
+      expect(r).toMatchObject({ scope: 'published-and-own', total: 3 });
+      expect(r.results.find((x: { id: string }) => x.id === `PC${draft}-R1`)).toMatchObject({
+        published: false,
+        council: { code: 'E06000049' },
+      });
+      expect(r.results.find((x: { id: string }) => x.id === `PC${published}-R1`)).toMatchObject({ published: true });
+      expect(await ids(who, 'q=unpublished')).toEqual([`PC${draft}-R1`]);
+      expect(await ids(who, '')).toHaveLength(4);
+      const page = await app.inject({
+        url: '/peer-challenge/recommendations?q=unpublished',
+        headers: { cookie: who.cookie },
+      });
+      expect(page.body).toContain('Strengthen scrutiny of the unpublished budget.');
+      expect(page.body).toContain('Draft</strong>');
+    }
+    // Trafford's user still sees no other council's draft.
+    expect((await search(owner, 'q=scrutiny')).json()).toMatchObject({ scope: 'published-and-own', total: 2 });
+    expect(await ids(owner, 'q=unpublished')).toEqual([]);
   });
 });

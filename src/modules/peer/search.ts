@@ -1,13 +1,14 @@
 /**
  * Learning across the sector: findings and recommendations of peer challenges searched by words (full text on both
  * databases), framework component and council type, with counts by component per year. Everyone searches the published
- * challenges (report published or later); peer challenge managers and administrators search every engagement.
+ * challenges (report published or later); a council user its council's engagements too and a peer the engagements
+ * they are on, drafts included; peer challenge managers and administrators search every engagement.
  */
 import { invalidParameter } from '../../platform/errors.ts';
 import { typePrefixes } from '../areas/index.ts';
 import { isManager, type PeerContext, type Viewer } from './context.ts';
 import { peerRepository as repo } from './repository.ts';
-import { STATES, stateIndex } from './states.ts';
+import { isPublished, STATES, stateIndex } from './states.ts';
 
 export interface SearchQuery {
   q?: string | undefined;
@@ -59,7 +60,8 @@ export function searchService(ctx: PeerContext) {
       areaIds = [...dir.byId.values()].filter((c) => prefixes.includes(c.type)).map((c) => c.id);
     }
     const manager = isManager(v);
-    const q = { words, component, areaIds, states: manager ? undefined : PUBLISHED_STATES };
+    const own = await ctx.own(v);
+    const q = { words, component, areaIds, states: manager ? undefined : PUBLISHED_STATES, own };
     const limit = query.limit ?? 50;
     const [rows, counted] = await Promise.all([
       repo.searchOutcomes(db.kysely, db.dialect, q, limit),
@@ -90,7 +92,7 @@ export function searchService(ctx: PeerContext) {
       q: words.join(' '),
       component: component ?? null,
       type: query.type?.trim() || null,
-      scope: manager ? ('all' as const) : ('published' as const),
+      scope: manager ? ('all' as const) : own ? ('published-and-own' as const) : ('published' as const),
       total,
       limit,
       results: rows.map((r) => {
@@ -106,6 +108,7 @@ export function searchService(ctx: PeerContext) {
           componentTitle: title(r.component_code),
           findingKind: r.finding_kind,
           text: r.text,
+          published: isPublished(r.state),
         };
       }),
       counts: [...counts.values()],

@@ -5,6 +5,7 @@
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createContext, isManager, type PeerDeps, type Standing, type Viewer } from './context.ts';
+import { calendarService } from './calendar.ts';
 import { coverageService } from './coverage.ts';
 import { daysService } from './days.ts';
 import { deliveryService } from './delivery.ts';
@@ -14,6 +15,8 @@ import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
 import { packService } from './pack.ts';
 import { peerRepository as repo } from './repository.ts';
+import { peerPoolService } from './peers.ts';
+import { policyService } from './policy.ts';
 import { poolService } from './pool.ts';
 import { searchService } from './search.ts';
 import { isPublished } from './states.ts';
@@ -104,6 +107,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     council,
     peers,
     peerVisits,
+    onsiteWeeks: calendarService(ctx, engagements.requireManager),
     ...engagements,
     ...outcomeService(ctx),
     ...coverage,
@@ -114,6 +118,8 @@ export function createPeerService(db: Db, deps: PeerDeps) {
     ...packService(ctx),
     ...evaluationService(ctx, engagements.requireManager),
     ...daysService(ctx, engagements.requireManager),
+    ...policyService(ctx, engagements.requireManager),
+    ...peerPoolService(ctx, engagements.requireManager),
   };
 }
 export type PeerService = ReturnType<typeof createPeerService>;

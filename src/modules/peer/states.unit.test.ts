@@ -45,4 +45,14 @@ describe('dates and coverage', () => {
     expect(coverageStatus('2020-06-01', '2026-01-01')).toEqual({ status: 'overdue', dueBy: '2025-06-01' });
     expect(coverageStatus('2022-01-02', '2026-01-01')).toEqual({ status: 'not-due', dueBy: '2027-01-02' });
   });
+  it('the edges: due from twelve months before the fifth anniversary to the day itself, overdue the day after', () => {
+    const visit = '2021-03-10';
+    expect(coverageStatus(visit, '2025-03-09').status).toBe('not-due');
+    expect(coverageStatus(visit, '2025-03-10').status).toBe('due');
+    expect(coverageStatus(visit, '2026-03-10')).toEqual({ status: 'due', dueBy: '2026-03-10' });
+    expect(coverageStatus(visit, '2026-03-11').status).toBe('overdue');
+    // A visit on 29 February: five years on is the last day of February.
+    expect(coverageStatus('2024-02-29', '2029-02-28')).toEqual({ status: 'due', dueBy: '2029-02-28' });
+    expect(coverageStatus('2024-02-29', '2029-03-01').status).toBe('overdue');
+  });
 });

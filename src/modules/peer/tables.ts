@@ -161,9 +161,23 @@ export interface PeerDocumentsTable {
   engagement_id: number;
   kind: string;
   title: string;
+  /** The link, or '' for an uploaded file (peer_document_files). */
   url: string;
   published_at: string | null;
   public: number;
+}
+
+/** An uploaded document's file (a document is a link or a file): the bytes, with the checked content type. */
+export interface PeerDocumentFilesTable {
+  document_id: number;
+  /** The name it was uploaded with, less any path. */
+  filename: string;
+  /** Decided from the name's extension and the file's own first bytes, never from what the browser said. */
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_at: string;
 }
 
 export interface PeerTables {
@@ -183,6 +197,7 @@ export interface PeerTables {
   peer_actions: PeerActionsTable;
   peer_action_updates: PeerActionUpdatesTable;
   peer_documents: PeerDocumentsTable;
+  peer_document_files: PeerDocumentFilesTable;
 }
 
 // This module's tables join the one schema Kysely sees (platform/db.ts declares it empty; each module adds its own).

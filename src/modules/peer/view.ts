@@ -16,6 +16,10 @@ export interface Deadline {
   overdue: boolean;
 }
 
+/** Where an uploaded document's file is served (the same access as the document). */
+export const documentFileUrl = (engagement: number, document: number) =>
+  `/api/v1/peer-challenge/engagements/${engagement}/documents/${document}/file`;
+
 export type EngagementView = Awaited<ReturnType<ReturnType<typeof viewBuilder>>>[number];
 
 /** The deadlines in force on the visit's last day (dated policy), from that day, met or not. */
@@ -129,9 +133,13 @@ export function viewBuilder(ctx: PeerContext) {
             id: d.id,
             kind: d.kind,
             title: d.title,
-            url: d.url,
+            url: d.filename === null ? d.url : documentFileUrl(e.id, d.id),
             publishedAt: d.published_at,
             public: d.public === 1,
+            file:
+              d.filename === null
+                ? null
+                : { name: d.filename, contentType: d.content_type!, size: Number(d.size), sha256: d.sha256! },
           })),
       };
     });
