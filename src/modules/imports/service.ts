@@ -20,6 +20,7 @@ import { changedAnything, emptyTally, summarise, type ImportSummary, type Import
 import { createObservationWriter, publishStaged, type ObservationWriter, type WriterCounts } from './writer.ts';
 import { recordFeedEntries } from './feed.ts';
 import { derivedNote, recomputeDerived, type DerivedOutcome } from './derived/step.ts';
+import { isDerivationInput } from './derived/specs.ts';
 import { countMissingInDraft, findMissing, selectForWithdrawal, withdrawGathered } from './withdraw.ts';
 
 export type { ImportSummary } from './summary.ts';
@@ -107,6 +108,16 @@ function adapterContext(req: ImportRequest, { tally, problems, catalogue }: Step
       const categories = m.categories ? (JSON.parse(m.categories) as MetricCategory[]) : undefined;
       return { code, unitType: m.unit_type, ...(categories ? { categories } : {}) };
     },
+  };
+}
+
+/** Whether a metric (by id) may be an input of the derivation: its figures are kept as written, for it to read. */
+function derivationInputs(catalogue: ImportCatalogue): (metricId: number) => boolean {
+  const codes = new Map<number, string>();
+  return (metricId) => {
+    if (!codes.has(metricId)) for (const m of catalogue.metrics.values()) codes.set(m.id, m.code);
+    const code = codes.get(metricId);
+    return code !== undefined && isDerivationInput(code);
   };
 }
 
@@ -201,7 +212,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       const metricsWithData = await repo.metricsWithData(tx);
       const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
       const englandId = () => catalogue.areas.get('E92000001')?.id;
-      const options = { importId, now, mode, metricsWithData, englandId, ...chunk } as const;
+      const keepWritten = req.publish && !req.dryRun ? derivationInputs(catalogue) : undefined;
+      const options = { importId, now, mode, metricsWithData, englandId, keepWritten, ...chunk } as const;
       const writer = await createObservationWriter(tx, options);
       const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
       const steps = createSteps(tx, req, ctx);
@@ -231,7 +243,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
       await recordFeedEntries(tx, importId, now);
-      const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now });
+      const written = writer.freshCoverage?.written;
+      const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now, written });
       return summary('published', importId, text.publishedMessage(importId, what) + missingNote + derivedNote(derived));
     },
     { long: true },

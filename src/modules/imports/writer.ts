@@ -48,8 +48,9 @@ export interface ObservationWriter {
   finish(): Promise<WriterCounts>;
   readonly conflicts: WriterConflict[];
   /**
-   * Publish mode with `metricsWithData`: the coverage of the metrics that had no published observations, tallied as
-   * their rows were written (fresh-coverage.ts); complete once `finish` has returned without conflicts.
+   * Publish mode with `metricsWithData`: the coverage of the metrics none of whose keys may already be held (not in
+   * `keysMayExist`), tallied as their rows were written (fresh-coverage.ts); complete once `finish` has returned
+   * without conflicts.
    */
   readonly freshCoverage: FreshCoverage | undefined;
 }
@@ -70,6 +71,11 @@ export interface WriterOptions {
   trackSeen?: boolean;
   /** England's area id, for the coverage of metrics without published observations. */
   englandId?: () => number | undefined;
+  /**
+   * Metrics without published observations whose figures are kept as written (`freshCoverage.written`), for the
+   * derivation that follows the publication to read instead of the table.
+   */
+  keepWritten?: (metricId: number) => boolean;
 }
 
 /** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
@@ -91,7 +97,9 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   // The keys a publication holds, where they may meet published rows: what tells rows it no longer holds (withdraw.ts).
   if (trackSeen) await createSeenTable(tx);
   const fresh =
-    mode === 'publish' && metricsWithData ? new FreshCoverage(opts.englandId ?? (() => undefined)) : undefined;
+    mode === 'publish' && metricsWithData
+      ? new FreshCoverage(opts.englandId ?? (() => undefined), metricsWithData, opts.keepWritten)
+      : undefined;
   const stage = createStage(tx);
   const counts: WriterCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
   const m: MergeContext = { tx, importId, now, counts, conflicts: [] };
@@ -140,7 +148,8 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     freshCoverage: fresh,
     add(r) {
       if (!touchesExisting && keysMayExist!.has(r.metricId)) touchesExisting = true;
-      if (!fresh || metricsWithData!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
+      // Rows of metrics whose keys are all new are tallied (fresh-coverage.ts); a key that comes back is a duplicate.
+      if (!fresh || keysMayExist!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
       if (staged >= chunkSize) return mergeChunk();

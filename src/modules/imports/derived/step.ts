@@ -17,6 +17,7 @@ import { recordFeedEntries } from '../feed.ts';
 import { createMetricStep } from '../metrics-step.ts';
 import { importsRepository as repo, type StoredMetric } from '../repository.ts';
 import { createObservationWriter } from '../writer.ts';
+import type { WrittenSeries } from '../fresh-coverage.ts';
 import { aggregateInput, withAggregates, type AggregationGeography } from './aggregate.ts';
 import { deriveRows, type DeriveContext, type DerivedRow, type InputInfo, type PeriodRef } from './compute.ts';
 import { DERIVED_ADAPTER, derivedRepository as dr, type StoredPoint } from './repository.ts';
@@ -65,7 +66,19 @@ async function geography(tx: Tx) {
   return { lineage, typeOf, geo };
 }
 
-function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): InputInfo {
+/** An input as the catalogue describes it, with its figures. */
+function inputOf(m: StoredMetric, series: InputInfo['series']): InputInfo {
+  return {
+    code: m.code,
+    title: m.short_title ?? m.title,
+    multiplier: m.multiplier,
+    unitType: m.unit_type,
+    applicableAreaTypes: JSON.parse(m.applicable_area_types) as string[],
+    series,
+  };
+}
+
+function inputInfo(m: StoredMetric, points: StoredPoint[]): InputInfo {
   const series: InputInfo['series'] = new Map();
   for (const p of points) {
     let byPeriod = series.get(p.area_id);
@@ -78,14 +91,7 @@ function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): Inp
       computed: p.ours === 1,
     });
   }
-  return {
-    code: m.code,
-    title: m.short_title ?? m.title,
-    multiplier: m.multiplier,
-    unitType: m.unit_type,
-    applicableAreaTypes: JSON.parse(m.applicable_area_types) as string[],
-    series,
-  };
+  return inputOf(m, series);
 }
 
 /**
@@ -94,7 +100,13 @@ function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): Inp
  */
 export async function recomputeDerived(
   tx: Tx,
-  opts: { trigger: number | null; touched: number[]; now: string },
+  opts: {
+    trigger: number | null;
+    touched: number[];
+    now: string;
+    /** Figures of inputs the triggering publication wrote whole (none held before it), by metric id. */
+    written?: ReadonlyMap<number, WrittenSeries>;
+  },
 ): Promise<DerivedOutcome | undefined> {
   const { now } = opts;
   const catalogue = await loadCatalogue(tx);
@@ -138,10 +150,10 @@ export async function recomputeDerived(
   const inputNeeded = new Set([...summable, ...defs.flatMap((d) => inputCodes(d.derivation!))]);
   const inputMetrics = [...inputNeeded].map((c) => catalogue.metrics.get(c)!).filter(Boolean);
   const derivedMetrics = defs.map((d) => catalogue.metrics.get(d.code)!);
-  const stored = await dr.points(
-    tx,
-    [...inputMetrics, ...derivedMetrics].map((m) => m.id),
-  );
+  // The inputs the triggering publication wrote whole (they had no figures before it) are read as it wrote them.
+  const handed = opts.written ?? new Map<number, WrittenSeries>();
+  const toRead = [...inputMetrics, ...derivedMetrics].map((m) => m.id).filter((id) => !handed.has(id));
+  const stored = await dr.points(tx, toRead);
   const storedBy = new Map<number, StoredPoint[]>();
   for (const p of stored) {
     const list = storedBy.get(p.metric_id);
@@ -151,16 +163,21 @@ export async function recomputeDerived(
 
   const toWrite: { metricId: number; rows: DerivedRow[]; before: StoredPoint[] }[] = [];
   const inputs = new Map<string, InputInfo>();
+  // Metrics some of whose rows to write may meet keys already held (the others' rows are plain inserts).
+  const keysMayExist = new Set<number>();
   for (const m of inputMetrics) {
+    const given = handed.get(m.id);
     const points = storedBy.get(m.id) ?? [];
-    const info = inputInfo(m, points);
+    const info = given ? inputOf(m, given) : inputInfo(m, points);
     inputs.set(m.code, info);
     if (!summable.has(m.code)) continue;
     const before = points.filter((p) => p.ours === 1);
     const ours = new Set(before.map((p) => pair(p.area_id, p.period_id)));
-    const withFigures = new Set(points.map((p) => p.period_id));
+    const withFigures = new Set<number>();
+    for (const byPeriod of info.series.values()) for (const periodId of byPeriod.keys()) withFigures.add(periodId);
     const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
     const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(pair(a, p)));
+    if (rows.some((r) => info.series.get(r.areaId)?.has(r.periodId))) keysMayExist.add(m.id);
     withAggregates(info, rows);
     toWrite.push({ metricId: m.id, rows, before });
   }
@@ -198,11 +215,13 @@ export async function recomputeDerived(
     if (add.length > 0) changes.push({ metricId, rows: add });
   }
   // Only metrics with a figure whose key is already published take the merge; the others' new keys are plain inserts.
-  const metricsWithData = new Set(storedBy.keys());
-  const keysMayExist = new Set<number>();
+  const metricsWithData = new Set([
+    ...storedBy.keys(),
+    ...inputMetrics.filter((m) => handed.has(m.id)).map((m) => m.id),
+  ]);
   for (const { metricId, rows } of changes) {
     const points = storedBy.get(metricId);
-    if (!points) continue;
+    if (!points || keysMayExist.has(metricId)) continue;
     const keys = new Set(rows.map((r) => pair(r.areaId, r.periodId)));
     if (points.some((p) => keys.has(pair(p.area_id, p.period_id)))) keysMayExist.add(metricId);
   }
@@ -246,7 +265,8 @@ export async function recomputeDerived(
     await tx.run('DELETE FROM imports WHERE id = ?', [importId]);
     return undefined;
   }
-  await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, writer.freshCoverage?.byMetric);
+  const tallied = writer.freshCoverage;
+  await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied?.byMetric, tallied?.added);
   const summary = { derivedAfter: opts.trigger, observations: written, metrics: counts };
   await repo.finishImport(tx, importId, {
     inserted: written.inserted,
