@@ -23,6 +23,14 @@ export interface Stage {
    * merge.
    */
   copyDirect?(importId: number, now: string): Promise<boolean>;
+  /**
+   * For rows whose keys are all new (none held, none met before in this import): the buffered rows straight into
+   * observations without waiting for the database to take them (PostgreSQL: the COPY runs while the next rows are read;
+   * the one before is waited for first). No fallback: a key violation fails the import, at the next statement.
+   */
+  startDirect?(importId: number, now: string): Promise<void>;
+  /** Waits for a direct write under way (rethrowing its error); every other statement of the writer comes after it. */
+  settle(): Promise<void>;
 }
 
 /** Characters text-format COPY escapes. */
@@ -71,6 +79,7 @@ function sqliteStage(tx: Tx): Stage {
     get buffered() {
       return rows.length;
     },
+    async settle() {},
     async flush() {
       for (const r of rows) insertRow(insert, r, r.fileNo, r.line);
       rows = [];
@@ -105,13 +114,27 @@ function pgStage(tx: Tx): Stage {
     cores = [];
     locations = [];
   };
+  // A direct COPY under way, not yet waited for, and its error once it failed.
+  let inFlight: Promise<void> | undefined;
+  let failure: unknown;
 
-  async function copy(table: string, columns: readonly string[], suffix: (i: number) => string): Promise<void> {
+  /** The buffered rows as one COPY into the table (the text is built now; the rows may be cleared at once). */
+  function copy(table: string, columns: readonly string[], suffix: (i: number) => string): Promise<void> {
     const parts: string[] = new Array(cores.length);
     for (let i = 0; i < cores.length; i++) parts[i] = cores[i]! + suffix(i);
     const stream = tx.pg!.query(copyStreams.from(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
-    await pipeline(Readable.from([parts.join('')]), stream);
+    return pipeline(Readable.from([parts.join('')]), stream);
   }
+
+  async function settle(): Promise<void> {
+    if (inFlight) {
+      const waiting = inFlight;
+      inFlight = undefined;
+      await waiting;
+    }
+    if (failure !== undefined) throw failure;
+  }
+  const DIRECT_COLUMNS = [...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'];
 
   return {
     add(r) {
@@ -125,16 +148,27 @@ function pgStage(tx: Tx): Stage {
     get buffered() {
       return cores.length;
     },
+    settle,
     async flush() {
+      await settle();
       if (cores.length === 0) return;
       await copy('import_stage', STAGE_COLUMNS, (i) => locations[i]!);
       clear();
     },
+    async startDirect(importId, now) {
+      await settle();
+      const suffix = `\t1\t${importId}\t${now}\n`;
+      inFlight = copy('observations', DIRECT_COLUMNS, () => suffix).catch((e: unknown) => {
+        failure = e;
+      });
+      clear();
+    },
     async copyDirect(importId, now) {
+      await settle();
       await tx.run('SAVEPOINT import_direct');
       const suffix = `\t1\t${importId}\t${now}\n`;
       try {
-        await copy('observations', [...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'], () => suffix);
+        await copy('observations', DIRECT_COLUMNS, () => suffix);
       } catch (e) {
         if (!isKeyViolation(e)) throw e;
         await tx.run('ROLLBACK TO SAVEPOINT import_direct');

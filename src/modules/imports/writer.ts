@@ -118,11 +118,16 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     mayRepeat = !fresh;
   }
 
-  /** Fresh data goes straight into observations (COPY on PostgreSQL, prepared inserts on SQLite); true when it did. */
+  /**
+   * Fresh data goes straight into observations (COPY on PostgreSQL, prepared inserts on SQLite); true when it did. When
+   * no key of the chunk can be held already or met twice, PostgreSQL's COPY runs on while the next rows are read.
+   */
   async function copiedDirect(): Promise<boolean> {
     if (!stage.copyDirect || mode !== 'publish' || touchesExisting || m.conflicts.length > 0) return false;
     const rows = stage.buffered;
-    if (rows === 0 || !(await stage.copyDirect(importId, now))) return false;
+    if (rows === 0) return false;
+    if (!mayRepeat && stage.startDirect) await stage.startDirect(importId, now);
+    else if (!(await stage.copyDirect(importId, now))) return false;
     m.counts.inserted += rows;
     return true;
   }
@@ -168,6 +173,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     },
     async finish() {
       await mergeChunk();
+      await stage.settle();
       if (mode === 'draft' && m.conflicts.length === 0) await countDraft(m);
       return m.counts;
     },
