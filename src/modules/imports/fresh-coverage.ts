@@ -23,6 +23,8 @@ export interface WrittenPoint {
   status: string[];
   numerator: number | null;
   denominator: number | null;
+  /** Always false: a publisher's figure (the derivation's own England and regional figures are true). */
+  computed: boolean;
 }
 
 /** A metric's figures as written: by area id, then period id. */
@@ -49,47 +51,48 @@ export class FreshCoverage {
   /** Tallied metrics that had published observations: their coverage is added to, not replaced. */
   readonly added = new Set<number>();
   private readonly englandId: () => number | undefined;
+  /** England's area id once known (the geography may be loaded by the import itself; an id never changes). */
+  private england: number | undefined;
   private readonly hadData: ReadonlySet<number>;
   private readonly keep: ((metricId: number) => boolean) | undefined;
-  /** Each metric's written series, or null when it is not kept (decided once per metric). */
-  private readonly keeping = new Map<number, WrittenSeries | null>();
+  /** Each metric's periods and the series kept of it (null when it is not kept): one lookup a row. */
+  private readonly metrics = new Map<number, { periods: Map<number, PeriodCoverage>; series: WrittenSeries | null }>();
   constructor(englandId: () => number | undefined, hadData: ReadonlySet<number>, keep?: (metricId: number) => boolean) {
     this.englandId = englandId;
     this.hadData = hadData;
     this.keep = keep;
   }
 
-  private keptSeries(metricId: number): WrittenSeries | null {
-    let series = this.keeping.get(metricId);
-    if (series === undefined) {
-      series = this.keep?.(metricId) ? new Map() : null;
-      this.keeping.set(metricId, series);
-      if (series) this.written.set(metricId, series);
-    }
-    return series;
+  private metric(metricId: number) {
+    const periods = new Map<number, PeriodCoverage>();
+    this.byMetric.set(metricId, periods);
+    const had = this.hadData.has(metricId);
+    if (had) this.added.add(metricId);
+    // Only a metric new to the table is all there once written.
+    const series: WrittenSeries | null = !had && this.keep?.(metricId) ? new Map() : null;
+    if (series) this.written.set(metricId, series);
+    const m = { periods, series };
+    this.metrics.set(metricId, m);
+    return m;
   }
 
   /** Tallies the row; false when its key was already tallied (a duplicate, identical or not). */
   add(r: StageRow): boolean {
-    let periods = this.byMetric.get(r.metricId);
-    if (!periods) {
-      this.byMetric.set(r.metricId, (periods = new Map()));
-      if (this.hadData.has(r.metricId)) this.added.add(r.metricId);
-    }
-    let p = periods.get(r.periodId);
-    if (!p) periods.set(r.periodId, (p = { areas: new Set(), values: 0, england: undefined }));
+    const m = this.metrics.get(r.metricId) ?? this.metric(r.metricId);
+    let p = m.periods.get(r.periodId);
+    if (!p) m.periods.set(r.periodId, (p = { areas: new Set(), values: 0, england: undefined }));
     const before = p.areas.size;
     p.areas.add(r.areaId);
     if (p.areas.size === before) return false;
     if (r.value !== null) p.values++;
-    if (r.areaId === this.englandId())
+    if (r.areaId === (this.england ??= this.englandId()))
       p.england = { value: r.value, lci: r.lci, uci: r.uci, status: r.status, note: r.note };
-    const series = this.keep && !this.hadData.has(r.metricId) && this.keptSeries(r.metricId);
-    if (series) {
-      let byPeriod = series.get(r.areaId);
-      if (!byPeriod) series.set(r.areaId, (byPeriod = new Map()));
+    if (m.series) {
+      let byPeriod = m.series.get(r.areaId);
+      if (!byPeriod) m.series.set(r.areaId, (byPeriod = new Map()));
       const status = r.status === '' ? NO_STATUS : statusFromText(r.status);
-      byPeriod.set(r.periodId, { value: r.value, status, numerator: r.numerator, denominator: r.denominator });
+      const { value, numerator, denominator } = r;
+      byPeriod.set(r.periodId, { value, status, numerator, denominator, computed: false });
     }
     return true;
   }

@@ -152,9 +152,12 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     conflicts: m.conflicts,
     freshCoverage: fresh,
     add(r) {
-      if (!touchesExisting && keysMayExist!.has(r.metricId)) touchesExisting = true;
       // Rows of metrics whose keys are all new are tallied (fresh-coverage.ts); a key that comes back is a duplicate.
-      if (!fresh || keysMayExist!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
+      if (!fresh) {
+        mayRepeat = true;
+        if (!touchesExisting && keysMayExist?.has(r.metricId)) touchesExisting = true;
+      } else if (keysMayExist!.has(r.metricId)) touchesExisting = mayRepeat = true;
+      else if (!fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
       if (staged >= chunkSize) return mergeChunk();
