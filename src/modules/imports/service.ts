@@ -133,19 +133,23 @@ const itemAt = (item: ImportItem): SourceLocation | undefined =>
 async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): Promise<void> {
   let lastAt: SourceLocation | undefined;
   const items = req.adapter.read(req.files, ctx)[Symbol.asyncIterator]();
-  const next = async (): Promise<IteratorResult<ImportItem>> => {
-    try {
-      return await items.next();
-    } catch (e) {
-      if (e instanceof ImportFileError) throw e;
-      req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
-      const at = lastAt ?? { file: req.files[0] ? path.relative(process.cwd(), req.files[0]) : '(no file)', line: 0 };
-      const where = lastAt ? 'reading stopped after this line' : 'reading stopped';
-      throw new ImportFileError(at, `${where}: ${(e as Error).message}`);
-    }
+  const failed = (e: unknown): ImportFileError => {
+    if (e instanceof ImportFileError) return e;
+    req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
+    const at = lastAt ?? { file: req.files[0] ? path.relative(process.cwd(), req.files[0]) : '(no file)', line: 0 };
+    const where = lastAt ? 'reading stopped after this line' : 'reading stopped';
+    return new ImportFileError(at, `${where}: ${(e as Error).message}`);
   };
   try {
-    for (let r = await next(); !r.done; r = await next()) {
+    for (;;) {
+      // The adapter's own failure, told apart from a step's (no function of its own: this runs once a row).
+      let r: IteratorResult<ImportItem>;
+      try {
+        r = await items.next();
+      } catch (e) {
+        throw failed(e);
+      }
+      if (r.done) break;
       const item = r.value;
       lastAt = itemAt(item) ?? lastAt;
       switch (item.kind) {
@@ -244,7 +248,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
       await recordFeedEntries(tx, importId, now);
       const written = writer.freshCoverage?.written;
-      const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now, written });
+      const touched = [...rowsRead.keys()];
+      const derived = await recomputeDerived(tx, { trigger: importId, touched, now, written, catalogue });
       return summary('published', importId, text.publishedMessage(importId, what) + missingNote + derivedNote(derived));
     },
     { long: true },

@@ -12,7 +12,7 @@
 import type { Tx } from '../../../platform/transaction.ts';
 import { Lineage } from '../../areas/index.ts';
 import { statusFromText, statusToText, type StatusCode } from '../../observations/index.ts';
-import { loadCatalogue } from '../catalogue.ts';
+import { loadCatalogue, type ImportCatalogue } from '../catalogue.ts';
 import { recordFeedEntries } from '../feed.ts';
 import { createMetricStep } from '../metrics-step.ts';
 import { importsRepository as repo, type StoredMetric } from '../repository.ts';
@@ -95,6 +95,36 @@ function inputInfo(m: StoredMetric, points: StoredPoint[]): InputInfo {
 }
 
 /**
+ * What changes of a metric: new figures, changed ones and those that can no longer be derived (an input withdrawn: not
+ * available, the previous value kept as a revision).
+ */
+function changesOf(rows: DerivedRow[], before: StoredPoint[]): DerivedRow[] {
+  if (before.length === 0) return rows;
+  const old = new Map(before.map((p) => [pair(p.area_id, p.period_id), p]));
+  const add: DerivedRow[] = [];
+  for (const r of rows) {
+    const key = pair(r.areaId, r.periodId);
+    const s = old.get(key);
+    old.delete(key);
+    if (!s || !sameRow(s, r)) add.push(r);
+  }
+  for (const s of old.values()) {
+    if (s.value === null && s.status === 'x') continue;
+    const note = 'No longer derived: an input figure was withdrawn';
+    add.push({
+      areaId: s.area_id,
+      periodId: s.period_id,
+      value: null,
+      status: ['x'],
+      numerator: null,
+      denominator: null,
+      note,
+    });
+  }
+  return add;
+}
+
+/**
  * After a publication that touched `touched` (metric ids): recomputes what depends on them. Returns undefined when
  * nothing depends on them or nothing changed (then nothing is recorded).
  */
@@ -106,10 +136,12 @@ export async function recomputeDerived(
     now: string;
     /** Figures of inputs the triggering publication wrote whole (none held before it), by metric id. */
     written?: ReadonlyMap<number, WrittenSeries>;
+    /** The triggering import's catalogue, kept current as it wrote (else read here). */
+    catalogue?: ImportCatalogue;
   },
 ): Promise<DerivedOutcome | undefined> {
   const { now } = opts;
-  const catalogue = await loadCatalogue(tx);
+  const catalogue = opts.catalogue ?? (await loadCatalogue(tx));
   const byId = new Map([...catalogue.metrics.values()].map((m) => [m.id, m]));
   const touched = new Set(opts.touched.map((id) => byId.get(id)?.code).filter((c): c is string => !!c));
   for (const d of derivedDefinitions(catalogue.metrics)) touched.delete(d.code); // a derived metric is no input
@@ -161,70 +193,14 @@ export async function recomputeDerived(
     else storedBy.set(p.metric_id, [p]);
   }
 
-  const toWrite: { metricId: number; rows: DerivedRow[]; before: StoredPoint[] }[] = [];
-  const inputs = new Map<string, InputInfo>();
-  // Metrics some of whose rows to write may meet keys already held (the others' rows are plain inserts).
-  const keysMayExist = new Set<number>();
-  for (const m of inputMetrics) {
-    const given = handed.get(m.id);
-    const points = storedBy.get(m.id) ?? [];
-    const info = given ? inputOf(m, given) : inputInfo(m, points);
-    inputs.set(m.code, info);
-    if (!summable.has(m.code)) continue;
-    const before = points.filter((p) => p.ours === 1);
-    const ours = new Set(before.map((p) => pair(p.area_id, p.period_id)));
-    const withFigures = new Set<number>();
-    for (const byPeriod of info.series.values()) for (const periodId of byPeriod.keys()) withFigures.add(periodId);
-    const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
-    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(pair(a, p)));
-    if (rows.some((r) => info.series.get(r.areaId)?.has(r.periodId))) keysMayExist.add(m.id);
-    withAggregates(info, rows);
-    toWrite.push({ metricId: m.id, rows, before });
-  }
-  for (const d of defs) {
-    const m = catalogue.metrics.get(d.code)!;
-    const rows = deriveRows(d.derivation!, d.applicableAreaTypes, inputs, ctx);
-    toWrite.push({ metricId: m.id, rows, before: storedBy.get(m.id) ?? [] });
-  }
-
-  // What changes: new figures, changed ones and those that can no longer be derived (an input withdrawn: not
-  // available, the previous value kept as a revision).
-  const changes: { metricId: number; rows: DerivedRow[] }[] = [];
-  for (const { metricId, rows, before } of toWrite) {
-    const old = new Map(before.map((p) => [pair(p.area_id, p.period_id), p]));
-    const add: DerivedRow[] = [];
-    for (const r of rows) {
-      const key = pair(r.areaId, r.periodId);
-      const s = old.get(key);
-      old.delete(key);
-      if (!s || !sameRow(s, r)) add.push(r);
-    }
-    for (const s of old.values()) {
-      if (s.value === null && s.status === 'x') continue;
-      const note = 'No longer derived: an input figure was withdrawn';
-      add.push({
-        areaId: s.area_id,
-        periodId: s.period_id,
-        value: null,
-        status: ['x'],
-        numerator: null,
-        denominator: null,
-        note,
-      });
-    }
-    if (add.length > 0) changes.push({ metricId, rows: add });
-  }
   // Only metrics with a figure whose key is already published take the merge; the others' new keys are plain inserts.
+  // Each metric's changes are written as soon as they are worked out (on PostgreSQL the COPY of one runs while the
+  // next is computed); the sets are filled in before a metric's first row reaches the writer.
   const metricsWithData = new Set([
     ...storedBy.keys(),
     ...inputMetrics.filter((m) => handed.has(m.id)).map((m) => m.id),
   ]);
-  for (const { metricId, rows } of changes) {
-    const points = storedBy.get(metricId);
-    if (!points || keysMayExist.has(metricId)) continue;
-    const keys = new Set(rows.map((r) => pair(r.areaId, r.periodId)));
-    if (points.some((p) => keys.has(pair(p.area_id, p.period_id)))) keysMayExist.add(metricId);
-  }
+  const keysMayExist = new Set<number>();
   const england = geo.england?.id;
   const writer = await createObservationWriter(tx, {
     importId,
@@ -237,9 +213,16 @@ export async function recomputeDerived(
   });
   const rowsRead = new Map<number, number>();
   let line = 0;
-  for (const { metricId, rows } of changes) {
-    rowsRead.set(metricId, rows.length);
-    for (const r of rows) {
+  async function write(metricId: number, rows: DerivedRow[], before: StoredPoint[]): Promise<void> {
+    const add = changesOf(rows, before);
+    if (add.length === 0) return;
+    const points = storedBy.get(metricId);
+    if (points && !keysMayExist.has(metricId)) {
+      const keys = new Set(add.map((r) => pair(r.areaId, r.periodId)));
+      if (points.some((p) => keys.has(pair(p.area_id, p.period_id)))) keysMayExist.add(metricId);
+    }
+    rowsRead.set(metricId, add.length);
+    for (const r of add) {
       const wait = writer.add({
         metricId,
         periodId: r.periodId,
@@ -257,6 +240,29 @@ export async function recomputeDerived(
       });
       if (wait) await wait;
     }
+  }
+
+  const inputs = new Map<string, InputInfo>();
+  for (const m of inputMetrics) {
+    const given = handed.get(m.id);
+    const points = storedBy.get(m.id) ?? [];
+    const info = given ? inputOf(m, given) : inputInfo(m, points);
+    inputs.set(m.code, info);
+    if (!summable.has(m.code)) continue;
+    const before = points.filter((p) => p.ours === 1);
+    const ours = new Set(before.map((p) => pair(p.area_id, p.period_id)));
+    const withFigures = new Set<number>();
+    for (const byPeriod of info.series.values()) for (const periodId of byPeriod.keys()) withFigures.add(periodId);
+    const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
+    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(pair(a, p)));
+    if (rows.some((r) => info.series.get(r.areaId)?.has(r.periodId))) keysMayExist.add(m.id);
+    withAggregates(info, rows);
+    await write(m.id, rows, before);
+  }
+  for (const d of defs) {
+    const m = catalogue.metrics.get(d.code)!;
+    const rows = deriveRows(d.derivation!, d.applicableAreaTypes, inputs, ctx);
+    await write(m.id, rows, storedBy.get(m.id) ?? []);
   }
   const written = await writer.finish();
   if (writer.conflicts.length > 0) throw new Error(`derived figures conflict: ${writer.conflicts[0]!.message}`);
