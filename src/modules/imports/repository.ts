@@ -386,8 +386,9 @@ export const importsRepository = {
     // those that had published observations before (`added`).
     const counted = tallied ? metricIds.filter((id) => tallied.has(id)) : [];
     if (counted.length > 0) await storeTallied(tx, counted, importId, rowsRead, tallied!, added);
-    const [england] = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE code = 'E92000001'`);
     const rest = tallied ? metricIds.filter((id) => !tallied.has(id)) : metricIds;
+    if (rest.length === 0) return;
+    const [england] = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE code = 'E92000001'`);
     for (let i = 0; i < rest.length; i += 500) {
       const ids = rest.slice(i, i + 500);
       const list = ids.map(() => '?').join(',');

@@ -263,7 +263,7 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
 async function settleMissing(
   tx: Tx,
   req: ImportRequest,
-  { importId, now, tally }: StepContext,
+  { importId, now, tally, writer }: StepContext,
   refused: (message: string) => ImportSummary,
 ): Promise<string> {
   const confirm = (id: number | string) => `"sli imports publish ${id} --withdraw-missing", or --keep-missing`;
@@ -271,7 +271,7 @@ async function settleMissing(
     const n = await countMissingInDraft(tx, importId, req.adapter.name);
     return n > 0 ? text.missingNote(n, confirm(importId)) : '';
   }
-  const missing = await findMissing(tx, req.adapter.name);
+  const missing = await findMissing(tx, req.adapter.name, writer.seen);
   if (missing.count === 0) return '';
   if (req.withdrawMissing) {
     tally.observations.withdrawn = (await withdrawGathered(tx, importId, now)).withdrawn;
@@ -325,8 +325,9 @@ export async function publishImport(
           [importId],
         )
       ).map((r) => ({ id: r.metric_id, n: Number(r.n) }));
-      const counts = { ...(await publishStaged(tx, importId, now)), withdrawn: 0 };
-      const missing = await findMissing(tx, imp.adapter);
+      const staged = await publishStaged(tx, importId, now);
+      const counts = { ...staged.counts, withdrawn: 0 };
+      const missing = await findMissing(tx, imp.adapter, staged.seen);
       if (missing.count > 0 && !opts.withdrawMissing && !opts.keepMissing) {
         const confirm = `publish it with "sli imports publish ${importId} --withdraw-missing" (or, for a partial file, --keep-missing)`;
         throw new ImportStateError(`import #${importId}: ${text.missingMessage(missing, confirm)}`);

@@ -67,9 +67,9 @@ function insertRow(statement: StatementSync, r: StageRow, a: SQLInputValue, b: S
  * SQLite: rows are held in memory until the chunk ends, then either inserted into the staging table (prepared inserts)
  * or, for fresh data, straight into observations (no staging table, no INSERT … SELECT: the engine's own bulk path).
  */
-function sqliteStage(tx: Tx): Stage {
+function sqliteStage(tx: Tx, ready: () => Promise<void>): Stage {
   const s = tx.sqlite!;
-  const insert = s.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
+  let insert: StatementSync | undefined;
   let direct: StatementSync | undefined;
   let rows: StageRow[] = [];
   return {
@@ -81,6 +81,9 @@ function sqliteStage(tx: Tx): Stage {
     },
     async settle() {},
     async flush() {
+      if (rows.length === 0) return;
+      await ready();
+      insert ??= s.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
       for (const r of rows) insertRow(insert, r, r.fileNo, r.line);
       rows = [];
     },
@@ -105,7 +108,7 @@ function sqliteStage(tx: Tx): Stage {
   };
 }
 
-function pgStage(tx: Tx): Stage {
+function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
   // Each row's key and values as COPY text, with its file and line kept apart, so one buffer can feed either the
   // staging table or (for fresh data) the observations table directly.
   let cores: string[] = [];
@@ -152,6 +155,7 @@ function pgStage(tx: Tx): Stage {
     async flush() {
       await settle();
       if (cores.length === 0) return;
+      await ready();
       await copy('import_stage', STAGE_COLUMNS, (i) => locations[i]!);
       clear();
     },
@@ -182,4 +186,6 @@ function pgStage(tx: Tx): Stage {
   };
 }
 
-export const createStage = (tx: Tx): Stage => (tx.sqlite ? sqliteStage(tx) : pgStage(tx));
+/** `ready` makes the staging table when it is first needed (fresh data never needs it). */
+export const createStage = (tx: Tx, ready: () => Promise<void>): Stage =>
+  tx.sqlite ? sqliteStage(tx, ready) : pgStage(tx, ready);
