@@ -380,12 +380,15 @@ export const importsRepository = {
     importId: number,
     rowsRead: Map<number, number>,
     tallied?: ReadonlyMap<number, ReadonlyMap<number, PeriodCoverage>>,
+    added: ReadonlySet<number> = new Set(),
   ): Promise<void> {
-    // Metrics the import tallied (none had published observations before it): their coverage is the tally.
+    // Metrics the import tallied (every key it wrote was new): their coverage is the tally, added to what it was for
+    // those that had published observations before (`added`).
     const counted = tallied ? metricIds.filter((id) => tallied.has(id)) : [];
-    if (counted.length > 0) await storeTallied(tx, counted, importId, rowsRead, tallied!);
-    const [england] = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE code = 'E92000001'`);
+    if (counted.length > 0) await storeTallied(tx, counted, importId, rowsRead, tallied!, added);
     const rest = tallied ? metricIds.filter((id) => !tallied.has(id)) : metricIds;
+    if (rest.length === 0) return;
+    const [england] = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE code = 'E92000001'`);
     for (let i = 0; i < rest.length; i += 500) {
       const ids = rest.slice(i, i + 500);
       const list = ids.map(() => '?').join(',');
@@ -468,6 +471,46 @@ async function insertCoverage(tx: Tx, rows: CoverageRow[], national: Map<string,
   }
 }
 
+/**
+ * Adds counts to stored coverage rows (inserted where the period had none): the areas and figures of new keys, and
+ * England's figure where one of them is England's.
+ */
+async function addCoverage(tx: Tx, rows: CoverageRow[], national: Map<string, NationalFigure>): Promise<void> {
+  const columns = [
+    'n_areas',
+    'n_values',
+    'england_value',
+    'england_lci',
+    'england_uci',
+    'england_status',
+    'england_note',
+  ];
+  const england = columns.slice(2);
+  // England's columns are replaced only when the new keys include England's (its status is never NULL then).
+  const set = [
+    'n_areas = metric_periods.n_areas + excluded.n_areas',
+    'n_values = metric_periods.n_values + excluded.n_values',
+    ...england.map(
+      (c) => `${c} = CASE WHEN excluded.england_status IS NULL THEN metric_periods.${c} ELSE excluded.${c} END`,
+    ),
+  ];
+  for (let j = 0; j < rows.length; j += 500) {
+    const part = rows.slice(j, j + 500);
+    const params: unknown[] = [];
+    for (const r of part) {
+      const e = national.get(`${r.metric_id}:${r.period_id}`);
+      params.push(r.metric_id, r.period_id, r.n_areas, r.n_values);
+      params.push(e?.value ?? null, e?.lci ?? null, e?.uci ?? null, e ? e.status : null, e?.note ?? null);
+    }
+    await tx.run(
+      `INSERT INTO metric_periods (metric_id, period_id, ${columns.join(', ')})
+       VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (metric_id, period_id) DO UPDATE SET ${set.join(', ')}`,
+      params,
+    );
+  }
+}
+
 /** What an import did to each metric (rows read beyond those inserted or updated were unchanged). */
 function importMetrics(
   importId: number,
@@ -490,27 +533,35 @@ function importMetrics(
     .filter((r) => r.inserted + r.updated + r.unchanged > 0);
 }
 
-/** The coverage of metrics new to the observations table, from the writer's tally: every key is a new row. */
+/**
+ * The coverage of metrics whose keys the import wrote were all new, from the writer's tally: every key is a new row.
+ * For a metric new to the observations table the tally is its coverage; for one in `added` it is added to the stored
+ * coverage (areas and figures counted on, England's figure where the tally has one).
+ */
 async function storeTallied(
   tx: Tx,
   ids: number[],
   importId: number,
   rowsRead: Map<number, number>,
   tallied: ReadonlyMap<number, ReadonlyMap<number, PeriodCoverage>>,
+  added: ReadonlySet<number>,
 ): Promise<void> {
   const rows: CoverageRow[] = [];
+  const more: CoverageRow[] = [];
   const national = new Map<string, NationalFigure>();
   const perMetric = new Map<number, { ins: number; upd: number }>();
   for (const id of ids) {
     let ins = 0;
+    const to = added.has(id) ? more : rows;
     for (const [periodId, p] of tallied.get(id)!) {
-      rows.push({ metric_id: id, period_id: periodId, n_areas: p.areas.size, n_values: p.values });
+      to.push({ metric_id: id, period_id: periodId, n_areas: p.areas.size, n_values: p.values });
       if (p.england) national.set(`${id}:${periodId}`, p.england);
       ins += p.areas.size;
     }
     perMetric.set(id, { ins, upd: 0 });
   }
   await insertCoverage(tx, rows, national);
+  await addCoverage(tx, more, national);
   for (let i = 0; i < ids.length; i += 500) {
     const im = importMetrics(importId, ids.slice(i, i + 500), perMetric, rowsRead);
     if (im.length > 0) await tx.kysely.insertInto('import_metrics').values(im).execute();

@@ -20,6 +20,7 @@ import { changedAnything, emptyTally, summarise, type ImportSummary, type Import
 import { createObservationWriter, publishStaged, type ObservationWriter, type WriterCounts } from './writer.ts';
 import { recordFeedEntries } from './feed.ts';
 import { derivedNote, recomputeDerived, type DerivedOutcome } from './derived/step.ts';
+import { isDerivationInput } from './derived/specs.ts';
 import { countMissingInDraft, findMissing, selectForWithdrawal, withdrawGathered } from './withdraw.ts';
 
 export type { ImportSummary } from './summary.ts';
@@ -110,6 +111,16 @@ function adapterContext(req: ImportRequest, { tally, problems, catalogue }: Step
   };
 }
 
+/** Whether a metric (by id) may be an input of the derivation: its figures are kept as written, for it to read. */
+function derivationInputs(catalogue: ImportCatalogue): (metricId: number) => boolean {
+  const codes = new Map<number, string>();
+  return (metricId) => {
+    if (!codes.has(metricId)) for (const m of catalogue.metrics.values()) codes.set(m.id, m.code);
+    const code = codes.get(metricId);
+    return code !== undefined && isDerivationInput(code);
+  };
+}
+
 /** Where an item came from. */
 const itemAt = (item: ImportItem): SourceLocation | undefined =>
   item.kind === 'observation' ? item.observation.at : item.kind === 'geography' ? undefined : item.at;
@@ -122,19 +133,23 @@ const itemAt = (item: ImportItem): SourceLocation | undefined =>
 async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): Promise<void> {
   let lastAt: SourceLocation | undefined;
   const items = req.adapter.read(req.files, ctx)[Symbol.asyncIterator]();
-  const next = async (): Promise<IteratorResult<ImportItem>> => {
-    try {
-      return await items.next();
-    } catch (e) {
-      if (e instanceof ImportFileError) throw e;
-      req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
-      const at = lastAt ?? { file: req.files[0] ? path.relative(process.cwd(), req.files[0]) : '(no file)', line: 0 };
-      const where = lastAt ? 'reading stopped after this line' : 'reading stopped';
-      throw new ImportFileError(at, `${where}: ${(e as Error).message}`);
-    }
+  const failed = (e: unknown): ImportFileError => {
+    if (e instanceof ImportFileError) return e;
+    req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
+    const at = lastAt ?? { file: req.files[0] ? path.relative(process.cwd(), req.files[0]) : '(no file)', line: 0 };
+    const where = lastAt ? 'reading stopped after this line' : 'reading stopped';
+    return new ImportFileError(at, `${where}: ${(e as Error).message}`);
   };
   try {
-    for (let r = await next(); !r.done; r = await next()) {
+    for (;;) {
+      // The adapter's own failure, told apart from a step's (no function of its own: this runs once a row).
+      let r: IteratorResult<ImportItem>;
+      try {
+        r = await items.next();
+      } catch (e) {
+        throw failed(e);
+      }
+      if (r.done) break;
       const item = r.value;
       lastAt = itemAt(item) ?? lastAt;
       switch (item.kind) {
@@ -201,7 +216,8 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       const metricsWithData = await repo.metricsWithData(tx);
       const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
       const englandId = () => catalogue.areas.get('E92000001')?.id;
-      const options = { importId, now, mode, metricsWithData, englandId, ...chunk } as const;
+      const keepWritten = req.publish && !req.dryRun ? derivationInputs(catalogue) : undefined;
+      const options = { importId, now, mode, metricsWithData, englandId, keepWritten, ...chunk } as const;
       const writer = await createObservationWriter(tx, options);
       const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
       const steps = createSteps(tx, req, ctx);
@@ -231,7 +247,9 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
       await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
       await recordFeedEntries(tx, importId, now);
-      const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now });
+      const written = writer.freshCoverage?.written;
+      const touched = [...rowsRead.keys()];
+      const derived = await recomputeDerived(tx, { trigger: importId, touched, now, written, catalogue });
       return summary('published', importId, text.publishedMessage(importId, what) + missingNote + derivedNote(derived));
     },
     { long: true },
@@ -245,7 +263,7 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
 async function settleMissing(
   tx: Tx,
   req: ImportRequest,
-  { importId, now, tally }: StepContext,
+  { importId, now, tally, writer }: StepContext,
   refused: (message: string) => ImportSummary,
 ): Promise<string> {
   const confirm = (id: number | string) => `"sli imports publish ${id} --withdraw-missing", or --keep-missing`;
@@ -253,7 +271,7 @@ async function settleMissing(
     const n = await countMissingInDraft(tx, importId, req.adapter.name);
     return n > 0 ? text.missingNote(n, confirm(importId)) : '';
   }
-  const missing = await findMissing(tx, req.adapter.name);
+  const missing = await findMissing(tx, req.adapter.name, writer.seen);
   if (missing.count === 0) return '';
   if (req.withdrawMissing) {
     tally.observations.withdrawn = (await withdrawGathered(tx, importId, now)).withdrawn;
@@ -307,8 +325,9 @@ export async function publishImport(
           [importId],
         )
       ).map((r) => ({ id: r.metric_id, n: Number(r.n) }));
-      const counts = { ...(await publishStaged(tx, importId, now)), withdrawn: 0 };
-      const missing = await findMissing(tx, imp.adapter);
+      const staged = await publishStaged(tx, importId, now);
+      const counts = { ...staged.counts, withdrawn: 0 };
+      const missing = await findMissing(tx, imp.adapter, staged.seen);
       if (missing.count > 0 && !opts.withdrawMissing && !opts.keepMissing) {
         const confirm = `publish it with "sli imports publish ${importId} --withdraw-missing" (or, for a partial file, --keep-missing)`;
         throw new ImportStateError(`import #${importId}: ${text.missingMessage(missing, confirm)}`);

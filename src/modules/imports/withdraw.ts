@@ -59,8 +59,12 @@ async function describeMissing(tx: Tx): Promise<Missing> {
   return { count: Number(n?.n ?? 0), examples: examples.map((e) => `${e.metric}, ${e.area}, ${e.period}`) };
 }
 
-/** After a publishing import's merge: gathers the published rows in its scope it no longer holds. */
-export async function findMissing(tx: Tx, adapter: string): Promise<Missing> {
+/**
+ * After a publishing import's merge: gathers the published rows in its scope it no longer holds. `seen` says whether
+ * its writer recorded any key in import_seen; without any, its scope is empty.
+ */
+export async function findMissing(tx: Tx, adapter: string, seen: boolean): Promise<Missing> {
+  if (!seen) return { count: 0, examples: [] };
   await createMissingTable(tx);
   await tx.run(`INSERT INTO import_missing (${keys}) ${missingSql('import_seen')}`, [adapter]);
   return describeMissing(tx);

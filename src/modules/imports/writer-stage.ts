@@ -23,6 +23,14 @@ export interface Stage {
    * merge.
    */
   copyDirect?(importId: number, now: string): Promise<boolean>;
+  /**
+   * For rows whose keys are all new (none held, none met before in this import): the buffered rows straight into
+   * observations without waiting for the database to take them (PostgreSQL: the COPY runs while the next rows are read;
+   * the one before is waited for first). No fallback: a key violation fails the import, at the next statement.
+   */
+  startDirect?(importId: number, now: string): Promise<void>;
+  /** Waits for a direct write under way (rethrowing its error); every other statement of the writer comes after it. */
+  settle(): Promise<void>;
 }
 
 /** Characters text-format COPY escapes. */
@@ -59,9 +67,9 @@ function insertRow(statement: StatementSync, r: StageRow, a: SQLInputValue, b: S
  * SQLite: rows are held in memory until the chunk ends, then either inserted into the staging table (prepared inserts)
  * or, for fresh data, straight into observations (no staging table, no INSERT … SELECT: the engine's own bulk path).
  */
-function sqliteStage(tx: Tx): Stage {
+function sqliteStage(tx: Tx, ready: () => Promise<void>): Stage {
   const s = tx.sqlite!;
-  const insert = s.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
+  let insert: StatementSync | undefined;
   let direct: StatementSync | undefined;
   let rows: StageRow[] = [];
   return {
@@ -71,7 +79,11 @@ function sqliteStage(tx: Tx): Stage {
     get buffered() {
       return rows.length;
     },
+    async settle() {},
     async flush() {
+      if (rows.length === 0) return;
+      await ready();
+      insert ??= s.prepare(`INSERT INTO import_stage VALUES (${STAGE_COLUMNS.map(() => '?').join(',')})`);
       for (const r of rows) insertRow(insert, r, r.fileNo, r.line);
       rows = [];
     },
@@ -96,7 +108,7 @@ function sqliteStage(tx: Tx): Stage {
   };
 }
 
-function pgStage(tx: Tx): Stage {
+function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
   // Each row's key and values as COPY text, with its file and line kept apart, so one buffer can feed either the
   // staging table or (for fresh data) the observations table directly.
   let cores: string[] = [];
@@ -105,13 +117,27 @@ function pgStage(tx: Tx): Stage {
     cores = [];
     locations = [];
   };
+  // A direct COPY under way, not yet waited for, and its error once it failed.
+  let inFlight: Promise<void> | undefined;
+  let failure: unknown;
 
-  async function copy(table: string, columns: readonly string[], suffix: (i: number) => string): Promise<void> {
+  /** The buffered rows as one COPY into the table (the text is built now; the rows may be cleared at once). */
+  function copy(table: string, columns: readonly string[], suffix: (i: number) => string): Promise<void> {
     const parts: string[] = new Array(cores.length);
     for (let i = 0; i < cores.length; i++) parts[i] = cores[i]! + suffix(i);
     const stream = tx.pg!.query(copyStreams.from(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
-    await pipeline(Readable.from([parts.join('')]), stream);
+    return pipeline(Readable.from([parts.join('')]), stream);
   }
+
+  async function settle(): Promise<void> {
+    if (inFlight) {
+      const waiting = inFlight;
+      inFlight = undefined;
+      await waiting;
+    }
+    if (failure !== undefined) throw failure;
+  }
+  const DIRECT_COLUMNS = [...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'];
 
   return {
     add(r) {
@@ -125,16 +151,28 @@ function pgStage(tx: Tx): Stage {
     get buffered() {
       return cores.length;
     },
+    settle,
     async flush() {
+      await settle();
       if (cores.length === 0) return;
+      await ready();
       await copy('import_stage', STAGE_COLUMNS, (i) => locations[i]!);
       clear();
     },
+    async startDirect(importId, now) {
+      await settle();
+      const suffix = `\t1\t${importId}\t${now}\n`;
+      inFlight = copy('observations', DIRECT_COLUMNS, () => suffix).catch((e: unknown) => {
+        failure = e;
+      });
+      clear();
+    },
     async copyDirect(importId, now) {
+      await settle();
       await tx.run('SAVEPOINT import_direct');
       const suffix = `\t1\t${importId}\t${now}\n`;
       try {
-        await copy('observations', [...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'], () => suffix);
+        await copy('observations', DIRECT_COLUMNS, () => suffix);
       } catch (e) {
         if (!isKeyViolation(e)) throw e;
         await tx.run('ROLLBACK TO SAVEPOINT import_direct');
@@ -148,4 +186,6 @@ function pgStage(tx: Tx): Stage {
   };
 }
 
-export const createStage = (tx: Tx): Stage => (tx.sqlite ? sqliteStage(tx) : pgStage(tx));
+/** `ready` makes the staging table when it is first needed (fresh data never needs it). */
+export const createStage = (tx: Tx, ready: () => Promise<void>): Stage =>
+  tx.sqlite ? sqliteStage(tx, ready) : pgStage(tx, ready);

@@ -48,8 +48,14 @@ export interface ObservationWriter {
   finish(): Promise<WriterCounts>;
   readonly conflicts: WriterConflict[];
   /**
-   * Publish mode with `metricsWithData`: the coverage of the metrics that had no published observations, tallied as
-   * their rows were written (fresh-coverage.ts); complete once `finish` has returned without conflicts.
+   * Whether keys this publication holds were recorded in import_seen (chunks that may touch published rows): without
+   * any, it can leave no published row out (withdraw.ts findMissing).
+   */
+  readonly seen: boolean;
+  /**
+   * Publish mode with `metricsWithData`: the coverage of the metrics none of whose keys may already be held (not in
+   * `keysMayExist`), tallied as their rows were written (fresh-coverage.ts); complete once `finish` has returned
+   * without conflicts.
    */
   readonly freshCoverage: FreshCoverage | undefined;
 }
@@ -70,6 +76,11 @@ export interface WriterOptions {
   trackSeen?: boolean;
   /** England's area id, for the coverage of metrics without published observations. */
   englandId?: () => number | undefined;
+  /**
+   * Metrics without published observations whose figures are kept as written (`freshCoverage.written`), for the
+   * derivation that follows the publication to read instead of the table.
+   */
+  keepWritten?: (metricId: number) => boolean;
 }
 
 /** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
@@ -87,12 +98,16 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   const { importId, now, mode, metricsWithData } = opts;
   const keysMayExist = opts.keysMayExist ?? metricsWithData;
   const trackSeen = mode === 'publish' && opts.trackSeen !== false;
-  await createStageTable(tx);
-  // The keys a publication holds, where they may meet published rows: what tells rows it no longer holds (withdraw.ts).
-  if (trackSeen) await createSeenTable(tx);
+  // The staging table and the keys a publication holds where they may meet published rows (what tells rows it no
+  // longer holds: withdraw.ts) are made when first needed: an import of fresh data needs neither.
+  let stageMade: Promise<void> | undefined;
+  const stageReady = () => (stageMade ??= createStageTable(tx));
+  let seen = false;
   const fresh =
-    mode === 'publish' && metricsWithData ? new FreshCoverage(opts.englandId ?? (() => undefined)) : undefined;
-  const stage = createStage(tx);
+    mode === 'publish' && metricsWithData
+      ? new FreshCoverage(opts.englandId ?? (() => undefined), metricsWithData, opts.keepWritten)
+      : undefined;
+  const stage = createStage(tx, stageReady);
   const counts: WriterCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
   const m: MergeContext = { tx, importId, now, counts, conflicts: [] };
   let staged = 0;
@@ -110,11 +125,16 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     mayRepeat = !fresh;
   }
 
-  /** Fresh data goes straight into observations (COPY on PostgreSQL, prepared inserts on SQLite); true when it did. */
+  /**
+   * Fresh data goes straight into observations (COPY on PostgreSQL, prepared inserts on SQLite); true when it did. When
+   * no key of the chunk can be held already or met twice, PostgreSQL's COPY runs on while the next rows are read.
+   */
   async function copiedDirect(): Promise<boolean> {
     if (!stage.copyDirect || mode !== 'publish' || touchesExisting || m.conflicts.length > 0) return false;
     const rows = stage.buffered;
-    if (rows === 0 || !(await stage.copyDirect(importId, now))) return false;
+    if (rows === 0) return false;
+    if (!mayRepeat && stage.startDirect) await stage.startDirect(importId, now);
+    else if (!(await stage.copyDirect(importId, now))) return false;
     m.counts.inserted += rows;
     return true;
   }
@@ -129,7 +149,11 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     if (mode === 'draft') await mergeIntoDraft(m, { later });
     else if (touchesExisting) {
       await mergeIntoPublished(m, { later, staged, duplicatesBefore });
-      if (trackSeen) await recordSeen(tx);
+      if (trackSeen) {
+        if (!seen) await createSeenTable(tx);
+        seen = true;
+        await recordSeen(tx);
+      }
     } else await insertFresh(m);
     await tx.run('DELETE FROM import_stage');
     endChunk();
@@ -138,9 +162,16 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   return {
     conflicts: m.conflicts,
     freshCoverage: fresh,
+    get seen() {
+      return seen;
+    },
     add(r) {
-      if (!touchesExisting && keysMayExist!.has(r.metricId)) touchesExisting = true;
-      if (!fresh || metricsWithData!.has(r.metricId) || !fresh.add(r)) mayRepeat = true;
+      // Rows of metrics whose keys are all new are tallied (fresh-coverage.ts); a key that comes back is a duplicate.
+      if (!fresh) {
+        mayRepeat = true;
+        if (!touchesExisting && keysMayExist?.has(r.metricId)) touchesExisting = true;
+      } else if (keysMayExist!.has(r.metricId)) touchesExisting = mayRepeat = true;
+      else if (!fresh.add(r)) mayRepeat = true;
       stage.add(r);
       staged++;
       if (staged >= chunkSize) return mergeChunk();
@@ -150,6 +181,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
       return undefined;
     },
     async loadDraft(draftImportId) {
+      await stageReady();
       staged += await tx.run(
         `INSERT INTO import_stage (${STAGE_COLUMNS.join(',')})
          SELECT ${KEY.join(',')}, ${VALUE_COLUMNS.join(',')}, 0, coalesce(source_line, 0)
@@ -159,6 +191,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     },
     async finish() {
       await mergeChunk();
+      await stage.settle();
       if (mode === 'draft' && m.conflicts.length === 0) await countDraft(m);
       return m.counts;
     },
@@ -166,11 +199,15 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
 }
 
 /** Publishes a draft: replays its staged rows through the same merge, then removes them. */
-export async function publishStaged(tx: Tx, importId: number, now: string): Promise<WriterCounts> {
+export async function publishStaged(
+  tx: Tx,
+  importId: number,
+  now: string,
+): Promise<{ counts: WriterCounts; seen: boolean }> {
   const options = { importId, now, mode: 'publish', chunkSize: Number.MAX_SAFE_INTEGER } as const;
   const writer = await createObservationWriter(tx, options);
   await writer.loadDraft(importId);
   const counts = await writer.finish();
   await tx.run('DELETE FROM staged_observations WHERE import_id = ?', [importId]);
-  return counts;
+  return { counts, seen: writer.seen };
 }

@@ -176,7 +176,7 @@ const noFigure = (areaId: number, periodId: number, note: string): DerivedRow =>
 export function withAggregates(input: InputInfo, rows: DerivedRow[]): void {
   for (const r of rows) {
     const byPeriod = input.series.get(r.areaId) ?? new Map<number, InputPoint>();
-    byPeriod.set(r.periodId, { value: r.value, status: r.status, computed: true });
+    byPeriod.set(r.periodId, { value: r.value, status: r.status, numerator: null, denominator: null, computed: true });
     input.series.set(r.areaId, byPeriod);
   }
 }

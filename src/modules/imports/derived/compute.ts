@@ -52,21 +52,28 @@ export interface DeriveContext {
 
 /** Statuses an input passes on to a derived figure: provisional, estimated, low reliability. */
 const CARRIED = new Set(['p', 'e', 'u']);
-function carried(...points: InputPoint[]): string[] {
+function carried(points: readonly InputPoint[], more?: InputPoint): string[] {
   const out: string[] = [];
-  for (const p of points) for (const s of p.status) if (CARRIED.has(s) && !out.includes(s)) out.push(s);
+  for (const p of points) carry(p, out);
+  if (more) carry(more, out);
   return out;
 }
+function carry(p: InputPoint, out: string[]): void {
+  for (const s of p.status) if (CARRIED.has(s) && !out.includes(s)) out.push(s);
+}
+
+/** "how. note", either alone, or null. */
+const joinNotes = (how: string | null, note: string | null) => (how && note ? `${how}. ${note}` : (how ?? note));
 
 const dayNumber = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000;
 const yearBefore = (iso: string) => `${Number(iso.slice(0, 4)) - 1}${iso.slice(4)}`;
 
-function unavailable(areaId: number, periodId: number, note: string, ...points: InputPoint[]): DerivedRow {
+function unavailable(areaId: number, periodId: number, note: string, points: readonly InputPoint[] = []): DerivedRow {
   return {
     areaId,
     periodId,
     value: null,
-    status: ['x', ...carried(...points)],
+    status: ['x', ...carried(points)],
     numerator: null,
     denominator: null,
     note,
@@ -75,29 +82,40 @@ function unavailable(areaId: number, periodId: number, note: string, ...points: 
 
 /** The figure of `input` for an area and period by the figure-source rule, with the rule's note. */
 function figureOf(input: InputInfo, areaId: number, period: PeriodRef, ctx: DeriveContext) {
+  const own = input.series.get(areaId)?.get(period.id);
+  if (own) return { point: own, source: null }; // the rule's first answer, without asking it
   const byArea = (id: number) => input.series.get(id)?.get(period.id);
   return ctx.lineage.figure(areaId, period.start, input, byArea);
 }
 
+/** What a ratio's rows share: its inputs, the denominator's periods nearest first and the notes naming them. */
+interface RatioContext {
+  d: MetricDerivation;
+  nums: InputInfo[];
+  den: InputInfo;
+  ctx: DeriveContext;
+  nearest: (period: PeriodRef) => PeriodRef[];
+  /** "Population: mid-2020, the period held nearest", by the period held. */
+  nearestNote: (held: PeriodRef) => string;
+}
+
 /** The denominator's figure nearest to the period (or the same period), with what to say of it. */
 function denominatorFor(
-  d: MetricDerivation,
-  den: InputInfo,
+  r: RatioContext,
   areaId: number,
   period: PeriodRef,
-  ctx: DeriveContext,
-  nearest: (period: PeriodRef) => PeriodRef[],
 ): { point: InputPoint; note: string | null } | undefined {
+  const { d, den, ctx } = r;
   if (d.denominatorPeriod !== 'nearest-held') {
     const f = figureOf(den, areaId, period, ctx);
     if (!f || f.point.value === null) return undefined;
     return { point: f.point, note: f.source ? `${den.title}: ${f.source.note}` : null };
   }
-  for (const p of nearest(period)) {
+  for (const p of r.nearest(period)) {
     const f = figureOf(den, areaId, p, ctx);
     if (!f || f.point.value === null || f.point.value <= 0) continue;
-    const via = f.source ? ` (${f.source.note})` : '';
-    return { point: f.point, note: `${den.title}: ${p.label}, the period held nearest${via}` };
+    const note = r.nearestNote(p);
+    return { point: f.point, note: f.source ? `${note} (${f.source.note})` : note };
   }
   return undefined;
 }
@@ -119,53 +137,57 @@ function ratioRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: Der
     }
     return sorted;
   };
+  const notes = new Map<number, string>();
+  const nearestNote = (held: PeriodRef) => {
+    let note = notes.get(held.id);
+    if (note === undefined) notes.set(held.id, (note = `${den.title}: ${held.label}, the period held nearest`));
+    return note;
+  };
+  const r: RatioContext = { d, nums, den, ctx, nearest, nearestNote };
   const out: DerivedRow[] = [];
   for (const [areaId, byPeriod] of nums[0]!.series) {
     const type = ctx.areaType(areaId);
     if (!type || !applies.has(type)) continue;
-    for (const periodId of byPeriod.keys()) out.push(ratioRow(d, nums, den, ctx, nearest, areaId, periodId));
+    for (const periodId of byPeriod.keys()) out.push(ratioRow(r, areaId, periodId));
   }
   return out;
 }
 
+const COMPUTED_RATIO = 'Computed by this platform from the councils’ summed figures (each input’s note says how)';
+
 /** One area and period's ratio, or why there is none. */
-function ratioRow(
-  d: MetricDerivation,
-  nums: InputInfo[],
-  den: InputInfo,
-  ctx: DeriveContext,
-  nearest: (period: PeriodRef) => PeriodRef[],
-  areaId: number,
-  periodId: number,
-): DerivedRow {
+function ratioRow(r: RatioContext, areaId: number, periodId: number): DerivedRow {
+  const { d, nums, den, ctx } = r;
   const period = ctx.periods.get(periodId)!;
-  const parts = nums.map((n) => n.series.get(areaId)?.get(periodId));
-  if (parts.some((p) => p === undefined || p.value === null)) {
-    const missing = nums.filter((_, i) => parts[i]?.value == null).map((n) => n.code);
-    return unavailable(areaId, periodId, `no figure for ${missing.join(', ')}`);
+  const points: InputPoint[] = [];
+  let numerator = 0;
+  let computed = false;
+  for (const n of nums) {
+    const p = n.series.get(areaId)?.get(periodId);
+    if (p === undefined || p.value === null) {
+      const missing = nums.filter((m) => m.series.get(areaId)?.get(periodId)?.value == null).map((m) => m.code);
+      return unavailable(areaId, periodId, `no figure for ${missing.join(', ')}`);
+    }
+    points.push(p);
+    numerator += p.value * n.multiplier;
+    if (p.computed) computed = true;
   }
-  const points = parts as InputPoint[];
-  const numerator = points.reduce((s, p, i) => s + p.value! * nums[i]!.multiplier, 0);
-  const found = denominatorFor(d, den, areaId, period, ctx, nearest);
+  const found = denominatorFor(r, areaId, period);
   if (!found) {
-    return unavailable(areaId, periodId, `no ${den.title.toLowerCase()} held for this council`, ...points);
+    return unavailable(areaId, periodId, `no ${den.title.toLowerCase()} held for this council`, points);
   }
   const denominator = found.point.value! * den.multiplier;
   if (denominator === 0) {
-    return unavailable(areaId, periodId, `${den.title} is 0`, ...points);
+    return unavailable(areaId, periodId, `${den.title} is 0`, points);
   }
-  const computed = [...points, found.point].some((p) => p.computed);
-  const how = computed
-    ? 'Computed by this platform from the councils’ summed figures (each input’s note says how)'
-    : null;
   return {
     areaId,
     periodId,
     value: (numerator / denominator) * d.scale,
-    status: carried(...points, found.point),
+    status: carried(points, found.point),
     numerator,
     denominator,
-    note: [how, found.note].filter(Boolean).join('. ') || null,
+    note: joinNotes(computed || found.point.computed ? COMPUTED_RATIO : null, found.note),
   };
 }
 
@@ -191,24 +213,23 @@ function changeRows(d: MetricDerivation, inputs: Map<string, InputInfo>, ctx: De
       const before = figureOf(x, areaId, beforePeriod, ctx);
       if (cur.value === null || !before || before.point.value === null) {
         const why = cur.value === null ? 'no figure this year' : 'no figure the year before';
-        out.push(unavailable(areaId, periodId, why, cur));
+        out.push(unavailable(areaId, periodId, why, [cur]));
         continue;
       }
       const prev = before.point.value * x.multiplier;
       const now = cur.value * x.multiplier;
       if (percent && prev === 0) {
-        out.push(unavailable(areaId, periodId, 'the year before is 0', cur));
+        out.push(unavailable(areaId, periodId, 'the year before is 0', [cur]));
         continue;
       }
       const how =
         cur.computed || before.point.computed ? 'Computed by this platform from the councils’ summed figures' : null;
-      const note =
-        [how, before.source ? `the year before: ${before.source.note}` : null].filter(Boolean).join('. ') || null;
+      const note = joinNotes(how, before.source ? `the year before: ${before.source.note}` : null);
       out.push({
         areaId,
         periodId,
         value: percent ? ((now - prev) / prev) * 100 : (now - prev) * d.scale,
-        status: carried(cur, before.point),
+        status: carried([cur], before.point),
         numerator: null,
         denominator: null,
         note,

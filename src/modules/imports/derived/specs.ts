@@ -257,3 +257,9 @@ export function isSummableInput(code: string): boolean {
     code === HOUSEHOLDS
   );
 }
+
+/**
+ * Whether a metric may be read by the derivation (an input of a derived metric, or summed into England's and the
+ * regions' figures): a publication keeps such a metric's figures as it writes them, for the derivation to read.
+ */
+export const isDerivationInput = (code: string): boolean => isSummableInput(code) || code in BAND_D;

@@ -12,11 +12,12 @@
 import type { Tx } from '../../../platform/transaction.ts';
 import { Lineage } from '../../areas/index.ts';
 import { statusFromText, statusToText, type StatusCode } from '../../observations/index.ts';
-import { loadCatalogue } from '../catalogue.ts';
+import { loadCatalogue, type ImportCatalogue } from '../catalogue.ts';
 import { recordFeedEntries } from '../feed.ts';
 import { createMetricStep } from '../metrics-step.ts';
 import { importsRepository as repo, type StoredMetric } from '../repository.ts';
 import { createObservationWriter } from '../writer.ts';
+import type { WrittenSeries } from '../fresh-coverage.ts';
 import { aggregateInput, withAggregates, type AggregationGeography } from './aggregate.ts';
 import { deriveRows, type DeriveContext, type DerivedRow, type InputInfo, type PeriodRef } from './compute.ts';
 import { DERIVED_ADAPTER, derivedRepository as dr, type StoredPoint } from './repository.ts';
@@ -65,7 +66,19 @@ async function geography(tx: Tx) {
   return { lineage, typeOf, geo };
 }
 
-function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): InputInfo {
+/** An input as the catalogue describes it, with its figures. */
+function inputOf(m: StoredMetric, series: InputInfo['series']): InputInfo {
+  return {
+    code: m.code,
+    title: m.short_title ?? m.title,
+    multiplier: m.multiplier,
+    unitType: m.unit_type,
+    applicableAreaTypes: JSON.parse(m.applicable_area_types) as string[],
+    series,
+  };
+}
+
+function inputInfo(m: StoredMetric, points: StoredPoint[]): InputInfo {
   const series: InputInfo['series'] = new Map();
   for (const p of points) {
     let byPeriod = series.get(p.area_id);
@@ -78,14 +91,37 @@ function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): Inp
       computed: p.ours === 1,
     });
   }
-  return {
-    code: m.code,
-    title: m.short_title ?? m.title,
-    multiplier: m.multiplier,
-    unitType: m.unit_type,
-    applicableAreaTypes: JSON.parse(m.applicable_area_types) as string[],
-    series,
-  };
+  return inputOf(m, series);
+}
+
+/**
+ * What changes of a metric: new figures, changed ones and those that can no longer be derived (an input withdrawn: not
+ * available, the previous value kept as a revision).
+ */
+function changesOf(rows: DerivedRow[], before: StoredPoint[]): DerivedRow[] {
+  if (before.length === 0) return rows;
+  const old = new Map(before.map((p) => [pair(p.area_id, p.period_id), p]));
+  const add: DerivedRow[] = [];
+  for (const r of rows) {
+    const key = pair(r.areaId, r.periodId);
+    const s = old.get(key);
+    old.delete(key);
+    if (!s || !sameRow(s, r)) add.push(r);
+  }
+  for (const s of old.values()) {
+    if (s.value === null && s.status === 'x') continue;
+    const note = 'No longer derived: an input figure was withdrawn';
+    add.push({
+      areaId: s.area_id,
+      periodId: s.period_id,
+      value: null,
+      status: ['x'],
+      numerator: null,
+      denominator: null,
+      note,
+    });
+  }
+  return add;
 }
 
 /**
@@ -94,10 +130,18 @@ function inputInfo(m: StoredMetric & { id: number }, points: StoredPoint[]): Inp
  */
 export async function recomputeDerived(
   tx: Tx,
-  opts: { trigger: number | null; touched: number[]; now: string },
+  opts: {
+    trigger: number | null;
+    touched: number[];
+    now: string;
+    /** Figures of inputs the triggering publication wrote whole (none held before it), by metric id. */
+    written?: ReadonlyMap<number, WrittenSeries>;
+    /** The triggering import's catalogue, kept current as it wrote (else read here). */
+    catalogue?: ImportCatalogue;
+  },
 ): Promise<DerivedOutcome | undefined> {
   const { now } = opts;
-  const catalogue = await loadCatalogue(tx);
+  const catalogue = opts.catalogue ?? (await loadCatalogue(tx));
   const byId = new Map([...catalogue.metrics.values()].map((m) => [m.id, m]));
   const touched = new Set(opts.touched.map((id) => byId.get(id)?.code).filter((c): c is string => !!c));
   for (const d of derivedDefinitions(catalogue.metrics)) touched.delete(d.code); // a derived metric is no input
@@ -138,10 +182,10 @@ export async function recomputeDerived(
   const inputNeeded = new Set([...summable, ...defs.flatMap((d) => inputCodes(d.derivation!))]);
   const inputMetrics = [...inputNeeded].map((c) => catalogue.metrics.get(c)!).filter(Boolean);
   const derivedMetrics = defs.map((d) => catalogue.metrics.get(d.code)!);
-  const stored = await dr.points(
-    tx,
-    [...inputMetrics, ...derivedMetrics].map((m) => m.id),
-  );
+  // The inputs the triggering publication wrote whole (they had no figures before it) are read as it wrote them.
+  const handed = opts.written ?? new Map<number, WrittenSeries>();
+  const toRead = [...inputMetrics, ...derivedMetrics].map((m) => m.id).filter((id) => !handed.has(id));
+  const stored = await dr.points(tx, toRead);
   const storedBy = new Map<number, StoredPoint[]>();
   for (const p of stored) {
     const list = storedBy.get(p.metric_id);
@@ -149,63 +193,14 @@ export async function recomputeDerived(
     else storedBy.set(p.metric_id, [p]);
   }
 
-  const toWrite: { metricId: number; rows: DerivedRow[]; before: StoredPoint[] }[] = [];
-  const inputs = new Map<string, InputInfo>();
-  for (const m of inputMetrics) {
-    const points = storedBy.get(m.id) ?? [];
-    const info = inputInfo(m, points);
-    inputs.set(m.code, info);
-    if (!summable.has(m.code)) continue;
-    const before = points.filter((p) => p.ours === 1);
-    const ours = new Set(before.map((p) => pair(p.area_id, p.period_id)));
-    const withFigures = new Set(points.map((p) => p.period_id));
-    const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
-    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(pair(a, p)));
-    withAggregates(info, rows);
-    toWrite.push({ metricId: m.id, rows, before });
-  }
-  for (const d of defs) {
-    const m = catalogue.metrics.get(d.code)!;
-    const rows = deriveRows(d.derivation!, d.applicableAreaTypes, inputs, ctx);
-    toWrite.push({ metricId: m.id, rows, before: storedBy.get(m.id) ?? [] });
-  }
-
-  // What changes: new figures, changed ones and those that can no longer be derived (an input withdrawn: not
-  // available, the previous value kept as a revision).
-  const changes: { metricId: number; rows: DerivedRow[] }[] = [];
-  for (const { metricId, rows, before } of toWrite) {
-    const old = new Map(before.map((p) => [pair(p.area_id, p.period_id), p]));
-    const add: DerivedRow[] = [];
-    for (const r of rows) {
-      const key = pair(r.areaId, r.periodId);
-      const s = old.get(key);
-      old.delete(key);
-      if (!s || !sameRow(s, r)) add.push(r);
-    }
-    for (const s of old.values()) {
-      if (s.value === null && s.status === 'x') continue;
-      const note = 'No longer derived: an input figure was withdrawn';
-      add.push({
-        areaId: s.area_id,
-        periodId: s.period_id,
-        value: null,
-        status: ['x'],
-        numerator: null,
-        denominator: null,
-        note,
-      });
-    }
-    if (add.length > 0) changes.push({ metricId, rows: add });
-  }
   // Only metrics with a figure whose key is already published take the merge; the others' new keys are plain inserts.
-  const metricsWithData = new Set(storedBy.keys());
+  // Each metric's changes are written as soon as they are worked out (on PostgreSQL the COPY of one runs while the
+  // next is computed); the sets are filled in before a metric's first row reaches the writer.
+  const metricsWithData = new Set([
+    ...storedBy.keys(),
+    ...inputMetrics.filter((m) => handed.has(m.id)).map((m) => m.id),
+  ]);
   const keysMayExist = new Set<number>();
-  for (const { metricId, rows } of changes) {
-    const points = storedBy.get(metricId);
-    if (!points) continue;
-    const keys = new Set(rows.map((r) => pair(r.areaId, r.periodId)));
-    if (points.some((p) => keys.has(pair(p.area_id, p.period_id)))) keysMayExist.add(metricId);
-  }
   const england = geo.england?.id;
   const writer = await createObservationWriter(tx, {
     importId,
@@ -218,9 +213,16 @@ export async function recomputeDerived(
   });
   const rowsRead = new Map<number, number>();
   let line = 0;
-  for (const { metricId, rows } of changes) {
-    rowsRead.set(metricId, rows.length);
-    for (const r of rows) {
+  async function write(metricId: number, rows: DerivedRow[], before: StoredPoint[]): Promise<void> {
+    const add = changesOf(rows, before);
+    if (add.length === 0) return;
+    const points = storedBy.get(metricId);
+    if (points && !keysMayExist.has(metricId)) {
+      const keys = new Set(add.map((r) => pair(r.areaId, r.periodId)));
+      if (points.some((p) => keys.has(pair(p.area_id, p.period_id)))) keysMayExist.add(metricId);
+    }
+    rowsRead.set(metricId, add.length);
+    for (const r of add) {
       const wait = writer.add({
         metricId,
         periodId: r.periodId,
@@ -239,6 +241,29 @@ export async function recomputeDerived(
       if (wait) await wait;
     }
   }
+
+  const inputs = new Map<string, InputInfo>();
+  for (const m of inputMetrics) {
+    const given = handed.get(m.id);
+    const points = storedBy.get(m.id) ?? [];
+    const info = given ? inputOf(m, given) : inputInfo(m, points);
+    inputs.set(m.code, info);
+    if (!summable.has(m.code)) continue;
+    const before = points.filter((p) => p.ours === 1);
+    const ours = new Set(before.map((p) => pair(p.area_id, p.period_id)));
+    const withFigures = new Set<number>();
+    for (const byPeriod of info.series.values()) for (const periodId of byPeriod.keys()) withFigures.add(periodId);
+    const aggPeriods = periodRows.filter((p) => withFigures.has(p.id)).map((p) => ({ id: p.id, end: p.end_date }));
+    const rows = aggregateInput(info, aggPeriods, geo, (a, p) => ours.has(pair(a, p)));
+    if (rows.some((r) => info.series.get(r.areaId)?.has(r.periodId))) keysMayExist.add(m.id);
+    withAggregates(info, rows);
+    await write(m.id, rows, before);
+  }
+  for (const d of defs) {
+    const m = catalogue.metrics.get(d.code)!;
+    const rows = deriveRows(d.derivation!, d.applicableAreaTypes, inputs, ctx);
+    await write(m.id, rows, storedBy.get(m.id) ?? []);
+  }
   const written = await writer.finish();
   if (writer.conflicts.length > 0) throw new Error(`derived figures conflict: ${writer.conflicts[0]!.message}`);
   const changed = written.inserted + written.updated;
@@ -246,7 +271,8 @@ export async function recomputeDerived(
     await tx.run('DELETE FROM imports WHERE id = ?', [importId]);
     return undefined;
   }
-  await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, writer.freshCoverage?.byMetric);
+  const tallied = writer.freshCoverage;
+  await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied?.byMetric, tallied?.added);
   const summary = { derivedAfter: opts.trigger, observations: written, metrics: counts };
   await repo.finishImport(tx, importId, {
     inserted: written.inserted,
