@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { PASSWORD, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { addPeerManager, PEER_MANAGER_EMAIL } from '../../../test/helpers/peer.ts';
+import { addPeerManager, PEER_MANAGER_EMAIL, peerWriter } from '../../../test/helpers/peer.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 
-const BASE = '/api/v1/peer-challenge';
 /** Every table a peer challenge write touches. */
 const TABLES = [
   'peer_engagements',
@@ -37,13 +36,7 @@ describe('peer challenge: bad input refused with the field and reason, nothing h
   let trafford: number; // visit 2024-03-12..15, on site
   let wigan: number; // visit 2024-05-07..10, scheduled
   let shared: number; // a peer on both teams
-  const post = (who: Signed, url: string, payload: object) =>
-    app.inject({
-      method: 'POST',
-      url: `${BASE}${url}`,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
-      payload,
-    });
+  const post = (who: Signed, url: string, payload: object) => peerWriter(app)(who, url, payload);
   const ok = async (who: Signed, url: string, payload: object) => {
     const r = await post(who, url, payload);
     expect(r.statusCode, `${url}: ${r.body}`).toBe(201);

@@ -3,6 +3,7 @@
  * of a year's visits by week.
  */
 import ical from 'ical-generator';
+import { today } from '../areas/index.ts';
 import type { PeerContext, Viewer } from './context.ts';
 import { peerRepository as repo } from './repository.ts';
 
@@ -42,11 +43,12 @@ export function weekOf(date: string): string {
 }
 
 /**
- * The calendar of on-site weeks of a year (peer challenge managers and administrators): every visit with dates that
- * starts in the year, withdrawn ones left out, by the week it starts in, with its team (each peer's own iCalendar).
+ * The calendar of on-site weeks of a year, this year unless named (peer challenge managers and administrators): every
+ * visit with dates that starts in the year, withdrawn ones left out, by the week it starts in, with its team (each
+ * peer's own iCalendar).
  */
 export function calendarService(ctx: PeerContext, requireManager: (v: Viewer, what: string) => unknown) {
-  return async function onsiteWeeks(v: Viewer, year: number) {
+  return async function onsiteWeeks(v: Viewer, year = Number(today().slice(0, 4))) {
     requireManager(v, 'see the calendar of on-site weeks');
     const k = ctx.db.kysely;
     const [dir, ref, rows] = await Promise.all([

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { PASSWORD, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { addPeerManager, PEER_MANAGER_EMAIL } from '../../../test/helpers/peer.ts';
+import { addPeerManager, PEER_MANAGER_EMAIL, peerWriter } from '../../../test/helpers/peer.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
@@ -35,13 +35,7 @@ describe('peer challenge documents: links and uploaded files', () => {
     files: (await db.kysely.selectFrom('peer_document_files').select('document_id').execute()).length,
   });
 
-  const post = (who: Signed, url: string, payload: object) =>
-    app.inject({
-      method: 'POST',
-      url: `${BASE}${url}`,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
-      payload,
-    });
+  const post = (who: Signed, url: string, payload: object) => peerWriter(app)(who, url, payload);
   const get = (who: Signed | null, url: string, headers: Record<string, string> = {}) =>
     app.inject({ url, headers: { ...headers, ...(who ? { cookie: who.cookie } : {}) } });
   /** The page's document form, posted as a browser does (multipart/form-data). */

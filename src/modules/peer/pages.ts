@@ -13,7 +13,6 @@ import type { App } from '../../platform/app-types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
-import { today } from '../areas/index.ts';
 import { isManager } from './context.ts';
 import { TEAM_ROLES } from './engagements.ts';
 import { DOCUMENT_EXTENSIONS, DOCUMENT_MAX_BYTES, DOCUMENT_MAX_MB } from './files.ts';
@@ -230,12 +229,8 @@ export function peerPages(app: App, peer: PeerService): void {
   app.get('/peer-challenge/calendar', { schema: { hide: true, querystring: CalendarQuery } }, async (req, reply) => {
     if (!req.user) return signInFirst(req, reply);
     noStore(reply);
-    const year = req.query.year ?? Number(today().slice(0, 4));
-    return reply.view('peer-calendar.njk', {
-      title: `On-site weeks ${year}`,
-      c: await peer.onsiteWeeks(req.user, year),
-      labels: STATE_LABELS,
-    });
+    const c = await peer.onsiteWeeks(req.user, req.query.year);
+    return reply.view('peer-calendar.njk', { title: `On-site weeks ${c.year}`, c, labels: STATE_LABELS });
   });
 
   app.get('/peer-challenge/pool', { schema: { hide: true } }, async (req, reply) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { PASSWORD, signIn, signInEveryRole, type Signed } from '../../../test/helpers/auth.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { addPeerManager, PEER_MANAGER_EMAIL } from '../../../test/helpers/peer.ts';
+import { addPeerManager, PEER_MANAGER_EMAIL, peerWriter } from '../../../test/helpers/peer.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
 import type { App } from '../../platform/app-types.ts';
 
@@ -20,13 +20,7 @@ describe('peer challenge policy: kinds, dated deadlines, local focus areas, the 
   let admin: Signed;
   let manager: Signed;
 
-  const post = (who: Signed, url: string, payload: object) =>
-    app.inject({
-      method: 'POST',
-      url: `${BASE}${url}`,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
-      payload,
-    });
+  const post = (who: Signed, url: string, payload: object) => peerWriter(app)(who, url, payload);
   const get = (who: Signed | null, url: string) =>
     app.inject({ url: `${BASE}${url}`, headers: who ? { cookie: who.cookie } : {} });
   /** A corporate engagement of Trafford walked to `until`, its visit on the days given. */
@@ -170,13 +164,7 @@ describe('peer challenge policy: kinds, dated deadlines, local focus areas, the 
     const id = (
       await post(manager, '/peers', { name: 'Pool Director', role: 'director', homeCouncil: 'E06000002' })
     ).json().id as number;
-    const patch = (who: Signed, body: object) =>
-      app.inject({
-        method: 'PATCH',
-        url: `${BASE}/peers/${id}`,
-        headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
-        payload: body,
-      });
+    const patch = (who: Signed, body: object) => peerWriter(app)(who, `/peers/${id}`, body, 'PATCH');
     expect((await patch(owner, { active: false })).statusCode).toBe(403);
     let r = await patch(manager, { accreditedAt: '2025-02-30', region: 'North', skills: ['Finance'] });
     expect(r.statusCode).toBe(400);

@@ -269,7 +269,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
     },
     async (req, reply) => {
       noStore(reply);
-      return peer.onsiteWeeks(req.user, req.query.year ?? Number(today().slice(0, 4)));
+      return peer.onsiteWeeks(req.user, req.query.year);
     },
   );
   app.get(
@@ -286,7 +286,7 @@ export function peerRoutes(app: App, peer: PeerService): void {
       },
     },
     async (req, reply) => {
-      const c = await peer.onsiteWeeks(req.user, req.query.year ?? Number(today().slice(0, 4)));
+      const c = await peer.onsiteWeeks(req.user, req.query.year);
       noStore(reply).type('text/calendar; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="peer-challenge-visits-${c.year}.ics"`);
       return visitsCalendar(
