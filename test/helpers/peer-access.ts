@@ -350,6 +350,13 @@ export const CASES: Case[] = [
   { method: 'GET', route: '/peer-challenge/pipeline', url: () => '/peer-challenge/pipeline', expect: MANAGER_PAGE },
   { method: 'GET', route: '/peer-challenge/calendar', url: () => '/peer-challenge/calendar', expect: MANAGER_PAGE },
   { method: 'GET', route: '/peer-challenge/pool', url: () => '/peer-challenge/pool', expect: MANAGER_PAGE },
+  { method: 'GET', route: '/peer-challenge/peers/new', url: () => '/peer-challenge/peers/new', expect: MANAGER_PAGE },
+  {
+    method: 'GET',
+    route: '/peer-challenge/peers/:id/change',
+    url: (x) => `/peer-challenge/peers/${x.spare}/change`,
+    expect: MANAGER_PAGE,
+  },
   { method: 'GET', route: '/peer-challenge/evaluation', url: () => '/peer-challenge/evaluation', expect: MANAGER_PAGE },
   {
     method: 'GET',
@@ -408,6 +415,22 @@ export const CASES: Case[] = [
     form: true,
     expect,
   })),
+  {
+    method: 'POST',
+    route: '/peer-challenge/peers/new',
+    url: () => '/peer-challenge/peers/new',
+    body: () => ({ name: 'SYNTHETIC Form Peer', role: 'director', homeCouncil: 'Hartlepool', active: 'yes' }),
+    form: true,
+    expect: MANAGER_FORM,
+  },
+  {
+    method: 'POST',
+    route: '/peer-challenge/peers/:id/change',
+    url: (x) => `/peer-challenge/peers/${x.spare}/change`,
+    body: () => ({ availability: 'SYNTHETIC', active: 'yes' }),
+    form: true,
+    expect: MANAGER_FORM,
+  },
   ...(['questionnaires', 'waves', 'frame'] as const).map((a): Case => ({
     method: 'POST',
     route: '/peer-challenge/evaluation/:action',

@@ -7,6 +7,7 @@ import type { PeerService } from './service.ts';
 import { packPages } from './pack-pages.ts';
 import { packRoutes } from './pack-routes.ts';
 import { peerPages } from './pages.ts';
+import { peerFormPages } from './peer-pages.ts';
 import { peerRoutes } from './routes.ts';
 import { evaluationPages } from './evaluation-pages.ts';
 import { evaluationRoutes } from './evaluation-routes.ts';
@@ -20,6 +21,7 @@ export const peerModule: AppModule<{ peer: PeerService }> = {
   register(app, { peer }) {
     peerRoutes(app, peer);
     peerPages(app, peer);
+    peerFormPages(app, peer);
     packRoutes(app, peer);
     packPages(app, peer);
     evaluationRoutes(app, peer);

@@ -49,5 +49,43 @@ export function peerPoolService(ctx: PeerContext, requireManager: (v: Viewer, wh
     ctx.log.info({ event: 'peer-updated', peer: id, fields: Object.keys(set) });
     return id;
   }
-  return { updatePeer };
+
+  /**
+   * What the peer forms show (managers): the regions to choose from and, to change one, the peer as it stands (its home
+   * council by name).
+   */
+  async function peerForm(v: Viewer, id?: number) {
+    requireManager(v, 'keep the peer pool');
+    const dir = await ctx.councils();
+    const regions = [
+      ...new Map([...dir.byId.values()].flatMap((c) => (c.region ? [[c.region.code, c.region.name]] : []))),
+    ]
+      .map(([code, name]) => ({ code, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    if (id === undefined) return { regions, peer: null };
+    const p = await repo.peer(ctx.db.kysely, id);
+    if (!p) throw new AppError(404, 'not-found', `Peer ${id} does not exist.`);
+    const home = p.home_area_id === null ? undefined : dir.byId.get(p.home_area_id);
+    return {
+      regions,
+      peer: {
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        homeCouncil: home ? { code: home.code, name: home.name } : null,
+        politicalGroup: p.political_group,
+        skills: JSON.parse(p.skills) as string[],
+        region: p.region_code,
+        accreditation: p.accreditation,
+        accreditedAt: p.accredited_at,
+        availability: p.availability,
+        active: p.active === 1,
+      },
+    };
+  }
+
+  /** A form's home council as typed (a name or a code), matched as the platform's other council fields are. */
+  const councilField = (text: string | undefined) => ctx.deps.areas.councilField(text);
+
+  return { updatePeer, peerForm, councilField };
 }
