@@ -4,9 +4,27 @@
  * past teams) but is not offered to, and is refused by, the team builder. Managers and administrators.
  */
 import { AppError } from '../../platform/errors.ts';
+import type { Councils } from '../areas/index.ts';
 import { Problems, type PeerContext, type Viewer } from './context.ts';
 import { peerRepository as repo } from './repository.ts';
 import type { PeersTable } from './tables.ts';
+
+type PeerRow = Omit<PeersTable, 'id'> & { id: number };
+
+/** A peer as the API answers it: the home council by its code. */
+export const peerOf = (p: PeerRow, dir: Councils) => ({
+  id: p.id,
+  name: p.name,
+  role: p.role,
+  homeCouncil: p.home_area_id === null ? null : (dir.byId.get(p.home_area_id)?.code ?? null),
+  politicalGroup: p.political_group,
+  skills: JSON.parse(p.skills) as string[],
+  region: p.region_code,
+  accreditation: p.accreditation,
+  accreditedAt: p.accredited_at,
+  availability: p.availability,
+  active: p.active === 1,
+});
 
 /** The fields a change may name: a value sets it, null (or "") clears it, a missing field is left as it is. */
 export interface PeerChange {
@@ -66,22 +84,7 @@ export function peerPoolService(ctx: PeerContext, requireManager: (v: Viewer, wh
     const p = await repo.peer(ctx.db.kysely, id);
     if (!p) throw new AppError(404, 'not-found', `Peer ${id} does not exist.`);
     const home = p.home_area_id === null ? undefined : dir.byId.get(p.home_area_id);
-    return {
-      regions,
-      peer: {
-        id: p.id,
-        name: p.name,
-        role: p.role,
-        homeCouncil: home ? { code: home.code, name: home.name } : null,
-        politicalGroup: p.political_group,
-        skills: JSON.parse(p.skills) as string[],
-        region: p.region_code,
-        accreditation: p.accreditation,
-        accreditedAt: p.accredited_at,
-        availability: p.availability,
-        active: p.active === 1,
-      },
-    };
+    return { regions, peer: { ...peerOf(p, dir), home: home ? { code: home.code, name: home.name } : null } };
   }
 
   /** A form's home council as typed (a name or a code), matched as the platform's other council fields are. */

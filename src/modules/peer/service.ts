@@ -15,7 +15,7 @@ import { historyImport } from './history.ts';
 import { outcomeService } from './outcomes.ts';
 import { packService } from './pack.ts';
 import { peerRepository as repo } from './repository.ts';
-import { peerPoolService } from './peers.ts';
+import { peerOf, peerPoolService } from './peers.ts';
 import { policyService } from './policy.ts';
 import { poolService } from './pool.ts';
 import { searchService } from './search.ts';
@@ -73,19 +73,7 @@ export function createPeerService(db: Db, deps: PeerDeps) {
   async function peers(v: Viewer) {
     engagements.requireManager(v, 'see the peer pool');
     const dir = await ctx.councils();
-    return (await repo.peers(db.kysely)).map((p) => ({
-      id: p.id,
-      name: p.name,
-      role: p.role,
-      homeCouncil: p.home_area_id === null ? null : (dir.byId.get(p.home_area_id)?.code ?? null),
-      politicalGroup: p.political_group,
-      skills: JSON.parse(p.skills) as string[],
-      region: p.region_code,
-      accreditation: p.accreditation,
-      accreditedAt: p.accredited_at,
-      availability: p.availability,
-      active: p.active === 1,
-    }));
+    return (await repo.peers(db.kysely)).map((p) => peerOf(p, dir));
   }
 
   /** A peer's visits: for managers, administrators and the peer's own user. */
