@@ -33,6 +33,7 @@ interface Seeded {
   started: string;
   sent: string;
   engagementId: number;
+  peerId: number;
   budgetKey: string;
   budgetId: number;
   cohortId: number;
@@ -86,6 +87,8 @@ const VISITS: [string, string | ((x: Seeded) => string), Who?][] = [
   ['/peer-challenge/councils/:code', '/peer-challenge/councils/E08000009'],
   ['/peer-challenge/recommendations', '/peer-challenge/recommendations?q=budget'],
   ['/peer-challenge/pool', '/peer-challenge/pool', 'admin'],
+  ['/peer-challenge/peers/new', '/peer-challenge/peers/new', 'admin'],
+  ['/peer-challenge/peers/:id/change', (x) => `/peer-challenge/peers/${x.peerId}/change`, 'admin'],
   ['/peer-challenge/calendar', '/peer-challenge/calendar?year=2024', 'admin'],
   ['/peer-challenge/evaluation', '/peer-challenge/evaluation', 'admin'],
   ['/leadership', '/leadership'],
@@ -265,6 +268,13 @@ describe('every page type at 320 CSS px', () => {
       onsiteEnd: '2024-03-15',
     });
     await services.peer.generatePack(reflowAdmin, engagementId);
+    const peerId = await services.peer.addPeer(reflowAdmin, {
+      name: 'Reflow Peer',
+      role: 'councillor',
+      homeCouncil: 'E08000009',
+      politicalGroup: 'Independent',
+      skills: ['finance', 'scrutiny'],
+    });
     const programmeId = await services.lead.createProgramme(reflowAdmin, {
       code: 'reflow',
       name: 'Leadership Academy',
@@ -372,6 +382,7 @@ describe('every page type at 320 CSS px', () => {
       started,
       sent,
       engagementId,
+      peerId,
       budgetKey: budgetSim.openKey,
       budgetId: budgetSim.id,
       cohortId,
