@@ -4,7 +4,7 @@ import { changedFields, slugify, toMetricFields, validateMetricDefinition } from
 import type { MetricDefinition, MetricRowFields } from '../metrics/index.ts';
 import type { ImportIssue } from './adapter.ts';
 import type { ImportCatalogue } from './catalogue.ts';
-import { importsRepository as repo, type StoredMetric } from './repository.ts';
+import { importsRepository as repo, type ChangeRow, type StoredMetric } from './repository.ts';
 
 export interface MetricCounts {
   created: number;
@@ -45,6 +45,10 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
   const definedHere = new Map<string, MetricDefinition>();
   // Publishing: the slugs taken, read once (an import may create hundreds of metrics) and kept current as it creates.
   let taken: Set<string> | undefined;
+  // Publishing: new metrics and change-log rows held until `flush` writes them in a few statements (an import may
+  // define hundreds of metrics). A new metric is in the catalogue at once, its id set when it is written.
+  let creating: { code: string; row: MetricRowFields & { slug: string }; stored: StoredMetric }[] = [];
+  let logging: ChangeRow[] = [];
 
   /** Reports what is wrong with the definition; true when it may be stored. */
   function acceptable(def: MetricDefinition, at: SourceLocation): boolean {
@@ -71,10 +75,11 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
       catalogue.metrics.set(def.code, { ...fields, id: -staged, slug });
       return;
     }
-    const id = await repo.insertMetric(tx, fields, slug, importId, now);
     taken?.add(slug);
-    catalogue.metrics.set(def.code, { ...fields, id, slug });
-    await repo.logChange(tx, { at: now, entity: 'metric', action: 'created', key: def.code, importId });
+    const stored: StoredMetric = { ...fields, id: 0, slug };
+    catalogue.metrics.set(def.code, stored);
+    creating.push({ code: def.code, row: { ...fields, slug }, stored });
+    logging.push({ at: now, entity: 'metric', action: 'created', key: def.code, importId });
   }
 
   async function update(code: string, stored: StoredMetric, fields: MetricRowFields): Promise<void> {
@@ -89,7 +94,7 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
     } else {
       await repo.updateMetric(tx, stored.id, fields, importId, now);
       const detail = Object.fromEntries(changed.map((k) => [k, { before: stored[k], after: fields[k] }]));
-      await repo.logChange(tx, { at: now, entity: 'metric', action: 'updated', key: code, importId, detail });
+      logging.push({ at: now, entity: 'metric', action: 'updated', key: code, importId, detail });
     }
     catalogue.metrics.set(code, { ...stored, ...fields });
     catalogue.applicability.delete(stored.id);
@@ -103,5 +108,31 @@ export function createMetricStep(tx: Tx, ctx: MetricStepContext) {
     await (stored ? update(def.code, stored, fields) : create(def, fields));
   }
 
-  return { onMetric, definedHere };
+  /** Writes the new metrics and change-log rows held, in the order they came: before anything else reads them. */
+  async function flush(): Promise<void> {
+    if (creating.length > 0) {
+      const ids = await repo.insertMetrics(
+        tx,
+        creating.map((c) => c.row),
+        importId,
+        now,
+      );
+      for (const c of creating) c.stored.id = ids.get(c.code)!;
+      creating = [];
+    }
+    if (logging.length > 0) {
+      await repo.logChanges(tx, logging);
+      logging = [];
+    }
+  }
+
+  return {
+    onMetric,
+    definedHere,
+    flush,
+    /** Whether new metrics or change-log rows wait to be written. */
+    get pending() {
+      return creating.length + logging.length > 0;
+    },
+  };
 }

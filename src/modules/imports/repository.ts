@@ -44,6 +44,16 @@ const toStagedMetric = (r: Selectable<StagedMetricsTable>): StagedMetric => ({
   stagedAt: r.created_at,
 });
 
+/** A change-log row: what changed in the catalogue (or an import published). */
+export interface ChangeRow {
+  at: string;
+  entity: string;
+  action: string;
+  key: string;
+  importId: number | null;
+  detail?: unknown;
+}
+
 /** All SQL of the imports module (the bulk writer lives in writer.ts). */
 export const importsRepository = {
   async ensureTopics(tx: Tx): Promise<void> {
@@ -232,6 +242,22 @@ export const importsRepository = {
     return r.id;
   },
 
+  /** New metrics in one statement a few hundred; their ids by code. */
+  async insertMetrics(
+    tx: Tx,
+    rows: (MetricRowFields & { slug: string })[],
+    importId: number,
+    now: string,
+  ): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (let i = 0; i < rows.length; i += 200) {
+      const part = rows.slice(i, i + 200).map((r) => ({ ...r, import_id: importId, created_at: now, updated_at: now }));
+      for (const r of await tx.kysely.insertInto('metrics').values(part).returning(['id', 'code']).execute())
+        ids.set(r.code, r.id);
+    }
+    return ids;
+  },
+
   async updateMetric(
     tx: Tx,
     id: number,
@@ -334,21 +360,23 @@ export const importsRepository = {
     await tx.kysely.updateTable('change_log').set({ at: now }).where('import_id', '=', importId).execute();
   },
 
-  async logChange(
-    tx: Tx,
-    c: { at: string; entity: string; action: string; key: string; importId: number | null; detail?: unknown },
-  ): Promise<void> {
-    await tx.kysely
-      .insertInto('change_log')
-      .values({
+  async logChange(tx: Tx, c: ChangeRow): Promise<void> {
+    await importsRepository.logChanges(tx, [c]);
+  },
+
+  /** Change-log rows in the order given (their ids follow it), a few hundred a statement. */
+  async logChanges(tx: Tx, rows: ChangeRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500).map((c) => ({
         at: c.at,
         entity: c.entity,
         action: c.action,
         entity_key: c.key,
         import_id: c.importId,
         detail: c.detail === undefined ? null : JSON.stringify(c.detail),
-      })
-      .execute();
+      }));
+      await tx.kysely.insertInto('change_log').values(part).execute();
+    }
   },
 
   /**

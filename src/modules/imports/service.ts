@@ -152,6 +152,8 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
       if (r.done) break;
       const item = r.value;
       lastAt = itemAt(item) ?? lastAt;
+      // New metric definitions are written together, before anything else needs them.
+      if (item.kind !== 'metric' && steps.metrics.pending) await steps.metrics.flush();
       switch (item.kind) {
         case 'metric':
           await steps.metrics.onMetric(item.metric, item.at);
@@ -222,6 +224,7 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
       const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
       const steps = createSteps(tx, req, ctx);
       await readAll(req, steps, adapterContext(req, ctx));
+      await steps.metrics.flush();
       tally.metricsDefined = steps.metrics.definedHere.size;
       await finishWriting(steps, ctx);
 

@@ -85,6 +85,11 @@ export interface WriterOptions {
 
 /** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
 const DIRECT_BATCH = 10_000;
+/**
+ * Rows of fresh data whose keys are all new COPYed at a time on PostgreSQL, while the next are read: small, so that
+ * little is left to wait for when the reading ends.
+ */
+const PIPELINED_BATCH = 2_000;
 
 /**
  * Writes observations through a temporary staging table, in chunks, and merges each chunk with set-based SQL
@@ -177,7 +182,10 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
       if (staged >= chunkSize) return mergeChunk();
       // Fresh rows go straight into observations a batch at a time, so they are not held in memory for a whole chunk
       // (held long, they would be promoted and copied by the garbage collector); the batch ends the chunk.
-      if (staged >= DIRECT_BATCH && !touchesExisting && stage.copyDirect && mode === 'publish') return mergeChunk();
+      if (!touchesExisting && stage.copyDirect && mode === 'publish') {
+        const batch = stage.startDirect && !mayRepeat ? PIPELINED_BATCH : DIRECT_BATCH;
+        if (staged >= batch) return mergeChunk();
+      }
       return undefined;
     },
     async loadDraft(draftImportId) {

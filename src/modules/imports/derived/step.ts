@@ -166,6 +166,7 @@ export async function recomputeDerived(
     report: (issue) => void problems.push(issue.message),
   });
   for (const d of defs) await metricStep.onMetric(d, { file: '(derived)', line: 0 });
+  await metricStep.flush();
   if (problems.length > 0) throw new Error(`derived metric definitions refused: ${problems.join('; ')}`);
 
   const { lineage, typeOf, geo } = await geography(tx);
