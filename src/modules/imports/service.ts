@@ -21,6 +21,7 @@ import { createObservationWriter, publishStaged, type ObservationWriter, type Wr
 import { recordFeedEntries } from './feed.ts';
 import { derivedNote, recomputeDerived, type DerivedOutcome } from './derived/step.ts';
 import { countMissingInDraft, findMissing, selectForWithdrawal, withdrawGathered } from './withdraw.ts';
+import { abandonImport, createParts, PART_MS, PART_ROWS, type Parts } from './parts.ts';
 
 export type { ImportSummary } from './summary.ts';
 
@@ -48,6 +49,13 @@ export interface ImportRequest extends BundleAppliers {
   displayName?: (file: string) => string;
   /** Logs the start and the outcome (info); the CLI's logger carries the command. Nothing is logged without one. */
   logger?: Logger;
+  /**
+   * SQLite, publishing: commit in parts while what is written can be undone (parts.ts), so that another process's
+   * writes wait about a part, not the whole import (the first load).
+   */
+  inParts?: boolean;
+  /** How long a part holds the lock (default PART_MS; tests use shorter parts). */
+  partMs?: number;
 }
 
 /** Publications of at least this many new or changed observations refresh the planner's statistics. */
@@ -119,12 +127,16 @@ const itemAt = (item: ImportItem): SourceLocation | undefined =>
  * is anything else an adapter throws (bad input it did not foresee): it is reported at the last line read, never
  * left to end the command with a stack trace. A step's own failure (the database) still propagates.
  */
-async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): Promise<void> {
+async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext, parts: Parts): Promise<void> {
   let lastAt: SourceLocation | undefined;
   const items = req.adapter.read(req.files, ctx)[Symbol.asyncIterator]();
+  // What an adapter reads before its first item (ELS reads its whole observations file once) holds no lock in parts.
+  let first = true;
   const next = async (): Promise<IteratorResult<ImportItem>> => {
     try {
-      return await items.next();
+      if (!first) return await items.next();
+      first = false;
+      return await parts.unlocked(() => items.next());
     } catch (e) {
       if (e instanceof ImportFileError) throw e;
       req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
@@ -140,6 +152,7 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
       switch (item.kind) {
         case 'metric':
           await steps.metrics.onMetric(item.metric, item.at);
+          await parts.maybeCommit();
           break;
         case 'observation': {
           const wait = steps.observations.onObservation(item.observation);
@@ -190,52 +203,81 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
   if (problems.count > 0) return summary('rejected', null, text.filesRejectedMessage(problems.count));
 
   const mode = req.publish || req.dryRun ? 'publish' : 'draft';
-  return withTransaction(
-    db,
-    async (tx) => {
-      await repo.ensureTopics(tx);
-      const state = mode === 'publish' ? 'published' : 'draft';
-      const files = JSON.stringify(tally.files);
-      const importId = await repo.createImport(tx, { adapter: req.adapter.name, files, state, now });
-      const catalogue = await loadCatalogue(tx);
-      const metricsWithData = await repo.metricsWithData(tx);
-      const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
-      const englandId = () => catalogue.areas.get('E92000001')?.id;
-      const options = { importId, now, mode, metricsWithData, englandId, ...chunk } as const;
-      const writer = await createObservationWriter(tx, options);
-      const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
-      const steps = createSteps(tx, req, ctx);
-      await readAll(req, steps, adapterContext(req, ctx));
-      tally.metricsDefined = steps.metrics.definedHere.size;
-      await finishWriting(steps, ctx);
+  const inParts = !!req.inParts && !!req.publish && !req.dryRun && db.dialect === 'sqlite';
+  let parts: Parts | undefined;
+  let partsOf = 0;
+  const abandon = () => (parts?.committed ? abandonImport(db, partsOf, req.logger) : undefined);
+  try {
+    const result = await transact();
+    if (result.state !== 'published') await abandon();
+    return result;
+  } catch (e) {
+    await abandon()?.catch(() => undefined);
+    throw e;
+  }
 
-      if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
-      const missingNote = await settleMissing(tx, req, ctx, (m) => summary('rejected', null, m));
-      if (!changedAnything(tally) && mode === 'publish') {
-        const message = text.unchangedMessage(tally) + missingNote;
-        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
-      }
-      const { rowsRead } = steps.observations;
-      const tallied = writer.freshCoverage?.byMetric;
-      if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied);
-      const { observations: obs, metrics, bundles } = tally;
-      await repo.finishImport(tx, importId, {
-        inserted: obs.inserted,
-        updated: obs.updated,
-        unchanged: obs.unchanged,
-        rejected: obs.rejected,
-        summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
-      });
-      const what = text.outcomeText(tally);
-      if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what) + missingNote));
-      if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
-      await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
-      await recordFeedEntries(tx, importId, now);
-      const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now });
-      return summary('published', importId, text.publishedMessage(importId, what) + missingNote + derivedNote(derived));
-    },
-    { long: true },
-  );
+  function transact() {
+    return withTransaction(
+      db,
+      async (tx) => {
+        await repo.ensureTopics(tx);
+        const state = inParts ? 'loading' : mode === 'publish' ? 'published' : 'draft';
+        const files = JSON.stringify(tally.files);
+        const importId = await repo.createImport(tx, { adapter: req.adapter.name, files, state, now });
+        partsOf = importId;
+        // Parts are committed only while all written could be undone: no definition changed, no bundle applied.
+        const b = tally.bundles;
+        const undoable = () => tally.metrics.updated === 0 && !b.geography && !b.boundaries && !b.groups;
+        const p = (parts = createParts(tx, inParts, undoable));
+        const catalogue = await loadCatalogue(tx);
+        const metricsWithData = await repo.metricsWithData(tx);
+        const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
+        const englandId = () => catalogue.areas.get('E92000001')?.id;
+        const afterNewRows = () => p.maybeCommit();
+        const batch = inParts ? { directBatch: PART_ROWS } : {};
+        const options = { importId, now, mode, metricsWithData, englandId, afterNewRows, ...batch, ...chunk } as const;
+        const writer = await createObservationWriter(tx, options);
+        const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
+        const steps = createSteps(tx, req, ctx);
+        await readAll(req, steps, adapterContext(req, ctx), p);
+        tally.metricsDefined = steps.metrics.definedHere.size;
+        await finishWriting(steps, ctx);
+        p.close();
+
+        if (problems.count > 0)
+          throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
+        const missingNote = await settleMissing(tx, req, ctx, (m) => summary('rejected', null, m));
+        if (!changedAnything(tally) && mode === 'publish') {
+          const message = text.unchangedMessage(tally) + missingNote;
+          throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
+        }
+        const { rowsRead } = steps.observations;
+        const tallied = writer.freshCoverage?.byMetric;
+        if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied);
+        const { observations: obs, metrics, bundles } = tally;
+        await repo.finishImport(tx, importId, {
+          inserted: obs.inserted,
+          updated: obs.updated,
+          unchanged: obs.unchanged,
+          rejected: obs.rejected,
+          summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
+        });
+        if (inParts) await repo.setImportState(tx, importId, 'published', now);
+        const what = text.outcomeText(tally);
+        if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what) + missingNote));
+        if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
+        await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
+        await recordFeedEntries(tx, importId, now);
+        const derived = await recomputeDerived(tx, { trigger: importId, touched: [...rowsRead.keys()], now });
+        return summary(
+          'published',
+          importId,
+          text.publishedMessage(importId, what) + missingNote + derivedNote(derived),
+        );
+      },
+      { long: true, ...(inParts ? { yieldAfterMs: req.partMs ?? PART_MS } : {}) },
+    );
+  }
 }
 
 /**

@@ -70,6 +70,14 @@ export interface WriterOptions {
   trackSeen?: boolean;
   /** England's area id, for the coverage of metrics without published observations. */
   englandId?: () => number | undefined;
+  /**
+   * Called after each chunk while every chunk so far has only inserted new rows (straight into observations, or from
+   * the staging table as insertFresh does), so that all the writer has written is new rows of this import: where an
+   * import committed in parts may commit (imports/parts.ts).
+   */
+  afterNewRows?: () => Promise<void>;
+  /** Fresh rows written straight into observations at a time (default DIRECT_BATCH; smaller for parts). */
+  directBatch?: number;
 }
 
 /** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
@@ -84,6 +92,7 @@ const DIRECT_BATCH = 10_000;
  */
 export async function createObservationWriter(tx: Tx, opts: WriterOptions): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
+  const directBatch = opts.directBatch ?? DIRECT_BATCH;
   const { importId, now, mode, metricsWithData } = opts;
   const keysMayExist = opts.keysMayExist ?? metricsWithData;
   const trackSeen = mode === 'publish' && opts.trackSeen !== false;
@@ -102,6 +111,9 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   // Whether the chunk may hold a key twice: a key came back, or a row was not tallied (only rows of metrics without
   // published data are). Else the search for duplicates is skipped.
   let mayRepeat = !fresh;
+  // Whether every chunk so far only inserted new rows (nothing but new rows of this import written).
+  let onlyNew = true;
+  const afterChunk = () => (onlyNew ? opts.afterNewRows?.() : undefined);
 
   function endChunk(): void {
     staged = 0;
@@ -120,19 +132,26 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   }
 
   async function mergeChunk(): Promise<void> {
-    if (await copiedDirect()) return endChunk();
+    if (await copiedDirect()) {
+      endChunk();
+      return afterChunk();
+    }
     await stage.flush();
     if (staged === 0) return;
     const duplicatesBefore = m.counts.duplicates;
     if (touchesExisting || mayRepeat) await resolveDuplicatesInChunk(m);
     const later = chunks > 0;
-    if (mode === 'draft') await mergeIntoDraft(m, { later });
-    else if (touchesExisting) {
+    if (mode === 'draft') {
+      onlyNew = false;
+      await mergeIntoDraft(m, { later });
+    } else if (touchesExisting) {
+      onlyNew = false;
       await mergeIntoPublished(m, { later, staged, duplicatesBefore });
       if (trackSeen) await recordSeen(tx);
     } else await insertFresh(m);
     await tx.run('DELETE FROM import_stage');
     endChunk();
+    return afterChunk();
   }
 
   return {
@@ -146,7 +165,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
       if (staged >= chunkSize) return mergeChunk();
       // Fresh rows go straight into observations a batch at a time, so they are not held in memory for a whole chunk
       // (held long, they would be promoted and copied by the garbage collector); the batch ends the chunk.
-      if (staged >= DIRECT_BATCH && !touchesExisting && stage.copyDirect && mode === 'publish') return mergeChunk();
+      if (staged >= directBatch && !touchesExisting && stage.copyDirect && mode === 'publish') return mergeChunk();
       return undefined;
     },
     async loadDraft(draftImportId) {
