@@ -8,6 +8,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../platform/app-types.ts';
+import { formatDate } from '../../../platform/dates.ts';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
 import { isUpload, withUploads, type MultipartBody } from '../../../platform/multipart.ts';
 import { checkCsrf, csrfToken, pageFor, requireRole } from '../../accounts/index.ts';
@@ -17,6 +18,7 @@ import type { Frames } from './frames.ts';
 import { ANALYSTS, origin, privately } from './http.ts';
 import type { Mailings, MemberMailing } from './mailings.ts';
 import type { Respond } from './respond.ts';
+import type { ContactRetention } from './retention.ts';
 import { when } from './respondent-view.ts';
 import { londonDayStart, type SurveysService } from './service.ts';
 
@@ -91,6 +93,7 @@ export function surveyOpsPages(
   frames: Frames,
   mailings: Mailings,
   respond: Respond,
+  retention: ContactRetention,
   secureCookies: boolean,
 ): void {
   const actor = (req: FastifyRequest) => ({ name: requireRole(req, ANALYSTS).name });
@@ -299,6 +302,8 @@ export function surveyOpsPages(
       withoutEmail: rows.filter((r) => !r.email).length,
       toRemind: rows.filter((r) => r.invitedAt && r.status !== 'submitted' && !r.optedOutAt).length,
       nextRound: wave.mode === 'frame' ? await mailings.nextReminderRound(id) : 1,
+      // The retention rule (retention.ts): when the frame's contact details go.
+      contactsErased: { on: formatDate(retention.erasedOn(wave.closesAt)), days: retention.days },
       councilTypes: COUNCIL_TYPES.map((p) => ({ prefix: p, name: AREA_TYPES.find((t) => t.prefix === p)?.name ?? p })),
       done: query.done ?? null,
       n: query.n ?? 0,
