@@ -117,6 +117,11 @@ describe('survey fielding pages', () => {
     expect(bad.body).toContain('$.pages[0].elements[0]: a single question needs answer choices');
     // Nothing chosen.
     expect((await upload('/surveys/questionnaires', as.analyst, [])).body).toContain('Choose a questionnaire file');
+    // Over the form's limit (5 MB): refused as it streams in, saying the limit.
+    const huge = { name: 'file', filename: 'huge.json', data: Buffer.alloc(5 * 1024 * 1024 + 1, 32) };
+    const tooBig = await upload('/surveys/questionnaires', as.analyst, [huge]);
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.body).toContain('The upload is larger than 5 MB, the most this form takes.');
 
     // An XLSForm, and one whose row is wrong (the sheet and row are named).
     const sheet = (name: string, rows: string[][]) => ({

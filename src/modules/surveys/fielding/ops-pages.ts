@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../platform/app-types.ts';
 import { formatDate } from '../../../platform/dates.ts';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
-import { isUpload, withUploads, type MultipartBody } from '../../../platform/multipart.ts';
+import { isUpload, readUpload, withUploads, type MultipartBody } from '../../../platform/multipart.ts';
 import { checkCsrf, csrfToken, pageFor, requireRole } from '../../accounts/index.ts';
 import { AREA_TYPES, COUNCIL_TYPES } from '../../areas/index.ts';
 import { definitionFromUpload } from '../definition/index.ts';
@@ -126,7 +126,9 @@ export function surveyOpsPages(
           throw new AppError(400, 'no-questionnaire', 'Choose a file or paste the SurveyJS JSON', [
             { field: 'file', message: 'Choose a questionnaire file (.json or .xlsx) or paste its SurveyJS JSON' },
           ]);
-        const upload = file ?? { filename: 'pasted.json', data: Buffer.from(pasted, 'utf8') };
+        const upload = file
+          ? { filename: file.filename, data: await readUpload(file) }
+          : { filename: 'pasted.json', data: Buffer.from(pasted, 'utf8') };
         const { json } = await definitionFromUpload(upload.filename, upload.data);
         const r = await surveys.loadDefinition(json, by);
         const d = r.definition;
@@ -157,7 +159,7 @@ export function surveyOpsPages(
           const types = Object.keys(body).filter((k) => k.startsWith('type-') && text(k) === 'yes');
           r = await frames.build(id, { rule: { types: types.map((k) => k.slice(5)), role: text('role') } });
         } else {
-          const csv = isUpload(body.csv) ? body.csv.data.toString('utf8') : text('csvText');
+          const csv = isUpload(body.csv) ? (await readUpload(body.csv)).toString('utf8') : text('csvText');
           if (!csv.trim())
             throw new AppError(400, 'no-frame', 'Choose a CSV file of contacts or paste one', [
               { field: 'csv', message: 'Choose a CSV file of contacts (area, role, contact, email) or paste one' },
