@@ -16,6 +16,7 @@ import { sharedFile } from './helpers/shared-data.ts';
 import { createDb } from '../src/platform/db.ts';
 import { entryName, SHARED_DATA } from '../src/modules/imports/index.ts';
 import { runSli as sli, SLI } from './helpers/cli.ts';
+import { PASSWORD } from './helpers/auth.ts';
 
 /** The geography and one publisher's file, linked into a directory laid out as ../shared/data is. */
 const SUBSET = [
@@ -26,9 +27,16 @@ const SUBSET = [
   'performance/defra_household_recycling_rate_2015_2024.csv',
 ];
 
-function subsetDir(root: string): string {
-  const dir = path.join(root, 'shared');
-  for (const f of SUBSET) {
+/** The geography and MHCLG's revenue budgets (about 120,000 observations: a load of a few seconds, in parts). */
+const BUDGETS = [
+  ...SUBSET.slice(0, 4),
+  'finance/ra_budget_raw/RA_2021-22_data_by_LA.csv',
+  'finance/ra_budget_raw/RA_2023-24_data_Part_1.csv',
+];
+
+function subsetDir(root: string, files = SUBSET, name = 'shared'): string {
+  const dir = path.join(root, name);
+  for (const f of files) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     symlinkSync(sharedFile(f), path.join(dir, f));
   }
@@ -95,6 +103,49 @@ async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boole
 /** "n/N name": where an entry of the shared-data list is, as `sli load --all` numbers it. */
 const N = SHARED_DATA.length;
 const at = (name: string) => `${SHARED_DATA.findIndex((e) => entryName(e) === name) + 1}/${N} ${name}`;
+
+/** One sign-in through the form, as a browser makes it (GET for the CSRF cookie and token, then POST): its status. */
+async function signInOnce(base: string, email: string): Promise<number> {
+  const form = await fetch(`${base}/sign-in`);
+  const cookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const res = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password: PASSWORD, _csrf: token, next: '/account' }).toString(),
+  });
+  return res.status;
+}
+
+/** Every observation belongs to a published import, and each published import holds the rows it counted. */
+async function wholeImports(url: string): Promise<{ adapter: string; state: string }[]> {
+  const db = createDb(url);
+  try {
+    const imports = await db.kysely
+      .selectFrom('imports')
+      .select(['id', 'adapter', 'state', 'inserted'])
+      .orderBy('id')
+      .execute();
+    const held = await db.kysely
+      .selectFrom('observations')
+      .select(['import_id', (e) => e.fn.countAll().as('n')])
+      .groupBy('import_id')
+      .execute();
+    const byImport = new Map(held.map((h) => [Number(h.import_id), Number(h.n)]));
+    for (const [id, n] of byImport)
+      expect(
+        imports.find((i) => i.id === id && i.state === 'published'),
+        `rows of import ${id}`,
+      ).toMatchObject({ inserted: n });
+    return imports.map((i) => ({ adapter: i.adapter, state: i.state }));
+  } finally {
+    await db.close();
+  }
+}
 
 const TRAFFORD = 'href="/areas/E08000009"';
 const HOW_TO_LOAD = 'No data has been loaded yet';
@@ -171,6 +222,33 @@ describe.runIf(testDialect() === 'sqlite')('first start of an empty SQLite datab
     }
   });
 
+  it('a sign-in while an import loads waits for a part of it, not the whole import, and succeeds', async () => {
+    const budgets = subsetDir(root, BUDGETS, 'budgets');
+    const url = `sqlite:${path.join(root, 'sign-in.sqlite')}`;
+    const email = 'reader@example.org';
+    const add = await sli(null, ['users', 'add', '--email', email, '--name', 'A Reader', '--role', 'analyst'], {
+      env: { SLI_DATABASE_URL: url, SLI_NEW_PASSWORD: PASSWORD },
+    });
+    expect(add.status, add.stderr).toBe(0);
+    const s = await serve({ SLI_DATABASE_URL: url, SLI_SHARED_DATA: budgets });
+    try {
+      await until(
+        'the budgets to be loading',
+        () => loadOf(s),
+        (l) => l.name === 'mhclg-revenue-budget' || l.state !== 'loading',
+      );
+      let during = 0;
+      for (let l = await loadOf(s); l.state === 'loading'; l = await loadOf(s)) {
+        expect(await signInOnce(s.base, email)).toBe(303);
+        if (l.name === 'mhclg-revenue-budget') during++;
+      }
+      expect(during).toBeGreaterThan(0);
+      expect((await loadOf(s)).state).toBe('done');
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('with no files found, the empty pages say how to load data', async () => {
     const empty = mkdtempSync(path.join(root, 'empty-'));
     const s = await serve({ SLI_DATABASE_URL: `sqlite:${path.join(root, 'nothing.sqlite')}`, SLI_SHARED_DATA: empty });
@@ -240,6 +318,42 @@ describe('sli load --all', () => {
       .select((e) => e.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(2);
+  });
+
+  it('a load killed part-way through an import is undone at the next load, which loads it whole', async () => {
+    const fresh = await createTestDb();
+    try {
+      const budgets = subsetDir(root, BUDGETS, 'budgets');
+      const stop = new AbortController();
+      const killed = sli(fresh, ['load', '--all', budgets], { kill: stop.signal });
+      // SQLite: until a part of the budgets is committed; PostgreSQL (one transaction): a moment into them.
+      await until(
+        'the budgets to be under way',
+        async () => {
+          const imports = await fresh.kysely.selectFrom('imports').select(['adapter', 'state']).execute();
+          const rows = await fresh.kysely
+            .selectFrom('observations')
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow();
+          return { imports, rows: Number(rows.n) };
+        },
+        (v) =>
+          fresh.dialect === 'sqlite'
+            ? v.imports.some((i) => i.state === 'loading') && v.rows > 0
+            : v.imports.some((i) => i.adapter === 'areas-vintages'),
+      );
+      if (fresh.dialect === 'postgres') await new Promise((r) => setTimeout(r, 500));
+      stop.abort();
+      expect((await killed).signal).toBe('SIGKILL');
+      const r = await sli(fresh, ['load', '--all', budgets]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`${at('mhclg-revenue-budget')}: loaded.`);
+      const imports = await wholeImports(fresh.url);
+      expect(imports.filter((i) => i.state !== 'published')).toEqual([]);
+      expect(imports.filter((i) => i.adapter === 'mhclg-revenue-budget')).toHaveLength(1);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('a directory with none of the files is an error saying so', async () => {

@@ -1,6 +1,7 @@
 /**
  * Loads the publishers' files of the shared-data list (modules/imports/shared-data.ts) from a directory, in order,
- * published: each import all or nothing (a killed load leaves every import it had not finished unwritten), entries
+ * published: each import all or nothing (on SQLite committed in parts so that the web service's writes are not held
+ * up, an import a killed load left unfinished undone before the next load: imports/parts.ts), entries
  * whose files are absent skipped and named, entries already loaded (a published import holding the same files, by
  * SHA-256) skipped without reading, then the steps built on the data (our neighbours model, the sector basket, the
  * early-warning rules). It lives in the composition root because the steps belong to other modules than imports.
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
+  abandonUnfinished,
   entryName,
   importFiles,
   loadedState,
@@ -49,6 +51,8 @@ export interface LoadOptions {
 /** Loads every entry of the list found in `dir`: each entry's outcome (it throws only when the database does). */
 export async function loadAll(dir: string, opts: LoadOptions): Promise<LoadEvent[]> {
   const plan = planSharedData(path.resolve(dir), REPO_ROOT, opts.entries);
+  // An import a stopped load had committed parts of is undone first (imports/parts.ts), then loaded again below.
+  await abandonUnfinished(opts.db, opts.logger);
   const emit = (e: LoadEvent) => opts.onEvent?.(e);
   const present = plan.filter((e) => e.kind === 'import' && e.missing.length === 0).length;
   emit({ type: 'plan', dir: path.resolve(dir), total: plan.length, present });
@@ -100,6 +104,8 @@ async function runEntry(
   const summary = await importFiles(opts.db, entry.importer, entry.paths, {
     publish: true,
     withdrawMissing: !!opts.withdrawMissing,
+    // On SQLite in parts, so that the web service's writes (a sign-in) wait about a part, not a whole import.
+    inParts: true,
     ...(opts.logger ? { logger: opts.logger } : {}),
     onProgress: (bytes, totalBytes) => emit({ type: 'progress', n, bytes, totalBytes }),
   });

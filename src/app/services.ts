@@ -67,7 +67,7 @@ export function createServices({ db, config, logger }: AppDeps) {
   const savedReports = createSavedReportsService(db, { computer, metrics, areas, groups });
   const reportBuilder = createBuilder(db, { metrics, groups, areas });
   // Evaluation.
-  const surveys = createSurveys(db, { areas, mailer: email, logger });
+  const surveys = createSurveys(db, { areas, mailer: email, config: config.surveys, logger });
   // Peer challenge.
   const peer = createPeerService(db, { areas, groups, earlyWarning, headlines, value, surveys, logger });
   // The day's salt for hashing client addresses: one set for the request recorder and the budget module's open links.

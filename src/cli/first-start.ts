@@ -6,9 +6,12 @@
  * A child process rather than the server's own: SQLite is one synchronous connection per process here, so an import
  * in the server would hold that connection inside its long write transaction (every request would read, and write,
  * inside it) and block the event loop on each bulk statement. The child has its own connection and event loop; the
- * server's readers see the last committed state (WAL) and keep answering. A killed load commits nothing of the import
- * under way (each import is one transaction); a marker file beside the database says a load was begun, so the next
- * start resumes it, skipping what is already published (by the files' SHA-256).
+ * server's readers see the last committed state (WAL) and keep answering. The child commits each import in parts
+ * (modules/imports/parts.ts), so the server's writes (a sign-in, a survey answer) wait for a part, not a whole import;
+ * while it loads, the server's writes wait up to LOADING_BUSY_TIMEOUT_MS for the lock (SLI_DB_BUSY_TIMEOUT_MS
+ * otherwise), and the child's up to a minute for the server's. A killed load leaves the import under way unfinished,
+ * and the next load undoes it; a marker file beside the database says a load was begun, so the next start resumes it,
+ * skipping what is already published (by the files' SHA-256).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,15 @@ import type { LoadEvent } from '../app/load.ts';
 import { loadProgressBar } from './load.ts';
 
 const SLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sli.js');
+
+/**
+ * How long the server's writes wait for the loader's write lock while it loads: longer than a part (about 0.25 s, a
+ * few seconds at most on a busy machine: geography, the start of a large file), so that a sign-in waits rather than
+ * fails. node:sqlite waits synchronously, so other requests wait too meanwhile; only during the first load.
+ */
+export const LOADING_BUSY_TIMEOUT_MS = 5000;
+/** How long the loader waits for the server's writes (short, but a batch process can afford to wait). */
+const LOADER_BUSY_TIMEOUT_MS = 60_000;
 
 /** The marker beside an SQLite file saying a first-start load was begun and has not finished. */
 const markerOf = (db: Db) => (db.file && db.file !== ':memory:' ? `${db.file}.first-load` : undefined);
@@ -55,8 +67,12 @@ export async function firstStart(deps: {
   status.update({ state: 'loading', dir, n: 0, total: 0, loaded: 0, failed: [], absent: [] });
   const child = fork(SLI, ['--database-url', config.databaseUrl, 'load', '--all', dir, '--ipc'], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, SLI_LOG_LEVEL: 'warn' },
+    env: { ...process.env, SLI_LOG_LEVEL: 'warn', SLI_DB_BUSY_TIMEOUT_MS: String(LOADER_BUSY_TIMEOUT_MS) },
   });
+  // (The server may have closed the database by the time the child has gone.)
+  const busy = (ms: number) => db.sqlite?.isOpen && db.sqlite.exec(`PRAGMA busy_timeout = ${Math.trunc(ms)}`);
+  busy(Math.max(config.db.busyTimeoutMs, LOADING_BUSY_TIMEOUT_MS));
+  child.once('exit', () => busy(config.db.busyTimeoutMs));
   follow(child, { marker, logger, status });
   return () => {
     if (child.exitCode === null) child.kill('SIGTERM');

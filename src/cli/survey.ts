@@ -111,6 +111,27 @@ export function registerSurveyCommands(program: Command, ctx: CliContext): void 
     });
 
   survey
+    .command('erase-contacts')
+    .description(
+      "erase the contact details (email addresses and names) of waves' frames closed SLI_SURVEY_CONTACT_DAYS (default 90) days ago or more; responses and counts are kept",
+    )
+    .action(async (_o, cmd: Command) => {
+      const { db, services } = await ctx.open(cmd);
+      try {
+        const { retention } = services.surveys;
+        const e = await retention.eraseDue();
+        const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+        ctx.out(
+          e.waves === 0
+            ? `No wave closed ${retention.days} days ago or more still holds contact details.`
+            : `Erased the contact details of ${plural(e.members, 'member')} of ${plural(e.waves, 'wave')} closed ${retention.days} days ago or more (and the recipients of ${plural(e.messages, 'message')}).`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+  survey
     .command('tabulate')
     .description(
       'tables for every question from a wide responses CSV: bases, nets, percentages and significant differences',

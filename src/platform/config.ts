@@ -55,6 +55,7 @@ export interface Config {
   monitorRecording: boolean;
   /** Outgoing email (modules/email): the SMTP server, or null when none is configured (messages stay queued). */
   smtp: SmtpConfig | null;
+  surveys: SurveyConfig;
   mail: MailConfig;
 }
 
@@ -84,6 +85,24 @@ export interface MailConfig {
   retryMs: number;
   /** Longest an SMTP connection, greeting or reply may take, ms (SLI_SMTP_TIMEOUT_MS, default 30000). */
   timeoutMs: number;
+}
+
+/** Survey fielding (modules/surveys). */
+export interface SurveyConfig {
+  /**
+   * The secret a frame member's link is derived from (SLI_LINK_SECRET, at least 32 characters): HMAC-SHA256 of it and
+   * the member, so every invitation and reminder carries the same link, and a copy of the database (which holds only
+   * the links' SHA-256) cannot rebuild them. Unset: a random secret is made once and kept in the database (links are
+   * still stable, but a copy of the database can then rebuild them). After a change, each member's next message
+   * carries a new link, and the one sent before stops working then.
+   */
+  linkSecret: string | null;
+  /**
+   * Days after a wave closes before its frame's contact details (email address and name) are erased
+   * (SLI_SURVEY_CONTACT_DAYS, default 90); responses and counts are kept. The web service checks every hour;
+   * `sli survey erase-contacts` does the same on demand.
+   */
+  contactDays: number;
 }
 
 /** Database timeouts in milliseconds (0: none). See README.md, "When the database goes away". */
@@ -197,6 +216,19 @@ function parseMail(env: NodeJS.ProcessEnv): { smtp: SmtpConfig | null; mail: Mai
   };
 }
 
+/** SLI_LINK_SECRET and SLI_SURVEY_CONTACT_DAYS. */
+function parseSurveys(env: NodeJS.ProcessEnv): SurveyConfig {
+  const secret = env.SLI_LINK_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32)
+    throw new ConfigError(
+      `SLI_LINK_SECRET must be at least 32 characters (it is ${secret.length}): make one with "openssl rand -base64 48", or unset it to keep a secret in the database.`,
+    );
+  return {
+    linkSecret: secret || null,
+    contactDays: parseInteger('SLI_SURVEY_CONTACT_DAYS', env.SLI_SURVEY_CONTACT_DAYS ?? '90', 0, 3650),
+  };
+}
+
 export function defaultDatabaseUrl(cwd = process.cwd()): string {
   return `sqlite:${path.join(cwd, 'data', 'sli.sqlite')}`;
 }
@@ -241,6 +273,7 @@ export function loadConfig(
     uploadMaxMb: parseInteger('SLI_UPLOAD_MAX_MB', env.SLI_UPLOAD_MAX_MB ?? '50', 1, 4096),
     monitorRecording: parseBoolean('SLI_MONITOR_RECORDING', env.SLI_MONITOR_RECORDING ?? 'true'),
     ...parseMail(env),
+    surveys: parseSurveys(env),
     brand: parseBrand(env),
   };
 }

@@ -110,3 +110,14 @@ describe('outgoing mail in the configuration', () => {
     expect(() => loadConfig({ SLI_MAIL_FROM: 'nobody' })).toThrow(/SLI_MAIL_FROM must end with an email address/);
   });
 });
+
+describe('survey fielding in the configuration', () => {
+  it('keeps contact details 90 days after a wave closes unless told; a link secret needs 32 characters', () => {
+    expect(loadConfig({}).surveys).toEqual({ linkSecret: null, contactDays: 90 });
+    expect(loadConfig({ SLI_SURVEY_CONTACT_DAYS: '30' }).surveys.contactDays).toBe(30);
+    expect(() => loadConfig({ SLI_SURVEY_CONTACT_DAYS: '-1' })).toThrow(/SLI_SURVEY_CONTACT_DAYS/);
+    expect(() => loadConfig({ SLI_LINK_SECRET: 'short' })).toThrow(/SLI_LINK_SECRET must be at least 32/);
+    const secret = 'x'.repeat(40);
+    expect(loadConfig({ SLI_LINK_SECRET: secret }).surveys.linkSecret).toBe(secret);
+  });
+});

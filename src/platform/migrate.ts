@@ -36,6 +36,7 @@ import * as m20261212T0750 from './migrations/2026-12-12T0750-group-office.ts';
 import * as m20261213T0810 from './migrations/2026-12-13T0810-invitations-frame-numbers.ts';
 import * as m20261213T0820 from './migrations/2026-12-13T0820-budget-population.ts';
 import * as m20261214T0100 from './migrations/2026-12-14T0100-peer-document-files.ts';
+import * as m20261214T0200 from './migrations/2026-12-14T0200-survey-links-and-retention.ts';
 
 type DialectMigration = { up: (db: Parameters<Migration['up']>[0], dialect: Dialect) => Promise<void> };
 
@@ -77,6 +78,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-13T0810-invitations-frame-numbers': m20261213T0810,
   '2026-12-13T0820-budget-population': m20261213T0820,
   '2026-12-14T0100-peer-document-files': m20261214T0100,
+  '2026-12-14T0200-survey-links-and-retention': m20261214T0200,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

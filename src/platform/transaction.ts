@@ -15,7 +15,26 @@ export interface Tx {
   readonly pg?: pg.PoolClient;
   run(sql: string, params?: unknown[]): Promise<number>;
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Lets writers of other processes in (TransactionOptions.yieldAfterMs, SQLite only): once this transaction has held
+   * the write lock that long, commits what it has written, pauses YIELD_PAUSE_MS and begins again. True when it did;
+   * always false otherwise (and on PostgreSQL, whose writers of different rows do not wait for each other). The caller
+   * must be able to undo what the parts committed if it fails later (imports/parts.ts).
+   */
+  yieldLock(): Promise<boolean>;
+  /**
+   * With yieldAfterMs on SQLite: commits what is written so far, runs `fn` (which must not write) without the write
+   * lock, and begins again: a long read before the next write (an importer's first pass over a file). Otherwise it
+   * just runs `fn`.
+   */
+  unlocked<T>(fn: () => Promise<T>): Promise<T>;
 }
+
+/**
+ * How long a yielding transaction pauses between parts: longer than the 100 ms SQLite's busy handler waits at most
+ * between tries, so a writer of another process waiting on the lock gets it.
+ */
+export const YIELD_PAUSE_MS = 110;
 
 export class RollbackSignal<T> extends Error {
   readonly value: T;
@@ -65,6 +84,11 @@ export interface TransactionOptions {
    * writes may rightly run longer than a request's statement timeout. Lock waits keep the connection's lock timeout.
    */
   long?: boolean;
+  /**
+   * SQLite: the transaction may be committed in parts (Tx.yieldLock) once it has held the write lock this long, so
+   * that another process's writes (the web service's, during a first load) wait at most about this long.
+   */
+  yieldAfterMs?: number;
 }
 
 /**
@@ -77,7 +101,7 @@ export async function withTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
   opts: TransactionOptions = {},
 ): Promise<T> {
-  if (db.dialect === 'sqlite') return sqliteSerialised(db.sqlite!, () => sqliteTransaction(db, fn));
+  if (db.dialect === 'sqlite') return sqliteSerialised(db.sqlite!, () => sqliteTransaction(db, fn, opts.yieldAfterMs));
   try {
     const settings = opts.long ? ['SET LOCAL statement_timeout = 0'] : [];
     return await pgTransaction(db.pool!, (client) => fn(pgTx(client)), settings);
@@ -103,15 +127,34 @@ function sqliteSerialised<T>(s: DatabaseSync, run: () => Promise<T>): Promise<T>
   return result;
 }
 
-async function sqliteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function sqliteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, yieldAfterMs?: number): Promise<T> {
   {
     const s = db.sqlite!;
+    let began = performance.now();
     const tx: Tx = {
       dialect: 'sqlite',
       kysely: db.kysely,
       sqlite: s,
       run: async (q, p = []) => Number(s.prepare(q).run(...(p as never[])).changes),
       all: async <R>(q: string, p: unknown[] = []) => s.prepare(q).all(...(p as never[])) as R[],
+      async yieldLock() {
+        if (yieldAfterMs === undefined || performance.now() - began < yieldAfterMs) return false;
+        s.exec('COMMIT');
+        await new Promise((resolve) => setTimeout(resolve, YIELD_PAUSE_MS));
+        s.exec('BEGIN IMMEDIATE');
+        began = performance.now();
+        return true;
+      },
+      async unlocked(read) {
+        if (yieldAfterMs === undefined) return read();
+        s.exec('COMMIT');
+        try {
+          return await read();
+        } finally {
+          s.exec('BEGIN IMMEDIATE');
+          began = performance.now();
+        }
+      },
     };
     s.exec('BEGIN IMMEDIATE');
     try {
@@ -119,7 +162,8 @@ async function sqliteTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise
       s.exec('COMMIT');
       return result;
     } catch (e) {
-      s.exec('ROLLBACK');
+      // (Not in one when a part's BEGIN after a yield failed.)
+      if (s.isTransaction) s.exec('ROLLBACK');
       if (e instanceof RollbackSignal) return e.value as T;
       throw e;
     }
@@ -153,5 +197,7 @@ function pgTx(client: pg.PoolClient): Tx {
     pg: client,
     run: async (q, p = []) => (await client.query(toPgPlaceholders(q), p)).rowCount ?? 0,
     all: async <R>(q: string, p: unknown[] = []) => (await client.query(toPgPlaceholders(q), p)).rows as R[],
+    yieldLock: async () => false,
+    unlocked: (read) => read(),
   };
 }

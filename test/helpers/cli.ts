@@ -18,6 +18,8 @@ export interface SliOptions {
   env?: Record<string, string>;
   /** Killed (SIGKILL) after this long: a command cut off mid-way. */
   killAfterMs?: number;
+  /** Killed (SIGKILL) when this is aborted. */
+  kill?: AbortSignal;
 }
 
 /** The environment `sli` runs in: this process's, quiet logs, the test database (if any) and `extra`. */
@@ -31,7 +33,9 @@ const envFor = (db: TestDb | null, extra: Record<string, string> = {}) => ({
 /** Runs `sli` in its own process, as a user would, against the test database (or none): its exit status and output. */
 export function runSli(db: TestDb | null, args: string[], opts: SliOptions = {}): Promise<SliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLI, ...args], { env: envFor(db, opts.env) });
+    const kill = opts.kill ? { signal: opts.kill, killSignal: 'SIGKILL' as const } : {};
+    const child = spawn(process.execPath, [SLI, ...args], { env: envFor(db, opts.env), ...kill });
+    child.on('error', () => {}); // the abort's AbortError: the close below says how it ended
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -12,7 +12,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/app-types.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { noStore } from '../../platform/http.ts';
-import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
+import { readUpload, uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import type { AboutQuestion, AboutYou } from './about.ts';
 import { Form } from './pages.ts';
@@ -269,7 +269,11 @@ export function budgetPopulationPages(app: App, budget: BudgetService): void {
           reply.status(400);
           return page(s, {}, req, reply, [{ field: 'csv', message: 'Choose a CSV file of band,sex,population' }]);
         }
-        const { body, errors } = csvToForm(gridOf(s.aboutYou), file.filename, file.data.toString('utf8'));
+        const { body, errors } = csvToForm(
+          gridOf(s.aboutYou),
+          file.filename,
+          (await readUpload(file)).toString('utf8'),
+        );
         if (errors.length) reply.status(400);
         return page(s, errors.length ? {} : body, req, reply, errors, errors.length ? null : file.filename);
       },

@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/app-types.ts';
 import { noStore } from '../../platform/http.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
-import { uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
+import { readUpload, uploadsOf, withUploads, type MultipartBody } from '../../platform/multipart.ts';
 import { checkCsrf } from '../accounts/index.ts';
 import { parseAbout } from './about.ts';
 import { MIN_CELL } from './analysis.ts';
@@ -138,7 +138,7 @@ export function budgetSetupPages(app: App, budget: BudgetService, secure: boolea
         throw new AppError(400, 'no-file', 'Choose a file to upload', [
           { field: 'file', message: 'Choose a definition file (.xlsx or .json) to upload' },
         ]);
-      return definitionFromFile(file.filename, file.data);
+      return definitionFromFile(file.filename, await readUpload(file));
     };
     const refused = (req: FastifyRequest, reply: FastifyReply, e: unknown, id?: number) => {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;

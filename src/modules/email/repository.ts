@@ -171,4 +171,30 @@ export const emailRepository = {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   },
+  /**
+   * Erases the address, name and bodies of these messages (a caller's retention rule); one still waiting to be sent
+   * (queued, sending or dead) is discarded, as it can no longer be. How many held an address.
+   */
+  async erase(ex: Executor, ids: number[], now: string): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const r = await ex
+        .updateTable('email_messages')
+        .set({
+          to_address: '',
+          to_name: null,
+          body_text: null,
+          body_html: null,
+          status: sql<EmailStatus>`CASE WHEN status IN ('queued', 'sending', 'dead') THEN 'discarded' ELSE status END`,
+          claim_token: null,
+          claimed_until: null,
+          updated_at: now,
+        })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('to_address', '<>', '')
+        .executeTakeFirst();
+      n += Number(r.numUpdatedRows);
+    }
+    return n;
+  },
 };

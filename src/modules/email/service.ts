@@ -230,6 +230,11 @@ export function createEmailService(db: Db, deps: EmailDeps) {
     /** Per-message status, for the caller that queued them (e.g. which invitations were sent). */
     status: (ids: number[]) => repo.byIds(db, ids),
     statusByKey: (key: string) => repo.byKey(db.kysely, key),
+    /**
+     * Erases the recipients' addresses and names of these messages (and discards those not yet sent): for a caller's
+     * retention rule, in its transaction when given its Kysely. How many held an address.
+     */
+    erase: (ids: number[], into: Executor = db.kysely, now = new Date()) => repo.erase(into, ids, now.toISOString()),
     sendQueued,
     startWorker,
     stopWorker,

@@ -30,6 +30,7 @@ export {
   type SharedDataStepName,
 } from './shared-data.ts';
 export { loadedState, type LoadedState } from './loaded.ts';
+export { abandonUnfinished } from './parts.ts';
 export { createUploads, type Uploads } from './upload.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { CheckedFile } from './files.ts';
 import { importsRepository as repo } from './repository.ts';
 import { draftMetricChanges, publishedMetricChanges } from './staged-metrics.ts';
 
-type ImportState = 'draft' | 'published' | 'discarded';
+type ImportState = 'draft' | 'published' | 'discarded' | 'loading';
 type ImportRecord = NonNullable<Awaited<ReturnType<typeof repo.getImport>>>;
 
 /** Named mapper from an import row to the API's list entry. */

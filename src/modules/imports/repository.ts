@@ -134,6 +134,29 @@ export const importsRepository = {
       .execute();
   },
 
+  /** Imports committed in parts that did not finish (imports/parts.ts). */
+  async unfinishedImports(db: Db): Promise<number[]> {
+    const rows = await db.kysely.selectFrom('imports').select('id').where('state', '=', 'loading').execute();
+    return rows.map((r) => r.id);
+  },
+
+  /**
+   * Undoes an unfinished import committed in parts: its observations (all new rows of its own), the metrics it
+   * created that hold no other observations, its change-log entries and the import itself (with its import_metrics).
+   * The periods it added stay (shared, and harmless without observations). Counts what went.
+   */
+  async undoUnfinishedImport(tx: Tx, importId: number): Promise<{ observations: number; metrics: number }> {
+    const observations = await tx.run('DELETE FROM observations WHERE import_id = ?', [importId]);
+    const metrics = await tx.run(
+      `DELETE FROM metrics WHERE import_id = ?
+         AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.metric_id = metrics.id)`,
+      [importId],
+    );
+    await tx.run('DELETE FROM change_log WHERE import_id = ?', [importId]);
+    await tx.run("DELETE FROM imports WHERE id = ? AND state = 'loading'", [importId]);
+    return { observations, metrics };
+  },
+
   async listImports(db: Db, limit = 50) {
     return db.kysely.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(limit).execute();
   },

@@ -8,7 +8,13 @@ export const ImportListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const State = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('discarded')]);
+const State = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('published'),
+  Type.Literal('discarded'),
+  // Being loaded in parts (parts.ts): published when its last part is.
+  Type.Literal('loading'),
+]);
 
 const ObservationCounts = Type.Object(
   {

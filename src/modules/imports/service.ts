@@ -22,6 +22,7 @@ import { recordFeedEntries } from './feed.ts';
 import { derivedNote, recomputeDerived, type DerivedOutcome } from './derived/step.ts';
 import { isDerivationInput } from './derived/specs.ts';
 import { countMissingInDraft, findMissing, selectForWithdrawal, withdrawGathered } from './withdraw.ts';
+import { abandonImport, createParts, PART_MS, PART_ROWS, type Parts } from './parts.ts';
 
 export type { ImportSummary } from './summary.ts';
 
@@ -49,6 +50,13 @@ export interface ImportRequest extends BundleAppliers {
   displayName?: (file: string) => string;
   /** Logs the start and the outcome (info); the CLI's logger carries the command. Nothing is logged without one. */
   logger?: Logger;
+  /**
+   * SQLite, publishing: commit in parts while what is written can be undone (parts.ts), so that another process's
+   * writes wait about a part, not the whole import (the first load).
+   */
+  inParts?: boolean;
+  /** How long a part holds the lock (default PART_MS; tests use shorter parts). */
+  partMs?: number;
 }
 
 /** Publications of at least this many new or changed observations refresh the planner's statistics. */
@@ -130,9 +138,11 @@ const itemAt = (item: ImportItem): SourceLocation | undefined =>
  * is anything else an adapter throws (bad input it did not foresee): it is reported at the last line read, never
  * left to end the command with a stack trace. A step's own failure (the database) still propagates.
  */
-async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): Promise<void> {
+async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext, parts: Parts): Promise<void> {
   let lastAt: SourceLocation | undefined;
   const items = req.adapter.read(req.files, ctx)[Symbol.asyncIterator]();
+  // What an adapter reads before its first item (ELS reads its whole observations file once) holds no lock in parts.
+  let first = true;
   const failed = (e: unknown): ImportFileError => {
     if (e instanceof ImportFileError) return e;
     req.logger?.warn({ adapter: req.adapter.name, err: e }, 'adapter failed while reading');
@@ -145,7 +155,10 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
       // The adapter's own failure, told apart from a step's (no function of its own: this runs once a row).
       let r: IteratorResult<ImportItem>;
       try {
-        r = await items.next();
+        if (first) {
+          first = false;
+          r = await parts.unlocked(() => items.next());
+        } else r = await items.next();
       } catch (e) {
         throw failed(e);
       }
@@ -157,6 +170,7 @@ async function readAll(req: ImportRequest, steps: Steps, ctx: AdapterContext): P
       switch (item.kind) {
         case 'metric':
           await steps.metrics.onMetric(item.metric, item.at);
+          await parts.maybeCommit();
           break;
         case 'observation': {
           const wait = steps.observations.onObservation(item.observation);
@@ -207,56 +221,95 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
   if (problems.count > 0) return summary('rejected', null, text.filesRejectedMessage(problems.count));
 
   const mode = req.publish || req.dryRun ? 'publish' : 'draft';
-  return withTransaction(
-    db,
-    async (tx) => {
-      await repo.ensureTopics(tx);
-      const state = mode === 'publish' ? 'published' : 'draft';
-      const files = JSON.stringify(tally.files);
-      const importId = await repo.createImport(tx, { adapter: req.adapter.name, files, state, now });
-      const catalogue = await loadCatalogue(tx);
-      const metricsWithData = await repo.metricsWithData(tx);
-      const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
-      const englandId = () => catalogue.areas.get('E92000001')?.id;
-      const keepWritten = req.publish && !req.dryRun ? derivationInputs(catalogue) : undefined;
-      const options = { importId, now, mode, metricsWithData, englandId, keepWritten, ...chunk } as const;
-      const writer = await createObservationWriter(tx, options);
-      const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
-      const steps = createSteps(tx, req, ctx);
-      await readAll(req, steps, adapterContext(req, ctx));
-      await steps.metrics.flush();
-      tally.metricsDefined = steps.metrics.definedHere.size;
-      await finishWriting(steps, ctx);
+  const inParts = !!req.inParts && !!req.publish && !req.dryRun && db.dialect === 'sqlite';
+  let parts: Parts | undefined;
+  let partsOf = 0;
+  const abandon = () => (parts?.committed ? abandonImport(db, partsOf, req.logger) : undefined);
+  try {
+    const result = await transact();
+    if (result.state !== 'published') await abandon();
+    return result;
+  } catch (e) {
+    await abandon()?.catch(() => undefined);
+    throw e;
+  }
 
-      if (problems.count > 0) throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
-      const missingNote = await settleMissing(tx, req, ctx, (m) => summary('rejected', null, m));
-      if (!changedAnything(tally) && mode === 'publish') {
-        const message = text.unchangedMessage(tally) + missingNote;
-        throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
-      }
-      const { rowsRead } = steps.observations;
-      const tallied = writer.freshCoverage?.byMetric;
-      if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied);
-      const { observations: obs, metrics, bundles } = tally;
-      await repo.finishImport(tx, importId, {
-        inserted: obs.inserted,
-        updated: obs.updated,
-        unchanged: obs.unchanged,
-        rejected: obs.rejected,
-        summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
-      });
-      const what = text.outcomeText(tally);
-      if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what) + missingNote));
-      if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
-      await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
-      await recordFeedEntries(tx, importId, now);
-      const written = writer.freshCoverage?.written;
-      const touched = [...rowsRead.keys()];
-      const derived = await recomputeDerived(tx, { trigger: importId, touched, now, written, catalogue });
-      return summary('published', importId, text.publishedMessage(importId, what) + missingNote + derivedNote(derived));
-    },
-    { long: true },
-  );
+  function transact() {
+    return withTransaction(
+      db,
+      async (tx) => {
+        await repo.ensureTopics(tx);
+        const state = inParts ? 'loading' : mode === 'publish' ? 'published' : 'draft';
+        const files = JSON.stringify(tally.files);
+        const importId = await repo.createImport(tx, { adapter: req.adapter.name, files, state, now });
+        partsOf = importId;
+        // Parts are committed only while all written could be undone: no definition changed, no bundle applied.
+        const b = tally.bundles;
+        const undoable = () => tally.metrics.updated === 0 && !b.geography && !b.boundaries && !b.groups;
+        const p = (parts = createParts(tx, inParts, undoable));
+        const catalogue = await loadCatalogue(tx);
+        const metricsWithData = await repo.metricsWithData(tx);
+        const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
+        const englandId = () => catalogue.areas.get('E92000001')?.id;
+        const afterNewRows = () => p.maybeCommit();
+        const batch = inParts ? { directBatch: PART_ROWS } : {};
+        const keepWritten = req.publish && !req.dryRun ? derivationInputs(catalogue) : undefined;
+        const options = {
+          importId,
+          now,
+          mode,
+          metricsWithData,
+          englandId,
+          keepWritten,
+          afterNewRows,
+          ...batch,
+          ...chunk,
+        } as const;
+        const writer = await createObservationWriter(tx, options);
+        const ctx: StepContext = { importId, mode, now, catalogue, writer, tally, problems };
+        const steps = createSteps(tx, req, ctx);
+        await readAll(req, steps, adapterContext(req, ctx), p);
+        await steps.metrics.flush();
+        tally.metricsDefined = steps.metrics.definedHere.size;
+        await finishWriting(steps, ctx);
+        p.close();
+
+        if (problems.count > 0)
+          throw new RollbackSignal(summary('rejected', null, text.rejectedMessage(problems.count)));
+        const missingNote = await settleMissing(tx, req, ctx, (m) => summary('rejected', null, m));
+        if (!changedAnything(tally) && mode === 'publish') {
+          const message = text.unchangedMessage(tally) + missingNote;
+          throw new RollbackSignal(summary(req.dryRun ? 'dry-run' : 'unchanged', null, message));
+        }
+        const { rowsRead } = steps.observations;
+        const tallied = writer.freshCoverage?.byMetric;
+        if (mode === 'publish') await repo.refreshCoverage(tx, [...rowsRead.keys()], importId, rowsRead, tallied);
+        const { observations: obs, metrics, bundles } = tally;
+        await repo.finishImport(tx, importId, {
+          inserted: obs.inserted,
+          updated: obs.updated,
+          unchanged: obs.unchanged,
+          rejected: obs.rejected,
+          summary: JSON.stringify({ observations: obs, metrics, geography: bundles.geography }),
+        });
+        if (inParts) await repo.setImportState(tx, importId, 'published', now);
+        const what = text.outcomeText(tally);
+        if (req.dryRun) throw new RollbackSignal(summary('dry-run', null, text.dryRunMessage(what) + missingNote));
+        if (mode === 'draft') return summary('draft', importId, text.draftMessage(importId, what) + missingNote);
+        await repo.logChange(tx, { at: now, entity: 'import', action: 'published', key: String(importId), importId });
+        await recordFeedEntries(tx, importId, now);
+        const written = writer.freshCoverage?.written;
+        const touched = [...rowsRead.keys()];
+        const derived = await recomputeDerived(tx, { trigger: importId, touched, now, written, catalogue });
+        return summary(
+          'published',
+          importId,
+          text.publishedMessage(importId, what) + missingNote + derivedNote(derived),
+        );
+      },
+      { long: true, ...(inParts ? { yieldAfterMs: req.partMs ?? PART_MS } : {}) },
+    );
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The one list of the publishers' files the platform loads, and the importer of each, in dependency order: geography
- * first, then boundaries, performance, finance and comparison families, then the steps built on them (our
- * nearest-neighbours model, the sector basket and its early-warning rules). `sli load --all DIR`,
+ * first, then the comparison families (similar councils), boundaries, performance and finance, then the steps built
+ * on them (our nearest-neighbours model, the sector basket and its early-warning rules). `sli load --all DIR`,
  * `npm run load-shared-data` and the first start of an empty database all read it; adding an importer's files means
  * adding one entry here. Paths are relative to the shared-data directory (SLI_SHARED_DATA, default ../shared/data).
  */
@@ -46,6 +46,23 @@ export const SHARED_DATA: readonly SharedDataEntry[] = [
     'geography/ons_la_changes_2014_2025.csv',
     'geography/mysociety_uk_local_authorities.csv',
     'geography/ons_ltla14_lookup.csv',
+  ),
+  // The similar-council families next (they need only the geography): a council can be found by name and compared
+  // with its similar councils as soon as the first measures are in, well before the whole list is loaded.
+  imp(
+    'dfe-statistical-neighbours',
+    "DfE: children's services statistical neighbours",
+    'similar_councils/dfe_childrens_services_statistical_neighbours_2021.csv',
+    'similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv',
+  ),
+  imp(
+    'ons-similar-areas',
+    'ONS: similar areas',
+    'similar_councils/ons_els_global_neighbours.csv',
+    'similar_councils/ons_els_economic_neighbours.csv',
+    'similar_councils/ons_els_demographic_neighbours.csv',
+    'similar_councils/ons_els_cluster_allocation.csv',
+    'similar_councils/ons_els_cluster_descriptions.json',
   ),
   // Every year's boundaries 2014 to 2025 (English areas the geography above holds).
   imp('boundaries', 'ONS: council boundaries 2014 to 2025', 'boundaries/ons_uk_la_boundaries_2014_2025.topo.json'),
@@ -100,21 +117,6 @@ export const SHARED_DATA: readonly SharedDataEntry[] = [
     "Ofsted: inspections of children's services",
     'performance/ofsted/ofsted_ilacs_latest_judgement_by_la.csv',
     'performance/dfe_lait/lait_la_number_to_gss_crosswalk.csv',
-  ),
-  imp(
-    'dfe-statistical-neighbours',
-    "DfE: children's services statistical neighbours",
-    'similar_councils/dfe_childrens_services_statistical_neighbours_2021.csv',
-    'similar_councils/dfe_childrens_services_statistical_neighbours_2025.csv',
-  ),
-  imp(
-    'ons-similar-areas',
-    'ONS: similar areas',
-    'similar_councils/ons_els_global_neighbours.csv',
-    'similar_councils/ons_els_economic_neighbours.csv',
-    'similar_councils/ons_els_demographic_neighbours.csv',
-    'similar_councils/ons_els_cluster_allocation.csv',
-    'similar_councils/ons_els_cluster_descriptions.json',
   ),
   { kind: 'step', step: 'neighbours-build', publisher: "This service's similar-councils model" },
   {

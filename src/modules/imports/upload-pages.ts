@@ -3,8 +3,9 @@
  * validation report with file and line, and the draft's Publish and Discard buttons on /imports/{id}. Analysts and
  * administrators only; every form carries the CSRF token; nothing needs JavaScript.
  *
- * The upload's body is taken whole, up to SLI_UPLOAD_MAX_MB, and read by the platform's multipart reader
- * (platform/multipart.ts, withUploads), in a scope of its own so that no other route accepts multipart bodies.
+ * The upload's body is read by the platform's multipart reader (platform/multipart.ts, withUploads), its files written
+ * to a temporary directory as they stream in and the whole refused once over SLI_UPLOAD_MAX_MB (at once when the
+ * request says its length), in a scope of its own so that no other route accepts multipart bodies.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -41,37 +42,44 @@ export function uploadPages(app: App, deps: { imports: ImportsService; uploads: 
     return uploadPage(reply, { importer: 'long-csv' });
   });
 
-  withUploads(app, maxBytes, (scope) => {
-    // Refused before the body is read: a council user, and an upload over the limit (saying its size and the limit).
-    const tooLarge = async (req: FastifyRequest) => {
-      if (req.user) requireRole(req, ANALYST_ROLES);
-      const length = Number(req.headers['content-length'] ?? 0);
-      if (length > maxBytes)
-        throw new AppError(
-          413,
-          'upload-too-large',
-          `The upload is ${mb(length)} MB; files of up to ${maxMb} MB can be uploaded here (SLI_UPLOAD_MAX_MB). Load a larger file with "npx sli import".`,
-        );
-    };
-    scope.post('/imports/upload', { schema: { hide: true }, onRequest: tooLarge }, async (req, reply) => {
-      if (!analystOnly(req, reply)) return reply;
-      if (!req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data'))
-        throw new AppError(415, 'unsupported-media-type', 'Upload the file with the form (multipart/form-data).');
-      const form = (req.body ?? {}) as MultipartBody;
-      const importer = typeof form.importer === 'string' ? form.importer : '';
-      const files: UploadedFile[] = uploadsOf(form, 'files').map((f) => ({ filename: f.filename, data: f.data }));
-      checkCsrf(req);
-      try {
-        const summary = await uploads.stage(importer, files);
-        if (summary.state === 'draft' && summary.importId !== null)
-          return reply.redirect(`/imports/${summary.importId}`, 303);
-        return uploadPage(reply.status(400), { importer, report: summary });
-      } catch (e) {
-        if (!(e instanceof AppError) || e.status !== 400) throw e;
-        return uploadPage(reply.status(400), { importer, problem: e });
-      }
-    });
-  });
+  const refusal = (size: string) =>
+    new AppError(
+      413,
+      'upload-too-large',
+      `The upload is ${size} MB; files of up to ${maxMb} MB can be uploaded here (SLI_UPLOAD_MAX_MB). Load a larger file with "npx sli import".`,
+    );
+  withUploads(
+    app,
+    maxBytes,
+    (scope) => {
+      // Refused before the body is read: a council user, and an upload whose stated length is over the limit (saying
+      // its size and the limit); one that does not say its length is refused when it passes the limit.
+      const tooLarge = async (req: FastifyRequest) => {
+        if (req.user) requireRole(req, ANALYST_ROLES);
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (length > maxBytes) throw refusal(mb(length));
+      };
+      scope.post('/imports/upload', { schema: { hide: true }, onRequest: tooLarge }, async (req, reply) => {
+        if (!analystOnly(req, reply)) return reply;
+        if (!req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data'))
+          throw new AppError(415, 'unsupported-media-type', 'Upload the file with the form (multipart/form-data).');
+        const form = (req.body ?? {}) as MultipartBody;
+        const importer = typeof form.importer === 'string' ? form.importer : '';
+        const files: UploadedFile[] = uploadsOf(form, 'files');
+        checkCsrf(req);
+        try {
+          const summary = await uploads.stage(importer, files);
+          if (summary.state === 'draft' && summary.importId !== null)
+            return reply.redirect(`/imports/${summary.importId}`, 303);
+          return uploadPage(reply.status(400), { importer, report: summary });
+        } catch (e) {
+          if (!(e instanceof AppError) || e.status !== 400) throw e;
+          return uploadPage(reply.status(400), { importer, problem: e });
+        }
+      });
+    },
+    { tooLarge: () => refusal(`over ${maxMb}`) },
+  );
 
   const draftForm = {
     hide: true,

@@ -2,8 +2,14 @@
  * The analysts' upload pages, route × role, on a real app and database: /imports/upload (GET, POST multipart),
  * /imports/{id}/publish and /imports/{id}/discard. Visitors are sent to sign in, council users refused, a form without
  * its CSRF token refused; an upload is checked and held as a draft (the report names file:line), previewed (new,
- * changed, withdrawn), published or discarded; an upload over SLI_UPLOAD_MAX_MB is refused saying so.
+ * changed, withdrawn), published or discarded; an upload over SLI_UPLOAD_MAX_MB is refused saying so, whether or not
+ * it says its length (streamed to a temporary file, never held whole); no temporary file is left behind, whether the
+ * upload succeeds, is refused or is abandoned by its client.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../platform/app-types.ts';
 import { createTestApp } from '../../../test/helpers/app.ts';
@@ -27,9 +33,14 @@ describe('analysts upload a file, preview the draft, publish or discard it', () 
   let db: TestDb;
   let app: App;
   let users: { owner: Signed; other: Signed; analyst: Signed; admin: Signed };
+  // The uploads' temporary files go here (os.tmpdir() reads TMPDIR), so that the test sees them all and only them.
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'upload-test-'));
+  const before = process.env.TMPDIR;
+  const leftovers = () => readdirSync(tmp, { recursive: true });
 
   beforeAll(async () => {
     db = await createTestDb();
+    process.env.TMPDIR = tmp;
     await seedFixtureAreas(db);
     await runImport(db, {
       adapter: fixtureAdapter([testMetric('t.bins', { title: 'Missed bins' })], [['t.bins', 'E06000001', 2022, 1]]),
@@ -42,6 +53,9 @@ describe('analysts upload a file, preview the draft, publish or discard it', () 
   afterAll(async () => {
     await app?.close();
     await db?.drop();
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   const upload = async (who: Signed | undefined, csv: [string, string][], csrf = who?.csrf) => {
@@ -128,6 +142,102 @@ describe('analysts upload a file, preview the draft, publish or discard it', () 
     const res = await upload(users.analyst, [['big.csv', big]]);
     expect(res.statusCode).toBe(413);
     expect(res.body).toContain('up to 1 MB can be uploaded here (SLI_UPLOAD_MAX_MB)');
+    expect(leftovers()).toEqual([]);
+  });
+
+  /**
+   * POSTs an upload of `bytes` of CSV over a real connection, in chunks without a Content-Length (as a client
+   * streaming a file does), calling `during` once half of it is sent: the response (or the error, if `during` ends it).
+   */
+  async function streamed(bytes: number, during?: (req: http.ClientRequest) => Promise<void>) {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const boundary = '----sliStreamedUpload';
+    const head = [
+      ['_csrf', users.analyst.csrf],
+      ['importer', 'long-csv'],
+    ]
+      .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+      .join('');
+    const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n${HEADER}\n`;
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/imports/upload',
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'transfer-encoding': 'chunked',
+        accept: 'text/html',
+        cookie: users.analyst.cookie,
+      },
+    });
+    const answer = new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+        res.on('error', (e) => resolve({ error: e.message }));
+      });
+      req.on('error', (e) => resolve({ error: e.message }));
+    });
+    req.write(head + fileHead);
+    const row = 't.bins,E06000001,2022-04-01/P1Y,1,,,,,\n';
+    const chunk = row.repeat(Math.ceil(16_384 / row.length));
+    let sent = 0;
+    let answered = false;
+    void answer.then(() => (answered = true));
+    while (sent < bytes && !answered && !req.destroyed) {
+      if (during && sent >= bytes / 2) {
+        await during(req);
+        during = undefined;
+        continue;
+      }
+      if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+      sent += chunk.length;
+    }
+    if (!answered && !req.destroyed) req.end(`\r\n--${boundary}--\r\n`);
+    return answer;
+  }
+  const listening = async () => {
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  };
+  /** Polls until no temporary file is left (the directory goes once the request is over). */
+  const noneLeft = async () => {
+    for (let i = 0; i < 100 && leftovers().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    return leftovers();
+  };
+
+  it('an upload that does not say its length is refused once it passes the limit, leaving no file behind', async () => {
+    await listening();
+    const res = await streamed(3 * 1024 * 1024);
+    expect(res).toMatchObject({ status: 413 });
+    expect('body' in res && res.body).toContain(
+      'The upload is over 1 MB; files of up to 1 MB can be uploaded here (SLI_UPLOAD_MAX_MB).',
+    );
+    expect(await noneLeft()).toEqual([]);
+  });
+
+  it('an upload its client abandons half-way leaves no file behind', async () => {
+    await listening();
+    let seen: string[] = [];
+    await streamed(900 * 1024, async (req) => {
+      // Half sent: the file is being written to a temporary directory, then the client goes away.
+      for (let i = 0; i < 100 && !leftovers().some((f) => String(f).includes('part-')); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      seen = leftovers().map(String);
+      req.destroy();
+    });
+    expect(seen.some((f) => /sli-upload-\w+\/part-1$/.test(f))).toBe(true);
+    expect(await noneLeft()).toEqual([]);
+  });
+
+  it('a successful upload leaves no file behind', async () => {
+    const res = await upload(users.analyst, good('9'));
+    expect(res.statusCode).toBe(303);
+    expect(await noneLeft()).toEqual([]);
+    const id = Number(/(\d+)$/.exec(res.headers.location as string)?.[1]);
+    expect((await form(users.analyst, `/imports/${id}/discard`)).statusCode).toBe(303);
   });
 
   it('a good upload becomes a draft: previewed (new, changed), published by an analyst, then public', async () => {

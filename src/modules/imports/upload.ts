@@ -1,15 +1,15 @@
 /**
  * Analysts' uploads: a publisher's file(s) or a long CSV handed to an importer through the web, held as a DRAFT
- * import (nothing public until it is published), and the draft published or discarded from its page. The files are
- * written to a private temporary directory under their own names (so the report says `their-file.csv:12`, and the
- * importers that read a year or a layer from a file's name still can), read by the same import engine as the command
- * line, then removed.
+ * import (nothing public until it is published), and the draft published or discarded from its page. The files, as
+ * the form's reader wrote them while they streamed in (platform/multipart.ts), are moved into a private temporary
+ * directory under their own names (so the report says `their-file.csv:12`, and the importers that read a year or a
+ * layer from a file's name still can), read by the same import engine as the command line, then removed.
  *
  * On SQLite the import runs on a connection of its own: the web service's one connection is shared by every request,
  * and an import's write transaction on it would take in every request made meanwhile. Its readers keep seeing the
  * last committed state (WAL).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, sqlitePathFromUrl, type Db } from '../../platform/db.ts';
@@ -24,7 +24,19 @@ import { importFiles } from './run-files.ts';
 export interface UploadedFile {
   /** The name the browser gave (only its last part is kept). */
   filename: string;
-  data: Buffer;
+  /** Where it was written as it arrived (moved from there; removed with the upload's directory). */
+  path: string;
+  size: number;
+}
+
+/** Moves a file (copies it when it is on another file system). */
+function move(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    copyFileSync(from, to);
+  }
 }
 
 export interface UploadDeps {
@@ -72,7 +84,7 @@ export function createUploads(db: Db, deps: UploadDeps) {
         throw new AppError(400, 'invalid-parameter', 'importer: choose one of the importers listed', [
           { field: 'importer', message: 'choose one of the importers listed', value: importer },
         ]);
-      const given = files.filter((f) => f.filename !== '' || f.data.length > 0);
+      const given = files.filter((f) => f.filename !== '' || f.size > 0);
       if (given.length === 0)
         throw new AppError(400, 'invalid-parameter', 'files: choose the file or files to upload', [
           { field: 'files', message: 'choose the file or files to upload' },
@@ -87,7 +99,7 @@ export function createUploads(db: Db, deps: UploadDeps) {
       try {
         const paths = names.map((n, i) => {
           const p = path.join(dir, n);
-          writeFileSync(p, given[i]!.data, { mode: 0o600 });
+          move(given[i]!.path, p);
           return p;
         });
         const shown = (file: string) =>

@@ -81,6 +81,14 @@ export interface WriterOptions {
    * derivation that follows the publication to read instead of the table.
    */
   keepWritten?: (metricId: number) => boolean;
+  /**
+   * Called after each chunk while every chunk so far has only inserted new rows (straight into observations, or from
+   * the staging table as insertFresh does), so that all the writer has written is new rows of this import: where an
+   * import committed in parts may commit (imports/parts.ts).
+   */
+  afterNewRows?: () => Promise<void>;
+  /** Fresh rows written straight into observations at a time (default DIRECT_BATCH; smaller for parts). */
+  directBatch?: number;
 }
 
 /** Rows of fresh data written straight into observations at a time (smaller than a chunk). */
@@ -100,6 +108,7 @@ const PIPELINED_BATCH = 2_000;
  */
 export async function createObservationWriter(tx: Tx, opts: WriterOptions): Promise<ObservationWriter> {
   const chunkSize = opts.chunkSize ?? 250_000;
+  const directBatch = opts.directBatch ?? DIRECT_BATCH;
   const { importId, now, mode, metricsWithData } = opts;
   const keysMayExist = opts.keysMayExist ?? metricsWithData;
   const trackSeen = mode === 'publish' && opts.trackSeen !== false;
@@ -122,6 +131,9 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   // Whether the chunk may hold a key twice: a key came back, or a row was not tallied (only rows of metrics without
   // published data are). Else the search for duplicates is skipped.
   let mayRepeat = !fresh;
+  // Whether every chunk so far only inserted new rows (nothing but new rows of this import written).
+  let onlyNew = true;
+  const afterChunk = () => (onlyNew ? opts.afterNewRows?.() : undefined);
 
   function endChunk(): void {
     staged = 0;
@@ -145,14 +157,20 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   }
 
   async function mergeChunk(): Promise<void> {
-    if (await copiedDirect()) return endChunk();
+    if (await copiedDirect()) {
+      endChunk();
+      return afterChunk();
+    }
     await stage.flush();
     if (staged === 0) return;
     const duplicatesBefore = m.counts.duplicates;
     if (touchesExisting || mayRepeat) await resolveDuplicatesInChunk(m);
     const later = chunks > 0;
-    if (mode === 'draft') await mergeIntoDraft(m, { later });
-    else if (touchesExisting) {
+    if (mode === 'draft') {
+      onlyNew = false;
+      await mergeIntoDraft(m, { later });
+    } else if (touchesExisting) {
+      onlyNew = false;
       await mergeIntoPublished(m, { later, staged, duplicatesBefore });
       if (trackSeen) {
         if (!seen) await createSeenTable(tx);
@@ -162,6 +180,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     } else await insertFresh(m);
     await tx.run('DELETE FROM import_stage');
     endChunk();
+    return afterChunk();
   }
 
   return {
@@ -183,7 +202,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
       // Fresh rows go straight into observations a batch at a time, so they are not held in memory for a whole chunk
       // (held long, they would be promoted and copied by the garbage collector); the batch ends the chunk.
       if (!touchesExisting && stage.copyDirect && mode === 'publish') {
-        const batch = stage.startDirect && !mayRepeat ? PIPELINED_BATCH : DIRECT_BATCH;
+        const batch = stage.startDirect && !mayRepeat ? PIPELINED_BATCH : directBatch;
         if (staged >= batch) return mergeChunk();
       }
       return undefined;

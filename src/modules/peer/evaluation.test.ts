@@ -9,6 +9,7 @@ import { parseMessage, startSmtp, type TestSmtp } from '../../../test/helpers/sm
 import { answerAndSubmit, formPost } from '../../../test/helpers/surveys.ts';
 import { servicesFor } from '../../app/services.ts';
 import type { App } from '../../platform/app-types.ts';
+import { loadConfig } from '../../platform/config.ts';
 import { createSurveys } from '../surveys/index.ts';
 import { createPeerService } from './index.ts';
 
@@ -289,12 +290,25 @@ describe('peer challenge evaluation and days delivered', () => {
       expect(text).toContain('Corporate peer challenge: impact a year on');
       return /https:\/\/sli\.example(\/s\/[\w-]+\/[\w-]+)/.exec(text)![1]!;
     });
-    // The leader says a great positive impact; the chief executive a little impact.
-    await answerAndSubmit(db, links[0]!, [
+    const linkTo = (who: string) => links[got.findIndex((m) => m.to.includes(who))]!;
+    const [leader, chief] = [linkTo('leader@trafford.example'), linkTo('chief@trafford.example')];
+    // The leader says a great positive impact; the chief executive a little impact, after a reminder that carries
+    // the link of their invitation (both open the survey).
+    await answerAndSubmit(db, leader, [
       ['IMPACT_PRIORITIES', '1'],
       ['IMPACT_REPUTATION', '2'],
     ]);
-    await answerAndSubmit(db, links[1]!, [
+    smtp.reset();
+    const { mailings } = servicesFor(db).surveys;
+    const by = { name: 'Evaluation Officer' };
+    expect(await mailings.remind(impactWave, 1, 'https://sli.example', by)).toEqual({ queued: 1 });
+    await servicesFor(db, smtp.env).email.sendQueued();
+    const [reminder] = await smtp.waitFor(1);
+    expect(reminder!.to).toEqual(['chief@trafford.example']);
+    const reminded = /https:\/\/sli\.example(\/s\/[\w-]+\/[\w-]+)/.exec(parseMessage(reminder!.raw).text ?? '')![1]!;
+    expect(reminded).toBe(chief);
+    for (const url of [chief, reminded]) expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    await answerAndSubmit(db, reminded, [
       ['IMPACT_PRIORITIES', '3'],
       ['IMPACT_REPUTATION', '2'],
     ]);
@@ -346,7 +360,7 @@ describe('peer challenge evaluation and days delivered', () => {
   it('logs contacts, frames and invitations by counts and ids, never a name or an address', async () => {
     const { logger, lines } = capturedLogger();
     const s = servicesFor(db);
-    const surveys = createSurveys(db, { areas: s.areas, mailer: s.email, logger });
+    const surveys = createSurveys(db, { areas: s.areas, mailer: s.email, config: loadConfig({}).surveys, logger });
     const peer = createPeerService(db, { ...s, surveys, logger });
     await peer.setContacts(ADMIN_ACTOR, leeds, {
       leaderName: 'D Leader',

@@ -6,6 +6,7 @@
  * findings and recommendations, a GET form), /peer-challenge/pool (days donated per peer and council). Forms post here,
  * are CSRF-checked and answer 303 back to the page, or the page again (400) with an error summary naming each field.
  */
+import { readFile } from 'node:fs/promises';
 import { noStore } from '../../platform/http.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -214,7 +215,7 @@ export function peerPages(app: App, peer: PeerService): void {
             kind: b.kind ?? '',
             title: b.title ?? '',
             url: opt(b.url),
-            file: file && { filename: file.filename, data: file.data },
+            file: file && { filename: file.filename, data: await readFile(file.path) },
             publishedAt: opt(b.publishedAt),
             public: b.public === 'yes',
           });

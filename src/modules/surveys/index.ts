@@ -4,15 +4,18 @@
  * from files) and analysis (analysis/: significance, rim weighting). The one way into the module.
  */
 import type { AppModule } from '../../platform/app-types.ts';
+import type { SurveyConfig } from '../../platform/config.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AreasService } from '../areas/index.ts';
 import { createSurveyCache } from './fielding/cache.ts';
 import { createFrames } from './fielding/frames.ts';
+import { createLinkTokens } from './fielding/links.ts';
 import { createMailings, type SurveyMailer } from './fielding/mailings.ts';
 import { surveyOpsPages } from './fielding/ops-pages.ts';
 import { surveyPages } from './fielding/pages.ts';
 import { createRespond } from './fielding/respond.ts';
+import { createContactRetention } from './fielding/retention.ts';
 import { surveysRoutes } from './fielding/routes.ts';
 import { createSurveysService } from './fielding/service.ts';
 import { surveyTablesPages } from './reporting/pages.ts';
@@ -49,6 +52,7 @@ export {
 } from './fielding/frames.ts';
 export { createRespond, type Respond, type Access } from './fielding/respond.ts';
 export { createMailings, lastDay, type Mailings, type SurveyMailer, type MemberMailing } from './fielding/mailings.ts';
+export { type ContactRetention, type Erased } from './fielding/retention.ts';
 
 // Offline analysis, as `sli survey` uses it (no database): definitions from files, a responses CSV checked against the
 // definition and its routing, report tables with significance, series, and rim weighting.
@@ -72,25 +76,29 @@ export { rake, kish, type RimTarget } from './analysis/weighting.ts';
 
 /**
  * What the surveys module is handed: the areas service (frames' council types and regions), the mail queue
- * (invitations and reminders; the email service, handed in by src/app) and the logger.
+ * (invitations and reminders; the email service, handed in by src/app), the configuration's survey settings (the link
+ * secret, how long contact details are kept) and the logger.
  */
 export interface SurveysNeeds {
   areas: AreasService;
   mailer: SurveyMailer;
+  config: SurveyConfig;
   logger: Logger;
 }
 
 /** Everything the surveys module needs, built once per app (one cache of parsed definitions and waves). */
-export function createSurveys(db: Db, { areas, mailer, logger }: SurveysNeeds) {
+export function createSurveys(db: Db, { areas, mailer, config, logger }: SurveysNeeds) {
   const log = logger.child({ module: 'surveys' });
   const cache = createSurveyCache(db);
   const surveys = createSurveysService(db, cache, log);
+  const links = createLinkTokens(db, config.linkSecret, log);
   return {
     cache,
     surveys,
-    frames: createFrames(db, surveys, areas, log),
+    frames: createFrames(db, surveys, areas, links, log),
     respond: createRespond(db, cache),
-    mailings: createMailings(db, { surveys, cache, mailer, logger: log }),
+    mailings: createMailings(db, { surveys, cache, mailer, links, logger: log }),
+    retention: createContactRetention(db, { mailer, days: config.contactDays, logger: log }),
     tables: createWaveTables(surveys),
     themes: createThemes(db),
   };
@@ -100,9 +108,12 @@ export type Surveys = ReturnType<typeof createSurveys>;
 export const surveysModule: AppModule<{ surveys: Surveys; cookieSecure: boolean }> = {
   name: 'surveys',
   register(app, { surveys: s, cookieSecure }) {
+    // Frames' contact details are erased SLI_SURVEY_CONTACT_DAYS after their wave closes, checked while the app runs.
+    app.addHook('onReady', async () => s.retention.start());
+    app.addHook('onClose', async () => s.retention.stop());
     surveysRoutes(app, s.surveys, s.frames);
     surveyPages(app, s.surveys, s.frames, s.respond, cookieSecure);
-    surveyOpsPages(app, s.surveys, s.frames, s.mailings, s.respond, cookieSecure);
+    surveyOpsPages(app, s.surveys, s.frames, s.mailings, s.respond, s.retention, cookieSecure);
     surveyTablesRoutes(app, s.tables, s.themes);
     surveyTablesPages(app, s.tables, s.themes);
   },

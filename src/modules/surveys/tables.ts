@@ -35,12 +35,14 @@ export interface SurveyWavesTable {
   /** When the wave was closed from its page (closes_at is then set to that moment); null otherwise. */
   closed_at: Generated<string | null>;
   closed_by: Generated<string | null>;
+  /** When the frame's contact details were erased, SLI_SURVEY_CONTACT_DAYS after closing (fielding/retention.ts). */
+  contacts_erased_at: Generated<string | null>;
 }
 
 /**
  * Who may answer a wave: a frame member (a council and a named role, with its type and region as at the frame's date,
  * resolved from the areas module and stored) or an anonymous respondent of an open wave. Only the SHA-256 of a
- * respondent's token is stored.
+ * respondent's token is stored (a frame member's token is derived from a secret, member and issue time: links.ts).
  */
 export interface SurveyRespondentsTable {
   id: Generated<number>;
@@ -61,6 +63,7 @@ export interface SurveyRespondentsTable {
   opted_out_at: Generated<string | null>;
   /** Hex SHA-256 of the token; null until a link is issued. */
   token_hash: string | null;
+  /** When the link was issued: with the member's id and the secret, what a frame member's token is derived from. */
   token_issued_at: string | null;
   created_at: string;
 }
@@ -118,7 +121,15 @@ export interface SurveyMailingsTable {
   at: string;
 }
 
+/** The secret frame members' links are derived from when SLI_LINK_SECRET is not set (one row, name `link`). */
+export interface SurveySecretsTable {
+  name: string;
+  secret: string;
+  created_at: string;
+}
+
 export interface SurveysTables {
+  survey_secrets: SurveySecretsTable;
   survey_mailings: SurveyMailingsTable;
   survey_definitions: SurveyDefinitionsTable;
   survey_waves: SurveyWavesTable;

@@ -1,8 +1,8 @@
 /**
  * Sample frames and links. A frame is built from a rule (every council of some types as at a date, one named role each)
  * or from a list (JSON or CSV: area, role, contact); each member's authority type and region come from the areas
- * module as at the frame's date and are stored with the member. Links carry a token of 32 random bytes (256 bits,
- * base64url); only its SHA-256 is stored, so the tokens are shown once, to the analyst who issues them.
+ * module as at the frame's date and are stored with the member. Links carry a token of 256 bits (base64url), derived
+ * from a secret, the member and the time it was issued (links.ts); only its SHA-256 is stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
@@ -19,6 +19,7 @@ import {
 } from '../../areas/index.ts';
 import { surveysRepository as repo, type NewRespondent } from './repository.ts';
 import type { SurveysService } from './service.ts';
+import type { LinkTokens } from './links.ts';
 
 export interface FrameInput {
   /**
@@ -66,7 +67,7 @@ export const newToken = (): string => randomBytes(TOKEN_BYTES).toString('base64u
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** `areas` gives councils' types and regions as at a date; `log` one info line per frame built and per links issued. */
-export function createFrames(db: Db, surveys: SurveysService, areas: AreasService, log: Logger) {
+export function createFrames(db: Db, surveys: SurveysService, areas: AreasService, links: LinkTokens, log: Logger) {
   const k = db.kysely;
 
   async function councilsAt(types: string[], at: string): Promise<AreaSummary[]> {
@@ -268,7 +269,8 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
 
     /**
      * Issues links to the members who have none (or, with `reissue`, new links to every member: the old ones stop
-     * working, answers already given are kept). The tokens are returned here once and never stored.
+     * working, answers already given are kept). The tokens are never stored; invitations and reminders carry the
+     * same links.
      */
     async issueLinks(waveId: number, origin: string, reissue: boolean): Promise<LinkRow[]> {
       const wave = await surveys.waveRow(waveId);
@@ -279,11 +281,13 @@ export function createFrames(db: Db, surveys: SurveysService, areas: AreasServic
           `This wave is open to anyone: share its open link ${origin}/s/${wave.key} instead.`,
         );
       const members = await repo.membersForLinks(k, waveId, reissue);
-      const issued = members.map((m) => ({ m, token: newToken() }));
+      const at = new Date().toISOString();
+      await links.ready();
+      const issued = await Promise.all(members.map(async (m) => ({ m, token: await links.token(m.id, at) })));
       await repo.setTokens(
         k,
         issued.map(({ m, token }) => ({ id: m.id, hash: hashToken(token) })),
-        new Date().toISOString(),
+        at,
       );
       const context = { waveId, survey: wave.survey_code, version: wave.version };
       log.info({ ...context, issued: issued.length, reissue }, 'survey links issued');

@@ -29,7 +29,9 @@ describe('surveys: what the service logs', () => {
       'links issued; never a token, contact or user',
     async () => {
       const { areas, email } = servicesFor(db);
-      const s = createSurveys(db, { areas, mailer: email, logger });
+      // No SLI_LINK_SECRET: the secret is made in the database, which is said once (without the secret).
+      const config = { linkSecret: null, contactDays: 90 };
+      const s = createSurveys(db, { areas, mailer: email, config, logger });
       const by = { name: 'Test analyst' };
       await s.surveys.loadDefinition(PERCEPTION_V1, by);
       await s.surveys.loadDefinition(PERCEPTION_V1, by); // the same again stores nothing, so logs nothing
@@ -44,6 +46,10 @@ describe('surveys: what the service logs', () => {
         [30, 'survey definition version stored'],
         [30, 'survey wave created'],
         [30, 'survey frame built'],
+        [
+          40,
+          'SLI_LINK_SECRET is not set: survey links are derived from a secret kept in the database (set it so that a copy of the database cannot rebuild them)',
+        ],
         [30, 'survey links issued'],
       ]);
       expect(lines[0]).toMatchObject({ module: 'surveys', survey: 'council-perception', version: 1, questions: 5 });
@@ -57,16 +63,21 @@ describe('surveys: what the service logs', () => {
         state: 'open',
       });
       expect(lines[2]).toMatchObject({ waveId: wave.id, from: 'members', added: 1, frame: 1 });
-      expect(lines[3]).toMatchObject({ waveId: wave.id, issued: 1, reissue: false });
+      expect(lines[4]).toMatchObject({ waveId: wave.id, issued: 1, reissue: false });
       const text = JSON.stringify(lines);
       const token = new URL(links[0]!.link).pathname.split('/').at(-1)!;
-      for (const secret of [token, 'Jo Bloggs', 'Test analyst']) expect(text).not.toContain(secret);
+      const { secret: linkSecret } = await db.kysely
+        .selectFrom('survey_secrets')
+        .select('secret')
+        .executeTakeFirstOrThrow();
+      for (const secret of [token, linkSecret, 'Jo Bloggs', 'Test analyst']) expect(text).not.toContain(secret);
     },
   );
 
   it('logs invitations, reminders, an opt-out and a close by counts and ids, never an address, name or link', async () => {
     const { areas, email } = servicesFor(db);
-    const s = createSurveys(db, { areas, mailer: email, logger });
+    const config = { linkSecret: 'a test secret of at least 32 characters', contactDays: 90 };
+    const s = createSurveys(db, { areas, mailer: email, config, logger });
     const by = { name: 'Test analyst' };
     const input = { survey: 'council-perception', version: 1, name: 'Winter', mode: 'frame' as const };
     const wave = await s.surveys.createWave({ ...input, opensAt: isoIn(-1), closesAt: isoIn(30) }, by);

@@ -11,6 +11,8 @@ export interface MailingTarget {
   role: string | null;
   contact_name: string | null;
   contact_email: string;
+  token_hash: string | null;
+  token_issued_at: string | null;
 }
 
 export const mailingsRepository = {
@@ -19,7 +21,15 @@ export const mailingsRepository = {
     k
       .selectFrom('survey_respondents as r')
       .leftJoin('survey_responses as s', 's.respondent_id', 'r.id')
-      .select(['r.id', 'r.area_name', 'r.role', 'r.contact_name', 'r.contact_email'])
+      .select([
+        'r.id',
+        'r.area_name',
+        'r.role',
+        'r.contact_name',
+        'r.contact_email',
+        'r.token_hash',
+        'r.token_issued_at',
+      ])
       .where('r.wave_id', '=', waveId)
       .where('r.kind', '=', 'frame')
       .where('r.contact_email', 'is not', null)
@@ -103,4 +113,37 @@ export const mailingsRepository = {
       .where('id', '=', waveId)
       .where('closes_at', '>', at)
       .execute(),
+  /** Frame waves closed on or before `cutoff` whose contact details have not been erased (retention.ts). */
+  async wavesToErase(k: K, cutoff: string): Promise<number[]> {
+    const rows = await k
+      .selectFrom('survey_waves')
+      .select('id')
+      .where('mode', '=', 'frame')
+      .where('closes_at', '<=', cutoff)
+      .where('contacts_erased_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  },
+  /** Erases the frame members' addresses and names of these waves: how many members had any. */
+  async eraseContacts(k: K, waveIds: number[]): Promise<number> {
+    const r = await k
+      .updateTable('survey_respondents')
+      .set({ contact_email: null, contact_name: null })
+      .where('wave_id', 'in', waveIds)
+      .where((eb) => eb.or([eb('contact_email', 'is not', null), eb('contact_name', 'is not', null)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  },
+  /** The email messages of these waves' invitations and reminders. */
+  async messageIds(k: K, waveIds: number[]): Promise<number[]> {
+    const rows = await k
+      .selectFrom('survey_mailings')
+      .select('email_message_id')
+      .where('wave_id', 'in', waveIds)
+      .execute();
+    return rows.map((r) => r.email_message_id);
+  },
+  markErased: (k: K, waveIds: number[], at: string) =>
+    k.updateTable('survey_waves').set({ contacts_erased_at: at }).where('id', 'in', waveIds).execute(),
 };

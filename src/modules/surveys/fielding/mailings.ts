@@ -1,7 +1,8 @@
 /**
  * Invitations and reminders by email, opting out of reminders, and closing a wave. Each message carries the member's
- * personal link; only a token's SHA-256 is stored, so every message issues a new link and the one before it stops
- * working (the answers given so far stay with the member). Messages are queued through the email service in the same
+ * personal link, the same in every message (links.ts derives it again from the member and the time it was issued; a
+ * member with no link, or one that cannot be rebuilt, is issued one with the message). Messages are queued through
+ * the email service in the same
  * transaction as the mailing record, once per member, kind and round (a second press of a button queues nothing).
  * Reminders go only to members invited, not yet submitted and not opted out. Logs carry counts and ids, never
  * addresses or links.
@@ -12,7 +13,8 @@ import { AppError } from '../../../platform/errors.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { withTransaction } from '../../../platform/transaction.ts';
 import type { SurveyCache } from './cache.ts';
-import { hashToken, newToken } from './frames.ts';
+import { hashToken } from './frames.ts';
+import type { LinkTokens } from './links.ts';
 import { mailingsRepository as repo } from './mailings-repository.ts';
 import type { Actor, SurveysService } from './service.ts';
 import { stateOf } from './service.ts';
@@ -24,6 +26,8 @@ export interface SurveyMailer {
     into?: Kysely<Database>,
   ): Promise<{ id: number; queued: boolean }>;
   status(ids: number[]): Promise<Array<{ id: number; status: string; sent_at: string | null }>>;
+  /** Erases these messages' recipients (the retention rule, retention.ts); how many held an address. */
+  erase(ids: number[], into?: Kysely<Database>): Promise<number>;
 }
 
 export type MailState = 'queued' | 'sending' | 'sent' | 'dead' | 'discarded';
@@ -48,9 +52,9 @@ export const lastDay = (closesAt: string): string =>
 
 export function createMailings(
   db: Db,
-  deps: { surveys: SurveysService; cache: SurveyCache; mailer: SurveyMailer; logger: Logger },
+  deps: { surveys: SurveysService; cache: SurveyCache; mailer: SurveyMailer; links: LinkTokens; logger: Logger },
 ) {
-  const { surveys, cache, mailer, logger: log } = deps;
+  const { surveys, cache, mailer, links, logger: log } = deps;
 
   async function frameWave(waveId: number) {
     const wave = await surveys.waveRow(waveId);
@@ -61,7 +65,7 @@ export function createMailings(
     return wave;
   }
 
-  /** Queues one message of `kind`/`round` to each target, with a new link each, in one transaction. */
+  /** Queues one message of `kind`/`round` to each target, each with the member's link, in one transaction. */
   async function send(
     waveId: number,
     kind: 'invitation' | 'reminder',
@@ -71,13 +75,16 @@ export function createMailings(
   ): Promise<{ queued: number }> {
     const wave = await frameWave(waveId);
     const def = await cache.definition(wave.definition_id);
+    await links.ready();
     const queued = await withTransaction(db, async (tx) => {
       const k = tx.kysely;
       const targets = await repo.targets(k, waveId, kind, round, kind === 'reminder');
       const at = new Date().toISOString();
       let n = 0;
       for (const t of targets) {
-        const token = newToken();
+        // The link sent before, or (none yet, or made under another secret) a new one issued with this message.
+        const kept = await links.current(t);
+        const token = kept ?? (await links.token(t.id, at));
         const link = `${origin}/s/${wave.key}/${token}`;
         const message = await mailer.enqueue(
           {
@@ -100,7 +107,7 @@ export function createMailings(
         if (!message.queued) continue;
         const row = { wave_id: waveId, respondent_id: t.id, kind, round, email_message_id: message.id, at };
         if (!(await repo.insertMailing(k, { ...row, sent_by: by.name }))) continue;
-        await repo.setToken(k, t.id, hashToken(token), at);
+        if (kept === undefined) await repo.setToken(k, t.id, hashToken(token), at);
         n++;
       }
       return n;

@@ -2,8 +2,9 @@
  * Evaluation staff's survey pages, route × role, on both dialects: importing a questionnaire (SurveyJS JSON or XLSForm,
  * uploaded as multipart/form-data, or pasted), opening a wave dated in Europe/London, building its frame from a CSV of
  * contacts, invitations and reminders through the real mail queue to a real SMTP server in the test process (once per
- * member however often the button is pressed; reminders only to those invited who have not submitted or opted out),
- * and closing the wave.
+ * member however often the button is pressed; reminders only to those invited who have not submitted or opted out;
+ * the reminder's link the invitation's, both opening the survey, a submission never counted twice), and closing the
+ * wave.
  */
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,11 @@ describe('survey fielding pages', () => {
     expect(bad.body).toContain('$.pages[0].elements[0]: a single question needs answer choices');
     // Nothing chosen.
     expect((await upload('/surveys/questionnaires', as.analyst, [])).body).toContain('Choose a questionnaire file');
+    // Over the form's limit (5 MB): refused as it streams in, saying the limit.
+    const huge = { name: 'file', filename: 'huge.json', data: Buffer.alloc(5 * 1024 * 1024 + 1, 32) };
+    const tooBig = await upload('/surveys/questionnaires', as.analyst, [huge]);
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.body).toContain('The upload is larger than 5 MB, the most this form takes.');
 
     // An XLSForm, and one whose row is wrong (the sheet and row are named).
     const sheet = (name: string, rows: string[][]) => ({
@@ -248,6 +254,24 @@ describe('survey fielding pages', () => {
     expect(again.body).toMatch(/<a href="#frame-area">St\. Helens is already in the frame as leader/);
   });
 
+  /**
+   * Answers every page through a link (Q1 heard of, Q2 none, the grid Q4's rows as given, Q5 left blank): the revision
+   * its check-your-answers page shows.
+   */
+  async function answerAll(link: string, [a, b]: [string, string]): Promise<number> {
+    for (const [rev, [page, answer]] of [
+      ['Q1', '1'],
+      ['Q2', 'none'],
+      ['Q4.a', a],
+      ['Q4.b', b],
+    ].entries()) {
+      const res = await formPost(app, `${link}/q/${page}`, { answer: answer!, revision: rev });
+      expect(res.statusCode, `${page}: ${res.body.slice(0, 300)}`).toBe(303);
+    }
+    expect((await formPost(app, `${link}/q/Q5`, { revision: 4 })).statusCode).toBe(303);
+    return revisionOf((await app.inject({ method: 'GET', url: `${link}/check` })).body);
+  }
+
   it('sends invitations once however often pressed, reminders only to non-responders, then closes the wave', async () => {
     expect((await post(`${base()}/invitations`, as.owner)).statusCode).toBe(403);
     expect((await formPost(app, `${base()}/invitations`, { _csrf: 'forged' }, as.analyst.cookie)).statusCode).toBe(403);
@@ -274,18 +298,7 @@ describe('survey fielding pages', () => {
 
     // Tess answers and submits; Manny opts out of reminders; Bo does nothing.
     const tess = links.get('tess@trafford.example')!;
-    for (const [page, answer, rev] of [
-      ['Q1', '1', 0],
-      ['Q2', 'none', 1],
-      ['Q4.a', '1', 2],
-      ['Q4.b', '2', 3],
-    ] as const) {
-      const res = await formPost(app, `${tess}/q/${page}`, { answer, revision: rev });
-      expect(res.statusCode, `${page}: ${res.body.slice(0, 300)}`).toBe(303);
-    }
-    expect((await formPost(app, `${tess}/q/Q5`, { revision: 4 })).statusCode).toBe(303);
-    const check = await app.inject({ method: 'GET', url: `${tess}/check` });
-    const submitted = await formPost(app, `${tess}/check`, { revision: revisionOf(check.body) });
+    const submitted = await formPost(app, `${tess}/check`, { revision: await answerAll(tess, ['1', '2']) });
     expect(submitted.headers.location).toBe(`${tess}/done`);
     const manny = links.get('manny@manchester.example')!;
     const optPage = await app.inject({ method: 'GET', url: `${manny}/opt-out`, headers: { accept: 'text/html' } });
@@ -308,10 +321,12 @@ describe('survey fielding pages', () => {
     expect(reminder!.to).toEqual(['bo@bolton.example']);
     const rm = parseMessage(reminder!.raw);
     expect(rm.header('subject')).toContain('Reminder: Council perception survey closes at the end of 31 December');
-    const newLink = new URL(/https:\/\/sli\.example\/s\/\S+/.exec(rm.text!)![0]).pathname;
-    expect(newLink).not.toBe(links.get('bo@bolton.example'));
-    expect((await app.inject({ method: 'GET', url: newLink })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: links.get('bo@bolton.example')! })).statusCode).toBe(404);
+    // The reminder carries the invitation's link: whichever message Bo opens, the survey opens.
+    const bo = links.get('bo@bolton.example')!;
+    const reminded = new URL(/https:\/\/sli\.example\/s\/\S+/.exec(rm.text!)![0]).pathname;
+    expect(reminded).toBe(bo);
+    expect(rm.text).toContain(`https://sli.example${bo}/opt-out`);
+    for (const url of [bo, reminded]) expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
 
     const after = await get(`${base()}/fielding`, as.admin);
     expect(after.body).toContain('Reminder 1:');
@@ -320,11 +335,27 @@ describe('survey fielding pages', () => {
     // Bo has still not answered: the next round is offered to him alone.
     expect(after.body).toContain('Send reminder 2 to 1 who has not answered');
 
+    // Bo answers from the reminder and submits; the same form posted again (from the invitation, say) is not a second
+    // submission.
+    const boRevision = await answerAll(reminded, ['2', '1']);
+    expect((await formPost(app, `${reminded}/check`, { revision: boRevision })).headers.location).toBe(
+      `${reminded}/done`,
+    );
+    const twice = await formPost(app, `${bo}/check`, { revision: boRevision });
+    expect(twice.statusCode).toBe(409);
+    const { submissions } = await db.kysely
+      .selectFrom('survey_responses as s')
+      .innerJoin('survey_respondents as r', 'r.id', 's.respondent_id')
+      .select('s.submissions')
+      .where('r.contact_email', '=', 'bo@bolton.example')
+      .executeTakeFirstOrThrow();
+    expect(submissions).toBe(1);
+
     // Close: analysts and admins only; the respondent's page then says it has closed.
     expect((await post(`${base()}/close`, as.owner)).statusCode).toBe(403);
     expect((await post(`${base()}/close`, as.analyst)).headers.location).toContain('done=closed');
     expect((await post(`${base()}/close`, as.analyst)).statusCode).toBe(409);
-    const closed = await app.inject({ method: 'GET', url: newLink, headers: { accept: 'text/html' } });
+    const closed = await app.inject({ method: 'GET', url: bo, headers: { accept: 'text/html' } });
     expect(closed.statusCode).toBe(410);
     expect(closed.body).toContain('This survey has closed');
     expect((await post(`${base()}/reminders`, as.analyst, { round: 2 })).statusCode).toBe(409);

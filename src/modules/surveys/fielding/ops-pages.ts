@@ -8,8 +8,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../platform/app-types.ts';
+import { formatDate } from '../../../platform/dates.ts';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
-import { isUpload, withUploads, type MultipartBody } from '../../../platform/multipart.ts';
+import { isUpload, readUpload, withUploads, type MultipartBody } from '../../../platform/multipart.ts';
 import { checkCsrf, csrfToken, pageFor, requireRole } from '../../accounts/index.ts';
 import { AREA_TYPES, COUNCIL_TYPES } from '../../areas/index.ts';
 import { definitionFromUpload } from '../definition/index.ts';
@@ -17,6 +18,7 @@ import type { Frames } from './frames.ts';
 import { ANALYSTS, origin, privately } from './http.ts';
 import type { Mailings, MemberMailing } from './mailings.ts';
 import type { Respond } from './respond.ts';
+import type { ContactRetention } from './retention.ts';
 import { when } from './respondent-view.ts';
 import { londonDayStart, type SurveysService } from './service.ts';
 
@@ -91,6 +93,7 @@ export function surveyOpsPages(
   frames: Frames,
   mailings: Mailings,
   respond: Respond,
+  retention: ContactRetention,
   secureCookies: boolean,
 ): void {
   const actor = (req: FastifyRequest) => ({ name: requireRole(req, ANALYSTS).name });
@@ -123,7 +126,9 @@ export function surveyOpsPages(
           throw new AppError(400, 'no-questionnaire', 'Choose a file or paste the SurveyJS JSON', [
             { field: 'file', message: 'Choose a questionnaire file (.json or .xlsx) or paste its SurveyJS JSON' },
           ]);
-        const upload = file ?? { filename: 'pasted.json', data: Buffer.from(pasted, 'utf8') };
+        const upload = file
+          ? { filename: file.filename, data: await readUpload(file) }
+          : { filename: 'pasted.json', data: Buffer.from(pasted, 'utf8') };
         const { json } = await definitionFromUpload(upload.filename, upload.data);
         const r = await surveys.loadDefinition(json, by);
         const d = r.definition;
@@ -154,7 +159,7 @@ export function surveyOpsPages(
           const types = Object.keys(body).filter((k) => k.startsWith('type-') && text(k) === 'yes');
           r = await frames.build(id, { rule: { types: types.map((k) => k.slice(5)), role: text('role') } });
         } else {
-          const csv = isUpload(body.csv) ? body.csv.data.toString('utf8') : text('csvText');
+          const csv = isUpload(body.csv) ? (await readUpload(body.csv)).toString('utf8') : text('csvText');
           if (!csv.trim())
             throw new AppError(400, 'no-frame', 'Choose a CSV file of contacts or paste one', [
               { field: 'csv', message: 'Choose a CSV file of contacts (area, role, contact, email) or paste one' },
@@ -299,6 +304,8 @@ export function surveyOpsPages(
       withoutEmail: rows.filter((r) => !r.email).length,
       toRemind: rows.filter((r) => r.invitedAt && r.status !== 'submitted' && !r.optedOutAt).length,
       nextRound: wave.mode === 'frame' ? await mailings.nextReminderRound(id) : 1,
+      // The retention rule (retention.ts): when the frame's contact details go.
+      contactsErased: { on: formatDate(retention.erasedOn(wave.closesAt)), days: retention.days },
       councilTypes: COUNCIL_TYPES.map((p) => ({ prefix: p, name: AREA_TYPES.find((t) => t.prefix === p)?.name ?? p })),
       done: query.done ?? null,
       n: query.n ?? 0,

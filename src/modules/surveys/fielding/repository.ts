@@ -47,6 +47,16 @@ const BATCH = 400;
 
 /** All SQL of the surveys module. */
 export const surveysRepository = {
+  /** The secret links are derived from, made by whichever instance asks first (`fresh`; the others read it). */
+  async linkSecret(k: K, fresh: string, now: string): Promise<string> {
+    await k
+      .insertInto('survey_secrets')
+      .values({ name: 'link', secret: fresh, created_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    return (await k.selectFrom('survey_secrets').select('secret').where('name', '=', 'link').executeTakeFirstOrThrow())
+      .secret;
+  },
   // Definitions
   async insertDefinition(k: K, row: Insertable<SurveyDefinitionsTable>): Promise<number> {
     return (await k.insertInto('survey_definitions').values(row).returning('id').executeTakeFirstOrThrow()).id;
