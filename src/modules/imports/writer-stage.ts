@@ -2,16 +2,17 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
+import { BinaryCopyWriter } from '../../platform/pg-copy.ts';
 import type { Tx } from '../../platform/transaction.ts';
 import { isKeyViolation, KEY, STAGE_COLUMNS, VALUE_COLUMNS } from './writer-sql.ts';
 import type { StageRow } from './writer.ts';
 
 /**
- * Loading the staging table, the only per-dialect part of the writer: prepared inserts on SQLite, one COPY a chunk
- * on PostgreSQL (rows are buffered until then: as objects on SQLite, as COPY text on PostgreSQL).
+ * Loading the staging table, the only per-dialect part of the writer: prepared inserts on SQLite, one binary COPY a
+ * chunk on PostgreSQL (rows are buffered as they came until then).
  */
 export interface Stage {
-  /** Stages one row: the hot path, so no await and nothing allocated beyond the row's own text on PostgreSQL. */
+  /** Stages one row: the hot path, so no await and nothing allocated. */
   add(r: StageRow): void;
   /** Rows buffered in memory, not yet in the staging table. */
   readonly buffered: number;
@@ -31,17 +32,6 @@ export interface Stage {
   startDirect?(importId: number, now: string): Promise<void>;
   /** Waits for a direct write under way (rethrowing its error); every other statement of the writer comes after it. */
   settle(): Promise<void>;
-}
-
-/** Characters text-format COPY escapes. */
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
-/** Text-format COPY escaping (most text has nothing to escape: returned as it is). */
-function copyField(v: number | string | null): string {
-  if (v === null) return '\\N';
-  if (typeof v === 'number') return String(v);
-  if (!COPY_SPECIAL.test(v)) return v;
-  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 /** Runs a prepared insert with a row's key and values (KEY, VALUE_COLUMNS), then two more parameters. */
@@ -109,25 +99,47 @@ function sqliteStage(tx: Tx, ready: () => Promise<void>): Stage {
 }
 
 function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
-  // Each row's key and values as COPY text, with its file and line kept apart, so one buffer can feed either the
-  // staging table or (for fresh data) the observations table directly.
-  let cores: string[] = [];
-  let locations: string[] = [];
-  const clear = () => {
-    cores = [];
-    locations = [];
-  };
+  // The rows as they came; written as binary COPY (no number printed here to be parsed again by the server) into either
+  // the staging table (with their file and line) or, for fresh data, the observations table.
+  let rows: StageRow[] = [];
   // A direct COPY under way, not yet waited for, and its error once it failed.
   let inFlight: Promise<void> | undefined;
   let failure: unknown;
 
-  /** The buffered rows as one COPY into the table (the text is built now; the rows may be cleared at once). */
-  function copy(table: string, columns: readonly string[], suffix: (i: number) => string): Promise<void> {
-    const parts: string[] = new Array(cores.length);
-    for (let i = 0; i < cores.length; i++) parts[i] = cores[i]! + suffix(i);
-    const stream = tx.pg!.query(copyStreams.from(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
-    return pipeline(Readable.from([parts.join('')]), stream);
+  /** The buffered rows as one COPY into the table, `tail` writing the fields after the values of each. */
+  function copy(table: string, tail: readonly string[], write: (w: BinaryCopyWriter, r: StageRow) => void) {
+    const columns = [...KEY, ...VALUE_COLUMNS, ...tail];
+    const w = new BinaryCopyWriter(rows.length * 120);
+    for (const r of rows) {
+      w.row(columns.length);
+      w.int4(r.metricId);
+      w.int4(r.periodId);
+      w.int4(r.areaId);
+      w.float8(r.value);
+      w.text(r.status);
+      w.float8(r.lci);
+      w.float8(r.uci);
+      w.float8(r.ciLevel);
+      w.float8(r.numerator);
+      w.float8(r.denominator);
+      w.text(r.note);
+      write(w, r);
+    }
+    rows = [];
+    const stream = tx.pg!.query(copyStreams.from(`COPY ${table} (${columns.join(',')}) FROM STDIN (FORMAT binary)`));
+    return pipeline(Readable.from([w.finish()]), stream);
   }
+
+  /** The fields after a fresh row's values in observations: revision 1, the import and the time. */
+  function direct(importId: number, now: string) {
+    const at = Buffer.from(now, 'utf8');
+    return (w: BinaryCopyWriter) => {
+      w.int4(1);
+      w.int4(importId);
+      w.encoded(at);
+    };
+  }
+  const DIRECT = ['revision', 'import_id', 'updated_at'];
 
   async function settle(): Promise<void> {
     if (inFlight) {
@@ -137,50 +149,44 @@ function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
     }
     if (failure !== undefined) throw failure;
   }
-  const DIRECT_COLUMNS = [...KEY, ...VALUE_COLUMNS, 'revision', 'import_id', 'updated_at'];
 
   return {
     add(r) {
-      cores.push(
-        `${r.metricId}\t${r.periodId}\t${r.areaId}\t${copyField(r.value)}\t${copyField(r.status)}\t` +
-          `${copyField(r.lci)}\t${copyField(r.uci)}\t${copyField(r.ciLevel)}\t${copyField(r.numerator)}\t` +
-          `${copyField(r.denominator)}\t${copyField(r.note)}`,
-      );
-      locations.push(`\t${r.fileNo}\t${r.line}\n`);
+      rows.push(r);
     },
     get buffered() {
-      return cores.length;
+      return rows.length;
     },
     settle,
     async flush() {
       await settle();
-      if (cores.length === 0) return;
+      if (rows.length === 0) return;
       await ready();
-      await copy('import_stage', STAGE_COLUMNS, (i) => locations[i]!);
-      clear();
+      await copy('import_stage', ['file_no', 'line'], (w, r) => {
+        w.int4(r.fileNo);
+        w.int4(r.line);
+      });
     },
     async startDirect(importId, now) {
       await settle();
-      const suffix = `\t1\t${importId}\t${now}\n`;
-      inFlight = copy('observations', DIRECT_COLUMNS, () => suffix).catch((e: unknown) => {
+      inFlight = copy('observations', DIRECT, direct(importId, now)).catch((e: unknown) => {
         failure = e;
       });
-      clear();
     },
     async copyDirect(importId, now) {
       await settle();
       await tx.run('SAVEPOINT import_direct');
-      const suffix = `\t1\t${importId}\t${now}\n`;
+      const kept = rows;
       try {
-        await copy('observations', DIRECT_COLUMNS, () => suffix);
+        await copy('observations', DIRECT, direct(importId, now));
       } catch (e) {
         if (!isKeyViolation(e)) throw e;
         await tx.run('ROLLBACK TO SAVEPOINT import_direct');
         await tx.run('RELEASE SAVEPOINT import_direct');
+        rows = kept; // back for the merge
         return false;
       }
       await tx.run('RELEASE SAVEPOINT import_direct');
-      clear();
       return true;
     },
   };
