@@ -100,29 +100,42 @@ export function aggregateInput(
 ): DerivedRow[] {
   const out: DerivedRow[] = [];
   const { byId, membersOf } = councilsOf(geo);
-  for (const p of periods) {
-    // The council types with any amount other than 0 this period, and the latest start of a council with a figure: a
-    // file published on later boundaries (Census 2021 households on 2023 councils) is summed over those councils.
-    const holding = new Set<string>();
-    let boundaries = p.end;
-    for (const [areaId, byPeriod] of input.series) {
-      const v = byPeriod.get(p.id)?.value;
-      const c = byId.get(areaId);
-      if (!c || v === null || v === undefined) continue;
+  // One pass over the figures for every period: the council types with any amount other than 0, and the latest start
+  // of a council with a figure (a file published on later boundaries, Census 2021 households on 2023 councils, is
+  // summed over those councils).
+  const holdingIn = new Map<number, Set<string>>();
+  const latestStart = new Map<number, string>();
+  for (const [areaId, byPeriod] of input.series) {
+    const c = byId.get(areaId);
+    if (!c) continue;
+    for (const [periodId, point] of byPeriod) {
+      const v = point.value;
+      if (v === null) continue;
+      let holding = holdingIn.get(periodId);
+      if (!holding) holdingIn.set(periodId, (holding = new Set()));
       if (v !== 0) holding.add(c.type);
-      if (c.validFrom && c.validFrom > boundaries) boundaries = c.validFrom;
+      if (c.validFrom && c.validFrom > (latestStart.get(periodId) ?? '')) latestStart.set(periodId, c.validFrom);
     }
+  }
+  const scopes = [...(geo.england ? [geo.england] : []), ...geo.regions];
+  for (const p of periods) {
+    const holding = holdingIn.get(p.id) ?? new Set<string>();
+    const start = latestStart.get(p.id);
+    const boundaries = start && start > p.end ? start : p.end;
     const dates = boundaries === p.end ? [p.end] : [p.end, boundaries];
     const { tiers, amount } = tiersOf(input, holding);
-    const scopes = [...(geo.england ? [geo.england] : []), ...geo.regions];
+    // The councils of each tier and date, for England (key 0) and by region: looked up once a period, not a scope.
+    const memberSets = tiers.map((types) => dates.map((date) => membersOf(types, date)));
     for (const area of scopes) {
       const given = input.series.get(area.id)?.get(p.id);
       if (given && !ours(area.id, p.id)) continue; // the publisher's own figure stands
       let reason = '';
       let done = false;
-      for (const types of tiers) {
-        for (const date of dates) {
-          const members = membersOf(types, date).get(area === geo.england ? 0 : area.id) ?? [];
+      for (let t = 0; t < tiers.length && !done; t++) {
+        const types = tiers[t]!;
+        for (let d = 0; d < dates.length; d++) {
+          const date = dates[d]!;
+          const members = memberSets[t]![d]!.get(area === geo.england ? 0 : area.id) ?? [];
           const points = members.map((m) => input.series.get(m.id)?.get(p.id));
           if (members.length === 0 || points.every((x) => x === undefined)) continue;
           const figures: CouncilFigure[] = members.map((m, i) => ({
@@ -154,7 +167,6 @@ export function aggregateInput(
           done = true;
           break;
         }
-        if (done) break;
       }
       if (!done && given && reason) out.push(noFigure(area.id, p.id, `Not computed: ${reason}`));
     }
