@@ -6,7 +6,7 @@
  * A figure the publisher gives is never replaced.
  */
 import type { LineageArea } from '../../areas/index.ts';
-import { aggregateFigures, aggregationTier, amountTier, type CouncilFigure } from '../../observations/index.ts';
+import { aggregateFigures, aggregateTotal, aggregationTier, amountTier } from '../../observations/index.ts';
 import type { DerivedRow, InputInfo, InputPoint } from './compute.ts';
 
 /** An area as the figure-source rule knows it. */
@@ -136,22 +136,30 @@ export function aggregateInput(
         for (let d = 0; d < dates.length; d++) {
           const date = dates[d]!;
           const members = memberSets[t]![d]!.get(area === geo.england ? 0 : area.id) ?? [];
-          const points = members.map((m) => input.series.get(m.id)?.get(p.id));
-          if (members.length === 0 || points.every((x) => x === undefined)) continue;
-          const figures: CouncilFigure[] = members.map((m, i) => ({
-            areaType: m.type,
-            value: points[i]?.value ?? null,
-            numerator: null,
-            denominator: null,
-          }));
-          const agg = aggregateFigures(area.name, input.unitType, figures, members.length, { amount });
+          // Counted and summed in the councils' order, with the statuses carried (provisional, estimated).
+          let any = false;
+          let withValue = 0;
+          let sum = 0;
+          const statuses: string[] = [];
+          for (const m of members) {
+            const x = input.series.get(m.id)?.get(p.id);
+            if (x === undefined) continue;
+            any = true;
+            if (x.value !== null) {
+              withValue++;
+              sum += x.value;
+            }
+            for (const s of x.status) if ((s === 'p' || s === 'e') && !statuses.includes(s)) statuses.push(s);
+          }
+          if (members.length === 0 || !any) continue;
+          const agg =
+            input.unitType === 'count' || amount
+              ? aggregateTotal(area.name, withValue, sum, members.length, { amount })
+              : aggregateFigures(area.name, input.unitType, [], members.length, { amount }); // no figure: why
           if (agg.value === null) {
             reason ||= agg.reason;
             continue;
           }
-          const statuses = [
-            ...new Set(points.flatMap((x) => (x ? x.status.filter((s) => s === 'p' || s === 'e') : []))),
-          ];
           const on = date === p.end ? '' : `, on the councils of ${date} (the boundaries the figures are published on)`;
           const kinds = [...types].sort().join(', ');
           const only = amount ? '; councils only (no police, no GLA)' : '';
