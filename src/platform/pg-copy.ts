@@ -110,37 +110,33 @@ export class BinaryCopyWriter {
     this.o += 2;
   }
 
+  /** A NULL field when `v` is null (true), else nothing. */
+  private nulled(v: unknown): v is null {
+    if (v !== null) return false;
+    this.room(4);
+    this.view.setInt32(this.o, -1);
+    this.o += 4;
+    return true;
+  }
+
   int4(v: number | null): void {
+    if (this.nulled(v)) return;
     this.room(8);
-    if (v === null) {
-      this.view.setInt32(this.o, -1);
-      this.o += 4;
-      return;
-    }
     this.view.setInt32(this.o, 4);
     this.view.setInt32(this.o + 4, v);
     this.o += 8;
   }
 
   float8(v: number | null): void {
+    if (this.nulled(v)) return;
     this.room(12);
-    if (v === null) {
-      this.view.setInt32(this.o, -1);
-      this.o += 4;
-      return;
-    }
     this.view.setInt32(this.o, 8);
     this.view.setFloat64(this.o + 4, v === 0 ? 0 : v);
     this.o += 12;
   }
 
   text(v: string | null): void {
-    if (v === null) {
-      this.room(4);
-      this.view.setInt32(this.o, -1);
-      this.o += 4;
-      return;
-    }
+    if (this.nulled(v)) return;
     this.room(4 + v.length * 3);
     const n = v.length === 0 ? 0 : this.buf.write(v, this.o + 4, 'utf8');
     this.view.setInt32(this.o, n);

@@ -45,29 +45,47 @@ function checkArea(
   }
 }
 
+/** A problem with one of a row's figures (a function of its own: checking a row makes no closure). */
+function figureProblem(
+  o: ObservationRecord,
+  report: (issue: ImportIssue) => void,
+  field: string,
+  value: number,
+  message: string,
+): void {
+  report({ at: o.at, field, value: String(value), message });
+}
+
 /**
  * The figures themselves: the value within the metric's plausible range (its own, or its unit type's: a percentage
  * 0 to 100, a count never negative), a numerator and denominator never negative, and no value over a zero
  * denominator (a figure of nothing; 0/0 without a value, marked not applicable, is allowed).
  */
 function checkFigures(o: ObservationRecord, m: StoredMetric | undefined, report: (issue: ImportIssue) => void): void {
-  const problem = (field: string, value: number, message: string) =>
-    report({ at: o.at, field, value: String(value), message });
   if (m && o.value !== null) {
     const why = outOfRange(o.value, { min: m.value_min, max: m.value_max });
-    if (why) problem('value', o.value, `${why} (metric ${m.code}, unit ${m.unit_type})`);
+    if (why) figureProblem(o, report, 'value', o.value, `${why} (metric ${m.code}, unit ${m.unit_type})`);
     else if (m.unit_type === 'category' && !Number.isInteger(o.value))
-      problem(
+      figureProblem(
+        o,
+        report,
         'value',
         o.value,
         `a categorical metric's value is a category's position, a whole number (metric ${m.code})`,
       );
   }
-  if (o.numerator != null && o.numerator < 0) problem('numerator', o.numerator, 'a numerator cannot be negative');
+  if (o.numerator != null && o.numerator < 0)
+    figureProblem(o, report, 'numerator', o.numerator, 'a numerator cannot be negative');
   if (o.denominator != null && o.denominator < 0)
-    problem('denominator', o.denominator, 'a denominator cannot be negative');
+    figureProblem(o, report, 'denominator', o.denominator, 'a denominator cannot be negative');
   if (o.denominator === 0 && o.value !== null)
-    problem('denominator', 0, `a value (${o.value}) over a zero denominator; leave the value empty with status z`);
+    figureProblem(
+      o,
+      report,
+      'denominator',
+      0,
+      `a value (${o.value}) over a zero denominator; leave the value empty with status z`,
+    );
 }
 
 /**

@@ -106,8 +106,8 @@ function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
   let inFlight: Promise<void> | undefined;
   let failure: unknown;
 
-  /** The buffered rows as one COPY into the table, `tail` writing the fields after the values of each. */
-  function copy(table: string, tail: readonly string[], write: (w: BinaryCopyWriter, r: StageRow) => void) {
+  /** The buffered rows as one binary COPY's bytes, `write` adding the fields after the values of each. */
+  function encode(tail: readonly string[], write: (w: BinaryCopyWriter, r: StageRow) => void): Buffer {
     const columns = [...KEY, ...VALUE_COLUMNS, ...tail];
     const w = new BinaryCopyWriter(rows.length * 120);
     for (const r of rows) {
@@ -126,8 +126,16 @@ function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
       write(w, r);
     }
     rows = [];
-    const stream = tx.pg!.query(copyStreams.from(`COPY ${table} (${columns.join(',')}) FROM STDIN (FORMAT binary)`));
-    return pipeline(Readable.from([w.finish()]), stream);
+    return w.finish();
+  }
+  const columnsOf = (tail: readonly string[]) => [...KEY, ...VALUE_COLUMNS, ...tail].join(',');
+  const copyIn = (table: string, tail: readonly string[]) =>
+    tx.pg!.query(copyStreams.from(`COPY ${table} (${columnsOf(tail)}) FROM STDIN (FORMAT binary)`));
+
+  /** The buffered rows as one COPY into the table, waited for. */
+  function copy(table: string, tail: readonly string[], write: (w: BinaryCopyWriter, r: StageRow) => void) {
+    const bytes = encode(tail, write);
+    return pipeline(Readable.from([bytes]), copyIn(table, tail));
   }
 
   /** The fields after a fresh row's values in observations: revision 1, the import and the time. */
@@ -169,9 +177,20 @@ function pgStage(tx: Tx, ready: () => Promise<void>): Stage {
     },
     async startDirect(importId, now) {
       await settle();
-      inFlight = copy('observations', DIRECT, direct(importId, now)).catch((e: unknown) => {
+      const bytes = encode(DIRECT, direct(importId, now));
+      const stream = copyIn('observations', DIRECT);
+      const done = new Promise<void>((resolve, reject) => {
+        stream.once('finish', resolve);
+        stream.on('error', reject);
+      });
+      inFlight = done.catch((e: unknown) => {
         failure = e;
       });
+      // Waits only until the server has taken the COPY and its bytes are on their way (one round trip), not for it to
+      // store them: the rows go in while the next are read, even when reading never waits for anything else.
+      const sent = new Promise<void>((resolve) => stream.write(bytes, () => resolve()));
+      stream.end();
+      await Promise.race([sent, inFlight]);
     },
     async copyDirect(importId, now) {
       await settle();

@@ -85,22 +85,39 @@ export function aggregateFigures(
     };
   }
   if (unitType === 'count' || opts.amount) {
-    const withValue = figures.filter((f) => f.value !== null);
-    if (withValue.length < expectedCouncils)
-      return {
-        value: null,
-        reason: `a total needs every council; ${withValue.length} of ${expectedCouncils} have a figure`,
-      };
-    const what = opts.amount ? 'each council its own part' : 'one tier';
-    return {
-      value: withValue.reduce((s, f) => s + f.value!, 0),
-      method: `${scope} aggregate: sum over all ${expectedCouncils} councils (${what})`,
-    };
+    let withValue = 0;
+    let sum = 0;
+    for (const f of figures) {
+      if (f.value === null) continue;
+      withValue++;
+      sum += f.value;
+    }
+    return aggregateTotal(scope, withValue, sum, expectedCouncils, opts);
   }
   return {
     value: null,
     reason: `the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be ${scope === 'England' ? 'an England' : `a ${scope}`} rate)`,
   };
+}
+
+/**
+ * A count's or an amount's total (aggregateFigures' rule for them), from how many councils have a value and the sum of
+ * those values taken in the councils' order: for a caller that adds them up as it goes rather than listing figures.
+ */
+export function aggregateTotal(
+  scope: string,
+  withValue: number,
+  sum: number,
+  expectedCouncils: number,
+  opts: { amount?: boolean } = {},
+): Aggregate {
+  if (withValue < expectedCouncils)
+    return {
+      value: null,
+      reason: `a total needs every council; ${withValue} of ${expectedCouncils} have a figure`,
+    };
+  const what = opts.amount ? 'each council its own part' : 'one tier';
+  return { value: sum, method: `${scope} aggregate: sum over all ${expectedCouncils} councils (${what})` };
 }
 
 /**

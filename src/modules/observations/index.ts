@@ -13,6 +13,7 @@ export { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from './c
 export {
   aggregateEngland,
   aggregateFigures,
+  aggregateTotal,
   aggregationTier,
   amountTier,
   COMPUTED_NOTE,

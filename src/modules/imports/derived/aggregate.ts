@@ -6,7 +6,7 @@
  * A figure the publisher gives is never replaced.
  */
 import type { LineageArea } from '../../areas/index.ts';
-import { aggregateFigures, aggregationTier, amountTier, type CouncilFigure } from '../../observations/index.ts';
+import { aggregateFigures, aggregateTotal, aggregationTier, amountTier } from '../../observations/index.ts';
 import type { DerivedRow, InputInfo, InputPoint } from './compute.ts';
 
 /** An area as the figure-source rule knows it. */
@@ -100,45 +100,66 @@ export function aggregateInput(
 ): DerivedRow[] {
   const out: DerivedRow[] = [];
   const { byId, membersOf } = councilsOf(geo);
-  for (const p of periods) {
-    // The council types with any amount other than 0 this period, and the latest start of a council with a figure: a
-    // file published on later boundaries (Census 2021 households on 2023 councils) is summed over those councils.
-    const holding = new Set<string>();
-    let boundaries = p.end;
-    for (const [areaId, byPeriod] of input.series) {
-      const v = byPeriod.get(p.id)?.value;
-      const c = byId.get(areaId);
-      if (!c || v === null || v === undefined) continue;
+  // One pass over the figures for every period: the council types with any amount other than 0, and the latest start
+  // of a council with a figure (a file published on later boundaries, Census 2021 households on 2023 councils, is
+  // summed over those councils).
+  const holdingIn = new Map<number, Set<string>>();
+  const latestStart = new Map<number, string>();
+  for (const [areaId, byPeriod] of input.series) {
+    const c = byId.get(areaId);
+    if (!c) continue;
+    for (const [periodId, point] of byPeriod) {
+      const v = point.value;
+      if (v === null) continue;
+      let holding = holdingIn.get(periodId);
+      if (!holding) holdingIn.set(periodId, (holding = new Set()));
       if (v !== 0) holding.add(c.type);
-      if (c.validFrom && c.validFrom > boundaries) boundaries = c.validFrom;
+      if (c.validFrom && c.validFrom > (latestStart.get(periodId) ?? '')) latestStart.set(periodId, c.validFrom);
     }
+  }
+  const scopes = [...(geo.england ? [geo.england] : []), ...geo.regions];
+  for (const p of periods) {
+    const holding = holdingIn.get(p.id) ?? new Set<string>();
+    const start = latestStart.get(p.id);
+    const boundaries = start && start > p.end ? start : p.end;
     const dates = boundaries === p.end ? [p.end] : [p.end, boundaries];
     const { tiers, amount } = tiersOf(input, holding);
-    const scopes = [...(geo.england ? [geo.england] : []), ...geo.regions];
+    // The councils of each tier and date, for England (key 0) and by region: looked up once a period, not a scope.
+    const memberSets = tiers.map((types) => dates.map((date) => membersOf(types, date)));
     for (const area of scopes) {
       const given = input.series.get(area.id)?.get(p.id);
       if (given && !ours(area.id, p.id)) continue; // the publisher's own figure stands
       let reason = '';
       let done = false;
-      for (const types of tiers) {
-        for (const date of dates) {
-          const members = membersOf(types, date).get(area === geo.england ? 0 : area.id) ?? [];
-          const points = members.map((m) => input.series.get(m.id)?.get(p.id));
-          if (members.length === 0 || points.every((x) => x === undefined)) continue;
-          const figures: CouncilFigure[] = members.map((m, i) => ({
-            areaType: m.type,
-            value: points[i]?.value ?? null,
-            numerator: null,
-            denominator: null,
-          }));
-          const agg = aggregateFigures(area.name, input.unitType, figures, members.length, { amount });
+      for (let t = 0; t < tiers.length && !done; t++) {
+        const types = tiers[t]!;
+        for (let d = 0; d < dates.length; d++) {
+          const date = dates[d]!;
+          const members = memberSets[t]![d]!.get(area === geo.england ? 0 : area.id) ?? [];
+          // Counted and summed in the councils' order, with the statuses carried (provisional, estimated).
+          let any = false;
+          let withValue = 0;
+          let sum = 0;
+          const statuses: string[] = [];
+          for (const m of members) {
+            const x = input.series.get(m.id)?.get(p.id);
+            if (x === undefined) continue;
+            any = true;
+            if (x.value !== null) {
+              withValue++;
+              sum += x.value;
+            }
+            for (const s of x.status) if ((s === 'p' || s === 'e') && !statuses.includes(s)) statuses.push(s);
+          }
+          if (members.length === 0 || !any) continue;
+          const agg =
+            input.unitType === 'count' || amount
+              ? aggregateTotal(area.name, withValue, sum, members.length, { amount })
+              : aggregateFigures(area.name, input.unitType, [], members.length, { amount }); // no figure: why
           if (agg.value === null) {
             reason ||= agg.reason;
             continue;
           }
-          const statuses = [
-            ...new Set(points.flatMap((x) => (x ? x.status.filter((s) => s === 'p' || s === 'e') : []))),
-          ];
           const on = date === p.end ? '' : `, on the councils of ${date} (the boundaries the figures are published on)`;
           const kinds = [...types].sort().join(', ');
           const only = amount ? '; councils only (no police, no GLA)' : '';
@@ -154,7 +175,6 @@ export function aggregateInput(
           done = true;
           break;
         }
-        if (done) break;
       }
       if (!done && given && reason) out.push(noFigure(area.id, p.id, `Not computed: ${reason}`));
     }

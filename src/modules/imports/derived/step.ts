@@ -144,8 +144,9 @@ export async function recomputeDerived(
   const catalogue = opts.catalogue ?? (await loadCatalogue(tx));
   const byId = new Map([...catalogue.metrics.values()].map((m) => [m.id, m]));
   const touched = new Set(opts.touched.map((id) => byId.get(id)?.code).filter((c): c is string => !!c));
-  for (const d of derivedDefinitions(catalogue.metrics)) touched.delete(d.code); // a derived metric is no input
-  const defs = derivedDefinitions(catalogue.metrics).filter((d) => {
+  const definitions = derivedDefinitions(catalogue.metrics);
+  for (const d of definitions) touched.delete(d.code); // a derived metric is no input
+  const defs = definitions.filter((d) => {
     const stored = catalogue.metrics.get(d.code);
     return !stored || inputCodes(d.derivation!).some((c) => touched.has(c));
   });
