@@ -158,6 +158,7 @@ export async function financeAgainstRaw(
   freshRaw: () => Promise<{ db: Db; drop: () => Promise<void> }>,
   log: (s: string) => void,
   runs = 3,
+  only?: string[],
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const geography = realFiles(REAL_IMPORTS[0]![1]);
@@ -165,7 +166,7 @@ export async function financeAgainstRaw(
   let importerTotal = 0;
   let rawTotal = 0;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  for (const [name, files] of FINANCE_IMPORTS()) {
+  for (const [name, files] of FINANCE_IMPORTS().filter(([n]) => !only || only.includes(n))) {
     // Each file `runs` times, the importer and the raw engine in turn on fresh databases (one run of a small file
     // swings by half on a quiet machine): the medians are compared.
     const importerRuns: number[] = [];

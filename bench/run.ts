@@ -3,6 +3,7 @@
  * [--surveys-only] [--no-value] [--value-only] [--http-seconds 10] [--soak] [--no-soak] [--soak-seconds 30]
  * [--soak-rate 200] [--soak-rounds 1] (rounds of recording off then on)
  * [--finance-only] (only the council finance importers against the raw engine, on the real files) [--finance-runs 3]
+ * [--finance-files council-tax,…] (only these finance importers)
  * [--budget-only] (only the budget simulator: pre-fill, submissions to a real server, dashboard, long CSV)
  * [--monitor-only] (only the usage scorecard and recording's cost) [--lead-only] (only leadership booking: 100 at once
  * for 10 places, over HTTP) [--peer-only] (only peer challenge: coverage page, recommendation search and evidence pack
@@ -57,6 +58,8 @@ const { values: args } = parseArgs({
     'finance-only': { type: 'boolean', default: false },
     // Runs of each finance file, importer and raw engine in turn; the medians are compared.
     'finance-runs': { type: 'string', default: '3' },
+    // Only these finance importers (adapter names, comma-separated); every one when absent.
+    'finance-files': { type: 'string' },
     'http-seconds': { type: 'string', default: '10' },
     'no-sector': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
@@ -321,6 +324,7 @@ if (financeOnly) {
       () => freshDb(d, `financeraw_${d}`).then((x) => ({ db: x.db, drop: x.drop })),
       log,
       Number(args['finance-runs']),
+      args['finance-files']?.split(','),
     );
 }
 const soakOnly = args.soak || financeOnly;
