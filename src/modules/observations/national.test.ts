@@ -70,12 +70,26 @@ describe("the metric page's England and regional figures where the publisher giv
     rows.push(
       ['t.published', 'E92000001', 2023, 42],
       ...councils.map((c): FixtureRow => ['t.published', c.code, 2023, 40]),
+      ...councils.map((c): FixtureRow => ['t.published', c.code, 2022, 39]),
+      ['t.published', 'E92000001', 2022, 41],
     );
+    // SYNTHETIC: a count whose publisher gives England's total, hundreds of times any council's.
+    for (const year of [2022, 2023]) {
+      rows.push(['t.total', 'E92000001', year, 250_000 + year]);
+      rows.push(...councils.map((c, i): FixtureRow => ['t.total', c.code, year, 1_000 + i + year]));
+    }
     const r = await runImport(db, {
       adapter: fixtureAdapter(
         [
           testMetric('t.rate', { title: 'A synthetic rate', applicableAreaTypes: UPPER }),
           testMetric('t.published', { title: 'A synthetic published rate', applicableAreaTypes: UPPER }),
+          testMetric('t.total', {
+            title: 'A synthetic count',
+            unit: 'people',
+            unitType: 'count',
+            decimalPlaces: 0,
+            applicableAreaTypes: UPPER,
+          }),
         ],
         rows,
       ),
@@ -155,5 +169,21 @@ describe("the metric page's England and regional figures where the publisher giv
   it("a publisher's own England figure is shown as England's, with no method", async () => {
     const body = await page('t.published');
     expect(body).toContain('<p class="govuk-body">England: <strong>42.0%</strong>.</p>');
+  });
+
+  it("England's total is left off the charts beside councils' figures, and the caption says why; a rate's is drawn", async () => {
+    const council = councils[0]!.code;
+    const res = await app.inject(`/metrics/t.total?area=${council}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.body;
+    const why = `England&#39;s figure (252,023 people) is not drawn: more than 10 times any figure on the chart`;
+    // Once in the trend's caption and once in the bar chart's (and in each chart's description).
+    expect(body.split(why).length - 1).toBeGreaterThanOrEqual(2);
+    expect(body).not.toContain('and England over time');
+    // The table still has England's figure.
+    expect(body).toContain('252,023');
+    const rate = await app.inject(`/metrics/t.published?area=${council}`);
+    expect(rate.body).toContain('and England over time');
+    expect(rate.body).not.toContain('is not drawn');
   });
 });

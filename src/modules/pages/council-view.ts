@@ -13,6 +13,8 @@ import { councilSummary } from './council-summary.ts';
 import {
   directionTag,
   directionWords,
+  englandOffScale,
+  englandOnScale,
   formatDate,
   formatValue,
   polarityWords,
@@ -210,11 +212,12 @@ export function createCouncilPages(deps: {
                       points: i.trend.map((p) => ({ label: p.label, value: p.value })),
                     },
                     { name: 'Group median', points: i.trend.map((p) => ({ label: p.label, value: p.groupMedian })) },
-                    ...(i.trend.some((p) => p.england !== null)
+                    ...(englandDrawn(i)
                       ? [{ name: 'England', points: i.trend.map((p) => ({ label: p.label, value: p.england })) }]
                       : []),
                   ],
                 }),
+                chartNote: englandNote(i),
                 trend: i.trend.map((p) => ({
                   label: p.label,
                   value: formatValue(p.value, i.metric.decimalPlaces, i.metric.unit),
@@ -267,6 +270,22 @@ export function createCouncilPages(deps: {
   };
 }
 export type CouncilPages = ReturnType<typeof createCouncilPages>;
+
+type NumericItem = Pick<HeadlineItem, 'trend' | 'metric'>;
+
+/** Whether England's line is drawn on a measure's trend chart: where it has figures on the council's scale. */
+function englandDrawn(i: NumericItem): boolean {
+  const england = i.trend.map((p) => p.england);
+  if (england.every((v) => v === null)) return false;
+  return englandOnScale(england, [...i.trend.map((p) => p.value), ...i.trend.map((p) => p.groupMedian)]);
+}
+
+/** Why England's line is missing from the chart when it has figures (off the council's scale), else null. */
+function englandNote(i: NumericItem): string | null {
+  const latest = i.trend.findLast((p) => p.england !== null)?.england ?? null;
+  if (latest === null || englandDrawn(i)) return null;
+  return englandOffScale(formatValue(latest, i.metric.decimalPlaces, i.metric.unit));
+}
 
 /**
  * A categorical measure (an inspection judgement) on the council page: the council's label and when it was published,

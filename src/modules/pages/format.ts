@@ -59,3 +59,21 @@ export function valueCell(value: number | null, status: string[], dp: number, un
 
 /** Dates and times in Europe/London: the platform's one set of helpers (platform/dates.ts). */
 export { formatClosing, formatDate, formatDateTime } from '../../platform/dates.ts';
+
+/**
+ * How many times the largest figure drawn beside it England's may be and still be drawn: England's total of a count or
+ * an amount (summed over every council) is many times any one council's, and on one axis it would flatten their lines
+ * or bars to the floor.
+ */
+const ENGLAND_SCALE_LIMIT = 10;
+
+/** Whether England's figures belong on a chart beside `others` (councils' figures, a group's median): their scale. */
+export function englandOnScale(england: readonly (number | null)[], others: readonly (number | null)[]): boolean {
+  const largest = (xs: readonly (number | null)[]) => Math.max(0, ...xs.map((x) => (x === null ? 0 : Math.abs(x))));
+  const theirs = largest(others);
+  return theirs === 0 || largest(england) <= theirs * ENGLAND_SCALE_LIMIT;
+}
+
+/** What a chart's caption says when England's figure was left off it (englandOnScale false). */
+export const englandOffScale = (value: string): string =>
+  `England's figure (${value}) is not drawn: more than ${ENGLAND_SCALE_LIMIT} times any figure on the chart, it would flatten them on the same axis; it is in the table.`;

@@ -17,7 +17,15 @@ import {
 } from '../observations/index.ts';
 import { typeInfo, typesInWords, type AreasService } from '../areas/index.ts';
 import { areaCodeFor } from './area-param.ts';
-import { formatDate, formatValue, polarityWords, STATUS_KEY, valueCell } from './format.ts';
+import {
+  englandOffScale,
+  englandOnScale,
+  formatDate,
+  formatValue,
+  polarityWords,
+  STATUS_KEY,
+  valueCell,
+} from './format.ts';
 
 const COMPARATORS = new Set(['E92000001']);
 const isComparator = (code: string) => COMPARATORS.has(code) || /^E1[23]/.test(code);
@@ -162,21 +170,33 @@ export function createMetricPages(deps: {
       const barRows = highlight
         ? withValue.filter((o) => o.area.slice(0, 3) === highlight.area.slice(0, 3))
         : [...withValue.slice(0, 10), ...withValue.slice(-10)];
+      // England's bar only where it is on the councils' scale (a total is not: the caption says so).
+      const englandBar =
+        england?.value != null &&
+        englandOnScale(
+          [england.value],
+          barRows.map((o) => o.value),
+        )
+          ? england.value
+          : null;
+      const barNote =
+        england?.value != null && englandBar === null ? englandOffScale(formatValue(england.value, dp, m.unit)) : null;
       const bar = categorical
         ? null
         : responsiveBarChart({
             title: highlight
               ? `${m.title}, ${chosen.label}: ${highlight.areaName} among councils of its type`
               : `${m.title}, ${chosen.label}: the ten highest and ten lowest councils`,
-            description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. The table below has every figure.`,
+            description: `Bar chart of ${m.title.toLowerCase()}${england?.value != null ? `; England ${formatValue(england.value, dp, m.unit)}` : ''}. ${barNote ? `${barNote} ` : ''}The table below has every figure.`,
             unit: m.unit,
             decimalPlaces: dp,
             bars: [
               ...barRows.map((o) => ({ label: o.areaName, value: o.value, emphasis: o.area === highlight?.area })),
-              ...(england?.value != null ? [{ label: 'England', value: england.value, note: 'England' }] : []),
+              ...(englandBar !== null ? [{ label: 'England', value: englandBar, note: 'England' }] : []),
             ],
           });
       let trend: string | null = null;
+      let trendNote: string | null = null;
       if (highlight && !categorical) {
         const series = (
           await observations.query(
@@ -195,14 +215,22 @@ export function createMetricPages(deps: {
             label,
             value: series.find((o) => o.area === code && o.periodLabel === label)?.value ?? null,
           }));
+        const own = pts(highlight.area);
+        const englandPoints = england ? pts('E92000001') : [];
+        const values = (ps: { value: number | null }[]) => ps.map((p) => p.value);
+        const drawEngland = !!england && englandOnScale(values(englandPoints), values(own));
+        if (england && !drawEngland) {
+          const latest = englandPoints.findLast((p) => p.value !== null)?.value ?? null;
+          trendNote = englandOffScale(formatValue(latest, dp, m.unit));
+        }
         trend = responsiveLineChart({
-          title: `${m.title}: ${highlight.areaName}${england ? ' and England' : ''} over time`,
-          description: `Trend of ${m.title.toLowerCase()} for ${highlight.areaName}.`,
+          title: `${m.title}: ${highlight.areaName}${drawEngland ? ' and England' : ''} over time`,
+          description: `Trend of ${m.title.toLowerCase()} for ${highlight.areaName}.${trendNote ? ` ${trendNote}` : ''}`,
           unit: m.unit,
           decimalPlaces: dp,
           series: [
-            { name: highlight.areaName, emphasis: true, points: pts(highlight.area) },
-            ...(england ? [{ name: 'England', points: pts('E92000001') }] : []),
+            { name: highlight.areaName, emphasis: true, points: own },
+            ...(drawEngland ? [{ name: 'England', points: englandPoints }] : []),
           ],
         });
       }
@@ -234,6 +262,8 @@ export function createMetricPages(deps: {
           .map((p) => ({ value: p.period, text: p.label, selected: p.period === chosen.period })),
         chosen,
         highlight: highlight ? { code: highlight.area, name: highlight.areaName } : null,
+        barNote,
+        trendNote,
         england: englandMade
           ? valueCell(englandMade.value, englandMade.status, dp, m.unit)
           : england
