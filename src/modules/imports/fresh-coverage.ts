@@ -76,8 +76,22 @@ export class FreshCoverage {
     return m;
   }
 
-  /** Tallies the row; false when its key was already tallied (a duplicate, identical or not). */
+  /**
+   * Gives the tally up (the writer met keys held that it took for new): nothing is tallied or kept from then on, so the
+   * coverage is counted from the table and the derivation reads its inputs there; `add` says every key may repeat.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    this.byMetric.clear();
+    this.written.clear();
+    this.added.clear();
+    this.metrics.clear();
+  }
+  private abandoned = false;
+
+  /** Tallies the row; false when its key was already tallied (a duplicate, identical or not) or the tally given up. */
   add(r: StageRow): boolean {
+    if (this.abandoned) return false;
     const m = this.metrics.get(r.metricId) ?? this.metric(r.metricId);
     let p = m.periods.get(r.periodId);
     if (!p) m.periods.set(r.periodId, (p = { areas: new Set(), values: 0, england: undefined }));

@@ -110,6 +110,46 @@ describe('import engine', () => {
     });
   });
 
+  it('publishes over rows written into observations without the importer (the coverage knows nothing of them)', async () => {
+    await runImport(db, {
+      adapter: fixture([metric('t.one')], [['t.one', 'E06000001', 2022, 50.5]]),
+      files: [],
+      publish: true,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    // As if written straight into the table: the coverage (metric_periods) says the metric holds nothing, so the next
+    // import takes its keys for new (on PostgreSQL, a COPY without a savepoint that meets the key already held).
+    await db.kysely.deleteFrom('metric_periods').execute();
+    const { lines, logger } = capture();
+    const r = await runImport(db, {
+      adapter: fixture(
+        [metric('t.one')],
+        [
+          ['t.one', 'E06000001', 2022, 51.25],
+          ['t.one', 'E08000009', 2022, 60],
+        ],
+      ),
+      files: [],
+      publish: true,
+      logger,
+      now: new Date('2026-02-01T00:00:00Z'),
+    });
+    expect(r.state).toBe('published');
+    expect(r.observations).toMatchObject({ read: 2, inserted: 1, updated: 1, unchanged: 0 });
+    const rows = await db.kysely.selectFrom('observations').select(['value', 'revision']).orderBy('value').execute();
+    expect(rows).toEqual([
+      { value: 51.25, revision: 2 },
+      { value: 60, revision: 1 },
+    ]);
+    const rev = await db.kysely.selectFrom('observation_revisions').select(['value']).execute();
+    expect(rev).toEqual([{ value: 50.5 }]);
+    // The coverage is right again.
+    const cov = await db.kysely.selectFrom('metric_periods').select(['n_areas']).execute();
+    expect(cov).toEqual([{ n_areas: 2 }]);
+    const retried = lines.filter((l) => String(l.msg).includes('coverage did not know'));
+    expect(retried.length).toBe(db.dialect === 'postgres' ? 1 : 0);
+  });
+
   it('rejects conflicting duplicates inside one chunk, naming both lines, and writes nothing', async () => {
     const r = await runImport(db, {
       adapter: fixture(

@@ -18,6 +18,7 @@ import { importsRepository as repo } from './repository.ts';
 import * as text from './summary.ts';
 import { changedAnything, emptyTally, summarise, type ImportSummary, type ImportTally } from './summary.ts';
 import { createObservationWriter, publishStaged, type ObservationWriter, type WriterCounts } from './writer.ts';
+import { isKeyViolation } from './writer-sql.ts';
 import { recordFeedEntries } from './feed.ts';
 import { derivedNote, recomputeDerived, type DerivedOutcome } from './derived/step.ts';
 import { isDerivationInput } from './derived/specs.ts';
@@ -70,11 +71,29 @@ const STATISTICS_AFTER_ROWS = 50_000;
 export async function runImport(db: Db, req: ImportRequest): Promise<ImportSummary> {
   const log = req.logger?.child({ adapter: req.adapter.name });
   log?.info({ files: req.files, publish: !!req.publish, dryRun: !!req.dryRun }, 'import started');
-  const summary = await importAllOrNothing(db, req);
+  let summary: ImportSummary;
+  try {
+    summary = await importAllOrNothing(db, req);
+  } catch (e) {
+    if (!keysUnknownToCoverage(db, e)) throw e;
+    // A COPY of keys taken for new met one already in the table (written there without the importer, so the coverage
+    // did not know of it): PostgreSQL has aborted the transaction, so the whole import runs again through the merge.
+    log?.warn({ err: e }, 'import met keys the coverage did not know of; running it again through the merge');
+    summary = await importAllOrNothing(db, req, { mergeAll: true });
+  }
   if (log) logOutcome(log, summary);
   const written = summary.observations.inserted + summary.observations.updated;
   if (summary.state === 'published' && written >= STATISTICS_AFTER_ROWS) await repo.refreshStatistics(db);
   return summary;
+}
+
+/**
+ * Whether an import failed where a pipelined COPY met a key already held (writer-stage.ts startDirect: no savepoint on
+ * PostgreSQL): the key violation itself, or the aborted transaction a statement queued behind the COPY then met.
+ */
+function keysUnknownToCoverage(db: Db, e: unknown): boolean {
+  if (db.dialect !== 'postgres') return false;
+  return isKeyViolation(e) || (e as { code?: string }).code === '25P02';
 }
 
 /** The steps an import hands its items to, built inside its transaction. */
@@ -212,7 +231,12 @@ async function finishWriting(steps: Steps, { writer, tally, problems }: StepCont
   Object.assign(tally.observations, { inserted, updated, unchanged, duplicates });
 }
 
-async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSummary> {
+/** `mergeAll`: every row through the merge, none taken for new because the coverage says so (the retry above). */
+async function importAllOrNothing(
+  db: Db,
+  req: ImportRequest,
+  opts: { mergeAll?: boolean } = {},
+): Promise<ImportSummary> {
   const now = (req.now ?? new Date()).toISOString();
   const problems = createProblems();
   const tally = emptyTally(await checkFiles(req.files, problems.report, req.displayName));
@@ -248,7 +272,7 @@ async function importAllOrNothing(db: Db, req: ImportRequest): Promise<ImportSum
         const undoable = () => tally.metrics.updated === 0 && !b.geography && !b.boundaries && !b.groups;
         const p = (parts = createParts(tx, inParts, undoable));
         const catalogue = await loadCatalogue(tx);
-        const metricsWithData = await repo.metricsWithData(tx);
+        const metricsWithData = opts.mergeAll ? undefined : await repo.metricsWithData(tx);
         const chunk = req.chunkSize ? { chunkSize: req.chunkSize } : {};
         const englandId = () => catalogue.areas.get('E92000001')?.id;
         const afterNewRows = () => p.maybeCommit();

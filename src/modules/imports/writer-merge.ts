@@ -88,29 +88,38 @@ export async function resolveDuplicatesAcrossChunks(m: MergeContext, target: str
 /**
  * Fresh data (no metric in the chunk had published rows): a plain insert, the fastest path on both engines. A key
  * violation means keys this import wrote in an earlier chunk: undo the insert, sort those out (identical: dropped;
- * different: conflicts), insert again.
+ * different: conflicts), insert again. False, with nothing inserted, when a key is still held: rows published before
+ * this import that the coverage did not know of (written into the table without the importer), for the full merge.
  */
-export async function insertFresh(m: MergeContext): Promise<void> {
+export async function insertFresh(m: MergeContext): Promise<boolean> {
   const { tx, importId, now, counts, conflicts } = m;
-  if (conflicts.length > 0) return;
-  const insert = (onConflict: string) =>
+  if (conflicts.length > 0) return true;
+  const insert = () =>
     tx.run(
       `INSERT INTO observations (${keys}, ${values}, revision, import_id, updated_at)
-       SELECT ${keys}, ${values}, 1, ?, ? FROM import_stage WHERE true ${onConflict}`,
+       SELECT ${keys}, ${values}, 1, ?, ? FROM import_stage`,
       [importId, now],
     );
+  /** The insert in the savepoint; undefined (undone) on a key violation. */
+  const attempt = async () => {
+    try {
+      return await insert();
+    } catch (e) {
+      if (!isKeyViolation(e)) throw e;
+      await tx.run('ROLLBACK TO SAVEPOINT import_chunk');
+      return undefined;
+    }
+  };
   await tx.run('SAVEPOINT import_chunk');
-  let inserted: number;
-  try {
-    inserted = await insert('');
-  } catch (e) {
-    if (!isKeyViolation(e)) throw e;
-    await tx.run('ROLLBACK TO SAVEPOINT import_chunk');
+  let inserted = await attempt();
+  if (inserted === undefined) {
     await resolveDuplicatesAcrossChunks(m, 'observations');
-    inserted = conflicts.length === 0 ? await insert('ON CONFLICT DO NOTHING') : 0;
+    inserted = conflicts.length === 0 ? await attempt() : 0;
   }
   await tx.run('RELEASE SAVEPOINT import_chunk');
+  if (inserted === undefined) return false;
   counts.inserted += inserted;
+  return true;
 }
 
 /**

@@ -135,10 +135,14 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
   let onlyNew = true;
   const afterChunk = () => (onlyNew ? opts.afterNewRows?.() : undefined);
 
+  // Set once a chunk taken for new met keys held before this import (the coverage did not know of them): from then on
+  // every chunk takes the merge, and the tally is given up (fresh-coverage.ts abandon).
+  let coverageWrong = false;
+
   function endChunk(): void {
     staged = 0;
     chunks++;
-    touchesExisting = keysMayExist === undefined;
+    touchesExisting = keysMayExist === undefined || coverageWrong;
     mayRepeat = !fresh;
   }
 
@@ -169,7 +173,11 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
     if (mode === 'draft') {
       onlyNew = false;
       await mergeIntoDraft(m, { later });
-    } else if (touchesExisting) {
+    } else if (touchesExisting || !(await insertFresh(m))) {
+      if (!touchesExisting) {
+        coverageWrong = true;
+        fresh?.abandon();
+      }
       onlyNew = false;
       await mergeIntoPublished(m, { later, staged, duplicatesBefore });
       if (trackSeen) {
@@ -177,7 +185,7 @@ export async function createObservationWriter(tx: Tx, opts: WriterOptions): Prom
         seen = true;
         await recordSeen(tx);
       }
-    } else await insertFresh(m);
+    }
     await tx.run('DELETE FROM import_stage');
     endChunk();
     return afterChunk();
