@@ -317,6 +317,9 @@ describe('England and regional RA figures where MHCLG gives none: summed from ev
       ),
     );
     expect(page.body).toContain('Median of councils (not an England figure)');
+    // Why none: a budget is an amount, not a rate, so the reason says so.
+    expect(page.body).toContain('no England figure is published (the publisher gives no figure for the area and none');
+    expect(page.body).not.toContain('rates have no numerators');
     expect(page.body).not.toContain('England (computed from councils)');
     const page21 = await app.inject(`/metrics/${raLineCode(849)}?period=${t21.start}/P1Y`);
     expect(page21.body).toMatch(/>England: <strong>/);
