@@ -94,9 +94,14 @@ export function aggregateFigures(
     }
     return aggregateTotal(scope, withValue, sum, expectedCouncils, opts);
   }
+  const area = scope === 'England' ? 'an England' : `a ${scope}`;
   return {
     value: null,
-    reason: `the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be ${scope === 'England' ? 'an England' : `a ${scope}`} rate)`,
+    reason:
+      scale !== undefined
+        ? `the publisher gives no figure for the area and the councils' rates have no numerators and denominators to combine (a mean of rates would not be ${area} rate)`
+        : // A score, a price, or an amount the import engine did not sum (not summable, or a council without a figure).
+          `the publisher gives no figure for the area and none was computed from its councils (only counts and amounts are summed, and only when every council has a figure)`,
   };
 }
 

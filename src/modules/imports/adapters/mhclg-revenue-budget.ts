@@ -10,7 +10,9 @@
  * metric per RA line number (`mhclg-ra.line-110.net-current-expenditure`), named from the file's own heading and
  * section; line numbers mean the same in both years. The later columns (financing, reserves, council tax, HRA) are
  * other measures and are left out. MHCLG's ENGLAND row (2021-22; it has no codes) is England's figure as published,
- * every authority included; the class totals below it are left out and counted.
+ * every authority included; the class totals below it are left out and counted. Where MHCLG gives no England or
+ * regional figure, the derivation after publication (imports/derived) sums the councils' figures, every line but those
+ * in RA_NOT_SUMMED; each line's caveats say how.
  *
  * Encoding: the 2021-22 file is UTF-8 with a byte-order mark; the 2023-24 file is not UTF-8 and is decoded as Mac
  * Roman (its bytes are that encoding: 0xA3 `£`, 0xD0 `–` in "traffic management – bus lane enforcement", 0xC9 `…` as
@@ -51,7 +53,37 @@ const CAVEATS =
   '£ thousand at budget-year prices; negative figures are net income. ' +
   '"Category discontinued" marks a line the return no longer collects that year (status z). ' +
   "Councils abolished since 2019 keep their own figures under their old codes; a new council's page shows its predecessors' figures as theirs. " +
-  'Police forces, national park authorities and joint waste authorities are not held by this platform and are left out; the GLA is left out because MHCLG files it under the London region code.';
+  'Police forces, national park authorities and joint waste authorities are not held by this platform and are left out; the GLA is left out because MHCLG files it under the London region code. ';
+
+/**
+ * RA lines whose England and regional figures are never summed from councils (imports/derived/specs.ts
+ * isSummableInput), and why: most of the spending is by bodies the platform does not hold or does not sum, so a sum
+ * over councils would not be England's or a region's figure. Every other line is summed.
+ */
+export const RA_NOT_SUMMED: ReadonlyMap<number, string> = new Map([
+  [
+    601,
+    "police spending is the police bodies' (police and crime commissioners, the GLA's Mayor's Office for Policing and Crime, combined authorities with a mayor for policing), none of which is held or summed here: a sum over councils would be little more than the City of London's police",
+  ],
+  [
+    602,
+    "fire and rescue is run by fire authorities, some counties and unitaries, Greater Manchester Combined Authority and the GLA's London Fire Commissioner: combined authorities are not summed and the GLA is not held, so a sum would leave out Greater Manchester's and London's fire services",
+  ],
+]);
+
+/** What every RA line says of its England and regional figures: how they are computed, or why they are not. */
+function aggregationCaveat(line: number): string {
+  const published =
+    "England's figure is MHCLG's own total where the file gives one (2021-22: every authority, police, fire and others included). ";
+  const why = RA_NOT_SUMMED.get(line);
+  if (why) return `${published}Where it gives none, no England or regional figure is computed for this line: ${why}.`;
+  return (
+    published +
+    'Where MHCLG gives none (England 2023-24, every region), this platform computes one and says so in its note: the sum over every council of the types that hold any of the line that year (counties, districts, unitaries, metropolitan districts, London boroughs: each its own part; fire, combined and other authorities not included), only when every council live at the end of the year has a figure. ' +
+    "A council whose return MHCLG had not received has no figures in the file (marked S in 2021-22, where MHCLG's England total includes its imputed figures; M in 2023-24), so England 2023-24 and the regions of such councils have none. " +
+    "Levies and precepts are counted once: where a council pays them to a body not summed (a combined authority, a joint waste authority, a parish) the payment stands for that body's spending; where one council pays another, the receiver's negative levy line nets it off."
+  );
+}
 
 /** One RA line as a file names it. */
 interface Line {
@@ -179,7 +211,7 @@ function definition(l: Line): MetricDefinition {
     shortTitle: `${label}, budget`,
     description: `What the authority planned, at the start of the financial year, to spend net of income: ${label}${where}, ${ra}.`,
     definition: `MHCLG Revenue Account budget (RA), ${ra}, net current expenditure, £ thousand, per authority and financial year.`,
-    caveats: CAVEATS,
+    caveats: CAVEATS + aggregationCaveat(l.line),
     topic: 'workforce-finance',
     subtopic: 'Council finances',
     unit: '£ thousand',

@@ -105,18 +105,18 @@ export function aggregateInput(
   // summed over those councils).
   const holdingIn = new Map<number, Set<string>>();
   const latestStart = new Map<number, string>();
-  for (const [areaId, byPeriod] of input.series) {
+  input.series.forEach((byPeriod, areaId) => {
     const c = byId.get(areaId);
-    if (!c) continue;
-    for (const [periodId, point] of byPeriod) {
+    if (!c) return;
+    byPeriod.forEach((point, periodId) => {
       const v = point.value;
-      if (v === null) continue;
+      if (v === null) return;
       let holding = holdingIn.get(periodId);
       if (!holding) holdingIn.set(periodId, (holding = new Set()));
       if (v !== 0) holding.add(c.type);
       if (c.validFrom && c.validFrom > (latestStart.get(periodId) ?? '')) latestStart.set(periodId, c.validFrom);
-    }
-  }
+    });
+  });
   const scopes = [...(geo.england ? [geo.england] : []), ...geo.regions];
   for (const p of periods) {
     const holding = holdingIn.get(p.id) ?? new Set<string>();

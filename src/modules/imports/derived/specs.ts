@@ -8,6 +8,7 @@
  * are the fairer base (environmental services, which hold waste), spend per household is `X.per-household`.
  */
 import type { MetricDefinition, MetricDerivation } from '../../metrics/index.ts';
+import { RA_NOT_SUMMED } from '../adapters/mhclg-revenue-budget.ts';
 import { COUNCIL_TYPES, LOWER_TIER } from '../adapters/tiers.ts';
 
 /** What a spec needs to know of an input metric in the catalogue. */
@@ -243,6 +244,14 @@ export function derivedDefinitions(inputs: ReadonlyMap<string, InputMetric>): Me
 /** Every input code a derived metric may read: what makes a publication trigger the derivation. */
 export const inputCodes = (d: MetricDerivation) => [...d.numerator, ...(d.denominator ? [d.denominator] : [])];
 
+const RA_LINE = /^mhclg-ra\.line-(\d+)\.net-current-expenditure$/;
+
+/** An RA budget line (£ each council holds for itself), but not police or fire: mostly other bodies' spending. */
+function isSummedRaLine(code: string): boolean {
+  const line = RA_LINE.exec(code)?.[1];
+  return line !== undefined && !RA_NOT_SUMMED.has(Number(line));
+}
+
 /**
  * Inputs that are amounts or counts each council holds for itself, so that England's and a region's figure is their
  * sum where the publisher gives none (derived/aggregate.ts); Band D figures are prices and are never summed.
@@ -251,6 +260,7 @@ export function isSummableInput(code: string): boolean {
   return (
     /^mhclg-rsx\.[a-z-]+\.[a-z-]+$/.test(code) ||
     (/^mhclg-rs\.[a-z-.0-9]+$/.test(code) && !code.endsWith('.share-of-nre')) ||
+    isSummedRaLine(code) ||
     code === CTR ||
     code === TAX_BASE ||
     code === POPULATION ||
