@@ -106,6 +106,30 @@ const CAVEATS =
   'Services a type of authority does not run (fire for a district, education for a fire authority) are returned as 0. ' +
   'Police forces, national park authorities and joint waste authorities are not held by this platform and are left out; the GLA is left out because MHCLG files it under the London region code.';
 
+/**
+ * Services whose England and regional figures are never summed from councils (imports/derived/specs.ts
+ * isSummableInput), and why: most of their spending is by bodies the platform does not hold or does not sum, so a sum
+ * over councils would not be England's or a region's figure (London's police would be the City of London's alone).
+ */
+export const RSX_NOT_SUMMED: ReadonlyMap<string, string> = new Map([
+  [
+    'police',
+    "police spending is the police bodies' (police and crime commissioners, the GLA's Mayor's Office for Policing and Crime, combined authorities with a mayor for policing), none of which is held or summed here: a sum over councils would be little more than the City of London's police",
+  ],
+  [
+    'fire-rescue',
+    "fire and rescue is run by fire authorities, some counties and unitaries, Greater Manchester Combined Authority and the GLA's London Fire Commissioner: combined authorities are not summed and the GLA is not held, so a sum would leave out Greater Manchester's and London's fire services",
+  ],
+]);
+
+/** What a service's caveats say of England's and the regions' figures where MHCLG gives none. */
+function aggregationCaveat(slug: string): string {
+  const why = RSX_NOT_SUMMED.get(slug);
+  return why
+    ? ` Where MHCLG gives no England figure, none is computed for this service, nor any regional figure: ${why}.`
+    : ' Where MHCLG gives no England figure (and for every region) this platform sums the councils’ figures and says so in the figure’s note.';
+}
+
 /** The definition of one service's measure (its code is serviceMetricCode). */
 export function metricFor(service: string, measure: string): MetricDefinition {
   const s = SERVICES[service]!;
@@ -119,7 +143,7 @@ export function metricFor(service: string, measure: string): MetricDefinition {
     definition:
       `MHCLG revenue outturn (${nce ? 'Revenue Outturn Summary RS to 2017-18, ' : ''}Revenue Outturn Service Expenditure Summary RSX from 2021-22), ` +
       `service ${service} (${s.title}), ${m.title.toLowerCase()}, £ thousand.`,
-    caveats: CAVEATS,
+    caveats: CAVEATS + aggregationCaveat(s.slug),
     topic: 'workforce-finance',
     subtopic: 'Council spending',
     unit: '£ thousand',

@@ -1,7 +1,7 @@
 /**
  * England's (E92) and each region's (E12) figure for a summable input where the publisher gives none, by the one
  * aggregation rule (observations/aggregate.ts): counts summed over one tier, amounts over every council of every tier
- * the measure applies to (fire authorities too for fire spending; never police, whose areas are not held), and only
+ * the measure applies to (never police or fire spending, mostly other bodies': specs.ts isSummableInput), and only
  * when every council live at the period's end has a figure. The note of each figure says it was computed here and how.
  * A figure the publisher gives is never replaced.
  */
@@ -35,7 +35,7 @@ const LOWER = ['E06', 'E07', 'E08', 'E09'];
  * is summed over one layer that covers England once: the upper tier where the measure applies to counties, else (or
  * when a county has no figure) the lower tier. An amount is summed over the tiers that hold any of it in the period: a
  * county service's spend is the counties' and unitaries' (districts report none), a district service's the districts'
- * and unitaries'; fire authorities count for fire spending only.
+ * and unitaries' (police and fire spending is never summed: specs.ts isSummableInput).
  */
 function tiersOf(input: InputInfo, holding: Set<string>): { tiers: Set<string>[]; amount: boolean } {
   if (input.unitType === 'count') {
@@ -47,7 +47,6 @@ function tiersOf(input: InputInfo, holding: Set<string>): { tiers: Set<string>[]
     return { tiers: tiers.map((t) => new Set(t)), amount: false };
   }
   const types = amountTier(input.applicableAreaTypes).filter((t) => holding.has(t));
-  if (input.code.includes('.fire-rescue.')) types.push('E31');
   return { tiers: [new Set(types)], amount: true };
 }
 

@@ -178,6 +178,17 @@ describe('derived finance measures', () => {
     expect(asc!.note ?? '').not.toMatch(/Computed/);
     // No total without every council: the Isles of Scilly sent no 2016-17 figure, so England has none that year.
     expect(await one('mhclg-rs.net-revenue-expenditure', 'E92000001', '2016-04-01/P1Y')).toBeUndefined();
+    // Police and fire are never summed: London's police would be the City of London's alone, its fire nothing at all
+    // (the London Fire Commissioner is the GLA's). The regions have no figure; the caveats say why.
+    for (const service of ['police', 'fire-rescue']) {
+      const code = `mhclg-rsx.${service}.net-current-expenditure`;
+      for (const region of ['E12000007', 'E12000002'])
+        expect(await one(code, region, '2021-04-01/P1Y'), `${code} ${region}`).toBeUndefined();
+      const metric = (await app.inject(`/api/v1/metrics/${code}`)).json();
+      expect(metric.caveats).toContain('none is computed for this service, nor any regional figure');
+    }
+    const summed = (await app.inject('/api/v1/metrics/mhclg-rsx.adult-social-care.net-current-expenditure')).json();
+    expect(summed.caveats).toContain('this platform sums the councils’ figures');
   });
 
   it('an England figure computed here is shown as computed, with its method, wherever it is compared', async () => {

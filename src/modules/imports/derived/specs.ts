@@ -9,6 +9,7 @@
  */
 import type { MetricDefinition, MetricDerivation } from '../../metrics/index.ts';
 import { RA_NOT_SUMMED } from '../adapters/mhclg-revenue-budget.ts';
+import { RSX_NOT_SUMMED } from '../adapters/mhclg-service-spend.ts';
 import { COUNCIL_TYPES, LOWER_TIER } from '../adapters/tiers.ts';
 
 /** What a spec needs to know of an input metric in the catalogue. */
@@ -257,8 +258,9 @@ function isSummedRaLine(code: string): boolean {
  * sum where the publisher gives none (derived/aggregate.ts); Band D figures are prices and are never summed.
  */
 export function isSummableInput(code: string): boolean {
+  const rsx = /^mhclg-rsx\.([a-z-]+)\.[a-z-]+$/.exec(code);
   return (
-    /^mhclg-rsx\.[a-z-]+\.[a-z-]+$/.test(code) ||
+    (rsx !== null && !RSX_NOT_SUMMED.has(rsx[1]!)) ||
     (/^mhclg-rs\.[a-z-.0-9]+$/.test(code) && !code.endsWith('.share-of-nre')) ||
     isSummedRaLine(code) ||
     code === CTR ||
