@@ -11,6 +11,7 @@ export {
 } from './service.ts';
 export {
   DEFAULT_DEFLATOR,
+  isMoney,
   type Deflatable,
   type Deflation,
   type LoadedDeflator,

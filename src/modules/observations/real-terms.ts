@@ -14,6 +14,8 @@ import type { ObservationDto } from './service.ts';
 /** The deflator a query uses when it names none. */
 export const DEFAULT_DEFLATOR = 'hmt.gdp-deflator';
 const MONEY = new Set(['currency', 'currency-per-head']);
+/** Whether real terms deflate figures of this unit type (£ amounts and £ per head). */
+export const isMoney = (unitType: string): boolean => MONEY.has(unitType);
 
 export interface PricesQuery {
   prices?: 'cash' | 'real' | undefined;

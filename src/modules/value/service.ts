@@ -15,6 +15,7 @@ import { importsStamp } from '../imports/index.ts';
 import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
 import {
   DEFAULT_DEFLATOR,
+  isMoney,
   type Deflation,
   type FigureRow,
   type ObservationsService,
@@ -136,7 +137,7 @@ export function createValueForMoneyService(
         caveats: m.caveats,
       },
       period: c.period,
-      prices: m.unitType === 'currency' || m.unitType === 'currency-per-head' ? (real ? 'real' : 'cash') : null,
+      prices: isMoney(m.unitType) ? (real ? 'real' : 'cash') : null,
       value: f.value,
       status: f.status,
       figureSource: f.source?.note ?? null,

@@ -32,7 +32,7 @@ export function valueSpreadsheet(p: ValueProfile, generatedAt = new Date()): Pro
     cover: [
       {
         heading: 'About these tables',
-        text: `Spend per head beside outcome measures, by service, for ${p.area.name} compared with ${p.group.name} (group ${p.group.id}) and England. The same figures are at /api/v1/value-for-money/${p.area.code}.json. Spend and outcome years may differ: each row names its period.`,
+        text: `Spend per head beside outcome measures, by service, for ${p.area.name} compared with ${p.group.name} (group ${p.group.id}) and England. The same figures are at /api/v1/value-for-money/${p.area.code}.json${p.prices.base ? `?prices=real&base=${p.prices.base.label.replace('/', '-')}` : ''}. Spend and outcome years may differ: each row names its period.`,
       },
       { heading: 'Prices', text: `£ figures are in ${priceBasis(p)}. ${p.prices.note}` },
       { heading: 'Source', text: p.attribution.join('; ') || 'No figures' },
