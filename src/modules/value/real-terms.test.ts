@@ -11,14 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { loadSyntheticDeflator } from '../../../test/helpers/deflator.ts';
-import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
+import { fixtureAdapter, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
+import { ASC, ASC_OUTCOME, ascOutcomeMetric, ascSpendMetric } from '../../../test/helpers/value.ts';
 import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
 
-const SYNTHETIC = 'SYNTHETIC test figures, not real data';
-const ASC = 'mhclg-rsx.adult-social-care.net-current-expenditure.per-head';
-const OUTCOME = 'oflog.asc2';
 // The eleven metropolitan districts E08000001 … E08000011 (Trafford is E08000009).
 const E08 = Array.from({ length: 11 }, (_, i) => `E08${String(i + 1).padStart(6, '0')}`);
 const TRAFFORD = 'E08000009';
@@ -74,34 +72,14 @@ describe('value-for-money profile in real terms (SYNTHETIC deflator and figures)
     const rows: FixtureRow[] = [
       ...E08.flatMap((c, i): FixtureRow[] => [
         ...SPEND[c]!.map((v, k): FixtureRow => [ASC, c, 2021 + k, v]),
-        [OUTCOME, c, 2022, 18 + i * 0.2],
-        [OUTCOME, c, 2023, 18.3 + i * 0.2],
+        [ASC_OUTCOME, c, 2022, 18 + i * 0.2],
+        [ASC_OUTCOME, c, 2023, 18.3 + i * 0.2],
       ]),
       ...ENGLAND_SPEND.map((v, k): FixtureRow => [ASC, 'E92000001', 2021 + k, v]),
-      [OUTCOME, 'E92000001', 2023, 19.1],
+      [ASC_OUTCOME, 'E92000001', 2023, 19.1],
     ];
     const r = await runImport(db, {
-      adapter: fixtureAdapter(
-        [
-          testMetric(ASC, {
-            title: 'Spend per head on adult social care (synthetic test figures)',
-            caveats: SYNTHETIC,
-            polarity: 'not-applicable',
-            unit: '£ per person',
-            unitType: 'currency-per-head',
-            decimalPlaces: 0,
-            applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
-          }),
-          testMetric(OUTCOME, {
-            title: 'Social care-related quality of life (synthetic test figures)',
-            caveats: SYNTHETIC,
-            unit: 'score',
-            unitType: 'score',
-            applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
-          }),
-        ],
-        rows,
-      ),
+      adapter: fixtureAdapter([ascSpendMetric, ascOutcomeMetric], rows),
       files: [],
       publish: true,
     });
