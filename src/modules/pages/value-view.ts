@@ -28,7 +28,8 @@ function figureView(f: ValueFigure, atPrices: string | null) {
     englandLabel: f.england?.label ?? 'England',
     englandMethod: f.england?.method ?? null,
     direction: directionWords(f.trend.lastStep),
-    since: f.trend.since,
+    // The year compared with, as people write it (the trend's point of that period).
+    since: f.trend.points.find((p) => p.period === f.trend.since)?.label ?? f.trend.since,
     polarity: polarityWords(f.metric.polarity),
     caveats: f.metric.caveats,
     trend: f.trend.points.map((p) => `${p.label}: ${formatValue(p.value, dp, u)}`).join('; '),

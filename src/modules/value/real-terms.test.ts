@@ -235,6 +235,9 @@ describe('value-for-money profile in real terms (SYNTHETIC deflator and figures)
     expect(page.body).toMatch(/value="real" checked/);
     expect(page.body).toContain('<option value="2022-23" selected>2022/23</option>');
     expect(page.body).toMatch(/deflated by GDP deflator \(SYNTHETIC\) \(hmt.gdp-deflator/);
+    // The direction in real terms, since the year before as people write it.
+    expect(page.body).toMatch(/Decreasing<br><span class="govuk-body-s app-secondary">since 2022\/23</);
+
     // The downloads and the embed keep the price basis.
     expect(page.body).toContain(`/api/v1/value-for-money/${TRAFFORD}.csv?prices=real&amp;base=2022-23`);
     const embed = await app.inject(`/embed/value-for-money/${TRAFFORD}${REAL}`);
