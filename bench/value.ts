@@ -2,7 +2,8 @@
  * The value-for-money profile at scale (issue 16), on the SYNTHETIC set: ten services, each with a spend per head
  * metric (`synthetic.spendNN.per-head`, 400 councils × the periods, SYNTHETIC) and three of the synthetic metrics as
  * its outcomes, in-process (the service, no HTTP), against the councils of the same type (400: every synthetic
- * council) and against a neighbour set of 15 (then the scatter also reads every council of the type).
+ * council) and against a neighbour set of 15 (then the scatter also reads every council of the type); each in cash
+ * terms and in real terms (?prices=real) by a SYNTHETIC deflator loaded with the spend.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -71,6 +72,38 @@ async function seedSpend(db: Db, spec: SyntheticSpec): Promise<void> {
               applicableAreaTypes: ['E06'],
               source: { publisher: 'Synthetic generator', licence: 'OGL-UK-3.0', attribution: SYNTHETIC_LABEL },
               statisticsStatus: 'experimental',
+            },
+          };
+        // A deflator (SYNTHETIC: 2.5 per cent a year, 100 in the last year) for the profile in real terms.
+        yield {
+          kind: 'metric',
+          at,
+          metric: {
+            code: 'hmt.gdp-deflator',
+            title: 'GDP deflator (synthetic)',
+            description: SYNTHETIC_LABEL,
+            caveats: SYNTHETIC_LABEL,
+            topic: 'context',
+            unit: 'index',
+            unitType: 'index',
+            decimalPlaces: 3,
+            polarity: 'not-applicable',
+            periodType: 'financial-year',
+            applicableAreaTypes: ['E92'],
+            source: { publisher: 'Synthetic generator', licence: 'OGL-UK-3.0', attribution: SYNTHETIC_LABEL },
+            statisticsStatus: 'experimental',
+          },
+        };
+        for (const [k, period] of periods.entries())
+          yield {
+            kind: 'observation',
+            observation: {
+              metric: 'hmt.gdp-deflator',
+              area: 'E92000001',
+              period,
+              value: 100 * 1.025 ** (k - periods.length + 1),
+              status: [],
+              at,
             },
           };
         for (let i = 0; i < SERVICES; i++)
@@ -143,6 +176,7 @@ export async function valueBench(db: Db, spec: SyntheticSpec, log: (s: string) =
     string,
     {
       group: string;
+      prices: string;
       measures: number;
       scatterPoints: number;
       runs: number;
@@ -155,12 +189,16 @@ export async function valueBench(db: Db, spec: SyntheticSpec, log: (s: string) =
     }
   > = {};
   // The neighbour set first (the configuration of the target, as the headline's benchmark), then every council of the
-  // type as the group (400 synthetic councils: more than any real type, the largest being 164 shire districts).
-  for (const [name, group] of [
-    ['neighbours', `synthetic-value-neighbours@1:${owner}`],
-    ['sameType', undefined],
+  // type as the group (400 synthetic councils: more than any real type, the largest being 164 shire districts); each in
+  // cash terms, then in real terms at the last year's prices (the synthetic deflator).
+  const base = financialYear(2024).label.replace('/', '-');
+  for (const [name, group, prices] of [
+    ['neighbours', `synthetic-value-neighbours@1:${owner}`, {}],
+    ['sameType', undefined, {}],
+    ['neighboursReal', `synthetic-value-neighbours@1:${owner}`, { prices: 'real' as const, base }],
+    ['sameTypeReal', undefined, { prices: 'real' as const, base }],
   ] as const) {
-    const q = { group, window: 5 };
+    const q = { group, window: 5, ...prices };
     // The first profile after an import (nothing kept yet: the figures read, every median taken), then warm-up.
     const cold = performance.now();
     await value.profile(owner, q);
@@ -188,11 +226,12 @@ export async function valueBench(db: Db, spec: SyntheticSpec, log: (s: string) =
     if (profiler) await profiler.stop(path.join(process.env.VALUE_CPU_PROF!, `value-${db.dialect}-${name}.cpuprofile`));
     const cpuMs = (cpu.user + cpu.system) / 1000 / times.length;
     log(
-      `${db.dialect}: value-for-money profile (${measures} measures, ${name}, ${points} scatter points) p50 ${pct(times, 50).toFixed(2)} ms, min ${Math.min(...times).toFixed(2)} ms in-process, ${cpuMs.toFixed(2)} ms CPU each; the first after the import ${firstMs.toFixed(0)} ms`,
+      `${db.dialect}: value-for-money profile (${measures} measures, ${name}${'prices' in prices ? ` at ${base} prices` : ''}, ${points} scatter points) p50 ${pct(times, 50).toFixed(2)} ms, min ${Math.min(...times).toFixed(2)} ms in-process, ${cpuMs.toFixed(2)} ms CPU each; the first after the import ${firstMs.toFixed(0)} ms`,
     );
     global.gc?.();
     out[name] = {
       group: group ?? 'type:E06 (every synthetic council, 400)',
+      prices: 'prices' in prices ? `real terms at ${base} prices (synthetic deflator)` : 'cash',
       measures,
       scatterPoints: points,
       runs: times.length,
@@ -206,6 +245,8 @@ export async function valueBench(db: Db, spec: SyntheticSpec, log: (s: string) =
   return {
     sameType: out.sameType!,
     neighbours: out.neighbours!,
+    sameTypeReal: out.sameTypeReal!,
+    neighboursReal: out.neighboursReal!,
     target: 'p50 ≤ 20 ms in-process at full synthetic scale',
   };
 }

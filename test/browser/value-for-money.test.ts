@@ -9,6 +9,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, serveToChromium, type BrowserServer } from '../helpers/browser.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { loadSyntheticDeflator } from '../helpers/deflator.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../helpers/fixtures.ts';
 import { seedAreas } from '../helpers/seed.ts';
 import { sharedFile } from '../helpers/shared-data.ts';
@@ -104,5 +105,31 @@ describe('value-for-money page in Chromium', () => {
       /^Spend and outcomes by service: Trafford/,
     );
     await expectNoAxeViolations(embed);
+  });
+
+  // Last: it loads a deflator (SYNTHETIC) through the long CSV importer, which every page then offers.
+  it('once a deflator is loaded, a visitor switches to real terms with the GET form; the control and its error pass axe', async () => {
+    const before = await server.open('/councils/E08000009/value-for-money', visitor);
+    await expect(before.getByRole('radio').count()).resolves.toBe(0);
+    await expect(before.getByText(/once an administrator loads a deflator series/).count()).resolves.toBe(1);
+    await loadSyntheticDeflator(db, { '2021/22': 92.5, '2022/23': 97.0, '2023/24': 100.0 });
+    // (The pages' stamp is read at most once a second: wait for it to follow the import.)
+    await new Promise((r) => setTimeout(r, 1100));
+    const page = await server.open('/councils/E08000009/value-for-money', visitor);
+    await expect(page.getByRole('radio', { name: /^Cash terms/ }).isChecked()).resolves.toBe(true);
+    await page.getByRole('radio', { name: 'Real terms' }).check();
+    await page.getByLabel('Real terms at the prices of').selectOption('2021-22');
+    await page.getByRole('button', { name: 'Update' }).click();
+    const at = new URL(page.url()).searchParams;
+    expect([at.get('prices'), at.get('base')]).toEqual(['real', '2021-22']);
+    await expect(page.locator('.govuk-caption-l').textContent()).resolves.toMatch(
+      /£ figures in real terms at 2021\/22 prices/,
+    );
+    await expect(page.getByRole('radio', { name: 'Real terms' }).isChecked()).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+    // A base year the deflator has no index for: the error summary links to the control.
+    const bad = await server.open('/councils/E08000009/value-for-money?prices=real&base=2010-11', visitor);
+    await expect(bad.getByRole('alert').textContent()).resolves.toMatch(/not a year the deflator/);
+    await expectNoAxeViolations(bad);
   });
 });

@@ -9,6 +9,15 @@ export {
   type FigureMetric,
   type FigureRow,
 } from './service.ts';
+export {
+  DEFAULT_DEFLATOR,
+  isMoney,
+  type Deflatable,
+  type Deflation,
+  type LoadedDeflator,
+  type PricesQuery,
+} from './real-terms.ts';
+export { PricesParams } from './schemas.ts';
 export { CSV_COLUMNS, OBSERVATION_CSV, observationsCsvw, toCsvRecord } from './csv.ts';
 export {
   aggregateEngland,

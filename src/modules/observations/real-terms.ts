@@ -14,6 +14,8 @@ import type { ObservationDto } from './service.ts';
 /** The deflator a query uses when it names none. */
 export const DEFAULT_DEFLATOR = 'hmt.gdp-deflator';
 const MONEY = new Set(['currency', 'currency-per-head']);
+/** Whether real terms deflate figures of this unit type (£ amounts and £ per head). */
+export const isMoney = (unitType: string): boolean => MONEY.has(unitType);
 
 export interface PricesQuery {
   prices?: 'cash' | 'real' | undefined;
@@ -21,10 +23,35 @@ export interface PricesQuery {
   deflator?: string | undefined;
 }
 
+/** The fields of a figure that deflation touches (an observation, or a figure read for a comparison). */
+export interface Deflatable {
+  value: number | null;
+  status: string[];
+  lci: number | null;
+  uci: number | null;
+  numerator: number | null;
+  note: string | null;
+}
+
 export interface Deflation {
   apply(metric: Metric, o: ObservationDto): ObservationDto;
+  /** Any figure of `metric` for `period`, deflated as `apply` deflates an observation. */
+  figure<T extends Deflatable>(metric: Pick<Metric, 'unitType'>, period: { iso: string; label: string }, o: T): T;
+  /**
+   * What a figure of `metric` for the period (ISO) is multiplied by: undefined when the metric is not in £ (left as
+   * it is), null when the deflator has no index for the period (the figure is not available).
+   */
+  factor(metric: Pick<Metric, 'unitType'>, period: string): number | null | undefined;
   /** What the response says: the deflator, its base year and what was deflated. */
   note: string;
+  base: { iso: string; label: string };
+  deflator: { code: string; title: string; publisher: string };
+}
+
+/** A loaded deflator: its metric and England's index in each year it has one. */
+export interface LoadedDeflator {
+  metric: Metric;
+  years: { period: AvailablePeriod; value: number }[];
 }
 
 export interface DeflatorSource {
@@ -40,6 +67,16 @@ function findBase(raw: string, periods: AvailablePeriod[]): AvailablePeriod | un
   const fy = /^(\d{4})[-/](\d{2})$/.exec(s);
   const iso = fy ? `${fy[1]}-04-01/P1Y` : s;
   return periods.find((p) => p.iso === iso || p.label === s);
+}
+
+/** The deflator of this id with England's index per year, or undefined when none is loaded (or it has no index). */
+export async function loadedDeflator(code: string, source: DeflatorSource): Promise<LoadedDeflator | undefined> {
+  const metric = await source.metric(code);
+  if (!metric || metric.unitType !== 'index') return undefined;
+  const years = (await source.englandIndex(metric)).filter(
+    (x): x is { period: AvailablePeriod; value: number } => x.value !== null && x.value > 0,
+  );
+  return years.length > 0 ? { metric, years } : undefined;
 }
 
 export async function realTerms(q: PricesQuery, source: DeflatorSource): Promise<Deflation | undefined> {
@@ -76,30 +113,40 @@ export async function realTerms(q: PricesQuery, source: DeflatorSource): Promise
   const byIso = new Map(index.map((x) => [x.period.iso, x.value!]));
   const baseIndex = byIso.get(base.iso)!;
   const note = `Real terms: £ figures at ${base.label} prices, deflated by ${deflator.title} (${deflator.code}; ${deflator.source.publisher}), index ${baseIndex} in ${base.label}: value × index(${base.label}) ÷ index(year). Other units are unchanged.`;
-  return {
-    note,
-    apply(metric, o) {
-      if (!MONEY.has(metric.unitType) || o.value === null) return o;
-      const i = byIso.get(o.period);
-      if (i === undefined)
-        return {
-          ...o,
-          value: null,
-          lci: null,
-          uci: null,
-          numerator: null,
-          status: ['x'],
-          note: `Real terms: the deflator ${deflator.code} has no index for ${o.periodLabel}`,
-        };
-      const f = baseIndex / i;
-      const scale = (x: number | null) => (x === null ? null : x * f);
+  const factor: Deflation['factor'] = (metric, period) => {
+    if (!MONEY.has(metric.unitType)) return undefined;
+    const i = byIso.get(period);
+    return i === undefined ? null : baseIndex / i;
+  };
+  const figure: Deflation['figure'] = (metric, period, o) => {
+    if (o.value === null) return o;
+    const f = factor(metric, period.iso);
+    if (f === undefined) return o;
+    if (f === null)
       return {
         ...o,
-        value: o.value * f,
-        lci: scale(o.lci),
-        uci: scale(o.uci),
-        numerator: metric.unitType === 'currency-per-head' ? scale(o.numerator) : o.numerator,
+        value: null,
+        lci: null,
+        uci: null,
+        numerator: null,
+        status: ['x'],
+        note: `Real terms: the deflator ${deflator.code} has no index for ${period.label}`,
       };
-    },
+    const scale = (x: number | null) => (x === null ? null : x * f);
+    return {
+      ...o,
+      value: o.value * f,
+      lci: scale(o.lci),
+      uci: scale(o.uci),
+      numerator: metric.unitType === 'currency-per-head' ? scale(o.numerator) : o.numerator,
+    };
+  };
+  return {
+    note,
+    base: { iso: base.iso, label: base.label },
+    deflator: { code: deflator.code, title: deflator.title, publisher: deflator.source.publisher },
+    factor,
+    figure,
+    apply: (metric, o) => figure(metric, { iso: o.period, label: o.periodLabel }, o),
   };
 }

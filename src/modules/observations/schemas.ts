@@ -3,6 +3,26 @@ import { Nullable } from '../../platform/schema.ts';
 import { FigureSourceSchema } from '../areas/index.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
+/** Cash or real terms (docs/REAL-TERMS.md): the parameters of every query that can deflate £ figures. */
+export const PricesParams = {
+  prices: Type.Optional(
+    Type.Union([Type.Literal('cash'), Type.Literal('real')], {
+      description:
+        'cash (default): each year in its own prices; real: £ figures deflated to the prices of `base` by a loaded deflator series (docs/REAL-TERMS.md), refused when none is loaded',
+    }),
+  ),
+  base: Type.Optional(
+    Type.String({ maxLength: 20, description: 'With prices=real: the base year, e.g. 2023-24 (or 2023/24)' }),
+  ),
+  deflator: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        'With prices=real: the deflator metric (an index, England per financial year); default hmt.gdp-deflator',
+    }),
+  ),
+};
+
 export const DataQuery = Type.Object(
   {
     metric: Type.String({ description: 'Metric ids, comma-separated', minLength: 1, maxLength: 4000 }),
@@ -16,22 +36,7 @@ export const DataQuery = Type.Object(
         maxLength: 1000,
       }),
     ),
-    prices: Type.Optional(
-      Type.Union([Type.Literal('cash'), Type.Literal('real')], {
-        description:
-          'cash (default): each year in its own prices; real: £ figures deflated to the prices of `base` by a loaded deflator series (docs/REAL-TERMS.md), refused when none is loaded',
-      }),
-    ),
-    base: Type.Optional(
-      Type.String({ maxLength: 20, description: 'With prices=real: the base year, e.g. 2023-24 (or 2023/24)' }),
-    ),
-    deflator: Type.Optional(
-      Type.String({
-        maxLength: 200,
-        description:
-          'With prices=real: the deflator metric (an index, England per financial year); default hmt.gdp-deflator',
-      }),
-    ),
+    ...PricesParams,
   },
   { additionalProperties: false },
 );

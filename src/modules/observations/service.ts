@@ -5,7 +5,7 @@ import { categoryLabel, type Metric, type MetricsService } from '../metrics/inde
 import { createObservationsRepository, type ObservationRow } from './repository.ts';
 import { parsePeriodSelectors, selectPeriods, SelectorError, type AvailablePeriod } from './selectors.ts';
 import { statusFromText } from './status.ts';
-import { realTerms, type DeflatorSource, type PricesQuery } from './real-terms.ts';
+import { DEFAULT_DEFLATOR, loadedDeflator, realTerms, type DeflatorSource, type PricesQuery } from './real-terms.ts';
 import { createNationalFigures, type NationalFigures } from './national.ts';
 import { createPredecessorFigures, predecessorsNote } from './predecessors.ts';
 
@@ -315,6 +315,15 @@ export function createObservationsService(
     },
 
     lastPublished: () => repo.lastPublished(),
+
+    /**
+     * Real terms for any caller's £ figures (docs/REAL-TERMS.md): undefined for cash terms; refused (400, `no-deflator`
+     * or `invalid-parameter`) as the data query refuses.
+     */
+    realTerms: (q: PricesQuery) => realTerms(q, deflators),
+
+    /** The deflator of this id (default hmt.gdp-deflator) and its years, or undefined when none is loaded. */
+    deflator: (code?: string) => loadedDeflator(code ?? DEFAULT_DEFLATOR, deflators),
   };
 
   /**

@@ -19,6 +19,12 @@ export const VALUE_CSV = csvColumns([
   ['value', 'Value', 'decimal', "The council's figure, in the unit given"],
   ['figure_source', 'Figure source', 'string', "Where the figure came from when it is not the council's own"],
   ['unit', 'Unit', 'string', 'The unit of the value'],
+  [
+    'price_basis',
+    'Price basis',
+    'string',
+    "For £ figures (value, group median, England): cash (each year's own prices) or real terms at the base year's prices, naming the deflator; empty for other units",
+  ],
   ['rank', 'Rank', 'integer', 'Rank in the group, 1 the best (the highest where no direction is better); ties share'],
   ['rank_of', 'Councils ranked', 'integer', 'How many councils of the group are ranked'],
   ['tied', 'Tied', 'boolean', 'true when another council has the same value'],
@@ -39,6 +45,7 @@ export type ValueRow = (string | number | null)[];
 
 /** One row per service and measure, spend first, in the mapping's order. */
 export function valueRows(p: ValueProfile): ValueRow[] {
+  const basis = priceBasis(p);
   return p.services.flatMap((s) =>
     [...s.spend, ...s.outcomes].map((f) => [
       p.area.code,
@@ -53,6 +60,7 @@ export function valueRows(p: ValueProfile): ValueRow[] {
       f.value,
       f.figureSource,
       f.metric.unit,
+      f.prices === null ? null : basis,
       f.rank,
       f.rankOf,
       String(f.tied),
@@ -70,12 +78,18 @@ export function valueRows(p: ValueProfile): ValueRow[] {
   );
 }
 
+/** The profile's price basis in a few words: "cash" or "real terms at 2023/24 prices (deflator hmt.gdp-deflator)". */
+export function priceBasis(p: ValueProfile): string {
+  const { base, deflator } = p.prices;
+  return base && deflator ? `real terms at ${base.label} prices (deflator ${deflator.id})` : 'cash';
+}
+
 export function valueCsvw(p: ValueProfile, url: string) {
   const figures = p.services.flatMap((s) => [...s.spend, ...s.outcomes]);
   return csvw({
     url,
     title: `Value for money: ${p.area.name} (${p.area.code}) against ${p.group.name}`,
-    description: `Spend per head beside outcome measures by service (mapping "${p.mapping.name}", ${p.mapping.id} version ${p.mapping.version}), one row per service and measure, with the caveats, licence and source on every row.`,
+    description: `Spend per head beside outcome measures by service (mapping "${p.mapping.name}", ${p.mapping.id} version ${p.mapping.version}), one row per service and measure, with the caveats, licence and source on every row. £ figures are in ${priceBasis(p)}: ${p.prices.note}`,
     columns: VALUE_CSV,
     licences: p.licences,
     attribution: p.attribution,

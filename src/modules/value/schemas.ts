@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../../platform/schema.ts';
+import { PricesParams } from '../observations/index.ts';
 
 const Num = Nullable(Type.Number());
 const Str = Nullable(Type.String());
@@ -16,6 +17,7 @@ export const ValueQuery = Type.Object(
       }),
     ),
     window: Type.Optional(Type.Integer({ minimum: 2, maximum: 20, description: 'Periods in each trend (default 5)' })),
+    ...PricesParams,
   },
   { additionalProperties: false },
 );
@@ -47,6 +49,12 @@ const Figure = Type.Object({
     caveats: Str,
   }),
   period: Type.Object({ period: Type.String(), label: Type.String() }),
+  prices: Nullable(
+    Type.Union([Type.Literal('cash'), Type.Literal('real')], {
+      description:
+        "A £ measure's figures (the council's, the group's, England's, the trend) in cash or real terms; null for other units",
+    }),
+  ),
   value: Num,
   status: Type.Array(Type.String()),
   figureSource: Str,
@@ -100,6 +108,18 @@ export const ValueProfileSchema = Type.Object(
     area: Type.Object({ code: Type.String(), name: Type.String(), type: Type.String() }),
     group: Type.Object({ id: Type.String(), name: Type.String(), types: Type.Array(Type.String()) }),
     mapping: Type.Object({ id: Type.String(), version: Type.String(), name: Type.String() }),
+    prices: Type.Object(
+      {
+        basis: Type.Union([Type.Literal('cash'), Type.Literal('real')]),
+        base: Nullable(Type.Object({ period: Type.String(), label: Type.String() })),
+        deflator: Nullable(Type.Object({ id: Type.String(), title: Type.String(), publisher: Type.String() })),
+        note: Type.String(),
+      },
+      {
+        description:
+          "The price basis of every £ figure: cash, or real terms at the base year's prices (docs/REAL-TERMS.md)",
+      },
+    ),
     services: Type.Array(
       Type.Object({
         id: Type.String(),

@@ -13,17 +13,70 @@ import { createGroupMemo, gridCells, type CompareService, type Comparison, type 
 import type { ResolvedGroup, Viewer } from '../groups/index.ts';
 import { importsStamp } from '../imports/index.ts';
 import type { Metric, MetricsService, PeriodCoverage } from '../metrics/index.ts';
-import type { ObservationsService } from '../observations/index.ts';
+import {
+  DEFAULT_DEFLATOR,
+  isMoney,
+  type Deflation,
+  type FigureRow,
+  type ObservationsService,
+  type PricesQuery,
+} from '../observations/index.ts';
 import { describeAssociation } from './association.ts';
 import { createEnglandFigures, type EnglandFigure } from './england.ts';
 import { basesOf, defaultMapping, spendCode, type ValueMapping, type ValueServiceDef } from './mapping.ts';
-import type { ScatterPointT, ValueFigure, ValueProfile, ValueScatter, ValueService } from './types.ts';
+import type { ScatterPointT, ValueFigure, ValuePrices, ValueProfile, ValueScatter, ValueService } from './types.ts';
 
-export type { ValueFigure, ValueProfile, ValueScatter, ValueService } from './types.ts';
+export type { ValueFigure, ValuePrices, ValueProfile, ValueScatter, ValueService } from './types.ts';
 
-export interface ValueQuery {
+/** The group, the trend's length and cash or real terms (docs/REAL-TERMS.md: prices, base, deflator). */
+export interface ValueQuery extends PricesQuery {
   group?: string | undefined;
   window?: number | undefined;
+}
+
+/** What the profile says about its prices: cash, or real terms at the base year's prices by the deflator named. */
+function pricesOf(d: Deflation | undefined): ValuePrices {
+  if (!d)
+    return {
+      basis: 'cash',
+      base: null,
+      deflator: null,
+      note: "Cash terms: £ figures are in each year's own prices, not adjusted for inflation.",
+    };
+  return {
+    basis: 'real',
+    base: { period: d.base.iso, label: d.base.label },
+    deflator: { id: d.deflator.code, title: d.deflator.title, publisher: d.deflator.publisher },
+    note: d.note,
+  };
+}
+
+/**
+ * The comparisons' cells in real terms: each £ figure deflated (observations' real terms: value × index(base) ÷
+ * index(year), not available where the deflator has no index), so the group's statistics, ranks, medians, trends and
+ * directions are all taken from the deflated figures by compare's own rules. Other units are handed on as they are.
+ */
+function deflatedGrid(source: GridSource, d: Deflation): GridSource {
+  return async (planned, areaIds) => {
+    const cells = await source(planned, areaIds);
+    const money = new Map<number, { m: Metric; periods: Map<number, { iso: string; label: string }> }>();
+    for (const p of planned)
+      if (d.factor(p.m, p.chosen.iso) !== undefined)
+        money.set(p.m.id, { m: p.m, periods: new Map(p.window.map((w) => [w.id, w])) });
+    return (metricId) => {
+      const own = cells(metricId);
+      const x = money.get(metricId);
+      if (!x) return own;
+      const done = new Map<FigureRow, FigureRow>();
+      return (areaId, periodId) => {
+        const r = own(areaId, periodId);
+        if (!r) return r;
+        let out = done.get(r);
+        if (!out) done.set(r, (out = d.figure(x.m, x.periods.get(periodId)!, r)));
+        return out;
+      };
+    };
+  };
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -66,6 +119,7 @@ export function createValueForMoneyService(
     base: string | null,
     why: string | null,
     england: EnglandFigure | null,
+    real: boolean,
   ): ValueFigure {
     const f = c.focus;
     const m = c.metric;
@@ -83,6 +137,7 @@ export function createValueForMoneyService(
         caveats: m.caveats,
       },
       period: c.period,
+      prices: isMoney(m.unitType) ? (real ? 'real' : 'cash') : null,
       value: f.value,
       status: f.status,
       figureSource: f.source?.note ?? null,
@@ -275,6 +330,28 @@ export function createValueForMoneyService(
   return {
     mapping,
 
+    /**
+     * The deflator real terms would use (default hmt.gdp-deflator) and its years, or undefined when none is loaded:
+     * what the page offers. The default's is kept under the imports stamp.
+     */
+    async deflator(
+      code?: string,
+    ): Promise<{ id: string; title: string; years: { period: string; label: string }[] } | undefined> {
+      const read = async () => {
+        const d = await observations.deflator(code);
+        return (
+          d && {
+            id: d.metric.code,
+            title: d.metric.title,
+            years: d.years.map((y) => ({ period: y.period.iso, label: y.period.label })),
+          }
+        );
+      };
+      // Only the default is kept: any other id is a string a visitor chooses.
+      if (code !== undefined && code !== DEFAULT_DEFLATOR) return read();
+      return remembered(await importsStamp(db), 'deflator', read);
+    },
+
     async profile(code: string, q: ValueQuery = {}, viewer?: Viewer): Promise<ValueProfile> {
       const today = new Date().toISOString().slice(0, 10);
       const focusP = compare.focusArea(code);
@@ -289,11 +366,43 @@ export function createValueForMoneyService(
           return { rows, periods };
         }),
       );
+      // Cash or real terms: refused here (no deflator, a base year it has no index for) as the data query refuses.
+      const prices = { prices: q.prices, base: q.base, deflator: q.deflator };
+      // Kept under the imports stamp for the default deflator and a base year spelt 2023-24 or 2023/24 (what the page
+      // sends); any other spelling is read afresh, so no visitor can multiply what is kept.
+      const keep =
+        q.prices === 'real' &&
+        (q.deflator ?? DEFAULT_DEFLATOR) === DEFAULT_DEFLATOR &&
+        /^\d{4}[-/]\d{2}$/.test(q.base ?? '');
+      const deflationP = keep
+        ? stampP.then((stamp) =>
+            remembered(stamp, `real:${q.base!.replace('/', '-')}`, () => observations.realTerms(prices)),
+          )
+        : observations.realTerms(prices);
+      deflationP.catch(() => undefined); // refused: thrown below, where it is awaited, not as an unhandled rejection
       const focus: ResolvedArea = await focusP;
       const groupId = q.group ?? `type:${focus.type}`;
       const sameTypeId = `type:${focus.type}`;
-      const [resolved, { rows, periods }, stamp] = await Promise.all([groupOf(groupId, today), defsP, stampP]);
+      const [resolved, defs, stamp, deflation] = await Promise.all([
+        groupOf(groupId, today),
+        defsP,
+        stampP,
+        deflationP,
+      ]);
+      const { rows } = defs;
       const byCode = new Map(rows.map((r) => [r.code, r]));
+      const basis = deflation ? `real:${deflation.deflator.code}@${deflation.base.iso}` : 'cash';
+      // In real terms England's figure of each £ measure and year (in the periods' coverage, the trend's) is deflated.
+      const periods = deflation
+        ? await remembered(stamp, `periods:${basis}`, async () => {
+            const byId = new Map(rows.map((r) => [r.id, r]));
+            return defs.periods.map((p) => {
+              const f = deflation.factor(byId.get(p.metric_id)!, p.iso);
+              if (f === undefined || p.england_value === null) return p;
+              return { ...p, england_value: f === null ? null : p.england_value * f };
+            });
+          })
+        : defs.periods;
       const runs = (s: ValueServiceDef) => s.runBy.includes(focus.type);
       const applicable: Metric[] = [];
       for (const s of mapping.services) {
@@ -308,8 +417,11 @@ export function createValueForMoneyService(
       // The headline's path: only the council's own trend; the group's statistics are computed all the same. The
       // figures of every council of the type are kept (keptGrid), so a profile reads only other councils' figures.
       // The group's medians and statistics are the same for every council of it: kept with the figures (the stamp).
-      const memo = remembered(stamp, 'group-memo', () => Promise.resolve(createGroupMemo()));
-      const opts = { window: q.window, periods, focusOnly: true, source: keptGrid(stamp, sameType), memo: await memo };
+      // In real terms the cells are deflated on the way in (deflatedGrid) and the medians kept apart from cash ones.
+      const memo = remembered(stamp, `group-memo:${basis}`, () => Promise.resolve(createGroupMemo()));
+      const kept = keptGrid(stamp, sameType);
+      const source = deflation ? deflatedGrid(kept, deflation) : kept;
+      const opts = { window: q.window, periods, focusOnly: true, source, memo: await memo };
       const results = await compare.compareMany(applicable, focus, (at) => groupOf(groupId, at), opts);
       const periodOf = new Map<string, PeriodCoverage>();
       for (const p of periods) periodOf.set(`${p.metric_id}|${p.iso}`, p);
@@ -317,7 +429,10 @@ export function createValueForMoneyService(
         const m = byCode.get(c.metric.id)!;
         const p = periodOf.get(`${m.id}|${c.period.period}`);
         if (!p) return Promise.resolve(null);
-        return remembered(stamp, `england:${m.id}:${p.id}`, () => englandOf(m, p));
+        const f = deflation?.factor(m, p.iso);
+        const cash = remembered(stamp, `england:${m.id}:${p.id}`, () => englandOf(m, p));
+        if (f === undefined) return cash;
+        return cash.then((e) => (e && f !== null ? { ...e, value: e.value * f } : null));
       };
       const compared = (code: string): Comparison | string => {
         const r = results.get(code);
@@ -374,7 +489,7 @@ export function createValueForMoneyService(
             missing.push({ metric: id, title: m.title, reason: c });
             continue;
           }
-          spend.push({ c, f: figure(c, 'spend', base, null, await englandFor(c)) });
+          spend.push({ c, f: figure(c, 'spend', base, null, await englandFor(c), !!deflation) });
         }
         const outcomes: { c: Comparison; f: ValueFigure }[] = [];
         for (const o of s.outcomes) {
@@ -400,7 +515,7 @@ export function createValueForMoneyService(
             missing.push({ metric: o.metric, title: m.title, reason: c });
             continue;
           }
-          outcomes.push({ c, f: figure(c, 'outcome', null, o.why, await englandFor(c)) });
+          outcomes.push({ c, f: figure(c, 'outcome', null, o.why, await englandFor(c), !!deflation) });
         }
         const scatters: ValueScatter[] = [];
         const first = spend[0];
@@ -438,8 +553,18 @@ export function createValueForMoneyService(
       const figures = services.flatMap((s) => [...s.spend, ...s.outcomes]);
       const caveats: string[] = [];
       const values = await figuresFor(wanted, { focus, wider, stamp, sameType, resolved });
+      const metricOf = new Map(rows.map((r) => [r.id, r]));
+      // The scatter's spend in real terms: every council's figure of the year times the same factor (r is unchanged).
+      const scatterValues: Values = deflation
+        ? (metricId, iso) => {
+            const cash = values.values(metricId, iso);
+            const f = deflation.factor(metricOf.get(metricId)!, iso);
+            if (f === undefined) return cash;
+            return f === null ? new Map() : new Map([...cash].map(([id, v]) => [id, v * f]));
+          }
+        : values.values;
       for (const x of asked)
-        x.into.push(scatter(x.spend, x.outcome, values.values, values.set, x.per, focus.type, x.ids));
+        x.into.push(scatter(x.spend, x.outcome, scatterValues, values.set, x.per, focus.type, x.ids));
       const types = [...new Set(resolved.members.map((m) => m.type))].sort();
       if (types.some((t) => t === 'E10') && types.some((t) => t !== 'E10'))
         caveats.push(
@@ -449,17 +574,34 @@ export function createValueForMoneyService(
         caveats.push(
           `${focus.name} is a ${TYPE_NAMES[focus.type]} in a two-tier area: the county and the districts each spend on their own services, and neither figure is the whole area's.`,
         );
+      const terms = deflation
+        ? `in real terms at ${deflation.base.label} prices (deflated by ${deflation.deflator.title})`
+        : 'in cash terms';
       caveats.push(
-        'Spend is net current expenditure (spending less income from fees, charges and specific grants) in cash terms, per resident unless marked per household; it reflects need, local choices and how services are organised as well as how they are run.',
+        `Spend is net current expenditure (spending less income from fees, charges and specific grants) ${terms}, per resident unless marked per household; it reflects need, local choices and how services are organised as well as how they are run.`,
       );
       const comparisons = [...results.values()].filter((r): r is Comparison => !('problem' in r));
+      const priceNotes: string[] = [];
+      if (deflation) {
+        priceNotes.push(deflation.note);
+        const missingYears = new Set<string>();
+        for (const f of figures)
+          for (const p of f.trend.points)
+            if (f.prices === 'real' && deflation.factor(byCode.get(f.metric.id)!, p.period) === null)
+              missingYears.add(p.label);
+        if (missingYears.size)
+          priceNotes.push(
+            `Real terms: the deflator ${deflation.deflator.code} has no index for ${[...missingYears].sort().join(', ')}, so £ figures of ${missingYears.size === 1 ? 'that year are' : 'those years are'} not available (x).`,
+          );
+      }
       return {
         area: { code: focus.code, name: focus.name, type: focus.type },
         group: { id: resolved.group.id, name: resolved.group.name, types },
         mapping: { id: mapping.id, version: mapping.version, name: mapping.name },
+        prices: pricesOf(deflation),
         services,
         caveats,
-        notes: [...new Set(comparisons.flatMap((c) => c.notes))],
+        notes: [...priceNotes, ...new Set(comparisons.flatMap((c) => c.notes))],
         licences: [...new Set(figures.map((f) => f.licence))],
         attribution: [...new Set(figures.map((f) => f.attribution))],
       };

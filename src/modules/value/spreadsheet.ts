@@ -3,7 +3,7 @@
  * same rows as the CSV) and the spend-against-outcome associations.
  */
 import { spreadsheet } from '../../platform/spreadsheet.ts';
-import { VALUE_CSV, valueRows } from './csv.ts';
+import { priceBasis, VALUE_CSV, valueRows } from './csv.ts';
 import type { ValueProfile } from './types.ts';
 
 export function valueSpreadsheet(p: ValueProfile, generatedAt = new Date()): Promise<Buffer> {
@@ -32,8 +32,9 @@ export function valueSpreadsheet(p: ValueProfile, generatedAt = new Date()): Pro
     cover: [
       {
         heading: 'About these tables',
-        text: `Spend per head beside outcome measures, by service, for ${p.area.name} compared with ${p.group.name} (group ${p.group.id}) and England. The same figures are at /api/v1/value-for-money/${p.area.code}.json. Spend and outcome years may differ: each row names its period.`,
+        text: `Spend per head beside outcome measures, by service, for ${p.area.name} compared with ${p.group.name} (group ${p.group.id}) and England. The same figures are at /api/v1/value-for-money/${p.area.code}.json${p.prices.base ? `?prices=real&base=${p.prices.base.label.replace('/', '-')}` : ''}. Spend and outcome years may differ: each row names its period.`,
       },
+      { heading: 'Prices', text: `£ figures are in ${priceBasis(p)}. ${p.prices.note}` },
       { heading: 'Source', text: p.attribution.join('; ') || 'No figures' },
       { heading: 'Licence', text: p.licences.join('; ') || 'No figures' },
       {
@@ -45,7 +46,7 @@ export function valueSpreadsheet(p: ValueProfile, generatedAt = new Date()): Pro
     tables: [
       {
         sheet: 'Figures',
-        title: `Spend and outcomes: ${p.area.name} against ${p.group.name}`,
+        title: `Spend and outcomes: ${p.area.name} against ${p.group.name}${p.prices.base ? `, £ figures at ${p.prices.base.label} prices` : ''}`,
         about: [
           `This worksheet contains one table of ${valueRows(p).length} rows, one per service and measure. Rank 1 is the best; councils with the same value share a rank.`,
         ],

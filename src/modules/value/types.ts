@@ -17,6 +17,8 @@ export interface ValueFigure {
     caveats: string | null;
   };
   period: { period: string; label: string };
+  /** For a £ measure: its figures (council, group, England, trend) in cash or in real terms; null for other units. */
+  prices: 'cash' | 'real' | null;
   value: number | null;
   status: string[];
   /** Where the council's figure came from when it is not its own publication (the figure-source rule). */
@@ -77,10 +79,21 @@ export interface ValueService {
   caveats: string[];
 }
 
+/** The price basis of the profile's £ figures (docs/REAL-TERMS.md). */
+export interface ValuePrices {
+  basis: 'cash' | 'real';
+  /** In real terms: the year whose prices every £ figure is in. */
+  base: { period: string; label: string } | null;
+  deflator: { id: string; title: string; publisher: string } | null;
+  /** In words: cash terms, or the deflator, its base year and the formula. */
+  note: string;
+}
+
 export interface ValueProfile {
   area: { code: string; name: string; type: string };
   group: { id: string; name: string; types: string[] };
   mapping: { id: string; version: string; name: string };
+  prices: ValuePrices;
   services: ValueService[];
   caveats: string[];
   notes: string[];

@@ -10,13 +10,12 @@ import { createTestApp } from '../../../test/helpers/app.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fixtureAdapter, testMetric, type FixtureRow } from '../../../test/helpers/fixtures.ts';
 import { seedAreas } from '../../../test/helpers/seed.ts';
+import { ASC, ascOutcomeMetric, ascSpendMetric, perHead, SYNTHETIC } from '../../../test/helpers/value.ts';
 import type { App } from '../../platform/app-types.ts';
 import { runImport } from '../imports/index.ts';
 import { servicesFor } from '../../app/services.ts';
 import { createValueForMoneyService } from './index.ts';
 
-const SYNTHETIC = 'SYNTHETIC test figures, not real data';
-const ASC = 'mhclg-rsx.adult-social-care.net-current-expenditure.per-head';
 const ENV = 'mhclg-rsx.environmental-regulatory.net-current-expenditure.per-head';
 // Greater Manchester's ten metropolitan districts: Bolton … Wigan.
 const GM = [
@@ -44,15 +43,6 @@ function pearsonByHand(xs: number[], ys: number[]): number {
   return cov / (sx * sy);
 }
 
-const perHead = { unit: '£ per person', unitType: 'currency-per-head' as const, decimalPlaces: 0 };
-const ascMetric = testMetric(ASC, {
-  title: 'Spend per head on adult social care (synthetic test figures)',
-  caveats: SYNTHETIC,
-  polarity: 'not-applicable',
-  applicableAreaTypes: ['E06', 'E07', 'E08', 'E09', 'E10'],
-  ...perHead,
-});
-
 describe('value-for-money profile', () => {
   let db: TestDb;
   let app: App;
@@ -77,20 +67,14 @@ describe('value-for-money profile', () => {
     const r = await runImport(db, {
       adapter: fixtureAdapter(
         [
-          ascMetric,
+          ascSpendMetric,
           testMetric(ENV, {
             title: 'Spend per head on environmental services (synthetic test figures)',
             caveats: SYNTHETIC,
             polarity: 'not-applicable',
             ...perHead,
           }),
-          testMetric('oflog.asc2', {
-            title: 'Social care-related quality of life (synthetic test figures)',
-            caveats: SYNTHETIC,
-            unit: 'score',
-            unitType: 'score',
-            applicableAreaTypes: ['E06', 'E08', 'E09', 'E10'],
-          }),
+          ascOutcomeMetric,
         ],
         rows,
       ),
@@ -278,7 +262,7 @@ describe('value-for-money profile', () => {
     // Trafford's spend revised; Blackpool (a unitary authority in the North West, not of Trafford's type) added.
     const r = await runImport(db, {
       adapter: fixtureAdapter(
-        [ascMetric],
+        [ascSpendMetric],
         [
           [ASC, 'E08000009', 2023, 600],
           [ASC, 'E06000009', 2023, 455],
