@@ -69,6 +69,11 @@ describe('the data query in real terms (synthetic deflator and figures)', () => 
     const page = await app.inject(`/metrics/${SPEND}?prices=real&base=2023-24`);
     expect(page.statusCode).toBe(400);
     expect(page.body).toMatch(/no index metric/);
+    // The metric page offers no choice it cannot make: it says the figures are cash and how a deflator is loaded.
+    const cashPage = await app.inject(`/metrics/${SPEND}`);
+    expect(cashPage.statusCode).toBe(200);
+    expect(cashPage.body).not.toContain('name="prices"');
+    expect(cashPage.body).toContain('real terms can be chosen here once an administrator loads a deflator series');
   });
 
   it('deflates £ figures to the base year, states the deflator, and leaves other units alone', async () => {
@@ -105,6 +110,10 @@ describe('the data query in real terms (synthetic deflator and figures)', () => 
     expect(page.statusCode, page.body.slice(0, 300)).toBe(200);
     expect(page.body).toMatch(/Real terms: £ figures at 2023\/24 prices/);
     expect(page.body).toContain('name="prices"');
+    // (Not the plain address, rendered before the deflator was loaded: the pages' stamp is read at most once a second.)
+    const offered = await app.inject(`/metrics/${SPEND}?prices=cash`);
+    expect(offered.body).toContain('name="prices"');
+    expect(offered.body).not.toContain('once an administrator loads a deflator series');
     // The CSV is deflated the same way.
     const csv = await app.inject(
       `/api/v1/data.csv?metric=${SPEND}&area=E06000001&period=2022/23&prices=real&base=2023/24`,

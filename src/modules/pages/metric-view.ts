@@ -273,6 +273,8 @@ export function createMetricPages(deps: {
         // median of councils is named as such, never "England".
         englandLabel: englandMade ? englandMade.label : 'England',
         money,
+        // The choice of real terms only where it can be made: a deflator is loaded (else a sentence says how).
+        pricesControl: money && (real || !!(await observations.deflator())),
         real: real ? { base: q.base ?? '' } : null,
         englandMethod: englandMade ? englandMade.method : isComputedNote(england?.note) ? england.note : null,
         regions: regionRows(rows, national.regions, dp, m.unit),
