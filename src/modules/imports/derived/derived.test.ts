@@ -324,4 +324,61 @@ describe('derived finance measures', () => {
     expect(kept.length).toBeGreaterThan(300);
     expect(norm(kept as Coverage[])).toEqual(norm(counted as Coverage[]));
   });
+
+  it('a figure computed under a rule since narrowed (police spending summed for a region) is withdrawn, saying why', async () => {
+    // As a database loaded by an earlier version holds it: London's police 2021-22 computed as the councils' sum.
+    const police = 'mhclg-rsx.police.net-current-expenditure';
+    const ids = async (table: 'metrics' | 'areas' | 'periods', column: 'code' | 'iso', value: string) =>
+      Number((await db.kysely.selectFrom(table).select('id').where(column, '=', value).executeTakeFirstOrThrow()).id);
+    const [metricId, areaId, periodId] = [
+      await ids('metrics', 'code', police),
+      await ids('areas', 'code', 'E12000007'),
+      await ids('periods', 'iso', '2021-04-01/P1Y'),
+    ];
+    const now = new Date().toISOString();
+    const older = await db.kysely
+      .insertInto('imports')
+      .values({
+        adapter: 'derived',
+        files: '[]',
+        state: 'published',
+        created_at: now,
+        published_at: now,
+        inserted: 1,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.kysely
+      .insertInto('observations')
+      .values({
+        metric_id: metricId,
+        area_id: areaId,
+        period_id: periodId,
+        value: 114_000,
+        status: '',
+        note: 'Computed by this platform, not published: London aggregate: sum over all 33 councils',
+        revision: 1,
+        import_id: Number(older.id),
+        updated_at: now,
+      })
+      .execute();
+    expect((await one(police, 'E12000007', '2021-04-01/P1Y'))!.value).toBe(114_000);
+    const outcome = await deriveAll(db);
+    expect(outcome?.written).toBe(1);
+    const gone = await one(police, 'E12000007', '2021-04-01/P1Y');
+    expect(gone).toMatchObject({ value: null, status: ['x'] });
+    expect(gone!.note).toMatch(/^No longer computed: this platform no longer sums this measure/);
+    // The previous figure is kept as a revision, and a second run changes nothing.
+    const revisions = await db.kysely
+      .selectFrom('observation_revisions')
+      .select('value')
+      .where('metric_id', '=', metricId)
+      .where('area_id', '=', areaId)
+      .execute();
+    expect(revisions).toEqual([{ value: 114_000 }]);
+    expect(await deriveAll(db)).toBeUndefined();
+  });
 });

@@ -31,6 +31,29 @@ export const derivedRepository = {
       'SELECT id, iso, label, start_date, end_date FROM periods',
     ),
   /**
+   * England's and the regions' figures of the metrics that a derivation computed and that still stand (not already "not
+   * available"): read through the area index, England and the regions first, so a publication of many metrics reads
+   * only their few rows.
+   */
+  async computedAggregates(tx: Tx, metricIds: number[]): Promise<StoredPoint[]> {
+    const areas = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE type IN ('E92', 'E12')`);
+    if (areas.length === 0 || metricIds.length === 0) return [];
+    const out: StoredPoint[] = [];
+    for (let i = 0; i < metricIds.length; i += 500) {
+      const ids = metricIds.slice(i, i + 500);
+      const rows = await tx.all<StoredPoint>(
+        `SELECT o.metric_id, o.area_id, o.period_id, o.value, o.status, o.numerator, o.denominator, o.note, 1 AS ours
+         FROM observations o JOIN imports i ON i.id = o.import_id
+         WHERE o.area_id IN (${areas.map(() => '?').join(',')}) AND o.metric_id IN (${ids.map(() => '?').join(',')})
+           AND i.adapter = ? AND NOT (o.value IS NULL AND o.status = 'x')`,
+        [...areas.map((a) => a.id), ...ids, DERIVED_ADAPTER],
+      );
+      for (const r of rows)
+        out.push({ ...r, metric_id: Number(r.metric_id), area_id: Number(r.area_id), period_id: Number(r.period_id) });
+    }
+    return out;
+  },
+  /**
    * Every published figure of the metrics, saying which were computed here. On PostgreSQL by binary COPY on the
    * transaction's connection (a finance publication's inputs are 125,000 figures: the text protocol's parsing cost
    * more than the query); on SQLite as arrays.

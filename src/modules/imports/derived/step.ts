@@ -98,7 +98,11 @@ function inputInfo(m: StoredMetric, points: StoredPoint[]): InputInfo {
  * What changes of a metric: new figures, changed ones and those that can no longer be derived (an input withdrawn: not
  * available, the previous value kept as a revision).
  */
-function changesOf(rows: DerivedRow[], before: StoredPoint[]): DerivedRow[] {
+const WITHDRAWN_INPUT = 'No longer derived: an input figure was withdrawn';
+const NO_LONGER_SUMMED =
+  'No longer computed: this platform no longer sums this measure into England or regional figures (its caveats say why)';
+
+function changesOf(rows: DerivedRow[], before: StoredPoint[], gone = WITHDRAWN_INPUT): DerivedRow[] {
   if (before.length === 0) return rows;
   const old = new Map(before.map((p) => [pair(p.area_id, p.period_id), p]));
   const add: DerivedRow[] = [];
@@ -110,7 +114,7 @@ function changesOf(rows: DerivedRow[], before: StoredPoint[]): DerivedRow[] {
   }
   for (const s of old.values()) {
     if (s.value === null && s.status === 'x') continue;
-    const note = 'No longer derived: an input figure was withdrawn';
+    const note = gone;
     add.push({
       areaId: s.area_id,
       periodId: s.period_id,
@@ -152,7 +156,16 @@ export async function recomputeDerived(
   });
   const summable = new Set([...touched].filter(isSummableInput));
   for (const d of defs) for (const c of inputCodes(d.derivation!)) if (isSummableInput(c)) summable.add(c);
-  if (defs.length === 0 && summable.size === 0) return undefined;
+  // Inputs no longer summed (the rule narrowed after their England or regional figures were computed: police and fire
+  // spending): the figures computed then are withdrawn, as not available with the reason.
+  const unsummed = [...touched].filter((c) => !summable.has(c)).map((c) => catalogue.metrics.get(c)!.id);
+  const stale = new Map<number, StoredPoint[]>();
+  for (const p of await dr.computedAggregates(tx, unsummed)) {
+    const list = stale.get(p.metric_id);
+    if (list) list.push(p);
+    else stale.set(p.metric_id, [p]);
+  }
+  if (defs.length === 0 && summable.size === 0 && stale.size === 0) return undefined;
 
   const importId = await repo.createImport(tx, { adapter: DERIVED_ADAPTER, files: '[]', state: 'published', now });
   const counts = { created: 0, updated: 0, unchanged: 0 };
@@ -200,6 +213,7 @@ export async function recomputeDerived(
   // next is computed); the sets are filled in before a metric's first row reaches the writer.
   const metricsWithData = new Set([
     ...storedBy.keys(),
+    ...stale.keys(),
     ...inputMetrics.filter((m) => handed.has(m.id)).map((m) => m.id),
   ]);
   const keysMayExist = new Set<number>();
@@ -215,8 +229,8 @@ export async function recomputeDerived(
   });
   const rowsRead = new Map<number, number>();
   let line = 0;
-  async function write(metricId: number, rows: DerivedRow[], before: StoredPoint[]): Promise<void> {
-    const add = changesOf(rows, before);
+  async function write(metricId: number, rows: DerivedRow[], before: StoredPoint[], gone?: string): Promise<void> {
+    const add = changesOf(rows, before, gone);
     if (add.length === 0) return;
     const points = storedBy.get(metricId);
     if (points && !keysMayExist.has(metricId)) {
@@ -265,6 +279,10 @@ export async function recomputeDerived(
     const m = catalogue.metrics.get(d.code)!;
     const rows = deriveRows(d.derivation!, d.applicableAreaTypes, inputs, ctx);
     await write(m.id, rows, storedBy.get(m.id) ?? []);
+  }
+  for (const [metricId, points] of stale) {
+    keysMayExist.add(metricId);
+    await write(metricId, [], points, NO_LONGER_SUMMED);
   }
   const written = await writer.finish();
   if (writer.conflicts.length > 0) throw new Error(`derived figures conflict: ${writer.conflicts[0]!.message}`);
