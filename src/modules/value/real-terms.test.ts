@@ -50,6 +50,7 @@ interface Fig {
   sentence: string;
 }
 interface Profile {
+  group: { id: string };
   prices: { basis: string; base: { label: string } | null; deflator: { id: string } | null; note: string };
   services: {
     id: string;
@@ -217,6 +218,10 @@ describe('value-for-money profile in real terms (SYNTHETIC deflator and figures)
     expect(spend[col('Value')]).toBeCloseTo(figures.find((f) => f.metric.id === ASC)!.value!, 9);
     const cover = sheets[0]!.data.flat().join(' ');
     expect(cover).toMatch(/£ figures are in real terms at 2022\/23 prices/);
+    // The address of the same figures names the group, the prices and the deflator.
+    expect(cover).toContain(
+      `/api/v1/value-for-money/${TRAFFORD}.json?group=${json.group.id}&prices=real&base=2022-23&deflator=hmt.gdp-deflator.`,
+    );
   });
 
   it('the page offers cash or real terms once a deflator is loaded, and says which it shows', async () => {

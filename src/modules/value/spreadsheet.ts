@@ -32,7 +32,7 @@ export function valueSpreadsheet(p: ValueProfile, generatedAt = new Date()): Pro
     cover: [
       {
         heading: 'About these tables',
-        text: `Spend per head beside outcome measures, by service, for ${p.area.name} compared with ${p.group.name} (group ${p.group.id}) and England. The same figures are at /api/v1/value-for-money/${p.area.code}.json${p.prices.base ? `?prices=real&base=${p.prices.base.label.replace('/', '-')}` : ''}. Spend and outcome years may differ: each row names its period.`,
+        text: `Spend per head beside outcome measures, by service, for ${p.area.name} compared with ${p.group.name} (group ${p.group.id}) and England. The same figures are at ${apiAddress(p)}. Spend and outcome years may differ: each row names its period.`,
       },
       { heading: 'Prices', text: `£ figures are in ${priceBasis(p)}. ${p.prices.note}` },
       { heading: 'Source', text: p.attribution.join('; ') || 'No figures' },
@@ -73,4 +73,16 @@ export function valueSpreadsheet(p: ValueProfile, generatedAt = new Date()): Pro
       },
     ],
   });
+}
+
+/** The JSON address of the same profile: its group, and its prices and deflator when in real terms. */
+function apiAddress(p: ValueProfile): string {
+  const q = new URLSearchParams({ group: p.group.id });
+  if (p.prices.base) {
+    q.set('prices', 'real');
+    q.set('base', p.prices.base.label.replace('/', '-'));
+    if (p.prices.deflator) q.set('deflator', p.prices.deflator.id);
+  }
+  // ':' and '@' may stand in a query as they are (RFC 3986), and read better there.
+  return `/api/v1/value-for-money/${p.area.code}.json?${q.toString().replace(/%3A/g, ':').replace(/%40/g, '@')}`;
 }
