@@ -539,7 +539,7 @@ export async function deriveAll(db: Db, opts: DraftOptions = {}): Promise<Derive
     db,
     async (tx) => {
       const ids = (await tx.all<{ id: number }>('SELECT id FROM metrics')).map((r) => Number(r.id));
-      return recomputeDerived(tx, { trigger: null, touched: ids, now });
+      return recomputeDerived(tx, { trigger: null, touched: ids, now, withdrawNarrowed: true });
     },
     { long: true },
   );

@@ -57,6 +57,16 @@ export const MHCLG_SOURCE = (title: string, url: string): MetricDefinition['sour
   attribution: `MHCLG, ${title}. Contains public sector information licensed under the Open Government Licence v3.0.`,
 });
 
+/**
+ * Why police and fire spending (RSX services, RA lines 601 and 602) is never summed into England's or a region's
+ * figure: most of it is by bodies the platform does not hold or does not sum (derived/specs.ts isSummableInput).
+ */
+export const NOT_SUMMED = {
+  police:
+    "police spending is the police bodies' (police and crime commissioners, the GLA's Mayor's Office for Policing and Crime, combined authorities with a mayor for policing), none of which is held or summed here: a sum over councils would be little more than the City of London's police",
+  fire: "fire and rescue is run by fire authorities, some counties and unitaries, Greater Manchester Combined Authority and the GLA's London Fire Commissioner: combined authorities are not summed and the GLA is not held, so a sum would leave out Greater Manchester's and London's fire services",
+} as const;
+
 /** The authorities MHCLG's returns cover that the geography holds: councils, fire authorities, combined authorities. */
 export const FINANCE_AREA_TYPES = ['E06', 'E07', 'E08', 'E09', 'E10', 'E31', 'E47'];
 

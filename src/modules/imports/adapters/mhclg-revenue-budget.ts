@@ -35,6 +35,7 @@ import {
   notes,
   parseFinancialYear,
   placeArea,
+  NOT_SUMMED,
 } from './mhclg-finance.ts';
 
 const NAME = 'mhclg-revenue-budget';
@@ -61,14 +62,8 @@ const CAVEATS =
  * over councils would not be England's or a region's figure. Every other line is summed.
  */
 export const RA_NOT_SUMMED: ReadonlyMap<number, string> = new Map([
-  [
-    601,
-    "police spending is the police bodies' (police and crime commissioners, the GLA's Mayor's Office for Policing and Crime, combined authorities with a mayor for policing), none of which is held or summed here: a sum over councils would be little more than the City of London's police",
-  ],
-  [
-    602,
-    "fire and rescue is run by fire authorities, some counties and unitaries, Greater Manchester Combined Authority and the GLA's London Fire Commissioner: combined authorities are not summed and the GLA is not held, so a sum would leave out Greater Manchester's and London's fire services",
-  ],
+  [601, NOT_SUMMED.police],
+  [602, NOT_SUMMED.fire],
 ]);
 
 /** What every RA line says of its England and regional figures: how they are computed, or why they are not. */

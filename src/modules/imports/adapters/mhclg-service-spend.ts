@@ -22,7 +22,16 @@ import type { MetricDefinition } from '../../metrics/index.ts';
 import type { StatusCode } from '../../observations/index.ts';
 import type { SourceLocation } from '../../../platform/source.ts';
 import { filesByKind, ImportFileError, readCsv, readHeader } from '../csv.ts';
-import { FINANCE_AREA_TYPES, financeCell, MHCLG_SOURCE, notes, rowPlace, rowValue, rowYear } from './mhclg-finance.ts';
+import {
+  FINANCE_AREA_TYPES,
+  financeCell,
+  MHCLG_SOURCE,
+  NOT_SUMMED,
+  notes,
+  rowPlace,
+  rowValue,
+  rowYear,
+} from './mhclg-finance.ts';
 
 const NAME = 'mhclg-service-spend';
 const PREFIX = 'mhclg-rsx';
@@ -112,14 +121,8 @@ const CAVEATS =
  * over councils would not be England's or a region's figure (London's police would be the City of London's alone).
  */
 export const RSX_NOT_SUMMED: ReadonlyMap<string, string> = new Map([
-  [
-    'police',
-    "police spending is the police bodies' (police and crime commissioners, the GLA's Mayor's Office for Policing and Crime, combined authorities with a mayor for policing), none of which is held or summed here: a sum over councils would be little more than the City of London's police",
-  ],
-  [
-    'fire-rescue',
-    "fire and rescue is run by fire authorities, some counties and unitaries, Greater Manchester Combined Authority and the GLA's London Fire Commissioner: combined authorities are not summed and the GLA is not held, so a sum would leave out Greater Manchester's and London's fire services",
-  ],
+  ['police', NOT_SUMMED.police],
+  ['fire-rescue', NOT_SUMMED.fire],
 ]);
 
 /** What a service's caveats say of England's and the regions' figures where MHCLG gives none. */

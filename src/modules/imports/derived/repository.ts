@@ -36,8 +36,9 @@ export const derivedRepository = {
    * only their few rows.
    */
   async computedAggregates(tx: Tx, metricIds: number[]): Promise<StoredPoint[]> {
+    if (metricIds.length === 0) return [];
     const areas = await tx.all<{ id: number }>(`SELECT id FROM areas WHERE type IN ('E92', 'E12')`);
-    if (areas.length === 0 || metricIds.length === 0) return [];
+    if (areas.length === 0) return [];
     const out: StoredPoint[] = [];
     for (let i = 0; i < metricIds.length; i += 500) {
       const ids = metricIds.slice(i, i + 500);

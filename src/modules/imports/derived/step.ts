@@ -142,6 +142,8 @@ export async function recomputeDerived(
     written?: ReadonlyMap<number, WrittenSeries>;
     /** The triggering import's catalogue, kept current as it wrote (else read here). */
     catalogue?: ImportCatalogue;
+    /** Withdraw England and regional figures computed for inputs no longer summed (sli imports derive). */
+    withdrawNarrowed?: boolean;
   },
 ): Promise<DerivedOutcome | undefined> {
   const { now } = opts;
@@ -157,8 +159,11 @@ export async function recomputeDerived(
   const summable = new Set([...touched].filter(isSummableInput));
   for (const d of defs) for (const c of inputCodes(d.derivation!)) if (isSummableInput(c)) summable.add(c);
   // Inputs no longer summed (the rule narrowed after their England or regional figures were computed: police and fire
-  // spending): the figures computed then are withdrawn, as not available with the reason.
-  const unsummed = [...touched].filter((c) => !summable.has(c)).map((c) => catalogue.metrics.get(c)!.id);
+  // spending): sli imports derive withdraws the figures computed then, as not available with the reason. (A rule
+  // changes only with a new version, so a publication does not look.)
+  const unsummed = opts.withdrawNarrowed
+    ? [...touched].filter((c) => !summable.has(c)).map((c) => catalogue.metrics.get(c)!.id)
+    : [];
   const stale = new Map<number, StoredPoint[]>();
   for (const p of await dr.computedAggregates(tx, unsummed)) {
     const list = stale.get(p.metric_id);
